@@ -1,0 +1,69 @@
+// Staff roles and what each may do. The matrix is the single answer to "may this user do X",
+// asked by every loader and action on the server and by the UI to hide what is not allowed.
+
+export const ROLES = ["support", "finance", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  "payment:read",
+  "payment:capture",
+  "payment:cancel",
+  "payment:reactivate",
+  "payment:deactivate",
+  "credit:read",
+  "credit:create",
+  "credit:execute",
+  "invoice:adjust",
+  "customer:read",
+  "customer:manage",
+  "log:read",
+  "settlement:read",
+  "export:csv",
+  "dashboard:read",
+  "method:manage",
+  "user:manage",
+  "client:manage",
+  "audit:read",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const SUPPORT: readonly Permission[] = [
+  "dashboard:read",
+  "payment:read",
+  "payment:capture",
+  "payment:cancel",
+  "payment:reactivate",
+  "credit:read",
+  "credit:create",
+  "customer:read",
+  "customer:manage",
+  "log:read",
+];
+
+const FINANCE: readonly Permission[] = [
+  ...SUPPORT,
+  "credit:execute",
+  "payment:deactivate",
+  "invoice:adjust",
+  "settlement:read",
+  "export:csv",
+];
+
+const GRANTS: Record<Role, ReadonlySet<Permission>> = {
+  support: new Set(SUPPORT),
+  finance: new Set(FINANCE),
+  admin: new Set(PERMISSIONS),
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export function roleHasPermission(role: Role, permission: Permission): boolean {
+  return GRANTS[role].has(permission);
+}
+
+/** For the UI too: hide what the user may not do (the server checks again regardless). */
+export function userHasPermission(user: { role: Role } | null | undefined, permission: Permission): boolean {
+  return !!user && roleHasPermission(user.role, permission);
+}

@@ -1,0 +1,214 @@
+// Staff sessions. Lucia v3 is deprecated upstream, so everything about it stays in this file:
+// routes only call login/logout/requireStaffUser/requirePermission and never see lucia types.
+//
+// The cookie holds only the session id; the row in staff_sessions is the session. The idle
+// timeout is lucia's expiresAt, pushed forward while the session is used; the absolute timeout
+// counts from createdAt and nothing extends it. The cookie itself has no Max-Age, so a closed
+// browser forgets it too.
+import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
+import { redirect } from "@remix-run/node";
+import { and, isNull, sql } from "drizzle-orm";
+import { Lucia, TimeSpan } from "lucia";
+import { db, type Db } from "../../db/client";
+import { staffSessions, staffUsers } from "../../db/schema";
+import type { RequestContext } from "../lib/context";
+import { recordAudit } from "../services/audit.server";
+import { hitRateLimit, peekRateLimit, type Window } from "../services/rate-limit.server";
+import { verifyAgainstNothing, verifyPassword } from "./password.server";
+import { isRole, roleHasPermission, type Permission, type Role } from "./roles";
+import { safeRedirect } from "./safe-redirect";
+
+export type StaffUser = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  timeZone: string;
+};
+
+export const SESSION_COOKIE_NAME = "paydesk_session";
+
+function minutesFromEnv(name: string, fallback: number): number {
+  const value = Number.parseInt(process.env[name] ?? "", 10);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** Idle timeout: a session unused this long is over. */
+export const idleTimeoutMinutes = () => minutesFromEnv("PAYDESK_SESSION_IDLE_MINUTES", 60);
+/** Absolute timeout: no session lives longer than this, however busy. */
+export const absoluteTimeoutMinutes = () => minutesFromEnv("PAYDESK_SESSION_ABSOLUTE_MINUTES", 12 * 60);
+
+type DatabaseUserAttributes = {
+  email: string;
+  name: string;
+  role: string;
+  timeZone: string;
+  disabledAt: Date | null;
+};
+type DatabaseSessionAttributes = { createdAt: Date; ip: string | null; userAgent: string | null };
+
+function createLucia(database: Db) {
+  return new Lucia(new DrizzlePostgreSQLAdapter(database, staffSessions, staffUsers), {
+    sessionExpiresIn: new TimeSpan(idleTimeoutMinutes(), "m"),
+    sessionCookie: {
+      name: SESSION_COOKIE_NAME,
+      expires: false,
+      attributes: { secure: process.env.NODE_ENV === "production", sameSite: "lax" },
+    },
+    getUserAttributes: (attributes) => ({
+      email: attributes.email,
+      name: attributes.name,
+      role: attributes.role,
+      timeZone: attributes.timeZone,
+      disabledAt: attributes.disabledAt,
+    }),
+    getSessionAttributes: (attributes) => ({ createdAt: attributes.createdAt }),
+  });
+}
+
+declare module "lucia" {
+  interface Register {
+    Lucia: ReturnType<typeof createLucia>;
+    DatabaseUserAttributes: DatabaseUserAttributes;
+    DatabaseSessionAttributes: DatabaseSessionAttributes;
+  }
+}
+
+const instances = new WeakMap<Db, ReturnType<typeof createLucia>>();
+function lucia() {
+  const database = db();
+  let instance = instances.get(database);
+  if (!instance) {
+    instance = createLucia(database);
+    instances.set(database, instance);
+  }
+  return instance;
+}
+
+// ---------------------------------------------------------------- login throttling
+
+/**
+ * Failed logins are counted per account and per address over 15 minutes. A locked account
+ * unlocks when its window ends, so an attacker can hold a user out for 15 minutes at most.
+ */
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+const accountWindow = (email: string): Window => ({
+  key: `login:account:${email}`,
+  limit: 10,
+  windowSeconds: LOGIN_WINDOW_SECONDS,
+});
+const ipWindow = (ip: string): Window => ({ key: `login:ip:${ip}`, limit: 50, windowSeconds: LOGIN_WINDOW_SECONDS });
+
+export type LoginResult =
+  | { ok: true; user: StaffUser; setCookie: string }
+  | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
+
+export async function login(
+  input: { email: string; password: string; userAgent: string | null },
+  context: RequestContext,
+): Promise<LoginResult> {
+  const email = input.email.trim().toLowerCase();
+  for (const window of [accountWindow(email), ipWindow(context.clientIp)]) {
+    const state = await peekRateLimit(window);
+    if (!state.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: state.retryAfterSeconds };
+  }
+
+  const [row] = await db()
+    .select()
+    .from(staffUsers)
+    .where(and(sql`lower(${staffUsers.email}) = ${email}`, isNull(staffUsers.disabledAt)));
+  const valid = row ? await verifyPassword(row.passwordHash, input.password) : await verifyAgainstNothing(input.password);
+  if (!row || !valid || !isRole(row.role)) {
+    await hitRateLimit(accountWindow(email));
+    await hitRateLimit(ipWindow(context.clientIp));
+    return { ok: false, reason: "invalid" };
+  }
+
+  // Always a new session id on login: nothing from before the login is trusted after it.
+  const session = await lucia().createSession(row.id, {
+    createdAt: new Date(),
+    ip: context.clientIp,
+    userAgent: input.userAgent?.slice(0, 300) ?? null,
+  });
+  const user = toStaffUser({ ...row, role: row.role });
+  await recordAudit(db(), { actor: actorOf(user), action: "auth.login", entityType: "staff_user", entityId: user.id }, context, input.userAgent);
+  return { ok: true, user, setCookie: lucia().createSessionCookie(session.id).serialize() };
+}
+
+export async function logout(request: Request, context: RequestContext): Promise<string> {
+  const found = await readSession(request);
+  if (found) {
+    await lucia().invalidateSession(found.sessionId);
+    await recordAudit(
+      db(),
+      { actor: actorOf(found.user), action: "auth.logout", entityType: "staff_user", entityId: found.user.id },
+      context,
+      request.headers.get("user-agent"),
+    );
+  }
+  return lucia().createBlankSessionCookie().serialize();
+}
+
+/** Ends every session of a user at once (on disable, role change, password reset). */
+export async function endAllSessions(userId: string): Promise<void> {
+  await lucia().invalidateUserSessions(userId);
+}
+
+// ---------------------------------------------------------------- reading the session
+
+type FoundSession = { user: StaffUser; sessionId: string };
+
+async function readSession(request: Request): Promise<FoundSession | null> {
+  const sessionId = lucia().readSessionCookie(request.headers.get("cookie") ?? "");
+  if (!sessionId) return null;
+  const { session, user } = await lucia().validateSession(sessionId);
+  if (!session || !user) return null;
+  const ageMinutes = (Date.now() - session.createdAt.getTime()) / 60_000;
+  if (user.disabledAt || !isRole(user.role) || ageMinutes > absoluteTimeoutMinutes()) {
+    await lucia().invalidateSession(session.id);
+    return null;
+  }
+  return { sessionId: session.id, user: toStaffUser({ ...user, role: user.role }) };
+}
+
+/** The signed-in staff user, or null. */
+export async function getStaffUser(request: Request): Promise<StaffUser | null> {
+  return (await readSession(request))?.user ?? null;
+}
+
+/** The signed-in staff user; anyone else is sent to the login page and brought back after. */
+export async function requireStaffUser(request: Request): Promise<StaffUser> {
+  const user = await getStaffUser(request);
+  if (user) return user;
+  const url = new URL(request.url);
+  const back = safeRedirect(`${url.pathname}${url.search}`, "/");
+  const params = back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`;
+  throw redirect(`/login${params}`, { headers: { "Set-Cookie": lucia().createBlankSessionCookie().serialize() } });
+}
+
+/** The signed-in staff user if their role grants `permission`; otherwise a 403 is thrown. */
+export async function requirePermission(request: Request, permission: Permission): Promise<StaffUser> {
+  const user = await requireStaffUser(request);
+  if (!roleHasPermission(user.role, permission)) {
+    throw new Response(`Your role (${user.role}) may not do this (${permission}).`, {
+      status: 403,
+      statusText: "Forbidden",
+    });
+  }
+  return user;
+}
+
+export function actorOf(user: StaffUser) {
+  return { userId: user.id, email: user.email };
+}
+
+function toStaffUser(row: { id: string; email: string; name: string; role: Role; timeZone: string }): StaffUser {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, timeZone: row.timeZone };
+}
+
+/** Removes sessions past their idle expiry; run now and then by the server. */
+export async function deleteExpiredSessions(): Promise<void> {
+  await lucia().deleteExpiredSessions();
+  const cutoff = new Date(Date.now() - absoluteTimeoutMinutes() * 60_000);
+  await db().delete(staffSessions).where(sql`${staffSessions.createdAt} < ${cutoff}`);
+}

@@ -1,0 +1,92 @@
+// The enums of API.md, as the single source for validation, the database CHECKs and the UI.
+
+export const TRANSACTION_STATUSES = [
+  "CREATED",
+  "INITIATED",
+  "AUTHORIZED",
+  "CAPTURED",
+  "CREDITED",
+  "CANCELLED",
+] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+export const PAYMENT_TYPE_GROUPS = [
+  "PAYMENTCARD",
+  "MOBILE",
+  "INVOICE",
+  "GIFTCARD",
+  "ECARD",
+  "CASH",
+  "AGENT",
+] as const;
+export type PaymentTypeGroup = (typeof PAYMENT_TYPE_GROUPS)[number];
+
+/** Each payment type belongs to exactly one group. */
+export const PAYMENT_TYPE_GROUP_OF = {
+  VISA: "PAYMENTCARD",
+  MASTERCARD: "PAYMENTCARD",
+  AMEX: "PAYMENTCARD",
+  VIPPS: "MOBILE",
+  MOBILEPAY: "MOBILE",
+  COLLECTOR: "INVOICE",
+  COLLECTOR_B2B: "INVOICE",
+  GIFTCARD: "GIFTCARD",
+  ECARD: "ECARD",
+  CASH: "CASH",
+  AGENT: "AGENT",
+} as const satisfies Record<string, PaymentTypeGroup>;
+export type PaymentType = keyof typeof PAYMENT_TYPE_GROUP_OF;
+export const PAYMENT_TYPES = Object.keys(PAYMENT_TYPE_GROUP_OF) as PaymentType[];
+
+export const OPERATIONS = [
+  "CREATE",
+  "INITIATE",
+  "AUTHORIZE",
+  "CAPTURE",
+  "CANCEL",
+  "CREDIT",
+  "IMPORT",
+  "UPDATE",
+] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export const CREDIT_STATUSES = ["CREATED", "CREDITED"] as const;
+export type CreditStatus = (typeof CREDIT_STATUSES)[number];
+
+export const CREDIT_TRANSACTION_STATUSES = ["CREATED", "CREDITED", "FAILED"] as const;
+export type CreditTransactionStatus = (typeof CREDIT_TRANSACTION_STATUSES)[number];
+
+export const RECURRING_STATUSES = ["CREATED", "ACTIVE", "EXPIRED", "CANCELLED"] as const;
+export type RecurringStatus = (typeof RECURRING_STATUSES)[number];
+
+export const AGREEMENT_STATUSES = ["CREATED", "PENDING", "ACTIVE", "STOPPED", "EXPIRED"] as const;
+export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
+
+export const SCA_EXEMPTIONS = ["NO_EXEMPTION", "LOW_VALUE"] as const;
+export type ScaExemption = (typeof SCA_EXEMPTIONS)[number];
+
+export const ERROR_REASONS = ["SOFT_DECLINE", "REFUSED_BY_ISSUER", "RESOURCE_BUSY"] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+/** Seed 004: how a customer may pay one invoice. */
+export const INVOICE_PAYMENT_METHODS = ["creditcardPayex", "swishPayex", "vippsEcommerce", "nexi"] as const;
+export type InvoicePaymentMethod = (typeof INVOICE_PAYMENT_METHODS)[number];
+
+/** Seed 004: how a product (subscription) is paid from now on. */
+export const PRODUCT_PAYMENT_METHODS = [
+  "invoice",
+  "autoGiro",
+  "recurringVippsPayment",
+  "recurringPayExCardPayment",
+  "recurringKlarnaPayment",
+  "recurringNexiPayment",
+] as const;
+export type ProductPaymentMethod = (typeof PRODUCT_PAYMENT_METHODS)[number];
+
+/** Seed 004: the `result` a redirect flow reports back to `returnUrl`. */
+export const REDIRECT_RESULTS = ["finished", "cancelled", "failed", "unknown", "initiated"] as const;
+export type RedirectResult = (typeof REDIRECT_RESULTS)[number];
+
+/** Who performed an operation or a staff action. */
+export const ACTOR_TYPES = ["CLIENT", "STAFF", "SYSTEM", "CUSTOMER"] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];

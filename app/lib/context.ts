@@ -1,0 +1,16 @@
+// What the HTTP server (server/app.ts) hands every loader and action besides the request.
+export type RequestContext = {
+  /** From X-Correlation-Id, or generated; echoed on the response and stored on every log row. */
+  correlationId: string;
+  /** The peer address as the server sees it (behind a proxy: configure TRUST_PROXY). */
+  clientIp: string;
+};
+
+declare module "@remix-run/node" {
+  interface AppLoadContext extends RequestContext {}
+}
+
+/** For code reached without the server in front (CLI, seed, scripts). */
+export function systemContext(correlationId = crypto.randomUUID()): RequestContext {
+  return { correlationId, clientIp: "local" };
+}

@@ -1,0 +1,26 @@
+// Structured JSON log lines on stdout, one object per line, always with the correlation id when
+// there is one. Amounts may appear; card numbers never (only last 4 digits exist anywhere).
+
+type Fields = Record<string, unknown>;
+type Level = "debug" | "info" | "warn" | "error";
+
+const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+function threshold(): number {
+  const configured = (process.env.LOG_LEVEL ?? "info") as Level;
+  return LEVELS[configured] ?? LEVELS.info;
+}
+
+function write(level: Level, message: string, fields?: Fields) {
+  if (LEVELS[level] < threshold()) return;
+  const line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields });
+  if (level === "error" || level === "warn") process.stderr.write(`${line}\n`);
+  else process.stdout.write(`${line}\n`);
+}
+
+export const logger = {
+  debug: (message: string, fields?: Fields) => write("debug", message, fields),
+  info: (message: string, fields?: Fields) => write("info", message, fields),
+  warn: (message: string, fields?: Fields) => write("warn", message, fields),
+  error: (message: string, fields?: Fields) => write("error", message, fields),
+};

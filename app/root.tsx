@@ -1,0 +1,59 @@
+import { ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from "@mantine/core";
+import { Notifications } from "@mantine/notifications";
+import mantineCore from "@mantine/core/styles.css";
+import mantineNotifications from "@mantine/notifications/styles.css";
+import mantineDates from "@mantine/dates/styles.css";
+import mantineCharts from "@mantine/charts/styles.css";
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { ErrorPanel } from "./components/ErrorPanel";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: mantineCore },
+  { rel: "stylesheet", href: mantineNotifications },
+  { rel: "stylesheet", href: mantineDates },
+  { rel: "stylesheet", href: mantineCharts },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Paydesk" }];
+
+const theme = createTheme({
+  primaryColor: "indigo",
+  fontFamily: "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+  defaultRadius: "md",
+});
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en" {...mantineHtmlProps}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+        <ColorSchemeScript defaultColorScheme="light" />
+      </head>
+      <body>
+        <MantineProvider theme={theme} defaultColorScheme="light">
+          <Notifications position="top-right" />
+          {children}
+        </MantineProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    return <ErrorPanel status={error.status} message={typeof error.data === "string" ? error.data : error.statusText} />;
+  }
+  return <ErrorPanel status={500} message="Something went wrong on our side. The error has been logged." />;
+}

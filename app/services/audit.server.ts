@@ -1,0 +1,38 @@
+// The audit log: who did what, when, from where, before and after. Written in the same DB
+// transaction as the change it records; the application never updates or deletes a row.
+import type { Db, Tx } from "../../db/client";
+import { auditLog } from "../../db/schema";
+import type { RequestContext } from "../lib/context";
+
+export type AuditActor = { userId: string | null; email: string };
+
+export type AuditEntry = {
+  actor: AuditActor;
+  action: string;
+  entityType: string;
+  entityId?: string | number | null;
+  reason?: string | null;
+  before?: unknown;
+  after?: unknown;
+};
+
+export async function recordAudit(
+  tx: Db | Tx,
+  entry: AuditEntry,
+  context: RequestContext,
+  userAgent?: string | null,
+): Promise<void> {
+  await tx.insert(auditLog).values({
+    actorUserId: entry.actor.userId,
+    actorEmail: entry.actor.email,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId == null ? null : String(entry.entityId),
+    reason: entry.reason ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    ip: context.clientIp,
+    userAgent: userAgent ?? null,
+    correlationId: context.correlationId,
+  });
+}

@@ -1,0 +1,658 @@
+// The whole Paydesk data model. Amounts are numeric(18,5) and reach TypeScript as strings, which
+// the money module parses into scaled bigints; never a JS number. Timestamps carry milliseconds.
+//
+// Rules that must never break are backed here by constraints, not only by service code:
+// one payment per organisation/order/version, one CAPTURE per transaction, credited + reserved
+// <= captured, a unique rrn + terminalId per import, one primary recurring payment per customer,
+// one idempotency record per client and key.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import {
+  AGREEMENT_STATUSES,
+  CREDIT_STATUSES,
+  CREDIT_TRANSACTION_STATUSES,
+  OPERATIONS,
+  PAYMENT_TYPE_GROUPS,
+  RECURRING_STATUSES,
+  SCA_EXEMPTIONS,
+  TRANSACTION_STATUSES,
+} from "../app/domain/enums";
+import { ROLES } from "../app/auth/roles";
+
+const money = (name: string) => numeric(name, { precision: 18, scale: 5 });
+const moneyZero = (name: string) => money(name).notNull().default("0");
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+const createdAt = () => ts("created_at").notNull().defaultNow();
+const updatedAt = () => ts("updated_at").notNull().defaultNow();
+const idRef = (name: string) => bigint(name, { mode: "number" });
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
+
+// ---------------------------------------------------------------- tenants and API clients
+
+export const organisations = pgTable("organisations", {
+  id: integer("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const apiClients = pgTable(
+  "api_clients",
+  {
+    clientId: text("client_id").primaryKey(),
+    name: text("name").notNull(),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    /** Internal or partner tenant: may import, may set customerNumber. */
+    privileged: boolean("privileged").notNull().default(false),
+    onBehalfOfAllowed: boolean("on_behalf_of_allowed").notNull().default(false),
+    distributionChannels: text("distribution_channels").array().notNull().default(sql`'{}'::text[]`),
+    /** Allowed prefixes for redirectUrl / returnUrl / errorUrl (no open redirects). */
+    allowedRedirectPrefixes: text("allowed_redirect_prefixes").array().notNull().default(sql`'{}'::text[]`),
+    /** SHA-256 of the bearer token; the token itself is shown once and never stored. */
+    tokenHash: text("token_hash").notNull(),
+    tokenPrefix: text("token_prefix").notNull(),
+    rateLimitPerMinute: integer("rate_limit_per_minute").notNull().default(600),
+    disabledAt: ts("disabled_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("api_clients_token_hash_uq").on(t.tokenHash)],
+);
+
+export const paymentMethods = pgTable(
+  "payment_methods",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => apiClients.clientId),
+    distributionChannelId: text("distribution_channel_id").notNull(),
+    paymentType: text("payment_type").notNull(),
+    paymentTypeGroup: text("payment_type_group").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    /** Why an admin disabled it; shown in the back-office and the audit log. */
+    disabledReason: text("disabled_reason"),
+    /** Whether a credit may be reimbursed through another payment type group. */
+    allowsReimbursementOverride: boolean("allows_reimbursement_override").notNull().default(false),
+    paymentConfiguration: jsonb("payment_configuration").$type<Record<string, unknown>>(),
+    fee: money("fee"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("payment_methods_client_channel_type_uq").on(t.clientId, t.distributionChannelId, t.paymentType),
+    check("payment_methods_group_ck", inList("payment_type_group", PAYMENT_TYPE_GROUPS)),
+  ],
+);
+
+// ---------------------------------------------------------------- payments and transactions
+
+export const payments = pgTable(
+  "payments",
+  {
+    paymentId: bigserial("payment_id", { mode: "number" }).primaryKey(),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    orderId: text("order_id").notNull(),
+    orderVersion: integer("order_version").notNull().default(1),
+    totalAmount: money("total_amount").notNull(),
+    currency: text("currency").notNull().default("NOK"),
+    active: boolean("active").notNull().default(true),
+    settlementId: text("settlement_id"),
+    customerNumber: text("customer_number"),
+    createdByClientId: text("created_by_client_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("payments_org_order_version_uq").on(t.organisationId, t.orderId, t.orderVersion),
+    index("payments_created_at_idx").on(t.createdAt.desc(), t.paymentId.desc()),
+    index("payments_org_created_at_idx").on(t.organisationId, t.createdAt.desc(), t.paymentId.desc()),
+    index("payments_order_id_idx").on(t.orderId),
+    index("payments_customer_number_idx").on(t.customerNumber),
+    index("payments_settlement_id_idx").on(t.settlementId),
+    index("payments_total_amount_idx").on(t.totalAmount),
+    check("payments_total_amount_ck", sql`total_amount > 0`),
+    check("payments_currency_ck", sql`currency ~ '^[A-Z]{3}$'`),
+  ],
+);
+
+export const paymentTransactions = pgTable(
+  "payment_transactions",
+  {
+    transactionId: bigserial("transaction_id", { mode: "number" }).primaryKey(),
+    paymentId: idRef("payment_id")
+      .notNull()
+      .references(() => payments.paymentId),
+    amount: money("amount").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").notNull().default("CREATED"),
+    paymentType: text("payment_type").notNull(),
+    paymentTypeGroup: text("payment_type_group").notNull(),
+    /** Group a credit is reimbursed through when the method allows overriding it. */
+    reimbursementTypeGroup: text("reimbursement_type_group"),
+    distributionChannelId: text("distribution_channel_id"),
+    rrn: text("rrn"),
+    /** Last 4 digits of the card; nothing more of a PAN is ever stored. */
+    cardNumber: text("card_number"),
+    externalTransactionId: text("external_transaction_id"),
+    recurringPaymentId: idRef("recurring_payment_id"),
+    paymentAgreementId: text("payment_agreement_id"),
+    isImport: boolean("is_import").notNull().default(false),
+    scaExemption: text("sca_exemption").notNull().default("NO_EXEMPTION"),
+    with3DSecure: boolean("with_3d_secure"),
+    /** Import flow: terminal that, with rrn, makes an imported transaction unique. */
+    terminalId: text("terminal_id"),
+    importData: jsonb("import_data").$type<Record<string, unknown>>(),
+    fee: money("fee"),
+    // Summary sums, kept in the same DB transaction as each operation. `reserved` is what
+    // unexecuted credits hold back, so creditable = captured - credited - reserved.
+    authorizedAmount: moneyZero("authorized_amount"),
+    capturedAmount: moneyZero("captured_amount"),
+    creditedAmount: moneyZero("credited_amount"),
+    cancelledAmount: moneyZero("cancelled_amount"),
+    reservedAmount: moneyZero("reserved_amount"),
+    /** Pre-authorization bookkeeping: last kind of authorization, and frozen after a reduction. */
+    lastAuthorization: text("last_authorization"),
+    amountFrozen: boolean("amount_frozen").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("payment_transactions_payment_idx").on(t.paymentId, t.transactionId),
+    index("payment_transactions_rrn_idx").on(t.rrn),
+    index("payment_transactions_card_number_idx").on(t.cardNumber),
+    index("payment_transactions_external_id_idx").on(t.externalTransactionId),
+    index("payment_transactions_status_idx").on(t.status, t.paymentId),
+    index("payment_transactions_type_idx").on(t.paymentType, t.paymentId),
+    index("payment_transactions_group_idx").on(t.paymentTypeGroup, t.paymentId),
+    uniqueIndex("payment_transactions_import_rrn_terminal_uq")
+      .on(t.rrn, t.terminalId)
+      .where(sql`is_import and rrn is not null and terminal_id is not null`),
+    check("payment_transactions_status_ck", inList("status", TRANSACTION_STATUSES)),
+    check("payment_transactions_group_ck", inList("payment_type_group", PAYMENT_TYPE_GROUPS)),
+    check("payment_transactions_sca_ck", inList("sca_exemption", SCA_EXEMPTIONS)),
+    check("payment_transactions_amount_ck", sql`amount > 0`),
+    check("payment_transactions_card_number_ck", sql`card_number is null or card_number ~ '^[0-9]{4}$'`),
+    // The money invariant of DESIGN.md, enforced by the database itself.
+    check(
+      "payment_transactions_sums_ck",
+      sql`reserved_amount >= 0 and credited_amount >= 0 and credited_amount + reserved_amount <= captured_amount and captured_amount <= authorized_amount`,
+    ),
+  ],
+);
+
+/** Append-only: every successful operation on a transaction. */
+export const operationLog = pgTable(
+  "operation_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    transactionId: idRef("transaction_id")
+      .notNull()
+      .references(() => paymentTransactions.transactionId),
+    paymentId: idRef("payment_id").notNull(),
+    operation: text("operation").notNull(),
+    amount: money("amount"),
+    correlationId: text("correlation_id").notNull(),
+    clientName: text("client_name"),
+    pos: text("pos"),
+    distributionChannel: text("distribution_channel"),
+    actorType: text("actor_type").notNull(),
+    /** API client id, staff user email, or "system". */
+    actor: text("actor").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("operation_log_transaction_idx").on(t.transactionId, t.id),
+    index("operation_log_created_at_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("operation_log_correlation_idx").on(t.correlationId),
+    uniqueIndex("operation_log_one_capture_uq").on(t.transactionId).where(sql`operation = 'CAPTURE'`),
+    check("operation_log_operation_ck", inList("operation", OPERATIONS)),
+  ],
+);
+
+/**
+ * A hosted provider page (card terminal, Vipps claim, wallet 3DS, invoice, pay page) that a
+ * customer visits by its unguessable token; expires (15 minutes for terminals).
+ */
+export const providerSessions = pgTable(
+  "provider_sessions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    token: text("token").notNull(),
+    kind: text("kind").notNull(),
+    transactionId: idRef("transaction_id").references(() => paymentTransactions.transactionId),
+    paymentId: idRef("payment_id"),
+    redirectUrl: text("redirect_url"),
+    callbackUrl: text("callback_url"),
+    options: jsonb("options").$type<Record<string, unknown>>().notNull().default({}),
+    outcome: text("outcome"),
+    expiresAt: ts("expires_at").notNull(),
+    completedAt: ts("completed_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("provider_sessions_token_uq").on(t.token),
+    index("provider_sessions_transaction_idx").on(t.transactionId),
+  ],
+);
+
+// ---------------------------------------------------------------- credits
+
+export const credits = pgTable(
+  "credits",
+  {
+    creditId: bigserial("credit_id", { mode: "number" }).primaryKey(),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    orderId: text("order_id"),
+    orderVersion: integer("order_version"),
+    totalCreditAmount: money("total_credit_amount").notNull(),
+    currency: text("currency").notNull().default("NOK"),
+    active: boolean("active").notNull().default(true),
+    status: text("status").notNull().default("CREATED"),
+    settlementId: text("settlement_id"),
+    customerNumber: text("customer_number"),
+    createdByClientId: text("created_by_client_id"),
+    /** Staff user who created it: the four-eyes rule forbids them to execute a large one. */
+    createdByStaffUserId: text("created_by_staff_user_id"),
+    reason: text("reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("credits_created_at_idx").on(t.createdAt.desc(), t.creditId.desc()),
+    index("credits_org_created_at_idx").on(t.organisationId, t.createdAt.desc()),
+    index("credits_order_id_idx").on(t.orderId),
+    index("credits_customer_number_idx").on(t.customerNumber),
+    index("credits_settlement_id_idx").on(t.settlementId),
+    check("credits_status_ck", inList("status", CREDIT_STATUSES)),
+    check("credits_total_ck", sql`total_credit_amount > 0`),
+  ],
+);
+
+export const creditTransactions = pgTable(
+  "credit_transactions",
+  {
+    creditTransactionId: bigserial("credit_transaction_id", { mode: "number" }).primaryKey(),
+    creditId: idRef("credit_id")
+      .notNull()
+      .references(() => credits.creditId),
+    paymentId: idRef("payment_id")
+      .notNull()
+      .references(() => payments.paymentId),
+    transactionId: idRef("transaction_id")
+      .notNull()
+      .references(() => paymentTransactions.transactionId),
+    amount: money("amount").notNull(),
+    status: text("status").notNull().default("CREATED"),
+    reimbursementMethod: text("reimbursement_method").notNull(),
+    reimbursementTypeGroup: text("reimbursement_type_group").notNull(),
+    rrn: text("rrn"),
+    /**
+     * Set when an execution claims this row (under a row lock) before calling the provider;
+     * a retry that finds a claim without an outcome asks the provider by this reference
+     * instead of crediting again.
+     */
+    claimedAt: ts("claimed_at"),
+    providerReference: text("provider_reference"),
+    creditedAt: ts("credited_at"),
+    failureReason: text("failure_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("credit_transactions_credit_idx").on(t.creditId, t.creditTransactionId),
+    index("credit_transactions_transaction_idx").on(t.transactionId),
+    index("credit_transactions_rrn_idx").on(t.rrn),
+    uniqueIndex("credit_transactions_provider_reference_uq").on(t.providerReference),
+    check("credit_transactions_status_ck", inList("status", CREDIT_TRANSACTION_STATUSES)),
+    check("credit_transactions_amount_ck", sql`amount > 0`),
+  ],
+);
+
+// ---------------------------------------------------------------- stored cards and agreements
+
+export const recurringPayments = pgTable(
+  "recurring_payments",
+  {
+    recurringPaymentId: bigserial("recurring_payment_id", { mode: "number" }).primaryKey(),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    clientId: text("client_id"),
+    customerNumber: text("customer_number").notNull(),
+    nickname: text("nickname"),
+    isPrimary: boolean("is_primary").notNull().default(false),
+    recurringStatus: text("recurring_status").notNull().default("CREATED"),
+    paymentType: text("payment_type"),
+    /** First 6 and last 4 digits at most, e.g. 411111******1111. */
+    maskedPan: text("masked_pan"),
+    /** Opaque reference from the PSP for merchant-initiated charges. */
+    panHash: text("pan_hash"),
+    cardExpiresAt: ts("card_expires_at"),
+    expiresAt: ts("expires_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("recurring_payments_customer_idx").on(t.customerNumber),
+    uniqueIndex("recurring_payments_one_primary_uq")
+      .on(t.customerNumber)
+      .where(sql`is_primary and recurring_status <> 'CANCELLED'`),
+    check("recurring_payments_status_ck", inList("recurring_status", RECURRING_STATUSES)),
+    check("recurring_payments_masked_pan_ck", sql`masked_pan is null or masked_pan ~ '^[0-9]{0,6}[*]+[0-9]{4}$'`),
+  ],
+);
+
+export const paymentAgreements = pgTable(
+  "payment_agreements",
+  {
+    agreementId: text("agreement_id").primaryKey(),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
+    clientId: text("client_id"),
+    customerNumber: text("customer_number").notNull(),
+    productName: text("product_name").notNull(),
+    pricing: jsonb("pricing").$type<Record<string, unknown>>().notNull(),
+    provider: jsonb("provider").$type<Record<string, unknown>>().notNull(),
+    status: text("status").notNull().default("CREATED"),
+    confirmationToken: text("confirmation_token"),
+    stoppedAt: ts("stopped_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("payment_agreements_customer_idx").on(t.customerNumber, t.status),
+    check("payment_agreements_status_ck", inList("status", AGREEMENT_STATUSES)),
+  ],
+);
+
+export const giftCards = pgTable(
+  "gift_cards",
+  {
+    giftCardCode: text("gift_card_code").primaryKey(),
+    organisationId: integer("organisation_id").references(() => organisations.id),
+    balance: money("balance").notNull(),
+    currency: text("currency").notNull().default("NOK"),
+    expiresAt: ts("expires_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("gift_cards_balance_ck", sql`balance >= 0`)],
+);
+
+export const invoices = pgTable(
+  "invoices",
+  {
+    invoiceId: text("invoice_id").primaryKey(),
+    paymentId: idRef("payment_id")
+      .notNull()
+      .references(() => payments.paymentId),
+    transactionId: idRef("transaction_id")
+      .notNull()
+      .references(() => paymentTransactions.transactionId),
+    paymentType: text("payment_type").notNull(),
+    amount: money("amount").notNull(),
+    redirectUrl: text("redirect_url"),
+    languageCode: text("language_code"),
+    externalInvoiceNumber: text("external_invoice_number"),
+    customerIdentificationNumber: text("customer_identification_number"),
+    publicToken: text("public_token"),
+    expiryDate: date("expiry_date", { mode: "string" }),
+    /** Set when the customer confirms it on the invoice page; after that it cannot change. */
+    confirmedAt: ts("confirmed_at"),
+    replacedAt: ts("replaced_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("invoices_transaction_idx").on(t.transactionId)],
+);
+
+// ---------------------------------------------------------------- product self-service (seed 004)
+
+export const customers = pgTable("customers", {
+  customerNumber: text("customer_number").primaryKey(),
+  name: text("name").notNull(),
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash"),
+  organisationId: integer("organisation_id").references(() => organisations.id),
+  createdAt: createdAt(),
+});
+
+export const customerSessions = pgTable("customer_sessions", {
+  id: text("id").primaryKey(),
+  customerNumber: text("customer_number")
+    .notNull()
+    .references(() => customers.customerNumber),
+  expiresAt: ts("expires_at").notNull(),
+  createdAt: createdAt(),
+});
+
+export const products = pgTable(
+  "products",
+  {
+    productCode: text("product_code").primaryKey(),
+    customerNumber: text("customer_number")
+      .notNull()
+      .references(() => customers.customerNumber),
+    organisationId: integer("organisation_id").references(() => organisations.id),
+    companyCode: text("company_code").notNull(),
+    name: text("name").notNull(),
+    currentPaymentMethod: text("current_payment_method").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("products_customer_idx").on(t.customerNumber),
+    check("products_code_len_ck", sql`char_length(product_code) <= 12 and char_length(company_code) <= 12`),
+  ],
+);
+
+export const customerInvoices = pgTable(
+  "customer_invoices",
+  {
+    invoiceNumber: text("invoice_number").primaryKey(),
+    productCode: text("product_code")
+      .notNull()
+      .references(() => products.productCode),
+    companyCode: text("company_code").notNull(),
+    customerNumber: text("customer_number")
+      .notNull()
+      .references(() => customers.customerNumber),
+    amount: money("amount").notNull(),
+    currency: text("currency").notNull().default("NOK"),
+    dueDate: date("due_date", { mode: "string" }).notNull(),
+    status: text("status").notNull().default("OPEN"),
+    paidTransactionId: idRef("paid_transaction_id"),
+    paidAt: ts("paid_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("customer_invoices_customer_idx").on(t.customerNumber),
+    check("customer_invoices_number_len_ck", sql`char_length(invoice_number) <= 10`),
+    check("customer_invoices_status_ck", inList("status", ["OPEN", "PAID"])),
+  ],
+);
+
+export const paymentChanges = pgTable(
+  "payment_changes",
+  {
+    paymentChangeId: bigserial("payment_change_id", { mode: "number" }).primaryKey(),
+    productCode: text("product_code")
+      .notNull()
+      .references(() => products.productCode),
+    customerNumber: text("customer_number").notNull(),
+    paymentMethod: text("payment_method").notNull(),
+    result: text("result"),
+    completedAt: ts("completed_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("payment_changes_product_idx").on(t.productCode)],
+);
+
+// ---------------------------------------------------------------- API plumbing
+
+/** Idempotency-Key records, scoped to the client; replayed for 24 hours. */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    clientId: text("client_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    /** IN_PROGRESS while the first request runs, DONE once its response is stored. */
+    state: text("state").notNull(),
+    responseStatus: integer("response_status"),
+    responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),
+    responseBody: text("response_body"),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+);
+
+/** Durable outbox of callbacks, delivered with backoff until the receiver answers 202. */
+export const callbackOutbox = pgTable(
+  "callback_outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    url: text("url").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    deliveredAt: ts("delivered_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("callback_outbox_due_idx").on(t.nextAttemptAt).where(sql`delivered_at is null`)],
+);
+
+/** Fixed-window counters for login throttling and API rate limits (shared by all instances). */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    windowStart: ts("window_start").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);
+
+// ---------------------------------------------------------------- staff
+
+export const staffUsers = pgTable(
+  "staff_users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    timeZone: text("time_zone").notNull().default("Europe/Oslo"),
+    disabledAt: ts("disabled_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("staff_users_email_uq").on(sql`lower(${t.email})`), check("staff_users_role_ck", inList("role", ROLES))],
+);
+
+/** Lucia's session table: the cookie holds only this id. */
+export const staffSessions = pgTable(
+  "staff_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    /** Idle expiry, pushed forward while the session is used. */
+    expiresAt: ts("expires_at").notNull(),
+    /** For the absolute timeout, which no activity extends. */
+    createdAt: createdAt(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("staff_sessions_user_idx").on(t.userId)],
+);
+
+/** Append-only record of staff actions; never updated or deleted by the application. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    actorUserId: text("actor_user_id"),
+    actorEmail: text("actor_email").notNull(),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id"),
+    reason: text("reason"),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    correlationId: text("correlation_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_log_created_at_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("audit_log_entity_idx").on(t.entityType, t.entityId),
+    index("audit_log_actor_idx").on(t.actorUserId),
+  ],
+);
+
+// ---------------------------------------------------------------- reporting
+
+/**
+ * Captured and credited volume per day, organisation, currency, payment type and settlement,
+ * updated in the same DB transaction as every capture and credit, so charts never scan
+ * transactions. settlement_id is '' when the payment has none (part of the primary key).
+ */
+export const dailyVolume = pgTable(
+  "daily_volume",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    organisationId: integer("organisation_id").notNull(),
+    currency: text("currency").notNull(),
+    paymentTypeGroup: text("payment_type_group").notNull(),
+    paymentType: text("payment_type").notNull(),
+    settlementId: text("settlement_id").notNull().default(""),
+    capturedAmount: moneyZero("captured_amount"),
+    capturedCount: integer("captured_count").notNull().default(0),
+    creditedAmount: moneyZero("credited_amount"),
+    creditedCount: integer("credited_count").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.day, t.organisationId, t.currency, t.paymentTypeGroup, t.paymentType, t.settlementId],
+    }),
+    index("daily_volume_settlement_idx").on(t.settlementId, t.day),
+  ],
+);
+
+/** Small key/value facts about this installation (e.g. when demo data was seeded). */
+export const appSettings = pgTable("app_settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: updatedAt(),
+});

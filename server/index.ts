@@ -1,0 +1,57 @@
+// `npm start`: open the database (PGlite in PAYDESK_DATA_DIR, or DATABASE_URL), apply the
+// migrations, seed demo data into an empty database, and serve the built Remix app.
+import type { Server } from "node:http";
+import type { ServerBuild } from "@remix-run/node";
+import { DatabaseLockedError, openDatabase, optionsFromEnv, setDatabase } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { demoBanner, ensureDemoData } from "../db/demo";
+import { createApp } from "./app";
+import { startBackgroundJobs } from "./jobs";
+
+async function main() {
+  const handle = await openDatabase(optionsFromEnv()).catch((error: unknown) => {
+    if (error instanceof DatabaseLockedError) {
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  });
+  setDatabase(handle);
+  await migrateDatabase(handle);
+  const seeding = process.env.PAYDESK_SEED ?? "demo";
+  if (seeding !== "none") await ensureDemoData(handle);
+
+  const build = (await import(new URL("../build/index.js", import.meta.url).href)) as ServerBuild;
+  const app = createApp(build);
+  const port = Number.parseInt(process.env.PORT ?? "3000", 10);
+  const host = process.env.HOST ?? "0.0.0.0";
+  const server: Server = app.listen(port, host, async () => {
+    const url = `http://localhost:${port}`;
+    console.log(`\nPaydesk is running at ${url}`);
+    console.log(`Database: ${handle.kind === "pglite" ? `embedded PGlite in ${handle.location}` : handle.location}`);
+    const banner = await demoBanner(handle);
+    if (banner) console.log(`\n${banner}\n`);
+  });
+  const stopJobs = startBackgroundJobs();
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: finishing open requests, then closing the database.`);
+    stopJobs();
+    server.close(async () => {
+      await handle.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
