@@ -68,7 +68,8 @@ export function createApp(build: ServerBuild): express.Express {
     "*",
     createRequestHandler({
       build,
-      mode: process.env.NODE_ENV === "production" ? "production" : "development",
+      // Development mode would send stack traces to browsers; only an explicit opt-in gets it.
+      mode: process.env.NODE_ENV === "development" ? "development" : "production",
       getLoadContext: (req, res): RequestContext => ({
         correlationId: res.locals.correlationId as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",

@@ -9,6 +9,8 @@ import { createApp } from "./app";
 import { startBackgroundJobs } from "./jobs";
 
 async function main() {
+  // Behind TLS in production the session cookie is always Secure, whatever a proxy forwards.
+  if (process.env.NODE_ENV === "production") process.env.PAYDESK_COOKIE_SECURE ??= "true";
   const handle = await openDatabase(optionsFromEnv()).catch((error: unknown) => {
     if (error instanceof DatabaseLockedError) {
       console.error(`\n${error.message}\n`);

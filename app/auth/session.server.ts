@@ -4,7 +4,9 @@
 // The cookie holds only the session id; the row in staff_sessions is the session. The idle
 // timeout is lucia's expiresAt, pushed forward while the session is used; the absolute timeout
 // counts from createdAt and nothing extends it. The cookie itself has no Max-Age, so a closed
-// browser forgets it too.
+// browser forgets it too. It is Secure whenever the request came over HTTPS and always when
+// PAYDESK_COOKIE_SECURE=true (set by the server when NODE_ENV=production), see
+// docs/decisions/001-foundation.md.
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
 import { redirect } from "@remix-run/node";
 import { and, isNull, sql } from "drizzle-orm";
@@ -50,11 +52,7 @@ type DatabaseSessionAttributes = { createdAt: Date; ip: string | null; userAgent
 function createLucia(database: Db) {
   return new Lucia(new DrizzlePostgreSQLAdapter(database, staffSessions, staffUsers), {
     sessionExpiresIn: new TimeSpan(idleTimeoutMinutes(), "m"),
-    sessionCookie: {
-      name: SESSION_COOKIE_NAME,
-      expires: false,
-      attributes: { secure: process.env.NODE_ENV === "production", sameSite: "lax" },
-    },
+    sessionCookie: { name: SESSION_COOKIE_NAME },
     getUserAttributes: (attributes) => ({
       email: attributes.email,
       name: attributes.name,
@@ -85,6 +83,21 @@ function lucia() {
   return instance;
 }
 
+// ---------------------------------------------------------------- the cookie
+
+function cookieAttributes(request: Request): string {
+  const secure = process.env.PAYDESK_COOKIE_SECURE === "true" || new URL(request.url).protocol === "https:";
+  return `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+}
+
+function sessionCookie(sessionId: string, request: Request): string {
+  return `${SESSION_COOKIE_NAME}=${sessionId}; ${cookieAttributes(request)}`;
+}
+
+function blankSessionCookie(request: Request): string {
+  return `${SESSION_COOKIE_NAME}=; Max-Age=0; ${cookieAttributes(request)}`;
+}
+
 // ---------------------------------------------------------------- login throttling
 
 /**
@@ -104,9 +117,11 @@ export type LoginResult =
   | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
 
 export async function login(
-  input: { email: string; password: string; userAgent: string | null },
+  request: Request,
+  input: { email: string; password: string },
   context: RequestContext,
 ): Promise<LoginResult> {
+  const userAgent = request.headers.get("user-agent");
   const email = input.email.trim().toLowerCase();
   for (const window of [accountWindow(email), ipWindow(context.clientIp)]) {
     const state = await peekRateLimit(window);
@@ -128,11 +143,11 @@ export async function login(
   const session = await lucia().createSession(row.id, {
     createdAt: new Date(),
     ip: context.clientIp,
-    userAgent: input.userAgent?.slice(0, 300) ?? null,
+    userAgent: userAgent?.slice(0, 300) ?? null,
   });
   const user = toStaffUser({ ...row, role: row.role });
-  await recordAudit(db(), { actor: actorOf(user), action: "auth.login", entityType: "staff_user", entityId: user.id }, context, input.userAgent);
-  return { ok: true, user, setCookie: lucia().createSessionCookie(session.id).serialize() };
+  await recordAudit(db(), { actor: actorOf(user), action: "auth.login", entityType: "staff_user", entityId: user.id }, context, userAgent);
+  return { ok: true, user, setCookie: sessionCookie(session.id, request) };
 }
 
 export async function logout(request: Request, context: RequestContext): Promise<string> {
@@ -146,7 +161,7 @@ export async function logout(request: Request, context: RequestContext): Promise
       request.headers.get("user-agent"),
     );
   }
-  return lucia().createBlankSessionCookie().serialize();
+  return blankSessionCookie(request);
 }
 
 /** Ends every session of a user at once (on disable, role change, password reset). */
@@ -183,7 +198,7 @@ export async function requireStaffUser(request: Request): Promise<StaffUser> {
   const url = new URL(request.url);
   const back = safeRedirect(`${url.pathname}${url.search}`, "/");
   const params = back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`;
-  throw redirect(`/login${params}`, { headers: { "Set-Cookie": lucia().createBlankSessionCookie().serialize() } });
+  throw redirect(`/login${params}`, { headers: { "Set-Cookie": blankSessionCookie(request) } });
 }
 
 /** The signed-in staff user if their role grants `permission`; otherwise a 403 is thrown. */

@@ -1,10 +1,13 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { safeRedirect } from "../auth/safe-redirect";
 import { getStaffUser, login } from "../auth/session.server";
+
+// Document POSTs take their headers from here (Retry-After on a throttled login).
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Log in · Paydesk" }];
 
@@ -33,10 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return json<ActionData>({ fieldErrors }, { status: 400 });
   }
-  const result = await login(
-    { email: parsed.data.email, password: parsed.data.password, userAgent: request.headers.get("user-agent") },
-    context,
-  );
+  const result = await login(request, { email: parsed.data.email, password: parsed.data.password }, context);
   if (!result.ok) {
     if (result.reason === "throttled") {
       const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);

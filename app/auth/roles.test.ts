@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { PERMISSIONS, ROLES, roleHasPermission, userHasPermission, type Permission } from "./roles";
+
+// The permission matrix as issue 7 states it: support views and fixes, finance also moves
+// money out and sees settlements and exports, admin does everything.
+const EXPECTED_DENIED: Record<(typeof ROLES)[number], Permission[]> = {
+  support: [
+    "credit:execute",
+    "payment:deactivate",
+    "invoice:adjust",
+    "settlement:read",
+    "export:csv",
+    "method:manage",
+    "user:manage",
+    "client:manage",
+    "audit:read",
+  ],
+  finance: ["method:manage", "user:manage", "client:manage", "audit:read"],
+  admin: [],
+};
+
+describe("permission matrix", () => {
+  for (const role of ROLES) {
+    for (const permission of PERMISSIONS) {
+      const allowed = !EXPECTED_DENIED[role].includes(permission);
+      it(`${role} ${allowed ? "may" : "may not"} ${permission}`, () => {
+        expect(roleHasPermission(role, permission)).toBe(allowed);
+      });
+    }
+  }
+
+  it("treats no user as allowed nothing", () => {
+    expect(userHasPermission(null, "payment:read")).toBe(false);
+    expect(userHasPermission(undefined, "dashboard:read")).toBe(false);
+  });
+});

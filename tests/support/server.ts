@@ -1,0 +1,42 @@
+// Starts the real HTTP server (Express + the built Remix app, as `npm start` does) on a free
+// port over a fresh test database. Integration tests talk to it with fetch, like any client.
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { ServerBuild } from "@remix-run/node";
+import { setDatabase } from "../../db/client";
+import { ensureDemoData } from "../../db/demo";
+import { createApp } from "../../server/app";
+import { createTestDatabase, type TestDatabase } from "./database";
+
+export type TestServer = {
+  url: string;
+  database: TestDatabase;
+  close(): Promise<void>;
+};
+
+export type TestServerOptions = {
+  /** Seed the demo organisations, clients, staff users and this many payments. */
+  demoPayments?: number;
+};
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  process.env.PAYDESK_SEED = "none";
+  const database = await createTestDatabase();
+  setDatabase(database);
+  if (options.demoPayments !== undefined) await ensureDemoData(database, { payments: options.demoPayments });
+  const build = (await import("../../build/index.js" as string)) as ServerBuild;
+  const server: Server = await new Promise((resolve) => {
+    const listening = createApp(build).listen(0, "127.0.0.1", () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    database,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      setDatabase(undefined);
+      await database.drop();
+    },
+  };
+}
