@@ -1,0 +1,164 @@
+// The search grammar shared by the /v1 search routes and the staff filter builder:
+//   field=value            equals (no prefix means eq)
+//   field=op:value         op in eq ne gt gte lt lte
+//   field repeated         eq values are OR-ed (IN); every other operator is AND-ed
+// plus page (1-based) and perPage (default 20, max 500). Unknown parameters, unknown operators
+// and values of the wrong type are errors that name the parameter.
+//
+// A value whose text before the first colon is two or three letters is read as `op:value`,
+// so timestamps (2026-01-01T10:00:00Z) and most ids need no prefix; a value that itself
+// starts with such a word needs an explicit `eq:`.
+
+import type { FieldError } from "./errors";
+import { parseAmount, type Money } from "./money";
+
+export const OPERATORS = ["eq", "ne", "gt", "gte", "lt", "lte"] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export type FieldType = "integer" | "string" | "amount" | "timestamp" | "enum" | "boolean" | "currency";
+
+export type FieldSpec = {
+  type: FieldType;
+  /** For enums: the allowed values. */
+  values?: readonly string[];
+  /** For strings: a pattern the value must match, with a message. */
+  pattern?: RegExp;
+  patternMessage?: string;
+};
+
+export type FilterValue = string | number | Date | Money | boolean;
+
+export type Condition = { field: string; op: Operator; value: FilterValue };
+
+/** Per field: values to match any of (eq), and conditions that must all hold. */
+export type FieldFilter = { anyOf: FilterValue[]; all: Condition[] };
+
+export type SearchQuery = {
+  filters: Record<string, FieldFilter>;
+  page: number;
+  perPage: number;
+};
+
+export const DEFAULT_PER_PAGE = 20;
+export const MAX_PER_PAGE = 500;
+
+const ORDERED_TYPES: ReadonlySet<FieldType> = new Set(["integer", "amount", "timestamp", "string"]);
+
+export type ParseOutcome = { ok: true; query: SearchQuery } | { ok: false; errors: FieldError[] };
+
+export function parseSearchQuery(
+  params: URLSearchParams,
+  spec: Record<string, FieldSpec>,
+  options: { defaultPerPage?: number; maxPerPage?: number; extra?: readonly string[] } = {},
+): ParseOutcome {
+  const errors: FieldError[] = [];
+  const filters: Record<string, FieldFilter> = {};
+  const maxPerPage = options.maxPerPage ?? MAX_PER_PAGE;
+  let page = 1;
+  let perPage = options.defaultPerPage ?? DEFAULT_PER_PAGE;
+
+  for (const name of new Set(params.keys())) {
+    const raw = params.getAll(name);
+    if (name === "page" || name === "perPage") {
+      const limit = name === "page" ? Number.MAX_SAFE_INTEGER : maxPerPage;
+      const value = raw.length === 1 && /^[1-9][0-9]{0,8}$/.test(raw[0]) ? Number(raw[0]) : NaN;
+      if (!Number.isInteger(value) || value > limit) {
+        errors.push({
+          field: name,
+          message: name === "page" ? "must be a whole number from 1" : `must be a whole number from 1 to ${maxPerPage}`,
+        });
+      } else if (name === "page") page = value;
+      else perPage = value;
+      continue;
+    }
+    if (options.extra?.includes(name)) continue;
+    const fieldSpec = Object.hasOwn(spec, name) ? spec[name] : undefined;
+    if (!fieldSpec) {
+      errors.push({ field: name, message: `is not a search parameter here; use one of: ${Object.keys(spec).join(", ")}` });
+      continue;
+    }
+    const filter: FieldFilter = { anyOf: [], all: [] };
+    for (const entry of raw) {
+      const { op, text } = splitOperator(entry);
+      if (!op) {
+        errors.push({ field: name, message: `has an unknown operator in "${entry}"; use one of ${OPERATORS.join(", ")}` });
+        continue;
+      }
+      if (op !== "eq" && op !== "ne" && !ORDERED_TYPES.has(fieldSpec.type)) {
+        errors.push({ field: name, message: `supports only eq and ne, not ${op}` });
+        continue;
+      }
+      const parsed = parseValue(text, fieldSpec);
+      if (!parsed.ok) {
+        errors.push({ field: name, message: parsed.message });
+        continue;
+      }
+      if (op === "eq") filter.anyOf.push(parsed.value);
+      else filter.all.push({ field: name, op, value: parsed.value });
+    }
+    filters[name] = filter;
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, query: { filters, page, perPage } };
+}
+
+function splitOperator(entry: string): { op: Operator | null; text: string } {
+  const match = /^([A-Za-z]{2,3}):(.*)$/s.exec(entry);
+  if (!match) return { op: "eq", text: entry };
+  const op = match[1] as Operator;
+  return OPERATORS.includes(op) ? { op, text: match[2] } : { op: null, text: entry };
+}
+
+type ValueOutcome = { ok: true; value: FilterValue } | { ok: false; message: string };
+
+export function parseValue(text: string, spec: FieldSpec): ValueOutcome {
+  if (text === "") return { ok: false, message: "needs a value" };
+  switch (spec.type) {
+    case "integer":
+      return /^-?[0-9]{1,15}$/.test(text)
+        ? { ok: true, value: Number(text) }
+        : { ok: false, message: `must be a whole number, not "${text}"` };
+    case "amount": {
+      const parsed = parseAmount(text);
+      return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, message: `must be an amount: ${parsed.message}` };
+    }
+    case "timestamp": {
+      const date = parseTimestamp(text);
+      return date ? { ok: true, value: date } : { ok: false, message: `must be an ISO 8601 date or time, not "${text}"` };
+    }
+    case "enum":
+      return spec.values?.includes(text)
+        ? { ok: true, value: text }
+        : { ok: false, message: `must be one of ${spec.values?.join(", ")}, not "${text}"` };
+    case "boolean":
+      return text === "true" || text === "false"
+        ? { ok: true, value: text === "true" }
+        : { ok: false, message: `must be true or false, not "${text}"` };
+    case "currency":
+      return /^[A-Z]{3}$/.test(text) ? { ok: true, value: text } : { ok: false, message: "must be a 3-letter ISO 4217 code" };
+    case "string":
+      if (text.length > 200) return { ok: false, message: "is longer than 200 characters" };
+      if (spec.pattern && !spec.pattern.test(text)) {
+        return { ok: false, message: spec.patternMessage ?? `has the wrong format: "${text}"` };
+      }
+      return { ok: true, value: text };
+  }
+}
+
+/** 2026-01-31, 2026-01-31T10:15, 2026-01-31T10:15:30.123Z, 2026-01-31T10:15:30+01:00 (no offset = UTC). */
+export function parseTimestamp(text: string): Date | null {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+  if (!match) return null;
+  const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", zone = "Z"] = match;
+  const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}.${frac.padEnd(3, "0").slice(0, 3)}${zone === "Z" ? "Z" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return null;
+  // Reject roll-overs such as 2026-02-31 that Date would quietly move into March.
+  if (zone === "Z" && (date.getUTCMonth() + 1 !== Number(mo) || date.getUTCDate() !== Number(d))) return null;
+  return date;
+}
+
+/** Writes a query back into URL parameters (the staff filter builder keeps its state in the URL). */
+export function conditionToParam(op: Operator, value: string): string {
+  return op === "eq" && !/^[A-Za-z]{2,3}:/.test(value) ? value : `${op}:${value}`;
+}
