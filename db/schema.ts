@@ -111,8 +111,9 @@ export const payments = pgTable(
     organisationId: integer("organisation_id")
       .notNull()
       .references(() => organisations.id),
-    orderId: text("order_id").notNull(),
-    orderVersion: integer("order_version").notNull().default(1),
+    /** Optional in the seed; when given, one payment per organisation, orderId and orderVersion. */
+    orderId: text("order_id"),
+    orderVersion: integer("order_version"),
     totalAmount: money("total_amount").notNull(),
     currency: text("currency").notNull().default("NOK"),
     active: boolean("active").notNull().default(true),
@@ -145,7 +146,8 @@ export const paymentTransactions = pgTable(
     amount: money("amount").notNull(),
     currency: text("currency").notNull(),
     status: text("status").notNull().default("CREATED"),
-    paymentType: text("payment_type").notNull(),
+    /** Null while only the group is known (a card's scheme is known once it is entered). */
+    paymentType: text("payment_type"),
     paymentTypeGroup: text("payment_type_group").notNull(),
     /** Group a credit is reimbursed through when the method allows overriding it. */
     reimbursementTypeGroup: text("reimbursement_type_group"),
