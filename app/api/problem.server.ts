@@ -74,7 +74,6 @@ export function problemResponse(p: Problem, { instance, correlationId }: { insta
     headers: {
       "Content-Type": "application/problem+json",
       "Cache-Control": "no-store",
-      "X-Correlation-Id": correlationId,
       ...p.headers,
     },
   });

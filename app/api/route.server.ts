@@ -1,8 +1,10 @@
 // The conventions every /v1 route shares (API.md): bearer auth, ET-Client-Name, correlation id,
 // Entur-POS / Entur-Distribution-Channel / Entur-On-Behalf-Of, rate limiting, Idempotency-Key,
-// and problem+json for every error. A route file declares its handlers per method with
+// and problem+json for every error. (server/app.ts puts X-Correlation-Id on every response.) A route file declares its handlers per method with
 // `apiRoute({ GET, POST, ... })`; each handler parses, calls one service and renders.
-import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, Params } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+
+type Params = LoaderFunctionArgs["params"];
 import { authenticateApiClient, type ApiClient } from "../auth/api-client.server";
 import { DomainError, type FieldError } from "../domain/errors";
 import { logger } from "../lib/logger.server";
@@ -98,14 +100,13 @@ async function runApiRequest(
       if (claim.kind === "replay") {
         return new Response(claim.response.body || null, {
           status: claim.response.status,
-          headers: { ...claim.response.headers, "X-Correlation-Id": correlationId, "Idempotent-Replayed": "true" },
+          headers: { ...claim.response.headers, "Idempotent-Replayed": "true" },
         });
       }
       idempotency = { clientId: client.clientId, key };
     }
 
     const response = await handler({ request, params, url, caller, client, body, context });
-    response.headers.set("X-Correlation-Id", correlationId);
     if (idempotency) await remember(idempotency, response.clone());
     return response;
   } catch (error) {

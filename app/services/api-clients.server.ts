@@ -14,6 +14,8 @@ export type NewApiClient = {
   /** Distribution channels the client sells through; default ["web"]. */
   channels?: string[];
   allowedRedirectPrefixes?: string[];
+  /** Requests per minute before 429 (default 600). */
+  rateLimitPerMinute?: number;
   /** Demo data passes a fixed token so it can be printed; otherwise a random one is made. */
   token?: string;
   clientId?: string;
@@ -42,6 +44,7 @@ export async function createApiClient(database: Db, input: NewApiClient): Promis
       onBehalfOfAllowed: input.onBehalfOfAllowed ?? false,
       distributionChannels: channels,
       allowedRedirectPrefixes: input.allowedRedirectPrefixes ?? [],
+      ...(input.rateLimitPerMinute ? { rateLimitPerMinute: input.rateLimitPerMinute } : {}),
       tokenHash: hashApiToken(token),
       tokenPrefix: tokenPrefix(token),
     });

@@ -1,0 +1,10 @@
+// PUT /v1/payments/{paymentId}/deactivate
+import { db } from "../../db/client";
+import { pathId } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
+import { paymentJson } from "../api/serialize";
+import { deactivatePayment } from "../services/payments.server";
+
+export const { loader, action } = apiRoute({
+  PUT: async ({ params, caller }) => json(paymentJson(await deactivatePayment(caller, db(), pathId(params, "paymentId")))),
+});

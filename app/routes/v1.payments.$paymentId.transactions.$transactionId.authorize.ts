@@ -1,0 +1,14 @@
+// POST …/transactions/{transactionId}/authorize: pre-authorization, then increments or one reduction.
+import { parseBody, pathId } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
+import { AuthorizeBody } from "../api/schemas";
+import { transactionJson } from "../api/serialize";
+import { authorizeTransaction } from "../services/transactions.server";
+
+export const { loader, action } = apiRoute({
+  POST: async ({ params, caller, body }) => {
+    const { totalAmount } = parseBody(AuthorizeBody, body);
+    const transaction = await authorizeTransaction(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), totalAmount);
+    return json(transactionJson(transaction));
+  },
+});

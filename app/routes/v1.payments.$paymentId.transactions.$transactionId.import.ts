@@ -1,0 +1,13 @@
+// POST …/transactions/{transactionId}/import: privileged clients fill an isImport transaction.
+import { parseBody, pathId } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
+import { ImportBody } from "../api/schemas";
+import { transactionJson } from "../api/serialize";
+import { importTransaction } from "../services/transactions.server";
+
+export const { loader, action } = apiRoute({
+  POST: async ({ params, caller, body }) => {
+    const transaction = await importTransaction(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), parseBody(ImportBody, body));
+    return json(transactionJson(transaction), 201);
+  },
+});

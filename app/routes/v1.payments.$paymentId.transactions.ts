@@ -1,0 +1,16 @@
+// POST /v1/payments/{paymentId}/transactions: add a transaction.
+import { parseBody, pathId } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
+import { NewTransactionBody } from "../api/schemas";
+import { transactionJson } from "../api/serialize";
+import { addTransaction } from "../services/transactions.server";
+
+export const { loader, action } = apiRoute({
+  POST: async ({ params, caller, body }) => {
+    const paymentId = pathId(params, "paymentId");
+    const transaction = await addTransaction(caller, paymentId, parseBody(NewTransactionBody, body));
+    return json(transactionJson(transaction), 201, {
+      Location: `/v1/payments/${paymentId}/transactions/${transaction.transactionId}`,
+    });
+  },
+});

@@ -1,0 +1,19 @@
+// GET /v1/payments: search. POST /v1/payments: create, optionally with its first transaction.
+import { db } from "../../db/client";
+import { parseBody, parseQuery } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
+import { CreatePaymentBody } from "../api/schemas";
+import { pageJson, paymentJson } from "../api/serialize";
+import { PAYMENT_SEARCH_FIELDS, searchPayments } from "../services/payment-search.server";
+import { createPayment } from "../services/payments.server";
+
+export const { loader, action } = apiRoute({
+  GET: async ({ url, caller }) => {
+    const page = await searchPayments(db(), caller, parseQuery(url, PAYMENT_SEARCH_FIELDS));
+    return json(pageJson(page, paymentJson));
+  },
+  POST: async ({ body, caller }) => {
+    const payment = await createPayment(caller, parseBody(CreatePaymentBody, body));
+    return json(paymentJson(payment), 201, { Location: `/v1/payments/${payment.paymentId}` });
+  },
+});

@@ -1,0 +1,443 @@
+// Credits (seed 002): money going back to the customer, one credit transaction per payment
+// transaction credited. A credit reserves its amounts when it is created, so that no two credits
+// can together take more than was captured; executing it turns the reservation into a credit.
+//
+// Execution is sequential over the credit transactions. Each one is first CLAIMED in its own DB
+// transaction (row lock, then a provider reference is written), then the provider is asked with
+// that reference, then the outcome is SETTLED under the payment's locks. A concurrent or retried
+// execute finds the claim and asks the provider with the same reference, which answers with the
+// first outcome: no credit transaction is ever refunded twice, even across a crash.
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Db, Tx } from "../../db/client";
+import { creditTransactions, credits, paymentMethods, paymentTransactions } from "../../db/schema";
+import type { CreditStatus, CreditTransactionStatus, PaymentTypeGroup, TransactionStatus } from "../domain/enums";
+import { conflict, DomainError, notFound, ruleBroken } from "../domain/errors";
+import { add, formatAmount, money, subtract, sum, toDbAmount, type Money } from "../domain/money";
+import { amountsOf, creditableAmount } from "../domain/transaction";
+import { paymentProvider } from "../providers/index.server";
+import { tenantOf, type Caller } from "./caller";
+import { addToVolume, appendOperation } from "./ledger.server";
+import { lockPayment, type LockedPayment } from "./locks.server";
+import { getPayment, type PaymentView, type TransactionRow } from "./payment-view.server";
+import { touchPayment } from "./transactions.server";
+import { inTransaction } from "./tx.server";
+
+export type NewCreditLine = {
+  paymentId: number;
+  transactionId: number;
+  amount: Money;
+  reimbursementTypeGroup?: PaymentTypeGroup;
+};
+
+export type NewCredit = {
+  orderId?: string | null;
+  orderVersion?: number | null;
+  totalCreditAmount: Money;
+  currency?: string;
+  settlementId?: string | null;
+  customerNumber?: string | null;
+  creditTransactions: NewCreditLine[];
+  reason?: string | null;
+};
+
+export type CreditTransactionView = {
+  creditTransactionId: number;
+  paymentId: number;
+  transactionId: number;
+  amount: Money;
+  status: CreditTransactionStatus;
+  reimbursementMethod: string;
+  reimbursementTypeGroup: string;
+  rrn: string | null;
+  creditedAt: Date | null;
+  failureReason: string | null;
+};
+
+export type CreditView = {
+  creditId: number;
+  orderId: string | null;
+  orderVersion: number | null;
+  totalCreditAmount: Money;
+  currency: string;
+  active: boolean;
+  status: CreditStatus;
+  settlementId: string | null;
+  customerNumber: string | null;
+  organisationId: number;
+  createdByStaffUserId: string | null;
+  reason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  creditTransactions: CreditTransactionView[];
+};
+
+type CreditRow = typeof credits.$inferSelect;
+type CreditTransactionRow = typeof creditTransactions.$inferSelect;
+
+// ---------------------------------------------------------------- create
+
+export async function createCredit(caller: Caller, input: NewCredit): Promise<CreditView> {
+  return inTransaction(async (tx) => {
+    const creditId = await createCreditLocked(tx, caller, input, await lockPaymentsOf(tx, caller, input.creditTransactions));
+    return getCredit(tx, caller, creditId);
+  });
+}
+
+/** Locks every payment the lines touch, in ascending paymentId order (the fixed lock order). */
+async function lockPaymentsOf(tx: Tx, caller: Caller, lines: NewCreditLine[]): Promise<Map<number, LockedPayment>> {
+  const locked = new Map<number, LockedPayment>();
+  for (const paymentId of [...new Set(lines.map((l) => l.paymentId))].sort((a, b) => a - b)) {
+    locked.set(paymentId, await lockPayment(tx, caller, paymentId));
+  }
+  return locked;
+}
+
+async function createCreditLocked(tx: Tx, caller: Caller, input: NewCredit, locked: Map<number, LockedPayment>): Promise<number> {
+  const lines = input.creditTransactions;
+  if (!lines.length) {
+    throw new DomainError("invalid", "A credit needs at least one credit transaction", {
+      errors: [{ field: "creditTransactions", message: "must contain at least one credit transaction" }],
+    });
+  }
+  const total = sum(lines.map((l) => l.amount));
+  if (total !== input.totalCreditAmount) {
+    throw ruleBroken(
+      `totalCreditAmount ${formatAmount(input.totalCreditAmount)} must equal the sum of the credit transactions (${formatAmount(total)})`,
+      "totalCreditAmount",
+    );
+  }
+
+  const organisations = new Set([...locked.values()].map((l) => l.payment.organisationId));
+  if (organisations.size > 1) throw ruleBroken("All credited transactions must belong to one organisation", "creditTransactions");
+  const first = locked.get(lines[0].paymentId)!.payment;
+  const currency = input.currency ?? first.currency;
+
+  // What this credit takes per transaction, to check lines on the same transaction together.
+  const requested = new Map<number, Money>();
+  const resolved: { line: NewCreditLine; transaction: TransactionRow; group: string }[] = [];
+  for (const [index, line] of lines.entries()) {
+    const field = `creditTransactions[${index}]`;
+    const { payment, transactions } = locked.get(line.paymentId)!;
+    const transaction = transactions.find((t) => t.transactionId === line.transactionId);
+    if (!transaction) throw notFound("Transaction", line.transactionId);
+    if (payment.currency !== currency) {
+      throw ruleBroken(`${field}: the payment's currency ${payment.currency} differs from the credit's ${currency}`, "currency");
+    }
+    const taken = add(requested.get(transaction.transactionId) ?? (0n as Money), line.amount);
+    requested.set(transaction.transactionId, taken);
+    const creditable = creditableAmount(amountsOf(transaction));
+    if (taken > creditable) {
+      throw ruleBroken(
+        `${field}.amount ${formatAmount(line.amount)} exceeds the creditable amount ${formatAmount(creditable)} of transaction ${transaction.transactionId}`,
+        `${field}.amount`,
+      );
+    }
+    const group = await reimbursementGroup(tx, transaction, line.reimbursementTypeGroup, `${field}.reimbursementTypeGroup`);
+    resolved.push({ line, transaction, group });
+  }
+
+  const at = new Date();
+  const [credit] = await tx
+    .insert(credits)
+    .values({
+      organisationId: first.organisationId,
+      orderId: input.orderId ?? first.orderId,
+      orderVersion: input.orderVersion ?? first.orderVersion,
+      totalCreditAmount: toDbAmount(total),
+      currency,
+      settlementId: input.settlementId ?? null,
+      customerNumber: input.customerNumber ?? first.customerNumber,
+      createdByClientId: caller.kind === "client" ? caller.clientId : null,
+      createdByStaffUserId: caller.kind === "staff" ? caller.userId : null,
+      reason: input.reason ?? null,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning();
+  for (const { line, transaction, group } of resolved) {
+    await tx.insert(creditTransactions).values({
+      creditId: credit.creditId,
+      paymentId: line.paymentId,
+      transactionId: line.transactionId,
+      amount: toDbAmount(line.amount),
+      reimbursementMethod: transaction.paymentType ?? transaction.paymentTypeGroup,
+      reimbursementTypeGroup: group,
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+  for (const [transactionId, amount] of requested) {
+    const transaction = resolved.find((r) => r.transaction.transactionId === transactionId)!.transaction;
+    await tx
+      .update(paymentTransactions)
+      .set({ reservedAmount: toDbAmount(add(money(transaction.reservedAmount), amount)), updatedAt: at })
+      .where(eq(paymentTransactions.transactionId, transactionId));
+  }
+  return credit.creditId;
+}
+
+/** CASH can always be chosen; another group only where the transaction's method allows it. */
+async function reimbursementGroup(tx: Tx, transaction: TransactionRow, requested: PaymentTypeGroup | undefined, field: string) {
+  const own = transaction.reimbursementTypeGroup ?? transaction.paymentTypeGroup;
+  if (!requested || requested === own || requested === transaction.paymentTypeGroup) return requested ?? own;
+  if (requested === "CASH") return requested;
+  const [method] = await tx
+    .select({ allows: paymentMethods.allowsReimbursementOverride })
+    .from(paymentMethods)
+    .where(
+      and(
+        eq(paymentMethods.paymentType, transaction.paymentType ?? ""),
+        eq(paymentMethods.allowsReimbursementOverride, true),
+      ),
+    )
+    .limit(1);
+  if (!method?.allows) {
+    throw ruleBroken(`${field}: the payment method of transaction ${transaction.transactionId} does not allow reimbursement through ${requested}`, field);
+  }
+  return requested;
+}
+
+// ---------------------------------------------------------------- read
+
+function toCreditView(row: CreditRow, lines: CreditTransactionRow[]): CreditView {
+  return {
+    creditId: row.creditId,
+    orderId: row.orderId,
+    orderVersion: row.orderVersion,
+    totalCreditAmount: money(row.totalCreditAmount),
+    currency: row.currency,
+    active: row.active,
+    status: row.status as CreditStatus,
+    settlementId: row.settlementId,
+    customerNumber: row.customerNumber,
+    organisationId: row.organisationId,
+    createdByStaffUserId: row.createdByStaffUserId,
+    reason: row.reason,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    creditTransactions: lines.map((l) => ({
+      creditTransactionId: l.creditTransactionId,
+      paymentId: l.paymentId,
+      transactionId: l.transactionId,
+      amount: money(l.amount),
+      status: l.status as CreditTransactionStatus,
+      reimbursementMethod: l.reimbursementMethod,
+      reimbursementTypeGroup: l.reimbursementTypeGroup,
+      rrn: l.rrn,
+      creditedAt: l.creditedAt,
+      failureReason: l.failureReason,
+    })),
+  };
+}
+
+export async function loadCreditViews(database: Db | Tx, rows: CreditRow[]): Promise<CreditView[]> {
+  if (!rows.length) return [];
+  const lines = await database
+    .select()
+    .from(creditTransactions)
+    .where(inArray(creditTransactions.creditId, rows.map((r) => r.creditId)))
+    .orderBy(asc(creditTransactions.creditTransactionId));
+  return rows.map((row) => toCreditView(row, lines.filter((l) => l.creditId === row.creditId)));
+}
+
+async function findCredit(database: Db | Tx, caller: Caller, creditId: number): Promise<CreditRow> {
+  const organisationId = tenantOf(caller);
+  const [row] = await database
+    .select()
+    .from(credits)
+    .where(and(eq(credits.creditId, creditId), organisationId === null ? undefined : eq(credits.organisationId, organisationId)));
+  if (!row) throw notFound("Credit", creditId);
+  return row;
+}
+
+export async function getCredit(database: Db | Tx, caller: Caller, creditId: number): Promise<CreditView> {
+  const [view] = await loadCreditViews(database, [await findCredit(database, caller, creditId)]);
+  return view;
+}
+
+// ---------------------------------------------------------------- execute
+
+/**
+ * Executes every credit transaction still CREATED, in order. Answers the credit as it stands;
+ * when one fails, throws that transaction's error after keeping what succeeded before it.
+ */
+export async function executeCredit(caller: Caller, creditId: number, database: Db): Promise<CreditView> {
+  const credit = await findCredit(database, caller, creditId);
+  if (!credit.active) throw conflict(`Credit ${creditId} is inactive and cannot be executed`);
+  const lines = await database
+    .select()
+    .from(creditTransactions)
+    .where(eq(creditTransactions.creditId, creditId))
+    .orderBy(asc(creditTransactions.creditTransactionId));
+  for (const line of lines) {
+    if (line.status !== "CREATED") continue;
+    const reference = await claim(line.creditTransactionId);
+    if (!reference) continue; // settled by someone else meanwhile
+    const [transaction] = await database
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.transactionId, line.transactionId));
+    const outcome = await paymentProvider().refund({
+      reference,
+      amount: money(line.amount),
+      currency: credit.currency,
+      paymentType: transaction.paymentType,
+      paymentTypeGroup: transaction.paymentTypeGroup,
+      rrn: transaction.rrn,
+      cardNumber: transaction.cardNumber,
+    });
+    await settle(caller, line.creditTransactionId, outcome);
+    if (!outcome.ok) {
+      throw new DomainError("declined", `Credit transaction ${line.creditTransactionId} failed: ${outcome.reason}`, {
+        errorReason: outcome.errorReason,
+      });
+    }
+  }
+  await markCreditedWhenComplete(creditId);
+  return getCredit(database, caller, creditId);
+}
+
+/** Step 1: claim the line (or find the claim of an earlier attempt) and return its reference. */
+async function claim(creditTransactionId: number): Promise<string | null> {
+  return inTransaction(async (tx) => {
+    const [line] = await tx
+      .select()
+      .from(creditTransactions)
+      .where(eq(creditTransactions.creditTransactionId, creditTransactionId))
+      .for("update");
+    if (line.status !== "CREATED") return null;
+    if (line.providerReference) return line.providerReference;
+    const reference = `credit-transaction-${creditTransactionId}`;
+    await tx
+      .update(creditTransactions)
+      .set({ claimedAt: new Date(), providerReference: reference, updatedAt: new Date() })
+      .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
+    return reference;
+  });
+}
+
+/** Step 3: record the provider's answer under the payment's locks, once. */
+async function settle(
+  caller: Caller,
+  creditTransactionId: number,
+  outcome: { ok: true; rrn: string } | { ok: false; reason: string },
+): Promise<void> {
+  await inTransaction(async (tx) => {
+    const [peek] = await tx.select().from(creditTransactions).where(eq(creditTransactions.creditTransactionId, creditTransactionId));
+    // The credit was checked against the caller's tenant already; lock its payment as the system.
+    const lockAs: Caller = { kind: "system", name: "credit-settlement", correlationId: caller.correlationId };
+    const { payment, transactions } = await lockPayment(tx, lockAs, peek.paymentId);
+    const [line] = await tx
+      .select()
+      .from(creditTransactions)
+      .where(eq(creditTransactions.creditTransactionId, creditTransactionId))
+      .for("update");
+    if (line.status !== "CREATED") return;
+    const transaction = transactions.find((t) => t.transactionId === line.transactionId)!;
+    const amounts = amountsOf(transaction);
+    const amount = money(line.amount);
+    const at = new Date();
+    const reserved = subtract(amounts.reserved, amount);
+    if (!outcome.ok) {
+      await tx
+        .update(creditTransactions)
+        .set({ status: "FAILED", failureReason: outcome.reason, updatedAt: at })
+        .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
+      await tx
+        .update(paymentTransactions)
+        .set({ reservedAmount: toDbAmount(reserved), updatedAt: at })
+        .where(eq(paymentTransactions.transactionId, transaction.transactionId));
+      return;
+    }
+    const credited = add(amounts.credited, amount);
+    const status: TransactionStatus = credited === amounts.captured ? "CREDITED" : (transaction.status as TransactionStatus);
+    await tx
+      .update(creditTransactions)
+      .set({ status: "CREDITED", rrn: outcome.rrn, creditedAt: at, updatedAt: at })
+      .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
+    await tx
+      .update(paymentTransactions)
+      .set({ creditedAmount: toDbAmount(credited), reservedAmount: toDbAmount(reserved), status, updatedAt: at })
+      .where(eq(paymentTransactions.transactionId, transaction.transactionId));
+    await appendOperation(tx, { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "CREDIT", amount, at }, caller);
+    await addToVolume(
+      tx,
+      {
+        at,
+        organisationId: payment.organisationId,
+        currency: transaction.currency,
+        paymentTypeGroup: transaction.paymentTypeGroup,
+        paymentType: transaction.paymentType,
+        settlementId: payment.settlementId,
+      },
+      "credited",
+      amount,
+    );
+    await touchPayment(tx, payment.paymentId, at);
+  });
+}
+
+async function markCreditedWhenComplete(creditId: number): Promise<void> {
+  await inTransaction(async (tx) => {
+    const [credit] = await tx.select().from(credits).where(eq(credits.creditId, creditId)).for("update");
+    if (credit.status === "CREDITED") return;
+    const lines = await tx.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
+    if (lines.every((l) => l.status === "CREDITED")) {
+      await tx.update(credits).set({ status: "CREDITED", updatedAt: new Date() }).where(eq(credits.creditId, creditId));
+    }
+  });
+}
+
+// ---------------------------------------------------------------- direct and deactivation credits
+
+/**
+ * Credits one transaction at once (the transaction's credit route, also for imported ones):
+ * `amount` defaults to everything creditable. Allowed on a deactivated payment, because that is
+ * how clients return imported money after a deactivation (seed 000).
+ */
+export async function creditTransactionNow(
+  caller: Caller,
+  database: Db,
+  paymentId: number,
+  transactionId: number,
+  amount: Money | undefined,
+): Promise<PaymentView> {
+  const creditId = await inTransaction(async (tx) => {
+    const locked = await lockPayment(tx, caller, paymentId);
+    const transaction = locked.transactions.find((t) => t.transactionId === transactionId);
+    if (!transaction) throw notFound("Transaction", transactionId);
+    const status = transaction.status as TransactionStatus;
+    if (status !== "CAPTURED") {
+      throw conflict(status === "CREDITED" ? "The transaction is already fully credited" : `Only a CAPTURED transaction can be credited; this one is ${status}`);
+    }
+    const creditable = creditableAmount(amountsOf(transaction));
+    const value = amount ?? creditable;
+    if (value <= 0n) throw conflict("Nothing is left to credit on this transaction (other credits reserve the rest)");
+    return createCreditLocked(
+      tx,
+      caller,
+      {
+        totalCreditAmount: value,
+        creditTransactions: [{ paymentId, transactionId, amount: value }],
+        reason: "Direct transaction credit",
+      },
+      new Map([[paymentId, locked]]),
+    );
+  });
+  await executeCredit(caller, creditId, database);
+  return getPayment(database, caller, paymentId);
+}
+
+export const DEACTIVATION_REASON = "Payment deactivated";
+
+/** The open credits a deactivation created for a payment (executed again when it is retried). */
+export async function pendingDeactivationCredits(database: Db | Tx, paymentId: number): Promise<number[]> {
+  const rows = await database
+    .selectDistinct({ creditId: credits.creditId })
+    .from(credits)
+    .innerJoin(creditTransactions, eq(creditTransactions.creditId, credits.creditId))
+    .where(and(eq(creditTransactions.paymentId, paymentId), eq(credits.status, "CREATED"), eq(credits.reason, DEACTIVATION_REASON)));
+  return rows.map((r) => r.creditId);
+}
+
+export { createCreditLocked };

@@ -1,0 +1,147 @@
+// Payment use-cases (seed 000): create, update (total amount, reactivation, settlement id),
+// deactivate.
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { payments } from "../../db/schema";
+import type { TransactionStatus } from "../domain/enums";
+import { conflict, DomainError, ruleBroken } from "../domain/errors";
+import { formatAmount, money, toDbAmount, type Money } from "../domain/money";
+import { amountsOf, CANCELLABLE, claimedTotal, creditableAmount } from "../domain/transaction";
+import type { Caller, ClientCaller } from "./caller";
+import { createCreditLocked, DEACTIVATION_REASON, executeCredit, pendingDeactivationCredits } from "./credits.server";
+import { lockPayment } from "./locks.server";
+import { getPayment, type PaymentView } from "./payment-view.server";
+import { cancelLocked, insertTransaction, type NewTransaction } from "./transactions.server";
+import { inTransaction, violatedConstraint } from "./tx.server";
+
+export type NewPayment = {
+  orderId?: string;
+  orderVersion?: number;
+  totalAmount: Money;
+  currency?: string;
+  settlementId?: string;
+  customerNumber?: string;
+  transaction?: NewTransaction;
+};
+
+export async function createPayment(caller: ClientCaller, input: NewPayment): Promise<PaymentView> {
+  if (input.transaction?.amount !== undefined && input.transaction.amount !== input.totalAmount) {
+    throw ruleBroken(
+      `transaction.amount ${formatAmount(input.transaction.amount)} must equal totalAmount ${formatAmount(input.totalAmount)}`,
+      "transaction.amount",
+    );
+  }
+  try {
+    return await inTransaction(async (tx) => {
+      const now = new Date();
+      const [row] = await tx
+        .insert(payments)
+        .values({
+          organisationId: caller.organisationId,
+          orderId: input.orderId ?? null,
+          // An order's first version unless told otherwise, so a repeated order is caught.
+          orderVersion: input.orderVersion ?? (input.orderId !== undefined ? 1 : null),
+          totalAmount: toDbAmount(input.totalAmount),
+          currency: input.currency ?? "NOK",
+          settlementId: input.settlementId ?? null,
+          // Only privileged clients say who the customer is (seed 000).
+          customerNumber: caller.privileged ? (input.customerNumber ?? null) : null,
+          createdByClientId: caller.clientId,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      if (input.transaction) {
+        await insertTransaction(tx, caller, { payment: row, transactions: [] }, { ...input.transaction, amount: input.totalAmount });
+      }
+      return getPayment(tx, caller, row.paymentId);
+    });
+  } catch (error) {
+    if (violatedConstraint(error) === "payments_org_order_version_uq") {
+      throw new DomainError("conflict", `A payment for order ${input.orderId} version ${input.orderVersion ?? 1} exists already`, {
+        errors: [{ field: "orderId", message: "already has a payment for this orderVersion" }],
+      });
+    }
+    throw error;
+  }
+}
+
+/** A merge patch: a key that is absent stays, null removes (where removable). */
+export type PaymentPatch = {
+  totalAmount?: Money;
+  active?: true;
+  settlementId?: string | null;
+};
+
+export async function updatePayment(caller: Caller, paymentId: number, patch: PaymentPatch): Promise<PaymentView> {
+  return inTransaction(async (tx) => {
+    const { payment, transactions } = await lockPayment(tx, caller, paymentId);
+    const reactivating = patch.active === true && !payment.active;
+    if (reactivating && patch.totalAmount === undefined) {
+      throw new DomainError("invalid", "Reactivating a payment needs its correct totalAmount in the same patch", {
+        errors: [{ field: "totalAmount", message: "is required when reactivating (active: true)" }],
+      });
+    }
+    if (!payment.active && !reactivating && patch.totalAmount !== undefined) {
+      throw conflict(`Payment ${paymentId} is deactivated; send active: true with the totalAmount to reactivate it`);
+    }
+    if (patch.totalAmount !== undefined) {
+      const claimed = claimedTotal(transactions.map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })));
+      if (patch.totalAmount < claimed) {
+        throw ruleBroken(
+          `totalAmount ${formatAmount(patch.totalAmount)} is less than its transactions already hold (${formatAmount(claimed)})`,
+          "totalAmount",
+        );
+      }
+    }
+    await tx
+      .update(payments)
+      .set({
+        ...(patch.totalAmount !== undefined ? { totalAmount: toDbAmount(patch.totalAmount) } : {}),
+        ...(reactivating ? { active: true } : {}),
+        ...(patch.settlementId !== undefined ? { settlementId: patch.settlementId } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(payments.paymentId, paymentId));
+    return getPayment(tx, caller, paymentId);
+  });
+}
+
+/**
+ * Deactivates a payment (seed 000): every CREATED, INITIATED or AUTHORIZED transaction is
+ * cancelled and every captured one that was not imported is credited in full; imported ones
+ * stay for the client to credit through the transaction's credit route. Repeating it finishes
+ * credits that an interrupted earlier call left open.
+ */
+export async function deactivatePayment(caller: Caller, database: Db, paymentId: number): Promise<PaymentView> {
+  const creditId = await inTransaction(async (tx) => {
+    const locked = await lockPayment(tx, caller, paymentId);
+    if (!locked.payment.active) return null;
+    const at = new Date();
+    await tx.update(payments).set({ active: false, updatedAt: at }).where(eq(payments.paymentId, paymentId));
+    const lines = [];
+    for (const transaction of locked.transactions) {
+      const status = transaction.status as TransactionStatus;
+      if (CANCELLABLE.has(status)) {
+        await cancelLocked(tx, caller, transaction, at);
+      } else if (status === "CAPTURED" && !transaction.isImport) {
+        const creditable = creditableAmount(amountsOf(transaction));
+        if (creditable > 0n) lines.push({ paymentId, transactionId: transaction.transactionId, amount: creditable });
+      }
+    }
+    if (!lines.length) return null;
+    return createCreditLocked(
+      tx,
+      caller,
+      {
+        totalCreditAmount: lines.reduce((total, line) => (total + line.amount) as Money, 0n as Money),
+        creditTransactions: lines,
+        reason: DEACTIVATION_REASON,
+      },
+      new Map([[paymentId, locked]]),
+    );
+  });
+  const open = creditId ? [creditId] : await pendingDeactivationCredits(database, paymentId);
+  for (const id of open) await executeCredit(caller, id, database);
+  return getPayment(database, caller, paymentId);
+}
