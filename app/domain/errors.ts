@@ -35,6 +35,14 @@ export class DomainError extends Error {
     this.errorReason = options.errorReason;
   }
 
+  /** The same error about a nested object: its fields get the parent's name in front. */
+  nestedUnder(parent: string): DomainError {
+    return new DomainError(this.kind, this.message, {
+      errors: this.errors.map((e) => ({ field: `${parent}.${e.field}`, message: e.message })),
+      errorReason: this.errorReason,
+    });
+  }
+
   get status(): number {
     return STATUS_OF_KIND[this.kind];
   }

@@ -52,7 +52,10 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
         })
         .returning();
       if (input.transaction) {
-        await insertTransaction(tx, caller, { payment: row, transactions: [] }, { ...input.transaction, amount: input.totalAmount });
+        const transaction = { ...input.transaction, amount: input.totalAmount };
+        await insertTransaction(tx, caller, { payment: row, transactions: [] }, transaction).catch((error: unknown) => {
+          throw error instanceof DomainError ? error.nestedUnder("transaction") : error;
+        });
       }
       return getPayment(tx, caller, row.paymentId);
     });

@@ -1,0 +1,111 @@
+// Many requests at once on the same rows: the invariants of DESIGN.md must hold under any
+// interleaving. Against PostgreSQL (DATABASE_URL) these requests really run in parallel on a
+// pool of connections; on PGlite they queue up, and the same assertions must hold.
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dailyVolume, operationLog, paymentTransactions } from "../../db/schema";
+import { money, sum } from "../../app/domain/money";
+import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
+import { startTestServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let client: TestClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  client = await createClient(server, { organisationId: 701 });
+});
+afterAll(() => server?.close());
+
+const N = 50;
+const times = <T>(n: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
+
+describe(`${N} concurrent requests`, () => {
+  it("capture one AUTHORIZED transaction: exactly one succeeds, with one CAPTURE entry", async () => {
+    const created = await paymentWithTransaction(client, "123.45", "VISA");
+    const base = `/v1/payments/${created.paymentId}/transactions/${created.transactionId}`;
+    await client.post(`${base}/authorize`, { totalAmount: "123.45" });
+
+    const results = await times(N, () => client.put(`${base}/capture`));
+    const statuses = results.map((r) => r.status);
+    expect(countOf(statuses, 200)).toBe(1);
+    expect(countOf(statuses, 409)).toBe(N - 1);
+
+    const captures = await server.database.db
+      .select()
+      .from(operationLog)
+      .where(and(eq(operationLog.transactionId, created.transactionId), eq(operationLog.operation, "CAPTURE")));
+    expect(captures).toHaveLength(1);
+    const [volume] = await server.database.db
+      .select({ count: sql<number>`sum(${dailyVolume.capturedCount})::int`, amount: sql<string>`sum(${dailyVolume.capturedAmount})::text` })
+      .from(dailyVolume)
+      .where(eq(dailyVolume.organisationId, client.organisationId));
+    expect(volume.count).toBe(1);
+    expect(money(volume.amount)).toBe(money("123.45"));
+  });
+
+  it("add transactions to one payment: their amounts never exceed totalAmount", async () => {
+    const created = await client.post("/v1/payments", { totalAmount: "100.00" });
+    const paymentId = created.body.paymentId;
+    const results = await times(N, (i) =>
+      client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "CASH", amount: i % 2 ? "10.00" : "7.50" }),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(countOf(statuses, 201) + countOf(statuses, 422)).toBe(N);
+    expect(countOf(statuses, 201)).toBeGreaterThan(0);
+
+    const rows = await server.database.db.select().from(paymentTransactions).where(eq(paymentTransactions.paymentId, paymentId));
+    const total = sum(rows.filter((r) => r.status !== "CANCELLED").map((r) => money(r.amount)));
+    expect(total <= money("100.00")).toBe(true);
+    expect(rows).toHaveLength(countOf(statuses, 201));
+    // the payment is full: whatever is left is smaller than any refused request
+    expect(money("100.00") - total < money("10.00")).toBe(true);
+  });
+
+  it("credit one captured transaction in full: it is credited exactly once", async () => {
+    const captured = await capturedCardPayment(client, "64.00");
+    const results = await times(N, () => client.post(`${captured.base}/credit`));
+    const statuses = results.map((r) => r.status);
+    expect(countOf(statuses, 201)).toBe(1);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    const [row] = await server.database.db
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.transactionId, captured.transactionId));
+    expect(row.status).toBe("CREDITED");
+    expect(money(row.creditedAmount)).toBe(money("64.00"));
+    expect(money(row.reservedAmount)).toBe(0n);
+    const creditEntries = await server.database.db
+      .select()
+      .from(operationLog)
+      .where(and(eq(operationLog.transactionId, captured.transactionId), eq(operationLog.operation, "CREDIT")));
+    expect(creditEntries).toHaveLength(1);
+  });
+
+  it("cancel and capture racing on one AUTHORIZED transaction: exactly one of them wins", async () => {
+    const created = await paymentWithTransaction(client, "20.00", "VISA");
+    const base = `/v1/payments/${created.paymentId}/transactions/${created.transactionId}`;
+    await client.post(`${base}/authorize`, { totalAmount: "20.00" });
+    const results = await times(N, (i) => (i % 2 ? client.put(`${base}/capture`) : client.put(`${base}/cancel`)));
+    expect(countOf(results.map((r) => r.status), 200)).toBe(1);
+    const final = await client.get(base);
+    const operations = final.body.operationLog.map((o: { operation: string }) => o.operation);
+    expect(operations.filter((o: string) => o === "CAPTURE" || o === "CANCEL")).toHaveLength(1);
+  });
+
+  it("deactivate while transactions are added: nothing is added after the deactivation", async () => {
+    const created = await client.post("/v1/payments", { totalAmount: "1000.00" });
+    const paymentId = created.body.paymentId;
+    const results = await times(N, (i) =>
+      i === N / 2
+        ? client.put(`/v1/payments/${paymentId}/deactivate`)
+        : client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "VISA", amount: "1.00" }),
+    );
+    expect(results[N / 2].status).toBe(200);
+    const after = await client.get(`/v1/payments/${paymentId}`);
+    expect(after.body.active).toBe(false);
+    // every transaction that made it in before the deactivation was cancelled by it
+    expect(after.body.transactions.every((t: { status: string }) => t.status === "CANCELLED")).toBe(true);
+  });
+});
