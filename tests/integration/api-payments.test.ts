@@ -1,7 +1,7 @@
 // Payments, transactions and payment methods over HTTP (seed 000 as API.md states it).
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dailyVolume, operationLog, paymentMethods } from "../../db/schema";
+import { dailyVolume, operationLog, paymentAgreements, paymentMethods, recurringPayments } from "../../db/schema";
 import {
   capturedCardPayment,
   createClient,
@@ -465,5 +465,66 @@ describe("payment methods", () => {
     const result = await shop.post("/v1/payments", { totalAmount: "10.00", transaction: { paymentType: "AMEX" } });
     expectProblem(result, 422, "transaction.paymentType");
     expect((await shop.get("/v1/payments")).body.totalItems).toBe(0);
+  });
+});
+
+describe("stored cards and agreements as payment sources", () => {
+  let shop: TestClient;
+  let paymentId: number;
+
+  beforeAll(async () => {
+    shop = await createClient(server, { organisationId: 680, privileged: true });
+    const created = await shop.post("/v1/payments", { totalAmount: "500.00", customerNumber: "4242" });
+    paymentId = created.body.paymentId;
+    const future = new Date(Date.now() + 365 * 86400_000);
+    await server.database.db.insert(recurringPayments).values([
+      { recurringPaymentId: 9001, organisationId: 680, customerNumber: "4242", recurringStatus: "ACTIVE", paymentType: "VISA", maskedPan: "411111******1111", expiresAt: future, cardExpiresAt: future, isPrimary: true },
+      { recurringPaymentId: 9002, organisationId: 680, customerNumber: "4242", recurringStatus: "CANCELLED", paymentType: "VISA", expiresAt: future },
+      { recurringPaymentId: 9003, organisationId: 680, customerNumber: "4242", recurringStatus: "ACTIVE", paymentType: "MASTERCARD", expiresAt: new Date(Date.now() - 1000) },
+      { recurringPaymentId: 9004, organisationId: 680, customerNumber: "7777", recurringStatus: "ACTIVE", paymentType: "VISA", expiresAt: future, isPrimary: true },
+    ]);
+    await server.database.db.insert(paymentAgreements).values([
+      { agreementId: "agr_active", organisationId: 680, customerNumber: "4242", productName: "Monthly pass", pricing: {}, provider: { type: "VIPPS" }, status: "ACTIVE" },
+      { agreementId: "agr_stopped", organisationId: 680, customerNumber: "4242", productName: "Monthly pass", pricing: {}, provider: { type: "VIPPS" }, status: "STOPPED" },
+    ]);
+  });
+
+  const add = (body: Record<string, unknown>) => shop.post(`/v1/payments/${paymentId}/transactions`, { amount: "10.00", ...body });
+
+  it("charges an ACTIVE, unexpired recurring payment of the same customer", async () => {
+    const result = await add({ recurringPaymentId: 9001 });
+    expect(result.status).toBe(201);
+    expect(result.body).toMatchObject({ recurringPaymentId: 9001, paymentType: "VISA", paymentTypeGroup: "PAYMENTCARD" });
+  });
+
+  it.each([
+    [9002, /CANCELLED/],
+    [9003, /expired/],
+    [9004, /another customer/],
+    [123456, /not found/],
+  ])("refuses recurring payment %s (422)", async (recurringPaymentId, message) => {
+    const result = await add({ recurringPaymentId });
+    expectProblem(result, 422, "recurringPaymentId");
+    expect(result.body.detail).toMatch(message);
+  });
+
+  it("charges an ACTIVE agreement and refuses a stopped one", async () => {
+    const ok = await add({ paymentAgreementId: "agr_active" });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ paymentAgreementId: "agr_active", paymentType: "VIPPS" });
+    expectProblem(await add({ paymentAgreementId: "agr_stopped" }), 422, "paymentAgreementId");
+  });
+
+  it("creates a new agreement for a VIPPS transaction with createAgreement", async () => {
+    const result = await add({ paymentType: "VIPPS", createAgreement: true });
+    expect(result.status).toBe(201);
+    expect(result.body.paymentAgreementId).toMatch(/^agr_/);
+    expectProblem(await add({ paymentType: "VISA", createAgreement: true }), 400, "createAgreement");
+    const anonymous = await shop.post("/v1/payments", { totalAmount: "5.00" });
+    expectProblem(
+      await shop.post(`/v1/payments/${anonymous.body.paymentId}/transactions`, { paymentType: "VIPPS", createAgreement: true }),
+      422,
+      "createAgreement",
+    );
   });
 });
