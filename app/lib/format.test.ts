@@ -1,0 +1,43 @@
+import { formatCount, formatDateTime, formatMoney, formatUtc } from "./format";
+
+// Intl separates groups with a narrow no-break space in nb-NO; compare with plain spaces.
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+
+describe("formatMoney", () => {
+  it("formats a database amount in the currency's digits", () => {
+    expect(plain(formatMoney("199.00000", "NOK"))).toBe("199,00 kr");
+    expect(plain(formatMoney("10.5", "EUR"))).toBe("10,50 €");
+  });
+
+  it("keeps every digit of amounts a float cannot hold", () => {
+    // 1234567890123.99999 as a double is 1234567890123.9999 (rounded); the string stays exact.
+    expect(plain(formatMoney("1234567890123.99999", "NOK"))).toBe("1 234 567 890 123,99999 kr");
+    expect(plain(formatMoney("0.12345", "NOK"))).toBe("0,12345 kr");
+  });
+
+  it("falls back to the raw amount for an unknown currency code", () => {
+    expect(formatMoney("5.00", "not-a-code")).toBe("5.00 not-a-code");
+  });
+});
+
+describe("formatDateTime", () => {
+  it("shows the instant in the user's time zone, summer and winter", () => {
+    expect(formatDateTime("2026-03-05T13:22:01.123Z", "Europe/Oslo")).toBe("2026-03-05 14:22:01");
+    expect(formatDateTime("2026-07-05T23:22:01Z", "Europe/Oslo")).toBe("2026-07-06 01:22:01");
+  });
+
+  it("falls back to UTC for an unknown time zone and shows a bad date as given", () => {
+    expect(formatDateTime("2026-03-05T13:22:01Z", "Nowhere/Atlantis")).toBe("2026-03-05 13:22:01");
+    expect(formatDateTime("yesterday", "UTC")).toBe("yesterday");
+  });
+
+  it("gives the UTC ISO time for the tooltip", () => {
+    expect(formatUtc("2026-03-05T14:22:01+01:00")).toBe("2026-03-05T13:22:01.000Z");
+  });
+});
+
+describe("formatCount", () => {
+  it("groups thousands", () => {
+    expect(plain(formatCount(3000))).toBe("3 000");
+  });
+});
