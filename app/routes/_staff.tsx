@@ -1,24 +1,131 @@
+// The staff shell: a pathless layout around every back-office screen. It makes sure someone is
+// signed in and shows the areas their role may use; each screen checks its own permission again.
+import { AppShell, Badge, Box, Burger, Button, Group, NavLink, ScrollArea, Stack, Text } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Outlet, useLoaderData } from "@remix-run/react";
+import { Form, Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
+import { useEffect } from "react";
+import { userHasPermission, type Role } from "../auth/roles";
 import { requireStaffUser } from "../auth/session.server";
+import { STAFF_AREAS, type StaffArea } from "../components/staff-areas";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireStaffUser(request);
-  return json({ user });
+  const { id, name, email, role, timeZone } = await requireStaffUser(request);
+  return json({ user: { id, name, email, role, timeZone } });
+}
+
+const ROLE_COLORS: Record<Role, string> = { support: "blue", finance: "teal", admin: "orange" };
+
+const SECTIONS: ReadonlyArray<{ label: string | null; areas: readonly StaffArea[] }> = [
+  { label: null, areas: STAFF_AREAS.filter((area) => !area.audience) },
+  { label: "Finance", areas: STAFF_AREAS.filter((area) => area.audience === "finance") },
+  { label: "Admin", areas: STAFF_AREAS.filter((area) => area.audience === "admin") },
+];
+
+function isActive(to: string, pathname: string): boolean {
+  if (to === "/") return pathname === "/";
+  return pathname === to || pathname.startsWith(`${to}/`);
 }
 
 export default function StaffLayout() {
   const { user } = useLoaderData<typeof loader>();
+  const { pathname } = useLocation();
+  const [navOpened, nav] = useDisclosure(false);
+
+  // On a narrow screen the navigation is an overlay: close it once the user has gone somewhere.
+  useEffect(() => nav.close(), [pathname]); // eslint-disable-line react-hooks/exhaustive-deps
+
   return (
-    <div>
-      <header>
-        {user.name} ({user.role})
-        <Form method="post" action="/logout">
-          <button type="submit">Log out</button>
-        </Form>
-      </header>
-      <Outlet />
-    </div>
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !navOpened } }}
+      padding={{ base: "sm", sm: "lg" }}
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={navOpened}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpened ? "Close navigation" : "Open navigation"}
+            />
+            <Link to="/" style={{ display: "flex", alignItems: "center", gap: 8, textDecoration: "none" }}>
+              <img src="/favicon.svg" alt="" width={24} height={24} />
+              <Text span fw={700} size="lg" c="dark">
+                Paydesk
+              </Text>
+            </Link>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" fw={500} visibleFrom="sm" truncate maw={220}>
+              {user.name}
+            </Text>
+            <Badge color={ROLE_COLORS[user.role]} variant="light" aria-label={`Role: ${user.role}`}>
+              {user.role}
+            </Badge>
+            <Form method="post" action="/logout">
+              <Button type="submit" variant="default" size="xs">
+                Log out
+              </Button>
+            </Form>
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="xs" aria-label="Main navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          <Stack gap={2}>
+            {SECTIONS.map((section) => {
+              const visible = section.areas.filter((area) => userHasPermission(user, area.permission));
+              if (visible.length === 0) return null;
+              return (
+                <Box key={section.label ?? "main"} mt={section.label ? "md" : 0}>
+                  {section.label ? (
+                    <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4}>
+                      {section.label}
+                    </Text>
+                  ) : null}
+                  {visible.map((area) => {
+                    const active = isActive(area.to, pathname);
+                    return (
+                      <NavLink
+                        key={area.to}
+                        component={Link}
+                        to={area.to}
+                        prefetch="intent"
+                        label={area.label}
+                        active={active}
+                        aria-current={active ? "page" : undefined}
+                        style={{ borderRadius: "var(--mantine-radius-sm)" }}
+                      />
+                    );
+                  })}
+                </Box>
+              );
+            })}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section pt="xs" style={{ borderTop: "1px solid var(--mantine-color-gray-3)" }}>
+          <Box px="sm" py={4}>
+            <Text size="sm" fw={500} truncate>
+              {user.name}
+            </Text>
+            <Text size="xs" c="dimmed" truncate>
+              {user.email}
+            </Text>
+            <Text size="xs" c="dimmed" truncate>
+              Times in {user.timeZone}
+            </Text>
+          </Box>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main bg="gray.0">
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
   );
 }

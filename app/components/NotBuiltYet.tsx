@@ -1,0 +1,23 @@
+import { Badge, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import type { ReactNode } from "react";
+
+/** The honest state of a screen that exists in the navigation but not yet in code. */
+export function NotBuiltYet({ title, summary, children }: { title: string; summary: string; children?: ReactNode }) {
+  return (
+    <Stack gap="lg" maw={720}>
+      <Group gap="sm" align="center">
+        <Title order={2}>{title}</Title>
+        <Badge variant="outline" color="gray">
+          Not built yet
+        </Badge>
+      </Group>
+      <Paper withBorder p="lg" bg="gray.0">
+        <Stack gap="xs">
+          <Text fw={500}>This screen is not built yet.</Text>
+          <Text c="dimmed">{summary}</Text>
+        </Stack>
+      </Paper>
+      {children}
+    </Stack>
+  );
+}

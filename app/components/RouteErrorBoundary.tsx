@@ -1,0 +1,14 @@
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { ErrorPanel } from "./ErrorPanel";
+
+/**
+ * For staff screens: re-exported as a route's ErrorBoundary so that a 403 or 404 shows inside
+ * the shell, with the navigation still there, instead of replacing the whole page.
+ */
+export function RouteErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    return <ErrorPanel status={error.status} message={typeof error.data === "string" ? error.data : error.statusText} />;
+  }
+  return <ErrorPanel status={500} message="Something went wrong on our side. The error has been logged." />;
+}

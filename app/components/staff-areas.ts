@@ -1,0 +1,88 @@
+// The areas of the staff back-office (DESIGN.md, "Staff back-office"): one list for the
+// navigation and the placeholder screens, with the permission each needs. The server checks
+// the permission again in every loader; this list only decides what the navigation shows.
+import type { Permission } from "../auth/roles";
+
+export type StaffArea = {
+  label: string;
+  to: string;
+  permission: Permission;
+  /** What the screen is for, in one sentence. */
+  summary: string;
+  /** Who sees it, when that is narrower than every role. */
+  audience?: "finance" | "admin";
+};
+
+export const STAFF_AREAS: readonly StaffArea[] = [
+  {
+    label: "Dashboard",
+    to: "/",
+    permission: "dashboard:read",
+    summary: "Captured, credited and net volume over a chosen range, by day and by payment type group, with counts and the failed/declined share.",
+  },
+  {
+    label: "Payments",
+    to: "/payments",
+    permission: "payment:read",
+    summary: "Find a payment by order, customer, card last 4, RRN, amount or date, and act on it.",
+  },
+  {
+    label: "Credits",
+    to: "/credits",
+    permission: "credit:read",
+    summary: "Find credits with the same filters as payments, create a credit from chosen transactions and execute it with a confirmation.",
+  },
+  {
+    label: "Operation log",
+    to: "/operation-log",
+    permission: "log:read",
+    summary: "Every operation across payments, filterable by operation, time, client, POS, channel and correlation id.",
+  },
+  {
+    label: "Customers",
+    to: "/customers",
+    permission: "customer:read",
+    summary: "A customer's payments, credits, recurring payments, agreements, products and invoices by customer number.",
+  },
+  {
+    label: "Settlements",
+    to: "/settlements",
+    permission: "settlement:read",
+    audience: "finance",
+    summary: "Captured, credited and net amounts and counts per settlement id and day, with drill-down to the transactions and CSV export.",
+  },
+  {
+    label: "Payment methods",
+    to: "/payment-methods",
+    permission: "method:manage",
+    audience: "admin",
+    summary: "Enable or disable each payment method per API client and distribution channel, with a reason.",
+  },
+  {
+    label: "Audit log",
+    to: "/audit-log",
+    permission: "audit:read",
+    audience: "admin",
+    summary: "Who did what, when, from where, with the before and after of every staff action. Read-only.",
+  },
+  {
+    label: "Users",
+    to: "/users",
+    permission: "user:manage",
+    audience: "admin",
+    summary: "Create staff users, set their roles and disable them, which ends their sessions at once.",
+  },
+  {
+    label: "API clients",
+    to: "/api-clients",
+    permission: "client:manage",
+    audience: "admin",
+    summary: "Create and disable API clients and rotate their tokens.",
+  },
+];
+
+export function staffArea(to: string): StaffArea {
+  const area = STAFF_AREAS.find((candidate) => candidate.to === to);
+  if (!area) throw new Error(`No staff area at ${to}`);
+  return area;
+}
