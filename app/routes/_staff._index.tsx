@@ -26,7 +26,7 @@ export default function Dashboard() {
   const user = useStaffUser();
   const firstName = user.name.split(" ")[0];
   return (
-    <Stack gap="lg">
+    <Stack gap="lg" maw={1200}>
       <div>
         <Title order={2}>Dashboard</Title>
         <Text c="dimmed" size="sm">
@@ -34,7 +34,7 @@ export default function Dashboard() {
         </Text>
       </div>
 
-      <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="md">
+      <SimpleGrid cols={{ base: 1, xs: 2, lg: 3 }} spacing="md">
         <Stat
           label="Payments today"
           value={formatCount(overview.paymentsToday)}
@@ -44,49 +44,52 @@ export default function Dashboard() {
         <Stat label="Payments, last 7 days" value={formatCount(overview.paymentsLast7Days)} hint="Created in the last 168 hours" />
       </SimpleGrid>
 
-      <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-        <Group px="md" pt="md" pb="xs" justify="space-between">
-          <Text fw={600}>Volume, last 7 days</Text>
+      <Stack gap="xs">
+        <Group align="baseline" gap="sm">
+          <Title order={4}>Volume, last 7 days</Title>
           <Text size="xs" c="dimmed">
             Per currency, from the daily rollup
           </Text>
         </Group>
         {overview.volumeLast7Days.length === 0 ? (
-          <Text c="dimmed" size="sm" px="md" pb="md">
-            Nothing captured or credited in the last 7 days.
-          </Text>
+          <Paper withBorder radius="md" p="md">
+            <Text c="dimmed" size="sm">
+              Nothing captured or credited in the last 7 days.
+            </Text>
+          </Paper>
         ) : (
-          <Table.ScrollContainer minWidth={420} type="native">
-            <Table fz="sm" verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Currency</Table.Th>
-                  <Table.Th ta="right">Captured</Table.Th>
-                  <Table.Th ta="right">Credited</Table.Th>
-                  <Table.Th ta="right">Net</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {overview.volumeLast7Days.map((row) => (
-                  <Table.Tr key={row.currency}>
-                    <Table.Td>{row.currency}</Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={row.captured} currency={row.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={row.credited} currency={row.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={row.net} currency={row.currency} fw={600} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <SimpleGrid cols={{ base: 1, xs: 2, lg: 3 }} spacing="md">
+            {overview.volumeLast7Days.map((row) => (
+              <Paper key={row.currency} withBorder radius="md" p="md">
+                <Text size="xs" c="dimmed" tt="uppercase" fw={600} mb={6}>
+                  {row.currency}
+                </Text>
+                <Table fz="sm" verticalSpacing={4} horizontalSpacing={0} withRowBorders={false}>
+                  <Table.Tbody>
+                    <VolumeRow label="Captured" value={row.captured} currency={row.currency} />
+                    <VolumeRow label="Credited" value={row.credited} currency={row.currency} />
+                    <VolumeRow label="Net" value={row.net} currency={row.currency} strong />
+                  </Table.Tbody>
+                </Table>
+              </Paper>
+            ))}
+          </SimpleGrid>
         )}
-      </Paper>
+      </Stack>
     </Stack>
+  );
+}
+
+function VolumeRow({ label, value, currency, strong }: { label: string; value: string; currency: string; strong?: boolean }) {
+  return (
+    <Table.Tr>
+      <Table.Td c={strong ? undefined : "dimmed"} fw={strong ? 600 : undefined}>
+        {label}
+      </Table.Td>
+      <Table.Td ta="right">
+        <Amount value={value} currency={currency} fw={strong ? 600 : undefined} />
+      </Table.Td>
+    </Table.Tr>
   );
 }
 

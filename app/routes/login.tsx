@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -59,12 +59,17 @@ export default function LoginPage() {
       <Paper withBorder shadow="sm" p="xl" w="100%" maw={400}>
         <Form method="post" noValidate>
           <Stack>
-            <div>
-              <Title order={2}>Paydesk</Title>
-              <Text c="dimmed" size="sm">
-                Log in to the payment back-office
-              </Text>
-            </div>
+            <Group gap="sm" wrap="nowrap">
+              <img src="/favicon.svg" alt="" width={40} height={40} />
+              <div>
+                <Title order={2} lh={1.2}>
+                  Paydesk
+                </Title>
+                <Text c="dimmed" size="sm">
+                  Log in to the payment back-office
+                </Text>
+              </div>
+            </Group>
             {data?.formError ? (
               <Alert color="red" role="alert">
                 {data.formError}
@@ -87,11 +92,14 @@ export default function LoginPage() {
               required
               error={data?.fieldErrors?.password}
             />
-            <Button type="submit" loading={navigation.state !== "idle"} fullWidth>
+            <Button type="submit" loading={navigation.state !== "idle"} fullWidth mt="xs">
               Log in
             </Button>
           </Stack>
         </Form>
+        <Text c="dimmed" size="xs" ta="center" mt="lg">
+          For Paydesk staff. An admin creates accounts and can reset them.
+        </Text>
       </Paper>
     </Center>
   );
