@@ -115,3 +115,49 @@ export const ImportBody = z.object({
   externalTransactionId: optional(text(100)),
   additionalData: optional(z.record(z.string(), z.string().max(1000), { error: "must be an object of string values" })),
 });
+
+export const CreditLineBody = z.object({
+  paymentId: resourceId,
+  transactionId: resourceId,
+  amount: positiveAmount,
+  reimbursementTypeGroup: optional(z.enum(PAYMENT_TYPE_GROUPS, { error: `must be one of ${PAYMENT_TYPE_GROUPS.join(", ")}` })),
+});
+
+export const CreateCreditBody = z.object({
+  orderId: optional(text(100)),
+  orderVersion: optional(z.int({ error: "must be a whole number" }).min(0, "must be 0 or more").max(2_147_483_647, "is too large")),
+  totalCreditAmount: positiveAmount,
+  currency: optional(currencyCode),
+  settlementId: optional(text(100)),
+  customerNumber: optional(customerNumber),
+  creditTransactions: z
+    .array(CreditLineBody, { error: "must be a list of credit transactions" })
+    .min(1, "must contain at least one credit transaction")
+    .max(100, "may contain at most 100 credit transactions"),
+});
+
+/** PATCH /v1/credits/{id}: only these keys; `active` may only become false. */
+export const CreditPatchBody = z
+  .object({
+    totalCreditAmount: positiveAmount.optional(),
+    creditTransactions: z
+      .array(CreditLineBody, { error: "must be a list of credit transactions" })
+      .min(1, "must contain at least one credit transaction")
+      .max(100, "may contain at most 100 credit transactions")
+      .optional(),
+    settlementId: text(100).nullable().optional(),
+    active: z.literal(false, { error: "can only be set to false (an inactive credit cannot be reactivated)" }).optional(),
+  })
+  .strict();
+
+export const CREDIT_READ_ONLY_FIELDS = [
+  "creditId",
+  "orderId",
+  "orderVersion",
+  "currency",
+  "status",
+  "customerNumber",
+  "organisationId",
+  "createdAt",
+  "updatedAt",
+] as const;

@@ -10,7 +10,10 @@ import type { PaymentProvider, RefundOutcome, RefundRequest } from "./provider";
 const REFUSED_LAST4 = "0002";
 const SOFT_DECLINE_LAST4 = "9995";
 
-/** Optional latency, to let tests kill the process while a provider call is in flight. */
+/**
+ * Optional latency after the PSP has acted and before it answers: the window in which a crash
+ * is most dangerous (money moved, we do not know yet). Tests kill the process inside it.
+ */
 async function latency(): Promise<void> {
   const ms = Number.parseInt(process.env.PAYDESK_SANDBOX_LATENCY_MS ?? "0", 10);
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,13 +37,13 @@ export function sandboxRrn(): string {
 
 export const sandboxProvider: PaymentProvider = {
   async refund(request) {
-    await latency();
     const decided = decideRefund(request);
     const [stored] = await db()
       .insert(sandboxOperations)
       .values({ reference: request.reference, kind: "REFUND", amount: toDbAmount(request.amount), outcome: decided })
       .onConflictDoNothing()
       .returning();
+    await latency();
     if (stored) return decided;
     const [first] = await db().select().from(sandboxOperations).where(eq(sandboxOperations.reference, request.reference));
     return first.outcome as RefundOutcome;

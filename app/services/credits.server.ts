@@ -94,27 +94,61 @@ async function lockPaymentsOf(tx: Tx, caller: Caller, lines: NewCreditLine[]): P
 
 async function createCreditLocked(tx: Tx, caller: Caller, input: NewCredit, locked: Map<number, LockedPayment>): Promise<number> {
   const lines = input.creditTransactions;
+  const first = locked.get(lines[0]?.paymentId)?.payment;
+  const currency = input.currency ?? first?.currency ?? "NOK";
+  const resolved = await resolveLines(tx, locked, lines, currency, input.totalCreditAmount);
+  const at = new Date();
+  const [credit] = await tx
+    .insert(credits)
+    .values({
+      organisationId: first!.organisationId,
+      orderId: input.orderId ?? first!.orderId,
+      orderVersion: input.orderVersion ?? first!.orderVersion,
+      totalCreditAmount: toDbAmount(input.totalCreditAmount),
+      currency,
+      settlementId: input.settlementId ?? null,
+      customerNumber: input.customerNumber ?? first!.customerNumber,
+      createdByClientId: caller.kind === "client" ? caller.clientId : null,
+      createdByStaffUserId: caller.kind === "staff" ? caller.userId : null,
+      reason: input.reason ?? null,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning();
+  await insertLines(tx, credit.creditId, resolved, at);
+  return credit.creditId;
+}
+
+type ResolvedLine = { line: NewCreditLine; transaction: TransactionRow; group: string };
+
+/**
+ * Checks credit lines against their (locked) transactions: the sum equals the total, the
+ * currency matches, and per transaction the lines take at most its creditable amount.
+ */
+async function resolveLines(
+  tx: Tx,
+  locked: Map<number, LockedPayment>,
+  lines: NewCreditLine[],
+  currency: string,
+  totalCreditAmount: Money,
+): Promise<ResolvedLine[]> {
   if (!lines.length) {
     throw new DomainError("invalid", "A credit needs at least one credit transaction", {
       errors: [{ field: "creditTransactions", message: "must contain at least one credit transaction" }],
     });
   }
   const total = sum(lines.map((l) => l.amount));
-  if (total !== input.totalCreditAmount) {
+  if (total !== totalCreditAmount) {
     throw ruleBroken(
-      `totalCreditAmount ${formatAmount(input.totalCreditAmount)} must equal the sum of the credit transactions (${formatAmount(total)})`,
+      `totalCreditAmount ${formatAmount(totalCreditAmount)} must equal the sum of the credit transactions (${formatAmount(total)})`,
       "totalCreditAmount",
     );
   }
-
-  const organisations = new Set([...locked.values()].map((l) => l.payment.organisationId));
+  const organisations = new Set(lines.map((l) => locked.get(l.paymentId)!.payment.organisationId));
   if (organisations.size > 1) throw ruleBroken("All credited transactions must belong to one organisation", "creditTransactions");
-  const first = locked.get(lines[0].paymentId)!.payment;
-  const currency = input.currency ?? first.currency;
 
-  // What this credit takes per transaction, to check lines on the same transaction together.
-  const requested = new Map<number, Money>();
-  const resolved: { line: NewCreditLine; transaction: TransactionRow; group: string }[] = [];
+  const taken = new Map<number, Money>();
+  const resolved: ResolvedLine[] = [];
   for (const [index, line] of lines.entries()) {
     const field = `creditTransactions[${index}]`;
     const { payment, transactions } = locked.get(line.paymentId)!;
@@ -123,10 +157,10 @@ async function createCreditLocked(tx: Tx, caller: Caller, input: NewCredit, lock
     if (payment.currency !== currency) {
       throw ruleBroken(`${field}: the payment's currency ${payment.currency} differs from the credit's ${currency}`, "currency");
     }
-    const taken = add(requested.get(transaction.transactionId) ?? (0n as Money), line.amount);
-    requested.set(transaction.transactionId, taken);
+    const soFar = add(taken.get(transaction.transactionId) ?? (0n as Money), line.amount);
+    taken.set(transaction.transactionId, soFar);
     const creditable = creditableAmount(amountsOf(transaction));
-    if (taken > creditable) {
+    if (soFar > creditable) {
       throw ruleBroken(
         `${field}.amount ${formatAmount(line.amount)} exceeds the creditable amount ${formatAmount(creditable)} of transaction ${transaction.transactionId}`,
         `${field}.amount`,
@@ -135,28 +169,14 @@ async function createCreditLocked(tx: Tx, caller: Caller, input: NewCredit, lock
     const group = await reimbursementGroup(tx, transaction, line.reimbursementTypeGroup, `${field}.reimbursementTypeGroup`);
     resolved.push({ line, transaction, group });
   }
+  return resolved;
+}
 
-  const at = new Date();
-  const [credit] = await tx
-    .insert(credits)
-    .values({
-      organisationId: first.organisationId,
-      orderId: input.orderId ?? first.orderId,
-      orderVersion: input.orderVersion ?? first.orderVersion,
-      totalCreditAmount: toDbAmount(total),
-      currency,
-      settlementId: input.settlementId ?? null,
-      customerNumber: input.customerNumber ?? first.customerNumber,
-      createdByClientId: caller.kind === "client" ? caller.clientId : null,
-      createdByStaffUserId: caller.kind === "staff" ? caller.userId : null,
-      reason: input.reason ?? null,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning();
+/** Writes the lines and reserves their amounts on their transactions. */
+async function insertLines(tx: Tx, creditId: number, resolved: ResolvedLine[], at: Date): Promise<void> {
   for (const { line, transaction, group } of resolved) {
     await tx.insert(creditTransactions).values({
-      creditId: credit.creditId,
+      creditId,
       paymentId: line.paymentId,
       transactionId: line.transactionId,
       amount: toDbAmount(line.amount),
@@ -166,14 +186,20 @@ async function createCreditLocked(tx: Tx, caller: Caller, input: NewCredit, lock
       updatedAt: at,
     });
   }
-  for (const [transactionId, amount] of requested) {
-    const transaction = resolved.find((r) => r.transaction.transactionId === transactionId)!.transaction;
+  await adjustReserved(tx, resolved.map(({ line }) => ({ transactionId: line.transactionId, amount: line.amount })), at);
+}
+
+/** Adds (or, with negative amounts, releases) reservations, reading the current row each time. */
+async function adjustReserved(tx: Tx, changes: { transactionId: number; amount: Money }[], at: Date): Promise<void> {
+  const byTransaction = new Map<number, Money>();
+  for (const change of changes) byTransaction.set(change.transactionId, add(byTransaction.get(change.transactionId) ?? (0n as Money), change.amount));
+  for (const [transactionId, amount] of [...byTransaction].sort(([a], [b]) => a - b)) {
+    const [row] = await tx.select().from(paymentTransactions).where(eq(paymentTransactions.transactionId, transactionId));
     await tx
       .update(paymentTransactions)
-      .set({ reservedAmount: toDbAmount(add(money(transaction.reservedAmount), amount)), updatedAt: at })
+      .set({ reservedAmount: toDbAmount(add(money(row.reservedAmount), amount)), updatedAt: at })
       .where(eq(paymentTransactions.transactionId, transactionId));
   }
-  return credit.creditId;
 }
 
 /** CASH can always be chosen; another group only where the transaction's method allows it. */
@@ -195,6 +221,70 @@ async function reimbursementGroup(tx: Tx, transaction: TransactionRow, requested
     throw ruleBroken(`${field}: the payment method of transaction ${transaction.transactionId} does not allow reimbursement through ${requested}`, field);
   }
   return requested;
+}
+
+// ---------------------------------------------------------------- update
+
+export type CreditPatch = {
+  totalCreditAmount?: Money;
+  creditTransactions?: NewCreditLine[];
+  settlementId?: string | null;
+  /** Only false: an inactive credit can no longer change or be executed. */
+  active?: false;
+};
+
+/**
+ * PATCH a credit (seed 002) while it is CREATED, active and untouched by an execution: new
+ * lines replace the old ones (their reservations are released first), and the total must
+ * still equal the lines' sum. Deactivating releases every reservation.
+ */
+export async function updateCredit(caller: Caller, creditId: number, patch: CreditPatch): Promise<CreditView> {
+  return inTransaction(async (tx) => {
+    const existing = await findCredit(tx, caller, creditId);
+    const oldLines = await tx.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
+    const paymentIds = new Set([...oldLines.map((l) => l.paymentId), ...(patch.creditTransactions ?? []).map((l) => l.paymentId)]);
+    const locked = new Map<number, LockedPayment>();
+    for (const paymentId of [...paymentIds].sort((a, b) => a - b)) locked.set(paymentId, await lockPayment(tx, caller, paymentId));
+    const [credit] = await tx.select().from(credits).where(eq(credits.creditId, existing.creditId)).for("update");
+    if (credit.status !== "CREATED" || !credit.active) {
+      throw conflict(`Credit ${creditId} is ${credit.active ? credit.status : "inactive"}; only an active CREATED credit can change`);
+    }
+    if (oldLines.some((l) => l.status !== "CREATED" || l.providerReference)) {
+      throw conflict(`Credit ${creditId} is being executed and can no longer change`);
+    }
+    const at = new Date();
+    const release = oldLines.map((l) => ({ transactionId: l.transactionId, amount: (0n - money(l.amount)) as Money }));
+
+    if (patch.active === false) {
+      await adjustReserved(tx, release, at);
+      await tx.update(credits).set({ active: false, updatedAt: at }).where(eq(credits.creditId, creditId));
+      return getCredit(tx, caller, creditId);
+    }
+
+    const total = patch.totalCreditAmount ?? money(credit.totalCreditAmount);
+    if (patch.creditTransactions) {
+      await adjustReserved(tx, release, at);
+      await tx.delete(creditTransactions).where(eq(creditTransactions.creditId, creditId));
+      // Re-read the transactions: their reservations just changed.
+      for (const paymentId of locked.keys()) locked.set(paymentId, await lockPayment(tx, caller, paymentId));
+      const resolved = await resolveLines(tx, locked, patch.creditTransactions, credit.currency, total);
+      await insertLines(tx, creditId, resolved, at);
+    } else if (total !== sum(oldLines.map((l) => money(l.amount)))) {
+      throw ruleBroken(
+        `totalCreditAmount ${formatAmount(total)} must equal the sum of the credit transactions (${formatAmount(sum(oldLines.map((l) => money(l.amount))))}); send creditTransactions too to change them`,
+        "totalCreditAmount",
+      );
+    }
+    await tx
+      .update(credits)
+      .set({
+        totalCreditAmount: toDbAmount(total),
+        ...(patch.settlementId !== undefined ? { settlementId: patch.settlementId } : {}),
+        updatedAt: at,
+      })
+      .where(eq(credits.creditId, creditId));
+    return getCredit(tx, caller, creditId);
+  });
 }
 
 // ---------------------------------------------------------------- read

@@ -1,0 +1,18 @@
+// GET /v1/credits: search. POST /v1/credits: create a credit that reserves its amounts.
+import { db } from "../../db/client";
+import { parseBody, parseQuery } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
+import { CreateCreditBody } from "../api/schemas";
+import { creditJson, pageJson } from "../api/serialize";
+import { CREDIT_SEARCH_FIELDS, searchCredits } from "../services/credit-search.server";
+import { createCredit } from "../services/credits.server";
+
+export const { loader, action } = apiRoute({
+  GET: async ({ url, caller }) => json(pageJson(await searchCredits(db(), caller, parseQuery(url, CREDIT_SEARCH_FIELDS)), creditJson)),
+  POST: async ({ body, caller }) => {
+    const input = parseBody(CreateCreditBody, body);
+    // Only privileged clients say who the customer is (seed 002).
+    const credit = await createCredit(caller, { ...input, customerNumber: caller.privileged ? input.customerNumber : undefined });
+    return json(creditJson(credit), 201, { Location: `/v1/credits/${credit.creditId}` });
+  },
+});
