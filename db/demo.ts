@@ -7,7 +7,7 @@ import type { DatabaseHandle } from "./client";
 import { createApiClient } from "../app/services/api-clients.server";
 import { createStaffUser } from "../app/services/staff-users.server";
 import type { Role } from "../app/auth/roles";
-import { seedDemoData } from "./seed";
+import { seedDemoData, type AddPaymentsOptions, type SeedSummary } from "./seed";
 
 export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role; password: string }> = [
   { email: "support@paydesk.test", name: "Siri Support", role: "support", password: "support-demo-2026" },
@@ -55,10 +55,28 @@ const DEMO_KEY = "demo";
 
 /** Seeds the demo data when the database has no staff users yet; otherwise does nothing. */
 export async function ensureDemoData(handle: DatabaseHandle, options: { payments?: number } = {}): Promise<boolean> {
-  const [{ count }] = await handle.db.select({ count: sql<number>`count(*)::int` }).from(staffUsers);
-  if (count > 0) return false;
+  if (!(await isEmptyOfStaff(handle))) return false;
   const started = Date.now();
   console.log("Empty database: seeding demo data (one time)…");
+  await seedDemoDatabase(handle, { payments: options.payments ?? 3000 });
+  console.log(`Demo data ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return true;
+}
+
+/** True when no staff user exists yet: the signal that this database was never seeded. */
+export async function isEmptyOfStaff(handle: DatabaseHandle): Promise<boolean> {
+  const [{ count }] = await handle.db.select({ count: sql<number>`count(*)::int` }).from(staffUsers);
+  return count === 0;
+}
+
+/**
+ * The demo base (staff users, API clients with their payment methods) plus the generated data
+ * (db/seed.ts), and the marker that makes demoBanner print the logins. For an empty database.
+ */
+export async function seedDemoDatabase(
+  handle: DatabaseHandle,
+  options: { payments: number; seed?: number; now?: Date; onProgress?: AddPaymentsOptions["onProgress"] },
+): Promise<SeedSummary> {
   for (const user of DEMO_USERS) await createStaffUser(handle.db, user);
   for (const client of DEMO_CLIENTS) {
     await createApiClient(handle.db, {
@@ -67,13 +85,12 @@ export async function ensureDemoData(handle: DatabaseHandle, options: { payments
       allowedRedirectPrefixes: ["http://localhost:", "http://127.0.0.1:", "https://example.com/"],
     });
   }
-  const summary = await seedDemoData(handle, { payments: options.payments ?? 3000 });
+  const summary = await seedDemoData(handle, options);
   await handle.db
     .insert(appSettings)
     .values({ key: DEMO_KEY, value: { seededAt: new Date().toISOString(), ...summary } })
     .onConflictDoNothing();
-  console.log(`Demo data ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-  return true;
+  return summary;
 }
 
 /** The login lines printed at start, only for a database seeded as a demo. */
