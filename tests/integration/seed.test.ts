@@ -1,0 +1,391 @@
+// The demo data generator (db/seed.ts) against a real database: in-memory PGlite, or a fresh
+// database on the server when DATABASE_URL is set. Every invariant is checked with SQL over the
+// rows written, so a generator bug that breaks the money rules, the rollup or the card-data
+// rule fails here, not in a screen.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { openDatabase, type DatabaseHandle } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+import { DEMO_CLIENTS, ensureDemoData } from "../../db/demo";
+import { addPayments, seedDemoData } from "../../db/seed";
+import { createApiClient } from "../../app/services/api-clients.server";
+import { OPERATIONS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../app/domain/enums";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+async function rows<T = Record<string, unknown>>(handle: DatabaseHandle, query: string): Promise<T[]> {
+  const result = (await handle.db.execute(sql.raw(query))) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+async function count(handle: DatabaseHandle, query: string): Promise<number> {
+  const [row] = await rows<{ n: string | number }>(handle, `select count(*) as n from (${query}) q`);
+  return Number(row.n);
+}
+
+/** Rows where daily_volume and the operation log disagree (both directions). */
+const ROLLUP_MISMATCHES = `
+  with expected as (
+    select (o.created_at at time zone 'UTC')::date as day, p.organisation_id, p.currency, t.payment_type_group,
+           t.payment_type, coalesce(p.settlement_id, '') as settlement_id,
+           coalesce(sum(o.amount) filter (where o.operation in ('CAPTURE', 'IMPORT')), 0) as captured_amount,
+           count(*) filter (where o.operation in ('CAPTURE', 'IMPORT'))::int as captured_count,
+           coalesce(sum(o.amount) filter (where o.operation = 'CREDIT'), 0) as credited_amount,
+           count(*) filter (where o.operation = 'CREDIT')::int as credited_count
+      from operation_log o
+      join payment_transactions t on t.transaction_id = o.transaction_id
+      join payments p on p.payment_id = t.payment_id
+     where o.operation in ('CAPTURE', 'IMPORT', 'CREDIT')
+     group by 1, 2, 3, 4, 5, 6),
+  actual as (
+    select day, organisation_id, currency, payment_type_group, payment_type, settlement_id,
+           captured_amount, captured_count, credited_amount, credited_count from daily_volume)
+  (select * from expected except select * from actual)
+  union all
+  (select * from actual except select * from expected)`;
+
+describe("demo data generator", () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    expect(await ensureDemoData(database, { payments: 300 })).toBe(true);
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it("writes the requested number of payments over the last 90 days, ids and orders unique", async () => {
+    const [stats] = await rows<{ n: number; min_at: string; max_at: string; orders: number; min_id: number; max_id: number }>(
+      database,
+      `select count(*)::int as n, min(created_at)::text as min_at, max(created_at)::text as max_at,
+              count(distinct (organisation_id, order_id, order_version))::int as orders,
+              min(payment_id)::int as min_id, max(payment_id)::int as max_id from payments`,
+    );
+    expect(stats.n).toBe(300);
+    expect(stats.orders).toBe(300);
+    expect(stats.max_id - stats.min_id + 1).toBe(300);
+    const now = Date.now();
+    expect(Date.parse(stats.min_at.replace(" ", "T").replace(/\+00$/, "Z"))).toBeGreaterThanOrEqual(now - 90 * 86_400_000 - 60_000);
+    expect(Date.parse(stats.max_at.replace(" ", "T").replace(/\+00$/, "Z"))).toBeLessThanOrEqual(now);
+    expect(await count(database, `select 1 from payments where order_id !~ '^ORD-[0-9]{4}-[0-9]{6,}$'`)).toBe(0);
+    expect(await count(database, `select 1 from payments p where not exists (select 1 from payment_transactions t where t.payment_id = p.payment_id)`)).toBe(0);
+    // Mostly NOK, amounts in whole cents, settlement ids per organisation, day and channel.
+    expect(await count(database, `select 1 from payments where currency = 'NOK'`)).toBeGreaterThan(240);
+    expect(await count(database, `select 1 from payments where total_amount <> round(total_amount, 2)`)).toBe(0);
+    expect(await count(database, `select 1 from payments where settlement_id !~ '^EJ-[0-9]+-[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z-]+$'`)).toBe(0);
+    expect(await count(database, `select 1 from payments where settlement_id is not null`)).toBeGreaterThan(200);
+    const customers = await count(database, `select 1 from payments where customer_number is not null`);
+    expect(customers).toBeGreaterThan(120);
+    expect(customers).toBeLessThan(240);
+  });
+
+  it("keeps every transaction's summary sums within the invariant and consistent with its status", async () => {
+    expect(await count(database, `select 1 from payment_transactions`)).toBeGreaterThan(300);
+    expect(
+      await count(
+        database,
+        `select 1 from payment_transactions
+          where not (credited_amount + reserved_amount <= captured_amount and captured_amount <= authorized_amount)`,
+      ),
+    ).toBe(0);
+    const inconsistent = await rows(
+      database,
+      `select transaction_id, status, amount, authorized_amount, captured_amount, credited_amount, cancelled_amount
+         from payment_transactions
+        where (captured_amount = amount) <> (status in ('CAPTURED', 'CREDITED'))
+           or (status in ('CAPTURED', 'CREDITED') and authorized_amount <> amount)
+           or (status in ('CREATED', 'INITIATED') and authorized_amount <> 0)
+           or (status = 'AUTHORIZED' and authorized_amount <> amount)
+           or (credited_amount = amount) <> (status = 'CREDITED')
+           or (status <> 'CREDITED' and credited_amount >= amount)
+           or (cancelled_amount = amount) <> (status = 'CANCELLED')
+           or (status = 'CANCELLED' and (captured_amount <> 0 or reserved_amount <> 0))`,
+    );
+    expect(inconsistent).toEqual([]);
+    // credited and reserved are exactly what the credit transactions say.
+    expect(
+      await count(
+        database,
+        `select 1 from payment_transactions t
+          where t.credited_amount <> coalesce((select sum(amount) from credit_transactions c
+                                                where c.transaction_id = t.transaction_id and c.status = 'CREDITED'), 0)
+             or t.reserved_amount <> coalesce((select sum(amount) from credit_transactions c
+                                                where c.transaction_id = t.transaction_id and c.status = 'CREATED'), 0)`,
+      ),
+    ).toBe(0);
+  });
+
+  it("never lets a payment's non-cancelled transactions exceed its total; splits add up exactly", async () => {
+    expect(
+      await count(
+        database,
+        `select 1 from payments p
+          where (select coalesce(sum(amount), 0) from payment_transactions t
+                  where t.payment_id = p.payment_id and t.status <> 'CANCELLED') > p.total_amount`,
+      ),
+    ).toBe(0);
+    const splits = await rows<{ payment_id: number }>(
+      database,
+      `select p.payment_id from payments p
+        where (select count(*) from payment_transactions t where t.payment_id = p.payment_id and t.status <> 'CANCELLED') = 2
+          and (select sum(amount) from payment_transactions t where t.payment_id = p.payment_id and t.status <> 'CANCELLED') = p.total_amount`,
+    );
+    expect(splits.length).toBeGreaterThan(3);
+  });
+
+  it("covers every transaction state, payment type and operation", async () => {
+    const statuses = (await rows<{ status: string }>(database, `select distinct status from payment_transactions`)).map((r) => r.status);
+    expect(statuses.sort()).toEqual([...TRANSACTION_STATUSES].sort());
+    const types = (await rows<{ t: string }>(database, `select distinct payment_type as t from payment_transactions`)).map((r) => r.t);
+    expect(types.sort()).toEqual([...PAYMENT_TYPES].sort());
+    const operations = (await rows<{ o: string }>(database, `select distinct operation as o from operation_log`)).map((r) => r.o);
+    expect(operations.sort()).toEqual([...OPERATIONS].sort());
+    // Partially credited captured transactions and open (reserving) credits exist too.
+    expect(await count(database, `select 1 from payment_transactions where status = 'CAPTURED' and credited_amount > 0`)).toBeGreaterThan(0);
+    expect(await count(database, `select 1 from payment_transactions where reserved_amount > 0`)).toBeGreaterThan(0);
+    expect(await count(database, `select 1 from credit_transactions where status = 'FAILED' and failure_reason is not null`)).toBeGreaterThan(0);
+  });
+
+  it("writes an operation log that matches each transaction's state, in time order, one CAPTURE at most", async () => {
+    // The last state-changing operation decides the status.
+    const mismatched = await rows(
+      database,
+      `select t.transaction_id, t.status, ops from payment_transactions t
+         cross join lateral (select string_agg(operation, ',' order by id) as ops from operation_log o
+                              where o.transaction_id = t.transaction_id) l
+        where ops not like 'CREATE%'
+           or (t.status = 'CREATED' and ops ~ '(INITIATE|AUTHORIZE|CAPTURE|CANCEL|IMPORT|CREDIT)')
+           or (t.status = 'INITIATED' and (ops !~ 'INITIATE' or ops ~ '(AUTHORIZE|CAPTURE|CANCEL|IMPORT)'))
+           or (t.status = 'AUTHORIZED' and (ops !~ 'AUTHORIZE$' ))
+           or (t.status in ('CAPTURED', 'CREDITED') and ops !~ '(CAPTURE|IMPORT)')
+           or (t.status = 'CANCELLED' and ops !~ 'CANCEL$')
+           or (t.status = 'CREDITED' and ops !~ 'CREDIT$')`,
+    );
+    expect(mismatched).toEqual([]);
+    expect(
+      await count(
+        database,
+        `select 1 from operation_log a join operation_log b on a.transaction_id = b.transaction_id and a.id < b.id
+          where a.created_at > b.created_at`,
+      ),
+    ).toBe(0);
+    expect(await count(database, `select transaction_id from operation_log where operation = 'CAPTURE' group by 1 having count(*) > 1`)).toBe(0);
+    expect(await count(database, `select 1 from operation_log where correlation_id !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`)).toBe(0);
+    expect(await count(database, `select 1 from operation_log where actor_type = 'STAFF' and actor like '%@paydesk.test'`)).toBeGreaterThan(0);
+    expect(await count(database, `select 1 from operation_log where actor_type = 'CLIENT' and actor not in (select client_id from api_clients)`)).toBe(0);
+    expect(await count(database, `select 1 from operation_log where created_at > now()`)).toBe(0);
+  });
+
+  it("keeps the daily_volume rollup equal to what the operation log says", async () => {
+    expect(await count(database, `select 1 from daily_volume`)).toBeGreaterThan(10);
+    expect(await rows(database, ROLLUP_MISMATCHES)).toEqual([]);
+  });
+
+  it("stores card data as last 4 digits or a masked PAN only", async () => {
+    expect(await count(database, `select 1 from payment_transactions where card_number is not null`)).toBeGreaterThan(50);
+    expect(await count(database, `select 1 from payment_transactions where card_number !~ '^[0-9]{4}$'`)).toBe(0);
+    expect(await count(database, `select 1 from recurring_payments where masked_pan !~ '^[0-9]{6}[*]{6}[0-9]{4}$'`)).toBe(0);
+    // No run of 13 or more digits (a PAN) anywhere in transactions, imports or the log.
+    for (const table of ["payment_transactions", "operation_log", "credit_transactions", "recurring_payments"]) {
+      expect(await count(database, `select 1 from ${table} x where row_to_json(x)::text ~ '[0-9]{13,}'`)).toBe(0);
+    }
+  });
+
+  it("writes imports with rrn and terminal id, and credits that add up", async () => {
+    expect(await count(database, `select 1 from payment_transactions where is_import and terminal_id is not null and rrn ~ '^[0-9]{12}$' and import_data ? 'transactionConfirmedAt'`)).toBeGreaterThan(0);
+    expect(
+      await count(
+        database,
+        `select 1 from credits c
+          where c.total_credit_amount <> (select sum(amount) from credit_transactions t where t.credit_id = c.credit_id)
+             or (c.status = 'CREDITED' and exists (select 1 from credit_transactions t where t.credit_id = c.credit_id and (t.status <> 'CREDITED' or t.credited_at is null)))`,
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        database,
+        `select 1 from credit_transactions c join payment_transactions t using (transaction_id)
+          where c.reimbursement_method <> t.payment_type or c.reimbursement_type_group <> t.payment_type_group`,
+      ),
+    ).toBe(0);
+  });
+
+  it("deactivates version 1 of a changed order: inactive, nothing left open, version 2 active", async () => {
+    const versions = await rows<{ v1_active: boolean; open: number }>(
+      database,
+      `select v1.active as v1_active,
+              (select count(*)::int from payment_transactions t where t.payment_id = v1.payment_id
+                 and t.status not in ('CANCELLED', 'CREDITED')) as open
+         from payments v2 join payments v1
+           on v1.organisation_id = v2.organisation_id and v1.order_id = v2.order_id and v1.order_version = 1
+        where v2.order_version = 2`,
+    );
+    expect(versions.length).toBeGreaterThan(0);
+    expect(versions.every((v) => v.v1_active === false && v.open === 0)).toBe(true);
+  });
+
+  it("fills the customer side: one primary recurring payment per customer, agreements, gift cards, products, invoices", async () => {
+    expect(
+      await count(
+        database,
+        `select customer_number from recurring_payments where recurring_status <> 'CANCELLED'
+          group by 1 having count(*) filter (where is_primary) <> 1`,
+      ),
+    ).toBe(0);
+    expect(await count(database, `select 1 from recurring_payments where card_expires_at < expires_at`)).toBe(0);
+    const statuses = (await rows<{ s: string }>(database, `select distinct recurring_status as s from recurring_payments`)).map((r) => r.s);
+    expect(statuses).toContain("ACTIVE");
+    expect(statuses.length).toBeGreaterThanOrEqual(3);
+    expect(await count(database, `select 1 from payment_agreements where agreement_id like 'agr\\_%' and provider->>'type' = 'VIPPS'`)).toBeGreaterThan(10);
+    expect(await count(database, `select 1 from gift_cards where expires_at < now()`)).toBeGreaterThan(0);
+    expect(await count(database, `select 1 from gift_cards where expires_at > now()`)).toBeGreaterThan(0);
+    expect(await count(database, `select 1 from customers`)).toBeGreaterThanOrEqual(300);
+    expect(await count(database, `select 1 from products where char_length(product_code) > 12 or char_length(company_code) > 12`)).toBe(0);
+    expect(await count(database, `select 1 from products`)).toBeGreaterThan(50);
+    const invoiceStatuses = (await rows<{ s: string }>(database, `select distinct status as s from customer_invoices order by 1`)).map((r) => r.s);
+    expect(invoiceStatuses).toEqual(["OPEN", "PAID"]);
+    expect(await count(database, `select 1 from payment_methods where not enabled and disabled_reason is not null`)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("adds exactly N more payments with addPayments, keeping the rollup and sequences right", async () => {
+    const before = await count(database, `select 1 from payments`);
+    const summary = await addPayments(database, { payments: 150, seed: 99 });
+    expect(summary.payments).toBe(150);
+    expect(await count(database, `select 1 from payments`)).toBe(before + 150);
+    expect(summary.lastPaymentId! - summary.firstPaymentId! + 1).toBe(150);
+    expect(await count(database, `select 1 from payments group by organisation_id, order_id, order_version having count(*) > 1`)).toBe(0);
+    expect(await rows(database, ROLLUP_MISMATCHES)).toEqual([]);
+    // The next id the app gets is past everything written.
+    const [next] = await rows<{ next: string | number; max: string | number }>(
+      database,
+      `select nextval(pg_get_serial_sequence('payments', 'payment_id')) as next, (select max(payment_id) from payments) as max`,
+    );
+    expect(Number(next.next)).toBeGreaterThan(Number(next.max));
+  });
+});
+
+describe("demo data generator determinism", () => {
+  it("produces the same payments, transactions and operations for the same seed and time", async () => {
+    const now = new Date("2026-11-20T12:00:00.000Z");
+    const digests: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const database = await createTestDatabase();
+      try {
+        for (const client of DEMO_CLIENTS) await createApiClient(database.db, { ...client, channels: [...client.channels] });
+        await seedDemoData(database, { payments: 200, seed: 42, now });
+        const [row] = await rows<{ digest: string }>(
+          database,
+          `select md5(
+             (select string_agg(concat_ws('|', payment_id, order_id, order_version, total_amount, currency, active,
+                                          settlement_id, customer_number, created_at), ',' order by payment_id) from payments) ||
+             (select string_agg(concat_ws('|', transaction_id, payment_id, amount, status, payment_type, rrn, card_number,
+                                          captured_amount, credited_amount, reserved_amount), ',' order by transaction_id) from payment_transactions) ||
+             (select string_agg(concat_ws('|', id, transaction_id, operation, amount, correlation_id, created_at), ',' order by id) from operation_log)
+           ) as digest`,
+        );
+        digests.push(row.digest);
+      } finally {
+        await database.drop();
+      }
+    }
+    expect(digests[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(digests[1]).toBe(digests[0]);
+  });
+});
+
+describe("npm run db:seed", () => {
+  let target: Target;
+
+  beforeAll(async () => {
+    target = await freshTarget();
+  });
+
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+
+  it("creates the demo base on an empty database, then adds exactly N more payments per run", async () => {
+    const first = await runSeed(["--payments", "60", "--seed", "5"], target.env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/Seeded the demo base and 60 payments/);
+
+    const second = await runSeed(["--payments", "45"], target.env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/Added 45 payments \(payment ids 61–105\)/);
+    expect(second.stdout).toMatch(/60 before, 105 now/);
+
+    const handle = await target.open();
+    try {
+      expect(await count(handle, `select 1 from payments`)).toBe(105);
+      expect(await count(handle, `select 1 from staff_users`)).toBe(3);
+      expect(await rows(handle, ROLLUP_MISMATCHES)).toEqual([]);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("rejects a bad --payments with exit code 2 naming the flag", async () => {
+    const result = await runSeed(["--payments", "many"], target.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--payments must be a whole number/);
+    expect(result.stdout).toBe("");
+  });
+});
+
+// ---------------------------------------------------------------- helpers for the child process
+
+type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
+
+/** A database a child process can open too: a temp PGlite dir, or a fresh one on the server. */
+async function freshTarget(): Promise<Target> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-seed-test-"));
+    return {
+      env: { PAYDESK_DATA_DIR: dataDir, DATABASE_URL: "" },
+      open: async () => {
+        const handle = await openDatabase({ dataDir });
+        await migrateDatabase(handle);
+        return handle;
+      },
+      cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const name = `paydesk_test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    open: () => openDatabase({ url: url.toString(), maxConnections: 2 }),
+    cleanup: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+function runSeed(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["db/seed-cli.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
