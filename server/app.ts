@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { problemBody } from "../app/api/problem.server";
 import { isOriginAllowed } from "../app/auth/origin";
 import type { RequestContext } from "../app/lib/context";
 import { logger } from "../app/lib/logger.server";
@@ -30,6 +31,13 @@ export function createApp(build: ServerBuild): express.Express {
     res.set("X-Correlation-Id", correlationId);
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Referrer-Policy", "same-origin");
+    // A response sent before the request body was read (401, 413, …) must close the connection:
+    // the unread body would otherwise be taken for the next request on it.
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+      if (!req.complete && !this.headersSent) this.setHeader("Connection", "close");
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       if (req.path.startsWith("/build/")) return;
@@ -41,6 +49,21 @@ export function createApp(build: ServerBuild): express.Express {
         ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
       });
     });
+    next();
+  });
+
+  app.use((req, res, next) => {
+    // A path with a broken percent-escape names nothing; say so here rather than let the router guess.
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      const correlationId = res.locals.correlationId as string;
+      if (req.path.startsWith("/v1/")) {
+        const problem = { status: 400, title: "Bad Request", detail: "The path contains a malformed percent-escape" };
+        res.status(400).type("application/problem+json").send(JSON.stringify(problemBody(problem, { instance: req.path, correlationId })));
+      } else res.status(400).type("text/plain").send("Bad Request: the path contains a malformed percent-escape.");
+      return;
+    }
     next();
   });
 
@@ -64,8 +87,9 @@ export function createApp(build: ServerBuild): express.Express {
   app.use("/build", express.static(`${PUBLIC_DIR}/build`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(PUBLIC_DIR, { maxAge: "1h" }));
 
-  app.all(
-    "*",
+  // app.use, not app.all("*"): Express would decode the path as a route parameter and answer a
+  // malformed escape (/v1/credits/%) with its own HTML error instead of ours.
+  app.use(
     createRequestHandler({
       build,
       // Development mode would send stack traces to browsers; only an explicit opt-in gets it.

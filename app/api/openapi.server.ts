@@ -11,6 +11,7 @@ import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES } from "../domain/enums";
 import { AMOUNT_PATTERN } from "../domain/money";
 import { DEFAULT_PER_PAGE, MAX_PER_PAGE, OPERATORS, type FieldSpec } from "../domain/search-filter";
 import { CREDIT_SEARCH_FIELDS } from "../services/credit-search.server";
+import { PAYMENT_METHOD_FILTERS } from "../services/payment-methods.server";
 import { PAYMENT_SEARCH_FIELDS } from "../services/payment-search.server";
 import {
   Credit,
@@ -249,11 +250,6 @@ const PAGING_PARAMETERS: Json[] = [
   },
 ];
 
-/** Mirrors the FILTERS of app/routes/v1.payment-methods.ts. */
-const PAYMENT_METHOD_FILTERS: Record<string, FieldSpec> = {
-  paymentType: { type: "enum", values: PAYMENT_TYPES },
-  paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS },
-};
 
 // ------------------------------------------------------------------------------ routes
 

@@ -58,8 +58,9 @@ export function problemFromDomain(error: DomainError): Problem {
   };
 }
 
-export function problemResponse(p: Problem, { instance, correlationId }: { instance: string; correlationId: string }) {
-  const body = {
+/** The problem+json document (also written by server/app.ts before Remix is reached). */
+export function problemBody(p: Problem, { instance, correlationId }: { instance: string; correlationId: string }) {
+  return {
     type: `/problems/${TYPES[p.status] ?? "error"}`,
     title: p.title,
     status: p.status,
@@ -69,7 +70,10 @@ export function problemResponse(p: Problem, { instance, correlationId }: { insta
     ...(p.errors?.length ? { errors: p.errors } : {}),
     ...(p.errorReason ? { errorReason: p.errorReason } : {}),
   };
-  return new Response(JSON.stringify(body), {
+}
+
+export function problemResponse(p: Problem, where: { instance: string; correlationId: string }) {
+  return new Response(JSON.stringify(problemBody(p, where)), {
     status: p.status,
     headers: {
       "Content-Type": "application/problem+json",

@@ -5,6 +5,9 @@
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 
 type Params = LoaderFunctionArgs["params"];
+import { eq } from "drizzle-orm";
+import { db } from "../../db/client";
+import { organisations } from "../../db/schema";
 import { authenticateApiClient, type ApiClient } from "../auth/api-client.server";
 import { DomainError, type FieldError } from "../domain/errors";
 import { logger } from "../lib/logger.server";
@@ -68,6 +71,11 @@ async function runApiRequest(
       });
     }
     const caller = callerFor(client, request, correlationId);
+    if (caller.organisationId !== client.organisationId && !(await organisationExists(caller.organisationId))) {
+      throw problem(403, `Organisation ${caller.organisationId} is not one this client can act for`, {
+        errors: [{ field: "Entur-On-Behalf-Of", message: "is not a known organisation" }],
+      });
+    }
 
     const limit = await hitRateLimit({ key: `api:${client.clientId}`, limit: client.rateLimitPerMinute, windowSeconds: 60 });
     if (!limit.allowed) {
@@ -144,6 +152,8 @@ function errorResponse(error: unknown, where: { instance: string; correlationId:
     method: request.method,
     path: where.instance,
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    // Drizzle wraps the driver's error; its message is where PostgreSQL says what went wrong.
+    cause: error instanceof Error && error.cause ? String((error.cause as Error).message ?? error.cause) : undefined,
   });
   return problemResponse(
     { status: 500, title: "Internal Server Error", detail: "Something went wrong on our side; quote the correlationId." },
@@ -196,6 +206,11 @@ function callerFor(client: ApiClient, request: Request, correlationId: string): 
     distributionChannel: channel,
     correlationId,
   };
+}
+
+async function organisationExists(organisationId: number): Promise<boolean> {
+  const [row] = await db().select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId));
+  return !!row;
 }
 
 async function readBody(request: Request): Promise<string> {

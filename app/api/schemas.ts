@@ -49,7 +49,19 @@ export const isoTimestamp = z
   })
   .meta({ format: "date-time" });
 
-const text = (max: number) => z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+/** No control characters and no broken UTF-16: PostgreSQL text cannot hold NUL, jsonb no lone surrogates. */
+export function isCleanText(value: string): boolean {
+  return value.isWellFormed() && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value);
+}
+const CLEAN_TEXT_MESSAGE = "must not contain control characters or invalid Unicode";
+
+const text = (max: number) =>
+  z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine(isCleanText, CLEAN_TEXT_MESSAGE);
 
 /** Optional in a POST body: null counts as absent. */
 function optional<T extends z.ZodType>(schema: T) {
@@ -113,7 +125,13 @@ export const ImportBody = z.object({
   mediaSerialNumberId: optional(z.string({ error: "must be a string of 1 to 10 digits" }).regex(/^[0-9]{1,10}$/, "must be 1 to 10 digits")),
   envNetworkId: optional(z.string({ error: "must be a string of 6 digits" }).regex(/^[0-9]{6}$/, "must be exactly 6 digits")),
   externalTransactionId: optional(text(100)),
-  additionalData: optional(z.record(z.string(), z.string().max(1000), { error: "must be an object of string values" })),
+  additionalData: optional(
+    z
+      .record(z.string().max(100).refine(isCleanText, CLEAN_TEXT_MESSAGE), z.string().max(1000).refine(isCleanText, CLEAN_TEXT_MESSAGE), {
+        error: "must be an object of string values",
+      })
+      .refine((record) => Object.keys(record).length <= 50, "may have at most 50 entries"),
+  ),
 });
 
 export const CreditLineBody = z.object({

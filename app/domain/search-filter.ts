@@ -21,6 +21,9 @@ export type FieldSpec = {
   type: FieldType;
   /** For enums: the allowed values. */
   values?: readonly string[];
+  /** For integers: the column's range (default: safe JavaScript integers). */
+  min?: number;
+  max?: number;
   /** For strings: a pattern the value must match, with a message. */
   pattern?: RegExp;
   patternMessage?: string;
@@ -113,10 +116,15 @@ type ValueOutcome = { ok: true; value: FilterValue } | { ok: false; message: str
 export function parseValue(text: string, spec: FieldSpec): ValueOutcome {
   if (text === "") return { ok: false, message: "needs a value" };
   switch (spec.type) {
-    case "integer":
-      return /^-?[0-9]{1,15}$/.test(text)
-        ? { ok: true, value: Number(text) }
-        : { ok: false, message: `must be a whole number, not "${text}"` };
+    case "integer": {
+      const min = spec.min ?? -Number.MAX_SAFE_INTEGER;
+      const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+      if (!/^-?[0-9]{1,16}$/.test(text)) return { ok: false, message: `must be a whole number, not "${text}"` };
+      const value = Number(text);
+      return value >= min && value <= max
+        ? { ok: true, value }
+        : { ok: false, message: `must be a whole number from ${min} to ${max}` };
+    }
     case "amount": {
       const parsed = parseAmount(text);
       return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, message: `must be an amount: ${parsed.message}` };
@@ -137,12 +145,18 @@ export function parseValue(text: string, spec: FieldSpec): ValueOutcome {
       return /^[A-Z]{3}$/.test(text) ? { ok: true, value: text } : { ok: false, message: "must be a 3-letter ISO 4217 code" };
     case "string":
       if (text.length > 200) return { ok: false, message: "is longer than 200 characters" };
+      if (!text.isWellFormed() || /[\u0000-\u001f\u007f]/.test(text)) {
+        return { ok: false, message: "must not contain control characters or invalid Unicode" };
+      }
       if (spec.pattern && !spec.pattern.test(text)) {
         return { ok: false, message: spec.patternMessage ?? `has the wrong format: "${text}"` };
       }
       return { ok: true, value: text };
   }
 }
+
+/** Integer filters on int4 columns. */
+export const INT4 = { min: -2_147_483_648, max: 2_147_483_647 } as const;
 
 /** 2026-01-31, 2026-01-31T10:15, 2026-01-31T10:15:30.123Z, 2026-01-31T10:15:30+01:00 (no offset = UTC). */
 export function parseTimestamp(text: string): Date | null {
@@ -153,6 +167,9 @@ export function parseTimestamp(text: string): Date | null {
   const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}.${frac.padEnd(3, "0").slice(0, 3)}${zone === "Z" ? "Z" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return null;
+  // PostgreSQL timestamps span years 1 to 9999 here; an offset can push a date outside.
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) return null;
   // Reject roll-overs such as 2026-02-31 that Date would quietly move into March.
   if (zone === "Z" && (date.getUTCMonth() + 1 !== Number(mo) || date.getUTCDate() !== Number(d))) return null;
   return date;

@@ -4,7 +4,7 @@ import { and, count, desc, eq, exists, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { creditTransactions, credits } from "../../db/schema";
 import { CREDIT_STATUSES, PAYMENT_TYPE_GROUPS, PAYMENT_TYPES } from "../domain/enums";
-import type { FieldSpec, SearchQuery } from "../domain/search-filter";
+import { INT4, type FieldSpec, type SearchQuery } from "../domain/search-filter";
 import { tenantOf, type Caller } from "./caller";
 import { loadCreditViews, type CreditView } from "./credits.server";
 import type { Page } from "./payment-search.server";
@@ -15,9 +15,10 @@ export const CREDIT_SEARCH_FIELDS: Record<string, FieldSpec> = {
   createdAt: { type: "timestamp" },
   customerNumber: { type: "string" },
   orderId: { type: "string" },
-  orderVersion: { type: "integer" },
-  organisationId: { type: "integer" },
-  reimbursementMethod: { type: "enum", values: PAYMENT_TYPES },
+  orderVersion: { type: "integer", ...INT4 },
+  organisationId: { type: "integer", ...INT4 },
+  // A payment type, or the group where the type was never known (as credit transactions show it).
+  reimbursementMethod: { type: "enum", values: [...PAYMENT_TYPES, ...PAYMENT_TYPE_GROUPS] },
   reimbursementTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS },
   rrn: { type: "string" },
   settlementId: { type: "string" },

@@ -3,10 +3,17 @@
 import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { paymentMethods } from "../../db/schema";
-import type { PaymentTypeGroup } from "../domain/enums";
+import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, type PaymentTypeGroup } from "../domain/enums";
+import type { FieldSpec } from "../domain/search-filter";
 import type { ClientCaller } from "./caller";
 
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
+
+/** The query parameters of GET /v1/payment-methods (the channel comes from its header). */
+export const PAYMENT_METHOD_FILTERS: Record<string, FieldSpec> = {
+  paymentType: { type: "enum", values: PAYMENT_TYPES },
+  paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS },
+};
 
 /** The channels a request speaks for: its Entur-Distribution-Channel, else all the client's. */
 function channelsOf(caller: ClientCaller): string[] {

@@ -4,7 +4,7 @@ import { and, count, desc, exists, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { paymentTransactions, payments } from "../../db/schema";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../domain/enums";
-import type { FieldSpec, SearchQuery } from "../domain/search-filter";
+import { INT4, type FieldSpec, type SearchQuery } from "../domain/search-filter";
 import type { Caller } from "./caller";
 import { loadPaymentViews, tenantCondition, type PaymentView } from "./payment-view.server";
 import { allOf, conditionsFor, type ColumnOf } from "./search-sql.server";
@@ -16,8 +16,8 @@ export const PAYMENT_SEARCH_FIELDS: Record<string, FieldSpec> = {
   customerNumber: { type: "string" },
   externalTransactionId: { type: "string" },
   orderId: { type: "string" },
-  orderVersion: { type: "integer" },
-  organisationId: { type: "integer" },
+  orderVersion: { type: "integer", ...INT4 },
+  organisationId: { type: "integer", ...INT4 },
   paymentId: { type: "integer" },
   paymentTransactionId: { type: "integer" },
   paymentType: { type: "enum", values: PAYMENT_TYPES },
