@@ -1,0 +1,315 @@
+// The admin CLI (db/cli.ts) as a user runs it: a child process over a brand-new embedded data
+// directory, or a fresh database on the server when DATABASE_URL is set. Stdout must hold one
+// JSON line and nothing else; input errors exit 2 naming the flag; a locked embedded database
+// exits 1 with the message that says what to do.
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { verify } from "@node-rs/argon2";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { openDatabase, type DatabaseHandle } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+import { PAYMENT_TYPE_GROUP_OF, PAYMENT_TYPES } from "../../app/domain/enums";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
+type Run = { code: number | null; stdout: string; stderr: string };
+
+/** A database both the CLI and the test can open: a new PGlite dir, or a new server database. */
+async function freshTarget(options: { embedded?: boolean } = {}): Promise<Target> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl || options.embedded) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-cli-test-"));
+    return {
+      env: { PAYDESK_DATA_DIR: dataDir, DATABASE_URL: "" },
+      open: async () => {
+        const handle = await openDatabase({ dataDir });
+        await migrateDatabase(handle);
+        return handle;
+      },
+      cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const name = `paydesk_test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    open: () => openDatabase({ url: url.toString(), maxConnections: 2 }),
+    cleanup: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+function cli(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["db/cli.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+/** The single JSON line on stdout (fails when there is anything else). */
+function jsonLine(run: Run): Record<string, unknown> {
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stdout.endsWith("\n")).toBe(true);
+  const lines = run.stdout.split("\n");
+  expect(lines).toHaveLength(2); // one line and the empty rest after its newline
+  expect(lines[1]).toBe("");
+  return JSON.parse(lines[0]);
+}
+
+async function rows<T = Record<string, unknown>>(handle: DatabaseHandle, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await handle.db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+async function withDatabase<T>(target: Target, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const handle = await target.open();
+  try {
+    return await work(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+describe("cli create-client", () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await freshTarget();
+  });
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+
+  it("prints one JSON line, stores only the token's hash and gives every payment type on every channel", async () => {
+    const run = await cli(
+      [
+        "create-client",
+        "--name",
+        "Acme web shop",
+        "--organisation",
+        "42",
+        "--channels",
+        "web,app",
+        "--privileged",
+        "--on-behalf-of",
+        "--redirect-prefixes",
+        "https://shop.acme.example/,http://localhost:5173/",
+      ],
+      target.env,
+    );
+    const output = jsonLine(run);
+    expect(Object.keys(output).sort()).toEqual(["clientId", "organisationId", "token"]);
+    expect(output.organisationId).toBe(42);
+    expect(output.clientId).toMatch(/^acme-web-shop-[0-9a-f]{6}$/);
+    const token = output.token as string;
+    expect(token).toMatch(/^pd_[A-Za-z0-9_-]{43}$/);
+
+    await withDatabase(target, async (handle) => {
+      const clients = await rows<Record<string, unknown>>(handle, sql`select * from api_clients where client_id = ${output.clientId}`);
+      expect(clients).toHaveLength(1);
+      const client = clients[0];
+      expect(client.token_hash).toBe(createHash("sha256").update(token).digest("hex"));
+      expect(client.organisation_id).toBe(42);
+      expect(client.privileged).toBe(true);
+      expect(client.on_behalf_of_allowed).toBe(true);
+      expect(client.distribution_channels).toEqual(["web", "app"]);
+      expect(client.allowed_redirect_prefixes).toEqual(["https://shop.acme.example/", "http://localhost:5173/"]);
+      // The token itself is nowhere in the table: not in any column of any row.
+      const [{ n }] = await rows<{ n: number }>(
+        handle,
+        sql`select count(*)::int as n from api_clients c where position(${token} in row_to_json(c)::text) > 0`,
+      );
+      expect(n).toBe(0);
+
+      const [organisation] = await rows<{ id: number }>(handle, sql`select id from organisations where id = 42`);
+      expect(organisation?.id).toBe(42);
+
+      const methods = await rows<{ distribution_channel_id: string; payment_type: string; payment_type_group: string; enabled: boolean }>(
+        handle,
+        sql`select distribution_channel_id, payment_type, payment_type_group, enabled from payment_methods
+             where client_id = ${output.clientId} order by 1, 2`,
+      );
+      const expected = ["app", "web"].flatMap((channel) =>
+        [...PAYMENT_TYPES].sort().map((type) => ({
+          distribution_channel_id: channel,
+          payment_type: type,
+          payment_type_group: PAYMENT_TYPE_GROUP_OF[type],
+          enabled: true,
+        })),
+      );
+      expect(methods).toEqual(expected);
+    });
+  });
+
+  it("defaults to the web channel and a non-privileged client", async () => {
+    const output = jsonLine(await cli(["create-client", "--name=Nordlys", "--organisation=7"], target.env));
+    expect(output.organisationId).toBe(7);
+    await withDatabase(target, async (handle) => {
+      const [client] = await rows<{ privileged: boolean; on_behalf_of_allowed: boolean; distribution_channels: string[] }>(
+        handle,
+        sql`select privileged, on_behalf_of_allowed, distribution_channels from api_clients where client_id = ${output.clientId}`,
+      );
+      expect(client).toEqual({ privileged: false, on_behalf_of_allowed: false, distribution_channels: ["web"] });
+      const channels = await rows<{ channel: string; n: number }>(
+        handle,
+        sql`select distribution_channel_id as channel, count(*)::int as n from payment_methods
+             where client_id = ${output.clientId} group by 1`,
+      );
+      expect(channels).toEqual([{ channel: "web", n: PAYMENT_TYPES.length }]);
+    });
+  });
+});
+
+describe("cli create-user", () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await freshTarget();
+  });
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+
+  it("creates a staff user with an argon2id hash of the password, never the password", async () => {
+    const password = "correct horse battery";
+    const output = jsonLine(
+      await cli(["create-user", "--email", "Kari.Nordmann@Example.com", "--role", "finance", "--password", password, "--name", "Kari Nordmann"], target.env),
+    );
+    expect(Object.keys(output).sort()).toEqual(["email", "id", "role"]);
+    expect(output.email).toBe("kari.nordmann@example.com");
+    expect(output.role).toBe("finance");
+    await withDatabase(target, async (handle) => {
+      const users = await rows<{ id: string; name: string; role: string; password_hash: string }>(
+        handle,
+        sql`select id, name, role, password_hash from staff_users where lower(email) = 'kari.nordmann@example.com'`,
+      );
+      expect(users).toHaveLength(1);
+      expect(users[0].id).toBe(output.id);
+      expect(users[0].name).toBe("Kari Nordmann");
+      expect(users[0].role).toBe("finance");
+      expect(users[0].password_hash).toMatch(/^\$argon2id\$/);
+      expect(users[0].password_hash).not.toContain(password);
+      expect(await verify(users[0].password_hash, password)).toBe(true);
+      expect(await verify(users[0].password_hash, "wrong password!")).toBe(false);
+    });
+  });
+
+  it("reads the password from stdin with --password-stdin", async () => {
+    const output = jsonLine(await cli(["create-user", "--email", "ola@example.com", "--role", "support", "--password-stdin"], target.env, "stdin passphrase 1\n"));
+    await withDatabase(target, async (handle) => {
+      const [user] = await rows<{ password_hash: string }>(handle, sql`select password_hash from staff_users where id = ${output.id}`);
+      expect(await verify(user.password_hash, "stdin passphrase 1")).toBe(true);
+    });
+  });
+
+  it("refuses a second user with the same email (any case) with exit 2", async () => {
+    const run = await cli(["create-user", "--email", "KARI.NORDMANN@example.com", "--role", "admin", "--password", "another long one"], target.env);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/--email: a staff user with this email exists already/);
+  });
+
+  it("refuses an email that is not one with exit 2 naming --email", async () => {
+    const run = await cli(["create-user", "--email", "not-an-email", "--role", "admin", "--password", "long enough pw"], target.env);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/--email must be an email address/);
+  });
+});
+
+describe("cli input errors", () => {
+  // Validated before the database is opened: these never touch it, so they run side by side.
+  const cases: Array<[string, string[], RegExp]> = [
+    ["missing --organisation", ["create-client", "--name", "Acme"], /--organisation is required/],
+    ["missing --name", ["create-client", "--organisation", "1"], /--name is required/],
+    ["non-numeric organisation", ["create-client", "--name", "Acme", "--organisation", "acme"], /--organisation must be a whole number/],
+    ["organisation 0", ["create-client", "--name", "Acme", "--organisation", "0"], /--organisation must be a whole number/],
+    ["organisation too big", ["create-client", "--name", "Acme", "--organisation", "99999999999"], /--organisation must be a whole number/],
+    ["bad channel", ["create-client", "--name", "Acme", "--organisation", "1", "--channels", "Web Shop"], /--channels: "Web Shop"/],
+    ["bad redirect prefix", ["create-client", "--name", "Acme", "--organisation", "1", "--redirect-prefixes", "javascript:alert(1)"], /--redirect-prefixes/],
+    ["flag without value", ["create-client", "--organisation", "1", "--name"], /--name needs a value/],
+    ["unknown flag", ["create-client", "--name", "Acme", "--organisation", "1", "--colour", "red"], /unknown flag --colour for create-client/],
+    ["bad role", ["create-user", "--email", "a@b.no", "--role", "boss", "--password", "long enough pw"], /--role must be one of support, finance, admin/],
+    ["short password", ["create-user", "--email", "a@b.no", "--role", "admin", "--password", "short"], /--password must be at least 10 characters/],
+    ["missing password", ["create-user", "--email", "a@b.no", "--role", "admin"], /--password \(or --password-stdin\) is required/],
+    ["missing email", ["create-user", "--role", "admin", "--password", "long enough pw"], /--email is required/],
+    ["unknown command", ["drop-everything"], /unknown command "drop-everything"/],
+    ["no command", [], /no command given/],
+  ];
+  let target: Target;
+  let results: Run[];
+  beforeAll(async () => {
+    target = await freshTarget({ embedded: true });
+    results = await Promise.all(cases.map(([, args]) => cli(args, target.env)));
+  });
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+
+  it.each(cases.map((c, i) => [c[0], i] as const))("%s: exit 2, a message naming it on stderr, nothing on stdout", (_name, index) => {
+    const run = results[index];
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(cases[index][2]);
+  });
+
+  it("did not even create the database for input errors", () => {
+    expect(fs.readdirSync(target.env.PAYDESK_DATA_DIR)).toEqual([]);
+  });
+
+  it("prints usage for --help with exit 0", async () => {
+    const run = await cli(["--help"], target.env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/create-client --name NAME --organisation ORG/);
+    expect(run.stdout).toMatch(/create-user --email EMAIL --role support\|finance\|admin/);
+  });
+});
+
+describe("cli on a locked embedded database", () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await freshTarget({ embedded: true });
+  });
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+
+  it("exits 1 with the lock message while another process holds the data dir, and works once it is released", async () => {
+    const holder = await openDatabase({ dataDir: target.env.PAYDESK_DATA_DIR });
+    let released = false;
+    try {
+      const run = await cli(["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"], target.env);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain(`is in use by another Paydesk process (pid ${process.pid})`);
+      expect(run.stderr).toContain("Stop the server");
+      expect(run.stderr).toContain("DATABASE_URL");
+      await holder.close();
+      released = true;
+      const output = jsonLine(await cli(["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"], target.env));
+      expect(output.email).toBe("lock@example.com");
+      // The CLI released its own lock on exit.
+      expect(fs.existsSync(path.join(target.env.PAYDESK_DATA_DIR, "paydesk.lock"))).toBe(false);
+    } finally {
+      if (!released) await holder.close();
+    }
+  });
+});
