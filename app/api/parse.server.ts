@@ -62,3 +62,10 @@ export function parseQuery(url: URL, spec: Record<string, FieldSpec>): SearchQue
   if (!outcome.ok) throw invalidInput(outcome.errors);
   return outcome.query;
 }
+
+/** PATCH: fields that exist but may not change are a 400 naming each of them. */
+export function refuseReadOnlyFields(body: unknown, readOnly: readonly string[], editable: string): void {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return;
+  const present = Object.keys(body).filter((key) => readOnly.includes(key));
+  if (present.length) throw invalidInput(present.map((field) => ({ field, message: `is not editable (editable: ${editable})` })));
+}

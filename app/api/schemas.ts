@@ -141,6 +141,11 @@ export const CreditLineBody = z.object({
   reimbursementTypeGroup: optional(z.enum(PAYMENT_TYPE_GROUPS, { error: `must be one of ${PAYMENT_TYPE_GROUPS.join(", ")}` })),
 });
 
+const creditLines = z
+  .array(CreditLineBody, { error: "must be a list of credit transactions" })
+  .min(1, "must contain at least one credit transaction")
+  .max(100, "may contain at most 100 credit transactions");
+
 export const CreateCreditBody = z.object({
   orderId: optional(text(100)),
   orderVersion: optional(z.int({ error: "must be a whole number" }).min(0, "must be 0 or more").max(2_147_483_647, "is too large")),
@@ -148,21 +153,14 @@ export const CreateCreditBody = z.object({
   currency: optional(currencyCode),
   settlementId: optional(text(100)),
   customerNumber: optional(customerNumber),
-  creditTransactions: z
-    .array(CreditLineBody, { error: "must be a list of credit transactions" })
-    .min(1, "must contain at least one credit transaction")
-    .max(100, "may contain at most 100 credit transactions"),
+  creditTransactions: creditLines,
 });
 
 /** PATCH /v1/credits/{id}: only these keys; `active` may only become false. */
 export const CreditPatchBody = z
   .object({
     totalCreditAmount: positiveAmount.optional(),
-    creditTransactions: z
-      .array(CreditLineBody, { error: "must be a list of credit transactions" })
-      .min(1, "must contain at least one credit transaction")
-      .max(100, "may contain at most 100 credit transactions")
-      .optional(),
+    creditTransactions: creditLines.optional(),
     settlementId: text(100).nullable().optional(),
     active: z.literal(false, { error: "can only be set to false (an inactive credit cannot be reactivated)" }).optional(),
   })

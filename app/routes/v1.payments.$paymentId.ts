@@ -1,7 +1,7 @@
 // GET /v1/payments/{paymentId}; PATCH (merge-patch): totalAmount, active (reactivation), settlementId.
 import { db } from "../../db/client";
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, invalidInput, json } from "../api/route.server";
+import { parseBody, pathId, refuseReadOnlyFields } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
 import { PAYMENT_READ_ONLY_FIELDS, PaymentPatchBody } from "../api/schemas";
 import { paymentJson } from "../api/serialize";
 import { getPayment } from "../services/payment-view.server";
@@ -11,12 +11,7 @@ export const { loader, action } = apiRoute({
   GET: async ({ params, caller }) => json(paymentJson(await getPayment(db(), caller, pathId(params, "paymentId")))),
   PATCH: async ({ params, caller, body }) => {
     const paymentId = pathId(params, "paymentId");
-    if (body && typeof body === "object" && !Array.isArray(body)) {
-      const readOnly = Object.keys(body).filter((key) => (PAYMENT_READ_ONLY_FIELDS as readonly string[]).includes(key));
-      if (readOnly.length) {
-        throw invalidInput(readOnly.map((field) => ({ field, message: "is not editable (editable: totalAmount, active, settlementId)" })));
-      }
-    }
+    refuseReadOnlyFields(body, PAYMENT_READ_ONLY_FIELDS, "totalAmount, active, settlementId");
     const patch = parseBody(PaymentPatchBody, body);
     return json(paymentJson(await updatePayment(caller, paymentId, patch)));
   },

@@ -3,9 +3,9 @@
 // pool of connections; on PGlite they queue up, and the same assertions must hold.
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dailyVolume, operationLog, paymentTransactions } from "../../db/schema";
+import { dailyVolume, paymentTransactions } from "../../db/schema";
 import { money, sum } from "../../app/domain/money";
-import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
+import { capturedCardPayment, createClient, paymentWithTransaction, operationsNamed, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -32,10 +32,7 @@ describe(`${N} concurrent requests`, () => {
     expect(countOf(statuses, 200)).toBe(1);
     expect(countOf(statuses, 409)).toBe(N - 1);
 
-    const captures = await server.database.db
-      .select()
-      .from(operationLog)
-      .where(and(eq(operationLog.transactionId, created.transactionId), eq(operationLog.operation, "CAPTURE")));
+    const captures = await operationsNamed(server, created.transactionId, "CAPTURE");
     expect(captures).toHaveLength(1);
     const [volume] = await server.database.db
       .select({ count: sql<number>`sum(${dailyVolume.capturedCount})::int`, amount: sql<string>`sum(${dailyVolume.capturedAmount})::text` })
@@ -76,10 +73,7 @@ describe(`${N} concurrent requests`, () => {
     expect(row.status).toBe("CREDITED");
     expect(money(row.creditedAmount)).toBe(money("64.00"));
     expect(money(row.reservedAmount)).toBe(0n);
-    const creditEntries = await server.database.db
-      .select()
-      .from(operationLog)
-      .where(and(eq(operationLog.transactionId, captured.transactionId), eq(operationLog.operation, "CREDIT")));
+    const creditEntries = await operationsNamed(server, captured.transactionId, "CREDIT");
     expect(creditEntries).toHaveLength(1);
   });
 

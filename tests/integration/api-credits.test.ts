@@ -3,8 +3,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { money } from "../../app/domain/money";
-import { dailyVolume, operationLog, paymentTransactions, sandboxOperations } from "../../db/schema";
-import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
+import { dailyVolume, paymentTransactions, sandboxOperations } from "../../db/schema";
+import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction, operationsNamed, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -262,10 +262,7 @@ describe("50 concurrent requests", () => {
       expect(row.status).toBe("CREDITED");
       expect(row.creditedAmount).toBe(row.capturedAmount);
       expect(row.reservedAmount).toBe("0.00000");
-      const credits = await server.database.db
-        .select()
-        .from(operationLog)
-        .where(and(eq(operationLog.transactionId, part.transactionId), eq(operationLog.operation, "CREDIT")));
+      const credits = await operationsNamed(server, part.transactionId, "CREDIT");
       expect(credits).toHaveLength(1);
     }
     const final = await client.get(`/v1/credits/${created.body.creditId}`);

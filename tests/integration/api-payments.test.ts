@@ -1,11 +1,12 @@
 // Payments, transactions and payment methods over HTTP (seed 000 as API.md states it).
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dailyVolume, operationLog, paymentAgreements, paymentMethods, recurringPayments } from "../../db/schema";
+import { dailyVolume, paymentAgreements, paymentMethods, recurringPayments } from "../../db/schema";
 import {
   capturedCardPayment,
   createClient,
   expectProblem,
+  operationsNamed,
   paymentWithTransaction,
   type TestClient,
 } from "../support/api";
@@ -265,10 +266,7 @@ describe("transactions", () => {
       summary: { authorizedAmount: "75.25", capturedAmount: "75.25", creditableAmount: "75.25" },
     });
     expectProblem(await client.put(tx(created.paymentId, created.transactionId, "capture")), 409);
-    const captures = await server.database.db
-      .select()
-      .from(operationLog)
-      .where(and(eq(operationLog.transactionId, created.transactionId), eq(operationLog.operation, "CAPTURE")));
+    const captures = await operationsNamed(server, created.transactionId, "CAPTURE");
     expect(captures).toHaveLength(1);
     const [volume] = await server.database.db
       .select()

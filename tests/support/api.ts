@@ -1,6 +1,8 @@
 // An API client of the test server: created through the same service as the CLI, and a small
 // fetch wrapper that sends the headers every /v1 request needs.
+import { and, eq } from "drizzle-orm";
 import { createApiClient, type NewApiClient } from "../../app/services/api-clients.server";
+import { operationLog } from "../../db/schema";
 import type { TestServer } from "./server";
 
 export type TestClient = {
@@ -90,4 +92,12 @@ export function expectProblem(result: ApiResult, status: number, field?: string)
   if (field && !result.body.errors?.some((e: { field: string }) => e.field === field)) {
     throw new Error(`problem does not name ${field}: ${where}`);
   }
+}
+
+/** The operation-log entries of one transaction with one operation, read from the database. */
+export function operationsNamed(server: TestServer, transactionId: number, operation: string) {
+  return server.database.db
+    .select()
+    .from(operationLog)
+    .where(and(eq(operationLog.transactionId, transactionId), eq(operationLog.operation, operation)));
 }
