@@ -1,7 +1,7 @@
 // Many requests at once on the same rows: the invariants of DESIGN.md must hold under any
 // interleaving. Against PostgreSQL (DATABASE_URL) these requests really run in parallel on a
 // pool of connections; on PGlite they queue up, and the same assertions must hold.
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dailyVolume, paymentTransactions } from "../../db/schema";
 import { money, sum } from "../../app/domain/money";

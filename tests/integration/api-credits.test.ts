@@ -1,6 +1,6 @@
 // Credits (seed 002) over HTTP: create, search, get, patch, execute; never over-credit, never
 // execute a credit transaction twice, also when many requests arrive at once.
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { money } from "../../app/domain/money";
 import { dailyVolume, paymentTransactions, sandboxOperations } from "../../db/schema";
