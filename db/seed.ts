@@ -67,6 +67,8 @@ export type AddPaymentsSummary = {
   firstPaymentId: number | null;
   lastPaymentId: number | null;
   seconds: number;
+  /** True when indexes dropped by an interrupted bulk run were rebuilt first. */
+  repairedIndexes?: boolean;
 };
 
 export type SeedPhase = "writing" | "indexing" | "rollup" | "analyzing" | "done";
@@ -133,6 +135,10 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
     lastPaymentId: null,
     seconds: 0,
   };
+  const report = (phase: SeedPhase, done: number) =>
+    options.onProgress?.({ phase, done, total, elapsedMs: performance.now() - started });
+  // A bulk run that died half-way left its indexes dropped: put them back first (also for 0).
+  if (await restoreDroppedIndexes(db, () => report("indexing", 0))) summary.repairedIndexes = true;
   if (total === 0) return summary;
 
   const context = await loadContext(db);
@@ -148,8 +154,6 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
   const rng = new Rng(mixSeed(options.seed ?? DEFAULT_SEED, Number(next)));
   const generator = new PaymentGenerator(rng, context, now, new TimeSlots(rng, total, now));
   const chunkSize = Math.max(1, options.chunkSize ?? (handle.kind === "postgres" ? 10_000 : 2_000));
-  const report = (phase: SeedPhase, done: number) =>
-    options.onProgress?.({ phase, done, total, elapsedMs: performance.now() - started });
 
   /**
    * Generates chunk after chunk and hands each to `write`, with at most `parallel` writes in
@@ -194,7 +198,6 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
       if (chunk.operations > 0) await tx.query(ROLLUP_SQL, [chunk.firstOperationId, chunk.nextIds.operation - 1]);
     });
   const writers = Math.max(1, handle.kind === "postgres" ? (options.writers ?? 2) : 1);
-  await restoreDroppedIndexes(db); // left behind by an interrupted bulk run, if any
   if (mode === "bulk") {
     await dropSecondaryIndexes(db);
     try {
@@ -258,9 +261,10 @@ async function dropSecondaryIndexes(db: BulkDb): Promise<void> {
  * Recreates what dropSecondaryIndexes saved (index builds two at a time on a server; adding a
  * foreign key re-checks every row), then forgets the record. Idempotent.
  */
-async function restoreDroppedIndexes(db: BulkDb): Promise<void> {
+async function restoreDroppedIndexes(db: BulkDb, onStart?: () => void): Promise<boolean> {
   const [saved] = await db.query<{ value: Dropped | string }>("select value from app_settings where key = $1", [DROPPED_KEY]);
-  if (!saved) return;
+  if (!saved) return false;
+  onStart?.();
   const dropped: Dropped = typeof saved.value === "string" ? JSON.parse(saved.value) : saved.value;
   const queue = dropped.indexes.map((index) => index.def.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "));
   const build = async () => {
@@ -275,6 +279,7 @@ async function restoreDroppedIndexes(db: BulkDb): Promise<void> {
     if (!exists) await db.query(`alter table ${fk.tbl} add constraint ${fk.name} ${fk.def}`);
   }
   await db.query("delete from app_settings where key = $1", [DROPPED_KEY]);
+  return true;
 }
 
 // ================================================================ PRNG
@@ -939,7 +944,7 @@ async function loadContext(db: SqlRunner): Promise<Context> {
 class TimeSlots {
   private readonly counts: Int32Array;
   private bucket = -1;
-  private times: number[] = [];
+  private times: Float64Array = new Float64Array(0);
   private index = 0;
 
   constructor(
@@ -974,8 +979,10 @@ class TimeSlots {
       this.bucket++;
       if (this.bucket >= this.counts.length) return this.now - 1;
       const from = this.now - DAYS * DAY + this.bucket * HOUR;
-      this.times = Array.from({ length: this.counts[this.bucket] }, () => from + Math.floor(this.rng.next() * HOUR));
-      this.times.sort((a, b) => a - b);
+      const times = new Float64Array(this.counts[this.bucket]);
+      for (let i = 0; i < times.length; i++) times[i] = from + Math.floor(this.rng.next() * HOUR);
+      times.sort(); // a typed array sorts numerically
+      this.times = times;
       this.index = 0;
     }
     return Math.min(this.times[this.index++], this.now - 1);
@@ -1314,16 +1321,9 @@ class PaymentGenerator {
     const customerNumber = rng.chance(0.6) ? customers[Math.floor(customers.length * rng.next() ** 2)] : null;
     const settled = rng.chance(0.88);
     const paymentId = this.ids.payment;
-    const base = {
-      organisationId: client.organisationId,
-      orderId: `ORD-${utcDate(at).slice(0, 4)}-${String(paymentId).padStart(6, "0")}`,
-      currency,
-      customerNumber,
-      client,
-      actor: this.clientActor(client, channel),
-    };
-    const settlement = (time: number) =>
-      settled ? `EJ-${client.organisationId}-${utcDate(time)}-${channel}` : null;
+    const orderId = `ORD-${utcDate(at).slice(0, 4)}-${String(paymentId).padStart(6, "0")}`;
+    const actor = this.clientActor(client, channel);
+    const organisationId = client.organisationId;
     const forcedType = index < FORCED_TYPES.length ? FORCED_TYPES[index] : undefined;
     const forcedOutcome = index < FORCED_OUTCOMES.length ? FORCED_OUTCOMES[index] : undefined;
 
@@ -1332,15 +1332,37 @@ class PaymentGenerator {
       // cancelled), then version 2 created a little later for the new total.
       this.ids.payment++;
       this.slots.next(); // version 2 takes the next slot's place, so the run still ends at "now"
-      const v1: Order = { ...base, paymentId, version: 1, settlementId: settlement(at) };
+      const v1: Order = {
+        paymentId,
+        organisationId,
+        orderId,
+        version: 1,
+        currency,
+        settlementId: settled ? settlementId(organisationId, at, channel) : null,
+        customerNumber,
+        client,
+        actor,
+      };
       const deactivatedAt = this.payment(v1, channel, at, { deactivate: true });
       const v2At = Math.min(deactivatedAt + this.rng.int(5, 900) * SEC, this.now);
       const v2Id = this.ids.payment++;
-      this.payment({ ...base, paymentId: v2Id, version: 2, settlementId: settlement(v2At) }, channel, v2At, {});
+      const v2: Order = { ...v1, paymentId: v2Id, version: 2, settlementId: settled ? settlementId(organisationId, v2At, channel) : null };
+      this.payment(v2, channel, v2At, {});
       return 2;
     }
     this.ids.payment++;
-    this.payment({ ...base, paymentId, version: 1, settlementId: settlement(at) }, channel, at, {
+    const order: Order = {
+      paymentId,
+      organisationId,
+      orderId,
+      version: 1,
+      currency,
+      settlementId: settled ? settlementId(organisationId, at, channel) : null,
+      customerNumber,
+      client,
+      actor,
+    };
+    this.payment(order, channel, at, {
       forcedType: forceImport ? "VISA" : forcedType,
       forcedOutcome: forceImport ? "CAPTURED" : forcedOutcome,
       forceImport,
@@ -1466,20 +1488,24 @@ class PaymentGenerator {
     if (group === "PAYMENTCARD" && !isImport) tx.with3ds = (channel === "web" || channel === "app") && tx.sca === "NO_EXEMPTION";
     if (order.customerNumber && !isImport) {
       if (group === "PAYMENTCARD" && rng.chance(0.3)) {
-        const stored = this.context.recurring.get(order.customerNumber)?.find((r) => r.organisationId === order.organisationId);
+        const stored = sameOrganisation(this.context.recurring.get(order.customerNumber), order.organisationId);
         if (stored) {
           tx.recurringId = stored.id;
           if (stored.paymentType && PAYMENT_TYPE_GROUP_OF[stored.paymentType] === "PAYMENTCARD") tx.type = stored.paymentType;
           tx.last4 = stored.last4;
         }
       } else if (type === "VIPPS" && rng.chance(0.4)) {
-        const agreement = this.context.agreements
-          .get(order.customerNumber)
-          ?.find((a) => a.organisationId === order.organisationId);
+        const agreement = sameOrganisation(this.context.agreements.get(order.customerNumber), order.organisationId);
         if (agreement) tx.agreementId = agreement.id;
       }
     }
     return tx;
+  }
+
+  /** `delay` after `at`, or null when that lies in the future (the step has not happened yet). */
+  private later(at: number, delay: number): number | null {
+    const next = at + delay;
+    return next <= this.now ? next : null;
   }
 
   /** What the provider hands back once the money is authorized: card digits, RRN, references. */
@@ -1501,14 +1527,10 @@ class PaymentGenerator {
     const actor = order.actor;
     let at = tx.createdAt;
     this.op(tx, "CREATE", tx.amount, at, actor);
-    const later = (delay: number) => {
-      const next = at + delay;
-      return next <= this.now ? next : null;
-    };
 
     if (tx.isImport) {
       // Sold offline at a machine or desk, imported in the nightly batch.
-      const importedAt = later(rng.int(1, 8) * HOUR + rng.int(0, 3599) * SEC);
+      const importedAt = this.later(at, rng.int(1, 8) * HOUR + rng.int(0, 3599) * SEC);
       if (importedAt === null) return at;
       at = importedAt;
       this.reveal(tx);
@@ -1541,14 +1563,14 @@ class PaymentGenerator {
     const rank = { CREATED: 0, INITIATED: 1, AUTHORIZED: 2, CAPTURED: 3 } as const;
 
     if (flow === "terminal" && rank[reach] >= 1) {
-      const t = later(rng.int(2, 20) * SEC);
+      const t = this.later(at, rng.int(2, 20) * SEC);
       if (t === null) return at;
       at = t;
       tx.externalId = externalId(tx.type, at, rng);
       tx.status = "INITIATED";
       this.op(tx, "INITIATE", tx.amount, at, actor);
       if (tx.type === "COLLECTOR_B2B" && (options.forceUpdate || rng.chance(0.4))) {
-        const u = later(rng.int(1, 30) * MIN);
+        const u = this.later(at, rng.int(1, 30) * MIN);
         if (u !== null) {
           at = u;
           this.op(tx, "UPDATE", tx.amount, at, actor);
@@ -1557,7 +1579,7 @@ class PaymentGenerator {
     }
     if (flow !== "direct" && rank[reach] >= 2) {
       const invoice = tx.group === "INVOICE";
-      const t = later(invoice ? rng.int(1, 48 * 60) * MIN : rng.int(15, 240) * SEC);
+      const t = this.later(at, invoice ? rng.int(1, 48 * 60) * MIN : rng.int(15, 240) * SEC);
       if (t !== null) {
         at = t;
         this.reveal(tx);
@@ -1572,7 +1594,7 @@ class PaymentGenerator {
       else if (tx.group === "INVOICE") delay = rng.int(1, 5) * DAY + rng.int(0, 86399) * SEC;
       else if (tx.type === "AGENT") delay = rng.int(1, 3) * DAY;
       else delay = rng.chance(0.8) ? rng.int(1, 10) * SEC : rng.int(1, 48) * HOUR;
-      const t = later(delay);
+      const t = this.later(at, delay);
       if (t !== null) {
         at = t;
         if (flow === "direct") {
@@ -1588,7 +1610,7 @@ class PaymentGenerator {
     if (target === "CANCELLED") {
       const staff = this.context.staff.support;
       const byStaff = !options.quickCancel && staff.length > 0 && rng.chance(0.2);
-      const t = later(byStaff ? rng.int(1, 3) * DAY : options.quickCancel ? rng.int(20, 600) * SEC : rng.int(15, 90) * MIN);
+      const t = this.later(at, byStaff ? rng.int(1, 3) * DAY : options.quickCancel ? rng.int(20, 600) * SEC : rng.int(15, 90) * MIN);
       if (t !== null) {
         at = t;
         tx.cancelled = tx.amount;
@@ -1602,9 +1624,15 @@ class PaymentGenerator {
   /** Credits for captured payments, by outcome. Returns the time of the last change. */
   private credits(order: Order, txs: Tx[], outcome: Outcome): number {
     const rng = this.rng;
-    const captured = txs.filter((t) => t.status === "CAPTURED");
-    if (!captured.length || !["CREDITED", "PARTIAL_CREDIT", "TWO_PARTIAL_CREDITS", "OPEN_CREDIT", "FAILED_CREDIT"].includes(outcome)) return 0;
-    const lastCapture = Math.max(...captured.map((t) => t.capturedAt ?? t.updatedAt));
+    if (!CREDIT_OUTCOMES.has(outcome)) return 0;
+    const captured: Tx[] = [];
+    let lastCapture = 0;
+    for (const tx of txs) {
+      if (tx.status !== "CAPTURED") continue;
+      captured.push(tx);
+      lastCapture = Math.max(lastCapture, tx.capturedAt ?? tx.updatedAt);
+    }
+    if (!captured.length) return 0;
     let createdAt = lastCapture + rng.int(1, 20 * 24) * HOUR + rng.int(0, 3599) * SEC;
     if (createdAt > this.now) {
       // Captured too recently for a credit to have happened yet, except an open one right now.
@@ -1617,25 +1645,24 @@ class PaymentGenerator {
     const executor = byStaff ? staffActor(rng.pick(staff.finance)) : order.actor;
     const reason = byStaff ? rng.pick(CREDIT_REASONS) : null;
     const target = captured[captured.length - 1];
-    const executedAt = (from: number) => Math.min(from + rng.int(1, 60) * MIN, this.now);
 
     switch (outcome) {
       case "CREDITED": {
-        const at = executedAt(createdAt);
-        this.credit(order, captured.map((t) => ({ tx: t, value: t.amount, status: "CREDITED" as const })), "CREDITED", createdAt, at, creator, executor, reason);
+        const at = this.executedAt(createdAt);
+        this.credit(order, fullCredits(captured), "CREDITED", createdAt, at, creator, executor, reason);
         return at;
       }
       case "PARTIAL_CREDIT": {
-        const at = executedAt(createdAt);
+        const at = this.executedAt(createdAt);
         this.credit(order, [{ tx: target, value: portion(target.amount, rng.int(10, 70)), status: "CREDITED" }], "CREDITED", createdAt, at, creator, executor, reason);
         return at;
       }
       case "TWO_PARTIAL_CREDITS": {
-        const first = executedAt(createdAt);
+        const first = this.executedAt(createdAt);
         this.credit(order, [{ tx: target, value: portion(target.amount, rng.int(10, 40)), status: "CREDITED" }], "CREDITED", createdAt, first, creator, executor, reason);
         const secondCreated = first + rng.int(1, 5) * DAY;
         if (secondCreated > this.now) return first;
-        const second = executedAt(secondCreated);
+        const second = this.executedAt(secondCreated);
         this.credit(order, [{ tx: target, value: portion(target.amount, rng.int(10, 40)), status: "CREDITED" }], "CREDITED", secondCreated, second, creator, executor, reason);
         return second;
       }
@@ -1645,7 +1672,7 @@ class PaymentGenerator {
         return createdAt;
       }
       case "FAILED_CREDIT": {
-        const at = executedAt(createdAt);
+        const at = this.executedAt(createdAt);
         this.credit(order, [{ tx: target, value: target.amount, status: "FAILED" }], "CREATED", createdAt, at, creator, executor, reason);
         return at;
       }
@@ -1654,11 +1681,17 @@ class PaymentGenerator {
     }
   }
 
+  /** A credit is executed 1 to 60 minutes after it was created (not after now). */
+  private executedAt(createdAt: number): number {
+    return Math.min(createdAt + this.rng.int(1, 60) * MIN, this.now);
+  }
+
   /** PUT …/deactivate: captured transactions credited in full, unfinished ones cancelled. */
   private deactivate(order: Order, txs: Tx[], at: number): void {
     const correlationId = uuid7String(at, this.rng);
-    const captured = txs.filter((t) => t.status === "CAPTURED");
+    const captured: Tx[] = [];
     for (const tx of txs) {
+      if (tx.status === "CAPTURED") captured.push(tx);
       if (tx.status === "CREATED" || tx.status === "INITIATED" || tx.status === "AUTHORIZED") {
         tx.cancelled = tx.amount;
         tx.status = "CANCELLED";
@@ -1668,7 +1701,7 @@ class PaymentGenerator {
     if (captured.length) {
       this.credit(
         order,
-        captured.map((t) => ({ tx: t, value: t.amount, status: "CREDITED" as const })),
+        fullCredits(captured),
         "CREDITED",
         at,
         at,
@@ -1682,7 +1715,7 @@ class PaymentGenerator {
 
   private credit(
     order: Order,
-    items: { tx: Tx; value: Money; status: "CREATED" | "CREDITED" | "FAILED" }[],
+    items: CreditItem[],
     status: "CREATED" | "CREDITED",
     createdAt: number,
     executedAt: number,
@@ -1693,7 +1726,9 @@ class PaymentGenerator {
   ): void {
     const creditId = this.ids.credit++;
     let totalCredit = ZERO;
+    let anyFailed = false;
     for (const { tx, value, status: itemStatus } of items) {
+      if (itemStatus === "FAILED") anyFailed = true;
       totalCredit = m(totalCredit + value);
       const creditTransactionId = this.ids.creditTransaction++;
       const executed = itemStatus !== "CREATED";
@@ -1740,7 +1775,7 @@ class PaymentGenerator {
       .str(creator ? creator.id : null)
       .str(reason)
       .time(createdAt)
-      .time(status === "CREDITED" || items.some((i) => i.status === "FAILED") ? executedAt : createdAt)
+      .time(status === "CREDITED" || anyFailed ? executedAt : createdAt)
       .end();
   }
 
@@ -1822,6 +1857,25 @@ class PaymentGenerator {
     }
     return total;
   }
+}
+
+function settlementId(organisationId: number, at: number, channel: string): string {
+  return `EJ-${organisationId}-${utcDate(at)}-${channel}`;
+}
+
+const CREDIT_OUTCOMES = new Set<Outcome>(["CREDITED", "PARTIAL_CREDIT", "TWO_PARTIAL_CREDITS", "OPEN_CREDIT", "FAILED_CREDIT"]);
+
+type CreditItem = { tx: Tx; value: Money; status: "CREATED" | "CREDITED" | "FAILED" };
+
+function sameOrganisation<T extends { organisationId: number }>(items: T[] | undefined, organisationId: number): T | undefined {
+  if (items) for (const item of items) if (item.organisationId === organisationId) return item;
+  return undefined;
+}
+
+function fullCredits(txs: Tx[]): CreditItem[] {
+  const items: CreditItem[] = [];
+  for (const tx of txs) items.push({ tx, value: tx.amount, status: "CREDITED" });
+  return items;
 }
 
 function targetOf(outcome: Outcome): "CREATED" | "INITIATED" | "AUTHORIZED" | "CAPTURED" | "CANCELLED" {
