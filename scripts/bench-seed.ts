@@ -1,6 +1,6 @@
 // Benchmark of the bulk demo-data generator against a real PostgreSQL server:
 //
-//   npx tsx scripts/bench-seed.ts [--payments 1000000] [--mode bulk|incremental] [--keep]
+//   npx tsx scripts/bench-seed.ts [--payments 1000000] [--mode bulk|incremental] [--writers 2] [--keep]
 //
 // Creates a fresh database paydesk_bench_<timestamp> on the server of BENCH_DATABASE_URL,
 // DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres, migrates it, seeds the demo base
@@ -20,6 +20,8 @@ if (!Number.isSafeInteger(payments) || payments <= 0) {
   process.exit(2);
 }
 const keep = args.includes("--keep");
+const writersFlag = args.indexOf("--writers");
+const writers = writersFlag >= 0 ? Number.parseInt(args[writersFlag + 1] ?? "", 10) : undefined;
 const modeFlag = args.indexOf("--mode");
 const mode = modeFlag >= 0 ? (args[modeFlag + 1] as "bulk" | "incremental") : undefined;
 if (mode !== undefined && mode !== "bulk" && mode !== "incremental") {
@@ -48,6 +50,7 @@ try {
   const summary = await addPayments(handle, {
     payments,
     mode,
+    writers,
     onProgress: ({ phase, done, total, elapsedMs }) => {
       const at = `${(elapsedMs / 1000).toFixed(1)} s`;
       if (phase !== "writing" && phase !== lastPhase) console.log(`  ${phase}… (${at})`);
