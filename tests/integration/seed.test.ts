@@ -400,6 +400,21 @@ describe("npm run db:seed", () => {
     }
   });
 
+  it("exits 1 with the lock message while another process holds the embedded database", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-seed-lock-"));
+    const holder = await openDatabase({ dataDir });
+    try {
+      const result = await runSeed(["--payments", "10"], { PAYDESK_DATA_DIR: dataDir, DATABASE_URL: "" });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain(`is in use by another Paydesk process (pid ${process.pid})`);
+      expect(result.stderr).toContain("DATABASE_URL");
+    } finally {
+      await holder.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("rejects a bad --payments with exit code 2 naming the flag", async () => {
     const result = await runSeed(["--payments", "many"], target.env);
     expect(result.code).toBe(2);
