@@ -2,7 +2,7 @@
 // start prints how to log in. Demo passwords and tokens are fixed and public on purpose: they
 // only ever exist in a database that was seeded as a demo (PAYDESK_SEED=none skips all this).
 import { eq, sql } from "drizzle-orm";
-import { appSettings, staffUsers } from "./schema";
+import { apiClients, appSettings, organisations, payments, staffUsers } from "./schema";
 import type { DatabaseHandle } from "./client";
 import { createApiClient } from "../app/services/api-clients.server";
 import { createStaffUser } from "../app/services/staff-users.server";
@@ -53,9 +53,9 @@ export const DEMO_ORGANISATIONS = [
 
 const DEMO_KEY = "demo";
 
-/** Seeds the demo data when the database has no staff users yet; otherwise does nothing. */
+/** Seeds the demo data into an empty database; a database with anything in it is left alone. */
 export async function ensureDemoData(handle: DatabaseHandle, options: { payments?: number } = {}): Promise<boolean> {
-  if (!(await isEmptyOfStaff(handle))) return false;
+  if (!(await isEmptyDatabase(handle))) return false;
   const started = Date.now();
   console.log("Empty database: seeding demo data (one time)…");
   await seedDemoDatabase(handle, { payments: options.payments ?? 3000 });
@@ -63,10 +63,17 @@ export async function ensureDemoData(handle: DatabaseHandle, options: { payments
   return true;
 }
 
-/** True when no staff user exists yet: the signal that this database was never seeded. */
-export async function isEmptyOfStaff(handle: DatabaseHandle): Promise<boolean> {
-  const [{ count }] = await handle.db.select({ count: sql<number>`count(*)::int` }).from(staffUsers);
-  return count === 0;
+/**
+ * True when nobody has put anything in: no staff user, no API client, no payment. Demo users
+ * with public passwords must never appear in a database that someone set up for real use
+ * (for example with the CLI, after a start with PAYDESK_SEED=none).
+ */
+export async function isEmptyDatabase(handle: DatabaseHandle): Promise<boolean> {
+  for (const table of [staffUsers, apiClients, payments]) {
+    const [row] = await handle.db.select({ one: sql<number>`1` }).from(table).limit(1);
+    if (row) return false;
+  }
+  return true;
 }
 
 /**
@@ -78,6 +85,7 @@ export async function seedDemoDatabase(
   options: { payments: number; seed?: number; now?: Date; onProgress?: AddPaymentsOptions["onProgress"] },
 ): Promise<SeedSummary> {
   for (const user of DEMO_USERS) await createStaffUser(handle.db, user);
+  await handle.db.insert(organisations).values([...DEMO_ORGANISATIONS]).onConflictDoNothing();
   for (const client of DEMO_CLIENTS) {
     await createApiClient(handle.db, {
       ...client,

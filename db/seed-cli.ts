@@ -9,7 +9,7 @@
 import { sql } from "drizzle-orm";
 import { DatabaseLockedError, openDatabase, optionsFromEnv, type DatabaseHandle } from "./client";
 import { migrateDatabase } from "./migrate";
-import { isEmptyOfStaff, seedDemoDatabase } from "./demo";
+import { isEmptyDatabase, seedDemoDatabase } from "./demo";
 import { addPayments, DEFAULT_SEED, type AddPaymentsOptions } from "./seed";
 import { payments } from "./schema";
 
@@ -107,8 +107,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write("Embedded PGlite: this many payments takes minutes; a PostgreSQL server (DATABASE_URL) is much faster.\n");
     }
     const started = performance.now();
-    if (await isEmptyOfStaff(handle)) {
-      process.stderr.write("No staff users yet: creating the demo base first (staff users, API clients, customers).\n");
+    if (await isEmptyDatabase(handle)) {
+      process.stderr.write("Empty database: creating the demo base first (staff users, API clients, customers).\n");
       const summary = await seedDemoDatabase(handle, { payments: options.payments, seed: options.seed, onProgress: progress() });
       const seconds = (performance.now() - started) / 1000;
       process.stdout.write(

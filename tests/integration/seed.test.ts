@@ -13,6 +13,7 @@ import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { DEMO_CLIENTS, ensureDemoData } from "../../db/demo";
 import { addPayments, seedDemoData } from "../../db/seed";
+import { staffUsers } from "../../db/schema";
 import { createApiClient } from "../../app/services/api-clients.server";
 import { OPERATIONS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../app/domain/enums";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -472,3 +473,17 @@ function runSeed(args: string[], env: Record<string, string>): Promise<{ code: n
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+describe("demo mode never touches a database in use", () => {
+  it("seeds nothing where an API client already exists (set up with the CLI after PAYDESK_SEED=none)", async () => {
+    const handle = await openDatabase({ inMemory: true });
+    try {
+      await migrateDatabase(handle);
+      await createApiClient(handle.db, { name: "Real shop", organisationId: 5 });
+      expect(await ensureDemoData(handle, { payments: 10 })).toBe(false);
+      expect(await handle.db.select().from(staffUsers)).toEqual([]);
+    } finally {
+      await handle.close();
+    }
+  });
+});
