@@ -18,7 +18,7 @@ import { paymentProvider } from "../providers/index.server";
 import { tenantOf, type Caller } from "./caller";
 import { addToVolume, appendOperation } from "./ledger.server";
 import { lockPayment, type LockedPayment } from "./locks.server";
-import { getPayment, type PaymentView, type TransactionRow } from "./payment-view.server";
+import { getPayment, type PaymentRow, type PaymentView, type TransactionRow } from "./payment-view.server";
 import { touchPayment } from "./transactions.server";
 import { inTransaction } from "./tx.server";
 
@@ -166,7 +166,7 @@ async function resolveLines(
         `${field}.amount`,
       );
     }
-    const group = await reimbursementGroup(tx, transaction, line.reimbursementTypeGroup, `${field}.reimbursementTypeGroup`);
+    const group = await reimbursementGroup(tx, payment, transaction, line.reimbursementTypeGroup, `${field}.reimbursementTypeGroup`);
     resolved.push({ line, transaction, group });
   }
   return resolved;
@@ -202,22 +202,33 @@ async function adjustReserved(tx: Tx, changes: { transactionId: number; amount: 
   }
 }
 
-/** CASH can always be chosen; another group only where the transaction's method allows it. */
-async function reimbursementGroup(tx: Tx, transaction: TransactionRow, requested: PaymentTypeGroup | undefined, field: string) {
+/**
+ * CASH can always be chosen; another group only where the method the transaction was paid
+ * with (its client's, on its channel) allows overriding the reimbursement.
+ */
+async function reimbursementGroup(
+  tx: Tx,
+  payment: PaymentRow,
+  transaction: TransactionRow,
+  requested: PaymentTypeGroup | undefined,
+  field: string,
+) {
   const own = transaction.reimbursementTypeGroup ?? transaction.paymentTypeGroup;
   if (!requested || requested === own || requested === transaction.paymentTypeGroup) return requested ?? own;
   if (requested === "CASH") return requested;
   const [method] = await tx
-    .select({ allows: paymentMethods.allowsReimbursementOverride })
+    .select({ id: paymentMethods.id })
     .from(paymentMethods)
     .where(
       and(
+        eq(paymentMethods.clientId, payment.createdByClientId ?? ""),
         eq(paymentMethods.paymentType, transaction.paymentType ?? ""),
+        transaction.distributionChannelId ? eq(paymentMethods.distributionChannelId, transaction.distributionChannelId) : undefined,
         eq(paymentMethods.allowsReimbursementOverride, true),
       ),
     )
     .limit(1);
-  if (!method?.allows) {
+  if (!method) {
     throw ruleBroken(`${field}: the payment method of transaction ${transaction.transactionId} does not allow reimbursement through ${requested}`, field);
   }
   return requested;

@@ -98,6 +98,15 @@ describe("create a credit", () => {
       422,
       "creditTransactions[0].reimbursementTypeGroup",
     );
+    // a gift card's method allows another group
+    const gift = await paymentWithTransaction(client, "10.00", "GIFTCARD");
+    await server.database.db
+      .update(paymentTransactions)
+      .set({ status: "CAPTURED", authorizedAmount: "10", capturedAmount: "10" })
+      .where(eq(paymentTransactions.transactionId, gift.transactionId));
+    const mobile = await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(gift, "1.00", { reimbursementTypeGroup: "MOBILE" })] });
+    expect(mobile.status).toBe(201);
+    expect(mobile.body.creditTransactions[0].reimbursementTypeGroup).toBe("MOBILE");
   });
 
   it.each([
