@@ -1,7 +1,10 @@
-// Periodic housekeeping inside the server process. Each job is safe to run on several
-// instances at once (plain deletes of expired rows).
+// Background work inside the server process: callback delivery every second, housekeeping
+// every hour. Each is safe to run on several instances at once (SKIP LOCKED claims, plain
+// deletes of expired rows).
 import { deleteExpiredSessions } from "../app/auth/session.server";
 import { logger } from "../app/lib/logger.server";
+import { startCallbackWorker } from "../app/services/callbacks.server";
+import { pruneIdempotencyKeys } from "../app/services/idempotency.server";
 import { pruneRateLimits } from "../app/services/rate-limit.server";
 
 const HOUR = 60 * 60 * 1000;
@@ -11,10 +14,15 @@ export function startBackgroundJobs(): () => void {
     try {
       await deleteExpiredSessions();
       await pruneRateLimits();
+      await pruneIdempotencyKeys();
     } catch (error) {
       logger.error("housekeeping failed", { error: String(error) });
     }
   }, HOUR);
   housekeeping.unref();
-  return () => clearInterval(housekeeping);
+  const stopCallbacks = startCallbackWorker();
+  return () => {
+    clearInterval(housekeeping);
+    stopCallbacks();
+  };
 }

@@ -3,71 +3,27 @@
 // exactly once, and credited ≤ captured holds. Runs the real `server/index.ts` as a child
 // process over a shared database: a PGlite data directory, or a fresh database on the server
 // when DATABASE_URL is set.
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../app/services/api-clients.server";
-import { openDatabase, type DatabaseHandle, type OpenOptions } from "../../db/client";
-import { migrateDatabase } from "../../db/migrate";
 import { creditTransactions, operationLog, paymentTransactions, sandboxOperations } from "../../db/schema";
+import {
+  createSharedDatabase,
+  randomPort,
+  startServerProcess,
+  stopServerProcess,
+  type ServerProcess,
+  type SharedDatabase,
+} from "../support/process";
 
-const serverUrl = process.env.DATABASE_URL;
-let options: OpenOptions;
-let dropDatabase = async () => {};
-const port = 3900 + Math.floor(Math.random() * 90);
-const base = `http://127.0.0.1:${port}`;
+let database: SharedDatabase;
+let base = "";
 let token = "";
 
-async function withDatabase<T>(work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const handle = await openDatabase(options);
-  try {
-    return await work(handle);
-  } finally {
-    await handle.close();
-  }
-}
-
-function startServer(latencyMs: number): Promise<ChildProcess> {
-  // One process (node with tsx's loader), so SIGKILL hits the server itself; the tsx CLI would
-  // run the server in a child process that a SIGKILL of the parent leaves running.
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PAYDESK_SEED: "none",
-      PAYDESK_SANDBOX_LATENCY_MS: String(latencyMs),
-      LOG_LEVEL: "warn",
-      ...(options.url ? { DATABASE_URL: options.url } : { DATABASE_URL: "", PAYDESK_DATA_DIR: options.dataDir }),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    const poll = setInterval(async () => {
-      try {
-        if ((await fetch(`${base}/readyz`)).ok) {
-          clearInterval(poll);
-          clearTimeout(deadline);
-          resolve(child);
-        }
-      } catch {
-        // not listening yet
-      }
-    }, 200);
-    child.on("exit", (code) => {
-      clearInterval(poll);
-      clearTimeout(deadline);
-      if (code !== null && code !== 0) reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
+async function startServer(latencyMs: number): Promise<ServerProcess> {
+  const server = await startServerProcess(database, randomPort(), { PAYDESK_SANDBOX_LATENCY_MS: String(latencyMs) });
+  base = server.url;
+  return server;
 }
 
 function api(method: string, route: string, body?: unknown) {
@@ -78,36 +34,15 @@ function api(method: string, route: string, body?: unknown) {
   });
 }
 
-async function killHard(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGKILL");
-  await exited;
-}
-
 beforeAll(async () => {
-  if (serverUrl) {
-    const name = `paydesk_crash_${process.pid}_${Date.now()}`;
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    options = { url: url.toString() };
-    dropDatabase = async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
-  } else {
-    options = { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-crash-")) };
-    dropDatabase = async () => fs.rmSync(options.dataDir!, { recursive: true, force: true });
-  }
-  await withDatabase(async (handle) => {
-    await migrateDatabase(handle);
-    token = (await createApiClient(handle.db, { name: "Crash test", organisationId: 901, channels: ["web"] })).token;
-  });
+  database = await createSharedDatabase("crash");
+  token = await database.withDatabase(
+    async (handle) => (await createApiClient(handle.db, { name: "Crash test", organisationId: 901, channels: ["web"] })).token,
+  );
 });
 
 afterAll(async () => {
-  await dropDatabase();
+  await database?.drop();
 });
 
 describe("a crash in the middle of executing a credit", () => {
@@ -134,15 +69,15 @@ describe("a crash in the middle of executing a credit", () => {
       // Execute, and kill the process while the first refund is done but not yet answered.
       const execution = api("PUT", `/v1/credits/${creditId}/execute`).catch(() => null);
       await new Promise((resolve) => setTimeout(resolve, 700));
-      await killHard(server);
+      await stopServerProcess(server);
       await execution;
     } finally {
-      if (server.exitCode === null && server.signalCode === null) await killHard(server);
+      await stopServerProcess(server);
     }
 
     // The crash hit the dangerous window: the sandbox refunded the first line (its outcome is
     // stored under the line's reference), but the line was never settled.
-    await withDatabase(async (handle) => {
+    await database.withDatabase(async (handle) => {
       const lines = await handle.db
         .select()
         .from(creditTransactions)
@@ -165,10 +100,10 @@ describe("a crash in the middle of executing a credit", () => {
       // A third call is still a no-op.
       expect((await api("PUT", `/v1/credits/${creditId}/execute`)).status).toBe(200);
     } finally {
-      await killHard(server);
+      await stopServerProcess(server);
     }
 
-    await withDatabase(async (handle) => {
+    await database.withDatabase(async (handle) => {
       const rows = await handle.db.select().from(paymentTransactions).where(inArray(paymentTransactions.transactionId, transactionIds));
       for (const row of rows) {
         expect(row.creditedAmount).toBe(row.capturedAmount);

@@ -1,0 +1,102 @@
+// The real server (`server/index.ts`) as a child process over a shared database, for tests that
+// restart or kill it. Spawned as node with tsx's loader, so a signal hits the server itself.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { openDatabase, type DatabaseHandle, type OpenOptions } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+
+export type SharedDatabase = {
+  options: OpenOptions;
+  /** Opens the database in this process for set-up or checks (PGlite: only while no server runs). */
+  withDatabase<T>(work: (handle: DatabaseHandle) => Promise<T>): Promise<T>;
+  drop(): Promise<void>;
+};
+
+export async function createSharedDatabase(prefix: string): Promise<SharedDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  let options: OpenOptions;
+  let drop: () => Promise<void>;
+  if (serverUrl) {
+    const name = `paydesk_${prefix}_${process.pid}_${Date.now()}`;
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    options = { url: url.toString() };
+    drop = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  } else {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `paydesk-${prefix}-`));
+    options = { dataDir };
+    drop = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  const withDatabase = async <T>(work: (handle: DatabaseHandle) => Promise<T>): Promise<T> => {
+    const handle = await openDatabase(options);
+    try {
+      return await work(handle);
+    } finally {
+      await handle.close();
+    }
+  };
+  await withDatabase(migrateDatabase);
+  return { options, withDatabase, drop };
+}
+
+export type ServerProcess = { child: ChildProcess; url: string; output(): string };
+
+export function startServerProcess(database: SharedDatabase, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PAYDESK_SEED: "none",
+      LOG_LEVEL: "warn",
+      ...(database.options.url
+        ? { DATABASE_URL: database.options.url }
+        : { DATABASE_URL: "", PAYDESK_DATA_DIR: database.options.dataDir! }),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const poll = setInterval(async () => {
+      try {
+        if ((await fetch(`${url}/readyz`)).ok) {
+          clearInterval(poll);
+          clearTimeout(deadline);
+          resolve({ child, url, output: () => output });
+        }
+      } catch {
+        // not listening yet
+      }
+    }, 200);
+    child.on("exit", (code) => {
+      clearInterval(poll);
+      clearTimeout(deadline);
+      if (code !== null && code !== 0) reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+export async function stopServerProcess(server: ServerProcess, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once("exit", resolve));
+  server.child.kill(signal);
+  await exited;
+}
+
+/** A free-ish port for a child server (tests in parallel files use different ranges). */
+export function randomPort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000);
+}
