@@ -114,3 +114,21 @@ export async function pendingCallbackCount(): Promise<number> {
     .where(isNull(callbackOutbox.deliveredAt));
   return row.n;
 }
+
+/** What a client's callbackUrl receives when a transaction changes state through a provider flow. */
+export function transactionCallbackPayload(transaction: {
+  paymentId: number;
+  transactionId: number;
+  status: string;
+  paymentType: string | null;
+  paymentTypeGroup: string;
+}): Record<string, unknown> {
+  return {
+    paymentId: transaction.paymentId,
+    transactionId: transaction.transactionId,
+    status: transaction.status,
+    paymentType: transaction.paymentType,
+    paymentTypeGroup: transaction.paymentTypeGroup,
+    occurredAt: new Date().toISOString(),
+  };
+}
