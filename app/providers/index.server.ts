@@ -1,7 +1,14 @@
 import type { PaymentProvider } from "./provider";
 import { sandboxProvider } from "./sandbox.server";
+import type { MobileProvider } from "./mobile";
+import { sandboxMobileProvider } from "./sandbox-mobile.server";
 
 /** The PSP this installation talks to. Only the sandbox exists: no real PSP is reachable here. */
 export function paymentProvider(): PaymentProvider {
   return sandboxProvider;
+}
+
+/** Vipps, ApplePay/GooglePay and Collector (app/providers/mobile.ts); the sandbox here too. */
+export function mobileProvider(): MobileProvider {
+  return sandboxMobileProvider;
 }
