@@ -39,6 +39,7 @@ import {
   PAYMENT_READ_ONLY_FIELDS,
   PaymentPatchBody,
 } from "./schemas";
+import { mobilePathItems } from "./openapi-mobile";
 
 type Json = Record<string, unknown>;
 type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -587,7 +588,7 @@ function buildDocument(): Json {
     },
     tags: [{ name: "Payments" }, { name: "Transactions" }, { name: "Credits" }, { name: "Payment methods" }, { name: "Meta" }],
     security: [{ bearer: [] }],
-    paths,
+    paths: { ...paths, ...mobilePathItems },
     components: {
       securitySchemes: {
         bearer: {

@@ -1,0 +1,102 @@
+// The sandbox Collector invoice page: for COLLECTOR the terminalUri, for COLLECTOR_B2B the page
+// its publicToken opens (in an iframe, say). It shows the invoice as it is now (a B2B invoice
+// may change until confirmed); "Confirm invoice" authorizes the transaction and goes back to the
+// redirectUrl when there is one. Reached by the unguessable token; no login.
+import { Alert, Badge, Button, Center, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { decideInvoice, invoicePage } from "../services/invoices.server";
+import { completedMessage } from "../services/mobile-payments.server";
+
+export const meta: MetaFunction = () => [{ title: "Invoice (sandbox)" }, { name: "robots", content: "noindex" }];
+
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
+
+const STATUS_OF_STATE = { expired: 410, completed: 409, unavailable: 409 } as Record<string, number>;
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const view = await invoicePage(params.token ?? "");
+  if (!view) throw new Response("This invoice page does not exist.", { status: 404 });
+  const message =
+    view.state === "expired"
+      ? "This invoice page has expired. Nothing was paid."
+      : view.state === "completed"
+        ? view.outcome === "approved"
+          ? "This invoice has been confirmed."
+          : completedMessage(view.outcome)
+        : null;
+  return json({ ...view, message }, { status: view.state === "expired" ? 410 : 200 });
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const decision = form.get("decision");
+  if (decision !== "confirm" && decision !== "cancel") {
+    return json({ state: "invalid", message: "Choose Confirm invoice or Cancel." }, { status: 400 });
+  }
+  const outcome = await decideInvoice(params.token ?? "", decision, context.correlationId);
+  if (!outcome) throw new Response("This invoice page does not exist.", { status: 404 });
+  if (outcome.redirectTo) return redirect(outcome.redirectTo);
+  return json({ state: outcome.state, message: outcome.message }, { status: STATUS_OF_STATE[outcome.state] ?? 200 });
+}
+
+export default function InvoicePage() {
+  const view = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const message = result?.message ?? view.message;
+  const open = view.state === "open" && !result;
+  const rows: [string, string | null][] = [
+    ["Invoice", view.invoiceId],
+    ["Type", view.paymentType === "COLLECTOR_B2B" ? "Business invoice" : "Invoice"],
+    ["Invoice number", view.externalInvoiceNumber],
+    ["Language", view.languageCode],
+    ["Payable until", view.expiryDate],
+  ];
+  return (
+    <Center mih="100vh" p="md" bg="teal.0">
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={480}>
+        <Stack>
+          <Group justify="space-between">
+            <Title order={3}>Collector invoice</Title>
+            <Badge color="gray" variant="light">
+              Sandbox
+            </Badge>
+          </Group>
+          <Text size="xl" fw={700} data-testid="amount">
+            {`${view.amount} ${view.currency}`}
+          </Text>
+          <Table>
+            <Table.Tbody>
+              {rows
+                .filter(([, value]) => value)
+                .map(([label, value]) => (
+                  <Table.Tr key={label}>
+                    <Table.Th>{label}</Table.Th>
+                    <Table.Td>{value}</Table.Td>
+                  </Table.Tr>
+                ))}
+            </Table.Tbody>
+          </Table>
+          {message ? (
+            <Alert color={result?.state === "approved" || view.outcome === "approved" ? "green" : "yellow"} role="status">
+              {message}
+            </Alert>
+          ) : null}
+          {open ? (
+            <Form method="post" reloadDocument>
+              <Group grow>
+                <Button type="submit" name="decision" value="cancel" variant="default">
+                  Cancel
+                </Button>
+                <Button type="submit" name="decision" value="confirm" color="teal">
+                  Confirm invoice
+                </Button>
+              </Group>
+            </Form>
+          ) : null}
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}

@@ -1,0 +1,99 @@
+// The sandbox "Vipps app": where the customer approves or rejects an app claim, or confirms a
+// new agreement (its first charge is the transaction). Reached by the unguessable token of the
+// appClaimUrl; no login. Approve/Reject are plain form POSTs (the Origin check of server/app.ts
+// applies); the answer is a 302 back to the client's redirectUrl with the result, or a message.
+import { Alert, Badge, Button, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { completedMessage, decideVippsClaim, vippsPage } from "../services/mobile-payments.server";
+
+export const meta: MetaFunction = () => [{ title: "Vipps (sandbox)" }, { name: "robots", content: "noindex" }];
+
+// The token is in the URL: keep it out of caches and Referer headers.
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
+
+const STATUS_OF_STATE = { expired: 410, completed: 409, unavailable: 409 } as Record<string, number>;
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const view = await vippsPage(params.token ?? "");
+  if (!view) throw new Response("This Vipps page does not exist.", { status: 404 });
+  const message =
+    view.state === "expired"
+      ? "This payment request has expired. Nothing was paid; go back to the shop and start again."
+      : view.state === "completed"
+        ? completedMessage(view.outcome)
+        : null;
+  return json({ ...view, message }, { status: view.state === "expired" ? 410 : 200 });
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const decision = form.get("decision");
+  if (decision !== "approve" && decision !== "reject") {
+    return json({ state: "invalid", message: "Choose Approve or Reject." }, { status: 400 });
+  }
+  const outcome = await decideVippsClaim(params.token ?? "", decision, context.correlationId);
+  if (!outcome) throw new Response("This Vipps page does not exist.", { status: 404 });
+  if (outcome.redirectTo) return redirect(outcome.redirectTo);
+  return json({ state: outcome.state, message: outcome.message }, { status: STATUS_OF_STATE[outcome.state] ?? 200 });
+}
+
+export default function VippsPage() {
+  const view = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const agreement = view.mode === "agreement";
+  const message = result?.message ?? view.message;
+  const open = view.state === "open" && !result;
+  return (
+    <Center mih="100vh" p="md" bg="orange.0">
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={420}>
+        <Stack>
+          <Group justify="space-between">
+            <Title order={2} c="orange.8">
+              Vipps
+            </Title>
+            <Badge color="gray" variant="light">
+              Sandbox
+            </Badge>
+          </Group>
+          <Text c="dimmed" size="sm">
+            {`${view.merchant} asks +${view.phoneNumber} to ${agreement ? "confirm an agreement" : "approve a payment"}`}
+          </Text>
+          {agreement && view.productName ? (
+            <Text fw={500} data-testid="product">
+              {`Agreement: ${view.productName}`}
+            </Text>
+          ) : null}
+          <Text size="xl" fw={700} data-testid="amount">
+            {`${view.amount} ${view.currency}`}
+          </Text>
+          {agreement ? (
+            <Text size="sm" c="dimmed">
+              The first charge under the agreement.
+            </Text>
+          ) : null}
+          {view.description ? <Text data-testid="description">{view.description}</Text> : null}
+          <Text size="sm">{`Phone: +${view.phoneNumber}`}</Text>
+          {message ? (
+            <Alert color={result?.state === "approved" ? "green" : view.state === "open" && !result ? "blue" : "yellow"} role="status">
+              {message}
+            </Alert>
+          ) : null}
+          {open ? (
+            <Form method="post" reloadDocument>
+              <Group grow>
+                <Button type="submit" name="decision" value="reject" variant="default">
+                  Reject
+                </Button>
+                <Button type="submit" name="decision" value="approve" color="orange">
+                  {agreement ? "Confirm agreement" : "Approve"}
+                </Button>
+              </Group>
+            </Form>
+          ) : null}
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}

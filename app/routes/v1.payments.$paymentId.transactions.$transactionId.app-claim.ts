@@ -1,0 +1,16 @@
+// POST …/transactions/{transactionId}/app-claim (Vipps): 201 with the appClaimUrl for a plain
+// payment or a new agreement, 204 when an existing ACTIVE agreement was charged at once.
+import { parseBody, pathId } from "../api/parse.server";
+import { apiRoute, json, noContent } from "../api/route.server";
+import { AppClaimBody, type AppClaimJson } from "../api/schemas-mobile";
+import { createAppClaim, publicOrigin } from "../services/mobile-payments.server";
+
+export const { loader, action } = apiRoute({
+  POST: async ({ params, caller, body, url }) => {
+    const input = parseBody(AppClaimBody, body);
+    const outcome = await createAppClaim(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), input, publicOrigin(url));
+    if (outcome.kind === "charged") return noContent();
+    const response: AppClaimJson = { paymentId: outcome.paymentId, transactionId: outcome.transactionId, appClaimUrl: outcome.appClaimUrl };
+    return json(response, 201);
+  },
+});
