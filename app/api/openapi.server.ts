@@ -40,6 +40,7 @@ import {
   PaymentPatchBody,
 } from "./schemas";
 import { mobilePathItems } from "./openapi-mobile";
+import { TERMINAL_PATHS } from "./openapi-terminals";
 
 type Json = Record<string, unknown>;
 type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -588,7 +589,7 @@ function buildDocument(): Json {
     },
     tags: [{ name: "Payments" }, { name: "Transactions" }, { name: "Credits" }, { name: "Payment methods" }, { name: "Meta" }],
     security: [{ bearer: [] }],
-    paths: { ...paths, ...mobilePathItems },
+    paths: { ...paths, ...mobilePathItems, ...TERMINAL_PATHS },
     components: {
       securitySchemes: {
         bearer: {

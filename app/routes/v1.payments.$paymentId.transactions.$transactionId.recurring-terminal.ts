@@ -1,0 +1,20 @@
+// POST …/transactions/{transactionId}/recurring-terminal: a terminal on which the customer
+// confirms a charge of one of their stored cards (by panHash); 201 with its terminalUri.
+import { parseBody, pathId } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
+import { RecurringTerminalBody } from "../api/schemas-terminals";
+import { createRecurringTerminal } from "../services/terminals.server";
+
+export const { loader, action } = apiRoute({
+  POST: async ({ params, caller, body, url }) =>
+    json(
+      await createRecurringTerminal(
+        caller,
+        pathId(params, "paymentId"),
+        pathId(params, "transactionId"),
+        parseBody(RecurringTerminalBody, body),
+        url.origin,
+      ),
+      201,
+    ),
+});
