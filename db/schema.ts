@@ -125,8 +125,10 @@ export const payments = pgTable(
   },
   (t) => [
     uniqueIndex("payments_org_order_version_uq").on(t.organisationId, t.orderId, t.orderVersion),
-    index("payments_created_at_idx").on(t.createdAt.desc(), t.paymentId.desc()),
-    index("payments_org_created_at_idx").on(t.organisationId, t.createdAt.desc(), t.paymentId.desc()),
+    // `.desc()` alone makes drizzle emit DESC NULLS LAST, which `ORDER BY … DESC` (NULLS FIRST)
+    // cannot use: every newest-first index says nullsFirst() (docs/decisions/005).
+    index("payments_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.paymentId.desc().nullsFirst()),
+    index("payments_org_created_at_idx").on(t.organisationId, t.createdAt.desc().nullsFirst(), t.paymentId.desc().nullsFirst()),
     index("payments_order_id_idx").on(t.orderId),
     index("payments_customer_number_idx").on(t.customerNumber),
     index("payments_settlement_id_idx").on(t.settlementId),
@@ -224,7 +226,8 @@ export const operationLog = pgTable(
   },
   (t) => [
     index("operation_log_transaction_idx").on(t.transactionId, t.id),
-    index("operation_log_created_at_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("operation_log_payment_idx").on(t.paymentId),
+    index("operation_log_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("operation_log_correlation_idx").on(t.correlationId),
     uniqueIndex("operation_log_one_capture_uq").on(t.transactionId).where(sql`operation = 'CAPTURE'`),
     check("operation_log_operation_ck", inList("operation", OPERATIONS)),
@@ -282,8 +285,8 @@ export const credits = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index("credits_created_at_idx").on(t.createdAt.desc(), t.creditId.desc()),
-    index("credits_org_created_at_idx").on(t.organisationId, t.createdAt.desc()),
+    index("credits_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.creditId.desc().nullsFirst()),
+    index("credits_org_created_at_idx").on(t.organisationId, t.createdAt.desc().nullsFirst(), t.creditId.desc().nullsFirst()),
     index("credits_order_id_idx").on(t.orderId),
     index("credits_customer_number_idx").on(t.customerNumber),
     index("credits_settlement_id_idx").on(t.settlementId),
@@ -617,7 +620,7 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("audit_log_created_at_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("audit_log_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("audit_log_entity_idx").on(t.entityType, t.entityId),
     index("audit_log_actor_idx").on(t.actorUserId),
   ],
