@@ -4,6 +4,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackOutbox, dailyVolume, providerSessions, recurringPayments } from "../../db/schema";
+import { money, subtract } from "../../app/domain/money";
 import { isAllowedRedirect } from "../../app/services/terminals.server";
 import { createClient, expectProblem, operationsNamed, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
@@ -252,6 +253,15 @@ describe("the hosted card page", () => {
     expect(shown.html).toContain("responseCode=OK");
   });
 
+  it("authorizes once when the form is posted twice at the same time", async () => {
+    const { paymentId, transactionId, terminalUri } = await openTerminal({ autoSale: true });
+    const results = await Promise.all([submit(terminalUri, card(APPROVE)), submit(terminalUri, card(MASTERCARD)), submit(terminalUri, card(APPROVE))]);
+    expect(results.map((r) => r.status).sort()).toEqual([302, 409, 409]);
+    const t = await transaction(client, paymentId, transactionId);
+    expect(t.status).toBe("CAPTURED");
+    expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
+  });
+
   it("shows a refusal, changes nothing, does not echo the card, and lets the customer try another card", async () => {
     const { paymentId, transactionId, terminalUri } = await openTerminal({ callbackUrl: "https://hooks.example/paydesk" });
     const refused = await submit(terminalUri, card(REFUSED));
@@ -326,17 +336,23 @@ describe("the hosted card page", () => {
   });
 
   it("with autoSale captures at once (AUTHORIZE and CAPTURE entries, rollup updated)", async () => {
+    const volume = async () => {
+      const [row] = await server.database.db
+        .select()
+        .from(dailyVolume)
+        .where(and(eq(dailyVolume.organisationId, client.organisationId), eq(dailyVolume.paymentType, "MASTERCARD")));
+      return row ? { amount: money(row.capturedAmount), count: row.capturedCount } : { amount: money("0"), count: 0 };
+    };
+    const before = await volume();
     const { paymentId, transactionId, terminalUri } = await openTerminal({ autoSale: true }, client, "77.70");
     expect((await submit(terminalUri, card(MASTERCARD))).status).toBe(302);
     const t = await transaction(client, paymentId, transactionId);
     expect(t).toMatchObject({ status: "CAPTURED", cardNumber: "4444", paymentType: "MASTERCARD" });
     expect(t.summary).toMatchObject({ authorizedAmount: "77.70", capturedAmount: "77.70", creditableAmount: "77.70" });
     expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
-    const [volume] = await server.database.db
-      .select()
-      .from(dailyVolume)
-      .where(and(eq(dailyVolume.organisationId, client.organisationId), eq(dailyVolume.paymentType, "MASTERCARD")));
-    expect(volume.capturedAmount).toBe("77.70000");
+    const after = await volume();
+    expect(after.count - before.count).toBe(1);
+    expect(subtract(after.amount, before.amount)).toBe(money("77.70"));
     // A capture call afterwards is a conflict, as for any captured transaction.
     expectProblem(await client.put(tx(paymentId, transactionId, "capture")), 409);
   });
