@@ -371,7 +371,7 @@ export async function decideVippsClaim(token: string, decision: "approve" | "rej
       return { result: "approved", message: "Agreement confirmed and the first payment approved." };
     }
     const reservation = await mobileProvider().reserveClaim({
-      reference: `vipps:claim:${session.token}`,
+      reference: `vipps:claim:${transaction.transactionId}:${session.id}`,
       phoneNumber: options.phoneNumber,
       amount,
       currency: transaction.currency,

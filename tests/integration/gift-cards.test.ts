@@ -3,6 +3,7 @@
 // against one card never take its balance below zero.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Payment } from "../../app/api/response-schemas";
 import { dailyVolume, giftCards } from "../../db/schema";
 import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
@@ -53,6 +54,7 @@ describe("claim a gift card", () => {
     const p = await giftCardTransaction("40.00");
     const result = await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-100" }, { "Entur-POS": "kiosk-7" });
     expect(result.status).toBe(201);
+    expect(Payment.safeParse(result.body).success).toBe(true);
     expect(result.body).toMatchObject({ paymentId: p.paymentId, totalAmount: "40.00", currency: "NOK" });
     const [t] = result.body.transactions;
     expect(t).toMatchObject({ transactionId: p.transactionId, status: "CAPTURED", paymentType: "GIFTCARD", paymentTypeGroup: "GIFTCARD" });

@@ -2,6 +2,7 @@
 // invoice page like a customer would.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InvoiceResponse } from "../../app/api/schemas-mobile";
 import { invoices } from "../../db/schema";
 import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
@@ -76,6 +77,7 @@ describe("COLLECTOR", () => {
       publicToken: null,
       terminalUri: expect.stringMatching(new RegExp(`^${server.url}/sandbox/invoice/[A-Za-z0-9_-]{20,}$`)),
     });
+    expect(InvoiceResponse.safeParse(created.body).success).toBe(true);
     const initiated = await transaction(p);
     expect(initiated.status).toBe("INITIATED");
     expect(initiated.operationLog.map((o: { operation: string; amount: string }) => [o.operation, o.amount])).toEqual([
@@ -176,6 +178,7 @@ describe("COLLECTOR_B2B", () => {
       publicToken: expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/),
       terminalUri: null,
     });
+    expect(InvoiceResponse.safeParse(created.body).success).toBe(true);
     expect((await transaction(p)).status).toBe("INITIATED");
     const shown = await page(pageOf(created.body.publicToken));
     expect(shown.status).toBe(200);

@@ -2,6 +2,7 @@
 // customer's browser: GET the page, POST its form with our Origin, follow the 302 by hand.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppClaimResponse } from "../../app/api/schemas-mobile";
 import { operationLog, paymentAgreements, providerSessions } from "../../db/schema";
 import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
@@ -108,6 +109,8 @@ describe("a standard Vipps payment", () => {
     const result = await shop.post(`${base(p)}/app-claim`, { phoneNumber: "12345678", description: "Monthly pass", redirectUrl: RETURN });
     expect(result.status).toBe(201);
     expect(result.body).toEqual({ paymentId: p.paymentId, transactionId: p.transactionId, appClaimUrl: expect.any(String) });
+    // The documented response schema (OpenAPI) matches the real answer exactly.
+    expect(AppClaimResponse.safeParse(result.body).success).toBe(true);
     expect(result.body.appClaimUrl).toMatch(new RegExp(`^${server.url}/sandbox/vipps/[A-Za-z0-9_-]{20,}$`));
     const after = await transaction(shop, p);
     expect(after.status).toBe("INITIATED");

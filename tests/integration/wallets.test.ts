@@ -2,6 +2,7 @@
 // redirectUrl, or through the sandbox 3DS page (terminalUri) with one. The token is never kept.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WalletResponse } from "../../app/api/schemas-mobile";
 import { operationLog, paymentTransactions, providerSessions } from "../../db/schema";
 import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
@@ -78,6 +79,7 @@ describe("without redirectUrl: authorized at once", () => {
     const result = await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 0326") });
     expect(result.status).toBe(201);
     expect(result.body).toEqual({ paymentId: p.paymentId, transactionId: p.transactionId, walletProvider: "ApplePay" });
+    expect(WalletResponse.safeParse(result.body).success).toBe(true);
     const after = await transaction(p);
     expect(after).toMatchObject({ status: "AUTHORIZED", cardNumber: "0326", paymentType: "VISA", paymentTypeGroup: "PAYMENTCARD" });
     expect(after.summary.authorizedAmount).toBe("120.00");
@@ -136,6 +138,7 @@ describe("with redirectUrl: the 3DS page", () => {
       walletProvider: "GooglePay",
       terminalUri: expect.stringMatching(new RegExp(`^${server.url}/sandbox/wallet/[A-Za-z0-9_-]{20,}$`)),
     });
+    expect(WalletResponse.safeParse(result.body).success).toBe(true);
     const initiated = await transaction(p);
     expect(initiated.status).toBe("INITIATED");
     expect(initiated.cardNumber).toBeNull();
