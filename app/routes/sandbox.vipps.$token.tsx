@@ -10,8 +10,10 @@ import { completedMessage, decideVippsClaim, vippsPage } from "../services/mobil
 
 export const meta: MetaFunction = () => [{ title: "Vipps (sandbox)" }, { name: "robots", content: "noindex" }];
 
-// The token is in the URL: keep it out of caches and Referer headers.
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
+// The token is in the URL: keep the page out of caches. (server/app.ts already sends
+// Referrer-Policy: same-origin, so the token never leaves in a Referer to the shop; a stricter
+// no-referrer would make browsers send "Origin: null" on the form POST, which the CSRF check refuses.)
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 const STATUS_OF_STATE = { expired: 410, completed: 409, unavailable: 409 } as Record<string, number>;
 
