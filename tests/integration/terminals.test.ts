@@ -5,6 +5,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackOutbox, dailyVolume, providerSessions, recurringPayments } from "../../db/schema";
 import { money, subtract } from "../../app/domain/money";
+import { InternalTerminalResponse, RecurringTerminalResponse, TerminalResponse } from "../../app/api/schemas-terminals";
 import { isAllowedRedirect } from "../../app/services/terminals.server";
 import { createClient, expectProblem, operationsNamed, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
@@ -90,6 +91,7 @@ describe("POST …/terminal", () => {
     const before = Date.now();
     const { paymentId, transactionId, terminalUri, result } = await openTerminal({}, client, "249.50");
     expect(Object.keys(result.body).sort()).toEqual(["paymentId", "terminalUri", "transactionId"]);
+    expect(TerminalResponse.safeParse(result.body).success).toBe(true); // the documented response schema
     expect(result.body).toMatchObject({ paymentId, transactionId });
     expect(terminalUri).toMatch(new RegExp(`^${server.url}/sandbox/card/[A-Za-z0-9_-]{43}$`));
 
@@ -443,6 +445,7 @@ describe("stored cards", () => {
     });
     expect(first.stored.panHash).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(first.stored.panHash).not.toContain("4444");
+    expect(TerminalResponse.safeParse(first.result.body).success).toBe(true);
     expect(first.stored.cardExpiresAt!.toISOString()).toBe("2030-12-31T23:59:59.999Z");
     // Three years from now is earlier than the card's expiry: that is the limit.
     const threeYears = new Date();
@@ -495,6 +498,7 @@ describe("stored cards", () => {
     });
     expect(charged.status).toBe(201);
     expect(charged.body).toEqual({ paymentId, transactionId, recurringPaymentId });
+    expect(TerminalResponse.safeParse(charged.body).success).toBe(true);
     const t = await transaction(privileged, paymentId, transactionId);
     expect(t).toMatchObject({ status: "AUTHORIZED", cardNumber: "4444", paymentType: "MASTERCARD", recurringPaymentId });
     expect(t.rrn).toMatch(/^[0-9]{12}$/);
@@ -574,6 +578,7 @@ describe("stored cards", () => {
     const created = await privileged.post(path, { panHash: stored.panHash, redirectUrl: RETURN, recurringType: "R" });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(["paymentId", "terminalUri", "transactionId"]);
+    expect(RecurringTerminalResponse.safeParse(created.body).success).toBe(true);
     let t = await transaction(privileged, paymentId, transactionId);
     expect(t.status).toBe("INITIATED");
     expect(operations(t)).toEqual(["CREATE", "INITIATE"]);
@@ -617,6 +622,7 @@ describe("POST …/internal-terminal", () => {
     const created = await client.post(path, { redirectUrl: RETURN });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(["paymentId", "terminalUrl", "transactionId"]);
+    expect(InternalTerminalResponse.safeParse(created.body).success).toBe(true);
     expect(created.body.terminalUrl).toMatch(new RegExp(`^${server.url}/sandbox/card/`));
     expect((await sessionOf(transactionId)).kind).toBe("INTERNAL_TERMINAL");
     const shown = await page(created.body.terminalUrl);
