@@ -4,7 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { logger } from "./lib/logger.server";
+import { loggablePath, logger } from "./lib/logger.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -50,7 +50,7 @@ export default function handleRequest(
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   logger.error("unhandled error", {
-    path: new URL(request.url).pathname,
+    path: loggablePath(new URL(request.url).pathname),
     correlationId: request.headers.get("x-correlation-id") ?? undefined,
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
   });

@@ -8,7 +8,7 @@ import express from "express";
 import { problemBody } from "../app/api/problem.server";
 import { isOriginAllowed } from "../app/auth/origin";
 import type { RequestContext } from "../app/lib/context";
-import { logger } from "../app/lib/logger.server";
+import { loggablePath, logger } from "../app/lib/logger.server";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public", import.meta.url));
 
@@ -44,7 +44,7 @@ export function createApp(build: ServerBuild): express.Express {
       logger.info("request", {
         correlationId,
         method: req.method,
-        path: req.path,
+        path: loggablePath(req.path),
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
       });
@@ -78,7 +78,7 @@ export function createApp(build: ServerBuild): express.Express {
     if (allowed) return next();
     logger.warn("cross-site request refused", {
       correlationId: res.locals.correlationId,
-      path: req.path,
+      path: loggablePath(req.path),
       origin: req.get("origin"),
     });
     res.status(403).type("text/plain").send("Cross-site request refused: the Origin does not match this site.");

@@ -24,3 +24,11 @@ export const logger = {
   warn: (message: string, fields?: Fields) => write("warn", message, fields),
   error: (message: string, fields?: Fields) => write("error", message, fields),
 };
+
+/**
+ * Paths as they go into logs: a hosted page's token is a bearer secret for 15 minutes (whoever
+ * has it can pay the page), so it never reaches a log line.
+ */
+export function loggablePath(path: string): string {
+  return path.replace(/^\/sandbox\/([^/]+)\/[^/]+/, "/sandbox/$1/…");
+}

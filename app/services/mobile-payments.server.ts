@@ -14,6 +14,7 @@
 //
 // Lock order everywhere: payment, its transactions (locks.server.ts), then an agreement or an
 // invoice, then provider sessions.
+import { requireAllowedUrl } from "../domain/redirects";
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import { db, type Tx } from "../../db/client";
@@ -45,25 +46,9 @@ export function newToken(): string {
   return randomBytes(24).toString("base64url");
 }
 
-/**
- * No open redirects: a redirect URL must start with one of the client's allowed prefixes. A
- * prefix without a trailing slash matches only up to a path, query or fragment boundary, so
- * "https://shop.example" does not admit "https://shop.example.evil.test".
- */
+/** No open redirects: see app/domain/redirects.ts. */
 export function requireAllowedRedirect(caller: ClientCaller, url: string, field = "redirectUrl"): void {
-  const allowed = caller.allowedRedirectPrefixes.some((prefix) => {
-    if (!prefix || !url.startsWith(prefix)) return false;
-    if (/[/?#]$/.test(prefix) || url.length === prefix.length) return true;
-    return /[/?#]/.test(url[prefix.length]);
-  });
-  if (!allowed) {
-    throw invalid(
-      field,
-      caller.allowedRedirectPrefixes.length
-        ? "does not start with one of this client's allowed redirect prefixes"
-        : "cannot be used: this client has no allowed redirect prefixes",
-    );
-  }
+  requireAllowedUrl(caller.allowedRedirectPrefixes, url, field);
 }
 
 export type PageResult = "approved" | "rejected" | "failed";

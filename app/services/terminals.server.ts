@@ -18,6 +18,7 @@
 // Card data never reaches this module's storage: the page hands the typed card to the provider
 // and gets back only last 4, masked PAN, scheme, expiry month and a panHash. Session options
 // hold who opened the terminal and its settings, never card data.
+import { requireAllowedUrl } from "../domain/redirects";
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
@@ -70,23 +71,8 @@ type RecurringRow = typeof recurringPayments.$inferSelect;
 
 // ---------------------------------------------------------------- redirect URLs
 
-/**
- * Whether `url` starts with one of the client's allowed prefixes. A prefix that ends inside the
- * host or a path segment ("https://shop.example") must be followed by a separator, so it does not
- * also allow "https://shop.example.evil.test".
- */
-export function isAllowedRedirect(url: string, prefixes: readonly string[]): boolean {
-  return prefixes.some((prefix) => {
-    if (!prefix || !url.startsWith(prefix)) return false;
-    if (/[/?#=&]$/.test(prefix) || url.length === prefix.length) return true;
-    return "/?#".includes(url[prefix.length]);
-  });
-}
-
 function requireAllowedRedirect(caller: ClientCaller, url: string, field = "redirectUrl"): void {
-  if (!isAllowedRedirect(url, caller.allowedRedirectPrefixes)) {
-    throw invalid(field, "does not start with one of this client's allowed redirect prefixes");
-  }
+  requireAllowedUrl(caller.allowedRedirectPrefixes, url, field);
 }
 
 /** The redirectUrl with the terminal's result in its query. */
@@ -111,6 +97,7 @@ export async function createTerminal(
   origin: string,
 ): Promise<TerminalCreated> {
   requireAllowedRedirect(caller, input.redirectUrl);
+  if (input.callbackUrl) requireAllowedRedirect(caller, input.callbackUrl, "callbackUrl");
   if (input.transactionType === "MIT_UCOF") return chargeStoredCardNow(caller, paymentId, transactionId, input);
   return inTransaction(async (tx) => {
     const locked = await lockPayable(tx, caller, paymentId, transactionId);
@@ -406,6 +393,8 @@ async function authorizeLocked(
     .set({
       status: "AUTHORIZED",
       authorizedAmount: toDbAmount(amount),
+      // A terminal authorization is the pre-authorization: increments may follow it.
+      lastAuthorization: "PRE_AUTHORIZATION",
       rrn: facts.rrn,
       cardNumber: facts.last4,
       paymentType: facts.paymentType ?? transaction.paymentType,

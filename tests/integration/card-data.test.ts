@@ -128,7 +128,7 @@ describe("card data after the card flows", () => {
             organisationId: 1901,
             privileged: true,
             channels: ["web"],
-            allowedRedirectPrefixes: [SHOP],
+            allowedRedirectPrefixes: [SHOP, "http://127.0.0.1:9/"],
             rateLimitPerMinute: 100_000,
           })
         ).token,

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackOutbox, dailyVolume, providerSessions, recurringPayments } from "../../db/schema";
 import { money, subtract } from "../../app/domain/money";
 import { InternalTerminalResponse, RecurringTerminalResponse, TerminalResponse } from "../../app/api/schemas-terminals";
-import { isAllowedRedirect } from "../../app/services/terminals.server";
+import { isAllowedRedirect } from "../../app/domain/redirects";
+import { loggablePath } from "../../app/lib/logger.server";
 import { createClient, expectProblem, operationsNamed, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -265,7 +266,7 @@ describe("the hosted card page", () => {
   });
 
   it("shows a refusal, changes nothing, does not echo the card, and lets the customer try another card", async () => {
-    const { paymentId, transactionId, terminalUri } = await openTerminal({ callbackUrl: "https://hooks.example/paydesk" });
+    const { paymentId, transactionId, terminalUri } = await openTerminal({ callbackUrl: `${SHOP}hooks/paydesk` });
     const refused = await submit(terminalUri, card(REFUSED));
     expect(refused.status).toBe(402);
     expect(refused.html).toContain("REFUSED_BY_ISSUER");
@@ -401,7 +402,7 @@ describe("the hosted card page", () => {
   });
 
   it("enqueues the callback with the transaction's new state when a callbackUrl was given", async () => {
-    const hook = "https://hooks.example/paydesk/card";
+    const hook = `${SHOP}hooks/paydesk/card`;
     const { paymentId, transactionId, terminalUri } = await openTerminal({ callbackUrl: hook, autoSale: true });
     expect((await submit(terminalUri, card(APPROVE))).status).toBe(302);
     const rows = await server.database.db.select().from(callbackOutbox).where(eq(callbackOutbox.url, hook));
@@ -490,7 +491,7 @@ describe("stored cards", () => {
     expect(payment.status).toBe(201);
     const paymentId = payment.body.paymentId;
     const transactionId = payment.body.transactions[0].transactionId;
-    const hook = "https://hooks.example/mit";
+    const hook = `${SHOP}hooks/mit`;
     const charged = await privileged.post(tx(paymentId, transactionId, "terminal"), {
       redirectUrl: RETURN,
       transactionType: "MIT_UCOF",
@@ -652,5 +653,32 @@ describe("Idempotency-Key", () => {
     expect(second.body).toEqual(first.body);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
     expect(await operationsNamed(server, transactionId, "INITIATE")).toHaveLength(1);
+  });
+});
+
+describe("terminal hardening", () => {
+  it("refuses a callbackUrl outside the client's allowed prefixes (no callbacks to arbitrary hosts)", async () => {
+    const payment = await cardPayment();
+    const result = await client.post(tx(payment.paymentId, payment.transactionId, "terminal"), {
+      redirectUrl: RETURN,
+      callbackUrl: "http://169.254.169.254/latest/meta-data",
+    });
+    expectProblem(result, 400, "callbackUrl");
+  });
+
+  it("lets an increment follow a terminal authorization, as after any pre-authorization", async () => {
+    const payment = await client.post("/v1/payments", { totalAmount: "300.00" });
+    const created = await client.post(`/v1/payments/${payment.body.paymentId}/transactions`, { paymentType: "VISA", amount: "200.00" });
+    const base = tx(payment.body.paymentId, created.body.transactionId);
+    const opened = await client.post(`${base}/terminal`, { redirectUrl: RETURN });
+    expect((await submit(opened.body.terminalUri, card(APPROVE))).status).toBe(302);
+    const increment = await client.post(`${base}/authorize`, { totalAmount: "250.00" });
+    expect(increment.status, JSON.stringify(increment.body)).toBe(200);
+    expect(increment.body.summary.authorizedAmount).toBe("250.00");
+  });
+
+  it("keeps hosted-page tokens out of log lines", () => {
+    expect(loggablePath("/sandbox/card/abcDEF123_-x")).toBe("/sandbox/card/…");
+    expect(loggablePath("/v1/payments/1")).toBe("/v1/payments/1");
   });
 });
