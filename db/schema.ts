@@ -131,7 +131,9 @@ export const payments = pgTable(
     index("payments_org_created_at_idx").on(t.organisationId, t.createdAt.desc().nullsFirst(), t.paymentId.desc().nullsFirst()),
     index("payments_order_id_idx").on(t.orderId),
     index("payments_customer_number_idx").on(t.customerNumber),
-    index("payments_settlement_id_idx").on(t.settlementId),
+    // Ordered too: a settlement's payments lie on one day, so "walk newest-first and filter" (the
+    // plan a LIMIT invites) would read every payment since that day.
+    index("payments_settlement_id_idx").on(t.settlementId, t.createdAt.desc().nullsFirst(), t.paymentId.desc().nullsFirst()),
     index("payments_total_amount_idx").on(t.totalAmount),
     check("payments_total_amount_ck", sql`total_amount > 0`),
     check("payments_currency_ck", sql`currency ~ '^[A-Z]{3}$'`),

@@ -1,6 +1,6 @@
 // Payment search (GET /v1/payments and the staff payments list): the filters of API.md over
 // payments and, for transaction-level fields, "has a transaction matching all of them".
-import { and, count, desc, exists, sql } from "drizzle-orm";
+import { and, count, desc, exists, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { paymentTransactions, payments } from "../../db/schema";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../domain/enums";
@@ -54,17 +54,45 @@ const TRANSACTION_COLUMNS: Record<string, ColumnOf> = {
 
 export type Page<T> = { items: T[]; totalItems: number; totalPages: number; page: number; perPage: number };
 
+function searchParts(caller: Caller, query: Pick<SearchQuery, "filters">) {
+  return {
+    paymentConditions: [tenantCondition(caller), ...conditionsFor(query.filters, PAYMENT_COLUMNS)].filter(
+      (c): c is SQL => c !== undefined,
+    ),
+    transactionConditions: conditionsFor(query.filters, TRANSACTION_COLUMNS),
+  };
+}
+
 export function paymentSearchCondition(caller: Caller, query: Pick<SearchQuery, "filters">) {
-  const transactionConditions = conditionsFor(query.filters, TRANSACTION_COLUMNS);
+  const { paymentConditions, transactionConditions } = searchParts(caller, query);
   return allOf([
-    tenantCondition(caller),
-    ...conditionsFor(query.filters, PAYMENT_COLUMNS),
+    ...paymentConditions,
     transactionConditions.length
       ? exists(
           sql`(select 1 from ${paymentTransactions} where ${paymentTransactions.paymentId} = ${payments.paymentId} and ${and(...transactionConditions)})`,
         )
       : undefined,
   ]);
+}
+
+/**
+ * The number of payments matching. With only transaction-level filters (staff, who see every
+ * organisation, filtering by status, type…) it counts the distinct payment ids of the matching
+ * transactions straight from their (filter, payment_id) index, which is the same number (every
+ * transaction has its payment: foreign key) without joining a million payments: 5x faster for
+ * paymentType=VIPPS on 1M payments (docs/decisions/005-search-performance.md).
+ */
+function countMatching(database: Db, caller: Caller, query: Pick<SearchQuery, "filters">) {
+  const { paymentConditions, transactionConditions } = searchParts(caller, query);
+  if (paymentConditions.length === 0 && transactionConditions.length > 0) {
+    const matching = database
+      .selectDistinct({ paymentId: paymentTransactions.paymentId })
+      .from(paymentTransactions)
+      .where(and(...transactionConditions))
+      .as("matching");
+    return database.select({ total: count() }).from(matching);
+  }
+  return database.select({ total: count() }).from(payments).where(paymentSearchCondition(caller, query));
 }
 
 export async function searchPayments(database: Db, caller: Caller, query: SearchQuery): Promise<Page<PaymentView>> {
@@ -77,7 +105,7 @@ export async function searchPayments(database: Db, caller: Caller, query: Search
       .orderBy(desc(payments.createdAt), desc(payments.paymentId))
       .limit(query.perPage)
       .offset((query.page - 1) * query.perPage),
-    database.select({ total: count() }).from(payments).where(where),
+    countMatching(database, caller, query),
   ]);
   return {
     items: await loadPaymentViews(database, rows),

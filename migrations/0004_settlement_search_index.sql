@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS "payments_settlement_id_idx";--> statement-breakpoint
+CREATE INDEX "payments_settlement_id_idx" ON "payments" USING btree ("settlement_id","created_at" DESC NULLS FIRST,"payment_id" DESC NULLS FIRST);
