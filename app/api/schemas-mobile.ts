@@ -2,22 +2,7 @@
 // POST …/app-claim, …/wallet, …/gift-card, POST/PUT …/invoice. The same zod schemas validate
 // requests and document them in GET /v1/openapi.json (app/api/openapi-mobile.ts).
 import { z } from "zod";
-import { isCleanText, positiveAmount } from "./schemas";
-
-const CLEAN_TEXT_MESSAGE = "must not contain control characters or invalid Unicode";
-
-const text = (max: number) =>
-  z
-    .string({ error: "must be a string" })
-    .trim()
-    .min(1, "must not be empty")
-    .max(max, `must be at most ${max} characters`)
-    .refine(isCleanText, CLEAN_TEXT_MESSAGE);
-
-/** Optional in a POST/PUT body: null counts as absent. */
-function optional<T extends z.ZodType>(schema: T) {
-  return schema.nullish().transform((value) => value ?? undefined);
-}
+import { isCleanText, optional, positiveAmount, text } from "./schemas";
 
 // ---------------------------------------------------------------- phone numbers (Vipps)
 

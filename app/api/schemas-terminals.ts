@@ -2,12 +2,7 @@
 // …/recurring-terminal, …/internal-terminal). They validate requests and describe the routes in
 // GET /v1/openapi.json (app/api/openapi-terminals.ts), so the two cannot drift apart.
 import { z } from "zod";
-import { customerNumber, isCleanText, resourceId } from "./schemas";
-
-/** Optional in a POST body: null counts as absent (as in schemas.ts). */
-function optional<T extends z.ZodType>(schema: T) {
-  return schema.nullish().transform((value) => value ?? undefined);
-}
+import { customerNumber, isCleanText, optional, resourceId } from "./schemas";
 
 const URL_MESSAGE = "must be an http(s) URL of at most 1024 characters after the scheme";
 

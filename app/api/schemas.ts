@@ -53,9 +53,10 @@ export const isoTimestamp = z
 export function isCleanText(value: string): boolean {
   return value.isWellFormed() && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value);
 }
-const CLEAN_TEXT_MESSAGE = "must not contain control characters or invalid Unicode";
+export const CLEAN_TEXT_MESSAGE = "must not contain control characters or invalid Unicode";
 
-const text = (max: number) =>
+/** A trimmed, non-empty, clean string of at most `max` characters. */
+export const text = (max: number) =>
   z
     .string({ error: "must be a string" })
     .trim()
@@ -64,7 +65,7 @@ const text = (max: number) =>
     .refine(isCleanText, CLEAN_TEXT_MESSAGE);
 
 /** Optional in a POST body: null counts as absent. */
-function optional<T extends z.ZodType>(schema: T) {
+export function optional<T extends z.ZodType>(schema: T) {
   return schema.nullish().transform((value) => value ?? undefined);
 }
 

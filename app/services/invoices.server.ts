@@ -26,7 +26,6 @@ import {
   authorizeLocked,
   decideOnPage,
   findSession,
-  initiateLocked,
   insertSession,
   newToken,
   requireAllowedRedirect,
@@ -37,7 +36,7 @@ import {
   type SessionState,
 } from "./mobile-payments.server";
 import type { TransactionRow } from "./payment-view.server";
-import { touchPayment } from "./transactions.server";
+import { initiateLocked, touchPayment } from "./transactions.server";
 import { inTransaction } from "./tx.server";
 
 export const B2B_PAYABLE_DAYS = 14;

@@ -28,7 +28,7 @@ import type { ClientCaller, SystemCaller } from "./caller";
 import { appendOperation } from "./ledger.server";
 import { lockTransaction, requireActive } from "./locks.server";
 import type { PaymentRow, TransactionRow } from "./payment-view.server";
-import { touchPayment } from "./transactions.server";
+import { initiateLocked, touchPayment } from "./transactions.server";
 import { inTransaction } from "./tx.server";
 
 export const SESSION_MINUTES = 15;
@@ -133,18 +133,6 @@ export async function authorizeLocked(
   return row;
 }
 
-export async function initiateLocked(tx: Tx, caller: ClientCaller, transaction: TransactionRow, at: Date): Promise<void> {
-  await tx
-    .update(paymentTransactions)
-    .set({ status: "INITIATED", updatedAt: at })
-    .where(eq(paymentTransactions.transactionId, transaction.transactionId));
-  await appendOperation(
-    tx,
-    { transactionId: transaction.transactionId, paymentId: transaction.paymentId, operation: "INITIATE", amount: money(transaction.amount), at },
-    caller,
-  );
-  await touchPayment(tx, transaction.paymentId, at);
-}
 
 // ---------------------------------------------------------------- a customer decides on a page
 

@@ -36,7 +36,7 @@ import type { ClientCaller } from "./caller";
 import { appendOperation } from "./ledger.server";
 import { lockTransaction, requireActive, type LockedPayment } from "./locks.server";
 import type { PaymentRow, TransactionRow } from "./payment-view.server";
-import { captureLocked, touchPayment } from "./transactions.server";
+import { captureLocked, initiateLocked, touchPayment } from "./transactions.server";
 import { inTransaction, violatedConstraint } from "./tx.server";
 
 export const TERMINAL_TTL_MS = 15 * 60 * 1000;
@@ -265,16 +265,7 @@ async function openSession(
     expiresAt: new Date(at.getTime() + TERMINAL_TTL_MS),
     createdAt: at,
   });
-  await tx
-    .update(paymentTransactions)
-    .set({ status: "INITIATED", updatedAt: at })
-    .where(eq(paymentTransactions.transactionId, transaction.transactionId));
-  await appendOperation(
-    tx,
-    { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "INITIATE", amount: money(transaction.amount), at },
-    caller,
-  );
-  await touchPayment(tx, payment.paymentId, at);
+  await initiateLocked(tx, caller, transaction, at);
   return token;
 }
 

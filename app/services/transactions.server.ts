@@ -437,6 +437,22 @@ export async function importTransaction(
   });
 }
 
+// ---------------------------------------------------------------- initiate (provider flows)
+
+/** CREATED (or INITIATED again) → INITIATED with its INITIATE entry: a provider page or claim opened. */
+export async function initiateLocked(tx: Tx, caller: Caller, transaction: TransactionRow, at: Date): Promise<void> {
+  await tx
+    .update(paymentTransactions)
+    .set({ status: "INITIATED", updatedAt: at })
+    .where(eq(paymentTransactions.transactionId, transaction.transactionId));
+  await appendOperation(
+    tx,
+    { transactionId: transaction.transactionId, paymentId: transaction.paymentId, operation: "INITIATE", amount: money(transaction.amount), at },
+    caller,
+  );
+  await touchPayment(tx, transaction.paymentId, at);
+}
+
 // ---------------------------------------------------------------- helpers
 
 export async function touchPayment(tx: Tx, paymentId: number, at: Date): Promise<void> {

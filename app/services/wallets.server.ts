@@ -18,7 +18,6 @@ import {
   declined,
   decideOnPage,
   findSession,
-  initiateLocked,
   insertSession,
   requireAllowedRedirect,
   SESSION_MINUTES,
@@ -27,6 +26,7 @@ import {
   type PageDecision,
   type SessionState,
 } from "./mobile-payments.server";
+import { initiateLocked } from "./transactions.server";
 import { inTransaction } from "./tx.server";
 
 export type WalletInput = { walletProvider: WalletProviderName; paymentData: Record<string, unknown>; redirectUrl?: string };
