@@ -1,0 +1,361 @@
+// Benchmark of the searches support agents run, against a million payments on a real server:
+//
+//   npx tsx scripts/bench-search.ts [--payments 1000000] [--runs 20] [--explain 6] [--db NAME] [--keep]
+//                                   [--only REGEX] [--no-vacuum]
+//
+// Creates the database paydesk_bench_search (or NAME) on the server of BENCH_DATABASE_URL,
+// DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres, migrates it, seeds the demo base
+// and the payments (db/seed.ts, bulk mode), VACUUM ANALYZEs, then times each search through the
+// service functions (searchPayments and searchCredits as staff, who see every organisation, and
+// as an API client confined to one organisation; listPayments and getPaymentOverview of the
+// staff screens): a warm-up, then --runs timed calls, printed as median and p95 milliseconds with
+// the rows returned and totalItems. The slowest few are run once more with their SQL captured
+// and each statement is printed with an EXPLAIN (ANALYZE, BUFFERS) summary.
+//
+// With --keep or --db an existing database of that name is reused (migrated, so a new index
+// migration is applied to it; seeded only if it holds fewer payments than asked), and --keep
+// leaves it on the server at the end; otherwise it is dropped.
+//
+// VACUUM: a freshly COPY-loaded table has no visibility map, so every index-only scan visits the
+// heap until autovacuum's insert threshold fires (PostgreSQL 13+, within minutes of the load).
+// The bench vacuums first so that it measures that steady state; --no-vacuum measures the
+// moments after a bulk load instead.
+import os from "node:os";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { openDatabase, type Db } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { seedDemoDatabase } from "../db/demo";
+import { addPayments } from "../db/seed";
+import * as schema from "../db/schema";
+import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
+import type { Caller } from "../app/services/caller";
+import { PAYMENT_SEARCH_FIELDS, searchPayments } from "../app/services/payment-search.server";
+import { CREDIT_SEARCH_FIELDS, searchCredits } from "../app/services/credit-search.server";
+import { getPaymentOverview, listPayments } from "../app/services/payment-list.server";
+
+// ---------------------------------------------------------------- arguments
+
+const args = process.argv.slice(2);
+function flag(name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+function wholeNumber(name: string, fallback: number): number {
+  const raw = flag(name);
+  if (raw === undefined) return fallback;
+  const value = Number.parseInt(raw, 10);
+  if (!Number.isSafeInteger(value) || value < 0 || String(value) !== raw) {
+    console.error(`${name} must be a whole number >= 0, not "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+}
+const paymentCount = wholeNumber("--payments", 1_000_000);
+const runs = Math.max(1, wholeNumber("--runs", 20));
+const explainCount = wholeNumber("--explain", 6);
+const keep = args.includes("--keep");
+const vacuum = !args.includes("--no-vacuum");
+const name = flag("--db") ?? "paydesk_bench_search";
+const reuse = keep || flag("--db") !== undefined;
+const only = flag("--only") ? new RegExp(flag("--only")!, "i") : null;
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+  console.error("--db must be a plain lower-case identifier");
+  process.exit(2);
+}
+
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+const url = new URL(serverUrl);
+url.pathname = `/${name}`;
+
+const [existing] = await admin`select 1 as one from pg_database where datname = ${name}`;
+if (existing && !reuse) await admin.unsafe(`drop database ${name} with (force)`);
+if (!existing || !reuse) await admin.unsafe(`create database ${name}`);
+console.log(`database ${name} on ${url.host} (${existing && reuse ? "reused" : "new"})`);
+
+// Ctrl-C (or a closed pipe) must not leave a 2 GB database behind.
+let interrupted = false;
+const dropOnSignal = async (signal: string) => {
+  if (interrupted) return;
+  interrupted = true;
+  console.error(`\n${signal}: ${keep ? `keeping ${name}` : `dropping ${name}`}`);
+  if (!keep) await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+  process.exit(130);
+};
+process.on("SIGINT", () => void dropOnSignal("SIGINT"));
+process.on("SIGTERM", () => void dropOnSignal("SIGTERM"));
+process.stdout.on("error", () => void dropOnSignal("closed output"));
+
+const handle = await openDatabase({ url: url.toString() });
+const pg = handle.pg!;
+const loadBefore = os.loadavg();
+
+try {
+  // -------------------------------------------------------------- data
+  await migrateDatabase(handle);
+  const [{ n: present }] = await pg`select count(*)::int as n from payments`;
+  const [{ n: staff }] = await pg`select count(*)::int as n from staff_users`;
+  if (staff === 0) await seedDemoDatabase(handle, { payments: 0 });
+  if (present < paymentCount) {
+    const started = performance.now();
+    const added = await addPayments(handle, { payments: paymentCount - present, mode: paymentCount - present >= 200_000 ? "bulk" : undefined });
+    console.log(`seeded ${added.payments.toLocaleString("en")} payments in ${((performance.now() - started) / 1000).toFixed(1)} s (${added.mode} mode)`);
+  }
+  const started = performance.now();
+  await pg.unsafe(vacuum ? "vacuum analyze" : "analyze");
+  console.log(`${vacuum ? "vacuum analyze" : "analyze"}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const sizes = await pg.unsafe(`
+    select c.relname as t, c.reltuples::bigint as n, pg_size_pretty(pg_table_size(c.oid)) as heap,
+           pg_size_pretty(pg_indexes_size(c.oid)) as indexes
+      from pg_class c
+     where c.relname in ('payments', 'payment_transactions', 'operation_log', 'credits', 'credit_transactions', 'daily_volume')
+     order by c.relname`);
+  for (const row of sizes) {
+    console.log(`  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(11)} rows, heap ${row.heap}, indexes ${row.indexes}`);
+  }
+
+  // -------------------------------------------------------------- sample values
+  // Taken from the data itself (deterministic for a fresh database of a given seed and day):
+  // a payment in the middle of the id range with a card transaction, and what it is known by.
+  const [sample] = await pg`
+    select p.payment_id, p.order_id, p.organisation_id, p.total_amount::text as total_amount, p.created_at,
+           t.card_number, t.rrn, t.transaction_id
+      from payments p join payment_transactions t on t.payment_id = p.payment_id
+     where p.payment_id >= (select (min(payment_id) + max(payment_id)) / 2 from payments)
+       and t.card_number is not null and t.rrn is not null
+     order by p.payment_id limit 1`;
+  const [withCustomer] = await pg`
+    select customer_number from payments
+     where payment_id >= ${sample.payment_id} and customer_number is not null order by payment_id limit 1`;
+  const [withSettlement] = await pg`
+    select settlement_id from payments
+     where payment_id >= ${sample.payment_id} and settlement_id is not null order by payment_id limit 1`;
+  // A settlement of the first day: the worst case for a plan that walks newest-first and filters.
+  const [oldSettlement] = await pg`
+    select settlement_id from payments where settlement_id is not null and organisation_id = ${sample.organisation_id}
+     order by created_at, payment_id limit 1`;
+  const [creditSettlement] = await pg`
+    select settlement_id from credits
+     where credit_id >= (select (min(credit_id) + max(credit_id)) / 2 from credits) and settlement_id is not null
+     order by credit_id limit 1`;
+  const [withExternal] = await pg`
+    select external_transaction_id from payment_transactions
+     where payment_id >= ${sample.payment_id} and external_transaction_id is not null order by payment_id limit 1`;
+  const [credited] = await pg`
+    select c.credit_id, c.organisation_id, ct.transaction_id, ct.rrn
+      from credits c join credit_transactions ct on ct.credit_id = c.credit_id
+     where c.credit_id >= (select (min(credit_id) + max(credit_id)) / 2 from credits) and ct.rrn is not null
+     order by c.credit_id limit 1`;
+  const organisationId: number = sample.organisation_id;
+  const clientRow = await pg`select client_id, name from api_clients where organisation_id = ${organisationId} order by client_id limit 1`;
+  const creditOrganisationId: number = credited.organisation_id;
+  console.log(
+    `samples: payment ${sample.payment_id} (org ${organisationId}, order ${sample.order_id}, amount ${sample.total_amount}, ` +
+      `card ${sample.card_number}, rrn ${sample.rrn}), customer ${withCustomer?.customer_number}, settlement ${withSettlement?.settlement_id}, ` +
+      `external ${withExternal?.external_transaction_id}, credit ${credited.credit_id} (org ${creditOrganisationId}, transaction ${credited.transaction_id}, rrn ${credited.rrn})`,
+  );
+
+  const staffCaller: Caller = {
+    kind: "staff",
+    userId: "bench",
+    email: "bench@paydesk.invalid",
+    correlationId: "bench",
+    ip: "127.0.0.1",
+    userAgent: null,
+  };
+  const clientCaller = (org: number): Caller => ({
+    kind: "client",
+    clientId: clientRow[0]?.client_id ?? "bench",
+    organisationId: org,
+    privileged: false,
+    channels: [],
+    allowedRedirectPrefixes: [],
+    clientName: clientRow[0]?.name ?? "bench",
+    pos: null,
+    distributionChannel: null,
+    correlationId: "bench",
+  });
+
+  const day = 24 * 3600_000;
+  const today = new Date(Math.floor(Date.now() / day) * day);
+  const iso = (d: Date) => d.toISOString();
+  const yesterday = `createdAt=gte:${iso(new Date(today.getTime() - day))}&createdAt=lt:${iso(today)}`;
+  const lastWeek = `createdAt=gte:${iso(new Date(today.getTime() - 7 * day))}`;
+  const last90 = `createdAt=gte:${iso(new Date(today.getTime() - 90 * day))}`;
+
+  // -------------------------------------------------------------- cases
+  type Outcome = { rows: number; total: number | null };
+  type Case = { label: string; run: (database: Db) => Promise<Outcome> };
+  const cases: Case[] = [];
+
+  const parsed = (query: string, spec: Record<string, FieldSpec>) => {
+    const outcome = parseSearchQuery(new URLSearchParams(query), spec);
+    if (!outcome.ok) throw new Error(`bench query ${query}: ${JSON.stringify(outcome.errors)}`);
+    return outcome.query;
+  };
+  const paymentCase = (label: string, query: string, who: "staff" | "client" | "both" = "both") => {
+    const search = parsed(query, PAYMENT_SEARCH_FIELDS);
+    for (const [tag, caller] of [
+      ["staff", staffCaller],
+      ["client", clientCaller(organisationId)],
+    ] as const) {
+      if (who !== "both" && who !== tag) continue;
+      cases.push({
+        label: `payments ${tag.padEnd(6)} ${label}`,
+        run: async (database) => {
+          const page = await searchPayments(database, caller, search);
+          return { rows: page.items.length, total: page.totalItems };
+        },
+      });
+    }
+  };
+  const creditCase = (label: string, query: string) => {
+    const search = parsed(query, CREDIT_SEARCH_FIELDS);
+    for (const [tag, caller] of [
+      ["staff", staffCaller],
+      ["client", clientCaller(creditOrganisationId)],
+    ] as const) {
+      cases.push({
+        label: `credits  ${tag.padEnd(6)} ${label}`,
+        run: async (database) => {
+          const page = await searchCredits(database, caller, search);
+          return { rows: page.items.length, total: page.totalItems };
+        },
+      });
+    }
+  };
+
+  paymentCase("paymentId", `paymentId=${sample.payment_id}`);
+  paymentCase("orderId", `orderId=${sample.order_id}`);
+  paymentCase("customerNumber", `customerNumber=${withCustomer.customer_number}`);
+  paymentCase("cardNumber (last 4)", `cardNumber=${sample.card_number}`);
+  const usedAt = new Date(sample.created_at).getTime();
+  paymentCase(
+    "cardNumber + the week it was used",
+    `cardNumber=${sample.card_number}&createdAt=gte:${iso(new Date(usedAt - 6 * day))}&createdAt=lte:${iso(new Date(usedAt + day))}`,
+  );
+  paymentCase("rrn", `rrn=${sample.rrn}`);
+  paymentCase("externalTransactionId", `externalTransactionId=${encodeURIComponent(withExternal.external_transaction_id)}`);
+  paymentCase("paymentTransactionId", `paymentTransactionId=${sample.transaction_id}`);
+  paymentCase("settlementId", `settlementId=${encodeURIComponent(withSettlement.settlement_id)}`);
+  paymentCase("settlementId of the first day", `settlementId=${encodeURIComponent(oldSettlement.settlement_id)}`);
+  paymentCase("totalAmount exact", `totalAmount=${sample.total_amount}`);
+  paymentCase("totalAmount 1000–1300", "totalAmount=gte:1000&totalAmount=lte:1300");
+  paymentCase("totalAmount >= 4000", "totalAmount=gte:4000");
+  paymentCase("createdAt one day", yesterday);
+  paymentCase("createdAt a week", lastWeek);
+  paymentCase("createdAt 90 days", last90);
+  paymentCase("status AUTHORIZED", "status=AUTHORIZED");
+  paymentCase("status CAPTURED", "status=CAPTURED");
+  paymentCase("paymentType VIPPS", "paymentType=VIPPS");
+  paymentCase("paymentTypeGroup INVOICE", "paymentTypeGroup=INVOICE");
+  paymentCase("status CAPTURED + one day", `status=CAPTURED&${yesterday}`);
+  paymentCase("type VISA + CAPTURED + week", `paymentType=VISA&status=CAPTURED&${lastWeek}`);
+  paymentCase("group MOBILE + 90 days", `paymentTypeGroup=MOBILE&${last90}`);
+  paymentCase("no filter page 1", "");
+  paymentCase("no filter page 200", "page=200");
+  paymentCase("no filter perPage 500", "perPage=500");
+  paymentCase("no filter page 200 perPage 500", "page=200&perPage=500", "staff");
+  creditCase("no filter page 1", "");
+  creditCase("status CREATED", "status=CREATED");
+  creditCase("status CREDITED", "status=CREDITED");
+  creditCase("transactionId", `transactionId=${credited.transaction_id}`);
+  creditCase("rrn", `rrn=${credited.rrn}`);
+  creditCase("settlementId", `settlementId=${encodeURIComponent(creditSettlement.settlement_id)}`);
+  creditCase("no filter page 200", "page=200");
+  for (const [label, page, perPage] of [
+    ["page 1, 20", 1, 20],
+    ["page 200, 20", 200, 20],
+    ["page 1, 100", 1, 100],
+  ] as const) {
+    cases.push({
+      label: `list     staff  listPayments ${label}`,
+      run: async (database) => {
+        const list = await listPayments({ page, perPage }, database);
+        return { rows: list.items.length, total: list.total };
+      },
+    });
+  }
+  cases.push({
+    label: "list     staff  getPaymentOverview (dashboard)",
+    run: async (database) => {
+      const overview = await getPaymentOverview({ timeZone: "Europe/Oslo" }, database);
+      return { rows: overview.volumeLast7Days.length, total: overview.paymentsLast7Days };
+    },
+  });
+
+  // -------------------------------------------------------------- timing
+  type Result = { label: string; median: number; p95: number; rows: number; total: number | null; run: Case["run"] };
+  const results: Result[] = [];
+  const selected = cases.filter((c) => !only || only.test(c.label));
+  console.log(`\n${selected.length} searches, 1 warm-up + ${runs} timed runs each, one at a time\n`);
+  const header = `${"query".padEnd(52)} ${"median ms".padStart(10)} ${"p95 ms".padStart(9)} ${"rows".padStart(6)} ${"totalItems".padStart(11)}`;
+  console.log(header);
+  console.log("-".repeat(header.length));
+  for (const c of selected) {
+    let outcome = await c.run(handle.db);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      outcome = await c.run(handle.db);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const result = {
+      label: c.label,
+      median: percentile(times, 0.5),
+      p95: percentile(times, 0.95),
+      rows: outcome.rows,
+      total: outcome.total,
+      run: c.run,
+    };
+    results.push(result);
+    console.log(
+      `${c.label.padEnd(52)} ${result.median.toFixed(1).padStart(10)} ${result.p95.toFixed(1).padStart(9)} ${String(result.rows).padStart(6)} ${(result.total === null ? "" : result.total.toLocaleString("en")).padStart(11)}`,
+    );
+  }
+  const loadAfter = os.loadavg();
+  console.log(
+    `\nload average (1 min) ${loadBefore[0].toFixed(2)} at start, ${loadAfter[0].toFixed(2)} at the end; ${os.cpus().length} cores`,
+  );
+
+  // -------------------------------------------------------------- explain the slowest
+  const slowest = [...results].sort((a, b) => b.p95 - a.p95).slice(0, explainCount);
+  for (const result of slowest) {
+    const captured: { query: string; params: unknown[] }[] = [];
+    const logged = drizzle(pg, {
+      schema,
+      logger: { logQuery: (query, params) => void captured.push({ query, params }) },
+    }) as unknown as Db;
+    await result.run(logged);
+    console.log(`\n=== ${result.label} (p95 ${result.p95.toFixed(1)} ms)`);
+    for (const { query, params } of captured) {
+      const plan = await pg.unsafe(`explain (analyze, buffers) ${query}`, params as postgres.ParameterOrJSON<never>[]);
+      const lines = plan.map((row) => String(row["QUERY PLAN"]));
+      console.log(`--- ${query.length > 240 ? `${query.slice(0, 240)}…` : query}`);
+      for (const line of summarise(lines)) console.log(`    ${line}`);
+    }
+  }
+} finally {
+  await handle.close();
+  if (keep) console.log(`\nkept ${name} (--keep)`);
+  else await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
+
+function percentile(sorted: number[], p: number): number {
+  // Nearest rank: with 20 runs, p95 is the 19th fastest.
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+/** The plan's nodes with their actual times and buffers, without the per-node detail lines. */
+function summarise(lines: string[]): string[] {
+  const kept = lines.filter(
+    (line) =>
+      /->|^\S/.test(line) ||
+      /^\s*(Buffers|Index Cond|Filter|Rows Removed|Sort Method|Planning Time|Execution Time|Hash Cond|Recheck Cond)/.test(line),
+  );
+  const short = kept.map((line) => (line.length > 180 ? `${line.slice(0, 180)}…` : line));
+  return short.length > 40 ? [...short.slice(0, 38), `… ${short.length - 38} more lines`] : short;
+}
