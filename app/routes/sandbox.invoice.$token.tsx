@@ -3,45 +3,32 @@
 // may change until confirmed); "Confirm invoice" authorizes the transaction and goes back to the
 // redirectUrl when there is one. Reached by the unguessable token; no login.
 import { Alert, Badge, Button, Center, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { decisionAction, hostedPageHeaders, pageResponse } from "../lib/hosted-page.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { decideInvoice, invoicePage } from "../services/invoices.server";
 import { completedMessage } from "../services/mobile-payments.server";
 
 export const meta: MetaFunction = () => [{ title: "Invoice (sandbox)" }, { name: "robots", content: "noindex" }];
 
-// The token is in the URL: keep the page out of caches. (server/app.ts already sends
-// Referrer-Policy: same-origin, so the token never leaves in a Referer to the shop; a stricter
-// no-referrer would make browsers send "Origin: null" on the form POST, which the CSRF check refuses.)
-export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
-
-const STATUS_OF_STATE = { expired: 410, completed: 409, unavailable: 409 } as Record<string, number>;
+export const headers = hostedPageHeaders;
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const view = await invoicePage(params.token ?? "");
-  if (!view) throw new Response("This invoice page does not exist.", { status: 404 });
-  const message =
+  return pageResponse(await invoicePage(params.token ?? ""), "This invoice page does not exist.", (view) =>
     view.state === "expired"
       ? "This invoice page has expired. Nothing was paid."
       : view.state === "completed"
         ? view.outcome === "approved"
           ? "This invoice has been confirmed."
           : completedMessage(view.outcome)
-        : null;
-  return json({ ...view, message }, { status: view.state === "expired" ? 410 : 200 });
+        : null,
+  );
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const decision = form.get("decision");
-  if (decision !== "confirm" && decision !== "cancel") {
-    return json({ state: "invalid", message: "Choose Confirm invoice or Cancel." }, { status: 400 });
-  }
-  const outcome = await decideInvoice(params.token ?? "", decision, context.correlationId);
-  if (!outcome) throw new Response("This invoice page does not exist.", { status: 404 });
-  if (outcome.redirectTo) return redirect(outcome.redirectTo);
-  return json({ state: outcome.state, message: outcome.message }, { status: STATUS_OF_STATE[outcome.state] ?? 200 });
+  return decisionAction(request, ["confirm", "cancel"] as const, "Choose Confirm invoice or Cancel.", "This invoice page does not exist.", (decision) =>
+    decideInvoice(params.token ?? "", decision, context.correlationId),
+  );
 }
 
 export default function InvoicePage() {

@@ -1,0 +1,43 @@
+// What the sandbox's decision pages (Vipps, wallet 3-D Secure, Collector invoice) share: no
+// caching of a page whose URL holds its token, the status a page state answers with, and the
+// form action that takes the customer's decision and sends them back to the shop.
+import type { HeadersFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+
+// (server/app.ts already sends Referrer-Policy: same-origin, so the token never leaves in a
+// Referer to the shop; a stricter no-referrer would make browsers send "Origin: null" on the
+// form POST, which the CSRF check refuses.)
+export const hostedPageHeaders: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+
+const STATUS_OF_STATE: Record<string, number> = { expired: 410, completed: 409, unavailable: 409 };
+
+type PageView = { state: string };
+
+/** The loader's answer: the page view with its message, 410 once the page expired. */
+export function pageResponse<V extends PageView>(view: V | null, notFound: string, message: (view: V) => string | null) {
+  if (!view) throw new Response(notFound, { status: 404 });
+  return json({ ...view, message: message(view) }, { status: view.state === "expired" ? 410 : 200 });
+}
+
+type Outcome = { redirectTo?: string | null; state: string; message: string } | null;
+
+/**
+ * The action: reads the form's `decision` (one of two choices), lets `decide` apply it, and
+ * redirects to the shop or re-renders the page with the outcome's message.
+ */
+export async function decisionAction<D extends string>(
+  request: Request,
+  choices: readonly [D, D],
+  prompt: string,
+  notFound: string,
+  decide: (decision: D) => Promise<Outcome>,
+) {
+  const decision = (await request.formData()).get("decision");
+  if (decision !== choices[0] && decision !== choices[1]) {
+    return json({ state: "invalid", message: prompt }, { status: 400 });
+  }
+  const outcome = await decide(decision as D);
+  if (!outcome) throw new Response(notFound, { status: 404 });
+  if (outcome.redirectTo) return redirect(outcome.redirectTo);
+  return json({ state: outcome.state, message: outcome.message }, { status: STATUS_OF_STATE[outcome.state] ?? 200 });
+}
