@@ -6,13 +6,23 @@ import { invalid } from "./errors";
 /**
  * Whether `url` starts with one of the prefixes. A prefix that ends inside the host or a path
  * segment ("https://shop.example") must be followed by a boundary, so it does not also allow
- * "https://shop.example.evil.test".
+ * "https://shop.example.evil.test". A prefix ending in "host:" allows any port of that host
+ * (e.g. "http://localhost:"). URLs with credentials are never allowed: in
+ * "http://localhost:@evil.test/" the real host is evil.test.
  */
 export function isAllowedRedirect(url: string, prefixes: readonly string[]): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password || /^[a-z]+:\/\/[^/?#]*@/i.test(url)) return false;
   return prefixes.some((prefix) => {
     if (!prefix || !url.startsWith(prefix)) return false;
     if (/[/?#=&]$/.test(prefix) || url.length === prefix.length) return true;
-    return "/?#".includes(url[prefix.length]);
+    const next = url[prefix.length];
+    return prefix.endsWith(":") ? /[0-9]/.test(next) : "/?#".includes(next);
   });
 }
 
