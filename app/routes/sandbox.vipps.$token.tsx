@@ -5,6 +5,7 @@
 import { Alert, Badge, Button, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { decisionAction, hostedPageHeaders, pageResponse } from "../lib/hosted-page.server";
+import { formatMoney } from "../lib/format";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { completedMessage, decideVippsClaim, vippsPage } from "../services/mobile-payments.server";
 
@@ -55,7 +56,7 @@ export default function VippsPage() {
             </Text>
           ) : null}
           <Text size="xl" fw={700} data-testid="amount">
-            {`${view.amount} ${view.currency}`}
+            {formatMoney(view.amount, view.currency)}
           </Text>
           {agreement ? (
             <Text size="sm" c="dimmed">

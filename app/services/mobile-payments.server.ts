@@ -14,11 +14,11 @@
 //
 // Lock order everywhere: payment, its transactions (locks.server.ts), then an agreement or an
 // invoice, then provider sessions.
-import { requireAllowedUrl } from "../domain/redirects";
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import { db, type Tx } from "../../db/client";
-import { paymentAgreements, paymentTransactions, providerSessions } from "../../db/schema";
+import { organisations, paymentAgreements, paymentTransactions, payments, providerSessions } from "../../db/schema";
+import { requireAllowedUrl } from "../domain/redirects";
 import { conflict, DomainError, invalid, ruleBroken } from "../domain/errors";
 import { formatAmount, money, toDbAmount, type Money } from "../domain/money";
 import type { ProviderDecline } from "../providers/mobile";
@@ -310,6 +310,7 @@ export async function vippsPage(token: string): Promise<VippsPageView | null> {
   const o = session.options as Record<string, string | null>;
   return {
     state: sessionState(session),
+    merchant: await merchantName(session.paymentId),
     outcome: session.outcome,
     mode: o.mode === "agreement" ? "agreement" : "payment",
     amount: String(o.amount),
@@ -317,8 +318,18 @@ export async function vippsPage(token: string): Promise<VippsPageView | null> {
     phoneNumber: String(o.phoneNumber),
     description: o.description ?? null,
     productName: o.productName ?? null,
-    merchant: "Paydesk sandbox merchant",
   };
+}
+
+/** The organisation the customer pays, as the page names it. */
+export async function merchantName(paymentId: number | null): Promise<string> {
+  if (paymentId === null) return "Paydesk";
+  const [row] = await db()
+    .select({ name: organisations.name })
+    .from(payments)
+    .innerJoin(organisations, eq(organisations.id, payments.organisationId))
+    .where(eq(payments.paymentId, paymentId));
+  return row?.name ?? "Paydesk";
 }
 
 /** The customer approves or rejects in the (sandbox) Vipps app. */

@@ -5,6 +5,7 @@
 // "Origin: null" and the CSRF check refuse every decision.
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatMoney } from "../../app/lib/format";
 import { chromiumAvailable, launchBrowser } from "../support/browser";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
@@ -50,7 +51,7 @@ describe.skipIf(!chromiumAvailable)("hosted Vipps, wallet and invoice pages in C
       page.on("pageerror", (error) => errors.push(error.message));
       try {
         await page.goto(claim.body.appClaimUrl);
-        expect(await page.getByTestId("amount").textContent()).toBe("129.00 NOK");
+        expect(await page.getByTestId("amount").textContent()).toBe(formatMoney("129.00", "NOK"));
         expect(await page.getByTestId("description").textContent()).toBe("Day pass");
         await page.getByRole("button", { name: "Approve" }).click();
         await page.waitForURL(`${SHOP}**`);

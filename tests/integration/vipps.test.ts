@@ -1,5 +1,6 @@
 // Vipps app claims over HTTP (seed 000, POST …/app-claim), driving the sandbox Vipps page like a
 // customer's browser: GET the page, POST its form with our Origin, follow the 302 by hand.
+import { formatMoney } from "../../app/lib/format";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppClaimResponse } from "../../app/api/schemas-mobile";
@@ -121,7 +122,8 @@ describe("a standard Vipps payment", () => {
 
     const shown = await page(result.body.appClaimUrl);
     expect(shown.status).toBe(200);
-    expect(shown.html).toContain("149.50 NOK");
+    expect(shown.html).toContain(formatMoney("149.50", "NOK"));
+    expect(shown.html).toContain(`Organisation ${shop.organisationId} asks`);
     expect(shown.html).toContain("+4712345678");
     expect(shown.html).toContain("Monthly pass");
     expect(shown.html).toContain('value="approve"');
@@ -293,7 +295,7 @@ describe("a new agreement (createAgreement)", () => {
 
     const shown = await page(claim.body.appClaimUrl);
     expect(shown.html).toContain("Confirm agreement");
-    expect(shown.html).toContain("299.00 NOK");
+    expect(shown.html).toContain(formatMoney("299.00", "NOK"));
 
     const confirmed = await decide(claim.body.appClaimUrl, "approve");
     expect(confirmed.status).toBe(302);
@@ -379,3 +381,4 @@ describe("an existing ACTIVE agreement (paymentAgreementId)", () => {
     expect((await transaction(shop, p)).status).toBe("CREATED");
   });
 });
+
