@@ -3,15 +3,13 @@
 // JSON line and nothing else; input errors exit 2 naming the flag; a locked embedded database
 // exits 1 with the message that says what to do.
 import { spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { verify } from "@node-rs/argon2";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
-import { migrateDatabase } from "../../db/migrate";
+import { createSharedDatabase } from "../support/process";
 import { PAYMENT_TYPE_GROUP_OF, PAYMENT_TYPES } from "../../app/domain/enums";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -19,34 +17,10 @@ const ROOT = path.resolve(__dirname, "../..");
 type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
 type Run = { code: number | null; stdout: string; stderr: string };
 
-/** A database both the CLI and the test can open: a new PGlite dir, or a new server database. */
+/** A brand-new database both the CLI and the test can open (see tests/support/process.ts). */
 async function freshTarget(options: { embedded?: boolean } = {}): Promise<Target> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl || options.embedded) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-cli-test-"));
-    return {
-      env: { PAYDESK_DATA_DIR: dataDir, DATABASE_URL: "" },
-      open: async () => {
-        const handle = await openDatabase({ dataDir });
-        await migrateDatabase(handle);
-        return handle;
-      },
-      cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
-    };
-  }
-  const name = `paydesk_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    open: () => openDatabase({ url: url.toString(), maxConnections: 2 }),
-    cleanup: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
+  const database = await createSharedDatabase("cli", { migrate: false, embedded: options.embedded });
+  return { env: database.env, open: database.open, cleanup: database.drop };
 }
 
 function cli(args: string[], env: Record<string, string>, input?: string): Promise<Run> {

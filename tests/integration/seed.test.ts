@@ -3,13 +3,12 @@
 // rows written, so a generator bug that breaks the money rules, the rollup or the card-data
 // rule fails here, not in a screen.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
+import { createSharedDatabase } from "../support/process";
 import { migrateDatabase } from "../../db/migrate";
 import { DEMO_CLIENTS, ensureDemoData } from "../../db/demo";
 import { addPayments, seedDemoData } from "../../db/seed";
@@ -428,34 +427,10 @@ describe("npm run db:seed", () => {
 
 type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
 
-/** A database a child process can open too: a temp PGlite dir, or a fresh one on the server. */
+/** A brand-new database a child process can open too (see tests/support/process.ts). */
 async function freshTarget(): Promise<Target> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-seed-test-"));
-    return {
-      env: { PAYDESK_DATA_DIR: dataDir, DATABASE_URL: "" },
-      open: async () => {
-        const handle = await openDatabase({ dataDir });
-        await migrateDatabase(handle);
-        return handle;
-      },
-      cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
-    };
-  }
-  const name = `paydesk_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    open: () => openDatabase({ url: url.toString(), maxConnections: 2 }),
-    cleanup: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
+  const database = await createSharedDatabase("seed", { migrate: false });
+  return { env: database.env, open: database.open, cleanup: database.drop };
 }
 
 function runSeed(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -10,13 +10,25 @@ import { migrateDatabase } from "../../db/migrate";
 
 export type SharedDatabase = {
   options: OpenOptions;
+  /** What a child process (server, CLI, seed) needs in its environment to open the same database. */
+  env: Record<string, string>;
+  /** Opens it in this process, migrated (PGlite: only while no other process holds it). */
+  open(): Promise<DatabaseHandle>;
   /** Opens the database in this process for set-up or checks (PGlite: only while no server runs). */
   withDatabase<T>(work: (handle: DatabaseHandle) => Promise<T>): Promise<T>;
   drop(): Promise<void>;
 };
 
-export async function createSharedDatabase(prefix: string): Promise<SharedDatabase> {
-  const serverUrl = process.env.DATABASE_URL;
+/**
+ * A database this process and child processes can both open: a fresh one on the server when
+ * DATABASE_URL is set (unless `embedded`), otherwise a temporary PGlite directory. `migrate:
+ * false` leaves it brand new, for tests of what migrates it.
+ */
+export async function createSharedDatabase(
+  prefix: string,
+  { migrate = true, embedded = false }: { migrate?: boolean; embedded?: boolean } = {},
+): Promise<SharedDatabase> {
+  const serverUrl = embedded ? undefined : process.env.DATABASE_URL;
   let options: OpenOptions;
   let drop: () => Promise<void>;
   if (serverUrl) {
@@ -25,7 +37,7 @@ export async function createSharedDatabase(prefix: string): Promise<SharedDataba
     await admin.unsafe(`create database ${name}`);
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    options = { url: url.toString() };
+    options = { url: url.toString(), maxConnections: 2 };
     drop = async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
@@ -43,8 +55,14 @@ export async function createSharedDatabase(prefix: string): Promise<SharedDataba
       await handle.close();
     }
   };
-  await withDatabase(migrateDatabase);
-  return { options, withDatabase, drop };
+  const open = async () => {
+    const handle = await openDatabase(options);
+    await migrateDatabase(handle);
+    return handle;
+  };
+  const env: Record<string, string> = options.url ? { DATABASE_URL: options.url } : { DATABASE_URL: "", PAYDESK_DATA_DIR: options.dataDir! };
+  if (migrate) await withDatabase(migrateDatabase);
+  return { options, env, open, withDatabase, drop };
 }
 
 export type ServerProcess = { child: ChildProcess; url: string; output(): string };
@@ -57,9 +75,7 @@ export function startServerProcess(database: SharedDatabase, port: number, env: 
       HOST: "127.0.0.1",
       PAYDESK_SEED: "none",
       LOG_LEVEL: "warn",
-      ...(database.options.url
-        ? { DATABASE_URL: database.options.url }
-        : { DATABASE_URL: "", PAYDESK_DATA_DIR: database.options.dataDir! }),
+      ...database.env,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
