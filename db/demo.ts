@@ -2,10 +2,22 @@
 // start prints how to log in. Demo passwords and tokens are fixed and public on purpose: they
 // only ever exist in a database that was seeded as a demo (PAYDESK_SEED=none skips all this).
 import { eq, sql } from "drizzle-orm";
-import { apiClients, appSettings, organisations, payments, staffUsers } from "./schema";
+import {
+  apiClients,
+  appSettings,
+  customerInvoices,
+  customers,
+  organisations,
+  paymentAgreements,
+  payments,
+  products,
+  recurringPayments,
+  staffUsers,
+} from "./schema";
 import type { DatabaseHandle } from "./client";
 import { createApiClient } from "../app/services/api-clients.server";
 import { createStaffUser } from "../app/services/staff-users.server";
+import { hashPassword } from "../app/auth/password.server";
 import type { Role } from "../app/auth/roles";
 import { seedDemoData, type AddPaymentsOptions, type SeedSummary } from "./seed";
 
@@ -94,6 +106,7 @@ export async function seedDemoDatabase(
     });
   }
   const summary = await seedDemoData(handle, options);
+  await seedDemoCustomers(handle, options.now ?? new Date());
   await handle.db
     .insert(appSettings)
     .values({ key: DEMO_KEY, value: { seededAt: new Date().toISOString(), ...summary } })
@@ -111,5 +124,108 @@ export async function demoBanner(handle: DatabaseHandle): Promise<string | null>
     ...DEMO_USERS.map((u) => `  ${u.role.padEnd(8)} ${u.email.padEnd(width)}  password: ${u.password}`),
     "Demo API clients (Authorization: Bearer <token>, plus an ET-Client-Name header):",
     ...DEMO_CLIENTS.map((c) => `  ${c.clientId.padEnd(15)} ${c.token}`),
+    "Demo customers (self-service at /account/login):",
+    ...DEMO_CUSTOMERS.map((c) => `  ${c.customerNumber.padEnd(8)} ${c.email.padEnd(24)}  password: ${c.password}`),
   ].join("\n");
+}
+
+// ---------------------------------------------------------------- self-service customers (seed 004)
+
+/**
+ * Customers who can log in at /account/login, with products (subscriptions) and open and paid
+ * invoices. Their numbers, product codes and invoice numbers have the shape of the generated
+ * ones (db/seed.ts: 6-digit customers, P<customer><n>, F<7 digits>) but lie outside their ranges.
+ */
+export const DEMO_CUSTOMERS = [
+  { customerNumber: "200001", name: "Kari Nordmann", email: "kari.nordmann@example.no", password: "kari-demo-2026", organisationId: 20 },
+  { customerNumber: "200002", name: "Ola Hansen", email: "ola.hansen@example.no", password: "ola-demo-2026", organisationId: 30 },
+] as const;
+
+const DEMO_PRODUCTS = [
+  { productCode: "P2000011", customerNumber: "200001", organisationId: 20, companyCode: "NORDBUSS", name: "Månedskort Nordbuss", currentPaymentMethod: "invoice" },
+  { productCode: "P2000013", customerNumber: "200001", organisationId: 20, companyCode: "NORDBUSS", name: "Ungdomskort 30 dager", currentPaymentMethod: "recurringVippsPayment" },
+  { productCode: "P2000015", customerNumber: "200001", organisationId: 1, companyCode: "ENTUR", name: "Periodebillett 30 dager", currentPaymentMethod: "autoGiro" },
+  { productCode: "P2000021", customerNumber: "200002", organisationId: 30, companyCode: "FJORDFERJE", name: "Årskort ferje", currentPaymentMethod: "recurringPayExCardPayment" },
+] as const;
+
+const DEMO_INVOICES = [
+  { invoiceNumber: "F2000001", productCode: "P2000011", amount: "590.00", dueInDays: 12, paid: false },
+  { invoiceNumber: "F2000002", productCode: "P2000011", amount: "590.00", dueInDays: -18, paid: true },
+  { invoiceNumber: "F2000003", productCode: "P2000013", amount: "395.00", dueInDays: 5, paid: false },
+  { invoiceNumber: "F2000004", productCode: "P2000015", amount: "1290.00", dueInDays: -3, paid: false },
+  { invoiceNumber: "F2000005", productCode: "P2000021", amount: "2450.00", dueInDays: 20, paid: false },
+  { invoiceNumber: "F2000006", productCode: "P2000021", amount: "2450.00", dueInDays: -345, paid: true },
+] as const;
+
+export async function seedDemoCustomers(handle: DatabaseHandle, now: Date): Promise<void> {
+  const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000);
+  await handle.db.insert(customers).values(
+    await Promise.all(
+      DEMO_CUSTOMERS.map(async ({ password, ...customer }) => ({ ...customer, passwordHash: await hashPassword(password), createdAt: day(-400) })),
+    ),
+  );
+  await handle.db.insert(products).values(DEMO_PRODUCTS.map((p) => ({ ...p, createdAt: day(-400), updatedAt: day(-400) })));
+  await handle.db.insert(customerInvoices).values(
+    DEMO_INVOICES.map(({ dueInDays, paid, ...invoice }) => {
+      const product = DEMO_PRODUCTS.find((p) => p.productCode === invoice.productCode)!;
+      return {
+        ...invoice,
+        companyCode: product.companyCode,
+        customerNumber: product.customerNumber,
+        dueDate: day(dueInDays).toISOString().slice(0, 10),
+        status: paid ? "PAID" : "OPEN",
+        paidAt: paid ? day(dueInDays - 2) : null,
+        createdAt: day(dueInDays - 20),
+        updatedAt: paid ? day(dueInDays - 2) : day(dueInDays - 20),
+      };
+    }),
+  );
+  // The subscriptions that are paid automatically have what pays them: Kari's youth pass an
+  // active Vipps agreement, Ola's ferry pass a stored card (primary) beside an older one that
+  // has expired, so the Customers screen and the seed 001/003 routes have something to show.
+  await handle.db.insert(paymentAgreements).values({
+    agreementId: "agr_demo_kari_vipps",
+    organisationId: 20,
+    clientId: "nordbuss-web",
+    customerNumber: "200001",
+    productName: "Ungdomskort 30 dager",
+    pricing: { type: "LEGACY", amount: "395.00", currency: "NOK" },
+    provider: { type: "VIPPS", phoneNumber: "+4791234567" },
+    status: "ACTIVE",
+    createdAt: day(-200),
+    updatedAt: day(-200),
+  });
+  const cardExpiresAt = (monthsAhead: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + monthsAhead + 1, 1) - 1);
+  await handle.db.insert(recurringPayments).values([
+    {
+      organisationId: 30,
+      clientId: "fjordferje-app",
+      customerNumber: "200002",
+      nickname: "Visa privat",
+      isPrimary: true,
+      recurringStatus: "ACTIVE",
+      paymentType: "VISA",
+      maskedPan: "411111******1111",
+      panHash: "demo-pan-hash-ola-visa",
+      cardExpiresAt: cardExpiresAt(26),
+      expiresAt: cardExpiresAt(26),
+      createdAt: day(-120),
+      updatedAt: day(-120),
+    },
+    {
+      organisationId: 30,
+      clientId: "fjordferje-app",
+      customerNumber: "200002",
+      nickname: "Gammelt Mastercard",
+      isPrimary: false,
+      recurringStatus: "ACTIVE",
+      paymentType: "MASTERCARD",
+      maskedPan: "552100******0004",
+      panHash: "demo-pan-hash-ola-mc",
+      cardExpiresAt: cardExpiresAt(-2),
+      expiresAt: cardExpiresAt(-2),
+      createdAt: day(-700),
+      updatedAt: day(-700),
+    },
+  ]);
 }

@@ -7,6 +7,7 @@
 // one idempotency record per client and key.
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -33,6 +34,7 @@ import {
   TRANSACTION_STATUSES,
 } from "../app/domain/enums";
 import { ROLES } from "../app/auth/roles";
+import { PAYMENT_CHANGE_STATUSES } from "../app/domain/self-service";
 
 const money = (name: string) => numeric(name, { precision: 18, scale: 5 });
 const moneyZero = (name: string) => money(name).notNull().default("0");
@@ -231,6 +233,14 @@ export const operationLog = pgTable(
     index("operation_log_payment_idx").on(t.paymentId),
     index("operation_log_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("operation_log_correlation_idx").on(t.correlationId),
+    // The staff operation-log filters (docs/decisions/011): plain single-column indexes, which
+    // PostgreSQL deduplicates (27 MB each at 4 M rows), so a rare value (one ticket machine, an
+    // UPDATE, a mistyped client name) is found without walking the whole log newest-first.
+    index("operation_log_operation_idx").on(t.operation),
+    index("operation_log_client_name_idx").on(t.clientName),
+    index("operation_log_pos_idx").on(t.pos),
+    index("operation_log_channel_idx").on(t.distributionChannel),
+    index("operation_log_actor_idx").on(t.actor),
     uniqueIndex("operation_log_one_capture_uq").on(t.transactionId).where(sql`operation = 'CAPTURE'`),
     check("operation_log_operation_ck", inList("operation", OPERATIONS)),
   ],
@@ -255,10 +265,13 @@ export const providerSessions = pgTable(
     expiresAt: ts("expires_at").notNull(),
     completedAt: ts("completed_at"),
     createdAt: createdAt(),
+    /** Self-service: the payment change this page registers (seed 004). */
+    paymentChangeId: idRef("payment_change_id").references((): AnyPgColumn => paymentChanges.paymentChangeId),
   },
   (t) => [
     uniqueIndex("provider_sessions_token_uq").on(t.token),
     index("provider_sessions_transaction_idx").on(t.transactionId),
+    index("provider_sessions_payment_change_idx").on(t.paymentChangeId),
   ],
 );
 
@@ -495,11 +508,21 @@ export const customerInvoices = pgTable(
     paidAt: ts("paid_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * The payment that pays this invoice online (self-service), made on the first attempt; each
+     * attempt is a transaction of it and a new attempt cancels the open one, so its total
+     * (the invoice amount) can be claimed by one live attempt only.
+     */
+    paymentId: idRef("payment_id").references(() => payments.paymentId),
+    /** The seed-004 method (creditcardPayex, swishPayex, …) of the latest attempt: which provider page it runs. */
+    paymentMethod: text("payment_method"),
   },
   (t) => [
     index("customer_invoices_customer_idx").on(t.customerNumber),
     check("customer_invoices_number_len_ck", sql`char_length(invoice_number) <= 10`),
     check("customer_invoices_status_ck", inList("status", ["OPEN", "PAID"])),
+    check("customer_invoices_paid_ck", sql`(status = 'PAID') = (paid_at is not null)`),
+    uniqueIndex("customer_invoices_payment_uq").on(t.paymentId),
   ],
 );
 
@@ -515,8 +538,41 @@ export const paymentChanges = pgTable(
     result: text("result"),
     completedAt: ts("completed_at"),
     createdAt: createdAt(),
+    /** The API client that asked for it; null when the customer did so on /account. */
+    clientId: text("client_id"),
+    status: text("status").notNull().default("CREATED"),
+    updatedAt: updatedAt(),
   },
-  (t) => [index("payment_changes_product_idx").on(t.productCode)],
+  (t) => [
+    index("payment_changes_product_idx").on(t.productCode),
+    check("payment_changes_status_ck", inList("status", PAYMENT_CHANGE_STATUSES)),
+  ],
+);
+
+/**
+ * What lets an API client act for a logged-in customer (docs/decisions/009): a one-time
+ * authorization `code` handed to the client's redirect URI after login, exchanged for an
+ * `access` token sent as Entur-Customer-Token. Stored as SHA-256; both die with the session.
+ */
+export const customerTokens = pgTable(
+  "customer_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    kind: text("kind").notNull(),
+    customerNumber: text("customer_number")
+      .notNull()
+      .references(() => customers.customerNumber),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => apiClients.clientId),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => customerSessions.id, { onDelete: "cascade" }),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("customer_tokens_session_idx").on(t.sessionId), check("customer_tokens_kind_ck", inList("kind", ["code", "access"]))],
 );
 
 // ---------------------------------------------------------------- API plumbing
@@ -625,6 +681,10 @@ export const auditLog = pgTable(
     index("audit_log_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("audit_log_entity_idx").on(t.entityType, t.entityId),
     index("audit_log_actor_idx").on(t.actorUserId),
+    // The audit-log screen's filters, newest first (docs/decisions/014).
+    index("audit_log_action_idx").on(t.action, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("audit_log_actor_email_idx").on(t.actorEmail, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("audit_log_correlation_idx").on(t.correlationId),
   ],
 );
 

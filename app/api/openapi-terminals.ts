@@ -16,7 +16,7 @@ type Json = Record<string, unknown>;
 
 const TRANSACTION = "/v1/payments/{paymentId}/transactions/{transactionId}";
 
-function inlineSchema(schema: z.ZodType, io: "input" | "output"): Json {
+export function inlineSchema(schema: z.ZodType, io: "input" | "output"): Json {
   const generated = z.toJSONSchema(schema, {
     io,
     unrepresentable: "any",

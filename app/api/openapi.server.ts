@@ -41,6 +41,8 @@ import {
 } from "./schemas";
 import { mobilePathItems } from "./openapi-mobile";
 import { TERMINAL_PATHS } from "./openapi-terminals";
+import { SELF_SERVICE_PATHS } from "./openapi-self-service";
+import { RECURRING_PATHS } from "./openapi-recurring";
 
 type Json = Record<string, unknown>;
 type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -589,7 +591,7 @@ function buildDocument(): Json {
     },
     tags: [{ name: "Payments" }, { name: "Transactions" }, { name: "Credits" }, { name: "Payment methods" }, { name: "Meta" }],
     security: [{ bearer: [] }],
-    paths: { ...paths, ...mobilePathItems, ...TERMINAL_PATHS },
+    paths: { ...paths, ...mobilePathItems, ...TERMINAL_PATHS, ...SELF_SERVICE_PATHS, ...RECURRING_PATHS },
     components: {
       securitySchemes: {
         bearer: {

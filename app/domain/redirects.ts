@@ -35,3 +35,23 @@ export function requireAllowedUrl(prefixes: readonly string[], url: string, fiel
       : "cannot be used: this client has no allowed redirect prefixes",
   );
 }
+
+/**
+ * Why `prefix` cannot be an allowed redirect prefix, or null when it can: an http(s) URL with a
+ * host and no credentials (isAllowedRedirect refuses URLs with credentials anyway), e.g.
+ * "https://shop.example/" or "http://localhost:".
+ */
+export function redirectPrefixProblem(prefix: string): string | null {
+  if (prefix.length > 300) return "must be at most 300 characters";
+  let url: URL;
+  try {
+    url = new URL(prefix);
+  } catch {
+    return `"${prefix}" is not an http(s) URL prefix such as https://shop.example/`;
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || !url.host || !/^https?:\/\//i.test(prefix)) {
+    return `"${prefix}" is not an http(s) URL prefix such as https://shop.example/`;
+  }
+  if (url.username || url.password || /^[a-z]+:\/\/[^/?#]*@/i.test(prefix)) return `"${prefix}" must not contain a user name or password`;
+  return null;
+}

@@ -21,7 +21,8 @@ const CENTS_SOFT_DECLINE = 5_000n; // .05
 export const SANDBOX_REFUSED_LAST4 = "0002";
 export const SANDBOX_SOFT_DECLINE_LAST4 = "9995";
 
-function byAmount(amount: Money, what: string): ProviderDecline | null {
+/** The sandbox rule by amount (also used by the self-service sandbox): .02 refused, .05 soft decline. */
+export function byAmount(amount: Money, what: string): ProviderDecline | null {
   const fraction = amount % UNIT;
   if (fraction === CENTS_REFUSED) return { ok: false, reason: `${what} was refused by the issuer`, errorReason: "REFUSED_BY_ISSUER" };
   if (fraction === CENTS_SOFT_DECLINE) return { ok: false, reason: `${what} was declined; try again later`, errorReason: "SOFT_DECLINE" };

@@ -95,6 +95,10 @@ type Words = {
   title: string;
   recurringTitle: string;
   internalTitle: string;
+  registrationTitle: string;
+  registrationNote: string;
+  registrationDone: string;
+  save: string;
   payTo: string;
   amount: string;
   cardNumber: string;
@@ -119,6 +123,10 @@ const EN: Words = {
   title: "Pay by card",
   recurringTitle: "Confirm payment with your stored card",
   internalTitle: "Card payment (customer service)",
+  registrationTitle: "Store your card",
+  registrationNote: "The card is stored for later payments. Nothing is charged now.",
+  registrationDone: "This card has already been stored.",
+  save: "Store card",
   payTo: "Pay to",
   amount: "Amount",
   cardNumber: "Card number",
@@ -157,6 +165,10 @@ const NO: Words = {
   title: "Betal med kort",
   recurringTitle: "Bekreft betaling med lagret kort",
   internalTitle: "Kortbetaling (kundesenter)",
+  registrationTitle: "Lagre kortet ditt",
+  registrationNote: "Kortet lagres for senere betalinger. Ingenting trekkes nå.",
+  registrationDone: "Dette kortet er allerede lagret.",
+  save: "Lagre kort",
   payTo: "Betales til",
   amount: "Beløp",
   cardNumber: "Kortnummer",
@@ -209,7 +221,15 @@ export default function CardTerminalPage() {
   const over = data && (data.result === "expired" || data.result === "completed" || data.result === "unavailable") ? data : null;
   const state = over ? over.result : view.state;
   const returnUrl = over ? over.returnUrl : view.returnUrl;
-  const title = view.kind === "RECURRING_TERMINAL" ? words.recurringTitle : view.kind === "INTERNAL_TERMINAL" ? words.internalTitle : words.title;
+  const registration = view.amount === null;
+  const title =
+    view.kind === "RECURRING_TERMINAL"
+      ? words.recurringTitle
+      : view.kind === "INTERNAL_TERMINAL"
+        ? words.internalTitle
+        : registration
+          ? words.registrationTitle
+          : words.title;
 
   return (
     <Center mih="100vh" p="md" bg="gray.0" lang={locale.slice(0, 2)}>
@@ -232,21 +252,27 @@ export default function CardTerminalPage() {
                 {view.merchant}
               </Text>
             </div>
-            <div>
-              <Text size="sm" c="dimmed">
-                {words.amount}
+            {view.amount === null ? (
+              <Text size="sm" data-testid="registration-note">
+                {words.registrationNote}
               </Text>
-              <Text fw={600} data-testid="amount">
-                {formatMoney(view.amount, view.currency, locale)}
-              </Text>
-              <Text size="xs" c="dimmed" data-testid="currency">
-                {view.currency}
-              </Text>
-            </div>
+            ) : (
+              <div>
+                <Text size="sm" c="dimmed">
+                  {words.amount}
+                </Text>
+                <Text fw={600} data-testid="amount">
+                  {formatMoney(view.amount, view.currency, locale)}
+                </Text>
+                <Text size="xs" c="dimmed" data-testid="currency">
+                  {view.currency}
+                </Text>
+              </div>
+            )}
           </SimpleGrid>
           <Divider />
           {state !== "open" ? (
-            <Over state={state} returnUrl={returnUrl} words={words} />
+            <Over state={state} returnUrl={returnUrl} words={words} registration={registration} />
           ) : (
             <Form method="post" noValidate key={data?.attempt ?? "first"} autoComplete="on">
               <Stack gap="sm">
@@ -267,7 +293,7 @@ export default function CardTerminalPage() {
                     {words.cancel}
                   </Button>
                   <Button type="submit" name="intent" value={view.kind === "RECURRING_TERMINAL" ? "confirm" : "pay"} loading={busy}>
-                    {view.kind === "RECURRING_TERMINAL" ? words.confirm : words.pay}
+                    {view.kind === "RECURRING_TERMINAL" ? words.confirm : registration ? words.save : words.pay}
                   </Button>
                 </Group>
                 {view.kind !== "RECURRING_TERMINAL" ? (
@@ -336,8 +362,9 @@ function CardFields({ words, data }: { words: Words; data: ActionData | undefine
   );
 }
 
-function Over({ state, returnUrl, words }: { state: string; returnUrl: string | null; words: Words }) {
-  const message = state === "expired" ? words.expired : state === "completed" ? words.completed : words.unavailable;
+function Over({ state, returnUrl, words, registration }: { state: string; returnUrl: string | null; words: Words; registration: boolean }) {
+  const completed = registration ? words.registrationDone : words.completed;
+  const message = state === "expired" ? words.expired : state === "completed" ? completed : words.unavailable;
   return (
     <Stack gap="sm">
       <Alert color={state === "completed" ? "blue" : "orange"} role="status">

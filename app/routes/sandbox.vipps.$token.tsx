@@ -8,13 +8,17 @@ import { decisionAction, hostedPageHeaders, pageResponse } from "../lib/hosted-p
 import { formatMoney } from "../lib/format";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { completedMessage, decideVippsClaim, vippsPage } from "../services/mobile-payments.server";
+import { agreementConfirmationPage, decideAgreementConfirmation } from "../services/payment-agreements.server";
 
 export const meta: MetaFunction = () => [{ title: "Vipps (sandbox)" }, { name: "robots", content: "noindex" }];
 
 export const headers = hostedPageHeaders;
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  return pageResponse(await vippsPage(params.token ?? ""), "This Vipps page does not exist.", (view) =>
+  const token = params.token ?? "";
+  // A payment's page (app claim) or, failing that, an agreement registered on its own.
+  const view = (await vippsPage(token)) ?? (await agreementConfirmationPage(token));
+  return pageResponse(view, "This Vipps page does not exist.", (view) =>
     view.state === "expired"
       ? "This payment request has expired. Nothing was paid; go back to the shop and start again."
       : view.state === "completed"
@@ -24,8 +28,9 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  return decisionAction(request, ["approve", "reject"] as const, "Choose Approve or Reject.", "This Vipps page does not exist.", (decision) =>
-    decideVippsClaim(params.token ?? "", decision, context.correlationId),
+  const token = params.token ?? "";
+  return decisionAction(request, ["approve", "reject"] as const, "Choose Approve or Reject.", "This Vipps page does not exist.", async (decision) =>
+    (await decideVippsClaim(token, decision, context.correlationId)) ?? decideAgreementConfirmation(token, decision),
   );
 }
 
@@ -48,23 +53,25 @@ export default function VippsPage() {
             </Badge>
           </Group>
           <Text c="dimmed" size="sm">
-            {`${view.merchant} asks +${view.phoneNumber} to ${agreement ? "confirm an agreement" : "approve a payment"}`}
+            {`${view.merchant} asks ${view.phoneNumber ? `+${view.phoneNumber}` : "you"} to ${agreement ? "confirm an agreement" : "approve a payment"}`}
           </Text>
           {agreement && view.productName ? (
             <Text fw={500} data-testid="product">
               {`Agreement: ${view.productName}`}
             </Text>
           ) : null}
-          <Text size="xl" fw={700} data-testid="amount">
-            {formatMoney(view.amount, view.currency)}
-          </Text>
-          {agreement ? (
+          {view.amount !== null ? (
+            <Text size="xl" fw={700} data-testid="amount">
+              {formatMoney(view.amount, view.currency)}
+            </Text>
+          ) : null}
+          {view.amountNote ? (
             <Text size="sm" c="dimmed">
-              The first charge under the agreement.
+              {view.amountNote}
             </Text>
           ) : null}
           {view.description ? <Text data-testid="description">{view.description}</Text> : null}
-          <Text size="sm">{`Phone: +${view.phoneNumber}`}</Text>
+          {view.phoneNumber ? <Text size="sm">{`Phone: +${view.phoneNumber}`}</Text> : null}
           {message ? (
             <Alert color={result?.state === "approved" ? "green" : view.state === "open" && !result ? "blue" : "yellow"} role="status">
               {message}

@@ -19,7 +19,8 @@ import { conflict, invalid, ruleBroken } from "../domain/errors";
 import { add, formatAmount, money, toDbAmount, type Money } from "../domain/money";
 import { claimedTotal } from "../domain/transaction";
 import { mobileProvider } from "../providers/index.server";
-import type { ClientCaller } from "./caller";
+import { auditStaffAction } from "./audit.server";
+import type { Caller, ClientCaller } from "./caller";
 import { appendOperation } from "./ledger.server";
 import { lockTransaction, requireActive } from "./locks.server";
 import {
@@ -153,8 +154,15 @@ export async function createInvoice(
   });
 }
 
-export async function changeInvoice(caller: ClientCaller, paymentId: number, transactionId: number, change: InvoiceChange): Promise<InvoiceResult> {
-  if (change.redirectUrl) requireAllowedRedirect(caller, change.redirectUrl);
+/**
+ * Staff (invoice:adjust) call this too. Where the customer's page sends them (redirectUrl) stays
+ * the API client's business: only a client may change it, within its own allowed prefixes.
+ */
+export async function changeInvoice(caller: Caller, paymentId: number, transactionId: number, change: InvoiceChange): Promise<InvoiceResult> {
+  if (change.redirectUrl !== undefined) {
+    if (caller.kind !== "client") throw invalid("redirectUrl", "can only be changed by the API client that created the invoice");
+    requireAllowedRedirect(caller, change.redirectUrl);
+  }
   const fields = ["amount", "redirectUrl", "languageCode", "externalInvoiceNumber", "customerIdentificationNumber"] as const;
   if (!fields.some((field) => change[field] !== undefined)) {
     throw invalid("body", `has nothing to change: give at least one of ${fields.join(", ")}`);
@@ -214,8 +222,27 @@ export async function changeInvoice(caller: ClientCaller, paymentId: number, tra
     }
     await appendOperation(tx, { transactionId, paymentId, operation: "UPDATE", amount, at }, caller);
     await touchPayment(tx, paymentId, at);
+    await auditStaffAction(tx, caller, {
+      action: "invoice.adjust",
+      entityType: "invoice",
+      entityId: invoice.invoiceId,
+      before: auditedInvoice(invoice),
+      after: auditedInvoice(updated),
+    });
     return result(updated, null);
   });
+}
+
+/** What a staff audit entry keeps of an invoice before and after a change. */
+function auditedInvoice(row: InvoiceRow) {
+  return {
+    paymentId: row.paymentId,
+    transactionId: row.transactionId,
+    amount: formatAmount(money(row.amount)),
+    languageCode: row.languageCode,
+    externalInvoiceNumber: row.externalInvoiceNumber,
+    customerIdentificationNumber: row.customerIdentificationNumber,
+  };
 }
 
 // ---------------------------------------------------------------- the invoice page

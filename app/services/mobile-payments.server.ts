@@ -29,6 +29,7 @@ import { appendOperation } from "./ledger.server";
 import { lockTransaction, requireActive } from "./locks.server";
 import type { PaymentRow, TransactionRow } from "./payment-view.server";
 import { initiateLocked, touchPayment } from "./transactions.server";
+import { agreementClosedMessage } from "./payment-agreements.server";
 import { inTransaction } from "./tx.server";
 
 export const SESSION_MINUTES = 15;
@@ -193,6 +194,7 @@ export async function decideOnPage(
 }
 
 export function completedMessage(outcome: string | null): string {
+  if (outcome?.startsWith("agreement:")) return agreementClosedMessage(outcome.slice("agreement:".length));
   switch (outcome) {
     case "approved":
       return "This payment has already been approved.";
@@ -285,7 +287,11 @@ export async function createAppClaim(
       expiresAt: new Date(at.getTime() + SESSION_MINUTES * 60_000),
     });
     if (agreement) {
-      await tx.update(paymentAgreements).set({ status: "PENDING", updatedAt: at }).where(eq(paymentAgreements.agreementId, agreement.agreementId));
+      // The agreement's confirmation URL (GET /v1/payment-agreements/{id}) is this page.
+      await tx
+        .update(paymentAgreements)
+        .set({ status: "PENDING", confirmationToken: session.token, updatedAt: at })
+        .where(eq(paymentAgreements.agreementId, agreement.agreementId));
     }
     await initiateLocked(tx, caller, transaction, at);
     return { kind: "claim", paymentId, transactionId, appClaimUrl: `${origin}/sandbox/vipps/${session.token}` };
@@ -296,9 +302,12 @@ export type VippsPageView = {
   state: SessionState;
   outcome: string | null;
   mode: "payment" | "agreement";
-  amount: string;
+  /** What the customer approves: the payment, the agreement's first charge, or its price (null if unknown). */
+  amount: string | null;
   currency: string;
-  phoneNumber: string;
+  /** What the amount means, when it is not simply the payment. */
+  amountNote: string | null;
+  phoneNumber: string | null;
   description: string | null;
   productName: string | null;
   merchant: string;
@@ -315,6 +324,7 @@ export async function vippsPage(token: string): Promise<VippsPageView | null> {
     mode: o.mode === "agreement" ? "agreement" : "payment",
     amount: String(o.amount),
     currency: String(o.currency),
+    amountNote: o.mode === "agreement" ? "The first charge under the agreement." : null,
     phoneNumber: String(o.phoneNumber),
     description: o.description ?? null,
     productName: o.productName ?? null,

@@ -20,13 +20,13 @@
 // hold who opened the terminal and its settings, never card data.
 import { requireAllowedUrl } from "../domain/redirects";
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { organisations, paymentTransactions, payments, providerSessions, recurringPayments } from "../../db/schema";
 import type { ErrorReason } from "../domain/enums";
 import { conflict, DomainError, invalid, ruleBroken } from "../domain/errors";
-import { formatAmount, money, toDbAmount } from "../domain/money";
-import { checkCardInput, type CardFieldErrors } from "../providers/cards";
+import { money, toDbAmount, ZERO } from "../domain/money";
+import { checkCardInput, type CardFieldErrors, type CardInput } from "../providers/cards";
 import { cardProvider } from "../providers/index.server";
 import { logger } from "../lib/logger.server";
 import { db } from "../../db/client";
@@ -36,16 +36,27 @@ import type { ClientCaller } from "./caller";
 import { appendOperation } from "./ledger.server";
 import { lockTransaction, requireActive, type LockedPayment } from "./locks.server";
 import type { PaymentRow, TransactionRow } from "./payment-view.server";
+import {
+  activateStoredCard,
+  CARD_REGISTRATION,
+  inCustomerTransaction,
+  insertRecurringPaymentLocked,
+  type RegistrationOptions,
+  type VerifiedCard,
+} from "./recurring-payments.server";
 import { captureLocked, initiateLocked, touchPayment } from "./transactions.server";
-import { inTransaction, violatedConstraint } from "./tx.server";
+import { inTransaction } from "./tx.server";
 
 export const TERMINAL_TTL_MS = 15 * 60 * 1000;
 /** Declined cards one terminal accepts before it closes (card-testing brake). */
 export const MAX_CARD_ATTEMPTS = 10;
-/** How long a stored card may be used at most, whatever its expiry. */
-const RECURRING_MAX_YEARS = 3;
 
-export const TERMINAL_KINDS = ["CARD_TERMINAL", "RECURRING_TERMINAL", "INTERNAL_TERMINAL"] as const;
+/**
+ * CARD_REGISTRATION is the terminal of a recurring payment (seed 001, POST
+ * /v1/recurring-payments/{id}/terminal): no payment, the card is only verified and kept for the
+ * authorize call (recurring-payments.server.ts).
+ */
+export const TERMINAL_KINDS = ["CARD_TERMINAL", "RECURRING_TERMINAL", "INTERNAL_TERMINAL", CARD_REGISTRATION] as const;
 export type TerminalKind = (typeof TERMINAL_KINDS)[number];
 
 /** What a terminal session remembers besides its columns. Never card data. */
@@ -99,7 +110,7 @@ export async function createTerminal(
   requireAllowedRedirect(caller, input.redirectUrl);
   if (input.callbackUrl) requireAllowedRedirect(caller, input.callbackUrl, "callbackUrl");
   if (input.transactionType === "MIT_UCOF") return chargeStoredCardNow(caller, paymentId, transactionId, input);
-  return inTransaction(async (tx) => {
+  return inCustomerTransaction(async (tx) => {
     const locked = await lockPayable(tx, caller, paymentId, transactionId);
     const { payment } = locked;
     const at = new Date();
@@ -108,18 +119,12 @@ export async function createTerminal(
     let recurringPaymentId: number | null = null;
     const customer = (caller.privileged ? input.customerNumber : undefined) ?? payment.customerNumber;
     if (input.storePayment && customer) {
-      const [stored] = await tx
-        .insert(recurringPayments)
-        .values({
-          organisationId: payment.organisationId,
-          clientId: caller.clientId,
-          customerNumber: customer,
-          recurringStatus: "CREATED",
-          createdAt: at,
-          updatedAt: at,
-        })
-        .returning({ id: recurringPayments.recurringPaymentId });
-      recurringPaymentId = stored.id;
+      const stored = await insertRecurringPaymentLocked(
+        tx,
+        { organisationId: payment.organisationId, clientId: caller.clientId, customerNumber: customer },
+        at,
+      );
+      recurringPaymentId = stored.recurringPaymentId;
     }
 
     const token = await openSession(tx, caller, locked, at, {
@@ -409,8 +414,8 @@ export type TerminalPageView = {
   state: TerminalPageState;
   kind: TerminalKind;
   merchant: string;
-  /** Decimal string as stored ("199.00000"); the page formats it. */
-  amount: string;
+  /** Decimal string as stored ("199.00000"); the page formats it. Null when nothing is paid (card registration). */
+  amount: string | null;
   currency: string;
   language: string;
   /** The stored card a recurring terminal charges (masked). */
@@ -426,6 +431,7 @@ export type TerminalPageView = {
 export async function terminalPage(token: string): Promise<TerminalPageView | null> {
   const session = await findSession(token);
   if (!session) return null;
+  if (session.kind === CARD_REGISTRATION) return registrationPage(session);
   const [row] = await db()
     .select({ transaction: paymentTransactions, payment: payments, merchant: organisations.name })
     .from(paymentTransactions)
@@ -466,6 +472,12 @@ function returnUrlOf(session: SessionRow, state: TerminalPageState): string | nu
   let code = "CANCELLED";
   if (state === "expired") code = "EXPIRED";
   else if (state === "completed" && session.outcome && session.outcome !== "REPLACED") code = session.outcome;
+  if (session.kind === CARD_REGISTRATION) {
+    const url = new URL(session.redirectUrl);
+    url.searchParams.set("recurringPaymentId", String((session.options as RegistrationOptions).recurringPaymentId));
+    url.searchParams.set("responseCode", code);
+    return url.toString();
+  }
   return resultUrl(session.redirectUrl, session.paymentId!, session.transactionId!, code);
 }
 
@@ -475,7 +487,7 @@ async function findSession(token: string): Promise<SessionRow | null> {
   const [session] = await db()
     .select()
     .from(providerSessions)
-    .where(and(eq(providerSessions.token, token), sql`${providerSessions.kind} in ('CARD_TERMINAL', 'RECURRING_TERMINAL', 'INTERNAL_TERMINAL')`));
+    .where(and(eq(providerSessions.token, token), inArray(providerSessions.kind, [...TERMINAL_KINDS])));
   return session ?? null;
 }
 
@@ -500,6 +512,7 @@ export async function payWithCard(token: string, form: CardForm, correlationId: 
   const checked = checkCardInput(form);
   if (!checked.ok) return { kind: "invalid", errors: checked.errors };
   const card = checked.card;
+  if (session.kind === CARD_REGISTRATION) return registerCard(session, card, correlationId);
 
   return settle(session, correlationId, async (tx, options, { transaction }) => {
     const outcome = await cardProvider().authorizeCard({
@@ -516,7 +529,13 @@ export async function payWithCard(token: string, form: CardForm, correlationId: 
       last4: outcome.last4,
       paymentType: outcome.scheme,
       storeCard: options.recurringPaymentId !== null && outcome.panHash
-        ? { recurringPaymentId: options.recurringPaymentId, panHash: outcome.panHash, maskedPan: outcome.maskedPan, cardExpiresAt: outcome.cardExpiresAt }
+        ? {
+            recurringPaymentId: options.recurringPaymentId,
+            panHash: outcome.panHash,
+            maskedPan: outcome.maskedPan,
+            paymentType: outcome.scheme,
+            cardExpiresAt: outcome.cardExpiresAt.toISOString(),
+          }
         : null,
     };
   });
@@ -595,7 +614,7 @@ type Approval = {
   last4: string | null;
   paymentType: string | null;
   recurringPaymentId?: number;
-  storeCard: { recurringPaymentId: number; panHash: string; maskedPan: string; cardExpiresAt: Date } | null;
+  storeCard: ({ recurringPaymentId: number } & VerifiedCard) | null;
 };
 type Decision = Approval | { ok: false; reason: string; errorReason: ErrorReason } | { ok: "unavailable"; message: string };
 
@@ -655,8 +674,9 @@ async function settle(
     const at = new Date();
     let recurringPaymentId = decision.recurringPaymentId ?? null;
     if (decision.storeCard) {
-      await activateStoredCard(tx, decision.storeCard, decision.paymentType, at);
-      recurringPaymentId = decision.storeCard.recurringPaymentId;
+      const { recurringPaymentId: stored, ...card } = decision.storeCard;
+      await activateStoredCard(tx, stored, card, at);
+      recurringPaymentId = stored;
     }
     await authorizeLocked(tx, caller, payment, transaction, at, {
       rrn: decision.rrn,
@@ -681,49 +701,93 @@ async function settle(
   });
 }
 
-/**
- * The CREATED recurring payment becomes the ACTIVE stored card. The customer's first stored
- * card is primary; the unique partial index decides a race (the loser stays non-primary).
- */
-async function activateStoredCard(
-  tx: Tx,
-  card: { recurringPaymentId: number; panHash: string; maskedPan: string; cardExpiresAt: Date },
-  paymentType: string | null,
-  at: Date,
-): Promise<void> {
-  const limit = new Date(at);
-  limit.setUTCFullYear(limit.getUTCFullYear() + RECURRING_MAX_YEARS);
-  const expiresAt = card.cardExpiresAt.getTime() < limit.getTime() ? card.cardExpiresAt : limit;
-  const [row] = await tx
-    .update(recurringPayments)
-    .set({
-      recurringStatus: "ACTIVE",
-      maskedPan: card.maskedPan,
-      paymentType,
-      panHash: card.panHash,
-      cardExpiresAt: card.cardExpiresAt,
-      expiresAt,
-      updatedAt: at,
-    })
-    .where(eq(recurringPayments.recurringPaymentId, card.recurringPaymentId))
-    .returning();
-  const [primary] = await tx
-    .select({ id: recurringPayments.recurringPaymentId })
+// ---------------------------------------------------------------- card registration (seed 001)
+
+async function registrationPage(session: SessionRow): Promise<TerminalPageView | null> {
+  const options = session.options as RegistrationOptions;
+  const [row] = await db()
+    .select({ status: recurringPayments.recurringStatus, merchant: organisations.name })
     .from(recurringPayments)
-    .where(
-      and(
-        eq(recurringPayments.customerNumber, row.customerNumber),
-        eq(recurringPayments.isPrimary, true),
-        ne(recurringPayments.recurringStatus, "CANCELLED"),
-      ),
-    );
-  if (primary) return;
-  try {
-    await tx.transaction(async (savepoint) => {
-      await savepoint.update(recurringPayments).set({ isPrimary: true }).where(eq(recurringPayments.recurringPaymentId, card.recurringPaymentId));
-    });
-  } catch (error) {
-    if (violatedConstraint(error) !== "recurring_payments_one_primary_uq") throw error;
-  }
+    .innerJoin(organisations, eq(organisations.id, recurringPayments.organisationId))
+    .where(eq(recurringPayments.recurringPaymentId, options.recurringPaymentId));
+  if (!row) return null;
+  let state: TerminalPageState = "open";
+  if (session.completedAt) state = "completed";
+  else if (session.expiresAt.getTime() <= Date.now()) state = "expired";
+  else if (row.status !== "CREATED") state = "unavailable";
+  return {
+    state,
+    kind: CARD_REGISTRATION,
+    merchant: row.merchant,
+    amount: null,
+    currency: "NOK",
+    language: options.terminalLanguage,
+    storedCard: null,
+    returnUrl: state === "open" ? null : returnUrlOf(session, state),
+    outcome: session.outcome,
+    expiresAt: session.expiresAt.toISOString(),
+  };
 }
 
+/**
+ * The customer entered the card to store: the provider verifies it (nothing is charged) and we
+ * keep what the authorize call needs (VerifiedCard: panHash, masked PAN, scheme, expiry month).
+ * The recurring payment itself changes only on authorize. One DB transaction, the session locked.
+ */
+async function registerCard(session: SessionRow, card: CardInput, correlationId: string): Promise<PageOutcome> {
+  return inTransaction(async (tx): Promise<PageOutcome> => {
+    const [current] = await tx.select().from(providerSessions).where(eq(providerSessions.id, session.id)).for("update");
+    const over = overOutcome(current);
+    if (over) return over;
+    const options = current.options as RegistrationOptions;
+    const [stored] = await tx
+      .select({ status: recurringPayments.recurringStatus })
+      .from(recurringPayments)
+      .where(eq(recurringPayments.recurringPaymentId, options.recurringPaymentId));
+    if (stored?.status !== "CREATED") return unavailable(current, "This card can no longer be registered here: the shop ended or changed it");
+    if (options.attempts >= MAX_CARD_ATTEMPTS) {
+      await tx.update(providerSessions).set({ completedAt: new Date() }).where(eq(providerSessions.id, current.id));
+      return unavailable(current, "Too many attempts: this terminal is closed");
+    }
+    const attempts = options.attempts + 1;
+    const outcome = await cardProvider().authorizeCard({
+      reference: `registration:${current.id}:${attempts}`,
+      card,
+      amount: ZERO,
+      currency: "NOK",
+      storeCard: true,
+    });
+    if (!outcome.ok || !outcome.panHash) {
+      const errorReason: ErrorReason = outcome.ok ? "REFUSED_BY_ISSUER" : outcome.errorReason;
+      await tx.update(providerSessions).set({ options: { ...options, attempts }, outcome: errorReason }).where(eq(providerSessions.id, current.id));
+      logger.info("card registration declined", { correlationId, recurringPaymentId: options.recurringPaymentId, errorReason, attempts });
+      return {
+        kind: "declined",
+        errorReason,
+        message: outcome.ok ? "The card cannot be stored" : outcome.reason,
+        attemptsLeft: MAX_CARD_ATTEMPTS - attempts,
+      };
+    }
+    const verifiedCard: VerifiedCard = {
+      panHash: outcome.panHash,
+      maskedPan: outcome.maskedPan,
+      paymentType: outcome.scheme,
+      cardExpiresAt: outcome.cardExpiresAt.toISOString(),
+    };
+    const at = new Date();
+    const [completed] = await tx
+      .update(providerSessions)
+      .set({ options: { ...options, attempts, verifiedCard }, outcome: "OK", completedAt: at })
+      .where(eq(providerSessions.id, current.id))
+      .returning();
+    if (current.callbackUrl) {
+      await enqueueCallback(tx, current.callbackUrl, {
+        recurringPaymentId: options.recurringPaymentId,
+        responseCode: "OK",
+        occurredAt: at.toISOString(),
+      });
+    }
+    logger.info("card registered on terminal", { correlationId, recurringPaymentId: options.recurringPaymentId });
+    return { kind: "redirect", url: returnUrlOf(completed, "completed")! };
+  });
+}

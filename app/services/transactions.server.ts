@@ -2,10 +2,9 @@
 // Each is one DB transaction that locks the payment and its transactions first (locks.server.ts),
 // decides with the domain rules, writes the new state, the operation-log entry and, for money
 // that moved, the daily volume rollup.
-import { randomBytes } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
-import { operationLog, paymentAgreements, paymentTransactions, payments, recurringPayments } from "../../db/schema";
+import { operationLog, paymentTransactions, payments } from "../../db/schema";
 import {
   PAYMENT_TYPE_GROUP_OF,
   PAYMENT_TYPES,
@@ -22,13 +21,17 @@ import {
   checkCapture,
   claimedTotal,
   decideAuthorization,
+  summaryOf,
   type AuthorizationKind,
 } from "../domain/transaction";
+import { auditStaffAction } from "./audit.server";
 import type { Caller, ClientCaller } from "./caller";
 import { addToVolume, appendOperation } from "./ledger.server";
 import { lockPayment, lockTransaction, requireActive, type LockedPayment } from "./locks.server";
 import { findUsableMethod } from "./payment-methods.server";
 import { getPayment, toTransactionView, type PaymentRow, type PaymentView, type TransactionRow, type TransactionView } from "./payment-view.server";
+import { draftAgreementForTransaction, requireWithinPrice, usableAgreementForPayment, type AgreementRow } from "./payment-agreements.server";
+import { usableCardForPayment } from "./recurring-payments.server";
 import { inTransaction, violatedConstraint } from "./tx.server";
 
 export type NewTransaction = {
@@ -96,18 +99,16 @@ export async function insertTransaction(
     );
   }
 
+  if (method.agreement) requireWithinPrice(method.agreement, amount, currency);
   let paymentAgreementId = input.paymentAgreementId ?? null;
   if (input.createAgreement) {
-    paymentAgreementId = `agr_${randomBytes(9).toString("base64url")}`;
-    await tx.insert(paymentAgreements).values({
-      agreementId: paymentAgreementId,
+    paymentAgreementId = await draftAgreementForTransaction(tx, {
       organisationId: payment.organisationId,
       clientId: caller.clientId,
       customerNumber: payment.customerNumber!,
       productName: payment.orderId ? `Order ${payment.orderId}` : `Payment ${payment.paymentId}`,
-      pricing: { type: "VARIABLE", suggestedMaxAmount: formatAmount(amount), currency },
-      provider: { type: "VIPPS" },
-      status: "CREATED",
+      amount,
+      currency,
     });
   }
 
@@ -143,6 +144,8 @@ type ResolvedMethod = {
   paymentTypeGroup: PaymentTypeGroup;
   reimbursementTypeGroup: string | null;
   fee: string | null;
+  /** The ACTIVE agreement the transaction charges (paymentAgreementId), locked FOR SHARE. */
+  agreement?: AgreementRow;
 };
 
 const TYPES_OF_GROUP = new Map<PaymentTypeGroup, PaymentType[]>();
@@ -153,32 +156,12 @@ for (const type of PAYMENT_TYPES) {
 
 async function resolveMethod(tx: Tx, caller: ClientCaller, payment: PaymentRow, input: NewTransaction): Promise<ResolvedMethod> {
   if (input.recurringPaymentId !== undefined) {
-    const [stored] = await tx
-      .select()
-      .from(recurringPayments)
-      .where(and(eq(recurringPayments.recurringPaymentId, input.recurringPaymentId), eq(recurringPayments.organisationId, payment.organisationId)));
-    if (!stored) throw ruleBroken(`recurring payment ${input.recurringPaymentId} was not found`, "recurringPaymentId");
-    if (stored.recurringStatus !== "ACTIVE") {
-      throw ruleBroken(`recurring payment ${stored.recurringPaymentId} is ${stored.recurringStatus}, not ACTIVE`, "recurringPaymentId");
-    }
-    if (stored.expiresAt && stored.expiresAt.getTime() <= Date.now()) {
-      throw ruleBroken(`recurring payment ${stored.recurringPaymentId} has expired`, "recurringPaymentId");
-    }
-    if (!payment.customerNumber || stored.customerNumber !== payment.customerNumber) {
-      throw ruleBroken("the recurring payment belongs to another customer than the payment", "recurringPaymentId");
-    }
+    const stored = await usableCardForPayment(tx, payment, input.recurringPaymentId);
     return { paymentType: stored.paymentType, paymentTypeGroup: "PAYMENTCARD", reimbursementTypeGroup: null, fee: null };
   }
   if (input.paymentAgreementId !== undefined) {
-    const [agreement] = await tx
-      .select()
-      .from(paymentAgreements)
-      .where(and(eq(paymentAgreements.agreementId, input.paymentAgreementId), eq(paymentAgreements.organisationId, payment.organisationId)));
-    if (!agreement) throw ruleBroken(`payment agreement ${input.paymentAgreementId} was not found`, "paymentAgreementId");
-    if (agreement.status !== "ACTIVE") {
-      throw ruleBroken(`payment agreement ${agreement.agreementId} is ${agreement.status}, not ACTIVE`, "paymentAgreementId");
-    }
-    return await enabledMethod(tx, caller, "VIPPS", "MOBILE", input);
+    const agreement = await usableAgreementForPayment(tx, payment, input.paymentAgreementId);
+    return { ...(await enabledMethod(tx, caller, "VIPPS", "MOBILE", input)), agreement };
   }
   if (input.createAgreement) {
     if ((input.paymentType && input.paymentType !== "VIPPS") || (!input.paymentType && input.paymentTypeGroup && input.paymentTypeGroup !== "MOBILE")) {
@@ -233,6 +216,13 @@ export async function cancelTransaction(caller: Caller, paymentId: number, trans
     const check = checkCancel(transaction.status as TransactionStatus);
     if (!check.ok) throw conflict(check.reason);
     const row = await cancelLocked(tx, caller, transaction, new Date());
+    await auditStaffAction(tx, caller, {
+      action: "transaction.cancel",
+      entityType: "transaction",
+      entityId: transactionId,
+      before: auditedTransaction(transaction),
+      after: auditedTransaction(row),
+    });
     return toTransactionView(row, await operationsOf(tx, transactionId));
   });
 }
@@ -259,7 +249,14 @@ export async function captureTransaction(caller: Caller, paymentId: number, tran
     requireActive(payment);
     const check = checkCapture(transaction.status as TransactionStatus, transaction.paymentTypeGroup as PaymentTypeGroup);
     if (!check.ok) throw conflict(check.reason);
-    await captureLocked(tx, caller, payment, transaction, new Date(), "CAPTURE");
+    const row = await captureLocked(tx, caller, payment, transaction, new Date(), "CAPTURE");
+    await auditStaffAction(tx, caller, {
+      action: "transaction.capture",
+      entityType: "transaction",
+      entityId: transactionId,
+      before: auditedTransaction(transaction),
+      after: auditedTransaction(row),
+    });
     return getPayment(tx, caller, paymentId);
   });
 }
@@ -454,6 +451,26 @@ export async function initiateLocked(tx: Tx, caller: Caller, transaction: Transa
 }
 
 // ---------------------------------------------------------------- helpers
+
+/**
+ * What a staff audit entry keeps of a transaction, before and after the change: its status and
+ * amounts as the API renders them (decimal strings), including what credits hold back.
+ */
+export function auditedTransaction(row: TransactionRow) {
+  const amounts = amountsOf(row);
+  const { authorizedAmount, capturedAmount, creditedAmount, cancelledAmount, creditableAmount } = summaryOf(amounts);
+  return {
+    paymentId: row.paymentId,
+    status: row.status,
+    amount: formatAmount(amounts.amount),
+    authorizedAmount: formatAmount(authorizedAmount),
+    capturedAmount: formatAmount(capturedAmount),
+    creditedAmount: formatAmount(creditedAmount),
+    cancelledAmount: formatAmount(cancelledAmount),
+    reservedAmount: formatAmount(amounts.reserved),
+    creditableAmount: formatAmount(creditableAmount),
+  };
+}
 
 export async function touchPayment(tx: Tx, paymentId: number, at: Date): Promise<void> {
   await tx.update(payments).set({ updatedAt: at }).where(eq(payments.paymentId, paymentId));

@@ -206,7 +206,10 @@ describe("GET /v1/openapi.json", () => {
       for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
         const param = named(name, "path");
         expect(param?.required, `${where} path ${name}`).toBe(true);
-        expect(param?.schema.type, `${where} path ${name}`).toBe("integer");
+        // API.md: agreementId and invoiceId are strings, every other id a JSON integer; seed 004's
+        // product code is the other string in a path (at most 12 characters).
+        if (name === "product") expect(param?.schema, `${where} path ${name}`).toMatchObject({ type: "string", maxLength: 12 });
+        else expect(param?.schema.type, `${where} path ${name}`).toBe(name === "agreementId" || name === "invoiceId" ? "string" : "integer");
       }
       const statuses = Object.keys(operation.responses);
       expect(statuses.some((s) => /^2\d\d$/.test(s)), `${where} has a success response`).toBe(true);

@@ -72,8 +72,8 @@ export async function paymentWithTransaction(
 }
 
 /** A captured card transaction: created, pre-authorized, captured. */
-export async function capturedCardPayment(client: TestClient, totalAmount = "100.00") {
-  const created = await paymentWithTransaction(client, totalAmount, "VISA");
+export async function capturedCardPayment(client: TestClient, totalAmount = "100.00", extra: Record<string, unknown> = {}) {
+  const created = await paymentWithTransaction(client, totalAmount, "VISA", extra);
   const base = `/v1/payments/${created.paymentId}/transactions/${created.transactionId}`;
   const authorized = await client.post(`${base}/authorize`, { totalAmount });
   if (authorized.status !== 200) throw new Error(`authorize: ${authorized.status} ${JSON.stringify(authorized.body)}`);

@@ -1,0 +1,20 @@
+// The PSP boundary of product self-service (seed 004): paying one invoice on a provider's hosted
+// page (PayEx card, Swish, Vipps, Nexi) and registering a product's new payment method with its
+// provider (AvtaleGiro, a recurring card, Vipps or Klarna agreement). Use-cases talk to this
+// interface only; the default implementation is the in-process sandbox.
+//
+// `reference` is our idempotency reference (one per attempt), so that a real adapter can pass it
+// on as the PSP's idempotency key: asking again yields the first outcome, never a second charge.
+import type { InvoicePaymentMethod, ProductPaymentMethod } from "../domain/enums";
+import type { Money } from "../domain/money";
+import type { ProviderDecline } from "./mobile";
+
+export type InvoiceCharge = { ok: true; pspReference: string } | ProviderDecline;
+export type MethodRegistration = { ok: true; pspReference: string } | ProviderDecline;
+
+export interface SelfServiceProvider {
+  /** The customer approved paying the invoice on the provider's page. */
+  payInvoice(request: { reference: string; paymentMethod: InvoicePaymentMethod; amount: Money; currency: string }): Promise<InvoiceCharge>;
+  /** The customer approved the new payment method (mandate, stored card, agreement) on the provider's page. */
+  registerPaymentMethod(request: { reference: string; paymentMethod: ProductPaymentMethod; productCode: string }): Promise<MethodRegistration>;
+}

@@ -1,0 +1,230 @@
+// /account: the logged-in customer's own page (seed 004): their products with the current payment
+// method, and their invoices. "Pay" and "Change" run the same use-cases as the API and send the
+// customer straight to the provider's page, coming back here with `result`.
+import { Alert, Badge, Button, Container, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { requireCustomerSession } from "../auth/customer-session.server";
+import { CustomerErrorBoundary } from "../components/CustomerFrame";
+import { DomainError } from "../domain/errors";
+import {
+  INVOICE_METHODS,
+  INVOICE_PAYMENT_METHODS,
+  isInvoicePaymentMethod,
+  isProductPaymentMethod,
+  PRODUCT_METHODS,
+  PRODUCT_PAYMENT_METHODS,
+  productMethodLabel,
+} from "../domain/self-service";
+import { formatMoney } from "../lib/format";
+import type { CustomerCaller } from "../services/caller";
+import { publicOrigin } from "../services/mobile-payments.server";
+import { continueInvoicePay, continuePaymentChange } from "../services/self-service-pages.server";
+import { customerAccount, requestPaymentChange, startInvoicePayment } from "../services/self-service.server";
+
+export const meta: MetaFunction = () => [{ title: "My subscriptions" }];
+
+export const ErrorBoundary = CustomerErrorBoundary;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { customer } = await requireCustomerSession(request);
+  return json({ customer, ...(await customerAccount(customer.customerNumber)) }, { headers: { "Cache-Control": "no-store" } });
+}
+
+type ActionData = { error: string; invoiceNumber?: string; productCode?: string };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { customer } = await requireCustomerSession(request);
+  const form = await request.formData();
+  const field = (name: string) => String(form.get(name) ?? "").slice(0, 50);
+  const caller: CustomerCaller = { kind: "customer", customerNumber: customer.customerNumber, correlationId: context.correlationId };
+  const url = new URL(request.url);
+  const origin = publicOrigin(url);
+  // Our own page is the way back: a fixed same-origin URL, not one the request chose.
+  const back = { clientId: null, returnUrl: `${origin}/account`, errorUrl: `${origin}/account` };
+  try {
+    if (field("intent") === "pay") {
+      const paymentMethod = field("paymentMethod");
+      if (!isInvoicePaymentMethod(paymentMethod)) return json<ActionData>({ error: "Choose how to pay.", invoiceNumber: field("invoiceNumber") }, { status: 400 });
+      const attempt = await startInvoicePayment(caller, customer.customerNumber, {
+        invoiceNumber: field("invoiceNumber"),
+        productCode: field("productCode"),
+        companyCode: field("companyCode"),
+        paymentMethod,
+      });
+      return redirect(await continueInvoicePay(caller, attempt.transactionId, back, origin, "continue"));
+    }
+    if (field("intent") === "change") {
+      const paymentMethod = field("paymentMethod");
+      if (!isProductPaymentMethod(paymentMethod)) return json<ActionData>({ error: "Choose a payment method.", productCode: field("productCode") }, { status: 400 });
+      const change = await requestPaymentChange(caller, customer.customerNumber, field("productCode"), paymentMethod);
+      return redirect(await continuePaymentChange(caller, change.paymentChangeId, back, origin, "continue"));
+    }
+    return json<ActionData>({ error: "Unknown action." }, { status: 400 });
+  } catch (error) {
+    if (error instanceof DomainError) {
+      return json<ActionData>({ error: error.message, invoiceNumber: field("invoiceNumber"), productCode: field("productCode") }, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+const COLOUR: Record<string, string> = { finished: "green", cancelled: "yellow", failed: "red", unknown: "yellow", initiated: "blue" };
+
+/** What came back from the provider, in words, for a payment (pay) or a payment change. */
+const RESULT_TEXT: Record<"pay" | "change", Record<string, string>> = {
+  pay: {
+    finished: "Your invoice is paid.",
+    cancelled: "The payment was cancelled. Nothing was paid.",
+    failed: "The provider refused the payment. Nothing was paid; try another way to pay.",
+    unknown: "We do not know yet whether the payment went through; look again in a moment.",
+    initiated: "The payment has started; the provider has not confirmed it yet.",
+  },
+  change: {
+    finished: "Your payment method has been changed.",
+    cancelled: "The change was cancelled. Nothing changed.",
+    failed: "The provider refused the new payment method. Nothing changed.",
+    unknown: "We do not know yet whether the change went through; look again in a moment.",
+    initiated: "The change has started; the provider has not confirmed it yet.",
+  },
+};
+
+function ResultNotice() {
+  const [params] = useSearchParams();
+  const error = params.get("error");
+  if (error) {
+    return (
+      <Alert color="red" role="alert">
+        Something went wrong on our side ({error}). Nothing was paid or changed.
+      </Alert>
+    );
+  }
+  const outcome = params.get("result") ?? "";
+  const text = RESULT_TEXT[params.has("transactionId") ? "pay" : "change"][outcome];
+  if (!text) return null;
+  return (
+    <Alert color={COLOUR[outcome]} role="status" data-testid="result">
+      {text}
+    </Alert>
+  );
+}
+
+export default function AccountPage() {
+  const { customer, products, invoices } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <Container size="md" py="xl" px="md">
+      <Stack gap="lg">
+        <Group justify="space-between" align="flex-start">
+          <div>
+            <Title order={1} size="h2">
+              My subscriptions
+            </Title>
+            <Text c="dimmed" size="sm">
+              {`${customer.name} · customer ${customer.customerNumber}`}
+            </Text>
+          </div>
+          <Form method="post" action="/account/logout">
+            <Button type="submit" variant="default" size="sm">
+              Log out
+            </Button>
+          </Form>
+        </Group>
+        <ResultNotice />
+        {failed ? (
+          <Alert color="red" role="alert">
+            {failed.error}
+          </Alert>
+        ) : null}
+
+        <Title order={2} size="h3">
+          Products
+        </Title>
+        {products.length === 0 ? <Text c="dimmed">You have no products (subscriptions) with us.</Text> : null}
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          {products.map((product) => (
+            <Paper key={product.productCode} withBorder p="md" data-testid={`product-${product.productCode}`}>
+              <Stack gap="xs">
+                <div>
+                  <Text fw={600}>{product.name}</Text>
+                  <Text size="sm" c="dimmed">{`${product.productCode} · ${product.merchant ?? product.companyCode}`}</Text>
+                </div>
+                <Text size="sm">
+                  Pays with:{" "}
+                  <strong data-testid="current-method">
+                    {productMethodLabel(product.currentPaymentMethod)}
+                  </strong>
+                </Text>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="change" />
+                  <input type="hidden" name="productCode" value={product.productCode} />
+                  <Group gap="xs" align="flex-end" wrap="nowrap">
+                    <NativeSelect
+                      name="paymentMethod"
+                      label="Change to"
+                      aria-label={`New payment method for ${product.productCode}`}
+                      style={{ flex: 1, minWidth: 0 }}
+                      data={PRODUCT_PAYMENT_METHODS.filter((m) => m !== product.currentPaymentMethod).map((m) => ({ value: m, label: PRODUCT_METHODS[m].label }))}
+                    />
+                    <Button type="submit" variant="light" disabled={busy}>
+                      Change
+                    </Button>
+                  </Group>
+                </Form>
+              </Stack>
+            </Paper>
+          ))}
+        </SimpleGrid>
+
+        <Title order={2} size="h3">
+          Invoices
+        </Title>
+        {invoices.length === 0 ? <Text c="dimmed">You have no invoices.</Text> : null}
+        <Stack gap="sm">
+          {invoices.map((invoice) => (
+            <Paper key={invoice.invoiceNumber} withBorder p="md" data-testid={`invoice-${invoice.invoiceNumber}`}>
+              <Group justify="space-between" align="flex-start" gap="sm">
+                <div style={{ minWidth: 0 }}>
+                  <Group gap="xs">
+                    <Text fw={600}>{invoice.invoiceNumber}</Text>
+                    <Badge color={invoice.status === "PAID" ? "green" : "orange"} variant="light" data-testid="status">
+                      {invoice.status === "PAID" ? "Paid" : "Open"}
+                    </Badge>
+                  </Group>
+                  <Text size="sm" c="dimmed">{`${invoice.productName} (${invoice.productCode})`}</Text>
+                  <Text size="sm">{invoice.status === "PAID" ? `Paid ${invoice.paidAt?.slice(0, 10) ?? ""}` : `Due ${invoice.dueDate}`}</Text>
+                </div>
+                <Text fw={700}>{formatMoney(invoice.amount, invoice.currency)}</Text>
+              </Group>
+              {invoice.status === "OPEN" ? (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="pay" />
+                  <input type="hidden" name="invoiceNumber" value={invoice.invoiceNumber} />
+                  <input type="hidden" name="productCode" value={invoice.productCode} />
+                  <input type="hidden" name="companyCode" value={invoice.companyCode} />
+                  <Group gap="xs" align="flex-end" wrap="nowrap" mt="sm">
+                    <NativeSelect
+                      name="paymentMethod"
+                      label="Pay with"
+                      aria-label={`How to pay ${invoice.invoiceNumber}`}
+                      style={{ flex: 1, minWidth: 0 }}
+                      data={INVOICE_PAYMENT_METHODS.map((m) => ({ value: m, label: INVOICE_METHODS[m].label }))}
+                    />
+                    <Button type="submit" disabled={busy}>
+                      Pay
+                    </Button>
+                  </Group>
+                </Form>
+              ) : null}
+            </Paper>
+          ))}
+        </Stack>
+        <Text size="xs" c="dimmed">
+          Questions about an invoice? Contact the company that sold you the product.
+        </Text>
+      </Stack>
+    </Container>
+  );
+}

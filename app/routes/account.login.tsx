@@ -1,0 +1,82 @@
+// The end customer's login (seed 004: "the user needs to be logged in"), apart from the staff
+// login: its own session and cookie (app/auth/customer-session.server.ts), argon2id passwords,
+// failed attempts throttled per account and per address. `redirectTo` brings the customer back
+// to the page that sent them here (same-site paths only).
+import { Alert, Button, PasswordInput, Text, TextInput } from "@mantine/core";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { customerLogin, getCustomerSession } from "../auth/customer-session.server";
+import { safeRedirect } from "../auth/safe-redirect";
+import { CustomerFrame } from "../components/CustomerFrame";
+
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
+
+export const meta: MetaFunction = () => [{ title: "Log in · My subscriptions" }];
+
+const LoginForm = z.object({
+  email: z.string().trim().min(1, "Enter your email").max(320).email("Enter a valid email address"),
+  password: z.string().min(1, "Enter your password").max(500),
+  redirectTo: z.string().optional(),
+});
+
+type ActionData = { fieldErrors?: Partial<Record<"email" | "password", string>>; formError?: string };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getCustomerSession(request)) {
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "/account"));
+  }
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const fieldErrors: ActionData["fieldErrors"] = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if ((field === "email" || field === "password") && !fieldErrors[field]) fieldErrors[field] = issue.message;
+    }
+    return json<ActionData>({ fieldErrors }, { status: 400 });
+  }
+  const result = await customerLogin(request, parsed.data, context);
+  if (!result.ok) {
+    if (result.reason === "throttled") {
+      const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);
+      return json<ActionData>(
+        { formError: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
+        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds ?? 60) } },
+      );
+    }
+    return json<ActionData>({ formError: "Wrong email or password." }, { status: 401 });
+  }
+  return redirect(safeRedirect(parsed.data.redirectTo, "/account"), { headers: { "Set-Cookie": result.setCookie } });
+}
+
+export default function CustomerLoginPage() {
+  const data = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const continuing = (params.get("redirectTo") ?? "").length > 0;
+  return (
+    <CustomerFrame title="My subscriptions" subtitle={continuing ? "Log in to continue" : "Log in to see your subscriptions and invoices"}>
+      <Form method="post" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        {data?.formError ? (
+          <Alert color="red" role="alert" mb="md">
+            {data.formError}
+          </Alert>
+        ) : null}
+        <TextInput label="Email" name="email" type="email" autoComplete="username" required autoFocus error={data?.fieldErrors?.email} mb="sm" />
+        <PasswordInput label="Password" name="password" autoComplete="current-password" required error={data?.fieldErrors?.password} />
+        <Button type="submit" loading={navigation.state !== "idle"} fullWidth mt="lg">
+          Log in
+        </Button>
+      </Form>
+      <Text c="dimmed" size="xs" ta="center">
+        For customers. Paydesk staff log in at /login.
+      </Text>
+    </CustomerFrame>
+  );
+}

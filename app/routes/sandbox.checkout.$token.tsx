@@ -1,0 +1,126 @@
+// The sandbox provider's hosted page for product self-service (seed 004): PayEx, Swish, Vipps or
+// Nexi paying an invoice, or AvtaleGiro, PayEx, Vipps, Klarna, Nexi registering a product's new
+// payment method. Reached by the unguessable token of /payment/invoice/pay or /paymentChange; no
+// login (a real provider knows no Paydesk session). Approve/Cancel are plain form POSTs; the
+// answer is a 302 to the client's returnUrl with `result`, or errorUrl?error=system_error when
+// something breaks on our side. Outcomes: see app/providers/sandbox-self-service.server.ts.
+import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title, Center } from "@mantine/core";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CustomerErrorBoundary, Fact } from "../components/CustomerFrame";
+import type { ProviderBrand } from "../domain/self-service";
+import { formatMoney } from "../lib/format";
+import { decisionAction, hostedPageHeaders, pageResponse } from "../lib/hosted-page.server";
+import { logger } from "../lib/logger.server";
+import { checkoutErrorUrl, checkoutPage, completedMessage, decideCheckout } from "../services/self-service-pages.server";
+
+export const meta: MetaFunction = () => [{ title: "Checkout (sandbox)" }, { name: "robots", content: "noindex" }];
+
+export const headers = hostedPageHeaders;
+
+export const ErrorBoundary = CustomerErrorBoundary;
+
+const NOT_FOUND = "This payment page does not exist.";
+
+/** Each provider's colour, so a screenshot or a demo shows at once whose page this is. */
+const COLOUR: Record<ProviderBrand, string> = {
+  PayEx: "indigo",
+  Swish: "teal",
+  Vipps: "orange",
+  Nexi: "blue",
+  Klarna: "pink",
+  AvtaleGiro: "grape",
+  Invoice: "gray",
+};
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  return pageResponse(await checkoutPage(params.token ?? ""), NOT_FOUND, (view) =>
+    view.state === "expired"
+      ? "This page has expired. Nothing was paid or changed; go back and start again."
+      : view.state === "completed"
+        ? completedMessage(view.mode, view.outcome)
+        : null,
+  );
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const token = params.token ?? "";
+  try {
+    return await decisionAction(request, ["approve", "cancel"] as const, "Choose Approve or Cancel.", NOT_FOUND, (decision) =>
+      decideCheckout(token, decision, context.correlationId),
+    );
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    // Seed 004: a system error sends the customer to errorUrl instead of returnUrl.
+    logger.error("self-service checkout failed", { correlationId: context.correlationId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    const errorUrl = await checkoutErrorUrl(token);
+    if (errorUrl) return redirect(errorUrl);
+    throw error;
+  }
+}
+
+export default function CheckoutPage() {
+  const view = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const colour = COLOUR[view.provider];
+  const message = result?.message ?? view.message;
+  const open = view.state === "open" && !result;
+  const paying = view.mode === "pay";
+  return (
+    <Center mih="100vh" p="md" bg={`${colour}.0`}>
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={440}>
+        <Stack>
+          <Group justify="space-between" wrap="nowrap">
+            <Title order={1} size="h2" c={`${colour}.8`}>
+              {view.provider}
+            </Title>
+            <Badge color="gray" variant="light">
+              Sandbox
+            </Badge>
+          </Group>
+          <Text c="dimmed" size="sm">
+            {paying ? `${view.merchant} asks you to pay an invoice` : `${view.merchant} asks you to pay for a product with ${view.provider} from now on`}
+          </Text>
+          {paying && view.amount && view.currency ? (
+            <Text size="xl" fw={700} data-testid="amount">
+              {formatMoney(view.amount, view.currency)}
+            </Text>
+          ) : null}
+          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+            <Fact label="Product" value={`${view.productName} (${view.productCode})`} />
+            {paying ? <Fact label="Invoice" value={view.invoiceNumber} testId="invoice" /> : <Fact label="Payment method" value={view.methodLabel} testId="method" />}
+          </SimpleGrid>
+          {message ? (
+            <Alert color={open ? "blue" : result?.state === "finished" || view.outcome === "finished" ? "green" : "yellow"} role="status">
+              {message}
+            </Alert>
+          ) : null}
+          {!open && view.backUrl && !result ? (
+            <Anchor href={view.backUrl} rel="noreferrer">
+              Back to {view.merchant}
+            </Anchor>
+          ) : null}
+          {open ? (
+            <Form method="post" reloadDocument>
+              <Group grow>
+                <Button type="submit" name="decision" value="cancel" variant="default" disabled={busy}>
+                  Cancel
+                </Button>
+                <Button type="submit" name="decision" value="approve" color={colour} loading={busy}>
+                  {paying ? "Pay" : "Approve"}
+                </Button>
+              </Group>
+            </Form>
+          ) : null}
+          {open && paying ? (
+            <Text size="xs" c="dimmed">
+              Sandbox: an amount ending in .02 is refused, .05 is a soft decline; anything else is paid.
+            </Text>
+          ) : null}
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}

@@ -1,0 +1,10 @@
+// PUT /v1/payment-agreements/{agreementId}/stop: STOPPED (idempotent; an EXPIRED one is a 409).
+import { apiRoute, json } from "../api/route.server";
+import { agreementJson } from "../api/serialize-recurring";
+import { publicOrigin } from "../services/mobile-payments.server";
+import { agreementIdOf, stopAgreement } from "../services/payment-agreements.server";
+
+export const { loader, action } = apiRoute({
+  PUT: async ({ params, caller, url }) =>
+    json(agreementJson(await stopAgreement(caller, agreementIdOf(params.agreementId), publicOrigin(url)))),
+});

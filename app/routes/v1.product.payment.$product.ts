@@ -1,0 +1,30 @@
+// Seed 004, for a logged-in customer (Entur-Customer-Token):
+//   GET  /v1/product/payment/{product}: the product's current and possible payment methods;
+//   POST /v1/product/payment/{productCode}: ask to change it ({paymentChangeId}); the customer
+//        then confirms with the provider through /paymentChange.
+// Another customer's (or organisation's) product answers 404.
+import { requireCustomer } from "../api/customer.server";
+import { parseBody } from "../api/parse.server";
+import { apiRoute, invalidInput, json } from "../api/route.server";
+import { ChangePaymentMethodBody, ProductCodeParam } from "../api/schemas-self-service";
+import { productPaymentMethods, requestPaymentChange } from "../services/self-service.server";
+
+function productCode(value: string | undefined, field: string): string {
+  const parsed = ProductCodeParam.safeParse(value ?? "");
+  if (!parsed.success) throw invalidInput(parsed.error.issues.map((issue) => ({ field, message: issue.message })));
+  return parsed.data;
+}
+
+export const { loader, action } = apiRoute({
+  GET: async (args) => {
+    const customer = await requireCustomer(args);
+    const items = await productPaymentMethods(args.caller, customer.customerNumber, productCode(args.params.product, "product"));
+    return json({ paymentMethodResponseItems: items });
+  },
+  POST: async (args) => {
+    const customer = await requireCustomer(args);
+    const code = productCode(args.params.product, "productCode");
+    const { paymentMethod } = parseBody(ChangePaymentMethodBody, args.body);
+    return json(await requestPaymentChange(args.caller, customer.customerNumber, code, paymentMethod));
+  },
+});

@@ -1,0 +1,20 @@
+// POST /v1/recurring-payments/{id}/terminal: the card page where the customer enters the card to
+// store (201 with terminalUri; 15 minutes). Nothing is paid; authorize then makes it ACTIVE.
+import { parseBody, pathId } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
+import { RecurringPaymentTerminalBody } from "../api/schemas-recurring";
+import { publicOrigin } from "../services/mobile-payments.server";
+import { createRegistrationTerminal } from "../services/recurring-payments.server";
+
+export const { loader, action } = apiRoute({
+  POST: async ({ params, caller, body, url }) =>
+    json(
+      await createRegistrationTerminal(
+        caller,
+        pathId(params, "recurringPaymentId"),
+        parseBody(RecurringPaymentTerminalBody, body),
+        publicOrigin(url)
+      ),
+      201
+    ),
+});

@@ -1,0 +1,17 @@
+// GET /v1/recurring-payments/{id}; PATCH (merge-patch) its nickname and isPrimary.
+import { db } from "../../db/client";
+import { parseBody, pathId, refuseReadOnlyFields } from "../api/parse.server";
+import { apiRoute, json } from "../api/route.server";
+import { RECURRING_PAYMENT_READ_ONLY_FIELDS, RecurringPaymentPatchBody } from "../api/schemas-recurring";
+import { recurringPaymentJson } from "../api/serialize-recurring";
+import { getRecurringPayment, updateRecurringPayment } from "../services/recurring-payments.server";
+
+export const { loader, action } = apiRoute({
+  GET: async ({ params, caller }) =>
+    json(recurringPaymentJson(await getRecurringPayment(db(), caller, pathId(params, "recurringPaymentId")))),
+  PATCH: async ({ params, caller, body }) => {
+    const recurringPaymentId = pathId(params, "recurringPaymentId");
+    refuseReadOnlyFields(body, RECURRING_PAYMENT_READ_ONLY_FIELDS, "nickname, isPrimary");
+    return json(recurringPaymentJson(await updateRecurringPayment(caller, recurringPaymentId, parseBody(RecurringPaymentPatchBody, body))));
+  },
+});

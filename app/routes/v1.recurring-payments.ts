@@ -1,0 +1,26 @@
+// GET /v1/recurring-payments: a customer's recurring payments (never CANCELLED; EXPIRED only with
+// includeExpired). POST: a new CREATED one for the customer (the first is primary).
+import { db } from "../../db/client";
+import { parseOptionalBody } from "../api/parse.server";
+import { callerWithCustomer } from "../api/customer.server";
+import { apiRoute, json } from "../api/route.server";
+import { CreateRecurringPaymentBody } from "../api/schemas-recurring";
+import { parseCustomerListQuery, recurringPaymentJson } from "../api/serialize-recurring";
+import { createRecurringPayment, listRecurringPayments } from "../services/recurring-payments.server";
+
+export const { loader, action } = apiRoute({
+  GET: async ({ url, caller }) => {
+    const query = parseCustomerListQuery(url, ["includeExpired"], (params, errors) => {
+      const values = params.getAll("includeExpired");
+      if (values.length > 1 || (values.length === 1 && values[0] !== "true" && values[0] !== "false")) {
+        errors.push({ field: "includeExpired", message: "must be true or false, once" });
+      }
+      return { includeExpired: values[0] === "true" };
+    });
+    return json((await listRecurringPayments(db(), caller, query)).map(recurringPaymentJson));
+  },
+  POST: async ({ body, caller, request, client }) => {
+    const created = await createRecurringPayment(await callerWithCustomer({ request, client, caller }), parseOptionalBody(CreateRecurringPaymentBody, body));
+    return json(recurringPaymentJson(created), 201, { Location: `/v1/recurring-payments/${created.recurringPaymentId}` });
+  },
+});
