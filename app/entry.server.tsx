@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { loggablePath, logger } from "./lib/logger.server";
@@ -49,6 +49,9 @@ export default function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  // A 4xx that Remix answers itself (a POST to a screen without an action: 405, an unknown
+  // route) is the client's mistake, not ours: the access log has it.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   logger.error("unhandled error", {
     path: loggablePath(new URL(request.url).pathname),
     correlationId: request.headers.get("x-correlation-id") ?? undefined,

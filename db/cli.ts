@@ -8,9 +8,11 @@ import { pathToFileURL } from "node:url";
 import { DatabaseLockedError, openDatabase, optionsFromEnv, type DatabaseHandle } from "./client";
 import { migrateDatabase } from "./migrate";
 import { createApiClient } from "../app/services/api-clients.server";
-import { createStaffUser, StaffUserInputError } from "../app/services/staff-users.server";
+import { createStaffUser, passwordProblem } from "../app/services/staff-users.server";
 import { isRole, ROLES } from "../app/auth/roles";
-import { MIN_PASSWORD_LENGTH } from "../app/auth/password.server";
+import { channelProblem, organisationIdProblem, splitList } from "../app/domain/api-clients";
+import { DomainError } from "../app/domain/errors";
+import { redirectPrefixProblem } from "../app/domain/redirects";
 
 // Keep stdout for the one JSON line: whatever else logs (a library, a notice) goes to stderr.
 console.log = console.error;
@@ -22,10 +24,11 @@ export const USAGE = `Paydesk admin CLI
 Usage: npm run --silent cli -- <command> [flags]
 
 Commands:
-  create-client --name NAME --organisation ORG [--privileged] [--on-behalf-of]
-                [--channels web,app] [--redirect-prefixes https://a.example/,https://b.example/]
-      Creates an API client (and its organisation when new) with an enabled payment method for
-      every payment type on each channel (default channel: web). Prints
+  create-client --name NAME --organisation ORG [--organisation-name NAME] [--privileged]
+                [--on-behalf-of] [--channels web,app]
+                [--redirect-prefixes https://a.example/,https://b.example/]
+      Creates an API client (and its organisation when new, named --organisation-name) with an
+      enabled payment method for every payment type on each channel (default channel: web). Prints
       {"clientId":"…","organisationId":1,"token":"…"}: the token is shown only this once.
 
   create-user --email EMAIL --role ${ROLES.join("|")} (--password PASSWORD | --password-stdin) [--name NAME]
@@ -78,14 +81,16 @@ function required(flags: Flags, name: string): string {
 }
 
 function list(value: string | boolean | undefined): string[] | undefined {
-  if (typeof value !== "string") return undefined;
-  return value
-    .split(",")
-    .map((item) => item.trim())
-    .filter(Boolean);
+  return typeof value === "string" ? splitList(value) : undefined;
 }
 
-const CHANNEL = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** A service's field error as the flag it came from, e.g. organisationName → --organisation-name. */
+function flagError(error: DomainError, flagOf: Record<string, string>): InputError {
+  const [first] = error.errors;
+  if (!first) return new InputError(error.message);
+  const flag = `--${flagOf[first.field] ?? first.field}`;
+  return new InputError(`${flag}${first.message.startsWith("must") ? " " : ": "}${first.message}`);
+}
 
 type Command = { run(handle: DatabaseHandle): Promise<Record<string, unknown>> };
 
@@ -95,6 +100,7 @@ function createClientCommand(args: string[]): Command {
     {
       name: "string",
       organisation: "string",
+      "organisation-name": "string",
       privileged: "boolean",
       "on-behalf-of": "boolean",
       channels: "string",
@@ -105,39 +111,38 @@ function createClientCommand(args: string[]): Command {
   const name = required(flags, "name");
   if (name.length > 200) throw new InputError("--name must be at most 200 characters");
   const organisationText = required(flags, "organisation");
-  if (!/^[1-9][0-9]{0,9}$/.test(organisationText) || BigInt(organisationText) > 2_147_483_647n) {
-    throw new InputError(`--organisation must be a whole number from 1 to 2147483647, got "${organisationText}"`);
-  }
+  const organisationProblem = organisationIdProblem(organisationText);
+  if (organisationProblem) throw new InputError(`--organisation ${organisationProblem}`);
   const organisationId = Number.parseInt(organisationText, 10);
+  const organisationName = flags["organisation-name"] === undefined ? undefined : required(flags, "organisation-name");
   const channels = list(flags.channels);
   if (channels !== undefined) {
     if (!channels.length) throw new InputError("--channels needs at least one channel, e.g. web,app");
-    const bad = channels.find((channel) => !CHANNEL.test(channel));
-    if (bad) throw new InputError(`--channels: "${bad}" is not a channel name (lowercase letters, digits and -)`);
+    const bad = channels.map(channelProblem).find((problem) => problem !== null);
+    if (bad) throw new InputError(`--channels: ${bad}`);
   }
   const prefixes = list(flags["redirect-prefixes"]);
-  for (const prefix of prefixes ?? []) {
-    let url: URL | undefined;
-    try {
-      url = new URL(prefix);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || !url.host) {
-      throw new InputError(`--redirect-prefixes: "${prefix}" is not an http(s) URL prefix such as https://shop.example/`);
-    }
-  }
+  const badPrefix = prefixes?.map(redirectPrefixProblem).find((problem) => problem !== null);
+  if (badPrefix) throw new InputError(`--redirect-prefixes: ${badPrefix}`);
   return {
     run: async (handle) => {
-      const created = await createApiClient(handle.db, {
-        name,
-        organisationId,
-        privileged: flags.privileged === true,
-        onBehalfOfAllowed: flags["on-behalf-of"] === true,
-        channels,
-        allowedRedirectPrefixes: prefixes,
-      });
-      return { clientId: created.clientId, organisationId: created.organisationId, token: created.token };
+      try {
+        const created = await createApiClient(handle.db, {
+          name,
+          organisationId,
+          organisationName,
+          privileged: flags.privileged === true,
+          onBehalfOfAllowed: flags["on-behalf-of"] === true,
+          channels,
+          allowedRedirectPrefixes: prefixes,
+        });
+        return { clientId: created.clientId, organisationId: created.organisationId, token: created.token };
+      } catch (error) {
+        if (error instanceof DomainError && error.kind === "invalid") {
+          throw flagError(error, { organisationName: "organisation-name", allowedRedirectPrefixes: "redirect-prefixes" });
+        }
+        throw error;
+      }
     },
   };
 }
@@ -159,9 +164,8 @@ function createUserCommand(args: string[]): Command {
     if (typeof flags.password !== "string" || flags.password === "") throw new InputError("--password (or --password-stdin) is required");
     password = flags.password;
   }
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new InputError(`--password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
+  const problem = passwordProblem(password);
+  if (problem) throw new InputError(`--password ${problem}`);
   const name = typeof flags.name === "string" ? flags.name : undefined;
   return {
     run: async (handle) => {
@@ -169,9 +173,7 @@ function createUserCommand(args: string[]): Command {
         const user = await createStaffUser(handle.db, { email, role, password, name });
         return { id: user.id, email: user.email, role: user.role };
       } catch (error) {
-        if (error instanceof StaffUserInputError) {
-          throw new InputError(`--${error.field}${error.message.startsWith("must") ? " " : ": "}${error.message}`);
-        }
+        if (error instanceof DomainError && error.kind === "invalid") throw flagError(error, {});
         throw error;
       }
     },

@@ -7,8 +7,8 @@
 // DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres, migrates it, seeds the demo base
 // and the payments (db/seed.ts, bulk mode), VACUUM ANALYZEs, then times each search through the
 // service functions (searchPayments and searchCredits as staff, who see every organisation, and
-// as an API client confined to one organisation; listPayments and getPaymentOverview of the
-// staff screens): a warm-up, then --runs timed calls, printed as median and p95 milliseconds with
+// as an API client confined to one organisation; listPayments, the dashboard and
+// settlements of the staff screens): a warm-up, then --runs timed calls, printed as median and p95 milliseconds with
 // the rows returned and totalItems. The slowest few are run once more with their SQL captured
 // and each statement is printed with an EXPLAIN (ANALYZE, BUFFERS) summary.
 //
@@ -21,18 +21,26 @@
 // The bench vacuums first so that it measures that steady state; --no-vacuum measures the
 // moments after a bulk load instead.
 import os from "node:os";
-import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { openDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemoDatabase } from "../db/demo";
 import { addPayments } from "../db/seed";
-import * as schema from "../db/schema";
 import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
 import type { Caller } from "../app/services/caller";
 import { PAYMENT_SEARCH_FIELDS, searchPayments } from "../app/services/payment-search.server";
 import { CREDIT_SEARCH_FIELDS, searchCredits } from "../app/services/credit-search.server";
-import { getPaymentOverview, listPayments } from "../app/services/payment-list.server";
+import { listPayments } from "../app/services/payment-list.server";
+import { getDashboard } from "../app/services/dashboard.server";
+import {
+  getSettlementSummary,
+  listSettlementDays,
+  listSettlementOperations,
+  settlementDayBatches,
+  settlementOperationBatches,
+} from "../app/services/settlements.server";
+import { presetRange, utcDay } from "../app/domain/day-range";
+import { explainSlowest, timeRuns } from "./bench-support";
 
 // ---------------------------------------------------------------- arguments
 
@@ -163,6 +171,7 @@ try {
     correlationId: "bench",
     ip: "127.0.0.1",
     userAgent: null,
+    reason: null,
   };
   const clientCaller = (org: number): Caller => ({
     kind: "client",
@@ -272,18 +281,50 @@ try {
     cases.push({
       label: `list     staff  listPayments ${label}`,
       run: async (database) => {
-        const list = await listPayments({ page, perPage }, database);
+        const list = await listPayments({ caller: staffCaller, page, perPage }, database);
         return { rows: list.items.length, total: list.total };
       },
     });
   }
-  cases.push({
-    label: "list     staff  getPaymentOverview (dashboard)",
-    run: async (database) => {
-      const overview = await getPaymentOverview({ timeZone: "Europe/Oslo" }, database);
-      return { rows: overview.volumeLast7Days.length, total: overview.paymentsLast7Days };
-    },
-  });
+
+  // The dashboard and the settlements screen read the daily_volume rollup; the drill-down and
+  // its CSV read the operation log of one settlement's payments.
+  const todayUtc = utcDay(new Date());
+  for (const preset of ["today", "7d", "30d", "90d"] as const) {
+    const { from, to } = presetRange(preset, todayUtc);
+    cases.push({
+      label: `dashboard      getDashboard ${preset}`,
+      run: async (database) => {
+        const dashboard = await getDashboard({ from, to, currency: null }, database);
+        return { rows: dashboard.days.length, total: dashboard.totals.capturedCount };
+      },
+    });
+  }
+  const days30 = presetRange("30d", todayUtc);
+  const days90 = presetRange("90d", todayUtc);
+  const [settled] = await pg`
+    select settlement_id, day::text as day from daily_volume
+     where settlement_id = ${withSettlement.settlement_id} order by captured_count desc limit 1`;
+  const settlementCase = (label: string, run: (database: Db) => Promise<{ items: unknown[]; total: number | null }>) =>
+    cases.push({
+      label: `settlements    ${label}`,
+      run: async (database) => {
+        const result = await run(database);
+        return { rows: result.items.length, total: result.total };
+      },
+    });
+  const all = { settlementId: null, currency: null };
+  const one = { settlementId: settled.settlement_id as string };
+  settlementCase("list 30 days page 1", (database) => listSettlementDays({ ...days30, ...all, page: 1, perPage: 50 }, database));
+  settlementCase("list 90 days page 1", (database) => listSettlementDays({ ...days90, ...all, page: 1, perPage: 50 }, database));
+  settlementCase("list 90 days page 300", (database) => listSettlementDays({ ...days90, ...all, page: 300, perPage: 50 }, database));
+  settlementCase("list 90 days SEK", (database) => listSettlementDays({ ...days90, ...all, currency: "SEK", page: 1, perPage: 50 }, database));
+  settlementCase("list 90 days one settlementId", (database) => listSettlementDays({ ...days90, ...all, ...one, page: 1, perPage: 50 }, database));
+  settlementCase("summary of one settlement", async (database) => ({ items: await getSettlementSummary(one, database), total: null }));
+  settlementCase("operations of its busiest day", (database) => listSettlementOperations({ ...one, day: settled.day, page: 1, perPage: 50 }, database));
+  settlementCase("operations of all its days", (database) => listSettlementOperations({ ...one, day: null, page: 1, perPage: 50 }, database));
+  settlementCase("CSV of 90 days of settlement days", (database) => drain(settlementDayBatches({ ...days90, ...all }, database)));
+  settlementCase("CSV of all its operations", (database) => drain(settlementOperationBatches({ ...one, day: null }, database)));
 
   // -------------------------------------------------------------- timing
   type Result = { label: string; median: number; p95: number; rows: number; total: number | null; run: Case["run"] };
@@ -294,22 +335,8 @@ try {
   console.log(header);
   console.log("-".repeat(header.length));
   for (const c of selected) {
-    let outcome = await c.run(handle.db);
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      outcome = await c.run(handle.db);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    const result = {
-      label: c.label,
-      median: percentile(times, 0.5),
-      p95: percentile(times, 0.95),
-      rows: outcome.rows,
-      total: outcome.total,
-      run: c.run,
-    };
+    const { median, p95, outcome } = await timeRuns(() => c.run(handle.db), runs);
+    const result = { label: c.label, median, p95, rows: outcome.rows, total: outcome.total, run: c.run };
     results.push(result);
     console.log(
       `${c.label.padEnd(52)} ${result.median.toFixed(1).padStart(10)} ${result.p95.toFixed(1).padStart(9)} ${String(result.rows).padStart(6)} ${(result.total === null ? "" : result.total.toLocaleString("en")).padStart(11)}`,
@@ -321,22 +348,7 @@ try {
   );
 
   // -------------------------------------------------------------- explain the slowest
-  const slowest = [...results].sort((a, b) => b.p95 - a.p95).slice(0, explainCount);
-  for (const result of slowest) {
-    const captured: { query: string; params: unknown[] }[] = [];
-    const logged = drizzle(pg, {
-      schema,
-      logger: { logQuery: (query, params) => void captured.push({ query, params }) },
-    }) as unknown as Db;
-    await result.run(logged);
-    console.log(`\n=== ${result.label} (p95 ${result.p95.toFixed(1)} ms)`);
-    for (const { query, params } of captured) {
-      const plan = await pg.unsafe(`explain (analyze, buffers) ${query}`, params as postgres.ParameterOrJSON<never>[]);
-      const lines = plan.map((row) => String(row["QUERY PLAN"]));
-      console.log(`--- ${query.length > 240 ? `${query.slice(0, 240)}…` : query}`);
-      for (const line of summarise(lines)) console.log(`    ${line}`);
-    }
-  }
+  await explainSlowest(pg, results, explainCount);
 } finally {
   await handle.close();
   if (keep) console.log(`\nkept ${name} (--keep)`);
@@ -344,18 +356,10 @@ try {
   await admin.end();
 }
 
-function percentile(sorted: number[], p: number): number {
-  // Nearest rank: with 20 runs, p95 is the 19th fastest.
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+/** Reads a CSV export's batches to the end, as the response stream would. */
+async function drain(batches: AsyncIterable<unknown[]>): Promise<{ items: unknown[]; total: number }> {
+  let total = 0;
+  for await (const batch of batches) total += batch.length;
+  return { items: [], total };
 }
 
-/** The plan's nodes with their actual times and buffers, without the per-node detail lines. */
-function summarise(lines: string[]): string[] {
-  const kept = lines.filter(
-    (line) =>
-      /->|^\S/.test(line) ||
-      /^\s*(Buffers|Index Cond|Filter|Rows Removed|Sort Method|Planning Time|Execution Time|Hash Cond|Recheck Cond)/.test(line),
-  );
-  const short = kept.map((line) => (line.length > 180 ? `${line.slice(0, 180)}…` : line));
-  return short.length > 40 ? [...short.slice(0, 38), `… ${short.length - 38} more lines`] : short;
-}

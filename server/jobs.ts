@@ -2,6 +2,7 @@
 // every hour. Each is safe to run on several instances at once (SKIP LOCKED claims, plain
 // deletes of expired rows).
 import { deleteExpiredSessions } from "../app/auth/session.server";
+import { deleteExpiredCustomerSessions } from "../app/auth/customer-session.server";
 import { logger } from "../app/lib/logger.server";
 import { startCallbackWorker } from "../app/services/callbacks.server";
 import { pruneIdempotencyKeys } from "../app/services/idempotency.server";
@@ -15,6 +16,7 @@ export function startBackgroundJobs(): () => void {
       await deleteExpiredSessions();
       await pruneRateLimits();
       await pruneIdempotencyKeys();
+      await deleteExpiredCustomerSessions();
     } catch (error) {
       logger.error("housekeeping failed", { error: String(error) });
     }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { PERMISSIONS, ROLES, roleHasPermission, userHasPermission, type Permission } from "./roles";
 
 // The permission matrix as issue 7 states it: support views and fixes, finance also moves
-// money out and sees settlements and exports, admin does everything.
+// money out and sees settlements and exports, admin does everything. Acting on a customer's
+// stored cards and agreements is in neither support's nor finance's list, so it is admin's.
 const EXPECTED_DENIED: Record<(typeof ROLES)[number], Permission[]> = {
   support: [
     "credit:execute",
@@ -14,8 +15,10 @@ const EXPECTED_DENIED: Record<(typeof ROLES)[number], Permission[]> = {
     "user:manage",
     "client:manage",
     "audit:read",
+    "credit:configure",
+    "customer:manage",
   ],
-  finance: ["method:manage", "user:manage", "client:manage", "audit:read"],
+  finance: ["customer:manage", "method:manage", "user:manage", "client:manage", "audit:read", "credit:configure"],
   admin: [],
 };
 

@@ -24,6 +24,8 @@ export const PERMISSIONS = [
   "user:manage",
   "client:manage",
   "audit:read",
+  // Set the four-eyes thresholds of credits (admin only: whoever executes must not set them).
+  "credit:configure",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -36,7 +38,6 @@ const SUPPORT: readonly Permission[] = [
   "credit:read",
   "credit:create",
   "customer:read",
-  "customer:manage",
   "log:read",
 ];
 

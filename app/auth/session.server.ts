@@ -85,7 +85,8 @@ function lucia() {
 
 // ---------------------------------------------------------------- the cookie
 
-function cookieAttributes(request: Request): string {
+/** Path=/; HttpOnly; SameSite=Lax, and Secure on HTTPS or when PAYDESK_COOKIE_SECURE=true (customer sessions use it too). */
+export function cookieAttributes(request: Request): string {
   const secure = process.env.PAYDESK_COOKIE_SECURE === "true" || new URL(request.url).protocol === "https:";
   return `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
 }

@@ -18,7 +18,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
     label: "Dashboard",
     to: "/",
     permission: "dashboard:read",
-    summary: "Captured, credited and net volume over a chosen range, by day and by payment type group, with counts and the failed/declined share.",
+    summary: "Captured, credited and net volume over a chosen range, by day and by payment type group, with counts and the top payment types.",
   },
   {
     label: "Payments",

@@ -1,119 +1,286 @@
-// Dashboard: for now a few honest numbers (payment counts and last week's volume per currency);
-// the charts of DESIGN.md come with the dashboard issue.
-import { Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+// Dashboard: captured, credited and net volume over a range of UTC days, per day and payment
+// type group, one currency at a time, with counts and the top payment types. The range, the
+// currency and the measure drawn live in the URL. All of it comes from the daily rollup
+// (services/dashboard.server.ts), so it answers as fast on millions of transactions.
+import { Accordion, Alert, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { userHasPermission } from "../auth/roles";
+import { useLoaderData, useNavigate } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { Amount } from "../components/Amount";
-import { useStaffUser } from "../components/staff-user";
+import { DayRangePicker } from "../components/DayRangePicker";
+import { shortDay, VolumeChart } from "../components/VolumeChart";
+import { daysBetween, parseCurrencyParam, parseDayRange, PRESET_LABELS, utcDay, type DayRange } from "../domain/day-range";
+import type { FieldError } from "../domain/errors";
 import { formatCount } from "../lib/format";
-import { getPaymentOverview } from "../services/payment-list.server";
+import { plural } from "../lib/plural";
+import { useHrefWith } from "../lib/url-state";
+import { getDashboard, type Dashboard, type VolumeTotals } from "../services/dashboard.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Paydesk" }];
 
+/** One bar per day: a year is as much as a chart can show legibly. */
+const MAX_DAYS = 366;
+
+const MEASURES = ["captured", "credited", "net"] as const;
+type Measure = (typeof MEASURES)[number];
+const MEASURE_LABELS: Record<Measure, string> = { captured: "Captured", credited: "Credited", net: "Net" };
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "dashboard:read");
-  const overview = await getPaymentOverview({ timeZone: user.timeZone });
-  return json({ overview });
+  await requirePermission(request, "dashboard:read");
+  const params = new URL(request.url).searchParams;
+  const today = utcDay(new Date());
+  const { range, errors } = parseDayRange(params, { today, defaultPreset: "30d", maxDays: MAX_DAYS });
+  const currency = parseCurrencyParam(params.get("currency"));
+  if (currency.error) errors.push(currency.error);
+  const show = params.get("show") ?? "captured";
+  const measure: Measure = (MEASURES as readonly string[]).includes(show) ? (show as Measure) : "captured";
+  if (measure !== show) errors.push({ field: "show", message: `must be one of ${MEASURES.join(", ")}` });
+  const dashboard = await getDashboard({ from: range.from, to: range.to, currency: currency.currency });
+  return json({ today, range, errors, measure, dashboard });
 }
 
-export default function Dashboard() {
-  const { overview } = useLoaderData<typeof loader>();
-  const user = useStaffUser();
-  const firstName = user.name.split(" ")[0];
+export default function DashboardScreen() {
+  const { today, range, errors, measure, dashboard } = useLoaderData<typeof loader>();
+  const otherErrors = errors.filter((error) => !["from", "to", "range"].includes(error.field));
   return (
     <Stack gap="lg" maw={1200}>
       <div>
         <Title order={2}>Dashboard</Title>
         <Text c="dimmed" size="sm">
-          Hello {firstName}. Charts by day and payment type group are coming; these are the numbers so far.
+          Captured, credited and net volume from the daily rollup. Days are UTC days (00:00–24:00 UTC).
         </Text>
       </div>
 
-      <SimpleGrid cols={{ base: 1, xs: 2, lg: 3 }} spacing="md">
-        <Stat
-          label="Payments today"
-          value={formatCount(overview.paymentsToday)}
-          hint={`Since midnight, ${user.timeZone}`}
-          to={userHasPermission(user, "payment:read") ? "/payments" : undefined}
-        />
-        <Stat label="Payments, last 7 days" value={formatCount(overview.paymentsLast7Days)} hint="Created in the last 168 hours" />
-      </SimpleGrid>
-
-      <Stack gap="xs">
-        <Group align="baseline" gap="sm">
-          <Title order={4}>Volume, last 7 days</Title>
-          <Text size="xs" c="dimmed">
-            Per currency, from the daily rollup
-          </Text>
-        </Group>
-        {overview.volumeLast7Days.length === 0 ? (
-          <Paper withBorder radius="md" p="md">
-            <Text c="dimmed" size="sm">
-              Nothing captured or credited in the last 7 days.
-            </Text>
-          </Paper>
-        ) : (
-          <SimpleGrid cols={{ base: 1, xs: 2, lg: 3 }} spacing="md">
-            {overview.volumeLast7Days.map((row) => (
-              <Paper key={row.currency} withBorder radius="md" p="md">
-                <Text size="xs" c="dimmed" tt="uppercase" fw={600} mb={6}>
-                  {row.currency}
-                </Text>
-                <Table fz="sm" verticalSpacing={4} horizontalSpacing={0} withRowBorders={false}>
-                  <Table.Tbody>
-                    <VolumeRow label="Captured" value={row.captured} currency={row.currency} />
-                    <VolumeRow label="Credited" value={row.credited} currency={row.currency} />
-                    <VolumeRow label="Net" value={row.net} currency={row.currency} strong />
-                  </Table.Tbody>
-                </Table>
-              </Paper>
-            ))}
-          </SimpleGrid>
-        )}
+      <Stack gap={6}>
+        <DayRangePicker range={range} today={today} errors={errors} />
+        <Text size="sm" c="dimmed" data-testid="range-summary">
+          {describeRange(range)}
+        </Text>
       </Stack>
+
+      {otherErrors.length > 0 ? <ParamErrors errors={otherErrors} /> : null}
+
+      {dashboard.currencies.length === 0 ? (
+        <Paper withBorder radius="md" p="xl" data-testid="dashboard-empty">
+          <Text fw={600}>Nothing was captured or credited in this range.</Text>
+          <Text c="dimmed" size="sm">
+            Choose a longer range, or another one, above.
+          </Text>
+        </Paper>
+      ) : (
+        <CurrencyView dashboard={dashboard} measure={measure} />
+      )}
     </Stack>
   );
 }
 
-function VolumeRow({ label, value, currency, strong }: { label: string; value: string; currency: string; strong?: boolean }) {
+function describeRange(range: DayRange): string {
+  const days = daysBetween(range.from, range.to);
+  const span = range.from === range.to ? range.from : `${range.from} to ${range.to}`;
+  const name = range.preset === "custom" ? "Custom range" : range.preset === "today" ? "Today" : `Last ${PRESET_LABELS[range.preset]}`;
+  return `${name}: ${span} (${plural(days, "UTC day")})`;
+}
+
+function ParamErrors({ errors }: { errors: FieldError[] }) {
   return (
-    <Table.Tr>
-      <Table.Td c={strong ? undefined : "dimmed"} fw={strong ? 600 : undefined}>
-        {label}
-      </Table.Td>
-      <Table.Td ta="right">
-        <Amount value={value} currency={currency} fw={strong ? 600 : undefined} />
-      </Table.Td>
-    </Table.Tr>
+    <Alert color="orange" title="Part of the address could not be used" role="alert">
+      {errors.map((error) => (
+        <Text key={error.field} size="sm">
+          {`${error.field} ${error.message}; the default is shown instead.`}
+        </Text>
+      ))}
+    </Alert>
   );
 }
 
-function Stat({ label, value, hint, to }: { label: string; value: string; hint: string; to?: string }) {
-  const body = (
+type DashboardJson = ReturnType<typeof useLoaderData<typeof loader>>["dashboard"];
+
+function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measure: Measure }) {
+  const hrefWith = useHrefWith();
+  const navigate = useNavigate();
+  const currency = dashboard.currency ?? "";
+  const known = dashboard.currencies.some((row) => row.currency === currency);
+  return (
     <>
+      {dashboard.currencies.length > 1 || !known ? (
+        <Group gap="sm" wrap="wrap">
+          <Text size="sm" c="dimmed">
+            Currency
+          </Text>
+          <SegmentedControl
+            size="xs"
+            aria-label="Currency"
+            value={known ? currency : ""}
+            data={dashboard.currencies.map((row) => row.currency)}
+            onChange={(value) => navigate(hrefWith({ currency: value }), { preventScrollReset: true })}
+          />
+          <Text size="xs" c="dimmed">
+            One currency at a time: amounts in different currencies are never added.
+          </Text>
+        </Group>
+      ) : null}
+
+      {!known ? (
+        <Paper withBorder radius="md" p="xl" data-testid="dashboard-empty">
+          <Text fw={600}>Nothing was captured or credited in {currency} in this range.</Text>
+          <Text c="dimmed" size="sm">
+            Choose one of the currencies above.
+          </Text>
+        </Paper>
+      ) : (
+        <>
+          <Totals totals={dashboard.totals} currency={currency} />
+          <Paper withBorder radius="md" p="md">
+            <Group justify="space-between" align="center" wrap="wrap" gap="sm" mb="sm">
+              <Title order={4}>Per day, by payment type group</Title>
+              <SegmentedControl
+                size="xs"
+                aria-label="Volume shown in the chart"
+                value={measure}
+                data={MEASURES.map((value) => ({ value, label: MEASURE_LABELS[value] }))}
+                onChange={(value) => navigate(hrefWith({ show: value === "captured" ? null : value }), { preventScrollReset: true })}
+              />
+            </Group>
+            <VolumeChart
+              label={`${MEASURE_LABELS[measure]} volume in ${currency} per UTC day, stacked by payment type group`}
+              currency={currency}
+              groups={dashboard.groups}
+              days={dashboard.days.map((day) => ({
+                day: day.day,
+                amounts: Object.fromEntries(Object.entries(day.groups).map(([group, volume]) => [group, volume[measure]])),
+                total: day.total[measure],
+              }))}
+            />
+            <DayTable days={dashboard.days} currency={currency} />
+          </Paper>
+          <TopPaymentTypes rows={dashboard.topPaymentTypes} currency={currency} />
+        </>
+      )}
+    </>
+  );
+}
+
+function Totals({ totals, currency }: { totals: VolumeTotals; currency: string }) {
+  return (
+    <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="md">
+      <Stat testId="total-captured" label="Captured" value={totals.captured} currency={currency} hint={plural(totals.capturedCount, "capture")} />
+      <Stat testId="total-credited" label="Credited" value={totals.credited} currency={currency} hint={plural(totals.creditedCount, "credit")} />
+      <Stat testId="total-net" label="Net" value={totals.net} currency={currency} hint="Captured minus credited" />
+    </SimpleGrid>
+  );
+}
+
+function Stat({ label, value, currency, hint, testId }: { label: string; value: string; currency: string; hint: string; testId: string }) {
+  return (
+    <Paper withBorder radius="md" p="md" data-testid={testId}>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {label}
       </Text>
-      <Text fz={28} fw={700} lh={1.3} c="dark" style={{ fontVariantNumeric: "tabular-nums" }}>
-        {value}
+      <Text fz={{ base: 22, md: 26 }} fw={700} lh={1.3} c="dark" data-testid={`${testId}-amount`}>
+        <Amount value={value} currency={currency} />
       </Text>
       <Text size="xs" c="dimmed">
         {hint}
       </Text>
-    </>
-  );
-  return to ? (
-    <Paper withBorder radius="md" p="md" component={Link} to={to} style={{ textDecoration: "none" }}>
-      {body}
     </Paper>
-  ) : (
-    <Paper withBorder radius="md" p="md">
-      {body}
+  );
+}
+
+function DayTable({ days, currency }: { days: Dashboard["days"]; currency: string }) {
+  return (
+    <Accordion variant="default" mt="xs" chevronPosition="left">
+      <Accordion.Item value="days">
+        <Accordion.Control>
+          <Text size="sm">The numbers per day</Text>
+        </Accordion.Control>
+        <Accordion.Panel>
+          <Table.ScrollContainer minWidth={420} maxHeight={360} type="native">
+            <Table stickyHeader fz="sm" verticalSpacing={4}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>UTC day</Table.Th>
+                  <Table.Th ta="right">Captured</Table.Th>
+                  <Table.Th ta="right">Credited</Table.Th>
+                  <Table.Th ta="right">Net</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {[...days].reverse().map((day) => (
+                  <Table.Tr key={day.day}>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                      {shortDay(day.day)} <Text span c="dimmed" size="xs">{day.day.slice(0, 4)}</Text>
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Amount value={day.total.captured} currency={currency} />
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Amount value={day.total.credited} currency={currency} />
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Amount value={day.total.net} currency={currency} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Accordion.Panel>
+      </Accordion.Item>
+    </Accordion>
+  );
+}
+
+function TopPaymentTypes({ rows, currency }: { rows: Dashboard["topPaymentTypes"]; currency: string }) {
+  return (
+    <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+      <Title order={4} p="md" pb="xs">
+        Top payment types
+      </Title>
+      <Table.ScrollContainer minWidth={720} type="native">
+        <Table fz="sm" verticalSpacing="xs" horizontalSpacing="md" highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Payment type</Table.Th>
+              <Table.Th>Group</Table.Th>
+              <Table.Th ta="right">Captured</Table.Th>
+              <Table.Th ta="right">Captures</Table.Th>
+              <Table.Th ta="right">Credited</Table.Th>
+              <Table.Th ta="right">Credits</Table.Th>
+              <Table.Th ta="right">Net</Table.Th>
+              <Table.Th ta="right">Share of captured</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row) => (
+              <Table.Tr key={`${row.paymentTypeGroup}/${row.paymentType}`}>
+                <Table.Td fw={500}>{row.paymentType}</Table.Td>
+                <Table.Td c="dimmed">{row.paymentTypeGroup}</Table.Td>
+                <Table.Td ta="right">
+                  <Amount value={row.captured} currency={currency} />
+                </Table.Td>
+                <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
+                  {formatCount(row.capturedCount)}
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Amount value={row.credited} currency={currency} />
+                </Table.Td>
+                <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
+                  {formatCount(row.creditedCount)}
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Amount value={row.net} currency={currency} />
+                </Table.Td>
+                <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
+                  {row.capturedShare} %
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
     </Paper>
   );
 }

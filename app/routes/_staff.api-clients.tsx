@@ -1,8 +1,45 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+// API clients: an admin creates one (its token shown once), rotates its token (the old one stops
+// working at once, the new one is shown once), disables or enables it, and edits its channels
+// and allowed redirect prefixes. Tokens never reach the audit log; their prefix may.
+import {
+  Badge,
+  Checkbox,
+  Group,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { useState } from "react";
+import { db } from "../lib/database.server";
 import { requirePermission } from "../auth/session.server";
-import { NotBuiltYet } from "../components/NotBuiltYet";
+import { ActionModal } from "../components/ActionModal";
+import { ActiveOrDisabled, ListNotice, ListSearch } from "../components/list-parts";
+import { DateTime } from "../components/DateTime";
+import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
+import { useStaffUser } from "../components/staff-user";
+import { organisationIdProblem, splitList } from "../domain/api-clients";
+import { invalid } from "../domain/errors";
+import { formText, staffAction } from "../lib/staff-action.server";
+import {
+  createApiClient,
+  listApiClients,
+  listOrganisations,
+  rotateApiClientToken,
+  setApiClientDisabled,
+  updateApiClientSettings,
+} from "../services/api-clients.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -12,9 +49,386 @@ export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "client:manage");
-  return json(null);
+  const q = new URL(request.url).searchParams.get("q");
+  const [clients, organisations] = await Promise.all([listApiClients(db(), { q }), listOrganisations(db())]);
+  return json({ clients, organisations });
 }
 
-export default function ApiClientsPlaceholder() {
-  return <NotBuiltYet title={AREA.label} summary={AREA.summary} />;
+/** The organisation chosen in the form: an existing one, or a new one with its number and name. */
+function organisationOf(form: FormData): { organisationId: number; organisationName?: string } {
+  const choice = formText(form, "organisation");
+  if (choice === NEW_ORGANISATION) {
+    const idText = formText(form, "organisationId") ?? "";
+    const problem = organisationIdProblem(idText);
+    if (problem) throw invalid("organisationId", problem);
+    const organisationName = formText(form, "organisationName");
+    if (!organisationName) throw invalid("organisationName", "is required for a new organisation");
+    return { organisationId: Number(idText), organisationName };
+  }
+  if (!choice || organisationIdProblem(choice)) throw invalid("organisation", "choose an organisation, or a new one");
+  return { organisationId: Number(choice) };
+}
+
+function clientIdOf(form: FormData): string {
+  const clientId = formText(form, "clientId");
+  if (!clientId || clientId.length > 100) throw invalid("clientId", "must be an API client id");
+  return clientId;
+}
+
+/** Channels and prefixes as the form sends them: comma- or newline-separated lists. */
+function settingsOf(form: FormData) {
+  return {
+    channels: splitList(formText(form, "channels") ?? ""),
+    allowedRedirectPrefixes: splitList(formText(form, "allowedRedirectPrefixes") ?? ""),
+  };
+}
+
+export const action = (args: ActionFunctionArgs) =>
+  staffAction(args, {
+    create: {
+      permission: "client:manage",
+      reason: "optional",
+      run: async ({ form, caller }) => {
+        const created = await createApiClient(
+          db(),
+          {
+            name: formText(form, "name") ?? "",
+            ...organisationOf(form),
+            ...settingsOf(form),
+            privileged: form.get("privileged") === "on",
+            onBehalfOfAllowed: form.get("onBehalfOfAllowed") === "on",
+          },
+          caller,
+        );
+        return { message: `${created.clientId} is ready; copy its token now`, data: { clientId: created.clientId, token: created.token } };
+      },
+    },
+    "rotate-token": {
+      permission: "client:manage",
+      reason: "optional",
+      run: async ({ form, caller }) => {
+        const rotated = await rotateApiClientToken(caller, clientIdOf(form));
+        return { message: `${rotated.clientId} has a new token; the old one no longer works`, data: rotated };
+      },
+    },
+    update: {
+      permission: "client:manage",
+      reason: "optional",
+      run: async ({ form, caller }) => {
+        const clientId = clientIdOf(form);
+        await updateApiClientSettings(caller, clientId, settingsOf(form));
+        return { message: `${clientId}: channels and redirect prefixes saved` };
+      },
+    },
+    disable: {
+      permission: "client:manage",
+      reason: "required",
+      run: async ({ form, caller }) => {
+        const clientId = clientIdOf(form);
+        await setApiClientDisabled(caller, clientId, true);
+        return { message: `${clientId} is disabled; its token gets 401 from now on` };
+      },
+    },
+    enable: {
+      permission: "client:manage",
+      reason: "optional",
+      run: async ({ form, caller }) => {
+        const clientId = clientIdOf(form);
+        await setApiClientDisabled(caller, clientId, false);
+        return { message: `${clientId} is enabled again` };
+      },
+    },
+  });
+
+const NEW_ORGANISATION = "new";
+const KNOWN_CHANNELS = ["web", "app", "ticket-machine", "customer-service"];
+
+type Client = ReturnType<typeof useLoaderData<typeof loader>>["clients"][number];
+type Organisation = ReturnType<typeof useLoaderData<typeof loader>>["organisations"][number];
+
+export default function ApiClients() {
+  const { clients, organisations } = useLoaderData<typeof loader>();
+  const me = useStaffUser();
+  const [params] = useSearchParams();
+  const q = params.get("q") ?? "";
+  const [secret, setSecret] = useState<Secret | null>(null);
+  const channelSuggestions = [...new Set([...KNOWN_CHANNELS, ...clients.flatMap((client) => client.channels)])];
+  const showToken = (title: string) => (result: { data?: Record<string, unknown> }) => {
+    const { clientId, token } = result.data ?? {};
+    if (typeof token !== "string") return;
+    setSecret({
+      title,
+      label: `Bearer token of ${String(clientId)}`,
+      value: token,
+      note: "Hand it to the client's developers over a safe channel. Paydesk keeps only its hash and cannot show it again.",
+    });
+  };
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+        <div>
+          <Title order={2}>{AREA.label}</Title>
+          <Text c="dimmed" size="sm">
+            {q ? `${clients.length} matching “${q}”` : `${clients.length} API clients`}
+          </Text>
+        </div>
+        <ActionModal
+          label="New API client"
+          title="New API client"
+          intent="create"
+          reason="optional"
+          confirmLabel="Create client"
+          buttonProps={{ "data-testid": "new-client" }}
+          fields={(errors) => <NewClientFields errors={errors} organisations={organisations} channelSuggestions={channelSuggestions} />}
+          onSuccess={showToken("Token of the new API client")}
+        />
+      </Group>
+
+      <ListSearch q={q} placeholder="Client id or name" />
+
+      {clients.length === 0 ? (
+        <ListNotice title={q ? "No API client matches the search." : "No API clients yet. Create one to let a shop use the API."}>{q ? "Try part of another name or id." : null}</ListNotice>
+      ) : (
+        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+          <Table.ScrollContainer minWidth={1180} type="native">
+            <Table highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm" styles={{ td: { verticalAlign: "top" } }}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Client</Table.Th>
+                  <Table.Th>Organisation</Table.Th>
+                  <Table.Th>Channels</Table.Th>
+                  <Table.Th>Redirect prefixes</Table.Th>
+                  <Table.Th>Token</Table.Th>
+                  <Table.Th miw={150}>Access</Table.Th>
+                  <Table.Th miw={120}>Status</Table.Th>
+                  <Table.Th pos="relative">
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {clients.map((client) => (
+                  <Table.Tr key={client.clientId} data-testid={`client-${client.clientId}`}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {client.name}
+                      </Text>
+                      <Text size="xs" c="dimmed" ff="monospace">
+                        {client.clientId}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{client.organisationName}</Text>
+                      <Text size="xs" c="dimmed">
+                        no. {client.organisationId}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} maw={200}>
+                        {client.channels.map((channel) => (
+                          <Badge key={channel} variant="outline" color="gray" size="sm" radius="sm" tt="none">
+                            {channel}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      {client.allowedRedirectPrefixes.length === 0 ? (
+                        <Text size="xs" c="dimmed">
+                          none: redirects refused
+                        </Text>
+                      ) : (
+                        <Stack gap={0}>
+                          {client.allowedRedirectPrefixes.map((prefix) => (
+                            <Text key={prefix} size="xs" ff="monospace" style={{ whiteSpace: "nowrap" }}>
+                              {prefix}
+                            </Text>
+                          ))}
+                        </Stack>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace" data-testid="token-prefix" style={{ whiteSpace: "nowrap" }}>
+                        {client.tokenPrefix}…
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Stack gap={4} align="flex-start">
+                        {client.privileged ? (
+                          <Badge color="violet" variant="light" size="sm" radius="sm">
+                            privileged
+                          </Badge>
+                        ) : null}
+                        {client.onBehalfOfAllowed ? (
+                          <Badge color="grape" variant="light" size="sm" radius="sm">
+                            on behalf of
+                          </Badge>
+                        ) : null}
+                        {!client.privileged && !client.onBehalfOfAllowed ? (
+                          <Text size="xs" c="dimmed">
+                            own organisation
+                          </Text>
+                        ) : null}
+                      </Stack>
+                    </Table.Td>
+                    <Table.Td>
+                      <ActiveOrDisabled disabledAt={client.disabledAt} timeZone={me.timeZone} />
+                    </Table.Td>
+                    <Table.Td>
+                      <ClientActions client={client} channelSuggestions={channelSuggestions} onRotated={showToken("New token")} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      )}
+      <OneTimeSecret secret={secret} onClose={() => setSecret(null)} />
+    </Stack>
+  );
+}
+
+function SettingsFields({
+  errors,
+  channelSuggestions,
+  channels = ["web"],
+  prefixes = [],
+}: {
+  errors: Record<string, string>;
+  channelSuggestions: string[];
+  channels?: string[];
+  prefixes?: string[];
+}) {
+  return (
+    <>
+      <TagsInput
+        name="channels"
+        label="Distribution channels"
+        description="Lowercase letters, digits and -; Enter after each. Each new channel gets every payment method, enabled."
+        data={channelSuggestions}
+        defaultValue={channels}
+        error={errors.channels}
+        clearable
+      />
+      <Textarea
+        name="allowedRedirectPrefixes"
+        label="Allowed redirect prefixes"
+        description="One per line, http(s) URLs such as https://shop.example/. Redirect and callback URLs must start with one."
+        defaultValue={prefixes.join("\n")}
+        error={errors.allowedRedirectPrefixes}
+        autosize
+        minRows={2}
+        styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+      />
+    </>
+  );
+}
+
+function NewClientFields({
+  errors,
+  organisations,
+  channelSuggestions,
+}: {
+  errors: Record<string, string>;
+  organisations: Organisation[];
+  channelSuggestions: string[];
+}) {
+  const [organisation, setOrganisation] = useState<string | null>(organisations[0] ? String(organisations[0].id) : NEW_ORGANISATION);
+  return (
+    <>
+      <TextInput name="name" label="Name" placeholder="Acme web shop" required error={errors.name} />
+      <Select
+        name="organisation"
+        label="Organisation"
+        data={[
+          ...organisations.map((org) => ({ value: String(org.id), label: `${org.name} (no. ${org.id})` })),
+          { value: NEW_ORGANISATION, label: "New organisation…" },
+        ]}
+        value={organisation}
+        onChange={setOrganisation}
+        allowDeselect={false}
+        searchable
+        required
+        error={errors.organisation}
+      />
+      {organisation === NEW_ORGANISATION ? (
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <TextInput name="organisationId" label="Organisation number" inputMode="numeric" required error={errors.organisationId} />
+          <TextInput name="organisationName" label="Organisation name" required error={errors.organisationName} />
+        </SimpleGrid>
+      ) : null}
+      <SettingsFields errors={errors} channelSuggestions={channelSuggestions} />
+      <Checkbox name="privileged" label="Privileged: may import transactions and set customer numbers" />
+      <Checkbox name="onBehalfOfAllowed" label="May act on behalf of other organisations (Entur-On-Behalf-Of)" />
+    </>
+  );
+}
+
+function ClientActions({
+  client,
+  channelSuggestions,
+  onRotated,
+}: {
+  client: Client;
+  channelSuggestions: string[];
+  onRotated: (result: { data?: Record<string, unknown> }) => void;
+}) {
+  return (
+    <Stack gap={6} align="stretch">
+      <ActionModal
+        label="Edit"
+        title={`Channels and redirects of ${client.clientId}`}
+        intent="update"
+        hidden={{ clientId: client.clientId }}
+        reason="optional"
+        confirmLabel="Save"
+        fields={(errors) => (
+          <SettingsFields
+            errors={errors}
+            channelSuggestions={channelSuggestions}
+            channels={client.channels}
+            prefixes={client.allowedRedirectPrefixes}
+          />
+        )}
+        buttonProps={{ size: "xs", variant: "default", "data-testid": "edit-client" }}
+      />
+      <ActionModal
+        label="Rotate token"
+        title={`Rotate the token of ${client.clientId}`}
+        intent="rotate-token"
+        hidden={{ clientId: client.clientId }}
+        reason="optional"
+        description={`A new token is made and shown once. The current one (${client.tokenPrefix}…) stops working at once: the client gets 401 until it uses the new one.`}
+        confirmLabel="Rotate token"
+        color="orange"
+        buttonProps={{ size: "xs", variant: "light", "data-testid": "rotate-token" }}
+        onSuccess={onRotated}
+      />
+      {client.disabledAt ? (
+        <ActionModal
+          label="Enable"
+          title={`Enable ${client.clientId}`}
+          intent="enable"
+          hidden={{ clientId: client.clientId }}
+          reason="optional"
+          description="Its current token works again at once."
+          buttonProps={{ size: "xs", variant: "light", "data-testid": "enable-client" }}
+        />
+      ) : (
+        <ActionModal
+          label="Disable"
+          title={`Disable ${client.clientId}`}
+          intent="disable"
+          hidden={{ clientId: client.clientId }}
+          reason="required"
+          color="red"
+          description="Every request with its token gets 401 from now on, until it is enabled again. Its payments stay as they are."
+          confirmLabel="Disable client"
+          buttonProps={{ size: "xs", variant: "light", "data-testid": "disable-client" }}
+        />
+      )}
+    </Stack>
+  );
 }

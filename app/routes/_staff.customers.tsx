@@ -1,20 +1,90 @@
+// Customers: look a customer up by customer number. The customer's own screen is the child route
+// (_staff.customers.$customerNumber.tsx), shown below the search box; without one, a few
+// customers with recently changed stored cards are offered as a starting point.
+import { Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, Outlet, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
-import { NotBuiltYet } from "../components/NotBuiltYet";
 import { staffArea } from "../components/staff-areas";
+import { customersWithRecentCards } from "../services/customer-overview.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
 const AREA = staffArea("/customers");
+const CUSTOMER_NUMBER = /^[0-9]{1,20}$/;
 
 export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "customer:read");
-  return json(null);
+  const raw = new URL(request.url).searchParams.get("customerNumber");
+  if (raw !== null) {
+    const value = raw.trim();
+    if (CUSTOMER_NUMBER.test(value)) throw redirect(`/customers/${value}`);
+    return json({
+      query: raw,
+      error: value ? "A customer number has digits only (at most 20)." : "Enter a customer number.",
+      suggestions: [],
+    });
+  }
+  // The child screen loads the customer; the suggestions are for the empty search only.
+  const suggestions = params.customerNumber ? [] : await customersWithRecentCards();
+  return json({ query: null, error: null, suggestions });
 }
 
-export default function CustomersPlaceholder() {
-  return <NotBuiltYet title={AREA.label} summary={AREA.summary} />;
+export default function Customers() {
+  const { query, error, suggestions } = useLoaderData<typeof loader>();
+  const { customerNumber } = useParams();
+  const navigation = useNavigation();
+  const searching = navigation.state !== "idle" && navigation.location?.pathname.startsWith("/customers");
+  return (
+    <Stack gap="lg">
+      <Stack gap="xs">
+        <Title order={2}>{AREA.label}</Title>
+        <Form method="get" action="/customers" role="search" key={customerNumber ?? "none"}>
+          <Group align="flex-start" gap="sm" wrap="nowrap" maw={520}>
+            <TextInput
+              name="customerNumber"
+              aria-label="Customer number"
+              placeholder="Customer number, e.g. 1000123"
+              defaultValue={query ?? customerNumber ?? ""}
+              error={error}
+              inputMode="numeric"
+              autoComplete="off"
+              style={{ flex: 1 }}
+            />
+            <Button type="submit" loading={searching}>
+              Look up
+            </Button>
+          </Group>
+        </Form>
+      </Stack>
+      {customerNumber ? (
+        <Outlet />
+      ) : (
+        <Paper withBorder p="lg" maw={720} bg="gray.0">
+          <Stack gap="xs">
+            <Text fw={500}>Find a customer by their customer number.</Text>
+            <Text c="dimmed" size="sm">
+              {AREA.summary}
+            </Text>
+            {suggestions.length ? (
+              <Text size="sm">
+                Customers whose stored cards changed lately:{" "}
+                {suggestions.map((n, i) => (
+                  <span key={n}>
+                    {i ? ", " : ""}
+                    <Anchor component={Link} to={`/customers/${n}`} size="sm">
+                      {n}
+                    </Anchor>
+                  </span>
+                ))}
+              </Text>
+            ) : null}
+          </Stack>
+        </Paper>
+      )}
+    </Stack>
+  );
 }

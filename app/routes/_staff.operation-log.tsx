@@ -1,8 +1,35 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+// Operation log: every operation across payments, newest first, filterable by operation, time,
+// client, POS, channel, correlation id, payment and transaction. Keyset pages (`older=` /
+// `newer=` a row's place) and a count that stops at 10,000, so it stays fast on millions of rows
+// (app/services/operation-log.server.ts). The URL is the whole state.
+import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title, Tooltip, type MantineColor } from "@mantine/core";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
-import { NotBuiltYet } from "../components/NotBuiltYet";
+import { Amount } from "../components/Amount";
+import { DateTime } from "../components/DateTime";
+import { DayFilterPicker } from "../components/DayFilterPicker";
+import { FilterBuilder } from "../components/FilterBuilder";
+import { Dash, FixTheFilter, ListNotice, PerPageSelect, UnknownParameters } from "../components/list-parts";
+import { useHrefWith } from "../lib/url-state";
 import { staffArea } from "../components/staff-areas";
+import { useStaffUser } from "../components/staff-user";
+import listScreenStyles from "../components/list-screen.css";
+import type { Operation } from "../domain/enums";
+import type { RequestContext } from "../lib/context";
+import { readDayRange } from "../lib/zoned-day-range";
+import { formatCount } from "../lib/format";
+import { filterFieldsOf, readListFilters, readPaging } from "../lib/list-query.server";
+import { staffCaller } from "../lib/staff-action.server";
+import {
+  cursorFromParam,
+  cursorToParam,
+  MAX_PER_PAGE,
+  OPERATION_LOG_FIELDS,
+  searchOperationLog,
+  type OperationLogQuery,
+} from "../services/operation-log.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -10,11 +37,255 @@ const AREA = staffArea("/operation-log");
 
 export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "log:read");
-  return json(null);
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+
+const DEFAULT_PER_PAGE = 50;
+const PER_PAGE_CHOICES = ["50", "100", "200"];
+const OWN_PARAMS = ["from", "to", "older", "newer"] as const;
+
+// A function: the filter spec is server-only, so this runs in the loader, never in the browser.
+const filterFields = () =>
+  filterFieldsOf(
+    OPERATION_LOG_FIELDS,
+    {
+      operation: "Operation",
+      correlationId: "Correlation id",
+      clientName: "Client name",
+      pos: "POS",
+      distributionChannel: "Distribution channel",
+      paymentId: "Payment id",
+      transactionId: "Transaction id",
+      actor: "Actor (client id or staff email)",
+      createdAt: "Time",
+    },
+    { clientName: "entur-web", pos: "TVM-0042", distributionChannel: "web", actor: "support@paydesk.test" }
+  );
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "log:read");
+  const params = new URL(request.url).searchParams;
+  const { filters, fieldErrors, otherErrors } = readListFilters(params, OPERATION_LOG_FIELDS, OWN_PARAMS);
+  const range = readDayRange(params, user.timeZone);
+  const { perPage } = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
+  const errors = { filters: fieldErrors, other: otherErrors, range: range.ok ? undefined : range.message };
+  if (!range.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0) {
+    return json({ fields: filterFields(), errors, log: null }, { status: 400 });
+  }
+  // A cursor that is not one of ours (hand-edited) shows the newest rows, like a bad page number.
+  const older = cursorFromParam(params.get("older") ?? "");
+  const newer = cursorFromParam(params.get("newer") ?? "");
+  const cursor: OperationLogQuery["cursor"] = older
+    ? { direction: "older", from: older }
+    : newer
+    ? { direction: "newer", from: newer }
+    : null;
+  const page = await searchOperationLog(staffCaller(user, request, context as RequestContext, null), {
+    filters,
+    created: range.bounds,
+    cursor,
+    perPage,
+  });
+  return json({
+    fields: filterFields(),
+    errors: null,
+    log: {
+      ...page,
+      older: page.older && cursorToParam(page.older),
+      newer: page.newer && cursorToParam(page.newer),
+      atNewest: cursor === null,
+    },
+  });
 }
 
-export default function OperationLogPlaceholder() {
-  return <NotBuiltYet title={AREA.label} summary={AREA.summary} />;
+const OPERATION_COLORS: Record<Operation, MantineColor> = {
+  CREATE: "gray",
+  INITIATE: "blue",
+  AUTHORIZE: "cyan",
+  CAPTURE: "green",
+  CANCEL: "red",
+  CREDIT: "grape",
+  IMPORT: "teal",
+  UPDATE: "yellow",
+};
+
+export default function OperationLog() {
+  const { fields, errors, log } = useLoaderData<typeof loader>();
+  const user = useStaffUser();
+  const [params] = useSearchParams();
+  const hrefWith = useHrefWith();
+  const filtered = fields.some((field) => params.has(field.name)) || !!params.get("from") || !!params.get("to");
+  const perPage = log?.perPage ?? DEFAULT_PER_PAGE;
+
+  return (
+    <Stack gap="md" className="list-screen">
+      <div>
+        <Title order={2}>Operation log</Title>
+        <Text c="dimmed" size="sm">
+          Every successful operation on every payment, newest first.
+        </Text>
+      </div>
+
+      <Group align="flex-start" gap="sm" wrap="wrap">
+        <DayFilterPicker timeZone={user.timeZone} error={errors?.range} label="Day" />
+      </Group>
+      <FilterBuilder fields={fields} errors={errors?.filters} label="Operation log filters" />
+
+      <UnknownParameters listName="operation log" messages={errors?.other ?? []} resetTo="/operation-log" />
+
+      {log === null ? (
+        <FixTheFilter what="operations" />
+      ) : log.items.length === 0 ? (
+        log.atNewest ? (
+          <ListNotice title={filtered ? "No operations match" : "No operations yet"}>
+            {filtered ? (
+              <>
+                Check the filters or widen the day range.{" "}
+                <Anchor component={Link} to="/operation-log" size="sm">
+                  Clear everything
+                </Anchor>
+              </>
+            ) : (
+              "Operations are logged as API clients and staff create, authorize, capture, cancel and credit payments."
+            )}
+          </ListNotice>
+        ) : (
+          <ListNotice title="No more operations this way">
+            <Button component={Link} to={hrefWith({ older: null, newer: null })} variant="light" size="xs">
+              Go to the newest
+            </Button>
+          </ListNotice>
+        )
+      ) : (
+        <>
+          <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+            <Text size="sm" aria-live="polite" data-testid="operation-count">
+              {log.matching.moreThan
+                ? `More than ${formatCount(log.matching.count)} operations match`
+                : `${formatCount(log.matching.count)} ${log.matching.count === 1 ? "operation matches" : "operations match"}`}
+            </Text>
+            <Group gap="xs" wrap="wrap">
+              <Button
+                component={Link}
+                to={hrefWith({ older: null, newer: null })}
+                variant="default"
+                size="xs"
+                disabled={log.atNewest}
+                preventScrollReset
+              >
+                Newest
+              </Button>
+              <PageLink to={log.newer && hrefWith({ newer: log.newer, older: null })} label="← Newer" />
+              <PageLink to={log.older && hrefWith({ older: log.older, newer: null })} label="Older →" />
+              <PerPageSelect
+                perPage={perPage}
+                choices={PER_PAGE_CHOICES}
+                defaultPerPage={DEFAULT_PER_PAGE}
+                resetParams={["older", "newer"]}
+              />
+            </Group>
+          </Group>
+          <OperationTable items={log.items} correlationHref={(id) => hrefWith({ correlationId: id, older: null, newer: null })} />
+        </>
+      )}
+    </Stack>
+  );
+}
+
+function PageLink({ to, label }: { to: string | null; label: string }) {
+  return to ? (
+    <Button component={Link} to={to} variant="default" size="xs" preventScrollReset>
+      {label}
+    </Button>
+  ) : (
+    <Button variant="default" size="xs" disabled>
+      {label}
+    </Button>
+  );
+}
+
+type Entry = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["log"]>["items"][number];
+
+function OperationTable({ items, correlationHref }: { items: Entry[]; correlationHref: (id: string) => string }) {
+  const user = useStaffUser();
+  return (
+    <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+      <Table.ScrollContainer minWidth={1180} maxHeight="var(--list-table-max-height)" type="native">
+        <Table stickyHeader highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Time</Table.Th>
+              <Table.Th>Operation</Table.Th>
+              <Table.Th ta="right">Amount</Table.Th>
+              <Table.Th>Payment</Table.Th>
+              <Table.Th>Transaction</Table.Th>
+              <Table.Th>Client</Table.Th>
+              <Table.Th>POS</Table.Th>
+              <Table.Th>Channel</Table.Th>
+              <Table.Th>Actor</Table.Th>
+              <Table.Th>Correlation id</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((entry) => (
+              <Table.Tr key={entry.id}>
+                <Table.Td>
+                  <DateTime value={entry.createdAt} timeZone={user.timeZone} />
+                </Table.Td>
+                <Table.Td>
+                  <Badge
+                    color={OPERATION_COLORS[entry.operation as Operation] ?? "gray"}
+                    variant="light"
+                    size="sm"
+                    radius="sm"
+                    style={{ minWidth: "max-content" }}
+                  >
+                    {entry.operation}
+                  </Badge>
+                </Table.Td>
+                <Table.Td ta="right">
+                  {entry.amount !== null && entry.currency !== null ? (
+                    <Amount value={entry.amount} currency={entry.currency} />
+                  ) : (
+                    <Dash />
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Anchor component={Link} to={`/payments/${entry.paymentId}`} size="sm" fw={500}>
+                    {entry.paymentId}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>
+                  {entry.transactionId}{" "}
+                  <Text span size="xs" c="dimmed">
+                    {entry.paymentType ?? entry.paymentTypeGroup}
+                  </Text>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{entry.clientName ?? <Dash />}</Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{entry.pos ?? <Dash />}</Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{entry.distributionChannel ?? <Dash />}</Table.Td>
+                <Table.Td>
+                  <Text size="sm" truncate maw={180} title={`${entry.actorType}: ${entry.actor}`}>
+                    {entry.actor}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Tooltip label="Show every operation of this request" withArrow openDelay={300}>
+                    <Anchor
+                      component={Link}
+                      to={correlationHref(entry.correlationId)}
+                      size="xs"
+                      ff="monospace"
+                      style={{ whiteSpace: "nowrap" }}
+                    >
+                      {entry.correlationId}
+                    </Anchor>
+                  </Tooltip>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
 }

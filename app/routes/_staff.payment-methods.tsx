@@ -1,8 +1,27 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+// Payment methods per API client and distribution channel: an admin disables one (with a reason,
+// kept on the row and in the audit log) or enables it again. The API reads the same row, so
+// GET /v1/payment-methods and new transactions follow at once.
+import { Badge, Group, Paper, SegmentedControl, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
+import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { db } from "../lib/database.server";
 import { requirePermission } from "../auth/session.server";
-import { NotBuiltYet } from "../components/NotBuiltYet";
+import { ActionModal } from "../components/ActionModal";
+import { DateTime } from "../components/DateTime";
+import listScreenStyles from "../components/list-screen.css";
+import { ClampedText } from "../components/list-parts";
+import { PageLinks, PageSummary } from "../components/PageLinks";
+import { useHrefWith } from "../lib/url-state";
 import { staffArea } from "../components/staff-areas";
+import { useStaffUser } from "../components/staff-user";
+import { UrlSelect } from "../components/UrlSelect";
+import { PAYMENT_TYPE_GROUPS } from "../domain/enums";
+import { invalid } from "../domain/errors";
+import { parseSearchQuery } from "../domain/search-filter";
+import { staffAction } from "../lib/staff-action.server";
+import { listApiClients } from "../services/api-clients.server";
+import { listMethodsForStaff, methodChannels, setPaymentMethodEnabled, STAFF_METHOD_FILTERS } from "../services/payment-methods.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -10,11 +29,227 @@ const AREA = staffArea("/payment-methods");
 
 export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+
+const PER_PAGE = 50;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "method:manage");
-  return json(null);
+  const params = new URL(request.url).searchParams;
+  const parsed = parseSearchQuery(params, STAFF_METHOD_FILTERS, { defaultPerPage: PER_PAGE, maxPerPage: 200 });
+  const [clients, channels] = await Promise.all([listApiClients(db()), methodChannels(db())]);
+  const filterErrors = parsed.ok ? {} : Object.fromEntries(parsed.errors.map((error) => [error.field, error.message]));
+  // A hand-edited URL that does not parse shows its errors, not a list that ignores them.
+  const list = parsed.ok ? await listMethodsForStaff(db(), parsed.query) : null;
+  return json({
+    list,
+    filterErrors,
+    clients: clients.map((client) => ({ value: client.clientId, label: `${client.name} (${client.clientId})` })),
+    channels,
+  });
 }
 
-export default function PaymentMethodsPlaceholder() {
-  return <NotBuiltYet title={AREA.label} summary={AREA.summary} />;
+function methodIdOf(form: FormData): number {
+  const raw = form.get("methodId");
+  if (typeof raw !== "string" || !/^[1-9][0-9]{0,15}$/.test(raw)) throw invalid("methodId", "must be a payment method id");
+  return Number(raw);
+}
+
+export const action = (args: ActionFunctionArgs) =>
+  staffAction(args, {
+    disable: {
+      permission: "method:manage",
+      reason: "required",
+      run: async ({ form, caller }) => {
+        const method = await setPaymentMethodEnabled(caller, methodIdOf(form), false, caller.reason);
+        return { message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is disabled` };
+      },
+    },
+    enable: {
+      permission: "method:manage",
+      reason: "optional",
+      run: async ({ form, caller }) => {
+        const method = await setPaymentMethodEnabled(caller, methodIdOf(form), true, caller.reason);
+        return { message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is enabled` };
+      },
+    },
+  });
+
+const FILTER_CONTROLS = new Set(["clientId", "channel", "paymentTypeGroup", "enabled"]);
+
+type Method = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["list"]>["items"][number];
+
+export default function PaymentMethods() {
+  const { list, filterErrors, clients, channels } = useLoaderData<typeof loader>();
+  const user = useStaffUser();
+  // Errors of parameters without a control of their own (page, id, … in a hand-edited URL).
+  const otherErrors = Object.entries(filterErrors).filter(([field]) => !FILTER_CONTROLS.has(field));
+  return (
+    <Stack gap="md" className="list-screen">
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+        <div>
+          <Title order={2}>{AREA.label}</Title>
+          {list ? (
+            <PageSummary page={list.page} perPage={list.perPage} shown={list.items.length} totalItems={list.totalItems} noun="methods" />
+          ) : (
+            <Text c="red" size="sm">
+              The filters in the address are not valid; fix or clear them.
+            </Text>
+          )}
+        </div>
+        {list ? <PageLinks page={list.page} totalPages={list.totalPages} /> : null}
+      </Group>
+
+      <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label="Filters">
+        <UrlSelect name="clientId" label="API client" data={clients} error={filterErrors.clientId} width={280} />
+        <UrlSelect name="channel" label="Channel" data={channels} error={filterErrors.channel} width={180} />
+        <UrlSelect name="paymentTypeGroup" label="Group" data={[...PAYMENT_TYPE_GROUPS]} error={filterErrors.paymentTypeGroup} width={160} />
+        <StatusFilter error={filterErrors.enabled} />
+      </Group>
+      {otherErrors.length ? (
+        <Text c="red" size="sm" role="alert">
+          {otherErrors.map(([field, message]) => `${field} ${message}`).join("; ")}
+        </Text>
+      ) : null}
+
+      {list && list.items.length === 0 ? (
+        <Paper withBorder p="xl" radius="md">
+          <Stack gap="xs" align="center" ta="center">
+            <Text fw={500}>{list.totalItems === 0 ? "No payment methods match" : "This page is past the end of the list"}</Text>
+            <Text c="dimmed" size="sm" maw={460}>
+              {list.totalItems === 0
+                ? "Every API client gets a method for each payment type on each of its channels. Change or clear the filters above."
+                : "Go back to the first page."}
+            </Text>
+          </Stack>
+        </Paper>
+      ) : null}
+
+      {list && list.items.length > 0 ? (
+        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+          <Table.ScrollContainer minWidth={980} maxHeight="var(--list-table-max-height)" type="native">
+            <Table stickyHeader highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>API client</Table.Th>
+                  <Table.Th>Channel</Table.Th>
+                  <Table.Th>Payment type</Table.Th>
+                  <Table.Th>Group</Table.Th>
+                  <Table.Th miw={110}>Status</Table.Th>
+                  <Table.Th>Why disabled</Table.Th>
+                  <Table.Th>Changed</Table.Th>
+                  <Table.Th pos="relative">
+                    <VisuallyHidden>Action</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.items.map((method) => (
+                  <Table.Tr key={method.id} data-testid={`method-${method.clientId}-${method.distributionChannelId}-${method.paymentType}`}>
+                    <Table.Td>
+                      <Text size="sm" fw={500} truncate maw={220} title={method.clientName}>
+                        {method.clientName}
+                      </Text>
+                      <Group gap={4} wrap="nowrap">
+                        <Text size="xs" c="dimmed" ff="monospace">
+                          {method.clientId}
+                        </Text>
+                        {method.clientDisabled ? (
+                          <Badge size="xs" color="gray" variant="outline">
+                            client disabled
+                          </Badge>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>{method.distributionChannelId}</Table.Td>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>{method.paymentType}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c="dimmed">
+                        {method.paymentTypeGroup}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge color={method.enabled ? "green" : "red"} variant="light" size="sm" radius="sm">
+                        {method.enabled ? "Enabled" : "Disabled"}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <ClampedText text={method.disabledReason} />
+                    </Table.Td>
+                    <Table.Td>
+                      <DateTime value={method.updatedAt} timeZone={user.timeZone} />
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <ToggleMethod method={method} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      ) : null}
+    </Stack>
+  );
+}
+
+function StatusFilter({ error }: { error?: string }) {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const hrefWith = useHrefWith();
+  const value = params.get("enabled") ?? "all";
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500} component="span" id="status-filter-label">
+        Status
+      </Text>
+      <SegmentedControl
+        aria-labelledby="status-filter-label"
+        size="sm"
+        value={["true", "false"].includes(value) ? value : "all"}
+        data={[
+          { value: "all", label: "All" },
+          { value: "true", label: "Enabled" },
+          { value: "false", label: "Disabled" },
+        ]}
+        onChange={(next) => navigate(hrefWith({ enabled: next === "all" ? null : next, page: null }), { preventScrollReset: true })}
+      />
+      {error ? (
+        <Text size="xs" c="red">
+          {error}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
+
+function ToggleMethod({ method }: { method: Method }) {
+  const what = `${method.paymentType} on ${method.distributionChannelId} for ${method.clientName}`;
+  if (method.enabled) {
+    return (
+      <ActionModal
+        label="Disable"
+        title={`Disable ${method.paymentType}`}
+        intent="disable"
+        hidden={{ methodId: method.id }}
+        reason="required"
+        color="red"
+        description={`${what} stops at once: GET /v1/payment-methods no longer lists it and new transactions with it are refused (422). Payments made with it are not affected.`}
+        confirmLabel="Disable method"
+        buttonProps={{ size: "xs", variant: "light", "data-testid": "disable-method" }}
+      />
+    );
+  }
+  return (
+    <ActionModal
+      label="Enable"
+      title={`Enable ${method.paymentType}`}
+      intent="enable"
+      hidden={{ methodId: method.id }}
+      reason="optional"
+      description={`${what} becomes available again at once.`}
+      confirmLabel="Enable method"
+      buttonProps={{ size: "xs", variant: "light", "data-testid": "enable-method" }}
+    />
+  );
 }

@@ -1,128 +1,90 @@
-// Payment detail: a placeholder with the payment's basic fields until the detail screen
-// (amounts, transactions, operation-log timeline, actions) is built.
-import { Anchor, Group, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+// Payment detail: what support reads first when a customer calls (amounts, transactions, and
+// what happened to each: the operation log), and the fixes the payment's state and the user's
+// role allow. Every action calls the same service as its /v1 route with a StaffCaller, so the
+// rules, the operation log and the audit entry are the API's own.
+import { Alert, Anchor, Badge, Group, Stack, Text, Title } from "@mantine/core";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
-import { Amount } from "../components/Amount";
-import { DateTime } from "../components/DateTime";
-import { NotBuiltYet } from "../components/NotBuiltYet";
-import { StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
-import { findPaymentListItem } from "../services/payment-list.server";
+import { PaymentActions } from "../components/payment-detail/PaymentActions";
+import { PaymentFields, PaymentSummaryCards } from "../components/payment-detail/PaymentOverview";
+import { RawJson } from "../components/payment-detail/RawJson";
+import { TransactionLogs } from "../components/payment-detail/TransactionLogs";
+import { TransactionsTable } from "../components/payment-detail/TransactionsTable";
+import type { RequestContext } from "../lib/context";
+import { idOf, paymentDetailIntents } from "../lib/payment-detail-actions.server";
+import { staffAction, staffCaller } from "../lib/staff-action.server";
+import { findPaymentDetail } from "../services/payment-detail.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Payment ${data.payment.paymentId} · Paydesk` : "Payment · Paydesk" },
+  { title: data ? `Payment ${data.detail.payment.paymentId} · Paydesk` : "Payment · Paydesk" },
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePermission(request, "payment:read");
-  const paymentId = /^[0-9]{1,15}$/.test(params.paymentId ?? "") ? Number(params.paymentId) : null;
-  const payment = paymentId === null ? null : await findPaymentListItem(paymentId);
-  if (!payment) throw new Response(`There is no payment ${params.paymentId}.`, { status: 404, statusText: "Not Found" });
-  return json({ payment });
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "payment:read");
+  const paymentId = idOf(params.paymentId);
+  const caller = staffCaller(user, request, context as RequestContext, null);
+  const detail = paymentId === null ? null : await findPaymentDetail(caller, paymentId);
+  if (!detail) throw new Response(`There is no payment ${params.paymentId}.`, { status: 404, statusText: "Not Found" });
+  return json({ detail });
 }
 
-export default function PaymentDetail() {
-  const { payment } = useLoaderData<typeof loader>();
+export const action = (args: ActionFunctionArgs) => staffAction(args, paymentDetailIntents(args.params.paymentId));
+
+// ---------------------------------------------------------------- screen
+
+export default function PaymentDetailScreen() {
+  const { detail } = useLoaderData<typeof loader>();
+  const { payment } = detail;
   const user = useStaffUser();
+  const may = {
+    capture: userHasPermission(user, "payment:capture"),
+    cancel: userHasPermission(user, "payment:cancel"),
+    credit: userHasPermission(user, "credit:create"),
+    adjustInvoice: userHasPermission(user, "invoice:adjust"),
+  };
   return (
     <Stack gap="lg">
       <Anchor component={Link} to="/payments" size="sm" w="fit-content">
         ← Payments
       </Anchor>
-      <NotBuiltYet
-        title={`Payment ${payment.paymentId}`}
-        summary="The full detail comes here: amounts and summary, transactions, the operation-log timeline per transaction, the actions your role allows (capture, cancel, credit, deactivate, reactivate, adjust invoice) and the raw JSON."
-      />
-      <Paper withBorder p="lg" maw={720}>
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md" verticalSpacing="sm">
-          <Field label="Order">
-            {payment.orderId ?? "—"}{" "}
-            {payment.orderVersion !== null ? (
-              <Text span c="dimmed" size="sm">
-                v{payment.orderVersion}
-              </Text>
-            ) : null}
-          </Field>
-          <Field label="Organisation">
-            {payment.organisationName} <Text span c="dimmed" size="sm">({payment.organisationId})</Text>
-          </Field>
-          <Field label="Total amount">
-            <Amount value={payment.totalAmount} currency={payment.currency} />
-          </Field>
-          <Field label="Customer">{payment.customerNumber ?? "—"}</Field>
-          <Field label="Settlement">{payment.settlementId ?? "—"}</Field>
-          <Field label="Active">{payment.active ? "Yes" : "No, deactivated"}</Field>
-          <Field label="Created">
-            <DateTime value={payment.createdAt} timeZone={user.timeZone} />
-          </Field>
-        </SimpleGrid>
-      </Paper>
-      <Paper withBorder maw={720} style={{ overflow: "hidden" }}>
-        <Table.ScrollContainer minWidth={520} type="native">
-          <Table verticalSpacing="xs" fz="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Transaction</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Card</Table.Th>
-                <Table.Th ta="right">Amount</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {payment.transactions.length === 0 ? (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>
-                    <Text c="dimmed" size="sm" ta="center" py="sm">
-                      This payment has no transactions.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ) : (
-                payment.transactions.map((t) => (
-                  <Table.Tr key={t.transactionId}>
-                    <Table.Td>{t.transactionId}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={t.status} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        {t.paymentType ?? "Not known yet"}
-                        <Text span c="dimmed" size="xs">
-                          {t.paymentTypeGroup}
-                        </Text>
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>{t.cardNumber ? `•••• ${t.cardNumber}` : "—"}</Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={t.amount} currency={t.currency} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))
-              )}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      </Paper>
+      <Group justify="space-between" align="flex-start" gap="sm">
+        <Stack gap={4} style={{ minWidth: 0 }}>
+          <Group gap="sm">
+            <Title order={2}>Payment {payment.paymentId}</Title>
+            {payment.active ? (
+              <Badge color="green" variant="light">
+                Active
+              </Badge>
+            ) : (
+              <Badge color="red" variant="filled">
+                Deactivated
+              </Badge>
+            )}
+          </Group>
+          <Text c="dimmed" size="sm">
+            {payment.orderId ? `Order ${payment.orderId}${payment.orderVersion !== null ? ` v${payment.orderVersion}` : ""} · ` : "No order · "}
+            {payment.organisationName ?? "Organisation"} ({payment.organisationId})
+          </Text>
+        </Stack>
+        <PaymentActions detail={detail} />
+      </Group>
+      {!payment.active ? (
+        <Alert color="red" title="This payment is deactivated" role="status">
+          Every transaction operation is refused until it is reactivated with its correct total amount. Captured transactions
+          can still be credited.
+        </Alert>
+      ) : null}
+      <PaymentSummaryCards summary={detail.summary} currency={payment.currency} />
+      <PaymentFields payment={payment} timeZone={user.timeZone} />
+      <TransactionsTable transactions={detail.transactions} may={may} />
+      <TransactionLogs transactions={detail.transactions} timeZone={user.timeZone} />
+      <RawJson paymentId={payment.paymentId} json={detail.rawJson} />
     </Stack>
-  );
-}
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
   );
 }

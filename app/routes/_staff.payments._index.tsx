@@ -1,18 +1,54 @@
-// Payments: the list every support question starts from. The URL is the state (page, perPage,
-// and later the filters), so a copied link shows the same view.
-import { Anchor, Badge, Box, Button, Group, Pagination, Paper, Select, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
+// Payments: the list every support question starts from. A quick search box (paymentId, orderId,
+// rrn, card last 4), the API's filters in the filter builder, a day range, a sortable table and
+// totals per currency. The URL is the whole state (app/lib/payment-list-url.server.ts), so a
+// copied link shows the same view; the CSV export reads the same URL.
+import {
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  CloseButton,
+  Group,
+  Pagination,
+  Paper,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
-import { Fragment } from "react";
+import { defer } from "@remix-run/node";
+import { Await, Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { Fragment, Suspense, useState, useSyncExternalStore } from "react";
+import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
+import { DayFilterPicker } from "../components/DayFilterPicker";
+import { Dash, FixTheFilter, ListNotice, PerPageSelect, UnknownParameters } from "../components/list-parts";
+import { useHrefWith } from "../lib/url-state";
+import { FilterBuilder } from "../components/FilterBuilder";
 import { StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
 import listScreenStyles from "../components/list-screen.css";
+import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../domain/payment-sort";
+import { describeKinds, QUICK_SEARCH_LABELS, type QuickSearchKind } from "../domain/quick-search";
+import type { RequestContext } from "../lib/context";
 import { formatCount } from "../lib/format";
-import { listPayments, MAX_PER_PAGE, type PaymentListTransaction } from "../services/payment-list.server";
+import { filterFieldsOf, readPaging } from "../lib/list-query.server";
+import { readPaymentListUrl } from "../lib/payment-list-url.server";
+import { staffCaller } from "../lib/staff-action.server";
+import {
+  MAX_PER_PAGE,
+  paymentPage,
+  paymentTotals,
+  resolvePaymentQuery,
+  type PaymentListTransaction,
+} from "../services/payment-list.server";
+import { PAYMENT_SEARCH_FIELDS } from "../services/payment-search.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -23,184 +59,453 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreen
 const DEFAULT_PER_PAGE = 25;
 const PER_PAGE_CHOICES = ["25", "50", "100"];
 
-/** A positive whole number from the query string, or null for anything else. */
-function positiveInt(value: string | null): number | null {
-  if (value === null || !/^[0-9]{1,9}$/.test(value.trim())) return null;
-  const parsed = Number.parseInt(value, 10);
-  return parsed >= 1 ? parsed : null;
-}
+// A function: the filter spec is server-only, so this runs in the loader, never in the browser.
+const filterFields = () =>
+  filterFieldsOf(
+    PAYMENT_SEARCH_FIELDS,
+    {
+      status: "Transaction status",
+      totalAmount: "Total amount",
+      createdAt: "Created at",
+      paymentType: "Payment type",
+      paymentTypeGroup: "Payment type group",
+      orderId: "Order id",
+      customerNumber: "Customer number",
+      cardNumber: "Card last 4",
+      rrn: "RRN",
+      paymentId: "Payment id",
+      paymentTransactionId: "Transaction id",
+      externalTransactionId: "External transaction id",
+      settlementId: "Settlement id",
+      currency: "Currency",
+      organisationId: "Organisation id",
+      orderVersion: "Order version",
+      updatedAt: "Updated at",
+    },
+    { cardNumber: "4242", settlementId: "EJ-1-2026-11-01-web", rrn: "612300001234" }
+  );
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "payment:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "payment:read");
   const params = new URL(request.url).searchParams;
-  // A hand-edited URL with a bad page or perPage shows the default view rather than an error.
-  const page = positiveInt(params.get("page")) ?? 1;
-  const perPage = Math.min(MAX_PER_PAGE, positiveInt(params.get("perPage")) ?? DEFAULT_PER_PAGE);
-  const list = await listPayments({ page, perPage });
-  return json({ list });
-}
-
-/** The current URL with other query values replaced (null removes one). */
-function useHrefWith() {
-  const location = useLocation();
-  return (changes: Record<string, string | null>) => {
-    const params = new URLSearchParams(location.search);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) params.delete(key);
-      else params.set(key, value);
-    }
-    const search = params.toString();
-    return search ? `${location.pathname}?${search}` : location.pathname;
-  };
+  const url = readPaymentListUrl(params, user.timeZone);
+  const paging = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
+  if (!url.ok) {
+    // The page with the errors next to what caused them; 400 so that scripts and tests can tell.
+    return defer({ fields: filterFields(), errors: url.errors, sort: url.sort, list: null, totals: null }, { status: 400 });
+  }
+  const resolved = await resolvePaymentQuery({
+    ...url.query,
+    caller: staffCaller(user, request, context as RequestContext, null),
+  });
+  const page = await paymentPage(resolved, paging);
+  // The page first; the totals (an aggregate over every match) stream in after it.
+  const totals = paymentTotals(resolved);
+  return defer({
+    fields: filterFields(),
+    errors: null,
+    sort: url.sort,
+    list: { ...page, quickSearch: resolved.quickSearch },
+    totals,
+  });
 }
 
 export default function PaymentsList() {
-  const { list } = useLoaderData<typeof loader>();
+  const { fields, errors, sort, list, totals } = useLoaderData<typeof loader>();
   const user = useStaffUser();
+  const [params] = useSearchParams();
   const hrefWith = useHrefWith();
-  const navigate = useNavigate();
-  const { items, total, page, perPage, pageCount } = list;
+  // The streamed totals render once the page is hydrated: a Suspense boundary that is still
+  // hydrating when the shell's providers update would throw React error 421 and re-render.
+  const hydrated = useHydrated();
+  // Anything besides the quick search that narrows the list: filters or a day range.
+  const filtered = fields.some((field) => params.has(field.name)) || !!params.get("from") || !!params.get("to");
+  const narrowed = filtered || !!params.get("q");
 
-  const pageHref = (target: number) => hrefWith({ page: target === 1 ? null : String(target) });
-  const first = (page - 1) * perPage + 1;
-  const last = first + items.length - 1;
+  // What the export downloads: the same filters, search, range and order; every page.
+  const exportParams = new URLSearchParams(params);
+  exportParams.delete("page");
+  exportParams.delete("perPage");
+  const exportHref = `/payments/export.csv${exportParams.toString() ? `?${exportParams}` : ""}`;
+  const mayExport = userHasPermission(user, "export:csv");
 
   return (
     <Stack gap="md" className="list-screen">
       <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-        <div>
-          <Title order={2}>Payments</Title>
-          <Text c="dimmed" size="sm" aria-live="polite">
-            {total === 0
-              ? "No payments"
-              : items.length === 0
-                ? `${formatCount(total)} payments on ${formatCount(pageCount)} pages`
-                : `Showing ${formatCount(first)}–${formatCount(last)} of ${formatCount(total)} payments`}
-          </Text>
-        </div>
-        {total > 0 ? (
-          <Group gap="md" wrap="wrap" justify="flex-end">
-            {items.length > 0 && pageCount > 1 ? (
-              <Pagination
-                total={pageCount}
-                value={page}
-                siblings={1}
-                boundaries={1}
-                size="sm"
-                getItemProps={(target) => ({ component: Link, to: pageHref(target) })}
-                getControlProps={(control) => {
-                  const target = { first: 1, previous: page - 1, next: page + 1, last: pageCount }[control];
-                  const label = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" }[control];
-                  return target >= 1 && target <= pageCount && target !== page
-                    ? { component: Link, to: pageHref(target), "aria-label": label }
-                    : { "aria-label": label };
-                }}
-              />
-            ) : null}
-            <Group gap="xs" wrap="nowrap">
-              <Text size="sm" c="dimmed" component="label" htmlFor="per-page">
-                Per page
-              </Text>
-              <Select
-                id="per-page"
-                data={PER_PAGE_CHOICES.includes(String(perPage)) ? PER_PAGE_CHOICES : [...PER_PAGE_CHOICES, String(perPage)]}
-                value={String(perPage)}
-                onChange={(value) =>
-                  value && navigate(hrefWith({ perPage: value === String(DEFAULT_PER_PAGE) ? null : value, page: null }))
-                }
-                allowDeselect={false}
-                w={76}
-                size="xs"
-              />
-            </Group>
-          </Group>
-        ) : null}
+        <Title order={2}>Payments</Title>
+        {mayExport ? (
+          <Button component="a" href={exportHref} download variant="default" size="xs" disabled={errors !== null}>
+            Export CSV
+          </Button>
+        ) : (
+          <Tooltip label="Exports are for finance and admin" withArrow>
+            <Button variant="default" size="xs" data-disabled onClick={(event) => event.preventDefault()}>
+              Export CSV
+            </Button>
+          </Tooltip>
+        )}
       </Group>
 
-      {total === 0 ? (
-        <EmptyState />
-      ) : items.length === 0 ? (
-        <PastTheEnd page={page} pageCount={pageCount} href={pageHref(pageCount)} />
-      ) : (
-        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-          <Table.ScrollContainer minWidth={1060} maxHeight="var(--list-table-max-height)" type="native">
-            <Table stickyHeader highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm" styles={{ td: { verticalAlign: "top" } }}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Payment</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>Order</Table.Th>
-                  <Table.Th>Organisation</Table.Th>
-                  <Table.Th>Customer</Table.Th>
-                  <Table.Th ta="right">Amount</Table.Th>
-                  <Table.Th>Transactions</Table.Th>
-                  <Table.Th>Settlement</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((payment) => {
-                  return (
-                    <Table.Tr key={payment.paymentId}>
-                      <Table.Td>
-                        <Stack gap={2} align="flex-start">
-                          <Anchor component={Link} to={`/payments/${payment.paymentId}`} fw={500} size="sm">
-                            {payment.paymentId}
-                          </Anchor>
-                          {payment.active ? null : (
-                            <Tooltip label="Deactivated: refuses every operation until it is reactivated" withArrow>
-                              <Badge color="red" variant="outline" size="xs" radius="sm" tabIndex={0}>
-                                Inactive
-                              </Badge>
-                            </Tooltip>
-                          )}
-                        </Stack>
-                      </Table.Td>
-                      <Table.Td>
-                        <DateTime value={payment.createdAt} timeZone={user.timeZone} />
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: "nowrap" }}>
-                        {payment.orderId === null ? (
-                          <Dash />
-                        ) : (
-                          <>
-                            {payment.orderId}
-                            {payment.orderVersion !== null && payment.orderVersion !== 1 ? (
-                              <Text size="xs" c="dimmed" span ml={4} title="Order version">
-                                v{payment.orderVersion}
-                              </Text>
-                            ) : null}
-                          </>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" truncate maw={160} title={`Organisation ${payment.organisationId}`}>
-                          {payment.organisationName}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{payment.customerNumber ?? <Dash />}</Table.Td>
-                      <Table.Td ta="right">
-                        <Amount value={payment.totalAmount} currency={payment.currency} />
-                      </Table.Td>
-                      <Table.Td>
-                        {payment.transactions.length === 0 ? (
-                          <Text size="xs" c="dimmed">
-                            No transactions
-                          </Text>
-                        ) : (
-                          <TransactionLines transactions={payment.transactions} />
-                        )}
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: "nowrap" }}>{payment.settlementId ?? <Dash />}</Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      )}
+      <Group align="flex-start" gap="sm" wrap="wrap">
+        <QuickSearchBox error={errors?.q} />
+        <DayFilterPicker timeZone={user.timeZone} error={errors?.range} />
+      </Group>
+      {list?.quickSearch ? <QuickSearchSummary outcome={list.quickSearch} filtered={filtered} /> : null}
 
+      <FilterBuilder fields={fields} errors={errors?.filters} />
+
+      <UnknownParameters listName="payments list" messages={errors?.other ?? []} resetTo="/payments" />
+
+      {list === null ? (
+        <FixTheFilter what="payments" />
+      ) : list.items.length === 0 ? (
+        list.page > 1 ? (
+          <ListNotice title={`There is no page ${formatCount(list.page)}`}>
+            <Button component={Link} to={hrefWith({ page: null })} variant="light" size="xs">
+              Go to the first page
+            </Button>
+          </ListNotice>
+        ) : narrowed ? (
+          <ListNotice title="No payments match">
+            Check the search and the filters, or widen the date range.{" "}
+            <Anchor component={Link} to="/payments" size="sm">
+              Clear everything
+            </Anchor>
+          </ListNotice>
+        ) : (
+          <ListNotice title="No payments yet">
+            Payments show up here as soon as an API client creates one. For demo data, run{" "}
+            <Text span ff="monospace" size="sm">
+              npm run db:seed
+            </Text>
+            .
+          </ListNotice>
+        )
+      ) : (
+        <>
+          {hydrated ? (
+            <Suspense fallback={<TotalsBar />}>
+              <Await
+                resolve={totals}
+                errorElement={
+                  <Text size="sm" c="red">
+                    The totals could not be counted; reload to try again.
+                  </Text>
+                }
+              >
+                {(resolved) =>
+                  resolved ? (
+                    <TotalsBar totals={resolved} page={list.page} perPage={list.perPage} shown={list.items.length} />
+                  ) : null
+                }
+              </Await>
+            </Suspense>
+          ) : (
+            <TotalsBar />
+          )}
+          <PaymentsTable items={list.items} sort={sort} />
+        </>
+      )}
     </Stack>
+  );
+}
+
+const noSubscription = () => () => {};
+
+/** False on the server and while hydrating, true once the page runs in the browser. */
+function useHydrated() {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false
+  );
+}
+
+/** The quick search box: its own form, so Enter searches and the rest of the URL stays. */
+function QuickSearchBox({ error }: { error?: string }) {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const current = params.get("q") ?? "";
+  const [text, setText] = useState(current);
+  const [shown, setShown] = useState(current);
+  if (shown !== current) {
+    setShown(current);
+    setText(current);
+  }
+  const search = (value: string) => {
+    const next = new URLSearchParams(params);
+    next.delete("page");
+    if (value.trim()) next.set("q", value.trim());
+    else next.delete("q");
+    const query = next.toString();
+    navigate(query ? `?${query}` : ".", { preventScrollReset: true });
+  };
+  return (
+    <form
+      role="search"
+      style={{ flex: "1 1 320px", maxWidth: 560 }}
+      onSubmit={(event) => {
+        event.preventDefault();
+        search(text);
+      }}
+    >
+      <TextInput
+        label="Quick search"
+        description="Paste a paymentId, orderId, RRN or the card's last 4 digits, then press Enter"
+        name="q"
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        placeholder="e.g. ORD-2026-500004, 628000567870, 4242"
+        error={error}
+        autoComplete="off"
+        rightSection={
+          current ? (
+            <CloseButton
+              aria-label="Clear the quick search"
+              onClick={() => {
+                setText("");
+                search("");
+              }}
+            />
+          ) : null
+        }
+      />
+    </form>
+  );
+}
+
+function QuickSearchSummary({
+  outcome,
+  filtered,
+}: {
+  outcome: { text: string; tried: QuickSearchKind[]; matched: { kind: QuickSearchKind; count: number }[] };
+  filtered: boolean;
+}) {
+  if (outcome.matched.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" role="status">
+        No payment has {describeKinds(outcome.tried)} “{outcome.text}”{filtered ? " within the filters and dates" : ""}.
+      </Text>
+    );
+  }
+  return (
+    <Group gap={6} role="status" aria-label="Quick search matches">
+      <Text size="sm" c="dimmed">
+        “{outcome.text}” matched by
+      </Text>
+      {outcome.matched.map(({ kind, count }) => (
+        <Badge key={kind} variant="light" color="indigo" radius="sm" tt="none" data-testid="quick-search-match">
+          {QUICK_SEARCH_LABELS[kind]}: {formatCount(count)} {count === 1 ? "payment" : "payments"}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+type Totals = { total: number; totals: { currency: string; count: number; totalAmount: string }[] };
+
+/**
+ * "Showing 1–25 of 1 234 payments", the total amount per currency and the pagination. Without
+ * totals (while they are counted) a placeholder of the same height, so nothing jumps.
+ */
+function TotalsBar({
+  totals,
+  page = 1,
+  perPage = DEFAULT_PER_PAGE,
+  shown = 0,
+}: {
+  totals?: Totals;
+  page?: number;
+  perPage?: number;
+  shown?: number;
+}) {
+  const hrefWith = useHrefWith();
+  if (!totals) {
+    return (
+      <Group gap="sm" mih={30} aria-busy="true">
+        <Text size="sm" c="dimmed">
+          Counting…
+        </Text>
+        <Skeleton height={16} width={220} radius="sm" />
+      </Group>
+    );
+  }
+  const pageCount = Math.max(1, Math.ceil(totals.total / perPage));
+  const first = (page - 1) * perPage + 1;
+  const pageHref = (target: number) => hrefWith({ page: target === 1 ? null : String(target) });
+  return (
+    <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+      <Stack gap={2}>
+        <Text size="sm" aria-live="polite" data-testid="payments-total">
+          Showing {formatCount(first)}–{formatCount(first + shown - 1)} of {formatCount(totals.total)}{" "}
+          {totals.total === 1 ? "payment" : "payments"}
+        </Text>
+        <Group gap="xs" wrap="wrap" aria-label="Total amount per currency">
+          {totals.totals.map((row) => (
+            <Text key={row.currency} size="sm" c="dimmed" data-testid="currency-total">
+              <Amount value={row.totalAmount} currency={row.currency} fw={500} c="dark" /> in {formatCount(row.count)}{" "}
+              {row.currency} {row.count === 1 ? "payment" : "payments"}
+            </Text>
+          ))}
+        </Group>
+      </Stack>
+      <Group gap="md" wrap="wrap" justify="flex-end">
+        {pageCount > 1 ? (
+          <Pagination
+            total={pageCount}
+            value={Math.min(page, pageCount)}
+            siblings={1}
+            boundaries={1}
+            size="sm"
+            getItemProps={(target) => ({ component: Link, to: pageHref(target) })}
+            getControlProps={(control) => {
+              const target = { first: 1, previous: page - 1, next: page + 1, last: pageCount }[control];
+              const label = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" }[control];
+              return target >= 1 && target <= pageCount && target !== page
+                ? { component: Link, to: pageHref(target), "aria-label": label }
+                : { "aria-label": label };
+            }}
+          />
+        ) : null}
+        <PerPageSelect perPage={perPage} choices={PER_PAGE_CHOICES} defaultPerPage={DEFAULT_PER_PAGE} />
+      </Group>
+    </Group>
+  );
+}
+
+/** A column header that sorts by its key: first click newest/largest first, the next reverses. */
+function SortHeader({
+  label,
+  sortKey,
+  sort,
+  align,
+}: {
+  label: string;
+  sortKey: PaymentSortKey;
+  sort: PaymentSort;
+  align?: "right";
+}) {
+  const hrefWith = useHrefWith();
+  const active = sort.key === sortKey;
+  const direction = active && sort.direction === "desc" ? "asc" : "desc";
+  const isDefault = sortKey === DEFAULT_PAYMENT_SORT.key && direction === DEFAULT_PAYMENT_SORT.direction;
+  const to = hrefWith({ sort: isDefault ? null : sortKey, dir: isDefault ? null : direction, page: null });
+  return (
+    <Table.Th ta={align} aria-sort={active ? (sort.direction === "asc" ? "ascending" : "descending") : "none"}>
+      <Anchor
+        component={Link}
+        to={to}
+        preventScrollReset
+        size="sm"
+        fw={700}
+        c={active ? undefined : "dark"}
+        underline="hover"
+        style={{ whiteSpace: "nowrap" }}
+        aria-label={`Sort by ${label.toLowerCase()}, ${direction === "asc" ? "ascending" : "descending"}`}
+      >
+        {label}{" "}
+        {active ? (
+          sort.direction === "asc" ? (
+            "↑"
+          ) : (
+            "↓"
+          )
+        ) : (
+          <Text span c="dimmed">
+            ↕
+          </Text>
+        )}
+      </Anchor>
+    </Table.Th>
+  );
+}
+
+type ListItem = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["list"]>["items"][number];
+
+function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }) {
+  const user = useStaffUser();
+  return (
+    <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+      <Table.ScrollContainer minWidth={1060} maxHeight="var(--list-table-max-height)" type="native">
+        <Table
+          stickyHeader
+          highlightOnHover
+          verticalSpacing="xs"
+          horizontalSpacing="sm"
+          fz="sm"
+          styles={{ td: { verticalAlign: "top" } }}
+        >
+          <Table.Thead>
+            <Table.Tr>
+              <SortHeader label="Payment" sortKey="paymentId" sort={sort} />
+              <SortHeader label="Created" sortKey="createdAt" sort={sort} />
+              <Table.Th>Order</Table.Th>
+              <Table.Th>Organisation</Table.Th>
+              <Table.Th>Customer</Table.Th>
+              <SortHeader label="Amount" sortKey="totalAmount" sort={sort} align="right" />
+              <Table.Th>Transactions</Table.Th>
+              <Table.Th>Settlement</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((payment) => (
+              <Table.Tr key={payment.paymentId}>
+                <Table.Td>
+                  <Stack gap={2} align="flex-start">
+                    <Anchor component={Link} to={`/payments/${payment.paymentId}`} fw={500} size="sm">
+                      {payment.paymentId}
+                    </Anchor>
+                    {payment.active ? null : (
+                      <Tooltip label="Deactivated: refuses every operation until it is reactivated" withArrow>
+                        <Badge color="red" variant="outline" size="xs" radius="sm" tabIndex={0}>
+                          Inactive
+                        </Badge>
+                      </Tooltip>
+                    )}
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <DateTime value={payment.createdAt} timeZone={user.timeZone} />
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>
+                  {payment.orderId === null ? (
+                    <Dash />
+                  ) : (
+                    <>
+                      {payment.orderId}
+                      {payment.orderVersion !== null && payment.orderVersion !== 1 ? (
+                        <Text size="xs" c="dimmed" span ml={4} title="Order version">
+                          v{payment.orderVersion}
+                        </Text>
+                      ) : null}
+                    </>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" truncate maw={160} title={`Organisation ${payment.organisationId}`}>
+                    {payment.organisationName}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{payment.customerNumber ?? <Dash />}</Table.Td>
+                <Table.Td ta="right">
+                  <Amount value={payment.totalAmount} currency={payment.currency} />
+                </Table.Td>
+                <Table.Td>
+                  {payment.transactions.length === 0 ? (
+                    <Text size="xs" c="dimmed">
+                      No transactions
+                    </Text>
+                  ) : (
+                    <TransactionLines transactions={payment.transactions} />
+                  )}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{payment.settlementId ?? <Dash />}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
   );
 }
 
@@ -229,48 +534,5 @@ function TransactionLines({ transactions }: { transactions: PaymentListTransacti
         </Fragment>
       ))}
     </Box>
-  );
-}
-
-function Dash() {
-  return (
-    <Text span c="dimmed" size="sm">
-      —
-    </Text>
-  );
-}
-
-function EmptyState() {
-  return (
-    <Paper withBorder p="xl" radius="md">
-      <Stack gap="xs" align="center" ta="center">
-        <Text fw={500}>No payments yet</Text>
-        <Text c="dimmed" size="sm" maw={460}>
-          Payments show up here as soon as an API client creates one. For demo data, run{" "}
-          <Text span ff="monospace" size="sm">
-            npm run db:seed
-          </Text>
-          .
-        </Text>
-      </Stack>
-    </Paper>
-  );
-}
-
-function PastTheEnd({ page, pageCount, href }: { page: number; pageCount: number; href: string }) {
-  return (
-    <Paper withBorder p="xl" radius="md">
-      <Stack gap="sm" align="center" ta="center">
-        <Text fw={500}>There is no page {formatCount(page)}</Text>
-        <Text c="dimmed" size="sm">
-          The list ends at page {formatCount(pageCount)}.
-        </Text>
-        <Box>
-          <Button component={Link} to={href} variant="light" size="xs">
-            Go to the last page
-          </Button>
-        </Box>
-      </Stack>
-    </Paper>
   );
 }

@@ -1,8 +1,31 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+// Staff users: an admin creates them (with a password typed or generated and shown once),
+// changes their role, disables them (their sessions end at once) and enables them again. The
+// last active admin can be neither disabled nor demoted.
+import { Badge, Button, Group, Paper, PasswordInput, Select, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from "@mantine/core";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { useState } from "react";
+import { db } from "../lib/database.server";
+import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
-import { NotBuiltYet } from "../components/NotBuiltYet";
+import { ActionModal } from "../components/ActionModal";
+import { ActiveOrDisabled, ListNotice, ListSearch } from "../components/list-parts";
+import { DateTime } from "../components/DateTime";
+import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
+import { useStaffUser } from "../components/staff-user";
+import { formText, staffAction } from "../lib/staff-action.server";
+import { MIN_PASSWORD_LENGTH } from "../auth/password.server";
+import {
+  changeStaffRole,
+  createStaffUser,
+  disableStaffUser,
+  enableStaffUser,
+  generatePassword,
+  listStaffUsers,
+} from "../services/staff-users.server";
+import { invalid } from "../domain/errors";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -12,9 +35,238 @@ export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "user:manage");
-  return json(null);
+  const q = new URL(request.url).searchParams.get("q");
+  const users = await listStaffUsers(db(), { q });
+  return json({ users, minPasswordLength: MIN_PASSWORD_LENGTH });
 }
 
-export default function UsersPlaceholder() {
-  return <NotBuiltYet title={AREA.label} summary={AREA.summary} />;
+function userIdOf(form: FormData): string {
+  const id = formText(form, "userId");
+  if (!id || !/^[0-9a-f]{1,64}$/.test(id)) throw invalid("userId", "must be a staff user id");
+  return id;
+}
+
+export const action = (args: ActionFunctionArgs) =>
+  staffAction(args, {
+    create: {
+      permission: "user:manage",
+      reason: "optional",
+      run: async ({ form, caller }) => {
+        // The password as typed (spaces count); none typed means one is generated and shown once.
+        const typed = typeof form.get("password") === "string" ? String(form.get("password")) : "";
+        const password = typed === "" ? generatePassword() : typed;
+        const user = await createStaffUser(
+          db(),
+          {
+            email: formText(form, "email") ?? "",
+            name: formText(form, "name") ?? undefined,
+            role: (formText(form, "role") ?? "") as Role,
+            password,
+          },
+          caller,
+        );
+        return {
+          message: `${user.email} can log in now, as ${user.role}`,
+          data: { userId: user.id, email: user.email, ...(typed === "" ? { generatedPassword: password } : {}) },
+        };
+      },
+    },
+    "change-role": {
+      permission: "user:manage",
+      reason: "optional",
+      run: async ({ form, caller }) => {
+        const { role } = await changeStaffRole(caller, userIdOf(form), formText(form, "role") ?? "");
+        return { message: `The role is ${role} now; it applies to their next request` };
+      },
+    },
+    disable: {
+      permission: "user:manage",
+      reason: "required",
+      run: async ({ form, caller }) => {
+        await disableStaffUser(caller, userIdOf(form));
+        return { message: "Disabled; their sessions have ended" };
+      },
+    },
+    enable: {
+      permission: "user:manage",
+      reason: "optional",
+      run: async ({ form, caller }) => {
+        await enableStaffUser(caller, userIdOf(form));
+        return { message: "Enabled; they can log in again" };
+      },
+    },
+  });
+
+const ROLE_COLORS: Record<Role, string> = { support: "blue", finance: "teal", admin: "orange" };
+const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: role }));
+
+type User = ReturnType<typeof useLoaderData<typeof loader>>["users"][number];
+
+export default function Users() {
+  const { users, minPasswordLength } = useLoaderData<typeof loader>();
+  const me = useStaffUser();
+  const [params] = useSearchParams();
+  const q = params.get("q") ?? "";
+  const [secret, setSecret] = useState<Secret | null>(null);
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+        <div>
+          <Title order={2}>{AREA.label}</Title>
+          <Text c="dimmed" size="sm">
+            {q ? `${users.length} matching “${q}”` : `${users.length} staff users`}
+          </Text>
+        </div>
+        <ActionModal
+          label="New user"
+          title="New staff user"
+          intent="create"
+          reason="optional"
+          confirmLabel="Create user"
+          buttonProps={{ "data-testid": "new-user" }}
+          fields={(errors) => <NewUserFields errors={errors} minPasswordLength={minPasswordLength} />}
+          onSuccess={(result) => {
+            const password = result.data?.generatedPassword;
+            if (typeof password === "string") {
+              setSecret({
+                title: "Password for the new user",
+                label: `Password for ${String(result.data?.email)}`,
+                value: password,
+                note: "Give it to them over a safe channel. Paydesk keeps only its hash and cannot show it again.",
+              });
+            }
+          }}
+        />
+      </Group>
+
+      <ListSearch q={q} placeholder="Email, name or id" />
+
+      {users.length === 0 ? (
+        <ListNotice title={q ? "No staff user matches the search." : "No staff users yet."}>{q ? "Try part of another name or id." : null}</ListNotice>
+      ) : (
+        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+          <Table.ScrollContainer minWidth={900} type="native">
+            <Table highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>User</Table.Th>
+                  <Table.Th miw={100}>Role</Table.Th>
+                  <Table.Th miw={110}>Status</Table.Th>
+                  <Table.Th ta="right">Sessions</Table.Th>
+                  <Table.Th>Created</Table.Th>
+                  <Table.Th pos="relative">
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {users.map((user) => (
+                  <Table.Tr key={user.id} data-testid={`user-${user.email}`}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {user.name}
+                        {user.id === me.id ? (
+                          <Text span size="xs" c="dimmed" ml={6}>
+                            (you)
+                          </Text>
+                        ) : null}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {user.email}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge color={ROLE_COLORS[user.role]} variant="light" size="sm" radius="sm">
+                        {user.role}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <ActiveOrDisabled disabledAt={user.disabledAt} timeZone={me.timeZone} />
+                    </Table.Td>
+                    <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
+                      {user.activeSessions}
+                    </Table.Td>
+                    <Table.Td>
+                      <DateTime value={user.createdAt} timeZone={me.timeZone} />
+                    </Table.Td>
+                    <Table.Td>
+                      <UserActions user={user} isMe={user.id === me.id} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      )}
+      <OneTimeSecret secret={secret} onClose={() => setSecret(null)} />
+    </Stack>
+  );
+}
+
+function NewUserFields({ errors, minPasswordLength }: { errors: Record<string, string>; minPasswordLength: number }) {
+  return (
+    <>
+      <TextInput name="email" label="Email" type="email" required autoComplete="off" error={errors.email} />
+      <TextInput name="name" label="Name" description="Shown in the header and the audit log; the email's first part if empty." error={errors.name} />
+      <Select name="role" label="Role" data={ROLE_OPTIONS} defaultValue="support" allowDeselect={false} required error={errors.role} />
+      <PasswordInput
+        name="password"
+        label="Initial password"
+        description={`At least ${minPasswordLength} characters. Leave empty to have one generated and shown once.`}
+        autoComplete="new-password"
+        error={errors.password}
+      />
+    </>
+  );
+}
+
+function UserActions({ user, isMe }: { user: User; isMe: boolean }) {
+  const who = `${user.name} (${user.email})`;
+  return (
+    <Group gap={6} justify="flex-end" wrap="nowrap">
+      <ActionModal
+        label="Change role"
+        title="Change role"
+        intent="change-role"
+        hidden={{ userId: user.id }}
+        reason="optional"
+        description={`${who} is ${user.role} now. The new role applies to their next request.${isMe ? " This is your own account." : ""}`}
+        fields={(errors) => (
+          <Select name="role" label="New role" data={ROLE_OPTIONS} defaultValue={user.role} allowDeselect={false} error={errors.role} />
+        )}
+        buttonProps={{ size: "xs", variant: "default", "data-testid": "change-role" }}
+      />
+      {user.disabledAt ? (
+        <ActionModal
+          label="Enable"
+          title="Enable user"
+          intent="enable"
+          hidden={{ userId: user.id }}
+          reason="optional"
+          description={`${who} can log in again with their password.`}
+          buttonProps={{ size: "xs", variant: "light", "data-testid": "enable-user" }}
+        />
+      ) : isMe ? (
+        <Tooltip label="Another admin can disable your account; you cannot." withArrow>
+          <Button size="xs" variant="light" color="red" data-disabled style={{ pointerEvents: "all" }} onClick={(event) => event.preventDefault()}>
+            Disable
+          </Button>
+        </Tooltip>
+      ) : (
+        <ActionModal
+          label="Disable"
+          title="Disable user"
+          intent="disable"
+          hidden={{ userId: user.id }}
+          reason="required"
+          color="red"
+          description={`${who} can no longer log in, and every session they have open ends at once.`}
+          confirmLabel="Disable user"
+          buttonProps={{ size: "xs", variant: "light", "data-testid": "disable-user" }}
+        />
+      )}
+    </Group>
+  );
 }

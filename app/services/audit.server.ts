@@ -3,6 +3,7 @@
 import type { Db, Tx } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import type { RequestContext } from "../lib/context";
+import type { Caller } from "./caller";
 
 export type AuditActor = { userId: string | null; email: string };
 
@@ -35,4 +36,23 @@ export async function recordAudit(
     userAgent: userAgent ?? null,
     correlationId: context.correlationId,
   });
+}
+
+/**
+ * The audit entry of a staff action, written inside the use-case's own DB transaction so the
+ * change and its record commit together. API clients and the system are not audited here: the
+ * operation log records them.
+ */
+export async function auditStaffAction(
+  tx: Db | Tx,
+  caller: Caller,
+  entry: Omit<AuditEntry, "actor" | "reason">,
+): Promise<void> {
+  if (caller.kind !== "staff") return;
+  await recordAudit(
+    tx,
+    { ...entry, actor: { userId: caller.userId, email: caller.email }, reason: caller.reason },
+    { correlationId: caller.correlationId, clientIp: caller.ip },
+    caller.userAgent,
+  );
 }

@@ -8,18 +8,21 @@
 // execute finds the claim and asks the provider with the same reference, which answers with the
 // first outcome: no credit transaction is ever refunded twice, even across a crash.
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { Db, Tx } from "../../db/client";
+import { db as defaultDb, type Db, type Tx } from "../../db/client";
 import { creditTransactions, credits, paymentMethods, paymentTransactions } from "../../db/schema";
 import type { CreditStatus, CreditTransactionStatus, PaymentTypeGroup, TransactionStatus } from "../domain/enums";
 import { conflict, DomainError, notFound, ruleBroken } from "../domain/errors";
+import { FourEyesRequired, fourEyesRefusal, type FourEyesThresholds } from "../domain/four-eyes";
 import { add, formatAmount, money, subtract, sum, toDbAmount, type Money } from "../domain/money";
 import { amountsOf, creditableAmount } from "../domain/transaction";
 import { paymentProvider } from "../providers/index.server";
+import { auditStaffAction } from "./audit.server";
 import { tenantOf, type Caller } from "./caller";
+import { readFourEyesThresholds } from "./four-eyes.server";
 import { addToVolume, appendOperation } from "./ledger.server";
 import { lockPayment, type LockedPayment } from "./locks.server";
 import { getPayment, type PaymentRow, type PaymentView, type TransactionRow } from "./payment-view.server";
-import { touchPayment } from "./transactions.server";
+import { auditedTransaction, touchPayment } from "./transactions.server";
 import { inTransaction } from "./tx.server";
 
 export type NewCreditLine = {
@@ -51,6 +54,8 @@ export type CreditTransactionView = {
   rrn: string | null;
   creditedAt: Date | null;
   failureReason: string | null;
+  /** When an execution claimed it; CREATED with a claim means "in progress" (or interrupted). */
+  claimedAt: Date | null;
 };
 
 export type CreditView = {
@@ -65,6 +70,7 @@ export type CreditView = {
   customerNumber: string | null;
   organisationId: number;
   createdByStaffUserId: string | null;
+  createdByClientId: string | null;
   reason: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -79,8 +85,28 @@ type CreditTransactionRow = typeof creditTransactions.$inferSelect;
 export async function createCredit(caller: Caller, input: NewCredit): Promise<CreditView> {
   return inTransaction(async (tx) => {
     const creditId = await createCreditLocked(tx, caller, input, await lockPaymentsOf(tx, caller, input.creditTransactions));
-    return getCredit(tx, caller, creditId);
+    const credit = await getCredit(tx, caller, creditId);
+    await auditStaffAction(tx, caller, { action: "credit.create", entityType: "credit", entityId: creditId, after: auditedCredit(credit) });
+    return credit;
   });
+}
+
+/** What the audit log keeps of a credit before and after a staff action. */
+function auditedCredit(credit: CreditView) {
+  return {
+    status: credit.status,
+    active: credit.active,
+    totalCreditAmount: formatAmount(credit.totalCreditAmount),
+    currency: credit.currency,
+    settlementId: credit.settlementId,
+    creditTransactions: credit.creditTransactions.map((l) => ({
+      creditTransactionId: l.creditTransactionId,
+      paymentId: l.paymentId,
+      transactionId: l.transactionId,
+      amount: formatAmount(l.amount),
+      status: l.status,
+    })),
+  };
 }
 
 /** Locks every payment the lines touch, in ascending paymentId order (the fixed lock order). */
@@ -263,13 +289,19 @@ export async function updateCredit(caller: Caller, creditId: number, patch: Cred
     if (oldLines.some((l) => l.status !== "CREATED" || l.providerReference)) {
       throw conflict(`Credit ${creditId} is being executed and can no longer change`);
     }
+    const before = auditedCredit(toCreditView(credit, oldLines));
+    const finish = async (action: string) => {
+      const after = await getCredit(tx, caller, creditId);
+      await auditStaffAction(tx, caller, { action, entityType: "credit", entityId: creditId, before, after: auditedCredit(after) });
+      return after;
+    };
     const at = new Date();
     const release = oldLines.map((l) => ({ transactionId: l.transactionId, amount: (0n - money(l.amount)) as Money }));
 
     if (patch.active === false) {
       await adjustReserved(tx, release, at);
       await tx.update(credits).set({ active: false, updatedAt: at }).where(eq(credits.creditId, creditId));
-      return getCredit(tx, caller, creditId);
+      return finish("credit.deactivate");
     }
 
     const total = patch.totalCreditAmount ?? money(credit.totalCreditAmount);
@@ -294,7 +326,7 @@ export async function updateCredit(caller: Caller, creditId: number, patch: Cred
         updatedAt: at,
       })
       .where(eq(credits.creditId, creditId));
-    return getCredit(tx, caller, creditId);
+    return finish("credit.update");
   });
 }
 
@@ -313,6 +345,7 @@ function toCreditView(row: CreditRow, lines: CreditTransactionRow[]): CreditView
     customerNumber: row.customerNumber,
     organisationId: row.organisationId,
     createdByStaffUserId: row.createdByStaffUserId,
+    createdByClientId: row.createdByClientId,
     reason: row.reason,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -327,6 +360,7 @@ function toCreditView(row: CreditRow, lines: CreditTransactionRow[]): CreditView
       rrn: l.rrn,
       creditedAt: l.creditedAt,
       failureReason: l.failureReason,
+      claimedAt: l.claimedAt,
     })),
   };
 }
@@ -361,8 +395,12 @@ export async function getCredit(database: Db | Tx, caller: Caller, creditId: num
 /**
  * Executes every credit transaction still CREATED, in order. Answers the credit as it stands;
  * when one fails, throws that transaction's error after keeping what succeeded before it.
+ *
+ * A staff user may not execute a credit they created above the four-eyes threshold (403,
+ * app/domain/four-eyes.ts); the rule is checked first for a clear answer and again under the
+ * credit's row lock in every claim, so a PATCH raising the total in between cannot slip through.
  */
-export async function executeCredit(caller: Caller, creditId: number, database: Db): Promise<CreditView> {
+export async function executeCredit(caller: Caller, creditId: number, database: Db = defaultDb()): Promise<CreditView> {
   const credit = await findCredit(database, caller, creditId);
   if (!credit.active) throw conflict(`Credit ${creditId} is inactive and cannot be executed`);
   const lines = await database
@@ -370,9 +408,11 @@ export async function executeCredit(caller: Caller, creditId: number, database: 
     .from(creditTransactions)
     .where(eq(creditTransactions.creditId, creditId))
     .orderBy(asc(creditTransactions.creditTransactionId));
+  const fourEyes = caller.kind === "staff" && lines.some((l) => l.status === "CREATED") ? await readFourEyesThresholds(database) : null;
+  if (fourEyes) assertFourEyes(caller, credit, fourEyes);
   for (const line of lines) {
     if (line.status !== "CREATED") continue;
-    const reference = await claim(line.creditTransactionId);
+    const reference = await claim(line.creditTransactionId, fourEyes && { caller, thresholds: fourEyes });
     if (!reference) continue; // settled by someone else meanwhile
     const [transaction] = await database
       .select()
@@ -398,9 +438,34 @@ export async function executeCredit(caller: Caller, creditId: number, database: 
   return getCredit(database, caller, creditId);
 }
 
-/** Step 1: claim the line (or find the claim of an earlier attempt) and return its reference. */
-async function claim(creditTransactionId: number): Promise<string | null> {
+function assertFourEyes(caller: Caller, credit: CreditRow, thresholds: FourEyesThresholds): void {
+  if (caller.kind !== "staff") return;
+  const refusal = fourEyesRefusal(
+    { totalCreditAmount: money(credit.totalCreditAmount), currency: credit.currency, createdByStaffUserId: credit.createdByStaffUserId },
+    caller.userId,
+    thresholds,
+  );
+  if (refusal) throw new FourEyesRequired(refusal, credit.creditId);
+}
+
+/**
+ * Step 1: claim the line (or find the claim of an earlier attempt) and return its reference.
+ * For a staff execution the credit row is share-locked first (lock order: payment, credit, line)
+ * and the four-eyes rule checked against it as it is now.
+ */
+async function claim(
+  creditTransactionId: number,
+  fourEyes: { caller: Caller; thresholds: FourEyesThresholds } | null,
+): Promise<string | null> {
   return inTransaction(async (tx) => {
+    if (fourEyes) {
+      const [{ creditId }] = await tx
+        .select({ creditId: creditTransactions.creditId })
+        .from(creditTransactions)
+        .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
+      const [credit] = await tx.select().from(credits).where(eq(credits.creditId, creditId)).for("share");
+      assertFourEyes(fourEyes.caller, credit, fourEyes.thresholds);
+    }
     const [line] = await tx
       .select()
       .from(creditTransactions)
@@ -428,6 +493,7 @@ async function settle(
     // The credit was checked against the caller's tenant already; lock its payment as the system.
     const lockAs: Caller = { kind: "system", name: "credit-settlement", correlationId: caller.correlationId };
     const { payment, transactions } = await lockPayment(tx, lockAs, peek.paymentId);
+    const [credit] = await tx.select().from(credits).where(eq(credits.creditId, peek.creditId)).for("update");
     const [line] = await tx
       .select()
       .from(creditTransactions)
@@ -439,6 +505,16 @@ async function settle(
     const amount = money(line.amount);
     const at = new Date();
     const reserved = subtract(amounts.reserved, amount);
+    const audit = async (after: Record<string, unknown>) => {
+      const creditStatus = await markCreditedWhenAllLinesAre(tx, credit, at);
+      await auditStaffAction(tx, caller, {
+        action: "credit.execute",
+        entityType: "credit",
+        entityId: credit.creditId,
+        before: { status: credit.status, creditTransaction: { ...auditedLine(line), status: line.status } },
+        after: { status: creditStatus, creditTransaction: { ...auditedLine(line), ...after } },
+      });
+    };
     if (!outcome.ok) {
       await tx
         .update(creditTransactions)
@@ -448,6 +524,7 @@ async function settle(
         .update(paymentTransactions)
         .set({ reservedAmount: toDbAmount(reserved), updatedAt: at })
         .where(eq(paymentTransactions.transactionId, transaction.transactionId));
+      await audit({ status: "FAILED", failureReason: outcome.reason });
       return;
     }
     const credited = add(amounts.credited, amount);
@@ -475,7 +552,24 @@ async function settle(
       amount,
     );
     await touchPayment(tx, payment.paymentId, at);
+    await audit({ status: "CREDITED", rrn: outcome.rrn });
   });
+}
+
+function auditedLine(line: CreditTransactionRow) {
+  return { creditTransactionId: line.creditTransactionId, paymentId: line.paymentId, transactionId: line.transactionId, amount: formatAmount(money(line.amount)) };
+}
+
+/**
+ * In the settling transaction, under the credit's row lock: the credit becomes CREDITED with its
+ * last line, so the audit entry of that execution can say so. Answers the credit's status.
+ */
+async function markCreditedWhenAllLinesAre(tx: Tx, credit: CreditRow, at: Date): Promise<CreditStatus> {
+  if (credit.status === "CREDITED") return "CREDITED";
+  const lines = await tx.select({ status: creditTransactions.status }).from(creditTransactions).where(eq(creditTransactions.creditId, credit.creditId));
+  if (!lines.every((l) => l.status === "CREDITED")) return credit.status as CreditStatus;
+  await tx.update(credits).set({ status: "CREDITED", updatedAt: at }).where(eq(credits.creditId, credit.creditId));
+  return "CREDITED";
 }
 
 async function markCreditedWhenComplete(creditId: number): Promise<void> {
@@ -514,7 +608,7 @@ export async function creditTransactionNow(
     const creditable = creditableAmount(amountsOf(transaction));
     const value = amount ?? creditable;
     if (value <= 0n) throw conflict("Nothing is left to credit on this transaction (other credits reserve the rest)");
-    return createCreditLocked(
+    const creditId = await createCreditLocked(
       tx,
       caller,
       {
@@ -524,6 +618,16 @@ export async function creditTransactionNow(
       },
       new Map([[paymentId, locked]]),
     );
+    // A staff credit is recorded as decided here (the amount now reserved); its execution follows.
+    const [reserved] = await tx.select().from(paymentTransactions).where(eq(paymentTransactions.transactionId, transactionId));
+    await auditStaffAction(tx, caller, {
+      action: "transaction.credit",
+      entityType: "transaction",
+      entityId: transactionId,
+      before: auditedTransaction(transaction),
+      after: { ...auditedTransaction(reserved), creditId, creditAmount: formatAmount(value) },
+    });
+    return creditId;
   });
   await executeCredit(caller, creditId, database);
   return getPayment(database, caller, paymentId);

@@ -1,11 +1,16 @@
 // Payment methods per client and distribution channel. A disabled method vanishes from the list
 // and refuses new transactions at once: both read the same `enabled` column, no cache between.
-import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { paymentMethods } from "../../db/schema";
+import { apiClients, paymentMethods } from "../../db/schema";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, type PaymentTypeGroup } from "../domain/enums";
-import type { FieldSpec } from "../domain/search-filter";
-import type { ClientCaller } from "./caller";
+import { conflict, invalid, notFound } from "../domain/errors";
+import type { FieldSpec, SearchQuery } from "../domain/search-filter";
+import { auditStaffAction } from "./audit.server";
+import type { Caller, ClientCaller } from "./caller";
+import type { Page } from "./payment-search.server";
+import { allOf, conditionsFor, type ColumnOf } from "./search-sql.server";
+import { inTransaction } from "./tx.server";
 
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
 
@@ -67,4 +72,126 @@ export async function findUsableMethod(
     .orderBy(asc(paymentMethods.id))
     .limit(1);
   return method ?? null;
+}
+
+// ---------------------------------------------------------------- the back-office
+
+/** The staff screen's filters, in the /v1 search grammar (all from the URL). */
+export const STAFF_METHOD_FILTERS = {
+  id: { type: "integer", min: 1 },
+  clientId: { type: "string" },
+  channel: { type: "string" },
+  paymentType: { type: "enum", values: PAYMENT_TYPES },
+  paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS },
+  enabled: { type: "boolean" },
+} as const satisfies Record<string, FieldSpec>;
+
+const STAFF_METHOD_COLUMNS: Record<keyof typeof STAFF_METHOD_FILTERS, ColumnOf> = {
+  id: { column: paymentMethods.id },
+  clientId: { column: paymentMethods.clientId },
+  channel: { column: paymentMethods.distributionChannelId },
+  paymentType: { column: paymentMethods.paymentType },
+  paymentTypeGroup: { column: paymentMethods.paymentTypeGroup },
+  enabled: { column: paymentMethods.enabled },
+};
+
+export type StaffMethodItem = {
+  id: number;
+  clientId: string;
+  clientName: string;
+  clientDisabled: boolean;
+  distributionChannelId: string;
+  paymentType: string;
+  paymentTypeGroup: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  updatedAt: Date;
+};
+
+/**
+ * Methods on the channels each client sells through now (a removed channel's methods stay in
+ * the table for when it comes back, but the API cannot reach them, so they are not listed).
+ */
+export async function listMethodsForStaff(
+  database: Db,
+  query: SearchQuery,
+): Promise<Page<StaffMethodItem>> {
+  const where = allOf([
+    sql`${paymentMethods.distributionChannelId} = any(${apiClients.distributionChannels})`,
+    ...conditionsFor(query.filters, STAFF_METHOD_COLUMNS),
+  ]);
+  const [{ total }] = await database
+    .select({ total: count() })
+    .from(paymentMethods)
+    .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
+    .where(where);
+  const items = await database
+    .select({
+      id: paymentMethods.id,
+      clientId: paymentMethods.clientId,
+      clientName: apiClients.name,
+      clientDisabled: sql<boolean>`${apiClients.disabledAt} is not null`,
+      distributionChannelId: paymentMethods.distributionChannelId,
+      paymentType: paymentMethods.paymentType,
+      paymentTypeGroup: paymentMethods.paymentTypeGroup,
+      enabled: paymentMethods.enabled,
+      disabledReason: paymentMethods.disabledReason,
+      updatedAt: paymentMethods.updatedAt,
+    })
+    .from(paymentMethods)
+    .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
+    .where(where)
+    .orderBy(
+      asc(apiClients.name),
+      asc(paymentMethods.clientId),
+      asc(paymentMethods.distributionChannelId),
+      asc(paymentMethods.paymentTypeGroup),
+      asc(paymentMethods.paymentType),
+    )
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage);
+  return { items, totalItems: total, totalPages: Math.ceil(total / query.perPage), page: query.page, perPage: query.perPage };
+}
+
+/** The channels of every client, for the screen's filter. */
+export async function methodChannels(database: Db): Promise<string[]> {
+  const rows = await database
+    .selectDistinct({ channel: sql<string>`unnest(${apiClients.distributionChannels})` })
+    .from(apiClients);
+  return rows.map((row) => row.channel).sort();
+}
+
+/**
+ * Enables or disables one method. Disabling needs a reason (kept on the row and in the audit
+ * log). The API reads the same `enabled` column, so GET /v1/payment-methods and new
+ * transactions see the change as soon as this commits.
+ */
+export async function setPaymentMethodEnabled(
+  caller: Caller,
+  methodId: number,
+  enabled: boolean,
+  reason: string | null,
+): Promise<PaymentMethodRow> {
+  if (!enabled && !reason) throw invalid("reason", "is required: say why the method is disabled");
+  return inTransaction(async (tx) => {
+    const [method] = await tx.select().from(paymentMethods).where(eq(paymentMethods.id, methodId)).for("update");
+    if (!method) throw notFound("Payment method", methodId);
+    if (method.enabled === enabled) {
+      throw conflict(`${method.paymentType} on ${method.distributionChannelId} is ${enabled ? "enabled" : "disabled"} already`);
+    }
+    const [updated] = await tx
+      .update(paymentMethods)
+      .set({ enabled, disabledReason: enabled ? null : reason, updatedAt: new Date() })
+      .where(eq(paymentMethods.id, methodId))
+      .returning();
+    const what = { clientId: method.clientId, distributionChannelId: method.distributionChannelId, paymentType: method.paymentType };
+    await auditStaffAction(tx, caller, {
+      action: enabled ? "payment_method.enable" : "payment_method.disable",
+      entityType: "payment_method",
+      entityId: methodId,
+      before: { ...what, enabled: method.enabled, disabledReason: method.disabledReason },
+      after: { ...what, enabled: updated.enabled, disabledReason: updated.disabledReason },
+    });
+    return updated;
+  });
 }

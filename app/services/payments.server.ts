@@ -7,10 +7,12 @@ import type { TransactionStatus } from "../domain/enums";
 import { conflict, DomainError, ruleBroken } from "../domain/errors";
 import { formatAmount, money, toDbAmount, type Money } from "../domain/money";
 import { amountsOf, CANCELLABLE, claimedTotal, creditableAmount } from "../domain/transaction";
+import { auditStaffAction } from "./audit.server";
 import type { Caller, ClientCaller } from "./caller";
 import { createCreditLocked, DEACTIVATION_REASON, executeCredit, pendingDeactivationCredits } from "./credits.server";
+import { moveVolumeToSettlement } from "./ledger.server";
 import { lockPayment } from "./locks.server";
-import { getPayment, type PaymentView } from "./payment-view.server";
+import { getPayment, type PaymentRow, type PaymentView } from "./payment-view.server";
 import { cancelLocked, insertTransaction, type NewTransaction } from "./transactions.server";
 import { inTransaction, violatedConstraint } from "./tx.server";
 
@@ -77,8 +79,27 @@ export type PaymentPatch = {
 };
 
 export async function updatePayment(caller: Caller, paymentId: number, patch: PaymentPatch): Promise<PaymentView> {
+  return patchPayment(caller, paymentId, patch, { onlyInactive: false });
+}
+
+/**
+ * Reactivates a deactivated payment with its correct total amount: the rule of
+ * PATCH {active: true, totalAmount}, except that an already active payment is a conflict
+ * instead of a total-amount change (a staff user asked to reactivate, not to edit the total).
+ */
+export async function reactivatePayment(caller: Caller, paymentId: number, totalAmount: Money): Promise<PaymentView> {
+  return patchPayment(caller, paymentId, { active: true, totalAmount }, { onlyInactive: true });
+}
+
+async function patchPayment(
+  caller: Caller,
+  paymentId: number,
+  patch: PaymentPatch,
+  { onlyInactive }: { onlyInactive: boolean },
+): Promise<PaymentView> {
   return inTransaction(async (tx) => {
     const { payment, transactions } = await lockPayment(tx, caller, paymentId);
+    if (onlyInactive && payment.active) throw conflict(`Payment ${paymentId} is already active`);
     const reactivating = patch.active === true && !payment.active;
     if (reactivating && patch.totalAmount === undefined) {
       throw new DomainError("invalid", "Reactivating a payment needs its correct totalAmount in the same patch", {
@@ -97,7 +118,7 @@ export async function updatePayment(caller: Caller, paymentId: number, patch: Pa
         );
       }
     }
-    await tx
+    const [updated] = await tx
       .update(payments)
       .set({
         ...(patch.totalAmount !== undefined ? { totalAmount: toDbAmount(patch.totalAmount) } : {}),
@@ -105,9 +126,23 @@ export async function updatePayment(caller: Caller, paymentId: number, patch: Pa
         ...(patch.settlementId !== undefined ? { settlementId: patch.settlementId } : {}),
         updatedAt: new Date(),
       })
-      .where(eq(payments.paymentId, paymentId));
+      .where(eq(payments.paymentId, paymentId))
+      .returning();
+    await auditStaffAction(tx, caller, {
+      action: reactivating ? "payment.reactivate" : "payment.update",
+      entityType: "payment",
+      entityId: paymentId,
+      before: auditedPayment(payment),
+      after: auditedPayment(updated),
+    });
+    if (patch.settlementId !== undefined) await moveVolumeToSettlement(tx, payment, payment.settlementId, patch.settlementId);
     return getPayment(tx, caller, paymentId);
   });
+}
+
+/** What a staff audit entry keeps of a payment before and after a change. */
+function auditedPayment(row: PaymentRow) {
+  return { active: row.active, totalAmount: formatAmount(money(row.totalAmount)), settlementId: row.settlementId };
 }
 
 /**
@@ -123,26 +158,46 @@ export async function deactivatePayment(caller: Caller, database: Db, paymentId:
     const at = new Date();
     await tx.update(payments).set({ active: false, updatedAt: at }).where(eq(payments.paymentId, paymentId));
     const lines = [];
+    const cancelled: number[] = [];
     for (const transaction of locked.transactions) {
       const status = transaction.status as TransactionStatus;
       if (CANCELLABLE.has(status)) {
         await cancelLocked(tx, caller, transaction, at);
+        cancelled.push(transaction.transactionId);
       } else if (status === "CAPTURED" && !transaction.isImport) {
         const creditable = creditableAmount(amountsOf(transaction));
         if (creditable > 0n) lines.push({ paymentId, transactionId: transaction.transactionId, amount: creditable });
       }
     }
-    if (!lines.length) return null;
-    return createCreditLocked(
-      tx,
-      caller,
-      {
-        totalCreditAmount: lines.reduce((total, line) => (total + line.amount) as Money, 0n as Money),
-        creditTransactions: lines,
-        reason: DEACTIVATION_REASON,
+    const creditId = lines.length
+      ? await createCreditLocked(
+          tx,
+          caller,
+          {
+            totalCreditAmount: lines.reduce((total, line) => (total + line.amount) as Money, 0n as Money),
+            creditTransactions: lines,
+            reason: DEACTIVATION_REASON,
+          },
+          new Map([[paymentId, locked]]),
+        )
+      : null;
+    // The credit is executed after this transaction commits; the entry records what was decided.
+    await auditStaffAction(tx, caller, {
+      action: "payment.deactivate",
+      entityType: "payment",
+      entityId: paymentId,
+      before: {
+        ...auditedPayment(locked.payment),
+        transactions: locked.transactions.map((t) => ({ transactionId: t.transactionId, status: t.status })),
       },
-      new Map([[paymentId, locked]]),
-    );
+      after: {
+        ...auditedPayment({ ...locked.payment, active: false }),
+        cancelledTransactionIds: cancelled,
+        creditId,
+        credited: lines.map((line) => ({ transactionId: line.transactionId, amount: formatAmount(line.amount) })),
+      },
+    });
+    return creditId;
   });
   const open = creditId ? [creditId] : await pendingDeactivationCredits(database, paymentId);
   for (const id of open) await executeCredit(caller, id, database);

@@ -151,6 +151,23 @@ describe("cli create-client", () => {
       expect(channels).toEqual([{ channel: "web", n: PAYMENT_TYPES.length }]);
     });
   });
+
+  it("names a new organisation with --organisation-name and refuses another name for an existing one", async () => {
+    const output = jsonLine(await cli(["create-client", "--name", "Tindved web", "--organisation", "77", "--organisation-name", "Tindved AS"], target.env));
+    expect(output.organisationId).toBe(77);
+    // The same name again is fine (a second client of the organisation); another is exit 2.
+    jsonLine(await cli(["create-client", "--name", "Tindved app", "--organisation", "77", "--organisation-name", "Tindved AS"], target.env));
+    const renamed = await cli(["create-client", "--name", "Tindved kiosk", "--organisation", "77", "--organisation-name", "Other AS"], target.env);
+    expect(renamed.code).toBe(2);
+    expect(renamed.stdout).toBe("");
+    expect(renamed.stderr).toMatch(/--organisation-name: does not match organisation 77, which exists already as "Tindved AS"/);
+    await withDatabase(target, async (handle) => {
+      const organisations = await rows<{ name: string }>(handle, sql`select name from organisations where id = 77`);
+      expect(organisations).toEqual([{ name: "Tindved AS" }]);
+      const clients = await rows<{ n: number }>(handle, sql`select count(*)::int as n from api_clients where organisation_id = 77`);
+      expect(clients).toEqual([{ n: 2 }]);
+    });
+  });
 });
 
 describe("cli create-user", () => {
@@ -219,6 +236,7 @@ describe("cli input errors", () => {
     ["organisation too big", ["create-client", "--name", "Acme", "--organisation", "99999999999"], /--organisation must be a whole number/],
     ["bad channel", ["create-client", "--name", "Acme", "--organisation", "1", "--channels", "Web Shop"], /--channels: "Web Shop"/],
     ["bad redirect prefix", ["create-client", "--name", "Acme", "--organisation", "1", "--redirect-prefixes", "javascript:alert(1)"], /--redirect-prefixes/],
+    ["empty organisation name", ["create-client", "--name", "Acme", "--organisation", "1", "--organisation-name", " "], /--organisation-name is required/],
     ["flag without value", ["create-client", "--organisation", "1", "--name"], /--name needs a value/],
     ["unknown flag", ["create-client", "--name", "Acme", "--organisation", "1", "--colour", "red"], /unknown flag --colour for create-client/],
     ["bad role", ["create-user", "--email", "a@b.no", "--role", "boss", "--password", "long enough pw"], /--role must be one of support, finance, admin/],

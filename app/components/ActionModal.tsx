@@ -1,0 +1,132 @@
+// A staff action behind a button: the button opens a modal with the action's own fields and a
+// reason, posts it with a fetcher (the page does not navigate), shows the server's field errors
+// next to their fields, and a notification with the result. The server (app/lib/staff-action.server.ts)
+// decides; this only asks.
+import { Alert, Button, Group, Modal, Stack, Text, Textarea, type ButtonProps } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useFetcher } from "@remix-run/react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { ActionResult } from "../lib/staff-action.server";
+
+export type ActionModalProps = {
+  /** The button that opens the modal. */
+  label: string;
+  title: string;
+  intent: string;
+  /** Where to post; the current route's action when absent. */
+  action?: string;
+  /** Hidden fields (ids and the like). */
+  hidden?: Record<string, string | number>;
+  /** Ask for a reason: required where money moves. */
+  reason?: "required" | "optional" | "none";
+  /** What will happen, in a sentence or two. */
+  description?: ReactNode;
+  /** The action's own fields; receives the server's errors by field name. */
+  fields?: (errors: Record<string, string>) => ReactNode;
+  confirmLabel?: string;
+  /** The button that closes the modal without doing anything ("Cancel" unless that is confusing). */
+  dismissLabel?: string;
+  color?: string;
+  buttonProps?: ButtonProps & { "data-testid"?: string };
+  disabled?: boolean;
+  /** Called after a successful answer (e.g. to show a one-time token). */
+  onSuccess?: (result: Extract<ActionResult, { ok: true }>) => void;
+};
+
+export function ActionModal({
+  label,
+  title,
+  intent,
+  action,
+  hidden = {},
+  reason = "required",
+  description,
+  fields,
+  confirmLabel,
+  dismissLabel = "Cancel",
+  color,
+  buttonProps,
+  disabled,
+  onSuccess,
+}: ActionModalProps) {
+  const [opened, setOpened] = useState(false);
+  const fetcher = useFetcher<ActionResult>();
+  const result = fetcher.state === "idle" ? fetcher.data : undefined;
+  const errors = result && !result.ok ? result.fieldErrors : {};
+  useActionNotification(fetcher.state, fetcher.data, title, (ok) => {
+    if (ok.ok) {
+      setOpened(false);
+      onSuccess?.(ok);
+    }
+  });
+  return (
+    <>
+      <Button color={color} disabled={disabled} onClick={() => setOpened(true)} {...buttonProps}>
+        {label}
+      </Button>
+      <Modal opened={opened} onClose={() => setOpened(false)} title={title} centered>
+        <fetcher.Form method="post" action={action}>
+          <input type="hidden" name="intent" value={intent} />
+          {Object.entries(hidden).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={String(value)} />
+          ))}
+          <Stack gap="sm">
+            {description ? <Text size="sm">{description}</Text> : null}
+            {result && !result.ok ? (
+              <Alert color="red" title="Not done" role="alert">
+                {result.message}
+              </Alert>
+            ) : null}
+            {fields?.(errors)}
+            {reason !== "none" ? (
+              <Textarea
+                name="reason"
+                label="Reason"
+                description="Goes to the audit log with your name."
+                required={reason === "required"}
+                autosize
+                minRows={2}
+                maxLength={500}
+                error={errors.reason}
+              />
+            ) : null}
+            <Group justify="flex-end" gap="sm">
+              <Button variant="default" onClick={() => setOpened(false)}>
+                {dismissLabel}
+              </Button>
+              <Button type="submit" color={color} loading={fetcher.state !== "idle"}>
+                {confirmLabel ?? label}
+              </Button>
+            </Group>
+          </Stack>
+        </fetcher.Form>
+      </Modal>
+    </>
+  );
+}
+
+/**
+ * Shows a notification once per answer of a fetcher or form: green with the message on success,
+ * red on failure. `onSettled` runs once per answer too. It fires as soon as the answer is there
+ * (state "loading" while the page's loaders revalidate), not only at "idle": a button whose action
+ * succeeded often disappears with the revalidated data (a captured transaction has no Capture
+ * button), and with it this hook, in the very render where the state turns idle.
+ */
+export function useActionNotification(
+  state: "idle" | "loading" | "submitting",
+  data: ActionResult | undefined,
+  title: string,
+  onSettled?: (result: ActionResult) => void,
+) {
+  const seen = useRef<ActionResult | undefined>(undefined);
+  useEffect(() => {
+    if (state === "submitting" || !data || seen.current === data) return;
+    seen.current = data;
+    notifications.show({
+      color: data.ok ? "green" : "red",
+      title: data.ok ? title : `${title}: not done`,
+      message: data.message,
+    });
+    onSettled?.(data);
+  }, [state, data, title, onSettled]);
+}

@@ -1,0 +1,91 @@
+// The frame of the end-customer pages (seed 004: login, authorize, pay, payment change): one
+// card in the middle of the screen, as the sandbox provider pages look, with Paydesk's mark.
+import { Alert, Button, Center, Flex, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+export function CustomerFrame({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
+  return (
+    <Center mih="100vh" p="md" bg="gray.0">
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={460}>
+        <Stack>
+          <Group gap="sm" wrap="nowrap" align="flex-start">
+            <img src="/favicon.svg" alt="" width={36} height={36} />
+            <div>
+              <Title order={1} size="h3" lh={1.25}>
+                {title}
+              </Title>
+              {subtitle ? (
+                <Text c="dimmed" size="sm">
+                  {subtitle}
+                </Text>
+              ) : null}
+            </div>
+          </Group>
+          {children}
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}
+
+/** A link whose client or return address we refuse: say why, and offer no way onward. */
+export function RefusedLink({ message }: { message: string }) {
+  return (
+    <CustomerFrame title="This link cannot be used" subtitle="Paydesk payments">
+      <Alert color="red" role="alert" title="Link refused">
+        {message}
+      </Alert>
+      <Text size="sm">
+        For your safety Paydesk only sends you back to addresses the shop has registered with us, so this link stops here. Nothing
+        was paid or changed. Go back to the shop's own site and start again from there.
+      </Text>
+    </CustomerFrame>
+  );
+}
+
+/** Label and value, stacked, for the summary of what is paid or changed. */
+export function Fact({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
+  return (
+    <div>
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text fw={600} data-testid={testId} style={{ overflowWrap: "anywhere" }}>
+        {value}
+      </Text>
+    </div>
+  );
+}
+
+/** Errors on the customer pages: no staff navigation, no "dashboard", just what to do. */
+export function CustomerErrorBoundary() {
+  const error = useRouteError();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <CustomerFrame title={notFound ? "Page not found" : "Something went wrong"}>
+      <Text>
+        {notFound
+          ? "This page does not exist (any more). Go back to the shop and start again."
+          : "This could not be done right now. Nothing was paid or changed; try again in a moment."}
+      </Text>
+    </CustomerFrame>
+  );
+}
+
+/**
+ * Cancel and the way onward, as one form's two submit buttons (`intent`): side by side from
+ * the xs breakpoint, stacked with the way onward on top on a phone, so a long label is never cut.
+ */
+export function FlowButtons({ onward, busy, name = "intent", values = ["cancel", "continue"] }: { onward: string; busy: boolean; name?: string; values?: [string, string] }) {
+  return (
+    <Flex direction={{ base: "column-reverse", xs: "row" }} gap="sm">
+      <Button type="submit" name={name} value={values[0]} variant="default" disabled={busy} flex={{ base: "none", xs: 1 }}>
+        Cancel
+      </Button>
+      <Button type="submit" name={name} value={values[1]} loading={busy} flex={{ base: "none", xs: 1 }}>
+        {onward}
+      </Button>
+    </Flex>
+  );
+}

@@ -1,0 +1,35 @@
+// A secret the server made and will never show again (an API token, a generated password):
+// shown in a modal with a copy button until the admin closes it. Nothing keeps it afterwards.
+import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text } from "@mantine/core";
+
+export type Secret = { title: string; label: string; value: string; note: string };
+
+export function OneTimeSecret({ secret, onClose }: { secret: Secret | null; onClose: () => void }) {
+  return (
+    <Modal opened={secret !== null} onClose={onClose} title={secret?.title} centered size="lg">
+      {secret ? (
+        <Stack gap="sm">
+          <Alert color="yellow" title="Shown only this once">
+            {secret.note}
+          </Alert>
+          <Text size="sm" fw={500}>
+            {secret.label}
+          </Text>
+          <Code block data-testid="one-time-secret" style={{ wordBreak: "break-all", whiteSpace: "pre-wrap" }}>
+            {secret.value}
+          </Code>
+          <Group justify="flex-end" gap="sm">
+            <CopyButton value={secret.value}>
+              {({ copied, copy }) => (
+                <Button variant="light" color={copied ? "teal" : undefined} onClick={copy}>
+                  {copied ? "Copied" : "Copy"}
+                </Button>
+              )}
+            </CopyButton>
+            <Button onClick={onClose}>I have copied it</Button>
+          </Group>
+        </Stack>
+      ) : null}
+    </Modal>
+  );
+}

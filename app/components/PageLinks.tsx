@@ -1,0 +1,71 @@
+// Pagination for URL-driven lists: every page is a link (?page=N), so a reload or a shared link
+// shows the same page and keeps the other query values (filters); optionally the per-page
+// choice beside it, and a "Showing 1–50 of 77" summary.
+import { Group, Pagination, Text } from "@mantine/core";
+import { Link } from "@remix-run/react";
+import { formatCount } from "../lib/format";
+import { useHrefWith } from "../lib/url-state";
+import { PerPageSelect } from "./list-parts";
+
+const LABELS = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" } as const;
+
+export type PerPageChoice = {
+  perPage: number;
+  perPageChoices: readonly number[];
+  defaultPerPage: number;
+};
+
+export function PageLinks({ page, totalPages, perPage }: { page: number; totalPages: number; perPage?: PerPageChoice }) {
+  const hrefWith = useHrefWith();
+  const pageHref = (target: number) => hrefWith({ page: target === 1 ? null : String(target) });
+  const links =
+    totalPages > 1 ? (
+      <Pagination
+        total={totalPages}
+        value={Math.min(page, totalPages)}
+        siblings={1}
+        boundaries={1}
+        size="sm"
+        getItemProps={(target) => ({ component: Link, to: pageHref(target) })}
+        getControlProps={(control) => {
+          const target = { first: 1, previous: page - 1, next: page + 1, last: totalPages }[control];
+          return target >= 1 && target <= totalPages && target !== page
+            ? { component: Link, to: pageHref(target), "aria-label": LABELS[control] }
+            : { "aria-label": LABELS[control] };
+        }}
+      />
+    ) : null;
+  if (!perPage) return links;
+  return (
+    <Group gap="md" wrap="wrap" justify="flex-end">
+      {links}
+      <PerPageSelect perPage={perPage.perPage} choices={perPage.perPageChoices.map(String)} defaultPerPage={perPage.defaultPerPage} />
+    </Group>
+  );
+}
+
+/** "Showing 1–50 of 77 methods", or what is true when the page is empty. */
+export function PageSummary({
+  page,
+  perPage,
+  shown,
+  totalItems,
+  noun,
+}: {
+  page: number;
+  perPage: number;
+  shown: number;
+  totalItems: number;
+  noun: string;
+}) {
+  const first = (page - 1) * perPage + 1;
+  return (
+    <Text c="dimmed" size="sm" aria-live="polite">
+      {totalItems === 0
+        ? `No ${noun}`
+        : shown === 0
+          ? `${formatCount(totalItems)} ${noun}; there is no page ${formatCount(page)}`
+          : `Showing ${formatCount(first)}–${formatCount(first + shown - 1)} of ${formatCount(totalItems)} ${noun}`}
+    </Text>
+  );
+}

@@ -1,0 +1,41 @@
+// The five figures of a rollup row (captured, captures, credited, credits, net) as table cells,
+// in the order every settlements table uses; totals rows pass a heavier weight.
+import { Table } from "@mantine/core";
+import { formatCount } from "../lib/format";
+import { Amount } from "./Amount";
+
+export type VolumeFigures = {
+  currency: string;
+  captured: string;
+  capturedCount: number;
+  credited: string;
+  creditedCount: number;
+  net: string;
+};
+
+function CountCell({ value }: { value: number }) {
+  return (
+    <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
+      {formatCount(value)}
+    </Table.Td>
+  );
+}
+
+export function VolumeCells({ row, totals = false }: { row: VolumeFigures; totals?: boolean }) {
+  const amountWeight = totals ? 600 : undefined;
+  return (
+    <>
+      <Table.Td ta="right" fw={amountWeight}>
+        <Amount value={row.captured} currency={row.currency} />
+      </Table.Td>
+      <CountCell value={row.capturedCount} />
+      <Table.Td ta="right" fw={amountWeight}>
+        <Amount value={row.credited} currency={row.currency} />
+      </Table.Td>
+      <CountCell value={row.creditedCount} />
+      <Table.Td ta="right" fw={totals ? 600 : 500}>
+        <Amount value={row.net} currency={row.currency} />
+      </Table.Td>
+    </>
+  );
+}

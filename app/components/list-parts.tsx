@@ -1,0 +1,146 @@
+// Small pieces the staff list screens share: links that change one URL value, the "—" of an
+// empty cell, the notice that stands in for an empty table, and the per-page choice.
+import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Text, TextInput } from "@mantine/core";
+import { Form, Link, useNavigate } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useHrefWith } from "../lib/url-state";
+import { DateTime } from "./DateTime";
+
+export function Dash() {
+  return (
+    <Text span c="dimmed" size="sm">
+      —
+    </Text>
+  );
+}
+
+/** A reason or note in a table cell: two lines at most (the whole text on hover), or a dash. */
+export function ClampedText({ text }: { text: string | null | undefined }) {
+  if (!text) return <Dash />;
+  return (
+    <Text size="sm" lineClamp={2} maw={260} title={text}>
+      {text}
+    </Text>
+  );
+}
+
+/** Active, or disabled since when: the status of a staff user or an API client. */
+export function ActiveOrDisabled({ disabledAt, timeZone }: { disabledAt: string | null; timeZone: string }) {
+  if (!disabledAt) {
+    return (
+      <Badge color="green" variant="light" size="sm" radius="sm">
+        Active
+      </Badge>
+    );
+  }
+  return (
+    <Stack gap={2} align="flex-start">
+      <Badge color="red" variant="light" size="sm" radius="sm">
+        Disabled
+      </Badge>
+      <Text size="xs" c="dimmed">
+        since <DateTime value={disabledAt} timeZone={timeZone} />
+      </Text>
+    </Stack>
+  );
+}
+
+/** A plain text search of a short list (`?q=`), submitted as a GET so the URL holds it. */
+export function ListSearch({ q, placeholder }: { q: string; placeholder: string }) {
+  return (
+    <Form method="get" role="search">
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <TextInput name="q" label="Search" placeholder={placeholder} defaultValue={q} flex={1} maw={320} />
+        <Button type="submit" variant="default">
+          Search
+        </Button>
+      </Group>
+    </Form>
+  );
+}
+
+/** Instead of a table: nothing yet, nothing matches, a filter to fix. */
+export function ListNotice({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Paper withBorder p="xl" radius="md">
+      <Stack gap="xs" align="center" ta="center">
+        <Text fw={500}>{title}</Text>
+        <Text c="dimmed" size="sm" maw={480} component="div">
+          {children}
+        </Text>
+      </Stack>
+    </Paper>
+  );
+}
+
+/** Rows per page, in the URL (`perPage`, absent for the default); changing it goes back to the start. */
+export function PerPageSelect({
+  perPage,
+  choices,
+  defaultPerPage,
+  resetParams = ["page"],
+}: {
+  perPage: number;
+  choices: readonly string[];
+  defaultPerPage: number;
+  /** Parameters that point into the old paging and are dropped on a change. */
+  resetParams?: readonly string[];
+}) {
+  const hrefWith = useHrefWith();
+  const navigate = useNavigate();
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Text size="sm" c="dimmed" component="label" htmlFor="per-page">
+        Per page
+      </Text>
+      <Select
+        id="per-page"
+        data={choices.includes(String(perPage)) ? [...choices] : [...choices, String(perPage)]}
+        value={String(perPage)}
+        onChange={(value) =>
+          value &&
+          navigate(
+            hrefWith({
+              perPage: value === String(defaultPerPage) ? null : value,
+              ...Object.fromEntries(resetParams.map((name) => [name, null])),
+            })
+          )
+        }
+        allowDeselect={false}
+        w={76}
+        size="xs"
+      />
+    </Group>
+  );
+}
+
+/**
+ * What a list shows when its URL has parameters it does not know (a hand-edited or outdated
+ * link): the parser's messages and a way back to the list without filters.
+ */
+export function UnknownParameters({ listName, messages, resetTo }: { listName: string; messages: string[]; resetTo: string }) {
+  if (messages.length === 0) return null;
+  return (
+    <Alert color="red" variant="light" title={`This link has parameters the ${listName} does not know`}>
+      <Stack gap={4}>
+        {messages.map((message) => (
+          <Text key={message} size="sm">
+            {message}
+          </Text>
+        ))}
+        <Anchor component={Link} to={resetTo} size="sm">
+          Start over with no filters
+        </Anchor>
+      </Stack>
+    </Alert>
+  );
+}
+
+/** Instead of the table while a filter cannot be read. */
+export function FixTheFilter({ what }: { what: string }) {
+  return (
+    <ListNotice title={`Fix the filter marked in red to see ${what}`}>
+      The list answers only filters it can read exactly, the same way the API does.
+    </ListNotice>
+  );
+}

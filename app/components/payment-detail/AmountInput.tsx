@@ -1,0 +1,78 @@
+// An amount field that checks in the browser what the server will check again: a decimal
+// string with a dot, greater than 0 and, where there is one, not above the limit (the creditable
+// amount). A refused value shows its error next to the field and blocks the form's submit
+// (the input's custom validity), so an over-credit never leaves the browser by accident.
+import { TextInput } from "@mantine/core";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { formatAmount, parsePositiveAmount, type Money } from "../../domain/money";
+import { formatMoney } from "../../lib/format";
+
+/** What is wrong with a typed amount, in words for staff (the server says it the API's way). */
+export function amountError(text: string, limit: { max: string; what: string; currency: string } | null): string | null {
+  const typed = text.trim();
+  if (!typed) return "Give an amount";
+  if (/^[0-9]+,[0-9]+$/.test(typed)) return `Use a dot before the decimals: ${typed.replace(",", ".")}`;
+  const parsed = parsePositiveAmount(typed);
+  if (!parsed.ok) {
+    return parsed.message === "must be greater than 0"
+      ? "The amount must be greater than 0"
+      : "Digits with a dot before at most 5 decimals, e.g. 49.50 (no sign, spaces or thousands separators)";
+  }
+  if (limit) {
+    const max = parsePositiveAmount(limit.max);
+    const ceiling = (max.ok ? max.value : 0n) as Money;
+    if (parsed.value > ceiling) {
+      return `${formatMoney(formatAmount(parsed.value), limit.currency)} is more than the ${limit.what} ${formatMoney(limit.max, limit.currency)}`;
+    }
+  }
+  return null;
+}
+
+export function AmountInput({
+  name,
+  label,
+  defaultValue,
+  currency,
+  max,
+  maxLabel = "allowed amount",
+  serverError,
+  description,
+  testId,
+}: {
+  name: string;
+  label: string;
+  defaultValue: string;
+  currency: string;
+  /** Decimal string: the most this field may take. */
+  max?: string;
+  maxLabel?: string;
+  serverError?: string;
+  description?: ReactNode;
+  testId?: string;
+}) {
+  const [value, setValue] = useState(defaultValue);
+  const [touched, setTouched] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const localError = amountError(value, max ? { max, what: maxLabel, currency } : null);
+  useEffect(() => input.current?.setCustomValidity(localError ?? ""), [localError]);
+  return (
+    <TextInput
+      ref={input}
+      name={name}
+      label={label}
+      value={value}
+      onChange={(event) => {
+        setValue(event.currentTarget.value);
+        setTouched(true);
+      }}
+      inputMode="decimal"
+      autoComplete="off"
+      required
+      description={description}
+      // The browser's own finding first (it is about what is typed now), then the server's.
+      error={(touched && localError) || serverError}
+      data-testid={testId}
+      styles={{ input: { fontVariantNumeric: "tabular-nums" } }}
+    />
+  );
+}

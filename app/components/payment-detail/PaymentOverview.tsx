@@ -1,0 +1,67 @@
+// The payment's amounts at a glance and its own fields.
+import { Paper, SimpleGrid, Text } from "@mantine/core";
+import { Amount } from "../Amount";
+import { DateTime } from "../DateTime";
+import type { Detail, DetailPayment } from "./types";
+import { Field } from "../Field";
+
+const SUMMARY: ReadonlyArray<{ key: keyof Detail["summary"]; label: string; hint: string }> = [
+  { key: "totalAmount", label: "Total", hint: "What the order costs (totalAmount)" },
+  { key: "authorizedAmount", label: "Authorized", hint: "Reserved with the provider" },
+  { key: "capturedAmount", label: "Captured", hint: "Taken from the customer" },
+  { key: "creditedAmount", label: "Credited", hint: "Given back to the customer" },
+  { key: "cancelledAmount", label: "Cancelled", hint: "Released before capture" },
+  { key: "creditableAmount", label: "Creditable", hint: "Captured − credited − held by open credits" },
+];
+
+export function PaymentSummaryCards({ summary, currency }: { summary: Detail["summary"]; currency: string }) {
+  return (
+    <SimpleGrid cols={{ base: 2, xs: 3, lg: 6 }} spacing="sm" aria-label="Amounts">
+      {SUMMARY.map(({ key, label, hint }) => (
+        <Paper key={key} withBorder p="sm" title={hint} data-testid={`summary-${key}`}>
+          <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+            {label}
+          </Text>
+          <Text fw={600} size="lg" ta="right">
+            <Amount value={summary[key]} currency={currency} />
+          </Text>
+        </Paper>
+      ))}
+    </SimpleGrid>
+  );
+}
+
+export function PaymentFields({ payment, timeZone }: { payment: DetailPayment; timeZone: string }) {
+  return (
+    <Paper withBorder p="lg">
+      <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md" verticalSpacing="sm">
+        <Field label="Order">
+          {payment.orderId ?? "—"}
+          {payment.orderVersion !== null ? (
+            <Text span c="dimmed" size="sm">
+              {" "}
+              v{payment.orderVersion}
+            </Text>
+          ) : null}
+        </Field>
+        <Field label="Organisation">
+          {payment.organisationName ?? "—"}{" "}
+          <Text span c="dimmed" size="sm">
+            ({payment.organisationId})
+          </Text>
+        </Field>
+        <Field label="Customer">{payment.customerNumber ?? "—"}</Field>
+        <Field label="Settlement">{payment.settlementId ?? "—"}</Field>
+        <Field label="Currency">{payment.currency}</Field>
+        <Field label="Active">{payment.active ? "Yes" : "No, deactivated"}</Field>
+        <Field label="Created">
+          <DateTime value={payment.createdAt!} timeZone={timeZone} />
+        </Field>
+        <Field label="Updated">
+          <DateTime value={payment.updatedAt!} timeZone={timeZone} />
+        </Field>
+      </SimpleGrid>
+    </Paper>
+  );
+}
+

@@ -1,0 +1,7 @@
+// The detail as the screen receives it (the loader's JSON).
+import type { SerializeFrom } from "@remix-run/node";
+import type { PaymentDetail } from "../../services/payment-detail.server";
+
+export type Detail = SerializeFrom<PaymentDetail>;
+export type DetailTransaction = Detail["transactions"][number];
+export type DetailPayment = Detail["payment"];

@@ -1,0 +1,543 @@
+// One customer by customer number: their payments (linked to the payment screen), credits,
+// recurring payments (end, make primary), payment agreements (stop), products and invoices.
+// Reading needs customer:read; each action needs customer:manage, asks for a reason and calls the
+// same service function as the API, which writes the audit entry in the same DB transaction.
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Title,
+  type MantineColor,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { userHasPermission } from "../auth/roles";
+import { requirePermission } from "../auth/session.server";
+import { Amount } from "../components/Amount";
+import { DateTime } from "../components/DateTime";
+import { StatusBadge } from "../components/StatusBadge";
+import { useStaffUser } from "../components/staff-user";
+import { invalid } from "../domain/errors";
+import type { RequestContext } from "../lib/context";
+import { formText, staffAction, staffCaller, type ActionResult, type StaffIntent } from "../lib/staff-action.server";
+import { formatCount } from "../lib/format";
+import { runCustomerAction, type CustomerAction } from "../services/customer-actions.server";
+import { getCustomerOverview } from "../services/customer-overview.server";
+import { publicOrigin } from "../services/mobile-payments.server";
+import { Field } from "../components/Field";
+import { Dash } from "../components/list-parts";
+
+export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Customer ${data.overview.customerNumber} · Paydesk` : "Customer · Paydesk" },
+];
+
+function customerNumberOf(params: LoaderFunctionArgs["params"]): string {
+  const value = params.customerNumber ?? "";
+  if (!/^[0-9]{1,20}$/.test(value))
+    throw new Response("A customer number has digits only (at most 20).", { status: 404, statusText: "Not Found" });
+  return value;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "customer:read");
+  const caller = staffCaller(user, request, context as RequestContext, null);
+  const overview = await getCustomerOverview(caller, customerNumberOf(params), publicOrigin(new URL(request.url)));
+  return json({ overview });
+}
+
+// ---------------------------------------------------------------- actions
+
+/** End a card, make one primary, stop an agreement: each needs customer:manage and a reason. */
+export async function action(args: ActionFunctionArgs) {
+  const customerNumber = customerNumberOf(args.params);
+  const origin = publicOrigin(new URL(args.request.url));
+  const run =
+    (action: CustomerAction): StaffIntent["run"] =>
+    async ({ form, caller }) => {
+      const target = formText(form, "target") ?? "";
+      if (!/^[A-Za-z0-9_-]{1,100}$/.test(target)) throw invalid("target", "is not something on this screen; reload the page");
+      return { message: await runCustomerAction(caller, { customerNumber, action, target, origin }) };
+    };
+  const intent = (action: CustomerAction): StaffIntent => ({ permission: "customer:manage", reason: "required", run: run(action) });
+  return staffAction(args, {
+    "end-recurring": intent("end-recurring"),
+    "make-primary": intent("make-primary"),
+    "stop-agreement": intent("stop-agreement"),
+  });
+}
+
+// ---------------------------------------------------------------- screen
+
+const RECURRING_COLORS: Record<string, MantineColor> = { ACTIVE: "green", CREATED: "gray", EXPIRED: "orange", CANCELLED: "red" };
+const AGREEMENT_COLORS: Record<string, MantineColor> = {
+  ACTIVE: "green",
+  PENDING: "blue",
+  CREATED: "gray",
+  STOPPED: "red",
+  EXPIRED: "orange",
+};
+const INVOICE_COLORS: Record<string, MantineColor> = { OPEN: "yellow", PAID: "green" };
+
+function StateBadge({ status, colors }: { status: string; colors: Record<string, MantineColor> }) {
+  return (
+    <Badge color={colors[status] ?? "gray"} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }}>
+      {status}
+    </Badge>
+  );
+}
+
+export default function CustomerScreen() {
+  const { overview } = useLoaderData<typeof loader>();
+  const user = useStaffUser();
+  const canManage = userHasPermission(user, "customer:manage");
+  const [dialog, setDialog] = useState<ActionSpec | null>(null);
+  const { customer, customerNumber } = overview;
+  const nothing =
+    !customer &&
+    overview.payments.total === 0 &&
+    overview.credits.total === 0 &&
+    overview.recurringPayments.length === 0 &&
+    overview.agreements.length === 0 &&
+    overview.products.length === 0;
+
+  return (
+    <Stack gap="lg">
+      <ActionDialog spec={dialog} onClose={() => setDialog(null)} />
+      <Paper withBorder p="lg">
+        <Stack gap="sm">
+          <Group gap="sm" align="baseline" wrap="wrap">
+            <Title order={3}>{`Customer ${customerNumber}`}</Title>
+            {customer ? <Text c="dimmed">{customer.name}</Text> : null}
+          </Group>
+          {customer ? (
+            <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="md" verticalSpacing="xs">
+              <Field label="Email">
+                <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+                  {customer.email}
+                </Text>
+              </Field>
+              <Field label="Organisation">{customer.organisationName ?? "—"}</Field>
+              <Field label="Customer since">
+                <DateTime value={customer.createdAt} timeZone={user.timeZone} />
+              </Field>
+            </SimpleGrid>
+          ) : (
+            <Text size="sm" c="dimmed">
+              {nothing
+                ? "Nothing is known under this customer number: no customer record, payments, credits, stored cards, agreements or products."
+                : "No customer record (no self-service login); what payments and cards refer to this number is below."}
+            </Text>
+          )}
+        </Stack>
+      </Paper>
+
+      {nothing ? null : (
+        <>
+          <Section
+            title="Recurring payments"
+            count={overview.recurringPayments.length}
+            empty="No stored cards."
+            minWidth={860}
+            columns={["Card", "Nickname", "Status", "Expires", "Organisation", ...(canManage ? ["Actions"] : [])]}
+          >
+            {overview.recurringPayments.map((card) => {
+              const label = `${card.recurringPaymentId}${card.maskedPan ? ` (${card.maskedPan})` : ""}`;
+              return (
+                <Table.Tr key={card.recurringPaymentId}>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {card.maskedPan ? (
+                      <>
+                        {card.paymentType ? `${card.paymentType} ` : ""}
+                        <Text span ff="monospace" size="sm">
+                          {card.maskedPan}
+                        </Text>
+                      </>
+                    ) : (
+                      <Text span c="dimmed" size="sm">
+                        Card not registered yet
+                      </Text>
+                    )}
+                    <Text size="xs" c="dimmed">{`Recurring payment ${card.recurringPaymentId}`}</Text>
+                  </Table.Td>
+                  <Table.Td>{card.nickname ?? <Dash />}</Table.Td>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      <StateBadge status={card.recurringStatus} colors={RECURRING_COLORS} />
+                      {card.primary ? (
+                        <Badge color="indigo" variant="filled" size="sm" radius="sm">
+                          Primary
+                        </Badge>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{card.expiresAt ? <DateTime value={card.expiresAt} timeZone={user.timeZone} /> : <Dash />}</Table.Td>
+                  <Table.Td>{overview.organisationNames[card.organisationId] ?? card.organisationId}</Table.Td>
+                  {canManage ? (
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        {!card.primary && (card.recurringStatus === "ACTIVE" || card.recurringStatus === "CREATED") ? (
+                          <ActionButton
+                            onAsk={setDialog}
+                            intent="make-primary"
+                            target={String(card.recurringPaymentId)}
+                            label="Make primary"
+                            title={`Make recurring payment ${label} primary?`}
+                            description="The customer's current primary recurring payment stops being primary."
+                            color="indigo"
+                          />
+                        ) : null}
+                        {card.recurringStatus !== "CANCELLED" ? (
+                          <ActionButton
+                            onAsk={setDialog}
+                            intent="end-recurring"
+                            target={String(card.recurringPaymentId)}
+                            label="End"
+                            title={`End recurring payment ${label}?`}
+                            description={
+                              card.primary
+                                ? "The card can no longer be charged. Another of the customer's cards becomes primary, if there is one."
+                                : "The card can no longer be charged. This cannot be undone."
+                            }
+                            color="red"
+                          />
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                  ) : null}
+                </Table.Tr>
+              );
+            })}
+          </Section>
+
+          <Section
+            title="Payment agreements"
+            count={overview.agreements.length}
+            empty="No payment agreements."
+            minWidth={820}
+            columns={["Product", "Organisation", "Price", "Status", "Created", ...(canManage ? ["Actions"] : [])]}
+          >
+            {overview.agreements.map((agreement) => (
+              <Table.Tr key={agreement.agreementId}>
+                <Table.Td>
+                  {agreement.productName}
+                  <Text size="xs" c="dimmed" ff="monospace">
+                    {agreement.agreementId}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{overview.organisationNames[agreement.organisationId] ?? agreement.organisationId}</Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>
+                  <Price pricing={agreement.pricing} />
+                </Table.Td>
+                <Table.Td>
+                  <StateBadge status={agreement.status} colors={AGREEMENT_COLORS} />
+                </Table.Td>
+                <Table.Td>
+                  <DateTime value={agreement.createdAt} timeZone={user.timeZone} />
+                </Table.Td>
+                {canManage ? (
+                  <Table.Td>
+                    {agreement.status === "ACTIVE" || agreement.status === "PENDING" || agreement.status === "CREATED" ? (
+                      <ActionButton
+                        onAsk={setDialog}
+                        intent="stop-agreement"
+                        target={agreement.agreementId}
+                        label="Stop"
+                        title={`Stop agreement ${agreement.productName}?`}
+                        description="No transaction can charge it any more, and the customer can no longer confirm it."
+                        color="red"
+                      />
+                    ) : null}
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+            ))}
+          </Section>
+
+          <Section
+            title="Payments"
+            count={overview.payments.total}
+            shown={overview.payments.items.length}
+            empty="No payments with this customer number."
+            minWidth={640}
+            columns={["Payment", "Created", "Order", { label: "Amount", right: true }, "Transactions"]}
+          >
+            {overview.payments.items.map((payment) => (
+              <Table.Tr key={payment.paymentId}>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <Anchor component={Link} to={`/payments/${payment.paymentId}`} size="sm" fw={500}>
+                      {payment.paymentId}
+                    </Anchor>
+                    {payment.active ? null : (
+                      <Badge color="red" variant="outline" size="xs" radius="sm">
+                        Inactive
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <DateTime value={payment.createdAt} timeZone={user.timeZone} />
+                </Table.Td>
+                <Table.Td>{payment.orderId ?? <Dash />}</Table.Td>
+                <Table.Td ta="right">
+                  <Amount value={payment.totalAmount} currency={payment.currency} />
+                </Table.Td>
+                <Table.Td>
+                  {payment.statuses.length ? (
+                    <Group gap={4} wrap="wrap">
+                      {payment.statuses.map((status, i) => (
+                        <StatusBadge key={i} status={status} />
+                      ))}
+                    </Group>
+                  ) : (
+                    <Text size="xs" c="dimmed">
+                      No transactions
+                    </Text>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Section>
+
+          <Section
+            title="Credits"
+            count={overview.credits.total}
+            shown={overview.credits.items.length}
+            empty="No credits with this customer number."
+            minWidth={560}
+            columns={["Credit", "Created", "Order", { label: "Amount", right: true }, "Status"]}
+          >
+            {overview.credits.items.map((credit) => (
+              <Table.Tr key={credit.creditId}>
+                <Table.Td>{credit.creditId}</Table.Td>
+                <Table.Td>
+                  <DateTime value={credit.createdAt} timeZone={user.timeZone} />
+                </Table.Td>
+                <Table.Td>{credit.orderId ?? <Dash />}</Table.Td>
+                <Table.Td ta="right">
+                  <Amount value={credit.totalCreditAmount} currency={credit.currency} />
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <StateBadge status={credit.status} colors={{ CREATED: "yellow", CREDITED: "grape" }} />
+                    {credit.active ? null : (
+                      <Badge color="red" variant="outline" size="xs" radius="sm">
+                        Inactive
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Section>
+
+          <Section
+            title="Products"
+            count={overview.products.length}
+            empty="No products (subscriptions)."
+            minWidth={560}
+            columns={["Product", "Name", "Company", "Paid by"]}
+          >
+            {overview.products.map((product) => (
+              <Table.Tr key={product.productCode}>
+                <Table.Td ff="monospace">{product.productCode}</Table.Td>
+                <Table.Td>{product.name}</Table.Td>
+                <Table.Td>{product.companyCode}</Table.Td>
+                <Table.Td>{product.currentPaymentMethod}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Section>
+
+          <Section
+            title="Invoices"
+            count={overview.invoices.length}
+            empty="No invoices."
+            minWidth={620}
+            columns={["Invoice", "Product", "Due", { label: "Amount", right: true }, "Status", "Paid"]}
+          >
+            {overview.invoices.map((invoice) => (
+              <Table.Tr key={invoice.invoiceNumber}>
+                <Table.Td ff="monospace">{invoice.invoiceNumber}</Table.Td>
+                <Table.Td ff="monospace">{invoice.productCode}</Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{invoice.dueDate}</Table.Td>
+                <Table.Td ta="right">
+                  <Amount value={invoice.amount} currency={invoice.currency} />
+                </Table.Td>
+                <Table.Td>
+                  <StateBadge status={invoice.status} colors={INVOICE_COLORS} />
+                </Table.Td>
+                <Table.Td>{invoice.paidAt ? <DateTime value={invoice.paidAt} timeZone={user.timeZone} /> : <Dash />}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Section>
+        </>
+      )}
+    </Stack>
+  );
+}
+
+type Column = string | { label: string; right: true };
+
+/** A titled box with its count: a table of its rows (scrolling sideways inside the box), or one line saying there is nothing. */
+function Section(props: {
+  title: string;
+  count: number;
+  shown?: number;
+  empty: string;
+  minWidth: number;
+  columns: Column[];
+  children: ReactNode;
+}) {
+  const { title, count, shown } = props;
+  const more = shown !== undefined && shown < count;
+  return (
+    <Paper withBorder radius="md" style={{ overflow: "hidden" }} component="section" aria-label={title}>
+      <Group justify="space-between" px="md" py="sm" wrap="wrap" gap="xs">
+        <Title order={4}>
+          {title}{" "}
+          <Text span c="dimmed" fw={400} size="sm">
+            {formatCount(count)}
+          </Text>
+        </Title>
+        {more ? (
+          <Text size="xs" c="dimmed">
+            {`The newest ${formatCount(shown)} of ${formatCount(count)}`}
+          </Text>
+        ) : null}
+      </Group>
+      {count === 0 ? (
+        <Text size="sm" c="dimmed" px="md" pb="md">
+          {props.empty}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={props.minWidth} type="native">
+          <Table verticalSpacing="xs" horizontalSpacing="sm" fz="sm" highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                {props.columns.map((column) =>
+                  typeof column === "string" ? (
+                    <Table.Th key={column}>{column}</Table.Th>
+                  ) : (
+                    <Table.Th key={column.label} ta="right">
+                      {column.label}
+                    </Table.Th>
+                  )
+                )}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>{props.children}</Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Paper>
+  );
+}
+
+function Price({ pricing }: { pricing: Record<string, unknown> }) {
+  const currency = typeof pricing.currency === "string" ? pricing.currency : "NOK";
+  if (pricing.type === "LEGACY" && typeof pricing.amount === "string") {
+    return <Amount value={pricing.amount} currency={currency} />;
+  }
+  if (pricing.type === "VARIABLE" && typeof pricing.suggestedMaxAmount === "string") {
+    return (
+      <>
+        up to <Amount value={pricing.suggestedMaxAmount} currency={currency} />
+      </>
+    );
+  }
+  return <Dash />;
+}
+
+type ActionSpec = { intent: CustomerAction; target: string; label: string; title: string; description: string; color: MantineColor };
+
+function ActionButton({ onAsk, ...spec }: ActionSpec & { onAsk: (spec: ActionSpec) => void }) {
+  return (
+    <Button size="compact-xs" variant="light" color={spec.color} onClick={() => onAsk(spec)}>
+      {spec.label}
+    </Button>
+  );
+}
+
+/**
+ * The one confirmation dialog of the screen: asks for the reason, posts the action without
+ * leaving the page, and shows the result: a notification when done, the error in the dialog
+ * otherwise. It lives at the page level because the row whose button opened it may disappear
+ * when the screen reloads after the action (an ended card loses its buttons).
+ */
+function ActionDialog({ spec, onClose }: { spec: ActionSpec | null; onClose: () => void }) {
+  const fetcher = useFetcher<typeof action>();
+  const handled = useRef<unknown>(null);
+  // Kept while the dialog animates closed.
+  const shown = useRef<ActionSpec | null>(null);
+  if (spec) shown.current = spec;
+  const current = shown.current;
+  // The error of the attempt in the open dialog; opening it again starts clean.
+  const [error, setError] = useState<Extract<ActionResult, { ok: false }> | null>(null);
+  const result = fetcher.data as ActionResult | undefined;
+  const busy = fetcher.state !== "idle";
+
+  useEffect(() => setError(null), [spec]);
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !result || handled.current === result) return;
+    handled.current = result;
+    if (result.ok) {
+      notifications.show({ color: "green", title: "Done", message: result.message });
+      onClose();
+    } else setError(result);
+  }, [fetcher.state, result, onClose]);
+
+  return (
+    <Modal opened={spec !== null} onClose={onClose} title={current?.title} centered>
+      {current ? (
+        <fetcher.Form method="post" key={`${current.intent}:${current.target}`}>
+          <Stack gap="sm">
+            <input type="hidden" name="intent" value={current.intent} />
+            <input type="hidden" name="target" value={current.target} />
+            <Text size="sm">{current.description}</Text>
+            {error && !error.fieldErrors.reason ? (
+              <Alert color="red" role="alert" title="Not done">
+                {error.message}
+              </Alert>
+            ) : null}
+            <Textarea
+              name="reason"
+              label="Reason"
+              description="Kept in the audit log with your name."
+              placeholder="e.g. Customer asked by phone, ticket CS-1234"
+              required
+              autosize
+              minRows={2}
+              maxLength={500}
+              error={error?.fieldErrors.reason}
+              data-autofocus
+            />
+            <Group justify="flex-end" gap="sm">
+              <Button variant="default" onClick={onClose} disabled={busy}>
+                Cancel
+              </Button>
+              <Button type="submit" color={current.color} loading={busy}>
+                {current.label}
+              </Button>
+            </Group>
+          </Stack>
+        </fetcher.Form>
+      ) : null}
+    </Modal>
+  );
+}
+
+

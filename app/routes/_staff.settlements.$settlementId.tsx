@@ -1,0 +1,219 @@
+// One settlement: what the rollup says per UTC day and currency, and the operations behind it
+// (the CAPTURE, IMPORT and CREDIT entries of its payments), for one day (?day=) or all days,
+// paginated, with a CSV export of the same operations.
+import { Anchor, Badge, Breadcrumbs, Button, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { userHasPermission } from "../auth/roles";
+import { requirePermission } from "../auth/session.server";
+import { Amount } from "../components/Amount";
+import { DateTime } from "../components/DateTime";
+import { PageLinks } from "../components/PageLinks";
+import { VolumeCells } from "../components/VolumeCells";
+import { useStaffUser } from "../components/staff-user";
+import { isDay } from "../domain/day-range";
+import type { FieldError } from "../domain/errors";
+import { formatCount } from "../lib/format";
+import { plural } from "../lib/plural";
+import { positiveInt } from "../lib/url-state";
+import { getSettlementSummary, listSettlementOperations, MAX_PER_PAGE } from "../services/settlements.server";
+
+export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Settlement ${data?.settlementId ?? ""} · Paydesk` }];
+
+const DEFAULT_PER_PAGE = 50;
+const PER_PAGE_CHOICES = [25, 50, 100];
+
+const OPERATION_COLORS: Record<string, string> = { CAPTURE: "green", IMPORT: "teal", CREDIT: "grape" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requirePermission(request, "settlement:read");
+  const settlementId = params.settlementId ?? "";
+  const search = new URL(request.url).searchParams;
+  const errors: FieldError[] = [];
+  let day = search.get("day")?.trim() || null;
+  if (day !== null && !isDay(day)) {
+    errors.push({ field: "day", message: "must be a day written as YYYY-MM-DD; showing every day instead" });
+    day = null;
+  }
+  const summary = await getSettlementSummary({ settlementId });
+  if (summary.length === 0) {
+    throw new Response(`No captures or credits are recorded under settlement id "${settlementId}".`, { status: 404, statusText: "Not Found" });
+  }
+  const page = positiveInt(search.get("page")) ?? 1;
+  const perPage = Math.min(MAX_PER_PAGE, positiveInt(search.get("perPage")) ?? DEFAULT_PER_PAGE);
+  const operations = await listSettlementOperations({ settlementId, day, page, perPage });
+  return json({ settlementId, day, errors, summary, operations });
+}
+
+export default function SettlementDetail() {
+  const { settlementId, day, errors, summary, operations } = useLoaderData<typeof loader>();
+  const user = useStaffUser();
+  const base = `/settlements/${encodeURIComponent(settlementId)}`;
+  const csv = `${base}/export.csv${day ? `?day=${day}` : ""}`;
+  const { items, total, page, perPage, pageCount } = operations;
+  const first = (page - 1) * perPage + 1;
+  const last = first + items.length - 1;
+
+  return (
+    <Stack gap="md" maw={1400}>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/settlements" size="sm">
+          Settlements
+        </Anchor>
+        <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+          {settlementId}
+        </Text>
+      </Breadcrumbs>
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+        <div style={{ minWidth: 0 }}>
+          <Title order={2} style={{ overflowWrap: "anywhere" }}>
+            {settlementId}
+          </Title>
+          <Text c="dimmed" size="sm">
+            {day ? `Operations on ${day} (UTC day)` : "Operations on every day"}: the captures, imports and credits of the payments with this settlement id.
+          </Text>
+        </div>
+        {userHasPermission(user, "export:csv") && total > 0 ? (
+          <Button component="a" href={csv} download variant="default" size="xs">
+            Export CSV ({plural(total, "row")})
+          </Button>
+        ) : null}
+      </Group>
+      {errors.map((error) => (
+        <Text key={error.field} c="red" size="sm" role="alert">
+          {`${error.field} ${error.message}`}
+        </Text>
+      ))}
+
+      <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+        <Group justify="space-between" p="sm" pb={0}>
+          <Title order={4}>Per UTC day</Title>
+          {day ? (
+            <Anchor component={Link} to={base} size="sm">
+              Show every day
+            </Anchor>
+          ) : null}
+        </Group>
+        <Table.ScrollContainer minWidth={760} maxHeight={280} type="native">
+          <Table stickyHeader fz="sm" verticalSpacing={4} horizontalSpacing="sm" highlightOnHover data-testid="settlement-days">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>UTC day</Table.Th>
+                <Table.Th>Currency</Table.Th>
+                <Table.Th ta="right">Captured</Table.Th>
+                <Table.Th ta="right">Captures</Table.Th>
+                <Table.Th ta="right">Credited</Table.Th>
+                <Table.Th ta="right">Credits</Table.Th>
+                <Table.Th ta="right">Net</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {summary.map((row) => {
+                const selected = row.day === day;
+                return (
+                  <Table.Tr key={`${row.day}/${row.currency}`} bg={selected ? "indigo.0" : undefined} aria-current={selected ? "true" : undefined}>
+                    <Table.Td style={{ whiteSpace: "nowrap" }}>
+                      {selected ? (
+                        <Text span fw={600} size="sm">
+                          {row.day}
+                        </Text>
+                      ) : (
+                        <Anchor component={Link} to={`${base}?day=${row.day}`} size="sm">
+                          {row.day}
+                        </Anchor>
+                      )}
+                    </Table.Td>
+                    <Table.Td>{row.currency}</Table.Td>
+                    <VolumeCells row={row} />
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
+
+      <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+        <Text size="sm" c="dimmed" aria-live="polite" data-testid="operations-count">
+          {total === 0
+            ? `No operations${day ? ` on ${day}` : ""}.`
+            : items.length === 0
+              ? `${plural(total, "operation")} on ${plural(pageCount, "page")}.`
+              : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "operation")}. Times in ${user.timeZone}.`}
+        </Text>
+        {total > 0 ? (
+          <PageLinks page={page} totalPages={pageCount} perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }} />
+        ) : null}
+      </Group>
+
+      {total === 0 ? (
+        <Paper withBorder radius="md" p="xl" data-testid="operations-empty">
+          <Text fw={600}>No captures, imports or credits{day ? ` on ${day} (UTC)` : ""}.</Text>
+          <Text size="sm" c="dimmed">
+            Pick one of the days above.
+          </Text>
+        </Paper>
+      ) : (
+        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+          <Table.ScrollContainer minWidth={1000} type="native">
+            <Table highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm" data-testid="operations-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Time</Table.Th>
+                  <Table.Th>Operation</Table.Th>
+                  <Table.Th ta="right">Amount</Table.Th>
+                  <Table.Th>Payment</Table.Th>
+                  <Table.Th>Transaction</Table.Th>
+                  <Table.Th>Payment type</Table.Th>
+                  <Table.Th>Order</Table.Th>
+                  <Table.Th>By</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((row) => (
+                  <Table.Tr key={row.operationId}>
+                    <Table.Td>
+                      <DateTime value={row.createdAt} timeZone={user.timeZone} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge color={OPERATION_COLORS[row.operation] ?? "gray"} variant="light" size="sm" radius="sm">
+                        {row.operation}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Amount value={row.amount} currency={row.currency} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/payments/${row.paymentId}`} size="sm">
+                        {row.paymentId}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td style={{ fontVariantNumeric: "tabular-nums" }}>{row.transactionId}</Table.Td>
+                    <Table.Td>
+                      {row.paymentType ?? row.paymentTypeGroup}
+                      {row.cardNumber ? (
+                        <Text span c="dimmed" size="xs">
+                          {" "}
+                          •••• {row.cardNumber}
+                        </Text>
+                      ) : null}
+                    </Table.Td>
+                    <Table.Td>{row.orderId ?? <Text span c="dimmed" size="xs">none</Text>}</Table.Td>
+                    <Table.Td>
+                      <Text size="xs" truncate maw={200}>
+                        {row.clientName ?? row.actor}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,238 @@
+// Settlements (finance): captured, credited and net per settlement id, UTC day and currency, from
+// the daily rollup, filtered by range, settlement id and currency, all in the URL; each row
+// opens the operations behind it, and the whole filtered set exports as CSV.
+import { Anchor, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { userHasPermission } from "../auth/roles";
+import { requirePermission } from "../auth/session.server";
+import { DayRangePicker } from "../components/DayRangePicker";
+import { VolumeCells } from "../components/VolumeCells";
+import listScreenStyles from "../components/list-screen.css";
+import { PageLinks } from "../components/PageLinks";
+import { useStaffUser } from "../components/staff-user";
+import { rangeParams, utcDay } from "../domain/day-range";
+import type { FieldError } from "../domain/errors";
+import { formatCount } from "../lib/format";
+import { plural } from "../lib/plural";
+import { readSettlementFilter, settlementFilterSearch } from "../lib/settlement-filter.server";
+import { positiveInt } from "../lib/url-state";
+import { listSettlementDays, MAX_PER_PAGE, type CurrencyTotals } from "../services/settlements.server";
+
+export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+
+export const meta: MetaFunction = () => [{ title: "Settlements · Paydesk" }];
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+
+const DEFAULT_PER_PAGE = 50;
+const PER_PAGE_CHOICES = [25, 50, 100];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "settlement:read");
+  const params = new URL(request.url).searchParams;
+  const today = utcDay(new Date());
+  const { state, errors } = readSettlementFilter(params, today);
+  // A hand-edited page or perPage falls back to the default rather than erroring.
+  const page = positiveInt(params.get("page")) ?? 1;
+  const perPage = Math.min(MAX_PER_PAGE, positiveInt(params.get("perPage")) ?? DEFAULT_PER_PAGE);
+  const list = await listSettlementDays({ from: state.range.from, to: state.range.to, settlementId: state.settlementId, currency: state.currency, page, perPage });
+  // What was typed stays in the inputs next to its error, even when it could not be used.
+  const typed = { settlementId: params.get("settlementId") ?? "", currency: params.get("currency") ?? "" };
+  return json({ today, state, typed, errors, list, search: settlementFilterSearch(state) });
+}
+
+export default function Settlements() {
+  const { today, state, typed, errors, list, search } = useLoaderData<typeof loader>();
+  const user = useStaffUser();
+  const { items, total, page, perPage, pageCount, totals } = list;
+  const first = (page - 1) * perPage + 1;
+  const last = first + items.length - 1;
+  const range = state.range.from === state.range.to ? state.range.from : `${state.range.from} to ${state.range.to}`;
+
+  return (
+    <Stack gap="md" className="list-screen">
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+        <div>
+          <Title order={2}>Settlements</Title>
+          <Text c="dimmed" size="sm">
+            Captured, credited and net per settlement id and UTC day (00:00–24:00 UTC), from the daily rollup.
+          </Text>
+        </div>
+        {userHasPermission(user, "export:csv") && total > 0 ? (
+          <Button component="a" href={`/settlements/export.csv?${search}`} download variant="default" size="xs">
+            Export CSV ({plural(total, "row")})
+          </Button>
+        ) : null}
+      </Group>
+
+      <Paper withBorder radius="md" p="sm">
+        <Stack gap="sm">
+          <DayRangePicker range={state.range} today={today} errors={errors} />
+          <FilterForm state={state} typed={typed} errors={errors} perPage={perPage} />
+        </Stack>
+      </Paper>
+
+      <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+        <Text size="sm" c="dimmed" aria-live="polite" data-testid="settlements-count">
+          {total === 0
+            ? `No settlement days from ${range}`
+            : items.length === 0
+              ? `${plural(total, "settlement day")} on ${plural(pageCount, "page")}`
+              : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "settlement day")}, ${range}`}
+        </Text>
+        {total > 0 ? (
+          <PageLinks page={page} totalPages={pageCount} perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }} />
+        ) : null}
+      </Group>
+
+      {total === 0 ? (
+        <Paper withBorder radius="md" p="xl" data-testid="settlements-empty">
+          <Text fw={600}>No settlements match.</Text>
+          <Text c="dimmed" size="sm">
+            Nothing was captured or credited under a settlement id from {range} (UTC days)
+            {state.settlementId ? ` for ${state.settlementId}` : ""}
+            {state.currency ? ` in ${state.currency}` : ""}. Payments without a settlement id are not listed here.
+          </Text>
+        </Paper>
+      ) : (
+        <>
+          <CurrencyTotalsLine totals={totals} />
+          {items.length === 0 ? (
+            <Paper withBorder radius="md" p="xl">
+              <Text>
+                Page {formatCount(page)} is past the end.{" "}
+                <Anchor component={Link} to={`?${search}&page=${pageCount}`}>
+                  Go to the last page
+                </Anchor>
+              </Text>
+            </Paper>
+          ) : (
+            <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+              <Table.ScrollContainer minWidth={880} maxHeight="var(--list-table-max-height)" type="native">
+                <Table stickyHeader highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm" data-testid="settlements-table">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>UTC day</Table.Th>
+                      <Table.Th>Settlement id</Table.Th>
+                      <Table.Th>Currency</Table.Th>
+                      <Table.Th ta="right">Captured</Table.Th>
+                      <Table.Th ta="right">Captures</Table.Th>
+                      <Table.Th ta="right">Credited</Table.Th>
+                      <Table.Th ta="right">Credits</Table.Th>
+                      <Table.Th ta="right">Net</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((row) => (
+                      <Table.Tr key={`${row.day}/${row.settlementId}/${row.currency}`}>
+                        <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>{row.day}</Table.Td>
+                        <Table.Td>
+                          <Anchor
+                            component={Link}
+                            to={`/settlements/${encodeURIComponent(row.settlementId)}?day=${row.day}`}
+                            size="sm"
+                            fw={500}
+                            style={{ overflowWrap: "anywhere" }}
+                          >
+                            {row.settlementId}
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td>{row.currency}</Table.Td>
+                        <VolumeCells row={row} />
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </Paper>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
+
+
+function FilterForm({
+  state,
+  typed,
+  errors,
+  perPage,
+}: {
+  state: ReturnType<typeof useLoaderData<typeof loader>>["state"];
+  typed: { settlementId: string; currency: string };
+  errors: FieldError[];
+  perPage: number;
+}) {
+  const errorOf = (field: string) => errors.find((error) => error.field === field)?.message;
+  return (
+    // A GET form: submitting puts the filter in the URL (and starts again at page 1).
+    <Form method="get" key={`${typed.settlementId}|${typed.currency}`}>
+      {Object.entries(rangeParams(state.range)).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {perPage !== DEFAULT_PER_PAGE ? <input type="hidden" name="perPage" value={perPage} /> : null}
+      <Group gap="sm" align="flex-start" wrap="wrap">
+        <TextInput
+          name="settlementId"
+          label="Settlement id"
+          placeholder="e.g. EJ-1-2026-11-20-web"
+          defaultValue={typed.settlementId}
+          error={errorOf("settlementId")}
+          size="xs"
+          w={{ base: "100%", xs: 260 }}
+        />
+        <TextInput
+          name="currency"
+          label="Currency"
+          placeholder="All"
+          defaultValue={typed.currency}
+          error={errorOf("currency")}
+          size="xs"
+          w={150}
+        />
+        <Group gap="xs" mt={25}>
+          <Button type="submit" size="xs">
+            Apply
+          </Button>
+          <Button component={Link} to={`?${new URLSearchParams(rangeParams(state.range))}`} variant="subtle" size="xs">
+            Clear
+          </Button>
+        </Group>
+      </Group>
+    </Form>
+  );
+}
+
+function CurrencyTotalsLine({ totals }: { totals: CurrencyTotals[] }) {
+  return (
+    <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+      <Table.ScrollContainer minWidth={560} type="native">
+        <Table fz="sm" verticalSpacing={4} horizontalSpacing="sm" data-testid="settlements-totals">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>All pages</Table.Th>
+              <Table.Th ta="right">Captured</Table.Th>
+              <Table.Th ta="right">Captures</Table.Th>
+              <Table.Th ta="right">Credited</Table.Th>
+              <Table.Th ta="right">Credits</Table.Th>
+              <Table.Th ta="right">Net</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {totals.map((row) => (
+              <Table.Tr key={row.currency} data-currency={row.currency}>
+                <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
+                  Total {row.currency}
+                </Table.Td>
+                <VolumeCells row={row} totals />
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}

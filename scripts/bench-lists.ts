@@ -1,0 +1,293 @@
+// Benchmark of the staff payments list (quick search, filters, date range, sort, totals, CSV
+// export) and the operation log, on a database seeded with a million payments:
+//
+//   createdb -h 127.0.0.1 -U postgres paydesk_bench_lists
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/paydesk_bench_lists npm run db:seed -- --payments 1000000
+//   npx tsx scripts/bench-lists.ts [--db paydesk_bench_lists] [--runs 20] [--explain 6] [--only REGEX]
+//                                  [--no-vacuum] [--no-export]
+//   dropdb -h 127.0.0.1 -U postgres paydesk_bench_lists
+//
+// Connects to NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
+// postgres://postgres@127.0.0.1:5432/postgres, applies pending migrations (so a new index
+// reaches an existing bench database), VACUUM ANALYZEs (see scripts/bench-search.ts for why),
+// then calls the service functions the screens call, as staff, one at a time: a warm-up and
+// --runs timed calls each, printed as median and p95 milliseconds of the whole call (every
+// query of it over postgres.js to a local server) with the rows and totals returned. A payments
+// list is timed twice: its page (with the quick search's lookups) and, apart, its totals, which
+// the screen streams in after the page ("totals" include the quick-search lookups again). Then
+// it streams three CSV exports once each, and prints EXPLAIN (ANALYZE, BUFFERS) of every
+// statement of the slowest calls. It never creates, seeds or drops the database.
+import os from "node:os";
+import { openDatabase, type Db } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { recogniseQuickSearch } from "../app/domain/quick-search";
+import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
+import { readDayRange, type InstantBounds } from "../app/lib/zoned-day-range";
+import type { StaffCaller } from "../app/services/caller";
+import { OPERATION_LOG_FIELDS, searchOperationLog, type OperationLogCursor } from "../app/services/operation-log.server";
+import {
+  exportPayments,
+  paymentPage,
+  paymentTotals,
+  resolvePaymentQuery,
+  type PaymentListOptions,
+} from "../app/services/payment-list.server";
+import type { PaymentSort } from "../app/domain/payment-sort";
+import { PAYMENT_SEARCH_FIELDS } from "../app/services/payment-search.server";
+import { explainSlowest, timeRuns } from "./bench-support";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const runs = Math.max(1, Number.parseInt(flag("--runs") ?? "20", 10) || 20);
+const explainCount = Math.max(0, Number.parseInt(flag("--explain") ?? "6", 10) || 0);
+const name = flag("--db") ?? "paydesk_bench_lists";
+const only = flag("--only") ? new RegExp(flag("--only")!, "i") : null;
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+  console.error("--db must be a plain lower-case identifier");
+  process.exit(2);
+}
+
+const url = new URL(process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+url.pathname = `/${name}`;
+const handle = await openDatabase({ url: url.toString() });
+const pg = handle.pg!;
+const TIME_ZONE = "Europe/Oslo";
+const staff: StaffCaller = {
+  kind: "staff",
+  userId: "bench",
+  email: "bench@paydesk.invalid",
+  correlationId: "bench",
+  ip: "127.0.0.1",
+  userAgent: null,
+  reason: null,
+};
+
+try {
+  await migrateDatabase(handle);
+  const [{ n: paymentCount }] = await pg`select count(*)::int as n from payments`;
+  if (paymentCount < 100_000)
+    console.warn(`only ${paymentCount} payments in ${name}: seed a million first (see the top of this file)`);
+  if (!args.includes("--no-vacuum")) {
+    const started = performance.now();
+    await pg.unsafe("vacuum analyze");
+    console.log(`vacuum analyze: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const sizes = await pg.unsafe(`
+    select c.relname as t, c.reltuples::bigint as n, pg_size_pretty(pg_table_size(c.oid)) as heap,
+           pg_size_pretty(pg_indexes_size(c.oid)) as indexes
+      from pg_class c where c.relname in ('payments', 'payment_transactions', 'operation_log') order by c.relname`);
+  for (const row of sizes) {
+    console.log(
+      `  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(11)} rows, heap ${row.heap}, indexes ${
+        row.indexes
+      }`
+    );
+  }
+
+  // ------------------------------------------------------------ sample values (from the data)
+  const [sample] = await pg`
+    select p.payment_id, p.order_id, p.created_at, t.card_number, t.rrn
+      from payments p join payment_transactions t on t.payment_id = p.payment_id
+     where p.payment_id >= (select (min(payment_id) + max(payment_id)) / 2 from payments)
+       and t.card_number is not null and t.rrn is not null
+     order by p.payment_id limit 1`;
+  const [customer] = await pg`
+    select customer_number from payments where payment_id >= ${sample.payment_id} and customer_number is not null
+     order by payment_id limit 1`;
+  const [operation] = await pg`
+    select correlation_id, payment_id, transaction_id from operation_log
+     where payment_id = ${sample.payment_id} order by id limit 1`;
+  const [tvm] =
+    await pg`select pos from operation_log where pos like 'TVM-%' and payment_id >= ${sample.payment_id} order by payment_id limit 1`;
+  // A row far back in the log: a million rows on the bench database, half the log on a small one.
+  const [{ n: logRows }] = await pg`select count(*)::int as n from operation_log`;
+  const back = Math.min(1_000_000, Math.floor(logRows / 2));
+  const [deep] = await pg`select created_at, id from operation_log order by created_at desc, id desc offset ${back} limit 1`;
+  const fourDigitId: number = Number(sample.card_number) >= 1000 ? Number(sample.card_number) : 4242;
+  console.log(
+    `samples: payment ${sample.payment_id} (order ${sample.order_id}, card ${sample.card_number}, rrn ${sample.rrn}), ` +
+      `customer ${customer.customer_number}, correlation ${operation.correlation_id}, pos ${tvm.pos}`
+  );
+
+  const today = new Date().toISOString().slice(0, 10);
+  const dayBack = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  const range = (from: string, to: string): InstantBounds => {
+    const outcome = readDayRange(new URLSearchParams({ from, to }), TIME_ZONE);
+    if (!outcome.ok) throw new Error(outcome.message);
+    return outcome.bounds;
+  };
+  const yesterday = range(dayBack(1), dayBack(1));
+  const lastWeek = range(dayBack(6), today);
+  const last90 = range(dayBack(89), today);
+  const filters = (query: string, spec: Record<string, FieldSpec>) => {
+    const outcome = parseSearchQuery(new URLSearchParams(query), spec);
+    if (!outcome.ok) throw new Error(`${query}: ${JSON.stringify(outcome.errors)}`);
+    return outcome.query.filters;
+  };
+
+  // ------------------------------------------------------------ cases
+  type Outcome = { rows: number; total: string };
+  type Case = { label: string; run: (database: Db) => Promise<Outcome> };
+  const cases: Case[] = [];
+
+  const listCase = (
+    label: string,
+    options: { query?: string; q?: string; created?: InstantBounds; sort?: PaymentSort; page?: number; perPage?: number }
+  ) => {
+    const quick = recogniseQuickSearch(options.q ?? null);
+    if (!quick.ok) throw new Error(quick.message);
+    const list: PaymentListOptions = {
+      caller: staff,
+      filters: filters(options.query ?? "", PAYMENT_SEARCH_FIELDS),
+      quickSearch: quick.search,
+      created: options.created,
+      sort: options.sort,
+      page: options.page ?? 1,
+      perPage: options.perPage ?? 25,
+    };
+    // The screen shows the page first and streams the totals in after it, so they are timed apart.
+    cases.push({
+      label: `payments ${label}`,
+      run: async (database) => {
+        const resolved = await resolvePaymentQuery(list, database);
+        const page = await paymentPage(resolved, list, database);
+        const matched = resolved.quickSearch?.matched.map((m) => `${m.kind}:${m.count}`).join(" ") ?? "";
+        return { rows: page.items.length, total: matched };
+      },
+    });
+    cases.push({
+      label: `totals   ${label}`,
+      run: async (database) => {
+        const { total, totals } = await paymentTotals(await resolvePaymentQuery(list, database), database);
+        return { rows: totals.length, total: total.toLocaleString("en") };
+      },
+    });
+  };
+  const byAmount = (direction: "asc" | "desc"): PaymentSort => ({ key: "totalAmount", direction });
+
+  listCase("quick paymentId", { q: String(sample.payment_id) });
+  listCase("quick orderId", { q: sample.order_id });
+  listCase("quick rrn", { q: sample.rrn });
+  listCase("quick last 4 (card or paymentId)", { q: sample.card_number });
+  listCase("quick 4 digits, a paymentId", { q: String(fourDigitId) });
+  listCase("quick masked card", { q: `•••• ${sample.card_number}` });
+  listCase("quick no match", { q: "NO-SUCH-ORDER" });
+  listCase("quick last 4 + a week", { q: sample.card_number, created: lastWeek });
+  listCase("no filter", {});
+  listCase("no filter page 200", { page: 200 });
+  listCase("no filter page 2000", { page: 2000 });
+  listCase("no filter perPage 100", { perPage: 100 });
+  listCase("customerNumber", { query: `customerNumber=${customer.customer_number}` });
+  listCase("day range: yesterday", { created: yesterday });
+  listCase("day range: 7 days", { created: lastWeek });
+  listCase("day range: 90 days", { created: last90 });
+  listCase("status AUTHORIZED", { query: "status=AUTHORIZED" });
+  listCase("status CAPTURED", { query: "status=CAPTURED" });
+  listCase("status CAPTURED + yesterday", { query: "status=CAPTURED", created: yesterday });
+  listCase("status CAPTURED + totalAmount >= 500", { query: "status=CAPTURED&totalAmount=gte:500" });
+  listCase("paymentType VIPPS + 7 days", { query: "paymentType=VIPPS", created: lastWeek });
+  listCase("totalAmount 1000–1300", { query: "totalAmount=gte:1000&totalAmount=lte:1300" });
+  listCase("sort totalAmount desc", { sort: byAmount("desc") });
+  listCase("sort totalAmount asc", { sort: byAmount("asc") });
+  listCase("sort totalAmount desc page 200", { sort: byAmount("desc"), page: 200 });
+  listCase("sort totalAmount desc + yesterday", { sort: byAmount("desc"), created: yesterday });
+  listCase("sort totalAmount desc + status AUTHORIZED", { sort: byAmount("desc"), query: "status=AUTHORIZED" });
+  listCase("sort paymentId asc", { sort: { key: "paymentId", direction: "asc" } });
+  listCase("sort createdAt asc + 7 days", { sort: { key: "createdAt", direction: "asc" }, created: lastWeek });
+
+  const logCase = (label: string, options: { query?: string; created?: InstantBounds; older?: OperationLogCursor }) => {
+    const parsed = filters(options.query ?? "", OPERATION_LOG_FIELDS);
+    cases.push({
+      label: `log      ${label}`,
+      run: async (database) => {
+        const page = await searchOperationLog(
+          staff,
+          {
+            filters: parsed,
+            created: options.created,
+            cursor: options.older ? { direction: "older", from: options.older } : null,
+            perPage: 50,
+          },
+          database
+        );
+        return {
+          rows: page.items.length,
+          total: `${page.matching.moreThan ? ">" : ""}${page.matching.count.toLocaleString("en")}`,
+        };
+      },
+    });
+  };
+  logCase("no filter", {});
+  logCase(`no filter, ${back.toLocaleString("en")} rows back`, {
+    older: { createdAt: new Date(deep.created_at), id: Number(deep.id) },
+  });
+  logCase("correlationId", { query: `correlationId=${operation.correlation_id}` });
+  logCase("paymentId", { query: `paymentId=${operation.payment_id}` });
+  logCase("transactionId", { query: `transactionId=${operation.transaction_id}` });
+  logCase("operation CAPTURE", { query: "operation=CAPTURE" });
+  logCase("operation IMPORT", { query: "operation=IMPORT" });
+  logCase("operation UPDATE", { query: "operation=UPDATE" });
+  logCase("clientName entur-kundesenter", { query: "clientName=entur-kundesenter" });
+  logCase("clientName paydesk-backoffice", { query: "clientName=paydesk-backoffice" });
+  logCase("clientName unknown", { query: "clientName=no-such-client" });
+  logCase("pos one ticket machine", { query: `pos=${tvm.pos}` });
+  logCase("distributionChannel web + yesterday", { query: "distributionChannel=web", created: yesterday });
+  logCase("distributionChannel customer-service", { query: "distributionChannel=customer-service" });
+  logCase("operation CREDIT + 7 days", { query: "operation=CREDIT", created: lastWeek });
+  logCase("day range: yesterday", { created: yesterday });
+
+  // ------------------------------------------------------------ timing
+  type Result = { label: string; median: number; p95: number; outcome: Outcome; run: Case["run"] };
+  const results: Result[] = [];
+  const selected = cases.filter((c) => !only || only.test(c.label));
+  const loadBefore = os.loadavg();
+  console.log(`\n${selected.length} calls, 1 warm-up + ${runs} timed runs each, one at a time\n`);
+  const header = `${"call".padEnd(52)} ${"median ms".padStart(10)} ${"p95 ms".padStart(9)} ${"rows".padStart(5)}  total`;
+  console.log(header);
+  console.log("-".repeat(header.length + 10));
+  for (const c of selected) {
+    const { median, p95, outcome } = await timeRuns(() => c.run(handle.db), runs);
+    results.push({ label: c.label, median, p95, outcome, run: c.run });
+    const figures = `${median.toFixed(1).padStart(10)} ${p95.toFixed(1).padStart(9)} ${String(outcome.rows).padStart(5)}`;
+    console.log(`${c.label.padEnd(52)} ${figures}  ${outcome.total}`);
+  }
+
+  // ------------------------------------------------------------ CSV export (the rows the route streams)
+  if (!args.includes("--no-export")) {
+    console.log("\nCSV export (exportPayments, batches of 1,000, once each)");
+    for (const [label, created, query] of [
+      ["yesterday", yesterday, ""],
+      ["7 days, sorted by amount", lastWeek, "sort"],
+      ["everything", undefined, ""],
+    ] as const) {
+      if (only && !only.test(`export ${label}`)) continue;
+      const started = performance.now();
+      let rows = 0;
+      let firstBatchMs = 0;
+      const resolved = await resolvePaymentQuery(
+        { caller: staff, filters: {}, created, sort: query === "sort" ? byAmount("desc") : undefined },
+        handle.db
+      );
+      for await (const batch of exportPayments(resolved, handle.db)) {
+        if (rows === 0) firstBatchMs = performance.now() - started;
+        rows += batch.length;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `  export ${label.padEnd(26)} ${rows.toLocaleString("en").padStart(10)} rows in ${seconds.toFixed(1)} s ` +
+          `(${Math.round(rows / seconds).toLocaleString("en")} rows/s, first batch after ${firstBatchMs.toFixed(0)} ms)`
+      );
+    }
+  }
+  const loadAfter = os.loadavg();
+  console.log(
+    `\nload average (1 min) ${loadBefore[0].toFixed(2)} at start, ${loadAfter[0].toFixed(2)} at the end; ${
+      os.cpus().length
+    } cores`
+  );
+
+  // ------------------------------------------------------------ explain the slowest
+  await explainSlowest(pg, results, explainCount);
+} finally {
+  await handle.close();
+}

@@ -1,0 +1,192 @@
+// The dashboard and the settlements screens in Chromium, checked against the database itself:
+// the totals a finance user reads must equal what the operation log says was captured and
+// credited (computed here with SQL over operation_log and payment_transactions, never from the
+// daily_volume rollup the screens read), ranges live in the URL, and a CSV export holds exactly
+// as many rows as the table says it has.
+import fs from "node:fs/promises";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_USERS } from "../../db/demo";
+import { payments, paymentTransactions } from "../../db/schema";
+import { presetRange, utcDay, type RangePreset } from "../../app/domain/day-range";
+import { toDbAmount, ZERO } from "../../app/domain/money";
+import { formatMoney } from "../../app/lib/format";
+import { capturedCardPayment, createClient } from "../support/api";
+import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { startTestServer, type TestServer } from "../support/server";
+import { onUtcDays, volumeFromLog } from "../support/volume";
+
+/** Navigations wait for the server's loader; on a machine busy with other work that takes seconds. */
+const POLL = { timeout: 20_000, interval: 200 };
+
+const finance = DEMO_USERS.find((user) => user.role === "finance")!;
+
+/** Digits, sign and decimal comma of a formatted amount: spaces and currency signs differ between ICU builds. */
+const digits = (text: string | null) => (text ?? "").replace(/[^0-9,.\-−]/g, "").replace("−", "-");
+
+describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ demoPayments: 400 });
+    // Captured today for certain, whatever hour the demo data's clock stopped at.
+    await capturedCardPayment(await createClient(server), "123.45");
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Email").fill(finance.email);
+    await page.getByLabel("Password").fill(finance.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`${server.url}/`);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** NOK captured from the operation log over a range of UTC days, formatted like the screen. */
+  async function capturedNok(from: string, to: string) {
+    const rows = await volumeFromLog(server.database.db, onUtcDays(from, to));
+    const nok = rows.find((row) => row.currency === "NOK");
+    return { amount: formatMoney(toDbAmount(nok?.captured ?? ZERO), "NOK"), count: nok?.capturedCount ?? 0 };
+  }
+
+  async function expectDashboardTotal(from: string, to: string) {
+    const expected = await capturedNok(from, to);
+    expect(expected.count, `captures from ${from} to ${to}`).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("total-captured-amount").textContent(), POLL).toSatisfy((text: string) => digits(text) === digits(expected.amount));
+    expect(await page.getByTestId("total-captured").textContent()).toContain(`${expected.count} capture`);
+  }
+
+  it("shows for each preset the captured total the database holds for that range, and reopens its URL to the same view", async () => {
+    const today = utcDay(new Date());
+    for (const [preset, label] of [
+      ["7d", "7 days"],
+      ["today", "Today"],
+      ["90d", "90 days"],
+      ["30d", "30 days"],
+    ] as Array<[RangePreset, string]>) {
+      await page.getByRole("link", { name: label, exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get("range") === preset);
+      const { from, to } = presetRange(preset, today);
+      await expect.poll(() => page.getByTestId("range-summary").textContent(), POLL).toContain(from === to ? to : `${from} to ${to}`);
+      await expectDashboardTotal(from, to);
+      expect(await page.getByRole("link", { name: label, exact: true }).getAttribute("aria-current")).toBe("true");
+
+      // The URL is the whole state: a fresh tab on it shows the same range and total.
+      const again = await context.newPage();
+      await again.goto(page.url());
+      expect(await again.getByTestId("range-summary").textContent()).toBe(await page.getByTestId("range-summary").textContent());
+      expect(await again.getByTestId("total-captured-amount").textContent()).toBe(await page.getByTestId("total-captured-amount").textContent());
+      expect(await again.getByRole("link", { name: label, exact: true }).getAttribute("aria-current")).toBe("true");
+      await again.close();
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it("takes a custom range from the calendar into the URL and totals it", async () => {
+    await page.goto(`${server.url}/?range=today`);
+    await page.waitForLoadState("networkidle");
+    const today = utcDay(new Date());
+    const first = `${today.slice(0, 8)}01`;
+    const dayLabel = (day: string) =>
+      new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    await page.getByRole("button", { name: "Custom range of UTC days" }).click();
+    await page.getByRole("button", { name: dayLabel(first), exact: true }).click();
+    await page.getByRole("button", { name: dayLabel(today), exact: true }).click();
+    await page.waitForURL((url) => url.searchParams.get("from") === first && url.searchParams.get("to") === today);
+    expect(new URL(page.url()).searchParams.has("range")).toBe(false);
+    await expectDashboardTotal(first, today);
+
+    // The chart's measure is URL state too, and choosing it keeps the range.
+    await page.locator("label", { hasText: /^Credited$/ }).click();
+    await page.waitForURL((url) => url.searchParams.get("show") === "credited");
+    expect(new URL(page.url()).searchParams.get("from")).toBe(first);
+    expect(errors).toEqual([]);
+  });
+
+  it("says so when the chosen range had nothing", async () => {
+    await page.goto(`${server.url}/?from=2001-01-01&to=2001-01-31`);
+    expect(await page.getByTestId("dashboard-empty").textContent()).toContain("Nothing was captured or credited in this range.");
+  });
+
+  it("shows settlement totals equal to the captures and credits of that settlement's payments, and drills down to them", async () => {
+    await page.goto(`${server.url}/settlements?range=90d`);
+    const firstRow = page.getByTestId("settlements-table").locator("tbody tr").first();
+    const cells = await firstRow.locator("td").allTextContents();
+    const [day, settlementId, currency, captured, capturedCount, credited, creditedCount, net] = cells;
+
+    const [onDay] = await volumeFromLog(
+      server.database.db,
+      and(eq(payments.settlementId, settlementId), eq(paymentTransactions.currency, currency), onUtcDays(day, day)),
+    );
+    expect(digits(captured)).toBe(digits(formatMoney(toDbAmount(onDay.captured), currency)));
+    expect(digits(credited)).toBe(digits(formatMoney(toDbAmount(onDay.credited), currency)));
+    expect(digits(net)).toBe(digits(formatMoney(toDbAmount((onDay.captured - onDay.credited) as typeof ZERO), currency)));
+    expect([Number(capturedCount), Number(creditedCount)]).toEqual([onDay.capturedCount, onDay.creditedCount]);
+
+    // Filter by the settlement id in the form: the URL keeps it, the totals cover all its days.
+    await page.getByLabel("Settlement id").fill(settlementId);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL((url) => url.searchParams.get("settlementId") === settlementId && url.searchParams.get("range") === "90d");
+    const today = utcDay(new Date());
+    const { from } = presetRange("90d", today);
+    const [all] = await volumeFromLog(
+      server.database.db,
+      and(eq(payments.settlementId, settlementId), eq(paymentTransactions.currency, currency), onUtcDays(from, today)),
+    );
+    const totals = page.getByTestId("settlements-totals").locator(`tr[data-currency="${currency}"] td`);
+    await expect.poll(() => totals.nth(1).textContent(), POLL).toSatisfy((text: string) => digits(text) === digits(formatMoney(toDbAmount(all.captured), currency)));
+    expect(digits(await totals.nth(3).textContent())).toBe(digits(formatMoney(toDbAmount(all.credited), currency)));
+
+    // Drill down: the operations behind that settlement day.
+    await page.getByTestId("settlements-table").getByRole("link", { name: settlementId }).first().click();
+    await page.waitForURL((url) => url.pathname === `/settlements/${encodeURIComponent(settlementId)}`);
+    const drillDay = new URL(page.url()).searchParams.get("day")!;
+    const [behind] = await volumeFromLog(
+      server.database.db,
+      and(eq(payments.settlementId, settlementId), onUtcDays(drillDay, drillDay)),
+    );
+    const operations = behind.capturedCount + behind.creditedCount;
+    expect(await page.getByTestId("operations-count").textContent()).toContain(`of ${operations} operation`);
+    expect(await page.getByTestId("operations-table").locator("tbody tr").count()).toBe(Math.min(operations, 50));
+
+    const download = await downloadFrom(page.getByRole("link", { name: /Export CSV/ }));
+    expect(download.rows).toBe(operations);
+    expect(download.header).toContain("operation");
+    expect(errors).toEqual([]);
+  });
+
+  it("exports as many CSV rows as the settlements table says it has", async () => {
+    await page.goto(`${server.url}/settlements?range=90d&perPage=25`);
+    const count = await page.getByTestId("settlements-count").textContent();
+    const total = Number(/of ([0-9\s\u00a0]+) settlement days/.exec(count ?? "")![1].replace(/\D/g, ""));
+    expect(total).toBeGreaterThan(25);
+    const download = await downloadFrom(page.getByRole("link", { name: /Export CSV/ }));
+    expect(download.rows).toBe(total);
+    expect(download.header).toBe("settlementId,day,currency,capturedAmount,capturedCount,creditedAmount,creditedCount,netAmount");
+
+    const empty = await context.newPage();
+    await empty.goto(`${server.url}/settlements?from=2001-01-01&to=2001-01-07`);
+    expect(await empty.getByTestId("settlements-empty").textContent()).toContain("No settlements match.");
+    expect(await empty.getByRole("link", { name: /Export CSV/ }).count()).toBe(0);
+    await empty.close();
+    expect(errors).toEqual([]);
+  });
+
+  async function downloadFrom(link: ReturnType<Page["getByRole"]>) {
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const text = (await fs.readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "");
+    const lines = text.split("\r\n").filter((line) => line !== "");
+    return { header: lines[0], rows: lines.length - 1 };
+  }
+});

@@ -1,0 +1,212 @@
+// Support and finance find payments in Chromium: by the filter builder (status and amount), by
+// the quick search (orderId, rrn, last 4, paymentId), reopen the URL to the same view, export
+// the filtered set as CSV (as many rows as the screen's total) and read one request's operations
+// in the operation log by its correlation id.
+import fs from "node:fs/promises";
+import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatAmount, money } from "../../app/domain/money";
+import { DEMO_USERS } from "../../db/demo";
+import { auditLog, paymentTransactions, payments } from "../../db/schema";
+import { createClient } from "../support/api";
+import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { startTestServer, type TestServer } from "../support/server";
+
+describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ demoPayments: 150 });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function signIn(role: "support" | "finance") {
+    const user = DEMO_USERS.find((u) => u.role === role)!;
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`${server.url}/`);
+  }
+
+  const rowIds = () => page.locator("table tbody tr td:first-child a").allTextContents();
+  const totalText = () => page.getByTestId("payments-total").textContent({ timeout: 15_000 });
+  const totalOf = async () =>
+    Number((/of ([\d\s\u00a0\u202f]+) payments?/.exec((await totalText()) ?? "")?.[1] ?? "").replace(/\D/g, ""));
+
+  /** Picks an option of one of the filter row's selects (Mantine Select: click, then the option). */
+  async function choose(row: number, label: "Field" | "Operator" | "Value", option: string | RegExp) {
+    await page.getByTestId("filter-row").nth(row).getByLabel(label, { exact: true }).click();
+    await page.getByRole("option", { name: option }).click();
+  }
+
+  it("finds payments by filter, reopens the URL to the same view and exports as many rows as the total", async () => {
+    await signIn("finance");
+    const db = server.database.db;
+    const [sample] = await db
+      .select({ totalAmount: payments.totalAmount })
+      .from(payments)
+      .innerJoin(paymentTransactions, eq(paymentTransactions.paymentId, payments.paymentId))
+      .where(eq(paymentTransactions.status, "CAPTURED"))
+      .orderBy(payments.totalAmount)
+      .offset(20)
+      .limit(1);
+    const minimum = formatAmount(money(sample.totalAmount));
+
+    await page.getByRole("navigation").getByRole("link", { name: "Payments" }).click();
+    await page.waitForURL(`${server.url}/payments`);
+    await page.getByRole("button", { name: "Add filter" }).click();
+    await choose(0, "Field", "Transaction status");
+    await choose(0, "Value", "CAPTURED");
+    await page.getByRole("button", { name: "Add filter" }).click();
+    await choose(1, "Field", "Total amount");
+    await choose(1, "Operator", /gte/);
+    await page.getByTestId("filter-row").nth(1).getByLabel("Value", { exact: true }).fill(minimum);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(
+      (url) => url.searchParams.get("status") === "CAPTURED" && url.searchParams.get("totalAmount") === `gte:${minimum}`
+    );
+
+    const [{ expected }] = await db
+      .select({ expected: sql<number>`count(*)::int` })
+      .from(payments)
+      .where(
+        and(
+          gte(payments.totalAmount, minimum),
+          sql`exists (select 1 from ${paymentTransactions} t where t.payment_id = ${payments.paymentId} and t.status = 'CAPTURED')`
+        )
+      );
+    await expect.poll(totalOf, { timeout: 15_000 }).toBe(expected);
+    // Sorted by amount, smallest first: two clicks on the Amount header.
+    await page.getByRole("link", { name: /Sort by amount, descending/ }).click();
+    await page.waitForURL((url) => url.searchParams.get("sort") === "totalAmount");
+    await page.getByRole("link", { name: /Sort by amount, ascending/ }).click();
+    await page.waitForURL((url) => url.searchParams.get("dir") === "asc");
+    // The URL changes a moment before the table is re-rendered: wait for the header to say so.
+    await expect.poll(() => page.locator('th[aria-sort="ascending"]').textContent()).toContain("Amount");
+    await expect.poll(totalOf, { timeout: 15_000 }).toBe(expected);
+    const shown = await rowIds();
+    expect(shown.length).toBe(Math.min(25, expected));
+    const firstAmount = await page.locator("table tbody tr").first().locator("td").nth(5).textContent();
+    expect(firstAmount?.replace(/\s/g, "")).toContain(minimum.replace(".", ","));
+
+    // The URL is the view: open it again in a new tab.
+    const again = await context.newPage();
+    again.on("pageerror", (error) => errors.push(error.message));
+    await again.goto(page.url());
+    expect(await again.locator("table tbody tr td:first-child a").allTextContents()).toEqual(shown);
+    await expect.poll(() => again.getByTestId("payments-total").textContent()).toBe(await totalText());
+    expect(await again.getByTestId("filter-row").nth(1).getByLabel("Value", { exact: true }).inputValue()).toBe(minimum);
+    await again.close();
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+    const csv = await fs.readFile(await download.path(), "utf8");
+    const lines = csv
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n");
+    expect(lines.length - 1).toBe(await totalOf());
+    expect(lines.slice(1, 1 + shown.length).map((line) => line.split(",")[0])).toEqual(shown);
+    const [audit] = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "payment.export_csv"))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(audit.actorEmail).toBe("finance@paydesk.test");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("finds one payment by orderId, rrn, card last 4 and paymentId with the quick search", async () => {
+    await signIn("support");
+    const [sample] = await server.database.db
+      .select({
+        paymentId: payments.paymentId,
+        orderId: payments.orderId,
+        rrn: paymentTransactions.rrn,
+        last4: paymentTransactions.cardNumber,
+      })
+      .from(payments)
+      .innerJoin(paymentTransactions, eq(paymentTransactions.paymentId, payments.paymentId))
+      .where(and(isNotNull(paymentTransactions.rrn), isNotNull(paymentTransactions.cardNumber), isNotNull(payments.orderId)))
+      .limit(1);
+    await page.goto(`${server.url}/payments`);
+    const box = page.getByRole("textbox", { name: "Quick search" });
+    for (const [text, matched] of [
+      [sample.orderId!, "orderId: 1 payment"],
+      [sample.rrn!, "rrn: 1 payment"],
+      [sample.last4!, /card last 4: \d+ payments?/],
+      [String(sample.paymentId), "paymentId: 1 payment"],
+    ] as const) {
+      await box.fill(text);
+      await box.press("Enter");
+      await page.waitForURL((url) => url.searchParams.get("q") === text);
+      await expect.poll(() => page.getByTestId("quick-search-match").first().textContent()).toMatch(matched);
+      expect(await rowIds(), text).toContain(String(sample.paymentId));
+    }
+    // Reopened, the last search is still there, with the same rows.
+    const shown = await rowIds();
+    await page.reload();
+    expect(await box.inputValue()).toBe(String(sample.paymentId));
+    expect(await rowIds()).toEqual(shown);
+
+    // Support may not export: the button is disabled and the server says 403.
+    await expect.poll(() => page.getByRole("button", { name: "Export CSV" }).getAttribute("data-disabled")).not.toBeNull();
+    expect((await page.request.get(`${server.url}/payments/export.csv`)).status()).toBe(403);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows one request's operations in the operation log, filtered by its correlation id", async () => {
+    const client = await createClient(server, { organisationId: 1901 });
+    const correlationId = "e2e-deactivate-2026-0001";
+    const created = await client.post("/v1/payments", { totalAmount: "80.00", orderId: "E2E-OPLOG" });
+    for (const paymentType of ["VISA", "VIPPS"]) {
+      expect(
+        (await client.post(`/v1/payments/${created.body.paymentId}/transactions`, { amount: "40.00", paymentType })).status
+      ).toBe(201);
+    }
+    expect(
+      (await client.put(`/v1/payments/${created.body.paymentId}/deactivate`, undefined, { "X-Correlation-Id": correlationId }))
+        .status
+    ).toBe(200);
+
+    await signIn("support");
+    await page.getByRole("navigation").getByRole("link", { name: "Operation log" }).click();
+    await page.waitForURL(`${server.url}/operation-log`);
+    await page.getByRole("button", { name: "Add filter" }).click();
+    await choose(0, "Field", "Correlation id");
+    await page.getByTestId("filter-row").nth(0).getByLabel("Value", { exact: true }).fill(correlationId);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL((url) => url.searchParams.get("correlationId") === correlationId);
+
+    await expect.poll(() => page.getByTestId("operation-count").textContent()).toBe("2 operations match");
+    const rows = page.locator("table tbody tr");
+    expect(await rows.count()).toBe(2);
+    for (let i = 0; i < 2; i++) {
+      expect(await rows.nth(i).textContent()).toContain("CANCEL");
+      expect(await rows.nth(i).textContent()).toContain(correlationId);
+    }
+    await rows
+      .first()
+      .getByRole("link", { name: String(created.body.paymentId) })
+      .click();
+    await page.waitForURL(`${server.url}/payments/${created.body.paymentId}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,256 @@
+// The dashboard and the settlements screens over HTTP with real staff sessions: who may see and
+// export what, what a hand-edited URL gets (a readable message or the default, never a 500), and
+// that the settlement figures and exports agree with the operation log itself, also after a
+// payment is moved to another settlement.
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dailyVolume, payments } from "../../db/schema";
+import { addDays, utcDay } from "../../app/domain/day-range";
+import { add, money, ZERO, type Money } from "../../app/domain/money";
+import { formatCount } from "../../app/lib/format";
+import { capturedCardPayment, createClient } from "../support/api";
+import { startTestServer, type TestServer } from "../support/server";
+import { createStaff, getPage, loginAs } from "../support/staff";
+import { onUtcDays, volumeFromLog } from "../support/volume";
+
+let server: TestServer;
+let supportCookie: string;
+let financeCookie: string;
+let adminCookie: string;
+/** A settlement id with volume in the demo data. */
+let settlementId: string;
+let settlementDay: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ demoPayments: 300 });
+  supportCookie = await loginAs(server, await createStaff(server, "support"));
+  financeCookie = await loginAs(server, await createStaff(server, "finance"));
+  adminCookie = await loginAs(server, await createStaff(server, "admin"));
+  const [row] = await server.database.db
+    .select({ settlementId: dailyVolume.settlementId, day: dailyVolume.day })
+    .from(dailyVolume)
+    .where(sql`${dailyVolume.settlementId} <> '' and ${dailyVolume.capturedCount} > 0`)
+    .orderBy(dailyVolume.day, dailyVolume.settlementId)
+    .limit(1);
+  settlementId = row.settlementId;
+  settlementDay = row.day;
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const path = (id: string) => `/settlements/${encodeURIComponent(id)}`;
+
+/** CSV lines without the header (and the final line break). */
+async function csvRows(response: Response): Promise<string[][]> {
+  const text = (await response.text()).replace(/^\uFEFF/, "");
+  const lines = text.split("\r\n").filter((line) => line !== "");
+  return lines.slice(1).map((line) => line.split(","));
+}
+
+describe("permissions", () => {
+  it("lets support see the dashboard but neither settlements nor their exports (403)", async () => {
+    expect((await getPage(server, "/", supportCookie)).status).toBe(200);
+    for (const target of ["/settlements", path(settlementId), "/settlements/export.csv", `${path(settlementId)}/export.csv`]) {
+      const response = await getPage(server, target, supportCookie);
+      expect(response.status, target).toBe(403);
+      expect(await response.text(), target).toContain("may not");
+    }
+  });
+
+  it("lets finance and admin see settlements, drill down and export", async () => {
+    for (const cookie of [financeCookie, adminCookie]) {
+      expect((await getPage(server, "/settlements", cookie)).status).toBe(200);
+      expect((await getPage(server, `${path(settlementId)}?day=${settlementDay}`, cookie)).status).toBe(200);
+      const summary = await getPage(server, "/settlements/export.csv?range=90d", cookie);
+      expect(summary.status).toBe(200);
+      expect(summary.headers.get("content-type")).toContain("text/csv");
+      await summary.body?.cancel();
+      const operations = await getPage(server, `${path(settlementId)}/export.csv`, cookie);
+      expect(operations.status).toBe(200);
+      await operations.body?.cancel();
+    }
+  });
+
+  it("sends someone who is not logged in to the login page", async () => {
+    for (const target of ["/", "/settlements", "/settlements/export.csv"]) {
+      const response = await getPage(server, target);
+      expect(response.status, target).toBe(302);
+      expect(response.headers.get("location"), target).toMatch(/^\/login($|\?redirectTo=)/);
+    }
+  });
+});
+
+describe("hand-edited URLs", () => {
+  it("shows the dashboard's default range with a message naming what was wrong", async () => {
+    const cases: Array<[string, string]> = [
+      ["/?from=2026-02-30&to=nope", "from must be a day written as YYYY-MM-DD"],
+      ["/?from=2026-02-01", "to is needed with from"],
+      ["/?from=2026-03-01&to=2026-02-01", "to must be the same day as from or later"],
+      ["/?from=2020-01-01&to=2026-01-01", "to must be at most 366 days after from"],
+      ["/?range=week", "range must be one of today, 7d, 30d, 90d"],
+      ["/?currency=12&show=everything", "currency must be a three-letter currency code"],
+      ["/?show=everything", "show must be one of captured, credited, net"],
+    ];
+    for (const [target, message] of cases) {
+      const response = await getPage(server, target, supportCookie);
+      expect(response.status, target).toBe(200);
+      const html = await response.text();
+      expect(html, target).toContain(message);
+      expect(html, target).toContain("Last 30 days");
+    }
+  });
+
+  it("says so when a range had no volume", async () => {
+    const response = await getPage(server, "/?from=2001-01-01&to=2001-01-31", supportCookie);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("Nothing was captured or credited in this range.");
+  });
+
+  it("shows settlements with the default for what it could not read", async () => {
+    const response = await getPage(server, "/settlements?from=bad&to=worse&page=-3&perPage=abc&currency=kroner", financeCookie);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("from must be a day written as YYYY-MM-DD");
+    expect(html).toContain("must be a three-letter currency code");
+    expect(html).toMatch(/Showing 1–\d+ of/);
+
+    const past = await getPage(server, "/settlements?page=999999", financeCookie);
+    expect(past.status).toBe(200);
+    expect(await past.text()).toContain("is past the end");
+
+    const empty = await getPage(server, "/settlements?from=2001-01-01&to=2001-01-07", financeCookie);
+    expect(await empty.text()).toContain("No settlements match.");
+  });
+
+  it("ignores a bad drill-down day with a message, and says 404 for an unknown settlement", async () => {
+    const badDay = await getPage(server, `${path(settlementId)}?day=yesterday&page=0`, financeCookie);
+    expect(badDay.status).toBe(200);
+    expect(await badDay.text()).toContain("day must be a day written as YYYY-MM-DD; showing every day instead");
+
+    const unknown = await getPage(server, path("NO-SUCH-SETTLEMENT"), financeCookie);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("No captures or credits are recorded under settlement id");
+  });
+
+  it("refuses to export with parameters it cannot use (400 with the reason), rather than exporting something else", async () => {
+    const summary = await getPage(server, "/settlements/export.csv?from=2026-02-30&to=2026-03-01", financeCookie);
+    expect(summary.status).toBe(400);
+    expect(await summary.text()).toContain("from must be a day written as YYYY-MM-DD");
+    const operations = await getPage(server, `${path(settlementId)}/export.csv?day=soon`, financeCookie);
+    expect(operations.status).toBe(400);
+    expect(await operations.text()).toContain("day must be a day");
+  });
+});
+
+describe("figures", () => {
+  it("exports every settlement day of the range, adding up to what the operation log says", async () => {
+    const today = utcDay(new Date());
+    const from = addDays(today, -89);
+    const response = await getPage(server, "/settlements/export.csv?range=90d", financeCookie);
+    const rows = await csvRows(response);
+    expect(rows.length).toBeGreaterThan(10);
+
+    const [{ settlementDays }] = await server.database.db
+      .select({ settlementDays: sql<number>`count(distinct (${dailyVolume.day}, ${dailyVolume.settlementId}, ${dailyVolume.currency}))::int` })
+      .from(dailyVolume)
+      .where(sql`${dailyVolume.settlementId} <> '' and ${dailyVolume.day} between ${from} and ${today}`);
+    expect(rows.length).toBe(settlementDays);
+    const page = await (await getPage(server, "/settlements?range=90d", financeCookie)).text();
+    expect(page).toContain(`of ${formatCount(settlementDays)} settlement days`);
+
+    // header: settlementId, day, currency, capturedAmount, capturedCount, creditedAmount, creditedCount, netAmount
+    const fromCsv = new Map<string, { captured: Money; capturedCount: number; credited: Money; creditedCount: number }>();
+    for (const [, , currency, captured, capturedCount, credited, creditedCount] of rows) {
+      const sum = fromCsv.get(currency) ?? { captured: ZERO, capturedCount: 0, credited: ZERO, creditedCount: 0 };
+      fromCsv.set(currency, {
+        captured: add(sum.captured, money(captured)),
+        capturedCount: sum.capturedCount + Number(capturedCount),
+        credited: add(sum.credited, money(credited)),
+        creditedCount: sum.creditedCount + Number(creditedCount),
+      });
+    }
+    const fromLog = await volumeFromLog(server.database.db, and(isNotNull(payments.settlementId), onUtcDays(from, today)));
+    expect(Object.fromEntries(fromCsv)).toEqual(Object.fromEntries(fromLog.map(({ currency, ...sums }) => [currency, sums])));
+  });
+
+  it("moves a payment's volume with its settlement id, so each settlement keeps matching its payments", async () => {
+    const client = await createClient(server);
+    const first = await capturedCardPayment(client, "120.50");
+    const second = await capturedCardPayment(client, "80.25");
+    const credited = await client.post(`/v1/payments/${first.paymentId}/transactions/${first.transactionId}/credit`, { amount: "20.50" });
+    expect(credited.status, JSON.stringify(credited.body)).toBeLessThan(300);
+
+    for (const { paymentId } of [first, second]) {
+      expect((await client.patch(`/v1/payments/${paymentId}`, { settlementId: "MOVE-A" })).status).toBe(200);
+    }
+    expect((await client.patch(`/v1/payments/${second.paymentId}`, { settlementId: "MOVE-B" })).status).toBe(200);
+
+    const rollup = (id: string) =>
+      server.database.db
+        .select({
+          captured: sql<string>`sum(${dailyVolume.capturedAmount})::text`,
+          capturedCount: sql<number>`sum(${dailyVolume.capturedCount})::int`,
+          credited: sql<string>`sum(${dailyVolume.creditedAmount})::text`,
+          creditedCount: sql<number>`sum(${dailyVolume.creditedCount})::int`,
+        })
+        .from(dailyVolume)
+        .where(and(eq(dailyVolume.settlementId, id), eq(dailyVolume.organisationId, client.organisationId)));
+    const [a] = await rollup("MOVE-A");
+    const [b] = await rollup("MOVE-B");
+    const [none] = await rollup("");
+    expect(a).toEqual({ captured: "120.50000", capturedCount: 1, credited: "20.50000", creditedCount: 1 });
+    expect(b).toEqual({ captured: "80.25000", capturedCount: 1, credited: "0.00000", creditedCount: 0 });
+    expect(none).toEqual({ captured: null, capturedCount: null, credited: null, creditedCount: null });
+
+    for (const id of ["MOVE-A", "MOVE-B"]) {
+      const [fromLog] = await volumeFromLog(server.database.db, eq(payments.settlementId, id));
+      const [fromRollup] = await rollup(id);
+      expect({ captured: money(fromRollup.captured), credited: money(fromRollup.credited) }).toEqual({
+        captured: fromLog.captured,
+        credited: fromLog.credited,
+      });
+      const exported = await csvRows(await getPage(server, `${path(id)}/export.csv`, financeCookie));
+      expect(exported.length).toBe(fromLog.capturedCount + fromLog.creditedCount);
+    }
+  });
+  it("keeps each settlement's rollup equal to its payments' operations under concurrent moves and credits", async () => {
+    const client = await createClient(server);
+    const made = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => capturedCardPayment(client, `${100 + i}.00`)));
+    const ids = ["RACE-A", "RACE-B", "RACE-C"];
+    // Each payment is moved twice and credited in between, all at once: moves of different
+    // payments touch the same rollup rows, and a move races the credit of its own payment.
+    const results = await Promise.all(
+      made.flatMap(({ paymentId, transactionId }, i) => [
+        client.patch(`/v1/payments/${paymentId}`, { settlementId: ids[i % 3] }),
+        client.post(`/v1/payments/${paymentId}/transactions/${transactionId}/credit`, { amount: "10.00" }),
+        client.patch(`/v1/payments/${paymentId}`, { settlementId: ids[(i + 1) % 3] }),
+      ]),
+    );
+    expect(results.map((result) => result.status).filter((status) => status >= 300)).toEqual([]);
+
+    for (const id of [...ids, ""]) {
+      const fromLog = await volumeFromLog(
+        server.database.db,
+        and(eq(payments.organisationId, client.organisationId), id === "" ? isNull(payments.settlementId) : eq(payments.settlementId, id)),
+      );
+      const [rolled] = await server.database.db
+        .select({
+          captured: sql<string>`coalesce(sum(${dailyVolume.capturedAmount}), 0)::text`,
+          capturedCount: sql<number>`coalesce(sum(${dailyVolume.capturedCount}), 0)::int`,
+          credited: sql<string>`coalesce(sum(${dailyVolume.creditedAmount}), 0)::text`,
+          creditedCount: sql<number>`coalesce(sum(${dailyVolume.creditedCount}), 0)::int`,
+        })
+        .from(dailyVolume)
+        .where(and(eq(dailyVolume.settlementId, id), eq(dailyVolume.organisationId, client.organisationId)));
+      const logged = fromLog[0] ?? { captured: ZERO, capturedCount: 0, credited: ZERO, creditedCount: 0 };
+      expect({ ...rolled, captured: money(rolled.captured), credited: money(rolled.credited) }, id || "no settlement").toEqual({
+        captured: logged.captured,
+        capturedCount: logged.capturedCount,
+        credited: logged.credited,
+        creditedCount: logged.creditedCount,
+      });
+    }
+  });
+});

@@ -1,0 +1,265 @@
+// The staff payments list, its CSV export and the operation log over HTTP with real staff
+// sessions: bad filters answer a page with the error next to the filter (400, never 500), only
+// finance and admin export, every sort pages without gaps or repeats, and the operation log
+// narrows to one request's operations.
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog, operationLog, paymentTransactions, payments } from "../../db/schema";
+import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
+import { startTestServer, type TestServer } from "../support/server";
+import { createStaff, getPage, loginAs } from "../support/staff";
+
+let server: TestServer;
+let client: TestClient;
+let support: string;
+let finance: string;
+const AMOUNTS = ["100.00", "49.50", "100.00", "250.00", "12.34"];
+const created: { paymentId: number; transactionId: number }[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  client = await createClient(server, { organisationId: 901 });
+  for (let i = 0; i < 31; i++) {
+    created.push(
+      await paymentWithTransaction(client, AMOUNTS[i % AMOUNTS.length], i % 2 ? "VISA" : "VIPPS", { orderId: `LIST-${i}` })
+    );
+  }
+  // What a card terminal would have stored: an rrn and the card's last 4.
+  await server.database.db
+    .update(paymentTransactions)
+    .set({ rrn: "612300004711", cardNumber: "4242" })
+    .where(eq(paymentTransactions.transactionId, created[5].transactionId));
+  support = await loginAs(server, await createStaff(server, "support"));
+  finance = await loginAs(server, await createStaff(server, "finance"));
+});
+afterAll(() => server?.close());
+
+const paymentIdsIn = (html: string) => [...html.matchAll(/href="\/payments\/(\d+)"/g)].map((m) => Number(m[1]));
+
+/** HTML as the page reads: React's text separators gone, entities decoded (messages quote values). */
+const textOf = (html: string) =>
+  html.replaceAll("<!-- -->", "").replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&amp;", "&");
+
+describe("bad filters", () => {
+  const cases: [query: string, message: string][] = [
+    ["status=PAID", 'must be one of CREATED, INITIATED, AUTHORIZED, CAPTURED, CREDITED, CANCELLED, not "PAID"'],
+    ["totalAmount=gte:abc", "must be an amount"],
+    ["createdAt=lt:yesterday", 'must be an ISO 8601 date or time, not "yesterday"'],
+    ["paymentId=12x", 'must be a whole number, not "12x"'],
+    ["status=zz:CAPTURED", "has an unknown operator"],
+    ["from=2026-13-01", 'from must be a day as YYYY-MM-DD, not "2026-13-01"'],
+    ["from=2026-11-08&to=2026-11-01", "the range ends (2026-11-01) before it starts (2026-11-08)"],
+    ["q=%01", "must not contain control characters"],
+    ["shoeSize=42", "shoeSize is not a search parameter here"],
+  ];
+  for (const [query, message] of cases) {
+    it(`${query}: the page with "${message.slice(0, 40)}…" next to it, 400, no rows`, async () => {
+      const response = await getPage(server, `/payments?${query}`, support);
+      expect(response.status).toBe(400);
+      const html = textOf(await response.text());
+      expect(html).toContain(message);
+      expect(html).toContain("Fix the filter marked in red");
+      expect(paymentIdsIn(html)).toEqual([]);
+    });
+  }
+
+  it("never answers 500, whatever the filters say", async () => {
+    const fields = [
+      "status",
+      "totalAmount",
+      "createdAt",
+      "paymentId",
+      "cardNumber",
+      "q",
+      "from",
+      "to",
+      "sort",
+      "dir",
+      "page",
+      "perPage",
+      "nope",
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(...fields), fc.string({ maxLength: 30, unit: "binary" })), { maxLength: 4 }),
+        async (pairs) => {
+          const query = new URLSearchParams(pairs).toString();
+          for (const path of ["/payments", "/operation-log"]) {
+            const response = await getPage(server, `${path}?${query}`, finance);
+            expect([200, 400], `${path}?${query}`).toContain(response.status);
+            await response.text();
+          }
+        }
+      ),
+      { numRuns: 40, seed: 20261121 }
+    );
+  });
+
+  it("the export refuses them too, with the reasons (400, plain text)", async () => {
+    const response = await getPage(server, "/payments/export.csv?status=PAID&from=nope", finance);
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).toContain("status must be one of");
+    expect(text).toContain("from must be a day");
+  });
+});
+
+describe("quick search and the URL", () => {
+  it("finds a payment by orderId, rrn, card last 4 and paymentId, saying which matched", async () => {
+    const target = created[5].paymentId;
+    for (const [q, label] of [
+      ["LIST-5", "orderId: 1 payment"],
+      ["612300004711", "rrn: 1 payment"],
+      ["•••• 4242", "card last 4: 1 payment"],
+      [String(target), "paymentId: 1 payment"],
+    ]) {
+      const response = await getPage(server, `/payments?q=${encodeURIComponent(q)}`, support);
+      expect(response.status, q).toBe(200);
+      const html = textOf(await response.text());
+      expect(paymentIdsIn(html), q).toEqual([target]);
+      expect(html, q).toContain(label);
+    }
+  });
+
+  it("says when nothing matched, and what the text was tried as", async () => {
+    const response = await getPage(server, "/payments?q=NO-SUCH-ORDER", support);
+    expect(response.status).toBe(200);
+    const html = textOf(await response.text());
+    expect(html).toContain("No payment has orderId or rrn “NO-SUCH-ORDER”");
+    expect(html).toContain("No payments match");
+  });
+});
+
+describe("sort and pagination", () => {
+  const ours = () => sql`${payments.organisationId} = ${client.organisationId}`;
+  const sorts: [query: string, order: ReturnType<typeof asc>[]][] = [
+    ["", [desc(payments.createdAt), desc(payments.paymentId)]],
+    ["sort=createdAt&dir=asc", [asc(payments.createdAt), asc(payments.paymentId)]],
+    ["sort=totalAmount&dir=asc", [asc(payments.totalAmount), asc(payments.paymentId)]],
+    ["sort=totalAmount", [desc(payments.totalAmount), desc(payments.paymentId)]],
+    ["sort=paymentId&dir=asc", [asc(payments.paymentId)]],
+    ["sort=paymentId&dir=desc", [desc(payments.paymentId)]],
+  ];
+  for (const [query, order] of sorts) {
+    it(`${
+      query || "default (newest first)"
+    }: pages of 7 add up to the database's order, and reload to the same rows`, async () => {
+      const expected = (
+        await server.database.db
+          .select({ id: payments.paymentId })
+          .from(payments)
+          .where(ours())
+          .orderBy(...order)
+      ).map((r) => r.id);
+      expect(expected).toHaveLength(31);
+      const seen: number[] = [];
+      for (let page = 1; page <= 5; page++) {
+        const url = `/payments?organisationId=${client.organisationId}&perPage=7&page=${page}${query ? `&${query}` : ""}`;
+        const first = paymentIdsIn(await (await getPage(server, url, support)).text());
+        const again = paymentIdsIn(await (await getPage(server, url, support)).text());
+        expect(again).toEqual(first);
+        seen.push(...first);
+      }
+      expect(seen).toEqual(expected);
+    });
+  }
+
+  it("shows an empty page past the end with a way back, and a bad page number as page 1", async () => {
+    const past = await (await getPage(server, `/payments?organisationId=${client.organisationId}&page=99`, support)).text();
+    expect(past).toContain("There is no page 99");
+    expect(paymentIdsIn(past)).toEqual([]);
+    const bad = await getPage(server, `/payments?organisationId=${client.organisationId}&page=-3&perPage=lots`, support);
+    expect(bad.status).toBe(200);
+    expect(paymentIdsIn(await bad.text())).toHaveLength(25);
+  });
+});
+
+describe("CSV export", () => {
+  it("is not for support (403), and a forged request writes nothing to the audit log", async () => {
+    const before = await server.database.db.select().from(auditLog).where(eq(auditLog.action, "payment.export_csv"));
+    const response = await getPage(server, "/payments/export.csv", support);
+    expect(response.status).toBe(403);
+    const after = await server.database.db.select().from(auditLog).where(eq(auditLog.action, "payment.export_csv"));
+    expect(after).toHaveLength(before.length);
+    const anonymous = await getPage(server, "/payments/export.csv");
+    expect(anonymous.status).toBe(302);
+  });
+
+  it("gives finance every filtered payment, one row each, in the list's order, and audits who exported what", async () => {
+    const query = `organisationId=${client.organisationId}&totalAmount=gte:49.50&sort=totalAmount&dir=asc`;
+    const response = await getPage(server, `/payments/export.csv?${query}`, finance);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="payments-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const lines = (await response.text())
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n");
+    expect(lines[0]).toBe(
+      "paymentId,createdAt,orderId,orderVersion,organisationId,organisationName,customerNumber,currency,totalAmount,active,settlementId,transactionCount,statuses,paymentTypes,cardNumbers,rrns,authorizedAmount,capturedAmount,creditedAmount"
+    );
+    const expected = await server.database.db
+      .select({ id: payments.paymentId })
+      .from(payments)
+      .where(and(eq(payments.organisationId, client.organisationId), sql`${payments.totalAmount} >= 49.5`))
+      .orderBy(asc(payments.totalAmount), asc(payments.paymentId));
+    expect(lines.slice(1).map((line) => Number(line.split(",")[0]))).toEqual(expected.map((r) => r.id));
+    const row = lines.find((line) => line.startsWith(`${created[5].paymentId},`))!;
+    expect(row).toContain(",LIST-5,");
+    expect(row).toContain(",NOK,100.00,true,,1,CREATED,VISA,4242,612300004711,0.00,0.00,0.00");
+
+    const [audit] = await server.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "payment.export_csv"))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(audit).toMatchObject({ entityType: "payment", after: { query: new URLSearchParams(query).toString() } });
+    expect(audit.actorEmail).toMatch(/^finance-/);
+  });
+});
+
+describe("operation log", () => {
+  it("narrows to one request's operations by correlation id, each linking to its payment", async () => {
+    const correlationId = "list-test-deactivate-0001";
+    const payment = await client.post("/v1/payments", { totalAmount: "80.00", orderId: "LIST-OPLOG" });
+    for (const paymentType of ["VISA", "VIPPS"]) {
+      const added = await client.post(`/v1/payments/${payment.body.paymentId}/transactions`, { amount: "40.00", paymentType });
+      expect(added.status).toBe(201);
+    }
+    const deactivated = await client.put(`/v1/payments/${payment.body.paymentId}/deactivate`, undefined, {
+      "X-Correlation-Id": correlationId,
+    });
+    expect(deactivated.status).toBe(200);
+    const logged = await server.database.db.select().from(operationLog).where(eq(operationLog.correlationId, correlationId));
+    expect(logged.map((row) => row.operation)).toEqual(["CANCEL", "CANCEL"]);
+
+    const response = await getPage(server, `/operation-log?correlationId=${correlationId}`, support);
+    expect(response.status).toBe(200);
+    const html = textOf(await response.text());
+    expect(paymentIdsIn(html)).toEqual([payment.body.paymentId, payment.body.paymentId]);
+    expect(html).toContain("2 operations match");
+    expect(html.match(/>CANCEL</g)).toHaveLength(2);
+  });
+
+  it("answers a bad filter with the error next to it (400)", async () => {
+    const response = await getPage(server, "/operation-log?operation=PAY&transactionId=x", support);
+    expect(response.status).toBe(400);
+    const html = textOf(await response.text());
+    expect(html).toContain('must be one of CREATE, INITIATE, AUTHORIZE, CAPTURE, CANCEL, CREDIT, IMPORT, UPDATE, not "PAY"');
+    expect(html).toContain('must be a whole number, not "x"');
+  });
+
+  it("pages older and back newer by keyset", async () => {
+    const first = await (await getPage(server, "/operation-log?perPage=10", support)).text();
+    const older = /href="(\/operation-log\?perPage=10&amp;older=[^"]+)"/.exec(first)?.[1].replaceAll("&amp;", "&");
+    expect(older).toBeDefined();
+    const second = await (await getPage(server, older!, support)).text();
+    expect(paymentIdsIn(second)).toHaveLength(10);
+    expect(paymentIdsIn(second)).not.toEqual(paymentIdsIn(first));
+    const newer = /href="(\/operation-log\?perPage=10&amp;newer=[^"]+)"/.exec(second)?.[1].replaceAll("&amp;", "&");
+    const back = await (await getPage(server, newer!, support)).text();
+    expect(paymentIdsIn(back)).toEqual(paymentIdsIn(first));
+  });
+});

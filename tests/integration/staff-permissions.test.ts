@@ -1,0 +1,199 @@
+// The permission matrix of the back-office, end to end: every staff screen and every staff action,
+// for every role, over HTTP with real sessions. A role without the permission gets 403 from the
+// server and nothing changes (the forged POST carries real ids and valid-looking fields, so a
+// missing check would act); a role with it is let through to the action (which may still refuse
+// the input, but never with 403 or a 500). app/auth/roles.test.ts pins which role has which
+// permission to issue 7's words; this file pins which permission each screen and action asks for.
+import { eq, inArray, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES, roleHasPermission, type Permission, type Role } from "../../app/auth/roles";
+import {
+  apiClients,
+  auditLog,
+  credits,
+  operationLog,
+  paymentMethods,
+  paymentTransactions,
+  payments,
+  recurringPayments,
+  staffUsers,
+} from "../../db/schema";
+import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
+import { startTestServer, type TestServer } from "../support/server";
+import { createStaff, getPage, loginAs, postForm, type TestStaff } from "../support/staff";
+
+let server: TestServer;
+let client: TestClient;
+const cookies = new Map<Role, string>();
+
+type Fixtures = {
+  authorized: { paymentId: number; transactionId: number };
+  captured: { paymentId: number; transactionId: number };
+  deactivated: { paymentId: number; transactionId: number };
+  creditId: number;
+  recurringPaymentId: number;
+  methodId: number;
+  targetUser: TestStaff;
+  targetClientId: string;
+};
+let f: Fixtures;
+const CUSTOMER = "4711001";
+
+beforeAll(async () => {
+  server = await startTestServer();
+  client = await createClient(server, { privileged: true, allowedRedirectPrefixes: ["https://shop.example/"] });
+  for (const role of ROLES) cookies.set(role, await loginAs(server, await createStaff(server, role)));
+
+  const authorized = await paymentWithTransaction(client, "50.00");
+  const base = `/v1/payments/${authorized.paymentId}/transactions/${authorized.transactionId}`;
+  expect((await client.post(`${base}/authorize`, { totalAmount: "50.00" })).status).toBe(200);
+  const captured = await capturedCardPayment(client, "80.00");
+  const deactivated = await capturedCardPayment(client, "30.00");
+  expect((await client.put(`/v1/payments/${deactivated.paymentId}/deactivate`)).status).toBe(200);
+  const credit = await client.post("/v1/credits", {
+    totalCreditAmount: "10.00",
+    creditTransactions: [{ paymentId: captured.paymentId, transactionId: captured.transactionId, amount: "10.00" }],
+  });
+  expect(credit.status, JSON.stringify(credit.body)).toBe(201);
+  const recurring = await client.post("/v1/recurring-payments", { customerNumber: CUSTOMER, nickname: "Privat" });
+  expect(recurring.status, JSON.stringify(recurring.body)).toBe(201);
+  const [method] = await server.database.db.select().from(paymentMethods).where(eq(paymentMethods.clientId, client.clientId)).limit(1);
+  f = {
+    authorized,
+    captured,
+    deactivated,
+    creditId: credit.body.creditId,
+    recurringPaymentId: recurring.body.recurringPaymentId,
+    methodId: method.id,
+    targetUser: await createStaff(server, "support"),
+    targetClientId: (await createClient(server)).clientId,
+  };
+}, 120_000);
+afterAll(() => server?.close());
+
+/** Everything a forged action could change, read straight from the database. */
+async function fingerprint() {
+  const db = server.database.db;
+  const count = async (table: typeof auditLog | typeof operationLog | typeof credits) =>
+    (await db.select({ n: sql<number>`count(*)::int` }).from(table))[0].n;
+  const paymentIds = [f.authorized.paymentId, f.captured.paymentId, f.deactivated.paymentId];
+  return {
+    audit: await count(auditLog),
+    operations: await count(operationLog),
+    credits: await count(credits),
+    payments: await db.select({ id: payments.paymentId, active: payments.active, total: payments.totalAmount }).from(payments).where(inArray(payments.paymentId, paymentIds)).orderBy(payments.paymentId),
+    transactions: await db
+      .select({ id: paymentTransactions.transactionId, status: paymentTransactions.status, credited: paymentTransactions.creditedAmount })
+      .from(paymentTransactions)
+      .where(inArray(paymentTransactions.paymentId, paymentIds))
+      .orderBy(paymentTransactions.transactionId),
+    credit: await db.select({ status: credits.status, active: credits.active, settlementId: credits.settlementId }).from(credits).where(eq(credits.creditId, f.creditId)),
+    recurring: await db.select({ status: recurringPayments.recurringStatus, primary: recurringPayments.isPrimary }).from(recurringPayments).where(eq(recurringPayments.recurringPaymentId, f.recurringPaymentId)),
+    method: await db.select({ enabled: paymentMethods.enabled }).from(paymentMethods).where(eq(paymentMethods.id, f.methodId)),
+    users: await db.select({ id: staffUsers.id, role: staffUsers.role, disabledAt: staffUsers.disabledAt }).from(staffUsers).orderBy(staffUsers.id),
+    clients: await db.select({ id: apiClients.clientId, token: apiClients.tokenHash, disabledAt: apiClients.disabledAt, channels: apiClients.distributionChannels }).from(apiClients).orderBy(apiClients.clientId),
+  };
+}
+
+type StaffActionCase = { path: () => string; intent: string; permission: Permission; fields: () => Record<string, string> };
+
+const REASON = { reason: "Permission matrix check" };
+
+// Issue 7: support views, captures, cancels, reactivates and creates credits; finance also
+// executes credits, deactivates, adjusts invoices, sees settlements and exports; admin the rest.
+const ACTIONS: StaffActionCase[] = [
+  { path: () => `/payments/${f.authorized.paymentId}`, intent: "capture", permission: "payment:capture", fields: () => ({ transactionId: String(f.authorized.transactionId) }) },
+  { path: () => `/payments/${f.authorized.paymentId}`, intent: "cancel", permission: "payment:cancel", fields: () => ({ transactionId: String(f.authorized.transactionId) }) },
+  { path: () => `/payments/${f.captured.paymentId}`, intent: "credit", permission: "credit:create", fields: () => ({ transactionId: String(f.captured.transactionId), amount: "5.00" }) },
+  { path: () => `/payments/${f.captured.paymentId}`, intent: "deactivate", permission: "payment:deactivate", fields: () => ({}) },
+  { path: () => `/payments/${f.deactivated.paymentId}`, intent: "reactivate", permission: "payment:reactivate", fields: () => ({ totalAmount: "30.00" }) },
+  { path: () => `/payments/${f.captured.paymentId}`, intent: "invoice", permission: "invoice:adjust", fields: () => ({ transactionId: String(f.captured.transactionId), amount: "70.00" }) },
+  {
+    path: () => "/credits/new",
+    intent: "create",
+    permission: "credit:create",
+    fields: () => ({ line: `${f.captured.paymentId}:${f.captured.transactionId}`, [`amount-${f.captured.transactionId}`]: "5.00" }),
+  },
+  { path: () => `/credits/${f.creditId}`, intent: "execute", permission: "credit:execute", fields: () => ({}) },
+  { path: () => `/credits/${f.creditId}`, intent: "updateSettlement", permission: "credit:create", fields: () => ({ settlementId: "S-MATRIX" }) },
+  { path: () => `/credits/${f.creditId}`, intent: "deactivate", permission: "credit:create", fields: () => ({}) },
+  { path: () => "/credits?index", intent: "setFourEyesThreshold", permission: "credit:configure", fields: () => ({ currency: "NOK", amount: "1.00" }) },
+  { path: () => `/customers/${CUSTOMER}`, intent: "make-primary", permission: "customer:manage", fields: () => ({ target: String(f.recurringPaymentId) }) },
+  { path: () => `/customers/${CUSTOMER}`, intent: "end-recurring", permission: "customer:manage", fields: () => ({ target: String(f.recurringPaymentId) }) },
+  { path: () => `/customers/${CUSTOMER}`, intent: "stop-agreement", permission: "customer:manage", fields: () => ({ target: "agr_unknown" }) },
+  { path: () => "/payment-methods", intent: "disable", permission: "method:manage", fields: () => ({ methodId: String(f.methodId) }) },
+  { path: () => "/payment-methods", intent: "enable", permission: "method:manage", fields: () => ({ methodId: String(f.methodId) }) },
+  { path: () => "/users", intent: "create", permission: "user:manage", fields: () => ({ email: "matrix-new@staff.test", name: "New", role: "admin", password: "a long enough password 1" }) },
+  { path: () => "/users", intent: "change-role", permission: "user:manage", fields: () => ({ userId: f.targetUser.id, role: "admin" }) },
+  { path: () => "/users", intent: "disable", permission: "user:manage", fields: () => ({ userId: f.targetUser.id }) },
+  { path: () => "/users", intent: "enable", permission: "user:manage", fields: () => ({ userId: f.targetUser.id }) },
+  {
+    path: () => "/api-clients",
+    intent: "create",
+    permission: "client:manage",
+    fields: () => ({ name: "Matrix shop", organisation: "new", organisationId: "9901", organisationName: "Matrix AS", channels: "web", allowedRedirectPrefixes: "https://matrix.example/" }),
+  },
+  { path: () => "/api-clients", intent: "rotate-token", permission: "client:manage", fields: () => ({ clientId: f.targetClientId }) },
+  { path: () => "/api-clients", intent: "update", permission: "client:manage", fields: () => ({ clientId: f.targetClientId, channels: "web,app", allowedRedirectPrefixes: "https://matrix.example/" }) },
+  { path: () => "/api-clients", intent: "disable", permission: "client:manage", fields: () => ({ clientId: f.targetClientId }) },
+  { path: () => "/api-clients", intent: "enable", permission: "client:manage", fields: () => ({ clientId: f.targetClientId }) },
+];
+
+const SCREENS: Array<{ path: () => string; permission: Permission }> = [
+  { path: () => "/", permission: "dashboard:read" },
+  { path: () => "/payments", permission: "payment:read" },
+  { path: () => `/payments/${f.captured.paymentId}`, permission: "payment:read" },
+  { path: () => "/payments/export.csv", permission: "export:csv" },
+  { path: () => "/credits", permission: "credit:read" },
+  { path: () => "/credits/new", permission: "credit:create" },
+  { path: () => `/credits/${f.creditId}`, permission: "credit:read" },
+  { path: () => "/operation-log", permission: "log:read" },
+  { path: () => "/customers", permission: "customer:read" },
+  { path: () => `/customers/${CUSTOMER}`, permission: "customer:read" },
+  { path: () => "/settlements", permission: "settlement:read" },
+  { path: () => "/settlements/export.csv", permission: "export:csv" },
+  { path: () => "/payment-methods", permission: "method:manage" },
+  { path: () => "/audit-log", permission: "audit:read" },
+  { path: () => "/users", permission: "user:manage" },
+  { path: () => "/api-clients", permission: "client:manage" },
+];
+
+describe("every staff screen for every role", () => {
+  it.each(SCREENS.map((screen) => [screen.permission, screen] as const))("%s", async (_, screen) => {
+    for (const role of ROLES) {
+      const response = await getPage(server, screen.path(), cookies.get(role));
+      await response.body?.cancel();
+      const expected = roleHasPermission(role, screen.permission) ? 200 : 403;
+      expect(response.status, `${role} GET ${screen.path()}`).toBe(expected);
+    }
+  });
+});
+
+describe("every staff action for every role", () => {
+  it.each(ACTIONS.map((action) => [`${action.intent} (${action.permission})`, action] as const))(
+    "%s",
+    async (_, action) => {
+      // Roles without the permission first, so the fixtures are as set up when they try.
+      const ordered = [...ROLES].sort((a, b) => Number(roleHasPermission(a, action.permission)) - Number(roleHasPermission(b, action.permission)));
+      for (const role of ordered) {
+        const before = await fingerprint();
+        const response = await postForm(server, action.path(), { intent: action.intent, ...REASON, ...action.fields() }, cookies.get(role));
+        const body = await response.text();
+        const where = `${role} ${action.intent} on ${action.path()}: ${response.status} ${body.slice(0, 200)}`;
+        if (roleHasPermission(role, action.permission)) {
+          expect(response.status, where).not.toBe(403);
+          expect(response.status, where).toBeLessThan(500);
+        } else {
+          expect(response.status, where).toBe(403);
+          expect(await fingerprint(), where).toEqual(before);
+        }
+      }
+    },
+  );
+
+  it("covers every permission a staff action can need", () => {
+    const used = new Set([...ACTIONS.map((a) => a.permission), ...SCREENS.map((s) => s.permission)]);
+    const unused = (["payment:capture", "payment:cancel", "payment:reactivate", "payment:deactivate", "credit:create", "credit:execute", "invoice:adjust", "customer:manage", "method:manage", "user:manage", "client:manage", "credit:configure", "export:csv", "audit:read", "settlement:read"] as Permission[]).filter((p) => !used.has(p));
+    expect(unused).toEqual([]);
+  });
+});
