@@ -14,7 +14,7 @@ export type DashboardQuery = {
   /** First and last UTC day, both included, "YYYY-MM-DD". */
   from: string;
   to: string;
-  /** The currency to show; null picks the one with the most captured volume in the range. */
+  /** The currency to show; null picks NOK when it has volume in the range, else the busiest one. */
   currency: string | null;
 };
 
@@ -47,7 +47,7 @@ export type PaymentTypeVolume = VolumeTotals & {
 export type Dashboard = {
   from: string;
   to: string;
-  /** Every currency with volume in the range, the most captured first. */
+  /** Every currency with volume in the range: NOK first, then the most captures first. */
   currencies: Array<VolumeTotals & { currency: string }>;
   /** The currency the rest is about; null when nothing happened in the range. */
   currency: string | null;
@@ -93,6 +93,21 @@ function entry<K>(map: Map<K, Volume>, key: K): Volume {
   return volume;
 }
 
+/** The service's home currency (the API's default currency): the dashboard opens on it when it can. */
+const HOME_CURRENCY = "NOK";
+
+/**
+ * Currencies in the order the picker offers them. Amounts of different currencies cannot be
+ * compared (129 SEK is less than 123 NOK), so the home currency comes first and the rest follow by
+ * how many captures and credits they had, then by code.
+ */
+function byActivity(map: Map<string, Volume>): string[] {
+  const activity = (volume: Volume) => volume.capturedCount + volume.creditedCount;
+  return [...map.entries()]
+    .sort(([a, x], [b, y]) => Number(b === HOME_CURRENCY) - Number(a === HOME_CURRENCY) || activity(y) - activity(x) || a.localeCompare(b))
+    .map(([key]) => key);
+}
+
 /** Largest captured first, then by name, so equal volumes keep a stable order. */
 function byCaptured<K extends string>(map: Map<K, Volume>): K[] {
   return [...map.entries()].sort(([a, x], [b, y]) => compare(y.captured, x.captured) || a.localeCompare(b)).map(([key]) => key);
@@ -132,7 +147,7 @@ export async function getDashboard(query: DashboardQuery, database: Db = default
 
   const perCurrency = new Map<string, Volume>();
   for (const row of rows) addVolume(entry(perCurrency, row.currency), row);
-  const currencies = byCaptured(perCurrency).map((currency) => ({ currency, ...totalsOf(perCurrency.get(currency)!) }));
+  const currencies = byActivity(perCurrency).map((currency) => ({ currency, ...totalsOf(perCurrency.get(currency)!) }));
   const currency = query.currency ?? currencies[0]?.currency ?? null;
 
   const perGroup = new Map<string, Volume>();

@@ -8,6 +8,7 @@ import { dailyVolume, payments } from "../../db/schema";
 import { addDays, utcDay } from "../../app/domain/day-range";
 import { add, money, ZERO, type Money } from "../../app/domain/money";
 import { formatCount } from "../../app/lib/format";
+import { getDashboard } from "../../app/services/dashboard.server";
 import { capturedCardPayment, createClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 import { createStaff, getPage, loginAs } from "../support/staff";
@@ -145,6 +146,19 @@ describe("hand-edited URLs", () => {
 });
 
 describe("figures", () => {
+  it("opens the dashboard on NOK, never on a currency merely because its amounts are larger numbers", async () => {
+    const client = await createClient(server);
+    await capturedCardPayment(client, "1.00");
+    await capturedCardPayment(client, "987654.00", { currency: "SEK" });
+    const today = utcDay(new Date());
+    const dashboard = await getDashboard({ from: today, to: today, currency: null }, server.database.db);
+    expect(dashboard.currencies.map((row) => row.currency)).toContain("SEK");
+    expect(dashboard.currency).toBe("NOK");
+    expect(dashboard.currencies[0].currency).toBe("NOK");
+    const html = await (await getPage(server, "/?range=today", financeCookie)).text();
+    expect(html).toMatch(/Captured volume in NOK per UTC day/);
+  });
+
   it("exports every settlement day of the range, adding up to what the operation log says", async () => {
     const today = utcDay(new Date());
     const from = addDays(today, -89);
