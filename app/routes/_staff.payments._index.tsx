@@ -426,7 +426,7 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
   const user = useStaffUser();
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-      <Table.ScrollContainer minWidth={1060} maxHeight="var(--list-table-max-height)" type="native">
+      <Table.ScrollContainer minWidth={980} maxHeight="var(--list-table-max-height)" type="native">
         <Table
           stickyHeader
           highlightOnHover
@@ -441,7 +441,6 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
               <SortHeader label="Created" sortKey="createdAt" sort={sort} />
               <Table.Th>Order</Table.Th>
               <Table.Th>Organisation</Table.Th>
-              <Table.Th>Customer</Table.Th>
               <SortHeader label="Amount" sortKey="totalAmount" sort={sort} align="right" />
               <Table.Th>Transactions</Table.Th>
               <Table.Th>Settlement</Table.Th>
@@ -481,12 +480,17 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
                     </>
                   )}
                 </Table.Td>
+                {/* One column for both keeps the settlement id in view at 1440 px without scrolling. */}
                 <Table.Td>
                   <Text size="sm" truncate maw={160} title={`Organisation ${payment.organisationId}`}>
                     {payment.organisationName}
                   </Text>
+                  {payment.customerNumber === null ? null : (
+                    <Text size="xs" c="dimmed" title="Customer number">
+                      Customer {payment.customerNumber}
+                    </Text>
+                  )}
                 </Table.Td>
-                <Table.Td>{payment.customerNumber ?? <Dash />}</Table.Td>
                 <Table.Td ta="right">
                   <Amount value={payment.totalAmount} currency={payment.currency} />
                 </Table.Td>
