@@ -5,7 +5,6 @@ import {
   Badge,
   Checkbox,
   Group,
-  Paper,
   Select,
   SimpleGrid,
   Stack,
@@ -23,6 +22,7 @@ import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { db } from "../lib/database.server";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
@@ -190,100 +190,97 @@ export default function ApiClients() {
       {clients.length === 0 ? (
         <ListNotice title={q ? "No API client matches the search." : "No API clients yet. Create one to let a shop use the API."}>{q ? "Try part of another name or id." : null}</ListNotice>
       ) : (
-        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-          <Table.ScrollContainer minWidth={1180} type="native">
-            <Table highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm" styles={{ td: { verticalAlign: "top" } }}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Client</Table.Th>
-                  <Table.Th>Organisation</Table.Th>
-                  <Table.Th>Channels</Table.Th>
-                  <Table.Th>Redirect prefixes</Table.Th>
-                  <Table.Th>Token</Table.Th>
-                  <Table.Th miw={150}>Access</Table.Th>
-                  <Table.Th miw={120}>Status</Table.Th>
-                  <Table.Th pos="relative">
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {clients.map((client) => (
-                  <Table.Tr key={client.clientId} data-testid={`client-${client.clientId}`}>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {client.name}
+        <DataTable
+          minWidth={1100}
+          alignTop
+          head={
+            <>
+              <Table.Th>Client</Table.Th>
+              <Table.Th>Organisation</Table.Th>
+              <Table.Th>Channels</Table.Th>
+              <Table.Th>Redirect prefixes</Table.Th>
+              <Table.Th>Token</Table.Th>
+              <Table.Th miw={150}>Access</Table.Th>
+              <Table.Th miw={120}>Status</Table.Th>
+              <Table.Th pos="relative">
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            </>
+          }
+        >
+          {clients.map((client) => (
+            <Table.Tr key={client.clientId} data-testid={`client-${client.clientId}`}>
+              <Table.Td>
+                <Text size="sm" fw={500}>
+                  {client.name}
+                </Text>
+                <Text size="xs" c="dimmed" ff="monospace">
+                  {client.clientId}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{client.organisationName}</Text>
+                <Text size="xs" c="dimmed">
+                  no. {client.organisationId}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4} maw={200}>
+                  {client.channels.map((channel) => (
+                    <Badge key={channel} variant="outline" color="gray" size="sm" radius="sm" tt="none">
+                      {channel}
+                    </Badge>
+                  ))}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                {client.allowedRedirectPrefixes.length === 0 ? (
+                  <Text size="xs" c="dimmed">
+                    none: redirects refused
+                  </Text>
+                ) : (
+                  <Stack gap={0}>
+                    {client.allowedRedirectPrefixes.map((prefix) => (
+                      <Text key={prefix} size="xs" ff="monospace" style={{ whiteSpace: "nowrap" }}>
+                        {prefix}
                       </Text>
-                      <Text size="xs" c="dimmed" ff="monospace">
-                        {client.clientId}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{client.organisationName}</Text>
-                      <Text size="xs" c="dimmed">
-                        no. {client.organisationId}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4} maw={200}>
-                        {client.channels.map((channel) => (
-                          <Badge key={channel} variant="outline" color="gray" size="sm" radius="sm" tt="none">
-                            {channel}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      {client.allowedRedirectPrefixes.length === 0 ? (
-                        <Text size="xs" c="dimmed">
-                          none: redirects refused
-                        </Text>
-                      ) : (
-                        <Stack gap={0}>
-                          {client.allowedRedirectPrefixes.map((prefix) => (
-                            <Text key={prefix} size="xs" ff="monospace" style={{ whiteSpace: "nowrap" }}>
-                              {prefix}
-                            </Text>
-                          ))}
-                        </Stack>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" ff="monospace" data-testid="token-prefix" style={{ whiteSpace: "nowrap" }}>
-                        {client.tokenPrefix}…
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Stack gap={4} align="flex-start">
-                        {client.privileged ? (
-                          <Badge color="violet" variant="light" size="sm" radius="sm">
-                            privileged
-                          </Badge>
-                        ) : null}
-                        {client.onBehalfOfAllowed ? (
-                          <Badge color="grape" variant="light" size="sm" radius="sm">
-                            on behalf of
-                          </Badge>
-                        ) : null}
-                        {!client.privileged && !client.onBehalfOfAllowed ? (
-                          <Text size="xs" c="dimmed">
-                            own organisation
-                          </Text>
-                        ) : null}
-                      </Stack>
-                    </Table.Td>
-                    <Table.Td>
-                      <ActiveOrDisabled disabledAt={client.disabledAt} timeZone={me.timeZone} />
-                    </Table.Td>
-                    <Table.Td>
-                      <ClientActions client={client} channelSuggestions={channelSuggestions} onRotated={showToken("New token")} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+                    ))}
+                  </Stack>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" ff="monospace" data-testid="token-prefix" style={{ whiteSpace: "nowrap" }}>
+                  {client.tokenPrefix}…
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Stack gap={4} align="flex-start">
+                  {client.privileged ? (
+                    <Badge color="violet" variant="light" size="sm" radius="sm">
+                      privileged
+                    </Badge>
+                  ) : null}
+                  {client.onBehalfOfAllowed ? (
+                    <Badge color="grape" variant="light" size="sm" radius="sm">
+                      on behalf of
+                    </Badge>
+                  ) : null}
+                  {!client.privileged && !client.onBehalfOfAllowed ? (
+                    <Text size="xs" c="dimmed">
+                      own organisation
+                    </Text>
+                  ) : null}
+                </Stack>
+              </Table.Td>
+              <Table.Td>
+                <ActiveOrDisabled disabledAt={client.disabledAt} timeZone={me.timeZone} />
+              </Table.Td>
+              <Table.Td>
+                <ClientActions client={client} channelSuggestions={channelSuggestions} onRotated={showToken("New token")} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
       )}
       <OneTimeSecret secret={secret} onClose={() => setSecret(null)} />
     </Stack>

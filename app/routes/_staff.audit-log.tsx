@@ -9,6 +9,7 @@ import { useMediaQuery } from "@mantine/hooks";
 import type { ReactNode } from "react";
 import { db } from "../lib/database.server";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { FilterBuilder, type FilterField } from "../components/FilterBuilder";
 import listScreenStyles from "../components/list-screen.css";
@@ -136,84 +137,82 @@ export default function AuditLog() {
       ) : null}
 
       {list && list.items.length > 0 ? (
-        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-          <Table.ScrollContainer minWidth={1100} maxHeight="var(--list-table-max-height)" type="native">
-            <Table stickyHeader highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm" styles={{ td: { verticalAlign: "top" } }}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Time (newest first)</Table.Th>
-                  <Table.Th>Actor</Table.Th>
-                  <Table.Th>Action</Table.Th>
-                  <Table.Th>Entity</Table.Th>
-                  <Table.Th>Reason</Table.Th>
-                  <Table.Th>IP</Table.Th>
-                  <Table.Th>Correlation id</Table.Th>
-                  <Table.Th>Changes</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.items.map((row) => {
-                  const href = entityHref(row);
-                  return (
-                    <Table.Tr key={row.id} data-testid="audit-row" data-action={row.action}>
-                      <Table.Td>
-                        <DateTime value={row.createdAt} timeZone={user.timeZone} />
-                      </Table.Td>
-                      <Table.Td>{filterLink("actor", row.actorEmail, row.actorEmail)}</Table.Td>
-                      <Table.Td>
-                        {filterLink(
-                          "action",
-                          row.action,
-                          <Code fz="xs" style={{ whiteSpace: "nowrap" }}>
-                            {row.action}
-                          </Code>,
-                        )}
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: "nowrap" }}>
-                        <Text span size="xs" c="dimmed">
-                          {row.entityType}{" "}
-                        </Text>
-                        {href ? (
-                          <Anchor component={Link} to={href} size="sm">
-                            {row.entityId}
-                          </Anchor>
-                        ) : (
-                          <Text span size="sm">
-                            {row.entityId ?? ""}
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <ClampedText text={row.reason} />
-                      </Table.Td>
-                      <Table.Td>{filterLink("ip", row.ip, row.ip)}</Table.Td>
-                      <Table.Td>
-                        {filterLink(
-                          "correlationId",
-                          row.correlationId,
-                          <Text span size="xs" ff="monospace" title={row.correlationId ?? undefined}>
-                            {row.correlationId?.slice(0, 8)}…
-                          </Text>,
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        {row.before == null && row.after == null ? (
-                          <Text size="sm" c="dimmed">
-                            none
-                          </Text>
-                        ) : (
-                          <Anchor component={Link} to={hrefWith({ entry: String(row.id) })} size="sm" preventScrollReset>
-                            View
-                          </Anchor>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <DataTable
+          minWidth={1100}
+          maxHeight="var(--list-table-max-height)"
+          alignTop
+          head={
+            <>
+              <Table.Th>Time (newest first)</Table.Th>
+              <Table.Th>Actor</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Entity</Table.Th>
+              <Table.Th>Reason</Table.Th>
+              <Table.Th>IP</Table.Th>
+              <Table.Th>Correlation id</Table.Th>
+              <Table.Th>Changes</Table.Th>
+            </>
+          }
+        >
+          {list.items.map((row) => {
+            const href = entityHref(row);
+            return (
+              <Table.Tr key={row.id} data-testid="audit-row" data-action={row.action}>
+                <Table.Td>
+                  <DateTime value={row.createdAt} timeZone={user.timeZone} />
+                </Table.Td>
+                <Table.Td>{filterLink("actor", row.actorEmail, row.actorEmail)}</Table.Td>
+                <Table.Td>
+                  {filterLink(
+                    "action",
+                    row.action,
+                    <Code fz="xs" style={{ whiteSpace: "nowrap" }}>
+                      {row.action}
+                    </Code>,
+                  )}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>
+                  <Text span size="xs" c="dimmed">
+                    {row.entityType}{" "}
+                  </Text>
+                  {href ? (
+                    <Anchor component={Link} to={href} size="sm">
+                      {row.entityId}
+                    </Anchor>
+                  ) : (
+                    <Text span size="sm">
+                      {row.entityId ?? ""}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <ClampedText text={row.reason} />
+                </Table.Td>
+                <Table.Td>{filterLink("ip", row.ip, row.ip)}</Table.Td>
+                <Table.Td>
+                  {filterLink(
+                    "correlationId",
+                    row.correlationId,
+                    <Text span size="xs" ff="monospace" title={row.correlationId ?? undefined}>
+                      {row.correlationId?.slice(0, 8)}…
+                    </Text>,
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {row.before == null && row.after == null ? (
+                    <Text size="sm" c="dimmed">
+                      none
+                    </Text>
+                  ) : (
+                    <Anchor component={Link} to={hrefWith({ entry: String(row.id) })} size="sm" preventScrollReset>
+                      View
+                    </Anchor>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </DataTable>
       ) : null}
 
       <Modal

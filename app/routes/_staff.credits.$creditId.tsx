@@ -10,6 +10,7 @@ import { parseBody } from "../api/parse.server";
 import { CreditPatchBody } from "../api/schemas";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
 import { CreatorName } from "../components/CreatorName";
@@ -208,65 +209,62 @@ export default function CreditDetail() {
       <Title order={3} size="h4">
         Credit transactions
       </Title>
-      <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-        <Table.ScrollContainer minWidth={980} type="native">
-          <Table verticalSpacing="xs" horizontalSpacing="sm" fz="sm" styles={{ td: { verticalAlign: "top" } }}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Line</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th ta="right">Amount</Table.Th>
-                <Table.Th>Payment / transaction</Table.Th>
-                <Table.Th>Paid with</Table.Th>
-                <Table.Th>Reimbursed as</Table.Th>
-                <Table.Th>RRN</Table.Th>
-                <Table.Th>Credited</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {lines.map((line) => {
-                const transaction = transactionOf(line.transactionId);
-                return (
-                  <Table.Tr key={line.creditTransactionId} data-testid="credit-line">
-                    <Table.Td>{line.creditTransactionId}</Table.Td>
-                    <Table.Td miw={130}>
-                      <Stack gap={4} align="flex-start">
-                        <CreditStatusBadge status={line.status} inProgress={line.inProgress} />
-                        {line.failureReason ? (
-                          <Text size="xs" c="red" maw={240}>
-                            {line.failureReason}
-                          </Text>
-                        ) : null}
-                      </Stack>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={line.amount} currency={credit.currency} />
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      <Anchor component={Link} to={`/payments/${line.paymentId}`} size="sm">
-                        {line.paymentId}
-                      </Anchor>{" "}
-                      / {line.transactionId}
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {transaction ? `${transaction.paymentType ?? transaction.paymentTypeGroup}${transaction.cardNumber ? ` •••• ${transaction.cardNumber}` : ""}` : "—"}
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {line.reimbursementMethod}
-                      <Text span size="xs" c="dimmed">
-                        {" "}
-                        ({line.reimbursementTypeGroup})
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>{line.rrn ?? "—"}</Table.Td>
-                    <Table.Td>{line.creditedAt ? <DateTime value={line.creditedAt} timeZone={user.timeZone} /> : "—"}</Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      </Paper>
+      <DataTable
+        minWidth={980}
+        alignTop
+        head={
+          <>
+            <Table.Th>Line</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th ta="right">Amount</Table.Th>
+            <Table.Th>Payment / transaction</Table.Th>
+            <Table.Th>Paid with</Table.Th>
+            <Table.Th>Reimbursed as</Table.Th>
+            <Table.Th>RRN</Table.Th>
+            <Table.Th>Credited</Table.Th>
+          </>
+        }
+      >
+        {lines.map((line) => {
+          const transaction = transactionOf(line.transactionId);
+          return (
+            <Table.Tr key={line.creditTransactionId} data-testid="credit-line">
+              <Table.Td>{line.creditTransactionId}</Table.Td>
+              <Table.Td miw={130}>
+                <Stack gap={4} align="flex-start">
+                  <CreditStatusBadge status={line.status} inProgress={line.inProgress} />
+                  {line.failureReason ? (
+                    <Text size="xs" c="red" maw={240}>
+                      {line.failureReason}
+                    </Text>
+                  ) : null}
+                </Stack>
+              </Table.Td>
+              <Table.Td ta="right">
+                <Amount value={line.amount} currency={credit.currency} />
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: "nowrap" }}>
+                <Anchor component={Link} to={`/payments/${line.paymentId}`} size="sm">
+                  {line.paymentId}
+                </Anchor>{" "}
+                / {line.transactionId}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: "nowrap" }}>
+                {transaction ? `${transaction.paymentType ?? transaction.paymentTypeGroup}${transaction.cardNumber ? ` •••• ${transaction.cardNumber}` : ""}` : "—"}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: "nowrap" }}>
+                {line.reimbursementMethod}
+                <Text span size="xs" c="dimmed">
+                  {" "}
+                  ({line.reimbursementTypeGroup})
+                </Text>
+              </Table.Td>
+              <Table.Td>{line.rrn ?? "—"}</Table.Td>
+              <Table.Td>{line.creditedAt ? <DateTime value={line.creditedAt} timeZone={user.timeZone} /> : "—"}</Table.Td>
+            </Table.Tr>
+          );
+        })}
+      </DataTable>
     </Stack>
   );
 }

@@ -8,6 +8,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
 import { CreatorName } from "../components/CreatorName";
@@ -158,74 +159,72 @@ type JsonCredit = NonNullable<SerializeFrom<typeof loader>["list"]>["items"][num
 
 function CreditsTable({ credits, timeZone }: { credits: JsonCredit[]; timeZone: string }) {
   return (
-    <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-      <Table.ScrollContainer minWidth={1080} maxHeight="var(--list-table-max-height)" type="native">
-        <Table stickyHeader highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm" styles={{ td: { verticalAlign: "top" } }}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Credit</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th ta="right">Total</Table.Th>
-              <Table.Th>Lines</Table.Th>
-              <Table.Th>Order</Table.Th>
-              <Table.Th>Organisation</Table.Th>
-              <Table.Th>Customer</Table.Th>
-              <Table.Th>Created by</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {credits.map((credit) => {
-              const lines = credit.creditTransactions;
-              const credited = lines.filter((l) => l.status === "CREDITED").length;
-              const failed = lines.filter((l) => l.status === "FAILED").length;
-              return (
-                <Table.Tr key={credit.creditId} data-testid="credit-row">
-                  <Table.Td>
-                    <Anchor component={Link} to={`/credits/${credit.creditId}`} fw={500} size="sm">
-                      {credit.creditId}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTime value={credit.createdAt} timeZone={timeZone} />
-                  </Table.Td>
-                  <Table.Td miw={120}>
-                    <CreditStatusBadge status={credit.status} active={credit.active} inProgress={lines.some((l) => l.inProgress)} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Amount value={credit.totalCreditAmount} currency={credit.currency} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" style={{ whiteSpace: "nowrap" }}>
-                      {lines.length === 1 ? "1 line" : `${lines.length} lines`}
-                      {credit.status !== "CREDITED" && credited > 0 ? `, ${credited} credited` : ""}
-                      {failed > 0 ? (
-                        <Text span c="red" size="sm">
-                          , {failed} failed
-                        </Text>
-                      ) : null}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {[...new Set(lines.map((l) => l.reimbursementMethod))].join(", ")}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: "nowrap" }}>{credit.orderId ?? <Dash />}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" truncate maw={160} title={`Organisation ${credit.organisationId}`}>
-                      {credit.organisationName}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{credit.customerNumber ?? <Dash />}</Table.Td>
-                  <Table.Td>
-                    <CreatorName creator={credit.creator} />
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <DataTable
+      minWidth={1080}
+      maxHeight="var(--list-table-max-height)"
+      alignTop
+      head={
+        <>
+          <Table.Th>Credit</Table.Th>
+          <Table.Th>Created</Table.Th>
+          <Table.Th>Status</Table.Th>
+          <Table.Th ta="right">Total</Table.Th>
+          <Table.Th>Lines</Table.Th>
+          <Table.Th>Order</Table.Th>
+          <Table.Th>Organisation</Table.Th>
+          <Table.Th>Customer</Table.Th>
+          <Table.Th>Created by</Table.Th>
+        </>
+      }
+    >
+      {credits.map((credit) => {
+        const lines = credit.creditTransactions;
+        const credited = lines.filter((l) => l.status === "CREDITED").length;
+        const failed = lines.filter((l) => l.status === "FAILED").length;
+        return (
+          <Table.Tr key={credit.creditId} data-testid="credit-row">
+            <Table.Td>
+              <Anchor component={Link} to={`/credits/${credit.creditId}`} fw={500} size="sm">
+                {credit.creditId}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <DateTime value={credit.createdAt} timeZone={timeZone} />
+            </Table.Td>
+            <Table.Td miw={120}>
+              <CreditStatusBadge status={credit.status} active={credit.active} inProgress={lines.some((l) => l.inProgress)} />
+            </Table.Td>
+            <Table.Td ta="right">
+              <Amount value={credit.totalCreditAmount} currency={credit.currency} />
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm" style={{ whiteSpace: "nowrap" }}>
+                {lines.length === 1 ? "1 line" : `${lines.length} lines`}
+                {credit.status !== "CREDITED" && credited > 0 ? `, ${credited} credited` : ""}
+                {failed > 0 ? (
+                  <Text span c="red" size="sm">
+                    , {failed} failed
+                  </Text>
+                ) : null}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {[...new Set(lines.map((l) => l.reimbursementMethod))].join(", ")}
+              </Text>
+            </Table.Td>
+            <Table.Td style={{ whiteSpace: "nowrap" }}>{credit.orderId ?? <Dash />}</Table.Td>
+            <Table.Td>
+              <Text size="sm" truncate maw={160} title={`Organisation ${credit.organisationId}`}>
+                {credit.organisationName}
+              </Text>
+            </Table.Td>
+            <Table.Td>{credit.customerNumber ?? <Dash />}</Table.Td>
+            <Table.Td>
+              <CreatorName creator={credit.creator} />
+            </Table.Td>
+          </Table.Tr>
+        );
+      })}
+    </DataTable>
   );
 }
 

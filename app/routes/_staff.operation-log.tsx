@@ -2,11 +2,12 @@
 // client, POS, channel, correlation id, payment and transaction. Keyset pages (`older=` /
 // `newer=` a row's place) and a count that stops at 10,000, so it stays fast on millions of rows
 // (app/services/operation-log.server.ts). The URL is the whole state.
-import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title, Tooltip, type MantineColor } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Stack, Table, Text, Title, Tooltip, type MantineColor } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
@@ -208,84 +209,86 @@ type Entry = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["log"]>
 function OperationTable({ items, correlationHref }: { items: Entry[]; correlationHref: (id: string) => string }) {
   const user = useStaffUser();
   return (
-    <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-      <Table.ScrollContainer minWidth={1180} maxHeight="var(--list-table-max-height)" type="native">
-        <Table stickyHeader highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Time</Table.Th>
-              <Table.Th>Operation</Table.Th>
-              <Table.Th ta="right">Amount</Table.Th>
-              <Table.Th>Payment</Table.Th>
-              <Table.Th>Transaction</Table.Th>
-              <Table.Th>Client</Table.Th>
-              <Table.Th>POS</Table.Th>
-              <Table.Th>Channel</Table.Th>
-              <Table.Th>Actor</Table.Th>
-              <Table.Th>Correlation id</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((entry) => (
-              <Table.Tr key={entry.id}>
-                <Table.Td>
-                  <DateTime value={entry.createdAt} timeZone={user.timeZone} />
-                </Table.Td>
-                <Table.Td>
-                  <Badge
-                    color={OPERATION_COLORS[entry.operation as Operation] ?? "gray"}
-                    variant="light"
-                    size="sm"
-                    radius="sm"
-                    style={{ minWidth: "max-content" }}
-                  >
-                    {entry.operation}
-                  </Badge>
-                </Table.Td>
-                <Table.Td ta="right">
-                  {entry.amount !== null && entry.currency !== null ? (
-                    <Amount value={entry.amount} currency={entry.currency} />
-                  ) : (
-                    <Dash />
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Anchor component={Link} to={`/payments/${entry.paymentId}`} size="sm" fw={500}>
-                    {entry.paymentId}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>
-                  {entry.transactionId}{" "}
-                  <Text span size="xs" c="dimmed">
-                    {entry.paymentType ?? entry.paymentTypeGroup}
-                  </Text>
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>{entry.clientName ?? <Dash />}</Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>{entry.pos ?? <Dash />}</Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>{entry.distributionChannel ?? <Dash />}</Table.Td>
-                <Table.Td>
-                  <Text size="sm" truncate maw={180} title={`${entry.actorType}: ${entry.actor}`}>
-                    {entry.actor}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Tooltip label="Show every operation of this request" withArrow openDelay={300}>
-                    <Anchor
-                      component={Link}
-                      to={correlationHref(entry.correlationId)}
-                      size="xs"
-                      ff="monospace"
-                      style={{ whiteSpace: "nowrap" }}
-                    >
-                      {entry.correlationId}
-                    </Anchor>
-                  </Tooltip>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <DataTable
+      minWidth={1060}
+      maxHeight="var(--list-table-max-height)"
+      horizontalSpacing="xs"
+      head={
+        <>
+          <Table.Th>Time</Table.Th>
+          <Table.Th>Operation</Table.Th>
+          <Table.Th ta="right">Amount</Table.Th>
+          <Table.Th>Payment</Table.Th>
+          <Table.Th>Transaction</Table.Th>
+          <Table.Th>Client</Table.Th>
+          <Table.Th style={{ whiteSpace: "nowrap" }}>POS · channel</Table.Th>
+          <Table.Th>Actor</Table.Th>
+          <Table.Th>Correlation id</Table.Th>
+        </>
+      }
+    >
+      {items.map((entry) => (
+        <Table.Tr key={entry.id}>
+          <Table.Td>
+            <DateTime value={entry.createdAt} timeZone={user.timeZone} />
+          </Table.Td>
+          <Table.Td>
+            <Badge
+              color={OPERATION_COLORS[entry.operation as Operation] ?? "gray"}
+              variant="light"
+              size="sm"
+              radius="sm"
+              style={{ minWidth: "max-content" }}
+            >
+              {entry.operation}
+            </Badge>
+          </Table.Td>
+          <Table.Td ta="right">
+            {entry.amount !== null && entry.currency !== null ? (
+              <Amount value={entry.amount} currency={entry.currency} />
+            ) : (
+              <Dash />
+            )}
+          </Table.Td>
+          <Table.Td>
+            <Anchor component={Link} to={`/payments/${entry.paymentId}`} size="sm" fw={500}>
+              {entry.paymentId}
+            </Anchor>
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            {entry.transactionId}{" "}
+            <Text span size="xs" c="dimmed">
+              {entry.paymentType ?? entry.paymentTypeGroup}
+            </Text>
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>{entry.clientName ?? <Dash />}</Table.Td>
+          {/* One column for both keeps the correlation id in view at 1440 px. */}
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            {entry.pos ?? <Dash />} · {entry.distributionChannel ?? <Dash />}
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm" truncate maw={120} title={`${entry.actorType}: ${entry.actor}`}>
+              {entry.actor}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Tooltip label="Show every operation of this request" withArrow openDelay={300}>
+              <Anchor
+                component={Link}
+                to={correlationHref(entry.correlationId)}
+                size="xs"
+                ff="monospace"
+                display="block"
+                truncate
+                maw={110}
+                title={entry.correlationId}
+              >
+                {entry.correlationId}
+              </Anchor>
+            </Tooltip>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }

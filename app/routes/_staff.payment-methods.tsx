@@ -7,6 +7,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { db } from "../lib/database.server";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
 import { DateTime } from "../components/DateTime";
 import listScreenStyles from "../components/list-screen.css";
@@ -126,68 +127,65 @@ export default function PaymentMethods() {
       ) : null}
 
       {list && list.items.length > 0 ? (
-        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-          <Table.ScrollContainer minWidth={980} maxHeight="var(--list-table-max-height)" type="native">
-            <Table stickyHeader highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>API client</Table.Th>
-                  <Table.Th>Channel</Table.Th>
-                  <Table.Th>Payment type</Table.Th>
-                  <Table.Th>Group</Table.Th>
-                  <Table.Th miw={110}>Status</Table.Th>
-                  <Table.Th>Why disabled</Table.Th>
-                  <Table.Th>Changed</Table.Th>
-                  <Table.Th pos="relative">
-                    <VisuallyHidden>Action</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.items.map((method) => (
-                  <Table.Tr key={method.id} data-testid={`method-${method.clientId}-${method.distributionChannelId}-${method.paymentType}`}>
-                    <Table.Td>
-                      <Text size="sm" fw={500} truncate maw={220} title={method.clientName}>
-                        {method.clientName}
-                      </Text>
-                      <Group gap={4} wrap="nowrap">
-                        <Text size="xs" c="dimmed" ff="monospace">
-                          {method.clientId}
-                        </Text>
-                        {method.clientDisabled ? (
-                          <Badge size="xs" color="gray" variant="outline">
-                            client disabled
-                          </Badge>
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>{method.distributionChannelId}</Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>{method.paymentType}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm" c="dimmed">
-                        {method.paymentTypeGroup}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={method.enabled ? "green" : "red"} variant="light" size="sm" radius="sm">
-                        {method.enabled ? "Enabled" : "Disabled"}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <ClampedText text={method.disabledReason} />
-                    </Table.Td>
-                    <Table.Td>
-                      <DateTime value={method.updatedAt} timeZone={user.timeZone} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <ToggleMethod method={method} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <DataTable
+          minWidth={980}
+          maxHeight="var(--list-table-max-height)"
+          head={
+            <>
+              <Table.Th>API client</Table.Th>
+              <Table.Th>Channel</Table.Th>
+              <Table.Th>Payment type</Table.Th>
+              <Table.Th>Group</Table.Th>
+              <Table.Th miw={110}>Status</Table.Th>
+              <Table.Th>Why disabled</Table.Th>
+              <Table.Th>Changed</Table.Th>
+              <Table.Th pos="relative">
+                <VisuallyHidden>Action</VisuallyHidden>
+              </Table.Th>
+            </>
+          }
+        >
+          {list.items.map((method) => (
+            <Table.Tr key={method.id} data-testid={`method-${method.clientId}-${method.distributionChannelId}-${method.paymentType}`}>
+              <Table.Td>
+                <Text size="sm" fw={500} truncate maw={220} title={method.clientName}>
+                  {method.clientName}
+                </Text>
+                <Group gap={4} wrap="nowrap">
+                  <Text size="xs" c="dimmed" ff="monospace">
+                    {method.clientId}
+                  </Text>
+                  {method.clientDisabled ? (
+                    <Badge size="xs" color="gray" variant="outline">
+                      client disabled
+                    </Badge>
+                  ) : null}
+                </Group>
+              </Table.Td>
+              <Table.Td>{method.distributionChannelId}</Table.Td>
+              <Table.Td style={{ whiteSpace: "nowrap" }}>{method.paymentType}</Table.Td>
+              <Table.Td>
+                <Text size="sm" c="dimmed">
+                  {method.paymentTypeGroup}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Badge color={method.enabled ? "green" : "red"} variant="light" size="sm" radius="sm">
+                  {method.enabled ? "Enabled" : "Disabled"}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <ClampedText text={method.disabledReason} />
+              </Table.Td>
+              <Table.Td>
+                <DateTime value={method.updatedAt} timeZone={user.timeZone} />
+              </Table.Td>
+              <Table.Td ta="right">
+                <ToggleMethod method={method} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
       ) : null}
     </Stack>
   );

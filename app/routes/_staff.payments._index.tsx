@@ -10,7 +10,6 @@ import {
   CloseButton,
   Group,
   Pagination,
-  Paper,
   Skeleton,
   Stack,
   Table,
@@ -25,6 +24,7 @@ import { Await, Link, useLoaderData, useNavigate, useSearchParams } from "@remix
 import { Fragment, Suspense, useState, useSyncExternalStore } from "react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
@@ -425,91 +425,82 @@ type ListItem = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["lis
 function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }) {
   const user = useStaffUser();
   return (
-    <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-      <Table.ScrollContainer minWidth={980} maxHeight="var(--list-table-max-height)" type="native">
-        <Table
-          stickyHeader
-          highlightOnHover
-          verticalSpacing="xs"
-          horizontalSpacing="sm"
-          fz="sm"
-          styles={{ td: { verticalAlign: "top" } }}
-        >
-          <Table.Thead>
-            <Table.Tr>
-              <SortHeader label="Payment" sortKey="paymentId" sort={sort} />
-              <SortHeader label="Created" sortKey="createdAt" sort={sort} />
-              <Table.Th>Order</Table.Th>
-              <Table.Th>Organisation</Table.Th>
-              <SortHeader label="Amount" sortKey="totalAmount" sort={sort} align="right" />
-              <Table.Th>Transactions</Table.Th>
-              <Table.Th>Settlement</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((payment) => (
-              <Table.Tr key={payment.paymentId}>
-                <Table.Td>
-                  <Stack gap={2} align="flex-start">
-                    <Anchor component={Link} to={`/payments/${payment.paymentId}`} fw={500} size="sm">
-                      {payment.paymentId}
-                    </Anchor>
-                    {payment.active ? null : (
-                      <Tooltip label="Deactivated: refuses every operation until it is reactivated" withArrow>
-                        <Badge color="red" variant="outline" size="xs" radius="sm" tabIndex={0}>
-                          Inactive
-                        </Badge>
-                      </Tooltip>
-                    )}
-                  </Stack>
-                </Table.Td>
-                <Table.Td>
-                  <DateTime value={payment.createdAt} timeZone={user.timeZone} />
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>
-                  {payment.orderId === null ? (
-                    <Dash />
-                  ) : (
-                    <>
-                      {payment.orderId}
-                      {payment.orderVersion !== null && payment.orderVersion !== 1 ? (
-                        <Text size="xs" c="dimmed" span ml={4} title="Order version">
-                          v{payment.orderVersion}
-                        </Text>
-                      ) : null}
-                    </>
-                  )}
-                </Table.Td>
-                {/* One column for both keeps the settlement id in view at 1440 px without scrolling. */}
-                <Table.Td>
-                  <Text size="sm" truncate maw={160} title={`Organisation ${payment.organisationId}`}>
-                    {payment.organisationName}
+    <DataTable
+      minWidth={980}
+      maxHeight="var(--list-table-max-height)"
+      alignTop
+      head={
+        <>
+          <SortHeader label="Payment" sortKey="paymentId" sort={sort} />
+          <SortHeader label="Created" sortKey="createdAt" sort={sort} />
+          <Table.Th>Order</Table.Th>
+          <Table.Th>Organisation</Table.Th>
+          <SortHeader label="Amount" sortKey="totalAmount" sort={sort} align="right" />
+          <Table.Th>Transactions</Table.Th>
+          <Table.Th>Settlement</Table.Th>
+        </>
+      }
+    >
+      {items.map((payment) => (
+        <Table.Tr key={payment.paymentId}>
+          <Table.Td>
+            <Stack gap={2} align="flex-start">
+              <Anchor component={Link} to={`/payments/${payment.paymentId}`} fw={500} size="sm">
+                {payment.paymentId}
+              </Anchor>
+              {payment.active ? null : (
+                <Tooltip label="Deactivated: refuses every operation until it is reactivated" withArrow>
+                  <Badge color="red" variant="outline" size="xs" radius="sm" tabIndex={0}>
+                    Inactive
+                  </Badge>
+                </Tooltip>
+              )}
+            </Stack>
+          </Table.Td>
+          <Table.Td>
+            <DateTime value={payment.createdAt} timeZone={user.timeZone} />
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            {payment.orderId === null ? (
+              <Dash />
+            ) : (
+              <>
+                {payment.orderId}
+                {payment.orderVersion !== null && payment.orderVersion !== 1 ? (
+                  <Text size="xs" c="dimmed" span ml={4} title="Order version">
+                    v{payment.orderVersion}
                   </Text>
-                  {payment.customerNumber === null ? null : (
-                    <Text size="xs" c="dimmed" title="Customer number">
-                      Customer {payment.customerNumber}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Amount value={payment.totalAmount} currency={payment.currency} />
-                </Table.Td>
-                <Table.Td>
-                  {payment.transactions.length === 0 ? (
-                    <Text size="xs" c="dimmed">
-                      No transactions
-                    </Text>
-                  ) : (
-                    <TransactionLines transactions={payment.transactions} />
-                  )}
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>{payment.settlementId ?? <Dash />}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+                ) : null}
+              </>
+            )}
+          </Table.Td>
+          {/* One column for both keeps the settlement id in view at 1440 px without scrolling. */}
+          <Table.Td>
+            <Text size="sm" truncate maw={160} title={`Organisation ${payment.organisationId}`}>
+              {payment.organisationName}
+            </Text>
+            {payment.customerNumber === null ? null : (
+              <Text size="xs" c="dimmed" title="Customer number">
+                Customer {payment.customerNumber}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td ta="right">
+            <Amount value={payment.totalAmount} currency={payment.currency} />
+          </Table.Td>
+          <Table.Td>
+            {payment.transactions.length === 0 ? (
+              <Text size="xs" c="dimmed">
+                No transactions
+              </Text>
+            ) : (
+              <TransactionLines transactions={payment.transactions} />
+            )}
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>{payment.settlementId ?? <Dash />}</Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }
 

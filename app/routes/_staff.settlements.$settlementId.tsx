@@ -7,6 +7,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { PageLinks } from "../components/PageLinks";
@@ -157,62 +158,59 @@ export default function SettlementDetail() {
           </Text>
         </Paper>
       ) : (
-        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-          <Table.ScrollContainer minWidth={1000} type="native">
-            <Table highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm" data-testid="operations-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Time</Table.Th>
-                  <Table.Th>Operation</Table.Th>
-                  <Table.Th ta="right">Amount</Table.Th>
-                  <Table.Th>Payment</Table.Th>
-                  <Table.Th>Transaction</Table.Th>
-                  <Table.Th>Payment type</Table.Th>
-                  <Table.Th>Order</Table.Th>
-                  <Table.Th>By</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((row) => (
-                  <Table.Tr key={row.operationId}>
-                    <Table.Td>
-                      <DateTime value={row.createdAt} timeZone={user.timeZone} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={OPERATION_COLORS[row.operation] ?? "gray"} variant="light" size="sm" radius="sm">
-                        {row.operation}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={row.amount} currency={row.currency} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/payments/${row.paymentId}`} size="sm">
-                        {row.paymentId}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td style={{ fontVariantNumeric: "tabular-nums" }}>{row.transactionId}</Table.Td>
-                    <Table.Td>
-                      {row.paymentType ?? row.paymentTypeGroup}
-                      {row.cardNumber ? (
-                        <Text span c="dimmed" size="xs">
-                          {" "}
-                          •••• {row.cardNumber}
-                        </Text>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>{row.orderId ?? <Text span c="dimmed" size="xs">none</Text>}</Table.Td>
-                    <Table.Td>
-                      <Text size="xs" truncate maw={200}>
-                        {row.clientName ?? row.actor}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <DataTable
+          minWidth={1000}
+          data-testid="operations-table"
+          head={
+            <>
+              <Table.Th>Time</Table.Th>
+              <Table.Th>Operation</Table.Th>
+              <Table.Th ta="right">Amount</Table.Th>
+              <Table.Th>Payment</Table.Th>
+              <Table.Th>Transaction</Table.Th>
+              <Table.Th>Payment type</Table.Th>
+              <Table.Th>Order</Table.Th>
+              <Table.Th>By</Table.Th>
+            </>
+          }
+        >
+          {items.map((row) => (
+            <Table.Tr key={row.operationId}>
+              <Table.Td>
+                <DateTime value={row.createdAt} timeZone={user.timeZone} />
+              </Table.Td>
+              <Table.Td>
+                <Badge color={OPERATION_COLORS[row.operation] ?? "gray"} variant="light" size="sm" radius="sm">
+                  {row.operation}
+                </Badge>
+              </Table.Td>
+              <Table.Td ta="right">
+                <Amount value={row.amount} currency={row.currency} />
+              </Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={`/payments/${row.paymentId}`} size="sm">
+                  {row.paymentId}
+                </Anchor>
+              </Table.Td>
+              <Table.Td style={{ fontVariantNumeric: "tabular-nums" }}>{row.transactionId}</Table.Td>
+              <Table.Td>
+                {row.paymentType ?? row.paymentTypeGroup}
+                {row.cardNumber ? (
+                  <Text span c="dimmed" size="xs">
+                    {" "}
+                    •••• {row.cardNumber}
+                  </Text>
+                ) : null}
+              </Table.Td>
+              <Table.Td>{row.orderId ?? <Text span c="dimmed" size="xs">none</Text>}</Table.Td>
+              <Table.Td>
+                <Text size="xs" truncate maw={200}>
+                  {row.clientName ?? row.actor}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
       )}
     </Stack>
   );

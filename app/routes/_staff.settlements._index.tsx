@@ -7,6 +7,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { DayRangePicker } from "../components/DayRangePicker";
 import { VolumeCells } from "../components/VolumeCells";
 import listScreenStyles from "../components/list-screen.css";
@@ -109,44 +110,42 @@ export default function Settlements() {
               </Text>
             </Paper>
           ) : (
-            <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-              <Table.ScrollContainer minWidth={880} maxHeight="var(--list-table-max-height)" type="native">
-                <Table stickyHeader highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm" data-testid="settlements-table">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>UTC day</Table.Th>
-                      <Table.Th>Settlement id</Table.Th>
-                      <Table.Th>Currency</Table.Th>
-                      <Table.Th ta="right">Captured</Table.Th>
-                      <Table.Th ta="right">Captures</Table.Th>
-                      <Table.Th ta="right">Credited</Table.Th>
-                      <Table.Th ta="right">Credits</Table.Th>
-                      <Table.Th ta="right">Net</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((row) => (
-                      <Table.Tr key={`${row.day}/${row.settlementId}/${row.currency}`}>
-                        <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>{row.day}</Table.Td>
-                        <Table.Td>
-                          <Anchor
-                            component={Link}
-                            to={`/settlements/${encodeURIComponent(row.settlementId)}?day=${row.day}`}
-                            size="sm"
-                            fw={500}
-                            style={{ overflowWrap: "anywhere" }}
-                          >
-                            {row.settlementId}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td>{row.currency}</Table.Td>
-                        <VolumeCells row={row} />
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            </Paper>
+            <DataTable
+              minWidth={880}
+              maxHeight="var(--list-table-max-height)"
+              data-testid="settlements-table"
+              head={
+                <>
+                  <Table.Th>UTC day</Table.Th>
+                  <Table.Th>Settlement id</Table.Th>
+                  <Table.Th>Currency</Table.Th>
+                  <Table.Th ta="right">Captured</Table.Th>
+                  <Table.Th ta="right">Captures</Table.Th>
+                  <Table.Th ta="right">Credited</Table.Th>
+                  <Table.Th ta="right">Credits</Table.Th>
+                  <Table.Th ta="right">Net</Table.Th>
+                </>
+              }
+            >
+              {items.map((row) => (
+                <Table.Tr key={`${row.day}/${row.settlementId}/${row.currency}`}>
+                  <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>{row.day}</Table.Td>
+                  <Table.Td>
+                    <Anchor
+                      component={Link}
+                      to={`/settlements/${encodeURIComponent(row.settlementId)}?day=${row.day}`}
+                      size="sm"
+                      fw={500}
+                      style={{ overflowWrap: "anywhere" }}
+                    >
+                      {row.settlementId}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{row.currency}</Table.Td>
+                  <VolumeCells row={row} />
+                </Table.Tr>
+              ))}
+            </DataTable>
           )}
         </>
       )}
@@ -208,31 +207,29 @@ function FilterForm({
 
 function CurrencyTotalsLine({ totals }: { totals: CurrencyTotals[] }) {
   return (
-    <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-      <Table.ScrollContainer minWidth={560} type="native">
-        <Table fz="sm" verticalSpacing={4} horizontalSpacing="sm" data-testid="settlements-totals">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>All pages</Table.Th>
-              <Table.Th ta="right">Captured</Table.Th>
-              <Table.Th ta="right">Captures</Table.Th>
-              <Table.Th ta="right">Credited</Table.Th>
-              <Table.Th ta="right">Credits</Table.Th>
-              <Table.Th ta="right">Net</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {totals.map((row) => (
-              <Table.Tr key={row.currency} data-currency={row.currency}>
-                <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
-                  Total {row.currency}
-                </Table.Td>
-                <VolumeCells row={row} totals />
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <DataTable
+      minWidth={560}
+      verticalSpacing={4}
+      data-testid="settlements-totals"
+      head={
+        <>
+          <Table.Th>All pages</Table.Th>
+          <Table.Th ta="right">Captured</Table.Th>
+          <Table.Th ta="right">Captures</Table.Th>
+          <Table.Th ta="right">Credited</Table.Th>
+          <Table.Th ta="right">Credits</Table.Th>
+          <Table.Th ta="right">Net</Table.Th>
+        </>
+      }
+    >
+      {totals.map((row) => (
+        <Table.Tr key={row.currency} data-currency={row.currency}>
+          <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
+            Total {row.currency}
+          </Table.Td>
+          <VolumeCells row={row} totals />
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }

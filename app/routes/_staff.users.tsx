@@ -1,7 +1,7 @@
 // Staff users: an admin creates them (with a password typed or generated and shown once),
 // changes their role, disables them (their sessions end at once) and enables them again. The
 // last active admin can be neither disabled nor demoted.
-import { Badge, Button, Group, Paper, PasswordInput, Select, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from "@mantine/core";
+import { Badge, Button, Group, PasswordInput, Select, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
@@ -9,6 +9,7 @@ import { useState } from "react";
 import { db } from "../lib/database.server";
 import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
+import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
@@ -145,60 +146,56 @@ export default function Users() {
       {users.length === 0 ? (
         <ListNotice title={q ? "No staff user matches the search." : "No staff users yet."}>{q ? "Try part of another name or id." : null}</ListNotice>
       ) : (
-        <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-          <Table.ScrollContainer minWidth={900} type="native">
-            <Table highlightOnHover verticalSpacing="xs" horizontalSpacing="sm" fz="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>User</Table.Th>
-                  <Table.Th miw={100}>Role</Table.Th>
-                  <Table.Th miw={110}>Status</Table.Th>
-                  <Table.Th ta="right">Sessions</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th pos="relative">
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {users.map((user) => (
-                  <Table.Tr key={user.id} data-testid={`user-${user.email}`}>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {user.name}
-                        {user.id === me.id ? (
-                          <Text span size="xs" c="dimmed" ml={6}>
-                            (you)
-                          </Text>
-                        ) : null}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {user.email}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={ROLE_COLORS[user.role]} variant="light" size="sm" radius="sm">
-                        {user.role}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <ActiveOrDisabled disabledAt={user.disabledAt} timeZone={me.timeZone} />
-                    </Table.Td>
-                    <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
-                      {user.activeSessions}
-                    </Table.Td>
-                    <Table.Td>
-                      <DateTime value={user.createdAt} timeZone={me.timeZone} />
-                    </Table.Td>
-                    <Table.Td>
-                      <UserActions user={user} isMe={user.id === me.id} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <DataTable
+          minWidth={900}
+          head={
+            <>
+              <Table.Th>User</Table.Th>
+              <Table.Th miw={100}>Role</Table.Th>
+              <Table.Th miw={110}>Status</Table.Th>
+              <Table.Th ta="right">Sessions</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th pos="relative">
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            </>
+          }
+        >
+          {users.map((user) => (
+            <Table.Tr key={user.id} data-testid={`user-${user.email}`}>
+              <Table.Td>
+                <Text size="sm" fw={500}>
+                  {user.name}
+                  {user.id === me.id ? (
+                    <Text span size="xs" c="dimmed" ml={6}>
+                      (you)
+                    </Text>
+                  ) : null}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {user.email}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Badge color={ROLE_COLORS[user.role]} variant="light" size="sm" radius="sm">
+                  {user.role}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <ActiveOrDisabled disabledAt={user.disabledAt} timeZone={me.timeZone} />
+              </Table.Td>
+              <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
+                {user.activeSessions}
+              </Table.Td>
+              <Table.Td>
+                <DateTime value={user.createdAt} timeZone={me.timeZone} />
+              </Table.Td>
+              <Table.Td>
+                <UserActions user={user} isMe={user.id === me.id} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
       )}
       <OneTimeSecret secret={secret} onClose={() => setSecret(null)} />
     </Stack>

@@ -1,0 +1,41 @@
+// The frame every staff table shares: a bordered box that scrolls sideways inside itself below
+// `minWidth` (never the page), compact small rows, and a header that stays in view when the box
+// has a `maxHeight` of its own. Screens pass only their header cells and rows.
+import { Paper, Table, type TableProps } from "@mantine/core";
+import type { ReactNode } from "react";
+
+type DataTableProps = Omit<TableProps, "children"> & {
+  /** Below this width the table scrolls inside its box instead of squeezing its columns. */
+  minWidth: number;
+  /** Scroll vertically inside the box (with a sticky header) beyond this height. */
+  maxHeight?: number | string;
+  /** The header cells (`Table.Th`), in one header row. */
+  head: ReactNode;
+  /** The body rows (`Table.Tr`). */
+  children: ReactNode;
+  /** Align cells to the top, for rows where one cell holds several lines. */
+  alignTop?: boolean;
+};
+
+export function DataTable({ minWidth, maxHeight, head, children, alignTop = false, ...table }: DataTableProps) {
+  return (
+    <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
+      <Table.ScrollContainer minWidth={minWidth} maxHeight={maxHeight} type="native">
+        <Table
+          stickyHeader={maxHeight !== undefined}
+          highlightOnHover
+          verticalSpacing="xs"
+          horizontalSpacing="sm"
+          fz="sm"
+          styles={alignTop ? { td: { verticalAlign: "top" } } : undefined}
+          {...table}
+        >
+          <Table.Thead>
+            <Table.Tr>{head}</Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>{children}</Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}
