@@ -1,10 +1,32 @@
 // Small pieces the staff list screens share: links that change one URL value, the "—" of an
 // empty cell, the notice that stands in for an empty table, and the per-page choice.
-import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { Form, Link, useNavigate } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useHrefWith } from "../lib/url-state";
 import { DateTime } from "./DateTime";
+
+/**
+ * A screen's title with its one-line description (a string is shown dimmed; anything else as
+ * it is), and the screen's own buttons or page links on the right, wrapping below on a phone.
+ */
+export function PageHeader({ title, description, children }: { title: ReactNode; description?: ReactNode; children?: ReactNode }) {
+  return (
+    <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+      <div>
+        <Title order={2}>{title}</Title>
+        {typeof description === "string" ? (
+          <Text c="dimmed" size="sm">
+            {description}
+          </Text>
+        ) : (
+          description
+        )}
+      </div>
+      {children}
+    </Group>
+  );
+}
 
 export function Dash() {
   return (

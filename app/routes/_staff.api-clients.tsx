@@ -13,7 +13,6 @@ import {
   Text,
   Textarea,
   TextInput,
-  Title,
   VisuallyHidden,
 } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -24,7 +23,7 @@ import { db } from "../lib/database.server";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
-import { ActiveOrDisabled, ListNotice, ListSearch } from "../components/list-parts";
+import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
@@ -166,13 +165,7 @@ export default function ApiClients() {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-        <div>
-          <Title order={2}>{AREA.label}</Title>
-          <Text c="dimmed" size="sm">
-            {q ? `${clients.length} matching “${q}”` : `${clients.length} API clients`}
-          </Text>
-        </div>
+      <PageHeader title={AREA.label} description={q ? `${clients.length} matching “${q}”` : `${clients.length} API clients`}>
         <ActionModal
           label="New API client"
           title="New API client"
@@ -183,7 +176,7 @@ export default function ApiClients() {
           fields={(errors) => <NewClientFields errors={errors} organisations={organisations} channelSuggestions={channelSuggestions} />}
           onSuccess={showToken("Token of the new API client")}
         />
-      </Group>
+      </PageHeader>
 
       <ListSearch q={q} placeholder="Client id or name" />
 

@@ -1,7 +1,7 @@
 // The audit log: every staff action with who, when, from where, why, and before/after. Read-only:
 // this route has no action, so a POST gets 405 and nothing here can change an entry. Filters,
 // page and the opened entry (?entry=ID) live in the URL.
-import { Anchor, Badge, Code, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Code, Group, Modal, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
@@ -13,7 +13,7 @@ import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { FilterBuilder, type FilterField } from "../components/FilterBuilder";
 import listScreenStyles from "../components/list-screen.css";
-import { ClampedText } from "../components/list-parts";
+import { ClampedText, PageHeader } from "../components/list-parts";
 import { PageLinks, PageSummary } from "../components/PageLinks";
 import { useHrefWith } from "../lib/url-state";
 import { staffArea } from "../components/staff-areas";
@@ -109,19 +109,20 @@ export default function AuditLog() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-        <div>
-          <Title order={2}>{AREA.label}</Title>
-          {list ? (
+      <PageHeader
+        title={AREA.label}
+        description={
+          list ? (
             <PageSummary page={list.page} perPage={list.perPage} shown={list.items.length} totalItems={list.totalItems} noun="entries" />
           ) : (
             <Text c="red" size="sm">
               Fix the filters below to see entries.
             </Text>
-          )}
-        </div>
+          )
+        }
+      >
         {list ? <PageLinks page={list.page} totalPages={list.totalPages} /> : null}
-      </Group>
+      </PageHeader>
 
       <FilterBuilder fields={FIELDS} errors={filterErrors} label="Audit log filters" />
 

@@ -2,7 +2,7 @@
 // GET /v1/credits and the loader runs the same search, so a filter here and an API query give
 // the same credits. Filters, page and perPage live in the URL. Admins set the four-eyes
 // thresholds here too, next to the credits they govern.
-import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -25,7 +25,7 @@ import { formText, staffAction, staffCaller } from "../lib/staff-action.server";
 import { CREDIT_SEARCH_FIELDS } from "../services/credit-search.server";
 import { creditListPage, fourEyesSummary } from "../services/credit-screens.server";
 import { setFourEyesThreshold } from "../services/four-eyes.server";
-import { Dash } from "../components/list-parts";
+import { Dash, PageHeader } from "../components/list-parts";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -99,13 +99,14 @@ export default function CreditsList() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-        <div>
-          <Title order={2}>Credits</Title>
+      <PageHeader
+        title="Credits"
+        description={
           <Text c="dimmed" size="sm" aria-live="polite">
             {list === null ? "Fix the filters to see credits" : summaryLine(list)}
           </Text>
-        </div>
+        }
+      >
         <Group gap="sm" wrap="wrap">
           {list && list.totalItems > 0 ? (
             <PageLinks page={list.page} totalPages={list.totalPages} perPage={{ perPage: list.perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }} />
@@ -116,7 +117,7 @@ export default function CreditsList() {
             </Button>
           ) : null}
         </Group>
-      </Group>
+      </PageHeader>
 
       <FilterBuilder fields={fields} errors={errors} label="Credit filters" />
       {listErrors.map(([field, message]) => (

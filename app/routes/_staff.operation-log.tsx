@@ -2,7 +2,7 @@
 // client, POS, channel, correlation id, payment and transaction. Keyset pages (`older=` /
 // `newer=` a row's place) and a count that stops at 10,000, so it stays fast on millions of rows
 // (app/services/operation-log.server.ts). The URL is the whole state.
-import { Anchor, Badge, Button, Group, Stack, Table, Text, Title, Tooltip, type MantineColor } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Stack, Table, Text, Tooltip, type MantineColor } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -12,7 +12,7 @@ import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { FilterBuilder } from "../components/FilterBuilder";
-import { Dash, FixTheFilter, ListNotice, PerPageSelect, UnknownParameters } from "../components/list-parts";
+import { Dash, FixTheFilter, ListNotice, PageHeader, PerPageSelect, UnknownParameters } from "../components/list-parts";
 import { useHrefWith } from "../lib/url-state";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
@@ -119,12 +119,7 @@ export default function OperationLog() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <div>
-        <Title order={2}>Operation log</Title>
-        <Text c="dimmed" size="sm">
-          Every successful operation on every payment, newest first.
-        </Text>
-      </div>
+      <PageHeader title="Operation log" description="Every successful operation on every payment, newest first." />
 
       <Group align="flex-start" gap="sm" wrap="wrap">
         <DayFilterPicker timeZone={user.timeZone} error={errors?.range} label="Day" />

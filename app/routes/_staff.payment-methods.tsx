@@ -1,7 +1,7 @@
 // Payment methods per API client and distribution channel: an admin disables one (with a reason,
 // kept on the row and in the audit log) or enables it again. The API reads the same row, so
 // GET /v1/payment-methods and new transactions follow at once.
-import { Badge, Group, Paper, SegmentedControl, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import { Badge, Group, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
@@ -11,7 +11,7 @@ import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
 import { DateTime } from "../components/DateTime";
 import listScreenStyles from "../components/list-screen.css";
-import { ClampedText } from "../components/list-parts";
+import { ClampedText, PageHeader } from "../components/list-parts";
 import { PageLinks, PageSummary } from "../components/PageLinks";
 import { useHrefWith } from "../lib/url-state";
 import { staffArea } from "../components/staff-areas";
@@ -87,19 +87,20 @@ export default function PaymentMethods() {
   const otherErrors = Object.entries(filterErrors).filter(([field]) => !FILTER_CONTROLS.has(field));
   return (
     <Stack gap="md" className="list-screen">
-      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-        <div>
-          <Title order={2}>{AREA.label}</Title>
-          {list ? (
+      <PageHeader
+        title={AREA.label}
+        description={
+          list ? (
             <PageSummary page={list.page} perPage={list.perPage} shown={list.items.length} totalItems={list.totalItems} noun="methods" />
           ) : (
             <Text c="red" size="sm">
               The filters in the address are not valid; fix or clear them.
             </Text>
-          )}
-        </div>
+          )
+        }
+      >
         {list ? <PageLinks page={list.page} totalPages={list.totalPages} /> : null}
-      </Group>
+      </PageHeader>
 
       <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label="Filters">
         <UrlSelect name="clientId" label="API client" data={clients} error={filterErrors.clientId} width={280} />

@@ -15,7 +15,6 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
   Tooltip,
 } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -28,7 +27,7 @@ import { DataTable } from "../components/DataTable";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
-import { Dash, FixTheFilter, ListNotice, PerPageSelect, UnknownParameters } from "../components/list-parts";
+import { Dash, FixTheFilter, ListNotice, PageHeader, PerPageSelect, UnknownParameters } from "../components/list-parts";
 import { useHrefWith } from "../lib/url-state";
 import { FilterBuilder } from "../components/FilterBuilder";
 import { StatusBadge } from "../components/StatusBadge";
@@ -131,8 +130,7 @@ export default function PaymentsList() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-        <Title order={2}>Payments</Title>
+      <PageHeader title="Payments">
         {mayExport ? (
           <Button component="a" href={exportHref} download variant="default" size="xs" disabled={errors !== null}>
             Export CSV
@@ -144,7 +142,7 @@ export default function PaymentsList() {
             </Button>
           </Tooltip>
         )}
-      </Group>
+      </PageHeader>
 
       <Group align="flex-start" gap="sm" wrap="wrap">
         <QuickSearchBox error={errors?.q} />

@@ -1,12 +1,13 @@
 // Settlements (finance): captured, credited and net per settlement id, UTC day and currency, from
 // the daily rollup, filtered by range, settlement id and currency, all in the URL; each row
 // opens the operations behind it, and the whole filtered set exports as CSV.
-import { Anchor, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
+import { PageHeader } from "../components/list-parts";
 import { DataTable } from "../components/DataTable";
 import { DayRangePicker } from "../components/DayRangePicker";
 import { VolumeCells } from "../components/VolumeCells";
@@ -54,19 +55,13 @@ export default function Settlements() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-        <div>
-          <Title order={2}>Settlements</Title>
-          <Text c="dimmed" size="sm">
-            Captured, credited and net per settlement id and UTC day (00:00–24:00 UTC), from the daily rollup.
-          </Text>
-        </div>
+      <PageHeader title="Settlements" description="Captured, credited and net per settlement id and UTC day (00:00–24:00 UTC), from the daily rollup.">
         {userHasPermission(user, "export:csv") && total > 0 ? (
           <Button component="a" href={`/settlements/export.csv?${search}`} download variant="default" size="xs">
             Export CSV ({plural(total, "row")})
           </Button>
         ) : null}
-      </Group>
+      </PageHeader>
 
       <Paper withBorder radius="md" p="sm">
         <Stack gap="sm">

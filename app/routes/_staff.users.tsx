@@ -1,7 +1,7 @@
 // Staff users: an admin creates them (with a password typed or generated and shown once),
 // changes their role, disables them (their sessions end at once) and enables them again. The
 // last active admin can be neither disabled nor demoted.
-import { Badge, Button, Group, PasswordInput, Select, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from "@mantine/core";
+import { Badge, Button, Group, PasswordInput, Select, Stack, Table, Text, TextInput, Tooltip, VisuallyHidden } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
@@ -11,7 +11,7 @@ import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
-import { ActiveOrDisabled, ListNotice, ListSearch } from "../components/list-parts";
+import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
@@ -112,13 +112,7 @@ export default function Users() {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-        <div>
-          <Title order={2}>{AREA.label}</Title>
-          <Text c="dimmed" size="sm">
-            {q ? `${users.length} matching “${q}”` : `${users.length} staff users`}
-          </Text>
-        </div>
+      <PageHeader title={AREA.label} description={q ? `${users.length} matching “${q}”` : `${users.length} staff users`}>
         <ActionModal
           label="New user"
           title="New staff user"
@@ -139,7 +133,7 @@ export default function Users() {
             }
           }}
         />
-      </Group>
+      </PageHeader>
 
       <ListSearch q={q} placeholder="Email, name or id" />
 
