@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { db } from "../../db/client";
 import { sandboxOperations } from "../../db/schema";
 import { toDbAmount } from "../domain/money";
+import { logger } from "../lib/logger.server";
 import type { PaymentProvider, RefundOutcome, RefundRequest } from "./provider";
 
 const REFUSED_LAST4 = "0002";
@@ -14,9 +15,12 @@ const SOFT_DECLINE_LAST4 = "9995";
  * Optional latency after the PSP has acted and before it answers: the window in which a crash
  * is most dangerous (money moved, we do not know yet). Tests kill the process inside it.
  */
-async function latency(): Promise<void> {
+async function latency(reference: string): Promise<void> {
   const ms = Number.parseInt(process.env.PAYDESK_SANDBOX_LATENCY_MS ?? "0", 10);
-  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  if (ms <= 0) return;
+  // The line a crash test waits for before it kills the process: the refund is done, unanswered.
+  logger.info("sandbox refund done, answer delayed", { reference, latencyMs: ms });
+  await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function decideRefund(request: RefundRequest): RefundOutcome {
@@ -43,7 +47,7 @@ export const sandboxProvider: PaymentProvider = {
       .values({ reference: request.reference, kind: "REFUND", amount: toDbAmount(request.amount), outcome: decided })
       .onConflictDoNothing()
       .returning();
-    await latency();
+    await latency(request.reference);
     if (stored) return decided;
     const [first] = await db().select().from(sandboxOperations).where(eq(sandboxOperations.reference, request.reference));
     return first.outcome as RefundOutcome;

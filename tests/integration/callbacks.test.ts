@@ -58,16 +58,17 @@ describe("callback delivery", () => {
       const payload = { paymentId: 1, transactionId: 2, status: "CAPTURED" };
       await database.withDatabase((handle) => enqueueCallback(handle.db, receiver.url, payload));
 
-      // First instance: delivers once (500), then goes away before the retry.
+      // First instance: delivers (500), then is killed. On a busy machine the kill can come after
+      // it sent the retry (a second 500) or while it holds the retry's 30-second claim.
       let server = await startServerProcess(database, randomPort());
       await waitFor(() => receiver.received.length >= 1, 15_000);
       await stopServerProcess(server, "SIGKILL");
-      expect(receiver.received.map((r) => r.answered)).toEqual([500]);
+      expect(receiver.received.every((r) => r.answered === 500)).toBe(true);
 
-      // Second instance picks the outbox up where the first left it.
+      // Second instance picks the outbox up where the first left it (after a dead claim expires).
       server = await startServerProcess(database, randomPort());
       try {
-        await waitFor(() => receiver.received.some((r) => r.answered === 202), 30_000);
+        await waitFor(() => receiver.received.some((r) => r.answered === 202), 60_000);
         // Wait past the next backoff step: nothing more may arrive once it was accepted.
         await new Promise((resolve) => setTimeout(resolve, 3_000));
       } finally {

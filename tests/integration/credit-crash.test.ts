@@ -17,11 +17,19 @@ import {
 } from "../support/process";
 
 let database: SharedDatabase;
+
+async function waitFor(condition: () => boolean, timeoutMs: number) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 let base = "";
 let token = "";
 
 async function startServer(latencyMs: number): Promise<ServerProcess> {
-  const server = await startServerProcess(database, randomPort(), { PAYDESK_SANDBOX_LATENCY_MS: String(latencyMs) });
+  const server = await startServerProcess(database, randomPort(), { PAYDESK_SANDBOX_LATENCY_MS: String(latencyMs), LOG_LEVEL: "info" });
   base = server.url;
   return server;
 }
@@ -67,8 +75,10 @@ describe("a crash in the middle of executing a credit", () => {
       creditId = (await credit.json()).creditId;
 
       // Execute, and kill the process while the first refund is done but not yet answered.
+      // The sandbox says when the first refund is done (a log line); waiting for that rather than
+      // a fixed time keeps the kill inside the window on a slow machine too.
       const execution = api("PUT", `/v1/credits/${creditId}/execute`).catch(() => null);
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      await waitFor(() => server.output().includes("sandbox refund done, answer delayed"), 60_000);
       await stopServerProcess(server);
       await execution;
     } finally {

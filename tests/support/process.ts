@@ -88,7 +88,7 @@ export function startServerProcess(database: SharedDatabase, port: number, env: 
     const deadline = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
     const poll = setInterval(async () => {
       try {
-        if ((await fetch(`${url}/readyz`)).ok) {
+        if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) })).ok) {
           clearInterval(poll);
           clearTimeout(deadline);
           resolve({ child, url, output: () => output });
@@ -97,19 +97,35 @@ export function startServerProcess(database: SharedDatabase, port: number, env: 
         // not listening yet
       }
     }, 200);
-    child.on("exit", (code) => {
+    // Gone before it was ready, whatever the reason (an exit code, or a signal such as the
+    // kernel's OOM killer): say so, rather than leave the test waiting for its own timeout.
+    child.on("exit", (code, signal) => {
       clearInterval(poll);
       clearTimeout(deadline);
-      if (code !== null && code !== 0) reject(new Error(`server exited with ${code}:\n${output}`));
+      reject(new Error(`server exited (${signal ?? `code ${code}`}) before it was ready:\n${output}`));
     });
   });
 }
 
+/**
+ * Stops the server with `signal` and waits for it to be gone. A graceful stop that has not ended
+ * within 20 s (the server itself gives up after 10 s) is finished with SIGKILL and reported, so a
+ * stuck shutdown fails the test with the server's output instead of hanging it.
+ */
 export async function stopServerProcess(server: ServerProcess, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once("exit", resolve));
+  const exited = new Promise<void>((resolve) => server.child.once("exit", () => resolve()));
   server.child.kill(signal);
-  await exited;
+  if (signal === "SIGKILL") return exited;
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<"stuck">((resolve) => (timer = setTimeout(() => resolve("stuck"), 20_000)));
+  const outcome = await Promise.race([exited.then(() => "exited" as const), stuck]);
+  clearTimeout(timer);
+  if (outcome === "stuck") {
+    server.child.kill("SIGKILL");
+    await exited;
+    throw new Error(`server did not stop on ${signal} within 20 s:\n${server.output()}`);
+  }
 }
 
 /** A free-ish port for a child server (tests in parallel files use different ranges). */
