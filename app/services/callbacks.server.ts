@@ -3,6 +3,8 @@
 // backoff until the receiver answers 202 (seed 000). Survives restarts: the outbox is a table.
 // Several instances can run the worker: a delivery is claimed by pushing its next attempt into
 // the future under FOR UPDATE SKIP LOCKED, so one row is sent by one instance at a time.
+// Delivery is at least once: an instance that dies after the receiver answered but before it
+// recorded the answer leaves the claim to expire, and the callback is sent again.
 import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "../../db/client";
 import { callbackOutbox } from "../../db/schema";

@@ -81,8 +81,11 @@ describe("callback delivery", () => {
         handle.db.select().from(callbackOutbox).where(eq(callbackOutbox.url, receiver.url)),
       );
       expect(row.deliveredAt).not.toBeNull();
-      expect(row.attempts).toBe(3);
       expect(row.lastStatus).toBe(202);
+      // Delivery is at least once: a kill after the receiver answered but before the answer was
+      // recorded loses that attempt's record, and it is sent again once the claim expires.
+      expect(row.attempts).toBeGreaterThanOrEqual(2);
+      expect(row.attempts).toBeLessThanOrEqual(3);
     } finally {
       await receiver.close();
     }
