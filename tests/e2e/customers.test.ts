@@ -263,6 +263,10 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
         expect(text, action).toContain(reason);
         expect(text, action).toContain(staff.admin.email);
       }
+      // An entry leads back to the customer whose card it was.
+      await entry("recurring_payment.end").getByRole("link", { name: String(workCard), exact: true }).click();
+      await page.waitForURL(`${server.url}/customers/${CUSTOMER}`);
+      await expect.poll(() => textOf(cardRow(page, workCard)), { timeout: 20_000 }).toContain("CANCELLED");
       expect(admin.errors).toEqual([]);
     } finally {
       await admin.context.close();
