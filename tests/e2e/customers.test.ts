@@ -11,7 +11,7 @@ import { formatMoney } from "../../app/lib/format";
 import { createStaffUser } from "../../app/services/staff-users.server";
 import { customerInvoices, customers, products } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, errorNextTo, launchBrowser, signedInPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 const SHOP = "https://shop.example/";
@@ -120,18 +120,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     return listed.body;
   }
 
-  async function signedIn(role: Role, path: string) {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${server.url}${path}`);
-    await page.getByLabel("Email").fill(staff[role].email);
-    await page.getByLabel("Password").fill(staff[role].password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(`${server.url}${path}`);
-    return { context, page, errors };
-  }
+  const signedIn = (role: Role, path: string) => signedInPage(browser, server.url, staff[role], path);
 
   /** Types a customer number in the search box and looks it up. */
   async function lookUp(page: Page, customerNumber: string) {
@@ -294,9 +283,3 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     }
   });
 });
-
-/** The error Mantine shows under a field (linked to it by aria-describedby), or null. */
-async function errorNextTo(page: Page, field: Locator): Promise<string | null> {
-  const ids = ((await field.getAttribute("aria-describedby")) ?? "").split(/\s+/).filter((id) => id.endsWith("-error"));
-  return ids.length ? page.locator(`[id="${ids[0]}"]`).textContent() : null;
-}
