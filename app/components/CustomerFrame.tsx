@@ -1,6 +1,6 @@
 // The frame of the end-customer pages (seed 004: login, authorize, pay, payment change): one
 // card in the middle of the screen, as the sandbox provider pages look, with Paydesk's mark.
-import { Alert, Button, Center, Flex, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Alert, Button, Center, Flex, Group, Paper, Stack, Text, Title, type MantineColor } from "@mantine/core";
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 
@@ -77,13 +77,26 @@ export function CustomerErrorBoundary() {
  * Cancel and the way onward, as one form's two submit buttons (`intent`): side by side from
  * the xs breakpoint, stacked with the way onward on top on a phone, so a long label is never cut.
  */
-export function FlowButtons({ onward, busy, name = "intent", values = ["cancel", "continue"] }: { onward: string; busy: boolean; name?: string; values?: [string, string] }) {
+export function FlowButtons({
+  onward,
+  busy,
+  name = "intent",
+  values = ["cancel", "continue"],
+  color,
+}: {
+  onward: string;
+  busy: boolean;
+  name?: string;
+  values?: [string, string];
+  /** The provider's colour for the way onward (the theme's primary colour by default). */
+  color?: MantineColor;
+}) {
   return (
     <Flex direction={{ base: "column-reverse", xs: "row" }} gap="sm">
       <Button type="submit" name={name} value={values[0]} variant="default" disabled={busy} flex={{ base: "none", xs: 1 }}>
         Cancel
       </Button>
-      <Button type="submit" name={name} value={values[1]} loading={busy} flex={{ base: "none", xs: 1 }}>
+      <Button type="submit" name={name} value={values[1]} loading={busy} color={color} flex={{ base: "none", xs: 1 }}>
         {onward}
       </Button>
     </Flex>

@@ -85,6 +85,12 @@ function entityHref(entry: Pick<Entry, "entityType" | "entityId" | "before" | "a
       return `/api-clients?q=${q}`;
     case "payment_method":
       return `/payment-methods?id=${q}`;
+    // Stored cards and agreements have no screen of their own: their customer's screen lists them.
+    case "recurring_payment":
+    case "payment_agreement": {
+      const customerNumber = sideOf(entry, "customerNumber");
+      return customerNumber ? `/customers/${encodeURIComponent(customerNumber)}` : null;
+    }
     default:
       return null;
   }

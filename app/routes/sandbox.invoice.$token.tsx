@@ -2,10 +2,12 @@
 // its publicToken opens (in an iframe, say). It shows the invoice as it is now (a B2B invoice
 // may change until confirmed); "Confirm invoice" authorizes the transaction and goes back to the
 // redirectUrl when there is one. Reached by the unguessable token; no login.
-import { Alert, Badge, Button, Center, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Badge, Center, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { decisionAction, hostedPageHeaders, pageResponse } from "../lib/hosted-page.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { FlowButtons } from "../components/CustomerFrame";
+import { formatMoney } from "../lib/format";
 import { decideInvoice, invoicePage } from "../services/invoices.server";
 import { completedMessage } from "../services/mobile-payments.server";
 
@@ -53,8 +55,14 @@ export default function InvoicePage() {
               Sandbox
             </Badge>
           </Group>
+          <Text c="dimmed" size="sm">
+            {"An invoice from "}
+            <Text span fw={600} c="dark" data-testid="merchant">
+              {view.merchant}
+            </Text>
+          </Text>
           <Text size="xl" fw={700} data-testid="amount">
-            {`${view.amount} ${view.currency}`}
+            {formatMoney(view.amount, view.currency)}
           </Text>
           <Table>
             <Table.Tbody>
@@ -63,7 +71,7 @@ export default function InvoicePage() {
                 .map(([label, value]) => (
                   <Table.Tr key={label}>
                     <Table.Th>{label}</Table.Th>
-                    <Table.Td>{value}</Table.Td>
+                    <Table.Td style={{ overflowWrap: "anywhere" }}>{value}</Table.Td>
                   </Table.Tr>
                 ))}
             </Table.Tbody>
@@ -75,14 +83,7 @@ export default function InvoicePage() {
           ) : null}
           {open ? (
             <Form method="post" reloadDocument>
-              <Group grow>
-                <Button type="submit" name="decision" value="cancel" variant="default">
-                  Cancel
-                </Button>
-                <Button type="submit" name="decision" value="confirm" color="teal">
-                  Confirm invoice
-                </Button>
-              </Group>
+              <FlowButtons onward="Confirm invoice" busy={false} name="decision" values={["cancel", "confirm"]} color="teal" />
             </Form>
           ) : null}
         </Stack>

@@ -1,10 +1,12 @@
 // The sandbox 3DS page of a wallet payment (ApplePay/GooglePay with a redirectUrl): the customer
 // completes or cancels the authentication, then goes back to the client's redirectUrl with the
 // result. Reached by the unguessable token of the terminalUri; no login.
-import { Alert, Badge, Button, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Alert, Badge, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { decisionAction, hostedPageHeaders, pageResponse } from "../lib/hosted-page.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { FlowButtons } from "../components/CustomerFrame";
+import { formatMoney } from "../lib/format";
 import { completedMessage } from "../services/mobile-payments.server";
 import { decideWallet3ds, walletPage } from "../services/wallets.server";
 
@@ -23,7 +25,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  return decisionAction(request, ["approve", "reject"] as const, "Choose Complete or Cancel.", "This authentication page does not exist.", (decision) =>
+  return decisionAction(request, ["approve", "reject"] as const, "Choose Authenticate or Cancel.", "This authentication page does not exist.", (decision) =>
     decideWallet3ds(params.token ?? "", decision, context.correlationId),
   );
 }
@@ -35,7 +37,7 @@ export default function Wallet3dsPage() {
   const open = view.state === "open" && !result;
   return (
     <Center mih="100vh" p="md" bg="gray.0">
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={420}>
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={460}>
         <Stack>
           <Group justify="space-between">
             <Title order={3}>{`${view.walletProvider} · 3-D Secure`}</Title>
@@ -44,10 +46,14 @@ export default function Wallet3dsPage() {
             </Badge>
           </Group>
           <Text c="dimmed" size="sm">
-            {`Confirm the payment with your bank${view.last4 ? ` for the card ending in ${view.last4}` : ""}.`}
+            {"Confirm the payment to "}
+            <Text span fw={600} c="dark" data-testid="merchant">
+              {view.merchant}
+            </Text>
+            {` with your bank${view.last4 ? ` for the card ending in ${view.last4}` : ""}.`}
           </Text>
           <Text size="xl" fw={700} data-testid="amount">
-            {`${view.amount} ${view.currency}`}
+            {formatMoney(view.amount, view.currency)}
           </Text>
           {message ? (
             <Alert color={result?.state === "approved" ? "green" : "yellow"} role="status">
@@ -56,14 +62,7 @@ export default function Wallet3dsPage() {
           ) : null}
           {open ? (
             <Form method="post" reloadDocument>
-              <Group grow>
-                <Button type="submit" name="decision" value="reject" variant="default">
-                  Cancel
-                </Button>
-                <Button type="submit" name="decision" value="approve">
-                  Complete authentication
-                </Button>
-              </Group>
+              <FlowButtons onward="Authenticate" busy={false} name="decision" values={["reject", "approve"]} />
             </Form>
           ) : null}
         </Stack>

@@ -28,6 +28,7 @@ import {
   decideOnPage,
   findSession,
   insertSession,
+  merchantName,
   newToken,
   requireAllowedRedirect,
   SESSION_MINUTES,
@@ -254,6 +255,8 @@ export type InvoicePageView = {
   paymentType: string;
   amount: string;
   currency: string;
+  /** The organisation that sends the invoice. */
+  merchant: string;
   externalInvoiceNumber: string | null;
   languageCode: string | null;
   expiryDate: string | null;
@@ -277,6 +280,7 @@ export async function invoicePage(token: string): Promise<InvoicePageView | null
     paymentType: invoice.paymentType,
     amount: formatAmount(money(invoice.amount)),
     currency: transaction?.currency ?? "NOK",
+    merchant: await merchantName(invoice.paymentId),
     externalInvoiceNumber: invoice.externalInvoiceNumber,
     languageCode: invoice.languageCode,
     expiryDate: invoice.expiryDate,

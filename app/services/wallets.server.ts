@@ -19,6 +19,7 @@ import {
   decideOnPage,
   findSession,
   insertSession,
+  merchantName,
   requireAllowedRedirect,
   SESSION_MINUTES,
   sessionState,
@@ -148,6 +149,8 @@ export type WalletPageView = {
   last4: string | null;
   amount: string;
   currency: string;
+  /** The organisation the customer pays. */
+  merchant: string;
 };
 
 export async function walletPage(token: string): Promise<WalletPageView | null> {
@@ -161,6 +164,7 @@ export async function walletPage(token: string): Promise<WalletPageView | null> 
     last4: o.last4 ?? null,
     amount: String(o.amount),
     currency: String(o.currency),
+    merchant: await merchantName(session.paymentId),
   };
 }
 

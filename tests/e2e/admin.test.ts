@@ -4,11 +4,11 @@
 // client and rotate its token (old token 401, new one 200); then find every one of these actions
 // on the audit log screen, with the before/after of one of them.
 import { desc } from "drizzle-orm";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENTS, DEMO_USERS } from "../../db/demo";
 import { auditLog } from "../../db/schema";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, errorNextTo, launchBrowser } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 const ADMIN = DEMO_USERS.find((user) => user.role === "admin")!;
@@ -55,12 +55,6 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
       (method) => method.paymentType,
     );
 
-  /** The error Mantine shows under a field (linked to it by aria-describedby), or null. */
-  async function errorNextTo(field: Locator): Promise<string | null> {
-    const ids = ((await field.getAttribute("aria-describedby")) ?? "").split(/\s+/).filter((id) => id.endsWith("-error"));
-    return ids.length ? page.locator(`[id="${ids[0]}"]`).textContent() : null;
-  }
-
   /** Waits for the notification of a finished action and closes nothing: it fades by itself. */
   async function expectNotification(text: RegExp) {
     await expect.poll(() => page.getByText(text).count()).toBeGreaterThan(0);
@@ -101,7 +95,7 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
     // A password shorter than the rule: the error shows next to the field.
     await dialog.getByLabel("Initial password").fill("short");
     await dialog.getByRole("button", { name: "Create user" }).click();
-    await expect.poll(() => errorNextTo(dialog.getByLabel("Initial password"))).toMatch(/must be at least 10 characters/);
+    await expect.poll(() => errorNextTo(page, dialog.getByLabel("Initial password"))).toMatch(/must be at least 10 characters/);
     // Empty: one is generated and shown once.
     await dialog.getByLabel("Initial password").fill("");
     await dialog.getByRole("button", { name: "Create user" }).click();
@@ -155,7 +149,7 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
     await dialog.getByLabel("Name").fill("Tindved web shop");
     await dialog.getByLabel("Allowed redirect prefixes").fill("ftp://tindved.example/");
     await dialog.getByRole("button", { name: "Create client" }).click();
-    await expect.poll(() => errorNextTo(dialog.getByLabel("Allowed redirect prefixes"))).toMatch(/is not an http\(s\) URL prefix/);
+    await expect.poll(() => errorNextTo(page, dialog.getByLabel("Allowed redirect prefixes"))).toMatch(/is not an http\(s\) URL prefix/);
     await dialog.getByLabel("Allowed redirect prefixes").fill("https://tindved.example/");
     await dialog.getByRole("button", { name: "Create client" }).click();
     const secret = page.getByTestId("one-time-secret");

@@ -77,7 +77,8 @@ describe.skipIf(!chromiumAvailable)("hosted Vipps, wallet and invoice pages in C
       const page = await context.newPage();
       try {
         await page.goto(wallet.body.terminalUri);
-        expect(await page.getByTestId("amount").textContent()).toBe("45.00 NOK");
+        expect(await page.getByTestId("amount").textContent()).toBe(formatMoney("45.00", "NOK"));
+        expect(await page.getByTestId("merchant").textContent()).toBe(`Organisation ${client.organisationId}`);
         await page.getByRole("button", { name: "Cancel" }).click();
         await page.waitForURL(`${SHOP}**`);
         expect(new URL(page.url()).searchParams.get("result")).toBe("rejected");
@@ -95,7 +96,8 @@ describe.skipIf(!chromiumAvailable)("hosted Vipps, wallet and invoice pages in C
       const page = await context.newPage();
       try {
         await page.goto(`${server.url}/sandbox/invoice/${invoice.body.publicToken}`);
-        expect(await page.getByTestId("amount").textContent()).toBe("800.00 NOK");
+        expect(await page.getByTestId("amount").textContent()).toBe(formatMoney("800.00", "NOK"));
+        expect(await page.getByTestId("merchant").textContent()).toBe(`Organisation ${client.organisationId}`);
         await page.getByRole("button", { name: "Confirm invoice" }).click();
         await expect.poll(() => page.getByRole("status").textContent()).toContain("Invoice confirmed");
         expect(await page.getByRole("button", { name: "Confirm invoice" }).count()).toBe(0);

@@ -12,7 +12,7 @@ import { formatDateTime } from "../../app/lib/format";
 import { createStaffUser } from "../../app/services/staff-users.server";
 import { auditLog, operationLog } from "../../db/schema";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, launchBrowser, signedInPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 const SUPPORT_ZONE = "America/New_York";
@@ -46,18 +46,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
   const base = (paymentId: number, transactionId: number) => `/v1/payments/${paymentId}/transactions/${transactionId}`;
   const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).textContent()) ?? "").replace(/\s+/g, " ");
 
-  async function signedIn(role: Role, path: string) {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${server.url}${path}`);
-    await page.getByLabel("Email").fill(staff[role].email);
-    await page.getByLabel("Password").fill(staff[role].password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(`${server.url}${path}`);
-    return { context, page, errors };
-  }
+  const signedIn = (role: Role, path: string) => signedInPage(browser, server.url, staff[role], path);
 
   /** Opens an action's modal, fills its fields and reason, confirms, and waits for the modal to close. */
   async function perform(page: Page, buttonTestId: string, confirm: string, reason: string, fill: Record<string, string> = {}) {

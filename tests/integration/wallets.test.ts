@@ -3,6 +3,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WalletResponse } from "../../app/api/schemas-mobile";
+import { formatMoney } from "../../app/lib/format";
 import { operationLog, paymentTransactions, providerSessions } from "../../db/schema";
 import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
@@ -146,9 +147,10 @@ describe("with redirectUrl: the 3DS page", () => {
 
     const shown = await page(result.body.terminalUri);
     expect(shown.status).toBe(200);
-    expect(shown.html).toContain("64.00 NOK");
+    expect(shown.html).toContain(formatMoney("64.00", "NOK"));
+    expect(shown.html).toContain(`>Organisation ${shop.organisationId}</span> with your bank`);
     expect(shown.html).toContain("ending in 5454");
-    expect(shown.html).toContain("Complete authentication");
+    expect(shown.html).toContain(">Authenticate<");
 
     const done = await decide(result.body.terminalUri, "approve");
     expect(done.status).toBe(302);

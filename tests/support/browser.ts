@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser). Where Chromium is
 // missing, browser tests are skipped with a notice on a developer's machine and fail on CI.
 import fs from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -28,4 +28,27 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-dev-shm-usage",
     ],
   });
+}
+
+/**
+ * A new browser context signed in as a staff user through the login form, on `path` (which the
+ * login sends back to). `errors` collects uncaught page errors, which a test expects to stay empty.
+ */
+export async function signedInPage(browser: Browser, serverUrl: string, staff: { email: string; password: string }, path: string) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(`${serverUrl}${path}`);
+  await page.getByLabel("Email").fill(staff.email);
+  await page.getByLabel("Password").fill(staff.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(`${serverUrl}${path}`);
+  return { context, page, errors };
+}
+
+/** The error Mantine shows under a field (linked to it by aria-describedby), or null. */
+export async function errorNextTo(page: Page, field: Locator): Promise<string | null> {
+  const ids = ((await field.getAttribute("aria-describedby")) ?? "").split(/\s+/).filter((id) => id.endsWith("-error"));
+  return ids.length ? page.locator(`[id="${ids[0]}"]`).textContent() : null;
 }
