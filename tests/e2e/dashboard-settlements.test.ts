@@ -116,7 +116,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
 
   it("says so when the chosen range had nothing", async () => {
     await page.goto(`${server.url}/?from=2001-01-01&to=2001-01-31`);
-    expect(await page.getByTestId("dashboard-empty").textContent()).toContain("Nothing was captured or credited in this range.");
+    expect(await page.getByTestId("dashboard-empty").textContent()).toContain("Nothing was captured, credited or authorized in this range.");
   });
 
   it("shows settlement totals equal to the captures and credits of that settlement's payments, and drills down to them", async () => {
