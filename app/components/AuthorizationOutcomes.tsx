@@ -6,7 +6,14 @@ import { formatCount } from "../lib/format";
 import { plural } from "../lib/plural";
 import type { AuthorizationOutcomes as Outcomes } from "../services/dashboard.server";
 
-const numeric = { fontVariantNumeric: "tabular-nums" } as const;
+/** A right-aligned figure of the table. */
+function Figure({ children }: { children: string }) {
+  return (
+    <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
+      {children}
+    </Table.Td>
+  );
+}
 
 export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcomes; currency: string }) {
   return (
@@ -14,7 +21,7 @@ export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcom
       <Group justify="space-between" align="baseline" wrap="wrap" gap="xs" p="md" pb="xs">
         <Title order={4}>Authorization attempts</Title>
         <Text size="xs" c="dimmed">
-          Cards, Vipps, wallets and invoices in {currency}; credits and card registrations are not counted.
+          {`Payments authorized in ${currency} or refused on the way; credits, card registrations and pre-authorization adjustments are not attempts.`}
         </Text>
       </Group>
       {outcomes.attempts === 0 ? (
@@ -40,32 +47,22 @@ export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcom
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Payment type group</Table.Th>
+                  <Table.Th ta="right">Declined or failed</Table.Th>
                   <Table.Th ta="right">Attempts</Table.Th>
                   <Table.Th ta="right">Approved</Table.Th>
                   <Table.Th ta="right">Declined</Table.Th>
                   <Table.Th ta="right">Failed</Table.Th>
-                  <Table.Th ta="right">Declined or failed</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {outcomes.groups.map((group) => (
                   <Table.Tr key={group.paymentTypeGroup} data-group={group.paymentTypeGroup}>
                     <Table.Td fw={500}>{group.paymentTypeGroup}</Table.Td>
-                    <Table.Td ta="right" style={numeric}>
-                      {formatCount(group.attempts)}
-                    </Table.Td>
-                    <Table.Td ta="right" style={numeric}>
-                      {formatCount(group.approved)}
-                    </Table.Td>
-                    <Table.Td ta="right" style={numeric}>
-                      {formatCount(group.declined)}
-                    </Table.Td>
-                    <Table.Td ta="right" style={numeric}>
-                      {formatCount(group.failed)}
-                    </Table.Td>
-                    <Table.Td ta="right" style={numeric}>
-                      {`${group.unapprovedShare} %`}
-                    </Table.Td>
+                    <Figure>{`${group.unapprovedShare} %`}</Figure>
+                    <Figure>{formatCount(group.attempts)}</Figure>
+                    <Figure>{formatCount(group.approved)}</Figure>
+                    <Figure>{formatCount(group.declined)}</Figure>
+                    <Figure>{formatCount(group.failed)}</Figure>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
