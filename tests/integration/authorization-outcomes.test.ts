@@ -161,6 +161,20 @@ describe("declines", () => {
   });
 });
 
+describe("declines on the invoice page", () => {
+  it("a Collector invoice declined by the credit check (amount .02, result=failed) is counted once under INVOICE", async () => {
+    const p = await paymentWithTransaction(shop, "250.02", "COLLECTOR");
+    const created = await shop.post(`${base(p)}/invoice`, { redirectUrl: RETURN });
+    expect(created.status).toBe(201);
+    const delta = await added("INVOICE", async () => {
+      const failed = await submit(created.body.terminalUri, { decision: "confirm" });
+      expect(new URL(failed.location!).searchParams.get("result")).toBe("failed");
+    });
+    expect(delta).toEqual({ approved: 0, declined: 1, failed: 0 });
+    expect(await transaction(p)).toEqual({ status: "INITIATED", operations: ["CREATE", "INITIATE"] });
+  });
+});
+
 describe("approvals", () => {
   it("an approved wallet payment and an approved Vipps claim each count one approval", async () => {
     const walletPayment = await paymentWithTransaction(shop, "31.00", "VISA");
@@ -236,18 +250,18 @@ describe("the dashboard", () => {
       declined: 0,
       failed: 0,
     });
-    // What the tests above did in NOK: 6 declines, 5 approvals (card page, wallet, Vipps, pre-auth, the credited card).
-    expect(total).toEqual({ approved: 5, declined: 6, failed: 0 });
+    // What the tests above did in NOK: 7 declines, 5 approvals (card page, wallet, Vipps, pre-auth, the credited card).
+    expect(total).toEqual({ approved: 5, declined: 7, failed: 0 });
     const attempts = total.approved + total.declined + total.failed;
 
     const dashboard = await getDashboard({ from, to: today, currency: "NOK" }, server.database.db);
-    expect(dashboard.authorizations).toMatchObject({ ...total, attempts, unapprovedShare: "54.5" });
+    expect(dashboard.authorizations).toMatchObject({ ...total, attempts, unapprovedShare: "58.3" });
     expect(dashboard.authorizations.groups.map((g) => [g.paymentTypeGroup, g.approved, g.declined, g.failed]).sort()).toEqual(
       rows.map((row) => [row.group, row.approved, row.declined, row.failed]).sort(),
     );
 
     const html = await (await getPage(server, "/?range=7d&currency=NOK", supportCookie)).text();
-    expect(html).toContain(`Declined or failed: 54.5 %`);
+    expect(html).toContain(`Declined or failed: 58.3 %`);
     expect(html).toContain(`${formatCount(total.declined)} declined, ${formatCount(total.failed)} failed of ${formatCount(attempts)} attempts`);
     // MOBILE: one approval, two declines.
     expect(html).toMatch(/data-group="MOBILE">.*?>MOBILE<.*?>66.7 %<.*?>3<.*?>1<.*?>2<.*?>0</s);
