@@ -718,6 +718,31 @@ export const dailyVolume = pgTable(
 );
 
 /**
+ * Authorization attempts per day, organisation, currency and payment type group, by how the
+ * provider answered: approved (the transaction became AUTHORIZED), declined (the provider said
+ * no: REFUSED_BY_ISSUER, SOFT_DECLINE…) or failed (the provider could not be asked or answered
+ * with an error). Declines and failures leave no operation-log entry (DESIGN.md), so this is the
+ * only place they are counted; the dashboard's declined/failed share reads only this
+ * (docs/decisions/015-authorization-outcomes.md).
+ */
+export const dailyOutcomes = pgTable(
+  "daily_outcomes",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    organisationId: integer("organisation_id").notNull(),
+    currency: text("currency").notNull(),
+    paymentTypeGroup: text("payment_type_group").notNull(),
+    approvedCount: integer("approved_count").notNull().default(0),
+    declinedCount: integer("declined_count").notNull().default(0),
+    failedCount: integer("failed_count").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.organisationId, t.currency, t.paymentTypeGroup] }),
+    check("daily_outcomes_counts_ck", sql`approved_count >= 0 and declined_count >= 0 and failed_count >= 0`),
+  ],
+);
+
+/**
  * The sandbox PSP's own memory: every provider operation by its idempotency reference, so that
  * a retried call (after a crash between claim and answer) gets the first outcome, never a
  * second refund. A real PSP keeps this on its side.

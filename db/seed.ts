@@ -1,5 +1,5 @@
 // Demo data generator: a living system over the last 90 days (payments, transactions, operation
-// log, credits, daily volume rollup) plus the customer side (customers, recurring payments,
+// log, credits, daily volume and authorization outcome rollups) plus the customer side (customers, recurring payments,
 // agreements, gift cards, products, invoices). See docs/decisions/002-demo-data-generator.md.
 //
 // - Deterministic: one seeded PRNG (mulberry32) drives every choice. A run is seeded from
@@ -7,7 +7,9 @@
 //   fresh database always receives the same shape.
 // - Consistent by construction: every transaction is produced by walking its state machine, so
 //   its operation log, status and summary sums agree, credits reserve or consume what they
-//   should, and the daily_volume rollup is computed by SQL from the operation log written.
+//   should, and the daily_volume rollup is computed by SQL from the operation log written. The
+//   daily_outcomes rollup counts approvals the same way (AUTHORIZE entries); declined and failed
+//   attempts leave no operation (as in the app), so the generator counts those it invents.
 // - Fast: rows are encoded as COPY text straight into byte buffers and streamed in chunks (COPY
 //   FROM STDIN on a server, COPY FROM '/dev/blob' on PGlite), one DB transaction per chunk, three
 //   chunks at once on a server (three); ids are reserved from the sequences per chunk, so the app can
@@ -153,7 +155,9 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
   if (mode === "bulk" && handle.kind !== "postgres") throw new Error("bulk mode needs a PostgreSQL server (DATABASE_URL)");
   summary.mode = mode;
   const rng = new Rng(mixSeed(options.seed ?? DEFAULT_SEED, Number(next)));
-  const generator = new PaymentGenerator(rng, context, now, new TimeSlots(rng, total, now));
+  // Declines draw from their own stream, so adding them left every other generated value as it was.
+  const declineRng = new Rng(mixSeed(options.seed ?? DEFAULT_SEED, Number(next) + DECLINE_SALT));
+  const generator = new PaymentGenerator(rng, context, now, new TimeSlots(rng, total, now), declineRng);
   const chunkSize = Math.max(1, options.chunkSize ?? (handle.kind === "postgres" ? 10_000 : 2_000));
 
   /**
@@ -196,7 +200,10 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
   const writeChunk = (chunk: Chunk) =>
     db.transaction(async (tx) => {
       await copyChunk(tx, chunk);
-      if (chunk.operations > 0) await tx.query(ROLLUP_SQL, [chunk.firstOperationId, chunk.nextIds.operation - 1]);
+      if (chunk.operations > 0) {
+        await tx.query(ROLLUP_SQL, [chunk.firstOperationId, chunk.nextIds.operation - 1]);
+        await tx.query(OUTCOMES_SQL, [chunk.firstOperationId, chunk.nextIds.operation - 1, JSON.stringify(chunk.unapproved)]);
+      }
     });
   const writers = Math.max(1, handle.kind === "postgres" ? (options.writers ?? 3) : 1);
   if (mode === "bulk") {
@@ -213,7 +220,7 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
   await fixSequences(db);
   if (handle.kind === "postgres" && total >= 50_000) {
     report("analyzing", summary.payments);
-    await db.query("analyze payments, payment_transactions, operation_log, credits, credit_transactions, daily_volume");
+    await db.query("analyze payments, payment_transactions, operation_log, credits, credit_transactions, daily_volume, daily_outcomes");
   }
   summary.seconds = (performance.now() - started) / 1000;
   report("done", summary.payments);
@@ -221,6 +228,8 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
 }
 
 const BULK_THRESHOLD = 200_000;
+/** Salt of the declined-attempt stream (see addPayments). */
+const DECLINE_SALT = 0xdec1;
 const WRITTEN_TABLES = ["payments", "payment_transactions", "operation_log", "credits", "credit_transactions"];
 
 const DROPPED_KEY = "seed:dropped-indexes";
@@ -815,6 +824,31 @@ on conflict (day, organisation_id, currency, payment_type_group, payment_type, s
   credited_amount = v.credited_amount + excluded.credited_amount,
   credited_count = v.credited_count + excluded.credited_count`;
 
+/**
+ * The authorization outcome increment for the same range: approvals are the AUTHORIZE entries
+ * (the generator writes at most one per transaction, its first), declines and failures the
+ * generator's own counts ($3, JSON). Upserted in key order, like the volume.
+ */
+const OUTCOMES_SQL = `
+insert into daily_outcomes as d (day, organisation_id, currency, payment_type_group, approved_count, declined_count, failed_count)
+select day, organisation_id, currency, payment_type_group, sum(approved)::int, sum(declined)::int, sum(failed)::int
+  from (select (o.created_at at time zone 'UTC')::date as day, p.organisation_id, p.currency, t.payment_type_group,
+               1 as approved, 0 as declined, 0 as failed
+          from operation_log o
+          join payment_transactions t on t.transaction_id = o.transaction_id
+          join payments p on p.payment_id = t.payment_id
+         where o.id between $1 and $2 and o.operation = 'AUTHORIZE'
+        union all
+        select day, organisation_id, currency, payment_type_group, 0, declined, failed
+          from json_to_recordset($3::json)
+            as x(day date, organisation_id int, currency text, payment_type_group text, declined int, failed int)) attempts
+ group by 1, 2, 3, 4
+ order by 1, 2, 3, 4
+on conflict (day, organisation_id, currency, payment_type_group) do update set
+  approved_count = d.approved_count + excluded.approved_count,
+  declined_count = d.declined_count + excluded.declined_count,
+  failed_count = d.failed_count + excluded.failed_count`;
+
 async function copyChunk(tx: SqlRunner, chunk: Chunk): Promise<void> {
   await tx.copy("payments", PAYMENT_COLUMNS, chunk.out.payments.data());
   await tx.copy("payment_transactions", TRANSACTION_COLUMNS, chunk.out.transactions.data());
@@ -1259,8 +1293,12 @@ type Order = {
 
 type Out = Record<"payments" | "transactions" | "operations" | "credits" | "creditTransactions", CopyWriter>;
 
+/** Declined and failed authorization attempts of a chunk, per daily_outcomes key. */
+type Unapproved = { day: string; organisation_id: number; currency: string; payment_type_group: string; declined: number; failed: number };
+
 type Chunk = {
   out: Out;
+  unapproved: Unapproved[];
   payments: number;
   transactions: number;
   operations: number;
@@ -1275,12 +1313,14 @@ class PaymentGenerator {
   private ids!: Ids;
   private out!: Out;
   private counts = { transactions: 0, operations: 0, credits: 0, creditTransactions: 0 };
+  private unapproved = new Map<string, Unapproved>();
 
   constructor(
     private readonly rng: Rng,
     private readonly context: Context,
     private readonly now: number,
     private readonly slots: TimeSlots,
+    private readonly declineRng: Rng,
   ) {}
 
   async generate(payments: number, ids: Ids): Promise<Chunk> {
@@ -1293,6 +1333,7 @@ class PaymentGenerator {
       creditTransactions: new CopyWriter(),
     };
     this.counts = { transactions: 0, operations: 0, credits: 0, creditTransactions: 0 };
+    this.unapproved = new Map();
     const firstOperationId = ids.operation;
     let made = 0;
     let sinceYield = 0;
@@ -1305,7 +1346,7 @@ class PaymentGenerator {
         await new Promise((resolve) => setImmediate(resolve)); // let the previous chunk's COPY flow
       }
     }
-    return { out: this.out, payments: made, ...this.counts, firstOperationId, nextIds: { ...this.ids } };
+    return { out: this.out, unapproved: [...this.unapproved.values()], payments: made, ...this.counts, firstOperationId, nextIds: { ...this.ids } };
   }
 
   /** One order: one payment, or a deactivated version 1 and its version 2. Returns payments made. */
@@ -1503,6 +1544,33 @@ class PaymentGenerator {
     return tx;
   }
 
+  /**
+   * Attempts the provider declined or that failed on a hosted page or app opened at `initiated`,
+   * before the approval at `approved` (a customer who tries again), or before the customer gave
+   * up (`approved` null). No operation is logged for them; only daily_outcomes counts them.
+   * About 3.5 % of approvals follow a decline and 0.4 % a failure; a quarter of abandoned pages
+   * saw a decline first.
+   */
+  private unapprovedAttempts(tx: Tx, order: Order, initiated: number, approved: number | null): void {
+    const rng = this.declineRng;
+    const before = approved ?? initiated + rng.int(20, 300) * SEC;
+    if (before > this.now) return;
+    const declined = approved === null ? rng.chance(0.25) : rng.chance(0.035);
+    const failed = approved !== null && rng.chance(0.004);
+    if (!declined && !failed) return;
+    // Somewhere between the page opening and the approval (or giving up), never after it.
+    const at = initiated + Math.floor((before - initiated) * rng.next());
+    const day = utcDate(at);
+    const key = `${day}|${order.organisationId}|${tx.currency}|${tx.group}`;
+    let row = this.unapproved.get(key);
+    if (!row) {
+      row = { day, organisation_id: order.organisationId, currency: tx.currency, payment_type_group: tx.group, declined: 0, failed: 0 };
+      this.unapproved.set(key, row);
+    }
+    if (declined) row.declined++;
+    if (failed) row.failed++;
+  }
+
   /** `delay` after `at`, or null when that lies in the future (the step has not happened yet). */
   private later(at: number, delay: number): number | null {
     const next = at + delay;
@@ -1581,6 +1649,7 @@ class PaymentGenerator {
     if (flow !== "direct" && rank[reach] >= 2) {
       const invoice = tx.group === "INVOICE";
       const t = this.later(at, invoice ? rng.int(1, 48 * 60) * MIN : rng.int(15, 240) * SEC);
+      if (flow === "terminal" && t !== null) this.unapprovedAttempts(tx, order, at, t);
       if (t !== null) {
         at = t;
         this.reveal(tx);
@@ -1588,6 +1657,8 @@ class PaymentGenerator {
         tx.status = "AUTHORIZED";
         this.op(tx, "AUTHORIZE", tx.amount, at, actor);
       } else reach = tx.status === "INITIATED" ? "INITIATED" : "CREATED";
+    } else if (flow === "terminal" && tx.status === "INITIATED") {
+      this.unapprovedAttempts(tx, order, at, null);
     }
     if (rank[reach] >= 3 && (flow === "direct" || tx.status === "AUTHORIZED")) {
       let delay: number;

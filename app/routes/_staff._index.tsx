@@ -1,5 +1,6 @@
 // Dashboard: captured, credited and net volume over a range of UTC days, per day and payment
-// type group, one currency at a time, with counts and the top payment types. The range, the
+// type group, one currency at a time, with counts, the top payment types and the share of
+// authorization attempts that were declined or failed. The range, the
 // currency and the measure drawn live in the URL. All of it comes from the daily rollup
 // (services/dashboard.server.ts), so it answers as fast on millions of transactions.
 import { Accordion, Alert, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
@@ -8,6 +9,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { Amount } from "../components/Amount";
+import { AuthorizationOutcomes } from "../components/AuthorizationOutcomes";
 import { DayRangePicker } from "../components/DayRangePicker";
 import { shortDay, VolumeChart } from "../components/VolumeChart";
 import { daysBetween, parseCurrencyParam, parseDayRange, PRESET_LABELS, utcDay, type DayRange } from "../domain/day-range";
@@ -50,7 +52,8 @@ export default function DashboardScreen() {
       <div>
         <Title order={2}>Dashboard</Title>
         <Text c="dimmed" size="sm">
-          Captured, credited and net volume from the daily rollup. Days are UTC days (00:00–24:00 UTC).
+          Captured, credited and net volume and authorization attempts from the daily rollups. Days are UTC days
+          (00:00–24:00 UTC).
         </Text>
       </div>
 
@@ -65,7 +68,7 @@ export default function DashboardScreen() {
 
       {dashboard.currencies.length === 0 ? (
         <Paper withBorder radius="md" p="xl" data-testid="dashboard-empty">
-          <Text fw={600}>Nothing was captured or credited in this range.</Text>
+          <Text fw={600}>Nothing was captured, credited or authorized in this range.</Text>
           <Text c="dimmed" size="sm">
             Choose a longer range, or another one, above.
           </Text>
@@ -133,6 +136,7 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
       ) : (
         <>
           <Totals totals={dashboard.totals} currency={currency} />
+          <AuthorizationOutcomes outcomes={dashboard.authorizations} currency={currency} />
           <Paper withBorder radius="md" p="md">
             <Group justify="space-between" align="center" wrap="wrap" gap="sm" mb="sm">
               <Title order={4}>Per day, by payment type group</Title>

@@ -3,10 +3,12 @@
 // read from the daily_volume rollup (ledger.server.ts keeps it in the same DB transaction as
 // every capture and credit), so the cost grows with days × keys, never with transactions.
 // Amounts are summed in SQL numeric, then exactly as money.ts bigints, and leave as decimal
-// strings; amounts of different currencies are never added.
+// strings; amounts of different currencies are never added. The authorization attempts
+// (approved, declined, failed) come likewise from the daily_outcomes rollup
+// (authorization-outcomes.server.ts), never from transactions.
 import { between, sql } from "drizzle-orm";
 import { db as defaultDb, type Db } from "../../db/client";
-import { dailyVolume } from "../../db/schema";
+import { dailyOutcomes, dailyVolume } from "../../db/schema";
 import { daysOf } from "../domain/day-range";
 import { add, compare, money, subtract, toDbAmount, ZERO, type Money } from "../domain/money";
 
@@ -44,10 +46,30 @@ export type PaymentTypeVolume = VolumeTotals & {
   capturedShare: string;
 };
 
+/** Authorization attempts and how the provider answered them. */
+export type OutcomeCounts = {
+  attempts: number;
+  approved: number;
+  /** The provider said no (REFUSED_BY_ISSUER, SOFT_DECLINE…). */
+  declined: number;
+  /** The provider could not be asked, or asking it failed. */
+  failed: number;
+  /** (declined + failed) / attempts as a percentage with one decimal, e.g. "3.4"; "0.0" without attempts. */
+  unapprovedShare: string;
+};
+
+export type AuthorizationOutcomes = OutcomeCounts & {
+  /** Per payment type group with attempts in the range, the most attempts first. */
+  groups: Array<OutcomeCounts & { paymentTypeGroup: string }>;
+};
+
 export type Dashboard = {
   from: string;
   to: string;
-  /** Every currency with volume in the range: NOK first, then the most captures first. */
+  /**
+   * Every currency with volume or authorization attempts in the range: NOK first, then the most
+   * captures and credits first (a currency with attempts only has zero totals).
+   */
   currencies: Array<VolumeTotals & { currency: string }>;
   /** The currency the rest is about; null when nothing happened in the range. */
   currency: string | null;
@@ -58,6 +80,8 @@ export type Dashboard = {
   days: DashboardDay[];
   /** Payment types by captured volume, at most TOP_PAYMENT_TYPES. */
   topPaymentTypes: PaymentTypeVolume[];
+  /** Authorization attempts in the currency over the range. */
+  authorizations: AuthorizationOutcomes;
 };
 
 export const TOP_PAYMENT_TYPES = 10;
@@ -145,8 +169,11 @@ export async function getDashboard(query: DashboardQuery, database: Db = default
     .where(between(dailyVolume.day, query.from, query.to))
     .groupBy(dailyVolume.day, dailyVolume.currency, dailyVolume.paymentTypeGroup, dailyVolume.paymentType);
 
+  const outcomeRows = await outcomesIn(query, database);
+
   const perCurrency = new Map<string, Volume>();
   for (const row of rows) addVolume(entry(perCurrency, row.currency), row);
+  for (const row of outcomeRows) entry(perCurrency, row.currency);
   const currencies = byActivity(perCurrency).map((currency) => ({ currency, ...totalsOf(perCurrency.get(currency)!) }));
   const currency = query.currency ?? currencies[0]?.currency ?? null;
 
@@ -188,7 +215,45 @@ export async function getDashboard(query: DashboardQuery, database: Db = default
       };
     });
 
-  return { from: query.from, to: query.to, currencies, currency, totals: totalsOf(total), groups, days, topPaymentTypes };
+  const authorizations = authorizationsOf(outcomeRows.filter((row) => row.currency === currency));
+
+  return { from: query.from, to: query.to, currencies, currency, totals: totalsOf(total), groups, days, topPaymentTypes, authorizations };
+}
+
+type OutcomeRow = { currency: string; paymentTypeGroup: string; approved: number; declined: number; failed: number };
+
+/**
+ * The range's attempts per currency and payment type group, days and organisations folded away
+ * (every currency: the picker offers those with attempts only, too). A second statement beside
+ * the volume's: a commit between the two can make them disagree by that one operation, which
+ * no figure here is checked against.
+ */
+async function outcomesIn(query: DashboardQuery, database: Db): Promise<OutcomeRow[]> {
+  return database
+    .select({
+      currency: dailyOutcomes.currency,
+      paymentTypeGroup: dailyOutcomes.paymentTypeGroup,
+      approved: sql<number>`sum(${dailyOutcomes.approvedCount})::bigint`.mapWith(Number),
+      declined: sql<number>`sum(${dailyOutcomes.declinedCount})::bigint`.mapWith(Number),
+      failed: sql<number>`sum(${dailyOutcomes.failedCount})::bigint`.mapWith(Number),
+    })
+    .from(dailyOutcomes)
+    .where(between(dailyOutcomes.day, query.from, query.to))
+    .groupBy(dailyOutcomes.currency, dailyOutcomes.paymentTypeGroup);
+}
+
+function authorizationsOf(rows: OutcomeRow[]): AuthorizationOutcomes {
+  const groups = rows
+    .map((row) => ({ paymentTypeGroup: row.paymentTypeGroup, ...outcomeCounts(row.approved, row.declined, row.failed) }))
+    .filter((group) => group.attempts > 0)
+    .sort((a, b) => b.attempts - a.attempts || a.paymentTypeGroup.localeCompare(b.paymentTypeGroup));
+  const sum = (pick: (row: OutcomeRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  return { ...outcomeCounts(sum((row) => row.approved), sum((row) => row.declined), sum((row) => row.failed)), groups };
+}
+
+function outcomeCounts(approved: number, declined: number, failed: number): OutcomeCounts {
+  const attempts = approved + declined + failed;
+  return { attempts, approved, declined, failed, unapprovedShare: percentage(BigInt(declined + failed), BigInt(attempts)) };
 }
 
 function groupVolumeOf(volume: Volume): GroupVolume {
@@ -197,7 +262,7 @@ function groupVolumeOf(volume: Volume): GroupVolume {
 }
 
 /** part / whole as a percentage with one decimal, rounded half up, in integers: "42.1". */
-function percentage(part: Money, whole: Money): string {
+function percentage(part: bigint, whole: bigint): string {
   if (whole <= 0n) return "0.0";
   const tenths = (part * 2000n + whole) / (2n * whole);
   return `${tenths / 10n}.${tenths % 10n}`;

@@ -20,6 +20,7 @@ import { add, formatAmount, money, toDbAmount, type Money } from "../domain/mone
 import { claimedTotal } from "../domain/transaction";
 import { mobileProvider } from "../providers/index.server";
 import { auditStaffAction } from "./audit.server";
+import { askProvider, countOutcome, outcomeKeyOf } from "./authorization-outcomes.server";
 import type { Caller, ClientCaller } from "./caller";
 import { appendOperation } from "./ledger.server";
 import { lockTransaction, requireActive } from "./locks.server";
@@ -290,20 +291,26 @@ export async function invoicePage(token: string): Promise<InvoicePageView | null
 
 /** The customer confirms the invoice (or leaves without confirming). */
 export async function decideInvoice(token: string, decision: "confirm" | "cancel", correlationId: string): Promise<PageDecision | null> {
-  return decideOnPage(token, "invoice", correlationId, async ({ tx, caller, transaction, session, at }) => {
+  return decideOnPage(token, "invoice", correlationId, async ({ tx, caller, payment, transaction, session, at }) => {
     if (decision === "cancel") return { result: "rejected", message: "You left without confirming the invoice. Nothing was paid." };
     const invoiceId = String((session.options as Record<string, unknown>).invoiceId);
     const [invoice] = await tx.select().from(invoices).where(eq(invoices.invoiceId, invoiceId)).for("update");
     if (!invoice || invoice.replacedAt || invoice.confirmedAt) return { unavailable: "This invoice can no longer be confirmed." };
-    const outcome = await mobileProvider().authorizeInvoice({
-      reference: `collector:${invoice.invoiceId}`,
-      invoiceId: invoice.invoiceId,
-      amount: money(invoice.amount),
-      currency: transaction.currency,
-    });
-    if (!outcome.ok) return { result: "failed", message: `The invoice was declined: ${outcome.reason}.` };
+    const key = outcomeKeyOf(payment, transaction);
+    const outcome = await askProvider(key, () =>
+      mobileProvider().authorizeInvoice({
+        reference: `collector:${invoice.invoiceId}`,
+        invoiceId: invoice.invoiceId,
+        amount: money(invoice.amount),
+        currency: transaction.currency,
+      }),
+    );
+    if (!outcome.ok) {
+      await countOutcome(tx, key, "declined", at);
+      return { result: "failed", message: `The invoice was declined: ${outcome.reason}.` };
+    }
     await tx.update(invoices).set({ confirmedAt: at, updatedAt: at }).where(eq(invoices.invoiceId, invoice.invoiceId));
-    await authorizeLocked(tx, caller, transaction, at, { rrn: outcome.pspReference }, session.callbackUrl);
+    await authorizeLocked(tx, caller, payment, transaction, at, { rrn: outcome.pspReference }, session.callbackUrl);
     return { result: "approved", message: "Invoice confirmed." };
   });
 }

@@ -19,18 +19,17 @@ import { and, eq, isNull } from "drizzle-orm";
 import { db, type Tx } from "../../db/client";
 import { organisations, paymentAgreements, paymentTransactions, payments, providerSessions } from "../../db/schema";
 import { requireAllowedUrl } from "../domain/redirects";
-import { conflict, DomainError, invalid, ruleBroken } from "../domain/errors";
+import { conflict, invalid, ruleBroken } from "../domain/errors";
 import { formatAmount, money, toDbAmount, type Money } from "../domain/money";
-import type { ProviderDecline } from "../providers/mobile";
 import { mobileProvider } from "../providers/index.server";
 import { enqueueCallback, transactionCallbackPayload } from "./callbacks.server";
+import { askProvider, countOutcome, declinedError, inAuthorizingTransaction, outcomeKeyOf } from "./authorization-outcomes.server";
 import type { ClientCaller, SystemCaller } from "./caller";
 import { appendOperation } from "./ledger.server";
 import { lockTransaction, requireActive } from "./locks.server";
 import type { PaymentRow, TransactionRow } from "./payment-view.server";
 import { initiateLocked, touchPayment } from "./transactions.server";
 import { agreementClosedMessage } from "./payment-agreements.server";
-import { inTransaction } from "./tx.server";
 
 export const SESSION_MINUTES = 15;
 
@@ -61,10 +60,6 @@ export function resultRedirect(redirectUrl: string, paymentId: number, transacti
   target.searchParams.set("transactionId", String(transactionId));
   target.searchParams.set("result", result);
   return target.toString();
-}
-
-export function declined(outcome: ProviderDecline): DomainError {
-  return new DomainError("declined", outcome.reason, { errorReason: outcome.errorReason });
 }
 
 /** Ends the open pages of a transaction (a new claim, terminal or invoice replaces them). */
@@ -113,10 +108,14 @@ export function sessionState(session: SessionRow, now = new Date()): SessionStat
   return "open";
 }
 
-/** Marks a transaction authorized for its whole amount, logs AUTHORIZE and announces it. */
+/**
+ * Marks a transaction authorized for its whole amount, logs AUTHORIZE, counts the approved
+ * attempt and announces it.
+ */
 export async function authorizeLocked(
   tx: Tx,
   caller: SystemCaller | ClientCaller,
+  payment: { organisationId: number },
   transaction: TransactionRow,
   at: Date,
   extra: Partial<typeof paymentTransactions.$inferInsert> = {},
@@ -129,6 +128,7 @@ export async function authorizeLocked(
     .where(eq(paymentTransactions.transactionId, transaction.transactionId))
     .returning();
   await appendOperation(tx, { transactionId: row.transactionId, paymentId: row.paymentId, operation: "AUTHORIZE", amount, at }, caller);
+  await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
   if (callbackUrl) await enqueueCallback(tx, callbackUrl, transactionCallbackPayload(row));
   await touchPayment(tx, row.paymentId, at);
   return row;
@@ -157,7 +157,8 @@ export type DecisionContext = {
 /**
  * Runs a customer's decision on a hosted page in one DB transaction: locks the payment, its
  * transactions and the session; an expired or finished session changes nothing; otherwise
- * `decide` acts and the session is closed with its result. Null: no such page.
+ * `decide` acts and the session is closed with its result. Null: no such page. A provider call
+ * that throws is counted as a failed authorization (askProvider) after the rollback.
  */
 export async function decideOnPage(
   token: string,
@@ -169,7 +170,7 @@ export async function decideOnPage(
   if (!peek || peek.paymentId === null || peek.transactionId === null) return null;
   const paymentId = peek.paymentId;
   const transactionId = peek.transactionId;
-  return inTransaction(async (tx) => {
+  return inAuthorizingTransaction(async (tx) => {
     const caller: SystemCaller = { kind: "system", name: `sandbox-${kind}`, correlationId };
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     const [session] = await tx.select().from(providerSessions).where(eq(providerSessions.id, peek.id)).for("update");
@@ -229,7 +230,7 @@ export async function createAppClaim(
   origin: string,
 ): Promise<AppClaimOutcome> {
   if (input.redirectUrl) requireAllowedRedirect(caller, input.redirectUrl);
-  return inTransaction(async (tx) => {
+  return inAuthorizingTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
     if (transaction.paymentTypeGroup !== "MOBILE" || (transaction.paymentType !== null && !MOBILE_TYPES.has(transaction.paymentType))) {
@@ -252,17 +253,21 @@ export async function createAppClaim(
     }
 
     if (agreement?.status === "ACTIVE") {
-      // Existing agreement: a merchant-initiated charge, no customer interaction.
-      const outcome = await mobileProvider().chargeAgreement({
-        reference: `vipps:charge:${transactionId}`,
-        agreementId: agreement.agreementId,
-        amount,
-        currency: transaction.currency,
-      });
-      if (!outcome.ok) throw declined(outcome);
+      // Existing agreement: a merchant-initiated charge, no customer interaction. A decline
+      // changes nothing here (422) but is counted after the rollback.
+      const key = outcomeKeyOf(payment, transaction);
+      const outcome = await askProvider(key, () =>
+        mobileProvider().chargeAgreement({
+          reference: `vipps:charge:${transactionId}`,
+          agreementId: agreement.agreementId,
+          amount,
+          currency: transaction.currency,
+        }),
+      );
+      if (!outcome.ok) throw declinedError(key, outcome);
       await supersedeSessions(tx, transactionId, at);
       await appendOperation(tx, { transactionId, paymentId, operation: "INITIATE", amount, at }, caller);
-      await authorizeLocked(tx, caller, transaction, at, { rrn: outcome.pspReference });
+      await authorizeLocked(tx, caller, payment, transaction, at, { rrn: outcome.pspReference });
       return { kind: "charged" };
     }
     if (agreement && agreement.status !== "CREATED" && agreement.status !== "PENDING") {
@@ -344,34 +349,45 @@ export async function merchantName(paymentId: number | null): Promise<string> {
 
 /** The customer approves or rejects in the (sandbox) Vipps app. */
 export async function decideVippsClaim(token: string, decision: "approve" | "reject", correlationId: string): Promise<PageDecision | null> {
-  return decideOnPage(token, "vipps", correlationId, async ({ tx, caller, transaction, session, at }) => {
+  return decideOnPage(token, "vipps", correlationId, async ({ tx, caller, payment, transaction, session, at }) => {
     if (decision === "reject") return { result: "rejected", message: "You rejected the payment. Nothing was paid." };
     const options = session.options as Record<string, string>;
     const amount: Money = money(transaction.amount);
+    const key = outcomeKeyOf(payment, transaction);
     if (options.mode === "agreement") {
       const [agreement] = await tx.select().from(paymentAgreements).where(eq(paymentAgreements.agreementId, options.agreementId)).for("update");
       if (!agreement || (agreement.status !== "CREATED" && agreement.status !== "PENDING")) {
         return { unavailable: `The agreement is ${agreement?.status ?? "gone"}; it can no longer be confirmed.` };
       }
       await tx.update(paymentAgreements).set({ status: "ACTIVE", updatedAt: at }).where(eq(paymentAgreements.agreementId, agreement.agreementId));
-      const charge = await mobileProvider().chargeAgreement({
-        reference: `vipps:charge:${transaction.transactionId}`,
-        agreementId: agreement.agreementId,
-        amount,
-        currency: transaction.currency,
-      });
-      if (!charge.ok) return { result: "failed", message: `The agreement is confirmed, but the first charge was declined: ${charge.reason}.` };
-      await authorizeLocked(tx, caller, transaction, at, { rrn: charge.pspReference }, session.callbackUrl);
+      const charge = await askProvider(key, () =>
+        mobileProvider().chargeAgreement({
+          reference: `vipps:charge:${transaction.transactionId}`,
+          agreementId: agreement.agreementId,
+          amount,
+          currency: transaction.currency,
+        }),
+      );
+      if (!charge.ok) {
+        await countOutcome(tx, key, "declined", at);
+        return { result: "failed", message: `The agreement is confirmed, but the first charge was declined: ${charge.reason}.` };
+      }
+      await authorizeLocked(tx, caller, payment, transaction, at, { rrn: charge.pspReference }, session.callbackUrl);
       return { result: "approved", message: "Agreement confirmed and the first payment approved." };
     }
-    const reservation = await mobileProvider().reserveClaim({
-      reference: `vipps:claim:${transaction.transactionId}:${session.id}`,
-      phoneNumber: options.phoneNumber,
-      amount,
-      currency: transaction.currency,
-    });
-    if (!reservation.ok) return { result: "failed", message: `The payment was declined: ${reservation.reason}.` };
-    await authorizeLocked(tx, caller, transaction, at, { rrn: reservation.pspReference }, session.callbackUrl);
+    const reservation = await askProvider(key, () =>
+      mobileProvider().reserveClaim({
+        reference: `vipps:claim:${transaction.transactionId}:${session.id}`,
+        phoneNumber: options.phoneNumber,
+        amount,
+        currency: transaction.currency,
+      }),
+    );
+    if (!reservation.ok) {
+      await countOutcome(tx, key, "declined", at);
+      return { result: "failed", message: `The payment was declined: ${reservation.reason}.` };
+    }
+    await authorizeLocked(tx, caller, payment, transaction, at, { rrn: reservation.pspReference }, session.callbackUrl);
     return { result: "approved", message: "Payment approved." };
   });
 }

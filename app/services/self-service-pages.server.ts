@@ -41,6 +41,7 @@ import {
   type ProviderBrand,
 } from "../domain/self-service";
 import { selfServiceProvider } from "../providers/index.server";
+import { askProvider, countOutcome, inAuthorizingTransaction, outcomeKeyOf } from "./authorization-outcomes.server";
 import type { CustomerCaller, SystemCaller } from "./caller";
 import type { InvoiceRow } from "./self-service.server";
 import { lockPayment } from "./locks.server";
@@ -479,7 +480,7 @@ async function decidePayment(peek: SessionRow, decision: Decision, correlationId
   const transactionId = peek.transactionId!;
   const method = option(peek, "paymentMethod");
   const caller: SystemCaller = { kind: "system", name: `sandbox-${isInvoicePaymentMethod(method) ? method : "checkout"}`, correlationId };
-  return inTransaction(async (tx) => {
+  return inAuthorizingTransaction(async (tx) => {
     const [invoice] = await tx.select().from(customerInvoices).where(eq(customerInvoices.invoiceNumber, option(peek, "invoiceNumber") ?? "")).for("update");
     const { payment, transactions } = await lockPayment(tx, caller, peek.paymentId!);
     const attempt = transactions.find((t) => t.transactionId === transactionId)!;
@@ -491,15 +492,22 @@ async function decidePayment(peek: SessionRow, decision: Decision, correlationId
         await cancelLocked(tx, caller, attempt, at);
         return { result: "cancelled", message: completedMessage("pay", "cancelled") };
       }
-      const charge = await selfServiceProvider().payInvoice({
-        reference: `invoice-${invoice.invoiceNumber}-transaction-${transactionId}`,
-        paymentMethod: method,
-        amount: money(attempt.amount),
-        currency: attempt.currency,
-      });
-      // A refusal leaves the attempt INITIATED (nothing is logged): a new attempt may follow.
-      if (!charge.ok) return { result: "failed", message: `${charge.reason}. Nothing was paid.` };
-      const authorized = await authorizeLocked(tx, caller, attempt, at, { externalTransactionId: charge.pspReference });
+      const key = outcomeKeyOf(payment, attempt);
+      const charge = await askProvider(key, () =>
+        selfServiceProvider().payInvoice({
+          reference: `invoice-${invoice.invoiceNumber}-transaction-${transactionId}`,
+          paymentMethod: method,
+          amount: money(attempt.amount),
+          currency: attempt.currency,
+        }),
+      );
+      // A refusal leaves the attempt INITIATED (nothing is logged but the declined count): a new
+      // attempt may follow.
+      if (!charge.ok) {
+        await countOutcome(tx, key, "declined", at);
+        return { result: "failed", message: `${charge.reason}. Nothing was paid.` };
+      }
+      const authorized = await authorizeLocked(tx, caller, payment, attempt, at, { externalTransactionId: charge.pspReference });
       const captured = await captureLocked(tx, caller, payment, authorized, at, "CAPTURE");
       await tx
         .update(customerInvoices)

@@ -32,6 +32,14 @@ import { logger } from "../lib/logger.server";
 import { db } from "../../db/client";
 import type { RecurringTerminalInput, InternalTerminalInput, TerminalInput } from "../api/schemas-terminals";
 import { enqueueCallback, transactionCallbackPayload } from "./callbacks.server";
+import {
+  askProvider,
+  countOutcome,
+  declinedError,
+  inAuthorizingTransaction,
+  outcomeKeyOf,
+  type OutcomeKey,
+} from "./authorization-outcomes.server";
 import type { ClientCaller } from "./caller";
 import { appendOperation } from "./ledger.server";
 import { lockTransaction, requireActive, type LockedPayment } from "./locks.server";
@@ -323,7 +331,7 @@ async function usableStoredCard(
 // ---------------------------------------------------------------- MIT_UCOF: charge at once
 
 async function chargeStoredCardNow(caller: ClientCaller, paymentId: number, transactionId: number, input: TerminalInput): Promise<TerminalCreated> {
-  return inTransaction(async (tx) => {
+  return inAuthorizingTransaction(async (tx) => {
     const locked = await lockPayable(tx, caller, paymentId, transactionId);
     const { payment, transaction } = locked;
     if (transaction.recurringPaymentId === null) {
@@ -333,17 +341,20 @@ async function chargeStoredCardNow(caller: ClientCaller, paymentId: number, tran
       );
     }
     const stored = await usableStoredCard(tx, payment, { recurringPaymentId: transaction.recurringPaymentId });
-    const outcome = await cardProvider().chargeStoredCard({
-      reference: `mit:${transactionId}:${randomBytes(6).toString("base64url")}`,
-      panHash: stored.panHash!,
-      maskedPan: stored.maskedPan,
-      amount: money(transaction.amount),
-      currency: transaction.currency,
-      initiator: "MERCHANT",
-    });
+    const key = outcomeKeyOf(payment, transaction);
+    const outcome = await askProvider(key, () =>
+      cardProvider().chargeStoredCard({
+        reference: `mit:${transactionId}:${randomBytes(6).toString("base64url")}`,
+        panHash: stored.panHash!,
+        maskedPan: stored.maskedPan,
+        amount: money(transaction.amount),
+        currency: transaction.currency,
+        initiator: "MERCHANT",
+      }),
+    );
     if (!outcome.ok) {
       logger.info("stored card charge declined", { correlationId: caller.correlationId, transactionId, errorReason: outcome.errorReason });
-      throw new DomainError("declined", outcome.reason, { errorReason: outcome.errorReason });
+      throw declinedError(key, outcome);
     }
     const at = new Date();
     await closeOpenSessions(tx, transactionId, at);
@@ -365,8 +376,9 @@ async function chargeStoredCardNow(caller: ClientCaller, paymentId: number, tran
 }
 
 /**
- * AUTHORIZED for the whole amount with its AUTHORIZE entry, then with autoSale CAPTURED through
- * captureLocked (entry and rollup), then the callback when one was asked for.
+ * AUTHORIZED for the whole amount with its AUTHORIZE entry and the approved attempt counted, then
+ * with autoSale CAPTURED through captureLocked (entry and rollup), then the callback when one was
+ * asked for.
  */
 async function authorizeLocked(
   tx: Tx,
@@ -400,6 +412,7 @@ async function authorizeLocked(
     .where(eq(paymentTransactions.transactionId, transaction.transactionId))
     .returning();
   await appendOperation(tx, { transactionId: row.transactionId, paymentId: payment.paymentId, operation: "AUTHORIZE", amount, at }, caller);
+  await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
   await touchPayment(tx, payment.paymentId, at);
   if (facts.autoSale) row = await captureLocked(tx, caller, payment, row, at, "CAPTURE");
   if (facts.callbackUrl) await enqueueCallback(tx, facts.callbackUrl, transactionCallbackPayload(row));
@@ -514,14 +527,16 @@ export async function payWithCard(token: string, form: CardForm, correlationId: 
   const card = checked.card;
   if (session.kind === CARD_REGISTRATION) return registerCard(session, card, correlationId);
 
-  return settle(session, correlationId, async (tx, options, { transaction }) => {
-    const outcome = await cardProvider().authorizeCard({
-      reference: `terminal:${session.id}:${options.attempts + 1}`,
-      card,
-      amount: money(transaction.amount),
-      currency: transaction.currency,
-      storeCard: options.recurringPaymentId !== null,
-    });
+  return settle(session, correlationId, async (key, options, { transaction }) => {
+    const outcome = await askProvider(key, () =>
+      cardProvider().authorizeCard({
+        reference: `terminal:${session.id}:${options.attempts + 1}`,
+        card,
+        amount: money(transaction.amount),
+        currency: transaction.currency,
+        storeCard: options.recurringPaymentId !== null,
+      }),
+    );
     if (!outcome.ok) return outcome;
     return {
       ok: true as const,
@@ -548,7 +563,7 @@ export async function confirmStoredCard(token: string, correlationId: string): P
   if (session.kind !== "RECURRING_TERMINAL") return unavailable(session, "Enter a card to pay on this terminal");
   const early = overOutcome(session);
   if (early) return early;
-  return settle(session, correlationId, async (tx, options, { payment, transaction }) => {
+  return settle(session, correlationId, async (key, options, { tx, payment, transaction }) => {
     let stored: RecurringRow;
     try {
       stored = await usableStoredCard(tx, payment, { recurringPaymentId: options.recurringPaymentId! });
@@ -556,14 +571,16 @@ export async function confirmStoredCard(token: string, correlationId: string): P
       if (error instanceof DomainError) return { ok: "unavailable" as const, message: "The stored card can no longer be used" };
       throw error;
     }
-    const outcome = await cardProvider().chargeStoredCard({
-      reference: `recurring-terminal:${session.id}:${options.attempts + 1}`,
-      panHash: stored.panHash!,
-      maskedPan: stored.maskedPan,
-      amount: money(transaction.amount),
-      currency: transaction.currency,
-      initiator: "CUSTOMER",
-    });
+    const outcome = await askProvider(key, () =>
+      cardProvider().chargeStoredCard({
+        reference: `recurring-terminal:${session.id}:${options.attempts + 1}`,
+        panHash: stored.panHash!,
+        maskedPan: stored.maskedPan,
+        amount: money(transaction.amount),
+        currency: transaction.currency,
+        initiator: "CUSTOMER",
+      }),
+    );
     if (!outcome.ok) return outcome;
     return {
       ok: true as const,
@@ -619,13 +636,14 @@ type Approval = {
 type Decision = Approval | { ok: false; reason: string; errorReason: ErrorReason } | { ok: "unavailable"; message: string };
 
 /**
- * The page's one DB transaction: locks, re-checks, asks the provider (`decide`), and writes
- * either the approval or, for a decline, only the session's attempt count.
+ * The page's one DB transaction: locks, re-checks, asks the provider (`decide`, with the key its
+ * attempt is counted under), and writes either the approval or, for a decline, the session's
+ * attempt count and the declined attempt (the page stays open for another card).
  */
 async function settle(
   session: SessionRow,
   correlationId: string,
-  decide: (tx: Tx, options: SessionOptions, locked: { payment: PaymentRow; transaction: TransactionRow }) => Promise<Decision>,
+  decide: (key: OutcomeKey, options: SessionOptions, locked: { tx: Tx; payment: PaymentRow; transaction: TransactionRow }) => Promise<Decision>,
 ): Promise<PageOutcome> {
   const options = session.options as SessionOptions;
   const caller: ClientCaller = {
@@ -640,7 +658,7 @@ async function settle(
     distributionChannel: options.distributionChannel,
     correlationId,
   };
-  return inTransaction(async (tx): Promise<PageOutcome> => {
+  return inAuthorizingTransaction(async (tx): Promise<PageOutcome> => {
     const { payment, transaction } = await lockTransaction(tx, caller, session.paymentId!, session.transactionId!);
     const [current] = await tx.select().from(providerSessions).where(eq(providerSessions.id, session.id)).for("update");
     const over = overOutcome(current);
@@ -654,9 +672,11 @@ async function settle(
       return unavailable(current, "Too many attempts: this terminal is closed");
     }
     const attempts = currentOptions.attempts + 1;
-    const decision = await decide(tx, currentOptions, { payment, transaction });
+    const key = outcomeKeyOf(payment, transaction);
+    const decision = await decide(key, currentOptions, { tx, payment, transaction });
     if (decision.ok === "unavailable") return unavailable(current, decision.message);
     if (!decision.ok) {
+      await countOutcome(tx, key, "declined", new Date());
       await tx
         .update(providerSessions)
         .set({ options: { ...currentOptions, attempts }, outcome: decision.errorReason })

@@ -26,6 +26,7 @@ import {
 } from "../domain/transaction";
 import { auditStaffAction } from "./audit.server";
 import type { Caller, ClientCaller } from "./caller";
+import { countOutcome, outcomeKeyOf } from "./authorization-outcomes.server";
 import { addToVolume, appendOperation } from "./ledger.server";
 import { lockPayment, lockTransaction, requireActive, type LockedPayment } from "./locks.server";
 import { findUsableMethod } from "./payment-methods.server";
@@ -366,6 +367,9 @@ export async function authorizeTransaction(
       .where(eq(paymentTransactions.transactionId, transactionId))
       .returning();
     await appendOperation(tx, { transactionId, paymentId, operation: "AUTHORIZE", amount: totalAmount, at }, caller);
+    // The pre-authorization is the transaction's authorization; increments and reductions adjust
+    // it and are not new attempts.
+    if (decision.kind === "PRE_AUTHORIZATION") await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
     await touchPayment(tx, paymentId, at);
     return toTransactionView(row, await operationsOf(tx, transactionId));
   });

@@ -11,11 +11,11 @@ import { conflict } from "../domain/errors";
 import { formatAmount, money } from "../domain/money";
 import type { WalletCard, WalletProviderName } from "../providers/mobile";
 import { mobileProvider } from "../providers/index.server";
+import { askProvider, countOutcome, declinedError, inAuthorizingTransaction, outcomeKeyOf } from "./authorization-outcomes.server";
 import type { ClientCaller } from "./caller";
 import { lockTransaction, requireActive } from "./locks.server";
 import {
   authorizeLocked,
-  declined,
   decideOnPage,
   findSession,
   insertSession,
@@ -28,7 +28,6 @@ import {
   type SessionState,
 } from "./mobile-payments.server";
 import { initiateLocked } from "./transactions.server";
-import { inTransaction } from "./tx.server";
 
 export type WalletInput = { walletProvider: WalletProviderName; paymentData: Record<string, unknown>; redirectUrl?: string };
 
@@ -98,7 +97,7 @@ export async function registerWallet(
 ): Promise<WalletRegistration> {
   if (input.redirectUrl) requireAllowedRedirect(caller, input.redirectUrl);
   const card = readWalletCard(input.paymentData);
-  return inTransaction(async (tx) => {
+  return inAuthorizingTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
     if (transaction.paymentTypeGroup !== "PAYMENTCARD") {
@@ -129,15 +128,18 @@ export async function registerWallet(
       return { paymentId, transactionId, walletProvider: input.walletProvider, terminalUri: `${origin}/sandbox/wallet/${session.token}` };
     }
 
-    const outcome = await mobileProvider().authorizeWallet({
-      reference: `wallet:${transactionId}`,
-      walletProvider: input.walletProvider,
-      card,
-      amount: money(transaction.amount),
-      currency: transaction.currency,
-    });
-    if (!outcome.ok) throw declined(outcome);
-    await authorizeLocked(tx, caller, transaction, at, { cardNumber: card.last4, rrn: outcome.rrn, paymentType });
+    const key = outcomeKeyOf(payment, transaction);
+    const outcome = await askProvider(key, () =>
+      mobileProvider().authorizeWallet({
+        reference: `wallet:${transactionId}`,
+        walletProvider: input.walletProvider,
+        card,
+        amount: money(transaction.amount),
+        currency: transaction.currency,
+      }),
+    );
+    if (!outcome.ok) throw declinedError(key, outcome);
+    await authorizeLocked(tx, caller, payment, transaction, at, { cardNumber: card.last4, rrn: outcome.rrn, paymentType });
     return { paymentId, transactionId, walletProvider: input.walletProvider };
   });
 }
@@ -170,21 +172,28 @@ export async function walletPage(token: string): Promise<WalletPageView | null> 
 
 /** The customer completes (or cancels) the 3DS challenge of a wallet payment. */
 export async function decideWallet3ds(token: string, decision: "approve" | "reject", correlationId: string): Promise<PageDecision | null> {
-  return decideOnPage(token, "wallet", correlationId, async ({ tx, caller, transaction, session, at }) => {
+  return decideOnPage(token, "wallet", correlationId, async ({ tx, caller, payment, transaction, session, at }) => {
     if (decision === "reject") return { result: "rejected", message: "Authentication cancelled. Nothing was paid." };
     const o = session.options as Record<string, string | null>;
     const card: WalletCard = { last4: o.last4 ?? null, network: o.network ?? null };
-    const outcome = await mobileProvider().authorizeWallet({
-      reference: `wallet:${transaction.transactionId}`,
-      walletProvider: o.walletProvider as WalletProviderName,
-      card,
-      amount: money(transaction.amount),
-      currency: transaction.currency,
-    });
-    if (!outcome.ok) return { result: "failed", message: `The payment was declined: ${outcome.reason}.` };
+    const key = outcomeKeyOf(payment, transaction);
+    const outcome = await askProvider(key, () =>
+      mobileProvider().authorizeWallet({
+        reference: `wallet:${transaction.transactionId}`,
+        walletProvider: o.walletProvider as WalletProviderName,
+        card,
+        amount: money(transaction.amount),
+        currency: transaction.currency,
+      }),
+    );
+    if (!outcome.ok) {
+      await countOutcome(tx, key, "declined", at);
+      return { result: "failed", message: `The payment was declined: ${outcome.reason}.` };
+    }
     await authorizeLocked(
       tx,
       caller,
+      payment,
       transaction,
       at,
       { cardNumber: card.last4, rrn: outcome.rrn, paymentType: transaction.paymentType ?? paymentTypeOf(card.network) },

@@ -5,15 +5,17 @@
 // as many rows as the table says it has.
 import fs from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { and, eq } from "drizzle-orm";
+import { and, between, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
-import { payments, paymentTransactions } from "../../db/schema";
+import { dailyOutcomes, payments, paymentTransactions } from "../../db/schema";
 import { presetRange, utcDay, type RangePreset } from "../../app/domain/day-range";
 import { toDbAmount, ZERO } from "../../app/domain/money";
 import { formatMoney } from "../../app/lib/format";
-import { capturedCardPayment, createClient } from "../support/api";
+import { formatCount } from "../../app/lib/format";
+import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
 import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { outcomeTotals } from "../support/outcomes";
 import { startTestServer, type TestServer } from "../support/server";
 import { onUtcDays, volumeFromLog } from "../support/volume";
 
@@ -114,9 +116,69 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     expect(errors).toEqual([]);
   });
 
+  /** NOK authorization attempts in the daily_outcomes rollup over a range of UTC days. */
+  function attemptsNok(from: string, to: string, paymentTypeGroup?: string) {
+    return outcomeTotals(
+      server.database.db,
+      and(eq(dailyOutcomes.currency, "NOK"), between(dailyOutcomes.day, from, to), paymentTypeGroup ? eq(dailyOutcomes.paymentTypeGroup, paymentTypeGroup) : undefined),
+    );
+  }
+
+  /** "3.4" for 12 of 350: one decimal, rounded half up, computed here in integers on its own. */
+  const share = (part: number, whole: number) => {
+    const tenths = Math.floor((part * 2000 + whole) / (2 * whole));
+    return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+  };
+
+  it("shows the declined or failed share of authorization attempts the rollup holds, one more after a card is refused", async () => {
+    const today = utcDay(new Date());
+    const { from } = presetRange("30d", today);
+    await page.goto(`${server.url}/?range=30d&currency=NOK`);
+    const before = await attemptsNok(from, today);
+    expect(before.declined, "the demo data has declines").toBeGreaterThan(0);
+    const shareText = () => page.getByTestId("authorization-share").textContent();
+    const expectShown = async (counts: typeof before) => {
+      const attempts = counts.approved + counts.declined + counts.failed;
+      await expect.poll(shareText, POLL).toContain(`Declined or failed: ${share(counts.declined + counts.failed, attempts)} %`);
+      expect(await shareText()).toContain(`${formatCount(counts.declined)} declined, ${formatCount(counts.failed)} failed of ${formatCount(attempts)} attempts`);
+    };
+    await expectShown(before);
+
+    // A customer types the refusing test card on the card page: one more declined attempt.
+    const client = await createClient(server, { allowedRedirectPrefixes: ["https://shop.example/"] });
+    const { paymentId, transactionId } = await paymentWithTransaction(client, "75.00", "VISA");
+    const opened = await client.post(`/v1/payments/${paymentId}/transactions/${transactionId}/terminal`, {
+      redirectUrl: "https://shop.example/return",
+      terminalLanguage: "en_GB",
+    });
+    const shop = await context.newPage();
+    await shop.goto(opened.body.terminalUri);
+    await shop.getByLabel("Card number").fill("4000 0000 0000 0002");
+    await shop.getByLabel("Expiry date").fill("12/30");
+    await shop.getByLabel("Security code").fill("123");
+    await shop.getByLabel("Name on card").fill("Kari Nordmann");
+    await shop.getByRole("button", { name: "Pay" }).click();
+    await expect.poll(() => shop.getByRole("alert").textContent(), POLL).toContain("refused");
+    await shop.close();
+
+    const after = await attemptsNok(from, today);
+    expect(after).toEqual({ ...before, declined: before.declined + 1 });
+    await page.reload();
+    await expectShown(after);
+
+    // Per payment type group: the table's PAYMENTCARD row is the rollup's.
+    const cards = await attemptsNok(from, today, "PAYMENTCARD");
+    const cells = await page.getByTestId("authorization-groups").locator('tr[data-group="PAYMENTCARD"] td').allTextContents();
+    const attempts = cards.approved + cards.declined + cards.failed;
+    expect(cells.map(digits)).toEqual(
+      ["", share(cards.declined + cards.failed, attempts), formatCount(attempts), formatCount(cards.approved), formatCount(cards.declined), formatCount(cards.failed)].map(digits),
+    );
+    expect(errors).toEqual([]);
+  });
+
   it("says so when the chosen range had nothing", async () => {
     await page.goto(`${server.url}/?from=2001-01-01&to=2001-01-31`);
-    expect(await page.getByTestId("dashboard-empty").textContent()).toContain("Nothing was captured or credited in this range.");
+    expect(await page.getByTestId("dashboard-empty").textContent()).toContain("Nothing was captured, credited or authorized in this range.");
   });
 
   it("shows settlement totals equal to the captures and credits of that settlement's payments, and drills down to them", async () => {

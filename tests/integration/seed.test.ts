@@ -50,6 +50,23 @@ const ROLLUP_MISMATCHES = `
   union all
   (select * from actual except select * from expected)`;
 
+/**
+ * Keys where daily_outcomes' approvals differ from the operation log's: a transaction's first
+ * AUTHORIZE entry is its approved attempt, counted on that entry's UTC day.
+ */
+const APPROVAL_MISMATCHES = `
+  with expected as (
+    select (a.first_at at time zone 'UTC')::date as day, p.organisation_id, t.currency, t.payment_type_group,
+           count(*)::int as approved_count
+      from (select transaction_id, min(created_at) as first_at from operation_log where operation = 'AUTHORIZE' group by 1) a
+      join payment_transactions t on t.transaction_id = a.transaction_id
+      join payments p on p.payment_id = t.payment_id
+     group by 1, 2, 3, 4),
+  actual as (select day, organisation_id, currency, payment_type_group, approved_count from daily_outcomes where approved_count > 0)
+  (select * from expected except select * from actual)
+  union all
+  (select * from actual except select * from expected)`;
+
 describe("demo data generator", () => {
   let database: TestDatabase;
 
@@ -189,6 +206,22 @@ describe("demo data generator", () => {
     expect(await rows(database, ROLLUP_MISMATCHES)).toEqual([]);
   });
 
+  it("counts authorization outcomes: approvals as the operation log has them, a few percent declined on provider pages", async () => {
+    expect(await rows(database, APPROVAL_MISMATCHES)).toEqual([]);
+    const [totals] = await rows<{ approved: number; declined: number; failed: number }>(
+      database,
+      `select sum(approved_count)::int as approved, sum(declined_count)::int as declined, sum(failed_count)::int as failed from daily_outcomes`,
+    );
+    expect(totals.approved).toBeGreaterThan(100);
+    // Declines happen where a provider is asked (cards, Vipps, Collector), never in the future.
+    expect(totals.declined).toBeGreaterThan(0);
+    expect(totals.declined / (totals.approved + totals.declined + totals.failed)).toBeLessThan(0.15);
+    expect(
+      await count(database, `select 1 from daily_outcomes where (declined_count > 0 or failed_count > 0) and payment_type_group not in ('PAYMENTCARD', 'MOBILE', 'INVOICE')`),
+    ).toBe(0);
+    expect(await count(database, `select 1 from daily_outcomes where day > (now() at time zone 'UTC')::date`)).toBe(0);
+  });
+
   it("stores card data as last 4 digits or a masked PAN only", async () => {
     expect(await count(database, `select 1 from payment_transactions where card_number is not null`)).toBeGreaterThan(50);
     expect(await count(database, `select 1 from payment_transactions where card_number !~ '^[0-9]{4}$'`)).toBe(0);
@@ -263,6 +296,7 @@ describe("demo data generator", () => {
     expect(summary.lastPaymentId! - summary.firstPaymentId! + 1).toBe(150);
     expect(await count(database, `select 1 from payments group by organisation_id, order_id, order_version having count(*) > 1`)).toBe(0);
     expect(await rows(database, ROLLUP_MISMATCHES)).toEqual([]);
+    expect(await rows(database, APPROVAL_MISMATCHES)).toEqual([]);
     // The next id the app gets is past everything written.
     const [next] = await rows<{ next: string | number; max: string | number }>(
       database,
@@ -310,6 +344,7 @@ describe("bulk mode", () => {
       expect(await rows(database, FOREIGN_KEYS)).toEqual(foreignKeys);
       expect(await count(database, `select 1 from app_settings where key = 'seed:dropped-indexes'`)).toBe(0);
       expect(await rows(database, ROLLUP_MISMATCHES)).toEqual([]);
+      expect(await rows(database, APPROVAL_MISMATCHES)).toEqual([]);
       expect(
         await count(database, `select 1 from payment_transactions where not (credited_amount + reserved_amount <= captured_amount and captured_amount <= authorized_amount)`),
       ).toBe(0);
@@ -395,6 +430,7 @@ describe("npm run db:seed", () => {
       expect(await count(handle, `select 1 from payments`)).toBe(105);
       expect(await count(handle, `select 1 from staff_users`)).toBe(3);
       expect(await rows(handle, ROLLUP_MISMATCHES)).toEqual([]);
+      expect(await rows(handle, APPROVAL_MISMATCHES)).toEqual([]);
     } finally {
       await handle.close();
     }

@@ -106,7 +106,7 @@ describe("hand-edited URLs", () => {
   it("says so when a range had no volume", async () => {
     const response = await getPage(server, "/?from=2001-01-01&to=2001-01-31", supportCookie);
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain("Nothing was captured or credited in this range.");
+    expect(await response.text()).toContain("Nothing was captured, credited or authorized in this range.");
   });
 
   it("shows settlements with the default for what it could not read", async () => {
