@@ -584,11 +584,20 @@ export const idempotencyKeys = pgTable(
     clientId: text("client_id").notNull(),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
-    /** IN_PROGRESS while the first request runs, DONE once its response is stored. */
+    /**
+     * IN_PROGRESS while the first request runs, DONE once its response is stored, UNANSWERED when
+     * it changed something but ended in a server error (so its answer can never be replayed).
+     */
     state: text("state").notNull(),
     responseStatus: integer("response_status"),
     responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),
     responseBody: text("response_body"),
+    /**
+     * Set inside the first request's own database transaction when it commits: from then on the
+     * request has had its effect, so it must never run again under this key, even if the process
+     * dies before the response is stored.
+     */
+    effectCommittedAt: ts("effect_committed_at"),
     createdAt: createdAt(),
     expiresAt: ts("expires_at").notNull(),
   },

@@ -17,6 +17,7 @@ import {
   completeIdempotencyKey,
   releaseIdempotencyKey,
   requestFingerprint,
+  withIdempotencyKey,
 } from "../services/idempotency.server";
 import { hitRateLimit } from "../services/rate-limit.server";
 import { problem, problemFromDomain, problemResponse, ProblemError } from "./problem.server";
@@ -105,6 +106,11 @@ async function runApiRequest(
           errorReason: "RESOURCE_BUSY",
         });
       }
+      if (claim.kind === "unanswered") {
+        throw problem(409, "The first request with this Idempotency-Key took effect, but its answer was lost; look the result up instead of retrying with this key", {
+          errors: [{ field: "Idempotency-Key", message: "belongs to a request that took effect without a stored answer" }],
+        });
+      }
       if (claim.kind === "replay") {
         return new Response(claim.response.body || null, {
           status: claim.response.status,
@@ -114,7 +120,8 @@ async function runApiRequest(
       idempotency = { clientId: client.clientId, key };
     }
 
-    const response = await handler({ request, params, url, caller, client, body, context });
+    const run = () => handler({ request, params, url, caller, client, body, context });
+    const response = await (idempotency ? withIdempotencyKey(idempotency, run) : run());
     if (idempotency) await remember(idempotency, response.clone());
     return response;
   } catch (error) {

@@ -2,12 +2,15 @@
 // stored response with no second effect; with another request it is 422; while the first is
 // still running it is 409. Keys are scoped to the client.
 //
-// The record is claimed (IN_PROGRESS) before the use-case runs and completed after it. A claim
-// whose process died is taken over after STALE_AFTER_MS; the use-cases are state-guarded, so a
-// re-run after such a crash answers a conflict rather than acting twice (see decision 004).
+// The record is claimed (IN_PROGRESS) before the use-case runs and completed after it. Every
+// database transaction the request runs marks the record inside itself (effect_committed_at),
+// so the mark commits exactly when the effect does. A claim whose process died is taken over
+// after STALE_AFTER_MS only if it has no mark (nothing happened: run it); a marked one is never
+// run again, so a crash between the effect and the stored answer cannot act twice (decision 016).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
-import { and, eq, lt, sql } from "drizzle-orm";
-import { db } from "../../db/client";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { db, type Tx } from "../../db/client";
 import { idempotencyKeys } from "../../db/schema";
 
 const TTL_MS = 24 * 60 * 60 * 1000;
@@ -19,7 +22,32 @@ export type IdempotencyClaim =
   | { kind: "claimed" }
   | { kind: "replay"; response: StoredResponse }
   | { kind: "mismatch" }
-  | { kind: "in_progress" };
+  | { kind: "in_progress" }
+  /** The first request changed something, but its answer was lost (crash or server error). */
+  | { kind: "unanswered" };
+
+type KeyScope = { clientId: string; key: string };
+
+/** The Idempotency-Key of the API request running in this async context, if it has one. */
+const requestKey = new AsyncLocalStorage<KeyScope>();
+
+/** Runs a request's handler so that the transactions it starts mark its key (see markEffect). */
+export function withIdempotencyKey<T>(scope: KeyScope, run: () => Promise<T>): Promise<T> {
+  return requestKey.run(scope, run);
+}
+
+/**
+ * Called inside every use-case transaction (tx.server.ts): when the request carries a key, marks
+ * it in that same transaction, so the mark exists if and only if the effect was committed.
+ */
+export async function markEffect(tx: Tx): Promise<void> {
+  const scope = requestKey.getStore();
+  if (!scope) return;
+  await tx
+    .update(idempotencyKeys)
+    .set({ effectCommittedAt: new Date() })
+    .where(and(eq(idempotencyKeys.clientId, scope.clientId), eq(idempotencyKeys.key, scope.key), isNull(idempotencyKeys.effectCommittedAt)));
+}
 
 export function requestFingerprint(method: string, path: string, body: string): string {
   return createHash("sha256").update(`${method}\n${path}\n${body}`).digest("hex");
@@ -64,8 +92,11 @@ export async function claimIdempotencyKey(clientId: string, key: string, fingerp
         },
       };
     }
+    if (existing.state === "UNANSWERED") return { kind: "unanswered" };
     if (now.getTime() - existing.createdAt.getTime() < STALE_AFTER_MS) return { kind: "in_progress" };
-    // The claimant is gone; take the claim over (only one taker wins the compare-and-set).
+    // The claimant is gone. If its effect was committed, running again would act twice.
+    if (existing.effectCommittedAt !== null) return { kind: "unanswered" };
+    // Nothing happened: take the claim over (only one taker wins the compare-and-set).
     const taken = await db()
       .update(idempotencyKeys)
       .set({ createdAt: now })
@@ -75,6 +106,7 @@ export async function claimIdempotencyKey(clientId: string, key: string, fingerp
           eq(idempotencyKeys.key, key),
           eq(idempotencyKeys.state, "IN_PROGRESS"),
           eq(idempotencyKeys.createdAt, existing.createdAt),
+          isNull(idempotencyKeys.effectCommittedAt),
         ),
       )
       .returning({ key: idempotencyKeys.key });
@@ -95,11 +127,15 @@ export async function completeIdempotencyKey(clientId: string, key: string, resp
     .where(and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key)));
 }
 
-/** A server error is not an answer worth replaying: the client may retry with the same key. */
+/**
+ * A server error is not an answer worth replaying: if the request changed nothing, the key is
+ * freed and the client may retry with it; if it did, the key is kept as UNANSWERED, because a
+ * retry would act a second time.
+ */
 export async function releaseIdempotencyKey(clientId: string, key: string): Promise<void> {
-  await db()
-    .delete(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "IN_PROGRESS")));
+  const thisKey = and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "IN_PROGRESS"));
+  await db().delete(idempotencyKeys).where(and(thisKey, isNull(idempotencyKeys.effectCommittedAt)));
+  await db().update(idempotencyKeys).set({ state: "UNANSWERED" }).where(thisKey);
 }
 
 export async function pruneIdempotencyKeys(): Promise<void> {

@@ -1,6 +1,7 @@
 // One database transaction per use-case, retried a bounded number of times when PostgreSQL
 // reports a serialization failure or a deadlock (both mean: nothing happened, try again).
 import { db, type Tx } from "../../db/client";
+import { markEffect } from "./idempotency.server";
 
 const RETRYABLE = new Set(["40001", "40P01"]);
 const MAX_ATTEMPTS = 4;
@@ -31,7 +32,11 @@ export function violatedConstraint(error: unknown): string | undefined {
 export async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db().transaction(work);
+      return await db().transaction(async (tx) => {
+        const result = await work(tx);
+        await markEffect(tx);
+        return result;
+      });
     } catch (error) {
       const state = sqlState(error);
       if (!state || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw error;

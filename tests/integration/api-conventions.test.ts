@@ -1,7 +1,8 @@
 // The conventions every /v1 route shares (API.md), over HTTP against the real server.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClients } from "../../db/schema";
+import { requestFingerprint } from "../../app/services/idempotency.server";
+import { apiClients, idempotencyKeys } from "../../db/schema";
 import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -192,6 +193,48 @@ describe("Idempotency-Key", () => {
     } finally {
       delete process.env.PAYDESK_SANDBOX_LATENCY_MS;
     }
+  });
+
+  describe("when the process dies before the answer is stored", () => {
+    /** The record as a crashed first request leaves it: claimed long ago, never answered. */
+    async function asIfCrashed(key: string) {
+      await server.database.db
+        .update(idempotencyKeys)
+        .set({ state: "IN_PROGRESS", responseStatus: null, responseHeaders: null, responseBody: null, createdAt: new Date(Date.now() - 5 * 60_000) })
+        .where(and(eq(idempotencyKeys.clientId, client.clientId), eq(idempotencyKeys.key, key)));
+    }
+
+    it("never runs a request again under its key once its effect was committed (409), so nothing happens twice", async () => {
+      const { paymentId } = (await client.post("/v1/payments", { totalAmount: "100.00" })).body;
+      const path = `/v1/payments/${paymentId}/transactions`;
+      const body = { amount: "20.00", paymentType: "VISA" };
+      expect((await client.post(path, body, { "Idempotency-Key": "key-crash-1" })).status).toBe(201);
+      await asIfCrashed("key-crash-1");
+
+      const retry = await client.post(path, body, { "Idempotency-Key": "key-crash-1" });
+      expectProblem(retry, 409, "Idempotency-Key");
+      expect((await client.get(`/v1/payments/${paymentId}`)).body.transactions).toHaveLength(1);
+    });
+
+    it("runs it on a retry when nothing was committed before the crash", async () => {
+      const { paymentId } = (await client.post("/v1/payments", { totalAmount: "100.00" })).body;
+      const path = `/v1/payments/${paymentId}/transactions`;
+      const body = { amount: "20.00", paymentType: "VISA" };
+      await server.database.db.insert(idempotencyKeys).values({
+        clientId: client.clientId,
+        key: "key-crash-2",
+        requestHash: requestFingerprint("POST", path, JSON.stringify(body)),
+        state: "IN_PROGRESS",
+        createdAt: new Date(Date.now() - 5 * 60_000),
+        expiresAt: new Date(Date.now() + 60 * 60_000),
+      });
+
+      const retry = await client.post(path, body, { "Idempotency-Key": "key-crash-2" });
+      expect(retry.status).toBe(201);
+      expect((await client.get(`/v1/payments/${paymentId}`)).body.transactions).toHaveLength(1);
+      const replay = await client.post(path, body, { "Idempotency-Key": "key-crash-2" });
+      expect(replay.body).toEqual(retry.body);
+    });
   });
 
   it("refuses a malformed key", async () => {
