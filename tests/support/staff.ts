@@ -9,7 +9,7 @@ let counter = 0;
 
 export async function createStaff(server: TestServer, role: Role): Promise<TestStaff> {
   counter += 1;
-  const email = `${role}-${counter}-${Date.now()}@staff.test`;
+  const email = `${role}-${counter}-${Date.now().toString(36)}@staff.test`;
   const password = `correct-horse-${role}-${counter}`;
   const user = await createStaffUser(server.database.db, { email, role, password, name: `Test ${role}` });
   return { id: user.id, email, password, role };
