@@ -216,7 +216,7 @@ function OperationTable({ items, correlationHref }: { items: Entry[]; correlatio
           <Table.Th>Payment</Table.Th>
           <Table.Th>Transaction</Table.Th>
           <Table.Th>Client</Table.Th>
-          <Table.Th style={{ whiteSpace: "nowrap" }}>POS · channel</Table.Th>
+          <Table.Th style={{ whiteSpace: "nowrap" }}>POS / channel</Table.Th>
           <Table.Th>Actor</Table.Th>
           <Table.Th>Correlation id</Table.Th>
         </>
@@ -259,7 +259,16 @@ function OperationTable({ items, correlationHref }: { items: Entry[]; correlatio
           <Table.Td style={{ whiteSpace: "nowrap" }}>{entry.clientName ?? <Dash />}</Table.Td>
           {/* One column for both keeps the correlation id in view at 1440 px. */}
           <Table.Td style={{ whiteSpace: "nowrap" }}>
-            {entry.pos ?? <Dash />} · {entry.distributionChannel ?? <Dash />}
+            {entry.pos === null && entry.distributionChannel === null ? (
+              <Dash />
+            ) : (
+              <>
+                <Text size="sm">{entry.pos ?? <Dash />}</Text>
+                <Text size="xs" c="dimmed">
+                  {entry.distributionChannel ?? "no channel"}
+                </Text>
+              </>
+            )}
           </Table.Td>
           <Table.Td>
             <Text size="sm" truncate maw={120} title={`${entry.actorType}: ${entry.actor}`}>

@@ -25,7 +25,7 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
         Transactions ({transactions.length})
       </Title>
       <Paper withBorder style={{ overflow: "hidden" }}>
-        <Table.ScrollContainer minWidth={1180} type="native">
+        <Table.ScrollContainer minWidth={1100} type="native">
           <Table verticalSpacing="xs" fz="sm" striped highlightOnHover aria-label="Transactions" style={{ whiteSpace: "nowrap" }}>
             <Table.Thead>
               <Table.Tr>
