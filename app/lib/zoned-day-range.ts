@@ -1,7 +1,7 @@
 // Date ranges of the staff lists: whole days in the staff user's time zone (`from=2026-11-01&
 // to=2026-11-07`, both inclusive), turned into UTC bounds on the server. A day is what a person
 // means by "the 3rd": in Oslo it starts at 23:00 or 22:00 UTC the day before, depending on DST.
-// Isomorphic (no server imports): the screens use `todayIn` for their presets.
+// Isomorphic (no server imports): the screens use `dayIn` for "today" in their presets.
 
 export type DayRange = { from: string | null; to: string | null };
 

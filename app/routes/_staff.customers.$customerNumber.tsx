@@ -33,6 +33,7 @@ import { invalid } from "../domain/errors";
 import type { RequestContext } from "../lib/context";
 import { formText, staffAction, staffCaller, type ActionResult, type StaffIntent } from "../lib/staff-action.server";
 import { formatCount } from "../lib/format";
+import { dayIn } from "../lib/zoned-day-range";
 import { runCustomerAction, type CustomerAction } from "../services/customer-actions.server";
 import { getCustomerOverview } from "../services/customer-overview.server";
 import { publicOrigin } from "../services/mobile-payments.server";
@@ -56,7 +57,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customer:read");
   const caller = staffCaller(user, request, context as RequestContext, null);
   const overview = await getCustomerOverview(caller, customerNumberOf(params), publicOrigin(new URL(request.url)));
-  return json({ overview });
+  // The user's calendar day, for "overdue": computed here so server and browser render alike.
+  return json({ overview, today: dayIn(new Date(), user.timeZone) });
 }
 
 // ---------------------------------------------------------------- actions
@@ -101,7 +103,7 @@ function StateBadge({ status, colors }: { status: string; colors: Record<string,
 }
 
 export default function CustomerScreen() {
-  const { overview } = useLoaderData<typeof loader>();
+  const { overview, today } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const canManage = userHasPermission(user, "customer:manage");
   const [dialog, setDialog] = useState<ActionSpec | null>(null);
@@ -378,7 +380,14 @@ export default function CustomerScreen() {
                   <Amount value={invoice.amount} currency={invoice.currency} />
                 </Table.Td>
                 <Table.Td>
-                  <StateBadge status={invoice.status} colors={INVOICE_COLORS} />
+                  <Group gap={4} wrap="nowrap">
+                    <StateBadge status={invoice.status} colors={INVOICE_COLORS} />
+                    {invoice.status === "OPEN" && invoice.dueDate < today ? (
+                      <Badge color="red" variant="outline" size="sm" radius="sm" title={`Due ${invoice.dueDate}`}>
+                        Overdue
+                      </Badge>
+                    ) : null}
+                  </Group>
                 </Table.Td>
                 <Table.Td>{invoice.paidAt ? <DateTime value={invoice.paidAt} timeZone={user.timeZone} /> : <Dash />}</Table.Td>
               </Table.Tr>

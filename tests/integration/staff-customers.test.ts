@@ -70,7 +70,15 @@ beforeAll(async () => {
     companyCode: "NORDBUSS",
     customerNumber: CUSTOMER,
     amount: "2450.00000",
-    dueDate: "2026-12-20",
+    dueDate: "2099-12-20",
+  });
+  await server.database.db.insert(customerInvoices).values({
+    invoiceNumber: "F2300002",
+    productCode: "P2300001",
+    companyCode: "NORDBUSS",
+    customerNumber: CUSTOMER,
+    amount: "99.00000",
+    dueDate: "2020-01-31",
   });
 }, 60_000);
 afterAll(() => server?.close());
@@ -102,6 +110,9 @@ describe("viewing a customer", () => {
     expect(html).toContain("CUST-ORDER-1");
     expect(html).toContain("Årskort sone 1");
     expect(html).toContain("F2300001");
+    // An open invoice past its due day says so; one due later does not.
+    expect(html.match(/>Overdue</g)).toHaveLength(1);
+    expect(html).toContain('title="Due 2020-01-31"');
     expect(html).toContain("No credits with this customer number.");
     // Only last 4 / masked PANs anywhere; another customer's card is not on this screen.
     expect(html).not.toContain(`Recurring payment ${otherCustomersCard}`);
