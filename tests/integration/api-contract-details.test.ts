@@ -110,3 +110,27 @@ describe("an absent required field", () => {
     expect(messageFor(await shop.post("/v1/payments", { totalAmount: "1,00" }), "totalAmount")).toMatch(/decimal string/);
   });
 });
+
+describe("Idempotency-Key", () => {
+  // API.md idempotency: the same key replays only the same request. A request for another
+  // organisation (Entur-On-Behalf-Of) is another request, even with the same body: 422, not the
+  // first organisation's payment as if this one had been made.
+  it("does not replay a request made for another organisation", async () => {
+    await createClient(server, { organisationId: 5102 });
+    await createClient(server, { organisationId: 5103 });
+    const agent = await createClient(server, { organisationId: 5104, onBehalfOfAllowed: true });
+    const body = { totalAmount: "12.00", orderId: "same-order" };
+    const key = { "Idempotency-Key": "for-whom-1" };
+    const first = await agent.post("/v1/payments", body, { ...key, "Entur-On-Behalf-Of": "5102" });
+    expect(first.status).toBe(201);
+    expect(first.body.organisationId).toBe(5102);
+    const replay = await agent.post("/v1/payments", body, { ...key, "Entur-On-Behalf-Of": "5102" });
+    expect(replay.status).toBe(201);
+    expect(replay.body.paymentId).toBe(first.body.paymentId);
+
+    const elsewhere = await agent.post("/v1/payments", body, { ...key, "Entur-On-Behalf-Of": "5103" });
+    expectProblem(elsewhere, 422, "Idempotency-Key");
+    const theirs = await agent.get("/v1/payments?orderId=same-order", { "Entur-On-Behalf-Of": "5103" });
+    expect(theirs.body.totalItems).toBe(0);
+  });
+});
