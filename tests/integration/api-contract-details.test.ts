@@ -134,3 +134,22 @@ describe("Idempotency-Key", () => {
     expect(theirs.body.totalItems).toBe(0);
   });
 });
+
+describe("product self-service input (seed 004)", () => {
+  // Seed 004's limits (invoiceNumber ≤ 10, productCode and companyCode ≤ 12, the two
+  // paymentMethod enums) are a 400 naming the field, whoever is or is not logged in; a
+  // well-formed request without a logged-in customer is the 401.
+  it("names the malformed field before asking for a logged-in customer", async () => {
+    const invoice = { invoiceNumber: "7435367", productCode: "CO27409", companyCode: "68979834", paymentMethod: "creditcardPayex" };
+    expectProblem(await shop.post("/v1/api/payment/invoice", { ...invoice, invoiceNumber: "12345678901" }), 400, "invoiceNumber");
+    expectProblem(await shop.post("/v1/api/payment/invoice", { ...invoice, companyCode: "1234567890123" }), 400, "companyCode");
+    expectProblem(await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "paypal" }), 400, "paymentMethod");
+    expectProblem(await shop.post("/v1/api/payment/invoice", invoice), 401, "Entur-Customer-Token");
+
+    expectProblem(await shop.get("/v1/product/payment/ABCDEFGHIJKLM"), 400, "product");
+    expectProblem(await shop.get("/v1/product/payment/CO27409"), 401, "Entur-Customer-Token");
+    expectProblem(await shop.post("/v1/product/payment/ABCDEFGHIJKLM", { paymentMethod: "invoice" }), 400, "productCode");
+    expectProblem(await shop.post("/v1/product/payment/CO27409", { paymentMethod: "cash" }), 400, "paymentMethod");
+    expectProblem(await shop.post("/v1/product/payment/CO27409", { paymentMethod: "autoGiro" }), 401, "Entur-Customer-Token");
+  });
+});
