@@ -16,7 +16,24 @@ function fieldName(path: readonly PropertyKey[]): string {
   return name || "body";
 }
 
-export function zodFieldErrors(error: z.ZodError, prefix = ""): FieldError[] {
+/** The value at a path of the parsed input; undefined where the input has nothing. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const part of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+/** Issue codes that, on a field the input lacks, mean only that the field is required. */
+const MISSING_CODES = new Set(["invalid_type", "invalid_value", "invalid_union"]);
+
+/**
+ * One error per offending field. A required field that is absent says "is required" (given the
+ * input; the schemas' own messages describe wrong values, not missing ones).
+ */
+export function zodFieldErrors(error: z.ZodError, prefix = "", input?: unknown): FieldError[] {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
@@ -24,7 +41,9 @@ export function zodFieldErrors(error: z.ZodError, prefix = ""): FieldError[] {
       continue;
     }
     const field = prefix + fieldName(issue.path);
-    const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
+    const missing =
+      (issue.code === "invalid_type" && /received undefined/.test(issue.message)) ||
+      (input !== undefined && issue.path.length > 0 && MISSING_CODES.has(issue.code) && valueAt(input, issue.path) === undefined);
     errors.push({ field, message: missing ? "is required" : issue.message });
   }
   return errors;
@@ -37,7 +56,7 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.outp
     throw invalidInput([{ field: "body", message: "must be a JSON object" }]);
   }
   const result = schema.safeParse(body);
-  if (!result.success) throw invalidInput(zodFieldErrors(result.error));
+  if (!result.success) throw invalidInput(zodFieldErrors(result.error, "", body));
   return result.data;
 }
 

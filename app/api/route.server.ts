@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import { db } from "../../db/client";
 import { organisations } from "../../db/schema";
 import { authenticateApiClient, type ApiClient } from "../auth/api-client.server";
+import { CUSTOMER_TOKEN_HEADER } from "../auth/customer-token.server";
 import { DomainError, type FieldError } from "../domain/errors";
 import { logger } from "../lib/logger.server";
 import type { ClientCaller } from "../services/caller";
@@ -95,7 +96,8 @@ async function runApiRequest(
           errors: [{ field: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters" }],
         });
       }
-      const claim = await claimIdempotencyKey(client.clientId, key, requestFingerprint(method, url.pathname + url.search, rawBody));
+      const actingFor = { organisationId: caller.organisationId, customerToken: request.headers.get(CUSTOMER_TOKEN_HEADER) };
+      const claim = await claimIdempotencyKey(client.clientId, key, requestFingerprint(method, url.pathname + url.search, rawBody, actingFor));
       if (claim.kind === "mismatch") {
         throw problem(422, "This Idempotency-Key was used with a different request", {
           errors: [{ field: "Idempotency-Key", message: "was used with a different request" }],

@@ -50,13 +50,22 @@ export const RECURRING_PAYMENT_READ_ONLY_FIELDS = [
   "updatedAt",
 ] as const;
 
-/** The card terminal of a recurring payment: the card page's settings; nothing is paid on it. */
-export const RecurringPaymentTerminalBody = TerminalBody.pick({
-  redirectUrl: true,
-  callbackUrl: true,
-  singlePage: true,
-  countryCode: true,
-  terminalLanguage: true,
+const NO_EFFECT_ON_REGISTRATION = "Accepted as in seed 001 and validated; no effect here, since registering a card pays nothing";
+
+/**
+ * The card terminal of a recurring payment. Seed 001 gives it the payment terminal's whole
+ * request body; the card page uses redirectUrl, callbackUrl, singlePage, countryCode and
+ * terminalLanguage. The rest are still checked, so a wrong type or an unknown transactionType is
+ * a 400 naming the field rather than silently accepted; the card always belongs to the recurring
+ * payment's own customer.
+ */
+export const RecurringPaymentTerminalBody = TerminalBody.extend({
+  autoSale: TerminalBody.shape.autoSale.meta({ description: NO_EFFECT_ON_REGISTRATION }),
+  storePayment: TerminalBody.shape.storePayment.meta({ description: `${NO_EFFECT_ON_REGISTRATION} (the card is always stored)` }),
+  customerNumber: TerminalBody.shape.customerNumber.meta({
+    description: `${NO_EFFECT_ON_REGISTRATION} (the card is the recurring payment's customer's)`,
+  }),
+  transactionType: TerminalBody.shape.transactionType.meta({ description: NO_EFFECT_ON_REGISTRATION }),
 });
 
 // ---------------------------------------------------------------- recurring payments: responses

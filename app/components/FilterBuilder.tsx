@@ -5,7 +5,7 @@
 import { ActionIcon, Button, Group, Paper, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useNavigate, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { OPERATORS, type FieldType, type Operator } from "../domain/search-filter";
+import { conditionToParam, OPERATORS, type FieldType, type Operator } from "../domain/search-filter";
 
 export type FilterField = {
   name: string;
@@ -54,7 +54,7 @@ export function paramsWithFilters(params: URLSearchParams, fields: readonly Filt
   for (const row of rows) {
     const value = row.value.trim();
     if (value === "") continue;
-    next.append(row.field, row.op === "eq" && !/^[A-Za-z]{2,3}:/.test(value) ? value : `${row.op}:${value}`);
+    next.append(row.field, conditionToParam(row.op, value));
   }
   return next;
 }

@@ -54,6 +54,8 @@ describe("parseSearchQuery", () => {
   it.each([
     ["unknownField=1", "unknownField", /not a search parameter/],
     ["paymentId=foo:1", "paymentId", /unknown operator/],
+    ["orderId=like:ORD", "orderId", /unknown operator/],
+    ["createdAt=between:2026-01-01", "createdAt", /unknown operator/],
     ["paymentId=abc", "paymentId", /whole number/],
     ["totalAmount=1e3", "totalAmount", /amount/],
     ["totalAmount=-1", "totalAmount", /amount/],
@@ -96,6 +98,7 @@ describe("conditionToParam", () => {
   it("prefixes only when needed", () => {
     expect(conditionToParam("eq", "ORD-1")).toBe("ORD-1");
     expect(conditionToParam("eq", "abc:1")).toBe("eq:abc:1");
+    expect(conditionToParam("eq", "order:1")).toBe("eq:order:1");
     expect(conditionToParam("gte", "100")).toBe("gte:100");
   });
 });

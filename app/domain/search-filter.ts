@@ -5,9 +5,10 @@
 // plus page (1-based) and perPage (default 20, max 500). Unknown parameters, unknown operators
 // and values of the wrong type are errors that name the parameter.
 //
-// A value whose text before the first colon is two or three letters is read as `op:value`,
-// so timestamps (2026-01-01T10:00:00Z) and most ids need no prefix; a value that itself
-// starts with such a word needs an explicit `eq:`.
+// A value whose text before the first colon is a word of two or more letters is read as
+// `op:value`, so an unknown operator (`like:`, `between:`) is a 400 naming the parameter rather
+// than a silent equality match; timestamps (2026-01-01T10:00:00Z) and most ids need no prefix,
+// and a value that itself starts with such a word needs an explicit `eq:`.
 
 import type { FieldError } from "./errors";
 import { parseAmount, type Money } from "./money";
@@ -104,8 +105,11 @@ export function parseSearchQuery(
   return errors.length ? { ok: false, errors } : { ok: true, query: { filters, page, perPage } };
 }
 
+/** What reads as an operator prefix: a word of letters before the first colon. */
+const OPERATOR_PREFIX = /^([A-Za-z]{2,}):(.*)$/s;
+
 function splitOperator(entry: string): { op: Operator | null; text: string } {
-  const match = /^([A-Za-z]{2,3}):(.*)$/s.exec(entry);
+  const match = OPERATOR_PREFIX.exec(entry);
   if (!match) return { op: "eq", text: entry };
   const op = match[1] as Operator;
   return OPERATORS.includes(op) ? { op, text: match[2] } : { op: null, text: entry };
@@ -177,5 +181,5 @@ export function parseTimestamp(text: string): Date | null {
 
 /** Writes a query back into URL parameters (the staff filter builder keeps its state in the URL). */
 export function conditionToParam(op: Operator, value: string): string {
-  return op === "eq" && !/^[A-Za-z]{2,3}:/.test(value) ? value : `${op}:${value}`;
+  return op === "eq" && !OPERATOR_PREFIX.test(value) ? value : `${op}:${value}`;
 }

@@ -13,7 +13,7 @@
 import { db } from "../../db/client";
 import { zodFieldErrors } from "../api/parse.server";
 import { InvoiceChangeBody } from "../api/schemas-mobile";
-import { DomainError, invalid, invalidFields, notFound } from "../domain/errors";
+import { invalid, invalidFields, notFound } from "../domain/errors";
 import { FourEyesRequired } from "../domain/four-eyes";
 import { formatAmount, parsePositiveAmount, type Money } from "../domain/money";
 import { creditTransactionNow } from "../services/credits.server";
@@ -41,19 +41,6 @@ function amountOf(form: FormData, field: string): Money | undefined {
   const parsed = parsePositiveAmount(text);
   if (!parsed.ok) throw invalid(field, parsed.message);
   return parsed.value;
-}
-
-/** The services name fields as the API body has them; the form may call them something shorter. */
-async function renamingFields<T>(names: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof DomainError) || error.errors.length === 0) throw error;
-    throw new DomainError(error.kind, error.message, {
-      errors: error.errors.map((e) => ({ field: names[e.field] ?? e.field, message: e.message })),
-      errorReason: error.errorReason,
-    });
-  }
 }
 
 /** The invoice form's fields, validated by the schema of PUT …/invoice; a blank field stays as it is. */
@@ -103,9 +90,7 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
         const id = paymentId();
         let payment;
         try {
-          payment = await renamingFields({ "creditTransactions[0].amount": "amount" }, () =>
-            creditTransactionNow(caller, db(), id, transactionId, amount),
-          );
+          payment = await creditTransactionNow(caller, db(), id, transactionId, amount);
         } catch (error) {
           if (error instanceof FourEyesRequired) return waitingForSecondStaffUser(error);
           throw error;

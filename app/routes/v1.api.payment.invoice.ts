@@ -9,8 +9,9 @@ import { startInvoicePayment } from "../services/self-service.server";
 
 export const { loader, action } = apiRoute({
   POST: async (args) => {
-    const customer = await requireCustomer(args);
+    // Validated first: a malformed request is a 400 naming the field, with or without a customer.
     const input = parseBody(PayInvoiceBody, args.body);
+    const customer = await requireCustomer(args);
     const { transactionId } = await startInvoicePayment(args.caller, customer.customerNumber, input);
     return json({ success: true, transactionId });
   },

@@ -2,7 +2,8 @@
 //   GET  /v1/product/payment/{product}: the product's current and possible payment methods;
 //   POST /v1/product/payment/{productCode}: ask to change it ({paymentChangeId}); the customer
 //        then confirms with the provider through /paymentChange.
-// Another customer's (or organisation's) product answers 404.
+// Another customer's (or organisation's) product answers 404. The request is validated before
+// the customer is looked for: a malformed one is a 400 naming the field with or without a token.
 import { requireCustomer } from "../api/customer.server";
 import { parseBody } from "../api/parse.server";
 import { apiRoute, invalidInput, json } from "../api/route.server";
@@ -17,14 +18,14 @@ function productCode(value: string | undefined, field: string): string {
 
 export const { loader, action } = apiRoute({
   GET: async (args) => {
+    const code = productCode(args.params.product, "product");
     const customer = await requireCustomer(args);
-    const items = await productPaymentMethods(args.caller, customer.customerNumber, productCode(args.params.product, "product"));
-    return json({ paymentMethodResponseItems: items });
+    return json({ paymentMethodResponseItems: await productPaymentMethods(args.caller, customer.customerNumber, code) });
   },
   POST: async (args) => {
-    const customer = await requireCustomer(args);
     const code = productCode(args.params.product, "productCode");
     const { paymentMethod } = parseBody(ChangePaymentMethodBody, args.body);
+    const customer = await requireCustomer(args);
     return json(await requestPaymentChange(args.caller, customer.customerNumber, code, paymentMethod));
   },
 });

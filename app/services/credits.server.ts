@@ -608,6 +608,11 @@ export async function creditTransactionNow(
     const creditable = creditableAmount(amountsOf(transaction));
     const value = amount ?? creditable;
     if (value <= 0n) throw conflict("Nothing is left to credit on this transaction (other credits reserve the rest)");
+    // Checked here as well as in createCreditLocked so that the problem names this route's own
+    // body field (`amount`), not the credit line the route builds from it.
+    if (value > creditable) {
+      throw ruleBroken(`amount ${formatAmount(value)} exceeds the creditable amount ${formatAmount(creditable)} of transaction ${transactionId}`, "amount");
+    }
     const creditId = await createCreditLocked(
       tx,
       caller,

@@ -49,8 +49,19 @@ export async function markEffect(tx: Tx): Promise<void> {
     .where(and(eq(idempotencyKeys.clientId, scope.clientId), eq(idempotencyKeys.key, scope.key), isNull(idempotencyKeys.effectCommittedAt)));
 }
 
-export function requestFingerprint(method: string, path: string, body: string): string {
-  return createHash("sha256").update(`${method}\n${path}\n${body}`).digest("hex");
+/**
+ * What makes two requests "the same" for a key: method, path with query, body, and whom the
+ * request acts for. The same body for another organisation (Entur-On-Behalf-Of) or another
+ * logged-in customer (Entur-Customer-Token) is another request (422), not a replay of the first.
+ */
+export function requestFingerprint(
+  method: string,
+  path: string,
+  body: string,
+  actingFor: { organisationId: number; customerToken?: string | null },
+): string {
+  const who = `${actingFor.organisationId}\n${actingFor.customerToken?.trim() ?? ""}`;
+  return createHash("sha256").update(`${method}\n${path}\n${who}\n${body}`).digest("hex");
 }
 
 export async function claimIdempotencyKey(clientId: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {

@@ -223,7 +223,7 @@ describe("Idempotency-Key", () => {
       await server.database.db.insert(idempotencyKeys).values({
         clientId: client.clientId,
         key: "key-crash-2",
-        requestHash: requestFingerprint("POST", path, JSON.stringify(body)),
+        requestHash: requestFingerprint("POST", path, JSON.stringify(body), { organisationId: client.organisationId }),
         state: "IN_PROGRESS",
         createdAt: new Date(Date.now() - 5 * 60_000),
         expiresAt: new Date(Date.now() + 60 * 60_000),

@@ -7,12 +7,24 @@
 // A failure prints the seed and the request that failed, ready to replay with curl.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, SCA_EXEMPTIONS, TRANSACTION_STATUSES, CREDIT_STATUSES } from "../../app/domain/enums";
+import { hashPassword } from "../../app/auth/password.server";
+import {
+  AGREEMENT_STATUSES,
+  CREDIT_STATUSES,
+  INVOICE_PAYMENT_METHODS,
+  PAYMENT_TYPE_GROUPS,
+  PAYMENT_TYPES,
+  PRODUCT_PAYMENT_METHODS,
+  SCA_EXEMPTIONS,
+  TRANSACTION_STATUSES,
+} from "../../app/domain/enums";
 import type { FieldSpec } from "../../app/domain/search-filter";
 import { CREDIT_SEARCH_FIELDS } from "../../app/services/credit-search.server";
 import { PAYMENT_SEARCH_FIELDS } from "../../app/services/payment-search.server";
 import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
+import { postForm, sessionCookieFrom } from "../support/staff";
+import { customerInvoices, customers, products } from "../../db/schema";
 
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20_261_121;
 const SCALE = process.env.FC_RUNS ? Number(process.env.FC_RUNS) / 100 : 1;
@@ -28,13 +40,28 @@ let other: TestClient; // another organisation
 let operations: Op[];
 let requestFields: string[];
 /** Real ids, grown with every 2xx answer, so later runs hit rows in every state. */
-const pool = { pairs: [] as [number, number][], payments: [] as number[], credits: [] as number[] };
+const pool = {
+  pairs: [] as [number, number][],
+  payments: [] as number[],
+  credits: [] as number[],
+  recurring: [] as number[],
+  agreements: [] as string[],
+};
+/** The self-service customer of `mine` (seed 004): its token, products and invoices. */
+const SHOP = "https://shop.example/";
+const CUSTOMER = "9010001";
+const PRODUCTS = ["FZ1", "FZ2", "FZ02"];
+const INVOICES = ["FZI1", "FZI2"];
+let customerToken = "";
 let lastRequest: FuzzRequest | undefined;
 
 function remember(body: unknown) {
   if (!body || typeof body !== "object") return;
+  if (Array.isArray(body)) return body.forEach(remember);
   const b = body as Record<string, unknown>;
   if (Array.isArray(b.items)) return b.items.forEach(remember);
+  if (typeof b.agreementId === "string" && !pool.agreements.includes(b.agreementId)) pool.agreements.push(b.agreementId);
+  if (typeof b.recurringPaymentId === "number" && !pool.recurring.includes(b.recurringPaymentId)) pool.recurring.push(b.recurringPaymentId);
   if (typeof b.creditId === "number" && !pool.credits.includes(b.creditId)) pool.credits.push(b.creditId);
   if (typeof b.paymentId !== "number") return;
   if (!pool.payments.includes(b.paymentId)) pool.payments.push(b.paymentId);
@@ -44,9 +71,10 @@ function remember(body: unknown) {
 
 beforeAll(async () => {
   server = await startTestServer();
-  mine = await createClient(server, { organisationId: 901, channels: ["web", "app"] });
-  trusted = await createClient(server, { organisationId: 902, privileged: true, onBehalfOfAllowed: true, channels: ["web"] });
-  other = await createClient(server, { organisationId: 903 });
+  const allowedRedirectPrefixes = [SHOP];
+  mine = await createClient(server, { organisationId: 901, channels: ["web", "app"], allowedRedirectPrefixes });
+  trusted = await createClient(server, { organisationId: 902, privileged: true, onBehalfOfAllowed: true, channels: ["web"], allowedRedirectPrefixes });
+  other = await createClient(server, { organisationId: 903, allowedRedirectPrefixes });
 
   // Real rows in several states and of three organisations (one of them "someone else's"), so
   // that many requests get past the lookups and reach the state machine.
@@ -62,6 +90,18 @@ beforeAll(async () => {
     if (credit.status !== 201) throw new Error(`setup credit: ${credit.status} ${JSON.stringify(credit.body)}`);
     remember(credit.body);
   }
+  // Recurring payments and agreements (seeds 001, 003) in the organisations of `mine` (named
+  // by the privileged client on its behalf) and `trusted`, so their routes get past the lookup.
+  for (const onBehalfOf of [{ "Entur-On-Behalf-Of": "901" }, {}] as Record<string, string>[]) {
+    for (const body of [{ customerNumber: CUSTOMER, nickname: "Jobb" }, { customerNumber: CUSTOMER, isPrimary: true }]) {
+      remember((await trusted.post("/v1/recurring-payments", body, onBehalfOf)).body);
+    }
+    const agreement = { customerNumber: CUSTOMER, productName: "Pass", pricing: { type: "LEGACY", amount: "100.00" }, provider: { type: "VIPPS" } };
+    remember((await trusted.post("/v1/payment-agreements", agreement, onBehalfOf)).body);
+  }
+  await selfServiceCustomer();
+  if (!pool.recurring.length || !pool.agreements.length || !customerToken) throw new Error("setup: recurring payments, agreements or customer token missing");
+
   for (const paymentType of ["VISA", "ECARD"]) {
     const importable = await trusted.post("/v1/payments", { totalAmount: "30.00" });
     remember(importable.body);
@@ -90,6 +130,25 @@ beforeAll(async () => {
   ];
 }, 120_000);
 afterAll(() => server?.close());
+
+/** A logged-in customer of `mine` with products and open invoices, and its customer token (decision 009). */
+async function selfServiceCustomer() {
+  const db = server.database.db;
+  const password = "fuzz customer secret";
+  await db.insert(customers).values({ customerNumber: CUSTOMER, name: "Fuzz Customer", email: "fuzz@self.test", passwordHash: await hashPassword(password), organisationId: 901 });
+  for (const productCode of PRODUCTS) {
+    await db.insert(products).values({ productCode, customerNumber: CUSTOMER, organisationId: 901, companyCode: "COMPANY1", name: productCode, currentPaymentMethod: "invoice" });
+  }
+  for (const [i, invoiceNumber] of INVOICES.entries()) {
+    await db.insert(customerInvoices).values({ invoiceNumber, productCode: PRODUCTS[i], companyCode: "COMPANY1", customerNumber: CUSTOMER, amount: "590.00", dueDate: "2026-12-01", status: "OPEN" });
+  }
+  const login = await postForm(server, "/account/login", { email: "fuzz@self.test", password });
+  const redirectUri = `${SHOP}signed-in`;
+  const allowed = await postForm(server, `/account/authorize?${new URLSearchParams({ clientId: mine.clientId, redirectUri })}`, { intent: "allow" }, sessionCookieFrom(login));
+  const code = new URL(allowed.headers.get("location") ?? "http://x/").searchParams.get("code");
+  const exchanged = await mine.post("/v1/customer-tokens", { code });
+  customerToken = exchanged.body?.customerToken ?? "";
+}
 
 // ------------------------------------------------------------------------------ sending and checking
 
@@ -174,7 +233,18 @@ const latin1 = (maxLength = 120) =>
     maxLength,
   });
 
-const ENUM_VALUES = [...new Set([...PAYMENT_TYPES, ...PAYMENT_TYPE_GROUPS, ...TRANSACTION_STATUSES, ...CREDIT_STATUSES, ...SCA_EXEMPTIONS])];
+const ENUM_VALUES = [
+  ...new Set([
+    ...PAYMENT_TYPES,
+    ...PAYMENT_TYPE_GROUPS,
+    ...TRANSACTION_STATUSES,
+    ...CREDIT_STATUSES,
+    ...SCA_EXEMPTIONS,
+    ...AGREEMENT_STATUSES,
+    ...INVOICE_PAYMENT_METHODS,
+    ...PRODUCT_PAYMENT_METHODS,
+  ]),
+];
 
 const specialStrings = fc.constantFrom(
   "",
@@ -230,7 +300,7 @@ const specialNumbers = fc.constantFrom(1e308, -1e308, 5e-324, 0, -1, 1, 2 ** 31,
 const pick = <T,>(items: T[]): fc.Arbitrary<T> => fc.nat().map((i) => items[i % items.length]);
 
 function idArbitrary(): fc.Arbitrary<number> {
-  return fc.oneof(pick(pool.payments), pick(pool.pairs).map(([, t]) => t), pick(pool.credits));
+  return fc.oneof(pick(pool.payments), pick(pool.pairs).map(([, t]) => t), pick(pool.credits), pick(pool.recurring));
 }
 
 /** Strings that pass a plain "string of at most N characters" check but not every database. */
@@ -344,6 +414,33 @@ function validBody(operationId: string): fc.Arbitrary<Record<string, unknown>> {
         creditTransactions: [{ paymentId, transactionId, amount: total }],
         ...(operationId === "createCredit" ? rest : { settlementId: rest.settlementId ?? "S-9" }),
       }));
+    case "createRecurringPayment":
+      return fc.record({ customerNumber: fc.constantFrom(CUSTOMER, "9010002"), nickname: fc.constantFrom("Jobb", "Privat"), isPrimary: fc.boolean() }, opt);
+    case "updateRecurringPayment":
+      return fc.record({ nickname: fc.option(fc.constantFrom("Jobb", "Privat")), isPrimary: fc.boolean() }, opt);
+    case "createRecurringPaymentTerminal":
+      return fc.record(
+        { redirectUrl: fc.constant(`${SHOP}cards/done`), callbackUrl: fc.constant(`${SHOP}callback`), singlePage: fc.boolean(), autoSale: fc.boolean(), countryCode: fc.constantFrom("NO", "SE"), terminalLanguage: fc.constantFrom("no_NO", "en_GB"), transactionType: fc.constant("MIT_UCOF") },
+        { requiredKeys: ["redirectUrl"] },
+      );
+    case "registerPaymentAgreement":
+      return fc.record({
+        customerNumber: fc.constantFrom(CUSTOMER, "9010002"),
+        productName: fc.constantFrom("Pass", "Månedskort"),
+        pricing: fc.oneof(fc.record({ type: fc.constant("LEGACY"), amount, currency: fc.constant("NOK") }, { requiredKeys: ["type", "amount"] }), fc.record({ type: fc.constant("VARIABLE"), suggestedMaxAmount: amount })),
+        provider: fc.record({ type: fc.constant("VIPPS"), phoneNumber: fc.constantFrom("98765432", "+4798765432"), redirectUrl: fc.constant(`${SHOP}agreements/done`) }, { requiredKeys: ["type"] }),
+      });
+    case "payInvoice":
+      return fc.record({
+        invoiceNumber: fc.constantFrom(...INVOICES, "NOPE"),
+        productCode: fc.constantFrom(...PRODUCTS),
+        companyCode: fc.constantFrom("COMPANY1", "COMPANY2"),
+        paymentMethod: fc.constantFrom(...INVOICE_PAYMENT_METHODS),
+      });
+    case "changeProductPaymentMethod":
+      return fc.record({ paymentMethod: fc.constantFrom(...PRODUCT_PAYMENT_METHODS) });
+    case "createCustomerToken":
+      return fc.record({ code: fc.constantFrom("expired-or-unknown", "x".repeat(200)) });
     default:
       return fc.constant({});
   }
@@ -458,7 +555,13 @@ function pathFor(template: string): fc.Arbitrary<string> {
     ? pick(pool.credits).map((id) => [String(id)])
     : template.includes("{transactionId}")
       ? pick(pool.pairs).map((pair) => pair.map(String))
-      : pick(pool.payments).map((id) => [String(id)]);
+      : template.includes("{recurringPaymentId}")
+        ? pick(pool.recurring).map((id) => [String(id)])
+        : template.includes("{agreementId}")
+          ? pick(pool.agreements).map((id) => [id])
+          : /\{product(Code)?\}/.test(template)
+            ? fc.constantFrom(...PRODUCTS, "P".repeat(12), "P".repeat(13)).map((code) => [code])
+            : pick(pool.payments).map((id) => [String(id)]);
   return fc
     .oneof({ weight: 3, arbitrary: real }, { weight: 2, arbitrary: fc.array(pathIdArbitrary(), { minLength: 2, maxLength: 2 }) })
     .map((pathIds) => fillPath(template, pathIds));
@@ -504,6 +607,8 @@ const SEARCH_SPECS: Record<string, Record<string, FieldSpec>> = {
   "/v1/payments": PAYMENT_SEARCH_FIELDS,
   "/v1/credits": CREDIT_SEARCH_FIELDS,
   "/v1/payment-methods": { paymentType: { type: "enum", values: PAYMENT_TYPES }, paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS } },
+  "/v1/recurring-payments": { customerNumber: { type: "string" }, includeExpired: { type: "boolean" } },
+  "/v1/payment-agreements": { customerNumber: { type: "string" }, status: { type: "enum", values: AGREEMENT_STATUSES } },
 };
 
 /** Query strings for a route: mostly its own filters (one or two, so one bad value is not hidden by another). */
@@ -564,15 +669,18 @@ function authenticatedHeaders(): fc.Arbitrary<HeaderSet> {
           { weight: 1, arbitrary: fc.constantFrom("fuzz-key-1", "fuzz-key-2") },
         ),
         channel: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: fc.constant("web") }, { weight: 1, arbitrary: fc.constant("app") }),
+        // Seed 004's routes need the logged-in customer; it is `mine`'s, so other clients get 401.
+        customer: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: fc.constant(customerToken) }, { weight: 1, arbitrary: fc.constantFrom("", "nope", "x".repeat(300)) }),
       },
-      { requiredKeys: ["client", "contentType", "idempotencyKey", "channel"] },
+      { requiredKeys: ["client", "contentType", "idempotencyKey", "channel", "customer"] },
     )
-    .map(({ client, contentType, idempotencyKey, channel }) => {
+    .map(({ client, contentType, idempotencyKey, channel, customer }) => {
       const headers = validHeaders([mine, trusted, other][client]);
       if (contentType !== null) headers["Content-Type"] = contentType;
       else headers["Content-Type"] = "application/json";
       if (idempotencyKey !== null) headers["Idempotency-Key"] = idempotencyKey;
       if (channel !== null) headers["Entur-Distribution-Channel"] = channel;
+      if (customer !== null) headers["Entur-Customer-Token"] = customer;
       return headers;
     });
 }
