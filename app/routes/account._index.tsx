@@ -18,6 +18,7 @@ import {
   productMethodLabel,
 } from "../domain/self-service";
 import { formatMoney } from "../lib/format";
+import { dayIn } from "../lib/zoned-day-range";
 import type { CustomerCaller } from "../services/caller";
 import { publicOrigin } from "../services/mobile-payments.server";
 import { continueInvoicePay, continuePaymentChange } from "../services/self-service-pages.server";
@@ -29,7 +30,10 @@ export const ErrorBoundary = CustomerErrorBoundary;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { customer } = await requireCustomerSession(request);
-  return json({ customer, ...(await customerAccount(customer.customerNumber)) }, { headers: { "Cache-Control": "no-store" } });
+  // Due dates are Norwegian calendar days; "today" is Oslo's, computed here so server and
+  // browser agree on what is overdue.
+  const today = dayIn(new Date(), "Europe/Oslo");
+  return json({ customer, today, ...(await customerAccount(customer.customerNumber)) }, { headers: { "Cache-Control": "no-store" } });
 }
 
 type ActionData = { error: string; invoiceNumber?: string; productCode?: string };
@@ -111,7 +115,7 @@ function ResultNotice() {
 }
 
 export default function AccountPage() {
-  const { customer, products, invoices } = useLoaderData<typeof loader>();
+  const { customer, products, invoices, today } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
@@ -192,6 +196,11 @@ export default function AccountPage() {
                     <Badge color={invoice.status === "PAID" ? "green" : "orange"} variant="light" data-testid="status">
                       {invoice.status === "PAID" ? "Paid" : "Open"}
                     </Badge>
+                    {invoice.status === "OPEN" && invoice.dueDate < today ? (
+                      <Badge color="red" variant="outline" data-testid="overdue">
+                        Overdue
+                      </Badge>
+                    ) : null}
                   </Group>
                   <Text size="sm" c="dimmed">{`${invoice.productName} (${invoice.productCode})`}</Text>
                   <Text size="sm">{invoice.status === "PAID" ? `Paid ${invoice.paidAt?.slice(0, 10) ?? ""}` : `Due ${invoice.dueDate}`}</Text>

@@ -78,7 +78,11 @@ async function newProduct(customer: { customerNumber: string }, options: { organ
   return productCode;
 }
 
-async function newInvoice(customer: { customerNumber: string }, productCode: string, options: { amount?: string; paid?: boolean; number?: string; companyCode?: string } = {}) {
+async function newInvoice(
+  customer: { customerNumber: string },
+  productCode: string,
+  options: { amount?: string; paid?: boolean; number?: string; companyCode?: string; dueDate?: string } = {},
+) {
   const invoiceNumber = options.number ?? `F${next()}`;
   await server.database.db.insert(customerInvoices).values({
     invoiceNumber,
@@ -86,7 +90,7 @@ async function newInvoice(customer: { customerNumber: string }, productCode: str
     companyCode: options.companyCode ?? "COMPANY1",
     customerNumber: customer.customerNumber,
     amount: options.amount ?? "590.00",
-    dueDate: "2026-12-01",
+    dueDate: options.dueDate ?? "2099-12-01",
     status: options.paid ? "PAID" : "OPEN",
     paidAt: options.paid ? new Date() : null,
   });
@@ -756,6 +760,9 @@ describe("/account", () => {
     expect(account.html).toContain(open.invoiceNumber);
     expect(account.html).toContain(paid.invoiceNumber);
     expect(account.html).not.toContain(theirs.invoiceNumber);
+    expect(account.html).not.toContain("Overdue");
+    await newInvoice(customer, productCode, { dueDate: "2020-01-31" });
+    expect((await page("/account", customer.cookie)).html.match(/>Overdue</g)).toHaveLength(1);
 
     const started = await submit("/account", { intent: "pay", ...open, paymentMethod: "nexi" }, customer.cookie);
     expect(started.status).toBe(302);
