@@ -1,0 +1,66 @@
+// Bulk mode (PostgreSQL only): the non-unique secondary indexes and the foreign keys of the
+// tables the generator writes are dropped before a big run and rebuilt after it; what was
+// dropped is saved first, so a run that died half-way is repaired by the next one.
+import type { BulkDb } from "./copy";
+
+const WRITTEN_TABLES = ["payments", "payment_transactions", "operation_log", "credits", "credit_transactions"];
+
+const DROPPED_KEY = "seed:dropped-indexes";
+type Dropped = { indexes: { name: string; def: string }[]; foreignKeys: { name: string; tbl: string; def: string }[] };
+
+/**
+ * Bulk mode: drops the foreign keys and the non-unique secondary indexes of the tables the
+ * generator writes. Primary keys and unique indexes stay, so every rule they back (one CAPTURE
+ * per transaction, one payment per order and version, unique imports…) holds throughout. The
+ * definitions are first saved in app_settings, in the same transaction, so that a run that
+ * dies half-way is repaired by the next one (restoreDroppedIndexes).
+ */
+export async function dropSecondaryIndexes(db: BulkDb): Promise<void> {
+  const tables = WRITTEN_TABLES.map((t) => `'${t}'::regclass`).join(", ");
+  await db.transaction(async (tx) => {
+    const foreignKeys = await tx.query<{ name: string; tbl: string; def: string }>(
+      `select quote_ident(conname) as name, conrelid::regclass::text as tbl, pg_get_constraintdef(oid) as def
+         from pg_constraint where contype = 'f' and conrelid in (${tables}) order by conrelid, conname`,
+    );
+    const indexes = await tx.query<{ name: string; def: string }>(
+      `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def
+         from pg_index i
+        where i.indrelid in (${tables}) and not i.indisprimary and not i.indisunique
+          and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+        order by pg_relation_size(i.indrelid) desc, i.indexrelid`,
+    );
+    const dropped: Dropped = { indexes, foreignKeys };
+    await tx.query(
+      `insert into app_settings (key, value, updated_at) values ($1, $2::jsonb, now())
+       on conflict (key) do update set value = excluded.value, updated_at = now()`,
+      [DROPPED_KEY, JSON.stringify(dropped)],
+    );
+    for (const fk of foreignKeys) await tx.query(`alter table ${fk.tbl} drop constraint ${fk.name}`);
+    for (const index of indexes) await tx.query(`drop index ${index.name}`);
+  });
+}
+
+/**
+ * Recreates what dropSecondaryIndexes saved (index builds two at a time on a server; adding a
+ * foreign key re-checks every row), then forgets the record. Idempotent.
+ */
+export async function restoreDroppedIndexes(db: BulkDb, onStart?: () => void): Promise<boolean> {
+  const [saved] = await db.query<{ value: Dropped | string }>("select value from app_settings where key = $1", [DROPPED_KEY]);
+  if (!saved) return false;
+  onStart?.();
+  const dropped: Dropped = typeof saved.value === "string" ? JSON.parse(saved.value) : saved.value;
+  const queue = dropped.indexes.map((index) => index.def.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "));
+  const build = async () => {
+    for (let statement = queue.shift(); statement; statement = queue.shift()) await db.query(statement);
+  };
+  await Promise.all([build(), build()]);
+  for (const fk of dropped.foreignKeys) {
+    const [exists] = await db.query(
+      "select 1 from pg_constraint where conrelid = $1::regclass and quote_ident(conname) = $2",
+      [fk.tbl, fk.name],
+    );
+    if (!exists) await db.query(`alter table ${fk.tbl} add constraint ${fk.name} ${fk.def}`);
+  }
+  await db.query("delete from app_settings where key = $1", [DROPPED_KEY]);
+  return true;
+}
