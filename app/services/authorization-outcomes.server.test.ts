@@ -1,11 +1,12 @@
 // Counting authorization outcomes whose use-case rolled back: the sandbox provider never fails,
 // so the "failed" path (the provider call throws) is driven here with a provider call that does.
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { openDatabase, setDatabase, type DatabaseHandle } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
-import { dailyOutcomes, organisations } from "../../db/schema";
+import { dailyOutcomes, idempotencyKeys, organisations } from "../../db/schema";
 import { DomainError } from "../domain/errors";
 import { askProvider, countOutcome, declinedError, inAuthorizingTransaction, type OutcomeKey } from "./authorization-outcomes.server";
+import { withIdempotencyKey } from "./idempotency.server";
 
 let handle: DatabaseHandle;
 const KEY: OutcomeKey = { organisationId: 9, currency: "NOK", paymentTypeGroup: "PAYMENTCARD" };
@@ -51,6 +52,27 @@ it("counts a provider call that throws as failed, after the rollback, and rethro
   await expect(useCase(() => Promise.reject(unreachable))).rejects.toBe(unreachable);
   expect(await counted()).toEqual({ approved: 0, declined: 0, failed: 1 });
   expect(await handle.db.select().from(organisations)).toEqual([]);
+});
+
+it("leaves the request's Idempotency-Key unmarked when only the count commits, so a retry may run", async () => {
+  const scope = { clientId: "outcomes-test", key: "retry-me" };
+  await handle.db.insert(idempotencyKeys).values({
+    ...scope,
+    requestHash: "h",
+    state: "IN_PROGRESS",
+    createdAt: new Date(),
+    expiresAt: new Date(Date.now() + 60_000),
+  });
+  const unreachable = new Error("connect ECONNREFUSED");
+  await expect(withIdempotencyKey(scope, () => useCase(() => Promise.reject(unreachable)))).rejects.toBe(unreachable);
+  expect(await counted()).toEqual({ approved: 0, declined: 0, failed: 1 });
+  const [row] = await handle.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, scope.key));
+  expect(row.effectCommittedAt).toBeNull();
+
+  // An approval is the request's effect: its transaction marks the key.
+  expect(await withIdempotencyKey(scope, () => useCase(async () => ({ ok: true })))).toBe("authorized");
+  const [after] = await handle.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, scope.key));
+  expect(after.effectCommittedAt).not.toBeNull();
 });
 
 it("counts a decline once, after the rollback, answered as a 422 with its errorReason", async () => {

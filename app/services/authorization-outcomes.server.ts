@@ -20,6 +20,7 @@ import { dailyOutcomes } from "../../db/schema";
 import type { ErrorReason } from "../domain/enums";
 import { DomainError } from "../domain/errors";
 import { logger } from "../lib/logger.server";
+import { outsideIdempotencyKey } from "./idempotency.server";
 import { inTransaction } from "./tx.server";
 
 export type AuthorizationOutcome = "approved" | "declined" | "failed";
@@ -94,7 +95,8 @@ export async function inAuthorizingTransaction<T>(work: (tx: Tx) => Promise<T>):
     if (outcome) {
       pending.delete(error as object);
       try {
-        await inTransaction((tx) => countOutcome(tx, outcome.key, outcome.outcome, outcome.at));
+        // Not the request's effect: it must not mark an Idempotency-Key (decision 016).
+        await outsideIdempotencyKey(() => inTransaction((tx) => countOutcome(tx, outcome.key, outcome.outcome, outcome.at)));
       } catch (counting) {
         logger.error("could not count an authorization outcome", { outcome: outcome.outcome, ...outcome.key, error: String(counting) });
       }
