@@ -4,24 +4,16 @@
 // to the page that sent them here (same-site paths only).
 import { Alert, Button, PasswordInput, Text, TextInput } from "@mantine/core";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { customerLogin, getCustomerSession } from "../auth/customer-session.server";
+import { loginAction, type LoginActionData } from "../auth/login-action.server";
 import { safeRedirect } from "../auth/safe-redirect";
 import { CustomerFrame } from "../components/CustomerFrame";
 
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Log in · My subscriptions" }];
-
-const LoginForm = z.object({
-  email: z.string().trim().min(1, "Enter your email").max(320).email("Enter a valid email address"),
-  password: z.string().min(1, "Enter your password").max(500),
-  redirectTo: z.string().optional(),
-});
-
-type ActionData = { fieldErrors?: Partial<Record<"email" | "password", string>>; formError?: string };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getCustomerSession(request)) {
@@ -30,32 +22,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    const fieldErrors: ActionData["fieldErrors"] = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if ((field === "email" || field === "password") && !fieldErrors[field]) fieldErrors[field] = issue.message;
-    }
-    return json<ActionData>({ fieldErrors }, { status: 400 });
-  }
-  const result = await customerLogin(request, parsed.data, context);
-  if (!result.ok) {
-    if (result.reason === "throttled") {
-      const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);
-      return json<ActionData>(
-        { formError: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
-        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds ?? 60) } },
-      );
-    }
-    return json<ActionData>({ formError: "Wrong email or password." }, { status: 401 });
-  }
-  return redirect(safeRedirect(parsed.data.redirectTo, "/account"), { headers: { "Set-Cookie": result.setCookie } });
+export function action({ request, context }: ActionFunctionArgs) {
+  return loginAction(request, (credentials) => customerLogin(request, credentials, context), "/account");
 }
 
 export default function CustomerLoginPage() {
-  const data = useActionData<typeof action>();
+  const data = useActionData<LoginActionData>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const continuing = (params.get("redirectTo") ?? "").length > 0;

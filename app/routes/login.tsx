@@ -1,8 +1,8 @@
 import { Alert, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import { loginAction, type LoginActionData } from "../auth/login-action.server";
 import { safeRedirect } from "../auth/safe-redirect";
 import { getStaffUser, login } from "../auth/session.server";
 
@@ -11,14 +11,6 @@ export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Log in · Paydesk" }];
 
-const LoginForm = z.object({
-  email: z.string().trim().min(1, "Enter your email").max(320).email("Enter a valid email address"),
-  password: z.string().min(1, "Enter your password").max(500),
-  redirectTo: z.string().optional(),
-});
-
-type ActionData = { fieldErrors?: Partial<Record<"email" | "password", string>>; formError?: string };
-
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getStaffUser(request)) {
     throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
@@ -26,32 +18,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    const fieldErrors: ActionData["fieldErrors"] = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if ((field === "email" || field === "password") && !fieldErrors[field]) fieldErrors[field] = issue.message;
-    }
-    return json<ActionData>({ fieldErrors }, { status: 400 });
-  }
-  const result = await login(request, { email: parsed.data.email, password: parsed.data.password }, context);
-  if (!result.ok) {
-    if (result.reason === "throttled") {
-      const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);
-      return json<ActionData>(
-        { formError: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
-        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds ?? 60) } },
-      );
-    }
-    return json<ActionData>({ formError: "Wrong email or password." }, { status: 401 });
-  }
-  return redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": result.setCookie } });
+export function action({ request, context }: ActionFunctionArgs) {
+  return loginAction(request, (credentials) => login(request, credentials, context));
 }
 
 export default function LoginPage() {
-  const data = useActionData<typeof action>();
+  const data = useActionData<LoginActionData>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   return (

@@ -1,0 +1,45 @@
+// The one login form action behind both login pages, staff (/login) and customer
+// (/account/login): the same fields and messages, the same throttling answer (429 with
+// Retry-After), and a redirect only to a same-site path. Each page passes its own way of logging
+// in (its own session type and cookie) and where to go by default.
+import { json, redirect } from "@remix-run/node";
+import { z } from "zod";
+import { safeRedirect } from "./safe-redirect";
+
+const LoginForm = z.object({
+  email: z.string().trim().min(1, "Enter your email").max(320).email("Enter a valid email address"),
+  password: z.string().min(1, "Enter your password").max(500),
+  redirectTo: z.string().optional(),
+});
+
+export type LoginActionData = { fieldErrors?: Partial<Record<"email" | "password", string>>; formError?: string };
+
+type LoginOutcome = { ok: true; setCookie: string } | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
+
+export async function loginAction(
+  request: Request,
+  logIn: (credentials: { email: string; password: string }) => Promise<LoginOutcome>,
+  home?: string,
+): Promise<Response> {
+  const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const fieldErrors: LoginActionData["fieldErrors"] = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if ((field === "email" || field === "password") && !fieldErrors[field]) fieldErrors[field] = issue.message;
+    }
+    return json<LoginActionData>({ fieldErrors }, { status: 400 });
+  }
+  const result = await logIn({ email: parsed.data.email, password: parsed.data.password });
+  if (!result.ok) {
+    if (result.reason === "throttled") {
+      const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);
+      return json<LoginActionData>(
+        { formError: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
+        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds ?? 60) } },
+      );
+    }
+    return json<LoginActionData>({ formError: "Wrong email or password." }, { status: 401 });
+  }
+  return redirect(safeRedirect(parsed.data.redirectTo, home), { headers: { "Set-Cookie": result.setCookie } });
+}
