@@ -1,5 +1,5 @@
-// The five figures of a rollup row (captured, captures, credited, credits, net) as table cells,
-// in the order every settlements table uses; totals rows pass a heavier weight.
+// The five figures of a rollup row (captured, captures, credited, credits, net) as table cells
+// and their headers, in the order every volume table uses; totals rows pass a heavier weight.
 import { Table } from "@mantine/core";
 import { formatCount } from "../lib/format";
 import { Amount } from "./Amount";
@@ -18,6 +18,19 @@ function CountCell({ value }: { value: number }) {
     <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
       {formatCount(value)}
     </Table.Td>
+  );
+}
+
+/** The header cells over VolumeCells, in the same order. */
+export function VolumeHeads() {
+  return (
+    <>
+      <Table.Th ta="right">Captured</Table.Th>
+      <Table.Th ta="right">Captures</Table.Th>
+      <Table.Th ta="right">Credited</Table.Th>
+      <Table.Th ta="right">Credits</Table.Th>
+      <Table.Th ta="right">Net</Table.Th>
+    </>
   );
 }
 

@@ -11,6 +11,7 @@ import { requirePermission } from "../auth/session.server";
 import { Amount } from "../components/Amount";
 import { AuthorizationOutcomes } from "../components/AuthorizationOutcomes";
 import { DayRangePicker } from "../components/DayRangePicker";
+import { VolumeHeads } from "../components/VolumeCells";
 import { shortDay, VolumeChart } from "../components/VolumeChart";
 import { daysBetween, parseCurrencyParam, parseDayRange, PRESET_LABELS, utcDay, type DayRange } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
@@ -249,11 +250,7 @@ function TopPaymentTypes({ rows, currency }: { rows: Dashboard["topPaymentTypes"
             <Table.Tr>
               <Table.Th>Payment type</Table.Th>
               <Table.Th>Group</Table.Th>
-              <Table.Th ta="right">Captured</Table.Th>
-              <Table.Th ta="right">Captures</Table.Th>
-              <Table.Th ta="right">Credited</Table.Th>
-              <Table.Th ta="right">Credits</Table.Th>
-              <Table.Th ta="right">Net</Table.Th>
+              <VolumeHeads />
               <Table.Th ta="right">Share of captured</Table.Th>
             </Table.Tr>
           </Table.Thead>

@@ -11,7 +11,7 @@ import { DataTable } from "../components/DataTable";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { PageLinks } from "../components/PageLinks";
-import { VolumeCells } from "../components/VolumeCells";
+import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
 import { useStaffUser } from "../components/staff-user";
 import { isDay } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
@@ -104,11 +104,7 @@ export default function SettlementDetail() {
               <Table.Tr>
                 <Table.Th>UTC day</Table.Th>
                 <Table.Th>Currency</Table.Th>
-                <Table.Th ta="right">Captured</Table.Th>
-                <Table.Th ta="right">Captures</Table.Th>
-                <Table.Th ta="right">Credited</Table.Th>
-                <Table.Th ta="right">Credits</Table.Th>
-                <Table.Th ta="right">Net</Table.Th>
+                <VolumeHeads />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

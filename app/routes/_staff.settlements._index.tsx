@@ -10,7 +10,7 @@ import { requirePermission } from "../auth/session.server";
 import { PageHeader } from "../components/list-parts";
 import { DataTable } from "../components/DataTable";
 import { DayRangePicker } from "../components/DayRangePicker";
-import { VolumeCells } from "../components/VolumeCells";
+import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
 import listScreenStyles from "../components/list-screen.css";
 import { PageLinks } from "../components/PageLinks";
 import { useStaffUser } from "../components/staff-user";
@@ -114,11 +114,7 @@ export default function Settlements() {
                   <Table.Th>UTC day</Table.Th>
                   <Table.Th>Settlement id</Table.Th>
                   <Table.Th>Currency</Table.Th>
-                  <Table.Th ta="right">Captured</Table.Th>
-                  <Table.Th ta="right">Captures</Table.Th>
-                  <Table.Th ta="right">Credited</Table.Th>
-                  <Table.Th ta="right">Credits</Table.Th>
-                  <Table.Th ta="right">Net</Table.Th>
+                  <VolumeHeads />
                 </>
               }
             >
@@ -209,11 +205,7 @@ function CurrencyTotalsLine({ totals }: { totals: CurrencyTotals[] }) {
       head={
         <>
           <Table.Th>All pages</Table.Th>
-          <Table.Th ta="right">Captured</Table.Th>
-          <Table.Th ta="right">Captures</Table.Th>
-          <Table.Th ta="right">Credited</Table.Th>
-          <Table.Th ta="right">Credits</Table.Th>
-          <Table.Th ta="right">Net</Table.Th>
+          <VolumeHeads />
         </>
       }
     >
