@@ -13,6 +13,7 @@ import {
   WalletBody,
   WalletResponse,
 } from "./schemas-mobile";
+import { problemResponse } from "./openapi-parts";
 
 type Json = Record<string, unknown>;
 
@@ -51,16 +52,7 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
   return rest;
 }
 
-function problem(status: number): Json {
-  const headers: Json = { "X-Correlation-Id": { $ref: "#/components/headers/XCorrelationId" } };
-  if (status === 401) headers["WWW-Authenticate"] = { $ref: "#/components/headers/WWWAuthenticate" };
-  if (status === 429) headers["Retry-After"] = { $ref: "#/components/headers/RetryAfter" };
-  return {
-    description: ERROR_DESCRIPTIONS[status],
-    headers,
-    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-  };
-}
+const problem = (status: number): Json => problemResponse(status, ERROR_DESCRIPTIONS[status]);
 
 const PARAMETERS = [
   "paymentId",

@@ -13,6 +13,7 @@ import {
   RecurringPaymentTerminalBody,
   RegisterAgreementBody,
 } from "./schemas-recurring";
+import { problemResponse } from "./openapi-parts";
 
 type Json = Record<string, unknown>;
 
@@ -44,16 +45,7 @@ const ERRORS: Record<number, string> = {
   429: "Rate limited; see Retry-After",
 };
 
-function problem(status: number): Json {
-  const headers: Json = { "X-Correlation-Id": { $ref: "#/components/headers/XCorrelationId" } };
-  if (status === 401) headers["WWW-Authenticate"] = { $ref: "#/components/headers/WWWAuthenticate" };
-  if (status === 429) headers["Retry-After"] = { $ref: "#/components/headers/RetryAfter" };
-  return {
-    description: ERRORS[status],
-    headers,
-    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-  };
-}
+const problem = (status: number): Json => problemResponse(status, ERRORS[status]);
 
 const header = (name: string) => ({ $ref: `#/components/parameters/${name}` });
 const HEADERS = ["ETClientName", "XCorrelationId", "EnturPOS", "EnturDistributionChannel", "EnturOnBehalfOf"].map(header);

@@ -15,6 +15,7 @@ import {
   PRODUCT_CODE_MAX,
   ProductPaymentMethodsResponse,
 } from "./schemas-self-service";
+import { problemResponse } from "./openapi-parts";
 
 type Json = Record<string, unknown>;
 
@@ -49,12 +50,7 @@ const ERRORS: Record<number, string> = {
   429: "Rate limited; see Retry-After",
 };
 
-function problem(status: number): Json {
-  const headers: Json = { "X-Correlation-Id": ref("headers", "XCorrelationId") };
-  if (status === 401) headers["WWW-Authenticate"] = ref("headers", "WWWAuthenticate");
-  if (status === 429) headers["Retry-After"] = ref("headers", "RetryAfter");
-  return { description: ERRORS[status], headers, content: { "application/problem+json": { schema: ref("schemas", "Problem") } } };
-}
+const problem = (status: number): Json => problemResponse(status, ERRORS[status]);
 
 type Operation = {
   method: "get" | "post";

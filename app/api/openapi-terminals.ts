@@ -11,6 +11,7 @@ import {
   TerminalBody,
   TerminalResponse,
 } from "./schemas-terminals";
+import { problemResponse } from "./openapi-parts";
 
 type Json = Record<string, unknown>;
 
@@ -46,16 +47,7 @@ const ERRORS: Record<number, string> = {
   429: "Rate limited; see Retry-After",
 };
 
-function problem(status: number): Json {
-  const headers: Json = { "X-Correlation-Id": header("XCorrelationId") };
-  if (status === 401) headers["WWW-Authenticate"] = header("WWWAuthenticate");
-  if (status === 429) headers["Retry-After"] = header("RetryAfter");
-  return {
-    description: ERRORS[status],
-    headers,
-    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-  };
-}
+const problem = (status: number): Json => problemResponse(status, ERRORS[status]);
 
 function post(operation: { operationId: string; summary: string; description: string; body: z.ZodType; response: z.ZodType; created: string }): Record<string, Json> {
   const responses: Json = {

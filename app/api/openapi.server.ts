@@ -43,6 +43,7 @@ import { mobilePathItems } from "./openapi-mobile";
 import { TERMINAL_PATHS } from "./openapi-terminals";
 import { SELF_SERVICE_PATHS } from "./openapi-self-service";
 import { RECURRING_PATHS } from "./openapi-recurring";
+import { problemResponse } from "./openapi-parts";
 
 type Json = Record<string, unknown>;
 type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -182,12 +183,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   429: "Rate limited; see Retry-After",
 };
 
-function problemResponse(status: number, description = ERROR_DESCRIPTIONS[status]): Json {
-  const headers: Json = { "X-Correlation-Id": headerRef("XCorrelationId") };
-  if (status === 401) headers["WWW-Authenticate"] = headerRef("WWWAuthenticate");
-  if (status === 429) headers["Retry-After"] = headerRef("RetryAfter");
-  return { description, headers, content: { "application/problem+json": { schema: ref("Problem") } } };
-}
+const problem = (status: number, description = ERROR_DESCRIPTIONS[status]): Json => problemResponse(status, description);
 
 // ------------------------------------------------------------------------------ query parameters
 
@@ -536,7 +532,7 @@ function operationObject(route: Operation): Json {
     },
   };
   const errors = new Set([...ALWAYS, ...route.errors, ...(idempotent ? [409, 422] : [])]);
-  for (const status of [...errors].sort((a, b) => a - b)) responses[String(status)] = problemResponse(status);
+  for (const status of [...errors].sort((a, b) => a - b)) responses[String(status)] = problem(status);
 
   const operation: Json = {
     operationId: route.operationId,
