@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog, credits, creditTransactions, paymentTransactions, staffUsers } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, launchBrowser, signedInPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 import { createStaff, type TestStaff } from "../support/staff";
 
@@ -43,15 +43,8 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
 
   /** A signed-in page for a user, failing the test on any page error. */
   async function signedIn(email: string, password: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const { context, page } = await signedInPage(browser, server.url, { email, password }, "/credits", { errors: pageErrors });
     contexts.push(context);
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(`${server.url}/login?redirectTo=/credits`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(`${server.url}/credits`);
     return page;
   }
 

@@ -14,7 +14,7 @@ import { toDbAmount, ZERO } from "../../app/domain/money";
 import { formatMoney } from "../../app/lib/format";
 import { formatCount } from "../../app/lib/format";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, launchBrowser, signedInPage } from "../support/browser";
 import { outcomeTotals } from "../support/outcomes";
 import { startTestServer, type TestServer } from "../support/server";
 import { onUtcDays, volumeFromLog } from "../support/volume";
@@ -39,14 +39,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     // Captured today for certain, whatever hour the demo data's clock stopped at.
     await capturedCardPayment(await createClient(server), "123.45");
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill(finance.email);
-    await page.getByLabel("Password").fill(finance.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    ({ context, page } = await signedInPage(browser, server.url, finance, "/", { acceptDownloads: true, errors }));
   });
 
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { formatAmount, money } from "../../app/domain/money";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog, paymentTransactions, payments } from "../../db/schema";
 import { createClient } from "../support/api";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, launchBrowser, signedInPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium", () => {
@@ -32,14 +32,7 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
 
   async function signIn(role: "support" | "finance") {
     const user = DEMO_USERS.find((u) => u.role === role)!;
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    ({ context, page } = await signedInPage(browser, server.url, user, "/", { acceptDownloads: true, errors }));
   }
 
   const rowIds = () => page.locator("table tbody tr td:first-child a").allTextContents();

@@ -32,12 +32,19 @@ export function launchBrowser(): Promise<Browser> {
 
 /**
  * A new browser context signed in as a staff user through the login form, on `path` (which the
- * login sends back to). `errors` collects uncaught page errors, which a test expects to stay empty.
+ * login sends back to). `errors` collects uncaught page errors, which a test expects to stay empty
+ * (pass a test's own array to collect them across several sign-ins).
  */
-export async function signedInPage(browser: Browser, serverUrl: string, staff: { email: string; password: string }, path: string) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+export async function signedInPage(
+  browser: Browser,
+  serverUrl: string,
+  staff: { email: string; password: string },
+  path: string,
+  options: { acceptDownloads?: boolean; errors?: string[] } = {},
+) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: options.acceptDownloads });
   const page = await context.newPage();
-  const errors: string[] = [];
+  const errors = options.errors ?? [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(`${serverUrl}${path}`);
   await page.getByLabel("Email").fill(staff.email);
