@@ -4,7 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { loggablePath, logger } from "./lib/logger.server";
+import { loggablePath, logger } from "./platform/logger.server";
 
 const ABORT_DELAY = 5_000;
 

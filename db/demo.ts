@@ -15,8 +15,8 @@ import {
   staffUsers,
 } from "./schema";
 import type { DatabaseHandle } from "./client";
-import { createApiClient } from "../app/services/api-clients.server";
-import { createStaffUser } from "../app/services/staff-users.server";
+import { createApiClient } from "../app/services/admin/api-clients.server";
+import { createStaffUser } from "../app/services/admin/staff-users.server";
 import { hashPassword } from "../app/auth/password.server";
 import type { Role } from "../app/auth/roles";
 import { seedDemoData, type AddPaymentsOptions, type SeedSummary } from "./seed";

@@ -22,18 +22,18 @@ import { openDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { recogniseQuickSearch } from "../app/domain/quick-search";
 import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
-import { readDayRange, type InstantBounds } from "../app/lib/zoned-day-range";
-import type { StaffCaller } from "../app/services/caller";
-import { OPERATION_LOG_FIELDS, searchOperationLog, type OperationLogCursor } from "../app/services/operation-log.server";
+import { readDayRange, type InstantBounds } from "../app/domain/zoned-day-range";
+import type { StaffCaller } from "../app/domain/caller";
+import { OPERATION_LOG_FIELDS, searchOperationLog, type OperationLogCursor } from "../app/services/queries/operation-log.server";
 import {
   exportPayments,
   paymentPage,
   paymentTotals,
   resolvePaymentQuery,
   type PaymentListOptions,
-} from "../app/services/payment-list.server";
+} from "../app/services/queries/payment-list.server";
 import type { PaymentSort } from "../app/domain/payment-sort";
-import { PAYMENT_SEARCH_FIELDS } from "../app/services/payment-search.server";
+import { PAYMENT_SEARCH_FIELDS } from "../app/services/queries/payment-search.server";
 import { explainSlowest, timeRuns } from "./bench-support";
 
 const args = process.argv.slice(2);

@@ -27,18 +27,18 @@ import { migrateDatabase } from "../db/migrate";
 import { seedDemoDatabase } from "../db/demo";
 import { addPayments } from "../db/seed";
 import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
-import type { Caller } from "../app/services/caller";
-import { PAYMENT_SEARCH_FIELDS, searchPayments } from "../app/services/payment-search.server";
-import { CREDIT_SEARCH_FIELDS, searchCredits } from "../app/services/credit-search.server";
-import { listPayments } from "../app/services/payment-list.server";
-import { getDashboard } from "../app/services/dashboard.server";
+import type { Caller } from "../app/domain/caller";
+import { PAYMENT_SEARCH_FIELDS, searchPayments } from "../app/services/queries/payment-search.server";
+import { CREDIT_SEARCH_FIELDS, searchCredits } from "../app/services/queries/credit-search.server";
+import { listPayments } from "../app/services/queries/payment-list.server";
+import { getDashboard } from "../app/services/queries/dashboard.server";
 import {
   getSettlementSummary,
   listSettlementDays,
   listSettlementOperations,
   settlementDayBatches,
   settlementOperationBatches,
-} from "../app/services/settlements.server";
+} from "../app/services/queries/settlements.server";
 import { presetRange, utcDay } from "../app/domain/day-range";
 import { explainSlowest, timeRuns } from "./bench-support";
 

@@ -5,10 +5,10 @@ import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { problemBody } from "../app/api/problem.server";
+import { problemBody } from "../app/http/api/problem.server";
 import { isOriginAllowed } from "../app/auth/origin";
-import type { RequestContext } from "../app/lib/context";
-import { loggablePath, logger } from "../app/lib/logger.server";
+import type { RequestContext } from "../app/http/context";
+import { loggablePath, logger } from "../app/platform/logger.server";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public", import.meta.url));
 

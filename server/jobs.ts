@@ -3,10 +3,10 @@
 // deletes of expired rows).
 import { deleteExpiredSessions } from "../app/auth/session.server";
 import { deleteExpiredCustomerSessions } from "../app/auth/customer-session.server";
-import { logger } from "../app/lib/logger.server";
-import { startCallbackWorker } from "../app/services/callbacks.server";
-import { pruneIdempotencyKeys } from "../app/services/idempotency.server";
-import { pruneRateLimits } from "../app/services/rate-limit.server";
+import { logger } from "../app/platform/logger.server";
+import { startCallbackWorker } from "../app/platform/outbox.server";
+import { pruneIdempotencyKeys } from "../app/platform/idempotency.server";
+import { pruneRateLimits } from "../app/platform/rate-limit.server";
 
 const HOUR = 60 * 60 * 1000;
 

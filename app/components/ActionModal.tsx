@@ -1,12 +1,12 @@
 // A staff action behind a button: the button opens a modal with the action's own fields and a
 // reason, posts it with a fetcher (the page does not navigate), shows the server's field errors
-// next to their fields, and a notification with the result. The server (app/lib/staff-action.server.ts)
+// next to their fields, and a notification with the result. The server (app/http/staff/action.server.ts)
 // decides; this only asks.
 import { Alert, Button, Group, Modal, Stack, Text, Textarea, type ButtonProps } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import type { ActionResult } from "../lib/staff-action.server";
+import type { ActionResult } from "../http/staff/action.server";
 
 export type ActionModalProps = {
   /** The button that opens the modal. */

@@ -1,5 +1,5 @@
 import { Text, type TextProps } from "@mantine/core";
-import { formatMoney } from "../lib/format";
+import { formatMoney } from "./format";
 
 /** A money amount from its decimal string, formatted for its currency, digits aligned. */
 export function Amount({ value, currency, ...props }: { value: string; currency: string } & TextProps) {

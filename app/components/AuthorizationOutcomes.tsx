@@ -1,10 +1,10 @@
 // The dashboard's authorization panel: of the attempts to authorize a payment with a provider in
 // the range and currency, the share the provider declined or that failed, overall and per
-// payment type group. Figures come from the daily_outcomes rollup (services/dashboard.server.ts).
+// payment type group. Figures come from the daily_outcomes rollup (app/services/queries/dashboard.server.ts).
 import { Group, Paper, Table, Text, Title } from "@mantine/core";
-import { formatCount } from "../lib/format";
-import { plural } from "../lib/plural";
-import type { AuthorizationOutcomes as Outcomes } from "../services/dashboard.server";
+import { formatCount } from "./format";
+import { plural } from "./plural";
+import type { AuthorizationOutcomes as Outcomes } from "../services/queries/dashboard.server";
 
 /** A right-aligned figure of the table. */
 function Figure({ children }: { children: string }) {

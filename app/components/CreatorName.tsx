@@ -1,5 +1,5 @@
 import { Text } from "@mantine/core";
-import type { CreditCreator } from "../services/credit-screens.server";
+import type { CreditCreator } from "../services/queries/credit-screens.server";
 
 /** Who created a credit: a staff user (email on hover) or an API client (marked as such). */
 export function CreatorName({ creator }: { creator: CreditCreator }) {

@@ -1,5 +1,5 @@
 import { Tooltip } from "@mantine/core";
-import { formatDateTime, formatUtc } from "../lib/format";
+import { formatDateTime, formatUtc } from "./format";
 
 /**
  * An instant in the staff user's time zone; hovering (or focusing) shows the UTC ISO time,

@@ -1,10 +1,10 @@
 // An optional day filter for a staff list, kept in the URL as `from` and `to` (YYYY-MM-DD, both
 // inclusive, days in the staff user's time zone; the server turns them into UTC bounds with
-// app/lib/zoned-day-range.ts). Choosing both ends, a preset or clearing navigates, back to page 1.
+// app/domain/zoned-day-range.ts). Choosing both ends, a preset or clearing navigates, back to page 1.
 import { DatePickerInput } from "@mantine/dates";
 import { useNavigate, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { dayIn, daysBefore } from "../lib/zoned-day-range";
+import { dayIn, daysBefore } from "../domain/zoned-day-range";
 
 type Range = [string | null, string | null];
 

@@ -7,7 +7,7 @@ import { Link, useNavigate } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { PRESET_LABELS, RANGE_PRESETS, type DayRange } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
-import { useHrefWith } from "../lib/url-state";
+import { useHrefWith } from "./url-state";
 
 export function DayRangePicker({ range, today, errors }: { range: DayRange; today: string; errors: FieldError[] }) {
   const hrefWith = useHrefWith();

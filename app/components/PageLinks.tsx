@@ -3,8 +3,8 @@
 // choice beside it, and a "Showing 1–50 of 77" summary.
 import { Group, Pagination, Text } from "@mantine/core";
 import { Link } from "@remix-run/react";
-import { formatCount } from "../lib/format";
-import { useHrefWith } from "../lib/url-state";
+import { formatCount } from "./format";
+import { useHrefWith } from "./url-state";
 import { PerPageSelect } from "./list-parts";
 
 const LABELS = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" } as const;

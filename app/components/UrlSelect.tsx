@@ -3,7 +3,7 @@
 // sends back an error for a hand-edited value, shown here.
 import { Select } from "@mantine/core";
 import { useNavigate, useSearchParams } from "@remix-run/react";
-import { useHrefWith } from "../lib/url-state";
+import { useHrefWith } from "./url-state";
 
 export function UrlSelect({
   name,

@@ -1,7 +1,7 @@
 // The five figures of a rollup row (captured, captures, credited, credits, net) as table cells
 // and their headers, in the order every volume table uses; totals rows pass a heavier weight.
 import { Table } from "@mantine/core";
-import { formatCount } from "../lib/format";
+import { formatCount } from "./format";
 import { Amount } from "./Amount";
 
 export type VolumeFigures = {

@@ -4,7 +4,7 @@
 import { BarChart } from "@mantine/charts";
 import { Box, Group, Paper, Stack, Text } from "@mantine/core";
 import { money, SCALE } from "../domain/money";
-import { formatMoney } from "../lib/format";
+import { formatMoney } from "./format";
 
 export type ChartDay = {
   day: string;

@@ -3,7 +3,7 @@
 import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { Form, Link, useNavigate } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { useHrefWith } from "../lib/url-state";
+import { useHrefWith } from "./url-state";
 import { DateTime } from "./DateTime";
 
 /**

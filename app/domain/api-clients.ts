@@ -1,5 +1,5 @@
 // What an API client's settings may be, for the CLI and the back-office alike (both end in
-// app/services/api-clients.server.ts). Pure rules, no I/O.
+// app/services/admin/api-clients.server.ts). Pure rules, no I/O.
 import { invalidFields, type FieldError } from "./errors";
 import { redirectPrefixProblem } from "./redirects";
 

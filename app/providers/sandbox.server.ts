@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { db } from "../../db/client";
 import { sandboxOperations } from "../../db/schema";
 import { toDbAmount } from "../domain/money";
-import { logger } from "../lib/logger.server";
+import { logger } from "../platform/logger.server";
 import type { PaymentProvider, RefundOutcome, RefundRequest } from "./provider";
 
 const REFUSED_LAST4 = "0002";

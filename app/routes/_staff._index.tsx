@@ -2,7 +2,7 @@
 // type group, one currency at a time, with counts, the top payment types and the share of
 // authorization attempts that were declined or failed. The range, the
 // currency and the measure drawn live in the URL. All of it comes from the daily rollup
-// (services/dashboard.server.ts), so it answers as fast on millions of transactions.
+// (app/services/queries/dashboard.server.ts), so it answers as fast on millions of transactions.
 import { Accordion, Alert, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -15,10 +15,10 @@ import { VolumeHeads } from "../components/VolumeCells";
 import { shortDay, VolumeChart } from "../components/VolumeChart";
 import { daysBetween, parseCurrencyParam, parseDayRange, PRESET_LABELS, utcDay, type DayRange } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
-import { formatCount } from "../lib/format";
-import { plural } from "../lib/plural";
-import { useHrefWith } from "../lib/url-state";
-import { getDashboard, type Dashboard, type VolumeTotals } from "../services/dashboard.server";
+import { formatCount } from "../components/format";
+import { plural } from "../components/plural";
+import { useHrefWith } from "../components/url-state";
+import { getDashboard, type Dashboard, type VolumeTotals } from "../services/queries/dashboard.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

@@ -19,7 +19,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { db } from "../lib/database.server";
+import { db } from "../platform/db.server";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
@@ -30,7 +30,7 @@ import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { organisationIdProblem, splitList } from "../domain/api-clients";
 import { invalid } from "../domain/errors";
-import { formText, staffAction } from "../lib/staff-action.server";
+import { formText, staffAction } from "../http/staff/action.server";
 import {
   createApiClient,
   listApiClients,
@@ -38,7 +38,7 @@ import {
   rotateApiClientToken,
   setApiClientDisabled,
   updateApiClientSettings,
-} from "../services/api-clients.server";
+} from "../services/admin/api-clients.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

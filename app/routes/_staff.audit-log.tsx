@@ -7,7 +7,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { useMediaQuery } from "@mantine/hooks";
 import type { ReactNode } from "react";
-import { db } from "../lib/database.server";
+import { db } from "../platform/db.server";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
@@ -15,12 +15,12 @@ import { FilterBuilder, type FilterField } from "../components/FilterBuilder";
 import listScreenStyles from "../components/list-screen.css";
 import { ClampedText, PageHeader } from "../components/list-parts";
 import { PageLinks, PageSummary } from "../components/PageLinks";
-import { useHrefWith } from "../lib/url-state";
+import { useHrefWith } from "../components/url-state";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
-import { diffRows } from "../lib/audit-diff";
-import { AUDIT_FILTERS, getAuditEntry, listAuditEntries } from "../services/audit-log.server";
+import { diffRows } from "../components/audit-diff";
+import { AUDIT_FILTERS, getAuditEntry, listAuditEntries } from "../services/queries/audit-log.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

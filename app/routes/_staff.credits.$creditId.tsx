@@ -6,8 +6,8 @@ import { Alert, Anchor, Button, Group, Paper, SimpleGrid, Stack, Table, Text, Te
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { parseBody } from "../api/parse.server";
-import { CreditPatchBody } from "../api/schemas";
+import { parseBody } from "../http/api/parse.server";
+import { CreditPatchBody } from "../http/api/schemas";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
@@ -19,11 +19,11 @@ import { DateTime } from "../components/DateTime";
 import { useStaffUser } from "../components/staff-user";
 import { DomainError } from "../domain/errors";
 import { formatAmount, money, sum } from "../domain/money";
-import type { RequestContext } from "../lib/context";
-import { formatMoney } from "../lib/format";
-import { formText, staffAction, staffCaller } from "../lib/staff-action.server";
-import { creditDetail } from "../services/credit-screens.server";
-import { executeCredit, updateCredit } from "../services/credits.server";
+import type { RequestContext } from "../http/context";
+import { formatMoney } from "../components/format";
+import { formText, staffAction, staffCaller } from "../http/staff/action.server";
+import { creditDetail } from "../services/queries/credit-screens.server";
+import { executeCredit, updateCredit } from "../services/credits/credits.server";
 import { Field } from "../components/Field";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";

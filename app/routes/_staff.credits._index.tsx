@@ -19,12 +19,12 @@ import { PageLinks } from "../components/PageLinks";
 import listScreenStyles from "../components/list-screen.css";
 import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
-import type { RequestContext } from "../lib/context";
-import { formatCount, formatMoney } from "../lib/format";
-import { formText, staffAction, staffCaller } from "../lib/staff-action.server";
-import { CREDIT_SEARCH_FIELDS } from "../services/credit-search.server";
-import { creditListPage, fourEyesSummary } from "../services/credit-screens.server";
-import { setFourEyesThreshold } from "../services/four-eyes.server";
+import type { RequestContext } from "../http/context";
+import { formatCount, formatMoney } from "../components/format";
+import { formText, staffAction, staffCaller } from "../http/staff/action.server";
+import { CREDIT_SEARCH_FIELDS } from "../services/queries/credit-search.server";
+import { creditListPage, fourEyesSummary } from "../services/queries/credit-screens.server";
+import { setFourEyesThreshold } from "../services/credits/four-eyes-thresholds.server";
 import { Dash, PageHeader } from "../components/list-parts";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";

@@ -8,8 +8,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFro
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { parseBody } from "../api/parse.server";
-import { CreateCreditBody } from "../api/schemas";
+import { parseBody } from "../http/api/parse.server";
+import { CreateCreditBody } from "../http/api/schemas";
 import { requirePermission } from "../auth/session.server";
 import { useActionNotification } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
@@ -17,12 +17,12 @@ import { StatusBadge } from "../components/StatusBadge";
 import { DomainError, invalid, invalidFields, type FieldError } from "../domain/errors";
 import { formatAmount, parsePositiveAmount, sum, type Money } from "../domain/money";
 import { parseSearchQuery } from "../domain/search-filter";
-import type { RequestContext } from "../lib/context";
-import { formatCount, formatMoney } from "../lib/format";
-import { formText, MAX_REASON_LENGTH, staffAction, staffCaller, type ActionResult } from "../lib/staff-action.server";
-import { creditablePayments } from "../services/credit-screens.server";
-import { createCredit } from "../services/credits.server";
-import { PAYMENT_SEARCH_FIELDS } from "../services/payment-search.server";
+import type { RequestContext } from "../http/context";
+import { formatCount, formatMoney } from "../components/format";
+import { formText, MAX_REASON_LENGTH, staffAction, staffCaller, type ActionResult } from "../http/staff/action.server";
+import { creditablePayments } from "../services/queries/credit-screens.server";
+import { createCredit } from "../services/credits/credits.server";
+import { PAYMENT_SEARCH_FIELDS } from "../services/queries/payment-search.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

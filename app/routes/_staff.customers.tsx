@@ -7,7 +7,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, Outlet, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { staffArea } from "../components/staff-areas";
-import { customersWithRecentCards } from "../services/customer-overview.server";
+import { customersWithRecentCards } from "../services/queries/customer-overview.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

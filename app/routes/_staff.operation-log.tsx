@@ -1,7 +1,7 @@
 // Operation log: every operation across payments, newest first, filterable by operation, time,
 // client, POS, channel, correlation id, payment and transaction. Keyset pages (`older=` /
 // `newer=` a row's place) and a count that stops at 10,000, so it stays fast on millions of rows
-// (app/services/operation-log.server.ts). The URL is the whole state.
+// (app/services/queries/operation-log.server.ts). The URL is the whole state.
 import { Anchor, Badge, Button, Group, Stack, Table, Text, Tooltip, type MantineColor } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -13,16 +13,16 @@ import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { FilterBuilder } from "../components/FilterBuilder";
 import { Dash, FixTheFilter, ListNotice, PageHeader, PerPageSelect, UnknownParameters } from "../components/list-parts";
-import { useHrefWith } from "../lib/url-state";
+import { useHrefWith } from "../components/url-state";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import listScreenStyles from "../components/list-screen.css";
 import type { Operation } from "../domain/enums";
-import type { RequestContext } from "../lib/context";
-import { readDayRange } from "../lib/zoned-day-range";
-import { formatCount } from "../lib/format";
-import { filterFieldsOf, readListFilters, readPaging } from "../lib/list-query.server";
-import { staffCaller } from "../lib/staff-action.server";
+import type { RequestContext } from "../http/context";
+import { readDayRange } from "../domain/zoned-day-range";
+import { formatCount } from "../components/format";
+import { filterFieldsOf, readListFilters, readPaging } from "../http/staff/list-query.server";
+import { staffCaller } from "../http/staff/action.server";
 import {
   cursorFromParam,
   cursorToParam,
@@ -30,7 +30,7 @@ import {
   OPERATION_LOG_FIELDS,
   searchOperationLog,
   type OperationLogQuery,
-} from "../services/operation-log.server";
+} from "../services/queries/operation-log.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

@@ -5,7 +5,7 @@ import { Badge, Group, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidd
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { db } from "../lib/database.server";
+import { db } from "../platform/db.server";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
@@ -13,16 +13,16 @@ import { DateTime } from "../components/DateTime";
 import listScreenStyles from "../components/list-screen.css";
 import { ClampedText, PageHeader } from "../components/list-parts";
 import { PageLinks, PageSummary } from "../components/PageLinks";
-import { useHrefWith } from "../lib/url-state";
+import { useHrefWith } from "../components/url-state";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
 import { PAYMENT_TYPE_GROUPS } from "../domain/enums";
 import { invalid } from "../domain/errors";
 import { parseSearchQuery } from "../domain/search-filter";
-import { staffAction } from "../lib/staff-action.server";
-import { listApiClients } from "../services/api-clients.server";
-import { listMethodsForStaff, methodChannels, setPaymentMethodEnabled, STAFF_METHOD_FILTERS } from "../services/payment-methods.server";
+import { staffAction } from "../http/staff/action.server";
+import { listApiClients } from "../services/admin/api-clients.server";
+import { listMethodsForStaff, methodChannels, setPaymentMethodEnabled, STAFF_METHOD_FILTERS } from "../services/admin/payment-methods.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

@@ -1,6 +1,6 @@
 // Payments: the list every support question starts from. A quick search box (paymentId, orderId,
 // rrn, card last 4), the API's filters in the filter builder, a day range, a sortable table and
-// totals per currency. The URL is the whole state (app/lib/payment-list-url.server.ts), so a
+// totals per currency. The URL is the whole state (app/http/staff/payment-list-url.server.ts), so a
 // copied link shows the same view; the CSV export reads the same URL.
 import {
   Anchor,
@@ -28,26 +28,26 @@ import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { Dash, FixTheFilter, ListNotice, PageHeader, PerPageSelect, UnknownParameters } from "../components/list-parts";
-import { useHrefWith } from "../lib/url-state";
+import { useHrefWith } from "../components/url-state";
 import { FilterBuilder } from "../components/FilterBuilder";
 import { StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
 import listScreenStyles from "../components/list-screen.css";
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../domain/payment-sort";
 import { describeKinds, QUICK_SEARCH_LABELS, type QuickSearchKind } from "../domain/quick-search";
-import type { RequestContext } from "../lib/context";
-import { formatCount } from "../lib/format";
-import { filterFieldsOf, readPaging } from "../lib/list-query.server";
-import { readPaymentListUrl } from "../lib/payment-list-url.server";
-import { staffCaller } from "../lib/staff-action.server";
+import type { RequestContext } from "../http/context";
+import { formatCount } from "../components/format";
+import { filterFieldsOf, readPaging } from "../http/staff/list-query.server";
+import { readPaymentListUrl } from "../http/staff/payment-list-url.server";
+import { staffCaller } from "../http/staff/action.server";
 import {
   MAX_PER_PAGE,
   paymentPage,
   paymentTotals,
   resolvePaymentQuery,
   type PaymentListTransaction,
-} from "../services/payment-list.server";
-import { PAYMENT_SEARCH_FIELDS } from "../services/payment-search.server";
+} from "../services/queries/payment-list.server";
+import { PAYMENT_SEARCH_FIELDS } from "../services/queries/payment-search.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

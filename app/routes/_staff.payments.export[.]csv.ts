@@ -4,12 +4,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "../auth/session.server";
 import { formatAmount, money } from "../domain/money";
-import type { RequestContext } from "../lib/context";
-import { csvResponse, type CsvCell } from "../lib/csv.server";
-import { readPaymentListUrl } from "../lib/payment-list-url.server";
-import { staffCaller } from "../lib/staff-action.server";
-import { auditStaffAction } from "../services/audit.server";
-import { exportPayments, resolvePaymentQuery, type PaymentExportRow } from "../services/payment-list.server";
+import type { RequestContext } from "../http/context";
+import { csvResponse, type CsvCell } from "../http/staff/csv.server";
+import { readPaymentListUrl } from "../http/staff/payment-list-url.server";
+import { staffCaller } from "../http/staff/action.server";
+import { auditStaffAction } from "../platform/audit.server";
+import { exportPayments, resolvePaymentQuery, type PaymentExportRow } from "../services/queries/payment-list.server";
 import { db } from "../../db/client";
 
 const COLUMNS: ReadonlyArray<[header: string, cell: (row: PaymentExportRow) => CsvCell]> = [

@@ -4,9 +4,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "../auth/session.server";
 import { isDay } from "../domain/day-range";
 import { formatAmount, money } from "../domain/money";
-import { csvResponse } from "../lib/csv.server";
-import { badExport } from "../lib/settlement-filter.server";
-import { settlementOperationBatches } from "../services/settlements.server";
+import { csvResponse } from "../http/staff/csv.server";
+import { badExport } from "../http/staff/settlement-filter.server";
+import { settlementOperationBatches } from "../services/queries/settlements.server";
 
 const HEADER = [
   "settlementId",

@@ -15,10 +15,10 @@ import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
 import { useStaffUser } from "../components/staff-user";
 import { isDay } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
-import { formatCount } from "../lib/format";
-import { plural } from "../lib/plural";
-import { positiveInt } from "../lib/url-state";
-import { getSettlementSummary, listSettlementOperations, MAX_PER_PAGE } from "../services/settlements.server";
+import { formatCount } from "../components/format";
+import { plural } from "../components/plural";
+import { positiveInt } from "../components/url-state";
+import { getSettlementSummary, listSettlementOperations, MAX_PER_PAGE } from "../services/queries/settlements.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

@@ -16,11 +16,11 @@ import { PageLinks } from "../components/PageLinks";
 import { useStaffUser } from "../components/staff-user";
 import { rangeParams, utcDay } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
-import { formatCount } from "../lib/format";
-import { plural } from "../lib/plural";
-import { readSettlementFilter, settlementFilterSearch } from "../lib/settlement-filter.server";
-import { positiveInt } from "../lib/url-state";
-import { listSettlementDays, MAX_PER_PAGE, type CurrencyTotals } from "../services/settlements.server";
+import { formatCount } from "../components/format";
+import { plural } from "../components/plural";
+import { readSettlementFilter, settlementFilterSearch } from "../http/staff/settlement-filter.server";
+import { positiveInt } from "../components/url-state";
+import { listSettlementDays, MAX_PER_PAGE, type CurrencyTotals } from "../services/queries/settlements.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 

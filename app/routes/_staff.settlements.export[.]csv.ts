@@ -4,9 +4,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "../auth/session.server";
 import { utcDay } from "../domain/day-range";
 import { formatAmount, money } from "../domain/money";
-import { csvResponse } from "../lib/csv.server";
-import { badExport, readSettlementFilter } from "../lib/settlement-filter.server";
-import { settlementDayBatches } from "../services/settlements.server";
+import { csvResponse } from "../http/staff/csv.server";
+import { badExport, readSettlementFilter } from "../http/staff/settlement-filter.server";
+import { settlementDayBatches } from "../services/queries/settlements.server";
 
 const HEADER = ["settlementId", "day", "currency", "capturedAmount", "capturedCount", "creditedAmount", "creditedCount", "netAmount"];
 

@@ -6,7 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { db } from "../lib/database.server";
+import { db } from "../platform/db.server";
 import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
@@ -16,7 +16,7 @@ import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
-import { formText, staffAction } from "../lib/staff-action.server";
+import { formText, staffAction } from "../http/staff/action.server";
 import { MIN_PASSWORD_LENGTH } from "../auth/password.server";
 import {
   changeStaffRole,
@@ -25,7 +25,7 @@ import {
   enableStaffUser,
   generatePassword,
   listStaffUsers,
-} from "../services/staff-users.server";
+} from "../services/admin/staff-users.server";
 import { invalid } from "../domain/errors";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";

@@ -17,12 +17,12 @@ import {
   PRODUCT_PAYMENT_METHODS,
   productMethodLabel,
 } from "../domain/self-service";
-import { formatMoney } from "../lib/format";
-import { dayIn } from "../lib/zoned-day-range";
-import type { CustomerCaller } from "../services/caller";
-import { publicOrigin } from "../services/mobile-payments.server";
-import { continueInvoicePay, continuePaymentChange } from "../services/self-service-pages.server";
-import { customerAccount, requestPaymentChange, startInvoicePayment } from "../services/self-service.server";
+import { formatMoney } from "../components/format";
+import { dayIn } from "../domain/zoned-day-range";
+import type { CustomerCaller } from "../domain/caller";
+import { publicOrigin } from "../services/mobile/app-claims.server";
+import { continueInvoicePay, continuePaymentChange } from "../services/self-service/pages.server";
+import { customerAccount, requestPaymentChange, startInvoicePayment } from "../services/self-service/self-service.server";
 
 export const meta: MetaFunction = () => [{ title: "My subscriptions" }];
 

@@ -9,7 +9,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { requireCustomerSession } from "../auth/customer-session.server";
 import { issueAuthorizationCode } from "../auth/customer-token.server";
 import { CustomerFrame, RefusedLink } from "../components/CustomerFrame";
-import { activeClient, refusedUrl } from "../services/self-service-pages.server";
+import { activeClient, refusedUrl } from "../services/self-service/pages.server";
 
 export const meta: MetaFunction = () => [{ title: "Allow access · My subscriptions" }, { name: "robots", content: "noindex" }];
 

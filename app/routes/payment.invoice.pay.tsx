@@ -2,15 +2,15 @@
 // client sends a logged-in customer after POST /v1/api/payment/invoice. Shows what is about to be
 // paid; "Continue" opens the provider's page, "Cancel" goes back with result=cancelled. The
 // client and both URLs are checked first: a refused link shows why and redirects nowhere.
-// (app/lib/self-service-flow.server.ts has the order of checks.)
+// (app/http/self-service-flow.server.ts has the order of checks.)
 import { SimpleGrid, Text } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CustomerErrorBoundary, CustomerFrame, Fact, FlowButtons, RefusedLink } from "../components/CustomerFrame";
-import { formatMoney } from "../lib/format";
-import { hostedPageHeaders } from "../lib/hosted-page.server";
-import { flowAction, flowLoader, type Refused, type Shown } from "../lib/self-service-flow.server";
-import { continueInvoicePay, invoicePayStep, type PayView } from "../services/self-service-pages.server";
+import { formatMoney } from "../components/format";
+import { hostedPageHeaders } from "../http/hosted-page.server";
+import { flowAction, flowLoader, type Refused, type Shown } from "../http/self-service-flow.server";
+import { continueInvoicePay, invoicePayStep, type PayView } from "../services/self-service/pages.server";
 
 export const meta: MetaFunction = () => [{ title: "Pay invoice · Paydesk" }, { name: "robots", content: "noindex" }];
 

@@ -6,9 +6,9 @@ import { SimpleGrid, Text } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CustomerErrorBoundary, CustomerFrame, Fact, FlowButtons, RefusedLink } from "../components/CustomerFrame";
-import { hostedPageHeaders } from "../lib/hosted-page.server";
-import { flowAction, flowLoader, type Refused, type Shown } from "../lib/self-service-flow.server";
-import { continuePaymentChange, paymentChangeStep, type ChangeView } from "../services/self-service-pages.server";
+import { hostedPageHeaders } from "../http/hosted-page.server";
+import { flowAction, flowLoader, type Refused, type Shown } from "../http/self-service-flow.server";
+import { continuePaymentChange, paymentChangeStep, type ChangeView } from "../services/self-service/pages.server";
 
 export const meta: MetaFunction = () => [{ title: "Change payment method · Paydesk" }, { name: "robots", content: "noindex" }];
 

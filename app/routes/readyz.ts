@@ -1,7 +1,7 @@
 // Readiness: the database answers a query within 2 seconds.
 import { sql } from "drizzle-orm";
 import { db } from "../../db/client";
-import { logger } from "../lib/logger.server";
+import { logger } from "../platform/logger.server";
 
 export async function loader() {
   const headers = { "Content-Type": "application/json", "Cache-Control": "no-store" };

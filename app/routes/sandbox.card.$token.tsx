@@ -12,7 +12,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import type { CardErrorCode } from "../providers/cards";
-import { formatMoney } from "../lib/format";
+import { formatMoney } from "../components/format";
 import {
   cancelTerminal,
   confirmStoredCard,
@@ -20,7 +20,7 @@ import {
   terminalPage,
   type PageOutcome,
   type TerminalPageView,
-} from "../services/terminals.server";
+} from "../services/terminals/terminals.server";
 
 const NO_STORE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow" };
 

@@ -10,10 +10,10 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CustomerErrorBoundary, Fact } from "../components/CustomerFrame";
 import type { ProviderBrand } from "../domain/self-service";
-import { formatMoney } from "../lib/format";
-import { decisionAction, hostedPageHeaders, pageResponse } from "../lib/hosted-page.server";
-import { logger } from "../lib/logger.server";
-import { checkoutErrorUrl, checkoutPage, completedMessage, decideCheckout } from "../services/self-service-pages.server";
+import { formatMoney } from "../components/format";
+import { decisionAction, hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
+import { logger } from "../platform/logger.server";
+import { checkoutErrorUrl, checkoutPage, completedMessage, decideCheckout } from "../services/self-service/pages.server";
 
 export const meta: MetaFunction = () => [{ title: "Checkout (sandbox)" }, { name: "robots", content: "noindex" }];
 

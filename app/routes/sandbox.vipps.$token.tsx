@@ -4,11 +4,11 @@
 // applies); the answer is a 302 back to the client's redirectUrl with the result, or a message.
 import { Alert, Badge, Button, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { decisionAction, hostedPageHeaders, pageResponse } from "../lib/hosted-page.server";
-import { formatMoney } from "../lib/format";
+import { decisionAction, hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
+import { formatMoney } from "../components/format";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { completedMessage, decideVippsClaim, vippsPage } from "../services/mobile-payments.server";
-import { agreementConfirmationPage, decideAgreementConfirmation } from "../services/payment-agreements.server";
+import { completedMessage, decideVippsClaim, vippsPage } from "../services/mobile/app-claims.server";
+import { agreementConfirmationPage, decideAgreementConfirmation } from "../services/agreements/agreements.server";
 
 export const meta: MetaFunction = () => [{ title: "Vipps (sandbox)" }, { name: "robots", content: "noindex" }];
 

@@ -3,12 +3,12 @@
 // result. Reached by the unguessable token of the terminalUri; no login.
 import { Alert, Badge, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { decisionAction, hostedPageHeaders, pageResponse } from "../lib/hosted-page.server";
+import { decisionAction, hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FlowButtons } from "../components/CustomerFrame";
-import { formatMoney } from "../lib/format";
-import { completedMessage } from "../services/mobile-payments.server";
-import { decideWallet3ds, walletPage } from "../services/wallets.server";
+import { formatMoney } from "../components/format";
+import { completedMessage } from "../services/mobile/app-claims.server";
+import { decideWallet3ds, walletPage } from "../services/mobile/wallets.server";
 
 export const meta: MetaFunction = () => [{ title: "Card authentication (sandbox)" }, { name: "robots", content: "noindex" }];
 

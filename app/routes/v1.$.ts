@@ -1,6 +1,6 @@
 // Any other /v1 path: a problem+json 404 rather than the staff app's HTML page.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { problemResponse } from "../api/problem.server";
+import { problemResponse } from "../http/api/problem.server";
 
 function notFound({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);

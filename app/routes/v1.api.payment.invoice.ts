@@ -1,11 +1,11 @@
 // POST /v1/api/payment/invoice (seed 004), for a logged-in customer (Entur-Customer-Token): a new
 // attempt to pay one of their open invoices. Answers {success, transactionId}; the customer then
 // pays through /payment/invoice/pay?…&transactionId=…. 404 another customer's invoice, 409 paid.
-import { requireCustomer } from "../api/customer.server";
-import { parseBody } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { PayInvoiceBody } from "../api/schemas-self-service";
-import { startInvoicePayment } from "../services/self-service.server";
+import { requireCustomer } from "../http/api/customer.server";
+import { parseBody } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { PayInvoiceBody } from "../http/api/schemas-self-service";
+import { startInvoicePayment } from "../services/self-service/self-service.server";
 
 export const { loader, action } = apiRoute({
   POST: async (args) => {

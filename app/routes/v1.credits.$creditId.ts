@@ -1,10 +1,10 @@
 // GET /v1/credits/{creditId}; PATCH while CREATED and active.
 import { db } from "../../db/client";
-import { parseBody, pathId, refuseReadOnlyFields } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { CREDIT_READ_ONLY_FIELDS, CreditPatchBody } from "../api/schemas";
-import { creditJson } from "../api/serialize";
-import { getCredit, updateCredit } from "../services/credits.server";
+import { parseBody, pathId, refuseReadOnlyFields } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { CREDIT_READ_ONLY_FIELDS, CreditPatchBody } from "../http/api/schemas";
+import { creditJson } from "../http/api/serialize";
+import { getCredit, updateCredit } from "../services/credits/credits.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ params, caller }) => json(creditJson(await getCredit(db(), caller, pathId(params, "creditId")))),

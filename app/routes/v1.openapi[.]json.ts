@@ -1,9 +1,9 @@
-// GET /v1/openapi.json: the OpenAPI 3.1 description of /v1 (built in app/api/openapi.server.ts).
+// GET /v1/openapi.json: the OpenAPI 3.1 description of /v1 (built in app/http/api/openapi.server.ts).
 // Public on purpose: a published API description holds nothing a token would protect, and
 // clients and tools fetch it before they have credentials. Other methods answer a problem 405.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { openApiJson } from "../api/openapi.server";
-import { problemResponse } from "../api/problem.server";
+import { openApiJson } from "../http/api/openapi.server";
+import { problemResponse } from "../http/api/problem.server";
 
 export function loader() {
   return new Response(openApiJson(), {

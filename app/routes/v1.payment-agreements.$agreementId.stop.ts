@@ -1,8 +1,8 @@
 // PUT /v1/payment-agreements/{agreementId}/stop: STOPPED (idempotent; an EXPIRED one is a 409).
-import { apiRoute, json } from "../api/route.server";
-import { agreementJson } from "../api/serialize-recurring";
-import { publicOrigin } from "../services/mobile-payments.server";
-import { agreementIdOf, stopAgreement } from "../services/payment-agreements.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { agreementJson } from "../http/api/serialize-recurring";
+import { publicOrigin } from "../services/mobile/app-claims.server";
+import { agreementIdOf, stopAgreement } from "../services/agreements/agreements.server";
 
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller, url }) =>

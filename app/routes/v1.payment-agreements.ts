@@ -1,14 +1,14 @@
 // GET /v1/payment-agreements: a customer's agreements (customerNumber required, status
 // repeatable). POST: register one; Vipps answers with a confirmation URL for the customer.
 import { db } from "../../db/client";
-import { parseBody } from "../api/parse.server";
-import { callerWithCustomer } from "../api/customer.server";
-import { apiRoute, json } from "../api/route.server";
-import { RegisterAgreementBody } from "../api/schemas-recurring";
-import { agreementJson, parseCustomerListQuery } from "../api/serialize-recurring";
+import { parseBody } from "../http/api/parse.server";
+import { callerWithCustomer } from "../http/api/customer.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { RegisterAgreementBody } from "../http/api/schemas-recurring";
+import { agreementJson, parseCustomerListQuery } from "../http/api/serialize-recurring";
 import { AGREEMENT_STATUSES, type AgreementStatus } from "../domain/enums";
-import { publicOrigin } from "../services/mobile-payments.server";
-import { listAgreements, registerAgreement } from "../services/payment-agreements.server";
+import { publicOrigin } from "../services/mobile/app-claims.server";
+import { listAgreements, registerAgreement } from "../services/agreements/agreements.server";
 
 const isStatus = (value: string): value is AgreementStatus => (AGREEMENT_STATUSES as readonly string[]).includes(value);
 

@@ -1,10 +1,10 @@
 // GET /v1/payment-methods: the client's enabled methods, by paymentType, paymentTypeGroup and
 // the Entur-Distribution-Channel header.
 import { db } from "../../db/client";
-import { parseQuery } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { paymentMethodJson } from "../api/serialize";
-import { listPaymentMethods, PAYMENT_METHOD_FILTERS } from "../services/payment-methods.server";
+import { parseQuery } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { paymentMethodJson } from "../http/api/serialize";
+import { listPaymentMethods, PAYMENT_METHOD_FILTERS } from "../services/admin/payment-methods.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ url, caller }) => {

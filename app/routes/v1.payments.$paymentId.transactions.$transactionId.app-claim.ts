@@ -1,9 +1,9 @@
 // POST …/transactions/{transactionId}/app-claim (Vipps): 201 with the appClaimUrl for a plain
 // payment or a new agreement, 204 when an existing ACTIVE agreement was charged at once.
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json, noContent } from "../api/route.server";
-import { AppClaimBody, type AppClaimJson } from "../api/schemas-mobile";
-import { createAppClaim, publicOrigin } from "../services/mobile-payments.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json, noContent } from "../http/api/route.server";
+import { AppClaimBody, type AppClaimJson } from "../http/api/schemas-mobile";
+import { createAppClaim, publicOrigin } from "../services/mobile/app-claims.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {

@@ -1,8 +1,8 @@
 // PUT …/transactions/{transactionId}/cancel: from CREATED, INITIATED or AUTHORIZED.
-import { pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { transactionJson } from "../api/serialize";
-import { cancelTransaction } from "../services/transactions.server";
+import { pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { transactionJson } from "../http/api/serialize";
+import { cancelTransaction } from "../services/transactions/transactions.server";
 
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller }) =>

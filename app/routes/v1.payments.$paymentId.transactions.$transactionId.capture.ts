@@ -1,8 +1,8 @@
 // PUT …/transactions/{transactionId}/capture: answers with the whole payment.
-import { pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { paymentJson } from "../api/serialize";
-import { captureTransaction } from "../services/transactions.server";
+import { pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { paymentJson } from "../http/api/serialize";
+import { captureTransaction } from "../services/transactions/transactions.server";
 
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller }) =>

@@ -1,10 +1,10 @@
 // POST …/transactions/{transactionId}/credit: credit one transaction at once (default: all creditable).
 import { db } from "../../db/client";
-import { parseOptionalBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { CreditTransactionBody } from "../api/schemas";
-import { paymentJson } from "../api/serialize";
-import { creditTransactionNow } from "../services/credits.server";
+import { parseOptionalBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { CreditTransactionBody } from "../http/api/schemas";
+import { paymentJson } from "../http/api/serialize";
+import { creditTransactionNow } from "../services/credits/credits.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {

@@ -1,10 +1,10 @@
 // POST …/transactions/{transactionId}/gift-card: deducts the amount from the card and captures
 // the transaction; answers with the whole payment.
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { GiftCardBody } from "../api/schemas-mobile";
-import { paymentJson } from "../api/serialize";
-import { claimGiftCard } from "../services/gift-cards.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { GiftCardBody } from "../http/api/schemas-mobile";
+import { paymentJson } from "../http/api/serialize";
+import { claimGiftCard } from "../services/transactions/gift-cards.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {

@@ -1,9 +1,9 @@
 // POST …/transactions/{transactionId}/import: privileged clients fill an isImport transaction.
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { ImportBody } from "../api/schemas";
-import { transactionJson } from "../api/serialize";
-import { importTransaction } from "../services/transactions.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { ImportBody } from "../http/api/schemas";
+import { transactionJson } from "../http/api/serialize";
+import { importTransaction } from "../services/transactions/transactions.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {

@@ -1,9 +1,9 @@
 // POST …/transactions/{transactionId}/internal-terminal: the card terminal for customer-service
 // staff; 201 with its terminalUrl.
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { InternalTerminalBody } from "../api/schemas-terminals";
-import { createInternalTerminal } from "../services/terminals.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { InternalTerminalBody } from "../http/api/schemas-terminals";
+import { createInternalTerminal } from "../services/terminals/terminals.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) =>

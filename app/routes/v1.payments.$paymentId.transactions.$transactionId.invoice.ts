@@ -1,10 +1,10 @@
 // POST …/transactions/{transactionId}/invoice: create or replace the Collector invoice.
 // PUT …/transactions/{transactionId}/invoice: change a COLLECTOR_B2B invoice before confirmation.
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { InvoiceBody, InvoiceChangeBody, type InvoiceJson } from "../api/schemas-mobile";
-import { changeInvoice, createInvoice } from "../services/invoices.server";
-import { publicOrigin } from "../services/mobile-payments.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { InvoiceBody, InvoiceChangeBody, type InvoiceJson } from "../http/api/schemas-mobile";
+import { changeInvoice, createInvoice } from "../services/mobile/invoices.server";
+import { publicOrigin } from "../services/mobile/app-claims.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {

@@ -1,9 +1,9 @@
 // POST …/transactions/{transactionId}/recurring-terminal: a terminal on which the customer
 // confirms a charge of one of their stored cards (by panHash); 201 with its terminalUri.
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { RecurringTerminalBody } from "../api/schemas-terminals";
-import { createRecurringTerminal } from "../services/terminals.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { RecurringTerminalBody } from "../http/api/schemas-terminals";
+import { createRecurringTerminal } from "../services/terminals/terminals.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) =>

@@ -1,10 +1,10 @@
 // POST …/transactions/{transactionId}/terminal: opens the hosted card terminal (201 with its
 // terminalUri), or with transactionType MIT_UCOF charges the transaction's stored card at once
 // (201 without terminalUri; a decline is a 422 problem with errorReason).
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { TerminalBody } from "../api/schemas-terminals";
-import { createTerminal } from "../services/terminals.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { TerminalBody } from "../http/api/schemas-terminals";
+import { createTerminal } from "../services/terminals/terminals.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) =>

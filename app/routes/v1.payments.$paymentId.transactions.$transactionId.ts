@@ -1,9 +1,9 @@
 // GET /v1/payments/{paymentId}/transactions/{transactionId}: one transaction with its operation log.
 import { db } from "../../db/client";
-import { pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { transactionJson } from "../api/serialize";
-import { getTransaction } from "../services/payment-view.server";
+import { pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { transactionJson } from "../http/api/serialize";
+import { getTransaction } from "../services/queries/payment-view.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ params, caller }) =>

@@ -1,10 +1,10 @@
 // POST …/transactions/{transactionId}/wallet (ApplePay, GooglePay): authorized at once, or with
 // redirectUrl a terminalUri for 3DS.
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { WalletBody, type WalletJson } from "../api/schemas-mobile";
-import { publicOrigin } from "../services/mobile-payments.server";
-import { registerWallet } from "../services/wallets.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { WalletBody, type WalletJson } from "../http/api/schemas-mobile";
+import { publicOrigin } from "../services/mobile/app-claims.server";
+import { registerWallet } from "../services/mobile/wallets.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {

@@ -1,9 +1,9 @@
 // POST /v1/payments/{paymentId}/transactions: add a transaction.
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { NewTransactionBody } from "../api/schemas";
-import { transactionJson } from "../api/serialize";
-import { addTransaction } from "../services/transactions.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { NewTransactionBody } from "../http/api/schemas";
+import { transactionJson } from "../http/api/serialize";
+import { addTransaction } from "../services/transactions/transactions.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {

@@ -1,11 +1,11 @@
 // GET /v1/payments: search. POST /v1/payments: create, optionally with its first transaction.
 import { db } from "../../db/client";
-import { parseBody, parseQuery } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { CreatePaymentBody } from "../api/schemas";
-import { pageJson, paymentJson } from "../api/serialize";
-import { PAYMENT_SEARCH_FIELDS, searchPayments } from "../services/payment-search.server";
-import { createPayment } from "../services/payments.server";
+import { parseBody, parseQuery } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { CreatePaymentBody } from "../http/api/schemas";
+import { pageJson, paymentJson } from "../http/api/serialize";
+import { PAYMENT_SEARCH_FIELDS, searchPayments } from "../services/queries/payment-search.server";
+import { createPayment } from "../services/payments/payments.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ url, caller }) => {

@@ -4,11 +4,11 @@
 //        then confirms with the provider through /paymentChange.
 // Another customer's (or organisation's) product answers 404. The request is validated before
 // the customer is looked for: a malformed one is a 400 naming the field with or without a token.
-import { requireCustomer } from "../api/customer.server";
-import { parseBody } from "../api/parse.server";
-import { apiRoute, invalidInput, json } from "../api/route.server";
-import { ChangePaymentMethodBody, ProductCodeParam } from "../api/schemas-self-service";
-import { productPaymentMethods, requestPaymentChange } from "../services/self-service.server";
+import { requireCustomer } from "../http/api/customer.server";
+import { parseBody } from "../http/api/parse.server";
+import { apiRoute, invalidInput, json } from "../http/api/route.server";
+import { ChangePaymentMethodBody, ProductCodeParam } from "../http/api/schemas-self-service";
+import { productPaymentMethods, requestPaymentChange } from "../services/self-service/self-service.server";
 
 function productCode(value: string | undefined, field: string): string {
   const parsed = ProductCodeParam.safeParse(value ?? "");

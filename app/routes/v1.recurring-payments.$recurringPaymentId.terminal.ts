@@ -1,10 +1,10 @@
 // POST /v1/recurring-payments/{id}/terminal: the card page where the customer enters the card to
 // store (201 with terminalUri; 15 minutes). Nothing is paid; authorize then makes it ACTIVE.
-import { parseBody, pathId } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { RecurringPaymentTerminalBody } from "../api/schemas-recurring";
-import { publicOrigin } from "../services/mobile-payments.server";
-import { createRegistrationTerminal } from "../services/recurring-payments.server";
+import { parseBody, pathId } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { RecurringPaymentTerminalBody } from "../http/api/schemas-recurring";
+import { publicOrigin } from "../services/mobile/app-claims.server";
+import { createRegistrationTerminal } from "../services/recurring/recurring-payments.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) =>

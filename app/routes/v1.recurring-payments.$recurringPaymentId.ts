@@ -1,10 +1,10 @@
 // GET /v1/recurring-payments/{id}; PATCH (merge-patch) its nickname and isPrimary.
 import { db } from "../../db/client";
-import { parseBody, pathId, refuseReadOnlyFields } from "../api/parse.server";
-import { apiRoute, json } from "../api/route.server";
-import { RECURRING_PAYMENT_READ_ONLY_FIELDS, RecurringPaymentPatchBody } from "../api/schemas-recurring";
-import { recurringPaymentJson } from "../api/serialize-recurring";
-import { getRecurringPayment, updateRecurringPayment } from "../services/recurring-payments.server";
+import { parseBody, pathId, refuseReadOnlyFields } from "../http/api/parse.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { RECURRING_PAYMENT_READ_ONLY_FIELDS, RecurringPaymentPatchBody } from "../http/api/schemas-recurring";
+import { recurringPaymentJson } from "../http/api/serialize-recurring";
+import { getRecurringPayment, updateRecurringPayment } from "../services/recurring/recurring-payments.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ params, caller }) =>

@@ -1,12 +1,12 @@
 // GET /v1/recurring-payments: a customer's recurring payments (never CANCELLED; EXPIRED only with
 // includeExpired). POST: a new CREATED one for the customer (the first is primary).
 import { db } from "../../db/client";
-import { parseOptionalBody } from "../api/parse.server";
-import { callerWithCustomer } from "../api/customer.server";
-import { apiRoute, json } from "../api/route.server";
-import { CreateRecurringPaymentBody } from "../api/schemas-recurring";
-import { parseCustomerListQuery, recurringPaymentJson } from "../api/serialize-recurring";
-import { createRecurringPayment, listRecurringPayments } from "../services/recurring-payments.server";
+import { parseOptionalBody } from "../http/api/parse.server";
+import { callerWithCustomer } from "../http/api/customer.server";
+import { apiRoute, json } from "../http/api/route.server";
+import { CreateRecurringPaymentBody } from "../http/api/schemas-recurring";
+import { parseCustomerListQuery, recurringPaymentJson } from "../http/api/serialize-recurring";
+import { createRecurringPayment, listRecurringPayments } from "../services/recurring/recurring-payments.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ url, caller }) => {

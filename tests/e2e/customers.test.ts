@@ -7,8 +7,8 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/roles";
-import { formatMoney } from "../../app/lib/format";
-import { createStaffUser } from "../../app/services/staff-users.server";
+import { formatMoney } from "../../app/components/format";
+import { createStaffUser } from "../../app/services/admin/staff-users.server";
 import { customerInvoices, customers, products } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
 import { chromiumAvailable, errorNextTo, launchBrowser, signedInPage } from "../support/browser";

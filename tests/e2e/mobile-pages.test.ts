@@ -5,7 +5,7 @@
 // "Origin: null" and the CSRF check refuse every decision.
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatMoney } from "../../app/lib/format";
+import { formatMoney } from "../../app/components/format";
 import { chromiumAvailable, launchBrowser } from "../support/browser";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";

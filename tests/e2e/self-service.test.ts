@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../app/auth/password.server";
-import { formatMoney } from "../../app/lib/format";
+import { formatMoney } from "../../app/components/format";
 import { customerInvoices, customers, products } from "../../db/schema";
 import { chromiumAvailable, launchBrowser } from "../support/browser";
 import { createClient, type TestClient } from "../support/api";

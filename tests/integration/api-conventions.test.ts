@@ -1,7 +1,7 @@
 // The conventions every /v1 route shares (API.md), over HTTP against the real server.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestFingerprint } from "../../app/services/idempotency.server";
+import { requestFingerprint } from "../../app/platform/idempotency.server";
 import { apiClients, idempotencyKeys } from "../../db/schema";
 import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";

@@ -19,8 +19,8 @@ import {
   TRANSACTION_STATUSES,
 } from "../../app/domain/enums";
 import type { FieldSpec } from "../../app/domain/search-filter";
-import { CREDIT_SEARCH_FIELDS } from "../../app/services/credit-search.server";
-import { PAYMENT_SEARCH_FIELDS } from "../../app/services/payment-search.server";
+import { CREDIT_SEARCH_FIELDS } from "../../app/services/queries/credit-search.server";
+import { PAYMENT_SEARCH_FIELDS } from "../../app/services/queries/payment-search.server";
 import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 import { postForm, sessionCookieFrom } from "../support/staff";

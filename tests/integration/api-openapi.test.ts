@@ -16,9 +16,9 @@ import {
   type PaymentJson,
   type ProblemJson,
   type TransactionJson,
-} from "../../app/api/response-schemas";
-import type { creditJson, operationJson, paymentJson, paymentMethodJson, transactionJson } from "../../app/api/serialize";
-import { PAYMENT_SEARCH_FIELDS } from "../../app/services/payment-search.server";
+} from "../../app/http/api/response-schemas";
+import type { creditJson, operationJson, paymentJson, paymentMethodJson, transactionJson } from "../../app/http/api/serialize";
+import { PAYMENT_SEARCH_FIELDS } from "../../app/services/queries/payment-search.server";
 import { createClient, expectProblem, type ApiResult, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 

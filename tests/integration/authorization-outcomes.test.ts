@@ -6,8 +6,8 @@
 import { and, between, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, utcDay } from "../../app/domain/day-range";
-import { formatCount } from "../../app/lib/format";
-import { getDashboard } from "../../app/services/dashboard.server";
+import { formatCount } from "../../app/components/format";
+import { getDashboard } from "../../app/services/queries/dashboard.server";
 import { dailyOutcomes, paymentAgreements, paymentTransactions, recurringPayments } from "../../db/schema";
 import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { outcomeTotals, type OutcomeTotals } from "../support/outcomes";

@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enqueueCallback, retryDelaySeconds } from "../../app/services/callbacks.server";
+import { enqueueCallback, retryDelaySeconds } from "../../app/platform/outbox.server";
 import { callbackOutbox } from "../../db/schema";
 import { createSharedDatabase, randomPort, startServerProcess, stopServerProcess, type SharedDatabase } from "../support/process";
 

@@ -6,7 +6,7 @@
 // numbers: digit runs of 13–19 digits that pass the Luhn check, plus every number the test typed.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../../app/services/api-clients.server";
+import { createApiClient } from "../../app/services/admin/api-clients.server";
 import { passesLuhn } from "../../app/providers/cards";
 import type { Db } from "../../db/client";
 import {

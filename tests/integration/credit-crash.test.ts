@@ -5,7 +5,7 @@
 // when DATABASE_URL is set.
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../../app/services/api-clients.server";
+import { createApiClient } from "../../app/services/admin/api-clients.server";
 import { creditTransactions, operationLog, paymentTransactions, sandboxOperations } from "../../db/schema";
 import {
   createSharedDatabase,

@@ -3,7 +3,7 @@
 // against one card never take its balance below zero.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Payment } from "../../app/api/response-schemas";
+import { Payment } from "../../app/http/api/response-schemas";
 import { dailyVolume, giftCards } from "../../db/schema";
 import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";

@@ -2,8 +2,8 @@
 // invoice page like a customer would.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvoiceResponse } from "../../app/api/schemas-mobile";
-import { formatMoney } from "../../app/lib/format";
+import { InvoiceResponse } from "../../app/http/api/schemas-mobile";
+import { formatMoney } from "../../app/components/format";
 import { invoices } from "../../db/schema";
 import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";

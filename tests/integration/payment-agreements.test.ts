@@ -4,7 +4,7 @@
 // (createAgreement) and charged (paymentAgreementId) by transactions.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PaymentAgreement } from "../../app/api/schemas-recurring";
+import { PaymentAgreement } from "../../app/http/api/schemas-recurring";
 import { paymentAgreements } from "../../db/schema";
 import { createClient, expectProblem, type ApiResult, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";

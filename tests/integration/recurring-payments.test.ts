@@ -4,7 +4,7 @@
 // transaction may be charged from.
 import { and, eq, ne, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RecurringPayment, RecurringPaymentTerminal } from "../../app/api/schemas-recurring";
+import { RecurringPayment, RecurringPaymentTerminal } from "../../app/http/api/schemas-recurring";
 import { callbackOutbox, providerSessions, recurringPayments } from "../../db/schema";
 import { createClient, expectProblem, type ApiResult, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";

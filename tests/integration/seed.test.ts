@@ -13,7 +13,7 @@ import { migrateDatabase } from "../../db/migrate";
 import { DEMO_CLIENTS, ensureDemoData } from "../../db/demo";
 import { addPayments, seedDemoData } from "../../db/seed";
 import { staffUsers } from "../../db/schema";
-import { createApiClient } from "../../app/services/api-clients.server";
+import { createApiClient } from "../../app/services/admin/api-clients.server";
 import { OPERATIONS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../app/domain/enums";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 

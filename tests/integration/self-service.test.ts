@@ -5,7 +5,7 @@
 // the end run real parallel requests; on PostgreSQL (DATABASE_URL) they really interleave.
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PayInvoiceResponse, PaymentChangeResponse, ProductPaymentMethodsResponse, CustomerTokenResponse } from "../../app/api/schemas-self-service";
+import { PayInvoiceResponse, PaymentChangeResponse, ProductPaymentMethodsResponse, CustomerTokenResponse } from "../../app/http/api/schemas-self-service";
 import { hashPassword } from "../../app/auth/password.server";
 import { PRODUCT_PAYMENT_METHODS } from "../../app/domain/enums";
 import {

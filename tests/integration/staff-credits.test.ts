@@ -5,8 +5,8 @@
 import { and, eq, inArray, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, creditTransactions, credits, operationLog, paymentTransactions, sandboxOperations } from "../../db/schema";
-import type { StaffCaller } from "../../app/services/caller";
-import { deactivatePayment } from "../../app/services/payments.server";
+import type { StaffCaller } from "../../app/domain/caller";
+import { deactivatePayment } from "../../app/services/payments/payments.server";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 import { createStaff, getPage, loginAs, postForm, type TestStaff } from "../support/staff";

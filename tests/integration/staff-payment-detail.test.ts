@@ -5,8 +5,8 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/roles";
-import type { StaffCaller } from "../../app/services/caller";
-import { changeInvoice } from "../../app/services/invoices.server";
+import type { StaffCaller } from "../../app/domain/caller";
+import { changeInvoice } from "../../app/services/mobile/invoices.server";
 import { auditLog, operationLog } from "../../db/schema";
 import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";

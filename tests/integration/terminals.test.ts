@@ -5,9 +5,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackOutbox, dailyVolume, providerSessions, recurringPayments } from "../../db/schema";
 import { money, subtract } from "../../app/domain/money";
-import { InternalTerminalResponse, RecurringTerminalResponse, TerminalResponse } from "../../app/api/schemas-terminals";
+import { InternalTerminalResponse, RecurringTerminalResponse, TerminalResponse } from "../../app/http/api/schemas-terminals";
 import { isAllowedRedirect } from "../../app/domain/redirects";
-import { loggablePath } from "../../app/lib/logger.server";
+import { loggablePath } from "../../app/platform/logger.server";
 import { createClient, expectProblem, operationsNamed, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 

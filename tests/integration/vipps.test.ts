@@ -1,9 +1,9 @@
 // Vipps app claims over HTTP (seed 000, POST …/app-claim), driving the sandbox Vipps page like a
 // customer's browser: GET the page, POST its form with our Origin, follow the 302 by hand.
-import { formatMoney } from "../../app/lib/format";
+import { formatMoney } from "../../app/components/format";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppClaimResponse } from "../../app/api/schemas-mobile";
+import { AppClaimResponse } from "../../app/http/api/schemas-mobile";
 import { operationLog, paymentAgreements, providerSessions } from "../../db/schema";
 import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";

@@ -2,8 +2,8 @@
 // redirectUrl, or through the sandbox 3DS page (terminalUri) with one. The token is never kept.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WalletResponse } from "../../app/api/schemas-mobile";
-import { formatMoney } from "../../app/lib/format";
+import { WalletResponse } from "../../app/http/api/schemas-mobile";
+import { formatMoney } from "../../app/components/format";
 import { operationLog, paymentTransactions, providerSessions } from "../../db/schema";
 import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";

@@ -1,7 +1,7 @@
 // An API client of the test server: created through the same service as the CLI, and a small
 // fetch wrapper that sends the headers every /v1 request needs.
 import { and, eq } from "drizzle-orm";
-import { createApiClient, type NewApiClient } from "../../app/services/api-clients.server";
+import { createApiClient, type NewApiClient } from "../../app/services/admin/api-clients.server";
 import { operationLog } from "../../db/schema";
 import type { TestServer } from "./server";
 

@@ -1,6 +1,6 @@
 // Staff users and browser-like sessions for integration tests.
 import type { Role } from "../../app/auth/roles";
-import { createStaffUser } from "../../app/services/staff-users.server";
+import { createStaffUser } from "../../app/services/admin/staff-users.server";
 import type { TestServer } from "./server";
 
 export type TestStaff = { id: string; email: string; password: string; role: Role };

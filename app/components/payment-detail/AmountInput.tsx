@@ -5,7 +5,7 @@
 import { TextInput } from "@mantine/core";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { formatAmount, parsePositiveAmount, type Money } from "../../domain/money";
-import { formatMoney } from "../../lib/format";
+import { formatMoney } from "../format";
 
 /** What is wrong with a typed amount, in words for staff (the server says it the API's way). */
 export function amountError(text: string, limit: { max: string; what: string; currency: string } | null): string | null {

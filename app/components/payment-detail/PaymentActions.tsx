@@ -2,7 +2,7 @@
 // total amount while deactivated. Hidden for a role that may not do them.
 import { Group, Text } from "@mantine/core";
 import { userHasPermission } from "../../auth/roles";
-import { formatMoney } from "../../lib/format";
+import { formatMoney } from "../format";
 import { ActionModal } from "../ActionModal";
 import { useStaffUser } from "../staff-user";
 import { AmountInput } from "./AmountInput";

@@ -4,7 +4,7 @@ import { Anchor, Group, Paper, Stack, Table, Text, TextInput, Title } from "@man
 import { ActionModal } from "../ActionModal";
 import { Amount } from "../Amount";
 import { StatusBadge } from "../StatusBadge";
-import { formatMoney } from "../../lib/format";
+import { formatMoney } from "../format";
 import { AmountInput } from "./AmountInput";
 import type { DetailTransaction } from "./types";
 

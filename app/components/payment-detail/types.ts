@@ -1,6 +1,6 @@
 // The detail as the screen receives it (the loader's JSON).
 import type { SerializeFrom } from "@remix-run/node";
-import type { PaymentDetail } from "../../services/payment-detail.server";
+import type { PaymentDetail } from "../../services/queries/payment-detail.server";
 
 export type Detail = SerializeFrom<PaymentDetail>;
 export type DetailTransaction = Detail["transactions"][number];

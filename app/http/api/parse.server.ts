@@ -1,0 +1,90 @@
+// Turning request parts into validated input, or a 400 problem that names each field.
+import type { z } from "zod";
+import type { FieldError } from "../../domain/errors";
+import { parseSearchQuery, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
+import { problem } from "./problem.server";
+import { invalidInput } from "./route.server";
+
+type Params = Record<string, string | undefined>;
+
+function fieldName(path: readonly PropertyKey[]): string {
+  let name = "";
+  for (const part of path) {
+    if (typeof part === "number") name += `[${part}]`;
+    else name += name ? `.${String(part)}` : String(part);
+  }
+  return name || "body";
+}
+
+/** The value at a path of the parsed input; undefined where the input has nothing. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const part of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+/** Issue codes that, on a field the input lacks, mean only that the field is required. */
+const MISSING_CODES = new Set(["invalid_type", "invalid_value", "invalid_union"]);
+
+/**
+ * One error per offending field. A required field that is absent says "is required" (given the
+ * input; the schemas' own messages describe wrong values, not missing ones).
+ */
+export function zodFieldErrors(error: z.ZodError, prefix = "", input?: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) errors.push({ field: prefix + fieldName([...issue.path, key]), message: "is not a known field here" });
+      continue;
+    }
+    const field = prefix + fieldName(issue.path);
+    const missing =
+      (issue.code === "invalid_type" && /received undefined/.test(issue.message)) ||
+      (input !== undefined && issue.path.length > 0 && MISSING_CODES.has(issue.code) && valueAt(input, issue.path) === undefined);
+    errors.push({ field, message: missing ? "is required" : issue.message });
+  }
+  return errors;
+}
+
+/** Validates a JSON body against a schema; the body must be an object. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  if (body === undefined) throw invalidInput([{ field: "body", message: "a JSON object is required" }]);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalidInput([{ field: "body", message: "must be a JSON object" }]);
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) throw invalidInput(zodFieldErrors(result.error, "", body));
+  return result.data;
+}
+
+/** Like parseBody, but an absent body counts as an empty object (optional bodies). */
+export function parseOptionalBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  return parseBody(schema, body === undefined ? {} : body);
+}
+
+/** A numeric id from the path; anything else is answered like an unknown id would be. */
+export function pathId(params: Params, name: string): number {
+  const raw = params[name] ?? "";
+  if (!/^[1-9][0-9]{0,15}$/.test(raw) || Number(raw) > Number.MAX_SAFE_INTEGER) {
+    throw problem(400, `${name} in the path must be a positive whole number`, {
+      errors: [{ field: name, message: "must be a positive whole number" }],
+    });
+  }
+  return Number(raw);
+}
+
+export function parseQuery(url: URL, spec: Record<string, FieldSpec>): SearchQuery {
+  const outcome = parseSearchQuery(url.searchParams, spec);
+  if (!outcome.ok) throw invalidInput(outcome.errors);
+  return outcome.query;
+}
+
+/** PATCH: fields that exist but may not change are a 400 naming each of them. */
+export function refuseReadOnlyFields(body: unknown, readOnly: readonly string[], editable: string): void {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return;
+  const present = Object.keys(body).filter((key) => readOnly.includes(key));
+  if (present.length) throw invalidInput(present.map((field) => ({ field, message: `is not editable (editable: ${editable})` })));
+}

@@ -1,0 +1,258 @@
+// The conventions every /v1 route shares (API.md): bearer auth, ET-Client-Name, correlation id,
+// Entur-POS / Entur-Distribution-Channel / Entur-On-Behalf-Of, rate limiting, Idempotency-Key,
+// and problem+json for every error. (server/app.ts puts X-Correlation-Id on every response.) A route file declares its handlers per method with
+// `apiRoute({ GET, POST, ... })`; each handler parses, calls one service and renders.
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+
+type Params = LoaderFunctionArgs["params"];
+import { eq } from "drizzle-orm";
+import { db } from "../../../db/client";
+import { organisations } from "../../../db/schema";
+import { authenticateApiClient, type ApiClient } from "../../auth/api-client.server";
+import { CUSTOMER_TOKEN_HEADER } from "../../auth/customer-token.server";
+import { DomainError, type FieldError } from "../../domain/errors";
+import { logger } from "../../platform/logger.server";
+import type { ClientCaller } from "../../domain/caller";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  requestFingerprint,
+  withIdempotencyKey,
+} from "../../platform/idempotency.server";
+import { hitRateLimit } from "../../platform/rate-limit.server";
+import { problem, problemFromDomain, problemResponse, ProblemError } from "./problem.server";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export type ApiArgs = {
+  request: Request;
+  params: Params;
+  url: URL;
+  caller: ClientCaller;
+  client: ApiClient;
+  /** The request body parsed as JSON (undefined when empty). */
+  body: unknown;
+  context: AppLoadContext;
+};
+
+export type ApiHandler = (args: ApiArgs) => Promise<Response>;
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const IDEMPOTENT_METHODS = new Set(["POST", "PUT"]);
+
+export function apiRoute(handlers: Partial<Record<HttpMethod, ApiHandler>>) {
+  const handle = ({ request, params, context }: LoaderFunctionArgs | ActionFunctionArgs) =>
+    runApiRequest(request, params, context, handlers);
+  return { loader: handle, action: handle };
+}
+
+async function runApiRequest(
+  request: Request,
+  params: Params,
+  context: AppLoadContext,
+  handlers: Partial<Record<HttpMethod, ApiHandler>>,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const correlationId = context.correlationId;
+  const where = { instance: url.pathname, correlationId };
+  let idempotency: { clientId: string; key: string } | null = null;
+  try {
+    const method = (request.method === "HEAD" ? "GET" : request.method) as HttpMethod;
+    const handler = handlers[method];
+    if (!handler) {
+      throw problem(405, `${request.method} is not supported on ${url.pathname}`, {
+        headers: { Allow: Object.keys(handlers).join(", ") },
+      });
+    }
+
+    const client = await authenticateApiClient(request.headers.get("authorization"));
+    if (!client) {
+      throw problem(401, "A valid bearer token is required: Authorization: Bearer <token>", {
+        headers: { "WWW-Authenticate": 'Bearer realm="paydesk"' },
+      });
+    }
+    const caller = callerFor(client, request, correlationId);
+    if (caller.organisationId !== client.organisationId && !(await organisationExists(caller.organisationId))) {
+      throw problem(403, `Organisation ${caller.organisationId} is not one this client can act for`, {
+        errors: [{ field: "Entur-On-Behalf-Of", message: "is not a known organisation" }],
+      });
+    }
+
+    const limit = await hitRateLimit({ key: `api:${client.clientId}`, limit: client.rateLimitPerMinute, windowSeconds: 60 });
+    if (!limit.allowed) {
+      throw problem(429, `Rate limit of ${client.rateLimitPerMinute} requests per minute exceeded`, {
+        headers: { "Retry-After": String(limit.retryAfterSeconds) },
+      });
+    }
+
+    const rawBody = method === "GET" || method === "DELETE" ? "" : await readBody(request);
+    const body = parseJsonBody(rawBody);
+
+    const key = request.headers.get("idempotency-key");
+    if (key !== null && IDEMPOTENT_METHODS.has(method)) {
+      if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+        throw problem(400, "Idempotency-Key must be 1 to 255 visible ASCII characters", {
+          errors: [{ field: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters" }],
+        });
+      }
+      const actingFor = { organisationId: caller.organisationId, customerToken: request.headers.get(CUSTOMER_TOKEN_HEADER) };
+      const claim = await claimIdempotencyKey(client.clientId, key, requestFingerprint(method, url.pathname + url.search, rawBody, actingFor));
+      if (claim.kind === "mismatch") {
+        throw problem(422, "This Idempotency-Key was used with a different request", {
+          errors: [{ field: "Idempotency-Key", message: "was used with a different request" }],
+        });
+      }
+      if (claim.kind === "in_progress") {
+        throw problem(409, "A request with this Idempotency-Key is still being processed", {
+          errorReason: "RESOURCE_BUSY",
+        });
+      }
+      if (claim.kind === "unanswered") {
+        throw problem(409, "The first request with this Idempotency-Key took effect, but its answer was lost; look the result up instead of retrying with this key", {
+          errors: [{ field: "Idempotency-Key", message: "belongs to a request that took effect without a stored answer" }],
+        });
+      }
+      if (claim.kind === "replay") {
+        return new Response(claim.response.body || null, {
+          status: claim.response.status,
+          headers: { ...claim.response.headers, "Idempotent-Replayed": "true" },
+        });
+      }
+      idempotency = { clientId: client.clientId, key };
+    }
+
+    const run = () => handler({ request, params, url, caller, client, body, context });
+    const response = await (idempotency ? withIdempotencyKey(idempotency, run) : run());
+    if (idempotency) await remember(idempotency, response.clone());
+    return response;
+  } catch (error) {
+    const response = errorResponse(error, where, request);
+    if (idempotency) {
+      if (response.status >= 500) await releaseIdempotencyKey(idempotency.clientId, idempotency.key).catch(() => {});
+      else await remember(idempotency, response.clone()).catch(() => {});
+    }
+    return response;
+  }
+}
+
+async function remember(idempotency: { clientId: string; key: string }, response: Response) {
+  if (response.status >= 500) {
+    await releaseIdempotencyKey(idempotency.clientId, idempotency.key);
+    return;
+  }
+  const headers: Record<string, string> = {};
+  for (const name of ["content-type", "location"]) {
+    const value = response.headers.get(name);
+    if (value) headers[name] = value;
+  }
+  await completeIdempotencyKey(idempotency.clientId, idempotency.key, {
+    status: response.status,
+    headers,
+    body: await response.text(),
+  });
+}
+
+function errorResponse(error: unknown, where: { instance: string; correlationId: string }, request: Request): Response {
+  if (error instanceof ProblemError) return problemResponse(error.problem, where);
+  if (error instanceof DomainError) return problemResponse(problemFromDomain(error), where);
+  logger.error("unhandled API error", {
+    correlationId: where.correlationId,
+    method: request.method,
+    path: where.instance,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    // Drizzle wraps the driver's error; its message is where PostgreSQL says what went wrong.
+    cause: error instanceof Error && error.cause ? String((error.cause as Error).message ?? error.cause) : undefined,
+  });
+  return problemResponse(
+    { status: 500, title: "Internal Server Error", detail: "Something went wrong on our side; quote the correlationId." },
+    where,
+  );
+}
+
+function callerFor(client: ApiClient, request: Request, correlationId: string): ClientCaller {
+  const headers = request.headers;
+  const clientName = headers.get("et-client-name")?.trim();
+  if (!clientName) {
+    throw problem(400, "The ET-Client-Name header is required (<company>-<application>)", {
+      errors: [{ field: "ET-Client-Name", message: "is required" }],
+    });
+  }
+  if (clientName.length > 200) {
+    throw problem(400, "ET-Client-Name is too long", { errors: [{ field: "ET-Client-Name", message: "is longer than 200 characters" }] });
+  }
+
+  let organisationId = client.organisationId;
+  const onBehalfOf = headers.get("entur-on-behalf-of");
+  if (onBehalfOf !== null) {
+    if (!client.onBehalfOfAllowed) {
+      throw problem(403, "This client may not act on behalf of another organisation (Entur-On-Behalf-Of)");
+    }
+    if (!/^[1-9][0-9]{0,8}$/.test(onBehalfOf.trim())) {
+      throw problem(400, "Entur-On-Behalf-Of must be an organisation id", {
+        errors: [{ field: "Entur-On-Behalf-Of", message: "must be an organisation id (a whole number)" }],
+      });
+    }
+    organisationId = Number(onBehalfOf.trim());
+  }
+
+  const channel = headers.get("entur-distribution-channel")?.trim() || null;
+  if (channel && !client.distributionChannels.includes(channel)) {
+    throw problem(403, `This client does not sell through the distribution channel "${channel}"`, {
+      errors: [{ field: "Entur-Distribution-Channel", message: `is not one of this client's channels` }],
+    });
+  }
+
+  return {
+    kind: "client",
+    clientId: client.clientId,
+    organisationId,
+    privileged: client.privileged,
+    channels: client.distributionChannels,
+    allowedRedirectPrefixes: client.allowedRedirectPrefixes,
+    clientName,
+    pos: headers.get("entur-pos")?.trim().slice(0, 200) || null,
+    distributionChannel: channel,
+    correlationId,
+  };
+}
+
+async function organisationExists(organisationId: number): Promise<boolean> {
+  const [row] = await db().select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId));
+  return !!row;
+}
+
+async function readBody(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw problem(413, "The request body is larger than 1 MiB");
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw problem(413, "The request body is larger than 1 MiB");
+  return text;
+}
+
+function parseJsonBody(raw: string): unknown {
+  if (raw.trim() === "") return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw problem(400, "The request body is not valid JSON", { errors: [{ field: "body", message: "is not valid JSON" }] });
+  }
+}
+
+// ---------------------------------------------------------------- responses
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers },
+  });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
+
+/** A 400 problem naming each field. */
+export function invalidInput(errors: FieldError[]): ProblemError {
+  return problem(400, errors.map((e) => `${e.field}: ${e.message}`).join("; "), { errors });
+}

@@ -1,0 +1,43 @@
+// The payments list's URL, read once for the screen and for its CSV export, so that an export
+// holds exactly the payments the screen counted:
+//   status=CAPTURED&totalAmount=gte:100   the API's filters (PAYMENT_SEARCH_FIELDS, /v1 grammar)
+//   q=628000567870                         the quick search (app/domain/quick-search.ts)
+//   from=2026-11-01&to=2026-11-07          createdAt days in the staff user's time zone
+//   sort=totalAmount&dir=asc               createdAt (default), totalAmount or paymentId; desc default
+//   page=2&perPage=50                      the screen's page (the export ignores them)
+import { recogniseQuickSearch } from "../../domain/quick-search";
+import { readSort, type PaymentSort } from "../../domain/payment-sort";
+import type { PaymentQuery } from "../../services/queries/payment-list.server";
+import { PAYMENT_SEARCH_FIELDS } from "../../services/queries/payment-search.server";
+import { readDayRange } from "../../domain/zoned-day-range";
+import { readListFilters } from "./list-query.server";
+
+export const PAYMENT_LIST_PARAMS = ["q", "from", "to", "sort", "dir"] as const;
+
+export type PaymentListErrors = {
+  /** By filter field, for the filter builder's rows. */
+  filters: Record<string, string>;
+  /** Unknown parameters. */
+  other: string[];
+  q?: string;
+  range?: string;
+};
+
+export type PaymentListUrl =
+  | { ok: true; query: Omit<PaymentQuery, "caller">; sort: PaymentSort }
+  | { ok: false; errors: PaymentListErrors; sort: PaymentSort };
+
+export function readPaymentListUrl(params: URLSearchParams, timeZone: string): PaymentListUrl {
+  const sort = readSort(params);
+  const { filters, fieldErrors, otherErrors } = readListFilters(params, PAYMENT_SEARCH_FIELDS, PAYMENT_LIST_PARAMS);
+  const quick = recogniseQuickSearch(params.get("q"));
+  const range = readDayRange(params, timeZone);
+  const errors: PaymentListErrors = {
+    filters: fieldErrors,
+    other: otherErrors,
+    ...(quick.ok ? {} : { q: quick.message }),
+    ...(range.ok ? {} : { range: range.message }),
+  };
+  if (!quick.ok || !range.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0) return { ok: false, errors, sort };
+  return { ok: true, query: { filters, quickSearch: quick.search, created: range.bounds, sort }, sort };
+}

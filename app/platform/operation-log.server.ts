@@ -1,0 +1,128 @@
+// What every successful operation writes besides its state change, in the same DB transaction:
+// the append-only operation-log entry and, for captures and credits, the daily volume rollup.
+import { sql } from "drizzle-orm";
+import type { Tx } from "../../db/client";
+import { dailyVolume, operationLog } from "../../db/schema";
+import type { Operation } from "../domain/enums";
+import { toDbAmount, type Money } from "../domain/money";
+import { operationActor, type Caller } from "../domain/caller";
+
+export async function appendOperation(
+  tx: Tx,
+  entry: { transactionId: number; paymentId: number; operation: Operation; amount: Money | null; at: Date },
+  caller: Caller,
+): Promise<void> {
+  await tx.insert(operationLog).values({
+    transactionId: entry.transactionId,
+    paymentId: entry.paymentId,
+    operation: entry.operation,
+    amount: entry.amount === null ? null : toDbAmount(entry.amount),
+    createdAt: entry.at,
+    ...operationActor(caller),
+  });
+}
+
+export type VolumeKey = {
+  at: Date;
+  organisationId: number;
+  currency: string;
+  paymentTypeGroup: string;
+  paymentType: string | null;
+  settlementId: string | null;
+};
+
+/** Adds a capture or a credit to the day's rollup (the dashboard and settlements read only this). */
+export async function addToVolume(tx: Tx, key: VolumeKey, kind: "captured" | "credited", amount: Money): Promise<void> {
+  const value = toDbAmount(amount);
+  const row = {
+    day: key.at.toISOString().slice(0, 10),
+    organisationId: key.organisationId,
+    currency: key.currency,
+    paymentTypeGroup: key.paymentTypeGroup,
+    paymentType: key.paymentType ?? key.paymentTypeGroup,
+    settlementId: key.settlementId ?? "",
+    capturedAmount: kind === "captured" ? value : "0",
+    capturedCount: kind === "captured" ? 1 : 0,
+    creditedAmount: kind === "credited" ? value : "0",
+    creditedCount: kind === "credited" ? 1 : 0,
+  };
+  await tx
+    .insert(dailyVolume)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [
+        dailyVolume.day,
+        dailyVolume.organisationId,
+        dailyVolume.currency,
+        dailyVolume.paymentTypeGroup,
+        dailyVolume.paymentType,
+        dailyVolume.settlementId,
+      ],
+      set:
+        kind === "captured"
+          ? {
+              capturedAmount: sql`${dailyVolume.capturedAmount} + ${value}::numeric`,
+              capturedCount: sql`${dailyVolume.capturedCount} + 1`,
+            }
+          : {
+              creditedAmount: sql`${dailyVolume.creditedAmount} + ${value}::numeric`,
+              creditedCount: sql`${dailyVolume.creditedCount} + 1`,
+            },
+    });
+}
+
+/**
+ * Moves a payment's captured and credited volume in the rollup from its old settlement id to
+ * its new one (same days, currencies and payment types), in the transaction that changes the
+ * payment's settlementId, so that a settlement's rollup keeps equalling the operations of the
+ * payments that carry its id. The volume is recomputed from the payment's operation log with
+ * the rollup's own rule (CAPTURE and IMPORT are captured, CREDIT credited, per UTC day), and
+ * rows left empty under the old id are removed. The caller holds the payment's row lock.
+ */
+export async function moveVolumeToSettlement(
+  tx: Tx,
+  payment: { paymentId: number; organisationId: number },
+  from: string | null,
+  to: string | null,
+): Promise<void> {
+  const oldId = from ?? "";
+  const newId = to ?? "";
+  if (oldId === newId) return;
+  const moved = sql`
+    select (o.created_at at time zone 'UTC')::date as day, t.currency, t.payment_type_group,
+           coalesce(t.payment_type, t.payment_type_group) as payment_type,
+           coalesce(sum(o.amount) filter (where o.operation in ('CAPTURE', 'IMPORT')), 0) as captured_amount,
+           count(*) filter (where o.operation in ('CAPTURE', 'IMPORT'))::int as captured_count,
+           coalesce(sum(o.amount) filter (where o.operation = 'CREDIT'), 0) as credited_amount,
+           count(*) filter (where o.operation = 'CREDIT')::int as credited_count
+      from operation_log o
+      join payment_transactions t on t.transaction_id = o.transaction_id
+     where o.payment_id = ${payment.paymentId} and o.operation in ('CAPTURE', 'IMPORT', 'CREDIT')
+     group by 1, 2, 3, 4`;
+  await tx.execute(sql`
+    with moved as (${moved})
+    update daily_volume v
+       set captured_amount = v.captured_amount - m.captured_amount,
+           captured_count = v.captured_count - m.captured_count,
+           credited_amount = v.credited_amount - m.credited_amount,
+           credited_count = v.credited_count - m.credited_count
+      from moved m
+     where v.day = m.day and v.organisation_id = ${payment.organisationId} and v.currency = m.currency
+       and v.payment_type_group = m.payment_type_group and v.payment_type = m.payment_type and v.settlement_id = ${oldId}`);
+  await tx.execute(sql`
+    delete from daily_volume
+     where settlement_id = ${oldId} and organisation_id = ${payment.organisationId}
+       and captured_count = 0 and credited_count = 0`);
+  await tx.execute(sql`
+    insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id,
+                                   captured_amount, captured_count, credited_amount, credited_count)
+    select m.day, ${payment.organisationId}, m.currency, m.payment_type_group, m.payment_type, ${newId},
+           m.captured_amount, m.captured_count, m.credited_amount, m.credited_count
+      from (${moved}) m
+     order by 1, 3, 4, 5
+    on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id) do update set
+      captured_amount = v.captured_amount + excluded.captured_amount,
+      captured_count = v.captured_count + excluded.captured_count,
+      credited_amount = v.credited_amount + excluded.credited_amount,
+      credited_count = v.credited_count + excluded.credited_count`);
+}

@@ -1,0 +1,197 @@
+// Payment methods per client and distribution channel. A disabled method vanishes from the list
+// and refuses new transactions at once: both read the same `enabled` column, no cache between.
+import { and, asc, count, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db, Tx } from "../../../db/client";
+import { apiClients, paymentMethods } from "../../../db/schema";
+import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, type PaymentTypeGroup } from "../../domain/enums";
+import { conflict, invalid, notFound } from "../../domain/errors";
+import type { FieldSpec, SearchQuery } from "../../domain/search-filter";
+import { auditStaffAction } from "../../platform/audit.server";
+import type { Caller, ClientCaller } from "../../domain/caller";
+import type { Page } from "../queries/payment-search.server";
+import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+import { inTransaction } from "../../platform/transaction.server";
+
+export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
+
+/** The query parameters of GET /v1/payment-methods (the channel comes from its header). */
+export const PAYMENT_METHOD_FILTERS: Record<string, FieldSpec> = {
+  paymentType: { type: "enum", values: PAYMENT_TYPES },
+  paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS },
+};
+
+/** The channels a request speaks for: its Entur-Distribution-Channel, else all the client's. */
+function channelsOf(caller: ClientCaller): string[] {
+  return caller.distributionChannel ? [caller.distributionChannel] : [...caller.channels];
+}
+
+export async function listPaymentMethods(
+  database: Db,
+  caller: ClientCaller,
+  filters: { paymentType?: string[]; paymentTypeGroup?: string[] },
+): Promise<PaymentMethodRow[]> {
+  const channels = channelsOf(caller);
+  if (!channels.length) return [];
+  const conditions: (SQL | undefined)[] = [
+    eq(paymentMethods.clientId, caller.clientId),
+    eq(paymentMethods.enabled, true),
+    inArray(paymentMethods.distributionChannelId, channels),
+    filters.paymentType?.length ? inArray(paymentMethods.paymentType, filters.paymentType) : undefined,
+    filters.paymentTypeGroup?.length ? inArray(paymentMethods.paymentTypeGroup, filters.paymentTypeGroup) : undefined,
+  ];
+  return database
+    .select()
+    .from(paymentMethods)
+    .where(and(...conditions))
+    .orderBy(asc(paymentMethods.distributionChannelId), asc(paymentMethods.paymentTypeGroup), asc(paymentMethods.paymentType));
+}
+
+/**
+ * The enabled method a new transaction would use, or null. Without a payment type (a card
+ * whose scheme is not known yet) any enabled method of the group will do.
+ */
+export async function findUsableMethod(
+  tx: Tx,
+  caller: ClientCaller,
+  paymentType: string | null,
+  group: PaymentTypeGroup,
+): Promise<PaymentMethodRow | null> {
+  const channels = channelsOf(caller);
+  if (!channels.length) return null;
+  const [method] = await tx
+    .select()
+    .from(paymentMethods)
+    .where(
+      and(
+        eq(paymentMethods.clientId, caller.clientId),
+        eq(paymentMethods.enabled, true),
+        inArray(paymentMethods.distributionChannelId, channels),
+        paymentType ? eq(paymentMethods.paymentType, paymentType) : eq(paymentMethods.paymentTypeGroup, group),
+      ),
+    )
+    .orderBy(asc(paymentMethods.id))
+    .limit(1);
+  return method ?? null;
+}
+
+// ---------------------------------------------------------------- the back-office
+
+/** The staff screen's filters, in the /v1 search grammar (all from the URL). */
+export const STAFF_METHOD_FILTERS = {
+  id: { type: "integer", min: 1 },
+  clientId: { type: "string" },
+  channel: { type: "string" },
+  paymentType: { type: "enum", values: PAYMENT_TYPES },
+  paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS },
+  enabled: { type: "boolean" },
+} as const satisfies Record<string, FieldSpec>;
+
+const STAFF_METHOD_COLUMNS: Record<keyof typeof STAFF_METHOD_FILTERS, ColumnOf> = {
+  id: { column: paymentMethods.id },
+  clientId: { column: paymentMethods.clientId },
+  channel: { column: paymentMethods.distributionChannelId },
+  paymentType: { column: paymentMethods.paymentType },
+  paymentTypeGroup: { column: paymentMethods.paymentTypeGroup },
+  enabled: { column: paymentMethods.enabled },
+};
+
+export type StaffMethodItem = {
+  id: number;
+  clientId: string;
+  clientName: string;
+  clientDisabled: boolean;
+  distributionChannelId: string;
+  paymentType: string;
+  paymentTypeGroup: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  updatedAt: Date;
+};
+
+/**
+ * Methods on the channels each client sells through now (a removed channel's methods stay in
+ * the table for when it comes back, but the API cannot reach them, so they are not listed).
+ */
+export async function listMethodsForStaff(
+  database: Db,
+  query: SearchQuery,
+): Promise<Page<StaffMethodItem>> {
+  const where = allOf([
+    sql`${paymentMethods.distributionChannelId} = any(${apiClients.distributionChannels})`,
+    ...conditionsFor(query.filters, STAFF_METHOD_COLUMNS),
+  ]);
+  const [{ total }] = await database
+    .select({ total: count() })
+    .from(paymentMethods)
+    .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
+    .where(where);
+  const items = await database
+    .select({
+      id: paymentMethods.id,
+      clientId: paymentMethods.clientId,
+      clientName: apiClients.name,
+      clientDisabled: sql<boolean>`${apiClients.disabledAt} is not null`,
+      distributionChannelId: paymentMethods.distributionChannelId,
+      paymentType: paymentMethods.paymentType,
+      paymentTypeGroup: paymentMethods.paymentTypeGroup,
+      enabled: paymentMethods.enabled,
+      disabledReason: paymentMethods.disabledReason,
+      updatedAt: paymentMethods.updatedAt,
+    })
+    .from(paymentMethods)
+    .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
+    .where(where)
+    .orderBy(
+      asc(apiClients.name),
+      asc(paymentMethods.clientId),
+      asc(paymentMethods.distributionChannelId),
+      asc(paymentMethods.paymentTypeGroup),
+      asc(paymentMethods.paymentType),
+    )
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage);
+  return { items, totalItems: total, totalPages: Math.ceil(total / query.perPage), page: query.page, perPage: query.perPage };
+}
+
+/** The channels of every client, for the screen's filter. */
+export async function methodChannels(database: Db): Promise<string[]> {
+  const rows = await database
+    .selectDistinct({ channel: sql<string>`unnest(${apiClients.distributionChannels})` })
+    .from(apiClients);
+  return rows.map((row) => row.channel).sort();
+}
+
+/**
+ * Enables or disables one method. Disabling needs a reason (kept on the row and in the audit
+ * log). The API reads the same `enabled` column, so GET /v1/payment-methods and new
+ * transactions see the change as soon as this commits.
+ */
+export async function setPaymentMethodEnabled(
+  caller: Caller,
+  methodId: number,
+  enabled: boolean,
+  reason: string | null,
+): Promise<PaymentMethodRow> {
+  if (!enabled && !reason) throw invalid("reason", "is required: say why the method is disabled");
+  return inTransaction(async (tx) => {
+    const [method] = await tx.select().from(paymentMethods).where(eq(paymentMethods.id, methodId)).for("update");
+    if (!method) throw notFound("Payment method", methodId);
+    if (method.enabled === enabled) {
+      throw conflict(`${method.paymentType} on ${method.distributionChannelId} is ${enabled ? "enabled" : "disabled"} already`);
+    }
+    const [updated] = await tx
+      .update(paymentMethods)
+      .set({ enabled, disabledReason: enabled ? null : reason, updatedAt: new Date() })
+      .where(eq(paymentMethods.id, methodId))
+      .returning();
+    const what = { clientId: method.clientId, distributionChannelId: method.distributionChannelId, paymentType: method.paymentType };
+    await auditStaffAction(tx, caller, {
+      action: enabled ? "payment_method.enable" : "payment_method.disable",
+      entityType: "payment_method",
+      entityId: methodId,
+      before: { ...what, enabled: method.enabled, disabledReason: method.disabledReason },
+      after: { ...what, enabled: updated.enabled, disabledReason: updated.disabledReason },
+    });
+    return updated;
+  });
+}

@@ -1,0 +1,206 @@
+// Staff users of the back-office: created by the CLI, the demo seed and admins; admins also
+// change roles, disable (which ends the user's sessions at once) and re-enable them. There is
+// always at least one active admin, or nobody could manage users any more.
+import { randomBytes } from "node:crypto";
+import { and, asc, eq, ilike, isNull, or, sql } from "drizzle-orm";
+import type { Db, Tx } from "../../../db/client";
+import { staffSessions, staffUsers } from "../../../db/schema";
+import { isCleanText } from "../../http/api/schemas";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "../../auth/password.server";
+import { isRole, ROLES, type Role } from "../../auth/roles";
+import { endAllSessions } from "../../auth/session.server";
+import { conflict, invalid, notFound, ruleBroken } from "../../domain/errors";
+import { escapeLike } from "./api-clients.server";
+import { auditStaffAction } from "../../platform/audit.server";
+import type { Caller } from "../../domain/caller";
+import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
+
+export type NewStaffUser = { email: string; name?: string; role: Role; password: string; timeZone?: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_NAME_LENGTH = 100;
+
+/** The rule for a password, the same for the CLI and the back-office. */
+export function passwordProblem(password: string): string | null {
+  return password.length < MIN_PASSWORD_LENGTH ? `must be at least ${MIN_PASSWORD_LENGTH} characters` : null;
+}
+
+/** A password for an admin to hand over once: 20 characters from an unambiguous alphabet (~114 bits). */
+export function generatePassword(): string {
+  const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  const bytes = randomBytes(40);
+  let password = "";
+  // 256 % 56 != 0: drop the bytes that would favour the first characters.
+  for (const byte of bytes) {
+    if (byte >= 224) continue;
+    password += alphabet[byte % alphabet.length];
+    if (password.length === 20) return password;
+  }
+  return password + generatePassword().slice(password.length);
+}
+
+/**
+ * Creates a staff user. Errors are `invalid` DomainErrors naming the field (email, name, role,
+ * password). A staff caller gets an audit entry in the same transaction (never the password).
+ */
+export async function createStaffUser(
+  database: Db,
+  input: NewStaffUser,
+  caller?: Caller,
+): Promise<{ id: string; email: string; name: string; role: Role }> {
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL.test(email) || email.length > 254 || !isCleanText(email)) throw invalid("email", "must be an email address");
+  const name = input.name?.trim() || email.split("@")[0];
+  if (name.length > MAX_NAME_LENGTH) throw invalid("name", `must be at most ${MAX_NAME_LENGTH} characters`);
+  if (!isCleanText(name)) throw invalid("name", "contains characters that are not allowed");
+  if (!isRole(input.role)) throw invalid("role", `must be one of ${ROLES.join(", ")}`);
+  const problem = passwordProblem(input.password);
+  if (problem) throw invalid("password", problem);
+  const taken = invalid("email", "a staff user with this email exists already");
+  const [existing] = await database
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(sql`lower(${staffUsers.email}) = ${email}`);
+  if (existing) throw taken;
+  const id = randomBytes(10).toString("hex");
+  const passwordHash = await hashPassword(input.password);
+  try {
+    await database.transaction(async (tx) => {
+      await tx.insert(staffUsers).values({ id, email, name, role: input.role, passwordHash, timeZone: input.timeZone ?? "Europe/Oslo" });
+      if (caller) {
+        await auditStaffAction(tx, caller, {
+          action: "staff_user.create",
+          entityType: "staff_user",
+          entityId: id,
+          before: null,
+          after: { email, name, role: input.role, disabled: false },
+        });
+      }
+    });
+  } catch (error) {
+    // Two admins creating the same email at once: the unique index decides.
+    if (violatedConstraint(error) === "staff_users_email_uq") throw taken;
+    throw error;
+  }
+  return { id, email, name, role: input.role };
+}
+
+export type StaffUserListItem = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabledAt: Date | null;
+  createdAt: Date;
+  /** Sessions that have not reached their idle expiry. */
+  activeSessions: number;
+};
+
+/** Every staff user (a back-office has tens), optionally those whose id, email or name contains `q`. */
+export async function listStaffUsers(database: Db, options: { q?: string | null } = {}): Promise<StaffUserListItem[]> {
+  const q = options.q?.trim();
+  const pattern = q ? `%${escapeLike(q)}%` : null;
+  const rows = await database
+    .select({
+      id: staffUsers.id,
+      email: staffUsers.email,
+      name: staffUsers.name,
+      role: staffUsers.role,
+      disabledAt: staffUsers.disabledAt,
+      createdAt: staffUsers.createdAt,
+      // Spelled out with an alias: drizzle leaves columns unqualified in a one-table select, and
+      // an unqualified "id" inside the subquery would be the session's.
+      activeSessions: sql<number>`(select count(*)::int from ${staffSessions} s where s.user_id = ${staffUsers}.id and s.expires_at > now())`,
+    })
+    .from(staffUsers)
+    .where(pattern ? or(eq(staffUsers.id, q!), ilike(staffUsers.email, pattern), ilike(staffUsers.name, pattern)) : undefined)
+    .orderBy(asc(staffUsers.email));
+  return rows.map((row) => ({ ...row, role: isRole(row.role) ? row.role : "support", activeSessions: Number(row.activeSessions) }));
+}
+
+type StaffUserRow = typeof staffUsers.$inferSelect;
+
+/**
+ * Locks the user and every active admin, in id order (the one fixed order, so two admins
+ * demoting each other queue instead of deadlocking), and says how many active admins remain
+ * besides the user. Rows a concurrent change took out of the admin set are not counted: under
+ * READ COMMITTED, FOR UPDATE re-checks the WHERE on the row version it locked.
+ */
+async function lockUserAndAdmins(tx: Tx, userId: string): Promise<{ user: StaffUserRow; otherActiveAdmins: number }> {
+  const rows = await tx
+    .select()
+    .from(staffUsers)
+    .where(or(eq(staffUsers.id, userId), and(eq(staffUsers.role, "admin"), isNull(staffUsers.disabledAt))))
+    .orderBy(asc(staffUsers.id))
+    .for("update");
+  const user = rows.find((row) => row.id === userId);
+  if (!user) throw notFound("Staff user", userId);
+  const otherActiveAdmins = rows.filter((row) => row.id !== userId && row.role === "admin" && row.disabledAt === null).length;
+  return { user, otherActiveAdmins };
+}
+
+const LAST_ADMIN = "is the last active admin: make someone else admin first, or nobody could manage users any more";
+
+function isActiveAdmin(user: StaffUserRow): boolean {
+  return user.role === "admin" && user.disabledAt === null;
+}
+
+export async function changeStaffRole(caller: Caller, userId: string, role: string): Promise<{ role: Role }> {
+  if (!isRole(role)) throw invalid("role", `must be one of ${ROLES.join(", ")}`);
+  return inTransaction(async (tx) => {
+    const { user, otherActiveAdmins } = await lockUserAndAdmins(tx, userId);
+    if (user.role === role) throw invalid("role", `is ${role} already`);
+    if (isActiveAdmin(user) && otherActiveAdmins === 0) throw ruleBroken(`${user.email} ${LAST_ADMIN}`, "role");
+    // No need to end sessions: every request reads the role afresh, so it applies at once.
+    await tx.update(staffUsers).set({ role, updatedAt: new Date() }).where(eq(staffUsers.id, userId));
+    await auditStaffAction(tx, caller, {
+      action: "staff_user.change_role",
+      entityType: "staff_user",
+      entityId: userId,
+      before: { email: user.email, role: user.role },
+      after: { email: user.email, role },
+    });
+    return { role };
+  });
+}
+
+/**
+ * Disables a user: they cannot log in, and their open sessions end at once (deleted after the
+ * commit; until then every request already refuses a disabled user's session). An admin does not
+ * disable themselves: another admin does, so someone who can undo it is there.
+ */
+export async function disableStaffUser(caller: Caller, userId: string): Promise<void> {
+  await inTransaction(async (tx) => {
+    const { user, otherActiveAdmins } = await lockUserAndAdmins(tx, userId);
+    if (user.disabledAt) throw conflict(`${user.email} is disabled already`);
+    if (caller.kind === "staff" && caller.userId === userId) {
+      throw ruleBroken("You cannot disable your own account; another admin can");
+    }
+    if (isActiveAdmin(user) && otherActiveAdmins === 0) throw ruleBroken(`${user.email} ${LAST_ADMIN}`);
+    const disabledAt = new Date();
+    await tx.update(staffUsers).set({ disabledAt, updatedAt: disabledAt }).where(eq(staffUsers.id, userId));
+    await auditStaffAction(tx, caller, {
+      action: "staff_user.disable",
+      entityType: "staff_user",
+      entityId: userId,
+      before: { email: user.email, role: user.role, disabled: false },
+      after: { email: user.email, role: user.role, disabled: true },
+    });
+  });
+  await endAllSessions(userId);
+}
+
+export async function enableStaffUser(caller: Caller, userId: string): Promise<void> {
+  await inTransaction(async (tx) => {
+    const { user } = await lockUserAndAdmins(tx, userId);
+    if (!user.disabledAt) throw conflict(`${user.email} is enabled already`);
+    await tx.update(staffUsers).set({ disabledAt: null, updatedAt: new Date() }).where(eq(staffUsers.id, userId));
+    await auditStaffAction(tx, caller, {
+      action: "staff_user.enable",
+      entityType: "staff_user",
+      entityId: userId,
+      before: { email: user.email, role: user.role, disabled: true },
+      after: { email: user.email, role: user.role, disabled: false },
+    });
+  });
+}

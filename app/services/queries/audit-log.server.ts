@@ -1,0 +1,53 @@
+// Reading the audit log (the writing side is audit.server.ts). Staff only; nothing here changes
+// a row: the log is append-only.
+import { count, desc, eq } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { auditLog } from "../../../db/schema";
+import type { FieldSpec, SearchQuery } from "../../domain/search-filter";
+import type { Page } from "./payment-search.server";
+import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+
+/** The audit screen's filters, in the /v1 search grammar (field=op:value). */
+export const AUDIT_FILTERS = {
+  actor: { type: "string" },
+  action: { type: "string" },
+  entityType: { type: "string" },
+  entityId: { type: "string" },
+  correlationId: { type: "string" },
+  ip: { type: "string" },
+  createdAt: { type: "timestamp" },
+} as const satisfies Record<string, FieldSpec>;
+
+const COLUMNS: Record<keyof typeof AUDIT_FILTERS, ColumnOf> = {
+  actor: { column: auditLog.actorEmail },
+  action: { column: auditLog.action },
+  entityType: { column: auditLog.entityType },
+  entityId: { column: auditLog.entityId },
+  correlationId: { column: auditLog.correlationId },
+  ip: { column: auditLog.ip },
+  createdAt: { column: auditLog.createdAt },
+};
+
+export type AuditEntryRow = typeof auditLog.$inferSelect;
+
+/** A page of entries, newest first (matching audit_log_created_at_idx and the filter indexes). */
+export async function listAuditEntries(
+  database: Db,
+  query: SearchQuery,
+): Promise<Page<AuditEntryRow>> {
+  const where = allOf(conditionsFor(query.filters, COLUMNS));
+  const [{ total }] = await database.select({ total: count() }).from(auditLog).where(where);
+  const items = await database
+    .select()
+    .from(auditLog)
+    .where(where)
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage);
+  return { items, totalItems: total, totalPages: Math.ceil(total / query.perPage), page: query.page, perPage: query.perPage };
+}
+
+export async function getAuditEntry(database: Db, id: number): Promise<AuditEntryRow | null> {
+  const [entry] = await database.select().from(auditLog).where(eq(auditLog.id, id));
+  return entry ?? null;
+}

@@ -1,0 +1,183 @@
+// Reading credits for the staff screens: the same search and views as /v1/credits, plus what a
+// person needs next to them (who created the credit, organisation names, the payment
+// transactions a line credits, whether the four-eyes rule lets this viewer execute it).
+// Read-only: every change goes through app/services/credits/credits.server.ts.
+import { inArray } from "drizzle-orm";
+import { db as defaultDb, type Db } from "../../../db/client";
+import { apiClients, organisations, paymentTransactions, staffUsers } from "../../../db/schema";
+import { fourEyesRefusal, needsSecondStaffUser, thresholdFor } from "../../domain/four-eyes";
+import { formatAmount, type Money } from "../../domain/money";
+import type { SearchQuery } from "../../domain/search-filter";
+import { amountsOf, creditableAmount } from "../../domain/transaction";
+import type { Caller, StaffCaller } from "../../domain/caller";
+import { searchCredits } from "./credit-search.server";
+import { getCredit, type CreditView } from "../credits/credits.server";
+import { readFourEyesSettings, thresholdList } from "../credits/four-eyes-thresholds.server";
+import { searchPayments } from "./payment-search.server";
+
+export type CreditCreator =
+  | { kind: "staff"; userId: string; name: string; email: string }
+  | { kind: "client"; clientId: string; name: string }
+  | { kind: "unknown" };
+
+const text = (amount: Money) => formatAmount(amount);
+
+/** A credit as the screens show it: amounts as decimal strings, the creator resolved. */
+function screenCredit(credit: CreditView, creator: CreditCreator, organisationName: string) {
+  return {
+    creditId: credit.creditId,
+    orderId: credit.orderId,
+    orderVersion: credit.orderVersion,
+    totalCreditAmount: text(credit.totalCreditAmount),
+    currency: credit.currency,
+    active: credit.active,
+    status: credit.status,
+    settlementId: credit.settlementId,
+    customerNumber: credit.customerNumber,
+    organisationId: credit.organisationId,
+    organisationName,
+    reason: credit.reason,
+    createdAt: credit.createdAt,
+    updatedAt: credit.updatedAt,
+    creator,
+    creditTransactions: credit.creditTransactions.map((line) => ({
+      creditTransactionId: line.creditTransactionId,
+      paymentId: line.paymentId,
+      transactionId: line.transactionId,
+      amount: text(line.amount),
+      status: line.status,
+      /** Claimed by an execution that has no outcome yet (running now, or interrupted). */
+      inProgress: line.status === "CREATED" && line.claimedAt !== null,
+      reimbursementMethod: line.reimbursementMethod,
+      reimbursementTypeGroup: line.reimbursementTypeGroup,
+      rrn: line.rrn,
+      creditedAt: line.creditedAt,
+      failureReason: line.failureReason,
+    })),
+  };
+}
+
+export type ScreenCredit = ReturnType<typeof screenCredit>;
+
+async function describe(database: Db, views: CreditView[]): Promise<ScreenCredit[]> {
+  if (!views.length) return [];
+  const staffIds = [...new Set(views.flatMap((v) => (v.createdByStaffUserId ? [v.createdByStaffUserId] : [])))];
+  const clientIds = [...new Set(views.flatMap((v) => (v.createdByClientId ? [v.createdByClientId] : [])))];
+  const orgIds = [...new Set(views.map((v) => v.organisationId))];
+  const [staff, clients, orgs] = await Promise.all([
+    staffIds.length
+      ? database.select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email }).from(staffUsers).where(inArray(staffUsers.id, staffIds))
+      : [],
+    clientIds.length
+      ? database.select({ clientId: apiClients.clientId, name: apiClients.name }).from(apiClients).where(inArray(apiClients.clientId, clientIds))
+      : [],
+    database.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, orgIds)),
+  ]);
+  return views.map((view) => {
+    const user = staff.find((s) => s.id === view.createdByStaffUserId);
+    const client = clients.find((c) => c.clientId === view.createdByClientId);
+    const creator: CreditCreator = user
+      ? { kind: "staff", userId: user.id, name: user.name, email: user.email }
+      : client
+        ? { kind: "client", clientId: client.clientId, name: client.name }
+        : { kind: "unknown" };
+    return screenCredit(view, creator, orgs.find((o) => o.id === view.organisationId)?.name ?? `Organisation ${view.organisationId}`);
+  });
+}
+
+/** One page of the credits list: the same search (and SQL) as GET /v1/credits. */
+export async function creditListPage(caller: Caller, query: SearchQuery, database: Db = defaultDb()) {
+  const page = await searchCredits(database, caller, query);
+  return { ...page, items: await describe(database, page.items) };
+}
+
+/** The four-eyes thresholds as the screens show them. */
+export async function fourEyesSummary(database: Db = defaultDb()) {
+  const settings = await readFourEyesSettings(database);
+  return { thresholds: thresholdList(settings.thresholds), source: settings.source };
+}
+
+/**
+ * One credit with its lines' payment transactions (type, last 4, what they can still give back)
+ * and what the four-eyes rule means for the viewer.
+ */
+export async function creditDetail(viewer: StaffCaller, creditId: number, database: Db = defaultDb()) {
+  const view = await getCredit(database, viewer, creditId);
+  const [[credit], settings] = await Promise.all([describe(database, [view]), readFourEyesSettings(database)]);
+  const transactionIds = [...new Set(view.creditTransactions.map((l) => l.transactionId))];
+  const rows = transactionIds.length
+    ? await database.select().from(paymentTransactions).where(inArray(paymentTransactions.transactionId, transactionIds))
+    : [];
+  const threshold = thresholdFor(settings.thresholds, view.currency);
+  return {
+    credit,
+    transactions: rows.map((row) => ({
+      transactionId: row.transactionId,
+      paymentType: row.paymentType,
+      paymentTypeGroup: row.paymentTypeGroup,
+      cardNumber: row.cardNumber,
+      status: row.status,
+      creditableAmount: text(creditableAmount(amountsOf(row))),
+    })),
+    fourEyes: {
+      /** The creator may not execute it; someone else with credit:execute must. */
+      required: needsSecondStaffUser(view, settings.thresholds) && view.createdByStaffUserId !== null,
+      threshold: threshold === null ? null : text(threshold),
+      /** Why the viewer may not execute it, or null. */
+      refusal: fourEyesRefusal(view, viewer.userId, settings.thresholds),
+    },
+  };
+}
+
+export type CreditablePayment = {
+  paymentId: number;
+  orderId: string | null;
+  customerNumber: string | null;
+  organisationId: number;
+  totalAmount: string;
+  currency: string;
+  active: boolean;
+  createdAt: Date;
+  transactions: {
+    transactionId: number;
+    status: string;
+    paymentType: string | null;
+    paymentTypeGroup: string;
+    cardNumber: string | null;
+    capturedAmount: string;
+    creditedAmount: string;
+    creditableAmount: string;
+  }[];
+};
+
+/**
+ * Payments to credit from (a paymentId, customerNumber or orderId search, the same search as
+ * GET /v1/payments), with every transaction that captured something and what it can still give
+ * back (captured − credited − reserved by open credits).
+ */
+export async function creditablePayments(caller: Caller, query: SearchQuery, database: Db = defaultDb()) {
+  const page = await searchPayments(database, caller, query);
+  const items: CreditablePayment[] = page.items.map((payment) => ({
+    paymentId: payment.paymentId,
+    orderId: payment.orderId,
+    customerNumber: payment.customerNumber,
+    organisationId: payment.organisationId,
+    totalAmount: text(payment.totalAmount),
+    currency: payment.currency,
+    active: payment.active,
+    createdAt: payment.createdAt,
+    transactions: payment.transactions
+      .filter((t) => t.summary.capturedAmount > 0n)
+      .map((t) => ({
+        transactionId: t.transactionId,
+        status: t.status,
+        paymentType: t.paymentType,
+        paymentTypeGroup: t.paymentTypeGroup,
+        cardNumber: t.cardNumber,
+        capturedAmount: text(t.summary.capturedAmount),
+        creditedAmount: text(t.summary.creditedAmount),
+        creditableAmount: text(t.summary.creditableAmount),
+      })),
+  }));
+  return { items, totalItems: page.totalItems };
+}

@@ -1,0 +1,269 @@
+// The dashboard's numbers: captured, credited and net volume over a range of UTC days, per day
+// and payment type group, per currency, with counts and the top payment types. Everything is
+// read from the daily_volume rollup (ledger.server.ts keeps it in the same DB transaction as
+// every capture and credit), so the cost grows with days × keys, never with transactions.
+// Amounts are summed in SQL numeric, then exactly as money.ts bigints, and leave as decimal
+// strings; amounts of different currencies are never added. The authorization attempts
+// (approved, declined, failed) come likewise from the daily_outcomes rollup
+// (authorization-outcomes.server.ts), never from transactions.
+import { between, sql } from "drizzle-orm";
+import { db as defaultDb, type Db } from "../../../db/client";
+import { dailyOutcomes, dailyVolume } from "../../../db/schema";
+import { daysOf } from "../../domain/day-range";
+import { add, compare, money, subtract, toDbAmount, ZERO, type Money } from "../../domain/money";
+
+export type DashboardQuery = {
+  /** First and last UTC day, both included, "YYYY-MM-DD". */
+  from: string;
+  to: string;
+  /** The currency to show; null picks NOK when it has volume in the range, else the busiest one. */
+  currency: string | null;
+};
+
+export type VolumeTotals = {
+  /** Decimal strings with the database's 5 decimals, e.g. "1234.50000". */
+  captured: string;
+  credited: string;
+  /** captured − credited. */
+  net: string;
+  capturedCount: number;
+  creditedCount: number;
+};
+
+export type GroupVolume = { captured: string; credited: string; net: string };
+
+export type DashboardDay = {
+  day: string;
+  /** Per payment type group that has volume anywhere in the range (zeros where none that day). */
+  groups: Record<string, GroupVolume>;
+  total: GroupVolume;
+};
+
+export type PaymentTypeVolume = VolumeTotals & {
+  paymentType: string;
+  paymentTypeGroup: string;
+  /** Percentage of the currency's captured volume in the range, one decimal, e.g. "42.1". */
+  capturedShare: string;
+};
+
+/** Authorization attempts and how the provider answered them. */
+export type OutcomeCounts = {
+  attempts: number;
+  approved: number;
+  /** The provider said no (REFUSED_BY_ISSUER, SOFT_DECLINE…). */
+  declined: number;
+  /** The provider could not be asked, or asking it failed. */
+  failed: number;
+  /** (declined + failed) / attempts as a percentage with one decimal, e.g. "3.4"; "0.0" without attempts. */
+  unapprovedShare: string;
+};
+
+export type AuthorizationOutcomes = OutcomeCounts & {
+  /** Per payment type group with attempts in the range, the most attempts first. */
+  groups: Array<OutcomeCounts & { paymentTypeGroup: string }>;
+};
+
+export type Dashboard = {
+  from: string;
+  to: string;
+  /**
+   * Every currency with volume or authorization attempts in the range: NOK first, then the most
+   * captures and credits first (a currency with attempts only has zero totals).
+   */
+  currencies: Array<VolumeTotals & { currency: string }>;
+  /** The currency the rest is about; null when nothing happened in the range. */
+  currency: string | null;
+  totals: VolumeTotals;
+  /** Groups with volume in the range, the most captured first (the chart's stacking order). */
+  groups: string[];
+  /** Every day of the range, oldest first. */
+  days: DashboardDay[];
+  /** Payment types by captured volume, at most TOP_PAYMENT_TYPES. */
+  topPaymentTypes: PaymentTypeVolume[];
+  /** Authorization attempts in the currency over the range. */
+  authorizations: AuthorizationOutcomes;
+};
+
+export const TOP_PAYMENT_TYPES = 10;
+
+/** A running sum of rollup rows, exact (money.ts bigints). */
+type Volume = { captured: Money; credited: Money; capturedCount: number; creditedCount: number };
+
+function emptyVolume(): Volume {
+  return { captured: ZERO, credited: ZERO, capturedCount: 0, creditedCount: 0 };
+}
+
+function addVolume(into: Volume, row: RollupRow): void {
+  into.captured = add(into.captured, money(row.captured));
+  into.credited = add(into.credited, money(row.credited));
+  into.capturedCount += row.capturedCount;
+  into.creditedCount += row.creditedCount;
+}
+
+function totalsOf(volume: Volume): VolumeTotals {
+  return {
+    captured: toDbAmount(volume.captured),
+    credited: toDbAmount(volume.credited),
+    net: toDbAmount(subtract(volume.captured, volume.credited)),
+    capturedCount: volume.capturedCount,
+    creditedCount: volume.creditedCount,
+  };
+}
+
+/** The entry of `key`, created empty on first use. */
+function entry<K>(map: Map<K, Volume>, key: K): Volume {
+  let volume = map.get(key);
+  if (!volume) map.set(key, (volume = emptyVolume()));
+  return volume;
+}
+
+/** The service's home currency (the API's default currency): the dashboard opens on it when it can. */
+const HOME_CURRENCY = "NOK";
+
+/**
+ * Currencies in the order the picker offers them. Amounts of different currencies cannot be
+ * compared (129 SEK is less than 123 NOK), so the home currency comes first and the rest follow by
+ * how many captures and credits they had, then by code.
+ */
+function byActivity(map: Map<string, Volume>): string[] {
+  const activity = (volume: Volume) => volume.capturedCount + volume.creditedCount;
+  return [...map.entries()]
+    .sort(([a, x], [b, y]) => Number(b === HOME_CURRENCY) - Number(a === HOME_CURRENCY) || activity(y) - activity(x) || a.localeCompare(b))
+    .map(([key]) => key);
+}
+
+/** Largest captured first, then by name, so equal volumes keep a stable order. */
+function byCaptured<K extends string>(map: Map<K, Volume>): K[] {
+  return [...map.entries()].sort(([a, x], [b, y]) => compare(y.captured, x.captured) || a.localeCompare(b)).map(([key]) => key);
+}
+
+type RollupRow = {
+  day: string;
+  currency: string;
+  paymentTypeGroup: string;
+  paymentType: string;
+  captured: string;
+  credited: string;
+  capturedCount: number;
+  creditedCount: number;
+};
+
+/**
+ * One aggregate over the range folds the rollup's settlement ids and organisations away (at a
+ * million payments over 90 days, ~69,000 rows become ~3,000: day × currency × payment type);
+ * the per-currency, per-day and per-type figures are then exact bigint sums of those.
+ */
+export async function getDashboard(query: DashboardQuery, database: Db = defaultDb()): Promise<Dashboard> {
+  const rows: RollupRow[] = await database
+    .select({
+      day: dailyVolume.day,
+      currency: dailyVolume.currency,
+      paymentTypeGroup: dailyVolume.paymentTypeGroup,
+      paymentType: dailyVolume.paymentType,
+      captured: sql<string>`sum(${dailyVolume.capturedAmount})::text`,
+      credited: sql<string>`sum(${dailyVolume.creditedAmount})::text`,
+      capturedCount: sql<number>`sum(${dailyVolume.capturedCount})::bigint`.mapWith(Number),
+      creditedCount: sql<number>`sum(${dailyVolume.creditedCount})::bigint`.mapWith(Number),
+    })
+    .from(dailyVolume)
+    .where(between(dailyVolume.day, query.from, query.to))
+    .groupBy(dailyVolume.day, dailyVolume.currency, dailyVolume.paymentTypeGroup, dailyVolume.paymentType);
+
+  const outcomeRows = await outcomesIn(query, database);
+
+  const perCurrency = new Map<string, Volume>();
+  for (const row of rows) addVolume(entry(perCurrency, row.currency), row);
+  for (const row of outcomeRows) entry(perCurrency, row.currency);
+  const currencies = byActivity(perCurrency).map((currency) => ({ currency, ...totalsOf(perCurrency.get(currency)!) }));
+  const currency = query.currency ?? currencies[0]?.currency ?? null;
+
+  const perGroup = new Map<string, Volume>();
+  const perDayGroup = new Map<string, Volume>();
+  const perType = new Map<string, Volume>();
+  const groupOfType = new Map<string, string>();
+  for (const row of rows) {
+    if (row.currency !== currency) continue;
+    addVolume(entry(perGroup, row.paymentTypeGroup), row);
+    addVolume(entry(perDayGroup, `${row.day}|${row.paymentTypeGroup}`), row);
+    addVolume(entry(perType, row.paymentType), row);
+    groupOfType.set(row.paymentType, row.paymentTypeGroup);
+  }
+  const total = currency === null ? emptyVolume() : (perCurrency.get(currency) ?? emptyVolume());
+  const groups = byCaptured(perGroup);
+
+  const days = daysOf(query).map((day) => {
+    const dayTotal = emptyVolume();
+    const volumes: Record<string, GroupVolume> = {};
+    for (const group of groups) {
+      const volume = perDayGroup.get(`${day}|${group}`) ?? emptyVolume();
+      dayTotal.captured = add(dayTotal.captured, volume.captured);
+      dayTotal.credited = add(dayTotal.credited, volume.credited);
+      volumes[group] = groupVolumeOf(volume);
+    }
+    return { day, groups: volumes, total: groupVolumeOf(dayTotal) };
+  });
+
+  const topPaymentTypes = byCaptured(perType)
+    .slice(0, TOP_PAYMENT_TYPES)
+    .map((paymentType) => {
+      const volume = perType.get(paymentType)!;
+      return {
+        paymentType,
+        paymentTypeGroup: groupOfType.get(paymentType)!,
+        ...totalsOf(volume),
+        capturedShare: percentage(volume.captured, total.captured),
+      };
+    });
+
+  const authorizations = authorizationsOf(outcomeRows.filter((row) => row.currency === currency));
+
+  return { from: query.from, to: query.to, currencies, currency, totals: totalsOf(total), groups, days, topPaymentTypes, authorizations };
+}
+
+type OutcomeRow = { currency: string; paymentTypeGroup: string; approved: number; declined: number; failed: number };
+
+/**
+ * The range's attempts per currency and payment type group, days and organisations folded away
+ * (every currency: the picker offers those with attempts only, too). A second statement beside
+ * the volume's: a commit between the two can make them disagree by that one operation, which
+ * no figure here is checked against.
+ */
+async function outcomesIn(query: DashboardQuery, database: Db): Promise<OutcomeRow[]> {
+  return database
+    .select({
+      currency: dailyOutcomes.currency,
+      paymentTypeGroup: dailyOutcomes.paymentTypeGroup,
+      approved: sql<number>`sum(${dailyOutcomes.approvedCount})::bigint`.mapWith(Number),
+      declined: sql<number>`sum(${dailyOutcomes.declinedCount})::bigint`.mapWith(Number),
+      failed: sql<number>`sum(${dailyOutcomes.failedCount})::bigint`.mapWith(Number),
+    })
+    .from(dailyOutcomes)
+    .where(between(dailyOutcomes.day, query.from, query.to))
+    .groupBy(dailyOutcomes.currency, dailyOutcomes.paymentTypeGroup);
+}
+
+function authorizationsOf(rows: OutcomeRow[]): AuthorizationOutcomes {
+  const groups = rows
+    .map((row) => ({ paymentTypeGroup: row.paymentTypeGroup, ...outcomeCounts(row.approved, row.declined, row.failed) }))
+    .filter((group) => group.attempts > 0)
+    .sort((a, b) => b.attempts - a.attempts || a.paymentTypeGroup.localeCompare(b.paymentTypeGroup));
+  const sum = (pick: (row: OutcomeRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  return { ...outcomeCounts(sum((row) => row.approved), sum((row) => row.declined), sum((row) => row.failed)), groups };
+}
+
+function outcomeCounts(approved: number, declined: number, failed: number): OutcomeCounts {
+  const attempts = approved + declined + failed;
+  return { attempts, approved, declined, failed, unapprovedShare: percentage(BigInt(declined + failed), BigInt(attempts)) };
+}
+
+function groupVolumeOf(volume: Volume): GroupVolume {
+  const { captured, credited, net } = totalsOf(volume);
+  return { captured, credited, net };
+}
+
+/** part / whole as a percentage with one decimal, rounded half up, in integers: "42.1". */
+function percentage(part: bigint, whole: bigint): string {
+  if (whole <= 0n) return "0.0";
+  const tenths = (part * 2000n + whole) / (2n * whole);
+  return `${tenths / 10n}.${tenths % 10n}`;
+}

@@ -1,0 +1,206 @@
+// The operation log across every payment, for staff: what happened, when, through which client,
+// POS and channel, under which correlation id. Read-only.
+//
+// The table grows by several rows per payment (4 million at a million payments), so a page is a
+// keyset page in (createdAt, id) order, newest first, and the number of matches is counted only
+// up to a bound: both cost the same on page 1 and page 10,000 and never walk the whole table
+// for a common filter. Figures: docs/decisions/011-payments-list-and-operation-log.md.
+import { asc, count, desc, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { db as defaultDb, type Db } from "../../../db/client";
+import { operationLog, paymentTransactions } from "../../../db/schema";
+import { OPERATIONS } from "../../domain/enums";
+import type { FieldFilter, FieldSpec } from "../../domain/search-filter";
+import type { InstantBounds } from "../../domain/zoned-day-range";
+import type { StaffCaller } from "../../domain/caller";
+import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+
+export const OPERATION_LOG_FIELDS: Record<string, FieldSpec> = {
+  operation: { type: "enum", values: OPERATIONS },
+  createdAt: { type: "timestamp" },
+  clientName: { type: "string" },
+  pos: { type: "string" },
+  distributionChannel: { type: "string" },
+  correlationId: { type: "string" },
+  paymentId: { type: "integer" },
+  transactionId: { type: "integer" },
+  actor: { type: "string" },
+};
+
+const COLUMNS: Record<string, ColumnOf> = {
+  operation: { column: operationLog.operation },
+  createdAt: { column: operationLog.createdAt },
+  clientName: { column: operationLog.clientName },
+  pos: { column: operationLog.pos },
+  distributionChannel: { column: operationLog.distributionChannel },
+  correlationId: { column: operationLog.correlationId },
+  paymentId: { column: operationLog.paymentId },
+  transactionId: { column: operationLog.transactionId },
+  actor: { column: operationLog.actor },
+};
+
+/** Counting stops here: "more than 10,000" is all a person needs to narrow the filter. */
+export const COUNT_LIMIT = 10_000;
+export const MAX_PER_PAGE = 200;
+
+/** A row's place in the newest-first order. */
+export type OperationLogCursor = { createdAt: Date; id: number };
+
+export type OperationLogQuery = {
+  /** Parsed with OPERATION_LOG_FIELDS (the /v1 grammar). */
+  filters?: Record<string, FieldFilter>;
+  /** createdAt >= gte and < lt. */
+  created?: InstantBounds;
+  /** The page of rows older or newer than a row; none: the newest rows. */
+  cursor?: { direction: "older" | "newer"; from: OperationLogCursor } | null;
+  perPage: number;
+};
+
+export type OperationLogEntry = {
+  id: number;
+  createdAt: Date;
+  operation: string;
+  /** Decimal string as stored; null for operations without an amount (CREATE, INITIATE). */
+  amount: string | null;
+  /** The transaction's currency, for the amount. */
+  currency: string | null;
+  paymentId: number;
+  transactionId: number;
+  paymentType: string | null;
+  paymentTypeGroup: string | null;
+  correlationId: string;
+  clientName: string | null;
+  pos: string | null;
+  distributionChannel: string | null;
+  actorType: string;
+  actor: string;
+};
+
+export type OperationLogPage = {
+  items: OperationLogEntry[];
+  /** Where the page of newer rows starts (this page's first row), or null on the newest page. */
+  newer: OperationLogCursor | null;
+  /** Where the page of older rows starts (this page's last row), or null on the oldest page. */
+  older: OperationLogCursor | null;
+  /** Rows matching the filters (not the cursor), counted up to COUNT_LIMIT. */
+  matching: { count: number; moreThan: boolean };
+  perPage: number;
+};
+
+function filterCondition(query: OperationLogQuery): SQL | undefined {
+  return allOf([
+    ...conditionsFor(query.filters ?? {}, COLUMNS),
+    query.created?.gte ? gte(operationLog.createdAt, query.created.gte) : undefined,
+    query.created?.lt ? lt(operationLog.createdAt, query.created.lt) : undefined,
+  ]);
+}
+
+/** Rows strictly older (or newer) than the cursor: a row comparison operation_log_created_at_idx starts from. */
+function beyond(cursor: NonNullable<OperationLogQuery["cursor"]>): SQL {
+  const op = sql.raw(cursor.direction === "older" ? "<" : ">");
+  return sql`(${operationLog.createdAt}, ${operationLog.id}) ${op} (${cursor.from.createdAt.toISOString()}::timestamptz, ${
+    cursor.from.id
+  }::bigint)`;
+}
+
+async function countUpTo(database: Db, where: SQL | undefined): Promise<OperationLogPage["matching"]> {
+  const bounded = database
+    .select({ one: sql`1` })
+    .from(operationLog)
+    .where(where)
+    .limit(COUNT_LIMIT + 1)
+    .as("bounded");
+  const [{ n }] = await database.select({ n: count() }).from(bounded);
+  return n > COUNT_LIMIT ? { count: COUNT_LIMIT, moreThan: true } : { count: n, moreThan: false };
+}
+
+/**
+ * One page of the operation log, newest first, and the bounded count of what matches. Reading
+ * one row more than the page tells whether another page follows in that direction.
+ */
+export async function searchOperationLog(
+  _caller: StaffCaller,
+  query: OperationLogQuery,
+  database: Db = defaultDb()
+): Promise<OperationLogPage> {
+  const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(query.perPage)));
+  const where = filterCondition(query);
+  const cursor = query.cursor ?? null;
+  const newerFirst = cursor?.direction === "newer";
+  const order = newerFirst
+    ? [asc(operationLog.createdAt), asc(operationLog.id)]
+    : [desc(operationLog.createdAt), desc(operationLog.id)];
+
+  const [fetched, matching] = await Promise.all([
+    database
+      .select()
+      .from(operationLog)
+      .where(allOf([where, cursor ? beyond(cursor) : undefined]))
+      .orderBy(...order)
+      .limit(perPage + 1),
+    countUpTo(database, where),
+  ]);
+  const more = fetched.length > perPage;
+  const rows = fetched.slice(0, perPage);
+  if (newerFirst) rows.reverse();
+
+  const transactions = await transactionsOf(database, [...new Set(rows.map((row) => row.transactionId))]);
+  const items = rows.map((row): OperationLogEntry => {
+    const transaction = transactions.get(row.transactionId);
+    return {
+      id: row.id,
+      createdAt: row.createdAt,
+      operation: row.operation,
+      amount: row.amount,
+      currency: transaction?.currency ?? null,
+      paymentId: row.paymentId,
+      transactionId: row.transactionId,
+      paymentType: transaction?.paymentType ?? null,
+      paymentTypeGroup: transaction?.paymentTypeGroup ?? null,
+      correlationId: row.correlationId,
+      clientName: row.clientName,
+      pos: row.pos,
+      distributionChannel: row.distributionChannel,
+      actorType: row.actorType,
+      actor: row.actor,
+    };
+  });
+  const place = (entry: OperationLogEntry | undefined) => (entry ? { createdAt: entry.createdAt, id: entry.id } : null);
+  // Coming from a cursor, the cursor's row lies on the other side: a page exists there.
+  const hasNewer = newerFirst ? more : cursor !== null;
+  const hasOlder = newerFirst ? true : more;
+  return {
+    items,
+    newer: hasNewer ? place(items[0]) ?? cursor!.from : null,
+    older: hasOlder ? place(items.at(-1)) ?? cursor!.from : null,
+    matching,
+    perPage,
+  };
+}
+
+async function transactionsOf(database: Db, transactionIds: number[]) {
+  if (transactionIds.length === 0)
+    return new Map<number, { currency: string; paymentType: string | null; paymentTypeGroup: string }>();
+  const rows = await database
+    .select({
+      transactionId: paymentTransactions.transactionId,
+      currency: paymentTransactions.currency,
+      paymentType: paymentTransactions.paymentType,
+      paymentTypeGroup: paymentTransactions.paymentTypeGroup,
+    })
+    .from(paymentTransactions)
+    .where(inArray(paymentTransactions.transactionId, transactionIds));
+  return new Map(rows.map(({ transactionId, ...rest }) => [transactionId, rest]));
+}
+
+/** "2026-11-21T10:15:30.123Z_4711": a cursor as the URL carries it. */
+export function cursorToParam(cursor: OperationLogCursor): string {
+  return `${cursor.createdAt.toISOString()}_${cursor.id}`;
+}
+
+export function cursorFromParam(value: string): OperationLogCursor | null {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([1-9][0-9]{0,15})$/.exec(value);
+  if (!match) return null;
+  const createdAt = new Date(match[1]);
+  const id = Number(match[2]);
+  return Number.isNaN(createdAt.getTime()) || !Number.isSafeInteger(id) ? null : { createdAt, id };
+}

@@ -1,0 +1,138 @@
+// The staff payment detail: the payment as GET /v1/payments/{id} renders it, plus what the
+// screen needs around it: the organisation's name, the payment's summed amounts, each INVOICE
+// transaction's current invoice, and which actions the payment's state allows (the role is the
+// screen's and the server's other question). Read-only: no locks; every action re-checks its
+// state under locks, so a stale screen can only be refused, never do the wrong thing.
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { db, type Db } from "../../../db/client";
+import { invoices, organisations } from "../../../db/schema";
+import type { PaymentTypeGroup, TransactionStatus } from "../../domain/enums";
+import { DomainError } from "../../domain/errors";
+import { formatAmount, money, sum, type Money } from "../../domain/money";
+import { checkCancel, checkCapture, claimedTotal } from "../../domain/transaction";
+import { paymentJson, transactionJson } from "../../http/api/serialize";
+import type { Caller } from "../../domain/caller";
+import { getPayment, type PaymentView, type TransactionView } from "./payment-view.server";
+
+export type InvoiceSummary = {
+  invoiceId: string;
+  amount: string;
+  languageCode: string | null;
+  externalInvoiceNumber: string | null;
+  customerIdentificationNumber: string | null;
+  expiryDate: string | null;
+  confirmedAt: string | null;
+};
+
+/** What the transaction's state allows; the role decides separately. */
+export type TransactionActions = { capture: boolean; cancel: boolean; credit: boolean; adjustInvoice: boolean };
+
+export type PaymentSummary = {
+  totalAmount: string;
+  authorizedAmount: string;
+  capturedAmount: string;
+  creditedAmount: string;
+  cancelledAmount: string;
+  creditableAmount: string;
+  /** What the transactions claim of the total (a reactivation's total must cover it). */
+  heldAmount: string;
+};
+
+export type PaymentDetailTransaction = ReturnType<typeof transactionJson> & {
+  reimbursementTypeGroup: string | null;
+  terminalId: string | null;
+  invoice: InvoiceSummary | null;
+  actions: TransactionActions;
+};
+
+export type PaymentDetail = {
+  payment: Omit<ReturnType<typeof paymentJson>, "transactions"> & { organisationName: string | null };
+  summary: PaymentSummary;
+  transactions: PaymentDetailTransaction[];
+  /** Exactly the body of GET /v1/payments/{paymentId}. */
+  rawJson: string;
+};
+
+/** The payment's detail, or null when the caller cannot see such a payment. */
+export async function findPaymentDetail(caller: Caller, paymentId: number, database: Db = db()): Promise<PaymentDetail | null> {
+  let view: PaymentView;
+  try {
+    view = await getPayment(database, caller, paymentId);
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === "not_found") return null;
+    throw error;
+  }
+  const [organisation] = await database
+    .select({ name: organisations.name })
+    .from(organisations)
+    .where(eq(organisations.id, view.organisationId));
+  const invoiceOf = await currentInvoices(database, view.transactions);
+  const { transactions, ...payment } = paymentJson(view);
+  return {
+    payment: { ...payment, organisationName: organisation?.name ?? null },
+    summary: summaryOfPayment(view),
+    transactions: view.transactions.map((t, index) => {
+      const invoice = invoiceOf.get(t.transactionId) ?? null;
+      return {
+        ...transactions[index],
+        reimbursementTypeGroup: t.reimbursementTypeGroup,
+        terminalId: t.terminalId,
+        invoice,
+        actions: actionsFor(view, t, invoice),
+      };
+    }),
+    rawJson: JSON.stringify(paymentJson(view), null, 2),
+  };
+}
+
+/** The payment's amounts: its total and the sums of its transactions' summaries. */
+function summaryOfPayment(view: PaymentView): PaymentSummary {
+  const total = (pick: (t: TransactionView) => Money) => formatAmount(sum(view.transactions.map(pick)));
+  return {
+    totalAmount: formatAmount(view.totalAmount),
+    authorizedAmount: total((t) => t.summary.authorizedAmount),
+    capturedAmount: total((t) => t.summary.capturedAmount),
+    creditedAmount: total((t) => t.summary.creditedAmount),
+    cancelledAmount: total((t) => t.summary.cancelledAmount),
+    creditableAmount: total((t) => t.summary.creditableAmount),
+    heldAmount: formatAmount(claimedTotal(view.transactions)),
+  };
+}
+
+/**
+ * The same rules the services apply: a deactivated payment refuses every transaction operation
+ * except a credit (docs/decisions/004); a COLLECTOR_B2B invoice changes only while INITIATED
+ * and not yet confirmed by the customer.
+ */
+function actionsFor(view: PaymentView, t: TransactionView, invoice: InvoiceSummary | null): TransactionActions {
+  const status = t.status as TransactionStatus;
+  return {
+    capture: view.active && checkCapture(status, t.paymentTypeGroup as PaymentTypeGroup).ok,
+    cancel: view.active && checkCancel(status).ok,
+    credit: status === "CAPTURED" && t.summary.creditableAmount > 0n,
+    adjustInvoice:
+      view.active && t.paymentType === "COLLECTOR_B2B" && status === "INITIATED" && invoice !== null && invoice.confirmedAt === null,
+  };
+}
+
+async function currentInvoices(database: Db, transactions: TransactionView[]): Promise<Map<number, InvoiceSummary>> {
+  const ids = transactions.filter((t) => t.paymentTypeGroup === "INVOICE").map((t) => t.transactionId);
+  const found = new Map<number, InvoiceSummary>();
+  if (!ids.length) return found;
+  const rows = await database
+    .select()
+    .from(invoices)
+    .where(and(inArray(invoices.transactionId, ids), isNull(invoices.replacedAt)));
+  for (const row of rows) {
+    found.set(row.transactionId, {
+      invoiceId: row.invoiceId,
+      amount: formatAmount(money(row.amount)),
+      languageCode: row.languageCode,
+      externalInvoiceNumber: row.externalInvoiceNumber,
+      customerIdentificationNumber: row.customerIdentificationNumber,
+      expiryDate: row.expiryDate,
+      confirmedAt: row.confirmedAt?.toISOString() ?? null,
+    });
+  }
+  return found;
+}

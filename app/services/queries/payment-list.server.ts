@@ -1,0 +1,390 @@
+// Reading payments for the staff screens: the payments list (the API's filters, a quick search,
+// a date range, a sort, totals per currency), its streamed CSV export, and the few counts the
+// dashboard shows until it gets its own service. Read-only; no locks, no log entries.
+//
+// The filters are the /v1 search's own SQL (`paymentSearchCondition`), so a filter means on the
+// screen exactly what it means in the API. Figures on a million payments:
+// docs/decisions/011-payments-list-and-operation-log.md.
+import { asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { db as defaultDb, type Db } from "../../../db/client";
+import { organisations, paymentTransactions, payments } from "../../../db/schema";
+import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../../domain/payment-sort";
+import type { QuickSearch, QuickSearchKind } from "../../domain/quick-search";
+import type { FieldFilter } from "../../domain/search-filter";
+import type { InstantBounds } from "../../domain/zoned-day-range";
+import type { Caller } from "../../domain/caller";
+import { paymentSearchCondition } from "./payment-search.server";
+import { allOf } from "../../platform/search-sql.server";
+
+export const MAX_PER_PAGE = 100;
+
+
+/** Which payments, in which order: shared by the list and the export. */
+export type PaymentQuery = {
+  /** Staff see every organisation; an API client's caller would confine it to its own. */
+  caller: Caller;
+  /** Parsed with PAYMENT_SEARCH_FIELDS (app/domain/search-filter.ts): the /v1 grammar. */
+  filters?: Record<string, FieldFilter>;
+  quickSearch?: QuickSearch | null;
+  /** createdAt >= gte and < lt (a day range in the staff user's zone, as UTC instants). */
+  created?: InstantBounds;
+  sort?: PaymentSort;
+};
+
+export type PaymentListOptions = PaymentQuery & {
+  /** 1-based. */
+  page: number;
+  perPage: number;
+};
+
+export type PaymentListTransaction = {
+  transactionId: number;
+  status: string;
+  /** Null while only the group is known (a card's scheme is learnt at the terminal). */
+  paymentType: string | null;
+  paymentTypeGroup: string;
+  /** Last 4 digits of the card, when it was a card. */
+  cardNumber: string | null;
+  amount: string;
+  currency: string;
+};
+
+export type PaymentListItem = {
+  paymentId: number;
+  /** A payment may come without an order. */
+  orderId: string | null;
+  orderVersion: number | null;
+  organisationId: number;
+  organisationName: string;
+  customerNumber: string | null;
+  /** Decimal string as stored, e.g. "199.00000". */
+  totalAmount: string;
+  currency: string;
+  settlementId: string | null;
+  active: boolean;
+  createdAt: Date;
+  /** In transaction id order. */
+  transactions: PaymentListTransaction[];
+};
+
+/** The whole filtered set of one currency: how many payments and their summed totalAmount. */
+export type CurrencyTotal = { currency: string; count: number; totalAmount: string };
+
+/** How a quick search was read: the kinds it was tried as and how many payments each matched. */
+export type QuickSearchOutcome = {
+  text: string;
+  tried: QuickSearchKind[];
+  matched: { kind: QuickSearchKind; count: number }[];
+};
+
+export type PaymentList = {
+  items: PaymentListItem[];
+  /** Payments matching the options, over all pages (the sum of `totals`' counts). */
+  total: number;
+  /** Per currency, in currency order; amounts of different currencies are never added. */
+  totals: CurrencyTotal[];
+  quickSearch: QuickSearchOutcome | null;
+  page: number;
+  perPage: number;
+  pageCount: number;
+};
+
+const listColumns = {
+  paymentId: payments.paymentId,
+  orderId: payments.orderId,
+  orderVersion: payments.orderVersion,
+  organisationId: payments.organisationId,
+  organisationName: organisations.name,
+  customerNumber: payments.customerNumber,
+  totalAmount: payments.totalAmount,
+  currency: payments.currency,
+  settlementId: payments.settlementId,
+  active: payments.active,
+  createdAt: payments.createdAt,
+};
+
+/**
+ * The payment ids a quick-search kind finds, as a subquery. Every kind is an exact lookup on its
+ * own index; they are combined with UNION ALL inside one `payment_id IN (…)` rather than OR-ed,
+ * because an OR over subqueries makes PostgreSQL scan every payment.
+ */
+function quickSearchSource(kind: QuickSearchKind, value: string | number): SQL {
+  switch (kind) {
+    case "paymentId":
+      return sql`select ${value}::bigint`;
+    case "orderId":
+      return sql`select ${payments.paymentId} from ${payments} where ${payments.orderId} = ${value}`;
+    case "rrn":
+      return sql`select ${paymentTransactions.paymentId} from ${paymentTransactions} where ${paymentTransactions.rrn} = ${value}`;
+    case "cardNumber":
+      return sql`select ${paymentTransactions.paymentId} from ${paymentTransactions} where ${paymentTransactions.cardNumber} = ${value}`;
+  }
+}
+
+function quickSearchCondition(search: QuickSearch, kinds: readonly QuickSearchKind[]): SQL {
+  const sources = kinds.map((kind) => quickSearchSource(kind, search.values[kind]!));
+  return sql`${payments.paymentId} in (${sql.join(sources, sql` union all `)})`;
+}
+
+/** The API's filters, the day range and the tenant: everything but the quick search. */
+function filterCondition(query: PaymentQuery): SQL | undefined {
+  return allOf([
+    paymentSearchCondition(query.caller, { filters: query.filters ?? {} }),
+    query.created?.gte ? gte(payments.createdAt, query.created.gte) : undefined,
+    query.created?.lt ? lt(payments.createdAt, query.created.lt) : undefined,
+  ]);
+}
+
+/** A query with its quick search looked up: what `paymentPage`, `paymentTotals` and the export read. */
+export type ResolvedPaymentQuery = {
+  /** null: the quick search matched nothing, so neither does the query. */
+  where: SQL | undefined | null;
+  quickSearch: QuickSearchOutcome | null;
+  sort: PaymentSort;
+};
+
+/**
+ * Looks the quick search up. Each kind the text can be is counted within the other filters, so
+ * the screen can say "37 by card last 4, 1 by paymentId"; only kinds that matched go into the
+ * condition.
+ */
+export async function resolvePaymentQuery(query: PaymentQuery, database: Db = defaultDb()): Promise<ResolvedPaymentQuery> {
+  const base = filterCondition(query);
+  const sort = query.sort ?? DEFAULT_PAYMENT_SORT;
+  const search = query.quickSearch;
+  if (!search) return { where: base, quickSearch: null, sort };
+  const counts = await Promise.all(
+    search.kinds.map(async (kind) => {
+      const [{ n }] = await database
+        .select({ n: count() })
+        .from(payments)
+        .where(allOf([base, quickSearchCondition(search, [kind])]));
+      return { kind, count: n };
+    }),
+  );
+  const matched = counts.filter((c) => c.count > 0);
+  const quickSearch = { text: search.text, tried: [...search.kinds], matched };
+  if (matched.length === 0) return { where: null, quickSearch, sort };
+  return { where: allOf([base, quickSearchCondition(search, matched.map((m) => m.kind))]), quickSearch, sort };
+}
+
+const SORT_COLUMNS: Record<PaymentSortKey, AnyPgColumn> = {
+  createdAt: payments.createdAt,
+  totalAmount: payments.totalAmount,
+  paymentId: payments.paymentId,
+};
+
+/** ORDER BY for a sort: its column, then paymentId in the same direction, so every order is total. */
+function orderOf(sort: PaymentSort): SQL[] {
+  const direction = sort.direction === "asc" ? asc : desc;
+  return sort.key === "paymentId"
+    ? [direction(payments.paymentId)]
+    : [direction(SORT_COLUMNS[sort.key]), direction(payments.paymentId)];
+}
+
+export type PaymentTotals = {
+  /** Payments matching, over all pages (the sum of the per-currency counts). */
+  total: number;
+  /** Per currency, in currency order; amounts of different currencies are never added. */
+  totals: CurrencyTotal[];
+};
+
+/**
+ * Count and summed totalAmount per currency of every matching payment. This is the one part of
+ * a list whose cost grows with the size of the match (an aggregate over every matching row), so
+ * the screen streams it in after the page.
+ */
+export async function paymentTotals(resolved: ResolvedPaymentQuery, database: Db = defaultDb()): Promise<PaymentTotals> {
+  if (resolved.where === null) return { total: 0, totals: [] };
+  const totals = await database
+    .select({
+      currency: payments.currency,
+      count: count(),
+      totalAmount: sql<string>`sum(${payments.totalAmount})::text`,
+    })
+    .from(payments)
+    .where(resolved.where)
+    .groupBy(payments.currency)
+    .orderBy(payments.currency);
+  return { total: totals.reduce((sum, row) => sum + row.count, 0), totals };
+}
+
+export type PaymentPage = { items: PaymentListItem[]; page: number; perPage: number };
+
+/**
+ * One page in the query's order (newest first by default: createdAt, then paymentId, both
+ * descending, the order of payments_created_at_idx) with the page's transactions fetched in one
+ * more query. OFFSET pages, because people jump to page numbers; the export uses keysets.
+ */
+export async function paymentPage(
+  resolved: ResolvedPaymentQuery,
+  options: { page: number; perPage: number },
+  database: Db = defaultDb(),
+): Promise<PaymentPage> {
+  const page = Math.max(1, Math.trunc(options.page));
+  const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(options.perPage)));
+  if (resolved.where === null) return { items: [], page, perPage };
+  const rows = await database
+    .select(listColumns)
+    .from(payments)
+    .innerJoin(organisations, eq(organisations.id, payments.organisationId))
+    .where(resolved.where)
+    .orderBy(...orderOf(resolved.sort))
+    .limit(perPage)
+    .offset((page - 1) * perPage);
+  const byPayment = await transactionsOf(database, rows.map((row) => row.paymentId));
+  return { items: rows.map((row) => ({ ...row, transactions: byPayment.get(row.paymentId) ?? [] })), page, perPage };
+}
+
+/** Page and totals together (scripts and tests; the screen streams the totals in separately). */
+export async function listPayments(options: PaymentListOptions, database: Db = defaultDb()): Promise<PaymentList> {
+  const resolved = await resolvePaymentQuery(options, database);
+  const [page, { total, totals }] = await Promise.all([paymentPage(resolved, options, database), paymentTotals(resolved, database)]);
+  return { ...page, total, totals, quickSearch: resolved.quickSearch, pageCount: Math.max(1, Math.ceil(total / page.perPage)) };
+}
+
+/** The transactions of the given payments, in one query, grouped by payment in id order. */
+async function transactionsOf(database: Db, paymentIds: number[]): Promise<Map<number, PaymentListTransaction[]>> {
+  const byPayment = new Map<number, PaymentListTransaction[]>();
+  if (paymentIds.length === 0) return byPayment;
+  const rows = await database
+    .select({
+      paymentId: paymentTransactions.paymentId,
+      transactionId: paymentTransactions.transactionId,
+      status: paymentTransactions.status,
+      paymentType: paymentTransactions.paymentType,
+      paymentTypeGroup: paymentTransactions.paymentTypeGroup,
+      cardNumber: paymentTransactions.cardNumber,
+      amount: paymentTransactions.amount,
+      currency: paymentTransactions.currency,
+    })
+    .from(paymentTransactions)
+    .where(inArray(paymentTransactions.paymentId, paymentIds))
+    .orderBy(paymentTransactions.paymentId, paymentTransactions.transactionId);
+  for (const { paymentId, ...transaction } of rows) {
+    const list = byPayment.get(paymentId) ?? [];
+    list.push(transaction);
+    byPayment.set(paymentId, list);
+  }
+  return byPayment;
+}
+
+// ---------------------------------------------------------------- CSV export
+
+/**
+ * One row of the export: a payment with its transactions summed up. One row per payment (not
+ * per transaction) so the file has exactly as many rows as the screen's total; the transaction
+ * columns list each transaction's value in transaction id order, separated by ";".
+ */
+export type PaymentExportRow = {
+  paymentId: number;
+  createdAt: Date;
+  orderId: string | null;
+  orderVersion: number | null;
+  organisationId: number;
+  organisationName: string;
+  customerNumber: string | null;
+  currency: string;
+  totalAmount: string;
+  active: boolean;
+  settlementId: string | null;
+  transactionCount: number;
+  statuses: string | null;
+  paymentTypes: string | null;
+  cardNumbers: string | null;
+  rrns: string | null;
+  /** Sums over the payment's transactions (decimal strings; "0.00000" without transactions). */
+  authorizedAmount: string;
+  capturedAmount: string;
+  creditedAmount: string;
+};
+
+type ExportCursor = { sortValue: string; paymentId: number };
+
+/** "after this row" in the sort's order: a row comparison the sort's index can start from. */
+function keysetAfter(sort: PaymentSort, cursor: ExportCursor): SQL {
+  const op = sql.raw(sort.direction === "asc" ? ">" : "<");
+  switch (sort.key) {
+    case "paymentId":
+      return sql`${payments.paymentId} ${op} ${cursor.paymentId}`;
+    case "createdAt":
+      return sql`(${payments.createdAt}, ${payments.paymentId}) ${op} (${cursor.sortValue}::timestamptz, ${cursor.paymentId}::bigint)`;
+    case "totalAmount":
+      return sql`(${payments.totalAmount}, ${payments.paymentId}) ${op} (${cursor.sortValue}::numeric, ${cursor.paymentId}::bigint)`;
+  }
+}
+
+function cursorOf(sort: PaymentSort, row: { paymentId: number; createdAt: Date; totalAmount: string }): ExportCursor {
+  return {
+    sortValue: sort.key === "createdAt" ? row.createdAt.toISOString() : sort.key === "totalAmount" ? row.totalAmount : "",
+    paymentId: row.paymentId,
+  };
+}
+
+/**
+ * The whole filtered set in the list's order, a batch at a time: keyset pages (never OFFSET, so
+ * the millionth row costs what the first does) with their transactions summed in SQL. Nothing
+ * more than one batch is held in memory; `app/http/staff/csv.server.ts` pulls the next batch only when
+ * the client has taken the previous one.
+ */
+export async function* exportPayments(
+  resolved: ResolvedPaymentQuery,
+  database: Db = defaultDb(),
+  batchSize = 1000,
+): AsyncGenerator<PaymentExportRow[]> {
+  const { where, sort } = resolved;
+  if (where === null) return;
+  let after: ExportCursor | null = null;
+  for (;;) {
+    const rows = await database
+      .select(listColumns)
+      .from(payments)
+      .innerJoin(organisations, eq(organisations.id, payments.organisationId))
+      .where(allOf([where, after ? keysetAfter(sort, after) : undefined]))
+      .orderBy(...orderOf(sort))
+      .limit(batchSize);
+    if (rows.length === 0) return;
+    const sums = await transactionSumsOf(database, rows.map((row) => row.paymentId));
+    yield rows.map((row) => ({ ...row, ...(sums.get(row.paymentId) ?? NO_TRANSACTIONS) }));
+    if (rows.length < batchSize) return;
+    after = cursorOf(sort, rows[rows.length - 1]);
+  }
+}
+
+type TransactionSums = Pick<
+  PaymentExportRow,
+  "transactionCount" | "statuses" | "paymentTypes" | "cardNumbers" | "rrns" | "authorizedAmount" | "capturedAmount" | "creditedAmount"
+>;
+
+const NO_TRANSACTIONS: TransactionSums = {
+  transactionCount: 0,
+  statuses: null,
+  paymentTypes: null,
+  cardNumbers: null,
+  rrns: null,
+  authorizedAmount: "0.00000",
+  capturedAmount: "0.00000",
+  creditedAmount: "0.00000",
+};
+
+async function transactionSumsOf(database: Db, paymentIds: number[]): Promise<Map<number, TransactionSums>> {
+  const t = paymentTransactions;
+  const inOrder = sql`order by ${t.transactionId}`;
+  const rows = await database
+    .select({
+      paymentId: t.paymentId,
+      transactionCount: count(),
+      statuses: sql<string | null>`string_agg(${t.status}, ';' ${inOrder})`,
+      paymentTypes: sql<string | null>`string_agg(coalesce(${t.paymentType}, ${t.paymentTypeGroup}), ';' ${inOrder})`,
+      cardNumbers: sql<string | null>`string_agg(${t.cardNumber}, ';' ${inOrder})`,
+      rrns: sql<string | null>`string_agg(${t.rrn}, ';' ${inOrder})`,
+      authorizedAmount: sql<string>`sum(${t.authorizedAmount})::text`,
+      capturedAmount: sql<string>`sum(${t.capturedAmount})::text`,
+      creditedAmount: sql<string>`sum(${t.creditedAmount})::text`,
+    })
+    .from(t)
+    .where(inArray(t.paymentId, paymentIds))
+    .groupBy(t.paymentId);
+  return new Map(rows.map(({ paymentId, ...sums }) => [paymentId, sums]));
+}

@@ -1,0 +1,190 @@
+// Reading payments with their transactions and operation logs, confined to the caller's tenant.
+// Other organisations' rows simply do not match, so their ids answer "not found".
+import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
+import type { Db, Tx } from "../../../db/client";
+import { operationLog, paymentTransactions, payments } from "../../../db/schema";
+import type { Operation, PaymentTypeGroup, ScaExemption, TransactionStatus } from "../../domain/enums";
+import { notFound } from "../../domain/errors";
+import { money, type Money } from "../../domain/money";
+import { amountsOf, summaryOf, type Summary } from "../../domain/transaction";
+import { tenantOf, type Caller } from "../../domain/caller";
+
+export type PaymentRow = typeof payments.$inferSelect;
+export type TransactionRow = typeof paymentTransactions.$inferSelect;
+export type OperationRow = typeof operationLog.$inferSelect;
+
+export type OperationView = {
+  operation: Operation;
+  amount: Money | null;
+  createdAt: Date;
+  correlationId: string;
+  clientName: string | null;
+  pos: string | null;
+  distributionChannel: string | null;
+  actorType: string;
+  actor: string;
+};
+
+export type TransactionView = {
+  transactionId: number;
+  paymentId: number;
+  amount: Money;
+  currency: string;
+  status: TransactionStatus;
+  paymentType: string | null;
+  paymentTypeGroup: PaymentTypeGroup;
+  reimbursementTypeGroup: string | null;
+  rrn: string | null;
+  cardNumber: string | null;
+  externalTransactionId: string | null;
+  recurringPaymentId: number | null;
+  paymentAgreementId: string | null;
+  isImport: boolean;
+  scaExemption: ScaExemption;
+  terminalId: string | null;
+  importData: Record<string, unknown> | null;
+  fee: Money | null;
+  createdAt: Date;
+  updatedAt: Date;
+  summary: Summary;
+  operationLog: OperationView[];
+};
+
+export type PaymentView = {
+  paymentId: number;
+  orderId: string | null;
+  orderVersion: number | null;
+  totalAmount: Money;
+  currency: string;
+  active: boolean;
+  settlementId: string | null;
+  customerNumber: string | null;
+  organisationId: number;
+  createdAt: Date;
+  updatedAt: Date;
+  transactions: TransactionView[];
+};
+
+export function tenantCondition(caller: Caller): SQL | undefined {
+  const organisationId = tenantOf(caller);
+  return organisationId === null ? undefined : eq(payments.organisationId, organisationId);
+}
+
+export function toOperationView(row: OperationRow): OperationView {
+  return {
+    operation: row.operation as Operation,
+    amount: row.amount === null ? null : money(row.amount),
+    createdAt: row.createdAt,
+    correlationId: row.correlationId,
+    clientName: row.clientName,
+    pos: row.pos,
+    distributionChannel: row.distributionChannel,
+    actorType: row.actorType,
+    actor: row.actor,
+  };
+}
+
+export function toTransactionView(row: TransactionRow, operations: OperationRow[]): TransactionView {
+  return {
+    transactionId: row.transactionId,
+    paymentId: row.paymentId,
+    amount: money(row.amount),
+    currency: row.currency,
+    status: row.status as TransactionStatus,
+    paymentType: row.paymentType,
+    paymentTypeGroup: row.paymentTypeGroup as PaymentTypeGroup,
+    reimbursementTypeGroup: row.reimbursementTypeGroup,
+    rrn: row.rrn,
+    cardNumber: row.cardNumber,
+    externalTransactionId: row.externalTransactionId,
+    recurringPaymentId: row.recurringPaymentId,
+    paymentAgreementId: row.paymentAgreementId,
+    isImport: row.isImport,
+    scaExemption: row.scaExemption as ScaExemption,
+    terminalId: row.terminalId,
+    importData: row.importData ?? null,
+    fee: row.fee === null ? null : money(row.fee),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    summary: summaryOf(amountsOf(row)),
+    operationLog: operations.map(toOperationView),
+  };
+}
+
+export function toPaymentView(row: PaymentRow, transactions: TransactionView[]): PaymentView {
+  return {
+    paymentId: row.paymentId,
+    orderId: row.orderId,
+    orderVersion: row.orderVersion,
+    totalAmount: money(row.totalAmount),
+    currency: row.currency,
+    active: row.active,
+    settlementId: row.settlementId,
+    customerNumber: row.customerNumber,
+    organisationId: row.organisationId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    transactions,
+  };
+}
+
+/** Payments by id with their transactions and logs, in three queries whatever the count. */
+export async function loadPaymentViews(database: Db | Tx, paymentRows: PaymentRow[]): Promise<PaymentView[]> {
+  if (!paymentRows.length) return [];
+  const ids = paymentRows.map((p) => p.paymentId);
+  const transactionRows = await database
+    .select()
+    .from(paymentTransactions)
+    .where(inArray(paymentTransactions.paymentId, ids))
+    .orderBy(asc(paymentTransactions.transactionId));
+  const operationRows = transactionRows.length
+    ? await database
+        .select()
+        .from(operationLog)
+        .where(inArray(operationLog.paymentId, ids))
+        .orderBy(asc(operationLog.createdAt), asc(operationLog.id))
+    : [];
+  const operationsByTransaction = groupBy(operationRows, (o) => o.transactionId);
+  const transactionsByPayment = groupBy(transactionRows, (t) => t.paymentId);
+  return paymentRows.map((p) =>
+    toPaymentView(
+      p,
+      (transactionsByPayment.get(p.paymentId) ?? []).map((t) =>
+        toTransactionView(t, operationsByTransaction.get(t.transactionId) ?? []),
+      ),
+    ),
+  );
+}
+
+export async function getPayment(database: Db | Tx, caller: Caller, paymentId: number): Promise<PaymentView> {
+  const [row] = await database
+    .select()
+    .from(payments)
+    .where(and(eq(payments.paymentId, paymentId), tenantCondition(caller)));
+  if (!row) throw notFound("Payment", paymentId);
+  const [view] = await loadPaymentViews(database, [row]);
+  return view;
+}
+
+export async function getTransaction(
+  database: Db | Tx,
+  caller: Caller,
+  paymentId: number,
+  transactionId: number,
+): Promise<TransactionView> {
+  const payment = await getPayment(database, caller, paymentId);
+  const transaction = payment.transactions.find((t) => t.transactionId === transactionId);
+  if (!transaction) throw notFound("Transaction", transactionId);
+  return transaction;
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,270 @@
+// Settlements for finance: captured, credited and net per settlement id, UTC day and currency,
+// read from the daily_volume rollup (payments without a settlement id are kept there under ''
+// and are not a settlement), and the operations behind one settlement: the CAPTURE, IMPORT
+// and CREDIT entries of the operation log of the payments carrying that settlement id, on the
+// UTC day the rollup counted them. Read-only: no locks, no log entries.
+//
+// Captured volume is what CAPTURE and IMPORT moved (an import arrives captured), credited what
+// CREDIT moved: the same rule ledger.server.ts and the seed's rollup follow, so a day's
+// operations add up to the day's row.
+import { and, asc, between, count, desc, eq, gte, inArray, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { db as defaultDb, type Db } from "../../../db/client";
+import { dailyVolume, operationLog, payments, paymentTransactions } from "../../../db/schema";
+import { addDays } from "../../domain/day-range";
+import { keysetBatches } from "../../http/staff/csv.server";
+
+export const SETTLEMENT_OPERATIONS = ["CAPTURE", "IMPORT", "CREDIT"] as const;
+
+export const MAX_PER_PAGE = 100;
+
+export type SettlementFilter = {
+  /** First and last UTC day, both included, "YYYY-MM-DD". */
+  from: string;
+  to: string;
+  /** Exact settlement id, or null for all. */
+  settlementId: string | null;
+  currency: string | null;
+};
+
+export type Page = { page: number; perPage: number };
+
+export type SettlementDay = {
+  settlementId: string;
+  day: string;
+  currency: string;
+  /** Decimal strings as the database sums them. */
+  captured: string;
+  capturedCount: number;
+  credited: string;
+  creditedCount: number;
+  net: string;
+};
+
+export type CurrencyTotals = Omit<SettlementDay, "settlementId" | "day">;
+
+export type SettlementDayList = {
+  items: SettlementDay[];
+  /** Settlement days matching the filter, over all pages. */
+  total: number;
+  /** The whole filtered set per currency (never added across currencies). */
+  totals: CurrencyTotals[];
+  page: number;
+  perPage: number;
+  pageCount: number;
+};
+
+const sums = {
+  captured: sql<string>`sum(${dailyVolume.capturedAmount})::text`,
+  capturedCount: sql<number>`sum(${dailyVolume.capturedCount})::bigint`.mapWith(Number),
+  credited: sql<string>`sum(${dailyVolume.creditedAmount})::text`,
+  creditedCount: sql<number>`sum(${dailyVolume.creditedCount})::bigint`.mapWith(Number),
+  net: sql<string>`(sum(${dailyVolume.capturedAmount}) - sum(${dailyVolume.creditedAmount}))::text`,
+};
+
+const dayColumns = { settlementId: dailyVolume.settlementId, day: dailyVolume.day, currency: dailyVolume.currency, ...sums };
+
+function whereFor(filter: SettlementFilter): SQL | undefined {
+  return and(
+    between(dailyVolume.day, filter.from, filter.to),
+    filter.settlementId === null ? ne(dailyVolume.settlementId, "") : eq(dailyVolume.settlementId, filter.settlementId),
+    filter.currency === null ? undefined : eq(dailyVolume.currency, filter.currency),
+  );
+}
+
+function pageOf(options: Page): Page {
+  return { page: Math.max(1, Math.trunc(options.page)), perPage: Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(options.perPage))) };
+}
+
+/**
+ * One page of settlement days, newest day first, then by settlement id and currency, with the
+ * count and per-currency totals of the whole filtered set. A page past the end is empty.
+ */
+export async function listSettlementDays(filter: SettlementFilter & Page, database: Db = defaultDb()): Promise<SettlementDayList> {
+  const { page, perPage } = pageOf(filter);
+  const where = whereFor(filter);
+  // The count and the per-currency totals come from one pass over the settlement days.
+  const settlementDays = database
+    .select({
+      currency: dailyVolume.currency,
+      captured: sql<string>`sum(${dailyVolume.capturedAmount})`.as("captured"),
+      capturedCount: sql<number>`sum(${dailyVolume.capturedCount})`.as("captured_count"),
+      credited: sql<string>`sum(${dailyVolume.creditedAmount})`.as("credited"),
+      creditedCount: sql<number>`sum(${dailyVolume.creditedCount})`.as("credited_count"),
+    })
+    .from(dailyVolume)
+    .where(where)
+    .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
+    .as("settlement_days");
+  const [items, perCurrency] = await Promise.all([
+    database
+      .select(dayColumns)
+      .from(dailyVolume)
+      .where(where)
+      .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
+      .orderBy(desc(dailyVolume.day), asc(dailyVolume.settlementId), asc(dailyVolume.currency))
+      .limit(perPage)
+      .offset((page - 1) * perPage),
+    database
+      .select({
+        currency: settlementDays.currency,
+        days: count().mapWith(Number),
+        captured: sql<string>`sum(${settlementDays.captured})::text`,
+        capturedCount: sql<number>`sum(${settlementDays.capturedCount})::bigint`.mapWith(Number),
+        credited: sql<string>`sum(${settlementDays.credited})::text`,
+        creditedCount: sql<number>`sum(${settlementDays.creditedCount})::bigint`.mapWith(Number),
+        net: sql<string>`(sum(${settlementDays.captured}) - sum(${settlementDays.credited}))::text`,
+      })
+      .from(settlementDays)
+      .groupBy(settlementDays.currency)
+      .orderBy(settlementDays.currency),
+  ]);
+  const total = perCurrency.reduce((sum, row) => sum + row.days, 0);
+  const totals = perCurrency.map(({ days: _days, ...row }) => row);
+  return { items, total, totals, page, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)) };
+}
+
+/** The whole filtered set in the list's order, a keyset page at a time (for the CSV export). */
+export function settlementDayBatches(filter: SettlementFilter, database: Db = defaultDb()): AsyncGenerator<SettlementDay[]> {
+  type Cursor = Pick<SettlementDay, "day" | "settlementId" | "currency">;
+  return keysetBatches<SettlementDay, Cursor>(
+    (after, size) =>
+      database
+        .select(dayColumns)
+        .from(dailyVolume)
+        .where(
+          and(
+            whereFor(filter),
+            // Newest day first, then settlement id and currency ascending: the grouping keys are
+            // columns of the rollup, so the cursor condition goes before the GROUP BY. The plain
+            // `day <=` lets the index scan start at the cursor instead of at the newest day.
+            after === null ? undefined : lte(dailyVolume.day, after.day),
+            after === null
+              ? undefined
+              : or(
+                  lt(dailyVolume.day, after.day),
+                  sql`(${dailyVolume.settlementId}, ${dailyVolume.currency}) > (${after.settlementId}, ${after.currency})`,
+                ),
+          ),
+        )
+        .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
+        .orderBy(desc(dailyVolume.day), asc(dailyVolume.settlementId), asc(dailyVolume.currency))
+        .limit(size),
+    ({ day, settlementId, currency }) => ({ day, settlementId, currency }),
+  );
+}
+
+// ---------------------------------------------------------------- one settlement
+
+export type SettlementScope = {
+  settlementId: string;
+  /** One UTC day, or null for every day of the settlement. */
+  day: string | null;
+};
+
+/** What the settlement's rollup says, per day and currency (oldest day first). */
+export async function getSettlementSummary(scope: { settlementId: string }, database: Db = defaultDb()): Promise<SettlementDay[]> {
+  return database
+    .select(dayColumns)
+    .from(dailyVolume)
+    .where(eq(dailyVolume.settlementId, scope.settlementId))
+    .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
+    .orderBy(asc(dailyVolume.day), asc(dailyVolume.currency));
+}
+
+export type SettlementOperation = {
+  operationId: number;
+  createdAt: Date;
+  operation: string;
+  /** Decimal string as stored. */
+  amount: string;
+  currency: string;
+  paymentId: number;
+  transactionId: number;
+  paymentType: string | null;
+  paymentTypeGroup: string;
+  /** Last 4 digits of the card, when it was a card. */
+  cardNumber: string | null;
+  orderId: string | null;
+  actor: string;
+  clientName: string | null;
+};
+
+export type SettlementOperationList = {
+  items: SettlementOperation[];
+  total: number;
+  page: number;
+  perPage: number;
+  pageCount: number;
+};
+
+const operationColumns = {
+  operationId: operationLog.id,
+  createdAt: operationLog.createdAt,
+  operation: operationLog.operation,
+  amount: sql<string>`${operationLog.amount}::text`,
+  currency: paymentTransactions.currency,
+  paymentId: operationLog.paymentId,
+  transactionId: operationLog.transactionId,
+  paymentType: paymentTransactions.paymentType,
+  paymentTypeGroup: paymentTransactions.paymentTypeGroup,
+  cardNumber: paymentTransactions.cardNumber,
+  orderId: payments.orderId,
+  actor: operationLog.actor,
+  clientName: operationLog.clientName,
+};
+
+/**
+ * The settlement's payments (payments_settlement_id_idx), their log entries (operation_log_
+ * payment_idx), kept when they moved money on the chosen UTC day.
+ */
+function operationsWhere(scope: SettlementScope): SQL | undefined {
+  return and(
+    eq(payments.settlementId, scope.settlementId),
+    inArray(operationLog.operation, [...SETTLEMENT_OPERATIONS]),
+    scope.day === null ? undefined : gte(operationLog.createdAt, new Date(`${scope.day}T00:00:00Z`)),
+    scope.day === null ? undefined : lt(operationLog.createdAt, new Date(`${addDays(scope.day, 1)}T00:00:00Z`)),
+  );
+}
+
+function operationsQuery(database: Db, where: SQL | undefined) {
+  return database
+    .select(operationColumns)
+    .from(operationLog)
+    .innerJoin(payments, eq(payments.paymentId, operationLog.paymentId))
+    .innerJoin(paymentTransactions, eq(paymentTransactions.transactionId, operationLog.transactionId))
+    .where(where)
+    .orderBy(asc(operationLog.createdAt), asc(operationLog.id));
+}
+
+/** One page of the operations behind a settlement (or one of its days), oldest first. */
+export async function listSettlementOperations(scope: SettlementScope & Page, database: Db = defaultDb()): Promise<SettlementOperationList> {
+  const { page, perPage } = pageOf(scope);
+  const where = operationsWhere(scope);
+  const [items, [{ total }]] = await Promise.all([
+    operationsQuery(database, where)
+      .limit(perPage)
+      .offset((page - 1) * perPage),
+    database
+      .select({ total: count() })
+      .from(operationLog)
+      .innerJoin(payments, eq(payments.paymentId, operationLog.paymentId))
+      .where(where),
+  ]);
+  return { items, total, page, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)) };
+}
+
+/** Every operation behind a settlement (or day) in the list's order, a keyset page at a time. */
+export function settlementOperationBatches(scope: SettlementScope, database: Db = defaultDb()): AsyncGenerator<SettlementOperation[]> {
+  type Cursor = { createdAt: Date; operationId: number };
+  return keysetBatches<SettlementOperation, Cursor>(
+    (after, size) =>
+      operationsQuery(
+        database,
+        and(
+          operationsWhere(scope),
+          after === null ? undefined : sql`(${operationLog.createdAt}, ${operationLog.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.operationId})`,
+        ),
+      ).limit(size),
+    ({ createdAt, operationId }) => ({ createdAt, operationId }),
+  );
+}

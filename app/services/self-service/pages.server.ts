@@ -1,0 +1,557 @@
+// The browser half of product self-service (seed 004). After the API call, the client sends the
+// customer to our redirect page (/payment/invoice/pay or /paymentChange, logged in as the
+// customer). Its GET shows what is about to be paid or changed and changes nothing; its POST
+// ("Continue") opens the provider's hosted page (/sandbox/checkout/{token}: PayEx, Swish, Vipps,
+// Nexi, AvtaleGiro, Klarna, served by the sandbox), or ("Cancel") goes back with
+// result=cancelled. On the provider's page the customer approves or cancels; then they go back to
+// the client's returnUrl with `result`, or to errorUrl on a system error. returnUrl and errorUrl
+// are checked against the client's allowed prefixes before anything else (checkFlowTarget); a
+// refused URL is never redirected to.
+//
+// Lock order: invoice, payment, its transactions, provider session (paying); product, payment
+// change, provider session (changing). Each step is one DB transaction, so a double submit or two
+// tabs cannot pay an invoice twice: the second finds the page completed or the invoice PAID.
+import { and, eq, isNull } from "drizzle-orm";
+import { db, type Tx } from "../../../db/client";
+import {
+  apiClients,
+  customerInvoices,
+  operationLog,
+  organisations,
+  paymentChanges,
+  paymentTransactions,
+  payments,
+  products,
+  providerSessions,
+} from "../../../db/schema";
+import { REDIRECT_RESULTS, type ProductPaymentMethod, type RedirectResult } from "../../domain/enums";
+import { money } from "../../domain/money";
+import { isAllowedRedirect } from "../../domain/redirects";
+import {
+  attemptResult,
+  changeResult,
+  errorTo,
+  INVOICE_METHODS,
+  isInvoicePaymentMethod,
+  isProductPaymentMethod,
+  PRODUCT_METHODS,
+  productMethodLabel,
+  returnTo,
+  type PaymentChangeStatus,
+  type ProviderBrand,
+} from "../../domain/self-service";
+import { selfServiceProvider } from "../../providers/index.server";
+import { askProvider, countOutcome, inAuthorizingTransaction, outcomeKeyOf } from "../../platform/outcomes.server";
+import type { CustomerCaller, SystemCaller } from "../../domain/caller";
+import type { InvoiceRow } from "./self-service.server";
+import { lockPayment } from "../../platform/locks.server";
+import { authorizeLocked, newToken, SESSION_MINUTES, sessionState, supersedeSessions, type SessionRow } from "../mobile/app-claims.server";
+import { cancelLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
+import { inTransaction } from "../../platform/transaction.server";
+
+export const PAY_SESSION = "selfservice-pay";
+export const CHANGE_SESSION = "selfservice-change";
+
+/** Where a flow may send the customer back to: both URLs already checked against the client. */
+export type FlowTarget = { clientId: string | null; returnUrl: string; errorUrl: string };
+
+// ---------------------------------------------------------------- the redirect pages' parameters
+
+export type TargetCheck = { ok: true; target: FlowTarget; clientName: string } | { ok: false; field: string; message: string };
+
+/**
+ * clientId, returnUrl and errorUrl of a redirect page: a known, enabled client, and both URLs
+ * starting with one of its allowed prefixes. Anything else is refused with its reason, and the
+ * page shows it instead of redirecting (an attacker's returnUrl must never be followed).
+ */
+export async function checkFlowTarget(params: URLSearchParams): Promise<TargetCheck> {
+  const client = await activeClient(params.get("clientId"));
+  if (!client) return { ok: false, field: "clientId", message: "The link names no client that Paydesk knows (clientId)." };
+  for (const field of ["returnUrl", "errorUrl"] as const) {
+    const refused = refusedUrl(client, field, params.get(field));
+    if (refused) return { ok: false, field, message: refused };
+  }
+  return { ok: true, target: { clientId: client.clientId, returnUrl: params.get("returnUrl")!, errorUrl: params.get("errorUrl")! }, clientName: client.name };
+}
+
+/** An enabled API client by its id, or null. */
+export async function activeClient(clientId: string | null) {
+  const id = clientId?.trim() ?? "";
+  if (!id || id.length > 200) return null;
+  const [client] = await db().select().from(apiClients).where(and(eq(apiClients.clientId, id), isNull(apiClients.disabledAt)));
+  return client ?? null;
+}
+
+/** Why `url` may not be used as this client's `field` (missing, too long, not an allowed prefix), or null. */
+export function refusedUrl(client: { name: string; allowedRedirectPrefixes: string[] }, field: string, url: string | null): string | null {
+  if (!url) return `The link has no ${field}.`;
+  if (url.length > 2048 || !isAllowedRedirect(url, client.allowedRedirectPrefixes)) {
+    return `The ${field} of this link is not an address that ${client.name} has registered with Paydesk.`;
+  }
+  return null;
+}
+
+/** A positive whole-number id from the redirect page's query, or null. */
+export function idParameter(params: URLSearchParams, name: string): number | null {
+  const raw = params.get(name) ?? "";
+  return /^[1-9][0-9]{0,15}$/.test(raw) && Number(raw) <= Number.MAX_SAFE_INTEGER ? Number(raw) : null;
+}
+
+const checkoutUrl = (origin: string, token: string) => `${origin}/sandbox/checkout/${token}`;
+const expiry = (at: Date) => new Date(at.getTime() + SESSION_MINUTES * 60_000);
+
+// ---------------------------------------------------------------- /payment/invoice/pay
+
+/**
+ * The redirect pages answer in one of two ways: straight back (to returnUrl when the flow is
+ * over, to errorUrl when it is not this customer's or this client's), or our page that says what
+ * is about to happen, with "Continue to <provider>" and "Cancel" (a POST: a GET changes nothing).
+ */
+export type Step<V> = { redirect: string } | { view: V };
+
+export type PayView = {
+  merchant: string;
+  productName: string;
+  productCode: string;
+  invoiceNumber: string;
+  amount: string;
+  currency: string;
+  dueDate: string;
+  paymentMethod: string;
+  methodLabel: string;
+  provider: ProviderBrand;
+};
+
+type PayAttempt = { invoiceNumber: string; paymentId: number };
+
+/** The customer's own attempt, started by this client; null sends the customer to errorUrl. */
+async function findAttempt(customer: CustomerCaller, transactionId: number, clientId: string | null): Promise<PayAttempt | null> {
+  const [found] = await db()
+    .select({ invoiceNumber: customerInvoices.invoiceNumber, paymentId: payments.paymentId })
+    .from(paymentTransactions)
+    .innerJoin(payments, eq(payments.paymentId, paymentTransactions.paymentId))
+    .innerJoin(customerInvoices, eq(customerInvoices.paymentId, payments.paymentId))
+    .where(and(eq(paymentTransactions.transactionId, transactionId), eq(customerInvoices.customerNumber, customer.customerNumber)));
+  return found && (await startedBy(transactionId, clientId)) ? found : null;
+}
+
+/** Whether the attempt was started by this client (its CREATE entry names it); /account's own flow (null) skips this. */
+async function startedBy(transactionId: number, clientId: string | null): Promise<boolean> {
+  if (clientId === null) return true;
+  const [created] = await db()
+    .select({ actorType: operationLog.actorType, actor: operationLog.actor })
+    .from(operationLog)
+    .where(and(eq(operationLog.transactionId, transactionId), eq(operationLog.operation, "CREATE")));
+  return created?.actorType === "CLIENT" && created.actor === clientId;
+}
+
+/** The result an attempt already has (paid, cancelled, …), or null while it can be paid. */
+function attemptOver(invoice: InvoiceRow, payment: { active: boolean }, attempt: { status: string }): RedirectResult | null {
+  return attemptResult(attempt.status) ?? (invoice.status === "PAID" || !payment.active ? "failed" : null);
+}
+
+/** GET /payment/invoice/pay: what the customer is about to pay, or where they go instead. */
+export async function invoicePayStep(customer: CustomerCaller, transactionId: number, target: FlowTarget): Promise<Step<PayView>> {
+  const ids = { transactionId };
+  const found = await findAttempt(customer, transactionId, target.clientId);
+  if (!found) return { redirect: errorTo(target.errorUrl, "not_found", ids) };
+  const [row] = await db()
+    .select({ invoice: customerInvoices, product: products, merchant: organisations.name, payment: payments, attempt: paymentTransactions })
+    .from(customerInvoices)
+    .innerJoin(products, eq(products.productCode, customerInvoices.productCode))
+    .innerJoin(payments, eq(payments.paymentId, customerInvoices.paymentId))
+    .innerJoin(paymentTransactions, eq(paymentTransactions.transactionId, transactionId))
+    .leftJoin(organisations, eq(organisations.id, products.organisationId))
+    .where(eq(customerInvoices.invoiceNumber, found.invoiceNumber));
+  const over = attemptOver(row.invoice, row.payment, row.attempt);
+  if (over) return { redirect: returnTo(target.returnUrl, over, ids) };
+  const method = isInvoicePaymentMethod(row.invoice.paymentMethod) ? row.invoice.paymentMethod : "creditcardPayex";
+  return {
+    view: {
+      merchant: row.merchant ?? row.product.companyCode,
+      productName: row.product.name,
+      productCode: row.product.productCode,
+      invoiceNumber: row.invoice.invoiceNumber,
+      amount: row.invoice.amount,
+      currency: row.invoice.currency,
+      dueDate: row.invoice.dueDate,
+      paymentMethod: method,
+      methodLabel: INVOICE_METHODS[method].label,
+      provider: INVOICE_METHODS[method].provider,
+    },
+  };
+}
+
+export type Intent = "continue" | "cancel";
+
+/**
+ * POST /payment/invoice/pay: "continue" opens the provider's page (a new one; an older page of
+ * the attempt stops working) and INITIATEs the attempt; "cancel" cancels the attempt and goes
+ * back with result=cancelled. An attempt that is over goes back with its result.
+ */
+export async function continueInvoicePay(
+  customer: CustomerCaller,
+  transactionId: number,
+  target: FlowTarget,
+  origin: string,
+  intent: Intent,
+): Promise<string> {
+  const ids = { transactionId };
+  const found = await findAttempt(customer, transactionId, target.clientId);
+  if (!found) return errorTo(target.errorUrl, "not_found", ids);
+
+  return inTransaction(async (tx) => {
+    const [invoice] = await tx.select().from(customerInvoices).where(eq(customerInvoices.invoiceNumber, found.invoiceNumber)).for("update");
+    const { payment, transactions } = await lockPayment(tx, customer, found.paymentId);
+    const attempt = transactions.find((t) => t.transactionId === transactionId)!;
+    const over = attemptOver(invoice, payment, attempt);
+    if (over) return returnTo(target.returnUrl, over, ids);
+
+    const at = new Date();
+    await supersedeSessions(tx, transactionId, at, "replaced");
+    if (intent === "cancel") {
+      await cancelLocked(tx, customer, attempt, at);
+      return returnTo(target.returnUrl, "cancelled", ids);
+    }
+    if (attempt.status === "CREATED") await initiateLocked(tx, customer, attempt, at);
+    const token = newToken();
+    await tx.insert(providerSessions).values({
+      token,
+      kind: PAY_SESSION,
+      paymentId: payment.paymentId,
+      transactionId,
+      redirectUrl: target.returnUrl,
+      options: { errorUrl: target.errorUrl, clientId: target.clientId, invoiceNumber: invoice.invoiceNumber, paymentMethod: invoice.paymentMethod },
+      expiresAt: expiry(at),
+      createdAt: at,
+    });
+    return checkoutUrl(origin, token);
+  });
+}
+
+// ---------------------------------------------------------------- /paymentChange
+
+export type ChangeView = {
+  merchant: string;
+  productName: string;
+  productCode: string;
+  currentPaymentMethod: string;
+  currentLabel: string;
+  paymentMethod: string;
+  methodLabel: string;
+  provider: ProviderBrand;
+};
+
+type ChangeRow = typeof paymentChanges.$inferSelect;
+
+async function findChange(customer: CustomerCaller, paymentChangeId: number, clientId: string | null): Promise<ChangeRow | null> {
+  const [found] = await db()
+    .select()
+    .from(paymentChanges)
+    .where(and(eq(paymentChanges.paymentChangeId, paymentChangeId), eq(paymentChanges.customerNumber, customer.customerNumber)));
+  return found && (clientId === null || found.clientId === clientId) ? found : null;
+}
+
+/** GET /paymentChange: the change the customer is about to confirm, or where they go instead. */
+export async function paymentChangeStep(customer: CustomerCaller, paymentChangeId: number, target: FlowTarget): Promise<Step<ChangeView>> {
+  const ids = { paymentChangeId };
+  const change = await findChange(customer, paymentChangeId, target.clientId);
+  if (!change) return { redirect: errorTo(target.errorUrl, "not_found", ids) };
+  const over = changeResult(change.status as PaymentChangeStatus);
+  if (over) return { redirect: returnTo(target.returnUrl, over, ids) };
+  const [row] = await db()
+    .select({ product: products, merchant: organisations.name })
+    .from(products)
+    .leftJoin(organisations, eq(organisations.id, products.organisationId))
+    .where(eq(products.productCode, change.productCode));
+  const method = change.paymentMethod as ProductPaymentMethod;
+  const current = row.product.currentPaymentMethod;
+  return {
+    view: {
+      merchant: row.merchant ?? row.product.companyCode,
+      productName: row.product.name,
+      productCode: row.product.productCode,
+      currentPaymentMethod: current,
+      currentLabel: productMethodLabel(current),
+      paymentMethod: method,
+      methodLabel: PRODUCT_METHODS[method].label,
+      provider: PRODUCT_METHODS[method].provider,
+    },
+  };
+}
+
+/** POST /paymentChange: like continueInvoicePay, for a payment change. */
+export async function continuePaymentChange(
+  customer: CustomerCaller,
+  paymentChangeId: number,
+  target: FlowTarget,
+  origin: string,
+  intent: Intent,
+): Promise<string> {
+  const ids = { paymentChangeId };
+  const found = await findChange(customer, paymentChangeId, target.clientId);
+  if (!found) return errorTo(target.errorUrl, "not_found", ids);
+
+  return inTransaction(async (tx) => {
+    const { change } = await lockChange(tx, found);
+    const over = changeResult(change.status as PaymentChangeStatus);
+    if (over) return returnTo(target.returnUrl, over, ids);
+    const at = new Date();
+    await tx
+      .update(providerSessions)
+      .set({ completedAt: at, outcome: "replaced" })
+      .where(and(eq(providerSessions.paymentChangeId, paymentChangeId), isNull(providerSessions.completedAt)));
+    if (intent === "cancel") {
+      await tx
+        .update(paymentChanges)
+        .set({ status: "CANCELLED", result: "cancelled", completedAt: at, updatedAt: at })
+        .where(eq(paymentChanges.paymentChangeId, paymentChangeId));
+      return returnTo(target.returnUrl, "cancelled", ids);
+    }
+    await tx.update(paymentChanges).set({ status: "INITIATED", updatedAt: at }).where(eq(paymentChanges.paymentChangeId, paymentChangeId));
+    const token = newToken();
+    await tx.insert(providerSessions).values({
+      token,
+      kind: CHANGE_SESSION,
+      paymentChangeId,
+      redirectUrl: target.returnUrl,
+      options: { errorUrl: target.errorUrl, clientId: target.clientId },
+      expiresAt: expiry(at),
+      createdAt: at,
+    });
+    return checkoutUrl(origin, token);
+  });
+}
+
+async function lockChange(tx: Tx, change: ChangeRow) {
+  const [product] = await tx.select().from(products).where(eq(products.productCode, change.productCode)).for("update");
+  const [locked] = await tx.select().from(paymentChanges).where(eq(paymentChanges.paymentChangeId, change.paymentChangeId)).for("update");
+  return { product, change: locked };
+}
+
+// ---------------------------------------------------------------- the provider's page
+
+async function findCheckoutSession(token: string): Promise<SessionRow | null> {
+  if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return null;
+  const [row] = await db().select().from(providerSessions).where(eq(providerSessions.token, token));
+  return row && (row.kind === PAY_SESSION || row.kind === CHANGE_SESSION) ? row : null;
+}
+
+const option = (session: SessionRow, name: string): string | null => {
+  const value = session.options[name];
+  return typeof value === "string" ? value : null;
+};
+
+export type CheckoutView = {
+  mode: "pay" | "change";
+  state: "open" | "expired" | "completed";
+  outcome: string | null;
+  provider: ProviderBrand;
+  paymentMethod: string;
+  methodLabel: string;
+  merchant: string;
+  productName: string;
+  productCode: string;
+  invoiceNumber: string | null;
+  amount: string | null;
+  currency: string | null;
+  /** Back to the client with the recorded result, once the page is completed. */
+  backUrl: string | null;
+};
+
+export async function checkoutPage(token: string): Promise<CheckoutView | null> {
+  const session = await findCheckoutSession(token);
+  if (!session) return null;
+  const state = sessionState(session);
+  const outcome = session.outcome;
+  const backUrl = (ids: Record<string, number>) =>
+    state === "completed" && session.redirectUrl && (REDIRECT_RESULTS as readonly string[]).includes(outcome ?? "")
+      ? returnTo(session.redirectUrl, outcome as RedirectResult, ids)
+      : null;
+
+  if (session.kind === PAY_SESSION) {
+    const [row] = await db()
+      .select({ invoice: customerInvoices, product: products, merchant: organisations.name })
+      .from(customerInvoices)
+      .innerJoin(products, eq(products.productCode, customerInvoices.productCode))
+      .leftJoin(organisations, eq(organisations.id, products.organisationId))
+      .where(eq(customerInvoices.invoiceNumber, option(session, "invoiceNumber") ?? ""));
+    const method = option(session, "paymentMethod");
+    if (!row || !isInvoicePaymentMethod(method)) return null;
+    return {
+      mode: "pay",
+      state,
+      outcome,
+      provider: INVOICE_METHODS[method].provider,
+      paymentMethod: method,
+      methodLabel: INVOICE_METHODS[method].label,
+      merchant: row.merchant ?? row.product.companyCode,
+      productName: row.product.name,
+      productCode: row.product.productCode,
+      invoiceNumber: row.invoice.invoiceNumber,
+      amount: row.invoice.amount,
+      currency: row.invoice.currency,
+      backUrl: backUrl({ transactionId: session.transactionId! }),
+    };
+  }
+  const [row] = await db()
+    .select({ change: paymentChanges, product: products, merchant: organisations.name })
+    .from(paymentChanges)
+    .innerJoin(products, eq(products.productCode, paymentChanges.productCode))
+    .leftJoin(organisations, eq(organisations.id, products.organisationId))
+    .where(eq(paymentChanges.paymentChangeId, session.paymentChangeId ?? 0));
+  if (!row || !isProductPaymentMethod(row.change.paymentMethod)) return null;
+  return {
+    mode: "change",
+    state,
+    outcome,
+    provider: PRODUCT_METHODS[row.change.paymentMethod].provider,
+    paymentMethod: row.change.paymentMethod,
+    methodLabel: PRODUCT_METHODS[row.change.paymentMethod].label,
+    merchant: row.merchant ?? row.product.companyCode,
+    productName: row.product.name,
+    productCode: row.product.productCode,
+    invoiceNumber: null,
+    amount: null,
+    currency: null,
+    backUrl: backUrl({ paymentChangeId: row.change.paymentChangeId }),
+  };
+}
+
+export type CheckoutDecision = {
+  state: RedirectResult | "expired" | "completed" | "unavailable";
+  message: string;
+  /** The client's returnUrl with the result, or null to show the message on the page. */
+  redirectTo: string | null;
+};
+
+export type Decision = "approve" | "cancel";
+
+const EXPIRED = "This page has expired. Nothing was paid or changed; go back and start again.";
+
+export function completedMessage(mode: "pay" | "change", outcome: string | null): string {
+  switch (outcome) {
+    case "finished":
+      return mode === "pay" ? "This invoice has been paid." : "The payment method has been changed.";
+    case "cancelled":
+      return mode === "pay" ? "This payment was cancelled. Nothing was paid." : "This change was cancelled. Nothing was changed.";
+    case "failed":
+      return mode === "pay" ? "The provider refused this payment. Nothing was paid." : "The provider refused this payment method. Nothing was changed.";
+    case "replaced":
+      return "This page has been replaced by a newer one. Nothing was paid or changed here.";
+    default:
+      return "This page is no longer in use.";
+  }
+}
+
+/**
+ * The customer's decision on the provider page, in one DB transaction. Null: no such page.
+ * Approving pays the invoice (AUTHORIZE + CAPTURE, invoice PAID) or switches the product's
+ * payment method; a provider refusal changes nothing but ends the page with result=failed.
+ */
+export async function decideCheckout(token: string, decision: Decision, correlationId: string): Promise<CheckoutDecision | null> {
+  const session = await findCheckoutSession(token);
+  if (!session) return null;
+  return session.kind === PAY_SESSION ? decidePayment(session, decision, correlationId) : decideChange(session, decision, correlationId);
+}
+
+type Finish = { result: RedirectResult; message: string };
+
+/** The checks every decision shares: the session still open, then `act` under the session's row lock. */
+async function onOpenSession(
+  tx: Tx,
+  peek: SessionRow,
+  mode: "pay" | "change",
+  ids: Record<string, number>,
+  act: (at: Date) => Promise<Finish | { unavailable: string }>,
+): Promise<CheckoutDecision> {
+  const [session] = await tx.select().from(providerSessions).where(eq(providerSessions.id, peek.id)).for("update");
+  const at = new Date();
+  const state = sessionState(session, at);
+  if (state === "expired") return { state, message: EXPIRED, redirectTo: null };
+  if (state === "completed") return { state, message: completedMessage(mode, session.outcome), redirectTo: null };
+  const outcome = await act(at);
+  if ("unavailable" in outcome) return { state: "unavailable", message: outcome.unavailable, redirectTo: null };
+  await tx.update(providerSessions).set({ completedAt: at, outcome: outcome.result }).where(eq(providerSessions.id, session.id));
+  return { state: outcome.result, message: outcome.message, redirectTo: returnTo(session.redirectUrl!, outcome.result, ids) };
+}
+
+async function decidePayment(peek: SessionRow, decision: Decision, correlationId: string): Promise<CheckoutDecision> {
+  const transactionId = peek.transactionId!;
+  const method = option(peek, "paymentMethod");
+  const caller: SystemCaller = { kind: "system", name: `sandbox-${isInvoicePaymentMethod(method) ? method : "checkout"}`, correlationId };
+  return inAuthorizingTransaction(async (tx) => {
+    const [invoice] = await tx.select().from(customerInvoices).where(eq(customerInvoices.invoiceNumber, option(peek, "invoiceNumber") ?? "")).for("update");
+    const { payment, transactions } = await lockPayment(tx, caller, peek.paymentId!);
+    const attempt = transactions.find((t) => t.transactionId === transactionId)!;
+    return onOpenSession(tx, peek, "pay", { transactionId }, async (at) => {
+      if (!invoice || invoice.status === "PAID" || attempt.status !== "INITIATED" || !payment.active || !isInvoicePaymentMethod(method)) {
+        return { unavailable: "This invoice can no longer be paid here: it was paid already, or a newer payment attempt replaced this one." };
+      }
+      if (decision === "cancel") {
+        await cancelLocked(tx, caller, attempt, at);
+        return { result: "cancelled", message: completedMessage("pay", "cancelled") };
+      }
+      const key = outcomeKeyOf(payment, attempt);
+      const charge = await askProvider(key, () =>
+        selfServiceProvider().payInvoice({
+          reference: `invoice-${invoice.invoiceNumber}-transaction-${transactionId}`,
+          paymentMethod: method,
+          amount: money(attempt.amount),
+          currency: attempt.currency,
+        }),
+      );
+      // A refusal leaves the attempt INITIATED (nothing is logged but the declined count): a new
+      // attempt may follow.
+      if (!charge.ok) {
+        await countOutcome(tx, key, "declined", at);
+        return { result: "failed", message: `${charge.reason}. Nothing was paid.` };
+      }
+      const authorized = await authorizeLocked(tx, caller, payment, attempt, at, { externalTransactionId: charge.pspReference });
+      const captured = await captureLocked(tx, caller, payment, authorized, at, "CAPTURE");
+      await tx
+        .update(customerInvoices)
+        .set({ status: "PAID", paidTransactionId: captured.transactionId, paidAt: at, updatedAt: at })
+        .where(eq(customerInvoices.invoiceNumber, invoice.invoiceNumber));
+      return { result: "finished", message: completedMessage("pay", "finished") };
+    });
+  });
+}
+
+async function decideChange(peek: SessionRow, decision: Decision, correlationId: string): Promise<CheckoutDecision> {
+  const paymentChangeId = peek.paymentChangeId!;
+  const [found] = await db().select().from(paymentChanges).where(eq(paymentChanges.paymentChangeId, paymentChangeId));
+  return inTransaction(async (tx) => {
+    const { change } = await lockChange(tx, found);
+    return onOpenSession(tx, peek, "change", { paymentChangeId }, async (at) => {
+      if (change.status !== "INITIATED" || !isProductPaymentMethod(change.paymentMethod)) {
+        return { unavailable: "This payment change can no longer be completed here." };
+      }
+      const finish = async (status: PaymentChangeStatus, result: RedirectResult): Promise<Finish> => {
+        await tx.update(paymentChanges).set({ status, result, completedAt: at, updatedAt: at }).where(eq(paymentChanges.paymentChangeId, paymentChangeId));
+        return { result, message: completedMessage("change", result) };
+      };
+      if (decision === "cancel") return finish("CANCELLED", "cancelled");
+      const registration = await selfServiceProvider().registerPaymentMethod({
+        reference: `payment-change-${paymentChangeId}`,
+        paymentMethod: change.paymentMethod,
+        productCode: change.productCode,
+      });
+      if (!registration.ok) return finish("FAILED", "failed");
+      await tx
+        .update(products)
+        .set({ currentPaymentMethod: change.paymentMethod, updatedAt: at })
+        .where(eq(products.productCode, change.productCode));
+      return finish("FINISHED", "finished");
+    });
+  });
+}
+
+/** errorUrl with error=system_error for this page, when a decision failed on our side; null if the page is unknown. */
+export async function checkoutErrorUrl(token: string): Promise<string | null> {
+  const session = await findCheckoutSession(token);
+  const errorUrl = session ? option(session, "errorUrl") : null;
+  if (!session || !errorUrl) return null;
+  const ids: Record<string, number> = session.kind === PAY_SESSION ? { transactionId: session.transactionId! } : { paymentChangeId: session.paymentChangeId! };
+  return errorTo(errorUrl, "system_error", ids);
+}
