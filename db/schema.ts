@@ -419,7 +419,7 @@ export const giftCards = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [check("gift_cards_balance_ck", sql`balance >= 0`)],
+  () => [check("gift_cards_balance_ck", sql`balance >= 0`)],
 );
 
 export const invoices = pgTable(

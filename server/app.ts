@@ -14,7 +14,7 @@ const PUBLIC_DIR = fileURLToPath(new URL("../public", import.meta.url));
 
 /** A client's correlation id is kept if it is a sane token; otherwise we make one. */
 export function acceptCorrelationId(value: string | undefined): string {
-  if (value && /^[A-Za-z0-9._:\-]{1,128}$/.test(value)) return value;
+  if (value && /^[A-Za-z0-9._:-]{1,128}$/.test(value)) return value;
   return randomUUID();
 }
 

@@ -7,6 +7,7 @@ export type RequestContext = {
 };
 
 declare module "@remix-run/node" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation: the loaders' context is this shape
   interface AppLoadContext extends RequestContext {}
 }
 

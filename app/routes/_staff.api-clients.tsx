@@ -24,7 +24,6 @@ import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
-import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";

@@ -1,7 +1,7 @@
 // The audit log: every staff action with who, when, from where, why, and before/after. Read-only:
 // this route has no action, so a POST gets 405 and nothing here can change an entry. Filters,
 // page and the opened entry (?entry=ID) live in the URL.
-import { Anchor, Badge, Code, Group, Modal, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Code, Modal, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";

@@ -160,7 +160,7 @@ async function send(request: FuzzRequest): Promise<void> {
   } catch (error) {
     const cause = error instanceof Error && error.cause ? ` caused by ${String(error.cause)}` : "";
     const previous = lastRequest ? `\nthe request before it on this keep-alive connection:\n${asCurl(lastRequest)}` : "";
-    throw new Error(`request failed at the transport level (${String(error)}${cause})\n${asCurl(request)}${previous}`);
+    throw new Error(`request failed at the transport level (${String(error)}${cause})\n${asCurl(request)}${previous}`, { cause: error });
   }
   lastRequest = request;
   const text = await response.text();
@@ -200,7 +200,7 @@ async function probeConnection(request: FuzzRequest) {
       await (await fetch(`${server.url}/v1/openapi.json`)).arrayBuffer();
     } catch (error) {
       const cause = error instanceof Error && error.cause ? ` (${String(error.cause)})` : "";
-      throw new Error(`the connection broke after a ${request.body?.length}-byte request${cause}:\n${asCurl(request)}`);
+      throw new Error(`the connection broke after a ${request.body?.length}-byte request${cause}:\n${asCurl(request)}`, { cause: error });
     }
   }
 }

@@ -7,7 +7,6 @@
 // A new route file under app/routes/v1.*.ts must be added to ROUTES below; the integration test
 // tests/integration/api-openapi.test.ts fails until it is.
 import { z } from "zod";
-import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES } from "../../domain/enums";
 import { AMOUNT_PATTERN } from "../../domain/money";
 import { DEFAULT_PER_PAGE, MAX_PER_PAGE, OPERATORS, type FieldSpec } from "../../domain/search-filter";
 import { CREDIT_SEARCH_FIELDS } from "../../services/queries/credit-search.server";

@@ -452,7 +452,7 @@ export function completedMessage(mode: "pay" | "change", outcome: string | null)
 export async function decideCheckout(token: string, decision: Decision, correlationId: string): Promise<CheckoutDecision | null> {
   const session = await findCheckoutSession(token);
   if (!session) return null;
-  return session.kind === PAY_SESSION ? decidePayment(session, decision, correlationId) : decideChange(session, decision, correlationId);
+  return session.kind === PAY_SESSION ? decidePayment(session, decision, correlationId) : decideChange(session, decision);
 }
 
 type Finish = { result: RedirectResult; message: string };
@@ -518,7 +518,7 @@ async function decidePayment(peek: SessionRow, decision: Decision, correlationId
   });
 }
 
-async function decideChange(peek: SessionRow, decision: Decision, correlationId: string): Promise<CheckoutDecision> {
+async function decideChange(peek: SessionRow, decision: Decision): Promise<CheckoutDecision> {
   const paymentChangeId = peek.paymentChangeId!;
   const [found] = await db().select().from(paymentChanges).where(eq(paymentChanges.paymentChangeId, paymentChangeId));
   return inTransaction(async (tx) => {

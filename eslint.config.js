@@ -1,0 +1,82 @@
+// Lint: TypeScript's recommended rules, the rules of hooks, and the layer rules of the
+// architecture (docs/decisions/017-layers.md). Dependencies point down only:
+//
+//   routes → http → services (use-cases, queries) → platform, providers, auth → domain
+//   components → domain                                  db ← platform     (db imports nothing from app)
+//
+// `import-x/no-restricted-paths` refuses an import that points up or sideways across a
+// boundary, and `import-x/no-cycle` refuses any import loop, so the picture cannot drift.
+import js from "@eslint/js";
+import importX, { createNodeResolver } from "eslint-plugin-import-x";
+import reactHooks from "eslint-plugin-react-hooks";
+import tseslint from "typescript-eslint";
+
+const layer = (target, from, message) => ({ target, from, message });
+
+export default tseslint.config(
+  { ignores: ["build/**", "public/build/**", "node_modules/**", "data/**", "migrations/**", "coverage/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.{ts,tsx}"],
+    plugins: { "import-x": importX, "react-hooks": reactHooks },
+    settings: {
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js", ".json"] })],
+    },
+    rules: {
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "error",
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "import-x/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            layer("./app/domain", ["./app/!(domain)/**/*", "./db/**/*", "./server/**/*"], "app/domain is pure: it imports only app/domain."),
+            // The schema, the client and the migrations runner are the bottom of the house. The demo seed
+            // and the CLI are entry points like server/: they call use-cases.
+            layer(["./db/schema.ts", "./db/client.ts", "./db/migrate.ts"], ["./app"], "db/ imports nothing from app/."),
+            layer(
+              "./app/services",
+              ["./app/http", "./app/routes", "./app/components"],
+              "Services never import the web layer (http, routes, components).",
+            ),
+            layer(
+              "./app/platform",
+              ["./app/services", "./app/http", "./app/routes", "./app/components"],
+              "app/platform is below the use-cases: it imports no service and no web code.",
+            ),
+            layer(
+              "./app/providers",
+              ["./app/services", "./app/http", "./app/routes", "./app/components"],
+              "Providers are below the use-cases.",
+            ),
+            layer(
+              "./app/auth",
+              ["./app/services", "./app/http", "./app/routes", "./app/components"],
+              "app/auth is below the use-cases.",
+            ),
+            layer("./app/http", ["./app/routes", "./app/components"], "app/http is below the routes."),
+            layer(
+              "./app/routes",
+              ["./db", "./app/platform"],
+              "Routes call a use-case or a query (app/services) through app/http; they never hold the database.",
+            ),
+            layer(
+              "./app/components",
+              ["./db/**/*", "./app/platform/**/*", "./app/services/!(queries)/**/*", "./app/http/**/*", "./app/routes/**/*", "./app/auth/*.server.ts"],
+              "Components render what a loader gives them (read-model types from app/services/queries); they import no server code.",
+            ),
+          ],
+        },
+      ],
+      // Input checks refuse control characters on purpose (NUL, escapes in free text).
+      "no-control-regex": "off",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+  {
+    // Tests and scripts may reach into any layer to set up and inspect.
+    files: ["tests/**", "scripts/**", "**/*.test.ts"],
+    rules: { "import-x/no-restricted-paths": "off", "@typescript-eslint/no-explicit-any": "off" },
+  },
+);
