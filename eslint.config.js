@@ -31,7 +31,11 @@ export default tseslint.config(
         "error",
         {
           zones: [
-            layer("./app/domain", ["./app/!(domain)/**/*", "./db/**/*", "./server/**/*"], "app/domain is pure: it imports only app/domain."),
+            layer(
+              "./app/domain",
+              ["./app/!(domain)/**/*", "./db/**/*", "./server/**/*"],
+              "app/domain is pure: it imports only app/domain.",
+            ),
             // The schema, the client and the migrations runner are the bottom of the house. The demo seed
             // and the CLI are entry points like server/: they call use-cases.
             layer(["./db/schema.ts", "./db/client.ts", "./db/migrate.ts"], ["./app"], "db/ imports nothing from app/."),
@@ -63,7 +67,14 @@ export default tseslint.config(
             ),
             layer(
               "./app/components",
-              ["./db/**/*", "./app/platform/**/*", "./app/services/!(queries)/**/*", "./app/http/**/*", "./app/routes/**/*", "./app/auth/*.server.ts"],
+              [
+                "./db/**/*",
+                "./app/platform/**/*",
+                "./app/services/!(queries)/**/*",
+                "./app/http/**/*",
+                "./app/routes/**/*",
+                "./app/auth/*.server.ts",
+              ],
               "Components render what a loader gives them (read-model types from app/services/queries); they import no server code.",
             ),
           ],
@@ -71,7 +82,10 @@ export default tseslint.config(
       ],
       // Input checks refuse control characters on purpose (NUL, escapes in free text).
       "no-control-regex": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
     },
   },
   {

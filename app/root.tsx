@@ -53,7 +53,9 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    return <ErrorPanel status={error.status} message={typeof error.data === "string" ? error.data : error.statusText} />;
+    return (
+      <ErrorPanel status={error.status} message={typeof error.data === "string" ? error.data : error.statusText} />
+    );
   }
   return <ErrorPanel status={500} message="Something went wrong on our side. The error has been logged." />;
 }

@@ -139,7 +139,10 @@ function createClientCommand(args: string[]): Command {
         return { clientId: created.clientId, organisationId: created.organisationId, token: created.token };
       } catch (error) {
         if (error instanceof DomainError && error.kind === "invalid") {
-          throw flagError(error, { organisationName: "organisation-name", allowedRedirectPrefixes: "redirect-prefixes" });
+          throw flagError(error, {
+            organisationName: "organisation-name",
+            allowedRedirectPrefixes: "redirect-prefixes",
+          });
         }
         throw error;
       }
@@ -161,7 +164,8 @@ function createUserCommand(args: string[]): Command {
     if (flags.password !== undefined) throw new InputError("use either --password or --password-stdin, not both");
     password = readFileSync(0, "utf8").replace(/\r?\n$/, "");
   } else {
-    if (typeof flags.password !== "string" || flags.password === "") throw new InputError("--password (or --password-stdin) is required");
+    if (typeof flags.password !== "string" || flags.password === "")
+      throw new InputError("--password (or --password-stdin) is required");
     password = flags.password;
   }
   const problem = passwordProblem(password);
@@ -197,7 +201,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const factory = COMMANDS[commandName];
   if (!factory) {
-    process.stderr.write(`error: unknown command "${commandName}" (commands: ${Object.keys(COMMANDS).join(", ")}; see --help)\n`);
+    process.stderr.write(
+      `error: unknown command "${commandName}" (commands: ${Object.keys(COMMANDS).join(", ")}; see --help)\n`,
+    );
     return 2;
   }
   let handle: DatabaseHandle | undefined;

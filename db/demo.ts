@@ -82,7 +82,10 @@ export async function ensureDemoData(handle: DatabaseHandle, options: { payments
  */
 export async function isEmptyDatabase(handle: DatabaseHandle): Promise<boolean> {
   for (const table of [staffUsers, apiClients, payments]) {
-    const [row] = await handle.db.select({ one: sql<number>`1` }).from(table).limit(1);
+    const [row] = await handle.db
+      .select({ one: sql<number>`1` })
+      .from(table)
+      .limit(1);
     if (row) return false;
   }
   return true;
@@ -97,7 +100,10 @@ export async function seedDemoDatabase(
   options: { payments: number; seed?: number; now?: Date; onProgress?: AddPaymentsOptions["onProgress"] },
 ): Promise<SeedSummary> {
   for (const user of DEMO_USERS) await createStaffUser(handle.db, user);
-  await handle.db.insert(organisations).values([...DEMO_ORGANISATIONS]).onConflictDoNothing();
+  await handle.db
+    .insert(organisations)
+    .values([...DEMO_ORGANISATIONS])
+    .onConflictDoNothing();
   for (const client of DEMO_CLIENTS) {
     await createApiClient(handle.db, {
       ...client,
@@ -137,15 +143,55 @@ export async function demoBanner(handle: DatabaseHandle): Promise<string | null>
  * ones (db/seed.ts: 6-digit customers, P<customer><n>, F<7 digits>) but lie outside their ranges.
  */
 export const DEMO_CUSTOMERS = [
-  { customerNumber: "200001", name: "Kari Nordmann", email: "kari.nordmann@example.no", password: "kari-demo-2026", organisationId: 20 },
-  { customerNumber: "200002", name: "Ola Hansen", email: "ola.hansen@example.no", password: "ola-demo-2026", organisationId: 30 },
+  {
+    customerNumber: "200001",
+    name: "Kari Nordmann",
+    email: "kari.nordmann@example.no",
+    password: "kari-demo-2026",
+    organisationId: 20,
+  },
+  {
+    customerNumber: "200002",
+    name: "Ola Hansen",
+    email: "ola.hansen@example.no",
+    password: "ola-demo-2026",
+    organisationId: 30,
+  },
 ] as const;
 
 const DEMO_PRODUCTS = [
-  { productCode: "P2000011", customerNumber: "200001", organisationId: 20, companyCode: "NORDBUSS", name: "Månedskort Nordbuss", currentPaymentMethod: "invoice" },
-  { productCode: "P2000013", customerNumber: "200001", organisationId: 20, companyCode: "NORDBUSS", name: "Ungdomskort 30 dager", currentPaymentMethod: "recurringVippsPayment" },
-  { productCode: "P2000015", customerNumber: "200001", organisationId: 1, companyCode: "ENTUR", name: "Periodebillett 30 dager", currentPaymentMethod: "autoGiro" },
-  { productCode: "P2000021", customerNumber: "200002", organisationId: 30, companyCode: "FJORDFERJE", name: "Årskort ferje", currentPaymentMethod: "recurringPayExCardPayment" },
+  {
+    productCode: "P2000011",
+    customerNumber: "200001",
+    organisationId: 20,
+    companyCode: "NORDBUSS",
+    name: "Månedskort Nordbuss",
+    currentPaymentMethod: "invoice",
+  },
+  {
+    productCode: "P2000013",
+    customerNumber: "200001",
+    organisationId: 20,
+    companyCode: "NORDBUSS",
+    name: "Ungdomskort 30 dager",
+    currentPaymentMethod: "recurringVippsPayment",
+  },
+  {
+    productCode: "P2000015",
+    customerNumber: "200001",
+    organisationId: 1,
+    companyCode: "ENTUR",
+    name: "Periodebillett 30 dager",
+    currentPaymentMethod: "autoGiro",
+  },
+  {
+    productCode: "P2000021",
+    customerNumber: "200002",
+    organisationId: 30,
+    companyCode: "FJORDFERJE",
+    name: "Årskort ferje",
+    currentPaymentMethod: "recurringPayExCardPayment",
+  },
 ] as const;
 
 const DEMO_INVOICES = [
@@ -159,12 +205,20 @@ const DEMO_INVOICES = [
 
 export async function seedDemoCustomers(handle: DatabaseHandle, now: Date): Promise<void> {
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000);
-  await handle.db.insert(customers).values(
-    await Promise.all(
-      DEMO_CUSTOMERS.map(async ({ password, ...customer }) => ({ ...customer, passwordHash: await hashPassword(password), createdAt: day(-400) })),
-    ),
-  );
-  await handle.db.insert(products).values(DEMO_PRODUCTS.map((p) => ({ ...p, createdAt: day(-400), updatedAt: day(-400) })));
+  await handle.db
+    .insert(customers)
+    .values(
+      await Promise.all(
+        DEMO_CUSTOMERS.map(async ({ password, ...customer }) => ({
+          ...customer,
+          passwordHash: await hashPassword(password),
+          createdAt: day(-400),
+        })),
+      ),
+    );
+  await handle.db
+    .insert(products)
+    .values(DEMO_PRODUCTS.map((p) => ({ ...p, createdAt: day(-400), updatedAt: day(-400) })));
   await handle.db.insert(customerInvoices).values(
     DEMO_INVOICES.map(({ dueInDays, paid, ...invoice }) => {
       const product = DEMO_PRODUCTS.find((p) => p.productCode === invoice.productCode)!;
@@ -195,7 +249,8 @@ export async function seedDemoCustomers(handle: DatabaseHandle, now: Date): Prom
     createdAt: day(-200),
     updatedAt: day(-200),
   });
-  const cardExpiresAt = (monthsAhead: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + monthsAhead + 1, 1) - 1);
+  const cardExpiresAt = (monthsAhead: number) =>
+    new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + monthsAhead + 1, 1) - 1);
   await handle.db.insert(recurringPayments).values([
     {
       organisationId: 30,

@@ -64,9 +64,15 @@ export const apiClients = pgTable(
     /** Internal or partner tenant: may import, may set customerNumber. */
     privileged: boolean("privileged").notNull().default(false),
     onBehalfOfAllowed: boolean("on_behalf_of_allowed").notNull().default(false),
-    distributionChannels: text("distribution_channels").array().notNull().default(sql`'{}'::text[]`),
+    distributionChannels: text("distribution_channels")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Allowed prefixes for redirectUrl / returnUrl / errorUrl (no open redirects). */
-    allowedRedirectPrefixes: text("allowed_redirect_prefixes").array().notNull().default(sql`'{}'::text[]`),
+    allowedRedirectPrefixes: text("allowed_redirect_prefixes")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** SHA-256 of the bearer token; the token itself is shown once and never stored. */
     tokenHash: text("token_hash").notNull(),
     tokenPrefix: text("token_prefix").notNull(),
@@ -130,12 +136,20 @@ export const payments = pgTable(
     // `.desc()` alone makes drizzle emit DESC NULLS LAST, which `ORDER BY … DESC` (NULLS FIRST)
     // cannot use: every newest-first index says nullsFirst() (docs/decisions/005).
     index("payments_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.paymentId.desc().nullsFirst()),
-    index("payments_org_created_at_idx").on(t.organisationId, t.createdAt.desc().nullsFirst(), t.paymentId.desc().nullsFirst()),
+    index("payments_org_created_at_idx").on(
+      t.organisationId,
+      t.createdAt.desc().nullsFirst(),
+      t.paymentId.desc().nullsFirst(),
+    ),
     index("payments_order_id_idx").on(t.orderId),
     index("payments_customer_number_idx").on(t.customerNumber),
     // Ordered too: a settlement's payments lie on one day, so "walk newest-first and filter" (the
     // plan a LIMIT invites) would read every payment since that day.
-    index("payments_settlement_id_idx").on(t.settlementId, t.createdAt.desc().nullsFirst(), t.paymentId.desc().nullsFirst()),
+    index("payments_settlement_id_idx").on(
+      t.settlementId,
+      t.createdAt.desc().nullsFirst(),
+      t.paymentId.desc().nullsFirst(),
+    ),
     index("payments_total_amount_idx").on(t.totalAmount),
     check("payments_total_amount_ck", sql`total_amount > 0`),
     check("payments_currency_ck", sql`currency ~ '^[A-Z]{3}$'`),
@@ -241,7 +255,9 @@ export const operationLog = pgTable(
     index("operation_log_pos_idx").on(t.pos),
     index("operation_log_channel_idx").on(t.distributionChannel),
     index("operation_log_actor_idx").on(t.actor),
-    uniqueIndex("operation_log_one_capture_uq").on(t.transactionId).where(sql`operation = 'CAPTURE'`),
+    uniqueIndex("operation_log_one_capture_uq")
+      .on(t.transactionId)
+      .where(sql`operation = 'CAPTURE'`),
     check("operation_log_operation_ck", inList("operation", OPERATIONS)),
   ],
 );
@@ -301,7 +317,11 @@ export const credits = pgTable(
   },
   (t) => [
     index("credits_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.creditId.desc().nullsFirst()),
-    index("credits_org_created_at_idx").on(t.organisationId, t.createdAt.desc().nullsFirst(), t.creditId.desc().nullsFirst()),
+    index("credits_org_created_at_idx").on(
+      t.organisationId,
+      t.createdAt.desc().nullsFirst(),
+      t.creditId.desc().nullsFirst(),
+    ),
     index("credits_order_id_idx").on(t.orderId),
     index("credits_customer_number_idx").on(t.customerNumber),
     index("credits_settlement_id_idx").on(t.settlementId),
@@ -572,7 +592,10 @@ export const customerTokens = pgTable(
     usedAt: ts("used_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("customer_tokens_session_idx").on(t.sessionId), check("customer_tokens_kind_ck", inList("kind", ["code", "access"]))],
+  (t) => [
+    index("customer_tokens_session_idx").on(t.sessionId),
+    check("customer_tokens_kind_ck", inList("kind", ["code", "access"])),
+  ],
 );
 
 // ---------------------------------------------------------------- API plumbing
@@ -618,7 +641,11 @@ export const callbackOutbox = pgTable(
     deliveredAt: ts("delivered_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("callback_outbox_due_idx").on(t.nextAttemptAt).where(sql`delivered_at is null`)],
+  (t) => [
+    index("callback_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`delivered_at is null`),
+  ],
 );
 
 /** Fixed-window counters for login throttling and API rate limits (shared by all instances). */
@@ -647,7 +674,10 @@ export const staffUsers = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("staff_users_email_uq").on(sql`lower(${t.email})`), check("staff_users_role_ck", inList("role", ROLES))],
+  (t) => [
+    uniqueIndex("staff_users_email_uq").on(sql`lower(${t.email})`),
+    check("staff_users_role_ck", inList("role", ROLES)),
+  ],
 );
 
 /** Lucia's session table: the cookie holds only this id. */

@@ -30,7 +30,9 @@ function parse(argv: string[]): Options | "help" {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return "help";
-    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined || v.startsWith("--")) throw new InputError(`${flag} needs a value`);
@@ -39,7 +41,8 @@ function parse(argv: string[]): Options | "help" {
     switch (flag) {
       case "--payments": {
         const v = value();
-        if (!/^[0-9]{1,9}$/.test(v)) throw new InputError(`--payments must be a whole number from 0 to 999999999, got "${v}"`);
+        if (!/^[0-9]{1,9}$/.test(v))
+          throw new InputError(`--payments must be a whole number from 0 to 999999999, got "${v}"`);
         options.payments = Number.parseInt(v, 10);
         break;
       }
@@ -77,7 +80,9 @@ function progress(): AddPaymentsOptions["onProgress"] {
     if (phase === "writing") {
       if (done === total || elapsedMs - lastPrinted >= 2000) {
         lastPrinted = elapsedMs;
-        process.stderr.write(`  ${done.toLocaleString("en")} / ${total.toLocaleString("en")} payments written (${seconds} s)\n`);
+        process.stderr.write(
+          `  ${done.toLocaleString("en")} / ${total.toLocaleString("en")} payments written (${seconds} s)\n`,
+        );
       }
     } else if (phase !== lastPhase && phase !== "done") {
       process.stderr.write(`  ${phase === "indexing" ? "rebuilding indexes" : phase}… (${seconds} s)\n`);
@@ -104,12 +109,18 @@ async function main(argv: string[]): Promise<number> {
     await migrateDatabase(handle);
     process.stderr.write(`Database: ${handle.location}\n`);
     if (handle.kind === "pglite" && options.payments >= 200_000) {
-      process.stderr.write("Embedded PGlite: this many payments takes minutes; a PostgreSQL server (DATABASE_URL) is much faster.\n");
+      process.stderr.write(
+        "Embedded PGlite: this many payments takes minutes; a PostgreSQL server (DATABASE_URL) is much faster.\n",
+      );
     }
     const started = performance.now();
     if (await isEmptyDatabase(handle)) {
       process.stderr.write("Empty database: creating the demo base first (staff users, API clients, customers).\n");
-      const summary = await seedDemoDatabase(handle, { payments: options.payments, seed: options.seed, onProgress: progress() });
+      const summary = await seedDemoDatabase(handle, {
+        payments: options.payments,
+        seed: options.seed,
+        onProgress: progress(),
+      });
       const seconds = (performance.now() - started) / 1000;
       process.stdout.write(
         `Seeded the demo base and ${summary.payments.toLocaleString("en")} payments ` +
@@ -127,7 +138,8 @@ async function main(argv: string[]): Promise<number> {
       onProgress: progress(),
     });
     const after = await countPayments(handle);
-    const ids = summary.firstPaymentId === null ? "" : ` (payment ids ${summary.firstPaymentId}–${summary.lastPaymentId})`;
+    const ids =
+      summary.firstPaymentId === null ? "" : ` (payment ids ${summary.firstPaymentId}–${summary.lastPaymentId})`;
     process.stdout.write(
       `Added ${summary.payments.toLocaleString("en")} payments${ids}, ${summary.transactions.toLocaleString("en")} transactions, ` +
         `${summary.operations.toLocaleString("en")} operations, ${summary.credits.toLocaleString("en")} credits ` +

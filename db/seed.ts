@@ -104,7 +104,8 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
   const mode =
     options.mode ??
     (handle.kind === "postgres" && total >= BULK_THRESHOLD && total >= Number(existing) ? "bulk" : "incremental");
-  if (mode === "bulk" && handle.kind !== "postgres") throw new Error("bulk mode needs a PostgreSQL server (DATABASE_URL)");
+  if (mode === "bulk" && handle.kind !== "postgres")
+    throw new Error("bulk mode needs a PostgreSQL server (DATABASE_URL)");
   summary.mode = mode;
   const rng = new Rng(mixSeed(options.seed ?? DEFAULT_SEED, Number(next)));
   // Declines draw from their own stream, so adding them left every other generated value as it was.
@@ -154,7 +155,11 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
       await copyChunk(tx, chunk);
       if (chunk.operations > 0) {
         await tx.query(ROLLUP_SQL, [chunk.firstOperationId, chunk.nextIds.operation - 1]);
-        await tx.query(OUTCOMES_SQL, [chunk.firstOperationId, chunk.nextIds.operation - 1, JSON.stringify(chunk.unapproved)]);
+        await tx.query(OUTCOMES_SQL, [
+          chunk.firstOperationId,
+          chunk.nextIds.operation - 1,
+          JSON.stringify(chunk.unapproved),
+        ]);
       }
     });
   const writers = Math.max(1, handle.kind === "postgres" ? (options.writers ?? 3) : 1);
@@ -172,7 +177,9 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
   await fixSequences(db);
   if (handle.kind === "postgres" && total >= 50_000) {
     report("analyzing", summary.payments);
-    await db.query("analyze payments, payment_transactions, operation_log, credits, credit_transactions, daily_volume, daily_outcomes");
+    await db.query(
+      "analyze payments, payment_transactions, operation_log, credits, credit_transactions, daily_volume, daily_outcomes",
+    );
   }
   summary.seconds = (performance.now() - started) / 1000;
   report("done", summary.payments);

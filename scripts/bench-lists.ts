@@ -24,7 +24,11 @@ import { recogniseQuickSearch } from "../app/domain/quick-search";
 import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
 import { readDayRange, type InstantBounds } from "../app/domain/zoned-day-range";
 import type { StaffCaller } from "../app/domain/caller";
-import { OPERATION_LOG_FIELDS, searchOperationLog, type OperationLogCursor } from "../app/services/queries/operation-log.server";
+import {
+  OPERATION_LOG_FIELDS,
+  searchOperationLog,
+  type OperationLogCursor,
+} from "../app/services/queries/operation-log.server";
 import {
   exportPayments,
   paymentPage,
@@ -47,7 +51,9 @@ if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
   process.exit(2);
 }
 
-const url = new URL(process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+const url = new URL(
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+);
 url.pathname = `/${name}`;
 const handle = await openDatabase({ url: url.toString() });
 const pg = handle.pg!;
@@ -80,7 +86,7 @@ try {
     console.log(
       `  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(11)} rows, heap ${row.heap}, indexes ${
         row.indexes
-      }`
+      }`,
     );
   }
 
@@ -102,11 +108,12 @@ try {
   // A row far back in the log: a million rows on the bench database, half the log on a small one.
   const [{ n: logRows }] = await pg`select count(*)::int as n from operation_log`;
   const back = Math.min(1_000_000, Math.floor(logRows / 2));
-  const [deep] = await pg`select created_at, id from operation_log order by created_at desc, id desc offset ${back} limit 1`;
+  const [deep] =
+    await pg`select created_at, id from operation_log order by created_at desc, id desc offset ${back} limit 1`;
   const fourDigitId: number = Number(sample.card_number) >= 1000 ? Number(sample.card_number) : 4242;
   console.log(
     `samples: payment ${sample.payment_id} (order ${sample.order_id}, card ${sample.card_number}, rrn ${sample.rrn}), ` +
-      `customer ${customer.customer_number}, correlation ${operation.correlation_id}, pos ${tvm.pos}`
+      `customer ${customer.customer_number}, correlation ${operation.correlation_id}, pos ${tvm.pos}`,
   );
 
   const today = new Date().toISOString().slice(0, 10);
@@ -132,7 +139,14 @@ try {
 
   const listCase = (
     label: string,
-    options: { query?: string; q?: string; created?: InstantBounds; sort?: PaymentSort; page?: number; perPage?: number }
+    options: {
+      query?: string;
+      q?: string;
+      created?: InstantBounds;
+      sort?: PaymentSort;
+      page?: number;
+      perPage?: number;
+    },
   ) => {
     const quick = recogniseQuickSearch(options.q ?? null);
     if (!quick.ok) throw new Error(quick.message);
@@ -208,7 +222,7 @@ try {
             cursor: options.older ? { direction: "older", from: options.older } : null,
             perPage: 50,
           },
-          database
+          database,
         );
         return {
           rows: page.items.length,
@@ -266,7 +280,7 @@ try {
       let firstBatchMs = 0;
       const resolved = await resolvePaymentQuery(
         { caller: staff, filters: {}, created, sort: query === "sort" ? byAmount("desc") : undefined },
-        handle.db
+        handle.db,
       );
       for await (const batch of exportPayments(resolved, handle.db)) {
         if (rows === 0) firstBatchMs = performance.now() - started;
@@ -275,7 +289,7 @@ try {
       const seconds = (performance.now() - started) / 1000;
       console.log(
         `  export ${label.padEnd(26)} ${rows.toLocaleString("en").padStart(10)} rows in ${seconds.toFixed(1)} s ` +
-          `(${Math.round(rows / seconds).toLocaleString("en")} rows/s, first batch after ${firstBatchMs.toFixed(0)} ms)`
+          `(${Math.round(rows / seconds).toLocaleString("en")} rows/s, first batch after ${firstBatchMs.toFixed(0)} ms)`,
       );
     }
   }
@@ -283,7 +297,7 @@ try {
   console.log(
     `\nload average (1 min) ${loadBefore[0].toFixed(2)} at start, ${loadAfter[0].toFixed(2)} at the end; ${
       os.cpus().length
-    } cores`
+    } cores`,
   );
 
   // ------------------------------------------------------------ explain the slowest

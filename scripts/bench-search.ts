@@ -72,7 +72,8 @@ if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
   process.exit(2);
 }
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const serverUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
 const url = new URL(serverUrl);
 url.pathname = `/${name}`;
@@ -107,8 +108,13 @@ try {
   if (staff === 0) await seedDemoDatabase(handle, { payments: 0 });
   if (present < paymentCount) {
     const started = performance.now();
-    const added = await addPayments(handle, { payments: paymentCount - present, mode: paymentCount - present >= 200_000 ? "bulk" : undefined });
-    console.log(`seeded ${added.payments.toLocaleString("en")} payments in ${((performance.now() - started) / 1000).toFixed(1)} s (${added.mode} mode)`);
+    const added = await addPayments(handle, {
+      payments: paymentCount - present,
+      mode: paymentCount - present >= 200_000 ? "bulk" : undefined,
+    });
+    console.log(
+      `seeded ${added.payments.toLocaleString("en")} payments in ${((performance.now() - started) / 1000).toFixed(1)} s (${added.mode} mode)`,
+    );
   }
   const started = performance.now();
   await pg.unsafe(vacuum ? "vacuum analyze" : "analyze");
@@ -120,7 +126,9 @@ try {
      where c.relname in ('payments', 'payment_transactions', 'operation_log', 'credits', 'credit_transactions', 'daily_volume')
      order by c.relname`);
   for (const row of sizes) {
-    console.log(`  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(11)} rows, heap ${row.heap}, indexes ${row.indexes}`);
+    console.log(
+      `  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(11)} rows, heap ${row.heap}, indexes ${row.indexes}`,
+    );
   }
 
   // -------------------------------------------------------------- sample values
@@ -156,7 +164,8 @@ try {
      where c.credit_id >= (select (min(credit_id) + max(credit_id)) / 2 from credits) and ct.rrn is not null
      order by c.credit_id limit 1`;
   const organisationId: number = sample.organisation_id;
-  const clientRow = await pg`select client_id, name from api_clients where organisation_id = ${organisationId} order by client_id limit 1`;
+  const clientRow =
+    await pg`select client_id, name from api_clients where organisation_id = ${organisationId} order by client_id limit 1`;
   const creditOrganisationId: number = credited.organisation_id;
   console.log(
     `samples: payment ${sample.payment_id} (org ${organisationId}, order ${sample.order_id}, amount ${sample.total_amount}, ` +
@@ -245,7 +254,10 @@ try {
     `cardNumber=${sample.card_number}&createdAt=gte:${iso(new Date(usedAt - 6 * day))}&createdAt=lte:${iso(new Date(usedAt + day))}`,
   );
   paymentCase("rrn", `rrn=${sample.rrn}`);
-  paymentCase("externalTransactionId", `externalTransactionId=${encodeURIComponent(withExternal.external_transaction_id)}`);
+  paymentCase(
+    "externalTransactionId",
+    `externalTransactionId=${encodeURIComponent(withExternal.external_transaction_id)}`,
+  );
   paymentCase("paymentTransactionId", `paymentTransactionId=${sample.transaction_id}`);
   paymentCase("settlementId", `settlementId=${encodeURIComponent(withSettlement.settlement_id)}`);
   paymentCase("settlementId of the first day", `settlementId=${encodeURIComponent(oldSettlement.settlement_id)}`);
@@ -315,16 +327,37 @@ try {
     });
   const all = { settlementId: null, currency: null };
   const one = { settlementId: settled.settlement_id as string };
-  settlementCase("list 30 days page 1", (database) => listSettlementDays({ ...days30, ...all, page: 1, perPage: 50 }, database));
-  settlementCase("list 90 days page 1", (database) => listSettlementDays({ ...days90, ...all, page: 1, perPage: 50 }, database));
-  settlementCase("list 90 days page 300", (database) => listSettlementDays({ ...days90, ...all, page: 300, perPage: 50 }, database));
-  settlementCase("list 90 days SEK", (database) => listSettlementDays({ ...days90, ...all, currency: "SEK", page: 1, perPage: 50 }, database));
-  settlementCase("list 90 days one settlementId", (database) => listSettlementDays({ ...days90, ...all, ...one, page: 1, perPage: 50 }, database));
-  settlementCase("summary of one settlement", async (database) => ({ items: await getSettlementSummary(one, database), total: null }));
-  settlementCase("operations of its busiest day", (database) => listSettlementOperations({ ...one, day: settled.day, page: 1, perPage: 50 }, database));
-  settlementCase("operations of all its days", (database) => listSettlementOperations({ ...one, day: null, page: 1, perPage: 50 }, database));
-  settlementCase("CSV of 90 days of settlement days", (database) => drain(settlementDayBatches({ ...days90, ...all }, database)));
-  settlementCase("CSV of all its operations", (database) => drain(settlementOperationBatches({ ...one, day: null }, database)));
+  settlementCase("list 30 days page 1", (database) =>
+    listSettlementDays({ ...days30, ...all, page: 1, perPage: 50 }, database),
+  );
+  settlementCase("list 90 days page 1", (database) =>
+    listSettlementDays({ ...days90, ...all, page: 1, perPage: 50 }, database),
+  );
+  settlementCase("list 90 days page 300", (database) =>
+    listSettlementDays({ ...days90, ...all, page: 300, perPage: 50 }, database),
+  );
+  settlementCase("list 90 days SEK", (database) =>
+    listSettlementDays({ ...days90, ...all, currency: "SEK", page: 1, perPage: 50 }, database),
+  );
+  settlementCase("list 90 days one settlementId", (database) =>
+    listSettlementDays({ ...days90, ...all, ...one, page: 1, perPage: 50 }, database),
+  );
+  settlementCase("summary of one settlement", async (database) => ({
+    items: await getSettlementSummary(one, database),
+    total: null,
+  }));
+  settlementCase("operations of its busiest day", (database) =>
+    listSettlementOperations({ ...one, day: settled.day, page: 1, perPage: 50 }, database),
+  );
+  settlementCase("operations of all its days", (database) =>
+    listSettlementOperations({ ...one, day: null, page: 1, perPage: 50 }, database),
+  );
+  settlementCase("CSV of 90 days of settlement days", (database) =>
+    drain(settlementDayBatches({ ...days90, ...all }, database)),
+  );
+  settlementCase("CSV of all its operations", (database) =>
+    drain(settlementOperationBatches({ ...one, day: null }, database)),
+  );
 
   // -------------------------------------------------------------- timing
   type Result = { label: string; median: number; p95: number; rows: number; total: number | null; run: Case["run"] };
@@ -362,4 +395,3 @@ async function drain(batches: AsyncIterable<unknown[]>): Promise<{ items: unknow
   for await (const batch of batches) total += batch.length;
   return { items: [], total };
 }
-

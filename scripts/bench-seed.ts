@@ -29,8 +29,12 @@ if (mode !== undefined && mode !== "bulk" && mode !== "incremental") {
   process.exit(2);
 }
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const name = `paydesk_bench_${new Date().toISOString().replace(/[-:TZ.]/g, "").slice(0, 14)}`;
+const serverUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const name = `paydesk_bench_${new Date()
+  .toISOString()
+  .replace(/[-:TZ.]/g, "")
+  .slice(0, 14)}`;
 const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database ${name}`);
 const url = new URL(serverUrl);
@@ -71,9 +75,14 @@ try {
     union all select 'daily_volume', count(*) from daily_volume`);
   const rows = counts.reduce((total, row) => total + Number(row.n), 0);
   const [size] = await handle.pg!.unsafe(`select pg_size_pretty(pg_database_size(current_database())) as size`);
-  console.log(`payments added: ${summary.payments.toLocaleString("en")} in ${seconds.toFixed(1)} s (${summary.mode} mode)`);
-  console.log(`throughput: ${Math.round(summary.payments / seconds).toLocaleString("en")} payments/s, ${Math.round(rows / seconds).toLocaleString("en")} rows/s`);
-  for (const row of counts) console.log(`  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(12)}`);
+  console.log(
+    `payments added: ${summary.payments.toLocaleString("en")} in ${seconds.toFixed(1)} s (${summary.mode} mode)`,
+  );
+  console.log(
+    `throughput: ${Math.round(summary.payments / seconds).toLocaleString("en")} payments/s, ${Math.round(rows / seconds).toLocaleString("en")} rows/s`,
+  );
+  for (const row of counts)
+    console.log(`  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(12)}`);
   console.log(`  ${"total rows".padEnd(22)} ${rows.toLocaleString("en").padStart(12)}`);
   console.log(`database size: ${size.size}`);
 } finally {

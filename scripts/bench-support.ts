@@ -14,14 +14,19 @@ export function summarise(lines: string[]): string[] {
   const kept = lines.filter(
     (line) =>
       /->|^\S/.test(line) ||
-      /^\s*(Buffers|Index Cond|Filter|Rows Removed|Sort Method|Planning Time|Execution Time|Hash Cond|Recheck Cond)/.test(line)
+      /^\s*(Buffers|Index Cond|Filter|Rows Removed|Sort Method|Planning Time|Execution Time|Hash Cond|Recheck Cond)/.test(
+        line,
+      ),
   );
   const short = kept.map((line) => (line.length > 180 ? `${line.slice(0, 180)}…` : line));
   return short.length > 40 ? [...short.slice(0, 38), `… ${short.length - 38} more lines`] : short;
 }
 
 /** One warm-up call, then `runs` timed calls one after another: median and p95 in ms, and the last outcome. */
-export async function timeRuns<T>(run: () => Promise<T>, runs: number): Promise<{ median: number; p95: number; outcome: T }> {
+export async function timeRuns<T>(
+  run: () => Promise<T>,
+  runs: number,
+): Promise<{ median: number; p95: number; outcome: T }> {
   let outcome = await run();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -40,7 +45,7 @@ export async function timeRuns<T>(run: () => Promise<T>, runs: number): Promise<
 export async function explainSlowest(
   pg: postgres.Sql,
   results: readonly { label: string; p95: number; run: (database: Db) => Promise<unknown> }[],
-  count: number
+  count: number,
 ): Promise<void> {
   for (const result of [...results].sort((a, b) => b.p95 - a.p95).slice(0, count)) {
     const captured: { query: string; params: unknown[] }[] = [];

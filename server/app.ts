@@ -60,7 +60,10 @@ export function createApp(build: ServerBuild): express.Express {
       const correlationId = res.locals.correlationId as string;
       if (req.path.startsWith("/v1/")) {
         const problem = { status: 400, title: "Bad Request", detail: "The path contains a malformed percent-escape" };
-        res.status(400).type("application/problem+json").send(JSON.stringify(problemBody(problem, { instance: req.path, correlationId })));
+        res
+          .status(400)
+          .type("application/problem+json")
+          .send(JSON.stringify(problemBody(problem, { instance: req.path, correlationId })));
       } else res.status(400).type("text/plain").send("Bad Request: the path contains a malformed percent-escape.");
       return;
     }

@@ -80,9 +80,14 @@ export async function customerLogin(
     const state = await peekRateLimit(window);
     if (!state.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: state.retryAfterSeconds };
   }
-  const [row] = await db().select().from(customers).where(sql`lower(${customers.email}) = ${email}`);
+  const [row] = await db()
+    .select()
+    .from(customers)
+    .where(sql`lower(${customers.email}) = ${email}`);
   // Customers without a password (most of the generated demo base) cannot log in at all.
-  const valid = row?.passwordHash ? await verifyPassword(row.passwordHash, input.password) : await verifyAgainstNothing(input.password);
+  const valid = row?.passwordHash
+    ? await verifyPassword(row.passwordHash, input.password)
+    : await verifyAgainstNothing(input.password);
   if (!row || !valid) {
     for (const window of windows) await hitRateLimit(window);
     return { ok: false, reason: "invalid" };
@@ -93,14 +98,26 @@ export async function customerLogin(
   const sessionId = hashCustomerSecret(token);
   await db()
     .insert(customerSessions)
-    .values({ id: sessionId, customerNumber: row.customerNumber, expiresAt: new Date(now.getTime() + IDLE_MINUTES * MINUTE), createdAt: now });
-  return { ok: true, session: { customer: toCustomer(row), sessionId, createdAt: now }, setCookie: sessionCookie(token, request) };
+    .values({
+      id: sessionId,
+      customerNumber: row.customerNumber,
+      expiresAt: new Date(now.getTime() + IDLE_MINUTES * MINUTE),
+      createdAt: now,
+    });
+  return {
+    ok: true,
+    session: { customer: toCustomer(row), sessionId, createdAt: now },
+    setCookie: sessionCookie(token, request),
+  };
 }
 
 /** Ends the session (and every code and access token it issued); answers the cookie that forgets it. */
 export async function customerLogout(request: Request): Promise<string> {
   const token = readCookieToken(request);
-  if (token) await db().delete(customerSessions).where(eq(customerSessions.id, hashCustomerSecret(token)));
+  if (token)
+    await db()
+      .delete(customerSessions)
+      .where(eq(customerSessions.id, hashCustomerSecret(token)));
   return blankCookie(request);
 }
 
@@ -124,14 +141,20 @@ export async function getCustomerSession(request: Request): Promise<CustomerSess
  * idle expiry is pushed forward, at most once a minute (not one write per request). Used by the
  * pages and by every API call with a customer token, which counts as the customer's activity.
  */
-export async function keepAlive(session: { id: string; expiresAt: Date; createdAt: Date }, now = Date.now()): Promise<boolean> {
+export async function keepAlive(
+  session: { id: string; expiresAt: Date; createdAt: Date },
+  now = Date.now(),
+): Promise<boolean> {
   if (session.expiresAt.getTime() <= now || session.createdAt.getTime() <= absoluteCutoff(now).getTime()) {
     await db().delete(customerSessions).where(eq(customerSessions.id, session.id));
     return false;
   }
   const renewed = now + IDLE_MINUTES * MINUTE;
   if (renewed - session.expiresAt.getTime() > MINUTE) {
-    await db().update(customerSessions).set({ expiresAt: new Date(renewed) }).where(eq(customerSessions.id, session.id));
+    await db()
+      .update(customerSessions)
+      .set({ expiresAt: new Date(renewed) })
+      .where(eq(customerSessions.id, session.id));
   }
   return true;
 }

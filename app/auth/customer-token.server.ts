@@ -15,7 +15,14 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import { db } from "../../db/client";
 import { customers, customerSessions, customerTokens } from "../../db/schema";
 import { inTransaction } from "../platform/transaction.server";
-import { absoluteCutoff, hashCustomerSecret, keepAlive, toCustomer, type Customer, type CustomerSession } from "./customer-session.server";
+import {
+  absoluteCutoff,
+  hashCustomerSecret,
+  keepAlive,
+  toCustomer,
+  type Customer,
+  type CustomerSession,
+} from "./customer-session.server";
 
 export const CUSTOMER_TOKEN_HEADER = "Entur-Customer-Token";
 

@@ -14,7 +14,8 @@ const LoginForm = z.object({
 
 export type LoginActionData = { fieldErrors?: Partial<Record<"email" | "password", string>>; formError?: string };
 
-type LoginOutcome = { ok: true; setCookie: string } | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
+type LoginOutcome =
+  { ok: true; setCookie: string } | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
 
 export async function loginAction(
   request: Request,

@@ -133,7 +133,9 @@ export async function login(
     .select()
     .from(staffUsers)
     .where(and(sql`lower(${staffUsers.email}) = ${email}`, isNull(staffUsers.disabledAt)));
-  const valid = row ? await verifyPassword(row.passwordHash, input.password) : await verifyAgainstNothing(input.password);
+  const valid = row
+    ? await verifyPassword(row.passwordHash, input.password)
+    : await verifyAgainstNothing(input.password);
   if (!row || !valid || !isRole(row.role)) {
     await hitRateLimit(accountWindow(email));
     await hitRateLimit(ipWindow(context.clientIp));
@@ -147,7 +149,12 @@ export async function login(
     userAgent: userAgent?.slice(0, 300) ?? null,
   });
   const user = toStaffUser({ ...row, role: row.role });
-  await recordAudit(db(), { actor: actorOf(user), action: "auth.login", entityType: "staff_user", entityId: user.id }, context, userAgent);
+  await recordAudit(
+    db(),
+    { actor: actorOf(user), action: "auth.login", entityType: "staff_user", entityId: user.id },
+    context,
+    userAgent,
+  );
   return { ok: true, user, setCookie: sessionCookie(session.id, request) };
 }
 
@@ -226,5 +233,7 @@ function toStaffUser(row: { id: string; email: string; name: string; role: Role;
 export async function deleteExpiredSessions(): Promise<void> {
   await lucia().deleteExpiredSessions();
   const cutoff = new Date(Date.now() - absoluteTimeoutMinutes() * 60_000);
-  await db().delete(staffSessions).where(sql`${staffSessions.createdAt} < ${cutoff}`);
+  await db()
+    .delete(staffSessions)
+    .where(sql`${staffSessions.createdAt} < ${cutoff}`);
 }

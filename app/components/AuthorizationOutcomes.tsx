@@ -39,8 +39,8 @@ export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcom
             </Text>
           </Text>
           <Text px="md" pb="xs" size="xs" c="dimmed">
-            Declined: the provider said no (refused by the issuer, soft decline). Failed: the provider could not be reached or
-            answered with an error. Either way the payment stayed as it was.
+            Declined: the provider said no (refused by the issuer, soft decline). Failed: the provider could not be
+            reached or answered with an error. Either way the payment stayed as it was.
           </Text>
           <Table.ScrollContainer minWidth={520} type="native">
             <Table fz="sm" verticalSpacing={4} horizontalSpacing="md" data-testid="authorization-groups">

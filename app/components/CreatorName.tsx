@@ -26,4 +26,3 @@ export function CreatorName({ creator }: { creator: CreditCreator }) {
     </Text>
   );
 }
-

@@ -7,7 +7,15 @@ const COLORS: Record<string, MantineColor> = { CREATED: "gray", CREDITED: "grape
  * outcome yet shows "IN PROGRESS" (decision 006: the next execute resolves it); an inactive
  * credit shows "INACTIVE", since it can no longer be executed.
  */
-export function CreditStatusBadge({ status, inProgress, active = true }: { status: string; inProgress?: boolean; active?: boolean }) {
+export function CreditStatusBadge({
+  status,
+  inProgress,
+  active = true,
+}: {
+  status: string;
+  inProgress?: boolean;
+  active?: boolean;
+}) {
   if (!active) {
     return (
       <Tooltip label="Deactivated: its reservations were released and it can no longer be executed" withArrow>
@@ -19,7 +27,10 @@ export function CreditStatusBadge({ status, inProgress, active = true }: { statu
   }
   if (inProgress) {
     return (
-      <Tooltip label="An execution claimed it and has no answer from the provider yet; executing again resolves it without crediting twice" withArrow>
+      <Tooltip
+        label="An execution claimed it and has no answer from the provider yet; executing again resolves it without crediting twice"
+        withArrow
+      >
         <Badge color="yellow" variant="light" size="sm" radius="sm" tabIndex={0}>
           IN PROGRESS
         </Badge>

@@ -4,7 +4,15 @@ import { Alert, Button, Center, Flex, Group, Paper, Stack, Text, Title, type Man
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 
-export function CustomerFrame({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
+export function CustomerFrame({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle?: string;
+  children: ReactNode;
+}) {
   return (
     <Center mih="100vh" p="md" bg="gray.0">
       <Paper withBorder shadow="sm" p="xl" w="100%" maw={460}>
@@ -37,8 +45,8 @@ export function RefusedLink({ message }: { message: string }) {
         {message}
       </Alert>
       <Text size="sm">
-        For your safety Paydesk only sends you back to addresses the shop has registered with us, so this link stops here. Nothing
-        was paid or changed. Go back to the shop's own site and start again from there.
+        For your safety Paydesk only sends you back to addresses the shop has registered with us, so this link stops
+        here. Nothing was paid or changed. Go back to the shop's own site and start again from there.
       </Text>
     </CustomerFrame>
   );
@@ -93,7 +101,14 @@ export function FlowButtons({
 }) {
   return (
     <Flex direction={{ base: "column-reverse", xs: "row" }} gap="sm">
-      <Button type="submit" name={name} value={values[0]} variant="default" disabled={busy} flex={{ base: "none", xs: 1 }}>
+      <Button
+        type="submit"
+        name={name}
+        value={values[0]}
+        variant="default"
+        disabled={busy}
+        flex={{ base: "none", xs: 1 }}
+      >
         Cancel
       </Button>
       <Button type="submit" name={name} value={values[1]} loading={busy} color={color} flex={{ base: "none", xs: 1 }}>

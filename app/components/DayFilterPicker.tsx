@@ -29,7 +29,10 @@ export function DayFilterPicker({
   const value = picked.key === urlKey ? picked.value : fromUrl;
 
   const today = dayIn(new Date(), timeZone);
-  const preset = (days: number, name: string) => ({ value: [daysBefore(today, days - 1), today] as Range, label: name });
+  const preset = (days: number, name: string) => ({
+    value: [daysBefore(today, days - 1), today] as Range,
+    label: name,
+  });
 
   const apply = (range: Range) => {
     const next = new URLSearchParams(params);
@@ -53,7 +56,10 @@ export function DayFilterPicker({
       description={`Days in ${timeZone}`}
       value={value}
       onChange={(range) => {
-        const next: Range = [range[0] ? String(range[0]).slice(0, 10) : null, range[1] ? String(range[1]).slice(0, 10) : null];
+        const next: Range = [
+          range[0] ? String(range[0]).slice(0, 10) : null,
+          range[1] ? String(range[1]).slice(0, 10) : null,
+        ];
         setPicked({ key: urlKey, value: next });
         if ((next[0] && next[1]) || (!next[0] && !next[1])) apply(next);
       }}

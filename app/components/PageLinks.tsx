@@ -15,7 +15,15 @@ export type PerPageChoice = {
   defaultPerPage: number;
 };
 
-export function PageLinks({ page, totalPages, perPage }: { page: number; totalPages: number; perPage?: PerPageChoice }) {
+export function PageLinks({
+  page,
+  totalPages,
+  perPage,
+}: {
+  page: number;
+  totalPages: number;
+  perPage?: PerPageChoice;
+}) {
   const hrefWith = useHrefWith();
   const pageHref = (target: number) => hrefWith({ page: target === 1 ? null : String(target) });
   const links =
@@ -39,7 +47,11 @@ export function PageLinks({ page, totalPages, perPage }: { page: number; totalPa
   return (
     <Group gap="md" wrap="wrap" justify="flex-end">
       {links}
-      <PerPageSelect perPage={perPage.perPage} choices={perPage.perPageChoices.map(String)} defaultPerPage={perPage.defaultPerPage} />
+      <PerPageSelect
+        perPage={perPage.perPage}
+        choices={perPage.perPageChoices.map(String)}
+        defaultPerPage={perPage.defaultPerPage}
+      />
     </Group>
   );
 }

@@ -8,7 +8,9 @@ import { ErrorPanel } from "./ErrorPanel";
 export function RouteErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    return <ErrorPanel status={error.status} message={typeof error.data === "string" ? error.data : error.statusText} />;
+    return (
+      <ErrorPanel status={error.status} message={typeof error.data === "string" ? error.data : error.statusText} />
+    );
   }
   return <ErrorPanel status={500} message="Something went wrong on our side. The error has been logged." />;
 }

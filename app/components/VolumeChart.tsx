@@ -36,7 +36,17 @@ export function shortDay(day: string): string {
   return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 }
 
-export function VolumeChart({ days, groups, currency, label }: { days: ChartDay[]; groups: string[]; currency: string; label: string }) {
+export function VolumeChart({
+  days,
+  groups,
+  currency,
+  label,
+}: {
+  days: ChartDay[];
+  groups: string[];
+  currency: string;
+  label: string;
+}) {
   const data = days.map((entry) => ({
     ...Object.fromEntries(groups.map((group) => [group, barHeight(entry.amounts[group] ?? "0")])),
     label: shortDay(entry.day),

@@ -3,7 +3,9 @@ import { diffRows, showValue } from "./audit-diff";
 
 describe("diffRows", () => {
   it("marks changed, added and removed fields and keeps unchanged ones", () => {
-    expect(diffRows({ role: "support", email: "a@b.c", gone: 1 }, { role: "admin", email: "a@b.c", added: [1] })).toEqual([
+    expect(
+      diffRows({ role: "support", email: "a@b.c", gone: 1 }, { role: "admin", email: "a@b.c", added: [1] }),
+    ).toEqual([
       { field: "role", before: "support", after: "admin", changed: true },
       { field: "email", before: "a@b.c", after: "a@b.c", changed: false },
       { field: "gone", before: "1", after: null, changed: true },
@@ -12,7 +14,9 @@ describe("diffRows", () => {
   });
 
   it("treats a missing side (a creation) as no fields", () => {
-    expect(diffRows(null, { enabled: true })).toEqual([{ field: "enabled", before: null, after: "true", changed: true }]);
+    expect(diffRows(null, { enabled: true })).toEqual([
+      { field: "enabled", before: null, after: "true", changed: true },
+    ]);
   });
 
   it("tells a null value from an absent field", () => {

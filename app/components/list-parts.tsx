@@ -10,7 +10,15 @@ import { DateTime } from "./DateTime";
  * A screen's title with its one-line description (a string is shown dimmed; anything else as
  * it is), and the screen's own buttons or page links on the right, wrapping below on a phone.
  */
-export function PageHeader({ title, description, children }: { title: ReactNode; description?: ReactNode; children?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  children,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  children?: ReactNode;
+}) {
   return (
     <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
       <div>
@@ -125,7 +133,7 @@ export function PerPageSelect({
             hrefWith({
               perPage: value === String(defaultPerPage) ? null : value,
               ...Object.fromEntries(resetParams.map((name) => [name, null])),
-            })
+            }),
           )
         }
         allowDeselect={false}
@@ -140,7 +148,15 @@ export function PerPageSelect({
  * What a list shows when its URL has parameters it does not know (a hand-edited or outdated
  * link): the parser's messages and a way back to the list without filters.
  */
-export function UnknownParameters({ listName, messages, resetTo }: { listName: string; messages: string[]; resetTo: string }) {
+export function UnknownParameters({
+  listName,
+  messages,
+  resetTo,
+}: {
+  listName: string;
+  messages: string[];
+  resetTo: string;
+}) {
   if (messages.length === 0) return null;
   return (
     <Alert color="red" variant="light" title={`This link has parameters the ${listName} does not know`}>

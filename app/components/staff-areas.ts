@@ -18,7 +18,8 @@ export const STAFF_AREAS: readonly StaffArea[] = [
     label: "Dashboard",
     to: "/",
     permission: "dashboard:read",
-    summary: "Captured, credited and net volume over a chosen range, by day and by payment type group, with counts and the top payment types.",
+    summary:
+      "Captured, credited and net volume over a chosen range, by day and by payment type group, with counts and the top payment types.",
   },
   {
     label: "Payments",
@@ -30,7 +31,8 @@ export const STAFF_AREAS: readonly StaffArea[] = [
     label: "Credits",
     to: "/credits",
     permission: "credit:read",
-    summary: "Find credits with the same filters as payments, create a credit from chosen transactions and execute it with a confirmation.",
+    summary:
+      "Find credits with the same filters as payments, create a credit from chosen transactions and execute it with a confirmation.",
   },
   {
     label: "Operation log",
@@ -42,14 +44,16 @@ export const STAFF_AREAS: readonly StaffArea[] = [
     label: "Customers",
     to: "/customers",
     permission: "customer:read",
-    summary: "A customer's payments, credits, recurring payments, agreements, products and invoices by customer number.",
+    summary:
+      "A customer's payments, credits, recurring payments, agreements, products and invoices by customer number.",
   },
   {
     label: "Settlements",
     to: "/settlements",
     permission: "settlement:read",
     audience: "finance",
-    summary: "Captured, credited and net amounts and counts per settlement id and day, with drill-down to the transactions and CSV export.",
+    summary:
+      "Captured, credited and net amounts and counts per settlement id and day, with drill-down to the transactions and CSV export.",
   },
   {
     label: "Payment methods",

@@ -29,12 +29,16 @@ export function splitList(value: string): string[] {
 }
 
 /** Channels and redirect prefixes of a client, checked together so every bad field is named. */
-export function checkClientSettings(input: { channels?: readonly string[]; allowedRedirectPrefixes?: readonly string[] }): void {
+export function checkClientSettings(input: {
+  channels?: readonly string[];
+  allowedRedirectPrefixes?: readonly string[];
+}): void {
   const errors: FieldError[] = [];
   if (input.channels !== undefined) {
     const bad = input.channels.map(channelProblem).find((problem) => problem !== null);
     if (!input.channels.length) errors.push({ field: "channels", message: "needs at least one channel, e.g. web" });
-    else if (input.channels.length > MAX_CHANNELS) errors.push({ field: "channels", message: `must be at most ${MAX_CHANNELS}` });
+    else if (input.channels.length > MAX_CHANNELS)
+      errors.push({ field: "channels", message: `must be at most ${MAX_CHANNELS}` });
     else if (bad) errors.push({ field: "channels", message: bad });
   }
   if (input.allowedRedirectPrefixes !== undefined) {

@@ -36,8 +36,14 @@ describe("parseDayRange", () => {
     ] as const) {
       const { range, errors } = parse(query);
       expect(range, query).toEqual(fallback);
-      expect(errors.map((error) => error.field), query).toContain(field);
-      expect(errors.every((error) => error.message.length > 10), query).toBe(true);
+      expect(
+        errors.map((error) => error.field),
+        query,
+      ).toContain(field);
+      expect(
+        errors.every((error) => error.message.length > 10),
+        query,
+      ).toBe(true);
     }
   });
 });

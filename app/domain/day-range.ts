@@ -84,7 +84,10 @@ export function isPreset(value: string | null): value is RangePreset {
  * comes back in `errors` (one per parameter, with a message a person can act on) and the
  * default preset is used in its place.
  */
-export function parseDayRange(params: URLSearchParams, options: DayRangeOptions): { range: DayRange; errors: FieldError[] } {
+export function parseDayRange(
+  params: URLSearchParams,
+  options: DayRangeOptions,
+): { range: DayRange; errors: FieldError[] } {
   const fallback = presetRange(options.defaultPreset, options.today);
   const from = params.get("from")?.trim() || null;
   const to = params.get("to")?.trim() || null;
@@ -98,14 +101,19 @@ export function parseDayRange(params: URLSearchParams, options: DayRangeOptions)
 
   const errors: FieldError[] = [];
   if (from === null) errors.push({ field: "from", message: "is needed with to: choose the first day too" });
-  else if (!isDay(from)) errors.push({ field: "from", message: "must be a day written as YYYY-MM-DD, e.g. 2026-11-01" });
+  else if (!isDay(from))
+    errors.push({ field: "from", message: "must be a day written as YYYY-MM-DD, e.g. 2026-11-01" });
   if (to === null) errors.push({ field: "to", message: "is needed with from: choose the last day too" });
   else if (!isDay(to)) errors.push({ field: "to", message: "must be a day written as YYYY-MM-DD, e.g. 2026-11-30" });
   if (errors.length > 0 || from === null || to === null) return { range: fallback, errors };
 
-  if (to < from) return { range: fallback, errors: [{ field: "to", message: "must be the same day as from or later" }] };
+  if (to < from)
+    return { range: fallback, errors: [{ field: "to", message: "must be the same day as from or later" }] };
   if (daysBetween(from, to) > options.maxDays) {
-    return { range: fallback, errors: [{ field: "to", message: `must be at most ${options.maxDays} days after from` }] };
+    return {
+      range: fallback,
+      errors: [{ field: "to", message: `must be at most ${options.maxDays} days after from` }],
+    };
   }
   return { range: { from, to, preset: "custom" }, errors: [] };
 }
@@ -121,6 +129,10 @@ const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 export function parseCurrencyParam(value: string | null): { currency: string | null; error: FieldError | null } {
   const text = value?.trim().toUpperCase() || null;
   if (text === null) return { currency: null, error: null };
-  if (!CURRENCY_PATTERN.test(text)) return { currency: null, error: { field: "currency", message: "must be a three-letter currency code such as NOK" } };
+  if (!CURRENCY_PATTERN.test(text))
+    return {
+      currency: null,
+      error: { field: "currency", message: "must be a three-letter currency code such as NOK" },
+    };
   return { currency: text, error: null };
 }

@@ -10,15 +10,7 @@ export const TRANSACTION_STATUSES = [
 ] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 
-export const PAYMENT_TYPE_GROUPS = [
-  "PAYMENTCARD",
-  "MOBILE",
-  "INVOICE",
-  "GIFTCARD",
-  "ECARD",
-  "CASH",
-  "AGENT",
-] as const;
+export const PAYMENT_TYPE_GROUPS = ["PAYMENTCARD", "MOBILE", "INVOICE", "GIFTCARD", "ECARD", "CASH", "AGENT"] as const;
 export type PaymentTypeGroup = (typeof PAYMENT_TYPE_GROUPS)[number];
 
 /** Each payment type belongs to exactly one group. */

@@ -27,7 +27,11 @@ export class DomainError extends Error {
   readonly errors: FieldError[];
   readonly errorReason?: ErrorReason;
 
-  constructor(kind: DomainErrorKind, message: string, options: { errors?: FieldError[]; errorReason?: ErrorReason } = {}) {
+  constructor(
+    kind: DomainErrorKind,
+    message: string,
+    options: { errors?: FieldError[]; errorReason?: ErrorReason } = {},
+  ) {
     super(message);
     this.name = "DomainError";
     this.kind = kind;
@@ -54,9 +58,11 @@ export const invalid = (field: string, message: string) =>
 export const invalidFields = (errors: FieldError[]) =>
   new DomainError("invalid", errors.map((e) => `${e.field} ${e.message}`).join("; "), { errors });
 
-export const notFound = (what: string, id: string | number) => new DomainError("not_found", `${what} ${id} was not found`);
+export const notFound = (what: string, id: string | number) =>
+  new DomainError("not_found", `${what} ${id} was not found`);
 
-export const conflict = (message: string, errorReason?: ErrorReason) => new DomainError("conflict", message, { errorReason });
+export const conflict = (message: string, errorReason?: ErrorReason) =>
+  new DomainError("conflict", message, { errorReason });
 
 export const ruleBroken = (message: string, field?: string) =>
   new DomainError("rule", message, field ? { errors: [{ field, message }] } : {});

@@ -21,7 +21,9 @@ describe("four-eyes rule", () => {
   });
 
   it("refuses only the creator of a credit above the threshold", () => {
-    expect(fourEyesRefusal(credit("12000.00"), "anna", thresholds)).toMatch(/You created this credit of 12000.00 NOK.*threshold of 10000.00 NOK/);
+    expect(fourEyesRefusal(credit("12000.00"), "anna", thresholds)).toMatch(
+      /You created this credit of 12000.00 NOK.*threshold of 10000.00 NOK/,
+    );
     expect(fourEyesRefusal(credit("12000.00"), "bert", thresholds)).toBeNull();
     expect(fourEyesRefusal(credit("9000.00"), "anna", thresholds)).toBeNull();
   });

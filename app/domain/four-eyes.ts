@@ -28,7 +28,10 @@ export function thresholdFor(thresholds: FourEyesThresholds, currency: string): 
 }
 
 /** Whether executing this credit needs someone other than the staff user who created it. */
-export function needsSecondStaffUser(credit: Pick<FourEyesCredit, "totalCreditAmount" | "currency">, thresholds: FourEyesThresholds): boolean {
+export function needsSecondStaffUser(
+  credit: Pick<FourEyesCredit, "totalCreditAmount" | "currency">,
+  thresholds: FourEyesThresholds,
+): boolean {
   const threshold = thresholdFor(thresholds, credit.currency);
   return threshold === null || credit.totalCreditAmount > threshold;
 }
@@ -37,7 +40,11 @@ export function needsSecondStaffUser(credit: Pick<FourEyesCredit, "totalCreditAm
  * Why this staff user may not execute this credit, or null when they may. Only the creator of a
  * credit above the threshold is refused; everyone else (with the permission) may execute it.
  */
-export function fourEyesRefusal(credit: FourEyesCredit, executorUserId: string, thresholds: FourEyesThresholds): string | null {
+export function fourEyesRefusal(
+  credit: FourEyesCredit,
+  executorUserId: string,
+  thresholds: FourEyesThresholds,
+): string | null {
   if (credit.createdByStaffUserId === null || credit.createdByStaffUserId !== executorUserId) return null;
   if (!needsSecondStaffUser(credit, thresholds)) return null;
   const threshold = thresholdFor(thresholds, credit.currency);

@@ -23,13 +23,13 @@ export type ParseResult = { ok: true; value: Money } | { ok: false; message: str
  */
 export function parseAmount(input: unknown): ParseResult {
   if (typeof input !== "string") {
-    return { ok: false, message: "must be a decimal string such as \"100.00\"" };
+    return { ok: false, message: 'must be a decimal string such as "100.00"' };
   }
   if (!AMOUNT_PATTERN.test(input)) {
     return {
       ok: false,
       message:
-        "must be a decimal string with a dot, at most 13 digits before it and 5 after it, no sign, exponent or leading zeros (e.g. \"100.00\")",
+        'must be a decimal string with a dot, at most 13 digits before it and 5 after it, no sign, exponent or leading zeros (e.g. "100.00")',
     };
   }
   const [whole, fraction = ""] = input.split(".");

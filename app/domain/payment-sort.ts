@@ -13,7 +13,9 @@ export function readSort(params: URLSearchParams): PaymentSort {
   const key = params.get("sort");
   const dir = params.get("dir");
   return {
-    key: (PAYMENT_SORT_KEYS as readonly string[]).includes(key ?? "") ? (key as PaymentSortKey) : DEFAULT_PAYMENT_SORT.key,
+    key: (PAYMENT_SORT_KEYS as readonly string[]).includes(key ?? "")
+      ? (key as PaymentSortKey)
+      : DEFAULT_PAYMENT_SORT.key,
     direction: dir === "asc" || dir === "desc" ? dir : "desc",
   };
 }

@@ -8,7 +8,10 @@ const kindsOf = (text: string) => {
 
 describe("recogniseQuickSearch", () => {
   it("reads 4 digits as the card's last 4 or a paymentId", () => {
-    expect(kindsOf(" 4242 ")).toEqual({ kinds: ["cardNumber", "paymentId"], values: { cardNumber: "4242", paymentId: 4242 } });
+    expect(kindsOf(" 4242 ")).toEqual({
+      kinds: ["cardNumber", "paymentId"],
+      values: { cardNumber: "4242", paymentId: 4242 },
+    });
   });
 
   it("reads a masked card as its last 4 only", () => {

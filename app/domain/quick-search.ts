@@ -45,7 +45,10 @@ export function recogniseQuickSearch(input: string | null): QuickSearchOutcome {
     // "0042" can only be a card: ids have no leading zeros.
     return text.startsWith("0")
       ? { ok: true, search: { text, kinds: ["cardNumber"], values: { cardNumber: text } } }
-      : { ok: true, search: { text, kinds: ["cardNumber", "paymentId"], values: { cardNumber: text, paymentId: Number(text) } } };
+      : {
+          ok: true,
+          search: { text, kinds: ["cardNumber", "paymentId"], values: { cardNumber: text, paymentId: Number(text) } },
+        };
   }
   if (/^[0-9]+$/.test(text)) {
     // A paymentId is a positive bigint that JavaScript holds exactly; longer digit runs are
@@ -55,7 +58,11 @@ export function recogniseQuickSearch(input: string | null): QuickSearchOutcome {
       ? { ok: true, search: { text, kinds: ["orderId", "rrn"], values: { orderId: text, rrn: text } } }
       : {
           ok: true,
-          search: { text, kinds: ["paymentId", "orderId", "rrn"], values: { paymentId: asId, orderId: text, rrn: text } },
+          search: {
+            text,
+            kinds: ["paymentId", "orderId", "rrn"],
+            values: { paymentId: asId, orderId: text, rrn: text },
+          },
         };
   }
   return { ok: true, search: { text, kinds: ["orderId", "rrn"], values: { orderId: text, rrn: text } } };
@@ -64,5 +71,5 @@ export function recogniseQuickSearch(input: string | null): QuickSearchOutcome {
 /** "paymentId, orderId or rrn": what a search was matched against, for "no match" messages. */
 export function describeKinds(kinds: readonly QuickSearchKind[]): string {
   const labels = kinds.map((kind) => QUICK_SEARCH_LABELS[kind]);
-  return labels.length <= 1 ? labels[0] ?? "" : `${labels.slice(0, -1).join(", ")} or ${labels.at(-1)}`;
+  return labels.length <= 1 ? (labels[0] ?? "") : `${labels.slice(0, -1).join(", ")} or ${labels.at(-1)}`;
 }

@@ -15,7 +15,8 @@ type Card = { recurringStatus: string; expiresAt: Date | null };
 
 /** The status a reader sees: ACTIVE past its expiresAt reads as EXPIRED. */
 export function effectiveRecurringStatus(card: Card, now = new Date()): RecurringStatus {
-  if (card.recurringStatus === "ACTIVE" && card.expiresAt && card.expiresAt.getTime() <= now.getTime()) return "EXPIRED";
+  if (card.recurringStatus === "ACTIVE" && card.expiresAt && card.expiresAt.getTime() <= now.getTime())
+    return "EXPIRED";
   return card.recurringStatus as RecurringStatus;
 }
 
@@ -53,7 +54,8 @@ export function successorPrimary(candidates: readonly Candidate[], now = new Dat
       r < best.rank ||
       (r === best.rank &&
         (card.createdAt.getTime() > best.card.createdAt.getTime() ||
-          (card.createdAt.getTime() === best.card.createdAt.getTime() && card.recurringPaymentId > best.card.recurringPaymentId)))
+          (card.createdAt.getTime() === best.card.createdAt.getTime() &&
+            card.recurringPaymentId > best.card.recurringPaymentId)))
     ) {
       best = { card, rank: r };
     }

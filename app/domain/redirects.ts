@@ -52,6 +52,7 @@ export function redirectPrefixProblem(prefix: string): string | null {
   if ((url.protocol !== "https:" && url.protocol !== "http:") || !url.host || !/^https?:\/\//i.test(prefix)) {
     return `"${prefix}" is not an http(s) URL prefix such as https://shop.example/`;
   }
-  if (url.username || url.password || /^[a-z]+:\/\/[^/?#]*@/i.test(prefix)) return `"${prefix}" must not contain a user name or password`;
+  if (url.username || url.password || /^[a-z]+:\/\/[^/?#]*@/i.test(prefix))
+    return `"${prefix}" must not contain a user name or password`;
   return null;
 }

@@ -78,14 +78,20 @@ export function parseSearchQuery(
     if (options.extra?.includes(name)) continue;
     const fieldSpec = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!fieldSpec) {
-      errors.push({ field: name, message: `is not a search parameter here; use one of: ${Object.keys(spec).join(", ")}` });
+      errors.push({
+        field: name,
+        message: `is not a search parameter here; use one of: ${Object.keys(spec).join(", ")}`,
+      });
       continue;
     }
     const filter: FieldFilter = { anyOf: [], all: [] };
     for (const entry of raw) {
       const { op, text } = splitOperator(entry);
       if (!op) {
-        errors.push({ field: name, message: `has an unknown operator in "${entry}"; use one of ${OPERATORS.join(", ")}` });
+        errors.push({
+          field: name,
+          message: `has an unknown operator in "${entry}"; use one of ${OPERATORS.join(", ")}`,
+        });
         continue;
       }
       if (op !== "eq" && op !== "ne" && !ORDERED_TYPES.has(fieldSpec.type)) {
@@ -131,11 +137,15 @@ export function parseValue(text: string, spec: FieldSpec): ValueOutcome {
     }
     case "amount": {
       const parsed = parseAmount(text);
-      return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, message: `must be an amount: ${parsed.message}` };
+      return parsed.ok
+        ? { ok: true, value: parsed.value }
+        : { ok: false, message: `must be an amount: ${parsed.message}` };
     }
     case "timestamp": {
       const date = parseTimestamp(text);
-      return date ? { ok: true, value: date } : { ok: false, message: `must be an ISO 8601 date or time, not "${text}"` };
+      return date
+        ? { ok: true, value: date }
+        : { ok: false, message: `must be an ISO 8601 date or time, not "${text}"` };
     }
     case "enum":
       return spec.values?.includes(text)
@@ -146,7 +156,9 @@ export function parseValue(text: string, spec: FieldSpec): ValueOutcome {
         ? { ok: true, value: text === "true" }
         : { ok: false, message: `must be true or false, not "${text}"` };
     case "currency":
-      return /^[A-Z]{3}$/.test(text) ? { ok: true, value: text } : { ok: false, message: "must be a 3-letter ISO 4217 code" };
+      return /^[A-Z]{3}$/.test(text)
+        ? { ok: true, value: text }
+        : { ok: false, message: "must be a 3-letter ISO 4217 code" };
     case "string":
       if (text.length > 200) return { ok: false, message: "is longer than 200 characters" };
       if (!text.isWellFormed() || /[\u0000-\u001f\u007f]/.test(text)) {

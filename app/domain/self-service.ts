@@ -29,18 +29,53 @@ type InvoiceMethodInfo = {
 
 /** Seed 004's list, in its words; booked as a payment with one transaction per attempt. */
 export const INVOICE_METHODS: Record<InvoicePaymentMethod, InvoiceMethodInfo> = {
-  creditcardPayex: { description: "Payment card", label: "Card (PayEx)", provider: "PayEx", paymentTypeGroup: "PAYMENTCARD", paymentType: null },
-  swishPayex: { description: "Swish payex payment", label: "Swish", provider: "Swish", paymentTypeGroup: "MOBILE", paymentType: null },
-  vippsEcommerce: { description: "Vipps eCommerce payment", label: "Vipps", provider: "Vipps", paymentTypeGroup: "MOBILE", paymentType: "VIPPS" },
-  nexi: { description: "Nexi payment", label: "Card (Nexi)", provider: "Nexi", paymentTypeGroup: "PAYMENTCARD", paymentType: null },
+  creditcardPayex: {
+    description: "Payment card",
+    label: "Card (PayEx)",
+    provider: "PayEx",
+    paymentTypeGroup: "PAYMENTCARD",
+    paymentType: null,
+  },
+  swishPayex: {
+    description: "Swish payex payment",
+    label: "Swish",
+    provider: "Swish",
+    paymentTypeGroup: "MOBILE",
+    paymentType: null,
+  },
+  vippsEcommerce: {
+    description: "Vipps eCommerce payment",
+    label: "Vipps",
+    provider: "Vipps",
+    paymentTypeGroup: "MOBILE",
+    paymentType: "VIPPS",
+  },
+  nexi: {
+    description: "Nexi payment",
+    label: "Card (Nexi)",
+    provider: "Nexi",
+    paymentTypeGroup: "PAYMENTCARD",
+    paymentType: null,
+  },
 };
 
 /** Seed 004's list (its "recurringNexiPayment: Recurring Klarna payment" is a copy slip: it is Nexi). */
-export const PRODUCT_METHODS: Record<ProductPaymentMethod, { description: string; label: string; provider: ProviderBrand }> = {
+export const PRODUCT_METHODS: Record<
+  ProductPaymentMethod,
+  { description: string; label: string; provider: ProviderBrand }
+> = {
   invoice: { description: "Common invoice", label: "Invoice", provider: "Invoice" },
-  autoGiro: { description: 'Automatic withdraw, in Norwegian "Avtalegiro"', label: "AvtaleGiro (bank withdrawal)", provider: "AvtaleGiro" },
+  autoGiro: {
+    description: 'Automatic withdraw, in Norwegian "Avtalegiro"',
+    label: "AvtaleGiro (bank withdrawal)",
+    provider: "AvtaleGiro",
+  },
   recurringVippsPayment: { description: "Recurring Vipps payment", label: "Vipps, recurring", provider: "Vipps" },
-  recurringPayExCardPayment: { description: "Recurring PayEx payment", label: "Card (PayEx), recurring", provider: "PayEx" },
+  recurringPayExCardPayment: {
+    description: "Recurring PayEx payment",
+    label: "Card (PayEx), recurring",
+    provider: "PayEx",
+  },
   recurringKlarnaPayment: { description: "Recurring Klarna payment", label: "Klarna, recurring", provider: "Klarna" },
   recurringNexiPayment: { description: "Recurring Nexi payment", label: "Card (Nexi), recurring", provider: "Nexi" },
 };

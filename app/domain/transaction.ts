@@ -67,7 +67,8 @@ export type CaptureCheck = { ok: true } | { ok: false; reason: string };
 export function checkCapture(status: TransactionStatus, group: PaymentTypeGroup): CaptureCheck {
   if (status === "AUTHORIZED") return { ok: true };
   if (status === "CREATED" && CAPTURED_WITHOUT_AUTHORIZATION.has(group)) return { ok: true };
-  if (status === "CAPTURED" || status === "CREDITED") return { ok: false, reason: "The transaction is already captured" };
+  if (status === "CAPTURED" || status === "CREDITED")
+    return { ok: false, reason: "The transaction is already captured" };
   if (status === "CANCELLED") return { ok: false, reason: "The transaction is cancelled" };
   return {
     ok: false,
@@ -91,8 +92,7 @@ export function checkCancel(status: TransactionStatus): CaptureCheck {
 export type AuthorizationKind = "PRE_AUTHORIZATION" | "INCREMENTAL" | "REDUCTIONAL";
 
 export type AuthorizationDecision =
-  | { ok: true; kind: AuthorizationKind }
-  | { ok: false; status: "conflict" | "rule"; reason: string };
+  { ok: true; kind: AuthorizationKind } | { ok: false; status: "conflict" | "rule"; reason: string };
 
 export function decideAuthorization(input: {
   status: TransactionStatus;

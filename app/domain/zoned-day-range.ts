@@ -9,8 +9,7 @@ export type DayRange = { from: string | null; to: string | null };
 export type InstantBounds = { gte: Date | null; lt: Date | null };
 
 export type DayRangeOutcome =
-  | { ok: true; range: DayRange; bounds: InstantBounds }
-  | { ok: false; range: DayRange; message: string };
+  { ok: true; range: DayRange; bounds: InstantBounds } | { ok: false; range: DayRange; message: string };
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -14,7 +14,11 @@ const STATUS_OF_STATE: Record<string, number> = { expired: 410, completed: 409, 
 type PageView = { state: string };
 
 /** The loader's answer: the page view with its message, 410 once the page expired. */
-export function pageResponse<V extends PageView>(view: V | null, notFound: string, message: (view: V) => string | null) {
+export function pageResponse<V extends PageView>(
+  view: V | null,
+  notFound: string,
+  message: (view: V) => string | null,
+) {
   if (!view) throw new Response(notFound, { status: 404 });
   return json({ ...view, message: message(view) }, { status: view.state === "expired" ? 410 : 200 });
 }

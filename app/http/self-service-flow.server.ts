@@ -10,7 +10,13 @@ import { requireCustomerSession } from "../auth/customer-session.server";
 import { errorTo } from "../domain/self-service";
 import type { CustomerCaller } from "../domain/caller";
 import { publicOrigin } from "../services/mobile/app-claims.server";
-import { checkFlowTarget, idParameter, type FlowTarget, type Intent, type Step } from "../services/self-service/pages.server";
+import {
+  checkFlowTarget,
+  idParameter,
+  type FlowTarget,
+  type Intent,
+  type Step,
+} from "../services/self-service/pages.server";
 import { logger } from "../platform/logger.server";
 
 export type Refused = { kind: "refused"; field: string; message: string };
@@ -23,19 +29,33 @@ async function start(request: Request, context: AppLoadContext, idName: string):
   const url = new URL(request.url);
   const check = await checkFlowTarget(url.searchParams);
   if (!check.ok) {
-    logger.warn("self-service redirect refused", { correlationId: context.correlationId, field: check.field, path: url.pathname });
+    logger.warn("self-service redirect refused", {
+      correlationId: context.correlationId,
+      field: check.field,
+      path: url.pathname,
+    });
     return { kind: "refused", field: check.field, message: check.message };
   }
   const session = await requireCustomerSession(request);
   const id = idParameter(url.searchParams, idName);
   if (id === null) throw redirect(errorTo(check.target.errorUrl, "invalid_request"));
-  const customer: CustomerCaller = { kind: "customer", customerNumber: session.customer.customerNumber, correlationId: context.correlationId };
+  const customer: CustomerCaller = {
+    kind: "customer",
+    customerNumber: session.customer.customerNumber,
+    correlationId: context.correlationId,
+  };
   return { customer, customerName: session.customer.name, id, target: check.target, clientName: check.clientName };
 }
 
-const refusal = (refused: Refused) => json<Refused | Shown<never>>(refused, { status: 400, headers: { "Cache-Control": "no-store" } });
+const refusal = (refused: Refused) =>
+  json<Refused | Shown<never>>(refused, { status: 400, headers: { "Cache-Control": "no-store" } });
 
-async function orErrorUrl(what: Start, idName: string, context: AppLoadContext, work: () => Promise<Response>): Promise<Response> {
+async function orErrorUrl(
+  what: Start,
+  idName: string,
+  context: AppLoadContext,
+  work: () => Promise<Response>,
+): Promise<Response> {
   try {
     return await work();
   } catch (error) {

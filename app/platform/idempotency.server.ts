@@ -55,7 +55,13 @@ export async function markEffect(tx: Tx): Promise<void> {
   await tx
     .update(idempotencyKeys)
     .set({ effectCommittedAt: new Date() })
-    .where(and(eq(idempotencyKeys.clientId, scope.clientId), eq(idempotencyKeys.key, scope.key), isNull(idempotencyKeys.effectCommittedAt)));
+    .where(
+      and(
+        eq(idempotencyKeys.clientId, scope.clientId),
+        eq(idempotencyKeys.key, scope.key),
+        isNull(idempotencyKeys.effectCommittedAt),
+      ),
+    );
 }
 
 /**
@@ -73,7 +79,11 @@ export function requestFingerprint(
   return createHash("sha256").update(`${method}\n${path}\n${who}\n${body}`).digest("hex");
 }
 
-export async function claimIdempotencyKey(clientId: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
+export async function claimIdempotencyKey(
+  clientId: string,
+  key: string,
+  fingerprint: string,
+): Promise<IdempotencyClaim> {
   const now = new Date();
   for (let attempt = 0; attempt < 3; attempt++) {
     const inserted = await db()
@@ -98,7 +108,9 @@ export async function claimIdempotencyKey(clientId: string, key: string, fingerp
     if (existing.expiresAt <= now) {
       await db()
         .delete(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key), lt(idempotencyKeys.expiresAt, now)));
+        .where(
+          and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key), lt(idempotencyKeys.expiresAt, now)),
+        );
       continue;
     }
     if (existing.requestHash !== fingerprint) return { kind: "mismatch" };
@@ -153,11 +165,19 @@ export async function completeIdempotencyKey(clientId: string, key: string, resp
  * retry would act a second time.
  */
 export async function releaseIdempotencyKey(clientId: string, key: string): Promise<void> {
-  const thisKey = and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "IN_PROGRESS"));
-  await db().delete(idempotencyKeys).where(and(thisKey, isNull(idempotencyKeys.effectCommittedAt)));
+  const thisKey = and(
+    eq(idempotencyKeys.clientId, clientId),
+    eq(idempotencyKeys.key, key),
+    eq(idempotencyKeys.state, "IN_PROGRESS"),
+  );
+  await db()
+    .delete(idempotencyKeys)
+    .where(and(thisKey, isNull(idempotencyKeys.effectCommittedAt)));
   await db().update(idempotencyKeys).set({ state: "UNANSWERED" }).where(thisKey);
 }
 
 export async function pruneIdempotencyKeys(): Promise<void> {
-  await db().delete(idempotencyKeys).where(sql`${idempotencyKeys.expiresAt} < now()`);
+  await db()
+    .delete(idempotencyKeys)
+    .where(sql`${idempotencyKeys.expiresAt} < now()`);
 }

@@ -37,7 +37,9 @@ async function counted() {
 }
 
 /** A use-case that writes something, then asks the provider, which answers with `provider`. */
-function useCase(provider: () => Promise<{ ok: true } | { ok: false; reason: string; errorReason: "REFUSED_BY_ISSUER" }>) {
+function useCase(
+  provider: () => Promise<{ ok: true } | { ok: false; reason: string; errorReason: "REFUSED_BY_ISSUER" }>,
+) {
   return inAuthorizingTransaction(async (tx) => {
     await tx.insert(organisations).values({ id: 9, name: "Rolled back" });
     const outcome = await askProvider(KEY, provider);
@@ -76,7 +78,11 @@ it("leaves the request's Idempotency-Key unmarked when only the count commits, s
 });
 
 it("counts a decline once, after the rollback, answered as a 422 with its errorReason", async () => {
-  const error = await useCase(async () => ({ ok: false, reason: "The issuer refused", errorReason: "REFUSED_BY_ISSUER" })).catch((e) => e);
+  const error = await useCase(async () => ({
+    ok: false,
+    reason: "The issuer refused",
+    errorReason: "REFUSED_BY_ISSUER",
+  })).catch((e) => e);
   expect(error).toBeInstanceOf(DomainError);
   expect(error).toMatchObject({ status: 422, errorReason: "REFUSED_BY_ISSUER", message: "The issuer refused" });
   expect(await counted()).toEqual({ approved: 0, declined: 1, failed: 0 });

@@ -32,7 +32,11 @@ export function outcomeKeyOf(
   payment: { organisationId: number },
   transaction: { currency: string; paymentTypeGroup: string },
 ): OutcomeKey {
-  return { organisationId: payment.organisationId, currency: transaction.currency, paymentTypeGroup: transaction.paymentTypeGroup };
+  return {
+    organisationId: payment.organisationId,
+    currency: transaction.currency,
+    paymentTypeGroup: transaction.paymentTypeGroup,
+  };
 }
 
 const FIELD = { approved: "approvedCount", declined: "declinedCount", failed: "failedCount" } as const;
@@ -77,7 +81,8 @@ export async function askProvider<T>(key: OutcomeKey, call: () => Promise<T>): P
   try {
     return await call();
   } catch (error) {
-    if (error !== null && typeof error === "object" && !pending.has(error)) pending.set(error, { key, outcome: "failed", at: new Date() });
+    if (error !== null && typeof error === "object" && !pending.has(error))
+      pending.set(error, { key, outcome: "failed", at: new Date() });
     throw error;
   }
 }
@@ -96,9 +101,15 @@ export async function inAuthorizingTransaction<T>(work: (tx: Tx) => Promise<T>):
       pending.delete(error as object);
       try {
         // Not the request's effect: it must not mark an Idempotency-Key (decision 016).
-        await outsideIdempotencyKey(() => inTransaction((tx) => countOutcome(tx, outcome.key, outcome.outcome, outcome.at)));
+        await outsideIdempotencyKey(() =>
+          inTransaction((tx) => countOutcome(tx, outcome.key, outcome.outcome, outcome.at)),
+        );
       } catch (counting) {
-        logger.error("could not count an authorization outcome", { outcome: outcome.outcome, ...outcome.key, error: String(counting) });
+        logger.error("could not count an authorization outcome", {
+          outcome: outcome.outcome,
+          ...outcome.key,
+          error: String(counting),
+        });
       }
     }
     throw error;

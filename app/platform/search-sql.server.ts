@@ -34,7 +34,9 @@ export function conditionsFor(filters: Record<string, FieldFilter>, columns: Rec
     } else if (notEqual.length === 1) conditions.push(ne(target.column, notEqual[0]));
     for (const condition of filter.all) {
       if (condition.op === "ne") continue;
-      conditions.push(COMPARE[condition.op as Exclude<Operator, "eq">](target.column, driverValue(condition.value, target.amount)));
+      conditions.push(
+        COMPARE[condition.op as Exclude<Operator, "eq">](target.column, driverValue(condition.value, target.amount)),
+      );
     }
   }
   return conditions;

@@ -21,7 +21,8 @@ export function sqlState(error: unknown): string | undefined {
 export function violatedConstraint(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current; depth++) {
-    const name = (current as { constraint?: unknown; constraint_name?: unknown }).constraint ??
+    const name =
+      (current as { constraint?: unknown; constraint_name?: unknown }).constraint ??
       (current as { constraint_name?: unknown }).constraint_name;
     if (typeof name === "string") return name;
     current = (current as { cause?: unknown }).cause;

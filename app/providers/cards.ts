@@ -39,14 +39,25 @@ export type StoredCardFacts = {
 export type CardDecline = { ok: false; reason: string; errorReason: ErrorReason };
 
 export type CardAuthorization =
-  | ({ ok: true; rrn: string; pspReference: string; /** Only when the card was to be stored. */ panHash: string | null } & StoredCardFacts)
+  | ({
+      ok: true;
+      rrn: string;
+      pspReference: string;
+      /** Only when the card was to be stored. */ panHash: string | null;
+    } & StoredCardFacts)
   | CardDecline;
 
 export type StoredCardCharge = { ok: true; rrn: string; pspReference: string } | CardDecline;
 
 export interface CardProvider {
   /** The customer entered a card on the hosted terminal: authorize `amount` on it. */
-  authorizeCard(request: { reference: string; card: CardInput; amount: Money; currency: string; storeCard: boolean }): Promise<CardAuthorization>;
+  authorizeCard(request: {
+    reference: string;
+    card: CardInput;
+    amount: Money;
+    currency: string;
+    storeCard: boolean;
+  }): Promise<CardAuthorization>;
   /** Charge a stored card by its panHash (MIT/UCOF, or confirmed on the recurring terminal). */
   chargeStoredCard(request: {
     reference: string;

@@ -24,9 +24,19 @@ export type InvoiceAuthorization = { ok: true; pspReference: string } | Provider
 
 export interface MobileProvider {
   /** Vipps: the customer approved the claim in the app; reserve the amount. */
-  reserveClaim(request: { reference: string; phoneNumber: string; amount: Money; currency: string }): Promise<VippsReservation>;
+  reserveClaim(request: {
+    reference: string;
+    phoneNumber: string;
+    amount: Money;
+    currency: string;
+  }): Promise<VippsReservation>;
   /** Vipps: a merchant-initiated charge against an ACTIVE agreement (no customer interaction). */
-  chargeAgreement(request: { reference: string; agreementId: string; amount: Money; currency: string }): Promise<VippsReservation>;
+  chargeAgreement(request: {
+    reference: string;
+    agreementId: string;
+    amount: Money;
+    currency: string;
+  }): Promise<VippsReservation>;
   /** ApplePay/GooglePay: decrypt the token and authorize the card behind it. */
   authorizeWallet(request: {
     reference: string;
@@ -36,5 +46,10 @@ export interface MobileProvider {
     currency: string;
   }): Promise<WalletAuthorization>;
   /** Collector: the customer confirmed the invoice; the credit check decides. */
-  authorizeInvoice(request: { reference: string; invoiceId: string; amount: Money; currency: string }): Promise<InvoiceAuthorization>;
+  authorizeInvoice(request: {
+    reference: string;
+    invoiceId: string;
+    amount: Money;
+    currency: string;
+  }): Promise<InvoiceAuthorization>;
 }

@@ -16,9 +16,7 @@ export type RefundRequest = {
   cardNumber: string | null;
 };
 
-export type RefundOutcome =
-  | { ok: true; rrn: string }
-  | { ok: false; reason: string; errorReason?: ErrorReason };
+export type RefundOutcome = { ok: true; rrn: string } | { ok: false; reason: string; errorReason?: ErrorReason };
 
 export interface PaymentProvider {
   refund(request: RefundRequest): Promise<RefundOutcome>;

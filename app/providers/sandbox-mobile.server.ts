@@ -24,8 +24,10 @@ export const SANDBOX_SOFT_DECLINE_LAST4 = "9995";
 /** The sandbox rule by amount (also used by the self-service sandbox): .02 refused, .05 soft decline. */
 export function byAmount(amount: Money, what: string): ProviderDecline | null {
   const fraction = amount % UNIT;
-  if (fraction === CENTS_REFUSED) return { ok: false, reason: `${what} was refused by the issuer`, errorReason: "REFUSED_BY_ISSUER" };
-  if (fraction === CENTS_SOFT_DECLINE) return { ok: false, reason: `${what} was declined; try again later`, errorReason: "SOFT_DECLINE" };
+  if (fraction === CENTS_REFUSED)
+    return { ok: false, reason: `${what} was refused by the issuer`, errorReason: "REFUSED_BY_ISSUER" };
+  if (fraction === CENTS_SOFT_DECLINE)
+    return { ok: false, reason: `${what} was declined; try again later`, errorReason: "SOFT_DECLINE" };
   return null;
 }
 
@@ -35,21 +37,44 @@ function pspReference(prefix: string, reference: string): string {
 
 export const sandboxMobileProvider: MobileProvider = {
   async reserveClaim(request) {
-    return byAmount(request.amount, "The Vipps payment") ?? { ok: true, pspReference: pspReference("vipps", request.reference) };
+    return (
+      byAmount(request.amount, "The Vipps payment") ?? {
+        ok: true,
+        pspReference: pspReference("vipps", request.reference),
+      }
+    );
   },
   async chargeAgreement(request) {
-    return byAmount(request.amount, "The Vipps agreement charge") ?? { ok: true, pspReference: pspReference("vipps", request.reference) };
+    return (
+      byAmount(request.amount, "The Vipps agreement charge") ?? {
+        ok: true,
+        pspReference: pspReference("vipps", request.reference),
+      }
+    );
   },
   async authorizeWallet(request) {
     if (request.card.last4 === SANDBOX_REFUSED_LAST4) {
-      return { ok: false, reason: `The issuer refused the ${request.walletProvider} payment`, errorReason: "REFUSED_BY_ISSUER" };
+      return {
+        ok: false,
+        reason: `The issuer refused the ${request.walletProvider} payment`,
+        errorReason: "REFUSED_BY_ISSUER",
+      };
     }
     if (request.card.last4 === SANDBOX_SOFT_DECLINE_LAST4) {
-      return { ok: false, reason: `The ${request.walletProvider} payment was declined; try again later`, errorReason: "SOFT_DECLINE" };
+      return {
+        ok: false,
+        reason: `The ${request.walletProvider} payment was declined; try again later`,
+        errorReason: "SOFT_DECLINE",
+      };
     }
     return { ok: true, rrn: sandboxRrn() };
   },
   async authorizeInvoice(request) {
-    return byAmount(request.amount, "The invoice (Collector credit check)") ?? { ok: true, pspReference: pspReference("collector", request.reference) };
+    return (
+      byAmount(request.amount, "The invoice (Collector credit check)") ?? {
+        ok: true,
+        pspReference: pspReference("collector", request.reference),
+      }
+    );
   },
 };

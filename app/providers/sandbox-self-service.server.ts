@@ -11,11 +11,20 @@ const reference = (prefix: string, ours: string) => `${prefix}-${Buffer.from(our
 
 export const sandboxSelfServiceProvider: SelfServiceProvider = {
   async payInvoice(request) {
-    return byAmount(request.amount, "The invoice payment") ?? { ok: true, pspReference: reference(request.paymentMethod, request.reference) };
+    return (
+      byAmount(request.amount, "The invoice payment") ?? {
+        ok: true,
+        pspReference: reference(request.paymentMethod, request.reference),
+      }
+    );
   },
   async registerPaymentMethod(request) {
     if (request.productCode.endsWith("02")) {
-      const refused: ProviderDecline = { ok: false, reason: "The provider refused to register the payment method", errorReason: "REFUSED_BY_ISSUER" };
+      const refused: ProviderDecline = {
+        ok: false,
+        reason: "The provider refused to register the payment method",
+        errorReason: "REFUSED_BY_ISSUER",
+      };
       return refused;
     }
     return { ok: true, pspReference: reference(request.paymentMethod, request.reference) };

@@ -49,7 +49,10 @@ export const sandboxProvider: PaymentProvider = {
       .returning();
     await latency(request.reference);
     if (stored) return decided;
-    const [first] = await db().select().from(sandboxOperations).where(eq(sandboxOperations.reference, request.reference));
+    const [first] = await db()
+      .select()
+      .from(sandboxOperations)
+      .where(eq(sandboxOperations.reference, request.reference));
     return first.outcome as RefundOutcome;
   },
 };

@@ -14,7 +14,16 @@ export type MethodRegistration = { ok: true; pspReference: string } | ProviderDe
 
 export interface SelfServiceProvider {
   /** The customer approved paying the invoice on the provider's page. */
-  payInvoice(request: { reference: string; paymentMethod: InvoicePaymentMethod; amount: Money; currency: string }): Promise<InvoiceCharge>;
+  payInvoice(request: {
+    reference: string;
+    paymentMethod: InvoicePaymentMethod;
+    amount: Money;
+    currency: string;
+  }): Promise<InvoiceCharge>;
   /** The customer approved the new payment method (mandate, stored card, agreement) on the provider's page. */
-  registerPaymentMethod(request: { reference: string; paymentMethod: ProductPaymentMethod; productCode: string }): Promise<MethodRegistration>;
+  registerPaymentMethod(request: {
+    reference: string;
+    paymentMethod: ProductPaymentMethod;
+    productCode: string;
+  }): Promise<MethodRegistration>;
 }

@@ -13,7 +13,14 @@ import { AuthorizationOutcomes } from "../components/AuthorizationOutcomes";
 import { DayRangePicker } from "../components/DayRangePicker";
 import { VolumeHeads } from "../components/VolumeCells";
 import { shortDay, VolumeChart } from "../components/VolumeChart";
-import { daysBetween, parseCurrencyParam, parseDayRange, PRESET_LABELS, utcDay, type DayRange } from "../domain/day-range";
+import {
+  daysBetween,
+  parseCurrencyParam,
+  parseDayRange,
+  PRESET_LABELS,
+  utcDay,
+  type DayRange,
+} from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
 import { formatCount } from "../components/format";
 import { plural } from "../components/plural";
@@ -84,7 +91,12 @@ export default function DashboardScreen() {
 function describeRange(range: DayRange): string {
   const days = daysBetween(range.from, range.to);
   const span = range.from === range.to ? range.from : `${range.from} to ${range.to}`;
-  const name = range.preset === "custom" ? "Custom range" : range.preset === "today" ? "Today" : `Last ${PRESET_LABELS[range.preset]}`;
+  const name =
+    range.preset === "custom"
+      ? "Custom range"
+      : range.preset === "today"
+        ? "Today"
+        : `Last ${PRESET_LABELS[range.preset]}`;
   return `${name}: ${span} (${plural(days, "UTC day")})`;
 }
 
@@ -146,7 +158,9 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
                 aria-label="Volume shown in the chart"
                 value={measure}
                 data={MEASURES.map((value) => ({ value, label: MEASURE_LABELS[value] }))}
-                onChange={(value) => navigate(hrefWith({ show: value === "captured" ? null : value }), { preventScrollReset: true })}
+                onChange={(value) =>
+                  navigate(hrefWith({ show: value === "captured" ? null : value }), { preventScrollReset: true })
+                }
               />
             </Group>
             <VolumeChart
@@ -155,7 +169,9 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
               groups={dashboard.groups}
               days={dashboard.days.map((day) => ({
                 day: day.day,
-                amounts: Object.fromEntries(Object.entries(day.groups).map(([group, volume]) => [group, volume[measure]])),
+                amounts: Object.fromEntries(
+                  Object.entries(day.groups).map(([group, volume]) => [group, volume[measure]]),
+                ),
                 total: day.total[measure],
               }))}
             />
@@ -171,14 +187,38 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
 function Totals({ totals, currency }: { totals: VolumeTotals; currency: string }) {
   return (
     <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="md">
-      <Stat testId="total-captured" label="Captured" value={totals.captured} currency={currency} hint={plural(totals.capturedCount, "capture")} />
-      <Stat testId="total-credited" label="Credited" value={totals.credited} currency={currency} hint={plural(totals.creditedCount, "credit")} />
+      <Stat
+        testId="total-captured"
+        label="Captured"
+        value={totals.captured}
+        currency={currency}
+        hint={plural(totals.capturedCount, "capture")}
+      />
+      <Stat
+        testId="total-credited"
+        label="Credited"
+        value={totals.credited}
+        currency={currency}
+        hint={plural(totals.creditedCount, "credit")}
+      />
       <Stat testId="total-net" label="Net" value={totals.net} currency={currency} hint="Captured minus credited" />
     </SimpleGrid>
   );
 }
 
-function Stat({ label, value, currency, hint, testId }: { label: string; value: string; currency: string; hint: string; testId: string }) {
+function Stat({
+  label,
+  value,
+  currency,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: string;
+  currency: string;
+  hint: string;
+  testId: string;
+}) {
   return (
     <Paper withBorder radius="md" p="md" data-testid={testId}>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
@@ -216,7 +256,10 @@ function DayTable({ days, currency }: { days: Dashboard["days"]; currency: strin
                 {[...days].reverse().map((day) => (
                   <Table.Tr key={day.day}>
                     <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {shortDay(day.day)} <Text span c="dimmed" size="xs">{day.day.slice(0, 4)}</Text>
+                      {shortDay(day.day)}{" "}
+                      <Text span c="dimmed" size="xs">
+                        {day.day.slice(0, 4)}
+                      </Text>
                     </Table.Td>
                     <Table.Td ta="right">
                       <Amount value={day.total.captured} currency={currency} />

@@ -98,7 +98,10 @@ export const action = (args: ActionFunctionArgs) =>
           },
           caller,
         );
-        return { message: `${created.clientId} is ready; copy its token now`, data: { clientId: created.clientId, token: created.token } };
+        return {
+          message: `${created.clientId} is ready; copy its token now`,
+          data: { clientId: created.clientId, token: created.token },
+        };
       },
     },
     "rotate-token": {
@@ -164,7 +167,10 @@ export default function ApiClients() {
 
   return (
     <Stack gap="md">
-      <PageHeader title={AREA.label} description={q ? `${clients.length} matching “${q}”` : `${clients.length} API clients`}>
+      <PageHeader
+        title={AREA.label}
+        description={q ? `${clients.length} matching “${q}”` : `${clients.length} API clients`}
+      >
         <ActionModal
           label="New API client"
           title="New API client"
@@ -172,7 +178,9 @@ export default function ApiClients() {
           reason="optional"
           confirmLabel="Create client"
           buttonProps={{ "data-testid": "new-client" }}
-          fields={(errors) => <NewClientFields errors={errors} organisations={organisations} channelSuggestions={channelSuggestions} />}
+          fields={(errors) => (
+            <NewClientFields errors={errors} organisations={organisations} channelSuggestions={channelSuggestions} />
+          )}
           onSuccess={showToken("Token of the new API client")}
         />
       </PageHeader>
@@ -180,7 +188,11 @@ export default function ApiClients() {
       <ListSearch q={q} placeholder="Client id or name" />
 
       {clients.length === 0 ? (
-        <ListNotice title={q ? "No API client matches the search." : "No API clients yet. Create one to let a shop use the API."}>{q ? "Try part of another name or id." : null}</ListNotice>
+        <ListNotice
+          title={q ? "No API client matches the search." : "No API clients yet. Create one to let a shop use the API."}
+        >
+          {q ? "Try part of another name or id." : null}
+        </ListNotice>
       ) : (
         <DataTable
           minWidth={1100}
@@ -268,7 +280,11 @@ export default function ApiClients() {
                 <ActiveOrDisabled disabledAt={client.disabledAt} timeZone={me.timeZone} />
               </Table.Td>
               <Table.Td>
-                <ClientActions client={client} channelSuggestions={channelSuggestions} onRotated={showToken("New token")} />
+                <ClientActions
+                  client={client}
+                  channelSuggestions={channelSuggestions}
+                  onRotated={showToken("New token")}
+                />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -324,7 +340,9 @@ function NewClientFields({
   organisations: Organisation[];
   channelSuggestions: string[];
 }) {
-  const [organisation, setOrganisation] = useState<string | null>(organisations[0] ? String(organisations[0].id) : NEW_ORGANISATION);
+  const [organisation, setOrganisation] = useState<string | null>(
+    organisations[0] ? String(organisations[0].id) : NEW_ORGANISATION,
+  );
   return (
     <>
       <TextInput name="name" label="Name" placeholder="Acme web shop" required error={errors.name} />
@@ -344,7 +362,13 @@ function NewClientFields({
       />
       {organisation === NEW_ORGANISATION ? (
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-          <TextInput name="organisationId" label="Organisation number" inputMode="numeric" required error={errors.organisationId} />
+          <TextInput
+            name="organisationId"
+            label="Organisation number"
+            inputMode="numeric"
+            required
+            error={errors.organisationId}
+          />
           <TextInput name="organisationName" label="Organisation name" required error={errors.organisationName} />
         </SimpleGrid>
       ) : null}

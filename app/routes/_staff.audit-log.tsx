@@ -104,7 +104,13 @@ export default function AuditLog() {
   const narrow = useMediaQuery("(max-width: 48em)");
   const filterLink = (field: string, value: string | null, children: ReactNode) =>
     value ? (
-      <Anchor component={Link} to={hrefWith({ [field]: value, page: null, entry: null })} size="sm" c="inherit" title={`Only ${field} ${value}`}>
+      <Anchor
+        component={Link}
+        to={hrefWith({ [field]: value, page: null, entry: null })}
+        size="sm"
+        c="inherit"
+        title={`Only ${field} ${value}`}
+      >
         {children}
       </Anchor>
     ) : (
@@ -119,7 +125,13 @@ export default function AuditLog() {
         title={AREA.label}
         description={
           list ? (
-            <PageSummary page={list.page} perPage={list.perPage} shown={list.items.length} totalItems={list.totalItems} noun="entries" />
+            <PageSummary
+              page={list.page}
+              perPage={list.perPage}
+              shown={list.items.length}
+              totalItems={list.totalItems}
+              noun="entries"
+            />
           ) : (
             <Text c="red" size="sm">
               Fix the filters below to see entries.
@@ -135,9 +147,12 @@ export default function AuditLog() {
       {list && list.items.length === 0 ? (
         <Paper withBorder p="xl" radius="md">
           <Stack gap="xs" align="center" ta="center">
-            <Text fw={500}>{list.totalItems === 0 ? "No audit entries match" : "This page is past the end of the list"}</Text>
+            <Text fw={500}>
+              {list.totalItems === 0 ? "No audit entries match" : "This page is past the end of the list"}
+            </Text>
             <Text c="dimmed" size="sm" maw={460}>
-              Every staff action (logins, captures, credits, method toggles, user and client changes) leaves an entry here.
+              Every staff action (logins, captures, credits, method toggles, user and client changes) leaves an entry
+              here.
             </Text>
           </Stack>
         </Paper>
@@ -288,7 +303,11 @@ function EntryDetail({ entry }: { entry: Entry }) {
             </Table.Thead>
             <Table.Tbody>
               {rows.map((row) => (
-                <Table.Tr key={row.field} bg={row.changed ? "yellow.0" : undefined} data-changed={row.changed || undefined}>
+                <Table.Tr
+                  key={row.field}
+                  bg={row.changed ? "yellow.0" : undefined}
+                  data-changed={row.changed || undefined}
+                >
                   <Table.Td fw={row.changed ? 600 : undefined} style={{ overflowWrap: "anywhere" }}>
                     {row.field}
                     {row.changed ? (

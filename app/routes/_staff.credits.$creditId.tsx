@@ -2,7 +2,20 @@
 // the provider's failure reason), and the actions its state and the viewer's role allow:
 // execute (finance/admin, with a confirmation; the four-eyes rule may forbid it to its creator),
 // change the settlement id, deactivate. Each action calls the same service as /v1/credits.
-import { Alert, Anchor, Button, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -28,7 +41,9 @@ import { Field } from "../components/Field";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Credit ${data?.credit.creditId ?? ""} · Paydesk` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Credit ${data?.credit.creditId ?? ""} · Paydesk` },
+];
 
 /** The credit id of the URL; anything but a positive whole number is a 404, like an unknown id. */
 function creditIdOf(params: ActionFunctionArgs["params"]): number {
@@ -75,7 +90,11 @@ export async function action(args: ActionFunctionArgs) {
       run: async ({ form, caller }) => {
         const patch = parseBody(CreditPatchBody, { settlementId: formText(form, "settlementId") });
         const credit = await updateCredit(caller, creditId, { settlementId: patch.settlementId ?? null });
-        return { message: credit.settlementId ? `Settlement id is now ${credit.settlementId}.` : "The settlement id is removed." };
+        return {
+          message: credit.settlementId
+            ? `Settlement id is now ${credit.settlementId}.`
+            : "The settlement id is removed.",
+        };
       },
     },
     deactivate: {
@@ -110,7 +129,11 @@ export default function CreditDetail() {
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Group gap="sm" align="center">
           <Title order={2}>Credit {credit.creditId}</Title>
-          <CreditStatusBadge status={credit.status} active={credit.active} inProgress={lines.some((l) => l.inProgress)} />
+          <CreditStatusBadge
+            status={credit.status}
+            active={credit.active}
+            inProgress={lines.some((l) => l.inProgress)}
+          />
         </Group>
         {/* Actions stay mounted (hidden) once their state has passed, so that the answer that
             changed the state still reaches its notification. */}
@@ -121,7 +144,9 @@ export default function CreditDetail() {
             amount={pendingTotal}
             currency={credit.currency}
             lineCount={pending.length}
-            disabledBecause={!mayExecute ? "Only finance and admin may execute credits (credit:execute)." : fourEyes.refusal}
+            disabledBecause={
+              !mayExecute ? "Only finance and admin may execute credits (credit:execute)." : fourEyes.refusal
+            }
           />
           {mayChange ? (
             <>
@@ -159,7 +184,11 @@ export default function CreditDetail() {
 
       {open && pending.length > 0 && fourEyes.required ? (
         fourEyes.refusal ? (
-          <Alert color="yellow" title="Four-eyes rule: another staff user must execute this credit" data-testid="four-eyes-refusal">
+          <Alert
+            color="yellow"
+            title="Four-eyes rule: another staff user must execute this credit"
+            data-testid="four-eyes-refusal"
+          >
             {fourEyes.refusal}
           </Alert>
         ) : (
@@ -250,7 +279,9 @@ export default function CreditDetail() {
                 / {line.transactionId}
               </Table.Td>
               <Table.Td style={{ whiteSpace: "nowrap" }}>
-                {transaction ? `${transaction.paymentType ?? transaction.paymentTypeGroup}${transaction.cardNumber ? ` •••• ${transaction.cardNumber}` : ""}` : "—"}
+                {transaction
+                  ? `${transaction.paymentType ?? transaction.paymentTypeGroup}${transaction.cardNumber ? ` •••• ${transaction.cardNumber}` : ""}`
+                  : "—"}
               </Table.Td>
               <Table.Td style={{ whiteSpace: "nowrap" }}>
                 {line.reimbursementMethod}
@@ -260,7 +291,9 @@ export default function CreditDetail() {
                 </Text>
               </Table.Td>
               <Table.Td>{line.rrn ?? "—"}</Table.Td>
-              <Table.Td>{line.creditedAt ? <DateTime value={line.creditedAt} timeZone={user.timeZone} /> : "—"}</Table.Td>
+              <Table.Td>
+                {line.creditedAt ? <DateTime value={line.creditedAt} timeZone={user.timeZone} /> : "—"}
+              </Table.Td>
             </Table.Tr>
           );
         })}
@@ -268,7 +301,6 @@ export default function CreditDetail() {
     </Stack>
   );
 }
-
 
 /**
  * Execute, behind a confirmation that says what leaves and that it cannot be undone. Disabled
@@ -316,8 +348,8 @@ function ExecuteButton({
           <Text span fw={700} inherit>
             {formatMoney(amount, currency)}
           </Text>{" "}
-          back to the customer through {lineCount === 1 ? "1 credit transaction" : `${lineCount} credit transactions`}, one after the other.
-          Money that has been credited cannot be taken back.
+          back to the customer through {lineCount === 1 ? "1 credit transaction" : `${lineCount} credit transactions`},
+          one after the other. Money that has been credited cannot be taken back.
         </>
       }
     />

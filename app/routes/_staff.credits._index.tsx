@@ -3,7 +3,13 @@
 // the same credits. Filters, page and perPage live in the URL. Admins set the four-eyes
 // thresholds here too, next to the credits they govern.
 import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
+import type {
+  ActionFunctionArgs,
+  LinksFunction,
+  LoaderFunctionArgs,
+  MetaFunction,
+  SerializeFrom,
+} from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../auth/roles";
@@ -61,7 +67,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     type: spec.type,
     values: spec.values,
   }));
-  const parsed = parseSearchQuery(new URL(request.url).searchParams, CREDIT_SEARCH_FIELDS, { defaultPerPage: DEFAULT_PER_PAGE, maxPerPage: 100 });
+  const parsed = parseSearchQuery(new URL(request.url).searchParams, CREDIT_SEARCH_FIELDS, {
+    defaultPerPage: DEFAULT_PER_PAGE,
+    maxPerPage: 100,
+  });
   const fourEyes = await fourEyesSummary();
   if (!parsed.ok) {
     const errors: Record<string, string> = {};
@@ -69,7 +78,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return json({ fields, errors, list: null, fourEyes });
   }
   const caller = staffCaller(user, request, context as RequestContext, null);
-  return json({ fields, errors: {} as Record<string, string>, list: await creditListPage(caller, parsed.query), fourEyes });
+  return json({
+    fields,
+    errors: {} as Record<string, string>,
+    list: await creditListPage(caller, parsed.query),
+    fourEyes,
+  });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -109,7 +123,11 @@ export default function CreditsList() {
       >
         <Group gap="sm" wrap="wrap">
           {list && list.totalItems > 0 ? (
-            <PageLinks page={list.page} totalPages={list.totalPages} perPage={{ perPage: list.perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }} />
+            <PageLinks
+              page={list.page}
+              totalPages={list.totalPages}
+              perPage={{ perPage: list.perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
+            />
           ) : null}
           {userHasPermission(user, "credit:create") ? (
             <Button component={Link} to="/credits/new">
@@ -131,7 +149,8 @@ export default function CreditsList() {
           <Stack gap="xs" align="center" ta="center">
             <Text fw={500}>No credits match</Text>
             <Text c="dimmed" size="sm" maw={460}>
-              Credits appear here when an API client or a staff user creates one. Change or clear the filters to see more.
+              Credits appear here when an API client or a staff user creates one. Change or clear the filters to see
+              more.
             </Text>
           </Stack>
         </Paper>
@@ -193,7 +212,11 @@ function CreditsTable({ credits, timeZone }: { credits: JsonCredit[]; timeZone: 
               <DateTime value={credit.createdAt} timeZone={timeZone} />
             </Table.Td>
             <Table.Td miw={120}>
-              <CreditStatusBadge status={credit.status} active={credit.active} inProgress={lines.some((l) => l.inProgress)} />
+              <CreditStatusBadge
+                status={credit.status}
+                active={credit.active}
+                inProgress={lines.some((l) => l.inProgress)}
+              />
             </Table.Td>
             <Table.Td ta="right">
               <Amount value={credit.totalCreditAmount} currency={credit.currency} />
@@ -229,7 +252,6 @@ function CreditsTable({ credits, timeZone }: { credits: JsonCredit[]; timeZone: 
   );
 }
 
-
 /** The four-eyes rule in one sentence, with the admin's control to change its thresholds. */
 function FourEyesPanel({ thresholds }: { thresholds: { currency: string; amount: string }[] }) {
   const user = useStaffUser();
@@ -256,7 +278,14 @@ function FourEyesPanel({ thresholds }: { thresholds: { currency: string; amount:
             description="Credits strictly above the threshold of their currency must be executed by a different staff user than their creator. Leave the amount empty to remove a currency's threshold: then every credit in it needs a second person."
             fields={(fieldErrors) => (
               <>
-                <TextInput name="currency" label="Currency" defaultValue="NOK" maxLength={3} required error={fieldErrors.currency} />
+                <TextInput
+                  name="currency"
+                  label="Currency"
+                  defaultValue="NOK"
+                  maxLength={3}
+                  required
+                  error={fieldErrors.currency}
+                />
                 <TextInput
                   name="amount"
                   label="Threshold"

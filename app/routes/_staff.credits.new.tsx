@@ -3,10 +3,31 @@
 // transaction shows what it can still give back, and the form refuses more before it is sent.
 // The server refuses it again: the action builds the body of POST /v1/credits, checks it with
 // the API's schema and calls the same createCredit, which decides under the payments' locks.
-import { Alert, Anchor, Badge, Button, Checkbox, Group, Paper, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigate,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { useState } from "react";
 import { parseBody } from "../http/api/parse.server";
 import { CreateCreditBody } from "../http/api/schemas";
@@ -40,14 +61,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const value = url.searchParams.get(name)?.trim();
     if (value) params.set(name, value);
   }
-  if (![...params.keys()].length) return json({ searched: false, errors: {} as Record<string, string>, payments: [], totalItems: 0 });
+  if (![...params.keys()].length)
+    return json({ searched: false, errors: {} as Record<string, string>, payments: [], totalItems: 0 });
   const spec = Object.fromEntries(START_FIELDS.map((name) => [name, PAYMENT_SEARCH_FIELDS[name]]));
   const parsed = parseSearchQuery(params, spec, { defaultPerPage: MAX_PAYMENTS });
   if (!parsed.ok) {
-    return json({ searched: true, errors: Object.fromEntries(parsed.errors.map((e) => [e.field, e.message])), payments: [], totalItems: 0 });
+    return json({
+      searched: true,
+      errors: Object.fromEntries(parsed.errors.map((e) => [e.field, e.message])),
+      payments: [],
+      totalItems: 0,
+    });
   }
   const found = await creditablePayments(staffCaller(user, request, context as RequestContext, null), parsed.query);
-  return json({ searched: true, errors: {} as Record<string, string>, payments: found.items, totalItems: found.totalItems });
+  return json({
+    searched: true,
+    errors: {} as Record<string, string>,
+    payments: found.items,
+    totalItems: found.totalItems,
+  });
 }
 
 /** The form's name for a line's amount, which is also where its errors show. */
@@ -144,14 +176,21 @@ export default function NewCredit() {
   const all = payments.flatMap((p) => p.transactions.map((t) => ({ payment: p, transaction: t })));
   const chosen = all.filter(({ transaction }) => amounts[transaction.transactionId] !== undefined);
   const problems = new Map(
-    chosen.map(({ transaction }) => [transaction.transactionId, amountProblem(amounts[transaction.transactionId], transaction.creditableAmount)]),
+    chosen.map(({ transaction }) => [
+      transaction.transactionId,
+      amountProblem(amounts[transaction.transactionId], transaction.creditableAmount),
+    ]),
   );
   const currencies = [...new Set(chosen.map(({ payment }) => payment.currency))];
   const valid = chosen.length > 0 && currencies.length === 1 && [...problems.values()].every((p) => p === null);
-  const total = formatAmount(sum(chosen.flatMap(({ transaction }) => {
-    const parsed = parsePositiveAmount(amounts[transaction.transactionId].trim());
-    return parsed.ok ? [parsed.value] : [];
-  })));
+  const total = formatAmount(
+    sum(
+      chosen.flatMap(({ transaction }) => {
+        const parsed = parsePositiveAmount(amounts[transaction.transactionId].trim());
+        return parsed.ok ? [parsed.value] : [];
+      }),
+    ),
+  );
   const formProblem =
     currencies.length > 1
       ? `One credit is in one currency; you chose ${currencies.join(" and ")} transactions.`
@@ -177,9 +216,27 @@ export default function NewCredit() {
       <Paper withBorder p="sm" radius="md" component="section" aria-label="Find the payment">
         <Form method="get">
           <Group align="flex-end" gap="xs" wrap="wrap">
-            <TextInput name="paymentId" label="Payment id" defaultValue={params.get("paymentId") ?? ""} error={searchErrors.paymentId} w={{ base: "100%", xs: 160 }} />
-            <TextInput name="customerNumber" label="Customer number" defaultValue={params.get("customerNumber") ?? ""} error={searchErrors.customerNumber} w={{ base: "100%", xs: 180 }} />
-            <TextInput name="orderId" label="Order id" defaultValue={params.get("orderId") ?? ""} error={searchErrors.orderId} w={{ base: "100%", xs: 180 }} />
+            <TextInput
+              name="paymentId"
+              label="Payment id"
+              defaultValue={params.get("paymentId") ?? ""}
+              error={searchErrors.paymentId}
+              w={{ base: "100%", xs: 160 }}
+            />
+            <TextInput
+              name="customerNumber"
+              label="Customer number"
+              defaultValue={params.get("customerNumber") ?? ""}
+              error={searchErrors.customerNumber}
+              w={{ base: "100%", xs: 180 }}
+            />
+            <TextInput
+              name="orderId"
+              label="Order id"
+              defaultValue={params.get("orderId") ?? ""}
+              error={searchErrors.orderId}
+              w={{ base: "100%", xs: 180 }}
+            />
             <Button type="submit" variant="default">
               Find payments
             </Button>
@@ -209,7 +266,8 @@ export default function NewCredit() {
           <Stack gap="md">
             {totalItems > payments.length ? (
               <Text size="sm" c="dimmed">
-                Showing the newest {payments.length} of {formatCount(totalItems)} payments; narrow the search to see others.
+                Showing the newest {payments.length} of {formatCount(totalItems)} payments; narrow the search to see
+                others.
               </Text>
             ) : null}
             {payments.map((payment) => (
@@ -243,7 +301,8 @@ export default function NewCredit() {
                   </Text>
                 </Group>
                 <Text size="xs" c="dimmed">
-                  {chosen.length === 1 ? "1 transaction chosen" : `${chosen.length} transactions chosen`}. The credit reserves these amounts until it is executed or deactivated.
+                  {chosen.length === 1 ? "1 transaction chosen" : `${chosen.length} transactions chosen`}. The credit
+                  reserves these amounts until it is executed or deactivated.
                 </Text>
                 <Group gap="sm" wrap="wrap" align="flex-start">
                   <TextInput
@@ -254,7 +313,13 @@ export default function NewCredit() {
                     error={serverErrors.orderId}
                     w={{ base: "100%", xs: 240 }}
                   />
-                  <TextInput name="settlementId" label="Settlement id" maxLength={100} error={serverErrors.settlementId} w={{ base: "100%", xs: 240 }} />
+                  <TextInput
+                    name="settlementId"
+                    label="Settlement id"
+                    maxLength={100}
+                    error={serverErrors.settlementId}
+                    w={{ base: "100%", xs: 240 }}
+                  />
                 </Group>
                 <Textarea
                   name="reason"
@@ -359,7 +424,12 @@ function PaymentCard({
                 <Group gap="md" wrap="nowrap" style={{ flex: "2 1 300px" }} justify="space-between">
                   <Figure label="Captured" value={t.capturedAmount} currency={payment.currency} />
                   <Figure label="Credited" value={t.creditedAmount} currency={payment.currency} />
-                  <Figure label="Creditable" value={t.creditableAmount} currency={payment.currency} strong={!nothingLeft} />
+                  <Figure
+                    label="Creditable"
+                    value={t.creditableAmount}
+                    currency={payment.currency}
+                    strong={!nothingLeft}
+                  />
                 </Group>
                 <TextInput
                   name={amountField(t.transactionId)}
@@ -384,7 +454,17 @@ function PaymentCard({
 }
 
 /** One labelled amount of a transaction: captured, credited or still creditable. */
-function Figure({ label, value, currency, strong }: { label: string; value: string; currency: string; strong?: boolean }) {
+function Figure({
+  label,
+  value,
+  currency,
+  strong,
+}: {
+  label: string;
+  value: string;
+  currency: string;
+  strong?: boolean;
+}) {
   return (
     <div style={{ textAlign: "right" }}>
       <Text size="xs" c="dimmed">

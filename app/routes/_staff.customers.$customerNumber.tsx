@@ -71,10 +71,15 @@ export async function action(args: ActionFunctionArgs) {
     (action: CustomerAction): StaffIntent["run"] =>
     async ({ form, caller }) => {
       const target = formText(form, "target") ?? "";
-      if (!/^[A-Za-z0-9_-]{1,100}$/.test(target)) throw invalid("target", "is not something on this screen; reload the page");
+      if (!/^[A-Za-z0-9_-]{1,100}$/.test(target))
+        throw invalid("target", "is not something on this screen; reload the page");
       return { message: await runCustomerAction(caller, { customerNumber, action, target, origin }) };
     };
-  const intent = (action: CustomerAction): StaffIntent => ({ permission: "customer:manage", reason: "required", run: run(action) });
+  const intent = (action: CustomerAction): StaffIntent => ({
+    permission: "customer:manage",
+    reason: "required",
+    run: run(action),
+  });
   return staffAction(args, {
     "end-recurring": intent("end-recurring"),
     "make-primary": intent("make-primary"),
@@ -84,7 +89,12 @@ export async function action(args: ActionFunctionArgs) {
 
 // ---------------------------------------------------------------- screen
 
-const RECURRING_COLORS: Record<string, MantineColor> = { ACTIVE: "green", CREATED: "gray", EXPIRED: "orange", CANCELLED: "red" };
+const RECURRING_COLORS: Record<string, MantineColor> = {
+  ACTIVE: "green",
+  CREATED: "gray",
+  EXPIRED: "orange",
+  CANCELLED: "red",
+};
 const AGREEMENT_COLORS: Record<string, MantineColor> = {
   ACTIVE: "green",
   PENDING: "blue",
@@ -186,7 +196,9 @@ export default function CustomerScreen() {
                       ) : null}
                     </Group>
                   </Table.Td>
-                  <Table.Td>{card.expiresAt ? <DateTime value={card.expiresAt} timeZone={user.timeZone} /> : <Dash />}</Table.Td>
+                  <Table.Td>
+                    {card.expiresAt ? <DateTime value={card.expiresAt} timeZone={user.timeZone} /> : <Dash />}
+                  </Table.Td>
                   <Table.Td>{overview.organisationNames[card.organisationId] ?? card.organisationId}</Table.Td>
                   {canManage ? (
                     <Table.Td>
@@ -252,7 +264,9 @@ export default function CustomerScreen() {
                 </Table.Td>
                 {canManage ? (
                   <Table.Td>
-                    {agreement.status === "ACTIVE" || agreement.status === "PENDING" || agreement.status === "CREATED" ? (
+                    {agreement.status === "ACTIVE" ||
+                    agreement.status === "PENDING" ||
+                    agreement.status === "CREATED" ? (
                       <ActionButton
                         onAsk={setDialog}
                         intent="stop-agreement"
@@ -389,7 +403,9 @@ export default function CustomerScreen() {
                     ) : null}
                   </Group>
                 </Table.Td>
-                <Table.Td>{invoice.paidAt ? <DateTime value={invoice.paidAt} timeZone={user.timeZone} /> : <Dash />}</Table.Td>
+                <Table.Td>
+                  {invoice.paidAt ? <DateTime value={invoice.paidAt} timeZone={user.timeZone} /> : <Dash />}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Section>
@@ -444,7 +460,7 @@ function Section(props: {
                     <Table.Th key={column.label} ta="right">
                       {column.label}
                     </Table.Th>
-                  )
+                  ),
                 )}
               </Table.Tr>
             </Table.Thead>
@@ -471,7 +487,14 @@ function Price({ pricing }: { pricing: Record<string, unknown> }) {
   return <Dash />;
 }
 
-type ActionSpec = { intent: CustomerAction; target: string; label: string; title: string; description: string; color: MantineColor };
+type ActionSpec = {
+  intent: CustomerAction;
+  target: string;
+  label: string;
+  title: string;
+  description: string;
+  color: MantineColor;
+};
 
 function ActionButton({ onAsk, ...spec }: ActionSpec & { onAsk: (spec: ActionSpec) => void }) {
   return (
@@ -548,5 +571,3 @@ function ActionDialog({ spec, onClose }: { spec: ActionSpec | null; onClose: () 
     </Modal>
   );
 }
-
-

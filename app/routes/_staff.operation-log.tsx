@@ -59,7 +59,7 @@ const filterFields = () =>
       actor: "Actor (client id or staff email)",
       createdAt: "Time",
     },
-    { clientName: "entur-web", pos: "TVM-0042", distributionChannel: "web", actor: "support@paydesk.test" }
+    { clientName: "entur-web", pos: "TVM-0042", distributionChannel: "web", actor: "support@paydesk.test" },
   );
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -78,8 +78,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const cursor: OperationLogQuery["cursor"] = older
     ? { direction: "older", from: older }
     : newer
-    ? { direction: "newer", from: newer }
-    : null;
+      ? { direction: "newer", from: newer }
+      : null;
   const page = await searchOperationLog(staffCaller(user, request, context as RequestContext, null), {
     filters,
     created: range.bounds,
@@ -180,7 +180,10 @@ export default function OperationLog() {
               />
             </Group>
           </Group>
-          <OperationTable items={log.items} correlationHref={(id) => hrefWith({ correlationId: id, older: null, newer: null })} />
+          <OperationTable
+            items={log.items}
+            correlationHref={(id) => hrefWith({ correlationId: id, older: null, newer: null })}
+          />
         </>
       )}
     </Stack>

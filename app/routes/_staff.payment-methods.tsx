@@ -22,7 +22,12 @@ import { invalid } from "../domain/errors";
 import { parseSearchQuery } from "../domain/search-filter";
 import { staffAction } from "../http/staff/action.server";
 import { listApiClients } from "../services/admin/api-clients.server";
-import { listMethodsForStaff, methodChannels, setPaymentMethodEnabled, STAFF_METHOD_FILTERS } from "../services/admin/payment-methods.server";
+import {
+  listMethodsForStaff,
+  methodChannels,
+  setPaymentMethodEnabled,
+  STAFF_METHOD_FILTERS,
+} from "../services/admin/payment-methods.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -52,7 +57,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 function methodIdOf(form: FormData): number {
   const raw = form.get("methodId");
-  if (typeof raw !== "string" || !/^[1-9][0-9]{0,15}$/.test(raw)) throw invalid("methodId", "must be a payment method id");
+  if (typeof raw !== "string" || !/^[1-9][0-9]{0,15}$/.test(raw))
+    throw invalid("methodId", "must be a payment method id");
   return Number(raw);
 }
 
@@ -63,7 +69,9 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "required",
       run: async ({ form, caller }) => {
         const method = await setPaymentMethodEnabled(caller, methodIdOf(form), false, caller.reason);
-        return { message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is disabled` };
+        return {
+          message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is disabled`,
+        };
       },
     },
     enable: {
@@ -71,7 +79,9 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       run: async ({ form, caller }) => {
         const method = await setPaymentMethodEnabled(caller, methodIdOf(form), true, caller.reason);
-        return { message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is enabled` };
+        return {
+          message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is enabled`,
+        };
       },
     },
   });
@@ -91,7 +101,13 @@ export default function PaymentMethods() {
         title={AREA.label}
         description={
           list ? (
-            <PageSummary page={list.page} perPage={list.perPage} shown={list.items.length} totalItems={list.totalItems} noun="methods" />
+            <PageSummary
+              page={list.page}
+              perPage={list.perPage}
+              shown={list.items.length}
+              totalItems={list.totalItems}
+              noun="methods"
+            />
           ) : (
             <Text c="red" size="sm">
               The filters in the address are not valid; fix or clear them.
@@ -105,7 +121,13 @@ export default function PaymentMethods() {
       <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label="Filters">
         <UrlSelect name="clientId" label="API client" data={clients} error={filterErrors.clientId} width={280} />
         <UrlSelect name="channel" label="Channel" data={channels} error={filterErrors.channel} width={180} />
-        <UrlSelect name="paymentTypeGroup" label="Group" data={[...PAYMENT_TYPE_GROUPS]} error={filterErrors.paymentTypeGroup} width={160} />
+        <UrlSelect
+          name="paymentTypeGroup"
+          label="Group"
+          data={[...PAYMENT_TYPE_GROUPS]}
+          error={filterErrors.paymentTypeGroup}
+          width={160}
+        />
         <StatusFilter error={filterErrors.enabled} />
       </Group>
       {otherErrors.length ? (
@@ -117,7 +139,9 @@ export default function PaymentMethods() {
       {list && list.items.length === 0 ? (
         <Paper withBorder p="xl" radius="md">
           <Stack gap="xs" align="center" ta="center">
-            <Text fw={500}>{list.totalItems === 0 ? "No payment methods match" : "This page is past the end of the list"}</Text>
+            <Text fw={500}>
+              {list.totalItems === 0 ? "No payment methods match" : "This page is past the end of the list"}
+            </Text>
             <Text c="dimmed" size="sm" maw={460}>
               {list.totalItems === 0
                 ? "Every API client gets a method for each payment type on each of its channels. Change or clear the filters above."
@@ -147,7 +171,10 @@ export default function PaymentMethods() {
           }
         >
           {list.items.map((method) => (
-            <Table.Tr key={method.id} data-testid={`method-${method.clientId}-${method.distributionChannelId}-${method.paymentType}`}>
+            <Table.Tr
+              key={method.id}
+              data-testid={`method-${method.clientId}-${method.distributionChannelId}-${method.paymentType}`}
+            >
               <Table.Td>
                 <Text size="sm" fw={500} truncate maw={220} title={method.clientName}>
                   {method.clientName}
@@ -211,7 +238,9 @@ function StatusFilter({ error }: { error?: string }) {
           { value: "true", label: "Enabled" },
           { value: "false", label: "Disabled" },
         ]}
-        onChange={(next) => navigate(hrefWith({ enabled: next === "all" ? null : next, page: null }), { preventScrollReset: true })}
+        onChange={(next) =>
+          navigate(hrefWith({ enabled: next === "all" ? null : next, page: null }), { preventScrollReset: true })
+        }
       />
       {error ? (
         <Text size="xs" c="red">

@@ -81,7 +81,7 @@ const filterFields = () =>
       orderVersion: "Order version",
       updatedAt: "Updated at",
     },
-    { cardNumber: "4242", settlementId: "EJ-1-2026-11-01-web", rrn: "612300001234" }
+    { cardNumber: "4242", settlementId: "EJ-1-2026-11-01-web", rrn: "612300001234" },
   );
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -91,7 +91,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const paging = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
   if (!url.ok) {
     // The page with the errors next to what caused them; 400 so that scripts and tests can tell.
-    return defer({ fields: filterFields(), errors: url.errors, sort: url.sort, list: null, totals: null }, { status: 400 });
+    return defer(
+      { fields: filterFields(), errors: url.errors, sort: url.sort, list: null, totals: null },
+      { status: 400 },
+    );
   }
   const resolved = await resolvePaymentQuery({
     ...url.query,
@@ -215,7 +218,7 @@ function useHydrated() {
   return useSyncExternalStore(
     noSubscription,
     () => true,
-    () => false
+    () => false,
   );
 }
 
@@ -358,7 +361,9 @@ function TotalsBar({
             getItemProps={(target) => ({ component: Link, to: pageHref(target) })}
             getControlProps={(control) => {
               const target = { first: 1, previous: page - 1, next: page + 1, last: pageCount }[control];
-              const label = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" }[control];
+              const label = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" }[
+                control
+              ];
               return target >= 1 && target <= pageCount && target !== page
                 ? { component: Link, to: pageHref(target), "aria-label": label }
                 : { "aria-label": label };
@@ -509,7 +514,13 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
 function TransactionLines({ transactions }: { transactions: PaymentListTransaction[] }) {
   return (
     <Box
-      style={{ display: "grid", gridTemplateColumns: "max-content max-content", columnGap: 8, rowGap: 4, alignItems: "center" }}
+      style={{
+        display: "grid",
+        gridTemplateColumns: "max-content max-content",
+        columnGap: 8,
+        rowGap: 4,
+        alignItems: "center",
+      }}
     >
       {transactions.map((t) => (
         <Fragment key={t.transactionId}>

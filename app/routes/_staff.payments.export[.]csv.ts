@@ -67,6 +67,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return csvResponse(
     `payments-${day}.csv`,
     COLUMNS.map(([header]) => header),
-    lines()
+    lines(),
   );
 }

@@ -22,7 +22,9 @@ import { getSettlementSummary, listSettlementOperations, MAX_PER_PAGE } from "..
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Settlement ${data?.settlementId ?? ""} · Paydesk` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Settlement ${data?.settlementId ?? ""} · Paydesk` },
+];
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = [25, 50, 100];
@@ -41,7 +43,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const summary = await getSettlementSummary({ settlementId });
   if (summary.length === 0) {
-    throw new Response(`No captures or credits are recorded under settlement id "${settlementId}".`, { status: 404, statusText: "Not Found" });
+    throw new Response(`No captures or credits are recorded under settlement id "${settlementId}".`, {
+      status: 404,
+      statusText: "Not Found",
+    });
   }
   const page = positiveInt(search.get("page")) ?? 1;
   const perPage = Math.min(MAX_PER_PAGE, positiveInt(search.get("perPage")) ?? DEFAULT_PER_PAGE);
@@ -74,7 +79,8 @@ export default function SettlementDetail() {
             {settlementId}
           </Title>
           <Text c="dimmed" size="sm">
-            {day ? `Operations on ${day} (UTC day)` : "Operations on every day"}: the captures, imports and credits of the payments with this settlement id.
+            {day ? `Operations on ${day} (UTC day)` : "Operations on every day"}: the captures, imports and credits of
+            the payments with this settlement id.
           </Text>
         </div>
         {userHasPermission(user, "export:csv") && total > 0 ? (
@@ -99,7 +105,14 @@ export default function SettlementDetail() {
           ) : null}
         </Group>
         <Table.ScrollContainer minWidth={760} maxHeight={280} type="native">
-          <Table stickyHeader fz="sm" verticalSpacing={4} horizontalSpacing="sm" highlightOnHover data-testid="settlement-days">
+          <Table
+            stickyHeader
+            fz="sm"
+            verticalSpacing={4}
+            horizontalSpacing="sm"
+            highlightOnHover
+            data-testid="settlement-days"
+          >
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>UTC day</Table.Th>
@@ -111,7 +124,11 @@ export default function SettlementDetail() {
               {summary.map((row) => {
                 const selected = row.day === day;
                 return (
-                  <Table.Tr key={`${row.day}/${row.currency}`} bg={selected ? "indigo.0" : undefined} aria-current={selected ? "true" : undefined}>
+                  <Table.Tr
+                    key={`${row.day}/${row.currency}`}
+                    bg={selected ? "indigo.0" : undefined}
+                    aria-current={selected ? "true" : undefined}
+                  >
                     <Table.Td style={{ whiteSpace: "nowrap" }}>
                       {selected ? (
                         <Text span fw={600} size="sm">
@@ -142,7 +159,11 @@ export default function SettlementDetail() {
               : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "operation")}. Times in ${user.timeZone}.`}
         </Text>
         {total > 0 ? (
-          <PageLinks page={page} totalPages={pageCount} perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }} />
+          <PageLinks
+            page={page}
+            totalPages={pageCount}
+            perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
+          />
         ) : null}
       </Group>
 
@@ -198,7 +219,13 @@ export default function SettlementDetail() {
                   </Text>
                 ) : null}
               </Table.Td>
-              <Table.Td>{row.orderId ?? <Text span c="dimmed" size="xs">none</Text>}</Table.Td>
+              <Table.Td>
+                {row.orderId ?? (
+                  <Text span c="dimmed" size="xs">
+                    none
+                  </Text>
+                )}
+              </Table.Td>
               <Table.Td>
                 <Text size="xs" truncate maw={200}>
                   {row.clientName ?? row.actor}

@@ -39,7 +39,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // A hand-edited page or perPage falls back to the default rather than erroring.
   const page = positiveInt(params.get("page")) ?? 1;
   const perPage = Math.min(MAX_PER_PAGE, positiveInt(params.get("perPage")) ?? DEFAULT_PER_PAGE);
-  const list = await listSettlementDays({ from: state.range.from, to: state.range.to, settlementId: state.settlementId, currency: state.currency, page, perPage });
+  const list = await listSettlementDays({
+    from: state.range.from,
+    to: state.range.to,
+    settlementId: state.settlementId,
+    currency: state.currency,
+    page,
+    perPage,
+  });
   // What was typed stays in the inputs next to its error, even when it could not be used.
   const typed = { settlementId: params.get("settlementId") ?? "", currency: params.get("currency") ?? "" };
   return json({ today, state, typed, errors, list, search: settlementFilterSearch(state) });
@@ -55,7 +62,10 @@ export default function Settlements() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <PageHeader title="Settlements" description="Captured, credited and net per settlement id and UTC day (00:00–24:00 UTC), from the daily rollup.">
+      <PageHeader
+        title="Settlements"
+        description="Captured, credited and net per settlement id and UTC day (00:00–24:00 UTC), from the daily rollup."
+      >
         {userHasPermission(user, "export:csv") && total > 0 ? (
           <Button component="a" href={`/settlements/export.csv?${search}`} download variant="default" size="xs">
             Export CSV ({plural(total, "row")})
@@ -79,7 +89,11 @@ export default function Settlements() {
               : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "settlement day")}, ${range}`}
         </Text>
         {total > 0 ? (
-          <PageLinks page={page} totalPages={pageCount} perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }} />
+          <PageLinks
+            page={page}
+            totalPages={pageCount}
+            perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
+          />
         ) : null}
       </Group>
 
@@ -143,7 +157,6 @@ export default function Settlements() {
     </Stack>
   );
 }
-
 
 function FilterForm({
   state,

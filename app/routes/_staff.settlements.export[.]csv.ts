@@ -8,7 +8,16 @@ import { csvResponse } from "../http/staff/csv.server";
 import { badExport, readSettlementFilter } from "../http/staff/settlement-filter.server";
 import { settlementDayBatches } from "../services/queries/settlements.server";
 
-const HEADER = ["settlementId", "day", "currency", "capturedAmount", "capturedCount", "creditedAmount", "creditedCount", "netAmount"];
+const HEADER = [
+  "settlementId",
+  "day",
+  "currency",
+  "capturedAmount",
+  "capturedCount",
+  "creditedAmount",
+  "creditedCount",
+  "netAmount",
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "settlement:read");
@@ -16,7 +25,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { state, errors } = readSettlementFilter(new URL(request.url).searchParams, utcDay(new Date()));
   // An export of something other than what was asked for would be worse than none.
   if (errors.length > 0) return badExport(errors);
-  const filter = { from: state.range.from, to: state.range.to, settlementId: state.settlementId, currency: state.currency };
+  const filter = {
+    from: state.range.from,
+    to: state.range.to,
+    settlementId: state.settlementId,
+    currency: state.currency,
+  };
   async function* rows() {
     for await (const batch of settlementDayBatches(filter)) {
       yield batch.map((row) => [

@@ -1,7 +1,19 @@
 // Staff users: an admin creates them (with a password typed or generated and shown once),
 // changes their role, disables them (their sessions end at once) and enables them again. The
 // last active admin can be neither disabled nor demoted.
-import { Badge, Button, Group, PasswordInput, Select, Stack, Table, Text, TextInput, Tooltip, VisuallyHidden } from "@mantine/core";
+import {
+  Badge,
+  Button,
+  Group,
+  PasswordInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+  VisuallyHidden,
+} from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
@@ -112,7 +124,10 @@ export default function Users() {
 
   return (
     <Stack gap="md">
-      <PageHeader title={AREA.label} description={q ? `${users.length} matching “${q}”` : `${users.length} staff users`}>
+      <PageHeader
+        title={AREA.label}
+        description={q ? `${users.length} matching “${q}”` : `${users.length} staff users`}
+      >
         <ActionModal
           label="New user"
           title="New staff user"
@@ -138,7 +153,9 @@ export default function Users() {
       <ListSearch q={q} placeholder="Email, name or id" />
 
       {users.length === 0 ? (
-        <ListNotice title={q ? "No staff user matches the search." : "No staff users yet."}>{q ? "Try part of another name or id." : null}</ListNotice>
+        <ListNotice title={q ? "No staff user matches the search." : "No staff users yet."}>
+          {q ? "Try part of another name or id." : null}
+        </ListNotice>
       ) : (
         <DataTable
           minWidth={900}
@@ -200,8 +217,21 @@ function NewUserFields({ errors, minPasswordLength }: { errors: Record<string, s
   return (
     <>
       <TextInput name="email" label="Email" type="email" required autoComplete="off" error={errors.email} />
-      <TextInput name="name" label="Name" description="Shown in the header and the audit log; the email's first part if empty." error={errors.name} />
-      <Select name="role" label="Role" data={ROLE_OPTIONS} defaultValue="support" allowDeselect={false} required error={errors.role} />
+      <TextInput
+        name="name"
+        label="Name"
+        description="Shown in the header and the audit log; the email's first part if empty."
+        error={errors.name}
+      />
+      <Select
+        name="role"
+        label="Role"
+        data={ROLE_OPTIONS}
+        defaultValue="support"
+        allowDeselect={false}
+        required
+        error={errors.role}
+      />
       <PasswordInput
         name="password"
         label="Initial password"
@@ -225,7 +255,14 @@ function UserActions({ user, isMe }: { user: User; isMe: boolean }) {
         reason="optional"
         description={`${who} is ${user.role} now. The new role applies to their next request.${isMe ? " This is your own account." : ""}`}
         fields={(errors) => (
-          <Select name="role" label="New role" data={ROLE_OPTIONS} defaultValue={user.role} allowDeselect={false} error={errors.role} />
+          <Select
+            name="role"
+            label="New role"
+            data={ROLE_OPTIONS}
+            defaultValue={user.role}
+            allowDeselect={false}
+            error={errors.role}
+          />
         )}
         buttonProps={{ size: "xs", variant: "default", "data-testid": "change-role" }}
       />
@@ -241,7 +278,14 @@ function UserActions({ user, isMe }: { user: User; isMe: boolean }) {
         />
       ) : isMe ? (
         <Tooltip label="Another admin can disable your account; you cannot." withArrow>
-          <Button size="xs" variant="light" color="red" data-disabled style={{ pointerEvents: "all" }} onClick={(event) => event.preventDefault()}>
+          <Button
+            size="xs"
+            variant="light"
+            color="red"
+            data-disabled
+            style={{ pointerEvents: "all" }}
+            onClick={(event) => event.preventDefault()}
+          >
             Disable
           </Button>
         </Tooltip>

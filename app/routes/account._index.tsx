@@ -1,7 +1,19 @@
 // /account: the logged-in customer's own page (seed 004): their products with the current payment
 // method, and their invoices. "Pay" and "Change" run the same use-cases as the API and send the
 // customer straight to the provider's page, coming back here with `result`.
-import { Alert, Badge, Button, Container, Group, NativeSelect, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Container,
+  Group,
+  NativeSelect,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -22,7 +34,11 @@ import { dayIn } from "../domain/zoned-day-range";
 import type { CustomerCaller } from "../domain/caller";
 import { publicOrigin } from "../services/mobile/app-claims.server";
 import { continueInvoicePay, continuePaymentChange } from "../services/self-service/pages.server";
-import { customerAccount, requestPaymentChange, startInvoicePayment } from "../services/self-service/self-service.server";
+import {
+  customerAccount,
+  requestPaymentChange,
+  startInvoicePayment,
+} from "../services/self-service/self-service.server";
 
 export const meta: MetaFunction = () => [{ title: "My subscriptions" }];
 
@@ -33,7 +49,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Due dates are Norwegian calendar days; "today" is Oslo's, computed here so server and
   // browser agree on what is overdue.
   const today = dayIn(new Date(), "Europe/Oslo");
-  return json({ customer, today, ...(await customerAccount(customer.customerNumber)) }, { headers: { "Cache-Control": "no-store" } });
+  return json(
+    { customer, today, ...(await customerAccount(customer.customerNumber)) },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 type ActionData = { error: string; invoiceNumber?: string; productCode?: string };
@@ -42,7 +61,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { customer } = await requireCustomerSession(request);
   const form = await request.formData();
   const field = (name: string) => String(form.get(name) ?? "").slice(0, 50);
-  const caller: CustomerCaller = { kind: "customer", customerNumber: customer.customerNumber, correlationId: context.correlationId };
+  const caller: CustomerCaller = {
+    kind: "customer",
+    customerNumber: customer.customerNumber,
+    correlationId: context.correlationId,
+  };
   const url = new URL(request.url);
   const origin = publicOrigin(url);
   // Our own page is the way back: a fixed same-origin URL, not one the request chose.
@@ -50,7 +73,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     if (field("intent") === "pay") {
       const paymentMethod = field("paymentMethod");
-      if (!isInvoicePaymentMethod(paymentMethod)) return json<ActionData>({ error: "Choose how to pay.", invoiceNumber: field("invoiceNumber") }, { status: 400 });
+      if (!isInvoicePaymentMethod(paymentMethod))
+        return json<ActionData>(
+          { error: "Choose how to pay.", invoiceNumber: field("invoiceNumber") },
+          { status: 400 },
+        );
       const attempt = await startInvoicePayment(caller, customer.customerNumber, {
         invoiceNumber: field("invoiceNumber"),
         productCode: field("productCode"),
@@ -61,20 +88,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     if (field("intent") === "change") {
       const paymentMethod = field("paymentMethod");
-      if (!isProductPaymentMethod(paymentMethod)) return json<ActionData>({ error: "Choose a payment method.", productCode: field("productCode") }, { status: 400 });
+      if (!isProductPaymentMethod(paymentMethod))
+        return json<ActionData>(
+          { error: "Choose a payment method.", productCode: field("productCode") },
+          { status: 400 },
+        );
       const change = await requestPaymentChange(caller, customer.customerNumber, field("productCode"), paymentMethod);
       return redirect(await continuePaymentChange(caller, change.paymentChangeId, back, origin, "continue"));
     }
     return json<ActionData>({ error: "Unknown action." }, { status: 400 });
   } catch (error) {
     if (error instanceof DomainError) {
-      return json<ActionData>({ error: error.message, invoiceNumber: field("invoiceNumber"), productCode: field("productCode") }, { status: error.status });
+      return json<ActionData>(
+        { error: error.message, invoiceNumber: field("invoiceNumber"), productCode: field("productCode") },
+        { status: error.status },
+      );
     }
     throw error;
   }
 }
 
-const COLOUR: Record<string, string> = { finished: "green", cancelled: "yellow", failed: "red", unknown: "yellow", initiated: "blue" };
+const COLOUR: Record<string, string> = {
+  finished: "green",
+  cancelled: "yellow",
+  failed: "red",
+  unknown: "yellow",
+  initiated: "blue",
+};
 
 /** What came back from the provider, in words, for a payment (pay) or a payment change. */
 const RESULT_TEXT: Record<"pay" | "change", Record<string, string>> = {
@@ -153,13 +193,14 @@ export default function AccountPage() {
               <Stack gap="xs">
                 <div>
                   <Text fw={600}>{product.name}</Text>
-                  <Text size="sm" c="dimmed">{`${product.productCode} · ${product.merchant ?? product.companyCode}`}</Text>
+                  <Text
+                    size="sm"
+                    c="dimmed"
+                  >{`${product.productCode} · ${product.merchant ?? product.companyCode}`}</Text>
                 </div>
                 <Text size="sm">
                   Pays with:{" "}
-                  <strong data-testid="current-method">
-                    {productMethodLabel(product.currentPaymentMethod)}
-                  </strong>
+                  <strong data-testid="current-method">{productMethodLabel(product.currentPaymentMethod)}</strong>
                 </Text>
                 <Form method="post">
                   <input type="hidden" name="intent" value="change" />
@@ -170,7 +211,10 @@ export default function AccountPage() {
                       label="Change to"
                       aria-label={`New payment method for ${product.productCode}`}
                       style={{ flex: 1, minWidth: 0 }}
-                      data={PRODUCT_PAYMENT_METHODS.filter((m) => m !== product.currentPaymentMethod).map((m) => ({ value: m, label: PRODUCT_METHODS[m].label }))}
+                      data={PRODUCT_PAYMENT_METHODS.filter((m) => m !== product.currentPaymentMethod).map((m) => ({
+                        value: m,
+                        label: PRODUCT_METHODS[m].label,
+                      }))}
                     />
                     <Button type="submit" variant="light" disabled={busy}>
                       Change
@@ -203,7 +247,11 @@ export default function AccountPage() {
                     ) : null}
                   </Group>
                   <Text size="sm" c="dimmed">{`${invoice.productName} (${invoice.productCode})`}</Text>
-                  <Text size="sm">{invoice.status === "PAID" ? `Paid ${invoice.paidAt?.slice(0, 10) ?? ""}` : `Due ${invoice.dueDate}`}</Text>
+                  <Text size="sm">
+                    {invoice.status === "PAID"
+                      ? `Paid ${invoice.paidAt?.slice(0, 10) ?? ""}`
+                      : `Due ${invoice.dueDate}`}
+                  </Text>
                 </div>
                 <Text fw={700}>{formatMoney(invoice.amount, invoice.currency)}</Text>
               </Group>

@@ -11,9 +11,14 @@ import { issueAuthorizationCode } from "../auth/customer-token.server";
 import { CustomerFrame, RefusedLink } from "../components/CustomerFrame";
 import { activeClient, refusedUrl } from "../services/self-service/pages.server";
 
-export const meta: MetaFunction = () => [{ title: "Allow access · My subscriptions" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Allow access · My subscriptions" },
+  { name: "robots", content: "noindex" },
+];
 
-type Checked = { ok: true; clientId: string; clientName: string; redirectUri: string; state: string | null } | { ok: false; message: string };
+type Checked =
+  | { ok: true; clientId: string; clientName: string; redirectUri: string; state: string | null }
+  | { ok: false; message: string };
 
 async function checkRequest(url: URL): Promise<Checked> {
   const client = await activeClient(url.searchParams.get("clientId"));
@@ -22,7 +27,8 @@ async function checkRequest(url: URL): Promise<Checked> {
   const refused = refusedUrl(client, "redirectUri", redirectUri);
   if (refused || !redirectUri) return { ok: false, message: refused ?? "" };
   const state = url.searchParams.get("state");
-  if (state !== null && (state.length > 500 || /[\u0000-\u001f]/.test(state))) return { ok: false, message: "The state of this link is not valid." };
+  if (state !== null && (state.length > 500 || /[\u0000-\u001f]/.test(state)))
+    return { ok: false, message: "The state of this link is not valid." };
   return { ok: true, clientId: client.clientId, clientName: client.name, redirectUri, state };
 }
 
@@ -37,7 +43,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const checked = await checkRequest(new URL(request.url));
   if (!checked.ok) return json({ refused: checked.message, clientName: "", customerName: "" }, { status: 400 });
   const session = await requireCustomerSession(request);
-  return json({ refused: null, clientName: checked.clientName, customerName: session.customer.name }, { headers: { "Cache-Control": "no-store" } });
+  return json(
+    { refused: null, clientName: checked.clientName, customerName: session.customer.name },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 export async function action({ request }: ActionFunctionArgs) {

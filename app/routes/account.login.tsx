@@ -32,7 +32,10 @@ export default function CustomerLoginPage() {
   const navigation = useNavigation();
   const continuing = (params.get("redirectTo") ?? "").length > 0;
   return (
-    <CustomerFrame title="My subscriptions" subtitle={continuing ? "Log in to continue" : "Log in to see your subscriptions and invoices"}>
+    <CustomerFrame
+      title="My subscriptions"
+      subtitle={continuing ? "Log in to continue" : "Log in to see your subscriptions and invoices"}
+    >
       <Form method="post" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         {data?.formError ? (
@@ -40,8 +43,23 @@ export default function CustomerLoginPage() {
             {data.formError}
           </Alert>
         ) : null}
-        <TextInput label="Email" name="email" type="email" autoComplete="username" required autoFocus error={data?.fieldErrors?.email} mb="sm" />
-        <PasswordInput label="Password" name="password" autoComplete="current-password" required error={data?.fieldErrors?.password} />
+        <TextInput
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          autoFocus
+          error={data?.fieldErrors?.email}
+          mb="sm"
+        />
+        <PasswordInput
+          label="Password"
+          name="password"
+          autoComplete="current-password"
+          required
+          error={data?.fieldErrors?.password}
+        />
         <Button type="submit" loading={navigation.state !== "idle"} fullWidth mt="lg">
           Log in
         </Button>

@@ -10,7 +10,10 @@ import { hostedPageHeaders } from "../http/hosted-page.server";
 import { flowAction, flowLoader, type Refused, type Shown } from "../http/self-service-flow.server";
 import { continuePaymentChange, paymentChangeStep, type ChangeView } from "../services/self-service/pages.server";
 
-export const meta: MetaFunction = () => [{ title: "Change payment method · Paydesk" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Change payment method · Paydesk" },
+  { name: "robots", content: "noindex" },
+];
 
 export const headers = hostedPageHeaders;
 
@@ -32,7 +35,10 @@ export default function PaymentChangePage() {
   if (data.kind === "refused") return <RefusedLink message={data.message} />;
   const view = data.view;
   return (
-    <CustomerFrame title="Change payment method" subtitle={`For ${data.clientName} · logged in as ${data.customerName}`}>
+    <CustomerFrame
+      title="Change payment method"
+      subtitle={`For ${data.clientName} · logged in as ${data.customerName}`}
+    >
       <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
         <Fact label="Product" value={`${view.productName} (${view.productCode})`} testId="product" />
         <Fact label="Sold by" value={view.merchant} />
@@ -40,8 +46,8 @@ export default function PaymentChangePage() {
         <Fact label="Will pay with" value={view.methodLabel} testId="method" />
       </SimpleGrid>
       <Text size="sm" c="dimmed">
-        You will confirm the new payment method on {view.provider}'s page and then come back to {data.clientName}. Until then
-        nothing changes.
+        You will confirm the new payment method on {view.provider}'s page and then come back to {data.clientName}. Until
+        then nothing changes.
       </Text>
       <Form method="post">
         <FlowButtons onward={`Continue to ${view.provider}`} busy={busy} />

@@ -7,10 +7,31 @@
 // Card data: the typed card goes to the card provider and nowhere else. It is never written back
 // into the page (after an error the number, expiry and CVC fields are empty), never logged, and
 // never part of a URL.
-import { Alert, Anchor, Badge, Button, Center, Divider, Group, Paper, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Center,
+  Divider,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import {
+  Form,
+  isRouteErrorResponse,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useRouteError,
+} from "@remix-run/react";
 import type { CardErrorCode } from "../providers/cards";
 import { formatMoney } from "../components/format";
 import {
@@ -30,7 +51,10 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => {
   return merged;
 };
 
-export const meta: MetaFunction = () => [{ title: "Card payment · Paydesk sandbox" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Card payment · Paydesk sandbox" },
+  { name: "robots", content: "noindex" },
+];
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const view = await terminalPage(params.token ?? "");
@@ -39,7 +63,12 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 type ActionData =
-  | { result: "invalid"; errors: Partial<Record<"cardNumber" | "expiry" | "cvc" | "cardholder", CardErrorCode>>; cardholder: string; attempt: string }
+  | {
+      result: "invalid";
+      errors: Partial<Record<"cardNumber" | "expiry" | "cvc" | "cardholder", CardErrorCode>>;
+      cardholder: string;
+      attempt: string;
+    }
   | { result: "declined"; errorReason: string; attemptsLeft: number; cardholder: string; attempt: string }
   | { result: "expired" | "completed" | "unavailable"; returnUrl: string | null; attempt: string };
 
@@ -78,14 +107,26 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "not_found":
       throw new Response("This payment page does not exist.", { status: 404, headers: NO_STORE });
     case "invalid":
-      return json<ActionData>({ result: "invalid", errors: outcome.errors, cardholder, attempt }, { status: STATUS.invalid, headers: NO_STORE });
+      return json<ActionData>(
+        { result: "invalid", errors: outcome.errors, cardholder, attempt },
+        { status: STATUS.invalid, headers: NO_STORE },
+      );
     case "declined":
       return json<ActionData>(
-        { result: "declined", errorReason: outcome.errorReason, attemptsLeft: outcome.attemptsLeft, cardholder, attempt },
+        {
+          result: "declined",
+          errorReason: outcome.errorReason,
+          attemptsLeft: outcome.attemptsLeft,
+          cardholder,
+          attempt,
+        },
         { status: STATUS.declined, headers: NO_STORE },
       );
     default:
-      return json<ActionData>({ result: outcome.kind, returnUrl: outcome.returnUrl, attempt }, { status: STATUS[outcome.kind], headers: NO_STORE });
+      return json<ActionData>(
+        { result: outcome.kind, returnUrl: outcome.returnUrl, attempt },
+        { status: STATUS[outcome.kind], headers: NO_STORE },
+      );
   }
 }
 
@@ -158,7 +199,8 @@ const EN: Words = {
     holder_missing: "Enter the name on the card",
     holder_invalid: "The name is too long or contains invalid characters",
   },
-  testCards: "Sandbox: 4111 1111 1111 1111 approves, 4000 0000 0000 0002 is refused, 4000 0000 0000 9995 is a soft decline.",
+  testCards:
+    "Sandbox: 4111 1111 1111 1111 approves, 4000 0000 0000 0002 is refused, 4000 0000 0000 9995 is a soft decline.",
 };
 
 const NO: Words = {
@@ -200,7 +242,8 @@ const NO: Words = {
     holder_missing: "Skriv inn navnet på kortet",
     holder_invalid: "Navnet er for langt eller inneholder ugyldige tegn",
   },
-  testCards: "Sandkasse: 4111 1111 1111 1111 godkjennes, 4000 0000 0000 0002 avvises, 4000 0000 0000 9995 gir soft decline.",
+  testCards:
+    "Sandkasse: 4111 1111 1111 1111 godkjennes, 4000 0000 0000 0002 avvises, 4000 0000 0000 9995 gir soft decline.",
 };
 
 function wordsFor(language: string): { words: Words; locale: string } {
@@ -218,7 +261,8 @@ export default function CardTerminalPage() {
   const { words, locale } = wordsFor(view.language);
   const busy = navigation.state !== "idle";
 
-  const over = data && (data.result === "expired" || data.result === "completed" || data.result === "unavailable") ? data : null;
+  const over =
+    data && (data.result === "expired" || data.result === "completed" || data.result === "unavailable") ? data : null;
   const state = over ? over.result : view.state;
   const returnUrl = over ? over.returnUrl : view.returnUrl;
   const registration = view.amount === null;
@@ -278,12 +322,14 @@ export default function CardTerminalPage() {
               <Stack gap="sm">
                 {data?.result === "declined" ? (
                   <Alert color="red" role="alert" title={data.errorReason}>
-                    {words.declined[data.errorReason] ?? words.declined.REFUSED_BY_ISSUER} {words.attemptsLeft(data.attemptsLeft)}
+                    {words.declined[data.errorReason] ?? words.declined.REFUSED_BY_ISSUER}{" "}
+                    {words.attemptsLeft(data.attemptsLeft)}
                   </Alert>
                 ) : null}
                 {view.kind === "RECURRING_TERMINAL" ? (
                   <Text>
-                    {words.storedCard}: <strong>{view.storedCard?.paymentType ?? ""}</strong> {view.storedCard?.maskedPan ?? ""}
+                    {words.storedCard}: <strong>{view.storedCard?.paymentType ?? ""}</strong>{" "}
+                    {view.storedCard?.maskedPan ?? ""}
                   </Text>
                 ) : (
                   <CardFields words={words} data={data} />
@@ -292,7 +338,12 @@ export default function CardTerminalPage() {
                   <Button type="submit" name="intent" value="cancel" variant="default" formNoValidate disabled={busy}>
                     {words.cancel}
                   </Button>
-                  <Button type="submit" name="intent" value={view.kind === "RECURRING_TERMINAL" ? "confirm" : "pay"} loading={busy}>
+                  <Button
+                    type="submit"
+                    name="intent"
+                    value={view.kind === "RECURRING_TERMINAL" ? "confirm" : "pay"}
+                    loading={busy}
+                  >
                     {view.kind === "RECURRING_TERMINAL" ? words.confirm : registration ? words.save : words.pay}
                   </Button>
                 </Group>
@@ -362,7 +413,17 @@ function CardFields({ words, data }: { words: Words; data: ActionData | undefine
   );
 }
 
-function Over({ state, returnUrl, words, registration }: { state: string; returnUrl: string | null; words: Words; registration: boolean }) {
+function Over({
+  state,
+  returnUrl,
+  words,
+  registration,
+}: {
+  state: string;
+  returnUrl: string | null;
+  words: Words;
+  registration: boolean;
+}) {
   const completed = registration ? words.registrationDone : words.completed;
   const message = state === "expired" ? words.expired : state === "completed" ? completed : words.unavailable;
   return (

@@ -13,7 +13,12 @@ import type { ProviderBrand } from "../domain/self-service";
 import { formatMoney } from "../components/format";
 import { decisionAction, hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
 import { logger } from "../platform/logger.server";
-import { checkoutErrorUrl, checkoutPage, completedMessage, decideCheckout } from "../services/self-service/pages.server";
+import {
+  checkoutErrorUrl,
+  checkoutPage,
+  completedMessage,
+  decideCheckout,
+} from "../services/self-service/pages.server";
 
 export const meta: MetaFunction = () => [{ title: "Checkout (sandbox)" }, { name: "robots", content: "noindex" }];
 
@@ -47,13 +52,20 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
   try {
-    return await decisionAction(request, ["approve", "cancel"] as const, "Choose Approve or Cancel.", NOT_FOUND, (decision) =>
-      decideCheckout(token, decision, context.correlationId),
+    return await decisionAction(
+      request,
+      ["approve", "cancel"] as const,
+      "Choose Approve or Cancel.",
+      NOT_FOUND,
+      (decision) => decideCheckout(token, decision, context.correlationId),
     );
   } catch (error) {
     if (error instanceof Response) throw error;
     // Seed 004: a system error sends the customer to errorUrl instead of returnUrl.
-    logger.error("self-service checkout failed", { correlationId: context.correlationId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    logger.error("self-service checkout failed", {
+      correlationId: context.correlationId,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
     const errorUrl = await checkoutErrorUrl(token);
     if (errorUrl) return redirect(errorUrl);
     throw error;
@@ -81,7 +93,9 @@ export default function CheckoutPage() {
             </Badge>
           </Group>
           <Text c="dimmed" size="sm">
-            {paying ? `${view.merchant} asks you to pay an invoice` : `${view.merchant} asks you to pay for a product with ${view.provider} from now on`}
+            {paying
+              ? `${view.merchant} asks you to pay an invoice`
+              : `${view.merchant} asks you to pay for a product with ${view.provider} from now on`}
           </Text>
           {paying && view.amount && view.currency ? (
             <Text size="xl" fw={700} data-testid="amount">
@@ -90,10 +104,17 @@ export default function CheckoutPage() {
           ) : null}
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
             <Fact label="Product" value={`${view.productName} (${view.productCode})`} />
-            {paying ? <Fact label="Invoice" value={view.invoiceNumber} testId="invoice" /> : <Fact label="Payment method" value={view.methodLabel} testId="method" />}
+            {paying ? (
+              <Fact label="Invoice" value={view.invoiceNumber} testId="invoice" />
+            ) : (
+              <Fact label="Payment method" value={view.methodLabel} testId="method" />
+            )}
           </SimpleGrid>
           {message ? (
-            <Alert color={open ? "blue" : result?.state === "finished" || view.outcome === "finished" ? "green" : "yellow"} role="status">
+            <Alert
+              color={open ? "blue" : result?.state === "finished" || view.outcome === "finished" ? "green" : "yellow"}
+              role="status"
+            >
               {message}
             </Alert>
           ) : null}

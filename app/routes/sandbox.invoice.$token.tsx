@@ -28,8 +28,12 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  return decisionAction(request, ["confirm", "cancel"] as const, "Choose Confirm invoice or Cancel.", "This invoice page does not exist.", (decision) =>
-    decideInvoice(params.token ?? "", decision, context.correlationId),
+  return decisionAction(
+    request,
+    ["confirm", "cancel"] as const,
+    "Choose Confirm invoice or Cancel.",
+    "This invoice page does not exist.",
+    (decision) => decideInvoice(params.token ?? "", decision, context.correlationId),
   );
 }
 
@@ -77,13 +81,22 @@ export default function InvoicePage() {
             </Table.Tbody>
           </Table>
           {message ? (
-            <Alert color={result?.state === "approved" || view.outcome === "approved" ? "green" : "yellow"} role="status">
+            <Alert
+              color={result?.state === "approved" || view.outcome === "approved" ? "green" : "yellow"}
+              role="status"
+            >
               {message}
             </Alert>
           ) : null}
           {open ? (
             <Form method="post" reloadDocument>
-              <FlowButtons onward="Confirm invoice" busy={false} name="decision" values={["cancel", "confirm"]} color="teal" />
+              <FlowButtons
+                onward="Confirm invoice"
+                busy={false}
+                name="decision"
+                values={["cancel", "confirm"]}
+                color="teal"
+              />
             </Form>
           ) : null}
         </Stack>

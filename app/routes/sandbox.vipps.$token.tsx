@@ -29,8 +29,13 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
-  return decisionAction(request, ["approve", "reject"] as const, "Choose Approve or Reject.", "This Vipps page does not exist.", async (decision) =>
-    (await decideVippsClaim(token, decision, context.correlationId)) ?? decideAgreementConfirmation(token, decision),
+  return decisionAction(
+    request,
+    ["approve", "reject"] as const,
+    "Choose Approve or Reject.",
+    "This Vipps page does not exist.",
+    async (decision) =>
+      (await decideVippsClaim(token, decision, context.correlationId)) ?? decideAgreementConfirmation(token, decision),
   );
 }
 
@@ -73,7 +78,10 @@ export default function VippsPage() {
           {view.description ? <Text data-testid="description">{view.description}</Text> : null}
           {view.phoneNumber ? <Text size="sm">{`Phone: +${view.phoneNumber}`}</Text> : null}
           {message ? (
-            <Alert color={result?.state === "approved" ? "green" : view.state === "open" && !result ? "blue" : "yellow"} role="status">
+            <Alert
+              color={result?.state === "approved" ? "green" : view.state === "open" && !result ? "blue" : "yellow"}
+              role="status"
+            >
               {message}
             </Alert>
           ) : null}

@@ -10,7 +10,10 @@ import { formatMoney } from "../components/format";
 import { completedMessage } from "../services/mobile/app-claims.server";
 import { decideWallet3ds, walletPage } from "../services/mobile/wallets.server";
 
-export const meta: MetaFunction = () => [{ title: "Card authentication (sandbox)" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Card authentication (sandbox)" },
+  { name: "robots", content: "noindex" },
+];
 
 export const headers = hostedPageHeaders;
 
@@ -25,8 +28,12 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  return decisionAction(request, ["approve", "reject"] as const, "Choose Authenticate or Cancel.", "This authentication page does not exist.", (decision) =>
-    decideWallet3ds(params.token ?? "", decision, context.correlationId),
+  return decisionAction(
+    request,
+    ["approve", "reject"] as const,
+    "Choose Authenticate or Cancel.",
+    "This authentication page does not exist.",
+    (decision) => decideWallet3ds(params.token ?? "", decision, context.correlationId),
   );
 }
 

@@ -8,11 +8,15 @@ import { CREDIT_SEARCH_FIELDS, searchCredits } from "../services/queries/credit-
 import { createCredit } from "../services/credits/credits.server";
 
 export const { loader, action } = apiRoute({
-  GET: async ({ url, caller }) => json(pageJson(await searchCredits(db(), caller, parseQuery(url, CREDIT_SEARCH_FIELDS)), creditJson)),
+  GET: async ({ url, caller }) =>
+    json(pageJson(await searchCredits(db(), caller, parseQuery(url, CREDIT_SEARCH_FIELDS)), creditJson)),
   POST: async ({ body, caller }) => {
     const input = parseBody(CreateCreditBody, body);
     // Only privileged clients say who the customer is (seed 002).
-    const credit = await createCredit(caller, { ...input, customerNumber: caller.privileged ? input.customerNumber : undefined });
+    const credit = await createCredit(caller, {
+      ...input,
+      customerNumber: caller.privileged ? input.customerNumber : undefined,
+    });
     return json(creditJson(credit), 201, { Location: `/v1/credits/${credit.creditId}` });
   },
 });

@@ -10,7 +10,15 @@ export const { loader, action } = apiRoute({
   POST: async ({ client, body }) => {
     const { code } = parseBody(CustomerTokenBody, body);
     const token = await exchangeAuthorizationCode(client.clientId, code);
-    if (!token) throw invalidInput([{ field: "code", message: "is unknown, used already, expired or issued to another client" }]);
-    return json({ customerToken: token.customerToken, customerNumber: token.customerNumber, expiresAt: token.expiresAt.toISOString() }, 201);
+    if (!token)
+      throw invalidInput([{ field: "code", message: "is unknown, used already, expired or issued to another client" }]);
+    return json(
+      {
+        customerToken: token.customerToken,
+        customerNumber: token.customerNumber,
+        expiresAt: token.expiresAt.toISOString(),
+      },
+      201,
+    );
   },
 });

@@ -14,7 +14,12 @@ export function loader() {
 export function action({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const response = problemResponse(
-    { status: 405, title: "Method Not Allowed", detail: `${request.method} is not supported on ${url.pathname}`, headers: { Allow: "GET" } },
+    {
+      status: 405,
+      title: "Method Not Allowed",
+      detail: `${request.method} is not supported on ${url.pathname}`,
+      headers: { Allow: "GET" },
+    },
     { instance: url.pathname, correlationId: context.correlationId },
   );
   return response;

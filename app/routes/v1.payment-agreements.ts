@@ -17,13 +17,18 @@ export const { loader, action } = apiRoute({
     const query = parseCustomerListQuery(url, ["status"], (params, errors) => {
       const statuses = params.getAll("status");
       const unknown = statuses.filter((s) => !isStatus(s));
-      if (unknown.length) errors.push({ field: "status", message: `must be one of ${AGREEMENT_STATUSES.join(", ")} (may repeat)` });
+      if (unknown.length)
+        errors.push({ field: "status", message: `must be one of ${AGREEMENT_STATUSES.join(", ")} (may repeat)` });
       return { statuses: statuses.filter(isStatus) };
     });
     return json((await listAgreements(db(), caller, query, publicOrigin(url))).map(agreementJson));
   },
   POST: async ({ body, caller, request, client, url }) => {
-    const created = await registerAgreement(await callerWithCustomer({ request, client, caller }), parseBody(RegisterAgreementBody, body), publicOrigin(url));
+    const created = await registerAgreement(
+      await callerWithCustomer({ request, client, caller }),
+      parseBody(RegisterAgreementBody, body),
+      publicOrigin(url),
+    );
     return json(agreementJson(created), 201, { Location: `/v1/payment-agreements/${created.agreementId}` });
   },
 });

@@ -6,5 +6,6 @@ import { paymentJson } from "../http/api/serialize";
 import { deactivatePayment } from "../services/payments/payments.server";
 
 export const { loader, action } = apiRoute({
-  PUT: async ({ params, caller }) => json(paymentJson(await deactivatePayment(caller, db(), pathId(params, "paymentId")))),
+  PUT: async ({ params, caller }) =>
+    json(paymentJson(await deactivatePayment(caller, db(), pathId(params, "paymentId")))),
 });

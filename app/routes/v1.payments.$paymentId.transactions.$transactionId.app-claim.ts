@@ -8,9 +8,19 @@ import { createAppClaim, publicOrigin } from "../services/mobile/app-claims.serv
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {
     const input = parseBody(AppClaimBody, body);
-    const outcome = await createAppClaim(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), input, publicOrigin(url));
+    const outcome = await createAppClaim(
+      caller,
+      pathId(params, "paymentId"),
+      pathId(params, "transactionId"),
+      input,
+      publicOrigin(url),
+    );
     if (outcome.kind === "charged") return noContent();
-    const response: AppClaimJson = { paymentId: outcome.paymentId, transactionId: outcome.transactionId, appClaimUrl: outcome.appClaimUrl };
+    const response: AppClaimJson = {
+      paymentId: outcome.paymentId,
+      transactionId: outcome.transactionId,
+      appClaimUrl: outcome.appClaimUrl,
+    };
     return json(response, 201);
   },
 });

@@ -8,7 +8,12 @@ import { authorizeTransaction } from "../services/transactions/transactions.serv
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
     const { totalAmount } = parseBody(AuthorizeBody, body);
-    const transaction = await authorizeTransaction(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), totalAmount);
+    const transaction = await authorizeTransaction(
+      caller,
+      pathId(params, "paymentId"),
+      pathId(params, "transactionId"),
+      totalAmount,
+    );
     return json(transactionJson(transaction));
   },
 });

@@ -6,5 +6,7 @@ import { cancelTransaction } from "../services/transactions/transactions.server"
 
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller }) =>
-    json(transactionJson(await cancelTransaction(caller, pathId(params, "paymentId"), pathId(params, "transactionId")))),
+    json(
+      transactionJson(await cancelTransaction(caller, pathId(params, "paymentId"), pathId(params, "transactionId"))),
+    ),
 });

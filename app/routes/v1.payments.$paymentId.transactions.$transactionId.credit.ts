@@ -9,7 +9,13 @@ import { creditTransactionNow } from "../services/credits/credits.server";
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
     const { amount } = parseOptionalBody(CreditTransactionBody, body);
-    const payment = await creditTransactionNow(caller, db(), pathId(params, "paymentId"), pathId(params, "transactionId"), amount);
+    const payment = await creditTransactionNow(
+      caller,
+      db(),
+      pathId(params, "paymentId"),
+      pathId(params, "transactionId"),
+      amount,
+    );
     return json(paymentJson(payment), 201);
   },
 });

@@ -9,6 +9,11 @@ import { claimGiftCard } from "../services/transactions/gift-cards.server";
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
     const { giftCardCode } = parseBody(GiftCardBody, body);
-    return json(paymentJson(await claimGiftCard(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), giftCardCode)), 201);
+    return json(
+      paymentJson(
+        await claimGiftCard(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), giftCardCode),
+      ),
+      201,
+    );
   },
 });

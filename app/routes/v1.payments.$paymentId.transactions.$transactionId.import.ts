@@ -7,7 +7,12 @@ import { importTransaction } from "../services/transactions/transactions.server"
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
-    const transaction = await importTransaction(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), parseBody(ImportBody, body));
+    const transaction = await importTransaction(
+      caller,
+      pathId(params, "paymentId"),
+      pathId(params, "transactionId"),
+      parseBody(ImportBody, body),
+    );
     return json(transactionJson(transaction), 201);
   },
 });

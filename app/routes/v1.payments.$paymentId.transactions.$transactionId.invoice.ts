@@ -9,12 +9,23 @@ import { publicOrigin } from "../services/mobile/app-claims.server";
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {
     const input = parseBody(InvoiceBody, body);
-    const created: InvoiceJson = await createInvoice(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), input, publicOrigin(url));
+    const created: InvoiceJson = await createInvoice(
+      caller,
+      pathId(params, "paymentId"),
+      pathId(params, "transactionId"),
+      input,
+      publicOrigin(url),
+    );
     return json(created, 201);
   },
   PUT: async ({ params, caller, body }) => {
     const change = parseBody(InvoiceChangeBody, body);
-    const changed: InvoiceJson = await changeInvoice(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), change);
+    const changed: InvoiceJson = await changeInvoice(
+      caller,
+      pathId(params, "paymentId"),
+      pathId(params, "transactionId"),
+      change,
+    );
     return json(changed);
   },
 });

@@ -9,7 +9,13 @@ import { createTerminal } from "../services/terminals/terminals.server";
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) =>
     json(
-      await createTerminal(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), parseBody(TerminalBody, body), url.origin),
+      await createTerminal(
+        caller,
+        pathId(params, "paymentId"),
+        pathId(params, "transactionId"),
+        parseBody(TerminalBody, body),
+        url.origin,
+      ),
       201,
     ),
 });

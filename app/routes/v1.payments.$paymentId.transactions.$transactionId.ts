@@ -7,5 +7,7 @@ import { getTransaction } from "../services/queries/payment-view.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ params, caller }) =>
-    json(transactionJson(await getTransaction(db(), caller, pathId(params, "paymentId"), pathId(params, "transactionId")))),
+    json(
+      transactionJson(await getTransaction(db(), caller, pathId(params, "paymentId"), pathId(params, "transactionId"))),
+    ),
 });

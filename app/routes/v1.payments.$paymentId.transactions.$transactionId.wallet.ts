@@ -9,7 +9,13 @@ import { registerWallet } from "../services/mobile/wallets.server";
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {
     const input = parseBody(WalletBody, body);
-    const registered = await registerWallet(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), input, publicOrigin(url));
+    const registered = await registerWallet(
+      caller,
+      pathId(params, "paymentId"),
+      pathId(params, "transactionId"),
+      input,
+      publicOrigin(url),
+    );
     const response: WalletJson = registered;
     return json(response, 201);
   },

@@ -20,7 +20,9 @@ export const { loader, action } = apiRoute({
   GET: async (args) => {
     const code = productCode(args.params.product, "product");
     const customer = await requireCustomer(args);
-    return json({ paymentMethodResponseItems: await productPaymentMethods(args.caller, customer.customerNumber, code) });
+    return json({
+      paymentMethodResponseItems: await productPaymentMethods(args.caller, customer.customerNumber, code),
+    });
   },
   POST: async (args) => {
     const code = productCode(args.params.product, "productCode");

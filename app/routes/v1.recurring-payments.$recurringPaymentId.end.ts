@@ -5,5 +5,6 @@ import { recurringPaymentJson } from "../http/api/serialize-recurring";
 import { endRecurringPayment } from "../services/recurring/recurring-payments.server";
 
 export const { loader, action } = apiRoute({
-  PUT: async ({ params, caller }) => json(recurringPaymentJson(await endRecurringPayment(caller, pathId(params, "recurringPaymentId")))),
+  PUT: async ({ params, caller }) =>
+    json(recurringPaymentJson(await endRecurringPayment(caller, pathId(params, "recurringPaymentId")))),
 });

@@ -13,8 +13,8 @@ export const { loader, action } = apiRoute({
         caller,
         pathId(params, "recurringPaymentId"),
         parseBody(RecurringPaymentTerminalBody, body),
-        publicOrigin(url)
+        publicOrigin(url),
       ),
-      201
+      201,
     ),
 });

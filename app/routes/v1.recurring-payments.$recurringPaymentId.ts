@@ -12,6 +12,10 @@ export const { loader, action } = apiRoute({
   PATCH: async ({ params, caller, body }) => {
     const recurringPaymentId = pathId(params, "recurringPaymentId");
     refuseReadOnlyFields(body, RECURRING_PAYMENT_READ_ONLY_FIELDS, "nickname, isPrimary");
-    return json(recurringPaymentJson(await updateRecurringPayment(caller, recurringPaymentId, parseBody(RecurringPaymentPatchBody, body))));
+    return json(
+      recurringPaymentJson(
+        await updateRecurringPayment(caller, recurringPaymentId, parseBody(RecurringPaymentPatchBody, body)),
+      ),
+    );
   },
 });

@@ -20,7 +20,12 @@ export const { loader, action } = apiRoute({
     return json((await listRecurringPayments(db(), caller, query)).map(recurringPaymentJson));
   },
   POST: async ({ body, caller, request, client }) => {
-    const created = await createRecurringPayment(await callerWithCustomer({ request, client, caller }), parseOptionalBody(CreateRecurringPaymentBody, body));
-    return json(recurringPaymentJson(created), 201, { Location: `/v1/recurring-payments/${created.recurringPaymentId}` });
+    const created = await createRecurringPayment(
+      await callerWithCustomer({ request, client, caller }),
+      parseOptionalBody(CreateRecurringPaymentBody, body),
+    );
+    return json(recurringPaymentJson(created), 201, {
+      Location: `/v1/recurring-payments/${created.recurringPaymentId}`,
+    });
   },
 });

@@ -45,11 +45,15 @@ export async function dropSecondaryIndexes(db: BulkDb): Promise<void> {
  * foreign key re-checks every row), then forgets the record. Idempotent.
  */
 export async function restoreDroppedIndexes(db: BulkDb, onStart?: () => void): Promise<boolean> {
-  const [saved] = await db.query<{ value: Dropped | string }>("select value from app_settings where key = $1", [DROPPED_KEY]);
+  const [saved] = await db.query<{ value: Dropped | string }>("select value from app_settings where key = $1", [
+    DROPPED_KEY,
+  ]);
   if (!saved) return false;
   onStart?.();
   const dropped: Dropped = typeof saved.value === "string" ? JSON.parse(saved.value) : saved.value;
-  const queue = dropped.indexes.map((index) => index.def.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "));
+  const queue = dropped.indexes.map((index) =>
+    index.def.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "),
+  );
   const build = async () => {
     for (let statement = queue.shift(); statement; statement = queue.shift()) await db.query(statement);
   };

@@ -7,7 +7,14 @@ import type { Ids } from "./ids";
 export type Out = Record<"payments" | "transactions" | "operations" | "credits" | "creditTransactions", CopyWriter>;
 
 /** Declined and failed authorization attempts of a chunk, per daily_outcomes key. */
-export type Unapproved = { day: string; organisation_id: number; currency: string; payment_type_group: string; declined: number; failed: number };
+export type Unapproved = {
+  day: string;
+  organisation_id: number;
+  currency: string;
+  payment_type_group: string;
+  declined: number;
+  failed: number;
+};
 
 export type Chunk = {
   out: Out;

@@ -49,7 +49,9 @@ export function bulkDb(handle: DatabaseHandle): BulkDb {
     query: async <T>(text: string, params: unknown[] = []) => (await c.query<T>(text, params)).rows,
     copy: async (table, columns, data) => {
       if (!data.length) return;
-      await c.query(`copy ${table} (${columns.join(", ")}) from '/dev/blob'`, [], { blob: new Blob([data as string | Uint8Array<ArrayBuffer>]) });
+      await c.query(`copy ${table} (${columns.join(", ")}) from '/dev/blob'`, [], {
+        blob: new Blob([data as string | Uint8Array<ArrayBuffer>]),
+      });
     },
   });
   return {

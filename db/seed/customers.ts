@@ -20,13 +20,63 @@ export function syntheticCustomerPool(): string[] {
 }
 
 const FIRST_NAMES = [
-  "Ola", "Kari", "Nora", "Emil", "Ingrid", "Jakob", "Sofie", "Lukas", "Emma", "Filip", "Maja", "Henrik", "Sara",
-  "Aksel", "Ida", "Mathias", "Thea", "Sander", "Julie", "Jonas", "Astrid", "Magnus", "Frida", "Tobias", "Hedda",
+  "Ola",
+  "Kari",
+  "Nora",
+  "Emil",
+  "Ingrid",
+  "Jakob",
+  "Sofie",
+  "Lukas",
+  "Emma",
+  "Filip",
+  "Maja",
+  "Henrik",
+  "Sara",
+  "Aksel",
+  "Ida",
+  "Mathias",
+  "Thea",
+  "Sander",
+  "Julie",
+  "Jonas",
+  "Astrid",
+  "Magnus",
+  "Frida",
+  "Tobias",
+  "Hedda",
 ];
 const LAST_NAMES = [
-  "Nordmann", "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen", "Jensen",
-  "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen", "Dahl", "Jørgensen", "Halvorsen",
-  "Henriksen", "Lund", "Sørensen", "Strand", "Solberg", "Bakken", "Moen", "Aasen", "Bråten", "Lie",
+  "Nordmann",
+  "Hansen",
+  "Johansen",
+  "Olsen",
+  "Larsen",
+  "Andersen",
+  "Pedersen",
+  "Nilsen",
+  "Kristiansen",
+  "Jensen",
+  "Karlsen",
+  "Johnsen",
+  "Pettersen",
+  "Eriksen",
+  "Berg",
+  "Haugen",
+  "Hagen",
+  "Dahl",
+  "Jørgensen",
+  "Halvorsen",
+  "Henriksen",
+  "Lund",
+  "Sørensen",
+  "Strand",
+  "Solberg",
+  "Bakken",
+  "Moen",
+  "Aasen",
+  "Bråten",
+  "Lie",
 ];
 const PRODUCT_NAMES = [
   "Månedskort Oslo sone 1",
@@ -36,7 +86,12 @@ const PRODUCT_NAMES = [
   "Ungdomskort 30 dager",
   "Honnørkort 7 dager",
 ];
-const AGREEMENT_PRODUCTS = ["Periodebillett 30 dager", "Månedskort Nordbuss", "Ferjeabonnement Fjordferje", "Studentkort"];
+const AGREEMENT_PRODUCTS = [
+  "Periodebillett 30 dager",
+  "Månedskort Nordbuss",
+  "Ferjeabonnement Fjordferje",
+  "Studentkort",
+];
 const COMPANY_CODES: Record<number, string> = { 1: "ENTUR", 20: "NORDBUSS", 30: "FJORDFERJE" };
 const CLIENT_OF_ORGANISATION: Record<number, string> = { 1: "entur-sales", 20: "nordbuss-web", 30: "fjordferje-app" };
 const BINS: Record<"VISA" | "MASTERCARD", string[]> = {
@@ -44,8 +99,18 @@ const BINS: Record<"VISA" | "MASTERCARD", string[]> = {
   MASTERCARD: ["545454", "522233", "510510"],
 };
 const DISABLED_METHODS = [
-  { clientId: "nordbuss-web", channel: "web", paymentType: "AMEX", reason: "Amex agreement terminated by Nordbuss (ticket PAY-482)" },
-  { clientId: "fjordferje-app", channel: "app", paymentType: "MOBILEPAY", reason: "MobilePay not offered on Norwegian routes" },
+  {
+    clientId: "nordbuss-web",
+    channel: "web",
+    paymentType: "AMEX",
+    reason: "Amex agreement terminated by Nordbuss (ticket PAY-482)",
+  },
+  {
+    clientId: "fjordferje-app",
+    channel: "app",
+    paymentType: "MOBILEPAY",
+    reason: "MobilePay not offered on Norwegian routes",
+  },
 ];
 
 type CustomerSide = Omit<SeedSummary, "payments" | "transactions" | "operations" | "credits" | "creditTransactions">;
@@ -57,7 +122,8 @@ export async function seedCustomerSide(handle: DatabaseHandle, rng: Rng, now: nu
     (await db.query<{ id: number }>("select id from organisations")).map((r) => Number(r.id)),
   );
   const orgs = [1, 20, 30].filter((o) => organisations.has(o));
-  const orgFor = (k: number) => (orgs.length ? orgs[k % 10 < 6 ? 0 : k % 10 < 8 ? 1 % orgs.length : 2 % orgs.length] : null);
+  const orgFor = (k: number) =>
+    orgs.length ? orgs[k % 10 < 6 ? 0 : k % 10 < 8 ? 1 % orgs.length : 2 % orgs.length] : null;
   const day = (offset: number) => now + offset * DAY;
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -82,7 +148,7 @@ export async function seedCustomerSide(handle: DatabaseHandle, rng: Rng, now: nu
     const first = FIRST_NAMES[k % FIRST_NAMES.length];
     const last = LAST_NAMES[(k * 7 + Math.floor(k / FIRST_NAMES.length)) % LAST_NAMES.length];
     const organisationId = orgFor(k);
-    const clientId = organisationId === null ? null : CLIENT_OF_ORGANISATION[organisationId] ?? null;
+    const clientId = organisationId === null ? null : (CLIENT_OF_ORGANISATION[organisationId] ?? null);
     const since = day(-rng.int(30, 900));
     customerLines.push(
       `${customerNumber}\t${text(`${first} ${last}`)}\t${ascii(`${first}.${last}.${k}`)}@example.no\t${NULL}\t${id(organisationId)}\t${stamp(since)}\n`,
@@ -100,7 +166,8 @@ export async function seedCustomerSide(handle: DatabaseHandle, rng: Rng, now: nu
         ]).pick(rng),
       );
       // Exactly one primary among the non-cancelled: an ACTIVE one if there is one.
-      const primaryIndex = planned.indexOf("ACTIVE") >= 0 ? planned.indexOf("ACTIVE") : planned.findIndex((s) => s !== "CANCELLED");
+      const primaryIndex =
+        planned.indexOf("ACTIVE") >= 0 ? planned.indexOf("ACTIVE") : planned.findIndex((s) => s !== "CANCELLED");
       planned.forEach((status, index) => {
         const type = rng.chance(0.6) ? "VISA" : "MASTERCARD";
         const registered = since + rng.int(1, 25) * DAY;
@@ -110,7 +177,10 @@ export async function seedCustomerSide(handle: DatabaseHandle, rng: Rng, now: nu
         if (status !== "CREATED") {
           maskedPan = `${rng.pick(BINS[type])}******${rng.digits(4)}`;
           cardExpiresAt = status === "EXPIRED" ? endOfMonth(now, -rng.int(1, 10)) : endOfMonth(now, rng.int(6, 48));
-          expiresAt = status !== "EXPIRED" && rng.chance(0.5) ? Math.min(cardExpiresAt, endOfMonth(now, rng.int(3, 24))) : cardExpiresAt;
+          expiresAt =
+            status !== "EXPIRED" && rng.chance(0.5)
+              ? Math.min(cardExpiresAt, endOfMonth(now, rng.int(3, 24)))
+              : cardExpiresAt;
         }
         const isPrimary = index === primaryIndex && !primaryGiven;
         if (isPrimary) primaryGiven = true;
@@ -226,7 +296,11 @@ export async function seedCustomerSide(handle: DatabaseHandle, rng: Rng, now: nu
   }
 
   await db.transaction(async (tx) => {
-    await tx.copy("customers", ["customer_number", "name", "email", "password_hash", "organisation_id", "created_at"], customerLines.join(""));
+    await tx.copy(
+      "customers",
+      ["customer_number", "name", "email", "password_hash", "organisation_id", "created_at"],
+      customerLines.join(""),
+    );
     await tx.copy(
       "recurring_payments",
       [
@@ -271,7 +345,16 @@ export async function seedCustomerSide(handle: DatabaseHandle, rng: Rng, now: nu
     );
     await tx.copy(
       "products",
-      ["product_code", "customer_number", "organisation_id", "company_code", "name", "current_payment_method", "created_at", "updated_at"],
+      [
+        "product_code",
+        "customer_number",
+        "organisation_id",
+        "company_code",
+        "name",
+        "current_payment_method",
+        "created_at",
+        "updated_at",
+      ],
       productLines.join(""),
     );
     await tx.copy(

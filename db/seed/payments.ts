@@ -111,7 +111,13 @@ export class PaymentGenerator {
   ) {}
 
   async generate(payments: number, ids: Ids): Promise<Chunk> {
-    this.ids = { payment: ids.payment, transaction: ids.transaction, operation: ids.operation, credit: ids.credit, creditTransaction: ids.creditTransaction };
+    this.ids = {
+      payment: ids.payment,
+      transaction: ids.transaction,
+      operation: ids.operation,
+      credit: ids.credit,
+      creditTransaction: ids.creditTransaction,
+    };
     this.out = {
       payments: new CopyWriter(),
       transactions: new CopyWriter(),
@@ -133,7 +139,14 @@ export class PaymentGenerator {
         await new Promise((resolve) => setImmediate(resolve)); // let the previous chunk's COPY flow
       }
     }
-    return { out: this.out, unapproved: [...this.unapproved.values()], payments: made, ...this.counts, firstOperationId, nextIds: { ...this.ids } };
+    return {
+      out: this.out,
+      unapproved: [...this.unapproved.values()],
+      payments: made,
+      ...this.counts,
+      firstOperationId,
+      nextIds: { ...this.ids },
+    };
   }
 
   /** One order: one payment, or a deactivated version 1 and its version 2. Returns payments made. */
@@ -175,7 +188,12 @@ export class PaymentGenerator {
       const deactivatedAt = this.payment(v1, channel, at, { deactivate: true });
       const v2At = Math.min(deactivatedAt + this.rng.int(5, 900) * SEC, this.now);
       const v2Id = this.ids.payment++;
-      const v2: Order = { ...v1, paymentId: v2Id, version: 2, settlementId: settled ? settlementId(organisationId, v2At, channel) : null };
+      const v2: Order = {
+        ...v1,
+        paymentId: v2Id,
+        version: 2,
+        settlementId: settled ? settlementId(organisationId, v2At, channel) : null,
+      };
       this.payment(v2, channel, v2At, {});
       return 2;
     }
@@ -211,7 +229,8 @@ export class PaymentGenerator {
     const typeTable = TYPES_BY_CHANNEL[channel] ?? TYPES_BY_CHANNEL.web;
     const mainType = options.forcedType ?? typeTable.pick(rng);
     let outcome: Outcome = options.forcedOutcome ?? OUTCOMES.pick(rng);
-    if (options.deactivate) outcome = rng.chance(0.7) ? "CAPTURED" : rng.pick(["CREATED", "INITIATED", "AUTHORIZED"] as const);
+    if (options.deactivate)
+      outcome = rng.chance(0.7) ? "CAPTURED" : rng.pick(["CREATED", "INITIATED", "AUTHORIZED"] as const);
     const scenario = options.forcedType || options.deactivate || total < 2n * ONE ? "single" : SCENARIOS.pick(rng);
     const target = targetOf(outcome);
 
@@ -314,13 +333,15 @@ export class PaymentGenerator {
       createdAt: at,
       updatedAt: at,
     };
-    if (group === "PAYMENTCARD" && !isImport) tx.with3ds = (channel === "web" || channel === "app") && tx.sca === "NO_EXEMPTION";
+    if (group === "PAYMENTCARD" && !isImport)
+      tx.with3ds = (channel === "web" || channel === "app") && tx.sca === "NO_EXEMPTION";
     if (order.customerNumber && !isImport) {
       if (group === "PAYMENTCARD" && rng.chance(0.3)) {
         const stored = sameOrganisation(this.context.recurring.get(order.customerNumber), order.organisationId);
         if (stored) {
           tx.recurringId = stored.id;
-          if (stored.paymentType && PAYMENT_TYPE_GROUP_OF[stored.paymentType] === "PAYMENTCARD") tx.type = stored.paymentType;
+          if (stored.paymentType && PAYMENT_TYPE_GROUP_OF[stored.paymentType] === "PAYMENTCARD")
+            tx.type = stored.paymentType;
           tx.last4 = stored.last4;
         }
       } else if (type === "VIPPS" && rng.chance(0.4)) {
@@ -351,7 +372,14 @@ export class PaymentGenerator {
     const key = `${day}|${order.organisationId}|${tx.currency}|${tx.group}`;
     let row = this.unapproved.get(key);
     if (!row) {
-      row = { day, organisation_id: order.organisationId, currency: tx.currency, payment_type_group: tx.group, declined: 0, failed: 0 };
+      row = {
+        day,
+        organisation_id: order.organisationId,
+        currency: tx.currency,
+        payment_type_group: tx.group,
+        declined: 0,
+        failed: 0,
+      };
       this.unapproved.set(key, row);
     }
     if (declined) row.declined++;
@@ -378,7 +406,12 @@ export class PaymentGenerator {
    * Walks the transaction's state machine up to `target`, appending the operation log; a step
    * that would lie in the future does not happen (the transaction stays where it got to).
    */
-  private runTx(tx: Tx, order: Order, target: "CREATED" | "INITIATED" | "AUTHORIZED" | "CAPTURED" | "CANCELLED", options: { quickCancel?: boolean; forceUpdate?: boolean } = {}): number {
+  private runTx(
+    tx: Tx,
+    order: Order,
+    target: "CREATED" | "INITIATED" | "AUTHORIZED" | "CAPTURED" | "CANCELLED",
+    options: { quickCancel?: boolean; forceUpdate?: boolean } = {},
+  ): number {
     const rng = this.rng;
     const actor = order.actor;
     let at = tx.createdAt;
@@ -394,10 +427,20 @@ export class PaymentGenerator {
       const envNetworkId = String(100000 + (order.organisationId % 900) * 1000 + rng.int(0, 999));
       if (tx.group === "PAYMENTCARD") {
         tx.terminalId = `${tx.channel === "ticket-machine" ? "TVM" : "KS"}${String(rng.int(1, 400)).padStart(5, "0")}`;
-        tx.importData = { terminalId: tx.terminalId, paymentType: issuerName(tx.type), envNetworkId, transactionConfirmedAt: confirmedAt };
+        tx.importData = {
+          terminalId: tx.terminalId,
+          paymentType: issuerName(tx.type),
+          envNetworkId,
+          transactionConfirmedAt: confirmedAt,
+        };
       } else {
         tx.rrn = null;
-        tx.importData = { companyId: String(rng.int(1, 9999)), mediaSerialNumberId: rng.digits(10), envNetworkId, transactionConfirmedAt: confirmedAt };
+        tx.importData = {
+          companyId: String(rng.int(1, 9999)),
+          mediaSerialNumberId: rng.digits(10),
+          envNetworkId,
+          transactionConfirmedAt: confirmedAt,
+        };
       }
       tx.authorized = tx.amount;
       tx.captured = tx.amount;
@@ -411,7 +454,8 @@ export class PaymentGenerator {
     let reach: "CREATED" | "INITIATED" | "AUTHORIZED" | "CAPTURED" = target === "CANCELLED" ? "CREATED" : target;
     if (target === "CANCELLED") {
       const r = rng.next();
-      if (flow === "terminal") reach = options.quickCancel || r < 0.6 ? "INITIATED" : r < 0.7 ? "CREATED" : "AUTHORIZED";
+      if (flow === "terminal")
+        reach = options.quickCancel || r < 0.6 ? "INITIATED" : r < 0.7 ? "CREATED" : "AUTHORIZED";
       else if (flow === "authorize") reach = r < 0.4 ? "CREATED" : "AUTHORIZED";
     }
     if (flow === "direct" && (reach === "INITIATED" || reach === "AUTHORIZED")) reach = "CREATED";
@@ -469,7 +513,10 @@ export class PaymentGenerator {
     if (target === "CANCELLED") {
       const staff = this.context.staff.support;
       const byStaff = !options.quickCancel && staff.length > 0 && rng.chance(0.2);
-      const t = this.later(at, byStaff ? rng.int(1, 3) * DAY : options.quickCancel ? rng.int(20, 600) * SEC : rng.int(15, 90) * MIN);
+      const t = this.later(
+        at,
+        byStaff ? rng.int(1, 3) * DAY : options.quickCancel ? rng.int(20, 600) * SEC : rng.int(15, 90) * MIN,
+      );
       if (t !== null) {
         at = t;
         tx.cancelled = tx.amount;
@@ -513,26 +560,71 @@ export class PaymentGenerator {
       }
       case "PARTIAL_CREDIT": {
         const at = this.executedAt(createdAt);
-        this.credit(order, [{ tx: target, value: portion(target.amount, rng.int(10, 70)), status: "CREDITED" }], "CREDITED", createdAt, at, creator, executor, reason);
+        this.credit(
+          order,
+          [{ tx: target, value: portion(target.amount, rng.int(10, 70)), status: "CREDITED" }],
+          "CREDITED",
+          createdAt,
+          at,
+          creator,
+          executor,
+          reason,
+        );
         return at;
       }
       case "TWO_PARTIAL_CREDITS": {
         const first = this.executedAt(createdAt);
-        this.credit(order, [{ tx: target, value: portion(target.amount, rng.int(10, 40)), status: "CREDITED" }], "CREDITED", createdAt, first, creator, executor, reason);
+        this.credit(
+          order,
+          [{ tx: target, value: portion(target.amount, rng.int(10, 40)), status: "CREDITED" }],
+          "CREDITED",
+          createdAt,
+          first,
+          creator,
+          executor,
+          reason,
+        );
         const secondCreated = first + rng.int(1, 5) * DAY;
         if (secondCreated > this.now) return first;
         const second = this.executedAt(secondCreated);
-        this.credit(order, [{ tx: target, value: portion(target.amount, rng.int(10, 40)), status: "CREDITED" }], "CREDITED", secondCreated, second, creator, executor, reason);
+        this.credit(
+          order,
+          [{ tx: target, value: portion(target.amount, rng.int(10, 40)), status: "CREDITED" }],
+          "CREDITED",
+          secondCreated,
+          second,
+          creator,
+          executor,
+          reason,
+        );
         return second;
       }
       case "OPEN_CREDIT": {
         const value = rng.chance(0.5) ? target.amount : portion(target.amount, rng.int(10, 90));
-        this.credit(order, [{ tx: target, value, status: "CREATED" }], "CREATED", createdAt, createdAt, creator, executor, reason);
+        this.credit(
+          order,
+          [{ tx: target, value, status: "CREATED" }],
+          "CREATED",
+          createdAt,
+          createdAt,
+          creator,
+          executor,
+          reason,
+        );
         return createdAt;
       }
       case "FAILED_CREDIT": {
         const at = this.executedAt(createdAt);
-        this.credit(order, [{ tx: target, value: target.amount, status: "FAILED" }], "CREATED", createdAt, at, creator, executor, reason);
+        this.credit(
+          order,
+          [{ tx: target, value: target.amount, status: "FAILED" }],
+          "CREATED",
+          createdAt,
+          at,
+          creator,
+          executor,
+          reason,
+        );
         return at;
       }
       default:
@@ -722,11 +814,20 @@ function settlementId(organisationId: number, at: number, channel: string): stri
   return `EJ-${organisationId}-${utcDate(at)}-${channel}`;
 }
 
-const CREDIT_OUTCOMES = new Set<Outcome>(["CREDITED", "PARTIAL_CREDIT", "TWO_PARTIAL_CREDITS", "OPEN_CREDIT", "FAILED_CREDIT"]);
+const CREDIT_OUTCOMES = new Set<Outcome>([
+  "CREDITED",
+  "PARTIAL_CREDIT",
+  "TWO_PARTIAL_CREDITS",
+  "OPEN_CREDIT",
+  "FAILED_CREDIT",
+]);
 
 type CreditItem = { tx: Tx; value: Money; status: "CREATED" | "CREDITED" | "FAILED" };
 
-function sameOrganisation<T extends { organisationId: number }>(items: T[] | undefined, organisationId: number): T | undefined {
+function sameOrganisation<T extends { organisationId: number }>(
+  items: T[] | undefined,
+  organisationId: number,
+): T | undefined {
   if (items) for (const item of items) if (item.organisationId === organisationId) return item;
   return undefined;
 }
@@ -780,5 +881,12 @@ function issuerName(type: PaymentType): string {
 }
 
 function staffActor(user: StaffInfo): Actor {
-  return { type: "STAFF", actor: user.email, clientName: STAFF_CLIENT_NAME, pos: null, channel: null, staffUserId: user.id };
+  return {
+    type: "STAFF",
+    actor: user.email,
+    clientName: STAFF_CLIENT_NAME,
+    pos: null,
+    channel: null,
+    staffUserId: user.id,
+  };
 }

@@ -46,7 +46,6 @@ export class Rng {
     while (out.length < length) out += this.u32().toString(16).padStart(8, "0");
     return out.slice(0, length);
   }
-
 }
 
 export function mixSeed(seed: number, salt: number): number {

@@ -51,9 +51,11 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
   }
 
   const webMethods = async () =>
-    ((await api("/v1/payment-methods", NORDBUSS.token, { "Entur-Distribution-Channel": "web" })).body as Array<{ paymentType: string }>).map(
-      (method) => method.paymentType,
-    );
+    (
+      (await api("/v1/payment-methods", NORDBUSS.token, { "Entur-Distribution-Channel": "web" })).body as Array<{
+        paymentType: string;
+      }>
+    ).map((method) => method.paymentType);
 
   /** Waits for the notification of a finished action and closes nothing: it fades by itself. */
   async function expectNotification(text: RegExp) {
@@ -68,7 +70,9 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
     const dialog = page.getByRole("dialog");
     // Without a reason the form is not sent (the server would refuse it too: integration tests).
     await dialog.getByRole("button", { name: "Disable method" }).click();
-    expect(await dialog.getByLabel("Reason").evaluate((field) => (field as HTMLTextAreaElement).validity.valueMissing)).toBe(true);
+    expect(
+      await dialog.getByLabel("Reason").evaluate((field) => (field as HTMLTextAreaElement).validity.valueMissing),
+    ).toBe(true);
     expect(await webMethods()).toContain("VISA");
 
     await dialog.getByLabel("Reason").fill("Acquirer outage INC-4711");
@@ -95,7 +99,9 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
     // A password shorter than the rule: the error shows next to the field.
     await dialog.getByLabel("Initial password").fill("short");
     await dialog.getByRole("button", { name: "Create user" }).click();
-    await expect.poll(() => errorNextTo(page, dialog.getByLabel("Initial password"))).toMatch(/must be at least 10 characters/);
+    await expect
+      .poll(() => errorNextTo(page, dialog.getByLabel("Initial password")))
+      .toMatch(/must be at least 10 characters/);
     // Empty: one is generated and shown once.
     await dialog.getByLabel("Initial password").fill("");
     await dialog.getByRole("button", { name: "Create user" }).click();
@@ -149,7 +155,9 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
     await dialog.getByLabel("Name").fill("Tindved web shop");
     await dialog.getByLabel("Allowed redirect prefixes").fill("ftp://tindved.example/");
     await dialog.getByRole("button", { name: "Create client" }).click();
-    await expect.poll(() => errorNextTo(page, dialog.getByLabel("Allowed redirect prefixes"))).toMatch(/is not an http\(s\) URL prefix/);
+    await expect
+      .poll(() => errorNextTo(page, dialog.getByLabel("Allowed redirect prefixes")))
+      .toMatch(/is not an http\(s\) URL prefix/);
     await dialog.getByLabel("Allowed redirect prefixes").fill("https://tindved.example/");
     await dialog.getByRole("button", { name: "Create client" }).click();
     const secret = page.getByTestId("one-time-secret");
@@ -190,7 +198,9 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
     expect(JSON.stringify(stored)).not.toMatch(/"pd_[A-Za-z0-9_-]{20,}/);
 
     await page.goto(`${server.url}/audit-log?actor=${encodeURIComponent(ADMIN.email)}`);
-    const shown = await page.getByTestId("audit-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-action")));
+    const shown = await page
+      .getByTestId("audit-row")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-action")));
     for (const action of actions) expect(shown).toContain(action);
 
     // Filter by action through the filter builder, then open the entry.
@@ -209,7 +219,9 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
     const diff = page.getByTestId("audit-diff");
     await expect.poll(() => diff.count()).toBe(1);
     const changed = diff.locator("tr[data-changed]");
-    const changedFields = (await changed.allTextContents()).map((text) => text.replace(/changed.*$/s, "").trim()).sort();
+    const changedFields = (await changed.allTextContents())
+      .map((text) => text.replace(/changed.*$/s, "").trim())
+      .sort();
     expect(changedFields).toEqual(["disabledReason", "enabled"]);
     expect(await diff.textContent()).toContain("Acquirer outage INC-4711");
     // A reload shows the same entry: it lives in the URL.

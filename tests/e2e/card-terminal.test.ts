@@ -41,7 +41,11 @@ describe.skipIf(!chromiumAvailable)("card terminal in Chromium", () => {
   async function shopContext(javaScriptEnabled: boolean): Promise<BrowserContext> {
     const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 800, height: 900 } });
     await context.route(`${SHOP}**`, (route) =>
-      route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>Shop</title><h1>Back at the shop</h1>" }),
+      route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body: "<!doctype html><title>Shop</title><h1>Back at the shop</h1>",
+      }),
     );
     return context;
   }
@@ -80,7 +84,9 @@ describe.skipIf(!chromiumAvailable)("card terminal in Chromium", () => {
         expect(await page.getByLabel("Card number").inputValue()).toBe("");
         expect(await page.getByLabel("Name on card").inputValue()).toBe("Kari Nordmann");
         expect(await page.content()).not.toContain("4000 0000 0000 0002".replace(/ /g, ""));
-        expect((await client.get(`/v1/payments/${paymentId}/transactions/${transactionId}`)).body.status).toBe("INITIATED");
+        expect((await client.get(`/v1/payments/${paymentId}/transactions/${transactionId}`)).body.status).toBe(
+          "INITIATED",
+        );
 
         // The approving card: back to the shop with the result.
         await typeCard(page, "4111 1111 1111 1111");
@@ -100,7 +106,11 @@ describe.skipIf(!chromiumAvailable)("card terminal in Chromium", () => {
 
         const transaction = await client.get(`/v1/payments/${paymentId}/transactions/${transactionId}`);
         expect(transaction.body).toMatchObject({ status: "AUTHORIZED", cardNumber: "1111", paymentType: "VISA" });
-        expect(transaction.body.operationLog.map((o: { operation: string }) => o.operation)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
+        expect(transaction.body.operationLog.map((o: { operation: string }) => o.operation)).toEqual([
+          "CREATE",
+          "INITIATE",
+          "AUTHORIZE",
+        ]);
 
         // Going back to the terminal shows it is over.
         await page.goto(terminalUri);

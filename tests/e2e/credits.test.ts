@@ -43,7 +43,9 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
 
   /** A signed-in page for a user, failing the test on any page error. */
   async function signedIn(email: string, password: string): Promise<Page> {
-    const { context, page } = await signedInPage(browser, server.url, { email, password }, "/credits", { errors: pageErrors });
+    const { context, page } = await signedInPage(browser, server.url, { email, password }, "/credits", {
+      errors: pageErrors,
+    });
     contexts.push(context);
     return page;
   }
@@ -73,8 +75,16 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
 
   it("filters credits in the API's grammar, and the URL reopens the same view", async () => {
     const t = await capturedCardPayment(client, "500.00");
-    const small = await client.post("/v1/credits", { orderId: "E2E-FILTER", totalCreditAmount: "12.00", creditTransactions: [{ ...t, amount: "12.00" }] });
-    const large = await client.post("/v1/credits", { orderId: "E2E-FILTER", totalCreditAmount: "99.00", creditTransactions: [{ ...t, amount: "99.00" }] });
+    const small = await client.post("/v1/credits", {
+      orderId: "E2E-FILTER",
+      totalCreditAmount: "12.00",
+      creditTransactions: [{ ...t, amount: "12.00" }],
+    });
+    const large = await client.post("/v1/credits", {
+      orderId: "E2E-FILTER",
+      totalCreditAmount: "99.00",
+      creditTransactions: [{ ...t, amount: "99.00" }],
+    });
     const page = await signedIn(demo("support").email, demo("support").password);
 
     await page.getByRole("button", { name: "Add filter" }).click();
@@ -148,11 +158,19 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     const before = await server.database.db.select({ creditId: credits.creditId }).from(credits);
     const forged = await page.request.post(`${server.url}/credits/new`, {
       headers: { Origin: server.url },
-      form: { intent: "create", reason: "forged", line: `${a.paymentId}:${a.transactionId}`, [`amount-${a.transactionId}`]: "179.51" },
+      form: {
+        intent: "create",
+        reason: "forged",
+        line: `${a.paymentId}:${a.transactionId}`,
+        [`amount-${a.transactionId}`]: "179.51",
+      },
     });
     expect(forged.status()).toBe(422);
     expect(await server.database.db.select({ creditId: credits.creditId }).from(credits)).toHaveLength(before.length);
-    const [transaction] = await server.database.db.select().from(paymentTransactions).where(eq(paymentTransactions.transactionId, a.transactionId));
+    const [transaction] = await server.database.db
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.transactionId, a.transactionId));
     expect(transaction.reservedAmount).toBe("120.50000");
   });
 
@@ -161,7 +179,9 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     await page.goto(`${server.url}/credits/${supportCreditId}`);
     await page.getByRole("button", { name: "Execute credit" }).click();
     const dialog = page.getByRole("dialog");
-    await expect.poll(() => dialog.getByText(/This sends 150,50\s+kr back to the customer through 2 credit transactions/).count()).toBe(1);
+    await expect
+      .poll(() => dialog.getByText(/This sends 150,50\s+kr back to the customer through 2 credit transactions/).count())
+      .toBe(1);
     await dialog.getByLabel("Reason").fill("Approved, ticket 881");
     await dialog.getByRole("button", { name: /^Credit 150,50/ }).click();
     await expect.poll(() => page.getByText(/is executed: all 2 credit transactions are credited/).count()).toBe(1);
@@ -187,7 +207,10 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
       form: { intent: "execute", reason: "just me" },
     });
     expect(forged.status()).toBe(403);
-    const lines = await server.database.db.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
+    const lines = await server.database.db
+      .select()
+      .from(creditTransactions)
+      .where(eq(creditTransactions.creditId, creditId));
     expect(lines.map((l) => [l.status, l.providerReference])).toEqual([["CREATED", null]]);
 
     const pageB = await signedIn(secondFinance.email, secondFinance.password);
@@ -195,14 +218,19 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     await expect.poll(() => pageB.getByTestId("four-eyes-note").count()).toBe(1);
     await pageB.getByRole("button", { name: "Execute credit" }).click();
     await pageB.getByRole("dialog").getByLabel("Reason").fill("Second pair of eyes");
-    await pageB.getByRole("dialog").getByRole("button", { name: /^Credit / }).click();
+    await pageB
+      .getByRole("dialog")
+      .getByRole("button", { name: /^Credit / })
+      .click();
     await expect.poll(() => pageB.getByText(/is executed/).count()).toBe(1);
     expect((await creditRow(creditId)).status).toBe("CREDITED");
 
     const entries = await server.database.db
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.entityType, "credit"), inArray(auditLog.entityId, [String(creditId), String(supportCreditId)])));
+      .where(
+        and(eq(auditLog.entityType, "credit"), inArray(auditLog.entityId, [String(creditId), String(supportCreditId)])),
+      );
     const summary = entries.map((e) => `${e.entityId} ${e.action} ${e.actorEmail}`).sort();
     expect(summary).toEqual(
       [

@@ -42,7 +42,13 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     for (const role of ["support", "admin"] as const) {
       const email = `${role}-customers-${Date.now()}@staff.test`;
       const password = `customers-${role}-password-1`;
-      const user = await createStaffUser(server.database.db, { email, role, password, name: `Customers ${role}`, timeZone: "Europe/Oslo" });
+      const user = await createStaffUser(server.database.db, {
+        email,
+        role,
+        password,
+        name: `Customers ${role}`,
+        timeZone: "Europe/Oslo",
+      });
       staff[role] = { id: user.id, email, password };
     }
 
@@ -71,10 +77,19 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
 
     // Customer record, products and invoices belong to self-service (seed 004), which has no
     // API to create them; the screen only reads them.
-    await server.database.db.insert(customers).values({ customerNumber: CUSTOMER, name: "Kari Tindved", email: "kari@tindved.example", organisationId: 2401 });
+    await server.database.db
+      .insert(customers)
+      .values({ customerNumber: CUSTOMER, name: "Kari Tindved", email: "kari@tindved.example", organisationId: 2401 });
     await server.database.db
       .insert(products)
-      .values({ productCode: "P2400011", customerNumber: CUSTOMER, organisationId: 2401, companyCode: "TINDVED", name: "Årskort sone 2", currentPaymentMethod: "invoice" });
+      .values({
+        productCode: "P2400011",
+        customerNumber: CUSTOMER,
+        organisationId: 2401,
+        companyCode: "TINDVED",
+        name: "Årskort sone 2",
+        currentPaymentMethod: "invoice",
+      });
     await server.database.db.insert(customerInvoices).values({
       invoiceNumber: "F2400001",
       productCode: "P2400011",
@@ -114,7 +129,9 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
   }
 
   /** The customer's cards as a shop sees them through the API (never the ended ones). */
-  async function cardsThroughApi(): Promise<{ recurringPaymentId: number; primary: boolean; recurringStatus: string }[]> {
+  async function cardsThroughApi(): Promise<
+    { recurringPaymentId: number; primary: boolean; recurringStatus: string }[]
+  > {
     const listed = await partner.get(`/v1/recurring-payments?customerNumber=${CUSTOMER}`);
     expect(listed.status).toBe(200);
     return listed.body;
@@ -129,8 +146,12 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
   }
 
   const section = (page: Page, title: string) => page.getByRole("region", { name: title, exact: true });
-  const cardRow = (page: Page, id: number) => section(page, "Recurring payments").getByRole("row").filter({ hasText: `Recurring payment ${id}` });
-  const agreementRow = (page: Page) => section(page, "Payment agreements").getByRole("row").filter({ hasText: agreementId });
+  const cardRow = (page: Page, id: number) =>
+    section(page, "Recurring payments")
+      .getByRole("row")
+      .filter({ hasText: `Recurring payment ${id}` });
+  const agreementRow = (page: Page) =>
+    section(page, "Payment agreements").getByRole("row").filter({ hasText: agreementId });
   const textOf = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ");
   /** An amount as the screen shows it, with the spacing textOf leaves. */
   const nok = (amount: string) => formatMoney(amount, "NOK").replace(/\s+/g, " ");
@@ -138,12 +159,16 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
 
   /** Everything a support agent needs to see about the customer, by section. */
   async function expectCustomerShown(page: Page) {
-    await expect.poll(() => page.getByRole("heading", { name: `Customer ${CUSTOMER}` }).count(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole("heading", { name: `Customer ${CUSTOMER}` }).count(), { timeout: 20_000 })
+      .toBe(1);
     expect(await page.getByText("Kari Tindved", { exact: true }).count()).toBe(1);
     const payments = section(page, "Payments");
     expect(await textOf(payments)).toContain("CUST-E2E-1");
     expect(await textOf(payments)).toContain(nok("249.00"));
-    expect(await payments.getByRole("link", { name: String(paymentId) }).getAttribute("href")).toBe(`/payments/${paymentId}`);
+    expect(await payments.getByRole("link", { name: String(paymentId) }).getAttribute("href")).toBe(
+      `/payments/${paymentId}`,
+    );
     expect(await textOf(section(page, "Credits"))).toContain(nok("49.50"));
     expect(await textOf(section(page, "Credits"))).toContain(String(creditId));
     expect(await textOf(section(page, "Products"))).toContain("Årskort sone 2");
@@ -164,7 +189,9 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     expect(await textOf(dialog)).toMatch(title);
     // Without a reason the form is not sent (the server refuses it too: integration tests).
     await dialog.getByRole("button", { name: button, exact: true }).click();
-    expect(await dialog.getByLabel("Reason").evaluate((field) => (field as HTMLTextAreaElement).validity.valueMissing)).toBe(true);
+    expect(
+      await dialog.getByLabel("Reason").evaluate((field) => (field as HTMLTextAreaElement).validity.valueMissing),
+    ).toBe(true);
     await dialog.getByLabel("Reason").fill(reason);
     await dialog.getByRole("button", { name: button, exact: true }).click();
     await dialog.waitFor({ state: "detached", timeout: 20_000 });
@@ -180,13 +207,17 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
       expect(await textOf(cardRow(page, privateCard))).toContain("ACTIVE");
       expect(await textOf(agreementRow(page))).toContain("ACTIVE");
       // Things an admin could act on, but no buttons (nor an Actions column) for support.
-      for (const name of ["Make primary", "End", "Stop"]) expect(await page.getByRole("button", { name, exact: true }).count(), name).toBe(0);
+      for (const name of ["Make primary", "End", "Stop"])
+        expect(await page.getByRole("button", { name, exact: true }).count(), name).toBe(0);
       expect(await page.getByRole("columnheader", { name: "Actions", exact: true }).count()).toBe(0);
 
       // A post made by hand from their own signed-in page: refused, nothing changes.
       const status = await page.evaluate(
         async ({ url, fields }) => (await fetch(url, { method: "POST", body: new URLSearchParams(fields) })).status,
-        { url: `/customers/${CUSTOMER}?_data=${encodeURIComponent(ROUTE_ID)}`, fields: { intent: "stop-agreement", target: agreementId, reason: "Not mine to do" } },
+        {
+          url: `/customers/${CUSTOMER}?_data=${encodeURIComponent(ROUTE_ID)}`,
+          fields: { intent: "stop-agreement", target: agreementId, reason: "Not mine to do" },
+        },
       );
       expect(status).toBe(403);
       expect((await partner.get(`/v1/payment-agreements/${agreementId}`)).body.status).toBe("ACTIVE");
@@ -207,21 +238,45 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
       expect(await isPrimaryOnScreen(cardRow(page, workCard))).toBe(false);
 
       // Make the work card primary: it takes the primary from the private card.
-      await act(page, cardRow(page, workCard), "Make primary", new RegExp(`Make recurring payment ${workCard} .*primary\\?`), "Customer asked by phone, CS-2401");
-      await expect.poll(() => page.getByText(`Recurring payment ${workCard} is now the customer's primary one.`).count()).toBeGreaterThan(0);
+      await act(
+        page,
+        cardRow(page, workCard),
+        "Make primary",
+        new RegExp(`Make recurring payment ${workCard} .*primary\\?`),
+        "Customer asked by phone, CS-2401",
+      );
+      await expect
+        .poll(() => page.getByText(`Recurring payment ${workCard} is now the customer's primary one.`).count())
+        .toBeGreaterThan(0);
       await expect.poll(() => isPrimaryOnScreen(cardRow(page, workCard))).toBe(true);
       expect(await isPrimaryOnScreen(cardRow(page, privateCard))).toBe(false);
-      expect((await cardsThroughApi()).filter((card) => card.primary).map((card) => card.recurringPaymentId)).toEqual([workCard]);
+      expect((await cardsThroughApi()).filter((card) => card.primary).map((card) => card.recurringPaymentId)).toEqual([
+        workCard,
+      ]);
 
       // End the work card, now the primary: it is gone from the API and the private card is primary again.
-      await act(page, cardRow(page, workCard), "End", new RegExp(`End recurring payment ${workCard} `), "Card reported stolen, CS-2402");
+      await act(
+        page,
+        cardRow(page, workCard),
+        "End",
+        new RegExp(`End recurring payment ${workCard} `),
+        "Card reported stolen, CS-2402",
+      );
       await expect.poll(() => textOf(cardRow(page, workCard))).toContain("CANCELLED");
       await expect.poll(() => isPrimaryOnScreen(cardRow(page, privateCard))).toBe(true);
       expect(await cardRow(page, workCard).getByRole("button").count()).toBe(0);
-      expect(await cardsThroughApi()).toEqual([expect.objectContaining({ recurringPaymentId: privateCard, primary: true, recurringStatus: "ACTIVE" })]);
+      expect(await cardsThroughApi()).toEqual([
+        expect.objectContaining({ recurringPaymentId: privateCard, primary: true, recurringStatus: "ACTIVE" }),
+      ]);
 
       // Stop the agreement.
-      await act(page, agreementRow(page), "Stop", /Stop agreement Månedskort Tindved\?/, "Customer cancelled the subscription");
+      await act(
+        page,
+        agreementRow(page),
+        "Stop",
+        /Stop agreement Månedskort Tindved\?/,
+        "Customer cancelled the subscription",
+      );
       await expect.poll(() => textOf(agreementRow(page))).toContain("STOPPED");
       expect(await agreementRow(page).getByRole("button", { name: "Stop" }).count()).toBe(0);
       expect((await partner.get(`/v1/payment-agreements/${agreementId}`)).body.status).toBe("STOPPED");
@@ -237,7 +292,10 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
       // The audit log screen has the three, with who, why and on what.
       await page.goto(`${server.url}/audit-log?actor=${encodeURIComponent(staff.admin.email)}`);
       const rows = page.getByTestId("audit-row");
-      const actions = () => rows.evaluateAll((all) => all.map((row) => row.getAttribute("data-action")).filter((action) => action !== "auth.login"));
+      const actions = () =>
+        rows.evaluateAll((all) =>
+          all.map((row) => row.getAttribute("data-action")).filter((action) => action !== "auth.login"),
+        );
       await expect
         .poll(actions, { timeout: 20_000 })
         .toEqual(["payment_agreement.stop", "recurring_payment.end", "recurring_payment.make_primary"]);
@@ -253,7 +311,9 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
         expect(text, action).toContain(staff.admin.email);
       }
       // An entry leads back to the customer whose card it was.
-      await entry("recurring_payment.end").getByRole("link", { name: String(workCard), exact: true }).click();
+      await entry("recurring_payment.end")
+        .getByRole("link", { name: String(workCard), exact: true })
+        .click();
       await page.waitForURL(`${server.url}/customers/${CUSTOMER}`);
       await expect.poll(() => textOf(cardRow(page, workCard)), { timeout: 20_000 }).toContain("CANCELLED");
       expect(admin.errors).toEqual([]);
@@ -268,13 +328,17 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     try {
       await lookUp(page, "99999999");
       await page.waitForURL(`${server.url}/customers/99999999`);
-      await expect.poll(() => page.getByText(/Nothing is known under this customer number/).count(), { timeout: 20_000 }).toBe(1);
+      await expect
+        .poll(() => page.getByText(/Nothing is known under this customer number/).count(), { timeout: 20_000 })
+        .toBe(1);
       expect(await page.getByRole("region").count()).toBe(0);
 
       const field = page.getByRole("textbox", { name: "Customer number" });
       await lookUp(page, "12ab");
       await page.waitForURL(/\/customers\?customerNumber=12ab$/);
-      await expect.poll(() => errorNextTo(page, field), { timeout: 20_000 }).toBe("A customer number has digits only (at most 20).");
+      await expect
+        .poll(() => errorNextTo(page, field), { timeout: 20_000 })
+        .toBe("A customer number has digits only (at most 20).");
       expect(await field.getAttribute("aria-invalid")).toBe("true");
       expect(await field.inputValue()).toBe("12ab");
       expect(support.errors).toEqual([]);

@@ -58,7 +58,9 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   async function expectDashboardTotal(from: string, to: string) {
     const expected = await capturedNok(from, to);
     expect(expected.count, `captures from ${from} to ${to}`).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId("total-captured-amount").textContent(), POLL).toSatisfy((text: string) => digits(text) === digits(expected.amount));
+    await expect
+      .poll(() => page.getByTestId("total-captured-amount").textContent(), POLL)
+      .toSatisfy((text: string) => digits(text) === digits(expected.amount));
     expect(await page.getByTestId("total-captured").textContent()).toContain(`${expected.count} capture`);
   }
 
@@ -73,15 +75,21 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
       await page.getByRole("link", { name: label, exact: true }).click();
       await page.waitForURL((url) => url.searchParams.get("range") === preset);
       const { from, to } = presetRange(preset, today);
-      await expect.poll(() => page.getByTestId("range-summary").textContent(), POLL).toContain(from === to ? to : `${from} to ${to}`);
+      await expect
+        .poll(() => page.getByTestId("range-summary").textContent(), POLL)
+        .toContain(from === to ? to : `${from} to ${to}`);
       await expectDashboardTotal(from, to);
       expect(await page.getByRole("link", { name: label, exact: true }).getAttribute("aria-current")).toBe("true");
 
       // The URL is the whole state: a fresh tab on it shows the same range and total.
       const again = await context.newPage();
       await again.goto(page.url());
-      expect(await again.getByTestId("range-summary").textContent()).toBe(await page.getByTestId("range-summary").textContent());
-      expect(await again.getByTestId("total-captured-amount").textContent()).toBe(await page.getByTestId("total-captured-amount").textContent());
+      expect(await again.getByTestId("range-summary").textContent()).toBe(
+        await page.getByTestId("range-summary").textContent(),
+      );
+      expect(await again.getByTestId("total-captured-amount").textContent()).toBe(
+        await page.getByTestId("total-captured-amount").textContent(),
+      );
       expect(await again.getByRole("link", { name: label, exact: true }).getAttribute("aria-current")).toBe("true");
       await again.close();
     }
@@ -94,7 +102,12 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     const today = utcDay(new Date());
     const first = `${today.slice(0, 8)}01`;
     const dayLabel = (day: string) =>
-      new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+      new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "UTC",
+      });
     await page.getByRole("button", { name: "Custom range of UTC days" }).click();
     await page.getByRole("button", { name: dayLabel(first), exact: true }).click();
     await page.getByRole("button", { name: dayLabel(today), exact: true }).click();
@@ -113,7 +126,11 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   function attemptsNok(from: string, to: string, paymentTypeGroup?: string) {
     return outcomeTotals(
       server.database.db,
-      and(eq(dailyOutcomes.currency, "NOK"), between(dailyOutcomes.day, from, to), paymentTypeGroup ? eq(dailyOutcomes.paymentTypeGroup, paymentTypeGroup) : undefined),
+      and(
+        eq(dailyOutcomes.currency, "NOK"),
+        between(dailyOutcomes.day, from, to),
+        paymentTypeGroup ? eq(dailyOutcomes.paymentTypeGroup, paymentTypeGroup) : undefined,
+      ),
     );
   }
 
@@ -132,8 +149,12 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     const shareText = () => page.getByTestId("authorization-share").textContent();
     const expectShown = async (counts: typeof before) => {
       const attempts = counts.approved + counts.declined + counts.failed;
-      await expect.poll(shareText, POLL).toContain(`Declined or failed: ${share(counts.declined + counts.failed, attempts)} %`);
-      expect(await shareText()).toContain(`${formatCount(counts.declined)} declined, ${formatCount(counts.failed)} failed of ${formatCount(attempts)} attempts`);
+      await expect
+        .poll(shareText, POLL)
+        .toContain(`Declined or failed: ${share(counts.declined + counts.failed, attempts)} %`);
+      expect(await shareText()).toContain(
+        `${formatCount(counts.declined)} declined, ${formatCount(counts.failed)} failed of ${formatCount(attempts)} attempts`,
+      );
     };
     await expectShown(before);
 
@@ -161,17 +182,29 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
 
     // Per payment type group: the table's PAYMENTCARD row is the rollup's.
     const cards = await attemptsNok(from, today, "PAYMENTCARD");
-    const cells = await page.getByTestId("authorization-groups").locator('tr[data-group="PAYMENTCARD"] td').allTextContents();
+    const cells = await page
+      .getByTestId("authorization-groups")
+      .locator('tr[data-group="PAYMENTCARD"] td')
+      .allTextContents();
     const attempts = cards.approved + cards.declined + cards.failed;
     expect(cells.map(digits)).toEqual(
-      ["", share(cards.declined + cards.failed, attempts), formatCount(attempts), formatCount(cards.approved), formatCount(cards.declined), formatCount(cards.failed)].map(digits),
+      [
+        "",
+        share(cards.declined + cards.failed, attempts),
+        formatCount(attempts),
+        formatCount(cards.approved),
+        formatCount(cards.declined),
+        formatCount(cards.failed),
+      ].map(digits),
     );
     expect(errors).toEqual([]);
   });
 
   it("says so when the chosen range had nothing", async () => {
     await page.goto(`${server.url}/?from=2001-01-01&to=2001-01-31`);
-    expect(await page.getByTestId("dashboard-empty").textContent()).toContain("Nothing was captured, credited or authorized in this range.");
+    expect(await page.getByTestId("dashboard-empty").textContent()).toContain(
+      "Nothing was captured, credited or authorized in this range.",
+    );
   });
 
   it("shows settlement totals equal to the captures and credits of that settlement's payments, and drills down to them", async () => {
@@ -186,13 +219,17 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     );
     expect(digits(captured)).toBe(digits(formatMoney(toDbAmount(onDay.captured), currency)));
     expect(digits(credited)).toBe(digits(formatMoney(toDbAmount(onDay.credited), currency)));
-    expect(digits(net)).toBe(digits(formatMoney(toDbAmount((onDay.captured - onDay.credited) as typeof ZERO), currency)));
+    expect(digits(net)).toBe(
+      digits(formatMoney(toDbAmount((onDay.captured - onDay.credited) as typeof ZERO), currency)),
+    );
     expect([Number(capturedCount), Number(creditedCount)]).toEqual([onDay.capturedCount, onDay.creditedCount]);
 
     // Filter by the settlement id in the form: the URL keeps it, the totals cover all its days.
     await page.getByLabel("Settlement id").fill(settlementId);
     await page.getByRole("button", { name: "Apply" }).click();
-    await page.waitForURL((url) => url.searchParams.get("settlementId") === settlementId && url.searchParams.get("range") === "90d");
+    await page.waitForURL(
+      (url) => url.searchParams.get("settlementId") === settlementId && url.searchParams.get("range") === "90d",
+    );
     const today = utcDay(new Date());
     const { from } = presetRange("90d", today);
     const [all] = await volumeFromLog(
@@ -200,7 +237,9 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
       and(eq(payments.settlementId, settlementId), eq(paymentTransactions.currency, currency), onUtcDays(from, today)),
     );
     const totals = page.getByTestId("settlements-totals").locator(`tr[data-currency="${currency}"] td`);
-    await expect.poll(() => totals.nth(1).textContent(), POLL).toSatisfy((text: string) => digits(text) === digits(formatMoney(toDbAmount(all.captured), currency)));
+    await expect
+      .poll(() => totals.nth(1).textContent(), POLL)
+      .toSatisfy((text: string) => digits(text) === digits(formatMoney(toDbAmount(all.captured), currency)));
     expect(digits(await totals.nth(3).textContent())).toBe(digits(formatMoney(toDbAmount(all.credited), currency)));
 
     // Drill down: the operations behind that settlement day.
@@ -228,7 +267,9 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     expect(total).toBeGreaterThan(25);
     const download = await downloadFrom(page.getByRole("link", { name: /Export CSV/ }));
     expect(download.rows).toBe(total);
-    expect(download.header).toBe("settlementId,day,currency,capturedAmount,capturedCount,creditedAmount,creditedCount,netAmount");
+    expect(download.header).toBe(
+      "settlementId,day,currency,capturedAmount,capturedCount,creditedAmount,creditedCount,netAmount",
+    );
 
     const empty = await context.newPage();
     await empty.goto(`${server.url}/settlements?from=2001-01-01&to=2001-01-07`);

@@ -31,19 +31,28 @@ describe.skipIf(!chromiumAvailable)("hosted Vipps, wallet and invoice pages in C
   async function shopContext(javaScriptEnabled: boolean): Promise<BrowserContext> {
     const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 800, height: 900 } });
     await context.route(`${SHOP}**`, (route) =>
-      route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>Shop</title><h1>Back at the shop</h1>" }),
+      route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body: "<!doctype html><title>Shop</title><h1>Back at the shop</h1>",
+      }),
     );
     return context;
   }
 
-  const tx = (p: { paymentId: number; transactionId: number }) => `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
+  const tx = (p: { paymentId: number; transactionId: number }) =>
+    `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
 
   for (const javaScriptEnabled of [true, false]) {
     const mode = javaScriptEnabled ? "with" : "without";
 
     it(`approves a Vipps claim and returns to the shop (${mode} JavaScript)`, async () => {
       const p = await paymentWithTransaction(client, "129.00", "VIPPS");
-      const claim = await client.post(`${tx(p)}/app-claim`, { phoneNumber: "12345678", description: "Day pass", redirectUrl: `${SHOP}vipps` });
+      const claim = await client.post(`${tx(p)}/app-claim`, {
+        phoneNumber: "12345678",
+        description: "Day pass",
+        redirectUrl: `${SHOP}vipps`,
+      });
       expect(claim.status).toBe(201);
       const context = await shopContext(javaScriptEnabled);
       const page = await context.newPage();

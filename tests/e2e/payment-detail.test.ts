@@ -32,7 +32,13 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
     ] as const) {
       const email = `${role}-detail-${Date.now()}@staff.test`;
       const password = `detail-${role}-password-1`;
-      const user = await createStaffUser(server.database.db, { email, role, password, name: `Detail ${role}`, timeZone });
+      const user = await createStaffUser(server.database.db, {
+        email,
+        role,
+        password,
+        name: `Detail ${role}`,
+        timeZone,
+      });
       staff[role] = { id: user.id, email, password };
     }
     browser = await launchBrowser();
@@ -44,12 +50,19 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
   });
 
   const base = (paymentId: number, transactionId: number) => `/v1/payments/${paymentId}/transactions/${transactionId}`;
-  const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).textContent()) ?? "").replace(/\s+/g, " ");
+  const text = async (page: Page, testId: string) =>
+    ((await page.getByTestId(testId).textContent()) ?? "").replace(/\s+/g, " ");
 
   const signedIn = (role: Role, path: string) => signedInPage(browser, server.url, staff[role], path);
 
   /** Opens an action's modal, fills its fields and reason, confirms, and waits for the modal to close. */
-  async function perform(page: Page, buttonTestId: string, confirm: string, reason: string, fill: Record<string, string> = {}) {
+  async function perform(
+    page: Page,
+    buttonTestId: string,
+    confirm: string,
+    reason: string,
+    fill: Record<string, string> = {},
+  ) {
     await page.getByTestId(buttonTestId).click();
     const dialog = page.getByRole("dialog");
     await dialog.waitFor();
@@ -78,11 +91,13 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
     const created = await client.post("/v1/payments", { totalAmount: "300.00", orderId: "E2E-DETAIL-1" });
     const paymentId: number = created.body.paymentId;
     const add = async (paymentType: string) =>
-      (await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType, amount: "100.00" })).body.transactionId as number;
+      (await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType, amount: "100.00" })).body
+        .transactionId as number;
     const toCapture = await add("VISA");
     const toCancel = await add("VISA");
     const toCredit = await add("CASH");
-    for (const id of [toCapture, toCancel]) expect((await client.post(`${base(paymentId, id)}/authorize`, { totalAmount: "100.00" })).status).toBe(200);
+    for (const id of [toCapture, toCancel])
+      expect((await client.post(`${base(paymentId, id)}/authorize`, { totalAmount: "100.00" })).status).toBe(200);
     expect((await client.put(`${base(paymentId, toCredit)}/capture`)).status).toBe(200);
 
     const support = await signedIn("support", `/payments/${paymentId}`);
@@ -104,7 +119,9 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       const when = log.locator(`time[datetime="${authorize.createdAt.toISOString()}"]`);
       expect(await when.textContent()).toBe(formatDateTime(authorize.createdAt, SUPPORT_ZONE));
       await when.hover();
-      await expect.poll(() => page.getByRole("tooltip").textContent()).toContain(`${authorize.createdAt.toISOString()} (UTC)`);
+      await expect
+        .poll(() => page.getByRole("tooltip").textContent())
+        .toContain(`${authorize.createdAt.toISOString()} (UTC)`);
       const link = log.getByRole("link", { name: authorize.correlationId });
       expect(await link.getAttribute("href")).toBe(`/operation-log?correlationId=${authorize.correlationId}`);
       // Support may not deactivate: no button.
@@ -115,7 +132,11 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       await expect.poll(() => statusOf(page, toCancel)).toContain("CANCELLED");
       await expect.poll(() => page.getByText(`Transaction ${toCancel} cancelled`).count()).toBeGreaterThan(0);
       const cancelled = await auditOf("transaction.cancel", toCancel);
-      expect(cancelled).toMatchObject({ actorUserId: staff.support.id, actorEmail: staff.support.email, reason: "Customer chose another card" });
+      expect(cancelled).toMatchObject({
+        actorUserId: staff.support.id,
+        actorEmail: staff.support.email,
+        reason: "Customer chose another card",
+      });
       expect(cancelled.before).toMatchObject({ status: "AUTHORIZED" });
       expect(cancelled.after).toMatchObject({ status: "CANCELLED", cancelledAmount: "100.00" });
 
@@ -141,7 +162,9 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       await dialog.getByRole("button", { name: "Credit", exact: true }).click();
       await page.waitForTimeout(300);
       expect(await dialog.isVisible()).toBe(true);
-      expect(await server.database.db.select().from(auditLog).where(eq(auditLog.action, "transaction.credit"))).toHaveLength(0);
+      expect(
+        await server.database.db.select().from(auditLog).where(eq(auditLog.action, "transaction.credit")),
+      ).toHaveLength(0);
       await amount.fill("40.00");
       await expect.poll(() => dialog.textContent()).not.toMatch(/is more than/);
       await dialog.getByRole("button", { name: "Credit", exact: true }).click();
@@ -167,9 +190,18 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       await expect.poll(() => statusOf(page, toCapture)).toContain("CREDITED");
       expect(await statusOf(page, toCredit)).toContain("CREDITED");
       const deactivated = await auditOf("payment.deactivate", paymentId);
-      expect(deactivated).toMatchObject({ actorUserId: staff.finance.id, reason: "Order was reset by the sales system" });
+      expect(deactivated).toMatchObject({
+        actorUserId: staff.finance.id,
+        reason: "Order was reset by the sales system",
+      });
       expect(deactivated.before).toMatchObject({ active: true });
-      expect(deactivated.after).toMatchObject({ active: false, credited: [{ transactionId: toCapture, amount: "100.00" }, { transactionId: toCredit, amount: "60.00" }] });
+      expect(deactivated.after).toMatchObject({
+        active: false,
+        credited: [
+          { transactionId: toCapture, amount: "100.00" },
+          { transactionId: toCredit, amount: "60.00" },
+        ],
+      });
       expect(await page.getByTestId(`capture-${toCapture}`).count()).toBe(0);
 
       // Reactivate with the total: a malformed one is refused next to the field first.
@@ -189,7 +221,10 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       expect(reactivated).toMatchObject({ actorUserId: staff.finance.id, reason: "New order version" });
       expect(reactivated.before).toMatchObject({ active: false, totalAmount: "300.00" });
       expect(reactivated.after).toMatchObject({ active: true, totalAmount: "280.00" });
-      expect((await client.get(`/v1/payments/${paymentId}`)).body).toMatchObject({ active: true, totalAmount: "280.00" });
+      expect((await client.get(`/v1/payments/${paymentId}`)).body).toMatchObject({
+        active: true,
+        totalAmount: "280.00",
+      });
       expect(finance.errors).toEqual([]);
     } finally {
       await finance.context.close();
@@ -198,7 +233,10 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
 
   it("finance adjusts a COLLECTOR_B2B invoice before the customer confirmed it", async () => {
     const p = await paymentWithTransaction(client, "500.00", "COLLECTOR_B2B");
-    const invoice = await client.post(`${base(p.paymentId, p.transactionId)}/invoice`, { externalInvoiceNumber: "F-100", languageCode: "nob" });
+    const invoice = await client.post(`${base(p.paymentId, p.transactionId)}/invoice`, {
+      externalInvoiceNumber: "F-100",
+      languageCode: "nob",
+    });
     expect(invoice.status).toBe(201);
     const finance = await signedIn("finance", `/payments/${p.paymentId}`);
     try {

@@ -70,7 +70,8 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
     await page.getByTestId("filter-row").nth(1).getByLabel("Value", { exact: true }).fill(minimum);
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(
-      (url) => url.searchParams.get("status") === "CAPTURED" && url.searchParams.get("totalAmount") === `gte:${minimum}`
+      (url) =>
+        url.searchParams.get("status") === "CAPTURED" && url.searchParams.get("totalAmount") === `gte:${minimum}`,
     );
 
     const [{ expected }] = await db
@@ -79,8 +80,8 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
       .where(
         and(
           gte(payments.totalAmount, minimum),
-          sql`exists (select 1 from ${paymentTransactions} t where t.payment_id = ${payments.paymentId} and t.status = 'CAPTURED')`
-        )
+          sql`exists (select 1 from ${paymentTransactions} t where t.payment_id = ${payments.paymentId} and t.status = 'CAPTURED')`,
+        ),
       );
     await expect.poll(totalOf, { timeout: 15_000 }).toBe(expected);
     // Sorted by amount, smallest first: two clicks on the Amount header.
@@ -93,7 +94,9 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
     await expect.poll(totalOf, { timeout: 15_000 }).toBe(expected);
     const shown = await rowIds();
     expect(shown.length).toBe(Math.min(25, expected));
-    const amountColumn = (await page.locator("table thead th").allTextContents()).findIndex((text) => text.startsWith("Amount"));
+    const amountColumn = (await page.locator("table thead th").allTextContents()).findIndex((text) =>
+      text.startsWith("Amount"),
+    );
     const firstAmount = await page.locator("table tbody tr").first().locator("td").nth(amountColumn).textContent();
     expect(firstAmount?.replace(/\s/g, "")).toContain(minimum.replace(".", ","));
 
@@ -103,10 +106,15 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
     await again.goto(page.url());
     expect(await again.locator("table tbody tr td:first-child a").allTextContents()).toEqual(shown);
     await expect.poll(() => again.getByTestId("payments-total").textContent()).toBe(await totalText());
-    expect(await again.getByTestId("filter-row").nth(1).getByLabel("Value", { exact: true }).inputValue()).toBe(minimum);
+    expect(await again.getByTestId("filter-row").nth(1).getByLabel("Value", { exact: true }).inputValue()).toBe(
+      minimum,
+    );
     await again.close();
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Export CSV" }).click(),
+    ]);
     const csv = await fs.readFile(await download.path(), "utf8");
     const lines = csv
       .replace(/^\uFEFF/, "")
@@ -136,7 +144,9 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
       })
       .from(payments)
       .innerJoin(paymentTransactions, eq(paymentTransactions.paymentId, payments.paymentId))
-      .where(and(isNotNull(paymentTransactions.rrn), isNotNull(paymentTransactions.cardNumber), isNotNull(payments.orderId)))
+      .where(
+        and(isNotNull(paymentTransactions.rrn), isNotNull(paymentTransactions.cardNumber), isNotNull(payments.orderId)),
+      )
       .limit(1);
     await page.goto(`${server.url}/payments`);
     const box = page.getByRole("textbox", { name: "Quick search" });
@@ -159,7 +169,9 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
     expect(await rowIds()).toEqual(shown);
 
     // Support may not export: the button is disabled and the server says 403.
-    await expect.poll(() => page.getByRole("button", { name: "Export CSV" }).getAttribute("data-disabled")).not.toBeNull();
+    await expect
+      .poll(() => page.getByRole("button", { name: "Export CSV" }).getAttribute("data-disabled"))
+      .not.toBeNull();
     expect((await page.request.get(`${server.url}/payments/export.csv`)).status()).toBe(403);
     expect(errors).toEqual([]);
     await context.close();
@@ -171,12 +183,16 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
     const created = await client.post("/v1/payments", { totalAmount: "80.00", orderId: "E2E-OPLOG" });
     for (const paymentType of ["VISA", "VIPPS"]) {
       expect(
-        (await client.post(`/v1/payments/${created.body.paymentId}/transactions`, { amount: "40.00", paymentType })).status
+        (await client.post(`/v1/payments/${created.body.paymentId}/transactions`, { amount: "40.00", paymentType }))
+          .status,
       ).toBe(201);
     }
     expect(
-      (await client.put(`/v1/payments/${created.body.paymentId}/deactivate`, undefined, { "X-Correlation-Id": correlationId }))
-        .status
+      (
+        await client.put(`/v1/payments/${created.body.paymentId}/deactivate`, undefined, {
+          "X-Correlation-Id": correlationId,
+        })
+      ).status,
     ).toBe(200);
 
     await signIn("support");

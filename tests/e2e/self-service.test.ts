@@ -35,7 +35,14 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
   /** A customer with one product paid by invoice and one open invoice for it. */
   async function customerWithInvoice(n: number) {
     const customer = { customerNumber: `19010${n}`, email: `e2e${n}@self.test`, password: `e2e password ${n}` };
-    await server.database.db.insert(customers).values({ ...customer, name: `Kari E2E ${n}`, passwordHash: await hashPassword(customer.password), organisationId: 1901 });
+    await server.database.db
+      .insert(customers)
+      .values({
+        ...customer,
+        name: `Kari E2E ${n}`,
+        passwordHash: await hashPassword(customer.password),
+        organisationId: 1901,
+      });
     const productCode = `E2E${n}`;
     await server.database.db.insert(products).values({
       productCode,
@@ -60,13 +67,18 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
   async function shopContext(javaScriptEnabled: boolean): Promise<BrowserContext> {
     const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 800, height: 900 } });
     await context.route(`${SHOP}**`, (route) =>
-      route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>Shop</title><h1>Back at the shop</h1>" }),
+      route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body: "<!doctype html><title>Shop</title><h1>Back at the shop</h1>",
+      }),
     );
     return context;
   }
 
   async function hydrated(page: Page, javaScriptEnabled: boolean) {
-    if (javaScriptEnabled) await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
+    if (javaScriptEnabled)
+      await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
   }
 
   /** Where the browser landed at the shop, as an object of its query. */
@@ -89,7 +101,9 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
       page.on("pageerror", (error) => errors.push(error.message));
       try {
         // 1. The shop asks to act for the customer: login, allow, back with a code.
-        await page.goto(`${server.url}/account/authorize?${new URLSearchParams({ clientId: shop.clientId, redirectUri: `${SHOP}signed-in`, state: "e2e" })}`);
+        await page.goto(
+          `${server.url}/account/authorize?${new URLSearchParams({ clientId: shop.clientId, redirectUri: `${SHOP}signed-in`, state: "e2e" })}`,
+        );
         expect(new URL(page.url()).pathname).toBe("/account/login");
         await hydrated(page, javaScriptEnabled);
         await page.getByLabel("Email").fill(customer.email);
@@ -109,7 +123,12 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
         // 2. The shop starts paying the invoice; the customer pays on our page and the provider's.
         const started = await shop.post(
           "/v1/api/payment/invoice",
-          { invoiceNumber: customer.invoiceNumber, productCode: customer.productCode, companyCode: "E2ECO", paymentMethod: "creditcardPayex" },
+          {
+            invoiceNumber: customer.invoiceNumber,
+            productCode: customer.productCode,
+            companyCode: "E2ECO",
+            paymentMethod: "creditcardPayex",
+          },
           asCustomer,
         );
         expect(started.body).toEqual({ success: true, transactionId: expect.any(Number) });
@@ -125,18 +144,46 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
         expect(await page.getByTestId("amount").textContent()).toBe(formatMoney("849.00", "NOK"));
         await page.getByRole("button", { name: "Pay", exact: true }).click();
         await page.waitForURL(`${SHOP}return**`);
-        expect(shopQuery(page)).toEqual({ path: "/return", query: { transactionId: String(transactionId), result: "finished" } });
+        expect(shopQuery(page)).toEqual({
+          path: "/return",
+          query: { transactionId: String(transactionId), result: "finished" },
+        });
         expect(await page.locator("h1").textContent()).toBe("Back at the shop");
 
-        const [invoice] = await server.database.db.select().from(customerInvoices).where(eq(customerInvoices.invoiceNumber, customer.invoiceNumber));
+        const [invoice] = await server.database.db
+          .select()
+          .from(customerInvoices)
+          .where(eq(customerInvoices.invoiceNumber, customer.invoiceNumber));
         expect(invoice).toMatchObject({ status: "PAID", paidTransactionId: transactionId });
         const transaction = await shop.get(`/v1/payments/${invoice.paymentId}/transactions/${transactionId}`);
         expect(transaction.body).toMatchObject({ status: "CAPTURED", amount: "849.00" });
-        expect(transaction.body.operationLog.map((o: { operation: string }) => o.operation)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
-        expect((await shop.post("/v1/api/payment/invoice", { invoiceNumber: customer.invoiceNumber, productCode: customer.productCode, companyCode: "E2ECO", paymentMethod: "nexi" }, asCustomer)).status).toBe(409);
+        expect(transaction.body.operationLog.map((o: { operation: string }) => o.operation)).toEqual([
+          "CREATE",
+          "INITIATE",
+          "AUTHORIZE",
+          "CAPTURE",
+        ]);
+        expect(
+          (
+            await shop.post(
+              "/v1/api/payment/invoice",
+              {
+                invoiceNumber: customer.invoiceNumber,
+                productCode: customer.productCode,
+                companyCode: "E2ECO",
+                paymentMethod: "nexi",
+              },
+              asCustomer,
+            )
+          ).status,
+        ).toBe(409);
 
         // 3. The shop asks to change the product's payment method; the customer confirms with Vipps.
-        const change = await shop.post(`/v1/product/payment/${customer.productCode}`, { paymentMethod: "recurringVippsPayment" }, asCustomer);
+        const change = await shop.post(
+          `/v1/product/payment/${customer.productCode}`,
+          { paymentMethod: "recurringVippsPayment" },
+          asCustomer,
+        );
         expect(change.status).toBe(200);
         const paymentChangeId = String(change.body.paymentChangeId);
         await page.goto(flowUrl("/paymentChange", { paymentChangeId }));
@@ -149,7 +196,10 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
         await page.waitForURL(`${SHOP}return**`);
         expect(shopQuery(page)).toEqual({ path: "/return", query: { paymentChangeId, result: "finished" } });
         const methods = await shop.get(`/v1/product/payment/${customer.productCode}`, asCustomer);
-        expect(methods.body.paymentMethodResponseItems[0]).toMatchObject({ paymentMethod: "recurringVippsPayment", current: true });
+        expect(methods.body.paymentMethodResponseItems[0]).toMatchObject({
+          paymentMethod: "recurringVippsPayment",
+          current: true,
+        });
 
         // 4. An attacker's returnUrl stops on our page: no redirect, and it says why.
         await page.goto(flowUrl("/paymentChange", { paymentChangeId }, "https://evil.example/steal"));
@@ -158,8 +208,12 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
 
         // 5. /account shows it all.
         await page.goto(`${server.url}/account`);
-        expect(await page.getByTestId(`invoice-${customer.invoiceNumber}`).getByTestId("status").textContent()).toBe("Paid");
-        expect(await page.getByTestId(`product-${customer.productCode}`).getByTestId("current-method").textContent()).toBe("Vipps, recurring");
+        expect(await page.getByTestId(`invoice-${customer.invoiceNumber}`).getByTestId("status").textContent()).toBe(
+          "Paid",
+        );
+        expect(
+          await page.getByTestId(`product-${customer.productCode}`).getByTestId("current-method").textContent(),
+        ).toBe("Vipps, recurring");
         expect(errors).toEqual([]);
       } finally {
         await context.close();

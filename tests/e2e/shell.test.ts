@@ -54,7 +54,11 @@ describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
         const firstPageFirstId = await rows.first().locator("td").first().textContent();
         await expect.poll(() => page.getByText(/Showing 1–25 of 120/).count()).toBe(1);
 
-        await page.getByRole("button", { name: "2" }).or(page.getByRole("link", { name: "2" })).first().click();
+        await page
+          .getByRole("button", { name: "2" })
+          .or(page.getByRole("link", { name: "2" }))
+          .first()
+          .click();
         await page.waitForURL(/page=2/);
         await expect.poll(() => page.getByText(/Showing 26–50 of 120/).count()).toBe(1);
         expect(await rows.first().locator("td").first().textContent()).not.toBe(firstPageFirstId);

@@ -5,7 +5,13 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dailyVolume, paymentTransactions } from "../../db/schema";
 import { money, sum } from "../../app/domain/money";
-import { capturedCardPayment, createClient, paymentWithTransaction, operationsNamed, type TestClient } from "../support/api";
+import {
+  capturedCardPayment,
+  createClient,
+  paymentWithTransaction,
+  operationsNamed,
+  type TestClient,
+} from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -18,7 +24,8 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const N = 50;
-const times = <T>(n: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+const times = <T>(n: number, make: (i: number) => Promise<T>) =>
+  Promise.all(Array.from({ length: n }, (_, i) => make(i)));
 const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
 
 describe(`${N} concurrent requests`, () => {
@@ -35,7 +42,10 @@ describe(`${N} concurrent requests`, () => {
     const captures = await operationsNamed(server, created.transactionId, "CAPTURE");
     expect(captures).toHaveLength(1);
     const [volume] = await server.database.db
-      .select({ count: sql<number>`sum(${dailyVolume.capturedCount})::int`, amount: sql<string>`sum(${dailyVolume.capturedAmount})::text` })
+      .select({
+        count: sql<number>`sum(${dailyVolume.capturedCount})::int`,
+        amount: sql<string>`sum(${dailyVolume.capturedAmount})::text`,
+      })
       .from(dailyVolume)
       .where(eq(dailyVolume.organisationId, client.organisationId));
     expect(volume.count).toBe(1);
@@ -52,7 +62,10 @@ describe(`${N} concurrent requests`, () => {
     expect(countOf(statuses, 201) + countOf(statuses, 422)).toBe(N);
     expect(countOf(statuses, 201)).toBeGreaterThan(0);
 
-    const rows = await server.database.db.select().from(paymentTransactions).where(eq(paymentTransactions.paymentId, paymentId));
+    const rows = await server.database.db
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.paymentId, paymentId));
     const total = sum(rows.filter((r) => r.status !== "CANCELLED").map((r) => money(r.amount)));
     expect(total <= money("100.00")).toBe(true);
     expect(rows).toHaveLength(countOf(statuses, 201));
@@ -82,7 +95,12 @@ describe(`${N} concurrent requests`, () => {
     const base = `/v1/payments/${created.paymentId}/transactions/${created.transactionId}`;
     await client.post(`${base}/authorize`, { totalAmount: "20.00" });
     const results = await times(N, (i) => (i % 2 ? client.put(`${base}/capture`) : client.put(`${base}/cancel`)));
-    expect(countOf(results.map((r) => r.status), 200)).toBe(1);
+    expect(
+      countOf(
+        results.map((r) => r.status),
+        200,
+      ),
+    ).toBe(1);
     const final = await client.get(base);
     const operations = final.body.operationLog.map((o: { operation: string }) => o.operation);
     expect(operations.filter((o: string) => o === "CAPTURE" || o === "CANCEL")).toHaveLength(1);

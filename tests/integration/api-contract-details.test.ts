@@ -3,7 +3,14 @@
 // filter operator is refused rather than matched as text, every field seed 001 gives the
 // recurring-payment terminal is validated, and an absent required field says "is required".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction, type ApiResult, type TestClient } from "../support/api";
+import {
+  capturedCardPayment,
+  createClient,
+  expectProblem,
+  paymentWithTransaction,
+  type ApiResult,
+  type TestClient,
+} from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
 const SHOP = "https://shop.example/";
@@ -39,7 +46,12 @@ describe("search filter grammar", () => {
   // API.md search: `op` in eq ne gt gte lt lte; an unknown operator is a 400 naming the parameter.
   it("refuses an unknown operator word of any length, naming the parameter", async () => {
     await paymentWithTransaction(shop, "10.00", "VISA", { orderId: "like:o1" });
-    for (const query of ["orderId=like:o1", "createdAt=between:2026-01-01", "settlementId=contains:x", "orderId=o&orderId=startswith:o"]) {
+    for (const query of [
+      "orderId=like:o1",
+      "createdAt=between:2026-01-01",
+      "settlementId=contains:x",
+      "orderId=o&orderId=startswith:o",
+    ]) {
       const name = query.split("=")[0];
       const result = await shop.get(`/v1/payments?${query}`);
       expectProblem(result, 400, name);
@@ -99,15 +111,37 @@ describe("an absent required field", () => {
     expect(messageFor(await shop.post(`${base}/gift-card`, {}), "giftCardCode")).toBe("is required");
     expect(messageFor(await shop.post(`${base}/authorize`, {}), "totalAmount")).toBe("is required");
 
-    const agreement = { customerNumber: "5100002", productName: "Pass", pricing: { type: "LEGACY", amount: "10.00" }, provider: { type: "VIPPS" } };
+    const agreement = {
+      customerNumber: "5100002",
+      productName: "Pass",
+      pricing: { type: "LEGACY", amount: "10.00" },
+      provider: { type: "VIPPS" },
+    };
     const noName = await partner.post("/v1/payment-agreements", { ...agreement, productName: undefined });
     expectProblem(noName, 400, "productName");
     expect(messageFor(noName, "productName")).toBe("is required");
-    expect(messageFor(await partner.post("/v1/payment-agreements", { ...agreement, pricing: { type: "LEGACY" } }), "pricing.amount")).toBe("is required");
-    expect(messageFor(await partner.post("/v1/payment-agreements", { ...agreement, provider: {} }), "provider.type")).toBe("is required");
-    expect(messageFor(await partner.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [{ paymentId, transactionId }] }), "creditTransactions[0].amount")).toBe("is required");
+    expect(
+      messageFor(
+        await partner.post("/v1/payment-agreements", { ...agreement, pricing: { type: "LEGACY" } }),
+        "pricing.amount",
+      ),
+    ).toBe("is required");
+    expect(
+      messageFor(await partner.post("/v1/payment-agreements", { ...agreement, provider: {} }), "provider.type"),
+    ).toBe("is required");
+    expect(
+      messageFor(
+        await partner.post("/v1/credits", {
+          totalCreditAmount: "1.00",
+          creditTransactions: [{ paymentId, transactionId }],
+        }),
+        "creditTransactions[0].amount",
+      ),
+    ).toBe("is required");
     // A value that is there but wrong keeps its own message.
-    expect(messageFor(await shop.post("/v1/payments", { totalAmount: "1,00" }), "totalAmount")).toMatch(/decimal string/);
+    expect(messageFor(await shop.post("/v1/payments", { totalAmount: "1,00" }), "totalAmount")).toMatch(
+      /decimal string/,
+    );
   });
 });
 
@@ -140,16 +174,41 @@ describe("product self-service input (seed 004)", () => {
   // paymentMethod enums) are a 400 naming the field, whoever is or is not logged in; a
   // well-formed request without a logged-in customer is the 401.
   it("names the malformed field before asking for a logged-in customer", async () => {
-    const invoice = { invoiceNumber: "7435367", productCode: "CO27409", companyCode: "68979834", paymentMethod: "creditcardPayex" };
-    expectProblem(await shop.post("/v1/api/payment/invoice", { ...invoice, invoiceNumber: "12345678901" }), 400, "invoiceNumber");
-    expectProblem(await shop.post("/v1/api/payment/invoice", { ...invoice, companyCode: "1234567890123" }), 400, "companyCode");
-    expectProblem(await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "paypal" }), 400, "paymentMethod");
+    const invoice = {
+      invoiceNumber: "7435367",
+      productCode: "CO27409",
+      companyCode: "68979834",
+      paymentMethod: "creditcardPayex",
+    };
+    expectProblem(
+      await shop.post("/v1/api/payment/invoice", { ...invoice, invoiceNumber: "12345678901" }),
+      400,
+      "invoiceNumber",
+    );
+    expectProblem(
+      await shop.post("/v1/api/payment/invoice", { ...invoice, companyCode: "1234567890123" }),
+      400,
+      "companyCode",
+    );
+    expectProblem(
+      await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "paypal" }),
+      400,
+      "paymentMethod",
+    );
     expectProblem(await shop.post("/v1/api/payment/invoice", invoice), 401, "Entur-Customer-Token");
 
     expectProblem(await shop.get("/v1/product/payment/ABCDEFGHIJKLM"), 400, "product");
     expectProblem(await shop.get("/v1/product/payment/CO27409"), 401, "Entur-Customer-Token");
-    expectProblem(await shop.post("/v1/product/payment/ABCDEFGHIJKLM", { paymentMethod: "invoice" }), 400, "productCode");
+    expectProblem(
+      await shop.post("/v1/product/payment/ABCDEFGHIJKLM", { paymentMethod: "invoice" }),
+      400,
+      "productCode",
+    );
     expectProblem(await shop.post("/v1/product/payment/CO27409", { paymentMethod: "cash" }), 400, "paymentMethod");
-    expectProblem(await shop.post("/v1/product/payment/CO27409", { paymentMethod: "autoGiro" }), 401, "Entur-Customer-Token");
+    expectProblem(
+      await shop.post("/v1/product/payment/CO27409", { paymentMethod: "autoGiro" }),
+      401,
+      "Entur-Customer-Token",
+    );
   });
 });

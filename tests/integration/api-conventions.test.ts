@@ -3,7 +3,13 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestFingerprint } from "../../app/platform/idempotency.server";
 import { apiClients, idempotencyKeys } from "../../db/schema";
-import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
+import {
+  capturedCardPayment,
+  createClient,
+  expectProblem,
+  paymentWithTransaction,
+  type TestClient,
+} from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -31,12 +37,16 @@ describe("authentication and required headers", () => {
 
   it("refuses a disabled client's token", async () => {
     const doomed = await createClient(server);
-    await server.database.db.update(apiClients).set({ disabledAt: new Date() }).where(eq(apiClients.clientId, doomed.clientId));
+    await server.database.db
+      .update(apiClients)
+      .set({ disabledAt: new Date() })
+      .where(eq(apiClients.clientId, doomed.clientId));
     expect((await doomed.get("/v1/payments")).status).toBe(401);
   });
 
   it("requires ET-Client-Name and names it", async () => {
-    for (const value of ["", "   "]) expectProblem(await client.get("/v1/payments", { "ET-Client-Name": value }), 400, "ET-Client-Name");
+    for (const value of ["", "   "])
+      expectProblem(await client.get("/v1/payments", { "ET-Client-Name": value }), 400, "ET-Client-Name");
     const response = await fetch(`${server.url}/v1/payments`, { headers: { Authorization: `Bearer ${client.token}` } });
     expect(response.status).toBe(400);
     expect((await response.json()).errors).toEqual([{ field: "ET-Client-Name", message: "is required" }]);
@@ -77,7 +87,11 @@ describe("Entur headers", () => {
 
   it("lets an allowed client act for another organisation", async () => {
     const partner = await createClient(server, { organisationId: 503, onBehalfOfAllowed: true, privileged: true });
-    const created = await partner.post("/v1/payments", { totalAmount: "5.00" }, { "Entur-On-Behalf-Of": String(other.organisationId) });
+    const created = await partner.post(
+      "/v1/payments",
+      { totalAmount: "5.00" },
+      { "Entur-On-Behalf-Of": String(other.organisationId) },
+    );
     expect(created.status).toBe(201);
     expect(created.body.organisationId).toBe(other.organisationId);
     expect((await other.get(`/v1/payments/${created.body.paymentId}`)).status).toBe(200);
@@ -163,7 +177,11 @@ describe("Idempotency-Key", () => {
 
   it("refuses the same key with another body (422) and scopes keys per client", async () => {
     await client.post("/v1/payments", { totalAmount: "1.00" }, { "Idempotency-Key": "key-2" });
-    expectProblem(await client.post("/v1/payments", { totalAmount: "2.00" }, { "Idempotency-Key": "key-2" }), 422, "Idempotency-Key");
+    expectProblem(
+      await client.post("/v1/payments", { totalAmount: "2.00" }, { "Idempotency-Key": "key-2" }),
+      422,
+      "Idempotency-Key",
+    );
     const elsewhere = await other.post("/v1/payments", { totalAmount: "2.00" }, { "Idempotency-Key": "key-2" });
     expect(elsewhere.status).toBe(201);
   });
@@ -183,7 +201,9 @@ describe("Idempotency-Key", () => {
       const path = `${payment.base}/credit`;
       const [a, b] = await Promise.all([
         client.post(path, { amount: "10.00" }, { "Idempotency-Key": "key-4" }),
-        new Promise((resolve) => setTimeout(resolve, 150)).then(() => client.post(path, { amount: "10.00" }, { "Idempotency-Key": "key-4" })),
+        new Promise((resolve) => setTimeout(resolve, 150)).then(() =>
+          client.post(path, { amount: "10.00" }, { "Idempotency-Key": "key-4" }),
+        ),
       ]);
       expect(a.status).toBe(201);
       expectProblem(b, 409);
@@ -200,7 +220,13 @@ describe("Idempotency-Key", () => {
     async function asIfCrashed(key: string) {
       await server.database.db
         .update(idempotencyKeys)
-        .set({ state: "IN_PROGRESS", responseStatus: null, responseHeaders: null, responseBody: null, createdAt: new Date(Date.now() - 5 * 60_000) })
+        .set({
+          state: "IN_PROGRESS",
+          responseStatus: null,
+          responseHeaders: null,
+          responseBody: null,
+          createdAt: new Date(Date.now() - 5 * 60_000),
+        })
         .where(and(eq(idempotencyKeys.clientId, client.clientId), eq(idempotencyKeys.key, key)));
     }
 
@@ -238,6 +264,10 @@ describe("Idempotency-Key", () => {
   });
 
   it("refuses a malformed key", async () => {
-    expectProblem(await client.post("/v1/payments", { totalAmount: "1.00" }, { "Idempotency-Key": "x".repeat(300) }), 400, "Idempotency-Key");
+    expectProblem(
+      await client.post("/v1/payments", { totalAmount: "1.00" }, { "Idempotency-Key": "x".repeat(300) }),
+      400,
+      "Idempotency-Key",
+    );
   });
 });

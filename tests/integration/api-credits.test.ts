@@ -4,7 +4,14 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { money } from "../../app/domain/money";
 import { dailyVolume, paymentTransactions, sandboxOperations } from "../../db/schema";
-import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction, operationsNamed, type TestClient } from "../support/api";
+import {
+  capturedCardPayment,
+  createClient,
+  expectProblem,
+  paymentWithTransaction,
+  operationsNamed,
+  type TestClient,
+} from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -18,7 +25,11 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const line = (p: { paymentId: number; transactionId: number }, amount: string, extra: Record<string, unknown> = {}) => ({
+const line = (
+  p: { paymentId: number; transactionId: number },
+  amount: string,
+  extra: Record<string, unknown> = {},
+) => ({
   paymentId: p.paymentId,
   transactionId: p.transactionId,
   amount,
@@ -26,7 +37,10 @@ const line = (p: { paymentId: number; transactionId: number }, amount: string, e
 });
 
 async function transactionRow(transactionId: number) {
-  const [row] = await server.database.db.select().from(paymentTransactions).where(eq(paymentTransactions.transactionId, transactionId));
+  const [row] = await server.database.db
+    .select()
+    .from(paymentTransactions)
+    .where(eq(paymentTransactions.transactionId, transactionId));
   return row;
 }
 
@@ -50,27 +64,57 @@ describe("create a credit", () => {
       organisationId: client.organisationId,
     });
     expect(result.body.creditTransactions).toEqual([
-      expect.objectContaining({ paymentId: a.paymentId, transactionId: a.transactionId, amount: "40.50", status: "CREATED", reimbursementMethod: "VISA", reimbursementTypeGroup: "PAYMENTCARD", rrn: null, creditedAt: null }),
-      expect.objectContaining({ paymentId: b.paymentId, transactionId: b.transactionId, amount: "30.00", status: "CREATED" }),
+      expect.objectContaining({
+        paymentId: a.paymentId,
+        transactionId: a.transactionId,
+        amount: "40.50",
+        status: "CREATED",
+        reimbursementMethod: "VISA",
+        reimbursementTypeGroup: "PAYMENTCARD",
+        rrn: null,
+        creditedAt: null,
+      }),
+      expect.objectContaining({
+        paymentId: b.paymentId,
+        transactionId: b.transactionId,
+        amount: "30.00",
+        status: "CREATED",
+      }),
     ]);
     const transaction = await client.get(`${a.base}`);
-    expect(transaction.body.summary).toMatchObject({ capturedAmount: "100.00", creditedAmount: "0.00", creditableAmount: "59.50" });
+    expect(transaction.body.summary).toMatchObject({
+      capturedAmount: "100.00",
+      creditedAmount: "0.00",
+      creditableAmount: "59.50",
+    });
   });
 
   it("requires the total to equal the sum of its lines (422)", async () => {
     const a = await capturedCardPayment(client, "100.00");
-    expectProblem(await client.post("/v1/credits", { totalCreditAmount: "10.00", creditTransactions: [line(a, "9.99")] }), 422, "totalCreditAmount");
+    expectProblem(
+      await client.post("/v1/credits", { totalCreditAmount: "10.00", creditTransactions: [line(a, "9.99")] }),
+      422,
+      "totalCreditAmount",
+    );
   });
 
   it("refuses more than the creditable amount, counting other open credits (422)", async () => {
     const a = await capturedCardPayment(client, "100.00");
-    expect((await client.post("/v1/credits", { totalCreditAmount: "60.00", creditTransactions: [line(a, "60.00")] })).status).toBe(201);
-    const over = await client.post("/v1/credits", { totalCreditAmount: "40.01", creditTransactions: [line(a, "40.01")] });
+    expect(
+      (await client.post("/v1/credits", { totalCreditAmount: "60.00", creditTransactions: [line(a, "60.00")] })).status,
+    ).toBe(201);
+    const over = await client.post("/v1/credits", {
+      totalCreditAmount: "40.01",
+      creditTransactions: [line(a, "40.01")],
+    });
     expectProblem(over, 422, "creditTransactions[0].amount");
     expect(over.body.detail).toMatch(/creditable amount 40.00/);
     // two lines on the same transaction are added up
     expectProblem(
-      await client.post("/v1/credits", { totalCreditAmount: "40.02", creditTransactions: [line(a, "20.01"), line(a, "20.01")] }),
+      await client.post("/v1/credits", {
+        totalCreditAmount: "40.02",
+        creditTransactions: [line(a, "20.01"), line(a, "20.01")],
+      }),
       422,
       "creditTransactions[1].amount",
     );
@@ -78,23 +122,43 @@ describe("create a credit", () => {
 
   it("refuses transactions that were never captured and other tenants' payments", async () => {
     const open = await paymentWithTransaction(client, "10.00");
-    expectProblem(await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(open, "1.00")] }), 422);
+    expectProblem(
+      await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(open, "1.00")] }),
+      422,
+    );
     const theirs = await capturedCardPayment(other, "10.00");
-    expectProblem(await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(theirs, "1.00")] }), 404);
+    expectProblem(
+      await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(theirs, "1.00")] }),
+      404,
+    );
   });
 
   it("refuses a currency other than the payments'", async () => {
     const a = await capturedCardPayment(client, "10.00");
-    expectProblem(await client.post("/v1/credits", { totalCreditAmount: "1.00", currency: "SEK", creditTransactions: [line(a, "1.00")] }), 422, "currency");
+    expectProblem(
+      await client.post("/v1/credits", {
+        totalCreditAmount: "1.00",
+        currency: "SEK",
+        creditTransactions: [line(a, "1.00")],
+      }),
+      422,
+      "currency",
+    );
   });
 
   it("lets CASH be chosen for reimbursement, another group only where the method allows it", async () => {
     const a = await capturedCardPayment(client, "10.00");
-    const cash = await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(a, "1.00", { reimbursementTypeGroup: "CASH" })] });
+    const cash = await client.post("/v1/credits", {
+      totalCreditAmount: "1.00",
+      creditTransactions: [line(a, "1.00", { reimbursementTypeGroup: "CASH" })],
+    });
     expect(cash.status).toBe(201);
     expect(cash.body.creditTransactions[0].reimbursementTypeGroup).toBe("CASH");
     expectProblem(
-      await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(a, "1.00", { reimbursementTypeGroup: "MOBILE" })] }),
+      await client.post("/v1/credits", {
+        totalCreditAmount: "1.00",
+        creditTransactions: [line(a, "1.00", { reimbursementTypeGroup: "MOBILE" })],
+      }),
       422,
       "creditTransactions[0].reimbursementTypeGroup",
     );
@@ -104,7 +168,10 @@ describe("create a credit", () => {
       .update(paymentTransactions)
       .set({ status: "CAPTURED", authorizedAmount: "10", capturedAmount: "10" })
       .where(eq(paymentTransactions.transactionId, gift.transactionId));
-    const mobile = await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(gift, "1.00", { reimbursementTypeGroup: "MOBILE" })] });
+    const mobile = await client.post("/v1/credits", {
+      totalCreditAmount: "1.00",
+      creditTransactions: [line(gift, "1.00", { reimbursementTypeGroup: "MOBILE" })],
+    });
     expect(mobile.status).toBe(201);
     expect(mobile.body.creditTransactions[0].reimbursementTypeGroup).toBe("MOBILE");
   });
@@ -112,10 +179,22 @@ describe("create a credit", () => {
   it.each([
     [{ totalCreditAmount: "1.00" }, "creditTransactions"],
     [{ totalCreditAmount: "1.00", creditTransactions: [] }, "creditTransactions"],
-    [{ totalCreditAmount: "abc", creditTransactions: [{ paymentId: 1, transactionId: 1, amount: "1.00" }] }, "totalCreditAmount"],
-    [{ totalCreditAmount: "1.00", creditTransactions: [{ paymentId: "1", transactionId: 1, amount: "1.00" }] }, "creditTransactions[0].paymentId"],
-    [{ totalCreditAmount: "1.00", creditTransactions: [{ paymentId: 1, transactionId: 1, amount: 1 }] }, "creditTransactions[0].amount"],
-    [{ totalCreditAmount: "1.00", creditTransactions: [{ paymentId: 1, transactionId: 1 }] }, "creditTransactions[0].amount"],
+    [
+      { totalCreditAmount: "abc", creditTransactions: [{ paymentId: 1, transactionId: 1, amount: "1.00" }] },
+      "totalCreditAmount",
+    ],
+    [
+      { totalCreditAmount: "1.00", creditTransactions: [{ paymentId: "1", transactionId: 1, amount: "1.00" }] },
+      "creditTransactions[0].paymentId",
+    ],
+    [
+      { totalCreditAmount: "1.00", creditTransactions: [{ paymentId: 1, transactionId: 1, amount: 1 }] },
+      "creditTransactions[0].amount",
+    ],
+    [
+      { totalCreditAmount: "1.00", creditTransactions: [{ paymentId: 1, transactionId: 1 }] },
+      "creditTransactions[0].amount",
+    ],
   ])("answers 400 naming the field for %j", async (body, field) => {
     expectProblem(await client.post("/v1/credits", body), 400, field);
   });
@@ -125,7 +204,10 @@ describe("execute a credit", () => {
   it("credits every line in order, logs CREDIT on each transaction, rolls it up, and is then CREDITED", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const b = await capturedCardPayment(client, "20.00");
-    const created = await client.post("/v1/credits", { totalCreditAmount: "120.00", creditTransactions: [line(a, "100.00"), line(b, "20.00")] });
+    const created = await client.post("/v1/credits", {
+      totalCreditAmount: "120.00",
+      creditTransactions: [line(a, "100.00"), line(b, "20.00")],
+    });
     const executed = await client.put(`/v1/credits/${created.body.creditId}/execute`);
     expect(executed.status).toBe(200);
     expect(executed.body.status).toBe("CREDITED");
@@ -135,7 +217,10 @@ describe("execute a credit", () => {
       expect(l.creditedAt).toMatch(/Z$/);
     }
     const transaction = await client.get(a.base);
-    expect(transaction.body).toMatchObject({ status: "CREDITED", summary: { creditedAmount: "100.00", creditableAmount: "0.00" } });
+    expect(transaction.body).toMatchObject({
+      status: "CREDITED",
+      summary: { creditedAmount: "100.00", creditableAmount: "0.00" },
+    });
     expect(transaction.body.operationLog.at(-1)).toMatchObject({ operation: "CREDIT", amount: "100.00" });
     const [volume] = await server.database.db
       .select({ credited: sql<string>`sum(${dailyVolume.creditedAmount})::text` })
@@ -145,22 +230,33 @@ describe("execute a credit", () => {
     // executing again changes nothing
     const again = await client.put(`/v1/credits/${created.body.creditId}/execute`);
     expect(again.status).toBe(200);
-    expect(again.body.creditTransactions.map((l: { rrn: string }) => l.rrn)).toEqual(executed.body.creditTransactions.map((l: { rrn: string }) => l.rrn));
+    expect(again.body.creditTransactions.map((l: { rrn: string }) => l.rrn)).toEqual(
+      executed.body.creditTransactions.map((l: { rrn: string }) => l.rrn),
+    );
   });
 
   it("partly credits a transaction and keeps it CAPTURED with the rest creditable", async () => {
     const a = await capturedCardPayment(client, "100.00");
-    const created = await client.post("/v1/credits", { totalCreditAmount: "25.00", creditTransactions: [line(a, "25.00")] });
+    const created = await client.post("/v1/credits", {
+      totalCreditAmount: "25.00",
+      creditTransactions: [line(a, "25.00")],
+    });
     await client.put(`/v1/credits/${created.body.creditId}/execute`);
     const transaction = await client.get(a.base);
-    expect(transaction.body).toMatchObject({ status: "CAPTURED", summary: { creditedAmount: "25.00", creditableAmount: "75.00" } });
+    expect(transaction.body).toMatchObject({
+      status: "CAPTURED",
+      summary: { creditedAmount: "25.00", creditableAmount: "75.00" },
+    });
   });
 
   it("stops at a refused line, answers its error, keeps what succeeded, and never retries it", async () => {
     const good = await capturedCardPayment(client, "10.00");
     const refusedCard = await capturedCardPayment(client, "30.00");
     // The sandbox refuses refunds to the test card ending 0002.
-    await server.database.db.update(paymentTransactions).set({ cardNumber: "0002" }).where(eq(paymentTransactions.transactionId, refusedCard.transactionId));
+    await server.database.db
+      .update(paymentTransactions)
+      .set({ cardNumber: "0002" })
+      .where(eq(paymentTransactions.transactionId, refusedCard.transactionId));
     const later = await capturedCardPayment(client, "5.00");
     const created = await client.post("/v1/credits", {
       totalCreditAmount: "45.00",
@@ -171,22 +267,36 @@ describe("execute a credit", () => {
     expect(failed.body.errorReason).toBe("REFUSED_BY_ISSUER");
     const credit = await client.get(`/v1/credits/${created.body.creditId}`);
     expect(credit.body.status).toBe("CREATED");
-    expect(credit.body.creditTransactions.map((l: { status: string }) => l.status)).toEqual(["CREDITED", "FAILED", "CREATED"]);
+    expect(credit.body.creditTransactions.map((l: { status: string }) => l.status)).toEqual([
+      "CREDITED",
+      "FAILED",
+      "CREATED",
+    ]);
     expect(credit.body.creditTransactions[1].failureReason).toMatch(/refused/);
     // the failed line's reservation is released
     expect((await transactionRow(refusedCard.transactionId)).reservedAmount).toBe("0.00000");
     // a retry goes on with the remaining line and does not touch the failed one again
     const retried = await client.put(`/v1/credits/${created.body.creditId}/execute`);
     expect(retried.status).toBe(200);
-    expect(retried.body.creditTransactions.map((l: { status: string }) => l.status)).toEqual(["CREDITED", "FAILED", "CREDITED"]);
-    const refunds = await server.database.db.select().from(sandboxOperations).where(sql`${sandboxOperations.reference} like 'credit-transaction-%'`);
+    expect(retried.body.creditTransactions.map((l: { status: string }) => l.status)).toEqual([
+      "CREDITED",
+      "FAILED",
+      "CREDITED",
+    ]);
+    const refunds = await server.database.db
+      .select()
+      .from(sandboxOperations)
+      .where(sql`${sandboxOperations.reference} like 'credit-transaction-%'`);
     const references = refunds.map((r) => r.reference);
     expect(new Set(references).size).toBe(references.length);
   });
 
   it("answers 404 for another tenant's credit and 409 for an inactive one", async () => {
     const a = await capturedCardPayment(client, "10.00");
-    const created = await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(a, "1.00")] });
+    const created = await client.post("/v1/credits", {
+      totalCreditAmount: "1.00",
+      creditTransactions: [line(a, "1.00")],
+    });
     expectProblem(await other.put(`/v1/credits/${created.body.creditId}/execute`), 404);
     expectProblem(await other.get(`/v1/credits/${created.body.creditId}`), 404);
     await client.patch(`/v1/credits/${created.body.creditId}`, { active: false });
@@ -198,7 +308,10 @@ describe("patch a credit", () => {
   it("replaces lines and total together, releasing and re-reserving", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const b = await capturedCardPayment(client, "100.00");
-    const created = await client.post("/v1/credits", { totalCreditAmount: "80.00", creditTransactions: [line(a, "80.00")] });
+    const created = await client.post("/v1/credits", {
+      totalCreditAmount: "80.00",
+      creditTransactions: [line(a, "80.00")],
+    });
     const patched = await client.patch(`/v1/credits/${created.body.creditId}`, {
       totalCreditAmount: "150.00",
       creditTransactions: [line(a, "90.00"), line(b, "60.00")],
@@ -207,26 +320,44 @@ describe("patch a credit", () => {
     expect(patched.body.totalCreditAmount).toBe("150.00");
     expect((await transactionRow(a.transactionId)).reservedAmount).toBe("90.00000");
     expect((await transactionRow(b.transactionId)).reservedAmount).toBe("60.00000");
-    expectProblem(await client.patch(`/v1/credits/${created.body.creditId}`, { totalCreditAmount: "149.00" }), 422, "totalCreditAmount");
-    expectProblem(await client.patch(`/v1/credits/${created.body.creditId}`, { creditTransactions: [line(a, "101.00")], totalCreditAmount: "101.00" }), 422);
+    expectProblem(
+      await client.patch(`/v1/credits/${created.body.creditId}`, { totalCreditAmount: "149.00" }),
+      422,
+      "totalCreditAmount",
+    );
+    expectProblem(
+      await client.patch(`/v1/credits/${created.body.creditId}`, {
+        creditTransactions: [line(a, "101.00")],
+        totalCreditAmount: "101.00",
+      }),
+      422,
+    );
     expectProblem(await client.patch(`/v1/credits/${created.body.creditId}`, { status: "CREDITED" }), 400, "status");
     expectProblem(await client.patch(`/v1/credits/${created.body.creditId}`, { active: true }), 400, "active");
   });
 
   it("deactivating releases the reservations; then nothing may change", async () => {
     const a = await capturedCardPayment(client, "50.00");
-    const created = await client.post("/v1/credits", { totalCreditAmount: "50.00", creditTransactions: [line(a, "50.00")] });
+    const created = await client.post("/v1/credits", {
+      totalCreditAmount: "50.00",
+      creditTransactions: [line(a, "50.00")],
+    });
     const off = await client.patch(`/v1/credits/${created.body.creditId}`, { active: false });
     expect(off.body.active).toBe(false);
     expect((await transactionRow(a.transactionId)).reservedAmount).toBe("0.00000");
     expectProblem(await client.patch(`/v1/credits/${created.body.creditId}`, { settlementId: "X" }), 409);
     // the amount is creditable again
-    expect((await client.post("/v1/credits", { totalCreditAmount: "50.00", creditTransactions: [line(a, "50.00")] })).status).toBe(201);
+    expect(
+      (await client.post("/v1/credits", { totalCreditAmount: "50.00", creditTransactions: [line(a, "50.00")] })).status,
+    ).toBe(201);
   });
 
   it("refuses changes once executed", async () => {
     const a = await capturedCardPayment(client, "5.00");
-    const created = await client.post("/v1/credits", { totalCreditAmount: "5.00", creditTransactions: [line(a, "5.00")] });
+    const created = await client.post("/v1/credits", {
+      totalCreditAmount: "5.00",
+      creditTransactions: [line(a, "5.00")],
+    });
     await client.put(`/v1/credits/${created.body.creditId}/execute`);
     expectProblem(await client.patch(`/v1/credits/${created.body.creditId}`, { settlementId: "X" }), 409);
   });
@@ -237,18 +368,43 @@ describe("search credits", () => {
     const searcher = await createClient(server, { organisationId: 850 });
     const a = await capturedCardPayment(searcher, "100.00");
     const b = await capturedCardPayment(searcher, "100.00");
-    const one = await searcher.post("/v1/credits", { orderId: "Q-1", totalCreditAmount: "10.00", creditTransactions: [line(a, "10.00")] });
-    await searcher.post("/v1/credits", { orderId: "Q-2", totalCreditAmount: "20.00", creditTransactions: [line(b, "20.00", { reimbursementTypeGroup: "CASH" })] });
+    const one = await searcher.post("/v1/credits", {
+      orderId: "Q-1",
+      totalCreditAmount: "10.00",
+      creditTransactions: [line(a, "10.00")],
+    });
+    await searcher.post("/v1/credits", {
+      orderId: "Q-2",
+      totalCreditAmount: "20.00",
+      creditTransactions: [line(b, "20.00", { reimbursementTypeGroup: "CASH" })],
+    });
     await searcher.put(`/v1/credits/${one.body.creditId}/execute`);
 
-    expect((await searcher.get("/v1/credits")).body).toMatchObject({ totalItems: 2, page: 1, perPage: 20, totalPages: 1 });
-    expect((await searcher.get("/v1/credits?status=CREDITED")).body.items.map((c: { orderId: string }) => c.orderId)).toEqual(["Q-1"]);
-    expect((await searcher.get("/v1/credits?reimbursementTypeGroup=CASH")).body.items.map((c: { orderId: string }) => c.orderId)).toEqual(["Q-2"]);
+    expect((await searcher.get("/v1/credits")).body).toMatchObject({
+      totalItems: 2,
+      page: 1,
+      perPage: 20,
+      totalPages: 1,
+    });
+    expect(
+      (await searcher.get("/v1/credits?status=CREDITED")).body.items.map((c: { orderId: string }) => c.orderId),
+    ).toEqual(["Q-1"]);
+    expect(
+      (await searcher.get("/v1/credits?reimbursementTypeGroup=CASH")).body.items.map(
+        (c: { orderId: string }) => c.orderId,
+      ),
+    ).toEqual(["Q-2"]);
     expect((await searcher.get(`/v1/credits?transactionId=${a.transactionId}`)).body.totalItems).toBe(1);
-    expect((await searcher.get("/v1/credits?totalCreditAmount=gte:15")).body.items.map((c: { orderId: string }) => c.orderId)).toEqual(["Q-2"]);
+    expect(
+      (await searcher.get("/v1/credits?totalCreditAmount=gte:15")).body.items.map(
+        (c: { orderId: string }) => c.orderId,
+      ),
+    ).toEqual(["Q-2"]);
     const rrn = (await searcher.get(`/v1/credits/${one.body.creditId}`)).body.creditTransactions[0].rrn;
     expect((await searcher.get(`/v1/credits?rrn=${rrn}`)).body.totalItems).toBe(1);
-    expect((await searcher.get("/v1/credits?reimbursementMethod=VISA&orderId=Q-1&orderId=Q-2")).body.totalItems).toBe(2);
+    expect((await searcher.get("/v1/credits?reimbursementMethod=VISA&orderId=Q-1&orderId=Q-2")).body.totalItems).toBe(
+      2,
+    );
     expectProblem(await searcher.get("/v1/credits?status=gt:CREATED"), 400, "status");
     expectProblem(await searcher.get("/v1/credits?amount=1"), 400, "amount");
     expect((await other.get(`/v1/credits?creditId=${one.body.creditId}`)).body.totalItems).toBe(0);
@@ -256,10 +412,15 @@ describe("search credits", () => {
 });
 
 describe("50 concurrent requests", () => {
-  const times = <T>(n: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+  const times = <T>(n: number, make: (i: number) => Promise<T>) =>
+    Promise.all(Array.from({ length: n }, (_, i) => make(i)));
 
   it("execute one credit: each credit transaction is credited exactly once", async () => {
-    const parts = await Promise.all([capturedCardPayment(client, "30.00"), capturedCardPayment(client, "40.00"), capturedCardPayment(client, "50.00")]);
+    const parts = await Promise.all([
+      capturedCardPayment(client, "30.00"),
+      capturedCardPayment(client, "40.00"),
+      capturedCardPayment(client, "50.00"),
+    ]);
     const created = await client.post("/v1/credits", {
       totalCreditAmount: "120.00",
       creditTransactions: parts.map((p, i) => line(p, ["30.00", "40.00", "50.00"][i])),
@@ -280,7 +441,9 @@ describe("50 concurrent requests", () => {
 
   it("create credits for the full amount of one transaction: only one reserves it", async () => {
     const a = await capturedCardPayment(client, "77.00");
-    const results = await times(50, () => client.post("/v1/credits", { totalCreditAmount: "77.00", creditTransactions: [line(a, "77.00")] }));
+    const results = await times(50, () =>
+      client.post("/v1/credits", { totalCreditAmount: "77.00", creditTransactions: [line(a, "77.00")] }),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 422)).toHaveLength(49);

@@ -60,12 +60,15 @@ function remember(body: unknown) {
   if (Array.isArray(body)) return body.forEach(remember);
   const b = body as Record<string, unknown>;
   if (Array.isArray(b.items)) return b.items.forEach(remember);
-  if (typeof b.agreementId === "string" && !pool.agreements.includes(b.agreementId)) pool.agreements.push(b.agreementId);
-  if (typeof b.recurringPaymentId === "number" && !pool.recurring.includes(b.recurringPaymentId)) pool.recurring.push(b.recurringPaymentId);
+  if (typeof b.agreementId === "string" && !pool.agreements.includes(b.agreementId))
+    pool.agreements.push(b.agreementId);
+  if (typeof b.recurringPaymentId === "number" && !pool.recurring.includes(b.recurringPaymentId))
+    pool.recurring.push(b.recurringPaymentId);
   if (typeof b.creditId === "number" && !pool.credits.includes(b.creditId)) pool.credits.push(b.creditId);
   if (typeof b.paymentId !== "number") return;
   if (!pool.payments.includes(b.paymentId)) pool.payments.push(b.paymentId);
-  if (typeof b.transactionId === "number" && !pool.pairs.some(([, t]) => t === b.transactionId)) pool.pairs.push([b.paymentId, b.transactionId]);
+  if (typeof b.transactionId === "number" && !pool.pairs.some(([, t]) => t === b.transactionId))
+    pool.pairs.push([b.paymentId, b.transactionId]);
   if (Array.isArray(b.transactions)) b.transactions.forEach(remember);
 }
 
@@ -73,7 +76,13 @@ beforeAll(async () => {
   server = await startTestServer();
   const allowedRedirectPrefixes = [SHOP];
   mine = await createClient(server, { organisationId: 901, channels: ["web", "app"], allowedRedirectPrefixes });
-  trusted = await createClient(server, { organisationId: 902, privileged: true, onBehalfOfAllowed: true, channels: ["web"], allowedRedirectPrefixes });
+  trusted = await createClient(server, {
+    organisationId: 902,
+    privileged: true,
+    onBehalfOfAllowed: true,
+    channels: ["web"],
+    allowedRedirectPrefixes,
+  });
   other = await createClient(server, { organisationId: 903, allowedRedirectPrefixes });
 
   // Real rows in several states and of three organisations (one of them "someone else's"), so
@@ -93,19 +102,31 @@ beforeAll(async () => {
   // Recurring payments and agreements (seeds 001, 003) in the organisations of `mine` (named
   // by the privileged client on its behalf) and `trusted`, so their routes get past the lookup.
   for (const onBehalfOf of [{ "Entur-On-Behalf-Of": "901" }, {}] as Record<string, string>[]) {
-    for (const body of [{ customerNumber: CUSTOMER, nickname: "Jobb" }, { customerNumber: CUSTOMER, isPrimary: true }]) {
+    for (const body of [
+      { customerNumber: CUSTOMER, nickname: "Jobb" },
+      { customerNumber: CUSTOMER, isPrimary: true },
+    ]) {
       remember((await trusted.post("/v1/recurring-payments", body, onBehalfOf)).body);
     }
-    const agreement = { customerNumber: CUSTOMER, productName: "Pass", pricing: { type: "LEGACY", amount: "100.00" }, provider: { type: "VIPPS" } };
+    const agreement = {
+      customerNumber: CUSTOMER,
+      productName: "Pass",
+      pricing: { type: "LEGACY", amount: "100.00" },
+      provider: { type: "VIPPS" },
+    };
     remember((await trusted.post("/v1/payment-agreements", agreement, onBehalfOf)).body);
   }
   await selfServiceCustomer();
-  if (!pool.recurring.length || !pool.agreements.length || !customerToken) throw new Error("setup: recurring payments, agreements or customer token missing");
+  if (!pool.recurring.length || !pool.agreements.length || !customerToken)
+    throw new Error("setup: recurring payments, agreements or customer token missing");
 
   for (const paymentType of ["VISA", "ECARD"]) {
     const importable = await trusted.post("/v1/payments", { totalAmount: "30.00" });
     remember(importable.body);
-    remember((await trusted.post(`/v1/payments/${importable.body.paymentId}/transactions`, { paymentType, isImport: true })).body);
+    remember(
+      (await trusted.post(`/v1/payments/${importable.body.paymentId}/transactions`, { paymentType, isImport: true }))
+        .body,
+    );
   }
 
   // Every documented operation, and every field name any request body schema knows.
@@ -135,16 +156,48 @@ afterAll(() => server?.close());
 async function selfServiceCustomer() {
   const db = server.database.db;
   const password = "fuzz customer secret";
-  await db.insert(customers).values({ customerNumber: CUSTOMER, name: "Fuzz Customer", email: "fuzz@self.test", passwordHash: await hashPassword(password), organisationId: 901 });
+  await db
+    .insert(customers)
+    .values({
+      customerNumber: CUSTOMER,
+      name: "Fuzz Customer",
+      email: "fuzz@self.test",
+      passwordHash: await hashPassword(password),
+      organisationId: 901,
+    });
   for (const productCode of PRODUCTS) {
-    await db.insert(products).values({ productCode, customerNumber: CUSTOMER, organisationId: 901, companyCode: "COMPANY1", name: productCode, currentPaymentMethod: "invoice" });
+    await db
+      .insert(products)
+      .values({
+        productCode,
+        customerNumber: CUSTOMER,
+        organisationId: 901,
+        companyCode: "COMPANY1",
+        name: productCode,
+        currentPaymentMethod: "invoice",
+      });
   }
   for (const [i, invoiceNumber] of INVOICES.entries()) {
-    await db.insert(customerInvoices).values({ invoiceNumber, productCode: PRODUCTS[i], companyCode: "COMPANY1", customerNumber: CUSTOMER, amount: "590.00", dueDate: "2026-12-01", status: "OPEN" });
+    await db
+      .insert(customerInvoices)
+      .values({
+        invoiceNumber,
+        productCode: PRODUCTS[i],
+        companyCode: "COMPANY1",
+        customerNumber: CUSTOMER,
+        amount: "590.00",
+        dueDate: "2026-12-01",
+        status: "OPEN",
+      });
   }
   const login = await postForm(server, "/account/login", { email: "fuzz@self.test", password });
   const redirectUri = `${SHOP}signed-in`;
-  const allowed = await postForm(server, `/account/authorize?${new URLSearchParams({ clientId: mine.clientId, redirectUri })}`, { intent: "allow" }, sessionCookieFrom(login));
+  const allowed = await postForm(
+    server,
+    `/account/authorize?${new URLSearchParams({ clientId: mine.clientId, redirectUri })}`,
+    { intent: "allow" },
+    sessionCookieFrom(login),
+  );
   const code = new URL(allowed.headers.get("location") ?? "http://x/").searchParams.get("code");
   const exchanged = await mine.post("/v1/customer-tokens", { code });
   customerToken = exchanged.body?.customerToken ?? "";
@@ -156,16 +209,27 @@ async function send(request: FuzzRequest): Promise<void> {
   const url = `${server.url}${request.path}${request.query}`;
   let response: Response;
   try {
-    response = await fetch(url, { method: request.method, headers: request.headers, body: request.body, redirect: "manual" });
+    response = await fetch(url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: "manual",
+    });
   } catch (error) {
     const cause = error instanceof Error && error.cause ? ` caused by ${String(error.cause)}` : "";
-    const previous = lastRequest ? `\nthe request before it on this keep-alive connection:\n${asCurl(lastRequest)}` : "";
-    throw new Error(`request failed at the transport level (${String(error)}${cause})\n${asCurl(request)}${previous}`, { cause: error });
+    const previous = lastRequest
+      ? `\nthe request before it on this keep-alive connection:\n${asCurl(lastRequest)}`
+      : "";
+    throw new Error(`request failed at the transport level (${String(error)}${cause})\n${asCurl(request)}${previous}`, {
+      cause: error,
+    });
   }
   lastRequest = request;
   const text = await response.text();
   const fail = (why: string) => {
-    throw new Error(`${why}\n→ ${response.status} ${response.headers.get("content-type")} ${text.slice(0, 600)}\n${asCurl(request)}`);
+    throw new Error(
+      `${why}\n→ ${response.status} ${response.headers.get("content-type")} ${text.slice(0, 600)}\n${asCurl(request)}`,
+    );
   };
   if (response.status >= 500) fail(`answered ${response.status}`);
   if ((request.body?.length ?? 0) > 65_536) await probeConnection(request);
@@ -174,7 +238,8 @@ async function send(request: FuzzRequest): Promise<void> {
     return;
   }
   if (request.method === "HEAD") return;
-  if (!response.headers.get("content-type")?.startsWith("application/problem+json")) fail("a 4xx that is not application/problem+json");
+  if (!response.headers.get("content-type")?.startsWith("application/problem+json"))
+    fail("a 4xx that is not application/problem+json");
   let problem: Record<string, unknown>;
   try {
     problem = JSON.parse(text);
@@ -185,7 +250,10 @@ async function send(request: FuzzRequest): Promise<void> {
     if (typeof problem[key] !== "string") fail(`a problem without a string ${key}`);
   }
   if (problem.status !== response.status) fail(`problem status ${String(problem.status)} is not the HTTP status`);
-  if (response.headers.get("idempotent-replayed") !== "true" && problem.correlationId !== response.headers.get("x-correlation-id")) {
+  if (
+    response.headers.get("idempotent-replayed") !== "true" &&
+    problem.correlationId !== response.headers.get("x-correlation-id")
+  ) {
     fail("problem correlationId differs from the X-Correlation-Id header");
   }
 }
@@ -200,7 +268,10 @@ async function probeConnection(request: FuzzRequest) {
       await (await fetch(`${server.url}/v1/openapi.json`)).arrayBuffer();
     } catch (error) {
       const cause = error instanceof Error && error.cause ? ` (${String(error.cause)})` : "";
-      throw new Error(`the connection broke after a ${request.body?.length}-byte request${cause}:\n${asCurl(request)}`, { cause: error });
+      throw new Error(
+        `the connection broke after a ${request.body?.length}-byte request${cause}:\n${asCurl(request)}`,
+        { cause: error },
+      );
     }
   }
 }
@@ -215,11 +286,18 @@ function asCurl(request: FuzzRequest): string {
   return `curl -X ${request.method} ${JSON.stringify(`${server.url}${request.path}${clip(request.query)}`)} ${headers}${body}`;
 }
 
-async function check(name: string, property: fc.IAsyncProperty<[FuzzRequest]>, numRuns: number, options: { shrink?: boolean } = {}) {
+async function check(
+  name: string,
+  property: fc.IAsyncProperty<[FuzzRequest]>,
+  numRuns: number,
+  options: { shrink?: boolean } = {},
+) {
   try {
     await fc.assert(property, { seed: SEED, numRuns, endOnFailure: options.shrink === false });
   } catch (error) {
-    console.error(`[api-fuzz] "${name}" failed with seed ${SEED} (replay: FC_SEED=${SEED} npx vitest run tests/integration/api-fuzz.test.ts)`);
+    console.error(
+      `[api-fuzz] "${name}" failed with seed ${SEED} (replay: FC_SEED=${SEED} npx vitest run tests/integration/api-fuzz.test.ts)`,
+    );
     throw error;
   }
 }
@@ -229,7 +307,10 @@ async function check(name: string, property: fc.IAsyncProperty<[FuzzRequest]>, n
 /** Header values must be Latin-1 without control characters, or fetch refuses to send them. */
 const latin1 = (maxLength = 120) =>
   fc.string({
-    unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)),
+    unit: fc
+      .integer({ min: 0x20, max: 0xff })
+      .filter((c) => c !== 0x7f)
+      .map((c) => String.fromCharCode(c)),
     maxLength,
   });
 
@@ -294,13 +375,32 @@ const specialStrings = fc.constantFrom(
   ...ENUM_VALUES,
 );
 
-const specialNumbers = fc.constantFrom(1e308, -1e308, 5e-324, 0, -1, 1, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 1.5, -0.5, 100, 1e21);
+const specialNumbers = fc.constantFrom(
+  1e308,
+  -1e308,
+  5e-324,
+  0,
+  -1,
+  1,
+  2 ** 31,
+  2 ** 53,
+  2 ** 53 + 2,
+  1.5,
+  -0.5,
+  100,
+  1e21,
+);
 
 /** An element of a pool as it is when the value is generated (pools grow during the run). */
-const pick = <T,>(items: T[]): fc.Arbitrary<T> => fc.nat().map((i) => items[i % items.length]);
+const pick = <T>(items: T[]): fc.Arbitrary<T> => fc.nat().map((i) => items[i % items.length]);
 
 function idArbitrary(): fc.Arbitrary<number> {
-  return fc.oneof(pick(pool.payments), pick(pool.pairs).map(([, t]) => t), pick(pool.credits), pick(pool.recurring));
+  return fc.oneof(
+    pick(pool.payments),
+    pick(pool.pairs).map(([, t]) => t),
+    pick(pool.credits),
+    pick(pool.recurring),
+  );
 }
 
 /** Strings that pass a plain "string of at most N characters" check but not every database. */
@@ -309,7 +409,17 @@ const nastyStrings = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom("\ud800", "x\udfff", "\udc00\ud800") }, // lone surrogates: not valid UTF-8
   {
     weight: 2,
-    arbitrary: fc.constantFrom("\u0001\u001f", "\u2028\u2029", "\ufeff", "🙂".repeat(40), "x".repeat(100), "x".repeat(101), "' or 1=1 --", "\\", "%s%n"),
+    arbitrary: fc.constantFrom(
+      "\u0001\u001f",
+      "\u2028\u2029",
+      "\ufeff",
+      "🙂".repeat(40),
+      "x".repeat(100),
+      "x".repeat(101),
+      "' or 1=1 --",
+      "\\",
+      "%s%n",
+    ),
   },
 );
 
@@ -331,7 +441,10 @@ function scalarValue(): fc.Arbitrary<unknown> {
 function fieldObject(): fc.Arbitrary<Record<string, unknown>> {
   const key = fc.oneof(
     { weight: 8, arbitrary: fc.constantFrom(...requestFields) },
-    { weight: 1, arbitrary: fc.constantFrom("__proto__", "constructor", "prototype", "", "amount ", "TOTALAMOUNT", "transactions") },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("__proto__", "constructor", "prototype", "", "amount ", "TOTALAMOUNT", "transactions"),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
   );
   const { object } = fc.letrec<{ object: Record<string, unknown>; value: unknown }>((tie) => ({
@@ -351,7 +464,13 @@ function fieldObject(): fc.Arbitrary<Record<string, unknown>> {
 function plausibleObject(): fc.Arbitrary<Record<string, unknown>> {
   const amount = fc.constantFrom("1.00", "10.00", "20.00", "50.00", "100.00", "0.01", "100.01", "1000.00");
   const line = fc
-    .tuple(pick(pool.pairs), fc.record({ amount, reimbursementTypeGroup: fc.constantFrom(...PAYMENT_TYPE_GROUPS) }, { requiredKeys: ["amount"] }))
+    .tuple(
+      pick(pool.pairs),
+      fc.record(
+        { amount, reimbursementTypeGroup: fc.constantFrom(...PAYMENT_TYPE_GROUPS) },
+        { requiredKeys: ["amount"] },
+      ),
+    )
     .map(([[paymentId, transactionId], rest]) => ({ paymentId, transactionId, ...rest }));
   return fc.record(
     {
@@ -379,7 +498,11 @@ function plausibleObject(): fc.Arbitrary<Record<string, unknown>> {
       companyId: fc.constantFrom("12", "12345"),
       mediaSerialNumberId: fc.constantFrom("4455", "x"),
       envNetworkId: fc.constantFrom("123456", "12"),
-      additionalData: fc.dictionary(fc.oneof(fc.string({ maxLength: 5 }), nastyStrings), fc.oneof(fc.string({ maxLength: 5 }), nastyStrings), { maxKeys: 2 }),
+      additionalData: fc.dictionary(
+        fc.oneof(fc.string({ maxLength: 5 }), nastyStrings),
+        fc.oneof(fc.string({ maxLength: 5 }), nastyStrings),
+        { maxKeys: 2 },
+      ),
       creditTransactions: fc.array(line, { minLength: 0, maxLength: 3 }),
     },
     { requiredKeys: [] },
@@ -392,43 +515,124 @@ function validBody(operationId: string): fc.Arbitrary<Record<string, unknown>> {
   const opt = { requiredKeys: [] as never[] };
   switch (operationId) {
     case "createPayment":
-      return fc.tuple(amount, fc.record({ orderId: fc.string({ minLength: 1, maxLength: 20 }), orderVersion: fc.nat(100), settlementId: fc.constantFrom("S-1", "S-2"), currency: fc.constant("NOK"), customerNumber: fc.constantFrom("123", "4567") }, opt), fc.option(fc.constantFrom(...PAYMENT_TYPES)))
-        .map(([totalAmount, rest, paymentType]) => ({ totalAmount, ...rest, ...(paymentType ? { transaction: { paymentType } } : {}) }));
+      return fc
+        .tuple(
+          amount,
+          fc.record(
+            {
+              orderId: fc.string({ minLength: 1, maxLength: 20 }),
+              orderVersion: fc.nat(100),
+              settlementId: fc.constantFrom("S-1", "S-2"),
+              currency: fc.constant("NOK"),
+              customerNumber: fc.constantFrom("123", "4567"),
+            },
+            opt,
+          ),
+          fc.option(fc.constantFrom(...PAYMENT_TYPES)),
+        )
+        .map(([totalAmount, rest, paymentType]) => ({
+          totalAmount,
+          ...rest,
+          ...(paymentType ? { transaction: { paymentType } } : {}),
+        }));
     case "updatePayment":
-      return fc.record({ totalAmount: fc.constantFrom("100.00", "200.00", "1000.00"), settlementId: fc.option(fc.constantFrom("S-3", "S-4")) }, opt);
+      return fc.record(
+        {
+          totalAmount: fc.constantFrom("100.00", "200.00", "1000.00"),
+          settlementId: fc.option(fc.constantFrom("S-3", "S-4")),
+        },
+        opt,
+      );
     case "addTransaction":
-      return fc.record({ paymentType: fc.constantFrom(...PAYMENT_TYPES), amount, isImport: fc.boolean(), scaExemption: fc.constantFrom(...SCA_EXEMPTIONS) }, { requiredKeys: ["paymentType", "amount"] });
+      return fc.record(
+        {
+          paymentType: fc.constantFrom(...PAYMENT_TYPES),
+          amount,
+          isImport: fc.boolean(),
+          scaExemption: fc.constantFrom(...SCA_EXEMPTIONS),
+        },
+        { requiredKeys: ["paymentType", "amount"] },
+      );
     case "authorizeTransaction":
       return fc.record({ totalAmount: fc.constantFrom("50.00", "100.00", "20.00", "150.00") });
     case "creditTransaction":
       return fc.record({ amount }, opt);
     case "importTransaction":
       return fc.oneof(
-        fc.record({ transactionConfirmedAt: fc.constant("2026-11-20T12:00:00Z"), rrn: fc.uuid(), terminalId: fc.uuid(), paymentType: fc.constant("Visa"), envNetworkId: fc.constant("123456"), externalTransactionId: fc.constant("EXT-1"), additionalData: fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }) }, { requiredKeys: ["transactionConfirmedAt", "rrn", "terminalId", "paymentType"] }),
-        fc.record({ transactionConfirmedAt: fc.constant("2026-11-20"), companyId: fc.constant("12"), mediaSerialNumberId: fc.constant("4455") }),
+        fc.record(
+          {
+            transactionConfirmedAt: fc.constant("2026-11-20T12:00:00Z"),
+            rrn: fc.uuid(),
+            terminalId: fc.uuid(),
+            paymentType: fc.constant("Visa"),
+            envNetworkId: fc.constant("123456"),
+            externalTransactionId: fc.constant("EXT-1"),
+            additionalData: fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+          },
+          { requiredKeys: ["transactionConfirmedAt", "rrn", "terminalId", "paymentType"] },
+        ),
+        fc.record({
+          transactionConfirmedAt: fc.constant("2026-11-20"),
+          companyId: fc.constant("12"),
+          mediaSerialNumberId: fc.constant("4455"),
+        }),
       );
     case "createCredit":
     case "updateCredit":
-      return fc.tuple(pick(pool.pairs), amount, fc.record({ orderId: fc.constant("CR-1"), settlementId: fc.constant("S-1") }, opt)).map(([[paymentId, transactionId], total, rest]) => ({
-        totalCreditAmount: total,
-        creditTransactions: [{ paymentId, transactionId, amount: total }],
-        ...(operationId === "createCredit" ? rest : { settlementId: rest.settlementId ?? "S-9" }),
-      }));
+      return fc
+        .tuple(
+          pick(pool.pairs),
+          amount,
+          fc.record({ orderId: fc.constant("CR-1"), settlementId: fc.constant("S-1") }, opt),
+        )
+        .map(([[paymentId, transactionId], total, rest]) => ({
+          totalCreditAmount: total,
+          creditTransactions: [{ paymentId, transactionId, amount: total }],
+          ...(operationId === "createCredit" ? rest : { settlementId: rest.settlementId ?? "S-9" }),
+        }));
     case "createRecurringPayment":
-      return fc.record({ customerNumber: fc.constantFrom(CUSTOMER, "9010002"), nickname: fc.constantFrom("Jobb", "Privat"), isPrimary: fc.boolean() }, opt);
+      return fc.record(
+        {
+          customerNumber: fc.constantFrom(CUSTOMER, "9010002"),
+          nickname: fc.constantFrom("Jobb", "Privat"),
+          isPrimary: fc.boolean(),
+        },
+        opt,
+      );
     case "updateRecurringPayment":
       return fc.record({ nickname: fc.option(fc.constantFrom("Jobb", "Privat")), isPrimary: fc.boolean() }, opt);
     case "createRecurringPaymentTerminal":
       return fc.record(
-        { redirectUrl: fc.constant(`${SHOP}cards/done`), callbackUrl: fc.constant(`${SHOP}callback`), singlePage: fc.boolean(), autoSale: fc.boolean(), countryCode: fc.constantFrom("NO", "SE"), terminalLanguage: fc.constantFrom("no_NO", "en_GB"), transactionType: fc.constant("MIT_UCOF") },
+        {
+          redirectUrl: fc.constant(`${SHOP}cards/done`),
+          callbackUrl: fc.constant(`${SHOP}callback`),
+          singlePage: fc.boolean(),
+          autoSale: fc.boolean(),
+          countryCode: fc.constantFrom("NO", "SE"),
+          terminalLanguage: fc.constantFrom("no_NO", "en_GB"),
+          transactionType: fc.constant("MIT_UCOF"),
+        },
         { requiredKeys: ["redirectUrl"] },
       );
     case "registerPaymentAgreement":
       return fc.record({
         customerNumber: fc.constantFrom(CUSTOMER, "9010002"),
         productName: fc.constantFrom("Pass", "Månedskort"),
-        pricing: fc.oneof(fc.record({ type: fc.constant("LEGACY"), amount, currency: fc.constant("NOK") }, { requiredKeys: ["type", "amount"] }), fc.record({ type: fc.constant("VARIABLE"), suggestedMaxAmount: amount })),
-        provider: fc.record({ type: fc.constant("VIPPS"), phoneNumber: fc.constantFrom("98765432", "+4798765432"), redirectUrl: fc.constant(`${SHOP}agreements/done`) }, { requiredKeys: ["type"] }),
+        pricing: fc.oneof(
+          fc.record(
+            { type: fc.constant("LEGACY"), amount, currency: fc.constant("NOK") },
+            { requiredKeys: ["type", "amount"] },
+          ),
+          fc.record({ type: fc.constant("VARIABLE"), suggestedMaxAmount: amount }),
+        ),
+        provider: fc.record(
+          {
+            type: fc.constant("VIPPS"),
+            phoneNumber: fc.constantFrom("98765432", "+4798765432"),
+            redirectUrl: fc.constant(`${SHOP}agreements/done`),
+          },
+          { requiredKeys: ["type"] },
+        ),
       });
     case "payInvoice":
       return fc.record({
@@ -449,7 +653,11 @@ function validBody(operationId: string): fc.Arbitrary<Record<string, unknown>> {
 /** A nearly right body with one field (top level or one level down) set to something nasty. */
 function poisonedObject(operationId = ""): fc.Arbitrary<Record<string, unknown>> {
   return fc
-    .tuple(operationId ? validBody(operationId) : plausibleObject(), fc.nat(), fc.oneof({ weight: 4, arbitrary: nastyStrings }, { weight: 1, arbitrary: scalarValue() }))
+    .tuple(
+      operationId ? validBody(operationId) : plausibleObject(),
+      fc.nat(),
+      fc.oneof({ weight: 4, arbitrary: nastyStrings }, { weight: 1, arbitrary: scalarValue() }),
+    )
     .map(([original, index, value]) => {
       const body = structuredClone(original); // generated values are shared with shrinking: never mutate them
       const keys = Object.keys(body);
@@ -563,7 +771,10 @@ function pathFor(template: string): fc.Arbitrary<string> {
             ? fc.constantFrom(...PRODUCTS, "P".repeat(12), "P".repeat(13)).map((code) => [code])
             : pick(pool.payments).map((id) => [String(id)]);
   return fc
-    .oneof({ weight: 3, arbitrary: real }, { weight: 2, arbitrary: fc.array(pathIdArbitrary(), { minLength: 2, maxLength: 2 }) })
+    .oneof(
+      { weight: 3, arbitrary: real },
+      { weight: 2, arbitrary: fc.array(pathIdArbitrary(), { minLength: 2, maxLength: 2 }) },
+    )
     .map((pathIds) => fillPath(template, pathIds));
 }
 
@@ -571,7 +782,20 @@ function pathFor(template: string): fc.Arbitrary<string> {
 function filterValue(spec: FieldSpec | undefined): fc.Arbitrary<string> {
   const typed: Record<FieldSpec["type"], fc.Arbitrary<string>> = {
     integer: fc.oneof(
-      fc.constantFrom("0", "1", "-1", "2147483647", "2147483648", "-2147483649", "999999999999999", "9999999999999999", "1.0", "1e3", "٣", "0x1"),
+      fc.constantFrom(
+        "0",
+        "1",
+        "-1",
+        "2147483647",
+        "2147483648",
+        "-2147483649",
+        "999999999999999",
+        "9999999999999999",
+        "1.0",
+        "1e3",
+        "٣",
+        "0x1",
+      ),
       idArbitrary().map(String),
       fc.integer().map(String),
     ),
@@ -589,11 +813,24 @@ function filterValue(spec: FieldSpec | undefined): fc.Arbitrary<string> {
       "2026-01-01T24:00",
       "2026-01-01T10:00:00+2400",
     ),
-    amount: fc.constantFrom("0", "0.00001", "1.00", "9999999999999.99999", "10000000000000", "-1", "1e3", "NaN", "0.000001"),
+    amount: fc.constantFrom(
+      "0",
+      "0.00001",
+      "1.00",
+      "9999999999999.99999",
+      "10000000000000",
+      "-1",
+      "1e3",
+      "NaN",
+      "0.000001",
+    ),
     enum: fc.constantFrom(...ENUM_VALUES, "visa", "", " CAPTURED"),
     currency: fc.constantFrom("NOK", "nok", "XXX", "NO", "NOKK", "ÆØÅ"),
     boolean: fc.constantFrom("true", "false", "TRUE", "1", ""),
-    string: fc.oneof(nastyStrings, fc.constantFrom("ORDER-1", "S-1", "1234", "a".repeat(200), "a".repeat(201), "eq:", "gt:gt:1")),
+    string: fc.oneof(
+      nastyStrings,
+      fc.constantFrom("ORDER-1", "S-1", "1234", "a".repeat(200), "a".repeat(201), "eq:", "gt:gt:1"),
+    ),
   };
   return fc.oneof(
     { weight: spec ? 6 : 0, arbitrary: spec ? typed[spec.type] : fc.constant("") },
@@ -606,9 +843,15 @@ function filterValue(spec: FieldSpec | undefined): fc.Arbitrary<string> {
 const SEARCH_SPECS: Record<string, Record<string, FieldSpec>> = {
   "/v1/payments": PAYMENT_SEARCH_FIELDS,
   "/v1/credits": CREDIT_SEARCH_FIELDS,
-  "/v1/payment-methods": { paymentType: { type: "enum", values: PAYMENT_TYPES }, paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS } },
+  "/v1/payment-methods": {
+    paymentType: { type: "enum", values: PAYMENT_TYPES },
+    paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS },
+  },
   "/v1/recurring-payments": { customerNumber: { type: "string" }, includeExpired: { type: "boolean" } },
-  "/v1/payment-agreements": { customerNumber: { type: "string" }, status: { type: "enum", values: AGREEMENT_STATUSES } },
+  "/v1/payment-agreements": {
+    customerNumber: { type: "string" },
+    status: { type: "enum", values: AGREEMENT_STATUSES },
+  },
 };
 
 /** Query strings for a route: mostly its own filters (one or two, so one bad value is not hidden by another). */
@@ -624,10 +867,25 @@ function queryArbitrary(template = ""): fc.Arbitrary<string> {
   const key = fc.oneof(
     { weight: Object.keys(own).length ? 12 : 0, arbitrary: fc.constantFrom(...Object.keys(own), "page") },
     { weight: 3, arbitrary: fc.constantFrom(...Object.keys(specs)) },
-    { weight: 1, arbitrary: fc.constantFrom("foo", "PAGE", "status[]", "__proto__", "constructor", "hasOwnProperty", "toString", "") },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        "foo",
+        "PAGE",
+        "status[]",
+        "__proto__",
+        "constructor",
+        "hasOwnProperty",
+        "toString",
+        "",
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 10 }) },
   );
-  const op = fc.option(fc.constantFrom("eq", "ne", "gt", "gte", "lt", "lte", "xx", "GTE", "in", "like", "Eq", "eqq", "e", ""), { freq: 2 });
+  const op = fc.option(
+    fc.constantFrom("eq", "ne", "gt", "gte", "lt", "lte", "xx", "GTE", "in", "like", "Eq", "eqq", "e", ""),
+    { freq: 2 },
+  );
   const pair = key
     .chain((k) => fc.tuple(fc.constant(k), op, filterValue(Object.hasOwn(specs, k) ? specs[k] : undefined)))
     .map(([k, o, v]) => {
@@ -639,11 +897,31 @@ function queryArbitrary(template = ""): fc.Arbitrary<string> {
         return `${encodeURIComponent(k)}=%ED%A0%80`;
       }
     });
-  const junk = fc.constantFrom("%", "%zz", "%E0%A4%A", "%FF%FE", "%00", "status=%00", "orderId=%00", "&&", "=", "==", "a=b=c", "page", "perPage=", "status=CAPTURED;x", "+", "%2B");
+  const junk = fc.constantFrom(
+    "%",
+    "%zz",
+    "%E0%A4%A",
+    "%FF%FE",
+    "%00",
+    "status=%00",
+    "orderId=%00",
+    "&&",
+    "=",
+    "==",
+    "a=b=c",
+    "page",
+    "perPage=",
+    "status=CAPTURED;x",
+    "+",
+    "%2B",
+  );
   return fc
     .oneof(
       { weight: 3, arbitrary: fc.array(pair, { minLength: 1, maxLength: 2 }) },
-      { weight: 1, arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: pair }, { weight: 1, arbitrary: junk }), { maxLength: 6 }) },
+      {
+        weight: 1,
+        arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: pair }, { weight: 1, arbitrary: junk }), { maxLength: 6 }),
+      },
     )
     .map((parts) => (parts.length ? `?${parts.join("&")}` : ""));
 }
@@ -659,18 +937,38 @@ function authenticatedHeaders(): fc.Arbitrary<HeaderSet> {
   return fc
     .record(
       {
-        client: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) }),
-        contentType: fc.option(fc.constantFrom("application/json", "application/merge-patch+json", "text/plain", "application/x-www-form-urlencoded"), {
-          freq: 4,
-        }),
+        client: fc.oneof(
+          { weight: 6, arbitrary: fc.constant(0) },
+          { weight: 2, arbitrary: fc.constant(1) },
+          { weight: 1, arbitrary: fc.constant(2) },
+        ),
+        contentType: fc.option(
+          fc.constantFrom(
+            "application/json",
+            "application/merge-patch+json",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+          ),
+          {
+            freq: 4,
+          },
+        ),
         idempotencyKey: fc.oneof(
           { weight: 6, arbitrary: fc.constant(null) },
           { weight: 2, arbitrary: fc.uuid() },
           { weight: 1, arbitrary: fc.constantFrom("fuzz-key-1", "fuzz-key-2") },
         ),
-        channel: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: fc.constant("web") }, { weight: 1, arbitrary: fc.constant("app") }),
+        channel: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(null) },
+          { weight: 2, arbitrary: fc.constant("web") },
+          { weight: 1, arbitrary: fc.constant("app") },
+        ),
         // Seed 004's routes need the logged-in customer; it is `mine`'s, so other clients get 401.
-        customer: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: fc.constant(customerToken) }, { weight: 1, arbitrary: fc.constantFrom("", "nope", "x".repeat(300)) }),
+        customer: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(null) },
+          { weight: 3, arbitrary: fc.constant(customerToken) },
+          { weight: 1, arbitrary: fc.constantFrom("", "nope", "x".repeat(300)) },
+        ),
       },
       { requiredKeys: ["client", "contentType", "idempotencyKey", "channel", "customer"] },
     )
@@ -712,12 +1010,25 @@ function fuzzedHeaders(): fc.Arbitrary<HeaderSet> {
   );
   const clientName = fc.oneof(
     { weight: 4, arbitrary: fc.constant("paydesk-fuzz") },
-    { weight: 2, arbitrary: fc.constantFrom("", " ", "\t", "x".repeat(200), "x".repeat(201), "y".repeat(6000), "é-ü", "<script>") },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom("", " ", "\t", "x".repeat(200), "x".repeat(201), "y".repeat(6000), "é-ü", "<script>"),
+    },
     { weight: 2, arbitrary: latin1() },
   );
   const idempotencyKey = fc.oneof(
     fc.uuid(),
-    fc.constantFrom("", " ", "fuzz-key-1", "fuzz-key-2", "k".repeat(255), "k".repeat(256), "key with spaces", "ä", "\t"),
+    fc.constantFrom(
+      "",
+      " ",
+      "fuzz-key-1",
+      "fuzz-key-2",
+      "k".repeat(255),
+      "k".repeat(256),
+      "key with spaces",
+      "ä",
+      "\t",
+    ),
     latin1(300),
   );
   const onBehalfOf = fc.oneof(
@@ -726,7 +1037,11 @@ function fuzzedHeaders(): fc.Arbitrary<HeaderSet> {
     { weight: 1, arbitrary: fc.constantFrom("0", "-1", "01", "1e3", "1000000000", "99999999999999999999", "abc", "") },
     { weight: 1, arbitrary: latin1() },
   );
-  const correlation = fc.oneof(fc.uuid(), fc.constantFrom("", "c".repeat(128), "c".repeat(129), "a b", "../x", "x\u00e9"), latin1(200));
+  const correlation = fc.oneof(
+    fc.uuid(),
+    fc.constantFrom("", "c".repeat(128), "c".repeat(129), "a b", "../x", "x\u00e9"),
+    latin1(200),
+  );
   const channel = fc.oneof(fc.constantFrom("web", "app", "", "ticket-machine", "WEB"), latin1());
   const contentType = fc.constantFrom(
     "application/json",
@@ -754,10 +1069,16 @@ function fuzzedHeaders(): fc.Arbitrary<HeaderSet> {
   const mostlyValid = fc
     .tuple(fc.constantFrom(0, 1, 1, 2), fc.subarray(names, { minLength: 1, maxLength: 3 }))
     .chain(([client, targets]) =>
-      fc.tuple(fc.constant(client), fc.tuple(...targets.map((name) => fc.option(fuzzed[name], { freq: 5 }).map((value) => [name, value] as const)))),
+      fc.tuple(
+        fc.constant(client),
+        fc.tuple(...targets.map((name) => fc.option(fuzzed[name], { freq: 5 }).map((value) => [name, value] as const))),
+      ),
     )
     .map(([client, replacements]) => {
-      const headers: HeaderSet = { ...validHeaders([mine, trusted, other][client]), "Content-Type": "application/json" };
+      const headers: HeaderSet = {
+        ...validHeaders([mine, trusted, other][client]),
+        "Content-Type": "application/json",
+      };
       for (const [name, value] of replacements) {
         if (value === null) delete headers[name];
         else headers[name] = value;
@@ -773,7 +1094,10 @@ function operationArbitrary(filter: (op: Op) => boolean = () => true): fc.Arbitr
 
 /** Now and then a method the route does not have, or a path no route has. */
 function methodFor(op: Op): fc.Arbitrary<string> {
-  return fc.oneof({ weight: 8, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS") });
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.constant(op.method) },
+    { weight: 1, arbitrary: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS") },
+  );
 }
 
 function build(method: string, path: string, query: string, headers: HeaderSet, body: string | undefined): FuzzRequest {
@@ -787,14 +1111,12 @@ describe("an unknown or malformed input never yields a 500", () => {
   it("random bodies on every route that takes one (authenticated)", async () => {
     const property = fc.asyncProperty(
       fc
-        .oneof({ weight: 4, arbitrary: operationArbitrary((op) => op.hasBody) }, { weight: 1, arbitrary: operationArbitrary((op) => !op.hasBody && op.method === "PUT") })
+        .oneof(
+          { weight: 4, arbitrary: operationArbitrary((op) => op.hasBody) },
+          { weight: 1, arbitrary: operationArbitrary((op) => !op.hasBody && op.method === "PUT") },
+        )
         .chain((op) =>
-          fc.tuple(
-            methodFor(op),
-            pathFor(op.template),
-            authenticatedHeaders(),
-            bodyArbitrary(op.operationId),
-          ),
+          fc.tuple(methodFor(op), pathFor(op.template), authenticatedHeaders(), bodyArbitrary(op.operationId)),
         )
         .map(([method, path, headers, body]) => build(method, path, "", headers, body)),
       send,
@@ -805,7 +1127,10 @@ describe("an unknown or malformed input never yields a 500", () => {
   it("random header sets on every route and method", async () => {
     const property = fc.asyncProperty(
       fc
-        .oneof({ weight: 2, arbitrary: operationArbitrary((op) => op.hasBody) }, { weight: 1, arbitrary: operationArbitrary() })
+        .oneof(
+          { weight: 2, arbitrary: operationArbitrary((op) => op.hasBody) },
+          { weight: 1, arbitrary: operationArbitrary() },
+        )
         .chain((op) =>
           fc.tuple(
             methodFor(op),
@@ -827,14 +1152,12 @@ describe("an unknown or malformed input never yields a 500", () => {
   it("random query strings, mostly on the search routes", async () => {
     const property = fc.asyncProperty(
       fc
-        .oneof({ weight: 4, arbitrary: operationArbitrary((op) => op.method === "GET" && !op.template.includes("{")) }, { weight: 1, arbitrary: operationArbitrary() })
+        .oneof(
+          { weight: 4, arbitrary: operationArbitrary((op) => op.method === "GET" && !op.template.includes("{")) },
+          { weight: 1, arbitrary: operationArbitrary() },
+        )
         .chain((op) =>
-          fc.tuple(
-            fc.constant(op.method),
-            pathFor(op.template),
-            queryArbitrary(op.template),
-            authenticatedHeaders(),
-          ),
+          fc.tuple(fc.constant(op.method), pathFor(op.template), queryArbitrary(op.template), authenticatedHeaders()),
         )
         .map(([method, path, query, headers]) => build(method, path, query, headers, "{}")),
       send,
@@ -847,19 +1170,34 @@ describe("an unknown or malformed input never yields a 500", () => {
       {
         weight: 6,
         arbitrary: operationArbitrary().chain((op) =>
-          fc.array(pathIdArbitrary({ malformed: true }), { minLength: 2, maxLength: 2 }).map((p) => ({ op, path: fillPath(op.template, p) })),
+          fc
+            .array(pathIdArbitrary({ malformed: true }), { minLength: 2, maxLength: 2 })
+            .map((p) => ({ op, path: fillPath(op.template, p) })),
         ),
       },
       {
         weight: 1,
         arbitrary: fc
-          .tuple(fc.constantFrom("/v1/", "/v1/payments/1/", "/v1/credits/1/", "/v1/payments/1/transactions/1/"), pathIdArbitrary({ malformed: true }))
-          .map(([prefix, rest]) => ({ op: { method: "GET", template: "", hasBody: false, operationId: "" }, path: prefix + rest })),
+          .tuple(
+            fc.constantFrom("/v1/", "/v1/payments/1/", "/v1/credits/1/", "/v1/payments/1/transactions/1/"),
+            pathIdArbitrary({ malformed: true }),
+          )
+          .map(([prefix, rest]) => ({
+            op: { method: "GET", template: "", hasBody: false, operationId: "" },
+            path: prefix + rest,
+          })),
       },
     );
     const property = fc.asyncProperty(
       path
-        .chain(({ op, path }) => fc.tuple(methodFor(op), fc.constant(path), authenticatedHeaders(), fc.oneof(plausibleObject(), validBody(op.operationId)).map((o) => JSON.stringify(o))))
+        .chain(({ op, path }) =>
+          fc.tuple(
+            methodFor(op),
+            fc.constant(path),
+            authenticatedHeaders(),
+            fc.oneof(plausibleObject(), validBody(op.operationId)).map((o) => JSON.stringify(o)),
+          ),
+        )
         .map(([method, p, headers, body]) => build(method, p, "", headers, body)),
       send,
     );
@@ -878,10 +1216,15 @@ describe("an unknown or malformed input never yields a 500", () => {
     );
     const body = fc
       .tuple(fc.constantFrom(70_000, 300_000, 1024 * 1024 - 100, 1024 * 1024 + 1, 2 * 1024 * 1024), fc.boolean())
-      .map(([size, json]) => (json ? JSON.stringify({ totalAmount: "1.00", orderId: "x".repeat(size) }) : "x".repeat(size)));
+      .map(([size, json]) =>
+        json ? JSON.stringify({ totalAmount: "1.00", orderId: "x".repeat(size) }) : "x".repeat(size),
+      );
     const property = fc.asyncProperty(
       fc
-        .oneof(operationArbitrary((op) => op.method !== "GET"), operationArbitrary().map((op) => ({ ...op, method: "DELETE" })))
+        .oneof(
+          operationArbitrary((op) => op.method !== "GET"),
+          operationArbitrary().map((op) => ({ ...op, method: "DELETE" })),
+        )
         .chain((op) => fc.tuple(fc.constant(op.method), pathFor(op.template), headers, body))
         .map(([method, path, h, b]) => build(method, path, "", h, b)),
       send,

@@ -17,14 +17,22 @@ import {
   type ProblemJson,
   type TransactionJson,
 } from "../../app/http/api/response-schemas";
-import type { creditJson, operationJson, paymentJson, paymentMethodJson, transactionJson } from "../../app/http/api/serialize";
+import type {
+  creditJson,
+  operationJson,
+  paymentJson,
+  paymentMethodJson,
+  transactionJson,
+} from "../../app/http/api/serialize";
 import { PAYMENT_SEARCH_FIELDS } from "../../app/services/queries/payment-search.server";
 import { createClient, expectProblem, type ApiResult, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
 // Compile-time half of the drift check: the response schemas name exactly the keys serialize.ts
 // renders (npx tsc --noEmit fails otherwise). The runtime half below checks values too.
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : { differs: [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] };
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : { differs: [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] };
 const sameKeys: [
   SameKeys<PaymentJson, ReturnType<typeof paymentJson>>,
   SameKeys<TransactionJson, ReturnType<typeof transactionJson>>,
@@ -111,10 +119,15 @@ function operations(): { path: string; method: string; operation: Operation }[] 
 
 /** Parses a real response body with a strict response schema, naming every mismatch. */
 function expectShape<T extends z.ZodType>(schema: T, result: ApiResult | unknown, what: string): z.output<T> {
-  const body = result && typeof result === "object" && "headers" in result && "body" in result ? (result as ApiResult).body : result;
+  const body =
+    result && typeof result === "object" && "headers" in result && "body" in result
+      ? (result as ApiResult).body
+      : result;
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new Error(`${what} does not match its response schema:\n${JSON.stringify(parsed.error.issues, null, 2)}\nbody: ${JSON.stringify(body)}`);
+    throw new Error(
+      `${what} does not match its response schema:\n${JSON.stringify(parsed.error.issues, null, 2)}\nbody: ${JSON.stringify(body)}`,
+    );
   }
   return parsed.data;
 }
@@ -124,7 +137,9 @@ describe("GET /v1/openapi.json", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json\b/);
     expect(response.headers.get("x-correlation-id")).toBeTruthy();
-    const withGarbageToken = await fetch(`${server.url}/v1/openapi.json`, { headers: { Authorization: "Bearer nonsense" } });
+    const withGarbageToken = await fetch(`${server.url}/v1/openapi.json`, {
+      headers: { Authorization: "Bearer nonsense" },
+    });
     expect(withGarbageToken.status).toBe(200);
     // Built once and cached: the same document every time.
     expect(await withGarbageToken.json()).toEqual(doc);
@@ -165,13 +180,20 @@ describe("GET /v1/openapi.json", () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       const concrete = path.replace(/\{[^}]+\}/g, "1");
       const probe = await fetch(`${server.url}${concrete}`, { method: "DELETE" });
-      const documented = Object.keys(item).filter((m) => HTTP_METHODS.includes(m)).map((m) => m.toUpperCase()).sort();
+      const documented = Object.keys(item)
+        .filter((m) => HTTP_METHODS.includes(m))
+        .map((m) => m.toUpperCase())
+        .sort();
       if (documented.includes("DELETE")) {
         expect(probe.status, `DELETE ${path}`).not.toBe(405);
         continue;
       }
       expect(probe.status, `DELETE ${path}`).toBe(405);
-      const allowed = (probe.headers.get("allow") ?? "").split(",").map((m) => m.trim()).filter(Boolean).sort();
+      const allowed = (probe.headers.get("allow") ?? "")
+        .split(",")
+        .map((m) => m.trim())
+        .filter(Boolean)
+        .sort();
       expect(documented, `methods of ${path}`).toEqual(allowed);
     }
   });
@@ -202,26 +224,41 @@ describe("GET /v1/openapi.json", () => {
       for (const header of ["X-Correlation-Id", "Entur-POS", "Entur-Distribution-Channel", "Entur-On-Behalf-Of"]) {
         expect(named(header, "header"), `${where} ${header}`).toBeDefined();
       }
-      expect(Boolean(named("Idempotency-Key", "header")), `${where} Idempotency-Key`).toBe(method === "post" || method === "put");
+      expect(Boolean(named("Idempotency-Key", "header")), `${where} Idempotency-Key`).toBe(
+        method === "post" || method === "put",
+      );
       for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
         const param = named(name, "path");
         expect(param?.required, `${where} path ${name}`).toBe(true);
         // API.md: agreementId and invoiceId are strings, every other id a JSON integer; seed 004's
         // product code is the other string in a path (at most 12 characters).
-        if (name === "product") expect(param?.schema, `${where} path ${name}`).toMatchObject({ type: "string", maxLength: 12 });
-        else expect(param?.schema.type, `${where} path ${name}`).toBe(name === "agreementId" || name === "invoiceId" ? "string" : "integer");
+        if (name === "product")
+          expect(param?.schema, `${where} path ${name}`).toMatchObject({ type: "string", maxLength: 12 });
+        else
+          expect(param?.schema.type, `${where} path ${name}`).toBe(
+            name === "agreementId" || name === "invoiceId" ? "string" : "integer",
+          );
       }
       const statuses = Object.keys(operation.responses);
-      expect(statuses.some((s) => /^2\d\d$/.test(s)), `${where} has a success response`).toBe(true);
+      expect(
+        statuses.some((s) => /^2\d\d$/.test(s)),
+        `${where} has a success response`,
+      ).toBe(true);
       for (const status of ["400", "401"]) expect(statuses, `${where} documents ${status}`).toContain(status);
       if (path.includes("{")) expect(statuses, `${where} documents 404`).toContain("404");
       for (const status of statuses.filter((s) => /^[45]\d\d$/.test(s))) {
-        expect(Object.keys(operation.responses[status].content ?? {}), `${where} ${status}`).toEqual(["application/problem+json"]);
-        expect(operation.responses[status].content!["application/problem+json"].schema).toEqual({ $ref: "#/components/schemas/Problem" });
+        expect(Object.keys(operation.responses[status].content ?? {}), `${where} ${status}`).toEqual([
+          "application/problem+json",
+        ]);
+        expect(operation.responses[status].content!["application/problem+json"].schema).toEqual({
+          $ref: "#/components/schemas/Problem",
+        });
       }
       if (method === "post" && !path.endsWith("/credit")) expect(operation.requestBody, `${where} body`).toBeDefined();
     }
-    expect(Object.keys(doc.paths["/v1/payments/{paymentId}"].patch.requestBody!.content)).toContain("application/merge-patch+json");
+    expect(Object.keys(doc.paths["/v1/payments/{paymentId}"].patch.requestBody!.content)).toContain(
+      "application/merge-patch+json",
+    );
   });
 
   it("takes the search parameters from PAYMENT_SEARCH_FIELDS, with the op:value grammar", () => {
@@ -242,13 +279,19 @@ describe("GET /v1/openapi.json", () => {
   });
 
   it("describes request bodies with the zod request schemas (input side of transforms)", () => {
-    const schemas = doc.components.schemas as Record<string, { properties: Record<string, any>; required?: string[]; additionalProperties?: boolean }>;
+    const schemas = doc.components.schemas as Record<
+      string,
+      { properties: Record<string, any>; required?: string[]; additionalProperties?: boolean }
+    >;
     const create = schemas.CreatePaymentRequest;
     expect(create.required).toEqual(["totalAmount"]);
     expect(create.properties.totalAmount).toMatchObject({ type: "string", pattern: expect.stringContaining("[0-9]") });
     expect(JSON.stringify(create.properties.transaction)).toContain("#/components/schemas/NewTransactionRequest");
     expect(schemas.PaymentPatchRequest.additionalProperties).toBe(false);
-    expect(schemas.ImportRequest.properties.transactionConfirmedAt).toMatchObject({ type: "string", format: "date-time" });
+    expect(schemas.ImportRequest.properties.transactionConfirmedAt).toMatchObject({
+      type: "string",
+      format: "date-time",
+    });
     expect(schemas.Payment.additionalProperties).toBe(false);
     expect(schemas.Problem.required).toEqual(["type", "title", "status", "detail", "instance", "correlationId"]);
   });
@@ -260,7 +303,13 @@ describe("real responses match the response schemas", () => {
   it("through create, authorize, capture, credit, search and payment methods", async () => {
     const created = await client.post(
       "/v1/payments",
-      { orderId: "DRIFT-1", orderVersion: 1, totalAmount: "150.5", settlementId: "S-1", transaction: { paymentType: "VISA" } },
+      {
+        orderId: "DRIFT-1",
+        orderVersion: 1,
+        totalAmount: "150.5",
+        settlementId: "S-1",
+        transaction: { paymentType: "VISA" },
+      },
       headers,
     );
     expect(created.status).toBe(201);
@@ -276,8 +325,16 @@ describe("real responses match the response schemas", () => {
     const captured = await client.put(`${base}/capture`, undefined, headers);
     expect(captured.status).toBe(200);
     const afterCapture = expectShape(Payment, captured, "capture");
-    expect(afterCapture.transactions[0].operationLog.map((e) => e.operation)).toEqual(["CREATE", "AUTHORIZE", "CAPTURE"]);
-    expect(afterCapture.transactions[0].operationLog[2]).toMatchObject({ pos: "kiosk-1", distributionChannel: "web", correlationId: "drift-check-1" });
+    expect(afterCapture.transactions[0].operationLog.map((e) => e.operation)).toEqual([
+      "CREATE",
+      "AUTHORIZE",
+      "CAPTURE",
+    ]);
+    expect(afterCapture.transactions[0].operationLog[2]).toMatchObject({
+      pos: "kiosk-1",
+      distributionChannel: "web",
+      correlationId: "drift-check-1",
+    });
 
     expectShape(Payment, await client.get(`/v1/payments/${paymentId}`), "GET payment");
     expectShape(Transaction, await client.get(base), "GET transaction");
@@ -286,14 +343,20 @@ describe("real responses match the response schemas", () => {
     expect(credited.status).toBe(201);
     expect(expectShape(Payment, credited, "credit").transactions[0].summary.creditedAmount).toBe("50.25");
 
-    const added = await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "CASH", amount: "0.12345" });
+    const added = await client.post(`/v1/payments/${paymentId}/transactions`, {
+      paymentType: "CASH",
+      amount: "0.12345",
+    });
     // The payment's total is taken by the captured card transaction: a business-rule problem.
     expectShape(Problem, added, "add over total");
 
     const patched = await client.patch(`/v1/payments/${paymentId}`, { totalAmount: "200.00", settlementId: null });
     expect(patched.status).toBe(200);
     expect(expectShape(Payment, patched, "PATCH").settlementId).toBeNull();
-    const cash = await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "CASH", amount: "0.12345" });
+    const cash = await client.post(`/v1/payments/${paymentId}/transactions`, {
+      paymentType: "CASH",
+      amount: "0.12345",
+    });
     expect(cash.status).toBe(201);
     expectShape(Transaction, cash, "add transaction");
     const cancelled = await client.put(`/v1/payments/${paymentId}/transactions/${cash.body.transactionId}/cancel`);
@@ -313,23 +376,32 @@ describe("real responses match the response schemas", () => {
   it("for an imported transaction (importData, null paymentType before import)", async () => {
     const created = await privileged.post("/v1/payments", { totalAmount: "42.00", customerNumber: "1234567" });
     expectShape(Payment, created, "create without transaction");
-    const added = await privileged.post(`/v1/payments/${created.body.paymentId}/transactions`, { paymentTypeGroup: "PAYMENTCARD", isImport: true });
+    const added = await privileged.post(`/v1/payments/${created.body.paymentId}/transactions`, {
+      paymentTypeGroup: "PAYMENTCARD",
+      isImport: true,
+    });
     expect(added.status).toBe(201);
     expectShape(Transaction, added, "add import transaction");
-    const imported = await privileged.post(`/v1/payments/${created.body.paymentId}/transactions/${added.body.transactionId}/import`, {
-      transactionConfirmedAt: "2026-11-20T12:00:00Z",
-      rrn: "123456789012",
-      terminalId: "T-1",
-      paymentType: "Visa",
-      envNetworkId: "123456",
-      additionalData: { note: "x" },
-    });
+    const imported = await privileged.post(
+      `/v1/payments/${created.body.paymentId}/transactions/${added.body.transactionId}/import`,
+      {
+        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+        rrn: "123456789012",
+        terminalId: "T-1",
+        paymentType: "Visa",
+        envNetworkId: "123456",
+        additionalData: { note: "x" },
+      },
+    );
     expect(imported.status).toBe(201);
     expect(expectShape(Transaction, imported, "import").importData).toMatchObject({ issuer: "Visa" });
   });
 
   it("through a credit: create, get, patch, execute, search", async () => {
-    const created = await client.post("/v1/payments", { totalAmount: "80.00", transaction: { paymentType: "MASTERCARD" } });
+    const created = await client.post("/v1/payments", {
+      totalAmount: "80.00",
+      transaction: { paymentType: "MASTERCARD" },
+    });
     const base = `/v1/payments/${created.body.paymentId}/transactions/${created.body.transactions[0].transactionId}`;
     expect((await client.post(`${base}/authorize`, { totalAmount: "80.00" })).status).toBe(200);
     expect((await client.put(`${base}/capture`)).status).toBe(200);

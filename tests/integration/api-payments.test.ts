@@ -81,7 +81,9 @@ describe("create a payment", () => {
   it("refuses a second payment for the same order and version with 409", async () => {
     await client.post("/v1/payments", { orderId: "DUP-1", totalAmount: "10.00" });
     expectProblem(await client.post("/v1/payments", { orderId: "DUP-1", totalAmount: "10.00" }), 409, "orderId");
-    expect((await client.post("/v1/payments", { orderId: "DUP-1", orderVersion: 2, totalAmount: "10.00" })).status).toBe(201);
+    expect(
+      (await client.post("/v1/payments", { orderId: "DUP-1", orderVersion: 2, totalAmount: "10.00" })).status,
+    ).toBe(201);
     // another organisation may use the same order id
     const elsewhere = await createClient(server);
     expect((await elsewhere.post("/v1/payments", { orderId: "DUP-1", totalAmount: "10.00" })).status).toBe(201);
@@ -105,7 +107,10 @@ describe("create a payment", () => {
 
   it("refuses an initial transaction whose amount is not the total (422)", async () => {
     expectProblem(
-      await client.post("/v1/payments", { totalAmount: "100.00", transaction: { paymentType: "VISA", amount: "99.99" } }),
+      await client.post("/v1/payments", {
+        totalAmount: "100.00",
+        transaction: { paymentType: "VISA", amount: "99.99" },
+      }),
       422,
       "transaction.amount",
     );
@@ -150,7 +155,11 @@ describe("search payments", () => {
 
   it("applies operators, repeated eq as IN and ranges as AND", async () => {
     const range = await searcher.get("/v1/payments?totalAmount=gt:10&totalAmount=lte:40.00");
-    expect(range.body.items.map((p: { totalAmount: string }) => p.totalAmount).sort()).toEqual(["20.00", "30.00", "40.00"]);
+    expect(range.body.items.map((p: { totalAmount: string }) => p.totalAmount).sort()).toEqual([
+      "20.00",
+      "30.00",
+      "40.00",
+    ]);
     const anyOf = await searcher.get("/v1/payments?orderId=S-1&orderId=S-3");
     expect(anyOf.body.totalItems).toBe(2);
     const notEqual = await searcher.get("/v1/payments?settlementId=ne:SET-A");
@@ -168,7 +177,9 @@ describe("search payments", () => {
     expect(cancelledVipps.body.items.map((p: { paymentId: number }) => p.paymentId)).toEqual([ids[0]]);
     const groups = await searcher.get("/v1/payments?paymentTypeGroup=MOBILE&status=ne:CANCELLED");
     expect(groups.body.totalItems).toBe(2);
-    const byTransaction = await searcher.get(`/v1/payments?paymentTransactionId=${(await searcher.get(`/v1/payments/${ids[2]}`)).body.transactions[0].transactionId}`);
+    const byTransaction = await searcher.get(
+      `/v1/payments?paymentTransactionId=${(await searcher.get(`/v1/payments/${ids[2]}`)).body.transactions[0].transactionId}`,
+    );
     expect(byTransaction.body.items.map((p: { paymentId: number }) => p.paymentId)).toEqual([ids[2]]);
   });
 
@@ -189,18 +200,27 @@ describe("transactions", () => {
   it("adds a transaction within the total and refuses one beyond it (422)", async () => {
     const created = await client.post("/v1/payments", { totalAmount: "100.00" });
     const paymentId = created.body.paymentId;
-    const first = await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "GIFTCARD", amount: "30.00" });
+    const first = await client.post(`/v1/payments/${paymentId}/transactions`, {
+      paymentType: "GIFTCARD",
+      amount: "30.00",
+    });
     expect(first.status).toBe(201);
     expect(first.headers.get("location")).toBe(tx(paymentId, first.body.transactionId));
     expect(first.body.paymentTypeGroup).toBe("GIFTCARD");
-    expectProblem(await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "VISA", amount: "70.01" }), 422, "amount");
+    expectProblem(
+      await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "VISA", amount: "70.01" }),
+      422,
+      "amount",
+    );
     // without an amount it takes what is left
     const rest = await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "VISA" });
     expect(rest.body.amount).toBe("70.00");
     expectProblem(await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "CASH" }), 422, "amount");
     // a cancelled transaction gives its share back
     await client.put(tx(paymentId, first.body.transactionId, "cancel"));
-    expect((await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "CASH", amount: "30.00" })).status).toBe(201);
+    expect(
+      (await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "CASH", amount: "30.00" })).status,
+    ).toBe(201);
   });
 
   it("refuses mutually exclusive sources with 400 naming them", async () => {
@@ -210,14 +230,20 @@ describe("transactions", () => {
       paymentAgreementId: "agr_x",
     });
     expectProblem(result, 400, "recurringPaymentId");
-    expect(result.body.errors.map((e: { field: string }) => e.field)).toEqual(["recurringPaymentId", "paymentAgreementId"]);
+    expect(result.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      "recurringPaymentId",
+      "paymentAgreementId",
+    ]);
     expectProblem(await client.post(`/v1/payments/${paymentId}/transactions`, {}), 400, "paymentType");
   });
 
   it("refuses a currency other than the payment's", async () => {
     const created = await client.post("/v1/payments", { totalAmount: "10.00", currency: "SEK" });
     expectProblem(
-      await client.post(`/v1/payments/${created.body.paymentId}/transactions`, { paymentType: "VISA", currency: "NOK" }),
+      await client.post(`/v1/payments/${created.body.paymentId}/transactions`, {
+        paymentType: "VISA",
+        currency: "NOK",
+      }),
       422,
       "currency",
     );
@@ -225,8 +251,17 @@ describe("transactions", () => {
 
   it("keeps import transactions and with3DSecure for privileged clients", async () => {
     const created = await client.post("/v1/payments", { totalAmount: "10.00" });
-    expectProblem(await client.post(`/v1/payments/${created.body.paymentId}/transactions`, { paymentType: "VISA", isImport: true }), 403);
-    expectProblem(await client.post(`/v1/payments/${created.body.paymentId}/transactions`, { paymentType: "VISA", with3DSecure: true }), 403);
+    expectProblem(
+      await client.post(`/v1/payments/${created.body.paymentId}/transactions`, { paymentType: "VISA", isImport: true }),
+      403,
+    );
+    expectProblem(
+      await client.post(`/v1/payments/${created.body.paymentId}/transactions`, {
+        paymentType: "VISA",
+        with3DSecure: true,
+      }),
+      403,
+    );
   });
 
   it("returns one transaction with its operation log, and 404 for another payment's transaction", async () => {
@@ -287,7 +322,10 @@ describe("transactions", () => {
       const p = await client.post("/v1/payments", { totalAmount: "500.00" });
       return { paymentId: p.body.paymentId as number };
     })();
-    const created = await client.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "VISA", amount: "100.00" });
+    const created = await client.post(`/v1/payments/${paymentId}/transactions`, {
+      paymentType: "VISA",
+      amount: "100.00",
+    });
     const path = tx(paymentId, created.body.transactionId, "authorize");
     const pre = await client.post(path, { totalAmount: "100.00" });
     expect(pre.body).toMatchObject({ status: "AUTHORIZED", amount: "100.00", summary: { authorizedAmount: "100.00" } });
@@ -300,9 +338,24 @@ describe("transactions", () => {
     expectProblem(await client.post(path, { totalAmount: "130.00" }), 409);
     const captured = await client.put(tx(paymentId, created.body.transactionId, "capture"));
     expect(captured.body.transactions[0].summary.capturedAmount).toBe("120.00");
-    const operations = captured.body.transactions[0].operationLog.map((o: { operation: string; amount: string }) => `${o.operation} ${o.amount}`);
-    expect(operations).toEqual(["CREATE 100.00", "AUTHORIZE 100.00", "AUTHORIZE 150.00", "AUTHORIZE 200.00", "AUTHORIZE 120.00", "CAPTURE 120.00"]);
-    expectProblem(await client.post(tx((await paymentWithTransaction(client, "5.00", "VIPPS")).paymentId, 0, "authorize"), { totalAmount: "1.00" }), 400, "transactionId");
+    const operations = captured.body.transactions[0].operationLog.map(
+      (o: { operation: string; amount: string }) => `${o.operation} ${o.amount}`,
+    );
+    expect(operations).toEqual([
+      "CREATE 100.00",
+      "AUTHORIZE 100.00",
+      "AUTHORIZE 150.00",
+      "AUTHORIZE 200.00",
+      "AUTHORIZE 120.00",
+      "CAPTURE 120.00",
+    ]);
+    expectProblem(
+      await client.post(tx((await paymentWithTransaction(client, "5.00", "VIPPS")).paymentId, 0, "authorize"), {
+        totalAmount: "1.00",
+      }),
+      400,
+      "transactionId",
+    );
   });
 
   it("credits a captured transaction directly, partly and then the rest", async () => {
@@ -315,7 +368,10 @@ describe("transactions", () => {
     });
     expectProblem(await client.post(`${captured.base}/credit`, { amount: "60.01" }), 422);
     const rest = await client.post(`${captured.base}/credit`);
-    expect(rest.body.transactions[0]).toMatchObject({ status: "CREDITED", summary: { creditedAmount: "90.00", creditableAmount: "0.00" } });
+    expect(rest.body.transactions[0]).toMatchObject({
+      status: "CREDITED",
+      summary: { creditedAmount: "90.00", creditableAmount: "0.00" },
+    });
     expectProblem(await client.post(`${captured.base}/credit`), 409);
     const operations = rest.body.transactions[0].operationLog.map((o: { operation: string }) => o.operation);
     expect(operations).toEqual(["CREATE", "AUTHORIZE", "CAPTURE", "CREDIT", "CREDIT"]);
@@ -325,7 +381,10 @@ describe("transactions", () => {
 describe("import", () => {
   async function importable(paymentType: string, amount = "55.00") {
     const created = await privileged.post("/v1/payments", { totalAmount: amount });
-    const transaction = await privileged.post(`/v1/payments/${created.body.paymentId}/transactions`, { paymentType, isImport: true });
+    const transaction = await privileged.post(`/v1/payments/${created.body.paymentId}/transactions`, {
+      paymentType,
+      isImport: true,
+    });
     expect(transaction.status).toBe(201);
     return tx(created.body.paymentId, transaction.body.transactionId, "import");
   }
@@ -348,29 +407,79 @@ describe("import", () => {
     });
     expect(result.body.importData).toMatchObject({ issuer: "Visa", envNetworkId: "123456" });
     expect(result.body.operationLog.map((o: { operation: string }) => o.operation)).toEqual(["CREATE", "IMPORT"]);
-    expectProblem(await privileged.post(path, { transactionConfirmedAt: "2026-11-20T12:00:00Z", rrn: "1", terminalId: "2", paymentType: "Visa" }), 409);
+    expectProblem(
+      await privileged.post(path, {
+        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+        rrn: "1",
+        terminalId: "2",
+        paymentType: "Visa",
+      }),
+      409,
+    );
   });
 
   it("refuses a second import with the same rrn and terminalId (409)", async () => {
-    const body = { transactionConfirmedAt: "2026-11-20T12:00:00Z", rrn: "999000111222", terminalId: "T-9", paymentType: "MASTERCARD" };
+    const body = {
+      transactionConfirmedAt: "2026-11-20T12:00:00Z",
+      rrn: "999000111222",
+      terminalId: "T-9",
+      paymentType: "MASTERCARD",
+    };
     expect((await privileged.post(await importable("MASTERCARD"), body)).status).toBe(201);
     expectProblem(await privileged.post(await importable("MASTERCARD"), body), 409, "rrn");
   });
 
   it("names what a card or e-card import lacks, and validates the formats", async () => {
-    expectProblem(await privileged.post(await importable("VISA"), { transactionConfirmedAt: "2026-11-20T12:00:00Z" }), 400, "rrn");
-    expectProblem(await privileged.post(await importable("ECARD"), { transactionConfirmedAt: "2026-11-20T12:00:00Z", companyId: "12" }), 400, "mediaSerialNumberId");
-    expectProblem(await privileged.post(await importable("ECARD"), { transactionConfirmedAt: "2026-11-20T12:00:00Z", companyId: "12345", mediaSerialNumberId: "1" }), 400, "companyId");
-    expectProblem(await privileged.post(await importable("VISA"), { rrn: "1", terminalId: "2", paymentType: "Visa" }), 400, "transactionConfirmedAt");
-    const ecard = await privileged.post(await importable("ECARD"), { transactionConfirmedAt: "2026-11-20T12:00:00Z", companyId: "12", mediaSerialNumberId: "4455" });
+    expectProblem(
+      await privileged.post(await importable("VISA"), { transactionConfirmedAt: "2026-11-20T12:00:00Z" }),
+      400,
+      "rrn",
+    );
+    expectProblem(
+      await privileged.post(await importable("ECARD"), {
+        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+        companyId: "12",
+      }),
+      400,
+      "mediaSerialNumberId",
+    );
+    expectProblem(
+      await privileged.post(await importable("ECARD"), {
+        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+        companyId: "12345",
+        mediaSerialNumberId: "1",
+      }),
+      400,
+      "companyId",
+    );
+    expectProblem(
+      await privileged.post(await importable("VISA"), { rrn: "1", terminalId: "2", paymentType: "Visa" }),
+      400,
+      "transactionConfirmedAt",
+    );
+    const ecard = await privileged.post(await importable("ECARD"), {
+      transactionConfirmedAt: "2026-11-20T12:00:00Z",
+      companyId: "12",
+      mediaSerialNumberId: "4455",
+    });
     expect(ecard.status).toBe(201);
   });
 
   it("refuses non-import transactions (409) and non-privileged clients (403)", async () => {
     const normal = await paymentWithTransaction(privileged, "5.00");
-    expectProblem(await privileged.post(tx(normal.paymentId, normal.transactionId, "import"), { transactionConfirmedAt: "2026-11-20T12:00:00Z" }), 409);
+    expectProblem(
+      await privileged.post(tx(normal.paymentId, normal.transactionId, "import"), {
+        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+      }),
+      409,
+    );
     const mine = await paymentWithTransaction(client, "5.00");
-    expectProblem(await client.post(tx(mine.paymentId, mine.transactionId, "import"), { transactionConfirmedAt: "2026-11-20T12:00:00Z" }), 403);
+    expectProblem(
+      await client.post(tx(mine.paymentId, mine.transactionId, "import"), {
+        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+      }),
+      403,
+    );
   });
 });
 
@@ -378,10 +487,20 @@ describe("deactivate and reactivate", () => {
   it("cancels open transactions, credits captured ones, keeps imports, then refuses everything until reactivated", async () => {
     const created = await privileged.post("/v1/payments", { totalAmount: "300.00" });
     const paymentId = created.body.paymentId;
-    const open = await privileged.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "VISA", amount: "100.00" });
-    const paid = await privileged.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "CASH", amount: "100.00" });
+    const open = await privileged.post(`/v1/payments/${paymentId}/transactions`, {
+      paymentType: "VISA",
+      amount: "100.00",
+    });
+    const paid = await privileged.post(`/v1/payments/${paymentId}/transactions`, {
+      paymentType: "CASH",
+      amount: "100.00",
+    });
     await privileged.put(tx(paymentId, paid.body.transactionId, "capture"));
-    const imported = await privileged.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "VISA", amount: "100.00", isImport: true });
+    const imported = await privileged.post(`/v1/payments/${paymentId}/transactions`, {
+      paymentType: "VISA",
+      amount: "100.00",
+      isImport: true,
+    });
     await privileged.post(tx(paymentId, imported.body.transactionId, "import"), {
       transactionConfirmedAt: "2026-11-20T12:00:00Z",
       rrn: "555000111222",
@@ -394,11 +513,20 @@ describe("deactivate and reactivate", () => {
     expect(deactivated.body.active).toBe(false);
     const byId = new Map(deactivated.body.transactions.map((t: { transactionId: number }) => [t.transactionId, t]));
     expect(byId.get(open.body.transactionId)).toMatchObject({ status: "CANCELLED" });
-    expect(byId.get(paid.body.transactionId)).toMatchObject({ status: "CREDITED", summary: { creditedAmount: "100.00" } });
-    expect(byId.get(imported.body.transactionId)).toMatchObject({ status: "CAPTURED", summary: { creditableAmount: "100.00" } });
+    expect(byId.get(paid.body.transactionId)).toMatchObject({
+      status: "CREDITED",
+      summary: { creditedAmount: "100.00" },
+    });
+    expect(byId.get(imported.body.transactionId)).toMatchObject({
+      status: "CAPTURED",
+      summary: { creditableAmount: "100.00" },
+    });
 
     // every transaction operation is refused while inactive
-    expectProblem(await privileged.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "CASH", amount: "1.00" }), 409);
+    expectProblem(
+      await privileged.post(`/v1/payments/${paymentId}/transactions`, { paymentType: "CASH", amount: "1.00" }),
+      409,
+    );
     expectProblem(await privileged.put(tx(paymentId, open.body.transactionId, "cancel")), 409);
     expectProblem(await privileged.patch(`/v1/payments/${paymentId}`, { totalAmount: "50.00" }), 409);
     // ...but the imported money can still go back through the transaction's credit route
@@ -447,7 +575,9 @@ describe("payment methods", () => {
     expect(app.body.length).toBe(11);
     const visa = await client.get("/v1/payment-methods?paymentType=VISA", { "Entur-Distribution-Channel": "web" });
     expect(visa.body.map((m: { paymentType: string }) => m.paymentType)).toEqual(["VISA"]);
-    const mobile = await client.get("/v1/payment-methods?paymentTypeGroup=MOBILE", { "Entur-Distribution-Channel": "web" });
+    const mobile = await client.get("/v1/payment-methods?paymentTypeGroup=MOBILE", {
+      "Entur-Distribution-Channel": "web",
+    });
     expect(mobile.body.map((m: { paymentType: string }) => m.paymentType).sort()).toEqual(["MOBILEPAY", "VIPPS"]);
     expectProblem(await client.get("/v1/payment-methods?paymentType=PAYPAL"), 400, "paymentType");
   });
@@ -476,23 +606,76 @@ describe("stored cards and agreements as payment sources", () => {
     paymentId = created.body.paymentId;
     const future = new Date(Date.now() + 365 * 86400_000);
     await server.database.db.insert(recurringPayments).values([
-      { recurringPaymentId: 9001, organisationId: 680, customerNumber: "4242", recurringStatus: "ACTIVE", paymentType: "VISA", maskedPan: "411111******1111", expiresAt: future, cardExpiresAt: future, isPrimary: true },
-      { recurringPaymentId: 9002, organisationId: 680, customerNumber: "4242", recurringStatus: "CANCELLED", paymentType: "VISA", expiresAt: future },
-      { recurringPaymentId: 9003, organisationId: 680, customerNumber: "4242", recurringStatus: "ACTIVE", paymentType: "MASTERCARD", expiresAt: new Date(Date.now() - 1000) },
-      { recurringPaymentId: 9004, organisationId: 680, customerNumber: "7777", recurringStatus: "ACTIVE", paymentType: "VISA", expiresAt: future, isPrimary: true },
+      {
+        recurringPaymentId: 9001,
+        organisationId: 680,
+        customerNumber: "4242",
+        recurringStatus: "ACTIVE",
+        paymentType: "VISA",
+        maskedPan: "411111******1111",
+        expiresAt: future,
+        cardExpiresAt: future,
+        isPrimary: true,
+      },
+      {
+        recurringPaymentId: 9002,
+        organisationId: 680,
+        customerNumber: "4242",
+        recurringStatus: "CANCELLED",
+        paymentType: "VISA",
+        expiresAt: future,
+      },
+      {
+        recurringPaymentId: 9003,
+        organisationId: 680,
+        customerNumber: "4242",
+        recurringStatus: "ACTIVE",
+        paymentType: "MASTERCARD",
+        expiresAt: new Date(Date.now() - 1000),
+      },
+      {
+        recurringPaymentId: 9004,
+        organisationId: 680,
+        customerNumber: "7777",
+        recurringStatus: "ACTIVE",
+        paymentType: "VISA",
+        expiresAt: future,
+        isPrimary: true,
+      },
     ]);
     await server.database.db.insert(paymentAgreements).values([
-      { agreementId: "agr_active", organisationId: 680, customerNumber: "4242", productName: "Monthly pass", pricing: {}, provider: { type: "VIPPS" }, status: "ACTIVE" },
-      { agreementId: "agr_stopped", organisationId: 680, customerNumber: "4242", productName: "Monthly pass", pricing: {}, provider: { type: "VIPPS" }, status: "STOPPED" },
+      {
+        agreementId: "agr_active",
+        organisationId: 680,
+        customerNumber: "4242",
+        productName: "Monthly pass",
+        pricing: {},
+        provider: { type: "VIPPS" },
+        status: "ACTIVE",
+      },
+      {
+        agreementId: "agr_stopped",
+        organisationId: 680,
+        customerNumber: "4242",
+        productName: "Monthly pass",
+        pricing: {},
+        provider: { type: "VIPPS" },
+        status: "STOPPED",
+      },
     ]);
   });
 
-  const add = (body: Record<string, unknown>) => shop.post(`/v1/payments/${paymentId}/transactions`, { amount: "10.00", ...body });
+  const add = (body: Record<string, unknown>) =>
+    shop.post(`/v1/payments/${paymentId}/transactions`, { amount: "10.00", ...body });
 
   it("charges an ACTIVE, unexpired recurring payment of the same customer", async () => {
     const result = await add({ recurringPaymentId: 9001 });
     expect(result.status).toBe(201);
-    expect(result.body).toMatchObject({ recurringPaymentId: 9001, paymentType: "VISA", paymentTypeGroup: "PAYMENTCARD" });
+    expect(result.body).toMatchObject({
+      recurringPaymentId: 9001,
+      paymentType: "VISA",
+      paymentTypeGroup: "PAYMENTCARD",
+    });
   });
 
   it.each([
@@ -520,7 +703,10 @@ describe("stored cards and agreements as payment sources", () => {
     expectProblem(await add({ paymentType: "VISA", createAgreement: true }), 400, "createAgreement");
     const anonymous = await shop.post("/v1/payments", { totalAmount: "5.00" });
     expectProblem(
-      await shop.post(`/v1/payments/${anonymous.body.paymentId}/transactions`, { paymentType: "VIPPS", createAgreement: true }),
+      await shop.post(`/v1/payments/${anonymous.body.paymentId}/transactions`, {
+        paymentType: "VIPPS",
+        createAgreement: true,
+      }),
       422,
       "createAgreement",
     );

@@ -9,7 +9,13 @@ import { addDays, utcDay } from "../../app/domain/day-range";
 import { formatCount } from "../../app/components/format";
 import { getDashboard } from "../../app/services/queries/dashboard.server";
 import { dailyOutcomes, paymentAgreements, paymentTransactions, recurringPayments } from "../../db/schema";
-import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
+import {
+  capturedCardPayment,
+  createClient,
+  expectProblem,
+  paymentWithTransaction,
+  type TestClient,
+} from "../support/api";
 import { outcomeTotals, type OutcomeTotals } from "../support/outcomes";
 import { startTestServer, type TestServer } from "../support/server";
 import { createStaff, getPage, loginAs } from "../support/staff";
@@ -34,7 +40,10 @@ type Counts = OutcomeTotals;
 
 /** The rollup's attempts of one organisation and payment type group, over every day. */
 function outcomes(organisationId: number, paymentTypeGroup: string): Promise<Counts> {
-  return outcomeTotals(server.database.db, and(eq(dailyOutcomes.organisationId, organisationId), eq(dailyOutcomes.paymentTypeGroup, paymentTypeGroup)));
+  return outcomeTotals(
+    server.database.db,
+    and(eq(dailyOutcomes.organisationId, organisationId), eq(dailyOutcomes.paymentTypeGroup, paymentTypeGroup)),
+  );
 }
 
 /** What `act` added to the rollup for the group (the shop's organisation). */
@@ -42,15 +51,23 @@ async function added(paymentTypeGroup: string, act: () => Promise<void>): Promis
   const before = await outcomes(shop.organisationId, paymentTypeGroup);
   await act();
   const after = await outcomes(shop.organisationId, paymentTypeGroup);
-  return { approved: after.approved - before.approved, declined: after.declined - before.declined, failed: after.failed - before.failed };
+  return {
+    approved: after.approved - before.approved,
+    declined: after.declined - before.declined,
+    failed: after.failed - before.failed,
+  };
 }
 
-const base = (p: { paymentId: number; transactionId: number }) => `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
+const base = (p: { paymentId: number; transactionId: number }) =>
+  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
 
 async function transaction(p: { paymentId: number; transactionId: number }) {
   const result = await shop.get(base(p));
   expect(result.status).toBe(200);
-  return { status: result.body.status as string, operations: (result.body.operationLog as { operation: string }[]).map((o) => o.operation) };
+  return {
+    status: result.body.status as string,
+    operations: (result.body.operationLog as { operation: string }[]).map((o) => o.operation),
+  };
 }
 
 /** A form POST on a hosted page as a browser sends it (same Origin, no redirect following). */
@@ -64,7 +81,13 @@ async function submit(url: string, fields: Record<string, string>) {
   return { status: response.status, location: response.headers.get("location"), html: await response.text() };
 }
 
-const card = (number: string) => ({ intent: "pay", cardNumber: number, expiry: "12/30", cvc: "123", cardholder: "Kari Nordmann" });
+const card = (number: string) => ({
+  intent: "pay",
+  cardNumber: number,
+  expiry: "12/30",
+  cvc: "123",
+  cardholder: "Kari Nordmann",
+});
 
 function walletToken(last4: string) {
   return JSON.stringify({ paymentMethod: { displayName: `Visa ${last4}`, network: "Visa", type: "debit" } });
@@ -74,7 +97,10 @@ describe("declines", () => {
   it("a declined wallet payment (422, the use-case rolled back) is counted once and leaves the transaction CREATED", async () => {
     const p = await paymentWithTransaction(shop, "30.00", "VISA");
     const delta = await added("PAYMENTCARD", async () => {
-      const result = await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: walletToken("0002") });
+      const result = await shop.post(`${base(p)}/wallet`, {
+        walletProvider: "ApplePay",
+        paymentData: walletToken("0002"),
+      });
       expectProblem(result, 422);
       expect(result.body.errorReason).toBe("REFUSED_BY_ISSUER");
     });
@@ -93,8 +119,13 @@ describe("declines", () => {
       status: "ACTIVE",
     });
     const payment = await shop.post("/v1/payments", { totalAmount: "10.02" });
-    const transactionAdded = await shop.post(`/v1/payments/${payment.body.paymentId}/transactions`, { paymentAgreementId: "agr_outcomes_active" });
-    const p = { paymentId: payment.body.paymentId as number, transactionId: transactionAdded.body.transactionId as number };
+    const transactionAdded = await shop.post(`/v1/payments/${payment.body.paymentId}/transactions`, {
+      paymentAgreementId: "agr_outcomes_active",
+    });
+    const p = {
+      paymentId: payment.body.paymentId as number,
+      transactionId: transactionAdded.body.transactionId as number,
+    };
     const delta = await added("MOBILE", async () => {
       const result = await shop.post(`${base(p)}/app-claim`, {});
       expectProblem(result, 422);
@@ -122,7 +153,10 @@ describe("declines", () => {
       customerNumber: "4401002",
       transaction: { recurringPaymentId: stored.recurringPaymentId },
     });
-    const p = { paymentId: payment.body.paymentId as number, transactionId: payment.body.transactions[0].transactionId as number };
+    const p = {
+      paymentId: payment.body.paymentId as number,
+      transactionId: payment.body.transactions[0].transactionId as number,
+    };
     const delta = await added("PAYMENTCARD", async () => {
       const result = await shop.post(`${base(p)}/terminal`, { redirectUrl: RETURN, transactionType: "MIT_UCOF" });
       expectProblem(result, 422);
@@ -180,7 +214,14 @@ describe("approvals", () => {
     const walletPayment = await paymentWithTransaction(shop, "31.00", "VISA");
     expect(
       await added("PAYMENTCARD", async () => {
-        expect((await shop.post(`${base(walletPayment)}/wallet`, { walletProvider: "GooglePay", paymentData: walletToken("0326") })).status).toBe(201);
+        expect(
+          (
+            await shop.post(`${base(walletPayment)}/wallet`, {
+              walletProvider: "GooglePay",
+              paymentData: walletToken("0326"),
+            })
+          ).status,
+        ).toBe(201);
       }),
     ).toEqual({ approved: 1, declined: 0, failed: 0 });
 
@@ -216,7 +257,10 @@ describe("approvals", () => {
   it("a credit that the provider declines is not an authorization attempt", async () => {
     const captured = await capturedCardPayment(shop, "40.00");
     // The sandbox refuses refunds to a card ending in 0002 (which it never authorizes itself).
-    await server.database.db.update(paymentTransactions).set({ cardNumber: "0002" }).where(eq(paymentTransactions.transactionId, captured.transactionId));
+    await server.database.db
+      .update(paymentTransactions)
+      .set({ cardNumber: "0002" })
+      .where(eq(paymentTransactions.transactionId, captured.transactionId));
     const delta = await added("PAYMENTCARD", async () => {
       const result = await shop.post(`${captured.base}/credit`, { amount: "40.00" });
       expectProblem(result, 422);
@@ -245,24 +289,33 @@ describe("the dashboard", () => {
       .from(dailyOutcomes)
       .where(and(eq(dailyOutcomes.currency, "NOK"), between(dailyOutcomes.day, from, today)))
       .groupBy(dailyOutcomes.paymentTypeGroup);
-    const total = rows.reduce((sum, row) => ({ approved: sum.approved + row.approved, declined: sum.declined + row.declined, failed: sum.failed + row.failed }), {
-      approved: 0,
-      declined: 0,
-      failed: 0,
-    });
+    const total = rows.reduce(
+      (sum, row) => ({
+        approved: sum.approved + row.approved,
+        declined: sum.declined + row.declined,
+        failed: sum.failed + row.failed,
+      }),
+      {
+        approved: 0,
+        declined: 0,
+        failed: 0,
+      },
+    );
     // What the tests above did in NOK: 7 declines, 5 approvals (card page, wallet, Vipps, pre-auth, the credited card).
     expect(total).toEqual({ approved: 5, declined: 7, failed: 0 });
     const attempts = total.approved + total.declined + total.failed;
 
     const dashboard = await getDashboard({ from, to: today, currency: "NOK" }, server.database.db);
     expect(dashboard.authorizations).toMatchObject({ ...total, attempts, unapprovedShare: "58.3" });
-    expect(dashboard.authorizations.groups.map((g) => [g.paymentTypeGroup, g.approved, g.declined, g.failed]).sort()).toEqual(
-      rows.map((row) => [row.group, row.approved, row.declined, row.failed]).sort(),
-    );
+    expect(
+      dashboard.authorizations.groups.map((g) => [g.paymentTypeGroup, g.approved, g.declined, g.failed]).sort(),
+    ).toEqual(rows.map((row) => [row.group, row.approved, row.declined, row.failed]).sort());
 
     const html = await (await getPage(server, "/?range=7d&currency=NOK", supportCookie)).text();
     expect(html).toContain(`Declined or failed: 58.3 %`);
-    expect(html).toContain(`${formatCount(total.declined)} declined, ${formatCount(total.failed)} failed of ${formatCount(attempts)} attempts`);
+    expect(html).toContain(
+      `${formatCount(total.declined)} declined, ${formatCount(total.failed)} failed of ${formatCount(attempts)} attempts`,
+    );
     // MOBILE: one approval, two declines.
     expect(html).toMatch(/data-group="MOBILE">.*?>MOBILE<.*?>66.7 %<.*?>3<.*?>1<.*?>2<.*?>0</s);
 

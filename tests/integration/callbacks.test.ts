@@ -6,7 +6,13 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueCallback, retryDelaySeconds } from "../../app/platform/outbox.server";
 import { callbackOutbox } from "../../db/schema";
-import { createSharedDatabase, randomPort, startServerProcess, stopServerProcess, type SharedDatabase } from "../support/process";
+import {
+  createSharedDatabase,
+  randomPort,
+  startServerProcess,
+  stopServerProcess,
+  type SharedDatabase,
+} from "../support/process";
 
 type Received = { body: unknown; answered: number };
 
@@ -24,7 +30,11 @@ function startReceiver(answers: number[]) {
   return new Promise<{ url: string; received: Received[]; close(): Promise<void> }>((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/callback`, received, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        url: `http://127.0.0.1:${port}/callback`,
+        received,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
     });
   });
 }

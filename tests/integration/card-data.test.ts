@@ -144,7 +144,11 @@ describe("card data after the card flows", () => {
   async function api(method: string, path: string, body?: unknown) {
     const response = await fetch(`${server!.url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, "ET-Client-Name": "paydesk-card-data-test", "Content-Type": "application/json" },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "ET-Client-Name": "paydesk-card-data-test",
+        "Content-Type": "application/json",
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -153,7 +157,11 @@ describe("card data after the card flows", () => {
   }
 
   async function terminal(body: Record<string, unknown> = {}, payment: Record<string, unknown> = {}) {
-    const created = await api("POST", "/v1/payments", { totalAmount: "60.00", transaction: { paymentType: "VISA" }, ...payment });
+    const created = await api("POST", "/v1/payments", {
+      totalAmount: "60.00",
+      transaction: { paymentType: "VISA" },
+      ...payment,
+    });
     expect(created.status).toBe(201);
     const paymentId = created.body.paymentId as number;
     const transactionId = created.body.transactions[0].transactionId as number;
@@ -162,7 +170,12 @@ describe("card data after the card flows", () => {
       ...body,
     });
     expect(opened.status).toBe(201);
-    return { paymentId, transactionId, uri: opened.body.terminalUri as string, recurringPaymentId: opened.body.recurringPaymentId as number | undefined };
+    return {
+      paymentId,
+      transactionId,
+      uri: opened.body.terminalUri as string,
+      recurringPaymentId: opened.body.recurringPaymentId as number | undefined,
+    };
   }
 
   async function submit(uri: string, fields: Record<string, string>, asJavaScript = false) {
@@ -174,7 +187,10 @@ describe("card data after the card flows", () => {
       redirect: "manual",
     });
     const text = await response.text();
-    responses.push({ where: `POST ${uri}`, text: `${response.headers.get("location") ?? ""}\n${response.headers.get("x-remix-redirect") ?? ""}\n${text}` });
+    responses.push({
+      where: `POST ${uri}`,
+      text: `${response.headers.get("location") ?? ""}\n${response.headers.get("x-remix-redirect") ?? ""}\n${text}`,
+    });
     return response.status;
   }
 
@@ -256,12 +272,20 @@ describe("card data after the card flows", () => {
       // What is stored of the cards is there (so the scan looked at the right rows).
       const stored = rowsOf(await handle.db.execute(sql`select masked_pan, recurring_status from recurring_payments`));
       expect(stored).toEqual([{ masked_pan: "510510******5100", recurring_status: "ACTIVE" }]);
-      const last4 = rowsOf(await handle.db.execute(sql`select card_number from payment_transactions where card_number is not null order by transaction_id`));
+      const last4 = rowsOf(
+        await handle.db.execute(
+          sql`select card_number from payment_transactions where card_number is not null order by transaction_id`,
+        ),
+      );
       expect(last4.map((r) => r.card_number)).toEqual(["1111", "0005", "5100", "5100"]);
 
       // And the scan does find a card number where one is planted (the test can fail).
-      await handle.db.execute(sql`update provider_sessions set options = options || '{"note": "4111111111111111"}'::jsonb where id = (select min(id) from provider_sessions)`);
-      await handle.db.execute(sql`update payments set settlement_id = 'S 5105105105105100' where payment_id = ${first.paymentId}`);
+      await handle.db.execute(
+        sql`update provider_sessions set options = options || '{"note": "4111111111111111"}'::jsonb where id = (select min(id) from provider_sessions)`,
+      );
+      await handle.db.execute(
+        sql`update payments set settlement_id = 'S 5105105105105100' where payment_id = ${first.paymentId}`,
+      );
       const planted = await scanDatabase(handle.db);
       expect([...new Set(planted.findings.map((f) => f.where))].sort()).toEqual([
         "public.payments.settlement_id",

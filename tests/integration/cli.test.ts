@@ -98,7 +98,10 @@ describe("cli create-client", () => {
     expect(token).toMatch(/^pd_[A-Za-z0-9_-]{43}$/);
 
     await withDatabase(target, async (handle) => {
-      const clients = await rows<Record<string, unknown>>(handle, sql`select * from api_clients where client_id = ${output.clientId}`);
+      const clients = await rows<Record<string, unknown>>(
+        handle,
+        sql`select * from api_clients where client_id = ${output.clientId}`,
+      );
       expect(clients).toHaveLength(1);
       const client = clients[0];
       expect(client.token_hash).toBe(createHash("sha256").update(token).digest("hex"));
@@ -117,7 +120,12 @@ describe("cli create-client", () => {
       const [organisation] = await rows<{ id: number }>(handle, sql`select id from organisations where id = 42`);
       expect(organisation?.id).toBe(42);
 
-      const methods = await rows<{ distribution_channel_id: string; payment_type: string; payment_type_group: string; enabled: boolean }>(
+      const methods = await rows<{
+        distribution_channel_id: string;
+        payment_type: string;
+        payment_type_group: string;
+        enabled: boolean;
+      }>(
         handle,
         sql`select distribution_channel_id, payment_type, payment_type_group, enabled from payment_methods
              where client_id = ${output.clientId} order by 1, 2`,
@@ -138,7 +146,11 @@ describe("cli create-client", () => {
     const output = jsonLine(await cli(["create-client", "--name=Nordlys", "--organisation=7"], target.env));
     expect(output.organisationId).toBe(7);
     await withDatabase(target, async (handle) => {
-      const [client] = await rows<{ privileged: boolean; on_behalf_of_allowed: boolean; distribution_channels: string[] }>(
+      const [client] = await rows<{
+        privileged: boolean;
+        on_behalf_of_allowed: boolean;
+        distribution_channels: string[];
+      }>(
         handle,
         sql`select privileged, on_behalf_of_allowed, distribution_channels from api_clients where client_id = ${output.clientId}`,
       );
@@ -153,18 +165,36 @@ describe("cli create-client", () => {
   });
 
   it("names a new organisation with --organisation-name and refuses another name for an existing one", async () => {
-    const output = jsonLine(await cli(["create-client", "--name", "Tindved web", "--organisation", "77", "--organisation-name", "Tindved AS"], target.env));
+    const output = jsonLine(
+      await cli(
+        ["create-client", "--name", "Tindved web", "--organisation", "77", "--organisation-name", "Tindved AS"],
+        target.env,
+      ),
+    );
     expect(output.organisationId).toBe(77);
     // The same name again is fine (a second client of the organisation); another is exit 2.
-    jsonLine(await cli(["create-client", "--name", "Tindved app", "--organisation", "77", "--organisation-name", "Tindved AS"], target.env));
-    const renamed = await cli(["create-client", "--name", "Tindved kiosk", "--organisation", "77", "--organisation-name", "Other AS"], target.env);
+    jsonLine(
+      await cli(
+        ["create-client", "--name", "Tindved app", "--organisation", "77", "--organisation-name", "Tindved AS"],
+        target.env,
+      ),
+    );
+    const renamed = await cli(
+      ["create-client", "--name", "Tindved kiosk", "--organisation", "77", "--organisation-name", "Other AS"],
+      target.env,
+    );
     expect(renamed.code).toBe(2);
     expect(renamed.stdout).toBe("");
-    expect(renamed.stderr).toMatch(/--organisation-name: does not match organisation 77, which exists already as "Tindved AS"/);
+    expect(renamed.stderr).toMatch(
+      /--organisation-name: does not match organisation 77, which exists already as "Tindved AS"/,
+    );
     await withDatabase(target, async (handle) => {
       const organisations = await rows<{ name: string }>(handle, sql`select name from organisations where id = 77`);
       expect(organisations).toEqual([{ name: "Tindved AS" }]);
-      const clients = await rows<{ n: number }>(handle, sql`select count(*)::int as n from api_clients where organisation_id = 77`);
+      const clients = await rows<{ n: number }>(
+        handle,
+        sql`select count(*)::int as n from api_clients where organisation_id = 77`,
+      );
       expect(clients).toEqual([{ n: 2 }]);
     });
   });
@@ -182,7 +212,20 @@ describe("cli create-user", () => {
   it("creates a staff user with an argon2id hash of the password, never the password", async () => {
     const password = "correct horse battery";
     const output = jsonLine(
-      await cli(["create-user", "--email", "Kari.Nordmann@Example.com", "--role", "finance", "--password", password, "--name", "Kari Nordmann"], target.env),
+      await cli(
+        [
+          "create-user",
+          "--email",
+          "Kari.Nordmann@Example.com",
+          "--role",
+          "finance",
+          "--password",
+          password,
+          "--name",
+          "Kari Nordmann",
+        ],
+        target.env,
+      ),
     );
     expect(Object.keys(output).sort()).toEqual(["email", "id", "role"]);
     expect(output.email).toBe("kari.nordmann@example.com");
@@ -204,22 +247,37 @@ describe("cli create-user", () => {
   });
 
   it("reads the password from stdin with --password-stdin", async () => {
-    const output = jsonLine(await cli(["create-user", "--email", "ola@example.com", "--role", "support", "--password-stdin"], target.env, "stdin passphrase 1\n"));
+    const output = jsonLine(
+      await cli(
+        ["create-user", "--email", "ola@example.com", "--role", "support", "--password-stdin"],
+        target.env,
+        "stdin passphrase 1\n",
+      ),
+    );
     await withDatabase(target, async (handle) => {
-      const [user] = await rows<{ password_hash: string }>(handle, sql`select password_hash from staff_users where id = ${output.id}`);
+      const [user] = await rows<{ password_hash: string }>(
+        handle,
+        sql`select password_hash from staff_users where id = ${output.id}`,
+      );
       expect(await verify(user.password_hash, "stdin passphrase 1")).toBe(true);
     });
   });
 
   it("refuses a second user with the same email (any case) with exit 2", async () => {
-    const run = await cli(["create-user", "--email", "KARI.NORDMANN@example.com", "--role", "admin", "--password", "another long one"], target.env);
+    const run = await cli(
+      ["create-user", "--email", "KARI.NORDMANN@example.com", "--role", "admin", "--password", "another long one"],
+      target.env,
+    );
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/--email: a staff user with this email exists already/);
   });
 
   it("refuses an email that is not one with exit 2 naming --email", async () => {
-    const run = await cli(["create-user", "--email", "not-an-email", "--role", "admin", "--password", "long enough pw"], target.env);
+    const run = await cli(
+      ["create-user", "--email", "not-an-email", "--role", "admin", "--password", "long enough pw"],
+      target.env,
+    );
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/--email must be an email address/);
@@ -231,17 +289,57 @@ describe("cli input errors", () => {
   const cases: Array<[string, string[], RegExp]> = [
     ["missing --organisation", ["create-client", "--name", "Acme"], /--organisation is required/],
     ["missing --name", ["create-client", "--organisation", "1"], /--name is required/],
-    ["non-numeric organisation", ["create-client", "--name", "Acme", "--organisation", "acme"], /--organisation must be a whole number/],
-    ["organisation 0", ["create-client", "--name", "Acme", "--organisation", "0"], /--organisation must be a whole number/],
-    ["organisation too big", ["create-client", "--name", "Acme", "--organisation", "99999999999"], /--organisation must be a whole number/],
-    ["bad channel", ["create-client", "--name", "Acme", "--organisation", "1", "--channels", "Web Shop"], /--channels: "Web Shop"/],
-    ["bad redirect prefix", ["create-client", "--name", "Acme", "--organisation", "1", "--redirect-prefixes", "javascript:alert(1)"], /--redirect-prefixes/],
-    ["empty organisation name", ["create-client", "--name", "Acme", "--organisation", "1", "--organisation-name", " "], /--organisation-name is required/],
+    [
+      "non-numeric organisation",
+      ["create-client", "--name", "Acme", "--organisation", "acme"],
+      /--organisation must be a whole number/,
+    ],
+    [
+      "organisation 0",
+      ["create-client", "--name", "Acme", "--organisation", "0"],
+      /--organisation must be a whole number/,
+    ],
+    [
+      "organisation too big",
+      ["create-client", "--name", "Acme", "--organisation", "99999999999"],
+      /--organisation must be a whole number/,
+    ],
+    [
+      "bad channel",
+      ["create-client", "--name", "Acme", "--organisation", "1", "--channels", "Web Shop"],
+      /--channels: "Web Shop"/,
+    ],
+    [
+      "bad redirect prefix",
+      ["create-client", "--name", "Acme", "--organisation", "1", "--redirect-prefixes", "javascript:alert(1)"],
+      /--redirect-prefixes/,
+    ],
+    [
+      "empty organisation name",
+      ["create-client", "--name", "Acme", "--organisation", "1", "--organisation-name", " "],
+      /--organisation-name is required/,
+    ],
     ["flag without value", ["create-client", "--organisation", "1", "--name"], /--name needs a value/],
-    ["unknown flag", ["create-client", "--name", "Acme", "--organisation", "1", "--colour", "red"], /unknown flag --colour for create-client/],
-    ["bad role", ["create-user", "--email", "a@b.no", "--role", "boss", "--password", "long enough pw"], /--role must be one of support, finance, admin/],
-    ["short password", ["create-user", "--email", "a@b.no", "--role", "admin", "--password", "short"], /--password must be at least 10 characters/],
-    ["missing password", ["create-user", "--email", "a@b.no", "--role", "admin"], /--password \(or --password-stdin\) is required/],
+    [
+      "unknown flag",
+      ["create-client", "--name", "Acme", "--organisation", "1", "--colour", "red"],
+      /unknown flag --colour for create-client/,
+    ],
+    [
+      "bad role",
+      ["create-user", "--email", "a@b.no", "--role", "boss", "--password", "long enough pw"],
+      /--role must be one of support, finance, admin/,
+    ],
+    [
+      "short password",
+      ["create-user", "--email", "a@b.no", "--role", "admin", "--password", "short"],
+      /--password must be at least 10 characters/,
+    ],
+    [
+      "missing password",
+      ["create-user", "--email", "a@b.no", "--role", "admin"],
+      /--password \(or --password-stdin\) is required/,
+    ],
     ["missing email", ["create-user", "--role", "admin", "--password", "long enough pw"], /--email is required/],
     ["unknown command", ["drop-everything"], /unknown command "drop-everything"/],
     ["no command", [], /no command given/],
@@ -256,12 +354,15 @@ describe("cli input errors", () => {
     await target?.cleanup();
   });
 
-  it.each(cases.map((c, i) => [c[0], i] as const))("%s: exit 2, a message naming it on stderr, nothing on stdout", (_name, index) => {
-    const run = results[index];
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(cases[index][2]);
-  });
+  it.each(cases.map((c, i) => [c[0], i] as const))(
+    "%s: exit 2, a message naming it on stderr, nothing on stdout",
+    (_name, index) => {
+      const run = results[index];
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(cases[index][2]);
+    },
+  );
 
   it("did not even create the database for input errors", () => {
     expect(fs.readdirSync(target.env.PAYDESK_DATA_DIR)).toEqual([]);
@@ -288,7 +389,10 @@ describe("cli on a locked embedded database", () => {
     const holder = await openDatabase({ dataDir: target.env.PAYDESK_DATA_DIR });
     let released = false;
     try {
-      const run = await cli(["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"], target.env);
+      const run = await cli(
+        ["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"],
+        target.env,
+      );
       expect(run.code).toBe(1);
       expect(run.stdout).toBe("");
       expect(run.stderr).toContain(`is in use by another Paydesk process (pid ${process.pid})`);
@@ -296,7 +400,12 @@ describe("cli on a locked embedded database", () => {
       expect(run.stderr).toContain("DATABASE_URL");
       await holder.close();
       released = true;
-      const output = jsonLine(await cli(["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"], target.env));
+      const output = jsonLine(
+        await cli(
+          ["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"],
+          target.env,
+        ),
+      );
       expect(output.email).toBe("lock@example.com");
       // The CLI released its own lock on exit.
       expect(fs.existsSync(path.join(target.env.PAYDESK_DATA_DIR, "paydesk.lock"))).toBe(false);

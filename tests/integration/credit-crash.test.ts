@@ -29,7 +29,10 @@ let base = "";
 let token = "";
 
 async function startServer(latencyMs: number): Promise<ServerProcess> {
-  const server = await startServerProcess(database, randomPort(), { PAYDESK_SANDBOX_LATENCY_MS: String(latencyMs), LOG_LEVEL: "info" });
+  const server = await startServerProcess(database, randomPort(), {
+    PAYDESK_SANDBOX_LATENCY_MS: String(latencyMs),
+    LOG_LEVEL: "info",
+  });
   base = server.url;
   return server;
 }
@@ -45,7 +48,8 @@ function api(method: string, route: string, body?: unknown) {
 beforeAll(async () => {
   database = await createSharedDatabase("crash");
   token = await database.withDatabase(
-    async (handle) => (await createApiClient(handle.db, { name: "Crash test", organisationId: 901, channels: ["web"] })).token,
+    async (handle) =>
+      (await createApiClient(handle.db, { name: "Crash test", organisationId: 901, channels: ["web"] })).token,
   );
 });
 
@@ -62,7 +66,9 @@ describe("a crash in the middle of executing a credit", () => {
     try {
       const lines = [];
       for (const amount of amounts) {
-        const created = await (await api("POST", "/v1/payments", { totalAmount: amount, transaction: { paymentType: "VISA" } })).json();
+        const created = await (
+          await api("POST", "/v1/payments", { totalAmount: amount, transaction: { paymentType: "VISA" } })
+        ).json();
         const transactionId = created.transactions[0].transactionId;
         const route = `/v1/payments/${created.paymentId}/transactions/${transactionId}`;
         expect((await api("POST", `${route}/authorize`, { totalAmount: amount })).status).toBe(200);
@@ -95,7 +101,10 @@ describe("a crash in the middle of executing a credit", () => {
         .orderBy(creditTransactions.creditTransactionId);
       expect(lines[0].status).toBe("CREATED");
       expect(lines[0].providerReference).not.toBeNull();
-      const refunded = await handle.db.select().from(sandboxOperations).where(eq(sandboxOperations.reference, lines[0].providerReference!));
+      const refunded = await handle.db
+        .select()
+        .from(sandboxOperations)
+        .where(eq(sandboxOperations.reference, lines[0].providerReference!));
       expect(refunded).toHaveLength(1);
       expect(lines.slice(1).every((l) => l.providerReference === null)).toBe(true);
     });
@@ -106,7 +115,11 @@ describe("a crash in the middle of executing a credit", () => {
       expect(retried.status).toBe(200);
       const body = await retried.json();
       expect(body.status).toBe("CREDITED");
-      expect(body.creditTransactions.map((l: { status: string }) => l.status)).toEqual(["CREDITED", "CREDITED", "CREDITED"]);
+      expect(body.creditTransactions.map((l: { status: string }) => l.status)).toEqual([
+        "CREDITED",
+        "CREDITED",
+        "CREDITED",
+      ]);
       // A third call is still a no-op.
       expect((await api("PUT", `/v1/credits/${creditId}/execute`)).status).toBe(200);
     } finally {
@@ -114,7 +127,10 @@ describe("a crash in the middle of executing a credit", () => {
     }
 
     await database.withDatabase(async (handle) => {
-      const rows = await handle.db.select().from(paymentTransactions).where(inArray(paymentTransactions.transactionId, transactionIds));
+      const rows = await handle.db
+        .select()
+        .from(paymentTransactions)
+        .where(inArray(paymentTransactions.transactionId, transactionIds));
       for (const row of rows) {
         expect(row.creditedAmount).toBe(row.capturedAmount);
         expect(row.reservedAmount).toBe("0.00000");
@@ -130,7 +146,12 @@ describe("a crash in the middle of executing a credit", () => {
       const refunds = await handle.db
         .select()
         .from(sandboxOperations)
-        .where(inArray(sandboxOperations.reference, lines.map((l) => l.providerReference!)));
+        .where(
+          inArray(
+            sandboxOperations.reference,
+            lines.map((l) => l.providerReference!),
+          ),
+        );
       expect(refunds).toHaveLength(3);
       for (const line of lines) {
         const refund = refunds.find((r) => r.reference === line.providerReference)!;

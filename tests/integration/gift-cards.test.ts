@@ -19,9 +19,21 @@ beforeAll(async () => {
   shop = await createClient(server, { organisationId: 731 });
   stranger = await createClient(server, { organisationId: 732 });
   await server.database.db.insert(giftCards).values([
-    { giftCardCode: "GC-100", organisationId: 731, balance: "100.00000", currency: "NOK", expiresAt: new Date(Date.now() + 365 * DAY) },
+    {
+      giftCardCode: "GC-100",
+      organisationId: 731,
+      balance: "100.00000",
+      currency: "NOK",
+      expiresAt: new Date(Date.now() + 365 * DAY),
+    },
     { giftCardCode: "GC-ANY-ORG", organisationId: null, balance: "50.00000", currency: "NOK" },
-    { giftCardCode: "GC-EXPIRED", organisationId: 731, balance: "100.00000", currency: "NOK", expiresAt: new Date(Date.now() - DAY) },
+    {
+      giftCardCode: "GC-EXPIRED",
+      organisationId: 731,
+      balance: "100.00000",
+      currency: "NOK",
+      expiresAt: new Date(Date.now() - DAY),
+    },
     { giftCardCode: "GC-SEK", organisationId: 731, balance: "100.00000", currency: "SEK" },
     { giftCardCode: "GC-SMALL", organisationId: 731, balance: "5.00000", currency: "NOK" },
     { giftCardCode: "GC-OTHER-ORG", organisationId: 732, balance: "100.00000", currency: "NOK" },
@@ -31,7 +43,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const base = (p: { paymentId: number; transactionId: number }) => `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
+const base = (p: { paymentId: number; transactionId: number }) =>
+  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
 const operations = (t: { operationLog: { operation: string }[] }) => t.operationLog.map((o) => o.operation);
 
 async function balance(code: string): Promise<string> {
@@ -57,7 +70,12 @@ describe("claim a gift card", () => {
     expect(Payment.safeParse(result.body).success).toBe(true);
     expect(result.body).toMatchObject({ paymentId: p.paymentId, totalAmount: "40.00", currency: "NOK" });
     const [t] = result.body.transactions;
-    expect(t).toMatchObject({ transactionId: p.transactionId, status: "CAPTURED", paymentType: "GIFTCARD", paymentTypeGroup: "GIFTCARD" });
+    expect(t).toMatchObject({
+      transactionId: p.transactionId,
+      status: "CAPTURED",
+      paymentType: "GIFTCARD",
+      paymentTypeGroup: "GIFTCARD",
+    });
     expect(t.summary).toMatchObject({ authorizedAmount: "40.00", capturedAmount: "40.00", creditableAmount: "40.00" });
     expect(t.operationLog.map((o: { operation: string; amount: string }) => [o.operation, o.amount])).toEqual([
       ["CREATE", "40.00"],
@@ -163,11 +181,14 @@ describe("concurrent claims against one card", () => {
   it("20 claims of 7.00 on a 100.00 card: 14 succeed, 6 are refused, the balance ends at 2.00, never below zero", async () => {
     const transactions = [];
     for (let i = 0; i < 20; i++) transactions.push(await giftCardTransaction("7.00"));
-    const results = await Promise.all(transactions.map((p) => shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-RACE" })));
+    const results = await Promise.all(
+      transactions.map((p) => shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-RACE" })),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(14);
     expect(statuses.filter((s) => s === 422)).toHaveLength(6);
-    for (const refused of results.filter((r) => r.status === 422)) expect(refused.body.errors[0].field).toBe("giftCardCode");
+    for (const refused of results.filter((r) => r.status === 422))
+      expect(refused.body.errors[0].field).toBe("giftCardCode");
     expect(await balance("GC-RACE")).toBe("2.00000");
 
     // Every successful claim captured exactly its transaction; every refused one left it CREATED.

@@ -21,7 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const base = (p: { paymentId: number; transactionId: number }) => `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
+const base = (p: { paymentId: number; transactionId: number }) =>
+  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
 const operations = (t: { operationLog: { operation: string }[] }) => t.operationLog.map((o) => o.operation);
 
 async function transaction(p: { paymentId: number; transactionId: number }) {
@@ -107,7 +108,11 @@ describe("COLLECTOR", () => {
     expect(confirmed.status).toBe(302);
     const back = new URL(confirmed.location!);
     expect(`${back.origin}${back.pathname}`).toBe(RETURN);
-    expect(Object.fromEntries(back.searchParams)).toEqual({ paymentId: String(p.paymentId), transactionId: String(p.transactionId), result: "approved" });
+    expect(Object.fromEntries(back.searchParams)).toEqual({
+      paymentId: String(p.paymentId),
+      transactionId: String(p.transactionId),
+      result: "approved",
+    });
     const after = await transaction(p);
     expect(after.status).toBe("AUTHORIZED");
     expect(after.summary.authorizedAmount).toBe("250.00");
@@ -200,7 +205,12 @@ describe("COLLECTOR_B2B", () => {
     expect(changed.status).toBe(200);
     expect(changed.body).toEqual({ ...created.body });
     const stored = await invoiceRow(created.body.invoiceId);
-    expect(stored).toMatchObject({ amount: "80.00000", externalInvoiceNumber: "B2B-2a", languageCode: "eng", customerIdentificationNumber: null });
+    expect(stored).toMatchObject({
+      amount: "80.00000",
+      externalInvoiceNumber: "B2B-2a",
+      languageCode: "eng",
+      customerIdentificationNumber: null,
+    });
     const after = await transaction(p);
     expect(after.amount).toBe("80.00");
     expect(after.operationLog.map((o: { operation: string; amount: string }) => [o.operation, o.amount])).toEqual([
@@ -226,15 +236,23 @@ describe("COLLECTOR_B2B", () => {
     expect(authorized.summary.authorizedAmount).toBe("80.00");
     expectProblem(await shop.put(`${base(p)}/invoice`, { amount: "70.00" }), 409);
     expectProblem(await shop.put(`${base(p)}/invoice`, { externalInvoiceNumber: "late" }), 409);
-    expect((await invoiceRow(created.body.invoiceId))).toMatchObject({ amount: "80.00000", externalInvoiceNumber: "B2B-2a" });
+    expect(await invoiceRow(created.body.invoiceId)).toMatchObject({
+      amount: "80.00000",
+      externalInvoiceNumber: "B2B-2a",
+    });
     expect(operations(await transaction(p))).toEqual(["CREATE", "INITIATE", "UPDATE", "UPDATE", "AUTHORIZE"]);
   });
 
   it("an amount change may not take the payment's transactions over its totalAmount", async () => {
     const created = await shop.post("/v1/payments", { totalAmount: "100.00" });
-    const added = await shop.post(`/v1/payments/${created.body.paymentId}/transactions`, { paymentType: "COLLECTOR_B2B", amount: "60.00" });
+    const added = await shop.post(`/v1/payments/${created.body.paymentId}/transactions`, {
+      paymentType: "COLLECTOR_B2B",
+      amount: "60.00",
+    });
     const p = { paymentId: created.body.paymentId, transactionId: added.body.transactionId };
-    expect((await shop.post(`/v1/payments/${p.paymentId}/transactions`, { paymentType: "CASH", amount: "40.00" })).status).toBe(201);
+    expect(
+      (await shop.post(`/v1/payments/${p.paymentId}/transactions`, { paymentType: "CASH", amount: "40.00" })).status,
+    ).toBe(201);
     await shop.post(`${base(p)}/invoice`, {});
     const over = await shop.put(`${base(p)}/invoice`, { amount: "60.01" });
     expectProblem(over, 422, "amount");
@@ -266,8 +284,14 @@ describe("COLLECTOR_B2B", () => {
     expect((await decide(pageOf(first.body.publicToken), "confirm")).status).toBe(409);
     expect((await transaction(p)).status).toBe("INITIATED");
     // PUT changes the current invoice, not the replaced one.
-    expectProblem(await shop.put(`${base(p)}/invoice`, { invoiceId: first.body.invoiceId, amount: "90.00" }), 422, "invoiceId");
-    expect((await shop.put(`${base(p)}/invoice`, { invoiceId: second.body.invoiceId, amount: "90.00" })).status).toBe(200);
+    expectProblem(
+      await shop.put(`${base(p)}/invoice`, { invoiceId: first.body.invoiceId, amount: "90.00" }),
+      422,
+      "invoiceId",
+    );
+    expect((await shop.put(`${base(p)}/invoice`, { invoiceId: second.body.invoiceId, amount: "90.00" })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -277,7 +301,11 @@ describe("input and transactions that do not fit", () => {
     for (const languageCode of ["no", "NOB", "nb-NO", "norsk"]) {
       expectProblem(await shop.post(`${base(p)}/invoice`, { redirectUrl: RETURN, languageCode }), 400, "languageCode");
     }
-    expectProblem(await shop.post(`${base(p)}/invoice`, { redirectUrl: RETURN, externalInvoiceNumber: "x".repeat(51) }), 400, "externalInvoiceNumber");
+    expectProblem(
+      await shop.post(`${base(p)}/invoice`, { redirectUrl: RETURN, externalInvoiceNumber: "x".repeat(51) }),
+      400,
+      "externalInvoiceNumber",
+    );
     expect(operations(await transaction(p))).toEqual(["CREATE"]);
   });
 

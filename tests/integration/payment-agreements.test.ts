@@ -222,7 +222,10 @@ describe("GET /v1/payment-agreements", () => {
     // The URL only where the customer can still confirm.
     expect(all.map((x) => Boolean(x.provider.confirmationUrl))).toEqual([false, false, true]);
     expect((await list(customer, "&status=ACTIVE")).map((x) => x.agreementId)).toEqual([b.agreementId]);
-    expect((await list(customer, "&status=ACTIVE&status=PENDING")).map((x) => x.agreementId)).toEqual([b.agreementId, a.agreementId]);
+    expect((await list(customer, "&status=ACTIVE&status=PENDING")).map((x) => x.agreementId)).toEqual([
+      b.agreementId,
+      a.agreementId,
+    ]);
     expect(await list(customer, "&status=EXPIRED")).toEqual([]);
     // A non-privileged client of the organisation sees them too; another organisation does not.
     expect((await list(customer, "", shop)).length).toBe(3);
@@ -267,7 +270,9 @@ describe("GET and stop by agreementId", () => {
   it("parallel stops all answer 200 with the same stoppedAt", async () => {
     const created = await register(newCustomer());
     await decide(created.provider.confirmationUrl, "approve");
-    const results = await Promise.all(Array.from({ length: 10 }, () => partner.put(agreementPath(created.agreementId, "stop"))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => partner.put(agreementPath(created.agreementId, "stop"))),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(new Set(results.map((r) => r.body.stoppedAt)).size).toBe(1);
   });
@@ -297,11 +302,17 @@ describe("agreements and transactions", () => {
     customerNumber: string | undefined,
     totalAmount = "99.00",
     who: TestClient = partner,
-    extra = {}
+    extra = {},
   ) {
-    const payment = await who.post("/v1/payments", { totalAmount, ...(customerNumber ? { customerNumber } : {}), ...extra });
+    const payment = await who.post("/v1/payments", {
+      totalAmount,
+      ...(customerNumber ? { customerNumber } : {}),
+      ...extra,
+    });
     expect(payment.status, JSON.stringify(payment.body)).toBe(201);
-    const added = await who.post(`/v1/payments/${payment.body.paymentId}/transactions`, { paymentAgreementId: agreementId });
+    const added = await who.post(`/v1/payments/${payment.body.paymentId}/transactions`, {
+      paymentAgreementId: agreementId,
+    });
     return { paymentId: payment.body.paymentId as number, added };
   }
 
@@ -311,9 +322,14 @@ describe("agreements and transactions", () => {
     const { paymentId, added } = await charge(agreementId, customer);
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ paymentAgreementId: agreementId, paymentType: "VIPPS" });
-    const claimed = await partner.post(`/v1/payments/${paymentId}/transactions/${added.body.transactionId}/app-claim`, {});
+    const claimed = await partner.post(
+      `/v1/payments/${paymentId}/transactions/${added.body.transactionId}/app-claim`,
+      {},
+    );
     expect(claimed.status).toBe(204);
-    expect((await partner.get(`/v1/payments/${paymentId}/transactions/${added.body.transactionId}`)).body.status).toBe("AUTHORIZED");
+    expect((await partner.get(`/v1/payments/${paymentId}/transactions/${added.body.transactionId}`)).body.status).toBe(
+      "AUTHORIZED",
+    );
     // A payment without a customer may charge it too (API.md: paymentAgreementId needs only ACTIVE).
     expect((await charge(agreementId, undefined, "50.00", shop)).added.status).toBe(201);
   });
@@ -369,7 +385,9 @@ describe("agreements and transactions", () => {
     expect(waiting.body.provider.confirmationUrl).toBeUndefined();
 
     const retry = await partner.post(`${base}/app-claim`, { phoneNumber: "12345678" });
-    expect((await partner.get(agreementPath(t.paymentAgreementId))).body.provider.confirmationUrl).toBe(retry.body.appClaimUrl);
+    expect((await partner.get(agreementPath(t.paymentAgreementId))).body.provider.confirmationUrl).toBe(
+      retry.body.appClaimUrl,
+    );
     expect((await decide(retry.body.appClaimUrl, "approve")).status).toBe(200);
     const active = await partner.get(agreementPath(t.paymentAgreementId));
     expect(active.body.status).toBe("ACTIVE");

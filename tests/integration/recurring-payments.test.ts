@@ -43,7 +43,12 @@ async function create(customerNumber: string, body: Record<string, unknown> = {}
 async function list(customerNumber: string, who: TestClient = partner, extra = "") {
   const result = await who.get(`/v1/recurring-payments?customerNumber=${customerNumber}${extra}`);
   expect(result.status, JSON.stringify(result.body)).toBe(200);
-  return result.body as { recurringPaymentId: number; primary: boolean; recurringStatus: string; nickname: string | null }[];
+  return result.body as {
+    recurringPaymentId: number;
+    primary: boolean;
+    recurringStatus: string;
+    nickname: string | null;
+  }[];
 }
 
 /** Form POST as a browser without JavaScript sends it from the card page. */
@@ -57,7 +62,13 @@ async function submit(uri: string, fields: Record<string, string>) {
   return { status: response.status, location: response.headers.get("location"), html: await response.text() };
 }
 
-const card = (number: string, expiry = "12/30") => ({ intent: "pay", cardNumber: number, expiry, cvc: "123", cardholder: "Kari Nordmann" });
+const card = (number: string, expiry = "12/30") => ({
+  intent: "pay",
+  cardNumber: number,
+  expiry,
+  cvc: "123",
+  cardholder: "Kari Nordmann",
+});
 
 async function openTerminal(id: number, body: Record<string, unknown> = {}, who: TestClient = partner) {
   const result = await who.post(path(id, "terminal"), { redirectUrl: RETURN, ...body });
@@ -83,8 +94,8 @@ async function primariesOf(customerNumber: string) {
       and(
         eq(recurringPayments.customerNumber, customerNumber),
         eq(recurringPayments.isPrimary, true),
-        ne(recurringPayments.recurringStatus, "CANCELLED")
-      )
+        ne(recurringPayments.recurringStatus, "CANCELLED"),
+      ),
     );
 }
 
@@ -146,9 +157,21 @@ describe("POST /v1/recurring-payments", () => {
   it("answers 400 naming each malformed field", async () => {
     const customer = newCustomer();
     expectProblem(await partner.post("/v1/recurring-payments", { customerNumber: "12ab" }), 400, "customerNumber");
-    expectProblem(await partner.post("/v1/recurring-payments", { customerNumber: customer, isPrimary: "yes" }), 400, "isPrimary");
-    expectProblem(await partner.post("/v1/recurring-payments", { customerNumber: customer, nickname: "x".repeat(101) }), 400, "nickname");
-    expectProblem(await partner.post("/v1/recurring-payments", { customerNumber: customer, nickname: "a\u0000b" }), 400, "nickname");
+    expectProblem(
+      await partner.post("/v1/recurring-payments", { customerNumber: customer, isPrimary: "yes" }),
+      400,
+      "isPrimary",
+    );
+    expectProblem(
+      await partner.post("/v1/recurring-payments", { customerNumber: customer, nickname: "x".repeat(101) }),
+      400,
+      "nickname",
+    );
+    expectProblem(
+      await partner.post("/v1/recurring-payments", { customerNumber: customer, nickname: "a\u0000b" }),
+      400,
+      "nickname",
+    );
     expectProblem(await partner.request("POST", "/v1/recurring-payments", { raw: "{nope" }), 400, "body");
     expectProblem(await partner.post("/v1/recurring-payments", [customer]), 400, "body");
     expect(await list(customer)).toEqual([]);
@@ -207,7 +230,11 @@ describe("GET /v1/recurring-payments", () => {
     expectProblem(await partner.get("/v1/recurring-payments"), 400, "customerNumber");
     expectProblem(await partner.get("/v1/recurring-payments?customerNumber=abc"), 400, "customerNumber");
     expectProblem(await partner.get("/v1/recurring-payments?customerNumber=1&customerNumber=2"), 400, "customerNumber");
-    expectProblem(await partner.get("/v1/recurring-payments?customerNumber=1&includeExpired=yes"), 400, "includeExpired");
+    expectProblem(
+      await partner.get("/v1/recurring-payments?customerNumber=1&includeExpired=yes"),
+      400,
+      "includeExpired",
+    );
     expectProblem(await partner.get("/v1/recurring-payments?customerNumber=1&status=ACTIVE"), 400, "status");
   });
 
@@ -257,7 +284,11 @@ describe("PATCH /v1/recurring-payments/{id}", () => {
       ["primary", true],
       ["expiresAt", "2030-01-01T00:00:00.000Z"],
     ] as const) {
-      expectProblem(await partner.patch(path(card.recurringPaymentId), { [field]: value, nickname: "Changed" }), 400, field);
+      expectProblem(
+        await partner.patch(path(card.recurringPaymentId), { [field]: value, nickname: "Changed" }),
+        400,
+        field,
+      );
     }
     expectProblem(await partner.patch(path(card.recurringPaymentId), { colour: "red" }), 400, "colour");
     expectProblem(await partner.patch(path(card.recurringPaymentId), { isPrimary: null }), 400, "isPrimary");
@@ -345,7 +376,11 @@ describe("the card terminal and authorize", () => {
     expectProblem(await partner.put(path(id, "authorize")), 409); // no card yet
 
     const before = Date.now();
-    const opened = await partner.post(path(id, "terminal"), { redirectUrl: RETURN, terminalLanguage: "en_GB", autoSale: true });
+    const opened = await partner.post(path(id, "terminal"), {
+      redirectUrl: RETURN,
+      terminalLanguage: "en_GB",
+      autoSale: true,
+    });
     expect(opened.status).toBe(201);
     expect(RecurringPaymentTerminal.safeParse(opened.body).success).toBe(true);
     expect(opened.body.recurringPaymentId).toBe(id);
@@ -410,7 +445,11 @@ describe("the card terminal and authorize", () => {
     const expiry = `${String(soon.getUTCMonth() + 1).padStart(2, "0")}/${String(soon.getUTCFullYear()).slice(2)}`;
     const created = await create(newCustomer());
     const authorized = await registerCard(created.recurringPaymentId, "5555555555554444", expiry);
-    expect(authorized).toMatchObject({ recurringStatus: "ACTIVE", maskedPan: "555555******4444", paymentType: "MASTERCARD" });
+    expect(authorized).toMatchObject({
+      recurringStatus: "ACTIVE",
+      maskedPan: "555555******4444",
+      paymentType: "MASTERCARD",
+    });
     expect(authorized.expiresAt).toBe(authorized.cardExpiresAt);
     expect(new Date(authorized.cardExpiresAt).getUTCMonth()).toBe(soon.getUTCMonth());
   });
@@ -418,17 +457,27 @@ describe("the card terminal and authorize", () => {
   it("checks redirectUrl and callbackUrl against the client's prefixes, and sends the callback when the card is registered", async () => {
     const created = await create(newCustomer());
     const id = created.recurringPaymentId;
-    expectProblem(await partner.post(path(id, "terminal"), { redirectUrl: "https://evil.example/steal" }), 400, "redirectUrl");
+    expectProblem(
+      await partner.post(path(id, "terminal"), { redirectUrl: "https://evil.example/steal" }),
+      400,
+      "redirectUrl",
+    );
     expectProblem(await partner.post(path(id, "terminal"), {}), 400, "redirectUrl");
     expectProblem(await partner.post(path(id, "terminal"), { redirectUrl: "ftp://shop.example/" }), 400, "redirectUrl");
-    expectProblem(await partner.post(path(id, "terminal"), { redirectUrl: RETURN, callbackUrl: "http://10.0.0.1/" }), 400, "callbackUrl");
+    expectProblem(
+      await partner.post(path(id, "terminal"), { redirectUrl: RETURN, callbackUrl: "http://10.0.0.1/" }),
+      400,
+      "callbackUrl",
+    );
     expectProblem(await strangerShop.post(path(id, "terminal"), { redirectUrl: RETURN }), 404);
 
     const callbackUrl = "https://shop.example/hooks/cards";
     const uri = await openTerminal(id, { callbackUrl });
     expect((await submit(uri, card(APPROVE))).status).toBe(302);
     const hooks = await server.database.db.select().from(callbackOutbox).where(eq(callbackOutbox.url, callbackUrl));
-    expect(hooks.map((h) => h.payload)).toEqual([expect.objectContaining({ recurringPaymentId: id, responseCode: "OK" })]);
+    expect(hooks.map((h) => h.payload)).toEqual([
+      expect.objectContaining({ recurringPaymentId: id, responseCode: "OK" }),
+    ]);
   });
 
   it("a new terminal replaces the open one; an expired or cancelled terminal registers nothing", async () => {
@@ -493,7 +542,10 @@ describe("charging a recurring payment in a transaction", () => {
   }
 
   async function payWith(recurringPaymentId: number, customerNumber: string | undefined, who: TestClient = partner) {
-    const payment = await who.post("/v1/payments", { totalAmount: "80.00", ...(customerNumber ? { customerNumber } : {}) });
+    const payment = await who.post("/v1/payments", {
+      totalAmount: "80.00",
+      ...(customerNumber ? { customerNumber } : {}),
+    });
     expect(payment.status).toBe(201);
     return {
       paymentId: payment.body.paymentId as number,
@@ -506,7 +558,12 @@ describe("charging a recurring payment in a transaction", () => {
     const id = await activeCard(customer);
     const { paymentId, result } = await payWith(id, customer);
     expect(result.status).toBe(201);
-    expect(result.body).toMatchObject({ recurringPaymentId: id, paymentTypeGroup: "PAYMENTCARD", paymentType: "VISA", status: "CREATED" });
+    expect(result.body).toMatchObject({
+      recurringPaymentId: id,
+      paymentTypeGroup: "PAYMENTCARD",
+      paymentType: "VISA",
+      status: "CREATED",
+    });
     const charged = await partner.post(`/v1/payments/${paymentId}/transactions/${result.body.transactionId}/terminal`, {
       redirectUrl: RETURN,
       transactionType: "MIT_UCOF",
@@ -545,7 +602,7 @@ describe("one primary per customer under concurrent requests", () => {
   it("first cards created at once: exactly one is primary", async () => {
     const customer = newCustomer();
     const results = await Promise.all(
-      Array.from({ length: 12 }, () => partner.post("/v1/recurring-payments", { customerNumber: customer }))
+      Array.from({ length: 12 }, () => partner.post("/v1/recurring-payments", { customerNumber: customer })),
     );
     expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
     expect(results.filter((r) => r.body.primary)).toHaveLength(1);
@@ -558,14 +615,14 @@ describe("one primary per customer under concurrent requests", () => {
     for (let i = 0; i < 10; i++) cards.push((await create(customer)).recurringPaymentId);
     const moves = Array.from({ length: 30 }, (_, i) => shop.patch(path(cards[i % cards.length]), { isPrimary: true }));
     const creates = Array.from({ length: 8 }, (_, i) =>
-      partner.post("/v1/recurring-payments", { customerNumber: customer, isPrimary: i % 2 === 0 })
+      partner.post("/v1/recurring-payments", { customerNumber: customer, isPrimary: i % 2 === 0 }),
     );
     const ends = [partner.put(path(cards[3], "end")), partner.put(path(cards[7], "end"))];
     const results = await Promise.all([...moves, ...creates, ...ends]);
     const statuses = results.map((r) => r.status);
     expect(
       statuses.filter((s) => s >= 500),
-      JSON.stringify(results.filter((r) => r.status >= 500).map((r) => r.body))
+      JSON.stringify(results.filter((r) => r.status >= 500).map((r) => r.body)),
     ).toEqual([]);
     // A move of a card that was ended first is a 409; everything else succeeds.
     for (const r of results) expect([200, 201, 409]).toContain(r.status);

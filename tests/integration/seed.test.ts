@@ -80,7 +80,14 @@ describe("demo data generator", () => {
   });
 
   it("writes the requested number of payments over the last 90 days, ids and orders unique", async () => {
-    const [stats] = await rows<{ n: number; min_at: string; max_at: string; orders: number; min_id: number; max_id: number }>(
+    const [stats] = await rows<{
+      n: number;
+      min_at: string;
+      max_at: string;
+      orders: number;
+      min_id: number;
+      max_id: number;
+    }>(
       database,
       `select count(*)::int as n, min(created_at)::text as min_at, max(created_at)::text as max_at,
               count(distinct (organisation_id, order_id, order_version))::int as orders,
@@ -90,14 +97,26 @@ describe("demo data generator", () => {
     expect(stats.orders).toBe(300);
     expect(stats.max_id - stats.min_id + 1).toBe(300);
     const now = Date.now();
-    expect(Date.parse(stats.min_at.replace(" ", "T").replace(/\+00$/, "Z"))).toBeGreaterThanOrEqual(now - 90 * 86_400_000 - 60_000);
+    expect(Date.parse(stats.min_at.replace(" ", "T").replace(/\+00$/, "Z"))).toBeGreaterThanOrEqual(
+      now - 90 * 86_400_000 - 60_000,
+    );
     expect(Date.parse(stats.max_at.replace(" ", "T").replace(/\+00$/, "Z"))).toBeLessThanOrEqual(now);
     expect(await count(database, `select 1 from payments where order_id !~ '^ORD-[0-9]{4}-[0-9]{6,}$'`)).toBe(0);
-    expect(await count(database, `select 1 from payments p where not exists (select 1 from payment_transactions t where t.payment_id = p.payment_id)`)).toBe(0);
+    expect(
+      await count(
+        database,
+        `select 1 from payments p where not exists (select 1 from payment_transactions t where t.payment_id = p.payment_id)`,
+      ),
+    ).toBe(0);
     // Mostly NOK, amounts in whole cents, settlement ids per organisation, day and channel.
     expect(await count(database, `select 1 from payments where currency = 'NOK'`)).toBeGreaterThan(240);
     expect(await count(database, `select 1 from payments where total_amount <> round(total_amount, 2)`)).toBe(0);
-    expect(await count(database, `select 1 from payments where settlement_id !~ '^EJ-[0-9]+-[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z-]+$'`)).toBe(0);
+    expect(
+      await count(
+        database,
+        `select 1 from payments where settlement_id !~ '^EJ-[0-9]+-[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z-]+$'`,
+      ),
+    ).toBe(0);
     expect(await count(database, `select 1 from payments where settlement_id is not null`)).toBeGreaterThan(200);
     const customers = await count(database, `select 1 from payments where customer_number is not null`);
     expect(customers).toBeGreaterThan(120);
@@ -159,16 +178,26 @@ describe("demo data generator", () => {
   });
 
   it("covers every transaction state, payment type and operation", async () => {
-    const statuses = (await rows<{ status: string }>(database, `select distinct status from payment_transactions`)).map((r) => r.status);
+    const statuses = (await rows<{ status: string }>(database, `select distinct status from payment_transactions`)).map(
+      (r) => r.status,
+    );
     expect(statuses.sort()).toEqual([...TRANSACTION_STATUSES].sort());
-    const types = (await rows<{ t: string }>(database, `select distinct payment_type as t from payment_transactions`)).map((r) => r.t);
+    const types = (
+      await rows<{ t: string }>(database, `select distinct payment_type as t from payment_transactions`)
+    ).map((r) => r.t);
     expect(types.sort()).toEqual([...PAYMENT_TYPES].sort());
-    const operations = (await rows<{ o: string }>(database, `select distinct operation as o from operation_log`)).map((r) => r.o);
+    const operations = (await rows<{ o: string }>(database, `select distinct operation as o from operation_log`)).map(
+      (r) => r.o,
+    );
     expect(operations.sort()).toEqual([...OPERATIONS].sort());
     // Partially credited captured transactions and open (reserving) credits exist too.
-    expect(await count(database, `select 1 from payment_transactions where status = 'CAPTURED' and credited_amount > 0`)).toBeGreaterThan(0);
+    expect(
+      await count(database, `select 1 from payment_transactions where status = 'CAPTURED' and credited_amount > 0`),
+    ).toBeGreaterThan(0);
     expect(await count(database, `select 1 from payment_transactions where reserved_amount > 0`)).toBeGreaterThan(0);
-    expect(await count(database, `select 1 from credit_transactions where status = 'FAILED' and failure_reason is not null`)).toBeGreaterThan(0);
+    expect(
+      await count(database, `select 1 from credit_transactions where status = 'FAILED' and failure_reason is not null`),
+    ).toBeGreaterThan(0);
   });
 
   it("writes an operation log that matches each transaction's state, in time order, one CAPTURE at most", async () => {
@@ -194,10 +223,27 @@ describe("demo data generator", () => {
           where a.created_at > b.created_at`,
       ),
     ).toBe(0);
-    expect(await count(database, `select transaction_id from operation_log where operation = 'CAPTURE' group by 1 having count(*) > 1`)).toBe(0);
-    expect(await count(database, `select 1 from operation_log where correlation_id !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`)).toBe(0);
-    expect(await count(database, `select 1 from operation_log where actor_type = 'STAFF' and actor like '%@paydesk.test'`)).toBeGreaterThan(0);
-    expect(await count(database, `select 1 from operation_log where actor_type = 'CLIENT' and actor not in (select client_id from api_clients)`)).toBe(0);
+    expect(
+      await count(
+        database,
+        `select transaction_id from operation_log where operation = 'CAPTURE' group by 1 having count(*) > 1`,
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        database,
+        `select 1 from operation_log where correlation_id !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`,
+      ),
+    ).toBe(0);
+    expect(
+      await count(database, `select 1 from operation_log where actor_type = 'STAFF' and actor like '%@paydesk.test'`),
+    ).toBeGreaterThan(0);
+    expect(
+      await count(
+        database,
+        `select 1 from operation_log where actor_type = 'CLIENT' and actor not in (select client_id from api_clients)`,
+      ),
+    ).toBe(0);
     expect(await count(database, `select 1 from operation_log where created_at > now()`)).toBe(0);
   });
 
@@ -217,15 +263,22 @@ describe("demo data generator", () => {
     expect(totals.declined).toBeGreaterThan(0);
     expect(totals.declined / (totals.approved + totals.declined + totals.failed)).toBeLessThan(0.15);
     expect(
-      await count(database, `select 1 from daily_outcomes where (declined_count > 0 or failed_count > 0) and payment_type_group not in ('PAYMENTCARD', 'MOBILE', 'INVOICE')`),
+      await count(
+        database,
+        `select 1 from daily_outcomes where (declined_count > 0 or failed_count > 0) and payment_type_group not in ('PAYMENTCARD', 'MOBILE', 'INVOICE')`,
+      ),
     ).toBe(0);
     expect(await count(database, `select 1 from daily_outcomes where day > (now() at time zone 'UTC')::date`)).toBe(0);
   });
 
   it("stores card data as last 4 digits or a masked PAN only", async () => {
-    expect(await count(database, `select 1 from payment_transactions where card_number is not null`)).toBeGreaterThan(50);
+    expect(await count(database, `select 1 from payment_transactions where card_number is not null`)).toBeGreaterThan(
+      50,
+    );
     expect(await count(database, `select 1 from payment_transactions where card_number !~ '^[0-9]{4}$'`)).toBe(0);
-    expect(await count(database, `select 1 from recurring_payments where masked_pan !~ '^[0-9]{6}[*]{6}[0-9]{4}$'`)).toBe(0);
+    expect(
+      await count(database, `select 1 from recurring_payments where masked_pan !~ '^[0-9]{6}[*]{6}[0-9]{4}$'`),
+    ).toBe(0);
     // No run of 13 or more digits (a PAN) anywhere in transactions, imports or the log.
     for (const table of ["payment_transactions", "operation_log", "credit_transactions", "recurring_payments"]) {
       expect(await count(database, `select 1 from ${table} x where row_to_json(x)::text ~ '[0-9]{13,}'`)).toBe(0);
@@ -233,7 +286,12 @@ describe("demo data generator", () => {
   });
 
   it("writes imports with rrn and terminal id, and credits that add up", async () => {
-    expect(await count(database, `select 1 from payment_transactions where is_import and terminal_id is not null and rrn ~ '^[0-9]{12}$' and import_data ? 'transactionConfirmedAt'`)).toBeGreaterThan(0);
+    expect(
+      await count(
+        database,
+        `select 1 from payment_transactions where is_import and terminal_id is not null and rrn ~ '^[0-9]{12}$' and import_data ? 'transactionConfirmedAt'`,
+      ),
+    ).toBeGreaterThan(0);
     expect(
       await count(
         database,
@@ -274,18 +332,34 @@ describe("demo data generator", () => {
       ),
     ).toBe(0);
     expect(await count(database, `select 1 from recurring_payments where card_expires_at < expires_at`)).toBe(0);
-    const statuses = (await rows<{ s: string }>(database, `select distinct recurring_status as s from recurring_payments`)).map((r) => r.s);
+    const statuses = (
+      await rows<{ s: string }>(database, `select distinct recurring_status as s from recurring_payments`)
+    ).map((r) => r.s);
     expect(statuses).toContain("ACTIVE");
     expect(statuses.length).toBeGreaterThanOrEqual(3);
-    expect(await count(database, `select 1 from payment_agreements where agreement_id like 'agr\\_%' and provider->>'type' = 'VIPPS'`)).toBeGreaterThan(10);
+    expect(
+      await count(
+        database,
+        `select 1 from payment_agreements where agreement_id like 'agr\\_%' and provider->>'type' = 'VIPPS'`,
+      ),
+    ).toBeGreaterThan(10);
     expect(await count(database, `select 1 from gift_cards where expires_at < now()`)).toBeGreaterThan(0);
     expect(await count(database, `select 1 from gift_cards where expires_at > now()`)).toBeGreaterThan(0);
     expect(await count(database, `select 1 from customers`)).toBeGreaterThanOrEqual(300);
-    expect(await count(database, `select 1 from products where char_length(product_code) > 12 or char_length(company_code) > 12`)).toBe(0);
+    expect(
+      await count(
+        database,
+        `select 1 from products where char_length(product_code) > 12 or char_length(company_code) > 12`,
+      ),
+    ).toBe(0);
     expect(await count(database, `select 1 from products`)).toBeGreaterThan(50);
-    const invoiceStatuses = (await rows<{ s: string }>(database, `select distinct status as s from customer_invoices order by 1`)).map((r) => r.s);
+    const invoiceStatuses = (
+      await rows<{ s: string }>(database, `select distinct status as s from customer_invoices order by 1`)
+    ).map((r) => r.s);
     expect(invoiceStatuses).toEqual(["OPEN", "PAID"]);
-    expect(await count(database, `select 1 from payment_methods where not enabled and disabled_reason is not null`)).toBeGreaterThanOrEqual(1);
+    expect(
+      await count(database, `select 1 from payment_methods where not enabled and disabled_reason is not null`),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it("adds exactly N more payments with addPayments, keeping the rollup and sequences right", async () => {
@@ -294,7 +368,12 @@ describe("demo data generator", () => {
     expect(summary.payments).toBe(150);
     expect(await count(database, `select 1 from payments`)).toBe(before + 150);
     expect(summary.lastPaymentId! - summary.firstPaymentId! + 1).toBe(150);
-    expect(await count(database, `select 1 from payments group by organisation_id, order_id, order_version having count(*) > 1`)).toBe(0);
+    expect(
+      await count(
+        database,
+        `select 1 from payments group by organisation_id, order_id, order_version having count(*) > 1`,
+      ),
+    ).toBe(0);
     expect(await rows(database, ROLLUP_MISMATCHES)).toEqual([]);
     expect(await rows(database, APPROVAL_MISMATCHES)).toEqual([]);
     // The next id the app gets is past everything written.
@@ -316,7 +395,8 @@ describe("bulk mode", () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase();
-    for (const client of DEMO_CLIENTS) await createApiClient(database.db, { ...client, channels: [...client.channels] });
+    for (const client of DEMO_CLIENTS)
+      await createApiClient(database.db, { ...client, channels: [...client.channels] });
   });
   afterAll(async () => {
     await database?.drop();
@@ -346,32 +426,40 @@ describe("bulk mode", () => {
       expect(await rows(database, ROLLUP_MISMATCHES)).toEqual([]);
       expect(await rows(database, APPROVAL_MISMATCHES)).toEqual([]);
       expect(
-        await count(database, `select 1 from payment_transactions where not (credited_amount + reserved_amount <= captured_amount and captured_amount <= authorized_amount)`),
+        await count(
+          database,
+          `select 1 from payment_transactions where not (credited_amount + reserved_amount <= captured_amount and captured_amount <= authorized_amount)`,
+        ),
       ).toBe(0);
     },
   );
 
-  it.runIf(Boolean(process.env.DATABASE_URL))("repairs the indexes a crashed bulk run left dropped, on the next run (even of 0 payments)", async () => {
-    const indexes = await rows<{ indexname: string; indexdef: string }>(database, INDEXES);
-    const victim = indexes.find((i) => i.indexname === "payments_customer_number_idx")!;
-    expect(victim).toBeDefined();
-    // What dropSecondaryIndexes leaves behind when the process dies before rebuilding.
-    await database.db.execute(
-      sql`insert into app_settings (key, value) values ('seed:dropped-indexes', ${JSON.stringify({
-        indexes: [{ name: victim.indexname, def: victim.indexdef }],
-        foreignKeys: [],
-      })}::jsonb)`,
-    );
-    await database.db.execute(sql.raw(`drop index ${victim.indexname}`));
-    expect((await rows(database, INDEXES)).length).toBe(indexes.length - 1);
-    const summary = await addPayments(database, { payments: 0 });
-    expect(summary.repairedIndexes).toBe(true);
-    expect(await rows(database, INDEXES)).toEqual(indexes);
-    expect(await count(database, `select 1 from app_settings where key = 'seed:dropped-indexes'`)).toBe(0);
-  });
+  it.runIf(Boolean(process.env.DATABASE_URL))(
+    "repairs the indexes a crashed bulk run left dropped, on the next run (even of 0 payments)",
+    async () => {
+      const indexes = await rows<{ indexname: string; indexdef: string }>(database, INDEXES);
+      const victim = indexes.find((i) => i.indexname === "payments_customer_number_idx")!;
+      expect(victim).toBeDefined();
+      // What dropSecondaryIndexes leaves behind when the process dies before rebuilding.
+      await database.db.execute(
+        sql`insert into app_settings (key, value) values ('seed:dropped-indexes', ${JSON.stringify({
+          indexes: [{ name: victim.indexname, def: victim.indexdef }],
+          foreignKeys: [],
+        })}::jsonb)`,
+      );
+      await database.db.execute(sql.raw(`drop index ${victim.indexname}`));
+      expect((await rows(database, INDEXES)).length).toBe(indexes.length - 1);
+      const summary = await addPayments(database, { payments: 0 });
+      expect(summary.repairedIndexes).toBe(true);
+      expect(await rows(database, INDEXES)).toEqual(indexes);
+      expect(await count(database, `select 1 from app_settings where key = 'seed:dropped-indexes'`)).toBe(0);
+    },
+  );
 
   it.runIf(!process.env.DATABASE_URL)("is refused on PGlite with a clear message", async () => {
-    await expect(addPayments(database, { payments: 10, mode: "bulk" })).rejects.toThrow(/bulk mode needs a PostgreSQL server/);
+    await expect(addPayments(database, { payments: 10, mode: "bulk" })).rejects.toThrow(
+      /bulk mode needs a PostgreSQL server/,
+    );
   });
 });
 
@@ -382,7 +470,8 @@ describe("demo data generator determinism", () => {
     for (let i = 0; i < 2; i++) {
       const database = await createTestDatabase();
       try {
-        for (const client of DEMO_CLIENTS) await createApiClient(database.db, { ...client, channels: [...client.channels] });
+        for (const client of DEMO_CLIENTS)
+          await createApiClient(database.db, { ...client, channels: [...client.channels] });
         await seedDemoData(database, { payments: 200, seed: 42, now });
         const [row] = await rows<{ digest: string }>(
           database,
@@ -469,7 +558,10 @@ async function freshTarget(): Promise<Target> {
   return { env: database.env, open: database.open, cleanup: database.drop };
 }
 
-function runSeed(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runSeed(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["db/seed-cli.ts", ...args], {
       cwd: ROOT,

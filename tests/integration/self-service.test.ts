@@ -5,7 +5,12 @@
 // the end run real parallel requests; on PostgreSQL (DATABASE_URL) they really interleave.
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PayInvoiceResponse, PaymentChangeResponse, ProductPaymentMethodsResponse, CustomerTokenResponse } from "../../app/http/api/schemas-self-service";
+import {
+  PayInvoiceResponse,
+  PaymentChangeResponse,
+  ProductPaymentMethodsResponse,
+  CustomerTokenResponse,
+} from "../../app/http/api/schemas-self-service";
 import { hashPassword } from "../../app/auth/password.server";
 import { PRODUCT_PAYMENT_METHODS } from "../../app/domain/enums";
 import {
@@ -51,7 +56,13 @@ type TestCustomer = { customerNumber: string; email: string; password: string; c
 
 async function newCustomer(options: { login?: boolean; client?: TestClient } = {}): Promise<TestCustomer> {
   const n = next();
-  const customer = { customerNumber: String(700000 + n), email: `customer${n}@self.test`, password: `a long secret ${n}`, cookie: "", token: "" };
+  const customer = {
+    customerNumber: String(700000 + n),
+    email: `customer${n}@self.test`,
+    password: `a long secret ${n}`,
+    cookie: "",
+    token: "",
+  };
   await server.database.db.insert(customers).values({
     customerNumber: customer.customerNumber,
     name: `Customer ${n}`,
@@ -65,7 +76,10 @@ async function newCustomer(options: { login?: boolean; client?: TestClient } = {
   return customer;
 }
 
-async function newProduct(customer: { customerNumber: string }, options: { organisationId?: number; method?: string; code?: string } = {}) {
+async function newProduct(
+  customer: { customerNumber: string },
+  options: { organisationId?: number; method?: string; code?: string } = {},
+) {
   const productCode = options.code ?? `PR${next()}`;
   await server.database.db.insert(products).values({
     productCode,
@@ -125,7 +139,11 @@ function payPath(transactionId: number | string, overrides: Record<string, strin
   return `/payment/invoice/pay?${new URLSearchParams({ clientId: client.clientId, returnUrl: RETURN, errorUrl: ERROR, transactionId: String(transactionId), ...overrides })}`;
 }
 
-function changePath(paymentChangeId: number | string, overrides: Record<string, string> = {}, client: TestClient = shop) {
+function changePath(
+  paymentChangeId: number | string,
+  overrides: Record<string, string> = {},
+  client: TestClient = shop,
+) {
   return `/paymentChange?${new URLSearchParams({ clientId: client.clientId, returnUrl: RETURN, errorUrl: ERROR, paymentChangeId: String(paymentChangeId), ...overrides })}`;
 }
 
@@ -145,7 +163,12 @@ function landed(location: string | null) {
   return { base: `${url.origin}${url.pathname}`, query: Object.fromEntries(url.searchParams) };
 }
 
-async function payAttempt(customer: TestCustomer, invoice: { invoiceNumber: string; productCode: string; companyCode: string }, paymentMethod = "creditcardPayex", client = shop) {
+async function payAttempt(
+  customer: TestCustomer,
+  invoice: { invoiceNumber: string; productCode: string; companyCode: string },
+  paymentMethod = "creditcardPayex",
+  client = shop,
+) {
   const result = await client.post("/v1/api/payment/invoice", { ...invoice, paymentMethod }, as(customer));
   expect(result.status, JSON.stringify(result.body)).toBe(200);
   return result.body.transactionId as number;
@@ -163,17 +186,27 @@ async function openCheckout(customer: TestCustomer, path: string): Promise<strin
 const decide = (checkout: string, decision: string) => submit(checkout, { decision });
 
 async function invoiceRow(invoiceNumber: string) {
-  const [row] = await server.database.db.select().from(customerInvoices).where(eq(customerInvoices.invoiceNumber, invoiceNumber));
+  const [row] = await server.database.db
+    .select()
+    .from(customerInvoices)
+    .where(eq(customerInvoices.invoiceNumber, invoiceNumber));
   return row;
 }
 
 async function transactionRow(transactionId: number) {
-  const [row] = await server.database.db.select().from(paymentTransactions).where(eq(paymentTransactions.transactionId, transactionId));
+  const [row] = await server.database.db
+    .select()
+    .from(paymentTransactions)
+    .where(eq(paymentTransactions.transactionId, transactionId));
   return row;
 }
 
 async function operations(transactionId: number) {
-  const rows = await server.database.db.select().from(operationLog).where(eq(operationLog.transactionId, transactionId)).orderBy(operationLog.id);
+  const rows = await server.database.db
+    .select()
+    .from(operationLog)
+    .where(eq(operationLog.transactionId, transactionId))
+    .orderBy(operationLog.id);
   return rows.map((r) => r.operation);
 }
 
@@ -188,21 +221,31 @@ async function currentMethod(customer: TestCustomer, productCode: string) {
 describe("customer login", () => {
   it("logs in with argon2id, sets its own HttpOnly cookie and shows /account", async () => {
     const customer = await newCustomer({ login: false });
-    const [row] = await server.database.db.select().from(customers).where(eq(customers.customerNumber, customer.customerNumber));
+    const [row] = await server.database.db
+      .select()
+      .from(customers)
+      .where(eq(customers.customerNumber, customer.customerNumber));
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
 
     const wrong = await submit("/account/login", { email: customer.email, password: "not the password" });
     expect(wrong.status).toBe(401);
     expect(wrong.html).toContain("Wrong email or password.");
 
-    const response = await postForm(server, "/account/login", { email: customer.email.toUpperCase(), password: customer.password, redirectTo: "/account?x=1" });
+    const response = await postForm(server, "/account/login", {
+      email: customer.email.toUpperCase(),
+      password: customer.password,
+      redirectTo: "/account?x=1",
+    });
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/account?x=1");
     const setCookie = response.headers.get("set-cookie")!;
     expect(setCookie).toMatch(/^paydesk_customer=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
     const cookie = sessionCookieFrom(response);
     // Only the token's hash is stored.
-    const sessions = await server.database.db.select().from(customerSessions).where(eq(customerSessions.customerNumber, customer.customerNumber));
+    const sessions = await server.database.db
+      .select()
+      .from(customerSessions)
+      .where(eq(customerSessions.customerNumber, customer.customerNumber));
     expect(sessions).toHaveLength(1);
     expect(sessions[0].id).not.toContain(cookie.split("=")[1]);
 
@@ -215,10 +258,18 @@ describe("customer login", () => {
     const anonymous = await page("/account");
     expect(anonymous.status).toBe(302);
     expect(anonymous.location).toBe("/account/login");
-    const evil = await postForm(server, "/account/login", { email: "nobody@self.test", password: "x", redirectTo: "//evil.example/" });
+    const evil = await postForm(server, "/account/login", {
+      email: "nobody@self.test",
+      password: "x",
+      redirectTo: "//evil.example/",
+    });
     expect(evil.status).toBe(401);
     const customer = await newCustomer({ login: false });
-    const login = await postForm(server, "/account/login", { email: customer.email, password: customer.password, redirectTo: "https://evil.example/" });
+    const login = await postForm(server, "/account/login", {
+      email: customer.email,
+      password: customer.password,
+      redirectTo: "https://evil.example/",
+    });
     expect(login.headers.get("location")).toBe("/account");
   });
 
@@ -245,7 +296,8 @@ describe("customer login", () => {
 
   it("throttles failed logins per account: the 11th try is 429 even with the right password", async () => {
     const customer = await newCustomer({ login: false });
-    for (let i = 0; i < 10; i++) expect((await submit("/account/login", { email: customer.email, password: `wrong ${i}` })).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await submit("/account/login", { email: customer.email, password: `wrong ${i}` })).status).toBe(401);
     const response = await postForm(server, "/account/login", { email: customer.email, password: customer.password });
     expect(response.status).toBe(429);
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -331,7 +383,12 @@ describe("GET /v1/product/payment/{product}", () => {
   it("answers 401 without a logged-in customer", async () => {
     const customer = await newCustomer();
     const productCode = await newProduct(customer);
-    for (const headers of [{} as Record<string, string>, { "Entur-Customer-Token": "" }, { "Entur-Customer-Token": "pdc_" + "x".repeat(43) }, { "Entur-Customer-Token": "nonsense" }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { "Entur-Customer-Token": "" },
+      { "Entur-Customer-Token": "pdc_" + "x".repeat(43) },
+      { "Entur-Customer-Token": "nonsense" },
+    ]) {
       const result = await shop.get(`/v1/product/payment/${productCode}`, headers);
       expectProblem(result, 401, "Entur-Customer-Token");
       expect(result.headers.get("www-authenticate")).toContain("paydesk-customer");
@@ -380,11 +437,24 @@ describe("POST /v1/product/payment/{productCode}", () => {
   it("answers {paymentChangeId} and changes nothing yet", async () => {
     const customer = await newCustomer();
     const productCode = await newProduct(customer);
-    const result = await shop.post(`/v1/product/payment/${productCode}`, { paymentMethod: "recurringPayExCardPayment" }, as(customer));
+    const result = await shop.post(
+      `/v1/product/payment/${productCode}`,
+      { paymentMethod: "recurringPayExCardPayment" },
+      as(customer),
+    );
     expect(result.status).toBe(200);
     expect(PaymentChangeResponse.safeParse(result.body).success).toBe(true);
-    const [change] = await server.database.db.select().from(paymentChanges).where(eq(paymentChanges.paymentChangeId, result.body.paymentChangeId));
-    expect(change).toMatchObject({ productCode, customerNumber: customer.customerNumber, paymentMethod: "recurringPayExCardPayment", status: "CREATED", clientId: shop.clientId });
+    const [change] = await server.database.db
+      .select()
+      .from(paymentChanges)
+      .where(eq(paymentChanges.paymentChangeId, result.body.paymentChangeId));
+    expect(change).toMatchObject({
+      productCode,
+      customerNumber: customer.customerNumber,
+      paymentMethod: "recurringPayExCardPayment",
+      status: "CREATED",
+      clientId: shop.clientId,
+    });
     expect(await currentMethod(customer, productCode)).toBe("invoice");
   });
 
@@ -395,19 +465,33 @@ describe("POST /v1/product/payment/{productCode}", () => {
       expect((await shop.post(`/v1/product/payment/${productCode}`, { paymentMethod }, as(customer))).status).toBe(200);
     }
     for (const paymentMethod of ["creditcardPayex", "INVOICE", "", 1, null, "recurringPayexCardPayment"]) {
-      expectProblem(await shop.post(`/v1/product/payment/${productCode}`, { paymentMethod }, as(customer)), 400, "paymentMethod");
+      expectProblem(
+        await shop.post(`/v1/product/payment/${productCode}`, { paymentMethod }, as(customer)),
+        400,
+        "paymentMethod",
+      );
     }
     expectProblem(await shop.post(`/v1/product/payment/${productCode}`, {}, as(customer)), 400, "paymentMethod");
-    expectProblem(await shop.post(`/v1/product/payment/ABCDEFGHIJ123`, { paymentMethod: "invoice" }, as(customer)), 400, "productCode");
+    expectProblem(
+      await shop.post(`/v1/product/payment/ABCDEFGHIJ123`, { paymentMethod: "invoice" }, as(customer)),
+      400,
+      "productCode",
+    );
   });
 
   it("needs a logged-in customer, and another customer's product is 404", async () => {
     const customer = await newCustomer();
     const other = await newCustomer();
     const theirs = await newProduct(other);
-    expectProblem(await shop.post(`/v1/product/payment/${theirs}`, { paymentMethod: "invoice" }), 401, "Entur-Customer-Token");
+    expectProblem(
+      await shop.post(`/v1/product/payment/${theirs}`, { paymentMethod: "invoice" }),
+      401,
+      "Entur-Customer-Token",
+    );
     expectProblem(await shop.post(`/v1/product/payment/${theirs}`, { paymentMethod: "invoice" }, as(customer)), 404);
-    expect(await server.database.db.select().from(paymentChanges).where(eq(paymentChanges.productCode, theirs))).toHaveLength(0);
+    expect(
+      await server.database.db.select().from(paymentChanges).where(eq(paymentChanges.productCode, theirs)),
+    ).toHaveLength(0);
   });
 });
 
@@ -418,15 +502,37 @@ describe("POST /v1/api/payment/invoice", () => {
     const customer = await newCustomer();
     const productCode = await newProduct(customer);
     const invoice = await newInvoice(customer, productCode, { amount: "590.50" });
-    const result = await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "vippsEcommerce" }, as(customer));
+    const result = await shop.post(
+      "/v1/api/payment/invoice",
+      { ...invoice, paymentMethod: "vippsEcommerce" },
+      as(customer),
+    );
     expect(result.status).toBe(200);
     expect(PayInvoiceResponse.safeParse(result.body).success).toBe(true);
     expect(result.body.success).toBe(true);
     const transaction = await transactionRow(result.body.transactionId);
-    expect(transaction).toMatchObject({ status: "CREATED", amount: "590.50000", paymentType: "VIPPS", paymentTypeGroup: "MOBILE" });
-    const [payment] = await server.database.db.select().from(payments).where(eq(payments.paymentId, transaction.paymentId));
-    expect(payment).toMatchObject({ orderId: invoice.invoiceNumber, organisationId: 4101, customerNumber: customer.customerNumber, totalAmount: "590.50000", createdByClientId: shop.clientId });
-    expect(await invoiceRow(invoice.invoiceNumber)).toMatchObject({ status: "OPEN", paymentId: payment.paymentId, paymentMethod: "vippsEcommerce" });
+    expect(transaction).toMatchObject({
+      status: "CREATED",
+      amount: "590.50000",
+      paymentType: "VIPPS",
+      paymentTypeGroup: "MOBILE",
+    });
+    const [payment] = await server.database.db
+      .select()
+      .from(payments)
+      .where(eq(payments.paymentId, transaction.paymentId));
+    expect(payment).toMatchObject({
+      orderId: invoice.invoiceNumber,
+      organisationId: 4101,
+      customerNumber: customer.customerNumber,
+      totalAmount: "590.50000",
+      createdByClientId: shop.clientId,
+    });
+    expect(await invoiceRow(invoice.invoiceNumber)).toMatchObject({
+      status: "OPEN",
+      paymentId: payment.paymentId,
+      paymentMethod: "vippsEcommerce",
+    });
     // The client may read the payment like any of its own.
     expect((await shop.get(`/v1/payments/${payment.paymentId}`)).body.transactions[0].status).toBe("CREATED");
   });
@@ -435,7 +541,9 @@ describe("POST /v1/api/payment/invoice", () => {
     const customer = await newCustomer();
     const productCode = await newProduct(customer, { code: "P23456789012" });
     const invoice = await newInvoice(customer, productCode, { number: "F234567890", companyCode: "C23456789012" });
-    expect((await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "nexi" }, as(customer))).status).toBe(200);
+    expect(
+      (await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "nexi" }, as(customer))).status,
+    ).toBe(200);
     for (const [field, value] of [
       ["invoiceNumber", "F2345678901"],
       ["productCode", "P234567890123"],
@@ -444,7 +552,11 @@ describe("POST /v1/api/payment/invoice", () => {
       ["productCode", "   "],
       ["companyCode", 12345],
     ] as const) {
-      expectProblem(await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "nexi", [field]: value }, as(customer)), 400, field);
+      expectProblem(
+        await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "nexi", [field]: value }, as(customer)),
+        400,
+        field,
+      );
     }
   });
 
@@ -452,12 +564,19 @@ describe("POST /v1/api/payment/invoice", () => {
     const customer = await newCustomer();
     const invoice = await newInvoice(customer, await newProduct(customer));
     for (const paymentMethod of ["invoice", "autoGiro", "CREDITCARDPAYEX", "klarna", "", null]) {
-      expectProblem(await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod }, as(customer)), 400, "paymentMethod");
+      expectProblem(
+        await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod }, as(customer)),
+        400,
+        "paymentMethod",
+      );
     }
     const missing = await shop.post("/v1/api/payment/invoice", {}, as(customer));
-    for (const field of ["invoiceNumber", "productCode", "companyCode", "paymentMethod"]) expectProblem(missing, 400, field);
+    for (const field of ["invoiceNumber", "productCode", "companyCode", "paymentMethod"])
+      expectProblem(missing, 400, field);
     for (const paymentMethod of ["creditcardPayex", "swishPayex", "vippsEcommerce", "nexi"]) {
-      expect((await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod }, as(customer))).status).toBe(200);
+      expect((await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod }, as(customer))).status).toBe(
+        200,
+      );
     }
   });
 
@@ -466,10 +585,28 @@ describe("POST /v1/api/payment/invoice", () => {
     const other = await newCustomer();
     const theirs = await newInvoice(other, await newProduct(other));
     const mine = await newInvoice(customer, await newProduct(customer));
-    expectProblem(await shop.post("/v1/api/payment/invoice", { ...mine, paymentMethod: "nexi" }), 401, "Entur-Customer-Token");
+    expectProblem(
+      await shop.post("/v1/api/payment/invoice", { ...mine, paymentMethod: "nexi" }),
+      401,
+      "Entur-Customer-Token",
+    );
     expectProblem(await shop.post("/v1/api/payment/invoice", { ...theirs, paymentMethod: "nexi" }, as(customer)), 404);
-    expectProblem(await shop.post("/v1/api/payment/invoice", { ...mine, productCode: theirs.productCode, paymentMethod: "nexi" }, as(customer)), 404);
-    expectProblem(await shop.post("/v1/api/payment/invoice", { ...mine, companyCode: "OTHER", paymentMethod: "nexi" }, as(customer)), 404);
+    expectProblem(
+      await shop.post(
+        "/v1/api/payment/invoice",
+        { ...mine, productCode: theirs.productCode, paymentMethod: "nexi" },
+        as(customer),
+      ),
+      404,
+    );
+    expectProblem(
+      await shop.post(
+        "/v1/api/payment/invoice",
+        { ...mine, companyCode: "OTHER", paymentMethod: "nexi" },
+        as(customer),
+      ),
+      404,
+    );
     expect((await invoiceRow(theirs.invoiceNumber)).paymentId).toBeNull();
   });
 
@@ -487,11 +624,20 @@ describe("POST /v1/api/payment/invoice", () => {
 
   it("a method the client has disabled is 422 naming paymentMethod", async () => {
     const client = await createClient(server, { organisationId: 4101, allowedRedirectPrefixes: [SHOP] });
-    await server.database.db.update(paymentMethods).set({ enabled: false }).where(and(eq(paymentMethods.clientId, client.clientId), eq(paymentMethods.paymentTypeGroup, "MOBILE")));
+    await server.database.db
+      .update(paymentMethods)
+      .set({ enabled: false })
+      .where(and(eq(paymentMethods.clientId, client.clientId), eq(paymentMethods.paymentTypeGroup, "MOBILE")));
     const customer = await newCustomer({ client });
     const invoice = await newInvoice(customer, await newProduct(customer));
-    expectProblem(await client.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "swishPayex" }, as(customer)), 422, "paymentMethod");
-    expect((await client.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "nexi" }, as(customer))).status).toBe(200);
+    expectProblem(
+      await client.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "swishPayex" }, as(customer)),
+      422,
+      "paymentMethod",
+    );
+    expect(
+      (await client.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "nexi" }, as(customer))).status,
+    ).toBe(200);
   });
 
   it("a new attempt cancels the open one (its page stops working); the payment's total is claimed once", async () => {
@@ -529,7 +675,11 @@ describe("/payment/invoice/pay", () => {
     for (const [overrides, field] of refusals) {
       const path = payPath(transactionId, overrides);
       // Refused before the login is even asked for, and on the form POST too.
-      for (const answer of [await page(path), await page(path, customer.cookie), await submit(path, { intent: "continue" }, customer.cookie)]) {
+      for (const answer of [
+        await page(path),
+        await page(path, customer.cookie),
+        await submit(path, { intent: "continue" }, customer.cookie),
+      ]) {
         expect(answer.status, `${field} ${JSON.stringify(overrides)}`).toBe(400);
         expect(answer.location).toBeNull();
         expect(answer.html).toContain("This link cannot be used");
@@ -546,7 +696,11 @@ describe("/payment/invoice/pay", () => {
     const anonymous = await page(path);
     expect(anonymous.status).toBe(302);
     expect(anonymous.location).toBe(`/account/login?${new URLSearchParams({ redirectTo: path })}`);
-    const login = await postForm(server, "/account/login", { email: customer.email, password: customer.password, redirectTo: path });
+    const login = await postForm(server, "/account/login", {
+      email: customer.email,
+      password: customer.password,
+      redirectTo: path,
+    });
     expect(login.headers.get("location")).toBe(path);
   });
 
@@ -556,12 +710,25 @@ describe("/payment/invoice/pay", () => {
     const mine = await payAttempt(customer, await newInvoice(customer, await newProduct(customer)));
     const theirs = await payAttempt(other, await newInvoice(other, await newProduct(other)));
     const bySibling = await newCustomer({ client: sibling });
-    const siblingAttempt = await payAttempt(bySibling, await newInvoice(bySibling, await newProduct(bySibling)), "nexi", sibling);
+    const siblingAttempt = await payAttempt(
+      bySibling,
+      await newInvoice(bySibling, await newProduct(bySibling)),
+      "nexi",
+      sibling,
+    );
 
-    expect(landed((await page(payPath("abc"), customer.cookie)).location)).toEqual({ base: ERROR, query: { error: "invalid_request" } });
+    expect(landed((await page(payPath("abc"), customer.cookie)).location)).toEqual({
+      base: ERROR,
+      query: { error: "invalid_request" },
+    });
     expect(landed((await page(payPath(""), customer.cookie)).location).query.error).toBe("invalid_request");
-    expect(landed((await page(payPath(theirs), customer.cookie)).location)).toEqual({ base: ERROR, query: { transactionId: String(theirs), error: "not_found" } });
-    expect(landed((await submit(payPath(theirs), { intent: "continue" }, customer.cookie)).location).query.error).toBe("not_found");
+    expect(landed((await page(payPath(theirs), customer.cookie)).location)).toEqual({
+      base: ERROR,
+      query: { transactionId: String(theirs), error: "not_found" },
+    });
+    expect(landed((await submit(payPath(theirs), { intent: "continue" }, customer.cookie)).location).query.error).toBe(
+      "not_found",
+    );
     expect(landed((await page(payPath(siblingAttempt), bySibling.cookie)).location).query.error).toBe("not_found");
     expect((await page(payPath(mine), customer.cookie)).status).toBe(200);
     expect((await transactionRow(theirs)).status).toBe("CREATED");
@@ -597,7 +764,11 @@ describe("/payment/invoice/pay", () => {
     expect(paid.paidAt).toBeInstanceOf(Date);
     expect(await operations(transactionId)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
     const transaction = await shop.get(`/v1/payments/${paid.paymentId}/transactions/${transactionId}`);
-    expect(transaction.body).toMatchObject({ status: "CAPTURED", amount: "1290.00", summary: { capturedAmount: "1290.00" } });
+    expect(transaction.body).toMatchObject({
+      status: "CAPTURED",
+      amount: "1290.00",
+      summary: { capturedAmount: "1290.00" },
+    });
 
     // Afterwards: the provider page says it is done, the redirect page goes straight back, the API says 409.
     expect((await page(checkout)).html).toContain("This invoice has been paid.");
@@ -612,7 +783,10 @@ describe("/payment/invoice/pay", () => {
     const checkout = await openCheckout(customer, payPath(transactionId));
     expect((await page(checkout)).html).toContain("Vipps");
     const cancelled = await decide(checkout, "cancel");
-    expect(landed(cancelled.location).query).toMatchObject({ transactionId: String(transactionId), result: "cancelled" });
+    expect(landed(cancelled.location).query).toMatchObject({
+      transactionId: String(transactionId),
+      result: "cancelled",
+    });
     expect((await transactionRow(transactionId)).status).toBe("CANCELLED");
     expect((await invoiceRow(invoice.invoiceNumber)).status).toBe("OPEN");
     expect(landed((await page(payPath(transactionId), customer.cookie)).location).query.result).toBe("cancelled");
@@ -657,21 +831,30 @@ describe("/payment/invoice/pay", () => {
     const transactionId = await payAttempt(customer, invoice);
     const checkout = await openCheckout(customer, payPath(transactionId));
     // A real failure inside the decision's transaction: the database refuses marking this invoice paid.
-    await server.database.db.execute(sql.raw(`
-      create or replace function refuse_paid_${invoice.invoiceNumber}() returns trigger language plpgsql as $$
-      begin if new.invoice_number = '${invoice.invoiceNumber}' and new.status = 'PAID' then raise exception 'disk on fire'; end if; return new; end $$`));
     await server.database.db.execute(
-      sql.raw(`create trigger refuse_paid_${invoice.invoiceNumber} before update on customer_invoices for each row execute function refuse_paid_${invoice.invoiceNumber}()`),
+      sql.raw(`
+      create or replace function refuse_paid_${invoice.invoiceNumber}() returns trigger language plpgsql as $$
+      begin if new.invoice_number = '${invoice.invoiceNumber}' and new.status = 'PAID' then raise exception 'disk on fire'; end if; return new; end $$`),
+    );
+    await server.database.db.execute(
+      sql.raw(
+        `create trigger refuse_paid_${invoice.invoiceNumber} before update on customer_invoices for each row execute function refuse_paid_${invoice.invoiceNumber}()`,
+      ),
     );
     try {
       const broken = await decide(checkout, "approve");
       expect(broken.status).toBe(302);
-      expect(landed(broken.location)).toEqual({ base: ERROR, query: { transactionId: String(transactionId), error: "system_error" } });
+      expect(landed(broken.location)).toEqual({
+        base: ERROR,
+        query: { transactionId: String(transactionId), error: "system_error" },
+      });
       // Nothing of the decision stayed: one DB transaction.
       expect((await transactionRow(transactionId)).status).toBe("INITIATED");
       expect(await operations(transactionId)).toEqual(["CREATE", "INITIATE"]);
     } finally {
-      await server.database.db.execute(sql.raw(`drop trigger refuse_paid_${invoice.invoiceNumber} on customer_invoices`));
+      await server.database.db.execute(
+        sql.raw(`drop trigger refuse_paid_${invoice.invoiceNumber} on customer_invoices`),
+      );
     }
   });
 });
@@ -688,9 +871,17 @@ describe("/paymentChange", () => {
   it("refuses an attacker's returnUrl or errorUrl with a page, never a redirect", async () => {
     const customer = await newCustomer();
     const id = await changeRequest(customer, await newProduct(customer), "autoGiro");
-    const refusals: Record<string, string>[] = [{ returnUrl: EVIL }, { errorUrl: EVIL }, { clientId: "nobody" }, { returnUrl: "http://shop.example/" }];
+    const refusals: Record<string, string>[] = [
+      { returnUrl: EVIL },
+      { errorUrl: EVIL },
+      { clientId: "nobody" },
+      { returnUrl: "http://shop.example/" },
+    ];
     for (const overrides of refusals) {
-      for (const answer of [await page(changePath(id, overrides), customer.cookie), await submit(changePath(id, overrides), { intent: "continue" }, customer.cookie)]) {
+      for (const answer of [
+        await page(changePath(id, overrides), customer.cookie),
+        await submit(changePath(id, overrides), { intent: "continue" }, customer.cookie),
+      ]) {
         expect(answer.status).toBe(400);
         expect(answer.location).toBeNull();
         expect(answer.html).toContain("This link cannot be used");
@@ -709,9 +900,15 @@ describe("/paymentChange", () => {
     const checkout = await openCheckout(customer, changePath(id));
     expect((await page(checkout)).html).toContain("Klarna");
     const approved = await decide(checkout, "approve");
-    expect(landed(approved.location)).toEqual({ base: `${SHOP}self-service/return`, query: { order: "7", paymentChangeId: String(id), result: "finished" } });
+    expect(landed(approved.location)).toEqual({
+      base: `${SHOP}self-service/return`,
+      query: { order: "7", paymentChangeId: String(id), result: "finished" },
+    });
     expect(await currentMethod(customer, productCode)).toBe("recurringKlarnaPayment");
-    const [change] = await server.database.db.select().from(paymentChanges).where(eq(paymentChanges.paymentChangeId, id));
+    const [change] = await server.database.db
+      .select()
+      .from(paymentChanges)
+      .where(eq(paymentChanges.paymentChangeId, id));
     expect(change).toMatchObject({ status: "FINISHED", result: "finished" });
     expect(landed((await page(changePath(id), customer.cookie)).location).query.result).toBe("finished");
   });
@@ -720,14 +917,20 @@ describe("/paymentChange", () => {
     const customer = await newCustomer();
     const productCode = await newProduct(customer, { method: "autoGiro" });
     const ours = await changeRequest(customer, productCode, "invoice");
-    expect(landed((await submit(changePath(ours), { intent: "cancel" }, customer.cookie)).location).query.result).toBe("cancelled");
+    expect(landed((await submit(changePath(ours), { intent: "cancel" }, customer.cookie)).location).query.result).toBe(
+      "cancelled",
+    );
     const theirs = await changeRequest(customer, productCode, "recurringNexiPayment");
-    expect(landed((await decide(await openCheckout(customer, changePath(theirs)), "cancel")).location).query.result).toBe("cancelled");
+    expect(
+      landed((await decide(await openCheckout(customer, changePath(theirs)), "cancel")).location).query.result,
+    ).toBe("cancelled");
     expect(await currentMethod(customer, productCode)).toBe("autoGiro");
 
     const refusedProduct = await newProduct(customer, { method: "invoice", code: `R${next()}02` });
     const refused = await changeRequest(customer, refusedProduct, "recurringVippsPayment");
-    expect(landed((await decide(await openCheckout(customer, changePath(refused)), "approve")).location).query.result).toBe("failed");
+    expect(
+      landed((await decide(await openCheckout(customer, changePath(refused)), "approve")).location).query.result,
+    ).toBe("failed");
     expect(await currentMethod(customer, refusedProduct)).toBe("invoice");
   });
 
@@ -735,9 +938,18 @@ describe("/paymentChange", () => {
     const customer = await newCustomer();
     const other = await newCustomer();
     const theirs = await changeRequest(other, await newProduct(other), "invoice");
-    expect(landed((await page(changePath(theirs), customer.cookie)).location)).toEqual({ base: ERROR, query: { paymentChangeId: String(theirs), error: "not_found" } });
+    expect(landed((await page(changePath(theirs), customer.cookie)).location)).toEqual({
+      base: ERROR,
+      query: { paymentChangeId: String(theirs), error: "not_found" },
+    });
     const siblingCustomer = await newCustomer({ client: sibling });
-    const bySibling = (await sibling.post(`/v1/product/payment/${await newProduct(siblingCustomer)}`, { paymentMethod: "invoice" }, as(siblingCustomer))).body.paymentChangeId;
+    const bySibling = (
+      await sibling.post(
+        `/v1/product/payment/${await newProduct(siblingCustomer)}`,
+        { paymentMethod: "invoice" },
+        as(siblingCustomer),
+      )
+    ).body.paymentChangeId;
     expect(landed((await page(changePath(bySibling), siblingCustomer.cookie)).location).query.error).toBe("not_found");
     expect(landed((await page(changePath("1e3"), customer.cookie)).location).query.error).toBe("invalid_request");
   });
@@ -776,7 +988,9 @@ describe("/account", () => {
     const [created] = await server.database.db
       .select()
       .from(operationLog)
-      .where(and(eq(operationLog.transactionId, Number(back.query.transactionId)), eq(operationLog.operation, "CREATE")));
+      .where(
+        and(eq(operationLog.transactionId, Number(back.query.transactionId)), eq(operationLog.operation, "CREATE")),
+      );
     expect(created).toMatchObject({ actorType: "CUSTOMER", actor: customer.customerNumber });
 
     // Another customer's invoice cannot be paid from here.
@@ -788,7 +1002,11 @@ describe("/account", () => {
   it("changes a product's payment method through the provider and back", async () => {
     const customer = await newCustomer();
     const productCode = await newProduct(customer);
-    const started = await submit("/account", { intent: "change", productCode, paymentMethod: "autoGiro" }, customer.cookie);
+    const started = await submit(
+      "/account",
+      { intent: "change", productCode, paymentMethod: "autoGiro" },
+      customer.cookie,
+    );
     const checkout = new URL(started.location!).pathname;
     expect((await page(checkout)).html).toContain("AvtaleGiro");
     expect(landed((await decide(checkout, "approve")).location).query.result).toBe("finished");
@@ -815,14 +1033,25 @@ describe("concurrency", () => {
     const customer = await newCustomer();
     const invoice = await newInvoice(customer, await newProduct(customer));
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: i % 2 ? "nexi" : "vippsEcommerce" }, as(customer))),
+      Array.from({ length: 10 }, (_, i) =>
+        shop.post(
+          "/v1/api/payment/invoice",
+          { ...invoice, paymentMethod: i % 2 ? "nexi" : "vippsEcommerce" },
+          as(customer),
+        ),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     const { paymentId } = await invoiceRow(invoice.invoiceNumber);
-    const attempts = await server.database.db.select().from(paymentTransactions).where(eq(paymentTransactions.paymentId, paymentId!));
+    const attempts = await server.database.db
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.paymentId, paymentId!));
     expect(attempts).toHaveLength(10);
     expect(attempts.filter((t) => t.status !== "CANCELLED")).toHaveLength(1);
-    expect(await server.database.db.select().from(payments).where(eq(payments.orderId, invoice.invoiceNumber))).toHaveLength(1);
+    expect(
+      await server.database.db.select().from(payments).where(eq(payments.orderId, invoice.invoiceNumber)),
+    ).toHaveLength(1);
   });
 
   it("two attempts raced against their approvals: the invoice is paid at most once, by a captured attempt", async () => {
@@ -845,7 +1074,10 @@ describe("concurrency", () => {
     expect(finished).toHaveLength(1);
     const row = await invoiceRow(invoice.invoiceNumber);
     expect(row.status).toBe("PAID");
-    const attempts = await server.database.db.select().from(paymentTransactions).where(eq(paymentTransactions.paymentId, row.paymentId!));
+    const attempts = await server.database.db
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.paymentId, row.paymentId!));
     const captured = attempts.filter((t) => t.status === "CAPTURED");
     expect(captured.map((t) => t.transactionId)).toEqual([row.paidTransactionId]);
     expect(captured.map((t) => t.transactionId)).toEqual([Number(landed(finished[0].location).query.transactionId)]);
@@ -886,9 +1118,22 @@ describe("a shop acting for its logged-in customer on seeds 001 and 003", () => 
 
     // Naming someone else, or no customer token at all, is refused and creates nothing.
     const other = await newCustomer({ login: false });
-    expectProblem(await shop.post("/v1/recurring-payments", { customerNumber: other.customerNumber }, as(customer)), 403, "customerNumber");
+    expectProblem(
+      await shop.post("/v1/recurring-payments", { customerNumber: other.customerNumber }, as(customer)),
+      403,
+      "customerNumber",
+    );
     expectProblem(await shop.post("/v1/recurring-payments", {}), 403, "customerNumber");
-    expectProblem(await shop.post("/v1/recurring-payments", {}, { "Entur-Customer-Token": "made-up" }), 401, "Entur-Customer-Token");
-    expect(await server.database.db.select().from(recurringPayments).where(eq(recurringPayments.customerNumber, other.customerNumber))).toEqual([]);
+    expectProblem(
+      await shop.post("/v1/recurring-payments", {}, { "Entur-Customer-Token": "made-up" }),
+      401,
+      "Entur-Customer-Token",
+    );
+    expect(
+      await server.database.db
+        .select()
+        .from(recurringPayments)
+        .where(eq(recurringPayments.customerNumber, other.customerNumber)),
+    ).toEqual([]);
   });
 });

@@ -61,13 +61,22 @@ async function methodOf(clientId: string, channel: string, paymentType: string) 
     .select()
     .from(paymentMethods)
     .where(
-      and(eq(paymentMethods.clientId, clientId), eq(paymentMethods.distributionChannelId, channel), eq(paymentMethods.paymentType, paymentType)),
+      and(
+        eq(paymentMethods.clientId, clientId),
+        eq(paymentMethods.distributionChannelId, channel),
+        eq(paymentMethods.paymentType, paymentType),
+      ),
     );
   return method;
 }
 
 async function latestAudit(action: string) {
-  const [entry] = await db().select().from(auditLog).where(eq(auditLog.action, action)).orderBy(desc(auditLog.id)).limit(1);
+  const [entry] = await db()
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.action, action))
+    .orderBy(desc(auditLog.id))
+    .limit(1);
   return entry;
 }
 
@@ -78,7 +87,9 @@ async function adminState() {
     db().select().from(staffUsers).orderBy(staffUsers.id),
     db().select().from(apiClients).orderBy(apiClients.clientId),
     db().select().from(organisations).orderBy(organisations.id),
-    db().select({ count: sql<number>`count(*)::int` }).from(auditLog),
+    db()
+      .select({ count: sql<number>`count(*)::int` })
+      .from(auditLog),
   ]);
   return JSON.stringify({ methods, users, clients, orgs, audit });
 }
@@ -99,13 +110,34 @@ describe("support and finance", () => {
       const forged: Array<[AdminPath, Record<string, string>]> = [
         ["/payment-methods", { intent: "disable", methodId: String(visa.id), reason: "forged" }],
         ["/payment-methods", { intent: "enable", methodId: String(visa.id) }],
-        ["/users", { intent: "create", email: `forged-${role}@staff.test`, role: "admin", password: "a long enough password" }],
+        [
+          "/users",
+          { intent: "create", email: `forged-${role}@staff.test`, role: "admin", password: "a long enough password" },
+        ],
         ["/users", { intent: "change-role", userId: staff().id, role: "admin" }],
         ["/users", { intent: "disable", userId: admin.id, reason: "forged" }],
         ["/users", { intent: "enable", userId: admin.id }],
-        ["/api-clients", { intent: "create", name: "Forged", organisation: "new", organisationId: "4242", organisationName: "Forged AS", channels: "web" }],
+        [
+          "/api-clients",
+          {
+            intent: "create",
+            name: "Forged",
+            organisation: "new",
+            organisationId: "4242",
+            organisationName: "Forged AS",
+            channels: "web",
+          },
+        ],
         ["/api-clients", { intent: "rotate-token", clientId: client.clientId }],
-        ["/api-clients", { intent: "update", clientId: client.clientId, channels: "web,kiosk", allowedRedirectPrefixes: "https://evil.example/" }],
+        [
+          "/api-clients",
+          {
+            intent: "update",
+            clientId: client.clientId,
+            channels: "web,kiosk",
+            allowedRedirectPrefixes: "https://evil.example/",
+          },
+        ],
         ["/api-clients", { intent: "disable", clientId: client.clientId, reason: "forged" }],
         ["/api-clients", { intent: "enable", clientId: client.clientId }],
       ];
@@ -132,10 +164,16 @@ describe("support and finance", () => {
 describe("payment methods", () => {
   const webHeaders = { "Entur-Distribution-Channel": "web" };
   const typesOn = async (headers: Record<string, string>) =>
-    ((await client.get("/v1/payment-methods", headers)).body as Array<{ paymentType: string }>).map((m) => m.paymentType);
+    ((await client.get("/v1/payment-methods", headers)).body as Array<{ paymentType: string }>).map(
+      (m) => m.paymentType,
+    );
 
   it("lists the methods of every client per channel for an admin", async () => {
-    const response = await getPage(server, `/payment-methods?clientId=${client.clientId}&channel=web&paymentTypeGroup=PAYMENTCARD`, cookies.get(admin));
+    const response = await getPage(
+      server,
+      `/payment-methods?clientId=${client.clientId}&channel=web&paymentTypeGroup=PAYMENTCARD`,
+      cookies.get(admin),
+    );
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain(`method-${client.clientId}-web-VISA`);
@@ -155,34 +193,62 @@ describe("payment methods", () => {
     const visa = await methodOf(client.clientId, "web", "VISA");
     expect(await typesOn(webHeaders)).toContain("VISA");
 
-    const disabled = await act("/payment-methods", { intent: "disable", methodId: String(visa.id), reason: "Acquirer outage INC-4711" }, admin);
+    const disabled = await act(
+      "/payment-methods",
+      { intent: "disable", methodId: String(visa.id), reason: "Acquirer outage INC-4711" },
+      admin,
+    );
     expect(disabled.status).toBe(200);
     expect(disabled.body).toMatchObject({ ok: true, intent: "disable" });
     expect(await typesOn(webHeaders)).not.toContain("VISA");
     // The same type on the client's other channel is another method and stays.
     expect(await typesOn({ "Entur-Distribution-Channel": "app" })).toContain("VISA");
-    const refused = await client.post("/v1/payments", { totalAmount: "100.00", transaction: { paymentType: "VISA" } }, webHeaders);
+    const refused = await client.post(
+      "/v1/payments",
+      { totalAmount: "100.00", transaction: { paymentType: "VISA" } },
+      webHeaders,
+    );
     expect(refused.status).toBe(422);
     expect(JSON.stringify(refused.body)).toContain("paymentType");
 
     const row = await methodOf(client.clientId, "web", "VISA");
     expect(row).toMatchObject({ enabled: false, disabledReason: "Acquirer outage INC-4711" });
     const audit = await latestAudit("payment_method.disable");
-    expect(audit).toMatchObject({ actorEmail: admin.email, entityType: "payment_method", entityId: String(visa.id), reason: "Acquirer outage INC-4711" });
-    expect(audit.before).toMatchObject({ enabled: true, disabledReason: null, paymentType: "VISA", distributionChannelId: "web" });
+    expect(audit).toMatchObject({
+      actorEmail: admin.email,
+      entityType: "payment_method",
+      entityId: String(visa.id),
+      reason: "Acquirer outage INC-4711",
+    });
+    expect(audit.before).toMatchObject({
+      enabled: true,
+      disabledReason: null,
+      paymentType: "VISA",
+      distributionChannelId: "web",
+    });
     expect(audit.after).toMatchObject({ enabled: false, disabledReason: "Acquirer outage INC-4711" });
 
-    const listed = await (await getPage(server, `/payment-methods?clientId=${client.clientId}&enabled=false`, cookies.get(admin))).text();
+    const listed = await (
+      await getPage(server, `/payment-methods?clientId=${client.clientId}&enabled=false`, cookies.get(admin))
+    ).text();
     expect(listed).toContain("Acquirer outage INC-4711");
 
-    const twice = await act("/payment-methods", { intent: "disable", methodId: String(visa.id), reason: "again" }, admin);
+    const twice = await act(
+      "/payment-methods",
+      { intent: "disable", methodId: String(visa.id), reason: "again" },
+      admin,
+    );
     expect(twice.status).toBe(409);
 
     const enabled = await act("/payment-methods", { intent: "enable", methodId: String(visa.id) }, admin);
     expect(enabled.status).toBe(200);
     expect(await typesOn(webHeaders)).toContain("VISA");
     expect((await methodOf(client.clientId, "web", "VISA")).disabledReason).toBeNull();
-    const accepted = await client.post("/v1/payments", { totalAmount: "100.00", transaction: { paymentType: "VISA" } }, webHeaders);
+    const accepted = await client.post(
+      "/v1/payments",
+      { totalAmount: "100.00", transaction: { paymentType: "VISA" } },
+      webHeaders,
+    );
     expect(accepted.status).toBe(201);
     expect((await latestAudit("payment_method.enable")).after).toMatchObject({ enabled: true, disabledReason: null });
   });
@@ -221,21 +287,33 @@ describe("users", () => {
 
   it("creates a user with a generated password shown once, who can log in with it", async () => {
     const email = `kari-${Date.now()}@staff.test`;
-    const answer = await act("/users", { intent: "create", email, name: "Kari Nordmann", role: "finance", reason: "New in finance" }, admin);
+    const answer = await act(
+      "/users",
+      { intent: "create", email, name: "Kari Nordmann", role: "finance", reason: "New in finance" },
+      admin,
+    );
     expect(answer.status).toBe(200);
     const password = answer.body.data.generatedPassword as string;
     expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
     await loginAs(server, { id: answer.body.data.userId, email, password, role: "finance" });
 
     const audit = await latestAudit("staff_user.create");
-    expect(audit).toMatchObject({ actorEmail: admin.email, entityId: answer.body.data.userId, reason: "New in finance" });
+    expect(audit).toMatchObject({
+      actorEmail: admin.email,
+      entityId: answer.body.data.userId,
+      reason: "New in finance",
+    });
     expect(audit.after).toEqual({ email, name: "Kari Nordmann", role: "finance", disabled: false });
     expect(JSON.stringify(audit)).not.toContain(password);
   });
 
   it("a typed password is used and never echoed", async () => {
     const email = `typed-${Date.now()}@staff.test`;
-    const answer = await act("/users", { intent: "create", email, role: "support", password: "  spaces count too  " }, admin);
+    const answer = await act(
+      "/users",
+      { intent: "create", email, role: "support", password: "  spaces count too  " },
+      admin,
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.data).not.toHaveProperty("generatedPassword");
     expect(JSON.stringify(answer.body)).not.toContain("spaces count too");
@@ -269,8 +347,14 @@ describe("users", () => {
     expect(noReason.body.fieldErrors).toHaveProperty("reason");
 
     const sessionsShown = async () => {
-      const response = await getPage(server, `/users?q=${user.id}&_data=${encodeURIComponent(ROUTES["/users"])}`, cookies.get(admin));
-      return ((await response.json()).users as Array<{ id: string; activeSessions: number }>).find((row) => row.id === user.id)?.activeSessions;
+      const response = await getPage(
+        server,
+        `/users?q=${user.id}&_data=${encodeURIComponent(ROUTES["/users"])}`,
+        cookies.get(admin),
+      );
+      return ((await response.json()).users as Array<{ id: string; activeSessions: number }>).find(
+        (row) => row.id === user.id,
+      )?.activeSessions;
     };
     expect(await sessionsShown()).toBe(1);
 
@@ -293,7 +377,12 @@ describe("users", () => {
 describe("API clients", () => {
   it("validation errors name their field and create nothing", async () => {
     const before = await adminState();
-    const base = { intent: "create", name: "Acme web shop", organisation: String(client.organisationId), channels: "web" };
+    const base = {
+      intent: "create",
+      name: "Acme web shop",
+      organisation: String(client.organisationId),
+      channels: "web",
+    };
     const cases: Array<[Record<string, string>, string]> = [
       [{ ...base, name: " " }, "name"],
       [{ ...base, channels: "Web Shop" }, "channels"],
@@ -302,7 +391,15 @@ describe("API clients", () => {
       [{ ...base, allowedRedirectPrefixes: "https://shop.example/\nnot a url" }, "allowedRedirectPrefixes"],
       [{ ...base, organisation: "new", organisationId: "0", organisationName: "Zero AS" }, "organisationId"],
       [{ ...base, organisation: "new", organisationId: "4711" }, "organisationName"],
-      [{ ...base, organisation: "new", organisationId: String(client.organisationId), organisationName: "Another name AS" }, "organisationName"],
+      [
+        {
+          ...base,
+          organisation: "new",
+          organisationId: String(client.organisationId),
+          organisationName: "Another name AS",
+        },
+        "organisationName",
+      ],
       [{ ...base, organisation: "" }, "organisation"],
     ];
     for (const [fields, field] of cases) {
@@ -348,7 +445,11 @@ describe("API clients", () => {
 
     const audit = await latestAudit("api_client.create");
     expect(audit).toMatchObject({ entityType: "api_client", entityId: clientId, actorEmail: admin.email });
-    expect(audit.after).toMatchObject({ name: "Tindved kiosk", tokenPrefix: token.slice(0, 9), organisation: { id: 5150, name: "Tindved AS", created: true } });
+    expect(audit.after).toMatchObject({
+      name: "Tindved kiosk",
+      tokenPrefix: token.slice(0, 9),
+      organisation: { id: 5150, name: "Tindved AS", created: true },
+    });
     expect(JSON.stringify(audit)).not.toContain(token);
     expect(JSON.stringify(audit)).not.toContain(row.tokenHash);
   });
@@ -356,12 +457,18 @@ describe("API clients", () => {
   it("rotating the token: the old one gets 401 at once, the new one works", async () => {
     const other = await createClient(server, { channels: ["web"] });
     expect((await other.get("/v1/payment-methods")).status).toBe(200);
-    const answer = await act("/api-clients", { intent: "rotate-token", clientId: other.clientId, reason: "Leaked in a log" }, admin);
+    const answer = await act(
+      "/api-clients",
+      { intent: "rotate-token", clientId: other.clientId, reason: "Leaked in a log" },
+      admin,
+    );
     expect(answer.status).toBe(200);
     const token = answer.body.data.token as string;
     expect(token).not.toBe(other.token);
     expect((await other.get("/v1/payment-methods")).status).toBe(401);
-    const fresh = await fetch(`${server.url}/v1/payment-methods`, { headers: { Authorization: `Bearer ${token}`, "ET-Client-Name": "tests" } });
+    const fresh = await fetch(`${server.url}/v1/payment-methods`, {
+      headers: { Authorization: `Bearer ${token}`, "ET-Client-Name": "tests" },
+    });
     expect(fresh.status).toBe(200);
     const audit = await latestAudit("api_client.rotate_token");
     expect(audit).toMatchObject({
@@ -376,7 +483,11 @@ describe("API clients", () => {
 
   it("edits channels and redirect prefixes: a new channel gets its methods, bad values name their field", async () => {
     const other = await createClient(server, { channels: ["web"], allowedRedirectPrefixes: [] });
-    const bad = await act("/api-clients", { intent: "update", clientId: other.clientId, channels: "web", allowedRedirectPrefixes: "javascript:alert(1)" }, admin);
+    const bad = await act(
+      "/api-clients",
+      { intent: "update", clientId: other.clientId, channels: "web", allowedRedirectPrefixes: "javascript:alert(1)" },
+      admin,
+    );
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.fieldErrors)).toEqual(["allowedRedirectPrefixes"]);
 
@@ -384,7 +495,12 @@ describe("API clients", () => {
     expect((await other.get("/v1/payment-methods", kioskHeaders)).status).toBe(403);
     const answer = await act(
       "/api-clients",
-      { intent: "update", clientId: other.clientId, channels: "web,kiosk", allowedRedirectPrefixes: "https://shop.example/" },
+      {
+        intent: "update",
+        clientId: other.clientId,
+        channels: "web,kiosk",
+        allowedRedirectPrefixes: "https://shop.example/",
+      },
       admin,
     );
     expect(answer.status).toBe(200);
@@ -402,7 +518,10 @@ describe("API clients", () => {
     const noReason = await act("/api-clients", { intent: "disable", clientId: other.clientId }, admin);
     expect(noReason.status).toBe(400);
     expect(noReason.body.fieldErrors).toHaveProperty("reason");
-    expect((await act("/api-clients", { intent: "disable", clientId: other.clientId, reason: "Contract ended" }, admin)).status).toBe(200);
+    expect(
+      (await act("/api-clients", { intent: "disable", clientId: other.clientId, reason: "Contract ended" }, admin))
+        .status,
+    ).toBe(200);
     expect((await other.get("/v1/payment-methods")).status).toBe(401);
     expect((await act("/api-clients", { intent: "enable", clientId: other.clientId }, admin)).status).toBe(200);
     expect((await other.get("/v1/payment-methods")).status).toBe(200);
@@ -413,17 +532,29 @@ describe("API clients", () => {
 describe("audit log screen", () => {
   it("shows entries filtered by action and actor, newest first, and an entry's before and after", async () => {
     const visa = await methodOf(client.clientId, "app", "AMEX");
-    await act("/payment-methods", { intent: "disable", methodId: String(visa.id), reason: "Audit screen check" }, admin);
+    await act(
+      "/payment-methods",
+      { intent: "disable", methodId: String(visa.id), reason: "Audit screen check" },
+      admin,
+    );
     const entry = await latestAudit("payment_method.disable");
 
-    const list = await getPage(server, `/audit-log?action=payment_method.disable&actor=${encodeURIComponent(admin.email)}`, cookies.get(admin));
+    const list = await getPage(
+      server,
+      `/audit-log?action=payment_method.disable&actor=${encodeURIComponent(admin.email)}`,
+      cookies.get(admin),
+    );
     expect(list.status).toBe(200);
     const html = await list.text();
     expect(html).toContain("Audit screen check");
     expect(html).not.toContain("auth.login");
 
     // The entry opens in a modal, rendered in the browser (tests/e2e/admin.test.ts); its data:
-    const detail = await getPage(server, `/audit-log?entry=${entry.id}&_data=${encodeURIComponent(ROUTES["/audit-log"])}`, cookies.get(admin));
+    const detail = await getPage(
+      server,
+      `/audit-log?entry=${entry.id}&_data=${encodeURIComponent(ROUTES["/audit-log"])}`,
+      cookies.get(admin),
+    );
     expect((await detail.json()).entry).toMatchObject({
       id: entry.id,
       reason: "Audit screen check",
@@ -469,7 +600,11 @@ describe("there is always an active admin", () => {
     }
   }
 
-  const activeAdmins = () => db().select().from(staffUsers).where(and(eq(staffUsers.role, "admin"), isNull(staffUsers.disabledAt)));
+  const activeAdmins = () =>
+    db()
+      .select()
+      .from(staffUsers)
+      .where(and(eq(staffUsers.role, "admin"), isNull(staffUsers.disabledAt)));
 
   it("the last active admin can be neither demoted nor disabled", async () => {
     await onlyActiveAdmins([admin], async () => {
@@ -491,7 +626,9 @@ describe("there is always an active admin", () => {
     const self = await act("/users", { intent: "disable", userId: stepping.id, reason: "leaving" }, cookie);
     expect(self.status).toBe(422);
     expect(self.body.message).toMatch(/your own account/);
-    expect((await act("/users", { intent: "change-role", userId: stepping.id, role: "support" }, cookie)).status).toBe(200);
+    expect((await act("/users", { intent: "change-role", userId: stepping.id, role: "support" }, cookie)).status).toBe(
+      200,
+    );
     expect((await getPage(server, "/users", cookie)).status).toBe(403);
   });
 
@@ -502,7 +639,9 @@ describe("there is always an active admin", () => {
       await onlyActiveAdmins([a, b], async () => {
         const [cookieA, cookieB] = [await loginAs(server, a), await loginAs(server, b)];
         const fields = (target: TestStaff): Record<string, string> =>
-          intent === "disable" ? { intent, userId: target.id, reason: "race" } : { intent, userId: target.id, role: "support" };
+          intent === "disable"
+            ? { intent, userId: target.id, reason: "race" }
+            : { intent, userId: target.id, role: "support" };
         const answers = await Promise.all([act("/users", fields(b), cookieA), act("/users", fields(a), cookieB)]);
         const statuses = answers.map((answer) => answer.status).sort();
         // One wins. The other is refused as the last admin (422), or, when it starts after the

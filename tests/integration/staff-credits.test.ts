@@ -4,7 +4,14 @@
 // transaction as each change, and concurrent executes of one credit by two staff users.
 import { and, eq, inArray, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, creditTransactions, credits, operationLog, paymentTransactions, sandboxOperations } from "../../db/schema";
+import {
+  auditLog,
+  creditTransactions,
+  credits,
+  operationLog,
+  paymentTransactions,
+  sandboxOperations,
+} from "../../db/schema";
 import type { StaffCaller } from "../../app/domain/caller";
 import { deactivatePayment } from "../../app/services/payments/payments.server";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
@@ -69,12 +76,18 @@ async function createCredit(staff: TestStaff, lines: Array<[Captured, string]>, 
 
 async function creditRow(creditId: number) {
   const [row] = await server.database.db.select().from(credits).where(eq(credits.creditId, creditId));
-  const lines = await server.database.db.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
+  const lines = await server.database.db
+    .select()
+    .from(creditTransactions)
+    .where(eq(creditTransactions.creditId, creditId));
   return { ...row, lines };
 }
 
 async function transactionRow(transactionId: number) {
-  const [row] = await server.database.db.select().from(paymentTransactions).where(eq(paymentTransactions.transactionId, transactionId));
+  const [row] = await server.database.db
+    .select()
+    .from(paymentTransactions)
+    .where(eq(paymentTransactions.transactionId, transactionId));
   return row;
 }
 
@@ -82,7 +95,9 @@ function auditEntries(action: string, creditId: number) {
   return server.database.db
     .select()
     .from(auditLog)
-    .where(and(eq(auditLog.action, action), eq(auditLog.entityType, "credit"), eq(auditLog.entityId, String(creditId))));
+    .where(
+      and(eq(auditLog.action, action), eq(auditLog.entityType, "credit"), eq(auditLog.entityId, String(creditId))),
+    );
 }
 
 describe("screens", () => {
@@ -111,7 +126,13 @@ describe("screens", () => {
     const second = await createCredit(support, [[t, "22.22"]], { orderId: "FILTER-ME-2" });
     const api = await client.get("/v1/credits?orderId=FILTER-ME-1&orderId=FILTER-ME-2&totalCreditAmount=gt:20");
     expect(api.body.items.map((c: { creditId: number }) => c.creditId)).toEqual([second.body.data.creditId]);
-    const page = await (await getPage(server, "/credits?orderId=FILTER-ME-1&orderId=FILTER-ME-2&totalCreditAmount=gt:20", cookies.get(support))).text();
+    const page = await (
+      await getPage(
+        server,
+        "/credits?orderId=FILTER-ME-1&orderId=FILTER-ME-2&totalCreditAmount=gt:20",
+        cookies.get(support),
+      )
+    ).text();
     expect(page).toContain(`/credits/${second.body.data.creditId}"`);
     expect(page).not.toContain(`/credits/${first.body.data.creditId}"`);
   });
@@ -121,16 +142,33 @@ describe("create a credit from chosen transactions", () => {
   it("lets support create one: total = sum of the lines, createdByStaffUserId, reason and an audit entry", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const b = await capturedCardPayment(client, "50.00");
-    const result = await createCredit(support, [[a, "40.50"], [b, "9.50"]], { settlementId: "EJ-1" });
+    const result = await createCredit(
+      support,
+      [
+        [a, "40.50"],
+        [b, "9.50"],
+      ],
+      { settlementId: "EJ-1" },
+    );
     expect(result.status).toBe(200);
     expect(result.body.ok).toBe(true);
     const credit = await creditRow(result.body.data.creditId);
-    expect(credit).toMatchObject({ totalCreditAmount: "50.00000", status: "CREATED", createdByStaffUserId: support.id, reason: "Customer complaint 4711", settlementId: "EJ-1" });
+    expect(credit).toMatchObject({
+      totalCreditAmount: "50.00000",
+      status: "CREATED",
+      createdByStaffUserId: support.id,
+      reason: "Customer complaint 4711",
+      settlementId: "EJ-1",
+    });
     expect(credit.lines.map((l) => l.amount).sort()).toEqual(["40.50000", "9.50000"]);
     expect((await transactionRow(a.transactionId)).reservedAmount).toBe("40.50000");
     const [audit] = await auditEntries("credit.create", credit.creditId);
     expect(audit).toMatchObject({ actorUserId: support.id, reason: "Customer complaint 4711" });
-    expect(audit.after).toMatchObject({ status: "CREATED", totalCreditAmount: "50.00", creditTransactions: [{ amount: "40.50" }, { amount: "9.50" }] });
+    expect(audit.after).toMatchObject({
+      status: "CREATED",
+      totalCreditAmount: "50.00",
+      creditTransactions: [{ amount: "40.50" }, { amount: "9.50" }],
+    });
   });
 
   it("refuses over-credit on the server (a forged POST past the form's check), naming the transaction's field, creating nothing", async () => {
@@ -142,7 +180,10 @@ describe("create a credit from chosen transactions", () => {
     expect(over.body.ok).toBe(false);
     expect(over.body.fieldErrors[`amount-${a.transactionId}`]).toMatch(/exceeds the creditable amount 30.00/);
     // two lines on the same transaction add up
-    const twice = await createCredit(support, [[a, "20.00"], [a, "20.00"]]);
+    const twice = await createCredit(support, [
+      [a, "20.00"],
+      [a, "20.00"],
+    ]);
     expect(twice.status).toBe(422);
     const after = await server.database.db.select({ n: sql<number>`count(*)::int` }).from(credits);
     expect(after[0].n).toBe(before[0].n);
@@ -172,28 +213,46 @@ describe("execute", () => {
     const forged = await act(support, ROUTES.detail(creditId), { intent: "execute", reason: "let me" });
     expect(forged.status).toBe(403);
     // also without ?_data, as a plain form post from anywhere on the site
-    expect((await postForm(server, `/credits/${creditId}`, { intent: "execute", reason: "let me" }, cookies.get(support))).status).toBe(403);
+    expect(
+      (await postForm(server, `/credits/${creditId}`, { intent: "execute", reason: "let me" }, cookies.get(support)))
+        .status,
+    ).toBe(403);
     const credit = await creditRow(creditId);
     expect(credit.status).toBe("CREATED");
     expect(credit.lines.every((l) => l.status === "CREATED" && l.providerReference === null)).toBe(true);
-    expect(await transactionRow(a.transactionId)).toMatchObject({ creditedAmount: "0.00000", reservedAmount: "25.00000" });
+    expect(await transactionRow(a.transactionId)).toMatchObject({
+      creditedAmount: "0.00000",
+      reservedAmount: "25.00000",
+    });
     expect(await auditEntries("credit.execute", creditId)).toEqual([]);
   });
 
   it("lets finance execute with a reason: credited once, audited per credit transaction with before and after", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const b = await capturedCardPayment(client, "60.00");
-    const creditId = (await createCredit(support, [[a, "30.00"], [b, "60.00"]])).body.data.creditId;
+    const creditId = (
+      await createCredit(support, [
+        [a, "30.00"],
+        [b, "60.00"],
+      ])
+    ).body.data.creditId;
     const noReason = await act(financeA, ROUTES.detail(creditId), { intent: "execute" });
     expect(noReason.status).toBe(400);
     expect((await creditRow(creditId)).status).toBe("CREATED");
 
-    const executed = await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "Approved in ticket 12" });
+    const executed = await act(financeA, ROUTES.detail(creditId), {
+      intent: "execute",
+      reason: "Approved in ticket 12",
+    });
     expect(executed.status).toBe(200);
     expect(executed.body.message).toMatch(/is executed/);
     const credit = await creditRow(creditId);
     expect(credit.status).toBe("CREDITED");
-    expect(await transactionRow(b.transactionId)).toMatchObject({ status: "CREDITED", creditedAmount: "60.00000", reservedAmount: "0.00000" });
+    expect(await transactionRow(b.transactionId)).toMatchObject({
+      status: "CREDITED",
+      creditedAmount: "60.00000",
+      reservedAmount: "0.00000",
+    });
     const entries = await auditEntries("credit.execute", creditId);
     expect(entries).toHaveLength(2);
     expect(entries.every((e) => e.actorUserId === financeA.id && e.reason === "Approved in ticket 12")).toBe(true);
@@ -218,7 +277,9 @@ describe("four-eyes rule", () => {
 
     const own = await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "mine" });
     expect(own.status).toBe(403);
-    expect(own.body.message).toMatch(/You created this credit of 12000.00 NOK and it is above the four-eyes threshold of 10000.00 NOK/);
+    expect(own.body.message).toMatch(
+      /You created this credit of 12000.00 NOK and it is above the four-eyes threshold of 10000.00 NOK/,
+    );
     const untouched = await creditRow(creditId);
     expect(untouched.status).toBe("CREATED");
     expect(untouched.lines[0]).toMatchObject({ status: "CREATED", providerReference: null, claimedAt: null });
@@ -234,7 +295,9 @@ describe("four-eyes rule", () => {
   it("lets the creator execute at or below the threshold, and API clients whatever the amount", async () => {
     const a = await capturedCardPayment(client, "30000.00");
     const atThreshold = (await createCredit(financeA, [[a, "10000.00"]])).body.data.creditId;
-    expect((await act(financeA, ROUTES.detail(atThreshold), { intent: "execute", reason: "small enough" })).status).toBe(200);
+    expect(
+      (await act(financeA, ROUTES.detail(atThreshold), { intent: "execute", reason: "small enough" })).status,
+    ).toBe(200);
     // a staff-made credit executed by an API client: clients have no staff identity to compare
     const big = (await createCredit(financeA, [[a, "15000.00"]])).body.data.creditId;
     const byApi = await client.put(`/v1/credits/${big}/execute`);
@@ -248,22 +311,47 @@ describe("four-eyes rule", () => {
     expect((await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "x" })).status).toBe(403);
 
     for (const staff of [support, financeA]) {
-      const forged = await act(staff, ROUTES.list, { intent: "setFourEyesThreshold", currency: "NOK", amount: "1000000.00" });
+      const forged = await act(staff, ROUTES.list, {
+        intent: "setFourEyesThreshold",
+        currency: "NOK",
+        amount: "1000000.00",
+      });
       expect(forged.status).toBe(403);
     }
     const bad = await act(admin, ROUTES.list, { intent: "setFourEyesThreshold", currency: "NOK", amount: "-5" });
     expect(bad.status).toBe(400);
     expect(bad.body.fieldErrors.amount).toBeDefined();
-    const raised = await act(admin, ROUTES.list, { intent: "setFourEyesThreshold", currency: "NOK", amount: "20000.00", reason: "policy 2026" });
+    const raised = await act(admin, ROUTES.list, {
+      intent: "setFourEyesThreshold",
+      currency: "NOK",
+      amount: "20000.00",
+      reason: "policy 2026",
+    });
     expect(raised.status).toBe(200);
-    const [audit] = await server.database.db.select().from(auditLog).where(eq(auditLog.action, "credit.four_eyes_threshold.update"));
-    expect(audit).toMatchObject({ actorUserId: admin.id, before: { NOK: "10000.00" }, after: { NOK: "20000.00" }, reason: "policy 2026" });
+    const [audit] = await server.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "credit.four_eyes_threshold.update"));
+    expect(audit).toMatchObject({
+      actorUserId: admin.id,
+      before: { NOK: "10000.00" },
+      after: { NOK: "20000.00" },
+      reason: "policy 2026",
+    });
 
-    expect((await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "under the new threshold" })).status).toBe(200);
+    expect(
+      (await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "under the new threshold" })).status,
+    ).toBe(200);
 
-    const sek = await client.post("/v1/payments", { totalAmount: "100.00", currency: "SEK", transaction: { paymentType: "VISA" } });
+    const sek = await client.post("/v1/payments", {
+      totalAmount: "100.00",
+      currency: "SEK",
+      transaction: { paymentType: "VISA" },
+    });
     const t = { paymentId: sek.body.paymentId, transactionId: sek.body.transactions[0].transactionId };
-    await client.post(`/v1/payments/${t.paymentId}/transactions/${t.transactionId}/authorize`, { totalAmount: "100.00" });
+    await client.post(`/v1/payments/${t.paymentId}/transactions/${t.transactionId}/authorize`, {
+      totalAmount: "100.00",
+    });
     await client.put(`/v1/payments/${t.paymentId}/transactions/${t.transactionId}/capture`);
     const sekCredit = (await createCredit(financeA, [[t, "1.00"]])).body.data.creditId;
     const refused = await act(financeA, ROUTES.detail(sekCredit), { intent: "execute", reason: "tiny" });
@@ -272,7 +360,9 @@ describe("four-eyes rule", () => {
     expect((await act(financeB, ROUTES.detail(sekCredit), { intent: "execute", reason: "tiny" })).status).toBe(200);
 
     // back to the default for the tests after this one
-    expect((await act(admin, ROUTES.list, { intent: "setFourEyesThreshold", currency: "NOK", amount: "10000.00" })).status).toBe(200);
+    expect(
+      (await act(admin, ROUTES.list, { intent: "setFourEyesThreshold", currency: "NOK", amount: "10000.00" })).status,
+    ).toBe(200);
   });
 });
 
@@ -288,11 +378,18 @@ describe("four-eyes on other staff paths", () => {
       userAgent: null,
       reason: "Fraud suspected",
     });
-    await expect(deactivatePayment(asStaff(financeA), server.database.db, a.paymentId)).rejects.toMatchObject({ status: 403 });
-    const [open] = await server.database.db.select().from(creditTransactions).where(eq(creditTransactions.transactionId, a.transactionId));
+    await expect(deactivatePayment(asStaff(financeA), server.database.db, a.paymentId)).rejects.toMatchObject({
+      status: 403,
+    });
+    const [open] = await server.database.db
+      .select()
+      .from(creditTransactions)
+      .where(eq(creditTransactions.transactionId, a.transactionId));
     expect(open).toMatchObject({ status: "CREATED", providerReference: null });
     expect((await act(financeA, ROUTES.detail(open.creditId), { intent: "execute", reason: "x" })).status).toBe(403);
-    expect((await act(financeB, ROUTES.detail(open.creditId), { intent: "execute", reason: "confirmed" })).status).toBe(200);
+    expect((await act(financeB, ROUTES.detail(open.creditId), { intent: "execute", reason: "confirmed" })).status).toBe(
+      200,
+    );
     expect(await transactionRow(a.transactionId)).toMatchObject({ status: "CREDITED", creditedAmount: "11000.00000" });
   });
 });
@@ -301,14 +398,20 @@ describe("four-eyes from the payment screen", () => {
   it("a direct credit above the threshold by its creator is reported as waiting for a second staff user, not as failed", async () => {
     const a = await capturedCardPayment(client, "12000.00");
     const detail = [`/payments/${a.paymentId}`, "routes/_staff.payments.$paymentId"] as const;
-    const answer = await act(financeA, detail, { intent: "credit", transactionId: String(a.transactionId), reason: "Double charge" });
+    const answer = await act(financeA, detail, {
+      intent: "credit",
+      transactionId: String(a.transactionId),
+      reason: "Double charge",
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ ok: true, data: { awaitsSecondStaffUser: true } });
     expect(answer.body.message).toMatch(/another staff user must execute it/);
     const creditId = (answer.body.data as { creditId: number }).creditId;
     expect(await creditRow(creditId)).toMatchObject({ status: "CREATED" });
     expect(await transactionRow(a.transactionId)).toMatchObject({ status: "CAPTURED", creditedAmount: "0.00000" });
-    expect((await act(financeB, ROUTES.detail(creditId), { intent: "execute", reason: "confirmed with customer" })).status).toBe(200);
+    expect(
+      (await act(financeB, ROUTES.detail(creditId), { intent: "execute", reason: "confirmed with customer" })).status,
+    ).toBe(200);
     expect(await transactionRow(a.transactionId)).toMatchObject({ status: "CREDITED", creditedAmount: "12000.00000" });
   });
 });
@@ -317,18 +420,27 @@ describe("change and deactivate", () => {
   it("changes the settlement id and deactivates with audit entries; deactivation frees the reservation", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const creditId = (await createCredit(support, [[a, "40.00"]])).body.data.creditId;
-    expect((await act(support, ROUTES.detail(creditId), { intent: "updateSettlement", settlementId: "EJ-77" })).status).toBe(200);
+    expect(
+      (await act(support, ROUTES.detail(creditId), { intent: "updateSettlement", settlementId: "EJ-77" })).status,
+    ).toBe(200);
     expect((await creditRow(creditId)).settlementId).toBe("EJ-77");
     const noReason = await act(support, ROUTES.detail(creditId), { intent: "deactivate" });
     expect(noReason.status).toBe(400);
-    expect((await act(support, ROUTES.detail(creditId), { intent: "deactivate", reason: "Created by mistake" })).status).toBe(200);
+    expect(
+      (await act(support, ROUTES.detail(creditId), { intent: "deactivate", reason: "Created by mistake" })).status,
+    ).toBe(200);
     expect((await creditRow(creditId)).active).toBe(false);
     expect((await transactionRow(a.transactionId)).reservedAmount).toBe("0.00000");
     const [update] = await auditEntries("credit.update", creditId);
     expect(update.before).toMatchObject({ settlementId: null });
     expect(update.after).toMatchObject({ settlementId: "EJ-77" });
     const [deactivation] = await auditEntries("credit.deactivate", creditId);
-    expect(deactivation).toMatchObject({ actorUserId: support.id, reason: "Created by mistake", before: { active: true }, after: { active: false } });
+    expect(deactivation).toMatchObject({
+      actorUserId: support.id,
+      reason: "Created by mistake",
+      before: { active: true },
+      after: { active: false },
+    });
     // an inactive credit cannot be executed
     expect((await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "x" })).status).toBe(409);
   });
@@ -336,11 +448,19 @@ describe("change and deactivate", () => {
 
 describe("concurrent staff executes of one credit", () => {
   it("execute each credit transaction exactly once, however many requests from two finance users race", async () => {
-    const payments = await Promise.all(["100.00", "200.00", "300.00"].map((amount) => capturedCardPayment(client, amount)));
-    const creditId = (await createCredit(support, payments.map((p, i) => [p, ["10.00", "20.00", "30.00"][i]] as [Captured, string]))).body
-      .data.creditId;
+    const payments = await Promise.all(
+      ["100.00", "200.00", "300.00"].map((amount) => capturedCardPayment(client, amount)),
+    );
+    const creditId = (
+      await createCredit(
+        support,
+        payments.map((p, i) => [p, ["10.00", "20.00", "30.00"][i]] as [Captured, string]),
+      )
+    ).body.data.creditId;
     const results = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => act(i % 2 ? financeA : financeB, ROUTES.detail(creditId), { intent: "execute", reason: `race ${i}` })),
+      Array.from({ length: 16 }, (_, i) =>
+        act(i % 2 ? financeA : financeB, ROUTES.detail(creditId), { intent: "execute", reason: `race ${i}` }),
+      ),
     );
     expect(results.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
     const credit = await creditRow(creditId);
@@ -356,7 +476,12 @@ describe("concurrent staff executes of one credit", () => {
     const refunds = await server.database.db
       .select()
       .from(sandboxOperations)
-      .where(inArray(sandboxOperations.reference, credit.lines.map((l) => l.providerReference!)));
+      .where(
+        inArray(
+          sandboxOperations.reference,
+          credit.lines.map((l) => l.providerReference!),
+        ),
+      );
     expect(refunds).toHaveLength(3);
     expect(await auditEntries("credit.execute", creditId)).toHaveLength(3);
     expect(await server.database.db.select().from(auditLog).where(like(auditLog.reason, "race %"))).toHaveLength(3);

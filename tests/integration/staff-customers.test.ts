@@ -37,18 +37,27 @@ beforeAll(async () => {
   adminCookie = await loginAs(server, admin);
 
   // The customer's data, made through the API like a client would.
-  activeCard = (await partner.post("/v1/recurring-payments", { customerNumber: CUSTOMER, nickname: "Privat" })).body.recurringPaymentId;
+  activeCard = (await partner.post("/v1/recurring-payments", { customerNumber: CUSTOMER, nickname: "Privat" })).body
+    .recurringPaymentId;
   const terminal = await partner.post(`/v1/recurring-payments/${activeCard}/terminal`, { redirectUrl: `${SHOP}done` });
   const stored = await fetch(terminal.body.terminalUri, {
     method: "POST",
     redirect: "manual",
     headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ intent: "pay", cardNumber: "4111111111111111", expiry: "12/30", cvc: "123", cardholder: "Kari" }).toString(),
+    body: new URLSearchParams({
+      intent: "pay",
+      cardNumber: "4111111111111111",
+      expiry: "12/30",
+      cvc: "123",
+      cardholder: "Kari",
+    }).toString(),
   });
   expect(stored.status).toBe(302);
   expect((await partner.put(`/v1/recurring-payments/${activeCard}/authorize`)).status).toBe(200);
-  newCard = (await partner.post("/v1/recurring-payments", { customerNumber: CUSTOMER, nickname: "Jobb" })).body.recurringPaymentId;
-  otherCustomersCard = (await partner.post("/v1/recurring-payments", { customerNumber: OTHER_CUSTOMER })).body.recurringPaymentId;
+  newCard = (await partner.post("/v1/recurring-payments", { customerNumber: CUSTOMER, nickname: "Jobb" })).body
+    .recurringPaymentId;
+  otherCustomersCard = (await partner.post("/v1/recurring-payments", { customerNumber: OTHER_CUSTOMER })).body
+    .recurringPaymentId;
   agreementId = (
     await partner.post("/v1/payment-agreements", {
       customerNumber: CUSTOMER,
@@ -57,13 +66,24 @@ beforeAll(async () => {
       provider: { type: "VIPPS" },
     })
   ).body.agreementId;
-  paymentId = (await partner.post("/v1/payments", { totalAmount: "123.45", customerNumber: CUSTOMER, orderId: "CUST-ORDER-1" })).body.paymentId;
+  paymentId = (
+    await partner.post("/v1/payments", { totalAmount: "123.45", customerNumber: CUSTOMER, orderId: "CUST-ORDER-1" })
+  ).body.paymentId;
 
   // Products and invoices belong to self-service (seed 004); the screen only reads them.
-  await server.database.db.insert(customers).values({ customerNumber: CUSTOMER, name: "Kari Nordmann", email: "kari@example.no", organisationId: 2301 });
+  await server.database.db
+    .insert(customers)
+    .values({ customerNumber: CUSTOMER, name: "Kari Nordmann", email: "kari@example.no", organisationId: 2301 });
   await server.database.db
     .insert(products)
-    .values({ productCode: "P2300001", customerNumber: CUSTOMER, organisationId: 2301, companyCode: "NORDBUSS", name: "Årskort sone 1", currentPaymentMethod: "invoice" });
+    .values({
+      productCode: "P2300001",
+      customerNumber: CUSTOMER,
+      organisationId: 2301,
+      companyCode: "NORDBUSS",
+      name: "Årskort sone 1",
+      currentPaymentMethod: "invoice",
+    });
   await server.database.db.insert(customerInvoices).values({
     invoiceNumber: "F2300001",
     productCode: "P2300001",
@@ -88,8 +108,10 @@ function act(fields: Record<string, string>, cookie = adminCookie, customerNumbe
   return postForm(server, `/customers/${customerNumber}?_data=${encodeURIComponent(ROUTE_ID)}`, fields, cookie);
 }
 
-const card = async (id: number) => (await server.database.db.select().from(recurringPayments).where(eq(recurringPayments.recurringPaymentId, id)))[0];
-const agreement = async () => (await server.database.db.select().from(paymentAgreements).where(eq(paymentAgreements.agreementId, agreementId)))[0];
+const card = async (id: number) =>
+  (await server.database.db.select().from(recurringPayments).where(eq(recurringPayments.recurringPaymentId, id)))[0];
+const agreement = async () =>
+  (await server.database.db.select().from(paymentAgreements).where(eq(paymentAgreements.agreementId, agreementId)))[0];
 const auditOf = (entityType: string, entityId: string | number) =>
   server.database.db
     .select()
@@ -143,8 +165,17 @@ describe("acting on a customer", () => {
     const response = await fetch(`${server.url}/customers/${CUSTOMER}?_data=${encodeURIComponent(ROUTE_ID)}`, {
       method: "POST",
       redirect: "manual",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: adminCookie, "X-Correlation-Id": "staff-primary-1" },
-      body: new URLSearchParams({ intent: "make-primary", target: String(newCard), reason: "Customer asked by phone, CS-1" }),
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: server.url,
+        Cookie: adminCookie,
+        "X-Correlation-Id": "staff-primary-1",
+      },
+      body: new URLSearchParams({
+        intent: "make-primary",
+        target: String(newCard),
+        reason: "Customer asked by phone, CS-1",
+      }),
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ ok: true, message: expect.stringContaining(`${newCard}`) });
@@ -162,7 +193,11 @@ describe("acting on a customer", () => {
     });
     // Through the API the change is visible at once.
     const listed = await partner.get(`/v1/recurring-payments?customerNumber=${CUSTOMER}`);
-    expect(listed.body.filter((r: { primary: boolean }) => r.primary).map((r: { recurringPaymentId: number }) => r.recurringPaymentId)).toEqual([newCard]);
+    expect(
+      listed.body
+        .filter((r: { primary: boolean }) => r.primary)
+        .map((r: { recurringPaymentId: number }) => r.recurringPaymentId),
+    ).toEqual([newCard]);
   });
 
   it("ends a recurring payment and stops an agreement, each audited; doing it again is refused in the form or changes nothing", async () => {
@@ -170,15 +205,27 @@ describe("acting on a customer", () => {
     expect(ended.status).toBe(200);
     expect((await card(activeCard)).recurringStatus).toBe("CANCELLED");
     expect(await auditOf("recurring_payment", activeCard)).toEqual([
-      expect.objectContaining({ action: "recurring_payment.end", reason: "Card reported stolen", after: expect.objectContaining({ recurringStatus: "CANCELLED" }) }),
+      expect.objectContaining({
+        action: "recurring_payment.end",
+        reason: "Card reported stolen",
+        after: expect.objectContaining({ recurringStatus: "CANCELLED" }),
+      }),
     ]);
 
-    const stopped = await act({ intent: "stop-agreement", target: agreementId, reason: "Customer cancelled the subscription" });
+    const stopped = await act({
+      intent: "stop-agreement",
+      target: agreementId,
+      reason: "Customer cancelled the subscription",
+    });
     expect(stopped.status).toBe(200);
     expect((await stopped.json()).message).toContain("stopped");
     expect((await agreement()).status).toBe("STOPPED");
     const [stopEntry] = await auditOf("payment_agreement", agreementId);
-    expect(stopEntry).toMatchObject({ action: "payment_agreement.stop", before: { status: "PENDING" }, after: expect.objectContaining({ status: "STOPPED" }) });
+    expect(stopEntry).toMatchObject({
+      action: "payment_agreement.stop",
+      before: { status: "PENDING" },
+      after: expect.objectContaining({ status: "STOPPED" }),
+    });
 
     // An ended card cannot become primary: the service's 409, shown in the form, no audit entry.
     const refused = await act({ intent: "make-primary", target: String(activeCard), reason: "Try anyway" });
@@ -198,7 +245,11 @@ describe("acting on a customer", () => {
     expect((await act({ intent: "end-recurring", target: String(newCard), reason: "x".repeat(501) })).status).toBe(400);
     expect((await act({ intent: "delete-everything", target: String(newCard), reason: "Because" })).status).toBe(400);
     expect((await act({ intent: "end-recurring", target: "../1", reason: "Because" })).status).toBe(400);
-    const notTheirs = await act({ intent: "end-recurring", target: String(otherCustomersCard), reason: "Wrong screen" });
+    const notTheirs = await act({
+      intent: "end-recurring",
+      target: String(otherCustomersCard),
+      reason: "Wrong screen",
+    });
     expect(notTheirs.status).toBe(404);
     expect((await act({ intent: "end-recurring", target: "987654321", reason: "Unknown" })).status).toBe(404);
     expect((await act({ intent: "stop-agreement", target: "agr_nope", reason: "Unknown" })).status).toBe(404);
@@ -216,7 +267,11 @@ describe("acting on a customer", () => {
     const crossSite = await fetch(`${server.url}/customers/${OTHER_CUSTOMER}`, {
       method: "POST",
       redirect: "manual",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example", Cookie: supportCookie },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "https://evil.example",
+        Cookie: supportCookie,
+      },
       body: new URLSearchParams(fields),
     });
     expect(crossSite.status).toBe(403);
@@ -228,8 +283,13 @@ describe("acting on a customer", () => {
   it.each(ROLES)("%s: acts exactly when the role has customer:manage", async (role) => {
     const staff = await createStaff(server, role);
     const cookie = await loginAs(server, staff);
-    const target = (await partner.post("/v1/recurring-payments", { customerNumber: OTHER_CUSTOMER })).body.recurringPaymentId;
-    const response = await act({ intent: "end-recurring", target: String(target), reason: `Matrix check ${role}` }, cookie, OTHER_CUSTOMER);
+    const target = (await partner.post("/v1/recurring-payments", { customerNumber: OTHER_CUSTOMER })).body
+      .recurringPaymentId;
+    const response = await act(
+      { intent: "end-recurring", target: String(target), reason: `Matrix check ${role}` },
+      cookie,
+      OTHER_CUSTOMER,
+    );
     if (roleHasPermission(role, "customer:manage")) {
       expect(response.status).toBe(200);
       expect((await card(target)).recurringStatus).toBe("CANCELLED");
@@ -238,6 +298,8 @@ describe("acting on a customer", () => {
       expect((await card(target)).recurringStatus).toBe("CREATED");
       expect(await auditOf("recurring_payment", target)).toEqual([]);
     }
-    expect((await getPage(server, `/customers/${OTHER_CUSTOMER}`, cookie)).status).toBe(roleHasPermission(role, "customer:read") ? 200 : 403);
+    expect((await getPage(server, `/customers/${OTHER_CUSTOMER}`, cookie)).status).toBe(
+      roleHasPermission(role, "customer:read") ? 200 : 403,
+    );
   });
 });

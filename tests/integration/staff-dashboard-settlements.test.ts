@@ -53,7 +53,12 @@ async function csvRows(response: Response): Promise<string[][]> {
 describe("permissions", () => {
   it("lets support see the dashboard but neither settlements nor their exports (403)", async () => {
     expect((await getPage(server, "/", supportCookie)).status).toBe(200);
-    for (const target of ["/settlements", path(settlementId), "/settlements/export.csv", `${path(settlementId)}/export.csv`]) {
+    for (const target of [
+      "/settlements",
+      path(settlementId),
+      "/settlements/export.csv",
+      `${path(settlementId)}/export.csv`,
+    ]) {
       const response = await getPage(server, target, supportCookie);
       expect(response.status, target).toBe(403);
       expect(await response.text(), target).toContain("may not");
@@ -110,7 +115,11 @@ describe("hand-edited URLs", () => {
   });
 
   it("shows settlements with the default for what it could not read", async () => {
-    const response = await getPage(server, "/settlements?from=bad&to=worse&page=-3&perPage=abc&currency=kroner", financeCookie);
+    const response = await getPage(
+      server,
+      "/settlements?from=bad&to=worse&page=-3&perPage=abc&currency=kroner",
+      financeCookie,
+    );
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("from must be a day written as YYYY-MM-DD");
@@ -167,7 +176,9 @@ describe("figures", () => {
     expect(rows.length).toBeGreaterThan(10);
 
     const [{ settlementDays }] = await server.database.db
-      .select({ settlementDays: sql<number>`count(distinct (${dailyVolume.day}, ${dailyVolume.settlementId}, ${dailyVolume.currency}))::int` })
+      .select({
+        settlementDays: sql<number>`count(distinct (${dailyVolume.day}, ${dailyVolume.settlementId}, ${dailyVolume.currency}))::int`,
+      })
       .from(dailyVolume)
       .where(sql`${dailyVolume.settlementId} <> '' and ${dailyVolume.day} between ${from} and ${today}`);
     expect(rows.length).toBe(settlementDays);
@@ -175,7 +186,10 @@ describe("figures", () => {
     expect(page).toContain(`of ${formatCount(settlementDays)} settlement days`);
 
     // header: settlementId, day, currency, capturedAmount, capturedCount, creditedAmount, creditedCount, netAmount
-    const fromCsv = new Map<string, { captured: Money; capturedCount: number; credited: Money; creditedCount: number }>();
+    const fromCsv = new Map<
+      string,
+      { captured: Money; capturedCount: number; credited: Money; creditedCount: number }
+    >();
     for (const [, , currency, captured, capturedCount, credited, creditedCount] of rows) {
       const sum = fromCsv.get(currency) ?? { captured: ZERO, capturedCount: 0, credited: ZERO, creditedCount: 0 };
       fromCsv.set(currency, {
@@ -185,15 +199,22 @@ describe("figures", () => {
         creditedCount: sum.creditedCount + Number(creditedCount),
       });
     }
-    const fromLog = await volumeFromLog(server.database.db, and(isNotNull(payments.settlementId), onUtcDays(from, today)));
-    expect(Object.fromEntries(fromCsv)).toEqual(Object.fromEntries(fromLog.map(({ currency, ...sums }) => [currency, sums])));
+    const fromLog = await volumeFromLog(
+      server.database.db,
+      and(isNotNull(payments.settlementId), onUtcDays(from, today)),
+    );
+    expect(Object.fromEntries(fromCsv)).toEqual(
+      Object.fromEntries(fromLog.map(({ currency, ...sums }) => [currency, sums])),
+    );
   });
 
   it("moves a payment's volume with its settlement id, so each settlement keeps matching its payments", async () => {
     const client = await createClient(server);
     const first = await capturedCardPayment(client, "120.50");
     const second = await capturedCardPayment(client, "80.25");
-    const credited = await client.post(`/v1/payments/${first.paymentId}/transactions/${first.transactionId}/credit`, { amount: "20.50" });
+    const credited = await client.post(`/v1/payments/${first.paymentId}/transactions/${first.transactionId}/credit`, {
+      amount: "20.50",
+    });
     expect(credited.status, JSON.stringify(credited.body)).toBeLessThan(300);
 
     for (const { paymentId } of [first, second]) {
@@ -247,7 +268,10 @@ describe("figures", () => {
     for (const id of [...ids, ""]) {
       const fromLog = await volumeFromLog(
         server.database.db,
-        and(eq(payments.organisationId, client.organisationId), id === "" ? isNull(payments.settlementId) : eq(payments.settlementId, id)),
+        and(
+          eq(payments.organisationId, client.organisationId),
+          id === "" ? isNull(payments.settlementId) : eq(payments.settlementId, id),
+        ),
       );
       const [rolled] = await server.database.db
         .select({
@@ -259,7 +283,10 @@ describe("figures", () => {
         .from(dailyVolume)
         .where(and(eq(dailyVolume.settlementId, id), eq(dailyVolume.organisationId, client.organisationId)));
       const logged = fromLog[0] ?? { captured: ZERO, capturedCount: 0, credited: ZERO, creditedCount: 0 };
-      expect({ ...rolled, captured: money(rolled.captured), credited: money(rolled.credited) }, id || "no settlement").toEqual({
+      expect(
+        { ...rolled, captured: money(rolled.captured), credited: money(rolled.credited) },
+        id || "no settlement",
+      ).toEqual({
         captured: logged.captured,
         capturedCount: logged.capturedCount,
         credited: logged.credited,

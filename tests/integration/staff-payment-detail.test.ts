@@ -33,7 +33,12 @@ const ROUTE_DATA = "routes/_staff.payments.$paymentId";
 /** Posts the screen's form as its fetcher does, and reads the JSON answer. */
 async function act(role: Role, paymentId: number | string, fields: Record<string, string | number>) {
   const body = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
-  const response = await postForm(server, `/payments/${paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`, body, cookies[role]);
+  const response = await postForm(
+    server,
+    `/payments/${paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`,
+    body,
+    cookies[role],
+  );
   const text = await response.text();
   let json: any = null;
   try {
@@ -44,7 +49,8 @@ async function act(role: Role, paymentId: number | string, fields: Record<string
   return { status: response.status, json, text };
 }
 
-const txPath = (p: { paymentId: number; transactionId: number }) => `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
+const txPath = (p: { paymentId: number; transactionId: number }) =>
+  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
 
 async function payment(paymentId: number, reader = client) {
   const result = await reader.get(`/v1/payments/${paymentId}`);
@@ -69,7 +75,10 @@ async function auditCount() {
 }
 
 async function operationCount(paymentId: number) {
-  const [{ n }] = await server.database.db.select({ n: count() }).from(operationLog).where(eq(operationLog.paymentId, paymentId));
+  const [{ n }] = await server.database.db
+    .select({ n: count() })
+    .from(operationLog)
+    .where(eq(operationLog.paymentId, paymentId));
   return n;
 }
 
@@ -133,7 +142,12 @@ describe("every action × every role", () => {
     {
       allowed: Role[];
       audit: string;
-      prepare: () => Promise<{ paymentId: number; transactionId: number; entityId: string | number; form: Record<string, string> }>;
+      prepare: () => Promise<{
+        paymentId: number;
+        transactionId: number;
+        entityId: string | number;
+        form: Record<string, string>;
+      }>;
       done: (p: { paymentId: number; transactionId: number }) => Promise<void>;
     }
   > = {
@@ -162,7 +176,8 @@ describe("every action × every role", () => {
         const p = await capturedCardPayment(client, "90.00");
         return { ...p, entityId: p.transactionId, form: { transactionId: String(p.transactionId), amount: "30.00" } };
       },
-      done: async (p) => expect((await transaction(p)).summary).toMatchObject({ creditedAmount: "30.00", creditableAmount: "60.00" }),
+      done: async (p) =>
+        expect((await transaction(p)).summary).toMatchObject({ creditedAmount: "30.00", creditableAmount: "60.00" }),
     },
     reactivate: {
       allowed: ["support", "finance", "admin"],
@@ -192,7 +207,11 @@ describe("every action × every role", () => {
       audit: "invoice.adjust",
       prepare: async () => {
         const p = await b2bInvoice("400.00");
-        return { ...p, entityId: p.invoiceId, form: { transactionId: String(p.transactionId), amount: "350.00", externalInvoiceNumber: "F-2" } };
+        return {
+          ...p,
+          entityId: p.invoiceId,
+          form: { transactionId: String(p.transactionId), amount: "350.00", externalInvoiceNumber: "F-2" },
+        };
       },
       done: async (p) => expect((await transaction(p)).amount).toBe("350.00"),
     },
@@ -235,16 +254,38 @@ describe("every action × every role", () => {
     expect(capture.before).toMatchObject({ status: "AUTHORIZED", capturedAmount: "0.00" });
     expect(capture.after).toMatchObject({ status: "CAPTURED", capturedAmount: "44.00" });
 
-    await act("support", card.paymentId, { intent: "credit", reason: "refund part", transactionId: card.transactionId, amount: "4.50" });
+    await act("support", card.paymentId, {
+      intent: "credit",
+      reason: "refund part",
+      transactionId: card.transactionId,
+      amount: "4.50",
+    });
     const [credit] = await auditEntries("transaction.credit", card.transactionId);
     expect(credit.before).toMatchObject({ creditableAmount: "44.00" });
-    expect(credit.after).toMatchObject({ creditAmount: "4.50", creditableAmount: "39.50", creditId: expect.any(Number) });
+    expect(credit.after).toMatchObject({
+      creditAmount: "4.50",
+      creditableAmount: "39.50",
+      creditId: expect.any(Number),
+    });
 
     const invoice = await b2bInvoice("300.00");
-    await act("finance", invoice.paymentId, { intent: "invoice", reason: "wrong KID", transactionId: invoice.transactionId, customerIdentificationNumber: "12345" });
+    await act("finance", invoice.paymentId, {
+      intent: "invoice",
+      reason: "wrong KID",
+      transactionId: invoice.transactionId,
+      customerIdentificationNumber: "12345",
+    });
     const [adjusted] = await auditEntries("invoice.adjust", invoice.invoiceId);
-    expect(adjusted.before).toMatchObject({ amount: "300.00", customerIdentificationNumber: null, externalInvoiceNumber: "F-1" });
-    expect(adjusted.after).toMatchObject({ amount: "300.00", customerIdentificationNumber: "12345", externalInvoiceNumber: "F-1" });
+    expect(adjusted.before).toMatchObject({
+      amount: "300.00",
+      customerIdentificationNumber: null,
+      externalInvoiceNumber: "F-1",
+    });
+    expect(adjusted.after).toMatchObject({
+      amount: "300.00",
+      customerIdentificationNumber: "12345",
+      externalInvoiceNumber: "F-1",
+    });
     // The operation log says a staff user did it.
     const updates = (await transaction(invoice)).operationLog.filter((o: any) => o.operation === "UPDATE");
     expect(updates).toHaveLength(1);
@@ -254,7 +295,11 @@ describe("every action × every role", () => {
   it("refuses an action without a reason, next to the reason field", async () => {
     const p = await authorizedCard("33.00");
     for (const reason of [undefined, "   "]) {
-      const result = await act("support", p.paymentId, { intent: "capture", transactionId: p.transactionId, ...(reason === undefined ? {} : { reason }) });
+      const result = await act("support", p.paymentId, {
+        intent: "capture",
+        transactionId: p.transactionId,
+        ...(reason === undefined ? {} : { reason }),
+      });
       expect(result.status).toBe(400);
       expect(result.json.fieldErrors.reason).toMatch(/required/);
     }
@@ -280,11 +325,21 @@ describe("bad input gives field errors, not 500s", () => {
   it("credit: malformed amounts are 400 on amount; over-credit is 422 on amount; nothing is credited", async () => {
     const p = await capturedCardPayment(client, "100.00");
     for (const amount of ["abc", "-5", "0", "0.00", "1e3", "10.123456", "12,50", " 1 0", "99999999999999.00"]) {
-      const result = await act("support", p.paymentId, { intent: "credit", reason: "r", transactionId: p.transactionId, amount });
+      const result = await act("support", p.paymentId, {
+        intent: "credit",
+        reason: "r",
+        transactionId: p.transactionId,
+        amount,
+      });
       expect(result.status, amount).toBe(400);
       expect(result.json.fieldErrors.amount, amount).toBeTruthy();
     }
-    const over = await act("support", p.paymentId, { intent: "credit", reason: "r", transactionId: p.transactionId, amount: "100.01" });
+    const over = await act("support", p.paymentId, {
+      intent: "credit",
+      reason: "r",
+      transactionId: p.transactionId,
+      amount: "100.01",
+    });
     expect(over.status).toBe(422);
     expect(over.json.fieldErrors.amount).toMatch(/exceeds the creditable amount/);
     expect((await transaction(p)).summary).toMatchObject({ creditedAmount: "0.00", creditableAmount: "100.00" });
@@ -293,10 +348,19 @@ describe("bad input gives field errors, not 500s", () => {
 
   it("credit: no amount credits everything creditable; then nothing is left (409)", async () => {
     const p = await capturedCardPayment(client, "40.00");
-    const all = await act("support", p.paymentId, { intent: "credit", reason: "all of it", transactionId: p.transactionId, amount: "" });
+    const all = await act("support", p.paymentId, {
+      intent: "credit",
+      reason: "all of it",
+      transactionId: p.transactionId,
+      amount: "",
+    });
     expect(all.status, all.text).toBe(200);
     expect((await transaction(p)).status).toBe("CREDITED");
-    const again = await act("support", p.paymentId, { intent: "credit", reason: "again", transactionId: p.transactionId });
+    const again = await act("support", p.paymentId, {
+      intent: "credit",
+      reason: "again",
+      transactionId: p.transactionId,
+    });
     expect(again.status).toBe(409);
     expect(again.json.ok).toBe(false);
   });
@@ -305,12 +369,20 @@ describe("bad input gives field errors, not 500s", () => {
     const p = await paymentWithTransaction(client, "100.00", "CASH");
     expect((await act("finance", p.paymentId, { intent: "deactivate", reason: "order reset" })).status).toBe(200);
     for (const totalAmount of [undefined, "", "ten", "-1", "1.000001"]) {
-      const result = await act("support", p.paymentId, { intent: "reactivate", reason: "r", ...(totalAmount === undefined ? {} : { totalAmount }) });
+      const result = await act("support", p.paymentId, {
+        intent: "reactivate",
+        reason: "r",
+        ...(totalAmount === undefined ? {} : { totalAmount }),
+      });
       expect(result.status, String(totalAmount)).toBe(400);
       expect(result.json.fieldErrors.totalAmount).toBeTruthy();
     }
     expect((await payment(p.paymentId)).active).toBe(false);
-    const done = await act("support", p.paymentId, { intent: "reactivate", reason: "new order version", totalAmount: "150.00" });
+    const done = await act("support", p.paymentId, {
+      intent: "reactivate",
+      reason: "new order version",
+      totalAmount: "150.00",
+    });
     expect(done.status).toBe(200);
     const twice = await act("support", p.paymentId, { intent: "reactivate", reason: "again", totalAmount: "10.00" });
     expect(twice.status).toBe(409);
@@ -320,7 +392,9 @@ describe("bad input gives field errors, not 500s", () => {
   it("reactivate: the total must cover what the transactions still hold (422 on totalAmount)", async () => {
     // An imported, captured transaction is not credited by a deactivation: it keeps holding its amount.
     const importer = await createClient(server, { organisationId: 862, privileged: true });
-    const p = await paymentWithTransaction(importer, "100.00", "VISA", { transaction: { paymentType: "VISA", isImport: true } });
+    const p = await paymentWithTransaction(importer, "100.00", "VISA", {
+      transaction: { paymentType: "VISA", isImport: true },
+    });
     const imported = await importer.post(`${txPath(p)}/import`, {
       transactionConfirmedAt: "2026-11-20T12:00:00Z",
       rrn: `R${p.transactionId}`,
@@ -335,7 +409,9 @@ describe("bad input gives field errors, not 500s", () => {
     expect(low.status).toBe(422);
     expect(low.json.fieldErrors.totalAmount).toMatch(/less than its transactions already hold/);
     expect((await payment(p.paymentId, importer)).active).toBe(false);
-    expect((await act("support", p.paymentId, { intent: "reactivate", reason: "r", totalAmount: "100.00" })).status).toBe(200);
+    expect(
+      (await act("support", p.paymentId, { intent: "reactivate", reason: "r", totalAmount: "100.00" })).status,
+    ).toBe(200);
   });
 
   it("invoice: malformed fields are 400 on their field; an amount over the payment's total is 422 on amount", async () => {
@@ -348,11 +424,20 @@ describe("bad input gives field errors, not 500s", () => {
       [{ amount: "200.01" }, "amount", 422],
     ];
     for (const [fields, field, status] of cases) {
-      const result = await act("finance", p.paymentId, { intent: "invoice", reason: "r", transactionId: p.transactionId, ...fields });
+      const result = await act("finance", p.paymentId, {
+        intent: "invoice",
+        reason: "r",
+        transactionId: p.transactionId,
+        ...fields,
+      });
       expect(result.status, JSON.stringify(fields)).toBe(status);
       expect(result.json.fieldErrors[field], JSON.stringify(fields)).toBeTruthy();
     }
-    const nothing = await act("finance", p.paymentId, { intent: "invoice", reason: "r", transactionId: p.transactionId });
+    const nothing = await act("finance", p.paymentId, {
+      intent: "invoice",
+      reason: "r",
+      transactionId: p.transactionId,
+    });
     expect(nothing.status).toBe(400);
     expect(await auditEntries("invoice.adjust", p.invoiceId)).toHaveLength(0);
   });
@@ -367,16 +452,31 @@ describe("bad input gives field errors, not 500s", () => {
     });
     expect(page.status).toBeLessThan(400);
     expect((await transaction(confirmed)).status).toBe("AUTHORIZED");
-    const late = await act("finance", confirmed.paymentId, { intent: "invoice", reason: "r", transactionId: confirmed.transactionId, amount: "100.00" });
+    const late = await act("finance", confirmed.paymentId, {
+      intent: "invoice",
+      reason: "r",
+      transactionId: confirmed.transactionId,
+      amount: "100.00",
+    });
     expect(late.status).toBe(409);
     expect(late.json.message).toMatch(/confirmed by the customer/);
 
     const collector = await paymentWithTransaction(client, "30.00", "COLLECTOR");
-    const noInvoice = await act("finance", collector.paymentId, { intent: "invoice", reason: "r", transactionId: collector.transactionId, amount: "10.00" });
+    const noInvoice = await act("finance", collector.paymentId, {
+      intent: "invoice",
+      reason: "r",
+      transactionId: collector.transactionId,
+      amount: "10.00",
+    });
     expect(noInvoice.status).toBe(409);
 
     const card = await authorizedCard("20.00");
-    const onCard = await act("finance", card.paymentId, { intent: "invoice", reason: "r", transactionId: card.transactionId, amount: "10.00" });
+    const onCard = await act("finance", card.paymentId, {
+      intent: "invoice",
+      reason: "r",
+      transactionId: card.transactionId,
+      amount: "10.00",
+    });
     expect(onCard.status).toBe(409);
     expect(await auditEntries("invoice.adjust", confirmed.invoiceId)).toHaveLength(0);
   });
@@ -400,7 +500,11 @@ describe("bad input gives field errors, not 500s", () => {
   it("ids: a transaction of another payment or a malformed one is refused, an unknown payment is 404", async () => {
     const a = await authorizedCard("10.00");
     const b = await authorizedCard("10.00");
-    const crossed = await act("support", a.paymentId, { intent: "capture", reason: "r", transactionId: b.transactionId });
+    const crossed = await act("support", a.paymentId, {
+      intent: "capture",
+      reason: "r",
+      transactionId: b.transactionId,
+    });
     expect(crossed.status).toBe(404);
     const malformed = await act("support", a.paymentId, { intent: "capture", reason: "r", transactionId: "12abc" });
     expect(malformed.status).toBe(400);
@@ -413,7 +517,11 @@ describe("bad input gives field errors, not 500s", () => {
 
   it("state: capturing a captured or cancelling a captured transaction is a 409 with the reason", async () => {
     const p = await capturedCardPayment(client, "25.00");
-    const capture = await act("support", p.paymentId, { intent: "capture", reason: "r", transactionId: p.transactionId });
+    const capture = await act("support", p.paymentId, {
+      intent: "capture",
+      reason: "r",
+      transactionId: p.transactionId,
+    });
     expect(capture.status).toBe(409);
     expect(capture.json.message).toMatch(/already captured/);
     const cancel = await act("support", p.paymentId, { intent: "cancel", reason: "r", transactionId: p.transactionId });
@@ -428,7 +536,11 @@ describe("staff and API at once", () => {
     for (let round = 0; round < 3; round++) {
       const p = await authorizedCard("64.00");
       const staff = Array.from({ length: N }, () =>
-        act(round % 2 ? "finance" : "support", p.paymentId, { intent: "capture", reason: "race", transactionId: p.transactionId }),
+        act(round % 2 ? "finance" : "support", p.paymentId, {
+          intent: "capture",
+          reason: "race",
+          transactionId: p.transactionId,
+        }),
       );
       const api = Array.from({ length: N }, () => client.put(`${txPath(p)}/capture`));
       const [staffResults, apiResults] = await Promise.all([Promise.all(staff), Promise.all(api)]);

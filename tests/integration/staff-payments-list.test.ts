@@ -22,7 +22,9 @@ beforeAll(async () => {
   client = await createClient(server, { organisationId: 901 });
   for (let i = 0; i < 31; i++) {
     created.push(
-      await paymentWithTransaction(client, AMOUNTS[i % AMOUNTS.length], i % 2 ? "VISA" : "VIPPS", { orderId: `LIST-${i}` })
+      await paymentWithTransaction(client, AMOUNTS[i % AMOUNTS.length], i % 2 ? "VISA" : "VIPPS", {
+        orderId: `LIST-${i}`,
+      }),
     );
   }
   // What a card terminal would have stored: an rrn and the card's last 4.
@@ -90,9 +92,9 @@ describe("bad filters", () => {
             expect([200, 400], `${path}?${query}`).toContain(response.status);
             await response.text();
           }
-        }
+        },
       ),
-      { numRuns: 40, seed: 20261121 }
+      { numRuns: 40, seed: 20261121 },
     );
   });
 
@@ -166,10 +168,16 @@ describe("sort and pagination", () => {
   }
 
   it("shows an empty page past the end with a way back, and a bad page number as page 1", async () => {
-    const past = await (await getPage(server, `/payments?organisationId=${client.organisationId}&page=99`, support)).text();
+    const past = await (
+      await getPage(server, `/payments?organisationId=${client.organisationId}&page=99`, support)
+    ).text();
     expect(past).toContain("There is no page 99");
     expect(paymentIdsIn(past)).toEqual([]);
-    const bad = await getPage(server, `/payments?organisationId=${client.organisationId}&page=-3&perPage=lots`, support);
+    const bad = await getPage(
+      server,
+      `/payments?organisationId=${client.organisationId}&page=-3&perPage=lots`,
+      support,
+    );
     expect(bad.status).toBe(200);
     expect(paymentIdsIn(await bad.text())).toHaveLength(25);
   });
@@ -191,13 +199,15 @@ describe("CSV export", () => {
     const response = await getPage(server, `/payments/export.csv?${query}`, finance);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="payments-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="payments-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const lines = (await response.text())
       .replace(/^\uFEFF/, "")
       .trimEnd()
       .split("\r\n");
     expect(lines[0]).toBe(
-      "paymentId,createdAt,orderId,orderVersion,organisationId,organisationName,customerNumber,currency,totalAmount,active,settlementId,transactionCount,statuses,paymentTypes,cardNumbers,rrns,authorizedAmount,capturedAmount,creditedAmount"
+      "paymentId,createdAt,orderId,orderVersion,organisationId,organisationName,customerNumber,currency,totalAmount,active,settlementId,transactionCount,statuses,paymentTypes,cardNumbers,rrns,authorizedAmount,capturedAmount,creditedAmount",
     );
     const expected = await server.database.db
       .select({ id: payments.paymentId })
@@ -225,14 +235,20 @@ describe("operation log", () => {
     const correlationId = "list-test-deactivate-0001";
     const payment = await client.post("/v1/payments", { totalAmount: "80.00", orderId: "LIST-OPLOG" });
     for (const paymentType of ["VISA", "VIPPS"]) {
-      const added = await client.post(`/v1/payments/${payment.body.paymentId}/transactions`, { amount: "40.00", paymentType });
+      const added = await client.post(`/v1/payments/${payment.body.paymentId}/transactions`, {
+        amount: "40.00",
+        paymentType,
+      });
       expect(added.status).toBe(201);
     }
     const deactivated = await client.put(`/v1/payments/${payment.body.paymentId}/deactivate`, undefined, {
       "X-Correlation-Id": correlationId,
     });
     expect(deactivated.status).toBe(200);
-    const logged = await server.database.db.select().from(operationLog).where(eq(operationLog.correlationId, correlationId));
+    const logged = await server.database.db
+      .select()
+      .from(operationLog)
+      .where(eq(operationLog.correlationId, correlationId));
     expect(logged.map((row) => row.operation)).toEqual(["CANCEL", "CANCEL"]);
 
     const response = await getPage(server, `/operation-log?correlationId=${correlationId}`, support);
@@ -247,7 +263,9 @@ describe("operation log", () => {
     const response = await getPage(server, "/operation-log?operation=PAY&transactionId=x", support);
     expect(response.status).toBe(400);
     const html = textOf(await response.text());
-    expect(html).toContain('must be one of CREATE, INITIATE, AUTHORIZE, CAPTURE, CANCEL, CREDIT, IMPORT, UPDATE, not "PAY"');
+    expect(html).toContain(
+      'must be one of CREATE, INITIATE, AUTHORIZE, CAPTURE, CANCEL, CREDIT, IMPORT, UPDATE, not "PAY"',
+    );
     expect(html).toContain('must be a whole number, not "x"');
   });
 

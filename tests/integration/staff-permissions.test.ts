@@ -57,7 +57,11 @@ beforeAll(async () => {
   expect(credit.status, JSON.stringify(credit.body)).toBe(201);
   const recurring = await client.post("/v1/recurring-payments", { customerNumber: CUSTOMER, nickname: "Privat" });
   expect(recurring.status, JSON.stringify(recurring.body)).toBe(201);
-  const [method] = await server.database.db.select().from(paymentMethods).where(eq(paymentMethods.clientId, client.clientId)).limit(1);
+  const [method] = await server.database.db
+    .select()
+    .from(paymentMethods)
+    .where(eq(paymentMethods.clientId, client.clientId))
+    .limit(1);
   f = {
     authorized,
     captured,
@@ -81,62 +85,209 @@ async function fingerprint() {
     audit: await count(auditLog),
     operations: await count(operationLog),
     credits: await count(credits),
-    payments: await db.select({ id: payments.paymentId, active: payments.active, total: payments.totalAmount }).from(payments).where(inArray(payments.paymentId, paymentIds)).orderBy(payments.paymentId),
+    payments: await db
+      .select({ id: payments.paymentId, active: payments.active, total: payments.totalAmount })
+      .from(payments)
+      .where(inArray(payments.paymentId, paymentIds))
+      .orderBy(payments.paymentId),
     transactions: await db
-      .select({ id: paymentTransactions.transactionId, status: paymentTransactions.status, credited: paymentTransactions.creditedAmount })
+      .select({
+        id: paymentTransactions.transactionId,
+        status: paymentTransactions.status,
+        credited: paymentTransactions.creditedAmount,
+      })
       .from(paymentTransactions)
       .where(inArray(paymentTransactions.paymentId, paymentIds))
       .orderBy(paymentTransactions.transactionId),
-    credit: await db.select({ status: credits.status, active: credits.active, settlementId: credits.settlementId }).from(credits).where(eq(credits.creditId, f.creditId)),
-    recurring: await db.select({ status: recurringPayments.recurringStatus, primary: recurringPayments.isPrimary }).from(recurringPayments).where(eq(recurringPayments.recurringPaymentId, f.recurringPaymentId)),
-    method: await db.select({ enabled: paymentMethods.enabled }).from(paymentMethods).where(eq(paymentMethods.id, f.methodId)),
-    users: await db.select({ id: staffUsers.id, role: staffUsers.role, disabledAt: staffUsers.disabledAt }).from(staffUsers).orderBy(staffUsers.id),
-    clients: await db.select({ id: apiClients.clientId, token: apiClients.tokenHash, disabledAt: apiClients.disabledAt, channels: apiClients.distributionChannels }).from(apiClients).orderBy(apiClients.clientId),
+    credit: await db
+      .select({ status: credits.status, active: credits.active, settlementId: credits.settlementId })
+      .from(credits)
+      .where(eq(credits.creditId, f.creditId)),
+    recurring: await db
+      .select({ status: recurringPayments.recurringStatus, primary: recurringPayments.isPrimary })
+      .from(recurringPayments)
+      .where(eq(recurringPayments.recurringPaymentId, f.recurringPaymentId)),
+    method: await db
+      .select({ enabled: paymentMethods.enabled })
+      .from(paymentMethods)
+      .where(eq(paymentMethods.id, f.methodId)),
+    users: await db
+      .select({ id: staffUsers.id, role: staffUsers.role, disabledAt: staffUsers.disabledAt })
+      .from(staffUsers)
+      .orderBy(staffUsers.id),
+    clients: await db
+      .select({
+        id: apiClients.clientId,
+        token: apiClients.tokenHash,
+        disabledAt: apiClients.disabledAt,
+        channels: apiClients.distributionChannels,
+      })
+      .from(apiClients)
+      .orderBy(apiClients.clientId),
   };
 }
 
-type StaffActionCase = { path: () => string; intent: string; permission: Permission; fields: () => Record<string, string> };
+type StaffActionCase = {
+  path: () => string;
+  intent: string;
+  permission: Permission;
+  fields: () => Record<string, string>;
+};
 
 const REASON = { reason: "Permission matrix check" };
 
 // Issue 7: support views, captures, cancels, reactivates and creates credits; finance also
 // executes credits, deactivates, adjusts invoices, sees settlements and exports; admin the rest.
 const ACTIONS: StaffActionCase[] = [
-  { path: () => `/payments/${f.authorized.paymentId}`, intent: "capture", permission: "payment:capture", fields: () => ({ transactionId: String(f.authorized.transactionId) }) },
-  { path: () => `/payments/${f.authorized.paymentId}`, intent: "cancel", permission: "payment:cancel", fields: () => ({ transactionId: String(f.authorized.transactionId) }) },
-  { path: () => `/payments/${f.captured.paymentId}`, intent: "credit", permission: "credit:create", fields: () => ({ transactionId: String(f.captured.transactionId), amount: "5.00" }) },
-  { path: () => `/payments/${f.captured.paymentId}`, intent: "deactivate", permission: "payment:deactivate", fields: () => ({}) },
-  { path: () => `/payments/${f.deactivated.paymentId}`, intent: "reactivate", permission: "payment:reactivate", fields: () => ({ totalAmount: "30.00" }) },
-  { path: () => `/payments/${f.captured.paymentId}`, intent: "invoice", permission: "invoice:adjust", fields: () => ({ transactionId: String(f.captured.transactionId), amount: "70.00" }) },
+  {
+    path: () => `/payments/${f.authorized.paymentId}`,
+    intent: "capture",
+    permission: "payment:capture",
+    fields: () => ({ transactionId: String(f.authorized.transactionId) }),
+  },
+  {
+    path: () => `/payments/${f.authorized.paymentId}`,
+    intent: "cancel",
+    permission: "payment:cancel",
+    fields: () => ({ transactionId: String(f.authorized.transactionId) }),
+  },
+  {
+    path: () => `/payments/${f.captured.paymentId}`,
+    intent: "credit",
+    permission: "credit:create",
+    fields: () => ({ transactionId: String(f.captured.transactionId), amount: "5.00" }),
+  },
+  {
+    path: () => `/payments/${f.captured.paymentId}`,
+    intent: "deactivate",
+    permission: "payment:deactivate",
+    fields: () => ({}),
+  },
+  {
+    path: () => `/payments/${f.deactivated.paymentId}`,
+    intent: "reactivate",
+    permission: "payment:reactivate",
+    fields: () => ({ totalAmount: "30.00" }),
+  },
+  {
+    path: () => `/payments/${f.captured.paymentId}`,
+    intent: "invoice",
+    permission: "invoice:adjust",
+    fields: () => ({ transactionId: String(f.captured.transactionId), amount: "70.00" }),
+  },
   {
     path: () => "/credits/new",
     intent: "create",
     permission: "credit:create",
-    fields: () => ({ line: `${f.captured.paymentId}:${f.captured.transactionId}`, [`amount-${f.captured.transactionId}`]: "5.00" }),
+    fields: () => ({
+      line: `${f.captured.paymentId}:${f.captured.transactionId}`,
+      [`amount-${f.captured.transactionId}`]: "5.00",
+    }),
   },
   { path: () => `/credits/${f.creditId}`, intent: "execute", permission: "credit:execute", fields: () => ({}) },
-  { path: () => `/credits/${f.creditId}`, intent: "updateSettlement", permission: "credit:create", fields: () => ({ settlementId: "S-MATRIX" }) },
+  {
+    path: () => `/credits/${f.creditId}`,
+    intent: "updateSettlement",
+    permission: "credit:create",
+    fields: () => ({ settlementId: "S-MATRIX" }),
+  },
   { path: () => `/credits/${f.creditId}`, intent: "deactivate", permission: "credit:create", fields: () => ({}) },
-  { path: () => "/credits?index", intent: "setFourEyesThreshold", permission: "credit:configure", fields: () => ({ currency: "NOK", amount: "1.00" }) },
-  { path: () => `/customers/${CUSTOMER}`, intent: "make-primary", permission: "customer:manage", fields: () => ({ target: String(f.recurringPaymentId) }) },
-  { path: () => `/customers/${CUSTOMER}`, intent: "end-recurring", permission: "customer:manage", fields: () => ({ target: String(f.recurringPaymentId) }) },
-  { path: () => `/customers/${CUSTOMER}`, intent: "stop-agreement", permission: "customer:manage", fields: () => ({ target: "agr_unknown" }) },
-  { path: () => "/payment-methods", intent: "disable", permission: "method:manage", fields: () => ({ methodId: String(f.methodId) }) },
-  { path: () => "/payment-methods", intent: "enable", permission: "method:manage", fields: () => ({ methodId: String(f.methodId) }) },
-  { path: () => "/users", intent: "create", permission: "user:manage", fields: () => ({ email: "matrix-new@staff.test", name: "New", role: "admin", password: "a long enough password 1" }) },
-  { path: () => "/users", intent: "change-role", permission: "user:manage", fields: () => ({ userId: f.targetUser.id, role: "admin" }) },
+  {
+    path: () => "/credits?index",
+    intent: "setFourEyesThreshold",
+    permission: "credit:configure",
+    fields: () => ({ currency: "NOK", amount: "1.00" }),
+  },
+  {
+    path: () => `/customers/${CUSTOMER}`,
+    intent: "make-primary",
+    permission: "customer:manage",
+    fields: () => ({ target: String(f.recurringPaymentId) }),
+  },
+  {
+    path: () => `/customers/${CUSTOMER}`,
+    intent: "end-recurring",
+    permission: "customer:manage",
+    fields: () => ({ target: String(f.recurringPaymentId) }),
+  },
+  {
+    path: () => `/customers/${CUSTOMER}`,
+    intent: "stop-agreement",
+    permission: "customer:manage",
+    fields: () => ({ target: "agr_unknown" }),
+  },
+  {
+    path: () => "/payment-methods",
+    intent: "disable",
+    permission: "method:manage",
+    fields: () => ({ methodId: String(f.methodId) }),
+  },
+  {
+    path: () => "/payment-methods",
+    intent: "enable",
+    permission: "method:manage",
+    fields: () => ({ methodId: String(f.methodId) }),
+  },
+  {
+    path: () => "/users",
+    intent: "create",
+    permission: "user:manage",
+    fields: () => ({
+      email: "matrix-new@staff.test",
+      name: "New",
+      role: "admin",
+      password: "a long enough password 1",
+    }),
+  },
+  {
+    path: () => "/users",
+    intent: "change-role",
+    permission: "user:manage",
+    fields: () => ({ userId: f.targetUser.id, role: "admin" }),
+  },
   { path: () => "/users", intent: "disable", permission: "user:manage", fields: () => ({ userId: f.targetUser.id }) },
   { path: () => "/users", intent: "enable", permission: "user:manage", fields: () => ({ userId: f.targetUser.id }) },
   {
     path: () => "/api-clients",
     intent: "create",
     permission: "client:manage",
-    fields: () => ({ name: "Matrix shop", organisation: "new", organisationId: "9901", organisationName: "Matrix AS", channels: "web", allowedRedirectPrefixes: "https://matrix.example/" }),
+    fields: () => ({
+      name: "Matrix shop",
+      organisation: "new",
+      organisationId: "9901",
+      organisationName: "Matrix AS",
+      channels: "web",
+      allowedRedirectPrefixes: "https://matrix.example/",
+    }),
   },
-  { path: () => "/api-clients", intent: "rotate-token", permission: "client:manage", fields: () => ({ clientId: f.targetClientId }) },
-  { path: () => "/api-clients", intent: "update", permission: "client:manage", fields: () => ({ clientId: f.targetClientId, channels: "web,app", allowedRedirectPrefixes: "https://matrix.example/" }) },
-  { path: () => "/api-clients", intent: "disable", permission: "client:manage", fields: () => ({ clientId: f.targetClientId }) },
-  { path: () => "/api-clients", intent: "enable", permission: "client:manage", fields: () => ({ clientId: f.targetClientId }) },
+  {
+    path: () => "/api-clients",
+    intent: "rotate-token",
+    permission: "client:manage",
+    fields: () => ({ clientId: f.targetClientId }),
+  },
+  {
+    path: () => "/api-clients",
+    intent: "update",
+    permission: "client:manage",
+    fields: () => ({
+      clientId: f.targetClientId,
+      channels: "web,app",
+      allowedRedirectPrefixes: "https://matrix.example/",
+    }),
+  },
+  {
+    path: () => "/api-clients",
+    intent: "disable",
+    permission: "client:manage",
+    fields: () => ({ clientId: f.targetClientId }),
+  },
+  {
+    path: () => "/api-clients",
+    intent: "enable",
+    permission: "client:manage",
+    fields: () => ({ clientId: f.targetClientId }),
+  },
 ];
 
 const SCREENS: Array<{ path: () => string; permission: Permission }> = [
@@ -174,10 +325,17 @@ describe("every staff action for every role", () => {
     "%s",
     async (_, action) => {
       // Roles without the permission first, so the fixtures are as set up when they try.
-      const ordered = [...ROLES].sort((a, b) => Number(roleHasPermission(a, action.permission)) - Number(roleHasPermission(b, action.permission)));
+      const ordered = [...ROLES].sort(
+        (a, b) => Number(roleHasPermission(a, action.permission)) - Number(roleHasPermission(b, action.permission)),
+      );
       for (const role of ordered) {
         const before = await fingerprint();
-        const response = await postForm(server, action.path(), { intent: action.intent, ...REASON, ...action.fields() }, cookies.get(role));
+        const response = await postForm(
+          server,
+          action.path(),
+          { intent: action.intent, ...REASON, ...action.fields() },
+          cookies.get(role),
+        );
         const body = await response.text();
         const where = `${role} ${action.intent} on ${action.path()}: ${response.status} ${body.slice(0, 200)}`;
         if (roleHasPermission(role, action.permission)) {
@@ -193,7 +351,25 @@ describe("every staff action for every role", () => {
 
   it("covers every permission a staff action can need", () => {
     const used = new Set([...ACTIONS.map((a) => a.permission), ...SCREENS.map((s) => s.permission)]);
-    const unused = (["payment:capture", "payment:cancel", "payment:reactivate", "payment:deactivate", "credit:create", "credit:execute", "invoice:adjust", "customer:manage", "method:manage", "user:manage", "client:manage", "credit:configure", "export:csv", "audit:read", "settlement:read"] as Permission[]).filter((p) => !used.has(p));
+    const unused = (
+      [
+        "payment:capture",
+        "payment:cancel",
+        "payment:reactivate",
+        "payment:deactivate",
+        "credit:create",
+        "credit:execute",
+        "invoice:adjust",
+        "customer:manage",
+        "method:manage",
+        "user:manage",
+        "client:manage",
+        "credit:configure",
+        "export:csv",
+        "audit:read",
+        "settlement:read",
+      ] as Permission[]
+    ).filter((p) => !used.has(p));
     expect(unused).toEqual([]);
   });
 });

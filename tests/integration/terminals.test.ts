@@ -5,7 +5,11 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackOutbox, dailyVolume, providerSessions, recurringPayments } from "../../db/schema";
 import { money, subtract } from "../../app/domain/money";
-import { InternalTerminalResponse, RecurringTerminalResponse, TerminalResponse } from "../../app/http/api/schemas-terminals";
+import {
+  InternalTerminalResponse,
+  RecurringTerminalResponse,
+  TerminalResponse,
+} from "../../app/http/api/schemas-terminals";
 import { isAllowedRedirect } from "../../app/domain/redirects";
 import { loggablePath } from "../../app/platform/logger.server";
 import { createClient, expectProblem, operationsNamed, paymentWithTransaction, type TestClient } from "../support/api";
@@ -38,9 +42,17 @@ async function cardPayment(who: TestClient = client, total = "100.00", extra: Re
   return paymentWithTransaction(who, total, "VISA", extra);
 }
 
-async function openTerminal(body: Record<string, unknown> = {}, who: TestClient = client, total = "100.00", extra: Record<string, unknown> = {}) {
+async function openTerminal(
+  body: Record<string, unknown> = {},
+  who: TestClient = client,
+  total = "100.00",
+  extra: Record<string, unknown> = {},
+) {
   const payment = await cardPayment(who, total, extra);
-  const result = await who.post(tx(payment.paymentId, payment.transactionId, "terminal"), { redirectUrl: RETURN, ...body });
+  const result = await who.post(tx(payment.paymentId, payment.transactionId, "terminal"), {
+    redirectUrl: RETURN,
+    ...body,
+  });
   expect(result.status, JSON.stringify(result.body)).toBe(201);
   return { ...payment, terminalUri: result.body.terminalUri as string, result };
 }
@@ -106,7 +118,12 @@ describe("POST …/terminal", () => {
     expect(session.token).toBe(terminalUri.split("/").at(-1));
     expect(session.expiresAt.getTime() - before).toBeGreaterThan(14.9 * 60_000);
     expect(session.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
-    expect(session.options).toMatchObject({ autoSale: false, countryCode: "NO", terminalLanguage: "no_NO", attempts: 0 });
+    expect(session.options).toMatchObject({
+      autoSale: false,
+      countryCode: "NO",
+      terminalLanguage: "no_NO",
+      attempts: 0,
+    });
 
     const shown = await page(terminalUri);
     expect(shown.status).toBe(200);
@@ -148,7 +165,11 @@ describe("POST …/terminal", () => {
     // A client without prefixes can open no terminal at all.
     const bare = await createClient(server, { organisationId: 1704 });
     const own = await cardPayment(bare);
-    expectProblem(await bare.post(tx(own.paymentId, own.transactionId, "terminal"), { redirectUrl: RETURN }), 400, "redirectUrl");
+    expectProblem(
+      await bare.post(tx(own.paymentId, own.transactionId, "terminal"), { redirectUrl: RETURN }),
+      400,
+      "redirectUrl",
+    );
     // The allowed ones work.
     expect((await client.post(path, { redirectUrl: "https://pay.example/done" })).status).toBe(201);
   });
@@ -177,17 +198,25 @@ describe("POST …/terminal", () => {
     // Cancelled: 409.
     const cancelled = await cardPayment();
     expect((await client.put(tx(cancelled.paymentId, cancelled.transactionId, "cancel"))).status).toBe(200);
-    expectProblem(await client.post(tx(cancelled.paymentId, cancelled.transactionId, "terminal"), { redirectUrl: RETURN }), 409);
+    expectProblem(
+      await client.post(tx(cancelled.paymentId, cancelled.transactionId, "terminal"), { redirectUrl: RETURN }),
+      409,
+    );
     // Inactive payment: 409.
     const inactive = await cardPayment();
     expect((await client.put(`/v1/payments/${inactive.paymentId}/deactivate`)).status).toBe(200);
-    const refused = await client.post(tx(inactive.paymentId, inactive.transactionId, "terminal"), { redirectUrl: RETURN });
+    const refused = await client.post(tx(inactive.paymentId, inactive.transactionId, "terminal"), {
+      redirectUrl: RETURN,
+    });
     expectProblem(refused, 409);
     expect(refused.body.detail).toMatch(/deactivated/);
     // Unknown and other organisation's ids: 404.
     const mine = await cardPayment();
     expectProblem(await client.post(tx(mine.paymentId, 999_999, "terminal"), { redirectUrl: RETURN }), 404);
-    expectProblem(await otherOrg.post(tx(mine.paymentId, mine.transactionId, "terminal"), { redirectUrl: RETURN }), 404);
+    expectProblem(
+      await otherOrg.post(tx(mine.paymentId, mine.transactionId, "terminal"), { redirectUrl: RETURN }),
+      404,
+    );
     expect(operations(await transaction(client, mine.paymentId, mine.transactionId))).toEqual(["CREATE"]);
   });
 
@@ -258,7 +287,11 @@ describe("the hosted card page", () => {
 
   it("authorizes once when the form is posted twice at the same time", async () => {
     const { paymentId, transactionId, terminalUri } = await openTerminal({ autoSale: true });
-    const results = await Promise.all([submit(terminalUri, card(APPROVE)), submit(terminalUri, card(MASTERCARD)), submit(terminalUri, card(APPROVE))]);
+    const results = await Promise.all([
+      submit(terminalUri, card(APPROVE)),
+      submit(terminalUri, card(MASTERCARD)),
+      submit(terminalUri, card(APPROVE)),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([302, 409, 409]);
     const t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("CAPTURED");
@@ -281,7 +314,12 @@ describe("the hosted card page", () => {
     expect(t.status).toBe("INITIATED");
     expect(operations(t)).toEqual(["CREATE", "INITIATE"]);
     expect(t.cardNumber).toBeNull();
-    expect(await server.database.db.select().from(callbackOutbox).where(eq(callbackOutbox.url, "https://hooks.example/paydesk"))).toHaveLength(0);
+    expect(
+      await server.database.db
+        .select()
+        .from(callbackOutbox)
+        .where(eq(callbackOutbox.url, "https://hooks.example/paydesk")),
+    ).toHaveLength(0);
 
     const approved = await submit(terminalUri, card(APPROVE));
     expect(approved.status).toBe(302);
@@ -407,7 +445,13 @@ describe("the hosted card page", () => {
     expect((await submit(terminalUri, card(APPROVE))).status).toBe(302);
     const rows = await server.database.db.select().from(callbackOutbox).where(eq(callbackOutbox.url, hook));
     expect(rows).toHaveLength(1);
-    expect(rows[0].payload).toMatchObject({ paymentId, transactionId, status: "CAPTURED", paymentType: "VISA", paymentTypeGroup: "PAYMENTCARD" });
+    expect(rows[0].payload).toMatchObject({
+      paymentId,
+      transactionId,
+      status: "CAPTURED",
+      paymentType: "VISA",
+      paymentTypeGroup: "PAYMENTCARD",
+    });
     expect(rows[0].deliveredAt).toBeNull();
     // Without a callbackUrl nothing is enqueued.
     const quiet = await openTerminal();
@@ -425,11 +469,17 @@ describe("stored cards", () => {
     const opened = await openTerminal({ storePayment: true }, privileged, "50.00", { customerNumber });
     expect(opened.result.body.recurringPaymentId).toEqual(expect.any(Number));
     const recurringPaymentId = opened.result.body.recurringPaymentId as number;
-    const [created] = await server.database.db.select().from(recurringPayments).where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
+    const [created] = await server.database.db
+      .select()
+      .from(recurringPayments)
+      .where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
     expect(created).toMatchObject({ recurringStatus: "CREATED", customerNumber, maskedPan: null, panHash: null });
     const cvc = /^3[47]/.test(number) ? "1234" : "123";
     expect((await submit(opened.terminalUri, card(number, { expiry, cvc }))).status).toBe(302);
-    const [stored] = await server.database.db.select().from(recurringPayments).where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
+    const [stored] = await server.database.db
+      .select()
+      .from(recurringPayments)
+      .where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
     return { ...opened, recurringPaymentId, stored };
   }
 
@@ -457,7 +507,12 @@ describe("stored cards", () => {
 
     // A second card of the same customer is not primary; one that expires sooner keeps its own expiry.
     const second = await storeCard("378282246310005", "06/27");
-    expect(second.stored).toMatchObject({ recurringStatus: "ACTIVE", maskedPan: "378282******0005", paymentType: "AMEX", isPrimary: false });
+    expect(second.stored).toMatchObject({
+      recurringStatus: "ACTIVE",
+      maskedPan: "378282******0005",
+      paymentType: "AMEX",
+      isPrimary: false,
+    });
     expect(second.stored.expiresAt!.toISOString()).toBe("2027-06-30T23:59:59.999Z");
     expect(second.stored.cardExpiresAt!.toISOString()).toBe("2027-06-30T23:59:59.999Z");
   });
@@ -487,7 +542,11 @@ describe("stored cards", () => {
 
   it("MIT_UCOF charges the transaction's stored card at once: 201 without terminalUri, AUTHORIZED (CAPTURED with autoSale)", async () => {
     const { recurringPaymentId } = await storeCard(MASTERCARD, "12/30", "7700010");
-    const payment = await privileged.post("/v1/payments", { totalAmount: "30.00", customerNumber: "7700010", transaction: { recurringPaymentId } });
+    const payment = await privileged.post("/v1/payments", {
+      totalAmount: "30.00",
+      customerNumber: "7700010",
+      transaction: { recurringPaymentId },
+    });
     expect(payment.status).toBe(201);
     const paymentId = payment.body.paymentId;
     const transactionId = payment.body.transactions[0].transactionId;
@@ -501,19 +560,44 @@ describe("stored cards", () => {
     expect(charged.body).toEqual({ paymentId, transactionId, recurringPaymentId });
     expect(TerminalResponse.safeParse(charged.body).success).toBe(true);
     const t = await transaction(privileged, paymentId, transactionId);
-    expect(t).toMatchObject({ status: "AUTHORIZED", cardNumber: "4444", paymentType: "MASTERCARD", recurringPaymentId });
+    expect(t).toMatchObject({
+      status: "AUTHORIZED",
+      cardNumber: "4444",
+      paymentType: "MASTERCARD",
+      recurringPaymentId,
+    });
     expect(t.rrn).toMatch(/^[0-9]{12}$/);
     expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
     const [callback] = await server.database.db.select().from(callbackOutbox).where(eq(callbackOutbox.url, hook));
     expect(callback.payload).toMatchObject({ paymentId, transactionId, status: "AUTHORIZED" });
     // No terminal page was made.
-    expect(await server.database.db.select().from(providerSessions).where(eq(providerSessions.transactionId, transactionId))).toHaveLength(0);
+    expect(
+      await server.database.db.select().from(providerSessions).where(eq(providerSessions.transactionId, transactionId)),
+    ).toHaveLength(0);
     // Charged once: a second MIT is a state conflict.
-    expectProblem(await privileged.post(tx(paymentId, transactionId, "terminal"), { redirectUrl: RETURN, transactionType: "MIT_UCOF" }), 409);
+    expectProblem(
+      await privileged.post(tx(paymentId, transactionId, "terminal"), {
+        redirectUrl: RETURN,
+        transactionType: "MIT_UCOF",
+      }),
+      409,
+    );
 
-    const auto = await privileged.post("/v1/payments", { totalAmount: "12.00", customerNumber: "7700010", transaction: { recurringPaymentId } });
+    const auto = await privileged.post("/v1/payments", {
+      totalAmount: "12.00",
+      customerNumber: "7700010",
+      transaction: { recurringPaymentId },
+    });
     const autoBase = tx(auto.body.paymentId, auto.body.transactions[0].transactionId);
-    expect((await privileged.post(`${autoBase}/terminal`, { redirectUrl: RETURN, transactionType: "MIT_UCOF", autoSale: true })).status).toBe(201);
+    expect(
+      (
+        await privileged.post(`${autoBase}/terminal`, {
+          redirectUrl: RETURN,
+          transactionType: "MIT_UCOF",
+          autoSale: true,
+        })
+      ).status,
+    ).toBe(201);
     const captured = await privileged.get(autoBase);
     expect(captured.body).toMatchObject({ status: "CAPTURED", summary: { capturedAmount: "12.00" } });
     expect(operations(captured.body)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
@@ -521,7 +605,14 @@ describe("stored cards", () => {
 
   it("MIT_UCOF without a stored card on the transaction is a 422 naming transactionType", async () => {
     const { paymentId, transactionId } = await cardPayment(privileged, "10.00", { customerNumber: "7700011" });
-    expectProblem(await privileged.post(tx(paymentId, transactionId, "terminal"), { redirectUrl: RETURN, transactionType: "MIT_UCOF" }), 422, "transactionType");
+    expectProblem(
+      await privileged.post(tx(paymentId, transactionId, "terminal"), {
+        redirectUrl: RETURN,
+        transactionType: "MIT_UCOF",
+      }),
+      422,
+      "transactionType",
+    );
     expect(operations(await transaction(privileged, paymentId, transactionId))).toEqual(["CREATE"]);
   });
 
@@ -563,14 +654,34 @@ describe("stored cards", () => {
     const { paymentId, transactionId } = await cardPayment(privileged, "45.00", { customerNumber: "7700020" });
     const path = tx(paymentId, transactionId, "recurring-terminal");
     expectProblem(await privileged.post(path, { panHash: stored.panHash, redirectUrl: RETURN }), 400, "recurringType");
-    expectProblem(await privileged.post(path, { panHash: stored.panHash, redirectUrl: RETURN, recurringType: "X" }), 400, "recurringType");
-    expectProblem(await privileged.post(path, { panHash: "ph_nobody", redirectUrl: RETURN, recurringType: "R" }), 422, "panHash");
+    expectProblem(
+      await privileged.post(path, { panHash: stored.panHash, redirectUrl: RETURN, recurringType: "X" }),
+      400,
+      "recurringType",
+    );
+    expectProblem(
+      await privileged.post(path, { panHash: "ph_nobody", redirectUrl: RETURN, recurringType: "R" }),
+      422,
+      "panHash",
+    );
     expectProblem(await privileged.post(path, { redirectUrl: RETURN, recurringType: "R" }), 400, "panHash");
-    expectProblem(await privileged.post(path, { panHash: stored.panHash, redirectUrl: "https://evil.example/", recurringType: "R" }), 400, "redirectUrl");
+    expectProblem(
+      await privileged.post(path, {
+        panHash: stored.panHash,
+        redirectUrl: "https://evil.example/",
+        recurringType: "R",
+      }),
+      400,
+      "redirectUrl",
+    );
     // Another customer's card: 422.
     const stranger = await cardPayment(privileged, "5.00", { customerNumber: "7700021" });
     expectProblem(
-      await privileged.post(tx(stranger.paymentId, stranger.transactionId, "recurring-terminal"), { panHash: stored.panHash, redirectUrl: RETURN, recurringType: "S" }),
+      await privileged.post(tx(stranger.paymentId, stranger.transactionId, "recurring-terminal"), {
+        panHash: stored.panHash,
+        redirectUrl: RETURN,
+        recurringType: "S",
+      }),
       422,
       "panHash",
     );
@@ -599,13 +710,22 @@ describe("stored cards", () => {
     expect(confirmed.status).toBe(302);
     expect(new URL(confirmed.location!).searchParams.get("responseCode")).toBe("OK");
     t = await transaction(privileged, paymentId, transactionId);
-    expect(t).toMatchObject({ status: "AUTHORIZED", cardNumber: "4444", paymentType: "MASTERCARD", recurringPaymentId });
+    expect(t).toMatchObject({
+      status: "AUTHORIZED",
+      cardNumber: "4444",
+      paymentType: "MASTERCARD",
+      recurringPaymentId,
+    });
     expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
   });
 
   it("recurring-terminal takes the transaction's recurringPaymentId when panHash is left out", async () => {
     const { recurringPaymentId } = await storeCard(APPROVE, "12/30", "7700030");
-    const payment = await privileged.post("/v1/payments", { totalAmount: "9.00", customerNumber: "7700030", transaction: { recurringPaymentId } });
+    const payment = await privileged.post("/v1/payments", {
+      totalAmount: "9.00",
+      customerNumber: "7700030",
+      transaction: { recurringPaymentId },
+    });
     const base = tx(payment.body.paymentId, payment.body.transactions[0].transactionId);
     const created = await privileged.post(`${base}/recurring-terminal`, { redirectUrl: RETURN, recurringType: "S" });
     expect(created.status).toBe(201);
@@ -636,7 +756,10 @@ describe("POST …/internal-terminal", () => {
 
   it("is 409 for an authorized transaction and 422 for a non-card one", async () => {
     const cash = await paymentWithTransaction(client, "3.00", "CASH");
-    expectProblem(await client.post(tx(cash.paymentId, cash.transactionId, "internal-terminal"), { redirectUrl: RETURN }), 422);
+    expectProblem(
+      await client.post(tx(cash.paymentId, cash.transactionId, "internal-terminal"), { redirectUrl: RETURN }),
+      422,
+    );
     const { paymentId, transactionId } = await cardPayment();
     expect((await client.post(tx(paymentId, transactionId, "authorize"), { totalAmount: "100.00" })).status).toBe(200);
     expectProblem(await client.post(tx(paymentId, transactionId, "internal-terminal"), { redirectUrl: RETURN }), 409);
@@ -668,7 +791,10 @@ describe("terminal hardening", () => {
 
   it("lets an increment follow a terminal authorization, as after any pre-authorization", async () => {
     const payment = await client.post("/v1/payments", { totalAmount: "300.00" });
-    const created = await client.post(`/v1/payments/${payment.body.paymentId}/transactions`, { paymentType: "VISA", amount: "200.00" });
+    const created = await client.post(`/v1/payments/${payment.body.paymentId}/transactions`, {
+      paymentType: "VISA",
+      amount: "200.00",
+    });
     const base = tx(payment.body.paymentId, created.body.transactionId);
     const opened = await client.post(`${base}/terminal`, { redirectUrl: RETURN });
     expect((await submit(opened.body.terminalUri, card(APPROVE))).status).toBe(302);

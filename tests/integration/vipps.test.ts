@@ -18,12 +18,17 @@ const RETURN = "https://shop.example/return";
 beforeAll(async () => {
   server = await startTestServer();
   shop = await createClient(server, { organisationId: 711, allowedRedirectPrefixes: ["https://shop.example/"] });
-  partner = await createClient(server, { organisationId: 712, privileged: true, allowedRedirectPrefixes: ["https://partner.example/app"] });
+  partner = await createClient(server, {
+    organisationId: 712,
+    privileged: true,
+    allowedRedirectPrefixes: ["https://partner.example/app"],
+  });
   stranger = await createClient(server, { organisationId: 713, allowedRedirectPrefixes: ["https://shop.example/"] });
 });
 afterAll(() => server?.close());
 
-const base = (p: { paymentId: number; transactionId: number }) => `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
+const base = (p: { paymentId: number; transactionId: number }) =>
+  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
 
 async function vippsTransaction(client = shop, amount = "100.00", extra: Record<string, unknown> = {}) {
   return paymentWithTransaction(client, amount, "VIPPS", extra);
@@ -73,7 +78,11 @@ describe("phoneNumber", () => {
     "refuses %j with a 400 naming phoneNumber and changes nothing",
     async (input) => {
       const p = await vippsTransaction();
-      expectProblem(await shop.post(`${base(p)}/app-claim`, { phoneNumber: input, redirectUrl: RETURN }), 400, "phoneNumber");
+      expectProblem(
+        await shop.post(`${base(p)}/app-claim`, { phoneNumber: input, redirectUrl: RETURN }),
+        400,
+        "phoneNumber",
+      );
       const after = await transaction(shop, p);
       expect(after.status).toBe("CREATED");
       expect(operations(after)).toEqual(["CREATE"]);
@@ -90,16 +99,35 @@ describe("phoneNumber", () => {
 describe("redirectUrl", () => {
   it("must match the pattern and one of the client's allowed prefixes", async () => {
     const p = await vippsTransaction();
-    for (const redirectUrl of ["ftp://shop.example/x", "shop.example/x", "https://evil.example/return", "https://shop.example.evil.test/"]) {
-      expectProblem(await shop.post(`${base(p)}/app-claim`, { phoneNumber: "12345678", redirectUrl }), 400, "redirectUrl");
+    for (const redirectUrl of [
+      "ftp://shop.example/x",
+      "shop.example/x",
+      "https://evil.example/return",
+      "https://shop.example.evil.test/",
+    ]) {
+      expectProblem(
+        await shop.post(`${base(p)}/app-claim`, { phoneNumber: "12345678", redirectUrl }),
+        400,
+        "redirectUrl",
+      );
     }
     expect((await transaction(shop, p)).status).toBe("CREATED");
   });
 
   it("a prefix without a trailing slash only matches up to a path boundary", async () => {
     const p = await vippsTransaction(partner, "10.00", { customerNumber: "5001" });
-    expectProblem(await partner.post(`${base(p)}/app-claim`, { phoneNumber: "12345678", redirectUrl: "https://partner.example/apple" }), 400, "redirectUrl");
-    const ok = await partner.post(`${base(p)}/app-claim`, { phoneNumber: "12345678", redirectUrl: "https://partner.example/app?x=1" });
+    expectProblem(
+      await partner.post(`${base(p)}/app-claim`, {
+        phoneNumber: "12345678",
+        redirectUrl: "https://partner.example/apple",
+      }),
+      400,
+      "redirectUrl",
+    );
+    const ok = await partner.post(`${base(p)}/app-claim`, {
+      phoneNumber: "12345678",
+      redirectUrl: "https://partner.example/app?x=1",
+    });
     expect(ok.status).toBe(201);
   });
 });
@@ -107,9 +135,17 @@ describe("redirectUrl", () => {
 describe("a standard Vipps payment", () => {
   it("answers 201 with the appClaimUrl and INITIATEs the transaction", async () => {
     const p = await vippsTransaction(shop, "149.50");
-    const result = await shop.post(`${base(p)}/app-claim`, { phoneNumber: "12345678", description: "Monthly pass", redirectUrl: RETURN });
+    const result = await shop.post(`${base(p)}/app-claim`, {
+      phoneNumber: "12345678",
+      description: "Monthly pass",
+      redirectUrl: RETURN,
+    });
     expect(result.status).toBe(201);
-    expect(result.body).toEqual({ paymentId: p.paymentId, transactionId: p.transactionId, appClaimUrl: expect.any(String) });
+    expect(result.body).toEqual({
+      paymentId: p.paymentId,
+      transactionId: p.transactionId,
+      appClaimUrl: expect.any(String),
+    });
     // The documented response schema (OpenAPI) matches the real answer exactly.
     expect(AppClaimResponse.safeParse(result.body).success).toBe(true);
     expect(result.body.appClaimUrl).toMatch(new RegExp(`^${server.url}/sandbox/vipps/[A-Za-z0-9_-]{20,}$`));
@@ -132,7 +168,10 @@ describe("a standard Vipps payment", () => {
 
   it("approve: AUTHORIZED for the amount, then back to redirectUrl with result=approved", async () => {
     const p = await vippsTransaction(shop, "80.00");
-    const claim = await shop.post(`${base(p)}/app-claim`, { phoneNumber: "+4712345678", redirectUrl: `${RETURN}?order=42` });
+    const claim = await shop.post(`${base(p)}/app-claim`, {
+      phoneNumber: "+4712345678",
+      redirectUrl: `${RETURN}?order=42`,
+    });
     const approved = await decide(claim.body.appClaimUrl, "approve");
     expect(approved.status).toBe(302);
     const back = new URL(approved.location!);
@@ -286,10 +325,16 @@ describe("a new agreement (createAgreement)", () => {
     expect(created.status).toBe(201);
     const p = { paymentId: created.body.paymentId, transactionId: created.body.transactions[0].transactionId };
     const agreementId = created.body.transactions[0].paymentAgreementId;
-    const claim = await partner.post(`${base(p)}/app-claim`, { phoneNumber: "12345678", redirectUrl: "https://partner.example/app/done" });
+    const claim = await partner.post(`${base(p)}/app-claim`, {
+      phoneNumber: "12345678",
+      redirectUrl: "https://partner.example/app/done",
+    });
     expect(claim.status).toBe(201);
     expect(claim.body.appClaimUrl).toMatch(new RegExp(`^${server.url}/sandbox/vipps/`));
-    const [pending] = await server.database.db.select().from(paymentAgreements).where(eq(paymentAgreements.agreementId, agreementId));
+    const [pending] = await server.database.db
+      .select()
+      .from(paymentAgreements)
+      .where(eq(paymentAgreements.agreementId, agreementId));
     expect(pending.status).toBe("PENDING");
     expect((await transaction(partner, p)).status).toBe("INITIATED");
 
@@ -300,7 +345,10 @@ describe("a new agreement (createAgreement)", () => {
     const confirmed = await decide(claim.body.appClaimUrl, "approve");
     expect(confirmed.status).toBe(302);
     expect(new URL(confirmed.location!).searchParams.get("result")).toBe("approved");
-    const [active] = await server.database.db.select().from(paymentAgreements).where(eq(paymentAgreements.agreementId, agreementId));
+    const [active] = await server.database.db
+      .select()
+      .from(paymentAgreements)
+      .where(eq(paymentAgreements.agreementId, agreementId));
     expect(active.status).toBe("ACTIVE");
     const after = await transaction(partner, p);
     expect(after.status).toBe("AUTHORIZED");
@@ -330,14 +378,32 @@ describe("a new agreement (createAgreement)", () => {
 describe("an existing ACTIVE agreement (paymentAgreementId)", () => {
   beforeAll(async () => {
     await server.database.db.insert(paymentAgreements).values([
-      { agreementId: "agr_vipps_active", organisationId: 711, customerNumber: "77", productName: "Pass", pricing: {}, provider: { type: "VIPPS" }, status: "ACTIVE" },
-      { agreementId: "agr_vipps_later_stopped", organisationId: 711, customerNumber: "77", productName: "Pass", pricing: {}, provider: { type: "VIPPS" }, status: "ACTIVE" },
+      {
+        agreementId: "agr_vipps_active",
+        organisationId: 711,
+        customerNumber: "77",
+        productName: "Pass",
+        pricing: {},
+        provider: { type: "VIPPS" },
+        status: "ACTIVE",
+      },
+      {
+        agreementId: "agr_vipps_later_stopped",
+        organisationId: 711,
+        customerNumber: "77",
+        productName: "Pass",
+        pricing: {},
+        provider: { type: "VIPPS" },
+        status: "ACTIVE",
+      },
     ]);
   });
 
   async function agreementTransaction(amount: string, agreementId = "agr_vipps_active") {
     const payment = await shop.post("/v1/payments", { totalAmount: amount });
-    const added = await shop.post(`/v1/payments/${payment.body.paymentId}/transactions`, { paymentAgreementId: agreementId });
+    const added = await shop.post(`/v1/payments/${payment.body.paymentId}/transactions`, {
+      paymentAgreementId: agreementId,
+    });
     expect(added.status).toBe(201);
     return { paymentId: payment.body.paymentId as number, transactionId: added.body.transactionId as number };
   }
@@ -353,7 +419,10 @@ describe("an existing ACTIVE agreement (paymentAgreementId)", () => {
     expect(after.summary.authorizedAmount).toBe("45.00");
     expect(operations(after)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
     // No page was made for it.
-    const sessions = await server.database.db.select().from(providerSessions).where(eq(providerSessions.transactionId, p.transactionId));
+    const sessions = await server.database.db
+      .select()
+      .from(providerSessions)
+      .where(eq(providerSessions.transactionId, p.transactionId));
     expect(sessions).toEqual([]);
     // A second claim is a state conflict, not a second charge.
     expectProblem(await shop.post(`${base(p)}/app-claim`, {}), 409);
@@ -362,23 +431,31 @@ describe("an existing ACTIVE agreement (paymentAgreementId)", () => {
   it.each([
     ["10.02", "REFUSED_BY_ISSUER"],
     ["10.05", "SOFT_DECLINE"],
-  ])("a declined charge (%s) is a 422 with errorReason %s that changes nothing and is not logged", async (amount, reason) => {
-    const p = await agreementTransaction(amount);
-    const result = await shop.post(`${base(p)}/app-claim`, { phoneNumber: "12345678" });
-    expectProblem(result, 422);
-    expect(result.body.errorReason).toBe(reason);
-    const after = await transaction(shop, p);
-    expect(after.status).toBe("CREATED");
-    expect(operations(after)).toEqual(["CREATE"]);
-    const logged = await server.database.db.select().from(operationLog).where(eq(operationLog.transactionId, p.transactionId));
-    expect(logged).toHaveLength(1);
-  });
+  ])(
+    "a declined charge (%s) is a 422 with errorReason %s that changes nothing and is not logged",
+    async (amount, reason) => {
+      const p = await agreementTransaction(amount);
+      const result = await shop.post(`${base(p)}/app-claim`, { phoneNumber: "12345678" });
+      expectProblem(result, 422);
+      expect(result.body.errorReason).toBe(reason);
+      const after = await transaction(shop, p);
+      expect(after.status).toBe("CREATED");
+      expect(operations(after)).toEqual(["CREATE"]);
+      const logged = await server.database.db
+        .select()
+        .from(operationLog)
+        .where(eq(operationLog.transactionId, p.transactionId));
+      expect(logged).toHaveLength(1);
+    },
+  );
 
   it("an agreement stopped after the transaction was made is a 422 naming paymentAgreementId", async () => {
     const p = await agreementTransaction("12.00", "agr_vipps_later_stopped");
-    await server.database.db.update(paymentAgreements).set({ status: "STOPPED" }).where(eq(paymentAgreements.agreementId, "agr_vipps_later_stopped"));
+    await server.database.db
+      .update(paymentAgreements)
+      .set({ status: "STOPPED" })
+      .where(eq(paymentAgreements.agreementId, "agr_vipps_later_stopped"));
     expectProblem(await shop.post(`${base(p)}/app-claim`, {}), 422, "paymentAgreementId");
     expect((await transaction(shop, p)).status).toBe("CREATED");
   });
 });
-

@@ -22,19 +22,31 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const base = (p: { paymentId: number; transactionId: number }) => `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
+const base = (p: { paymentId: number; transactionId: number }) =>
+  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
 const operations = (t: { operationLog: { operation: string }[] }) => t.operationLog.map((o) => o.operation);
 
 /** A card transaction whose scheme is not known yet (learnt from the wallet). */
 async function cardTransaction(amount = "100.00") {
-  const created = await shop.post("/v1/payments", { totalAmount: amount, transaction: { paymentTypeGroup: "PAYMENTCARD" } });
+  const created = await shop.post("/v1/payments", {
+    totalAmount: amount,
+    transaction: { paymentTypeGroup: "PAYMENTCARD" },
+  });
   expect(created.status).toBe(201);
-  return { paymentId: created.body.paymentId as number, transactionId: created.body.transactions[0].transactionId as number };
+  return {
+    paymentId: created.body.paymentId as number,
+    transactionId: created.body.transactions[0].transactionId as number,
+  };
 }
 
 function applePayToken(displayName: string, network = "Visa") {
   return JSON.stringify({
-    paymentData: { version: "EC_v1", data: SECRET, signature: "c2ln", header: { ephemeralPublicKey: "a2V5", transactionId: "abc" } },
+    paymentData: {
+      version: "EC_v1",
+      data: SECRET,
+      signature: "c2ln",
+      header: { ephemeralPublicKey: "a2V5", transactionId: "abc" },
+    },
     paymentMethod: { displayName, network, type: "debit" },
     transactionIdentifier: "5394AE0F",
   });
@@ -64,8 +76,14 @@ async function decide(url: string, decision: string) {
 /** Nothing of the token is in any row that the flow writes. */
 async function expectTokenNotStored(transactionId: number) {
   const rows = [
-    ...(await server.database.db.select().from(paymentTransactions).where(eq(paymentTransactions.transactionId, transactionId))),
-    ...(await server.database.db.select().from(providerSessions).where(eq(providerSessions.transactionId, transactionId))),
+    ...(await server.database.db
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.transactionId, transactionId))),
+    ...(await server.database.db
+      .select()
+      .from(providerSessions)
+      .where(eq(providerSessions.transactionId, transactionId))),
     ...(await server.database.db.select().from(operationLog).where(eq(operationLog.transactionId, transactionId))),
   ];
   const text = JSON.stringify(rows);
@@ -77,12 +95,20 @@ async function expectTokenNotStored(transactionId: number) {
 describe("without redirectUrl: authorized at once", () => {
   it("ApplePay: 201 without terminalUri; AUTHORIZED with the last 4 and the scheme from the token", async () => {
     const p = await cardTransaction("120.00");
-    const result = await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 0326") });
+    const result = await shop.post(`${base(p)}/wallet`, {
+      walletProvider: "ApplePay",
+      paymentData: applePayToken("Visa 0326"),
+    });
     expect(result.status).toBe(201);
     expect(result.body).toEqual({ paymentId: p.paymentId, transactionId: p.transactionId, walletProvider: "ApplePay" });
     expect(WalletResponse.safeParse(result.body).success).toBe(true);
     const after = await transaction(p);
-    expect(after).toMatchObject({ status: "AUTHORIZED", cardNumber: "0326", paymentType: "VISA", paymentTypeGroup: "PAYMENTCARD" });
+    expect(after).toMatchObject({
+      status: "AUTHORIZED",
+      cardNumber: "0326",
+      paymentType: "VISA",
+      paymentTypeGroup: "PAYMENTCARD",
+    });
     expect(after.summary.authorizedAmount).toBe("120.00");
     expect(after.rrn).toMatch(/^[0-9]{12}$/);
     expect(operations(after)).toEqual(["CREATE", "AUTHORIZE"]);
@@ -105,10 +131,16 @@ describe("without redirectUrl: authorized at once", () => {
 
   it("a token without 4 digits leaves cardNumber empty; more digits keep only the last 4", async () => {
     const none = await cardTransaction("5.00");
-    await shop.post(`${base(none)}/wallet`, { walletProvider: "ApplePay", paymentData: JSON.stringify({ displayName: "My card 12" }) });
+    await shop.post(`${base(none)}/wallet`, {
+      walletProvider: "ApplePay",
+      paymentData: JSON.stringify({ displayName: "My card 12" }),
+    });
     expect((await transaction(none)).cardNumber).toBeNull();
     const many = await cardTransaction("5.00");
-    await shop.post(`${base(many)}/wallet`, { walletProvider: "ApplePay", paymentData: JSON.stringify({ displayName: "4111 1111 1111 1234" }) });
+    await shop.post(`${base(many)}/wallet`, {
+      walletProvider: "ApplePay",
+      paymentData: JSON.stringify({ displayName: "4111 1111 1111 1234" }),
+    });
     const after = await transaction(many);
     expect(after.cardNumber).toBe("1234");
     expect(JSON.stringify(after)).not.toContain("4111");
@@ -119,7 +151,10 @@ describe("without redirectUrl: authorized at once", () => {
     ["9995", "SOFT_DECLINE"],
   ])("a card ending in %s is declined with errorReason %s; nothing changes or is logged", async (last4, reason) => {
     const p = await cardTransaction("30.00");
-    const result = await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken(`Visa ${last4}`) });
+    const result = await shop.post(`${base(p)}/wallet`, {
+      walletProvider: "ApplePay",
+      paymentData: applePayToken(`Visa ${last4}`),
+    });
     expectProblem(result, 422);
     expect(result.body.errorReason).toBe(reason);
     const after = await transaction(p);
@@ -131,7 +166,11 @@ describe("without redirectUrl: authorized at once", () => {
 describe("with redirectUrl: the 3DS page", () => {
   it("answers the terminalUri; completing authorizes and goes back with result=approved", async () => {
     const p = await cardTransaction("64.00");
-    const result = await shop.post(`${base(p)}/wallet`, { walletProvider: "GooglePay", paymentData: applePayToken("Mastercard 5454", "MasterCard"), redirectUrl: RETURN });
+    const result = await shop.post(`${base(p)}/wallet`, {
+      walletProvider: "GooglePay",
+      paymentData: applePayToken("Mastercard 5454", "MasterCard"),
+      redirectUrl: RETURN,
+    });
     expect(result.status).toBe(201);
     expect(result.body).toEqual({
       paymentId: p.paymentId,
@@ -156,7 +195,11 @@ describe("with redirectUrl: the 3DS page", () => {
     expect(done.status).toBe(302);
     const back = new URL(done.location!);
     expect(`${back.origin}${back.pathname}`).toBe(RETURN);
-    expect(Object.fromEntries(back.searchParams)).toEqual({ paymentId: String(p.paymentId), transactionId: String(p.transactionId), result: "approved" });
+    expect(Object.fromEntries(back.searchParams)).toEqual({
+      paymentId: String(p.paymentId),
+      transactionId: String(p.transactionId),
+      result: "approved",
+    });
     const after = await transaction(p);
     expect(after).toMatchObject({ status: "AUTHORIZED", cardNumber: "5454", paymentType: "MASTERCARD" });
     expect(operations(after)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
@@ -167,7 +210,11 @@ describe("with redirectUrl: the 3DS page", () => {
 
   it("cancelling comes back with result=rejected and authorizes nothing", async () => {
     const p = await cardTransaction();
-    const result = await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 1111"), redirectUrl: RETURN });
+    const result = await shop.post(`${base(p)}/wallet`, {
+      walletProvider: "ApplePay",
+      paymentData: applePayToken("Visa 1111"),
+      redirectUrl: RETURN,
+    });
     const cancelled = await decide(result.body.terminalUri, "reject");
     expect(cancelled.status).toBe(302);
     expect(new URL(cancelled.location!).searchParams.get("result")).toBe("rejected");
@@ -178,7 +225,11 @@ describe("with redirectUrl: the 3DS page", () => {
 
   it("a declined card comes back with result=failed and authorizes nothing", async () => {
     const p = await cardTransaction();
-    const result = await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 0002"), redirectUrl: RETURN });
+    const result = await shop.post(`${base(p)}/wallet`, {
+      walletProvider: "ApplePay",
+      paymentData: applePayToken("Visa 0002"),
+      redirectUrl: RETURN,
+    });
     const failed = await decide(result.body.terminalUri, "approve");
     expect(new URL(failed.location!).searchParams.get("result")).toBe("failed");
     const after = await transaction(p);
@@ -188,7 +239,11 @@ describe("with redirectUrl: the 3DS page", () => {
 
   it("an expired page says so and changes nothing", async () => {
     const p = await cardTransaction();
-    const result = await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 1111"), redirectUrl: RETURN });
+    const result = await shop.post(`${base(p)}/wallet`, {
+      walletProvider: "ApplePay",
+      paymentData: applePayToken("Visa 1111"),
+      redirectUrl: RETURN,
+    });
     await server.database.db
       .update(providerSessions)
       .set({ expiresAt: sql`now() - interval '1 minute'` })
@@ -203,7 +258,15 @@ describe("with redirectUrl: the 3DS page", () => {
   it("a redirectUrl outside the client's prefixes is a 400 naming it", async () => {
     const p = await cardTransaction();
     for (const redirectUrl of ["https://evil.example/x", "javascript:alert(1)", "http://shop.example/x"]) {
-      expectProblem(await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 1111"), redirectUrl }), 400, "redirectUrl");
+      expectProblem(
+        await shop.post(`${base(p)}/wallet`, {
+          walletProvider: "ApplePay",
+          paymentData: applePayToken("Visa 1111"),
+          redirectUrl,
+        }),
+        400,
+        "redirectUrl",
+      );
     }
     expect((await transaction(p)).status).toBe("CREATED");
   });
@@ -214,7 +277,11 @@ describe("bad input and wrong transactions", () => {
     ["not JSON", { walletProvider: "ApplePay", paymentData: "{not json" }, "paymentData"],
     ["a JSON array", { walletProvider: "ApplePay", paymentData: "[1,2]" }, "paymentData"],
     ["a JSON string", { walletProvider: "ApplePay", paymentData: '"token"' }, "paymentData"],
-    ["an object instead of a string", { walletProvider: "ApplePay", paymentData: { displayName: "Visa 1234" } }, "paymentData"],
+    [
+      "an object instead of a string",
+      { walletProvider: "ApplePay", paymentData: { displayName: "Visa 1234" } },
+      "paymentData",
+    ],
     ["missing paymentData", { walletProvider: "ApplePay" }, "paymentData"],
     ["an unknown wallet", { walletProvider: "SamsungPay", paymentData: "{}" }, "walletProvider"],
     ["missing walletProvider", { paymentData: "{}" }, "walletProvider"],
@@ -229,8 +296,14 @@ describe("bad input and wrong transactions", () => {
     expectProblem(await shop.post(`${base(cash)}/wallet`, { walletProvider: "ApplePay", paymentData: "{}" }), 409);
     const p = await cardTransaction();
     expectProblem(await stranger.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: "{}" }), 404);
-    expect((await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 1111") })).status).toBe(201);
-    expectProblem(await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 1111") }), 409);
+    expect(
+      (await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 1111") }))
+        .status,
+    ).toBe(201);
+    expectProblem(
+      await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 1111") }),
+      409,
+    );
     expect(operations(await transaction(p))).toEqual(["CREATE", "AUTHORIZE"]);
   });
 });

@@ -9,7 +9,11 @@ export type TestClient = {
   clientId: string;
   organisationId: number;
   token: string;
-  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<ApiResult>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string>; raw?: string },
+  ): Promise<ApiResult>;
   get(path: string, headers?: Record<string, string>): Promise<ApiResult>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResult>;
   put(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResult>;
@@ -68,11 +72,19 @@ export async function paymentWithTransaction(
 ): Promise<{ paymentId: number; transactionId: number; body: any }> {
   const result = await client.post("/v1/payments", { totalAmount, transaction: { paymentType }, ...extra });
   if (result.status !== 201) throw new Error(`create payment: ${result.status} ${JSON.stringify(result.body)}`);
-  return { paymentId: result.body.paymentId, transactionId: result.body.transactions[0].transactionId, body: result.body };
+  return {
+    paymentId: result.body.paymentId,
+    transactionId: result.body.transactions[0].transactionId,
+    body: result.body,
+  };
 }
 
 /** A captured card transaction: created, pre-authorized, captured. */
-export async function capturedCardPayment(client: TestClient, totalAmount = "100.00", extra: Record<string, unknown> = {}) {
+export async function capturedCardPayment(
+  client: TestClient,
+  totalAmount = "100.00",
+  extra: Record<string, unknown> = {},
+) {
   const created = await paymentWithTransaction(client, totalAmount, "VISA", extra);
   const base = `/v1/payments/${created.paymentId}/transactions/${created.transactionId}`;
   const authorized = await client.post(`${base}/authorize`, { totalAmount });
@@ -85,7 +97,8 @@ export async function capturedCardPayment(client: TestClient, totalAmount = "100
 export function expectProblem(result: ApiResult, status: number, field?: string) {
   const where = `${result.status} ${JSON.stringify(result.body)}`;
   if (result.status !== status) throw new Error(`expected ${status}, got ${where}`);
-  if (!result.headers.get("content-type")?.startsWith("application/problem+json")) throw new Error(`not problem+json: ${where}`);
+  if (!result.headers.get("content-type")?.startsWith("application/problem+json"))
+    throw new Error(`not problem+json: ${where}`);
   for (const key of ["type", "title", "status", "detail", "instance", "correlationId"]) {
     if (!(key in result.body)) throw new Error(`problem lacks ${key}: ${where}`);
   }

@@ -42,7 +42,10 @@ export async function signedInPage(
   path: string,
   options: { acceptDownloads?: boolean; errors?: string[] } = {},
 ) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: options.acceptDownloads });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: options.acceptDownloads,
+  });
   const page = await context.newPage();
   const errors = options.errors ?? [];
   page.on("pageerror", (error) => errors.push(error.message));

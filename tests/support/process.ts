@@ -62,14 +62,20 @@ export async function createSharedDatabase(
     await migrateDatabase(handle);
     return handle;
   };
-  const env: Record<string, string> = options.url ? { DATABASE_URL: options.url } : { DATABASE_URL: "", PAYDESK_DATA_DIR: options.dataDir! };
+  const env: Record<string, string> = options.url
+    ? { DATABASE_URL: options.url }
+    : { DATABASE_URL: "", PAYDESK_DATA_DIR: options.dataDir! };
   if (migrate) await withDatabase(migrateDatabase);
   return { options, env, open, withDatabase, drop };
 }
 
 export type ServerProcess = { child: ChildProcess; url: string; output(): string };
 
-export function startServerProcess(database: SharedDatabase, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+export function startServerProcess(
+  database: SharedDatabase,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     env: {
       ...process.env,

@@ -7,11 +7,20 @@ import { operationLog, payments, paymentTransactions } from "../../db/schema";
 import { addDays } from "../../app/domain/day-range";
 import { money, type Money } from "../../app/domain/money";
 
-export type LoggedVolume = { currency: string; captured: Money; capturedCount: number; credited: Money; creditedCount: number };
+export type LoggedVolume = {
+  currency: string;
+  captured: Money;
+  capturedCount: number;
+  credited: Money;
+  creditedCount: number;
+};
 
 /** Operations from the start of UTC day `from` to the end of UTC day `to`. */
 export function onUtcDays(from: string, to: string): SQL {
-  return and(gte(operationLog.createdAt, new Date(`${from}T00:00:00Z`)), lt(operationLog.createdAt, new Date(`${addDays(to, 1)}T00:00:00Z`)))!;
+  return and(
+    gte(operationLog.createdAt, new Date(`${from}T00:00:00Z`)),
+    lt(operationLog.createdAt, new Date(`${addDays(to, 1)}T00:00:00Z`)),
+  )!;
 }
 
 /** Per currency, ordered by currency; `where` may use operation_log, payments and payment_transactions. */

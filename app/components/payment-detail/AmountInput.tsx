@@ -8,7 +8,10 @@ import { formatAmount, parsePositiveAmount, type Money } from "../../domain/mone
 import { formatMoney } from "../format";
 
 /** What is wrong with a typed amount, in words for staff (the server says it the API's way). */
-export function amountError(text: string, limit: { max: string; what: string; currency: string } | null): string | null {
+export function amountError(
+  text: string,
+  limit: { max: string; what: string; currency: string } | null,
+): string | null {
   const typed = text.trim();
   if (!typed) return "Give an amount";
   if (/^[0-9]+,[0-9]+$/.test(typed)) return `Use a dot before the decimals: ${typed.replace(",", ".")}`;

@@ -28,11 +28,15 @@ export function PaymentActions({ detail }: { detail: Detail }) {
           description={
             <>
               The payment will refuse every transaction operation until it is reactivated with its correct total.
-              {open.length ? ` Cancels ${open.length} open transaction${open.length === 1 ? "" : "s"} (${open.map((t) => t.transactionId).join(", ")}).` : ""}
+              {open.length
+                ? ` Cancels ${open.length} open transaction${open.length === 1 ? "" : "s"} (${open.map((t) => t.transactionId).join(", ")}).`
+                : ""}
               {toCredit.length
                 ? ` Credits ${toCredit.map((t) => `${t.transactionId} (${money(t.summary.creditableAmount!)})`).join(", ")} in full, at once.`
                 : " Nothing is credited: no captured amount is left to give back."}
-              {imported.length ? ` Imported transactions (${imported.map((t) => t.transactionId).join(", ")}) stay for the client to credit.` : ""}
+              {imported.length
+                ? ` Imported transactions (${imported.map((t) => t.transactionId).join(", ")}) stay for the client to credit.`
+                : ""}
             </>
           }
           buttonProps={{ variant: "light", "data-testid": "deactivate" }}

@@ -64,4 +64,3 @@ export function PaymentFields({ payment, timeZone }: { payment: DetailPayment; t
     </Paper>
   );
 }
-

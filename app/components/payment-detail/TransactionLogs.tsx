@@ -1,7 +1,19 @@
 // What happened to each transaction: its operation log as a timeline (operation, amount, who,
 // when, from which client, POS and channel), each entry linking to everything else done under
 // the same correlation id.
-import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, Timeline, Title, type MantineColor } from "@mantine/core";
+import {
+  Anchor,
+  Badge,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  ThemeIcon,
+  Timeline,
+  Title,
+  type MantineColor,
+} from "@mantine/core";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Amount } from "../Amount";
@@ -39,7 +51,13 @@ export function TransactionLogs({ transactions, timeZone }: { transactions: Deta
 
 function TransactionLog({ transaction: t, timeZone }: { transaction: DetailTransaction; timeZone: string }) {
   return (
-    <Paper withBorder p="md" id={`transaction-${t.transactionId}`} data-testid={`log-${t.transactionId}`} style={{ minWidth: 0 }}>
+    <Paper
+      withBorder
+      p="md"
+      id={`transaction-${t.transactionId}`}
+      data-testid={`log-${t.transactionId}`}
+      style={{ minWidth: 0 }}
+    >
       <Stack gap="sm">
         <Group justify="space-between" gap="xs">
           <Group gap="xs">
@@ -56,7 +74,12 @@ function TransactionLog({ transaction: t, timeZone }: { transaction: DetailTrans
             No operations logged.
           </Text>
         ) : (
-          <Timeline bulletSize={22} lineWidth={2} active={t.operationLog.length - 1} aria-label={`Operation log of transaction ${t.transactionId}`}>
+          <Timeline
+            bulletSize={22}
+            lineWidth={2}
+            active={t.operationLog.length - 1}
+            aria-label={`Operation log of transaction ${t.transactionId}`}
+          >
             {t.operationLog.map((entry, index) => (
               <Timeline.Item
                 key={`${entry.createdAt}-${index}`}

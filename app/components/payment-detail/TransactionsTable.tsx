@@ -26,7 +26,14 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
       </Title>
       <Paper withBorder style={{ overflow: "hidden" }}>
         <Table.ScrollContainer minWidth={1100} type="native">
-          <Table verticalSpacing="xs" fz="sm" striped highlightOnHover aria-label="Transactions" style={{ whiteSpace: "nowrap" }}>
+          <Table
+            verticalSpacing="xs"
+            fz="sm"
+            striped
+            highlightOnHover
+            aria-label="Transactions"
+            style={{ whiteSpace: "nowrap" }}
+          >
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Transaction</Table.Th>
@@ -79,7 +86,11 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
                     </Table.Td>
                     {AMOUNT_COLUMNS.map(([key]) => (
                       <Table.Td key={key} ta="right">
-                        <Amount value={t.summary[key]!} currency={t.currency} c={t.summary[key] === "0.00" ? "dimmed" : undefined} />
+                        <Amount
+                          value={t.summary[key]!}
+                          currency={t.currency}
+                          c={t.summary[key] === "0.00" ? "dimmed" : undefined}
+                        />
                       </Table.Td>
                     ))}
                     <Table.Td>

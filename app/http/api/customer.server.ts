@@ -9,10 +9,14 @@ import { problem } from "./problem.server";
 export async function requireCustomer({ request, client }: Pick<ApiArgs, "request" | "client">): Promise<Customer> {
   const customer = await customerForToken(client.clientId, request.headers.get(CUSTOMER_TOKEN_HEADER));
   if (customer) return customer;
-  throw problem(401, `A logged-in customer is required: send the customer's token in ${CUSTOMER_TOKEN_HEADER} (see POST /v1/customer-tokens)`, {
-    errors: [{ field: CUSTOMER_TOKEN_HEADER, message: "is missing, unknown or expired" }],
-    headers: { "WWW-Authenticate": 'Bearer realm="paydesk-customer"' },
-  });
+  throw problem(
+    401,
+    `A logged-in customer is required: send the customer's token in ${CUSTOMER_TOKEN_HEADER} (see POST /v1/customer-tokens)`,
+    {
+      errors: [{ field: CUSTOMER_TOKEN_HEADER, message: "is missing, unknown or expired" }],
+      headers: { "WWW-Authenticate": 'Bearer realm="paydesk-customer"' },
+    },
+  );
 }
 
 /**
@@ -20,7 +24,9 @@ export async function requireCustomer({ request, client }: Pick<ApiArgs, "reques
  * (routes where a privileged client names the customer and any other client acts for its own
  * logged-in customer: seeds 001 and 003). A token that is sent but unknown is a 401.
  */
-export async function callerWithCustomer(args: Pick<ApiArgs, "request" | "client" | "caller">): Promise<ApiArgs["caller"]> {
+export async function callerWithCustomer(
+  args: Pick<ApiArgs, "request" | "client" | "caller">,
+): Promise<ApiArgs["caller"]> {
   if (args.client.privileged || !args.request.headers.has(CUSTOMER_TOKEN_HEADER)) return args.caller;
   const customer = await requireCustomer(args);
   return { ...args.caller, loggedInCustomer: customer.customerNumber };

@@ -130,7 +130,9 @@ export const mobilePathItems: Record<string, Record<string, Json>> = {
         "customer completes it there; the page comes back to `redirectUrl` with `paymentId`, `transactionId` and `result`. " +
         SANDBOX_RULES,
       body: WalletBody,
-      success: { "201": { description: "The registered wallet payment", schema: jsonSchema(WalletResponse, "output") } },
+      success: {
+        "201": { description: "The registered wallet payment", schema: jsonSchema(WalletResponse, "output") },
+      },
     }),
   },
   [`${TRANSACTION}/gift-card`]: {
@@ -142,7 +144,12 @@ export const mobilePathItems: Record<string, Record<string, Json>> = {
         "transaction at once (CAPTURE entry). An unknown or another organisation's code, an expired card, a card in another currency or a " +
         "balance below the amount is a 422 naming `giftCardCode`. Concurrent claims never take a balance below zero.",
       body: GiftCardBody,
-      success: { "201": { description: "The payment with the captured transaction", schema: { $ref: "#/components/schemas/Payment" } } },
+      success: {
+        "201": {
+          description: "The payment with the captured transaction",
+          schema: { $ref: "#/components/schemas/Payment" },
+        },
+      },
     }),
   },
   [`${TRANSACTION}/invoice`]: {

@@ -9,5 +9,9 @@ export function problemResponse(status: number, description: string | undefined)
   const headers: Json = { "X-Correlation-Id": header("XCorrelationId") };
   if (status === 401) headers["WWW-Authenticate"] = header("WWWAuthenticate");
   if (status === 429) headers["Retry-After"] = header("RetryAfter");
-  return { description, headers, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
+  return {
+    description,
+    headers,
+    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+  };
 }

@@ -48,7 +48,9 @@ const ERRORS: Record<number, string> = {
 const problem = (status: number): Json => problemResponse(status, ERRORS[status]);
 
 const header = (name: string) => ({ $ref: `#/components/parameters/${name}` });
-const HEADERS = ["ETClientName", "XCorrelationId", "EnturPOS", "EnturDistributionChannel", "EnturOnBehalfOf"].map(header);
+const HEADERS = ["ETClientName", "XCorrelationId", "EnturPOS", "EnturDistributionChannel", "EnturOnBehalfOf"].map(
+  header,
+);
 
 const RECURRING_ID: Json = {
   name: "recurringPaymentId",
@@ -90,7 +92,8 @@ function operation(spec: {
   const successHeaders: Json = { "X-Correlation-Id": { $ref: "#/components/headers/XCorrelationId" } };
   if (spec.success.location) successHeaders.Location = { $ref: "#/components/headers/Location" };
   if (idempotent) successHeaders["Idempotent-Replayed"] = { $ref: "#/components/headers/IdempotentReplayed" };
-  const schema = spec.success.schema instanceof z.ZodType ? jsonSchema(spec.success.schema, "output") : spec.success.schema;
+  const schema =
+    spec.success.schema instanceof z.ZodType ? jsonSchema(spec.success.schema, "output") : spec.success.schema;
   const responses: Json = {
     [String(spec.success.status)]: {
       description: spec.success.description,
@@ -98,21 +101,36 @@ function operation(spec: {
       content: { "application/json": { schema } },
     },
   };
-  const errors = new Set([400, 401, 403, 429, ...spec.errors, ...(idempotent ? [409, 422] : []), ...(spec.body ? [413] : [])]);
+  const errors = new Set([
+    400,
+    401,
+    403,
+    429,
+    ...spec.errors,
+    ...(idempotent ? [409, 422] : []),
+    ...(spec.body ? [413] : []),
+  ]);
   for (const status of [...errors].sort((a, b) => a - b)) responses[String(status)] = problem(status);
   const result: Json = {
     operationId: spec.operationId,
     summary: spec.summary,
     description: spec.description,
     tags: [spec.tag],
-    parameters: [...(spec.path ? [spec.path] : []), ...(spec.query ?? []), ...HEADERS, ...(idempotent ? [header("IdempotencyKey")] : [])],
+    parameters: [
+      ...(spec.path ? [spec.path] : []),
+      ...(spec.query ?? []),
+      ...HEADERS,
+      ...(idempotent ? [header("IdempotencyKey")] : []),
+    ],
     responses,
   };
   if (spec.body) {
     const media = { schema: jsonSchema(spec.body.schema, "input") };
     result.requestBody = {
       required: spec.body.required,
-      content: spec.body.mergePatch ? { "application/merge-patch+json": media, "application/json": media } : { "application/json": media },
+      content: spec.body.mergePatch
+        ? { "application/merge-patch+json": media, "application/json": media }
+        : { "application/json": media },
     };
   }
   return result;
@@ -252,7 +270,11 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
           schema: { type: "array", items: { type: "string", enum: [...AGREEMENT_STATUSES] } },
         },
       ],
-      success: { status: 200, description: "The agreements", schema: { type: "array", items: jsonSchema(PaymentAgreement, "output") } },
+      success: {
+        status: 200,
+        description: "The agreements",
+        schema: { type: "array", items: jsonSchema(PaymentAgreement, "output") },
+      },
       errors: [],
     }),
     post: operation({

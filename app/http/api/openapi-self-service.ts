@@ -35,7 +35,8 @@ const PRODUCT: Json = {
   name: "product",
   in: "path",
   required: true,
-  description: "The product code (seed 004 calls it `product` on GET and `productCode` on POST); another customer's product answers 404",
+  description:
+    "The product code (seed 004 calls it `product` on GET and `productCode` on POST); another customer's product answers 404",
   schema: { type: "string", minLength: 1, maxLength: PRODUCT_CODE_MAX },
 };
 
@@ -69,16 +70,22 @@ function operation(op: Operation): Record<string, Json> {
   const parameters: Json[] = [];
   if (op.path) parameters.push(op.path);
   if (op.customer) parameters.push(CUSTOMER_TOKEN);
-  for (const name of ["ETClientName", "XCorrelationId", "EnturPOS", "EnturDistributionChannel", "EnturOnBehalfOf"]) parameters.push(ref("parameters", name));
+  for (const name of ["ETClientName", "XCorrelationId", "EnturPOS", "EnturDistributionChannel", "EnturOnBehalfOf"])
+    parameters.push(ref("parameters", name));
   const successHeaders: Json = { "X-Correlation-Id": ref("headers", "XCorrelationId") };
   if (op.method === "post") {
     parameters.push(ref("parameters", "IdempotencyKey"));
     successHeaders["Idempotent-Replayed"] = ref("headers", "IdempotentReplayed");
   }
   const responses: Json = {
-    [String(op.status)]: { description: "OK", headers: successHeaders, content: { "application/json": { schema: inlineSchema(op.response, "output") } } },
+    [String(op.status)]: {
+      description: "OK",
+      headers: successHeaders,
+      content: { "application/json": { schema: inlineSchema(op.response, "output") } },
+    },
   };
-  for (const status of [...new Set([400, 401, 403, 429, ...op.errors])].sort((a, b) => a - b)) responses[String(status)] = problem(status);
+  for (const status of [...new Set([400, 401, 403, 429, ...op.errors])].sort((a, b) => a - b))
+    responses[String(status)] = problem(status);
   return {
     [op.method]: {
       operationId: op.operationId,
@@ -86,7 +93,14 @@ function operation(op: Operation): Record<string, Json> {
       description: op.description,
       tags: ["Product self-service"],
       parameters,
-      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: inlineSchema(op.body, "input") } } } } : {}),
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: inlineSchema(op.body, "input") } },
+            },
+          }
+        : {}),
       responses,
     },
   };
@@ -103,7 +117,8 @@ export const SELF_SERVICE_PATHS: Record<string, Record<string, Json>> = {
       method: "get",
       operationId: "listProductPaymentMethods",
       summary: "List payment methods of a product",
-      description: "For a logged-in customer: the product's current payment method (`current: true`, listed first) and every other possible one.",
+      description:
+        "For a logged-in customer: the product's current payment method (`current: true`, listed first) and every other possible one.",
       path: PRODUCT,
       customer: true,
       status: 200,

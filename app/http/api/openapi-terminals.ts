@@ -49,7 +49,14 @@ const ERRORS: Record<number, string> = {
 
 const problem = (status: number): Json => problemResponse(status, ERRORS[status]);
 
-function post(operation: { operationId: string; summary: string; description: string; body: z.ZodType; response: z.ZodType; created: string }): Record<string, Json> {
+function post(operation: {
+  operationId: string;
+  summary: string;
+  description: string;
+  body: z.ZodType;
+  response: z.ZodType;
+  created: string;
+}): Record<string, Json> {
   const responses: Json = {
     "201": {
       description: operation.created,
@@ -74,7 +81,10 @@ function post(operation: { operationId: string; summary: string; description: st
         param("EnturOnBehalfOf"),
         param("IdempotencyKey"),
       ],
-      requestBody: { required: true, content: { "application/json": { schema: inlineSchema(operation.body, "input") } } },
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: inlineSchema(operation.body, "input") } },
+      },
       responses,
     },
   };

@@ -182,7 +182,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   429: "Rate limited; see Retry-After",
 };
 
-const problem = (status: number, description = ERROR_DESCRIPTIONS[status]): Json => problemResponse(status, description);
+const problem = (status: number, description = ERROR_DESCRIPTIONS[status]): Json =>
+  problemResponse(status, description);
 
 // ------------------------------------------------------------------------------ query parameters
 
@@ -248,7 +249,6 @@ const PAGING_PARAMETERS: Json[] = [
     schema: { type: "integer", minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE },
   },
 ];
-
 
 // ------------------------------------------------------------------------------ routes
 
@@ -372,7 +372,8 @@ const ROUTES: Operation[] = [
     path: `${TRANSACTION}/capture`,
     operationId: "captureTransaction",
     summary: "Capture a transaction",
-    description: "From AUTHORIZED (a CASH transaction also from CREATED); a second capture is 409. Answers with the whole payment.",
+    description:
+      "From AUTHORIZED (a CASH transaction also from CREATED); a second capture is 409. Answers with the whole payment.",
     tags: ["Transactions"],
     success: { status: 200, description: "The payment with the captured transaction", schema: ref("Payment") },
     errors: [400, 404, 409, 422],
@@ -487,7 +488,11 @@ const ROUTES: Operation[] = [
       "Filtered by `paymentType`, `paymentTypeGroup` and the `Entur-Distribution-Channel` header (all of the client's channels when absent).",
     tags: ["Payment methods"],
     query: Object.entries(PAYMENT_METHOD_FILTERS).map(([name, spec]) => filterParameter(name, spec)),
-    success: { status: 200, description: "The enabled payment methods", schema: { type: "array", items: ref("PaymentMethod") } },
+    success: {
+      status: 200,
+      description: "The enabled payment methods",
+      schema: { type: "array", items: ref("PaymentMethod") },
+    },
     errors: [400],
   },
 ];
@@ -584,7 +589,13 @@ function buildDocument(): Json {
         "Payments, transactions and credits of Paydesk. Amounts are decimal strings (at most 13 digits before the dot and 5 after); " +
         "timestamps ISO 8601 UTC with milliseconds; every error is `application/problem+json` (RFC 9457).",
     },
-    tags: [{ name: "Payments" }, { name: "Transactions" }, { name: "Credits" }, { name: "Payment methods" }, { name: "Meta" }],
+    tags: [
+      { name: "Payments" },
+      { name: "Transactions" },
+      { name: "Credits" },
+      { name: "Payment methods" },
+      { name: "Meta" },
+    ],
     security: [{ bearer: [] }],
     paths: { ...paths, ...mobilePathItems, ...TERMINAL_PATHS, ...SELF_SERVICE_PATHS, ...RECURRING_PATHS },
     components: {
@@ -624,4 +635,3 @@ export function openApiJson(): string {
   openApiDocument();
   return cached!.text;
 }
-

@@ -37,13 +37,17 @@ export function zodFieldErrors(error: z.ZodError, prefix = "", input?: unknown):
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) errors.push({ field: prefix + fieldName([...issue.path, key]), message: "is not a known field here" });
+      for (const key of issue.keys)
+        errors.push({ field: prefix + fieldName([...issue.path, key]), message: "is not a known field here" });
       continue;
     }
     const field = prefix + fieldName(issue.path);
     const missing =
       (issue.code === "invalid_type" && /received undefined/.test(issue.message)) ||
-      (input !== undefined && issue.path.length > 0 && MISSING_CODES.has(issue.code) && valueAt(input, issue.path) === undefined);
+      (input !== undefined &&
+        issue.path.length > 0 &&
+        MISSING_CODES.has(issue.code) &&
+        valueAt(input, issue.path) === undefined);
     errors.push({ field, message: missing ? "is required" : issue.message });
   }
   return errors;
@@ -86,5 +90,6 @@ export function parseQuery(url: URL, spec: Record<string, FieldSpec>): SearchQue
 export function refuseReadOnlyFields(body: unknown, readOnly: readonly string[], editable: string): void {
   if (!body || typeof body !== "object" || Array.isArray(body)) return;
   const present = Object.keys(body).filter((key) => readOnly.includes(key));
-  if (present.length) throw invalidInput(present.map((field) => ({ field, message: `is not editable (editable: ${editable})` })));
+  if (present.length)
+    throw invalidInput(present.map((field) => ({ field, message: `is not editable (editable: ${editable})` })));
 }

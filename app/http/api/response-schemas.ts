@@ -21,12 +21,15 @@ export const AmountOut = z
   .meta({ description: "Decimal amount as a string, at least 2 and at most 5 decimals", example: "100.00" });
 
 /** Date#toISOString: UTC with milliseconds. */
-export const TimestampOut = z
-  .iso.datetime({ precision: 3 })
+export const TimestampOut = z.iso
+  .datetime({ precision: 3 })
   .meta({ description: "ISO 8601 UTC timestamp with milliseconds", example: "2026-11-21T10:15:30.123Z" });
 
 const Id = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
-const Currency = z.string().regex(/^[A-Z]{3}$/).meta({ example: "NOK" });
+const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .meta({ example: "NOK" });
 
 export const OperationLogEntry = z
   .object({
@@ -74,7 +77,11 @@ export const Transaction = z
     paymentType: z.enum(PAYMENT_TYPES).nullable().meta({ description: "null while only the group is known" }),
     paymentTypeGroup: z.enum(PAYMENT_TYPE_GROUPS),
     rrn: z.string().nullable(),
-    cardNumber: z.string().regex(/^[0-9]{4}$/).nullable().meta({ description: "Last 4 digits of the card only" }),
+    cardNumber: z
+      .string()
+      .regex(/^[0-9]{4}$/)
+      .nullable()
+      .meta({ description: "Last 4 digits of the card only" }),
     externalTransactionId: z.string().nullable(),
     recurringPaymentId: Id.nullable(),
     paymentAgreementId: z.string().nullable(),

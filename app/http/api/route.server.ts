@@ -79,7 +79,11 @@ async function runApiRequest(
       });
     }
 
-    const limit = await hitRateLimit({ key: `api:${client.clientId}`, limit: client.rateLimitPerMinute, windowSeconds: 60 });
+    const limit = await hitRateLimit({
+      key: `api:${client.clientId}`,
+      limit: client.rateLimitPerMinute,
+      windowSeconds: 60,
+    });
     if (!limit.allowed) {
       throw problem(429, `Rate limit of ${client.rateLimitPerMinute} requests per minute exceeded`, {
         headers: { "Retry-After": String(limit.retryAfterSeconds) },
@@ -96,8 +100,15 @@ async function runApiRequest(
           errors: [{ field: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters" }],
         });
       }
-      const actingFor = { organisationId: caller.organisationId, customerToken: request.headers.get(CUSTOMER_TOKEN_HEADER) };
-      const claim = await claimIdempotencyKey(client.clientId, key, requestFingerprint(method, url.pathname + url.search, rawBody, actingFor));
+      const actingFor = {
+        organisationId: caller.organisationId,
+        customerToken: request.headers.get(CUSTOMER_TOKEN_HEADER),
+      };
+      const claim = await claimIdempotencyKey(
+        client.clientId,
+        key,
+        requestFingerprint(method, url.pathname + url.search, rawBody, actingFor),
+      );
       if (claim.kind === "mismatch") {
         throw problem(422, "This Idempotency-Key was used with a different request", {
           errors: [{ field: "Idempotency-Key", message: "was used with a different request" }],
@@ -109,9 +120,15 @@ async function runApiRequest(
         });
       }
       if (claim.kind === "unanswered") {
-        throw problem(409, "The first request with this Idempotency-Key took effect, but its answer was lost; look the result up instead of retrying with this key", {
-          errors: [{ field: "Idempotency-Key", message: "belongs to a request that took effect without a stored answer" }],
-        });
+        throw problem(
+          409,
+          "The first request with this Idempotency-Key took effect, but its answer was lost; look the result up instead of retrying with this key",
+          {
+            errors: [
+              { field: "Idempotency-Key", message: "belongs to a request that took effect without a stored answer" },
+            ],
+          },
+        );
       }
       if (claim.kind === "replay") {
         return new Response(claim.response.body || null, {
@@ -165,7 +182,11 @@ function errorResponse(error: unknown, where: { instance: string; correlationId:
     cause: error instanceof Error && error.cause ? String((error.cause as Error).message ?? error.cause) : undefined,
   });
   return problemResponse(
-    { status: 500, title: "Internal Server Error", detail: "Something went wrong on our side; quote the correlationId." },
+    {
+      status: 500,
+      title: "Internal Server Error",
+      detail: "Something went wrong on our side; quote the correlationId.",
+    },
     where,
   );
 }
@@ -179,7 +200,9 @@ function callerFor(client: ApiClient, request: Request, correlationId: string): 
     });
   }
   if (clientName.length > 200) {
-    throw problem(400, "ET-Client-Name is too long", { errors: [{ field: "ET-Client-Name", message: "is longer than 200 characters" }] });
+    throw problem(400, "ET-Client-Name is too long", {
+      errors: [{ field: "ET-Client-Name", message: "is longer than 200 characters" }],
+    });
   }
 
   let organisationId = client.organisationId;
@@ -218,7 +241,10 @@ function callerFor(client: ApiClient, request: Request, correlationId: string): 
 }
 
 async function organisationExists(organisationId: number): Promise<boolean> {
-  const [row] = await db().select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId));
+  const [row] = await db()
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
   return !!row;
 }
 
@@ -235,7 +261,9 @@ function parseJsonBody(raw: string): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw problem(400, "The request body is not valid JSON", { errors: [{ field: "body", message: "is not valid JSON" }] });
+    throw problem(400, "The request body is not valid JSON", {
+      errors: [{ field: "body", message: "is not valid JSON" }],
+    });
   }
 }
 

@@ -23,12 +23,16 @@ export function normalizePhoneNumber(input: string): PhoneNumberResult {
   if (!PHONE_NUMBER_PATTERN.test(value)) {
     return {
       ok: false,
-      message: "must be an 8-digit Norwegian number, an MSISDN (10 to 15 digits with country code) or E.164 (+ and 10 to 15 digits)",
+      message:
+        "must be an 8-digit Norwegian number, an MSISDN (10 to 15 digits with country code) or E.164 (+ and 10 to 15 digits)",
     };
   }
   const msisdn = value.length === 8 ? `47${value}` : value.replace(/^\+/, "");
   if (!SUPPORTED_COUNTRY_CODES.some((code) => msisdn.startsWith(code))) {
-    return { ok: false, message: `must have one of the country codes ${SUPPORTED_COUNTRY_CODES.join(", ")} (Norway, Denmark, Sweden, Finland)` };
+    return {
+      ok: false,
+      message: `must have one of the country codes ${SUPPORTED_COUNTRY_CODES.join(", ")} (Norway, Denmark, Sweden, Finland)`,
+    };
   }
   return { ok: true, msisdn };
 }
@@ -60,7 +64,8 @@ export const redirectUrl = z
   .regex(REDIRECT_URL_PATTERN, "must be an http(s) URL of at most 1024 characters after the scheme")
   .refine((value) => URL.canParse(value) && isCleanText(value), "must be a valid http(s) URL")
   .meta({
-    description: "Where the customer is sent back to; must start with one of the client's allowed redirect prefixes (else 400)",
+    description:
+      "Where the customer is sent back to; must start with one of the client's allowed redirect prefixes (else 400)",
     examples: ["https://shop.example/return"],
   });
 
@@ -98,9 +103,12 @@ export const WalletBody = z.object({
       }
       return parsed as Record<string, unknown>;
     })
-    .meta({ description: "The wallet's payment token as a JSON string (Apple Pay payment token format). Never stored." }),
+    .meta({
+      description: "The wallet's payment token as a JSON string (Apple Pay payment token format). Never stored.",
+    }),
   redirectUrl: optional(redirectUrl).meta({
-    description: "When given, the answer has a terminalUri: the 3DS page, which comes back here. Without it the payment is authorized at once.",
+    description:
+      "When given, the answer has a terminalUri: the 3DS page, which comes back here. Without it the payment is authorized at once.",
   }),
 });
 
@@ -111,13 +119,17 @@ export const GiftCardBody = z.object({
 export const LANGUAGE_CODE_PATTERN = /^[a-z]{3}$/;
 
 const invoiceFields = {
-  redirectUrl: optional(redirectUrl).meta({ description: "Location to be redirected to from the invoice page. Required for COLLECTOR." }),
+  redirectUrl: optional(redirectUrl).meta({
+    description: "Location to be redirected to from the invoice page. Required for COLLECTOR.",
+  }),
   languageCode: optional(
     z
       .string({ error: "must be a string" })
       .regex(LANGUAGE_CODE_PATTERN, "must be an ISO 639-3 code: 3 lowercase letters such as nob or eng"),
   ).meta({ description: "ISO 639-3 language of the invoice page and the invoice", examples: ["nob"] }),
-  externalInvoiceNumber: optional(text(50)).meta({ description: "The invoice number on the written invoice (sent to Xledger)" }),
+  externalInvoiceNumber: optional(text(50)).meta({
+    description: "The invoice number on the written invoice (sent to Xledger)",
+  }),
   customerIdentificationNumber: optional(text(50)).meta({
     description: "Identifies the customer on electronic banking transactions (KID); nothing to do with Entur customers",
   }),
@@ -128,7 +140,8 @@ export const InvoiceBody = z.object(invoiceFields);
 export const InvoiceChangeBody = z.object({
   invoiceId: optional(text(100)).meta({ description: "When given, must be the transaction's current invoice" }),
   amount: optional(positiveAmount).meta({
-    description: "New amount of the invoice and its transaction; the payment's transactions may not exceed its totalAmount",
+    description:
+      "New amount of the invoice and its transaction; the payment's transactions may not exceed its totalAmount",
   }),
   ...invoiceFields,
 });
@@ -141,7 +154,11 @@ export const AppClaimResponse = z
   .object({
     paymentId: Id,
     transactionId: Id,
-    appClaimUrl: z.url().meta({ description: "Where the customer approves the payment (or, for createAgreement, the new agreement) in Vipps" }),
+    appClaimUrl: z
+      .url()
+      .meta({
+        description: "Where the customer approves the payment (or, for createAgreement, the new agreement) in Vipps",
+      }),
   })
   .strict();
 
@@ -159,7 +176,10 @@ export const InvoiceResponse = z
     invoiceId: z.string(),
     paymentId: Id,
     transactionId: Id,
-    expiryDate: z.iso.date().nullable().meta({ description: "COLLECTOR_B2B: last day the invoice can be paid; else null" }),
+    expiryDate: z.iso
+      .date()
+      .nullable()
+      .meta({ description: "COLLECTOR_B2B: last day the invoice can be paid; else null" }),
     publicToken: z.string().nullable().meta({ description: "COLLECTOR_B2B: token for the payment iframe; else null" }),
     terminalUri: z.url().nullable().meta({ description: "COLLECTOR: the invoice page; else null" }),
   })

@@ -20,7 +20,8 @@ export const CreateRecurringPaymentBody = z.object({
     description: "Make it the customer's primary recurring payment (the customer's first one is primary regardless)",
   }),
   customerNumber: optional(customerNumber).meta({
-    description: "The customer it belongs to; honoured only for privileged clients (others: 403). Cannot be changed later.",
+    description:
+      "The customer it belongs to; honoured only for privileged clients (others: 403). Cannot be changed later.",
   }),
 });
 export type CreateRecurringPaymentInput = z.output<typeof CreateRecurringPaymentBody>;
@@ -50,7 +51,8 @@ export const RECURRING_PAYMENT_READ_ONLY_FIELDS = [
   "updatedAt",
 ] as const;
 
-const NO_EFFECT_ON_REGISTRATION = "Accepted as in seed 001 and validated; no effect here, since registering a card pays nothing";
+const NO_EFFECT_ON_REGISTRATION =
+  "Accepted as in seed 001 and validated; no effect here, since registering a card pays nothing";
 
 /**
  * The card terminal of a recurring payment. Seed 001 gives it the payment terminal's whole
@@ -61,7 +63,9 @@ const NO_EFFECT_ON_REGISTRATION = "Accepted as in seed 001 and validated; no eff
  */
 export const RecurringPaymentTerminalBody = TerminalBody.extend({
   autoSale: TerminalBody.shape.autoSale.meta({ description: NO_EFFECT_ON_REGISTRATION }),
-  storePayment: TerminalBody.shape.storePayment.meta({ description: `${NO_EFFECT_ON_REGISTRATION} (the card is always stored)` }),
+  storePayment: TerminalBody.shape.storePayment.meta({
+    description: `${NO_EFFECT_ON_REGISTRATION} (the card is always stored)`,
+  }),
   customerNumber: TerminalBody.shape.customerNumber.meta({
     description: `${NO_EFFECT_ON_REGISTRATION} (the card is the recurring payment's customer's)`,
   }),
@@ -80,16 +84,24 @@ export const RecurringPayment = z
     nickname: z.string().nullable(),
     primary: z
       .boolean()
-      .meta({ description: "Whether this is the customer's primary recurring payment; exactly one of the non-cancelled ones is" }),
+      .meta({
+        description:
+          "Whether this is the customer's primary recurring payment; exactly one of the non-cancelled ones is",
+      }),
     recurringStatus: z.enum(RECURRING_STATUSES).meta({ description: "EXPIRED once expiresAt has passed" }),
-    paymentType: z.string().nullable().meta({ description: "The card's scheme (VISA, MASTERCARD, AMEX) once authorized" }),
+    paymentType: z
+      .string()
+      .nullable()
+      .meta({ description: "The card's scheme (VISA, MASTERCARD, AMEX) once authorized" }),
     maskedPan: z
       .string()
       .regex(/^[0-9]{0,6}[*]+[0-9]{4}$/)
       .nullable()
       .meta({ description: "First 6 and last 4 digits at most", example: "411111******1111" }),
     cardExpiresAt: TimestampOut.nullable().meta({ description: "The end of the card's expiry month" }),
-    expiresAt: TimestampOut.nullable().meta({ description: "When the recurring payment stops being usable; never after cardExpiresAt" }),
+    expiresAt: TimestampOut.nullable().meta({
+      description: "When the recurring payment stops being usable; never after cardExpiresAt",
+    }),
     createdAt: TimestampOut,
     updatedAt: TimestampOut,
   })
@@ -98,7 +110,9 @@ export const RecurringPayment = z
 
 export const RecurringPaymentTerminal = z
   .object({
-    terminalUri: z.string().meta({ description: "The card page where the customer enters the card to store; expires after 15 minutes" }),
+    terminalUri: z
+      .string()
+      .meta({ description: "The card page where the customer enters the card to store; expires after 15 minutes" }),
     recurringPaymentId: Id,
   })
   .strict();
@@ -126,7 +140,7 @@ export const PricingBody = z.discriminatedUnion(
       currency,
     }),
   ],
-  { error: pricingError }
+  { error: pricingError },
 );
 
 export const AgreementProviderBody = z.object(
@@ -137,11 +151,13 @@ export const AgreementProviderBody = z.object(
       description: "Where the confirmation page sends the customer back, with agreementId and result",
     }),
   },
-  { error: (issue) => (issue.input === undefined ? "is required" : 'must be an object such as {"type": "VIPPS"}') }
+  { error: (issue) => (issue.input === undefined ? "is required" : 'must be an object such as {"type": "VIPPS"}') },
 );
 
 export const RegisterAgreementBody = z.object({
-  customerNumber: optional(customerNumber).meta({ description: "The customer; honoured only for privileged clients (others: 403)" }),
+  customerNumber: optional(customerNumber).meta({
+    description: "The customer; honoured only for privileged clients (others: 403)",
+  }),
   productName: text(100).meta({ description: "Name of the product or subscription", example: "Månedskort Oslo" }),
   pricing: PricingBody,
   provider: AgreementProviderBody,

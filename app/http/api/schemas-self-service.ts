@@ -13,19 +13,23 @@ export const PayInvoiceBody = z.object({
   invoiceNumber: text(INVOICE_NUMBER_MAX).meta({ description: "Specific invoice for payment", example: "7435367" }),
   productCode: text(PRODUCT_CODE_MAX).meta({ description: "Specific product for payment", example: "CO27409" }),
   companyCode: text(COMPANY_CODE_MAX).meta({ description: "Specific company for payment", example: "68979834" }),
-  paymentMethod: z.enum(INVOICE_PAYMENT_METHODS, { error: `must be one of ${INVOICE_PAYMENT_METHODS.join(", ")}` }).meta({
-    description:
-      "creditcardPayex: payment card; swishPayex: Swish payex payment; vippsEcommerce: Vipps eCommerce payment; nexi: Nexi payment",
-  }),
+  paymentMethod: z
+    .enum(INVOICE_PAYMENT_METHODS, { error: `must be one of ${INVOICE_PAYMENT_METHODS.join(", ")}` })
+    .meta({
+      description:
+        "creditcardPayex: payment card; swishPayex: Swish payex payment; vippsEcommerce: Vipps eCommerce payment; nexi: Nexi payment",
+    }),
 });
 export type PayInvoiceInput = z.output<typeof PayInvoiceBody>;
 
 export const ChangePaymentMethodBody = z.object({
-  paymentMethod: z.enum(PRODUCT_PAYMENT_METHODS, { error: `must be one of ${PRODUCT_PAYMENT_METHODS.join(", ")}` }).meta({
-    description:
-      'invoice: common invoice; autoGiro: automatic withdraw ("Avtalegiro"); recurringVippsPayment, recurringPayExCardPayment, ' +
-      "recurringKlarnaPayment, recurringNexiPayment: recurring payment with that provider",
-  }),
+  paymentMethod: z
+    .enum(PRODUCT_PAYMENT_METHODS, { error: `must be one of ${PRODUCT_PAYMENT_METHODS.join(", ")}` })
+    .meta({
+      description:
+        'invoice: common invoice; autoGiro: automatic withdraw ("Avtalegiro"); recurringVippsPayment, recurringPayExCardPayment, ' +
+        "recurringKlarnaPayment, recurringNexiPayment: recurring payment with that provider",
+    }),
 });
 
 export const CustomerTokenBody = z.object({
@@ -44,26 +48,36 @@ export const PaymentMethodItem = z
 
 export const ProductPaymentMethodsResponse = z
   .object({
-    paymentMethodResponseItems: z.array(PaymentMethodItem).meta({ description: "The current payment method, then every other possible one" }),
+    paymentMethodResponseItems: z
+      .array(PaymentMethodItem)
+      .meta({ description: "The current payment method, then every other possible one" }),
   })
   .strict();
 
 export const PayInvoiceResponse = z
   .object({
     success: z.boolean().meta({ description: "true: the payment was added (a refusal is a problem response instead)" }),
-    transactionId: resourceId.meta({ description: "For /payment/invoice/pay?clientId=…&returnUrl=…&errorUrl=…&transactionId=…" }),
+    transactionId: resourceId.meta({
+      description: "For /payment/invoice/pay?clientId=…&returnUrl=…&errorUrl=…&transactionId=…",
+    }),
   })
   .strict();
 
 export const PaymentChangeResponse = z
-  .object({ paymentChangeId: resourceId.meta({ description: "For /paymentChange?clientId=…&returnUrl=…&errorUrl=…&paymentChangeId=…" }) })
+  .object({
+    paymentChangeId: resourceId.meta({
+      description: "For /paymentChange?clientId=…&returnUrl=…&errorUrl=…&paymentChangeId=…",
+    }),
+  })
   .strict();
 
 export const CustomerTokenResponse = z
   .object({
     customerToken: z.string().meta({ description: "Send as Entur-Customer-Token on the self-service routes" }),
     customerNumber: z.string(),
-    expiresAt: z.iso.datetime().meta({ description: "At the latest; logout or the customer session's timeouts end it sooner" }),
+    expiresAt: z.iso
+      .datetime()
+      .meta({ description: "At the latest; logout or the customer session's timeouts end it sooner" }),
   })
   .strict();
 

@@ -24,22 +24,41 @@ export const TRANSACTION_TYPES = ["MIT_UCOF"] as const;
 export const RECURRING_TYPES = ["R", "S"] as const;
 
 export const TerminalBody = z.object({
-  redirectUrl: httpUrl.meta({ description: "Where the terminal sends the customer back; must start with one of the client's allowed redirect prefixes" }),
-  autoSale: optional(bool).meta({ description: "Capture at once when the card is authorized (no capture call needed)" }),
-  singlePage: optional(bool).meta({ description: "Ask for a single-page terminal (the sandbox terminal always is one)" }),
-  callbackUrl: optional(httpUrl).meta({ description: "Receives a POST when the payment completes, repeated until it answers 202" }),
-  countryCode: optional(z.string({ error: "must be an ISO 3166-1 alpha-2 code" }).regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as NO")).meta({
+  redirectUrl: httpUrl.meta({
+    description:
+      "Where the terminal sends the customer back; must start with one of the client's allowed redirect prefixes",
+  }),
+  autoSale: optional(bool).meta({
+    description: "Capture at once when the card is authorized (no capture call needed)",
+  }),
+  singlePage: optional(bool).meta({
+    description: "Ask for a single-page terminal (the sandbox terminal always is one)",
+  }),
+  callbackUrl: optional(httpUrl).meta({
+    description: "Receives a POST when the payment completes, repeated until it answers 202",
+  }),
+  countryCode: optional(
+    z
+      .string({ error: "must be an ISO 3166-1 alpha-2 code" })
+      .regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as NO"),
+  ).meta({
     description: "ISO 3166-1 alpha-2; default NO",
   }),
   storePayment: optional(bool).meta({
     description: "Store the card for recurring payments; only when the payment has a customer (otherwise ignored)",
   }),
-  customerNumber: optional(customerNumber).meta({ description: "Customer for the stored card; honoured only for privileged clients" }),
-  transactionType: optional(z.enum(TRANSACTION_TYPES, { error: "must be MIT_UCOF (or absent for a normal terminal)" })).meta({
+  customerNumber: optional(customerNumber).meta({
+    description: "Customer for the stored card; honoured only for privileged clients",
+  }),
+  transactionType: optional(
+    z.enum(TRANSACTION_TYPES, { error: "must be MIT_UCOF (or absent for a normal terminal)" }),
+  ).meta({
     description: "MIT_UCOF: charge the transaction's stored card (its recurringPaymentId) at once, without a terminal",
   }),
   terminalLanguage: optional(
-    z.string({ error: "must be a locale such as no_NO" }).regex(/^[a-z]{2}_[A-Z]{2}$/, "must be a locale such as no_NO or en_GB"),
+    z
+      .string({ error: "must be a locale such as no_NO" })
+      .regex(/^[a-z]{2}_[A-Z]{2}$/, "must be a locale such as no_NO or en_GB"),
   ).meta({ description: "Language of the terminal page; default no_NO" }),
 });
 export type TerminalInput = z.output<typeof TerminalBody>;
@@ -52,7 +71,10 @@ export const RecurringTerminalBody = z.object({
       .min(1, "must not be empty")
       .max(200, "must be at most 200 characters")
       .refine(isCleanText, "must not contain control characters"),
-  ).meta({ description: "The stored card's panHash; may be left out when the transaction was created with a recurringPaymentId" }),
+  ).meta({
+    description:
+      "The stored card's panHash; may be left out when the transaction was created with a recurringPaymentId",
+  }),
   redirectUrl: httpUrl,
   recurringType: z.enum(RECURRING_TYPES, { error: "must be R or S" }),
 });
@@ -65,10 +87,15 @@ export type InternalTerminalInput = z.output<typeof InternalTerminalBody>;
 
 export const TerminalResponse = z
   .object({
-    terminalUri: z.string().optional().meta({ description: "The terminal page; absent for MIT_UCOF charges, which need none" }),
+    terminalUri: z
+      .string()
+      .optional()
+      .meta({ description: "The terminal page; absent for MIT_UCOF charges, which need none" }),
     paymentId: resourceId,
     transactionId: resourceId,
-    recurringPaymentId: resourceId.optional().meta({ description: "The recurring payment the card is stored as (storePayment) or charged from" }),
+    recurringPaymentId: resourceId
+      .optional()
+      .meta({ description: "The recurring payment the card is stored as (storePayment) or charged from" }),
   })
   .strict();
 

@@ -73,7 +73,9 @@ export const NewTransactionBody = z.object({
   amount: optional(positiveAmount),
   currency: optional(currencyCode),
   paymentType: optional(z.enum(PAYMENT_TYPES, { error: `must be one of ${PAYMENT_TYPES.join(", ")}` })),
-  paymentTypeGroup: optional(z.enum(PAYMENT_TYPE_GROUPS, { error: `must be one of ${PAYMENT_TYPE_GROUPS.join(", ")}` })),
+  paymentTypeGroup: optional(
+    z.enum(PAYMENT_TYPE_GROUPS, { error: `must be one of ${PAYMENT_TYPE_GROUPS.join(", ")}` }),
+  ),
   isImport: optional(z.boolean({ error: "must be true or false" })),
   scaExemption: optional(z.enum(SCA_EXEMPTIONS, { error: `must be one of ${SCA_EXEMPTIONS.join(", ")}` })),
   with3DSecure: optional(z.boolean({ error: "must be true or false" })),
@@ -84,7 +86,9 @@ export const NewTransactionBody = z.object({
 
 export const CreatePaymentBody = z.object({
   orderId: optional(text(100)),
-  orderVersion: optional(z.int({ error: "must be a whole number" }).min(0, "must be 0 or more").max(2_147_483_647, "is too large")),
+  orderVersion: optional(
+    z.int({ error: "must be a whole number" }).min(0, "must be 0 or more").max(2_147_483_647, "is too large"),
+  ),
   totalAmount: positiveAmount,
   currency: optional(currencyCode),
   settlementId: optional(text(100)),
@@ -96,7 +100,9 @@ export const CreatePaymentBody = z.object({
 export const PaymentPatchBody = z
   .object({
     totalAmount: positiveAmount.optional(),
-    active: z.literal(true, { error: "can only be set to true (reactivation); use PUT …/deactivate to deactivate" }).optional(),
+    active: z
+      .literal(true, { error: "can only be set to true (reactivation); use PUT …/deactivate to deactivate" })
+      .optional(),
     settlementId: text(100).nullable().optional(),
   })
   .strict();
@@ -122,15 +128,25 @@ export const ImportBody = z.object({
   rrn: optional(text(50)),
   terminalId: optional(text(50)),
   paymentType: optional(text(50)),
-  companyId: optional(z.string({ error: "must be a string of 1 to 4 digits" }).regex(/^[0-9]{1,4}$/, "must be 1 to 4 digits")),
-  mediaSerialNumberId: optional(z.string({ error: "must be a string of 1 to 10 digits" }).regex(/^[0-9]{1,10}$/, "must be 1 to 10 digits")),
-  envNetworkId: optional(z.string({ error: "must be a string of 6 digits" }).regex(/^[0-9]{6}$/, "must be exactly 6 digits")),
+  companyId: optional(
+    z.string({ error: "must be a string of 1 to 4 digits" }).regex(/^[0-9]{1,4}$/, "must be 1 to 4 digits"),
+  ),
+  mediaSerialNumberId: optional(
+    z.string({ error: "must be a string of 1 to 10 digits" }).regex(/^[0-9]{1,10}$/, "must be 1 to 10 digits"),
+  ),
+  envNetworkId: optional(
+    z.string({ error: "must be a string of 6 digits" }).regex(/^[0-9]{6}$/, "must be exactly 6 digits"),
+  ),
   externalTransactionId: optional(text(100)),
   additionalData: optional(
     z
-      .record(z.string().max(100).refine(isCleanText, CLEAN_TEXT_MESSAGE), z.string().max(1000).refine(isCleanText, CLEAN_TEXT_MESSAGE), {
-        error: "must be an object of string values",
-      })
+      .record(
+        z.string().max(100).refine(isCleanText, CLEAN_TEXT_MESSAGE),
+        z.string().max(1000).refine(isCleanText, CLEAN_TEXT_MESSAGE),
+        {
+          error: "must be an object of string values",
+        },
+      )
       .refine((record) => Object.keys(record).length <= 50, "may have at most 50 entries"),
   ),
 });
@@ -139,7 +155,9 @@ export const CreditLineBody = z.object({
   paymentId: resourceId,
   transactionId: resourceId,
   amount: positiveAmount,
-  reimbursementTypeGroup: optional(z.enum(PAYMENT_TYPE_GROUPS, { error: `must be one of ${PAYMENT_TYPE_GROUPS.join(", ")}` })),
+  reimbursementTypeGroup: optional(
+    z.enum(PAYMENT_TYPE_GROUPS, { error: `must be one of ${PAYMENT_TYPE_GROUPS.join(", ")}` }),
+  ),
 });
 
 const creditLines = z
@@ -149,7 +167,9 @@ const creditLines = z
 
 export const CreateCreditBody = z.object({
   orderId: optional(text(100)),
-  orderVersion: optional(z.int({ error: "must be a whole number" }).min(0, "must be 0 or more").max(2_147_483_647, "is too large")),
+  orderVersion: optional(
+    z.int({ error: "must be a whole number" }).min(0, "must be 0 or more").max(2_147_483_647, "is too large"),
+  ),
   totalCreditAmount: positiveAmount,
   currency: optional(currencyCode),
   settlementId: optional(text(100)),
@@ -163,7 +183,9 @@ export const CreditPatchBody = z
     totalCreditAmount: positiveAmount.optional(),
     creditTransactions: creditLines.optional(),
     settlementId: text(100).nullable().optional(),
-    active: z.literal(false, { error: "can only be set to false (an inactive credit cannot be reactivated)" }).optional(),
+    active: z
+      .literal(false, { error: "can only be set to false (an inactive credit cannot be reactivated)" })
+      .optional(),
   })
   .strict();
 

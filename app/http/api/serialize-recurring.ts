@@ -48,18 +48,20 @@ const CUSTOMER_NUMBER = /^[0-9]{1,20}$/;
 export function parseCustomerListQuery<T>(
   url: URL,
   others: readonly string[],
-  rest: (params: URLSearchParams, errors: FieldError[]) => T
+  rest: (params: URLSearchParams, errors: FieldError[]) => T,
 ): T & { customerNumber: string } {
   const params = url.searchParams;
   const known = ["customerNumber", ...others];
   const errors: FieldError[] = [];
   for (const name of new Set(params.keys())) {
-    if (!known.includes(name)) errors.push({ field: name, message: `is not a query parameter here; use ${known.join(", ")}` });
+    if (!known.includes(name))
+      errors.push({ field: name, message: `is not a query parameter here; use ${known.join(", ")}` });
   }
   const customers = params.getAll("customerNumber");
   if (customers.length === 0) errors.push({ field: "customerNumber", message: "is required" });
   else if (customers.length > 1) errors.push({ field: "customerNumber", message: "may be given once" });
-  else if (!CUSTOMER_NUMBER.test(customers[0])) errors.push({ field: "customerNumber", message: "must be a numeric customer id" });
+  else if (!CUSTOMER_NUMBER.test(customers[0]))
+    errors.push({ field: "customerNumber", message: "must be a numeric customer id" });
   const parsed = rest(params, errors);
   if (errors.length) throw invalidInput(errors);
   return { ...parsed, customerNumber: customers[0] };

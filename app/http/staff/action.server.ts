@@ -16,7 +16,12 @@ export type ActionResult =
 
 export const MAX_REASON_LENGTH = 500;
 
-export function staffCaller(user: StaffUser, request: Request, context: RequestContext, reason: string | null): StaffCaller {
+export function staffCaller(
+  user: StaffUser,
+  request: Request,
+  context: RequestContext,
+  reason: string | null,
+): StaffCaller {
   return {
     kind: "staff",
     userId: user.id,

@@ -9,7 +9,7 @@ describe("csv cells", () => {
   });
 
   it("defuses text a spreadsheet would run as a formula but keeps negative amounts", () => {
-    expect(csvCell("=HYPERLINK(\"x\")")).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvCell("-12.50")).toBe("-12.50");
     expect(csvCell("+47 99999999")).toBe("'+47 99999999");
@@ -33,7 +33,10 @@ describe("streamed csv", () => {
     }
     const response = csvResponse("export.csv", ["id", "label"], rows());
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    const lines = (await response.text()).replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+    const lines = (await response.text())
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n");
     expect(lines[0]).toBe("id,label");
     expect(lines).toHaveLength(2502);
     expect(lines.at(-1)).toBe("2501,row 2501");

@@ -16,7 +16,11 @@ export type ListFilters = {
  * The filters of a list URL. `own` names the screen's other parameters (q, from, to, sort…);
  * page and perPage are the screen's too (see readPaging), so the parser never sees them.
  */
-export function readListFilters(params: URLSearchParams, spec: Record<string, FieldSpec>, own: readonly string[]): ListFilters {
+export function readListFilters(
+  params: URLSearchParams,
+  spec: Record<string, FieldSpec>,
+  own: readonly string[],
+): ListFilters {
   const filterParams = new URLSearchParams(params);
   filterParams.delete("page");
   filterParams.delete("perPage");
@@ -47,7 +51,7 @@ export function readPaging(params: URLSearchParams, defaults: { perPage: number;
 export function filterFieldsOf(
   spec: Record<string, FieldSpec>,
   labels: Record<string, string>,
-  placeholders: Record<string, string> = {}
+  placeholders: Record<string, string> = {},
 ): FilterField[] {
   return Object.entries(spec)
     .map(([name, field]) => ({

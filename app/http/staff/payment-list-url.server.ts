@@ -38,6 +38,7 @@ export function readPaymentListUrl(params: URLSearchParams, timeZone: string): P
     ...(quick.ok ? {} : { q: quick.message }),
     ...(range.ok ? {} : { range: range.message }),
   };
-  if (!quick.ok || !range.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0) return { ok: false, errors, sort };
+  if (!quick.ok || !range.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0)
+    return { ok: false, errors, sort };
   return { ok: true, query: { filters, quickSearch: quick.search, created: range.bounds, sort }, sort };
 }

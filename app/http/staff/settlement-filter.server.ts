@@ -15,7 +15,10 @@ export type SettlementFilterState = {
   currency: string | null;
 };
 
-export function readSettlementFilter(params: URLSearchParams, today: string): { state: SettlementFilterState; errors: FieldError[] } {
+export function readSettlementFilter(
+  params: URLSearchParams,
+  today: string,
+): { state: SettlementFilterState; errors: FieldError[] } {
   const { range, errors } = parseDayRange(params, { today, defaultPreset: "30d", maxDays: SETTLEMENT_MAX_DAYS });
   const currency = parseCurrencyParam(params.get("currency"));
   if (currency.error) errors.push(currency.error);

@@ -70,7 +70,9 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
         const transactionId = transactionIdOf(form);
         const payment = await captureTransaction(caller, paymentId(), transactionId);
         const captured = payment.transactions.find((t) => t.transactionId === transactionId)!;
-        return { message: `Transaction ${transactionId} captured: ${formatAmount(captured.summary.capturedAmount)} ${captured.currency}.` };
+        return {
+          message: `Transaction ${transactionId} captured: ${formatAmount(captured.summary.capturedAmount)} ${captured.currency}.`,
+        };
       },
     },
     cancel: {
@@ -78,7 +80,9 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       reason: "required",
       run: async ({ form, caller }) => {
         const cancelled = await cancelTransaction(caller, paymentId(), transactionIdOf(form));
-        return { message: `Transaction ${cancelled.transactionId} cancelled (${formatAmount(cancelled.amount)} ${cancelled.currency} released).` };
+        return {
+          message: `Transaction ${cancelled.transactionId} cancelled (${formatAmount(cancelled.amount)} ${cancelled.currency} released).`,
+        };
       },
     },
     credit: {
@@ -113,7 +117,9 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
           if (error instanceof FourEyesRequired) return waitingForSecondStaffUser(error, "Payment deactivated. ");
           throw error;
         }
-        return { message: `Payment ${payment.paymentId} deactivated: open transactions cancelled, captured ones credited.` };
+        return {
+          message: `Payment ${payment.paymentId} deactivated: open transactions cancelled, captured ones credited.`,
+        };
       },
     },
     reactivate: {
@@ -123,7 +129,9 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
         const totalAmount = amountOf(form, "totalAmount");
         if (totalAmount === undefined) throw invalid("totalAmount", "is required: the payment's correct total amount");
         const payment = await reactivatePayment(caller, paymentId(), totalAmount);
-        return { message: `Payment ${payment.paymentId} reactivated with total ${formatAmount(payment.totalAmount)} ${payment.currency}.` };
+        return {
+          message: `Payment ${payment.paymentId} reactivated with total ${formatAmount(payment.totalAmount)} ${payment.currency}.`,
+        };
       },
     },
     invoice: {

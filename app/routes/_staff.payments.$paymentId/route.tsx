@@ -68,7 +68,9 @@ export default function PaymentDetailScreen() {
             )}
           </Group>
           <Text c="dimmed" size="sm">
-            {payment.orderId ? `Order ${payment.orderId}${payment.orderVersion !== null ? ` v${payment.orderVersion}` : ""} · ` : "No order · "}
+            {payment.orderId
+              ? `Order ${payment.orderId}${payment.orderVersion !== null ? ` v${payment.orderVersion}` : ""} · `
+              : "No order · "}
             {payment.organisationName ?? "Organisation"} ({payment.organisationId})
           </Text>
         </Stack>
@@ -76,8 +78,8 @@ export default function PaymentDetailScreen() {
       </Group>
       {!payment.active ? (
         <Alert color="red" title="This payment is deactivated" role="status">
-          Every transaction operation is refused until it is reactivated with its correct total amount. Captured transactions
-          can still be credited.
+          Every transaction operation is refused until it is reactivated with its correct total amount. Captured
+          transactions can still be credited.
         </Alert>
       ) : null}
       <PaymentSummaryCards summary={detail.summary} currency={payment.currency} />

@@ -54,7 +54,8 @@ function checkName(field: string, name: string): string {
  */
 export async function createApiClient(database: Db, input: NewApiClient, caller?: Caller): Promise<CreatedApiClient> {
   const name = checkName("name", input.name);
-  const organisationName = input.organisationName === undefined ? undefined : checkName("organisationName", input.organisationName);
+  const organisationName =
+    input.organisationName === undefined ? undefined : checkName("organisationName", input.organisationName);
   // No channels given (the CLI without --channels) means web; an empty list is refused below.
   const channels = input.channels === undefined ? ["web"] : [...new Set(input.channels)];
   const allowedRedirectPrefixes = [...new Set(input.allowedRedirectPrefixes ?? [])];
@@ -119,12 +120,19 @@ async function ensureOrganisation(
   const [existing] = await tx.select().from(organisations).where(eq(organisations.id, organisationId));
   if (existing) {
     if (name !== undefined && name !== existing.name) {
-      throw invalid("organisationName", `does not match organisation ${organisationId}, which exists already as "${existing.name}"`);
+      throw invalid(
+        "organisationName",
+        `does not match organisation ${organisationId}, which exists already as "${existing.name}"`,
+      );
     }
     return { id: existing.id, name: existing.name, created: false };
   }
   const chosen = name ?? `Organisation ${organisationId}`;
-  const [inserted] = await tx.insert(organisations).values({ id: organisationId, name: chosen }).onConflictDoNothing().returning();
+  const [inserted] = await tx
+    .insert(organisations)
+    .values({ id: organisationId, name: chosen })
+    .onConflictDoNothing()
+    .returning();
   // Created by a concurrent request in the meantime: check the name against that one.
   if (!inserted) return ensureOrganisation(tx, organisationId, name);
   return { id: organisationId, name: chosen, created: true };
@@ -176,7 +184,11 @@ export type ApiClientListItem = {
 export async function listApiClients(database: Db, options: { q?: string | null } = {}): Promise<ApiClientListItem[]> {
   const q = options.q?.trim();
   const where: SQL | undefined = q
-    ? or(eq(apiClients.clientId, q), ilike(apiClients.name, `%${escapeLike(q)}%`), ilike(apiClients.clientId, `%${escapeLike(q)}%`))
+    ? or(
+        eq(apiClients.clientId, q),
+        ilike(apiClients.name, `%${escapeLike(q)}%`),
+        ilike(apiClients.clientId, `%${escapeLike(q)}%`),
+      )
     : undefined;
   return database
     .select({
@@ -203,7 +215,10 @@ export function escapeLike(text: string): string {
 }
 
 export async function listOrganisations(database: Db): Promise<{ id: number; name: string }[]> {
-  return database.select({ id: organisations.id, name: organisations.name }).from(organisations).orderBy(asc(organisations.name));
+  return database
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .orderBy(asc(organisations.name));
 }
 
 async function lockClient(tx: Tx, clientId: string): Promise<ApiClientRow> {
@@ -213,7 +228,10 @@ async function lockClient(tx: Tx, clientId: string): Promise<ApiClientRow> {
 }
 
 /** A new token for the client; the old one stops working when this commits. Shown once. */
-export async function rotateApiClientToken(caller: Caller, clientId: string): Promise<{ clientId: string; token: string }> {
+export async function rotateApiClientToken(
+  caller: Caller,
+  clientId: string,
+): Promise<{ clientId: string; token: string }> {
   return inTransaction(async (tx) => {
     const client = await lockClient(tx, clientId);
     const token = generateApiToken();
@@ -285,4 +303,3 @@ export async function updateApiClientSettings(
     });
   });
 }
-

@@ -6,7 +6,11 @@ import { db } from "../../../db/client";
 import { DomainError } from "../../domain/errors";
 import type { StaffCaller } from "../../domain/caller";
 import { getAgreement, stopAgreement } from "../agreements/agreements.server";
-import { endRecurringPayment, getRecurringPayment, updateRecurringPayment } from "../recurring/recurring-payments.server";
+import {
+  endRecurringPayment,
+  getRecurringPayment,
+  updateRecurringPayment,
+} from "../recurring/recurring-payments.server";
 
 export const CUSTOMER_ACTIONS = ["end-recurring", "make-primary", "stop-agreement"] as const;
 export type CustomerAction = (typeof CUSTOMER_ACTIONS)[number];
@@ -16,17 +20,19 @@ const notThisCustomers = () => new DomainError("not_found", "That does not belon
 /** Runs one action; answers what the notification says. DomainErrors are the caller's to show. */
 export async function runCustomerAction(
   caller: StaffCaller,
-  input: { customerNumber: string; action: CustomerAction; target: string; origin: string }
+  input: { customerNumber: string; action: CustomerAction; target: string; origin: string },
 ): Promise<string> {
   const { customerNumber, target } = input;
   if (input.action === "stop-agreement") {
-    if ((await getAgreement(db(), caller, target, input.origin)).customerNumber !== customerNumber) throw notThisCustomers();
+    if ((await getAgreement(db(), caller, target, input.origin)).customerNumber !== customerNumber)
+      throw notThisCustomers();
     const stopped = await stopAgreement(caller, target, input.origin);
     return `Agreement ${stopped.agreementId} (${stopped.productName}) is stopped.`;
   }
   if (!/^[1-9][0-9]{0,14}$/.test(target)) throw notThisCustomers();
   const recurringPaymentId = Number(target);
-  if ((await getRecurringPayment(db(), caller, recurringPaymentId)).customerNumber !== customerNumber) throw notThisCustomers();
+  if ((await getRecurringPayment(db(), caller, recurringPaymentId)).customerNumber !== customerNumber)
+    throw notThisCustomers();
   if (input.action === "end-recurring") {
     await endRecurringPayment(caller, recurringPaymentId);
     return `Recurring payment ${recurringPaymentId} is ended.`;

@@ -43,7 +43,11 @@ export async function listPaymentMethods(
     .select()
     .from(paymentMethods)
     .where(and(...conditions))
-    .orderBy(asc(paymentMethods.distributionChannelId), asc(paymentMethods.paymentTypeGroup), asc(paymentMethods.paymentType));
+    .orderBy(
+      asc(paymentMethods.distributionChannelId),
+      asc(paymentMethods.paymentTypeGroup),
+      asc(paymentMethods.paymentType),
+    );
 }
 
 /**
@@ -112,10 +116,7 @@ export type StaffMethodItem = {
  * Methods on the channels each client sells through now (a removed channel's methods stay in
  * the table for when it comes back, but the API cannot reach them, so they are not listed).
  */
-export async function listMethodsForStaff(
-  database: Db,
-  query: SearchQuery,
-): Promise<Page<StaffMethodItem>> {
+export async function listMethodsForStaff(database: Db, query: SearchQuery): Promise<Page<StaffMethodItem>> {
   const where = allOf([
     sql`${paymentMethods.distributionChannelId} = any(${apiClients.distributionChannels})`,
     ...conditionsFor(query.filters, STAFF_METHOD_COLUMNS),
@@ -150,7 +151,13 @@ export async function listMethodsForStaff(
     )
     .limit(query.perPage)
     .offset((query.page - 1) * query.perPage);
-  return { items, totalItems: total, totalPages: Math.ceil(total / query.perPage), page: query.page, perPage: query.perPage };
+  return {
+    items,
+    totalItems: total,
+    totalPages: Math.ceil(total / query.perPage),
+    page: query.page,
+    perPage: query.perPage,
+  };
 }
 
 /** The channels of every client, for the screen's filter. */
@@ -177,14 +184,20 @@ export async function setPaymentMethodEnabled(
     const [method] = await tx.select().from(paymentMethods).where(eq(paymentMethods.id, methodId)).for("update");
     if (!method) throw notFound("Payment method", methodId);
     if (method.enabled === enabled) {
-      throw conflict(`${method.paymentType} on ${method.distributionChannelId} is ${enabled ? "enabled" : "disabled"} already`);
+      throw conflict(
+        `${method.paymentType} on ${method.distributionChannelId} is ${enabled ? "enabled" : "disabled"} already`,
+      );
     }
     const [updated] = await tx
       .update(paymentMethods)
       .set({ enabled, disabledReason: enabled ? null : reason, updatedAt: new Date() })
       .where(eq(paymentMethods.id, methodId))
       .returning();
-    const what = { clientId: method.clientId, distributionChannelId: method.distributionChannelId, paymentType: method.paymentType };
+    const what = {
+      clientId: method.clientId,
+      distributionChannelId: method.distributionChannelId,
+      paymentType: method.paymentType,
+    };
     await auditStaffAction(tx, caller, {
       action: enabled ? "payment_method.enable" : "payment_method.disable",
       entityType: "payment_method",

@@ -49,7 +49,8 @@ export async function createStaffUser(
   caller?: Caller,
 ): Promise<{ id: string; email: string; name: string; role: Role }> {
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email) || email.length > 254 || !isCleanText(email)) throw invalid("email", "must be an email address");
+  if (!EMAIL.test(email) || email.length > 254 || !isCleanText(email))
+    throw invalid("email", "must be an email address");
   const name = input.name?.trim() || email.split("@")[0];
   if (name.length > MAX_NAME_LENGTH) throw invalid("name", `must be at most ${MAX_NAME_LENGTH} characters`);
   if (!isCleanText(name)) throw invalid("name", "contains characters that are not allowed");
@@ -66,7 +67,9 @@ export async function createStaffUser(
   const passwordHash = await hashPassword(input.password);
   try {
     await database.transaction(async (tx) => {
-      await tx.insert(staffUsers).values({ id, email, name, role: input.role, passwordHash, timeZone: input.timeZone ?? "Europe/Oslo" });
+      await tx
+        .insert(staffUsers)
+        .values({ id, email, name, role: input.role, passwordHash, timeZone: input.timeZone ?? "Europe/Oslo" });
       if (caller) {
         await auditStaffAction(tx, caller, {
           action: "staff_user.create",
@@ -113,9 +116,17 @@ export async function listStaffUsers(database: Db, options: { q?: string | null 
       activeSessions: sql<number>`(select count(*)::int from ${staffSessions} s where s.user_id = ${staffUsers}.id and s.expires_at > now())`,
     })
     .from(staffUsers)
-    .where(pattern ? or(eq(staffUsers.id, q!), ilike(staffUsers.email, pattern), ilike(staffUsers.name, pattern)) : undefined)
+    .where(
+      pattern
+        ? or(eq(staffUsers.id, q!), ilike(staffUsers.email, pattern), ilike(staffUsers.name, pattern))
+        : undefined,
+    )
     .orderBy(asc(staffUsers.email));
-  return rows.map((row) => ({ ...row, role: isRole(row.role) ? row.role : "support", activeSessions: Number(row.activeSessions) }));
+  return rows.map((row) => ({
+    ...row,
+    role: isRole(row.role) ? row.role : "support",
+    activeSessions: Number(row.activeSessions),
+  }));
 }
 
 type StaffUserRow = typeof staffUsers.$inferSelect;
@@ -135,7 +146,9 @@ async function lockUserAndAdmins(tx: Tx, userId: string): Promise<{ user: StaffU
     .for("update");
   const user = rows.find((row) => row.id === userId);
   if (!user) throw notFound("Staff user", userId);
-  const otherActiveAdmins = rows.filter((row) => row.id !== userId && row.role === "admin" && row.disabledAt === null).length;
+  const otherActiveAdmins = rows.filter(
+    (row) => row.id !== userId && row.role === "admin" && row.disabledAt === null,
+  ).length;
   return { user, otherActiveAdmins };
 }
 

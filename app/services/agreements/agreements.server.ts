@@ -19,7 +19,14 @@ import { randomBytes } from "node:crypto";
 import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { db, type Db, type Tx } from "../../../db/client";
 import { organisations, paymentAgreements, providerSessions } from "../../../db/schema";
-import { awaitsConfirmation, canStop, chargeLimit, readPricing, type AgreementProvider, type Pricing } from "../../domain/agreement";
+import {
+  awaitsConfirmation,
+  canStop,
+  chargeLimit,
+  readPricing,
+  type AgreementProvider,
+  type Pricing,
+} from "../../domain/agreement";
 import type { AgreementStatus } from "../../domain/enums";
 import { conflict, notFound, ruleBroken } from "../../domain/errors";
 import { formatAmount, type Money } from "../../domain/money";
@@ -47,7 +54,8 @@ export type AgreementView = {
 
 /** An agreement id from a path: anything that cannot be one is answered like an unknown id. */
 export function agreementIdOf(raw: string | undefined): string {
-  if (!raw || !/^[A-Za-z0-9_-]{1,100}$/.test(raw)) throw notFound("Payment agreement", JSON.stringify(raw ?? "").slice(0, 60));
+  if (!raw || !/^[A-Za-z0-9_-]{1,100}$/.test(raw))
+    throw notFound("Payment agreement", JSON.stringify(raw ?? "").slice(0, 60));
   return raw;
 }
 
@@ -70,12 +78,18 @@ function tenantCondition(caller: Caller): SQL | undefined {
 
 /** The views of some agreements, each with its confirmation URL where it has a live one. */
 async function toViews(database: Db | Tx, rows: AgreementRow[], origin: string): Promise<AgreementView[]> {
-  const tokens = rows.filter((r) => awaitsConfirmation(r.status) && r.confirmationToken).map((r) => r.confirmationToken!);
+  const tokens = rows
+    .filter((r) => awaitsConfirmation(r.status) && r.confirmationToken)
+    .map((r) => r.confirmationToken!);
   // A token that is a Vipps page session (createAgreement) is live only while that page is open.
   const closed = new Set<string>();
   if (tokens.length) {
     const sessions = await database
-      .select({ token: providerSessions.token, completedAt: providerSessions.completedAt, expiresAt: providerSessions.expiresAt })
+      .select({
+        token: providerSessions.token,
+        completedAt: providerSessions.completedAt,
+        expiresAt: providerSessions.expiresAt,
+      })
       .from(providerSessions)
       .where(and(inArray(providerSessions.token, tokens), eq(providerSessions.kind, "vipps")));
     const now = Date.now();
@@ -113,7 +127,12 @@ async function toView(database: Db | Tx, row: AgreementRow, origin: string): Pro
 export type AgreementQuery = { customerNumber: string; statuses?: readonly AgreementStatus[] };
 
 /** GET /v1/payment-agreements: the customer's agreements in the caller's organisation, newest first. */
-export async function listAgreements(database: Db | Tx, caller: Caller, query: AgreementQuery, origin: string): Promise<AgreementView[]> {
+export async function listAgreements(
+  database: Db | Tx,
+  caller: Caller,
+  query: AgreementQuery,
+  origin: string,
+): Promise<AgreementView[]> {
   const rows = await database
     .select()
     .from(paymentAgreements)
@@ -121,14 +140,19 @@ export async function listAgreements(database: Db | Tx, caller: Caller, query: A
       and(
         eq(paymentAgreements.customerNumber, query.customerNumber),
         tenantCondition(caller),
-        query.statuses?.length ? inArray(paymentAgreements.status, [...query.statuses]) : undefined
-      )
+        query.statuses?.length ? inArray(paymentAgreements.status, [...query.statuses]) : undefined,
+      ),
     )
     .orderBy(desc(paymentAgreements.createdAt), desc(paymentAgreements.agreementId));
   return toViews(database, rows, origin);
 }
 
-export async function getAgreement(database: Db | Tx, caller: Caller, agreementId: string, origin: string): Promise<AgreementView> {
+export async function getAgreement(
+  database: Db | Tx,
+  caller: Caller,
+  agreementId: string,
+  origin: string,
+): Promise<AgreementView> {
   const [row] = await database
     .select()
     .from(paymentAgreements)
@@ -151,9 +175,14 @@ export type RegisterAgreementInput = {
  * confirmation URL to send the customer to. The sandbox's draft is our own confirmation page; a
  * real adapter would call Vipps here and keep the confirmation URL it returns.
  */
-export async function registerAgreement(caller: ClientCaller, input: RegisterAgreementInput, origin: string): Promise<AgreementView> {
+export async function registerAgreement(
+  caller: ClientCaller,
+  input: RegisterAgreementInput,
+  origin: string,
+): Promise<AgreementView> {
   const customerNumber = customerNamedBy(caller, input.customerNumber);
-  if (input.provider.redirectUrl) requireAllowedUrl(caller.allowedRedirectPrefixes, input.provider.redirectUrl, "provider.redirectUrl");
+  if (input.provider.redirectUrl)
+    requireAllowedUrl(caller.allowedRedirectPrefixes, input.provider.redirectUrl, "provider.redirectUrl");
   return inTransaction(async (tx) => {
     const at = new Date();
     const [row] = await tx
@@ -183,7 +212,14 @@ export async function registerAgreement(caller: ClientCaller, input: RegisterAgr
 /** createAgreement on a new Vipps transaction: a CREATED agreement whose first charge is that transaction. */
 export async function draftAgreementForTransaction(
   tx: Tx,
-  input: { organisationId: number; clientId: string; customerNumber: string; productName: string; amount: Money; currency: string }
+  input: {
+    organisationId: number;
+    clientId: string;
+    customerNumber: string;
+    productName: string;
+    amount: Money;
+    currency: string;
+  },
 ): Promise<string> {
   const agreementId = newAgreementId();
   await tx.insert(paymentAgreements).values({
@@ -205,11 +241,7 @@ export async function draftAgreementForTransaction(
  * PUT …/stop: STOPPED; transactions can no longer charge it and its confirmation page no longer
  * confirms. Stopping a STOPPED agreement answers it unchanged; an EXPIRED one is a 409.
  */
-export async function stopAgreement(
-  caller: Caller,
-  agreementId: string,
-  origin: string
-): Promise<AgreementView> {
+export async function stopAgreement(caller: Caller, agreementId: string, origin: string): Promise<AgreementView> {
   return inTransaction(async (tx) => {
     const [row] = await tx
       .select()
@@ -218,7 +250,8 @@ export async function stopAgreement(
       .for("update");
     if (!row) throw notFound("Payment agreement", agreementId);
     if (row.status === "STOPPED") return toView(tx, row, origin);
-    if (!canStop(row.status as AgreementStatus)) throw conflict(`Payment agreement ${agreementId} is ${row.status}; it cannot be stopped`);
+    if (!canStop(row.status as AgreementStatus))
+      throw conflict(`Payment agreement ${agreementId} is ${row.status}; it cannot be stopped`);
     const at = new Date();
     const [stopped] = await tx
       .update(paymentAgreements)
@@ -246,16 +279,19 @@ export async function stopAgreement(
 export async function usableAgreementForPayment(
   tx: Tx,
   payment: { organisationId: number; customerNumber: string | null },
-  agreementId: string
+  agreementId: string,
 ): Promise<AgreementRow> {
   const field = "paymentAgreementId";
   const [agreement] = await tx
     .select()
     .from(paymentAgreements)
-    .where(and(eq(paymentAgreements.agreementId, agreementId), eq(paymentAgreements.organisationId, payment.organisationId)))
+    .where(
+      and(eq(paymentAgreements.agreementId, agreementId), eq(paymentAgreements.organisationId, payment.organisationId)),
+    )
     .for("share");
   if (!agreement) throw ruleBroken(`payment agreement ${agreementId} was not found`, field);
-  if (agreement.status !== "ACTIVE") throw ruleBroken(`payment agreement ${agreementId} is ${agreement.status}, not ACTIVE`, field);
+  if (agreement.status !== "ACTIVE")
+    throw ruleBroken(`payment agreement ${agreementId} is ${agreement.status}, not ACTIVE`, field);
   if (payment.customerNumber && agreement.customerNumber !== payment.customerNumber) {
     throw ruleBroken("the payment agreement belongs to another customer than the payment", field);
   }
@@ -268,14 +304,17 @@ export function requireWithinPrice(agreement: AgreementRow, amount: Money, curre
   if (!pricing) return;
   const limit = chargeLimit(pricing);
   if (currency !== limit.currency) {
-    throw ruleBroken(`payment agreement ${agreement.agreementId} charges in ${limit.currency}, not ${currency}`, "currency");
+    throw ruleBroken(
+      `payment agreement ${agreement.agreementId} charges in ${limit.currency}, not ${currency}`,
+      "currency",
+    );
   }
   if (amount > limit.max) {
     throw ruleBroken(
       `amount ${formatAmount(amount)} exceeds what payment agreement ${agreement.agreementId} allows per charge (${formatAmount(
-        limit.max
+        limit.max,
       )} ${limit.currency})`,
-      "amount"
+      "amount",
     );
   }
 }
@@ -316,12 +355,20 @@ export async function agreementConfirmationPage(token: string): Promise<VippsPag
  * The customer confirms (ACTIVE) or rejects (STOPPED) an agreement registered on its own, and is
  * sent back to the client's provider.redirectUrl with agreementId and result. Null: no such page.
  */
-export async function decideAgreementConfirmation(token: string, decision: "approve" | "reject"): Promise<PageDecision | null> {
+export async function decideAgreementConfirmation(
+  token: string,
+  decision: "approve" | "reject",
+): Promise<PageDecision | null> {
   const peek = await agreementByToken(token);
   if (!peek) return null;
   return inTransaction(async (tx) => {
-    const [row] = await tx.select().from(paymentAgreements).where(eq(paymentAgreements.agreementId, peek.agreementId)).for("update");
-    if (!awaitsConfirmation(row.status)) return { state: "completed", message: agreementClosedMessage(row.status), redirectTo: null };
+    const [row] = await tx
+      .select()
+      .from(paymentAgreements)
+      .where(eq(paymentAgreements.agreementId, peek.agreementId))
+      .for("update");
+    if (!awaitsConfirmation(row.status))
+      return { state: "completed", message: agreementClosedMessage(row.status), redirectTo: null };
     const at = new Date();
     const approved = decision === "approve";
     await tx

@@ -84,9 +84,19 @@ type CreditTransactionRow = typeof creditTransactions.$inferSelect;
 
 export async function createCredit(caller: Caller, input: NewCredit): Promise<CreditView> {
   return inTransaction(async (tx) => {
-    const creditId = await createCreditLocked(tx, caller, input, await lockPaymentsOf(tx, caller, input.creditTransactions));
+    const creditId = await createCreditLocked(
+      tx,
+      caller,
+      input,
+      await lockPaymentsOf(tx, caller, input.creditTransactions),
+    );
     const credit = await getCredit(tx, caller, creditId);
-    await auditStaffAction(tx, caller, { action: "credit.create", entityType: "credit", entityId: creditId, after: auditedCredit(credit) });
+    await auditStaffAction(tx, caller, {
+      action: "credit.create",
+      entityType: "credit",
+      entityId: creditId,
+      after: auditedCredit(credit),
+    });
     return credit;
   });
 }
@@ -118,7 +128,12 @@ async function lockPaymentsOf(tx: Tx, caller: Caller, lines: NewCreditLine[]): P
   return locked;
 }
 
-async function createCreditLocked(tx: Tx, caller: Caller, input: NewCredit, locked: Map<number, LockedPayment>): Promise<number> {
+async function createCreditLocked(
+  tx: Tx,
+  caller: Caller,
+  input: NewCredit,
+  locked: Map<number, LockedPayment>,
+): Promise<number> {
   const lines = input.creditTransactions;
   const first = locked.get(lines[0]?.paymentId)?.payment;
   const currency = input.currency ?? first?.currency ?? "NOK";
@@ -171,7 +186,8 @@ async function resolveLines(
     );
   }
   const organisations = new Set(lines.map((l) => locked.get(l.paymentId)!.payment.organisationId));
-  if (organisations.size > 1) throw ruleBroken("All credited transactions must belong to one organisation", "creditTransactions");
+  if (organisations.size > 1)
+    throw ruleBroken("All credited transactions must belong to one organisation", "creditTransactions");
 
   const taken = new Map<number, Money>();
   const resolved: ResolvedLine[] = [];
@@ -181,7 +197,10 @@ async function resolveLines(
     const transaction = transactions.find((t) => t.transactionId === line.transactionId);
     if (!transaction) throw notFound("Transaction", line.transactionId);
     if (payment.currency !== currency) {
-      throw ruleBroken(`${field}: the payment's currency ${payment.currency} differs from the credit's ${currency}`, "currency");
+      throw ruleBroken(
+        `${field}: the payment's currency ${payment.currency} differs from the credit's ${currency}`,
+        "currency",
+      );
     }
     const soFar = add(taken.get(transaction.transactionId) ?? (0n as Money), line.amount);
     taken.set(transaction.transactionId, soFar);
@@ -192,7 +211,13 @@ async function resolveLines(
         `${field}.amount`,
       );
     }
-    const group = await reimbursementGroup(tx, payment, transaction, line.reimbursementTypeGroup, `${field}.reimbursementTypeGroup`);
+    const group = await reimbursementGroup(
+      tx,
+      payment,
+      transaction,
+      line.reimbursementTypeGroup,
+      `${field}.reimbursementTypeGroup`,
+    );
     resolved.push({ line, transaction, group });
   }
   return resolved;
@@ -212,15 +237,26 @@ async function insertLines(tx: Tx, creditId: number, resolved: ResolvedLine[], a
       updatedAt: at,
     });
   }
-  await adjustReserved(tx, resolved.map(({ line }) => ({ transactionId: line.transactionId, amount: line.amount })), at);
+  await adjustReserved(
+    tx,
+    resolved.map(({ line }) => ({ transactionId: line.transactionId, amount: line.amount })),
+    at,
+  );
 }
 
 /** Adds (or, with negative amounts, releases) reservations, reading the current row each time. */
 async function adjustReserved(tx: Tx, changes: { transactionId: number; amount: Money }[], at: Date): Promise<void> {
   const byTransaction = new Map<number, Money>();
-  for (const change of changes) byTransaction.set(change.transactionId, add(byTransaction.get(change.transactionId) ?? (0n as Money), change.amount));
+  for (const change of changes)
+    byTransaction.set(
+      change.transactionId,
+      add(byTransaction.get(change.transactionId) ?? (0n as Money), change.amount),
+    );
   for (const [transactionId, amount] of [...byTransaction].sort(([a], [b]) => a - b)) {
-    const [row] = await tx.select().from(paymentTransactions).where(eq(paymentTransactions.transactionId, transactionId));
+    const [row] = await tx
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.transactionId, transactionId));
     await tx
       .update(paymentTransactions)
       .set({ reservedAmount: toDbAmount(add(money(row.reservedAmount), amount)), updatedAt: at })
@@ -249,13 +285,18 @@ async function reimbursementGroup(
       and(
         eq(paymentMethods.clientId, payment.createdByClientId ?? ""),
         eq(paymentMethods.paymentType, transaction.paymentType ?? ""),
-        transaction.distributionChannelId ? eq(paymentMethods.distributionChannelId, transaction.distributionChannelId) : undefined,
+        transaction.distributionChannelId
+          ? eq(paymentMethods.distributionChannelId, transaction.distributionChannelId)
+          : undefined,
         eq(paymentMethods.allowsReimbursementOverride, true),
       ),
     )
     .limit(1);
   if (!method) {
-    throw ruleBroken(`${field}: the payment method of transaction ${transaction.transactionId} does not allow reimbursement through ${requested}`, field);
+    throw ruleBroken(
+      `${field}: the payment method of transaction ${transaction.transactionId} does not allow reimbursement through ${requested}`,
+      field,
+    );
   }
   return requested;
 }
@@ -279,12 +320,18 @@ export async function updateCredit(caller: Caller, creditId: number, patch: Cred
   return inTransaction(async (tx) => {
     const existing = await findCredit(tx, caller, creditId);
     const oldLines = await tx.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
-    const paymentIds = new Set([...oldLines.map((l) => l.paymentId), ...(patch.creditTransactions ?? []).map((l) => l.paymentId)]);
+    const paymentIds = new Set([
+      ...oldLines.map((l) => l.paymentId),
+      ...(patch.creditTransactions ?? []).map((l) => l.paymentId),
+    ]);
     const locked = new Map<number, LockedPayment>();
-    for (const paymentId of [...paymentIds].sort((a, b) => a - b)) locked.set(paymentId, await lockPayment(tx, caller, paymentId));
+    for (const paymentId of [...paymentIds].sort((a, b) => a - b))
+      locked.set(paymentId, await lockPayment(tx, caller, paymentId));
     const [credit] = await tx.select().from(credits).where(eq(credits.creditId, existing.creditId)).for("update");
     if (credit.status !== "CREATED" || !credit.active) {
-      throw conflict(`Credit ${creditId} is ${credit.active ? credit.status : "inactive"}; only an active CREATED credit can change`);
+      throw conflict(
+        `Credit ${creditId} is ${credit.active ? credit.status : "inactive"}; only an active CREATED credit can change`,
+      );
     }
     if (oldLines.some((l) => l.status !== "CREATED" || l.providerReference)) {
       throw conflict(`Credit ${creditId} is being executed and can no longer change`);
@@ -292,7 +339,13 @@ export async function updateCredit(caller: Caller, creditId: number, patch: Cred
     const before = auditedCredit(toCreditView(credit, oldLines));
     const finish = async (action: string) => {
       const after = await getCredit(tx, caller, creditId);
-      await auditStaffAction(tx, caller, { action, entityType: "credit", entityId: creditId, before, after: auditedCredit(after) });
+      await auditStaffAction(tx, caller, {
+        action,
+        entityType: "credit",
+        entityId: creditId,
+        before,
+        after: auditedCredit(after),
+      });
       return after;
     };
     const at = new Date();
@@ -370,9 +423,19 @@ export async function loadCreditViews(database: Db | Tx, rows: CreditRow[]): Pro
   const lines = await database
     .select()
     .from(creditTransactions)
-    .where(inArray(creditTransactions.creditId, rows.map((r) => r.creditId)))
+    .where(
+      inArray(
+        creditTransactions.creditId,
+        rows.map((r) => r.creditId),
+      ),
+    )
     .orderBy(asc(creditTransactions.creditTransactionId));
-  return rows.map((row) => toCreditView(row, lines.filter((l) => l.creditId === row.creditId)));
+  return rows.map((row) =>
+    toCreditView(
+      row,
+      lines.filter((l) => l.creditId === row.creditId),
+    ),
+  );
 }
 
 async function findCredit(database: Db | Tx, caller: Caller, creditId: number): Promise<CreditRow> {
@@ -380,7 +443,12 @@ async function findCredit(database: Db | Tx, caller: Caller, creditId: number): 
   const [row] = await database
     .select()
     .from(credits)
-    .where(and(eq(credits.creditId, creditId), organisationId === null ? undefined : eq(credits.organisationId, organisationId)));
+    .where(
+      and(
+        eq(credits.creditId, creditId),
+        organisationId === null ? undefined : eq(credits.organisationId, organisationId),
+      ),
+    );
   if (!row) throw notFound("Credit", creditId);
   return row;
 }
@@ -408,7 +476,10 @@ export async function executeCredit(caller: Caller, creditId: number, database: 
     .from(creditTransactions)
     .where(eq(creditTransactions.creditId, creditId))
     .orderBy(asc(creditTransactions.creditTransactionId));
-  const fourEyes = caller.kind === "staff" && lines.some((l) => l.status === "CREATED") ? await readFourEyesThresholds(database) : null;
+  const fourEyes =
+    caller.kind === "staff" && lines.some((l) => l.status === "CREATED")
+      ? await readFourEyesThresholds(database)
+      : null;
   if (fourEyes) assertFourEyes(caller, credit, fourEyes);
   for (const line of lines) {
     if (line.status !== "CREATED") continue;
@@ -441,7 +512,11 @@ export async function executeCredit(caller: Caller, creditId: number, database: 
 function assertFourEyes(caller: Caller, credit: CreditRow, thresholds: FourEyesThresholds): void {
   if (caller.kind !== "staff") return;
   const refusal = fourEyesRefusal(
-    { totalCreditAmount: money(credit.totalCreditAmount), currency: credit.currency, createdByStaffUserId: credit.createdByStaffUserId },
+    {
+      totalCreditAmount: money(credit.totalCreditAmount),
+      currency: credit.currency,
+      createdByStaffUserId: credit.createdByStaffUserId,
+    },
     caller.userId,
     thresholds,
   );
@@ -489,7 +564,10 @@ async function settle(
   outcome: { ok: true; rrn: string } | { ok: false; reason: string },
 ): Promise<void> {
   await inTransaction(async (tx) => {
-    const [peek] = await tx.select().from(creditTransactions).where(eq(creditTransactions.creditTransactionId, creditTransactionId));
+    const [peek] = await tx
+      .select()
+      .from(creditTransactions)
+      .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
     // The credit was checked against the caller's tenant already; lock its payment as the system.
     const lockAs: Caller = { kind: "system", name: "credit-settlement", correlationId: caller.correlationId };
     const { payment, transactions } = await lockPayment(tx, lockAs, peek.paymentId);
@@ -528,7 +606,8 @@ async function settle(
       return;
     }
     const credited = add(amounts.credited, amount);
-    const status: TransactionStatus = credited === amounts.captured ? "CREDITED" : (transaction.status as TransactionStatus);
+    const status: TransactionStatus =
+      credited === amounts.captured ? "CREDITED" : (transaction.status as TransactionStatus);
     await tx
       .update(creditTransactions)
       .set({ status: "CREDITED", rrn: outcome.rrn, creditedAt: at, updatedAt: at })
@@ -537,7 +616,11 @@ async function settle(
       .update(paymentTransactions)
       .set({ creditedAmount: toDbAmount(credited), reservedAmount: toDbAmount(reserved), status, updatedAt: at })
       .where(eq(paymentTransactions.transactionId, transaction.transactionId));
-    await appendOperation(tx, { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "CREDIT", amount, at }, caller);
+    await appendOperation(
+      tx,
+      { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "CREDIT", amount, at },
+      caller,
+    );
     await addToVolume(
       tx,
       {
@@ -557,7 +640,12 @@ async function settle(
 }
 
 function auditedLine(line: CreditTransactionRow) {
-  return { creditTransactionId: line.creditTransactionId, paymentId: line.paymentId, transactionId: line.transactionId, amount: formatAmount(money(line.amount)) };
+  return {
+    creditTransactionId: line.creditTransactionId,
+    paymentId: line.paymentId,
+    transactionId: line.transactionId,
+    amount: formatAmount(money(line.amount)),
+  };
 }
 
 /**
@@ -566,7 +654,10 @@ function auditedLine(line: CreditTransactionRow) {
  */
 async function markCreditedWhenAllLinesAre(tx: Tx, credit: CreditRow, at: Date): Promise<CreditStatus> {
   if (credit.status === "CREDITED") return "CREDITED";
-  const lines = await tx.select({ status: creditTransactions.status }).from(creditTransactions).where(eq(creditTransactions.creditId, credit.creditId));
+  const lines = await tx
+    .select({ status: creditTransactions.status })
+    .from(creditTransactions)
+    .where(eq(creditTransactions.creditId, credit.creditId));
   if (!lines.every((l) => l.status === "CREDITED")) return credit.status as CreditStatus;
   await tx.update(credits).set({ status: "CREDITED", updatedAt: at }).where(eq(credits.creditId, credit.creditId));
   return "CREDITED";
@@ -603,7 +694,11 @@ export async function creditTransactionNow(
     if (!transaction) throw notFound("Transaction", transactionId);
     const status = transaction.status as TransactionStatus;
     if (status !== "CAPTURED") {
-      throw conflict(status === "CREDITED" ? "The transaction is already fully credited" : `Only a CAPTURED transaction can be credited; this one is ${status}`);
+      throw conflict(
+        status === "CREDITED"
+          ? "The transaction is already fully credited"
+          : `Only a CAPTURED transaction can be credited; this one is ${status}`,
+      );
     }
     const creditable = creditableAmount(amountsOf(transaction));
     const value = amount ?? creditable;
@@ -611,7 +706,10 @@ export async function creditTransactionNow(
     // Checked here as well as in createCreditLocked so that the problem names this route's own
     // body field (`amount`), not the credit line the route builds from it.
     if (value > creditable) {
-      throw ruleBroken(`amount ${formatAmount(value)} exceeds the creditable amount ${formatAmount(creditable)} of transaction ${transactionId}`, "amount");
+      throw ruleBroken(
+        `amount ${formatAmount(value)} exceeds the creditable amount ${formatAmount(creditable)} of transaction ${transactionId}`,
+        "amount",
+      );
     }
     const creditId = await createCreditLocked(
       tx,
@@ -624,7 +722,10 @@ export async function creditTransactionNow(
       new Map([[paymentId, locked]]),
     );
     // A staff credit is recorded as decided here (the amount now reserved); its execution follows.
-    const [reserved] = await tx.select().from(paymentTransactions).where(eq(paymentTransactions.transactionId, transactionId));
+    const [reserved] = await tx
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.transactionId, transactionId));
     await auditStaffAction(tx, caller, {
       action: "transaction.credit",
       entityType: "transaction",
@@ -646,7 +747,13 @@ export async function pendingDeactivationCredits(database: Db | Tx, paymentId: n
     .selectDistinct({ creditId: credits.creditId })
     .from(credits)
     .innerJoin(creditTransactions, eq(creditTransactions.creditId, credits.creditId))
-    .where(and(eq(creditTransactions.paymentId, paymentId), eq(credits.status, "CREATED"), eq(credits.reason, DEACTIVATION_REASON)));
+    .where(
+      and(
+        eq(creditTransactions.paymentId, paymentId),
+        eq(credits.status, "CREATED"),
+        eq(credits.reason, DEACTIVATION_REASON),
+      ),
+    );
   return rows.map((r) => r.creditId);
 }
 

@@ -32,19 +32,26 @@ type StoredThresholds = Record<string, string>;
 
 function fromStored(value: unknown): FourEyesThresholds {
   const thresholds = new Map<string, Money>();
-  for (const [currency, amount] of Object.entries((value ?? {}) as StoredThresholds)) thresholds.set(currency, money(amount));
+  for (const [currency, amount] of Object.entries((value ?? {}) as StoredThresholds))
+    thresholds.set(currency, money(amount));
   return thresholds;
 }
 
 function toStored(thresholds: FourEyesThresholds): StoredThresholds {
-  return Object.fromEntries([...thresholds].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => [currency, formatAmount(amount)]));
+  return Object.fromEntries(
+    [...thresholds]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, amount]) => [currency, formatAmount(amount)]),
+  );
 }
 
 export type FourEyesSettings = { thresholds: FourEyesThresholds; source: "setting" | "default" };
 
 export async function readFourEyesSettings(database: Db | Tx): Promise<FourEyesSettings> {
   const [row] = await database.select().from(appSettings).where(eq(appSettings.key, FOUR_EYES_SETTING_KEY));
-  return row ? { thresholds: fromStored(row.value), source: "setting" } : { thresholds: defaultFourEyesThresholds(), source: "default" };
+  return row
+    ? { thresholds: fromStored(row.value), source: "setting" }
+    : { thresholds: defaultFourEyesThresholds(), source: "default" };
 }
 
 export async function readFourEyesThresholds(database: Db | Tx): Promise<FourEyesThresholds> {

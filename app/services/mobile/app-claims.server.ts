@@ -23,7 +23,13 @@ import { conflict, invalid, ruleBroken } from "../../domain/errors";
 import { formatAmount, money, toDbAmount, type Money } from "../../domain/money";
 import { mobileProvider } from "../../providers/index.server";
 import { enqueueCallback, transactionCallbackPayload } from "../../platform/outbox.server";
-import { askProvider, countOutcome, declinedError, inAuthorizingTransaction, outcomeKeyOf } from "../../platform/outcomes.server";
+import {
+  askProvider,
+  countOutcome,
+  declinedError,
+  inAuthorizingTransaction,
+  outcomeKeyOf,
+} from "../../platform/outcomes.server";
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import { appendOperation } from "../../platform/operation-log.server";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
@@ -54,7 +60,12 @@ export function requireAllowedRedirect(caller: ClientCaller, url: string, field 
 export type PageResult = "approved" | "rejected" | "failed";
 
 /** The customer's way back: the redirect URL with paymentId, transactionId and result added. */
-export function resultRedirect(redirectUrl: string, paymentId: number, transactionId: number, result: PageResult): string {
+export function resultRedirect(
+  redirectUrl: string,
+  paymentId: number,
+  transactionId: number,
+  result: PageResult,
+): string {
   const target = new URL(redirectUrl);
   target.searchParams.set("paymentId", String(paymentId));
   target.searchParams.set("transactionId", String(transactionId));
@@ -63,7 +74,12 @@ export function resultRedirect(redirectUrl: string, paymentId: number, transacti
 }
 
 /** Ends the open pages of a transaction (a new claim, terminal or invoice replaces them). */
-export async function supersedeSessions(tx: Tx, transactionId: number, at: Date, outcome = "superseded"): Promise<void> {
+export async function supersedeSessions(
+  tx: Tx,
+  transactionId: number,
+  at: Date,
+  outcome = "superseded",
+): Promise<void> {
   await tx
     .update(providerSessions)
     .set({ completedAt: at, outcome })
@@ -127,13 +143,16 @@ export async function authorizeLocked(
     .set({ ...extra, status: "AUTHORIZED", authorizedAmount: toDbAmount(amount), updatedAt: at })
     .where(eq(paymentTransactions.transactionId, transaction.transactionId))
     .returning();
-  await appendOperation(tx, { transactionId: row.transactionId, paymentId: row.paymentId, operation: "AUTHORIZE", amount, at }, caller);
+  await appendOperation(
+    tx,
+    { transactionId: row.transactionId, paymentId: row.paymentId, operation: "AUTHORIZE", amount, at },
+    caller,
+  );
   await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
   if (callbackUrl) await enqueueCallback(tx, callbackUrl, transactionCallbackPayload(row));
   await touchPayment(tx, row.paymentId, at);
   return row;
 }
-
 
 // ---------------------------------------------------------------- a customer decides on a page
 
@@ -177,19 +196,32 @@ export async function decideOnPage(
     const at = new Date();
     const state = sessionState(session, at);
     if (state === "expired") {
-      return { state, message: "This page has expired. Nothing was paid; go back to the shop and start again.", redirectTo: null };
+      return {
+        state,
+        message: "This page has expired. Nothing was paid; go back to the shop and start again.",
+        redirectTo: null,
+      };
     }
     if (state === "completed") return { state, message: completedMessage(session.outcome), redirectTo: null };
     if (!payment.active || transaction.status !== "INITIATED") {
-      return { state: "unavailable", message: "This payment can no longer be completed here (it was cancelled or changed).", redirectTo: null };
+      return {
+        state: "unavailable",
+        message: "This payment can no longer be completed here (it was cancelled or changed).",
+        redirectTo: null,
+      };
     }
     const decision = await decide({ tx, caller, payment, transaction, session, at });
     if ("unavailable" in decision) return { state: "unavailable", message: decision.unavailable, redirectTo: null };
-    await tx.update(providerSessions).set({ completedAt: at, outcome: decision.result }).where(eq(providerSessions.id, session.id));
+    await tx
+      .update(providerSessions)
+      .set({ completedAt: at, outcome: decision.result })
+      .where(eq(providerSessions.id, session.id));
     return {
       state: decision.result,
       message: decision.message,
-      redirectTo: session.redirectUrl ? resultRedirect(session.redirectUrl, paymentId, transactionId, decision.result) : null,
+      redirectTo: session.redirectUrl
+        ? resultRedirect(session.redirectUrl, paymentId, transactionId, decision.result)
+        : null,
     };
   });
 }
@@ -216,8 +248,7 @@ export function completedMessage(outcome: string | null): string {
 export type AppClaimInput = { phoneNumber?: string; description?: string; redirectUrl?: string };
 
 export type AppClaimOutcome =
-  | { kind: "claim"; paymentId: number; transactionId: number; appClaimUrl: string }
-  | { kind: "charged" };
+  { kind: "claim"; paymentId: number; transactionId: number; appClaimUrl: string } | { kind: "charged" };
 
 const CLAIMABLE = new Set(["CREATED", "INITIATED"]);
 const MOBILE_TYPES = new Set(["VIPPS", "MOBILEPAY"]);
@@ -233,8 +264,13 @@ export async function createAppClaim(
   return inAuthorizingTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
-    if (transaction.paymentTypeGroup !== "MOBILE" || (transaction.paymentType !== null && !MOBILE_TYPES.has(transaction.paymentType))) {
-      throw conflict(`An app claim is for Vipps (paymentTypeGroup MOBILE); this transaction is ${transaction.paymentType ?? transaction.paymentTypeGroup}`);
+    if (
+      transaction.paymentTypeGroup !== "MOBILE" ||
+      (transaction.paymentType !== null && !MOBILE_TYPES.has(transaction.paymentType))
+    ) {
+      throw conflict(
+        `An app claim is for Vipps (paymentTypeGroup MOBILE); this transaction is ${transaction.paymentType ?? transaction.paymentTypeGroup}`,
+      );
     }
     if (!CLAIMABLE.has(transaction.status)) {
       throw conflict(`The transaction is ${transaction.status}; an app claim needs a CREATED or INITIATED one`);
@@ -247,9 +283,15 @@ export async function createAppClaim(
       [agreement] = await tx
         .select()
         .from(paymentAgreements)
-        .where(and(eq(paymentAgreements.agreementId, transaction.paymentAgreementId), eq(paymentAgreements.organisationId, payment.organisationId)))
+        .where(
+          and(
+            eq(paymentAgreements.agreementId, transaction.paymentAgreementId),
+            eq(paymentAgreements.organisationId, payment.organisationId),
+          ),
+        )
         .for("update");
-      if (!agreement) throw ruleBroken(`payment agreement ${transaction.paymentAgreementId} was not found`, "paymentAgreementId");
+      if (!agreement)
+        throw ruleBroken(`payment agreement ${transaction.paymentAgreementId} was not found`, "paymentAgreementId");
     }
 
     if (agreement?.status === "ACTIVE") {
@@ -271,7 +313,10 @@ export async function createAppClaim(
       return { kind: "charged" };
     }
     if (agreement && agreement.status !== "CREATED" && agreement.status !== "PENDING") {
-      throw ruleBroken(`payment agreement ${agreement.agreementId} is ${agreement.status}; it cannot be confirmed or charged`, "paymentAgreementId");
+      throw ruleBroken(
+        `payment agreement ${agreement.agreementId} is ${agreement.status}; it cannot be confirmed or charged`,
+        "paymentAgreementId",
+      );
     }
     if (!input.phoneNumber) throw invalid("phoneNumber", "is required");
 
@@ -348,18 +393,29 @@ export async function merchantName(paymentId: number | null): Promise<string> {
 }
 
 /** The customer approves or rejects in the (sandbox) Vipps app. */
-export async function decideVippsClaim(token: string, decision: "approve" | "reject", correlationId: string): Promise<PageDecision | null> {
+export async function decideVippsClaim(
+  token: string,
+  decision: "approve" | "reject",
+  correlationId: string,
+): Promise<PageDecision | null> {
   return decideOnPage(token, "vipps", correlationId, async ({ tx, caller, payment, transaction, session, at }) => {
     if (decision === "reject") return { result: "rejected", message: "You rejected the payment. Nothing was paid." };
     const options = session.options as Record<string, string>;
     const amount: Money = money(transaction.amount);
     const key = outcomeKeyOf(payment, transaction);
     if (options.mode === "agreement") {
-      const [agreement] = await tx.select().from(paymentAgreements).where(eq(paymentAgreements.agreementId, options.agreementId)).for("update");
+      const [agreement] = await tx
+        .select()
+        .from(paymentAgreements)
+        .where(eq(paymentAgreements.agreementId, options.agreementId))
+        .for("update");
       if (!agreement || (agreement.status !== "CREATED" && agreement.status !== "PENDING")) {
         return { unavailable: `The agreement is ${agreement?.status ?? "gone"}; it can no longer be confirmed.` };
       }
-      await tx.update(paymentAgreements).set({ status: "ACTIVE", updatedAt: at }).where(eq(paymentAgreements.agreementId, agreement.agreementId));
+      await tx
+        .update(paymentAgreements)
+        .set({ status: "ACTIVE", updatedAt: at })
+        .where(eq(paymentAgreements.agreementId, agreement.agreementId));
       const charge = await askProvider(key, () =>
         mobileProvider().chargeAgreement({
           reference: `vipps:charge:${transaction.transactionId}`,
@@ -370,7 +426,10 @@ export async function decideVippsClaim(token: string, decision: "approve" | "rej
       );
       if (!charge.ok) {
         await countOutcome(tx, key, "declined", at);
-        return { result: "failed", message: `The agreement is confirmed, but the first charge was declined: ${charge.reason}.` };
+        return {
+          result: "failed",
+          message: `The agreement is confirmed, but the first charge was declined: ${charge.reason}.`,
+        };
       }
       await authorizeLocked(tx, caller, payment, transaction, at, { rrn: charge.pspReference }, session.callbackUrl);
       return { result: "approved", message: "Agreement confirmed and the first payment approved." };

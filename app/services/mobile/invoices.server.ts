@@ -66,7 +66,9 @@ export type InvoiceResult = {
 
 function invoiceType(transaction: TransactionRow): "COLLECTOR" | "COLLECTOR_B2B" {
   if (transaction.paymentTypeGroup !== "INVOICE") {
-    throw conflict(`An invoice needs an INVOICE transaction (COLLECTOR or COLLECTOR_B2B); this one is ${transaction.paymentType ?? transaction.paymentTypeGroup}`);
+    throw conflict(
+      `An invoice needs an INVOICE transaction (COLLECTOR or COLLECTOR_B2B); this one is ${transaction.paymentType ?? transaction.paymentTypeGroup}`,
+    );
   }
   if (transaction.paymentType !== "COLLECTOR" && transaction.paymentType !== "COLLECTOR_B2B") {
     throw ruleBroken("An invoice needs a transaction with paymentType COLLECTOR or COLLECTOR_B2B", "paymentType");
@@ -109,18 +111,25 @@ export async function createInvoice(
     requireActive(payment);
     const type = invoiceType(transaction);
     const previous = await currentInvoice(tx, transactionId);
-    if (previous?.confirmedAt) throw conflict(`Invoice ${previous.invoiceId} was confirmed by the customer; it cannot be replaced`);
+    if (previous?.confirmedAt)
+      throw conflict(`Invoice ${previous.invoiceId} was confirmed by the customer; it cannot be replaced`);
     if (transaction.status !== "CREATED" && transaction.status !== "INITIATED") {
       throw conflict(`The transaction is ${transaction.status}; an invoice needs a CREATED or INITIATED one`);
     }
     if (type === "COLLECTOR" && !input.redirectUrl) throw invalid("redirectUrl", "is required for COLLECTOR invoices");
 
     const at = new Date();
-    if (previous) await tx.update(invoices).set({ replacedAt: at, updatedAt: at }).where(eq(invoices.invoiceId, previous.invoiceId));
+    if (previous)
+      await tx
+        .update(invoices)
+        .set({ replacedAt: at, updatedAt: at })
+        .where(eq(invoices.invoiceId, previous.invoiceId));
     await supersedeSessions(tx, transactionId, at, "replaced");
 
     const b2b = type === "COLLECTOR_B2B";
-    const expires = b2b ? new Date(at.getTime() + B2B_PAYABLE_DAYS * 86_400_000) : new Date(at.getTime() + SESSION_MINUTES * 60_000);
+    const expires = b2b
+      ? new Date(at.getTime() + B2B_PAYABLE_DAYS * 86_400_000)
+      : new Date(at.getTime() + SESSION_MINUTES * 60_000);
     const expiryDate = b2b ? expires.toISOString().slice(0, 10) : null;
     const token = newToken();
     const [invoice] = await tx
@@ -160,12 +169,24 @@ export async function createInvoice(
  * Staff (invoice:adjust) call this too. Where the customer's page sends them (redirectUrl) stays
  * the API client's business: only a client may change it, within its own allowed prefixes.
  */
-export async function changeInvoice(caller: Caller, paymentId: number, transactionId: number, change: InvoiceChange): Promise<InvoiceResult> {
+export async function changeInvoice(
+  caller: Caller,
+  paymentId: number,
+  transactionId: number,
+  change: InvoiceChange,
+): Promise<InvoiceResult> {
   if (change.redirectUrl !== undefined) {
-    if (caller.kind !== "client") throw invalid("redirectUrl", "can only be changed by the API client that created the invoice");
+    if (caller.kind !== "client")
+      throw invalid("redirectUrl", "can only be changed by the API client that created the invoice");
     requireAllowedRedirect(caller, change.redirectUrl);
   }
-  const fields = ["amount", "redirectUrl", "languageCode", "externalInvoiceNumber", "customerIdentificationNumber"] as const;
+  const fields = [
+    "amount",
+    "redirectUrl",
+    "languageCode",
+    "externalInvoiceNumber",
+    "customerIdentificationNumber",
+  ] as const;
   if (!fields.some((field) => change[field] !== undefined)) {
     throw invalid("body", `has nothing to change: give at least one of ${fields.join(", ")}`);
   }
@@ -178,9 +199,12 @@ export async function changeInvoice(caller: Caller, paymentId: number, transacti
     if (change.invoiceId !== undefined && change.invoiceId !== invoice.invoiceId) {
       throw ruleBroken(`invoiceId is not this transaction's current invoice (${invoice.invoiceId})`, "invoiceId");
     }
-    if (type !== "COLLECTOR_B2B") throw ruleBroken("Only a COLLECTOR_B2B invoice can be changed; create a new COLLECTOR invoice instead (POST)");
-    if (invoice.confirmedAt) throw conflict(`Invoice ${invoice.invoiceId} was confirmed by the customer; it can no longer change`);
-    if (transaction.status !== "INITIATED") throw conflict(`The transaction is ${transaction.status}; its invoice can no longer change`);
+    if (type !== "COLLECTOR_B2B")
+      throw ruleBroken("Only a COLLECTOR_B2B invoice can be changed; create a new COLLECTOR invoice instead (POST)");
+    if (invoice.confirmedAt)
+      throw conflict(`Invoice ${invoice.invoiceId} was confirmed by the customer; it can no longer change`);
+    if (transaction.status !== "INITIATED")
+      throw conflict(`The transaction is ${transaction.status}; its invoice can no longer change`);
 
     const at = new Date();
     let amount = money(invoice.amount);
@@ -210,7 +234,9 @@ export async function changeInvoice(caller: Caller, paymentId: number, transacti
         ...(change.redirectUrl !== undefined ? { redirectUrl: change.redirectUrl } : {}),
         ...(change.languageCode !== undefined ? { languageCode: change.languageCode } : {}),
         ...(change.externalInvoiceNumber !== undefined ? { externalInvoiceNumber: change.externalInvoiceNumber } : {}),
-        ...(change.customerIdentificationNumber !== undefined ? { customerIdentificationNumber: change.customerIdentificationNumber } : {}),
+        ...(change.customerIdentificationNumber !== undefined
+          ? { customerIdentificationNumber: change.customerIdentificationNumber }
+          : {}),
         updatedAt: at,
       })
       .where(eq(invoices.invoiceId, invoice.invoiceId))
@@ -220,7 +246,13 @@ export async function changeInvoice(caller: Caller, paymentId: number, transacti
       await tx
         .update(providerSessions)
         .set({ redirectUrl: change.redirectUrl })
-        .where(and(eq(providerSessions.transactionId, transactionId), eq(providerSessions.kind, "invoice"), isNull(providerSessions.completedAt)));
+        .where(
+          and(
+            eq(providerSessions.transactionId, transactionId),
+            eq(providerSessions.kind, "invoice"),
+            isNull(providerSessions.completedAt),
+          ),
+        );
     }
     await appendOperation(tx, { transactionId, paymentId, operation: "UPDATE", amount, at }, caller);
     await touchPayment(tx, paymentId, at);
@@ -290,12 +322,18 @@ export async function invoicePage(token: string): Promise<InvoicePageView | null
 }
 
 /** The customer confirms the invoice (or leaves without confirming). */
-export async function decideInvoice(token: string, decision: "confirm" | "cancel", correlationId: string): Promise<PageDecision | null> {
+export async function decideInvoice(
+  token: string,
+  decision: "confirm" | "cancel",
+  correlationId: string,
+): Promise<PageDecision | null> {
   return decideOnPage(token, "invoice", correlationId, async ({ tx, caller, payment, transaction, session, at }) => {
-    if (decision === "cancel") return { result: "rejected", message: "You left without confirming the invoice. Nothing was paid." };
+    if (decision === "cancel")
+      return { result: "rejected", message: "You left without confirming the invoice. Nothing was paid." };
     const invoiceId = String((session.options as Record<string, unknown>).invoiceId);
     const [invoice] = await tx.select().from(invoices).where(eq(invoices.invoiceId, invoiceId)).for("update");
-    if (!invoice || invoice.replacedAt || invoice.confirmedAt) return { unavailable: "This invoice can no longer be confirmed." };
+    if (!invoice || invoice.replacedAt || invoice.confirmedAt)
+      return { unavailable: "This invoice can no longer be confirmed." };
     const key = outcomeKeyOf(payment, transaction);
     const outcome = await askProvider(key, () =>
       mobileProvider().authorizeInvoice({

@@ -11,7 +11,13 @@ import { conflict } from "../../domain/errors";
 import { formatAmount, money } from "../../domain/money";
 import type { WalletCard, WalletProviderName } from "../../providers/mobile";
 import { mobileProvider } from "../../providers/index.server";
-import { askProvider, countOutcome, declinedError, inAuthorizingTransaction, outcomeKeyOf } from "../../platform/outcomes.server";
+import {
+  askProvider,
+  countOutcome,
+  declinedError,
+  inAuthorizingTransaction,
+  outcomeKeyOf,
+} from "../../platform/outcomes.server";
 import type { ClientCaller } from "../../domain/caller";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
 import {
@@ -29,7 +35,11 @@ import {
 } from "./app-claims.server";
 import { initiateLocked } from "../transactions/transactions.server";
 
-export type WalletInput = { walletProvider: WalletProviderName; paymentData: Record<string, unknown>; redirectUrl?: string };
+export type WalletInput = {
+  walletProvider: WalletProviderName;
+  paymentData: Record<string, unknown>;
+  redirectUrl?: string;
+};
 
 export type WalletRegistration = {
   paymentId: number;
@@ -79,7 +89,8 @@ export function readWalletCard(paymentData: Record<string, unknown>): WalletCard
     pick(paymentData, ["paymentMethodData", "info", "cardNetwork"]),
   ];
   const last4 = last4Candidates.map(lastFour).find((value) => value !== null) ?? null;
-  const network = networkCandidates.find((value): value is string => typeof value === "string" && value.length <= 40) ?? null;
+  const network =
+    networkCandidates.find((value): value is string => typeof value === "string" && value.length <= 40) ?? null;
   return { last4, network };
 }
 
@@ -103,7 +114,8 @@ export async function registerWallet(
     if (transaction.paymentTypeGroup !== "PAYMENTCARD") {
       throw conflict(`A wallet payment needs a PAYMENTCARD transaction; this one is ${transaction.paymentTypeGroup}`);
     }
-    if (transaction.status !== "CREATED") throw conflict(`The transaction is ${transaction.status}; a wallet payment needs a CREATED one`);
+    if (transaction.status !== "CREATED")
+      throw conflict(`The transaction is ${transaction.status}; a wallet payment needs a CREATED one`);
     if (transaction.isImport) throw conflict("An import transaction cannot be paid with a wallet");
     const at = new Date();
     const paymentType = transaction.paymentType ?? paymentTypeOf(card.network);
@@ -125,7 +137,12 @@ export async function registerWallet(
         expiresAt: new Date(at.getTime() + SESSION_MINUTES * 60_000),
       });
       await initiateLocked(tx, caller, transaction, at);
-      return { paymentId, transactionId, walletProvider: input.walletProvider, terminalUri: `${origin}/sandbox/wallet/${session.token}` };
+      return {
+        paymentId,
+        transactionId,
+        walletProvider: input.walletProvider,
+        terminalUri: `${origin}/sandbox/wallet/${session.token}`,
+      };
     }
 
     const key = outcomeKeyOf(payment, transaction);
@@ -139,7 +156,11 @@ export async function registerWallet(
       }),
     );
     if (!outcome.ok) throw declinedError(key, outcome);
-    await authorizeLocked(tx, caller, payment, transaction, at, { cardNumber: card.last4, rrn: outcome.rrn, paymentType });
+    await authorizeLocked(tx, caller, payment, transaction, at, {
+      cardNumber: card.last4,
+      rrn: outcome.rrn,
+      paymentType,
+    });
     return { paymentId, transactionId, walletProvider: input.walletProvider };
   });
 }
@@ -171,7 +192,11 @@ export async function walletPage(token: string): Promise<WalletPageView | null> 
 }
 
 /** The customer completes (or cancels) the 3DS challenge of a wallet payment. */
-export async function decideWallet3ds(token: string, decision: "approve" | "reject", correlationId: string): Promise<PageDecision | null> {
+export async function decideWallet3ds(
+  token: string,
+  decision: "approve" | "reject",
+  correlationId: string,
+): Promise<PageDecision | null> {
   return decideOnPage(token, "wallet", correlationId, async ({ tx, caller, payment, transaction, session, at }) => {
     if (decision === "reject") return { result: "rejected", message: "Authentication cancelled. Nothing was paid." };
     const o = session.options as Record<string, string | null>;

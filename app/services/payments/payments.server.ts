@@ -9,7 +9,12 @@ import { formatAmount, money, toDbAmount, type Money } from "../../domain/money"
 import { amountsOf, CANCELLABLE, claimedTotal, creditableAmount } from "../../domain/transaction";
 import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller, ClientCaller } from "../../domain/caller";
-import { createCreditLocked, DEACTIVATION_REASON, executeCredit, pendingDeactivationCredits } from "../credits/credits.server";
+import {
+  createCreditLocked,
+  DEACTIVATION_REASON,
+  executeCredit,
+  pendingDeactivationCredits,
+} from "../credits/credits.server";
 import { moveVolumeToSettlement } from "../../platform/operation-log.server";
 import { lockPayment } from "../../platform/locks.server";
 import { getPayment, type PaymentRow, type PaymentView } from "../queries/payment-view.server";
@@ -63,9 +68,13 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
     });
   } catch (error) {
     if (violatedConstraint(error) === "payments_org_order_version_uq") {
-      throw new DomainError("conflict", `A payment for order ${input.orderId} version ${input.orderVersion ?? 1} exists already`, {
-        errors: [{ field: "orderId", message: "already has a payment for this orderVersion" }],
-      });
+      throw new DomainError(
+        "conflict",
+        `A payment for order ${input.orderId} version ${input.orderVersion ?? 1} exists already`,
+        {
+          errors: [{ field: "orderId", message: "already has a payment for this orderVersion" }],
+        },
+      );
     }
     throw error;
   }
@@ -110,7 +119,9 @@ async function patchPayment(
       throw conflict(`Payment ${paymentId} is deactivated; send active: true with the totalAmount to reactivate it`);
     }
     if (patch.totalAmount !== undefined) {
-      const claimed = claimedTotal(transactions.map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })));
+      const claimed = claimedTotal(
+        transactions.map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })),
+      );
       if (patch.totalAmount < claimed) {
         throw ruleBroken(
           `totalAmount ${formatAmount(patch.totalAmount)} is less than its transactions already hold (${formatAmount(claimed)})`,
@@ -135,7 +146,8 @@ async function patchPayment(
       before: auditedPayment(payment),
       after: auditedPayment(updated),
     });
-    if (patch.settlementId !== undefined) await moveVolumeToSettlement(tx, payment, payment.settlementId, patch.settlementId);
+    if (patch.settlementId !== undefined)
+      await moveVolumeToSettlement(tx, payment, payment.settlementId, patch.settlementId);
     return getPayment(tx, caller, paymentId);
   });
 }

@@ -31,10 +31,7 @@ const COLUMNS: Record<keyof typeof AUDIT_FILTERS, ColumnOf> = {
 export type AuditEntryRow = typeof auditLog.$inferSelect;
 
 /** A page of entries, newest first (matching audit_log_created_at_idx and the filter indexes). */
-export async function listAuditEntries(
-  database: Db,
-  query: SearchQuery,
-): Promise<Page<AuditEntryRow>> {
+export async function listAuditEntries(database: Db, query: SearchQuery): Promise<Page<AuditEntryRow>> {
   const where = allOf(conditionsFor(query.filters, COLUMNS));
   const [{ total }] = await database.select({ total: count() }).from(auditLog).where(where);
   const items = await database
@@ -44,7 +41,13 @@ export async function listAuditEntries(
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(query.perPage)
     .offset((query.page - 1) * query.perPage);
-  return { items, totalItems: total, totalPages: Math.ceil(total / query.perPage), page: query.page, perPage: query.perPage };
+  return {
+    items,
+    totalItems: total,
+    totalPages: Math.ceil(total / query.perPage),
+    page: query.page,
+    perPage: query.perPage,
+  };
 }
 
 export async function getAuditEntry(database: Db, id: number): Promise<AuditEntryRow | null> {

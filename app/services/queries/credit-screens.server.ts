@@ -66,12 +66,21 @@ async function describe(database: Db, views: CreditView[]): Promise<ScreenCredit
   const orgIds = [...new Set(views.map((v) => v.organisationId))];
   const [staff, clients, orgs] = await Promise.all([
     staffIds.length
-      ? database.select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email }).from(staffUsers).where(inArray(staffUsers.id, staffIds))
+      ? database
+          .select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email })
+          .from(staffUsers)
+          .where(inArray(staffUsers.id, staffIds))
       : [],
     clientIds.length
-      ? database.select({ clientId: apiClients.clientId, name: apiClients.name }).from(apiClients).where(inArray(apiClients.clientId, clientIds))
+      ? database
+          .select({ clientId: apiClients.clientId, name: apiClients.name })
+          .from(apiClients)
+          .where(inArray(apiClients.clientId, clientIds))
       : [],
-    database.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, orgIds)),
+    database
+      .select({ id: organisations.id, name: organisations.name })
+      .from(organisations)
+      .where(inArray(organisations.id, orgIds)),
   ]);
   return views.map((view) => {
     const user = staff.find((s) => s.id === view.createdByStaffUserId);
@@ -81,7 +90,11 @@ async function describe(database: Db, views: CreditView[]): Promise<ScreenCredit
       : client
         ? { kind: "client", clientId: client.clientId, name: client.name }
         : { kind: "unknown" };
-    return screenCredit(view, creator, orgs.find((o) => o.id === view.organisationId)?.name ?? `Organisation ${view.organisationId}`);
+    return screenCredit(
+      view,
+      creator,
+      orgs.find((o) => o.id === view.organisationId)?.name ?? `Organisation ${view.organisationId}`,
+    );
   });
 }
 
@@ -106,7 +119,10 @@ export async function creditDetail(viewer: StaffCaller, creditId: number, databa
   const [[credit], settings] = await Promise.all([describe(database, [view]), readFourEyesSettings(database)]);
   const transactionIds = [...new Set(view.creditTransactions.map((l) => l.transactionId))];
   const rows = transactionIds.length
-    ? await database.select().from(paymentTransactions).where(inArray(paymentTransactions.transactionId, transactionIds))
+    ? await database
+        .select()
+        .from(paymentTransactions)
+        .where(inArray(paymentTransactions.transactionId, transactionIds))
     : [];
   const threshold = thresholdFor(settings.thresholds, view.currency);
   return {

@@ -55,7 +55,9 @@ export function creditSearchCondition(caller: Caller, query: Pick<SearchQuery, "
     organisationId === null ? undefined : eq(credits.organisationId, organisationId),
     ...conditionsFor(query.filters, CREDIT_COLUMNS),
     lineConditions.length
-      ? exists(sql`(select 1 from ${creditTransactions} where ${creditTransactions.creditId} = ${credits.creditId} and ${and(...lineConditions)})`)
+      ? exists(
+          sql`(select 1 from ${creditTransactions} where ${creditTransactions.creditId} = ${credits.creditId} and ${and(...lineConditions)})`,
+        )
       : undefined,
   ]);
 }

@@ -70,11 +70,16 @@ export async function getCustomerOverview(
   caller: StaffCaller,
   customerNumber: string,
   origin: string,
-  database: Db = db()
+  database: Db = db(),
 ): Promise<CustomerOverview> {
   const [customerRows, paymentPage, creditPage, recurring, agreements, productRows, invoiceRows] = await Promise.all([
     database
-      .select({ name: customers.name, email: customers.email, organisationName: organisations.name, createdAt: customers.createdAt })
+      .select({
+        name: customers.name,
+        email: customers.email,
+        organisationName: organisations.name,
+        createdAt: customers.createdAt,
+      })
       .from(customers)
       .leftJoin(organisations, eq(organisations.id, customers.organisationId))
       .where(eq(customers.customerNumber, customerNumber)),

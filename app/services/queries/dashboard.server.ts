@@ -128,13 +128,18 @@ const HOME_CURRENCY = "NOK";
 function byActivity(map: Map<string, Volume>): string[] {
   const activity = (volume: Volume) => volume.capturedCount + volume.creditedCount;
   return [...map.entries()]
-    .sort(([a, x], [b, y]) => Number(b === HOME_CURRENCY) - Number(a === HOME_CURRENCY) || activity(y) - activity(x) || a.localeCompare(b))
+    .sort(
+      ([a, x], [b, y]) =>
+        Number(b === HOME_CURRENCY) - Number(a === HOME_CURRENCY) || activity(y) - activity(x) || a.localeCompare(b),
+    )
     .map(([key]) => key);
 }
 
 /** Largest captured first, then by name, so equal volumes keep a stable order. */
 function byCaptured<K extends string>(map: Map<K, Volume>): K[] {
-  return [...map.entries()].sort(([a, x], [b, y]) => compare(y.captured, x.captured) || a.localeCompare(b)).map(([key]) => key);
+  return [...map.entries()]
+    .sort(([a, x], [b, y]) => compare(y.captured, x.captured) || a.localeCompare(b))
+    .map(([key]) => key);
 }
 
 type RollupRow = {
@@ -217,7 +222,17 @@ export async function getDashboard(query: DashboardQuery, database: Db = default
 
   const authorizations = authorizationsOf(outcomeRows.filter((row) => row.currency === currency));
 
-  return { from: query.from, to: query.to, currencies, currency, totals: totalsOf(total), groups, days, topPaymentTypes, authorizations };
+  return {
+    from: query.from,
+    to: query.to,
+    currencies,
+    currency,
+    totals: totalsOf(total),
+    groups,
+    days,
+    topPaymentTypes,
+    authorizations,
+  };
 }
 
 type OutcomeRow = { currency: string; paymentTypeGroup: string; approved: number; declined: number; failed: number };
@@ -244,16 +259,32 @@ async function outcomesIn(query: DashboardQuery, database: Db): Promise<OutcomeR
 
 function authorizationsOf(rows: OutcomeRow[]): AuthorizationOutcomes {
   const groups = rows
-    .map((row) => ({ paymentTypeGroup: row.paymentTypeGroup, ...outcomeCounts(row.approved, row.declined, row.failed) }))
+    .map((row) => ({
+      paymentTypeGroup: row.paymentTypeGroup,
+      ...outcomeCounts(row.approved, row.declined, row.failed),
+    }))
     .filter((group) => group.attempts > 0)
     .sort((a, b) => b.attempts - a.attempts || a.paymentTypeGroup.localeCompare(b.paymentTypeGroup));
   const sum = (pick: (row: OutcomeRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
-  return { ...outcomeCounts(sum((row) => row.approved), sum((row) => row.declined), sum((row) => row.failed)), groups };
+  return {
+    ...outcomeCounts(
+      sum((row) => row.approved),
+      sum((row) => row.declined),
+      sum((row) => row.failed),
+    ),
+    groups,
+  };
 }
 
 function outcomeCounts(approved: number, declined: number, failed: number): OutcomeCounts {
   const attempts = approved + declined + failed;
-  return { attempts, approved, declined, failed, unapprovedShare: percentage(BigInt(declined + failed), BigInt(attempts)) };
+  return {
+    attempts,
+    approved,
+    declined,
+    failed,
+    unapprovedShare: percentage(BigInt(declined + failed), BigInt(attempts)),
+  };
 }
 
 function groupVolumeOf(volume: Volume): GroupVolume {

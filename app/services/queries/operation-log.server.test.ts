@@ -55,7 +55,7 @@ beforeAll(async () => {
       actorType: "CLIENT",
       actor: "entur-sales",
       createdAt: new Date(T0 + Math.floor((22 - i) / 3) * 60_000),
-    }))
+    })),
   );
 });
 
@@ -80,7 +80,9 @@ describe("searchOperationLog", () => {
     expect(pages[0].newer).toBeNull();
     while (pages.at(-1)!.older) {
       const older = pages.at(-1)!.older!;
-      pages.push(await searchOperationLog(STAFF, { perPage: 5, cursor: { direction: "older", from: older } }, handle.db));
+      pages.push(
+        await searchOperationLog(STAFF, { perPage: 5, cursor: { direction: "older", from: older } }, handle.db),
+      );
     }
     expect(pages.map((p) => p.items.length)).toEqual([5, 5, 5, 5, 3]);
     expect(pages.flatMap((p) => p.items.map(key))).toEqual(expected);
@@ -89,14 +91,14 @@ describe("searchOperationLog", () => {
     const back = await searchOperationLog(
       STAFF,
       { perPage: 5, cursor: { direction: "newer", from: pages[4].newer! } },
-      handle.db
+      handle.db,
     );
     expect(back.items.map(key)).toEqual(pages[3].items.map(key));
     expect(back.older).toEqual(pages[3].older);
     const first = await searchOperationLog(
       STAFF,
       { perPage: 5, cursor: { direction: "newer", from: pages[1].newer! } },
-      handle.db
+      handle.db,
     );
     expect(first.items.map(key)).toEqual(pages[0].items.map(key));
     expect(first.newer).toBeNull();
@@ -106,7 +108,7 @@ describe("searchOperationLog", () => {
     const byCorrelation = await searchOperationLog(
       STAFF,
       { perPage: 50, filters: filters("correlationId=corr-first-three") },
-      handle.db
+      handle.db,
     );
     expect(byCorrelation.items).toHaveLength(3);
     expect(byCorrelation.matching).toEqual({ count: 3, moreThan: false });
@@ -121,10 +123,21 @@ describe("searchOperationLog", () => {
     const tvm = await searchOperationLog(
       STAFF,
       { perPage: 50, filters: filters("clientName=entur-tvm&distributionChannel=ticket-machine&operation=AUTHORIZE") },
-      handle.db
+      handle.db,
     );
-    expect(tvm.items.map((row) => row.pos)).toEqual(["TVM-0000", "TVM-0004", "TVM-0008", "TVM-0012", "TVM-0016", "TVM-0020"]);
-    const notThat = await searchOperationLog(STAFF, { perPage: 50, filters: filters("pos=ne:web&operation=UPDATE") }, handle.db);
+    expect(tvm.items.map((row) => row.pos)).toEqual([
+      "TVM-0000",
+      "TVM-0004",
+      "TVM-0008",
+      "TVM-0012",
+      "TVM-0016",
+      "TVM-0020",
+    ]);
+    const notThat = await searchOperationLog(
+      STAFF,
+      { perPage: 50, filters: filters("pos=ne:web&operation=UPDATE") },
+      handle.db,
+    );
     expect(notThat.items).toEqual([]);
   });
 
@@ -132,7 +145,7 @@ describe("searchOperationLog", () => {
     const ranged = await searchOperationLog(
       STAFF,
       { perPage: 50, created: { gte: new Date(T0 + 60_000), lt: new Date(T0 + 3 * 60_000) } },
-      handle.db
+      handle.db,
     );
     expect(ranged.matching).toEqual({ count: 6, moreThan: false });
     expect(COUNT_LIMIT).toBe(10_000);

@@ -120,7 +120,7 @@ async function countUpTo(database: Db, where: SQL | undefined): Promise<Operatio
 export async function searchOperationLog(
   _caller: StaffCaller,
   query: OperationLogQuery,
-  database: Db = defaultDb()
+  database: Db = defaultDb(),
 ): Promise<OperationLogPage> {
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(query.perPage)));
   const where = filterCondition(query);
@@ -170,8 +170,8 @@ export async function searchOperationLog(
   const hasOlder = newerFirst ? true : more;
   return {
     items,
-    newer: hasNewer ? place(items[0]) ?? cursor!.from : null,
-    older: hasOlder ? place(items.at(-1)) ?? cursor!.from : null,
+    newer: hasNewer ? (place(items[0]) ?? cursor!.from) : null,
+    older: hasOlder ? (place(items.at(-1)) ?? cursor!.from) : null,
     matching,
     perPage,
   };

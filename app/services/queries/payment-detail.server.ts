@@ -54,7 +54,11 @@ export type PaymentDetail = {
 };
 
 /** The payment's detail, or null when the caller cannot see such a payment. */
-export async function findPaymentDetail(caller: Caller, paymentId: number, database: Db = db()): Promise<PaymentDetail | null> {
+export async function findPaymentDetail(
+  caller: Caller,
+  paymentId: number,
+  database: Db = db(),
+): Promise<PaymentDetail | null> {
   let view: PaymentView;
   try {
     view = await getPayment(database, caller, paymentId);
@@ -111,7 +115,11 @@ function actionsFor(view: PaymentView, t: TransactionView, invoice: InvoiceSumma
     cancel: view.active && checkCancel(status).ok,
     credit: status === "CAPTURED" && t.summary.creditableAmount > 0n,
     adjustInvoice:
-      view.active && t.paymentType === "COLLECTOR_B2B" && status === "INITIATED" && invoice !== null && invoice.confirmedAt === null,
+      view.active &&
+      t.paymentType === "COLLECTOR_B2B" &&
+      status === "INITIATED" &&
+      invoice !== null &&
+      invoice.confirmedAt === null,
   };
 }
 

@@ -8,7 +8,13 @@ import { PAYMENT_SORT_KEYS, type PaymentSort } from "../../domain/payment-sort";
 import { recogniseQuickSearch } from "../../domain/quick-search";
 import { parseSearchQuery } from "../../domain/search-filter";
 import type { Caller } from "../../domain/caller";
-import { exportPayments, listPayments, paymentPage, resolvePaymentQuery, type PaymentQuery } from "./payment-list.server";
+import {
+  exportPayments,
+  listPayments,
+  paymentPage,
+  resolvePaymentQuery,
+  type PaymentQuery,
+} from "./payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "./payment-search.server";
 
 const STAFF: Caller = {
@@ -62,15 +68,13 @@ beforeAll(async () => {
   }
 
   // paymentId 4242, without transactions: "4242" is both its id and the last 4 of eight cards.
-  await db
-    .insert(payments)
-    .values({
-      paymentId: 4242,
-      organisationId: 7,
-      orderId: "ORD-4242",
-      totalAmount: "100.00",
-      createdAt: new Date(T0 + 20 * 3_600_000),
-    });
+  await db.insert(payments).values({
+    paymentId: 4242,
+    organisationId: 7,
+    orderId: "ORD-4242",
+    totalAmount: "100.00",
+    createdAt: new Date(T0 + 20 * 3_600_000),
+  });
   ids.push(4242);
 });
 
@@ -128,7 +132,10 @@ describe("quick search", () => {
 
 describe("filters, day bounds and totals", () => {
   it("applies the API's filters and sums totalAmount per currency, exactly", async () => {
-    const list = await listPayments({ ...query("status=CAPTURED&totalAmount=gte:100"), page: 1, perPage: 5 }, handle.db);
+    const list = await listPayments(
+      { ...query("status=CAPTURED&totalAmount=gte:100"), page: 1, perPage: 5 },
+      handle.db,
+    );
     // i % 3 === 0 and amount >= 100: i in 0,3,6,...,39 without the 75.00 ones (i % 5 === 3).
     const expected = Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 3 === 0 && i % 5 !== 3);
     expect(list.total).toBe(expected.length);
@@ -169,8 +176,8 @@ describe("sort, pages and export", () => {
         return sort.key === "createdAt"
           ? BigInt(row.createdAt.getTime())
           : sort.key === "totalAmount"
-          ? money(row.totalAmount)
-          : 0n;
+            ? money(row.totalAmount)
+            : 0n;
       };
       const sign = sort.direction === "asc" ? 1 : -1;
       const order = (a: number, b: number) => (value(a) === value(b) ? a - b : value(a) < value(b) ? -1 : 1);
@@ -179,7 +186,8 @@ describe("sort, pages and export", () => {
 
       const exported: number[] = [];
       // Batches of 6 split runs of equal amounts and timestamps: the keyset must carry on exactly.
-      for await (const batch of exportPayments(resolved, handle.db, 6)) exported.push(...batch.map((row) => row.paymentId));
+      for await (const batch of exportPayments(resolved, handle.db, 6))
+        exported.push(...batch.map((row) => row.paymentId));
       expect(exported).toEqual(paged);
     });
   }

@@ -4,7 +4,15 @@ import { dailyVolume, organisations, paymentTransactions, payments } from "../..
 import type { Caller } from "../../domain/caller";
 import { listPayments } from "./payment-list.server";
 
-const STAFF: Caller = { kind: "staff", userId: "u", email: "support@test", correlationId: "c", ip: "127.0.0.1", userAgent: null, reason: null };
+const STAFF: Caller = {
+  kind: "staff",
+  userId: "u",
+  email: "support@test",
+  correlationId: "c",
+  ip: "127.0.0.1",
+  userAgent: null,
+  reason: null,
+};
 
 let handle: DatabaseHandle;
 const ids: number[] = [];
@@ -26,14 +34,51 @@ beforeAll(async () => {
     ids.push(row.paymentId);
   }
   await db.insert(paymentTransactions).values([
-    { paymentId: ids[29], amount: "60.00", currency: "NOK", status: "CAPTURED", paymentType: "VISA", paymentTypeGroup: "PAYMENTCARD", cardNumber: "4242" },
-    { paymentId: ids[29], amount: "40.00", currency: "NOK", status: "CREATED", paymentType: null, paymentTypeGroup: "PAYMENTCARD" },
-    { paymentId: ids[0], amount: "100.00", currency: "NOK", status: "CANCELLED", paymentType: "VIPPS", paymentTypeGroup: "MOBILE" },
+    {
+      paymentId: ids[29],
+      amount: "60.00",
+      currency: "NOK",
+      status: "CAPTURED",
+      paymentType: "VISA",
+      paymentTypeGroup: "PAYMENTCARD",
+      cardNumber: "4242",
+    },
+    {
+      paymentId: ids[29],
+      amount: "40.00",
+      currency: "NOK",
+      status: "CREATED",
+      paymentType: null,
+      paymentTypeGroup: "PAYMENTCARD",
+    },
+    {
+      paymentId: ids[0],
+      amount: "100.00",
+      currency: "NOK",
+      status: "CANCELLED",
+      paymentType: "VIPPS",
+      paymentTypeGroup: "MOBILE",
+    },
   ]);
   const today = new Date().toISOString().slice(0, 10);
   await db.insert(dailyVolume).values([
-    { day: today, organisationId: 7, currency: "NOK", paymentTypeGroup: "PAYMENTCARD", paymentType: "VISA", capturedAmount: "0.10000", creditedAmount: "0.00001" },
-    { day: today, organisationId: 7, currency: "NOK", paymentTypeGroup: "MOBILE", paymentType: "VIPPS", capturedAmount: "9999999999999.20000" },
+    {
+      day: today,
+      organisationId: 7,
+      currency: "NOK",
+      paymentTypeGroup: "PAYMENTCARD",
+      paymentType: "VISA",
+      capturedAmount: "0.10000",
+      creditedAmount: "0.00001",
+    },
+    {
+      day: today,
+      organisationId: 7,
+      currency: "NOK",
+      paymentTypeGroup: "MOBILE",
+      paymentType: "VIPPS",
+      capturedAmount: "9999999999999.20000",
+    },
   ]);
 });
 

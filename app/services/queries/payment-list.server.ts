@@ -19,7 +19,6 @@ import { allOf } from "../../platform/search-sql.server";
 
 export const MAX_PER_PAGE = 100;
 
-
 /** Which payments, in which order: shared by the list and the export. */
 export type PaymentQuery = {
   /** Staff see every organisation; an API client's caller would confine it to its own. */
@@ -149,7 +148,10 @@ export type ResolvedPaymentQuery = {
  * the screen can say "37 by card last 4, 1 by paymentId"; only kinds that matched go into the
  * condition.
  */
-export async function resolvePaymentQuery(query: PaymentQuery, database: Db = defaultDb()): Promise<ResolvedPaymentQuery> {
+export async function resolvePaymentQuery(
+  query: PaymentQuery,
+  database: Db = defaultDb(),
+): Promise<ResolvedPaymentQuery> {
   const base = filterCondition(query);
   const sort = query.sort ?? DEFAULT_PAYMENT_SORT;
   const search = query.quickSearch;
@@ -166,7 +168,17 @@ export async function resolvePaymentQuery(query: PaymentQuery, database: Db = de
   const matched = counts.filter((c) => c.count > 0);
   const quickSearch = { text: search.text, tried: [...search.kinds], matched };
   if (matched.length === 0) return { where: null, quickSearch, sort };
-  return { where: allOf([base, quickSearchCondition(search, matched.map((m) => m.kind))]), quickSearch, sort };
+  return {
+    where: allOf([
+      base,
+      quickSearchCondition(
+        search,
+        matched.map((m) => m.kind),
+      ),
+    ]),
+    quickSearch,
+    sort,
+  };
 }
 
 const SORT_COLUMNS: Record<PaymentSortKey, AnyPgColumn> = {
@@ -195,7 +207,10 @@ export type PaymentTotals = {
  * a list whose cost grows with the size of the match (an aggregate over every matching row), so
  * the screen streams it in after the page.
  */
-export async function paymentTotals(resolved: ResolvedPaymentQuery, database: Db = defaultDb()): Promise<PaymentTotals> {
+export async function paymentTotals(
+  resolved: ResolvedPaymentQuery,
+  database: Db = defaultDb(),
+): Promise<PaymentTotals> {
   if (resolved.where === null) return { total: 0, totals: [] };
   const totals = await database
     .select({
@@ -233,15 +248,27 @@ export async function paymentPage(
     .orderBy(...orderOf(resolved.sort))
     .limit(perPage)
     .offset((page - 1) * perPage);
-  const byPayment = await transactionsOf(database, rows.map((row) => row.paymentId));
+  const byPayment = await transactionsOf(
+    database,
+    rows.map((row) => row.paymentId),
+  );
   return { items: rows.map((row) => ({ ...row, transactions: byPayment.get(row.paymentId) ?? [] })), page, perPage };
 }
 
 /** Page and totals together (scripts and tests; the screen streams the totals in separately). */
 export async function listPayments(options: PaymentListOptions, database: Db = defaultDb()): Promise<PaymentList> {
   const resolved = await resolvePaymentQuery(options, database);
-  const [page, { total, totals }] = await Promise.all([paymentPage(resolved, options, database), paymentTotals(resolved, database)]);
-  return { ...page, total, totals, quickSearch: resolved.quickSearch, pageCount: Math.max(1, Math.ceil(total / page.perPage)) };
+  const [page, { total, totals }] = await Promise.all([
+    paymentPage(resolved, options, database),
+    paymentTotals(resolved, database),
+  ]);
+  return {
+    ...page,
+    total,
+    totals,
+    quickSearch: resolved.quickSearch,
+    pageCount: Math.max(1, Math.ceil(total / page.perPage)),
+  };
 }
 
 /** The transactions of the given payments, in one query, grouped by payment in id order. */
@@ -317,7 +344,8 @@ function keysetAfter(sort: PaymentSort, cursor: ExportCursor): SQL {
 
 function cursorOf(sort: PaymentSort, row: { paymentId: number; createdAt: Date; totalAmount: string }): ExportCursor {
   return {
-    sortValue: sort.key === "createdAt" ? row.createdAt.toISOString() : sort.key === "totalAmount" ? row.totalAmount : "",
+    sortValue:
+      sort.key === "createdAt" ? row.createdAt.toISOString() : sort.key === "totalAmount" ? row.totalAmount : "",
     paymentId: row.paymentId,
   };
 }
@@ -345,7 +373,10 @@ export async function* exportPayments(
       .orderBy(...orderOf(sort))
       .limit(batchSize);
     if (rows.length === 0) return;
-    const sums = await transactionSumsOf(database, rows.map((row) => row.paymentId));
+    const sums = await transactionSumsOf(
+      database,
+      rows.map((row) => row.paymentId),
+    );
     yield rows.map((row) => ({ ...row, ...(sums.get(row.paymentId) ?? NO_TRANSACTIONS) }));
     if (rows.length < batchSize) return;
     after = cursorOf(sort, rows[rows.length - 1]);
@@ -354,7 +385,14 @@ export async function* exportPayments(
 
 type TransactionSums = Pick<
   PaymentExportRow,
-  "transactionCount" | "statuses" | "paymentTypes" | "cardNumbers" | "rrns" | "authorizedAmount" | "capturedAmount" | "creditedAmount"
+  | "transactionCount"
+  | "statuses"
+  | "paymentTypes"
+  | "cardNumbers"
+  | "rrns"
+  | "authorizedAmount"
+  | "capturedAmount"
+  | "creditedAmount"
 >;
 
 const NO_TRANSACTIONS: TransactionSums = {

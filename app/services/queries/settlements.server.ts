@@ -61,7 +61,12 @@ const sums = {
   net: sql<string>`(sum(${dailyVolume.capturedAmount}) - sum(${dailyVolume.creditedAmount}))::text`,
 };
 
-const dayColumns = { settlementId: dailyVolume.settlementId, day: dailyVolume.day, currency: dailyVolume.currency, ...sums };
+const dayColumns = {
+  settlementId: dailyVolume.settlementId,
+  day: dailyVolume.day,
+  currency: dailyVolume.currency,
+  ...sums,
+};
 
 function whereFor(filter: SettlementFilter): SQL | undefined {
   return and(
@@ -72,14 +77,20 @@ function whereFor(filter: SettlementFilter): SQL | undefined {
 }
 
 function pageOf(options: Page): Page {
-  return { page: Math.max(1, Math.trunc(options.page)), perPage: Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(options.perPage))) };
+  return {
+    page: Math.max(1, Math.trunc(options.page)),
+    perPage: Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(options.perPage))),
+  };
 }
 
 /**
  * One page of settlement days, newest day first, then by settlement id and currency, with the
  * count and per-currency totals of the whole filtered set. A page past the end is empty.
  */
-export async function listSettlementDays(filter: SettlementFilter & Page, database: Db = defaultDb()): Promise<SettlementDayList> {
+export async function listSettlementDays(
+  filter: SettlementFilter & Page,
+  database: Db = defaultDb(),
+): Promise<SettlementDayList> {
   const { page, perPage } = pageOf(filter);
   const where = whereFor(filter);
   // The count and the per-currency totals come from one pass over the settlement days.
@@ -124,7 +135,10 @@ export async function listSettlementDays(filter: SettlementFilter & Page, databa
 }
 
 /** The whole filtered set in the list's order, a keyset page at a time (for the CSV export). */
-export function settlementDayBatches(filter: SettlementFilter, database: Db = defaultDb()): AsyncGenerator<SettlementDay[]> {
+export function settlementDayBatches(
+  filter: SettlementFilter,
+  database: Db = defaultDb(),
+): AsyncGenerator<SettlementDay[]> {
   type Cursor = Pick<SettlementDay, "day" | "settlementId" | "currency">;
   return keysetBatches<SettlementDay, Cursor>(
     (after, size) =>
@@ -162,7 +176,10 @@ export type SettlementScope = {
 };
 
 /** What the settlement's rollup says, per day and currency (oldest day first). */
-export async function getSettlementSummary(scope: { settlementId: string }, database: Db = defaultDb()): Promise<SettlementDay[]> {
+export async function getSettlementSummary(
+  scope: { settlementId: string },
+  database: Db = defaultDb(),
+): Promise<SettlementDay[]> {
   return database
     .select(dayColumns)
     .from(dailyVolume)
@@ -237,7 +254,10 @@ function operationsQuery(database: Db, where: SQL | undefined) {
 }
 
 /** One page of the operations behind a settlement (or one of its days), oldest first. */
-export async function listSettlementOperations(scope: SettlementScope & Page, database: Db = defaultDb()): Promise<SettlementOperationList> {
+export async function listSettlementOperations(
+  scope: SettlementScope & Page,
+  database: Db = defaultDb(),
+): Promise<SettlementOperationList> {
   const { page, perPage } = pageOf(scope);
   const where = operationsWhere(scope);
   const [items, [{ total }]] = await Promise.all([
@@ -254,7 +274,10 @@ export async function listSettlementOperations(scope: SettlementScope & Page, da
 }
 
 /** Every operation behind a settlement (or day) in the list's order, a keyset page at a time. */
-export function settlementOperationBatches(scope: SettlementScope, database: Db = defaultDb()): AsyncGenerator<SettlementOperation[]> {
+export function settlementOperationBatches(
+  scope: SettlementScope,
+  database: Db = defaultDb(),
+): AsyncGenerator<SettlementOperation[]> {
   type Cursor = { createdAt: Date; operationId: number };
   return keysetBatches<SettlementOperation, Cursor>(
     (after, size) =>
@@ -262,7 +285,9 @@ export function settlementOperationBatches(scope: SettlementScope, database: Db 
         database,
         and(
           operationsWhere(scope),
-          after === null ? undefined : sql`(${operationLog.createdAt}, ${operationLog.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.operationId})`,
+          after === null
+            ? undefined
+            : sql`(${operationLog.createdAt}, ${operationLog.id}) > (${after.createdAt.toISOString()}::timestamptz, ${after.operationId})`,
         ),
       ).limit(size),
     ({ createdAt, operationId }) => ({ createdAt, operationId }),

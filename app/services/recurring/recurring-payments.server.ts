@@ -85,7 +85,11 @@ export type RecurringQuery = {
 };
 
 /** GET /v1/recurring-payments: never CANCELLED; EXPIRED only with includeExpired. Newest first. */
-export async function listRecurringPayments(database: Db | Tx, caller: Caller, query: RecurringQuery): Promise<RecurringPaymentView[]> {
+export async function listRecurringPayments(
+  database: Db | Tx,
+  caller: Caller,
+  query: RecurringQuery,
+): Promise<RecurringPaymentView[]> {
   const now = new Date();
   const rows = await database
     .select()
@@ -99,9 +103,9 @@ export async function listRecurringPayments(database: Db | Tx, caller: Caller, q
           ? undefined
           : and(
               ne(recurringPayments.recurringStatus, "EXPIRED"),
-              or(isNull(recurringPayments.expiresAt), gt(recurringPayments.expiresAt, now))
-            )
-      )
+              or(isNull(recurringPayments.expiresAt), gt(recurringPayments.expiresAt, now)),
+            ),
+      ),
     )
     .orderBy(desc(recurringPayments.createdAt), desc(recurringPayments.recurringPaymentId));
   return rows.map((row) => toRecurringPaymentView(row, now));
@@ -117,7 +121,11 @@ async function findVisible(database: Db | Tx, caller: Caller, recurringPaymentId
   return row;
 }
 
-export async function getRecurringPayment(database: Db | Tx, caller: Caller, recurringPaymentId: number): Promise<RecurringPaymentView> {
+export async function getRecurringPayment(
+  database: Db | Tx,
+  caller: Caller,
+  recurringPaymentId: number,
+): Promise<RecurringPaymentView> {
   return toRecurringPaymentView(await findVisible(database, caller, recurringPaymentId));
 }
 
@@ -134,7 +142,11 @@ export async function lockCustomerCards(tx: Tx, customerNumber: string): Promise
 }
 
 /** Locks the customer's cards and picks out the one asked for (404 when the caller may not see it). */
-async function lockCard(tx: Tx, caller: Caller, recurringPaymentId: number): Promise<{ card: RecurringRow; cards: RecurringRow[] }> {
+async function lockCard(
+  tx: Tx,
+  caller: Caller,
+  recurringPaymentId: number,
+): Promise<{ card: RecurringRow; cards: RecurringRow[] }> {
   const visible = await findVisible(tx, caller, recurringPaymentId);
   // customerNumber never changes and rows are never deleted, so the card is among them.
   const cards = await lockCustomerCards(tx, visible.customerNumber);
@@ -142,7 +154,8 @@ async function lockCard(tx: Tx, caller: Caller, recurringPaymentId: number): Pro
   return { card, cards };
 }
 
-const currentPrimary = (cards: readonly RecurringRow[]) => cards.find((c) => c.isPrimary && c.recurringStatus !== "CANCELLED");
+const currentPrimary = (cards: readonly RecurringRow[]) =>
+  cards.find((c) => c.isPrimary && c.recurringStatus !== "CANCELLED");
 
 /**
  * Makes one card the customer's primary. The old primary is cleared by one statement over the
@@ -157,8 +170,8 @@ async function setPrimaryLocked(tx: Tx, customerNumber: string, recurringPayment
       and(
         eq(recurringPayments.customerNumber, customerNumber),
         eq(recurringPayments.isPrimary, true),
-        ne(recurringPayments.recurringPaymentId, recurringPaymentId)
-      )
+        ne(recurringPayments.recurringPaymentId, recurringPaymentId),
+      ),
     );
   await tx
     .update(recurringPayments)
@@ -177,7 +190,8 @@ export async function inCustomerTransaction<T>(work: (tx: Tx) => Promise<T>): Pr
       return await inTransaction(work);
     } catch (error) {
       if (violatedConstraint(error) !== PRIMARY_INDEX) throw error;
-      if (attempt >= attempts) throw conflict("The customer's recurring payments changed concurrently; try again", "RESOURCE_BUSY");
+      if (attempt >= attempts)
+        throw conflict("The customer's recurring payments changed concurrently; try again", "RESOURCE_BUSY");
     }
   }
 }
@@ -196,7 +210,11 @@ export type NewRecurringPayment = {
  * Inserts a CREATED recurring payment. The customer's first (non-cancelled) one is primary
  * whatever was asked; a later one only with isPrimary, which moves the primary to it (seed 001).
  */
-export async function insertRecurringPaymentLocked(tx: Tx, input: NewRecurringPayment, at = new Date()): Promise<RecurringRow> {
+export async function insertRecurringPaymentLocked(
+  tx: Tx,
+  input: NewRecurringPayment,
+  at = new Date(),
+): Promise<RecurringRow> {
   const cards = await lockCustomerCards(tx, input.customerNumber);
   const hasPrimary = currentPrimary(cards) !== undefined;
   const primary = !hasPrimary || input.isPrimary === true;
@@ -225,7 +243,10 @@ export async function insertRecurringPaymentLocked(tx: Tx, input: NewRecurringPa
 export type CreateRecurringInput = { customerNumber?: string; nickname?: string; isPrimary?: boolean };
 
 /** POST /v1/recurring-payments. */
-export async function createRecurringPayment(caller: ClientCaller, input: CreateRecurringInput): Promise<RecurringPaymentView> {
+export async function createRecurringPayment(
+  caller: ClientCaller,
+  input: CreateRecurringInput,
+): Promise<RecurringPaymentView> {
   const customerNumber = customerNamedBy(caller, input.customerNumber);
   return inCustomerTransaction(async (tx) =>
     toRecurringPaymentView(
@@ -235,8 +256,8 @@ export async function createRecurringPayment(caller: ClientCaller, input: Create
         customerNumber,
         nickname: input.nickname,
         isPrimary: input.isPrimary,
-      })
-    )
+      }),
+    ),
   );
 }
 
@@ -264,7 +285,10 @@ function auditState(row: RecurringRow) {
 }
 
 async function reread(tx: Tx, recurringPaymentId: number): Promise<RecurringRow> {
-  const [row] = await tx.select().from(recurringPayments).where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
+  const [row] = await tx
+    .select()
+    .from(recurringPayments)
+    .where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
   return row;
 }
 
@@ -288,13 +312,14 @@ export async function updateRecurringPayment(
       throw conflict(`Recurring payment ${recurringPaymentId} has been ended; it cannot be changed`);
     if (patch.isPrimary === true && !card.isPrimary) {
       const status = effectiveRecurringStatus(card, at);
-      if (status === "EXPIRED") throw conflict(`Recurring payment ${recurringPaymentId} is EXPIRED; it cannot become primary`);
+      if (status === "EXPIRED")
+        throw conflict(`Recurring payment ${recurringPaymentId} is EXPIRED; it cannot become primary`);
       await setPrimaryLocked(tx, card.customerNumber, recurringPaymentId, at);
     }
     if (patch.isPrimary === false && card.isPrimary) {
       throw ruleBroken(
         "A customer always has one primary recurring payment: make another one primary instead of unsetting this one",
-        "isPrimary"
+        "isPrimary",
       );
     }
     if (patch.nickname !== undefined && patch.nickname !== card.nickname) {
@@ -304,7 +329,13 @@ export async function updateRecurringPayment(
         .where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
     }
     const after = await reread(tx, recurringPaymentId);
-    await auditIfStaff(tx, caller, patch.isPrimary ? "recurring_payment.make_primary" : "recurring_payment.update", card, after);
+    await auditIfStaff(
+      tx,
+      caller,
+      patch.isPrimary ? "recurring_payment.make_primary" : "recurring_payment.update",
+      card,
+      after,
+    );
     return toRecurringPaymentView(after, at);
   });
 }
@@ -313,10 +344,7 @@ export async function updateRecurringPayment(
  * PUT …/end: CANCELLED, no longer usable. Ending an ended one changes nothing (PUT is
  * idempotent). When it was the primary, the customer's best remaining card becomes primary.
  */
-export async function endRecurringPayment(
-  caller: Caller,
-  recurringPaymentId: number,
-): Promise<RecurringPaymentView> {
+export async function endRecurringPayment(caller: Caller, recurringPaymentId: number): Promise<RecurringPaymentView> {
   return inCustomerTransaction(async (tx) => {
     const { card, cards } = await lockCard(tx, caller, recurringPaymentId);
     if (card.recurringStatus === "CANCELLED") return toRecurringPaymentView(card);
@@ -326,7 +354,9 @@ export async function endRecurringPayment(
       .set({ recurringStatus: "CANCELLED", isPrimary: false, updatedAt: at })
       .where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
     if (card.isPrimary) {
-      const others = cards.filter((c) => c.recurringPaymentId !== recurringPaymentId && c.recurringStatus !== "CANCELLED");
+      const others = cards.filter(
+        (c) => c.recurringPaymentId !== recurringPaymentId && c.recurringStatus !== "CANCELLED",
+      );
       const successor = successorPrimary(others, at);
       if (successor !== null) await setPrimaryLocked(tx, card.customerNumber, successor, at);
     }
@@ -370,7 +400,7 @@ export async function createRegistrationTerminal(
   caller: ClientCaller,
   recurringPaymentId: number,
   input: RegistrationTerminalInput,
-  origin: string
+  origin: string,
 ): Promise<{ terminalUri: string; recurringPaymentId: number }> {
   requireAllowedUrl(caller.allowedRedirectPrefixes, input.redirectUrl, "redirectUrl");
   if (input.callbackUrl) requireAllowedUrl(caller.allowedRedirectPrefixes, input.callbackUrl, "callbackUrl");
@@ -378,7 +408,7 @@ export async function createRegistrationTerminal(
     const { card } = await lockCard(tx, caller, recurringPaymentId);
     if (card.recurringStatus !== "CREATED") {
       throw conflict(
-        `A terminal registers the card of a CREATED recurring payment; ${recurringPaymentId} is ${effectiveRecurringStatus(card)}`
+        `A terminal registers the card of a CREATED recurring payment; ${recurringPaymentId} is ${effectiveRecurringStatus(card)}`,
       );
     }
     const at = new Date();
@@ -412,7 +442,7 @@ export async function createRegistrationTerminal(
 function registrationSessionOf(recurringPaymentId: number): SQL {
   return and(
     eq(providerSessions.kind, CARD_REGISTRATION),
-    sql`(${providerSessions.options} ->> 'recurringPaymentId') = ${String(recurringPaymentId)}`
+    sql`(${providerSessions.options} ->> 'recurringPaymentId') = ${String(recurringPaymentId)}`,
   )!;
 }
 
@@ -422,13 +452,17 @@ function registrationSessionOf(recurringPaymentId: number): SQL {
  * ACTIVE one again answers it unchanged; a card not registered yet, an ended or an expired one
  * is a 409.
  */
-export async function authorizeRecurringPayment(caller: Caller, recurringPaymentId: number): Promise<RecurringPaymentView> {
+export async function authorizeRecurringPayment(
+  caller: Caller,
+  recurringPaymentId: number,
+): Promise<RecurringPaymentView> {
   return inCustomerTransaction(async (tx) => {
     const { card, cards } = await lockCard(tx, caller, recurringPaymentId);
     const at = new Date();
     const status = effectiveRecurringStatus(card, at);
     if (status === "ACTIVE") return toRecurringPaymentView(card, at);
-    if (status !== "CREATED") throw conflict(`Recurring payment ${recurringPaymentId} is ${status}; only a CREATED one can be authorized`);
+    if (status !== "CREATED")
+      throw conflict(`Recurring payment ${recurringPaymentId} is ${status}; only a CREATED one can be authorized`);
     const [session] = await tx
       .select()
       .from(providerSessions)
@@ -439,7 +473,7 @@ export async function authorizeRecurringPayment(caller: Caller, recurringPayment
     const verified = (session?.options as RegistrationOptions | undefined)?.verifiedCard;
     if (!verified) {
       throw conflict(
-        `No card has been registered for recurring payment ${recurringPaymentId}: open its terminal (POST …/terminal) and let the customer enter the card first`
+        `No card has been registered for recurring payment ${recurringPaymentId}: open its terminal (POST …/terminal) and let the customer enter the card first`,
       );
     }
     await activateLocked(tx, cards, card, verified, at);
@@ -452,8 +486,16 @@ export async function authorizeRecurringPayment(caller: Caller, recurringPayment
  * CREATED recurring payment's stored card. Nothing happens when that recurring payment was ended
  * meanwhile. Locks the customer's cards (the caller holds the payment's locks, which come first).
  */
-export async function activateStoredCard(tx: Tx, recurringPaymentId: number, verified: VerifiedCard, at: Date): Promise<void> {
-  const [peek] = await tx.select().from(recurringPayments).where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
+export async function activateStoredCard(
+  tx: Tx,
+  recurringPaymentId: number,
+  verified: VerifiedCard,
+  at: Date,
+): Promise<void> {
+  const [peek] = await tx
+    .select()
+    .from(recurringPayments)
+    .where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
   if (!peek) return;
   const cards = await lockCustomerCards(tx, peek.customerNumber);
   const card = cards.find((c) => c.recurringPaymentId === recurringPaymentId)!;
@@ -467,7 +509,13 @@ export async function activateStoredCard(tx: Tx, recurringPaymentId: number, ver
  * it over: a primary should be a card that works. That takeover is best effort: a concurrent
  * primary move wins, and this card simply stays non-primary.
  */
-async function activateLocked(tx: Tx, cards: readonly RecurringRow[], card: RecurringRow, verified: VerifiedCard, at: Date): Promise<void> {
+async function activateLocked(
+  tx: Tx,
+  cards: readonly RecurringRow[],
+  card: RecurringRow,
+  verified: VerifiedCard,
+  at: Date,
+): Promise<void> {
   const cardExpiresAt = new Date(verified.cardExpiresAt);
   await tx
     .update(recurringPayments)
@@ -484,7 +532,9 @@ async function activateLocked(tx: Tx, cards: readonly RecurringRow[], card: Recu
   const primary = currentPrimary(cards);
   if (primary && (primary.recurringPaymentId === card.recurringPaymentId || isUsableCard(primary, at))) return;
   try {
-    await tx.transaction(async (savepoint) => setPrimaryLocked(savepoint, card.customerNumber, card.recurringPaymentId, at));
+    await tx.transaction(async (savepoint) =>
+      setPrimaryLocked(savepoint, card.customerNumber, card.recurringPaymentId, at),
+    );
   } catch (error) {
     if (violatedConstraint(error) !== PRIMARY_INDEX) throw error;
   }
@@ -500,19 +550,25 @@ async function activateLocked(tx: Tx, cards: readonly RecurringRow[], card: Recu
 export async function usableCardForPayment(
   tx: Tx,
   payment: { organisationId: number; customerNumber: string | null },
-  recurringPaymentId: number
+  recurringPaymentId: number,
 ): Promise<RecurringRow> {
   const field = "recurringPaymentId";
   const [card] = await tx
     .select()
     .from(recurringPayments)
-    .where(and(eq(recurringPayments.recurringPaymentId, recurringPaymentId), eq(recurringPayments.organisationId, payment.organisationId)))
+    .where(
+      and(
+        eq(recurringPayments.recurringPaymentId, recurringPaymentId),
+        eq(recurringPayments.organisationId, payment.organisationId),
+      ),
+    )
     .for("share");
   if (!card) throw ruleBroken(`recurring payment ${recurringPaymentId} was not found`, field);
   const status = effectiveRecurringStatus(card);
   if (status === "EXPIRED") throw ruleBroken(`recurring payment ${recurringPaymentId} has expired`, field);
   if (status !== "ACTIVE") throw ruleBroken(`recurring payment ${recurringPaymentId} is ${status}, not ACTIVE`, field);
-  if (!payment.customerNumber) throw ruleBroken("a recurring payment can only be charged on a payment that has a customerNumber", field);
+  if (!payment.customerNumber)
+    throw ruleBroken("a recurring payment can only be charged on a payment that has a customerNumber", field);
   if (card.customerNumber !== payment.customerNumber)
     throw ruleBroken("the recurring payment belongs to another customer than the payment", field);
   return card;

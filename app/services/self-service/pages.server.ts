@@ -45,7 +45,14 @@ import { askProvider, countOutcome, inAuthorizingTransaction, outcomeKeyOf } fro
 import type { CustomerCaller, SystemCaller } from "../../domain/caller";
 import type { InvoiceRow } from "./self-service.server";
 import { lockPayment } from "../../platform/locks.server";
-import { authorizeLocked, newToken, SESSION_MINUTES, sessionState, supersedeSessions, type SessionRow } from "../mobile/app-claims.server";
+import {
+  authorizeLocked,
+  newToken,
+  SESSION_MINUTES,
+  sessionState,
+  supersedeSessions,
+  type SessionRow,
+} from "../mobile/app-claims.server";
 import { cancelLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
 
@@ -57,7 +64,8 @@ export type FlowTarget = { clientId: string | null; returnUrl: string; errorUrl:
 
 // ---------------------------------------------------------------- the redirect pages' parameters
 
-export type TargetCheck = { ok: true; target: FlowTarget; clientName: string } | { ok: false; field: string; message: string };
+export type TargetCheck =
+  { ok: true; target: FlowTarget; clientName: string } | { ok: false; field: string; message: string };
 
 /**
  * clientId, returnUrl and errorUrl of a redirect page: a known, enabled client, and both URLs
@@ -66,24 +74,36 @@ export type TargetCheck = { ok: true; target: FlowTarget; clientName: string } |
  */
 export async function checkFlowTarget(params: URLSearchParams): Promise<TargetCheck> {
   const client = await activeClient(params.get("clientId"));
-  if (!client) return { ok: false, field: "clientId", message: "The link names no client that Paydesk knows (clientId)." };
+  if (!client)
+    return { ok: false, field: "clientId", message: "The link names no client that Paydesk knows (clientId)." };
   for (const field of ["returnUrl", "errorUrl"] as const) {
     const refused = refusedUrl(client, field, params.get(field));
     if (refused) return { ok: false, field, message: refused };
   }
-  return { ok: true, target: { clientId: client.clientId, returnUrl: params.get("returnUrl")!, errorUrl: params.get("errorUrl")! }, clientName: client.name };
+  return {
+    ok: true,
+    target: { clientId: client.clientId, returnUrl: params.get("returnUrl")!, errorUrl: params.get("errorUrl")! },
+    clientName: client.name,
+  };
 }
 
 /** An enabled API client by its id, or null. */
 export async function activeClient(clientId: string | null) {
   const id = clientId?.trim() ?? "";
   if (!id || id.length > 200) return null;
-  const [client] = await db().select().from(apiClients).where(and(eq(apiClients.clientId, id), isNull(apiClients.disabledAt)));
+  const [client] = await db()
+    .select()
+    .from(apiClients)
+    .where(and(eq(apiClients.clientId, id), isNull(apiClients.disabledAt)));
   return client ?? null;
 }
 
 /** Why `url` may not be used as this client's `field` (missing, too long, not an allowed prefix), or null. */
-export function refusedUrl(client: { name: string; allowedRedirectPrefixes: string[] }, field: string, url: string | null): string | null {
+export function refusedUrl(
+  client: { name: string; allowedRedirectPrefixes: string[] },
+  field: string,
+  url: string | null,
+): string | null {
   if (!url) return `The link has no ${field}.`;
   if (url.length > 2048 || !isAllowedRedirect(url, client.allowedRedirectPrefixes)) {
     return `The ${field} of this link is not an address that ${client.name} has registered with Paydesk.`;
@@ -125,13 +145,22 @@ export type PayView = {
 type PayAttempt = { invoiceNumber: string; paymentId: number };
 
 /** The customer's own attempt, started by this client; null sends the customer to errorUrl. */
-async function findAttempt(customer: CustomerCaller, transactionId: number, clientId: string | null): Promise<PayAttempt | null> {
+async function findAttempt(
+  customer: CustomerCaller,
+  transactionId: number,
+  clientId: string | null,
+): Promise<PayAttempt | null> {
   const [found] = await db()
     .select({ invoiceNumber: customerInvoices.invoiceNumber, paymentId: payments.paymentId })
     .from(paymentTransactions)
     .innerJoin(payments, eq(payments.paymentId, paymentTransactions.paymentId))
     .innerJoin(customerInvoices, eq(customerInvoices.paymentId, payments.paymentId))
-    .where(and(eq(paymentTransactions.transactionId, transactionId), eq(customerInvoices.customerNumber, customer.customerNumber)));
+    .where(
+      and(
+        eq(paymentTransactions.transactionId, transactionId),
+        eq(customerInvoices.customerNumber, customer.customerNumber),
+      ),
+    );
   return found && (await startedBy(transactionId, clientId)) ? found : null;
 }
 
@@ -146,17 +175,31 @@ async function startedBy(transactionId: number, clientId: string | null): Promis
 }
 
 /** The result an attempt already has (paid, cancelled, …), or null while it can be paid. */
-function attemptOver(invoice: InvoiceRow, payment: { active: boolean }, attempt: { status: string }): RedirectResult | null {
+function attemptOver(
+  invoice: InvoiceRow,
+  payment: { active: boolean },
+  attempt: { status: string },
+): RedirectResult | null {
   return attemptResult(attempt.status) ?? (invoice.status === "PAID" || !payment.active ? "failed" : null);
 }
 
 /** GET /payment/invoice/pay: what the customer is about to pay, or where they go instead. */
-export async function invoicePayStep(customer: CustomerCaller, transactionId: number, target: FlowTarget): Promise<Step<PayView>> {
+export async function invoicePayStep(
+  customer: CustomerCaller,
+  transactionId: number,
+  target: FlowTarget,
+): Promise<Step<PayView>> {
   const ids = { transactionId };
   const found = await findAttempt(customer, transactionId, target.clientId);
   if (!found) return { redirect: errorTo(target.errorUrl, "not_found", ids) };
   const [row] = await db()
-    .select({ invoice: customerInvoices, product: products, merchant: organisations.name, payment: payments, attempt: paymentTransactions })
+    .select({
+      invoice: customerInvoices,
+      product: products,
+      merchant: organisations.name,
+      payment: payments,
+      attempt: paymentTransactions,
+    })
     .from(customerInvoices)
     .innerJoin(products, eq(products.productCode, customerInvoices.productCode))
     .innerJoin(payments, eq(payments.paymentId, customerInvoices.paymentId))
@@ -201,7 +244,11 @@ export async function continueInvoicePay(
   if (!found) return errorTo(target.errorUrl, "not_found", ids);
 
   return inTransaction(async (tx) => {
-    const [invoice] = await tx.select().from(customerInvoices).where(eq(customerInvoices.invoiceNumber, found.invoiceNumber)).for("update");
+    const [invoice] = await tx
+      .select()
+      .from(customerInvoices)
+      .where(eq(customerInvoices.invoiceNumber, found.invoiceNumber))
+      .for("update");
     const { payment, transactions } = await lockPayment(tx, customer, found.paymentId);
     const attempt = transactions.find((t) => t.transactionId === transactionId)!;
     const over = attemptOver(invoice, payment, attempt);
@@ -221,7 +268,12 @@ export async function continueInvoicePay(
       paymentId: payment.paymentId,
       transactionId,
       redirectUrl: target.returnUrl,
-      options: { errorUrl: target.errorUrl, clientId: target.clientId, invoiceNumber: invoice.invoiceNumber, paymentMethod: invoice.paymentMethod },
+      options: {
+        errorUrl: target.errorUrl,
+        clientId: target.clientId,
+        invoiceNumber: invoice.invoiceNumber,
+        paymentMethod: invoice.paymentMethod,
+      },
       expiresAt: expiry(at),
       createdAt: at,
     });
@@ -244,16 +296,29 @@ export type ChangeView = {
 
 type ChangeRow = typeof paymentChanges.$inferSelect;
 
-async function findChange(customer: CustomerCaller, paymentChangeId: number, clientId: string | null): Promise<ChangeRow | null> {
+async function findChange(
+  customer: CustomerCaller,
+  paymentChangeId: number,
+  clientId: string | null,
+): Promise<ChangeRow | null> {
   const [found] = await db()
     .select()
     .from(paymentChanges)
-    .where(and(eq(paymentChanges.paymentChangeId, paymentChangeId), eq(paymentChanges.customerNumber, customer.customerNumber)));
+    .where(
+      and(
+        eq(paymentChanges.paymentChangeId, paymentChangeId),
+        eq(paymentChanges.customerNumber, customer.customerNumber),
+      ),
+    );
   return found && (clientId === null || found.clientId === clientId) ? found : null;
 }
 
 /** GET /paymentChange: the change the customer is about to confirm, or where they go instead. */
-export async function paymentChangeStep(customer: CustomerCaller, paymentChangeId: number, target: FlowTarget): Promise<Step<ChangeView>> {
+export async function paymentChangeStep(
+  customer: CustomerCaller,
+  paymentChangeId: number,
+  target: FlowTarget,
+): Promise<Step<ChangeView>> {
   const ids = { paymentChangeId };
   const change = await findChange(customer, paymentChangeId, target.clientId);
   if (!change) return { redirect: errorTo(target.errorUrl, "not_found", ids) };
@@ -308,7 +373,10 @@ export async function continuePaymentChange(
         .where(eq(paymentChanges.paymentChangeId, paymentChangeId));
       return returnTo(target.returnUrl, "cancelled", ids);
     }
-    await tx.update(paymentChanges).set({ status: "INITIATED", updatedAt: at }).where(eq(paymentChanges.paymentChangeId, paymentChangeId));
+    await tx
+      .update(paymentChanges)
+      .set({ status: "INITIATED", updatedAt: at })
+      .where(eq(paymentChanges.paymentChangeId, paymentChangeId));
     const token = newToken();
     await tx.insert(providerSessions).values({
       token,
@@ -325,7 +393,11 @@ export async function continuePaymentChange(
 
 async function lockChange(tx: Tx, change: ChangeRow) {
   const [product] = await tx.select().from(products).where(eq(products.productCode, change.productCode)).for("update");
-  const [locked] = await tx.select().from(paymentChanges).where(eq(paymentChanges.paymentChangeId, change.paymentChangeId)).for("update");
+  const [locked] = await tx
+    .select()
+    .from(paymentChanges)
+    .where(eq(paymentChanges.paymentChangeId, change.paymentChangeId))
+    .for("update");
   return { product, change: locked };
 }
 
@@ -434,9 +506,13 @@ export function completedMessage(mode: "pay" | "change", outcome: string | null)
     case "finished":
       return mode === "pay" ? "This invoice has been paid." : "The payment method has been changed.";
     case "cancelled":
-      return mode === "pay" ? "This payment was cancelled. Nothing was paid." : "This change was cancelled. Nothing was changed.";
+      return mode === "pay"
+        ? "This payment was cancelled. Nothing was paid."
+        : "This change was cancelled. Nothing was changed.";
     case "failed":
-      return mode === "pay" ? "The provider refused this payment. Nothing was paid." : "The provider refused this payment method. Nothing was changed.";
+      return mode === "pay"
+        ? "The provider refused this payment. Nothing was paid."
+        : "The provider refused this payment method. Nothing was changed.";
     case "replaced":
       return "This page has been replaced by a newer one. Nothing was paid or changed here.";
     default:
@@ -449,10 +525,16 @@ export function completedMessage(mode: "pay" | "change", outcome: string | null)
  * Approving pays the invoice (AUTHORIZE + CAPTURE, invoice PAID) or switches the product's
  * payment method; a provider refusal changes nothing but ends the page with result=failed.
  */
-export async function decideCheckout(token: string, decision: Decision, correlationId: string): Promise<CheckoutDecision | null> {
+export async function decideCheckout(
+  token: string,
+  decision: Decision,
+  correlationId: string,
+): Promise<CheckoutDecision | null> {
   const session = await findCheckoutSession(token);
   if (!session) return null;
-  return session.kind === PAY_SESSION ? decidePayment(session, decision, correlationId) : decideChange(session, decision);
+  return session.kind === PAY_SESSION
+    ? decidePayment(session, decision, correlationId)
+    : decideChange(session, decision);
 }
 
 type Finish = { result: RedirectResult; message: string };
@@ -472,21 +554,45 @@ async function onOpenSession(
   if (state === "completed") return { state, message: completedMessage(mode, session.outcome), redirectTo: null };
   const outcome = await act(at);
   if ("unavailable" in outcome) return { state: "unavailable", message: outcome.unavailable, redirectTo: null };
-  await tx.update(providerSessions).set({ completedAt: at, outcome: outcome.result }).where(eq(providerSessions.id, session.id));
-  return { state: outcome.result, message: outcome.message, redirectTo: returnTo(session.redirectUrl!, outcome.result, ids) };
+  await tx
+    .update(providerSessions)
+    .set({ completedAt: at, outcome: outcome.result })
+    .where(eq(providerSessions.id, session.id));
+  return {
+    state: outcome.result,
+    message: outcome.message,
+    redirectTo: returnTo(session.redirectUrl!, outcome.result, ids),
+  };
 }
 
 async function decidePayment(peek: SessionRow, decision: Decision, correlationId: string): Promise<CheckoutDecision> {
   const transactionId = peek.transactionId!;
   const method = option(peek, "paymentMethod");
-  const caller: SystemCaller = { kind: "system", name: `sandbox-${isInvoicePaymentMethod(method) ? method : "checkout"}`, correlationId };
+  const caller: SystemCaller = {
+    kind: "system",
+    name: `sandbox-${isInvoicePaymentMethod(method) ? method : "checkout"}`,
+    correlationId,
+  };
   return inAuthorizingTransaction(async (tx) => {
-    const [invoice] = await tx.select().from(customerInvoices).where(eq(customerInvoices.invoiceNumber, option(peek, "invoiceNumber") ?? "")).for("update");
+    const [invoice] = await tx
+      .select()
+      .from(customerInvoices)
+      .where(eq(customerInvoices.invoiceNumber, option(peek, "invoiceNumber") ?? ""))
+      .for("update");
     const { payment, transactions } = await lockPayment(tx, caller, peek.paymentId!);
     const attempt = transactions.find((t) => t.transactionId === transactionId)!;
     return onOpenSession(tx, peek, "pay", { transactionId }, async (at) => {
-      if (!invoice || invoice.status === "PAID" || attempt.status !== "INITIATED" || !payment.active || !isInvoicePaymentMethod(method)) {
-        return { unavailable: "This invoice can no longer be paid here: it was paid already, or a newer payment attempt replaced this one." };
+      if (
+        !invoice ||
+        invoice.status === "PAID" ||
+        attempt.status !== "INITIATED" ||
+        !payment.active ||
+        !isInvoicePaymentMethod(method)
+      ) {
+        return {
+          unavailable:
+            "This invoice can no longer be paid here: it was paid already, or a newer payment attempt replaced this one.",
+        };
       }
       if (decision === "cancel") {
         await cancelLocked(tx, caller, attempt, at);
@@ -507,7 +613,9 @@ async function decidePayment(peek: SessionRow, decision: Decision, correlationId
         await countOutcome(tx, key, "declined", at);
         return { result: "failed", message: `${charge.reason}. Nothing was paid.` };
       }
-      const authorized = await authorizeLocked(tx, caller, payment, attempt, at, { externalTransactionId: charge.pspReference });
+      const authorized = await authorizeLocked(tx, caller, payment, attempt, at, {
+        externalTransactionId: charge.pspReference,
+      });
       const captured = await captureLocked(tx, caller, payment, authorized, at, "CAPTURE");
       await tx
         .update(customerInvoices)
@@ -528,7 +636,10 @@ async function decideChange(peek: SessionRow, decision: Decision): Promise<Check
         return { unavailable: "This payment change can no longer be completed here." };
       }
       const finish = async (status: PaymentChangeStatus, result: RedirectResult): Promise<Finish> => {
-        await tx.update(paymentChanges).set({ status, result, completedAt: at, updatedAt: at }).where(eq(paymentChanges.paymentChangeId, paymentChangeId));
+        await tx
+          .update(paymentChanges)
+          .set({ status, result, completedAt: at, updatedAt: at })
+          .where(eq(paymentChanges.paymentChangeId, paymentChangeId));
         return { result, message: completedMessage("change", result) };
       };
       if (decision === "cancel") return finish("CANCELLED", "cancelled");
@@ -552,6 +663,9 @@ export async function checkoutErrorUrl(token: string): Promise<string | null> {
   const session = await findCheckoutSession(token);
   const errorUrl = session ? option(session, "errorUrl") : null;
   if (!session || !errorUrl) return null;
-  const ids: Record<string, number> = session.kind === PAY_SESSION ? { transactionId: session.transactionId! } : { paymentChangeId: session.paymentChangeId! };
+  const ids: Record<string, number> =
+    session.kind === PAY_SESSION
+      ? { transactionId: session.transactionId! }
+      : { paymentChangeId: session.paymentChangeId! };
   return errorTo(errorUrl, "system_error", ids);
 }

@@ -12,7 +12,14 @@
 // Lock order: invoice, then its payment and the payment's transactions, then provider sessions.
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client";
-import { customerInvoices, organisations, paymentChanges, paymentTransactions, payments, products } from "../../../db/schema";
+import {
+  customerInvoices,
+  organisations,
+  paymentChanges,
+  paymentTransactions,
+  payments,
+  products,
+} from "../../../db/schema";
 import type { InvoicePaymentMethod, ProductPaymentMethod, TransactionStatus } from "../../domain/enums";
 import { conflict, notFound, ruleBroken } from "../../domain/errors";
 import { money } from "../../domain/money";
@@ -48,7 +55,10 @@ async function findProduct(
   productCode: string,
   what: [string, string] = ["Product", productCode],
 ) {
-  const [product] = await database.select().from(products).where(productOf(caller, customerNumber, productCode));
+  const [product] = await database
+    .select()
+    .from(products)
+    .where(productOf(caller, customerNumber, productCode));
   if (!product) throw notFound(...what);
   return product;
 }
@@ -56,7 +66,11 @@ async function findProduct(
 // ---------------------------------------------------------------- list payment methods
 
 /** GET /v1/product/payment/{product}: the product's current method and the possible ones. */
-export async function productPaymentMethods(caller: SelfServiceCaller, customerNumber: string, productCode: string): Promise<PaymentMethodItem[]> {
+export async function productPaymentMethods(
+  caller: SelfServiceCaller,
+  customerNumber: string,
+  productCode: string,
+): Promise<PaymentMethodItem[]> {
   const product = await findProduct(db(), caller, customerNumber, productCode);
   return paymentMethodItems(product.currentPaymentMethod);
 }
@@ -108,7 +122,10 @@ export async function startInvoicePayment(
     if (caller.kind === "client") {
       const usable = await findUsableMethod(tx, caller, method.paymentType, method.paymentTypeGroup);
       if (!usable) {
-        throw ruleBroken(`${input.paymentMethod} is not enabled for this client (${method.paymentType ?? method.paymentTypeGroup})`, "paymentMethod");
+        throw ruleBroken(
+          `${input.paymentMethod} is not enabled for this client (${method.paymentType ?? method.paymentTypeGroup})`,
+          "paymentMethod",
+        );
       }
       fee = usable.fee;
     }
@@ -133,7 +150,11 @@ export async function startInvoicePayment(
         updatedAt: at,
       })
       .returning();
-    await appendOperation(tx, { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "CREATE", amount, at }, caller);
+    await appendOperation(
+      tx,
+      { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "CREATE", amount, at },
+      caller,
+    );
     await touchPayment(tx, payment.paymentId, at);
     await tx
       .update(customerInvoices)
@@ -144,9 +165,16 @@ export async function startInvoicePayment(
 }
 
 /** The invoice's payment: its amount, the product's organisation, the customer; no order version. */
-async function createInvoicePayment(tx: Tx, caller: SelfServiceCaller, invoice: InvoiceRow, product: ProductRow, at: Date): Promise<PaymentRow> {
+async function createInvoicePayment(
+  tx: Tx,
+  caller: SelfServiceCaller,
+  invoice: InvoiceRow,
+  product: ProductRow,
+  at: Date,
+): Promise<PaymentRow> {
   const organisationId = product.organisationId ?? (caller.kind === "client" ? caller.organisationId : null);
-  if (organisationId === null) throw conflict(`Product ${product.productCode} belongs to no organisation and cannot be paid online`);
+  if (organisationId === null)
+    throw conflict(`Product ${product.productCode} belongs to no organisation and cannot be paid online`);
   const [payment] = await tx
     .insert(payments)
     .values({
@@ -168,7 +196,8 @@ async function createInvoicePayment(tx: Tx, caller: SelfServiceCaller, invoice: 
 async function cancelOpenAttempts(tx: Tx, caller: SelfServiceCaller, paymentId: number, at: Date): Promise<PaymentRow> {
   const { payment, transactions } = await lockPayment(tx, caller, paymentId);
   requireActive(payment);
-  if (transactions.some((t) => t.status === "CAPTURED")) throw conflict(`Payment ${paymentId} of this invoice is already captured`);
+  if (transactions.some((t) => t.status === "CAPTURED"))
+    throw conflict(`Payment ${paymentId} of this invoice is already captured`);
   for (const transaction of transactions) {
     if (!OPEN_ATTEMPT.has(transaction.status as TransactionStatus)) continue;
     await cancelLocked(tx, caller, transaction, at);
@@ -227,7 +256,9 @@ export type AccountInvoice = {
 };
 
 /** Everything /account lists: the customer's products and invoices (open first, then newest). */
-export async function customerAccount(customerNumber: string): Promise<{ products: AccountProduct[]; invoices: AccountInvoice[] }> {
+export async function customerAccount(
+  customerNumber: string,
+): Promise<{ products: AccountProduct[]; invoices: AccountInvoice[] }> {
   const productRows = await db()
     .select({ product: products, merchant: organisations.name })
     .from(products)

@@ -105,7 +105,12 @@ export function resultUrl(redirectUrl: string, paymentId: number, transactionId:
 
 // ---------------------------------------------------------------- opening terminals (API)
 
-export type TerminalCreated = { terminalUri?: string; paymentId: number; transactionId: number; recurringPaymentId?: number };
+export type TerminalCreated = {
+  terminalUri?: string;
+  paymentId: number;
+  transactionId: number;
+  recurringPaymentId?: number;
+};
 
 /** POST …/terminal: a card terminal, or with MIT_UCOF an immediate charge of the stored card. */
 export async function createTerminal(
@@ -238,7 +243,9 @@ async function lockPayable(tx: Tx, caller: ClientCaller, paymentId: number, tran
 
 function requireCardTransaction(transaction: TransactionRow): void {
   if (transaction.paymentTypeGroup !== "PAYMENTCARD") {
-    throw ruleBroken(`A card terminal is only for PAYMENTCARD transactions; this one is ${transaction.paymentTypeGroup}`);
+    throw ruleBroken(
+      `A card terminal is only for PAYMENTCARD transactions; this one is ${transaction.paymentTypeGroup}`,
+    );
   }
   if (transaction.isImport) throw conflict("An import transaction is imported (POST …/import), not paid at a terminal");
 }
@@ -253,7 +260,10 @@ async function openSession(
     kind: TerminalKind;
     redirectUrl: string;
     callbackUrl: string | null;
-    options: Omit<SessionOptions, "organisationId" | "clientId" | "clientName" | "pos" | "distributionChannel" | "attempts">;
+    options: Omit<
+      SessionOptions,
+      "organisationId" | "clientId" | "clientName" | "pos" | "distributionChannel" | "attempts"
+    >;
   },
 ): Promise<string> {
   await closeOpenSessions(tx, transaction.transactionId, at);
@@ -330,7 +340,12 @@ async function usableStoredCard(
 
 // ---------------------------------------------------------------- MIT_UCOF: charge at once
 
-async function chargeStoredCardNow(caller: ClientCaller, paymentId: number, transactionId: number, input: TerminalInput): Promise<TerminalCreated> {
+async function chargeStoredCardNow(
+  caller: ClientCaller,
+  paymentId: number,
+  transactionId: number,
+  input: TerminalInput,
+): Promise<TerminalCreated> {
   return inAuthorizingTransaction(async (tx) => {
     const locked = await lockPayable(tx, caller, paymentId, transactionId);
     const { payment, transaction } = locked;
@@ -353,7 +368,11 @@ async function chargeStoredCardNow(caller: ClientCaller, paymentId: number, tran
       }),
     );
     if (!outcome.ok) {
-      logger.info("stored card charge declined", { correlationId: caller.correlationId, transactionId, errorReason: outcome.errorReason });
+      logger.info("stored card charge declined", {
+        correlationId: caller.correlationId,
+        transactionId,
+        errorReason: outcome.errorReason,
+      });
       throw declinedError(key, outcome);
     }
     const at = new Date();
@@ -411,7 +430,11 @@ async function authorizeLocked(
     })
     .where(eq(paymentTransactions.transactionId, transaction.transactionId))
     .returning();
-  await appendOperation(tx, { transactionId: row.transactionId, paymentId: payment.paymentId, operation: "AUTHORIZE", amount, at }, caller);
+  await appendOperation(
+    tx,
+    { transactionId: row.transactionId, paymentId: payment.paymentId, operation: "AUTHORIZE", amount, at },
+    caller,
+  );
   await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
   await touchPayment(tx, payment.paymentId, at);
   if (facts.autoSale) row = await captureLocked(tx, caller, payment, row, at, "CAPTURE");
@@ -455,7 +478,10 @@ export async function terminalPage(token: string): Promise<TerminalPageView | nu
   const options = session.options as SessionOptions;
   let storedCard: TerminalPageView["storedCard"] = null;
   if (session.kind === "RECURRING_TERMINAL" && options.recurringPaymentId) {
-    const [stored] = await db().select().from(recurringPayments).where(eq(recurringPayments.recurringPaymentId, options.recurringPaymentId));
+    const [stored] = await db()
+      .select()
+      .from(recurringPayments)
+      .where(eq(recurringPayments.recurringPaymentId, options.recurringPaymentId));
     if (stored) storedCard = { maskedPan: stored.maskedPan, paymentType: stored.paymentType };
   }
   const state = sessionState(session, row.payment, row.transaction);
@@ -519,7 +545,8 @@ export type CardForm = { cardNumber: string; expiry: string; cvc: string; cardho
 export async function payWithCard(token: string, form: CardForm, correlationId: string): Promise<PageOutcome> {
   const session = await findSession(token);
   if (!session) return { kind: "not_found" };
-  if (session.kind === "RECURRING_TERMINAL") return unavailable(session, "This terminal charges a stored card: confirm the payment instead");
+  if (session.kind === "RECURRING_TERMINAL")
+    return unavailable(session, "This terminal charges a stored card: confirm the payment instead");
   const early = overOutcome(session);
   if (early) return early;
   const checked = checkCardInput(form);
@@ -543,15 +570,16 @@ export async function payWithCard(token: string, form: CardForm, correlationId: 
       rrn: outcome.rrn,
       last4: outcome.last4,
       paymentType: outcome.scheme,
-      storeCard: options.recurringPaymentId !== null && outcome.panHash
-        ? {
-            recurringPaymentId: options.recurringPaymentId,
-            panHash: outcome.panHash,
-            maskedPan: outcome.maskedPan,
-            paymentType: outcome.scheme,
-            cardExpiresAt: outcome.cardExpiresAt.toISOString(),
-          }
-        : null,
+      storeCard:
+        options.recurringPaymentId !== null && outcome.panHash
+          ? {
+              recurringPaymentId: options.recurringPaymentId,
+              panHash: outcome.panHash,
+              maskedPan: outcome.maskedPan,
+              paymentType: outcome.scheme,
+              cardExpiresAt: outcome.cardExpiresAt.toISOString(),
+            }
+          : null,
     };
   });
 }
@@ -568,7 +596,8 @@ export async function confirmStoredCard(token: string, correlationId: string): P
     try {
       stored = await usableStoredCard(tx, payment, { recurringPaymentId: options.recurringPaymentId! });
     } catch (error) {
-      if (error instanceof DomainError) return { ok: "unavailable" as const, message: "The stored card can no longer be used" };
+      if (error instanceof DomainError)
+        return { ok: "unavailable" as const, message: "The stored card can no longer be used" };
       throw error;
     }
     const outcome = await askProvider(key, () =>
@@ -633,7 +662,8 @@ type Approval = {
   recurringPaymentId?: number;
   storeCard: ({ recurringPaymentId: number } & VerifiedCard) | null;
 };
-type Decision = Approval | { ok: false; reason: string; errorReason: ErrorReason } | { ok: "unavailable"; message: string };
+type Decision =
+  Approval | { ok: false; reason: string; errorReason: ErrorReason } | { ok: "unavailable"; message: string };
 
 /**
  * The page's one DB transaction: locks, re-checks, asks the provider (`decide`, with the key its
@@ -643,7 +673,11 @@ type Decision = Approval | { ok: false; reason: string; errorReason: ErrorReason
 async function settle(
   session: SessionRow,
   correlationId: string,
-  decide: (key: OutcomeKey, options: SessionOptions, locked: { tx: Tx; payment: PaymentRow; transaction: TransactionRow }) => Promise<Decision>,
+  decide: (
+    key: OutcomeKey,
+    options: SessionOptions,
+    locked: { tx: Tx; payment: PaymentRow; transaction: TransactionRow },
+  ) => Promise<Decision>,
 ): Promise<PageOutcome> {
   const options = session.options as SessionOptions;
   const caller: ClientCaller = {
@@ -664,7 +698,10 @@ async function settle(
     const over = overOutcome(current);
     if (over) return over;
     if (!payment.active || transaction.status !== "INITIATED") {
-      return unavailable(current, "This payment can no longer be completed here: it was changed or cancelled by the shop");
+      return unavailable(
+        current,
+        "This payment can no longer be completed here: it was changed or cancelled by the shop",
+      );
     }
     const currentOptions = current.options as SessionOptions;
     if (currentOptions.attempts >= MAX_CARD_ATTEMPTS) {
@@ -688,7 +725,12 @@ async function settle(
         errorReason: decision.errorReason,
         attempts,
       });
-      return { kind: "declined", errorReason: decision.errorReason, message: decision.reason, attemptsLeft: MAX_CARD_ATTEMPTS - attempts };
+      return {
+        kind: "declined",
+        errorReason: decision.errorReason,
+        message: decision.reason,
+        attemptsLeft: MAX_CARD_ATTEMPTS - attempts,
+      };
     }
 
     const at = new Date();
@@ -764,7 +806,8 @@ async function registerCard(session: SessionRow, card: CardInput, correlationId:
       .select({ status: recurringPayments.recurringStatus })
       .from(recurringPayments)
       .where(eq(recurringPayments.recurringPaymentId, options.recurringPaymentId));
-    if (stored?.status !== "CREATED") return unavailable(current, "This card can no longer be registered here: the shop ended or changed it");
+    if (stored?.status !== "CREATED")
+      return unavailable(current, "This card can no longer be registered here: the shop ended or changed it");
     if (options.attempts >= MAX_CARD_ATTEMPTS) {
       await tx.update(providerSessions).set({ completedAt: new Date() }).where(eq(providerSessions.id, current.id));
       return unavailable(current, "Too many attempts: this terminal is closed");
@@ -779,8 +822,16 @@ async function registerCard(session: SessionRow, card: CardInput, correlationId:
     });
     if (!outcome.ok || !outcome.panHash) {
       const errorReason: ErrorReason = outcome.ok ? "REFUSED_BY_ISSUER" : outcome.errorReason;
-      await tx.update(providerSessions).set({ options: { ...options, attempts }, outcome: errorReason }).where(eq(providerSessions.id, current.id));
-      logger.info("card registration declined", { correlationId, recurringPaymentId: options.recurringPaymentId, errorReason, attempts });
+      await tx
+        .update(providerSessions)
+        .set({ options: { ...options, attempts }, outcome: errorReason })
+        .where(eq(providerSessions.id, current.id));
+      logger.info("card registration declined", {
+        correlationId,
+        recurringPaymentId: options.recurringPaymentId,
+        errorReason,
+        attempts,
+      });
       return {
         kind: "declined",
         errorReason,

@@ -15,14 +15,22 @@ import { getPayment, type PaymentView } from "../queries/payment-view.server";
 import { captureLocked } from "./transactions.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
-export async function claimGiftCard(caller: ClientCaller, paymentId: number, transactionId: number, giftCardCode: string): Promise<PaymentView> {
+export async function claimGiftCard(
+  caller: ClientCaller,
+  paymentId: number,
+  transactionId: number,
+  giftCardCode: string,
+): Promise<PaymentView> {
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
     if (transaction.paymentTypeGroup !== "GIFTCARD") {
-      throw conflict(`A gift card can only pay a GIFTCARD transaction; this one is ${transaction.paymentType ?? transaction.paymentTypeGroup}`);
+      throw conflict(
+        `A gift card can only pay a GIFTCARD transaction; this one is ${transaction.paymentType ?? transaction.paymentTypeGroup}`,
+      );
     }
-    if (transaction.status !== "CREATED") throw conflict(`The transaction is ${transaction.status}; a gift card claim needs a CREATED one`);
+    if (transaction.status !== "CREATED")
+      throw conflict(`The transaction is ${transaction.status}; a gift card claim needs a CREATED one`);
 
     // A card of another organisation is answered like an unknown one.
     const [card] = await tx
@@ -41,7 +49,10 @@ export async function claimGiftCard(caller: ClientCaller, paymentId: number, tra
       throw ruleBroken(`The gift card expired on ${card.expiresAt.toISOString().slice(0, 10)}`, "giftCardCode");
     }
     if (card.currency !== transaction.currency) {
-      throw ruleBroken(`The gift card is in ${card.currency}, the transaction in ${transaction.currency}`, "giftCardCode");
+      throw ruleBroken(
+        `The gift card is in ${card.currency}, the transaction in ${transaction.currency}`,
+        "giftCardCode",
+      );
     }
     const amount = money(transaction.amount);
     const balance = money(card.balance);

@@ -30,8 +30,20 @@ import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
 import { addToVolume, appendOperation } from "../../platform/operation-log.server";
 import { lockPayment, lockTransaction, requireActive, type LockedPayment } from "../../platform/locks.server";
 import { findUsableMethod } from "../admin/payment-methods.server";
-import { getPayment, toTransactionView, type PaymentRow, type PaymentView, type TransactionRow, type TransactionView } from "../queries/payment-view.server";
-import { draftAgreementForTransaction, requireWithinPrice, usableAgreementForPayment, type AgreementRow } from "../agreements/agreements.server";
+import {
+  getPayment,
+  toTransactionView,
+  type PaymentRow,
+  type PaymentView,
+  type TransactionRow,
+  type TransactionView,
+} from "../queries/payment-view.server";
+import {
+  draftAgreementForTransaction,
+  requireWithinPrice,
+  usableAgreementForPayment,
+  type AgreementRow,
+} from "../agreements/agreements.server";
 import { usableCardForPayment } from "../recurring/recurring-payments.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
@@ -50,7 +62,11 @@ export type NewTransaction = {
 
 // ---------------------------------------------------------------- add a transaction
 
-export async function addTransaction(caller: ClientCaller, paymentId: number, input: NewTransaction): Promise<TransactionView> {
+export async function addTransaction(
+  caller: ClientCaller,
+  paymentId: number,
+  input: NewTransaction,
+): Promise<TransactionView> {
   return inTransaction(async (tx) => {
     const locked = await lockPayment(tx, caller, paymentId);
     const row = await insertTransaction(tx, caller, locked, input);
@@ -66,13 +82,21 @@ export async function insertTransaction(
   input: NewTransaction,
 ): Promise<TransactionRow> {
   requireActive(payment);
-  const sources = [input.recurringPaymentId !== undefined, input.paymentAgreementId !== undefined, input.createAgreement === true];
+  const sources = [
+    input.recurringPaymentId !== undefined,
+    input.paymentAgreementId !== undefined,
+    input.createAgreement === true,
+  ];
   if (sources.filter(Boolean).length > 1) {
-    throw new DomainError("invalid", "recurringPaymentId, paymentAgreementId and createAgreement are mutually exclusive", {
-      errors: (["recurringPaymentId", "paymentAgreementId", "createAgreement"] as const)
-        .filter((_, i) => sources[i])
-        .map((field) => ({ field, message: "cannot be combined with the other payment sources" })),
-    });
+    throw new DomainError(
+      "invalid",
+      "recurringPaymentId, paymentAgreementId and createAgreement are mutually exclusive",
+      {
+        errors: (["recurringPaymentId", "paymentAgreementId", "createAgreement"] as const)
+          .filter((_, i) => sources[i])
+          .map((field) => ({ field, message: "cannot be combined with the other payment sources" })),
+      },
+    );
   }
   if (input.isImport && !caller.privileged) throw forbidden("Only privileged clients may create import transactions");
   if (input.with3DSecure !== undefined && !caller.privileged) {
@@ -86,12 +110,17 @@ export async function insertTransaction(
 
   const method = await resolveMethod(tx, caller, payment, input);
 
-  const claimed = claimedTotal(transactions.map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })));
+  const claimed = claimedTotal(
+    transactions.map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })),
+  );
   const total = money(payment.totalAmount);
   const remaining = subtract(total, claimed);
   const amount = input.amount ?? remaining;
   if (amount <= 0n) {
-    throw ruleBroken(`Nothing is left to pay on payment ${payment.paymentId}: its transactions already cover totalAmount`, "amount");
+    throw ruleBroken(
+      `Nothing is left to pay on payment ${payment.paymentId}: its transactions already cover totalAmount`,
+      "amount",
+    );
   }
   if (add(claimed, amount) > total) {
     throw ruleBroken(
@@ -135,7 +164,11 @@ export async function insertTransaction(
       updatedAt: now,
     })
     .returning();
-  await appendOperation(tx, { transactionId: row.transactionId, paymentId: payment.paymentId, operation: "CREATE", amount, at: now }, caller);
+  await appendOperation(
+    tx,
+    { transactionId: row.transactionId, paymentId: payment.paymentId, operation: "CREATE", amount, at: now },
+    caller,
+  );
   await touchPayment(tx, payment.paymentId, now);
   return row;
 }
@@ -155,17 +188,30 @@ for (const type of PAYMENT_TYPES) {
   TYPES_OF_GROUP.set(group, [...(TYPES_OF_GROUP.get(group) ?? []), type]);
 }
 
-async function resolveMethod(tx: Tx, caller: ClientCaller, payment: PaymentRow, input: NewTransaction): Promise<ResolvedMethod> {
+async function resolveMethod(
+  tx: Tx,
+  caller: ClientCaller,
+  payment: PaymentRow,
+  input: NewTransaction,
+): Promise<ResolvedMethod> {
   if (input.recurringPaymentId !== undefined) {
     const stored = await usableCardForPayment(tx, payment, input.recurringPaymentId);
-    return { paymentType: stored.paymentType, paymentTypeGroup: "PAYMENTCARD", reimbursementTypeGroup: null, fee: null };
+    return {
+      paymentType: stored.paymentType,
+      paymentTypeGroup: "PAYMENTCARD",
+      reimbursementTypeGroup: null,
+      fee: null,
+    };
   }
   if (input.paymentAgreementId !== undefined) {
     const agreement = await usableAgreementForPayment(tx, payment, input.paymentAgreementId);
     return { ...(await enabledMethod(tx, caller, "VIPPS", "MOBILE", input)), agreement };
   }
   if (input.createAgreement) {
-    if ((input.paymentType && input.paymentType !== "VIPPS") || (!input.paymentType && input.paymentTypeGroup && input.paymentTypeGroup !== "MOBILE")) {
+    if (
+      (input.paymentType && input.paymentType !== "VIPPS") ||
+      (!input.paymentType && input.paymentTypeGroup && input.paymentTypeGroup !== "MOBILE")
+    ) {
       throw invalid("createAgreement", "is only for paymentType VIPPS (paymentTypeGroup MOBILE)");
     }
     if (!payment.customerNumber) {
@@ -174,9 +220,18 @@ async function resolveMethod(tx: Tx, caller: ClientCaller, payment: PaymentRow, 
     return await enabledMethod(tx, caller, "VIPPS", "MOBILE", input);
   }
   if (!input.paymentType && !input.paymentTypeGroup) {
-    throw new DomainError("invalid", "Give a payment method (paymentType or paymentTypeGroup) or a recurringPaymentId", {
-      errors: [{ field: "paymentType", message: "is required unless recurringPaymentId, paymentAgreementId or createAgreement is given" }],
-    });
+    throw new DomainError(
+      "invalid",
+      "Give a payment method (paymentType or paymentTypeGroup) or a recurringPaymentId",
+      {
+        errors: [
+          {
+            field: "paymentType",
+            message: "is required unless recurringPaymentId, paymentAgreementId or createAgreement is given",
+          },
+        ],
+      },
+    );
   }
   const group = input.paymentType ? PAYMENT_TYPE_GROUP_OF[input.paymentType] : input.paymentTypeGroup!;
   const types = TYPES_OF_GROUP.get(group) ?? [];
@@ -202,7 +257,10 @@ async function enabledMethod(
   }
   // A group given beside a type overrides how credits are reimbursed, where the method allows it.
   const override =
-    input.paymentType && input.paymentTypeGroup && input.paymentTypeGroup !== group && method.allowsReimbursementOverride
+    input.paymentType &&
+    input.paymentTypeGroup &&
+    input.paymentTypeGroup !== group &&
+    method.allowsReimbursementOverride
       ? input.paymentTypeGroup
       : null;
   return { paymentType, paymentTypeGroup: group, reimbursementTypeGroup: override, fee: method.fee };
@@ -210,7 +268,11 @@ async function enabledMethod(
 
 // ---------------------------------------------------------------- cancel
 
-export async function cancelTransaction(caller: Caller, paymentId: number, transactionId: number): Promise<TransactionView> {
+export async function cancelTransaction(
+  caller: Caller,
+  paymentId: number,
+  transactionId: number,
+): Promise<TransactionView> {
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
@@ -229,14 +291,23 @@ export async function cancelTransaction(caller: Caller, paymentId: number, trans
 }
 
 /** Cancels a locked, cancellable transaction (also used by deactivation). */
-export async function cancelLocked(tx: Tx, caller: Caller, transaction: TransactionRow, at: Date): Promise<TransactionRow> {
+export async function cancelLocked(
+  tx: Tx,
+  caller: Caller,
+  transaction: TransactionRow,
+  at: Date,
+): Promise<TransactionRow> {
   const amount = money(transaction.amount);
   const [row] = await tx
     .update(paymentTransactions)
     .set({ status: "CANCELLED", cancelledAmount: toDbAmount(amount), updatedAt: at })
     .where(eq(paymentTransactions.transactionId, transaction.transactionId))
     .returning();
-  await appendOperation(tx, { transactionId: transaction.transactionId, paymentId: transaction.paymentId, operation: "CANCEL", amount, at }, caller);
+  await appendOperation(
+    tx,
+    { transactionId: transaction.transactionId, paymentId: transaction.paymentId, operation: "CANCEL", amount, at },
+    caller,
+  );
   await touchPayment(tx, transaction.paymentId, at);
   return row;
 }
@@ -244,11 +315,18 @@ export async function cancelLocked(tx: Tx, caller: Caller, transaction: Transact
 // ---------------------------------------------------------------- capture
 
 /** Captures an authorized transaction and answers with the whole payment (seed 000). */
-export async function captureTransaction(caller: Caller, paymentId: number, transactionId: number): Promise<PaymentView> {
+export async function captureTransaction(
+  caller: Caller,
+  paymentId: number,
+  transactionId: number,
+): Promise<PaymentView> {
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
-    const check = checkCapture(transaction.status as TransactionStatus, transaction.paymentTypeGroup as PaymentTypeGroup);
+    const check = checkCapture(
+      transaction.status as TransactionStatus,
+      transaction.paymentTypeGroup as PaymentTypeGroup,
+    );
     if (!check.ok) throw conflict(check.reason);
     const row = await captureLocked(tx, caller, payment, transaction, new Date(), "CAPTURE");
     await auditStaffAction(tx, caller, {
@@ -290,10 +368,15 @@ export async function captureLocked(
       })
       .where(eq(paymentTransactions.transactionId, transaction.transactionId))
       .returning();
-    await appendOperation(tx, { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation, amount: captured, at }, caller);
+    await appendOperation(
+      tx,
+      { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation, amount: captured, at },
+      caller,
+    );
   } catch (error) {
     // The unique index on one CAPTURE per transaction is the last line of defence.
-    if (violatedConstraint(error) === "operation_log_one_capture_uq") throw conflict("The transaction is already captured");
+    if (violatedConstraint(error) === "operation_log_one_capture_uq")
+      throw conflict("The transaction is already captured");
     if (violatedConstraint(error) === "payment_transactions_import_rrn_terminal_uq") {
       throw new DomainError("conflict", "A transaction with this rrn and terminalId was imported already", {
         errors: [{ field: "rrn", message: "was imported already with this terminalId" }],
@@ -400,7 +483,8 @@ export async function importTransaction(
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
     if (!transaction.isImport) throw conflict("Only a transaction created with isImport can be imported");
-    if (transaction.status !== "CREATED") throw conflict(`The transaction is ${transaction.status}; only a CREATED one can be imported`);
+    if (transaction.status !== "CREATED")
+      throw conflict(`The transaction is ${transaction.status}; only a CREATED one can be imported`);
     const group = transaction.paymentTypeGroup as PaymentTypeGroup;
     const missing: string[] = [];
     if (group === "PAYMENTCARD") {
@@ -417,7 +501,10 @@ export async function importTransaction(
     // For cards the issuer name often is the scheme; keep it as the payment type when it is one.
     const scheme = data.paymentType?.toUpperCase();
     const paymentType =
-      group === "PAYMENTCARD" && scheme && (PAYMENT_TYPES as string[]).includes(scheme) && PAYMENT_TYPE_GROUP_OF[scheme as PaymentType] === "PAYMENTCARD"
+      group === "PAYMENTCARD" &&
+      scheme &&
+      (PAYMENT_TYPES as string[]).includes(scheme) &&
+      PAYMENT_TYPE_GROUP_OF[scheme as PaymentType] === "PAYMENTCARD"
         ? scheme
         : transaction.paymentType;
     const row = await captureLocked(tx, caller, payment, transaction, new Date(), "IMPORT", {
@@ -448,7 +535,13 @@ export async function initiateLocked(tx: Tx, caller: Caller, transaction: Transa
     .where(eq(paymentTransactions.transactionId, transaction.transactionId));
   await appendOperation(
     tx,
-    { transactionId: transaction.transactionId, paymentId: transaction.paymentId, operation: "INITIATE", amount: money(transaction.amount), at },
+    {
+      transactionId: transaction.transactionId,
+      paymentId: transaction.paymentId,
+      operation: "INITIATE",
+      amount: money(transaction.amount),
+      at,
+    },
     caller,
   );
   await touchPayment(tx, transaction.paymentId, at);
