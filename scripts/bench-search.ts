@@ -22,7 +22,7 @@
 // moments after a bulk load instead.
 import os from "node:os";
 import postgres from "postgres";
-import { openDatabase, type Db } from "../db/client";
+import { openDatabase, setDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemoDatabase } from "../db/demo";
 import { addPayments } from "../db/seed";
@@ -97,6 +97,8 @@ process.on("SIGTERM", () => void dropOnSignal("SIGTERM"));
 process.stdout.on("error", () => void dropOnSignal("closed output"));
 
 const handle = await openDatabase({ url: url.toString() });
+// The queries read the process database.
+setDatabase(handle);
 const pg = handle.pg!;
 const loadBefore = os.loadavg();
 
@@ -222,7 +224,7 @@ try {
       cases.push({
         label: `payments ${tag.padEnd(6)} ${label}`,
         run: async (database) => {
-          const page = await searchPayments(database, caller, search);
+          const page = await searchPayments(caller, { query: search });
           return { rows: page.items.length, total: page.totalItems };
         },
       });
@@ -237,7 +239,7 @@ try {
       cases.push({
         label: `credits  ${tag.padEnd(6)} ${label}`,
         run: async (database) => {
-          const page = await searchCredits(database, caller, search);
+          const page = await searchCredits(caller, { query: search });
           return { rows: page.items.length, total: page.totalItems };
         },
       });

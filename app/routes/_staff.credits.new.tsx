@@ -38,7 +38,6 @@ import { StatusBadge } from "../components/StatusBadge";
 import { DomainError, invalid, invalidFields, type FieldError } from "../domain/errors";
 import { formatAmount, parsePositiveAmount, sum, type Money } from "../domain/money";
 import { parseSearchQuery } from "../domain/search-filter";
-import type { RequestContext } from "../http/context";
 import { formatCount, formatMoney } from "../components/format";
 import { formText, MAX_REASON_LENGTH, staffAction, staffCaller, type ActionResult } from "../http/staff/action.server";
 import { creditablePayments } from "../services/queries/credit-screens.server";
@@ -73,7 +72,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       totalItems: 0,
     });
   }
-  const found = await creditablePayments(staffCaller(user, request, context as RequestContext, null), parsed.query);
+  const found = await creditablePayments(staffCaller(user, request, context, null), { query: parsed.query });
   return json({
     searched: true,
     errors: {} as Record<string, string>,

@@ -30,7 +30,6 @@ import { DateTime } from "../components/DateTime";
 import { StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
 import { invalid } from "../domain/errors";
-import type { RequestContext } from "../http/context";
 import { formText, staffAction, staffCaller, type ActionResult, type StaffIntent } from "../http/staff/action.server";
 import { formatCount } from "../components/format";
 import { dayIn } from "../domain/zoned-day-range";
@@ -55,8 +54,11 @@ function customerNumberOf(params: LoaderFunctionArgs["params"]): string {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customer:read");
-  const caller = staffCaller(user, request, context as RequestContext, null);
-  const overview = await getCustomerOverview(caller, customerNumberOf(params), publicOrigin(new URL(request.url)));
+  const caller = staffCaller(user, request, context, null);
+  const overview = await getCustomerOverview(caller, {
+    customerNumber: customerNumberOf(params),
+    origin: publicOrigin(new URL(request.url)),
+  });
   // The user's calendar day, for "overdue": computed here so server and browser render alike.
   return json({ overview, today: dayIn(new Date(), user.timeZone) });
 }

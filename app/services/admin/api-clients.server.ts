@@ -7,7 +7,7 @@ import { asc, eq, ilike, or, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
 import { apiClients, organisations, paymentMethods } from "../../../db/schema";
 import { generateApiToken, hashApiToken, tokenPrefix } from "../../auth/api-token.server";
-import { isCleanText } from "../../http/api/schemas";
+import { isCleanText } from "../../domain/text";
 import { checkClientSettings } from "../../domain/api-clients";
 import { PAYMENT_TYPE_GROUP_OF, PAYMENT_TYPES } from "../../domain/enums";
 import { conflict, invalid, notFound } from "../../domain/errors";

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, ilike, isNull, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
 import { staffSessions, staffUsers } from "../../../db/schema";
-import { isCleanText } from "../../http/api/schemas";
+import { isCleanText } from "../../domain/text";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../../auth/password.server";
 import { isRole, ROLES, type Role } from "../../auth/roles";
 import { endAllSessions } from "../../auth/session.server";

@@ -21,7 +21,7 @@ import { tenantOf, type Caller } from "../../domain/caller";
 import { readFourEyesThresholds } from "./four-eyes-thresholds.server";
 import { addToVolume, appendOperation } from "../../platform/operation-log.server";
 import { lockPayment, type LockedPayment } from "../../platform/locks.server";
-import { getPayment, type PaymentRow, type PaymentView, type TransactionRow } from "../queries/payment-view.server";
+import { getPaymentLocked, type PaymentRow, type PaymentView, type TransactionRow } from "../queries/payment-view.server";
 import { auditedTransaction, touchPayment } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
 
@@ -736,7 +736,7 @@ export async function creditTransactionNow(
     return creditId;
   });
   await executeCredit(caller, creditId, database);
-  return getPayment(database, caller, paymentId);
+  return getPaymentLocked(database, caller, { paymentId });
 }
 
 export const DEACTIVATION_REASON = "Payment deactivated";

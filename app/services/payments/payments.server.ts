@@ -17,7 +17,7 @@ import {
 } from "../credits/credits.server";
 import { moveVolumeToSettlement } from "../../platform/operation-log.server";
 import { lockPayment } from "../../platform/locks.server";
-import { getPayment, type PaymentRow, type PaymentView } from "../queries/payment-view.server";
+import { getPaymentLocked, type PaymentRow, type PaymentView } from "../queries/payment-view.server";
 import { cancelLocked, insertTransaction, type NewTransaction } from "../transactions/transactions.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
@@ -64,7 +64,7 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
           throw error instanceof DomainError ? error.nestedUnder("transaction") : error;
         });
       }
-      return getPayment(tx, caller, row.paymentId);
+      return getPaymentLocked(tx, caller, { paymentId: row.paymentId });
     });
   } catch (error) {
     if (violatedConstraint(error) === "payments_org_order_version_uq") {
@@ -148,7 +148,7 @@ async function patchPayment(
     });
     if (patch.settlementId !== undefined)
       await moveVolumeToSettlement(tx, payment, payment.settlementId, patch.settlementId);
-    return getPayment(tx, caller, paymentId);
+    return getPaymentLocked(tx, caller, { paymentId });
   });
 }
 
@@ -213,5 +213,5 @@ export async function deactivatePayment(caller: Caller, database: Db, paymentId:
   });
   const open = creditId ? [creditId] : await pendingDeactivationCredits(database, paymentId);
   for (const id of open) await executeCredit(caller, id, database);
-  return getPayment(database, caller, paymentId);
+  return getPaymentLocked(database, caller, { paymentId });
 }

@@ -11,7 +11,7 @@ import { and, asc, between, count, desc, eq, gte, inArray, lt, lte, ne, or, sql,
 import { db as defaultDb, type Db } from "../../../db/client";
 import { dailyVolume, operationLog, payments, paymentTransactions } from "../../../db/schema";
 import { addDays } from "../../domain/day-range";
-import { keysetBatches } from "../../http/staff/csv.server";
+import { keysetBatches } from "../../platform/keyset.server";
 
 export const SETTLEMENT_OPERATIONS = ["CAPTURE", "IMPORT", "CREDIT"] as const;
 

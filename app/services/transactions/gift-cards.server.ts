@@ -11,7 +11,7 @@ import { conflict, ruleBroken } from "../../domain/errors";
 import { formatAmount, money, toDbAmount } from "../../domain/money";
 import type { ClientCaller } from "../../domain/caller";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
-import { getPayment, type PaymentView } from "../queries/payment-view.server";
+import { getPaymentLocked, type PaymentView } from "../queries/payment-view.server";
 import { captureLocked } from "./transactions.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
@@ -74,6 +74,6 @@ export async function claimGiftCard(
       throw error;
     }
     await captureLocked(tx, caller, payment, transaction, at, "CAPTURE");
-    return getPayment(tx, caller, paymentId);
+    return getPaymentLocked(tx, caller, { paymentId });
   });
 }

@@ -31,7 +31,7 @@ import { addToVolume, appendOperation } from "../../platform/operation-log.serve
 import { lockPayment, lockTransaction, requireActive, type LockedPayment } from "../../platform/locks.server";
 import { findUsableMethod } from "../admin/payment-methods.server";
 import {
-  getPayment,
+  getPaymentLocked,
   toTransactionView,
   type PaymentRow,
   type PaymentView,
@@ -336,7 +336,7 @@ export async function captureTransaction(
       before: auditedTransaction(transaction),
       after: auditedTransaction(row),
     });
-    return getPayment(tx, caller, paymentId);
+    return getPaymentLocked(tx, caller, { paymentId });
   });
 }
 
