@@ -19,7 +19,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { db } from "../platform/db.server";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
@@ -29,7 +28,7 @@ import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { organisationIdProblem, splitList } from "../domain/api-clients";
 import { invalid } from "../domain/errors";
-import { formText, staffAction } from "../http/staff/action.server";
+import { formText, staffAction, staffCaller } from "../http/staff/action.server";
 import {
   createApiClient,
   listApiClients,
@@ -45,10 +44,11 @@ const AREA = staffArea("/api-clients");
 
 export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "client:manage");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "client:manage");
+  const caller = staffCaller(user, request, context, null);
   const q = new URL(request.url).searchParams.get("q");
-  const [clients, organisations] = await Promise.all([listApiClients(db(), { q }), listOrganisations(db())]);
+  const [clients, organisations] = await Promise.all([listApiClients(caller, { q }), listOrganisations(caller)]);
   return json({ clients, organisations });
 }
 
@@ -87,17 +87,13 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "client:manage",
       reason: "optional",
       run: async ({ form, caller }) => {
-        const created = await createApiClient(
-          db(),
-          {
-            name: formText(form, "name") ?? "",
-            ...organisationOf(form),
-            ...settingsOf(form),
-            privileged: form.get("privileged") === "on",
-            onBehalfOfAllowed: form.get("onBehalfOfAllowed") === "on",
-          },
-          caller,
-        );
+        const created = await createApiClient(caller, {
+          name: formText(form, "name") ?? "",
+          ...organisationOf(form),
+          ...settingsOf(form),
+          privileged: form.get("privileged") === "on",
+          onBehalfOfAllowed: form.get("onBehalfOfAllowed") === "on",
+        });
         return {
           message: `${created.clientId} is ready; copy its token now`,
           data: { clientId: created.clientId, token: created.token },
@@ -108,7 +104,7 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "client:manage",
       reason: "optional",
       run: async ({ form, caller }) => {
-        const rotated = await rotateApiClientToken(caller, clientIdOf(form));
+        const rotated = await rotateApiClientToken(caller, { clientId: clientIdOf(form) });
         return { message: `${rotated.clientId} has a new token; the old one no longer works`, data: rotated };
       },
     },
@@ -117,7 +113,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       run: async ({ form, caller }) => {
         const clientId = clientIdOf(form);
-        await updateApiClientSettings(caller, clientId, settingsOf(form));
+        await updateApiClientSettings(caller, { clientId, ...settingsOf(form) });
         return { message: `${clientId}: channels and redirect prefixes saved` };
       },
     },
@@ -126,7 +122,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "required",
       run: async ({ form, caller }) => {
         const clientId = clientIdOf(form);
-        await setApiClientDisabled(caller, clientId, true);
+        await setApiClientDisabled(caller, { clientId, disabled: true });
         return { message: `${clientId} is disabled; its token gets 401 from now on` };
       },
     },
@@ -135,7 +131,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       run: async ({ form, caller }) => {
         const clientId = clientIdOf(form);
-        await setApiClientDisabled(caller, clientId, false);
+        await setApiClientDisabled(caller, { clientId, disabled: false });
         return { message: `${clientId} is enabled again` };
       },
     },

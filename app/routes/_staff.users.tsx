@@ -18,7 +18,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { db } from "../platform/db.server";
 import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
@@ -28,7 +27,7 @@ import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
-import { formText, staffAction } from "../http/staff/action.server";
+import { formText, staffAction, staffCaller } from "../http/staff/action.server";
 import { MIN_PASSWORD_LENGTH } from "../auth/password.server";
 import {
   changeStaffRole,
@@ -46,10 +45,10 @@ const AREA = staffArea("/users");
 
 export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "user:manage");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "user:manage");
   const q = new URL(request.url).searchParams.get("q");
-  const users = await listStaffUsers(db(), { q });
+  const users = await listStaffUsers(staffCaller(user, request, context, null), { q });
   return json({ users, minPasswordLength: MIN_PASSWORD_LENGTH });
 }
 
@@ -68,16 +67,12 @@ export const action = (args: ActionFunctionArgs) =>
         // The password as typed (spaces count); none typed means one is generated and shown once.
         const typed = typeof form.get("password") === "string" ? String(form.get("password")) : "";
         const password = typed === "" ? generatePassword() : typed;
-        const user = await createStaffUser(
-          db(),
-          {
-            email: formText(form, "email") ?? "",
-            name: formText(form, "name") ?? undefined,
-            role: (formText(form, "role") ?? "") as Role,
-            password,
-          },
-          caller,
-        );
+        const user = await createStaffUser(caller, {
+          email: formText(form, "email") ?? "",
+          name: formText(form, "name") ?? undefined,
+          role: (formText(form, "role") ?? "") as Role,
+          password,
+        });
         return {
           message: `${user.email} can log in now, as ${user.role}`,
           data: { userId: user.id, email: user.email, ...(typed === "" ? { generatedPassword: password } : {}) },
@@ -88,7 +83,7 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "user:manage",
       reason: "optional",
       run: async ({ form, caller }) => {
-        const { role } = await changeStaffRole(caller, userIdOf(form), formText(form, "role") ?? "");
+        const { role } = await changeStaffRole(caller, { userId: userIdOf(form), role: formText(form, "role") ?? "" });
         return { message: `The role is ${role} now; it applies to their next request` };
       },
     },
@@ -96,7 +91,7 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "user:manage",
       reason: "required",
       run: async ({ form, caller }) => {
-        await disableStaffUser(caller, userIdOf(form));
+        await disableStaffUser(caller, { userId: userIdOf(form) });
         return { message: "Disabled; their sessions have ended" };
       },
     },
@@ -104,7 +99,7 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "user:manage",
       reason: "optional",
       run: async ({ form, caller }) => {
-        await enableStaffUser(caller, userIdOf(form));
+        await enableStaffUser(caller, { userId: userIdOf(form) });
         return { message: "Enabled; they can log in again" };
       },
     },

@@ -247,7 +247,7 @@ async function enabledMethod(
   input: NewTransaction,
 ): Promise<ResolvedMethod> {
   if (input.isImport) return { paymentType, paymentTypeGroup: group, reimbursementTypeGroup: null, fee: null };
-  const method = await findUsableMethod(tx, caller, paymentType, group);
+  const method = await findUsableMethod(tx, caller, { paymentType, paymentTypeGroup: group });
   if (!method) {
     const channel = caller.distributionChannel ? ` on channel ${caller.distributionChannel}` : "";
     throw ruleBroken(
