@@ -30,7 +30,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     });
   }
   // The child screen loads the customer; the suggestions are for the empty search only.
-  const suggestions = params.customerNumber ? [] : await customersWithRecentCards(staffCaller(user, request, context, null));
+  const suggestions = params.customerNumber
+    ? []
+    : await customersWithRecentCards(staffCaller(user, request, context, null));
   return json({ query: null, error: null, suggestions });
 }
 

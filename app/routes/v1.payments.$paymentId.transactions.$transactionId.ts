@@ -7,6 +7,11 @@ import { getTransaction } from "../services/queries/payment-view.server";
 export const { loader, action } = apiRoute({
   GET: async ({ params, caller }) =>
     json(
-      transactionJson(await getTransaction(caller, { paymentId: pathId(params, "paymentId"), transactionId: pathId(params, "transactionId") })),
+      transactionJson(
+        await getTransaction(caller, {
+          paymentId: pathId(params, "paymentId"),
+          transactionId: pathId(params, "transactionId"),
+        }),
+      ),
     ),
 });

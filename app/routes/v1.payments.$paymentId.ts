@@ -7,7 +7,8 @@ import { getPayment } from "../services/queries/payment-view.server";
 import { updatePayment } from "../services/payments/payments.server";
 
 export const { loader, action } = apiRoute({
-  GET: async ({ params, caller }) => json(paymentJson(await getPayment(caller, { paymentId: pathId(params, "paymentId") }))),
+  GET: async ({ params, caller }) =>
+    json(paymentJson(await getPayment(caller, { paymentId: pathId(params, "paymentId") }))),
   PATCH: async ({ params, caller, body }) => {
     const paymentId = pathId(params, "paymentId");
     refuseReadOnlyFields(body, PAYMENT_READ_ONLY_FIELDS, "totalAmount, active, settlementId");
