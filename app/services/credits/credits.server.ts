@@ -21,7 +21,12 @@ import { tenantOf, type Caller } from "../../domain/caller";
 import { readFourEyesThresholds } from "./four-eyes-thresholds.server";
 import { addToVolume, appendOperation } from "../../platform/operation-log.server";
 import { lockPayment, type LockedPayment } from "../../platform/locks.server";
-import { getPaymentLocked, type PaymentRow, type PaymentView, type TransactionRow } from "../queries/payment-view.server";
+import {
+  getPaymentLocked,
+  type PaymentRow,
+  type PaymentView,
+  type TransactionRow,
+} from "../queries/payment-view.server";
 import { auditedTransaction, touchPayment } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
 
