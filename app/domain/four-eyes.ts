@@ -7,7 +7,6 @@
 // without an exchange rate, which Paydesk does not have. A currency without a threshold of its
 // own needs a second staff user for every credit, whatever the amount: an unknown currency errs
 // on the side of the control, never on the side of skipping it.
-import { DomainError } from "./errors";
 import { formatAmount, type Money } from "./money";
 
 /** Thresholds by currency code; a credit strictly above its currency's threshold needs four eyes. */
@@ -53,19 +52,4 @@ export function fourEyesRefusal(
       ? `every ${credit.currency} credit needs a second staff user (no four-eyes threshold is set for ${credit.currency})`
       : `it is above the four-eyes threshold of ${formatAmount(threshold)} ${credit.currency}`;
   return `You created this credit of ${formatAmount(credit.totalCreditAmount)} ${credit.currency} and ${limit}: another staff user must execute it.`;
-}
-
-/**
- * The refusal itself (403). It names the credit, so a screen that created the credit in the same
- * step (a direct transaction credit, a deactivation) can say that the credit now waits for a
- * second staff user rather than report the whole step as failed.
- */
-export class FourEyesRequired extends DomainError {
-  readonly creditId: number;
-
-  constructor(message: string, creditId: number) {
-    super("forbidden", message);
-    this.name = "FourEyesRequired";
-    this.creditId = creditId;
-  }
 }
