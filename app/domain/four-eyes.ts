@@ -1,4 +1,4 @@
-// The four-eyes rule of credits (issue 7): a staff user may not execute a credit they created
+// The four-eyes rule of credits (docs/decisions/013): a staff user may not execute a credit they created
 // themselves when its total is above the threshold of its currency. Another staff user with
 // credit:execute must do it. API clients are not bound by it: they have no staff identity, and
 // a credit an API client created has no staff creator to compare with.
@@ -12,7 +12,7 @@ import { formatAmount, type Money } from "./money";
 /** Thresholds by currency code; a credit strictly above its currency's threshold needs four eyes. */
 export type FourEyesThresholds = ReadonlyMap<string, Money>;
 
-/** 10 000 NOK, as issue 7 states the default. */
+/** The currency of the default threshold (10 000 NOK). */
 export const DEFAULT_FOUR_EYES_CURRENCY = "NOK";
 
 export type FourEyesCredit = {

@@ -183,7 +183,7 @@ export function checkCancel(status: TransactionStatus): CaptureCheck {
 }
 
 /**
- * Pre-authorization and its adjustments (seed 000): the first authorization reserves a total;
+ * Pre-authorization and its adjustments: the first authorization reserves a total;
  * an increment must directly follow the pre-authorization or another increment; a reduction
  * may happen once, after which the amount is frozen.
  */
