@@ -9,7 +9,6 @@ import { getPayment } from "../queries/payment-view.server";
 import { deactivatePayment } from "../payments/payments.server";
 import { createCredit, creditTransaction, executeCredit, getCredit, updateCredit } from "./credits.server";
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- vitest setup named like a hook, not a React hook
 const database = useTestDatabase();
 const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
 let shop: ClientCaller;

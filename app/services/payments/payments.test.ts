@@ -9,7 +9,6 @@ import { getPayment } from "../queries/payment-view.server";
 import { addTransaction, cancelTransaction, importTransaction } from "../transactions/transactions.server";
 import { createPayment, deactivatePayment, reactivatePayment, updatePayment } from "./payments.server";
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- vitest setup named like a hook, not a React hook
 const database = useTestDatabase();
 const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
 let shop: ClientCaller;

@@ -10,7 +10,6 @@ import { useTestDatabase } from "../../../tests/support/use-case";
 import { createPayment } from "../payments/payments.server";
 import { claimGiftCard } from "./gift-cards.server";
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- vitest setup named like a hook, not a React hook
 const database = useTestDatabase();
 const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
 let shop: ClientCaller;

@@ -13,7 +13,6 @@ import {
   importTransaction,
 } from "./transactions.server";
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- vitest setup named like a hook, not a React hook
 const database = useTestDatabase();
 const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
 let shop: ClientCaller;
