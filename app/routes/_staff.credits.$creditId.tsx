@@ -74,7 +74,7 @@ export async function action(args: ActionFunctionArgs) {
       reason: "required",
       schema: ExecuteCreditForm,
       run: async ({ caller }) => {
-        const credit = await executeCredit(caller, creditId);
+        const credit = await executeCredit(caller, { creditId });
         const credited = credit.creditTransactions.filter((l) => l.status === "CREDITED").length;
         return {
           message:
@@ -89,7 +89,7 @@ export async function action(args: ActionFunctionArgs) {
       reason: "optional",
       schema: SettlementIdForm,
       run: async ({ input: { settlementId }, caller }) => {
-        const credit = await updateCredit(caller, creditId, { settlementId });
+        const credit = await updateCredit(caller, { creditId, patch: { settlementId } });
         return {
           message: credit.settlementId
             ? `Settlement id is now ${credit.settlementId}.`
@@ -102,7 +102,7 @@ export async function action(args: ActionFunctionArgs) {
       reason: "required",
       schema: DeactivateCreditForm,
       run: async ({ caller }) => {
-        await updateCredit(caller, creditId, { active: false });
+        await updateCredit(caller, { creditId, patch: { active: false } });
         return { message: `Credit ${creditId} is deactivated; its amounts can be credited again.` };
       },
     }),
