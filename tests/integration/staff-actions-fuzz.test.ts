@@ -7,18 +7,7 @@ import fc from "fast-check";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, type Role } from "../../app/auth/roles";
-import {
-  apiClients,
-  auditLog,
-  credits,
-  appSettings,
-  operationLog,
-  paymentMethods,
-  paymentTransactions,
-  payments,
-  recurringPayments,
-  staffUsers,
-} from "../../db/schema";
+import { paymentMethods } from "../../db/schema";
 import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 import { createStaff, loginAs, type TestStaff } from "../support/staff";
