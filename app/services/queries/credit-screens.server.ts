@@ -118,7 +118,7 @@ export async function fourEyesSummary(_caller: StaffCaller) {
  */
 export async function creditDetail(viewer: StaffCaller, input: { creditId: number }) {
   const database = db();
-  const view = await getCredit(database, viewer, input.creditId);
+  const view = await getCredit(viewer, input);
   const [[credit], settings] = await Promise.all([describe(database, [view]), readFourEyesSettings(database)]);
   const transactionIds = [...new Set(view.creditTransactions.map((l) => l.transactionId))];
   const rows = transactionIds.length
