@@ -162,3 +162,14 @@ export function attemptResult(status: string): RedirectResult | null {
       return "unknown";
   }
 }
+
+// ---------------------------------------------------------------- overdue
+
+/**
+ * An invoice is overdue when it is still OPEN after its due day. Both are calendar days
+ * (YYYY-MM-DD), so they compare as text; `today` is the reader's day, computed by the loader so
+ * server and browser render alike.
+ */
+export function isOverdue(invoice: { status: string; dueDate: string }, today: string): boolean {
+  return invoice.status === "OPEN" && invoice.dueDate < today;
+}
