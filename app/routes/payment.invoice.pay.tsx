@@ -19,11 +19,15 @@ export const headers = hostedPageHeaders;
 export const ErrorBoundary = CustomerErrorBoundary;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return flowLoader(request, context, "transactionId", invoicePayStep);
+  return flowLoader(request, context, "transactionId", (customer, transactionId, target) =>
+    invoicePayStep(customer, { transactionId, target }),
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  return flowAction(request, context, "transactionId", continueInvoicePay);
+  return flowAction(request, context, "transactionId", (customer, transactionId, step) =>
+    continueInvoicePay(customer, { ...step, transactionId }),
+  );
 }
 
 export default function PayInvoicePage() {

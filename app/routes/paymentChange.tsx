@@ -20,11 +20,15 @@ export const headers = hostedPageHeaders;
 export const ErrorBoundary = CustomerErrorBoundary;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return flowLoader(request, context, "paymentChangeId", paymentChangeStep);
+  return flowLoader(request, context, "paymentChangeId", (customer, paymentChangeId, target) =>
+    paymentChangeStep(customer, { paymentChangeId, target }),
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  return flowAction(request, context, "paymentChangeId", continuePaymentChange);
+  return flowAction(request, context, "paymentChangeId", (customer, paymentChangeId, step) =>
+    continuePaymentChange(customer, { ...step, paymentChangeId }),
+  );
 }
 
 export default function PaymentChangePage() {

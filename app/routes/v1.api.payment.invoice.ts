@@ -12,7 +12,10 @@ export const { loader, action } = apiRoute({
     // Validated first: a malformed request is a 400 naming the field, with or without a customer.
     const input = parseBody(PayInvoiceBody, args.body);
     const customer = await requireCustomer(args);
-    const { transactionId } = await startInvoicePayment(args.caller, customer.customerNumber, input);
+    const { transactionId } = await startInvoicePayment(args.caller, {
+      ...input,
+      customerNumber: customer.customerNumber,
+    });
     return json({ success: true, transactionId });
   },
 });

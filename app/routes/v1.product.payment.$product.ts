@@ -21,13 +21,22 @@ export const { loader, action } = apiRoute({
     const code = productCode(args.params.product, "product");
     const customer = await requireCustomer(args);
     return json({
-      paymentMethodResponseItems: await productPaymentMethods(args.caller, customer.customerNumber, code),
+      paymentMethodResponseItems: await productPaymentMethods(args.caller, {
+        customerNumber: customer.customerNumber,
+        productCode: code,
+      }),
     });
   },
   POST: async (args) => {
     const code = productCode(args.params.product, "productCode");
     const { paymentMethod } = parseBody(ChangePaymentMethodBody, args.body);
     const customer = await requireCustomer(args);
-    return json(await requestPaymentChange(args.caller, customer.customerNumber, code, paymentMethod));
+    return json(
+      await requestPaymentChange(args.caller, {
+        customerNumber: customer.customerNumber,
+        productCode: code,
+        paymentMethod,
+      }),
+    );
   },
 });

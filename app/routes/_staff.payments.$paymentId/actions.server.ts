@@ -139,7 +139,11 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       reason: "required",
       run: async ({ form, caller }) => {
         const transactionId = transactionIdOf(form);
-        const changed = await changeInvoice(caller, paymentId(), transactionId, invoiceChangeOf(form));
+        const changed = await changeInvoice(caller, {
+          ...invoiceChangeOf(form),
+          paymentId: paymentId(),
+          transactionId,
+        });
         return { message: `Invoice ${changed.invoiceId} of transaction ${transactionId} adjusted.` };
       },
     },
