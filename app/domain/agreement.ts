@@ -1,4 +1,4 @@
-// Rules of payment agreements (Vipps recurring, seed 003) that need no I/O.
+// Rules of payment agreements (Vipps recurring) that need no I/O.
 //
 // Life of an agreement: CREATED (known to Paydesk, not yet shown to the customer: a
 // createAgreement transaction before its app claim), PENDING (drafted with the provider, waiting

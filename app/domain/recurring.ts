@@ -1,10 +1,10 @@
-// Rules of recurring payments (stored cards, seed 001) that need no I/O.
+// Rules of recurring payments (stored cards) that need no I/O.
 //
 // A stored card is usable for a charge while it is ACTIVE and before its expiresAt. Once
 // expiresAt has passed it is EXPIRED whether or not a row was ever rewritten: the status is
 // derived at read time, so no job has to sweep expired cards and no reader can see a stale one.
 //
-// expiresAt is never after cardExpiresAt (seed 001: the card's expiry "may be longer than the
+// expiresAt is never after cardExpiresAt (the card's expiry "may be longer than the
 // recurring payment's expiration date, but never shorter") and never more than
 // RECURRING_MAX_YEARS after the card was authorized.
 import type { RecurringStatus } from "./enums";

@@ -1,4 +1,4 @@
-// What the two redirect pages of seed 004 (/payment/invoice/pay and /paymentChange) share:
+// What the two redirect pages of product self-service (/payment/invoice/pay and /paymentChange) share:
 //   1. clientId, returnUrl and errorUrl first: an unknown client or a URL outside the client's
 //      allowed prefixes is refused on a page of ours (400), never redirected to;
 //   2. then the customer's login (to /account/login and back);

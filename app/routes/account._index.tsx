@@ -1,4 +1,4 @@
-// /account: the logged-in customer's own page (seed 004): their products with the current payment
+// /account: the logged-in customer's own page: their products with the current payment
 // method, and their invoices. "Pay" and "Change" run the same use-cases as the API and send the
 // customer straight to the provider's page, coming back here with `result`.
 import {

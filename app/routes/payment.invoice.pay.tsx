@@ -1,4 +1,4 @@
-// /payment/invoice/pay?clientId=…&returnUrl=…&errorUrl=…&transactionId=… (seed 004): where the
+// /payment/invoice/pay?clientId=…&returnUrl=…&errorUrl=…&transactionId=…: where the
 // client sends a logged-in customer after POST /v1/api/payment/invoice. Shows what is about to be
 // paid; "Continue" opens the provider's page, "Cancel" goes back with result=cancelled. The
 // client and both URLs are checked first: a refused link shows why and redirects nowhere.

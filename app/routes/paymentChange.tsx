@@ -1,4 +1,4 @@
-// /paymentChange?clientId=…&returnUrl=…&errorUrl=…&paymentChangeId=… (seed 004): where the client
+// /paymentChange?clientId=…&returnUrl=…&errorUrl=…&paymentChangeId=…: where the client
 // sends a logged-in customer after POST /v1/product/payment/{productCode}. Shows the change;
 // "Continue" opens the provider's page, "Cancel" goes back with result=cancelled. The client and
 // both URLs are checked first: a refused link shows why and redirects nowhere.

@@ -1,4 +1,4 @@
-// The sandbox provider's hosted page for product self-service (seed 004): PayEx, Swish, Vipps or
+// The sandbox provider's hosted page for product self-service: PayEx, Swish, Vipps or
 // Nexi paying an invoice, or AvtaleGiro, PayEx, Vipps, Klarna, Nexi registering a product's new
 // payment method. Reached by the unguessable token of /payment/invoice/pay or /paymentChange; no
 // login (a real provider knows no Paydesk session). Approve/Cancel are plain form POSTs; the

@@ -1,4 +1,4 @@
-// POST /v1/api/payment/invoice (seed 004), for a logged-in customer (Entur-Customer-Token): a new
+// POST /v1/api/payment/invoice, for a logged-in customer (Entur-Customer-Token): a new
 // attempt to pay one of their open invoices. Answers {success, transactionId}; the customer then
 // pays through /payment/invoice/pay?…&transactionId=…. 404 another customer's invoice, 409 paid.
 import { requireCustomer } from "../http/api/customer.server";

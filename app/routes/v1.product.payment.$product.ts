@@ -1,4 +1,4 @@
-// Seed 004, for a logged-in customer (Entur-Customer-Token):
+// Product self-service, for a logged-in customer (Entur-Customer-Token):
 //   GET  /v1/product/payment/{product}: the product's current and possible payment methods;
 //   POST /v1/product/payment/{productCode}: ask to change it ({paymentChangeId}); the customer
 //        then confirms with the provider through /paymentChange.

@@ -1,4 +1,4 @@
-// Payment agreements (Vipps recurring, seed 003): register, query by customer, get, stop, and
+// Payment agreements (Vipps recurring): register, query by customer, get, stop, and
 // what transactions need to create (createAgreement) and charge (paymentAgreementId) one. Used by
 // the /v1 routes, the staff customer screen and the transaction use-cases.
 //
@@ -214,7 +214,7 @@ export async function registerAgreement(caller: ClientCaller, input: RegisterAgr
 }
 
 /** createAgreement on a new Vipps transaction: a CREATED agreement whose first charge is that transaction. */
-export async function draftAgreementForTransaction(
+export async function draftAgreementLocked(
   tx: Tx,
   input: {
     organisationId: number;
@@ -286,7 +286,7 @@ export async function stopAgreement(
  * payment's customer's when the payment names one; else 422 naming paymentAgreementId. Locked
  * FOR SHARE until the transaction commits, so it cannot be stopped in between.
  */
-export async function usableAgreementForPayment(
+export async function usableAgreementLocked(
   tx: Tx,
   payment: { organisationId: number; customerNumber: string | null },
   agreementId: string,

@@ -1,4 +1,4 @@
-// Vipps (seed 000, POST …/app-claim) and the sandbox Vipps page, /sandbox/vipps/{token}.
+// Vipps (POST …/app-claim) and the sandbox Vipps page, /sandbox/vipps/{token}.
 //
 // app-claim answers in one of three ways, by how the transaction was created:
 //   - a plain VIPPS transaction: an INITIATE entry, the transaction INITIATED, 201 with the

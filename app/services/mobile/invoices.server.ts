@@ -1,4 +1,4 @@
-// Collector invoices (seed 000, POST and PUT …/invoice).
+// Collector invoices (POST and PUT …/invoice).
 //
 // POST creates the invoice of a COLLECTOR or COLLECTOR_B2B transaction, or replaces the one it
 // has (the old one gets replaced_at and its page closes): an INITIATE entry, the transaction

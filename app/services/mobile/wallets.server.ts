@@ -1,4 +1,4 @@
-// ApplePay / GooglePay (seed 000, POST …/wallet): registers a wallet payment on a CREATED
+// ApplePay / GooglePay (POST …/wallet): registers a wallet payment on a CREATED
 // PAYMENTCARD transaction. Without redirectUrl the (sandbox) PSP decrypts the token and
 // authorizes at once: AUTHORIZED with an AUTHORIZE entry, or a decline (422 with errorReason)
 // that changes nothing. With redirectUrl the answer carries a terminalUri, the 3DS page, and the
@@ -77,7 +77,7 @@ function lastFour(value: unknown): string | null {
  * What a wallet token tells about its card: last 4 digits from `displayName`/`last4` (top level,
  * Apple's `paymentMethod`, or Google's `paymentMethodData.info.cardDetails`) and the network.
  */
-export function readWalletCard(paymentData: Record<string, unknown>): WalletCard {
+function readWalletCard(paymentData: Record<string, unknown>): WalletCard {
   const last4Candidates = [
     pick(paymentData, ["last4"]),
     pick(paymentData, ["displayName"]),

@@ -1,6 +1,6 @@
-// Recurring payments (stored cards, seed 001): query, create, update nickname and primary, end,
+// Recurring payments (stored cards): query, create, update nickname and primary, end,
 // open a card terminal that registers the card, and authorize (ACTIVE). Used by the /v1 routes,
-// the staff customer screen and the card terminals of seed 000 (storePayment).
+// the staff customer screen and the card terminal (storePayment).
 //
 // Exactly one primary per customer among the non-cancelled ones. The unique partial
 // index recurring_payments_one_primary_uq forbids two; these use-cases see to it that there is
@@ -60,7 +60,7 @@ export type RecurringPaymentView = {
   updatedAt: Date;
 };
 
-export function toRecurringPaymentView(row: RecurringRow, now = new Date()): RecurringPaymentView {
+function toRecurringPaymentView(row: RecurringRow, now = new Date()): RecurringPaymentView {
   return {
     recurringPaymentId: row.recurringPaymentId,
     organisationId: row.organisationId,
@@ -143,7 +143,7 @@ export async function getRecurringPayment(
 // ---------------------------------------------------------------- locking and the primary
 
 /** Every recurring payment of the customer (all organisations), locked in id order. */
-export async function lockCustomerCards(tx: Tx, customerNumber: string): Promise<RecurringRow[]> {
+async function lockCustomerCards(tx: Tx, customerNumber: string): Promise<RecurringRow[]> {
   return tx
     .select()
     .from(recurringPayments)
@@ -216,7 +216,7 @@ export type NewRecurringPayment = {
 
 /**
  * Inserts a CREATED recurring payment. The customer's first (non-cancelled) one is primary
- * whatever was asked; a later one only with isPrimary, which moves the primary to it (seed 001).
+ * whatever was asked; a later one only with isPrimary, which moves the primary to it.
  */
 export async function insertRecurringPaymentLocked(
   tx: Tx,
@@ -500,7 +500,7 @@ export async function authorizeRecurringPayment(
 }
 
 /**
- * The card flow of seed 000 (storePayment): the card approved on a payment terminal becomes the
+ * The card terminal with storePayment: the card approved on a payment terminal becomes the
  * CREATED recurring payment's stored card. Nothing happens when that recurring payment was ended
  * meanwhile. Locks the customer's cards (the caller holds the payment's locks, which come first).
  */
@@ -564,7 +564,7 @@ async function activateLocked(
  * unexpired and the payment's customer's; else 422 naming recurringPaymentId. Locked FOR SHARE
  * until the transaction commits, so it cannot be ended in between.
  */
-export async function usableCardForPayment(
+export async function usableCardLocked(
   tx: Tx,
   payment: { organisationId: number; customerNumber: string | null },
   recurringPaymentId: number,

@@ -1,4 +1,4 @@
-// The browser half of product self-service (seed 004). After the API call, the client sends the
+// The browser half of product self-service. After the API call, the client sends the
 // customer to our redirect page (/payment/invoice/pay or /paymentChange, logged in as the
 // customer). Its GET shows what is about to be paid or changed and changes nothing; its POST
 // ("Continue") opens the provider's hosted page (/sandbox/checkout/{token}: PayEx, Swish, Vipps,

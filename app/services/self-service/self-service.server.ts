@@ -1,4 +1,4 @@
-// Product self-service (seed 004): what a logged-in customer may see and start about their own
+// Product self-service: what a logged-in customer may see and start about their own
 // products (subscriptions) and invoices, called by the /v1 routes (an API client acting for the
 // customer with a customer token) and by the customer's /account page. The pages that finish
 // what is started here (provider page, way back to returnUrl) are in pages.server.ts.

@@ -51,7 +51,7 @@ import {
 import {
   authorizeCardLocked,
   findSession,
-  usableStoredCard,
+  usableStoredCardLocked,
   type RecurringRow,
   type SessionOptions,
   type SessionRow,
@@ -208,7 +208,7 @@ export async function confirmStoredCard(caller: SystemCaller, input: { token: st
   return settle(session, correlationId, async (key, options, { tx, payment, transaction }) => {
     let stored: RecurringRow;
     try {
-      stored = await usableStoredCard(tx, payment, { recurringPaymentId: options.recurringPaymentId! });
+      stored = await usableStoredCardLocked(tx, payment, { recurringPaymentId: options.recurringPaymentId! });
     } catch (error) {
       if (error instanceof DomainError)
         return { ok: "unavailable" as const, message: "The stored card can no longer be used" };
@@ -378,7 +378,7 @@ async function settle(
   });
 }
 
-// ---------------------------------------------------------------- card registration (seed 001)
+// ---------------------------------------------------------------- card registration (recurring payments)
 
 async function registrationPage(session: SessionRow): Promise<TerminalPageView | null> {
   const options = session.options as RegistrationOptions;

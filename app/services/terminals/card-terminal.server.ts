@@ -19,7 +19,7 @@ import {
   openSessionLocked,
   requireAllowedRedirect,
   terminalUrl,
-  usableStoredCard,
+  usableStoredCardLocked,
   type TerminalTarget,
 } from "./terminal-sessions.server";
 
@@ -72,7 +72,7 @@ export async function createTerminal(caller: ClientCaller, input: CardTerminalIn
     const { payment } = locked;
     const at = new Date();
 
-    // storePayment needs a customer; without one (not logged in) it is disregarded (seed 000).
+    // storePayment needs a customer; without one (not logged in) it is disregarded.
     let recurringPaymentId: number | null = null;
     const customer = (caller.privileged ? input.customerNumber : undefined) ?? payment.customerNumber;
     if (input.storePayment && customer) {
@@ -151,7 +151,7 @@ async function chargeStoredCardNow(caller: ClientCaller, input: CardTerminalInpu
         "transactionType",
       );
     }
-    const stored = await usableStoredCard(tx, payment, { recurringPaymentId: transaction.recurringPaymentId });
+    const stored = await usableStoredCardLocked(tx, payment, { recurringPaymentId: transaction.recurringPaymentId });
     const key = outcomeKeyOf(payment, transaction);
     const outcome = await askProvider(key, () =>
       cardProvider().chargeStoredCard({

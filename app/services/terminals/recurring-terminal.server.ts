@@ -9,7 +9,7 @@ import {
   openSessionLocked,
   requireAllowedRedirect,
   terminalUrl,
-  usableStoredCard,
+  usableStoredCardLocked,
   type TerminalTarget,
 } from "./terminal-sessions.server";
 
@@ -40,7 +40,7 @@ export async function createRecurringTerminal(
     if (input.panHash === undefined && transaction.recurringPaymentId === null) {
       throw invalid("panHash", "is required unless the transaction was created with a recurringPaymentId");
     }
-    const stored = await usableStoredCard(tx, payment, {
+    const stored = await usableStoredCardLocked(tx, payment, {
       panHash: input.panHash,
       recurringPaymentId: input.panHash === undefined ? transaction.recurringPaymentId! : undefined,
     });

@@ -149,7 +149,7 @@ export async function closeOpenSessionsLocked(tx: Tx, transactionId: number, at:
 }
 
 /** An ACTIVE, unexpired stored card of the payment's customer, by panHash or by id; else 422. */
-export async function usableStoredCard(
+export async function usableStoredCardLocked(
   tx: Tx,
   payment: PaymentRow,
   by: { panHash?: string; recurringPaymentId?: number },

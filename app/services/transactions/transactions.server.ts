@@ -39,12 +39,12 @@ import {
   type TransactionView,
 } from "../queries/payment-view.server";
 import {
-  draftAgreementForTransaction,
+  draftAgreementLocked,
   requireWithinPrice,
-  usableAgreementForPayment,
+  usableAgreementLocked,
   type AgreementRow,
 } from "../agreements/agreements.server";
-import { usableCardForPayment } from "../recurring/recurring-payments.server";
+import { usableCardLocked } from "../recurring/recurring-payments.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
 export type NewTransaction = {
@@ -132,7 +132,7 @@ export async function insertTransaction(
   if (method.agreement) requireWithinPrice(method.agreement, amount, currency);
   let paymentAgreementId = input.paymentAgreementId ?? null;
   if (input.createAgreement) {
-    paymentAgreementId = await draftAgreementForTransaction(tx, {
+    paymentAgreementId = await draftAgreementLocked(tx, {
       organisationId: payment.organisationId,
       clientId: caller.clientId,
       customerNumber: payment.customerNumber!,
@@ -195,7 +195,7 @@ async function resolveMethod(
   input: NewTransaction,
 ): Promise<ResolvedMethod> {
   if (input.recurringPaymentId !== undefined) {
-    const stored = await usableCardForPayment(tx, payment, input.recurringPaymentId);
+    const stored = await usableCardLocked(tx, payment, input.recurringPaymentId);
     return {
       paymentType: stored.paymentType,
       paymentTypeGroup: "PAYMENTCARD",
@@ -204,7 +204,7 @@ async function resolveMethod(
     };
   }
   if (input.paymentAgreementId !== undefined) {
-    const agreement = await usableAgreementForPayment(tx, payment, input.paymentAgreementId);
+    const agreement = await usableAgreementLocked(tx, payment, input.paymentAgreementId);
     return { ...(await enabledMethod(tx, caller, "VIPPS", "MOBILE", input)), agreement };
   }
   if (input.createAgreement) {
