@@ -2,7 +2,6 @@ import {
   attemptsExhausted,
   attemptsLeft,
   awaitsTerminal,
-  canAuthorizeOn,
   cardResponseCode,
   cardResultUrl,
   MAX_CARD_ATTEMPTS,
@@ -34,12 +33,6 @@ describe("terminal expiry", () => {
     expect(terminalState(terminal, minutes(20))).toBe("completed");
   });
 
-  it("authorizes only while open: an expired or completed terminal cannot authorize", () => {
-    const expiresAt = terminalExpiresAt(opened);
-    expect(canAuthorizeOn({ completedAt: null, expiresAt }, minutes(1))).toBe(true);
-    expect(canAuthorizeOn({ completedAt: null, expiresAt }, minutes(15))).toBe(false);
-    expect(canAuthorizeOn({ completedAt: minutes(2), expiresAt }, minutes(3))).toBe(false);
-  });
 });
 
 describe("awaitsTerminal", () => {

@@ -22,16 +22,15 @@ export type TerminalState = "open" | "expired" | "completed";
 
 type Terminal = { completedAt: Date | null; expiresAt: Date };
 
-/** Completed wins over expired: a terminal paid in its last second stays paid. */
+/**
+ * Where a terminal stands. Only an open one may authorize: an expired or completed one changes
+ * nothing and only sends the customer back. Completed wins over expired: a terminal paid in its
+ * last second stays paid.
+ */
 export function terminalState(terminal: Terminal, now = new Date()): TerminalState {
   if (terminal.completedAt) return "completed";
   if (terminal.expiresAt.getTime() <= now.getTime()) return "expired";
   return "open";
-}
-
-/** Only an open terminal may authorize: an expired or completed one changes nothing. */
-export function canAuthorizeOn(terminal: Terminal, now = new Date()): boolean {
-  return terminalState(terminal, now) === "open";
 }
 
 /**
