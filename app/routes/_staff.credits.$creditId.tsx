@@ -74,7 +74,7 @@ export async function action(args: ActionFunctionArgs) {
       permission: "credit:execute",
       reason: "required",
       run: async ({ caller }) => {
-        const credit = await executeCredit(caller, creditId);
+        const credit = await executeCredit(caller, { creditId });
         const credited = credit.creditTransactions.filter((l) => l.status === "CREDITED").length;
         return {
           message:
@@ -89,7 +89,7 @@ export async function action(args: ActionFunctionArgs) {
       reason: "optional",
       run: async ({ form, caller }) => {
         const patch = parseBody(CreditPatchBody, { settlementId: formText(form, "settlementId") });
-        const credit = await updateCredit(caller, creditId, { settlementId: patch.settlementId ?? null });
+        const credit = await updateCredit(caller, { creditId, patch: { settlementId: patch.settlementId ?? null } });
         return {
           message: credit.settlementId
             ? `Settlement id is now ${credit.settlementId}.`
@@ -101,7 +101,7 @@ export async function action(args: ActionFunctionArgs) {
       permission: "credit:create",
       reason: "required",
       run: async ({ caller }) => {
-        await updateCredit(caller, creditId, { active: false });
+        await updateCredit(caller, { creditId, patch: { active: false } });
         return { message: `Credit ${creditId} is deactivated; its amounts can be credited again.` };
       },
     },

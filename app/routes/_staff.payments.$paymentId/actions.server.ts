@@ -6,17 +6,15 @@
 //   intent      permission           service                                  /v1 twin
 //   capture     payment:capture      captureTransaction                       PUT …/transactions/{id}/capture
 //   cancel      payment:cancel       cancelTransaction                        PUT …/transactions/{id}/cancel
-//   credit      credit:create        creditTransactionNow                     POST …/transactions/{id}/credit
+//   credit      credit:create        creditTransaction                        POST …/transactions/{id}/credit
 //   deactivate  payment:deactivate   deactivatePayment                        PUT /v1/payments/{id}/deactivate
 //   reactivate  payment:reactivate   reactivatePayment                        PATCH /v1/payments/{id} {active: true, totalAmount}
 //   invoice     invoice:adjust       changeInvoice                            PUT …/transactions/{id}/invoice
-import { db } from "../../../db/client";
 import { zodFieldErrors } from "../../http/api/parse.server";
 import { InvoiceChangeBody } from "../../http/api/schemas-mobile";
 import { invalid, invalidFields, notFound } from "../../domain/errors";
-import { FourEyesRequired } from "../../domain/four-eyes";
 import { formatAmount, parsePositiveAmount, type Money } from "../../domain/money";
-import { creditTransactionNow } from "../../services/credits/credits.server";
+import { creditTransaction } from "../../services/credits/credits.server";
 import { changeInvoice } from "../../services/mobile/invoices.server";
 import { deactivatePayment, reactivatePayment } from "../../services/payments/payments.server";
 import { cancelTransaction, captureTransaction } from "../../services/transactions/transactions.server";
@@ -68,7 +66,7 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       reason: "required",
       run: async ({ form, caller }) => {
         const transactionId = transactionIdOf(form);
-        const payment = await captureTransaction(caller, paymentId(), transactionId);
+        const payment = await captureTransaction(caller, { paymentId: paymentId(), transactionId });
         const captured = payment.transactions.find((t) => t.transactionId === transactionId)!;
         return {
           message: `Transaction ${transactionId} captured: ${formatAmount(captured.summary.capturedAmount)} ${captured.currency}.`,
@@ -79,7 +77,10 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       permission: "payment:cancel",
       reason: "required",
       run: async ({ form, caller }) => {
-        const cancelled = await cancelTransaction(caller, paymentId(), transactionIdOf(form));
+        const cancelled = await cancelTransaction(caller, {
+          paymentId: paymentId(),
+          transactionId: transactionIdOf(form),
+        });
         return {
           message: `Transaction ${cancelled.transactionId} cancelled (${formatAmount(cancelled.amount)} ${cancelled.currency} released).`,
         };
@@ -91,15 +92,9 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       run: async ({ form, caller }) => {
         const transactionId = transactionIdOf(form);
         const amount = amountOf(form, "amount");
-        const id = paymentId();
-        let payment;
-        try {
-          payment = await creditTransactionNow(caller, db(), id, transactionId, amount);
-        } catch (error) {
-          if (error instanceof FourEyesRequired) return waitingForSecondStaffUser(error);
-          throw error;
-        }
-        const t = payment.transactions.find((t) => t.transactionId === transactionId)!;
+        const result = await creditTransaction(caller, { paymentId: paymentId(), transactionId, amount });
+        if (result.kind === "awaitsSecondStaffUser") return waitingForSecondStaffUser(result.creditId);
+        const t = result.payment.transactions.find((t) => t.transactionId === transactionId)!;
         const what = amount === undefined ? "in full" : `${formatAmount(amount)} ${t.currency}`;
         return {
           message: `Transaction ${transactionId} credited ${what}; ${formatAmount(t.summary.creditedAmount)} ${t.currency} credited in all.`,
@@ -110,15 +105,12 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       permission: "payment:deactivate",
       reason: "required",
       run: async ({ caller }) => {
-        let payment;
-        try {
-          payment = await deactivatePayment(caller, db(), paymentId());
-        } catch (error) {
-          if (error instanceof FourEyesRequired) return waitingForSecondStaffUser(error, "Payment deactivated. ");
-          throw error;
+        const result = await deactivatePayment(caller, { paymentId: paymentId() });
+        if (result.kind === "awaitsSecondStaffUser") {
+          return waitingForSecondStaffUser(result.creditId, "Payment deactivated. ");
         }
         return {
-          message: `Payment ${payment.paymentId} deactivated: open transactions cancelled, captured ones credited.`,
+          message: `Payment ${result.payment.paymentId} deactivated: open transactions cancelled, captured ones credited.`,
         };
       },
     },
@@ -128,7 +120,7 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       run: async ({ form, caller }) => {
         const totalAmount = amountOf(form, "totalAmount");
         if (totalAmount === undefined) throw invalid("totalAmount", "is required: the payment's correct total amount");
-        const payment = await reactivatePayment(caller, paymentId(), totalAmount);
+        const payment = await reactivatePayment(caller, { paymentId: paymentId(), totalAmount });
         return {
           message: `Payment ${payment.paymentId} reactivated with total ${formatAmount(payment.totalAmount)} ${payment.currency}.`,
         };
@@ -154,9 +146,9 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
  * The step committed and created a credit, but the four-eyes rule keeps its creator from
  * executing it: that is a result to report, not a failure (the credit waits on the Credits screen).
  */
-function waitingForSecondStaffUser(error: FourEyesRequired, done = "") {
+function waitingForSecondStaffUser(creditId: number, done = "") {
   return {
-    message: `${done}Credit ${error.creditId} is created and reserves the amount. The four-eyes rule applies to it, so another staff user must execute it on the Credits screen.`,
-    data: { creditId: error.creditId, awaitsSecondStaffUser: true },
+    message: `${done}Credit ${creditId} is created and reserves the amount. The four-eyes rule applies to it, so another staff user must execute it on the Credits screen.`,
+    data: { creditId, awaitsSecondStaffUser: true },
   };
 }
