@@ -2,17 +2,12 @@
 // page, stop (idempotent), and tenancy.
 import { eq } from "drizzle-orm";
 import { paymentAgreements } from "../../../db/schema";
-import {
-  clientCaller,
-  newOrganisation,
-  systemCaller,
-  useTestDatabase as databasePerFile,
-} from "../../../tests/support/use-case";
+import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { money } from "../../domain/money";
 import { decideOnVippsPage, vippsPage } from "../mobile/app-claims.server";
 import { getAgreement, listAgreements, registerAgreement, stopAgreement } from "./agreements.server";
 
-const database = databasePerFile();
+const database = useTestDatabase();
 const origin = "https://paydesk.example";
 
 const register = (caller: ReturnType<typeof clientCaller>, customerNumber = "5500001") =>

@@ -3,17 +3,12 @@
 // confirmed on its page.
 import { eq } from "drizzle-orm";
 import { operationLog, paymentTransactions, payments } from "../../../db/schema";
-import {
-  clientCaller,
-  newOrganisation,
-  systemCaller,
-  useTestDatabase as databasePerFile,
-} from "../../../tests/support/use-case";
+import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { createAppClaim, decideOnVippsPage, vippsPage } from "./app-claims.server";
 import { createInvoice, decideInvoice, invoicePage } from "./invoices.server";
 import { decideWallet3ds, registerWallet } from "./wallets.server";
 
-const database = databasePerFile();
+const database = useTestDatabase();
 const origin = "https://paydesk.example";
 const back = "https://example.com/back";
 

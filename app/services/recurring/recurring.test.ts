@@ -1,11 +1,6 @@
 // Recurring payments in-process: create (the first is primary), move the primary, end the
 // primary (it passes on), and the rules that refuse a change.
-import {
-  clientCaller,
-  newOrganisation,
-  staffCaller,
-  useTestDatabase as databasePerFile,
-} from "../../../tests/support/use-case";
+import { clientCaller, newOrganisation, staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import {
   createRecurringPayment,
   endRecurringPayment,
@@ -14,7 +9,7 @@ import {
   updateRecurringPayment,
 } from "./recurring-payments.server";
 
-const database = databasePerFile();
+const database = useTestDatabase();
 let customerCounter = 0;
 const newCustomer = () => `77${String(++customerCounter).padStart(6, "0")}`;
 

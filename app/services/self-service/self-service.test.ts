@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import { customerInvoices, customers, paymentTransactions, products } from "../../../db/schema";
 import type { CustomerCaller } from "../../domain/caller";
-import { newOrganisation, useTestDatabase as databasePerFile } from "../../../tests/support/use-case";
+import { newOrganisation, useTestDatabase } from "../../../tests/support/use-case";
 import {
   customerAccount,
   productPaymentMethods,
@@ -11,7 +11,7 @@ import {
   startInvoicePayment,
 } from "./self-service.server";
 
-const database = databasePerFile();
+const database = useTestDatabase();
 
 const customer = (customerNumber: string): CustomerCaller => ({
   kind: "customer",

@@ -2,16 +2,11 @@
 // expired terminal authorizes nothing).
 import { eq } from "drizzle-orm";
 import { paymentTransactions, payments, providerSessions } from "../../../db/schema";
-import {
-  clientCaller,
-  newOrganisation,
-  systemCaller,
-  useTestDatabase as databasePerFile,
-} from "../../../tests/support/use-case";
+import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { createInternalTerminal, createTerminal } from "./card-terminal.server";
 import { cancelTerminal, payWithCard, terminalPage } from "./card-page.server";
 
-const database = databasePerFile();
+const database = useTestDatabase();
 const APPROVE = { cardNumber: "4111111111111111", expiry: "12/30", cvc: "123", cardholder: "Kari Nordmann" };
 const REFUSED = { ...APPROVE, cardNumber: "4000000000000002" };
 const origin = "https://paydesk.example";
