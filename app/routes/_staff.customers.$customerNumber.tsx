@@ -34,9 +34,11 @@ import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { CustomerActionForm } from "../http/staff/forms/customers";
 import { formatCount } from "../components/format";
 import { dayIn } from "../domain/zoned-day-range";
+import { canStop } from "../domain/agreement";
+import { isOverdue } from "../domain/self-service";
 import { runCustomerAction, type CustomerAction } from "../services/admin/customer-actions.server";
 import { getCustomerOverview } from "../services/queries/customer-overview.server";
-import { publicOrigin } from "../services/mobile/app-claims.server";
+import { publicOrigin } from "../http/hosted-page.server";
 import { Field } from "../components/Field";
 import { Dash } from "../components/list-parts";
 
@@ -263,9 +265,7 @@ export default function CustomerScreen() {
                 </Table.Td>
                 {canManage ? (
                   <Table.Td>
-                    {agreement.status === "ACTIVE" ||
-                    agreement.status === "PENDING" ||
-                    agreement.status === "CREATED" ? (
+                    {canStop(agreement.status) ? (
                       <ActionButton
                         onAsk={setDialog}
                         intent="stop-agreement"
@@ -395,7 +395,7 @@ export default function CustomerScreen() {
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
                     <StateBadge status={invoice.status} colors={INVOICE_COLORS} />
-                    {invoice.status === "OPEN" && invoice.dueDate < today ? (
+                    {isOverdue(invoice, today) ? (
                       <Badge color="red" variant="outline" size="sm" radius="sm" title={`Due ${invoice.dueDate}`}>
                         Overdue
                       </Badge>

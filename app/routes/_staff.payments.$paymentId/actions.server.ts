@@ -107,7 +107,7 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       reason: "required",
       schema: InvoiceForm,
       run: async ({ input: { transactionId, ...change }, caller }) => {
-        const changed = await changeInvoice(caller, paymentId(), transactionId, change);
+        const changed = await changeInvoice(caller, { ...change, paymentId: paymentId(), transactionId });
         return { message: `Invoice ${changed.invoiceId} of transaction ${transactionId} adjusted.` };
       },
     }),

@@ -91,8 +91,8 @@ export async function getCustomerOverview(
     searchPayments(caller, { query: byCustomer(customerNumber) }),
     searchCredits(caller, { query: byCustomer(customerNumber) }),
     // Staff see the whole history: expired and ended cards too.
-    listRecurringPayments(database, caller, { customerNumber, includeExpired: true, includeCancelled: true }),
-    listAgreements(database, caller, { customerNumber }, origin),
+    listRecurringPayments(caller, { customerNumber, includeExpired: true, includeCancelled: true }),
+    listAgreements(caller, { customerNumber, origin }),
     database
       .select({
         productCode: products.productCode,

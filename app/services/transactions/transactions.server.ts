@@ -48,12 +48,12 @@ import {
   type TransactionView,
 } from "../queries/payment-view.server";
 import {
-  draftAgreementForTransaction,
+  draftAgreementLocked,
   requireWithinPrice,
-  usableAgreementForPayment,
+  usableAgreementLocked,
   type AgreementRow,
 } from "../agreements/agreements.server";
-import { usableCardForPayment } from "../recurring/recurring-payments.server";
+import { usableCardLocked } from "../recurring/recurring-payments.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
 export type NewTransaction = {
@@ -124,7 +124,7 @@ export async function addTransactionLocked(
   if (method.agreement) requireWithinPrice(method.agreement, amount, currency);
   let paymentAgreementId = input.paymentAgreementId ?? null;
   if (input.createAgreement) {
-    paymentAgreementId = await draftAgreementForTransaction(tx, {
+    paymentAgreementId = await draftAgreementLocked(tx, {
       organisationId: payment.organisationId,
       clientId: caller.clientId,
       customerNumber: payment.customerNumber!,
@@ -187,7 +187,7 @@ async function resolveMethod(
   input: NewTransaction,
 ): Promise<ResolvedMethod> {
   if (input.recurringPaymentId !== undefined) {
-    const stored = await usableCardForPayment(tx, payment, input.recurringPaymentId);
+    const stored = await usableCardLocked(tx, payment, input.recurringPaymentId);
     return {
       paymentType: stored.paymentType,
       paymentTypeGroup: "PAYMENTCARD",
@@ -196,7 +196,7 @@ async function resolveMethod(
     };
   }
   if (input.paymentAgreementId !== undefined) {
-    const agreement = await usableAgreementForPayment(tx, payment, input.paymentAgreementId);
+    const agreement = await usableAgreementLocked(tx, payment, input.paymentAgreementId);
     return { ...(await enabledMethod(tx, caller, "VIPPS", "MOBILE", input)), agreement };
   }
   if (input.createAgreement) {
