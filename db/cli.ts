@@ -13,6 +13,11 @@ import { isRole, ROLES } from "../app/auth/roles";
 import { channelProblem, organisationIdProblem, splitList } from "../app/domain/api-clients";
 import { DomainError } from "../app/domain/errors";
 import { redirectPrefixProblem } from "../app/domain/redirects";
+import type { SystemCaller } from "../app/domain/caller";
+import { withDatabase } from "../app/platform/db.server";
+
+/** The CLI calls use-cases as the system: no audit entry (the operator's shell is the record). */
+const cli = (): SystemCaller => ({ kind: "system", name: "paydesk-cli", correlationId: crypto.randomUUID() });
 
 // Keep stdout for the one JSON line: whatever else logs (a library, a notice) goes to stderr.
 console.log = console.error;
@@ -127,15 +132,17 @@ function createClientCommand(args: string[]): Command {
   return {
     run: async (handle) => {
       try {
-        const created = await createApiClient(handle.db, {
-          name,
-          organisationId,
-          organisationName,
-          privileged: flags.privileged === true,
-          onBehalfOfAllowed: flags["on-behalf-of"] === true,
-          channels,
-          allowedRedirectPrefixes: prefixes,
-        });
+        const created = await withDatabase(handle, () =>
+          createApiClient(cli(), {
+            name,
+            organisationId,
+            organisationName,
+            privileged: flags.privileged === true,
+            onBehalfOfAllowed: flags["on-behalf-of"] === true,
+            channels,
+            allowedRedirectPrefixes: prefixes,
+          }),
+        );
         return { clientId: created.clientId, organisationId: created.organisationId, token: created.token };
       } catch (error) {
         if (error instanceof DomainError && error.kind === "invalid") {
@@ -174,7 +181,7 @@ function createUserCommand(args: string[]): Command {
   return {
     run: async (handle) => {
       try {
-        const user = await createStaffUser(handle.db, { email, role, password, name });
+        const user = await withDatabase(handle, () => createStaffUser(cli(), { email, role, password, name }));
         return { id: user.id, email: user.email, role: user.role };
       } catch (error) {
         if (error instanceof DomainError && error.kind === "invalid") throw flagError(error, {});

@@ -17,6 +17,8 @@ import {
 import type { DatabaseHandle } from "./client";
 import { createApiClient } from "../app/services/admin/api-clients.server";
 import { createStaffUser } from "../app/services/admin/staff-users.server";
+import type { SystemCaller } from "../app/domain/caller";
+import { withDatabase } from "../app/platform/db.server";
 import { hashPassword } from "../app/auth/password.server";
 import type { Role } from "../app/auth/roles";
 import { seedDemoData, type AddPaymentsOptions, type SeedSummary } from "./seed";
@@ -99,18 +101,21 @@ export async function seedDemoDatabase(
   handle: DatabaseHandle,
   options: { payments: number; seed?: number; now?: Date; onProgress?: AddPaymentsOptions["onProgress"] },
 ): Promise<SeedSummary> {
-  for (const user of DEMO_USERS) await createStaffUser(handle.db, user);
-  await handle.db
-    .insert(organisations)
-    .values([...DEMO_ORGANISATIONS])
-    .onConflictDoNothing();
-  for (const client of DEMO_CLIENTS) {
-    await createApiClient(handle.db, {
-      ...client,
-      channels: [...client.channels],
-      allowedRedirectPrefixes: ["http://localhost:", "http://127.0.0.1:", "https://example.com/"],
-    });
-  }
+  const seed: SystemCaller = { kind: "system", name: "demo-seed", correlationId: crypto.randomUUID() };
+  await withDatabase(handle, async () => {
+    for (const user of DEMO_USERS) await createStaffUser(seed, user);
+    await handle.db
+      .insert(organisations)
+      .values([...DEMO_ORGANISATIONS])
+      .onConflictDoNothing();
+    for (const client of DEMO_CLIENTS) {
+      await createApiClient(seed, {
+        ...client,
+        channels: [...client.channels],
+        allowedRedirectPrefixes: ["http://localhost:", "http://127.0.0.1:", "https://example.com/"],
+      });
+    }
+  });
   const summary = await seedDemoData(handle, options);
   await seedDemoCustomers(handle, options.now ?? new Date());
   await handle.db
@@ -205,17 +210,15 @@ const DEMO_INVOICES = [
 
 export async function seedDemoCustomers(handle: DatabaseHandle, now: Date): Promise<void> {
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000);
-  await handle.db
-    .insert(customers)
-    .values(
-      await Promise.all(
-        DEMO_CUSTOMERS.map(async ({ password, ...customer }) => ({
-          ...customer,
-          passwordHash: await hashPassword(password),
-          createdAt: day(-400),
-        })),
-      ),
-    );
+  await handle.db.insert(customers).values(
+    await Promise.all(
+      DEMO_CUSTOMERS.map(async ({ password, ...customer }) => ({
+        ...customer,
+        passwordHash: await hashPassword(password),
+        createdAt: day(-400),
+      })),
+    ),
+  );
   await handle.db
     .insert(products)
     .values(DEMO_PRODUCTS.map((p) => ({ ...p, createdAt: day(-400), updatedAt: day(-400) })));

@@ -18,7 +18,7 @@
 // it streams three CSV exports once each, and prints EXPLAIN (ANALYZE, BUFFERS) of every
 // statement of the slowest calls. It never creates, seeds or drops the database.
 import os from "node:os";
-import { openDatabase, type Db } from "../db/client";
+import { openDatabase, setDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { recogniseQuickSearch } from "../app/domain/quick-search";
 import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
@@ -30,7 +30,7 @@ import {
   type OperationLogCursor,
 } from "../app/services/queries/operation-log.server";
 import {
-  exportPayments,
+  paymentExportBatches,
   paymentPage,
   paymentTotals,
   resolvePaymentQuery,
@@ -56,6 +56,8 @@ const url = new URL(
 );
 url.pathname = `/${name}`;
 const handle = await openDatabase({ url: url.toString() });
+// The queries read the process database.
+setDatabase(handle);
 const pg = handle.pg!;
 const TIME_ZONE = "Europe/Oslo";
 const staff: StaffCaller = {
@@ -151,7 +153,6 @@ try {
     const quick = recogniseQuickSearch(options.q ?? null);
     if (!quick.ok) throw new Error(quick.message);
     const list: PaymentListOptions = {
-      caller: staff,
       filters: filters(options.query ?? "", PAYMENT_SEARCH_FIELDS),
       quickSearch: quick.search,
       created: options.created,
@@ -162,17 +163,20 @@ try {
     // The screen shows the page first and streams the totals in after it, so they are timed apart.
     cases.push({
       label: `payments ${label}`,
-      run: async (database) => {
-        const resolved = await resolvePaymentQuery(list, database);
-        const page = await paymentPage(resolved, list, database);
+      run: async () => {
+        const { page: pageNumber, perPage, ...query } = list;
+        const resolved = await resolvePaymentQuery(staff, { query });
+        const page = await paymentPage(staff, { resolved, page: pageNumber, perPage });
         const matched = resolved.quickSearch?.matched.map((m) => `${m.kind}:${m.count}`).join(" ") ?? "";
         return { rows: page.items.length, total: matched };
       },
     });
     cases.push({
       label: `totals   ${label}`,
-      run: async (database) => {
-        const { total, totals } = await paymentTotals(await resolvePaymentQuery(list, database), database);
+      run: async () => {
+        const { page: _page, perPage: _perPage, ...query } = list;
+        const resolved = await resolvePaymentQuery(staff, { query });
+        const { total, totals } = await paymentTotals(staff, { resolved });
         return { rows: totals.length, total: total.toLocaleString("en") };
       },
     });
@@ -213,17 +217,13 @@ try {
     const parsed = filters(options.query ?? "", OPERATION_LOG_FIELDS);
     cases.push({
       label: `log      ${label}`,
-      run: async (database) => {
-        const page = await searchOperationLog(
-          staff,
-          {
-            filters: parsed,
-            created: options.created,
-            cursor: options.older ? { direction: "older", from: options.older } : null,
-            perPage: 50,
-          },
-          database,
-        );
+      run: async () => {
+        const page = await searchOperationLog(staff, {
+          filters: parsed,
+          created: options.created,
+          cursor: options.older ? { direction: "older", from: options.older } : null,
+          perPage: 50,
+        });
         return {
           rows: page.items.length,
           total: `${page.matching.moreThan ? ">" : ""}${page.matching.count.toLocaleString("en")}`,
@@ -268,7 +268,7 @@ try {
 
   // ------------------------------------------------------------ CSV export (the rows the route streams)
   if (!args.includes("--no-export")) {
-    console.log("\nCSV export (exportPayments, batches of 1,000, once each)");
+    console.log("\nCSV export (paymentExportBatches, batches of 1,000, once each)");
     for (const [label, created, query] of [
       ["yesterday", yesterday, ""],
       ["7 days, sorted by amount", lastWeek, "sort"],
@@ -278,11 +278,10 @@ try {
       const started = performance.now();
       let rows = 0;
       let firstBatchMs = 0;
-      const resolved = await resolvePaymentQuery(
-        { caller: staff, filters: {}, created, sort: query === "sort" ? byAmount("desc") : undefined },
-        handle.db,
-      );
-      for await (const batch of exportPayments(resolved, handle.db)) {
+      const resolved = await resolvePaymentQuery(staff, {
+        query: { filters: {}, created, sort: query === "sort" ? byAmount("desc") : undefined },
+      });
+      for await (const batch of paymentExportBatches(staff, { resolved })) {
         if (rows === 0) firstBatchMs = performance.now() - started;
         rows += batch.length;
       }

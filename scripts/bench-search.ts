@@ -22,12 +22,12 @@
 // moments after a bulk load instead.
 import os from "node:os";
 import postgres from "postgres";
-import { openDatabase, type Db } from "../db/client";
+import { openDatabase, setDatabase, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemoDatabase } from "../db/demo";
 import { addPayments } from "../db/seed";
 import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
-import type { Caller } from "../app/domain/caller";
+import type { Caller, StaffCaller } from "../app/domain/caller";
 import { PAYMENT_SEARCH_FIELDS, searchPayments } from "../app/services/queries/payment-search.server";
 import { CREDIT_SEARCH_FIELDS, searchCredits } from "../app/services/queries/credit-search.server";
 import { listPayments } from "../app/services/queries/payment-list.server";
@@ -97,6 +97,8 @@ process.on("SIGTERM", () => void dropOnSignal("SIGTERM"));
 process.stdout.on("error", () => void dropOnSignal("closed output"));
 
 const handle = await openDatabase({ url: url.toString() });
+// The queries read the process database.
+setDatabase(handle);
 const pg = handle.pg!;
 const loadBefore = os.loadavg();
 
@@ -173,7 +175,7 @@ try {
       `external ${withExternal?.external_transaction_id}, credit ${credited.credit_id} (org ${creditOrganisationId}, transaction ${credited.transaction_id}, rrn ${credited.rrn})`,
   );
 
-  const staffCaller: Caller = {
+  const staffCaller: StaffCaller = {
     kind: "staff",
     userId: "bench",
     email: "bench@paydesk.invalid",
@@ -221,8 +223,8 @@ try {
       if (who !== "both" && who !== tag) continue;
       cases.push({
         label: `payments ${tag.padEnd(6)} ${label}`,
-        run: async (database) => {
-          const page = await searchPayments(database, caller, search);
+        run: async () => {
+          const page = await searchPayments(caller, { query: search });
           return { rows: page.items.length, total: page.totalItems };
         },
       });
@@ -236,8 +238,8 @@ try {
     ] as const) {
       cases.push({
         label: `credits  ${tag.padEnd(6)} ${label}`,
-        run: async (database) => {
-          const page = await searchCredits(database, caller, search);
+        run: async () => {
+          const page = await searchCredits(caller, { query: search });
           return { rows: page.items.length, total: page.totalItems };
         },
       });
@@ -292,8 +294,8 @@ try {
   ] as const) {
     cases.push({
       label: `list     staff  listPayments ${label}`,
-      run: async (database) => {
-        const list = await listPayments({ caller: staffCaller, page, perPage }, database);
+      run: async () => {
+        const list = await listPayments(staffCaller, { page, perPage });
         return { rows: list.items.length, total: list.total };
       },
     });
@@ -306,8 +308,8 @@ try {
     const { from, to } = presetRange(preset, todayUtc);
     cases.push({
       label: `dashboard      getDashboard ${preset}`,
-      run: async (database) => {
-        const dashboard = await getDashboard({ from, to, currency: null }, database);
+      run: async () => {
+        const dashboard = await getDashboard(staffCaller, { from, to, currency: null });
         return { rows: dashboard.days.length, total: dashboard.totals.capturedCount };
       },
     });
@@ -327,36 +329,36 @@ try {
     });
   const all = { settlementId: null, currency: null };
   const one = { settlementId: settled.settlement_id as string };
-  settlementCase("list 30 days page 1", (database) =>
-    listSettlementDays({ ...days30, ...all, page: 1, perPage: 50 }, database),
+  settlementCase("list 30 days page 1", () =>
+    listSettlementDays(staffCaller, { ...days30, ...all, page: 1, perPage: 50 }),
   );
-  settlementCase("list 90 days page 1", (database) =>
-    listSettlementDays({ ...days90, ...all, page: 1, perPage: 50 }, database),
+  settlementCase("list 90 days page 1", () =>
+    listSettlementDays(staffCaller, { ...days90, ...all, page: 1, perPage: 50 }),
   );
-  settlementCase("list 90 days page 300", (database) =>
-    listSettlementDays({ ...days90, ...all, page: 300, perPage: 50 }, database),
+  settlementCase("list 90 days page 300", () =>
+    listSettlementDays(staffCaller, { ...days90, ...all, page: 300, perPage: 50 }),
   );
-  settlementCase("list 90 days SEK", (database) =>
-    listSettlementDays({ ...days90, ...all, currency: "SEK", page: 1, perPage: 50 }, database),
+  settlementCase("list 90 days SEK", () =>
+    listSettlementDays(staffCaller, { ...days90, ...all, currency: "SEK", page: 1, perPage: 50 }),
   );
-  settlementCase("list 90 days one settlementId", (database) =>
-    listSettlementDays({ ...days90, ...all, ...one, page: 1, perPage: 50 }, database),
+  settlementCase("list 90 days one settlementId", () =>
+    listSettlementDays(staffCaller, { ...days90, ...all, ...one, page: 1, perPage: 50 }),
   );
-  settlementCase("summary of one settlement", async (database) => ({
-    items: await getSettlementSummary(one, database),
+  settlementCase("summary of one settlement", async () => ({
+    items: await getSettlementSummary(staffCaller, one),
     total: null,
   }));
-  settlementCase("operations of its busiest day", (database) =>
-    listSettlementOperations({ ...one, day: settled.day, page: 1, perPage: 50 }, database),
+  settlementCase("operations of its busiest day", () =>
+    listSettlementOperations(staffCaller, { ...one, day: settled.day, page: 1, perPage: 50 }),
   );
-  settlementCase("operations of all its days", (database) =>
-    listSettlementOperations({ ...one, day: null, page: 1, perPage: 50 }, database),
+  settlementCase("operations of all its days", () =>
+    listSettlementOperations(staffCaller, { ...one, day: null, page: 1, perPage: 50 }),
   );
-  settlementCase("CSV of 90 days of settlement days", (database) =>
-    drain(settlementDayBatches({ ...days90, ...all }, database)),
+  settlementCase("CSV of 90 days of settlement days", () =>
+    drain(settlementDayBatches(staffCaller, { ...days90, ...all })),
   );
-  settlementCase("CSV of all its operations", (database) =>
-    drain(settlementOperationBatches({ ...one, day: null }, database)),
+  settlementCase("CSV of all its operations", () =>
+    drain(settlementOperationBatches(staffCaller, { ...one, day: null })),
   );
 
   // -------------------------------------------------------------- timing

@@ -11,7 +11,7 @@ import { redirect } from "@remix-run/node";
 import { eq, lt, or, sql } from "drizzle-orm";
 import { db } from "../../db/client";
 import { customers, customerSessions } from "../../db/schema";
-import type { RequestContext } from "../http/context";
+import type { RequestContext } from "../platform/request-context";
 import { hitRateLimit, peekRateLimit, type Window } from "../platform/rate-limit.server";
 import { verifyAgainstNothing, verifyPassword } from "./password.server";
 import { safeRedirect } from "./safe-redirect";

@@ -13,7 +13,7 @@ import { and, isNull, sql } from "drizzle-orm";
 import { Lucia, TimeSpan } from "lucia";
 import { db, type Db } from "../../db/client";
 import { staffSessions, staffUsers } from "../../db/schema";
-import type { RequestContext } from "../http/context";
+import type { RequestContext } from "../platform/request-context";
 import { recordAudit } from "../platform/audit.server";
 import { hitRateLimit, peekRateLimit, type Window } from "../platform/rate-limit.server";
 import { verifyAgainstNothing, verifyPassword } from "./password.server";

@@ -5,16 +5,9 @@
 import { ActionIcon, Button, Group, Paper, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useNavigate, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { conditionToParam, OPERATORS, type FieldType, type Operator } from "../domain/search-filter";
+import { conditionToParam, OPERATORS, type FieldType, type FilterField, type Operator } from "../domain/search-filter";
 
-export type FilterField = {
-  name: string;
-  label: string;
-  type: FieldType;
-  /** For enums: the allowed values. */
-  values?: readonly string[];
-  placeholder?: string;
-};
+export type { FilterField };
 
 export type FilterRow = { field: string; op: Operator; value: string };
 

@@ -30,6 +30,16 @@ export type FieldSpec = {
   patternMessage?: string;
 };
 
+/** A field as the staff lists' filter builder offers it: its name, label, type and enum values. */
+export type FilterField = {
+  name: string;
+  label: string;
+  type: FieldType;
+  /** For enums: the allowed values. */
+  values?: readonly string[];
+  placeholder?: string;
+};
+
 export type FilterValue = string | number | Date | Money | boolean;
 
 export type Condition = { field: string; op: Operator; value: FilterValue };

@@ -2,7 +2,7 @@
 // transaction as the change it records; the application never updates or deletes a row.
 import type { Db, Tx } from "../../db/client";
 import { auditLog } from "../../db/schema";
-import type { RequestContext } from "../http/context";
+import type { RequestContext } from "./request-context";
 import type { Caller } from "../domain/caller";
 
 export type AuditActor = { userId: string | null; email: string };

@@ -19,7 +19,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { db } from "../platform/db.server";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
@@ -27,7 +26,7 @@ import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../compone
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
-import { intent, staffAction } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { ApiClientForm, ApiClientSettingsForm, NEW_ORGANISATION, NewApiClientForm } from "../http/staff/forms/admin";
 import {
   createApiClient,
@@ -44,10 +43,11 @@ const AREA = staffArea("/api-clients");
 
 export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "client:manage");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "client:manage");
+  const caller = staffCaller(user, request, context, null);
   const q = new URL(request.url).searchParams.get("q");
-  const [clients, organisations] = await Promise.all([listApiClients(db(), { q }), listOrganisations(db())]);
+  const [clients, organisations] = await Promise.all([listApiClients(caller, { q }), listOrganisations(caller)]);
   return json({ clients, organisations });
 }
 
@@ -58,7 +58,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       schema: NewApiClientForm,
       run: async ({ input, caller }) => {
-        const created = await createApiClient(db(), input, caller);
+        const created = await createApiClient(caller, input);
         return {
           message: `${created.clientId} is ready; copy its token now`,
           data: { clientId: created.clientId, token: created.token },
@@ -70,7 +70,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       schema: ApiClientForm,
       run: async ({ input: { clientId }, caller }) => {
-        const rotated = await rotateApiClientToken(caller, clientId);
+        const rotated = await rotateApiClientToken(caller, { clientId });
         return { message: `${rotated.clientId} has a new token; the old one no longer works`, data: rotated };
       },
     }),
@@ -79,7 +79,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       schema: ApiClientSettingsForm,
       run: async ({ input: { clientId, ...settings }, caller }) => {
-        await updateApiClientSettings(caller, clientId, settings);
+        await updateApiClientSettings(caller, { clientId, ...settings });
         return { message: `${clientId}: channels and redirect prefixes saved` };
       },
     }),
@@ -88,7 +88,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "required",
       schema: ApiClientForm,
       run: async ({ input: { clientId }, caller }) => {
-        await setApiClientDisabled(caller, clientId, true);
+        await setApiClientDisabled(caller, { clientId, disabled: true });
         return { message: `${clientId} is disabled; its token gets 401 from now on` };
       },
     }),
@@ -97,7 +97,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       schema: ApiClientForm,
       run: async ({ input: { clientId }, caller }) => {
-        await setApiClientDisabled(caller, clientId, false);
+        await setApiClientDisabled(caller, { clientId, disabled: false });
         return { message: `${clientId} is enabled again` };
       },
     }),

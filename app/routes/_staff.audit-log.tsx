@@ -7,7 +7,6 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { useMediaQuery } from "@mantine/hooks";
 import type { ReactNode } from "react";
-import { db } from "../platform/db.server";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
@@ -19,6 +18,7 @@ import { useHrefWith } from "../components/url-state";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
+import { staffCaller } from "../http/staff/action.server";
 import { diffRows } from "../components/audit-diff";
 import { AUDIT_FILTERS, getAuditEntry, listAuditEntries } from "../services/queries/audit-log.server";
 
@@ -40,14 +40,15 @@ const FIELDS: readonly FilterField[] = [
   { name: "ip", label: "IP address", type: "string" },
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "audit:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "audit:read");
+  const caller = staffCaller(user, request, context, null);
   const params = new URL(request.url).searchParams;
   const parsed = parseSearchQuery(params, AUDIT_FILTERS, { defaultPerPage: 50, maxPerPage: 200, extra: ["entry"] });
   const entryId = params.get("entry");
   const [list, entry] = await Promise.all([
-    parsed.ok ? listAuditEntries(db(), parsed.query) : null,
-    entryId && /^[1-9][0-9]{0,15}$/.test(entryId) ? getAuditEntry(db(), Number(entryId)) : null,
+    parsed.ok ? listAuditEntries(caller, { query: parsed.query }) : null,
+    entryId && /^[1-9][0-9]{0,15}$/.test(entryId) ? getAuditEntry(caller, { entryId: Number(entryId) }) : null,
   ]);
   const filterErrors = parsed.ok ? {} : Object.fromEntries(parsed.errors.map((error) => [error.field, error.message]));
   return json({ list, filterErrors, entry, entryMissing: entryId !== null && entry === null });

@@ -30,7 +30,6 @@ import { DateTime } from "../components/DateTime";
 import { useStaffUser } from "../components/staff-user";
 import { DomainError } from "../domain/errors";
 import { formatAmount, money, sum } from "../domain/money";
-import type { RequestContext } from "../http/context";
 import { formatMoney } from "../components/format";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { DeactivateCreditForm, ExecuteCreditForm, SettlementIdForm } from "../http/staff/forms/credits";
@@ -57,7 +56,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "credit:read");
   const creditId = creditIdOf(params);
   try {
-    return json(await creditDetail(staffCaller(user, request, context as RequestContext, null), creditId));
+    return json(await creditDetail(staffCaller(user, request, context, null), { creditId }));
   } catch (error) {
     if (error instanceof DomainError && error.kind === "not_found") {
       throw new Response(`There is no credit ${creditId}.`, { status: 404, statusText: "Not Found" });

@@ -25,7 +25,6 @@ import { PageLinks } from "../components/PageLinks";
 import listScreenStyles from "../components/list-screen.css";
 import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
-import type { RequestContext } from "../http/context";
 import { formatCount, formatMoney } from "../components/format";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { FourEyesThresholdForm } from "../http/staff/forms/credits";
@@ -72,17 +71,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     defaultPerPage: DEFAULT_PER_PAGE,
     maxPerPage: 100,
   });
-  const fourEyes = await fourEyesSummary();
+  const caller = staffCaller(user, request, context, null);
+  const fourEyes = await fourEyesSummary(caller);
   if (!parsed.ok) {
     const errors: Record<string, string> = {};
     for (const { field, message } of parsed.errors) errors[field] ??= message;
     return json({ fields, errors, list: null, fourEyes });
   }
-  const caller = staffCaller(user, request, context as RequestContext, null);
   return json({
     fields,
     errors: {} as Record<string, string>,
-    list: await creditListPage(caller, parsed.query),
+    list: await creditListPage(caller, { query: parsed.query }),
     fourEyes,
   });
 }

@@ -37,7 +37,6 @@ import { StatusBadge } from "../components/StatusBadge";
 import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 import { formatAmount, parsePositiveAmount, sum } from "../domain/money";
 import { parseSearchQuery } from "../domain/search-filter";
-import type { RequestContext } from "../http/context";
 import { formatCount, formatMoney } from "../components/format";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { amountField, NewCreditForm } from "../http/staff/forms/credits";
@@ -73,7 +72,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       totalItems: 0,
     });
   }
-  const found = await creditablePayments(staffCaller(user, request, context as RequestContext, null), parsed.query);
+  const found = await creditablePayments(staffCaller(user, request, context, null), { query: parsed.query });
   return json({
     searched: true,
     errors: {} as Record<string, string>,

@@ -29,7 +29,6 @@ import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
-import type { RequestContext } from "../http/context";
 import type { ActionResult } from "../domain/action-result";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { CustomerActionForm } from "../http/staff/forms/customers";
@@ -58,8 +57,11 @@ function customerNumberOf(params: LoaderFunctionArgs["params"]): string {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customer:read");
-  const caller = staffCaller(user, request, context as RequestContext, null);
-  const overview = await getCustomerOverview(caller, customerNumberOf(params), publicOrigin(new URL(request.url)));
+  const caller = staffCaller(user, request, context, null);
+  const overview = await getCustomerOverview(caller, {
+    customerNumber: customerNumberOf(params),
+    origin: publicOrigin(new URL(request.url)),
+  });
   // The user's calendar day, for "overdue": computed here so server and browser render alike.
   return json({ overview, today: dayIn(new Date(), user.timeZone) });
 }

@@ -7,6 +7,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, Outlet, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { staffArea } from "../components/staff-areas";
+import { staffCaller } from "../http/staff/action.server";
 import { customersWithRecentCards } from "../services/queries/customer-overview.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
@@ -16,8 +17,8 @@ const CUSTOMER_NUMBER = /^[0-9]{1,20}$/;
 
 export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePermission(request, "customer:read");
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "customer:read");
   const raw = new URL(request.url).searchParams.get("customerNumber");
   if (raw !== null) {
     const value = raw.trim();
@@ -29,7 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     });
   }
   // The child screen loads the customer; the suggestions are for the empty search only.
-  const suggestions = params.customerNumber ? [] : await customersWithRecentCards();
+  const suggestions = params.customerNumber
+    ? []
+    : await customersWithRecentCards(staffCaller(user, request, context, null));
   return json({ query: null, error: null, suggestions });
 }
 

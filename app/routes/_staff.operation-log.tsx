@@ -18,7 +18,6 @@ import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import listScreenStyles from "../components/list-screen.css";
 import type { Operation } from "../domain/enums";
-import type { RequestContext } from "../http/context";
 import { readDayRange } from "../domain/zoned-day-range";
 import { formatCount } from "../components/format";
 import { filterFieldsOf, readListFilters, readPaging } from "../http/staff/list-query.server";
@@ -80,7 +79,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     : newer
       ? { direction: "newer", from: newer }
       : null;
-  const page = await searchOperationLog(staffCaller(user, request, context as RequestContext, null), {
+  const page = await searchOperationLog(staffCaller(user, request, context, null), {
     filters,
     created: range.bounds,
     cursor,

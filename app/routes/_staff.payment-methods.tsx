@@ -5,7 +5,6 @@ import { Badge, Group, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidd
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { db } from "../platform/db.server";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
@@ -19,7 +18,7 @@ import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
 import { PAYMENT_TYPE_GROUPS } from "../domain/enums";
 import { parseSearchQuery } from "../domain/search-filter";
-import { intent, staffAction } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { PaymentMethodForm } from "../http/staff/forms/admin";
 import { listApiClients } from "../services/admin/api-clients.server";
 import {
@@ -39,14 +38,15 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreen
 
 const PER_PAGE = 50;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "method:manage");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "method:manage");
+  const caller = staffCaller(user, request, context, null);
   const params = new URL(request.url).searchParams;
   const parsed = parseSearchQuery(params, STAFF_METHOD_FILTERS, { defaultPerPage: PER_PAGE, maxPerPage: 200 });
-  const [clients, channels] = await Promise.all([listApiClients(db()), methodChannels(db())]);
+  const [clients, channels] = await Promise.all([listApiClients(caller), methodChannels(caller)]);
   const filterErrors = parsed.ok ? {} : Object.fromEntries(parsed.errors.map((error) => [error.field, error.message]));
   // A hand-edited URL that does not parse shows its errors, not a list that ignores them.
-  const list = parsed.ok ? await listMethodsForStaff(db(), parsed.query) : null;
+  const list = parsed.ok ? await listMethodsForStaff(caller, { query: parsed.query }) : null;
   return json({
     list,
     filterErrors,
@@ -62,7 +62,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "required",
       schema: PaymentMethodForm,
       run: async ({ input: { methodId }, caller }) => {
-        const method = await setPaymentMethodEnabled(caller, methodId, false, caller.reason);
+        const method = await setPaymentMethodEnabled(caller, { methodId, enabled: false, reason: caller.reason });
         return {
           message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is disabled`,
         };
@@ -73,7 +73,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       schema: PaymentMethodForm,
       run: async ({ input: { methodId }, caller }) => {
-        const method = await setPaymentMethodEnabled(caller, methodId, true, caller.reason);
+        const method = await setPaymentMethodEnabled(caller, { methodId, enabled: true, reason: caller.reason });
         return {
           message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is enabled`,
         };

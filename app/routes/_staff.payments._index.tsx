@@ -35,7 +35,6 @@ import { useStaffUser } from "../components/staff-user";
 import listScreenStyles from "../components/list-screen.css";
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../domain/payment-sort";
 import { describeKinds, QUICK_SEARCH_LABELS, type QuickSearchKind } from "../domain/quick-search";
-import type { RequestContext } from "../http/context";
 import { formatCount } from "../components/format";
 import { filterFieldsOf, readPaging } from "../http/staff/list-query.server";
 import { readPaymentListUrl } from "../http/staff/payment-list-url.server";
@@ -96,13 +95,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       { status: 400 },
     );
   }
-  const resolved = await resolvePaymentQuery({
-    ...url.query,
-    caller: staffCaller(user, request, context as RequestContext, null),
-  });
-  const page = await paymentPage(resolved, paging);
+  const caller = staffCaller(user, request, context, null);
+  const resolved = await resolvePaymentQuery(caller, { query: url.query });
+  const page = await paymentPage(caller, { resolved, ...paging });
   // The page first; the totals (an aggregate over every match) stream in after it.
-  const totals = paymentTotals(resolved);
+  const totals = paymentTotals(caller, { resolved });
   return defer({
     fields: filterFields(),
     errors: null,

@@ -4,13 +4,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "../auth/session.server";
 import { formatAmount, money } from "../domain/money";
-import type { RequestContext } from "../http/context";
 import { csvResponse, type CsvCell } from "../http/staff/csv.server";
 import { readPaymentListUrl } from "../http/staff/payment-list-url.server";
 import { staffCaller } from "../http/staff/action.server";
-import { auditStaffAction } from "../platform/audit.server";
-import { exportPayments, resolvePaymentQuery, type PaymentExportRow } from "../services/queries/payment-list.server";
-import { db } from "../../db/client";
+import { exportPayments } from "../services/admin/payment-export.server";
+import type { PaymentExportRow } from "../services/queries/payment-list.server";
 
 const COLUMNS: ReadonlyArray<[header: string, cell: (row: PaymentExportRow) => CsvCell]> = [
   ["paymentId", (row) => row.paymentId],
@@ -50,18 +48,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
   }
-  const caller = staffCaller(user, request, context as RequestContext, null);
-  const resolved = await resolvePaymentQuery({ ...url.query, caller });
-  // Who took which payments out of the system, and with which filters.
-  await auditStaffAction(db(), caller, {
-    action: "payment.export_csv",
-    entityType: "payment",
-    entityId: null,
-    after: { query: params.toString() },
-  });
-
+  const caller = staffCaller(user, request, context, null);
+  const batches = await exportPayments(caller, { query: url.query, filters: params.toString() });
   async function* lines() {
-    for await (const batch of exportPayments(resolved)) yield batch.map((row) => COLUMNS.map(([, cell]) => cell(row)));
+    for await (const batch of batches) yield batch.map((row) => COLUMNS.map(([, cell]) => cell(row)));
   }
   const day = new Date().toISOString().slice(0, 10);
   return csvResponse(

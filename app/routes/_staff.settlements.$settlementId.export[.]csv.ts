@@ -6,6 +6,7 @@ import { isDay } from "../domain/day-range";
 import { formatAmount, money } from "../domain/money";
 import { csvResponse } from "../http/staff/csv.server";
 import { badExport } from "../http/staff/settlement-filter.server";
+import { staffCaller } from "../http/staff/action.server";
 import { settlementOperationBatches } from "../services/queries/settlements.server";
 
 const HEADER = [
@@ -24,14 +25,15 @@ const HEADER = [
   "clientName",
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePermission(request, "settlement:read");
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "settlement:read");
   await requirePermission(request, "export:csv");
   const settlementId = params.settlementId ?? "";
   const day = new URL(request.url).searchParams.get("day")?.trim() || null;
   if (day !== null && !isDay(day)) return badExport([{ field: "day", message: "must be a day written as YYYY-MM-DD" }]);
+  const caller = staffCaller(user, request, context, null);
   async function* rows() {
-    for await (const batch of settlementOperationBatches({ settlementId, day })) {
+    for await (const batch of settlementOperationBatches(caller, { settlementId, day })) {
       yield batch.map((row) => [
         settlementId,
         row.createdAt.toISOString(),

@@ -18,6 +18,7 @@ import type { FieldError } from "../domain/errors";
 import { formatCount } from "../components/format";
 import { plural } from "../components/plural";
 import { positiveInt } from "../components/url-state";
+import { staffCaller } from "../http/staff/action.server";
 import { getSettlementSummary, listSettlementOperations, MAX_PER_PAGE } from "../services/queries/settlements.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
@@ -31,8 +32,9 @@ const PER_PAGE_CHOICES = [25, 50, 100];
 
 const OPERATION_COLORS: Record<string, string> = { CAPTURE: "green", IMPORT: "teal", CREDIT: "grape" };
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePermission(request, "settlement:read");
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "settlement:read");
+  const caller = staffCaller(user, request, context, null);
   const settlementId = params.settlementId ?? "";
   const search = new URL(request.url).searchParams;
   const errors: FieldError[] = [];
@@ -41,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     errors.push({ field: "day", message: "must be a day written as YYYY-MM-DD; showing every day instead" });
     day = null;
   }
-  const summary = await getSettlementSummary({ settlementId });
+  const summary = await getSettlementSummary(caller, { settlementId });
   if (summary.length === 0) {
     throw new Response(`No captures or credits are recorded under settlement id "${settlementId}".`, {
       status: 404,
@@ -50,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const page = positiveInt(search.get("page")) ?? 1;
   const perPage = Math.min(MAX_PER_PAGE, positiveInt(search.get("perPage")) ?? DEFAULT_PER_PAGE);
-  const operations = await listSettlementOperations({ settlementId, day, page, perPage });
+  const operations = await listSettlementOperations(caller, { settlementId, day, page, perPage });
   return json({ settlementId, day, errors, summary, operations });
 }
 

@@ -20,6 +20,7 @@ import { formatCount } from "../components/format";
 import { plural } from "../components/plural";
 import { readSettlementFilter, settlementFilterSearch } from "../http/staff/settlement-filter.server";
 import { positiveInt } from "../components/url-state";
+import { staffCaller } from "../http/staff/action.server";
 import { listSettlementDays, MAX_PER_PAGE, type CurrencyTotals } from "../services/queries/settlements.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
@@ -31,15 +32,15 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreen
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = [25, 50, 100];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "settlement:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "settlement:read");
   const params = new URL(request.url).searchParams;
   const today = utcDay(new Date());
   const { state, errors } = readSettlementFilter(params, today);
   // A hand-edited page or perPage falls back to the default rather than erroring.
   const page = positiveInt(params.get("page")) ?? 1;
   const perPage = Math.min(MAX_PER_PAGE, positiveInt(params.get("perPage")) ?? DEFAULT_PER_PAGE);
-  const list = await listSettlementDays({
+  const list = await listSettlementDays(staffCaller(user, request, context, null), {
     from: state.range.from,
     to: state.range.to,
     settlementId: state.settlementId,

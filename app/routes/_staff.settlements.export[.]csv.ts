@@ -6,6 +6,7 @@ import { utcDay } from "../domain/day-range";
 import { formatAmount, money } from "../domain/money";
 import { csvResponse } from "../http/staff/csv.server";
 import { badExport, readSettlementFilter } from "../http/staff/settlement-filter.server";
+import { staffCaller } from "../http/staff/action.server";
 import { settlementDayBatches } from "../services/queries/settlements.server";
 
 const HEADER = [
@@ -19,8 +20,8 @@ const HEADER = [
   "netAmount",
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "settlement:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "settlement:read");
   await requirePermission(request, "export:csv");
   const { state, errors } = readSettlementFilter(new URL(request.url).searchParams, utcDay(new Date()));
   // An export of something other than what was asked for would be worse than none.
@@ -31,8 +32,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     settlementId: state.settlementId,
     currency: state.currency,
   };
+  const caller = staffCaller(user, request, context, null);
   async function* rows() {
-    for await (const batch of settlementDayBatches(filter)) {
+    for await (const batch of settlementDayBatches(caller, filter)) {
       yield batch.map((row) => [
         row.settlementId,
         row.day,

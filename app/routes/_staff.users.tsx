@@ -18,7 +18,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { db } from "../platform/db.server";
 import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
@@ -28,7 +27,7 @@ import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
-import { intent, staffAction } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { ChangeRoleForm, NewStaffUserForm, StaffUserForm } from "../http/staff/forms/admin";
 import { MIN_PASSWORD_LENGTH } from "../auth/password.server";
 import {
@@ -46,10 +45,10 @@ const AREA = staffArea("/users");
 
 export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "user:manage");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "user:manage");
   const q = new URL(request.url).searchParams.get("q");
-  const users = await listStaffUsers(db(), { q });
+  const users = await listStaffUsers(staffCaller(user, request, context, null), { q });
   return json({ users, minPasswordLength: MIN_PASSWORD_LENGTH });
 }
 
@@ -62,7 +61,7 @@ export const action = (args: ActionFunctionArgs) =>
       run: async ({ input: { email, name, role, password: typed }, caller }) => {
         // The password as typed (spaces count); none typed means one is generated and shown once.
         const password = typed === "" ? generatePassword() : typed;
-        const user = await createStaffUser(db(), { email, name, role, password }, caller);
+        const user = await createStaffUser(caller, { email, name, role, password });
         return {
           message: `${user.email} can log in now, as ${user.role}`,
           data: { userId: user.id, email: user.email, ...(typed === "" ? { generatedPassword: password } : {}) },
@@ -74,7 +73,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       schema: ChangeRoleForm,
       run: async ({ input: { userId, role: newRole }, caller }) => {
-        const { role } = await changeStaffRole(caller, userId, newRole);
+        const { role } = await changeStaffRole(caller, { userId, role: newRole });
         return { message: `The role is ${role} now; it applies to their next request` };
       },
     }),
@@ -83,7 +82,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "required",
       schema: StaffUserForm,
       run: async ({ input: { userId }, caller }) => {
-        await disableStaffUser(caller, userId);
+        await disableStaffUser(caller, { userId });
         return { message: "Disabled; their sessions have ended" };
       },
     }),
@@ -92,7 +91,7 @@ export const action = (args: ActionFunctionArgs) =>
       reason: "optional",
       schema: StaffUserForm,
       run: async ({ input: { userId }, caller }) => {
-        await enableStaffUser(caller, userId);
+        await enableStaffUser(caller, { userId });
         return { message: "Enabled; they can log in again" };
       },
     }),

@@ -1,5 +1,4 @@
 // GET /v1/payments/{paymentId}/transactions/{transactionId}: one transaction with its operation log.
-import { db } from "../../db/client";
 import { pathId } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { transactionJson } from "../http/api/serialize";
@@ -8,6 +7,11 @@ import { getTransaction } from "../services/queries/payment-view.server";
 export const { loader, action } = apiRoute({
   GET: async ({ params, caller }) =>
     json(
-      transactionJson(await getTransaction(db(), caller, pathId(params, "paymentId"), pathId(params, "transactionId"))),
+      transactionJson(
+        await getTransaction(caller, {
+          paymentId: pathId(params, "paymentId"),
+          transactionId: pathId(params, "transactionId"),
+        }),
+      ),
     ),
 });

@@ -1,5 +1,4 @@
 // GET /v1/payments: search. POST /v1/payments: create, optionally with its first transaction.
-import { db } from "../../db/client";
 import { parseBody, parseQuery } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { CreatePaymentBody } from "../http/api/schemas";
@@ -9,7 +8,7 @@ import { createPayment } from "../services/payments/payments.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ url, caller }) => {
-    const page = await searchPayments(db(), caller, parseQuery(url, PAYMENT_SEARCH_FIELDS));
+    const page = await searchPayments(caller, { query: parseQuery(url, PAYMENT_SEARCH_FIELDS) });
     return json(pageJson(page, paymentJson));
   },
   POST: async ({ body, caller }) => {

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/roles";
 import { formatMoney } from "../../app/components/format";
 import { createStaffUser } from "../../app/services/admin/staff-users.server";
+import { withDatabase } from "../../app/platform/db.server";
+import { systemCaller } from "../support/use-case";
 import { customerInvoices, customers, products } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
 import { chromiumAvailable, errorNextTo, launchBrowser, signedInPage } from "../support/browser";
@@ -42,13 +44,15 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     for (const role of ["support", "admin"] as const) {
       const email = `${role}-customers-${Date.now()}@staff.test`;
       const password = `customers-${role}-password-1`;
-      const user = await createStaffUser(server.database.db, {
-        email,
-        role,
-        password,
-        name: `Customers ${role}`,
-        timeZone: "Europe/Oslo",
-      });
+      const user = await withDatabase(server.database, () =>
+        createStaffUser(systemCaller(), {
+          email,
+          role,
+          password,
+          name: `Customers ${role}`,
+          timeZone: "Europe/Oslo",
+        }),
+      );
       staff[role] = { id: user.id, email, password };
     }
 
@@ -80,16 +84,14 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     await server.database.db
       .insert(customers)
       .values({ customerNumber: CUSTOMER, name: "Kari Tindved", email: "kari@tindved.example", organisationId: 2401 });
-    await server.database.db
-      .insert(products)
-      .values({
-        productCode: "P2400011",
-        customerNumber: CUSTOMER,
-        organisationId: 2401,
-        companyCode: "TINDVED",
-        name: "Årskort sone 2",
-        currentPaymentMethod: "invoice",
-      });
+    await server.database.db.insert(products).values({
+      productCode: "P2400011",
+      customerNumber: CUSTOMER,
+      organisationId: 2401,
+      companyCode: "TINDVED",
+      name: "Årskort sone 2",
+      currentPaymentMethod: "invoice",
+    });
     await server.database.db.insert(customerInvoices).values({
       invoiceNumber: "F2400001",
       productCode: "P2400011",

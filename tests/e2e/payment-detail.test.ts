@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/roles";
 import { formatDateTime } from "../../app/components/format";
 import { createStaffUser } from "../../app/services/admin/staff-users.server";
+import { withDatabase } from "../../app/platform/db.server";
+import { systemCaller } from "../support/use-case";
 import { auditLog, operationLog } from "../../db/schema";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { chromiumAvailable, launchBrowser, signedInPage } from "../support/browser";
@@ -32,13 +34,15 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
     ] as const) {
       const email = `${role}-detail-${Date.now()}@staff.test`;
       const password = `detail-${role}-password-1`;
-      const user = await createStaffUser(server.database.db, {
-        email,
-        role,
-        password,
-        name: `Detail ${role}`,
-        timeZone,
-      });
+      const user = await withDatabase(server.database, () =>
+        createStaffUser(systemCaller(), {
+          email,
+          role,
+          password,
+          name: `Detail ${role}`,
+          timeZone,
+        }),
+      );
       staff[role] = { id: user.id, email, password };
     }
     browser = await launchBrowser();

@@ -18,6 +18,7 @@ import {
 } from "../support/api";
 import { outcomeTotals, type OutcomeTotals } from "../support/outcomes";
 import { startTestServer, type TestServer } from "../support/server";
+import { staffCaller } from "../support/use-case";
 import { createStaff, getPage, loginAs } from "../support/staff";
 
 const SHOP = "https://shop.example/";
@@ -305,7 +306,7 @@ describe("the dashboard", () => {
     expect(total).toEqual({ approved: 5, declined: 7, failed: 0 });
     const attempts = total.approved + total.declined + total.failed;
 
-    const dashboard = await getDashboard({ from, to: today, currency: "NOK" }, server.database.db);
+    const dashboard = await getDashboard(staffCaller(), { from, to: today, currency: "NOK" });
     expect(dashboard.authorizations).toMatchObject({ ...total, attempts, unapprovedShare: "58.3" });
     expect(
       dashboard.authorizations.groups.map((g) => [g.paymentTypeGroup, g.approved, g.declined, g.failed]).sort(),

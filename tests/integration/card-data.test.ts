@@ -7,6 +7,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../app/services/admin/api-clients.server";
+import { withDatabase } from "../../app/platform/db.server";
+import { systemCaller } from "../support/use-case";
 import { passesLuhn } from "../../app/providers/cards";
 import type { Db } from "../../db/client";
 import {
@@ -123,14 +125,16 @@ describe("card data after the card flows", () => {
     token = await database.withDatabase(
       async (handle) =>
         (
-          await createApiClient(handle.db, {
-            name: "Card data test",
-            organisationId: 1901,
-            privileged: true,
-            channels: ["web"],
-            allowedRedirectPrefixes: [SHOP, "http://127.0.0.1:9/"],
-            rateLimitPerMinute: 100_000,
-          })
+          await withDatabase(handle, () =>
+            createApiClient(systemCaller(), {
+              name: "Card data test",
+              organisationId: 1901,
+              privileged: true,
+              channels: ["web"],
+              allowedRedirectPrefixes: [SHOP, "http://127.0.0.1:9/"],
+              rateLimitPerMinute: 100_000,
+            }),
+          )
         ).token,
     );
     server = await startServerProcess(database, randomPort(), { LOG_LEVEL: "debug" });

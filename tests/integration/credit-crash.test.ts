@@ -6,6 +6,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../app/services/admin/api-clients.server";
+import { withDatabase } from "../../app/platform/db.server";
+import { systemCaller } from "../support/use-case";
 import { creditTransactions, operationLog, paymentTransactions, sandboxOperations } from "../../db/schema";
 import {
   createSharedDatabase,
@@ -49,7 +51,11 @@ beforeAll(async () => {
   database = await createSharedDatabase("crash");
   token = await database.withDatabase(
     async (handle) =>
-      (await createApiClient(handle.db, { name: "Crash test", organisationId: 901, channels: ["web"] })).token,
+      (
+        await withDatabase(handle, () =>
+          createApiClient(systemCaller(), { name: "Crash test", organisationId: 901, channels: ["web"] }),
+        )
+      ).token,
   );
 });
 

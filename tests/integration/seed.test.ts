@@ -14,6 +14,8 @@ import { DEMO_CLIENTS, ensureDemoData } from "../../db/demo";
 import { addPayments, seedDemoData } from "../../db/seed";
 import { staffUsers } from "../../db/schema";
 import { createApiClient } from "../../app/services/admin/api-clients.server";
+import { withDatabase } from "../../app/platform/db.server";
+import { systemCaller } from "../support/use-case";
 import { OPERATIONS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../app/domain/enums";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
@@ -396,7 +398,9 @@ describe("bulk mode", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     for (const client of DEMO_CLIENTS)
-      await createApiClient(database.db, { ...client, channels: [...client.channels] });
+      await withDatabase(database, () =>
+        createApiClient(systemCaller(), { ...client, channels: [...client.channels] }),
+      );
   });
   afterAll(async () => {
     await database?.drop();
@@ -471,7 +475,9 @@ describe("demo data generator determinism", () => {
       const database = await createTestDatabase();
       try {
         for (const client of DEMO_CLIENTS)
-          await createApiClient(database.db, { ...client, channels: [...client.channels] });
+          await withDatabase(database, () =>
+            createApiClient(systemCaller(), { ...client, channels: [...client.channels] }),
+          );
         await seedDemoData(database, { payments: 200, seed: 42, now });
         const [row] = await rows<{ digest: string }>(
           database,
@@ -582,7 +588,7 @@ describe("demo mode never touches a database in use", () => {
     const handle = await openDatabase({ inMemory: true });
     try {
       await migrateDatabase(handle);
-      await createApiClient(handle.db, { name: "Real shop", organisationId: 5 });
+      await withDatabase(handle, () => createApiClient(systemCaller(), { name: "Real shop", organisationId: 5 }));
       expect(await ensureDemoData(handle, { payments: 10 })).toBe(false);
       expect(await handle.db.select().from(staffUsers)).toEqual([]);
     } finally {

@@ -11,6 +11,7 @@ import { formatCount } from "../../app/components/format";
 import { getDashboard } from "../../app/services/queries/dashboard.server";
 import { capturedCardPayment, createClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
+import { staffCaller } from "../support/use-case";
 import { createStaff, getPage, loginAs } from "../support/staff";
 import { onUtcDays, volumeFromLog } from "../support/volume";
 
@@ -160,7 +161,7 @@ describe("figures", () => {
     await capturedCardPayment(client, "1.00");
     await capturedCardPayment(client, "987654.00", { currency: "SEK" });
     const today = utcDay(new Date());
-    const dashboard = await getDashboard({ from: today, to: today, currency: null }, server.database.db);
+    const dashboard = await getDashboard(staffCaller(), { from: today, to: today, currency: null });
     expect(dashboard.currencies.map((row) => row.currency)).toContain("SEK");
     expect(dashboard.currency).toBe("NOK");
     expect(dashboard.currencies[0].currency).toBe("NOK");

@@ -2,6 +2,8 @@
 // fetch wrapper that sends the headers every /v1 request needs.
 import { and, eq } from "drizzle-orm";
 import { createApiClient, type NewApiClient } from "../../app/services/admin/api-clients.server";
+import { withDatabase } from "../../app/platform/db.server";
+import { systemCaller } from "./use-case";
 import { operationLog } from "../../db/schema";
 import type { TestServer } from "./server";
 
@@ -26,13 +28,15 @@ let counter = 0;
 
 export async function createClient(server: TestServer, input: Partial<NewApiClient> = {}): Promise<TestClient> {
   counter += 1;
-  const created = await createApiClient(server.database.db, {
-    name: `Test client ${counter}`,
-    organisationId: 100 + counter,
-    channels: ["web", "app"],
-    rateLimitPerMinute: 100_000,
-    ...input,
-  });
+  const created = await withDatabase(server.database, () =>
+    createApiClient(systemCaller(), {
+      name: `Test client ${counter}`,
+      organisationId: 100 + counter,
+      channels: ["web", "app"],
+      rateLimitPerMinute: 100_000,
+      ...input,
+    }),
+  );
   const request: TestClient["request"] = async (method, path, options = {}) => {
     const response = await fetch(`${server.url}${path}`, {
       method,

@@ -3,11 +3,12 @@
 // use-cases themselves.
 import type { ClientCaller } from "../../app/domain/caller";
 import { money } from "../../app/domain/money";
+import { withDatabase } from "../../app/platform/db.server";
 import { createApiClient } from "../../app/services/admin/api-clients.server";
 import { createPayment } from "../../app/services/payments/payments.server";
 import { authorizeTransaction, captureTransaction } from "../../app/services/transactions/transactions.server";
 import type { TestDatabase } from "./database";
-import { clientCaller } from "./use-case";
+import { clientCaller, systemCaller } from "./use-case";
 
 let shops = 0;
 
@@ -15,12 +16,14 @@ let shops = 0;
 export async function newShop(database: TestDatabase, options: { privileged?: boolean } = {}): Promise<ClientCaller> {
   shops += 1;
   const organisationId = 9500 + shops;
-  const { clientId } = await createApiClient(database.db, {
-    name: `Shop ${shops}`,
-    organisationId,
-    channels: ["web", "app"],
-    privileged: options.privileged,
-  });
+  const { clientId } = await withDatabase(database, () =>
+    createApiClient(systemCaller(), {
+      name: `Shop ${shops}`,
+      organisationId,
+      channels: ["web", "app"],
+      privileged: options.privileged,
+    }),
+  );
   return clientCaller(organisationId, { clientId, privileged: options.privileged ?? false });
 }
 

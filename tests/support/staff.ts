@@ -1,6 +1,8 @@
 // Staff users and browser-like sessions for integration tests.
 import type { Role } from "../../app/auth/roles";
 import { createStaffUser } from "../../app/services/admin/staff-users.server";
+import { withDatabase } from "../../app/platform/db.server";
+import { systemCaller } from "./use-case";
 import type { TestServer } from "./server";
 
 export type TestStaff = { id: string; email: string; password: string; role: Role };
@@ -11,7 +13,9 @@ export async function createStaff(server: TestServer, role: Role): Promise<TestS
   counter += 1;
   const email = `${role}-${counter}-${Date.now().toString(36)}@staff.test`;
   const password = `correct-horse-${role}-${counter}`;
-  const user = await createStaffUser(server.database.db, { email, role, password, name: `Test ${role}` });
+  const user = await withDatabase(server.database, () =>
+    createStaffUser(systemCaller(), { email, role, password, name: `Test ${role}` }),
+  );
   return { id: user.id, email, password, role };
 }
 

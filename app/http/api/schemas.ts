@@ -4,6 +4,7 @@ import { z } from "zod";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, SCA_EXEMPTIONS } from "../../domain/enums";
 import { AMOUNT_PATTERN, parseAmount, type Money } from "../../domain/money";
 import { parseTimestamp } from "../../domain/search-filter";
+import { isCleanText } from "../../domain/text";
 
 const AMOUNT_MESSAGE =
   'must be a decimal string with a dot, at most 13 digits before it and 5 after it, no sign, exponent or leading zeros (e.g. "100.00")';
@@ -49,10 +50,7 @@ export const isoTimestamp = z
   })
   .meta({ format: "date-time" });
 
-/** No control characters and no broken UTF-16: PostgreSQL text cannot hold NUL, jsonb no lone surrogates. */
-export function isCleanText(value: string): boolean {
-  return value.isWellFormed() && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value);
-}
+export { isCleanText };
 export const CLEAN_TEXT_MESSAGE = "must not contain control characters or invalid Unicode";
 
 /** A trimmed, non-empty, clean string of at most `max` characters. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, csvResponse, keysetBatches } from "./csv.server";
+import { keysetBatches } from "../../platform/keyset.server";
+import { csvCell, csvResponse } from "./csv.server";
 
 describe("csv cells", () => {
   it("quotes separators, quotes and line breaks", () => {

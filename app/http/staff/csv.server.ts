@@ -1,6 +1,7 @@
 // CSV exports of whole filtered sets, streamed: rows are fetched page by page (keyset, never
-// OFFSET) while the response is being written, so an export of a million rows neither waits
-// for the last row before the first byte nor holds them all in memory.
+// OFFSET; app/platform/keyset.server.ts) while the response is being written, so an export of
+// a million rows neither waits for the last row before the first byte nor holds them all in
+// memory.
 //
 // Cells are RFC 4180 quoted, and a text cell that a spreadsheet would run as a formula
 // (=, +, -, @, tab, CR at the start) gets a leading apostrophe; plain numbers and decimal
@@ -64,22 +65,4 @@ export function csvResponse(
       "Cache-Control": "no-store",
     },
   });
-}
-
-/**
- * Yields keyset pages until one comes back short: `fetchPage(after)` returns up to `size` rows
- * after the cursor (null for the first page); `cursorOf` reads the cursor of a row.
- */
-export async function* keysetBatches<Row, Cursor>(
-  fetchPage: (after: Cursor | null, size: number) => Promise<Row[]>,
-  cursorOf: (row: Row) => Cursor,
-  size = 1000,
-): AsyncGenerator<Row[]> {
-  let after: Cursor | null = null;
-  for (;;) {
-    const rows = await fetchPage(after, size);
-    if (rows.length > 0) yield rows;
-    if (rows.length < size) return;
-    after = cursorOf(rows[rows.length - 1]);
-  }
 }

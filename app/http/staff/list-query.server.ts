@@ -1,8 +1,7 @@
 // Reading a staff list's URL: the filters in the /v1 grammar (parsed by the API's own parser, so
 // a filter means the same on the screen and in the API), and the list's page and size. Bad
 // filter values become messages for the screen to show next to the filter, never exceptions.
-import type { FilterField } from "../../components/FilterBuilder";
-import { parseSearchQuery, type FieldFilter, type FieldSpec } from "../../domain/search-filter";
+import { parseSearchQuery, type FieldFilter, type FieldSpec, type FilterField } from "../../domain/search-filter";
 
 export type ListFilters = {
   filters: Record<string, FieldFilter>;

@@ -24,8 +24,7 @@ export type PaymentListErrors = {
 };
 
 export type PaymentListUrl =
-  | { ok: true; query: Omit<PaymentQuery, "caller">; sort: PaymentSort }
-  | { ok: false; errors: PaymentListErrors; sort: PaymentSort };
+  { ok: true; query: PaymentQuery; sort: PaymentSort } | { ok: false; errors: PaymentListErrors; sort: PaymentSort };
 
 export function readPaymentListUrl(params: URLSearchParams, timeZone: string): PaymentListUrl {
   const sort = readSort(params);

@@ -14,10 +14,10 @@ import { PaymentFields, PaymentSummaryCards } from "../../components/payment-det
 import { RawJson } from "../../components/payment-detail/RawJson";
 import { TransactionLogs } from "../../components/payment-detail/TransactionLogs";
 import { TransactionsTable } from "../../components/payment-detail/TransactionsTable";
-import type { RequestContext } from "../../http/context";
 import { idOf, paymentDetailIntents } from "./actions.server";
 import { staffAction, staffCaller } from "../../http/staff/action.server";
 import { findPaymentDetail } from "../../services/queries/payment-detail.server";
+import { paymentDetailJson } from "./detail.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../../components/RouteErrorBoundary";
 
@@ -28,10 +28,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "payment:read");
   const paymentId = idOf(params.paymentId);
-  const caller = staffCaller(user, request, context as RequestContext, null);
-  const detail = paymentId === null ? null : await findPaymentDetail(caller, paymentId);
-  if (!detail) throw new Response(`There is no payment ${params.paymentId}.`, { status: 404, statusText: "Not Found" });
-  return json({ detail });
+  const caller = staffCaller(user, request, context, null);
+  const found = paymentId === null ? null : await findPaymentDetail(caller, { paymentId });
+  if (!found) throw new Response(`There is no payment ${params.paymentId}.`, { status: 404, statusText: "Not Found" });
+  return json({ detail: paymentDetailJson(found) });
 }
 
 export const action = (args: ActionFunctionArgs) => staffAction(args, paymentDetailIntents(args.params.paymentId));

@@ -4,15 +4,16 @@
 // audit log gets its prefix at most.
 import { randomBytes } from "node:crypto";
 import { asc, eq, ilike, or, type SQL } from "drizzle-orm";
-import type { Db, Tx } from "../../../db/client";
+import type { Tx } from "../../../db/client";
 import { apiClients, organisations, paymentMethods } from "../../../db/schema";
 import { generateApiToken, hashApiToken, tokenPrefix } from "../../auth/api-token.server";
-import { isCleanText } from "../../http/api/schemas";
+import { isCleanText } from "../../domain/text";
 import { checkClientSettings } from "../../domain/api-clients";
 import { PAYMENT_TYPE_GROUP_OF, PAYMENT_TYPES } from "../../domain/enums";
 import { conflict, invalid, notFound } from "../../domain/errors";
 import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller } from "../../domain/caller";
+import { db } from "../../platform/db.server";
 import { inTransaction } from "../../platform/transaction.server";
 
 export type NewApiClient = {
@@ -50,9 +51,13 @@ function checkName(field: string, name: string): string {
 /**
  * Creates the client (and its organisation when new) with an enabled payment method for every
  * payment type on each of its channels. The token is returned once and stored only hashed.
- * A staff caller gets an audit entry in the same transaction.
+ * A staff caller gets an audit entry in the same transaction (the CLI and the demo seed call
+ * it as the system).
+ * @throws invalid  a name is empty, too long or not clean text; the channels or redirect
+ *                  prefixes break the client settings rules; organisationName is not the
+ *                  existing organisation's name
  */
-export async function createApiClient(database: Db, input: NewApiClient, caller?: Caller): Promise<CreatedApiClient> {
+export async function createApiClient(caller: Caller, input: NewApiClient): Promise<CreatedApiClient> {
   const name = checkName("name", input.name);
   const organisationName =
     input.organisationName === undefined ? undefined : checkName("organisationName", input.organisationName);
@@ -62,7 +67,7 @@ export async function createApiClient(database: Db, input: NewApiClient, caller?
   checkClientSettings({ channels, allowedRedirectPrefixes });
   const token = input.token ?? generateApiToken();
   const clientId = input.clientId ?? `${slug(name)}-${randomBytes(3).toString("hex")}`;
-  await database.transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     const organisation = await ensureOrganisation(tx, input.organisationId, organisationName);
     const [client] = await tx
       .insert(apiClients)
@@ -80,15 +85,13 @@ export async function createApiClient(database: Db, input: NewApiClient, caller?
       })
       .returning();
     await insertMethods(tx, clientId, channels);
-    if (caller) {
-      await auditStaffAction(tx, caller, {
-        action: "api_client.create",
-        entityType: "api_client",
-        entityId: clientId,
-        before: null,
-        after: { ...auditedSettings(client), organisation },
-      });
-    }
+    await auditStaffAction(tx, caller, {
+      action: "api_client.create",
+      entityType: "api_client",
+      entityId: clientId,
+      before: null,
+      after: { ...auditedSettings(client), organisation },
+    });
   });
   return { clientId, organisationId: input.organisationId, token };
 }
@@ -181,8 +184,8 @@ export type ApiClientListItem = {
 };
 
 /** Every client (there are tens, not thousands), optionally those whose id or name contains `q`. */
-export async function listApiClients(database: Db, options: { q?: string | null } = {}): Promise<ApiClientListItem[]> {
-  const q = options.q?.trim();
+export async function listApiClients(_caller: Caller, input: { q?: string | null } = {}): Promise<ApiClientListItem[]> {
+  const q = input.q?.trim();
   const where: SQL | undefined = q
     ? or(
         eq(apiClients.clientId, q),
@@ -190,7 +193,7 @@ export async function listApiClients(database: Db, options: { q?: string | null 
         ilike(apiClients.clientId, `%${escapeLike(q)}%`),
       )
     : undefined;
-  return database
+  return db()
     .select({
       clientId: apiClients.clientId,
       name: apiClients.name,
@@ -210,12 +213,14 @@ export async function listApiClients(database: Db, options: { q?: string | null 
     .orderBy(asc(apiClients.name), asc(apiClients.clientId));
 }
 
+/** `text` for a LIKE pattern that matches it literally (%, _ and \ escaped). */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-export async function listOrganisations(database: Db): Promise<{ id: number; name: string }[]> {
-  return database
+/** Every organisation, by name, for the new client form. */
+export async function listOrganisations(_caller: Caller): Promise<{ id: number; name: string }[]> {
+  return db()
     .select({ id: organisations.id, name: organisations.name })
     .from(organisations)
     .orderBy(asc(organisations.name));
@@ -227,11 +232,15 @@ async function lockClient(tx: Tx, clientId: string): Promise<ApiClientRow> {
   return client;
 }
 
-/** A new token for the client; the old one stops working when this commits. Shown once. */
+/**
+ * A new token for the client; the old one stops working when this commits. Shown once.
+ * @throws not_found  there is no such client
+ */
 export async function rotateApiClientToken(
   caller: Caller,
-  clientId: string,
+  input: { clientId: string },
 ): Promise<{ clientId: string; token: string }> {
+  const { clientId } = input;
   return inTransaction(async (tx) => {
     const client = await lockClient(tx, clientId);
     const token = generateApiToken();
@@ -250,8 +259,16 @@ export async function rotateApiClientToken(
   });
 }
 
-/** Disables (every request with its token gets 401 at once) or re-enables a client. */
-export async function setApiClientDisabled(caller: Caller, clientId: string, disabled: boolean): Promise<void> {
+/**
+ * Disables (every request with its token gets 401 at once) or re-enables a client.
+ * @throws not_found  there is no such client
+ * @throws conflict   the client is disabled (or enabled) already
+ */
+export async function setApiClientDisabled(
+  caller: Caller,
+  input: { clientId: string; disabled: boolean },
+): Promise<void> {
+  const { clientId, disabled } = input;
   await inTransaction(async (tx) => {
     const client = await lockClient(tx, clientId);
     if ((client.disabledAt !== null) === disabled) {
@@ -273,14 +290,16 @@ export async function setApiClientDisabled(caller: Caller, clientId: string, dis
  * New channels and redirect prefixes. A channel that is added gets an enabled method for every
  * payment type; one that is removed keeps its methods (and their enabled state) for when it
  * comes back, but the API refuses the channel while it is not the client's.
+ * @throws invalid    the channels or redirect prefixes break the client settings rules
+ * @throws not_found  there is no such client
  */
 export async function updateApiClientSettings(
   caller: Caller,
-  clientId: string,
-  settings: { channels: string[]; allowedRedirectPrefixes: string[] },
+  input: { clientId: string; channels: string[]; allowedRedirectPrefixes: string[] },
 ): Promise<void> {
-  const channels = [...new Set(settings.channels)];
-  const allowedRedirectPrefixes = [...new Set(settings.allowedRedirectPrefixes)];
+  const { clientId } = input;
+  const channels = [...new Set(input.channels)];
+  const allowedRedirectPrefixes = [...new Set(input.allowedRedirectPrefixes)];
   checkClientSettings({ channels, allowedRedirectPrefixes });
   await inTransaction(async (tx) => {
     const client = await lockClient(tx, clientId);

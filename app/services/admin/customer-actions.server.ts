@@ -16,7 +16,12 @@ export type CustomerAction = (typeof CUSTOMER_ACTIONS)[number];
 
 const notThisCustomers = () => new DomainError("not_found", "That does not belong to this customer; reload the page.");
 
-/** Runs one action; answers what the notification says. DomainErrors are the caller's to show. */
+/**
+ * Runs one action on a recurring payment or agreement of the customer; answers what the
+ * notification says. The use-case it calls may refuse with its own errors as well.
+ * @throws not_found  the recurring payment or agreement is unknown or not this customer's
+ * @throws conflict   the agreement has expired; the card is ended or expired (make-primary)
+ */
 export async function runCustomerAction(
   caller: StaffCaller,
   input: { customerNumber: string; action: CustomerAction; target: string; origin: string },

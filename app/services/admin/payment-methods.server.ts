@@ -1,7 +1,7 @@
 // Payment methods per client and distribution channel. A disabled method vanishes from the list
 // and refuses new transactions at once: both read the same `enabled` column, no cache between.
 import { and, asc, count, eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { Db, Tx } from "../../../db/client";
+import type { Tx } from "../../../db/client";
 import { apiClients, paymentMethods } from "../../../db/schema";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, type PaymentTypeGroup } from "../../domain/enums";
 import { conflict, invalid, notFound } from "../../domain/errors";
@@ -10,6 +10,7 @@ import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller, ClientCaller } from "../../domain/caller";
 import type { Page } from "../queries/payment-search.server";
 import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+import { db } from "../../platform/db.server";
 import { inTransaction } from "../../platform/transaction.server";
 
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
@@ -25,11 +26,15 @@ function channelsOf(caller: ClientCaller): string[] {
   return caller.distributionChannel ? [caller.distributionChannel] : [...caller.channels];
 }
 
+/**
+ * The client's enabled methods on the channels the request speaks for (GET /v1/payment-methods),
+ * optionally only those of the given payment types and groups.
+ */
 export async function listPaymentMethods(
-  database: Db,
   caller: ClientCaller,
-  filters: { paymentType?: string[]; paymentTypeGroup?: string[] },
+  input: { paymentType?: string[]; paymentTypeGroup?: string[] },
 ): Promise<PaymentMethodRow[]> {
+  const filters = input;
   const channels = channelsOf(caller);
   if (!channels.length) return [];
   const conditions: (SQL | undefined)[] = [
@@ -39,7 +44,7 @@ export async function listPaymentMethods(
     filters.paymentType?.length ? inArray(paymentMethods.paymentType, filters.paymentType) : undefined,
     filters.paymentTypeGroup?.length ? inArray(paymentMethods.paymentTypeGroup, filters.paymentTypeGroup) : undefined,
   ];
-  return database
+  return db()
     .select()
     .from(paymentMethods)
     .where(and(...conditions))
@@ -52,14 +57,15 @@ export async function listPaymentMethods(
 
 /**
  * The enabled method a new transaction would use, or null. Without a payment type (a card
- * whose scheme is not known yet) any enabled method of the group will do.
+ * whose scheme is not known yet) any enabled method of the group will do. Read inside the
+ * transaction that creates the transaction.
  */
 export async function findUsableMethod(
   tx: Tx,
   caller: ClientCaller,
-  paymentType: string | null,
-  group: PaymentTypeGroup,
+  input: { paymentType: string | null; paymentTypeGroup: PaymentTypeGroup },
 ): Promise<PaymentMethodRow | null> {
+  const { paymentType, paymentTypeGroup: group } = input;
   const channels = channelsOf(caller);
   if (!channels.length) return null;
   const [method] = await tx
@@ -116,7 +122,12 @@ export type StaffMethodItem = {
  * Methods on the channels each client sells through now (a removed channel's methods stay in
  * the table for when it comes back, but the API cannot reach them, so they are not listed).
  */
-export async function listMethodsForStaff(database: Db, query: SearchQuery): Promise<Page<StaffMethodItem>> {
+export async function listMethodsForStaff(
+  _caller: Caller,
+  input: { query: SearchQuery },
+): Promise<Page<StaffMethodItem>> {
+  const { query } = input;
+  const database = db();
   const where = allOf([
     sql`${paymentMethods.distributionChannelId} = any(${apiClients.distributionChannels})`,
     ...conditionsFor(query.filters, STAFF_METHOD_COLUMNS),
@@ -161,8 +172,8 @@ export async function listMethodsForStaff(database: Db, query: SearchQuery): Pro
 }
 
 /** The channels of every client, for the screen's filter. */
-export async function methodChannels(database: Db): Promise<string[]> {
-  const rows = await database
+export async function methodChannels(_caller: Caller): Promise<string[]> {
+  const rows = await db()
     .selectDistinct({ channel: sql<string>`unnest(${apiClients.distributionChannels})` })
     .from(apiClients);
   return rows.map((row) => row.channel).sort();
@@ -172,13 +183,15 @@ export async function methodChannels(database: Db): Promise<string[]> {
  * Enables or disables one method. Disabling needs a reason (kept on the row and in the audit
  * log). The API reads the same `enabled` column, so GET /v1/payment-methods and new
  * transactions see the change as soon as this commits.
+ * @throws invalid    disabling without a reason
+ * @throws not_found  there is no such method
+ * @throws conflict   the method is enabled (or disabled) already
  */
 export async function setPaymentMethodEnabled(
   caller: Caller,
-  methodId: number,
-  enabled: boolean,
-  reason: string | null,
+  input: { methodId: number; enabled: boolean; reason: string | null },
 ): Promise<PaymentMethodRow> {
+  const { methodId, enabled, reason } = input;
   if (!enabled && !reason) throw invalid("reason", "is required: say why the method is disabled");
   return inTransaction(async (tx) => {
     const [method] = await tx.select().from(paymentMethods).where(eq(paymentMethods.id, methodId)).for("update");

@@ -3,9 +3,9 @@
 // always at least one active admin, or nobody could manage users any more.
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, ilike, isNull, or, sql } from "drizzle-orm";
-import type { Db, Tx } from "../../../db/client";
+import type { Tx } from "../../../db/client";
 import { staffSessions, staffUsers } from "../../../db/schema";
-import { isCleanText } from "../../http/api/schemas";
+import { isCleanText } from "../../domain/text";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../../auth/password.server";
 import { isRole, ROLES, type Role } from "../../auth/roles";
 import { endAllSessions } from "../../auth/session.server";
@@ -13,6 +13,7 @@ import { conflict, invalid, notFound, ruleBroken } from "../../domain/errors";
 import { escapeLike } from "./api-clients.server";
 import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller } from "../../domain/caller";
+import { db } from "../../platform/db.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
 export type NewStaffUser = { email: string; name?: string; role: Role; password: string; timeZone?: string };
@@ -40,13 +41,14 @@ export function generatePassword(): string {
 }
 
 /**
- * Creates a staff user. Errors are `invalid` DomainErrors naming the field (email, name, role,
- * password). A staff caller gets an audit entry in the same transaction (never the password).
+ * Creates a staff user. A staff caller gets an audit entry in the same transaction (never the
+ * password); the CLI and the demo seed call it as the system.
+ * @throws invalid  the email is not an email address or is taken; the name is too long or not
+ *                  clean text; the role is unknown; the password is too short
  */
 export async function createStaffUser(
-  database: Db,
+  caller: Caller,
   input: NewStaffUser,
-  caller?: Caller,
 ): Promise<{ id: string; email: string; name: string; role: Role }> {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email) || email.length > 254 || !isCleanText(email))
@@ -58,7 +60,7 @@ export async function createStaffUser(
   const problem = passwordProblem(input.password);
   if (problem) throw invalid("password", problem);
   const taken = invalid("email", "a staff user with this email exists already");
-  const [existing] = await database
+  const [existing] = await db()
     .select({ id: staffUsers.id })
     .from(staffUsers)
     .where(sql`lower(${staffUsers.email}) = ${email}`);
@@ -66,19 +68,17 @@ export async function createStaffUser(
   const id = randomBytes(10).toString("hex");
   const passwordHash = await hashPassword(input.password);
   try {
-    await database.transaction(async (tx) => {
+    await inTransaction(async (tx) => {
       await tx
         .insert(staffUsers)
         .values({ id, email, name, role: input.role, passwordHash, timeZone: input.timeZone ?? "Europe/Oslo" });
-      if (caller) {
-        await auditStaffAction(tx, caller, {
-          action: "staff_user.create",
-          entityType: "staff_user",
-          entityId: id,
-          before: null,
-          after: { email, name, role: input.role, disabled: false },
-        });
-      }
+      await auditStaffAction(tx, caller, {
+        action: "staff_user.create",
+        entityType: "staff_user",
+        entityId: id,
+        before: null,
+        after: { email, name, role: input.role, disabled: false },
+      });
     });
   } catch (error) {
     // Two admins creating the same email at once: the unique index decides.
@@ -100,10 +100,10 @@ export type StaffUserListItem = {
 };
 
 /** Every staff user (a back-office has tens), optionally those whose id, email or name contains `q`. */
-export async function listStaffUsers(database: Db, options: { q?: string | null } = {}): Promise<StaffUserListItem[]> {
-  const q = options.q?.trim();
+export async function listStaffUsers(_caller: Caller, input: { q?: string | null } = {}): Promise<StaffUserListItem[]> {
+  const q = input.q?.trim();
   const pattern = q ? `%${escapeLike(q)}%` : null;
-  const rows = await database
+  const rows = await db()
     .select({
       id: staffUsers.id,
       email: staffUsers.email,
@@ -158,7 +158,17 @@ function isActiveAdmin(user: StaffUserRow): boolean {
   return user.role === "admin" && user.disabledAt === null;
 }
 
-export async function changeStaffRole(caller: Caller, userId: string, role: string): Promise<{ role: Role }> {
+/**
+ * Gives the user another role; it applies to their next request (every request reads the role).
+ * @throws invalid    the role is unknown, or is the user's role already
+ * @throws not_found  there is no such user
+ * @throws rule       the user is the last active admin
+ */
+export async function changeStaffRole(
+  caller: Caller,
+  input: { userId: string; role: string },
+): Promise<{ role: Role }> {
+  const { userId, role } = input;
   if (!isRole(role)) throw invalid("role", `must be one of ${ROLES.join(", ")}`);
   return inTransaction(async (tx) => {
     const { user, otherActiveAdmins } = await lockUserAndAdmins(tx, userId);
@@ -181,8 +191,12 @@ export async function changeStaffRole(caller: Caller, userId: string, role: stri
  * Disables a user: they cannot log in, and their open sessions end at once (deleted after the
  * commit; until then every request already refuses a disabled user's session). An admin does not
  * disable themselves: another admin does, so someone who can undo it is there.
+ * @throws not_found  there is no such user
+ * @throws conflict   the user is disabled already
+ * @throws rule       the caller is the user; the user is the last active admin
  */
-export async function disableStaffUser(caller: Caller, userId: string): Promise<void> {
+export async function disableStaffUser(caller: Caller, input: { userId: string }): Promise<void> {
+  const { userId } = input;
   await inTransaction(async (tx) => {
     const { user, otherActiveAdmins } = await lockUserAndAdmins(tx, userId);
     if (user.disabledAt) throw conflict(`${user.email} is disabled already`);
@@ -203,7 +217,13 @@ export async function disableStaffUser(caller: Caller, userId: string): Promise<
   await endAllSessions(userId);
 }
 
-export async function enableStaffUser(caller: Caller, userId: string): Promise<void> {
+/**
+ * Lets a disabled user log in again.
+ * @throws not_found  there is no such user
+ * @throws conflict   the user is enabled already
+ */
+export async function enableStaffUser(caller: Caller, input: { userId: string }): Promise<void> {
+  const { userId } = input;
   await inTransaction(async (tx) => {
     const { user } = await lockUserAndAdmins(tx, userId);
     if (!user.disabledAt) throw conflict(`${user.email} is enabled already`);

@@ -785,7 +785,7 @@ export async function creditTransaction(
     return creditId;
   });
   const execution = await executeCreditUnlessFourEyes(caller, { creditId });
-  const payment = await getPayment(db(), caller, paymentId);
+  const payment = await getPayment(caller, { paymentId });
   return execution.kind === "executed"
     ? { kind: "credited", payment }
     : { kind: "awaitsSecondStaffUser", creditId, payment };

@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 
 const creditableOf = async (ids: { paymentId: number; transactionId: number }) =>
-  (await getPayment(database().db, shop, ids.paymentId)).transactions.find(
+  (await getPayment(shop, { paymentId: ids.paymentId })).transactions.find(
     (t) => t.transactionId === ids.transactionId,
   )!.summary.creditableAmount;
 
@@ -150,7 +150,7 @@ describe("the four-eyes rule (above 10 000 NOK by default)", () => {
       summary: { creditedAmount: money("0"), creditableAmount: money("0") },
     });
     await executeCredit(bert, { creditId: result.creditId });
-    expect((await getPayment(database().db, shop, a.paymentId)).transactions[0]).toMatchObject({
+    expect((await getPayment(shop, { paymentId: a.paymentId })).transactions[0]).toMatchObject({
       status: "CREDITED",
       summary: { creditedAmount: money("15000") },
     });

@@ -9,7 +9,6 @@ import { decidePaymentChange, planDeactivation, requireFirstTransactionPaysTotal
 import { amountsOf, claimedTotal, creditableAmount } from "../../domain/transaction";
 import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller, ClientCaller } from "../../domain/caller";
-import { db } from "../../platform/db.server";
 import {
   createCreditLocked,
   DEACTIVATION_REASON,
@@ -18,7 +17,7 @@ import {
 } from "../credits/credits.server";
 import { moveVolumeToSettlement } from "../../platform/operation-log.server";
 import { lockPayment } from "../../platform/locks.server";
-import { getPayment, type PaymentRow, type PaymentView } from "../queries/payment-view.server";
+import { getPayment, getPaymentLocked, type PaymentRow, type PaymentView } from "../queries/payment-view.server";
 import { addTransactionLocked, cancelLocked, type NewTransaction } from "../transactions/transactions.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
@@ -70,7 +69,7 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
           },
         );
       }
-      return getPayment(tx, caller, row.paymentId);
+      return getPaymentLocked(tx, caller, { paymentId: row.paymentId });
     });
   } catch (error) {
     if (violatedConstraint(error) === "payments_org_order_version_uq") {
@@ -160,7 +159,7 @@ async function patchPayment(
     });
     if (patch.settlementId !== undefined)
       await moveVolumeToSettlement(tx, payment, payment.settlementId, patch.settlementId);
-    return getPayment(tx, caller, paymentId);
+    return getPaymentLocked(tx, caller, { paymentId });
   });
 }
 
@@ -237,8 +236,8 @@ export async function deactivatePayment(caller: Caller, input: { paymentId: numb
   for (const id of open) {
     const execution = await executeCreditUnlessFourEyes(caller, { creditId: id });
     if (execution.kind === "awaitsSecondStaffUser") {
-      return { kind: "awaitsSecondStaffUser", creditId: id, payment: await getPayment(db(), caller, paymentId) };
+      return { kind: "awaitsSecondStaffUser", creditId: id, payment: await getPayment(caller, { paymentId }) };
     }
   }
-  return { kind: "deactivated", payment: await getPayment(db(), caller, paymentId) };
+  return { kind: "deactivated", payment: await getPayment(caller, { paymentId }) };
 }

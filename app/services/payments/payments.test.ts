@@ -154,6 +154,6 @@ describe("deactivatePayment and reactivatePayment", () => {
     await expect(
       reactivatePayment(staff, { paymentId: payment.paymentId, totalAmount: money("12") }),
     ).resolves.toMatchObject({ active: true, totalAmount: money("12") });
-    expect((await getPayment(database().db, staff, payment.paymentId)).active).toBe(true);
+    expect((await getPayment(staff, { paymentId: payment.paymentId })).active).toBe(true);
   });
 });

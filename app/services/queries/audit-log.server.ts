@@ -1,7 +1,8 @@
 // Reading the audit log (the writing side is audit.server.ts). Staff only; nothing here changes
 // a row: the log is append-only.
 import { count, desc, eq } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import type { StaffCaller } from "../../domain/caller";
+import { db } from "../../platform/db.server";
 import { auditLog } from "../../../db/schema";
 import type { FieldSpec, SearchQuery } from "../../domain/search-filter";
 import type { Page } from "./payment-search.server";
@@ -31,7 +32,12 @@ const COLUMNS: Record<keyof typeof AUDIT_FILTERS, ColumnOf> = {
 export type AuditEntryRow = typeof auditLog.$inferSelect;
 
 /** A page of entries, newest first (matching audit_log_created_at_idx and the filter indexes). */
-export async function listAuditEntries(database: Db, query: SearchQuery): Promise<Page<AuditEntryRow>> {
+export async function listAuditEntries(
+  _caller: StaffCaller,
+  input: { query: SearchQuery },
+): Promise<Page<AuditEntryRow>> {
+  const { query } = input;
+  const database = db();
   const where = allOf(conditionsFor(query.filters, COLUMNS));
   const [{ total }] = await database.select({ total: count() }).from(auditLog).where(where);
   const items = await database
@@ -50,7 +56,8 @@ export async function listAuditEntries(database: Db, query: SearchQuery): Promis
   };
 }
 
-export async function getAuditEntry(database: Db, id: number): Promise<AuditEntryRow | null> {
-  const [entry] = await database.select().from(auditLog).where(eq(auditLog.id, id));
+/** One entry, or null when there is no such entry. */
+export async function getAuditEntry(_caller: StaffCaller, input: { entryId: number }): Promise<AuditEntryRow | null> {
+  const [entry] = await db().select().from(auditLog).where(eq(auditLog.id, input.entryId));
   return entry ?? null;
 }

@@ -3,7 +3,8 @@
 // transactions a line credits, whether the four-eyes rule lets this viewer execute it).
 // Read-only: every change goes through app/services/credits/credits.server.ts.
 import { inArray } from "drizzle-orm";
-import { db as defaultDb, type Db } from "../../../db/client";
+import type { Db } from "../../../db/client";
+import { db } from "../../platform/db.server";
 import { apiClients, organisations, paymentTransactions, staffUsers } from "../../../db/schema";
 import { fourEyesRefusal, needsSecondStaffUser, thresholdFor } from "../../domain/four-eyes";
 import { formatAmount, type Money } from "../../domain/money";
@@ -99,23 +100,25 @@ async function describe(database: Db, views: CreditView[]): Promise<ScreenCredit
 }
 
 /** One page of the credits list: the same search (and SQL) as GET /v1/credits. */
-export async function creditListPage(caller: Caller, query: SearchQuery, database: Db = defaultDb()) {
-  const page = await searchCredits(database, caller, query);
-  return { ...page, items: await describe(database, page.items) };
+export async function creditListPage(caller: Caller, input: { query: SearchQuery }) {
+  const page = await searchCredits(caller, input);
+  return { ...page, items: await describe(db(), page.items) };
 }
 
 /** The four-eyes thresholds as the screens show them. */
-export async function fourEyesSummary(database: Db = defaultDb()) {
-  const settings = await readFourEyesSettings(database);
+export async function fourEyesSummary(_caller: StaffCaller) {
+  const settings = await readFourEyesSettings(db());
   return { thresholds: thresholdList(settings.thresholds), source: settings.source };
 }
 
 /**
  * One credit with its lines' payment transactions (type, last 4, what they can still give back)
  * and what the four-eyes rule means for the viewer.
+ * @throws not_found  the credit is unknown
  */
-export async function creditDetail(viewer: StaffCaller, creditId: number, database: Db = defaultDb()) {
-  const view = await getCredit(viewer, { creditId });
+export async function creditDetail(viewer: StaffCaller, input: { creditId: number }) {
+  const database = db();
+  const view = await getCredit(viewer, input);
   const [[credit], settings] = await Promise.all([describe(database, [view]), readFourEyesSettings(database)]);
   const transactionIds = [...new Set(view.creditTransactions.map((l) => l.transactionId))];
   const rows = transactionIds.length
@@ -171,8 +174,8 @@ export type CreditablePayment = {
  * GET /v1/payments), with every transaction that captured something and what it can still give
  * back (captured − credited − reserved by open credits).
  */
-export async function creditablePayments(caller: Caller, query: SearchQuery, database: Db = defaultDb()) {
-  const page = await searchPayments(database, caller, query);
+export async function creditablePayments(caller: Caller, input: { query: SearchQuery }) {
+  const page = await searchPayments(caller, input);
   const items: CreditablePayment[] = page.items.map((payment) => ({
     paymentId: payment.paymentId,
     orderId: payment.orderId,

@@ -3,7 +3,7 @@
 // API), recurring payments and agreements (through their services), products and invoices.
 // Read-only. Amounts leave as decimal strings for the screen to format.
 import { desc, eq, inArray, max } from "drizzle-orm";
-import { db, type Db } from "../../../db/client";
+import { db } from "../../platform/db.server";
 import { customerInvoices, customers, organisations, products, recurringPayments } from "../../../db/schema";
 import { formatAmount } from "../../domain/money";
 import type { SearchQuery } from "../../domain/search-filter";
@@ -66,12 +66,17 @@ const byCustomer = (customerNumber: string): SearchQuery => ({
   perPage: CUSTOMER_LIST_LIMIT,
 });
 
+/**
+ * Everything the back-office knows of one customer: payments and credits (the latest
+ * CUSTOMER_LIST_LIMIT of each, with the totals), stored cards, agreements, products, invoices.
+ * `origin` is the site's origin, for the agreements' links.
+ */
 export async function getCustomerOverview(
   caller: StaffCaller,
-  customerNumber: string,
-  origin: string,
-  database: Db = db(),
+  input: { customerNumber: string; origin: string },
 ): Promise<CustomerOverview> {
+  const { customerNumber, origin } = input;
+  const database = db();
   const [customerRows, paymentPage, creditPage, recurring, agreements, productRows, invoiceRows] = await Promise.all([
     database
       .select({
@@ -83,8 +88,8 @@ export async function getCustomerOverview(
       .from(customers)
       .leftJoin(organisations, eq(organisations.id, customers.organisationId))
       .where(eq(customers.customerNumber, customerNumber)),
-    searchPayments(database, caller, byCustomer(customerNumber)),
-    searchCredits(database, caller, byCustomer(customerNumber)),
+    searchPayments(caller, { query: byCustomer(customerNumber) }),
+    searchCredits(caller, { query: byCustomer(customerNumber) }),
     // Staff see the whole history: expired and ended cards too.
     listRecurringPayments(caller, { customerNumber, includeExpired: true, includeCancelled: true }),
     listAgreements(caller, { customerNumber, origin }),
@@ -156,12 +161,15 @@ export async function getCustomerOverview(
 }
 
 /** A few customer numbers worth a look (those whose stored cards changed last), for the empty search screen. */
-export async function customersWithRecentCards(limit = 6, database: Db = db()): Promise<string[]> {
-  const rows = await database
+export async function customersWithRecentCards(
+  _caller: StaffCaller,
+  input: { limit?: number } = {},
+): Promise<string[]> {
+  const rows = await db()
     .select({ customerNumber: recurringPayments.customerNumber })
     .from(recurringPayments)
     .groupBy(recurringPayments.customerNumber)
     .orderBy(desc(max(recurringPayments.updatedAt)), recurringPayments.customerNumber)
-    .limit(limit);
+    .limit(input.limit ?? 6);
   return rows.map((r) => r.customerNumber);
 }

@@ -7,7 +7,9 @@
 // (approved, declined, failed) come likewise from the daily_outcomes rollup
 // (authorization-outcomes.server.ts), never from transactions.
 import { between, sql } from "drizzle-orm";
-import { db as defaultDb, type Db } from "../../../db/client";
+import type { Db } from "../../../db/client";
+import { db } from "../../platform/db.server";
+import type { StaffCaller } from "../../domain/caller";
 import { dailyOutcomes, dailyVolume } from "../../../db/schema";
 import { daysOf } from "../../domain/day-range";
 import { add, compare, money, subtract, toDbAmount, ZERO, type Money } from "../../domain/money";
@@ -158,7 +160,9 @@ type RollupRow = {
  * million payments over 90 days, ~69,000 rows become ~3,000: day × currency × payment type);
  * the per-currency, per-day and per-type figures are then exact bigint sums of those.
  */
-export async function getDashboard(query: DashboardQuery, database: Db = defaultDb()): Promise<Dashboard> {
+export async function getDashboard(_caller: StaffCaller, input: DashboardQuery): Promise<Dashboard> {
+  const query = input;
+  const database = db();
   const rows: RollupRow[] = await database
     .select({
       day: dailyVolume.day,

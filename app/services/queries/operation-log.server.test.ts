@@ -1,6 +1,6 @@
 // The staff operation log: filters in the API's grammar, keyset pages in both directions over
 // rows that share timestamps, and the count that stops at its bound.
-import { openDatabase, type DatabaseHandle } from "../../../db/client";
+import { openDatabase, setDatabase, type DatabaseHandle } from "../../../db/client";
 import { migrateDatabase } from "../../../db/migrate";
 import { operationLog, organisations, paymentTransactions, payments } from "../../../db/schema";
 import { parseSearchQuery } from "../../domain/search-filter";
@@ -32,6 +32,7 @@ let paymentId: number;
 beforeAll(async () => {
   handle = await openDatabase({ inMemory: true });
   await migrateDatabase(handle);
+  setDatabase(handle);
   const db = handle.db;
   await db.insert(organisations).values({ id: 7, name: "Testorg" });
   const [payment] = await db.insert(payments).values({ organisationId: 7, totalAmount: "10.00" }).returning();
@@ -60,6 +61,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  setDatabase(undefined);
   await handle?.close();
 });
 
@@ -76,40 +78,32 @@ describe("searchOperationLog", () => {
     const all = await handle.db.select().from(operationLog);
     const expected = all.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id).map(key);
 
-    const pages: OperationLogPage[] = [await searchOperationLog(STAFF, { perPage: 5 }, handle.db)];
+    const pages: OperationLogPage[] = [await searchOperationLog(STAFF, { perPage: 5 })];
     expect(pages[0].newer).toBeNull();
     while (pages.at(-1)!.older) {
       const older = pages.at(-1)!.older!;
-      pages.push(
-        await searchOperationLog(STAFF, { perPage: 5, cursor: { direction: "older", from: older } }, handle.db),
-      );
+      pages.push(await searchOperationLog(STAFF, { perPage: 5, cursor: { direction: "older", from: older } }));
     }
     expect(pages.map((p) => p.items.length)).toEqual([5, 5, 5, 5, 3]);
     expect(pages.flatMap((p) => p.items.map(key))).toEqual(expected);
 
     // From the last page, "newer" gives back the page before it, exactly.
-    const back = await searchOperationLog(
-      STAFF,
-      { perPage: 5, cursor: { direction: "newer", from: pages[4].newer! } },
-      handle.db,
-    );
+    const back = await searchOperationLog(STAFF, { perPage: 5, cursor: { direction: "newer", from: pages[4].newer! } });
     expect(back.items.map(key)).toEqual(pages[3].items.map(key));
     expect(back.older).toEqual(pages[3].older);
-    const first = await searchOperationLog(
-      STAFF,
-      { perPage: 5, cursor: { direction: "newer", from: pages[1].newer! } },
-      handle.db,
-    );
+    const first = await searchOperationLog(STAFF, {
+      perPage: 5,
+      cursor: { direction: "newer", from: pages[1].newer! },
+    });
     expect(first.items.map(key)).toEqual(pages[0].items.map(key));
     expect(first.newer).toBeNull();
   });
 
   it("filters by correlation id, operation, client, POS and channel, joining the transaction's currency", async () => {
-    const byCorrelation = await searchOperationLog(
-      STAFF,
-      { perPage: 50, filters: filters("correlationId=corr-first-three") },
-      handle.db,
-    );
+    const byCorrelation = await searchOperationLog(STAFF, {
+      perPage: 50,
+      filters: filters("correlationId=corr-first-three"),
+    });
     expect(byCorrelation.items).toHaveLength(3);
     expect(byCorrelation.matching).toEqual({ count: 3, moreThan: false });
     expect(byCorrelation.items[0]).toMatchObject({
@@ -120,11 +114,10 @@ describe("searchOperationLog", () => {
       amount: "10.00000",
     });
 
-    const tvm = await searchOperationLog(
-      STAFF,
-      { perPage: 50, filters: filters("clientName=entur-tvm&distributionChannel=ticket-machine&operation=AUTHORIZE") },
-      handle.db,
-    );
+    const tvm = await searchOperationLog(STAFF, {
+      perPage: 50,
+      filters: filters("clientName=entur-tvm&distributionChannel=ticket-machine&operation=AUTHORIZE"),
+    });
     expect(tvm.items.map((row) => row.pos)).toEqual([
       "TVM-0000",
       "TVM-0004",
@@ -133,20 +126,15 @@ describe("searchOperationLog", () => {
       "TVM-0016",
       "TVM-0020",
     ]);
-    const notThat = await searchOperationLog(
-      STAFF,
-      { perPage: 50, filters: filters("pos=ne:web&operation=UPDATE") },
-      handle.db,
-    );
+    const notThat = await searchOperationLog(STAFF, { perPage: 50, filters: filters("pos=ne:web&operation=UPDATE") });
     expect(notThat.items).toEqual([]);
   });
 
   it("keeps the time range and says when the count hit its bound", async () => {
-    const ranged = await searchOperationLog(
-      STAFF,
-      { perPage: 50, created: { gte: new Date(T0 + 60_000), lt: new Date(T0 + 3 * 60_000) } },
-      handle.db,
-    );
+    const ranged = await searchOperationLog(STAFF, {
+      perPage: 50,
+      created: { gte: new Date(T0 + 60_000), lt: new Date(T0 + 3 * 60_000) },
+    });
     expect(ranged.matching).toEqual({ count: 6, moreThan: false });
     expect(COUNT_LIMIT).toBe(10_000);
   });

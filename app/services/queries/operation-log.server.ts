@@ -6,7 +6,8 @@
 // up to a bound: both cost the same on page 1 and page 10,000 and never walk the whole table
 // for a common filter. Figures: docs/decisions/011-payments-list-and-operation-log.md.
 import { asc, count, desc, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { db as defaultDb, type Db } from "../../../db/client";
+import type { Db } from "../../../db/client";
+import { db } from "../../platform/db.server";
 import { operationLog, paymentTransactions } from "../../../db/schema";
 import { OPERATIONS } from "../../domain/enums";
 import type { FieldFilter, FieldSpec } from "../../domain/search-filter";
@@ -117,11 +118,8 @@ async function countUpTo(database: Db, where: SQL | undefined): Promise<Operatio
  * One page of the operation log, newest first, and the bounded count of what matches. Reading
  * one row more than the page tells whether another page follows in that direction.
  */
-export async function searchOperationLog(
-  _caller: StaffCaller,
-  query: OperationLogQuery,
-  database: Db = defaultDb(),
-): Promise<OperationLogPage> {
+export async function searchOperationLog(_caller: StaffCaller, query: OperationLogQuery): Promise<OperationLogPage> {
+  const database = db();
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(query.perPage)));
   const where = filterCondition(query);
   const cursor = query.cursor ?? null;

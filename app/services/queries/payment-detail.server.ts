@@ -1,16 +1,16 @@
-// The staff payment detail: the payment as GET /v1/payments/{id} renders it, plus what the
-// screen needs around it: the organisation's name, the payment's summed amounts, each INVOICE
-// transaction's current invoice, and which actions the payment's state allows (the role is the
-// screen's and the server's other question). Read-only: no locks; every action re-checks its
+// The staff payment detail: the payment (its loader renders it as GET /v1/payments/{id} does),
+// plus what the screen needs around it: the organisation's name, the payment's summed amounts,
+// each INVOICE transaction's current invoice, and which actions the payment's state allows (the
+// role is the screen's and the server's other question). Read-only: no locks; every action re-checks its
 // state under locks, so a stale screen can only be refused, never do the wrong thing.
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { db, type Db } from "../../../db/client";
+import { db } from "../../platform/db.server";
+import type { Db } from "../../../db/client";
 import { invoices, organisations } from "../../../db/schema";
-import type { PaymentTypeGroup, TransactionStatus } from "../../domain/enums";
+import type { Operation, PaymentTypeGroup, ScaExemption, TransactionStatus } from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, type Money } from "../../domain/money";
 import { checkCancel, checkCapture, claimedTotal } from "../../domain/transaction";
-import { paymentJson, transactionJson } from "../../http/api/serialize";
 import type { Caller } from "../../domain/caller";
 import { getPayment, type PaymentView, type TransactionView } from "./payment-view.server";
 
@@ -38,54 +38,114 @@ export type PaymentSummary = {
   heldAmount: string;
 };
 
-export type PaymentDetailTransaction = ReturnType<typeof transactionJson> & {
+/** An operation-log entry as GET /v1/payments/{paymentId} renders it. */
+export type OperationJson = {
+  operation: Operation;
+  amount: string | null;
+  createdAt: string | null;
+  correlationId: string;
+  clientName: string | null;
+  pos: string | null;
+  distributionChannel: string | null;
+  actor: string;
+};
+
+/** A transaction as GET /v1/payments/{paymentId} renders it: decimal strings, ISO 8601 times. */
+export type TransactionJson = {
+  transactionId: number;
+  paymentId: number;
+  amount: string | null;
+  currency: string;
+  status: TransactionStatus;
+  paymentType: string | null;
+  paymentTypeGroup: PaymentTypeGroup;
+  rrn: string | null;
+  cardNumber: string | null;
+  externalTransactionId: string | null;
+  recurringPaymentId: number | null;
+  paymentAgreementId: string | null;
+  isImport: boolean;
+  scaExemption: ScaExemption;
+  createdAt: string | null;
+  updatedAt: string | null;
+  summary: {
+    authorizedAmount: string | null;
+    capturedAmount: string | null;
+    creditedAmount: string | null;
+    cancelledAmount: string | null;
+    creditableAmount: string | null;
+  };
+  operationLog: OperationJson[];
+  importData: Record<string, unknown> | null;
+  fee: string | null;
+};
+
+/** A payment as GET /v1/payments/{paymentId} renders it, without its transactions. */
+export type PaymentJson = {
+  paymentId: number;
+  orderId: string | null;
+  orderVersion: number | null;
+  totalAmount: string | null;
+  currency: string;
+  active: boolean;
+  settlementId: string | null;
+  customerNumber: string | null;
+  organisationId: number;
+  createdAt: string | null;
+  updatedAt: string | null;
+};
+
+export type PaymentDetailTransaction = TransactionJson & {
   reimbursementTypeGroup: string | null;
   terminalId: string | null;
   invoice: InvoiceSummary | null;
   actions: TransactionActions;
 };
 
+/** The payment detail as the screen receives it (the loader renders the payment as the API does). */
 export type PaymentDetail = {
-  payment: Omit<ReturnType<typeof paymentJson>, "transactions"> & { organisationName: string | null };
+  payment: PaymentJson & { organisationName: string | null };
   summary: PaymentSummary;
   transactions: PaymentDetailTransaction[];
   /** Exactly the body of GET /v1/payments/{paymentId}. */
   rawJson: string;
 };
 
+/** What the payment detail reads: the payment, and around it what its screen shows. */
+export type PaymentDetailView = {
+  payment: PaymentView;
+  organisationName: string | null;
+  summary: PaymentSummary;
+  /** Each of the payment's transactions, in its order, with its invoice and what its state allows. */
+  transactions: { transaction: TransactionView; invoice: InvoiceSummary | null; actions: TransactionActions }[];
+};
+
 /** The payment's detail, or null when the caller cannot see such a payment. */
 export async function findPaymentDetail(
   caller: Caller,
-  paymentId: number,
-  database: Db = db(),
-): Promise<PaymentDetail | null> {
+  input: { paymentId: number },
+): Promise<PaymentDetailView | null> {
   let view: PaymentView;
   try {
-    view = await getPayment(database, caller, paymentId);
+    view = await getPayment(caller, input);
   } catch (error) {
     if (error instanceof DomainError && error.kind === "not_found") return null;
     throw error;
   }
+  const database = db();
   const [organisation] = await database
     .select({ name: organisations.name })
     .from(organisations)
     .where(eq(organisations.id, view.organisationId));
   const invoiceOf = await currentInvoices(database, view.transactions);
-  const { transactions, ...payment } = paymentJson(view);
   return {
-    payment: { ...payment, organisationName: organisation?.name ?? null },
+    payment: view,
+    organisationName: organisation?.name ?? null,
     summary: summaryOfPayment(view),
-    transactions: view.transactions.map((t, index) => {
+    transactions: view.transactions.map((t) => {
       const invoice = invoiceOf.get(t.transactionId) ?? null;
-      return {
-        ...transactions[index],
-        reimbursementTypeGroup: t.reimbursementTypeGroup,
-        terminalId: t.terminalId,
-        invoice,
-        actions: actionsFor(view, t, invoice),
-      };
+      return { transaction: t, invoice, actions: actionsFor(view, t, invoice) };
     }),
-    rawJson: JSON.stringify(paymentJson(view), null, 2),
   };
 }
 

@@ -1,6 +1,6 @@
 // The staff payments list's query: quick search kinds, the API's filters, day bounds, every sort
 // with ties, totals per currency, and the keyset export that must list exactly what the pages do.
-import { openDatabase, type DatabaseHandle } from "../../../db/client";
+import { openDatabase, setDatabase, type DatabaseHandle } from "../../../db/client";
 import { migrateDatabase } from "../../../db/migrate";
 import { organisations, paymentTransactions, payments } from "../../../db/schema";
 import { money, sum, toDbAmount } from "../../domain/money";
@@ -9,8 +9,8 @@ import { recogniseQuickSearch } from "../../domain/quick-search";
 import { parseSearchQuery } from "../../domain/search-filter";
 import type { Caller } from "../../domain/caller";
 import {
-  exportPayments,
   listPayments,
+  paymentExportBatches,
   paymentPage,
   resolvePaymentQuery,
   type PaymentQuery,
@@ -36,6 +36,7 @@ const AMOUNTS = ["100.00", "250.50", "100.00", "75.00", "250.50"];
 beforeAll(async () => {
   handle = await openDatabase({ inMemory: true });
   await migrateDatabase(handle);
+  setDatabase(handle);
   const db = handle.db;
   await db.insert(organisations).values([
     { id: 7, name: "Testorg" },
@@ -79,6 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  setDatabase(undefined);
   await handle?.close();
 });
 
@@ -90,26 +92,26 @@ function query(search: string, extra: Partial<PaymentQuery> = {}): PaymentQuery 
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   const quick = recogniseQuickSearch(q);
   if (!quick.ok) throw new Error(quick.message);
-  return { caller: STAFF, filters: parsed.query.filters, quickSearch: quick.search, ...extra };
+  return { filters: parsed.query.filters, quickSearch: quick.search, ...extra };
 }
 
 describe("quick search", () => {
   it("finds by orderId, rrn and paymentId, and says which kind matched", async () => {
-    const byOrder = await listPayments({ ...query("q=ORD-1007"), page: 1, perPage: 25 }, handle.db);
+    const byOrder = await listPayments(STAFF, { ...query("q=ORD-1007"), page: 1, perPage: 25 });
     expect(byOrder.items.map((p) => p.paymentId)).toEqual([ids[7]]);
     expect(byOrder.quickSearch?.matched).toEqual([{ kind: "orderId", count: 1 }]);
 
-    const byRrn = await listPayments({ ...query("q=612300000012"), page: 1, perPage: 25 }, handle.db);
+    const byRrn = await listPayments(STAFF, { ...query("q=612300000012"), page: 1, perPage: 25 });
     expect(byRrn.items.map((p) => p.paymentId)).toEqual([ids[12]]);
     expect(byRrn.quickSearch?.matched).toEqual([{ kind: "rrn", count: 1 }]);
 
-    const byId = await listPayments({ ...query(`q=${ids[3]}`), page: 1, perPage: 25 }, handle.db);
+    const byId = await listPayments(STAFF, { ...query(`q=${ids[3]}`), page: 1, perPage: 25 });
     expect(byId.items.map((p) => p.paymentId)).toEqual([ids[3]]);
     expect(byId.quickSearch?.matched).toEqual([{ kind: "paymentId", count: 1 }]);
   });
 
   it("reads 4 digits as card last 4 or paymentId and reports both when both match", async () => {
-    const both = await listPayments({ ...query("q=4242"), page: 1, perPage: 25 }, handle.db);
+    const both = await listPayments(STAFF, { ...query("q=4242"), page: 1, perPage: 25 });
     expect(both.quickSearch?.tried).toEqual(["cardNumber", "paymentId"]);
     expect(both.quickSearch?.matched).toEqual([
       { kind: "cardNumber", count: 8 },
@@ -118,12 +120,12 @@ describe("quick search", () => {
     expect(both.total).toBe(9);
     expect(both.items.map((p) => p.paymentId)).toContain(4242);
 
-    const cardOnly = await listPayments({ ...query("q=1111"), page: 1, perPage: 50 }, handle.db);
+    const cardOnly = await listPayments(STAFF, { ...query("q=1111"), page: 1, perPage: 50 });
     expect(cardOnly.quickSearch?.matched).toEqual([{ kind: "cardNumber", count: 32 }]);
   });
 
   it("combines with the filters: a match outside them is no match", async () => {
-    const outside = await listPayments({ ...query("q=ORD-1007&status=CAPTURED"), page: 1, perPage: 25 }, handle.db);
+    const outside = await listPayments(STAFF, { ...query("q=ORD-1007&status=CAPTURED"), page: 1, perPage: 25 });
     expect(outside.items).toEqual([]);
     expect(outside.total).toBe(0);
     expect(outside.quickSearch?.matched).toEqual([]);
@@ -132,10 +134,7 @@ describe("quick search", () => {
 
 describe("filters, day bounds and totals", () => {
   it("applies the API's filters and sums totalAmount per currency, exactly", async () => {
-    const list = await listPayments(
-      { ...query("status=CAPTURED&totalAmount=gte:100"), page: 1, perPage: 5 },
-      handle.db,
-    );
+    const list = await listPayments(STAFF, { ...query("status=CAPTURED&totalAmount=gte:100"), page: 1, perPage: 5 });
     // i % 3 === 0 and amount >= 100: i in 0,3,6,...,39 without the 75.00 ones (i % 5 === 3).
     const expected = Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 3 === 0 && i % 5 !== 3);
     expect(list.total).toBe(expected.length);
@@ -150,7 +149,7 @@ describe("filters, day bounds and totals", () => {
 
   it("keeps createdAt within [gte, lt)", async () => {
     const created = { gte: new Date(T0 + 3_600_000), lt: new Date(T0 + 3 * 3_600_000) };
-    const list = await listPayments({ ...query(""), created, page: 1, perPage: 25 }, handle.db);
+    const list = await listPayments(STAFF, { ...query(""), created, page: 1, perPage: 25 });
     expect(list.items.map((p) => p.paymentId).sort((a, b) => a - b)).toEqual(ids.slice(3, 9));
   });
 });
@@ -163,10 +162,10 @@ describe("sort, pages and export", () => {
 
   for (const sort of sorts) {
     it(`sorts by ${sort.key} ${sort.direction} with ties broken by paymentId, pages and the keyset export agreeing`, async () => {
-      const resolved = await resolvePaymentQuery(query("", { sort }), handle.db);
+      const resolved = await resolvePaymentQuery(STAFF, { query: query("", { sort }) });
       const paged: number[] = [];
       for (let page = 1; page <= 6; page++)
-        paged.push(...(await paymentPage(resolved, { page, perPage: 7 }, handle.db)).items.map((p) => p.paymentId));
+        paged.push(...(await paymentPage(STAFF, { resolved, page, perPage: 7 })).items.map((p) => p.paymentId));
       expect(paged).toHaveLength(41);
       expect(new Set(paged).size).toBe(41);
 
@@ -186,21 +185,21 @@ describe("sort, pages and export", () => {
 
       const exported: number[] = [];
       // Batches of 6 split runs of equal amounts and timestamps: the keyset must carry on exactly.
-      for await (const batch of exportPayments(resolved, handle.db, 6))
+      for await (const batch of paymentExportBatches(STAFF, { resolved, batchSize: 6 }))
         exported.push(...batch.map((row) => row.paymentId));
       expect(exported).toEqual(paged);
     });
   }
 
   it("exports each payment once with its transactions summed, and nothing when the quick search finds nothing", async () => {
-    const resolved = await resolvePaymentQuery(query("cardNumber=4242"), handle.db);
+    const resolved = await resolvePaymentQuery(STAFF, { query: query("cardNumber=4242") });
     const rows = [];
-    for await (const batch of exportPayments(resolved, handle.db, 3)) rows.push(...batch);
+    for await (const batch of paymentExportBatches(STAFF, { resolved, batchSize: 3 })) rows.push(...batch);
     expect(rows).toHaveLength(8);
     expect(rows[0]).toMatchObject({ transactionCount: 1, cardNumbers: "4242", paymentTypes: "VISA" });
-    const none = await resolvePaymentQuery(query("q=NOTHING-HERE"), handle.db);
+    const none = await resolvePaymentQuery(STAFF, { query: query("q=NOTHING-HERE") });
     const batches = [];
-    for await (const batch of exportPayments(none, handle.db)) batches.push(batch);
+    for await (const batch of paymentExportBatches(STAFF, { resolved: none })) batches.push(batch);
     expect(batches).toEqual([]);
   });
 });

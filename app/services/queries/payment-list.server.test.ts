@@ -1,4 +1,4 @@
-import { openDatabase, type DatabaseHandle } from "../../../db/client";
+import { openDatabase, setDatabase, type DatabaseHandle } from "../../../db/client";
 import { migrateDatabase } from "../../../db/migrate";
 import { dailyVolume, organisations, paymentTransactions, payments } from "../../../db/schema";
 import type { Caller } from "../../domain/caller";
@@ -20,6 +20,7 @@ const ids: number[] = [];
 beforeAll(async () => {
   handle = await openDatabase({ inMemory: true });
   await migrateDatabase(handle);
+  setDatabase(handle);
   const db = handle.db;
   await db.insert(organisations).values({ id: 7, name: "Testorg" });
   // 30 payments, one minute apart, the newest a few seconds old (so it is "today" unless the test
@@ -83,12 +84,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  setDatabase(undefined);
   await handle?.close();
 });
 
 describe("listPayments", () => {
   it("returns the newest first, ties broken by the higher paymentId, with a total", async () => {
-    const list = await listPayments({ caller: STAFF, page: 1, perPage: 5 }, handle.db);
+    const list = await listPayments(STAFF, { page: 1, perPage: 5 });
     expect(list.total).toBe(30);
     expect(list.pageCount).toBe(6);
     expect(list.items.map((p) => p.paymentId)).toEqual([ids[29], ids[28], ids[27], ids[26], ids[25]]);
@@ -97,7 +99,7 @@ describe("listPayments", () => {
   });
 
   it("attaches each payment's transactions in id order", async () => {
-    const list = await listPayments({ caller: STAFF, page: 1, perPage: 5 }, handle.db);
+    const list = await listPayments(STAFF, { page: 1, perPage: 5 });
     expect(list.items[0].transactions.map((t) => [t.status, t.paymentType, t.cardNumber])).toEqual([
       ["CAPTURED", "VISA", "4242"],
       ["CREATED", null, null],
@@ -108,17 +110,17 @@ describe("listPayments", () => {
   it("pages without gaps or repeats, and is empty past the end", async () => {
     const seen: number[] = [];
     for (let page = 1; page <= 4; page++) {
-      const list = await listPayments({ caller: STAFF, page, perPage: 8 }, handle.db);
+      const list = await listPayments(STAFF, { page, perPage: 8 });
       seen.push(...list.items.map((p) => p.paymentId));
     }
     expect(new Set(seen).size).toBe(30);
-    const past = await listPayments({ caller: STAFF, page: 9, perPage: 8 }, handle.db);
+    const past = await listPayments(STAFF, { page: 9, perPage: 8 });
     expect(past.items).toEqual([]);
     expect(past.total).toBe(30);
   });
 
   it("clamps perPage to 100 and page to at least 1", async () => {
-    const list = await listPayments({ caller: STAFF, page: 0, perPage: 1000 }, handle.db);
+    const list = await listPayments(STAFF, { page: 0, perPage: 1000 });
     expect(list.page).toBe(1);
     expect(list.perPage).toBe(100);
     expect(list.items).toHaveLength(30);

@@ -7,7 +7,8 @@
 // docs/decisions/011-payments-list-and-operation-log.md.
 import { asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { db as defaultDb, type Db } from "../../../db/client";
+import type { Db } from "../../../db/client";
+import { db } from "../../platform/db.server";
 import { organisations, paymentTransactions, payments } from "../../../db/schema";
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../../domain/payment-sort";
 import type { QuickSearch, QuickSearchKind } from "../../domain/quick-search";
@@ -19,10 +20,11 @@ import { allOf } from "../../platform/search-sql.server";
 
 export const MAX_PER_PAGE = 100;
 
-/** Which payments, in which order: shared by the list and the export. */
+/**
+ * Which payments, in which order: shared by the list and the export. Staff see every
+ * organisation; an API client's caller would confine it to its own.
+ */
 export type PaymentQuery = {
-  /** Staff see every organisation; an API client's caller would confine it to its own. */
-  caller: Caller;
   /** Parsed with PAYMENT_SEARCH_FIELDS (app/domain/search-filter.ts): the /v1 grammar. */
   filters?: Record<string, FieldFilter>;
   quickSearch?: QuickSearch | null;
@@ -36,6 +38,9 @@ export type PaymentListOptions = PaymentQuery & {
   page: number;
   perPage: number;
 };
+
+/** Which page of a resolved query. */
+export type PaymentPaging = { page: number; perPage: number };
 
 export type PaymentListTransaction = {
   transactionId: number;
@@ -127,9 +132,9 @@ function quickSearchCondition(search: QuickSearch, kinds: readonly QuickSearchKi
 }
 
 /** The API's filters, the day range and the tenant: everything but the quick search. */
-function filterCondition(query: PaymentQuery): SQL | undefined {
+function filterCondition(caller: Caller, query: PaymentQuery): SQL | undefined {
   return allOf([
-    paymentSearchCondition(query.caller, { filters: query.filters ?? {} }),
+    paymentSearchCondition(caller, { filters: query.filters ?? {} }),
     query.created?.gte ? gte(payments.createdAt, query.created.gte) : undefined,
     query.created?.lt ? lt(payments.createdAt, query.created.lt) : undefined,
   ]);
@@ -149,10 +154,12 @@ export type ResolvedPaymentQuery = {
  * condition.
  */
 export async function resolvePaymentQuery(
-  query: PaymentQuery,
-  database: Db = defaultDb(),
+  caller: Caller,
+  input: { query: PaymentQuery },
 ): Promise<ResolvedPaymentQuery> {
-  const base = filterCondition(query);
+  const { query } = input;
+  const database = db();
+  const base = filterCondition(caller, query);
   const sort = query.sort ?? DEFAULT_PAYMENT_SORT;
   const search = query.quickSearch;
   if (!search) return { where: base, quickSearch: null, sort };
@@ -208,11 +215,12 @@ export type PaymentTotals = {
  * the screen streams it in after the page.
  */
 export async function paymentTotals(
-  resolved: ResolvedPaymentQuery,
-  database: Db = defaultDb(),
+  _caller: Caller,
+  input: { resolved: ResolvedPaymentQuery },
 ): Promise<PaymentTotals> {
+  const { resolved } = input;
   if (resolved.where === null) return { total: 0, totals: [] };
-  const totals = await database
+  const totals = await db()
     .select({
       currency: payments.currency,
       count: count(),
@@ -233,12 +241,13 @@ export type PaymentPage = { items: PaymentListItem[]; page: number; perPage: num
  * more query. OFFSET pages, because people jump to page numbers; the export uses keysets.
  */
 export async function paymentPage(
-  resolved: ResolvedPaymentQuery,
-  options: { page: number; perPage: number },
-  database: Db = defaultDb(),
+  _caller: Caller,
+  input: PaymentPaging & { resolved: ResolvedPaymentQuery },
 ): Promise<PaymentPage> {
-  const page = Math.max(1, Math.trunc(options.page));
-  const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(options.perPage)));
+  const { resolved } = input;
+  const database = db();
+  const page = Math.max(1, Math.trunc(input.page));
+  const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(input.perPage)));
   if (resolved.where === null) return { items: [], page, perPage };
   const rows = await database
     .select(listColumns)
@@ -256,11 +265,12 @@ export async function paymentPage(
 }
 
 /** Page and totals together (scripts and tests; the screen streams the totals in separately). */
-export async function listPayments(options: PaymentListOptions, database: Db = defaultDb()): Promise<PaymentList> {
-  const resolved = await resolvePaymentQuery(options, database);
+export async function listPayments(caller: Caller, input: PaymentListOptions): Promise<PaymentList> {
+  const { page: pageNumber, perPage, ...query } = input;
+  const resolved = await resolvePaymentQuery(caller, { query });
   const [page, { total, totals }] = await Promise.all([
-    paymentPage(resolved, options, database),
-    paymentTotals(resolved, database),
+    paymentPage(caller, { resolved, page: pageNumber, perPage }),
+    paymentTotals(caller, { resolved }),
   ]);
   return {
     ...page,
@@ -353,15 +363,16 @@ function cursorOf(sort: PaymentSort, row: { paymentId: number; createdAt: Date; 
 /**
  * The whole filtered set in the list's order, a batch at a time: keyset pages (never OFFSET, so
  * the millionth row costs what the first does) with their transactions summed in SQL. Nothing
- * more than one batch is held in memory; `app/http/staff/csv.server.ts` pulls the next batch only when
- * the client has taken the previous one.
+ * more than one batch is held in memory: the streamed CSV response pulls the next batch only
+ * when the client has taken the previous one.
  */
-export async function* exportPayments(
-  resolved: ResolvedPaymentQuery,
-  database: Db = defaultDb(),
-  batchSize = 1000,
+export async function* paymentExportBatches(
+  _caller: Caller,
+  input: { resolved: ResolvedPaymentQuery; batchSize?: number },
 ): AsyncGenerator<PaymentExportRow[]> {
-  const { where, sort } = resolved;
+  const { where, sort } = input.resolved;
+  const batchSize = input.batchSize ?? 1000;
+  const database = db();
   if (where === null) return;
   let after: ExportCursor | null = null;
   for (;;) {

@@ -2,6 +2,7 @@
 // payments and, for transaction-level fields, "has a transaction matching all of them".
 import { and, count, desc, exists, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
+import { db } from "../../platform/db.server";
 import { paymentTransactions, payments } from "../../../db/schema";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../domain/enums";
 import { INT4, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
@@ -96,7 +97,10 @@ function countMatching(database: Db, caller: Caller, query: Pick<SearchQuery, "f
   return database.select({ total: count() }).from(payments).where(paymentSearchCondition(caller, query));
 }
 
-export async function searchPayments(database: Db, caller: Caller, query: SearchQuery): Promise<Page<PaymentView>> {
+/** One page of the payments the caller may see that match the query, newest first, with the count. */
+export async function searchPayments(caller: Caller, input: { query: SearchQuery }): Promise<Page<PaymentView>> {
+  const { query } = input;
+  const database = db();
   const where = paymentSearchCondition(caller, query);
   const [rows, [{ total }]] = await Promise.all([
     database

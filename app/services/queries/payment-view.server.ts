@@ -2,6 +2,7 @@
 // Other organisations' rows simply do not match, so their ids answer "not found".
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
+import { db } from "../../platform/db.server";
 import { operationLog, paymentTransactions, payments } from "../../../db/schema";
 import type { Operation, PaymentTypeGroup, ScaExemption, TransactionStatus } from "../../domain/enums";
 import { notFound } from "../../domain/errors";
@@ -152,25 +153,44 @@ export async function loadPaymentViews(database: Db | Tx, paymentRows: PaymentRo
   );
 }
 
-export async function getPayment(database: Db | Tx, caller: Caller, paymentId: number): Promise<PaymentView> {
-  const [row] = await database
+/**
+ * The payment with its transactions and their operation logs, as the caller may see it.
+ * @throws not_found  the payment is unknown or another organisation's
+ */
+export async function getPayment(caller: Caller, input: { paymentId: number }): Promise<PaymentView> {
+  return getPaymentLocked(db(), caller, input);
+}
+
+/**
+ * getPayment inside a use-case's own transaction, after it locked and changed the payment: the
+ * view it returns is what that transaction wrote.
+ * @throws not_found  the payment is unknown or another organisation's
+ */
+export async function getPaymentLocked(
+  tx: Db | Tx,
+  caller: Caller,
+  input: { paymentId: number },
+): Promise<PaymentView> {
+  const [row] = await tx
     .select()
     .from(payments)
-    .where(and(eq(payments.paymentId, paymentId), tenantCondition(caller)));
-  if (!row) throw notFound("Payment", paymentId);
-  const [view] = await loadPaymentViews(database, [row]);
+    .where(and(eq(payments.paymentId, input.paymentId), tenantCondition(caller)));
+  if (!row) throw notFound("Payment", input.paymentId);
+  const [view] = await loadPaymentViews(tx, [row]);
   return view;
 }
 
+/**
+ * One transaction of a payment the caller may see.
+ * @throws not_found  the payment or the transaction is unknown, or another organisation's
+ */
 export async function getTransaction(
-  database: Db | Tx,
   caller: Caller,
-  paymentId: number,
-  transactionId: number,
+  input: { paymentId: number; transactionId: number },
 ): Promise<TransactionView> {
-  const payment = await getPayment(database, caller, paymentId);
-  const transaction = payment.transactions.find((t) => t.transactionId === transactionId);
-  if (!transaction) throw notFound("Transaction", transactionId);
+  const payment = await getPayment(caller, { paymentId: input.paymentId });
+  const transaction = payment.transactions.find((t) => t.transactionId === input.transactionId);
+  if (!transaction) throw notFound("Transaction", input.transactionId);
   return transaction;
 }
 

@@ -8,10 +8,12 @@
 // CREDIT moved: the same rule ledger.server.ts and the seed's rollup follow, so a day's
 // operations add up to the day's row.
 import { and, asc, between, count, desc, eq, gte, inArray, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
-import { db as defaultDb, type Db } from "../../../db/client";
+import type { Db } from "../../../db/client";
+import type { StaffCaller } from "../../domain/caller";
+import { db } from "../../platform/db.server";
 import { dailyVolume, operationLog, payments, paymentTransactions } from "../../../db/schema";
 import { addDays } from "../../domain/day-range";
-import { keysetBatches } from "../../http/staff/csv.server";
+import { keysetBatches } from "../../platform/keyset.server";
 
 export const SETTLEMENT_OPERATIONS = ["CAPTURE", "IMPORT", "CREDIT"] as const;
 
@@ -88,9 +90,11 @@ function pageOf(options: Page): Page {
  * count and per-currency totals of the whole filtered set. A page past the end is empty.
  */
 export async function listSettlementDays(
-  filter: SettlementFilter & Page,
-  database: Db = defaultDb(),
+  _caller: StaffCaller,
+  input: SettlementFilter & Page,
 ): Promise<SettlementDayList> {
+  const filter = input;
+  const database = db();
   const { page, perPage } = pageOf(filter);
   const where = whereFor(filter);
   // The count and the per-currency totals come from one pass over the settlement days.
@@ -135,10 +139,9 @@ export async function listSettlementDays(
 }
 
 /** The whole filtered set in the list's order, a keyset page at a time (for the CSV export). */
-export function settlementDayBatches(
-  filter: SettlementFilter,
-  database: Db = defaultDb(),
-): AsyncGenerator<SettlementDay[]> {
+export function settlementDayBatches(_caller: StaffCaller, input: SettlementFilter): AsyncGenerator<SettlementDay[]> {
+  const filter = input;
+  const database = db();
   type Cursor = Pick<SettlementDay, "day" | "settlementId" | "currency">;
   return keysetBatches<SettlementDay, Cursor>(
     (after, size) =>
@@ -177,10 +180,11 @@ export type SettlementScope = {
 
 /** What the settlement's rollup says, per day and currency (oldest day first). */
 export async function getSettlementSummary(
-  scope: { settlementId: string },
-  database: Db = defaultDb(),
+  _caller: StaffCaller,
+  input: { settlementId: string },
 ): Promise<SettlementDay[]> {
-  return database
+  const scope = input;
+  return db()
     .select(dayColumns)
     .from(dailyVolume)
     .where(eq(dailyVolume.settlementId, scope.settlementId))
@@ -255,9 +259,11 @@ function operationsQuery(database: Db, where: SQL | undefined) {
 
 /** One page of the operations behind a settlement (or one of its days), oldest first. */
 export async function listSettlementOperations(
-  scope: SettlementScope & Page,
-  database: Db = defaultDb(),
+  _caller: StaffCaller,
+  input: SettlementScope & Page,
 ): Promise<SettlementOperationList> {
+  const scope = input;
+  const database = db();
   const { page, perPage } = pageOf(scope);
   const where = operationsWhere(scope);
   const [items, [{ total }]] = await Promise.all([
@@ -275,9 +281,11 @@ export async function listSettlementOperations(
 
 /** Every operation behind a settlement (or day) in the list's order, a keyset page at a time. */
 export function settlementOperationBatches(
-  scope: SettlementScope,
-  database: Db = defaultDb(),
+  _caller: StaffCaller,
+  input: SettlementScope,
 ): AsyncGenerator<SettlementOperation[]> {
+  const scope = input;
+  const database = db();
   type Cursor = { createdAt: Date; operationId: number };
   return keysetBatches<SettlementOperation, Cursor>(
     (after, size) =>

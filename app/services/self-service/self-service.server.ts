@@ -126,7 +126,10 @@ export async function startInvoicePayment(
     const method = INVOICE_METHODS[input.paymentMethod];
     let fee: string | null = null;
     if (caller.kind === "client") {
-      const usable = await findUsableMethod(tx, caller, method.paymentType, method.paymentTypeGroup);
+      const usable = await findUsableMethod(tx, caller, {
+        paymentType: method.paymentType,
+        paymentTypeGroup: method.paymentTypeGroup,
+      });
       if (!usable) {
         throw ruleBroken(
           `${input.paymentMethod} is not enabled for this client (${method.paymentType ?? method.paymentTypeGroup})`,

@@ -13,7 +13,7 @@ import { money, toDbAmount } from "../../domain/money";
 import { requireActive } from "../../domain/payment";
 import type { ClientCaller } from "../../domain/caller";
 import { lockTransaction } from "../../platform/locks.server";
-import { getPayment, type PaymentView } from "../queries/payment-view.server";
+import { getPaymentLocked, type PaymentView } from "../queries/payment-view.server";
 import { captureLocked } from "./transactions.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
@@ -64,6 +64,6 @@ export async function claimGiftCard(
       throw error;
     }
     await captureLocked(tx, caller, payment, transaction, at, "CAPTURE");
-    return getPayment(tx, caller, paymentId);
+    return getPaymentLocked(tx, caller, { paymentId });
   });
 }

@@ -40,7 +40,7 @@ import { addToVolume, appendOperation } from "../../platform/operation-log.serve
 import { lockPayment, lockTransaction, type LockedPayment } from "../../platform/locks.server";
 import { findUsableMethod } from "../admin/payment-methods.server";
 import {
-  getPayment,
+  getPaymentLocked,
   toTransactionView,
   type PaymentRow,
   type PaymentView,
@@ -239,7 +239,7 @@ async function enabledMethod(
   input: NewTransaction,
 ): Promise<ResolvedMethod> {
   if (input.isImport) return { paymentType, paymentTypeGroup: group, reimbursementTypeGroup: null, fee: null };
-  const method = await findUsableMethod(tx, caller, paymentType, group);
+  const method = await findUsableMethod(tx, caller, { paymentType, paymentTypeGroup: group });
   if (!method) {
     const channel = caller.distributionChannel ? ` on channel ${caller.distributionChannel}` : "";
     throw ruleBroken(
@@ -338,7 +338,7 @@ export async function captureTransaction(
       before: auditedTransaction(transaction),
       after: auditedTransaction(row),
     });
-    return getPayment(tx, caller, paymentId);
+    return getPaymentLocked(tx, caller, { paymentId });
   });
 }
 
