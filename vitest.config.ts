@@ -5,6 +5,12 @@ export default defineConfig({
   test: {
     globals: true,
     include: ["app/**/*.test.ts", "db/**/*.test.ts", "tests/**/*.test.ts"],
+    // Migrates one template database per run; each test file's database is a copy of it.
+    globalSetup: ["tests/support/global-setup.ts"],
+    // Test files mostly wait on I/O (the database, Chromium, child processes), so several run at
+    // once even on two cores. Each has its own database and its servers listen on port 0.
+    pool: "forks",
+    poolOptions: { forks: { minForks: 1, maxForks: Number(process.env.TEST_WORKERS ?? 4) } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Request logs would bury the test report; warnings and errors still show.
