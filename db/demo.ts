@@ -205,17 +205,15 @@ const DEMO_INVOICES = [
 
 export async function seedDemoCustomers(handle: DatabaseHandle, now: Date): Promise<void> {
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000);
-  await handle.db
-    .insert(customers)
-    .values(
-      await Promise.all(
-        DEMO_CUSTOMERS.map(async ({ password, ...customer }) => ({
-          ...customer,
-          passwordHash: await hashPassword(password),
-          createdAt: day(-400),
-        })),
-      ),
-    );
+  await handle.db.insert(customers).values(
+    await Promise.all(
+      DEMO_CUSTOMERS.map(async ({ password, ...customer }) => ({
+        ...customer,
+        passwordHash: await hashPassword(password),
+        createdAt: day(-400),
+      })),
+    ),
+  );
   await handle.db
     .insert(products)
     .values(DEMO_PRODUCTS.map((p) => ({ ...p, createdAt: day(-400), updatedAt: day(-400) })));
@@ -227,7 +225,7 @@ export async function seedDemoCustomers(handle: DatabaseHandle, now: Date): Prom
         companyCode: product.companyCode,
         customerNumber: product.customerNumber,
         dueDate: day(dueInDays).toISOString().slice(0, 10),
-        status: paid ? "PAID" : "OPEN",
+        status: paid ? ("PAID" as const) : ("OPEN" as const),
         paidAt: paid ? day(dueInDays - 2) : null,
         createdAt: day(dueInDays - 20),
         updatedAt: paid ? day(dueInDays - 2) : day(dueInDays - 20),

@@ -11,13 +11,13 @@ import type { RecurringStatus } from "./enums";
 
 export const RECURRING_MAX_YEARS = 3;
 
-type Card = { recurringStatus: string; expiresAt: Date | null };
+type Card = { recurringStatus: RecurringStatus; expiresAt: Date | null };
 
 /** The status a reader sees: ACTIVE past its expiresAt reads as EXPIRED. */
 export function effectiveRecurringStatus(card: Card, now = new Date()): RecurringStatus {
   if (card.recurringStatus === "ACTIVE" && card.expiresAt && card.expiresAt.getTime() <= now.getTime())
     return "EXPIRED";
-  return card.recurringStatus as RecurringStatus;
+  return card.recurringStatus;
 }
 
 /** ACTIVE and not expired: the only state in which a transaction may charge the card. */

@@ -4,6 +4,7 @@ import { db } from "../../db/client";
 import { parseQuery } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { paymentMethodJson } from "../http/api/serialize";
+import type { PaymentTypeGroup } from "../domain/enums";
 import { listPaymentMethods, PAYMENT_METHOD_FILTERS } from "../services/admin/payment-methods.server";
 
 export const { loader, action } = apiRoute({
@@ -11,7 +12,7 @@ export const { loader, action } = apiRoute({
     const { filters } = parseQuery(url, PAYMENT_METHOD_FILTERS);
     const methods = await listPaymentMethods(db(), caller, {
       paymentType: filters.paymentType?.anyOf as string[] | undefined,
-      paymentTypeGroup: filters.paymentTypeGroup?.anyOf as string[] | undefined,
+      paymentTypeGroup: filters.paymentTypeGroup?.anyOf as PaymentTypeGroup[] | undefined,
     });
     return json(methods.map(paymentMethodJson));
   },

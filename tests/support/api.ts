@@ -3,6 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import { createApiClient, type NewApiClient } from "../../app/services/admin/api-clients.server";
 import { operationLog } from "../../db/schema";
+import type { Operation } from "../../app/domain/enums";
 import type { TestServer } from "./server";
 
 export type TestClient = {
@@ -108,7 +109,7 @@ export function expectProblem(result: ApiResult, status: number, field?: string)
 }
 
 /** The operation-log entries of one transaction with one operation, read from the database. */
-export function operationsNamed(server: TestServer, transactionId: number, operation: string) {
+export function operationsNamed(server: TestServer, transactionId: number, operation: Operation) {
   return server.database.db
     .select()
     .from(operationLog)

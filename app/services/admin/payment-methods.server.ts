@@ -28,7 +28,7 @@ function channelsOf(caller: ClientCaller): string[] {
 export async function listPaymentMethods(
   database: Db,
   caller: ClientCaller,
-  filters: { paymentType?: string[]; paymentTypeGroup?: string[] },
+  filters: { paymentType?: string[]; paymentTypeGroup?: PaymentTypeGroup[] },
 ): Promise<PaymentMethodRow[]> {
   const channels = channelsOf(caller);
   if (!channels.length) return [];

@@ -108,7 +108,7 @@ async function toViews(database: Db | Tx, rows: AgreementRow[], origin: string):
       organisationId: row.organisationId,
       customerNumber: row.customerNumber,
       productName: row.productName,
-      status: row.status as AgreementStatus,
+      status: row.status,
       pricing: pricing ? pricingRecord(pricing) : row.pricing,
       provider,
       stoppedAt: row.stoppedAt,
@@ -250,8 +250,7 @@ export async function stopAgreement(caller: Caller, agreementId: string, origin:
       .for("update");
     if (!row) throw notFound("Payment agreement", agreementId);
     if (row.status === "STOPPED") return toView(tx, row, origin);
-    if (!canStop(row.status as AgreementStatus))
-      throw conflict(`Payment agreement ${agreementId} is ${row.status}; it cannot be stopped`);
+    if (!canStop(row.status)) throw conflict(`Payment agreement ${agreementId} is ${row.status}; it cannot be stopped`);
     const at = new Date();
     const [stopped] = await tx
       .update(paymentAgreements)

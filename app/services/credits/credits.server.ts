@@ -393,7 +393,7 @@ function toCreditView(row: CreditRow, lines: CreditTransactionRow[]): CreditView
     totalCreditAmount: money(row.totalCreditAmount),
     currency: row.currency,
     active: row.active,
-    status: row.status as CreditStatus,
+    status: row.status,
     settlementId: row.settlementId,
     customerNumber: row.customerNumber,
     organisationId: row.organisationId,
@@ -407,7 +407,7 @@ function toCreditView(row: CreditRow, lines: CreditTransactionRow[]): CreditView
       paymentId: l.paymentId,
       transactionId: l.transactionId,
       amount: money(l.amount),
-      status: l.status as CreditTransactionStatus,
+      status: l.status,
       reimbursementMethod: l.reimbursementMethod,
       reimbursementTypeGroup: l.reimbursementTypeGroup,
       rrn: l.rrn,
@@ -606,8 +606,7 @@ async function settle(
       return;
     }
     const credited = add(amounts.credited, amount);
-    const status: TransactionStatus =
-      credited === amounts.captured ? "CREDITED" : (transaction.status as TransactionStatus);
+    const status: TransactionStatus = credited === amounts.captured ? "CREDITED" : transaction.status;
     await tx
       .update(creditTransactions)
       .set({ status: "CREDITED", rrn: outcome.rrn, creditedAt: at, updatedAt: at })
@@ -658,7 +657,7 @@ async function markCreditedWhenAllLinesAre(tx: Tx, credit: CreditRow, at: Date):
     .select({ status: creditTransactions.status })
     .from(creditTransactions)
     .where(eq(creditTransactions.creditId, credit.creditId));
-  if (!lines.every((l) => l.status === "CREDITED")) return credit.status as CreditStatus;
+  if (!lines.every((l) => l.status === "CREDITED")) return credit.status;
   await tx.update(credits).set({ status: "CREDITED", updatedAt: at }).where(eq(credits.creditId, credit.creditId));
   return "CREDITED";
 }
@@ -692,7 +691,7 @@ export async function creditTransactionNow(
     const locked = await lockPayment(tx, caller, paymentId);
     const transaction = locked.transactions.find((t) => t.transactionId === transactionId);
     if (!transaction) throw notFound("Transaction", transactionId);
-    const status = transaction.status as TransactionStatus;
+    const status = transaction.status;
     if (status !== "CAPTURED") {
       throw conflict(
         status === "CREDITED"

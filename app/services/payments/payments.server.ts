@@ -3,7 +3,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { payments } from "../../../db/schema";
-import type { TransactionStatus } from "../../domain/enums";
 import { conflict, DomainError, ruleBroken } from "../../domain/errors";
 import { formatAmount, money, toDbAmount, type Money } from "../../domain/money";
 import { amountsOf, CANCELLABLE, claimedTotal, creditableAmount } from "../../domain/transaction";
@@ -119,9 +118,7 @@ async function patchPayment(
       throw conflict(`Payment ${paymentId} is deactivated; send active: true with the totalAmount to reactivate it`);
     }
     if (patch.totalAmount !== undefined) {
-      const claimed = claimedTotal(
-        transactions.map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })),
-      );
+      const claimed = claimedTotal(transactions.map((t) => ({ status: t.status, amount: money(t.amount) })));
       if (patch.totalAmount < claimed) {
         throw ruleBroken(
           `totalAmount ${formatAmount(patch.totalAmount)} is less than its transactions already hold (${formatAmount(claimed)})`,
@@ -172,7 +169,7 @@ export async function deactivatePayment(caller: Caller, database: Db, paymentId:
     const lines = [];
     const cancelled: number[] = [];
     for (const transaction of locked.transactions) {
-      const status = transaction.status as TransactionStatus;
+      const status = transaction.status;
       if (CANCELLABLE.has(status)) {
         await cancelLocked(tx, caller, transaction, at);
         cancelled.push(transaction.transactionId);

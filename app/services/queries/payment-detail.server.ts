@@ -6,7 +6,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { db, type Db } from "../../../db/client";
 import { invoices, organisations } from "../../../db/schema";
-import type { PaymentTypeGroup, TransactionStatus } from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, type Money } from "../../domain/money";
 import { checkCancel, checkCapture, claimedTotal } from "../../domain/transaction";
@@ -109,9 +108,9 @@ function summaryOfPayment(view: PaymentView): PaymentSummary {
  * and not yet confirmed by the customer.
  */
 function actionsFor(view: PaymentView, t: TransactionView, invoice: InvoiceSummary | null): TransactionActions {
-  const status = t.status as TransactionStatus;
+  const status = t.status;
   return {
-    capture: view.active && checkCapture(status, t.paymentTypeGroup as PaymentTypeGroup).ok,
+    capture: view.active && checkCapture(status, t.paymentTypeGroup).ok,
     cancel: view.active && checkCancel(status).ok,
     credit: status === "CAPTURED" && t.summary.creditableAmount > 0n,
     adjustInvoice:

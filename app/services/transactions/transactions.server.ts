@@ -11,7 +11,6 @@ import {
   type PaymentType,
   type PaymentTypeGroup,
   type ScaExemption,
-  type TransactionStatus,
 } from "../../domain/enums";
 import { conflict, DomainError, forbidden, invalid, ruleBroken } from "../../domain/errors";
 import { add, formatAmount, money, subtract, toDbAmount, type Money } from "../../domain/money";
@@ -110,9 +109,7 @@ export async function insertTransaction(
 
   const method = await resolveMethod(tx, caller, payment, input);
 
-  const claimed = claimedTotal(
-    transactions.map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })),
-  );
+  const claimed = claimedTotal(transactions.map((t) => ({ status: t.status, amount: money(t.amount) })));
   const total = money(payment.totalAmount);
   const remaining = subtract(total, claimed);
   const amount = input.amount ?? remaining;
@@ -276,7 +273,7 @@ export async function cancelTransaction(
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
-    const check = checkCancel(transaction.status as TransactionStatus);
+    const check = checkCancel(transaction.status);
     if (!check.ok) throw conflict(check.reason);
     const row = await cancelLocked(tx, caller, transaction, new Date());
     await auditStaffAction(tx, caller, {
@@ -323,10 +320,7 @@ export async function captureTransaction(
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
-    const check = checkCapture(
-      transaction.status as TransactionStatus,
-      transaction.paymentTypeGroup as PaymentTypeGroup,
-    );
+    const check = checkCapture(transaction.status, transaction.paymentTypeGroup);
     if (!check.ok) throw conflict(check.reason);
     const row = await captureLocked(tx, caller, payment, transaction, new Date(), "CAPTURE");
     await auditStaffAction(tx, caller, {
@@ -414,8 +408,8 @@ export async function authorizeTransaction(
     requireActive(payment);
     const amounts = amountsOf(transaction);
     const decision = decideAuthorization({
-      status: transaction.status as TransactionStatus,
-      group: transaction.paymentTypeGroup as PaymentTypeGroup,
+      status: transaction.status,
+      group: transaction.paymentTypeGroup,
       lastAuthorization: transaction.lastAuthorization as AuthorizationKind | null,
       amountFrozen: transaction.amountFrozen,
       authorized: amounts.authorized,
@@ -428,7 +422,7 @@ export async function authorizeTransaction(
     const others = claimedTotal(
       transactions
         .filter((t) => t.transactionId !== transactionId)
-        .map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })),
+        .map((t) => ({ status: t.status, amount: money(t.amount) })),
     );
     if (add(others, totalAmount) > money(payment.totalAmount)) {
       throw ruleBroken(
@@ -485,7 +479,7 @@ export async function importTransaction(
     if (!transaction.isImport) throw conflict("Only a transaction created with isImport can be imported");
     if (transaction.status !== "CREATED")
       throw conflict(`The transaction is ${transaction.status}; only a CREATED one can be imported`);
-    const group = transaction.paymentTypeGroup as PaymentTypeGroup;
+    const group = transaction.paymentTypeGroup;
     const missing: string[] = [];
     if (group === "PAYMENTCARD") {
       for (const field of ["rrn", "terminalId", "paymentType"] as const) if (!data[field]) missing.push(field);
