@@ -32,7 +32,8 @@ export async function createTemplate(serverUrl: string | undefined): Promise<Tem
       await admin.end();
     }
     // Closed before any copy: PostgreSQL copies a template only while nobody is connected to it.
-    const handle = await openDatabase({ url: databaseUrl(serverUrl, name), maxConnections: 1 });
+    // Two connections: the migration holds one for its advisory lock and migrates on the other.
+    const handle = await openDatabase({ url: databaseUrl(serverUrl, name), maxConnections: 2 });
     try {
       await migrateDatabase(handle);
     } finally {
