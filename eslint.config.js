@@ -91,6 +91,11 @@ export default tseslint.config(
   {
     // Tests and scripts may reach into any layer to set up and inspect.
     files: ["tests/**", "scripts/**", "**/*.test.ts"],
-    rules: { "import-x/no-restricted-paths": "off", "@typescript-eslint/no-explicit-any": "off" },
+    // (`useTestDatabase()` is a vitest set-up helper, not a React hook.)
+    rules: {
+      "import-x/no-restricted-paths": "off",
+      "@typescript-eslint/no-explicit-any": "off",
+      "react-hooks/rules-of-hooks": "off",
+    },
   },
 );

@@ -6,7 +6,7 @@ import { Alert, Button, Group, Modal, Stack, Text, Textarea, type ButtonProps } 
 import { notifications } from "@mantine/notifications";
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import type { ActionResult } from "../http/staff/action.server";
+import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 
 export type ActionModalProps = {
   /** The button that opens the modal. */
@@ -86,7 +86,7 @@ export function ActionModal({
                 required={reason === "required"}
                 autosize
                 minRows={2}
-                maxLength={500}
+                maxLength={REASON_MAX_LENGTH}
                 error={errors.reason}
               />
             ) : null}

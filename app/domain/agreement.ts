@@ -1,10 +1,9 @@
-// Rules of payment agreements (Vipps recurring, seed 003) that need no I/O.
+// Rules of payment agreements (Vipps recurring) that need no I/O.
 //
 // Life of an agreement: CREATED (known to Paydesk, not yet shown to the customer: a
 // createAgreement transaction before its app claim), PENDING (drafted with the provider, waiting
 // for the customer on the confirmation page), ACTIVE (confirmed: transactions may charge it),
 // STOPPED (by the merchant, or the customer rejected it), EXPIRED (by the provider).
-import type { AgreementStatus } from "./enums";
 import { parseAmount, type Money } from "./money";
 
 export const AGREEMENT_PROVIDERS = ["VIPPS"] as const;
@@ -25,9 +24,18 @@ export function awaitsConfirmation(status: string): boolean {
   return status === "CREATED" || status === "PENDING";
 }
 
-/** Statuses a stop may leave (STOPPED is idempotent, EXPIRED is final). */
-export function canStop(status: AgreementStatus): boolean {
+/**
+ * Statuses a stop may leave: CREATED, PENDING, ACTIVE. Stopping a STOPPED agreement changes
+ * nothing (a stop is idempotent); an EXPIRED one cannot be stopped. The staff screen offers
+ * "Stop" exactly where this holds.
+ */
+export function canStop(status: string): boolean {
   return status === "CREATED" || status === "PENDING" || status === "ACTIVE";
+}
+
+/** Only a confirmed (ACTIVE) agreement may be charged by a transaction. */
+export function canCharge(status: string): boolean {
+  return status === "ACTIVE";
 }
 
 /**
@@ -56,4 +64,15 @@ export function readPricing(stored: unknown): Pricing | null {
 /** The most one charge may take under the pricing, and in which currency. */
 export function chargeLimit(pricing: Pricing): { max: Money; currency: string } {
   return { max: pricing.type === "LEGACY" ? pricing.amount : pricing.suggestedMaxAmount, currency: pricing.currency };
+}
+
+/**
+ * Which part of a charge breaks the agreement's price: a charge is in the pricing's currency and
+ * at most its limit per charge. Null when it is within the price.
+ */
+export function priceProblem(pricing: Pricing, amount: Money, currency: string): "currency" | "amount" | null {
+  const limit = chargeLimit(pricing);
+  if (currency !== limit.currency) return "currency";
+  if (amount > limit.max) return "amount";
+  return null;
 }

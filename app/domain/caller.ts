@@ -31,7 +31,7 @@ export type StaffCaller = {
 
 export type SystemCaller = { kind: "system"; name: string; correlationId: string };
 
-/** An end customer acting on their own page (/account, seed 004), logged in with a customer session. */
+/** An end customer acting on their own page (/account, product self-service), logged in with a customer session. */
 export type CustomerCaller = { kind: "customer"; customerNumber: string; correlationId: string };
 
 export type Caller = ClientCaller | StaffCaller | SystemCaller | CustomerCaller;
@@ -91,8 +91,8 @@ export function operationActor(caller: Caller): {
 }
 
 /**
- * The customer a client's request is about, where the body may name one (seeds 001 and 003:
- * "customerNumber … will only be considered for certain privileged clients"). Any other client
+ * The customer a client's request is about, where the body may name one (recurring payments and
+ * agreements: "customerNumber … will only be considered for certain privileged clients"). Any other client
  * acts for the customer logged in to it (Entur-Customer-Token, decision 009), and may not name
  * someone else; without a logged-in customer it cannot act for anybody: 403 naming the field.
  */

@@ -1,4 +1,4 @@
-// The four-eyes rule of credits (issue 7): a staff user may not execute a credit they created
+// The four-eyes rule of credits (docs/decisions/013): a staff user may not execute a credit they created
 // themselves when its total is above the threshold of its currency. Another staff user with
 // credit:execute must do it. API clients are not bound by it: they have no staff identity, and
 // a credit an API client created has no staff creator to compare with.
@@ -7,13 +7,12 @@
 // without an exchange rate, which Paydesk does not have. A currency without a threshold of its
 // own needs a second staff user for every credit, whatever the amount: an unknown currency errs
 // on the side of the control, never on the side of skipping it.
-import { DomainError } from "./errors";
 import { formatAmount, type Money } from "./money";
 
 /** Thresholds by currency code; a credit strictly above its currency's threshold needs four eyes. */
 export type FourEyesThresholds = ReadonlyMap<string, Money>;
 
-/** 10 000 NOK, as issue 7 states the default. */
+/** The currency of the default threshold (10 000 NOK). */
 export const DEFAULT_FOUR_EYES_CURRENCY = "NOK";
 
 export type FourEyesCredit = {
@@ -53,19 +52,4 @@ export function fourEyesRefusal(
       ? `every ${credit.currency} credit needs a second staff user (no four-eyes threshold is set for ${credit.currency})`
       : `it is above the four-eyes threshold of ${formatAmount(threshold)} ${credit.currency}`;
   return `You created this credit of ${formatAmount(credit.totalCreditAmount)} ${credit.currency} and ${limit}: another staff user must execute it.`;
-}
-
-/**
- * The refusal itself (403). It names the credit, so a screen that created the credit in the same
- * step (a direct transaction credit, a deactivation) can say that the credit now waits for a
- * second staff user rather than report the whole step as failed.
- */
-export class FourEyesRequired extends DomainError {
-  readonly creditId: number;
-
-  constructor(message: string, creditId: number) {
-    super("forbidden", message);
-    this.name = "FourEyesRequired";
-    this.creditId = creditId;
-  }
 }

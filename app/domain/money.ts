@@ -9,7 +9,7 @@ export type Money = bigint & { readonly [brand]: "Money" };
 export const SCALE = 5;
 const FACTOR = 10n ** BigInt(SCALE);
 
-/** API.md: at most 13 integer digits without leading zeros, at most 5 after a dot. */
+/** An API amount: at most 13 integer digits without leading zeros, at most 5 after a dot. */
 export const AMOUNT_PATTERN = /^(0|[1-9][0-9]{0,12})(\.[0-9]{1,5})?$/;
 
 export const ZERO = 0n as Money;

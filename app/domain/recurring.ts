@@ -1,23 +1,24 @@
-// Rules of recurring payments (stored cards, seed 001) that need no I/O.
+// Rules of recurring payments (stored cards) that need no I/O.
 //
 // A stored card is usable for a charge while it is ACTIVE and before its expiresAt. Once
 // expiresAt has passed it is EXPIRED whether or not a row was ever rewritten: the status is
 // derived at read time, so no job has to sweep expired cards and no reader can see a stale one.
 //
-// expiresAt is never after cardExpiresAt (seed 001: the card's expiry "may be longer than the
+// expiresAt is never after cardExpiresAt (the card's expiry "may be longer than the
 // recurring payment's expiration date, but never shorter") and never more than
 // RECURRING_MAX_YEARS after the card was authorized.
 import type { RecurringStatus } from "./enums";
 
 export const RECURRING_MAX_YEARS = 3;
 
-type Card = { recurringStatus: RecurringStatus; expiresAt: Date | null };
+type Card = { recurringStatus: string; expiresAt: Date | null };
+type PrimaryCard = { recurringStatus: string; isPrimary: boolean };
 
 /** The status a reader sees: ACTIVE past its expiresAt reads as EXPIRED. */
 export function effectiveRecurringStatus(card: Card, now = new Date()): RecurringStatus {
   if (card.recurringStatus === "ACTIVE" && card.expiresAt && card.expiresAt.getTime() <= now.getTime())
     return "EXPIRED";
-  return card.recurringStatus;
+  return card.recurringStatus as RecurringStatus;
 }
 
 /** ACTIVE and not expired: the only state in which a transaction may charge the card. */
@@ -61,4 +62,60 @@ export function successorPrimary(candidates: readonly Candidate[], now = new Dat
     }
   }
   return best?.card.recurringPaymentId ?? null;
+}
+
+// ---------------------------------------------------------------- the one primary
+
+/**
+ * A customer has exactly one primary among their non-cancelled cards: an ended (CANCELLED) card is
+ * nobody's primary, whatever its row held before.
+ */
+export function isPrimaryCard(card: PrimaryCard): boolean {
+  return card.isPrimary && card.recurringStatus !== "CANCELLED";
+}
+
+/** The customer's primary card among theirs, if any. */
+export function primaryOf<C extends PrimaryCard>(cards: readonly C[]): C | undefined {
+  return cards.find(isPrimaryCard);
+}
+
+/** A new card is primary when the customer has none yet (whatever was asked), or when asked to be. */
+export function isPrimaryWhenCreated(cards: readonly PrimaryCard[], asked: boolean | undefined): boolean {
+  return primaryOf(cards) === undefined || asked === true;
+}
+
+/**
+ * Why this change of a card cannot be made, or null: an ended card cannot change; an expired one
+ * cannot become primary; a primary cannot be given up without naming another one (the customer
+ * would have none).
+ */
+export function recurringChangeProblem(
+  card: Card & PrimaryCard,
+  change: { isPrimary?: boolean },
+  now = new Date(),
+): { kind: "conflict" | "rule"; message: string } | null {
+  if (card.recurringStatus === "CANCELLED")
+    return { kind: "conflict", message: "has been ended; it cannot be changed" };
+  if (change.isPrimary === true && !card.isPrimary && effectiveRecurringStatus(card, now) === "EXPIRED")
+    return { kind: "conflict", message: "is EXPIRED; it cannot become primary" };
+  if (change.isPrimary === false && card.isPrimary)
+    return {
+      kind: "rule",
+      message:
+        "A customer always has one primary recurring payment: make another one primary instead of unsetting this one",
+    };
+  return null;
+}
+
+/**
+ * A card that has just become usable takes the primary over when the customer's primary cannot be
+ * charged (still CREATED, or expired): a primary should be a card that works.
+ */
+export function takesOverPrimary(
+  primary: (Card & { recurringPaymentId: number }) | undefined,
+  card: { recurringPaymentId: number },
+  now = new Date(),
+): boolean {
+  if (!primary) return true;
+  return primary.recurringPaymentId !== card.recurringPaymentId && !isUsableCard(primary, now);
 }

@@ -1,4 +1,4 @@
-// Product self-service (seed 004): the payment methods a customer may pay an invoice with or
+// Product self-service: the payment methods a customer may pay an invoice with or
 // switch a product (subscription) to, which provider's page each one runs, and what a flow
 // reports back to the client's returnUrl. Pure data and rules, no I/O.
 import {
@@ -17,7 +17,7 @@ export { INVOICE_PAYMENT_METHODS, PRODUCT_PAYMENT_METHODS, type InvoicePaymentMe
 export type ProviderBrand = "PayEx" | "Swish" | "Vipps" | "Nexi" | "Klarna" | "AvtaleGiro" | "Invoice";
 
 type InvoiceMethodInfo = {
-  /** Seed 004's words, as the API lists them. */
+  /** The method's description, as the API lists it. */
   description: string;
   /** What a customer reads on our pages. */
   label: string;
@@ -27,7 +27,7 @@ type InvoiceMethodInfo = {
   paymentType: PaymentType | null;
 };
 
-/** Seed 004's list, in its words; booked as a payment with one transaction per attempt. */
+/** The methods an invoice can be paid with; booked as a payment with one transaction per attempt. */
 export const INVOICE_METHODS: Record<InvoicePaymentMethod, InvoiceMethodInfo> = {
   creditcardPayex: {
     description: "Payment card",
@@ -59,7 +59,7 @@ export const INVOICE_METHODS: Record<InvoicePaymentMethod, InvoiceMethodInfo> = 
   },
 };
 
-/** Seed 004's list (its "recurringNexiPayment: Recurring Klarna payment" is a copy slip: it is Nexi). */
+/** The methods a product can be switched to (recurringNexiPayment is Nexi's, whatever older lists said). */
 export const PRODUCT_METHODS: Record<
   ProductPaymentMethod,
   { description: string; label: string; provider: ProviderBrand }
@@ -134,7 +134,7 @@ export function returnTo(returnUrl: string, result: RedirectResult, ids: Record<
   return target.toString();
 }
 
-/** Why a flow went to errorUrl (seed 004: "if an system error occurs"). */
+/** Why a flow went to errorUrl (a system error on our side). */
 export type FlowError = "invalid_request" | "not_found" | "system_error";
 
 export function errorTo(errorUrl: string, error: FlowError, ids: Record<string, string | number> = {}): string {
@@ -161,4 +161,15 @@ export function attemptResult(status: string): RedirectResult | null {
     default:
       return "unknown";
   }
+}
+
+// ---------------------------------------------------------------- overdue
+
+/**
+ * An invoice is overdue when it is still OPEN after its due day. Both are calendar days
+ * (YYYY-MM-DD), so they compare as text; `today` is the reader's day, computed by the loader so
+ * server and browser render alike.
+ */
+export function isOverdue(invoice: { status: string; dueDate: string }, today: string): boolean {
+  return invoice.status === "OPEN" && invoice.dueDate < today;
 }

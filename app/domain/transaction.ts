@@ -7,8 +7,15 @@
 // Amounts live beside the status: authorized ≥ captured ≥ credited + reserved, where reserved is
 // what unexecuted credits hold back. The creditable amount is what a new credit may still take.
 
-import type { PaymentTypeGroup, TransactionStatus } from "./enums";
-import { money, subtract, sum, type Money } from "./money";
+import {
+  PAYMENT_TYPE_GROUP_OF,
+  PAYMENT_TYPES,
+  type PaymentType,
+  type PaymentTypeGroup,
+  type TransactionStatus,
+} from "./enums";
+import { conflict, DomainError, ruleBroken } from "./errors";
+import { add, formatAmount, money, subtract, sum, type Money } from "./money";
 
 export type TransactionAmounts = {
   amount: Money;
@@ -62,6 +69,97 @@ export function claimedTotal(transactions: ReadonlyArray<{ status: TransactionSt
   return sum(transactions.filter((t) => holdsPaymentTotal(t.status)).map((t) => t.amount));
 }
 
+/**
+ * The amount of a new transaction on a payment: the one asked for, or by default everything
+ * the other transactions leave of the total. Together they never claim more than totalAmount.
+ * @throws rule  nothing is left to pay; the amount exceeds what is left
+ */
+export function amountOfNewTransaction(input: {
+  paymentId: number;
+  totalAmount: Money;
+  claimed: Money;
+  requested: Money | undefined;
+}): Money {
+  const remaining = subtract(input.totalAmount, input.claimed);
+  const amount = input.requested ?? remaining;
+  if (amount <= 0n) {
+    throw ruleBroken(
+      `Nothing is left to pay on payment ${input.paymentId}: its transactions already cover totalAmount`,
+      "amount",
+    );
+  }
+  if (add(input.claimed, amount) > input.totalAmount) {
+    throw ruleBroken(
+      `amount ${formatAmount(amount)} exceeds what is left of totalAmount (${formatAmount(remaining)} of ${formatAmount(input.totalAmount)})`,
+      "amount",
+    );
+  }
+  return amount;
+}
+
+/**
+ * An (adjusted) authorization replaces its transaction's share of the payment total, so the
+ * other transactions' claims plus the new amount stay within totalAmount.
+ * @throws rule  the transactions would exceed totalAmount
+ */
+export function requireAuthorizationWithinTotal(input: { others: Money; requested: Money; totalAmount: Money }): void {
+  if (add(input.others, input.requested) > input.totalAmount) {
+    throw ruleBroken(
+      `totalAmount ${formatAmount(input.requested)} would make the transactions exceed the payment's totalAmount ${formatAmount(input.totalAmount)}`,
+      "totalAmount",
+    );
+  }
+}
+
+/** A transaction's currency is its payment's. @throws rule  another currency */
+export function requirePaymentCurrency(currency: string, paymentCurrency: string): void {
+  if (currency !== paymentCurrency) {
+    throw ruleBroken(`currency must be the payment's currency (${paymentCurrency})`, "currency");
+  }
+}
+
+/**
+ * A transaction is paid from one source at most: a stored card (recurringPaymentId), an
+ * agreement (paymentAgreementId), or a new agreement (createAgreement).
+ * @throws invalid  more than one source
+ */
+export function requireOnePaymentSource(input: {
+  recurringPaymentId?: unknown;
+  paymentAgreementId?: unknown;
+  createAgreement?: boolean;
+}): void {
+  const sources = [
+    input.recurringPaymentId !== undefined,
+    input.paymentAgreementId !== undefined,
+    input.createAgreement === true,
+  ];
+  if (sources.filter(Boolean).length > 1) {
+    throw new DomainError(
+      "invalid",
+      "recurringPaymentId, paymentAgreementId and createAgreement are mutually exclusive",
+      {
+        errors: (["recurringPaymentId", "paymentAgreementId", "createAgreement"] as const)
+          .filter((_, i) => sources[i])
+          .map((field) => ({ field, message: "cannot be combined with the other payment sources" })),
+      },
+    );
+  }
+}
+
+/** What a capture takes: what is authorized, or the whole amount when it was never authorized separately. */
+export function capturedAmountOf(amounts: Pick<TransactionAmounts, "amount" | "authorized">): Money {
+  return amounts.authorized > 0n ? amounts.authorized : amounts.amount;
+}
+
+/** A credit that brings the credited amount up to the captured one makes the transaction CREDITED. */
+export function statusAfterCredit(
+  status: TransactionStatus,
+  amounts: Pick<TransactionAmounts, "captured" | "credited">,
+  amount: Money,
+): TransactionStatus {
+  return add(amounts.credited, amount) === amounts.captured ? "CREDITED" : status;
+}
+
 export type CaptureCheck = { ok: true } | { ok: false; reason: string };
 
 export function checkCapture(status: TransactionStatus, group: PaymentTypeGroup): CaptureCheck {
@@ -85,7 +183,7 @@ export function checkCancel(status: TransactionStatus): CaptureCheck {
 }
 
 /**
- * Pre-authorization and its adjustments (seed 000): the first authorization reserves a total;
+ * Pre-authorization and its adjustments: the first authorization reserves a total;
  * an increment must directly follow the pre-authorization or another increment; a reduction
  * may happen once, after which the amount is frozen.
  */
@@ -145,4 +243,50 @@ export function amountsOf(row: {
     cancelled: money(row.cancelledAmount),
     reserved: money(row.reservedAmount),
   };
+}
+
+// ---------------------------------------------------------------- imports
+
+/**
+ * An import fills a transaction created with isImport, once: it must still be CREATED.
+ * @throws conflict  not an import transaction; not CREATED
+ */
+export function requireImportable(transaction: { isImport: boolean; status: string }): void {
+  if (!transaction.isImport) throw conflict("Only a transaction created with isImport can be imported");
+  if (transaction.status !== "CREATED")
+    throw conflict(`The transaction is ${transaction.status}; only a CREATED one can be imported`);
+}
+
+/** What an import must tell about the payment, per group: the card's terminal facts, the e-card's media. */
+export const IMPORT_FIELDS: Partial<Record<PaymentTypeGroup, readonly string[]>> = {
+  PAYMENTCARD: ["rrn", "terminalId", "paymentType"],
+  ECARD: ["companyId", "mediaSerialNumberId"],
+};
+
+/** @throws invalid  a field the group's imports need is missing */
+export function requireImportFields(group: PaymentTypeGroup, data: Readonly<Record<string, unknown>>): void {
+  const missing = (IMPORT_FIELDS[group] ?? []).filter((field) => !data[field]);
+  if (missing.length) {
+    throw new DomainError("invalid", `A ${group} import needs ${missing.join(", ")}`, {
+      errors: missing.map((field) => ({ field, message: `is required for ${group} imports` })),
+    });
+  }
+}
+
+/**
+ * For an imported card the issuer name often is the scheme: it becomes the payment type when it
+ * is a card scheme Paydesk knows; otherwise the transaction keeps its own.
+ */
+export function importedPaymentType(
+  group: PaymentTypeGroup,
+  issuer: string | undefined,
+  current: string | null,
+): string | null {
+  const scheme = issuer?.toUpperCase();
+  return group === "PAYMENTCARD" &&
+    scheme &&
+    (PAYMENT_TYPES as readonly string[]).includes(scheme) &&
+    PAYMENT_TYPE_GROUP_OF[scheme as PaymentType] === "PAYMENTCARD"
+    ? scheme
+    : current;
 }

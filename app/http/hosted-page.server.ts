@@ -3,11 +3,23 @@
 // form action that takes the customer's decision and sends them back to the shop.
 import type { HeadersFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
+import type { SystemCaller } from "../domain/caller";
 
 // (server/app.ts already sends Referrer-Policy: same-origin, so the token never leaves in a
 // Referer to the shop; a stricter no-referrer would make browsers send "Origin: null" on the
 // form POST, which the CSRF check refuses.)
 export const hostedPageHeaders: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+
+/** Where hosted pages live: PAYDESK_PUBLIC_URL when set (behind a proxy), else the request's origin. */
+export function publicOrigin(url: URL): string {
+  const configured = process.env.PAYDESK_PUBLIC_URL?.trim().replace(/\/+$/, "");
+  return configured || url.origin;
+}
+
+/** Who acts on a sandbox provider page: the provider itself, named by its page, with the request's correlationId. */
+export function sandboxCaller(page: string, correlationId: string): SystemCaller {
+  return { kind: "system", name: `sandbox-${page}`, correlationId };
+}
 
 const STATUS_OF_STATE: Record<string, number> = { expired: 410, completed: 409, unavailable: 409 };
 

@@ -1,4 +1,4 @@
-// What the two redirect pages of seed 004 (/payment/invoice/pay and /paymentChange) share:
+// What the two redirect pages of product self-service (/payment/invoice/pay and /paymentChange) share:
 //   1. clientId, returnUrl and errorUrl first: an unknown client or a URL outside the client's
 //      allowed prefixes is refused on a page of ours (400), never redirected to;
 //   2. then the customer's login (to /account/login and back);
@@ -9,25 +9,36 @@ import type { AppLoadContext } from "@remix-run/node";
 import { requireCustomerSession } from "../auth/customer-session.server";
 import { errorTo } from "../domain/self-service";
 import type { CustomerCaller } from "../domain/caller";
-import { publicOrigin } from "../services/mobile/app-claims.server";
 import {
   checkFlowTarget,
-  idParameter,
+  checkoutErrorUrl,
+  decideCheckout,
+  type FlowStepInput,
   type FlowTarget,
-  type Intent,
   type Step,
 } from "../services/self-service/pages.server";
+import { decisionAction, publicOrigin, sandboxCaller } from "./hosted-page.server";
 import { logger } from "../platform/logger.server";
 
 export type Refused = { kind: "refused"; field: string; message: string };
 export type Shown<V> = { kind: "view"; view: V; clientName: string; customerName: string };
+
+/** A positive whole-number id from the redirect page's query, or null. */
+function idParameter(params: URLSearchParams, name: string): number | null {
+  const raw = params.get(name) ?? "";
+  return /^[1-9][0-9]{0,15}$/.test(raw) && Number(raw) <= Number.MAX_SAFE_INTEGER ? Number(raw) : null;
+}
 
 type Start = { customer: CustomerCaller; customerName: string; id: number; target: FlowTarget; clientName: string };
 
 /** Steps 1–3: a refusal to show, or the flow to run; the login and errorUrl redirects are thrown. */
 async function start(request: Request, context: AppLoadContext, idName: string): Promise<Start | Refused> {
   const url = new URL(request.url);
-  const check = await checkFlowTarget(url.searchParams);
+  const check = await checkFlowTarget({
+    clientId: url.searchParams.get("clientId"),
+    returnUrl: url.searchParams.get("returnUrl"),
+    errorUrl: url.searchParams.get("errorUrl"),
+  });
   if (!check.ok) {
     logger.warn("self-service redirect refused", {
       correlationId: context.correlationId,
@@ -92,12 +103,43 @@ export async function flowAction(
   request: Request,
   context: AppLoadContext,
   idName: string,
-  go: (customer: CustomerCaller, id: number, target: FlowTarget, origin: string, intent: Intent) => Promise<string>,
+  go: (customer: CustomerCaller, id: number, step: FlowStepInput) => Promise<string>,
 ) {
   const started = await start(request, context, idName);
   if ("kind" in started) return refusal(started);
   const intent = (await request.formData()).get("intent") === "cancel" ? "cancel" : "continue";
   return orErrorUrl(started, idName, context, async () =>
-    redirect(await go(started.customer, started.id, started.target, publicOrigin(new URL(request.url)), intent)),
+    redirect(
+      await go(started.customer, started.id, {
+        target: started.target,
+        origin: publicOrigin(new URL(request.url)),
+        intent,
+      }),
+    ),
   );
+}
+
+/**
+ * The action of the provider's page (/sandbox/checkout/{token}): the customer's decision. A
+ * failure on our side sends the customer to errorUrl with error=system_error.
+ */
+export async function checkoutAction(request: Request, context: AppLoadContext, token: string, notFound: string) {
+  try {
+    return await decisionAction(
+      request,
+      ["approve", "cancel"] as const,
+      "Choose Approve or Cancel.",
+      notFound,
+      (decision) => decideCheckout(sandboxCaller("checkout", context.correlationId), { token, decision }),
+    );
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    logger.error("self-service checkout failed", {
+      correlationId: context.correlationId,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    const errorUrl = await checkoutErrorUrl(token);
+    if (errorUrl) return redirect(errorUrl);
+    throw error;
+  }
 }

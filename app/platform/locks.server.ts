@@ -4,12 +4,19 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { paymentTransactions, payments } from "../../db/schema";
-import { conflict, notFound } from "../domain/errors";
+import { notFound } from "../domain/errors";
 import type { Caller } from "../domain/caller";
-import { tenantCondition, type PaymentRow, type TransactionRow } from "../services/queries/payment-view.server";
+import { tenantCondition } from "./tenancy.server";
+
+type PaymentRow = typeof payments.$inferSelect;
+type TransactionRow = typeof paymentTransactions.$inferSelect;
 
 export type LockedPayment = { payment: PaymentRow; transactions: TransactionRow[] };
 
+/**
+ * Locks the caller's payment and its transactions (FOR UPDATE, in the fixed order).
+ * @throws not_found  the payment is unknown or another organisation's
+ */
 export async function lockPayment(tx: Tx, caller: Caller, paymentId: number): Promise<LockedPayment> {
   const [payment] = await tx
     .select()
@@ -26,7 +33,10 @@ export async function lockPayment(tx: Tx, caller: Caller, paymentId: number): Pr
   return { payment, transactions };
 }
 
-/** Locks the payment and its transactions, and picks out one transaction of it. */
+/**
+ * Locks the payment and its transactions, and picks out one transaction of it.
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ */
 export async function lockTransaction(
   tx: Tx,
   caller: Caller,
@@ -39,11 +49,6 @@ export async function lockTransaction(
   return { ...locked, transaction };
 }
 
-/** A deactivated payment refuses every transaction operation until it is reactivated. */
-export function requireActive(payment: PaymentRow): void {
-  if (!payment.active) {
-    throw conflict(
-      `Payment ${payment.paymentId} is deactivated; reactivate it (PATCH active: true with the correct totalAmount) first`,
-    );
-  }
-}
+// The rule lives in the domain (app/domain/payment.ts); re-exported for the services that still
+// import it from here.
+export { requireActive } from "../domain/payment";

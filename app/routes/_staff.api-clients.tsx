@@ -27,9 +27,8 @@ import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../compone
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
-import { organisationIdProblem, splitList } from "../domain/api-clients";
-import { invalid } from "../domain/errors";
-import { formText, staffAction } from "../http/staff/action.server";
+import { intent, staffAction } from "../http/staff/action.server";
+import { ApiClientForm, ApiClientSettingsForm, NEW_ORGANISATION, NewApiClientForm } from "../http/staff/forms/admin";
 import {
   createApiClient,
   listApiClients,
@@ -52,96 +51,58 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ clients, organisations });
 }
 
-/** The organisation chosen in the form: an existing one, or a new one with its number and name. */
-function organisationOf(form: FormData): { organisationId: number; organisationName?: string } {
-  const choice = formText(form, "organisation");
-  if (choice === NEW_ORGANISATION) {
-    const idText = formText(form, "organisationId") ?? "";
-    const problem = organisationIdProblem(idText);
-    if (problem) throw invalid("organisationId", problem);
-    const organisationName = formText(form, "organisationName");
-    if (!organisationName) throw invalid("organisationName", "is required for a new organisation");
-    return { organisationId: Number(idText), organisationName };
-  }
-  if (!choice || organisationIdProblem(choice)) throw invalid("organisation", "choose an organisation, or a new one");
-  return { organisationId: Number(choice) };
-}
-
-function clientIdOf(form: FormData): string {
-  const clientId = formText(form, "clientId");
-  if (!clientId || clientId.length > 100) throw invalid("clientId", "must be an API client id");
-  return clientId;
-}
-
-/** Channels and prefixes as the form sends them: comma- or newline-separated lists. */
-function settingsOf(form: FormData) {
-  return {
-    channels: splitList(formText(form, "channels") ?? ""),
-    allowedRedirectPrefixes: splitList(formText(form, "allowedRedirectPrefixes") ?? ""),
-  };
-}
-
 export const action = (args: ActionFunctionArgs) =>
   staffAction(args, {
-    create: {
+    create: intent({
       permission: "client:manage",
       reason: "optional",
-      run: async ({ form, caller }) => {
-        const created = await createApiClient(
-          db(),
-          {
-            name: formText(form, "name") ?? "",
-            ...organisationOf(form),
-            ...settingsOf(form),
-            privileged: form.get("privileged") === "on",
-            onBehalfOfAllowed: form.get("onBehalfOfAllowed") === "on",
-          },
-          caller,
-        );
+      schema: NewApiClientForm,
+      run: async ({ input, caller }) => {
+        const created = await createApiClient(db(), input, caller);
         return {
           message: `${created.clientId} is ready; copy its token now`,
           data: { clientId: created.clientId, token: created.token },
         };
       },
-    },
-    "rotate-token": {
+    }),
+    "rotate-token": intent({
       permission: "client:manage",
       reason: "optional",
-      run: async ({ form, caller }) => {
-        const rotated = await rotateApiClientToken(caller, clientIdOf(form));
+      schema: ApiClientForm,
+      run: async ({ input: { clientId }, caller }) => {
+        const rotated = await rotateApiClientToken(caller, clientId);
         return { message: `${rotated.clientId} has a new token; the old one no longer works`, data: rotated };
       },
-    },
-    update: {
+    }),
+    update: intent({
       permission: "client:manage",
       reason: "optional",
-      run: async ({ form, caller }) => {
-        const clientId = clientIdOf(form);
-        await updateApiClientSettings(caller, clientId, settingsOf(form));
+      schema: ApiClientSettingsForm,
+      run: async ({ input: { clientId, ...settings }, caller }) => {
+        await updateApiClientSettings(caller, clientId, settings);
         return { message: `${clientId}: channels and redirect prefixes saved` };
       },
-    },
-    disable: {
+    }),
+    disable: intent({
       permission: "client:manage",
       reason: "required",
-      run: async ({ form, caller }) => {
-        const clientId = clientIdOf(form);
+      schema: ApiClientForm,
+      run: async ({ input: { clientId }, caller }) => {
         await setApiClientDisabled(caller, clientId, true);
         return { message: `${clientId} is disabled; its token gets 401 from now on` };
       },
-    },
-    enable: {
+    }),
+    enable: intent({
       permission: "client:manage",
       reason: "optional",
-      run: async ({ form, caller }) => {
-        const clientId = clientIdOf(form);
+      schema: ApiClientForm,
+      run: async ({ input: { clientId }, caller }) => {
         await setApiClientDisabled(caller, clientId, false);
         return { message: `${clientId} is enabled again` };
       },
-    },
+    }),
   });
 
-const NEW_ORGANISATION = "new";
 const KNOWN_CHANNELS = ["web", "app", "ticket-machine", "customer-service"];
 
 type Client = ReturnType<typeof useLoaderData<typeof loader>>["clients"][number];

@@ -19,8 +19,6 @@ import {
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { parseBody } from "../http/api/parse.server";
-import { CreditPatchBody } from "../http/api/schemas";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
@@ -34,7 +32,8 @@ import { DomainError } from "../domain/errors";
 import { formatAmount, money, sum } from "../domain/money";
 import type { RequestContext } from "../http/context";
 import { formatMoney } from "../components/format";
-import { formText, staffAction, staffCaller } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { DeactivateCreditForm, ExecuteCreditForm, SettlementIdForm } from "../http/staff/forms/credits";
 import { creditDetail } from "../services/queries/credit-screens.server";
 import { executeCredit, updateCredit } from "../services/credits/credits.server";
 import { Field } from "../components/Field";
@@ -70,11 +69,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const creditId = creditIdOf(args.params);
   return staffAction(args, {
-    execute: {
+    execute: intent({
       permission: "credit:execute",
       reason: "required",
+      schema: ExecuteCreditForm,
       run: async ({ caller }) => {
-        const credit = await executeCredit(caller, creditId);
+        const credit = await executeCredit(caller, { creditId });
         const credited = credit.creditTransactions.filter((l) => l.status === "CREDITED").length;
         return {
           message:
@@ -83,28 +83,29 @@ export async function action(args: ActionFunctionArgs) {
               : `Credit ${creditId}: ${credited} of ${credit.creditTransactions.length} credit transactions are credited.`,
         };
       },
-    },
-    updateSettlement: {
+    }),
+    updateSettlement: intent({
       permission: "credit:create",
       reason: "optional",
-      run: async ({ form, caller }) => {
-        const patch = parseBody(CreditPatchBody, { settlementId: formText(form, "settlementId") });
-        const credit = await updateCredit(caller, creditId, { settlementId: patch.settlementId ?? null });
+      schema: SettlementIdForm,
+      run: async ({ input: { settlementId }, caller }) => {
+        const credit = await updateCredit(caller, { creditId, patch: { settlementId } });
         return {
           message: credit.settlementId
             ? `Settlement id is now ${credit.settlementId}.`
             : "The settlement id is removed.",
         };
       },
-    },
-    deactivate: {
+    }),
+    deactivate: intent({
       permission: "credit:create",
       reason: "required",
+      schema: DeactivateCreditForm,
       run: async ({ caller }) => {
-        await updateCredit(caller, creditId, { active: false });
+        await updateCredit(caller, { creditId, patch: { active: false } });
         return { message: `Credit ${creditId} is deactivated; its amounts can be credited again.` };
       },
-    },
+    }),
   });
 }
 

@@ -27,7 +27,8 @@ import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
 import type { RequestContext } from "../http/context";
 import { formatCount, formatMoney } from "../components/format";
-import { formText, staffAction, staffCaller } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { FourEyesThresholdForm } from "../http/staff/forms/credits";
 import { CREDIT_SEARCH_FIELDS } from "../services/queries/credit-search.server";
 import { creditListPage, fourEyesSummary } from "../services/queries/credit-screens.server";
 import { setFourEyesThreshold } from "../services/credits/four-eyes-thresholds.server";
@@ -88,12 +89,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   return staffAction(args, {
-    setFourEyesThreshold: {
+    setFourEyesThreshold: intent({
       permission: "credit:configure",
       reason: "optional",
-      run: async ({ form, caller }) => {
-        const currency = (formText(form, "currency") ?? "").toUpperCase();
-        const amount = formText(form, "amount");
+      schema: FourEyesThresholdForm,
+      run: async ({ input: { currency, amount }, caller }) => {
         await setFourEyesThreshold(caller, { currency, amount });
         return {
           message:
@@ -102,7 +102,7 @@ export async function action(args: ActionFunctionArgs) {
               : `Credits above ${formatMoney(amount, currency)} now need a second staff user.`,
         };
       },
-    },
+    }),
   });
 }
 

@@ -1,8 +1,9 @@
 // Create a credit by choosing captured transactions and how much of each to give back. Start
 // from a payment id, customer number or order id (the same search as GET /v1/payments); every
 // transaction shows what it can still give back, and the form refuses more before it is sent.
-// The server refuses it again: the action builds the body of POST /v1/credits, checks it with
-// the API's schema and calls the same createCredit, which decides under the payments' locks.
+// The server refuses it again: the form's schema (app/http/staff/forms/credits.ts) checks the
+// lines and amounts, and the action calls the same createCredit as POST /v1/credits, which
+// decides under the payments' locks.
 import {
   Alert,
   Anchor,
@@ -29,18 +30,17 @@ import {
   useSearchParams,
 } from "@remix-run/react";
 import { useState } from "react";
-import { parseBody } from "../http/api/parse.server";
-import { CreateCreditBody } from "../http/api/schemas";
 import { requirePermission } from "../auth/session.server";
 import { useActionNotification } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
 import { StatusBadge } from "../components/StatusBadge";
-import { DomainError, invalid, invalidFields, type FieldError } from "../domain/errors";
-import { formatAmount, parsePositiveAmount, sum, type Money } from "../domain/money";
+import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
+import { formatAmount, parsePositiveAmount, sum } from "../domain/money";
 import { parseSearchQuery } from "../domain/search-filter";
 import type { RequestContext } from "../http/context";
 import { formatCount, formatMoney } from "../components/format";
-import { formText, MAX_REASON_LENGTH, staffAction, staffCaller, type ActionResult } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { amountField, NewCreditForm } from "../http/staff/forms/credits";
 import { creditablePayments } from "../services/queries/credit-screens.server";
 import { createCredit } from "../services/credits/credits.server";
 import { PAYMENT_SEARCH_FIELDS } from "../services/queries/payment-search.server";
@@ -82,68 +82,32 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-/** The form's name for a line's amount, which is also where its errors show. */
-const amountField = (transactionId: number) => `amount-${transactionId}`;
-
-type ChosenLine = { paymentId: number; transactionId: number };
-
-function chosenLines(form: FormData): ChosenLine[] {
-  return form.getAll("line").map((value) => {
-    const match = typeof value === "string" ? /^([1-9][0-9]{0,15}):([1-9][0-9]{0,15})$/.exec(value) : null;
-    if (!match) throw invalid("lines", "names a transaction that does not exist");
-    return { paymentId: Number(match[1]), transactionId: Number(match[2]) };
-  });
-}
-
 /**
  * The service names problems by position in the body (creditTransactions[2].amount); the form
- * shows them next to the transaction they are about.
+ * shows them next to the transaction they are about, and the rest under the chosen lines.
  */
-function onTheForm(error: DomainError, lines: ChosenLine[]): DomainError {
-  const errors = error.errors.map(({ field, message }) => {
-    const match = /^creditTransactions\[(\d+)\](?:\.(\w+))?/.exec(field);
-    const line = match ? lines[Number(match[1])] : undefined;
-    if (line) return { field: match![2] === "amount" ? amountField(line.transactionId) : "lines", message };
-    if (field === "orderId" || field === "settlementId") return { field, message };
-    return { field: "lines", message };
-  });
-  return new DomainError(error.kind, error.message, { errors, errorReason: error.errorReason });
+function onTheForm(field: string, lines: ReadonlyArray<{ transactionId: number }>): string {
+  const match = /^creditTransactions\[(\d+)\](?:\.(\w+))?/.exec(field);
+  const line = match ? lines[Number(match[1])] : undefined;
+  if (line) return match![2] === "amount" ? amountField(line.transactionId) : "lines";
+  return field === "orderId" || field === "settlementId" ? field : "lines";
 }
 
 export async function action(args: ActionFunctionArgs) {
   return staffAction(args, {
-    create: {
+    create: intent({
       permission: "credit:create",
       reason: "required",
-      run: async ({ form, caller }) => {
-        const lines = chosenLines(form);
-        if (!lines.length) throw invalid("lines", "choose at least one captured transaction and the amount to credit");
-        const amounts: Money[] = [];
-        const problems: FieldError[] = [];
-        for (const line of lines) {
-          const parsed = parsePositiveAmount(formText(form, amountField(line.transactionId)) ?? "");
-          if (parsed.ok) amounts.push(parsed.value);
-          else problems.push({ field: amountField(line.transactionId), message: parsed.message });
-        }
-        if (problems.length) throw invalidFields(problems);
-        const body = {
-          orderId: formText(form, "orderId") ?? undefined,
-          settlementId: formText(form, "settlementId") ?? undefined,
-          totalCreditAmount: formatAmount(sum(amounts)),
-          creditTransactions: lines.map((line, index) => ({ ...line, amount: formatAmount(amounts[index]) })),
+      schema: NewCreditForm,
+      fieldOnForm: (field, input) => onTheForm(field, input.creditTransactions),
+      run: async ({ input, caller }) => {
+        const credit = await createCredit(caller, { ...input, customerNumber: undefined, reason: caller.reason });
+        return {
+          message: `Credit ${credit.creditId} of ${formatMoney(formatAmount(credit.totalCreditAmount), credit.currency)} is created; it reserves the amounts until it is executed.`,
+          data: { creditId: credit.creditId },
         };
-        try {
-          const input = parseBody(CreateCreditBody, body);
-          const credit = await createCredit(caller, { ...input, customerNumber: undefined, reason: caller.reason });
-          return {
-            message: `Credit ${credit.creditId} of ${formatMoney(formatAmount(credit.totalCreditAmount), credit.currency)} is created; it reserves the amounts until it is executed.`,
-            data: { creditId: credit.creditId },
-          };
-        } catch (error) {
-          throw error instanceof DomainError ? onTheForm(error, lines) : error;
-        }
       },
-    },
+    }),
   });
 }
 
@@ -328,7 +292,7 @@ export default function NewCredit() {
                   required
                   autosize
                   minRows={2}
-                  maxLength={MAX_REASON_LENGTH}
+                  maxLength={REASON_MAX_LENGTH}
                   error={serverErrors.reason}
                 />
                 <Group justify="flex-end">

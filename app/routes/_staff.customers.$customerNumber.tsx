@@ -29,14 +29,17 @@ import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
-import { invalid } from "../domain/errors";
 import type { RequestContext } from "../http/context";
-import { formText, staffAction, staffCaller, type ActionResult, type StaffIntent } from "../http/staff/action.server";
+import type { ActionResult } from "../domain/action-result";
+import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { CustomerActionForm } from "../http/staff/forms/customers";
 import { formatCount } from "../components/format";
 import { dayIn } from "../domain/zoned-day-range";
+import { canStop } from "../domain/agreement";
+import { isOverdue } from "../domain/self-service";
 import { runCustomerAction, type CustomerAction } from "../services/admin/customer-actions.server";
 import { getCustomerOverview } from "../services/queries/customer-overview.server";
-import { publicOrigin } from "../services/mobile/app-claims.server";
+import { publicOrigin } from "../http/hosted-page.server";
 import { Field } from "../components/Field";
 import { Dash } from "../components/list-parts";
 
@@ -67,23 +70,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const customerNumber = customerNumberOf(args.params);
   const origin = publicOrigin(new URL(args.request.url));
-  const run =
-    (action: CustomerAction): StaffIntent["run"] =>
-    async ({ form, caller }) => {
-      const target = formText(form, "target") ?? "";
-      if (!/^[A-Za-z0-9_-]{1,100}$/.test(target))
-        throw invalid("target", "is not something on this screen; reload the page");
-      return { message: await runCustomerAction(caller, { customerNumber, action, target, origin }) };
-    };
-  const intent = (action: CustomerAction): StaffIntent => ({
-    permission: "customer:manage",
-    reason: "required",
-    run: run(action),
-  });
+  const customerIntent = (action: CustomerAction) =>
+    intent({
+      permission: "customer:manage",
+      reason: "required",
+      schema: CustomerActionForm,
+      run: async ({ input: { target }, caller }) => ({
+        message: await runCustomerAction(caller, { customerNumber, action, target, origin }),
+      }),
+    });
   return staffAction(args, {
-    "end-recurring": intent("end-recurring"),
-    "make-primary": intent("make-primary"),
-    "stop-agreement": intent("stop-agreement"),
+    "end-recurring": customerIntent("end-recurring"),
+    "make-primary": customerIntent("make-primary"),
+    "stop-agreement": customerIntent("stop-agreement"),
   });
 }
 
@@ -264,9 +263,7 @@ export default function CustomerScreen() {
                 </Table.Td>
                 {canManage ? (
                   <Table.Td>
-                    {agreement.status === "ACTIVE" ||
-                    agreement.status === "PENDING" ||
-                    agreement.status === "CREATED" ? (
+                    {canStop(agreement.status) ? (
                       <ActionButton
                         onAsk={setDialog}
                         intent="stop-agreement"
@@ -396,7 +393,7 @@ export default function CustomerScreen() {
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
                     <StateBadge status={invoice.status} colors={INVOICE_COLORS} />
-                    {invoice.status === "OPEN" && invoice.dueDate < today ? (
+                    {isOverdue(invoice, today) ? (
                       <Badge color="red" variant="outline" size="sm" radius="sm" title={`Due ${invoice.dueDate}`}>
                         Overdue
                       </Badge>

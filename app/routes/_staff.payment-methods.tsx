@@ -18,9 +18,9 @@ import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
 import { PAYMENT_TYPE_GROUPS } from "../domain/enums";
-import { invalid } from "../domain/errors";
 import { parseSearchQuery } from "../domain/search-filter";
-import { staffAction } from "../http/staff/action.server";
+import { intent, staffAction } from "../http/staff/action.server";
+import { PaymentMethodForm } from "../http/staff/forms/admin";
 import { listApiClients } from "../services/admin/api-clients.server";
 import {
   listMethodsForStaff,
@@ -55,35 +55,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-function methodIdOf(form: FormData): number {
-  const raw = form.get("methodId");
-  if (typeof raw !== "string" || !/^[1-9][0-9]{0,15}$/.test(raw))
-    throw invalid("methodId", "must be a payment method id");
-  return Number(raw);
-}
-
 export const action = (args: ActionFunctionArgs) =>
   staffAction(args, {
-    disable: {
+    disable: intent({
       permission: "method:manage",
       reason: "required",
-      run: async ({ form, caller }) => {
-        const method = await setPaymentMethodEnabled(caller, methodIdOf(form), false, caller.reason);
+      schema: PaymentMethodForm,
+      run: async ({ input: { methodId }, caller }) => {
+        const method = await setPaymentMethodEnabled(caller, methodId, false, caller.reason);
         return {
           message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is disabled`,
         };
       },
-    },
-    enable: {
+    }),
+    enable: intent({
       permission: "method:manage",
       reason: "optional",
-      run: async ({ form, caller }) => {
-        const method = await setPaymentMethodEnabled(caller, methodIdOf(form), true, caller.reason);
+      schema: PaymentMethodForm,
+      run: async ({ input: { methodId }, caller }) => {
+        const method = await setPaymentMethodEnabled(caller, methodId, true, caller.reason);
         return {
           message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is enabled`,
         };
       },
-    },
+    }),
   });
 
 const FILTER_CONTROLS = new Set(["clientId", "channel", "paymentTypeGroup", "enabled"]);

@@ -28,7 +28,8 @@ import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
-import { formText, staffAction } from "../http/staff/action.server";
+import { intent, staffAction } from "../http/staff/action.server";
+import { ChangeRoleForm, NewStaffUserForm, StaffUserForm } from "../http/staff/forms/admin";
 import { MIN_PASSWORD_LENGTH } from "../auth/password.server";
 import {
   changeStaffRole,
@@ -38,7 +39,6 @@ import {
   generatePassword,
   listStaffUsers,
 } from "../services/admin/staff-users.server";
-import { invalid } from "../domain/errors";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -53,61 +53,49 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ users, minPasswordLength: MIN_PASSWORD_LENGTH });
 }
 
-function userIdOf(form: FormData): string {
-  const id = formText(form, "userId");
-  if (!id || !/^[0-9a-f]{1,64}$/.test(id)) throw invalid("userId", "must be a staff user id");
-  return id;
-}
-
 export const action = (args: ActionFunctionArgs) =>
   staffAction(args, {
-    create: {
+    create: intent({
       permission: "user:manage",
       reason: "optional",
-      run: async ({ form, caller }) => {
+      schema: NewStaffUserForm,
+      run: async ({ input: { email, name, role, password: typed }, caller }) => {
         // The password as typed (spaces count); none typed means one is generated and shown once.
-        const typed = typeof form.get("password") === "string" ? String(form.get("password")) : "";
         const password = typed === "" ? generatePassword() : typed;
-        const user = await createStaffUser(
-          db(),
-          {
-            email: formText(form, "email") ?? "",
-            name: formText(form, "name") ?? undefined,
-            role: (formText(form, "role") ?? "") as Role,
-            password,
-          },
-          caller,
-        );
+        const user = await createStaffUser(db(), { email, name, role, password }, caller);
         return {
           message: `${user.email} can log in now, as ${user.role}`,
           data: { userId: user.id, email: user.email, ...(typed === "" ? { generatedPassword: password } : {}) },
         };
       },
-    },
-    "change-role": {
+    }),
+    "change-role": intent({
       permission: "user:manage",
       reason: "optional",
-      run: async ({ form, caller }) => {
-        const { role } = await changeStaffRole(caller, userIdOf(form), formText(form, "role") ?? "");
+      schema: ChangeRoleForm,
+      run: async ({ input: { userId, role: newRole }, caller }) => {
+        const { role } = await changeStaffRole(caller, userId, newRole);
         return { message: `The role is ${role} now; it applies to their next request` };
       },
-    },
-    disable: {
+    }),
+    disable: intent({
       permission: "user:manage",
       reason: "required",
-      run: async ({ form, caller }) => {
-        await disableStaffUser(caller, userIdOf(form));
+      schema: StaffUserForm,
+      run: async ({ input: { userId }, caller }) => {
+        await disableStaffUser(caller, userId);
         return { message: "Disabled; their sessions have ended" };
       },
-    },
-    enable: {
+    }),
+    enable: intent({
       permission: "user:manage",
       reason: "optional",
-      run: async ({ form, caller }) => {
-        await enableStaffUser(caller, userIdOf(form));
+      schema: StaffUserForm,
+      run: async ({ input: { userId }, caller }) => {
+        await enableStaffUser(caller, userId);
         return { message: "Enabled; they can log in again" };
       },
-    },
+    }),
   });
 
 const ROLE_COLORS: Record<Role, string> = { support: "blue", finance: "teal", admin: "orange" };

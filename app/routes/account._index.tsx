@@ -1,4 +1,4 @@
-// /account: the logged-in customer's own page (seed 004): their products with the current payment
+// /account: the logged-in customer's own page: their products with the current payment
 // method, and their invoices. "Pay" and "Change" run the same use-cases as the API and send the
 // customer straight to the provider's page, coming back here with `result`.
 import {
@@ -24,6 +24,7 @@ import {
   INVOICE_METHODS,
   INVOICE_PAYMENT_METHODS,
   isInvoicePaymentMethod,
+  isOverdue,
   isProductPaymentMethod,
   PRODUCT_METHODS,
   PRODUCT_PAYMENT_METHODS,
@@ -32,7 +33,7 @@ import {
 import { formatMoney } from "../components/format";
 import { dayIn } from "../domain/zoned-day-range";
 import type { CustomerCaller } from "../domain/caller";
-import { publicOrigin } from "../services/mobile/app-claims.server";
+import { publicOrigin } from "../http/hosted-page.server";
 import { continueInvoicePay, continuePaymentChange } from "../services/self-service/pages.server";
 import {
   customerAccount,
@@ -78,13 +79,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
           { error: "Choose how to pay.", invoiceNumber: field("invoiceNumber") },
           { status: 400 },
         );
-      const attempt = await startInvoicePayment(caller, customer.customerNumber, {
+      const attempt = await startInvoicePayment(caller, {
+        customerNumber: customer.customerNumber,
         invoiceNumber: field("invoiceNumber"),
         productCode: field("productCode"),
         companyCode: field("companyCode"),
         paymentMethod,
       });
-      return redirect(await continueInvoicePay(caller, attempt.transactionId, back, origin, "continue"));
+      return redirect(
+        await continueInvoicePay(caller, {
+          transactionId: attempt.transactionId,
+          target: back,
+          origin,
+          intent: "continue",
+        }),
+      );
     }
     if (field("intent") === "change") {
       const paymentMethod = field("paymentMethod");
@@ -93,8 +102,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
           { error: "Choose a payment method.", productCode: field("productCode") },
           { status: 400 },
         );
-      const change = await requestPaymentChange(caller, customer.customerNumber, field("productCode"), paymentMethod);
-      return redirect(await continuePaymentChange(caller, change.paymentChangeId, back, origin, "continue"));
+      const change = await requestPaymentChange(caller, {
+        customerNumber: customer.customerNumber,
+        productCode: field("productCode"),
+        paymentMethod,
+      });
+      return redirect(
+        await continuePaymentChange(caller, {
+          paymentChangeId: change.paymentChangeId,
+          target: back,
+          origin,
+          intent: "continue",
+        }),
+      );
     }
     return json<ActionData>({ error: "Unknown action." }, { status: 400 });
   } catch (error) {
@@ -240,7 +260,7 @@ export default function AccountPage() {
                     <Badge color={invoice.status === "PAID" ? "green" : "orange"} variant="light" data-testid="status">
                       {invoice.status === "PAID" ? "Paid" : "Open"}
                     </Badge>
-                    {invoice.status === "OPEN" && invoice.dueDate < today ? (
+                    {isOverdue(invoice, today) ? (
                       <Badge color="red" variant="outline" data-testid="overdue">
                         Overdue
                       </Badge>

@@ -1,4 +1,4 @@
-// /payment/invoice/pay?clientId=…&returnUrl=…&errorUrl=…&transactionId=… (seed 004): where the
+// /payment/invoice/pay?clientId=…&returnUrl=…&errorUrl=…&transactionId=…: where the
 // client sends a logged-in customer after POST /v1/api/payment/invoice. Shows what is about to be
 // paid; "Continue" opens the provider's page, "Cancel" goes back with result=cancelled. The
 // client and both URLs are checked first: a refused link shows why and redirects nowhere.
@@ -19,11 +19,15 @@ export const headers = hostedPageHeaders;
 export const ErrorBoundary = CustomerErrorBoundary;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return flowLoader(request, context, "transactionId", invoicePayStep);
+  return flowLoader(request, context, "transactionId", (customer, transactionId, target) =>
+    invoicePayStep(customer, { transactionId, target }),
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  return flowAction(request, context, "transactionId", continueInvoicePay);
+  return flowAction(request, context, "transactionId", (customer, transactionId, step) =>
+    continueInvoicePay(customer, { ...step, transactionId }),
+  );
 }
 
 export default function PayInvoicePage() {

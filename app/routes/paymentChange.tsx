@@ -1,4 +1,4 @@
-// /paymentChange?clientId=…&returnUrl=…&errorUrl=…&paymentChangeId=… (seed 004): where the client
+// /paymentChange?clientId=…&returnUrl=…&errorUrl=…&paymentChangeId=…: where the client
 // sends a logged-in customer after POST /v1/product/payment/{productCode}. Shows the change;
 // "Continue" opens the provider's page, "Cancel" goes back with result=cancelled. The client and
 // both URLs are checked first: a refused link shows why and redirects nowhere.
@@ -20,11 +20,15 @@ export const headers = hostedPageHeaders;
 export const ErrorBoundary = CustomerErrorBoundary;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return flowLoader(request, context, "paymentChangeId", paymentChangeStep);
+  return flowLoader(request, context, "paymentChangeId", (customer, paymentChangeId, target) =>
+    paymentChangeStep(customer, { paymentChangeId, target }),
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  return flowAction(request, context, "paymentChangeId", continuePaymentChange);
+  return flowAction(request, context, "paymentChangeId", (customer, paymentChangeId, step) =>
+    continuePaymentChange(customer, { ...step, paymentChangeId }),
+  );
 }
 
 export default function PaymentChangePage() {

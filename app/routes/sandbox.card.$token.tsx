@@ -41,7 +41,8 @@ import {
   terminalPage,
   type PageOutcome,
   type TerminalPageView,
-} from "../services/terminals/terminals.server";
+} from "../services/terminals/card-page.server";
+import { sandboxCaller } from "../http/hosted-page.server";
 
 const NO_STORE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow" };
 
@@ -88,15 +89,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return typeof value === "string" ? value.slice(0, 200) : "";
   };
   const intent = text("intent");
+  const caller = sandboxCaller("card", context.correlationId);
   let outcome: PageOutcome;
-  if (intent === "cancel") outcome = await cancelTerminal(token);
-  else if (intent === "confirm") outcome = await confirmStoredCard(token, context.correlationId);
+  if (intent === "cancel") outcome = await cancelTerminal(caller, { token });
+  else if (intent === "confirm") outcome = await confirmStoredCard(caller, { token });
   else {
-    outcome = await payWithCard(
+    outcome = await payWithCard(caller, {
       token,
-      { cardNumber: text("cardNumber"), expiry: text("expiry"), cvc: text("cvc"), cardholder: text("cardholder") },
-      context.correlationId,
-    );
+      card: {
+        cardNumber: text("cardNumber"),
+        expiry: text("expiry"),
+        cvc: text("cvc"),
+        cardholder: text("cardholder"),
+      },
+    });
   }
   // A fresh key per answer: with JavaScript the form remounts, so no typed card data survives.
   const attempt = crypto.randomUUID();

@@ -1,4 +1,4 @@
-// The sandbox provider's hosted page for product self-service (seed 004): PayEx, Swish, Vipps or
+// The sandbox provider's hosted page for product self-service: PayEx, Swish, Vipps or
 // Nexi paying an invoice, or AvtaleGiro, PayEx, Vipps, Klarna, Nexi registering a product's new
 // payment method. Reached by the unguessable token of /payment/invoice/pay or /paymentChange; no
 // login (a real provider knows no Paydesk session). Approve/Cancel are plain form POSTs; the
@@ -6,19 +6,13 @@
 // something breaks on our side. Outcomes: see app/providers/sandbox-self-service.server.ts.
 import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title, Center } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CustomerErrorBoundary, Fact } from "../components/CustomerFrame";
 import type { ProviderBrand } from "../domain/self-service";
 import { formatMoney } from "../components/format";
-import { decisionAction, hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
-import { logger } from "../platform/logger.server";
-import {
-  checkoutErrorUrl,
-  checkoutPage,
-  completedMessage,
-  decideCheckout,
-} from "../services/self-service/pages.server";
+import { hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
+import { checkoutAction } from "../http/self-service-flow.server";
+import { checkoutPage, completedMessage } from "../services/self-service/pages.server";
 
 export const meta: MetaFunction = () => [{ title: "Checkout (sandbox)" }, { name: "robots", content: "noindex" }];
 
@@ -49,27 +43,9 @@ export async function loader({ params }: LoaderFunctionArgs) {
   );
 }
 
+// A system error sends the customer to errorUrl instead of returnUrl.
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const token = params.token ?? "";
-  try {
-    return await decisionAction(
-      request,
-      ["approve", "cancel"] as const,
-      "Choose Approve or Cancel.",
-      NOT_FOUND,
-      (decision) => decideCheckout(token, decision, context.correlationId),
-    );
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    // Seed 004: a system error sends the customer to errorUrl instead of returnUrl.
-    logger.error("self-service checkout failed", {
-      correlationId: context.correlationId,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-    const errorUrl = await checkoutErrorUrl(token);
-    if (errorUrl) return redirect(errorUrl);
-    throw error;
-  }
+  return checkoutAction(request, context, params.token ?? "", NOT_FOUND);
 }
 
 export default function CheckoutPage() {

@@ -4,12 +4,12 @@
 // redirectUrl when there is one. Reached by the unguessable token; no login.
 import { Alert, Badge, Center, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { decisionAction, hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
+import { decisionAction, hostedPageHeaders, pageResponse, sandboxCaller } from "../http/hosted-page.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FlowButtons } from "../components/CustomerFrame";
 import { formatMoney } from "../components/format";
 import { decideInvoice, invoicePage } from "../services/mobile/invoices.server";
-import { completedMessage } from "../services/mobile/app-claims.server";
+import { completedMessage } from "../services/mobile/hosted-pages.server";
 
 export const meta: MetaFunction = () => [{ title: "Invoice (sandbox)" }, { name: "robots", content: "noindex" }];
 
@@ -33,7 +33,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     ["confirm", "cancel"] as const,
     "Choose Confirm invoice or Cancel.",
     "This invoice page does not exist.",
-    (decision) => decideInvoice(params.token ?? "", decision, context.correlationId),
+    (decision) =>
+      decideInvoice(sandboxCaller("invoice", context.correlationId), { token: params.token ?? "", decision }),
   );
 }
 

@@ -4,11 +4,11 @@
 // applies); the answer is a 302 back to the client's redirectUrl with the result, or a message.
 import { Alert, Badge, Button, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { decisionAction, hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
+import { decisionAction, hostedPageHeaders, pageResponse, sandboxCaller } from "../http/hosted-page.server";
 import { formatMoney } from "../components/format";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { completedMessage, decideVippsClaim, vippsPage } from "../services/mobile/app-claims.server";
-import { agreementConfirmationPage, decideAgreementConfirmation } from "../services/agreements/agreements.server";
+import { decideOnVippsPage, vippsPage } from "../services/mobile/app-claims.server";
+import { completedMessage } from "../services/mobile/hosted-pages.server";
 
 export const meta: MetaFunction = () => [{ title: "Vipps (sandbox)" }, { name: "robots", content: "noindex" }];
 
@@ -17,7 +17,7 @@ export const headers = hostedPageHeaders;
 export async function loader({ params }: LoaderFunctionArgs) {
   const token = params.token ?? "";
   // A payment's page (app claim) or, failing that, an agreement registered on its own.
-  const view = (await vippsPage(token)) ?? (await agreementConfirmationPage(token));
+  const view = await vippsPage(token);
   return pageResponse(view, "This Vipps page does not exist.", (view) =>
     view.state === "expired"
       ? "This payment request has expired. Nothing was paid; go back to the shop and start again."
@@ -34,8 +34,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     ["approve", "reject"] as const,
     "Choose Approve or Reject.",
     "This Vipps page does not exist.",
-    async (decision) =>
-      (await decideVippsClaim(token, decision, context.correlationId)) ?? decideAgreementConfirmation(token, decision),
+    (decision) => decideOnVippsPage(sandboxCaller("vipps", context.correlationId), { token, decision }),
   );
 }
 

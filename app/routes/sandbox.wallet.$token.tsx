@@ -3,11 +3,11 @@
 // result. Reached by the unguessable token of the terminalUri; no login.
 import { Alert, Badge, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { decisionAction, hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
+import { decisionAction, hostedPageHeaders, pageResponse, sandboxCaller } from "../http/hosted-page.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FlowButtons } from "../components/CustomerFrame";
 import { formatMoney } from "../components/format";
-import { completedMessage } from "../services/mobile/app-claims.server";
+import { completedMessage } from "../services/mobile/hosted-pages.server";
 import { decideWallet3ds, walletPage } from "../services/mobile/wallets.server";
 
 export const meta: MetaFunction = () => [
@@ -33,7 +33,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     ["approve", "reject"] as const,
     "Choose Authenticate or Cancel.",
     "This authentication page does not exist.",
-    (decision) => decideWallet3ds(params.token ?? "", decision, context.correlationId),
+    (decision) =>
+      decideWallet3ds(sandboxCaller("wallet", context.correlationId), { token: params.token ?? "", decision }),
   );
 }
 

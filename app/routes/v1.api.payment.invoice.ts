@@ -1,4 +1,4 @@
-// POST /v1/api/payment/invoice (seed 004), for a logged-in customer (Entur-Customer-Token): a new
+// POST /v1/api/payment/invoice, for a logged-in customer (Entur-Customer-Token): a new
 // attempt to pay one of their open invoices. Answers {success, transactionId}; the customer then
 // pays through /payment/invoice/pay?…&transactionId=…. 404 another customer's invoice, 409 paid.
 import { requireCustomer } from "../http/api/customer.server";
@@ -12,7 +12,10 @@ export const { loader, action } = apiRoute({
     // Validated first: a malformed request is a 400 naming the field, with or without a customer.
     const input = parseBody(PayInvoiceBody, args.body);
     const customer = await requireCustomer(args);
-    const { transactionId } = await startInvoicePayment(args.caller, customer.customerNumber, input);
+    const { transactionId } = await startInvoicePayment(args.caller, {
+      ...input,
+      customerNumber: customer.customerNumber,
+    });
     return json({ success: true, transactionId });
   },
 });

@@ -1,5 +1,4 @@
 // GET /v1/credits/{creditId}; PATCH while CREATED and active.
-import { db } from "../../db/client";
 import { parseBody, pathId, refuseReadOnlyFields } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { CREDIT_READ_ONLY_FIELDS, CreditPatchBody } from "../http/api/schemas";
@@ -7,10 +6,11 @@ import { creditJson } from "../http/api/serialize";
 import { getCredit, updateCredit } from "../services/credits/credits.server";
 
 export const { loader, action } = apiRoute({
-  GET: async ({ params, caller }) => json(creditJson(await getCredit(db(), caller, pathId(params, "creditId")))),
+  GET: async ({ params, caller }) =>
+    json(creditJson(await getCredit(caller, { creditId: pathId(params, "creditId") }))),
   PATCH: async ({ params, caller, body }) => {
     const creditId = pathId(params, "creditId");
     refuseReadOnlyFields(body, CREDIT_READ_ONLY_FIELDS, "totalCreditAmount, creditTransactions, settlementId, active");
-    return json(creditJson(await updateCredit(caller, creditId, parseBody(CreditPatchBody, body))));
+    return json(creditJson(await updateCredit(caller, { creditId, patch: parseBody(CreditPatchBody, body) })));
   },
 });

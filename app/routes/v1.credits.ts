@@ -12,7 +12,7 @@ export const { loader, action } = apiRoute({
     json(pageJson(await searchCredits(db(), caller, parseQuery(url, CREDIT_SEARCH_FIELDS)), creditJson)),
   POST: async ({ body, caller }) => {
     const input = parseBody(CreateCreditBody, body);
-    // Only privileged clients say who the customer is (seed 002).
+    // Only privileged clients say who the customer is.
     const credit = await createCredit(caller, {
       ...input,
       customerNumber: caller.privileged ? input.customerNumber : undefined,

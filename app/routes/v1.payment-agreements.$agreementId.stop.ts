@@ -1,10 +1,12 @@
 // PUT /v1/payment-agreements/{agreementId}/stop: STOPPED (idempotent; an EXPIRED one is a 409).
 import { apiRoute, json } from "../http/api/route.server";
 import { agreementJson } from "../http/api/serialize-recurring";
-import { publicOrigin } from "../services/mobile/app-claims.server";
-import { agreementIdOf, stopAgreement } from "../services/agreements/agreements.server";
+import { publicOrigin } from "../http/hosted-page.server";
+import { stopAgreement } from "../services/agreements/agreements.server";
 
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller, url }) =>
-    json(agreementJson(await stopAgreement(caller, agreementIdOf(params.agreementId), publicOrigin(url)))),
+    json(
+      agreementJson(await stopAgreement(caller, { agreementId: params.agreementId ?? "", origin: publicOrigin(url) })),
+    ),
 });

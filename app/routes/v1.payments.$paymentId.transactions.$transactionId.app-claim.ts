@@ -3,18 +3,17 @@
 import { parseBody, pathId } from "../http/api/parse.server";
 import { apiRoute, json, noContent } from "../http/api/route.server";
 import { AppClaimBody, type AppClaimJson } from "../http/api/schemas-mobile";
-import { createAppClaim, publicOrigin } from "../services/mobile/app-claims.server";
+import { publicOrigin } from "../http/hosted-page.server";
+import { createAppClaim } from "../services/mobile/app-claims.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {
-    const input = parseBody(AppClaimBody, body);
-    const outcome = await createAppClaim(
-      caller,
-      pathId(params, "paymentId"),
-      pathId(params, "transactionId"),
-      input,
-      publicOrigin(url),
-    );
+    const outcome = await createAppClaim(caller, {
+      ...parseBody(AppClaimBody, body),
+      paymentId: pathId(params, "paymentId"),
+      transactionId: pathId(params, "transactionId"),
+      origin: publicOrigin(url),
+    });
     if (outcome.kind === "charged") return noContent();
     const response: AppClaimJson = {
       paymentId: outcome.paymentId,

@@ -8,12 +8,11 @@ import { authorizeTransaction } from "../services/transactions/transactions.serv
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
     const { totalAmount } = parseBody(AuthorizeBody, body);
-    const transaction = await authorizeTransaction(
-      caller,
-      pathId(params, "paymentId"),
-      pathId(params, "transactionId"),
+    const transaction = await authorizeTransaction(caller, {
+      paymentId: pathId(params, "paymentId"),
+      transactionId: pathId(params, "transactionId"),
       totalAmount,
-    );
+    });
     return json(transactionJson(transaction));
   },
 });

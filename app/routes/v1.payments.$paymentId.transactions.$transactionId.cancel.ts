@@ -7,6 +7,11 @@ import { cancelTransaction } from "../services/transactions/transactions.server"
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller }) =>
     json(
-      transactionJson(await cancelTransaction(caller, pathId(params, "paymentId"), pathId(params, "transactionId"))),
+      transactionJson(
+        await cancelTransaction(caller, {
+          paymentId: pathId(params, "paymentId"),
+          transactionId: pathId(params, "transactionId"),
+        }),
+      ),
     ),
 });

@@ -6,5 +6,12 @@ import { captureTransaction } from "../services/transactions/transactions.server
 
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller }) =>
-    json(paymentJson(await captureTransaction(caller, pathId(params, "paymentId"), pathId(params, "transactionId")))),
+    json(
+      paymentJson(
+        await captureTransaction(caller, {
+          paymentId: pathId(params, "paymentId"),
+          transactionId: pathId(params, "transactionId"),
+        }),
+      ),
+    ),
 });

@@ -1,21 +1,19 @@
 // POST …/transactions/{transactionId}/credit: credit one transaction at once (default: all creditable).
-import { db } from "../../db/client";
 import { parseOptionalBody, pathId } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { CreditTransactionBody } from "../http/api/schemas";
 import { paymentJson } from "../http/api/serialize";
-import { creditTransactionNow } from "../services/credits/credits.server";
+import { creditTransaction } from "../services/credits/credits.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
     const { amount } = parseOptionalBody(CreditTransactionBody, body);
-    const payment = await creditTransactionNow(
-      caller,
-      db(),
-      pathId(params, "paymentId"),
-      pathId(params, "transactionId"),
+    // An API client is not bound by the four-eyes rule, so the credit is executed (or declined).
+    const { payment } = await creditTransaction(caller, {
+      paymentId: pathId(params, "paymentId"),
+      transactionId: pathId(params, "transactionId"),
       amount,
-    );
+    });
     return json(paymentJson(payment), 201);
   },
 });

@@ -11,7 +11,11 @@ export const { loader, action } = apiRoute({
     const { giftCardCode } = parseBody(GiftCardBody, body);
     return json(
       paymentJson(
-        await claimGiftCard(caller, pathId(params, "paymentId"), pathId(params, "transactionId"), giftCardCode),
+        await claimGiftCard(caller, {
+          paymentId: pathId(params, "paymentId"),
+          transactionId: pathId(params, "transactionId"),
+          giftCardCode,
+        }),
       ),
       201,
     );

@@ -7,12 +7,11 @@ import { importTransaction } from "../services/transactions/transactions.server"
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
-    const transaction = await importTransaction(
-      caller,
-      pathId(params, "paymentId"),
-      pathId(params, "transactionId"),
-      parseBody(ImportBody, body),
-    );
+    const transaction = await importTransaction(caller, {
+      paymentId: pathId(params, "paymentId"),
+      transactionId: pathId(params, "transactionId"),
+      data: parseBody(ImportBody, body),
+    });
     return json(transactionJson(transaction), 201);
   },
 });

@@ -3,18 +3,17 @@
 import { parseBody, pathId } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { InternalTerminalBody } from "../http/api/schemas-terminals";
-import { createInternalTerminal } from "../services/terminals/terminals.server";
+import { createInternalTerminal } from "../services/terminals/card-terminal.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) =>
     json(
-      await createInternalTerminal(
-        caller,
-        pathId(params, "paymentId"),
-        pathId(params, "transactionId"),
-        parseBody(InternalTerminalBody, body),
-        url.origin,
-      ),
+      await createInternalTerminal(caller, {
+        ...parseBody(InternalTerminalBody, body),
+        paymentId: pathId(params, "paymentId"),
+        transactionId: pathId(params, "transactionId"),
+        origin: url.origin,
+      }),
       201,
     ),
 });

@@ -3,29 +3,25 @@
 import { parseBody, pathId } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { InvoiceBody, InvoiceChangeBody, type InvoiceJson } from "../http/api/schemas-mobile";
+import { publicOrigin } from "../http/hosted-page.server";
 import { changeInvoice, createInvoice } from "../services/mobile/invoices.server";
-import { publicOrigin } from "../services/mobile/app-claims.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {
-    const input = parseBody(InvoiceBody, body);
-    const created: InvoiceJson = await createInvoice(
-      caller,
-      pathId(params, "paymentId"),
-      pathId(params, "transactionId"),
-      input,
-      publicOrigin(url),
-    );
+    const created: InvoiceJson = await createInvoice(caller, {
+      ...parseBody(InvoiceBody, body),
+      paymentId: pathId(params, "paymentId"),
+      transactionId: pathId(params, "transactionId"),
+      origin: publicOrigin(url),
+    });
     return json(created, 201);
   },
   PUT: async ({ params, caller, body }) => {
-    const change = parseBody(InvoiceChangeBody, body);
-    const changed: InvoiceJson = await changeInvoice(
-      caller,
-      pathId(params, "paymentId"),
-      pathId(params, "transactionId"),
-      change,
-    );
+    const changed: InvoiceJson = await changeInvoice(caller, {
+      ...parseBody(InvoiceChangeBody, body),
+      paymentId: pathId(params, "paymentId"),
+      transactionId: pathId(params, "transactionId"),
+    });
     return json(changed);
   },
 });

@@ -3,18 +3,17 @@
 import { parseBody, pathId } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { RecurringTerminalBody } from "../http/api/schemas-terminals";
-import { createRecurringTerminal } from "../services/terminals/terminals.server";
+import { createRecurringTerminal } from "../services/terminals/recurring-terminal.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) =>
     json(
-      await createRecurringTerminal(
-        caller,
-        pathId(params, "paymentId"),
-        pathId(params, "transactionId"),
-        parseBody(RecurringTerminalBody, body),
-        url.origin,
-      ),
+      await createRecurringTerminal(caller, {
+        ...parseBody(RecurringTerminalBody, body),
+        paymentId: pathId(params, "paymentId"),
+        transactionId: pathId(params, "transactionId"),
+        origin: url.origin,
+      }),
       201,
     ),
 });

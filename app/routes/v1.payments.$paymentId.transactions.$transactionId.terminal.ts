@@ -4,18 +4,17 @@
 import { parseBody, pathId } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { TerminalBody } from "../http/api/schemas-terminals";
-import { createTerminal } from "../services/terminals/terminals.server";
+import { createTerminal } from "../services/terminals/card-terminal.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) =>
     json(
-      await createTerminal(
-        caller,
-        pathId(params, "paymentId"),
-        pathId(params, "transactionId"),
-        parseBody(TerminalBody, body),
-        url.origin,
-      ),
+      await createTerminal(caller, {
+        ...parseBody(TerminalBody, body),
+        paymentId: pathId(params, "paymentId"),
+        transactionId: pathId(params, "transactionId"),
+        origin: url.origin,
+      }),
       201,
     ),
 });

@@ -8,7 +8,7 @@ import { addTransaction } from "../services/transactions/transactions.server";
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
     const paymentId = pathId(params, "paymentId");
-    const transaction = await addTransaction(caller, paymentId, parseBody(NewTransactionBody, body));
+    const transaction = await addTransaction(caller, { paymentId, transaction: parseBody(NewTransactionBody, body) });
     return json(transactionJson(transaction), 201, {
       Location: `/v1/payments/${paymentId}/transactions/${transaction.transactionId}`,
     });

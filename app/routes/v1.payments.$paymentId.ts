@@ -13,6 +13,6 @@ export const { loader, action } = apiRoute({
     const paymentId = pathId(params, "paymentId");
     refuseReadOnlyFields(body, PAYMENT_READ_ONLY_FIELDS, "totalAmount, active, settlementId");
     const patch = parseBody(PaymentPatchBody, body);
-    return json(paymentJson(await updatePayment(caller, paymentId, patch)));
+    return json(paymentJson(await updatePayment(caller, { paymentId, patch })));
   },
 });

@@ -1,4 +1,4 @@
-// Seed 004, for a logged-in customer (Entur-Customer-Token):
+// Product self-service, for a logged-in customer (Entur-Customer-Token):
 //   GET  /v1/product/payment/{product}: the product's current and possible payment methods;
 //   POST /v1/product/payment/{productCode}: ask to change it ({paymentChangeId}); the customer
 //        then confirms with the provider through /paymentChange.
@@ -21,13 +21,22 @@ export const { loader, action } = apiRoute({
     const code = productCode(args.params.product, "product");
     const customer = await requireCustomer(args);
     return json({
-      paymentMethodResponseItems: await productPaymentMethods(args.caller, customer.customerNumber, code),
+      paymentMethodResponseItems: await productPaymentMethods(args.caller, {
+        customerNumber: customer.customerNumber,
+        productCode: code,
+      }),
     });
   },
   POST: async (args) => {
     const code = productCode(args.params.product, "productCode");
     const { paymentMethod } = parseBody(ChangePaymentMethodBody, args.body);
     const customer = await requireCustomer(args);
-    return json(await requestPaymentChange(args.caller, customer.customerNumber, code, paymentMethod));
+    return json(
+      await requestPaymentChange(args.caller, {
+        customerNumber: customer.customerNumber,
+        productCode: code,
+        paymentMethod,
+      }),
+    );
   },
 });

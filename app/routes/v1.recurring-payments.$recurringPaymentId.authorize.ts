@@ -7,5 +7,9 @@ import { authorizeRecurringPayment } from "../services/recurring/recurring-payme
 
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller }) =>
-    json(recurringPaymentJson(await authorizeRecurringPayment(caller, pathId(params, "recurringPaymentId")))),
+    json(
+      recurringPaymentJson(
+        await authorizeRecurringPayment(caller, { recurringPaymentId: pathId(params, "recurringPaymentId") }),
+      ),
+    ),
 });

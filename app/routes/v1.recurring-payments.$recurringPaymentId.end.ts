@@ -6,5 +6,9 @@ import { endRecurringPayment } from "../services/recurring/recurring-payments.se
 
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller }) =>
-    json(recurringPaymentJson(await endRecurringPayment(caller, pathId(params, "recurringPaymentId")))),
+    json(
+      recurringPaymentJson(
+        await endRecurringPayment(caller, { recurringPaymentId: pathId(params, "recurringPaymentId") }),
+      ),
+    ),
 });

@@ -3,18 +3,17 @@
 import { parseBody, pathId } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { RecurringPaymentTerminalBody } from "../http/api/schemas-recurring";
-import { publicOrigin } from "../services/mobile/app-claims.server";
+import { publicOrigin } from "../http/hosted-page.server";
 import { createRegistrationTerminal } from "../services/recurring/recurring-payments.server";
 
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) =>
     json(
-      await createRegistrationTerminal(
-        caller,
-        pathId(params, "recurringPaymentId"),
-        parseBody(RecurringPaymentTerminalBody, body),
-        publicOrigin(url),
-      ),
+      await createRegistrationTerminal(caller, {
+        ...parseBody(RecurringPaymentTerminalBody, body),
+        recurringPaymentId: pathId(params, "recurringPaymentId"),
+        origin: publicOrigin(url),
+      }),
       201,
     ),
 });

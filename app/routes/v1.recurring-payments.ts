@@ -1,6 +1,5 @@
 // GET /v1/recurring-payments: a customer's recurring payments (never CANCELLED; EXPIRED only with
 // includeExpired). POST: a new CREATED one for the customer (the first is primary).
-import { db } from "../../db/client";
 import { parseOptionalBody } from "../http/api/parse.server";
 import { callerWithCustomer } from "../http/api/customer.server";
 import { apiRoute, json } from "../http/api/route.server";
@@ -17,7 +16,7 @@ export const { loader, action } = apiRoute({
       }
       return { includeExpired: values[0] === "true" };
     });
-    return json((await listRecurringPayments(db(), caller, query)).map(recurringPaymentJson));
+    return json((await listRecurringPayments(caller, query)).map(recurringPaymentJson));
   },
   POST: async ({ body, caller, request, client }) => {
     const created = await createRecurringPayment(

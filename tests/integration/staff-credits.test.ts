@@ -378,14 +378,14 @@ describe("four-eyes on other staff paths", () => {
       userAgent: null,
       reason: "Fraud suspected",
     });
-    await expect(deactivatePayment(asStaff(financeA), server.database.db, a.paymentId)).rejects.toMatchObject({
-      status: 403,
-    });
+    const result = await deactivatePayment(asStaff(financeA), { paymentId: a.paymentId });
+    expect(result).toMatchObject({ kind: "awaitsSecondStaffUser", payment: { active: false } });
     const [open] = await server.database.db
       .select()
       .from(creditTransactions)
       .where(eq(creditTransactions.transactionId, a.transactionId));
     expect(open).toMatchObject({ status: "CREATED", providerReference: null });
+    expect(result.kind === "awaitsSecondStaffUser" && result.creditId).toBe(open.creditId);
     expect((await act(financeA, ROUTES.detail(open.creditId), { intent: "execute", reason: "x" })).status).toBe(403);
     expect((await act(financeB, ROUTES.detail(open.creditId), { intent: "execute", reason: "confirmed" })).status).toBe(
       200,

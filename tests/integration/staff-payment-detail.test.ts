@@ -492,7 +492,11 @@ describe("bad input gives field errors, not 500s", () => {
       userAgent: null,
       reason: "r",
     };
-    const attempt = changeInvoice(staffCaller, p.paymentId, p.transactionId, { redirectUrl: "https://evil.example/" });
+    const attempt = changeInvoice(staffCaller, {
+      paymentId: p.paymentId,
+      transactionId: p.transactionId,
+      redirectUrl: "https://evil.example/",
+    });
     await expect(attempt).rejects.toMatchObject({ kind: "invalid", errors: [{ field: "redirectUrl" }] });
     expect(await auditEntries("invoice.adjust", p.invoiceId)).toHaveLength(0);
   });

@@ -1,20 +1,19 @@
-// One shape for every staff form action: check the permission on the server, read the reason,
-// call the same service the API calls with a StaffCaller, and answer with a result the screen
-// turns into a notification and errors next to the fields. Domain errors become that answer
-// (with their HTTP status); anything else is a bug and goes to the error boundary.
+// The one staff form path. Every staff action is a table of intents; each intent names its
+// permission, whether it needs a reason, and the zod schema of its form. staffAction checks the
+// permission, parses the form with that schema (plus the reason), calls `run` with the typed
+// input and a StaffCaller (the same services the API calls), and answers an ActionResult the
+// screen turns into a notification and errors next to the fields. Zod's errors and the
+// services' DomainErrors become field errors here, and only here; anything else is a bug and goes
+// to the error boundary.
 import { json, type ActionFunctionArgs, type TypedResponse } from "@remix-run/node";
+import { z } from "zod";
 import type { Permission } from "../../auth/roles";
 import { requirePermission, type StaffUser } from "../../auth/session.server";
-import { DomainError, invalid } from "../../domain/errors";
-import { isCleanText } from "../api/schemas";
+import type { ActionResult } from "../../domain/action-result";
 import type { StaffCaller } from "../../domain/caller";
+import { DomainError, invalid, invalidFields, type FieldError } from "../../domain/errors";
 import type { RequestContext } from "../context";
-
-export type ActionResult =
-  | { ok: true; message: string; intent: string | null; data?: Record<string, unknown> }
-  | { ok: false; message: string; intent: string | null; fieldErrors: Record<string, string> };
-
-export const MAX_REASON_LENGTH = 500;
+import { formObject, reason as reasonField } from "./fields";
 
 export function staffCaller(
   user: StaffUser,
@@ -33,56 +32,72 @@ export function staffCaller(
   };
 }
 
-/** The form's `reason`: required where money moves, optional elsewhere; always clean, bounded text. */
-export function readReason(form: FormData, required: boolean): string | null {
-  const raw = form.get("reason");
-  const reason = typeof raw === "string" ? raw.trim() : "";
-  if (!reason) {
-    if (required) throw invalid("reason", "is required: say why, it goes to the audit log");
-    return null;
-  }
-  if (reason.length > MAX_REASON_LENGTH) throw invalid("reason", `must be at most ${MAX_REASON_LENGTH} characters`);
-  if (!isCleanText(reason)) throw invalid("reason", "contains characters that are not allowed");
-  return reason;
+/** A form's schema: an object of its fields (the reason is added by staffAction). */
+export type FormSchema = z.ZodType;
+
+export type StaffIntent<S extends FormSchema = FormSchema> = {
+  permission: Permission;
+  /** Whether the form must say why (every action that moves money). */
+  reason: "required" | "optional";
+  /** The form's fields; parsed after the permission check, before `run`. */
+  schema: S;
+  run: (args: {
+    /** The form, parsed by `schema`. */
+    input: z.output<S>;
+    user: StaffUser;
+    /** The caller to hand to services; carries the reason for the audit entry. */
+    caller: StaffCaller;
+    intent: string;
+  }) => Promise<{ message: string; data?: Record<string, unknown> } | Response>;
+  /**
+   * Where a service's error about `field` shows on this form, when the service names its input
+   * differently (a credit line by position, where the form has one field per transaction).
+   */
+  fieldOnForm?: (field: string, input: z.output<S>) => string;
+};
+
+/** Declares an intent, so that `run` gets its schema's output type. */
+export function intent<S extends FormSchema>(spec: StaffIntent<S>): StaffIntent {
+  return spec as unknown as StaffIntent;
 }
 
-/** A text field of the form, trimmed; null when absent or blank. */
-export function formText(form: FormData, name: string): string | null {
-  const raw = form.get(name);
-  if (typeof raw !== "string") return null;
-  const value = raw.trim();
-  return value === "" ? null : value;
+/**
+ * The field errors of a failed parse: the first problem of each field, by the form's field names
+ * (forms are flat: a problem with one value of a repeated field is the field's).
+ */
+export function formErrors(error: z.ZodError): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of error.issues) {
+    const field = issue.path.length ? String(issue.path[0]) : "form";
+    if (!errors.some((e) => e.field === field)) errors.push({ field, message: issue.message });
+  }
+  return errors;
+}
+
+/** Parses a form with a schema; a refused form is an `invalid` DomainError naming each field. */
+export function parseForm<S extends FormSchema>(schema: S, form: FormData): z.output<S> {
+  const parsed = schema.safeParse(formObject(form));
+  if (!parsed.success) throw invalidFields(formErrors(parsed.error));
+  return parsed.data;
 }
 
 export function actionSucceeded(message: string, intent: string | null, data?: Record<string, unknown>) {
   return json<ActionResult>({ ok: true, message, intent, ...(data ? { data } : {}) });
 }
 
-export function actionFailed(error: DomainError, intent: string | null) {
+export function actionFailed(error: DomainError, intent: string | null, fieldOnForm = (field: string) => field) {
   const fieldErrors: Record<string, string> = {};
-  for (const { field, message } of error.errors) fieldErrors[field] ??= message;
+  for (const { field, message } of error.errors) fieldErrors[fieldOnForm(field)] ??= message;
   return json<ActionResult>({ ok: false, message: error.message, intent, fieldErrors }, { status: error.status });
 }
 
-export type StaffActionRun = (args: {
-  form: FormData;
-  user: StaffUser;
-  /** The caller to hand to services; carries the reason for the audit entry. */
-  caller: StaffCaller;
-  intent: string | null;
-}) => Promise<{ message: string; data?: Record<string, unknown> } | Response>;
-
-export type StaffIntent = {
-  permission: Permission;
-  /** Whether the form must say why (every action that moves money). */
-  reason: "required" | "optional";
-  run: StaffActionRun;
-};
+const withReason = (schema: FormSchema, required: boolean) =>
+  z.intersection(schema, z.object({ reason: reasonField(required) }));
 
 /**
  * A route action dispatching on the form's `intent`, each with its own permission. An unknown
- * intent is a 400; a role without the permission gets the 403 of requirePermission before any
- * service runs, so a forged POST changes nothing.
+ * intent is a 400; a role without the permission gets the 403 of requirePermission before the
+ * form is even read, so a forged POST changes nothing.
  */
 export async function staffAction(
   { request, context }: ActionFunctionArgs,
@@ -98,20 +113,24 @@ export async function staffAction(
   const intentValue = form.get("intent");
   const intent = typeof intentValue === "string" ? intentValue : null;
   const handler = intent !== null && Object.hasOwn(intents, intent) ? intents[intent] : undefined;
-  if (!handler) {
+  if (intent === null || !handler) {
     // Still require a signed-in user, so an anonymous caller learns nothing about intents.
     await requirePermission(request, "dashboard:read");
     return actionFailed(invalid("intent", `must be one of ${Object.keys(intents).join(", ")}`), intent);
   }
   const user = await requirePermission(request, handler.permission);
+  let input: { reason: string | null } | undefined;
   try {
-    const reason = readReason(form, handler.reason === "required");
-    const caller = staffCaller(user, request, context as RequestContext, reason);
-    const outcome = await handler.run({ form, user, caller, intent });
+    input = parseForm(withReason(handler.schema, handler.reason === "required"), form);
+    const caller = staffCaller(user, request, context as RequestContext, input.reason);
+    const outcome = await handler.run({ input, user, caller, intent });
     if (outcome instanceof Response) return outcome;
     return actionSucceeded(outcome.message, intent, outcome.data);
   } catch (error) {
-    if (error instanceof DomainError) return actionFailed(error, intent);
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    const parsed = input;
+    const fieldOnForm =
+      handler.fieldOnForm && parsed ? (field: string) => handler.fieldOnForm!(field, parsed) : undefined;
+    return actionFailed(error, intent, fieldOnForm);
   }
 }

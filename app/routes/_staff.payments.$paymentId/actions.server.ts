@@ -1,58 +1,35 @@
 // The staff actions of the payment detail screen, one intent each with its permission
-// (app/auth/roles.ts). Each parses its form fields, then calls the very service its /v1 route
-// calls, with the StaffCaller that staffAction built (which carries the reason into the audit
-// entry the service writes in its own DB transaction).
+// (app/auth/roles.ts) and its form's schema (app/http/staff/forms/payment-detail.ts). Each calls
+// the very service its /v1 route calls, with the StaffCaller that staffAction built (which
+// carries the reason into the audit entry the service writes in its own DB transaction).
 //
 //   intent      permission           service                                  /v1 twin
 //   capture     payment:capture      captureTransaction                       PUT …/transactions/{id}/capture
 //   cancel      payment:cancel       cancelTransaction                        PUT …/transactions/{id}/cancel
-//   credit      credit:create        creditTransactionNow                     POST …/transactions/{id}/credit
+//   credit      credit:create        creditTransaction                        POST …/transactions/{id}/credit
 //   deactivate  payment:deactivate   deactivatePayment                        PUT /v1/payments/{id}/deactivate
 //   reactivate  payment:reactivate   reactivatePayment                        PATCH /v1/payments/{id} {active: true, totalAmount}
 //   invoice     invoice:adjust       changeInvoice                            PUT …/transactions/{id}/invoice
-import { db } from "../../../db/client";
-import { zodFieldErrors } from "../../http/api/parse.server";
-import { InvoiceChangeBody } from "../../http/api/schemas-mobile";
-import { invalid, invalidFields, notFound } from "../../domain/errors";
-import { FourEyesRequired } from "../../domain/four-eyes";
-import { formatAmount, parsePositiveAmount, type Money } from "../../domain/money";
-import { creditTransactionNow } from "../../services/credits/credits.server";
+import { notFound } from "../../domain/errors";
+import { formatAmount } from "../../domain/money";
+import { creditTransaction } from "../../services/credits/credits.server";
 import { changeInvoice } from "../../services/mobile/invoices.server";
 import { deactivatePayment, reactivatePayment } from "../../services/payments/payments.server";
 import { cancelTransaction, captureTransaction } from "../../services/transactions/transactions.server";
-import { formText, type StaffIntent } from "../../http/staff/action.server";
+import { intent, type StaffIntent } from "../../http/staff/action.server";
+import {
+  CancelForm,
+  CaptureForm,
+  CreditForm,
+  DeactivateForm,
+  InvoiceForm,
+  ReactivateForm,
+} from "../../http/staff/forms/payment-detail";
 
 /** A path or form id, or null when it cannot be one (answered like an unknown id). */
 export function idOf(raw: string | null | undefined): number | null {
   if (!raw || !/^[1-9][0-9]{0,15}$/.test(raw) || Number(raw) > Number.MAX_SAFE_INTEGER) return null;
   return Number(raw);
-}
-
-function transactionIdOf(form: FormData): number {
-  const id = idOf(formText(form, "transactionId"));
-  if (id === null) throw invalid("transactionId", "must be a transaction id");
-  return id;
-}
-
-/** An amount field of the form: a decimal string with a dot, greater than 0; absent when blank. */
-function amountOf(form: FormData, field: string): Money | undefined {
-  const text = formText(form, field);
-  if (text === null) return undefined;
-  const parsed = parsePositiveAmount(text);
-  if (!parsed.ok) throw invalid(field, parsed.message);
-  return parsed.value;
-}
-
-/** The invoice form's fields, validated by the schema of PUT …/invoice; a blank field stays as it is. */
-function invoiceChangeOf(form: FormData) {
-  const body: Record<string, string> = {};
-  for (const field of ["amount", "externalInvoiceNumber", "customerIdentificationNumber", "languageCode"]) {
-    const value = formText(form, field);
-    if (value !== null) body[field] = value;
-  }
-  const parsed = InvoiceChangeBody.safeParse(body);
-  if (!parsed.success) throw invalidFields(zodFieldErrors(parsed.error));
-  return parsed.data;
 }
 
 export function paymentDetailIntents(rawPaymentId: string | undefined): Record<string, StaffIntent> {
@@ -63,86 +40,77 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
     return id;
   };
   return {
-    capture: {
+    capture: intent({
       permission: "payment:capture",
       reason: "required",
-      run: async ({ form, caller }) => {
-        const transactionId = transactionIdOf(form);
-        const payment = await captureTransaction(caller, paymentId(), transactionId);
+      schema: CaptureForm,
+      run: async ({ input: { transactionId }, caller }) => {
+        const payment = await captureTransaction(caller, { paymentId: paymentId(), transactionId });
         const captured = payment.transactions.find((t) => t.transactionId === transactionId)!;
         return {
           message: `Transaction ${transactionId} captured: ${formatAmount(captured.summary.capturedAmount)} ${captured.currency}.`,
         };
       },
-    },
-    cancel: {
+    }),
+    cancel: intent({
       permission: "payment:cancel",
       reason: "required",
-      run: async ({ form, caller }) => {
-        const cancelled = await cancelTransaction(caller, paymentId(), transactionIdOf(form));
+      schema: CancelForm,
+      run: async ({ input: { transactionId }, caller }) => {
+        const cancelled = await cancelTransaction(caller, { paymentId: paymentId(), transactionId });
         return {
           message: `Transaction ${cancelled.transactionId} cancelled (${formatAmount(cancelled.amount)} ${cancelled.currency} released).`,
         };
       },
-    },
-    credit: {
+    }),
+    credit: intent({
       permission: "credit:create",
       reason: "required",
-      run: async ({ form, caller }) => {
-        const transactionId = transactionIdOf(form);
-        const amount = amountOf(form, "amount");
-        const id = paymentId();
-        let payment;
-        try {
-          payment = await creditTransactionNow(caller, db(), id, transactionId, amount);
-        } catch (error) {
-          if (error instanceof FourEyesRequired) return waitingForSecondStaffUser(error);
-          throw error;
-        }
-        const t = payment.transactions.find((t) => t.transactionId === transactionId)!;
+      schema: CreditForm,
+      run: async ({ input: { transactionId, amount }, caller }) => {
+        const result = await creditTransaction(caller, { paymentId: paymentId(), transactionId, amount });
+        if (result.kind === "awaitsSecondStaffUser") return waitingForSecondStaffUser(result.creditId);
+        const t = result.payment.transactions.find((t) => t.transactionId === transactionId)!;
         const what = amount === undefined ? "in full" : `${formatAmount(amount)} ${t.currency}`;
         return {
           message: `Transaction ${transactionId} credited ${what}; ${formatAmount(t.summary.creditedAmount)} ${t.currency} credited in all.`,
         };
       },
-    },
-    deactivate: {
+    }),
+    deactivate: intent({
       permission: "payment:deactivate",
       reason: "required",
+      schema: DeactivateForm,
       run: async ({ caller }) => {
-        let payment;
-        try {
-          payment = await deactivatePayment(caller, db(), paymentId());
-        } catch (error) {
-          if (error instanceof FourEyesRequired) return waitingForSecondStaffUser(error, "Payment deactivated. ");
-          throw error;
+        const result = await deactivatePayment(caller, { paymentId: paymentId() });
+        if (result.kind === "awaitsSecondStaffUser") {
+          return waitingForSecondStaffUser(result.creditId, "Payment deactivated. ");
         }
         return {
-          message: `Payment ${payment.paymentId} deactivated: open transactions cancelled, captured ones credited.`,
+          message: `Payment ${result.payment.paymentId} deactivated: open transactions cancelled, captured ones credited.`,
         };
       },
-    },
-    reactivate: {
+    }),
+    reactivate: intent({
       permission: "payment:reactivate",
       reason: "required",
-      run: async ({ form, caller }) => {
-        const totalAmount = amountOf(form, "totalAmount");
-        if (totalAmount === undefined) throw invalid("totalAmount", "is required: the payment's correct total amount");
-        const payment = await reactivatePayment(caller, paymentId(), totalAmount);
+      schema: ReactivateForm,
+      run: async ({ input: { totalAmount }, caller }) => {
+        const payment = await reactivatePayment(caller, { paymentId: paymentId(), totalAmount });
         return {
           message: `Payment ${payment.paymentId} reactivated with total ${formatAmount(payment.totalAmount)} ${payment.currency}.`,
         };
       },
-    },
-    invoice: {
+    }),
+    invoice: intent({
       permission: "invoice:adjust",
       reason: "required",
-      run: async ({ form, caller }) => {
-        const transactionId = transactionIdOf(form);
-        const changed = await changeInvoice(caller, paymentId(), transactionId, invoiceChangeOf(form));
+      schema: InvoiceForm,
+      run: async ({ input: { transactionId, ...change }, caller }) => {
+        const changed = await changeInvoice(caller, { ...change, paymentId: paymentId(), transactionId });
         return { message: `Invoice ${changed.invoiceId} of transaction ${transactionId} adjusted.` };
       },
-    },
+    }),
   };
 }
 
@@ -150,9 +118,9 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
  * The step committed and created a credit, but the four-eyes rule keeps its creator from
  * executing it: that is a result to report, not a failure (the credit waits on the Credits screen).
  */
-function waitingForSecondStaffUser(error: FourEyesRequired, done = "") {
+function waitingForSecondStaffUser(creditId: number, done = "") {
   return {
-    message: `${done}Credit ${error.creditId} is created and reserves the amount. The four-eyes rule applies to it, so another staff user must execute it on the Credits screen.`,
-    data: { creditId: error.creditId, awaitsSecondStaffUser: true },
+    message: `${done}Credit ${creditId} is created and reserves the amount. The four-eyes rule applies to it, so another staff user must execute it on the Credits screen.`,
+    data: { creditId, awaitsSecondStaffUser: true },
   };
 }

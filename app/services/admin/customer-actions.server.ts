@@ -2,7 +2,6 @@
 // agreement. Each goes through the same use-case as the API (which writes the audit entry with
 // the reason in its DB transaction), after checking that the thing belongs to the customer whose
 // screen the form was on, so a stale or forged form cannot act on someone else's card.
-import { db } from "../../../db/client";
 import { DomainError } from "../../domain/errors";
 import type { StaffCaller } from "../../domain/caller";
 import { getAgreement, stopAgreement } from "../agreements/agreements.server";
@@ -24,19 +23,19 @@ export async function runCustomerAction(
 ): Promise<string> {
   const { customerNumber, target } = input;
   if (input.action === "stop-agreement") {
-    if ((await getAgreement(db(), caller, target, input.origin)).customerNumber !== customerNumber)
+    if ((await getAgreement(caller, { agreementId: target, origin: input.origin })).customerNumber !== customerNumber)
       throw notThisCustomers();
-    const stopped = await stopAgreement(caller, target, input.origin);
+    const stopped = await stopAgreement(caller, { agreementId: target, origin: input.origin });
     return `Agreement ${stopped.agreementId} (${stopped.productName}) is stopped.`;
   }
   if (!/^[1-9][0-9]{0,14}$/.test(target)) throw notThisCustomers();
   const recurringPaymentId = Number(target);
-  if ((await getRecurringPayment(db(), caller, recurringPaymentId)).customerNumber !== customerNumber)
+  if ((await getRecurringPayment(caller, { recurringPaymentId })).customerNumber !== customerNumber)
     throw notThisCustomers();
   if (input.action === "end-recurring") {
-    await endRecurringPayment(caller, recurringPaymentId);
+    await endRecurringPayment(caller, { recurringPaymentId });
     return `Recurring payment ${recurringPaymentId} is ended.`;
   }
-  await updateRecurringPayment(caller, recurringPaymentId, { isPrimary: true });
+  await updateRecurringPayment(caller, { recurringPaymentId, isPrimary: true });
   return `Recurring payment ${recurringPaymentId} is now the customer's primary one.`;
 }

@@ -1,15 +1,15 @@
-// Payment agreements (Vipps recurring, seed 003): register, query by customer, get, stop, the
-// customer's confirmation page, and what transactions need to create (createAgreement) and
-// charge (paymentAgreementId) one. Used by the /v1 routes, the staff customer screen, the
-// transaction use-cases and the sandbox Vipps page.
+// Payment agreements (Vipps recurring): register, query by customer, get, stop, and
+// what transactions need to create (createAgreement) and charge (paymentAgreementId) one. Used by
+// the /v1 routes, the staff customer screen and the transaction use-cases.
 //
-// The confirmation page is /sandbox/vipps/{confirmationToken}:
+// The confirmation page is the Vipps page, /sandbox/vipps/{confirmationToken}
+// (mobile/app-claims.server.ts):
 //   - an agreement registered here (POST /v1/payment-agreements) is PENDING at once (the
 //     sandbox "drafts" it with Vipps); its token is its own, and the page confirms (ACTIVE) or
 //     rejects (STOPPED) just the agreement;
 //   - an agreement made by a createAgreement transaction is CREATED until the transaction's app
 //     claim, which opens a Vipps page (provider_sessions) whose token becomes the agreement's;
-//     that page confirms the agreement together with its first charge (mobile-payments.server.ts).
+//     that page confirms the agreement together with its first charge.
 // Either way the confirmation URL is shown only while the agreement awaits confirmation
 // (CREATED/PENDING) and its page is still open.
 //
@@ -18,11 +18,13 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { db, type Db, type Tx } from "../../../db/client";
-import { organisations, paymentAgreements, providerSessions } from "../../../db/schema";
+import { paymentAgreements, providerSessions } from "../../../db/schema";
 import {
   awaitsConfirmation,
+  canCharge,
   canStop,
   chargeLimit,
+  priceProblem,
   readPricing,
   type AgreementProvider,
   type Pricing,
@@ -33,7 +35,6 @@ import { formatAmount, type Money } from "../../domain/money";
 import { requireAllowedUrl } from "../../domain/redirects";
 import { auditStaffAction } from "../../platform/audit.server";
 import { customerNamedBy, tenantOf, type Caller, type ClientCaller } from "../../domain/caller";
-import type { PageDecision, VippsPageView } from "../mobile/app-claims.server";
 import { inTransaction } from "../../platform/transaction.server";
 
 export type AgreementRow = typeof paymentAgreements.$inferSelect;
@@ -52,14 +53,13 @@ export type AgreementView = {
   updatedAt: Date;
 };
 
-/** An agreement id from a path: anything that cannot be one is answered like an unknown id. */
-export function agreementIdOf(raw: string | undefined): string {
-  if (!raw || !/^[A-Za-z0-9_-]{1,100}$/.test(raw))
-    throw notFound("Payment agreement", JSON.stringify(raw ?? "").slice(0, 60));
+/** An agreement id as asked for: anything that cannot be one is answered like an unknown id. */
+function requireAgreementId(raw: string): string {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(raw)) throw notFound("Payment agreement", JSON.stringify(raw).slice(0, 60));
   return raw;
 }
 
-export function newAgreementId(): string {
+function newAgreementId(): string {
   return `agr_${randomBytes(9).toString("base64url")}`;
 }
 
@@ -124,15 +124,16 @@ async function toView(database: Db | Tx, row: AgreementRow, origin: string): Pro
 
 // ---------------------------------------------------------------- reading
 
-export type AgreementQuery = { customerNumber: string; statuses?: readonly AgreementStatus[] };
+export type AgreementQuery = {
+  customerNumber: string;
+  statuses?: readonly AgreementStatus[];
+  /** Where confirmation pages are served (the public origin). */
+  origin: string;
+};
 
 /** GET /v1/payment-agreements: the customer's agreements in the caller's organisation, newest first. */
-export async function listAgreements(
-  database: Db | Tx,
-  caller: Caller,
-  query: AgreementQuery,
-  origin: string,
-): Promise<AgreementView[]> {
+export async function listAgreements(caller: Caller, query: AgreementQuery): Promise<AgreementView[]> {
+  const database = db();
   const rows = await database
     .select()
     .from(paymentAgreements)
@@ -144,26 +145,31 @@ export async function listAgreements(
       ),
     )
     .orderBy(desc(paymentAgreements.createdAt), desc(paymentAgreements.agreementId));
-  return toViews(database, rows, origin);
+  return toViews(database, rows, query.origin);
 }
 
+/**
+ * GET /v1/payment-agreements/{agreementId}: one agreement the caller may see.
+ * @throws not_found  the agreement is unknown, malformed or another organisation's
+ */
 export async function getAgreement(
-  database: Db | Tx,
   caller: Caller,
-  agreementId: string,
-  origin: string,
+  input: { agreementId: string; origin: string },
 ): Promise<AgreementView> {
-  const [row] = await database
+  const agreementId = requireAgreementId(input.agreementId);
+  const [row] = await db()
     .select()
     .from(paymentAgreements)
     .where(and(eq(paymentAgreements.agreementId, agreementId), tenantCondition(caller)));
   if (!row) throw notFound("Payment agreement", agreementId);
-  return toView(database, row, origin);
+  return toView(db(), row, input.origin);
 }
 
 // ---------------------------------------------------------------- registering
 
 export type RegisterAgreementInput = {
+  /** Where the confirmation page is served (the public origin). */
+  origin: string;
   customerNumber?: string;
   productName: string;
   pricing: Pricing;
@@ -174,12 +180,10 @@ export type RegisterAgreementInput = {
  * POST /v1/payment-agreements: Vipps drafts the agreement and the answer carries the
  * confirmation URL to send the customer to. The sandbox's draft is our own confirmation page; a
  * real adapter would call Vipps here and keep the confirmation URL it returns.
+ * @throws invalid    provider.redirectUrl is not one of the client's prefixes; a privileged client named no customer
+ * @throws forbidden  a client that is not privileged names another customer than its logged-in one
  */
-export async function registerAgreement(
-  caller: ClientCaller,
-  input: RegisterAgreementInput,
-  origin: string,
-): Promise<AgreementView> {
+export async function registerAgreement(caller: ClientCaller, input: RegisterAgreementInput): Promise<AgreementView> {
   const customerNumber = customerNamedBy(caller, input.customerNumber);
   if (input.provider.redirectUrl)
     requireAllowedUrl(caller.allowedRedirectPrefixes, input.provider.redirectUrl, "provider.redirectUrl");
@@ -205,12 +209,12 @@ export async function registerAgreement(
         updatedAt: at,
       })
       .returning();
-    return toView(tx, row, origin);
+    return toView(tx, row, input.origin);
   });
 }
 
 /** createAgreement on a new Vipps transaction: a CREATED agreement whose first charge is that transaction. */
-export async function draftAgreementForTransaction(
+export async function draftAgreementLocked(
   tx: Tx,
   input: {
     organisationId: number;
@@ -239,9 +243,16 @@ export async function draftAgreementForTransaction(
 
 /**
  * PUT …/stop: STOPPED; transactions can no longer charge it and its confirmation page no longer
- * confirms. Stopping a STOPPED agreement answers it unchanged; an EXPIRED one is a 409.
+ * confirms. Stopping a STOPPED agreement answers it unchanged. Staff stops are audited.
+ * @throws not_found  the agreement is unknown, malformed or another organisation's
+ * @throws conflict   the agreement is EXPIRED
  */
-export async function stopAgreement(caller: Caller, agreementId: string, origin: string): Promise<AgreementView> {
+export async function stopAgreement(
+  caller: Caller,
+  input: { agreementId: string; origin: string },
+): Promise<AgreementView> {
+  const agreementId = requireAgreementId(input.agreementId);
+  const { origin } = input;
   return inTransaction(async (tx) => {
     const [row] = await tx
       .select()
@@ -275,7 +286,7 @@ export async function stopAgreement(caller: Caller, agreementId: string, origin:
  * payment's customer's when the payment names one; else 422 naming paymentAgreementId. Locked
  * FOR SHARE until the transaction commits, so it cannot be stopped in between.
  */
-export async function usableAgreementForPayment(
+export async function usableAgreementLocked(
   tx: Tx,
   payment: { organisationId: number; customerNumber: string | null },
   agreementId: string,
@@ -289,7 +300,7 @@ export async function usableAgreementForPayment(
     )
     .for("share");
   if (!agreement) throw ruleBroken(`payment agreement ${agreementId} was not found`, field);
-  if (agreement.status !== "ACTIVE")
+  if (!canCharge(agreement.status))
     throw ruleBroken(`payment agreement ${agreementId} is ${agreement.status}, not ACTIVE`, field);
   if (payment.customerNumber && agreement.customerNumber !== payment.customerNumber) {
     throw ruleBroken("the payment agreement belongs to another customer than the payment", field);
@@ -302,104 +313,19 @@ export function requireWithinPrice(agreement: AgreementRow, amount: Money, curre
   const pricing = readPricing(agreement.pricing);
   if (!pricing) return;
   const limit = chargeLimit(pricing);
-  if (currency !== limit.currency) {
+  const problem = priceProblem(pricing, amount, currency);
+  if (problem === "currency") {
     throw ruleBroken(
       `payment agreement ${agreement.agreementId} charges in ${limit.currency}, not ${currency}`,
       "currency",
     );
   }
-  if (amount > limit.max) {
+  if (problem === "amount") {
     throw ruleBroken(
       `amount ${formatAmount(amount)} exceeds what payment agreement ${agreement.agreementId} allows per charge (${formatAmount(
         limit.max,
       )} ${limit.currency})`,
       "amount",
     );
-  }
-}
-
-// ---------------------------------------------------------------- the confirmation page
-
-async function agreementByToken(token: string): Promise<(AgreementRow & { merchant: string }) | null> {
-  if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return null;
-  const [row] = await db()
-    .select({ agreement: paymentAgreements, merchant: organisations.name })
-    .from(paymentAgreements)
-    .innerJoin(organisations, eq(organisations.id, paymentAgreements.organisationId))
-    .where(eq(paymentAgreements.confirmationToken, token));
-  return row ? { ...row.agreement, merchant: row.merchant } : null;
-}
-
-/** The Vipps page of an agreement registered on its own (no transaction): null for an unknown token. */
-export async function agreementConfirmationPage(token: string): Promise<VippsPageView | null> {
-  const row = await agreementByToken(token);
-  if (!row) return null;
-  const pricing = readPricing(row.pricing);
-  const provider = row.provider as Record<string, unknown>;
-  return {
-    state: awaitsConfirmation(row.status) ? "open" : "completed",
-    outcome: `agreement:${row.status}`,
-    mode: "agreement",
-    amount: pricing ? formatAmount(chargeLimit(pricing).max) : null,
-    currency: pricing?.currency ?? "NOK",
-    amountNote: pricing?.type === "LEGACY" ? "Price per charge." : pricing ? "The most a single charge may be." : null,
-    phoneNumber: typeof provider.phoneNumber === "string" ? provider.phoneNumber : null,
-    description: null,
-    productName: row.productName,
-    merchant: row.merchant,
-  };
-}
-
-/**
- * The customer confirms (ACTIVE) or rejects (STOPPED) an agreement registered on its own, and is
- * sent back to the client's provider.redirectUrl with agreementId and result. Null: no such page.
- */
-export async function decideAgreementConfirmation(
-  token: string,
-  decision: "approve" | "reject",
-): Promise<PageDecision | null> {
-  const peek = await agreementByToken(token);
-  if (!peek) return null;
-  return inTransaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(paymentAgreements)
-      .where(eq(paymentAgreements.agreementId, peek.agreementId))
-      .for("update");
-    if (!awaitsConfirmation(row.status))
-      return { state: "completed", message: agreementClosedMessage(row.status), redirectTo: null };
-    const at = new Date();
-    const approved = decision === "approve";
-    await tx
-      .update(paymentAgreements)
-      .set(approved ? { status: "ACTIVE", updatedAt: at } : { status: "STOPPED", stoppedAt: at, updatedAt: at })
-      .where(eq(paymentAgreements.agreementId, row.agreementId));
-    const result = approved ? "approved" : "rejected";
-    const redirectUrl = (row.provider as Record<string, unknown>).redirectUrl;
-    let redirectTo: string | null = null;
-    if (typeof redirectUrl === "string") {
-      const target = new URL(redirectUrl);
-      target.searchParams.set("agreementId", row.agreementId);
-      target.searchParams.set("result", result);
-      redirectTo = target.toString();
-    }
-    return {
-      state: result,
-      message: approved ? "Agreement confirmed." : "You rejected the agreement. Nothing will be charged.",
-      redirectTo,
-    };
-  });
-}
-
-export function agreementClosedMessage(status: string): string {
-  switch (status) {
-    case "ACTIVE":
-      return "This agreement has already been confirmed.";
-    case "STOPPED":
-      return "This agreement has been stopped or rejected.";
-    case "EXPIRED":
-      return "This agreement request has expired.";
-    default:
-      return "This agreement can no longer be confirmed here.";
   }
 }

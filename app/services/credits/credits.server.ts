@@ -1,4 +1,4 @@
-// Credits (seed 002): money going back to the customer, one credit transaction per payment
+// Credits: money going back to the customer, one credit transaction per payment
 // transaction credited. A credit reserves its amounts when it is created, so that no two credits
 // can together take more than was captured; executing it turns the reservation into a credit.
 //
@@ -8,13 +8,26 @@
 // execute finds the claim and asks the provider with the same reference, which answers with the
 // first outcome: no credit transaction is ever refunded twice, even across a crash.
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { db as defaultDb, type Db, type Tx } from "../../../db/client";
+import type { Db, Tx } from "../../../db/client";
 import { creditTransactions, credits, paymentMethods, paymentTransactions } from "../../../db/schema";
-import type { CreditStatus, CreditTransactionStatus, PaymentTypeGroup, TransactionStatus } from "../../domain/enums";
-import { conflict, DomainError, notFound, ruleBroken } from "../../domain/errors";
-import { FourEyesRequired, fourEyesRefusal, type FourEyesThresholds } from "../../domain/four-eyes";
-import { add, formatAmount, money, subtract, sum, toDbAmount, type Money } from "../../domain/money";
-import { amountsOf, creditableAmount } from "../../domain/transaction";
+import type { CreditStatus, CreditTransactionStatus, PaymentTypeGroup } from "../../domain/enums";
+import { DomainError, forbidden, notFound, ruleBroken } from "../../domain/errors";
+import {
+  directCreditAmount,
+  isFullyCredited,
+  reimbursementChoice,
+  requireCreditChangeable,
+  requireCreditCurrency,
+  requireCreditLines,
+  requireExecutable,
+  requireOneOrganisation,
+  requireTotalIsSumOfLines,
+  requireWithinCreditable,
+} from "../../domain/credit";
+import { fourEyesRefusal, type FourEyesThresholds } from "../../domain/four-eyes";
+import { add, formatAmount, money, subtract, toDbAmount, type Money } from "../../domain/money";
+import { amountsOf, creditableAmount, statusAfterCredit } from "../../domain/transaction";
+import { db } from "../../platform/db.server";
 import { paymentProvider } from "../../providers/index.server";
 import { auditStaffAction } from "../../platform/audit.server";
 import { tenantOf, type Caller } from "../../domain/caller";
@@ -82,6 +95,13 @@ type CreditTransactionRow = typeof creditTransactions.$inferSelect;
 
 // ---------------------------------------------------------------- create
 
+/**
+ * Creates a credit of captured transactions and reserves its lines' amounts on them: the total
+ * is the lines' sum, one organisation and currency, per transaction at most what is creditable.
+ * @throws not_found  a payment or transaction is unknown or another organisation's
+ * @throws invalid    no lines
+ * @throws rule       the total is not the lines' sum; several organisations or currencies; more than creditable; a reimbursement the method does not allow
+ */
 export async function createCredit(caller: Caller, input: NewCredit): Promise<CreditView> {
   return inTransaction(async (tx) => {
     const creditId = await createCreditLocked(
@@ -90,7 +110,7 @@ export async function createCredit(caller: Caller, input: NewCredit): Promise<Cr
       input,
       await lockPaymentsOf(tx, caller, input.creditTransactions),
     );
-    const credit = await getCredit(tx, caller, creditId);
+    const credit = await readCredit(tx, caller, creditId);
     await auditStaffAction(tx, caller, {
       action: "credit.create",
       entityType: "credit",
@@ -128,7 +148,8 @@ async function lockPaymentsOf(tx: Tx, caller: Caller, lines: NewCreditLine[]): P
   return locked;
 }
 
-async function createCreditLocked(
+/** Creates a credit inside the caller's DB transaction, on payments it has locked. */
+export async function createCreditLocked(
   tx: Tx,
   caller: Caller,
   input: NewCredit,
@@ -173,21 +194,12 @@ async function resolveLines(
   currency: string,
   totalCreditAmount: Money,
 ): Promise<ResolvedLine[]> {
-  if (!lines.length) {
-    throw new DomainError("invalid", "A credit needs at least one credit transaction", {
-      errors: [{ field: "creditTransactions", message: "must contain at least one credit transaction" }],
-    });
-  }
-  const total = sum(lines.map((l) => l.amount));
-  if (total !== totalCreditAmount) {
-    throw ruleBroken(
-      `totalCreditAmount ${formatAmount(totalCreditAmount)} must equal the sum of the credit transactions (${formatAmount(total)})`,
-      "totalCreditAmount",
-    );
-  }
-  const organisations = new Set(lines.map((l) => locked.get(l.paymentId)!.payment.organisationId));
-  if (organisations.size > 1)
-    throw ruleBroken("All credited transactions must belong to one organisation", "creditTransactions");
+  requireCreditLines(lines.length);
+  requireTotalIsSumOfLines(
+    totalCreditAmount,
+    lines.map((l) => l.amount),
+  );
+  requireOneOrganisation(lines.map((l) => locked.get(l.paymentId)!.payment.organisationId));
 
   const taken = new Map<number, Money>();
   const resolved: ResolvedLine[] = [];
@@ -196,21 +208,16 @@ async function resolveLines(
     const { payment, transactions } = locked.get(line.paymentId)!;
     const transaction = transactions.find((t) => t.transactionId === line.transactionId);
     if (!transaction) throw notFound("Transaction", line.transactionId);
-    if (payment.currency !== currency) {
-      throw ruleBroken(
-        `${field}: the payment's currency ${payment.currency} differs from the credit's ${currency}`,
-        "currency",
-      );
-    }
+    requireCreditCurrency(field, payment.currency, currency);
     const soFar = add(taken.get(transaction.transactionId) ?? (0n as Money), line.amount);
     taken.set(transaction.transactionId, soFar);
-    const creditable = creditableAmount(amountsOf(transaction));
-    if (soFar > creditable) {
-      throw ruleBroken(
-        `${field}.amount ${formatAmount(line.amount)} exceeds the creditable amount ${formatAmount(creditable)} of transaction ${transaction.transactionId}`,
-        `${field}.amount`,
-      );
-    }
+    requireWithinCreditable({
+      field,
+      amount: line.amount,
+      taken: soFar,
+      creditable: creditableAmount(amountsOf(transaction)),
+      transactionId: transaction.transactionId,
+    });
     const group = await reimbursementGroup(
       tx,
       payment,
@@ -265,8 +272,9 @@ async function adjustReserved(tx: Tx, changes: { transactionId: number; amount: 
 }
 
 /**
- * CASH can always be chosen; another group only where the method the transaction was paid
- * with (its client's, on its channel) allows overriding the reimbursement.
+ * The reimbursement group of a line (domain/credit.ts reimbursementChoice); an override is
+ * allowed only where the method the transaction was paid with (its client's, on its channel)
+ * allows overriding the reimbursement.
  */
 async function reimbursementGroup(
   tx: Tx,
@@ -275,9 +283,12 @@ async function reimbursementGroup(
   requested: PaymentTypeGroup | undefined,
   field: string,
 ) {
-  const own = transaction.reimbursementTypeGroup ?? transaction.paymentTypeGroup;
-  if (!requested || requested === own || requested === transaction.paymentTypeGroup) return requested ?? own;
-  if (requested === "CASH") return requested;
+  const choice = reimbursementChoice({
+    own: transaction.reimbursementTypeGroup ?? transaction.paymentTypeGroup,
+    paymentTypeGroup: transaction.paymentTypeGroup,
+    requested,
+  });
+  if (!choice.needsOverride) return choice.group;
   const [method] = await tx
     .select({ id: paymentMethods.id })
     .from(paymentMethods)
@@ -298,7 +309,7 @@ async function reimbursementGroup(
       field,
     );
   }
-  return requested;
+  return choice.group;
 }
 
 // ---------------------------------------------------------------- update
@@ -312,11 +323,19 @@ export type CreditPatch = {
 };
 
 /**
- * PATCH a credit (seed 002) while it is CREATED, active and untouched by an execution: new
- * lines replace the old ones (their reservations are released first), and the total must
- * still equal the lines' sum. Deactivating releases every reservation.
+ * Changes a credit while it is CREATED, active and untouched by an execution: new lines replace
+ * the old ones (their reservations are released first), and the total must still equal the
+ * lines' sum. Deactivating releases every reservation.
+ * @throws not_found  the credit, or a new line's payment or transaction, is unknown or another organisation's
+ * @throws invalid    new lines that are empty
+ * @throws conflict   the credit is inactive, not CREATED, or being executed
+ * @throws rule       the total is not the lines' sum; a new line breaks a rule of createCredit
  */
-export async function updateCredit(caller: Caller, creditId: number, patch: CreditPatch): Promise<CreditView> {
+export async function updateCredit(
+  caller: Caller,
+  input: { creditId: number; patch: CreditPatch },
+): Promise<CreditView> {
+  const { creditId, patch } = input;
   return inTransaction(async (tx) => {
     const existing = await findCredit(tx, caller, creditId);
     const oldLines = await tx.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
@@ -328,17 +347,10 @@ export async function updateCredit(caller: Caller, creditId: number, patch: Cred
     for (const paymentId of [...paymentIds].sort((a, b) => a - b))
       locked.set(paymentId, await lockPayment(tx, caller, paymentId));
     const [credit] = await tx.select().from(credits).where(eq(credits.creditId, existing.creditId)).for("update");
-    if (credit.status !== "CREATED" || !credit.active) {
-      throw conflict(
-        `Credit ${creditId} is ${credit.active ? credit.status : "inactive"}; only an active CREATED credit can change`,
-      );
-    }
-    if (oldLines.some((l) => l.status !== "CREATED" || l.providerReference)) {
-      throw conflict(`Credit ${creditId} is being executed and can no longer change`);
-    }
+    requireCreditChangeable(credit, oldLines);
     const before = auditedCredit(toCreditView(credit, oldLines));
     const finish = async (action: string) => {
-      const after = await getCredit(tx, caller, creditId);
+      const after = await readCredit(tx, caller, creditId);
       await auditStaffAction(tx, caller, {
         action,
         entityType: "credit",
@@ -365,10 +377,11 @@ export async function updateCredit(caller: Caller, creditId: number, patch: Cred
       for (const paymentId of locked.keys()) locked.set(paymentId, await lockPayment(tx, caller, paymentId));
       const resolved = await resolveLines(tx, locked, patch.creditTransactions, credit.currency, total);
       await insertLines(tx, creditId, resolved, at);
-    } else if (total !== sum(oldLines.map((l) => money(l.amount)))) {
-      throw ruleBroken(
-        `totalCreditAmount ${formatAmount(total)} must equal the sum of the credit transactions (${formatAmount(sum(oldLines.map((l) => money(l.amount))))}); send creditTransactions too to change them`,
-        "totalCreditAmount",
+    } else {
+      requireTotalIsSumOfLines(
+        total,
+        oldLines.map((l) => money(l.amount)),
+        "; send creditTransactions too to change them",
       );
     }
     await tx
@@ -453,24 +466,59 @@ async function findCredit(database: Db | Tx, caller: Caller, creditId: number): 
   return row;
 }
 
-export async function getCredit(database: Db | Tx, caller: Caller, creditId: number): Promise<CreditView> {
+async function readCredit(database: Db | Tx, caller: Caller, creditId: number): Promise<CreditView> {
   const [view] = await loadCreditViews(database, [await findCredit(database, caller, creditId)]);
   return view;
 }
 
+/**
+ * One credit with its lines, as the caller may see it.
+ * @throws not_found  the credit is unknown or another organisation's
+ */
+export async function getCredit(caller: Caller, input: { creditId: number }): Promise<CreditView> {
+  return readCredit(db(), caller, input.creditId);
+}
+
 // ---------------------------------------------------------------- execute
+
+/** How an execution ended: done as far as the provider went, or refused by the four-eyes rule before anything moved. */
+export type CreditExecution =
+  { kind: "executed"; credit: CreditView } | { kind: "awaitsSecondStaffUser"; creditId: number; reason: string };
 
 /**
  * Executes every credit transaction still CREATED, in order. Answers the credit as it stands;
  * when one fails, throws that transaction's error after keeping what succeeded before it.
  *
- * A staff user may not execute a credit they created above the four-eyes threshold (403,
- * app/domain/four-eyes.ts); the rule is checked first for a clear answer and again under the
+ * A staff user may not execute a credit they created above the four-eyes threshold
+ * (app/domain/four-eyes.ts); the rule is checked first for a clear answer and again under the
  * credit's row lock in every claim, so a PATCH raising the total in between cannot slip through.
+ * @throws not_found  the credit is unknown or another organisation's
+ * @throws forbidden  the four-eyes rule: the staff caller created this credit above the threshold
+ * @throws conflict   the credit is inactive
+ * @throws declined   the provider refused a credit transaction (those before it stay credited)
  */
-export async function executeCredit(caller: Caller, creditId: number, database: Db = defaultDb()): Promise<CreditView> {
+export async function executeCredit(caller: Caller, input: { creditId: number }): Promise<CreditView> {
+  const execution = await executeCreditUnlessFourEyes(caller, input);
+  if (execution.kind === "awaitsSecondStaffUser") throw forbidden(execution.reason);
+  return execution.credit;
+}
+
+/**
+ * executeCredit for a step that has just created the credit (a direct credit, a deactivation):
+ * the four-eyes rule refusing its staff creator is an outcome, the credit waiting for a second
+ * staff user, not an error.
+ * @throws not_found  the credit is unknown or another organisation's
+ * @throws conflict   the credit is inactive
+ * @throws declined   the provider refused a credit transaction (those before it stay credited)
+ */
+export async function executeCreditUnlessFourEyes(
+  caller: Caller,
+  input: { creditId: number },
+): Promise<CreditExecution> {
+  const { creditId } = input;
+  const database = db();
   const credit = await findCredit(database, caller, creditId);
-  if (!credit.active) throw conflict(`Credit ${creditId} is inactive and cannot be executed`);
+  requireExecutable(credit);
   const lines = await database
     .select()
     .from(creditTransactions)
@@ -480,11 +528,16 @@ export async function executeCredit(caller: Caller, creditId: number, database: 
     caller.kind === "staff" && lines.some((l) => l.status === "CREATED")
       ? await readFourEyesThresholds(database)
       : null;
-  if (fourEyes) assertFourEyes(caller, credit, fourEyes);
+  if (fourEyes) {
+    const refusal = fourEyesRefusalOf(caller, credit, fourEyes);
+    if (refusal) return { kind: "awaitsSecondStaffUser", creditId, reason: refusal };
+  }
   for (const line of lines) {
     if (line.status !== "CREATED") continue;
-    const reference = await claim(line.creditTransactionId, fourEyes && { caller, thresholds: fourEyes });
-    if (!reference) continue; // settled by someone else meanwhile
+    const claimed = await claim(line.creditTransactionId, fourEyes && { caller, thresholds: fourEyes });
+    if (claimed.kind === "refused") return { kind: "awaitsSecondStaffUser", creditId, reason: claimed.reason };
+    if (claimed.kind === "settled") continue; // settled by someone else meanwhile
+    const { reference } = claimed;
     const [transaction] = await database
       .select()
       .from(paymentTransactions)
@@ -506,12 +559,13 @@ export async function executeCredit(caller: Caller, creditId: number, database: 
     }
   }
   await markCreditedWhenComplete(creditId);
-  return getCredit(database, caller, creditId);
+  return { kind: "executed", credit: await readCredit(database, caller, creditId) };
 }
 
-function assertFourEyes(caller: Caller, credit: CreditRow, thresholds: FourEyesThresholds): void {
-  if (caller.kind !== "staff") return;
-  const refusal = fourEyesRefusal(
+/** Why the four-eyes rule keeps this staff caller from executing the credit, or null. */
+function fourEyesRefusalOf(caller: Caller, credit: CreditRow, thresholds: FourEyesThresholds): string | null {
+  if (caller.kind !== "staff") return null;
+  return fourEyesRefusal(
     {
       totalCreditAmount: money(credit.totalCreditAmount),
       currency: credit.currency,
@@ -520,7 +574,6 @@ function assertFourEyes(caller: Caller, credit: CreditRow, thresholds: FourEyesT
     caller.userId,
     thresholds,
   );
-  if (refusal) throw new FourEyesRequired(refusal, credit.creditId);
 }
 
 /**
@@ -531,7 +584,7 @@ function assertFourEyes(caller: Caller, credit: CreditRow, thresholds: FourEyesT
 async function claim(
   creditTransactionId: number,
   fourEyes: { caller: Caller; thresholds: FourEyesThresholds } | null,
-): Promise<string | null> {
+): Promise<{ kind: "claimed"; reference: string } | { kind: "settled" } | { kind: "refused"; reason: string }> {
   return inTransaction(async (tx) => {
     if (fourEyes) {
       const [{ creditId }] = await tx
@@ -539,21 +592,22 @@ async function claim(
         .from(creditTransactions)
         .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
       const [credit] = await tx.select().from(credits).where(eq(credits.creditId, creditId)).for("share");
-      assertFourEyes(fourEyes.caller, credit, fourEyes.thresholds);
+      const refusal = fourEyesRefusalOf(fourEyes.caller, credit, fourEyes.thresholds);
+      if (refusal) return { kind: "refused", reason: refusal };
     }
     const [line] = await tx
       .select()
       .from(creditTransactions)
       .where(eq(creditTransactions.creditTransactionId, creditTransactionId))
       .for("update");
-    if (line.status !== "CREATED") return null;
-    if (line.providerReference) return line.providerReference;
+    if (line.status !== "CREATED") return { kind: "settled" };
+    if (line.providerReference) return { kind: "claimed", reference: line.providerReference };
     const reference = `credit-transaction-${creditTransactionId}`;
     await tx
       .update(creditTransactions)
       .set({ claimedAt: new Date(), providerReference: reference, updatedAt: new Date() })
       .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
-    return reference;
+    return { kind: "claimed", reference };
   });
 }
 
@@ -606,7 +660,7 @@ async function settle(
       return;
     }
     const credited = add(amounts.credited, amount);
-    const status: TransactionStatus = credited === amounts.captured ? "CREDITED" : transaction.status;
+    const status = statusAfterCredit(transaction.status, amounts, amount);
     await tx
       .update(creditTransactions)
       .set({ status: "CREDITED", rrn: outcome.rrn, creditedAt: at, updatedAt: at })
@@ -657,7 +711,7 @@ async function markCreditedWhenAllLinesAre(tx: Tx, credit: CreditRow, at: Date):
     .select({ status: creditTransactions.status })
     .from(creditTransactions)
     .where(eq(creditTransactions.creditId, credit.creditId));
-  if (!lines.every((l) => l.status === "CREDITED")) return credit.status;
+  if (!isFullyCredited(lines)) return credit.status;
   await tx.update(credits).set({ status: "CREDITED", updatedAt: at }).where(eq(credits.creditId, credit.creditId));
   return "CREDITED";
 }
@@ -667,7 +721,7 @@ async function markCreditedWhenComplete(creditId: number): Promise<void> {
     const [credit] = await tx.select().from(credits).where(eq(credits.creditId, creditId)).for("update");
     if (credit.status === "CREDITED") return;
     const lines = await tx.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
-    if (lines.every((l) => l.status === "CREDITED")) {
+    if (isFullyCredited(lines)) {
       await tx.update(credits).set({ status: "CREDITED", updatedAt: new Date() }).where(eq(credits.creditId, creditId));
     }
   });
@@ -675,41 +729,37 @@ async function markCreditedWhenComplete(creditId: number): Promise<void> {
 
 // ---------------------------------------------------------------- direct and deactivation credits
 
+export type DirectCreditResult =
+  | { kind: "credited"; payment: PaymentView }
+  /** The credit is created and reserves the amount; the four-eyes rule keeps its staff creator from executing it. */
+  | { kind: "awaitsSecondStaffUser"; creditId: number; payment: PaymentView };
+
 /**
- * Credits one transaction at once (the transaction's credit route, also for imported ones):
- * `amount` defaults to everything creditable. Allowed on a deactivated payment, because that is
- * how clients return imported money after a deactivation (seed 000).
+ * Credits one CAPTURED transaction at once (the transaction's credit route, also for imported
+ * ones): `amount` defaults to everything creditable. Allowed on a deactivated payment, because
+ * that is how clients return imported money after a deactivation.
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws conflict   the transaction is not CAPTURED, or nothing is left to credit
+ * @throws rule       amount exceeds the creditable amount
+ * @throws declined   the provider refused the credit (the credit stays, FAILED)
  */
-export async function creditTransactionNow(
+export async function creditTransaction(
   caller: Caller,
-  database: Db,
-  paymentId: number,
-  transactionId: number,
-  amount: Money | undefined,
-): Promise<PaymentView> {
+  input: { paymentId: number; transactionId: number; amount?: Money },
+): Promise<DirectCreditResult> {
+  const { paymentId, transactionId } = input;
   const creditId = await inTransaction(async (tx) => {
     const locked = await lockPayment(tx, caller, paymentId);
     const transaction = locked.transactions.find((t) => t.transactionId === transactionId);
     if (!transaction) throw notFound("Transaction", transactionId);
-    const status = transaction.status;
-    if (status !== "CAPTURED") {
-      throw conflict(
-        status === "CREDITED"
-          ? "The transaction is already fully credited"
-          : `Only a CAPTURED transaction can be credited; this one is ${status}`,
-      );
-    }
-    const creditable = creditableAmount(amountsOf(transaction));
-    const value = amount ?? creditable;
-    if (value <= 0n) throw conflict("Nothing is left to credit on this transaction (other credits reserve the rest)");
     // Checked here as well as in createCreditLocked so that the problem names this route's own
     // body field (`amount`), not the credit line the route builds from it.
-    if (value > creditable) {
-      throw ruleBroken(
-        `amount ${formatAmount(value)} exceeds the creditable amount ${formatAmount(creditable)} of transaction ${transactionId}`,
-        "amount",
-      );
-    }
+    const value = directCreditAmount({
+      transactionId,
+      status: transaction.status,
+      creditable: creditableAmount(amountsOf(transaction)),
+      requested: input.amount,
+    });
     const creditId = await createCreditLocked(
       tx,
       caller,
@@ -734,15 +784,18 @@ export async function creditTransactionNow(
     });
     return creditId;
   });
-  await executeCredit(caller, creditId, database);
-  return getPayment(database, caller, paymentId);
+  const execution = await executeCreditUnlessFourEyes(caller, { creditId });
+  const payment = await getPayment(db(), caller, paymentId);
+  return execution.kind === "executed"
+    ? { kind: "credited", payment }
+    : { kind: "awaitsSecondStaffUser", creditId, payment };
 }
 
 export const DEACTIVATION_REASON = "Payment deactivated";
 
 /** The open credits a deactivation created for a payment (executed again when it is retried). */
-export async function pendingDeactivationCredits(database: Db | Tx, paymentId: number): Promise<number[]> {
-  const rows = await database
+export async function pendingDeactivationCredits(paymentId: number): Promise<number[]> {
+  const rows = await db()
     .selectDistinct({ creditId: credits.creditId })
     .from(credits)
     .innerJoin(creditTransactions, eq(creditTransactions.creditId, credits.creditId))
@@ -755,5 +808,3 @@ export async function pendingDeactivationCredits(database: Db | Tx, paymentId: n
     );
   return rows.map((r) => r.creditId);
 }
-
-export { createCreditLocked };

@@ -69,6 +69,7 @@ export type ThresholdChange = { currency: string; amount: string | null };
  * Sets (or, with a null amount, removes) the threshold of one currency. Removing one means every
  * credit in that currency needs a second staff user. One transaction: the setting row is locked,
  * changed and audited together.
+ * @throws invalid  the currency is not a 3-letter code; the amount is not a decimal amount
  */
 export async function setFourEyesThreshold(caller: Caller, change: ThresholdChange): Promise<FourEyesThresholds> {
   if (!/^[A-Z]{3}$/.test(change.currency)) throw invalid("currency", "must be a 3-letter ISO 4217 code such as NOK");

@@ -1,6 +1,4 @@
-// Vipps app claims (seed 000, POST …/app-claim) and what the hosted provider pages of the app,
-// wallet and invoice flows share: session tokens, redirect checks, and one way to let a customer
-// decide on a page (approve, reject) inside one DB transaction.
+// Vipps (POST …/app-claim) and the sandbox Vipps page, /sandbox/vipps/{token}.
 //
 // app-claim answers in one of three ways, by how the transaction was created:
 //   - a plain VIPPS transaction: an INITIATE entry, the transaction INITIATED, 201 with the
@@ -12,17 +10,22 @@
 //     interaction: INITIATE and AUTHORIZE entries and 204; a decline is a 422 with errorReason
 //     and changes nothing.
 //
-// Lock order everywhere: payment, its transactions (locks.server.ts), then an agreement or an
-// invoice, then provider sessions.
-import { randomBytes } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
-import { db, type Tx } from "../../../db/client";
-import { organisations, paymentAgreements, paymentTransactions, payments, providerSessions } from "../../../db/schema";
-import { requireAllowedUrl } from "../../domain/redirects";
+// The same page also confirms an agreement registered on its own (POST /v1/payment-agreements):
+// its token is the agreement's confirmationToken, and the page confirms (ACTIVE) or rejects
+// (STOPPED) just the agreement.
+//
+// Lock order everywhere: payment, its transactions (locks.server.ts), then an agreement, then
+// provider sessions.
+import { and, eq } from "drizzle-orm";
+import { db } from "../../../db/client";
+import { organisations, paymentAgreements } from "../../../db/schema";
+import { awaitsConfirmation, canCharge, chargeLimit, readPricing } from "../../domain/agreement";
+import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import { conflict, invalid, ruleBroken } from "../../domain/errors";
-import { formatAmount, money, toDbAmount, type Money } from "../../domain/money";
-import { mobileProvider } from "../../providers/index.server";
-import { enqueueCallback, transactionCallbackPayload } from "../../platform/outbox.server";
+import { formatAmount, money, type Money } from "../../domain/money";
+import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
+import { lockTransaction, requireActive } from "../../platform/locks.server";
+import { appendOperation } from "../../platform/operation-log.server";
 import {
   askProvider,
   countOutcome,
@@ -30,222 +33,32 @@ import {
   inAuthorizingTransaction,
   outcomeKeyOf,
 } from "../../platform/outcomes.server";
-import type { ClientCaller, SystemCaller } from "../../domain/caller";
-import { appendOperation } from "../../platform/operation-log.server";
-import { lockTransaction, requireActive } from "../../platform/locks.server";
-import type { PaymentRow, TransactionRow } from "../queries/payment-view.server";
-import { initiateLocked, touchPayment } from "../transactions/transactions.server";
-import { agreementClosedMessage } from "../agreements/agreements.server";
-
-export const SESSION_MINUTES = 15;
-
-export type SessionRow = typeof providerSessions.$inferSelect;
-export type SessionKind = "vipps" | "wallet" | "invoice";
-
-/** Where hosted pages live: PAYDESK_PUBLIC_URL when set (behind a proxy), else the request's origin. */
-export function publicOrigin(url: URL): string {
-  const configured = process.env.PAYDESK_PUBLIC_URL?.trim().replace(/\/+$/, "");
-  return configured || url.origin;
-}
-
-export function newToken(): string {
-  return randomBytes(24).toString("base64url");
-}
-
-/** No open redirects: see app/domain/redirects.ts. */
-export function requireAllowedRedirect(caller: ClientCaller, url: string, field = "redirectUrl"): void {
-  requireAllowedUrl(caller.allowedRedirectPrefixes, url, field);
-}
-
-export type PageResult = "approved" | "rejected" | "failed";
-
-/** The customer's way back: the redirect URL with paymentId, transactionId and result added. */
-export function resultRedirect(
-  redirectUrl: string,
-  paymentId: number,
-  transactionId: number,
-  result: PageResult,
-): string {
-  const target = new URL(redirectUrl);
-  target.searchParams.set("paymentId", String(paymentId));
-  target.searchParams.set("transactionId", String(transactionId));
-  target.searchParams.set("result", result);
-  return target.toString();
-}
-
-/** Ends the open pages of a transaction (a new claim, terminal or invoice replaces them). */
-export async function supersedeSessions(
-  tx: Tx,
-  transactionId: number,
-  at: Date,
-  outcome = "superseded",
-): Promise<void> {
-  await tx
-    .update(providerSessions)
-    .set({ completedAt: at, outcome })
-    .where(and(eq(providerSessions.transactionId, transactionId), isNull(providerSessions.completedAt)));
-}
-
-export async function insertSession(
-  tx: Tx,
-  values: {
-    token?: string;
-    kind: SessionKind;
-    paymentId: number;
-    transactionId: number;
-    redirectUrl: string | null;
-    callbackUrl?: string | null;
-    options: Record<string, unknown>;
-    expiresAt: Date;
-  },
-): Promise<SessionRow> {
-  const [row] = await tx
-    .insert(providerSessions)
-    .values({ ...values, token: values.token ?? newToken(), callbackUrl: values.callbackUrl ?? null })
-    .returning();
-  return row;
-}
-
-/** A page's session by its token (no lock: for rendering). */
-export async function findSession(token: string, kind: SessionKind): Promise<SessionRow | null> {
-  if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return null;
-  const [row] = await db()
-    .select()
-    .from(providerSessions)
-    .where(and(eq(providerSessions.token, token), eq(providerSessions.kind, kind)));
-  return row ?? null;
-}
-
-export type SessionState = "open" | "expired" | "completed";
-
-export function sessionState(session: SessionRow, now = new Date()): SessionState {
-  if (session.completedAt) return "completed";
-  if (session.expiresAt.getTime() <= now.getTime()) return "expired";
-  return "open";
-}
-
-/**
- * Marks a transaction authorized for its whole amount, logs AUTHORIZE, counts the approved
- * attempt and announces it.
- */
-export async function authorizeLocked(
-  tx: Tx,
-  caller: SystemCaller | ClientCaller,
-  payment: { organisationId: number },
-  transaction: TransactionRow,
-  at: Date,
-  extra: Partial<typeof paymentTransactions.$inferInsert> = {},
-  callbackUrl: string | null = null,
-): Promise<TransactionRow> {
-  const amount = money(transaction.amount);
-  const [row] = await tx
-    .update(paymentTransactions)
-    .set({ ...extra, status: "AUTHORIZED", authorizedAmount: toDbAmount(amount), updatedAt: at })
-    .where(eq(paymentTransactions.transactionId, transaction.transactionId))
-    .returning();
-  await appendOperation(
-    tx,
-    { transactionId: row.transactionId, paymentId: row.paymentId, operation: "AUTHORIZE", amount, at },
-    caller,
-  );
-  await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
-  if (callbackUrl) await enqueueCallback(tx, callbackUrl, transactionCallbackPayload(row));
-  await touchPayment(tx, row.paymentId, at);
-  return row;
-}
-
-// ---------------------------------------------------------------- a customer decides on a page
-
-export type PageDecision = {
-  /** approved/rejected/failed: what happened now; expired/completed/unavailable: nothing changed. */
-  state: PageResult | "expired" | "completed" | "unavailable";
-  message: string;
-  /** Where to send the customer (the client's redirectUrl with the result), or null to show the message. */
-  redirectTo: string | null;
-};
-
-export type DecisionContext = {
-  tx: Tx;
-  caller: SystemCaller;
-  payment: PaymentRow;
-  transaction: TransactionRow;
-  session: SessionRow;
-  at: Date;
-};
-
-/**
- * Runs a customer's decision on a hosted page in one DB transaction: locks the payment, its
- * transactions and the session; an expired or finished session changes nothing; otherwise
- * `decide` acts and the session is closed with its result. Null: no such page. A provider call
- * that throws is counted as a failed authorization (askProvider) after the rollback.
- */
-export async function decideOnPage(
-  token: string,
-  kind: SessionKind,
-  correlationId: string,
-  decide: (context: DecisionContext) => Promise<{ result: PageResult; message: string } | { unavailable: string }>,
-): Promise<PageDecision | null> {
-  const peek = await findSession(token, kind);
-  if (!peek || peek.paymentId === null || peek.transactionId === null) return null;
-  const paymentId = peek.paymentId;
-  const transactionId = peek.transactionId;
-  return inAuthorizingTransaction(async (tx) => {
-    const caller: SystemCaller = { kind: "system", name: `sandbox-${kind}`, correlationId };
-    const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
-    const [session] = await tx.select().from(providerSessions).where(eq(providerSessions.id, peek.id)).for("update");
-    const at = new Date();
-    const state = sessionState(session, at);
-    if (state === "expired") {
-      return {
-        state,
-        message: "This page has expired. Nothing was paid; go back to the shop and start again.",
-        redirectTo: null,
-      };
-    }
-    if (state === "completed") return { state, message: completedMessage(session.outcome), redirectTo: null };
-    if (!payment.active || transaction.status !== "INITIATED") {
-      return {
-        state: "unavailable",
-        message: "This payment can no longer be completed here (it was cancelled or changed).",
-        redirectTo: null,
-      };
-    }
-    const decision = await decide({ tx, caller, payment, transaction, session, at });
-    if ("unavailable" in decision) return { state: "unavailable", message: decision.unavailable, redirectTo: null };
-    await tx
-      .update(providerSessions)
-      .set({ completedAt: at, outcome: decision.result })
-      .where(eq(providerSessions.id, session.id));
-    return {
-      state: decision.result,
-      message: decision.message,
-      redirectTo: session.redirectUrl
-        ? resultRedirect(session.redirectUrl, paymentId, transactionId, decision.result)
-        : null,
-    };
-  });
-}
-
-export function completedMessage(outcome: string | null): string {
-  if (outcome?.startsWith("agreement:")) return agreementClosedMessage(outcome.slice("agreement:".length));
-  switch (outcome) {
-    case "approved":
-      return "This payment has already been approved.";
-    case "rejected":
-      return "This payment was rejected.";
-    case "failed":
-      return "This payment was declined.";
-    case "replaced":
-    case "superseded":
-      return "This page has been replaced by a newer one. Nothing was paid here.";
-    default:
-      return "This page is no longer in use.";
-  }
-}
+import { inTransaction } from "../../platform/transaction.server";
+import { mobileProvider } from "../../providers/index.server";
+import { initiateLocked } from "../transactions/transactions.server";
+import {
+  agreementClosedMessage,
+  authorizeLocked,
+  decideOnPage,
+  findSession,
+  insertSessionLocked,
+  merchantName,
+  requireAllowedRedirect,
+  supersedeSessionsLocked,
+  type PageDecision,
+} from "./hosted-pages.server";
 
 // ---------------------------------------------------------------- Vipps app claim
 
-export type AppClaimInput = { phoneNumber?: string; description?: string; redirectUrl?: string };
+export type AppClaimInput = {
+  paymentId: number;
+  transactionId: number;
+  /** Where the Vipps page is served (the public origin). */
+  origin: string;
+  phoneNumber?: string;
+  description?: string;
+  redirectUrl?: string;
+};
 
 export type AppClaimOutcome =
   { kind: "claim"; paymentId: number; transactionId: number; appClaimUrl: string } | { kind: "charged" };
@@ -253,13 +66,17 @@ export type AppClaimOutcome =
 const CLAIMABLE = new Set(["CREATED", "INITIATED"]);
 const MOBILE_TYPES = new Set(["VIPPS", "MOBILEPAY"]);
 
-export async function createAppClaim(
-  caller: ClientCaller,
-  paymentId: number,
-  transactionId: number,
-  input: AppClaimInput,
-  origin: string,
-): Promise<AppClaimOutcome> {
+/**
+ * POST …/app-claim: opens the Vipps page for a plain payment or a new agreement (`claim`), or
+ * charges the transaction's ACTIVE agreement at once (`charged`).
+ * @throws invalid    redirectUrl is not one of the client's prefixes; phoneNumber is missing for a page
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws conflict   the payment is deactivated; the transaction is not a Vipps one, or not CREATED/INITIATED
+ * @throws rule       the transaction's agreement is unknown, stopped or expired
+ * @throws declined   the provider declined the charge of an ACTIVE agreement
+ */
+export async function createAppClaim(caller: ClientCaller, input: AppClaimInput): Promise<AppClaimOutcome> {
+  const { paymentId, transactionId, origin } = input;
   if (input.redirectUrl) requireAllowedRedirect(caller, input.redirectUrl);
   return inAuthorizingTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
@@ -294,7 +111,7 @@ export async function createAppClaim(
         throw ruleBroken(`payment agreement ${transaction.paymentAgreementId} was not found`, "paymentAgreementId");
     }
 
-    if (agreement?.status === "ACTIVE") {
+    if (agreement && canCharge(agreement.status)) {
       // Existing agreement: a merchant-initiated charge, no customer interaction. A decline
       // changes nothing here (422) but is counted after the rollback.
       const key = outcomeKeyOf(payment, transaction);
@@ -307,12 +124,12 @@ export async function createAppClaim(
         }),
       );
       if (!outcome.ok) throw declinedError(key, outcome);
-      await supersedeSessions(tx, transactionId, at);
+      await supersedeSessionsLocked(tx, transactionId, at);
       await appendOperation(tx, { transactionId, paymentId, operation: "INITIATE", amount, at }, caller);
       await authorizeLocked(tx, caller, payment, transaction, at, { rrn: outcome.pspReference });
       return { kind: "charged" };
     }
-    if (agreement && agreement.status !== "CREATED" && agreement.status !== "PENDING") {
+    if (agreement && !awaitsConfirmation(agreement.status)) {
       throw ruleBroken(
         `payment agreement ${agreement.agreementId} is ${agreement.status}; it cannot be confirmed or charged`,
         "paymentAgreementId",
@@ -320,8 +137,8 @@ export async function createAppClaim(
     }
     if (!input.phoneNumber) throw invalid("phoneNumber", "is required");
 
-    await supersedeSessions(tx, transactionId, at);
-    const session = await insertSession(tx, {
+    await supersedeSessionsLocked(tx, transactionId, at);
+    const session = await insertSessionLocked(tx, {
       kind: "vipps",
       paymentId,
       transactionId,
@@ -334,7 +151,7 @@ export async function createAppClaim(
         currency: transaction.currency,
         ...(agreement ? { agreementId: agreement.agreementId, productName: agreement.productName } : {}),
       },
-      expiresAt: new Date(at.getTime() + SESSION_MINUTES * 60_000),
+      expiresAt: terminalExpiresAt(at),
     });
     if (agreement) {
       // The agreement's confirmation URL (GET /v1/payment-agreements/{id}) is this page.
@@ -349,7 +166,7 @@ export async function createAppClaim(
 }
 
 export type VippsPageView = {
-  state: SessionState;
+  state: TerminalState;
   outcome: string | null;
   mode: "payment" | "agreement";
   /** What the customer approves: the payment, the agreement's first charge, or its price (null if unknown). */
@@ -363,12 +180,17 @@ export type VippsPageView = {
   merchant: string;
 };
 
+/** GET /sandbox/vipps/{token}: what the page shows, for an app claim or an agreement; null for an unknown token. */
 export async function vippsPage(token: string): Promise<VippsPageView | null> {
+  return (await claimPage(token)) ?? (await agreementConfirmationPage(token));
+}
+
+async function claimPage(token: string): Promise<VippsPageView | null> {
   const session = await findSession(token, "vipps");
   if (!session) return null;
   const o = session.options as Record<string, string | null>;
   return {
-    state: sessionState(session),
+    state: terminalState(session),
     merchant: await merchantName(session.paymentId),
     outcome: session.outcome,
     mode: o.mode === "agreement" ? "agreement" : "payment",
@@ -381,24 +203,24 @@ export async function vippsPage(token: string): Promise<VippsPageView | null> {
   };
 }
 
-/** The organisation the customer pays, as the page names it. */
-export async function merchantName(paymentId: number | null): Promise<string> {
-  if (paymentId === null) return "Paydesk";
-  const [row] = await db()
-    .select({ name: organisations.name })
-    .from(payments)
-    .innerJoin(organisations, eq(organisations.id, payments.organisationId))
-    .where(eq(payments.paymentId, paymentId));
-  return row?.name ?? "Paydesk";
+/**
+ * The customer approves or rejects on the (sandbox) Vipps page: an app claim (approving reserves
+ * the payment, or confirms the agreement and charges its first payment), or an agreement
+ * registered on its own. Null: no such page. Nothing is thrown: a page that is over or a declined
+ * charge is a decision's state.
+ */
+export async function decideOnVippsPage(
+  caller: SystemCaller,
+  input: { token: string; decision: "approve" | "reject" },
+): Promise<PageDecision | null> {
+  return (await decideVippsClaim(caller, input)) ?? (await decideAgreementConfirmation(input));
 }
 
-/** The customer approves or rejects in the (sandbox) Vipps app. */
-export async function decideVippsClaim(
-  token: string,
-  decision: "approve" | "reject",
-  correlationId: string,
+async function decideVippsClaim(
+  pageCaller: SystemCaller,
+  { token, decision }: { token: string; decision: "approve" | "reject" },
 ): Promise<PageDecision | null> {
-  return decideOnPage(token, "vipps", correlationId, async ({ tx, caller, payment, transaction, session, at }) => {
+  return decideOnPage(pageCaller, token, "vipps", async ({ tx, caller, payment, transaction, session, at }) => {
     if (decision === "reject") return { result: "rejected", message: "You rejected the payment. Nothing was paid." };
     const options = session.options as Record<string, string>;
     const amount: Money = money(transaction.amount);
@@ -409,7 +231,7 @@ export async function decideVippsClaim(
         .from(paymentAgreements)
         .where(eq(paymentAgreements.agreementId, options.agreementId))
         .for("update");
-      if (!agreement || (agreement.status !== "CREATED" && agreement.status !== "PENDING")) {
+      if (!agreement || !awaitsConfirmation(agreement.status)) {
         return { unavailable: `The agreement is ${agreement?.status ?? "gone"}; it can no longer be confirmed.` };
       }
       await tx
@@ -448,5 +270,81 @@ export async function decideVippsClaim(
     }
     await authorizeLocked(tx, caller, payment, transaction, at, { rrn: reservation.pspReference }, session.callbackUrl);
     return { result: "approved", message: "Payment approved." };
+  });
+}
+
+// ---------------------------------------------------------------- an agreement registered on its own
+
+async function agreementByToken(token: string) {
+  if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return null;
+  const [row] = await db()
+    .select({ agreement: paymentAgreements, merchant: organisations.name })
+    .from(paymentAgreements)
+    .innerJoin(organisations, eq(organisations.id, paymentAgreements.organisationId))
+    .where(eq(paymentAgreements.confirmationToken, token));
+  return row ? { ...row.agreement, merchant: row.merchant } : null;
+}
+
+/** The Vipps page of an agreement registered on its own (no transaction): null for an unknown token. */
+async function agreementConfirmationPage(token: string): Promise<VippsPageView | null> {
+  const row = await agreementByToken(token);
+  if (!row) return null;
+  const pricing = readPricing(row.pricing);
+  const provider = row.provider as Record<string, unknown>;
+  return {
+    state: awaitsConfirmation(row.status) ? "open" : "completed",
+    outcome: `agreement:${row.status}`,
+    mode: "agreement",
+    amount: pricing ? formatAmount(chargeLimit(pricing).max) : null,
+    currency: pricing?.currency ?? "NOK",
+    amountNote: pricing?.type === "LEGACY" ? "Price per charge." : pricing ? "The most a single charge may be." : null,
+    phoneNumber: typeof provider.phoneNumber === "string" ? provider.phoneNumber : null,
+    description: null,
+    productName: row.productName,
+    merchant: row.merchant,
+  };
+}
+
+/**
+ * The customer confirms (ACTIVE) or rejects (STOPPED) an agreement registered on its own, and is
+ * sent back to the client's provider.redirectUrl with agreementId and result. Null: no such page.
+ */
+async function decideAgreementConfirmation({
+  token,
+  decision,
+}: {
+  token: string;
+  decision: "approve" | "reject";
+}): Promise<PageDecision | null> {
+  const peek = await agreementByToken(token);
+  if (!peek) return null;
+  return inTransaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(paymentAgreements)
+      .where(eq(paymentAgreements.agreementId, peek.agreementId))
+      .for("update");
+    if (!awaitsConfirmation(row.status))
+      return { state: "completed", message: agreementClosedMessage(row.status), redirectTo: null };
+    const at = new Date();
+    const approved = decision === "approve";
+    await tx
+      .update(paymentAgreements)
+      .set(approved ? { status: "ACTIVE", updatedAt: at } : { status: "STOPPED", stoppedAt: at, updatedAt: at })
+      .where(eq(paymentAgreements.agreementId, row.agreementId));
+    const result = approved ? "approved" : "rejected";
+    const redirectUrl = (row.provider as Record<string, unknown>).redirectUrl;
+    let redirectTo: string | null = null;
+    if (typeof redirectUrl === "string") {
+      const target = new URL(redirectUrl);
+      target.searchParams.set("agreementId", row.agreementId);
+      target.searchParams.set("result", result);
+      redirectTo = target.toString();
+    }
+    return {
+      state: result,
+      message: approved ? "Agreement confirmed." : "You rejected the agreement. Nothing will be charged.",
+      redirectTo,
+    };
   });
 }

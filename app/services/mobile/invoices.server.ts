@@ -1,4 +1,4 @@
-// Collector invoices (seed 000, POST and PUT …/invoice).
+// Collector invoices (POST and PUT …/invoice).
 //
 // POST creates the invoice of a COLLECTOR or COLLECTOR_B2B transaction, or replaces the one it
 // has (the old one gets replaced_at and its page closes): an INITIATE entry, the transaction
@@ -20,23 +20,21 @@ import { claimedTotal } from "../../domain/transaction";
 import { mobileProvider } from "../../providers/index.server";
 import { auditStaffAction } from "../../platform/audit.server";
 import { askProvider, countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
-import type { Caller, ClientCaller } from "../../domain/caller";
+import type { Caller, ClientCaller, SystemCaller } from "../../domain/caller";
 import { appendOperation } from "../../platform/operation-log.server";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
+import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
 import {
   authorizeLocked,
   decideOnPage,
   findSession,
-  insertSession,
+  insertSessionLocked,
   merchantName,
   newToken,
   requireAllowedRedirect,
-  SESSION_MINUTES,
-  sessionState,
-  supersedeSessions,
+  supersedeSessionsLocked,
   type PageDecision,
-  type SessionState,
-} from "./app-claims.server";
+} from "./hosted-pages.server";
 import type { TransactionRow } from "../queries/payment-view.server";
 import { initiateLocked, touchPayment } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
@@ -45,14 +43,26 @@ export const B2B_PAYABLE_DAYS = 14;
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 
-export type InvoiceInput = {
+type InvoiceFields = {
   redirectUrl?: string;
   languageCode?: string;
   externalInvoiceNumber?: string;
   customerIdentificationNumber?: string;
 };
 
-export type InvoiceChange = InvoiceInput & { invoiceId?: string; amount?: Money };
+export type InvoiceInput = InvoiceFields & {
+  paymentId: number;
+  transactionId: number;
+  /** Where the invoice page is served (the public origin). */
+  origin: string;
+};
+
+export type InvoiceChange = InvoiceFields & {
+  paymentId: number;
+  transactionId: number;
+  invoiceId?: string;
+  amount?: Money;
+};
 
 export type InvoiceResult = {
   invoiceId: string;
@@ -97,13 +107,17 @@ function result(invoice: InvoiceRow, terminalUri: string | null): InvoiceResult 
   };
 }
 
-export async function createInvoice(
-  caller: ClientCaller,
-  paymentId: number,
-  transactionId: number,
-  input: InvoiceInput,
-  origin: string,
-): Promise<InvoiceResult> {
+/**
+ * POST …/invoice: creates the transaction's invoice, or replaces its unconfirmed one; the
+ * transaction is INITIATED.
+ * @throws invalid    redirectUrl is not one of the client's prefixes, or missing for COLLECTOR
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws conflict   the payment is deactivated; the transaction is not an INVOICE one, not
+ *                    CREATED/INITIATED, or its invoice was confirmed
+ * @throws rule       the transaction's paymentType is not COLLECTOR or COLLECTOR_B2B
+ */
+export async function createInvoice(caller: ClientCaller, input: InvoiceInput): Promise<InvoiceResult> {
+  const { paymentId, transactionId, origin } = input;
   if (input.redirectUrl) requireAllowedRedirect(caller, input.redirectUrl);
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
@@ -123,12 +137,10 @@ export async function createInvoice(
         .update(invoices)
         .set({ replacedAt: at, updatedAt: at })
         .where(eq(invoices.invoiceId, previous.invoiceId));
-    await supersedeSessions(tx, transactionId, at, "replaced");
+    await supersedeSessionsLocked(tx, transactionId, at, "replaced");
 
     const b2b = type === "COLLECTOR_B2B";
-    const expires = b2b
-      ? new Date(at.getTime() + B2B_PAYABLE_DAYS * 86_400_000)
-      : new Date(at.getTime() + SESSION_MINUTES * 60_000);
+    const expires = b2b ? new Date(at.getTime() + B2B_PAYABLE_DAYS * 86_400_000) : terminalExpiresAt(at);
     const expiryDate = b2b ? expires.toISOString().slice(0, 10) : null;
     const token = newToken();
     const [invoice] = await tx
@@ -149,7 +161,7 @@ export async function createInvoice(
         updatedAt: at,
       })
       .returning();
-    await insertSession(tx, {
+    await insertSessionLocked(tx, {
       token,
       kind: "invoice",
       paymentId,
@@ -165,15 +177,19 @@ export async function createInvoice(
 }
 
 /**
- * Staff (invoice:adjust) call this too. Where the customer's page sends them (redirectUrl) stays
- * the API client's business: only a client may change it, within its own allowed prefixes.
+ * PUT …/invoice: changes a COLLECTOR_B2B invoice before the customer confirms it; an amount change
+ * changes the transaction's amount too. Staff (invoice:adjust) call this too. Where the customer's
+ * page sends them (redirectUrl) stays the API client's business: only a client may change it,
+ * within its own allowed prefixes.
+ * @throws invalid    nothing to change; redirectUrl from staff or outside the client's prefixes
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws conflict   the payment is deactivated; no invoice yet; the invoice was confirmed; the
+ *                    transaction is not INITIATED or not an INVOICE one
+ * @throws rule       invoiceId is not the current invoice; not COLLECTOR_B2B; the amount would
+ *                    exceed the payment's totalAmount
  */
-export async function changeInvoice(
-  caller: Caller,
-  paymentId: number,
-  transactionId: number,
-  change: InvoiceChange,
-): Promise<InvoiceResult> {
+export async function changeInvoice(caller: Caller, change: InvoiceChange): Promise<InvoiceResult> {
+  const { paymentId, transactionId } = change;
   if (change.redirectUrl !== undefined) {
     if (caller.kind !== "client")
       throw invalid("redirectUrl", "can only be changed by the API client that created the invoice");
@@ -281,7 +297,7 @@ function auditedInvoice(row: InvoiceRow) {
 // ---------------------------------------------------------------- the invoice page
 
 export type InvoicePageView = {
-  state: SessionState;
+  state: TerminalState;
   outcome: string | null;
   invoiceId: string;
   paymentType: string;
@@ -295,6 +311,7 @@ export type InvoicePageView = {
   confirmedAt: string | null;
 };
 
+/** GET /sandbox/invoice/{token}: what the page shows; null for an unknown token. */
 export async function invoicePage(token: string): Promise<InvoicePageView | null> {
   const session = await findSession(token, "invoice");
   if (!session) return null;
@@ -306,7 +323,7 @@ export async function invoicePage(token: string): Promise<InvoicePageView | null
     .from(paymentTransactions)
     .where(eq(paymentTransactions.transactionId, invoice.transactionId));
   return {
-    state: sessionState(session),
+    state: terminalState(session),
     outcome: session.outcome,
     invoiceId: invoice.invoiceId,
     paymentType: invoice.paymentType,
@@ -320,13 +337,15 @@ export async function invoicePage(token: string): Promise<InvoicePageView | null
   };
 }
 
-/** The customer confirms the invoice (or leaves without confirming). */
+/**
+ * The customer confirms the invoice (or leaves without confirming). Null: no such page. Nothing
+ * is thrown: a page that is over or a declined invoice is a decision's state.
+ */
 export async function decideInvoice(
-  token: string,
-  decision: "confirm" | "cancel",
-  correlationId: string,
+  pageCaller: SystemCaller,
+  { token, decision }: { token: string; decision: "confirm" | "cancel" },
 ): Promise<PageDecision | null> {
-  return decideOnPage(token, "invoice", correlationId, async ({ tx, caller, payment, transaction, session, at }) => {
+  return decideOnPage(pageCaller, token, "invoice", async ({ tx, caller, payment, transaction, session, at }) => {
     if (decision === "cancel")
       return { result: "rejected", message: "You left without confirming the invoice. Nothing was paid." };
     const invoiceId = String((session.options as Record<string, unknown>).invoiceId);

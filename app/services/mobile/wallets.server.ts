@@ -1,4 +1,4 @@
-// ApplePay / GooglePay (seed 000, POST …/wallet): registers a wallet payment on a CREATED
+// ApplePay / GooglePay (POST …/wallet): registers a wallet payment on a CREATED
 // PAYMENTCARD transaction. Without redirectUrl the (sandbox) PSP decrypts the token and
 // authorizes at once: AUTHORIZED with an AUTHORIZE entry, or a decline (422 with errorReason)
 // that changes nothing. With redirectUrl the answer carries a terminalUri, the 3DS page, and the
@@ -18,24 +18,26 @@ import {
   inAuthorizingTransaction,
   outcomeKeyOf,
 } from "../../platform/outcomes.server";
-import type { ClientCaller } from "../../domain/caller";
+import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
+import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
 import {
   authorizeLocked,
   decideOnPage,
   findSession,
-  insertSession,
+  insertSessionLocked,
   merchantName,
   requireAllowedRedirect,
-  SESSION_MINUTES,
-  sessionState,
-  supersedeSessions,
+  supersedeSessionsLocked,
   type PageDecision,
-  type SessionState,
-} from "./app-claims.server";
+} from "./hosted-pages.server";
 import { initiateLocked } from "../transactions/transactions.server";
 
 export type WalletInput = {
+  paymentId: number;
+  transactionId: number;
+  /** Where the 3-D Secure page is served (the public origin). */
+  origin: string;
   walletProvider: WalletProviderName;
   paymentData: Record<string, unknown>;
   redirectUrl?: string;
@@ -75,7 +77,7 @@ function lastFour(value: unknown): string | null {
  * What a wallet token tells about its card: last 4 digits from `displayName`/`last4` (top level,
  * Apple's `paymentMethod`, or Google's `paymentMethodData.info.cardDetails`) and the network.
  */
-export function readWalletCard(paymentData: Record<string, unknown>): WalletCard {
+function readWalletCard(paymentData: Record<string, unknown>): WalletCard {
   const last4Candidates = [
     pick(paymentData, ["last4"]),
     pick(paymentData, ["displayName"]),
@@ -99,13 +101,16 @@ function paymentTypeOf(network: string | null): PaymentType | null {
   return NETWORKS[network.toLowerCase().replace(/[^a-z]/g, "")] ?? null;
 }
 
-export async function registerWallet(
-  caller: ClientCaller,
-  paymentId: number,
-  transactionId: number,
-  input: WalletInput,
-  origin: string,
-): Promise<WalletRegistration> {
+/**
+ * POST …/wallet: without redirectUrl the wallet payment is authorized at once; with it, the answer
+ * carries the 3-D Secure page (terminalUri) and the transaction is INITIATED.
+ * @throws invalid    redirectUrl is not one of the client's prefixes
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws conflict   the payment is deactivated; the transaction is not a CREATED PAYMENTCARD one, or an import
+ * @throws declined   the provider declined the wallet payment
+ */
+export async function registerWallet(caller: ClientCaller, input: WalletInput): Promise<WalletRegistration> {
+  const { paymentId, transactionId, origin } = input;
   if (input.redirectUrl) requireAllowedRedirect(caller, input.redirectUrl);
   const card = readWalletCard(input.paymentData);
   return inAuthorizingTransaction(async (tx) => {
@@ -121,8 +126,8 @@ export async function registerWallet(
     const paymentType = transaction.paymentType ?? paymentTypeOf(card.network);
 
     if (input.redirectUrl) {
-      await supersedeSessions(tx, transactionId, at);
-      const session = await insertSession(tx, {
+      await supersedeSessionsLocked(tx, transactionId, at);
+      const session = await insertSessionLocked(tx, {
         kind: "wallet",
         paymentId,
         transactionId,
@@ -134,7 +139,7 @@ export async function registerWallet(
           amount: formatAmount(money(transaction.amount)),
           currency: transaction.currency,
         },
-        expiresAt: new Date(at.getTime() + SESSION_MINUTES * 60_000),
+        expiresAt: terminalExpiresAt(at),
       });
       await initiateLocked(tx, caller, transaction, at);
       return {
@@ -166,7 +171,7 @@ export async function registerWallet(
 }
 
 export type WalletPageView = {
-  state: SessionState;
+  state: TerminalState;
   outcome: string | null;
   walletProvider: string;
   last4: string | null;
@@ -176,12 +181,13 @@ export type WalletPageView = {
   merchant: string;
 };
 
+/** GET /sandbox/wallet/{token}: what the page shows; null for an unknown token. */
 export async function walletPage(token: string): Promise<WalletPageView | null> {
   const session = await findSession(token, "wallet");
   if (!session) return null;
   const o = session.options as Record<string, string | null>;
   return {
-    state: sessionState(session),
+    state: terminalState(session),
     outcome: session.outcome,
     walletProvider: String(o.walletProvider),
     last4: o.last4 ?? null,
@@ -191,13 +197,15 @@ export async function walletPage(token: string): Promise<WalletPageView | null> 
   };
 }
 
-/** The customer completes (or cancels) the 3DS challenge of a wallet payment. */
+/**
+ * The customer completes (or cancels) the 3DS challenge of a wallet payment. Null: no such page.
+ * Nothing is thrown: a page that is over or a declined payment is a decision's state.
+ */
 export async function decideWallet3ds(
-  token: string,
-  decision: "approve" | "reject",
-  correlationId: string,
+  pageCaller: SystemCaller,
+  { token, decision }: { token: string; decision: "approve" | "reject" },
 ): Promise<PageDecision | null> {
-  return decideOnPage(token, "wallet", correlationId, async ({ tx, caller, payment, transaction, session, at }) => {
+  return decideOnPage(pageCaller, token, "wallet", async ({ tx, caller, payment, transaction, session, at }) => {
     if (decision === "reject") return { result: "rejected", message: "Authentication cancelled. Nothing was paid." };
     const o = session.options as Record<string, string | null>;
     const card: WalletCard = { last4: o.last4 ?? null, network: o.network ?? null };

@@ -1,23 +1,24 @@
-// Payment use-cases (seed 000): create, update (total amount, reactivation, settlement id),
-// deactivate.
+// Payment use-cases: create (optionally with its first transaction), update (total amount,
+// reactivation, settlement id), reactivate, deactivate.
 import { eq } from "drizzle-orm";
-import type { Db } from "../../../db/client";
 import { payments } from "../../../db/schema";
-import { conflict, DomainError, ruleBroken } from "../../domain/errors";
-import { formatAmount, money, toDbAmount, type Money } from "../../domain/money";
-import { amountsOf, CANCELLABLE, claimedTotal, creditableAmount } from "../../domain/transaction";
+import { DomainError } from "../../domain/errors";
+import { formatAmount, money, sum, toDbAmount, type Money } from "../../domain/money";
+import { decidePaymentChange, planDeactivation, requireFirstTransactionPaysTotal } from "../../domain/payment";
+import { amountsOf, claimedTotal, creditableAmount } from "../../domain/transaction";
 import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller, ClientCaller } from "../../domain/caller";
+import { db } from "../../platform/db.server";
 import {
   createCreditLocked,
   DEACTIVATION_REASON,
-  executeCredit,
+  executeCreditUnlessFourEyes,
   pendingDeactivationCredits,
 } from "../credits/credits.server";
 import { moveVolumeToSettlement } from "../../platform/operation-log.server";
 import { lockPayment } from "../../platform/locks.server";
 import { getPayment, type PaymentRow, type PaymentView } from "../queries/payment-view.server";
-import { cancelLocked, insertTransaction, type NewTransaction } from "../transactions/transactions.server";
+import { addTransactionLocked, cancelLocked, type NewTransaction } from "../transactions/transactions.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
 export type NewPayment = {
@@ -30,13 +31,16 @@ export type NewPayment = {
   transaction?: NewTransaction;
 };
 
+/**
+ * Creates a payment for the client's organisation, with its first transaction when one is given
+ * (that transaction then pays the whole totalAmount). An order's first version is 1 unless told.
+ * @throws invalid    the transaction's input is incomplete or contradictory (fields under transaction.)
+ * @throws forbidden  the transaction asks for what only privileged clients may
+ * @throws conflict   a payment for this orderId and orderVersion exists already
+ * @throws rule       transaction.amount differs from totalAmount; the transaction's method or currency is not usable
+ */
 export async function createPayment(caller: ClientCaller, input: NewPayment): Promise<PaymentView> {
-  if (input.transaction?.amount !== undefined && input.transaction.amount !== input.totalAmount) {
-    throw ruleBroken(
-      `transaction.amount ${formatAmount(input.transaction.amount)} must equal totalAmount ${formatAmount(input.totalAmount)}`,
-      "transaction.amount",
-    );
-  }
+  requireFirstTransactionPaysTotal(input.transaction?.amount, input.totalAmount);
   try {
     return await inTransaction(async (tx) => {
       const now = new Date();
@@ -50,7 +54,7 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
           totalAmount: toDbAmount(input.totalAmount),
           currency: input.currency ?? "NOK",
           settlementId: input.settlementId ?? null,
-          // Only privileged clients say who the customer is (seed 000).
+          // Only privileged clients say who the customer is.
           customerNumber: caller.privileged ? (input.customerNumber ?? null) : null,
           createdByClientId: caller.clientId,
           createdAt: now,
@@ -59,9 +63,11 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
         .returning();
       if (input.transaction) {
         const transaction = { ...input.transaction, amount: input.totalAmount };
-        await insertTransaction(tx, caller, { payment: row, transactions: [] }, transaction).catch((error: unknown) => {
-          throw error instanceof DomainError ? error.nestedUnder("transaction") : error;
-        });
+        await addTransactionLocked(tx, caller, { payment: row, transactions: [] }, transaction).catch(
+          (error: unknown) => {
+            throw error instanceof DomainError ? error.nestedUnder("transaction") : error;
+          },
+        );
       }
       return getPayment(tx, caller, row.paymentId);
     });
@@ -86,46 +92,52 @@ export type PaymentPatch = {
   settlementId?: string | null;
 };
 
-export async function updatePayment(caller: Caller, paymentId: number, patch: PaymentPatch): Promise<PaymentView> {
-  return patchPayment(caller, paymentId, patch, { onlyInactive: false });
+/**
+ * Changes a payment by merge patch: its totalAmount (never below what its transactions claim),
+ * its settlement id (the daily volume moves with it), or reactivates it (active: true with the
+ * correct totalAmount).
+ * @throws not_found  the payment is unknown or another organisation's
+ * @throws invalid    reactivation without a totalAmount
+ * @throws conflict   a total change on a deactivated payment without reactivating it
+ * @throws rule       totalAmount is below what the transactions claim
+ */
+export async function updatePayment(
+  caller: Caller,
+  input: { paymentId: number; patch: PaymentPatch },
+): Promise<PaymentView> {
+  return patchPayment(caller, input.paymentId, input.patch, { onlyReactivate: false });
 }
 
 /**
  * Reactivates a deactivated payment with its correct total amount: the rule of
  * PATCH {active: true, totalAmount}, except that an already active payment is a conflict
  * instead of a total-amount change (a staff user asked to reactivate, not to edit the total).
+ * @throws not_found  the payment is unknown or another organisation's
+ * @throws conflict   the payment is already active
+ * @throws rule       totalAmount is below what the transactions claim
  */
-export async function reactivatePayment(caller: Caller, paymentId: number, totalAmount: Money): Promise<PaymentView> {
-  return patchPayment(caller, paymentId, { active: true, totalAmount }, { onlyInactive: true });
+export async function reactivatePayment(
+  caller: Caller,
+  input: { paymentId: number; totalAmount: Money },
+): Promise<PaymentView> {
+  return patchPayment(
+    caller,
+    input.paymentId,
+    { active: true, totalAmount: input.totalAmount },
+    { onlyReactivate: true },
+  );
 }
 
 async function patchPayment(
   caller: Caller,
   paymentId: number,
   patch: PaymentPatch,
-  { onlyInactive }: { onlyInactive: boolean },
+  { onlyReactivate }: { onlyReactivate: boolean },
 ): Promise<PaymentView> {
   return inTransaction(async (tx) => {
     const { payment, transactions } = await lockPayment(tx, caller, paymentId);
-    if (onlyInactive && payment.active) throw conflict(`Payment ${paymentId} is already active`);
-    const reactivating = patch.active === true && !payment.active;
-    if (reactivating && patch.totalAmount === undefined) {
-      throw new DomainError("invalid", "Reactivating a payment needs its correct totalAmount in the same patch", {
-        errors: [{ field: "totalAmount", message: "is required when reactivating (active: true)" }],
-      });
-    }
-    if (!payment.active && !reactivating && patch.totalAmount !== undefined) {
-      throw conflict(`Payment ${paymentId} is deactivated; send active: true with the totalAmount to reactivate it`);
-    }
-    if (patch.totalAmount !== undefined) {
-      const claimed = claimedTotal(transactions.map((t) => ({ status: t.status, amount: money(t.amount) })));
-      if (patch.totalAmount < claimed) {
-        throw ruleBroken(
-          `totalAmount ${formatAmount(patch.totalAmount)} is less than its transactions already hold (${formatAmount(claimed)})`,
-          "totalAmount",
-        );
-      }
-    }
+    const claimed = claimedTotal(transactions.map((t) => ({ status: t.status, amount: money(t.amount) })));
+    const { reactivating } = decidePaymentChange(payment, patch, claimed, { onlyReactivate });
     const [updated] = await tx
       .update(payments)
       .set({
@@ -154,36 +166,46 @@ function auditedPayment(row: PaymentRow) {
   return { active: row.active, totalAmount: formatAmount(money(row.totalAmount)), settlementId: row.settlementId };
 }
 
+export type DeactivationResult =
+  | { kind: "deactivated"; payment: PaymentView }
+  /** A staff user's deactivation credited more than the four-eyes rule lets them execute alone. */
+  | { kind: "awaitsSecondStaffUser"; creditId: number; payment: PaymentView };
+
 /**
- * Deactivates a payment (seed 000): every CREATED, INITIATED or AUTHORIZED transaction is
- * cancelled and every captured one that was not imported is credited in full; imported ones
- * stay for the client to credit through the transaction's credit route. Repeating it finishes
- * credits that an interrupted earlier call left open.
+ * Deactivates a payment: every CREATED, INITIATED or AUTHORIZED transaction is cancelled and
+ * every captured one that was not imported is credited in full (domain/payment.ts
+ * planDeactivation); imported ones stay for the client to credit through the transaction's credit
+ * route. Repeating it finishes credits that an interrupted earlier call left open. When the
+ * four-eyes rule keeps a staff caller from executing that credit, the payment is deactivated and
+ * the credit waits for a second staff user.
+ * @throws not_found  the payment is unknown or another organisation's
+ * @throws declined   the provider refused a credit (the deactivation and the credits before it stay)
  */
-export async function deactivatePayment(caller: Caller, database: Db, paymentId: number): Promise<PaymentView> {
+export async function deactivatePayment(caller: Caller, input: { paymentId: number }): Promise<DeactivationResult> {
+  const { paymentId } = input;
   const creditId = await inTransaction(async (tx) => {
     const locked = await lockPayment(tx, caller, paymentId);
     if (!locked.payment.active) return null;
     const at = new Date();
     await tx.update(payments).set({ active: false, updatedAt: at }).where(eq(payments.paymentId, paymentId));
-    const lines = [];
-    const cancelled: number[] = [];
+    const plan = planDeactivation(
+      locked.transactions.map((t) => ({
+        transactionId: t.transactionId,
+        status: t.status,
+        isImport: t.isImport,
+        creditable: creditableAmount(amountsOf(t)),
+      })),
+    );
     for (const transaction of locked.transactions) {
-      const status = transaction.status;
-      if (CANCELLABLE.has(status)) {
-        await cancelLocked(tx, caller, transaction, at);
-        cancelled.push(transaction.transactionId);
-      } else if (status === "CAPTURED" && !transaction.isImport) {
-        const creditable = creditableAmount(amountsOf(transaction));
-        if (creditable > 0n) lines.push({ paymentId, transactionId: transaction.transactionId, amount: creditable });
-      }
+      if (plan.cancel.includes(transaction.transactionId)) await cancelLocked(tx, caller, transaction, at);
     }
+    const lines = plan.credit.map((line) => ({ paymentId, ...line }));
     const creditId = lines.length
       ? await createCreditLocked(
           tx,
           caller,
           {
-            totalCreditAmount: lines.reduce((total, line) => (total + line.amount) as Money, 0n as Money),
+            totalCreditAmount: sum(lines.map((line) => line.amount)),
             creditTransactions: lines,
             reason: DEACTIVATION_REASON,
           },
@@ -201,14 +223,19 @@ export async function deactivatePayment(caller: Caller, database: Db, paymentId:
       },
       after: {
         ...auditedPayment({ ...locked.payment, active: false }),
-        cancelledTransactionIds: cancelled,
+        cancelledTransactionIds: plan.cancel,
         creditId,
         credited: lines.map((line) => ({ transactionId: line.transactionId, amount: formatAmount(line.amount) })),
       },
     });
     return creditId;
   });
-  const open = creditId ? [creditId] : await pendingDeactivationCredits(database, paymentId);
-  for (const id of open) await executeCredit(caller, id, database);
-  return getPayment(database, caller, paymentId);
+  const open = creditId ? [creditId] : await pendingDeactivationCredits(paymentId);
+  for (const id of open) {
+    const execution = await executeCreditUnlessFourEyes(caller, { creditId: id });
+    if (execution.kind === "awaitsSecondStaffUser") {
+      return { kind: "awaitsSecondStaffUser", creditId: id, payment: await getPayment(db(), caller, paymentId) };
+    }
+  }
+  return { kind: "deactivated", payment: await getPayment(db(), caller, paymentId) };
 }

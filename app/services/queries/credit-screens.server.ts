@@ -115,7 +115,7 @@ export async function fourEyesSummary(database: Db = defaultDb()) {
  * and what the four-eyes rule means for the viewer.
  */
 export async function creditDetail(viewer: StaffCaller, creditId: number, database: Db = defaultDb()) {
-  const view = await getCredit(database, viewer, creditId);
+  const view = await getCredit(viewer, { creditId });
   const [[credit], settings] = await Promise.all([describe(database, [view]), readFourEyesSettings(database)]);
   const transactionIds = [...new Set(view.creditTransactions.map((l) => l.transactionId))];
   const rows = transactionIds.length

@@ -86,8 +86,8 @@ export async function getCustomerOverview(
     searchPayments(database, caller, byCustomer(customerNumber)),
     searchCredits(database, caller, byCustomer(customerNumber)),
     // Staff see the whole history: expired and ended cards too.
-    listRecurringPayments(database, caller, { customerNumber, includeExpired: true, includeCancelled: true }),
-    listAgreements(database, caller, { customerNumber }, origin),
+    listRecurringPayments(caller, { customerNumber, includeExpired: true, includeCancelled: true }),
+    listAgreements(caller, { customerNumber, origin }),
     database
       .select({
         productCode: products.productCode,

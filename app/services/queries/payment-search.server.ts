@@ -6,7 +6,8 @@ import { paymentTransactions, payments } from "../../../db/schema";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../domain/enums";
 import { INT4, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
 import type { Caller } from "../../domain/caller";
-import { loadPaymentViews, tenantCondition, type PaymentView } from "./payment-view.server";
+import { tenantCondition } from "../../platform/tenancy.server";
+import { loadPaymentViews, type PaymentView } from "./payment-view.server";
 import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
 
 export const PAYMENT_SEARCH_FIELDS: Record<string, FieldSpec> = {

@@ -1,13 +1,14 @@
 // Reading payments with their transactions and operation logs, confined to the caller's tenant.
 // Other organisations' rows simply do not match, so their ids answer "not found".
-import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
 import { operationLog, paymentTransactions, payments } from "../../../db/schema";
 import type { Operation, PaymentTypeGroup, ScaExemption, TransactionStatus } from "../../domain/enums";
 import { notFound } from "../../domain/errors";
 import { money, type Money } from "../../domain/money";
 import { amountsOf, summaryOf, type Summary } from "../../domain/transaction";
-import { tenantOf, type Caller } from "../../domain/caller";
+import type { Caller } from "../../domain/caller";
+import { tenantCondition } from "../../platform/tenancy.server";
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type TransactionRow = typeof paymentTransactions.$inferSelect;
@@ -64,11 +65,6 @@ export type PaymentView = {
   updatedAt: Date;
   transactions: TransactionView[];
 };
-
-export function tenantCondition(caller: Caller): SQL | undefined {
-  const organisationId = tenantOf(caller);
-  return organisationId === null ? undefined : eq(payments.organisationId, organisationId);
-}
 
 export function toOperationView(row: OperationRow): OperationView {
   return {

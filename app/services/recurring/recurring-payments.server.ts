@@ -1,12 +1,12 @@
-// Recurring payments (stored cards, seed 001): query, create, update nickname and primary, end,
+// Recurring payments (stored cards): query, create, update nickname and primary, end,
 // open a card terminal that registers the card, and authorize (ACTIVE). Used by the /v1 routes,
-// the staff customer screen and the card terminals of seed 000 (storePayment).
+// the staff customer screen and the card terminal (storePayment).
 //
-// Exactly one primary per customer among the non-cancelled ones (DESIGN.md). The unique partial
+// Exactly one primary per customer among the non-cancelled ones. The unique partial
 // index recurring_payments_one_primary_uq forbids two; these use-cases see to it that there is
 // never none either: the first card of a customer is primary, making another primary moves it,
-// ending the primary hands it on (domain/recurring.ts, successorPrimary), and a primary can only
-// be given up by making another one primary.
+// ending the primary hands it on, and a primary can only be given up by making another one
+// primary (the rules are app/domain/recurring.ts).
 //
 // Concurrency: every use-case that may move the primary first locks all of the customer's rows
 // (every organisation's: the customer and the index are global) in recurringPaymentId order, so
@@ -19,11 +19,21 @@
 // recurring payments, then provider sessions.
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gt, isNull, ne, or, sql, type SQL } from "drizzle-orm";
-import type { Db, Tx } from "../../../db/client";
+import { db, type Tx } from "../../../db/client";
 import { providerSessions, recurringPayments } from "../../../db/schema";
 import type { RecurringStatus } from "../../domain/enums";
 import { conflict, notFound, ruleBroken } from "../../domain/errors";
-import { effectiveRecurringStatus, isUsableCard, recurringExpiry, successorPrimary } from "../../domain/recurring";
+import {
+  effectiveRecurringStatus,
+  isPrimaryCard,
+  isPrimaryWhenCreated,
+  primaryOf,
+  recurringChangeProblem,
+  recurringExpiry,
+  successorPrimary,
+  takesOverPrimary,
+} from "../../domain/recurring";
+import { terminalExpiresAt } from "../../domain/terminal";
 import { requireAllowedUrl } from "../../domain/redirects";
 import { auditStaffAction } from "../../platform/audit.server";
 import { customerNamedBy, tenantOf, type Caller, type ClientCaller } from "../../domain/caller";
@@ -32,8 +42,7 @@ import { inTransaction, violatedConstraint } from "../../platform/transaction.se
 export type RecurringRow = typeof recurringPayments.$inferSelect;
 
 const PRIMARY_INDEX = "recurring_payments_one_primary_uq";
-/** Seed 001: "The terminal is available for 15min". */
-const REGISTRATION_TERMINAL_MS = 15 * 60 * 1000;
+/** The card terminal of a recurring payment (POST …/{id}/terminal), where the customer registers the card. */
 export const CARD_REGISTRATION = "CARD_REGISTRATION";
 
 export type RecurringPaymentView = {
@@ -51,14 +60,13 @@ export type RecurringPaymentView = {
   updatedAt: Date;
 };
 
-export function toRecurringPaymentView(row: RecurringRow, now = new Date()): RecurringPaymentView {
+function toRecurringPaymentView(row: RecurringRow, now = new Date()): RecurringPaymentView {
   return {
     recurringPaymentId: row.recurringPaymentId,
     organisationId: row.organisationId,
     customerNumber: row.customerNumber,
     nickname: row.nickname,
-    // An ended card is nobody's primary, whatever the row held before.
-    primary: row.isPrimary && row.recurringStatus !== "CANCELLED",
+    primary: isPrimaryCard(row),
     recurringStatus: effectiveRecurringStatus(row, now),
     paymentType: row.paymentType,
     maskedPan: row.maskedPan,
@@ -85,13 +93,9 @@ export type RecurringQuery = {
 };
 
 /** GET /v1/recurring-payments: never CANCELLED; EXPIRED only with includeExpired. Newest first. */
-export async function listRecurringPayments(
-  database: Db | Tx,
-  caller: Caller,
-  query: RecurringQuery,
-): Promise<RecurringPaymentView[]> {
+export async function listRecurringPayments(caller: Caller, query: RecurringQuery): Promise<RecurringPaymentView[]> {
   const now = new Date();
-  const rows = await database
+  const rows = await db()
     .select()
     .from(recurringPayments)
     .where(
@@ -112,7 +116,11 @@ export async function listRecurringPayments(
 }
 
 /** A recurring payment the caller may see, unlocked; 404 for unknown and other tenants' ids. */
-async function findVisible(database: Db | Tx, caller: Caller, recurringPaymentId: number): Promise<RecurringRow> {
+async function findVisible(
+  database: Tx | ReturnType<typeof db>,
+  caller: Caller,
+  recurringPaymentId: number,
+): Promise<RecurringRow> {
   const [row] = await database
     .select()
     .from(recurringPayments)
@@ -121,18 +129,21 @@ async function findVisible(database: Db | Tx, caller: Caller, recurringPaymentId
   return row;
 }
 
+/**
+ * GET /v1/recurring-payments/{id}.
+ * @throws not_found  the recurring payment is unknown or another organisation's
+ */
 export async function getRecurringPayment(
-  database: Db | Tx,
   caller: Caller,
-  recurringPaymentId: number,
+  input: { recurringPaymentId: number },
 ): Promise<RecurringPaymentView> {
-  return toRecurringPaymentView(await findVisible(database, caller, recurringPaymentId));
+  return toRecurringPaymentView(await findVisible(db(), caller, input.recurringPaymentId));
 }
 
 // ---------------------------------------------------------------- locking and the primary
 
 /** Every recurring payment of the customer (all organisations), locked in id order. */
-export async function lockCustomerCards(tx: Tx, customerNumber: string): Promise<RecurringRow[]> {
+async function lockCustomerCards(tx: Tx, customerNumber: string): Promise<RecurringRow[]> {
   return tx
     .select()
     .from(recurringPayments)
@@ -153,9 +164,6 @@ async function lockCard(
   const card = cards.find((c) => c.recurringPaymentId === recurringPaymentId)!;
   return { card, cards };
 }
-
-const currentPrimary = (cards: readonly RecurringRow[]) =>
-  cards.find((c) => c.isPrimary && c.recurringStatus !== "CANCELLED");
 
 /**
  * Makes one card the customer's primary. The old primary is cleared by one statement over the
@@ -208,7 +216,7 @@ export type NewRecurringPayment = {
 
 /**
  * Inserts a CREATED recurring payment. The customer's first (non-cancelled) one is primary
- * whatever was asked; a later one only with isPrimary, which moves the primary to it (seed 001).
+ * whatever was asked; a later one only with isPrimary, which moves the primary to it.
  */
 export async function insertRecurringPaymentLocked(
   tx: Tx,
@@ -216,8 +224,8 @@ export async function insertRecurringPaymentLocked(
   at = new Date(),
 ): Promise<RecurringRow> {
   const cards = await lockCustomerCards(tx, input.customerNumber);
-  const hasPrimary = currentPrimary(cards) !== undefined;
-  const primary = !hasPrimary || input.isPrimary === true;
+  const hasPrimary = primaryOf(cards) !== undefined;
+  const primary = isPrimaryWhenCreated(cards, input.isPrimary);
   if (primary && hasPrimary) {
     await tx
       .update(recurringPayments)
@@ -242,7 +250,13 @@ export async function insertRecurringPaymentLocked(
 
 export type CreateRecurringInput = { customerNumber?: string; nickname?: string; isPrimary?: boolean };
 
-/** POST /v1/recurring-payments. */
+/**
+ * POST /v1/recurring-payments: a CREATED recurring payment for the customer; the customer's first
+ * one is primary.
+ * @throws invalid    a privileged client named no customer
+ * @throws forbidden  a client that is not privileged names another customer than its logged-in one
+ * @throws conflict   the customer's cards kept changing concurrently (RESOURCE_BUSY)
+ */
 export async function createRecurringPayment(
   caller: ClientCaller,
   input: CreateRecurringInput,
@@ -292,36 +306,26 @@ async function reread(tx: Tx, recurringPaymentId: number): Promise<RecurringRow>
   return row;
 }
 
-export type RecurringPatch = { nickname?: string | null; isPrimary?: boolean };
+export type RecurringPatch = { recurringPaymentId: number; nickname?: string | null; isPrimary?: boolean };
 
 /**
  * PATCH: nickname (null removes it) and isPrimary. Making a card primary takes it from the
- * customer's other primary; giving it up without naming another is refused (422), because the
- * customer would have none. An ended card cannot change (409), nor can an expired one become
- * primary (409).
+ * customer's other primary; giving it up without naming another is refused, because the
+ * customer would have none. Staff changes are audited.
+ * @throws not_found  the recurring payment is unknown or another organisation's
+ * @throws conflict   it has been ended; it is EXPIRED and asked to become primary; concurrent changes (RESOURCE_BUSY)
+ * @throws rule       isPrimary false on the primary one
  */
-export async function updateRecurringPayment(
-  caller: Caller,
-  recurringPaymentId: number,
-  patch: RecurringPatch,
-): Promise<RecurringPaymentView> {
+export async function updateRecurringPayment(caller: Caller, patch: RecurringPatch): Promise<RecurringPaymentView> {
+  const { recurringPaymentId } = patch;
   return inCustomerTransaction(async (tx) => {
     const { card } = await lockCard(tx, caller, recurringPaymentId);
     const at = new Date();
-    if (card.recurringStatus === "CANCELLED")
-      throw conflict(`Recurring payment ${recurringPaymentId} has been ended; it cannot be changed`);
-    if (patch.isPrimary === true && !card.isPrimary) {
-      const status = effectiveRecurringStatus(card, at);
-      if (status === "EXPIRED")
-        throw conflict(`Recurring payment ${recurringPaymentId} is EXPIRED; it cannot become primary`);
+    const problem = recurringChangeProblem(card, patch, at);
+    if (problem?.kind === "conflict") throw conflict(`Recurring payment ${recurringPaymentId} ${problem.message}`);
+    if (problem) throw ruleBroken(problem.message, "isPrimary");
+    if (patch.isPrimary === true && !card.isPrimary)
       await setPrimaryLocked(tx, card.customerNumber, recurringPaymentId, at);
-    }
-    if (patch.isPrimary === false && card.isPrimary) {
-      throw ruleBroken(
-        "A customer always has one primary recurring payment: make another one primary instead of unsetting this one",
-        "isPrimary",
-      );
-    }
     if (patch.nickname !== undefined && patch.nickname !== card.nickname) {
       await tx
         .update(recurringPayments)
@@ -343,8 +347,15 @@ export async function updateRecurringPayment(
 /**
  * PUT …/end: CANCELLED, no longer usable. Ending an ended one changes nothing (PUT is
  * idempotent). When it was the primary, the customer's best remaining card becomes primary.
+ * Staff ends are audited.
+ * @throws not_found  the recurring payment is unknown or another organisation's
+ * @throws conflict   the customer's cards kept changing concurrently (RESOURCE_BUSY)
  */
-export async function endRecurringPayment(caller: Caller, recurringPaymentId: number): Promise<RecurringPaymentView> {
+export async function endRecurringPayment(
+  caller: Caller,
+  input: { recurringPaymentId: number },
+): Promise<RecurringPaymentView> {
+  const { recurringPaymentId } = input;
   return inCustomerTransaction(async (tx) => {
     const { card, cards } = await lockCard(tx, caller, recurringPaymentId);
     if (card.recurringStatus === "CANCELLED") return toRecurringPaymentView(card);
@@ -372,6 +383,9 @@ export async function endRecurringPayment(caller: Caller, recurringPaymentId: nu
 export type VerifiedCard = { panHash: string; maskedPan: string; paymentType: string; cardExpiresAt: string };
 
 export type RegistrationTerminalInput = {
+  recurringPaymentId: number;
+  /** Where the card page is served (the public origin). */
+  origin: string;
   redirectUrl: string;
   callbackUrl?: string;
   terminalLanguage?: string;
@@ -395,13 +409,15 @@ export type RegistrationOptions = {
  * POST …/{id}/terminal: the hosted card page where the customer enters the card to store, for a
  * CREATED recurring payment; expires after 15 minutes. A new terminal replaces the open one.
  * The page verifies the card (no money moves); authorize then makes the recurring payment ACTIVE.
+ * @throws invalid    redirectUrl or callbackUrl is not one of the client's prefixes
+ * @throws not_found  the recurring payment is unknown or another organisation's
+ * @throws conflict   the recurring payment is not CREATED
  */
 export async function createRegistrationTerminal(
   caller: ClientCaller,
-  recurringPaymentId: number,
   input: RegistrationTerminalInput,
-  origin: string,
 ): Promise<{ terminalUri: string; recurringPaymentId: number }> {
+  const { recurringPaymentId, origin } = input;
   requireAllowedUrl(caller.allowedRedirectPrefixes, input.redirectUrl, "redirectUrl");
   if (input.callbackUrl) requireAllowedUrl(caller.allowedRedirectPrefixes, input.callbackUrl, "callbackUrl");
   return inTransaction(async (tx) => {
@@ -432,7 +448,7 @@ export async function createRegistrationTerminal(
       redirectUrl: input.redirectUrl,
       callbackUrl: input.callbackUrl ?? null,
       options,
-      expiresAt: new Date(at.getTime() + REGISTRATION_TERMINAL_MS),
+      expiresAt: terminalExpiresAt(at),
       createdAt: at,
     });
     return { terminalUri: `${origin}/sandbox/card/${token}`, recurringPaymentId };
@@ -449,13 +465,15 @@ function registrationSessionOf(recurringPaymentId: number): SQL {
 /**
  * PUT …/{id}/authorize: the card the customer registered on the terminal is accepted; the
  * recurring payment becomes ACTIVE with its masked PAN, card expiry and panHash. Authorizing an
- * ACTIVE one again answers it unchanged; a card not registered yet, an ended or an expired one
- * is a 409.
+ * ACTIVE one again answers it unchanged.
+ * @throws not_found  the recurring payment is unknown or another organisation's
+ * @throws conflict   no card was registered yet; it is ended or expired; concurrent changes (RESOURCE_BUSY)
  */
 export async function authorizeRecurringPayment(
   caller: Caller,
-  recurringPaymentId: number,
+  input: { recurringPaymentId: number },
 ): Promise<RecurringPaymentView> {
+  const { recurringPaymentId } = input;
   return inCustomerTransaction(async (tx) => {
     const { card, cards } = await lockCard(tx, caller, recurringPaymentId);
     const at = new Date();
@@ -482,11 +500,11 @@ export async function authorizeRecurringPayment(
 }
 
 /**
- * The card flow of seed 000 (storePayment): the card approved on a payment terminal becomes the
+ * The card terminal with storePayment: the card approved on a payment terminal becomes the
  * CREATED recurring payment's stored card. Nothing happens when that recurring payment was ended
  * meanwhile. Locks the customer's cards (the caller holds the payment's locks, which come first).
  */
-export async function activateStoredCard(
+export async function activateStoredCardLocked(
   tx: Tx,
   recurringPaymentId: number,
   verified: VerifiedCard,
@@ -529,8 +547,7 @@ async function activateLocked(
       updatedAt: at,
     })
     .where(eq(recurringPayments.recurringPaymentId, card.recurringPaymentId));
-  const primary = currentPrimary(cards);
-  if (primary && (primary.recurringPaymentId === card.recurringPaymentId || isUsableCard(primary, at))) return;
+  if (!takesOverPrimary(primaryOf(cards), card, at)) return;
   try {
     await tx.transaction(async (savepoint) =>
       setPrimaryLocked(savepoint, card.customerNumber, card.recurringPaymentId, at),
@@ -547,7 +564,7 @@ async function activateLocked(
  * unexpired and the payment's customer's; else 422 naming recurringPaymentId. Locked FOR SHARE
  * until the transaction commits, so it cannot be ended in between.
  */
-export async function usableCardForPayment(
+export async function usableCardLocked(
   tx: Tx,
   payment: { organisationId: number; customerNumber: string | null },
   recurringPaymentId: number,

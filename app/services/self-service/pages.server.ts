@@ -1,4 +1,4 @@
-// The browser half of product self-service (seed 004). After the API call, the client sends the
+// The browser half of product self-service. After the API call, the client sends the
 // customer to our redirect page (/payment/invoice/pay or /paymentChange, logged in as the
 // customer). Its GET shows what is about to be paid or changed and changes nothing; its POST
 // ("Continue") opens the provider's hosted page (/sandbox/checkout/{token}: PayEx, Swish, Vipps,
@@ -26,6 +26,7 @@ import {
 } from "../../../db/schema";
 import { REDIRECT_RESULTS, type ProductPaymentMethod, type RedirectResult } from "../../domain/enums";
 import { money } from "../../domain/money";
+import { terminalExpiresAt, terminalState } from "../../domain/terminal";
 import { isAllowedRedirect } from "../../domain/redirects";
 import {
   attemptResult,
@@ -45,14 +46,7 @@ import { askProvider, countOutcome, inAuthorizingTransaction, outcomeKeyOf } fro
 import type { CustomerCaller, SystemCaller } from "../../domain/caller";
 import type { InvoiceRow } from "./self-service.server";
 import { lockPayment } from "../../platform/locks.server";
-import {
-  authorizeLocked,
-  newToken,
-  SESSION_MINUTES,
-  sessionState,
-  supersedeSessions,
-  type SessionRow,
-} from "../mobile/app-claims.server";
+import { authorizeLocked, newToken, supersedeSessionsLocked, type SessionRow } from "../mobile/hosted-pages.server";
 import { cancelLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
 
@@ -67,22 +61,25 @@ export type FlowTarget = { clientId: string | null; returnUrl: string; errorUrl:
 export type TargetCheck =
   { ok: true; target: FlowTarget; clientName: string } | { ok: false; field: string; message: string };
 
+/** A redirect page's link, as the customer's browser brought it (each parameter may be missing). */
+export type FlowLink = { clientId: string | null; returnUrl: string | null; errorUrl: string | null };
+
 /**
  * clientId, returnUrl and errorUrl of a redirect page: a known, enabled client, and both URLs
  * starting with one of its allowed prefixes. Anything else is refused with its reason, and the
  * page shows it instead of redirecting (an attacker's returnUrl must never be followed).
  */
-export async function checkFlowTarget(params: URLSearchParams): Promise<TargetCheck> {
-  const client = await activeClient(params.get("clientId"));
+export async function checkFlowTarget(link: FlowLink): Promise<TargetCheck> {
+  const client = await activeClient(link.clientId);
   if (!client)
     return { ok: false, field: "clientId", message: "The link names no client that Paydesk knows (clientId)." };
   for (const field of ["returnUrl", "errorUrl"] as const) {
-    const refused = refusedUrl(client, field, params.get(field));
+    const refused = refusedUrl(client, field, link[field]);
     if (refused) return { ok: false, field, message: refused };
   }
   return {
     ok: true,
-    target: { clientId: client.clientId, returnUrl: params.get("returnUrl")!, errorUrl: params.get("errorUrl")! },
+    target: { clientId: client.clientId, returnUrl: link.returnUrl!, errorUrl: link.errorUrl! },
     clientName: client.name,
   };
 }
@@ -111,14 +108,7 @@ export function refusedUrl(
   return null;
 }
 
-/** A positive whole-number id from the redirect page's query, or null. */
-export function idParameter(params: URLSearchParams, name: string): number | null {
-  const raw = params.get(name) ?? "";
-  return /^[1-9][0-9]{0,15}$/.test(raw) && Number(raw) <= Number.MAX_SAFE_INTEGER ? Number(raw) : null;
-}
-
 const checkoutUrl = (origin: string, token: string) => `${origin}/sandbox/checkout/${token}`;
-const expiry = (at: Date) => new Date(at.getTime() + SESSION_MINUTES * 60_000);
 
 // ---------------------------------------------------------------- /payment/invoice/pay
 
@@ -183,12 +173,12 @@ function attemptOver(
   return attemptResult(attempt.status) ?? (invoice.status === "PAID" || !payment.active ? "failed" : null);
 }
 
-/** GET /payment/invoice/pay: what the customer is about to pay, or where they go instead. */
+/** GET /payment/invoice/pay: what the customer is about to pay, or where they go instead. Throws nothing. */
 export async function invoicePayStep(
   customer: CustomerCaller,
-  transactionId: number,
-  target: FlowTarget,
+  input: { transactionId: number; target: FlowTarget },
 ): Promise<Step<PayView>> {
+  const { transactionId, target } = input;
   const ids = { transactionId };
   const found = await findAttempt(customer, transactionId, target.clientId);
   if (!found) return { redirect: errorTo(target.errorUrl, "not_found", ids) };
@@ -227,18 +217,20 @@ export async function invoicePayStep(
 
 export type Intent = "continue" | "cancel";
 
+/** What the POST of a redirect page carries: where the flow may go back to, where pages are served, and the button. */
+export type FlowStepInput = { target: FlowTarget; origin: string; intent: Intent };
+
 /**
  * POST /payment/invoice/pay: "continue" opens the provider's page (a new one; an older page of
  * the attempt stops working) and INITIATEs the attempt; "cancel" cancels the attempt and goes
- * back with result=cancelled. An attempt that is over goes back with its result.
+ * back with result=cancelled. An attempt that is over goes back with its result. Answers where
+ * the customer goes next; throws nothing.
  */
 export async function continueInvoicePay(
   customer: CustomerCaller,
-  transactionId: number,
-  target: FlowTarget,
-  origin: string,
-  intent: Intent,
+  input: FlowStepInput & { transactionId: number },
 ): Promise<string> {
+  const { transactionId, target, origin, intent } = input;
   const ids = { transactionId };
   const found = await findAttempt(customer, transactionId, target.clientId);
   if (!found) return errorTo(target.errorUrl, "not_found", ids);
@@ -255,7 +247,7 @@ export async function continueInvoicePay(
     if (over) return returnTo(target.returnUrl, over, ids);
 
     const at = new Date();
-    await supersedeSessions(tx, transactionId, at, "replaced");
+    await supersedeSessionsLocked(tx, transactionId, at, "replaced");
     if (intent === "cancel") {
       await cancelLocked(tx, customer, attempt, at);
       return returnTo(target.returnUrl, "cancelled", ids);
@@ -274,7 +266,7 @@ export async function continueInvoicePay(
         invoiceNumber: invoice.invoiceNumber,
         paymentMethod: invoice.paymentMethod,
       },
-      expiresAt: expiry(at),
+      expiresAt: terminalExpiresAt(at),
       createdAt: at,
     });
     return checkoutUrl(origin, token);
@@ -313,12 +305,12 @@ async function findChange(
   return found && (clientId === null || found.clientId === clientId) ? found : null;
 }
 
-/** GET /paymentChange: the change the customer is about to confirm, or where they go instead. */
+/** GET /paymentChange: the change the customer is about to confirm, or where they go instead. Throws nothing. */
 export async function paymentChangeStep(
   customer: CustomerCaller,
-  paymentChangeId: number,
-  target: FlowTarget,
+  input: { paymentChangeId: number; target: FlowTarget },
 ): Promise<Step<ChangeView>> {
+  const { paymentChangeId, target } = input;
   const ids = { paymentChangeId };
   const change = await findChange(customer, paymentChangeId, target.clientId);
   if (!change) return { redirect: errorTo(target.errorUrl, "not_found", ids) };
@@ -345,14 +337,12 @@ export async function paymentChangeStep(
   };
 }
 
-/** POST /paymentChange: like continueInvoicePay, for a payment change. */
+/** POST /paymentChange: like continueInvoicePay, for a payment change. Throws nothing. */
 export async function continuePaymentChange(
   customer: CustomerCaller,
-  paymentChangeId: number,
-  target: FlowTarget,
-  origin: string,
-  intent: Intent,
+  input: FlowStepInput & { paymentChangeId: number },
 ): Promise<string> {
+  const { paymentChangeId, target, origin, intent } = input;
   const ids = { paymentChangeId };
   const found = await findChange(customer, paymentChangeId, target.clientId);
   if (!found) return errorTo(target.errorUrl, "not_found", ids);
@@ -384,7 +374,7 @@ export async function continuePaymentChange(
       paymentChangeId,
       redirectUrl: target.returnUrl,
       options: { errorUrl: target.errorUrl, clientId: target.clientId },
-      expiresAt: expiry(at),
+      expiresAt: terminalExpiresAt(at),
       createdAt: at,
     });
     return checkoutUrl(origin, token);
@@ -434,7 +424,7 @@ export type CheckoutView = {
 export async function checkoutPage(token: string): Promise<CheckoutView | null> {
   const session = await findCheckoutSession(token);
   if (!session) return null;
-  const state = sessionState(session);
+  const state = terminalState(session);
   const outcome = session.outcome;
   const backUrl = (ids: Record<string, number>) =>
     state === "completed" && session.redirectUrl && (REDIRECT_RESULTS as readonly string[]).includes(outcome ?? "")
@@ -524,17 +514,18 @@ export function completedMessage(mode: "pay" | "change", outcome: string | null)
  * The customer's decision on the provider page, in one DB transaction. Null: no such page.
  * Approving pays the invoice (AUTHORIZE + CAPTURE, invoice PAID) or switches the product's
  * payment method; a provider refusal changes nothing but ends the page with result=failed.
+ * The operation-log entries are the provider's (sandbox-<method>), with the caller's
+ * correlationId. Nothing is thrown on purpose: an error here is a system error (errorUrl).
  */
 export async function decideCheckout(
-  token: string,
-  decision: Decision,
-  correlationId: string,
+  caller: SystemCaller,
+  input: { token: string; decision: Decision },
 ): Promise<CheckoutDecision | null> {
-  const session = await findCheckoutSession(token);
+  const session = await findCheckoutSession(input.token);
   if (!session) return null;
   return session.kind === PAY_SESSION
-    ? decidePayment(session, decision, correlationId)
-    : decideChange(session, decision);
+    ? decidePayment(session, input.decision, caller.correlationId)
+    : decideChange(session, input.decision);
 }
 
 type Finish = { result: RedirectResult; message: string };
@@ -549,7 +540,7 @@ async function onOpenSession(
 ): Promise<CheckoutDecision> {
   const [session] = await tx.select().from(providerSessions).where(eq(providerSessions.id, peek.id)).for("update");
   const at = new Date();
-  const state = sessionState(session, at);
+  const state = terminalState(session, at);
   if (state === "expired") return { state, message: EXPIRED, redirectTo: null };
   if (state === "completed") return { state, message: completedMessage(mode, session.outcome), redirectTo: null };
   const outcome = await act(at);

@@ -1,7 +1,7 @@
-// Product self-service (seed 004): what a logged-in customer may see and start about their own
+// Product self-service: what a logged-in customer may see and start about their own
 // products (subscriptions) and invoices, called by the /v1 routes (an API client acting for the
 // customer with a customer token) and by the customer's /account page. The pages that finish
-// what is started here (provider page, way back to returnUrl) are in self-service-pages.server.ts.
+// what is started here (provider page, way back to returnUrl) are in pages.server.ts.
 //
 // Scope: every query names the customer, so another customer's product or invoice matches
 // nothing (404); an API client additionally sees only its own organisation's products.
@@ -27,7 +27,7 @@ import { INVOICE_METHODS, paymentMethodItems, type PaymentMethodItem } from "../
 import type { ClientCaller, CustomerCaller } from "../../domain/caller";
 import { appendOperation } from "../../platform/operation-log.server";
 import { lockPayment, requireActive } from "../../platform/locks.server";
-import { supersedeSessions } from "../mobile/app-claims.server";
+import { supersedeSessionsLocked } from "../mobile/hosted-pages.server";
 import { findUsableMethod } from "../admin/payment-methods.server";
 import type { PaymentRow } from "../queries/payment-view.server";
 import { cancelLocked, touchPayment } from "../transactions/transactions.server";
@@ -65,19 +65,23 @@ async function findProduct(
 
 // ---------------------------------------------------------------- list payment methods
 
-/** GET /v1/product/payment/{product}: the product's current method and the possible ones. */
+/**
+ * GET /v1/product/payment/{product}: the product's current method and the possible ones.
+ * @throws not_found  the product is unknown, another customer's or (for a client) another organisation's
+ */
 export async function productPaymentMethods(
   caller: SelfServiceCaller,
-  customerNumber: string,
-  productCode: string,
+  input: { customerNumber: string; productCode: string },
 ): Promise<PaymentMethodItem[]> {
-  const product = await findProduct(db(), caller, customerNumber, productCode);
+  const product = await findProduct(db(), caller, input.customerNumber, input.productCode);
   return paymentMethodItems(product.currentPaymentMethod);
 }
 
 // ---------------------------------------------------------------- pay an invoice
 
 export type InvoicePaymentInput = {
+  /** The customer whose invoice it is (the logged-in one). */
+  customerNumber: string;
   invoiceNumber: string;
   productCode: string;
   companyCode: string;
@@ -90,15 +94,17 @@ const OPEN_ATTEMPT = new Set<TransactionStatus>(["CREATED", "INITIATED", "AUTHOR
 /**
  * POST /v1/api/payment/invoice (and "Pay" on /account): a new attempt to pay one OPEN invoice,
  * as a CREATED transaction of the invoice's payment. The customer then goes to
- * /payment/invoice/pay?…&transactionId=… (self-service-pages.server.ts).
- * Errors: 404 unknown or another customer's (or organisation's) invoice, 409 already paid or its
- * payment deactivated by staff, 422 the client has no enabled method of that kind.
+ * /payment/invoice/pay?…&transactionId=… (pages.server.ts).
+ * @throws not_found  the invoice is unknown, another customer's, or its product another organisation's
+ * @throws conflict   the invoice is paid; its payment was deactivated by staff or is captured; its
+ *                    product belongs to no organisation
+ * @throws rule       the client has no enabled method of that kind
  */
 export async function startInvoicePayment(
   caller: SelfServiceCaller,
-  customerNumber: string,
   input: InvoicePaymentInput,
 ): Promise<{ paymentId: number; transactionId: number }> {
+  const { customerNumber } = input;
   return inTransaction(async (tx) => {
     const [invoice] = await tx
       .select()
@@ -201,7 +207,7 @@ async function cancelOpenAttempts(tx: Tx, caller: SelfServiceCaller, paymentId: 
   for (const transaction of transactions) {
     if (!OPEN_ATTEMPT.has(transaction.status)) continue;
     await cancelLocked(tx, caller, transaction, at);
-    await supersedeSessions(tx, transaction.transactionId, at, "replaced");
+    await supersedeSessionsLocked(tx, transaction.transactionId, at, "replaced");
   }
   return payment;
 }
@@ -211,14 +217,14 @@ async function cancelOpenAttempts(tx: Tx, caller: SelfServiceCaller, paymentId: 
 /**
  * POST /v1/product/payment/{productCode} (and "Change" on /account): registers the wish; the
  * customer then confirms it with the provider through /paymentChange?…&paymentChangeId=….
- * The product keeps its current method until then. 404 for another customer's product.
+ * The product keeps its current method until then.
+ * @throws not_found  the product is unknown, another customer's or (for a client) another organisation's
  */
 export async function requestPaymentChange(
   caller: SelfServiceCaller,
-  customerNumber: string,
-  productCode: string,
-  paymentMethod: ProductPaymentMethod,
+  input: { customerNumber: string; productCode: string; paymentMethod: ProductPaymentMethod },
 ): Promise<{ paymentChangeId: number }> {
+  const { customerNumber, productCode, paymentMethod } = input;
   const product = await findProduct(db(), caller, customerNumber, productCode);
   const [change] = await db()
     .insert(paymentChanges)

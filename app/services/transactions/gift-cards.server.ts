@@ -1,5 +1,5 @@
-// Gift cards (seed 000, POST …/gift-card): a claim deducts the transaction's amount from the
-// card's balance and captures the GIFTCARD transaction at once, in one DB transaction.
+// Gift cards (POST …/gift-card): a claim deducts the transaction's amount from the card's balance
+// and captures the GIFTCARD transaction at once, in one DB transaction.
 //
 // Lock order: the payment and its transactions (locks.server.ts), then the gift card row
 // FOR UPDATE, so concurrent claims against one card queue up on it and each sees the balance
@@ -7,32 +7,33 @@
 // defence: no interleaving can take a card below zero.
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { giftCards } from "../../../db/schema";
-import { conflict, ruleBroken } from "../../domain/errors";
-import { formatAmount, money, toDbAmount } from "../../domain/money";
+import { ruleBroken } from "../../domain/errors";
+import { requireCardCovers, requireGiftCardTransaction } from "../../domain/gift-card";
+import { money, toDbAmount } from "../../domain/money";
+import { requireActive } from "../../domain/payment";
 import type { ClientCaller } from "../../domain/caller";
-import { lockTransaction, requireActive } from "../../platform/locks.server";
+import { lockTransaction } from "../../platform/locks.server";
 import { getPayment, type PaymentView } from "../queries/payment-view.server";
 import { captureLocked } from "./transactions.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
+/**
+ * Pays a CREATED GIFTCARD transaction in full from a gift card and captures it; answers with
+ * the whole payment. A card of another organisation is answered like an unknown one.
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws conflict   the payment is deactivated; not a GIFTCARD transaction or not CREATED
+ * @throws rule       no card has this code; it expired, is in another currency or its balance is too low
+ */
 export async function claimGiftCard(
   caller: ClientCaller,
-  paymentId: number,
-  transactionId: number,
-  giftCardCode: string,
+  input: { paymentId: number; transactionId: number; giftCardCode: string },
 ): Promise<PaymentView> {
+  const { paymentId, transactionId, giftCardCode } = input;
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
-    if (transaction.paymentTypeGroup !== "GIFTCARD") {
-      throw conflict(
-        `A gift card can only pay a GIFTCARD transaction; this one is ${transaction.paymentType ?? transaction.paymentTypeGroup}`,
-      );
-    }
-    if (transaction.status !== "CREATED")
-      throw conflict(`The transaction is ${transaction.status}; a gift card claim needs a CREATED one`);
+    requireGiftCardTransaction(transaction);
 
-    // A card of another organisation is answered like an unknown one.
     const [card] = await tx
       .select()
       .from(giftCards)
@@ -45,23 +46,12 @@ export async function claimGiftCard(
       .for("update");
     if (!card) throw ruleBroken("No gift card has this code", "giftCardCode");
     const at = new Date();
-    if (card.expiresAt && card.expiresAt.getTime() <= at.getTime()) {
-      throw ruleBroken(`The gift card expired on ${card.expiresAt.toISOString().slice(0, 10)}`, "giftCardCode");
-    }
-    if (card.currency !== transaction.currency) {
-      throw ruleBroken(
-        `The gift card is in ${card.currency}, the transaction in ${transaction.currency}`,
-        "giftCardCode",
-      );
-    }
     const amount = money(transaction.amount);
-    const balance = money(card.balance);
-    if (balance < amount) {
-      throw ruleBroken(
-        `The gift card's balance (${formatAmount(balance)} ${card.currency}) is less than the amount (${formatAmount(amount)} ${transaction.currency})`,
-        "giftCardCode",
-      );
-    }
+    requireCardCovers(
+      { expiresAt: card.expiresAt, currency: card.currency, balance: money(card.balance) },
+      { amount, currency: transaction.currency },
+      at,
+    );
     try {
       await tx
         .update(giftCards)

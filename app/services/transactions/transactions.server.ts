@@ -1,4 +1,4 @@
-// Payment transaction use-cases (seed 000): add, cancel, capture, pre-authorize, import.
+// Payment transaction use-cases: add, cancel, capture, pre-authorize, import.
 // Each is one DB transaction that locks the payment and its transactions first (locks.server.ts),
 // decides with the domain rules, writes the new state, the operation-log entry and, for money
 // that moved, the daily volume rollup.
@@ -13,13 +13,22 @@ import {
   type ScaExemption,
 } from "../../domain/enums";
 import { conflict, DomainError, forbidden, invalid, ruleBroken } from "../../domain/errors";
-import { add, formatAmount, money, subtract, toDbAmount, type Money } from "../../domain/money";
+import { formatAmount, money, toDbAmount, type Money } from "../../domain/money";
+import { requireActive } from "../../domain/payment";
 import {
+  amountOfNewTransaction,
   amountsOf,
+  capturedAmountOf,
   checkCancel,
   checkCapture,
   claimedTotal,
   decideAuthorization,
+  importedPaymentType,
+  requireAuthorizationWithinTotal,
+  requireImportable,
+  requireImportFields,
+  requireOnePaymentSource,
+  requirePaymentCurrency,
   summaryOf,
   type AuthorizationKind,
 } from "../../domain/transaction";
@@ -27,7 +36,7 @@ import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller, ClientCaller } from "../../domain/caller";
 import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
 import { addToVolume, appendOperation } from "../../platform/operation-log.server";
-import { lockPayment, lockTransaction, requireActive, type LockedPayment } from "../../platform/locks.server";
+import { lockPayment, lockTransaction, type LockedPayment } from "../../platform/locks.server";
 import { findUsableMethod } from "../admin/payment-methods.server";
 import {
   getPayment,
@@ -38,12 +47,12 @@ import {
   type TransactionView,
 } from "../queries/payment-view.server";
 import {
-  draftAgreementForTransaction,
+  draftAgreementLocked,
   requireWithinPrice,
-  usableAgreementForPayment,
+  usableAgreementLocked,
   type AgreementRow,
 } from "../agreements/agreements.server";
-import { usableCardForPayment } from "../recurring/recurring-payments.server";
+import { usableCardLocked } from "../recurring/recurring-payments.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
 export type NewTransaction = {
@@ -61,75 +70,58 @@ export type NewTransaction = {
 
 // ---------------------------------------------------------------- add a transaction
 
+/**
+ * Adds a transaction to an active payment: by default for everything its other transactions
+ * leave of totalAmount, never for more (domain/transaction.ts amountOfNewTransaction). The
+ * payment method is the client's usable one, a stored card, or a (new) agreement.
+ * @throws not_found  the payment, stored card or agreement is unknown or another organisation's
+ * @throws invalid    no payment method; several payment sources; createAgreement without VIPPS
+ * @throws forbidden  isImport or with3DSecure from a client that is not privileged
+ * @throws conflict   the payment is deactivated
+ * @throws rule       another currency; nothing left to pay or more than is left; the method, card or agreement is not usable
+ */
 export async function addTransaction(
   caller: ClientCaller,
-  paymentId: number,
-  input: NewTransaction,
+  input: { paymentId: number; transaction: NewTransaction },
 ): Promise<TransactionView> {
   return inTransaction(async (tx) => {
-    const locked = await lockPayment(tx, caller, paymentId);
-    const row = await insertTransaction(tx, caller, locked, input);
+    const locked = await lockPayment(tx, caller, input.paymentId);
+    const row = await addTransactionLocked(tx, caller, locked, input.transaction);
     return toTransactionView(row, await operationsOf(tx, row.transactionId));
   });
 }
 
 /** Shared by "add a transaction" and "create a payment with an initial transaction". */
-export async function insertTransaction(
+export async function addTransactionLocked(
   tx: Tx,
   caller: ClientCaller,
   { payment, transactions }: LockedPayment,
   input: NewTransaction,
 ): Promise<TransactionRow> {
   requireActive(payment);
-  const sources = [
-    input.recurringPaymentId !== undefined,
-    input.paymentAgreementId !== undefined,
-    input.createAgreement === true,
-  ];
-  if (sources.filter(Boolean).length > 1) {
-    throw new DomainError(
-      "invalid",
-      "recurringPaymentId, paymentAgreementId and createAgreement are mutually exclusive",
-      {
-        errors: (["recurringPaymentId", "paymentAgreementId", "createAgreement"] as const)
-          .filter((_, i) => sources[i])
-          .map((field) => ({ field, message: "cannot be combined with the other payment sources" })),
-      },
-    );
-  }
+  requireOnePaymentSource(input);
   if (input.isImport && !caller.privileged) throw forbidden("Only privileged clients may create import transactions");
   if (input.with3DSecure !== undefined && !caller.privileged) {
     throw forbidden("Only privileged clients may choose with3DSecure");
   }
 
   const currency = input.currency ?? payment.currency;
-  if (currency !== payment.currency) {
-    throw ruleBroken(`currency must be the payment's currency (${payment.currency})`, "currency");
-  }
+  requirePaymentCurrency(currency, payment.currency);
 
   const method = await resolveMethod(tx, caller, payment, input);
 
   const claimed = claimedTotal(transactions.map((t) => ({ status: t.status, amount: money(t.amount) })));
-  const total = money(payment.totalAmount);
-  const remaining = subtract(total, claimed);
-  const amount = input.amount ?? remaining;
-  if (amount <= 0n) {
-    throw ruleBroken(
-      `Nothing is left to pay on payment ${payment.paymentId}: its transactions already cover totalAmount`,
-      "amount",
-    );
-  }
-  if (add(claimed, amount) > total) {
-    throw ruleBroken(
-      `amount ${formatAmount(amount)} exceeds what is left of totalAmount (${formatAmount(remaining)} of ${formatAmount(total)})`,
-      "amount",
-    );
-  }
+  const amount = amountOfNewTransaction({
+    paymentId: payment.paymentId,
+    totalAmount: money(payment.totalAmount),
+    claimed,
+    requested: input.amount,
+  });
 
   if (method.agreement) requireWithinPrice(method.agreement, amount, currency);
   let paymentAgreementId = input.paymentAgreementId ?? null;
   if (input.createAgreement) {
-    paymentAgreementId = await draftAgreementForTransaction(tx, {
+    paymentAgreementId = await draftAgreementLocked(tx, {
       organisationId: payment.organisationId,
       clientId: caller.clientId,
       customerNumber: payment.customerNumber!,
@@ -192,7 +184,7 @@ async function resolveMethod(
   input: NewTransaction,
 ): Promise<ResolvedMethod> {
   if (input.recurringPaymentId !== undefined) {
-    const stored = await usableCardForPayment(tx, payment, input.recurringPaymentId);
+    const stored = await usableCardLocked(tx, payment, input.recurringPaymentId);
     return {
       paymentType: stored.paymentType,
       paymentTypeGroup: "PAYMENTCARD",
@@ -201,7 +193,7 @@ async function resolveMethod(
     };
   }
   if (input.paymentAgreementId !== undefined) {
-    const agreement = await usableAgreementForPayment(tx, payment, input.paymentAgreementId);
+    const agreement = await usableAgreementLocked(tx, payment, input.paymentAgreementId);
     return { ...(await enabledMethod(tx, caller, "VIPPS", "MOBILE", input)), agreement };
   }
   if (input.createAgreement) {
@@ -265,11 +257,16 @@ async function enabledMethod(
 
 // ---------------------------------------------------------------- cancel
 
+/**
+ * Cancels a CREATED, INITIATED or AUTHORIZED transaction: its amount is released from the payment.
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws conflict   the payment is deactivated; the transaction is captured, credited or cancelled
+ */
 export async function cancelTransaction(
   caller: Caller,
-  paymentId: number,
-  transactionId: number,
+  input: { paymentId: number; transactionId: number },
 ): Promise<TransactionView> {
+  const { paymentId, transactionId } = input;
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
@@ -311,12 +308,17 @@ export async function cancelLocked(
 
 // ---------------------------------------------------------------- capture
 
-/** Captures an authorized transaction and answers with the whole payment (seed 000). */
+/**
+ * Captures an AUTHORIZED transaction (a CASH one also from CREATED) for what is authorized, and
+ * answers with the whole payment.
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws conflict   the payment is deactivated; the transaction is not capturable
+ */
 export async function captureTransaction(
   caller: Caller,
-  paymentId: number,
-  transactionId: number,
+  input: { paymentId: number; transactionId: number },
 ): Promise<PaymentView> {
+  const { paymentId, transactionId } = input;
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
@@ -347,8 +349,7 @@ export async function captureLocked(
   operation: "CAPTURE" | "IMPORT",
   extra: Partial<typeof paymentTransactions.$inferInsert> = {},
 ): Promise<TransactionRow> {
-  const amounts = amountsOf(transaction);
-  const captured = amounts.authorized > 0n ? amounts.authorized : amounts.amount;
+  const captured = capturedAmountOf(amountsOf(transaction));
   let row: TransactionRow;
   try {
     [row] = await tx
@@ -397,12 +398,20 @@ export async function captureLocked(
 
 // ---------------------------------------------------------------- pre-authorization
 
+/**
+ * Pre-authorizes a payment card transaction for totalAmount, or adjusts its authorization: an
+ * increment right after the pre-authorization or another increment, or one reduction that
+ * freezes the amount (domain/transaction.ts decideAuthorization). The new amount replaces the
+ * transaction's share of the payment's totalAmount and must stay within it.
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws conflict   the payment is deactivated; the transaction's state allows no (such) authorization
+ * @throws rule       not a payment card; nothing to adjust; the transactions would exceed totalAmount
+ */
 export async function authorizeTransaction(
   caller: Caller,
-  paymentId: number,
-  transactionId: number,
-  totalAmount: Money,
+  input: { paymentId: number; transactionId: number; totalAmount: Money },
 ): Promise<TransactionView> {
+  const { paymentId, transactionId, totalAmount } = input;
   return inTransaction(async (tx) => {
     const { payment, transactions, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
@@ -424,12 +433,7 @@ export async function authorizeTransaction(
         .filter((t) => t.transactionId !== transactionId)
         .map((t) => ({ status: t.status, amount: money(t.amount) })),
     );
-    if (add(others, totalAmount) > money(payment.totalAmount)) {
-      throw ruleBroken(
-        `totalAmount ${formatAmount(totalAmount)} would make the transactions exceed the payment's totalAmount ${formatAmount(money(payment.totalAmount))}`,
-        "totalAmount",
-      );
-    }
+    requireAuthorizationWithinTotal({ others, requested: totalAmount, totalAmount: money(payment.totalAmount) });
     const at = new Date();
     const [row] = await tx
       .update(paymentTransactions)
@@ -466,41 +470,27 @@ export type ImportData = {
   additionalData?: Record<string, string>;
 };
 
+/**
+ * Fills a transaction created with isImport with what happened outside Paydesk, and records it
+ * captured (operation IMPORT). Privileged clients only.
+ * @throws forbidden  the client is not privileged
+ * @throws not_found  the payment or transaction is unknown or another organisation's
+ * @throws invalid    a field the group's imports need is missing
+ * @throws conflict   the payment is deactivated; not an import transaction or not CREATED; rrn and terminalId imported already
+ */
 export async function importTransaction(
   caller: ClientCaller,
-  paymentId: number,
-  transactionId: number,
-  data: ImportData,
+  input: { paymentId: number; transactionId: number; data: ImportData },
 ): Promise<TransactionView> {
+  const { paymentId, transactionId, data } = input;
   if (!caller.privileged) throw forbidden("Only privileged clients may import transactions");
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
-    if (!transaction.isImport) throw conflict("Only a transaction created with isImport can be imported");
-    if (transaction.status !== "CREATED")
-      throw conflict(`The transaction is ${transaction.status}; only a CREATED one can be imported`);
+    requireImportable(transaction);
     const group = transaction.paymentTypeGroup;
-    const missing: string[] = [];
-    if (group === "PAYMENTCARD") {
-      for (const field of ["rrn", "terminalId", "paymentType"] as const) if (!data[field]) missing.push(field);
-    }
-    if (group === "ECARD") {
-      for (const field of ["companyId", "mediaSerialNumberId"] as const) if (!data[field]) missing.push(field);
-    }
-    if (missing.length) {
-      throw new DomainError("invalid", `A ${group} import needs ${missing.join(", ")}`, {
-        errors: missing.map((field) => ({ field, message: `is required for ${group} imports` })),
-      });
-    }
-    // For cards the issuer name often is the scheme; keep it as the payment type when it is one.
-    const scheme = data.paymentType?.toUpperCase();
-    const paymentType =
-      group === "PAYMENTCARD" &&
-      scheme &&
-      (PAYMENT_TYPES as string[]).includes(scheme) &&
-      PAYMENT_TYPE_GROUP_OF[scheme as PaymentType] === "PAYMENTCARD"
-        ? scheme
-        : transaction.paymentType;
+    requireImportFields(group, data);
+    const paymentType = importedPaymentType(group, data.paymentType, transaction.paymentType);
     const row = await captureLocked(tx, caller, payment, transaction, new Date(), "IMPORT", {
       rrn: data.rrn ?? null,
       terminalId: data.terminalId ?? null,

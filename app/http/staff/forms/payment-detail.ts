@@ -1,0 +1,32 @@
+// The forms of the payment detail screen, one schema per intent (the reason is added by the
+// staff action). Hidden fields carry the transaction; amounts are the API's decimal strings.
+import { z } from "zod";
+import { amount, id, optionalAmount, optionalText } from "../fields";
+
+const transactionId = id("must be a transaction id");
+
+export const CaptureForm = z.object({ transactionId });
+export const CancelForm = z.object({ transactionId });
+/** No amount: the whole creditable amount. */
+export const CreditForm = z.object({ transactionId, amount: optionalAmount() });
+export const DeactivateForm = z.object({});
+export const ReactivateForm = z.object({
+  totalAmount: amount("is required: the payment's correct total amount"),
+});
+
+/** ISO 639-3, as the invoice API takes it. */
+const languageCode = optionalText(3).pipe(
+  z
+    .string()
+    .regex(/^[a-z]{3}$/, "must be an ISO 639-3 code: 3 lowercase letters such as nob or eng")
+    .optional(),
+);
+
+/** A blank field stays as it is. */
+export const InvoiceForm = z.object({
+  transactionId,
+  amount: optionalAmount(),
+  externalInvoiceNumber: optionalText(50),
+  customerIdentificationNumber: optionalText(50),
+  languageCode,
+});

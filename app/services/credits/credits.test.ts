@@ -1,0 +1,206 @@
+// The credit use-cases in-process: creating a credit reserves its amounts (the sum rule, never
+// more than creditable), changing and deactivating it, executing it, and the four-eyes rule:
+// a refusal for executeCredit, a credit waiting for a second staff user for a direct credit.
+import type { ClientCaller } from "../../domain/caller";
+import { money } from "../../domain/money";
+import { capturedCardPayment, newShop } from "../../../tests/support/money-path";
+import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
+import { getPayment } from "../queries/payment-view.server";
+import { deactivatePayment } from "../payments/payments.server";
+import { createCredit, creditTransaction, executeCredit, getCredit, updateCredit } from "./credits.server";
+
+const database = useTestDatabase();
+const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
+let shop: ClientCaller;
+let otherShop: ClientCaller;
+const anna = staffCaller({ userId: "00000000-0000-0000-0000-00000000000a", email: "anna@paydesk.test" });
+const bert = staffCaller({ userId: "00000000-0000-0000-0000-00000000000b", email: "bert@paydesk.test" });
+
+beforeAll(async () => {
+  shop = await newShop(database());
+  otherShop = await newShop(database());
+});
+
+const creditableOf = async (ids: { paymentId: number; transactionId: number }) =>
+  (await getPayment(database().db, shop, ids.paymentId)).transactions.find(
+    (t) => t.transactionId === ids.transactionId,
+  )!.summary.creditableAmount;
+
+describe("createCredit", () => {
+  it("reserves its lines' amounts; the total is their sum and no more than creditable", async () => {
+    const a = await capturedCardPayment(shop, "100.00");
+    await expect(
+      createCredit(shop, { totalCreditAmount: money("30"), creditTransactions: [{ ...a, amount: money("20") }] }),
+    ).rejects.toThrow(refused({ kind: "rule", errors: [expect.objectContaining({ field: "totalCreditAmount" })] }));
+    await expect(
+      createCredit(shop, {
+        totalCreditAmount: money("100.01"),
+        creditTransactions: [
+          { ...a, amount: money("60") },
+          { ...a, amount: money("40.01") },
+        ],
+      }),
+    ).rejects.toThrow(
+      refused({ kind: "rule", errors: [expect.objectContaining({ field: "creditTransactions[1].amount" })] }),
+    );
+    await expect(createCredit(shop, { totalCreditAmount: money("1"), creditTransactions: [] })).rejects.toThrow(
+      refused({ kind: "invalid" }),
+    );
+
+    const credit = await createCredit(shop, {
+      totalCreditAmount: money("70"),
+      creditTransactions: [{ ...a, amount: money("70") }],
+    });
+    expect(credit).toMatchObject({ status: "CREATED", active: true, totalCreditAmount: money("70") });
+    expect(await creditableOf(a)).toBe(money("30"));
+    await expect(
+      createCredit(shop, { totalCreditAmount: money("30.01"), creditTransactions: [{ ...a, amount: money("30.01") }] }),
+    ).rejects.toThrow(refused({ kind: "rule" }));
+  });
+
+  it("another organisation's transactions are not found", async () => {
+    const a = await capturedCardPayment(shop, "10.00");
+    await expect(
+      createCredit(otherShop, { totalCreditAmount: money("1"), creditTransactions: [{ ...a, amount: money("1") }] }),
+    ).rejects.toThrow(refused({ kind: "not_found" }));
+  });
+});
+
+describe("updateCredit and executeCredit", () => {
+  it("changes lines and total together, executes, and then the credit can no longer change", async () => {
+    const a = await capturedCardPayment(shop, "100.00");
+    const { creditId } = await createCredit(shop, {
+      totalCreditAmount: money("10"),
+      creditTransactions: [{ ...a, amount: money("10") }],
+    });
+    await expect(updateCredit(shop, { creditId, patch: { totalCreditAmount: money("20") } })).rejects.toThrow(
+      refused({ kind: "rule", message: expect.stringMatching(/send creditTransactions too/) }),
+    );
+    const changed = await updateCredit(shop, {
+      creditId,
+      patch: {
+        totalCreditAmount: money("25"),
+        creditTransactions: [{ ...a, amount: money("25") }],
+        settlementId: "S-7",
+      },
+    });
+    expect(changed).toMatchObject({ totalCreditAmount: money("25"), settlementId: "S-7" });
+    expect(await creditableOf(a)).toBe(money("75"));
+
+    const executed = await executeCredit(shop, { creditId });
+    expect(executed).toMatchObject({ status: "CREDITED", creditTransactions: [{ status: "CREDITED" }] });
+    expect(await creditableOf(a)).toBe(money("75"));
+    // Executing again is harmless; changing is over.
+    await expect(executeCredit(shop, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+    await expect(updateCredit(shop, { creditId, patch: { settlementId: null } })).rejects.toThrow(
+      refused({ kind: "conflict" }),
+    );
+  });
+
+  it("a deactivated credit frees its reservation and cannot be executed", async () => {
+    const a = await capturedCardPayment(shop, "50.00");
+    const { creditId } = await createCredit(shop, {
+      totalCreditAmount: money("50"),
+      creditTransactions: [{ ...a, amount: money("50") }],
+    });
+    expect(await creditableOf(a)).toBe(money("0"));
+    await updateCredit(shop, { creditId, patch: { active: false } });
+    expect(await creditableOf(a)).toBe(money("50"));
+    await expect(executeCredit(shop, { creditId })).rejects.toThrow(
+      refused({ kind: "conflict", message: `Credit ${creditId} is inactive and cannot be executed` }),
+    );
+  });
+
+  it("another organisation's credit is not found", async () => {
+    const a = await capturedCardPayment(shop, "10.00");
+    const { creditId } = await createCredit(shop, {
+      totalCreditAmount: money("1"),
+      creditTransactions: [{ ...a, amount: money("1") }],
+    });
+    await expect(getCredit(otherShop, { creditId })).rejects.toThrow(refused({ kind: "not_found" }));
+    await expect(executeCredit(otherShop, { creditId })).rejects.toThrow(refused({ kind: "not_found" }));
+    await expect(getCredit(shop, { creditId })).resolves.toMatchObject({ creditId });
+  });
+});
+
+describe("the four-eyes rule (above 10 000 NOK by default)", () => {
+  it("refuses the staff user who created the credit; another staff user executes it", async () => {
+    const a = await capturedCardPayment(shop, "12000.00");
+    const { creditId } = await createCredit(anna, {
+      totalCreditAmount: money("12000"),
+      creditTransactions: [{ ...a, amount: money("12000") }],
+    });
+    await expect(executeCredit(anna, { creditId })).rejects.toThrow(
+      refused({ kind: "forbidden", message: expect.stringMatching(/another staff user must execute it/) }),
+    );
+    expect(await getCredit(anna, { creditId })).toMatchObject({
+      status: "CREATED",
+      creditTransactions: [{ status: "CREATED", claimedAt: null }],
+    });
+    await expect(executeCredit(bert, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+  });
+
+  it("a direct credit by its staff creator is created and waits for a second staff user", async () => {
+    const a = await capturedCardPayment(shop, "15000.00");
+    const result = await creditTransaction(anna, a);
+    expect(result.kind).toBe("awaitsSecondStaffUser");
+    if (result.kind !== "awaitsSecondStaffUser") return;
+    expect(result.payment.transactions[0]).toMatchObject({
+      status: "CAPTURED",
+      summary: { creditedAmount: money("0"), creditableAmount: money("0") },
+    });
+    await executeCredit(bert, { creditId: result.creditId });
+    expect((await getPayment(database().db, shop, a.paymentId)).transactions[0]).toMatchObject({
+      status: "CREDITED",
+      summary: { creditedAmount: money("15000") },
+    });
+  });
+
+  it("a direct credit at or below the threshold, or by a client, is credited at once", async () => {
+    const a = await capturedCardPayment(shop, "10000.00");
+    await expect(creditTransaction(anna, { ...a, amount: money("10000") })).resolves.toMatchObject({
+      kind: "credited",
+    });
+    const b = await capturedCardPayment(shop, "20000.00");
+    const byClient = await creditTransaction(shop, { ...b, amount: money("15000") });
+    expect(byClient).toMatchObject({ kind: "credited" });
+    expect(byClient.payment.transactions[0]).toMatchObject({
+      status: "CAPTURED",
+      summary: { creditedAmount: money("15000"), creditableAmount: money("5000") },
+    });
+  });
+
+  it("a staff deactivation whose credit is above the threshold deactivates and leaves the credit waiting", async () => {
+    const a = await capturedCardPayment(shop, "11000.00");
+    const result = await deactivatePayment(anna, { paymentId: a.paymentId });
+    expect(result).toMatchObject({ kind: "awaitsSecondStaffUser", payment: { active: false } });
+    if (result.kind !== "awaitsSecondStaffUser") return;
+    // Deactivating again, by the same staff user, still waits for the second one.
+    expect(await deactivatePayment(anna, { paymentId: a.paymentId })).toMatchObject({
+      kind: "awaitsSecondStaffUser",
+      creditId: result.creditId,
+    });
+    // By another staff user, it finishes the credit.
+    const finished = await deactivatePayment(bert, { paymentId: a.paymentId });
+    expect(finished.kind).toBe("deactivated");
+    expect(finished.payment.transactions[0]).toMatchObject({ status: "CREDITED" });
+  });
+});
+
+describe("creditTransaction", () => {
+  it("credits what is creditable by default, and refuses what is not CAPTURED or more than is left", async () => {
+    const a = await capturedCardPayment(shop, "80.00");
+    await expect(creditTransaction(shop, { ...a, amount: money("80.01") })).rejects.toThrow(
+      refused({ kind: "rule", errors: [expect.objectContaining({ field: "amount" })] }),
+    );
+    await creditTransaction(shop, { ...a, amount: money("30") });
+    const rest = await creditTransaction(shop, a);
+    expect(rest.payment.transactions[0]).toMatchObject({
+      status: "CREDITED",
+      summary: { creditedAmount: money("80") },
+    });
+    await expect(creditTransaction(shop, a)).rejects.toThrow(
+      refused({ kind: "conflict", message: "The transaction is already fully credited" }),
+    );
+  });
+});
