@@ -32,6 +32,11 @@ export type OpenOptions = {
   dataDir?: string;
   /** PGlite in memory: nothing persisted (tests). */
   inMemory?: boolean;
+  /**
+   * PGlite: start from this dump of a data directory (`PGlite.dumpDataDir()`) instead of an empty
+   * database; the tests' template, migrated once per run. A `dataDir` must not hold a database yet.
+   */
+  loadDataDir?: Blob;
   /** Connection pool size for postgres.js. */
   maxConnections?: number;
 };
@@ -71,7 +76,8 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
     };
   }
   if (options.inMemory) {
-    const client = new PGlite();
+    const client = new PGlite({ loadDataDir: options.loadDataDir });
+    await client.waitReady;
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: "pglite",
@@ -83,7 +89,7 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
   fs.mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireLock(dataDir);
   try {
-    const client = new PGlite(path.join(dataDir, "pglite"));
+    const client = new PGlite(path.join(dataDir, "pglite"), { loadDataDir: options.loadDataDir });
     await client.waitReady;
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,

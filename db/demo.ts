@@ -230,7 +230,7 @@ export async function seedDemoCustomers(handle: DatabaseHandle, now: Date): Prom
         companyCode: product.companyCode,
         customerNumber: product.customerNumber,
         dueDate: day(dueInDays).toISOString().slice(0, 10),
-        status: paid ? "PAID" : "OPEN",
+        status: paid ? ("PAID" as const) : ("OPEN" as const),
         paidAt: paid ? day(dueInDays - 2) : null,
         createdAt: day(dueInDays - 20),
         updatedAt: paid ? day(dueInDays - 2) : day(dueInDays - 20),

@@ -23,18 +23,6 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import {
-  AGREEMENT_STATUSES,
-  CREDIT_STATUSES,
-  CREDIT_TRANSACTION_STATUSES,
-  OPERATIONS,
-  PAYMENT_TYPE_GROUPS,
-  RECURRING_STATUSES,
-  SCA_EXEMPTIONS,
-  TRANSACTION_STATUSES,
-} from "../app/domain/enums";
-import { ROLES } from "../app/auth/roles";
-import { PAYMENT_CHANGE_STATUSES } from "../app/domain/self-service";
 
 const money = (name: string) => numeric(name, { precision: 18, scale: 5 });
 const moneyZero = (name: string) => money(name).notNull().default("0");
@@ -44,6 +32,51 @@ const updatedAt = () => ts("updated_at").notNull().defaultNow();
 const idRef = (name: string) => bigint(name, { mode: "number" });
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
+
+// ---------------------------------------------------------------- the values of status and enum columns
+// What each status or enum column may hold: its CHECK constraint and its TypeScript type (selecting
+// the column yields the union). db/ imports nothing from app/, so app/domain/enums.ts (and the
+// roles and self-service modules) keep the same lists for validation; db/schema.test.ts asserts
+// that they are equal. The order is the order of the values in the CHECK.
+
+export const TRANSACTION_STATUS_VALUES = [
+  "CREATED",
+  "INITIATED",
+  "AUTHORIZED",
+  "CAPTURED",
+  "CREDITED",
+  "CANCELLED",
+] as const;
+export const PAYMENT_TYPE_GROUP_VALUES = [
+  "PAYMENTCARD",
+  "MOBILE",
+  "INVOICE",
+  "GIFTCARD",
+  "ECARD",
+  "CASH",
+  "AGENT",
+] as const;
+export const SCA_EXEMPTION_VALUES = ["NO_EXEMPTION", "LOW_VALUE"] as const;
+export const OPERATION_VALUES = [
+  "CREATE",
+  "INITIATE",
+  "AUTHORIZE",
+  "CAPTURE",
+  "CANCEL",
+  "CREDIT",
+  "IMPORT",
+  "UPDATE",
+] as const;
+export const CREDIT_STATUS_VALUES = ["CREATED", "CREDITED"] as const;
+export const CREDIT_TRANSACTION_STATUS_VALUES = ["CREATED", "CREDITED", "FAILED"] as const;
+export const RECURRING_STATUS_VALUES = ["CREATED", "ACTIVE", "EXPIRED", "CANCELLED"] as const;
+export const AGREEMENT_STATUS_VALUES = ["CREATED", "PENDING", "ACTIVE", "STOPPED", "EXPIRED"] as const;
+export const INVOICE_STATUS_VALUES = ["OPEN", "PAID"] as const;
+export const PAYMENT_CHANGE_STATUS_VALUES = ["CREATED", "INITIATED", "FINISHED", "CANCELLED", "FAILED"] as const;
+export const CUSTOMER_TOKEN_KIND_VALUES = ["code", "access"] as const;
+export const ROLE_VALUES = ["support", "finance", "admin"] as const;
+
+type ValueOf<List extends readonly string[]> = List[number];
 
 // ---------------------------------------------------------------- tenants and API clients
 
@@ -93,7 +126,7 @@ export const paymentMethods = pgTable(
       .references(() => apiClients.clientId),
     distributionChannelId: text("distribution_channel_id").notNull(),
     paymentType: text("payment_type").notNull(),
-    paymentTypeGroup: text("payment_type_group").notNull(),
+    paymentTypeGroup: text("payment_type_group").$type<ValueOf<typeof PAYMENT_TYPE_GROUP_VALUES>>().notNull(),
     enabled: boolean("enabled").notNull().default(true),
     /** Why an admin disabled it; shown in the back-office and the audit log. */
     disabledReason: text("disabled_reason"),
@@ -106,7 +139,7 @@ export const paymentMethods = pgTable(
   },
   (t) => [
     uniqueIndex("payment_methods_client_channel_type_uq").on(t.clientId, t.distributionChannelId, t.paymentType),
-    check("payment_methods_group_ck", inList("payment_type_group", PAYMENT_TYPE_GROUPS)),
+    check("payment_methods_group_ck", inList("payment_type_group", PAYMENT_TYPE_GROUP_VALUES)),
   ],
 );
 
@@ -165,10 +198,10 @@ export const paymentTransactions = pgTable(
       .references(() => payments.paymentId),
     amount: money("amount").notNull(),
     currency: text("currency").notNull(),
-    status: text("status").notNull().default("CREATED"),
+    status: text("status").$type<ValueOf<typeof TRANSACTION_STATUS_VALUES>>().notNull().default("CREATED"),
     /** Null while only the group is known (a card's scheme is known once it is entered). */
     paymentType: text("payment_type"),
-    paymentTypeGroup: text("payment_type_group").notNull(),
+    paymentTypeGroup: text("payment_type_group").$type<ValueOf<typeof PAYMENT_TYPE_GROUP_VALUES>>().notNull(),
     /** Group a credit is reimbursed through when the method allows overriding it. */
     reimbursementTypeGroup: text("reimbursement_type_group"),
     distributionChannelId: text("distribution_channel_id"),
@@ -179,7 +212,7 @@ export const paymentTransactions = pgTable(
     recurringPaymentId: idRef("recurring_payment_id"),
     paymentAgreementId: text("payment_agreement_id"),
     isImport: boolean("is_import").notNull().default(false),
-    scaExemption: text("sca_exemption").notNull().default("NO_EXEMPTION"),
+    scaExemption: text("sca_exemption").$type<ValueOf<typeof SCA_EXEMPTION_VALUES>>().notNull().default("NO_EXEMPTION"),
     with3DSecure: boolean("with_3d_secure"),
     /** Import flow: terminal that, with rrn, makes an imported transaction unique. */
     terminalId: text("terminal_id"),
@@ -209,9 +242,9 @@ export const paymentTransactions = pgTable(
     uniqueIndex("payment_transactions_import_rrn_terminal_uq")
       .on(t.rrn, t.terminalId)
       .where(sql`is_import and rrn is not null and terminal_id is not null`),
-    check("payment_transactions_status_ck", inList("status", TRANSACTION_STATUSES)),
-    check("payment_transactions_group_ck", inList("payment_type_group", PAYMENT_TYPE_GROUPS)),
-    check("payment_transactions_sca_ck", inList("sca_exemption", SCA_EXEMPTIONS)),
+    check("payment_transactions_status_ck", inList("status", TRANSACTION_STATUS_VALUES)),
+    check("payment_transactions_group_ck", inList("payment_type_group", PAYMENT_TYPE_GROUP_VALUES)),
+    check("payment_transactions_sca_ck", inList("sca_exemption", SCA_EXEMPTION_VALUES)),
     check("payment_transactions_amount_ck", sql`amount > 0`),
     check("payment_transactions_card_number_ck", sql`card_number is null or card_number ~ '^[0-9]{4}$'`),
     // The money invariant of DESIGN.md, enforced by the database itself.
@@ -231,7 +264,7 @@ export const operationLog = pgTable(
       .notNull()
       .references(() => paymentTransactions.transactionId),
     paymentId: idRef("payment_id").notNull(),
-    operation: text("operation").notNull(),
+    operation: text("operation").$type<ValueOf<typeof OPERATION_VALUES>>().notNull(),
     amount: money("amount"),
     correlationId: text("correlation_id").notNull(),
     clientName: text("client_name"),
@@ -258,7 +291,7 @@ export const operationLog = pgTable(
     uniqueIndex("operation_log_one_capture_uq")
       .on(t.transactionId)
       .where(sql`operation = 'CAPTURE'`),
-    check("operation_log_operation_ck", inList("operation", OPERATIONS)),
+    check("operation_log_operation_ck", inList("operation", OPERATION_VALUES)),
   ],
 );
 
@@ -305,7 +338,7 @@ export const credits = pgTable(
     totalCreditAmount: money("total_credit_amount").notNull(),
     currency: text("currency").notNull().default("NOK"),
     active: boolean("active").notNull().default(true),
-    status: text("status").notNull().default("CREATED"),
+    status: text("status").$type<ValueOf<typeof CREDIT_STATUS_VALUES>>().notNull().default("CREATED"),
     settlementId: text("settlement_id"),
     customerNumber: text("customer_number"),
     createdByClientId: text("created_by_client_id"),
@@ -325,7 +358,7 @@ export const credits = pgTable(
     index("credits_order_id_idx").on(t.orderId),
     index("credits_customer_number_idx").on(t.customerNumber),
     index("credits_settlement_id_idx").on(t.settlementId),
-    check("credits_status_ck", inList("status", CREDIT_STATUSES)),
+    check("credits_status_ck", inList("status", CREDIT_STATUS_VALUES)),
     check("credits_total_ck", sql`total_credit_amount > 0`),
   ],
 );
@@ -344,7 +377,7 @@ export const creditTransactions = pgTable(
       .notNull()
       .references(() => paymentTransactions.transactionId),
     amount: money("amount").notNull(),
-    status: text("status").notNull().default("CREATED"),
+    status: text("status").$type<ValueOf<typeof CREDIT_TRANSACTION_STATUS_VALUES>>().notNull().default("CREATED"),
     reimbursementMethod: text("reimbursement_method").notNull(),
     reimbursementTypeGroup: text("reimbursement_type_group").notNull(),
     rrn: text("rrn"),
@@ -365,7 +398,7 @@ export const creditTransactions = pgTable(
     index("credit_transactions_transaction_idx").on(t.transactionId),
     index("credit_transactions_rrn_idx").on(t.rrn),
     uniqueIndex("credit_transactions_provider_reference_uq").on(t.providerReference),
-    check("credit_transactions_status_ck", inList("status", CREDIT_TRANSACTION_STATUSES)),
+    check("credit_transactions_status_ck", inList("status", CREDIT_TRANSACTION_STATUS_VALUES)),
     check("credit_transactions_amount_ck", sql`amount > 0`),
   ],
 );
@@ -383,7 +416,10 @@ export const recurringPayments = pgTable(
     customerNumber: text("customer_number").notNull(),
     nickname: text("nickname"),
     isPrimary: boolean("is_primary").notNull().default(false),
-    recurringStatus: text("recurring_status").notNull().default("CREATED"),
+    recurringStatus: text("recurring_status")
+      .$type<ValueOf<typeof RECURRING_STATUS_VALUES>>()
+      .notNull()
+      .default("CREATED"),
     paymentType: text("payment_type"),
     /** First 6 and last 4 digits at most, e.g. 411111******1111. */
     maskedPan: text("masked_pan"),
@@ -399,7 +435,7 @@ export const recurringPayments = pgTable(
     uniqueIndex("recurring_payments_one_primary_uq")
       .on(t.customerNumber)
       .where(sql`is_primary and recurring_status <> 'CANCELLED'`),
-    check("recurring_payments_status_ck", inList("recurring_status", RECURRING_STATUSES)),
+    check("recurring_payments_status_ck", inList("recurring_status", RECURRING_STATUS_VALUES)),
     check("recurring_payments_masked_pan_ck", sql`masked_pan is null or masked_pan ~ '^[0-9]{0,6}[*]+[0-9]{4}$'`),
   ],
 );
@@ -416,7 +452,7 @@ export const paymentAgreements = pgTable(
     productName: text("product_name").notNull(),
     pricing: jsonb("pricing").$type<Record<string, unknown>>().notNull(),
     provider: jsonb("provider").$type<Record<string, unknown>>().notNull(),
-    status: text("status").notNull().default("CREATED"),
+    status: text("status").$type<ValueOf<typeof AGREEMENT_STATUS_VALUES>>().notNull().default("CREATED"),
     confirmationToken: text("confirmation_token"),
     stoppedAt: ts("stopped_at"),
     createdAt: createdAt(),
@@ -424,7 +460,7 @@ export const paymentAgreements = pgTable(
   },
   (t) => [
     index("payment_agreements_customer_idx").on(t.customerNumber, t.status),
-    check("payment_agreements_status_ck", inList("status", AGREEMENT_STATUSES)),
+    check("payment_agreements_status_ck", inList("status", AGREEMENT_STATUS_VALUES)),
   ],
 );
 
@@ -523,7 +559,7 @@ export const customerInvoices = pgTable(
     amount: money("amount").notNull(),
     currency: text("currency").notNull().default("NOK"),
     dueDate: date("due_date", { mode: "string" }).notNull(),
-    status: text("status").notNull().default("OPEN"),
+    status: text("status").$type<ValueOf<typeof INVOICE_STATUS_VALUES>>().notNull().default("OPEN"),
     paidTransactionId: idRef("paid_transaction_id"),
     paidAt: ts("paid_at"),
     createdAt: createdAt(),
@@ -540,7 +576,7 @@ export const customerInvoices = pgTable(
   (t) => [
     index("customer_invoices_customer_idx").on(t.customerNumber),
     check("customer_invoices_number_len_ck", sql`char_length(invoice_number) <= 10`),
-    check("customer_invoices_status_ck", inList("status", ["OPEN", "PAID"])),
+    check("customer_invoices_status_ck", inList("status", INVOICE_STATUS_VALUES)),
     check("customer_invoices_paid_ck", sql`(status = 'PAID') = (paid_at is not null)`),
     uniqueIndex("customer_invoices_payment_uq").on(t.paymentId),
   ],
@@ -560,12 +596,12 @@ export const paymentChanges = pgTable(
     createdAt: createdAt(),
     /** The API client that asked for it; null when the customer did so on /account. */
     clientId: text("client_id"),
-    status: text("status").notNull().default("CREATED"),
+    status: text("status").$type<ValueOf<typeof PAYMENT_CHANGE_STATUS_VALUES>>().notNull().default("CREATED"),
     updatedAt: updatedAt(),
   },
   (t) => [
     index("payment_changes_product_idx").on(t.productCode),
-    check("payment_changes_status_ck", inList("status", PAYMENT_CHANGE_STATUSES)),
+    check("payment_changes_status_ck", inList("status", PAYMENT_CHANGE_STATUS_VALUES)),
   ],
 );
 
@@ -578,7 +614,7 @@ export const customerTokens = pgTable(
   "customer_tokens",
   {
     tokenHash: text("token_hash").primaryKey(),
-    kind: text("kind").notNull(),
+    kind: text("kind").$type<ValueOf<typeof CUSTOMER_TOKEN_KIND_VALUES>>().notNull(),
     customerNumber: text("customer_number")
       .notNull()
       .references(() => customers.customerNumber),
@@ -594,7 +630,7 @@ export const customerTokens = pgTable(
   },
   (t) => [
     index("customer_tokens_session_idx").on(t.sessionId),
-    check("customer_tokens_kind_ck", inList("kind", ["code", "access"])),
+    check("customer_tokens_kind_ck", inList("kind", CUSTOMER_TOKEN_KIND_VALUES)),
   ],
 );
 
@@ -667,7 +703,7 @@ export const staffUsers = pgTable(
     id: text("id").primaryKey(),
     email: text("email").notNull(),
     name: text("name").notNull(),
-    role: text("role").notNull(),
+    role: text("role").$type<ValueOf<typeof ROLE_VALUES>>().notNull(),
     passwordHash: text("password_hash").notNull(),
     timeZone: text("time_zone").notNull().default("Europe/Oslo"),
     disabledAt: ts("disabled_at"),
@@ -676,7 +712,7 @@ export const staffUsers = pgTable(
   },
   (t) => [
     uniqueIndex("staff_users_email_uq").on(sql`lower(${t.email})`),
-    check("staff_users_role_ck", inList("role", ROLES)),
+    check("staff_users_role_ck", inList("role", ROLE_VALUES)),
   ],
 );
 

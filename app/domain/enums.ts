@@ -1,4 +1,6 @@
-// The enums of API.md, as the single source for validation, the database CHECKs and the UI.
+// The enums of the API, as the source for validation and the UI. db/schema.ts keeps copies of
+// the lists behind its CHECK constraints (db/ imports nothing from app/); db/schema.test.ts keeps
+// them equal.
 
 export const TRANSACTION_STATUSES = [
   "CREATED",
@@ -60,11 +62,11 @@ export type ScaExemption = (typeof SCA_EXEMPTIONS)[number];
 export const ERROR_REASONS = ["SOFT_DECLINE", "REFUSED_BY_ISSUER", "RESOURCE_BUSY"] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
-/** Seed 004: how a customer may pay one invoice. */
+/** Self-service: how a customer may pay one invoice. */
 export const INVOICE_PAYMENT_METHODS = ["creditcardPayex", "swishPayex", "vippsEcommerce", "nexi"] as const;
 export type InvoicePaymentMethod = (typeof INVOICE_PAYMENT_METHODS)[number];
 
-/** Seed 004: how a product (subscription) is paid from now on. */
+/** Self-service: how a product (subscription) is paid from now on. */
 export const PRODUCT_PAYMENT_METHODS = [
   "invoice",
   "autoGiro",
@@ -75,7 +77,7 @@ export const PRODUCT_PAYMENT_METHODS = [
 ] as const;
 export type ProductPaymentMethod = (typeof PRODUCT_PAYMENT_METHODS)[number];
 
-/** Seed 004: the `result` a redirect flow reports back to `returnUrl`. */
+/** Self-service: the `result` a redirect flow reports back to `returnUrl`. */
 export const REDIRECT_RESULTS = ["finished", "cancelled", "failed", "unknown", "initiated"] as const;
 export type RedirectResult = (typeof REDIRECT_RESULTS)[number];
 

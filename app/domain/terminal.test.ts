@@ -32,7 +32,6 @@ describe("terminal expiry", () => {
     expect(terminalState(terminal, minutes(10))).toBe("completed");
     expect(terminalState(terminal, minutes(20))).toBe("completed");
   });
-
 });
 
 describe("awaitsTerminal", () => {

@@ -3,6 +3,7 @@
 import { parseQuery } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { paymentMethodJson } from "../http/api/serialize";
+import type { PaymentTypeGroup } from "../domain/enums";
 import { listPaymentMethods, PAYMENT_METHOD_FILTERS } from "../services/admin/payment-methods.server";
 
 export const { loader, action } = apiRoute({
@@ -10,7 +11,7 @@ export const { loader, action } = apiRoute({
     const { filters } = parseQuery(url, PAYMENT_METHOD_FILTERS);
     const methods = await listPaymentMethods(caller, {
       paymentType: filters.paymentType?.anyOf as string[] | undefined,
-      paymentTypeGroup: filters.paymentTypeGroup?.anyOf as string[] | undefined,
+      paymentTypeGroup: filters.paymentTypeGroup?.anyOf as PaymentTypeGroup[] | undefined,
     });
     return json(methods.map(paymentMethodJson));
   },

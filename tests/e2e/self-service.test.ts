@@ -35,14 +35,12 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
   /** A customer with one product paid by invoice and one open invoice for it. */
   async function customerWithInvoice(n: number) {
     const customer = { customerNumber: `19010${n}`, email: `e2e${n}@self.test`, password: `e2e password ${n}` };
-    await server.database.db
-      .insert(customers)
-      .values({
-        ...customer,
-        name: `Kari E2E ${n}`,
-        passwordHash: await hashPassword(customer.password),
-        organisationId: 1901,
-      });
+    await server.database.db.insert(customers).values({
+      ...customer,
+      name: `Kari E2E ${n}`,
+      passwordHash: await hashPassword(customer.password),
+      organisationId: 1901,
+    });
     const productCode = `E2E${n}`;
     await server.database.db.insert(products).values({
       productCode,

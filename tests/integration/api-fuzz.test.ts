@@ -156,39 +156,33 @@ afterAll(() => server?.close());
 async function selfServiceCustomer() {
   const db = server.database.db;
   const password = "fuzz customer secret";
-  await db
-    .insert(customers)
-    .values({
-      customerNumber: CUSTOMER,
-      name: "Fuzz Customer",
-      email: "fuzz@self.test",
-      passwordHash: await hashPassword(password),
-      organisationId: 901,
-    });
+  await db.insert(customers).values({
+    customerNumber: CUSTOMER,
+    name: "Fuzz Customer",
+    email: "fuzz@self.test",
+    passwordHash: await hashPassword(password),
+    organisationId: 901,
+  });
   for (const productCode of PRODUCTS) {
-    await db
-      .insert(products)
-      .values({
-        productCode,
-        customerNumber: CUSTOMER,
-        organisationId: 901,
-        companyCode: "COMPANY1",
-        name: productCode,
-        currentPaymentMethod: "invoice",
-      });
+    await db.insert(products).values({
+      productCode,
+      customerNumber: CUSTOMER,
+      organisationId: 901,
+      companyCode: "COMPANY1",
+      name: productCode,
+      currentPaymentMethod: "invoice",
+    });
   }
   for (const [i, invoiceNumber] of INVOICES.entries()) {
-    await db
-      .insert(customerInvoices)
-      .values({
-        invoiceNumber,
-        productCode: PRODUCTS[i],
-        companyCode: "COMPANY1",
-        customerNumber: CUSTOMER,
-        amount: "590.00",
-        dueDate: "2026-12-01",
-        status: "OPEN",
-      });
+    await db.insert(customerInvoices).values({
+      invoiceNumber,
+      productCode: PRODUCTS[i],
+      companyCode: "COMPANY1",
+      customerNumber: CUSTOMER,
+      amount: "590.00",
+      dueDate: "2026-12-01",
+      status: "OPEN",
+    });
   }
   const login = await postForm(server, "/account/login", { email: "fuzz@self.test", password });
   const redirectUri = `${SHOP}signed-in`;

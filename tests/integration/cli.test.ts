@@ -1,7 +1,9 @@
 // The admin CLI (db/cli.ts) as a user runs it: a child process over a brand-new embedded data
 // directory, or a fresh database on the server when DATABASE_URL is set. Stdout must hold one
 // JSON line and nothing else; input errors exit 2 naming the flag; a locked embedded database
-// exits 1 with the message that says what to do.
+// exits 1 with the message that says what to do. Input errors are checked before the database is
+// opened, so those cases call the CLI's `main` in this process (one process per case cost most of
+// this file's time); the process itself is run for everything that reaches the database.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -17,9 +19,15 @@ const ROOT = path.resolve(__dirname, "../..");
 type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
 type Run = { code: number | null; stdout: string; stderr: string };
 
-/** A brand-new database both the CLI and the test can open (see tests/support/process.ts). */
-async function freshTarget(options: { embedded?: boolean } = {}): Promise<Target> {
-  const database = await createSharedDatabase("cli", { migrate: false, embedded: options.embedded });
+/**
+ * A database both the CLI and the test can open (see tests/support/process.ts): brand new, so the
+ * CLI migrates it, unless `migrated` (a copy of the run's template, which the CLI finds up to date).
+ */
+async function freshTarget(options: { embedded?: boolean; migrated?: boolean } = {}): Promise<Target> {
+  const database = await createSharedDatabase("cli", {
+    migrate: options.migrated ?? false,
+    embedded: options.embedded,
+  });
   return { env: database.env, open: database.open, cleanup: database.drop };
 }
 
@@ -38,6 +46,37 @@ function cli(args: string[], env: Record<string, string>, input?: string): Promi
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     if (input !== undefined) child.stdin!.end(input);
   });
+}
+
+/**
+ * `main(args)` of db/cli.ts in this process, with what it writes to stdout and stderr captured and
+ * `env` as its environment. Only for runs that end before the database is opened.
+ */
+async function cliInProcess(args: string[], env: Record<string, string>): Promise<Run> {
+  const { main } = await import("../../db/cli");
+  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, env: { ...process.env } };
+  let stdout = "";
+  let stderr = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    (stdout += chunk.toString()),
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (stderr += chunk.toString()),
+    true
+  )) as typeof process.stderr.write;
+  Object.assign(process.env, env);
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+    for (const key of Object.keys(env)) {
+      if (key in saved.env) process.env[key] = saved.env[key];
+      else delete process.env[key];
+    }
+  }
 }
 
 /** The single JSON line on stdout (fails when there is anything else). */
@@ -203,7 +242,8 @@ describe("cli create-client", () => {
 describe("cli create-user", () => {
   let target: Target;
   beforeAll(async () => {
-    target = await freshTarget();
+    // Migrating a brand-new database is covered by create-client above.
+    target = await freshTarget({ migrated: true });
   });
   afterAll(async () => {
     await target?.cleanup();
@@ -285,7 +325,8 @@ describe("cli create-user", () => {
 });
 
 describe("cli input errors", () => {
-  // Validated before the database is opened: these never touch it, so they run side by side.
+  // Validated before the database is opened: these never touch it, so `main` runs them in this
+  // process, one after the other (the output capture is process-wide).
   const cases: Array<[string, string[], RegExp]> = [
     ["missing --organisation", ["create-client", "--name", "Acme"], /--organisation is required/],
     ["missing --name", ["create-client", "--organisation", "1"], /--name is required/],
@@ -348,7 +389,8 @@ describe("cli input errors", () => {
   let results: Run[];
   beforeAll(async () => {
     target = await freshTarget({ embedded: true });
-    results = await Promise.all(cases.map(([, args]) => cli(args, target.env)));
+    results = [];
+    for (const [, args] of cases) results.push(await cliInProcess(args, target.env));
   });
   afterAll(async () => {
     await target?.cleanup();
@@ -379,7 +421,7 @@ describe("cli input errors", () => {
 describe("cli on a locked embedded database", () => {
   let target: Target;
   beforeAll(async () => {
-    target = await freshTarget({ embedded: true });
+    target = await freshTarget({ embedded: true, migrated: true });
   });
   afterAll(async () => {
     await target?.cleanup();

@@ -9,7 +9,6 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { createSharedDatabase } from "../support/process";
-import { migrateDatabase } from "../../db/migrate";
 import { DEMO_CLIENTS, ensureDemoData } from "../../db/demo";
 import { addPayments, seedDemoData } from "../../db/seed";
 import { staffUsers } from "../../db/schema";
@@ -585,14 +584,13 @@ function runSeed(
 
 describe("demo mode never touches a database in use", () => {
   it("seeds nothing where an API client already exists (set up with the CLI after PAYDESK_SEED=none)", async () => {
-    const handle = await openDatabase({ inMemory: true });
+    const handle = await createTestDatabase();
     try {
-      await migrateDatabase(handle);
       await withDatabase(handle, () => createApiClient(systemCaller(), { name: "Real shop", organisationId: 5 }));
       expect(await ensureDemoData(handle, { payments: 10 })).toBe(false);
       expect(await handle.db.select().from(staffUsers)).toEqual([]);
     } finally {
-      await handle.close();
+      await handle.drop();
     }
   });
 });

@@ -74,16 +74,14 @@ beforeAll(async () => {
   await server.database.db
     .insert(customers)
     .values({ customerNumber: CUSTOMER, name: "Kari Nordmann", email: "kari@example.no", organisationId: 2301 });
-  await server.database.db
-    .insert(products)
-    .values({
-      productCode: "P2300001",
-      customerNumber: CUSTOMER,
-      organisationId: 2301,
-      companyCode: "NORDBUSS",
-      name: "Årskort sone 1",
-      currentPaymentMethod: "invoice",
-    });
+  await server.database.db.insert(products).values({
+    productCode: "P2300001",
+    customerNumber: CUSTOMER,
+    organisationId: 2301,
+    companyCode: "NORDBUSS",
+    name: "Årskort sone 1",
+    currentPaymentMethod: "invoice",
+  });
   await server.database.db.insert(customerInvoices).values({
     invoiceNumber: "F2300001",
     productCode: "P2300001",

@@ -5,6 +5,7 @@ import { createApiClient, type NewApiClient } from "../../app/services/admin/api
 import { withDatabase } from "../../app/platform/db.server";
 import { systemCaller } from "./use-case";
 import { operationLog } from "../../db/schema";
+import type { Operation } from "../../app/domain/enums";
 import type { TestServer } from "./server";
 
 export type TestClient = {
@@ -112,7 +113,7 @@ export function expectProblem(result: ApiResult, status: number, field?: string)
 }
 
 /** The operation-log entries of one transaction with one operation, read from the database. */
-export function operationsNamed(server: TestServer, transactionId: number, operation: string) {
+export function operationsNamed(server: TestServer, transactionId: number, operation: Operation) {
   return server.database.db
     .select()
     .from(operationLog)

@@ -4,9 +4,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { openDatabase, type DatabaseHandle, type OpenOptions } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
+import { createServerDatabase, dropServerDatabase, runTemplate } from "./database";
+import { databaseUrl, templateDump } from "./template";
 
 export type SharedDatabase = {
   options: OpenOptions;
@@ -21,8 +22,9 @@ export type SharedDatabase = {
 
 /**
  * A database this process and child processes can both open: a fresh one on the server when
- * DATABASE_URL is set (unless `embedded`), otherwise a temporary PGlite directory. `migrate:
- * false` leaves it brand new, for tests of what migrates it.
+ * DATABASE_URL is set (unless `embedded`), otherwise a temporary PGlite directory; a copy of the
+ * run's migrated template where there is one. `migrate: false` leaves it brand new, for tests of
+ * what migrates it.
  */
 export async function createSharedDatabase(
   prefix: string,
@@ -31,23 +33,25 @@ export async function createSharedDatabase(
   const serverUrl = embedded ? undefined : process.env.DATABASE_URL;
   let options: OpenOptions;
   let drop: () => Promise<void>;
+  let migrated = false;
   if (serverUrl) {
     // Base 36, not decimal: the server prints this name, and a 13-digit decimal timestamp passes
     // the Luhn check one time in ten, which card-data.test.ts rightly reports as a card number.
     const name = `paydesk_${prefix}_${process.pid}_${Date.now().toString(36)}`;
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    options = { url: url.toString(), maxConnections: 2 };
-    drop = async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
+    migrated = (await createServerDatabase(serverUrl, name, { fromTemplate: migrate })).migrated;
+    options = { url: databaseUrl(serverUrl, name), maxConnections: 2 };
+    drop = () => dropServerDatabase(serverUrl, name);
   } else {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `paydesk-${prefix}-`));
     options = { dataDir };
     drop = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+    const template = runTemplate();
+    if (migrate && template?.kind === "pglite") {
+      // The directory is new: loading the migrated template into it is what migrating it would do.
+      const handle = await openDatabase({ dataDir, loadDataDir: templateDump(template) });
+      await handle.close();
+      migrated = true;
+    }
   }
   const withDatabase = async <T>(work: (handle: DatabaseHandle) => Promise<T>): Promise<T> => {
     const handle = await openDatabase(options);
@@ -65,7 +69,7 @@ export async function createSharedDatabase(
   const env: Record<string, string> = options.url
     ? { DATABASE_URL: options.url }
     : { DATABASE_URL: "", PAYDESK_DATA_DIR: options.dataDir! };
-  if (migrate) await withDatabase(migrateDatabase);
+  if (migrate && !migrated) await withDatabase(migrateDatabase);
   return { options, env, open, withDatabase, drop };
 }
 

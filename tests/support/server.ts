@@ -28,6 +28,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server: Server = await new Promise((resolve) => {
     const listening = createApp(build).listen(0, "127.0.0.1", () => resolve(listening));
   });
+  // fetch (undici) reuses a kept-alive connection until one second before the server's advertised
+  // timeout. On a loaded machine its timer can fire late, and a request sent as Node's default 5 s
+  // run out meets a closed socket (ECONNRESET). A long timeout keeps the client the one to close.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

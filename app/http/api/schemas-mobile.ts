@@ -154,11 +154,9 @@ export const AppClaimResponse = z
   .object({
     paymentId: Id,
     transactionId: Id,
-    appClaimUrl: z
-      .url()
-      .meta({
-        description: "Where the customer approves the payment (or, for createAgreement, the new agreement) in Vipps",
-      }),
+    appClaimUrl: z.url().meta({
+      description: "Where the customer approves the payment (or, for createAgreement, the new agreement) in Vipps",
+    }),
   })
   .strict();
 

@@ -82,12 +82,9 @@ export const RecurringPayment = z
     customerNumber: z.string(),
     organisationId: z.int(),
     nickname: z.string().nullable(),
-    primary: z
-      .boolean()
-      .meta({
-        description:
-          "Whether this is the customer's primary recurring payment; exactly one of the non-cancelled ones is",
-      }),
+    primary: z.boolean().meta({
+      description: "Whether this is the customer's primary recurring payment; exactly one of the non-cancelled ones is",
+    }),
     recurringStatus: z.enum(RECURRING_STATUSES).meta({ description: "EXPIRED once expiresAt has passed" }),
     paymentType: z
       .string()

@@ -32,7 +32,7 @@ function channelsOf(caller: ClientCaller): string[] {
  */
 export async function listPaymentMethods(
   caller: ClientCaller,
-  input: { paymentType?: string[]; paymentTypeGroup?: string[] },
+  input: { paymentType?: string[]; paymentTypeGroup?: PaymentTypeGroup[] },
 ): Promise<PaymentMethodRow[]> {
   const filters = input;
   const channels = channelsOf(caller);

@@ -108,7 +108,7 @@ async function toViews(database: Db | Tx, rows: AgreementRow[], origin: string):
       organisationId: row.organisationId,
       customerNumber: row.customerNumber,
       productName: row.productName,
-      status: row.status as AgreementStatus,
+      status: row.status,
       pricing: pricing ? pricingRecord(pricing) : row.pricing,
       provider,
       stoppedAt: row.stoppedAt,

@@ -10,7 +10,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
 import { creditTransactions, credits, paymentMethods, paymentTransactions } from "../../../db/schema";
-import type { CreditStatus, CreditTransactionStatus, PaymentTypeGroup, TransactionStatus } from "../../domain/enums";
+import type { CreditStatus, CreditTransactionStatus, PaymentTypeGroup } from "../../domain/enums";
 import { DomainError, forbidden, notFound, ruleBroken } from "../../domain/errors";
 import {
   directCreditAmount,
@@ -406,7 +406,7 @@ function toCreditView(row: CreditRow, lines: CreditTransactionRow[]): CreditView
     totalCreditAmount: money(row.totalCreditAmount),
     currency: row.currency,
     active: row.active,
-    status: row.status as CreditStatus,
+    status: row.status,
     settlementId: row.settlementId,
     customerNumber: row.customerNumber,
     organisationId: row.organisationId,
@@ -420,7 +420,7 @@ function toCreditView(row: CreditRow, lines: CreditTransactionRow[]): CreditView
       paymentId: l.paymentId,
       transactionId: l.transactionId,
       amount: money(l.amount),
-      status: l.status as CreditTransactionStatus,
+      status: l.status,
       reimbursementMethod: l.reimbursementMethod,
       reimbursementTypeGroup: l.reimbursementTypeGroup,
       rrn: l.rrn,
@@ -660,7 +660,7 @@ async function settle(
       return;
     }
     const credited = add(amounts.credited, amount);
-    const status = statusAfterCredit(transaction.status as TransactionStatus, amounts, amount);
+    const status = statusAfterCredit(transaction.status, amounts, amount);
     await tx
       .update(creditTransactions)
       .set({ status: "CREDITED", rrn: outcome.rrn, creditedAt: at, updatedAt: at })
@@ -711,7 +711,7 @@ async function markCreditedWhenAllLinesAre(tx: Tx, credit: CreditRow, at: Date):
     .select({ status: creditTransactions.status })
     .from(creditTransactions)
     .where(eq(creditTransactions.creditId, credit.creditId));
-  if (!isFullyCredited(lines)) return credit.status as CreditStatus;
+  if (!isFullyCredited(lines)) return credit.status;
   await tx.update(credits).set({ status: "CREDITED", updatedAt: at }).where(eq(credits.creditId, credit.creditId));
   return "CREDITED";
 }
@@ -756,7 +756,7 @@ export async function creditTransaction(
     // body field (`amount`), not the credit line the route builds from it.
     const value = directCreditAmount({
       transactionId,
-      status: transaction.status as TransactionStatus,
+      status: transaction.status,
       creditable: creditableAmount(amountsOf(transaction)),
       requested: input.amount,
     });

@@ -14,7 +14,6 @@ import { randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client";
 import { invoices, paymentTransactions, providerSessions } from "../../../db/schema";
-import type { TransactionStatus } from "../../domain/enums";
 import { conflict, invalid, ruleBroken } from "../../domain/errors";
 import { add, formatAmount, money, toDbAmount, type Money } from "../../domain/money";
 import { claimedTotal } from "../../domain/transaction";
@@ -228,7 +227,7 @@ export async function changeInvoice(caller: Caller, change: InvoiceChange): Prom
       const others = claimedTotal(
         transactions
           .filter((t) => t.transactionId !== transactionId)
-          .map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })),
+          .map((t) => ({ status: t.status, amount: money(t.amount) })),
       );
       const total = money(payment.totalAmount);
       if (add(others, change.amount) > total) {

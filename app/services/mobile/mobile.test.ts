@@ -3,6 +3,7 @@
 // confirmed on its page.
 import { eq } from "drizzle-orm";
 import { operationLog, paymentTransactions, payments } from "../../../db/schema";
+import type { PaymentTypeGroup } from "../../domain/enums";
 import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { createAppClaim, decideOnVippsPage, vippsPage } from "./app-claims.server";
 import { createInvoice, decideInvoice, invoicePage } from "./invoices.server";
@@ -14,7 +15,7 @@ const back = "https://example.com/back";
 
 async function newTransaction(
   organisationId: number,
-  kind: { paymentTypeGroup: string; paymentType?: string },
+  kind: { paymentTypeGroup: PaymentTypeGroup; paymentType?: string },
   amount = "150.00",
 ) {
   const { db } = database();

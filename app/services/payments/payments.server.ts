@@ -2,7 +2,6 @@
 // reactivation, settlement id), reactivate, deactivate.
 import { eq } from "drizzle-orm";
 import { payments } from "../../../db/schema";
-import type { TransactionStatus } from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, toDbAmount, type Money } from "../../domain/money";
 import { decidePaymentChange, planDeactivation, requireFirstTransactionPaysTotal } from "../../domain/payment";
@@ -136,9 +135,7 @@ async function patchPayment(
 ): Promise<PaymentView> {
   return inTransaction(async (tx) => {
     const { payment, transactions } = await lockPayment(tx, caller, paymentId);
-    const claimed = claimedTotal(
-      transactions.map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })),
-    );
+    const claimed = claimedTotal(transactions.map((t) => ({ status: t.status, amount: money(t.amount) })));
     const { reactivating } = decidePaymentChange(payment, patch, claimed, { onlyReactivate });
     const [updated] = await tx
       .update(payments)
@@ -193,7 +190,7 @@ export async function deactivatePayment(caller: Caller, input: { paymentId: numb
     const plan = planDeactivation(
       locked.transactions.map((t) => ({
         transactionId: t.transactionId,
-        status: t.status as TransactionStatus,
+        status: t.status,
         isImport: t.isImport,
         creditable: creditableAmount(amountsOf(t)),
       })),

@@ -47,7 +47,7 @@ beforeAll(async () => {
     Array.from({ length: 23 }, (_, i) => ({
       transactionId,
       paymentId,
-      operation: i % 2 === 0 ? "AUTHORIZE" : "UPDATE",
+      operation: i % 2 === 0 ? ("AUTHORIZE" as const) : ("UPDATE" as const),
       amount: "10.00",
       correlationId: i < 3 ? "corr-first-three" : `corr-${i}`,
       clientName: i % 4 === 0 ? "entur-tvm" : "entur-web",

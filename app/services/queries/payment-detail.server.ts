@@ -169,9 +169,9 @@ function summaryOfPayment(view: PaymentView): PaymentSummary {
  * and not yet confirmed by the customer.
  */
 function actionsFor(view: PaymentView, t: TransactionView, invoice: InvoiceSummary | null): TransactionActions {
-  const status = t.status as TransactionStatus;
+  const status = t.status;
   return {
-    capture: view.active && checkCapture(status, t.paymentTypeGroup as PaymentTypeGroup).ok,
+    capture: view.active && checkCapture(status, t.paymentTypeGroup).ok,
     cancel: view.active && checkCancel(status).ok,
     credit: status === "CAPTURED" && t.summary.creditableAmount > 0n,
     adjustInvoice:

@@ -69,7 +69,7 @@ export type PaymentView = {
 
 export function toOperationView(row: OperationRow): OperationView {
   return {
-    operation: row.operation as Operation,
+    operation: row.operation,
     amount: row.amount === null ? null : money(row.amount),
     createdAt: row.createdAt,
     correlationId: row.correlationId,
@@ -87,9 +87,9 @@ export function toTransactionView(row: TransactionRow, operations: OperationRow[
     paymentId: row.paymentId,
     amount: money(row.amount),
     currency: row.currency,
-    status: row.status as TransactionStatus,
+    status: row.status,
     paymentType: row.paymentType,
-    paymentTypeGroup: row.paymentTypeGroup as PaymentTypeGroup,
+    paymentTypeGroup: row.paymentTypeGroup,
     reimbursementTypeGroup: row.reimbursementTypeGroup,
     rrn: row.rrn,
     cardNumber: row.cardNumber,
@@ -97,7 +97,7 @@ export function toTransactionView(row: TransactionRow, operations: OperationRow[
     recurringPaymentId: row.recurringPaymentId,
     paymentAgreementId: row.paymentAgreementId,
     isImport: row.isImport,
-    scaExemption: row.scaExemption as ScaExemption,
+    scaExemption: row.scaExemption,
     terminalId: row.terminalId,
     importData: row.importData ?? null,
     fee: row.fee === null ? null : money(row.fee),

@@ -314,7 +314,7 @@ export async function paymentChangeStep(
   const ids = { paymentChangeId };
   const change = await findChange(customer, paymentChangeId, target.clientId);
   if (!change) return { redirect: errorTo(target.errorUrl, "not_found", ids) };
-  const over = changeResult(change.status as PaymentChangeStatus);
+  const over = changeResult(change.status);
   if (over) return { redirect: returnTo(target.returnUrl, over, ids) };
   const [row] = await db()
     .select({ product: products, merchant: organisations.name })
@@ -349,7 +349,7 @@ export async function continuePaymentChange(
 
   return inTransaction(async (tx) => {
     const { change } = await lockChange(tx, found);
-    const over = changeResult(change.status as PaymentChangeStatus);
+    const over = changeResult(change.status);
     if (over) return returnTo(target.returnUrl, over, ids);
     const at = new Date();
     await tx

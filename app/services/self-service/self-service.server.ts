@@ -208,7 +208,7 @@ async function cancelOpenAttempts(tx: Tx, caller: SelfServiceCaller, paymentId: 
   if (transactions.some((t) => t.status === "CAPTURED"))
     throw conflict(`Payment ${paymentId} of this invoice is already captured`);
   for (const transaction of transactions) {
-    if (!OPEN_ATTEMPT.has(transaction.status as TransactionStatus)) continue;
+    if (!OPEN_ATTEMPT.has(transaction.status)) continue;
     await cancelLocked(tx, caller, transaction, at);
     await supersedeSessionsLocked(tx, transaction.transactionId, at, "replaced");
   }

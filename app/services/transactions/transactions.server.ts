@@ -11,7 +11,6 @@ import {
   type PaymentType,
   type PaymentTypeGroup,
   type ScaExemption,
-  type TransactionStatus,
 } from "../../domain/enums";
 import { conflict, DomainError, forbidden, invalid, ruleBroken } from "../../domain/errors";
 import { formatAmount, money, toDbAmount, type Money } from "../../domain/money";
@@ -111,9 +110,7 @@ export async function addTransactionLocked(
 
   const method = await resolveMethod(tx, caller, payment, input);
 
-  const claimed = claimedTotal(
-    transactions.map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })),
-  );
+  const claimed = claimedTotal(transactions.map((t) => ({ status: t.status, amount: money(t.amount) })));
   const amount = amountOfNewTransaction({
     paymentId: payment.paymentId,
     totalAmount: money(payment.totalAmount),
@@ -273,7 +270,7 @@ export async function cancelTransaction(
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
-    const check = checkCancel(transaction.status as TransactionStatus);
+    const check = checkCancel(transaction.status);
     if (!check.ok) throw conflict(check.reason);
     const row = await cancelLocked(tx, caller, transaction, new Date());
     await auditStaffAction(tx, caller, {
@@ -325,10 +322,7 @@ export async function captureTransaction(
   return inTransaction(async (tx) => {
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
-    const check = checkCapture(
-      transaction.status as TransactionStatus,
-      transaction.paymentTypeGroup as PaymentTypeGroup,
-    );
+    const check = checkCapture(transaction.status, transaction.paymentTypeGroup);
     if (!check.ok) throw conflict(check.reason);
     const row = await captureLocked(tx, caller, payment, transaction, new Date(), "CAPTURE");
     await auditStaffAction(tx, caller, {
@@ -423,8 +417,8 @@ export async function authorizeTransaction(
     requireActive(payment);
     const amounts = amountsOf(transaction);
     const decision = decideAuthorization({
-      status: transaction.status as TransactionStatus,
-      group: transaction.paymentTypeGroup as PaymentTypeGroup,
+      status: transaction.status,
+      group: transaction.paymentTypeGroup,
       lastAuthorization: transaction.lastAuthorization as AuthorizationKind | null,
       amountFrozen: transaction.amountFrozen,
       authorized: amounts.authorized,
@@ -437,7 +431,7 @@ export async function authorizeTransaction(
     const others = claimedTotal(
       transactions
         .filter((t) => t.transactionId !== transactionId)
-        .map((t) => ({ status: t.status as TransactionStatus, amount: money(t.amount) })),
+        .map((t) => ({ status: t.status, amount: money(t.amount) })),
     );
     requireAuthorizationWithinTotal({ others, requested: totalAmount, totalAmount: money(payment.totalAmount) });
     const at = new Date();
@@ -494,7 +488,7 @@ export async function importTransaction(
     const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
     requireImportable(transaction);
-    const group = transaction.paymentTypeGroup as PaymentTypeGroup;
+    const group = transaction.paymentTypeGroup;
     requireImportFields(group, data);
     const paymentType = importedPaymentType(group, data.paymentType, transaction.paymentType);
     const row = await captureLocked(tx, caller, payment, transaction, new Date(), "IMPORT", {
