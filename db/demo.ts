@@ -140,7 +140,7 @@ export async function demoBanner(handle: DatabaseHandle): Promise<string | null>
   ].join("\n");
 }
 
-// ---------------------------------------------------------------- self-service customers (seed 004)
+// ---------------------------------------------------------------- self-service customers
 
 /**
  * Customers who can log in at /account/login, with products (subscriptions) and open and paid
@@ -239,7 +239,7 @@ export async function seedDemoCustomers(handle: DatabaseHandle, now: Date): Prom
   );
   // The subscriptions that are paid automatically have what pays them: Kari's youth pass an
   // active Vipps agreement, Ola's ferry pass a stored card (primary) beside an older one that
-  // has expired, so the Customers screen and the seed 001/003 routes have something to show.
+  // has expired, so the Customers screen and the recurring payment and agreement routes have something to show.
   await handle.db.insert(paymentAgreements).values({
     agreementId: "agr_demo_kari_vipps",
     organisationId: 20,

@@ -247,7 +247,7 @@ export const paymentTransactions = pgTable(
     check("payment_transactions_sca_ck", inList("sca_exemption", SCA_EXEMPTION_VALUES)),
     check("payment_transactions_amount_ck", sql`amount > 0`),
     check("payment_transactions_card_number_ck", sql`card_number is null or card_number ~ '^[0-9]{4}$'`),
-    // The money invariant of DESIGN.md, enforced by the database itself.
+    // The money invariant, enforced by the database itself.
     check(
       "payment_transactions_sums_ck",
       sql`reserved_amount >= 0 and credited_amount >= 0 and credited_amount + reserved_amount <= captured_amount and captured_amount <= authorized_amount`,
@@ -314,7 +314,7 @@ export const providerSessions = pgTable(
     expiresAt: ts("expires_at").notNull(),
     completedAt: ts("completed_at"),
     createdAt: createdAt(),
-    /** Self-service: the payment change this page registers (seed 004). */
+    /** Self-service: the payment change this page registers. */
     paymentChangeId: idRef("payment_change_id").references((): AnyPgColumn => paymentChanges.paymentChangeId),
   },
   (t) => [
@@ -505,7 +505,7 @@ export const invoices = pgTable(
   (t) => [index("invoices_transaction_idx").on(t.transactionId)],
 );
 
-// ---------------------------------------------------------------- product self-service (seed 004)
+// ---------------------------------------------------------------- product self-service
 
 export const customers = pgTable("customers", {
   customerNumber: text("customer_number").primaryKey(),
@@ -796,7 +796,7 @@ export const dailyVolume = pgTable(
  * Authorization attempts per day, organisation, currency and payment type group, by how the
  * provider answered: approved (the transaction became AUTHORIZED), declined (the provider said
  * no: REFUSED_BY_ISSUER, SOFT_DECLINE…) or failed (the provider could not be asked or answered
- * with an error). Declines and failures leave no operation-log entry (DESIGN.md), so this is the
+ * with an error). Declines and failures leave no operation-log entry, so this is the
  * only place they are counted; the dashboard's declined/failed share reads only this
  * (docs/decisions/015-authorization-outcomes.md).
  */

@@ -1,4 +1,4 @@
-// End-customer sessions for product self-service (seed 004), apart from staff sessions: their own
+// End-customer sessions for product self-service, apart from staff sessions: their own
 // table (customer_sessions), their own cookie, their own login page (/account/login). A staff
 // cookie never opens a customer page and a customer cookie never opens a staff page.
 //

@@ -1,4 +1,4 @@
-// How an API client acts for a logged-in customer (seed 004 "Authorization_Code"; decision 009):
+// How an API client acts for a logged-in customer ("Authorization_Code"; decision 009):
 //
 //   1. The client sends the customer's browser to /account/authorize?clientId=…&redirectUri=…
 //      (redirectUri: one of the client's allowed prefixes). The customer logs in there, if not

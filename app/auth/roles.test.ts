@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PERMISSIONS, ROLES, roleHasPermission, userHasPermission, type Permission } from "./roles";
 
-// The permission matrix as issue 7 states it: support views and fixes, finance also moves
+// The permission matrix as the back-office defines it: support views and fixes, finance also moves
 // money out and sees settlements and exports, admin does everything. Acting on a customer's
 // stored cards and agreements is in neither support's nor finance's list, so it is admin's.
 const EXPECTED_DENIED: Record<(typeof ROLES)[number], Permission[]> = {

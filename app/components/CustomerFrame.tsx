@@ -1,4 +1,4 @@
-// The frame of the end-customer pages (seed 004: login, authorize, pay, payment change): one
+// The frame of the end-customer pages (login, authorize, pay, payment change): one
 // card in the middle of the screen, as the sandbox provider pages look, with Paydesk's mark.
 import { Alert, Button, Center, Flex, Group, Paper, Stack, Text, Title, type MantineColor } from "@mantine/core";
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";

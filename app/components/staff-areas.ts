@@ -1,4 +1,4 @@
-// The areas of the staff back-office (DESIGN.md, "Staff back-office"): one list for the
+// The areas of the staff back-office: one list for the
 // navigation and the placeholder screens, with the permission each needs. The server checks
 // the permission again in every loader; this list only decides what the navigation shows.
 import type { Permission } from "../auth/roles";

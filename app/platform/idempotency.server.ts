@@ -1,4 +1,4 @@
-// Idempotency-Key (API.md): the same key with the same request within 24 hours replays the
+// Idempotency-Key (the /v1 contract): the same key with the same request within 24 hours replays the
 // stored response with no second effect; with another request it is 422; while the first is
 // still running it is 409. Keys are scoped to the client.
 //

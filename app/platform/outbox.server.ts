@@ -1,6 +1,6 @@
 // Callbacks to clients (`callbackUrl`): written to a durable outbox in the same DB transaction
 // as the state change they announce, then delivered by a background worker with exponential
-// backoff until the receiver answers 202 (seed 000). Survives restarts: the outbox is a table.
+// backoff until the receiver answers 202. Survives restarts: the outbox is a table.
 // Several instances can run the worker: a delivery is claimed by pushing its next attempt into
 // the future under FOR UPDATE SKIP LOCKED, so one row is sent by one instance at a time.
 // Delivery is at least once: an instance that dies after the receiver answered but before it

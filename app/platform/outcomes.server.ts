@@ -7,7 +7,7 @@
 //   declined  the provider said no (REFUSED_BY_ISSUER, SOFT_DECLINE…);
 //   failed    the provider could not be asked, or the call to it threw.
 //
-// A decline or failure leaves no operation-log entry (DESIGN.md). Where the use-case answers one
+// A decline or failure leaves no operation-log entry. Where the use-case answers one
 // by throwing, its DB transaction rolls back, yet the attempt really happened at the provider:
 // the thrown error carries the outcome (declinedError, askProvider) and inAuthorizingTransaction
 // counts it after the rollback in a short transaction of its own. Where the use-case commits the

@@ -1,6 +1,6 @@
 // The sandbox card PSP: deterministic, in-process, and without memory of its own (no I/O), so
 // use-cases may call it inside their DB transaction while they hold the payment's row locks.
-// Outcomes follow the test cards of API.md:
+// Outcomes follow the documented test cards:
 //   4111111111111111 approves, and so does any other Luhn-valid VISA/MASTERCARD/AMEX number;
 //   4000000000000002 is REFUSED_BY_ISSUER; 4000000000009995 is a SOFT_DECLINE.
 // A stored card is charged by its panHash; the sandbox decides by the masked PAN's last 4

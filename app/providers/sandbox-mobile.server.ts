@@ -5,7 +5,7 @@
 //   the amount's cents. An amount ending in .02 (e.g. "100.02") is REFUSED_BY_ISSUER, one
 //   ending in .05 is a SOFT_DECLINE; every other amount succeeds.
 //   Wallets (ApplePay/GooglePay): decided by the card's last 4 digits in the token, like the
-//   test cards of API.md: 0002 is REFUSED_BY_ISSUER, 9995 is a SOFT_DECLINE; everything else
+//   documented test cards: 0002 is REFUSED_BY_ISSUER, 9995 is a SOFT_DECLINE; everything else
 //   (also a token that shows no last 4) is authorized.
 //
 // It keeps no memory: each decision is a pure function of the request, so a retried call with

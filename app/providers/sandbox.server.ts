@@ -1,5 +1,5 @@
 // The sandbox PSP: deterministic, in-process, and durable about what it did. Outcomes follow
-// the test cards of API.md by their last 4 digits: 0002 is refused by the issuer, 9995 is a
+// the documented test cards by their last 4 digits: 0002 is refused by the issuer, 9995 is a
 // soft decline; everything else succeeds.
 import { eq } from "drizzle-orm";
 import { db } from "../../db/client";

@@ -1,4 +1,4 @@
-// The PSP boundary of product self-service (seed 004): paying one invoice on a provider's hosted
+// The PSP boundary of product self-service: paying one invoice on a provider's hosted
 // page (PayEx card, Swish, Vipps, Nexi) and registering a product's new payment method with its
 // provider (AvtaleGiro, a recurring card, Vipps or Klarna agreement). Use-cases talk to this
 // interface only; the default implementation is the in-process sandbox.

@@ -1,4 +1,4 @@
-// The end customer's login (seed 004: "the user needs to be logged in"), apart from the staff
+// The end customer's login ("the user needs to be logged in"), apart from the staff
 // login: its own session and cookie (app/auth/customer-session.server.ts), argon2id passwords,
 // failed attempts throttled per account and per address. `redirectTo` brings the customer back
 // to the page that sent them here (same-site paths only).

@@ -79,7 +79,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     expect(credit.status, JSON.stringify(credit.body)).toBe(201);
     creditId = credit.body.creditId;
 
-    // Customer record, products and invoices belong to self-service (seed 004), which has no
+    // Customer record, products and invoices belong to self-service, which has no
     // API to create them; the screen only reads them.
     await server.database.db
       .insert(customers)

@@ -1,4 +1,4 @@
-// Product self-service (seed 004) in Chromium, as a customer: the shop sends the customer to
+// Product self-service in Chromium, as a customer: the shop sends the customer to
 // /account/authorize, they log in and allow it, the shop exchanges the code for a customer token;
 // then they pay an invoice and change a product's payment method through our pages and the
 // sandbox provider's, and land on the shop's returnUrl (intercepted: https://shop.example does

@@ -1,4 +1,4 @@
-// Many requests at once on the same rows: the invariants of DESIGN.md must hold under any
+// Many requests at once on the same rows: the money invariants must hold under any
 // interleaving. Against PostgreSQL (DATABASE_URL) these requests really run in parallel on a
 // pool of connections; on PGlite they queue up, and the same assertions must hold.
 import { eq, sql } from "drizzle-orm";

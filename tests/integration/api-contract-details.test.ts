@@ -1,6 +1,6 @@
-// Details of API.md and the seeds that an audit of the /v1 routes found answered differently,
+// Details of the /v1 contract that an audit of the /v1 routes found answered differently,
 // each checked through HTTP: the problem names the field the client actually sent, an unknown
-// filter operator is refused rather than matched as text, every field seed 001 gives the
+// filter operator is refused rather than matched as text, every field the recurring terminal gives its
 // recurring-payment terminal is validated, and an absent required field says "is required".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -31,7 +31,7 @@ function messageFor(result: ApiResult, field: string): string | undefined {
 }
 
 describe("POST …/transactions/{id}/credit", () => {
-  // API.md errors: the problem names the offending field; this route's body has `amount`.
+  // Errors: the problem names the offending field; this route's body has `amount`.
   it("names `amount` when it exceeds the creditable amount (422), and credits nothing", async () => {
     const { paymentId, transactionId, base } = await capturedCardPayment(shop, "50.00");
     const over = await shop.post(`${base}/credit`, { amount: "50.01" });
@@ -43,7 +43,7 @@ describe("POST …/transactions/{id}/credit", () => {
 });
 
 describe("search filter grammar", () => {
-  // API.md search: `op` in eq ne gt gte lt lte; an unknown operator is a 400 naming the parameter.
+  // Search: `op` in eq ne gt gte lt lte; an unknown operator is a 400 naming the parameter.
   it("refuses an unknown operator word of any length, naming the parameter", async () => {
     await paymentWithTransaction(shop, "10.00", "VISA", { orderId: "like:o1" });
     for (const query of [
@@ -69,9 +69,9 @@ describe("search filter grammar", () => {
 });
 
 describe("POST /v1/recurring-payments/{id}/terminal", () => {
-  // Seed 001 lists redirectUrl, autoSale, singlePage, callbackUrl, countryCode, storePayment,
+  // The recurring terminal takes redirectUrl, autoSale, singlePage, callbackUrl, countryCode, storePayment,
   // customerNumber, transactionType and terminalLanguage: a wrong value of any is a 400 naming it.
-  it("validates every field of seed 001's terminal body, and accepts them when well-formed", async () => {
+  it("validates every field of the recurring payment terminal body, and accepts them when well-formed", async () => {
     const created = await partner.post("/v1/recurring-payments", { customerNumber: "5100001" });
     expect(created.status).toBe(201);
     const path = `/v1/recurring-payments/${created.body.recurringPaymentId}/terminal`;
@@ -102,7 +102,7 @@ describe("POST /v1/recurring-payments/{id}/terminal", () => {
 });
 
 describe("an absent required field", () => {
-  // API.md errors: `errors: [{field, message}]`; a field left out is named as required, not as
+  // Errors: `errors: [{field, message}]`; a field left out is named as required, not as
   // a value of the wrong format.
   it("is named with 'is required' on payments, transactions, agreements and gift cards", async () => {
     expect(messageFor(await shop.post("/v1/payments", {}), "totalAmount")).toBe("is required");
@@ -146,7 +146,7 @@ describe("an absent required field", () => {
 });
 
 describe("Idempotency-Key", () => {
-  // API.md idempotency: the same key replays only the same request. A request for another
+  // Idempotency: the same key replays only the same request. A request for another
   // organisation (Entur-On-Behalf-Of) is another request, even with the same body: 422, not the
   // first organisation's payment as if this one had been made.
   it("does not replay a request made for another organisation", async () => {
@@ -169,8 +169,8 @@ describe("Idempotency-Key", () => {
   });
 });
 
-describe("product self-service input (seed 004)", () => {
-  // Seed 004's limits (invoiceNumber ≤ 10, productCode and companyCode ≤ 12, the two
+describe("product self-service input", () => {
+  // The self-service limits (invoiceNumber ≤ 10, productCode and companyCode ≤ 12, the two
   // paymentMethod enums) are a 400 naming the field, whoever is or is not logged in; a
   // well-formed request without a logged-in customer is the 401.
   it("names the malformed field before asking for a logged-in customer", async () => {

@@ -1,4 +1,4 @@
-// The conventions every /v1 route shares (API.md), over HTTP against the real server.
+// The conventions every /v1 route shares (the /v1 contract), over HTTP against the real server.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestFingerprint } from "../../app/platform/idempotency.server";

@@ -1,4 +1,4 @@
-// Credits (seed 002) over HTTP: create, search, get, patch, execute; never over-credit, never
+// Credits over HTTP: create, search, get, patch, execute; never over-credit, never
 // execute a credit transaction twice, also when many requests arrive at once.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// "An unknown or malformed input never yields a 500" (API.md: bad input is 400/404/409/422, never
+// "An unknown or malformed input never yields a 500" (bad input is 400/404/409/422, never
 // 500), checked with fast-check against the real HTTP server: random bodies, header sets, query
 // strings and path ids sent to every route and method of GET /v1/openapi.json. Every answer must
 // be below 500, and every 4xx an application/problem+json whose `status` is the HTTP status.
@@ -47,7 +47,7 @@ const pool = {
   recurring: [] as number[],
   agreements: [] as string[],
 };
-/** The self-service customer of `mine` (seed 004): its token, products and invoices. */
+/** The self-service customer of `mine`: its token, products and invoices. */
 const SHOP = "https://shop.example/";
 const CUSTOMER = "9010001";
 const PRODUCTS = ["FZ1", "FZ2", "FZ02"];
@@ -99,7 +99,7 @@ beforeAll(async () => {
     if (credit.status !== 201) throw new Error(`setup credit: ${credit.status} ${JSON.stringify(credit.body)}`);
     remember(credit.body);
   }
-  // Recurring payments and agreements (seeds 001, 003) in the organisations of `mine` (named
+  // Recurring payments and agreements in the organisations of `mine` (named
   // by the privileged client on its behalf) and `trusted`, so their routes get past the lookup.
   for (const onBehalfOf of [{ "Entur-On-Behalf-Of": "901" }, {}] as Record<string, string>[]) {
     for (const body of [
@@ -957,7 +957,7 @@ function authenticatedHeaders(): fc.Arbitrary<HeaderSet> {
           { weight: 2, arbitrary: fc.constant("web") },
           { weight: 1, arbitrary: fc.constant("app") },
         ),
-        // Seed 004's routes need the logged-in customer; it is `mine`'s, so other clients get 401.
+        // The self-service routes need the logged-in customer; it is `mine`'s, so other clients get 401.
         customer: fc.oneof(
           { weight: 3, arbitrary: fc.constant(null) },
           { weight: 3, arbitrary: fc.constant(customerToken) },

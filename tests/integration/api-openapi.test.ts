@@ -230,7 +230,7 @@ describe("GET /v1/openapi.json", () => {
       for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
         const param = named(name, "path");
         expect(param?.required, `${where} path ${name}`).toBe(true);
-        // API.md: agreementId and invoiceId are strings, every other id a JSON integer; seed 004's
+        // The /v1 contract: agreementId and invoiceId are strings, every other id a JSON integer; self-service's
         // product code is the other string in a path (at most 12 characters).
         if (name === "product")
           expect(param?.schema, `${where} path ${name}`).toMatchObject({ type: "string", maxLength: 12 });

@@ -1,4 +1,4 @@
-// Payments, transactions and payment methods over HTTP (seed 000 as API.md states it).
+// Payments, transactions and payment methods over HTTP (the /v1 contract).
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dailyVolume, paymentAgreements, paymentMethods, recurringPayments } from "../../db/schema";

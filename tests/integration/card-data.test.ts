@@ -1,4 +1,4 @@
-// Card data never lands anywhere (DESIGN.md: only last 4 digits and the masked PAN are stored,
+// Card data never lands anywhere (only last 4 digits and the masked PAN are stored,
 // logged or shown). The card flows run against the real server as a child process with debug
 // logging: approvals, both declines, invalid input, a stored card and its merchant-initiated
 // charge, autoSale with a callback, and the JSON (JavaScript) variant of the form POST. Then

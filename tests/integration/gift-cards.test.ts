@@ -1,4 +1,4 @@
-// Gift cards over HTTP (seed 000, POST …/gift-card): the claim deducts the balance and captures
+// Gift cards over HTTP (POST …/gift-card): the claim deducts the balance and captures
 // the transaction at once; every refusal is clear and changes nothing; concurrent claims
 // against one card never take its balance below zero.
 import { and, eq } from "drizzle-orm";

@@ -1,4 +1,4 @@
-// Collector invoices over HTTP (seed 000, POST and PUT …/invoice), confirmed on the sandbox
+// Collector invoices over HTTP (POST and PUT …/invoice), confirmed on the sandbox
 // invoice page like a customer would.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

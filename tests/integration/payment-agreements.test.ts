@@ -1,4 +1,4 @@
-// Payment agreements (seed 003) over HTTP: register (Vipps drafts it and answers a confirmation
+// Payment agreements over HTTP: register (Vipps drafts it and answers a confirmation
 // URL), query by customer with repeatable status, get (the URL only while CREATED/PENDING), stop
 // (idempotent); the sandbox Vipps confirmation page driven like a browser; and agreements made
 // (createAgreement) and charged (paymentAgreementId) by transactions.
@@ -330,7 +330,7 @@ describe("agreements and transactions", () => {
     expect((await partner.get(`/v1/payments/${paymentId}/transactions/${added.body.transactionId}`)).body.status).toBe(
       "AUTHORIZED",
     );
-    // A payment without a customer may charge it too (API.md: paymentAgreementId needs only ACTIVE).
+    // A payment without a customer may charge it too (paymentAgreementId needs only ACTIVE).
     expect((await charge(agreementId, undefined, "50.00", shop)).added.status).toBe(201);
   });
 

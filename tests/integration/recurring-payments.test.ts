@@ -1,4 +1,4 @@
-// Recurring payments (seed 001) over HTTP: query, create, update, end, the card terminal that
+// Recurring payments over HTTP: query, create, update, end, the card terminal that
 // registers a card and authorize; one primary per customer, also under concurrent requests
 // (against a real PostgreSQL server when DATABASE_URL is set); tenancy; and which stored cards a
 // transaction may be charged from.

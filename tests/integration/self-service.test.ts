@@ -1,4 +1,4 @@
-// Product self-service (seed 004) over HTTP against a real database: the customer's login and
+// Product self-service over HTTP against a real database: the customer's login and
 // session, the customer token a client gets through /account/authorize, the three /v1 routes
 // with their limits and enums, and the redirect pages with the sandbox provider page, driven like
 // a browser (GET the page, POST its form with our Origin, follow the 302 by hand). The races at
@@ -458,7 +458,7 @@ describe("POST /v1/product/payment/{productCode}", () => {
     expect(await currentMethod(customer, productCode)).toBe("invoice");
   });
 
-  it("accepts exactly the six methods of seed 004", async () => {
+  it("accepts exactly the six product payment methods", async () => {
     const customer = await newCustomer();
     const productCode = await newProduct(customer);
     for (const paymentMethod of PRODUCT_PAYMENT_METHODS) {
@@ -537,7 +537,7 @@ describe("POST /v1/api/payment/invoice", () => {
     expect((await shop.get(`/v1/payments/${payment.paymentId}`)).body.transactions[0].status).toBe("CREATED");
   });
 
-  it("holds seed 004's length limits: invoiceNumber ≤ 10, productCode ≤ 12, companyCode ≤ 12", async () => {
+  it("holds the self-service length limits: invoiceNumber ≤ 10, productCode ≤ 12, companyCode ≤ 12", async () => {
     const customer = await newCustomer();
     const productCode = await newProduct(customer, { code: "P23456789012" });
     const invoice = await newInvoice(customer, productCode, { number: "F234567890", companyCode: "C23456789012" });
@@ -1097,7 +1097,7 @@ describe("concurrency", () => {
   });
 });
 
-describe("a shop acting for its logged-in customer on seeds 001 and 003", () => {
+describe("a shop acting for its logged-in customer on recurring payments and agreements", () => {
   it("creates a recurring payment and an agreement for the customer of its token, never for one it names", async () => {
     const customer = await newCustomer();
     const card = await shop.post("/v1/recurring-payments", { nickname: "Privat" }, as(customer));

@@ -70,7 +70,7 @@ beforeAll(async () => {
     await partner.post("/v1/payments", { totalAmount: "123.45", customerNumber: CUSTOMER, orderId: "CUST-ORDER-1" })
   ).body.paymentId;
 
-  // Products and invoices belong to self-service (seed 004); the screen only reads them.
+  // Products and invoices belong to self-service; the screen only reads them.
   await server.database.db
     .insert(customers)
     .values({ customerNumber: CUSTOMER, name: "Kari Nordmann", email: "kari@example.no", organisationId: 2301 });
@@ -277,7 +277,7 @@ describe("acting on a customer", () => {
     expect(await auditOf("recurring_payment", otherCustomersCard)).toEqual([]);
   });
 
-  // The permission matrix (app/auth/roles.ts) decides: every role may look, only admins act (issue 7).
+  // The permission matrix (app/auth/roles.ts) decides: every role may look, only admins act.
   it.each(ROLES)("%s: acts exactly when the role has customer:manage", async (role) => {
     const staff = await createStaff(server, role);
     const cookie = await loginAs(server, staff);

@@ -3,7 +3,7 @@
 // server and nothing changes (the forged POST carries real ids and valid-looking fields, so a
 // missing check would act); a role with it is let through to the action (which may still refuse
 // the input, but never with 403 or a 500). app/auth/roles.test.ts pins which role has which
-// permission to issue 7's words; this file pins which permission each screen and action asks for.
+// permission to the back-office's roles; this file pins which permission each screen and action asks for.
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, roleHasPermission, type Permission, type Role } from "../../app/auth/roles";

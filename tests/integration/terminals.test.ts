@@ -1,4 +1,4 @@
-// Card terminals over HTTP (seed 000: …/terminal, …/recurring-terminal, …/internal-terminal) and
+// Card terminals over HTTP (…/terminal, …/recurring-terminal, …/internal-terminal) and
 // the sandbox's hosted card page driven the way a browser without JavaScript would: GET the page,
 // POST the form with our own Origin.
 import { and, eq, sql } from "drizzle-orm";

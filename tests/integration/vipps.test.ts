@@ -1,4 +1,4 @@
-// Vipps app claims over HTTP (seed 000, POST …/app-claim), driving the sandbox Vipps page like a
+// Vipps app claims over HTTP (POST …/app-claim), driving the sandbox Vipps page like a
 // customer's browser: GET the page, POST its form with our Origin, follow the 302 by hand.
 import { formatMoney } from "../../app/components/format";
 import { eq } from "drizzle-orm";

@@ -1,4 +1,4 @@
-// ApplePay / GooglePay over HTTP (seed 000, POST …/wallet): authorized at once without a
+// ApplePay / GooglePay over HTTP (POST …/wallet): authorized at once without a
 // redirectUrl, or through the sandbox 3DS page (terminalUri) with one. The token is never kept.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The customer a self-service request speaks for (seed 004: "the user needs to be logged in"):
+// The customer a self-service request speaks for ("the user needs to be logged in"):
 // the Entur-Customer-Token header, issued to this very client (app/auth/customer-token.server.ts).
 // Without one, or with one that is unknown, expired, logged out or another client's: 401.
 import { CUSTOMER_TOKEN_HEADER, customerForToken } from "../../auth/customer-token.server";
@@ -22,7 +22,7 @@ export async function requireCustomer({ request, client }: Pick<ApiArgs, "reques
 /**
  * The caller, speaking for the logged-in customer when the request carries a customer token
  * (routes where a privileged client names the customer and any other client acts for its own
- * logged-in customer: seeds 001 and 003). A token that is sent but unknown is a 401.
+ * logged-in customer, for recurring payments and agreements). A token that is sent but unknown is a 401.
  */
 export async function callerWithCustomer(
   args: Pick<ApiArgs, "request" | "client" | "caller">,

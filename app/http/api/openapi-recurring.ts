@@ -1,4 +1,4 @@
-// The recurring payment (seed 001) and payment agreement (seed 003) routes' part of
+// The recurring payment and payment agreement routes' part of
 // GET /v1/openapi.json: complete path items spread into `paths` by openapi.server.ts. Bodies are
 // inlined from the zod schemas that validate the requests (schemas-recurring.ts); header
 // parameters, response headers and Problem are $refs to the components openapi.server.ts declares.

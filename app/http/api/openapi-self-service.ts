@@ -1,4 +1,4 @@
-// The product self-service routes' part of GET /v1/openapi.json (seed 004), spread into `paths`
+// The product self-service routes' part of GET /v1/openapi.json, spread into `paths`
 // by openapi.server.ts. Bodies are generated from the zod schemas that validate the requests
 // (schemas-self-service.ts); shared headers and the Problem schema are $refs to the components
 // openapi.server.ts declares. The customer is identified by Entur-Customer-Token (decision 009).

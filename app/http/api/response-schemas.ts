@@ -1,4 +1,4 @@
-// Zod schemas of the /v1 RESPONSE shapes (API.md "Shapes"), written to match app/http/api/serialize.ts
+// Zod schemas of the /v1 RESPONSE shapes, written to match app/http/api/serialize.ts
 // field for field. They document the API in GET /v1/openapi.json and, in the integration tests,
 // check real responses for drift (every object is strict: an extra or a missing field fails).
 // The server does not validate its own responses with them at runtime.

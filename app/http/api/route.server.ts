@@ -1,4 +1,4 @@
-// The conventions every /v1 route shares (API.md): bearer auth, ET-Client-Name, correlation id,
+// The conventions every /v1 route shares (the /v1 contract): bearer auth, ET-Client-Name, correlation id,
 // Entur-POS / Entur-Distribution-Channel / Entur-On-Behalf-Of, rate limiting, Idempotency-Key,
 // and problem+json for every error. (server/app.ts puts X-Correlation-Id on every response.) A route file declares its handlers per method with
 // `apiRoute({ GET, POST, ... })`; each handler parses, calls one service and renders.

@@ -1,4 +1,4 @@
-// Request and response schemas of the app, wallet, gift-card and invoice routes (seed 000):
+// Request and response schemas of the app, wallet, gift-card and invoice routes:
 // POST …/app-claim, …/wallet, …/gift-card, POST/PUT …/invoice. The same zod schemas validate
 // requests and document them in GET /v1/openapi.json (app/http/api/openapi-mobile.ts).
 import { z } from "zod";
@@ -14,7 +14,7 @@ export const PHONE_NUMBER_PATTERN = /^([0-9]{8}|\+?[0-9]{10,15})$/;
 export type PhoneNumberResult = { ok: true; msisdn: string } | { ok: false; message: string };
 
 /**
- * Seed 000: an 8-digit Norwegian number (47 is put in front), an MSISDN (digits only, country
+ * an 8-digit Norwegian number (47 is put in front), an MSISDN (digits only, country
  * code included, 10 to 15 digits) or E.164 (+ and 10 to 15 digits); only country codes 47, 45,
  * 46 and 358. Answers the MSISDN: digits only, country code first ("4712345678").
  */

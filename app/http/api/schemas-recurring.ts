@@ -1,5 +1,5 @@
-// Request and response schemas of the recurring payment (seed 001) and payment agreement
-// (seed 003) routes. They validate requests and describe the routes in GET /v1/openapi.json
+// Request and response schemas of the recurring payment and payment agreement
+// routes. They validate requests and describe the routes in GET /v1/openapi.json
 // (app/http/api/openapi-recurring.ts); the response schemas also check real answers in the tests.
 import { z } from "zod";
 import { AGREEMENT_PROVIDERS, PRICING_TYPES } from "../../domain/agreement";
@@ -55,7 +55,7 @@ const NO_EFFECT_ON_REGISTRATION =
   "Accepted as in seed 001 and validated; no effect here, since registering a card pays nothing";
 
 /**
- * The card terminal of a recurring payment. Seed 001 gives it the payment terminal's whole
+ * The card terminal of a recurring payment. It gets the payment terminal's whole
  * request body; the card page uses redirectUrl, callbackUrl, singlePage, countryCode and
  * terminalLanguage. The rest are still checked, so a wrong type or an unknown transactionType is
  * a 400 naming the field rather than silently accepted; the card always belongs to the recurring

@@ -1,10 +1,10 @@
-// Request and response schemas of product self-service (seed 004). They validate requests and
+// Request and response schemas of product self-service. They validate requests and
 // describe the routes in GET /v1/openapi.json (openapi-self-service.ts), so the two cannot drift.
 import { z } from "zod";
 import { INVOICE_PAYMENT_METHODS, PRODUCT_PAYMENT_METHODS } from "../../domain/enums";
 import { resourceId, text } from "./schemas";
 
-/** Seed 004's length limits: invoiceNumber ≤ 10, productCode and companyCode ≤ 12. */
+/** The length limits of product self-service: invoiceNumber ≤ 10, productCode and companyCode ≤ 12. */
 export const INVOICE_NUMBER_MAX = 10;
 export const PRODUCT_CODE_MAX = 12;
 export const COMPANY_CODE_MAX = 12;
@@ -81,5 +81,5 @@ export const CustomerTokenResponse = z
   })
   .strict();
 
-/** The product code in the path ({product} on GET, {productCode} on POST in seed 004): 1 to 12 characters. */
+/** The product code in the path ({product} on GET, {productCode} on POST in product self-service): 1 to 12 characters. */
 export const ProductCodeParam = text(PRODUCT_CODE_MAX);

@@ -1,4 +1,4 @@
-// Request and response schemas of the card terminal routes (seed 000: …/terminal,
+// Request and response schemas of the card terminal routes (…/terminal,
 // …/recurring-terminal, …/internal-terminal). They validate requests and describe the routes in
 // GET /v1/openapi.json (app/http/api/openapi-terminals.ts), so the two cannot drift apart.
 import { z } from "zod";

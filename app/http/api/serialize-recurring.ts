@@ -1,4 +1,4 @@
-// The JSON of recurring payments (seed 001) and payment agreements (seed 003), and the query of
+// The JSON of recurring payments and payment agreements, and the query of
 // their per-customer lists. Timestamps leave as ISO 8601 UTC with milliseconds.
 import type { FieldError } from "../../domain/errors";
 import type { AgreementView } from "../../services/agreements/agreements.server";

@@ -1,4 +1,4 @@
-// The JSON shapes of API.md. Amounts leave as decimal strings with at least 2 decimals,
+// The JSON shapes of the /v1 contract. Amounts leave as decimal strings with at least 2 decimals,
 // timestamps as ISO 8601 UTC with milliseconds, ids as numbers (agreement and invoice ids as
 // strings).
 import { formatAmount, type Money } from "../../domain/money";

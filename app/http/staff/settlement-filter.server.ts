@@ -6,7 +6,7 @@ import type { FieldError } from "../../domain/errors";
 /** Days are cheap here (rows are paginated), but a bound keeps a typo from scanning years. */
 export const SETTLEMENT_MAX_DAYS = 366;
 
-/** As the API accepts it (API.md: text of at most 100 characters). */
+/** As the API accepts it (text of at most 100 characters). */
 const SETTLEMENT_ID_MAX = 100;
 
 export type SettlementFilterState = {

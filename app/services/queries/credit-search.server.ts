@@ -1,4 +1,4 @@
-// Credit search (GET /v1/credits and the staff credits list): the filters of seed 002 over
+// Credit search (GET /v1/credits and the staff credits list): the credit filters over
 // credits and, for credit-transaction fields, "has a credit transaction matching all of them".
 import { and, count, desc, eq, exists, sql } from "drizzle-orm";
 import { db } from "../../platform/db.server";

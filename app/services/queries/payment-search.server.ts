@@ -1,4 +1,4 @@
-// Payment search (GET /v1/payments and the staff payments list): the filters of API.md over
+// Payment search (GET /v1/payments and the staff payments list): the /v1 filters over
 // payments and, for transaction-level fields, "has a transaction matching all of them".
 import { and, count, desc, exists, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
