@@ -4,7 +4,7 @@
 // The table grows by several rows per payment (4 million at a million payments), so a page is a
 // keyset page in (createdAt, id) order, newest first, and the number of matches is counted only
 // up to a bound: both cost the same on page 1 and page 10,000 and never walk the whole table
-// for a common filter. Figures: docs/decisions/011-payments-list-and-operation-log.md.
+// for a common filter. scripts/bench-lists.ts measures it; decision 011 says why.
 import { asc, count, desc, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { db } from "../../platform/db.server";

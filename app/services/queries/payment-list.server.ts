@@ -3,8 +3,8 @@
 // dashboard shows until it gets its own service. Read-only; no locks, no log entries.
 //
 // The filters are the /v1 search's own SQL (`paymentSearchCondition`), so a filter means on the
-// screen exactly what it means in the API. Figures on a million payments:
-// docs/decisions/011-payments-list-and-operation-log.md.
+// screen exactly what it means in the API. scripts/bench-lists.ts measures it on a million
+// payments (docs/decisions/011-payments-list-and-operation-log.md says why it is built so).
 import { asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../../db/client";
