@@ -18,60 +18,19 @@ import {
   recurringPayments,
   staffUsers,
 } from "../../db/schema";
-import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
-import { createStaff, getPage, loginAs, postForm, type TestStaff } from "../support/staff";
+import { createStaffFixtures, type StaffFixtures } from "../support/staff-fixtures";
+import { getPage, postForm } from "../support/staff";
 
 let server: TestServer;
-let client: TestClient;
-const cookies = new Map<Role, string>();
-
-type Fixtures = {
-  authorized: { paymentId: number; transactionId: number };
-  captured: { paymentId: number; transactionId: number };
-  deactivated: { paymentId: number; transactionId: number };
-  creditId: number;
-  recurringPaymentId: number;
-  methodId: number;
-  targetUser: TestStaff;
-  targetClientId: string;
-};
-let f: Fixtures;
+let cookies: Map<Role, string>;
+let f: StaffFixtures;
 const CUSTOMER = "4711001";
 
 beforeAll(async () => {
   server = await startTestServer();
-  client = await createClient(server, { privileged: true, allowedRedirectPrefixes: ["https://shop.example/"] });
-  for (const role of ROLES) cookies.set(role, await loginAs(server, await createStaff(server, role)));
-
-  const authorized = await paymentWithTransaction(client, "50.00");
-  const base = `/v1/payments/${authorized.paymentId}/transactions/${authorized.transactionId}`;
-  expect((await client.post(`${base}/authorize`, { totalAmount: "50.00" })).status).toBe(200);
-  const captured = await capturedCardPayment(client, "80.00");
-  const deactivated = await capturedCardPayment(client, "30.00");
-  expect((await client.put(`/v1/payments/${deactivated.paymentId}/deactivate`)).status).toBe(200);
-  const credit = await client.post("/v1/credits", {
-    totalCreditAmount: "10.00",
-    creditTransactions: [{ paymentId: captured.paymentId, transactionId: captured.transactionId, amount: "10.00" }],
-  });
-  expect(credit.status, JSON.stringify(credit.body)).toBe(201);
-  const recurring = await client.post("/v1/recurring-payments", { customerNumber: CUSTOMER, nickname: "Privat" });
-  expect(recurring.status, JSON.stringify(recurring.body)).toBe(201);
-  const [method] = await server.database.db
-    .select()
-    .from(paymentMethods)
-    .where(eq(paymentMethods.clientId, client.clientId))
-    .limit(1);
-  f = {
-    authorized,
-    captured,
-    deactivated,
-    creditId: credit.body.creditId,
-    recurringPaymentId: recurring.body.recurringPaymentId,
-    methodId: method.id,
-    targetUser: await createStaff(server, "support"),
-    targetClientId: (await createClient(server)).clientId,
-  };
+  f = await createStaffFixtures(server, CUSTOMER);
+  ({ cookies } = f);
 }, 120_000);
 afterAll(() => server?.close());
 
