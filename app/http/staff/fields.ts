@@ -6,11 +6,7 @@
 import { z } from "zod";
 import { REASON_MAX_LENGTH } from "../../domain/action-result";
 import { parsePositiveAmount, type Money } from "../../domain/money";
-
-/** No control characters and no broken UTF-16: PostgreSQL text cannot hold NUL. */
-export function isCleanText(value: string): boolean {
-  return value.isWellFormed() && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value);
-}
+import { isCleanText } from "../../domain/text";
 
 /** A form field as posted: absent, one value, or several (a repeated name); a value may be a file. */
 export type FormValue = FormDataEntryValue | FormDataEntryValue[] | undefined;
