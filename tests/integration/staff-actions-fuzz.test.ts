@@ -328,6 +328,14 @@ const KNOWN = [
       reason: "A long order id",
     }),
   ),
+  // A reason with spaces around it beside a field the form does not know: the form's loose schema
+  // kept the reason as posted, the reason's schema trimmed it, and zod threw on the pair.
+  known(
+    "create",
+    "admin",
+    () => "/credits/new",
+    () => ({ line: "", reason: " ot", unknownField: "7" }),
+  ),
 ];
 
 describe("random form posts to every staff action, as every role", () => {

@@ -91,8 +91,28 @@ export function actionFailed(error: DomainError, intent: string | null, fieldOnF
   return json<ActionResult>({ ok: false, message: error.message, intent, fieldErrors }, { status: error.status });
 }
 
-const withReason = (schema: FormSchema, required: boolean) =>
-  z.intersection(schema, z.object({ reason: reasonField(required) }));
+/**
+ * The form parsed by its schema, and its reason by the reason's; all problems of both come back
+ * together. (Not a zod intersection: a loose schema keeps `reason` as posted while the reason's
+ * schema trims it, and zod throws on such an unmergeable pair instead of failing the parse.)
+ */
+function parseWithReason<S extends FormSchema>(
+  schema: S,
+  required: boolean,
+  form: FormData,
+): z.output<S> & { reason: string | null } {
+  const object = formObject(form);
+  const fields = schema.safeParse(object);
+  const reason = z.object({ reason: reasonField(required) }).safeParse(object);
+  const errors = [
+    ...(fields.success ? [] : formErrors(fields.error)),
+    ...(reason.success ? [] : formErrors(reason.error)),
+  ];
+  if (!fields.success || !reason.success) throw invalidFields(errors);
+  return Object.assign(fields.data as object, { reason: reason.data.reason }) as z.output<S> & {
+    reason: string | null;
+  };
+}
 
 /**
  * A route action dispatching on the form's `intent`, each with its own permission. An unknown
@@ -121,7 +141,7 @@ export async function staffAction(
   const user = await requirePermission(request, handler.permission);
   let input: { reason: string | null } | undefined;
   try {
-    input = parseForm(withReason(handler.schema, handler.reason === "required"), form);
+    input = parseWithReason(handler.schema, handler.reason === "required", form);
     const caller = staffCaller(user, request, context as RequestContext, input.reason);
     const outcome = await handler.run({ input, user, caller, intent });
     if (outcome instanceof Response) return outcome;
