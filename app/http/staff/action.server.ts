@@ -74,13 +74,6 @@ export function formErrors(error: z.ZodError): FieldError[] {
   return errors;
 }
 
-/** Parses a form with a schema; a refused form is an `invalid` DomainError naming each field. */
-export function parseForm<S extends FormSchema>(schema: S, form: FormData): z.output<S> {
-  const parsed = schema.safeParse(formObject(form));
-  if (!parsed.success) throw invalidFields(formErrors(parsed.error));
-  return parsed.data;
-}
-
 export function actionSucceeded(message: string, intent: string | null, data?: Record<string, unknown>) {
   return json<ActionResult>({ ok: true, message, intent, ...(data ? { data } : {}) });
 }
