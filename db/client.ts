@@ -39,7 +39,38 @@ export type OpenOptions = {
   loadDataDir?: Blob;
   /** Connection pool size for postgres.js. */
   maxConnections?: number;
+  /**
+   * postgres.js: bounds on every wait, so a sick server answers with an error in seconds instead
+   * of holding a request (and a pooled connection) for as long as TCP lets it. The server sets
+   * them (serverTimeouts()); bulk jobs such as the seed and migrations run without.
+   */
+  timeouts?: DatabaseTimeouts;
 };
+
+export type DatabaseTimeouts = {
+  /** Opening a connection. */
+  connectMs: number;
+  /** One statement on the server (PostgreSQL `statement_timeout`). */
+  statementMs: number;
+  /** Waiting for a row or table lock (`lock_timeout`). */
+  lockMs: number;
+  /** A transaction left open with nothing running (`idle_in_transaction_session_timeout`). */
+  idleInTransactionMs: number;
+};
+
+/** The bounds the server runs with; each can be set with PAYDESK_DB_<NAME>_TIMEOUT_MS. */
+export function serverTimeouts(env: NodeJS.ProcessEnv = process.env): DatabaseTimeouts {
+  const ms = (name: string, fallback: number) => {
+    const value = Number.parseInt(env[`PAYDESK_DB_${name}_TIMEOUT_MS`] ?? "", 10);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  return {
+    connectMs: ms("CONNECT", 3_000),
+    statementMs: ms("STATEMENT", 5_000),
+    lockMs: ms("LOCK", 3_000),
+    idleInTransactionMs: ms("IDLE_IN_TRANSACTION", 15_000),
+  };
+}
 
 export class DatabaseLockedError extends Error {
   constructor(
@@ -62,9 +93,20 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOption
 
 export async function openDatabase(options: OpenOptions = optionsFromEnv()): Promise<DatabaseHandle> {
   if (options.url) {
+    const timeouts = options.timeouts;
     const client = postgres(options.url, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
+      ...(timeouts && {
+        connect_timeout: Math.max(1, Math.ceil(timeouts.connectMs / 1000)),
+        // Startup parameters: every pooled connection has them from its first statement on.
+        connection: {
+          application_name: "paydesk",
+          statement_timeout: timeouts.statementMs,
+          lock_timeout: timeouts.lockMs,
+          idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+        },
+      }),
       // A numeric must never become a JS number; postgres.js already returns it as a string.
     });
     return {

@@ -2,7 +2,14 @@
 // migrations, seed demo data into an empty database, and serve the built Remix app.
 import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
-import { DatabaseLockedError, openDatabase, optionsFromEnv, setDatabase } from "../db/client";
+import {
+  DatabaseLockedError,
+  openDatabase,
+  optionsFromEnv,
+  serverTimeouts,
+  setDatabase,
+  type DatabaseTimeouts,
+} from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { demoBanner, ensureDemoData } from "../db/demo";
 import { createApp } from "./app";
@@ -11,17 +18,25 @@ import { startBackgroundJobs } from "./jobs";
 async function main() {
   // Behind TLS in production the session cookie is always Secure, whatever a proxy forwards.
   if (process.env.NODE_ENV === "production") process.env.PAYDESK_COOKIE_SECURE ??= "true";
-  const handle = await openDatabase(optionsFromEnv()).catch((error: unknown) => {
-    if (error instanceof DatabaseLockedError) {
-      console.error(`\n${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  });
-  setDatabase(handle);
-  await migrateDatabase(handle);
+  const options = optionsFromEnv();
+  const open = (timeouts?: DatabaseTimeouts) =>
+    openDatabase({ ...options, timeouts }).catch((error: unknown) => {
+      if (error instanceof DatabaseLockedError) {
+        console.error(`\n${error.message}\n`);
+        process.exit(1);
+      }
+      throw error;
+    });
+  // Migrations and the first seed may take longer than one request may: on a server they run
+  // over their own connections without the serving pool's statement and lock timeouts. (PGlite
+  // is one in-process database with no such timeouts, so it is opened once.)
+  const handle = await open(serverTimeouts());
+  const setup = handle.kind === "postgres" ? await open() : handle;
+  await migrateDatabase(setup);
   const seeding = process.env.PAYDESK_SEED ?? "demo";
-  if (seeding !== "none") await ensureDemoData(handle);
+  if (seeding !== "none") await ensureDemoData(setup);
+  if (setup !== handle) await setup.close();
+  setDatabase(handle);
 
   const build = (await import(new URL("../build/index.js", import.meta.url).href)) as ServerBuild;
   const app = createApp(build);

@@ -19,6 +19,12 @@ import { hitRateLimit, peekRateLimit, type Window } from "../platform/rate-limit
 import { verifyAgainstNothing, verifyPassword } from "./password.server";
 import { isRole, roleHasPermission, type Permission, type Role } from "./roles";
 import { safeRedirect } from "./safe-redirect";
+import {
+  isDatabaseUnavailable,
+  requestDeadlineMs,
+  RETRY_AFTER_SECONDS,
+  withDeadline,
+} from "../platform/unavailable.server";
 
 export type StaffUser = {
   id: string;
@@ -201,12 +207,29 @@ export async function getStaffUser(request: Request): Promise<StaffUser | null> 
 
 /** The signed-in staff user; anyone else is sent to the login page and brought back after. */
 export async function requireStaffUser(request: Request): Promise<StaffUser> {
-  const user = await getStaffUser(request);
+  const user = await staffUserOrUnavailable(request);
   if (user) return user;
   const url = new URL(request.url);
   const back = safeRedirect(`${url.pathname}${url.search}`, "/");
   const params = back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`;
   throw redirect(`/login${params}`, { headers: { "Set-Cookie": blankSessionCookie(request) } });
+}
+
+/**
+ * The session check is every staff screen's first database call: when the database is down or
+ * hung, the screen answers 503 at once ("try again shortly") instead of a 500 or a spinner.
+ */
+async function staffUserOrUnavailable(request: Request): Promise<StaffUser | null> {
+  try {
+    return await withDeadline(requestDeadlineMs(), () => getStaffUser(request));
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    throw new Response("The database is unavailable right now. Try again in a moment.", {
+      status: 503,
+      statusText: "Service Unavailable",
+      headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
+    });
+  }
 }
 
 /** The signed-in staff user if their role grants `permission`; otherwise a 403 is thrown. */

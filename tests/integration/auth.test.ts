@@ -32,10 +32,10 @@ describe("health", () => {
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
-  it("answers /readyz after querying the database", async () => {
+  it("answers /readyz after checking the migrations and a committed write", async () => {
     const response = await fetch(`${server.url}/readyz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ready", database: "ok" });
+    expect(await response.json()).toEqual({ status: "ready", database: "ok", migrations: "applied" });
   });
 
   it("echoes a client's X-Correlation-Id and makes one when absent", async () => {

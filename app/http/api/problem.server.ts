@@ -22,6 +22,7 @@ const TITLES: Record<number, string> = {
   422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 const TYPES: Record<number, string> = {
@@ -35,6 +36,7 @@ const TYPES: Record<number, string> = {
   422: "business-rule",
   429: "rate-limited",
   500: "internal-error",
+  503: "unavailable",
 };
 
 /** Thrown inside the /v1 layer to answer with a problem at once. */

@@ -21,6 +21,12 @@ import {
   withIdempotencyKey,
 } from "../../platform/idempotency.server";
 import { hitRateLimit } from "../../platform/rate-limit.server";
+import {
+  isDatabaseUnavailable,
+  requestDeadlineMs,
+  RETRY_AFTER_SECONDS,
+  withDeadline,
+} from "../../platform/unavailable.server";
 import { problem, problemFromDomain, problemResponse, ProblemError } from "./problem.server";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -57,7 +63,7 @@ async function runApiRequest(
   const correlationId = context.correlationId;
   const where = { instance: url.pathname, correlationId };
   let idempotency: { clientId: string; key: string } | null = null;
-  try {
+  const serve = async (): Promise<Response> => {
     const method = (request.method === "HEAD" ? "GET" : request.method) as HttpMethod;
     const handler = handlers[method];
     if (!handler) {
@@ -143,10 +149,17 @@ async function runApiRequest(
     const response = await (idempotency ? withIdempotencyKey(idempotency, run) : run());
     if (idempotency) await remember(idempotency, response.clone());
     return response;
+  };
+  try {
+    return await withDeadline(requestDeadlineMs(), serve);
   } catch (error) {
     const response = errorResponse(error, where, request);
     if (idempotency) {
-      if (response.status >= 500) await releaseIdempotencyKey(idempotency.clientId, idempotency.key).catch(() => {});
+      const { clientId, key } = idempotency;
+      // Not awaited when the database is the problem: the answer must not wait on it again. A key
+      // left IN_PROGRESS is taken over after a minute if nothing was committed under it.
+      if (response.status === 503) void releaseIdempotencyKey(clientId, key).catch(() => {});
+      else if (response.status >= 500) await releaseIdempotencyKey(clientId, key).catch(() => {});
       else await remember(idempotency, response.clone()).catch(() => {});
     }
     return response;
@@ -173,6 +186,24 @@ async function remember(idempotency: { clientId: string; key: string }, response
 function errorResponse(error: unknown, where: { instance: string; correlationId: string }, request: Request): Response {
   if (error instanceof ProblemError) return problemResponse(error.problem, where);
   if (error instanceof DomainError) return problemResponse(problemFromDomain(error), where);
+  if (isDatabaseUnavailable(error)) {
+    logger.warn("database unavailable", {
+      correlationId: where.correlationId,
+      method: request.method,
+      path: where.instance,
+      error: String(error instanceof Error && error.cause ? error.cause : error),
+    });
+    return problemResponse(
+      {
+        status: 503,
+        title: "Service Unavailable",
+        detail:
+          "The database is unavailable or did not answer in time. Try again shortly (with the same Idempotency-Key, if the request had one).",
+        headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
+      },
+      where,
+    );
+  }
   logger.error("unhandled API error", {
     correlationId: where.correlationId,
     method: request.method,
