@@ -53,6 +53,8 @@ export interface CardProvider {
   /** The customer entered a card on the hosted terminal: authorize `amount` on it. */
   authorizeCard(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     card: CardInput;
     amount: Money;
     currency: string;
@@ -61,6 +63,8 @@ export interface CardProvider {
   /** Charge a stored card by its panHash (MIT/UCOF, or confirmed on the recurring terminal). */
   chargeStoredCard(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     panHash: string;
     maskedPan: string | null;
     amount: Money;

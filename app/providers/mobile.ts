@@ -26,6 +26,8 @@ export interface MobileProvider {
   /** Vipps: the customer approved the claim in the app; reserve the amount. */
   reserveClaim(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     phoneNumber: string;
     amount: Money;
     currency: string;
@@ -33,6 +35,8 @@ export interface MobileProvider {
   /** Vipps: a merchant-initiated charge against an ACTIVE agreement (no customer interaction). */
   chargeAgreement(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     agreementId: string;
     amount: Money;
     currency: string;
@@ -40,6 +44,8 @@ export interface MobileProvider {
   /** ApplePay/GooglePay: decrypt the token and authorize the card behind it. */
   authorizeWallet(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     walletProvider: WalletProviderName;
     card: WalletCard;
     amount: Money;
@@ -48,6 +54,8 @@ export interface MobileProvider {
   /** Collector: the customer confirmed the invoice; the credit check decides. */
   authorizeInvoice(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     invoiceId: string;
     amount: Money;
     currency: string;

@@ -7,6 +7,8 @@ import type { Money } from "../domain/money";
 export type RefundRequest = {
   /** Our idempotency reference: the same reference always yields the first outcome. */
   reference: string;
+  /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+  transactionReference?: string;
   amount: Money;
   currency: string;
   paymentType: string | null;

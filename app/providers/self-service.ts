@@ -16,6 +16,8 @@ export interface SelfServiceProvider {
   /** The customer approved paying the invoice on the provider's page. */
   payInvoice(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     paymentMethod: InvoicePaymentMethod;
     amount: Money;
     currency: string;
