@@ -31,7 +31,7 @@ import type { SelfServiceProvider } from "./self-service";
 export const DEFAULT_TIMEOUT_MS = 3_000;
 
 /** Where the PSP is and how long we wait for it, read per call (tests point it elsewhere). */
-export function pspConfig(env: NodeJS.ProcessEnv = process.env) {
+export function pspConfig(env: Record<string, string | undefined> = process.env) {
   const url = env.PAYDESK_PSP_URL?.replace(/\/+$/, "");
   const timeout = Number.parseInt(env.PAYDESK_PSP_TIMEOUT_MS ?? "", 10);
   return {

@@ -9,7 +9,7 @@ import { FAULTS, PSP_OPERATIONS, type Faults, type PspOperation } from "../psp-p
 export const NO_FAULTS: Faults = FAULTS.parse({});
 
 /** The knobs from PAYDESK_PSP_LATENCY_MS, _TIMEOUT_RATE, _ERROR_RATE, _LOST_ANSWER_RATE and _FAULT_OPS. */
-export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): Faults {
+export function faultsFromEnv(env: Record<string, string | undefined> = process.env): Faults {
   const number = (name: string) => (env[name] === undefined || env[name] === "" ? undefined : Number(env[name]));
   const ops = env.PAYDESK_PSP_FAULT_OPS?.trim();
   const parsed = FAULTS.safeParse({
