@@ -21,9 +21,9 @@ async function main() {
     process.exit(1);
   });
   const memory = dataDir
-    ? `kept in ${dataDir}/operations.jsonl`
-    : "in memory only (set PAYDESK_PSP_DATA_DIR to keep it)";
-  console.log(`Sandbox PSP is running at ${url}; its memory is ${memory}`);
+    ? `its memory is kept in ${dataDir}/operations.jsonl`
+    : "it keeps nothing across restarts (set PAYDESK_PSP_DATA_DIR)";
+  console.log(`Sandbox PSP is running at ${url}; ${memory}`);
   const active = Object.entries(faults).filter(([name, value]) => (name === "ops" ? value !== null : value !== 0));
   if (active.length) console.log(`Sandbox PSP faults: ${JSON.stringify(faults)}`);
 

@@ -1,7 +1,7 @@
 // The PSP boundary for the app and wallet methods: Vipps (app claims and agreement charges),
 // ApplePay/GooglePay (wallet tokens, optionally behind a 3DS page) and Collector (invoices).
-// Use-cases talk to this interface only; the default implementation is the in-process sandbox
-// (sandbox-mobile.server.ts), whose outcomes are deterministic (see there for the rules).
+// Use-cases talk to this interface only; the implementation is the HTTP client of the sandbox PSP
+// (psp-http.server.ts), whose outcomes are deterministic (sandbox/rules.ts).
 //
 // Every call carries `reference`, our idempotency reference for the operation (one per
 // transaction and step), so that a real adapter can pass it on as the PSP's idempotency key:

@@ -1,5 +1,5 @@
-// The PSP boundary. Use-cases talk to this interface only; the default implementation is the
-// in-process sandbox (sandbox.server.ts). Each provider converts our exact amounts into its own
+// The PSP boundary. Use-cases talk to this interface only; the implementation is the HTTP client
+// of the sandbox PSP (psp-http.server.ts). Each provider converts our exact amounts into its own
 // money format inside its adapter, never outside.
 import type { ErrorReason } from "../domain/enums";
 import type { Money } from "../domain/money";
