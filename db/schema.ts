@@ -817,19 +817,6 @@ export const dailyOutcomes = pgTable(
   ],
 );
 
-/**
- * The sandbox PSP's own memory: every provider operation by its idempotency reference, so that
- * a retried call (after a crash between claim and answer) gets the first outcome, never a
- * second refund. A real PSP keeps this on its side.
- */
-export const sandboxOperations = pgTable("sandbox_operations", {
-  reference: text("reference").primaryKey(),
-  kind: text("kind").notNull(),
-  amount: money("amount"),
-  outcome: jsonb("outcome").$type<Record<string, unknown>>().notNull(),
-  createdAt: createdAt(),
-});
-
 /** Small key/value facts about this installation (e.g. when demo data was seeded). */
 export const appSettings = pgTable("app_settings", {
   key: text("key").primaryKey(),

@@ -1,5 +1,6 @@
 // `npm start`: open the database (PGlite in PAYDESK_DATA_DIR, or DATABASE_URL), apply the
-// migrations, seed demo data into an empty database, and serve the built Remix app.
+// migrations, seed demo data into an empty database, start the sandbox PSP in a process of its own
+// (unless PAYDESK_PSP_URL points at one), and serve the built Remix app.
 import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import {
@@ -14,6 +15,7 @@ import { migrateDatabase } from "../db/migrate";
 import { demoBanner, ensureDemoData } from "../db/demo";
 import { createApp } from "./app";
 import { startBackgroundJobs } from "./jobs";
+import { forkPsp } from "./psp-process";
 
 async function main() {
   // Behind TLS in production the session cookie is always Secure, whatever a proxy forwards.
@@ -38,6 +40,15 @@ async function main() {
   if (setup !== handle) await setup.close();
   setDatabase(handle);
 
+  // The sandbox PSP in a process of its own; its memory is kept beside the database's directory.
+  const psp = process.env.PAYDESK_PSP_URL
+    ? null
+    : await forkPsp({
+        ...process.env,
+        PAYDESK_PSP_DATA_DIR: process.env.PAYDESK_PSP_DATA_DIR ?? `${process.env.PAYDESK_DATA_DIR || "./data"}-psp`,
+      });
+  if (psp) process.env.PAYDESK_PSP_URL = psp.url;
+
   const build = (await import(new URL("../build/index.js", import.meta.url).href)) as ServerBuild;
   const app = createApp(build);
   const port = Number.parseInt(process.env.PORT ?? "3000", 10);
@@ -46,6 +57,7 @@ async function main() {
     const url = `http://localhost:${port}`;
     console.log(`\nPaydesk is running at ${url}`);
     console.log(`Database: ${handle.kind === "pglite" ? `embedded PGlite in ${handle.location}` : handle.location}`);
+    console.log(`PSP: ${psp ? `the sandbox PSP at ${psp.url}` : process.env.PAYDESK_PSP_URL}`);
     const banner = await demoBanner(handle);
     if (banner) console.log(`\n${banner}\n`);
   });
@@ -58,6 +70,7 @@ async function main() {
     console.log(`\n${signal}: finishing open requests, then closing the database.`);
     stopJobs();
     server.close(async () => {
+      psp?.stop();
       await handle.close();
       process.exit(0);
     });

@@ -1,7 +1,8 @@
 // The PSP boundary for payment cards: the hosted card terminal (the customer types a card on the
 // PSP's page), charges of a stored card (merchant-initiated, MIT/UCOF, and the customer-confirmed
 // recurring terminal). Use-cases talk to this interface only; the default implementation is the
-// in-process sandbox (sandbox-cards.server.ts), whose outcomes follow the documented test cards.
+// HTTP client of the sandbox PSP (psp-http.server.ts), whose outcomes follow the documented test
+// cards (sandbox/rules.ts).
 //
 // Card data rule: a full PAN, the CVC and anything of the expiry beyond month/year
 // exist only inside one call to `authorizeCard`. What comes back is what we may keep: the last 4
@@ -53,6 +54,8 @@ export interface CardProvider {
   /** The customer entered a card on the hosted terminal: authorize `amount` on it. */
   authorizeCard(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     card: CardInput;
     amount: Money;
     currency: string;
@@ -61,6 +64,8 @@ export interface CardProvider {
   /** Charge a stored card by its panHash (MIT/UCOF, or confirmed on the recurring terminal). */
   chargeStoredCard(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     panHash: string;
     maskedPan: string | null;
     amount: Money;

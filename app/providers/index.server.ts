@@ -1,28 +1,27 @@
+// The PSP this installation talks to: the sandbox PSP, a service of its own reached over HTTP at
+// PAYDESK_PSP_URL (psp-http.server.ts; `npm start` starts one unless the URL points elsewhere).
 import type { PaymentProvider } from "./provider";
-import { sandboxProvider } from "./sandbox.server";
 import type { CardProvider } from "./cards";
-import { sandboxCardProvider } from "./sandbox-cards.server";
 import type { MobileProvider } from "./mobile";
-import { sandboxMobileProvider } from "./sandbox-mobile.server";
 import type { SelfServiceProvider } from "./self-service";
-import { sandboxSelfServiceProvider } from "./sandbox-self-service.server";
+import { pspCardProvider, pspMobileProvider, pspPaymentProvider, pspSelfServiceProvider } from "./psp-http.server";
 
-/** The PSP this installation talks to. Only the sandbox exists: no real PSP is reachable here. */
+/** Refunds, captures, cancels, authorization adjustments, and status by reference (app/providers/provider.ts). */
 export function paymentProvider(): PaymentProvider {
-  return sandboxProvider;
+  return pspPaymentProvider;
 }
 
 /** Payment cards: the hosted card terminal and stored-card charges (app/providers/cards.ts). */
 export function cardProvider(): CardProvider {
-  return sandboxCardProvider;
+  return pspCardProvider;
 }
 
-/** Vipps, ApplePay/GooglePay and Collector (app/providers/mobile.ts); the sandbox here too. */
+/** Vipps, ApplePay/GooglePay and Collector (app/providers/mobile.ts). */
 export function mobileProvider(): MobileProvider {
-  return sandboxMobileProvider;
+  return pspMobileProvider;
 }
 
 /** Product self-service: invoice payments and payment-method registrations (app/providers/self-service.ts). */
 export function selfServiceProvider(): SelfServiceProvider {
-  return sandboxSelfServiceProvider;
+  return pspSelfServiceProvider;
 }

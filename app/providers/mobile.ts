@@ -1,7 +1,7 @@
 // The PSP boundary for the app and wallet methods: Vipps (app claims and agreement charges),
 // ApplePay/GooglePay (wallet tokens, optionally behind a 3DS page) and Collector (invoices).
-// Use-cases talk to this interface only; the default implementation is the in-process sandbox
-// (sandbox-mobile.server.ts), whose outcomes are deterministic (see there for the rules).
+// Use-cases talk to this interface only; the implementation is the HTTP client of the sandbox PSP
+// (psp-http.server.ts), whose outcomes are deterministic (sandbox/rules.ts).
 //
 // Every call carries `reference`, our idempotency reference for the operation (one per
 // transaction and step), so that a real adapter can pass it on as the PSP's idempotency key:
@@ -26,6 +26,8 @@ export interface MobileProvider {
   /** Vipps: the customer approved the claim in the app; reserve the amount. */
   reserveClaim(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     phoneNumber: string;
     amount: Money;
     currency: string;
@@ -33,6 +35,8 @@ export interface MobileProvider {
   /** Vipps: a merchant-initiated charge against an ACTIVE agreement (no customer interaction). */
   chargeAgreement(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     agreementId: string;
     amount: Money;
     currency: string;
@@ -40,6 +44,8 @@ export interface MobileProvider {
   /** ApplePay/GooglePay: decrypt the token and authorize the card behind it. */
   authorizeWallet(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     walletProvider: WalletProviderName;
     card: WalletCard;
     amount: Money;
@@ -48,6 +54,8 @@ export interface MobileProvider {
   /** Collector: the customer confirmed the invoice; the credit check decides. */
   authorizeInvoice(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     invoiceId: string;
     amount: Money;
     currency: string;

@@ -1,7 +1,8 @@
 // The PSP boundary of product self-service: paying one invoice on a provider's hosted
 // page (PayEx card, Swish, Vipps, Nexi) and registering a product's new payment method with its
 // provider (AvtaleGiro, a recurring card, Vipps or Klarna agreement). Use-cases talk to this
-// interface only; the default implementation is the in-process sandbox.
+// interface only; the implementation is the HTTP client of the sandbox PSP (psp-http.server.ts,
+// outcomes in sandbox/rules.ts).
 //
 // `reference` is our idempotency reference (one per attempt), so that a real adapter can pass it
 // on as the PSP's idempotency key: asking again yields the first outcome, never a second charge.
@@ -16,6 +17,8 @@ export interface SelfServiceProvider {
   /** The customer approved paying the invoice on the provider's page. */
   payInvoice(request: {
     reference: string;
+    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
+    transactionReference?: string;
     paymentMethod: InvoicePaymentMethod;
     amount: Money;
     currency: string;

@@ -3,7 +3,7 @@
 // payment method. Reached by the unguessable token of /payment/invoice/pay or /paymentChange; no
 // login (a real provider knows no Paydesk session). Approve/Cancel are plain form POSTs; the
 // answer is a 302 to the client's returnUrl with `result`, or errorUrl?error=system_error when
-// something breaks on our side. Outcomes: see app/providers/sandbox-self-service.server.ts.
+// something breaks on our side. Outcomes: see app/providers/sandbox/rules.ts.
 import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title, Center } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";

@@ -11,6 +11,7 @@ import {
   type TestClient,
 } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
+import { startPsp } from "../support/psp";
 
 let server: TestServer;
 let client: TestClient;
@@ -195,7 +196,10 @@ describe("Idempotency-Key", () => {
   });
 
   it("answers 409 while the first request with the key is still running", async () => {
-    process.env.PAYDESK_SANDBOX_LATENCY_MS = "600";
+    // A PSP of this test's own whose refunds take 600 ms to answer.
+    const psp = await startPsp({ faults: { latencyMs: 600, ops: ["refund"] } });
+    const shared = process.env.PAYDESK_PSP_URL;
+    process.env.PAYDESK_PSP_URL = psp.url;
     try {
       const payment = await capturedCardPayment(client, "80.00");
       const path = `${payment.base}/credit`;
@@ -211,7 +215,8 @@ describe("Idempotency-Key", () => {
       const after = await client.get(`/v1/payments/${payment.paymentId}`);
       expect(after.body.transactions[0].summary.creditedAmount).toBe("10.00");
     } finally {
-      delete process.env.PAYDESK_SANDBOX_LATENCY_MS;
+      process.env.PAYDESK_PSP_URL = shared;
+      await psp.close();
     }
   });
 

@@ -3,7 +3,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { money } from "../../app/domain/money";
-import { dailyVolume, paymentTransactions, sandboxOperations } from "../../db/schema";
+import { dailyVolume, paymentTransactions } from "../../db/schema";
 import {
   capturedCardPayment,
   createClient,
@@ -13,6 +13,7 @@ import {
   type TestClient,
 } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
+import { pspOperations } from "../support/psp";
 
 let server: TestServer;
 let client: TestClient;
@@ -283,12 +284,14 @@ describe("execute a credit", () => {
       "FAILED",
       "CREDITED",
     ]);
-    const refunds = await server.database.db
-      .select()
-      .from(sandboxOperations)
-      .where(sql`${sandboxOperations.reference} like 'credit-transaction-%'`);
-    const references = refunds.map((r) => r.reference);
-    expect(new Set(references).size).toBe(references.length);
+    // The PSP was asked once per line: the refused line was not refunded again on the retry.
+    const lines = (await client.get(`/v1/credits/${created.body.creditId}`)).body.creditTransactions;
+    const refunds = (await pspOperations()).filter((o) => o.operation === "refund");
+    const asked = lines.map((l: { creditTransactionId: number }) =>
+      refunds.filter((r) => r.reference === `credit-transaction-${l.creditTransactionId}`),
+    );
+    expect(asked.map((r: unknown[]) => r.length)).toEqual([1, 1, 1]);
+    expect(asked.map((r: { answer: { ok: boolean } }[]) => r[0].answer.ok)).toEqual([true, false, true]);
   });
 
   it("answers 404 for another tenant's credit and 409 for an inactive one", async () => {

@@ -4,6 +4,11 @@
 // charge, autoSale with a callback, and the JSON (JavaScript) variant of the form POST. Then
 // every text/json column of every table and the server's whole output are scanned for card
 // numbers: digit runs of 13–19 digits that pass the Luhn check, plus every number the test typed.
+// So are the sandbox PSP's (a process of its own here, logging at debug): its output, its memory
+// and its file (the card number crosses to it in the authorize request, and must stop there).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../app/services/admin/api-clients.server";
@@ -11,6 +16,7 @@ import { withDatabase } from "../../app/platform/db.server";
 import { systemCaller } from "../support/use-case";
 import { passesLuhn } from "../../app/providers/cards";
 import type { Db } from "../../db/client";
+import { forkPsp, type PspProcess } from "../../server/psp-process";
 import {
   createSharedDatabase,
   randomPort,
@@ -119,8 +125,17 @@ describe("card data after the card flows", () => {
   let server: ServerProcess | undefined;
   let token: string;
   const responses: { where: string; text: string }[] = [];
+  const pspDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-carddata-psp-"));
+  let psp: PspProcess | undefined;
+  let pspOutput = "";
+  const sharedPsp = process.env.PAYDESK_PSP_URL;
 
   beforeAll(async () => {
+    psp = await forkPsp(
+      { ...process.env, PAYDESK_PSP_PORT: "0", PAYDESK_PSP_DATA_DIR: pspDataDir, LOG_LEVEL: "debug" },
+      { onOutput: (text) => (pspOutput += text) },
+    );
+    process.env.PAYDESK_PSP_URL = psp.url;
     database = await createSharedDatabase("carddata");
     token = await database.withDatabase(
       async (handle) =>
@@ -142,6 +157,9 @@ describe("card data after the card flows", () => {
 
   afterAll(async () => {
     if (server) await stopServerProcess(server);
+    process.env.PAYDESK_PSP_URL = sharedPsp;
+    psp?.stop();
+    fs.rmSync(pspDataDir, { recursive: true, force: true });
     await database?.drop();
   });
 
@@ -265,6 +283,17 @@ describe("card data after the card flows", () => {
     expect(output).toContain("card terminal approved");
 
     const logFindings = scanText("server output", output);
+    // The PSP: its log (debug: a line per operation), its memory over HTTP, and its file.
+    expect(pspOutput).toContain("psp operation");
+    const pspMemory = await (await fetch(`${psp!.url}/admin/operations`)).text();
+    const pspFile = fs.readFileSync(path.join(pspDataDir, "operations.jsonl"), "utf8");
+    expect(pspFile).toContain("510510******5100");
+    const pspFindings = [
+      ...scanText("PSP output", pspOutput),
+      ...scanText("PSP memory", pspMemory),
+      ...scanText("PSP file", pspFile),
+    ];
+    expect(pspFindings).toEqual([]);
     const responseFindings = responses.flatMap((r) => scanText(`response to ${r.where}`, r.text));
 
     await database.withDatabase(async (handle) => {

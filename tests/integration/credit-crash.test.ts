@@ -1,4 +1,4 @@
-// A server process killed with SIGKILL while a credit is being executed (the sandbox has acted
+// A server process killed with SIGKILL while a credit is being executed (the sandbox PSP has acted
 // but not answered yet), then restarted and asked again: every credit transaction ends credited
 // exactly once, and credited ≤ captured holds. Runs the real `server/index.ts` as a child
 // process over a shared database: a PGlite data directory, or a fresh database on the server
@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../app/services/admin/api-clients.server";
 import { withDatabase } from "../../app/platform/db.server";
 import { systemCaller } from "../support/use-case";
-import { creditTransactions, operationLog, paymentTransactions, sandboxOperations } from "../../db/schema";
+import { creditTransactions, operationLog, paymentTransactions } from "../../db/schema";
+import { pspOperations, usePsp } from "../support/psp";
 import {
   createSharedDatabase,
   randomPort,
@@ -19,6 +20,8 @@ import {
 } from "../support/process";
 
 let database: SharedDatabase;
+// The file's own PSP: its refunds are slowed down while the first server runs.
+const psp = usePsp();
 
 async function waitFor(condition: () => boolean, timeoutMs: number) {
   const started = Date.now();
@@ -31,10 +34,8 @@ let base = "";
 let token = "";
 
 async function startServer(latencyMs: number): Promise<ServerProcess> {
-  const server = await startServerProcess(database, randomPort(), {
-    PAYDESK_SANDBOX_LATENCY_MS: String(latencyMs),
-    LOG_LEVEL: "info",
-  });
+  await psp().setFaults({ latencyMs, ops: ["refund"] });
+  const server = await startServerProcess(database, randomPort());
   base = server.url;
   return server;
 }
@@ -87,10 +88,16 @@ describe("a crash in the middle of executing a credit", () => {
       creditId = (await credit.json()).creditId;
 
       // Execute, and kill the process while the first refund is done but not yet answered.
-      // The sandbox says when the first refund is done (a log line); waiting for that rather than
-      // a fixed time keeps the kill inside the window on a slow machine too.
+      // The PSP's memory says when the first refund is done; waiting for that rather than a
+      // fixed time keeps the kill inside the window on a slow machine too.
       const execution = api("PUT", `/v1/credits/${creditId}/execute`).catch(() => null);
-      await waitFor(() => server.output().includes("sandbox refund done, answer delayed"), 60_000);
+      await waitFor(
+        () =>
+          psp()
+            .service.memory.dump()
+            .some((o) => o.operation === "refund"),
+        60_000,
+      );
       await stopServerProcess(server);
       await execution;
     } finally {
@@ -107,10 +114,7 @@ describe("a crash in the middle of executing a credit", () => {
         .orderBy(creditTransactions.creditTransactionId);
       expect(lines[0].status).toBe("CREATED");
       expect(lines[0].providerReference).not.toBeNull();
-      const refunded = await handle.db
-        .select()
-        .from(sandboxOperations)
-        .where(eq(sandboxOperations.reference, lines[0].providerReference!));
+      const refunded = (await pspOperations(psp().url)).filter((o) => o.reference === lines[0].providerReference);
       expect(refunded).toHaveLength(1);
       expect(lines.slice(1).every((l) => l.providerReference === null)).toBe(true);
     });
@@ -149,19 +153,12 @@ describe("a crash in the middle of executing a credit", () => {
       expect(entries).toHaveLength(3);
       // One refund per credit transaction at the PSP, and each line carries that refund's rrn.
       const lines = await handle.db.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
-      const refunds = await handle.db
-        .select()
-        .from(sandboxOperations)
-        .where(
-          inArray(
-            sandboxOperations.reference,
-            lines.map((l) => l.providerReference!),
-          ),
-        );
+      const references = lines.map((l) => l.providerReference!);
+      const refunds = (await pspOperations(psp().url)).filter((o) => references.includes(o.reference));
       expect(refunds).toHaveLength(3);
       for (const line of lines) {
         const refund = refunds.find((r) => r.reference === line.providerReference)!;
-        expect((refund.outcome as { rrn: string }).rrn).toBe(line.rrn);
+        expect(refund.answer.rrn).toBe(line.rrn);
       }
     });
   }, 180_000);

@@ -2,20 +2,14 @@
 // transactions (over-credit refused by the server too), executing it (finance and admin only),
 // the four-eyes rule, the threshold setting, deactivation, audit entries in the same
 // transaction as each change, and concurrent executes of one credit by two staff users.
-import { and, eq, inArray, like, sql } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  auditLog,
-  creditTransactions,
-  credits,
-  operationLog,
-  paymentTransactions,
-  sandboxOperations,
-} from "../../db/schema";
+import { auditLog, creditTransactions, credits, operationLog, paymentTransactions } from "../../db/schema";
 import type { StaffCaller } from "../../app/domain/caller";
 import { deactivatePayment } from "../../app/services/payments/payments.server";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
+import { pspOperations } from "../support/psp";
 import { createStaff, getPage, loginAs, postForm, type TestStaff } from "../support/staff";
 
 let server: TestServer;
@@ -473,15 +467,8 @@ describe("concurrent staff executes of one credit", () => {
         .where(and(eq(operationLog.transactionId, p.transactionId), eq(operationLog.operation, "CREDIT")));
       expect(entries).toHaveLength(1);
     }
-    const refunds = await server.database.db
-      .select()
-      .from(sandboxOperations)
-      .where(
-        inArray(
-          sandboxOperations.reference,
-          credit.lines.map((l) => l.providerReference!),
-        ),
-      );
+    const references = credit.lines.map((l) => l.providerReference!);
+    const refunds = (await pspOperations()).filter((o) => references.includes(o.reference));
     expect(refunds).toHaveLength(3);
     expect(await auditEntries("credit.execute", creditId)).toHaveLength(3);
     expect(await server.database.db.select().from(auditLog).where(like(auditLog.reason, "race %"))).toHaveLength(3);

@@ -9,6 +9,10 @@ import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { databaseUrl, templateDump, type Template } from "./template";
 
+// Test files share the run's PSP (global-setup.ts) and their databases number rows alike, so each
+// test process is a merchant of its own there: references and ledgers never meet.
+process.env.PAYDESK_PSP_MERCHANT = `test-${process.pid}-${randomBytes(4).toString("hex")}`;
+
 export type TestDatabase = DatabaseHandle & { drop(): Promise<void> };
 
 export const usingServer = () => Boolean(process.env.DATABASE_URL);
