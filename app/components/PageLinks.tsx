@@ -5,7 +5,7 @@ import { Group, Pagination, Text } from "@mantine/core";
 import { Link } from "@remix-run/react";
 import { formatCount } from "./format";
 import { useHrefWith } from "./url-state";
-import { PerPageSelect } from "./list-parts";
+import { PageHeader, PerPageSelect } from "./list-parts";
 
 const LABELS = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" } as const;
 
@@ -79,5 +79,47 @@ export function PageSummary({
           ? `${formatCount(totalItems)} ${noun}; there is no page ${formatCount(page)}`
           : `Showing ${formatCount(first)}–${formatCount(first + shown - 1)} of ${formatCount(totalItems)} ${noun}`}
     </Text>
+  );
+}
+
+/** The page of a list a loader answers (null while the filters in the address do not parse). */
+type ListPage = { page: number; perPage: number; totalItems: number; totalPages: number; items: unknown[] };
+
+/**
+ * A paged list's header: its title, "Showing 1–50 of 77 …" and the page links; while the filters
+ * in the address do not parse, `invalid` says what to do instead.
+ */
+export function PagedListHeader({
+  title,
+  list,
+  noun,
+  invalid,
+}: {
+  title: string;
+  list: ListPage | null;
+  noun: string;
+  invalid: string;
+}) {
+  return (
+    <PageHeader
+      title={title}
+      description={
+        list ? (
+          <PageSummary
+            page={list.page}
+            perPage={list.perPage}
+            shown={list.items.length}
+            totalItems={list.totalItems}
+            noun={noun}
+          />
+        ) : (
+          <Text c="red" size="sm">
+            {invalid}
+          </Text>
+        )
+      }
+    >
+      {list ? <PageLinks page={list.page} totalPages={list.totalPages} /> : null}
+    </PageHeader>
   );
 }
