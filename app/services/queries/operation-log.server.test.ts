@@ -2,9 +2,9 @@
 // rows that share timestamps, and the count that stops at its bound.
 import { openDatabase, setDatabase, type DatabaseHandle } from "../../../db/client";
 import { migrateDatabase } from "../../../db/migrate";
+import { staffCaller } from "../../../tests/support/use-case";
 import { operationLog, organisations, paymentTransactions, payments } from "../../../db/schema";
 import { parseSearchQuery } from "../../domain/search-filter";
-import type { StaffCaller } from "../../domain/caller";
 import {
   COUNT_LIMIT,
   cursorFromParam,
@@ -14,15 +14,7 @@ import {
   type OperationLogPage,
 } from "./operation-log.server";
 
-const STAFF: StaffCaller = {
-  kind: "staff",
-  userId: "u",
-  email: "support@test",
-  correlationId: "c",
-  ip: "127.0.0.1",
-  userAgent: null,
-  reason: null,
-};
+const STAFF = staffCaller({ reason: null });
 const T0 = Date.parse("2026-11-10T12:00:00.000Z");
 
 let handle: DatabaseHandle;

@@ -2,12 +2,12 @@
 // with ties, totals per currency, and the keyset export that must list exactly what the pages do.
 import { openDatabase, setDatabase, type DatabaseHandle } from "../../../db/client";
 import { migrateDatabase } from "../../../db/migrate";
+import { staffCaller } from "../../../tests/support/use-case";
 import { organisations, paymentTransactions, payments } from "../../../db/schema";
 import { money, sum, toDbAmount } from "../../domain/money";
 import { PAYMENT_SORT_KEYS, type PaymentSort } from "../../domain/payment-sort";
 import { recogniseQuickSearch } from "../../domain/quick-search";
 import { parseSearchQuery } from "../../domain/search-filter";
-import type { Caller } from "../../domain/caller";
 import {
   listPayments,
   paymentExportBatches,
@@ -17,15 +17,7 @@ import {
 } from "./payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "./payment-search.server";
 
-const STAFF: Caller = {
-  kind: "staff",
-  userId: "u",
-  email: "support@test",
-  correlationId: "c",
-  ip: "127.0.0.1",
-  userAgent: null,
-  reason: null,
-};
+const STAFF = staffCaller({ reason: null });
 
 let handle: DatabaseHandle;
 const ids: number[] = [];

@@ -1,18 +1,10 @@
 import { openDatabase, setDatabase, type DatabaseHandle } from "../../../db/client";
 import { migrateDatabase } from "../../../db/migrate";
+import { staffCaller } from "../../../tests/support/use-case";
 import { dailyVolume, organisations, paymentTransactions, payments } from "../../../db/schema";
-import type { Caller } from "../../domain/caller";
 import { listPayments } from "./payment-list.server";
 
-const STAFF: Caller = {
-  kind: "staff",
-  userId: "u",
-  email: "support@test",
-  correlationId: "c",
-  ip: "127.0.0.1",
-  userAgent: null,
-  reason: null,
-};
+const STAFF = staffCaller({ reason: null });
 
 let handle: DatabaseHandle;
 const ids: number[] = [];
