@@ -56,24 +56,11 @@ export type OperationLogQuery = {
   perPage: number;
 };
 
-export type OperationLogEntry = {
-  id: number;
-  createdAt: Date;
-  operation: string;
-  /** Decimal string as stored; null for operations without an amount (CREATE, INITIATE). */
-  amount: string | null;
-  /** The transaction's currency, for the amount. */
+/** An operation-log row with its transaction's currency (for the amount) and payment type. */
+export type OperationLogEntry = typeof operationLog.$inferSelect & {
   currency: string | null;
-  paymentId: number;
-  transactionId: number;
   paymentType: string | null;
   paymentTypeGroup: string | null;
-  correlationId: string;
-  clientName: string | null;
-  pos: string | null;
-  distributionChannel: string | null;
-  actorType: string;
-  actor: string;
 };
 
 export type OperationLogPage = {
@@ -145,21 +132,10 @@ export async function searchOperationLog(_caller: StaffCaller, query: OperationL
   const items = rows.map((row): OperationLogEntry => {
     const transaction = transactions.get(row.transactionId);
     return {
-      id: row.id,
-      createdAt: row.createdAt,
-      operation: row.operation,
-      amount: row.amount,
+      ...row,
       currency: transaction?.currency ?? null,
-      paymentId: row.paymentId,
-      transactionId: row.transactionId,
       paymentType: transaction?.paymentType ?? null,
       paymentTypeGroup: transaction?.paymentTypeGroup ?? null,
-      correlationId: row.correlationId,
-      clientName: row.clientName,
-      pos: row.pos,
-      distributionChannel: row.distributionChannel,
-      actorType: row.actorType,
-      actor: row.actor,
     };
   });
   const place = (entry: OperationLogEntry | undefined) => (entry ? { createdAt: entry.createdAt, id: entry.id } : null);
