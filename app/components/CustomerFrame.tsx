@@ -1,8 +1,29 @@
 // The frame of the end-customer pages (login, authorize, pay, payment change): one
 // card in the middle of the screen, as the sandbox provider pages look, with Paydesk's mark.
-import { Alert, Button, Center, Flex, Group, Paper, Stack, Text, Title, type MantineColor } from "@mantine/core";
+import { Alert, Badge, Button, Center, Flex, Group, Paper, Stack, Text, Title, type MantineColor } from "@mantine/core";
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
+
+/** One card in the middle of the screen, on a colour of its own: every end-customer and sandbox page. */
+export function CentredCard({
+  bg = "gray.0",
+  maw = 460,
+  lang,
+  children,
+}: {
+  bg?: string;
+  maw?: number;
+  lang?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Center mih="100vh" p="md" bg={bg} lang={lang}>
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={maw}>
+        <Stack>{children}</Stack>
+      </Paper>
+    </Center>
+  );
+}
 
 export function CustomerFrame({
   title,
@@ -14,27 +35,60 @@ export function CustomerFrame({
   children: ReactNode;
 }) {
   return (
-    <Center mih="100vh" p="md" bg="gray.0">
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={460}>
-        <Stack>
-          <Group gap="sm" wrap="nowrap" align="flex-start">
-            <img src="/favicon.svg" alt="" width={36} height={36} />
-            <div>
-              <Title order={1} size="h3" lh={1.25}>
-                {title}
-              </Title>
-              {subtitle ? (
-                <Text c="dimmed" size="sm">
-                  {subtitle}
-                </Text>
-              ) : null}
-            </div>
-          </Group>
-          {children}
-        </Stack>
-      </Paper>
-    </Center>
+    <CentredCard>
+      <Group gap="sm" wrap="nowrap" align="flex-start">
+        <img src="/favicon.svg" alt="" width={36} height={36} />
+        <div>
+          <Title order={1} size="h3" lh={1.25}>
+            {title}
+          </Title>
+          {subtitle ? (
+            <Text c="dimmed" size="sm">
+              {subtitle}
+            </Text>
+          ) : null}
+        </div>
+      </Group>
+      {children}
+    </CentredCard>
   );
+}
+
+/**
+ * A sandbox provider's page (card terminal, Vipps, wallet 3-D Secure, Collector invoice, checkout):
+ * the provider's title beside a "Sandbox" badge, on the provider's colour.
+ */
+export function SandboxFrame({
+  title,
+  children,
+  ...card
+}: {
+  title: ReactNode;
+  bg?: string;
+  maw?: number;
+  lang?: string;
+  children: ReactNode;
+}) {
+  return (
+    <CentredCard {...card}>
+      <Group justify="space-between" align="flex-start">
+        {title}
+        <Badge color="gray" variant="light">
+          Sandbox
+        </Badge>
+      </Group>
+      {children}
+    </CentredCard>
+  );
+}
+
+/** What a sandbox page says once the customer decided, or why it is closed; nothing while there is nothing to say. */
+export function PageStatus({ message, color }: { message: string | null | undefined; color: MantineColor }) {
+  return message ? (
+    <Alert color={color} role="status">
+      {message}
+    </Alert>
+  ) : null;
 }
 
 /** A link whose client or return address we refuse: say why, and offer no way onward. */
