@@ -3,6 +3,7 @@
 // choice beside it, and a "Showing 1–50 of 77" summary.
 import { Group, Pagination, Text } from "@mantine/core";
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { formatCount } from "./format";
 import { useHrefWith } from "./url-state";
 import { PageHeader, PerPageSelect } from "./list-parts";
@@ -121,5 +122,32 @@ export function PagedListHeader({
     >
       {list ? <PageLinks page={list.page} totalPages={list.totalPages} /> : null}
     </PageHeader>
+  );
+}
+
+/** A list's count line beside its page links and per-page choice (once there is anything to page through). */
+export function CountAndPageLinks({
+  testId,
+  total,
+  page,
+  totalPages,
+  perPage,
+  children,
+}: {
+  testId: string;
+  total: number;
+  page: number;
+  totalPages: number;
+  perPage: PerPageChoice;
+  /** What is shown of how many. */
+  children: ReactNode;
+}) {
+  return (
+    <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+      <Text size="sm" c="dimmed" aria-live="polite" data-testid={testId}>
+        {children}
+      </Text>
+      {total > 0 ? <PageLinks page={page} totalPages={totalPages} perPage={perPage} /> : null}
+    </Group>
   );
 }
