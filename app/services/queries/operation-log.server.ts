@@ -13,7 +13,8 @@ import { OPERATIONS } from "../../domain/enums";
 import type { FieldFilter, FieldSpec } from "../../domain/search-filter";
 import type { InstantBounds } from "../../domain/zoned-day-range";
 import type { StaffCaller } from "../../domain/caller";
-import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+import { allOf, conditionsFor } from "../../platform/search-sql.server";
+import { searchColumns } from "./search-columns.server";
 
 export const OPERATION_LOG_FIELDS: Record<string, FieldSpec> = {
   operation: { type: "enum", values: OPERATIONS },
@@ -27,17 +28,7 @@ export const OPERATION_LOG_FIELDS: Record<string, FieldSpec> = {
   actor: { type: "string" },
 };
 
-const COLUMNS: Record<string, ColumnOf> = {
-  operation: { column: operationLog.operation },
-  createdAt: { column: operationLog.createdAt },
-  clientName: { column: operationLog.clientName },
-  pos: { column: operationLog.pos },
-  distributionChannel: { column: operationLog.distributionChannel },
-  correlationId: { column: operationLog.correlationId },
-  paymentId: { column: operationLog.paymentId },
-  transactionId: { column: operationLog.transactionId },
-  actor: { column: operationLog.actor },
-};
+const COLUMNS = searchColumns(operationLog, OPERATION_LOG_FIELDS);
 
 /** Counting stops here: "more than 10,000" is all a person needs to narrow the filter. */
 export const COUNT_LIMIT = 10_000;
