@@ -5,8 +5,8 @@
 // (database locked or unreachable, unexpected error), 2 bad input (the message names the flag).
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { DatabaseLockedError, openDatabase, optionsFromEnv, type DatabaseHandle } from "./client";
-import { migrateDatabase } from "./migrate";
+import type { DatabaseHandle } from "./client";
+import { commandFailed, withMigratedDatabase } from "./run-command";
 import { createApiClient } from "../app/services/admin/api-clients.server";
 import { createStaffUser, passwordProblem } from "../app/services/admin/staff-users.server";
 import { isRole, ROLES } from "../app/auth/roles";
@@ -213,12 +213,9 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  let handle: DatabaseHandle | undefined;
   try {
     const command = factory(args); // validates the flags before touching the database
-    handle = await openDatabase(optionsFromEnv());
-    await migrateDatabase(handle);
-    const result = await command.run(handle);
+    const result = await withMigratedDatabase((handle) => command.run(handle));
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (error) {
@@ -226,14 +223,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`);
       return 2;
     }
-    if (error instanceof DatabaseLockedError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  } finally {
-    await handle?.close().catch(() => {});
+    return commandFailed(error);
   }
 }
 

@@ -7,8 +7,8 @@
 // so this also works on a brand-new database. Progress goes to stderr, the summary to stdout.
 // Exit codes: 0 done, 1 could not be done (e.g. the embedded database is in use), 2 bad input.
 import { sql } from "drizzle-orm";
-import { DatabaseLockedError, openDatabase, optionsFromEnv, type DatabaseHandle } from "./client";
-import { migrateDatabase } from "./migrate";
+import type { DatabaseHandle } from "./client";
+import { commandFailed, withMigratedDatabase } from "./run-command";
 import { isEmptyDatabase, seedDemoDatabase } from "./demo";
 import { addPayments, DEFAULT_SEED, type AddPaymentsOptions } from "./seed";
 import { payments } from "./schema";
@@ -103,59 +103,51 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  let handle: DatabaseHandle | undefined;
   try {
-    handle = await openDatabase(optionsFromEnv());
-    await migrateDatabase(handle);
-    process.stderr.write(`Database: ${handle.location}\n`);
-    if (handle.kind === "pglite" && options.payments >= 200_000) {
-      process.stderr.write(
-        "Embedded PGlite: this many payments takes minutes; a PostgreSQL server (DATABASE_URL) is much faster.\n",
-      );
-    }
-    const started = performance.now();
-    if (await isEmptyDatabase(handle)) {
-      process.stderr.write("Empty database: creating the demo base first (staff users, API clients, customers).\n");
-      const summary = await seedDemoDatabase(handle, {
+    return await withMigratedDatabase(async (handle) => {
+      process.stderr.write(`Database: ${handle.location}\n`);
+      if (handle.kind === "pglite" && options.payments >= 200_000) {
+        process.stderr.write(
+          "Embedded PGlite: this many payments takes minutes; a PostgreSQL server (DATABASE_URL) is much faster.\n",
+        );
+      }
+      const started = performance.now();
+      if (await isEmptyDatabase(handle)) {
+        process.stderr.write("Empty database: creating the demo base first (staff users, API clients, customers).\n");
+        const summary = await seedDemoDatabase(handle, {
+          payments: options.payments,
+          seed: options.seed,
+          onProgress: progress(),
+        });
+        const seconds = (performance.now() - started) / 1000;
+        process.stdout.write(
+          `Seeded the demo base and ${summary.payments.toLocaleString("en")} payments ` +
+            `(${summary.transactions.toLocaleString("en")} transactions, ${summary.operations.toLocaleString("en")} operations, ` +
+            `${summary.credits.toLocaleString("en")} credits) in ${seconds.toFixed(1)} s.\n` +
+            `Staff logins and API tokens are printed when the server starts (npm start).\n`,
+        );
+        return 0;
+      }
+      const before = await countPayments(handle);
+      const summary = await addPayments(handle, {
         payments: options.payments,
         seed: options.seed,
+        mode: options.mode,
         onProgress: progress(),
       });
-      const seconds = (performance.now() - started) / 1000;
+      const after = await countPayments(handle);
+      const ids =
+        summary.firstPaymentId === null ? "" : ` (payment ids ${summary.firstPaymentId}–${summary.lastPaymentId})`;
       process.stdout.write(
-        `Seeded the demo base and ${summary.payments.toLocaleString("en")} payments ` +
-          `(${summary.transactions.toLocaleString("en")} transactions, ${summary.operations.toLocaleString("en")} operations, ` +
-          `${summary.credits.toLocaleString("en")} credits) in ${seconds.toFixed(1)} s.\n` +
-          `Staff logins and API tokens are printed when the server starts (npm start).\n`,
+        `Added ${summary.payments.toLocaleString("en")} payments${ids}, ${summary.transactions.toLocaleString("en")} transactions, ` +
+          `${summary.operations.toLocaleString("en")} operations, ${summary.credits.toLocaleString("en")} credits ` +
+          `in ${summary.seconds.toFixed(1)} s (${summary.mode} mode, ${Math.round(summary.payments / Math.max(summary.seconds, 0.001)).toLocaleString("en")} payments/s).\n` +
+          `Payments in the database: ${before.toLocaleString("en")} before, ${after.toLocaleString("en")} now.\n`,
       );
       return 0;
-    }
-    const before = await countPayments(handle);
-    const summary = await addPayments(handle, {
-      payments: options.payments,
-      seed: options.seed,
-      mode: options.mode,
-      onProgress: progress(),
     });
-    const after = await countPayments(handle);
-    const ids =
-      summary.firstPaymentId === null ? "" : ` (payment ids ${summary.firstPaymentId}–${summary.lastPaymentId})`;
-    process.stdout.write(
-      `Added ${summary.payments.toLocaleString("en")} payments${ids}, ${summary.transactions.toLocaleString("en")} transactions, ` +
-        `${summary.operations.toLocaleString("en")} operations, ${summary.credits.toLocaleString("en")} credits ` +
-        `in ${summary.seconds.toFixed(1)} s (${summary.mode} mode, ${Math.round(summary.payments / Math.max(summary.seconds, 0.001)).toLocaleString("en")} payments/s).\n` +
-        `Payments in the database: ${before.toLocaleString("en")} before, ${after.toLocaleString("en")} now.\n`,
-    );
-    return 0;
   } catch (error) {
-    if (error instanceof DatabaseLockedError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  } finally {
-    await handle?.close().catch(() => {});
+    return commandFailed(error);
   }
 }
 

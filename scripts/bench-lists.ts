@@ -23,7 +23,6 @@ import { migrateDatabase } from "../db/migrate";
 import { recogniseQuickSearch } from "../app/domain/quick-search";
 import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
 import { readDayRange, type InstantBounds } from "../app/domain/zoned-day-range";
-import type { StaffCaller } from "../app/domain/caller";
 import {
   OPERATION_LOG_FIELDS,
   searchOperationLog,
@@ -38,7 +37,7 @@ import {
 } from "../app/services/queries/payment-list.server";
 import type { PaymentSort } from "../app/domain/payment-sort";
 import { PAYMENT_SEARCH_FIELDS } from "../app/services/queries/payment-search.server";
-import { explainSlowest, timeRuns } from "./bench-support";
+import { BENCH_STAFF, explainSlowest, timeRuns } from "./bench-support";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -60,15 +59,6 @@ const handle = await openDatabase({ url: url.toString() });
 setDatabase(handle);
 const pg = handle.pg!;
 const TIME_ZONE = "Europe/Oslo";
-const staff: StaffCaller = {
-  kind: "staff",
-  userId: "bench",
-  email: "bench@paydesk.invalid",
-  correlationId: "bench",
-  ip: "127.0.0.1",
-  userAgent: null,
-  reason: null,
-};
 
 try {
   await migrateDatabase(handle);
@@ -165,8 +155,8 @@ try {
       label: `payments ${label}`,
       run: async () => {
         const { page: pageNumber, perPage, ...query } = list;
-        const resolved = await resolvePaymentQuery(staff, { query });
-        const page = await paymentPage(staff, { resolved, page: pageNumber, perPage });
+        const resolved = await resolvePaymentQuery(BENCH_STAFF, { query });
+        const page = await paymentPage(BENCH_STAFF, { resolved, page: pageNumber, perPage });
         const matched = resolved.quickSearch?.matched.map((m) => `${m.kind}:${m.count}`).join(" ") ?? "";
         return { rows: page.items.length, total: matched };
       },
@@ -175,8 +165,8 @@ try {
       label: `totals   ${label}`,
       run: async () => {
         const { page: _page, perPage: _perPage, ...query } = list;
-        const resolved = await resolvePaymentQuery(staff, { query });
-        const { total, totals } = await paymentTotals(staff, { resolved });
+        const resolved = await resolvePaymentQuery(BENCH_STAFF, { query });
+        const { total, totals } = await paymentTotals(BENCH_STAFF, { resolved });
         return { rows: totals.length, total: total.toLocaleString("en") };
       },
     });
@@ -218,7 +208,7 @@ try {
     cases.push({
       label: `log      ${label}`,
       run: async () => {
-        const page = await searchOperationLog(staff, {
+        const page = await searchOperationLog(BENCH_STAFF, {
           filters: parsed,
           created: options.created,
           cursor: options.older ? { direction: "older", from: options.older } : null,
@@ -278,10 +268,10 @@ try {
       const started = performance.now();
       let rows = 0;
       let firstBatchMs = 0;
-      const resolved = await resolvePaymentQuery(staff, {
+      const resolved = await resolvePaymentQuery(BENCH_STAFF, {
         query: { filters: {}, created, sort: query === "sort" ? byAmount("desc") : undefined },
       });
-      for await (const batch of paymentExportBatches(staff, { resolved })) {
+      for await (const batch of paymentExportBatches(BENCH_STAFF, { resolved })) {
         if (rows === 0) firstBatchMs = performance.now() - started;
         rows += batch.length;
       }

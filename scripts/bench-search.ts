@@ -27,7 +27,7 @@ import { migrateDatabase } from "../db/migrate";
 import { seedDemoDatabase } from "../db/demo";
 import { addPayments } from "../db/seed";
 import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
-import type { Caller, StaffCaller } from "../app/domain/caller";
+import type { Caller } from "../app/domain/caller";
 import { PAYMENT_SEARCH_FIELDS, searchPayments } from "../app/services/queries/payment-search.server";
 import { CREDIT_SEARCH_FIELDS, searchCredits } from "../app/services/queries/credit-search.server";
 import { listPayments } from "../app/services/queries/payment-list.server";
@@ -40,7 +40,7 @@ import {
   settlementOperationBatches,
 } from "../app/services/queries/settlements.server";
 import { presetRange, utcDay } from "../app/domain/day-range";
-import { explainSlowest, timeRuns } from "./bench-support";
+import { BENCH_STAFF, explainSlowest, timeRuns } from "./bench-support";
 
 // ---------------------------------------------------------------- arguments
 
@@ -175,15 +175,6 @@ try {
       `external ${withExternal?.external_transaction_id}, credit ${credited.credit_id} (org ${creditOrganisationId}, transaction ${credited.transaction_id}, rrn ${credited.rrn})`,
   );
 
-  const staffCaller: StaffCaller = {
-    kind: "staff",
-    userId: "bench",
-    email: "bench@paydesk.invalid",
-    correlationId: "bench",
-    ip: "127.0.0.1",
-    userAgent: null,
-    reason: null,
-  };
   const clientCaller = (org: number): Caller => ({
     kind: "client",
     clientId: clientRow[0]?.client_id ?? "bench",
@@ -217,7 +208,7 @@ try {
   const paymentCase = (label: string, query: string, who: "staff" | "client" | "both" = "both") => {
     const search = parsed(query, PAYMENT_SEARCH_FIELDS);
     for (const [tag, caller] of [
-      ["staff", staffCaller],
+      ["staff", BENCH_STAFF],
       ["client", clientCaller(organisationId)],
     ] as const) {
       if (who !== "both" && who !== tag) continue;
@@ -233,7 +224,7 @@ try {
   const creditCase = (label: string, query: string) => {
     const search = parsed(query, CREDIT_SEARCH_FIELDS);
     for (const [tag, caller] of [
-      ["staff", staffCaller],
+      ["staff", BENCH_STAFF],
       ["client", clientCaller(creditOrganisationId)],
     ] as const) {
       cases.push({
@@ -295,7 +286,7 @@ try {
     cases.push({
       label: `list     staff  listPayments ${label}`,
       run: async () => {
-        const list = await listPayments(staffCaller, { page, perPage });
+        const list = await listPayments(BENCH_STAFF, { page, perPage });
         return { rows: list.items.length, total: list.total };
       },
     });
@@ -309,7 +300,7 @@ try {
     cases.push({
       label: `dashboard      getDashboard ${preset}`,
       run: async () => {
-        const dashboard = await getDashboard(staffCaller, { from, to, currency: null });
+        const dashboard = await getDashboard(BENCH_STAFF, { from, to, currency: null });
         return { rows: dashboard.days.length, total: dashboard.totals.capturedCount };
       },
     });
@@ -330,35 +321,35 @@ try {
   const all = { settlementId: null, currency: null };
   const one = { settlementId: settled.settlement_id as string };
   settlementCase("list 30 days page 1", () =>
-    listSettlementDays(staffCaller, { ...days30, ...all, page: 1, perPage: 50 }),
+    listSettlementDays(BENCH_STAFF, { ...days30, ...all, page: 1, perPage: 50 }),
   );
   settlementCase("list 90 days page 1", () =>
-    listSettlementDays(staffCaller, { ...days90, ...all, page: 1, perPage: 50 }),
+    listSettlementDays(BENCH_STAFF, { ...days90, ...all, page: 1, perPage: 50 }),
   );
   settlementCase("list 90 days page 300", () =>
-    listSettlementDays(staffCaller, { ...days90, ...all, page: 300, perPage: 50 }),
+    listSettlementDays(BENCH_STAFF, { ...days90, ...all, page: 300, perPage: 50 }),
   );
   settlementCase("list 90 days SEK", () =>
-    listSettlementDays(staffCaller, { ...days90, ...all, currency: "SEK", page: 1, perPage: 50 }),
+    listSettlementDays(BENCH_STAFF, { ...days90, ...all, currency: "SEK", page: 1, perPage: 50 }),
   );
   settlementCase("list 90 days one settlementId", () =>
-    listSettlementDays(staffCaller, { ...days90, ...all, ...one, page: 1, perPage: 50 }),
+    listSettlementDays(BENCH_STAFF, { ...days90, ...all, ...one, page: 1, perPage: 50 }),
   );
   settlementCase("summary of one settlement", async () => ({
-    items: await getSettlementSummary(staffCaller, one),
+    items: await getSettlementSummary(BENCH_STAFF, one),
     total: null,
   }));
   settlementCase("operations of its busiest day", () =>
-    listSettlementOperations(staffCaller, { ...one, day: settled.day, page: 1, perPage: 50 }),
+    listSettlementOperations(BENCH_STAFF, { ...one, day: settled.day, page: 1, perPage: 50 }),
   );
   settlementCase("operations of all its days", () =>
-    listSettlementOperations(staffCaller, { ...one, day: null, page: 1, perPage: 50 }),
+    listSettlementOperations(BENCH_STAFF, { ...one, day: null, page: 1, perPage: 50 }),
   );
   settlementCase("CSV of 90 days of settlement days", () =>
-    drain(settlementDayBatches(staffCaller, { ...days90, ...all })),
+    drain(settlementDayBatches(BENCH_STAFF, { ...days90, ...all })),
   );
   settlementCase("CSV of all its operations", () =>
-    drain(settlementOperationBatches(staffCaller, { ...one, day: null })),
+    drain(settlementOperationBatches(BENCH_STAFF, { ...one, day: null })),
   );
 
   // -------------------------------------------------------------- timing

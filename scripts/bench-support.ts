@@ -2,7 +2,19 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
 import type { Db } from "../db/client";
+import type { StaffCaller } from "../app/domain/caller";
 import * as schema from "../db/schema";
+
+/** The staff user the benchmarks list and search as. */
+export const BENCH_STAFF: StaffCaller = {
+  kind: "staff",
+  userId: "bench",
+  email: "bench@paydesk.invalid",
+  correlationId: "bench",
+  ip: "127.0.0.1",
+  userAgent: null,
+  reason: null,
+};
 
 export function percentile(sorted: number[], p: number): number {
   // Nearest rank: with 20 runs, p95 is the 19th fastest.

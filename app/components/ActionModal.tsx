@@ -105,6 +105,42 @@ export function ActionModal({
   );
 }
 
+/** One side of an EnableDisableAction: the modal's title and words, and the button's test id. */
+type SwitchSide = { title: string; description: ReactNode; confirmLabel?: string; testId: string };
+
+/**
+ * The Enable or the Disable button (whichever applies) of something an admin switches off and on
+ * again; it posts the `enable` or `disable` intent of switchIntents (app/http/staff/action.server.ts).
+ * Disabling asks why and is red; enabling may be told why.
+ */
+export function EnableDisableAction({
+  enabled,
+  hidden,
+  enable,
+  disable,
+}: {
+  /** Whether it is enabled now (the button then disables it). */
+  enabled: boolean;
+  hidden: Record<string, string | number>;
+  enable: SwitchSide;
+  disable: SwitchSide;
+}) {
+  const side = enabled ? disable : enable;
+  return (
+    <ActionModal
+      label={enabled ? "Disable" : "Enable"}
+      title={side.title}
+      intent={enabled ? "disable" : "enable"}
+      hidden={hidden}
+      reason={enabled ? "required" : "optional"}
+      color={enabled ? "red" : undefined}
+      description={side.description}
+      confirmLabel={side.confirmLabel}
+      buttonProps={{ size: "xs", variant: "light", "data-testid": side.testId }}
+    />
+  );
+}
+
 /**
  * Shows a notification once per answer of a fetcher or form: green with the message on success,
  * red on failure. `onSettled` runs once per answer too. It fires as soon as the answer is there

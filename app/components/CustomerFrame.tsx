@@ -1,8 +1,42 @@
 // The frame of the end-customer pages (login, authorize, pay, payment change): one
 // card in the middle of the screen, as the sandbox provider pages look, with Paydesk's mark.
-import { Alert, Button, Center, Flex, Group, Paper, Stack, Text, Title, type MantineColor } from "@mantine/core";
-import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import {
+  Alert,
+  Badge,
+  Button,
+  Center,
+  Flex,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  type MantineColor,
+} from "@mantine/core";
+import { Form, isRouteErrorResponse, useNavigation, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
+
+/** One card in the middle of the screen, on a colour of its own: every end-customer and sandbox page. */
+export function CentredCard({
+  bg = "gray.0",
+  maw = 460,
+  lang,
+  children,
+}: {
+  bg?: string;
+  maw?: number;
+  lang?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Center mih="100vh" p="md" bg={bg} lang={lang}>
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={maw}>
+        <Stack>{children}</Stack>
+      </Paper>
+    </Center>
+  );
+}
 
 export function CustomerFrame({
   title,
@@ -14,26 +48,95 @@ export function CustomerFrame({
   children: ReactNode;
 }) {
   return (
-    <Center mih="100vh" p="md" bg="gray.0">
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={460}>
-        <Stack>
-          <Group gap="sm" wrap="nowrap" align="flex-start">
-            <img src="/favicon.svg" alt="" width={36} height={36} />
-            <div>
-              <Title order={1} size="h3" lh={1.25}>
-                {title}
-              </Title>
-              {subtitle ? (
-                <Text c="dimmed" size="sm">
-                  {subtitle}
-                </Text>
-              ) : null}
-            </div>
-          </Group>
-          {children}
-        </Stack>
-      </Paper>
-    </Center>
+    <CentredCard>
+      <Group gap="sm" wrap="nowrap" align="flex-start">
+        <img src="/favicon.svg" alt="" width={36} height={36} />
+        <div>
+          <Title order={1} size="h3" lh={1.25}>
+            {title}
+          </Title>
+          {subtitle ? (
+            <Text c="dimmed" size="sm">
+              {subtitle}
+            </Text>
+          ) : null}
+        </div>
+      </Group>
+      {children}
+    </CentredCard>
+  );
+}
+
+/**
+ * A sandbox provider's page (card terminal, Vipps, wallet 3-D Secure, Collector invoice, checkout):
+ * the provider's title beside a "Sandbox" badge, on the provider's colour.
+ */
+export function SandboxFrame({
+  title,
+  children,
+  ...card
+}: {
+  title: ReactNode;
+  bg?: string;
+  maw?: number;
+  lang?: string;
+  children: ReactNode;
+}) {
+  return (
+    <CentredCard {...card}>
+      <Group justify="space-between" align="flex-start">
+        {title}
+        <Badge color="gray" variant="light">
+          Sandbox
+        </Badge>
+      </Group>
+      {children}
+    </CentredCard>
+  );
+}
+
+/** What a sandbox page says once the customer decided, or why it is closed; nothing while there is nothing to say. */
+export function PageStatus({ message, color }: { message: string | null | undefined; color: MantineColor }) {
+  return message ? (
+    <Alert color={color} role="status">
+      {message}
+    </Alert>
+  ) : null;
+}
+
+/**
+ * A redirect page of a self-service flow (/payment/invoice/pay, /paymentChange): for which client
+ * and customer, the facts of what is about to happen, a note, and on to the provider's page (or back).
+ */
+export function FlowStep({
+  title,
+  clientName,
+  customerName,
+  provider,
+  note,
+  children,
+}: {
+  title: string;
+  clientName: string;
+  customerName: string;
+  provider: string;
+  note: ReactNode;
+  /** The facts (Fact), two columns wide. */
+  children: ReactNode;
+}) {
+  const busy = useNavigation().state !== "idle";
+  return (
+    <CustomerFrame title={title} subtitle={`For ${clientName} · logged in as ${customerName}`}>
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+        {children}
+      </SimpleGrid>
+      <Text size="sm" c="dimmed">
+        {note}
+      </Text>
+      <Form method="post">
+        <FlowButtons onward={`Continue to ${provider}`} busy={busy} />
+      </Form>
+    </CustomerFrame>
   );
 }
 

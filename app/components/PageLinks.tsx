@@ -3,9 +3,10 @@
 // choice beside it, and a "Showing 1–50 of 77" summary.
 import { Group, Pagination, Text } from "@mantine/core";
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { formatCount } from "./format";
 import { useHrefWith } from "./url-state";
-import { PerPageSelect } from "./list-parts";
+import { PageHeader, PerPageSelect } from "./list-parts";
 
 const LABELS = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" } as const;
 
@@ -79,5 +80,74 @@ export function PageSummary({
           ? `${formatCount(totalItems)} ${noun}; there is no page ${formatCount(page)}`
           : `Showing ${formatCount(first)}–${formatCount(first + shown - 1)} of ${formatCount(totalItems)} ${noun}`}
     </Text>
+  );
+}
+
+/** The page of a list a loader answers (null while the filters in the address do not parse). */
+type ListPage = { page: number; perPage: number; totalItems: number; totalPages: number; items: unknown[] };
+
+/**
+ * A paged list's header: its title, "Showing 1–50 of 77 …" and the page links; while the filters
+ * in the address do not parse, `invalid` says what to do instead.
+ */
+export function PagedListHeader({
+  title,
+  list,
+  noun,
+  invalid,
+}: {
+  title: string;
+  list: ListPage | null;
+  noun: string;
+  invalid: string;
+}) {
+  return (
+    <PageHeader
+      title={title}
+      description={
+        list ? (
+          <PageSummary
+            page={list.page}
+            perPage={list.perPage}
+            shown={list.items.length}
+            totalItems={list.totalItems}
+            noun={noun}
+          />
+        ) : (
+          <Text c="red" size="sm">
+            {invalid}
+          </Text>
+        )
+      }
+    >
+      {list ? <PageLinks page={list.page} totalPages={list.totalPages} /> : null}
+    </PageHeader>
+  );
+}
+
+/** A list's count line beside its page links and per-page choice (once there is anything to page through). */
+export function CountAndPageLinks({
+  testId,
+  total,
+  page,
+  totalPages,
+  perPage,
+  children,
+}: {
+  testId: string;
+  total: number;
+  page: number;
+  totalPages: number;
+  perPage: PerPageChoice;
+  /** What is shown of how many. */
+  children: ReactNode;
+}) {
+  return (
+    <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+      <Text size="sm" c="dimmed" aria-live="polite" data-testid={testId}>
+        {children}
+      </Text>
+      {total > 0 ? <PageLinks page={page} totalPages={totalPages} perPage={perPage} /> : null}
+    </Group>
   );
 }

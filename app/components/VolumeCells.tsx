@@ -3,15 +3,10 @@
 import { Table } from "@mantine/core";
 import { formatCount } from "./format";
 import { Amount } from "./Amount";
+import type { CurrencyTotals } from "../services/queries/settlements.server";
 
-export type VolumeFigures = {
-  currency: string;
-  captured: string;
-  capturedCount: number;
-  credited: string;
-  creditedCount: number;
-  net: string;
-};
+/** A rollup row's figures in its currency: what a settlement day or a currency's totals hold. */
+export type VolumeFigures = CurrencyTotals;
 
 function CountCell({ value }: { value: number }) {
   return (

@@ -11,7 +11,7 @@ import { requirePermission } from "../auth/session.server";
 import { Amount } from "../components/Amount";
 import { AuthorizationOutcomes } from "../components/AuthorizationOutcomes";
 import { DayRangePicker } from "../components/DayRangePicker";
-import { VolumeHeads } from "../components/VolumeCells";
+import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
 import { shortDay, VolumeChart } from "../components/VolumeChart";
 import {
   daysBetween,
@@ -22,7 +22,6 @@ import {
   type DayRange,
 } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
-import { formatCount } from "../components/format";
 import { plural } from "../components/plural";
 import { useHrefWith } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
@@ -307,21 +306,7 @@ function TopPaymentTypes({ rows, currency }: { rows: Dashboard["topPaymentTypes"
               <Table.Tr key={`${row.paymentTypeGroup}/${row.paymentType}`}>
                 <Table.Td fw={500}>{row.paymentType}</Table.Td>
                 <Table.Td c="dimmed">{row.paymentTypeGroup}</Table.Td>
-                <Table.Td ta="right">
-                  <Amount value={row.captured} currency={currency} />
-                </Table.Td>
-                <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
-                  {formatCount(row.capturedCount)}
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Amount value={row.credited} currency={currency} />
-                </Table.Td>
-                <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
-                  {formatCount(row.creditedCount)}
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Amount value={row.net} currency={currency} />
-                </Table.Td>
+                <VolumeCells row={{ ...row, currency }} />
                 <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
                   {row.capturedShare} %
                 </Table.Td>

@@ -21,12 +21,12 @@ import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
-import { ActionModal } from "../components/ActionModal";
+import { ActionModal, EnableDisableAction } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
-import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { ApiClientForm, ApiClientSettingsForm, NEW_ORGANISATION, NewApiClientForm } from "../http/staff/forms/admin";
 import {
   createApiClient,
@@ -83,22 +83,14 @@ export const action = (args: ActionFunctionArgs) =>
         return { message: `${clientId}: channels and redirect prefixes saved` };
       },
     }),
-    disable: intent({
+    ...switchIntents({
       permission: "client:manage",
-      reason: "required",
       schema: ApiClientForm,
-      run: async ({ input: { clientId }, caller }) => {
-        await setApiClientDisabled(caller, { clientId, disabled: true });
-        return { message: `${clientId} is disabled; its token gets 401 from now on` };
-      },
-    }),
-    enable: intent({
-      permission: "client:manage",
-      reason: "optional",
-      schema: ApiClientForm,
-      run: async ({ input: { clientId }, caller }) => {
-        await setApiClientDisabled(caller, { clientId, disabled: false });
-        return { message: `${clientId} is enabled again` };
+      run: async ({ input: { clientId }, caller, enabled }) => {
+        await setApiClientDisabled(caller, { clientId, disabled: !enabled });
+        return {
+          message: enabled ? `${clientId} is enabled again` : `${clientId} is disabled; its token gets 401 from now on`,
+        };
       },
     }),
   });
@@ -380,29 +372,22 @@ function ClientActions({
         buttonProps={{ size: "xs", variant: "light", "data-testid": "rotate-token" }}
         onSuccess={onRotated}
       />
-      {client.disabledAt ? (
-        <ActionModal
-          label="Enable"
-          title={`Enable ${client.clientId}`}
-          intent="enable"
-          hidden={{ clientId: client.clientId }}
-          reason="optional"
-          description="Its current token works again at once."
-          buttonProps={{ size: "xs", variant: "light", "data-testid": "enable-client" }}
-        />
-      ) : (
-        <ActionModal
-          label="Disable"
-          title={`Disable ${client.clientId}`}
-          intent="disable"
-          hidden={{ clientId: client.clientId }}
-          reason="required"
-          color="red"
-          description="Every request with its token gets 401 from now on, until it is enabled again. Its payments stay as they are."
-          confirmLabel="Disable client"
-          buttonProps={{ size: "xs", variant: "light", "data-testid": "disable-client" }}
-        />
-      )}
+      <EnableDisableAction
+        enabled={!client.disabledAt}
+        hidden={{ clientId: client.clientId }}
+        enable={{
+          title: `Enable ${client.clientId}`,
+          description: "Its current token works again at once.",
+          testId: "enable-client",
+        }}
+        disable={{
+          title: `Disable ${client.clientId}`,
+          description:
+            "Every request with its token gets 401 from now on, until it is enabled again. Its payments stay as they are.",
+          confirmLabel: "Disable client",
+          testId: "disable-client",
+        }}
+      />
     </Stack>
   );
 }

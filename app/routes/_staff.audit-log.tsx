@@ -1,7 +1,7 @@
 // The audit log: every staff action with who, when, from where, why, and before/after. Read-only:
 // this route has no action, so a POST gets 405 and nothing here can change an entry. Filters,
 // page and the opened entry (?entry=ID) live in the URL.
-import { Anchor, Badge, Code, Modal, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Code, Modal, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
@@ -12,8 +12,8 @@ import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { FilterBuilder, type FilterField } from "../components/FilterBuilder";
 import listScreenStyles from "../components/list-screen.css";
-import { ClampedText, PageHeader } from "../components/list-parts";
-import { PageLinks, PageSummary } from "../components/PageLinks";
+import { ClampedText, ListNotice } from "../components/list-parts";
+import { PagedListHeader } from "../components/PageLinks";
 import { useHrefWith } from "../components/url-state";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
@@ -122,41 +122,14 @@ export default function AuditLog() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <PageHeader
-        title={AREA.label}
-        description={
-          list ? (
-            <PageSummary
-              page={list.page}
-              perPage={list.perPage}
-              shown={list.items.length}
-              totalItems={list.totalItems}
-              noun="entries"
-            />
-          ) : (
-            <Text c="red" size="sm">
-              Fix the filters below to see entries.
-            </Text>
-          )
-        }
-      >
-        {list ? <PageLinks page={list.page} totalPages={list.totalPages} /> : null}
-      </PageHeader>
+      <PagedListHeader title={AREA.label} list={list} noun="entries" invalid="Fix the filters below to see entries." />
 
       <FilterBuilder fields={FIELDS} errors={filterErrors} label="Audit log filters" />
 
       {list && list.items.length === 0 ? (
-        <Paper withBorder p="xl" radius="md">
-          <Stack gap="xs" align="center" ta="center">
-            <Text fw={500}>
-              {list.totalItems === 0 ? "No audit entries match" : "This page is past the end of the list"}
-            </Text>
-            <Text c="dimmed" size="sm" maw={460}>
-              Every staff action (logins, captures, credits, method toggles, user and client changes) leaves an entry
-              here.
-            </Text>
-          </Stack>
-        </Paper>
+        <ListNotice title={list.totalItems === 0 ? "No audit entries match" : "This page is past the end of the list"}>
+          Every staff action (logins, captures, credits, method toggles, user and client changes) leaves an entry here.
+        </ListNotice>
       ) : null}
 
       {list && list.items.length > 0 ? (

@@ -1,24 +1,24 @@
 // Payment methods per API client and distribution channel: an admin disables one (with a reason,
 // kept on the row and in the audit log) or enables it again. The API reads the same row, so
 // GET /v1/payment-methods and new transactions follow at once.
-import { Badge, Group, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
+import { Badge, Group, SegmentedControl, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
-import { ActionModal } from "../components/ActionModal";
+import { EnableDisableAction } from "../components/ActionModal";
 import { DateTime } from "../components/DateTime";
 import listScreenStyles from "../components/list-screen.css";
-import { ClampedText, PageHeader } from "../components/list-parts";
-import { PageLinks, PageSummary } from "../components/PageLinks";
+import { ClampedText, ListNotice } from "../components/list-parts";
+import { PagedListHeader } from "../components/PageLinks";
 import { useHrefWith } from "../components/url-state";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
 import { PAYMENT_TYPE_GROUPS } from "../domain/enums";
 import { parseSearchQuery } from "../domain/search-filter";
-import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { PaymentMethodForm } from "../http/staff/forms/admin";
 import { listApiClients } from "../services/admin/api-clients.server";
 import {
@@ -56,30 +56,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export const action = (args: ActionFunctionArgs) =>
-  staffAction(args, {
-    disable: intent({
+  staffAction(
+    args,
+    switchIntents({
       permission: "method:manage",
-      reason: "required",
       schema: PaymentMethodForm,
-      run: async ({ input: { methodId }, caller }) => {
-        const method = await setPaymentMethodEnabled(caller, { methodId, enabled: false, reason: caller.reason });
+      run: async ({ input: { methodId }, caller, enabled }) => {
+        const method = await setPaymentMethodEnabled(caller, { methodId, enabled, reason: caller.reason });
         return {
-          message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is disabled`,
+          message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is ${enabled ? "enabled" : "disabled"}`,
         };
       },
     }),
-    enable: intent({
-      permission: "method:manage",
-      reason: "optional",
-      schema: PaymentMethodForm,
-      run: async ({ input: { methodId }, caller }) => {
-        const method = await setPaymentMethodEnabled(caller, { methodId, enabled: true, reason: caller.reason });
-        return {
-          message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is enabled`,
-        };
-      },
-    }),
-  });
+  );
 
 const FILTER_CONTROLS = new Set(["clientId", "channel", "paymentTypeGroup", "enabled"]);
 
@@ -92,26 +81,12 @@ export default function PaymentMethods() {
   const otherErrors = Object.entries(filterErrors).filter(([field]) => !FILTER_CONTROLS.has(field));
   return (
     <Stack gap="md" className="list-screen">
-      <PageHeader
+      <PagedListHeader
         title={AREA.label}
-        description={
-          list ? (
-            <PageSummary
-              page={list.page}
-              perPage={list.perPage}
-              shown={list.items.length}
-              totalItems={list.totalItems}
-              noun="methods"
-            />
-          ) : (
-            <Text c="red" size="sm">
-              The filters in the address are not valid; fix or clear them.
-            </Text>
-          )
-        }
-      >
-        {list ? <PageLinks page={list.page} totalPages={list.totalPages} /> : null}
-      </PageHeader>
+        list={list}
+        noun="methods"
+        invalid="The filters in the address are not valid; fix or clear them."
+      />
 
       <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label="Filters">
         <UrlSelect name="clientId" label="API client" data={clients} error={filterErrors.clientId} width={280} />
@@ -132,18 +107,13 @@ export default function PaymentMethods() {
       ) : null}
 
       {list && list.items.length === 0 ? (
-        <Paper withBorder p="xl" radius="md">
-          <Stack gap="xs" align="center" ta="center">
-            <Text fw={500}>
-              {list.totalItems === 0 ? "No payment methods match" : "This page is past the end of the list"}
-            </Text>
-            <Text c="dimmed" size="sm" maw={460}>
-              {list.totalItems === 0
-                ? "Every API client gets a method for each payment type on each of its channels. Change or clear the filters above."
-                : "Go back to the first page."}
-            </Text>
-          </Stack>
-        </Paper>
+        <ListNotice
+          title={list.totalItems === 0 ? "No payment methods match" : "This page is past the end of the list"}
+        >
+          {list.totalItems === 0
+            ? "Every API client gets a method for each payment type on each of its channels. Change or clear the filters above."
+            : "Go back to the first page."}
+        </ListNotice>
       ) : null}
 
       {list && list.items.length > 0 ? (
@@ -248,31 +218,22 @@ function StatusFilter({ error }: { error?: string }) {
 
 function ToggleMethod({ method }: { method: Method }) {
   const what = `${method.paymentType} on ${method.distributionChannelId} for ${method.clientName}`;
-  if (method.enabled) {
-    return (
-      <ActionModal
-        label="Disable"
-        title={`Disable ${method.paymentType}`}
-        intent="disable"
-        hidden={{ methodId: method.id }}
-        reason="required"
-        color="red"
-        description={`${what} stops at once: GET /v1/payment-methods no longer lists it and new transactions with it are refused (422). Payments made with it are not affected.`}
-        confirmLabel="Disable method"
-        buttonProps={{ size: "xs", variant: "light", "data-testid": "disable-method" }}
-      />
-    );
-  }
   return (
-    <ActionModal
-      label="Enable"
-      title={`Enable ${method.paymentType}`}
-      intent="enable"
+    <EnableDisableAction
+      enabled={method.enabled}
       hidden={{ methodId: method.id }}
-      reason="optional"
-      description={`${what} becomes available again at once.`}
-      confirmLabel="Enable method"
-      buttonProps={{ size: "xs", variant: "light", "data-testid": "enable-method" }}
+      enable={{
+        title: `Enable ${method.paymentType}`,
+        description: `${what} becomes available again at once.`,
+        confirmLabel: "Enable method",
+        testId: "enable-method",
+      }}
+      disable={{
+        title: `Disable ${method.paymentType}`,
+        description: `${what} stops at once: GET /v1/payment-methods no longer lists it and new transactions with it are refused (422). Payments made with it are not affected.`,
+        confirmLabel: "Disable method",
+        testId: "disable-method",
+      }}
     />
   );
 }

@@ -9,7 +9,6 @@ import {
   Button,
   CloseButton,
   Group,
-  Pagination,
   Skeleton,
   Stack,
   Table,
@@ -27,8 +26,9 @@ import { DataTable } from "../components/DataTable";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
-import { Dash, FixTheFilter, ListNotice, PageHeader, PerPageSelect, UnknownParameters } from "../components/list-parts";
+import { Dash, FixTheFilter, ListNotice, PageHeader, UnknownParameters } from "../components/list-parts";
 import { useHrefWith } from "../components/url-state";
+import { PageLinks } from "../components/PageLinks";
 import { FilterBuilder } from "../components/FilterBuilder";
 import { StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
@@ -55,7 +55,7 @@ export const meta: MetaFunction = () => [{ title: "Payments · Paydesk" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
 const DEFAULT_PER_PAGE = 25;
-const PER_PAGE_CHOICES = ["25", "50", "100"];
+const PER_PAGE_CHOICES = [25, 50, 100];
 
 // A function: the filter spec is server-only, so this runs in the loader, never in the browser.
 const filterFields = () =>
@@ -317,7 +317,6 @@ function TotalsBar({
   perPage?: number;
   shown?: number;
 }) {
-  const hrefWith = useHrefWith();
   if (!totals) {
     return (
       <Group gap="sm" mih={30} aria-busy="true">
@@ -330,7 +329,6 @@ function TotalsBar({
   }
   const pageCount = Math.max(1, Math.ceil(totals.total / perPage));
   const first = (page - 1) * perPage + 1;
-  const pageHref = (target: number) => hrefWith({ page: target === 1 ? null : String(target) });
   return (
     <Group justify="space-between" align="center" wrap="wrap" gap="sm">
       <Stack gap={2}>
@@ -347,28 +345,11 @@ function TotalsBar({
           ))}
         </Group>
       </Stack>
-      <Group gap="md" wrap="wrap" justify="flex-end">
-        {pageCount > 1 ? (
-          <Pagination
-            total={pageCount}
-            value={Math.min(page, pageCount)}
-            siblings={1}
-            boundaries={1}
-            size="sm"
-            getItemProps={(target) => ({ component: Link, to: pageHref(target) })}
-            getControlProps={(control) => {
-              const target = { first: 1, previous: page - 1, next: page + 1, last: pageCount }[control];
-              const label = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" }[
-                control
-              ];
-              return target >= 1 && target <= pageCount && target !== page
-                ? { component: Link, to: pageHref(target), "aria-label": label }
-                : { "aria-label": label };
-            }}
-          />
-        ) : null}
-        <PerPageSelect perPage={perPage} choices={PER_PAGE_CHOICES} defaultPerPage={DEFAULT_PER_PAGE} />
-      </Group>
+      <PageLinks
+        page={page}
+        totalPages={pageCount}
+        perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
+      />
     </Group>
   );
 }

@@ -10,7 +10,7 @@ import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
-import { PageLinks } from "../components/PageLinks";
+import { CountAndPageLinks } from "../components/PageLinks";
 import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
 import { useStaffUser } from "../components/staff-user";
 import { isDay } from "../domain/day-range";
@@ -152,22 +152,19 @@ export default function SettlementDetail() {
         </Table.ScrollContainer>
       </Paper>
 
-      <Group justify="space-between" align="center" wrap="wrap" gap="sm">
-        <Text size="sm" c="dimmed" aria-live="polite" data-testid="operations-count">
-          {total === 0
-            ? `No operations${day ? ` on ${day}` : ""}.`
-            : items.length === 0
-              ? `${plural(total, "operation")} on ${plural(pageCount, "page")}.`
-              : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "operation")}. Times in ${user.timeZone}.`}
-        </Text>
-        {total > 0 ? (
-          <PageLinks
-            page={page}
-            totalPages={pageCount}
-            perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
-          />
-        ) : null}
-      </Group>
+      <CountAndPageLinks
+        testId="operations-count"
+        total={total}
+        page={page}
+        totalPages={pageCount}
+        perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
+      >
+        {total === 0
+          ? `No operations${day ? ` on ${day}` : ""}.`
+          : items.length === 0
+            ? `${plural(total, "operation")} on ${plural(pageCount, "page")}.`
+            : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "operation")}. Times in ${user.timeZone}.`}
+      </CountAndPageLinks>
 
       {total === 0 ? (
         <Paper withBorder radius="md" p="xl" data-testid="operations-empty">

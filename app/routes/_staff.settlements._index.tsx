@@ -12,7 +12,7 @@ import { DataTable } from "../components/DataTable";
 import { DayRangePicker } from "../components/DayRangePicker";
 import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
 import listScreenStyles from "../components/list-screen.css";
-import { PageLinks } from "../components/PageLinks";
+import { CountAndPageLinks } from "../components/PageLinks";
 import { useStaffUser } from "../components/staff-user";
 import { rangeParams, utcDay } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
@@ -81,22 +81,19 @@ export default function Settlements() {
         </Stack>
       </Paper>
 
-      <Group justify="space-between" align="center" wrap="wrap" gap="sm">
-        <Text size="sm" c="dimmed" aria-live="polite" data-testid="settlements-count">
-          {total === 0
-            ? `No settlement days from ${range}`
-            : items.length === 0
-              ? `${plural(total, "settlement day")} on ${plural(pageCount, "page")}`
-              : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "settlement day")}, ${range}`}
-        </Text>
-        {total > 0 ? (
-          <PageLinks
-            page={page}
-            totalPages={pageCount}
-            perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
-          />
-        ) : null}
-      </Group>
+      <CountAndPageLinks
+        testId="settlements-count"
+        total={total}
+        page={page}
+        totalPages={pageCount}
+        perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
+      >
+        {total === 0
+          ? `No settlement days from ${range}`
+          : items.length === 0
+            ? `${plural(total, "settlement day")} on ${plural(pageCount, "page")}`
+            : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "settlement day")}, ${range}`}
+      </CountAndPageLinks>
 
       {total === 0 ? (
         <Paper withBorder radius="md" p="xl" data-testid="settlements-empty">

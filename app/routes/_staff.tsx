@@ -1,14 +1,15 @@
 // The staff shell: a pathless layout around every back-office screen. It makes sure someone is
 // signed in and shows the areas their role may use; each screen checks its own permission again.
-import { AppShell, Badge, Box, Burger, Button, Group, NavLink, ScrollArea, Stack, Text } from "@mantine/core";
+import { AppShell, Badge, Box, Burger, Group, NavLink, ScrollArea, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect } from "react";
 import { userHasPermission, type Role } from "../auth/roles";
 import { requireStaffUser } from "../auth/session.server";
 import { STAFF_AREAS, type StaffArea } from "../components/staff-areas";
+import { LogoutButton } from "../components/LoginForm";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { id, name, email, role, timeZone } = await requireStaffUser(request);
@@ -66,11 +67,7 @@ export default function StaffLayout() {
             <Badge color={ROLE_COLORS[user.role]} variant="light" aria-label={`Role: ${user.role}`}>
               {user.role}
             </Badge>
-            <Form method="post" action="/logout">
-              <Button type="submit" variant="default" size="xs">
-                Log out
-              </Button>
-            </Form>
+            <LogoutButton action="/logout" size="xs" />
           </Group>
         </Group>
       </AppShell.Header>

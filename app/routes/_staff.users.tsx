@@ -21,13 +21,13 @@ import { useState } from "react";
 import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
-import { ActionModal } from "../components/ActionModal";
+import { ActionModal, EnableDisableAction } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
-import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { ChangeRoleForm, NewStaffUserForm, StaffUserForm } from "../http/staff/forms/admin";
 import { MIN_PASSWORD_LENGTH } from "../auth/password.server";
 import {
@@ -77,22 +77,16 @@ export const action = (args: ActionFunctionArgs) =>
         return { message: `The role is ${role} now; it applies to their next request` };
       },
     }),
-    disable: intent({
+    ...switchIntents({
       permission: "user:manage",
-      reason: "required",
       schema: StaffUserForm,
-      run: async ({ input: { userId }, caller }) => {
+      run: async ({ input: { userId }, caller, enabled }) => {
+        if (enabled) {
+          await enableStaffUser(caller, { userId });
+          return { message: "Enabled; they can log in again" };
+        }
         await disableStaffUser(caller, { userId });
         return { message: "Disabled; their sessions have ended" };
-      },
-    }),
-    enable: intent({
-      permission: "user:manage",
-      reason: "optional",
-      schema: StaffUserForm,
-      run: async ({ input: { userId }, caller }) => {
-        await enableStaffUser(caller, { userId });
-        return { message: "Enabled; they can log in again" };
       },
     }),
   });
@@ -253,17 +247,7 @@ function UserActions({ user, isMe }: { user: User; isMe: boolean }) {
         )}
         buttonProps={{ size: "xs", variant: "default", "data-testid": "change-role" }}
       />
-      {user.disabledAt ? (
-        <ActionModal
-          label="Enable"
-          title="Enable user"
-          intent="enable"
-          hidden={{ userId: user.id }}
-          reason="optional"
-          description={`${who} can log in again with their password.`}
-          buttonProps={{ size: "xs", variant: "light", "data-testid": "enable-user" }}
-        />
-      ) : isMe ? (
+      {isMe && !user.disabledAt ? (
         <Tooltip label="Another admin can disable your account; you cannot." withArrow>
           <Button
             size="xs"
@@ -277,16 +261,20 @@ function UserActions({ user, isMe }: { user: User; isMe: boolean }) {
           </Button>
         </Tooltip>
       ) : (
-        <ActionModal
-          label="Disable"
-          title="Disable user"
-          intent="disable"
+        <EnableDisableAction
+          enabled={!user.disabledAt}
           hidden={{ userId: user.id }}
-          reason="required"
-          color="red"
-          description={`${who} can no longer log in, and every session they have open ends at once.`}
-          confirmLabel="Disable user"
-          buttonProps={{ size: "xs", variant: "light", "data-testid": "disable-user" }}
+          enable={{
+            title: "Enable user",
+            description: `${who} can log in again with their password.`,
+            testId: "enable-user",
+          }}
+          disable={{
+            title: "Disable user",
+            description: `${who} can no longer log in, and every session they have open ends at once.`,
+            confirmLabel: "Disable user",
+            testId: "disable-user",
+          }}
         />
       )}
     </Group>

@@ -40,6 +40,7 @@ import {
   requestPaymentChange,
   startInvoicePayment,
 } from "../services/self-service/self-service.server";
+import { LogoutButton } from "../components/LoginForm";
 
 export const meta: MetaFunction = () => [{ title: "My subscriptions" }];
 
@@ -190,11 +191,7 @@ export default function AccountPage() {
               {`${customer.name} · customer ${customer.customerNumber}`}
             </Text>
           </div>
-          <Form method="post" action="/account/logout">
-            <Button type="submit" variant="default" size="sm">
-              Log out
-            </Button>
-          </Form>
+          <LogoutButton action="/account/logout" size="sm" />
         </Group>
         <ResultNotice />
         {failed ? (

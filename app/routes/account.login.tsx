@@ -2,14 +2,15 @@
 // login: its own session and cookie (app/auth/customer-session.server.ts), argon2id passwords,
 // failed attempts throttled per account and per address. `redirectTo` brings the customer back
 // to the page that sent them here (same-site paths only).
-import { Alert, Button, PasswordInput, Text, TextInput } from "@mantine/core";
+import { Text } from "@mantine/core";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useActionData, useSearchParams } from "@remix-run/react";
 import { customerLogin, getCustomerSession } from "../auth/customer-session.server";
 import { loginAction, type LoginActionData } from "../auth/login-action.server";
 import { safeRedirect } from "../auth/safe-redirect";
 import { CustomerFrame } from "../components/CustomerFrame";
+import { LoginForm } from "../components/LoginForm";
 
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
@@ -29,41 +30,13 @@ export function action({ request, context }: ActionFunctionArgs) {
 export default function CustomerLoginPage() {
   const data = useActionData<LoginActionData>();
   const [params] = useSearchParams();
-  const navigation = useNavigation();
   const continuing = (params.get("redirectTo") ?? "").length > 0;
   return (
     <CustomerFrame
       title="My subscriptions"
       subtitle={continuing ? "Log in to continue" : "Log in to see your subscriptions and invoices"}
     >
-      <Form method="post" noValidate>
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-        {data?.formError ? (
-          <Alert color="red" role="alert" mb="md">
-            {data.formError}
-          </Alert>
-        ) : null}
-        <TextInput
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          autoFocus
-          error={data?.fieldErrors?.email}
-          mb="sm"
-        />
-        <PasswordInput
-          label="Password"
-          name="password"
-          autoComplete="current-password"
-          required
-          error={data?.fieldErrors?.password}
-        />
-        <Button type="submit" loading={navigation.state !== "idle"} fullWidth mt="lg">
-          Log in
-        </Button>
-      </Form>
+      <LoginForm errors={data} />
       <Text c="dimmed" size="xs" ta="center">
         For customers. Paydesk staff log in at /login.
       </Text>

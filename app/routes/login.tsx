@@ -1,10 +1,11 @@
-import { Alert, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Center, Group, Paper, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useActionData } from "@remix-run/react";
 import { loginAction, type LoginActionData } from "../auth/login-action.server";
 import { safeRedirect } from "../auth/safe-redirect";
 import { getStaffUser, login } from "../auth/session.server";
+import { LoginForm } from "../components/LoginForm";
 
 // Document POSTs take their headers from here (Retry-After on a throttled login).
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
@@ -24,51 +25,22 @@ export function action({ request, context }: ActionFunctionArgs) {
 
 export default function LoginPage() {
   const data = useActionData<LoginActionData>();
-  const [params] = useSearchParams();
-  const navigation = useNavigation();
   return (
     <Center mih="100vh" p="md" bg="gray.0">
       <Paper withBorder shadow="sm" p="xl" w="100%" maw={400}>
-        <Form method="post" noValidate>
-          <Stack>
-            <Group gap="sm" wrap="nowrap">
-              <img src="/favicon.svg" alt="" width={40} height={40} />
-              <div>
-                <Title order={2} lh={1.2}>
-                  Paydesk
-                </Title>
-                <Text c="dimmed" size="sm">
-                  Log in to the payment back-office
-                </Text>
-              </div>
-            </Group>
-            {data?.formError ? (
-              <Alert color="red" role="alert">
-                {data.formError}
-              </Alert>
-            ) : null}
-            <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-            <TextInput
-              label="Email"
-              name="email"
-              type="email"
-              autoComplete="username"
-              required
-              autoFocus
-              error={data?.fieldErrors?.email}
-            />
-            <PasswordInput
-              label="Password"
-              name="password"
-              autoComplete="current-password"
-              required
-              error={data?.fieldErrors?.password}
-            />
-            <Button type="submit" loading={navigation.state !== "idle"} fullWidth mt="xs">
-              Log in
-            </Button>
-          </Stack>
-        </Form>
+        <LoginForm errors={data}>
+          <Group gap="sm" wrap="nowrap">
+            <img src="/favicon.svg" alt="" width={40} height={40} />
+            <div>
+              <Title order={2} lh={1.2}>
+                Paydesk
+              </Title>
+              <Text c="dimmed" size="sm">
+                Log in to the payment back-office
+              </Text>
+            </div>
+          </Group>
+        </LoginForm>
         <Text c="dimmed" size="xs" ta="center" mt="lg">
           For Paydesk staff. An admin creates accounts and can reset them.
         </Text>

@@ -3,10 +3,9 @@
 // paid; "Continue" opens the provider's page, "Cancel" goes back with result=cancelled. The
 // client and both URLs are checked first: a refused link shows why and redirects nowhere.
 // (app/http/self-service-flow.server.ts has the order of checks.)
-import { SimpleGrid, Text } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CustomerErrorBoundary, CustomerFrame, Fact, FlowButtons, RefusedLink } from "../components/CustomerFrame";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { CustomerErrorBoundary, Fact, FlowStep, RefusedLink } from "../components/CustomerFrame";
 import { formatMoney } from "../components/format";
 import { hostedPageHeaders } from "../http/hosted-page.server";
 import { flowAction, flowLoader, type Refused, type Shown } from "../http/self-service-flow.server";
@@ -33,26 +32,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function PayInvoicePage() {
   const acted = useActionData() as Refused | undefined;
   const loaded = useLoaderData() as Refused | Shown<PayView>;
-  const busy = useNavigation().state !== "idle";
   const data = acted ?? loaded;
   if (data.kind === "refused") return <RefusedLink message={data.message} />;
   const view = data.view;
   return (
-    <CustomerFrame title="Pay invoice" subtitle={`For ${data.clientName} · logged in as ${data.customerName}`}>
-      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-        <Fact label="Pay to" value={view.merchant} testId="merchant" />
-        <Fact label="Amount" value={formatMoney(view.amount, view.currency)} testId="amount" />
-        <Fact label="Invoice" value={view.invoiceNumber} testId="invoice" />
-        <Fact label="Due date" value={view.dueDate} />
-        <Fact label="Product" value={`${view.productName} (${view.productCode})`} />
-        <Fact label="Pay with" value={view.methodLabel} testId="method" />
-      </SimpleGrid>
-      <Text size="sm" c="dimmed">
-        You will approve the payment on {view.provider}'s page and then come back to {data.clientName}.
-      </Text>
-      <Form method="post">
-        <FlowButtons onward={`Continue to ${view.provider}`} busy={busy} />
-      </Form>
-    </CustomerFrame>
+    <FlowStep
+      title="Pay invoice"
+      clientName={data.clientName}
+      customerName={data.customerName}
+      provider={view.provider}
+      note={`You will approve the payment on ${view.provider}'s page and then come back to ${data.clientName}.`}
+    >
+      <Fact label="Pay to" value={view.merchant} testId="merchant" />
+      <Fact label="Amount" value={formatMoney(view.amount, view.currency)} testId="amount" />
+      <Fact label="Invoice" value={view.invoiceNumber} testId="invoice" />
+      <Fact label="Due date" value={view.dueDate} />
+      <Fact label="Product" value={`${view.productName} (${view.productCode})`} />
+      <Fact label="Pay with" value={view.methodLabel} testId="method" />
+    </FlowStep>
   );
 }

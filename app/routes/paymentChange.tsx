@@ -2,10 +2,9 @@
 // sends a logged-in customer after POST /v1/product/payment/{productCode}. Shows the change;
 // "Continue" opens the provider's page, "Cancel" goes back with result=cancelled. The client and
 // both URLs are checked first: a refused link shows why and redirects nowhere.
-import { SimpleGrid, Text } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CustomerErrorBoundary, CustomerFrame, Fact, FlowButtons, RefusedLink } from "../components/CustomerFrame";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { CustomerErrorBoundary, Fact, FlowStep, RefusedLink } from "../components/CustomerFrame";
 import { hostedPageHeaders } from "../http/hosted-page.server";
 import { flowAction, flowLoader, type Refused, type Shown } from "../http/self-service-flow.server";
 import { continuePaymentChange, paymentChangeStep, type ChangeView } from "../services/self-service/pages.server";
@@ -34,28 +33,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function PaymentChangePage() {
   const acted = useActionData() as Refused | undefined;
   const loaded = useLoaderData() as Refused | Shown<ChangeView>;
-  const busy = useNavigation().state !== "idle";
   const data = acted ?? loaded;
   if (data.kind === "refused") return <RefusedLink message={data.message} />;
   const view = data.view;
   return (
-    <CustomerFrame
+    <FlowStep
       title="Change payment method"
-      subtitle={`For ${data.clientName} · logged in as ${data.customerName}`}
+      clientName={data.clientName}
+      customerName={data.customerName}
+      provider={view.provider}
+      note={`You will confirm the new payment method on ${view.provider}'s page and then come back to ${data.clientName}. Until then nothing changes.`}
     >
-      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-        <Fact label="Product" value={`${view.productName} (${view.productCode})`} testId="product" />
-        <Fact label="Sold by" value={view.merchant} />
-        <Fact label="Pays now with" value={view.currentLabel} testId="current" />
-        <Fact label="Will pay with" value={view.methodLabel} testId="method" />
-      </SimpleGrid>
-      <Text size="sm" c="dimmed">
-        You will confirm the new payment method on {view.provider}'s page and then come back to {data.clientName}. Until
-        then nothing changes.
-      </Text>
-      <Form method="post">
-        <FlowButtons onward={`Continue to ${view.provider}`} busy={busy} />
-      </Form>
-    </CustomerFrame>
+      <Fact label="Product" value={`${view.productName} (${view.productCode})`} testId="product" />
+      <Fact label="Sold by" value={view.merchant} />
+      <Fact label="Pays now with" value={view.currentLabel} testId="current" />
+      <Fact label="Will pay with" value={view.methodLabel} testId="method" />
+    </FlowStep>
   );
 }

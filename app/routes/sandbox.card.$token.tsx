@@ -10,7 +10,6 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Center,
   Divider,
@@ -43,6 +42,7 @@ import {
   type TerminalPageView,
 } from "../services/terminals/card-page.server";
 import { sandboxCaller } from "../http/hosted-page.server";
+import { SandboxFrame } from "../components/CustomerFrame";
 
 const NO_STORE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow" };
 
@@ -282,88 +282,83 @@ export default function CardTerminalPage() {
           : words.title;
 
   return (
-    <Center mih="100vh" p="md" bg="gray.0" lang={locale.slice(0, 2)}>
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={460}>
-        <Stack gap="md">
-          <Group justify="space-between" align="flex-start" wrap="nowrap">
-            <Title order={2} size="h3">
-              {title}
-            </Title>
-            <Badge variant="light" color="gray">
-              Sandbox
-            </Badge>
-          </Group>
-          <SimpleGrid cols={2} spacing="xs">
-            <div>
-              <Text size="sm" c="dimmed">
-                {words.payTo}
-              </Text>
-              <Text fw={600} data-testid="merchant">
-                {view.merchant}
-              </Text>
-            </div>
-            {view.amount === null ? (
-              <Text size="sm" data-testid="registration-note">
-                {words.registrationNote}
+    <SandboxFrame
+      lang={locale.slice(0, 2)}
+      title={
+        <Title order={2} size="h3">
+          {title}
+        </Title>
+      }
+    >
+      <SimpleGrid cols={2} spacing="xs">
+        <div>
+          <Text size="sm" c="dimmed">
+            {words.payTo}
+          </Text>
+          <Text fw={600} data-testid="merchant">
+            {view.merchant}
+          </Text>
+        </div>
+        {view.amount === null ? (
+          <Text size="sm" data-testid="registration-note">
+            {words.registrationNote}
+          </Text>
+        ) : (
+          <div>
+            <Text size="sm" c="dimmed">
+              {words.amount}
+            </Text>
+            <Text fw={600} data-testid="amount">
+              {formatMoney(view.amount, view.currency, locale)}
+            </Text>
+            <Text size="xs" c="dimmed" data-testid="currency">
+              {view.currency}
+            </Text>
+          </div>
+        )}
+      </SimpleGrid>
+      <Divider />
+      {state !== "open" ? (
+        <Over state={state} returnUrl={returnUrl} words={words} registration={registration} />
+      ) : (
+        <Form method="post" noValidate key={data?.attempt ?? "first"} autoComplete="on">
+          <Stack gap="sm">
+            {data?.result === "declined" ? (
+              <Alert color="red" role="alert" title={data.errorReason}>
+                {words.declined[data.errorReason] ?? words.declined.REFUSED_BY_ISSUER}{" "}
+                {words.attemptsLeft(data.attemptsLeft)}
+              </Alert>
+            ) : null}
+            {view.kind === "RECURRING_TERMINAL" ? (
+              <Text>
+                {words.storedCard}: <strong>{view.storedCard?.paymentType ?? ""}</strong>{" "}
+                {view.storedCard?.maskedPan ?? ""}
               </Text>
             ) : (
-              <div>
-                <Text size="sm" c="dimmed">
-                  {words.amount}
-                </Text>
-                <Text fw={600} data-testid="amount">
-                  {formatMoney(view.amount, view.currency, locale)}
-                </Text>
-                <Text size="xs" c="dimmed" data-testid="currency">
-                  {view.currency}
-                </Text>
-              </div>
+              <CardFields words={words} data={data} />
             )}
-          </SimpleGrid>
-          <Divider />
-          {state !== "open" ? (
-            <Over state={state} returnUrl={returnUrl} words={words} registration={registration} />
-          ) : (
-            <Form method="post" noValidate key={data?.attempt ?? "first"} autoComplete="on">
-              <Stack gap="sm">
-                {data?.result === "declined" ? (
-                  <Alert color="red" role="alert" title={data.errorReason}>
-                    {words.declined[data.errorReason] ?? words.declined.REFUSED_BY_ISSUER}{" "}
-                    {words.attemptsLeft(data.attemptsLeft)}
-                  </Alert>
-                ) : null}
-                {view.kind === "RECURRING_TERMINAL" ? (
-                  <Text>
-                    {words.storedCard}: <strong>{view.storedCard?.paymentType ?? ""}</strong>{" "}
-                    {view.storedCard?.maskedPan ?? ""}
-                  </Text>
-                ) : (
-                  <CardFields words={words} data={data} />
-                )}
-                <Group grow mt="xs">
-                  <Button type="submit" name="intent" value="cancel" variant="default" formNoValidate disabled={busy}>
-                    {words.cancel}
-                  </Button>
-                  <Button
-                    type="submit"
-                    name="intent"
-                    value={view.kind === "RECURRING_TERMINAL" ? "confirm" : "pay"}
-                    loading={busy}
-                  >
-                    {view.kind === "RECURRING_TERMINAL" ? words.confirm : registration ? words.save : words.pay}
-                  </Button>
-                </Group>
-                {view.kind !== "RECURRING_TERMINAL" ? (
-                  <Text size="xs" c="dimmed">
-                    {words.testCards}
-                  </Text>
-                ) : null}
-              </Stack>
-            </Form>
-          )}
-        </Stack>
-      </Paper>
-    </Center>
+            <Group grow mt="xs">
+              <Button type="submit" name="intent" value="cancel" variant="default" formNoValidate disabled={busy}>
+                {words.cancel}
+              </Button>
+              <Button
+                type="submit"
+                name="intent"
+                value={view.kind === "RECURRING_TERMINAL" ? "confirm" : "pay"}
+                loading={busy}
+              >
+                {view.kind === "RECURRING_TERMINAL" ? words.confirm : registration ? words.save : words.pay}
+              </Button>
+            </Group>
+            {view.kind !== "RECURRING_TERMINAL" ? (
+              <Text size="xs" c="dimmed">
+                {words.testCards}
+              </Text>
+            ) : null}
+          </Stack>
+        </Form>
+      )}
+    </SandboxFrame>
   );
 }
 

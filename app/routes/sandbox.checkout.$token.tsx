@@ -4,10 +4,10 @@
 // login (a real provider knows no Paydesk session). Approve/Cancel are plain form POSTs; the
 // answer is a 302 to the client's returnUrl with `result`, or errorUrl?error=system_error when
 // something breaks on our side. Outcomes: see app/providers/sandbox/rules.ts.
-import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title, Center } from "@mantine/core";
+import { Anchor, Button, Group, SimpleGrid, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CustomerErrorBoundary, Fact } from "../components/CustomerFrame";
+import { CustomerErrorBoundary, Fact, SandboxFrame, PageStatus } from "../components/CustomerFrame";
 import type { ProviderBrand } from "../domain/self-service";
 import { formatMoney } from "../components/format";
 import { hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
@@ -57,67 +57,59 @@ export default function CheckoutPage() {
   const open = view.state === "open" && !result;
   const paying = view.mode === "pay";
   return (
-    <Center mih="100vh" p="md" bg={`${colour}.0`}>
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={440}>
-        <Stack>
-          <Group justify="space-between" wrap="nowrap">
-            <Title order={1} size="h2" c={`${colour}.8`}>
-              {view.provider}
-            </Title>
-            <Badge color="gray" variant="light">
-              Sandbox
-            </Badge>
+    <SandboxFrame
+      bg={`${colour}.0`}
+      maw={440}
+      title={
+        <Title order={1} size="h2" c={`${colour}.8`}>
+          {view.provider}
+        </Title>
+      }
+    >
+      <Text c="dimmed" size="sm">
+        {paying
+          ? `${view.merchant} asks you to pay an invoice`
+          : `${view.merchant} asks you to pay for a product with ${view.provider} from now on`}
+      </Text>
+      {paying && view.amount && view.currency ? (
+        <Text size="xl" fw={700} data-testid="amount">
+          {formatMoney(view.amount, view.currency)}
+        </Text>
+      ) : null}
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+        <Fact label="Product" value={`${view.productName} (${view.productCode})`} />
+        {paying ? (
+          <Fact label="Invoice" value={view.invoiceNumber} testId="invoice" />
+        ) : (
+          <Fact label="Payment method" value={view.methodLabel} testId="method" />
+        )}
+      </SimpleGrid>
+      <PageStatus
+        message={message}
+        color={open ? "blue" : result?.state === "finished" || view.outcome === "finished" ? "green" : "yellow"}
+      />
+      {!open && view.backUrl && !result ? (
+        <Anchor href={view.backUrl} rel="noreferrer">
+          Back to {view.merchant}
+        </Anchor>
+      ) : null}
+      {open ? (
+        <Form method="post" reloadDocument>
+          <Group grow>
+            <Button type="submit" name="decision" value="cancel" variant="default" disabled={busy}>
+              Cancel
+            </Button>
+            <Button type="submit" name="decision" value="approve" color={colour} loading={busy}>
+              {paying ? "Pay" : "Approve"}
+            </Button>
           </Group>
-          <Text c="dimmed" size="sm">
-            {paying
-              ? `${view.merchant} asks you to pay an invoice`
-              : `${view.merchant} asks you to pay for a product with ${view.provider} from now on`}
-          </Text>
-          {paying && view.amount && view.currency ? (
-            <Text size="xl" fw={700} data-testid="amount">
-              {formatMoney(view.amount, view.currency)}
-            </Text>
-          ) : null}
-          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-            <Fact label="Product" value={`${view.productName} (${view.productCode})`} />
-            {paying ? (
-              <Fact label="Invoice" value={view.invoiceNumber} testId="invoice" />
-            ) : (
-              <Fact label="Payment method" value={view.methodLabel} testId="method" />
-            )}
-          </SimpleGrid>
-          {message ? (
-            <Alert
-              color={open ? "blue" : result?.state === "finished" || view.outcome === "finished" ? "green" : "yellow"}
-              role="status"
-            >
-              {message}
-            </Alert>
-          ) : null}
-          {!open && view.backUrl && !result ? (
-            <Anchor href={view.backUrl} rel="noreferrer">
-              Back to {view.merchant}
-            </Anchor>
-          ) : null}
-          {open ? (
-            <Form method="post" reloadDocument>
-              <Group grow>
-                <Button type="submit" name="decision" value="cancel" variant="default" disabled={busy}>
-                  Cancel
-                </Button>
-                <Button type="submit" name="decision" value="approve" color={colour} loading={busy}>
-                  {paying ? "Pay" : "Approve"}
-                </Button>
-              </Group>
-            </Form>
-          ) : null}
-          {open && paying ? (
-            <Text size="xs" c="dimmed">
-              Sandbox: an amount ending in .02 is refused, .05 is a soft decline; anything else is paid.
-            </Text>
-          ) : null}
-        </Stack>
-      </Paper>
-    </Center>
+        </Form>
+      ) : null}
+      {open && paying ? (
+        <Text size="xs" c="dimmed">
+          Sandbox: an amount ending in .02 is refused, .05 is a soft decline; anything else is paid.
+        </Text>
+      ) : null}
+    </SandboxFrame>
   );
 }

@@ -2,11 +2,11 @@
 // its publicToken opens (in an iframe, say). It shows the invoice as it is now (a B2B invoice
 // may change until confirmed); "Confirm invoice" authorizes the transaction and goes back to the
 // redirectUrl when there is one. Reached by the unguessable token; no login.
-import { Alert, Badge, Center, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Table, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { decisionAction, hostedPageHeaders, pageResponse, sandboxCaller } from "../http/hosted-page.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { FlowButtons } from "../components/CustomerFrame";
+import { FlowButtons, SandboxFrame, PageStatus } from "../components/CustomerFrame";
 import { formatMoney } from "../components/format";
 import { decideInvoice, invoicePage } from "../services/mobile/invoices.server";
 import { completedMessage } from "../services/mobile/hosted-pages.server";
@@ -51,57 +51,43 @@ export default function InvoicePage() {
     ["Payable until", view.expiryDate],
   ];
   return (
-    <Center mih="100vh" p="md" bg="teal.0">
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={480}>
-        <Stack>
-          <Group justify="space-between">
-            <Title order={3}>Collector invoice</Title>
-            <Badge color="gray" variant="light">
-              Sandbox
-            </Badge>
-          </Group>
-          <Text c="dimmed" size="sm">
-            {"An invoice from "}
-            <Text span fw={600} c="dark" data-testid="merchant">
-              {view.merchant}
-            </Text>
-          </Text>
-          <Text size="xl" fw={700} data-testid="amount">
-            {formatMoney(view.amount, view.currency)}
-          </Text>
-          <Table>
-            <Table.Tbody>
-              {rows
-                .filter(([, value]) => value)
-                .map(([label, value]) => (
-                  <Table.Tr key={label}>
-                    <Table.Th>{label}</Table.Th>
-                    <Table.Td style={{ overflowWrap: "anywhere" }}>{value}</Table.Td>
-                  </Table.Tr>
-                ))}
-            </Table.Tbody>
-          </Table>
-          {message ? (
-            <Alert
-              color={result?.state === "approved" || view.outcome === "approved" ? "green" : "yellow"}
-              role="status"
-            >
-              {message}
-            </Alert>
-          ) : null}
-          {open ? (
-            <Form method="post" reloadDocument>
-              <FlowButtons
-                onward="Confirm invoice"
-                busy={false}
-                name="decision"
-                values={["cancel", "confirm"]}
-                color="teal"
-              />
-            </Form>
-          ) : null}
-        </Stack>
-      </Paper>
-    </Center>
+    <SandboxFrame bg="teal.0" maw={480} title={<Title order={3}>Collector invoice</Title>}>
+      <Text c="dimmed" size="sm">
+        {"An invoice from "}
+        <Text span fw={600} c="dark" data-testid="merchant">
+          {view.merchant}
+        </Text>
+      </Text>
+      <Text size="xl" fw={700} data-testid="amount">
+        {formatMoney(view.amount, view.currency)}
+      </Text>
+      <Table>
+        <Table.Tbody>
+          {rows
+            .filter(([, value]) => value)
+            .map(([label, value]) => (
+              <Table.Tr key={label}>
+                <Table.Th>{label}</Table.Th>
+                <Table.Td style={{ overflowWrap: "anywhere" }}>{value}</Table.Td>
+              </Table.Tr>
+            ))}
+        </Table.Tbody>
+      </Table>
+      <PageStatus
+        message={message}
+        color={result?.state === "approved" || view.outcome === "approved" ? "green" : "yellow"}
+      />
+      {open ? (
+        <Form method="post" reloadDocument>
+          <FlowButtons
+            onward="Confirm invoice"
+            busy={false}
+            name="decision"
+            values={["cancel", "confirm"]}
+            color="teal"
+          />
+        </Form>
+      ) : null}
+    </SandboxFrame>
   );
 }

@@ -2,13 +2,14 @@
 // new agreement (its first charge is the transaction). Reached by the unguessable token of the
 // appClaimUrl; no login. Approve/Reject are plain form POSTs (the Origin check of server/app.ts
 // applies); the answer is a 302 back to the client's redirectUrl with the result, or a message.
-import { Alert, Badge, Button, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Button, Group, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { decisionAction, hostedPageHeaders, pageResponse, sandboxCaller } from "../http/hosted-page.server";
 import { formatMoney } from "../components/format";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { decideOnVippsPage, vippsPage } from "../services/mobile/app-claims.server";
 import { completedMessage } from "../services/mobile/hosted-pages.server";
+import { SandboxFrame, PageStatus } from "../components/CustomerFrame";
 
 export const meta: MetaFunction = () => [{ title: "Vipps (sandbox)" }, { name: "robots", content: "noindex" }];
 
@@ -45,59 +46,51 @@ export default function VippsPage() {
   const message = result?.message ?? view.message;
   const open = view.state === "open" && !result;
   return (
-    <Center mih="100vh" p="md" bg="orange.0">
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={420}>
-        <Stack>
-          <Group justify="space-between">
-            <Title order={2} c="orange.8">
-              Vipps
-            </Title>
-            <Badge color="gray" variant="light">
-              Sandbox
-            </Badge>
+    <SandboxFrame
+      bg="orange.0"
+      maw={420}
+      title={
+        <Title order={2} c="orange.8">
+          Vipps
+        </Title>
+      }
+    >
+      <Text c="dimmed" size="sm">
+        {`${view.merchant} asks ${view.phoneNumber ? `+${view.phoneNumber}` : "you"} to ${agreement ? "confirm an agreement" : "approve a payment"}`}
+      </Text>
+      {agreement && view.productName ? (
+        <Text fw={500} data-testid="product">
+          {`Agreement: ${view.productName}`}
+        </Text>
+      ) : null}
+      {view.amount !== null ? (
+        <Text size="xl" fw={700} data-testid="amount">
+          {formatMoney(view.amount, view.currency)}
+        </Text>
+      ) : null}
+      {view.amountNote ? (
+        <Text size="sm" c="dimmed">
+          {view.amountNote}
+        </Text>
+      ) : null}
+      {view.description ? <Text data-testid="description">{view.description}</Text> : null}
+      {view.phoneNumber ? <Text size="sm">{`Phone: +${view.phoneNumber}`}</Text> : null}
+      <PageStatus
+        message={message}
+        color={result?.state === "approved" ? "green" : view.state === "open" && !result ? "blue" : "yellow"}
+      />
+      {open ? (
+        <Form method="post" reloadDocument>
+          <Group grow>
+            <Button type="submit" name="decision" value="reject" variant="default">
+              Reject
+            </Button>
+            <Button type="submit" name="decision" value="approve" color="orange">
+              {agreement ? "Confirm agreement" : "Approve"}
+            </Button>
           </Group>
-          <Text c="dimmed" size="sm">
-            {`${view.merchant} asks ${view.phoneNumber ? `+${view.phoneNumber}` : "you"} to ${agreement ? "confirm an agreement" : "approve a payment"}`}
-          </Text>
-          {agreement && view.productName ? (
-            <Text fw={500} data-testid="product">
-              {`Agreement: ${view.productName}`}
-            </Text>
-          ) : null}
-          {view.amount !== null ? (
-            <Text size="xl" fw={700} data-testid="amount">
-              {formatMoney(view.amount, view.currency)}
-            </Text>
-          ) : null}
-          {view.amountNote ? (
-            <Text size="sm" c="dimmed">
-              {view.amountNote}
-            </Text>
-          ) : null}
-          {view.description ? <Text data-testid="description">{view.description}</Text> : null}
-          {view.phoneNumber ? <Text size="sm">{`Phone: +${view.phoneNumber}`}</Text> : null}
-          {message ? (
-            <Alert
-              color={result?.state === "approved" ? "green" : view.state === "open" && !result ? "blue" : "yellow"}
-              role="status"
-            >
-              {message}
-            </Alert>
-          ) : null}
-          {open ? (
-            <Form method="post" reloadDocument>
-              <Group grow>
-                <Button type="submit" name="decision" value="reject" variant="default">
-                  Reject
-                </Button>
-                <Button type="submit" name="decision" value="approve" color="orange">
-                  {agreement ? "Confirm agreement" : "Approve"}
-                </Button>
-              </Group>
-            </Form>
-          ) : null}
-        </Stack>
-      </Paper>
-    </Center>
+        </Form>
+      ) : null}
+    </SandboxFrame>
   );
 }

@@ -1,11 +1,11 @@
 // The sandbox 3DS page of a wallet payment (ApplePay/GooglePay with a redirectUrl): the customer
 // completes or cancels the authentication, then goes back to the client's redirectUrl with the
 // result. Reached by the unguessable token of the terminalUri; no login.
-import { Alert, Badge, Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { decisionAction, hostedPageHeaders, pageResponse, sandboxCaller } from "../http/hosted-page.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { FlowButtons } from "../components/CustomerFrame";
+import { FlowButtons, SandboxFrame, PageStatus } from "../components/CustomerFrame";
 import { formatMoney } from "../components/format";
 import { completedMessage } from "../services/mobile/hosted-pages.server";
 import { decideWallet3ds, walletPage } from "../services/mobile/wallets.server";
@@ -44,37 +44,23 @@ export default function Wallet3dsPage() {
   const message = result?.message ?? view.message;
   const open = view.state === "open" && !result;
   return (
-    <Center mih="100vh" p="md" bg="gray.0">
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={460}>
-        <Stack>
-          <Group justify="space-between">
-            <Title order={3}>{`${view.walletProvider} · 3-D Secure`}</Title>
-            <Badge color="gray" variant="light">
-              Sandbox
-            </Badge>
-          </Group>
-          <Text c="dimmed" size="sm">
-            {"Confirm the payment to "}
-            <Text span fw={600} c="dark" data-testid="merchant">
-              {view.merchant}
-            </Text>
-            {` with your bank${view.last4 ? ` for the card ending in ${view.last4}` : ""}.`}
-          </Text>
-          <Text size="xl" fw={700} data-testid="amount">
-            {formatMoney(view.amount, view.currency)}
-          </Text>
-          {message ? (
-            <Alert color={result?.state === "approved" ? "green" : "yellow"} role="status">
-              {message}
-            </Alert>
-          ) : null}
-          {open ? (
-            <Form method="post" reloadDocument>
-              <FlowButtons onward="Authenticate" busy={false} name="decision" values={["reject", "approve"]} />
-            </Form>
-          ) : null}
-        </Stack>
-      </Paper>
-    </Center>
+    <SandboxFrame title={<Title order={3}>{`${view.walletProvider} · 3-D Secure`}</Title>}>
+      <Text c="dimmed" size="sm">
+        {"Confirm the payment to "}
+        <Text span fw={600} c="dark" data-testid="merchant">
+          {view.merchant}
+        </Text>
+        {` with your bank${view.last4 ? ` for the card ending in ${view.last4}` : ""}.`}
+      </Text>
+      <Text size="xl" fw={700} data-testid="amount">
+        {formatMoney(view.amount, view.currency)}
+      </Text>
+      <PageStatus message={message} color={result?.state === "approved" ? "green" : "yellow"} />
+      {open ? (
+        <Form method="post" reloadDocument>
+          <FlowButtons onward="Authenticate" busy={false} name="decision" values={["reject", "approve"]} />
+        </Form>
+      ) : null}
+    </SandboxFrame>
   );
 }

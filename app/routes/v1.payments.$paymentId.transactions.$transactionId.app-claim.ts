@@ -1,6 +1,6 @@
 // POST …/transactions/{transactionId}/app-claim (Vipps): 201 with the appClaimUrl for a plain
 // payment or a new agreement, 204 when an existing ACTIVE agreement was charged at once.
-import { parseBody, pathId } from "../http/api/parse.server";
+import { parseBody, transactionPath } from "../http/api/parse.server";
 import { apiRoute, json, noContent } from "../http/api/route.server";
 import { AppClaimBody, type AppClaimJson } from "../http/api/schemas-mobile";
 import { publicOrigin } from "../http/hosted-page.server";
@@ -10,8 +10,7 @@ export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {
     const outcome = await createAppClaim(caller, {
       ...parseBody(AppClaimBody, body),
-      paymentId: pathId(params, "paymentId"),
-      transactionId: pathId(params, "transactionId"),
+      ...transactionPath(params),
       origin: publicOrigin(url),
     });
     if (outcome.kind === "charged") return noContent();

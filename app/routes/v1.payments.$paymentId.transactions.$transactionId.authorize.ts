@@ -1,5 +1,5 @@
 // POST …/transactions/{transactionId}/authorize: pre-authorization, then increments or one reduction.
-import { parseBody, pathId } from "../http/api/parse.server";
+import { parseBody, transactionPath } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { AuthorizeBody } from "../http/api/schemas";
 import { transactionJson } from "../http/api/serialize";
@@ -9,8 +9,7 @@ export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
     const { totalAmount } = parseBody(AuthorizeBody, body);
     const transaction = await authorizeTransaction(caller, {
-      paymentId: pathId(params, "paymentId"),
-      transactionId: pathId(params, "transactionId"),
+      ...transactionPath(params),
       totalAmount,
     });
     return json(transactionJson(transaction));

@@ -1,17 +1,9 @@
 // PUT …/transactions/{transactionId}/cancel: from CREATED, INITIATED or AUTHORIZED.
-import { pathId } from "../http/api/parse.server";
+import { transactionPath } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { transactionJson } from "../http/api/serialize";
 import { cancelTransaction } from "../services/transactions/transactions.server";
 
 export const { loader, action } = apiRoute({
-  PUT: async ({ params, caller }) =>
-    json(
-      transactionJson(
-        await cancelTransaction(caller, {
-          paymentId: pathId(params, "paymentId"),
-          transactionId: pathId(params, "transactionId"),
-        }),
-      ),
-    ),
+  PUT: async ({ params, caller }) => json(transactionJson(await cancelTransaction(caller, transactionPath(params)))),
 });

@@ -1,5 +1,5 @@
 // POST …/transactions/{transactionId}/credit: credit one transaction at once (default: all creditable).
-import { parseOptionalBody, pathId } from "../http/api/parse.server";
+import { parseOptionalBody, transactionPath } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { CreditTransactionBody } from "../http/api/schemas";
 import { paymentJson } from "../http/api/serialize";
@@ -10,8 +10,7 @@ export const { loader, action } = apiRoute({
     const { amount } = parseOptionalBody(CreditTransactionBody, body);
     // An API client is not bound by the four-eyes rule, so the credit is executed (or declined).
     const { payment } = await creditTransaction(caller, {
-      paymentId: pathId(params, "paymentId"),
-      transactionId: pathId(params, "transactionId"),
+      ...transactionPath(params),
       amount,
     });
     return json(paymentJson(payment), 201);

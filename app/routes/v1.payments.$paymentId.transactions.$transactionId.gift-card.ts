@@ -1,6 +1,6 @@
 // POST …/transactions/{transactionId}/gift-card: deducts the amount from the card and captures
 // the transaction; answers with the whole payment.
-import { parseBody, pathId } from "../http/api/parse.server";
+import { parseBody, transactionPath } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { GiftCardBody } from "../http/api/schemas-mobile";
 import { paymentJson } from "../http/api/serialize";
@@ -12,8 +12,7 @@ export const { loader, action } = apiRoute({
     return json(
       paymentJson(
         await claimGiftCard(caller, {
-          paymentId: pathId(params, "paymentId"),
-          transactionId: pathId(params, "transactionId"),
+          ...transactionPath(params),
           giftCardCode,
         }),
       ),

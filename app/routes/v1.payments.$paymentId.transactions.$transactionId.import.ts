@@ -1,5 +1,5 @@
 // POST …/transactions/{transactionId}/import: privileged clients fill an isImport transaction.
-import { parseBody, pathId } from "../http/api/parse.server";
+import { parseBody, transactionPath } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { ImportBody } from "../http/api/schemas";
 import { transactionJson } from "../http/api/serialize";
@@ -8,8 +8,7 @@ import { importTransaction } from "../services/transactions/transactions.server"
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
     const transaction = await importTransaction(caller, {
-      paymentId: pathId(params, "paymentId"),
-      transactionId: pathId(params, "transactionId"),
+      ...transactionPath(params),
       data: parseBody(ImportBody, body),
     });
     return json(transactionJson(transaction), 201);

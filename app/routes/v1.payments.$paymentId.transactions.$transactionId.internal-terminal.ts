@@ -1,19 +1,8 @@
 // POST …/transactions/{transactionId}/internal-terminal: the card terminal for customer-service
 // staff; 201 with its terminalUrl.
-import { parseBody, pathId } from "../http/api/parse.server";
-import { apiRoute, json } from "../http/api/route.server";
+import { apiRoute } from "../http/api/route.server";
 import { InternalTerminalBody } from "../http/api/schemas-terminals";
+import { openTerminalHandler } from "../http/api/terminal-route.server";
 import { createInternalTerminal } from "../services/terminals/card-terminal.server";
 
-export const { loader, action } = apiRoute({
-  POST: async ({ params, caller, body, url }) =>
-    json(
-      await createInternalTerminal(caller, {
-        ...parseBody(InternalTerminalBody, body),
-        paymentId: pathId(params, "paymentId"),
-        transactionId: pathId(params, "transactionId"),
-        origin: url.origin,
-      }),
-      201,
-    ),
-});
+export const { loader, action } = apiRoute({ POST: openTerminalHandler(InternalTerminalBody, createInternalTerminal) });

@@ -1,6 +1,6 @@
 // POST …/transactions/{transactionId}/invoice: create or replace the Collector invoice.
 // PUT …/transactions/{transactionId}/invoice: change a COLLECTOR_B2B invoice before confirmation.
-import { parseBody, pathId } from "../http/api/parse.server";
+import { parseBody, transactionPath } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { InvoiceBody, InvoiceChangeBody, type InvoiceJson } from "../http/api/schemas-mobile";
 import { publicOrigin } from "../http/hosted-page.server";
@@ -10,8 +10,7 @@ export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body, url }) => {
     const created: InvoiceJson = await createInvoice(caller, {
       ...parseBody(InvoiceBody, body),
-      paymentId: pathId(params, "paymentId"),
-      transactionId: pathId(params, "transactionId"),
+      ...transactionPath(params),
       origin: publicOrigin(url),
     });
     return json(created, 201);
@@ -19,8 +18,7 @@ export const { loader, action } = apiRoute({
   PUT: async ({ params, caller, body }) => {
     const changed: InvoiceJson = await changeInvoice(caller, {
       ...parseBody(InvoiceChangeBody, body),
-      paymentId: pathId(params, "paymentId"),
-      transactionId: pathId(params, "transactionId"),
+      ...transactionPath(params),
     });
     return json(changed);
   },

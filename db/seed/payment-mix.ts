@@ -1,7 +1,7 @@
 // What generated payments look like: the weighted choices (prices, quantities, currencies,
 // payment types per channel, outcomes, scenarios), the forced first orders that make small runs
 // cover everything, how each payment type moves, and the names that appear in the rows.
-import type { PaymentType } from "../../app/domain/enums";
+import { PAYMENT_TYPES, TRANSACTION_STATUSES, type PaymentType, type TransactionStatus } from "../../app/domain/enums";
 import { money, type Money } from "../../app/domain/money";
 import { Weighted } from "./prng";
 
@@ -98,17 +98,7 @@ export const SPLIT_CARD_TYPES = new Weighted<PaymentType>([
 ]);
 
 /** What happens to the payment's (last) transaction; credit outcomes start from CAPTURED. */
-export type Outcome =
-  | "CREATED"
-  | "INITIATED"
-  | "AUTHORIZED"
-  | "CAPTURED"
-  | "CANCELLED"
-  | "CREDITED"
-  | "PARTIAL_CREDIT"
-  | "TWO_PARTIAL_CREDITS"
-  | "OPEN_CREDIT"
-  | "FAILED_CREDIT";
+export type Outcome = TransactionStatus | "PARTIAL_CREDIT" | "TWO_PARTIAL_CREDITS" | "OPEN_CREDIT" | "FAILED_CREDIT";
 export const OUTCOMES = new Weighted<Outcome>([
   ["CAPTURED", 72],
   ["CREDITED", 6],
@@ -127,26 +117,9 @@ export const SCENARIOS = new Weighted<"single" | "split" | "retry">([
   ["retry", 7],
 ]);
 /** The first orders of every run cover each payment type and each outcome, so small runs do too. */
-export const FORCED_TYPES: readonly PaymentType[] = [
-  "VISA",
-  "MASTERCARD",
-  "AMEX",
-  "VIPPS",
-  "MOBILEPAY",
-  "COLLECTOR",
-  "COLLECTOR_B2B",
-  "GIFTCARD",
-  "ECARD",
-  "CASH",
-  "AGENT",
-];
+export const FORCED_TYPES: readonly PaymentType[] = PAYMENT_TYPES;
 export const FORCED_OUTCOMES: readonly Outcome[] = [
-  "CREATED",
-  "INITIATED",
-  "AUTHORIZED",
-  "CAPTURED",
-  "CREDITED",
-  "CANCELLED",
+  ...TRANSACTION_STATUSES,
   "PARTIAL_CREDIT",
   "OPEN_CREDIT",
   "FAILED_CREDIT",

@@ -168,36 +168,6 @@ export class PaymentGenerator {
     const organisationId = client.organisationId;
     const forcedType = index < FORCED_TYPES.length ? FORCED_TYPES[index] : undefined;
     const forcedOutcome = index < FORCED_OUTCOMES.length ? FORCED_OUTCOMES[index] : undefined;
-
-    if (room >= 2 && forcedType === undefined && !forceImport && rng.chance(0.03)) {
-      // The order changed: version 1 deactivated (captured money credited back, the rest
-      // cancelled), then version 2 created a little later for the new total.
-      this.ids.payment++;
-      this.slots.next(); // version 2 takes the next slot's place, so the run still ends at "now"
-      const v1: Order = {
-        paymentId,
-        organisationId,
-        orderId,
-        version: 1,
-        currency,
-        settlementId: settled ? settlementId(organisationId, at, channel) : null,
-        customerNumber,
-        client,
-        actor,
-      };
-      const deactivatedAt = this.payment(v1, channel, at, { deactivate: true });
-      const v2At = Math.min(deactivatedAt + this.rng.int(5, 900) * SEC, this.now);
-      const v2Id = this.ids.payment++;
-      const v2: Order = {
-        ...v1,
-        paymentId: v2Id,
-        version: 2,
-        settlementId: settled ? settlementId(organisationId, v2At, channel) : null,
-      };
-      this.payment(v2, channel, v2At, {});
-      return 2;
-    }
-    this.ids.payment++;
     const order: Order = {
       paymentId,
       organisationId,
@@ -209,6 +179,25 @@ export class PaymentGenerator {
       client,
       actor,
     };
+
+    if (room >= 2 && forcedType === undefined && !forceImport && rng.chance(0.03)) {
+      // The order changed: version 1 deactivated (captured money credited back, the rest
+      // cancelled), then version 2 created a little later for the new total.
+      this.ids.payment++;
+      this.slots.next(); // version 2 takes the next slot's place, so the run still ends at "now"
+      const deactivatedAt = this.payment(order, channel, at, { deactivate: true });
+      const v2At = Math.min(deactivatedAt + this.rng.int(5, 900) * SEC, this.now);
+      const v2Id = this.ids.payment++;
+      const v2: Order = {
+        ...order,
+        paymentId: v2Id,
+        version: 2,
+        settlementId: settled ? settlementId(organisationId, v2At, channel) : null,
+      };
+      this.payment(v2, channel, v2At, {});
+      return 2;
+    }
+    this.ids.payment++;
     this.payment(order, channel, at, {
       forcedType: forceImport ? "VISA" : forcedType,
       forcedOutcome: forceImport ? "CAPTURED" : forcedOutcome,
@@ -551,80 +540,41 @@ export class PaymentGenerator {
     const executor = byStaff ? staffActor(rng.pick(staff.finance)) : order.actor;
     const reason = byStaff ? rng.pick(CREDIT_REASONS) : null;
     const target = captured[captured.length - 1];
+    // Every credit of the payment has the same creator, executor and reason.
+    const credit = (items: CreditItem[], status: "CREATED" | "CREDITED", created: number, executed: number) =>
+      this.credit(order, items, status, created, executed, creator, executor, reason);
+    const creditedPart = (fromPercent: number, toPercent: number): CreditItem[] => [
+      { tx: target, value: portion(target.amount, rng.int(fromPercent, toPercent)), status: "CREDITED" },
+    ];
 
     switch (outcome) {
       case "CREDITED": {
         const at = this.executedAt(createdAt);
-        this.credit(order, fullCredits(captured), "CREDITED", createdAt, at, creator, executor, reason);
+        credit(fullCredits(captured), "CREDITED", createdAt, at);
         return at;
       }
       case "PARTIAL_CREDIT": {
         const at = this.executedAt(createdAt);
-        this.credit(
-          order,
-          [{ tx: target, value: portion(target.amount, rng.int(10, 70)), status: "CREDITED" }],
-          "CREDITED",
-          createdAt,
-          at,
-          creator,
-          executor,
-          reason,
-        );
+        credit(creditedPart(10, 70), "CREDITED", createdAt, at);
         return at;
       }
       case "TWO_PARTIAL_CREDITS": {
         const first = this.executedAt(createdAt);
-        this.credit(
-          order,
-          [{ tx: target, value: portion(target.amount, rng.int(10, 40)), status: "CREDITED" }],
-          "CREDITED",
-          createdAt,
-          first,
-          creator,
-          executor,
-          reason,
-        );
+        credit(creditedPart(10, 40), "CREDITED", createdAt, first);
         const secondCreated = first + rng.int(1, 5) * DAY;
         if (secondCreated > this.now) return first;
         const second = this.executedAt(secondCreated);
-        this.credit(
-          order,
-          [{ tx: target, value: portion(target.amount, rng.int(10, 40)), status: "CREDITED" }],
-          "CREDITED",
-          secondCreated,
-          second,
-          creator,
-          executor,
-          reason,
-        );
+        credit(creditedPart(10, 40), "CREDITED", secondCreated, second);
         return second;
       }
       case "OPEN_CREDIT": {
         const value = rng.chance(0.5) ? target.amount : portion(target.amount, rng.int(10, 90));
-        this.credit(
-          order,
-          [{ tx: target, value, status: "CREATED" }],
-          "CREATED",
-          createdAt,
-          createdAt,
-          creator,
-          executor,
-          reason,
-        );
+        credit([{ tx: target, value, status: "CREATED" }], "CREATED", createdAt, createdAt);
         return createdAt;
       }
       case "FAILED_CREDIT": {
         const at = this.executedAt(createdAt);
-        this.credit(
-          order,
-          [{ tx: target, value: target.amount, status: "FAILED" }],
-          "CREATED",
-          createdAt,
-          at,
-          creator,
-          executor,
-          reason,
-        );
+        credit([{ tx: target, value: target.amount, status: "FAILED" }], "CREATED", createdAt, at);
         return at;
       }
       default:

@@ -2,7 +2,6 @@
 // schemas (app/http/api/schemas-mobile.ts) and spread into `paths` by app/http/api/openapi.server.ts.
 // They refer to the shared components that document declares (path and header parameters,
 // Problem, Payment); request and response bodies are inlined here.
-import { z } from "zod";
 import {
   AppClaimBody,
   AppClaimResponse,
@@ -13,11 +12,7 @@ import {
   WalletBody,
   WalletResponse,
 } from "./schemas-mobile";
-import { problemResponse } from "./openapi-parts";
-
-type Json = Record<string, unknown>;
-
-const TRANSACTION = "/v1/payments/{paymentId}/transactions/{transactionId}";
+import { transactionOperation, TRANSACTION_PATH, type Json, COMMON_PROBLEMS } from "./openapi-parts";
 
 const SANDBOX_RULES =
   "Sandbox: Vipps approvals and agreement charges, and Collector invoice confirmations, are decided by the amount's cents — " +
@@ -26,80 +21,19 @@ const SANDBOX_RULES =
   "it changes nothing and is not logged.";
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
+  ...COMMON_PROBLEMS,
   400: "Malformed input: a body, query or header field is invalid (each is named in `errors`)",
-  401: "Missing or unknown bearer token",
   403: "Not allowed for this client (Entur-On-Behalf-Of, distribution channel)",
   404: "Unknown id, or another organisation's",
   409: "State conflict: wrong transaction state or type, inactive payment, or an Idempotency-Key still in progress",
-  413: "Request body larger than 1 MiB",
   422: "Well-formed but breaks a business rule, a provider decline (with `errorReason`), or an Idempotency-Key reused with another request",
-  429: "Rate limited; see Retry-After",
 };
 
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
-  const { $schema: _schema, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: "any",
-    reused: "inline",
-    override: ({ jsonSchema: node }) => {
-      const n = node as Json;
-      if ("example" in n) {
-        n.examples = [n.example];
-        delete n.example;
-      }
-    },
-  }) as Json;
-  return rest;
-}
-
-const problem = (status: number): Json => problemResponse(status, ERROR_DESCRIPTIONS[status]);
-
-const PARAMETERS = [
-  "paymentId",
-  "transactionId",
-  "ETClientName",
-  "XCorrelationId",
-  "EnturPOS",
-  "EnturDistributionChannel",
-  "EnturOnBehalfOf",
-  "IdempotencyKey",
-].map((name) => ({ $ref: `#/components/parameters/${name}` }));
-
-const SUCCESS_HEADERS = {
-  "X-Correlation-Id": { $ref: "#/components/headers/XCorrelationId" },
-  "Idempotent-Replayed": { $ref: "#/components/headers/IdempotentReplayed" },
-};
-
-function operation(spec: {
-  operationId: string;
-  summary: string;
-  description: string;
-  body: z.ZodType;
-  success: Record<string, { description: string; schema?: Json }>;
-}): Json {
-  const responses: Json = {};
-  for (const [status, { description, schema }] of Object.entries(spec.success)) {
-    responses[status] = {
-      description,
-      headers: SUCCESS_HEADERS,
-      ...(schema ? { content: { "application/json": { schema } } } : {}),
-    };
-  }
-  for (const status of [400, 401, 403, 404, 409, 413, 422, 429]) responses[String(status)] = problem(status);
-  return {
-    operationId: spec.operationId,
-    summary: spec.summary,
-    description: spec.description,
-    tags: ["Transactions"],
-    parameters: PARAMETERS,
-    requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input") } } },
-    responses,
-  };
-}
+const operation = (spec: Parameters<typeof transactionOperation>[0]) => transactionOperation(spec, ERROR_DESCRIPTIONS);
 
 /** The path items, keyed by path: spread into the document's `paths`. */
 export const mobilePathItems: Record<string, Record<string, Json>> = {
-  [`${TRANSACTION}/app-claim`]: {
+  [`${TRANSACTION_PATH}/app-claim`]: {
     post: operation({
       operationId: "createAppClaim",
       summary: "Vipps: claim the payment in the customer's app",
@@ -114,12 +48,12 @@ export const mobilePathItems: Record<string, Record<string, Json>> = {
         SANDBOX_RULES,
       body: AppClaimBody,
       success: {
-        "201": { description: "The claim is waiting for the customer", schema: jsonSchema(AppClaimResponse, "output") },
+        "201": { description: "The claim is waiting for the customer", schema: AppClaimResponse },
         "204": { description: "An existing agreement was charged; the transaction is AUTHORIZED" },
       },
     }),
   },
-  [`${TRANSACTION}/wallet`]: {
+  [`${TRANSACTION_PATH}/wallet`]: {
     post: operation({
       operationId: "registerWalletPayment",
       summary: "ApplePay / GooglePay: register a wallet payment",
@@ -131,11 +65,11 @@ export const mobilePathItems: Record<string, Record<string, Json>> = {
         SANDBOX_RULES,
       body: WalletBody,
       success: {
-        "201": { description: "The registered wallet payment", schema: jsonSchema(WalletResponse, "output") },
+        "201": { description: "The registered wallet payment", schema: WalletResponse },
       },
     }),
   },
-  [`${TRANSACTION}/gift-card`]: {
+  [`${TRANSACTION_PATH}/gift-card`]: {
     post: operation({
       operationId: "claimGiftCard",
       summary: "Claim a gift card",
@@ -152,7 +86,7 @@ export const mobilePathItems: Record<string, Record<string, Json>> = {
       },
     }),
   },
-  [`${TRANSACTION}/invoice`]: {
+  [`${TRANSACTION_PATH}/invoice`]: {
     post: operation({
       operationId: "createInvoice",
       summary: "Collector: create or replace the invoice",
@@ -163,7 +97,7 @@ export const mobilePathItems: Record<string, Record<string, Json>> = {
         "on its page authorizes the transaction (AUTHORIZE entry). " +
         SANDBOX_RULES,
       body: InvoiceBody,
-      success: { "201": { description: "The invoice", schema: jsonSchema(InvoiceResponse, "output") } },
+      success: { "201": { description: "The invoice", schema: InvoiceResponse } },
     }),
     put: operation({
       operationId: "changeInvoice",
@@ -172,7 +106,7 @@ export const mobilePathItems: Record<string, Record<string, Json>> = {
         "Only COLLECTOR_B2B invoices (422 otherwise), and only before the customer confirmed them (409 after). An `amount` change also changes " +
         "the transaction's amount; the payment's transactions may not exceed its totalAmount (422). Logged as UPDATE with the invoice's amount.",
       body: InvoiceChangeBody,
-      success: { "200": { description: "The changed invoice", schema: jsonSchema(InvoiceResponse, "output") } },
+      success: { "200": { description: "The changed invoice", schema: InvoiceResponse } },
     }),
   },
 };

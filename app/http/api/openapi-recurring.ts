@@ -2,7 +2,6 @@
 // GET /v1/openapi.json: complete path items spread into `paths` by openapi.server.ts. Bodies are
 // inlined from the zod schemas that validate the requests (schemas-recurring.ts); header
 // parameters, response headers and Problem are $refs to the components openapi.server.ts declares.
-import { z } from "zod";
 import { AGREEMENT_STATUSES } from "../../domain/enums";
 import {
   CreateRecurringPaymentBody,
@@ -13,52 +12,25 @@ import {
   RecurringPaymentTerminalBody,
   RegisterAgreementBody,
 } from "./schemas-recurring";
-import { problemResponse } from "./openapi-parts";
-
-type Json = Record<string, unknown>;
-
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
-  const { $schema: _schema, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: "any",
-    reused: "inline",
-    override: ({ jsonSchema: node }) => {
-      const n = node as Json;
-      if (n.format === "date-time") delete n.pattern;
-      if ("example" in n) {
-        n.examples = [n.example];
-        delete n.example;
-      }
-    },
-  }) as Json;
-  return rest;
-}
+import {
+  inlineSchema,
+  operation as buildOperation,
+  pathIdParameter,
+  type Json,
+  type OperationSpec,
+  COMMON_PROBLEMS,
+} from "./openapi-parts";
 
 const ERRORS: Record<number, string> = {
+  ...COMMON_PROBLEMS,
   400: "Malformed input: a body, query or header field is invalid (each is named in `errors`), or a field that cannot be changed",
-  401: "Missing or unknown bearer token",
   403: "Not allowed for this client: customerNumber from a non-privileged client, Entur-On-Behalf-Of, distribution channel",
   404: "Unknown id, or another organisation's",
   409: "State conflict: the recurring payment or agreement is not in a state that allows this, a concurrent change, or an Idempotency-Key still in progress",
-  413: "Request body larger than 1 MiB",
   422: "Well-formed but breaks a business rule (e.g. giving up the primary without naming another), or an Idempotency-Key reused with another request",
-  429: "Rate limited; see Retry-After",
 };
 
-const problem = (status: number): Json => problemResponse(status, ERRORS[status]);
-
-const header = (name: string) => ({ $ref: `#/components/parameters/${name}` });
-const HEADERS = ["ETClientName", "XCorrelationId", "EnturPOS", "EnturDistributionChannel", "EnturOnBehalfOf"].map(
-  header,
-);
-
-const RECURRING_ID: Json = {
-  name: "recurringPaymentId",
-  in: "path",
-  required: true,
-  description: "The recurring payment's id; another organisation's id answers 404 (not a positive whole number: 400)",
-  schema: { type: "integer", format: "int64", minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
-};
+const RECURRING_ID = pathIdParameter("recurringPaymentId", "recurring payment");
 
 const AGREEMENT_ID: Json = {
   name: "agreementId",
@@ -76,69 +48,11 @@ const CUSTOMER_NUMBER_QUERY: Json = {
   schema: { type: "string", pattern: "^[0-9]{1,20}$" },
 };
 
-function operation(spec: {
-  method: "get" | "post" | "put" | "patch";
-  operationId: string;
-  summary: string;
-  description: string;
-  tag: string;
-  path?: Json;
-  query?: Json[];
-  body?: { schema: z.ZodType; required: boolean; mergePatch?: boolean };
-  success: { status: number; description: string; schema: z.ZodType | Json; location?: boolean };
-  errors: number[];
-}): Json {
-  const idempotent = spec.method === "post" || spec.method === "put";
-  const successHeaders: Json = { "X-Correlation-Id": { $ref: "#/components/headers/XCorrelationId" } };
-  if (spec.success.location) successHeaders.Location = { $ref: "#/components/headers/Location" };
-  if (idempotent) successHeaders["Idempotent-Replayed"] = { $ref: "#/components/headers/IdempotentReplayed" };
-  const schema =
-    spec.success.schema instanceof z.ZodType ? jsonSchema(spec.success.schema, "output") : spec.success.schema;
-  const responses: Json = {
-    [String(spec.success.status)]: {
-      description: spec.success.description,
-      headers: successHeaders,
-      content: { "application/json": { schema } },
-    },
-  };
-  const errors = new Set([
-    400,
-    401,
-    403,
-    429,
-    ...spec.errors,
-    ...(idempotent ? [409, 422] : []),
-    ...(spec.body ? [413] : []),
-  ]);
-  for (const status of [...errors].sort((a, b) => a - b)) responses[String(status)] = problem(status);
-  const result: Json = {
-    operationId: spec.operationId,
-    summary: spec.summary,
-    description: spec.description,
-    tags: [spec.tag],
-    parameters: [
-      ...(spec.path ? [spec.path] : []),
-      ...(spec.query ?? []),
-      ...HEADERS,
-      ...(idempotent ? [header("IdempotencyKey")] : []),
-    ],
-    responses,
-  };
-  if (spec.body) {
-    const media = { schema: jsonSchema(spec.body.schema, "input") };
-    result.requestBody = {
-      required: spec.body.required,
-      content: spec.body.mergePatch
-        ? { "application/merge-patch+json": media, "application/json": media }
-        : { "application/json": media },
-    };
-  }
-  return result;
-}
+const operation = (spec: OperationSpec): Json => buildOperation(spec, ERRORS);
 
 const RECURRING = "Recurring payments";
 const AGREEMENTS = "Payment agreements";
-const recurringList = { type: "array", items: jsonSchema(RecurringPayment, "output") };
+const recurringList = { type: "array", items: inlineSchema(RecurringPayment, "output") };
 
 export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
   "/v1/recurring-payments": {
@@ -149,8 +63,8 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
       description:
         "The customer's recurring payments in the caller's organisation, newest first. Never CANCELLED (ended) ones; EXPIRED ones " +
         "(past `expiresAt`) only with `includeExpired=true`. An unknown parameter is a 400 naming it.",
-      tag: RECURRING,
-      query: [
+      tags: [RECURRING],
+      parameters: [
         CUSTOMER_NUMBER_QUERY,
         {
           name: "includeExpired",
@@ -171,7 +85,7 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
         "A CREATED recurring payment for the customer (`customerNumber`, honoured only for privileged clients; any other client gets 403). " +
         "The customer's first one is primary; a later one is primary only with `isPrimary: true`, which takes it from the previous primary. " +
         "Register the card with …/terminal, then …/authorize.",
-      tag: RECURRING,
+      tags: [RECURRING],
       body: { schema: CreateRecurringPaymentBody, required: false },
       success: { status: 201, description: "The recurring payment", schema: RecurringPayment, location: true },
       errors: [],
@@ -183,8 +97,8 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
       operationId: "getRecurringPayment",
       summary: "A recurring payment",
       description: "Any status, ended ones included.",
-      tag: RECURRING,
-      path: RECURRING_ID,
+      tags: [RECURRING],
+      parameters: [RECURRING_ID],
       success: { status: 200, description: "The recurring payment", schema: RecurringPayment },
       errors: [404],
     }),
@@ -196,8 +110,8 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
         "Merge patch: `nickname` (null removes it) and `isPrimary`. `isPrimary: true` makes it the customer's primary and the previous " +
         "primary stops being one (an EXPIRED one cannot become primary: 409); `isPrimary: false` on the primary is a 422 (make another one primary instead). " +
         "Any other field of the recurring payment (`customerNumber`, …) is a 400 naming it. An ended (CANCELLED) one is a 409.",
-      tag: RECURRING,
-      path: RECURRING_ID,
+      tags: [RECURRING],
+      parameters: [RECURRING_ID],
       body: { schema: RecurringPaymentPatchBody, required: true, mergePatch: true },
       success: { status: 200, description: "The recurring payment", schema: RecurringPayment },
       errors: [404, 409, 413, 422],
@@ -211,8 +125,8 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
       description:
         "CANCELLED: no transaction can use it any more. Ending an ended one answers it unchanged. When it was the primary, the customer's " +
         "newest usable (ACTIVE) card becomes primary, else the newest CREATED, else the newest EXPIRED one; none when it was the last.",
-      tag: RECURRING,
-      path: RECURRING_ID,
+      tags: [RECURRING],
+      parameters: [RECURRING_ID],
       success: { status: 200, description: "The ended recurring payment", schema: RecurringPayment },
       errors: [404],
     }),
@@ -227,8 +141,8 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
         "charged. It expires after 15 minutes; a new terminal replaces the open one. `redirectUrl` (and `callbackUrl`) must start with one of the " +
         "client's allowed prefixes (else 400); the page sends the customer back with `recurringPaymentId` and `responseCode` (`OK`, `CANCELLED`, " +
         "`EXPIRED`, a decline reason). Then call …/authorize.",
-      tag: RECURRING,
-      path: RECURRING_ID,
+      tags: [RECURRING],
+      parameters: [RECURRING_ID],
       body: { schema: RecurringPaymentTerminalBody, required: true },
       success: { status: 201, description: "The terminal", schema: RecurringPaymentTerminal },
       errors: [404],
@@ -243,8 +157,8 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
         "The card the customer entered on the terminal is accepted: ACTIVE, with `maskedPan` (first 6 and last 4 digits at most), `paymentType`, " +
         "`cardExpiresAt` and `expiresAt` (the card's expiry or three years, whichever is first; never after `cardExpiresAt`). " +
         "409 when no card has been registered yet or the recurring payment is ended or expired; an ACTIVE one is answered unchanged.",
-      tag: RECURRING,
-      path: RECURRING_ID,
+      tags: [RECURRING],
+      parameters: [RECURRING_ID],
       success: { status: 200, description: "The ACTIVE recurring payment", schema: RecurringPayment },
       errors: [404],
     }),
@@ -257,8 +171,8 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
       description:
         "The customer's agreements in the caller's organisation, newest first, optionally of the given statuses (`status` may repeat: " +
         "`status=ACTIVE&status=PENDING`). An unknown parameter or status is a 400 naming it.",
-      tag: AGREEMENTS,
-      query: [
+      tags: [AGREEMENTS],
+      parameters: [
         CUSTOMER_NUMBER_QUERY,
         {
           name: "status",
@@ -273,7 +187,7 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
       success: {
         status: 200,
         description: "The agreements",
-        schema: { type: "array", items: jsonSchema(PaymentAgreement, "output") },
+        schema: { type: "array", items: inlineSchema(PaymentAgreement, "output") },
       },
       errors: [],
     }),
@@ -286,7 +200,7 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
         "(STOPPED) it; the page then sends the customer to `provider.redirectUrl` with `agreementId` and `result`. `pricing` is LEGACY " +
         "(`amount` per charge) or VARIABLE (`suggestedMaxAmount`); a transaction may charge an ACTIVE agreement (`paymentAgreementId`) at most " +
         "that, in its currency. `customerNumber` is honoured only for privileged clients (others: 403).",
-      tag: AGREEMENTS,
+      tags: [AGREEMENTS],
       body: { schema: RegisterAgreementBody, required: true },
       success: { status: 201, description: "The agreement", schema: PaymentAgreement, location: true },
       errors: [],
@@ -299,8 +213,8 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
       summary: "A payment agreement's status",
       description:
         "`provider.confirmationUrl` is included only while the agreement awaits the customer's confirmation (CREATED or PENDING) and its page is open.",
-      tag: AGREEMENTS,
-      path: AGREEMENT_ID,
+      tags: [AGREEMENTS],
+      parameters: [AGREEMENT_ID],
       success: { status: 200, description: "The agreement", schema: PaymentAgreement },
       errors: [404],
     }),
@@ -313,8 +227,8 @@ export const RECURRING_PATHS: Record<string, Record<string, Json>> = {
       description:
         "STOPPED: transactions can no longer charge it and its confirmation page no longer confirms it. Idempotent: stopping a STOPPED agreement " +
         "answers it unchanged. An EXPIRED agreement is a 409.",
-      tag: AGREEMENTS,
-      path: AGREEMENT_ID,
+      tags: [AGREEMENTS],
+      parameters: [AGREEMENT_ID],
       success: { status: 200, description: "The stopped agreement", schema: PaymentAgreement },
       errors: [404],
     }),

@@ -4,7 +4,6 @@
 // openapi.server.ts declares. The customer is identified by Entur-Customer-Token (decision 009).
 import type { z } from "zod";
 import { CUSTOMER_TOKEN_HEADER } from "../../auth/customer-token.server";
-import { inlineSchema } from "./openapi-terminals";
 import {
   ChangePaymentMethodBody,
   CustomerTokenBody,
@@ -15,11 +14,15 @@ import {
   PRODUCT_CODE_MAX,
   ProductPaymentMethodsResponse,
 } from "./schemas-self-service";
-import { problemResponse } from "./openapi-parts";
-
-type Json = Record<string, unknown>;
-
-const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
+import {
+  headerParameters,
+  inlineSchema,
+  problemResponses,
+  requestBody,
+  successHeaders,
+  type Json,
+  COMMON_PROBLEMS,
+} from "./openapi-parts";
 
 const CUSTOMER_TOKEN: Json = {
   name: CUSTOMER_TOKEN_HEADER,
@@ -41,17 +44,14 @@ const PRODUCT: Json = {
 };
 
 const ERRORS: Record<number, string> = {
+  ...COMMON_PROBLEMS,
   400: "Malformed input, each field named in `errors`: a length limit, an enum, a missing field, or a bad path product code",
   401: "Missing or unknown bearer token, or no logged-in customer (Entur-Customer-Token)",
   403: "Not allowed for this client (Entur-On-Behalf-Of, distribution channel)",
   404: "Not the customer's product or invoice (or another organisation's)",
   409: "The invoice is already paid, its payment was deactivated, or an Idempotency-Key is still in progress",
-  413: "Request body larger than 1 MiB",
   422: "The client has no enabled payment method of that kind, or an Idempotency-Key reused with another request",
-  429: "Rate limited; see Retry-After",
 };
-
-const problem = (status: number): Json => problemResponse(status, ERRORS[status]);
 
 type Operation = {
   method: "get" | "post";
@@ -66,42 +66,31 @@ type Operation = {
   errors: number[];
 };
 
+const KEEP = { keepDateTimePattern: true };
+
+/** Answers "OK" with the response; the request body, when there is one, precedes the responses. */
 function operation(op: Operation): Record<string, Json> {
-  const parameters: Json[] = [];
-  if (op.path) parameters.push(op.path);
-  if (op.customer) parameters.push(CUSTOMER_TOKEN);
-  for (const name of ["ETClientName", "XCorrelationId", "EnturPOS", "EnturDistributionChannel", "EnturOnBehalfOf"])
-    parameters.push(ref("parameters", name));
-  const successHeaders: Json = { "X-Correlation-Id": ref("headers", "XCorrelationId") };
-  if (op.method === "post") {
-    parameters.push(ref("parameters", "IdempotencyKey"));
-    successHeaders["Idempotent-Replayed"] = ref("headers", "IdempotentReplayed");
-  }
-  const responses: Json = {
-    [String(op.status)]: {
-      description: "OK",
-      headers: successHeaders,
-      content: { "application/json": { schema: inlineSchema(op.response, "output") } },
-    },
-  };
-  for (const status of [...new Set([400, 401, 403, 429, ...op.errors])].sort((a, b) => a - b))
-    responses[String(status)] = problem(status);
+  const idempotent = op.method === "post";
   return {
     [op.method]: {
       operationId: op.operationId,
       summary: op.summary,
       description: op.description,
       tags: ["Product self-service"],
-      parameters,
-      ...(op.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { "application/json": { schema: inlineSchema(op.body, "input") } },
-            },
-          }
-        : {}),
-      responses,
+      parameters: [
+        ...(op.path ? [op.path] : []),
+        ...(op.customer ? [CUSTOMER_TOKEN] : []),
+        ...headerParameters(idempotent),
+      ],
+      ...(op.body ? { requestBody: requestBody(inlineSchema(op.body, "input", KEEP), true) } : {}),
+      responses: {
+        [String(op.status)]: {
+          description: "OK",
+          headers: successHeaders({ idempotent }),
+          content: { "application/json": { schema: inlineSchema(op.response, "output", KEEP) } },
+        },
+        ...problemResponses([400, 401, 403, 429, ...op.errors], ERRORS),
+      },
     },
   };
 }

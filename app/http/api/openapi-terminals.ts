@@ -2,7 +2,7 @@
 // document's `paths` by openapi.server.ts. Request and response schemas are generated inline from
 // the zod schemas that validate the requests (schemas-terminals.ts); parameters, headers and the
 // Problem schema are $refs to the components openapi.server.ts declares.
-import { z } from "zod";
+import type { z } from "zod";
 import {
   InternalTerminalBody,
   InternalTerminalResponse,
@@ -11,45 +11,19 @@ import {
   TerminalBody,
   TerminalResponse,
 } from "./schemas-terminals";
-import { problemResponse } from "./openapi-parts";
-
-type Json = Record<string, unknown>;
-
-const TRANSACTION = "/v1/payments/{paymentId}/transactions/{transactionId}";
-
-export function inlineSchema(schema: z.ZodType, io: "input" | "output"): Json {
-  const generated = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: "any",
-    override: ({ jsonSchema }) => {
-      const node = jsonSchema as Json;
-      if ("example" in node) {
-        node.examples = [node.example];
-        delete node.example;
-      }
-    },
-  }) as Json;
-  const { $schema: _schema, ...rest } = generated;
-  return rest;
-}
-
-const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
-const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
+import { transactionOperation, TRANSACTION_PATH, type Json, COMMON_PROBLEMS } from "./openapi-parts";
 
 const ERRORS: Record<number, string> = {
+  ...COMMON_PROBLEMS,
   400: "Malformed input (each field is named in `errors`), e.g. a redirectUrl that is not one of the client's allowed prefixes",
-  401: "Missing or unknown bearer token",
   403: "Not allowed for this client (Entur-On-Behalf-Of, distribution channel)",
   404: "Unknown payment or transaction, or another organisation's",
   409: "State conflict: the transaction is not CREATED or INITIATED, the payment is deactivated, or an Idempotency-Key is still in progress",
-  413: "Request body larger than 1 MiB",
   422: "Business rule: not a PAYMENTCARD transaction, an unusable stored card, a declined charge (with `errorReason`), or an Idempotency-Key reused with another request",
-  429: "Rate limited; see Retry-After",
 };
 
-const problem = (status: number): Json => problemResponse(status, ERRORS[status]);
-
-function post(operation: {
+/** A terminal route: POST with the body, answering 201 with the terminal. */
+function post(spec: {
   operationId: string;
   summary: string;
   description: string;
@@ -57,41 +31,14 @@ function post(operation: {
   response: z.ZodType;
   created: string;
 }): Record<string, Json> {
-  const responses: Json = {
-    "201": {
-      description: operation.created,
-      headers: { "X-Correlation-Id": header("XCorrelationId"), "Idempotent-Replayed": header("IdempotentReplayed") },
-      content: { "application/json": { schema: inlineSchema(operation.response, "output") } },
-    },
-  };
-  for (const status of [400, 401, 403, 404, 409, 413, 422, 429]) responses[String(status)] = problem(status);
+  const { response, created, ...rest } = spec;
   return {
-    post: {
-      operationId: operation.operationId,
-      summary: operation.summary,
-      description: operation.description,
-      tags: ["Transactions"],
-      parameters: [
-        param("paymentId"),
-        param("transactionId"),
-        param("ETClientName"),
-        param("XCorrelationId"),
-        param("EnturPOS"),
-        param("EnturDistributionChannel"),
-        param("EnturOnBehalfOf"),
-        param("IdempotencyKey"),
-      ],
-      requestBody: {
-        required: true,
-        content: { "application/json": { schema: inlineSchema(operation.body, "input") } },
-      },
-      responses,
-    },
+    post: transactionOperation({ ...rest, success: { "201": { description: created, schema: response } } }, ERRORS),
   };
 }
 
 export const TERMINAL_PATHS: Record<string, Record<string, Json>> = {
-  [`${TRANSACTION}/terminal`]: post({
+  [`${TRANSACTION_PATH}/terminal`]: post({
     operationId: "createTerminal",
     summary: "Create a card terminal (or charge a stored card: MIT_UCOF)",
     description:
@@ -106,7 +53,7 @@ export const TERMINAL_PATHS: Record<string, Record<string, Json>> = {
     response: TerminalResponse,
     created: "The terminal (or, for MIT_UCOF, the authorized charge)",
   }),
-  [`${TRANSACTION}/recurring-terminal`]: post({
+  [`${TRANSACTION_PATH}/recurring-terminal`]: post({
     operationId: "createRecurringTerminal",
     summary: "Create a terminal that charges a stored card",
     description:
@@ -117,7 +64,7 @@ export const TERMINAL_PATHS: Record<string, Record<string, Json>> = {
     response: RecurringTerminalResponse,
     created: "The terminal",
   }),
-  [`${TRANSACTION}/internal-terminal`]: post({
+  [`${TRANSACTION_PATH}/internal-terminal`]: post({
     operationId: "createInternalTerminal",
     summary: "Create an internal card terminal (customer service)",
     description:

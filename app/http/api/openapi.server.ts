@@ -42,10 +42,15 @@ import { mobilePathItems } from "./openapi-mobile";
 import { TERMINAL_PATHS } from "./openapi-terminals";
 import { SELF_SERVICE_PATHS } from "./openapi-self-service";
 import { RECURRING_PATHS } from "./openapi-recurring";
-import { problemResponse } from "./openapi-parts";
-
-type Json = Record<string, unknown>;
-type Method = "get" | "post" | "put" | "patch" | "delete";
+import {
+  componentRef,
+  operation,
+  pathIdParameter,
+  tidySchemaNode,
+  type Json,
+  type Method,
+  COMMON_PROBLEMS,
+} from "./openapi-parts";
 
 // ------------------------------------------------------------------------------ components
 
@@ -75,7 +80,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   Problem,
 };
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const ref = (name: string) => componentRef("schemas", name);
 
 /** Turns one registry of named zod schemas into components/schemas entries. */
 function componentSchemas(schemas: Record<string, z.ZodType>, io: "input" | "output"): Record<string, Json> {
@@ -85,16 +90,7 @@ function componentSchemas(schemas: Record<string, z.ZodType>, io: "input" | "out
     io,
     unrepresentable: "any",
     uri: (id) => `#/components/schemas/${id}`,
-    override: ({ jsonSchema }) => {
-      const node = jsonSchema as Json;
-      // zod spells out a calendar regex beside format: date-time; the format says it.
-      if (node.format === "date-time") delete node.pattern;
-      // JSON Schema 2020-12 has `examples`; OpenAPI 3.1 deprecates `example` in schemas.
-      if ("example" in node) {
-        node.examples = [node.example];
-        delete node.example;
-      }
-    },
+    override: ({ jsonSchema }) => tidySchemaNode(jsonSchema as Json),
   });
   const out: Record<string, Json> = {};
   for (const [id, schema] of Object.entries(generated)) {
@@ -152,8 +148,6 @@ const HEADER_PARAMETERS: Record<string, Json> = {
   },
 };
 
-const COMMON_HEADERS = ["ETClientName", "XCorrelationId", "EnturPOS", "EnturDistributionChannel", "EnturOnBehalfOf"];
-
 const RESPONSE_HEADERS: Record<string, Json> = {
   XCorrelationId: {
     description: "The request's correlation id, or the one generated for it",
@@ -168,22 +162,15 @@ const RESPONSE_HEADERS: Record<string, Json> = {
   },
 };
 
-const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
-
 const ERROR_DESCRIPTIONS: Record<number, string> = {
+  ...COMMON_PROBLEMS,
   400: "Malformed input: a body, query or header field is invalid (each is named in `errors`)",
-  401: "Missing or unknown bearer token",
   403: "Not allowed for this client (Entur-On-Behalf-Of, distribution channel, privileged operation)",
   404: "Unknown id, or another organisation's",
   405: "Method not supported on this path",
   409: "State conflict: wrong transaction state, inactive payment, concurrent change, or an Idempotency-Key still in progress",
-  413: "Request body larger than 1 MiB",
   422: "Well-formed but breaks a business rule, or an Idempotency-Key reused with another request",
-  429: "Rate limited; see Retry-After",
 };
-
-const problem = (status: number, description = ERROR_DESCRIPTIONS[status]): Json =>
-  problemResponse(status, description);
 
 // ------------------------------------------------------------------------------ query parameters
 
@@ -233,6 +220,10 @@ function filterParameter(name: string, spec: FieldSpec): Json {
   };
 }
 
+/** A filter parameter for each search field a route parses. */
+const filterParameters = (fields: Record<string, FieldSpec>): Json[] =>
+  Object.entries(fields).map(([name, spec]) => filterParameter(name, spec));
+
 const PAGING_PARAMETERS: Json[] = [
   {
     name: "page",
@@ -279,10 +270,7 @@ const ROUTES: Operation[] = [
       "(`cardNumber externalTransactionId paymentTransactionId paymentType paymentTypeGroup rrn status`) match payments having such a transaction. " +
       "An unknown parameter is a 400 naming it.",
     tags: ["Payments"],
-    query: [
-      ...Object.entries(PAYMENT_SEARCH_FIELDS).map(([name, spec]) => filterParameter(name, spec)),
-      ...PAGING_PARAMETERS,
-    ],
+    query: [...filterParameters(PAYMENT_SEARCH_FIELDS), ...PAGING_PARAMETERS],
     success: { status: 200, description: "A page of payments", schema: ref("PaymentPage") },
     errors: [400],
   },
@@ -424,10 +412,7 @@ const ROUTES: Operation[] = [
       "Credits of the caller's organisation, newest first. Credit-transaction filters (`reimbursementMethod reimbursementTypeGroup rrn transactionId`) " +
       "match credits having such a credit transaction. An unknown parameter is a 400 naming it.",
     tags: ["Credits"],
-    query: [
-      ...Object.entries(CREDIT_SEARCH_FIELDS).map(([name, spec]) => filterParameter(name, spec)),
-      ...PAGING_PARAMETERS,
-    ],
+    query: [...filterParameters(CREDIT_SEARCH_FIELDS), ...PAGING_PARAMETERS],
     success: { status: 200, description: "A page of credits", schema: ref("CreditPage") },
     errors: [400],
   },
@@ -487,7 +472,7 @@ const ROUTES: Operation[] = [
     description:
       "Filtered by `paymentType`, `paymentTypeGroup` and the `Entur-Distribution-Channel` header (all of the client's channels when absent).",
     tags: ["Payment methods"],
-    query: Object.entries(PAYMENT_METHOD_FILTERS).map(([name, spec]) => filterParameter(name, spec)),
+    query: filterParameters(PAYMENT_METHOD_FILTERS),
     success: {
       status: 200,
       description: "The enabled payment methods",
@@ -497,65 +482,21 @@ const ROUTES: Operation[] = [
   },
 ];
 
-const pathId = (name: string, what: string): Json => ({
-  name,
-  in: "path",
-  required: true,
-  description: `The ${what}'s id; another organisation's id answers 404 (not a positive whole number: 400)`,
-  schema: { type: "integer", format: "int64", minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
-});
-
 const PATH_PARAMETERS: Record<string, Json> = {
-  paymentId: pathId("paymentId", "payment"),
-  transactionId: pathId("transactionId", "transaction"),
-  creditId: pathId("creditId", "credit"),
+  paymentId: pathIdParameter("paymentId", "payment"),
+  transactionId: pathIdParameter("transactionId", "transaction"),
+  creditId: pathIdParameter("creditId", "credit"),
 };
 
-/** Errors every authenticated /v1 operation can answer. */
-const ALWAYS = [400, 401, 403, 429];
-
+/** A route of ROUTES: its path's parameters are $refs to PATH_PARAMETERS, its body a request schema by name. */
 function operationObject(route: Operation): Json {
   const parameters: Json[] = [];
   for (const [, name] of route.path.matchAll(/\{([^}]+)\}/g)) {
     if (!PATH_PARAMETERS[name]) throw new Error(`No path parameter ${name} is described for ${route.path}`);
-    parameters.push({ $ref: `#/components/parameters/${name}` });
+    parameters.push(componentRef("parameters", name));
   }
-  parameters.push(...(route.query ?? []));
-  parameters.push(...COMMON_HEADERS.map((name) => ({ $ref: `#/components/parameters/${name}` })));
-  const idempotent = route.method === "post" || route.method === "put";
-  if (idempotent) parameters.push({ $ref: "#/components/parameters/IdempotencyKey" });
-
-  const successHeaders: Json = { "X-Correlation-Id": headerRef("XCorrelationId") };
-  if (route.success.location) successHeaders.Location = headerRef("Location");
-  if (idempotent) successHeaders["Idempotent-Replayed"] = headerRef("IdempotentReplayed");
-  const responses: Json = {
-    [String(route.success.status)]: {
-      description: route.success.description,
-      headers: successHeaders,
-      ...(route.success.schema ? { content: { "application/json": { schema: route.success.schema } } } : {}),
-    },
-  };
-  const errors = new Set([...ALWAYS, ...route.errors, ...(idempotent ? [409, 422] : [])]);
-  for (const status of [...errors].sort((a, b) => a - b)) responses[String(status)] = problem(status);
-
-  const operation: Json = {
-    operationId: route.operationId,
-    summary: route.summary,
-    ...(route.description ? { description: route.description } : {}),
-    tags: route.tags,
-    parameters,
-    responses,
-  };
-  if (route.body) {
-    const media = { schema: ref(route.body.schema) };
-    operation.requestBody = {
-      required: route.body.required,
-      content: route.body.mergePatch
-        ? { "application/merge-patch+json": media, "application/json": media }
-        : { "application/json": media },
-    };
-  }
-  return operation;
+  const body = route.body && { ...route.body, schema: ref(route.body.schema) };
+  return operation({ ...route, parameters: [...parameters, ...(route.query ?? [])], body }, ERROR_DESCRIPTIONS);
 }
 
 function buildDocument(): Json {

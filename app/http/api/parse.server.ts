@@ -80,6 +80,11 @@ export function pathId(params: Params, name: string): number {
   return Number(raw);
 }
 
+/** The two ids of a /v1/payments/{paymentId}/transactions/{transactionId}… path, paymentId checked first. */
+export function transactionPath(params: Params): { paymentId: number; transactionId: number } {
+  return { paymentId: pathId(params, "paymentId"), transactionId: pathId(params, "transactionId") };
+}
+
 export function parseQuery(url: URL, spec: Record<string, FieldSpec>): SearchQuery {
   const outcome = parseSearchQuery(url.searchParams, spec);
   if (!outcome.ok) throw invalidInput(outcome.errors);

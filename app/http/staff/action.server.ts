@@ -62,6 +62,26 @@ export function intent<S extends FormSchema>(spec: StaffIntent<S>): StaffIntent 
 }
 
 /**
+ * The `disable` and `enable` intents of something an admin switches off and on again (a staff
+ * user, an API client, a payment method): disabling must say why, enabling may. `run` switches
+ * it (`enabled` is what it becomes) and says what happened.
+ */
+export function switchIntents<S extends FormSchema>(spec: {
+  permission: Permission;
+  schema: S;
+  run: (args: { input: z.output<S>; caller: StaffCaller; enabled: boolean }) => Promise<{ message: string }>;
+}): { disable: StaffIntent; enable: StaffIntent } {
+  const switchTo = (enabled: boolean) =>
+    intent({
+      permission: spec.permission,
+      reason: enabled ? "optional" : "required",
+      schema: spec.schema,
+      run: ({ input, caller }) => spec.run({ input, caller, enabled }),
+    });
+  return { disable: switchTo(false), enable: switchTo(true) };
+}
+
+/**
  * The field errors of a failed parse: the first problem of each field, by the form's field names
  * (forms are flat: a problem with one value of a repeated field is the field's).
  */

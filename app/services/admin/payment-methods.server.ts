@@ -8,8 +8,9 @@ import { conflict, invalid, notFound } from "../../domain/errors";
 import type { FieldSpec, SearchQuery } from "../../domain/search-filter";
 import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller, ClientCaller } from "../../domain/caller";
-import type { Page } from "../queries/payment-search.server";
-import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+import { pageOf, rowsBefore, type Page } from "../queries/payment-search.server";
+import { allOf, conditionsFor } from "../../platform/search-sql.server";
+import { searchColumns } from "../queries/search-columns.server";
 import { db } from "../../platform/db.server";
 import { inTransaction } from "../../platform/transaction.server";
 
@@ -96,14 +97,9 @@ export const STAFF_METHOD_FILTERS = {
   enabled: { type: "boolean" },
 } as const satisfies Record<string, FieldSpec>;
 
-const STAFF_METHOD_COLUMNS: Record<keyof typeof STAFF_METHOD_FILTERS, ColumnOf> = {
-  id: { column: paymentMethods.id },
-  clientId: { column: paymentMethods.clientId },
-  channel: { column: paymentMethods.distributionChannelId },
-  paymentType: { column: paymentMethods.paymentType },
-  paymentTypeGroup: { column: paymentMethods.paymentTypeGroup },
-  enabled: { column: paymentMethods.enabled },
-};
+const STAFF_METHOD_COLUMNS = searchColumns(paymentMethods, STAFF_METHOD_FILTERS, {
+  channel: paymentMethods.distributionChannelId,
+});
 
 export type StaffMethodItem = {
   id: number;
@@ -161,14 +157,8 @@ export async function listMethodsForStaff(
       asc(paymentMethods.paymentType),
     )
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage);
-  return {
-    items,
-    totalItems: total,
-    totalPages: Math.ceil(total / query.perPage),
-    page: query.page,
-    perPage: query.perPage,
-  };
+    .offset(rowsBefore(query));
+  return pageOf(items, total, query);
 }
 
 /** The channels of every client, for the screen's filter. */

@@ -5,8 +5,9 @@ import type { StaffCaller } from "../../domain/caller";
 import { db } from "../../platform/db.server";
 import { auditLog } from "../../../db/schema";
 import type { FieldSpec, SearchQuery } from "../../domain/search-filter";
-import type { Page } from "./payment-search.server";
-import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+import { pageOf, rowsBefore, type Page } from "./payment-search.server";
+import { allOf, conditionsFor } from "../../platform/search-sql.server";
+import { searchColumns } from "./search-columns.server";
 
 /** The audit screen's filters, in the /v1 search grammar (field=op:value). */
 export const AUDIT_FILTERS = {
@@ -19,15 +20,7 @@ export const AUDIT_FILTERS = {
   createdAt: { type: "timestamp" },
 } as const satisfies Record<string, FieldSpec>;
 
-const COLUMNS: Record<keyof typeof AUDIT_FILTERS, ColumnOf> = {
-  actor: { column: auditLog.actorEmail },
-  action: { column: auditLog.action },
-  entityType: { column: auditLog.entityType },
-  entityId: { column: auditLog.entityId },
-  correlationId: { column: auditLog.correlationId },
-  ip: { column: auditLog.ip },
-  createdAt: { column: auditLog.createdAt },
-};
+const COLUMNS = searchColumns(auditLog, AUDIT_FILTERS, { actor: auditLog.actorEmail });
 
 export type AuditEntryRow = typeof auditLog.$inferSelect;
 
@@ -46,14 +39,8 @@ export async function listAuditEntries(
     .where(where)
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage);
-  return {
-    items,
-    totalItems: total,
-    totalPages: Math.ceil(total / query.perPage),
-    page: query.page,
-    perPage: query.perPage,
-  };
+    .offset(rowsBefore(query));
+  return pageOf(items, total, query);
 }
 
 /** One entry, or null when there is no such entry. */

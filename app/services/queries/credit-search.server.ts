@@ -7,7 +7,7 @@ import { CREDIT_STATUSES, PAYMENT_TYPE_GROUPS, PAYMENT_TYPES } from "../../domai
 import { INT4, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
 import { tenantOf, type Caller } from "../../domain/caller";
 import { loadCreditViews, type CreditView } from "../credits/credits.server";
-import type { Page } from "./payment-search.server";
+import { pageOf, rowsBefore, type Page } from "./payment-search.server";
 import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
 
 export const CREDIT_SEARCH_FIELDS: Record<string, FieldSpec> = {
@@ -74,14 +74,8 @@ export async function searchCredits(caller: Caller, input: { query: SearchQuery 
       .where(where)
       .orderBy(desc(credits.createdAt), desc(credits.creditId))
       .limit(query.perPage)
-      .offset((query.page - 1) * query.perPage),
+      .offset(rowsBefore(query)),
     database.select({ total: count() }).from(credits).where(where),
   ]);
-  return {
-    items: await loadCreditViews(database, rows),
-    totalItems: total,
-    totalPages: Math.ceil(total / query.perPage),
-    page: query.page,
-    perPage: query.perPage,
-  };
+  return pageOf(await loadCreditViews(database, rows), total, query);
 }

@@ -13,7 +13,8 @@ import { OPERATIONS } from "../../domain/enums";
 import type { FieldFilter, FieldSpec } from "../../domain/search-filter";
 import type { InstantBounds } from "../../domain/zoned-day-range";
 import type { StaffCaller } from "../../domain/caller";
-import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+import { allOf, conditionsFor } from "../../platform/search-sql.server";
+import { searchColumns } from "./search-columns.server";
 
 export const OPERATION_LOG_FIELDS: Record<string, FieldSpec> = {
   operation: { type: "enum", values: OPERATIONS },
@@ -27,17 +28,7 @@ export const OPERATION_LOG_FIELDS: Record<string, FieldSpec> = {
   actor: { type: "string" },
 };
 
-const COLUMNS: Record<string, ColumnOf> = {
-  operation: { column: operationLog.operation },
-  createdAt: { column: operationLog.createdAt },
-  clientName: { column: operationLog.clientName },
-  pos: { column: operationLog.pos },
-  distributionChannel: { column: operationLog.distributionChannel },
-  correlationId: { column: operationLog.correlationId },
-  paymentId: { column: operationLog.paymentId },
-  transactionId: { column: operationLog.transactionId },
-  actor: { column: operationLog.actor },
-};
+const COLUMNS = searchColumns(operationLog, OPERATION_LOG_FIELDS);
 
 /** Counting stops here: "more than 10,000" is all a person needs to narrow the filter. */
 export const COUNT_LIMIT = 10_000;
@@ -56,24 +47,11 @@ export type OperationLogQuery = {
   perPage: number;
 };
 
-export type OperationLogEntry = {
-  id: number;
-  createdAt: Date;
-  operation: string;
-  /** Decimal string as stored; null for operations without an amount (CREATE, INITIATE). */
-  amount: string | null;
-  /** The transaction's currency, for the amount. */
+/** An operation-log row with its transaction's currency (for the amount) and payment type. */
+export type OperationLogEntry = typeof operationLog.$inferSelect & {
   currency: string | null;
-  paymentId: number;
-  transactionId: number;
   paymentType: string | null;
   paymentTypeGroup: string | null;
-  correlationId: string;
-  clientName: string | null;
-  pos: string | null;
-  distributionChannel: string | null;
-  actorType: string;
-  actor: string;
 };
 
 export type OperationLogPage = {
@@ -145,21 +123,10 @@ export async function searchOperationLog(_caller: StaffCaller, query: OperationL
   const items = rows.map((row): OperationLogEntry => {
     const transaction = transactions.get(row.transactionId);
     return {
-      id: row.id,
-      createdAt: row.createdAt,
-      operation: row.operation,
-      amount: row.amount,
+      ...row,
       currency: transaction?.currency ?? null,
-      paymentId: row.paymentId,
-      transactionId: row.transactionId,
       paymentType: transaction?.paymentType ?? null,
       paymentTypeGroup: transaction?.paymentTypeGroup ?? null,
-      correlationId: row.correlationId,
-      clientName: row.clientName,
-      pos: row.pos,
-      distributionChannel: row.distributionChannel,
-      actorType: row.actorType,
-      actor: row.actor,
     };
   });
   const place = (entry: OperationLogEntry | undefined) => (entry ? { createdAt: entry.createdAt, id: entry.id } : null);

@@ -7,12 +7,11 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import { db } from "../../platform/db.server";
 import type { Db } from "../../../db/client";
 import { invoices, organisations } from "../../../db/schema";
-import type { Operation, PaymentTypeGroup, ScaExemption, TransactionStatus } from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, type Money } from "../../domain/money";
 import { checkCancel, checkCapture, claimedTotal } from "../../domain/transaction";
 import type { Caller } from "../../domain/caller";
-import { getPayment, type PaymentView, type TransactionView } from "./payment-view.server";
+import { getPayment, type OperationView, type PaymentView, type TransactionView } from "./payment-view.server";
 
 export type InvoiceSummary = {
   invoiceId: string;
@@ -38,62 +37,29 @@ export type PaymentSummary = {
   heldAmount: string;
 };
 
-/** An operation-log entry as GET /v1/payments/{paymentId} renders it. */
-export type OperationJson = {
-  operation: Operation;
-  amount: string | null;
-  createdAt: string | null;
-  correlationId: string;
-  clientName: string | null;
-  pos: string | null;
-  distributionChannel: string | null;
-  actor: string;
-};
+/**
+ * A view as GET /v1/payments/{paymentId} renders it (app/http/api/serialize.ts): amounts as
+ * decimal strings, times as ISO 8601, each null where the view has none.
+ */
+type AsJson<T> = T extends Money
+  ? string | null
+  : T extends Date
+    ? string | null
+    : T extends (infer Item)[]
+      ? AsJson<Item>[]
+      : T extends object
+        ? { [K in keyof T]: AsJson<T[K]> }
+        : T;
 
-/** A transaction as GET /v1/payments/{paymentId} renders it: decimal strings, ISO 8601 times. */
-export type TransactionJson = {
-  transactionId: number;
-  paymentId: number;
-  amount: string | null;
-  currency: string;
-  status: TransactionStatus;
-  paymentType: string | null;
-  paymentTypeGroup: PaymentTypeGroup;
-  rrn: string | null;
-  cardNumber: string | null;
-  externalTransactionId: string | null;
-  recurringPaymentId: number | null;
-  paymentAgreementId: string | null;
-  isImport: boolean;
-  scaExemption: ScaExemption;
-  createdAt: string | null;
-  updatedAt: string | null;
-  summary: {
-    authorizedAmount: string | null;
-    capturedAmount: string | null;
-    creditedAmount: string | null;
-    cancelledAmount: string | null;
-    creditableAmount: string | null;
-  };
-  operationLog: OperationJson[];
-  importData: Record<string, unknown> | null;
-  fee: string | null;
-};
+/** A transaction as the API renders it, with its operation log (which leaves out actorType). */
+type TransactionJson = AsJson<
+  Omit<TransactionView, "reimbursementTypeGroup" | "terminalId" | "operationLog"> & {
+    operationLog: Omit<OperationView, "actorType">[];
+  }
+>;
 
-/** A payment as GET /v1/payments/{paymentId} renders it, without its transactions. */
-export type PaymentJson = {
-  paymentId: number;
-  orderId: string | null;
-  orderVersion: number | null;
-  totalAmount: string | null;
-  currency: string;
-  active: boolean;
-  settlementId: string | null;
-  customerNumber: string | null;
-  organisationId: number;
-  createdAt: string | null;
-  updatedAt: string | null;
-};
+/** A payment as the API renders it, without its transactions. */
+type PaymentJson = AsJson<Omit<PaymentView, "transactions">>;
 
 export type PaymentDetailTransaction = TransactionJson & {
   reimbursementTypeGroup: string | null;

@@ -56,6 +56,20 @@ const TRANSACTION_COLUMNS: Record<string, ColumnOf> = {
 
 export type Page<T> = { items: T[]; totalItems: number; totalPages: number; page: number; perPage: number };
 
+/** The rows before the query's page. */
+export const rowsBefore = (query: Pick<SearchQuery, "page" | "perPage">) => (query.page - 1) * query.perPage;
+
+/** The query's page of `items`, of `total` matching rows in all. */
+export function pageOf<T>(items: T[], total: number, query: Pick<SearchQuery, "page" | "perPage">): Page<T> {
+  return {
+    items,
+    totalItems: total,
+    totalPages: Math.ceil(total / query.perPage),
+    page: query.page,
+    perPage: query.perPage,
+  };
+}
+
 function searchParts(caller: Caller, query: Pick<SearchQuery, "filters">) {
   return {
     paymentConditions: [tenantCondition(caller), ...conditionsFor(query.filters, PAYMENT_COLUMNS)].filter(
@@ -109,14 +123,8 @@ export async function searchPayments(caller: Caller, input: { query: SearchQuery
       .where(where)
       .orderBy(desc(payments.createdAt), desc(payments.paymentId))
       .limit(query.perPage)
-      .offset((query.page - 1) * query.perPage),
+      .offset(rowsBefore(query)),
     countMatching(database, caller, query),
   ]);
-  return {
-    items: await loadPaymentViews(database, rows),
-    totalItems: total,
-    totalPages: Math.ceil(total / query.perPage),
-    page: query.page,
-    perPage: query.perPage,
-  };
+  return pageOf(await loadPaymentViews(database, rows), total, query);
 }

@@ -132,6 +132,20 @@ export type PayView = {
   provider: ProviderBrand;
 };
 
+/** Who sells the product and what it is: every page of a flow shows it. */
+function productFacts(row: { product: typeof products.$inferSelect; merchant: string | null }) {
+  return {
+    merchant: row.merchant ?? row.product.companyCode,
+    productName: row.product.name,
+    productCode: row.product.productCode,
+  };
+}
+
+/** The method the customer pays or registers, as its pages name it, and whose page it is. */
+function methodFacts(paymentMethod: string, info: { label: string; provider: ProviderBrand }) {
+  return { paymentMethod, methodLabel: info.label, provider: info.provider };
+}
+
 type PayAttempt = { invoiceNumber: string; paymentId: number };
 
 /** The customer's own attempt, started by this client; null sends the customer to errorUrl. */
@@ -201,16 +215,12 @@ export async function invoicePayStep(
   const method = isInvoicePaymentMethod(row.invoice.paymentMethod) ? row.invoice.paymentMethod : "creditcardPayex";
   return {
     view: {
-      merchant: row.merchant ?? row.product.companyCode,
-      productName: row.product.name,
-      productCode: row.product.productCode,
+      ...productFacts(row),
       invoiceNumber: row.invoice.invoiceNumber,
       amount: row.invoice.amount,
       currency: row.invoice.currency,
       dueDate: row.invoice.dueDate,
-      paymentMethod: method,
-      methodLabel: INVOICE_METHODS[method].label,
-      provider: INVOICE_METHODS[method].provider,
+      ...methodFacts(method, INVOICE_METHODS[method]),
     },
   };
 }
@@ -219,6 +229,66 @@ export type Intent = "continue" | "cancel";
 
 /** What the POST of a redirect page carries: where the flow may go back to, where pages are served, and the button. */
 export type FlowStepInput = { target: FlowTarget; origin: string; intent: Intent };
+
+/** How one redirect flow (an invoice payment attempt, a payment change) is found, locked and moved on. */
+type FlowSubject<Found, Locked> = {
+  /** The ids its redirects carry. */
+  ids: Record<string, number>;
+  /** The customer's own subject, started by this client; null otherwise. */
+  find: () => Promise<Found | null>;
+  lock: (tx: Tx, found: Found) => Promise<Locked>;
+  /** The result it has already, or null while it can go on. */
+  over: (locked: Locked) => RedirectResult | null;
+  /** Ends its open provider pages: the page opened now replaces them. */
+  supersede: (tx: Tx, locked: Locked, at: Date) => Promise<unknown>;
+  cancel: (tx: Tx, locked: Locked, at: Date) => Promise<unknown>;
+  initiate: (tx: Tx, locked: Locked, at: Date) => Promise<unknown>;
+  /** The provider page: its kind, what it is about, and options beyond where it goes back to. */
+  page: (
+    locked: Locked,
+  ) => Pick<
+    typeof providerSessions.$inferInsert,
+    "kind" | "paymentId" | "transactionId" | "paymentChangeId" | "options"
+  >;
+};
+
+/**
+ * The POST of a redirect page: a subject that is not the customer's (or not this client's) goes
+ * to errorUrl with not_found, one that is over goes back with its result. Otherwise its open
+ * provider pages stop working and "cancel" cancels it (back with result=cancelled), while
+ * "continue" INITIATEs it and opens a new provider page. Answers where the customer goes next.
+ */
+async function continueFlow<Found, Locked>(input: FlowStepInput, subject: FlowSubject<Found, Locked>): Promise<string> {
+  const { target, origin, intent } = input;
+  const { ids } = subject;
+  const found = await subject.find();
+  if (!found) return errorTo(target.errorUrl, "not_found", ids);
+
+  return inTransaction(async (tx) => {
+    const locked = await subject.lock(tx, found);
+    const over = subject.over(locked);
+    if (over) return returnTo(target.returnUrl, over, ids);
+
+    const at = new Date();
+    await subject.supersede(tx, locked, at);
+    if (intent === "cancel") {
+      await subject.cancel(tx, locked, at);
+      return returnTo(target.returnUrl, "cancelled", ids);
+    }
+    await subject.initiate(tx, locked, at);
+    const { options, ...page } = subject.page(locked);
+    const token = newToken();
+    await tx.insert(providerSessions).values({
+      token,
+      ...page,
+      redirectUrl: target.returnUrl,
+      options: { errorUrl: target.errorUrl, clientId: target.clientId, ...options },
+      expiresAt: terminalExpiresAt(at),
+      createdAt: at,
+    });
+    return checkoutUrl(origin, token);
+  });
+}
 
 /**
  * POST /payment/invoice/pay: "continue" opens the provider's page (a new one; an older page of
@@ -230,46 +300,31 @@ export async function continueInvoicePay(
   customer: CustomerCaller,
   input: FlowStepInput & { transactionId: number },
 ): Promise<string> {
-  const { transactionId, target, origin, intent } = input;
-  const ids = { transactionId };
-  const found = await findAttempt(customer, transactionId, target.clientId);
-  if (!found) return errorTo(target.errorUrl, "not_found", ids);
-
-  return inTransaction(async (tx) => {
-    const [invoice] = await tx
-      .select()
-      .from(customerInvoices)
-      .where(eq(customerInvoices.invoiceNumber, found.invoiceNumber))
-      .for("update");
-    const { payment, transactions } = await lockPayment(tx, customer, found.paymentId);
-    const attempt = transactions.find((t) => t.transactionId === transactionId)!;
-    const over = attemptOver(invoice, payment, attempt);
-    if (over) return returnTo(target.returnUrl, over, ids);
-
-    const at = new Date();
-    await supersedeSessionsLocked(tx, transactionId, at, "replaced");
-    if (intent === "cancel") {
-      await cancelLocked(tx, customer, attempt, at);
-      return returnTo(target.returnUrl, "cancelled", ids);
-    }
-    if (attempt.status === "CREATED") await initiateLocked(tx, customer, attempt, at);
-    const token = newToken();
-    await tx.insert(providerSessions).values({
-      token,
+  const { transactionId, target } = input;
+  return continueFlow(input, {
+    ids: { transactionId },
+    find: () => findAttempt(customer, transactionId, target.clientId),
+    lock: async (tx, found) => {
+      const [invoice] = await tx
+        .select()
+        .from(customerInvoices)
+        .where(eq(customerInvoices.invoiceNumber, found.invoiceNumber))
+        .for("update");
+      const { payment, transactions } = await lockPayment(tx, customer, found.paymentId);
+      return { invoice, payment, attempt: transactions.find((t) => t.transactionId === transactionId)! };
+    },
+    over: ({ invoice, payment, attempt }) => attemptOver(invoice, payment, attempt),
+    supersede: (tx, _locked, at) => supersedeSessionsLocked(tx, transactionId, at, "replaced"),
+    cancel: (tx, { attempt }, at) => cancelLocked(tx, customer, attempt, at),
+    initiate: async (tx, { attempt }, at) => {
+      if (attempt.status === "CREATED") await initiateLocked(tx, customer, attempt, at);
+    },
+    page: ({ invoice, payment }) => ({
       kind: PAY_SESSION,
       paymentId: payment.paymentId,
       transactionId,
-      redirectUrl: target.returnUrl,
-      options: {
-        errorUrl: target.errorUrl,
-        clientId: target.clientId,
-        invoiceNumber: invoice.invoiceNumber,
-        paymentMethod: invoice.paymentMethod,
-      },
-      expiresAt: terminalExpiresAt(at),
-      createdAt: at,
-    });
-    return checkoutUrl(origin, token);
+      options: { invoiceNumber: invoice.invoiceNumber, paymentMethod: invoice.paymentMethod },
+    }),
   });
 }
 
@@ -325,14 +380,10 @@ export async function paymentChangeStep(
   const current = row.product.currentPaymentMethod;
   return {
     view: {
-      merchant: row.merchant ?? row.product.companyCode,
-      productName: row.product.name,
-      productCode: row.product.productCode,
+      ...productFacts(row),
       currentPaymentMethod: current,
       currentLabel: productMethodLabel(current),
-      paymentMethod: method,
-      methodLabel: PRODUCT_METHODS[method].label,
-      provider: PRODUCT_METHODS[method].provider,
+      ...methodFacts(method, PRODUCT_METHODS[method]),
     },
   };
 }
@@ -342,42 +393,23 @@ export async function continuePaymentChange(
   customer: CustomerCaller,
   input: FlowStepInput & { paymentChangeId: number },
 ): Promise<string> {
-  const { paymentChangeId, target, origin, intent } = input;
-  const ids = { paymentChangeId };
-  const found = await findChange(customer, paymentChangeId, target.clientId);
-  if (!found) return errorTo(target.errorUrl, "not_found", ids);
-
-  return inTransaction(async (tx) => {
-    const { change } = await lockChange(tx, found);
-    const over = changeResult(change.status);
-    if (over) return returnTo(target.returnUrl, over, ids);
-    const at = new Date();
-    await tx
-      .update(providerSessions)
-      .set({ completedAt: at, outcome: "replaced" })
-      .where(and(eq(providerSessions.paymentChangeId, paymentChangeId), isNull(providerSessions.completedAt)));
-    if (intent === "cancel") {
-      await tx
-        .update(paymentChanges)
-        .set({ status: "CANCELLED", result: "cancelled", completedAt: at, updatedAt: at })
-        .where(eq(paymentChanges.paymentChangeId, paymentChangeId));
-      return returnTo(target.returnUrl, "cancelled", ids);
-    }
-    await tx
-      .update(paymentChanges)
-      .set({ status: "INITIATED", updatedAt: at })
-      .where(eq(paymentChanges.paymentChangeId, paymentChangeId));
-    const token = newToken();
-    await tx.insert(providerSessions).values({
-      token,
-      kind: CHANGE_SESSION,
-      paymentChangeId,
-      redirectUrl: target.returnUrl,
-      options: { errorUrl: target.errorUrl, clientId: target.clientId },
-      expiresAt: terminalExpiresAt(at),
-      createdAt: at,
-    });
-    return checkoutUrl(origin, token);
+  const { paymentChangeId, target } = input;
+  const setStatus = (tx: Tx, values: Partial<typeof paymentChanges.$inferInsert>) =>
+    tx.update(paymentChanges).set(values).where(eq(paymentChanges.paymentChangeId, paymentChangeId));
+  return continueFlow(input, {
+    ids: { paymentChangeId },
+    find: () => findChange(customer, paymentChangeId, target.clientId),
+    lock: async (tx, found) => (await lockChange(tx, found)).change,
+    over: (change) => changeResult(change.status),
+    supersede: (tx, _change, at) =>
+      tx
+        .update(providerSessions)
+        .set({ completedAt: at, outcome: "replaced" })
+        .where(and(eq(providerSessions.paymentChangeId, paymentChangeId), isNull(providerSessions.completedAt))),
+    cancel: (tx, _change, at) =>
+      setStatus(tx, { status: "CANCELLED", result: "cancelled", completedAt: at, updatedAt: at }),
+    initiate: (tx, _change, at) => setStatus(tx, { status: "INITIATED", updatedAt: at }),
+    page: () => ({ kind: CHANGE_SESSION, paymentChangeId }),
   });
 }
 
@@ -444,12 +476,8 @@ export async function checkoutPage(token: string): Promise<CheckoutView | null> 
       mode: "pay",
       state,
       outcome,
-      provider: INVOICE_METHODS[method].provider,
-      paymentMethod: method,
-      methodLabel: INVOICE_METHODS[method].label,
-      merchant: row.merchant ?? row.product.companyCode,
-      productName: row.product.name,
-      productCode: row.product.productCode,
+      ...methodFacts(method, INVOICE_METHODS[method]),
+      ...productFacts(row),
       invoiceNumber: row.invoice.invoiceNumber,
       amount: row.invoice.amount,
       currency: row.invoice.currency,
@@ -467,12 +495,8 @@ export async function checkoutPage(token: string): Promise<CheckoutView | null> 
     mode: "change",
     state,
     outcome,
-    provider: PRODUCT_METHODS[row.change.paymentMethod].provider,
-    paymentMethod: row.change.paymentMethod,
-    methodLabel: PRODUCT_METHODS[row.change.paymentMethod].label,
-    merchant: row.merchant ?? row.product.companyCode,
-    productName: row.product.name,
-    productCode: row.product.productCode,
+    ...methodFacts(row.change.paymentMethod, PRODUCT_METHODS[row.change.paymentMethod]),
+    ...productFacts(row),
     invoiceNumber: null,
     amount: null,
     currency: null,
