@@ -4,7 +4,7 @@
 // a browser (GET the page, POST its form with our Origin, follow the 302 by hand). The races at
 // the end run real parallel requests; on PostgreSQL (DATABASE_URL) they really interleave.
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   PayInvoiceResponse,
   PaymentChangeResponse,
@@ -26,7 +26,7 @@ import {
   recurringPayments,
 } from "../../db/schema";
 import { createClient, expectProblem, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
 import { createStaff, getPage, loginAs, postForm, sessionCookieFrom } from "../support/staff";
 
 const SHOP = "https://shop.example/";
@@ -34,18 +34,10 @@ const RETURN = `${SHOP}self-service/return?order=7`;
 const ERROR = `${SHOP}self-service/error`;
 const EVIL = "https://evil.example/steal";
 
-let server: TestServer;
-let shop: TestClient; // organisation 4101, the customers' products are sold here
-let sibling: TestClient; // same organisation, another client
-let stranger: TestClient; // organisation 4102
-
-beforeAll(async () => {
-  server = await startTestServer();
-  shop = await createClient(server, { organisationId: 4101, allowedRedirectPrefixes: [SHOP] });
-  sibling = await createClient(server, { organisationId: 4101, allowedRedirectPrefixes: ["https://sibling.example/"] });
-  stranger = await createClient(server, { organisationId: 4102, allowedRedirectPrefixes: [SHOP] });
-}, 60_000);
-afterAll(() => server?.close());
+const server = useTestServer();
+const shop = useApiClient(server, { organisationId: 4101, allowedRedirectPrefixes: [SHOP] }); // organisation 4101, the customers' products are sold here
+const sibling = useApiClient(server, { organisationId: 4101, allowedRedirectPrefixes: ["https://sibling.example/"] }); // same organisation, another client
+const stranger = useApiClient(server, { organisationId: 4102, allowedRedirectPrefixes: [SHOP] }); // organisation 4102
 
 // ---------------------------------------------------------------- the world: customers, products, invoices
 

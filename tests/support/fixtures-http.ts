@@ -6,23 +6,15 @@
 //   const support = useStaffSession(server, "support");
 //
 // Each is made once, in a beforeAll registered where it is declared (so in declaration order: a
-// client after its server), and filled in place; a test or hook reads it like any variable (not
-// the file's top level, where it is still empty). The server is closed again in afterAll.
-import { afterAll, beforeAll } from "vitest";
+// client after its server), and filled in place (tests/support/fixtures.ts); a test or hook reads
+// it like any variable. The server is closed again in afterAll.
+import { afterAll } from "vitest";
 import type { Role } from "../../app/auth/roles";
 import type { NewApiClient } from "../../app/services/admin/api-clients.server";
 import { createClient, type TestClient } from "./api";
+import { madeBeforeAll } from "./fixtures";
 import { startTestServer, type TestServer, type TestServerOptions } from "./server";
 import { createStaff, loginAs, type TestStaff } from "./staff";
-
-/** An object that a beforeAll fills with what `make` gives (its properties copied in). */
-export function madeBeforeAll<T extends object>(make: () => Promise<T>): T {
-  const made = {} as T;
-  beforeAll(async () => {
-    Object.assign(made, await make());
-  });
-  return made;
-}
 
 /** The real server over a fresh database of this file, closed after the file's tests. */
 export function useTestServer(options: TestServerOptions = {}): TestServer {
