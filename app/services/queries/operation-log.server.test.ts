@@ -1,10 +1,7 @@
 // The staff operation log: filters in the API's grammar, keyset pages in both directions over
 // rows that share timestamps, and the count that stops at its bound.
-import { openDatabase, setDatabase, type DatabaseHandle } from "../../../db/client";
-import { migrateDatabase } from "../../../db/migrate";
 import { operationLog, organisations, paymentTransactions, payments } from "../../../db/schema";
 import { parseSearchQuery } from "../../domain/search-filter";
-import type { StaffCaller } from "../../domain/caller";
 import {
   COUNT_LIMIT,
   cursorFromParam,
@@ -13,27 +10,17 @@ import {
   searchOperationLog,
   type OperationLogPage,
 } from "./operation-log.server";
+import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 
-const STAFF: StaffCaller = {
-  kind: "staff",
-  userId: "u",
-  email: "support@test",
-  correlationId: "c",
-  ip: "127.0.0.1",
-  userAgent: null,
-  reason: null,
-};
+const database = useTestDatabase();
+const STAFF = staffCaller();
 const T0 = Date.parse("2026-11-10T12:00:00.000Z");
 
-let handle: DatabaseHandle;
 let transactionId: number;
 let paymentId: number;
 
 beforeAll(async () => {
-  handle = await openDatabase({ inMemory: true });
-  await migrateDatabase(handle);
-  setDatabase(handle);
-  const db = handle.db;
+  const { db } = database();
   await db.insert(organisations).values({ id: 7, name: "Testorg" });
   const [payment] = await db.insert(payments).values({ organisationId: 7, totalAmount: "10.00" }).returning();
   paymentId = payment.paymentId;
@@ -60,11 +47,6 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  setDatabase(undefined);
-  await handle?.close();
-});
-
 function filters(query: string) {
   const parsed = parseSearchQuery(new URLSearchParams(query), OPERATION_LOG_FIELDS);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
@@ -75,7 +57,7 @@ const key = (row: { createdAt: Date; id: number }) => `${row.createdAt.toISOStri
 
 describe("searchOperationLog", () => {
   it("walks older pages and back without gaps or repeats, newest first, ties by id", async () => {
-    const all = await handle.db.select().from(operationLog);
+    const all = await database().db.select().from(operationLog);
     const expected = all.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id).map(key);
 
     const pages: OperationLogPage[] = [await searchOperationLog(STAFF, { perPage: 5 })];

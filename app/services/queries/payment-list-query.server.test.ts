@@ -1,13 +1,10 @@
 // The staff payments list's query: quick search kinds, the API's filters, day bounds, every sort
 // with ties, totals per currency, and the keyset export that must list exactly what the pages do.
-import { openDatabase, setDatabase, type DatabaseHandle } from "../../../db/client";
-import { migrateDatabase } from "../../../db/migrate";
 import { organisations, paymentTransactions, payments } from "../../../db/schema";
 import { money, sum, toDbAmount } from "../../domain/money";
 import { PAYMENT_SORT_KEYS, type PaymentSort } from "../../domain/payment-sort";
 import { recogniseQuickSearch } from "../../domain/quick-search";
 import { parseSearchQuery } from "../../domain/search-filter";
-import type { Caller } from "../../domain/caller";
 import {
   listPayments,
   paymentExportBatches,
@@ -16,28 +13,18 @@ import {
   type PaymentQuery,
 } from "./payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "./payment-search.server";
+import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 
-const STAFF: Caller = {
-  kind: "staff",
-  userId: "u",
-  email: "support@test",
-  correlationId: "c",
-  ip: "127.0.0.1",
-  userAgent: null,
-  reason: null,
-};
+const database = useTestDatabase();
+const STAFF = staffCaller();
 
-let handle: DatabaseHandle;
 const ids: number[] = [];
 const T0 = Date.parse("2026-11-10T12:00:00.000Z");
 // Few amounts and timestamps for 40 payments (and one more), so every sort has long runs of ties.
 const AMOUNTS = ["100.00", "250.50", "100.00", "75.00", "250.50"];
 
 beforeAll(async () => {
-  handle = await openDatabase({ inMemory: true });
-  await migrateDatabase(handle);
-  setDatabase(handle);
-  const db = handle.db;
+  const { db } = database();
   await db.insert(organisations).values([
     { id: 7, name: "Testorg" },
     { id: 8, name: "Otherorg" },
@@ -77,11 +64,6 @@ beforeAll(async () => {
     createdAt: new Date(T0 + 20 * 3_600_000),
   });
   ids.push(4242);
-});
-
-afterAll(async () => {
-  setDatabase(undefined);
-  await handle?.close();
 });
 
 function query(search: string, extra: Partial<PaymentQuery> = {}): PaymentQuery {
@@ -169,7 +151,7 @@ describe("sort, pages and export", () => {
       expect(paged).toHaveLength(41);
       expect(new Set(paged).size).toBe(41);
 
-      const rows = await handle.db.select().from(payments);
+      const rows = await database().db.select().from(payments);
       const value = (id: number): bigint => {
         const row = rows.find((r) => r.paymentId === id)!;
         return sort.key === "createdAt"

@@ -1,27 +1,14 @@
-import { openDatabase, setDatabase, type DatabaseHandle } from "../../../db/client";
-import { migrateDatabase } from "../../../db/migrate";
 import { dailyVolume, organisations, paymentTransactions, payments } from "../../../db/schema";
-import type { Caller } from "../../domain/caller";
 import { listPayments } from "./payment-list.server";
+import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 
-const STAFF: Caller = {
-  kind: "staff",
-  userId: "u",
-  email: "support@test",
-  correlationId: "c",
-  ip: "127.0.0.1",
-  userAgent: null,
-  reason: null,
-};
+const database = useTestDatabase();
+const STAFF = staffCaller();
 
-let handle: DatabaseHandle;
 const ids: number[] = [];
 
 beforeAll(async () => {
-  handle = await openDatabase({ inMemory: true });
-  await migrateDatabase(handle);
-  setDatabase(handle);
-  const db = handle.db;
+  const { db } = database();
   await db.insert(organisations).values({ id: 7, name: "Testorg" });
   // 30 payments, one minute apart, the newest a few seconds old (so it is "today" unless the test
   // runs in the first seconds after midnight); the two newest share a timestamp (tie-break).
@@ -81,11 +68,6 @@ beforeAll(async () => {
       capturedAmount: "9999999999999.20000",
     },
   ]);
-});
-
-afterAll(async () => {
-  setDatabase(undefined);
-  await handle?.close();
 });
 
 describe("listPayments", () => {
