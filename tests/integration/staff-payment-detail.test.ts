@@ -9,6 +9,7 @@ import type { StaffCaller } from "../../app/domain/caller";
 import { changeInvoice } from "../../app/services/mobile/invoices.server";
 import { auditLog, operationLog } from "../../db/schema";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
+import { postStaffAction } from "../support/fixtures-staff";
 import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
 import { transactionPath, type TransactionIds } from "../support/fixtures-transactions";
 import { getPage, postForm } from "../support/staff";
@@ -24,22 +25,9 @@ const staff: Record<Role, StaffSession> = {
 const ROUTE_DATA = "routes/_staff.payments.$paymentId";
 
 /** Posts the screen's form as its fetcher does, and reads the JSON answer. */
-async function act(role: Role, paymentId: number | string, fields: Record<string, string | number>) {
+function act(role: Role, paymentId: number | string, fields: Record<string, string | number>) {
   const body = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
-  const response = await postForm(
-    server,
-    `/payments/${paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`,
-    body,
-    staff[role].cookie,
-  );
-  const text = await response.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // a 403 from requirePermission answers text
-  }
-  return { status: response.status, json, text };
+  return postStaffAction(server, `/payments/${paymentId}`, ROUTE_DATA, body, staff[role].cookie);
 }
 
 /** `intent` on transaction `p` from its payment's screen, with the reason "r" unless `fields` give one. */
@@ -220,7 +208,7 @@ describe("every action × every role", () => {
           return;
         }
         expect(result.status, result.text).toBe(200);
-        expect(result.json).toMatchObject({ ok: true, intent });
+        expect(result.body).toMatchObject({ ok: true, intent });
         await spec.done(prepared);
         const entries = await auditEntries(spec.audit, prepared.entityId);
         expect(entries).toHaveLength(1);
@@ -280,7 +268,7 @@ describe("every action × every role", () => {
         ...(reason === undefined ? {} : { reason }),
       });
       expect(result.status).toBe(400);
-      expect(result.json.fieldErrors.reason).toMatch(/required/);
+      expect(result.body.fieldErrors.reason).toMatch(/required/);
     }
     expect((await transaction(p)).status).toBe("AUTHORIZED");
   });
@@ -289,7 +277,7 @@ describe("every action × every role", () => {
     const p = await authorizedCard("12.00");
     const unknown = await act("admin", p.paymentId, { intent: "refundEverything", reason: "x" });
     expect(unknown.status).toBe(400);
-    expect(unknown.json.fieldErrors.intent).toBeTruthy();
+    expect(unknown.body.fieldErrors.intent).toBeTruthy();
     const anonymous = await postForm(server, `/payments/${p.paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`, {
       intent: "capture",
       reason: "x",
@@ -306,11 +294,11 @@ describe("bad input gives field errors, not 500s", () => {
     for (const amount of ["abc", "-5", "0", "0.00", "1e3", "10.123456", "12,50", " 1 0", "99999999999999.00"]) {
       const result = await actOn("support", p, "credit", { amount });
       expect(result.status, amount).toBe(400);
-      expect(result.json.fieldErrors.amount, amount).toBeTruthy();
+      expect(result.body.fieldErrors.amount, amount).toBeTruthy();
     }
     const over = await actOn("support", p, "credit", { amount: "100.01" });
     expect(over.status).toBe(422);
-    expect(over.json.fieldErrors.amount).toMatch(/exceeds the creditable amount/);
+    expect(over.body.fieldErrors.amount).toMatch(/exceeds the creditable amount/);
     expect((await transaction(p)).summary).toMatchObject({ creditedAmount: "0.00", creditableAmount: "100.00" });
     expect(await auditEntries("transaction.credit", p.transactionId)).toHaveLength(0);
   });
@@ -322,7 +310,7 @@ describe("bad input gives field errors, not 500s", () => {
     expect((await transaction(p)).status).toBe("CREDITED");
     const again = await actOn("support", p, "credit", { reason: "again" });
     expect(again.status).toBe(409);
-    expect(again.json.ok).toBe(false);
+    expect(again.body.ok).toBe(false);
   });
 
   it("reactivate: missing or malformed totals are 400, a total below what the transactions hold is 422, an active payment 409", async () => {
@@ -335,7 +323,7 @@ describe("bad input gives field errors, not 500s", () => {
         ...(totalAmount === undefined ? {} : { totalAmount }),
       });
       expect(result.status, String(totalAmount)).toBe(400);
-      expect(result.json.fieldErrors.totalAmount).toBeTruthy();
+      expect(result.body.fieldErrors.totalAmount).toBeTruthy();
     }
     expect((await payment(p.paymentId)).active).toBe(false);
     const done = await act("support", p.paymentId, {
@@ -367,7 +355,7 @@ describe("bad input gives field errors, not 500s", () => {
 
     const low = await act("support", p.paymentId, { intent: "reactivate", reason: "r", totalAmount: "99.99" });
     expect(low.status).toBe(422);
-    expect(low.json.fieldErrors.totalAmount).toMatch(/less than its transactions already hold/);
+    expect(low.body.fieldErrors.totalAmount).toMatch(/less than its transactions already hold/);
     expect((await payment(p.paymentId, importer)).active).toBe(false);
     expect(
       (await act("support", p.paymentId, { intent: "reactivate", reason: "r", totalAmount: "100.00" })).status,
@@ -386,7 +374,7 @@ describe("bad input gives field errors, not 500s", () => {
     for (const [fields, field, status] of cases) {
       const result = await actOn("finance", p, "invoice", fields);
       expect(result.status, JSON.stringify(fields)).toBe(status);
-      expect(result.json.fieldErrors[field], JSON.stringify(fields)).toBeTruthy();
+      expect(result.body.fieldErrors[field], JSON.stringify(fields)).toBeTruthy();
     }
     const nothing = await actOn("finance", p, "invoice");
     expect(nothing.status).toBe(400);
@@ -405,7 +393,7 @@ describe("bad input gives field errors, not 500s", () => {
     expect((await transaction(confirmed)).status).toBe("AUTHORIZED");
     const late = await actOn("finance", confirmed, "invoice", { amount: "100.00" });
     expect(late.status).toBe(409);
-    expect(late.json.message).toMatch(/confirmed by the customer/);
+    expect(late.body.message).toMatch(/confirmed by the customer/);
 
     const collector = await paymentWithTransaction(client, "30.00", "COLLECTOR");
     const noInvoice = await actOn("finance", collector, "invoice", { amount: "10.00" });
@@ -448,7 +436,7 @@ describe("bad input gives field errors, not 500s", () => {
     expect(crossed.status).toBe(404);
     const malformed = await act("support", a.paymentId, { intent: "capture", reason: "r", transactionId: "12abc" });
     expect(malformed.status).toBe(400);
-    expect(malformed.json.fieldErrors.transactionId).toBeTruthy();
+    expect(malformed.body.fieldErrors.transactionId).toBeTruthy();
     const unknown = await act("support", 987654321, { intent: "capture", reason: "r", transactionId: a.transactionId });
     expect(unknown.status).toBe(404);
     expect((await transaction(a)).status).toBe("AUTHORIZED");
@@ -459,10 +447,10 @@ describe("bad input gives field errors, not 500s", () => {
     const p = await capturedCardPayment(client, "25.00");
     const capture = await actOn("support", p, "capture");
     expect(capture.status).toBe(409);
-    expect(capture.json.message).toMatch(/already captured/);
+    expect(capture.body.message).toMatch(/already captured/);
     const cancel = await actOn("support", p, "cancel");
     expect(cancel.status).toBe(409);
-    expect(cancel.json.message).toMatch(/credit it instead/);
+    expect(cancel.body.message).toMatch(/credit it instead/);
   });
 });
 
