@@ -6,19 +6,10 @@
 // numbers: digit runs of 13–19 digits that pass the Luhn check, plus every number the test typed.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../../app/services/admin/api-clients.server";
-import { withDatabase } from "../../app/platform/db.server";
-import { systemCaller } from "../support/use-case";
 import { passesLuhn } from "../../app/providers/cards";
 import type { Db } from "../../db/client";
-import {
-  createSharedDatabase,
-  randomPort,
-  startServerProcess,
-  stopServerProcess,
-  type ServerProcess,
-  type SharedDatabase,
-} from "../support/process";
+import { randomPort, startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
+import { apiClientToken, useSharedDatabase } from "../support/fixtures-process";
 
 const SHOP = "https://shop.example/";
 /** Every card number typed below, Luhn-valid or not: none may appear anywhere, in any form. */
@@ -115,34 +106,25 @@ describe("the card-number scanner", () => {
 });
 
 describe("card data after the card flows", () => {
-  let database: SharedDatabase;
+  const database = useSharedDatabase("carddata");
   let server: ServerProcess | undefined;
   let token: string;
   const responses: { where: string; text: string }[] = [];
 
   beforeAll(async () => {
-    database = await createSharedDatabase("carddata");
-    token = await database.withDatabase(
-      async (handle) =>
-        (
-          await withDatabase(handle, () =>
-            createApiClient(systemCaller(), {
-              name: "Card data test",
-              organisationId: 1901,
-              privileged: true,
-              channels: ["web"],
-              allowedRedirectPrefixes: [SHOP, "http://127.0.0.1:9/"],
-              rateLimitPerMinute: 100_000,
-            }),
-          )
-        ).token,
-    );
+    token = await apiClientToken(database, {
+      name: "Card data test",
+      organisationId: 1901,
+      privileged: true,
+      channels: ["web"],
+      allowedRedirectPrefixes: [SHOP, "http://127.0.0.1:9/"],
+      rateLimitPerMinute: 100_000,
+    });
     server = await startServerProcess(database, randomPort(), { LOG_LEVEL: "debug" });
   });
 
   afterAll(async () => {
     if (server) await stopServerProcess(server);
-    await database?.drop();
   });
 
   async function api(method: string, path: string, body?: unknown) {

@@ -4,39 +4,27 @@
 // process over a shared database: a PGlite data directory, or a fresh database on the server
 // when DATABASE_URL is set.
 import { and, eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../../app/services/admin/api-clients.server";
-import { withDatabase } from "../../app/platform/db.server";
-import { systemCaller } from "../support/use-case";
+import { beforeAll, describe, expect, it } from "vitest";
 import { creditTransactions, operationLog, paymentTransactions, sandboxOperations } from "../../db/schema";
-import {
-  createSharedDatabase,
-  randomPort,
-  startServerProcess,
-  stopServerProcess,
-  type ServerProcess,
-  type SharedDatabase,
-} from "../support/process";
+import { randomPort, startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
+import { apiClientToken, useSharedDatabase, waitFor } from "../support/fixtures-process";
 
-let database: SharedDatabase;
-
-async function waitFor(condition: () => boolean, timeoutMs: number) {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const database = useSharedDatabase("crash");
 let base = "";
 let token = "";
 
-async function startServer(latencyMs: number): Promise<ServerProcess> {
+/** Runs `work` against a server whose sandbox answers after `latencyMs`, and stops it afterwards. */
+async function withServer(latencyMs: number, work: (server: ServerProcess) => Promise<void>) {
   const server = await startServerProcess(database, randomPort(), {
     PAYDESK_SANDBOX_LATENCY_MS: String(latencyMs),
     LOG_LEVEL: "info",
   });
   base = server.url;
-  return server;
+  try {
+    await work(server);
+  } finally {
+    await stopServerProcess(server);
+  }
 }
 
 function api(method: string, route: string, body?: unknown) {
@@ -48,28 +36,15 @@ function api(method: string, route: string, body?: unknown) {
 }
 
 beforeAll(async () => {
-  database = await createSharedDatabase("crash");
-  token = await database.withDatabase(
-    async (handle) =>
-      (
-        await withDatabase(handle, () =>
-          createApiClient(systemCaller(), { name: "Crash test", organisationId: 901, channels: ["web"] }),
-        )
-      ).token,
-  );
-});
-
-afterAll(async () => {
-  await database?.drop();
+  token = await apiClientToken(database, { name: "Crash test", organisationId: 901, channels: ["web"] });
 });
 
 describe("a crash in the middle of executing a credit", () => {
   it("ends with every credit transaction credited exactly once after restart and retry", async () => {
-    let server = await startServer(2_000);
     let creditId = 0;
     const transactionIds: number[] = [];
     const amounts = ["30.00", "45.50", "12.25"];
-    try {
+    await withServer(2_000, async (server) => {
       const lines = [];
       for (const amount of amounts) {
         const created = await (
@@ -90,12 +65,10 @@ describe("a crash in the middle of executing a credit", () => {
       // The sandbox says when the first refund is done (a log line); waiting for that rather than
       // a fixed time keeps the kill inside the window on a slow machine too.
       const execution = api("PUT", `/v1/credits/${creditId}/execute`).catch(() => null);
-      await waitFor(() => server.output().includes("sandbox refund done, answer delayed"), 60_000);
+      await waitFor(() => server.output().includes("sandbox refund done, answer delayed"), 60_000, 50);
       await stopServerProcess(server);
       await execution;
-    } finally {
-      await stopServerProcess(server);
-    }
+    });
 
     // The crash hit the dangerous window: the sandbox refunded the first line (its outcome is
     // stored under the line's reference), but the line was never settled.
@@ -115,8 +88,7 @@ describe("a crash in the middle of executing a credit", () => {
       expect(lines.slice(1).every((l) => l.providerReference === null)).toBe(true);
     });
 
-    server = await startServer(0);
-    try {
+    await withServer(0, async () => {
       const retried = await api("PUT", `/v1/credits/${creditId}/execute`);
       expect(retried.status).toBe(200);
       const body = await retried.json();
@@ -128,9 +100,7 @@ describe("a crash in the middle of executing a credit", () => {
       ]);
       // A third call is still a no-op.
       expect((await api("PUT", `/v1/credits/${creditId}/execute`)).status).toBe(200);
-    } finally {
-      await stopServerProcess(server);
-    }
+    });
 
     await database.withDatabase(async (handle) => {
       const rows = await handle.db

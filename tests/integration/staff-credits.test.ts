@@ -4,13 +4,14 @@
 // transaction as each change, and concurrent executes of one credit by two staff users.
 import { and, eq, inArray, like, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, creditTransactions, credits, operationLog, sandboxOperations } from "../../db/schema";
+import { auditLog, creditTransactions, credits, sandboxOperations } from "../../db/schema";
 import type { StaffCaller } from "../../app/domain/caller";
 import { deactivatePayment } from "../../app/services/payments/payments.server";
 import { capturedCardPayment } from "../support/api";
 import { transactionRow } from "../support/fixtures-transactions";
 import { postStaffAction } from "../support/fixtures-staff";
 import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
+import { operationsNamed } from "../support/api";
 import { getPage, postForm } from "../support/staff";
 
 const server = useTestServer();
@@ -220,10 +221,7 @@ describe("execute", () => {
     expect(last.before).toMatchObject({ status: "CREATED", creditTransaction: { status: "CREATED", amount: "60.00" } });
     expect(last.after).toMatchObject({ creditTransaction: { status: "CREDITED", rrn: expect.any(String) } });
     // the operation log names the staff user
-    const [entry] = await server.database.db
-      .select()
-      .from(operationLog)
-      .where(and(eq(operationLog.transactionId, a.transactionId), eq(operationLog.operation, "CREDIT")));
+    const [entry] = await operationsNamed(server, a.transactionId, "CREDIT");
     expect(entry).toMatchObject({ actorType: "STAFF", actor: financeA.email });
   });
 });
@@ -436,10 +434,7 @@ describe("concurrent staff executes of one credit", () => {
     expect(credit.status).toBe("CREDITED");
     for (const [i, p] of payments.entries()) {
       expect((await transactionRow(server, p.transactionId)).creditedAmount).toBe(`${["10", "20", "30"][i]}.00000`);
-      const entries = await server.database.db
-        .select()
-        .from(operationLog)
-        .where(and(eq(operationLog.transactionId, p.transactionId), eq(operationLog.operation, "CREDIT")));
+      const entries = await operationsNamed(server, p.transactionId, "CREDIT");
       expect(entries).toHaveLength(1);
     }
     const refunds = await server.database.db

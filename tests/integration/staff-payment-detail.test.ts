@@ -11,6 +11,7 @@ import { auditLog, operationLog } from "../../db/schema";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
 import { postStaffAction } from "../support/fixtures-staff";
 import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
+import { operationsNamed } from "../support/api";
 import { transactionPath, type TransactionIds } from "../support/fixtures-transactions";
 import { getPage, postForm } from "../support/staff";
 
@@ -471,10 +472,7 @@ describe("staff and API at once", () => {
       const statuses = [...staffResults.map((r) => r.status), ...apiResults.map((r) => r.status)];
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(2 * N - 1);
-      const captures = await server.database.db
-        .select()
-        .from(operationLog)
-        .where(and(eq(operationLog.transactionId, p.transactionId), eq(operationLog.operation, "CAPTURE")));
+      const captures = await operationsNamed(server, p.transactionId, "CAPTURE");
       expect(captures).toHaveLength(1);
       const audits = await auditEntries("transaction.capture", p.transactionId);
       // The audit entry exists exactly when the staff side won.

@@ -4,11 +4,17 @@ import { formatMoney } from "../../app/components/format";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { AppClaimResponse } from "../../app/http/api/schemas-mobile";
-import { operationLog, paymentAgreements, providerSessions } from "../../db/schema";
+import { paymentAgreements, providerSessions } from "../../db/schema";
 import { expectProblem, paymentWithTransaction } from "../support/api";
 import { useApiClient, useTestServer } from "../support/fixtures-http";
 import { expectPageShows, expectSentBack, fetchPage, landed, submitForm } from "../support/fixtures-pages";
-import { operationsOf, readTransaction, stateOf, transactionPath } from "../support/fixtures-transactions";
+import {
+  operationLogOf,
+  operationsOf,
+  readTransaction,
+  stateOf,
+  transactionPath,
+} from "../support/fixtures-transactions";
 
 const server = useTestServer();
 const shop = useApiClient(server, { organisationId: 711, allowedRedirectPrefixes: ["https://shop.example/"] });
@@ -393,10 +399,7 @@ describe("an existing ACTIVE agreement (paymentAgreementId)", () => {
       const after = await readTransaction(shop, p);
       expect(after.status).toBe("CREATED");
       expect(operationsOf(after)).toEqual(["CREATE"]);
-      const logged = await server.database.db
-        .select()
-        .from(operationLog)
-        .where(eq(operationLog.transactionId, p.transactionId));
+      const logged = await operationLogOf(server, p.transactionId);
       expect(logged).toHaveLength(1);
     },
   );

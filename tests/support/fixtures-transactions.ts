@@ -2,7 +2,7 @@
 // sees it, the operations of its log, and its row in the database.
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
-import { paymentTransactions } from "../../db/schema";
+import { operationLog, paymentTransactions } from "../../db/schema";
 import type { TestClient } from "./api";
 import type { TestServer } from "./server";
 
@@ -36,3 +36,12 @@ export const stateOf = (t: { status: string; operationLog: { operation: string }
   status: t.status,
   operations: operationsOf(t),
 });
+
+/** The operation_log rows of a transaction, in the order they were written. */
+export function operationLogOf(server: TestServer, transactionId: number) {
+  return server.database.db
+    .select()
+    .from(operationLog)
+    .where(eq(operationLog.transactionId, transactionId))
+    .orderBy(operationLog.id);
+}
