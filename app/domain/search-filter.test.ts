@@ -96,9 +96,8 @@ describe("parseTimestamp", () => {
 
 describe("conditionToParam", () => {
   it("prefixes only when needed", () => {
-    expect(conditionToParam("eq", "ORD-1")).toBe("ORD-1");
-    expect(conditionToParam("eq", "abc:1")).toBe("eq:abc:1");
-    expect(conditionToParam("eq", "order:1")).toBe("eq:order:1");
+    const equals = { "ORD-1": "ORD-1", "abc:1": "eq:abc:1", "order:1": "eq:order:1" };
+    for (const [value, param] of Object.entries(equals)) expect(conditionToParam("eq", value), value).toBe(param);
     expect(conditionToParam("gte", "100")).toBe("gte:100");
   });
 });

@@ -57,12 +57,15 @@ describe("card attempts", () => {
 describe("cardResponseCode", () => {
   it("reports EXPIRED, a completed terminal's outcome, and CANCELLED otherwise", () => {
     expect(cardResponseCode("expired", "OK")).toBe("EXPIRED");
-    expect(cardResponseCode("completed", "OK")).toBe("OK");
-    expect(cardResponseCode("completed", "REFUSED_BY_ISSUER")).toBe("REFUSED_BY_ISSUER");
-    expect(cardResponseCode("completed", "REPLACED")).toBe("CANCELLED");
-    expect(cardResponseCode("completed", null)).toBe("CANCELLED");
-    expect(cardResponseCode("unavailable", "OK")).toBe("CANCELLED");
-    expect(cardResponseCode("open", null)).toBe("CANCELLED");
+    for (const outcome of ["OK", "REFUSED_BY_ISSUER"]) expect(cardResponseCode("completed", outcome)).toBe(outcome);
+    const cancelled = [
+      ["completed", "REPLACED"],
+      ["completed", null],
+      ["unavailable", "OK"],
+      ["open", null],
+    ] as const;
+    for (const [state, outcome] of cancelled)
+      expect(cardResponseCode(state, outcome), `${state} ${outcome}`).toBe("CANCELLED");
   });
 });
 

@@ -2,26 +2,14 @@
 // interleaving. Against PostgreSQL (DATABASE_URL) these requests really run in parallel on a
 // pool of connections; on PGlite they queue up, and the same assertions must hold.
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dailyVolume, paymentTransactions } from "../../db/schema";
 import { money, sum } from "../../app/domain/money";
-import {
-  capturedCardPayment,
-  createClient,
-  paymentWithTransaction,
-  operationsNamed,
-  type TestClient,
-} from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { capturedCardPayment, paymentWithTransaction, operationsNamed } from "../support/api";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
 
-let server: TestServer;
-let client: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await createClient(server, { organisationId: 701 });
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 701 });
 
 const N = 50;
 const times = <T>(n: number, make: (i: number) => Promise<T>) =>

@@ -2,29 +2,21 @@
 // each checked through HTTP: the problem names the field the client actually sent, an unknown
 // filter operator is refused rather than matched as text, every field the recurring terminal gives its
 // recurring-payment terminal is validated, and an absent required field says "is required".
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   capturedCardPayment,
   createClient,
   expectProblem,
   paymentWithTransaction,
   type ApiResult,
-  type TestClient,
 } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
 
 const SHOP = "https://shop.example/";
 
-let server: TestServer;
-let shop: TestClient;
-let partner: TestClient; // privileged: names customers
-
-beforeAll(async () => {
-  server = await startTestServer();
-  shop = await createClient(server, { organisationId: 5101, allowedRedirectPrefixes: [SHOP] });
-  partner = await createClient(server, { organisationId: 5101, privileged: true, allowedRedirectPrefixes: [SHOP] });
-}, 60_000);
-afterAll(() => server?.close());
+const server = useTestServer();
+const shop = useApiClient(server, { organisationId: 5101, allowedRedirectPrefixes: [SHOP] });
+const partner = useApiClient(server, { organisationId: 5101, privileged: true, allowedRedirectPrefixes: [SHOP] }); // privileged: names customers
 
 function messageFor(result: ApiResult, field: string): string | undefined {
   return result.body.errors?.find((e: { field: string }) => e.field === field)?.message;

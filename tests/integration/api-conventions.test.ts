@@ -1,28 +1,15 @@
 // The conventions every /v1 route shares (the /v1 contract), over HTTP against the real server.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { requestFingerprint } from "../../app/platform/idempotency.server";
 import { apiClients, idempotencyKeys } from "../../db/schema";
-import {
-  capturedCardPayment,
-  createClient,
-  expectProblem,
-  paymentWithTransaction,
-  type TestClient,
-} from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction } from "../support/api";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
 import { startPsp } from "../support/psp";
 
-let server: TestServer;
-let client: TestClient;
-let other: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await createClient(server, { organisationId: 501 });
-  other = await createClient(server, { organisationId: 502 });
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 501 });
+const other = useApiClient(server, { organisationId: 502 });
 
 describe("authentication and required headers", () => {
   it("answers 401 problem+json without a token or with an unknown one", async () => {

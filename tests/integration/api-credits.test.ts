@@ -1,7 +1,7 @@
 // Credits over HTTP: create, search, get, patch, execute; never over-credit, never
 // execute a credit transaction twice, also when many requests arrive at once.
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { money } from "../../app/domain/money";
 import { dailyVolume, paymentTransactions } from "../../db/schema";
 import {
@@ -10,21 +10,14 @@ import {
   expectProblem,
   paymentWithTransaction,
   operationsNamed,
-  type TestClient,
 } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
 import { pspOperations } from "../support/psp";
+import { transactionRow } from "../support/fixtures-transactions";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
 
-let server: TestServer;
-let client: TestClient;
-let other: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await createClient(server, { organisationId: 801 });
-  other = await createClient(server, { organisationId: 802 });
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 801 });
+const other = useApiClient(server, { organisationId: 802 });
 
 const line = (
   p: { paymentId: number; transactionId: number },
@@ -37,13 +30,9 @@ const line = (
   ...extra,
 });
 
-async function transactionRow(transactionId: number) {
-  const [row] = await server.database.db
-    .select()
-    .from(paymentTransactions)
-    .where(eq(paymentTransactions.transactionId, transactionId));
-  return row;
-}
+/** POST /v1/credits of `amount` from one transaction. */
+const creditOne = (p: { paymentId: number; transactionId: number }, amount: string) =>
+  client.post("/v1/credits", { totalCreditAmount: amount, creditTransactions: [line(p, amount)] });
 
 describe("create a credit", () => {
   it("reserves its amounts and shows them as no longer creditable", async () => {
@@ -101,13 +90,8 @@ describe("create a credit", () => {
 
   it("refuses more than the creditable amount, counting other open credits (422)", async () => {
     const a = await capturedCardPayment(client, "100.00");
-    expect(
-      (await client.post("/v1/credits", { totalCreditAmount: "60.00", creditTransactions: [line(a, "60.00")] })).status,
-    ).toBe(201);
-    const over = await client.post("/v1/credits", {
-      totalCreditAmount: "40.01",
-      creditTransactions: [line(a, "40.01")],
-    });
+    expect((await creditOne(a, "60.00")).status).toBe(201);
+    const over = await creditOne(a, "40.01");
     expectProblem(over, 422, "creditTransactions[0].amount");
     expect(over.body.detail).toMatch(/creditable amount 40.00/);
     // two lines on the same transaction are added up
@@ -123,15 +107,9 @@ describe("create a credit", () => {
 
   it("refuses transactions that were never captured and other tenants' payments", async () => {
     const open = await paymentWithTransaction(client, "10.00");
-    expectProblem(
-      await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(open, "1.00")] }),
-      422,
-    );
+    expectProblem(await creditOne(open, "1.00"), 422);
     const theirs = await capturedCardPayment(other, "10.00");
-    expectProblem(
-      await client.post("/v1/credits", { totalCreditAmount: "1.00", creditTransactions: [line(theirs, "1.00")] }),
-      404,
-    );
+    expectProblem(await creditOne(theirs, "1.00"), 404);
   });
 
   it("refuses a currency other than the payments'", async () => {
@@ -238,10 +216,7 @@ describe("execute a credit", () => {
 
   it("partly credits a transaction and keeps it CAPTURED with the rest creditable", async () => {
     const a = await capturedCardPayment(client, "100.00");
-    const created = await client.post("/v1/credits", {
-      totalCreditAmount: "25.00",
-      creditTransactions: [line(a, "25.00")],
-    });
+    const created = await creditOne(a, "25.00");
     await client.put(`/v1/credits/${created.body.creditId}/execute`);
     const transaction = await client.get(a.base);
     expect(transaction.body).toMatchObject({
@@ -275,7 +250,7 @@ describe("execute a credit", () => {
     ]);
     expect(credit.body.creditTransactions[1].failureReason).toMatch(/refused/);
     // the failed line's reservation is released
-    expect((await transactionRow(refusedCard.transactionId)).reservedAmount).toBe("0.00000");
+    expect((await transactionRow(server, refusedCard.transactionId)).reservedAmount).toBe("0.00000");
     // a retry goes on with the remaining line and does not touch the failed one again
     const retried = await client.put(`/v1/credits/${created.body.creditId}/execute`);
     expect(retried.status).toBe(200);
@@ -296,10 +271,7 @@ describe("execute a credit", () => {
 
   it("answers 404 for another tenant's credit and 409 for an inactive one", async () => {
     const a = await capturedCardPayment(client, "10.00");
-    const created = await client.post("/v1/credits", {
-      totalCreditAmount: "1.00",
-      creditTransactions: [line(a, "1.00")],
-    });
+    const created = await creditOne(a, "1.00");
     expectProblem(await other.put(`/v1/credits/${created.body.creditId}/execute`), 404);
     expectProblem(await other.get(`/v1/credits/${created.body.creditId}`), 404);
     await client.patch(`/v1/credits/${created.body.creditId}`, { active: false });
@@ -311,18 +283,15 @@ describe("patch a credit", () => {
   it("replaces lines and total together, releasing and re-reserving", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const b = await capturedCardPayment(client, "100.00");
-    const created = await client.post("/v1/credits", {
-      totalCreditAmount: "80.00",
-      creditTransactions: [line(a, "80.00")],
-    });
+    const created = await creditOne(a, "80.00");
     const patched = await client.patch(`/v1/credits/${created.body.creditId}`, {
       totalCreditAmount: "150.00",
       creditTransactions: [line(a, "90.00"), line(b, "60.00")],
     });
     expect(patched.status).toBe(200);
     expect(patched.body.totalCreditAmount).toBe("150.00");
-    expect((await transactionRow(a.transactionId)).reservedAmount).toBe("90.00000");
-    expect((await transactionRow(b.transactionId)).reservedAmount).toBe("60.00000");
+    expect((await transactionRow(server, a.transactionId)).reservedAmount).toBe("90.00000");
+    expect((await transactionRow(server, b.transactionId)).reservedAmount).toBe("60.00000");
     expectProblem(
       await client.patch(`/v1/credits/${created.body.creditId}`, { totalCreditAmount: "149.00" }),
       422,
@@ -341,26 +310,18 @@ describe("patch a credit", () => {
 
   it("deactivating releases the reservations; then nothing may change", async () => {
     const a = await capturedCardPayment(client, "50.00");
-    const created = await client.post("/v1/credits", {
-      totalCreditAmount: "50.00",
-      creditTransactions: [line(a, "50.00")],
-    });
+    const created = await creditOne(a, "50.00");
     const off = await client.patch(`/v1/credits/${created.body.creditId}`, { active: false });
     expect(off.body.active).toBe(false);
-    expect((await transactionRow(a.transactionId)).reservedAmount).toBe("0.00000");
+    expect((await transactionRow(server, a.transactionId)).reservedAmount).toBe("0.00000");
     expectProblem(await client.patch(`/v1/credits/${created.body.creditId}`, { settlementId: "X" }), 409);
     // the amount is creditable again
-    expect(
-      (await client.post("/v1/credits", { totalCreditAmount: "50.00", creditTransactions: [line(a, "50.00")] })).status,
-    ).toBe(201);
+    expect((await creditOne(a, "50.00")).status).toBe(201);
   });
 
   it("refuses changes once executed", async () => {
     const a = await capturedCardPayment(client, "5.00");
-    const created = await client.post("/v1/credits", {
-      totalCreditAmount: "5.00",
-      creditTransactions: [line(a, "5.00")],
-    });
+    const created = await creditOne(a, "5.00");
     await client.put(`/v1/credits/${created.body.creditId}/execute`);
     expectProblem(await client.patch(`/v1/credits/${created.body.creditId}`, { settlementId: "X" }), 409);
   });
@@ -431,7 +392,7 @@ describe("50 concurrent requests", () => {
     const results = await times(50, () => client.put(`/v1/credits/${created.body.creditId}/execute`));
     expect(results.every((r) => r.status === 200)).toBe(true);
     for (const part of parts) {
-      const row = await transactionRow(part.transactionId);
+      const row = await transactionRow(server, part.transactionId);
       expect(row.status).toBe("CREDITED");
       expect(row.creditedAmount).toBe(row.capturedAmount);
       expect(row.reservedAmount).toBe("0.00000");
@@ -444,13 +405,11 @@ describe("50 concurrent requests", () => {
 
   it("create credits for the full amount of one transaction: only one reserves it", async () => {
     const a = await capturedCardPayment(client, "77.00");
-    const results = await times(50, () =>
-      client.post("/v1/credits", { totalCreditAmount: "77.00", creditTransactions: [line(a, "77.00")] }),
-    );
+    const results = await times(50, () => creditOne(a, "77.00"));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 422)).toHaveLength(49);
-    const row = await transactionRow(a.transactionId);
+    const row = await transactionRow(server, a.transactionId);
     expect(row.reservedAmount).toBe("77.00000");
   });
 });

@@ -2,7 +2,7 @@
 // response schemas that real responses of the API satisfy exactly (no field more, none less).
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
   Credit,
@@ -25,8 +25,8 @@ import type {
   transactionJson,
 } from "../../app/http/api/serialize";
 import { PAYMENT_SEARCH_FIELDS } from "../../app/services/queries/payment-search.server";
-import { createClient, expectProblem, type ApiResult, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { expectProblem, type ApiResult } from "../support/api";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
 
 // Compile-time half of the drift check: the response schemas name exactly the keys serialize.ts
 // renders (npx tsc --noEmit fails otherwise). The runtime half below checks values too.
@@ -62,20 +62,16 @@ type Parameter = { name: string; in: string; required?: boolean; explode?: boole
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-let server: TestServer;
-let client: TestClient;
-let privileged: TestClient;
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 801, channels: ["web", "app"] });
+const privileged = useApiClient(server, { organisationId: 802, privileged: true });
 let doc: Doc;
 let response: Response;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  client = await createClient(server, { organisationId: 801, channels: ["web", "app"] });
-  privileged = await createClient(server, { organisationId: 802, privileged: true });
   response = await fetch(`${server.url}/v1/openapi.json`);
   doc = (await response.json()) as Doc;
 });
-afterAll(() => server?.close());
 
 /** app/routes/v1.*.ts → "/v1/…" with {params}; the splat (v1.$.ts) answers unknown paths and is no route. */
 function routeFilePaths(): string[] {

@@ -1,6 +1,6 @@
 // Payments, transactions and payment methods over HTTP (the /v1 contract).
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { dailyVolume, paymentAgreements, paymentMethods, recurringPayments } from "../../db/schema";
 import {
   capturedCardPayment,
@@ -10,18 +10,11 @@ import {
   paymentWithTransaction,
   type TestClient,
 } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
 
-let server: TestServer;
-let client: TestClient;
-let privileged: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await createClient(server, { organisationId: 601, channels: ["web", "app"] });
-  privileged = await createClient(server, { organisationId: 602, privileged: true });
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 601, channels: ["web", "app"] });
+const privileged = useApiClient(server, { organisationId: 602, privileged: true });
 
 const tx = (paymentId: number, transactionId: number, action = "") =>
   `/v1/payments/${paymentId}/transactions/${transactionId}${action ? `/${action}` : ""}`;

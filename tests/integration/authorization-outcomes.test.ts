@@ -4,38 +4,27 @@
 // the dashboard shows what the rollup holds. Credits, card registrations and adjustments of a
 // pre-authorization are not authorization attempts.
 import { and, between, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addDays, utcDay } from "../../app/domain/day-range";
 import { formatCount } from "../../app/components/format";
 import { getDashboard } from "../../app/services/queries/dashboard.server";
 import { dailyOutcomes, paymentAgreements, paymentTransactions, recurringPayments } from "../../db/schema";
-import {
-  capturedCardPayment,
-  createClient,
-  expectProblem,
-  paymentWithTransaction,
-  type TestClient,
-} from "../support/api";
+import { capturedCardPayment, expectProblem, paymentWithTransaction } from "../support/api";
 import { outcomeTotals, type OutcomeTotals } from "../support/outcomes";
-import { startTestServer, type TestServer } from "../support/server";
+import { useApiClient, useStaffSession, useTestServer } from "../support/fixtures-http";
+import { cardForm, landed, submitForm } from "../support/fixtures-pages";
+import { readTransaction, stateOf, transactionPath, type TransactionIds } from "../support/fixtures-transactions";
 import { staffCaller } from "../support/use-case";
-import { createStaff, getPage, loginAs } from "../support/staff";
+import { getPage } from "../support/staff";
 
 const SHOP = "https://shop.example/";
 const RETURN = "https://shop.example/return";
 const APPROVE = "4111111111111111";
 const REFUSED = "4000000000000002";
 
-let server: TestServer;
-let shop: TestClient;
-let supportCookie: string;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  shop = await createClient(server, { organisationId: 4401, allowedRedirectPrefixes: [SHOP], privileged: true });
-  supportCookie = await loginAs(server, await createStaff(server, "support"));
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const shop = useApiClient(server, { organisationId: 4401, allowedRedirectPrefixes: [SHOP], privileged: true });
+const support = useStaffSession(server, "support");
 
 type Counts = OutcomeTotals;
 
@@ -59,36 +48,23 @@ async function added(paymentTypeGroup: string, act: () => Promise<void>): Promis
   };
 }
 
-const base = (p: { paymentId: number; transactionId: number }) =>
-  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
-
-async function transaction(p: { paymentId: number; transactionId: number }) {
-  const result = await shop.get(base(p));
-  expect(result.status).toBe(200);
-  return {
-    status: result.body.status as string,
-    operations: (result.body.operationLog as { operation: string }[]).map((o) => o.operation),
-  };
-}
+const transaction = async (p: TransactionIds) => stateOf(await readTransaction(shop, p));
 
 /** A form POST on a hosted page as a browser sends it (same Origin, no redirect following). */
-async function submit(url: string, fields: Record<string, string>) {
-  const response = await fetch(url, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields).toString(),
-  });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-}
+const submit = (url: string, fields: Record<string, string>) => submitForm(url, fields, server.url);
 
-const card = (number: string) => ({
-  intent: "pay",
-  cardNumber: number,
-  expiry: "12/30",
-  cvc: "123",
-  cardholder: "Kari Nordmann",
-});
+/**
+ * `decision` on the provider page at `url` comes back with result=failed, is counted as one
+ * decline of `paymentTypeGroup`, and leaves the transaction INITIATED.
+ */
+async function expectDeclinedOnPage(paymentTypeGroup: string, p: TransactionIds, url: string, decision: string) {
+  const delta = await added(paymentTypeGroup, async () => {
+    const failed = await submit(url, { decision });
+    expect(landed(failed.location).query.result).toBe("failed");
+  });
+  expect(delta).toEqual({ approved: 0, declined: 1, failed: 0 });
+  expect(await transaction(p)).toEqual({ status: "INITIATED", operations: ["CREATE", "INITIATE"] });
+}
 
 function walletToken(last4: string) {
   return JSON.stringify({ paymentMethod: { displayName: `Visa ${last4}`, network: "Visa", type: "debit" } });
@@ -98,7 +74,7 @@ describe("declines", () => {
   it("a declined wallet payment (422, the use-case rolled back) is counted once and leaves the transaction CREATED", async () => {
     const p = await paymentWithTransaction(shop, "30.00", "VISA");
     const delta = await added("PAYMENTCARD", async () => {
-      const result = await shop.post(`${base(p)}/wallet`, {
+      const result = await shop.post(transactionPath(p, "wallet"), {
         walletProvider: "ApplePay",
         paymentData: walletToken("0002"),
       });
@@ -128,7 +104,7 @@ describe("declines", () => {
       transactionId: transactionAdded.body.transactionId as number,
     };
     const delta = await added("MOBILE", async () => {
-      const result = await shop.post(`${base(p)}/app-claim`, {});
+      const result = await shop.post(transactionPath(p, "app-claim"), {});
       expectProblem(result, 422);
       expect(result.body.errorReason).toBe("REFUSED_BY_ISSUER");
     });
@@ -159,7 +135,10 @@ describe("declines", () => {
       transactionId: payment.body.transactions[0].transactionId as number,
     };
     const delta = await added("PAYMENTCARD", async () => {
-      const result = await shop.post(`${base(p)}/terminal`, { redirectUrl: RETURN, transactionType: "MIT_UCOF" });
+      const result = await shop.post(transactionPath(p, "terminal"), {
+        redirectUrl: RETURN,
+        transactionType: "MIT_UCOF",
+      });
       expectProblem(result, 422);
     });
     expect(delta).toEqual({ approved: 0, declined: 1, failed: 0 });
@@ -168,16 +147,16 @@ describe("declines", () => {
 
   it("the card page counts each refused card (committed with the attempt) and then the approval", async () => {
     const p = await paymentWithTransaction(shop, "55.00", "VISA");
-    const opened = await shop.post(`${base(p)}/terminal`, { redirectUrl: RETURN });
+    const opened = await shop.post(transactionPath(p, "terminal"), { redirectUrl: RETURN });
     expect(opened.status).toBe(201);
     const refused = await added("PAYMENTCARD", async () => {
-      expect((await submit(opened.body.terminalUri, card(REFUSED))).status).toBe(402);
-      expect((await submit(opened.body.terminalUri, card(REFUSED))).status).toBe(402);
+      expect((await submit(opened.body.terminalUri, cardForm(REFUSED))).status).toBe(402);
+      expect((await submit(opened.body.terminalUri, cardForm(REFUSED))).status).toBe(402);
     });
     expect(refused).toEqual({ approved: 0, declined: 2, failed: 0 });
     expect(await transaction(p)).toEqual({ status: "INITIATED", operations: ["CREATE", "INITIATE"] });
     const approved = await added("PAYMENTCARD", async () => {
-      expect((await submit(opened.body.terminalUri, card(APPROVE))).status).toBe(302);
+      expect((await submit(opened.body.terminalUri, cardForm(APPROVE))).status).toBe(302);
     });
     expect(approved).toEqual({ approved: 1, declined: 0, failed: 0 });
     expect((await transaction(p)).status).toBe("AUTHORIZED");
@@ -185,28 +164,18 @@ describe("declines", () => {
 
   it("a declined Vipps claim on the app page (result=failed) is counted once and leaves the transaction INITIATED", async () => {
     const p = await paymentWithTransaction(shop, "10.05", "VIPPS");
-    const claim = await shop.post(`${base(p)}/app-claim`, { phoneNumber: "12345678", redirectUrl: RETURN });
+    const claim = await shop.post(transactionPath(p, "app-claim"), { phoneNumber: "12345678", redirectUrl: RETURN });
     expect(claim.status).toBe(201);
-    const delta = await added("MOBILE", async () => {
-      const failed = await submit(claim.body.appClaimUrl, { decision: "approve" });
-      expect(new URL(failed.location!).searchParams.get("result")).toBe("failed");
-    });
-    expect(delta).toEqual({ approved: 0, declined: 1, failed: 0 });
-    expect(await transaction(p)).toEqual({ status: "INITIATED", operations: ["CREATE", "INITIATE"] });
+    await expectDeclinedOnPage("MOBILE", p, claim.body.appClaimUrl, "approve");
   });
 });
 
 describe("declines on the invoice page", () => {
   it("a Collector invoice declined by the credit check (amount .02, result=failed) is counted once under INVOICE", async () => {
     const p = await paymentWithTransaction(shop, "250.02", "COLLECTOR");
-    const created = await shop.post(`${base(p)}/invoice`, { redirectUrl: RETURN });
+    const created = await shop.post(transactionPath(p, "invoice"), { redirectUrl: RETURN });
     expect(created.status).toBe(201);
-    const delta = await added("INVOICE", async () => {
-      const failed = await submit(created.body.terminalUri, { decision: "confirm" });
-      expect(new URL(failed.location!).searchParams.get("result")).toBe("failed");
-    });
-    expect(delta).toEqual({ approved: 0, declined: 1, failed: 0 });
-    expect(await transaction(p)).toEqual({ status: "INITIATED", operations: ["CREATE", "INITIATE"] });
+    await expectDeclinedOnPage("INVOICE", p, created.body.terminalUri, "confirm");
   });
 });
 
@@ -217,7 +186,7 @@ describe("approvals", () => {
       await added("PAYMENTCARD", async () => {
         expect(
           (
-            await shop.post(`${base(walletPayment)}/wallet`, {
+            await shop.post(transactionPath(walletPayment, "wallet"), {
               walletProvider: "GooglePay",
               paymentData: walletToken("0326"),
             })
@@ -227,11 +196,14 @@ describe("approvals", () => {
     ).toEqual({ approved: 1, declined: 0, failed: 0 });
 
     const vipps = await paymentWithTransaction(shop, "12.00", "VIPPS");
-    const claim = await shop.post(`${base(vipps)}/app-claim`, { phoneNumber: "12345678", redirectUrl: RETURN });
+    const claim = await shop.post(transactionPath(vipps, "app-claim"), {
+      phoneNumber: "12345678",
+      redirectUrl: RETURN,
+    });
     expect(
       await added("MOBILE", async () => {
         const approved = await submit(claim.body.appClaimUrl, { decision: "approve" });
-        expect(new URL(approved.location!).searchParams.get("result")).toBe("approved");
+        expect(landed(approved.location).query.result).toBe("approved");
       }),
     ).toEqual({ approved: 1, declined: 0, failed: 0 });
   });
@@ -240,14 +212,17 @@ describe("approvals", () => {
     const p = await paymentWithTransaction(shop, "100.00", "VISA");
     expect(
       await added("PAYMENTCARD", async () => {
-        expect((await shop.post(`${base(p)}/authorize`, { totalAmount: "60.00" })).status).toBe(200);
-        expect((await shop.post(`${base(p)}/authorize`, { totalAmount: "80.00" })).status).toBe(200);
-        expect((await shop.post(`${base(p)}/authorize`, { totalAmount: "70.00" })).status).toBe(200);
+        expect((await shop.post(transactionPath(p, "authorize"), { totalAmount: "60.00" })).status).toBe(200);
+        expect((await shop.post(transactionPath(p, "authorize"), { totalAmount: "80.00" })).status).toBe(200);
+        expect((await shop.post(transactionPath(p, "authorize"), { totalAmount: "70.00" })).status).toBe(200);
       }),
     ).toEqual({ approved: 1, declined: 0, failed: 0 });
 
     const vipps = await paymentWithTransaction(shop, "12.02", "VIPPS");
-    const claim = await shop.post(`${base(vipps)}/app-claim`, { phoneNumber: "12345678", redirectUrl: RETURN });
+    const claim = await shop.post(transactionPath(vipps, "app-claim"), {
+      phoneNumber: "12345678",
+      redirectUrl: RETURN,
+    });
     expect(
       await added("MOBILE", async () => {
         await submit(claim.body.appClaimUrl, { decision: "reject" });
@@ -275,8 +250,8 @@ describe("the dashboard", () => {
   it("shows the declined or failed share of the range and each payment type group as the rollup has them", async () => {
     // One more refused card in SEK: the dashboard shows one currency at a time.
     const sek = await paymentWithTransaction(shop, "99.00", "VISA", { currency: "SEK" });
-    const opened = await shop.post(`${base(sek)}/terminal`, { redirectUrl: RETURN });
-    expect((await submit(opened.body.terminalUri, card(REFUSED))).status).toBe(402);
+    const opened = await shop.post(transactionPath(sek, "terminal"), { redirectUrl: RETURN });
+    expect((await submit(opened.body.terminalUri, cardForm(REFUSED))).status).toBe(402);
 
     const today = utcDay(new Date());
     const from = addDays(today, -6);
@@ -312,7 +287,7 @@ describe("the dashboard", () => {
       dashboard.authorizations.groups.map((g) => [g.paymentTypeGroup, g.approved, g.declined, g.failed]).sort(),
     ).toEqual(rows.map((row) => [row.group, row.approved, row.declined, row.failed]).sort());
 
-    const html = await (await getPage(server, "/?range=7d&currency=NOK", supportCookie)).text();
+    const html = await (await getPage(server, "/?range=7d&currency=NOK", support.cookie)).text();
     expect(html).toContain(`Declined or failed: 58.3 %`);
     expect(html).toContain(
       `${formatCount(total.declined)} declined, ${formatCount(total.failed)} failed of ${formatCount(attempts)} attempts`,
@@ -320,11 +295,11 @@ describe("the dashboard", () => {
     // MOBILE: one approval, two declines.
     expect(html).toMatch(/data-group="MOBILE">.*?>MOBILE<.*?>66.7 %<.*?>3<.*?>1<.*?>2<.*?>0</s);
 
-    const sekHtml = await (await getPage(server, "/?range=7d&currency=SEK", supportCookie)).text();
+    const sekHtml = await (await getPage(server, "/?range=7d&currency=SEK", support.cookie)).text();
     expect(sekHtml).toContain("Declined or failed: 100.0 %");
     expect(sekHtml).toContain("1 declined, 0 failed of 1 attempt");
 
-    const empty = await (await getPage(server, "/?from=2001-01-01&to=2001-01-31", supportCookie)).text();
+    const empty = await (await getPage(server, "/?from=2001-01-01&to=2001-01-31", support.cookie)).text();
     expect(empty).toContain("Nothing was captured, credited or authorized in this range.");
   });
 });

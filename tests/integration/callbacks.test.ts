@@ -13,6 +13,7 @@ import {
   stopServerProcess,
   type SharedDatabase,
 } from "../support/process";
+import { waitFor } from "../support/fixtures-process";
 
 type Received = { body: unknown; answered: number };
 
@@ -37,14 +38,6 @@ function startReceiver(answers: number[]) {
       });
     });
   });
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number) {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe("callback delivery", () => {

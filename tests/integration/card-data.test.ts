@@ -11,20 +11,11 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../../app/services/admin/api-clients.server";
-import { withDatabase } from "../../app/platform/db.server";
-import { systemCaller } from "../support/use-case";
 import { passesLuhn } from "../../app/providers/cards";
 import type { Db } from "../../db/client";
 import { forkPsp, type PspProcess } from "../../server/psp-process";
-import {
-  createSharedDatabase,
-  randomPort,
-  startServerProcess,
-  stopServerProcess,
-  type ServerProcess,
-  type SharedDatabase,
-} from "../support/process";
+import { randomPort, startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
+import { apiClientToken, useSharedDatabase } from "../support/fixtures-process";
 
 const SHOP = "https://shop.example/";
 /** Every card number typed below, Luhn-valid or not: none may appear anywhere, in any form. */
@@ -121,7 +112,7 @@ describe("the card-number scanner", () => {
 });
 
 describe("card data after the card flows", () => {
-  let database: SharedDatabase;
+  const database = useSharedDatabase("carddata");
   let server: ServerProcess | undefined;
   let token: string;
   const responses: { where: string; text: string }[] = [];
@@ -136,22 +127,14 @@ describe("card data after the card flows", () => {
       { onOutput: (text) => (pspOutput += text) },
     );
     process.env.PAYDESK_PSP_URL = psp.url;
-    database = await createSharedDatabase("carddata");
-    token = await database.withDatabase(
-      async (handle) =>
-        (
-          await withDatabase(handle, () =>
-            createApiClient(systemCaller(), {
-              name: "Card data test",
-              organisationId: 1901,
-              privileged: true,
-              channels: ["web"],
-              allowedRedirectPrefixes: [SHOP, "http://127.0.0.1:9/"],
-              rateLimitPerMinute: 100_000,
-            }),
-          )
-        ).token,
-    );
+    token = await apiClientToken(database, {
+      name: "Card data test",
+      organisationId: 1901,
+      privileged: true,
+      channels: ["web"],
+      allowedRedirectPrefixes: [SHOP, "http://127.0.0.1:9/"],
+      rateLimitPerMinute: 100_000,
+    });
     server = await startServerProcess(database, randomPort(), { LOG_LEVEL: "debug" });
   });
 
@@ -160,7 +143,6 @@ describe("card data after the card flows", () => {
     process.env.PAYDESK_PSP_URL = sharedPsp;
     psp?.stop();
     fs.rmSync(pspDataDir, { recursive: true, force: true });
-    await database?.drop();
   });
 
   async function api(method: string, path: string, body?: unknown) {

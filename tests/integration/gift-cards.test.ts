@@ -2,22 +2,20 @@
 // the transaction at once; every refusal is clear and changes nothing; concurrent claims
 // against one card never take its balance below zero.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Payment } from "../../app/http/api/response-schemas";
 import { dailyVolume, giftCards } from "../../db/schema";
-import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { expectProblem, paymentWithTransaction } from "../support/api";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
+import { operationsOf, transactionPath } from "../support/fixtures-transactions";
 
-let server: TestServer;
-let shop: TestClient;
-let stranger: TestClient;
+const server = useTestServer();
+const shop = useApiClient(server, { organisationId: 731 });
+const stranger = useApiClient(server, { organisationId: 732 });
 
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  shop = await createClient(server, { organisationId: 731 });
-  stranger = await createClient(server, { organisationId: 732 });
   await server.database.db.insert(giftCards).values([
     {
       giftCardCode: "GC-100",
@@ -41,11 +39,6 @@ beforeAll(async () => {
     { giftCardCode: "GC-RACE", organisationId: 731, balance: "100.00000", currency: "NOK" },
   ]);
 });
-afterAll(() => server?.close());
-
-const base = (p: { paymentId: number; transactionId: number }) =>
-  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
-const operations = (t: { operationLog: { operation: string }[] }) => t.operationLog.map((o) => o.operation);
 
 async function balance(code: string): Promise<string> {
   const [card] = await server.database.db.select().from(giftCards).where(eq(giftCards.giftCardCode, code));
@@ -57,15 +50,19 @@ async function giftCardTransaction(amount: string, client = shop) {
 }
 
 async function expectUnchanged(p: { paymentId: number; transactionId: number }) {
-  const after = await shop.get(base(p));
+  const after = await shop.get(transactionPath(p));
   expect(after.body.status).toBe("CREATED");
-  expect(operations(after.body)).toEqual(["CREATE"]);
+  expect(operationsOf(after.body)).toEqual(["CREATE"]);
 }
 
 describe("claim a gift card", () => {
   it("deducts the amount, captures the transaction and answers 201 with the whole payment", async () => {
     const p = await giftCardTransaction("40.00");
-    const result = await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-100" }, { "Entur-POS": "kiosk-7" });
+    const result = await shop.post(
+      transactionPath(p, "gift-card"),
+      { giftCardCode: "GC-100" },
+      { "Entur-POS": "kiosk-7" },
+    );
     expect(result.status).toBe(201);
     expect(Payment.safeParse(result.body).success).toBe(true);
     expect(result.body).toMatchObject({ paymentId: p.paymentId, totalAmount: "40.00", currency: "NOK" });
@@ -93,19 +90,19 @@ describe("claim a gift card", () => {
     expect(volume.capturedCount).toBe(1);
 
     // A second claim on the captured transaction is a state conflict, and costs the card nothing.
-    expectProblem(await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-100" }), 409);
+    expectProblem(await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-100" }), 409);
     expect(await balance("GC-100")).toBe("60.00000");
   });
 
   it("may use the whole balance, down to exactly zero", async () => {
     const p = await giftCardTransaction("19.99");
-    expect((await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-EXACT" })).status).toBe(201);
+    expect((await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-EXACT" })).status).toBe(201);
     expect(await balance("GC-EXACT")).toBe("0.00000");
   });
 
   it("accepts a card that belongs to no organisation", async () => {
     const p = await giftCardTransaction("10.00", stranger);
-    const result = await stranger.post(`${base(p)}/gift-card`, { giftCardCode: "GC-ANY-ORG" });
+    const result = await stranger.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-ANY-ORG" });
     expect(result.status).toBe(201);
     expect(await balance("GC-ANY-ORG")).toBe("40.00000");
   });
@@ -114,7 +111,7 @@ describe("claim a gift card", () => {
 describe("clear refusals that change nothing", () => {
   it("an unknown code is a 422 naming giftCardCode", async () => {
     const p = await giftCardTransaction("10.00");
-    const result = await shop.post(`${base(p)}/gift-card`, { giftCardCode: "NO-SUCH-CARD" });
+    const result = await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "NO-SUCH-CARD" });
     expectProblem(result, 422, "giftCardCode");
     expect(result.body.detail).toMatch(/no gift card/i);
     await expectUnchanged(p);
@@ -122,7 +119,7 @@ describe("clear refusals that change nothing", () => {
 
   it("another organisation's card is answered like an unknown one", async () => {
     const p = await giftCardTransaction("10.00");
-    const result = await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-OTHER-ORG" });
+    const result = await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-OTHER-ORG" });
     expectProblem(result, 422, "giftCardCode");
     expect(result.body.detail).toMatch(/no gift card/i);
     expect(await balance("GC-OTHER-ORG")).toBe("100.00000");
@@ -131,7 +128,7 @@ describe("clear refusals that change nothing", () => {
 
   it("an expired card is a 422 that says so", async () => {
     const p = await giftCardTransaction("10.00");
-    const result = await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-EXPIRED" });
+    const result = await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-EXPIRED" });
     expectProblem(result, 422, "giftCardCode");
     expect(result.body.detail).toMatch(/expired/);
     expect(await balance("GC-EXPIRED")).toBe("100.00000");
@@ -140,7 +137,7 @@ describe("clear refusals that change nothing", () => {
 
   it("too small a balance is a 422 that tells the balance", async () => {
     const p = await giftCardTransaction("5.01");
-    const result = await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-SMALL" });
+    const result = await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-SMALL" });
     expectProblem(result, 422, "giftCardCode");
     expect(result.body.detail).toContain("5.00 NOK");
     expect(await balance("GC-SMALL")).toBe("5.00000");
@@ -149,7 +146,7 @@ describe("clear refusals that change nothing", () => {
 
   it("a card in another currency is a 422", async () => {
     const p = await giftCardTransaction("10.00");
-    const result = await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-SEK" });
+    const result = await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-SEK" });
     expectProblem(result, 422, "giftCardCode");
     expect(result.body.detail).toContain("SEK");
     expect(await balance("GC-SEK")).toBe("100.00000");
@@ -158,21 +155,21 @@ describe("clear refusals that change nothing", () => {
 
   it("only GIFTCARD transactions in CREATED; other tenants' ids are 404; the code is required", async () => {
     const card = await paymentWithTransaction(shop, "10.00", "VISA");
-    expectProblem(await shop.post(`${base(card)}/gift-card`, { giftCardCode: "GC-100" }), 409);
+    expectProblem(await shop.post(transactionPath(card, "gift-card"), { giftCardCode: "GC-100" }), 409);
     const p = await giftCardTransaction("10.00");
-    expectProblem(await stranger.post(`${base(p)}/gift-card`, { giftCardCode: "GC-100" }), 404);
-    expectProblem(await shop.post(`${base(p)}/gift-card`, {}), 400, "giftCardCode");
-    expectProblem(await shop.post(`${base(p)}/gift-card`, { giftCardCode: "" }), 400, "giftCardCode");
-    expectProblem(await shop.post(`${base(p)}/gift-card`, { giftCardCode: 12 }), 400, "giftCardCode");
-    expect((await shop.put(`${base(p)}/cancel`)).status).toBe(200);
-    expectProblem(await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-100" }), 409);
+    expectProblem(await stranger.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-100" }), 404);
+    expectProblem(await shop.post(transactionPath(p, "gift-card"), {}), 400, "giftCardCode");
+    expectProblem(await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "" }), 400, "giftCardCode");
+    expectProblem(await shop.post(transactionPath(p, "gift-card"), { giftCardCode: 12 }), 400, "giftCardCode");
+    expect((await shop.put(transactionPath(p, "cancel"))).status).toBe(200);
+    expectProblem(await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-100" }), 409);
     expect(await balance("GC-100")).toBe("60.00000");
   });
 
   it("a deactivated payment refuses the claim", async () => {
     const p = await giftCardTransaction("10.00");
     expect((await shop.put(`/v1/payments/${p.paymentId}/deactivate`)).status).toBe(200);
-    expectProblem(await shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-100" }), 409);
+    expectProblem(await shop.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-100" }), 409);
     expect(await balance("GC-100")).toBe("60.00000");
   });
 });
@@ -182,7 +179,7 @@ describe("concurrent claims against one card", () => {
     const transactions = [];
     for (let i = 0; i < 20; i++) transactions.push(await giftCardTransaction("7.00"));
     const results = await Promise.all(
-      transactions.map((p) => shop.post(`${base(p)}/gift-card`, { giftCardCode: "GC-RACE" })),
+      transactions.map((p) => shop.post(transactionPath(p, "gift-card"), { giftCardCode: "GC-RACE" })),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(14);
@@ -194,13 +191,13 @@ describe("concurrent claims against one card", () => {
     // Every successful claim captured exactly its transaction; every refused one left it CREATED.
     let captured = 0;
     for (const [i, p] of transactions.entries()) {
-      const t = (await shop.get(base(p))).body;
+      const t = (await shop.get(transactionPath(p))).body;
       if (results[i].status === 201) {
         expect(t.status).toBe("CAPTURED");
         captured += 7;
       } else {
         expect(t.status).toBe("CREATED");
-        expect(operations(t)).toEqual(["CREATE"]);
+        expect(operationsOf(t)).toEqual(["CREATE"]);
       }
     }
     expect(captured).toBe(98);

@@ -3,27 +3,20 @@
 // (idempotent); the sandbox Vipps confirmation page driven like a browser; and agreements made
 // (createAgreement) and charged (paymentAgreementId) by transactions.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PaymentAgreement } from "../../app/http/api/schemas-recurring";
 import { paymentAgreements } from "../../db/schema";
-import { createClient, expectProblem, type ApiResult, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { expectProblem, type ApiResult, type TestClient } from "../support/api";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
+import { fetchPage, submitForm } from "../support/fixtures-pages";
 
 const SHOP = "https://shop.example/";
 const RETURN = "https://shop.example/agreements/done";
 
-let server: TestServer;
-let partner: TestClient; // privileged: names customers
-let shop: TestClient; // the same organisation, not privileged
-let stranger: TestClient; // another organisation
-
-beforeAll(async () => {
-  server = await startTestServer();
-  partner = await createClient(server, { organisationId: 2201, privileged: true, allowedRedirectPrefixes: [SHOP] });
-  shop = await createClient(server, { organisationId: 2201, allowedRedirectPrefixes: [SHOP] });
-  stranger = await createClient(server, { organisationId: 2202, privileged: true, allowedRedirectPrefixes: [SHOP] });
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const partner = useApiClient(server, { organisationId: 2201, privileged: true, allowedRedirectPrefixes: [SHOP] }); // privileged: names customers
+const shop = useApiClient(server, { organisationId: 2201, allowedRedirectPrefixes: [SHOP] }); // the same organisation, not privileged
+const stranger = useApiClient(server, { organisationId: 2202, privileged: true, allowedRedirectPrefixes: [SHOP] }); // another organisation
 
 let counter = 0;
 const newCustomer = () => `22${String(++counter).padStart(5, "0")}${Date.now() % 1000}`;
@@ -48,20 +41,7 @@ async function list(customerNumber: string, extra = "", who: TestClient = partne
   return result.body as { agreementId: string; status: string; provider: { confirmationUrl?: string } }[];
 }
 
-async function page(url: string) {
-  const response = await fetch(url);
-  return { status: response.status, html: await response.text() };
-}
-
-async function decide(url: string, decision: string, origin = server.url) {
-  const response = await fetch(url, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ decision }).toString(),
-  });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-}
+const decide = (url: string, decision: string, origin = server.url) => submitForm(url, { decision }, origin);
 
 function expectShape(result: ApiResult | unknown) {
   const body = result && typeof result === "object" && "body" in result ? (result as ApiResult).body : result;
@@ -149,7 +129,7 @@ describe("the Vipps confirmation page", () => {
   it("confirming makes the agreement ACTIVE and sends the customer back; the URL is then gone", async () => {
     const created = await register(newCustomer());
     const url = created.provider.confirmationUrl as string;
-    const shown = await page(url);
+    const shown = await fetchPage(url);
     expect(shown.status).toBe(200);
     expect(shown.html).toContain("Organisation 2201 asks +4712345678 to confirm an agreement");
     expect(shown.html).toContain("Agreement: Månedskort Oslo");
@@ -172,7 +152,7 @@ describe("the Vipps confirmation page", () => {
     expectShape(after);
     expect(after.body.status).toBe("ACTIVE");
     expect(after.body.provider).toEqual({ type: "VIPPS", phoneNumber: "4712345678" });
-    const again = await page(url);
+    const again = await fetchPage(url);
     expect(again.html).toContain("This agreement has already been confirmed.");
     expect(again.html).not.toContain("Confirm agreement</");
     const late = await decide(url, "reject");
@@ -186,7 +166,7 @@ describe("the Vipps confirmation page", () => {
       pricing: { type: "VARIABLE", suggestedMaxAmount: "500" },
     });
     const url = created.provider.confirmationUrl as string;
-    const shown = await page(url);
+    const shown = await fetchPage(url);
     expect(shown.html).toContain("asks you to confirm an agreement");
     expect(shown.html).toContain("The most a single charge may be.");
     const rejected = await decide(url, "reject");
@@ -198,7 +178,7 @@ describe("the Vipps confirmation page", () => {
   });
 
   it("an unknown token is a 404 page", async () => {
-    expect((await page(`${server.url}/sandbox/vipps/${"x".repeat(32)}`)).status).toBe(404);
+    expect((await fetchPage(`${server.url}/sandbox/vipps/${"x".repeat(32)}`)).status).toBe(404);
     expect((await decide(`${server.url}/sandbox/vipps/${"x".repeat(32)}`, "approve")).status).toBe(404);
   });
 });

@@ -3,31 +3,23 @@
 // (against a real PostgreSQL server when DATABASE_URL is set); tenancy; and which stored cards a
 // transaction may be charged from.
 import { and, eq, ne, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RecurringPayment, RecurringPaymentTerminal } from "../../app/http/api/schemas-recurring";
 import { callbackOutbox, providerSessions, recurringPayments } from "../../db/schema";
-import { createClient, expectProblem, type ApiResult, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { expectProblem, type ApiResult, type TestClient } from "../support/api";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
+import { cardForm, submitForm } from "../support/fixtures-pages";
 
 const SHOP = "https://shop.example/";
 const RETURN = "https://shop.example/cards/done";
 const APPROVE = "4111111111111111";
 const REFUSED = "4000000000000002";
 
-let server: TestServer;
-let partner: TestClient; // privileged: names customers
-let shop: TestClient; // the same organisation, not privileged
-let stranger: TestClient; // another organisation, privileged
-let strangerShop: TestClient; // another organisation, not privileged
-
-beforeAll(async () => {
-  server = await startTestServer();
-  partner = await createClient(server, { organisationId: 2101, privileged: true, allowedRedirectPrefixes: [SHOP] });
-  shop = await createClient(server, { organisationId: 2101, allowedRedirectPrefixes: [SHOP] });
-  stranger = await createClient(server, { organisationId: 2102, privileged: true, allowedRedirectPrefixes: [SHOP] });
-  strangerShop = await createClient(server, { organisationId: 2102, allowedRedirectPrefixes: [SHOP] });
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const partner = useApiClient(server, { organisationId: 2101, privileged: true, allowedRedirectPrefixes: [SHOP] }); // privileged: names customers
+const shop = useApiClient(server, { organisationId: 2101, allowedRedirectPrefixes: [SHOP] }); // the same organisation, not privileged
+const stranger = useApiClient(server, { organisationId: 2102, privileged: true, allowedRedirectPrefixes: [SHOP] }); // another organisation, privileged
+const strangerShop = useApiClient(server, { organisationId: 2102, allowedRedirectPrefixes: [SHOP] }); // another organisation, not privileged
 
 let customerCounter = 0;
 const newCustomer = () => `21${String(++customerCounter).padStart(5, "0")}${Date.now() % 1000}`;
@@ -52,23 +44,9 @@ async function list(customerNumber: string, who: TestClient = partner, extra = "
 }
 
 /** Form POST as a browser without JavaScript sends it from the card page. */
-async function submit(uri: string, fields: Record<string, string>) {
-  const response = await fetch(uri, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url },
-    body: new URLSearchParams(fields).toString(),
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-}
+const submit = (uri: string, fields: Record<string, string>) => submitForm(uri, fields, server.url);
 
-const card = (number: string, expiry = "12/30") => ({
-  intent: "pay",
-  cardNumber: number,
-  expiry,
-  cvc: "123",
-  cardholder: "Kari Nordmann",
-});
+const card = (number: string, expiry = "12/30") => cardForm(number, { expiry });
 
 async function openTerminal(id: number, body: Record<string, unknown> = {}, who: TestClient = partner) {
   const result = await who.post(path(id, "terminal"), { redirectUrl: RETURN, ...body });

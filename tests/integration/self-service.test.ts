@@ -4,7 +4,7 @@
 // a browser (GET the page, POST its form with our Origin, follow the 302 by hand). The races at
 // the end run real parallel requests; on PostgreSQL (DATABASE_URL) they really interleave.
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   PayInvoiceResponse,
   PaymentChangeResponse,
@@ -17,7 +17,6 @@ import {
   customerInvoices,
   customers,
   customerSessions,
-  operationLog,
   paymentChanges,
   paymentMethods,
   paymentTransactions,
@@ -26,7 +25,9 @@ import {
   recurringPayments,
 } from "../../db/schema";
 import { createClient, expectProblem, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
+import { operationLogOf, transactionRow } from "../support/fixtures-transactions";
+import { operationsNamed } from "../support/api";
 import { createStaff, getPage, loginAs, postForm, sessionCookieFrom } from "../support/staff";
 
 const SHOP = "https://shop.example/";
@@ -34,18 +35,10 @@ const RETURN = `${SHOP}self-service/return?order=7`;
 const ERROR = `${SHOP}self-service/error`;
 const EVIL = "https://evil.example/steal";
 
-let server: TestServer;
-let shop: TestClient; // organisation 4101, the customers' products are sold here
-let sibling: TestClient; // same organisation, another client
-let stranger: TestClient; // organisation 4102
-
-beforeAll(async () => {
-  server = await startTestServer();
-  shop = await createClient(server, { organisationId: 4101, allowedRedirectPrefixes: [SHOP] });
-  sibling = await createClient(server, { organisationId: 4101, allowedRedirectPrefixes: ["https://sibling.example/"] });
-  stranger = await createClient(server, { organisationId: 4102, allowedRedirectPrefixes: [SHOP] });
-}, 60_000);
-afterAll(() => server?.close());
+const server = useTestServer();
+const shop = useApiClient(server, { organisationId: 4101, allowedRedirectPrefixes: [SHOP] }); // organisation 4101, the customers' products are sold here
+const sibling = useApiClient(server, { organisationId: 4101, allowedRedirectPrefixes: ["https://sibling.example/"] }); // same organisation, another client
+const stranger = useApiClient(server, { organisationId: 4102, allowedRedirectPrefixes: [SHOP] }); // organisation 4102
 
 // ---------------------------------------------------------------- the world: customers, products, invoices
 
@@ -193,22 +186,8 @@ async function invoiceRow(invoiceNumber: string) {
   return row;
 }
 
-async function transactionRow(transactionId: number) {
-  const [row] = await server.database.db
-    .select()
-    .from(paymentTransactions)
-    .where(eq(paymentTransactions.transactionId, transactionId));
-  return row;
-}
-
-async function operations(transactionId: number) {
-  const rows = await server.database.db
-    .select()
-    .from(operationLog)
-    .where(eq(operationLog.transactionId, transactionId))
-    .orderBy(operationLog.id);
-  return rows.map((r) => r.operation);
-}
+const operations = async (transactionId: number) =>
+  (await operationLogOf(server, transactionId)).map((r) => r.operation);
 
 async function currentMethod(customer: TestCustomer, productCode: string) {
   const result = await shop.get(`/v1/product/payment/${productCode}`, as(customer));
@@ -510,7 +489,7 @@ describe("POST /v1/api/payment/invoice", () => {
     expect(result.status).toBe(200);
     expect(PayInvoiceResponse.safeParse(result.body).success).toBe(true);
     expect(result.body.success).toBe(true);
-    const transaction = await transactionRow(result.body.transactionId);
+    const transaction = await transactionRow(server, result.body.transactionId);
     expect(transaction).toMatchObject({
       status: "CREATED",
       amount: "590.50000",
@@ -646,9 +625,9 @@ describe("POST /v1/api/payment/invoice", () => {
     const first = await payAttempt(customer, invoice);
     const checkout = await openCheckout(customer, payPath(first));
     const second = await payAttempt(customer, invoice, "swishPayex");
-    expect((await transactionRow(first)).status).toBe("CANCELLED");
+    expect((await transactionRow(server, first)).status).toBe("CANCELLED");
     expect(await operations(first)).toEqual(["CREATE", "INITIATE", "CANCEL"]);
-    expect((await transactionRow(second)).paymentId).toBe((await transactionRow(first)).paymentId);
+    expect((await transactionRow(server, second)).paymentId).toBe((await transactionRow(server, first)).paymentId);
     const stale = await decide(checkout, "approve");
     expect(stale.status).toBe(409);
     expect(stale.html).toContain("replaced by a newer one");
@@ -686,7 +665,7 @@ describe("/payment/invoice/pay", () => {
         expect(answer.html).toContain(field);
       }
     }
-    expect((await transactionRow(transactionId)).status).toBe("CREATED");
+    expect((await transactionRow(server, transactionId)).status).toBe("CREATED");
   });
 
   it("asks an anonymous customer to log in and brings them back", async () => {
@@ -731,7 +710,7 @@ describe("/payment/invoice/pay", () => {
     );
     expect(landed((await page(payPath(siblingAttempt), bySibling.cookie)).location).query.error).toBe("not_found");
     expect((await page(payPath(mine), customer.cookie)).status).toBe(200);
-    expect((await transactionRow(theirs)).status).toBe("CREATED");
+    expect((await transactionRow(server, theirs)).status).toBe("CREATED");
   });
 
   it("pays: page → provider → approve → returnUrl?result=finished; the invoice is PAID with a captured transaction", async () => {
@@ -744,10 +723,10 @@ describe("/payment/invoice/pay", () => {
     expect(shown.html).toContain(invoice.invoiceNumber);
     expect(shown.html).toContain("Continue to PayEx");
     // Looking at the page changes nothing.
-    expect((await transactionRow(transactionId)).status).toBe("CREATED");
+    expect((await transactionRow(server, transactionId)).status).toBe("CREATED");
 
     const checkout = await openCheckout(customer, payPath(transactionId));
-    expect((await transactionRow(transactionId)).status).toBe("INITIATED");
+    expect((await transactionRow(server, transactionId)).status).toBe("INITIATED");
     const provider = await page(checkout);
     expect(provider.status).toBe(200);
     expect(provider.html).toContain("PayEx");
@@ -787,7 +766,7 @@ describe("/payment/invoice/pay", () => {
       transactionId: String(transactionId),
       result: "cancelled",
     });
-    expect((await transactionRow(transactionId)).status).toBe("CANCELLED");
+    expect((await transactionRow(server, transactionId)).status).toBe("CANCELLED");
     expect((await invoiceRow(invoice.invoiceNumber)).status).toBe("OPEN");
     expect(landed((await page(payPath(transactionId), customer.cookie)).location).query.result).toBe("cancelled");
   });
@@ -797,7 +776,7 @@ describe("/payment/invoice/pay", () => {
     const transactionId = await payAttempt(customer, await newInvoice(customer, await newProduct(customer)));
     const cancelled = await submit(payPath(transactionId), { intent: "cancel" }, customer.cookie);
     expect(landed(cancelled.location).query.result).toBe("cancelled");
-    expect((await transactionRow(transactionId)).status).toBe("CANCELLED");
+    expect((await transactionRow(server, transactionId)).status).toBe("CANCELLED");
   });
 
   it("a refusal by the provider (amount ending .02): result=failed, nothing paid, and a new attempt can pay", async () => {
@@ -806,12 +785,12 @@ describe("/payment/invoice/pay", () => {
     const first = await payAttempt(customer, invoice, "swishPayex");
     const refused = await decide(await openCheckout(customer, payPath(first)), "approve");
     expect(landed(refused.location).query).toMatchObject({ transactionId: String(first), result: "failed" });
-    expect((await transactionRow(first)).status).toBe("INITIATED");
+    expect((await transactionRow(server, first)).status).toBe("INITIATED");
     expect(await operations(first)).toEqual(["CREATE", "INITIATE"]);
     expect((await invoiceRow(invoice.invoiceNumber)).status).toBe("OPEN");
     const second = await payAttempt(customer, invoice, "swishPayex");
-    expect((await transactionRow(first)).status).toBe("CANCELLED");
-    expect((await transactionRow(second)).status).toBe("CREATED");
+    expect((await transactionRow(server, first)).status).toBe("CANCELLED");
+    expect((await transactionRow(server, second)).status).toBe("CREATED");
   });
 
   it("opening the provider again replaces the earlier page of the same attempt", async () => {
@@ -849,7 +828,7 @@ describe("/payment/invoice/pay", () => {
         query: { transactionId: String(transactionId), error: "system_error" },
       });
       // Nothing of the decision stayed: one DB transaction.
-      expect((await transactionRow(transactionId)).status).toBe("INITIATED");
+      expect((await transactionRow(server, transactionId)).status).toBe("INITIATED");
       expect(await operations(transactionId)).toEqual(["CREATE", "INITIATE"]);
     } finally {
       await server.database.db.execute(
@@ -985,12 +964,7 @@ describe("/account", () => {
     expect(back.query.result).toBe("finished");
     expect((await invoiceRow(open.invoiceNumber)).status).toBe("PAID");
     // The customer's own actions are logged as theirs.
-    const [created] = await server.database.db
-      .select()
-      .from(operationLog)
-      .where(
-        and(eq(operationLog.transactionId, Number(back.query.transactionId)), eq(operationLog.operation, "CREATE")),
-      );
+    const [created] = await operationsNamed(server, Number(back.query.transactionId), "CREATE");
     expect(created).toMatchObject({ actorType: "CUSTOMER", actor: customer.customerNumber });
 
     // Another customer's invoice cannot be paid from here.

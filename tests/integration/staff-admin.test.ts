@@ -4,30 +4,20 @@
 // rotation and a disabled client at once; there is always an active admin, also when two admins
 // disable or demote each other at the same moment (real parallel requests on PostgreSQL).
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apiClients, auditLog, organisations, paymentMethods, staffSessions, staffUsers } from "../../db/schema";
-import { createClient, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { createClient } from "../support/api";
+import { postStaffAction } from "../support/fixtures-staff";
+import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
 import { createStaff, getPage, loginAs, postForm, type TestStaff } from "../support/staff";
 
-let server: TestServer;
-let support: TestStaff;
-let finance: TestStaff;
-let admin: TestStaff;
-let client: TestClient;
-const cookies = new Map<TestStaff, string>();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  support = await createStaff(server, "support");
-  finance = await createStaff(server, "finance");
-  admin = await createStaff(server, "admin");
-  client = await createClient(server, { channels: ["web", "app"], allowedRedirectPrefixes: ["https://shop.example/"] });
-  for (const staff of [support, finance, admin]) cookies.set(staff, await loginAs(server, staff));
-});
-
-afterAll(async () => {
-  await server?.close();
+const server = useTestServer();
+const support = useStaffSession(server, "support");
+const finance = useStaffSession(server, "finance");
+const admin = useStaffSession(server, "admin");
+const client = useApiClient(server, {
+  channels: ["web", "app"],
+  allowedRedirectPrefixes: ["https://shop.example/"],
 });
 
 const ROUTES = {
@@ -38,21 +28,9 @@ const ROUTES = {
 } as const;
 type AdminPath = keyof typeof ROUTES;
 
-type ActionAnswer = { status: number; body: any };
-
 /** A form POST as the screen's fetcher sends it, answered with the action's JSON. */
-async function act(path: AdminPath, fields: Record<string, string>, as: TestStaff | string): Promise<ActionAnswer> {
-  const cookie = typeof as === "string" ? as : cookies.get(as)!;
-  const response = await postForm(server, `${path}?_data=${encodeURIComponent(ROUTES[path])}`, fields, cookie);
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // a plain-text 403/405
-  }
-  return { status: response.status, body };
-}
+const act = (path: AdminPath, fields: Record<string, string>, as: StaffSession | string) =>
+  postStaffAction(server, path, ROUTES[path], fields, typeof as === "string" ? as : as.cookie);
 
 const db = () => server.database.db;
 
@@ -100,7 +78,7 @@ describe("support and finance", () => {
 
     it(`${role} gets 403 on every admin screen`, async () => {
       for (const path of Object.keys(ROUTES)) {
-        const response = await getPage(server, path, cookies.get(staff()));
+        const response = await getPage(server, path, staff().cookie);
         expect(response.status, path).toBe(403);
       }
     });
@@ -172,7 +150,7 @@ describe("payment methods", () => {
     const response = await getPage(
       server,
       `/payment-methods?clientId=${client.clientId}&channel=web&paymentTypeGroup=PAYMENTCARD`,
-      cookies.get(admin),
+      admin.cookie,
     );
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -229,7 +207,7 @@ describe("payment methods", () => {
     expect(audit.after).toMatchObject({ enabled: false, disabledReason: "Acquirer outage INC-4711" });
 
     const listed = await (
-      await getPage(server, `/payment-methods?clientId=${client.clientId}&enabled=false`, cookies.get(admin))
+      await getPage(server, `/payment-methods?clientId=${client.clientId}&enabled=false`, admin.cookie)
     ).text();
     expect(listed).toContain("Acquirer outage INC-4711");
 
@@ -261,7 +239,7 @@ describe("payment methods", () => {
   });
 
   it("shows a hand-edited filter's error instead of a list that ignores it", async () => {
-    const response = await getPage(server, "/payment-methods?enabled=maybe", cookies.get(admin));
+    const response = await getPage(server, "/payment-methods?enabled=maybe", admin.cookie);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("must be true or false");
   });
@@ -350,7 +328,7 @@ describe("users", () => {
       const response = await getPage(
         server,
         `/users?q=${user.id}&_data=${encodeURIComponent(ROUTES["/users"])}`,
-        cookies.get(admin),
+        admin.cookie,
       );
       return ((await response.json()).users as Array<{ id: string; activeSessions: number }>).find(
         (row) => row.id === user.id,
@@ -542,7 +520,7 @@ describe("audit log screen", () => {
     const list = await getPage(
       server,
       `/audit-log?action=payment_method.disable&actor=${encodeURIComponent(admin.email)}`,
-      cookies.get(admin),
+      admin.cookie,
     );
     expect(list.status).toBe(200);
     const html = await list.text();
@@ -553,7 +531,7 @@ describe("audit log screen", () => {
     const detail = await getPage(
       server,
       `/audit-log?entry=${entry.id}&_data=${encodeURIComponent(ROUTES["/audit-log"])}`,
-      cookies.get(admin),
+      admin.cookie,
     );
     expect((await detail.json()).entry).toMatchObject({
       id: entry.id,
@@ -565,7 +543,7 @@ describe("audit log screen", () => {
   });
 
   it("shows a bad filter's error next to it", async () => {
-    const response = await getPage(server, "/audit-log?createdAt=gte:yesterday", cookies.get(admin));
+    const response = await getPage(server, "/audit-log?createdAt=gte:yesterday", admin.cookie);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("must be an ISO 8601 date or time");
   });
@@ -575,7 +553,7 @@ describe("audit log screen", () => {
     for (const staff of [admin, support]) {
       const answer = await act("/audit-log", { intent: "delete", id: "1" }, staff);
       expect(answer.status).toBe(405);
-      const document = await postForm(server, "/audit-log", { intent: "delete" }, cookies.get(staff));
+      const document = await postForm(server, "/audit-log", { intent: "delete" }, staff.cookie);
       expect(document.status).toBe(405);
     }
     expect(await adminState()).toBe(before);
@@ -596,7 +574,7 @@ describe("there is always an active admin", () => {
     } finally {
       for (const id of parked) await db().update(staffUsers).set({ disabledAt: null }).where(eq(staffUsers.id, id));
       // A parked admin's session ended when it was seen disabled; sign in again for later tests.
-      if (parked.includes(admin.id)) cookies.set(admin, await loginAs(server, admin));
+      if (parked.includes(admin.id)) admin.cookie = await loginAs(server, admin);
     }
   }
 
@@ -616,7 +594,7 @@ describe("there is always an active admin", () => {
       expect(disable.status).toBe(422);
       const [row] = await db().select().from(staffUsers).where(eq(staffUsers.id, admin.id));
       expect(row).toMatchObject({ role: "admin", disabledAt: null });
-      expect((await getPage(server, "/users", cookies.get(admin))).status).toBe(200);
+      expect((await getPage(server, "/users", admin.cookie)).status).toBe(200);
     });
   });
 

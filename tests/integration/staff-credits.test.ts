@@ -3,33 +3,24 @@
 // the four-eyes rule, the threshold setting, deactivation, audit entries in the same
 // transaction as each change, and concurrent executes of one credit by two staff users.
 import { and, eq, like, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, creditTransactions, credits, operationLog, paymentTransactions } from "../../db/schema";
+import { describe, expect, it } from "vitest";
+import { auditLog, creditTransactions, credits } from "../../db/schema";
+import { pspOperations } from "../support/psp";
 import type { StaffCaller } from "../../app/domain/caller";
 import { deactivatePayment } from "../../app/services/payments/payments.server";
-import { capturedCardPayment, createClient, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
-import { pspOperations } from "../support/psp";
-import { createStaff, getPage, loginAs, postForm, type TestStaff } from "../support/staff";
+import { capturedCardPayment } from "../support/api";
+import { transactionRow } from "../support/fixtures-transactions";
+import { postStaffAction } from "../support/fixtures-staff";
+import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
+import { operationsNamed } from "../support/api";
+import { getPage, postForm } from "../support/staff";
 
-let server: TestServer;
-let client: TestClient;
-let support: TestStaff;
-let financeA: TestStaff;
-let financeB: TestStaff;
-let admin: TestStaff;
-const cookies = new Map<TestStaff, string>();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await createClient(server, { organisationId: 901 });
-  support = await createStaff(server, "support");
-  financeA = await createStaff(server, "finance");
-  financeB = await createStaff(server, "finance");
-  admin = await createStaff(server, "admin");
-  for (const staff of [support, financeA, financeB, admin]) cookies.set(staff, await loginAs(server, staff));
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 901 });
+const support = useStaffSession(server, "support");
+const financeA = useStaffSession(server, "finance");
+const financeB = useStaffSession(server, "finance");
+const admin = useStaffSession(server, "admin");
 
 const ROUTES = {
   list: ["/credits?index", "routes/_staff.credits._index"],
@@ -38,23 +29,13 @@ const ROUTES = {
 } as const;
 
 /** Posts a staff form as the page's JavaScript does (?_data=…: the action's JSON answer). */
-async function act(staff: TestStaff, [path, routeId]: readonly [string, string], fields: Record<string, string>) {
-  const url = `${path}${path.includes("?") ? "&" : "?"}_data=${encodeURIComponent(routeId)}`;
-  const response = await postForm(server, url, fields, cookies.get(staff));
-  const text = await response.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // a thrown 403 answers text
-  }
-  return { status: response.status, body };
-}
+const act = (staff: StaffSession, [path, routeId]: readonly [string, string], fields: Record<string, string>) =>
+  postStaffAction(server, path, routeId, fields, staff.cookie);
 
 type Captured = { paymentId: number; transactionId: number };
 
 /** The create form as the browser posts it: one `line` per chosen transaction, its amount beside it. */
-async function createCredit(staff: TestStaff, lines: Array<[Captured, string]>, extra: Record<string, string> = {}) {
+async function createCredit(staff: StaffSession, lines: Array<[Captured, string]>, extra: Record<string, string> = {}) {
   const form = new URLSearchParams({ intent: "create", reason: "Customer complaint 4711", ...extra });
   for (const [t, amount] of lines) {
     form.append("line", `${t.paymentId}:${t.transactionId}`);
@@ -62,7 +43,7 @@ async function createCredit(staff: TestStaff, lines: Array<[Captured, string]>, 
   }
   const response = await fetch(`${server.url}/credits/new?_data=${encodeURIComponent("routes/_staff.credits.new")}`, {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: cookies.get(staff)! },
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: staff.cookie },
     body: form,
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -75,14 +56,6 @@ async function creditRow(creditId: number) {
     .from(creditTransactions)
     .where(eq(creditTransactions.creditId, creditId));
   return { ...row, lines };
-}
-
-async function transactionRow(transactionId: number) {
-  const [row] = await server.database.db
-    .select()
-    .from(paymentTransactions)
-    .where(eq(paymentTransactions.transactionId, transactionId));
-  return row;
 }
 
 function auditEntries(action: string, creditId: number) {
@@ -100,17 +73,17 @@ describe("screens", () => {
     const created = await createCredit(support, [[t, "10.00"]]);
     const creditId = created.body.data.creditId as number;
     for (const staff of [support, financeA, admin]) {
-      const list = await getPage(server, `/credits?creditId=${creditId}`, cookies.get(staff));
+      const list = await getPage(server, `/credits?creditId=${creditId}`, staff.cookie);
       expect(list.status).toBe(200);
       expect(await list.text()).toContain(`/credits/${creditId}`);
-      expect((await getPage(server, `/credits/${creditId}`, cookies.get(staff))).status).toBe(200);
-      expect((await getPage(server, `/credits/new?paymentId=${t.paymentId}`, cookies.get(staff))).status).toBe(200);
+      expect((await getPage(server, `/credits/${creditId}`, staff.cookie)).status).toBe(200);
+      expect((await getPage(server, `/credits/new?paymentId=${t.paymentId}`, staff.cookie)).status).toBe(200);
     }
-    const bad = await getPage(server, "/credits?totalCreditAmount=gte:abc", cookies.get(support));
+    const bad = await getPage(server, "/credits?totalCreditAmount=gte:abc", support.cookie);
     expect(bad.status).toBe(200);
     expect(await bad.text()).toContain("must be an amount");
-    expect((await getPage(server, "/credits/99999999", cookies.get(support))).status).toBe(404);
-    expect((await getPage(server, "/credits/abc", cookies.get(support))).status).toBe(404);
+    expect((await getPage(server, "/credits/99999999", support.cookie)).status).toBe(404);
+    expect((await getPage(server, "/credits/abc", support.cookie)).status).toBe(404);
     expect((await getPage(server, "/credits")).status).toBe(302);
   });
 
@@ -121,11 +94,7 @@ describe("screens", () => {
     const api = await client.get("/v1/credits?orderId=FILTER-ME-1&orderId=FILTER-ME-2&totalCreditAmount=gt:20");
     expect(api.body.items.map((c: { creditId: number }) => c.creditId)).toEqual([second.body.data.creditId]);
     const page = await (
-      await getPage(
-        server,
-        "/credits?orderId=FILTER-ME-1&orderId=FILTER-ME-2&totalCreditAmount=gt:20",
-        cookies.get(support),
-      )
+      await getPage(server, "/credits?orderId=FILTER-ME-1&orderId=FILTER-ME-2&totalCreditAmount=gt:20", support.cookie)
     ).text();
     expect(page).toContain(`/credits/${second.body.data.creditId}"`);
     expect(page).not.toContain(`/credits/${first.body.data.creditId}"`);
@@ -155,7 +124,7 @@ describe("create a credit from chosen transactions", () => {
       settlementId: "EJ-1",
     });
     expect(credit.lines.map((l) => l.amount).sort()).toEqual(["40.50000", "9.50000"]);
-    expect((await transactionRow(a.transactionId)).reservedAmount).toBe("40.50000");
+    expect((await transactionRow(server, a.transactionId)).reservedAmount).toBe("40.50000");
     const [audit] = await auditEntries("credit.create", credit.creditId);
     expect(audit).toMatchObject({ actorUserId: support.id, reason: "Customer complaint 4711" });
     expect(audit.after).toMatchObject({
@@ -181,7 +150,7 @@ describe("create a credit from chosen transactions", () => {
     expect(twice.status).toBe(422);
     const after = await server.database.db.select({ n: sql<number>`count(*)::int` }).from(credits);
     expect(after[0].n).toBe(before[0].n);
-    expect((await transactionRow(a.transactionId)).reservedAmount).toBe("70.00000");
+    expect((await transactionRow(server, a.transactionId)).reservedAmount).toBe("70.00000");
   });
 
   it("answers bad input next to its field: amount, no lines, missing reason, unknown transaction", async () => {
@@ -208,13 +177,12 @@ describe("execute", () => {
     expect(forged.status).toBe(403);
     // also without ?_data, as a plain form post from anywhere on the site
     expect(
-      (await postForm(server, `/credits/${creditId}`, { intent: "execute", reason: "let me" }, cookies.get(support)))
-        .status,
+      (await postForm(server, `/credits/${creditId}`, { intent: "execute", reason: "let me" }, support.cookie)).status,
     ).toBe(403);
     const credit = await creditRow(creditId);
     expect(credit.status).toBe("CREATED");
     expect(credit.lines.every((l) => l.status === "CREATED" && l.providerReference === null)).toBe(true);
-    expect(await transactionRow(a.transactionId)).toMatchObject({
+    expect(await transactionRow(server, a.transactionId)).toMatchObject({
       creditedAmount: "0.00000",
       reservedAmount: "25.00000",
     });
@@ -242,7 +210,7 @@ describe("execute", () => {
     expect(executed.body.message).toMatch(/is executed/);
     const credit = await creditRow(creditId);
     expect(credit.status).toBe("CREDITED");
-    expect(await transactionRow(b.transactionId)).toMatchObject({
+    expect(await transactionRow(server, b.transactionId)).toMatchObject({
       status: "CREDITED",
       creditedAmount: "60.00000",
       reservedAmount: "0.00000",
@@ -254,10 +222,7 @@ describe("execute", () => {
     expect(last.before).toMatchObject({ status: "CREATED", creditTransaction: { status: "CREATED", amount: "60.00" } });
     expect(last.after).toMatchObject({ creditTransaction: { status: "CREDITED", rrn: expect.any(String) } });
     // the operation log names the staff user
-    const [entry] = await server.database.db
-      .select()
-      .from(operationLog)
-      .where(and(eq(operationLog.transactionId, a.transactionId), eq(operationLog.operation, "CREDIT")));
+    const [entry] = await operationsNamed(server, a.transactionId, "CREDIT");
     expect(entry).toMatchObject({ actorType: "STAFF", actor: financeA.email });
   });
 });
@@ -266,7 +231,7 @@ describe("four-eyes rule", () => {
   it("forbids the creator to execute a credit above 10 000 NOK (403, nothing changed) and lets another finance user", async () => {
     const a = await capturedCardPayment(client, "25000.00");
     const creditId = (await createCredit(financeA, [[a, "12000.00"]])).body.data.creditId;
-    const detail = await (await getPage(server, `/credits/${creditId}`, cookies.get(financeA))).text();
+    const detail = await (await getPage(server, `/credits/${creditId}`, financeA.cookie)).text();
     expect(detail).toContain("another staff user must execute it");
 
     const own = await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "mine" });
@@ -363,7 +328,7 @@ describe("four-eyes rule", () => {
 describe("four-eyes on other staff paths", () => {
   it("binds a staff deactivation above the threshold: its credit waits for a second staff user", async () => {
     const a = await capturedCardPayment(client, "11000.00");
-    const asStaff = (staff: TestStaff): StaffCaller => ({
+    const asStaff = (staff: StaffSession): StaffCaller => ({
       kind: "staff",
       userId: staff.id,
       email: staff.email,
@@ -384,7 +349,10 @@ describe("four-eyes on other staff paths", () => {
     expect((await act(financeB, ROUTES.detail(open.creditId), { intent: "execute", reason: "confirmed" })).status).toBe(
       200,
     );
-    expect(await transactionRow(a.transactionId)).toMatchObject({ status: "CREDITED", creditedAmount: "11000.00000" });
+    expect(await transactionRow(server, a.transactionId)).toMatchObject({
+      status: "CREDITED",
+      creditedAmount: "11000.00000",
+    });
   });
 });
 
@@ -402,11 +370,17 @@ describe("four-eyes from the payment screen", () => {
     expect(answer.body.message).toMatch(/another staff user must execute it/);
     const creditId = (answer.body.data as { creditId: number }).creditId;
     expect(await creditRow(creditId)).toMatchObject({ status: "CREATED" });
-    expect(await transactionRow(a.transactionId)).toMatchObject({ status: "CAPTURED", creditedAmount: "0.00000" });
+    expect(await transactionRow(server, a.transactionId)).toMatchObject({
+      status: "CAPTURED",
+      creditedAmount: "0.00000",
+    });
     expect(
       (await act(financeB, ROUTES.detail(creditId), { intent: "execute", reason: "confirmed with customer" })).status,
     ).toBe(200);
-    expect(await transactionRow(a.transactionId)).toMatchObject({ status: "CREDITED", creditedAmount: "12000.00000" });
+    expect(await transactionRow(server, a.transactionId)).toMatchObject({
+      status: "CREDITED",
+      creditedAmount: "12000.00000",
+    });
   });
 });
 
@@ -424,7 +398,7 @@ describe("change and deactivate", () => {
       (await act(support, ROUTES.detail(creditId), { intent: "deactivate", reason: "Created by mistake" })).status,
     ).toBe(200);
     expect((await creditRow(creditId)).active).toBe(false);
-    expect((await transactionRow(a.transactionId)).reservedAmount).toBe("0.00000");
+    expect((await transactionRow(server, a.transactionId)).reservedAmount).toBe("0.00000");
     const [update] = await auditEntries("credit.update", creditId);
     expect(update.before).toMatchObject({ settlementId: null });
     expect(update.after).toMatchObject({ settlementId: "EJ-77" });
@@ -460,11 +434,8 @@ describe("concurrent staff executes of one credit", () => {
     const credit = await creditRow(creditId);
     expect(credit.status).toBe("CREDITED");
     for (const [i, p] of payments.entries()) {
-      expect((await transactionRow(p.transactionId)).creditedAmount).toBe(`${["10", "20", "30"][i]}.00000`);
-      const entries = await server.database.db
-        .select()
-        .from(operationLog)
-        .where(and(eq(operationLog.transactionId, p.transactionId), eq(operationLog.operation, "CREDIT")));
+      expect((await transactionRow(server, p.transactionId)).creditedAmount).toBe(`${["10", "20", "30"][i]}.00000`);
+      const entries = await operationsNamed(server, p.transactionId, "CREDIT");
       expect(entries).toHaveLength(1);
     }
     const references = credit.lines.map((l) => l.providerReference!);

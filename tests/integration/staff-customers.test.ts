@@ -3,22 +3,20 @@
 // recurring payment, makes one primary and stops an agreement, each with a reason that lands in the audit
 // log; bad or forged posts change nothing.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ROLES, roleHasPermission } from "../../app/auth/roles";
 import { auditLog, customerInvoices, customers, paymentAgreements, products, recurringPayments } from "../../db/schema";
-import { createClient, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
-import { createStaff, getPage, loginAs, postForm, type TestStaff } from "../support/staff";
+import { useApiClient, useStaffSession, useTestServer } from "../support/fixtures-http";
+import { cardForm, submitForm } from "../support/fixtures-pages";
+import { createStaff, getPage, loginAs, postForm } from "../support/staff";
 
 const SHOP = "https://shop.example/";
 const ROUTE_ID = "routes/_staff.customers.$customerNumber";
 
-let server: TestServer;
-let partner: TestClient;
-let support: TestStaff;
-let supportCookie: string;
-let admin: TestStaff;
-let adminCookie: string;
+const server = useTestServer();
+const partner = useApiClient(server, { organisationId: 2301, privileged: true, allowedRedirectPrefixes: [SHOP] });
+const support = useStaffSession(server, "support");
+const admin = useStaffSession(server, "admin");
 
 const CUSTOMER = "2300001";
 const OTHER_CUSTOMER = "2300002";
@@ -29,29 +27,15 @@ let agreementId: string;
 let paymentId: number;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  partner = await createClient(server, { organisationId: 2301, privileged: true, allowedRedirectPrefixes: [SHOP] });
-  support = await createStaff(server, "support");
-  supportCookie = await loginAs(server, support);
-  admin = await createStaff(server, "admin");
-  adminCookie = await loginAs(server, admin);
-
   // The customer's data, made through the API like a client would.
   activeCard = (await partner.post("/v1/recurring-payments", { customerNumber: CUSTOMER, nickname: "Privat" })).body
     .recurringPaymentId;
   const terminal = await partner.post(`/v1/recurring-payments/${activeCard}/terminal`, { redirectUrl: `${SHOP}done` });
-  const stored = await fetch(terminal.body.terminalUri, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      intent: "pay",
-      cardNumber: "4111111111111111",
-      expiry: "12/30",
-      cvc: "123",
-      cardholder: "Kari",
-    }).toString(),
-  });
+  const stored = await submitForm(
+    terminal.body.terminalUri,
+    cardForm("4111111111111111", { cardholder: "Kari" }),
+    server.url,
+  );
   expect(stored.status).toBe(302);
   expect((await partner.put(`/v1/recurring-payments/${activeCard}/authorize`)).status).toBe(200);
   newCard = (await partner.post("/v1/recurring-payments", { customerNumber: CUSTOMER, nickname: "Jobb" })).body
@@ -74,35 +58,18 @@ beforeAll(async () => {
   await server.database.db
     .insert(customers)
     .values({ customerNumber: CUSTOMER, name: "Kari Nordmann", email: "kari@example.no", organisationId: 2301 });
-  await server.database.db.insert(products).values({
-    productCode: "P2300001",
-    customerNumber: CUSTOMER,
-    organisationId: 2301,
-    companyCode: "NORDBUSS",
-    name: "Årskort sone 1",
-    currentPaymentMethod: "invoice",
-  });
-  await server.database.db.insert(customerInvoices).values({
-    invoiceNumber: "F2300001",
-    productCode: "P2300001",
-    companyCode: "NORDBUSS",
-    customerNumber: CUSTOMER,
-    amount: "2450.00000",
-    dueDate: "2099-12-20",
-  });
-  await server.database.db.insert(customerInvoices).values({
-    invoiceNumber: "F2300002",
-    productCode: "P2300001",
-    companyCode: "NORDBUSS",
-    customerNumber: CUSTOMER,
-    amount: "99.00000",
-    dueDate: "2020-01-31",
-  });
-}, 60_000);
-afterAll(() => server?.close());
+  const product = { productCode: "P2300001", companyCode: "NORDBUSS", customerNumber: CUSTOMER };
+  await server.database.db
+    .insert(products)
+    .values({ ...product, organisationId: 2301, name: "Årskort sone 1", currentPaymentMethod: "invoice" });
+  await server.database.db.insert(customerInvoices).values([
+    { ...product, invoiceNumber: "F2300001", amount: "2450.00000", dueDate: "2099-12-20" },
+    { ...product, invoiceNumber: "F2300002", amount: "99.00000", dueDate: "2020-01-31" },
+  ]);
+});
 
 /** A same-origin post of the screen's form as Remix's fetcher sends it (JSON answer). */
-function act(fields: Record<string, string>, cookie = adminCookie, customerNumber = CUSTOMER) {
+function act(fields: Record<string, string>, cookie = admin.cookie, customerNumber = CUSTOMER) {
   return postForm(server, `/customers/${customerNumber}?_data=${encodeURIComponent(ROUTE_ID)}`, fields, cookie);
 }
 
@@ -118,7 +85,7 @@ const auditOf = (entityType: string, entityId: string | number) =>
 
 describe("viewing a customer", () => {
   it("shows the customer's payments, credits, recurring payments, agreements, products and invoices", async () => {
-    const response = await getPage(server, `/customers/${CUSTOMER}`, supportCookie);
+    const response = await getPage(server, `/customers/${CUSTOMER}`, support.cookie);
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("Kari Nordmann");
@@ -140,14 +107,14 @@ describe("viewing a customer", () => {
   });
 
   it("looks up by number from the search box, and says what is wrong with a bad one", async () => {
-    const found = await getPage(server, `/customers?customerNumber=%20${CUSTOMER}%20`, supportCookie);
+    const found = await getPage(server, `/customers?customerNumber=%20${CUSTOMER}%20`, support.cookie);
     expect(found.status).toBe(302);
     expect(found.headers.get("location")).toBe(`/customers/${CUSTOMER}`);
-    const bad = await getPage(server, "/customers?customerNumber=12ab", supportCookie);
+    const bad = await getPage(server, "/customers?customerNumber=12ab", support.cookie);
     expect(bad.status).toBe(200);
     expect(await bad.text()).toContain("A customer number has digits only");
-    expect((await getPage(server, "/customers/12ab", supportCookie)).status).toBe(404);
-    const unknown = await (await getPage(server, "/customers/99999999", supportCookie)).text();
+    expect((await getPage(server, "/customers/12ab", support.cookie)).status).toBe(404);
+    const unknown = await (await getPage(server, "/customers/99999999", support.cookie)).text();
     expect(unknown).toContain("Nothing is known under this customer number");
   });
 
@@ -166,7 +133,7 @@ describe("acting on a customer", () => {
       headers: {
         "Content-Type": "application/x-www-form-urlencoded",
         Origin: server.url,
-        Cookie: adminCookie,
+        Cookie: admin.cookie,
         "X-Correlation-Id": "staff-primary-1",
       },
       body: new URLSearchParams({
@@ -268,7 +235,7 @@ describe("acting on a customer", () => {
       headers: {
         "Content-Type": "application/x-www-form-urlencoded",
         Origin: "https://evil.example",
-        Cookie: supportCookie,
+        Cookie: support.cookie,
       },
       body: new URLSearchParams(fields),
     });

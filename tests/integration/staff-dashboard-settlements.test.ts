@@ -3,31 +3,27 @@
 // that the settlement figures and exports agree with the operation log itself, also after a
 // payment is moved to another settlement.
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { dailyVolume, payments } from "../../db/schema";
 import { addDays, utcDay } from "../../app/domain/day-range";
 import { add, money, ZERO, type Money } from "../../app/domain/money";
 import { formatCount } from "../../app/components/format";
 import { getDashboard } from "../../app/services/queries/dashboard.server";
 import { capturedCardPayment, createClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { useStaffSession, useTestServer } from "../support/fixtures-http";
 import { staffCaller } from "../support/use-case";
-import { createStaff, getPage, loginAs } from "../support/staff";
+import { getPage } from "../support/staff";
 import { onUtcDays, volumeFromLog } from "../support/volume";
 
-let server: TestServer;
-let supportCookie: string;
-let financeCookie: string;
-let adminCookie: string;
+const server = useTestServer({ demoPayments: 300 });
+const support = useStaffSession(server, "support");
+const finance = useStaffSession(server, "finance");
+const admin = useStaffSession(server, "admin");
 /** A settlement id with volume in the demo data. */
 let settlementId: string;
 let settlementDay: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ demoPayments: 300 });
-  supportCookie = await loginAs(server, await createStaff(server, "support"));
-  financeCookie = await loginAs(server, await createStaff(server, "finance"));
-  adminCookie = await loginAs(server, await createStaff(server, "admin"));
   const [row] = await server.database.db
     .select({ settlementId: dailyVolume.settlementId, day: dailyVolume.day })
     .from(dailyVolume)
@@ -36,10 +32,6 @@ beforeAll(async () => {
     .limit(1);
   settlementId = row.settlementId;
   settlementDay = row.day;
-});
-
-afterAll(async () => {
-  await server?.close();
 });
 
 const path = (id: string) => `/settlements/${encodeURIComponent(id)}`;
@@ -53,21 +45,21 @@ async function csvRows(response: Response): Promise<string[][]> {
 
 describe("permissions", () => {
   it("lets support see the dashboard but neither settlements nor their exports (403)", async () => {
-    expect((await getPage(server, "/", supportCookie)).status).toBe(200);
+    expect((await getPage(server, "/", support.cookie)).status).toBe(200);
     for (const target of [
       "/settlements",
       path(settlementId),
       "/settlements/export.csv",
       `${path(settlementId)}/export.csv`,
     ]) {
-      const response = await getPage(server, target, supportCookie);
+      const response = await getPage(server, target, support.cookie);
       expect(response.status, target).toBe(403);
       expect(await response.text(), target).toContain("may not");
     }
   });
 
   it("lets finance and admin see settlements, drill down and export", async () => {
-    for (const cookie of [financeCookie, adminCookie]) {
+    for (const cookie of [finance.cookie, admin.cookie]) {
       expect((await getPage(server, "/settlements", cookie)).status).toBe(200);
       expect((await getPage(server, `${path(settlementId)}?day=${settlementDay}`, cookie)).status).toBe(200);
       const summary = await getPage(server, "/settlements/export.csv?range=90d", cookie);
@@ -101,7 +93,7 @@ describe("hand-edited URLs", () => {
       ["/?show=everything", "show must be one of captured, credited, net"],
     ];
     for (const [target, message] of cases) {
-      const response = await getPage(server, target, supportCookie);
+      const response = await getPage(server, target, support.cookie);
       expect(response.status, target).toBe(200);
       const html = await response.text();
       expect(html, target).toContain(message);
@@ -110,7 +102,7 @@ describe("hand-edited URLs", () => {
   });
 
   it("says so when a range had no volume", async () => {
-    const response = await getPage(server, "/?from=2001-01-01&to=2001-01-31", supportCookie);
+    const response = await getPage(server, "/?from=2001-01-01&to=2001-01-31", support.cookie);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("Nothing was captured, credited or authorized in this range.");
   });
@@ -119,7 +111,7 @@ describe("hand-edited URLs", () => {
     const response = await getPage(
       server,
       "/settlements?from=bad&to=worse&page=-3&perPage=abc&currency=kroner",
-      financeCookie,
+      finance.cookie,
     );
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -127,29 +119,29 @@ describe("hand-edited URLs", () => {
     expect(html).toContain("must be a three-letter currency code");
     expect(html).toMatch(/Showing 1–\d+ of/);
 
-    const past = await getPage(server, "/settlements?page=999999", financeCookie);
+    const past = await getPage(server, "/settlements?page=999999", finance.cookie);
     expect(past.status).toBe(200);
     expect(await past.text()).toContain("is past the end");
 
-    const empty = await getPage(server, "/settlements?from=2001-01-01&to=2001-01-07", financeCookie);
+    const empty = await getPage(server, "/settlements?from=2001-01-01&to=2001-01-07", finance.cookie);
     expect(await empty.text()).toContain("No settlements match.");
   });
 
   it("ignores a bad drill-down day with a message, and says 404 for an unknown settlement", async () => {
-    const badDay = await getPage(server, `${path(settlementId)}?day=yesterday&page=0`, financeCookie);
+    const badDay = await getPage(server, `${path(settlementId)}?day=yesterday&page=0`, finance.cookie);
     expect(badDay.status).toBe(200);
     expect(await badDay.text()).toContain("day must be a day written as YYYY-MM-DD; showing every day instead");
 
-    const unknown = await getPage(server, path("NO-SUCH-SETTLEMENT"), financeCookie);
+    const unknown = await getPage(server, path("NO-SUCH-SETTLEMENT"), finance.cookie);
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain("No captures or credits are recorded under settlement id");
   });
 
   it("refuses to export with parameters it cannot use (400 with the reason), rather than exporting something else", async () => {
-    const summary = await getPage(server, "/settlements/export.csv?from=2026-02-30&to=2026-03-01", financeCookie);
+    const summary = await getPage(server, "/settlements/export.csv?from=2026-02-30&to=2026-03-01", finance.cookie);
     expect(summary.status).toBe(400);
     expect(await summary.text()).toContain("from must be a day written as YYYY-MM-DD");
-    const operations = await getPage(server, `${path(settlementId)}/export.csv?day=soon`, financeCookie);
+    const operations = await getPage(server, `${path(settlementId)}/export.csv?day=soon`, finance.cookie);
     expect(operations.status).toBe(400);
     expect(await operations.text()).toContain("day must be a day");
   });
@@ -165,14 +157,14 @@ describe("figures", () => {
     expect(dashboard.currencies.map((row) => row.currency)).toContain("SEK");
     expect(dashboard.currency).toBe("NOK");
     expect(dashboard.currencies[0].currency).toBe("NOK");
-    const html = await (await getPage(server, "/?range=today", financeCookie)).text();
+    const html = await (await getPage(server, "/?range=today", finance.cookie)).text();
     expect(html).toMatch(/Captured volume in NOK per UTC day/);
   });
 
   it("exports every settlement day of the range, adding up to what the operation log says", async () => {
     const today = utcDay(new Date());
     const from = addDays(today, -89);
-    const response = await getPage(server, "/settlements/export.csv?range=90d", financeCookie);
+    const response = await getPage(server, "/settlements/export.csv?range=90d", finance.cookie);
     const rows = await csvRows(response);
     expect(rows.length).toBeGreaterThan(10);
 
@@ -183,7 +175,7 @@ describe("figures", () => {
       .from(dailyVolume)
       .where(sql`${dailyVolume.settlementId} <> '' and ${dailyVolume.day} between ${from} and ${today}`);
     expect(rows.length).toBe(settlementDays);
-    const page = await (await getPage(server, "/settlements?range=90d", financeCookie)).text();
+    const page = await (await getPage(server, "/settlements?range=90d", finance.cookie)).text();
     expect(page).toContain(`of ${formatCount(settlementDays)} settlement days`);
 
     // header: settlementId, day, currency, capturedAmount, capturedCount, creditedAmount, creditedCount, netAmount
@@ -247,7 +239,7 @@ describe("figures", () => {
         captured: fromLog.captured,
         credited: fromLog.credited,
       });
-      const exported = await csvRows(await getPage(server, `${path(id)}/export.csv`, financeCookie));
+      const exported = await csvRows(await getPage(server, `${path(id)}/export.csv`, finance.cookie));
       expect(exported.length).toBe(fromLog.capturedCount + fromLog.creditedCount);
     }
   });

@@ -3,54 +3,37 @@
 // nothing), field errors for bad input instead of 500s, the audit entry each action writes, and a
 // staff capture racing API captures of the same transaction.
 import { and, count, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/roles";
 import type { StaffCaller } from "../../app/domain/caller";
 import { changeInvoice } from "../../app/services/mobile/invoices.server";
 import { auditLog, operationLog } from "../../db/schema";
-import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
-import { createStaff, getPage, loginAs, postForm } from "../support/staff";
+import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
+import { postStaffAction } from "../support/fixtures-staff";
+import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
+import { operationsNamed } from "../support/api";
+import { transactionPath, type TransactionIds } from "../support/fixtures-transactions";
+import { getPage, postForm } from "../support/staff";
 
-let server: TestServer;
-let client: TestClient;
-const cookies = {} as Record<Role, string>;
-const staffIds = {} as Record<Role, string>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await createClient(server, { organisationId: 861 });
-  for (const role of ["support", "finance", "admin"] as const) {
-    const staff = await createStaff(server, role);
-    staffIds[role] = staff.id;
-    cookies[role] = await loginAs(server, staff);
-  }
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 861 });
+const staff: Record<Role, StaffSession> = {
+  support: useStaffSession(server, "support"),
+  finance: useStaffSession(server, "finance"),
+  admin: useStaffSession(server, "admin"),
+};
 
 const ROUTE_DATA = "routes/_staff.payments.$paymentId";
 
 /** Posts the screen's form as its fetcher does, and reads the JSON answer. */
-async function act(role: Role, paymentId: number | string, fields: Record<string, string | number>) {
+function act(role: Role, paymentId: number | string, fields: Record<string, string | number>) {
   const body = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
-  const response = await postForm(
-    server,
-    `/payments/${paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`,
-    body,
-    cookies[role],
-  );
-  const text = await response.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // a 403 from requirePermission answers text
-  }
-  return { status: response.status, json, text };
+  return postStaffAction(server, `/payments/${paymentId}`, ROUTE_DATA, body, staff[role].cookie);
 }
 
-const txPath = (p: { paymentId: number; transactionId: number }) =>
-  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
+/** `intent` on transaction `p` from its payment's screen, with the reason "r" unless `fields` give one. */
+const actOn = (role: Role, p: TransactionIds, intent: string, fields: Record<string, string | number> = {}) =>
+  act(role, p.paymentId, { intent, reason: "r", transactionId: p.transactionId, ...fields });
 
 async function payment(paymentId: number, reader = client) {
   const result = await reader.get(`/v1/payments/${paymentId}`);
@@ -89,13 +72,16 @@ async function snapshot(paymentId: number) {
 
 async function authorizedCard(total = "100.00") {
   const p = await paymentWithTransaction(client, total, "VISA");
-  expect((await client.post(`${txPath(p)}/authorize`, { totalAmount: total })).status).toBe(200);
+  expect((await client.post(transactionPath(p, "authorize"), { totalAmount: total })).status).toBe(200);
   return p;
 }
 
 async function b2bInvoice(total = "500.00") {
   const p = await paymentWithTransaction(client, total, "COLLECTOR_B2B");
-  const created = await client.post(`${txPath(p)}/invoice`, { externalInvoiceNumber: "F-1", languageCode: "nob" });
+  const created = await client.post(transactionPath(p, "invoice"), {
+    externalInvoiceNumber: "F-1",
+    languageCode: "nob",
+  });
   expect(created.status).toBe(201);
   return { ...p, invoiceId: created.body.invoiceId as string, publicToken: created.body.publicToken as string };
 }
@@ -104,7 +90,7 @@ describe("the page", () => {
   it("shows a payment's amounts, transactions and operation log to every role", async () => {
     const p = await capturedCardPayment(client, "120.00");
     for (const role of ["support", "finance", "admin"] as const) {
-      const response = await getPage(server, `/payments/${p.paymentId}`, cookies[role]);
+      const response = await getPage(server, `/payments/${p.paymentId}`, staff[role].cookie);
       expect(response.status).toBe(200);
       const html = await response.text();
       expect(html).toContain(`Payment ${p.paymentId}`);
@@ -119,7 +105,7 @@ describe("the page", () => {
 
   it("answers 404 inside the shell for an unknown or malformed paymentId", async () => {
     for (const id of ["987654321", "0", "abc", "1e3", "99999999999999999999"]) {
-      const response = await getPage(server, `/payments/${id}`, cookies.support);
+      const response = await getPage(server, `/payments/${id}`, staff.support.cookie);
       expect(response.status, id).toBe(404);
       const html = await response.text();
       expect(html).toContain("There is no payment");
@@ -136,6 +122,14 @@ describe("the page", () => {
 });
 
 describe("every action × every role", () => {
+  // What an action is prepared on: a transaction (which its audit entry names) or a payment.
+  const onTransaction = (p: TransactionIds, form: Record<string, string> = {}) => ({
+    ...p,
+    entityId: p.transactionId as string | number,
+    form: { transactionId: String(p.transactionId), ...form },
+  });
+  const onPayment = (p: TransactionIds, form: Record<string, string> = {}) => ({ ...p, entityId: p.paymentId, form });
+
   // Per intent: what to prepare, the form, and how to see that it happened.
   const ACTIONS: Record<
     string,
@@ -154,28 +148,19 @@ describe("every action × every role", () => {
     capture: {
       allowed: ["support", "finance", "admin"],
       audit: "transaction.capture",
-      prepare: async () => {
-        const p = await authorizedCard("80.00");
-        return { ...p, entityId: p.transactionId, form: { transactionId: String(p.transactionId) } };
-      },
+      prepare: async () => onTransaction(await authorizedCard("80.00")),
       done: async (p) => expect((await transaction(p)).status).toBe("CAPTURED"),
     },
     cancel: {
       allowed: ["support", "finance", "admin"],
       audit: "transaction.cancel",
-      prepare: async () => {
-        const p = await authorizedCard("70.00");
-        return { ...p, entityId: p.transactionId, form: { transactionId: String(p.transactionId) } };
-      },
+      prepare: async () => onTransaction(await authorizedCard("70.00")),
       done: async (p) => expect((await transaction(p)).status).toBe("CANCELLED"),
     },
     credit: {
       allowed: ["support", "finance", "admin"],
       audit: "transaction.credit",
-      prepare: async () => {
-        const p = await capturedCardPayment(client, "90.00");
-        return { ...p, entityId: p.transactionId, form: { transactionId: String(p.transactionId), amount: "30.00" } };
-      },
+      prepare: async () => onTransaction(await capturedCardPayment(client, "90.00"), { amount: "30.00" }),
       done: async (p) =>
         expect((await transaction(p)).summary).toMatchObject({ creditedAmount: "30.00", creditableAmount: "60.00" }),
     },
@@ -185,17 +170,14 @@ describe("every action × every role", () => {
       prepare: async () => {
         const p = await capturedCardPayment(client, "60.00");
         expect((await client.put(`/v1/payments/${p.paymentId}/deactivate`)).status).toBe(200);
-        return { ...p, entityId: p.paymentId, form: { totalAmount: "75.00" } };
+        return onPayment(p, { totalAmount: "75.00" });
       },
       done: async (p) => expect(await payment(p.paymentId)).toMatchObject({ active: true, totalAmount: "75.00" }),
     },
     deactivate: {
       allowed: ["finance", "admin"],
       audit: "payment.deactivate",
-      prepare: async () => {
-        const p = await capturedCardPayment(client, "50.00");
-        return { ...p, entityId: p.paymentId, form: {} };
-      },
+      prepare: async () => onPayment(await capturedCardPayment(client, "50.00")),
       done: async (p) => {
         const after = await payment(p.paymentId);
         expect(after.active).toBe(false);
@@ -207,11 +189,7 @@ describe("every action × every role", () => {
       audit: "invoice.adjust",
       prepare: async () => {
         const p = await b2bInvoice("400.00");
-        return {
-          ...p,
-          entityId: p.invoiceId,
-          form: { transactionId: String(p.transactionId), amount: "350.00", externalInvoiceNumber: "F-2" },
-        };
+        return { ...onTransaction(p, { amount: "350.00", externalInvoiceNumber: "F-2" }), entityId: p.invoiceId };
       },
       done: async (p) => expect((await transaction(p)).amount).toBe("350.00"),
     },
@@ -231,12 +209,12 @@ describe("every action × every role", () => {
           return;
         }
         expect(result.status, result.text).toBe(200);
-        expect(result.json).toMatchObject({ ok: true, intent });
+        expect(result.body).toMatchObject({ ok: true, intent });
         await spec.done(prepared);
         const entries = await auditEntries(spec.audit, prepared.entityId);
         expect(entries).toHaveLength(1);
         const [entry] = entries;
-        expect(entry.actorUserId).toBe(staffIds[role]);
+        expect(entry.actorUserId).toBe(staff[role].id);
         expect(entry.reason).toBe(reason);
         expect(entry.before).not.toBeNull();
         expect(entry.after).not.toBeNull();
@@ -249,17 +227,12 @@ describe("every action × every role", () => {
 
   it("records before and after in the staff's words: capture, credit, invoice", async () => {
     const card = await authorizedCard("44.00");
-    await act("support", card.paymentId, { intent: "capture", reason: "stuck", transactionId: card.transactionId });
+    await actOn("support", card, "capture", { reason: "stuck" });
     const [capture] = await auditEntries("transaction.capture", card.transactionId);
     expect(capture.before).toMatchObject({ status: "AUTHORIZED", capturedAmount: "0.00" });
     expect(capture.after).toMatchObject({ status: "CAPTURED", capturedAmount: "44.00" });
 
-    await act("support", card.paymentId, {
-      intent: "credit",
-      reason: "refund part",
-      transactionId: card.transactionId,
-      amount: "4.50",
-    });
+    await actOn("support", card, "credit", { reason: "refund part", amount: "4.50" });
     const [credit] = await auditEntries("transaction.credit", card.transactionId);
     expect(credit.before).toMatchObject({ creditableAmount: "44.00" });
     expect(credit.after).toMatchObject({
@@ -269,12 +242,7 @@ describe("every action × every role", () => {
     });
 
     const invoice = await b2bInvoice("300.00");
-    await act("finance", invoice.paymentId, {
-      intent: "invoice",
-      reason: "wrong KID",
-      transactionId: invoice.transactionId,
-      customerIdentificationNumber: "12345",
-    });
+    await actOn("finance", invoice, "invoice", { reason: "wrong KID", customerIdentificationNumber: "12345" });
     const [adjusted] = await auditEntries("invoice.adjust", invoice.invoiceId);
     expect(adjusted.before).toMatchObject({
       amount: "300.00",
@@ -301,7 +269,7 @@ describe("every action × every role", () => {
         ...(reason === undefined ? {} : { reason }),
       });
       expect(result.status).toBe(400);
-      expect(result.json.fieldErrors.reason).toMatch(/required/);
+      expect(result.body.fieldErrors.reason).toMatch(/required/);
     }
     expect((await transaction(p)).status).toBe("AUTHORIZED");
   });
@@ -310,7 +278,7 @@ describe("every action × every role", () => {
     const p = await authorizedCard("12.00");
     const unknown = await act("admin", p.paymentId, { intent: "refundEverything", reason: "x" });
     expect(unknown.status).toBe(400);
-    expect(unknown.json.fieldErrors.intent).toBeTruthy();
+    expect(unknown.body.fieldErrors.intent).toBeTruthy();
     const anonymous = await postForm(server, `/payments/${p.paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`, {
       intent: "capture",
       reason: "x",
@@ -325,44 +293,25 @@ describe("bad input gives field errors, not 500s", () => {
   it("credit: malformed amounts are 400 on amount; over-credit is 422 on amount; nothing is credited", async () => {
     const p = await capturedCardPayment(client, "100.00");
     for (const amount of ["abc", "-5", "0", "0.00", "1e3", "10.123456", "12,50", " 1 0", "99999999999999.00"]) {
-      const result = await act("support", p.paymentId, {
-        intent: "credit",
-        reason: "r",
-        transactionId: p.transactionId,
-        amount,
-      });
+      const result = await actOn("support", p, "credit", { amount });
       expect(result.status, amount).toBe(400);
-      expect(result.json.fieldErrors.amount, amount).toBeTruthy();
+      expect(result.body.fieldErrors.amount, amount).toBeTruthy();
     }
-    const over = await act("support", p.paymentId, {
-      intent: "credit",
-      reason: "r",
-      transactionId: p.transactionId,
-      amount: "100.01",
-    });
+    const over = await actOn("support", p, "credit", { amount: "100.01" });
     expect(over.status).toBe(422);
-    expect(over.json.fieldErrors.amount).toMatch(/exceeds the creditable amount/);
+    expect(over.body.fieldErrors.amount).toMatch(/exceeds the creditable amount/);
     expect((await transaction(p)).summary).toMatchObject({ creditedAmount: "0.00", creditableAmount: "100.00" });
     expect(await auditEntries("transaction.credit", p.transactionId)).toHaveLength(0);
   });
 
   it("credit: no amount credits everything creditable; then nothing is left (409)", async () => {
     const p = await capturedCardPayment(client, "40.00");
-    const all = await act("support", p.paymentId, {
-      intent: "credit",
-      reason: "all of it",
-      transactionId: p.transactionId,
-      amount: "",
-    });
+    const all = await actOn("support", p, "credit", { reason: "all of it", amount: "" });
     expect(all.status, all.text).toBe(200);
     expect((await transaction(p)).status).toBe("CREDITED");
-    const again = await act("support", p.paymentId, {
-      intent: "credit",
-      reason: "again",
-      transactionId: p.transactionId,
-    });
+    const again = await actOn("support", p, "credit", { reason: "again" });
     expect(again.status).toBe(409);
-    expect(again.json.ok).toBe(false);
+    expect(again.body.ok).toBe(false);
   });
 
   it("reactivate: missing or malformed totals are 400, a total below what the transactions hold is 422, an active payment 409", async () => {
@@ -375,7 +324,7 @@ describe("bad input gives field errors, not 500s", () => {
         ...(totalAmount === undefined ? {} : { totalAmount }),
       });
       expect(result.status, String(totalAmount)).toBe(400);
-      expect(result.json.fieldErrors.totalAmount).toBeTruthy();
+      expect(result.body.fieldErrors.totalAmount).toBeTruthy();
     }
     expect((await payment(p.paymentId)).active).toBe(false);
     const done = await act("support", p.paymentId, {
@@ -395,7 +344,7 @@ describe("bad input gives field errors, not 500s", () => {
     const p = await paymentWithTransaction(importer, "100.00", "VISA", {
       transaction: { paymentType: "VISA", isImport: true },
     });
-    const imported = await importer.post(`${txPath(p)}/import`, {
+    const imported = await importer.post(transactionPath(p, "import"), {
       transactionConfirmedAt: "2026-11-20T12:00:00Z",
       rrn: `R${p.transactionId}`,
       terminalId: "T-1",
@@ -407,7 +356,7 @@ describe("bad input gives field errors, not 500s", () => {
 
     const low = await act("support", p.paymentId, { intent: "reactivate", reason: "r", totalAmount: "99.99" });
     expect(low.status).toBe(422);
-    expect(low.json.fieldErrors.totalAmount).toMatch(/less than its transactions already hold/);
+    expect(low.body.fieldErrors.totalAmount).toMatch(/less than its transactions already hold/);
     expect((await payment(p.paymentId, importer)).active).toBe(false);
     expect(
       (await act("support", p.paymentId, { intent: "reactivate", reason: "r", totalAmount: "100.00" })).status,
@@ -424,20 +373,11 @@ describe("bad input gives field errors, not 500s", () => {
       [{ amount: "200.01" }, "amount", 422],
     ];
     for (const [fields, field, status] of cases) {
-      const result = await act("finance", p.paymentId, {
-        intent: "invoice",
-        reason: "r",
-        transactionId: p.transactionId,
-        ...fields,
-      });
+      const result = await actOn("finance", p, "invoice", fields);
       expect(result.status, JSON.stringify(fields)).toBe(status);
-      expect(result.json.fieldErrors[field], JSON.stringify(fields)).toBeTruthy();
+      expect(result.body.fieldErrors[field], JSON.stringify(fields)).toBeTruthy();
     }
-    const nothing = await act("finance", p.paymentId, {
-      intent: "invoice",
-      reason: "r",
-      transactionId: p.transactionId,
-    });
+    const nothing = await actOn("finance", p, "invoice");
     expect(nothing.status).toBe(400);
     expect(await auditEntries("invoice.adjust", p.invoiceId)).toHaveLength(0);
   });
@@ -452,31 +392,16 @@ describe("bad input gives field errors, not 500s", () => {
     });
     expect(page.status).toBeLessThan(400);
     expect((await transaction(confirmed)).status).toBe("AUTHORIZED");
-    const late = await act("finance", confirmed.paymentId, {
-      intent: "invoice",
-      reason: "r",
-      transactionId: confirmed.transactionId,
-      amount: "100.00",
-    });
+    const late = await actOn("finance", confirmed, "invoice", { amount: "100.00" });
     expect(late.status).toBe(409);
-    expect(late.json.message).toMatch(/confirmed by the customer/);
+    expect(late.body.message).toMatch(/confirmed by the customer/);
 
     const collector = await paymentWithTransaction(client, "30.00", "COLLECTOR");
-    const noInvoice = await act("finance", collector.paymentId, {
-      intent: "invoice",
-      reason: "r",
-      transactionId: collector.transactionId,
-      amount: "10.00",
-    });
+    const noInvoice = await actOn("finance", collector, "invoice", { amount: "10.00" });
     expect(noInvoice.status).toBe(409);
 
     const card = await authorizedCard("20.00");
-    const onCard = await act("finance", card.paymentId, {
-      intent: "invoice",
-      reason: "r",
-      transactionId: card.transactionId,
-      amount: "10.00",
-    });
+    const onCard = await actOn("finance", card, "invoice", { amount: "10.00" });
     expect(onCard.status).toBe(409);
     expect(await auditEntries("invoice.adjust", confirmed.invoiceId)).toHaveLength(0);
   });
@@ -485,7 +410,7 @@ describe("bad input gives field errors, not 500s", () => {
     const p = await b2bInvoice("90.00");
     const staffCaller: StaffCaller = {
       kind: "staff",
-      userId: staffIds.finance,
+      userId: staff.finance.id,
       email: "finance@staff.test",
       correlationId: "test-redirect",
       ip: "127.0.0.1",
@@ -512,7 +437,7 @@ describe("bad input gives field errors, not 500s", () => {
     expect(crossed.status).toBe(404);
     const malformed = await act("support", a.paymentId, { intent: "capture", reason: "r", transactionId: "12abc" });
     expect(malformed.status).toBe(400);
-    expect(malformed.json.fieldErrors.transactionId).toBeTruthy();
+    expect(malformed.body.fieldErrors.transactionId).toBeTruthy();
     const unknown = await act("support", 987654321, { intent: "capture", reason: "r", transactionId: a.transactionId });
     expect(unknown.status).toBe(404);
     expect((await transaction(a)).status).toBe("AUTHORIZED");
@@ -521,16 +446,12 @@ describe("bad input gives field errors, not 500s", () => {
 
   it("state: capturing a captured or cancelling a captured transaction is a 409 with the reason", async () => {
     const p = await capturedCardPayment(client, "25.00");
-    const capture = await act("support", p.paymentId, {
-      intent: "capture",
-      reason: "r",
-      transactionId: p.transactionId,
-    });
+    const capture = await actOn("support", p, "capture");
     expect(capture.status).toBe(409);
-    expect(capture.json.message).toMatch(/already captured/);
-    const cancel = await act("support", p.paymentId, { intent: "cancel", reason: "r", transactionId: p.transactionId });
+    expect(capture.body.message).toMatch(/already captured/);
+    const cancel = await actOn("support", p, "cancel");
     expect(cancel.status).toBe(409);
-    expect(cancel.json.message).toMatch(/credit it instead/);
+    expect(cancel.body.message).toMatch(/credit it instead/);
   });
 });
 
@@ -546,15 +467,12 @@ describe("staff and API at once", () => {
           transactionId: p.transactionId,
         }),
       );
-      const api = Array.from({ length: N }, () => client.put(`${txPath(p)}/capture`));
+      const api = Array.from({ length: N }, () => client.put(transactionPath(p, "capture")));
       const [staffResults, apiResults] = await Promise.all([Promise.all(staff), Promise.all(api)]);
       const statuses = [...staffResults.map((r) => r.status), ...apiResults.map((r) => r.status)];
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(2 * N - 1);
-      const captures = await server.database.db
-        .select()
-        .from(operationLog)
-        .where(and(eq(operationLog.transactionId, p.transactionId), eq(operationLog.operation, "CAPTURE")));
+      const captures = await operationsNamed(server, p.transactionId, "CAPTURE");
       expect(captures).toHaveLength(1);
       const audits = await auditEntries("transaction.capture", p.transactionId);
       // The audit entry exists exactly when the staff side won.

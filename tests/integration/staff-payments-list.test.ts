@@ -4,22 +4,20 @@
 // narrows to one request's operations.
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, operationLog, paymentTransactions, payments } from "../../db/schema";
-import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
-import { createStaff, getPage, loginAs } from "../support/staff";
+import { paymentWithTransaction } from "../support/api";
+import { useApiClient, useStaffSession, useTestServer } from "../support/fixtures-http";
+import { getPage } from "../support/staff";
 
-let server: TestServer;
-let client: TestClient;
-let support: string;
-let finance: string;
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 901 });
+const support = useStaffSession(server, "support");
+const finance = useStaffSession(server, "finance");
 const AMOUNTS = ["100.00", "49.50", "100.00", "250.00", "12.34"];
 const created: { paymentId: number; transactionId: number }[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  client = await createClient(server, { organisationId: 901 });
   for (let i = 0; i < 31; i++) {
     created.push(
       await paymentWithTransaction(client, AMOUNTS[i % AMOUNTS.length], i % 2 ? "VISA" : "VIPPS", {
@@ -32,10 +30,7 @@ beforeAll(async () => {
     .update(paymentTransactions)
     .set({ rrn: "612300004711", cardNumber: "4242" })
     .where(eq(paymentTransactions.transactionId, created[5].transactionId));
-  support = await loginAs(server, await createStaff(server, "support"));
-  finance = await loginAs(server, await createStaff(server, "finance"));
 });
-afterAll(() => server?.close());
 
 const paymentIdsIn = (html: string) => [...html.matchAll(/href="\/payments\/(\d+)"/g)].map((m) => Number(m[1]));
 
@@ -57,7 +52,7 @@ describe("bad filters", () => {
   ];
   for (const [query, message] of cases) {
     it(`${query}: the page with "${message.slice(0, 40)}…" next to it, 400, no rows`, async () => {
-      const response = await getPage(server, `/payments?${query}`, support);
+      const response = await getPage(server, `/payments?${query}`, support.cookie);
       expect(response.status).toBe(400);
       const html = textOf(await response.text());
       expect(html).toContain(message);
@@ -88,7 +83,7 @@ describe("bad filters", () => {
         async (pairs) => {
           const query = new URLSearchParams(pairs).toString();
           for (const path of ["/payments", "/operation-log"]) {
-            const response = await getPage(server, `${path}?${query}`, finance);
+            const response = await getPage(server, `${path}?${query}`, finance.cookie);
             expect([200, 400], `${path}?${query}`).toContain(response.status);
             await response.text();
           }
@@ -99,7 +94,7 @@ describe("bad filters", () => {
   });
 
   it("the export refuses them too, with the reasons (400, plain text)", async () => {
-    const response = await getPage(server, "/payments/export.csv?status=PAID&from=nope", finance);
+    const response = await getPage(server, "/payments/export.csv?status=PAID&from=nope", finance.cookie);
     expect(response.status).toBe(400);
     const text = await response.text();
     expect(text).toContain("status must be one of");
@@ -116,7 +111,7 @@ describe("quick search and the URL", () => {
       ["•••• 4242", "card last 4: 1 payment"],
       [String(target), "paymentId: 1 payment"],
     ]) {
-      const response = await getPage(server, `/payments?q=${encodeURIComponent(q)}`, support);
+      const response = await getPage(server, `/payments?q=${encodeURIComponent(q)}`, support.cookie);
       expect(response.status, q).toBe(200);
       const html = textOf(await response.text());
       expect(paymentIdsIn(html), q).toEqual([target]);
@@ -125,7 +120,7 @@ describe("quick search and the URL", () => {
   });
 
   it("says when nothing matched, and what the text was tried as", async () => {
-    const response = await getPage(server, "/payments?q=NO-SUCH-ORDER", support);
+    const response = await getPage(server, "/payments?q=NO-SUCH-ORDER", support.cookie);
     expect(response.status).toBe(200);
     const html = textOf(await response.text());
     expect(html).toContain("No payment has orderId or rrn “NO-SUCH-ORDER”");
@@ -158,8 +153,8 @@ describe("sort and pagination", () => {
       const seen: number[] = [];
       for (let page = 1; page <= 5; page++) {
         const url = `/payments?organisationId=${client.organisationId}&perPage=7&page=${page}${query ? `&${query}` : ""}`;
-        const first = paymentIdsIn(await (await getPage(server, url, support)).text());
-        const again = paymentIdsIn(await (await getPage(server, url, support)).text());
+        const first = paymentIdsIn(await (await getPage(server, url, support.cookie)).text());
+        const again = paymentIdsIn(await (await getPage(server, url, support.cookie)).text());
         expect(again).toEqual(first);
         seen.push(...first);
       }
@@ -169,14 +164,14 @@ describe("sort and pagination", () => {
 
   it("shows an empty page past the end with a way back, and a bad page number as page 1", async () => {
     const past = await (
-      await getPage(server, `/payments?organisationId=${client.organisationId}&page=99`, support)
+      await getPage(server, `/payments?organisationId=${client.organisationId}&page=99`, support.cookie)
     ).text();
     expect(past).toContain("There is no page 99");
     expect(paymentIdsIn(past)).toEqual([]);
     const bad = await getPage(
       server,
       `/payments?organisationId=${client.organisationId}&page=-3&perPage=lots`,
-      support,
+      support.cookie,
     );
     expect(bad.status).toBe(200);
     expect(paymentIdsIn(await bad.text())).toHaveLength(25);
@@ -186,7 +181,7 @@ describe("sort and pagination", () => {
 describe("CSV export", () => {
   it("is not for support (403), and a forged request writes nothing to the audit log", async () => {
     const before = await server.database.db.select().from(auditLog).where(eq(auditLog.action, "payment.export_csv"));
-    const response = await getPage(server, "/payments/export.csv", support);
+    const response = await getPage(server, "/payments/export.csv", support.cookie);
     expect(response.status).toBe(403);
     const after = await server.database.db.select().from(auditLog).where(eq(auditLog.action, "payment.export_csv"));
     expect(after).toHaveLength(before.length);
@@ -196,7 +191,7 @@ describe("CSV export", () => {
 
   it("gives finance every filtered payment, one row each, in the list's order, and audits who exported what", async () => {
     const query = `organisationId=${client.organisationId}&totalAmount=gte:49.50&sort=totalAmount&dir=asc`;
-    const response = await getPage(server, `/payments/export.csv?${query}`, finance);
+    const response = await getPage(server, `/payments/export.csv?${query}`, finance.cookie);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("content-disposition")).toMatch(
@@ -251,7 +246,7 @@ describe("operation log", () => {
       .where(eq(operationLog.correlationId, correlationId));
     expect(logged.map((row) => row.operation)).toEqual(["CANCEL", "CANCEL"]);
 
-    const response = await getPage(server, `/operation-log?correlationId=${correlationId}`, support);
+    const response = await getPage(server, `/operation-log?correlationId=${correlationId}`, support.cookie);
     expect(response.status).toBe(200);
     const html = textOf(await response.text());
     expect(paymentIdsIn(html)).toEqual([payment.body.paymentId, payment.body.paymentId]);
@@ -260,7 +255,7 @@ describe("operation log", () => {
   });
 
   it("answers a bad filter with the error next to it (400)", async () => {
-    const response = await getPage(server, "/operation-log?operation=PAY&transactionId=x", support);
+    const response = await getPage(server, "/operation-log?operation=PAY&transactionId=x", support.cookie);
     expect(response.status).toBe(400);
     const html = textOf(await response.text());
     expect(html).toContain(
@@ -270,14 +265,14 @@ describe("operation log", () => {
   });
 
   it("pages older and back newer by keyset", async () => {
-    const first = await (await getPage(server, "/operation-log?perPage=10", support)).text();
+    const first = await (await getPage(server, "/operation-log?perPage=10", support.cookie)).text();
     const older = /href="(\/operation-log\?perPage=10&amp;older=[^"]+)"/.exec(first)?.[1].replaceAll("&amp;", "&");
     expect(older).toBeDefined();
-    const second = await (await getPage(server, older!, support)).text();
+    const second = await (await getPage(server, older!, support.cookie)).text();
     expect(paymentIdsIn(second)).toHaveLength(10);
     expect(paymentIdsIn(second)).not.toEqual(paymentIdsIn(first));
     const newer = /href="(\/operation-log\?perPage=10&amp;newer=[^"]+)"/.exec(second)?.[1].replaceAll("&amp;", "&");
-    const back = await (await getPage(server, newer!, support)).text();
+    const back = await (await getPage(server, newer!, support.cookie)).text();
     expect(paymentIdsIn(back)).toEqual(paymentIdsIn(first));
   });
 });

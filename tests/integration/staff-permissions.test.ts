@@ -5,8 +5,8 @@
 // the input, but never with 403 or a 500). app/auth/roles.test.ts pins which role has which
 // permission to the back-office's roles; this file pins which permission each screen and action asks for.
 import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROLES, roleHasPermission, type Permission, type Role } from "../../app/auth/roles";
+import { describe, expect, it } from "vitest";
+import { ROLES, roleHasPermission, type Permission } from "../../app/auth/roles";
 import {
   apiClients,
   auditLog,
@@ -18,21 +18,13 @@ import {
   recurringPayments,
   staffUsers,
 } from "../../db/schema";
-import { startTestServer, type TestServer } from "../support/server";
-import { createStaffFixtures, type StaffFixtures } from "../support/staff-fixtures";
+import { useTestServer } from "../support/fixtures-http";
+import { useStaffFixtures } from "../support/fixtures-staff";
 import { getPage, postForm } from "../support/staff";
 
-let server: TestServer;
-let cookies: Map<Role, string>;
-let f: StaffFixtures;
 const CUSTOMER = "4711001";
-
-beforeAll(async () => {
-  server = await startTestServer();
-  f = await createStaffFixtures(server, CUSTOMER);
-  ({ cookies } = f);
-}, 120_000);
-afterAll(() => server?.close());
+const server = useTestServer();
+const f = useStaffFixtures(server, CUSTOMER);
 
 /** Everything a forged action could change, read straight from the database. */
 async function fingerprint() {
@@ -49,15 +41,13 @@ async function fingerprint() {
       .from(payments)
       .where(inArray(payments.paymentId, paymentIds))
       .orderBy(payments.paymentId),
-    transactions: await db
-      .select({
-        id: paymentTransactions.transactionId,
-        status: paymentTransactions.status,
-        credited: paymentTransactions.creditedAmount,
-      })
-      .from(paymentTransactions)
-      .where(inArray(paymentTransactions.paymentId, paymentIds))
-      .orderBy(paymentTransactions.transactionId),
+    transactions: (
+      await db
+        .select()
+        .from(paymentTransactions)
+        .where(inArray(paymentTransactions.paymentId, paymentIds))
+        .orderBy(paymentTransactions.transactionId)
+    ).map((t) => ({ id: t.transactionId, status: t.status, credited: t.creditedAmount })),
     credit: await db
       .select({ status: credits.status, active: credits.active, settlementId: credits.settlementId })
       .from(credits)
@@ -94,6 +84,23 @@ type StaffActionCase = {
 };
 
 const REASON = { reason: "Permission matrix check" };
+
+// The other fields of the forms that name one of the fixtures (and of those that name nothing).
+const targetClient = () => ({ clientId: f.targetClientId });
+const targetUser = () => ({ userId: f.targetUser.id });
+const method = () => ({ methodId: String(f.methodId) });
+const recurring = () => ({ target: String(f.recurringPaymentId) });
+const nothing = () => ({});
+// What the create forms ask for.
+const NEW_USER = { email: "matrix-new@staff.test", name: "New", role: "admin", password: "a long enough password 1" };
+const NEW_CLIENT = {
+  name: "Matrix shop",
+  organisation: "new",
+  organisationId: "9901",
+  organisationName: "Matrix AS",
+  channels: "web",
+  allowedRedirectPrefixes: "https://matrix.example/",
+};
 
 // Issue 7: support views, captures, cancels, reactivates and creates credits; finance also
 // executes credits, deactivates, adjusts invoices, sees settlements and exports; admin the rest.
@@ -143,88 +150,41 @@ const ACTIONS: StaffActionCase[] = [
       [`amount-${f.captured.transactionId}`]: "5.00",
     }),
   },
-  { path: () => `/credits/${f.creditId}`, intent: "execute", permission: "credit:execute", fields: () => ({}) },
+  { path: () => `/credits/${f.creditId}`, intent: "execute", permission: "credit:execute", fields: nothing },
   {
     path: () => `/credits/${f.creditId}`,
     intent: "updateSettlement",
     permission: "credit:create",
     fields: () => ({ settlementId: "S-MATRIX" }),
   },
-  { path: () => `/credits/${f.creditId}`, intent: "deactivate", permission: "credit:create", fields: () => ({}) },
+  { path: () => `/credits/${f.creditId}`, intent: "deactivate", permission: "credit:create", fields: nothing },
   {
     path: () => "/credits?index",
     intent: "setFourEyesThreshold",
     permission: "credit:configure",
     fields: () => ({ currency: "NOK", amount: "1.00" }),
   },
-  {
-    path: () => `/customers/${CUSTOMER}`,
-    intent: "make-primary",
-    permission: "customer:manage",
-    fields: () => ({ target: String(f.recurringPaymentId) }),
-  },
-  {
-    path: () => `/customers/${CUSTOMER}`,
-    intent: "end-recurring",
-    permission: "customer:manage",
-    fields: () => ({ target: String(f.recurringPaymentId) }),
-  },
+  { path: () => `/customers/${CUSTOMER}`, intent: "make-primary", permission: "customer:manage", fields: recurring },
+  { path: () => `/customers/${CUSTOMER}`, intent: "end-recurring", permission: "customer:manage", fields: recurring },
   {
     path: () => `/customers/${CUSTOMER}`,
     intent: "stop-agreement",
     permission: "customer:manage",
     fields: () => ({ target: "agr_unknown" }),
   },
-  {
-    path: () => "/payment-methods",
-    intent: "disable",
-    permission: "method:manage",
-    fields: () => ({ methodId: String(f.methodId) }),
-  },
-  {
-    path: () => "/payment-methods",
-    intent: "enable",
-    permission: "method:manage",
-    fields: () => ({ methodId: String(f.methodId) }),
-  },
-  {
-    path: () => "/users",
-    intent: "create",
-    permission: "user:manage",
-    fields: () => ({
-      email: "matrix-new@staff.test",
-      name: "New",
-      role: "admin",
-      password: "a long enough password 1",
-    }),
-  },
+  { path: () => "/payment-methods", intent: "disable", permission: "method:manage", fields: method },
+  { path: () => "/payment-methods", intent: "enable", permission: "method:manage", fields: method },
+  { path: () => "/users", intent: "create", permission: "user:manage", fields: () => NEW_USER },
   {
     path: () => "/users",
     intent: "change-role",
     permission: "user:manage",
     fields: () => ({ userId: f.targetUser.id, role: "admin" }),
   },
-  { path: () => "/users", intent: "disable", permission: "user:manage", fields: () => ({ userId: f.targetUser.id }) },
-  { path: () => "/users", intent: "enable", permission: "user:manage", fields: () => ({ userId: f.targetUser.id }) },
-  {
-    path: () => "/api-clients",
-    intent: "create",
-    permission: "client:manage",
-    fields: () => ({
-      name: "Matrix shop",
-      organisation: "new",
-      organisationId: "9901",
-      organisationName: "Matrix AS",
-      channels: "web",
-      allowedRedirectPrefixes: "https://matrix.example/",
-    }),
-  },
-  {
-    path: () => "/api-clients",
-    intent: "rotate-token",
-    permission: "client:manage",
-    fields: () => ({ clientId: f.targetClientId }),
-  },
+  { path: () => "/users", intent: "disable", permission: "user:manage", fields: targetUser },
+  { path: () => "/users", intent: "enable", permission: "user:manage", fields: targetUser },
+  { path: () => "/api-clients", intent: "create", permission: "client:manage", fields: () => NEW_CLIENT },
+  { path: () => "/api-clients", intent: "rotate-token", permission: "client:manage", fields: targetClient },
   {
     path: () => "/api-clients",
     intent: "update",
@@ -235,18 +195,8 @@ const ACTIONS: StaffActionCase[] = [
       allowedRedirectPrefixes: "https://matrix.example/",
     }),
   },
-  {
-    path: () => "/api-clients",
-    intent: "disable",
-    permission: "client:manage",
-    fields: () => ({ clientId: f.targetClientId }),
-  },
-  {
-    path: () => "/api-clients",
-    intent: "enable",
-    permission: "client:manage",
-    fields: () => ({ clientId: f.targetClientId }),
-  },
+  { path: () => "/api-clients", intent: "disable", permission: "client:manage", fields: targetClient },
+  { path: () => "/api-clients", intent: "enable", permission: "client:manage", fields: targetClient },
 ];
 
 const SCREENS: Array<{ path: () => string; permission: Permission }> = [
@@ -271,7 +221,7 @@ const SCREENS: Array<{ path: () => string; permission: Permission }> = [
 describe("every staff screen for every role", () => {
   it.each(SCREENS.map((screen) => [screen.permission, screen] as const))("%s", async (_, screen) => {
     for (const role of ROLES) {
-      const response = await getPage(server, screen.path(), cookies.get(role));
+      const response = await getPage(server, screen.path(), f.cookies.get(role));
       await response.body?.cancel();
       const expected = roleHasPermission(role, screen.permission) ? 200 : 403;
       expect(response.status, `${role} GET ${screen.path()}`).toBe(expected);
@@ -293,7 +243,7 @@ describe("every staff action for every role", () => {
           server,
           action.path(),
           { intent: action.intent, ...REASON, ...action.fields() },
-          cookies.get(role),
+          f.cookies.get(role),
         );
         const body = await response.text();
         const where = `${role} ${action.intent} on ${action.path()}: ${response.status} ${body.slice(0, 200)}`;

@@ -2,7 +2,7 @@
 // the sandbox's hosted card page driven the way a browser without JavaScript would: GET the page,
 // POST the form with our own Origin.
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { callbackOutbox, dailyVolume, providerSessions, recurringPayments } from "../../db/schema";
 import { money, subtract } from "../../app/domain/money";
 import {
@@ -13,7 +13,9 @@ import {
 import { isAllowedRedirect } from "../../app/domain/redirects";
 import { loggablePath } from "../../app/platform/logger.server";
 import { createClient, expectProblem, operationsNamed, paymentWithTransaction, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
+import { cardForm, fetchPage, submitForm } from "../support/fixtures-pages";
+import { operationsOf, readTransaction, transactionPath } from "../support/fixtures-transactions";
 
 const SHOP = "https://shop.example/";
 const RETURN = "https://shop.example/return?order=42";
@@ -22,21 +24,13 @@ const REFUSED = "4000000000000002";
 const SOFT = "4000000000009995";
 const MASTERCARD = "5555555555554444";
 
-let server: TestServer;
-let client: TestClient;
-let privileged: TestClient;
-let otherOrg: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await createClient(server, { organisationId: 1701, allowedRedirectPrefixes: [SHOP, "https://pay.example"] });
-  privileged = await createClient(server, { organisationId: 1702, privileged: true, allowedRedirectPrefixes: [SHOP] });
-  otherOrg = await createClient(server, { organisationId: 1703, allowedRedirectPrefixes: [SHOP] });
-});
-afterAll(() => server?.close());
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 1701, allowedRedirectPrefixes: [SHOP, "https://pay.example"] });
+const privileged = useApiClient(server, { organisationId: 1702, privileged: true, allowedRedirectPrefixes: [SHOP] });
+const otherOrg = useApiClient(server, { organisationId: 1703, allowedRedirectPrefixes: [SHOP] });
 
 const tx = (paymentId: number, transactionId: number, action = "") =>
-  `/v1/payments/${paymentId}/transactions/${transactionId}${action ? `/${action}` : ""}`;
+  transactionPath({ paymentId, transactionId }, action);
 
 async function cardPayment(who: TestClient = client, total = "100.00", extra: Record<string, unknown> = {}) {
   return paymentWithTransaction(who, total, "VISA", extra);
@@ -57,38 +51,11 @@ async function openTerminal(
   return { ...payment, terminalUri: result.body.terminalUri as string, result };
 }
 
-async function page(uri: string) {
-  const response = await fetch(uri);
-  return { status: response.status, html: await response.text() };
-}
-
 /** A form POST as a browser sends it: urlencoded, same Origin, no redirect following. */
-async function submit(uri: string, fields: Record<string, string>, origin = server.url) {
-  const response = await fetch(uri, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", ...(origin ? { Origin: origin } : {}) },
-    body: new URLSearchParams(fields).toString(),
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-}
+const submit = (uri: string, fields: Record<string, string>, origin = server.url) => submitForm(uri, fields, origin);
 
-const card = (number: string, more: Record<string, string> = {}) => ({
-  intent: "pay",
-  cardNumber: number,
-  expiry: "12/30",
-  cvc: "123",
-  cardholder: "Kari Nordmann",
-  ...more,
-});
-
-async function transaction(who: TestClient, paymentId: number, transactionId: number) {
-  const result = await who.get(tx(paymentId, transactionId));
-  expect(result.status).toBe(200);
-  return result.body;
-}
-
-const operations = (t: { operationLog: { operation: string }[] }) => t.operationLog.map((o) => o.operation);
+const transaction = (who: TestClient, paymentId: number, transactionId: number) =>
+  readTransaction(who, { paymentId, transactionId });
 
 async function sessionOf(transactionId: number) {
   const rows = await server.database.db
@@ -110,7 +77,7 @@ describe("POST …/terminal", () => {
 
     const t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("INITIATED");
-    expect(operations(t)).toEqual(["CREATE", "INITIATE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE"]);
     expect(t.operationLog[1]).toMatchObject({ amount: "249.50", actor: client.clientId, clientName: "paydesk-tests" });
 
     const session = await sessionOf(transactionId);
@@ -125,7 +92,7 @@ describe("POST …/terminal", () => {
       attempts: 0,
     });
 
-    const shown = await page(terminalUri);
+    const shown = await fetchPage(terminalUri);
     expect(shown.status).toBe(200);
     expect(shown.html).toContain("Organisation 1701");
     expect(shown.html).toMatch(/249,50/);
@@ -136,7 +103,7 @@ describe("POST …/terminal", () => {
 
   it("words the page in English for terminalLanguage en_GB", async () => {
     const { terminalUri } = await openTerminal({ terminalLanguage: "en_GB" });
-    const shown = await page(terminalUri);
+    const shown = await fetchPage(terminalUri);
     expect(shown.html).toContain("Card number");
     expect(shown.html).toMatch(/100\.00/);
   });
@@ -161,7 +128,7 @@ describe("POST …/terminal", () => {
     expectProblem(await client.post(path, { redirectUrl: RETURN, transactionType: "CIT" }), 400, "transactionType");
     expectProblem(await client.post(path, { redirectUrl: RETURN, autoSale: "yes" }), 400, "autoSale");
     // Nothing happened to the transaction.
-    expect(operations(await transaction(client, paymentId, transactionId))).toEqual(["CREATE"]);
+    expect(operationsOf(await transaction(client, paymentId, transactionId))).toEqual(["CREATE"]);
     // A client without prefixes can open no terminal at all.
     const bare = await createClient(server, { organisationId: 1704 });
     const own = await cardPayment(bare);
@@ -217,7 +184,7 @@ describe("POST …/terminal", () => {
       await otherOrg.post(tx(mine.paymentId, mine.transactionId, "terminal"), { redirectUrl: RETURN }),
       404,
     );
-    expect(operations(await transaction(client, mine.paymentId, mine.transactionId))).toEqual(["CREATE"]);
+    expect(operationsOf(await transaction(client, mine.paymentId, mine.transactionId))).toEqual(["CREATE"]);
   });
 
   it("replaces the open terminal of an INITIATED transaction: a second INITIATE, and the old page is closed", async () => {
@@ -226,12 +193,12 @@ describe("POST …/terminal", () => {
     expect(second.status).toBe(201);
     expect(second.body.terminalUri).not.toBe(first.terminalUri);
     const t = await transaction(client, first.paymentId, first.transactionId);
-    expect(operations(t)).toEqual(["CREATE", "INITIATE", "INITIATE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "INITIATE"]);
 
-    const old = await submit(first.terminalUri, card(APPROVE));
+    const old = await submit(first.terminalUri, cardForm(APPROVE));
     expect(old.status).toBe(409);
     expect((await transaction(client, first.paymentId, first.transactionId)).status).toBe("INITIATED");
-    const fresh = await submit(second.body.terminalUri, card(APPROVE));
+    const fresh = await submit(second.body.terminalUri, cardForm(APPROVE));
     expect(fresh.status).toBe(302);
   });
 });
@@ -239,8 +206,8 @@ describe("POST …/terminal", () => {
 describe("the hosted card page", () => {
   it("approves the test card: AUTHORIZED, last 4 and rrn stored, 302 back to redirectUrl with the result", async () => {
     const { paymentId, transactionId, terminalUri } = await openTerminal();
-    expect((await page(terminalUri)).status).toBe(200);
-    const posted = await submit(terminalUri, card("4111 1111 1111 1111"));
+    expect((await fetchPage(terminalUri)).status).toBe(200);
+    const posted = await submit(terminalUri, cardForm("4111 1111 1111 1111"));
     expect(posted.status).toBe(302);
     const location = new URL(posted.location!);
     expect(`${location.origin}${location.pathname}`).toBe("https://shop.example/return");
@@ -256,7 +223,7 @@ describe("the hosted card page", () => {
     expect(t).toMatchObject({ status: "AUTHORIZED", cardNumber: "1111", paymentType: "VISA" });
     expect(t.rrn).toMatch(/^[0-9]{12}$/);
     expect(t.summary).toMatchObject({ authorizedAmount: "100.00", capturedAmount: "0.00" });
-    expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
     expect(t.operationLog[2]).toMatchObject({ amount: "100.00", actor: client.clientId });
 
     const session = await sessionOf(transactionId);
@@ -270,16 +237,16 @@ describe("the hosted card page", () => {
 
   it("answers a second POST after completion with 409 and changes nothing", async () => {
     const { paymentId, transactionId, terminalUri } = await openTerminal();
-    expect((await submit(terminalUri, card(APPROVE))).status).toBe(302);
-    const again = await submit(terminalUri, card(MASTERCARD));
+    expect((await submit(terminalUri, cardForm(APPROVE))).status).toBe(302);
+    const again = await submit(terminalUri, cardForm(MASTERCARD));
     expect(again.status).toBe(409);
     expect(again.html).toContain("allerede fullført");
     expect(again.html).not.toContain(MASTERCARD);
     const t = await transaction(client, paymentId, transactionId);
-    expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
     expect(t.cardNumber).toBe("1111");
     // GET says it is over, with a way back.
-    const shown = await page(terminalUri);
+    const shown = await fetchPage(terminalUri);
     expect(shown.status).toBe(200);
     expect(shown.html).toContain("allerede fullført");
     expect(shown.html).toContain("responseCode=OK");
@@ -288,19 +255,19 @@ describe("the hosted card page", () => {
   it("authorizes once when the form is posted twice at the same time", async () => {
     const { paymentId, transactionId, terminalUri } = await openTerminal({ autoSale: true });
     const results = await Promise.all([
-      submit(terminalUri, card(APPROVE)),
-      submit(terminalUri, card(MASTERCARD)),
-      submit(terminalUri, card(APPROVE)),
+      submit(terminalUri, cardForm(APPROVE)),
+      submit(terminalUri, cardForm(MASTERCARD)),
+      submit(terminalUri, cardForm(APPROVE)),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([302, 409, 409]);
     const t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("CAPTURED");
-    expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
   });
 
   it("shows a refusal, changes nothing, does not echo the card, and lets the customer try another card", async () => {
     const { paymentId, transactionId, terminalUri } = await openTerminal({ callbackUrl: `${SHOP}hooks/paydesk` });
-    const refused = await submit(terminalUri, card(REFUSED));
+    const refused = await submit(terminalUri, cardForm(REFUSED));
     expect(refused.status).toBe(402);
     expect(refused.html).toContain("REFUSED_BY_ISSUER");
     expect(refused.html).toContain("Kortutsteder avviste betalingen");
@@ -312,7 +279,7 @@ describe("the hosted card page", () => {
     expect(refused.html).toMatch(/<input[^>]*name="cardholder"[^>]*value="Kari Nordmann"/);
     let t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("INITIATED");
-    expect(operations(t)).toEqual(["CREATE", "INITIATE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE"]);
     expect(t.cardNumber).toBeNull();
     expect(
       await server.database.db
@@ -321,7 +288,7 @@ describe("the hosted card page", () => {
         .where(eq(callbackOutbox.url, "https://hooks.example/paydesk")),
     ).toHaveLength(0);
 
-    const approved = await submit(terminalUri, card(APPROVE));
+    const approved = await submit(terminalUri, cardForm(APPROVE));
     expect(approved.status).toBe(302);
     t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("AUTHORIZED");
@@ -330,7 +297,7 @@ describe("the hosted card page", () => {
 
   it("shows a soft decline, and Cancel sends the customer back with that responseCode, leaving the transaction INITIATED", async () => {
     const { paymentId, transactionId, terminalUri } = await openTerminal();
-    const soft = await submit(terminalUri, card(SOFT));
+    const soft = await submit(terminalUri, cardForm(SOFT));
     expect(soft.status).toBe(402);
     expect(soft.html).toContain("SOFT_DECLINE");
     expect(soft.html).not.toContain(SOFT);
@@ -339,9 +306,9 @@ describe("the hosted card page", () => {
     expect(new URL(cancelled.location!).searchParams.get("responseCode")).toBe("SOFT_DECLINE");
     const t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("INITIATED");
-    expect(operations(t)).toEqual(["CREATE", "INITIATE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE"]);
     // The terminal is closed now.
-    expect((await submit(terminalUri, card(APPROVE))).status).toBe(409);
+    expect((await submit(terminalUri, cardForm(APPROVE))).status).toBe(409);
     expect((await transaction(client, paymentId, transactionId)).status).toBe("INITIATED");
   });
 
@@ -354,25 +321,25 @@ describe("the hosted card page", () => {
 
   it("validates the card (Luhn, expiry, CVC, name) without echoing it and without touching the transaction", async () => {
     const { paymentId, transactionId, terminalUri } = await openTerminal({ terminalLanguage: "en_GB" });
-    const badLuhn = await submit(terminalUri, card("4111111111111112"));
+    const badLuhn = await submit(terminalUri, cardForm("4111111111111112"));
     expect(badLuhn.status).toBe(400);
     expect(badLuhn.html).toContain("not a valid card number");
     expect(badLuhn.html).not.toContain("4111111111111112");
-    const expired = await submit(terminalUri, card(APPROVE, { expiry: "01/20" }));
+    const expired = await submit(terminalUri, cardForm(APPROVE, { expiry: "01/20" }));
     expect(expired.status).toBe(400);
     expect(expired.html).toContain("The card has expired");
     expect(expired.html).not.toContain(APPROVE);
     expect(expired.html).not.toContain("01/20");
-    const unsupported = await submit(terminalUri, card("6011111111111117"));
+    const unsupported = await submit(terminalUri, cardForm("6011111111111117"));
     expect(unsupported.status).toBe(400);
     expect(unsupported.html).toContain("not accepted");
-    const noCvc = await submit(terminalUri, card(APPROVE, { cvc: "", cardholder: "" }));
+    const noCvc = await submit(terminalUri, cardForm(APPROVE, { cvc: "", cardholder: "" }));
     expect(noCvc.status).toBe(400);
     expect(noCvc.html).toContain("3-digit security code");
     expect(noCvc.html).toContain("Enter the name on the card");
     const t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("INITIATED");
-    expect(operations(t)).toEqual(["CREATE", "INITIATE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE"]);
     expect((await sessionOf(transactionId)).options).toMatchObject({ attempts: 0 });
   });
 
@@ -386,11 +353,11 @@ describe("the hosted card page", () => {
     };
     const before = await volume();
     const { paymentId, transactionId, terminalUri } = await openTerminal({ autoSale: true }, client, "77.70");
-    expect((await submit(terminalUri, card(MASTERCARD))).status).toBe(302);
+    expect((await submit(terminalUri, cardForm(MASTERCARD))).status).toBe(302);
     const t = await transaction(client, paymentId, transactionId);
     expect(t).toMatchObject({ status: "CAPTURED", cardNumber: "4444", paymentType: "MASTERCARD" });
     expect(t.summary).toMatchObject({ authorizedAmount: "77.70", capturedAmount: "77.70", creditableAmount: "77.70" });
-    expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
     const after = await volume();
     expect(after.count - before.count).toBe(1);
     expect(subtract(after.amount, before.amount)).toBe(money("77.70"));
@@ -404,45 +371,45 @@ describe("the hosted card page", () => {
       .update(providerSessions)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(providerSessions.transactionId, transactionId));
-    const shown = await page(terminalUri);
+    const shown = await fetchPage(terminalUri);
     expect(shown.status).toBe(410);
     expect(shown.html).toContain("has expired");
     expect(shown.html).not.toContain('name="cardNumber"');
-    const posted = await submit(terminalUri, card(APPROVE));
+    const posted = await submit(terminalUri, cardForm(APPROVE));
     expect(posted.status).toBe(410);
     expect(posted.html).toContain("has expired");
     const t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("INITIATED");
-    expect(operations(t)).toEqual(["CREATE", "INITIATE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE"]);
     // A new terminal for the same transaction works again.
     const again = await client.post(tx(paymentId, transactionId, "terminal"), { redirectUrl: RETURN });
     expect(again.status).toBe(201);
-    expect((await submit(again.body.terminalUri, card(APPROVE))).status).toBe(302);
+    expect((await submit(again.body.terminalUri, cardForm(APPROVE))).status).toBe(302);
   });
 
   it("refuses to authorize when the shop cancelled the transaction meanwhile", async () => {
     const { paymentId, transactionId, terminalUri } = await openTerminal();
     expect((await client.put(tx(paymentId, transactionId, "cancel"))).status).toBe(200);
-    const posted = await submit(terminalUri, card(APPROVE));
+    const posted = await submit(terminalUri, cardForm(APPROVE));
     expect(posted.status).toBe(409);
     const t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("CANCELLED");
-    expect(operations(t)).toEqual(["CREATE", "INITIATE", "CANCEL"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "CANCEL"]);
   });
 
   it("answers 404 for unknown tokens and 403 for a cross-site POST", async () => {
-    expect((await page(`${server.url}/sandbox/card/${"A".repeat(43)}`)).status).toBe(404);
-    expect((await page(`${server.url}/sandbox/card/short`)).status).toBe(404);
+    expect((await fetchPage(`${server.url}/sandbox/card/${"A".repeat(43)}`)).status).toBe(404);
+    expect((await fetchPage(`${server.url}/sandbox/card/short`)).status).toBe(404);
     const { terminalUri, paymentId, transactionId } = await openTerminal();
-    expect((await submit(terminalUri, card(APPROVE), "https://evil.example")).status).toBe(403);
-    expect((await submit(terminalUri, card(APPROVE), "")).status).toBe(403);
+    expect((await submit(terminalUri, cardForm(APPROVE), "https://evil.example")).status).toBe(403);
+    expect((await submit(terminalUri, cardForm(APPROVE), "")).status).toBe(403);
     expect((await transaction(client, paymentId, transactionId)).status).toBe("INITIATED");
   });
 
   it("enqueues the callback with the transaction's new state when a callbackUrl was given", async () => {
     const hook = `${SHOP}hooks/paydesk/card`;
     const { paymentId, transactionId, terminalUri } = await openTerminal({ callbackUrl: hook, autoSale: true });
-    expect((await submit(terminalUri, card(APPROVE))).status).toBe(302);
+    expect((await submit(terminalUri, cardForm(APPROVE))).status).toBe(302);
     const rows = await server.database.db.select().from(callbackOutbox).where(eq(callbackOutbox.url, hook));
     expect(rows).toHaveLength(1);
     expect(rows[0].payload).toMatchObject({
@@ -456,7 +423,7 @@ describe("the hosted card page", () => {
     // Without a callbackUrl nothing is enqueued.
     const quiet = await openTerminal();
     const before = await server.database.db.select({ n: sql<number>`count(*)::int` }).from(callbackOutbox);
-    expect((await submit(quiet.terminalUri, card(APPROVE))).status).toBe(302);
+    expect((await submit(quiet.terminalUri, cardForm(APPROVE))).status).toBe(302);
     const after = await server.database.db.select({ n: sql<number>`count(*)::int` }).from(callbackOutbox);
     expect(after[0].n).toBe(before[0].n);
   });
@@ -475,7 +442,7 @@ describe("stored cards", () => {
       .where(eq(recurringPayments.recurringPaymentId, recurringPaymentId));
     expect(created).toMatchObject({ recurringStatus: "CREATED", customerNumber, maskedPan: null, panHash: null });
     const cvc = /^3[47]/.test(number) ? "1234" : "123";
-    expect((await submit(opened.terminalUri, card(number, { expiry, cvc }))).status).toBe(302);
+    expect((await submit(opened.terminalUri, cardForm(number, { expiry, cvc }))).status).toBe(302);
     const [stored] = await server.database.db
       .select()
       .from(recurringPayments)
@@ -519,7 +486,7 @@ describe("stored cards", () => {
 
   it("a declined card is not stored: the recurring payment stays CREATED", async () => {
     const opened = await openTerminal({ storePayment: true }, privileged, "50.00", { customerNumber: "7700002" });
-    expect((await submit(opened.terminalUri, card(REFUSED))).status).toBe(402);
+    expect((await submit(opened.terminalUri, cardForm(REFUSED))).status).toBe(402);
     const [row] = await server.database.db
       .select()
       .from(recurringPayments)
@@ -567,7 +534,7 @@ describe("stored cards", () => {
       recurringPaymentId,
     });
     expect(t.rrn).toMatch(/^[0-9]{12}$/);
-    expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
     const [callback] = await server.database.db.select().from(callbackOutbox).where(eq(callbackOutbox.url, hook));
     expect(callback.payload).toMatchObject({ paymentId, transactionId, status: "AUTHORIZED" });
     // No terminal page was made.
@@ -600,7 +567,7 @@ describe("stored cards", () => {
     ).toBe(201);
     const captured = await privileged.get(autoBase);
     expect(captured.body).toMatchObject({ status: "CAPTURED", summary: { capturedAmount: "12.00" } });
-    expect(operations(captured.body)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
+    expect(operationsOf(captured.body)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
   });
 
   it("MIT_UCOF without a stored card on the transaction is a 422 naming transactionType", async () => {
@@ -613,7 +580,7 @@ describe("stored cards", () => {
       422,
       "transactionType",
     );
-    expect(operations(await transaction(privileged, paymentId, transactionId))).toEqual(["CREATE"]);
+    expect(operationsOf(await transaction(privileged, paymentId, transactionId))).toEqual(["CREATE"]);
   });
 
   it("a declined MIT charge is a 422 with errorReason and leaves the transaction as it was", async () => {
@@ -644,7 +611,7 @@ describe("stored cards", () => {
       expect(declined.body.errorReason).toBe(reason);
       const t = (await privileged.get(base)).body;
       expect(t.status).toBe("CREATED");
-      expect(operations(t)).toEqual(["CREATE"]);
+      expect(operationsOf(t)).toEqual(["CREATE"]);
       expect(t.cardNumber).toBeNull();
     }
   });
@@ -685,7 +652,7 @@ describe("stored cards", () => {
       422,
       "panHash",
     );
-    expect(operations(await transaction(privileged, paymentId, transactionId))).toEqual(["CREATE"]);
+    expect(operationsOf(await transaction(privileged, paymentId, transactionId))).toEqual(["CREATE"]);
 
     const created = await privileged.post(path, { panHash: stored.panHash, redirectUrl: RETURN, recurringType: "R" });
     expect(created.status).toBe(201);
@@ -693,18 +660,18 @@ describe("stored cards", () => {
     expect(RecurringTerminalResponse.safeParse(created.body).success).toBe(true);
     let t = await transaction(privileged, paymentId, transactionId);
     expect(t.status).toBe("INITIATED");
-    expect(operations(t)).toEqual(["CREATE", "INITIATE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE"]);
     const session = await sessionOf(transactionId);
     expect(session.kind).toBe("RECURRING_TERMINAL");
     expect(session.options).toMatchObject({ recurringPaymentId, recurringType: "R" });
 
-    const shown = await page(created.body.terminalUri);
+    const shown = await fetchPage(created.body.terminalUri);
     expect(shown.status).toBe(200);
     expect(shown.html).toContain("555555******4444");
     expect(shown.html).toContain("Bekreft betaling");
     expect(shown.html).not.toContain('name="cardNumber"');
     // Typing a card is not what this terminal does.
-    expect((await submit(created.body.terminalUri, card(APPROVE))).status).toBe(409);
+    expect((await submit(created.body.terminalUri, cardForm(APPROVE))).status).toBe(409);
 
     const confirmed = await submit(created.body.terminalUri, { intent: "confirm" });
     expect(confirmed.status).toBe(302);
@@ -716,7 +683,7 @@ describe("stored cards", () => {
       paymentType: "MASTERCARD",
       recurringPaymentId,
     });
-    expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
   });
 
   it("recurring-terminal takes the transaction's recurringPaymentId when panHash is left out", async () => {
@@ -746,12 +713,12 @@ describe("POST …/internal-terminal", () => {
     expect(InternalTerminalResponse.safeParse(created.body).success).toBe(true);
     expect(created.body.terminalUrl).toMatch(new RegExp(`^${server.url}/sandbox/card/`));
     expect((await sessionOf(transactionId)).kind).toBe("INTERNAL_TERMINAL");
-    const shown = await page(created.body.terminalUrl);
+    const shown = await fetchPage(created.body.terminalUrl);
     expect(shown.html).toContain("kundesenter");
-    expect((await submit(created.body.terminalUrl, card(APPROVE))).status).toBe(302);
+    expect((await submit(created.body.terminalUrl, cardForm(APPROVE))).status).toBe(302);
     const t = await transaction(client, paymentId, transactionId);
     expect(t).toMatchObject({ status: "AUTHORIZED", cardNumber: "1111" });
-    expect(operations(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
+    expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
   });
 
   it("is 409 for an authorized transaction and 422 for a non-card one", async () => {
@@ -797,7 +764,7 @@ describe("terminal hardening", () => {
     });
     const base = tx(payment.body.paymentId, created.body.transactionId);
     const opened = await client.post(`${base}/terminal`, { redirectUrl: RETURN });
-    expect((await submit(opened.body.terminalUri, card(APPROVE))).status).toBe(302);
+    expect((await submit(opened.body.terminalUri, cardForm(APPROVE))).status).toBe(302);
     const increment = await client.post(`${base}/authorize`, { totalAmount: "250.00" });
     expect(increment.status, JSON.stringify(increment.body)).toBe(200);
     expect(increment.body.summary.authorizedAmount).toBe("250.00");

@@ -1,30 +1,30 @@
 // ApplePay / GooglePay over HTTP (POST …/wallet): authorized at once without a
 // redirectUrl, or through the sandbox 3DS page (terminalUri) with one. The token is never kept.
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WalletResponse } from "../../app/http/api/schemas-mobile";
 import { formatMoney } from "../../app/components/format";
 import { operationLog, paymentTransactions, providerSessions } from "../../db/schema";
-import { createClient, expectProblem, paymentWithTransaction, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { expectProblem, paymentWithTransaction } from "../support/api";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
+import { expectPageShows, expectSentBack, fetchPage, landed, submitForm } from "../support/fixtures-pages";
+import {
+  operationsOf,
+  readTransaction,
+  stateOf,
+  transactionPath,
+  type TransactionIds,
+} from "../support/fixtures-transactions";
 
-let server: TestServer;
-let shop: TestClient;
-let stranger: TestClient;
+const server = useTestServer();
+const shop = useApiClient(server, { organisationId: 721, allowedRedirectPrefixes: ["https://shop.example/"] });
+const stranger = useApiClient(server, { organisationId: 722 });
 
 const RETURN = "https://shop.example/3ds-done";
 const SECRET = "ENCRYPTED-TOKEN-PAYLOAD-5f2c9a";
 
-beforeAll(async () => {
-  server = await startTestServer();
-  shop = await createClient(server, { organisationId: 721, allowedRedirectPrefixes: ["https://shop.example/"] });
-  stranger = await createClient(server, { organisationId: 722 });
-});
-afterAll(() => server?.close());
-
-const base = (p: { paymentId: number; transactionId: number }) =>
-  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
-const operations = (t: { operationLog: { operation: string }[] }) => t.operationLog.map((o) => o.operation);
+const transaction = (p: TransactionIds) => readTransaction(shop, p);
+const decide = (url: string, decision: string) => submitForm(url, { decision }, server.url);
 
 /** A card transaction whose scheme is not known yet (learnt from the wallet). */
 async function cardTransaction(amount = "100.00") {
@@ -52,27 +52,6 @@ function applePayToken(displayName: string, network = "Visa") {
   });
 }
 
-async function transaction(p: { paymentId: number; transactionId: number }) {
-  const result = await shop.get(base(p));
-  expect(result.status).toBe(200);
-  return result.body;
-}
-
-async function page(url: string) {
-  const response = await fetch(url);
-  return { status: response.status, html: await response.text() };
-}
-
-async function decide(url: string, decision: string) {
-  const response = await fetch(url, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ decision }).toString(),
-  });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-}
-
 /** Nothing of the token is in any row that the flow writes. */
 async function expectTokenNotStored(transactionId: number) {
   const rows = [
@@ -95,7 +74,7 @@ async function expectTokenNotStored(transactionId: number) {
 describe("without redirectUrl: authorized at once", () => {
   it("ApplePay: 201 without terminalUri; AUTHORIZED with the last 4 and the scheme from the token", async () => {
     const p = await cardTransaction("120.00");
-    const result = await shop.post(`${base(p)}/wallet`, {
+    const result = await shop.post(transactionPath(p, "wallet"), {
       walletProvider: "ApplePay",
       paymentData: applePayToken("Visa 0326"),
     });
@@ -111,15 +90,15 @@ describe("without redirectUrl: authorized at once", () => {
     });
     expect(after.summary.authorizedAmount).toBe("120.00");
     expect(after.rrn).toMatch(/^[0-9]{12}$/);
-    expect(operations(after)).toEqual(["CREATE", "AUTHORIZE"]);
+    expect(operationsOf(after)).toEqual(["CREATE", "AUTHORIZE"]);
     await expectTokenNotStored(p.transactionId);
     // Captured like any authorized card payment.
-    expect((await shop.put(`${base(p)}/capture`)).body.transactions[0].status).toBe("CAPTURED");
+    expect((await shop.put(transactionPath(p, "capture"))).body.transactions[0].status).toBe("CAPTURED");
   });
 
   it("GooglePay: last4 at the top level; a type already set on the transaction is kept", async () => {
     const p = await paymentWithTransaction(shop, "15.00", "MASTERCARD");
-    const result = await shop.post(`${base(p)}/wallet`, {
+    const result = await shop.post(transactionPath(p, "wallet"), {
       walletProvider: "GooglePay",
       paymentData: JSON.stringify({ last4: "4242", network: "VISA", signedMessage: SECRET }),
     });
@@ -131,13 +110,13 @@ describe("without redirectUrl: authorized at once", () => {
 
   it("a token without 4 digits leaves cardNumber empty; more digits keep only the last 4", async () => {
     const none = await cardTransaction("5.00");
-    await shop.post(`${base(none)}/wallet`, {
+    await shop.post(transactionPath(none, "wallet"), {
       walletProvider: "ApplePay",
       paymentData: JSON.stringify({ displayName: "My card 12" }),
     });
     expect((await transaction(none)).cardNumber).toBeNull();
     const many = await cardTransaction("5.00");
-    await shop.post(`${base(many)}/wallet`, {
+    await shop.post(transactionPath(many, "wallet"), {
       walletProvider: "ApplePay",
       paymentData: JSON.stringify({ displayName: "4111 1111 1111 1234" }),
     });
@@ -151,7 +130,7 @@ describe("without redirectUrl: authorized at once", () => {
     ["9995", "SOFT_DECLINE"],
   ])("a card ending in %s is declined with errorReason %s; nothing changes or is logged", async (last4, reason) => {
     const p = await cardTransaction("30.00");
-    const result = await shop.post(`${base(p)}/wallet`, {
+    const result = await shop.post(transactionPath(p, "wallet"), {
       walletProvider: "ApplePay",
       paymentData: applePayToken(`Visa ${last4}`),
     });
@@ -159,14 +138,14 @@ describe("without redirectUrl: authorized at once", () => {
     expect(result.body.errorReason).toBe(reason);
     const after = await transaction(p);
     expect(after).toMatchObject({ status: "CREATED", cardNumber: null, paymentType: null });
-    expect(operations(after)).toEqual(["CREATE"]);
+    expect(operationsOf(after)).toEqual(["CREATE"]);
   });
 });
 
 describe("with redirectUrl: the 3DS page", () => {
   it("answers the terminalUri; completing authorizes and goes back with result=approved", async () => {
     const p = await cardTransaction("64.00");
-    const result = await shop.post(`${base(p)}/wallet`, {
+    const result = await shop.post(transactionPath(p, "wallet"), {
       walletProvider: "GooglePay",
       paymentData: applePayToken("Mastercard 5454", "MasterCard"),
       redirectUrl: RETURN,
@@ -182,64 +161,44 @@ describe("with redirectUrl: the 3DS page", () => {
     const initiated = await transaction(p);
     expect(initiated.status).toBe("INITIATED");
     expect(initiated.cardNumber).toBeNull();
-    expect(operations(initiated)).toEqual(["CREATE", "INITIATE"]);
+    expect(operationsOf(initiated)).toEqual(["CREATE", "INITIATE"]);
 
-    const shown = await page(result.body.terminalUri);
-    expect(shown.status).toBe(200);
-    expect(shown.html).toContain(formatMoney("64.00", "NOK"));
-    expect(shown.html).toContain(`>Organisation ${shop.organisationId}</span> with your bank`);
-    expect(shown.html).toContain("ending in 5454");
-    expect(shown.html).toContain(">Authenticate<");
+    await expectPageShows(result.body.terminalUri, [
+      formatMoney("64.00", "NOK"),
+      `>Organisation ${shop.organisationId}</span> with your bank`,
+      "ending in 5454",
+      ">Authenticate<",
+    ]);
 
     const done = await decide(result.body.terminalUri, "approve");
-    expect(done.status).toBe(302);
-    const back = new URL(done.location!);
-    expect(`${back.origin}${back.pathname}`).toBe(RETURN);
-    expect(Object.fromEntries(back.searchParams)).toEqual({
-      paymentId: String(p.paymentId),
-      transactionId: String(p.transactionId),
-      result: "approved",
-    });
+    expectSentBack(done, RETURN, p, "approved");
     const after = await transaction(p);
     expect(after).toMatchObject({ status: "AUTHORIZED", cardNumber: "5454", paymentType: "MASTERCARD" });
-    expect(operations(after)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
+    expect(operationsOf(after)).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
     await expectTokenNotStored(p.transactionId);
     expect((await decide(result.body.terminalUri, "approve")).status).toBe(409);
-    expect(operations(await transaction(p))).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
+    expect(operationsOf(await transaction(p))).toEqual(["CREATE", "INITIATE", "AUTHORIZE"]);
   });
 
-  it("cancelling comes back with result=rejected and authorizes nothing", async () => {
+  it.each([
+    ["cancelling comes back with result=rejected and authorizes nothing", "Visa 1111", "reject", "rejected"],
+    ["a declined card comes back with result=failed and authorizes nothing", "Visa 0002", "approve", "failed"],
+  ])("%s", async (_, displayName, decision, result) => {
     const p = await cardTransaction();
-    const result = await shop.post(`${base(p)}/wallet`, {
+    const opened = await shop.post(transactionPath(p, "wallet"), {
       walletProvider: "ApplePay",
-      paymentData: applePayToken("Visa 1111"),
+      paymentData: applePayToken(displayName),
       redirectUrl: RETURN,
     });
-    const cancelled = await decide(result.body.terminalUri, "reject");
-    expect(cancelled.status).toBe(302);
-    expect(new URL(cancelled.location!).searchParams.get("result")).toBe("rejected");
-    const after = await transaction(p);
-    expect(after.status).toBe("INITIATED");
-    expect(operations(after)).toEqual(["CREATE", "INITIATE"]);
-  });
-
-  it("a declined card comes back with result=failed and authorizes nothing", async () => {
-    const p = await cardTransaction();
-    const result = await shop.post(`${base(p)}/wallet`, {
-      walletProvider: "ApplePay",
-      paymentData: applePayToken("Visa 0002"),
-      redirectUrl: RETURN,
-    });
-    const failed = await decide(result.body.terminalUri, "approve");
-    expect(new URL(failed.location!).searchParams.get("result")).toBe("failed");
-    const after = await transaction(p);
-    expect(after.status).toBe("INITIATED");
-    expect(operations(after)).toEqual(["CREATE", "INITIATE"]);
+    const back = await decide(opened.body.terminalUri, decision);
+    expect(back.status).toBe(302);
+    expect(landed(back.location).query.result).toBe(result);
+    expect(stateOf(await transaction(p))).toEqual({ status: "INITIATED", operations: ["CREATE", "INITIATE"] });
   });
 
   it("an expired page says so and changes nothing", async () => {
     const p = await cardTransaction();
-    const result = await shop.post(`${base(p)}/wallet`, {
+    const result = await shop.post(transactionPath(p, "wallet"), {
       walletProvider: "ApplePay",
       paymentData: applePayToken("Visa 1111"),
       redirectUrl: RETURN,
@@ -248,7 +207,7 @@ describe("with redirectUrl: the 3DS page", () => {
       .update(providerSessions)
       .set({ expiresAt: sql`now() - interval '1 minute'` })
       .where(eq(providerSessions.transactionId, p.transactionId));
-    const shown = await page(result.body.terminalUri);
+    const shown = await fetchPage(result.body.terminalUri);
     expect(shown.status).toBe(410);
     expect(shown.html).toContain("expired");
     expect((await decide(result.body.terminalUri, "approve")).status).toBe(410);
@@ -259,7 +218,7 @@ describe("with redirectUrl: the 3DS page", () => {
     const p = await cardTransaction();
     for (const redirectUrl of ["https://evil.example/x", "javascript:alert(1)", "http://shop.example/x"]) {
       expectProblem(
-        await shop.post(`${base(p)}/wallet`, {
+        await shop.post(transactionPath(p, "wallet"), {
           walletProvider: "ApplePay",
           paymentData: applePayToken("Visa 1111"),
           redirectUrl,
@@ -287,23 +246,36 @@ describe("bad input and wrong transactions", () => {
     ["missing walletProvider", { paymentData: "{}" }, "walletProvider"],
   ])("%s is a 400 naming the field", async (_what, body, field) => {
     const p = await cardTransaction();
-    expectProblem(await shop.post(`${base(p)}/wallet`, body), 400, field);
-    expect(operations(await transaction(p))).toEqual(["CREATE"]);
+    expectProblem(await shop.post(transactionPath(p, "wallet"), body), 400, field);
+    expect(operationsOf(await transaction(p))).toEqual(["CREATE"]);
   });
 
   it("only CREATED PAYMENTCARD transactions of the caller's organisation", async () => {
     const cash = await paymentWithTransaction(shop, "10.00", "CASH");
-    expectProblem(await shop.post(`${base(cash)}/wallet`, { walletProvider: "ApplePay", paymentData: "{}" }), 409);
-    const p = await cardTransaction();
-    expectProblem(await stranger.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: "{}" }), 404);
-    expect(
-      (await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 1111") }))
-        .status,
-    ).toBe(201);
     expectProblem(
-      await shop.post(`${base(p)}/wallet`, { walletProvider: "ApplePay", paymentData: applePayToken("Visa 1111") }),
+      await shop.post(transactionPath(cash, "wallet"), { walletProvider: "ApplePay", paymentData: "{}" }),
       409,
     );
-    expect(operations(await transaction(p))).toEqual(["CREATE", "AUTHORIZE"]);
+    const p = await cardTransaction();
+    expectProblem(
+      await stranger.post(transactionPath(p, "wallet"), { walletProvider: "ApplePay", paymentData: "{}" }),
+      404,
+    );
+    expect(
+      (
+        await shop.post(transactionPath(p, "wallet"), {
+          walletProvider: "ApplePay",
+          paymentData: applePayToken("Visa 1111"),
+        })
+      ).status,
+    ).toBe(201);
+    expectProblem(
+      await shop.post(transactionPath(p, "wallet"), {
+        walletProvider: "ApplePay",
+        paymentData: applePayToken("Visa 1111"),
+      }),
+      409,
+    );
+    expect(operationsOf(await transaction(p))).toEqual(["CREATE", "AUTHORIZE"]);
   });
 });

@@ -1,25 +1,19 @@
 // The credit use-cases in-process: creating a credit reserves its amounts (the sum rule, never
 // more than creditable), changing and deactivating it, executing it, and the four-eyes rule:
 // a refusal for executeCredit, a credit waiting for a second staff user for a direct credit.
-import type { ClientCaller } from "../../domain/caller";
 import { money } from "../../domain/money";
-import { capturedCardPayment, newShop } from "../../../tests/support/money-path";
+import { capturedCardPayment } from "../../../tests/support/money-path";
+import { refused, useShop } from "../../../tests/support/fixtures-use-case";
 import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { getPayment } from "../queries/payment-view.server";
 import { deactivatePayment } from "../payments/payments.server";
 import { createCredit, creditTransaction, executeCredit, getCredit, updateCredit } from "./credits.server";
 
 const database = useTestDatabase();
-const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
-let shop: ClientCaller;
-let otherShop: ClientCaller;
+const shop = useShop(database);
+const otherShop = useShop(database);
 const anna = staffCaller({ userId: "00000000-0000-0000-0000-00000000000a", email: "anna@paydesk.test" });
 const bert = staffCaller({ userId: "00000000-0000-0000-0000-00000000000b", email: "bert@paydesk.test" });
-
-beforeAll(async () => {
-  shop = await newShop(database());
-  otherShop = await newShop(database());
-});
 
 const creditableOf = async (ids: { paymentId: number; transactionId: number }) =>
   (await getPayment(shop, { paymentId: ids.paymentId })).transactions.find(

@@ -1,23 +1,17 @@
 // The payment use-cases in-process: create (with and without its first transaction), the order
 // version rule, total changes, deactivation (cancel open, credit captured, leave imports) and
 // reactivation with the correct total.
-import type { ClientCaller } from "../../domain/caller";
 import { money } from "../../domain/money";
 import { capturedCardPayment, newShop } from "../../../tests/support/money-path";
+import { refused, useShop } from "../../../tests/support/fixtures-use-case";
 import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { getPayment } from "../queries/payment-view.server";
 import { addTransaction, cancelTransaction, importTransaction } from "../transactions/transactions.server";
 import { createPayment, deactivatePayment, reactivatePayment, updatePayment } from "./payments.server";
 
 const database = useTestDatabase();
-const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
-let shop: ClientCaller;
-let otherShop: ClientCaller;
-
-beforeAll(async () => {
-  shop = await newShop(database());
-  otherShop = await newShop(database());
-});
+const shop = useShop(database);
+const otherShop = useShop(database);
 
 describe("createPayment", () => {
   it("creates a payment, with a first transaction that pays the whole total", async () => {

@@ -1,6 +1,5 @@
 // The staff operation log: filters in the API's grammar, keyset pages in both directions over
 // rows that share timestamps, and the count that stops at its bound.
-import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { operationLog, organisations, paymentTransactions, payments } from "../../../db/schema";
 import { parseSearchQuery } from "../../domain/search-filter";
 import {
@@ -11,16 +10,17 @@ import {
   searchOperationLog,
   type OperationLogPage,
 } from "./operation-log.server";
-
-const STAFF = staffCaller({ reason: null });
-const T0 = Date.parse("2026-11-10T12:00:00.000Z");
+import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 
 const database = useTestDatabase();
+const STAFF = staffCaller();
+const T0 = Date.parse("2026-11-10T12:00:00.000Z");
+
 let transactionId: number;
 let paymentId: number;
 
 beforeAll(async () => {
-  const db = database().db;
+  const { db } = database();
   await db.insert(organisations).values({ id: 7, name: "Testorg" });
   const [payment] = await db.insert(payments).values({ organisationId: 7, totalAmount: "10.00" }).returning();
   paymentId = payment.paymentId;

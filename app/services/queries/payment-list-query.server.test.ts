@@ -1,6 +1,5 @@
 // The staff payments list's query: quick search kinds, the API's filters, day bounds, every sort
 // with ties, totals per currency, and the keyset export that must list exactly what the pages do.
-import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { organisations, paymentTransactions, payments } from "../../../db/schema";
 import { money, sum, toDbAmount } from "../../domain/money";
 import { PAYMENT_SORT_KEYS, type PaymentSort } from "../../domain/payment-sort";
@@ -14,17 +13,18 @@ import {
   type PaymentQuery,
 } from "./payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "./payment-search.server";
-
-const STAFF = staffCaller({ reason: null });
+import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 
 const database = useTestDatabase();
+const STAFF = staffCaller();
+
 const ids: number[] = [];
 const T0 = Date.parse("2026-11-10T12:00:00.000Z");
 // Few amounts and timestamps for 40 payments (and one more), so every sort has long runs of ties.
 const AMOUNTS = ["100.00", "250.50", "100.00", "75.00", "250.50"];
 
 beforeAll(async () => {
-  const db = database().db;
+  const { db } = database();
   await db.insert(organisations).values([
     { id: 7, name: "Testorg" },
     { id: 8, name: "Otherorg" },

@@ -1,14 +1,14 @@
-import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { dailyVolume, organisations, paymentTransactions, payments } from "../../../db/schema";
 import { listPayments } from "./payment-list.server";
-
-const STAFF = staffCaller({ reason: null });
+import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 
 const database = useTestDatabase();
+const STAFF = staffCaller();
+
 const ids: number[] = [];
 
 beforeAll(async () => {
-  const db = database().db;
+  const { db } = database();
   await db.insert(organisations).values({ id: 7, name: "Testorg" });
   // 30 payments, one minute apart, the newest a few seconds old (so it is "today" unless the test
   // runs in the first seconds after midnight); the two newest share a timestamp (tie-break).

@@ -2,22 +2,18 @@
 // an expired, foreign, other-currency or too small card changes nothing.
 import { eq } from "drizzle-orm";
 import { giftCards } from "../../../db/schema";
-import type { ClientCaller } from "../../domain/caller";
 import type { PaymentType } from "../../domain/enums";
 import { money } from "../../domain/money";
-import { newShop } from "../../../tests/support/money-path";
+import { refused, useShop } from "../../../tests/support/fixtures-use-case";
 import { useTestDatabase } from "../../../tests/support/use-case";
 import { createPayment } from "../payments/payments.server";
 import { claimGiftCard } from "./gift-cards.server";
 
 const database = useTestDatabase();
-const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
-let shop: ClientCaller;
-let otherShop: ClientCaller;
+const shop = useShop(database);
+const otherShop = useShop(database);
 
 beforeAll(async () => {
-  shop = await newShop(database());
-  otherShop = await newShop(database());
   await database()
     .db.insert(giftCards)
     .values([

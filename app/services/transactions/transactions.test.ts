@@ -1,8 +1,8 @@
 // The transaction use-cases in-process: adding transactions within the payment total,
 // pre-authorization with its increments and one reduction, capture, cancel and import.
-import type { ClientCaller } from "../../domain/caller";
 import { money } from "../../domain/money";
 import { newShop } from "../../../tests/support/money-path";
+import { refused, useShop } from "../../../tests/support/fixtures-use-case";
 import { useTestDatabase } from "../../../tests/support/use-case";
 import { createPayment } from "../payments/payments.server";
 import {
@@ -14,14 +14,8 @@ import {
 } from "./transactions.server";
 
 const database = useTestDatabase();
-const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
-let shop: ClientCaller;
-let otherShop: ClientCaller;
-
-beforeAll(async () => {
-  shop = await newShop(database());
-  otherShop = await newShop(database());
-});
+const shop = useShop(database);
+const otherShop = useShop(database);
 
 async function cardTransaction(total = "100.00") {
   const payment = await createPayment(shop, { totalAmount: money(total), transaction: { paymentType: "VISA" } });

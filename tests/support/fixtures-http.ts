@@ -1,0 +1,44 @@
+// Fixtures of the HTTP integration tests, declared at the top of a test file instead of a `let`
+// and a beforeAll each:
+//
+//   const server = useTestServer();
+//   const shop = useApiClient(server, { organisationId: 741 });
+//   const support = useStaffSession(server, "support");
+//
+// Each is made once, in a beforeAll registered where it is declared (so in declaration order: a
+// client after its server), and filled in place (tests/support/fixtures.ts); a test or hook reads
+// it like any variable. The server is closed again in afterAll.
+import { afterAll } from "vitest";
+import type { Role } from "../../app/auth/roles";
+import type { NewApiClient } from "../../app/services/admin/api-clients.server";
+import { createClient, type TestClient } from "./api";
+import { madeBeforeAll } from "./fixtures";
+import { startTestServer, type TestServer, type TestServerOptions } from "./server";
+import { createStaff, loginAs, type TestStaff } from "./staff";
+
+/** The real server over a fresh database of this file, closed after the file's tests. */
+export function useTestServer(options: TestServerOptions = {}): TestServer {
+  const server = madeBeforeAll(() => startTestServer(options));
+  afterAll(() => server.close?.());
+  return server;
+}
+
+/** An API client of `server` (see createClient: every channel, no rate limit unless `input` says so). */
+export function useApiClient(server: TestServer, input: Partial<NewApiClient> = {}): TestClient {
+  return madeBeforeAll(() => createClient(server, input));
+}
+
+/** A staff user of `role`, not logged in. */
+export function useStaff(server: TestServer, role: Role): TestStaff {
+  return madeBeforeAll(() => createStaff(server, role));
+}
+
+export type StaffSession = TestStaff & { cookie: string };
+
+/** A staff user of `role` and the session cookie of its login. */
+export function useStaffSession(server: TestServer, role: Role): StaffSession {
+  return madeBeforeAll(async () => {
+    const staff = await createStaff(server, role);
+    return { ...staff, cookie: await loginAs(server, staff) };
+  });
+}
