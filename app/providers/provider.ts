@@ -18,6 +18,30 @@ export type RefundRequest = {
 
 export type RefundOutcome = { ok: true; rrn: string } | { ok: false; reason: string; errorReason?: ErrorReason };
 
+/** Capture, cancel and authorization adjustments act on an authorization the PSP holds for a transaction. */
+export type TransactionAtProvider = {
+  /** Our idempotency reference for THIS operation: the same reference always yields the first outcome. */
+  reference: string;
+  /** Our stable name of the transaction at the PSP: `transaction-<transactionId>`. */
+  transactionReference: string;
+  amount: Money;
+  currency: string;
+  paymentTypeGroup: string;
+};
+
+export type ProviderAnswer = { ok: true; rrn?: string; pspReference?: string } | { ok: false; reason: string; errorReason?: ErrorReason };
+
+/** What the PSP knows of an operation by our reference. */
+export type ProviderLookup =
+  | { found: false }
+  | { found: true; operation: string; amount: Money | null; answer: ProviderAnswer };
+
 export interface PaymentProvider {
   refund(request: RefundRequest): Promise<RefundOutcome>;
+  capture(request: TransactionAtProvider): Promise<ProviderAnswer>;
+  cancel(request: TransactionAtProvider): Promise<ProviderAnswer>;
+  /** Pre-authorization, incremental or reductional: `amount` is the new authorized total. */
+  authorize(request: TransactionAtProvider & { kind: "PRE_AUTHORIZATION" | "INCREMENTAL" | "REDUCTIONAL" }): Promise<ProviderAnswer>;
+  /** Status by reference, for any operation of any port (cards, mobile, self-service, refund, capture, …). */
+  lookup(reference: string): Promise<ProviderLookup>;
 }
