@@ -44,15 +44,6 @@ export function withIdempotencyKey<T>(scope: KeyScope, run: () => Promise<T>): P
 }
 
 /**
- * Runs bookkeeping that is not the request's effect (counting a declined or failed provider call
- * after its use-case rolled back) without marking the key: the request changed nothing, so a
- * retry with the same key must still be allowed to run.
- */
-export function outsideIdempotencyKey<T>(run: () => Promise<T>): Promise<T> {
-  return requestKey.exit(run);
-}
-
-/**
  * Called inside every use-case transaction (tx.server.ts): when the request carries a key, marks
  * it in that same transaction, so the mark exists if and only if the effect was committed.
  */

@@ -67,8 +67,11 @@ export type OperationHandler = {
 
 /** What a claim decided under the locks. */
 export type ClaimPlan<Done> =
-  /** Ask the PSP: record the operation with this request (what re-sending and settling need). */
-  | { claim: { reference: string; request: Record<string, unknown> } }
+  /**
+   * Ask the PSP: record the operation with this request (what re-sending and settling need); a
+   * `kind` here names it when the plan decides which it is (a page's decision).
+   */
+  | { claim: { reference: string; request: Record<string, unknown>; kind?: ProviderOperationKind } }
   /** Resume this operation instead (the same request again, or a concurrent execution of it). */
   | { resume: OperationRow }
   /** Done without the PSP (a CASH capture, nothing left to do): the claim's transaction commits it. */
@@ -148,7 +151,8 @@ export async function runProviderOperation<Locked, Done>(
     const plan = await spec.plan(tx, locked, mine);
     if ("done" in plan) return { kind: "done" as const, value: plan.done };
     if ("resume" in plan) return { kind: "resume" as const, op: plan.resume };
-    const op = await insertClaim(tx, caller, { kind: spec.kind, subject, ...plan.claim, asked: true });
+    const { kind = spec.kind, ...claim } = plan.claim;
+    const op = await insertClaim(tx, caller, { kind, subject, ...claim, asked: true });
     return { kind: "claimed" as const, op };
   });
   if (claimed.kind === "done") return claimed;
@@ -199,6 +203,24 @@ export async function pendingOperationOf(tx: Tx, transactionId: number): Promise
     .select()
     .from(providerOperations)
     .where(and(eq(providerOperations.transactionId, transactionId), eq(providerOperations.status, "PENDING")));
+  return row ?? null;
+}
+
+/**
+ * The operation in flight for a hosted page's session (kept in its request), if any: for pages
+ * whose operation is on no transaction (registering a card or a product's payment method).
+ */
+export async function pendingOperationOfSession(tx: Tx, sessionId: number): Promise<OperationRow | null> {
+  const [row] = await tx
+    .select()
+    .from(providerOperations)
+    .where(
+      and(
+        eq(providerOperations.status, "PENDING"),
+        sql`(${providerOperations.request} ->> 'sessionId') = ${String(sessionId)}`,
+      ),
+    )
+    .limit(1);
   return row ?? null;
 }
 

@@ -1,5 +1,5 @@
-// The sandbox card PSP: deterministic, in-process, and without memory of its own (no I/O), so
-// use-cases may call it inside their DB transaction while they hold the payment's row locks.
+// The sandbox card PSP: deterministic and in-process; like every sandbox it keeps each outcome by
+// its reference (sandboxOnce), so asking again answers the first outcome and `lookup` finds it.
 // Outcomes follow the documented test cards:
 //   4111111111111111 approves, and so does any other Luhn-valid VISA/MASTERCARD/AMEX number;
 //   4000000000000002 is REFUSED_BY_ISSUER; 4000000000009995 is a SOFT_DECLINE.
@@ -16,11 +16,13 @@ import {
   passesLuhn,
   schemeOf,
   type CardAuthorization,
+  type CardInput,
   type CardDecline,
   type CardProvider,
   type StoredCardCharge,
 } from "./cards";
-import { sandboxRrn } from "./sandbox.server";
+import { throughFaults } from "./sandbox-faults.server";
+import { sandboxOnce, sandboxRrn } from "./sandbox.server";
 
 const REFUSED_PAN = "4000000000000002";
 const SOFT_DECLINE_PAN = "4000000000009995";
@@ -41,27 +43,39 @@ const softDecline = (what: string): CardDecline => ({
 const pspReference = () => `sbx_${randomBytes(12).toString("base64url")}`;
 
 export const sandboxCardProvider: CardProvider = {
-  async authorizeCard({ card, storeCard }): Promise<CardAuthorization> {
-    const scheme = schemeOf(card.number);
-    if (!scheme || !passesLuhn(card.number)) return refused("payment");
-    if (card.number === REFUSED_PAN) return refused("payment");
-    if (card.number === SOFT_DECLINE_PAN) return softDecline("payment");
-    return {
-      ok: true,
-      rrn: sandboxRrn(),
-      pspReference: pspReference(),
-      panHash: storeCard ? `ph_${randomBytes(24).toString("base64url")}` : null,
-      last4: card.number.slice(-4),
-      maskedPan: maskPan(card.number),
-      scheme,
-      cardExpiresAt: endOfExpiryMonth(card.expiryMonth, card.expiryYear),
-    };
+  async authorizeCard({ reference, card, storeCard, amount }): Promise<CardAuthorization> {
+    return throughFaults("CARD_AUTHORIZE", () =>
+      sandboxOnce(reference, "CARD_AUTHORIZE", amount, decideCard(card, storeCard)),
+    );
   },
 
-  async chargeStoredCard({ maskedPan }): Promise<StoredCardCharge> {
-    const last4 = maskedPan?.slice(-4) ?? null;
-    if (last4 === REFUSED_LAST4) return refused("charge of the stored card");
-    if (last4 === SOFT_DECLINE_LAST4) return softDecline("charge of the stored card");
-    return { ok: true, rrn: sandboxRrn(), pspReference: pspReference() };
+  async chargeStoredCard({ reference, maskedPan, amount }): Promise<StoredCardCharge> {
+    return throughFaults("STORED_CARD_CHARGE", () =>
+      sandboxOnce(reference, "STORED_CARD_CHARGE", amount, decideStoredCard(maskedPan)),
+    );
   },
 };
+
+function decideCard(card: CardInput, storeCard: boolean): CardAuthorization {
+  const scheme = schemeOf(card.number);
+  if (!scheme || !passesLuhn(card.number)) return refused("payment");
+  if (card.number === REFUSED_PAN) return refused("payment");
+  if (card.number === SOFT_DECLINE_PAN) return softDecline("payment");
+  return {
+    ok: true,
+    rrn: sandboxRrn(),
+    pspReference: pspReference(),
+    panHash: storeCard ? `ph_${randomBytes(24).toString("base64url")}` : null,
+    last4: card.number.slice(-4),
+    maskedPan: maskPan(card.number),
+    scheme,
+    cardExpiresAt: endOfExpiryMonth(card.expiryMonth, card.expiryYear),
+  };
+}
+
+function decideStoredCard(maskedPan: string | null): StoredCardCharge {
+  const last4 = maskedPan?.slice(-4) ?? null;
+  if (last4 === REFUSED_LAST4) return refused("charge of the stored card");
+  if (last4 === SOFT_DECLINE_LAST4) return softDecline("charge of the stored card");
+  return { ok: true, rrn: sandboxRrn(), pspReference: pspReference() };
+}

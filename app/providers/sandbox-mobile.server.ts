@@ -8,11 +8,12 @@
 //   documented test cards: 0002 is REFUSED_BY_ISSUER, 9995 is a SOFT_DECLINE; everything else
 //   (also a token that shows no last 4) is authorized.
 //
-// It keeps no memory: each decision is a pure function of the request, so a retried call with
-// the same reference gets the same outcome.
+// Each decision is a function of the request, and the first outcome of a reference is kept
+// (sandboxOnce): a retried call with the same reference gets it, and `lookup` finds it.
 import type { Money } from "../domain/money";
-import type { MobileProvider, ProviderDecline } from "./mobile";
-import { sandboxRrn } from "./sandbox.server";
+import type { MobileProvider, ProviderDecline, WalletAuthorization } from "./mobile";
+import { throughFaults } from "./sandbox-faults.server";
+import { sandboxOnce, sandboxRrn } from "./sandbox.server";
 
 const UNIT = 100_000n; // Money is scaled by 10^5
 const CENTS_REFUSED = 2_000n; // .02
@@ -37,44 +38,65 @@ function pspReference(prefix: string, reference: string): string {
 
 export const sandboxMobileProvider: MobileProvider = {
   async reserveClaim(request) {
-    return (
-      byAmount(request.amount, "The Vipps payment") ?? {
-        ok: true,
-        pspReference: pspReference("vipps", request.reference),
-      }
+    return throughFaults("VIPPS_CLAIM", () =>
+      sandboxOnce(
+        request.reference,
+        "VIPPS_CLAIM",
+        request.amount,
+        byAmount(request.amount, "The Vipps payment") ?? {
+          ok: true as const,
+          pspReference: pspReference("vipps", request.reference),
+        },
+      ),
     );
   },
   async chargeAgreement(request) {
-    return (
-      byAmount(request.amount, "The Vipps agreement charge") ?? {
-        ok: true,
-        pspReference: pspReference("vipps", request.reference),
-      }
+    return throughFaults("VIPPS_CHARGE", () =>
+      sandboxOnce(
+        request.reference,
+        "VIPPS_CHARGE",
+        request.amount,
+        byAmount(request.amount, "The Vipps agreement charge") ?? {
+          ok: true as const,
+          pspReference: pspReference("vipps", request.reference),
+        },
+      ),
     );
   },
   async authorizeWallet(request) {
-    if (request.card.last4 === SANDBOX_REFUSED_LAST4) {
-      return {
-        ok: false,
-        reason: `The issuer refused the ${request.walletProvider} payment`,
-        errorReason: "REFUSED_BY_ISSUER",
-      };
-    }
-    if (request.card.last4 === SANDBOX_SOFT_DECLINE_LAST4) {
-      return {
-        ok: false,
-        reason: `The ${request.walletProvider} payment was declined; try again later`,
-        errorReason: "SOFT_DECLINE",
-      };
-    }
-    return { ok: true, rrn: sandboxRrn() };
+    return throughFaults("WALLET_AUTHORIZE", () =>
+      sandboxOnce(request.reference, "WALLET_AUTHORIZE", request.amount, decideWallet(request)),
+    );
   },
   async authorizeInvoice(request) {
-    return (
-      byAmount(request.amount, "The invoice (Collector credit check)") ?? {
-        ok: true,
-        pspReference: pspReference("collector", request.reference),
-      }
+    return throughFaults("INVOICE_AUTHORIZE", () =>
+      sandboxOnce(
+        request.reference,
+        "INVOICE_AUTHORIZE",
+        request.amount,
+        byAmount(request.amount, "The invoice (Collector credit check)") ?? {
+          ok: true as const,
+          pspReference: pspReference("collector", request.reference),
+        },
+      ),
     );
   },
 };
+
+function decideWallet(request: { walletProvider: string; card: { last4: string | null } }): WalletAuthorization {
+  if (request.card.last4 === SANDBOX_REFUSED_LAST4) {
+    return {
+      ok: false,
+      reason: `The issuer refused the ${request.walletProvider} payment`,
+      errorReason: "REFUSED_BY_ISSUER",
+    };
+  }
+  if (request.card.last4 === SANDBOX_SOFT_DECLINE_LAST4) {
+    return {
+      ok: false,
+      reason: `The ${request.walletProvider} payment was declined; try again later`,
+      errorReason: "SOFT_DECLINE",
+    };
+  }
+  return { ok: true, rrn: sandboxRrn() };
+}

@@ -16,20 +16,32 @@ import {
   type RecoveryReport,
 } from "../../platform/provider-operations.server";
 import { refundOperation } from "../credits/credits.server";
+import { vippsCharge, vippsClaim } from "../mobile/app-claims.server";
+import { invoiceAuthorization } from "../mobile/invoices.server";
+import { walletAuthorization } from "../mobile/wallets.server";
+import { invoicePayment, methodRegistration } from "../self-service/pages.server";
+import { storedCardCharge, typedCardAuthorization } from "../terminals/card-page.server";
 import { authorizeOperation, cancelOperation, captureOperation } from "../transactions/transactions.server";
 
-const HANDLERS: Partial<Record<ProviderOperationKind, OperationHandler>> = {
+/** Every kind's handler (a Record, so a new kind without one does not compile). */
+const HANDLERS: Record<ProviderOperationKind, OperationHandler> = {
   CAPTURE: captureOperation,
   CANCEL: cancelOperation,
   AUTHORIZE: authorizeOperation,
   REFUND: refundOperation,
+  CARD_AUTHORIZE: typedCardAuthorization,
+  STORED_CARD_CHARGE: storedCardCharge,
+  VIPPS_CLAIM: vippsClaim,
+  VIPPS_CHARGE: vippsCharge,
+  WALLET_AUTHORIZE: walletAuthorization,
+  INVOICE_AUTHORIZE: invoiceAuthorization,
+  INVOICE_PAY: invoicePayment,
+  METHOD_REGISTRATION: methodRegistration,
 };
 
 /** The handler of an operation kind. */
 export function operationHandler(kind: ProviderOperationKind): OperationHandler {
-  const handler = HANDLERS[kind];
-  if (!handler) throw new Error(`No handler settles provider operations of kind ${kind}`);
-  return handler;
+  return HANDLERS[kind];
 }
 
 /**

@@ -726,6 +726,8 @@ export async function importTransaction(
 
 /** CREATED (or INITIATED again) → INITIATED with its INITIATE entry: a provider page or claim opened. */
 export async function initiateLocked(tx: Tx, caller: Caller, transaction: TransactionRow, at: Date): Promise<void> {
+  // A new page or claim does not start under an authorization in flight at the provider.
+  await requireNoOperationInFlight(tx, transaction.transactionId);
   await tx
     .update(paymentTransactions)
     .set({ status: "INITIATED", updatedAt: at })
