@@ -17,6 +17,8 @@ import { idempotencyKeys, providerOperations } from "../../db/schema";
 
 const TTL_MS = 24 * 60 * 60 * 1000;
 const STALE_AFTER_MS = 60 * 1000;
+/** How long after its last provider operation settled a request still running would have answered. */
+const SETTLED_QUIET_MS = 5 * 1000;
 
 export type StoredResponse = { status: number; headers: Record<string, string>; body: string };
 
@@ -122,7 +124,9 @@ export async function claimIdempotencyKey(
         },
       };
     }
-    const stale = now.getTime() - existing.createdAt.getTime() >= STALE_AFTER_MS;
+    const stale =
+      now.getTime() - existing.createdAt.getTime() >= STALE_AFTER_MS ||
+      (await leftAfterItsOperationsSettled(clientId, key, now));
     if (existing.state === "IN_PROGRESS" && !stale) return { kind: "in_progress" };
     if (existing.state === "UNANSWERED" || existing.effectCommittedAt !== null) {
       // It took effect without a stored answer. Running it again would act twice, unless what it
@@ -159,6 +163,24 @@ export async function claimIdempotencyKey(
     return taken.length ? { kind: "claimed" } : { kind: "in_progress" };
   }
   return { kind: "in_progress" };
+}
+
+/**
+ * Whether the request of this key claimed provider operations that have all settled a while ago:
+ * then it is no longer running (it would have answered, or claimed its next one, at once), so a
+ * retry need not wait out STALE_AFTER_MS to get the outcome after a crash.
+ */
+async function leftAfterItsOperationsSettled(clientId: string, key: string, now: Date): Promise<boolean> {
+  const [row] = await db()
+    .select({
+      operations: sql<number>`count(*)::int`,
+      pending: sql<number>`(count(*) filter (where ${providerOperations.status} = 'PENDING'))::int`,
+      last: sql<string | null>`max(coalesce(${providerOperations.settledAt}, ${providerOperations.createdAt}))`,
+    })
+    .from(providerOperations)
+    .where(and(eq(providerOperations.idempotencyClientId, clientId), eq(providerOperations.idempotencyKey, key)));
+  if (!row || row.operations === 0 || row.pending > 0 || row.last === null) return false;
+  return now.getTime() - new Date(row.last).getTime() >= SETTLED_QUIET_MS;
 }
 
 /** Whether the request of this key claimed a provider operation (which a re-run resumes). */

@@ -1,12 +1,12 @@
 // Faults of the in-process sandbox PSP, for tests: the next calls (of some operations, or of all)
 // end without an answer we can trust, as a real PSP's calls do. `timeout` throws before the
 // sandbox acts (nothing happened), `lost_answer` lets it act and then throws (it happened, but we
-// do not know). Both throw ProviderUnavailable, the only thing an adapter may throw. The plans
+// do not know); `slow` only answers late (delayMs), so that races meet an operation in flight. Both throw ProviderUnavailable, the only thing an adapter may throw. The plans
 // live on globalThis so that the tests and the built server bundle (its own copy of this module)
 // share them.
 import { ProviderUnavailable } from "./errors";
 
-export type SandboxFault = "timeout" | "lost_answer";
+export type SandboxFault = "timeout" | "lost_answer" | "slow";
 
 export type FaultPlan = {
   fault: SandboxFault;
@@ -50,6 +50,7 @@ export async function throughFaults<T>(operation: string, act: () => Promise<T>)
   const plan = takeFault(operation);
   if (!plan) return act();
   if (plan.delayMs) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
+  if (plan.fault === "slow") return act();
   if (plan.fault === "lost_answer") await act();
   throw new ProviderUnavailable(plan.fault === "timeout" ? "timeout" : "network", `sandbox fault on ${operation}`);
 }
