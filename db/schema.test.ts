@@ -23,6 +23,8 @@ describe("db/schema value lists", () => {
     ["AGREEMENT_STATUS_VALUES", schema.AGREEMENT_STATUS_VALUES, enums.AGREEMENT_STATUSES],
     ["PAYMENT_CHANGE_STATUS_VALUES", schema.PAYMENT_CHANGE_STATUS_VALUES, PAYMENT_CHANGE_STATUSES],
     ["ROLE_VALUES", schema.ROLE_VALUES, ROLES],
+    ["PROVIDER_OPERATION_KIND_VALUES", schema.PROVIDER_OPERATION_KIND_VALUES, enums.PROVIDER_OPERATION_KINDS],
+    ["PROVIDER_OPERATION_STATUS_VALUES", schema.PROVIDER_OPERATION_STATUS_VALUES, enums.PROVIDER_OPERATION_STATUSES],
   ] as const)("%s equals the app's list", (_name, inSchema, inApp) => {
     expect([...inSchema]).toEqual([...inApp]);
   });
@@ -40,6 +42,8 @@ describe("db/schema value lists", () => {
     expectTypeOf<Row<typeof schema.paymentAgreements>["status"]>().toEqualTypeOf<enums.AgreementStatus>();
     expectTypeOf<Row<typeof schema.paymentChanges>["status"]>().toEqualTypeOf<PaymentChangeStatus>();
     expectTypeOf<Row<typeof schema.staffUsers>["role"]>().toEqualTypeOf<Role>();
+    expectTypeOf<Row<typeof schema.providerOperations>["kind"]>().toEqualTypeOf<enums.ProviderOperationKind>();
+    expectTypeOf<Row<typeof schema.providerOperations>["status"]>().toEqualTypeOf<enums.ProviderOperationStatus>();
     expectTypeOf<Row<typeof schema.customerInvoices>["status"]>().toEqualTypeOf<"OPEN" | "PAID">();
     expectTypeOf<Row<typeof schema.customerTokens>["kind"]>().toEqualTypeOf<"code" | "access">();
   });

@@ -75,6 +75,21 @@ export const INVOICE_STATUS_VALUES = ["OPEN", "PAID"] as const;
 export const PAYMENT_CHANGE_STATUS_VALUES = ["CREATED", "INITIATED", "FINISHED", "CANCELLED", "FAILED"] as const;
 export const CUSTOMER_TOKEN_KIND_VALUES = ["code", "access"] as const;
 export const ROLE_VALUES = ["support", "finance", "admin"] as const;
+export const PROVIDER_OPERATION_KIND_VALUES = [
+  "CAPTURE",
+  "CANCEL",
+  "AUTHORIZE",
+  "REFUND",
+  "CARD_AUTHORIZE",
+  "STORED_CARD_CHARGE",
+  "VIPPS_CLAIM",
+  "VIPPS_CHARGE",
+  "WALLET_AUTHORIZE",
+  "INVOICE_AUTHORIZE",
+  "INVOICE_PAY",
+  "METHOD_REGISTRATION",
+] as const;
+export const PROVIDER_OPERATION_STATUS_VALUES = ["PENDING", "SUCCEEDED", "FAILED"] as const;
 
 type ValueOf<List extends readonly string[]> = List[number];
 
@@ -814,6 +829,57 @@ export const dailyOutcomes = pgTable(
   (t) => [
     primaryKey({ columns: [t.day, t.organisationId, t.currency, t.paymentTypeGroup] }),
     check("daily_outcomes_counts_ck", sql`approved_count >= 0 and declined_count >= 0 and failed_count >= 0`),
+  ],
+);
+
+/**
+ * Every call to a PSP that changes something, claimed here before it is made (claim → ask →
+ * settle, docs/decisions/019-claim-ask-settle.md): PENDING while its outcome is unknown, then
+ * SUCCEEDED or FAILED with the PSP's answer. `reference` is the PSP's idempotency key, so asking
+ * again (a retry, the recovery job) can never act twice. `request` holds what re-sending and
+ * settling need, and never card data beyond what may be stored (last 4, masked PAN).
+ */
+export const providerOperations = pgTable(
+  "provider_operations",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    organisationId: integer("organisation_id"),
+    /** Null only for an operation on no payment (registering a product's payment method). */
+    paymentId: idRef("payment_id").references(() => payments.paymentId),
+    transactionId: idRef("transaction_id").references(() => paymentTransactions.transactionId),
+    creditTransactionId: idRef("credit_transaction_id").references(() => creditTransactions.creditTransactionId),
+    kind: text("kind").$type<ValueOf<typeof PROVIDER_OPERATION_KIND_VALUES>>().notNull(),
+    reference: text("reference").notNull(),
+    request: jsonb("request").$type<Record<string, unknown>>().notNull(),
+    status: text("status").$type<ValueOf<typeof PROVIDER_OPERATION_STATUS_VALUES>>().notNull().default("PENDING"),
+    answer: jsonb("answer").$type<Record<string, unknown>>(),
+    /** The /v1 Idempotency-Key of the request that claimed it: a retry with that key resumes it. */
+    idempotencyClientId: text("idempotency_client_id"),
+    idempotencyKey: text("idempotency_key"),
+    /** How many times the PSP was asked (the first call, re-sends and lookups). */
+    attempts: integer("attempts").notNull().default(0),
+    /** When the recovery job may look at it next; pushed ahead while someone is asking (a lease). */
+    nextCheckAt: ts("next_check_at").notNull().defaultNow(),
+    createdAt: createdAt(),
+    settledAt: ts("settled_at"),
+    /** Who claimed it: an API client, a staff user's email, a page or job name. */
+    claimedBy: text("claimed_by").notNull(),
+  },
+  (t) => [
+    uniqueIndex("provider_operations_reference_uq").on(t.reference),
+    // At most one operation in flight per transaction: the RESOURCE_BUSY backstop.
+    uniqueIndex("provider_operations_one_pending_uq")
+      .on(t.transactionId)
+      .where(sql`status = 'PENDING'`),
+    index("provider_operations_due_idx").on(t.status, t.nextCheckAt),
+    index("provider_operations_payment_idx").on(t.paymentId, t.id),
+    index("provider_operations_idempotency_idx")
+      .on(t.idempotencyClientId, t.idempotencyKey)
+      .where(sql`idempotency_key is not null`),
+    index("provider_operations_credit_transaction_idx").on(t.creditTransactionId),
+    check("provider_operations_kind_ck", inList("kind", PROVIDER_OPERATION_KIND_VALUES)),
+    check("provider_operations_status_ck", inList("status", PROVIDER_OPERATION_STATUS_VALUES)),
+    check("provider_operations_settled_ck", sql`(status = 'PENDING') = (settled_at is null)`),
   ],
 );
 

@@ -1,4 +1,5 @@
-// Background work inside the server process: callback delivery every second, housekeeping
+// Background work inside the server process: callback delivery every second, settling provider
+// operations whose outcome is unknown every 2 seconds (PAYDESK_RECOVERY_INTERVAL_MS), housekeeping
 // every hour. Each is safe to run on several instances at once (SKIP LOCKED claims, plain
 // deletes of expired rows).
 import { deleteExpiredSessions } from "../app/auth/session.server";
@@ -7,6 +8,7 @@ import { logger } from "../app/platform/logger.server";
 import { startCallbackWorker } from "../app/platform/outbox.server";
 import { pruneIdempotencyKeys } from "../app/platform/idempotency.server";
 import { pruneRateLimits } from "../app/platform/rate-limit.server";
+import { startRecoveryJob } from "../app/services/operations/recovery.server";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -23,8 +25,10 @@ export function startBackgroundJobs(): () => void {
   }, HOUR);
   housekeeping.unref();
   const stopCallbacks = startCallbackWorker();
+  const stopRecovery = startRecoveryJob();
   return () => {
     clearInterval(housekeeping);
     stopCallbacks();
+    stopRecovery();
   };
 }

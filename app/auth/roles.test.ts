@@ -8,6 +8,7 @@ const EXPECTED_DENIED: Record<(typeof ROLES)[number], Permission[]> = {
   support: [
     "credit:execute",
     "payment:deactivate",
+    "payment:resolve",
     "invoice:adjust",
     "settlement:read",
     "export:csv",

@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   "payment:cancel",
   "payment:reactivate",
   "payment:deactivate",
+  // Ask the provider now about an operation still in progress (the recovery job would, a little later).
+  "payment:resolve",
   "credit:read",
   "credit:create",
   "credit:execute",
@@ -45,6 +47,7 @@ const FINANCE: readonly Permission[] = [
   ...SUPPORT,
   "credit:execute",
   "payment:deactivate",
+  "payment:resolve",
   "invoice:adjust",
   "settlement:read",
   "export:csv",

@@ -56,10 +56,31 @@ export type RecurringStatus = (typeof RECURRING_STATUSES)[number];
 export const AGREEMENT_STATUSES = ["CREATED", "PENDING", "ACTIVE", "STOPPED", "EXPIRED"] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
+/** What a provider operation (provider_operations) asks the PSP to do. */
+export const PROVIDER_OPERATION_KINDS = [
+  "CAPTURE",
+  "CANCEL",
+  "AUTHORIZE",
+  "REFUND",
+  "CARD_AUTHORIZE",
+  "STORED_CARD_CHARGE",
+  "VIPPS_CLAIM",
+  "VIPPS_CHARGE",
+  "WALLET_AUTHORIZE",
+  "INVOICE_AUTHORIZE",
+  "INVOICE_PAY",
+  "METHOD_REGISTRATION",
+] as const;
+export type ProviderOperationKind = (typeof PROVIDER_OPERATION_KINDS)[number];
+
+/** PENDING while the outcome is unknown; then settled once. */
+export const PROVIDER_OPERATION_STATUSES = ["PENDING", "SUCCEEDED", "FAILED"] as const;
+export type ProviderOperationStatus = (typeof PROVIDER_OPERATION_STATUSES)[number];
+
 export const SCA_EXEMPTIONS = ["NO_EXEMPTION", "LOW_VALUE"] as const;
 export type ScaExemption = (typeof SCA_EXEMPTIONS)[number];
 
-export const ERROR_REASONS = ["SOFT_DECLINE", "REFUSED_BY_ISSUER", "RESOURCE_BUSY"] as const;
+export const ERROR_REASONS = ["SOFT_DECLINE", "REFUSED_BY_ISSUER", "RESOURCE_BUSY", "PROVIDER_UNAVAILABLE"] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
 /** Self-service: how a customer may pay one invoice. */

@@ -5,6 +5,7 @@ import {
   invalid,
   invalidFields,
   notFound,
+  providerUnavailable,
   ruleBroken,
   STATUS_OF_KIND,
   type DomainErrorKind,
@@ -18,6 +19,7 @@ describe("DomainError", () => {
     ["conflict", 409],
     ["rule", 422],
     ["declined", 422],
+    ["unavailable", 503],
   ] as const)("a %s error answers %i", (kind: DomainErrorKind, status) => {
     expect(new DomainError(kind, "x").status).toBe(status);
     expect(STATUS_OF_KIND[kind]).toBe(status);
@@ -31,7 +33,16 @@ describe("DomainError", () => {
       "invalid",
       "not_found",
       "rule",
+      "unavailable",
     ]);
+  });
+
+  it("says a provider that did not answer is a 503 with errorReason PROVIDER_UNAVAILABLE", () => {
+    expect(providerUnavailable()).toMatchObject({
+      kind: "unavailable",
+      status: 503,
+      errorReason: "PROVIDER_UNAVAILABLE",
+    });
   });
 
   it("is an Error named DomainError, with no field errors and no errorReason unless given", () => {

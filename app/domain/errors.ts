@@ -11,7 +11,8 @@ export type DomainErrorKind =
   | "not_found" // 404: unknown, or another tenant's
   | "conflict" // 409: wrong state, inactive payment, concurrent change
   | "rule" // 422: well-formed but breaks a business rule
-  | "declined"; // 422 with an errorReason: the provider refused
+  | "declined" // 422 with an errorReason: the provider refused
+  | "unavailable"; // 503 with errorReason PROVIDER_UNAVAILABLE: the provider did not answer; retry later
 
 export const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   invalid: 400,
@@ -20,6 +21,7 @@ export const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   conflict: 409,
   rule: 422,
   declined: 422,
+  unavailable: 503,
 };
 
 export class DomainError extends Error {
@@ -68,3 +70,15 @@ export const ruleBroken = (message: string, field?: string) =>
   new DomainError("rule", message, field ? { errors: [{ field, message }] } : {});
 
 export const forbidden = (message: string) => new DomainError("forbidden", message);
+
+/** What a client may wait before retrying an operation whose provider did not answer. */
+export const PROVIDER_RETRY_AFTER_SECONDS = 3;
+
+/**
+ * The provider did not answer in time: the operation is in progress (pending, settled later by
+ * asking the provider). Retrying, with the same Idempotency-Key, gets its outcome once known.
+ */
+export const providerUnavailable = () =>
+  new DomainError("unavailable", "The provider did not answer; the operation is in progress", {
+    errorReason: "PROVIDER_UNAVAILABLE",
+  });

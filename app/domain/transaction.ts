@@ -174,6 +174,20 @@ export function checkCapture(status: TransactionStatus, group: PaymentTypeGroup)
   };
 }
 
+/**
+ * Whether capturing or cancelling a transaction asks the PSP: never for CASH (paid at the till), an
+ * import (it happened elsewhere) or a gift card (our own balance); a cancel only while the PSP holds
+ * an authorization (AUTHORIZED): before that there is nothing at the PSP to release.
+ */
+export function asksProvider(
+  operation: "CAPTURE" | "CANCEL",
+  transaction: { status: TransactionStatus; paymentTypeGroup: PaymentTypeGroup; isImport: boolean },
+): boolean {
+  if (transaction.isImport || transaction.paymentTypeGroup === "CASH" || transaction.paymentTypeGroup === "GIFTCARD")
+    return false;
+  return operation === "CAPTURE" || transaction.status === "AUTHORIZED";
+}
+
 export function checkCancel(status: TransactionStatus): CaptureCheck {
   if (CANCELLABLE.has(status)) return { ok: true };
   if (status === "CAPTURED" || status === "CREDITED") {

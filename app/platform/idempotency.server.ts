@@ -6,15 +6,19 @@
 // database transaction the request runs marks the record inside itself (effect_committed_at),
 // so the mark commits exactly when the effect does. A claim whose process died is taken over
 // after STALE_AFTER_MS only if it has no mark (nothing happened: run it); a marked one is never
-// run again, so a crash between the effect and the stored answer cannot act twice (decision 016).
+// run again, so a crash between the effect and the stored answer cannot act twice (decision 016),
+// unless its effect was claiming provider operations (decision 019): then running it again
+// resumes those operations (by this key) instead of acting twice, and answers their outcome.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client";
-import { idempotencyKeys } from "../../db/schema";
+import { idempotencyKeys, providerOperations } from "../../db/schema";
 
 const TTL_MS = 24 * 60 * 60 * 1000;
 const STALE_AFTER_MS = 60 * 1000;
+/** How long after its last provider operation settled a request still running would have answered. */
+const SETTLED_QUIET_MS = 5 * 1000;
 
 export type StoredResponse = { status: number; headers: Record<string, string>; body: string };
 
@@ -31,18 +35,14 @@ type KeyScope = { clientId: string; key: string };
 /** The Idempotency-Key of the API request running in this async context, if it has one. */
 const requestKey = new AsyncLocalStorage<KeyScope>();
 
+/** The Idempotency-Key of the request running in this async context (provider operations keep it). */
+export function currentIdempotencyKey(): KeyScope | undefined {
+  return requestKey.getStore();
+}
+
 /** Runs a request's handler so that the transactions it starts mark its key (see markEffect). */
 export function withIdempotencyKey<T>(scope: KeyScope, run: () => Promise<T>): Promise<T> {
   return requestKey.run(scope, run);
-}
-
-/**
- * Runs bookkeeping that is not the request's effect (counting a declined or failed provider call
- * after its use-case rolled back) without marking the key: the request changed nothing, so a
- * retry with the same key must still be allowed to run.
- */
-export function outsideIdempotencyKey<T>(run: () => Promise<T>): Promise<T> {
-  return requestKey.exit(run);
 }
 
 /**
@@ -124,10 +124,28 @@ export async function claimIdempotencyKey(
         },
       };
     }
-    if (existing.state === "UNANSWERED") return { kind: "unanswered" };
-    if (now.getTime() - existing.createdAt.getTime() < STALE_AFTER_MS) return { kind: "in_progress" };
-    // The claimant is gone. If its effect was committed, running again would act twice.
-    if (existing.effectCommittedAt !== null) return { kind: "unanswered" };
+    const stale =
+      now.getTime() - existing.createdAt.getTime() >= STALE_AFTER_MS ||
+      (await leftAfterItsOperationsSettled(clientId, key, now));
+    if (existing.state === "IN_PROGRESS" && !stale) return { kind: "in_progress" };
+    if (existing.state === "UNANSWERED" || existing.effectCommittedAt !== null) {
+      // It took effect without a stored answer. Running it again would act twice, unless what it
+      // did was claim provider operations: running it again resumes them by this key.
+      if (!(await claimedProviderOperations(clientId, key))) return { kind: "unanswered" };
+      const resumed = await db()
+        .update(idempotencyKeys)
+        .set({ state: "IN_PROGRESS", createdAt: now })
+        .where(
+          and(
+            eq(idempotencyKeys.clientId, clientId),
+            eq(idempotencyKeys.key, key),
+            eq(idempotencyKeys.state, existing.state),
+            eq(idempotencyKeys.createdAt, existing.createdAt),
+          ),
+        )
+        .returning({ key: idempotencyKeys.key });
+      return resumed.length ? { kind: "claimed" } : { kind: "in_progress" };
+    }
     // Nothing happened: take the claim over (only one taker wins the compare-and-set).
     const taken = await db()
       .update(idempotencyKeys)
@@ -145,6 +163,34 @@ export async function claimIdempotencyKey(
     return taken.length ? { kind: "claimed" } : { kind: "in_progress" };
   }
   return { kind: "in_progress" };
+}
+
+/**
+ * Whether the request of this key claimed provider operations that have all settled a while ago:
+ * then it is no longer running (it would have answered, or claimed its next one, at once), so a
+ * retry need not wait out STALE_AFTER_MS to get the outcome after a crash.
+ */
+async function leftAfterItsOperationsSettled(clientId: string, key: string, now: Date): Promise<boolean> {
+  const [row] = await db()
+    .select({
+      operations: sql<number>`count(*)::int`,
+      pending: sql<number>`(count(*) filter (where ${providerOperations.status} = 'PENDING'))::int`,
+      last: sql<string | null>`max(coalesce(${providerOperations.settledAt}, ${providerOperations.createdAt}))`,
+    })
+    .from(providerOperations)
+    .where(and(eq(providerOperations.idempotencyClientId, clientId), eq(providerOperations.idempotencyKey, key)));
+  if (!row || row.operations === 0 || row.pending > 0 || row.last === null) return false;
+  return now.getTime() - new Date(row.last).getTime() >= SETTLED_QUIET_MS;
+}
+
+/** Whether the request of this key claimed a provider operation (which a re-run resumes). */
+async function claimedProviderOperations(clientId: string, key: string): Promise<boolean> {
+  const [row] = await db()
+    .select({ id: providerOperations.id })
+    .from(providerOperations)
+    .where(and(eq(providerOperations.idempotencyClientId, clientId), eq(providerOperations.idempotencyKey, key)))
+    .limit(1);
+  return Boolean(row);
 }
 
 export async function completeIdempotencyKey(clientId: string, key: string, response: StoredResponse): Promise<void> {

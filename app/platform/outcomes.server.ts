@@ -5,23 +5,16 @@
 //             same DB transaction; increments and reductions of a pre-authorization are not new
 //             attempts);
 //   declined  the provider said no (REFUSED_BY_ISSUER, SOFT_DECLINE…);
-//   failed    the provider could not be asked, or the call to it threw.
+//   failed    the provider never received the attempt (settled by the recovery job).
 //
-// A decline or failure leaves no operation-log entry. Where the use-case answers one
-// by throwing, its DB transaction rolls back, yet the attempt really happened at the provider:
-// the thrown error carries the outcome (declinedError, askProvider) and inAuthorizingTransaction
-// counts it after the rollback in a short transaction of its own. Where the use-case commits the
-// decline (a hosted page that stays open or ends with result=failed), it counts it in that same
-// transaction (countOutcome). Credits and card registrations are not payment authorizations and
-// are not counted (docs/decisions/015-authorization-outcomes.md).
+// A decline or failure leaves no operation-log entry. Every authorization is a provider operation
+// (claim → ask → settle, provider-operations.server.ts): its outcome is counted in the DB
+// transaction that settles it, whoever settles it (the request, a retry, the recovery job). An
+// attempt whose outcome is still unknown is not counted yet. Credits and card registrations are
+// not payment authorizations and are not counted (docs/decisions/015-authorization-outcomes.md).
 import { sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { dailyOutcomes } from "../../db/schema";
-import type { ErrorReason } from "../domain/enums";
-import { DomainError } from "../domain/errors";
-import { logger } from "./logger.server";
-import { outsideIdempotencyKey } from "./idempotency.server";
-import { inTransaction } from "./transaction.server";
 
 export type AuthorizationOutcome = "approved" | "declined" | "failed";
 
@@ -59,59 +52,4 @@ export async function countOutcome(tx: Tx, key: OutcomeKey, outcome: Authorizati
       target: [dailyOutcomes.day, dailyOutcomes.organisationId, dailyOutcomes.currency, dailyOutcomes.paymentTypeGroup],
       set: { [field]: sql`${dailyOutcomes[field]} + 1` },
     });
-}
-
-type Pending = { key: OutcomeKey; outcome: Exclude<AuthorizationOutcome, "approved">; at: Date };
-
-/** Errors that end a use-case after the provider was asked, with the outcome still to count. */
-const pending = new WeakMap<object, Pending>();
-
-/** The provider's no as the use-case's 422, carrying the decline to count after the rollback. */
-export function declinedError(key: OutcomeKey, decline: { reason: string; errorReason: ErrorReason }): DomainError {
-  const error = new DomainError("declined", decline.reason, { errorReason: decline.errorReason });
-  pending.set(error, { key, outcome: "declined", at: new Date() });
-  return error;
-}
-
-/**
- * Asks the provider to authorize. When the call itself throws (provider unreachable, an error on
- * our side talking to it), the error goes on as before and carries a failed attempt to count.
- */
-export async function askProvider<T>(key: OutcomeKey, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error !== null && typeof error === "object" && !pending.has(error))
-      pending.set(error, { key, outcome: "failed", at: new Date() });
-    throw error;
-  }
-}
-
-/**
- * inTransaction for use-cases that ask a provider to authorize: when the work throws an error
- * carrying an outcome (declinedError, askProvider), the rolled-back transaction is followed by a
- * short one that counts it. Counting never replaces the use-case's own error.
- */
-export async function inAuthorizingTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-  try {
-    return await inTransaction(work);
-  } catch (error) {
-    const outcome = error !== null && typeof error === "object" ? pending.get(error) : undefined;
-    if (outcome) {
-      pending.delete(error as object);
-      try {
-        // Not the request's effect: it must not mark an Idempotency-Key (decision 016).
-        await outsideIdempotencyKey(() =>
-          inTransaction((tx) => countOutcome(tx, outcome.key, outcome.outcome, outcome.at)),
-        );
-      } catch (counting) {
-        logger.error("could not count an authorization outcome", {
-          outcome: outcome.outcome,
-          ...outcome.key,
-          error: String(counting),
-        });
-      }
-    }
-    throw error;
-  }
 }

@@ -71,7 +71,7 @@ type ActionData =
       attempt: string;
     }
   | { result: "declined"; errorReason: string; attemptsLeft: number; cardholder: string; attempt: string }
-  | { result: "expired" | "completed" | "unavailable"; returnUrl: string | null; attempt: string };
+  | { result: "expired" | "completed" | "unavailable" | "in_progress"; returnUrl: string | null; attempt: string };
 
 const STATUS: Record<Exclude<PageOutcome["kind"], "redirect" | "not_found">, number> = {
   invalid: 400,
@@ -79,6 +79,7 @@ const STATUS: Record<Exclude<PageOutcome["kind"], "redirect" | "not_found">, num
   expired: 410,
   completed: 409,
   unavailable: 409,
+  in_progress: 202,
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -159,6 +160,7 @@ type Words = {
   expired: string;
   completed: string;
   unavailable: string;
+  inProgress: string;
   back: string;
   declined: Record<string, string>;
   attemptsLeft: (n: number) => string;
@@ -187,6 +189,7 @@ const EN: Words = {
   expired: "This payment page has expired. Go back to the shop and start the payment again.",
   completed: "This payment has already been completed.",
   unavailable: "This payment can no longer be completed here.",
+  inProgress: "The card provider has not answered yet: the payment is being processed. Reload this page in a moment.",
   back: "Back to the shop",
   declined: {
     REFUSED_BY_ISSUER: "Your card issuer refused the payment. Try another card.",
@@ -230,6 +233,7 @@ const NO: Words = {
   expired: "Denne betalingssiden er utløpt. Gå tilbake til butikken og start betalingen på nytt.",
   completed: "Denne betalingen er allerede fullført.",
   unavailable: "Denne betalingen kan ikke lenger fullføres her.",
+  inProgress: "Kortleverandøren har ikke svart ennå: betalingen behandles. Last inn siden på nytt om litt.",
   back: "Tilbake til butikken",
   declined: {
     REFUSED_BY_ISSUER: "Kortutsteder avviste betalingen. Prøv et annet kort.",
@@ -268,7 +272,13 @@ export default function CardTerminalPage() {
   const busy = navigation.state !== "idle";
 
   const over =
-    data && (data.result === "expired" || data.result === "completed" || data.result === "unavailable") ? data : null;
+    data &&
+    (data.result === "expired" ||
+      data.result === "completed" ||
+      data.result === "unavailable" ||
+      data.result === "in_progress")
+      ? data
+      : null;
   const state = over ? over.result : view.state;
   const returnUrl = over ? over.returnUrl : view.returnUrl;
   const registration = view.amount === null;
@@ -426,7 +436,14 @@ function Over({
   registration: boolean;
 }) {
   const completed = registration ? words.registrationDone : words.completed;
-  const message = state === "expired" ? words.expired : state === "completed" ? completed : words.unavailable;
+  const message =
+    state === "expired"
+      ? words.expired
+      : state === "completed"
+        ? completed
+        : state === "in_progress"
+          ? words.inProgress
+          : words.unavailable;
   return (
     <Stack gap="sm">
       <Alert color={state === "completed" ? "blue" : "orange"} role="status">

@@ -35,15 +35,20 @@ let token = "";
 
 async function startServer(latencyMs: number): Promise<ServerProcess> {
   await psp().setFaults({ latencyMs, ops: ["refund"] });
-  const server = await startServerProcess(database, randomPort());
+  const server = await startServerProcess(database, randomPort(), { PAYDESK_RECOVERY_INTERVAL_MS: "500" });
   base = server.url;
   return server;
 }
 
-function api(method: string, route: string, body?: unknown) {
+function api(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
   return fetch(`${base}${route}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, "ET-Client-Name": "crash-test", "Content-Type": "application/json" },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "ET-Client-Name": "crash-test",
+      "Content-Type": "application/json",
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
@@ -160,6 +165,82 @@ describe("a crash in the middle of executing a credit", () => {
         const refund = refunds.find((r) => r.reference === line.providerReference)!;
         expect(refund.answer.rrn).toBe(line.rrn);
       }
+    });
+  }, 180_000);
+
+  it("a direct credit killed mid-refund settles by itself after restart, and its Idempotency-Key then answers the result", async () => {
+    let server = await startServer(2_000);
+    let route!: string;
+    let paymentId!: number;
+    let transactionId = 0;
+    const key = { "Idempotency-Key": `direct-credit-${Date.now()}` };
+    try {
+      const created = await (
+        await api("POST", "/v1/payments", { totalAmount: "66.00", transaction: { paymentType: "VISA" } })
+      ).json();
+      paymentId = created.paymentId;
+      transactionId = created.transactions[0].transactionId;
+      route = `/v1/payments/${paymentId}/transactions/${transactionId}`;
+      expect((await api("POST", `${route}/authorize`, { totalAmount: "66.00" })).status).toBe(200);
+      expect((await api("PUT", `${route}/capture`)).status).toBe(200);
+      const before = server.output().split("sandbox refund done").length;
+      const credit = api("POST", `${route}/credit`, { amount: "20.00" }, key).catch(() => null);
+      await waitFor(() => server.output().split("sandbox refund done").length > before, 60_000);
+      await stopServerProcess(server);
+      await credit;
+    } finally {
+      await stopServerProcess(server);
+    }
+
+    // Nobody asks again: the restarted server's recovery job finds the refund by its reference.
+    server = await startServer(0);
+    try {
+      // (Read through the API: an embedded database belongs to the running server alone.)
+      const started = Date.now();
+      let credited = "";
+      while (Date.now() - started < 60_000) {
+        const payment = await (await api("GET", `/v1/payments/${paymentId}`)).json();
+        credited = payment.transactions[0].summary.creditedAmount;
+        if (credited === "20.00") break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(credited).toBe("20.00");
+
+      // The crashed request's key is still "in progress" (409 RESOURCE_BUSY) until its settled
+      // operation has been quiet for a few seconds; then the retry resumes it and answers.
+      let retried = await api("POST", `${route}/credit`, { amount: "20.00" }, key);
+      while (retried.status === 409 && Date.now() - started < 60_000) {
+        expect((await retried.json()).errorReason).toBe("RESOURCE_BUSY");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        retried = await api("POST", `${route}/credit`, { amount: "20.00" }, key);
+      }
+      expect(retried.status).toBe(201);
+      const body = await retried.json();
+      expect(body.transactions[0].summary).toMatchObject({ creditedAmount: "20.00", creditableAmount: "46.00" });
+      // Answered once: the same key replays it.
+      const again = await api("POST", `${route}/credit`, { amount: "20.00" }, key);
+      expect(again.status).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+    } finally {
+      await stopServerProcess(server);
+    }
+
+    await database.withDatabase(async (handle) => {
+      const lines = await handle.db
+        .select()
+        .from(creditTransactions)
+        .where(eq(creditTransactions.transactionId, transactionId));
+      expect(lines).toHaveLength(1);
+      const refunds = await handle.db
+        .select()
+        .from(sandboxOperations)
+        .where(eq(sandboxOperations.reference, lines[0].providerReference!));
+      expect(refunds).toHaveLength(1);
+      const [row] = await handle.db
+        .select()
+        .from(paymentTransactions)
+        .where(eq(paymentTransactions.transactionId, transactionId));
+      expect(row).toMatchObject({ creditedAmount: "20.00000", reservedAmount: "0.00000", capturedAmount: "66.00000" });
     });
   }, 180_000);
 });

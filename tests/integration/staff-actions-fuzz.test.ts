@@ -151,6 +151,7 @@ const ACTIONS: ActionCase[] = [
   { path: paymentPath, intent: "cancel", fields: () => ({ transactionId: transactionIds() }) },
   { path: capturedPath, intent: "credit", fields: () => ({ transactionId: transactionIds(), amount }) },
   { path: capturedPath, intent: "deactivate", fields: () => ({}) },
+  { path: paymentPath, intent: "resolve", fields: () => ({ operationId: transactionIds() }) },
   {
     path: pathWith("/payments", () => f.deactivated.paymentId),
     intent: "reactivate",

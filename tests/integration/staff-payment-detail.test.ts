@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/roles";
 import type { StaffCaller } from "../../app/domain/caller";
 import { changeInvoice } from "../../app/services/mobile/invoices.server";
+import { clearSandboxFaults, injectSandboxFault } from "../../app/providers/sandbox-faults.server";
 import { auditLog, operationLog } from "../../db/schema";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
 import { postStaffAction } from "../support/fixtures-staff";
@@ -479,5 +480,66 @@ describe("staff and API at once", () => {
       expect(audits).toHaveLength(staffResults.some((r) => r.status === 200) ? 1 : 0);
       expect((await transaction(p)).summary.capturedAmount).toBe("64.00");
     }
+  });
+});
+
+describe("a provider that does not answer", () => {
+  it("a staff capture answers at once that it is in progress; the screen shows it with its age; finance resolves it", async () => {
+    const p = await authorizedCard("45.00");
+    injectSandboxFault({ fault: "timeout", times: 1, operations: ["CAPTURE"], delayMs: 300 });
+    try {
+      const started = Date.now();
+      const captured = await act("support", p.paymentId, {
+        intent: "capture",
+        reason: "slow PSP",
+        transactionId: p.transactionId,
+      });
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(captured.status).toBe(503);
+      expect(captured.json).toMatchObject({
+        ok: false,
+        message: "The provider did not answer; the operation is in progress",
+      });
+    } finally {
+      clearSandboxFaults();
+    }
+    const page = await getPage(
+      server,
+      `/payments/${p.paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`,
+      cookies.support,
+    );
+    expect(page.status).toBe(200);
+    const { detail } = await page.json();
+    expect(detail.inProgress).toEqual([
+      expect.objectContaining({
+        kind: "CAPTURE",
+        transactionId: p.transactionId,
+        claimedBy: expect.stringContaining("@"),
+      }),
+    ]);
+    expect(detail.inProgress[0].ageSeconds).toBeGreaterThanOrEqual(0);
+    const row = detail.transactions.find((t: any) => t.transactionId === p.transactionId);
+    expect(row).toMatchObject({
+      status: "AUTHORIZED",
+      actions: expect.objectContaining({ capture: false, cancel: false }),
+    });
+    // Meanwhile the API is told the transaction is busy.
+    const busy = await client.put(`${txPath(p)}/capture`);
+    expect(busy.status).toBe(409);
+    expect(busy.body.errorReason).toBe("RESOURCE_BUSY");
+
+    const operationId = detail.inProgress[0].operationId;
+    expect((await act("support", p.paymentId, { intent: "resolve", operationId })).status).toBe(403);
+    const resolved = await act("finance", p.paymentId, { intent: "resolve", operationId, reason: "customer waiting" });
+    expect(resolved.status).toBe(200);
+    expect(resolved.json.message).toMatch(/confirmed .* settled/);
+    expect(await transaction(p)).toMatchObject({
+      status: "CAPTURED",
+      summary: expect.objectContaining({ capturedAmount: "45.00" }),
+    });
+    const after = await (
+      await getPage(server, `/payments/${p.paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`, cookies.support)
+    ).json();
+    expect(after.detail.inProgress).toEqual([]);
   });
 });

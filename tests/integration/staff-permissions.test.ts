@@ -130,6 +130,13 @@ const ACTIONS: StaffActionCase[] = [
     fields: () => ({}),
   },
   {
+    // No operation of this payment is in progress: allowed roles get a 404, the others a 403.
+    path: () => `/payments/${f.captured.paymentId}`,
+    intent: "resolve",
+    permission: "payment:resolve",
+    fields: () => ({ operationId: "1" }),
+  },
+  {
     path: () => `/payments/${f.deactivated.paymentId}`,
     intent: "reactivate",
     permission: "payment:reactivate",
@@ -266,6 +273,7 @@ describe("every staff action for every role", () => {
         "payment:cancel",
         "payment:reactivate",
         "payment:deactivate",
+        "payment:resolve",
         "credit:create",
         "credit:execute",
         "invoice:adjust",

@@ -1,6 +1,6 @@
 // RFC 9457 problem details, the one error shape of /v1.
 import type { ErrorReason } from "../../domain/enums";
-import { DomainError, type FieldError } from "../../domain/errors";
+import { DomainError, PROVIDER_RETRY_AFTER_SECONDS, type FieldError } from "../../domain/errors";
 
 export type Problem = {
   status: number;
@@ -57,6 +57,12 @@ export function problemFromDomain(error: DomainError): Problem {
     detail: error.message,
     errors: error.errors.length ? error.errors : undefined,
     errorReason: error.errorReason,
+    ...(error.kind === "unavailable"
+      ? {
+          detail: `${error.message}: retry after ${PROVIDER_RETRY_AFTER_SECONDS} s with the same Idempotency-Key to get its outcome, or look the transaction up`,
+          headers: { "Retry-After": String(PROVIDER_RETRY_AFTER_SECONDS) },
+        }
+      : {}),
   };
 }
 

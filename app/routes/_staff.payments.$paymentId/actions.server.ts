@@ -10,12 +10,14 @@
 //   deactivate  payment:deactivate   deactivatePayment                        PUT /v1/payments/{id}/deactivate
 //   reactivate  payment:reactivate   reactivatePayment                        PATCH /v1/payments/{id} {active: true, totalAmount}
 //   invoice     invoice:adjust       changeInvoice                            PUT …/transactions/{id}/invoice
+//   resolve     payment:resolve      resolveProviderOperation                 (none: the recovery job's work, now)
 import { notFound } from "../../domain/errors";
 import { formatAmount } from "../../domain/money";
 import { creditTransaction } from "../../services/credits/credits.server";
 import { changeInvoice } from "../../services/mobile/invoices.server";
 import { deactivatePayment, reactivatePayment } from "../../services/payments/payments.server";
 import { cancelTransaction, captureTransaction } from "../../services/transactions/transactions.server";
+import { resolveProviderOperation } from "../../services/operations/recovery.server";
 import { intent, type StaffIntent } from "../../http/staff/action.server";
 import {
   CancelForm,
@@ -24,6 +26,7 @@ import {
   DeactivateForm,
   InvoiceForm,
   ReactivateForm,
+  ResolveForm,
 } from "../../http/staff/forms/payment-detail";
 
 /** A path or form id, or null when it cannot be one (answered like an unknown id). */
@@ -99,6 +102,27 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
         const payment = await reactivatePayment(caller, { paymentId: paymentId(), totalAmount });
         return {
           message: `Payment ${payment.paymentId} reactivated with total ${formatAmount(payment.totalAmount)} ${payment.currency}.`,
+        };
+      },
+    }),
+    resolve: intent({
+      permission: "payment:resolve",
+      reason: "optional",
+      schema: ResolveForm,
+      run: async ({ input: { operationId }, caller }) => {
+        const op = await resolveProviderOperation(caller, { paymentId: paymentId(), operationId });
+        const what = `${op.kind.toLowerCase().replaceAll("_", " ")} ${op.id}`;
+        if (op.status === "PENDING") {
+          return {
+            message: `The provider still did not answer: ${what} stays in progress and is asked again shortly.`,
+          };
+        }
+        const answer = op.answer as { ok: boolean; reason?: string };
+        return {
+          message:
+            op.status === "SUCCEEDED"
+              ? `The provider confirmed ${what}; it is settled.`
+              : `The provider refused ${what} (${answer.reason ?? "no reason given"}); nothing changed.`,
         };
       },
     }),

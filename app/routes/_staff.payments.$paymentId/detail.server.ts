@@ -15,6 +15,7 @@ export function paymentDetailJson(view: PaymentDetailView): PaymentDetail {
       invoice,
       actions,
     })),
+    inProgress: view.inProgress,
     rawJson: JSON.stringify(paymentJson(view.payment), null, 2),
   };
 }

@@ -9,6 +9,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../../auth/roles";
 import { requirePermission } from "../../auth/session.server";
 import { useStaffUser } from "../../components/staff-user";
+import { OperationsInProgress } from "../../components/payment-detail/OperationsInProgress";
 import { PaymentActions } from "../../components/payment-detail/PaymentActions";
 import { PaymentFields, PaymentSummaryCards } from "../../components/payment-detail/PaymentOverview";
 import { RawJson } from "../../components/payment-detail/RawJson";
@@ -82,6 +83,7 @@ export default function PaymentDetailScreen() {
           transactions can still be credited.
         </Alert>
       ) : null}
+      <OperationsInProgress operations={detail.inProgress} />
       <PaymentSummaryCards summary={detail.summary} currency={payment.currency} />
       <PaymentFields payment={payment} timeZone={user.timeZone} />
       <TransactionsTable transactions={detail.transactions} may={may} />

@@ -2,14 +2,21 @@
 // transaction credited. A credit reserves its amounts when it is created, so that no two credits
 // can together take more than was captured; executing it turns the reservation into a credit.
 //
-// Execution is sequential over the credit transactions. Each one is first CLAIMED in its own DB
-// transaction (row lock, then a provider reference is written), then the provider is asked with
-// that reference, then the outcome is SETTLED under the payment's locks. A concurrent or retried
-// execute finds the claim and asks the provider with the same reference, which answers with the
-// first outcome: no credit transaction is ever refunded twice, even across a crash.
+// Execution is sequential over the credit transactions. Each one is a REFUND provider operation
+// (claim → ask → settle, platform/provider-operations.server.ts): CLAIMED in its own DB transaction
+// (row locks, the four-eyes rule, a provider reference written), the provider asked with that
+// reference, the outcome SETTLED under the payment's locks. A concurrent or retried execute, or
+// the recovery job, finds the claim and asks the provider by the same reference, which answers
+// with the first outcome: no credit transaction is ever refunded twice, even across a crash.
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
-import { creditTransactions, credits, paymentMethods, paymentTransactions } from "../../../db/schema";
+import {
+  creditTransactions,
+  credits,
+  paymentMethods,
+  paymentTransactions,
+  providerOperations,
+} from "../../../db/schema";
 import type { CreditStatus, CreditTransactionStatus, PaymentTypeGroup } from "../../domain/enums";
 import { DomainError, forbidden, notFound, ruleBroken } from "../../domain/errors";
 import {
@@ -37,6 +44,17 @@ import { lockPayment, type LockedPayment } from "../../platform/locks.server";
 import { getPayment, type PaymentRow, type PaymentView, type TransactionRow } from "../queries/payment-view.server";
 import { auditedTransaction, touchPayment } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
+import { currentIdempotencyKey } from "../../platform/idempotency.server";
+import {
+  insertClaim,
+  runProviderOperation,
+  type ClaimPlan,
+  type Decline,
+  type OperationAnswer,
+  type OperationHandler,
+  type OperationRow,
+  type SettleContext,
+} from "../../platform/provider-operations.server";
 
 export type NewCreditLine = {
   paymentId: number;
@@ -534,27 +552,15 @@ export async function executeCreditUnlessFourEyes(
   }
   for (const line of lines) {
     if (line.status !== "CREATED") continue;
-    const claimed = await claim(line.creditTransactionId, fourEyes && { caller, thresholds: fourEyes });
-    if (claimed.kind === "refused") return { kind: "awaitsSecondStaffUser", creditId, reason: claimed.reason };
-    if (claimed.kind === "settled") continue; // settled by someone else meanwhile
-    const { reference } = claimed;
-    const [transaction] = await database
-      .select()
-      .from(paymentTransactions)
-      .where(eq(paymentTransactions.transactionId, line.transactionId));
-    const outcome = await paymentProvider().refund({
-      reference,
-      amount: money(line.amount),
-      currency: credit.currency,
-      paymentType: transaction.paymentType,
-      paymentTypeGroup: transaction.paymentTypeGroup,
-      rrn: transaction.rrn,
-      cardNumber: transaction.cardNumber,
-    });
-    await settle(caller, line.creditTransactionId, outcome);
-    if (!outcome.ok) {
-      throw new DomainError("declined", `Credit transaction ${line.creditTransactionId} failed: ${outcome.reason}`, {
-        errorReason: outcome.errorReason,
+    const outcome = await executeLine(caller, line, fourEyes && { caller, thresholds: fourEyes });
+    if (outcome.kind === "done") {
+      if (outcome.value.refused) return { kind: "awaitsSecondStaffUser", creditId, reason: outcome.value.refused };
+      continue; // settled by someone else meanwhile
+    }
+    if (outcome.op.status === "FAILED") {
+      const answer = outcome.op.answer as Decline;
+      throw new DomainError("declined", `Credit transaction ${line.creditTransactionId} failed: ${answer.reason}`, {
+        errorReason: answer.errorReason,
       });
     }
   }
@@ -576,120 +582,187 @@ function fourEyesRefusalOf(caller: Caller, credit: CreditRow, thresholds: FourEy
   );
 }
 
+/** A credit transaction's reference at the PSP: one refund per credit transaction, ever. */
+const refundReference = (creditTransactionId: number) => `credit-transaction-${creditTransactionId}`;
+
 /**
- * Step 1: claim the line (or find the claim of an earlier attempt) and return its reference.
- * For a staff execution the credit row is share-locked first (lock order: payment, credit, line)
- * and the four-eyes rule checked against it as it is now.
+ * One line through claim → ask → settle. The claim locks the payment, the credit (shared) and the
+ * line, in that order, and checks the four-eyes rule against the credit as it is now, so a PATCH
+ * raising the total in between cannot slip through. A line with a refund in flight (a concurrent
+ * or interrupted execution) is resumed: asked again by its reference, which never refunds twice.
  */
-async function claim(
-  creditTransactionId: number,
+async function executeLine(
+  caller: Caller,
+  line: CreditTransactionRow,
   fourEyes: { caller: Caller; thresholds: FourEyesThresholds } | null,
-): Promise<{ kind: "claimed"; reference: string } | { kind: "settled" } | { kind: "refused"; reason: string }> {
-  return inTransaction(async (tx) => {
-    if (fourEyes) {
-      const [{ creditId }] = await tx
-        .select({ creditId: creditTransactions.creditId })
+) {
+  // The credit was checked against the caller's tenant already; lock its payment as the system.
+  const lockAs: Caller = { kind: "system", name: "credit-execution", correlationId: caller.correlationId };
+  return runProviderOperation(caller, refundOperation, {
+    kind: "REFUND",
+    lock: async (tx) => {
+      const locked = await lockPayment(tx, lockAs, line.paymentId);
+      const [credit] = await tx.select().from(credits).where(eq(credits.creditId, line.creditId)).for("share");
+      const [current] = await tx
+        .select()
         .from(creditTransactions)
-        .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
-      const [credit] = await tx.select().from(credits).where(eq(credits.creditId, creditId)).for("share");
-      const refusal = fourEyesRefusalOf(fourEyes.caller, credit, fourEyes.thresholds);
-      if (refusal) return { kind: "refused", reason: refusal };
-    }
-    const [line] = await tx
-      .select()
-      .from(creditTransactions)
-      .where(eq(creditTransactions.creditTransactionId, creditTransactionId))
-      .for("update");
-    if (line.status !== "CREATED") return { kind: "settled" };
-    if (line.providerReference) return { kind: "claimed", reference: line.providerReference };
-    const reference = `credit-transaction-${creditTransactionId}`;
-    await tx
-      .update(creditTransactions)
-      .set({ claimedAt: new Date(), providerReference: reference, updatedAt: new Date() })
-      .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
-    return { kind: "claimed", reference };
+        .where(eq(creditTransactions.creditTransactionId, line.creditTransactionId))
+        .for("update");
+      return { ...locked, credit, line: current };
+    },
+    subject: ({ payment }) => lineSubject(payment, line),
+    plan: async (tx, locked): Promise<ClaimPlan<{ refused?: string }>> => {
+      if (fourEyes) {
+        const refusal = fourEyesRefusalOf(fourEyes.caller, locked.credit, fourEyes.thresholds);
+        if (refusal) return { done: { refused: refusal } };
+      }
+      if (locked.line.status !== "CREATED") return { done: {} };
+      const inFlight = await refundOf(tx, line.creditTransactionId);
+      if (inFlight) return { resume: inFlight };
+      const transaction = locked.transactions.find((t) => t.transactionId === line.transactionId)!;
+      return { claim: await claimLine(tx, locked.line, transaction, locked.credit.currency) };
+    },
   });
 }
 
-/** Step 3: record the provider's answer under the payment's locks, once. */
-async function settle(
-  caller: Caller,
-  creditTransactionId: number,
-  outcome: { ok: true; rrn: string } | { ok: false; reason: string },
-): Promise<void> {
-  await inTransaction(async (tx) => {
-    const [peek] = await tx
-      .select()
-      .from(creditTransactions)
-      .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
-    // The credit was checked against the caller's tenant already; lock its payment as the system.
-    const lockAs: Caller = { kind: "system", name: "credit-settlement", correlationId: caller.correlationId };
-    const { payment, transactions } = await lockPayment(tx, lockAs, peek.paymentId);
-    const [credit] = await tx.select().from(credits).where(eq(credits.creditId, peek.creditId)).for("update");
-    const [line] = await tx
-      .select()
-      .from(creditTransactions)
-      .where(eq(creditTransactions.creditTransactionId, creditTransactionId))
-      .for("update");
-    if (line.status !== "CREATED") return;
-    const transaction = transactions.find((t) => t.transactionId === line.transactionId)!;
-    const amounts = amountsOf(transaction);
-    const amount = money(line.amount);
-    const at = new Date();
-    const reserved = subtract(amounts.reserved, amount);
-    const audit = async (after: Record<string, unknown>) => {
-      const creditStatus = await markCreditedWhenAllLinesAre(tx, credit, at);
-      await auditStaffAction(tx, caller, {
-        action: "credit.execute",
-        entityType: "credit",
-        entityId: credit.creditId,
-        before: { status: credit.status, creditTransaction: { ...auditedLine(line), status: line.status } },
-        after: { status: creditStatus, creditTransaction: { ...auditedLine(line), ...after } },
-      });
+function lineSubject(payment: PaymentRow, line: CreditTransactionRow) {
+  return {
+    organisationId: payment.organisationId,
+    paymentId: line.paymentId,
+    transactionId: line.transactionId,
+    creditTransactionId: line.creditTransactionId,
+  };
+}
+
+/** The line's refund operation still in flight, if any. */
+async function refundOf(tx: Tx, creditTransactionId: number): Promise<OperationRow | null> {
+  const [op] = await tx
+    .select()
+    .from(providerOperations)
+    .where(
+      and(eq(providerOperations.creditTransactionId, creditTransactionId), eq(providerOperations.status, "PENDING")),
+    );
+  return op ?? null;
+}
+
+/** Marks the line claimed (screens show it in progress) and says what the refund asks the PSP. */
+async function claimLine(tx: Tx, line: CreditTransactionRow, transaction: TransactionRow, currency: string) {
+  const reference = refundReference(line.creditTransactionId);
+  const at = new Date();
+  await tx
+    .update(creditTransactions)
+    .set({ claimedAt: at, providerReference: reference, updatedAt: at })
+    .where(eq(creditTransactions.creditTransactionId, line.creditTransactionId));
+  return {
+    reference,
+    request: {
+      amount: line.amount,
+      currency,
+      paymentType: transaction.paymentType,
+      paymentTypeGroup: transaction.paymentTypeGroup,
+      rrn: transaction.rrn,
+      cardNumber: transaction.cardNumber,
+    },
+  };
+}
+
+/** REFUND: money back to the customer for one credit transaction. */
+export const refundOperation: OperationHandler = {
+  send: (op) => {
+    const request = op.request as {
+      amount: string;
+      currency: string;
+      paymentType: string | null;
+      paymentTypeGroup: string;
+      rrn: string | null;
+      cardNumber: string | null;
     };
-    if (!outcome.ok) {
-      await tx
-        .update(creditTransactions)
-        .set({ status: "FAILED", failureReason: outcome.reason, updatedAt: at })
-        .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
-      await tx
-        .update(paymentTransactions)
-        .set({ reservedAmount: toDbAmount(reserved), updatedAt: at })
-        .where(eq(paymentTransactions.transactionId, transaction.transactionId));
-      await audit({ status: "FAILED", failureReason: outcome.reason });
-      return;
-    }
-    const credited = add(amounts.credited, amount);
-    const status = statusAfterCredit(transaction.status, amounts, amount);
+    return paymentProvider().refund({
+      reference: op.reference,
+      amount: money(request.amount),
+      currency: request.currency,
+      paymentType: request.paymentType,
+      paymentTypeGroup: request.paymentTypeGroup,
+      rrn: request.rrn,
+      cardNumber: request.cardNumber,
+    });
+  },
+  settle: settleRefund,
+};
+
+/** Records the PSP's answer under the payment's locks (then the credit's and the line's), once. */
+async function settleRefund(context: SettleContext, outcome: OperationAnswer): Promise<void> {
+  const { tx, caller, at } = context;
+  const creditTransactionId = context.op.creditTransactionId!;
+  const { payment, transactions } = context.locked!;
+  const [peek] = await tx
+    .select({ creditId: creditTransactions.creditId })
+    .from(creditTransactions)
+    .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
+  const [credit] = await tx.select().from(credits).where(eq(credits.creditId, peek.creditId)).for("update");
+  const [line] = await tx
+    .select()
+    .from(creditTransactions)
+    .where(eq(creditTransactions.creditTransactionId, creditTransactionId))
+    .for("update");
+  if (line.status !== "CREATED") return;
+  const transaction = transactions.find((t) => t.transactionId === line.transactionId)!;
+  const amounts = amountsOf(transaction);
+  const amount = money(line.amount);
+  const reserved = subtract(amounts.reserved, amount);
+  const audit = async (after: Record<string, unknown>) => {
+    const creditStatus = await markCreditedWhenAllLinesAre(tx, credit, at);
+    await auditStaffAction(tx, caller, {
+      action: "credit.execute",
+      entityType: "credit",
+      entityId: credit.creditId,
+      before: { status: credit.status, creditTransaction: { ...auditedLine(line), status: line.status } },
+      after: { status: creditStatus, creditTransaction: { ...auditedLine(line), ...after } },
+    });
+  };
+  if (!outcome.ok) {
     await tx
       .update(creditTransactions)
-      .set({ status: "CREDITED", rrn: outcome.rrn, creditedAt: at, updatedAt: at })
+      .set({ status: "FAILED", failureReason: outcome.reason, updatedAt: at })
       .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
     await tx
       .update(paymentTransactions)
-      .set({ creditedAmount: toDbAmount(credited), reservedAmount: toDbAmount(reserved), status, updatedAt: at })
+      .set({ reservedAmount: toDbAmount(reserved), updatedAt: at })
       .where(eq(paymentTransactions.transactionId, transaction.transactionId));
-    await appendOperation(
-      tx,
-      { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "CREDIT", amount, at },
-      caller,
-    );
-    await addToVolume(
-      tx,
-      {
-        at,
-        organisationId: payment.organisationId,
-        currency: transaction.currency,
-        paymentTypeGroup: transaction.paymentTypeGroup,
-        paymentType: transaction.paymentType,
-        settlementId: payment.settlementId,
-      },
-      "credited",
-      amount,
-    );
-    await touchPayment(tx, payment.paymentId, at);
-    await audit({ status: "CREDITED", rrn: outcome.rrn });
-  });
+    await audit({ status: "FAILED", failureReason: outcome.reason });
+    return;
+  }
+  const rrn = outcome.rrn ?? null;
+  const credited = add(amounts.credited, amount);
+  const status = statusAfterCredit(transaction.status, amounts, amount);
+  await tx
+    .update(creditTransactions)
+    .set({ status: "CREDITED", rrn, creditedAt: at, updatedAt: at })
+    .where(eq(creditTransactions.creditTransactionId, creditTransactionId));
+  await tx
+    .update(paymentTransactions)
+    .set({ creditedAmount: toDbAmount(credited), reservedAmount: toDbAmount(reserved), status, updatedAt: at })
+    .where(eq(paymentTransactions.transactionId, transaction.transactionId));
+  await appendOperation(
+    tx,
+    { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "CREDIT", amount, at },
+    caller,
+  );
+  await addToVolume(
+    tx,
+    {
+      at,
+      organisationId: payment.organisationId,
+      currency: transaction.currency,
+      paymentTypeGroup: transaction.paymentTypeGroup,
+      paymentType: transaction.paymentType,
+      settlementId: payment.settlementId,
+    },
+    "credited",
+    amount,
+  );
+  await touchPayment(tx, payment.paymentId, at);
+  await audit({ status: "CREDITED", rrn });
 }
 
 function auditedLine(line: CreditTransactionRow) {
@@ -752,6 +825,9 @@ export async function creditTransaction(
     const locked = await lockPayment(tx, caller, paymentId);
     const transaction = locked.transactions.find((t) => t.transactionId === transactionId);
     if (!transaction) throw notFound("Transaction", transactionId);
+    // The same request again (its Idempotency-Key, after a 503 or a lost answer): its credit.
+    const earlier = await creditOfThisRequest(tx, transactionId);
+    if (earlier !== null) return earlier;
     // Checked here as well as in createCreditLocked so that the problem names this route's own
     // body field (`amount`), not the credit line the route builds from it.
     const value = directCreditAmount({
@@ -782,6 +858,17 @@ export async function creditTransaction(
       before: auditedTransaction(transaction),
       after: { ...auditedTransaction(reserved), creditId, creditAmount: formatAmount(value) },
     });
+    // Not for staff, whose execution the four-eyes rule may hold back: the refund is claimed with
+    // the credit, so the request's only effect is a claim its retry (or the recovery job) finishes.
+    if (caller.kind !== "staff") {
+      const [line] = await tx.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
+      await insertClaim(tx, caller, {
+        kind: "REFUND",
+        subject: lineSubject(locked.payment, line),
+        ...(await claimLine(tx, line, reserved, locked.payment.currency)),
+        asked: false,
+      });
+    }
     return creditId;
   });
   const execution = await executeCreditUnlessFourEyes(caller, { creditId });
@@ -789,6 +876,26 @@ export async function creditTransaction(
   return execution.kind === "executed"
     ? { kind: "credited", payment }
     : { kind: "awaitsSecondStaffUser", creditId, payment };
+}
+
+/** The credit a direct credit of this transaction created under the running request's Idempotency-Key. */
+async function creditOfThisRequest(tx: Tx, transactionId: number): Promise<number | null> {
+  const key = currentIdempotencyKey();
+  if (!key) return null;
+  const [row] = await tx
+    .select({ creditId: creditTransactions.creditId })
+    .from(providerOperations)
+    .innerJoin(creditTransactions, eq(creditTransactions.creditTransactionId, providerOperations.creditTransactionId))
+    .where(
+      and(
+        eq(providerOperations.idempotencyClientId, key.clientId),
+        eq(providerOperations.idempotencyKey, key.key),
+        eq(providerOperations.kind, "REFUND"),
+        eq(providerOperations.transactionId, transactionId),
+      ),
+    )
+    .limit(1);
+  return row?.creditId ?? null;
 }
 
 export const DEACTIVATION_REASON = "Payment deactivated";

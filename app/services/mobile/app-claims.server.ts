@@ -7,8 +7,8 @@
 //     asks the customer to confirm the agreement; confirming makes it ACTIVE and charges the
 //     transaction's amount as the initial charge;
 //   - a transaction on an ACTIVE agreement (paymentAgreementId): charged at once, no customer
-//     interaction: INITIATE and AUTHORIZE entries and 204; a decline is a 422 with errorReason
-//     and changes nothing.
+//     interaction (claim → ask → settle): INITIATE and AUTHORIZE entries and 204; a decline is a
+//     422 with errorReason and changes nothing; no answer is a 503 and settles later.
 //
 // The same page also confirms an agreement registered on its own (POST /v1/payment-agreements):
 // its token is the agreement's confirmationToken, and the page confirms (ACTIVE) or rejects
@@ -22,17 +22,18 @@ import { organisations, paymentAgreements } from "../../../db/schema";
 import { awaitsConfirmation, canCharge, chargeLimit, readPricing } from "../../domain/agreement";
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import { conflict, invalid, ruleBroken } from "../../domain/errors";
-import { formatAmount, money, type Money } from "../../domain/money";
+import { formatAmount, money } from "../../domain/money";
 import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
 import { appendOperation } from "../../platform/operation-log.server";
 import {
-  askProvider,
-  countOutcome,
-  declinedError,
-  inAuthorizingTransaction,
-  outcomeKeyOf,
-} from "../../platform/outcomes.server";
+  newReference,
+  requireSucceeded,
+  runProviderOperation,
+  transactionOf,
+  type ClaimPlan,
+  type OperationHandler,
+} from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
 import { mobileProvider } from "../../providers/index.server";
 import { initiateLocked } from "../transactions/transactions.server";
@@ -40,10 +41,12 @@ import {
   agreementClosedMessage,
   authorizeLocked,
   decideOnPage,
+  endOpenSessionsLocked,
   findSession,
   insertSessionLocked,
   merchantName,
   requireAllowedRedirect,
+  settleOnPage,
   supersedeSessionsLocked,
   type PageDecision,
 } from "./hosted-pages.server";
@@ -68,102 +71,182 @@ const MOBILE_TYPES = new Set(["VIPPS", "MOBILEPAY"]);
 
 /**
  * POST …/app-claim: opens the Vipps page for a plain payment or a new agreement (`claim`), or
- * charges the transaction's ACTIVE agreement at once (`charged`).
- * @throws invalid    redirectUrl is not one of the client's prefixes; phoneNumber is missing for a page
- * @throws not_found  the payment or transaction is unknown or another organisation's
- * @throws conflict   the payment is deactivated; the transaction is not a Vipps one, or not CREATED/INITIATED
- * @throws rule       the transaction's agreement is unknown, stopped or expired
- * @throws declined   the provider declined the charge of an ACTIVE agreement
+ * charges the transaction's ACTIVE agreement at once (`charged`: claim → ask → settle,
+ * VIPPS_CHARGE).
+ * @throws invalid      redirectUrl is not one of the client's prefixes; phoneNumber is missing for a page
+ * @throws not_found    the payment or transaction is unknown or another organisation's
+ * @throws conflict     the payment is deactivated; the transaction is not a Vipps one, or not
+ *                      CREATED/INITIATED; another operation on it is in progress (RESOURCE_BUSY)
+ * @throws rule         the transaction's agreement is unknown, stopped or expired
+ * @throws declined     the provider declined the charge of an ACTIVE agreement
+ * @throws unavailable  the provider did not answer: the charge is in progress and settles later
  */
 export async function createAppClaim(caller: ClientCaller, input: AppClaimInput): Promise<AppClaimOutcome> {
   const { paymentId, transactionId, origin } = input;
   if (input.redirectUrl) requireAllowedRedirect(caller, input.redirectUrl);
-  return inAuthorizingTransaction(async (tx) => {
-    const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
-    requireActive(payment);
-    if (
-      transaction.paymentTypeGroup !== "MOBILE" ||
-      (transaction.paymentType !== null && !MOBILE_TYPES.has(transaction.paymentType))
-    ) {
-      throw conflict(
-        `An app claim is for Vipps (paymentTypeGroup MOBILE); this transaction is ${transaction.paymentType ?? transaction.paymentTypeGroup}`,
-      );
-    }
-    if (!CLAIMABLE.has(transaction.status)) {
-      throw conflict(`The transaction is ${transaction.status}; an app claim needs a CREATED or INITIATED one`);
-    }
-    const amount = money(transaction.amount);
-    const at = new Date();
+  const outcome = await runProviderOperation(caller, vippsCharge, {
+    kind: "VIPPS_CHARGE",
+    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
+    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    plan: async (tx, { payment, transaction }, ofThisRequest): Promise<ClaimPlan<AppClaimOutcome>> => {
+      if (ofThisRequest) return { resume: ofThisRequest };
+      requireActive(payment);
+      if (
+        transaction.paymentTypeGroup !== "MOBILE" ||
+        (transaction.paymentType !== null && !MOBILE_TYPES.has(transaction.paymentType))
+      ) {
+        throw conflict(
+          `An app claim is for Vipps (paymentTypeGroup MOBILE); this transaction is ${transaction.paymentType ?? transaction.paymentTypeGroup}`,
+        );
+      }
+      if (!CLAIMABLE.has(transaction.status)) {
+        throw conflict(`The transaction is ${transaction.status}; an app claim needs a CREATED or INITIATED one`);
+      }
+      const amount = money(transaction.amount);
+      const at = new Date();
 
-    let agreement: typeof paymentAgreements.$inferSelect | undefined;
-    if (transaction.paymentAgreementId) {
-      [agreement] = await tx
-        .select()
-        .from(paymentAgreements)
-        .where(
-          and(
-            eq(paymentAgreements.agreementId, transaction.paymentAgreementId),
-            eq(paymentAgreements.organisationId, payment.organisationId),
-          ),
-        )
-        .for("update");
-      if (!agreement)
-        throw ruleBroken(`payment agreement ${transaction.paymentAgreementId} was not found`, "paymentAgreementId");
-    }
+      let agreement: typeof paymentAgreements.$inferSelect | undefined;
+      if (transaction.paymentAgreementId) {
+        [agreement] = await tx
+          .select()
+          .from(paymentAgreements)
+          .where(
+            and(
+              eq(paymentAgreements.agreementId, transaction.paymentAgreementId),
+              eq(paymentAgreements.organisationId, payment.organisationId),
+            ),
+          )
+          .for("update");
+        if (!agreement)
+          throw ruleBroken(`payment agreement ${transaction.paymentAgreementId} was not found`, "paymentAgreementId");
+      }
 
-    if (agreement && canCharge(agreement.status)) {
-      // Existing agreement: a merchant-initiated charge, no customer interaction. A decline
-      // changes nothing here (422) but is counted after the rollback.
-      const key = outcomeKeyOf(payment, transaction);
-      const outcome = await askProvider(key, () =>
-        mobileProvider().chargeAgreement({
-          reference: `vipps:charge:${transactionId}`,
-          agreementId: agreement.agreementId,
-          amount,
-          currency: transaction.currency,
-        }),
-      );
-      if (!outcome.ok) throw declinedError(key, outcome);
+      if (agreement && canCharge(agreement.status)) {
+        // Existing agreement: a merchant-initiated charge, no customer interaction. A decline
+        // changes nothing here (422) but is counted when it settles.
+        return {
+          claim: {
+            reference: newReference("VIPPS_CHARGE", transactionId),
+            request: { agreementId: agreement.agreementId, amount: transaction.amount, currency: transaction.currency },
+          },
+        };
+      }
+      if (agreement && !awaitsConfirmation(agreement.status)) {
+        throw ruleBroken(
+          `payment agreement ${agreement.agreementId} is ${agreement.status}; it cannot be confirmed or charged`,
+          "paymentAgreementId",
+        );
+      }
+      if (!input.phoneNumber) throw invalid("phoneNumber", "is required");
+
       await supersedeSessionsLocked(tx, transactionId, at);
-      await appendOperation(tx, { transactionId, paymentId, operation: "INITIATE", amount, at }, caller);
-      await authorizeLocked(tx, caller, payment, transaction, at, { rrn: outcome.pspReference });
-      return { kind: "charged" };
-    }
-    if (agreement && !awaitsConfirmation(agreement.status)) {
-      throw ruleBroken(
-        `payment agreement ${agreement.agreementId} is ${agreement.status}; it cannot be confirmed or charged`,
-        "paymentAgreementId",
-      );
-    }
-    if (!input.phoneNumber) throw invalid("phoneNumber", "is required");
-
-    await supersedeSessionsLocked(tx, transactionId, at);
-    const session = await insertSessionLocked(tx, {
-      kind: "vipps",
-      paymentId,
-      transactionId,
-      redirectUrl: input.redirectUrl ?? null,
-      options: {
-        mode: agreement ? "agreement" : "payment",
-        phoneNumber: input.phoneNumber,
-        description: input.description ?? null,
-        amount: formatAmount(amount),
-        currency: transaction.currency,
-        ...(agreement ? { agreementId: agreement.agreementId, productName: agreement.productName } : {}),
-      },
-      expiresAt: terminalExpiresAt(at),
-    });
-    if (agreement) {
-      // The agreement's confirmation URL (GET /v1/payment-agreements/{id}) is this page.
-      await tx
-        .update(paymentAgreements)
-        .set({ status: "PENDING", confirmationToken: session.token, updatedAt: at })
-        .where(eq(paymentAgreements.agreementId, agreement.agreementId));
-    }
-    await initiateLocked(tx, caller, transaction, at);
-    return { kind: "claim", paymentId, transactionId, appClaimUrl: `${origin}/sandbox/vipps/${session.token}` };
+      const session = await insertSessionLocked(tx, {
+        kind: "vipps",
+        paymentId,
+        transactionId,
+        redirectUrl: input.redirectUrl ?? null,
+        options: {
+          mode: agreement ? "agreement" : "payment",
+          phoneNumber: input.phoneNumber,
+          description: input.description ?? null,
+          amount: formatAmount(amount),
+          currency: transaction.currency,
+          ...(agreement ? { agreementId: agreement.agreementId, productName: agreement.productName } : {}),
+        },
+        expiresAt: terminalExpiresAt(at),
+      });
+      if (agreement) {
+        // The agreement's confirmation URL (GET /v1/payment-agreements/{id}) is this page.
+        await tx
+          .update(paymentAgreements)
+          .set({ status: "PENDING", confirmationToken: session.token, updatedAt: at })
+          .where(eq(paymentAgreements.agreementId, agreement.agreementId));
+      }
+      await initiateLocked(tx, caller, transaction, at);
+      return {
+        done: { kind: "claim", paymentId, transactionId, appClaimUrl: `${origin}/sandbox/vipps/${session.token}` },
+      };
+    },
   });
+  if (outcome.kind === "done") return outcome.value;
+  requireSucceeded(outcome.op);
+  return { kind: "charged" };
 }
+
+type VippsRequest = { amount: string; currency: string; agreementId?: string; phoneNumber?: string };
+
+/**
+ * VIPPS_CHARGE: a charge under an ACTIVE agreement, from the API (its INITIATE entry is written
+ * with the authorization, open pages end) or as the first charge of an agreement the customer
+ * confirmed on the Vipps page.
+ */
+export const vippsCharge: OperationHandler = {
+  send: (op) => {
+    const request = op.request as VippsRequest;
+    return mobileProvider().chargeAgreement({
+      reference: op.reference,
+      agreementId: request.agreementId!,
+      amount: money(request.amount),
+      currency: request.currency,
+    });
+  },
+  settle: (context, answer) =>
+    settleOnPage(context, answer, async (session) => {
+      const { tx, at } = context;
+      const caller = context.caller as ClientCaller | SystemCaller;
+      const transaction = transactionOf(context);
+      if (!session) {
+        await endOpenSessionsLocked(tx, transaction.transactionId, at);
+        await appendOperation(
+          tx,
+          {
+            transactionId: transaction.transactionId,
+            paymentId: transaction.paymentId,
+            operation: "INITIATE",
+            amount: money(transaction.amount),
+            at,
+          },
+          caller,
+        );
+      }
+      const rrn = (answer.ok && answer.pspReference) || null;
+      await authorizeLocked(
+        tx,
+        caller,
+        context.locked!.payment,
+        transaction,
+        at,
+        { rrn },
+        session?.callbackUrl ?? null,
+      );
+    }),
+};
+
+/** VIPPS_CLAIM: the customer approved the payment in the app (the Vipps page); the amount is reserved. */
+export const vippsClaim: OperationHandler = {
+  send: (op) => {
+    const request = op.request as VippsRequest;
+    return mobileProvider().reserveClaim({
+      reference: op.reference,
+      phoneNumber: request.phoneNumber!,
+      amount: money(request.amount),
+      currency: request.currency,
+    });
+  },
+  settle: (context, answer) =>
+    settleOnPage(context, answer, async (session) => {
+      const rrn = (answer.ok && answer.pspReference) || null;
+      await authorizeLocked(
+        context.tx,
+        context.caller as SystemCaller,
+        context.locked!.payment,
+        transactionOf(context),
+        context.at,
+        { rrn },
+        session?.callbackUrl ?? null,
+      );
+    }),
+};
 
 export type VippsPageView = {
   state: TerminalState;
@@ -220,57 +303,51 @@ async function decideVippsClaim(
   pageCaller: SystemCaller,
   { token, decision }: { token: string; decision: "approve" | "reject" },
 ): Promise<PageDecision | null> {
-  return decideOnPage(pageCaller, token, "vipps", async ({ tx, caller, payment, transaction, session, at }) => {
-    if (decision === "reject") return { result: "rejected", message: "You rejected the payment. Nothing was paid." };
-    const options = session.options as Record<string, string>;
-    const amount: Money = money(transaction.amount);
-    const key = outcomeKeyOf(payment, transaction);
-    if (options.mode === "agreement") {
-      const [agreement] = await tx
-        .select()
-        .from(paymentAgreements)
-        .where(eq(paymentAgreements.agreementId, options.agreementId))
-        .for("update");
-      if (!agreement || !awaitsConfirmation(agreement.status)) {
-        return { unavailable: `The agreement is ${agreement?.status ?? "gone"}; it can no longer be confirmed.` };
-      }
-      await tx
-        .update(paymentAgreements)
-        .set({ status: "ACTIVE", updatedAt: at })
-        .where(eq(paymentAgreements.agreementId, agreement.agreementId));
-      const charge = await askProvider(key, () =>
-        mobileProvider().chargeAgreement({
-          reference: `vipps:charge:${transaction.transactionId}`,
-          agreementId: agreement.agreementId,
-          amount,
-          currency: transaction.currency,
-        }),
-      );
-      if (!charge.ok) {
-        await countOutcome(tx, key, "declined", at);
+  return decideOnPage(
+    pageCaller,
+    token,
+    "vipps",
+    { VIPPS_CLAIM: vippsClaim, VIPPS_CHARGE: vippsCharge },
+    async ({ tx, transaction, session, at }) => {
+      if (decision === "reject") return { result: "rejected", message: "You rejected the payment. Nothing was paid." };
+      const options = session.options as Record<string, string>;
+      const request = { amount: transaction.amount, currency: transaction.currency };
+      if (options.mode === "agreement") {
+        const [agreement] = await tx
+          .select()
+          .from(paymentAgreements)
+          .where(eq(paymentAgreements.agreementId, options.agreementId))
+          .for("update");
+        if (!agreement || !awaitsConfirmation(agreement.status)) {
+          return { unavailable: `The agreement is ${agreement?.status ?? "gone"}; it can no longer be confirmed.` };
+        }
+        // Confirmed now, whatever the first charge's outcome.
+        await tx
+          .update(paymentAgreements)
+          .set({ status: "ACTIVE", updatedAt: at })
+          .where(eq(paymentAgreements.agreementId, agreement.agreementId));
         return {
-          result: "failed",
-          message: `The agreement is confirmed, but the first charge was declined: ${charge.reason}.`,
+          ask: {
+            kind: "VIPPS_CHARGE",
+            reference: newReference("VIPPS_CHARGE", transaction.transactionId),
+            request: { ...request, agreementId: agreement.agreementId },
+          },
+          message: (answer) =>
+            answer.ok
+              ? "Agreement confirmed and the first payment approved."
+              : `The agreement is confirmed, but the first charge was declined: ${answer.reason}.`,
         };
       }
-      await authorizeLocked(tx, caller, payment, transaction, at, { rrn: charge.pspReference }, session.callbackUrl);
-      return { result: "approved", message: "Agreement confirmed and the first payment approved." };
-    }
-    const reservation = await askProvider(key, () =>
-      mobileProvider().reserveClaim({
-        reference: `vipps:claim:${transaction.transactionId}:${session.id}`,
-        phoneNumber: options.phoneNumber,
-        amount,
-        currency: transaction.currency,
-      }),
-    );
-    if (!reservation.ok) {
-      await countOutcome(tx, key, "declined", at);
-      return { result: "failed", message: `The payment was declined: ${reservation.reason}.` };
-    }
-    await authorizeLocked(tx, caller, payment, transaction, at, { rrn: reservation.pspReference }, session.callbackUrl);
-    return { result: "approved", message: "Payment approved." };
-  });
+      return {
+        ask: {
+          kind: "VIPPS_CLAIM",
+          reference: newReference("VIPPS_CLAIM", transaction.transactionId),
+          request: { ...request, phoneNumber: options.phoneNumber },
+        },
+        message: (answer) => (answer.ok ? "Payment approved." : `The payment was declined: ${answer.reason}.`),
+      };
+    },
+  );
 }
 
 // ---------------------------------------------------------------- an agreement registered on its own

@@ -2,7 +2,8 @@
 // 3-D Secure page, the Collector invoice page, and the self-service checkout page): their
 // sessions (provider_sessions rows reached by an unguessable token, alive 15 minutes, see
 // app/domain/terminal.ts), the authorization a page's approval writes, and one way to let a
-// customer decide on a page (approve, reject) inside one DB transaction.
+// customer decide on a page (approve, reject): one DB transaction, or claim → ask → settle when
+// the provider must be asked.
 //
 // Lock order everywhere: payment, its transactions (locks.server.ts), then an agreement or an
 // invoice, then provider sessions.
@@ -17,7 +18,20 @@ import { awaitsTerminal, pageResultUrl, terminalState, type PageResult } from ".
 import { lockTransaction } from "../../platform/locks.server";
 import { appendOperation } from "../../platform/operation-log.server";
 import { enqueueCallback, transactionCallbackPayload } from "../../platform/outbox.server";
-import { countOutcome, inAuthorizingTransaction, outcomeKeyOf } from "../../platform/outcomes.server";
+import type { ProviderOperationKind } from "../../domain/enums";
+import { DomainError } from "../../domain/errors";
+import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
+import {
+  pendingOperationOf,
+  requireNoOperationInFlight,
+  runProviderOperation,
+  transactionOf,
+  type ClaimPlan,
+  type OperationAnswer,
+  type OperationHandler,
+  type OperationRow,
+  type SettleContext,
+} from "../../platform/provider-operations.server";
 import type { PaymentRow, TransactionRow } from "../queries/payment-view.server";
 import { touchPayment } from "../transactions/transactions.server";
 
@@ -35,6 +49,18 @@ export function requireAllowedRedirect(caller: ClientCaller, url: string, field 
 
 /** Ends the open pages of a transaction (a new claim, terminal or invoice replaces them). */
 export async function supersedeSessionsLocked(
+  tx: Tx,
+  transactionId: number,
+  at: Date,
+  outcome = "superseded",
+): Promise<void> {
+  // A page whose approval is in flight at the provider is not replaced under it.
+  await requireNoOperationInFlight(tx, transactionId);
+  await endOpenSessionsLocked(tx, transactionId, at, outcome);
+}
+
+/** supersedeSessionsLocked for the settlement of the transaction's own operation in flight. */
+export async function endOpenSessionsLocked(
   tx: Tx,
   transactionId: number,
   at: Date,
@@ -120,8 +146,11 @@ export async function authorizeLocked(
 // ---------------------------------------------------------------- a customer decides on a page
 
 export type PageDecision = {
-  /** approved/rejected/failed: what happened now; expired/completed/unavailable: nothing changed. */
-  state: PageResult | "expired" | "completed" | "unavailable";
+  /**
+   * approved/rejected/failed: what happened now; expired/completed/unavailable: nothing changed;
+   * in_progress: the provider has not answered yet (the page settles by itself later).
+   */
+  state: PageResult | "expired" | "completed" | "unavailable" | "in_progress";
   message: string;
   /** Where to send the customer (the client's redirectUrl with the result), or null to show the message. */
   redirectTo: string | null;
@@ -136,56 +165,156 @@ export type DecisionContext = {
   at: Date;
 };
 
+/** What a customer's decision on a page leads to, decided under the locks. */
+export type PageStep =
+  /** Decided without the provider (a rejection): the session closes with this result at once. */
+  | { result: PageResult; message: string }
+  | { unavailable: string }
+  /**
+   * Ask the provider (a provider operation of this kind, settled by its handler, which closes the
+   * session with "approved" or "failed"); `message` words the settled outcome for the page.
+   */
+  | {
+      ask: { kind: ProviderOperationKind; reference: string; request: Record<string, unknown> };
+      message: (answer: OperationAnswer) => string;
+    };
+
+export const IN_PROGRESS_MESSAGE =
+  "The provider has not answered yet: your payment is being processed. Reload this page in a moment to see the result.";
+
 /**
- * Runs a customer's decision on a hosted page in one DB transaction: locks the payment, its
- * transactions and the session; an expired or finished session changes nothing; otherwise
- * `decide` acts and the session is closed with its result. Null: no such page. A provider call
- * that throws is counted as a failed authorization (askProvider) after the rollback.
+ * Runs a customer's decision on a hosted page: locks the payment, its transactions and the
+ * session; an expired or finished session changes nothing; otherwise `decide` says what happens.
+ * A provider call is claim → ask → settle (platform/provider-operations.server.ts): the session
+ * stays open while it is in flight, and the handler of its kind (in `handlers`) closes it with
+ * the outcome. Null: no such page.
  */
 export async function decideOnPage(
   caller: SystemCaller,
   token: string,
   kind: SessionKind,
-  decide: (context: DecisionContext) => Promise<{ result: PageResult; message: string } | { unavailable: string }>,
+  handlers: Partial<Record<ProviderOperationKind, OperationHandler>>,
+  decide: (context: DecisionContext) => Promise<PageStep>,
 ): Promise<PageDecision | null> {
   const peek = await findSession(token, kind);
   if (!peek || peek.paymentId === null || peek.transactionId === null) return null;
   const paymentId = peek.paymentId;
   const transactionId = peek.transactionId;
-  return inAuthorizingTransaction(async (tx) => {
-    const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
-    const [session] = await tx.select().from(providerSessions).where(eq(providerSessions.id, peek.id)).for("update");
-    const at = new Date();
-    const state = terminalState(session, at);
-    if (state === "expired") {
-      return {
-        state,
-        message: "This page has expired. Nothing was paid; go back to the shop and start again.",
-        redirectTo: null,
-      };
-    }
-    if (state === "completed") return { state, message: completedMessage(session.outcome), redirectTo: null };
-    if (!awaitsTerminal(payment, transaction)) {
-      return {
-        state: "unavailable",
-        message: "This payment can no longer be completed here (it was cancelled or changed).",
-        redirectTo: null,
-      };
-    }
-    const decision = await decide({ tx, caller, payment, transaction, session, at });
-    if ("unavailable" in decision) return { state: "unavailable", message: decision.unavailable, redirectTo: null };
-    await tx
-      .update(providerSessions)
-      .set({ completedAt: at, outcome: decision.result })
-      .where(eq(providerSessions.id, session.id));
-    return {
-      state: decision.result,
-      message: decision.message,
-      redirectTo: session.redirectUrl
-        ? pageResultUrl(session.redirectUrl, paymentId, transactionId, decision.result)
-        : null,
-    };
-  });
+  let message: ((answer: OperationAnswer) => string) | null = null;
+  let outcome;
+  try {
+    outcome = await runProviderOperation(caller, byKind(handlers), {
+      kind: "VIPPS_CLAIM", // named by the plan's claim
+      lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
+      subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+      plan: async (tx, { payment, transaction }): Promise<ClaimPlan<PageDecision>> => {
+        const [session] = await tx
+          .select()
+          .from(providerSessions)
+          .where(eq(providerSessions.id, peek.id))
+          .for("update");
+        const at = new Date();
+        const state = terminalState(session, at);
+        if (state === "expired") {
+          return {
+            done: {
+              state,
+              message: "This page has expired. Nothing was paid; go back to the shop and start again.",
+              redirectTo: null,
+            },
+          };
+        }
+        if (state === "completed")
+          return { done: { state, message: completedMessage(session.outcome), redirectTo: null } };
+        if (!awaitsTerminal(payment, transaction)) {
+          return {
+            done: {
+              state: "unavailable",
+              message: "This payment can no longer be completed here (it was cancelled or changed).",
+              redirectTo: null,
+            },
+          };
+        }
+        if (await pendingOperationOf(tx, transactionId))
+          return { done: { state: "in_progress", message: IN_PROGRESS_MESSAGE, redirectTo: null } };
+        const step = await decide({ tx, caller, payment, transaction, session, at });
+        if ("unavailable" in step)
+          return { done: { state: "unavailable", message: step.unavailable, redirectTo: null } };
+        if ("ask" in step) {
+          message = step.message;
+          return { claim: { ...step.ask, request: { ...step.ask.request, sessionId: session.id } } };
+        }
+        await closeSessionLocked(tx, session.id, step.result, at);
+        return { done: { state: step.result, message: step.message, redirectTo: resultUrl(session, step.result) } };
+      },
+    });
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === "unavailable")
+      return { state: "in_progress", message: IN_PROGRESS_MESSAGE, redirectTo: null };
+    throw error;
+  }
+  if (outcome.kind === "done") return outcome.value;
+  const [session] = await db().select().from(providerSessions).where(eq(providerSessions.id, peek.id));
+  const result = (outcome.op.status === "SUCCEEDED" ? "approved" : "failed") satisfies PageResult;
+  return {
+    state: result,
+    message: message!(outcome.op.answer as OperationAnswer),
+    redirectTo: resultUrl(session, result),
+  };
+}
+
+function resultUrl(session: SessionRow, result: PageResult): string | null {
+  return session.redirectUrl
+    ? pageResultUrl(session.redirectUrl, session.paymentId!, session.transactionId!, result)
+    : null;
+}
+
+async function closeSessionLocked(tx: Tx, sessionId: number, result: string, at: Date): Promise<void> {
+  await tx.update(providerSessions).set({ completedAt: at, outcome: result }).where(eq(providerSessions.id, sessionId));
+}
+
+/** One handler for a page whose decision may claim operations of several kinds. */
+function byKind(handlers: Partial<Record<ProviderOperationKind, OperationHandler>>): OperationHandler {
+  const of = (op: OperationRow) => {
+    const handler = handlers[op.kind];
+    if (!handler) throw new Error(`This page settles no ${op.kind} operation`);
+    return handler;
+  };
+  return {
+    send: (op) => of(op).send!(op),
+    settle: (context, answer) => of(context.op).settle(context, answer),
+  };
+}
+
+/**
+ * How a page's provider operation settles: the session (locked after the payment's rows) closes
+ * with "approved" after `approve` wrote the authorization, or with "failed" after a decline, which
+ * is counted (declined; failed when the provider never received it). An operation claimed
+ * without a page (an API call) has no sessionId: then only `approve` runs.
+ */
+export async function settleOnPage(
+  context: SettleContext,
+  answer: OperationAnswer,
+  approve: (session: SessionRow | null) => Promise<void>,
+): Promise<void> {
+  const { tx, op, at } = context;
+  const sessionId = op.request.sessionId as number | undefined;
+  const [session] = sessionId
+    ? await tx.select().from(providerSessions).where(eq(providerSessions.id, sessionId)).for("update")
+    : [null];
+  if (!answer.ok) {
+    const transaction = transactionOf(context);
+    await countOutcome(
+      tx,
+      outcomeKeyOf(context.locked!.payment, transaction),
+      answer.unreached ? "failed" : "declined",
+      at,
+    );
+    if (session) await closeSessionLocked(tx, session.id, "failed", at);
+    return;
+  }
+  await approve(session ?? null);
+  if (session) await closeSessionLocked(tx, session.id, "approved", at);
 }
 
 /** What a page that is over says, by the outcome it ended with. */

@@ -19,7 +19,12 @@ import { add, formatAmount, money, toDbAmount, type Money } from "../../domain/m
 import { claimedTotal } from "../../domain/transaction";
 import { mobileProvider } from "../../providers/index.server";
 import { auditStaffAction } from "../../platform/audit.server";
-import { askProvider, countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
+import {
+  newReference,
+  requireNoOperationInFlight,
+  transactionOf,
+  type OperationHandler,
+} from "../../platform/provider-operations.server";
 import type { Caller, ClientCaller, SystemCaller } from "../../domain/caller";
 import { appendOperation } from "../../platform/operation-log.server";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
@@ -32,6 +37,7 @@ import {
   merchantName,
   newToken,
   requireAllowedRedirect,
+  settleOnPage,
   supersedeSessionsLocked,
   type PageDecision,
 } from "./hosted-pages.server";
@@ -208,6 +214,7 @@ export async function changeInvoice(caller: Caller, change: InvoiceChange): Prom
   return inTransaction(async (tx) => {
     const { payment, transactions, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
     requireActive(payment);
+    await requireNoOperationInFlight(tx, transactionId);
     const type = invoiceType(transaction);
     const invoice = await currentInvoice(tx, transactionId);
     if (!invoice) throw conflict("The transaction has no invoice yet; create it with POST …/invoice");
@@ -338,35 +345,62 @@ export async function invoicePage(token: string): Promise<InvoicePageView | null
 }
 
 /**
- * The customer confirms the invoice (or leaves without confirming). Null: no such page. Nothing
- * is thrown: a page that is over or a declined invoice is a decision's state.
+ * The customer confirms the invoice (or leaves without confirming). Confirming asks Collector
+ * (claim → ask → settle: INVOICE_AUTHORIZE, invoiceAuthorization). Null: no such page. Nothing is
+ * thrown: a page that is over, a declined invoice or one still in progress is a decision's state.
  */
 export async function decideInvoice(
   pageCaller: SystemCaller,
   { token, decision }: { token: string; decision: "confirm" | "cancel" },
 ): Promise<PageDecision | null> {
-  return decideOnPage(pageCaller, token, "invoice", async ({ tx, caller, payment, transaction, session, at }) => {
-    if (decision === "cancel")
-      return { result: "rejected", message: "You left without confirming the invoice. Nothing was paid." };
-    const invoiceId = String((session.options as Record<string, unknown>).invoiceId);
-    const [invoice] = await tx.select().from(invoices).where(eq(invoices.invoiceId, invoiceId)).for("update");
-    if (!invoice || invoice.replacedAt || invoice.confirmedAt)
-      return { unavailable: "This invoice can no longer be confirmed." };
-    const key = outcomeKeyOf(payment, transaction);
-    const outcome = await askProvider(key, () =>
-      mobileProvider().authorizeInvoice({
-        reference: `collector:${invoice.invoiceId}`,
-        invoiceId: invoice.invoiceId,
-        amount: money(invoice.amount),
-        currency: transaction.currency,
-      }),
-    );
-    if (!outcome.ok) {
-      await countOutcome(tx, key, "declined", at);
-      return { result: "failed", message: `The invoice was declined: ${outcome.reason}.` };
-    }
-    await tx.update(invoices).set({ confirmedAt: at, updatedAt: at }).where(eq(invoices.invoiceId, invoice.invoiceId));
-    await authorizeLocked(tx, caller, payment, transaction, at, { rrn: outcome.pspReference }, session.callbackUrl);
-    return { result: "approved", message: "Invoice confirmed." };
-  });
+  return decideOnPage(
+    pageCaller,
+    token,
+    "invoice",
+    { INVOICE_AUTHORIZE: invoiceAuthorization },
+    async ({ tx, transaction, session }) => {
+      if (decision === "cancel")
+        return { result: "rejected", message: "You left without confirming the invoice. Nothing was paid." };
+      const invoiceId = String((session.options as Record<string, unknown>).invoiceId);
+      const [invoice] = await tx.select().from(invoices).where(eq(invoices.invoiceId, invoiceId)).for("update");
+      if (!invoice || invoice.replacedAt || invoice.confirmedAt)
+        return { unavailable: "This invoice can no longer be confirmed." };
+      return {
+        ask: {
+          kind: "INVOICE_AUTHORIZE",
+          reference: newReference("INVOICE_AUTHORIZE", invoice.invoiceId),
+          request: { invoiceId: invoice.invoiceId, amount: invoice.amount, currency: transaction.currency },
+        },
+        message: (answer) => (answer.ok ? "Invoice confirmed." : `The invoice was declined: ${answer.reason}.`),
+      };
+    },
+  );
 }
+
+/** INVOICE_AUTHORIZE: Collector's credit check of a confirmed invoice; approved, the invoice is confirmed and the transaction AUTHORIZED. */
+export const invoiceAuthorization: OperationHandler = {
+  send: (op) => {
+    const request = op.request as { invoiceId: string; amount: string; currency: string };
+    return mobileProvider().authorizeInvoice({
+      reference: op.reference,
+      invoiceId: request.invoiceId,
+      amount: money(request.amount),
+      currency: request.currency,
+    });
+  },
+  settle: (context, answer) =>
+    settleOnPage(context, answer, async (session) => {
+      const { tx, at } = context;
+      const invoiceId = context.op.request.invoiceId as string;
+      await tx.update(invoices).set({ confirmedAt: at, updatedAt: at }).where(eq(invoices.invoiceId, invoiceId));
+      await authorizeLocked(
+        tx,
+        context.caller as SystemCaller,
+        context.locked!.payment,
+        transactionOf(context),
+        at,
+        { rrn: (answer.ok && answer.pspReference) || null },
+        session?.callbackUrl ?? null,
+      );
+    }),
+};

@@ -1,7 +1,7 @@
 // ApplePay / GooglePay (POST …/wallet): registers a wallet payment on a CREATED
 // PAYMENTCARD transaction. Without redirectUrl the (sandbox) PSP decrypts the token and
-// authorizes at once: AUTHORIZED with an AUTHORIZE entry, or a decline (422 with errorReason)
-// that changes nothing. With redirectUrl the answer carries a terminalUri, the 3DS page, and the
+// authorizes at once (claim → ask → settle): AUTHORIZED with an AUTHORIZE entry, or a decline
+// (422 with errorReason) that changes nothing. With redirectUrl the answer carries a terminalUri, the 3DS page, and the
 // transaction is INITIATED until the customer completes it there.
 //
 // The token (paymentData) is read once, in memory: of it only the card's last 4 digits and its
@@ -12,12 +12,13 @@ import { formatAmount, money } from "../../domain/money";
 import type { WalletCard, WalletProviderName } from "../../providers/mobile";
 import { mobileProvider } from "../../providers/index.server";
 import {
-  askProvider,
-  countOutcome,
-  declinedError,
-  inAuthorizingTransaction,
-  outcomeKeyOf,
-} from "../../platform/outcomes.server";
+  newReference,
+  requireSucceeded,
+  runProviderOperation,
+  transactionOf,
+  type ClaimPlan,
+  type OperationHandler,
+} from "../../platform/provider-operations.server";
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
 import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
@@ -28,6 +29,7 @@ import {
   insertSessionLocked,
   merchantName,
   requireAllowedRedirect,
+  settleOnPage,
   supersedeSessionsLocked,
   type PageDecision,
 } from "./hosted-pages.server";
@@ -102,73 +104,109 @@ function paymentTypeOf(network: string | null): PaymentType | null {
 }
 
 /**
- * POST …/wallet: without redirectUrl the wallet payment is authorized at once; with it, the answer
- * carries the 3-D Secure page (terminalUri) and the transaction is INITIATED.
- * @throws invalid    redirectUrl is not one of the client's prefixes
- * @throws not_found  the payment or transaction is unknown or another organisation's
- * @throws conflict   the payment is deactivated; the transaction is not a CREATED PAYMENTCARD one, or an import
- * @throws declined   the provider declined the wallet payment
+ * POST …/wallet: without redirectUrl the wallet payment is authorized at once (claim → ask →
+ * settle: WALLET_AUTHORIZE); with it, the answer carries the 3-D Secure page (terminalUri) and the
+ * transaction is INITIATED.
+ * @throws invalid      redirectUrl is not one of the client's prefixes
+ * @throws not_found    the payment or transaction is unknown or another organisation's
+ * @throws conflict     the payment is deactivated; the transaction is not a CREATED PAYMENTCARD one, or an
+ *                      import; another operation on it is in progress (RESOURCE_BUSY)
+ * @throws declined     the provider declined the wallet payment
+ * @throws unavailable  the provider did not answer: the authorization is in progress and settles later
  */
 export async function registerWallet(caller: ClientCaller, input: WalletInput): Promise<WalletRegistration> {
   const { paymentId, transactionId, origin } = input;
   if (input.redirectUrl) requireAllowedRedirect(caller, input.redirectUrl);
   const card = readWalletCard(input.paymentData);
-  return inAuthorizingTransaction(async (tx) => {
-    const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
-    requireActive(payment);
-    if (transaction.paymentTypeGroup !== "PAYMENTCARD") {
-      throw conflict(`A wallet payment needs a PAYMENTCARD transaction; this one is ${transaction.paymentTypeGroup}`);
-    }
-    if (transaction.status !== "CREATED")
-      throw conflict(`The transaction is ${transaction.status}; a wallet payment needs a CREATED one`);
-    if (transaction.isImport) throw conflict("An import transaction cannot be paid with a wallet");
-    const at = new Date();
-    const paymentType = transaction.paymentType ?? paymentTypeOf(card.network);
-
-    if (input.redirectUrl) {
-      await supersedeSessionsLocked(tx, transactionId, at);
-      const session = await insertSessionLocked(tx, {
-        kind: "wallet",
-        paymentId,
-        transactionId,
-        redirectUrl: input.redirectUrl,
-        options: {
-          walletProvider: input.walletProvider,
-          last4: card.last4,
-          network: card.network,
-          amount: formatAmount(money(transaction.amount)),
-          currency: transaction.currency,
-        },
-        expiresAt: terminalExpiresAt(at),
-      });
-      await initiateLocked(tx, caller, transaction, at);
+  const registered = { paymentId, transactionId, walletProvider: input.walletProvider };
+  const outcome = await runProviderOperation(caller, walletAuthorization, {
+    kind: "WALLET_AUTHORIZE",
+    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
+    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    plan: async (tx, { payment, transaction }, ofThisRequest): Promise<ClaimPlan<WalletRegistration>> => {
+      if (ofThisRequest) return { resume: ofThisRequest };
+      requireActive(payment);
+      if (transaction.paymentTypeGroup !== "PAYMENTCARD") {
+        throw conflict(`A wallet payment needs a PAYMENTCARD transaction; this one is ${transaction.paymentTypeGroup}`);
+      }
+      if (transaction.status !== "CREATED")
+        throw conflict(`The transaction is ${transaction.status}; a wallet payment needs a CREATED one`);
+      if (transaction.isImport) throw conflict("An import transaction cannot be paid with a wallet");
+      const at = new Date();
+      if (input.redirectUrl) {
+        await supersedeSessionsLocked(tx, transactionId, at);
+        const session = await insertSessionLocked(tx, {
+          kind: "wallet",
+          paymentId,
+          transactionId,
+          redirectUrl: input.redirectUrl,
+          options: {
+            walletProvider: input.walletProvider,
+            last4: card.last4,
+            network: card.network,
+            amount: formatAmount(money(transaction.amount)),
+            currency: transaction.currency,
+          },
+          expiresAt: terminalExpiresAt(at),
+        });
+        await initiateLocked(tx, caller, transaction, at);
+        return { done: { ...registered, terminalUri: `${origin}/sandbox/wallet/${session.token}` } };
+      }
       return {
-        paymentId,
-        transactionId,
-        walletProvider: input.walletProvider,
-        terminalUri: `${origin}/sandbox/wallet/${session.token}`,
+        claim: {
+          reference: newReference("WALLET_AUTHORIZE", transactionId),
+          request: walletRequest(input.walletProvider, card, transaction),
+        },
       };
-    }
-
-    const key = outcomeKeyOf(payment, transaction);
-    const outcome = await askProvider(key, () =>
-      mobileProvider().authorizeWallet({
-        reference: `wallet:${transactionId}`,
-        walletProvider: input.walletProvider,
-        card,
-        amount: money(transaction.amount),
-        currency: transaction.currency,
-      }),
-    );
-    if (!outcome.ok) throw declinedError(key, outcome);
-    await authorizeLocked(tx, caller, payment, transaction, at, {
-      cardNumber: card.last4,
-      rrn: outcome.rrn,
-      paymentType,
-    });
-    return { paymentId, transactionId, walletProvider: input.walletProvider };
+    },
   });
+  if (outcome.kind === "done") return outcome.value;
+  requireSucceeded(outcome.op);
+  return registered;
 }
+
+/** What a wallet authorization asks, as its operation keeps it: the token's last 4 and network, never the token. */
+function walletRequest(
+  walletProvider: WalletProviderName,
+  card: WalletCard,
+  transaction: { amount: string; currency: string; paymentType: string | null },
+) {
+  return {
+    walletProvider,
+    last4: card.last4,
+    network: card.network,
+    amount: transaction.amount,
+    currency: transaction.currency,
+    paymentType: transaction.paymentType ?? paymentTypeOf(card.network),
+  };
+}
+
+/** WALLET_AUTHORIZE: the PSP authorizes the card behind a wallet token; approved, the transaction is AUTHORIZED. */
+export const walletAuthorization: OperationHandler = {
+  send: (op) => {
+    const request = op.request as ReturnType<typeof walletRequest>;
+    return mobileProvider().authorizeWallet({
+      reference: op.reference,
+      walletProvider: request.walletProvider,
+      card: { last4: request.last4, network: request.network },
+      amount: money(request.amount),
+      currency: request.currency,
+    });
+  },
+  settle: (context, answer) =>
+    settleOnPage(context, answer, async (session) => {
+      const request = context.op.request as ReturnType<typeof walletRequest>;
+      await authorizeLocked(
+        context.tx,
+        context.caller as ClientCaller | SystemCaller,
+        context.locked!.payment,
+        transactionOf(context),
+        context.at,
+        { cardNumber: request.last4, rrn: (answer.ok && answer.rrn) || null, paymentType: request.paymentType },
+        session?.callbackUrl ?? null,
+      );
+    }),
+};
 
 export type WalletPageView = {
   state: TerminalState;
@@ -198,40 +236,32 @@ export async function walletPage(token: string): Promise<WalletPageView | null> 
 }
 
 /**
- * The customer completes (or cancels) the 3DS challenge of a wallet payment. Null: no such page.
- * Nothing is thrown: a page that is over or a declined payment is a decision's state.
+ * The customer completes (or cancels) the 3DS challenge of a wallet payment: completing it asks
+ * the PSP (WALLET_AUTHORIZE). Null: no such page. Nothing is thrown: a page that is over, a
+ * declined payment or one still in progress is a decision's state.
  */
 export async function decideWallet3ds(
   pageCaller: SystemCaller,
   { token, decision }: { token: string; decision: "approve" | "reject" },
 ): Promise<PageDecision | null> {
-  return decideOnPage(pageCaller, token, "wallet", async ({ tx, caller, payment, transaction, session, at }) => {
-    if (decision === "reject") return { result: "rejected", message: "Authentication cancelled. Nothing was paid." };
-    const o = session.options as Record<string, string | null>;
-    const card: WalletCard = { last4: o.last4 ?? null, network: o.network ?? null };
-    const key = outcomeKeyOf(payment, transaction);
-    const outcome = await askProvider(key, () =>
-      mobileProvider().authorizeWallet({
-        reference: `wallet:${transaction.transactionId}`,
-        walletProvider: o.walletProvider as WalletProviderName,
-        card,
-        amount: money(transaction.amount),
-        currency: transaction.currency,
-      }),
-    );
-    if (!outcome.ok) {
-      await countOutcome(tx, key, "declined", at);
-      return { result: "failed", message: `The payment was declined: ${outcome.reason}.` };
-    }
-    await authorizeLocked(
-      tx,
-      caller,
-      payment,
-      transaction,
-      at,
-      { cardNumber: card.last4, rrn: outcome.rrn, paymentType: transaction.paymentType ?? paymentTypeOf(card.network) },
-      session.callbackUrl,
-    );
-    return { result: "approved", message: "Payment authenticated and authorized." };
-  });
+  return decideOnPage(
+    pageCaller,
+    token,
+    "wallet",
+    { WALLET_AUTHORIZE: walletAuthorization },
+    async ({ transaction, session }) => {
+      if (decision === "reject") return { result: "rejected", message: "Authentication cancelled. Nothing was paid." };
+      const o = session.options as Record<string, string | null>;
+      const card: WalletCard = { last4: o.last4 ?? null, network: o.network ?? null };
+      return {
+        ask: {
+          kind: "WALLET_AUTHORIZE",
+          reference: newReference("WALLET_AUTHORIZE", transaction.transactionId),
+          request: walletRequest(o.walletProvider as WalletProviderName, card, transaction),
+        },
+        message: (answer) =>
+          answer.ok ? "Payment authenticated and authorized." : `The payment was declined: ${answer.reason}.`,
+      };
+    },
+  );
 }

@@ -1,11 +1,12 @@
 // Payment use-cases: create (optionally with its first transaction), update (total amount,
 // reactivation, settlement id), reactivate, deactivate.
-import { eq } from "drizzle-orm";
-import { payments } from "../../../db/schema";
+import { and, asc, eq } from "drizzle-orm";
+import { payments, providerOperations } from "../../../db/schema";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, toDbAmount, type Money } from "../../domain/money";
 import { decidePaymentChange, planDeactivation, requireFirstTransactionPaysTotal } from "../../domain/payment";
-import { amountsOf, claimedTotal, creditableAmount } from "../../domain/transaction";
+import { amountsOf, asksProvider, claimedTotal, creditableAmount } from "../../domain/transaction";
+import { db } from "../../platform/db.server";
 import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller, ClientCaller } from "../../domain/caller";
 import {
@@ -17,7 +18,22 @@ import {
 import { moveVolumeToSettlement } from "../../platform/operation-log.server";
 import { lockPayment } from "../../platform/locks.server";
 import { getPayment, getPaymentLocked, type PaymentRow, type PaymentView } from "../queries/payment-view.server";
-import { addTransactionLocked, cancelLocked, type NewTransaction } from "../transactions/transactions.server";
+import {
+  addTransactionLocked,
+  atProvider,
+  cancelLocked,
+  cancelOperation,
+  requireNoAuthorizationInFlight,
+  type NewTransaction,
+} from "../transactions/transactions.server";
+import {
+  continueOperation,
+  insertClaim,
+  newReference,
+  requireNoOperationInFlight,
+  requireSucceeded,
+  type OperationRow,
+} from "../../platform/provider-operations.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
 export type NewPayment = {
@@ -135,6 +151,7 @@ async function patchPayment(
 ): Promise<PaymentView> {
   return inTransaction(async (tx) => {
     const { payment, transactions } = await lockPayment(tx, caller, paymentId);
+    if (patch.totalAmount !== undefined) await requireNoAuthorizationInFlight(tx, paymentId);
     const claimed = claimedTotal(transactions.map((t) => ({ status: t.status, amount: money(t.amount) })));
     const { reactivating } = decidePaymentChange(payment, patch, claimed, { onlyReactivate });
     const [updated] = await tx
@@ -174,11 +191,14 @@ export type DeactivationResult =
  * Deactivates a payment: every CREATED, INITIATED or AUTHORIZED transaction is cancelled and
  * every captured one that was not imported is credited in full (domain/payment.ts
  * planDeactivation); imported ones stay for the client to credit through the transaction's credit
- * route. Repeating it finishes credits that an interrupted earlier call left open. When the
- * four-eyes rule keeps a staff caller from executing that credit, the payment is deactivated and
- * the credit waits for a second staff user.
- * @throws not_found  the payment is unknown or another organisation's
- * @throws declined   the provider refused a credit (the deactivation and the credits before it stay)
+ * route. An authorization the PSP holds is released there (a CANCEL provider operation claimed
+ * with the deactivation, asked after it commits). Repeating it finishes cancels and credits that
+ * an interrupted earlier call left open. When the four-eyes rule keeps a staff caller from
+ * executing that credit, the payment is deactivated and the credit waits for a second staff user.
+ * @throws not_found    the payment is unknown or another organisation's
+ * @throws conflict     an operation on one of its transactions is in progress (RESOURCE_BUSY)
+ * @throws declined     the provider refused a cancel or a credit (the deactivation and what succeeded stay)
+ * @throws unavailable  the provider did not answer: the cancel or credit is in progress and settles later
  */
 export async function deactivatePayment(caller: Caller, input: { paymentId: number }): Promise<DeactivationResult> {
   const { paymentId } = input;
@@ -196,7 +216,23 @@ export async function deactivatePayment(caller: Caller, input: { paymentId: numb
       })),
     );
     for (const transaction of locked.transactions) {
-      if (plan.cancel.includes(transaction.transactionId)) await cancelLocked(tx, caller, transaction, at);
+      if (!plan.cancel.includes(transaction.transactionId)) continue;
+      if (asksProvider("CANCEL", transaction)) {
+        await insertClaim(tx, caller, {
+          kind: "CANCEL",
+          subject: {
+            organisationId: locked.payment.organisationId,
+            paymentId,
+            transactionId: transaction.transactionId,
+          },
+          reference: newReference("CANCEL", transaction.transactionId),
+          request: { ...atProvider(transaction, money(transaction.amount)), audit: false },
+          asked: false,
+        });
+      } else {
+        await requireNoOperationInFlight(tx, transaction.transactionId);
+        await cancelLocked(tx, caller, transaction, at);
+      }
     }
     const lines = plan.credit.map((line) => ({ paymentId, ...line }));
     const creditId = lines.length
@@ -211,7 +247,7 @@ export async function deactivatePayment(caller: Caller, input: { paymentId: numb
           new Map([[paymentId, locked]]),
         )
       : null;
-    // The credit is executed after this transaction commits; the entry records what was decided.
+    // The cancels and the credit are settled after this transaction commits; the entry records what was decided.
     await auditStaffAction(tx, caller, {
       action: "payment.deactivate",
       entityType: "payment",
@@ -229,6 +265,8 @@ export async function deactivatePayment(caller: Caller, input: { paymentId: numb
     });
     return creditId;
   });
+  for (const cancel of await pendingCancelsOf(paymentId))
+    requireSucceeded(await continueOperation(cancel, cancelOperation));
   const open = creditId ? [creditId] : await pendingDeactivationCredits(paymentId);
   for (const id of open) {
     const execution = await executeCreditUnlessFourEyes(caller, { creditId: id });
@@ -237,4 +275,19 @@ export async function deactivatePayment(caller: Caller, input: { paymentId: numb
     }
   }
   return { kind: "deactivated", payment: await getPayment(caller, { paymentId }) };
+}
+
+/** The payment's cancels still in flight at the PSP (a deactivation's, or one interrupted). */
+async function pendingCancelsOf(paymentId: number): Promise<OperationRow[]> {
+  return db()
+    .select()
+    .from(providerOperations)
+    .where(
+      and(
+        eq(providerOperations.paymentId, paymentId),
+        eq(providerOperations.kind, "CANCEL"),
+        eq(providerOperations.status, "PENDING"),
+      ),
+    )
+    .orderBy(asc(providerOperations.id));
 }

@@ -3,10 +3,17 @@
 // each INVOICE transaction's current invoice, and which actions the payment's state allows (the
 // role is the screen's and the server's other question). Read-only: no locks; every action re-checks its
 // state under locks, so a stale screen can only be refused, never do the wrong thing.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { db } from "../../platform/db.server";
 import type { Db } from "../../../db/client";
-import { invoices, organisations } from "../../../db/schema";
+import { invoices, organisations, providerOperations } from "../../../db/schema";
+import type {
+  Operation,
+  PaymentTypeGroup,
+  ProviderOperationKind,
+  ScaExemption,
+  TransactionStatus,
+} from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, type Money } from "../../domain/money";
 import { checkCancel, checkCapture, claimedTotal } from "../../domain/transaction";
@@ -68,11 +75,30 @@ export type PaymentDetailTransaction = TransactionJson & {
   actions: TransactionActions;
 };
 
+/**
+ * A provider operation on the payment whose outcome is not known yet (claim → ask → settle): the
+ * screen shows it as in progress, with its age, until it settles.
+ */
+export type OperationInProgress = {
+  operationId: number;
+  kind: ProviderOperationKind;
+  transactionId: number | null;
+  creditTransactionId: number | null;
+  /** Who asked for it: an API client, a staff user's email, a page. */
+  claimedBy: string;
+  createdAt: string;
+  /** Seconds since it was claimed, when the screen was read. */
+  ageSeconds: number;
+  /** How many times the provider has been asked so far. */
+  attempts: number;
+};
+
 /** The payment detail as the screen receives it (the loader renders the payment as the API does). */
 export type PaymentDetail = {
   payment: PaymentJson & { organisationName: string | null };
   summary: PaymentSummary;
   transactions: PaymentDetailTransaction[];
+  inProgress: OperationInProgress[];
   /** Exactly the body of GET /v1/payments/{paymentId}. */
   rawJson: string;
 };
@@ -84,6 +110,8 @@ export type PaymentDetailView = {
   summary: PaymentSummary;
   /** Each of the payment's transactions, in its order, with its invoice and what its state allows. */
   transactions: { transaction: TransactionView; invoice: InvoiceSummary | null; actions: TransactionActions }[];
+  /** Provider operations of the payment still in progress, oldest first. */
+  inProgress: OperationInProgress[];
 };
 
 /** The payment's detail, or null when the caller cannot see such a payment. */
@@ -104,15 +132,40 @@ export async function findPaymentDetail(
     .from(organisations)
     .where(eq(organisations.id, view.organisationId));
   const invoiceOf = await currentInvoices(database, view.transactions);
+  const inProgress = await operationsInProgress(database, view.paymentId);
+  const busy = new Set(inProgress.map((op) => op.transactionId));
   return {
     payment: view,
     organisationName: organisation?.name ?? null,
     summary: summaryOfPayment(view),
     transactions: view.transactions.map((t) => {
       const invoice = invoiceOf.get(t.transactionId) ?? null;
-      return { transaction: t, invoice, actions: actionsFor(view, t, invoice) };
+      const actions = actionsFor(view, t, invoice);
+      // While the provider is asked about it, nothing else may start on the transaction.
+      if (busy.has(t.transactionId)) Object.assign(actions, { capture: false, cancel: false, adjustInvoice: false });
+      return { transaction: t, invoice, actions };
     }),
+    inProgress,
   };
+}
+
+async function operationsInProgress(database: Db, paymentId: number): Promise<OperationInProgress[]> {
+  const rows = await database
+    .select()
+    .from(providerOperations)
+    .where(and(eq(providerOperations.paymentId, paymentId), eq(providerOperations.status, "PENDING")))
+    .orderBy(asc(providerOperations.id));
+  const now = Date.now();
+  return rows.map((op) => ({
+    operationId: op.id,
+    kind: op.kind,
+    transactionId: op.transactionId,
+    creditTransactionId: op.creditTransactionId,
+    claimedBy: op.claimedBy,
+    createdAt: op.createdAt.toISOString(),
+    ageSeconds: Math.max(0, Math.floor((now - op.createdAt.getTime()) / 1000)),
+    attempts: op.attempts,
+  }));
 }
 
 /** The payment's amounts: its total and the sums of its transactions' summaries. */

@@ -24,7 +24,12 @@ import {
   products,
   providerSessions,
 } from "../../../db/schema";
-import { REDIRECT_RESULTS, type ProductPaymentMethod, type RedirectResult } from "../../domain/enums";
+import {
+  REDIRECT_RESULTS,
+  type InvoicePaymentMethod,
+  type ProductPaymentMethod,
+  type RedirectResult,
+} from "../../domain/enums";
 import { money } from "../../domain/money";
 import { terminalExpiresAt, terminalState } from "../../domain/terminal";
 import { isAllowedRedirect } from "../../domain/redirects";
@@ -42,7 +47,18 @@ import {
   type ProviderBrand,
 } from "../../domain/self-service";
 import { selfServiceProvider } from "../../providers/index.server";
-import { askProvider, countOutcome, inAuthorizingTransaction, outcomeKeyOf } from "../../platform/outcomes.server";
+import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
+import {
+  newReference,
+  pendingOperationOfSession,
+  runProviderOperation,
+  transactionOf,
+  type ClaimPlan,
+  type OperationAnswer,
+  type OperationHandler,
+  type Subject,
+} from "../../platform/provider-operations.server";
+import { DomainError } from "../../domain/errors";
 import type { CustomerCaller, SystemCaller } from "../../domain/caller";
 import type { InvoiceRow } from "./self-service.server";
 import { lockPayment } from "../../platform/locks.server";
@@ -505,7 +521,8 @@ export async function checkoutPage(token: string): Promise<CheckoutView | null> 
 }
 
 export type CheckoutDecision = {
-  state: RedirectResult | "expired" | "completed" | "unavailable";
+  /** in_progress: the provider has not answered yet (the page settles by itself later). */
+  state: RedirectResult | "expired" | "completed" | "unavailable" | "in_progress";
   message: string;
   /** The client's returnUrl with the result, or null to show the message on the page. */
   redirectTo: string | null;
@@ -549,10 +566,12 @@ export async function decideCheckout(
   if (!session) return null;
   return session.kind === PAY_SESSION
     ? decidePayment(session, input.decision, caller.correlationId)
-    : decideChange(session, input.decision);
+    : decideChange(session, input.decision, caller.correlationId);
 }
 
 type Finish = { result: RedirectResult; message: string };
+/** Ask the provider: the session stays open until its answer settles (and closes) it. */
+type Ask = { ask: { reference: string; request: Record<string, unknown> } };
 
 /** The checks every decision shares: the session still open, then `act` under the session's row lock. */
 async function onOpenSession(
@@ -560,23 +579,75 @@ async function onOpenSession(
   peek: SessionRow,
   mode: "pay" | "change",
   ids: Record<string, number>,
-  act: (at: Date) => Promise<Finish | { unavailable: string }>,
-): Promise<CheckoutDecision> {
+  act: (at: Date) => Promise<Finish | { unavailable: string } | Ask>,
+): Promise<CheckoutDecision | Ask> {
   const [session] = await tx.select().from(providerSessions).where(eq(providerSessions.id, peek.id)).for("update");
   const at = new Date();
   const state = terminalState(session, at);
   if (state === "expired") return { state, message: EXPIRED, redirectTo: null };
   if (state === "completed") return { state, message: completedMessage(mode, session.outcome), redirectTo: null };
+  if (await pendingOperationOfSession(tx, session.id))
+    return { state: "in_progress", message: IN_PROGRESS, redirectTo: null };
   const outcome = await act(at);
   if ("unavailable" in outcome) return { state: "unavailable", message: outcome.unavailable, redirectTo: null };
-  await tx
-    .update(providerSessions)
-    .set({ completedAt: at, outcome: outcome.result })
-    .where(eq(providerSessions.id, session.id));
+  if ("ask" in outcome) return { ask: { ...outcome.ask, request: { ...outcome.ask.request, sessionId: session.id } } };
+  await closeSession(tx, session.id, outcome.result, at);
   return {
     state: outcome.result,
     message: outcome.message,
     redirectTo: returnTo(session.redirectUrl!, outcome.result, ids),
+  };
+}
+
+const IN_PROGRESS =
+  "The provider has not answered yet: this is being processed. Reload this page in a moment to see the result.";
+
+async function closeSession(tx: Tx, sessionId: number, result: RedirectResult, at: Date): Promise<void> {
+  await tx.update(providerSessions).set({ completedAt: at, outcome: result }).where(eq(providerSessions.id, sessionId));
+}
+
+/**
+ * A decision through claim → ask → settle (platform/provider-operations.server.ts): `plan` runs
+ * the session's checks under the locks; when it asks the provider, the handler settles and
+ * closes the session, and the customer sees its result (or, without an answer yet, that it is in
+ * progress).
+ */
+async function decideThroughProvider<Locked>(
+  caller: SystemCaller,
+  handler: OperationHandler,
+  peek: SessionRow,
+  ids: Record<string, number>,
+  spec: {
+    kind: "INVOICE_PAY" | "METHOD_REGISTRATION";
+    lock: (tx: Tx) => Promise<Locked>;
+    subject: (locked: Locked) => Subject;
+    decide: (tx: Tx, locked: Locked) => Promise<CheckoutDecision | Ask>;
+    message: (answer: OperationAnswer) => string;
+  },
+): Promise<CheckoutDecision> {
+  let outcome;
+  try {
+    outcome = await runProviderOperation(caller, handler, {
+      kind: spec.kind,
+      lock: spec.lock,
+      subject: spec.subject,
+      plan: async (tx, locked): Promise<ClaimPlan<CheckoutDecision>> => {
+        const step = await spec.decide(tx, locked);
+        return "ask" in step ? { claim: step.ask } : { done: step };
+      },
+    });
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === "unavailable")
+      return { state: "in_progress", message: IN_PROGRESS, redirectTo: null };
+    throw error;
+  }
+  if (outcome.kind === "done") return outcome.value;
+  const [session] = await db().select().from(providerSessions).where(eq(providerSessions.id, peek.id));
+  const result: RedirectResult = outcome.op.status === "SUCCEEDED" ? "finished" : "failed";
+  return {
+    state: result,
+    message: spec.message(outcome.op.answer as OperationAnswer),
+    redirectTo: returnTo(session.redirectUrl!, result, ids),
   };
 }
 
@@ -588,90 +659,173 @@ async function decidePayment(peek: SessionRow, decision: Decision, correlationId
     name: `sandbox-${isInvoicePaymentMethod(method) ? method : "checkout"}`,
     correlationId,
   };
-  return inAuthorizingTransaction(async (tx) => {
-    const [invoice] = await tx
-      .select()
-      .from(customerInvoices)
-      .where(eq(customerInvoices.invoiceNumber, option(peek, "invoiceNumber") ?? ""))
-      .for("update");
-    const { payment, transactions } = await lockPayment(tx, caller, peek.paymentId!);
-    const attempt = transactions.find((t) => t.transactionId === transactionId)!;
-    return onOpenSession(tx, peek, "pay", { transactionId }, async (at) => {
-      if (
-        !invoice ||
-        invoice.status === "PAID" ||
-        attempt.status !== "INITIATED" ||
-        !payment.active ||
-        !isInvoicePaymentMethod(method)
-      ) {
-        return {
-          unavailable:
-            "This invoice can no longer be paid here: it was paid already, or a newer payment attempt replaced this one.",
-        };
-      }
-      if (decision === "cancel") {
-        await cancelLocked(tx, caller, attempt, at);
-        return { result: "cancelled", message: completedMessage("pay", "cancelled") };
-      }
-      const key = outcomeKeyOf(payment, attempt);
-      const charge = await askProvider(key, () =>
-        selfServiceProvider().payInvoice({
-          reference: `invoice-${invoice.invoiceNumber}-transaction-${transactionId}`,
-          paymentMethod: method,
-          amount: money(attempt.amount),
-          currency: attempt.currency,
-        }),
-      );
-      // A refusal leaves the attempt INITIATED (nothing is logged but the declined count): a new
-      // attempt may follow.
-      if (!charge.ok) {
-        await countOutcome(tx, key, "declined", at);
-        return { result: "failed", message: `${charge.reason}. Nothing was paid.` };
-      }
-      const authorized = await authorizeLocked(tx, caller, payment, attempt, at, {
-        externalTransactionId: charge.pspReference,
-      });
-      const captured = await captureLocked(tx, caller, payment, authorized, at, "CAPTURE");
-      await tx
-        .update(customerInvoices)
-        .set({ status: "PAID", paidTransactionId: captured.transactionId, paidAt: at, updatedAt: at })
-        .where(eq(customerInvoices.invoiceNumber, invoice.invoiceNumber));
-      return { result: "finished", message: completedMessage("pay", "finished") };
-    });
-  });
+  return decideThroughProvider(
+    caller,
+    invoicePayment,
+    peek,
+    { transactionId },
+    {
+      kind: "INVOICE_PAY",
+      lock: async (tx) => {
+        const [invoice] = await tx
+          .select()
+          .from(customerInvoices)
+          .where(eq(customerInvoices.invoiceNumber, option(peek, "invoiceNumber") ?? ""))
+          .for("update");
+        return { invoice, ...(await lockPayment(tx, caller, peek.paymentId!)) };
+      },
+      subject: ({ payment }) => ({
+        organisationId: payment.organisationId,
+        paymentId: payment.paymentId,
+        transactionId,
+      }),
+      decide: (tx, { invoice, payment, transactions }) => {
+        const attempt = transactions.find((t) => t.transactionId === transactionId)!;
+        return onOpenSession(tx, peek, "pay", { transactionId }, async (at) => {
+          if (
+            !invoice ||
+            invoice.status === "PAID" ||
+            attempt.status !== "INITIATED" ||
+            !payment.active ||
+            !isInvoicePaymentMethod(method)
+          ) {
+            return {
+              unavailable:
+                "This invoice can no longer be paid here: it was paid already, or a newer payment attempt replaced this one.",
+            };
+          }
+          if (decision === "cancel") {
+            await cancelLocked(tx, caller, attempt, at);
+            return { result: "cancelled", message: completedMessage("pay", "cancelled") };
+          }
+          return {
+            ask: {
+              reference: newReference("INVOICE_PAY", `${invoice.invoiceNumber}-${transactionId}`),
+              request: {
+                invoiceNumber: invoice.invoiceNumber,
+                paymentMethod: method,
+                amount: attempt.amount,
+                currency: attempt.currency,
+              },
+            },
+          };
+        });
+      },
+      message: (answer) => (answer.ok ? completedMessage("pay", "finished") : `${answer.reason}. Nothing was paid.`),
+    },
+  );
 }
 
-async function decideChange(peek: SessionRow, decision: Decision): Promise<CheckoutDecision> {
+/**
+ * INVOICE_PAY: the customer paid one invoice on the provider's page. Paid, the attempt is
+ * authorized and captured and the invoice PAID; refused, the attempt stays INITIATED (nothing is
+ * logged but the declined count): a new attempt may follow.
+ */
+export const invoicePayment: OperationHandler = {
+  send: (op) => {
+    const request = op.request as { paymentMethod: InvoicePaymentMethod; amount: string; currency: string };
+    return selfServiceProvider().payInvoice({
+      reference: op.reference,
+      paymentMethod: request.paymentMethod,
+      amount: money(request.amount),
+      currency: request.currency,
+    });
+  },
+  async settle(context, answer) {
+    const { tx, op, at } = context;
+    const caller = context.caller as SystemCaller;
+    const { payment } = context.locked!;
+    const attempt = transactionOf(context);
+    const sessionId = op.request.sessionId as number;
+    if (!answer.ok) {
+      await countOutcome(tx, outcomeKeyOf(payment, attempt), answer.unreached ? "failed" : "declined", at);
+      await closeSession(tx, sessionId, "failed", at);
+      return;
+    }
+    const authorized = await authorizeLocked(tx, caller, payment, attempt, at, {
+      externalTransactionId: answer.pspReference ?? null,
+    });
+    const captured = await captureLocked(tx, caller, payment, authorized, at, "CAPTURE");
+    await tx
+      .update(customerInvoices)
+      .set({ status: "PAID", paidTransactionId: captured.transactionId, paidAt: at, updatedAt: at })
+      .where(eq(customerInvoices.invoiceNumber, op.request.invoiceNumber as string));
+    await closeSession(tx, sessionId, "finished", at);
+  },
+};
+
+async function decideChange(peek: SessionRow, decision: Decision, correlationId: string): Promise<CheckoutDecision> {
   const paymentChangeId = peek.paymentChangeId!;
   const [found] = await db().select().from(paymentChanges).where(eq(paymentChanges.paymentChangeId, paymentChangeId));
-  return inTransaction(async (tx) => {
-    const { change } = await lockChange(tx, found);
-    return onOpenSession(tx, peek, "change", { paymentChangeId }, async (at) => {
-      if (change.status !== "INITIATED" || !isProductPaymentMethod(change.paymentMethod)) {
-        return { unavailable: "This payment change can no longer be completed here." };
-      }
-      const finish = async (status: PaymentChangeStatus, result: RedirectResult): Promise<Finish> => {
-        await tx
-          .update(paymentChanges)
-          .set({ status, result, completedAt: at, updatedAt: at })
-          .where(eq(paymentChanges.paymentChangeId, paymentChangeId));
-        return { result, message: completedMessage("change", result) };
-      };
-      if (decision === "cancel") return finish("CANCELLED", "cancelled");
-      const registration = await selfServiceProvider().registerPaymentMethod({
-        reference: `payment-change-${paymentChangeId}`,
-        paymentMethod: change.paymentMethod,
-        productCode: change.productCode,
-      });
-      if (!registration.ok) return finish("FAILED", "failed");
+  const caller: SystemCaller = { kind: "system", name: "sandbox-checkout", correlationId };
+  return decideThroughProvider(
+    caller,
+    methodRegistration,
+    peek,
+    { paymentChangeId },
+    {
+      kind: "METHOD_REGISTRATION",
+      lock: (tx) => lockChange(tx, found),
+      subject: () => ({ organisationId: null, paymentId: null, transactionId: null }),
+      decide: (tx, { change }) =>
+        onOpenSession(tx, peek, "change", { paymentChangeId }, async (at) => {
+          if (change.status !== "INITIATED" || !isProductPaymentMethod(change.paymentMethod)) {
+            return { unavailable: "This payment change can no longer be completed here." };
+          }
+          if (decision === "cancel") return finishChange(tx, paymentChangeId, "CANCELLED", "cancelled", at);
+          return {
+            ask: {
+              reference: newReference("METHOD_REGISTRATION", paymentChangeId),
+              request: { paymentChangeId, paymentMethod: change.paymentMethod, productCode: change.productCode },
+            },
+          };
+        }),
+      message: (answer) => completedMessage("change", answer.ok ? "finished" : "failed"),
+    },
+  );
+}
+
+async function finishChange(
+  tx: Tx,
+  paymentChangeId: number,
+  status: PaymentChangeStatus,
+  result: RedirectResult,
+  at: Date,
+): Promise<Finish> {
+  await tx
+    .update(paymentChanges)
+    .set({ status, result, completedAt: at, updatedAt: at })
+    .where(eq(paymentChanges.paymentChangeId, paymentChangeId));
+  return { result, message: completedMessage("change", result) };
+}
+
+/** METHOD_REGISTRATION: the provider registered the product's new payment method (or refused to). */
+export const methodRegistration: OperationHandler = {
+  send: (op) => {
+    const request = op.request as { paymentMethod: ProductPaymentMethod; productCode: string };
+    return selfServiceProvider().registerPaymentMethod({
+      reference: op.reference,
+      paymentMethod: request.paymentMethod,
+      productCode: request.productCode,
+    });
+  },
+  async settle(context, answer) {
+    const { tx, op, at } = context;
+    const paymentChangeId = op.request.paymentChangeId as number;
+    const [change] = await tx.select().from(paymentChanges).where(eq(paymentChanges.paymentChangeId, paymentChangeId));
+    await lockChange(tx, change);
+    const finished = answer.ok;
+    if (finished) {
       await tx
         .update(products)
-        .set({ currentPaymentMethod: change.paymentMethod, updatedAt: at })
-        .where(eq(products.productCode, change.productCode));
-      return finish("FINISHED", "finished");
-    });
-  });
-}
+        .set({ currentPaymentMethod: op.request.paymentMethod as ProductPaymentMethod, updatedAt: at })
+        .where(eq(products.productCode, op.request.productCode as string));
+    }
+    const result = finished ? "finished" : "failed";
+    await finishChange(tx, paymentChangeId, finished ? "FINISHED" : "FAILED", result, at);
+    await closeSession(tx, op.request.sessionId as number, result, at);
+  },
+};
 
 /** errorUrl with error=system_error for this page, when a decision failed on our side; null if the page is unknown. */
 export async function checkoutErrorUrl(token: string): Promise<string | null> {

@@ -31,15 +31,30 @@ import {
 import { lockTransaction } from "../../platform/locks.server";
 import { logger } from "../../platform/logger.server";
 import { enqueueCallback } from "../../platform/outbox.server";
+import { appendOperation } from "../../platform/operation-log.server";
+import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
 import {
-  askProvider,
-  countOutcome,
-  inAuthorizingTransaction,
-  outcomeKeyOf,
-  type OutcomeKey,
-} from "../../platform/outcomes.server";
+  newReference,
+  pendingOperationOf,
+  pendingOperationOfSession,
+  runProviderOperation,
+  transactionOf,
+  type ClaimPlan,
+  type Decline,
+  type OperationAnswer,
+  type OperationHandler,
+  type OperationRow,
+  type SettleContext,
+} from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
-import { checkCardInput, type CardFieldErrors, type CardInput } from "../../providers/cards";
+import {
+  checkCardInput,
+  endOfExpiryMonth,
+  maskPan,
+  schemeOf,
+  type CardFieldErrors,
+  type CardInput,
+} from "../../providers/cards";
 import { cardProvider } from "../../providers/index.server";
 import type { PaymentRow, TransactionRow } from "../queries/payment-view.server";
 import {
@@ -50,6 +65,7 @@ import {
 } from "../recurring/recurring-payments.server";
 import {
   authorizeCardLocked,
+  closeOpenSessionsLocked,
   findSession,
   usableStoredCardLocked,
   type RecurringRow,
@@ -136,6 +152,8 @@ export type PageOutcome =
   | { kind: "expired"; returnUrl: string | null }
   | { kind: "completed"; returnUrl: string | null }
   | { kind: "unavailable"; message: string; returnUrl: string | null }
+  /** The card provider has not answered yet: the payment settles by itself later. */
+  | { kind: "in_progress"; returnUrl: null }
   | { kind: "not_found" };
 
 export type CardForm = { cardNumber: string; expiry: string; cvc: string; cardholder: string };
@@ -163,33 +181,26 @@ export async function payWithCard(
   const card = checked.card;
   if (session.kind === CARD_REGISTRATION) return registerCard(session, card, correlationId);
 
-  return settle(session, correlationId, async (key, options, { transaction }) => {
-    const outcome = await askProvider(key, () =>
+  const facts = {
+    last4: card.number.slice(-4),
+    maskedPan: maskPan(card.number),
+    scheme: checked.scheme,
+    cardExpiresAt: endOfExpiryMonth(card.expiryMonth, card.expiryYear).toISOString(),
+  };
+  return settle(session, correlationId, {
+    kind: "CARD_AUTHORIZE",
+    // What may be kept of the typed card: the request holds only this, so it cannot be sent again.
+    prepare: async ({ transaction }) => ({
+      request: { ...facts, amount: transaction.amount, currency: transaction.currency },
+    }),
+    ask: (op) =>
       cardProvider().authorizeCard({
-        reference: `terminal:${session.id}:${options.attempts + 1}`,
+        reference: op.reference,
         card,
-        amount: money(transaction.amount),
-        currency: transaction.currency,
-        storeCard: options.recurringPaymentId !== null,
+        amount: money(op.request.amount as string),
+        currency: op.request.currency as string,
+        storeCard: (session.options as SessionOptions).recurringPaymentId !== null,
       }),
-    );
-    if (!outcome.ok) return outcome;
-    return {
-      ok: true as const,
-      rrn: outcome.rrn,
-      last4: outcome.last4,
-      paymentType: outcome.scheme,
-      storeCard:
-        options.recurringPaymentId !== null && outcome.panHash
-          ? {
-              recurringPaymentId: options.recurringPaymentId,
-              panHash: outcome.panHash,
-              maskedPan: outcome.maskedPan,
-              paymentType: outcome.scheme,
-              cardExpiresAt: outcome.cardExpiresAt.toISOString(),
-            }
-          : null,
-    };
   });
 }
 
@@ -205,34 +216,18 @@ export async function confirmStoredCard(caller: SystemCaller, input: { token: st
   if (session.kind !== "RECURRING_TERMINAL") return unavailable(session, "Enter a card to pay on this terminal");
   const early = overOutcome(session);
   if (early) return early;
-  return settle(session, correlationId, async (key, options, { tx, payment, transaction }) => {
-    let stored: RecurringRow;
-    try {
-      stored = await usableStoredCardLocked(tx, payment, { recurringPaymentId: options.recurringPaymentId! });
-    } catch (error) {
-      if (error instanceof DomainError)
-        return { ok: "unavailable" as const, message: "The stored card can no longer be used" };
-      throw error;
-    }
-    const outcome = await askProvider(key, () =>
-      cardProvider().chargeStoredCard({
-        reference: `recurring-terminal:${session.id}:${options.attempts + 1}`,
-        panHash: stored.panHash!,
-        maskedPan: stored.maskedPan,
-        amount: money(transaction.amount),
-        currency: transaction.currency,
-        initiator: "CUSTOMER",
-      }),
-    );
-    if (!outcome.ok) return outcome;
-    return {
-      ok: true as const,
-      rrn: outcome.rrn,
-      last4: stored.maskedPan?.slice(-4) ?? null,
-      paymentType: stored.paymentType,
-      recurringPaymentId: stored.recurringPaymentId,
-      storeCard: null,
-    };
+  return settle(session, correlationId, {
+    kind: "STORED_CARD_CHARGE",
+    prepare: async ({ tx, payment, transaction, options }) => {
+      let stored: RecurringRow;
+      try {
+        stored = await usableStoredCardLocked(tx, payment, { recurringPaymentId: options.recurringPaymentId! });
+      } catch (error) {
+        if (error instanceof DomainError) return { unavailable: "The stored card can no longer be used" };
+        throw error;
+      }
+      return { request: storedCardRequest(stored, transaction, "CUSTOMER") };
+    },
   });
 }
 
@@ -269,33 +264,9 @@ function unavailable(session: SessionRow, message: string): PageOutcome {
   return { kind: "unavailable", message, returnUrl: returnUrlOf(session, "unavailable") };
 }
 
-type Approval = {
-  ok: true;
-  rrn: string;
-  last4: string | null;
-  paymentType: string | null;
-  recurringPaymentId?: number;
-  storeCard: ({ recurringPaymentId: number } & VerifiedCard) | null;
-};
-type Decision =
-  Approval | { ok: false; reason: string; errorReason: ErrorReason } | { ok: "unavailable"; message: string };
-
-/**
- * The page's one DB transaction: locks, re-checks, asks the provider (`decide`, with the key its
- * attempt is counted under), and writes either the approval or, for a decline, the session's
- * attempt count and the declined attempt (the page stays open for another card).
- */
-async function settle(
-  session: SessionRow,
-  correlationId: string,
-  decide: (
-    key: OutcomeKey,
-    options: SessionOptions,
-    locked: { tx: Tx; payment: PaymentRow; transaction: TransactionRow },
-  ) => Promise<Decision>,
-): Promise<PageOutcome> {
-  const options = session.options as SessionOptions;
-  const caller: ClientCaller = {
+/** The client that opened the terminal: the page's operation-log entries are theirs. */
+function openerOf(options: SessionOptions, correlationId: string): ClientCaller {
+  return {
     kind: "client",
     clientId: options.clientId,
     organisationId: options.organisationId,
@@ -307,74 +278,271 @@ async function settle(
     distributionChannel: options.distributionChannel,
     correlationId,
   };
-  return inAuthorizingTransaction(async (tx): Promise<PageOutcome> => {
-    const { payment, transaction } = await lockTransaction(tx, caller, session.paymentId!, session.transactionId!);
-    const [current] = await tx.select().from(providerSessions).where(eq(providerSessions.id, session.id)).for("update");
-    const over = overOutcome(current);
-    if (over) return over;
-    if (!awaitsTerminal(payment, transaction)) {
-      return unavailable(
-        current,
-        "This payment can no longer be completed here: it was changed or cancelled by the shop",
-      );
-    }
-    const currentOptions = current.options as SessionOptions;
-    if (attemptsExhausted(currentOptions.attempts)) {
-      await tx.update(providerSessions).set({ completedAt: new Date() }).where(eq(providerSessions.id, current.id));
-      return unavailable(current, "Too many attempts: this terminal is closed");
-    }
-    const attempts = currentOptions.attempts + 1;
-    const key = outcomeKeyOf(payment, transaction);
-    const decision = await decide(key, currentOptions, { tx, payment, transaction });
-    if (decision.ok === "unavailable") return unavailable(current, decision.message);
-    if (!decision.ok) {
-      await countOutcome(tx, key, "declined", new Date());
-      await tx
-        .update(providerSessions)
-        .set({ options: { ...currentOptions, attempts }, outcome: decision.errorReason })
-        .where(eq(providerSessions.id, current.id));
-      logger.info("card terminal declined", {
-        correlationId,
-        paymentId: payment.paymentId,
-        transactionId: transaction.transactionId,
-        errorReason: decision.errorReason,
-        attempts,
-      });
-      return {
-        kind: "declined",
-        errorReason: decision.errorReason,
-        message: decision.reason,
-        attemptsLeft: attemptsLeft(attempts),
-      };
-    }
+}
 
-    const at = new Date();
-    let recurringPaymentId = decision.recurringPaymentId ?? null;
-    if (decision.storeCard) {
-      const { recurringPaymentId: stored, ...card } = decision.storeCard;
-      await activateStoredCardLocked(tx, stored, card, at);
-      recurringPaymentId = stored;
-    }
-    await authorizeCardLocked(tx, caller, payment, transaction, at, {
-      rrn: decision.rrn,
-      last4: decision.last4,
-      paymentType: decision.paymentType,
-      recurringPaymentId,
-      autoSale: currentOptions.autoSale,
-      callbackUrl: current.callbackUrl,
-    });
-    const [completed] = await tx
+type PagePayment = {
+  kind: "CARD_AUTHORIZE" | "STORED_CARD_CHARGE";
+  /** Under the locks: what the operation asks (kept on it), or why the page cannot pay. */
+  prepare: (locked: {
+    tx: Tx;
+    payment: PaymentRow;
+    transaction: TransactionRow;
+    options: SessionOptions;
+  }) => Promise<{ request: Record<string, unknown> } | { unavailable: string }>;
+  /** The first call, with what is not kept (the typed card). */
+  ask?: (op: OperationRow) => Promise<OperationAnswer>;
+};
+
+/**
+ * The page's payment, claim → ask → settle: the claim locks the payment, its transactions and the
+ * session, re-checks that both are still payable and counts the attempt against the limit; the
+ * card provider is asked outside the locks; cardPagePayment settles the approval (AUTHORIZED, and
+ * with autoSale CAPTURED, the card's last 4, the rrn, the stored card, the callback, the session
+ * completed) or the decline (the session's attempt count; the page stays open for another card).
+ */
+async function settle(session: SessionRow, correlationId: string, payment: PagePayment): Promise<PageOutcome> {
+  const caller = openerOf(session.options as SessionOptions, correlationId);
+  let outcome;
+  try {
+    outcome = await runProviderOperation(
+      caller,
+      payment.kind === "CARD_AUTHORIZE" ? typedCardAuthorization : storedCardCharge,
+      {
+        kind: payment.kind,
+        lock: (tx) => lockTransaction(tx, caller, session.paymentId!, session.transactionId!),
+        subject: ({ payment, transaction }) => ({
+          organisationId: payment.organisationId,
+          paymentId: payment.paymentId,
+          transactionId: transaction.transactionId,
+        }),
+        plan: async (tx, locked): Promise<ClaimPlan<PageOutcome>> => {
+          const [current] = await tx
+            .select()
+            .from(providerSessions)
+            .where(eq(providerSessions.id, session.id))
+            .for("update");
+          const over = overOutcome(current);
+          if (over) return { done: over };
+          if (!awaitsTerminal(locked.payment, locked.transaction)) {
+            return {
+              done: unavailable(
+                current,
+                "This payment can no longer be completed here: it was changed or cancelled by the shop",
+              ),
+            };
+          }
+          if (await pendingOperationOf(tx, locked.transaction.transactionId))
+            return { done: { kind: "in_progress", returnUrl: null } };
+          const options = current.options as SessionOptions;
+          if (attemptsExhausted(options.attempts)) {
+            await tx
+              .update(providerSessions)
+              .set({ completedAt: new Date() })
+              .where(eq(providerSessions.id, current.id));
+            return { done: unavailable(current, "Too many attempts: this terminal is closed") };
+          }
+          const prepared = await payment.prepare({ tx, ...locked, options });
+          if ("unavailable" in prepared) return { done: unavailable(current, prepared.unavailable) };
+          return {
+            claim: {
+              reference: newReference(payment.kind, locked.transaction.transactionId),
+              request: { ...prepared.request, sessionId: current.id },
+            },
+          };
+        },
+        ask: payment.ask,
+      },
+    );
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === "unavailable") return { kind: "in_progress", returnUrl: null };
+    throw error;
+  }
+  if (outcome.kind === "done") return outcome.value;
+  const [current] = await db().select().from(providerSessions).where(eq(providerSessions.id, session.id));
+  if (outcome.op.status === "SUCCEEDED") return { kind: "redirect", url: returnUrlOf(current, "completed")! };
+  const answer = outcome.op.answer as Decline;
+  return {
+    kind: "declined",
+    errorReason: answer.errorReason ?? "REFUSED_BY_ISSUER",
+    message: answer.reason,
+    attemptsLeft: attemptsLeft((current.options as SessionOptions).attempts),
+  };
+}
+
+/** What a stored-card charge asks, as its operation keeps it (the panHash refers to the card; no card data). */
+export function storedCardRequest(
+  stored: RecurringRow,
+  transaction: TransactionRow,
+  initiator: "MERCHANT" | "CUSTOMER",
+): Record<string, unknown> {
+  return {
+    panHash: stored.panHash,
+    maskedPan: stored.maskedPan,
+    paymentType: stored.paymentType,
+    recurringPaymentId: stored.recurringPaymentId,
+    amount: transaction.amount,
+    currency: transaction.currency,
+    initiator,
+  };
+}
+
+/** Charges a stored card with what its operation keeps (re-sendable). */
+export function sendStoredCardCharge(op: OperationRow): Promise<OperationAnswer> {
+  const request = op.request as {
+    panHash: string;
+    maskedPan: string | null;
+    amount: string;
+    currency: string;
+    initiator: "MERCHANT" | "CUSTOMER";
+  };
+  return cardProvider().chargeStoredCard({
+    reference: op.reference,
+    panHash: request.panHash,
+    maskedPan: request.maskedPan,
+    amount: money(request.amount),
+    currency: request.currency,
+    initiator: request.initiator,
+  });
+}
+
+/**
+ * CARD_AUTHORIZE of a typed card: on a terminal page, or registering a card to store. It is never
+ * sent again: nobody kept the card (the recovery job fails it once the PSP surely gave up on it).
+ */
+export const typedCardAuthorization: OperationHandler = {
+  send: null,
+  settle: (context, answer) =>
+    context.op.request.registration ? settleRegistration(context, answer) : settleTerminalPayment(context, answer),
+};
+
+/**
+ * STORED_CARD_CHARGE: a stored card charged on the recurring terminal (the customer confirmed) or
+ * merchant-initiated without a page (MIT_UCOF, card-terminal.server.ts).
+ */
+export const storedCardCharge: OperationHandler = {
+  send: sendStoredCardCharge,
+  settle: (context, answer) =>
+    context.op.request.sessionId ? settleTerminalPayment(context, answer) : settleMerchantCharge(context, answer),
+};
+
+/**
+ * A payment on a terminal page: the approval authorizes the transaction (and stores the typed
+ * card when the terminal was to), a decline counts the page's attempt.
+ */
+async function settleTerminalPayment(context: SettleContext, answer: OperationAnswer): Promise<void> {
+  const { tx, op, at } = context;
+  const { payment } = context.locked!;
+  const transaction = transactionOf(context);
+  const caller = context.caller as ClientCaller;
+  const [session] = await tx
+    .select()
+    .from(providerSessions)
+    .where(eq(providerSessions.id, op.request.sessionId as number))
+    .for("update");
+  const options = session.options as SessionOptions;
+  const attempts = options.attempts + 1;
+  const key = outcomeKeyOf(payment, transaction);
+  if (!answer.ok) {
+    await countOutcome(tx, key, answer.unreached ? "failed" : "declined", at);
+    await tx
       .update(providerSessions)
-      .set({ options: { ...currentOptions, attempts }, outcome: "OK", completedAt: at })
-      .where(eq(providerSessions.id, current.id))
-      .returning();
-    logger.info("card terminal approved", {
-      correlationId,
+      .set({ options: { ...options, attempts }, outcome: answer.errorReason ?? session.outcome })
+      .where(eq(providerSessions.id, session.id));
+    logger.info("card terminal declined", {
+      correlationId: caller.correlationId,
       paymentId: payment.paymentId,
       transactionId: transaction.transactionId,
-      autoSale: currentOptions.autoSale,
+      errorReason: answer.errorReason,
+      attempts,
     });
-    return { kind: "redirect", url: returnUrlOf(completed, "completed")! };
+    return;
+  }
+  const request = op.request as {
+    last4?: string;
+    maskedPan: string | null;
+    scheme?: string;
+    paymentType?: string | null;
+    cardExpiresAt?: string;
+    recurringPaymentId?: number;
+  };
+  const typed = op.kind === "CARD_AUTHORIZE";
+  let recurringPaymentId = typed ? null : (request.recurringPaymentId ?? null);
+  const panHash = typeof answer.panHash === "string" ? answer.panHash : null;
+  if (typed && options.recurringPaymentId !== null && panHash) {
+    await activateStoredCardLocked(
+      tx,
+      options.recurringPaymentId,
+      {
+        panHash,
+        maskedPan: request.maskedPan!,
+        paymentType: request.scheme!,
+        cardExpiresAt: request.cardExpiresAt!,
+      },
+      at,
+    );
+    recurringPaymentId = options.recurringPaymentId;
+  }
+  await authorizeCardLocked(tx, caller, payment, transaction, at, {
+    rrn: answer.rrn ?? "",
+    last4: typed ? request.last4! : (request.maskedPan?.slice(-4) ?? null),
+    paymentType: typed ? request.scheme! : (request.paymentType ?? null),
+    recurringPaymentId,
+    autoSale: options.autoSale,
+    callbackUrl: session.callbackUrl,
+  });
+  await tx
+    .update(providerSessions)
+    .set({ options: { ...options, attempts }, outcome: "OK", completedAt: at })
+    .where(eq(providerSessions.id, session.id));
+  logger.info("card terminal approved", {
+    correlationId: caller.correlationId,
+    paymentId: payment.paymentId,
+    transactionId: transaction.transactionId,
+    autoSale: options.autoSale,
+  });
+}
+
+/** MIT_UCOF: the charge writes the INITIATE and AUTHORIZE entries (and with autoSale the capture); open terminals close. */
+async function settleMerchantCharge(context: SettleContext, answer: OperationAnswer): Promise<void> {
+  const { tx, op, at } = context;
+  const { payment } = context.locked!;
+  const transaction = transactionOf(context);
+  const caller = context.caller as ClientCaller;
+  if (!answer.ok) {
+    await countOutcome(tx, outcomeKeyOf(payment, transaction), answer.unreached ? "failed" : "declined", at);
+    logger.info("stored card charge declined", {
+      correlationId: caller.correlationId,
+      transactionId: transaction.transactionId,
+      errorReason: answer.errorReason,
+    });
+    return;
+  }
+  const request = op.request as {
+    maskedPan: string | null;
+    paymentType: string | null;
+    recurringPaymentId: number;
+    autoSale: boolean;
+    callbackUrl: string | null;
+  };
+  await closeOpenSessionsLocked(tx, transaction.transactionId, at);
+  await appendOperation(
+    tx,
+    {
+      transactionId: transaction.transactionId,
+      paymentId: payment.paymentId,
+      operation: "INITIATE",
+      amount: money(transaction.amount),
+      at,
+    },
+    caller,
+  );
+  await authorizeCardLocked(tx, caller, payment, transaction, at, {
+    rrn: answer.rrn ?? "",
+    last4: request.maskedPan?.slice(-4) ?? null,
+    paymentType: request.paymentType,
+    recurringPaymentId: request.recurringPaymentId,
+    autoSale: request.autoSale,
+    callbackUrl: request.callbackUrl,
   });
 }
 
@@ -407,71 +575,130 @@ async function registrationPage(session: SessionRow): Promise<TerminalPageView |
 /**
  * The customer entered the card to store: the provider verifies it (nothing is charged) and we
  * keep what the authorize call needs (VerifiedCard: panHash, masked PAN, scheme, expiry month).
- * The recurring payment itself changes only on authorize. One DB transaction, the session locked.
+ * The recurring payment itself changes only on authorize. Claim → ask → settle (CARD_AUTHORIZE
+ * on no payment): the claim locks the session, settleRegistration writes the outcome.
  */
 async function registerCard(session: SessionRow, card: CardInput, correlationId: string): Promise<PageOutcome> {
-  return inTransaction(async (tx): Promise<PageOutcome> => {
-    const [current] = await tx.select().from(providerSessions).where(eq(providerSessions.id, session.id)).for("update");
-    const over = overOutcome(current);
-    if (over) return over;
-    const options = current.options as RegistrationOptions;
-    const [stored] = await tx
-      .select({ status: recurringPayments.recurringStatus })
-      .from(recurringPayments)
-      .where(eq(recurringPayments.recurringPaymentId, options.recurringPaymentId));
-    if (stored?.status !== "CREATED")
-      return unavailable(current, "This card can no longer be registered here: the shop ended or changed it");
-    if (attemptsExhausted(options.attempts)) {
-      await tx.update(providerSessions).set({ completedAt: new Date() }).where(eq(providerSessions.id, current.id));
-      return unavailable(current, "Too many attempts: this terminal is closed");
-    }
-    const attempts = options.attempts + 1;
-    const outcome = await cardProvider().authorizeCard({
-      reference: `registration:${current.id}:${attempts}`,
-      card,
-      amount: ZERO,
-      currency: "NOK",
-      storeCard: true,
+  const options = session.options as RegistrationOptions;
+  const caller: ClientCaller = {
+    kind: "client",
+    clientId: options.clientId,
+    organisationId: options.organisationId,
+    privileged: false,
+    channels: [],
+    allowedRedirectPrefixes: [],
+    clientName: options.clientName,
+    pos: null,
+    distributionChannel: null,
+    correlationId,
+  };
+  const facts = {
+    last4: card.number.slice(-4),
+    maskedPan: maskPan(card.number),
+    scheme: schemeOf(card.number),
+    cardExpiresAt: endOfExpiryMonth(card.expiryMonth, card.expiryYear).toISOString(),
+  };
+  let outcome;
+  try {
+    outcome = await runProviderOperation(caller, typedCardAuthorization, {
+      kind: "CARD_AUTHORIZE",
+      lock: async (tx) => {
+        const [current] = await tx
+          .select()
+          .from(providerSessions)
+          .where(eq(providerSessions.id, session.id))
+          .for("update");
+        return current;
+      },
+      subject: () => ({ organisationId: options.organisationId, paymentId: null, transactionId: null }),
+      plan: async (tx, current): Promise<ClaimPlan<PageOutcome>> => {
+        const over = overOutcome(current);
+        if (over) return { done: over };
+        const currentOptions = current.options as RegistrationOptions;
+        const [stored] = await tx
+          .select({ status: recurringPayments.recurringStatus })
+          .from(recurringPayments)
+          .where(eq(recurringPayments.recurringPaymentId, currentOptions.recurringPaymentId));
+        if (stored?.status !== "CREATED")
+          return {
+            done: unavailable(current, "This card can no longer be registered here: the shop ended or changed it"),
+          };
+        if (await pendingOperationOfSession(tx, current.id)) return { done: { kind: "in_progress", returnUrl: null } };
+        if (attemptsExhausted(currentOptions.attempts)) {
+          await tx.update(providerSessions).set({ completedAt: new Date() }).where(eq(providerSessions.id, current.id));
+          return { done: unavailable(current, "Too many attempts: this terminal is closed") };
+        }
+        return {
+          claim: {
+            reference: newReference("CARD_AUTHORIZE", `registration-${current.id}`),
+            request: { ...facts, sessionId: current.id, registration: true },
+          },
+        };
+      },
+      ask: (op) =>
+        cardProvider().authorizeCard({ reference: op.reference, card, amount: ZERO, currency: "NOK", storeCard: true }),
     });
-    if (!outcome.ok || !outcome.panHash) {
-      const errorReason: ErrorReason = outcome.ok ? "REFUSED_BY_ISSUER" : outcome.errorReason;
-      await tx
-        .update(providerSessions)
-        .set({ options: { ...options, attempts }, outcome: errorReason })
-        .where(eq(providerSessions.id, current.id));
-      logger.info("card registration declined", {
-        correlationId,
-        recurringPaymentId: options.recurringPaymentId,
-        errorReason,
-        attempts,
-      });
-      return {
-        kind: "declined",
-        errorReason,
-        message: outcome.ok ? "The card cannot be stored" : outcome.reason,
-        attemptsLeft: attemptsLeft(attempts),
-      };
-    }
-    const verifiedCard: VerifiedCard = {
-      panHash: outcome.panHash,
-      maskedPan: outcome.maskedPan,
-      paymentType: outcome.scheme,
-      cardExpiresAt: outcome.cardExpiresAt.toISOString(),
-    };
-    const at = new Date();
-    const [completed] = await tx
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === "unavailable") return { kind: "in_progress", returnUrl: null };
+    throw error;
+  }
+  if (outcome.kind === "done") return outcome.value;
+  const [current] = await db().select().from(providerSessions).where(eq(providerSessions.id, session.id));
+  if (current.outcome === "OK") return { kind: "redirect", url: returnUrlOf(current, "completed")! };
+  const answer = outcome.op.answer as OperationAnswer;
+  return {
+    kind: "declined",
+    errorReason: (!answer.ok && answer.errorReason) || "REFUSED_BY_ISSUER",
+    message: answer.ok ? "The card cannot be stored" : answer.reason,
+    attemptsLeft: attemptsLeft((current.options as RegistrationOptions).attempts),
+  };
+}
+
+/** A registration's answer: the verified card kept on the session (completed), or the attempt counted. */
+async function settleRegistration(context: SettleContext, answer: OperationAnswer): Promise<void> {
+  const { tx, op, at } = context;
+  const [session] = await tx
+    .select()
+    .from(providerSessions)
+    .where(eq(providerSessions.id, op.request.sessionId as number))
+    .for("update");
+  const options = session.options as RegistrationOptions;
+  const attempts = options.attempts + 1;
+  const panHash = answer.ok && typeof answer.panHash === "string" ? answer.panHash : null;
+  const request = op.request as { maskedPan: string; scheme: string; cardExpiresAt: string };
+  if (!panHash) {
+    const errorReason: ErrorReason = (!answer.ok && answer.errorReason) || "REFUSED_BY_ISSUER";
+    await tx
       .update(providerSessions)
-      .set({ options: { ...options, attempts, verifiedCard }, outcome: "OK", completedAt: at })
-      .where(eq(providerSessions.id, current.id))
-      .returning();
-    if (current.callbackUrl) {
-      await enqueueCallback(tx, current.callbackUrl, {
-        recurringPaymentId: options.recurringPaymentId,
-        responseCode: "OK",
-        occurredAt: at.toISOString(),
-      });
-    }
-    logger.info("card registered on terminal", { correlationId, recurringPaymentId: options.recurringPaymentId });
-    return { kind: "redirect", url: returnUrlOf(completed, "completed")! };
+      .set({ options: { ...options, attempts }, outcome: errorReason })
+      .where(eq(providerSessions.id, session.id));
+    logger.info("card registration declined", {
+      correlationId: context.caller.correlationId,
+      recurringPaymentId: options.recurringPaymentId,
+      errorReason,
+      attempts,
+    });
+    return;
+  }
+  const verifiedCard: VerifiedCard = {
+    panHash,
+    maskedPan: request.maskedPan,
+    paymentType: request.scheme,
+    cardExpiresAt: request.cardExpiresAt,
+  };
+  await tx
+    .update(providerSessions)
+    .set({ options: { ...options, attempts, verifiedCard }, outcome: "OK", completedAt: at })
+    .where(eq(providerSessions.id, session.id));
+  if (session.callbackUrl) {
+    await enqueueCallback(tx, session.callbackUrl, {
+      recurringPaymentId: options.recurringPaymentId,
+      responseCode: "OK",
+      occurredAt: at.toISOString(),
+    });
+  }
+  logger.info("card registered on terminal", {
+    correlationId: context.caller.correlationId,
+    recurringPaymentId: options.recurringPaymentId,
   });
 }

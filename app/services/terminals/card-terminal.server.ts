@@ -2,20 +2,21 @@
 // merchant-initiated charges of a stored card (MIT_UCOF) that need no page at all; and the
 // internal terminal (POST …/internal-terminal), the same page for customer-service staff who type
 // the customer's card. What happens on the page is card-page.server.ts.
-import { randomBytes } from "node:crypto";
 import type { ClientCaller } from "../../domain/caller";
 import { ruleBroken } from "../../domain/errors";
-import { money } from "../../domain/money";
-import { logger } from "../../platform/logger.server";
-import { appendOperation } from "../../platform/operation-log.server";
-import { askProvider, declinedError, inAuthorizingTransaction, outcomeKeyOf } from "../../platform/outcomes.server";
-import { inTransaction } from "../../platform/transaction.server";
-import { cardProvider } from "../../providers/index.server";
-import { inCustomerTransaction, insertRecurringPaymentLocked } from "../recurring/recurring-payments.server";
 import {
-  authorizeCardLocked,
-  closeOpenSessionsLocked,
+  newReference,
+  requireSucceeded,
+  runProviderOperation,
+  type ClaimPlan,
+} from "../../platform/provider-operations.server";
+import { inTransaction } from "../../platform/transaction.server";
+import { storedCardCharge, storedCardRequest } from "./card-page.server";
+import { inCustomerTransaction, insertRecurringPaymentLocked } from "../recurring/recurring-payments.server";
+import { lockTransaction } from "../../platform/locks.server";
+import {
   lockPayable,
+  requirePayable,
   openSessionLocked,
   requireAllowedRedirect,
   terminalUrl,
@@ -61,6 +62,7 @@ export type TerminalCreated = {
  * @throws conflict   the payment is deactivated; the transaction is not CREATED/INITIATED, or an import
  * @throws rule       not a PAYMENTCARD transaction; MIT_UCOF without a usable stored card
  * @throws declined   MIT_UCOF: the provider declined the charge
+ * @throws unavailable  MIT_UCOF: the provider did not answer; the charge is in progress and settles later
  */
 export async function createTerminal(caller: ClientCaller, input: CardTerminalInput): Promise<TerminalCreated> {
   const { paymentId, transactionId, origin } = input;
@@ -142,50 +144,36 @@ export async function createInternalTerminal(
 
 async function chargeStoredCardNow(caller: ClientCaller, input: CardTerminalInput): Promise<TerminalCreated> {
   const { paymentId, transactionId } = input;
-  return inAuthorizingTransaction(async (tx) => {
-    const locked = await lockPayable(tx, caller, paymentId, transactionId);
-    const { payment, transaction } = locked;
-    if (transaction.recurringPaymentId === null) {
-      throw ruleBroken(
-        "transactionType MIT_UCOF charges the transaction's stored card: create the transaction with a recurringPaymentId",
-        "transactionType",
-      );
-    }
-    const stored = await usableStoredCardLocked(tx, payment, { recurringPaymentId: transaction.recurringPaymentId });
-    const key = outcomeKeyOf(payment, transaction);
-    const outcome = await askProvider(key, () =>
-      cardProvider().chargeStoredCard({
-        reference: `mit:${transactionId}:${randomBytes(6).toString("base64url")}`,
-        panHash: stored.panHash!,
-        maskedPan: stored.maskedPan,
-        amount: money(transaction.amount),
-        currency: transaction.currency,
-        initiator: "MERCHANT",
-      }),
-    );
-    if (!outcome.ok) {
-      logger.info("stored card charge declined", {
-        correlationId: caller.correlationId,
-        transactionId,
-        errorReason: outcome.errorReason,
-      });
-      throw declinedError(key, outcome);
-    }
-    const at = new Date();
-    await closeOpenSessionsLocked(tx, transactionId, at);
-    await appendOperation(
-      tx,
-      { transactionId, paymentId, operation: "INITIATE", amount: money(transaction.amount), at },
-      caller,
-    );
-    await authorizeCardLocked(tx, caller, payment, transaction, at, {
-      rrn: outcome.rrn,
-      last4: stored.maskedPan?.slice(-4) ?? null,
-      paymentType: stored.paymentType,
-      recurringPaymentId: stored.recurringPaymentId,
-      autoSale: input.autoSale ?? false,
-      callbackUrl: input.callbackUrl ?? null,
-    });
-    return { paymentId, transactionId, recurringPaymentId: stored.recurringPaymentId };
+  const outcome = await runProviderOperation(caller, storedCardCharge, {
+    kind: "STORED_CARD_CHARGE",
+    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
+    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    plan: async (tx, locked, ofThisRequest): Promise<ClaimPlan<never>> => {
+      if (ofThisRequest) return { resume: ofThisRequest };
+      const { payment, transaction } = requirePayable(locked);
+      if (transaction.recurringPaymentId === null) {
+        throw ruleBroken(
+          "transactionType MIT_UCOF charges the transaction's stored card: create the transaction with a recurringPaymentId",
+          "transactionType",
+        );
+      }
+      const stored = await usableStoredCardLocked(tx, payment, { recurringPaymentId: transaction.recurringPaymentId });
+      return {
+        claim: {
+          reference: newReference("STORED_CARD_CHARGE", transactionId),
+          request: {
+            ...storedCardRequest(stored, transaction, "MERCHANT"),
+            autoSale: input.autoSale ?? false,
+            callbackUrl: input.callbackUrl ?? null,
+          },
+        },
+      };
+    },
   });
+  if (outcome.kind === "settled") requireSucceeded(outcome.op);
+  return {
+    paymentId,
+    transactionId,
+    recurringPaymentId: outcome.kind === "settled" ? (outcome.op.request.recurringPaymentId as number) : undefined,
+  };
 }

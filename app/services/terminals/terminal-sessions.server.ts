@@ -75,7 +75,11 @@ export async function findSession(token: string): Promise<SessionRow | null> {
 
 /** Locks the payment and its transactions; the transaction must be a card one, CREATED or INITIATED. */
 export async function lockPayable(tx: Tx, caller: ClientCaller, paymentId: number, transactionId: number) {
-  const locked = await lockTransaction(tx, caller, paymentId, transactionId);
+  return requirePayable(await lockTransaction(tx, caller, paymentId, transactionId));
+}
+
+/** lockPayable's checks, on rows locked already. */
+export function requirePayable<L extends LockedPayment & { transaction: TransactionRow }>(locked: L): L {
   requireActive(locked.payment);
   requireCardTransaction(locked.transaction);
   if (locked.transaction.status !== "CREATED" && locked.transaction.status !== "INITIATED") {

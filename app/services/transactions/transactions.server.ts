@@ -1,10 +1,13 @@
 // Payment transaction use-cases: add, cancel, capture, pre-authorize, import.
-// Each is one DB transaction that locks the payment and its transactions first (locks.server.ts),
-// decides with the domain rules, writes the new state, the operation-log entry and, for money
-// that moved, the daily volume rollup.
-import { eq, sql } from "drizzle-orm";
+// Each locks the payment and its transactions first (locks.server.ts), decides with the domain
+// rules, writes the new state, the operation-log entry and, for money that moved, the daily volume
+// rollup. Where the PSP must act (capture, cancel of an authorization, pre-authorization and its
+// adjustments) that is claim → ask → settle (platform/provider-operations.server.ts): the
+// decision and the claim in one DB transaction, the PSP asked outside it, the new state written in
+// a second one by this module's OperationHandlers. CASH, imports and gift cards stay internal.
+import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client";
-import { operationLog, paymentTransactions, payments } from "../../../db/schema";
+import { operationLog, paymentTransactions, payments, providerOperations } from "../../../db/schema";
 import {
   PAYMENT_TYPE_GROUP_OF,
   PAYMENT_TYPES,
@@ -18,6 +21,7 @@ import { requireActive } from "../../domain/payment";
 import {
   amountOfNewTransaction,
   amountsOf,
+  asksProvider,
   capturedAmountOf,
   checkCancel,
   checkCapture,
@@ -37,9 +41,24 @@ import type { Caller, ClientCaller } from "../../domain/caller";
 import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
 import { addToVolume, appendOperation } from "../../platform/operation-log.server";
 import { lockPayment, lockTransaction, type LockedPayment } from "../../platform/locks.server";
+import { logger } from "../../platform/logger.server";
+import {
+  busy,
+  newReference,
+  requireNoOperationInFlight,
+  requireSucceeded,
+  runProviderOperation,
+  transactionOf,
+  type OperationHandler,
+  type OperationRow as ProviderOperationRow,
+  type SettleContext,
+} from "../../platform/provider-operations.server";
+import { paymentProvider } from "../../providers/index.server";
+import type { TransactionAtProvider } from "../../providers/provider";
 import { findUsableMethod } from "../admin/payment-methods.server";
 import {
-  getPaymentLocked,
+  getPayment,
+  getTransaction,
   toTransactionView,
   type PaymentRow,
   type PaymentView,
@@ -100,6 +119,7 @@ export async function addTransactionLocked(
 ): Promise<TransactionRow> {
   requireActive(payment);
   requireOnePaymentSource(input);
+  await requireNoAuthorizationInFlight(tx, payment.paymentId);
   if (input.isImport && !caller.privileged) throw forbidden("Only privileged clients may create import transactions");
   if (input.with3DSecure !== undefined && !caller.privileged) {
     throw forbidden("Only privileged clients may choose with3DSecure");
@@ -259,28 +279,99 @@ async function enabledMethod(
 
 /**
  * Cancels a CREATED, INITIATED or AUTHORIZED transaction: its amount is released from the payment.
- * @throws not_found  the payment or transaction is unknown or another organisation's
- * @throws conflict   the payment is deactivated; the transaction is captured, credited or cancelled
+ * An authorization the PSP holds is released there first (claim → ask → settle).
+ * @throws not_found    the payment or transaction is unknown or another organisation's
+ * @throws conflict     the payment is deactivated; the transaction is captured, credited or cancelled;
+ *                      another operation on it is in progress (RESOURCE_BUSY)
+ * @throws declined     the provider refused to release the authorization (nothing changed)
+ * @throws unavailable  the provider did not answer: the cancel is in progress and settles later
  */
 export async function cancelTransaction(
   caller: Caller,
   input: { paymentId: number; transactionId: number },
 ): Promise<TransactionView> {
   const { paymentId, transactionId } = input;
-  return inTransaction(async (tx) => {
-    const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
-    requireActive(payment);
-    const check = checkCancel(transaction.status);
-    if (!check.ok) throw conflict(check.reason);
-    const row = await cancelLocked(tx, caller, transaction, new Date());
-    await auditStaffAction(tx, caller, {
-      action: "transaction.cancel",
-      entityType: "transaction",
-      entityId: transactionId,
-      before: auditedTransaction(transaction),
-      after: auditedTransaction(row),
-    });
-    return toTransactionView(row, await operationsOf(tx, transactionId));
+  const outcome = await runProviderOperation(caller, cancelOperation, {
+    kind: "CANCEL",
+    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
+    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    plan: async (tx, { payment, transaction }, ofThisRequest) => {
+      if (ofThisRequest) return { resume: ofThisRequest };
+      requireActive(payment);
+      const check = checkCancel(transaction.status);
+      if (!check.ok) throw conflict(check.reason);
+      if (asksProvider("CANCEL", transaction)) {
+        return {
+          claim: {
+            reference: newReference("CANCEL", transactionId),
+            request: { ...atProvider(transaction, money(transaction.amount)), audit: true },
+          },
+        };
+      }
+      await requireNoOperationInFlight(tx, transactionId);
+      const row = await cancelLocked(tx, caller, transaction, new Date());
+      await auditCancel(tx, caller, transaction, row);
+      return { done: true };
+    },
+  });
+  if (outcome.kind === "settled") requireSucceeded(outcome.op);
+  return getTransaction(caller, { paymentId, transactionId });
+}
+
+async function auditCancel(tx: Tx, caller: Caller, before: TransactionRow, after: TransactionRow) {
+  await auditStaffAction(tx, caller, {
+    action: "transaction.cancel",
+    entityType: "transaction",
+    entityId: before.transactionId,
+    before: auditedTransaction(before),
+    after: auditedTransaction(after),
+  });
+}
+
+/** What the PSP needs to act on a transaction's authorization, as an operation's request keeps it. */
+export function atProvider(transaction: TransactionRow, amount: Money) {
+  return {
+    transactionReference: `transaction-${transaction.transactionId}`,
+    amount: toDbAmount(amount),
+    currency: transaction.currency,
+    paymentTypeGroup: transaction.paymentTypeGroup,
+  };
+}
+
+function sentAtProvider(op: ProviderOperationRow): TransactionAtProvider {
+  const request = op.request as ReturnType<typeof atProvider>;
+  return {
+    reference: op.reference,
+    transactionReference: request.transactionReference,
+    amount: money(request.amount),
+    currency: request.currency,
+    paymentTypeGroup: request.paymentTypeGroup,
+  };
+}
+
+/**
+ * CANCEL settles by cancelling the transaction, when the PSP released the authorization and the
+ * transaction is still cancellable (a deactivation claims these too; its own audit entry records them).
+ */
+export const cancelOperation: OperationHandler = {
+  send: (op) => paymentProvider().cancel(sentAtProvider(op)),
+  async settle(context, answer) {
+    if (!answer.ok) return;
+    const { tx, caller, at } = context;
+    const transaction = transactionOf(context);
+    if (!checkCancel(transaction.status).ok) return misfit(context, transaction);
+    const row = await cancelLocked(tx, caller, transaction, at);
+    if (context.op.request.audit) await auditCancel(tx, caller, transaction, row);
+  },
+};
+
+/** A settled success the transaction no longer fits (it cannot happen while operations exclude each other). */
+function misfit(context: SettleContext, transaction: TransactionRow): void {
+  logger.error("a provider operation succeeded on a transaction that no longer fits it", {
+    operationId: context.op.id,
+    kind: context.op.kind,
+    transactionId: transaction.transactionId,
+    status: transaction.status,
   });
 }
 
@@ -310,31 +401,65 @@ export async function cancelLocked(
 
 /**
  * Captures an AUTHORIZED transaction (a CASH one also from CREATED) for what is authorized, and
- * answers with the whole payment.
- * @throws not_found  the payment or transaction is unknown or another organisation's
- * @throws conflict   the payment is deactivated; the transaction is not capturable
+ * answers with the whole payment. The PSP captures first (claim → ask → settle), except for CASH.
+ * @throws not_found    the payment or transaction is unknown or another organisation's
+ * @throws conflict     the payment is deactivated; the transaction is not capturable; another
+ *                      operation on it is in progress (RESOURCE_BUSY)
+ * @throws declined     the provider refused the capture (nothing changed)
+ * @throws unavailable  the provider did not answer: the capture is in progress and settles later
  */
 export async function captureTransaction(
   caller: Caller,
   input: { paymentId: number; transactionId: number },
 ): Promise<PaymentView> {
   const { paymentId, transactionId } = input;
-  return inTransaction(async (tx) => {
-    const { payment, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
-    requireActive(payment);
-    const check = checkCapture(transaction.status, transaction.paymentTypeGroup);
-    if (!check.ok) throw conflict(check.reason);
-    const row = await captureLocked(tx, caller, payment, transaction, new Date(), "CAPTURE");
-    await auditStaffAction(tx, caller, {
-      action: "transaction.capture",
-      entityType: "transaction",
-      entityId: transactionId,
-      before: auditedTransaction(transaction),
-      after: auditedTransaction(row),
-    });
-    return getPaymentLocked(tx, caller, { paymentId });
+  const outcome = await runProviderOperation(caller, captureOperation, {
+    kind: "CAPTURE",
+    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
+    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    plan: async (tx, { payment, transaction }, ofThisRequest) => {
+      if (ofThisRequest) return { resume: ofThisRequest };
+      requireActive(payment);
+      const check = checkCapture(transaction.status, transaction.paymentTypeGroup);
+      if (!check.ok) throw conflict(check.reason);
+      if (asksProvider("CAPTURE", transaction)) {
+        const amount = capturedAmountOf(amountsOf(transaction));
+        return {
+          claim: { reference: newReference("CAPTURE", transactionId), request: atProvider(transaction, amount) },
+        };
+      }
+      await requireNoOperationInFlight(tx, transactionId);
+      const row = await captureLocked(tx, caller, payment, transaction, new Date(), "CAPTURE");
+      await auditCapture(tx, caller, transaction, row);
+      return { done: true };
+    },
+  });
+  if (outcome.kind === "settled") requireSucceeded(outcome.op);
+  return getPayment(caller, { paymentId });
+}
+
+async function auditCapture(tx: Tx, caller: Caller, before: TransactionRow, after: TransactionRow) {
+  await auditStaffAction(tx, caller, {
+    action: "transaction.capture",
+    entityType: "transaction",
+    entityId: before.transactionId,
+    before: auditedTransaction(before),
+    after: auditedTransaction(after),
   });
 }
+
+/** CAPTURE settles by capturing the transaction once the PSP has captured it. */
+export const captureOperation: OperationHandler = {
+  send: (op) => paymentProvider().capture(sentAtProvider(op)),
+  async settle(context, answer) {
+    if (!answer.ok) return;
+    const { tx, caller, at } = context;
+    const transaction = transactionOf(context);
+    if (!checkCapture(transaction.status, transaction.paymentTypeGroup).ok) return misfit(context, transaction);
+    const row = await captureLocked(tx, caller, context.locked!.payment, transaction, at, "CAPTURE");
+    await auditCapture(tx, caller, transaction, row);
+  },
+};
 
 /**
  * Marks a locked transaction captured for what is authorized (the whole amount when it was
@@ -402,58 +527,146 @@ export async function captureLocked(
  * Pre-authorizes a payment card transaction for totalAmount, or adjusts its authorization: an
  * increment right after the pre-authorization or another increment, or one reduction that
  * freezes the amount (domain/transaction.ts decideAuthorization). The new amount replaces the
- * transaction's share of the payment's totalAmount and must stay within it.
- * @throws not_found  the payment or transaction is unknown or another organisation's
- * @throws conflict   the payment is deactivated; the transaction's state allows no (such) authorization
- * @throws rule       not a payment card; nothing to adjust; the transactions would exceed totalAmount
+ * transaction's share of the payment's totalAmount and must stay within it. The PSP authorizes
+ * the new total first (claim → ask → settle).
+ * @throws not_found    the payment or transaction is unknown or another organisation's
+ * @throws conflict     the payment is deactivated; the transaction's state allows no (such)
+ *                      authorization; another operation on it is in progress (RESOURCE_BUSY)
+ * @throws rule         not a payment card; nothing to adjust; the transactions would exceed totalAmount
+ * @throws declined     the provider refused the authorization (nothing changed)
+ * @throws unavailable  the provider did not answer: the authorization is in progress and settles later
  */
 export async function authorizeTransaction(
   caller: Caller,
   input: { paymentId: number; transactionId: number; totalAmount: Money },
 ): Promise<TransactionView> {
   const { paymentId, transactionId, totalAmount } = input;
-  return inTransaction(async (tx) => {
-    const { payment, transactions, transaction } = await lockTransaction(tx, caller, paymentId, transactionId);
-    requireActive(payment);
-    const amounts = amountsOf(transaction);
-    const decision = decideAuthorization({
-      status: transaction.status,
-      group: transaction.paymentTypeGroup,
-      lastAuthorization: transaction.lastAuthorization as AuthorizationKind | null,
-      amountFrozen: transaction.amountFrozen,
-      authorized: amounts.authorized,
-      requested: totalAmount,
-    });
-    if (!decision.ok) {
-      throw decision.status === "conflict" ? conflict(decision.reason) : ruleBroken(decision.reason, "totalAmount");
+  const outcome = await runProviderOperation(caller, authorizeOperation, {
+    kind: "AUTHORIZE",
+    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
+    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    plan: async (_tx, { payment, transactions, transaction }, ofThisRequest) => {
+      if (ofThisRequest) return { resume: ofThisRequest };
+      requireActive(payment);
+      const kind = authorizationKind(payment, transactions, transaction, totalAmount);
+      return {
+        claim: {
+          reference: newReference("AUTHORIZE", transactionId),
+          request: { ...atProvider(transaction, totalAmount), kind },
+        },
+      };
+    },
+  });
+  if (outcome.kind === "settled") requireSucceeded(outcome.op);
+  return getTransaction(caller, { paymentId, transactionId });
+}
+
+/**
+ * Which authorization a new total is for this transaction, by the domain rules.
+ * @throws conflict  the transaction's state allows no (such) authorization
+ * @throws rule      not a payment card; nothing to adjust; the transactions would exceed totalAmount
+ */
+function authorizationKind(
+  payment: PaymentRow,
+  transactions: TransactionRow[],
+  transaction: TransactionRow,
+  totalAmount: Money,
+): AuthorizationKind {
+  const amounts = amountsOf(transaction);
+  const decision = decideAuthorization({
+    status: transaction.status,
+    group: transaction.paymentTypeGroup,
+    lastAuthorization: transaction.lastAuthorization as AuthorizationKind | null,
+    amountFrozen: transaction.amountFrozen,
+    authorized: amounts.authorized,
+    requested: totalAmount,
+  });
+  if (!decision.ok) {
+    throw decision.status === "conflict" ? conflict(decision.reason) : ruleBroken(decision.reason, "totalAmount");
+  }
+  // The new amount replaces this transaction's share of the payment total.
+  const others = claimedTotal(
+    transactions
+      .filter((t) => t.transactionId !== transaction.transactionId)
+      .map((t) => ({ status: t.status, amount: money(t.amount) })),
+  );
+  requireAuthorizationWithinTotal({ others, requested: totalAmount, totalAmount: money(payment.totalAmount) });
+  return decision.kind;
+}
+
+/**
+ * AUTHORIZE settles by writing the new authorized total, when the PSP authorized it and the rules
+ * still allow it (nothing else changes a transaction while its operation is in flight, and
+ * adding transactions or changing the total waits for it: requireNoAuthorizationInFlight).
+ */
+export const authorizeOperation: OperationHandler = {
+  send: (op) => paymentProvider().authorize({ ...sentAtProvider(op), kind: op.request.kind as AuthorizationKind }),
+  async settle(context, answer) {
+    const { tx, caller, at, op } = context;
+    const { payment, transactions } = context.locked!;
+    const transaction = transactionOf(context);
+    const kind = op.request.kind as AuthorizationKind;
+    const totalAmount = money(op.request.amount as string);
+    if (!answer.ok) {
+      // Only the pre-authorization is an authorization attempt (015); adjustments are not counted.
+      if (kind === "PRE_AUTHORIZATION")
+        await countOutcome(tx, outcomeKeyOf(payment, transaction), answer.unreached ? "failed" : "declined", at);
+      return;
     }
-    // The new amount replaces this transaction's share of the payment total.
-    const others = claimedTotal(
-      transactions
-        .filter((t) => t.transactionId !== transactionId)
-        .map((t) => ({ status: t.status, amount: money(t.amount) })),
-    );
-    requireAuthorizationWithinTotal({ others, requested: totalAmount, totalAmount: money(payment.totalAmount) });
-    const at = new Date();
+    try {
+      if (authorizationKind(payment, transactions, transaction, totalAmount) !== kind) throw conflict(kind);
+    } catch {
+      return misfit(context, transaction);
+    }
     const [row] = await tx
       .update(paymentTransactions)
       .set({
         status: "AUTHORIZED",
         amount: toDbAmount(totalAmount),
         authorizedAmount: toDbAmount(totalAmount),
-        lastAuthorization: decision.kind,
-        amountFrozen: decision.kind === "REDUCTIONAL",
+        lastAuthorization: kind,
+        amountFrozen: kind === "REDUCTIONAL",
         updatedAt: at,
       })
-      .where(eq(paymentTransactions.transactionId, transactionId))
+      .where(eq(paymentTransactions.transactionId, transaction.transactionId))
       .returning();
-    await appendOperation(tx, { transactionId, paymentId, operation: "AUTHORIZE", amount: totalAmount, at }, caller);
+    await appendOperation(
+      tx,
+      {
+        transactionId: transaction.transactionId,
+        paymentId: payment.paymentId,
+        operation: "AUTHORIZE",
+        amount: totalAmount,
+        at,
+      },
+      caller,
+    );
     // The pre-authorization is the transaction's authorization; increments and reductions adjust
     // it and are not new attempts.
-    if (decision.kind === "PRE_AUTHORIZATION") await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
-    await touchPayment(tx, paymentId, at);
-    return toTransactionView(row, await operationsOf(tx, transactionId));
-  });
+    if (kind === "PRE_AUTHORIZATION") await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
+    await touchPayment(tx, payment.paymentId, at);
+  },
+};
+
+/**
+ * For changes that take from what a payment's transactions may claim (a new transaction, a lower
+ * total): refuses while an authorization of one of them is in flight, whose new amount would
+ * otherwise land on top of the change.
+ * @throws conflict  RESOURCE_BUSY
+ */
+export async function requireNoAuthorizationInFlight(tx: Tx, paymentId: number): Promise<void> {
+  const [row] = await tx
+    .select({ id: providerOperations.id })
+    .from(providerOperations)
+    .where(
+      and(
+        eq(providerOperations.paymentId, paymentId),
+        eq(providerOperations.kind, "AUTHORIZE"),
+        eq(providerOperations.status, "PENDING"),
+      ),
+    )
+    .limit(1);
+  if (row) throw busy();
 }
 
 // ---------------------------------------------------------------- import
@@ -513,6 +726,8 @@ export async function importTransaction(
 
 /** CREATED (or INITIATED again) → INITIATED with its INITIATE entry: a provider page or claim opened. */
 export async function initiateLocked(tx: Tx, caller: Caller, transaction: TransactionRow, at: Date): Promise<void> {
+  // A new page or claim does not start under an authorization in flight at the provider.
+  await requireNoOperationInFlight(tx, transaction.transactionId);
   await tx
     .update(paymentTransactions)
     .set({ status: "INITIATED", updatedAt: at })

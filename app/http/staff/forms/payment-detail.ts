@@ -10,6 +10,8 @@ export const CancelForm = z.object({ transactionId });
 /** No amount: the whole creditable amount. */
 export const CreditForm = z.object({ transactionId, amount: optionalAmount() });
 export const DeactivateForm = z.object({});
+/** A provider operation still in progress on this payment. */
+export const ResolveForm = z.object({ operationId: id("must be a provider operation id") });
 export const ReactivateForm = z.object({
   totalAmount: amount("is required: the payment's correct total amount"),
 });

@@ -1,0 +1,185 @@
+// Claim → ask → settle over HTTP, raced (PostgreSQL with DATABASE_URL; PGlite runs them one after
+// another): one provider effect per operation however many requests race for it, concurrent
+// capture and cancel end in exactly one of them, credited ≤ captured after racing credits, and a
+// retry with the same Idempotency-Key after a 503 gets the settled result. The sandbox PSP keeps
+// every effect by reference (sandbox_operations): its ledger is compared with Paydesk's.
+import { and, eq, like, sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { clearSandboxFaults, injectSandboxFault } from "../../app/providers/sandbox-faults.server";
+import { withDatabase } from "../../app/platform/db.server";
+import { recoverProviderOperations } from "../../app/services/operations/recovery.server";
+import { operationLog, paymentTransactions, providerOperations, sandboxOperations } from "../../db/schema";
+import {
+  capturedCardPayment,
+  createClient,
+  expectProblem,
+  paymentWithTransaction,
+  type TestClient,
+} from "../support/api";
+import { startTestServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let client: TestClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  client = await createClient(server, { organisationId: 871 });
+});
+afterAll(() => server?.close());
+afterEach(() => clearSandboxFaults());
+
+const txPath = (p: { paymentId: number; transactionId: number }) =>
+  `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
+
+async function authorizedCard(total: string) {
+  const p = await paymentWithTransaction(client, total, "VISA");
+  expect((await client.post(`${txPath(p)}/authorize`, { totalAmount: total })).status).toBe(200);
+  return p;
+}
+
+/** The sandbox PSP's own record of what it did for a transaction, by operation kind. */
+async function sandboxEffects(kind: string, transactionId: number) {
+  return server.database.db
+    .select()
+    .from(sandboxOperations)
+    .where(
+      and(
+        eq(sandboxOperations.kind, kind),
+        like(sandboxOperations.reference, `${kind.toLowerCase()}:${transactionId}:%`),
+      ),
+    );
+}
+
+async function logged(transactionId: number, operation: "CAPTURE" | "CANCEL" | "CREDIT") {
+  return server.database.db
+    .select()
+    .from(operationLog)
+    .where(and(eq(operationLog.transactionId, transactionId), eq(operationLog.operation, operation)));
+}
+
+describe("races", () => {
+  it("50 concurrent captures of one transaction: exactly one provider capture, the others 409", async () => {
+    const p = await authorizedCard("150.00");
+    // The PSP takes its time, so the race meets the capture in flight.
+    injectSandboxFault({ fault: "slow", times: 1, operations: ["CAPTURE"], delayMs: 400 });
+    const results = await Promise.all(Array.from({ length: 50 }, () => client.put(`${txPath(p)}/capture`)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    const busy = results.filter((r) => r.status === 409 && r.body.errorReason === "RESOURCE_BUSY");
+    // Those that came after the capture settled are told it is captured; all the others, that it is busy.
+    expect(busy.length + results.filter((r) => /already captured/.test(r.body?.detail ?? "")).length).toBe(49);
+    expect(busy.length).toBeGreaterThan(0);
+    for (const r of busy) expectProblem(r, 409);
+    expect(await sandboxEffects("CAPTURE", p.transactionId)).toHaveLength(1);
+    expect(await logged(p.transactionId, "CAPTURE")).toHaveLength(1);
+  });
+
+  it("capture and cancel at once, 10 times: each transaction ends in exactly one of them, at the PSP too", async () => {
+    for (let round = 0; round < 10; round++) {
+      const p = await authorizedCard("20.00");
+      const [capture, cancel] = await Promise.all([
+        client.put(`${txPath(p)}/capture`),
+        client.put(`${txPath(p)}/cancel`),
+      ]);
+      expect([capture.status, cancel.status].sort()).toEqual([200, 409]);
+      const [row] = await server.database.db
+        .select()
+        .from(paymentTransactions)
+        .where(eq(paymentTransactions.transactionId, p.transactionId));
+      const captures = await sandboxEffects("CAPTURE", p.transactionId);
+      const cancels = await sandboxEffects("CANCEL", p.transactionId);
+      if (capture.status === 200) {
+        expect(row.status).toBe("CAPTURED");
+        expect([captures.length, cancels.length]).toEqual([1, 0]);
+      } else {
+        expect(row.status).toBe("CANCELLED");
+        expect([captures.length, cancels.length]).toEqual([0, 1]);
+      }
+    }
+  });
+
+  it("racing direct credits and executions never credit more than was captured, and the PSP refunded exactly that", async () => {
+    const p = await capturedCardPayment(client, "100.00");
+    const credit = (amount: string) => client.post(`${txPath(p)}/credit`, { amount });
+    const created = await client.post("/v1/credits", {
+      totalCreditAmount: "40.00",
+      creditTransactions: [{ paymentId: p.paymentId, transactionId: p.transactionId, amount: "40.00" }],
+    });
+    expect(created.status).toBe(201);
+    const results = await Promise.all([
+      ...Array.from({ length: 8 }, () => credit("25.00")),
+      ...Array.from({ length: 8 }, () => client.put(`/v1/credits/${created.body.creditId}/execute`)),
+    ]);
+    for (const r of results) expect(r.status, JSON.stringify(r.body)).toBeLessThan(500);
+    const [row] = await server.database.db
+      .select()
+      .from(paymentTransactions)
+      .where(eq(paymentTransactions.transactionId, p.transactionId));
+    const credited = Number(row.creditedAmount);
+    expect(credited + Number(row.reservedAmount)).toBeLessThanOrEqual(Number(row.capturedAmount));
+    const [refunds] = await server.database.db
+      .select({ total: sql<string>`coalesce(sum(${sandboxOperations.amount}), 0)` })
+      .from(sandboxOperations)
+      .innerJoin(providerOperations, eq(providerOperations.reference, sandboxOperations.reference))
+      .where(and(eq(providerOperations.transactionId, p.transactionId), eq(providerOperations.kind, "REFUND")));
+    expect(Number(refunds.total)).toBe(credited);
+    const entries = await logged(p.transactionId, "CREDIT");
+    expect(entries.reduce((total, e) => total + Number(e.amount), 0)).toBe(credited);
+  });
+});
+
+describe("no answer from the provider", () => {
+  it("answers 503 PROVIDER_UNAVAILABLE with Retry-After; the same Idempotency-Key then gets the settled result", async () => {
+    const p = await authorizedCard("30.00");
+    const key = { "Idempotency-Key": `capture-after-503-${p.transactionId}` };
+    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["CAPTURE"] });
+    const first = await client.put(`${txPath(p)}/capture`, undefined, key);
+    expectProblem(first, 503);
+    expect(first.body.errorReason).toBe("PROVIDER_UNAVAILABLE");
+    expect(Number(first.headers.get("retry-after"))).toBeGreaterThan(0);
+
+    const retried = await client.put(`${txPath(p)}/capture`, undefined, key);
+    expect(retried.status).toBe(200);
+    expect(retried.body.transactions[0]).toMatchObject({ status: "CAPTURED", summary: { capturedAmount: "30.00" } });
+    const replayed = await client.put(`${txPath(p)}/capture`, undefined, key);
+    expect(replayed.status).toBe(200);
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    expect(replayed.body).toEqual(retried.body);
+    expect(await sandboxEffects("CAPTURE", p.transactionId)).toHaveLength(1);
+  });
+
+  it("while the provider is down: 503 for the request, 409 RESOURCE_BUSY for any other; recovery settles it once it is back", async () => {
+    const p = await authorizedCard("35.00");
+    injectSandboxFault({ fault: "timeout", times: Infinity });
+    expectProblem(await client.put(`${txPath(p)}/capture`), 503);
+    const other = await client.put(`${txPath(p)}/cancel`);
+    expect(other.status).toBe(409);
+    expect(other.body.errorReason).toBe("RESOURCE_BUSY");
+    await server.database.db
+      .update(providerOperations)
+      .set({ nextCheckAt: new Date(0) })
+      .where(eq(providerOperations.transactionId, p.transactionId));
+    expect(await withDatabase(server.database, () => recoverProviderOperations())).toMatchObject({ settled: 0 });
+    clearSandboxFaults();
+    await server.database.db
+      .update(providerOperations)
+      .set({ nextCheckAt: new Date(0) })
+      .where(eq(providerOperations.transactionId, p.transactionId));
+    await withDatabase(server.database, () => recoverProviderOperations());
+    const after = await client.get(`/v1/payments/${p.paymentId}`);
+    expect(after.body.transactions[0]).toMatchObject({ status: "CAPTURED", summary: { capturedAmount: "35.00" } });
+    expect(await sandboxEffects("CAPTURE", p.transactionId)).toHaveLength(1);
+  });
+
+  it("a direct credit without an answer is settled by the same key's retry: one credit, one refund", async () => {
+    const p = await capturedCardPayment(client, "50.00");
+    const key = { "Idempotency-Key": `credit-after-503-${p.transactionId}` };
+    injectSandboxFault({ fault: "timeout", times: 1, operations: ["REFUND"] });
+    expectProblem(await client.post(`${txPath(p)}/credit`, { amount: "15.00" }, key), 503);
+    const retried = await client.post(`${txPath(p)}/credit`, { amount: "15.00" }, key);
+    expect(retried.status).toBe(201);
+    expect(retried.body.transactions[0].summary).toMatchObject({ creditedAmount: "15.00", creditableAmount: "35.00" });
+    expect(await logged(p.transactionId, "CREDIT")).toHaveLength(1);
+  });
+});
