@@ -7,13 +7,13 @@ import { describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/roles";
 import type { StaffCaller } from "../../app/domain/caller";
 import { changeInvoice } from "../../app/services/mobile/invoices.server";
-import { clearSandboxFaults, injectSandboxFault } from "../../app/providers/sandbox-faults.server";
 import { auditLog, operationLog } from "../../db/schema";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
 import { postStaffAction } from "../support/fixtures-staff";
 import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
 import { operationsNamed } from "../support/api";
 import { transactionPath, type TransactionIds } from "../support/fixtures-transactions";
+import { usePsp } from "../support/psp";
 import { getPage, postForm } from "../support/staff";
 
 const server = useTestServer();
@@ -484,9 +484,12 @@ describe("staff and API at once", () => {
 });
 
 describe("a provider that does not answer", () => {
+  // A PSP of this block's own, told to swallow captures while the staff user asks for one.
+  const psp = usePsp();
   it("a staff capture answers at once that it is in progress; the screen shows it with its age; finance resolves it", async () => {
     const p = await authorizedCard("45.00");
-    injectSandboxFault({ fault: "timeout", times: 1, operations: ["CAPTURE"], delayMs: 300 });
+    await psp().setFaults({ timeoutRate: 1, ops: ["capture"] });
+    process.env.PAYDESK_PSP_TIMEOUT_MS = "300";
     try {
       const started = Date.now();
       const captured = await act("support", p.paymentId, {
@@ -496,17 +499,18 @@ describe("a provider that does not answer", () => {
       });
       expect(Date.now() - started).toBeLessThan(5000);
       expect(captured.status).toBe(503);
-      expect(captured.json).toMatchObject({
+      expect(captured.body).toMatchObject({
         ok: false,
         message: "The provider did not answer; the operation is in progress",
       });
     } finally {
-      clearSandboxFaults();
+      delete process.env.PAYDESK_PSP_TIMEOUT_MS;
+      await psp().setFaults({});
     }
     const page = await getPage(
       server,
       `/payments/${p.paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`,
-      cookies.support,
+      staff.support.cookie,
     );
     expect(page.status).toBe(200);
     const { detail } = await page.json();
@@ -524,7 +528,7 @@ describe("a provider that does not answer", () => {
       actions: expect.objectContaining({ capture: false, cancel: false }),
     });
     // Meanwhile the API is told the transaction is busy.
-    const busy = await client.put(`${txPath(p)}/capture`);
+    const busy = await client.put(transactionPath(p, "capture"));
     expect(busy.status).toBe(409);
     expect(busy.body.errorReason).toBe("RESOURCE_BUSY");
 
@@ -532,13 +536,13 @@ describe("a provider that does not answer", () => {
     expect((await act("support", p.paymentId, { intent: "resolve", operationId })).status).toBe(403);
     const resolved = await act("finance", p.paymentId, { intent: "resolve", operationId, reason: "customer waiting" });
     expect(resolved.status).toBe(200);
-    expect(resolved.json.message).toMatch(/confirmed .* settled/);
+    expect(resolved.body.message).toMatch(/confirmed .* settled/);
     expect(await transaction(p)).toMatchObject({
       status: "CAPTURED",
       summary: expect.objectContaining({ capturedAmount: "45.00" }),
     });
     const after = await (
-      await getPage(server, `/payments/${p.paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`, cookies.support)
+      await getPage(server, `/payments/${p.paymentId}?_data=${encodeURIComponent(ROUTE_DATA)}`, staff.support.cookie)
     ).json();
     expect(after.detail.inProgress).toEqual([]);
   });
