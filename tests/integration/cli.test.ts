@@ -1,9 +1,10 @@
-// The admin CLI (db/cli.ts) as a user runs it: a child process over a brand-new embedded data
-// directory, or a fresh database on the server when DATABASE_URL is set. Stdout must hold one
-// JSON line and nothing else; input errors exit 2 naming the flag; a locked embedded database
-// exits 1 with the message that says what to do. Input errors are checked before the database is
-// opened, so those cases call the CLI's `main` in this process (one process per case cost most of
-// this file's time); the process itself is run for everything that reaches the database.
+// The admin CLI (db/cli.ts) as a user runs it, over a brand-new embedded data directory, or a
+// fresh database on the server when DATABASE_URL is set. Stdout must hold one JSON line and
+// nothing else; input errors exit 2 naming the flag; a locked embedded database exits 1 with the
+// message that says what to do. Most cases call the CLI's `main` in this process, with stdout and
+// stderr captured (a process per case cost most of this file's time); the executable itself is
+// run as a child process where only a process shows it: the password read from stdin, the lock
+// held by another process and released by the CLI's own exit, and one run that works.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -31,9 +32,10 @@ async function freshTarget(options: { embedded?: boolean; migrated?: boolean } =
   return { env: database.env, open: database.open, cleanup: database.drop };
 }
 
-function cli(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
+/** `npm run cli -- …` as a child process (node with tsx's loader, as the `tsx` binary runs it). */
+function cliProcess(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["db/cli.ts", ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", "db/cli.ts", ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
@@ -50,9 +52,10 @@ function cli(args: string[], env: Record<string, string>, input?: string): Promi
 
 /**
  * `main(args)` of db/cli.ts in this process, with what it writes to stdout and stderr captured and
- * `env` as its environment. Only for runs that end before the database is opened.
+ * `env` as its environment. One at a time: the capture is process-wide. The database it opens is
+ * closed again before it returns, as the process's exit would.
  */
-async function cliInProcess(args: string[], env: Record<string, string>): Promise<Run> {
+async function cli(args: string[], env: Record<string, string>): Promise<Run> {
   const { main } = await import("../../db/cli");
   const saved = { stdout: process.stdout.write, stderr: process.stderr.write, env: { ...process.env } };
   let stdout = "";
@@ -288,7 +291,7 @@ describe("cli create-user", () => {
 
   it("reads the password from stdin with --password-stdin", async () => {
     const output = jsonLine(
-      await cli(
+      await cliProcess(
         ["create-user", "--email", "ola@example.com", "--role", "support", "--password-stdin"],
         target.env,
         "stdin passphrase 1\n",
@@ -325,8 +328,7 @@ describe("cli create-user", () => {
 });
 
 describe("cli input errors", () => {
-  // Validated before the database is opened: these never touch it, so `main` runs them in this
-  // process, one after the other (the output capture is process-wide).
+  // Validated before the database is opened: these never touch it.
   const cases: Array<[string, string[], RegExp]> = [
     ["missing --organisation", ["create-client", "--name", "Acme"], /--organisation is required/],
     ["missing --name", ["create-client", "--organisation", "1"], /--name is required/],
@@ -390,7 +392,7 @@ describe("cli input errors", () => {
   beforeAll(async () => {
     target = await freshTarget({ embedded: true });
     results = [];
-    for (const [, args] of cases) results.push(await cliInProcess(args, target.env));
+    for (const [, args] of cases) results.push(await cli(args, target.env));
   });
   afterAll(async () => {
     await target?.cleanup();
@@ -431,7 +433,7 @@ describe("cli on a locked embedded database", () => {
     const holder = await openDatabase({ dataDir: target.env.PAYDESK_DATA_DIR });
     let released = false;
     try {
-      const run = await cli(
+      const run = await cliProcess(
         ["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"],
         target.env,
       );
@@ -443,7 +445,7 @@ describe("cli on a locked embedded database", () => {
       await holder.close();
       released = true;
       const output = jsonLine(
-        await cli(
+        await cliProcess(
           ["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"],
           target.env,
         ),
