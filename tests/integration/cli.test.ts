@@ -5,20 +5,16 @@
 // stderr captured (a process per case cost most of this file's time); the executable itself is
 // run as a child process where only a process shows it: the password read from stdin, the lock
 // held by another process and released by the CLI's own exit, and one run that works.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { verify } from "@node-rs/argon2";
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
-import { createSharedDatabase } from "../support/process";
+import { createSharedDatabase, runMain, runScript, type ScriptRun as Run } from "../support/process";
 import { PAYMENT_TYPE_GROUP_OF, PAYMENT_TYPES } from "../../app/domain/enums";
 
-const ROOT = path.resolve(__dirname, "../..");
-
 type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
-type Run = { code: number | null; stdout: string; stderr: string };
 
 /**
  * A database both the CLI and the test can open (see tests/support/process.ts): brand new, so the
@@ -32,54 +28,19 @@ async function freshTarget(options: { embedded?: boolean; migrated?: boolean } =
   return { env: database.env, open: database.open, cleanup: database.drop };
 }
 
-/** `npm run cli -- …` as a child process (node with tsx's loader, as the `tsx` binary runs it). */
-function cliProcess(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "db/cli.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (chunk) => (stdout += chunk));
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
+/** `npm run cli -- …` as a child process. */
+const cliProcess = (args: string[], env: Record<string, string>, input?: string) =>
+  runScript("db/cli.ts", args, env, input);
 
-/**
- * `main(args)` of db/cli.ts in this process, with what it writes to stdout and stderr captured and
- * `env` as its environment. One at a time: the capture is process-wide. The database it opens is
- * closed again before it returns, as the process's exit would.
- */
+// db/cli.ts sends console.log to stderr when it is loaded; the file's other tests (and, without
+// isolation, later files) keep the console they had.
+const consoleBefore = { log: console.log, info: console.info, debug: console.debug };
+afterAll(() => void Object.assign(console, consoleBefore));
+
+/** `main(args)` of db/cli.ts in this process (tests/support/process.ts: runMain). */
 async function cli(args: string[], env: Record<string, string>): Promise<Run> {
   const { main } = await import("../../db/cli");
-  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, env: { ...process.env } };
-  let stdout = "";
-  let stderr = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    (stdout += chunk.toString()),
-    true
-  )) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    (stderr += chunk.toString()),
-    true
-  )) as typeof process.stderr.write;
-  Object.assign(process.env, env);
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = saved.stdout;
-    process.stderr.write = saved.stderr;
-    for (const key of Object.keys(env)) {
-      if (key in saved.env) process.env[key] = saved.env[key];
-      else delete process.env[key];
-    }
-  }
+  return runMain(main, args, env);
 }
 
 /** The single JSON line on stdout (fails when there is anything else). */
