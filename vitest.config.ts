@@ -1,5 +1,7 @@
 import { defineConfig } from "vitest/config";
 
+const workers = Number(process.env.TEST_WORKERS ?? 4);
+
 export default defineConfig({
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
   test: {
@@ -10,7 +12,20 @@ export default defineConfig({
     // Test files mostly wait on I/O (the database, Chromium, child processes), so several run at
     // once even on two cores. Each has its own database and its servers listen on port 0.
     pool: "forks",
-    poolOptions: { forks: { minForks: 1, maxForks: Number(process.env.TEST_WORKERS ?? 4) } },
+    poolOptions: {
+      forks: {
+        // Each worker process runs test file after test file, loading the app, the server build and
+        // PGlite's WebAssembly once instead of once per file (most of a short file's time). A file
+        // still gets its own database and servers, and closes them in its afterAll.
+        isolate: false,
+        // As many workers from start to end: an idle worker the pool stops early is torn down while
+        // the run goes on, and without isolation that ends the run with "Terminating worker thread".
+        minForks: workers,
+        maxForks: workers,
+      },
+    },
+    // The server build is plain JavaScript: Node loads it as it is, not through Vite's transform.
+    server: { deps: { external: [/\/build\/index\.js$/] } },
     // `npm run test:coverage`: statements of app/ the tests run in their own process. Code the
     // tests reach only through the built server (build/) or a child process is not counted.
     coverage: {

@@ -6,6 +6,7 @@
 // clients, customers, recurring payments, …: exactly what the first `npm start` would create),
 // so this also works on a brand-new database. Progress goes to stderr, the summary to stdout.
 // Exit codes: 0 done, 1 could not be done (e.g. the embedded database is in use), 2 bad input.
+import { pathToFileURL } from "node:url";
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client";
 import { commandFailed, withMigratedDatabase } from "./run-command";
@@ -91,7 +92,7 @@ function progress(): AddPaymentsOptions["onProgress"] {
   };
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let options: Options | "help";
   try {
     options = parse(argv);
@@ -151,4 +152,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exit(await main(process.argv.slice(2)));
+// Run when executed (tsx db/seed-cli.ts …), not when imported (the tests call main).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exit(await main(process.argv.slice(2)));
+}

@@ -1,23 +1,20 @@
-// The admin CLI (db/cli.ts) as a user runs it: a child process over a brand-new embedded data
-// directory, or a fresh database on the server when DATABASE_URL is set. Stdout must hold one
-// JSON line and nothing else; input errors exit 2 naming the flag; a locked embedded database
-// exits 1 with the message that says what to do. Input errors are checked before the database is
-// opened, so those cases call the CLI's `main` in this process (one process per case cost most of
-// this file's time); the process itself is run for everything that reaches the database.
-import { spawn } from "node:child_process";
+// The admin CLI (db/cli.ts) as a user runs it, over a brand-new embedded data directory, or a
+// fresh database on the server when DATABASE_URL is set. Stdout must hold one JSON line and
+// nothing else; input errors exit 2 naming the flag; a locked embedded database exits 1 with the
+// message that says what to do. Most cases call the CLI's `main` in this process, with stdout and
+// stderr captured (a process per case cost most of this file's time); the executable itself is
+// run as a child process where only a process shows it: the password read from stdin, the lock
+// held by another process and released by the CLI's own exit, and one run that works.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { verify } from "@node-rs/argon2";
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
-import { createSharedDatabase } from "../support/process";
+import { createSharedDatabase, runMain, runScript, type ScriptRun as Run } from "../support/process";
 import { PAYMENT_TYPE_GROUP_OF, PAYMENT_TYPES } from "../../app/domain/enums";
 
-const ROOT = path.resolve(__dirname, "../..");
-
 type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
-type Run = { code: number | null; stdout: string; stderr: string };
 
 /**
  * A database both the CLI and the test can open (see tests/support/process.ts): brand new, so the
@@ -31,52 +28,19 @@ async function freshTarget(options: { embedded?: boolean; migrated?: boolean } =
   return { env: database.env, open: database.open, cleanup: database.drop };
 }
 
-function cli(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["db/cli.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (chunk) => (stdout += chunk));
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
+/** `npm run cli -- …` as a child process. */
+const cliProcess = (args: string[], env: Record<string, string>, input?: string) =>
+  runScript("db/cli.ts", args, env, input);
 
-/**
- * `main(args)` of db/cli.ts in this process, with what it writes to stdout and stderr captured and
- * `env` as its environment. Only for runs that end before the database is opened.
- */
-async function cliInProcess(args: string[], env: Record<string, string>): Promise<Run> {
+// db/cli.ts sends console.log to stderr when it is loaded; the file's other tests (and, without
+// isolation, later files) keep the console they had.
+const consoleBefore = { log: console.log, info: console.info, debug: console.debug };
+afterAll(() => void Object.assign(console, consoleBefore));
+
+/** `main(args)` of db/cli.ts in this process (tests/support/process.ts: runMain). */
+async function cli(args: string[], env: Record<string, string>): Promise<Run> {
   const { main } = await import("../../db/cli");
-  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, env: { ...process.env } };
-  let stdout = "";
-  let stderr = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    (stdout += chunk.toString()),
-    true
-  )) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    (stderr += chunk.toString()),
-    true
-  )) as typeof process.stderr.write;
-  Object.assign(process.env, env);
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = saved.stdout;
-    process.stderr.write = saved.stderr;
-    for (const key of Object.keys(env)) {
-      if (key in saved.env) process.env[key] = saved.env[key];
-      else delete process.env[key];
-    }
-  }
+  return runMain(main, args, env);
 }
 
 /** The single JSON line on stdout (fails when there is anything else). */
@@ -288,7 +252,7 @@ describe("cli create-user", () => {
 
   it("reads the password from stdin with --password-stdin", async () => {
     const output = jsonLine(
-      await cli(
+      await cliProcess(
         ["create-user", "--email", "ola@example.com", "--role", "support", "--password-stdin"],
         target.env,
         "stdin passphrase 1\n",
@@ -325,8 +289,7 @@ describe("cli create-user", () => {
 });
 
 describe("cli input errors", () => {
-  // Validated before the database is opened: these never touch it, so `main` runs them in this
-  // process, one after the other (the output capture is process-wide).
+  // Validated before the database is opened: these never touch it.
   const cases: Array<[string, string[], RegExp]> = [
     ["missing --organisation", ["create-client", "--name", "Acme"], /--organisation is required/],
     ["missing --name", ["create-client", "--organisation", "1"], /--name is required/],
@@ -390,7 +353,7 @@ describe("cli input errors", () => {
   beforeAll(async () => {
     target = await freshTarget({ embedded: true });
     results = [];
-    for (const [, args] of cases) results.push(await cliInProcess(args, target.env));
+    for (const [, args] of cases) results.push(await cli(args, target.env));
   });
   afterAll(async () => {
     await target?.cleanup();
@@ -431,7 +394,7 @@ describe("cli on a locked embedded database", () => {
     const holder = await openDatabase({ dataDir: target.env.PAYDESK_DATA_DIR });
     let released = false;
     try {
-      const run = await cli(
+      const run = await cliProcess(
         ["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"],
         target.env,
       );
@@ -443,7 +406,7 @@ describe("cli on a locked embedded database", () => {
       await holder.close();
       released = true;
       const output = jsonLine(
-        await cli(
+        await cliProcess(
           ["create-user", "--email", "lock@example.com", "--role", "admin", "--password", "long enough pw"],
           target.env,
         ),

@@ -2,23 +2,21 @@
 // database on the server when DATABASE_URL is set. Every invariant is checked with SQL over the
 // rows written, so a generator bug that breaks the money rules, the rollup or the card-data
 // rule fails here, not in a screen.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
-import { createSharedDatabase } from "../support/process";
+import { createSharedDatabase, runMain, runScript } from "../support/process";
 import { DEMO_CLIENTS, ensureDemoData } from "../../db/demo";
 import { addPayments, seedDemoData } from "../../db/seed";
+import { main as seedMain } from "../../db/seed-cli";
 import { staffUsers } from "../../db/schema";
 import { createApiClient } from "../../app/services/admin/api-clients.server";
 import { withDatabase } from "../../app/platform/db.server";
 import { systemCaller } from "../support/use-case";
 import { OPERATIONS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../app/domain/enums";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-
-const ROOT = path.resolve(__dirname, "../..");
 
 async function rows<T = Record<string, unknown>>(handle: DatabaseHandle, query: string): Promise<T[]> {
   const result = (await handle.db.execute(sql.raw(query))) as unknown;
@@ -510,11 +508,12 @@ describe("npm run db:seed", () => {
   });
 
   it("creates the demo base on an empty database, then adds exactly N more payments per run", async () => {
-    const first = await runSeed(["--payments", "60", "--seed", "5"], target.env);
+    // The first run through the command's main in this process, the second as the command itself.
+    const first = await runMain(seedMain, ["--payments", "60", "--seed", "5"], target.env);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Seeded the demo base and 60 payments/);
 
-    const second = await runSeed(["--payments", "45"], target.env);
+    const second = await runScript("db/seed-cli.ts", ["--payments", "45"], target.env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/Added 45 payments \(payment ids 61–105\)/);
     expect(second.stdout).toMatch(/60 before, 105 now/);
@@ -534,7 +533,10 @@ describe("npm run db:seed", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-seed-lock-"));
     const holder = await openDatabase({ dataDir });
     try {
-      const result = await runSeed(["--payments", "10"], { PAYDESK_DATA_DIR: dataDir, DATABASE_URL: "" });
+      const result = await runScript("db/seed-cli.ts", ["--payments", "10"], {
+        PAYDESK_DATA_DIR: dataDir,
+        DATABASE_URL: "",
+      });
       expect(result.code).toBe(1);
       expect(result.stdout).toBe("");
       expect(result.stderr).toContain(`is in use by another Paydesk process (pid ${process.pid})`);
@@ -546,14 +548,14 @@ describe("npm run db:seed", () => {
   });
 
   it("rejects a bad --payments with exit code 2 naming the flag", async () => {
-    const result = await runSeed(["--payments", "many"], target.env);
+    const result = await runMain(seedMain, ["--payments", "many"], target.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--payments must be a whole number/);
     expect(result.stdout).toBe("");
   });
 });
 
-// ---------------------------------------------------------------- helpers for the child process
+// ---------------------------------------------------------------- the command's database
 
 type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
 
@@ -561,25 +563,6 @@ type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cl
 async function freshTarget(): Promise<Target> {
   const database = await createSharedDatabase("seed", { migrate: false });
   return { env: database.env, open: database.open, cleanup: database.drop };
-}
-
-function runSeed(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["db/seed-cli.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe("demo mode never touches a database in use", () => {

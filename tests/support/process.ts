@@ -1,9 +1,12 @@
 // The real server (`server/index.ts`) as a child process over a shared database, for tests that
-// restart or kill it. Spawned as node with tsx's loader, so a signal hits the server itself.
+// restart or kill it, and the command-line tools (db/cli.ts, db/seed-cli.ts) as a user runs them
+// or, quicker, through their `main` in this process. Spawned as node with tsx's loader (what the
+// `tsx` binary starts, without the extra process in front), so a signal hits the script itself.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { openDatabase, type DatabaseHandle, type OpenOptions } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { createServerDatabase, dropServerDatabase, runTemplate } from "./database";
@@ -143,4 +146,62 @@ export async function stopServerProcess(server: ServerProcess, signal: NodeJS.Si
 /** A free-ish port for a child server (tests in parallel files use different ranges). */
 export function randomPort(): number {
   return 20_000 + Math.floor(Math.random() * 20_000);
+}
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** What a command-line tool did: its exit code and everything it wrote. */
+export type ScriptRun = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * `npm run …` of the TypeScript entry point `script` (a path from the repository root) as a child
+ * process, with `env` over this process's environment and `input` on its stdin.
+ */
+export function runScript(script: string, args: string[], env: Record<string, string>, input?: string) {
+  return new Promise<ScriptRun>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+/**
+ * A command-line tool's `main(args)` in this process, with what it writes to stdout and stderr
+ * captured and `env` over the environment while it runs: what `runScript` does without starting a
+ * process. One at a time (the capture is process-wide); `main` must close whatever it opened, as
+ * its process's exit would.
+ */
+export async function runMain(
+  main: (args: string[]) => Promise<number>,
+  args: string[],
+  env: Record<string, string>,
+): Promise<ScriptRun> {
+  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, env: { ...process.env } };
+  let stdout = "";
+  let stderr = "";
+  const capture = (write: (text: string) => void) =>
+    ((chunk: string | Uint8Array) => (write(chunk.toString()), true)) as typeof process.stdout.write;
+  process.stdout.write = capture((text) => (stdout += text));
+  process.stderr.write = capture((text) => (stderr += text));
+  Object.assign(process.env, env);
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+    for (const key of Object.keys(env)) {
+      if (key in saved.env) process.env[key] = saved.env[key];
+      else delete process.env[key];
+    }
+  }
 }
