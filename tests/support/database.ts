@@ -10,8 +10,12 @@ import { migrateDatabase } from "../../db/migrate";
 import { databaseUrl, templateDump, type Template } from "./template";
 
 // Test files share the run's PSP (global-setup.ts) and their databases number rows alike, so each
-// test process is a merchant of its own there: references and ledgers never meet.
-process.env.PAYDESK_PSP_MERCHANT = `test-${process.pid}-${randomBytes(4).toString("hex")}`;
+// test database is a merchant of its own there: references and ledgers never meet. (A worker runs
+// file after file in one process, so this is renewed per database, not once per process.)
+export function newPspMerchant(): void {
+  process.env.PAYDESK_PSP_MERCHANT = `test-${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+newPspMerchant();
 
 export type TestDatabase = DatabaseHandle & { drop(): Promise<void> };
 
@@ -55,6 +59,7 @@ export async function dropServerDatabase(serverUrl: string, name: string): Promi
 }
 
 export async function createTestDatabase(options: { maxConnections?: number } = {}): Promise<TestDatabase> {
+  newPspMerchant();
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const template = runTemplate();

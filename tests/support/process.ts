@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase, type DatabaseHandle, type OpenOptions } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
-import { createServerDatabase, dropServerDatabase, runTemplate } from "./database";
+import { createServerDatabase, dropServerDatabase, newPspMerchant, runTemplate } from "./database";
 import { databaseUrl, templateDump } from "./template";
 
 export type SharedDatabase = {
@@ -34,6 +34,7 @@ export async function createSharedDatabase(
   { migrate = true, embedded = false }: { migrate?: boolean; embedded?: boolean } = {},
 ): Promise<SharedDatabase> {
   const serverUrl = embedded ? undefined : process.env.DATABASE_URL;
+  newPspMerchant();
   let options: OpenOptions;
   let drop: () => Promise<void>;
   let migrated = false;
