@@ -17,7 +17,7 @@ import {
   type TestClient,
 } from "../support/api";
 import { pspOperations, usePsp } from "../support/psp";
-import { clearPspFaults, injectPspFault, pspEffects, usePspTimeout, type PspFaultPlan } from "../support/psp-faults";
+import { clearPspFaults, injectPspFault, pspEffects, type PspFaultPlan } from "../support/psp-faults";
 import { startTestServer, type TestServer } from "../support/server";
 
 const psp = usePsp();
@@ -127,7 +127,6 @@ describe("races", () => {
 describe("no answer from the provider", () => {
   // A "timeout" hangs until the adapter gives up; the races above keep the default bound, as a
   // loaded machine can take a second to answer 16 requests at once.
-  usePspTimeout(1_000);
 
   it("answers 503 PROVIDER_UNAVAILABLE with Retry-After; the same Idempotency-Key then gets the settled result", async () => {
     const p = await authorizedCard("30.00");

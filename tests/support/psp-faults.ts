@@ -1,7 +1,7 @@
 // Faults of a test's own PSP (usePsp), by the names of Paydesk's operations: the next calls (of
 // some operations, or of all) end without an answer we can trust, as a real PSP's calls do.
 //   timeout      the PSP never answers and does nothing; the adapter gives up after
-//                PAYDESK_PSP_TIMEOUT_MS (set it low in the test file)
+//                PAYDESK_PSP_TIMEOUT_MS, which is `giveUpAfterMs` (1 s) until the faults are cleared
 //   lost_answer  the PSP acts, then drops the connection (it happened, but we do not know)
 //   slow         the PSP acts, then answers after delayMs (so that races meet an operation in flight)
 // They are the PSP's fault knobs with a budget (`times`), set over its admin endpoint; a new plan
@@ -19,7 +19,19 @@ export type PspFaultPlan = {
   operations?: string[];
   /** How late a "slow" call answers. */
   delayMs?: number;
+  /** For "timeout": the adapter's bound meanwhile (PAYDESK_PSP_TIMEOUT_MS); the default 3 s would slow tests down. */
+  giveUpAfterMs?: number;
 };
+
+/** PAYDESK_PSP_TIMEOUT_MS before a "timeout" plan shortened it ({ value: undefined }: it was unset). */
+let timeoutBefore: { value: string | undefined } | null = null;
+
+function restoreTimeout() {
+  if (!timeoutBefore) return;
+  if (timeoutBefore.value === undefined) delete process.env.PAYDESK_PSP_TIMEOUT_MS;
+  else process.env.PAYDESK_PSP_TIMEOUT_MS = timeoutBefore.value;
+  timeoutBefore = null;
+}
 
 /** CAPTURE → capture, CARD_AUTHORIZE → card-authorize, … (PSP_OPERATIONS). */
 export function pspOperation(name: string): PspOperation {
@@ -29,6 +41,11 @@ export function pspOperation(name: string): PspOperation {
 }
 
 export async function injectPspFault(psp: TestPsp, plan: PspFaultPlan): Promise<void> {
+  restoreTimeout();
+  if (plan.fault === "timeout") {
+    timeoutBefore = { value: process.env.PAYDESK_PSP_TIMEOUT_MS };
+    process.env.PAYDESK_PSP_TIMEOUT_MS = String(plan.giveUpAfterMs ?? 1_000);
+  }
   await psp.setFaults({
     timeoutRate: plan.fault === "timeout" ? 1 : 0,
     lostAnswerRate: plan.fault === "lost_answer" ? 1 : 0,
@@ -38,7 +55,10 @@ export async function injectPspFault(psp: TestPsp, plan: PspFaultPlan): Promise<
   });
 }
 
-export const clearPspFaults = (psp: TestPsp): Promise<void> => psp.setFaults({});
+export async function clearPspFaults(psp: TestPsp): Promise<void> {
+  restoreTimeout();
+  await psp.setFaults({});
+}
 
 /** How many calls of an operation (Paydesk's name) this process's merchant made, faulted ones too. */
 export async function pspCalls(psp: TestPsp, name: string, merchant = testMerchant()): Promise<number> {
@@ -53,17 +73,4 @@ export async function pspEffects(psp: TestPsp, kind: string, transactionId: numb
   return (await pspOperations(psp.url)).filter(
     (o) => o.operation === pspOperation(kind) && o.reference.startsWith(prefix) && o.answer.ok,
   );
-}
-
-/** PAYDESK_PSP_TIMEOUT_MS for this file's tests (a "timeout" fault hangs until the adapter gives up). */
-export function usePspTimeout(ms: number) {
-  let before: string | undefined;
-  beforeAll(() => {
-    before = process.env.PAYDESK_PSP_TIMEOUT_MS;
-    process.env.PAYDESK_PSP_TIMEOUT_MS = String(ms);
-  });
-  afterAll(() => {
-    if (before === undefined) delete process.env.PAYDESK_PSP_TIMEOUT_MS;
-    else process.env.PAYDESK_PSP_TIMEOUT_MS = before;
-  });
 }

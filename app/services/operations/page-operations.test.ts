@@ -9,7 +9,7 @@ import type { PaymentTypeGroup } from "../../domain/enums";
 import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { outcomeTotals } from "../../../tests/support/outcomes";
 import { usePsp } from "../../../tests/support/psp";
-import { clearPspFaults, injectPspFault, usePspTimeout, type PspFaultPlan } from "../../../tests/support/psp-faults";
+import { clearPspFaults, injectPspFault, type PspFaultPlan } from "../../../tests/support/psp-faults";
 import { dailyOutcomes } from "../../../db/schema";
 import { createAppClaim, decideOnVippsPage } from "../mobile/app-claims.server";
 import { createInvoice, decideInvoice } from "../mobile/invoices.server";
@@ -20,7 +20,6 @@ import { recoverProviderOperations } from "./recovery.server";
 
 const database = useTestDatabase();
 const psp = usePsp();
-usePspTimeout(1_000);
 const injectFault = (plan: PspFaultPlan) => injectPspFault(psp(), plan);
 const origin = "https://paydesk.example";
 const back = "https://example.com/back";

@@ -15,7 +15,6 @@ import {
   injectPspFault,
   pspCalls,
   pspEffects,
-  usePspTimeout,
   type PspFaultPlan,
 } from "../../../tests/support/psp-faults";
 import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
@@ -27,7 +26,6 @@ import { recoverProviderOperations, resolveProviderOperation } from "./recovery.
 
 const database = useTestDatabase();
 const psp = usePsp();
-usePspTimeout(1_000);
 const injectFault = (plan: PspFaultPlan) => injectPspFault(psp(), plan);
 const callsOf = (operation: string) => pspCalls(psp(), operation);
 const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
