@@ -171,5 +171,7 @@ export const FAULTS = z.object({
   lostAnswerRate: z.number().min(0).max(1).default(0),
   /** The operations the faults and the latency apply to; null: all of them. */
   ops: z.array(z.enum(PSP_OPERATIONS)).nullable().default(null),
+  /** How many more calls (of `ops`) the knobs apply to, then none; null: every call, for as long as they are set. */
+  times: z.number().int().min(0).nullable().default(null),
 });
 export type Faults = z.infer<typeof FAULTS>;

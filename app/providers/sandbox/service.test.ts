@@ -310,6 +310,17 @@ describe("fault knobs", () => {
     expect((await get("/v1/ledger")).status).toBe(200);
   });
 
+  it("with a budget (`times`), applies to that many calls of `ops` only, then stops; calls are counted, faulted ones too", async () => {
+    const merchant = ref("merchant");
+    await psp.setFaults({ errorRate: 1, ops: ["capture"], times: 2 });
+    const statusOf = async (op: string) => (await post(op, atProvider("1.00"), { merchant })).status;
+    expect(await statusOf("cancel")).toBe(200); // not aimed at: spends nothing
+    expect([await statusOf("capture"), await statusOf("capture"), await statusOf("capture")]).toEqual([503, 503, 200]);
+    expect((await get("/admin/faults")).body).toMatchObject({ errorRate: 1, times: 0 });
+    await lookup("nothing", merchant);
+    expect((await get("/admin/calls")).body.calls).toMatchObject({ [merchant]: { capture: 3, cancel: 1, lookup: 1 } });
+  });
+
   it("is set and read over the admin endpoint, which checks the knobs", async () => {
     await psp.setFaults({ latencyMs: 5, lostAnswerRate: 0.25, ops: ["refund"] });
     expect((await get("/admin/faults")).body).toEqual({
@@ -318,8 +329,9 @@ describe("fault knobs", () => {
       errorRate: 0,
       lostAnswerRate: 0.25,
       ops: ["refund"],
+      times: null,
     });
-    for (const bad of [{ errorRate: 2 }, { latencyMs: -1 }, { ops: ["fly"] }, { timeoutRate: "0.5" }]) {
+    for (const bad of [{ errorRate: 2 }, { latencyMs: -1 }, { ops: ["fly"] }, { timeoutRate: "0.5" }, { times: -1 }]) {
       const response = await fetch(`${psp.url}/admin/faults`, { method: "PUT", body: JSON.stringify(bad) });
       expect(response.status).toBe(400);
     }
@@ -344,8 +356,22 @@ describe("fault knobs", () => {
         PAYDESK_PSP_LOST_ANSWER_RATE: "0.1",
         PAYDESK_PSP_FAULT_OPS: "capture, refund",
       }),
-    ).toEqual({ latencyMs: 300, timeoutRate: 0.2, errorRate: 0, lostAnswerRate: 0.1, ops: ["capture", "refund"] });
-    expect(faultsFromEnv({})).toEqual({ latencyMs: 0, timeoutRate: 0, errorRate: 0, lostAnswerRate: 0, ops: null });
+    ).toEqual({
+      latencyMs: 300,
+      timeoutRate: 0.2,
+      errorRate: 0,
+      lostAnswerRate: 0.1,
+      ops: ["capture", "refund"],
+      times: null,
+    });
+    expect(faultsFromEnv({})).toEqual({
+      latencyMs: 0,
+      timeoutRate: 0,
+      errorRate: 0,
+      lostAnswerRate: 0,
+      ops: null,
+      times: null,
+    });
     expect(() => faultsFromEnv({ PAYDESK_PSP_TIMEOUT_RATE: "lots" })).toThrow(/PAYDESK_PSP_/);
     expect(() => faultsFromEnv({ PAYDESK_PSP_FAULT_OPS: "capture,fly" })).toThrow(/PAYDESK_PSP_FAULT_OPS/);
   });

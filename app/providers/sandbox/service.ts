@@ -8,6 +8,7 @@
 //   GET  /v1/ledger[/<transactionRef>] the ledger per transaction reference
 //   GET  /admin/faults, PUT /admin/faults  the fault knobs (faults.ts)
 //   GET  /admin/operations             everything the PSP remembers (tests: nothing card-like in it)
+//   GET  /admin/calls                  how many calls of each operation each merchant made, faulted ones too
 //   GET  /healthz
 //
 // Request bodies are never logged or echoed (card-authorize carries a PAN).
@@ -23,9 +24,10 @@ import {
   wireAmount,
   type Faults,
   type PspEffectOperation,
+  type PspOperation,
   type PspRequest,
 } from "../psp-protocol";
-import { decideFaults, NO_FAULTS } from "./faults";
+import { decideFaults, NO_FAULTS, spendFaults } from "./faults";
 import { PspMemory, type Answer } from "./memory";
 import {
   byAmount,
@@ -157,6 +159,18 @@ function merchantOf(req: IncomingMessage): string {
 export function createPspService(options: PspServiceOptions = {}): PspService {
   const memory = new PspMemory(options.dataDir ?? null);
   let faults: Faults = FAULTS.parse({ ...NO_FAULTS, ...options.faults });
+  /** Calls per merchant and operation, counted as they arrive (before any fault). */
+  const calls = new Map<string, Partial<Record<PspOperation, number>>>();
+
+  /** Counts a call, and decides its faults (spending one of their budget when they apply). */
+  function arrive(op: PspOperation, merchant: string) {
+    const counts = calls.get(merchant) ?? {};
+    counts[op] = (counts[op] ?? 0) + 1;
+    calls.set(merchant, counts);
+    const fault = decideFaults(faults, op);
+    faults = spendFaults(faults, op);
+    return fault;
+  }
 
   async function operation(req: IncomingMessage, res: ServerResponse, op: PspEffectOperation, merchant: string) {
     const parsed = REQUESTS[op].safeParse(await readJson(req));
@@ -166,7 +180,7 @@ export function createPspService(options: PspServiceOptions = {}): PspService {
       throw new BadRequest(400, "bad_request", problems.join("; "));
     }
     const request = parsed.data;
-    const fault = decideFaults(faults, op);
+    const fault = arrive(op, merchant);
     if (fault.before === "timeout") return hang(res);
     if (fault.before === "error") {
       await sleep(fault.latencyMs);
@@ -194,7 +208,7 @@ export function createPspService(options: PspServiceOptions = {}): PspService {
   }
 
   async function lookup(res: ServerResponse, reference: string, merchant: string) {
-    const fault = decideFaults(faults, "lookup");
+    const fault = arrive("lookup", merchant);
     if (fault.before === "timeout") return hang(res);
     await sleep(fault.latencyMs);
     if (fault.before === "error") return send(res, 503, { error: "unavailable", detail: "the PSP is unavailable" });
@@ -228,6 +242,8 @@ export function createPspService(options: PspServiceOptions = {}): PspService {
     }
     if (method === "GET" && parts[0] === "admin" && parts[1] === "operations" && parts.length === 2)
       return send(res, 200, { operations: memory.dump() });
+    if (method === "GET" && parts[0] === "admin" && parts[1] === "calls" && parts.length === 2)
+      return send(res, 200, { calls: Object.fromEntries(calls) });
     if (parts[0] !== "v1") throw new BadRequest(404, "not_found", "no such path");
     const merchant = merchantOf(req);
     if (method === "POST" && parts.length === 2 && EFFECT_OPERATIONS.has(parts[1]))

@@ -6,9 +6,10 @@
 import { eq, sql } from "drizzle-orm";
 import { paymentTransactions, payments, providerOperations, providerSessions } from "../../../db/schema";
 import type { PaymentTypeGroup } from "../../domain/enums";
-import { clearSandboxFaults, injectSandboxFault } from "../../providers/sandbox-faults.server";
 import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { outcomeTotals } from "../../../tests/support/outcomes";
+import { usePsp } from "../../../tests/support/psp";
+import { clearPspFaults, injectPspFault, type PspFaultPlan } from "../../../tests/support/psp-faults";
 import { dailyOutcomes } from "../../../db/schema";
 import { createAppClaim, decideOnVippsPage } from "../mobile/app-claims.server";
 import { createInvoice, decideInvoice } from "../mobile/invoices.server";
@@ -18,12 +19,14 @@ import { payWithCard, terminalPage } from "../terminals/card-page.server";
 import { recoverProviderOperations } from "./recovery.server";
 
 const database = useTestDatabase();
+const psp = usePsp();
+const injectFault = (plan: PspFaultPlan) => injectPspFault(psp(), plan);
 const origin = "https://paydesk.example";
 const back = "https://example.com/back";
 const CARD = { cardNumber: "4111111111111111", expiry: "12/30", cvc: "123", cardholder: "Kari Nordmann" };
 const unavailable = expect.objectContaining({ kind: "unavailable", status: 503, errorReason: "PROVIDER_UNAVAILABLE" });
 
-afterEach(() => clearSandboxFaults());
+afterEach(() => clearPspFaults(psp()));
 
 async function newTransaction(
   organisationId: number,
@@ -74,7 +77,7 @@ describe("card page (CARD_AUTHORIZE)", () => {
 
   it("a lost answer: the page says in progress; recovery finds the authorization by reference and approves", async () => {
     const { ids, token } = await openTerminal();
-    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["CARD_AUTHORIZE"] });
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["CARD_AUTHORIZE"] });
     expect(await payWithCard(systemCaller(), { token, card: CARD })).toEqual({ kind: "in_progress", returnUrl: null });
     // Paying again while it is in flight asks nobody.
     expect(await payWithCard(systemCaller(), { token, card: CARD })).toEqual({ kind: "in_progress", returnUrl: null });
@@ -88,7 +91,7 @@ describe("card page (CARD_AUTHORIZE)", () => {
 
   it("no answer: a typed card is not sent again; once the PSP surely gave up it fails, counted failed, the page open", async () => {
     const { caller, ids, token } = await openTerminal();
-    injectSandboxFault({ fault: "timeout", times: 1, operations: ["CARD_AUTHORIZE"] });
+    await injectFault({ fault: "timeout", times: 1, operations: ["CARD_AUTHORIZE"] });
     expect(await payWithCard(systemCaller(), { token, card: CARD })).toMatchObject({ kind: "in_progress" });
     expect(await recoverNow()).toMatchObject({ settled: 0, stillPending: 1 }); // too early to tell
     expect(await recoverNow(60_000)).toMatchObject({ settled: 1 });
@@ -109,7 +112,7 @@ describe("Vipps", () => {
     const claim = await createAppClaim(caller, { ...ids, origin, phoneNumber: "+4712345678", redirectUrl: back });
     if (claim.kind !== "claim") throw new Error("expected a claim");
     const token = tokenOf(claim.appClaimUrl);
-    injectSandboxFault({ fault: "timeout", times: 1, operations: ["VIPPS_CLAIM"] });
+    await injectFault({ fault: "timeout", times: 1, operations: ["VIPPS_CLAIM"] });
     expect(await decideOnVippsPage(systemCaller(), { token, decision: "approve" })).toMatchObject({
       state: "in_progress",
     });
@@ -127,7 +130,7 @@ describe("wallets (WALLET_AUTHORIZE)", () => {
   it("at once: a lost answer is a 503; recovery authorizes; a refused card settles FAILED and changes nothing", async () => {
     const caller = clientCaller(await newOrganisation(database()));
     const ids = await newTransaction(caller.organisationId, { paymentTypeGroup: "PAYMENTCARD" });
-    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["WALLET_AUTHORIZE"] });
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["WALLET_AUTHORIZE"] });
     const paymentData = { paymentMethod: { displayName: "Visa 0326", network: "Visa" } };
     await expect(registerWallet(caller, { ...ids, origin, walletProvider: "ApplePay", paymentData })).rejects.toThrow(
       unavailable,
@@ -159,7 +162,7 @@ describe("wallets (WALLET_AUTHORIZE)", () => {
       redirectUrl: back,
     });
     const token = tokenOf(registered.terminalUri!);
-    injectSandboxFault({ fault: "timeout", times: 1, operations: ["WALLET_AUTHORIZE"] });
+    await injectFault({ fault: "timeout", times: 1, operations: ["WALLET_AUTHORIZE"] });
     expect(await decideWallet3ds(systemCaller(), { token, decision: "approve" })).toMatchObject({
       state: "in_progress",
     });
@@ -174,7 +177,7 @@ describe("Collector invoice page (INVOICE_AUTHORIZE)", () => {
     const ids = await newTransaction(caller.organisationId, { paymentTypeGroup: "INVOICE", paymentType: "COLLECTOR" });
     const invoice = await createInvoice(caller, { ...ids, origin, redirectUrl: back });
     const token = tokenOf(invoice.terminalUri!);
-    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["INVOICE_AUTHORIZE"] });
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["INVOICE_AUTHORIZE"] });
     expect(await decideInvoice(systemCaller(), { token, decision: "confirm" })).toMatchObject({
       state: "in_progress",
     });

@@ -1,21 +1,22 @@
 // Claim → ask → settle in-process, per operation kind: the claim, the PSP's yes (settled), its no
 // (FAILED, the transaction as it was), no answer (503, PENDING, 409 RESOURCE_BUSY for anyone else),
 // the retry with the same Idempotency-Key (resumed, never a second effect) and the recovery job.
-// The in-process sandbox is made to fail with injected faults (timeout: nothing happened; lost
-// answer: it happened, we do not know).
-import { and, eq, like, sql } from "drizzle-orm";
-import {
-  creditTransactions,
-  operationLog,
-  paymentTransactions,
-  providerOperations,
-  sandboxOperations,
-} from "../../../db/schema";
+// The file's own sandbox PSP is made to fail with faults (timeout: nothing happened; lost answer:
+// it happened, we do not know).
+import { eq, sql } from "drizzle-orm";
+import { creditTransactions, operationLog, paymentTransactions, providerOperations } from "../../../db/schema";
 import type { ClientCaller } from "../../domain/caller";
 import { money, toDbAmount } from "../../domain/money";
 import { withIdempotencyKey } from "../../platform/idempotency.server";
-import { clearSandboxFaults, injectSandboxFault, sandboxCalls } from "../../providers/sandbox-faults.server";
 import { capturedCardPayment, newShop } from "../../../tests/support/money-path";
+import { pspOperations, usePsp } from "../../../tests/support/psp";
+import {
+  clearPspFaults,
+  injectPspFault,
+  pspCalls,
+  pspEffects,
+  type PspFaultPlan,
+} from "../../../tests/support/psp-faults";
 import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { createCredit, creditTransaction, executeCredit } from "../credits/credits.server";
 import { createPayment, deactivatePayment } from "../payments/payments.server";
@@ -24,6 +25,9 @@ import { authorizeTransaction, cancelTransaction, captureTransaction } from "../
 import { recoverProviderOperations, resolveProviderOperation } from "./recovery.server";
 
 const database = useTestDatabase();
+const psp = usePsp();
+const injectFault = (plan: PspFaultPlan) => injectPspFault(psp(), plan);
+const callsOf = (operation: string) => pspCalls(psp(), operation);
 const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
 const unavailable = refused({ kind: "unavailable", status: 503, errorReason: "PROVIDER_UNAVAILABLE" });
 const busy = refused({ kind: "conflict", errorReason: "RESOURCE_BUSY" });
@@ -32,7 +36,7 @@ let shop: ClientCaller;
 beforeAll(async () => {
   shop = await newShop(database());
 });
-afterEach(() => clearSandboxFaults());
+afterEach(() => clearPspFaults(psp()));
 
 type Ids = { paymentId: number; transactionId: number };
 
@@ -43,7 +47,7 @@ async function authorizedCard(total = "100.00"): Promise<Ids> {
   return ids;
 }
 
-/** An AUTHORIZED card transaction for an amount the sandbox's capture refuses (.02): set up directly. */
+/** An AUTHORIZED card transaction for an amount the PSP's capture refuses (.02): set up directly. */
 async function authorizedForRefusal(): Promise<Ids> {
   const ids = await authorizedCard("50.00");
   await database()
@@ -66,19 +70,8 @@ const statusOf = async (ids: Ids) =>
     (t) => t.transactionId === ids.transactionId,
   )!.status;
 
-/** Effects the sandbox applied for a transaction's operations of one kind. */
-const sandboxEffects = async (kind: string, transactionId: number) =>
-  (
-    await database()
-      .db.select()
-      .from(sandboxOperations)
-      .where(
-        and(
-          eq(sandboxOperations.kind, kind),
-          like(sandboxOperations.reference, `${kind.toLowerCase()}:${transactionId}:%`),
-        ),
-      )
-  ).length;
+/** Effects the PSP applied for a transaction's operations of one kind. */
+const effectsOf = async (kind: string, transactionId: number) => (await pspEffects(psp(), kind, transactionId)).length;
 
 /** Lets the recovery job look at every pending operation now (instead of waiting out the lease). */
 const makeDue = () =>
@@ -96,7 +89,7 @@ describe("capture", () => {
     expect(op).toMatchObject({ status: "SUCCEEDED", attempts: 1, claimedBy: shop.clientId, paymentId: ids.paymentId });
     expect(op.reference).toMatch(new RegExp(`^capture:${ids.transactionId}:`));
     expect(op.settledAt).not.toBeNull();
-    expect(await sandboxEffects("CAPTURE", ids.transactionId)).toBe(1);
+    expect(await effectsOf("CAPTURE", ids.transactionId)).toBe(1);
     expect(await logOf(ids.transactionId)).toEqual(["CREATE", "AUTHORIZE", "CAPTURE"]);
   });
 
@@ -116,46 +109,46 @@ describe("capture", () => {
 
   it("no answer (timeout): 503, the operation stays PENDING, others get RESOURCE_BUSY, recovery re-sends and settles", async () => {
     const ids = await authorizedCard();
-    injectSandboxFault({ fault: "timeout", times: 1, operations: ["CAPTURE"] });
+    await injectFault({ fault: "timeout", times: 1, operations: ["CAPTURE"] });
     await expect(captureTransaction(shop, ids)).rejects.toThrow(unavailable);
     expect(await statusOf(ids)).toBe("AUTHORIZED");
     const [pending] = (await operationsOf(ids.transactionId)).filter((o) => o.kind === "CAPTURE");
     expect(pending.status).toBe("PENDING");
     await expect(captureTransaction(shop, ids)).rejects.toThrow(busy);
     await expect(cancelTransaction(shop, ids)).rejects.toThrow(busy);
-    expect(await sandboxEffects("CAPTURE", ids.transactionId)).toBe(0);
+    expect(await effectsOf("CAPTURE", ids.transactionId)).toBe(0);
 
     await makeDue();
     const report = await recoverProviderOperations();
     expect(report.settled).toBeGreaterThanOrEqual(1);
     expect(await statusOf(ids)).toBe("CAPTURED");
-    expect(await sandboxEffects("CAPTURE", ids.transactionId)).toBe(1);
+    expect(await effectsOf("CAPTURE", ids.transactionId)).toBe(1);
     const [settled] = await operationsOf(ids.transactionId).then((ops) => ops.filter((o) => o.kind === "CAPTURE"));
     expect(settled).toMatchObject({ status: "SUCCEEDED", reference: pending.reference });
   });
 
   it("a lost answer: the PSP captured; recovery finds it by reference and settles without capturing again", async () => {
     const ids = await authorizedCard();
-    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["CAPTURE"] });
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["CAPTURE"] });
     await expect(captureTransaction(shop, ids)).rejects.toThrow(unavailable);
-    expect(await sandboxEffects("CAPTURE", ids.transactionId)).toBe(1);
-    const sent = sandboxCalls("CAPTURE");
+    expect(await effectsOf("CAPTURE", ids.transactionId)).toBe(1);
+    const sent = await callsOf("CAPTURE");
     await makeDue();
     await recoverProviderOperations();
-    expect(sandboxCalls("CAPTURE")).toBe(sent); // found by lookup: not sent again
+    expect(await callsOf("CAPTURE")).toBe(sent); // found by lookup: not sent again
     expect(await statusOf(ids)).toBe("CAPTURED");
     expect(await logOf(ids.transactionId)).toEqual(["CREATE", "AUTHORIZE", "CAPTURE"]);
   });
 
   it("recovery leaves it PENDING while the PSP is down, and settles it once the PSP answers again", async () => {
     const ids = await authorizedCard();
-    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["CAPTURE"] });
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["CAPTURE"] });
     await expect(captureTransaction(shop, ids)).rejects.toThrow(unavailable);
-    injectSandboxFault({ fault: "timeout", times: Infinity });
+    await injectFault({ fault: "timeout", times: Infinity });
     await makeDue();
     expect(await recoverProviderOperations()).toMatchObject({ settled: 0 });
     expect(await statusOf(ids)).toBe("AUTHORIZED");
-    clearSandboxFaults();
+    await clearPspFaults(psp());
     await makeDue();
     await recoverProviderOperations();
     expect(await statusOf(ids)).toBe("CAPTURED");
@@ -164,7 +157,7 @@ describe("capture", () => {
   it("the same Idempotency-Key after a 503 resumes the operation and answers the settled result; another key is busy", async () => {
     const ids = await authorizedCard();
     const key = { clientId: shop.clientId, key: `capture-${ids.transactionId}` };
-    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["CAPTURE"] });
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["CAPTURE"] });
     await expect(withIdempotencyKey(key, () => captureTransaction(shop, ids))).rejects.toThrow(unavailable);
     await expect(withIdempotencyKey({ ...key, key: "another" }, () => captureTransaction(shop, ids))).rejects.toThrow(
       busy,
@@ -172,12 +165,12 @@ describe("capture", () => {
     const payment = await withIdempotencyKey(key, () => captureTransaction(shop, ids));
     expect(payment.transactions[0]).toMatchObject({ status: "CAPTURED", summary: { capturedAmount: money("100") } });
     // Settled now: the same key answers the same result again, without asking anybody.
-    const sent = sandboxCalls("CAPTURE") + sandboxCalls("LOOKUP");
+    const sent = (await callsOf("CAPTURE")) + (await callsOf("LOOKUP"));
     await expect(withIdempotencyKey(key, () => captureTransaction(shop, ids))).resolves.toMatchObject({
       paymentId: ids.paymentId,
     });
-    expect(sandboxCalls("CAPTURE") + sandboxCalls("LOOKUP")).toBe(sent);
-    expect(await sandboxEffects("CAPTURE", ids.transactionId)).toBe(1);
+    expect((await callsOf("CAPTURE")) + (await callsOf("LOOKUP"))).toBe(sent);
+    expect(await effectsOf("CAPTURE", ids.transactionId)).toBe(1);
   });
 
   it("a CASH capture asks nobody", async () => {
@@ -204,7 +197,7 @@ describe("cancel", () => {
 
   it("no answer: PENDING, then settled by recovery", async () => {
     const ids = await authorizedCard("10.00");
-    injectSandboxFault({ fault: "timeout", times: 1, operations: ["CANCEL"] });
+    await injectFault({ fault: "timeout", times: 1, operations: ["CANCEL"] });
     await expect(cancelTransaction(shop, ids)).rejects.toThrow(unavailable);
     expect(await statusOf(ids)).toBe("AUTHORIZED");
     await makeDue();
@@ -230,7 +223,7 @@ describe("authorize", () => {
       .db.update(paymentTransactions)
       .set({ amount: "40.00000", authorizedAmount: "40.00000" })
       .where(eq(paymentTransactions.transactionId, ids.transactionId));
-    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["AUTHORIZE"] });
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["AUTHORIZE"] });
     await expect(authorizeTransaction(shop, { ...ids, totalAmount: money("45") })).rejects.toThrow(unavailable);
     const { addTransaction } = await import("../transactions/transactions.server");
     await expect(
@@ -250,7 +243,7 @@ describe("credit execution (REFUND)", () => {
       totalCreditAmount: money("30"),
       creditTransactions: [{ ...ids, amount: money("30") }],
     });
-    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["REFUND"] });
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["REFUND"] });
     await expect(executeCredit(shop, { creditId: credit.creditId })).rejects.toThrow(unavailable);
     const [line] = await database()
       .db.select()
@@ -263,10 +256,9 @@ describe("credit execution (REFUND)", () => {
     expect(line.claimedAt).not.toBeNull();
     const executed = await executeCredit(shop, { creditId: credit.creditId });
     expect(executed).toMatchObject({ status: "CREDITED" });
-    const refunds = await database()
-      .db.select()
-      .from(sandboxOperations)
-      .where(eq(sandboxOperations.reference, `credit-transaction-${line.creditTransactionId}`));
+    const refunds = (await pspOperations(psp().url)).filter(
+      (o) => o.reference === `credit-transaction-${line.creditTransactionId}`,
+    );
     expect(refunds).toHaveLength(1);
     const payment = await getPayment(shop, { paymentId: ids.paymentId });
     expect(payment.transactions[0].summary).toMatchObject({ creditedAmount: money("30"), capturedAmount: money("80") });
@@ -275,7 +267,7 @@ describe("credit execution (REFUND)", () => {
   it("a direct credit with an Idempotency-Key: 503, then the same key gets the one credit, settled", async () => {
     const ids = await capturedCardPayment(shop, "60.00");
     const key = { clientId: shop.clientId, key: `credit-${ids.transactionId}` };
-    injectSandboxFault({ fault: "timeout", times: 1, operations: ["REFUND"] });
+    await injectFault({ fault: "timeout", times: 1, operations: ["REFUND"] });
     await expect(
       withIdempotencyKey(key, () => creditTransaction(shop, { ...ids, amount: money("10") })),
     ).rejects.toThrow(unavailable);
@@ -290,7 +282,7 @@ describe("credit execution (REFUND)", () => {
 
   it("recovery finishes a refund after the PSP comes back, even when nobody executes again", async () => {
     const ids = await capturedCardPayment(shop, "40.00");
-    injectSandboxFault({ fault: "timeout", times: 1, operations: ["REFUND"] });
+    await injectFault({ fault: "timeout", times: 1, operations: ["REFUND"] });
     await expect(creditTransaction(shop, { ...ids, amount: money("40") })).rejects.toThrow(unavailable);
     await makeDue();
     await recoverProviderOperations();
@@ -302,7 +294,7 @@ describe("credit execution (REFUND)", () => {
 describe("deactivation", () => {
   it("releases authorizations at the PSP; one without an answer is finished by repeating the deactivation", async () => {
     const ids = await authorizedCard("25.00");
-    injectSandboxFault({ fault: "timeout", times: 1, operations: ["CANCEL"] });
+    await injectFault({ fault: "timeout", times: 1, operations: ["CANCEL"] });
     await expect(deactivatePayment(shop, { paymentId: ids.paymentId })).rejects.toThrow(unavailable);
     expect(await statusOf(ids)).toBe("AUTHORIZED");
     const result = await deactivatePayment(shop, { paymentId: ids.paymentId });
@@ -315,7 +307,7 @@ describe("deactivation", () => {
 describe("resolve now (staff)", () => {
   it("asks the PSP about one pending operation and settles it", async () => {
     const ids = await authorizedCard();
-    injectSandboxFault({ fault: "lost_answer", times: 1, operations: ["CAPTURE"] });
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["CAPTURE"] });
     await expect(captureTransaction(shop, ids)).rejects.toThrow(unavailable);
     const [op] = (await operationsOf(ids.transactionId)).filter((o) => o.kind === "CAPTURE");
     const resolved = await resolveProviderOperation(staffCaller(), { paymentId: ids.paymentId, operationId: op.id });
