@@ -7,13 +7,7 @@ import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { db } from "../../platform/db.server";
 import type { Db } from "../../../db/client";
 import { invoices, organisations, providerOperations } from "../../../db/schema";
-import type {
-  Operation,
-  PaymentTypeGroup,
-  ProviderOperationKind,
-  ScaExemption,
-  TransactionStatus,
-} from "../../domain/enums";
+import type { ProviderOperationKind } from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, type Money } from "../../domain/money";
 import { checkCancel, checkCapture, claimedTotal } from "../../domain/transaction";
