@@ -7,7 +7,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeadedTable } from "../components/DataTable";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { CountAndPageLinks } from "../components/PageLinks";
@@ -107,48 +107,46 @@ export default function SettlementDetail() {
           ) : null}
         </Group>
         <Table.ScrollContainer minWidth={760} maxHeight={280} type="native">
-          <Table
+          <HeadedTable
             stickyHeader
             fz="sm"
             verticalSpacing={4}
             horizontalSpacing="sm"
             highlightOnHover
             data-testid="settlement-days"
-          >
-            <Table.Thead>
-              <Table.Tr>
+            head={
+              <>
                 <Table.Th>UTC day</Table.Th>
                 <Table.Th>Currency</Table.Th>
                 <VolumeHeads />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {summary.map((row) => {
-                const selected = row.day === day;
-                return (
-                  <Table.Tr
-                    key={`${row.day}/${row.currency}`}
-                    bg={selected ? "indigo.0" : undefined}
-                    aria-current={selected ? "true" : undefined}
-                  >
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {selected ? (
-                        <Text span fw={600} size="sm">
-                          {row.day}
-                        </Text>
-                      ) : (
-                        <Anchor component={Link} to={`${base}?day=${row.day}`} size="sm">
-                          {row.day}
-                        </Anchor>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{row.currency}</Table.Td>
-                    <VolumeCells row={row} />
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
+              </>
+            }
+          >
+            {summary.map((row) => {
+              const selected = row.day === day;
+              return (
+                <Table.Tr
+                  key={`${row.day}/${row.currency}`}
+                  bg={selected ? "indigo.0" : undefined}
+                  aria-current={selected ? "true" : undefined}
+                >
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {selected ? (
+                      <Text span fw={600} size="sm">
+                        {row.day}
+                      </Text>
+                    ) : (
+                      <Anchor component={Link} to={`${base}?day=${row.day}`} size="sm">
+                        {row.day}
+                      </Anchor>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{row.currency}</Table.Td>
+                  <VolumeCells row={row} />
+                </Table.Tr>
+              );
+            })}
+          </HeadedTable>
         </Table.ScrollContainer>
       </Paper>
 

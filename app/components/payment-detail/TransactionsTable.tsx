@@ -7,6 +7,7 @@ import { StatusBadge } from "../StatusBadge";
 import { formatMoney } from "../format";
 import { AmountInput } from "./AmountInput";
 import type { DetailTransaction } from "./types";
+import { HeadedTable } from "../DataTable";
 
 export type Abilities = { capture: boolean; cancel: boolean; credit: boolean; adjustInvoice: boolean };
 
@@ -26,16 +27,15 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
       </Title>
       <Paper withBorder style={{ overflow: "hidden" }}>
         <Table.ScrollContainer minWidth={1100} type="native">
-          <Table
+          <HeadedTable
             verticalSpacing="xs"
             fz="sm"
             striped
             highlightOnHover
             aria-label="Transactions"
             style={{ whiteSpace: "nowrap" }}
-          >
-            <Table.Thead>
-              <Table.Tr>
+            head={
+              <>
                 <Table.Th>Transaction</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Type</Table.Th>
@@ -46,61 +46,60 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
                   </Table.Th>
                 ))}
                 <Table.Th>Actions</Table.Th>
+              </>
+            }
+          >
+            {transactions.length === 0 ? (
+              <Table.Tr>
+                <Table.Td colSpan={10}>
+                  <Text c="dimmed" size="sm" ta="center" py="sm">
+                    This payment has no transactions yet. The API client adds them (POST …/transactions).
+                  </Text>
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {transactions.length === 0 ? (
-                <Table.Tr>
-                  <Table.Td colSpan={10}>
-                    <Text c="dimmed" size="sm" ta="center" py="sm">
-                      This payment has no transactions yet. The API client adds them (POST …/transactions).
+            ) : (
+              transactions.map((t) => (
+                <Table.Tr key={t.transactionId} data-testid={`transaction-${t.transactionId}`}>
+                  <Table.Td>
+                    <Anchor href={`#transaction-${t.transactionId}`} size="sm">
+                      {t.transactionId}
+                    </Anchor>
+                    {t.isImport ? (
+                      <Text span c="dimmed" size="xs">
+                        {" "}
+                        import
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={t.status} />
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {t.paymentType ?? "Not known yet"}
+                    {t.cardNumber ? ` •••• ${t.cardNumber}` : ""}
+                    <Text c="dimmed" size="xs">
+                      {t.paymentTypeGroup}
                     </Text>
                   </Table.Td>
+                  <Table.Td ta="right">
+                    <Amount value={t.amount!} currency={t.currency} />
+                  </Table.Td>
+                  {AMOUNT_COLUMNS.map(([key]) => (
+                    <Table.Td key={key} ta="right">
+                      <Amount
+                        value={t.summary[key]!}
+                        currency={t.currency}
+                        c={t.summary[key] === "0.00" ? "dimmed" : undefined}
+                      />
+                    </Table.Td>
+                  ))}
+                  <Table.Td>
+                    <TransactionActionButtons transaction={t} may={may} />
+                  </Table.Td>
                 </Table.Tr>
-              ) : (
-                transactions.map((t) => (
-                  <Table.Tr key={t.transactionId} data-testid={`transaction-${t.transactionId}`}>
-                    <Table.Td>
-                      <Anchor href={`#transaction-${t.transactionId}`} size="sm">
-                        {t.transactionId}
-                      </Anchor>
-                      {t.isImport ? (
-                        <Text span c="dimmed" size="xs">
-                          {" "}
-                          import
-                        </Text>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={t.status} />
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {t.paymentType ?? "Not known yet"}
-                      {t.cardNumber ? ` •••• ${t.cardNumber}` : ""}
-                      <Text c="dimmed" size="xs">
-                        {t.paymentTypeGroup}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={t.amount!} currency={t.currency} />
-                    </Table.Td>
-                    {AMOUNT_COLUMNS.map(([key]) => (
-                      <Table.Td key={key} ta="right">
-                        <Amount
-                          value={t.summary[key]!}
-                          currency={t.currency}
-                          c={t.summary[key] === "0.00" ? "dimmed" : undefined}
-                        />
-                      </Table.Td>
-                    ))}
-                    <Table.Td>
-                      <TransactionActionButtons transaction={t} may={may} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))
-              )}
-            </Table.Tbody>
-          </Table>
+              ))
+            )}
+          </HeadedTable>
         </Table.ScrollContainer>
       </Paper>
     </Stack>
