@@ -5,8 +5,7 @@ import mantineNotifications from "@mantine/notifications/styles.css";
 import mantineDates from "@mantine/dates/styles.css";
 import mantineCharts from "@mantine/charts/styles.css";
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import { ErrorPanel } from "./components/ErrorPanel";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mantineCore },
@@ -50,12 +49,5 @@ export default function App() {
   return <Outlet />;
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error)) {
-    return (
-      <ErrorPanel status={error.status} message={typeof error.data === "string" ? error.data : error.statusText} />
-    );
-  }
-  return <ErrorPanel status={500} message="Something went wrong on our side. The error has been logged." />;
-}
+// An error no route caught: the same panel, in the bare Layout (no staff shell around it).
+export { RouteErrorBoundary as ErrorBoundary } from "./components/RouteErrorBoundary";

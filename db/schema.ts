@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  type ExtraConfigColumn,
   bigint,
   bigserial,
   boolean,
@@ -30,6 +31,17 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3,
 const createdAt = () => ts("created_at").notNull().defaultNow();
 const updatedAt = () => ts("updated_at").notNull().defaultNow();
 const idRef = (name: string) => bigint(name, { mode: "number" });
+const serialId = (name = "id") => bigserial(name, { mode: "number" }).primaryKey();
+/** When the row was made and last changed: most tables end with both. */
+const timestamps = () => ({ createdAt: createdAt(), updatedAt: updatedAt() });
+const currencyNok = () => text("currency").notNull().default("NOK");
+const jsonObject = (name: string) => jsonb(name).$type<Record<string, unknown>>();
+/**
+ * Newest first: `.desc()` alone makes drizzle emit DESC NULLS LAST, which `ORDER BY … DESC` (NULLS
+ * FIRST) cannot use, so every newest-first index says nullsFirst() (docs/decisions/005).
+ */
+const newestFirst = (createdAt: ExtraConfigColumn, id: ExtraConfigColumn) =>
+  [createdAt.desc().nullsFirst(), id.desc().nullsFirst()] as const;
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
 
@@ -101,14 +113,14 @@ export const organisations = pgTable("organisations", {
   createdAt: createdAt(),
 });
 
+const organisationRef = () => integer("organisation_id").references(() => organisations.id);
+
 export const apiClients = pgTable(
   "api_clients",
   {
     clientId: text("client_id").primaryKey(),
     name: text("name").notNull(),
-    organisationId: integer("organisation_id")
-      .notNull()
-      .references(() => organisations.id),
+    organisationId: organisationRef().notNull(),
     /** Internal or partner tenant: may import, may set customerNumber. */
     privileged: boolean("privileged").notNull().default(false),
     onBehalfOfAllowed: boolean("on_behalf_of_allowed").notNull().default(false),
@@ -126,19 +138,18 @@ export const apiClients = pgTable(
     tokenPrefix: text("token_prefix").notNull(),
     rateLimitPerMinute: integer("rate_limit_per_minute").notNull().default(600),
     disabledAt: ts("disabled_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [uniqueIndex("api_clients_token_hash_uq").on(t.tokenHash)],
 );
 
+const clientRef = () => text("client_id").references(() => apiClients.clientId);
+
 export const paymentMethods = pgTable(
   "payment_methods",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    clientId: text("client_id")
-      .notNull()
-      .references(() => apiClients.clientId),
+    id: serialId(),
+    clientId: clientRef().notNull(),
     distributionChannelId: text("distribution_channel_id").notNull(),
     paymentType: text("payment_type").notNull(),
     paymentTypeGroup: text("payment_type_group").$type<ValueOf<typeof PAYMENT_TYPE_GROUP_VALUES>>().notNull(),
@@ -147,10 +158,9 @@ export const paymentMethods = pgTable(
     disabledReason: text("disabled_reason"),
     /** Whether a credit may be reimbursed through another payment type group. */
     allowsReimbursementOverride: boolean("allows_reimbursement_override").notNull().default(false),
-    paymentConfiguration: jsonb("payment_configuration").$type<Record<string, unknown>>(),
+    paymentConfiguration: jsonObject("payment_configuration"),
     fee: money("fee"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex("payment_methods_client_channel_type_uq").on(t.clientId, t.distributionChannelId, t.paymentType),
@@ -163,54 +173,41 @@ export const paymentMethods = pgTable(
 export const payments = pgTable(
   "payments",
   {
-    paymentId: bigserial("payment_id", { mode: "number" }).primaryKey(),
-    organisationId: integer("organisation_id")
-      .notNull()
-      .references(() => organisations.id),
+    paymentId: serialId("payment_id"),
+    organisationId: organisationRef().notNull(),
     /** Optional in the seed; when given, one payment per organisation, orderId and orderVersion. */
     orderId: text("order_id"),
     orderVersion: integer("order_version"),
     totalAmount: money("total_amount").notNull(),
-    currency: text("currency").notNull().default("NOK"),
+    currency: currencyNok(),
     active: boolean("active").notNull().default(true),
     settlementId: text("settlement_id"),
     customerNumber: text("customer_number"),
     createdByClientId: text("created_by_client_id"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex("payments_org_order_version_uq").on(t.organisationId, t.orderId, t.orderVersion),
-    // `.desc()` alone makes drizzle emit DESC NULLS LAST, which `ORDER BY … DESC` (NULLS FIRST)
-    // cannot use: every newest-first index says nullsFirst() (docs/decisions/005).
-    index("payments_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.paymentId.desc().nullsFirst()),
-    index("payments_org_created_at_idx").on(
-      t.organisationId,
-      t.createdAt.desc().nullsFirst(),
-      t.paymentId.desc().nullsFirst(),
-    ),
+    index("payments_created_at_idx").on(...newestFirst(t.createdAt, t.paymentId)),
+    index("payments_org_created_at_idx").on(t.organisationId, ...newestFirst(t.createdAt, t.paymentId)),
     index("payments_order_id_idx").on(t.orderId),
     index("payments_customer_number_idx").on(t.customerNumber),
     // Ordered too: a settlement's payments lie on one day, so "walk newest-first and filter" (the
     // plan a LIMIT invites) would read every payment since that day.
-    index("payments_settlement_id_idx").on(
-      t.settlementId,
-      t.createdAt.desc().nullsFirst(),
-      t.paymentId.desc().nullsFirst(),
-    ),
+    index("payments_settlement_id_idx").on(t.settlementId, ...newestFirst(t.createdAt, t.paymentId)),
     index("payments_total_amount_idx").on(t.totalAmount),
     check("payments_total_amount_ck", sql`total_amount > 0`),
     check("payments_currency_ck", sql`currency ~ '^[A-Z]{3}$'`),
   ],
 );
 
+const paymentRef = () => idRef("payment_id").references(() => payments.paymentId);
+
 export const paymentTransactions = pgTable(
   "payment_transactions",
   {
-    transactionId: bigserial("transaction_id", { mode: "number" }).primaryKey(),
-    paymentId: idRef("payment_id")
-      .notNull()
-      .references(() => payments.paymentId),
+    transactionId: serialId("transaction_id"),
+    paymentId: paymentRef().notNull(),
     amount: money("amount").notNull(),
     currency: text("currency").notNull(),
     status: text("status").$type<ValueOf<typeof TRANSACTION_STATUS_VALUES>>().notNull().default("CREATED"),
@@ -231,7 +228,7 @@ export const paymentTransactions = pgTable(
     with3DSecure: boolean("with_3d_secure"),
     /** Import flow: terminal that, with rrn, makes an imported transaction unique. */
     terminalId: text("terminal_id"),
-    importData: jsonb("import_data").$type<Record<string, unknown>>(),
+    importData: jsonObject("import_data"),
     fee: money("fee"),
     // Summary sums, kept in the same DB transaction as each operation. `reserved` is what
     // unexecuted credits hold back, so creditable = captured - credited - reserved.
@@ -243,8 +240,7 @@ export const paymentTransactions = pgTable(
     /** Pre-authorization bookkeeping: last kind of authorization, and frozen after a reduction. */
     lastAuthorization: text("last_authorization"),
     amountFrozen: boolean("amount_frozen").notNull().default(false),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     index("payment_transactions_payment_idx").on(t.paymentId, t.transactionId),
@@ -270,14 +266,14 @@ export const paymentTransactions = pgTable(
   ],
 );
 
+const transactionRef = () => idRef("transaction_id").references(() => paymentTransactions.transactionId);
+
 /** Append-only: every successful operation on a transaction. */
 export const operationLog = pgTable(
   "operation_log",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    transactionId: idRef("transaction_id")
-      .notNull()
-      .references(() => paymentTransactions.transactionId),
+    id: serialId(),
+    transactionId: transactionRef().notNull(),
     paymentId: idRef("payment_id").notNull(),
     operation: text("operation").$type<ValueOf<typeof OPERATION_VALUES>>().notNull(),
     amount: money("amount"),
@@ -293,7 +289,7 @@ export const operationLog = pgTable(
   (t) => [
     index("operation_log_transaction_idx").on(t.transactionId, t.id),
     index("operation_log_payment_idx").on(t.paymentId),
-    index("operation_log_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("operation_log_created_at_idx").on(...newestFirst(t.createdAt, t.id)),
     index("operation_log_correlation_idx").on(t.correlationId),
     // The staff operation-log filters (docs/decisions/011): plain single-column indexes, which
     // PostgreSQL deduplicates (27 MB each at 4 M rows), so a rare value (one ticket machine, an
@@ -317,14 +313,14 @@ export const operationLog = pgTable(
 export const providerSessions = pgTable(
   "provider_sessions",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: serialId(),
     token: text("token").notNull(),
     kind: text("kind").notNull(),
-    transactionId: idRef("transaction_id").references(() => paymentTransactions.transactionId),
+    transactionId: transactionRef(),
     paymentId: idRef("payment_id"),
     redirectUrl: text("redirect_url"),
     callbackUrl: text("callback_url"),
-    options: jsonb("options").$type<Record<string, unknown>>().notNull().default({}),
+    options: jsonObject("options").notNull().default({}),
     outcome: text("outcome"),
     expiresAt: ts("expires_at").notNull(),
     completedAt: ts("completed_at"),
@@ -344,14 +340,12 @@ export const providerSessions = pgTable(
 export const credits = pgTable(
   "credits",
   {
-    creditId: bigserial("credit_id", { mode: "number" }).primaryKey(),
-    organisationId: integer("organisation_id")
-      .notNull()
-      .references(() => organisations.id),
+    creditId: serialId("credit_id"),
+    organisationId: organisationRef().notNull(),
     orderId: text("order_id"),
     orderVersion: integer("order_version"),
     totalCreditAmount: money("total_credit_amount").notNull(),
-    currency: text("currency").notNull().default("NOK"),
+    currency: currencyNok(),
     active: boolean("active").notNull().default(true),
     status: text("status").$type<ValueOf<typeof CREDIT_STATUS_VALUES>>().notNull().default("CREATED"),
     settlementId: text("settlement_id"),
@@ -360,16 +354,11 @@ export const credits = pgTable(
     /** Staff user who created it: the four-eyes rule forbids them to execute a large one. */
     createdByStaffUserId: text("created_by_staff_user_id"),
     reason: text("reason"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
-    index("credits_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.creditId.desc().nullsFirst()),
-    index("credits_org_created_at_idx").on(
-      t.organisationId,
-      t.createdAt.desc().nullsFirst(),
-      t.creditId.desc().nullsFirst(),
-    ),
+    index("credits_created_at_idx").on(...newestFirst(t.createdAt, t.creditId)),
+    index("credits_org_created_at_idx").on(t.organisationId, ...newestFirst(t.createdAt, t.creditId)),
     index("credits_order_id_idx").on(t.orderId),
     index("credits_customer_number_idx").on(t.customerNumber),
     index("credits_settlement_id_idx").on(t.settlementId),
@@ -381,16 +370,12 @@ export const credits = pgTable(
 export const creditTransactions = pgTable(
   "credit_transactions",
   {
-    creditTransactionId: bigserial("credit_transaction_id", { mode: "number" }).primaryKey(),
+    creditTransactionId: serialId("credit_transaction_id"),
     creditId: idRef("credit_id")
       .notNull()
       .references(() => credits.creditId),
-    paymentId: idRef("payment_id")
-      .notNull()
-      .references(() => payments.paymentId),
-    transactionId: idRef("transaction_id")
-      .notNull()
-      .references(() => paymentTransactions.transactionId),
+    paymentId: paymentRef().notNull(),
+    transactionId: transactionRef().notNull(),
     amount: money("amount").notNull(),
     status: text("status").$type<ValueOf<typeof CREDIT_TRANSACTION_STATUS_VALUES>>().notNull().default("CREATED"),
     reimbursementMethod: text("reimbursement_method").notNull(),
@@ -405,8 +390,7 @@ export const creditTransactions = pgTable(
     providerReference: text("provider_reference"),
     creditedAt: ts("credited_at"),
     failureReason: text("failure_reason"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     index("credit_transactions_credit_idx").on(t.creditId, t.creditTransactionId),
@@ -423,10 +407,8 @@ export const creditTransactions = pgTable(
 export const recurringPayments = pgTable(
   "recurring_payments",
   {
-    recurringPaymentId: bigserial("recurring_payment_id", { mode: "number" }).primaryKey(),
-    organisationId: integer("organisation_id")
-      .notNull()
-      .references(() => organisations.id),
+    recurringPaymentId: serialId("recurring_payment_id"),
+    organisationId: organisationRef().notNull(),
     clientId: text("client_id"),
     customerNumber: text("customer_number").notNull(),
     nickname: text("nickname"),
@@ -442,8 +424,7 @@ export const recurringPayments = pgTable(
     panHash: text("pan_hash"),
     cardExpiresAt: ts("card_expires_at"),
     expiresAt: ts("expires_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     index("recurring_payments_customer_idx").on(t.customerNumber),
@@ -459,19 +440,16 @@ export const paymentAgreements = pgTable(
   "payment_agreements",
   {
     agreementId: text("agreement_id").primaryKey(),
-    organisationId: integer("organisation_id")
-      .notNull()
-      .references(() => organisations.id),
+    organisationId: organisationRef().notNull(),
     clientId: text("client_id"),
     customerNumber: text("customer_number").notNull(),
     productName: text("product_name").notNull(),
-    pricing: jsonb("pricing").$type<Record<string, unknown>>().notNull(),
-    provider: jsonb("provider").$type<Record<string, unknown>>().notNull(),
+    pricing: jsonObject("pricing").notNull(),
+    provider: jsonObject("provider").notNull(),
     status: text("status").$type<ValueOf<typeof AGREEMENT_STATUS_VALUES>>().notNull().default("CREATED"),
     confirmationToken: text("confirmation_token"),
     stoppedAt: ts("stopped_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     index("payment_agreements_customer_idx").on(t.customerNumber, t.status),
@@ -483,12 +461,11 @@ export const giftCards = pgTable(
   "gift_cards",
   {
     giftCardCode: text("gift_card_code").primaryKey(),
-    organisationId: integer("organisation_id").references(() => organisations.id),
+    organisationId: organisationRef(),
     balance: money("balance").notNull(),
-    currency: text("currency").notNull().default("NOK"),
+    currency: currencyNok(),
     expiresAt: ts("expires_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   () => [check("gift_cards_balance_ck", sql`balance >= 0`)],
 );
@@ -497,12 +474,8 @@ export const invoices = pgTable(
   "invoices",
   {
     invoiceId: text("invoice_id").primaryKey(),
-    paymentId: idRef("payment_id")
-      .notNull()
-      .references(() => payments.paymentId),
-    transactionId: idRef("transaction_id")
-      .notNull()
-      .references(() => paymentTransactions.transactionId),
+    paymentId: paymentRef().notNull(),
+    transactionId: transactionRef().notNull(),
     paymentType: text("payment_type").notNull(),
     amount: money("amount").notNull(),
     redirectUrl: text("redirect_url"),
@@ -514,8 +487,7 @@ export const invoices = pgTable(
     /** Set when the customer confirms it on the invoice page; after that it cannot change. */
     confirmedAt: ts("confirmed_at"),
     replacedAt: ts("replaced_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [index("invoices_transaction_idx").on(t.transactionId)],
 );
@@ -527,15 +499,15 @@ export const customers = pgTable("customers", {
   name: text("name").notNull(),
   email: text("email").notNull().unique(),
   passwordHash: text("password_hash"),
-  organisationId: integer("organisation_id").references(() => organisations.id),
+  organisationId: organisationRef(),
   createdAt: createdAt(),
 });
 
+const customerRef = () => text("customer_number").references(() => customers.customerNumber);
+
 export const customerSessions = pgTable("customer_sessions", {
   id: text("id").primaryKey(),
-  customerNumber: text("customer_number")
-    .notNull()
-    .references(() => customers.customerNumber),
+  customerNumber: customerRef().notNull(),
   expiresAt: ts("expires_at").notNull(),
   createdAt: createdAt(),
 });
@@ -544,15 +516,12 @@ export const products = pgTable(
   "products",
   {
     productCode: text("product_code").primaryKey(),
-    customerNumber: text("customer_number")
-      .notNull()
-      .references(() => customers.customerNumber),
-    organisationId: integer("organisation_id").references(() => organisations.id),
+    customerNumber: customerRef().notNull(),
+    organisationId: organisationRef(),
     companyCode: text("company_code").notNull(),
     name: text("name").notNull(),
     currentPaymentMethod: text("current_payment_method").notNull(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     index("products_customer_idx").on(t.customerNumber),
@@ -560,31 +529,28 @@ export const products = pgTable(
   ],
 );
 
+const productRef = () => text("product_code").references(() => products.productCode);
+
 export const customerInvoices = pgTable(
   "customer_invoices",
   {
     invoiceNumber: text("invoice_number").primaryKey(),
-    productCode: text("product_code")
-      .notNull()
-      .references(() => products.productCode),
+    productCode: productRef().notNull(),
     companyCode: text("company_code").notNull(),
-    customerNumber: text("customer_number")
-      .notNull()
-      .references(() => customers.customerNumber),
+    customerNumber: customerRef().notNull(),
     amount: money("amount").notNull(),
-    currency: text("currency").notNull().default("NOK"),
+    currency: currencyNok(),
     dueDate: date("due_date", { mode: "string" }).notNull(),
     status: text("status").$type<ValueOf<typeof INVOICE_STATUS_VALUES>>().notNull().default("OPEN"),
     paidTransactionId: idRef("paid_transaction_id"),
     paidAt: ts("paid_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
     /**
      * The payment that pays this invoice online (self-service), made on the first attempt; each
      * attempt is a transaction of it and a new attempt cancels the open one, so its total
      * (the invoice amount) can be claimed by one live attempt only.
      */
-    paymentId: idRef("payment_id").references(() => payments.paymentId),
+    paymentId: paymentRef(),
     /** The seed-004 method (creditcardPayex, swishPayex, …) of the latest attempt: which provider page it runs. */
     paymentMethod: text("payment_method"),
   },
@@ -600,10 +566,8 @@ export const customerInvoices = pgTable(
 export const paymentChanges = pgTable(
   "payment_changes",
   {
-    paymentChangeId: bigserial("payment_change_id", { mode: "number" }).primaryKey(),
-    productCode: text("product_code")
-      .notNull()
-      .references(() => products.productCode),
+    paymentChangeId: serialId("payment_change_id"),
+    productCode: productRef().notNull(),
     customerNumber: text("customer_number").notNull(),
     paymentMethod: text("payment_method").notNull(),
     result: text("result"),
@@ -630,12 +594,8 @@ export const customerTokens = pgTable(
   {
     tokenHash: text("token_hash").primaryKey(),
     kind: text("kind").$type<ValueOf<typeof CUSTOMER_TOKEN_KIND_VALUES>>().notNull(),
-    customerNumber: text("customer_number")
-      .notNull()
-      .references(() => customers.customerNumber),
-    clientId: text("client_id")
-      .notNull()
-      .references(() => apiClients.clientId),
+    customerNumber: customerRef().notNull(),
+    clientId: clientRef().notNull(),
     sessionId: text("session_id")
       .notNull()
       .references(() => customerSessions.id, { onDelete: "cascade" }),
@@ -682,9 +642,9 @@ export const idempotencyKeys = pgTable(
 export const callbackOutbox = pgTable(
   "callback_outbox",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: serialId(),
     url: text("url").notNull(),
-    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    payload: jsonObject("payload").notNull(),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     lastStatus: integer("last_status"),
@@ -722,8 +682,7 @@ export const staffUsers = pgTable(
     passwordHash: text("password_hash").notNull(),
     timeZone: text("time_zone").notNull().default("Europe/Oslo"),
     disabledAt: ts("disabled_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex("staff_users_email_uq").on(sql`lower(${t.email})`),
@@ -753,7 +712,7 @@ export const staffSessions = pgTable(
 export const auditLog = pgTable(
   "audit_log",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
+    id: serialId(),
     actorUserId: text("actor_user_id"),
     actorEmail: text("actor_email").notNull(),
     action: text("action").notNull(),
@@ -768,12 +727,12 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("audit_log_created_at_idx").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("audit_log_created_at_idx").on(...newestFirst(t.createdAt, t.id)),
     index("audit_log_entity_idx").on(t.entityType, t.entityId),
     index("audit_log_actor_idx").on(t.actorUserId),
     // The audit-log screen's filters, newest first (docs/decisions/014).
-    index("audit_log_action_idx").on(t.action, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index("audit_log_actor_email_idx").on(t.actorEmail, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("audit_log_action_idx").on(t.action, ...newestFirst(t.createdAt, t.id)),
+    index("audit_log_actor_email_idx").on(t.actorEmail, ...newestFirst(t.createdAt, t.id)),
     index("audit_log_correlation_idx").on(t.correlationId),
   ],
 );

@@ -12,8 +12,7 @@ import { eq, lt, or, sql } from "drizzle-orm";
 import { db } from "../../db/client";
 import { customers, customerSessions } from "../../db/schema";
 import type { RequestContext } from "../platform/request-context";
-import { hitRateLimit, peekRateLimit, type Window } from "../platform/rate-limit.server";
-import { verifyAgainstNothing, verifyPassword } from "./password.server";
+import { checkLogin, type LoginRefusal } from "./password.server";
 import { safeRedirect } from "./safe-redirect";
 import { cookieAttributes } from "./session.server";
 
@@ -58,40 +57,30 @@ function readCookieToken(request: Request): string | null {
 
 // ---------------------------------------------------------------- login and logout
 
-/** Failed logins per account and per address over 15 minutes, as for staff (decision 001), under their own keys. */
-const LOGIN_WINDOW_SECONDS = 15 * 60;
-const loginWindows = (email: string, ip: string): Window[] => [
-  { key: `customer-login:account:${email}`, limit: 10, windowSeconds: LOGIN_WINDOW_SECONDS },
-  { key: `customer-login:ip:${ip}`, limit: 50, windowSeconds: LOGIN_WINDOW_SECONDS },
-];
+export type CustomerLoginResult = { ok: true; session: CustomerSession; setCookie: string } | LoginRefusal;
 
-export type CustomerLoginResult =
-  | { ok: true; session: CustomerSession; setCookie: string }
-  | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
-
+/** Failed logins are throttled as for staff (checkLogin), under keys of their own. */
 export async function customerLogin(
   request: Request,
   input: { email: string; password: string },
   context: RequestContext,
 ): Promise<CustomerLoginResult> {
-  const email = input.email.trim().toLowerCase();
-  const windows = loginWindows(email, context.clientIp);
-  for (const window of windows) {
-    const state = await peekRateLimit(window);
-    if (!state.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: state.retryAfterSeconds };
-  }
-  const [row] = await db()
-    .select()
-    .from(customers)
-    .where(sql`lower(${customers.email}) = ${email}`);
-  // Customers without a password (most of the generated demo base) cannot log in at all.
-  const valid = row?.passwordHash
-    ? await verifyPassword(row.passwordHash, input.password)
-    : await verifyAgainstNothing(input.password);
-  if (!row || !valid) {
-    for (const window of windows) await hitRateLimit(window);
-    return { ok: false, reason: "invalid" };
-  }
+  const checked = await checkLogin({
+    keyPrefix: "customer-login",
+    credentials: input,
+    ip: context.clientIp,
+    find: async (email) => {
+      const [row] = await db()
+        .select()
+        .from(customers)
+        .where(sql`lower(${customers.email}) = ${email}`);
+      return row;
+    },
+    // Customers without a password (most of the generated demo base) cannot log in at all.
+    passwordHash: (row) => row.passwordHash,
+  });
+  if (!checked.ok) return checked;
+  const row = checked.account;
   // Always a new session on login: nothing from before the login is trusted after it.
   const token = randomBytes(32).toString("base64url");
   const now = new Date();

@@ -15,8 +15,7 @@ import { db, type Db } from "../../db/client";
 import { staffSessions, staffUsers } from "../../db/schema";
 import type { RequestContext } from "../platform/request-context";
 import { recordAudit } from "../platform/audit.server";
-import { hitRateLimit, peekRateLimit, type Window } from "../platform/rate-limit.server";
-import { verifyAgainstNothing, verifyPassword } from "./password.server";
+import { checkLogin, type LoginRefusal } from "./password.server";
 import { isRole, roleHasPermission, type Permission, type Role } from "./roles";
 import { safeRedirect } from "./safe-redirect";
 import {
@@ -105,48 +104,32 @@ function blankSessionCookie(request: Request): string {
   return `${SESSION_COOKIE_NAME}=; Max-Age=0; ${cookieAttributes(request)}`;
 }
 
-// ---------------------------------------------------------------- login throttling
+// ---------------------------------------------------------------- login
 
-/**
- * Failed logins are counted per account and per address over 15 minutes. A locked account
- * unlocks when its window ends, so an attacker can hold a user out for 15 minutes at most.
- */
-const LOGIN_WINDOW_SECONDS = 15 * 60;
-const accountWindow = (email: string): Window => ({
-  key: `login:account:${email}`,
-  limit: 10,
-  windowSeconds: LOGIN_WINDOW_SECONDS,
-});
-const ipWindow = (ip: string): Window => ({ key: `login:ip:${ip}`, limit: 50, windowSeconds: LOGIN_WINDOW_SECONDS });
+export type LoginResult = { ok: true; user: StaffUser; setCookie: string } | LoginRefusal;
 
-export type LoginResult =
-  | { ok: true; user: StaffUser; setCookie: string }
-  | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
-
+/** A staff login, throttled by checkLogin (decision 001); a disabled user cannot log in. */
 export async function login(
   request: Request,
   input: { email: string; password: string },
   context: RequestContext,
 ): Promise<LoginResult> {
   const userAgent = request.headers.get("user-agent");
-  const email = input.email.trim().toLowerCase();
-  for (const window of [accountWindow(email), ipWindow(context.clientIp)]) {
-    const state = await peekRateLimit(window);
-    if (!state.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: state.retryAfterSeconds };
-  }
-
-  const [row] = await db()
-    .select()
-    .from(staffUsers)
-    .where(and(sql`lower(${staffUsers.email}) = ${email}`, isNull(staffUsers.disabledAt)));
-  const valid = row
-    ? await verifyPassword(row.passwordHash, input.password)
-    : await verifyAgainstNothing(input.password);
-  if (!row || !valid || !isRole(row.role)) {
-    await hitRateLimit(accountWindow(email));
-    await hitRateLimit(ipWindow(context.clientIp));
-    return { ok: false, reason: "invalid" };
-  }
+  const checked = await checkLogin({
+    keyPrefix: "login",
+    credentials: input,
+    ip: context.clientIp,
+    find: async (email) => {
+      const [row] = await db()
+        .select()
+        .from(staffUsers)
+        .where(and(sql`lower(${staffUsers.email}) = ${email}`, isNull(staffUsers.disabledAt)));
+      return row && isRole(row.role) ? { ...row, role: row.role } : undefined;
+    },
+    passwordHash: (row) => row.passwordHash,
+  });
+  if (!checked.ok) return checked;
+  const row = checked.account;
 
   // Always a new session id on login: nothing from before the login is trusted after it.
   const session = await lucia().createSession(row.id, {
@@ -154,7 +137,7 @@ export async function login(
     ip: context.clientIp,
     userAgent: userAgent?.slice(0, 300) ?? null,
   });
-  const user = toStaffUser({ ...row, role: row.role });
+  const user = toStaffUser(row);
   await recordAudit(
     db(),
     { actor: actorOf(user), action: "auth.login", entityType: "staff_user", entityId: user.id },

@@ -5,6 +5,7 @@ import { Group, Paper, Table, Text, Title } from "@mantine/core";
 import { formatCount } from "./format";
 import { plural } from "./plural";
 import type { AuthorizationOutcomes as Outcomes } from "../services/queries/dashboard.server";
+import { HeadedTable } from "./DataTable";
 
 /** A right-aligned figure of the table. */
 function Figure({ children }: { children: string }) {
@@ -43,30 +44,33 @@ export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcom
             reached or answered with an error. Either way the payment stayed as it was.
           </Text>
           <Table.ScrollContainer minWidth={520} type="native">
-            <Table fz="sm" verticalSpacing={4} horizontalSpacing="md" data-testid="authorization-groups">
-              <Table.Thead>
-                <Table.Tr>
+            <HeadedTable
+              fz="sm"
+              verticalSpacing={4}
+              horizontalSpacing="md"
+              data-testid="authorization-groups"
+              head={
+                <>
                   <Table.Th>Payment type group</Table.Th>
                   <Table.Th ta="right">Declined or failed</Table.Th>
                   <Table.Th ta="right">Attempts</Table.Th>
                   <Table.Th ta="right">Approved</Table.Th>
                   <Table.Th ta="right">Declined</Table.Th>
                   <Table.Th ta="right">Failed</Table.Th>
+                </>
+              }
+            >
+              {outcomes.groups.map((group) => (
+                <Table.Tr key={group.paymentTypeGroup} data-group={group.paymentTypeGroup}>
+                  <Table.Td fw={500}>{group.paymentTypeGroup}</Table.Td>
+                  <Figure>{`${group.unapprovedShare} %`}</Figure>
+                  <Figure>{formatCount(group.attempts)}</Figure>
+                  <Figure>{formatCount(group.approved)}</Figure>
+                  <Figure>{formatCount(group.declined)}</Figure>
+                  <Figure>{formatCount(group.failed)}</Figure>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {outcomes.groups.map((group) => (
-                  <Table.Tr key={group.paymentTypeGroup} data-group={group.paymentTypeGroup}>
-                    <Table.Td fw={500}>{group.paymentTypeGroup}</Table.Td>
-                    <Figure>{`${group.unapprovedShare} %`}</Figure>
-                    <Figure>{formatCount(group.attempts)}</Figure>
-                    <Figure>{formatCount(group.approved)}</Figure>
-                    <Figure>{formatCount(group.declined)}</Figure>
-                    <Figure>{formatCount(group.failed)}</Figure>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+              ))}
+            </HeadedTable>
           </Table.ScrollContainer>
         </>
       )}

@@ -1,6 +1,7 @@
 // The frame every staff table shares: a bordered box that scrolls sideways inside itself below
 // `minWidth` (never the page), compact small rows, and a header that stays in view when the box
-// has a `maxHeight` of its own. Screens pass only their header cells and rows.
+// has a `maxHeight` of its own. Screens pass only their header cells and rows; HeadedTable is the
+// table inside, for tables framed otherwise.
 import { Paper, Table, type TableProps } from "@mantine/core";
 import type { ReactNode } from "react";
 
@@ -21,7 +22,7 @@ export function DataTable({ minWidth, maxHeight, head, children, alignTop = fals
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
       <Table.ScrollContainer minWidth={minWidth} maxHeight={maxHeight} type="native">
-        <Table
+        <HeadedTable
           stickyHeader={maxHeight !== undefined}
           highlightOnHover
           verticalSpacing="xs"
@@ -29,13 +30,27 @@ export function DataTable({ minWidth, maxHeight, head, children, alignTop = fals
           fz="sm"
           styles={alignTop ? { td: { verticalAlign: "top" } } : undefined}
           {...table}
+          head={head}
         >
-          <Table.Thead>
-            <Table.Tr>{head}</Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>{children}</Table.Tbody>
-        </Table>
+          {children}
+        </HeadedTable>
       </Table.ScrollContainer>
     </Paper>
+  );
+}
+
+/** A table with one header row (`head`: its header cells) above its body rows (`children`). */
+export function HeadedTable({
+  head,
+  children,
+  ...table
+}: Omit<TableProps, "children"> & { head: ReactNode; children: ReactNode }) {
+  return (
+    <Table {...table}>
+      <Table.Thead>
+        <Table.Tr>{head}</Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>{children}</Table.Tbody>
+    </Table>
   );
 }

@@ -3,7 +3,8 @@ import { ErrorPanel } from "./ErrorPanel";
 
 /**
  * For staff screens: re-exported as a route's ErrorBoundary so that a 403 or 404 shows inside
- * the shell, with the navigation still there, instead of replacing the whole page.
+ * the shell, with the navigation still there, instead of replacing the whole page. The root
+ * route shows it too, for what no route caught.
  */
 export function RouteErrorBoundary() {
   const error = useRouteError();

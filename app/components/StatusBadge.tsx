@@ -1,5 +1,5 @@
 import { Badge, type MantineColor } from "@mantine/core";
-import type { TransactionStatus } from "../domain/enums";
+import type { Operation, TransactionStatus } from "../domain/enums";
 
 const COLORS: Record<TransactionStatus, MantineColor> = {
   CREATED: "gray",
@@ -16,6 +16,32 @@ export function StatusBadge({ status }: { status: string }) {
   return (
     <Badge color={color} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }}>
       {status}
+    </Badge>
+  );
+}
+
+const OPERATION_COLORS: Record<Operation, MantineColor> = {
+  CREATE: "gray",
+  INITIATE: "blue",
+  AUTHORIZE: "cyan",
+  CAPTURE: "green",
+  CANCEL: "red",
+  CREDIT: "grape",
+  IMPORT: "teal",
+  UPDATE: "yellow",
+};
+
+/** An operation-log entry's operation, one color each (gray for one it does not know). */
+export function OperationBadge({ operation }: { operation: string }) {
+  return (
+    <Badge
+      color={OPERATION_COLORS[operation as Operation] ?? "gray"}
+      variant="light"
+      size="sm"
+      radius="sm"
+      style={{ minWidth: "max-content" }}
+    >
+      {operation}
     </Badge>
   );
 }

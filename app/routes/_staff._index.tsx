@@ -26,6 +26,7 @@ import { plural } from "../components/plural";
 import { useHrefWith } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
 import { getDashboard, type Dashboard, type VolumeTotals } from "../services/queries/dashboard.server";
+import { HeadedTable } from "../components/DataTable";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -247,37 +248,39 @@ function DayTable({ days, currency }: { days: Dashboard["days"]; currency: strin
         </Accordion.Control>
         <Accordion.Panel>
           <Table.ScrollContainer minWidth={420} maxHeight={360} type="native">
-            <Table stickyHeader fz="sm" verticalSpacing={4}>
-              <Table.Thead>
-                <Table.Tr>
+            <HeadedTable
+              stickyHeader
+              fz="sm"
+              verticalSpacing={4}
+              head={
+                <>
                   <Table.Th>UTC day</Table.Th>
                   <Table.Th ta="right">Captured</Table.Th>
                   <Table.Th ta="right">Credited</Table.Th>
                   <Table.Th ta="right">Net</Table.Th>
+                </>
+              }
+            >
+              {[...days].reverse().map((day) => (
+                <Table.Tr key={day.day}>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {shortDay(day.day)}{" "}
+                    <Text span c="dimmed" size="xs">
+                      {day.day.slice(0, 4)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Amount value={day.total.captured} currency={currency} />
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Amount value={day.total.credited} currency={currency} />
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Amount value={day.total.net} currency={currency} />
+                  </Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {[...days].reverse().map((day) => (
-                  <Table.Tr key={day.day}>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {shortDay(day.day)}{" "}
-                      <Text span c="dimmed" size="xs">
-                        {day.day.slice(0, 4)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={day.total.captured} currency={currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={day.total.credited} currency={currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={day.total.net} currency={currency} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+              ))}
+            </HeadedTable>
           </Table.ScrollContainer>
         </Accordion.Panel>
       </Accordion.Item>
@@ -292,28 +295,31 @@ function TopPaymentTypes({ rows, currency }: { rows: Dashboard["topPaymentTypes"
         Top payment types
       </Title>
       <Table.ScrollContainer minWidth={720} type="native">
-        <Table fz="sm" verticalSpacing="xs" horizontalSpacing="md" highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
+        <HeadedTable
+          fz="sm"
+          verticalSpacing="xs"
+          horizontalSpacing="md"
+          highlightOnHover
+          head={
+            <>
               <Table.Th>Payment type</Table.Th>
               <Table.Th>Group</Table.Th>
               <VolumeHeads />
               <Table.Th ta="right">Share of captured</Table.Th>
+            </>
+          }
+        >
+          {rows.map((row) => (
+            <Table.Tr key={`${row.paymentTypeGroup}/${row.paymentType}`}>
+              <Table.Td fw={500}>{row.paymentType}</Table.Td>
+              <Table.Td c="dimmed">{row.paymentTypeGroup}</Table.Td>
+              <VolumeCells row={{ ...row, currency }} />
+              <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
+                {row.capturedShare} %
+              </Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((row) => (
-              <Table.Tr key={`${row.paymentTypeGroup}/${row.paymentType}`}>
-                <Table.Td fw={500}>{row.paymentType}</Table.Td>
-                <Table.Td c="dimmed">{row.paymentTypeGroup}</Table.Td>
-                <VolumeCells row={{ ...row, currency }} />
-                <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
-                  {row.capturedShare} %
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+          ))}
+        </HeadedTable>
       </Table.ScrollContainer>
     </Paper>
   );

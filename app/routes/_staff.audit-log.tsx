@@ -8,7 +8,7 @@ import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { useMediaQuery } from "@mantine/hooks";
 import type { ReactNode } from "react";
 import { requirePermission } from "../auth/session.server";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeadedTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { FilterBuilder, type FilterField } from "../components/FilterBuilder";
 import listScreenStyles from "../components/list-screen.css";
@@ -267,35 +267,39 @@ function EntryDetail({ entry }: { entry: Entry }) {
           <Text fw={500} size="sm">
             Changes
           </Text>
-          <Table withTableBorder verticalSpacing={4} fz="sm" data-testid="audit-diff" style={{ tableLayout: "fixed" }}>
-            <Table.Thead>
-              <Table.Tr>
+          <HeadedTable
+            withTableBorder
+            verticalSpacing={4}
+            fz="sm"
+            data-testid="audit-diff"
+            style={{ tableLayout: "fixed" }}
+            head={
+              <>
                 <Table.Th w="30%">Field</Table.Th>
                 <Table.Th w="35%">Before</Table.Th>
                 <Table.Th w="35%">After</Table.Th>
+              </>
+            }
+          >
+            {rows.map((row) => (
+              <Table.Tr
+                key={row.field}
+                bg={row.changed ? "yellow.0" : undefined}
+                data-changed={row.changed || undefined}
+              >
+                <Table.Td fw={row.changed ? 600 : undefined} style={{ overflowWrap: "anywhere" }}>
+                  {row.field}
+                  {row.changed ? (
+                    <Badge display="block" w="fit-content" size="xs" color="yellow" variant="light">
+                      changed
+                    </Badge>
+                  ) : null}
+                </Table.Td>
+                <DiffCell value={row.before} changed={row.changed} color="red.8" />
+                <DiffCell value={row.after} changed={row.changed} color="green.8" />
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((row) => (
-                <Table.Tr
-                  key={row.field}
-                  bg={row.changed ? "yellow.0" : undefined}
-                  data-changed={row.changed || undefined}
-                >
-                  <Table.Td fw={row.changed ? 600 : undefined} style={{ overflowWrap: "anywhere" }}>
-                    {row.field}
-                    {row.changed ? (
-                      <Badge display="block" w="fit-content" size="xs" color="yellow" variant="light">
-                        changed
-                      </Badge>
-                    ) : null}
-                  </Table.Td>
-                  <DiffCell value={row.before} changed={row.changed} color="red.8" />
-                  <DiffCell value={row.after} changed={row.changed} color="green.8" />
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+            ))}
+          </HeadedTable>
         </Stack>
       ) : null}
 

@@ -48,7 +48,12 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = () => [{ title: "New credit · Paydesk" }];
 
-const START_FIELDS = ["paymentId", "customerNumber", "orderId"] as const;
+/** Where a new credit starts: the payments found by one of these, as the search form asks for them. */
+const START_FIELDS = [
+  { name: "paymentId", label: "Payment id", width: 160 },
+  { name: "customerNumber", label: "Customer number", width: 180 },
+  { name: "orderId", label: "Order id", width: 180 },
+] as const;
 const MAX_PAYMENTS = 20;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -56,13 +61,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   // Only the three starting points, and only those filled in (the search form sends blanks).
   const params = new URLSearchParams();
-  for (const name of START_FIELDS) {
+  for (const { name } of START_FIELDS) {
     const value = url.searchParams.get(name)?.trim();
     if (value) params.set(name, value);
   }
   if (![...params.keys()].length)
     return json({ searched: false, errors: {} as Record<string, string>, payments: [], totalItems: 0 });
-  const spec = Object.fromEntries(START_FIELDS.map((name) => [name, PAYMENT_SEARCH_FIELDS[name]]));
+  const spec = Object.fromEntries(START_FIELDS.map(({ name }) => [name, PAYMENT_SEARCH_FIELDS[name]]));
   const parsed = parseSearchQuery(params, spec, { defaultPerPage: MAX_PAYMENTS });
   if (!parsed.ok) {
     return json({
@@ -179,27 +184,16 @@ export default function NewCredit() {
       <Paper withBorder p="sm" radius="md" component="section" aria-label="Find the payment">
         <Form method="get">
           <Group align="flex-end" gap="xs" wrap="wrap">
-            <TextInput
-              name="paymentId"
-              label="Payment id"
-              defaultValue={params.get("paymentId") ?? ""}
-              error={searchErrors.paymentId}
-              w={{ base: "100%", xs: 160 }}
-            />
-            <TextInput
-              name="customerNumber"
-              label="Customer number"
-              defaultValue={params.get("customerNumber") ?? ""}
-              error={searchErrors.customerNumber}
-              w={{ base: "100%", xs: 180 }}
-            />
-            <TextInput
-              name="orderId"
-              label="Order id"
-              defaultValue={params.get("orderId") ?? ""}
-              error={searchErrors.orderId}
-              w={{ base: "100%", xs: 180 }}
-            />
+            {START_FIELDS.map(({ name, label, width }) => (
+              <TextInput
+                key={name}
+                name={name}
+                label={label}
+                defaultValue={params.get(name) ?? ""}
+                error={searchErrors[name]}
+                w={{ base: "100%", xs: width }}
+              />
+            ))}
             <Button type="submit" variant="default">
               Find payments
             </Button>

@@ -40,6 +40,7 @@ import { runCustomerAction, type CustomerAction } from "../services/admin/custom
 import { getCustomerOverview } from "../services/queries/customer-overview.server";
 import { publicOrigin } from "../http/hosted-page.server";
 import { Field } from "../components/Field";
+import { HeadedTable } from "../components/DataTable";
 import { Dash } from "../components/list-parts";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
@@ -113,12 +114,17 @@ function StateBadge({ status, colors }: { status: string; colors: Record<string,
   );
 }
 
+type Overview = ReturnType<typeof useLoaderData<typeof loader>>["overview"];
+
 export default function CustomerScreen() {
   const { overview, today } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const canManage = userHasPermission(user, "customer:manage");
   const [dialog, setDialog] = useState<ActionSpec | null>(null);
   const { customer, customerNumber } = overview;
+  const timeZone = user.timeZone;
+  const organisationOf = (row: { organisationId: number }) =>
+    overview.organisationNames[row.organisationId] ?? row.organisationId;
   const nothing =
     !customer &&
     overview.payments.total === 0 &&
@@ -145,7 +151,7 @@ export default function CustomerScreen() {
               </Field>
               <Field label="Organisation">{customer.organisationName ?? "—"}</Field>
               <Field label="Customer since">
-                <DateTime value={customer.createdAt} timeZone={user.timeZone} />
+                <DateTime value={customer.createdAt} timeZone={timeZone} />
               </Field>
             </SimpleGrid>
           ) : (
@@ -162,157 +168,102 @@ export default function CustomerScreen() {
         <>
           <Section
             title="Recurring payments"
-            count={overview.recurringPayments.length}
+            rows={overview.recurringPayments}
+            rowKey={(card) => card.recurringPaymentId}
             empty="No stored cards."
             minWidth={860}
-            columns={["Card", "Nickname", "Status", "Expires", "Organisation", ...(canManage ? ["Actions"] : [])]}
-          >
-            {overview.recurringPayments.map((card) => {
-              const label = `${card.recurringPaymentId}${card.maskedPan ? ` (${card.maskedPan})` : ""}`;
-              return (
-                <Table.Tr key={card.recurringPaymentId}>
-                  <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {card.maskedPan ? (
-                      <>
-                        {card.paymentType ? `${card.paymentType} ` : ""}
-                        <Text span ff="monospace" size="sm">
-                          {card.maskedPan}
-                        </Text>
-                      </>
-                    ) : (
-                      <Text span c="dimmed" size="sm">
-                        Card not registered yet
-                      </Text>
-                    )}
-                    <Text size="xs" c="dimmed">{`Recurring payment ${card.recurringPaymentId}`}</Text>
-                  </Table.Td>
-                  <Table.Td>{card.nickname ?? <Dash />}</Table.Td>
-                  <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <StateBadge status={card.recurringStatus} colors={RECURRING_COLORS} />
-                      {card.primary ? (
-                        <Badge color="indigo" variant="filled" size="sm" radius="sm">
-                          Primary
-                        </Badge>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    {card.expiresAt ? <DateTime value={card.expiresAt} timeZone={user.timeZone} /> : <Dash />}
-                  </Table.Td>
-                  <Table.Td>{overview.organisationNames[card.organisationId] ?? card.organisationId}</Table.Td>
-                  {canManage ? (
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        {!card.primary && (card.recurringStatus === "ACTIVE" || card.recurringStatus === "CREATED") ? (
-                          <ActionButton
-                            onAsk={setDialog}
-                            intent="make-primary"
-                            target={String(card.recurringPaymentId)}
-                            label="Make primary"
-                            title={`Make recurring payment ${label} primary?`}
-                            description="The customer's current primary recurring payment stops being primary."
-                            color="indigo"
-                          />
-                        ) : null}
-                        {card.recurringStatus !== "CANCELLED" ? (
-                          <ActionButton
-                            onAsk={setDialog}
-                            intent="end-recurring"
-                            target={String(card.recurringPaymentId)}
-                            label="End"
-                            title={`End recurring payment ${label}?`}
-                            description={
-                              card.primary
-                                ? "The card can no longer be charged. Another of the customer's cards becomes primary, if there is one."
-                                : "The card can no longer be charged. This cannot be undone."
-                            }
-                            color="red"
-                          />
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                  ) : null}
-                </Table.Tr>
-              );
-            })}
-          </Section>
+            columns={[
+              { label: "Card", nowrap: true, cell: (card) => <StoredCard card={card} /> },
+              { label: "Nickname", cell: (card) => card.nickname ?? <Dash /> },
+              {
+                label: "Status",
+                cell: (card) => (
+                  <Group gap={6} wrap="nowrap">
+                    <StateBadge status={card.recurringStatus} colors={RECURRING_COLORS} />
+                    {card.primary ? (
+                      <Badge color="indigo" variant="filled" size="sm" radius="sm">
+                        Primary
+                      </Badge>
+                    ) : null}
+                  </Group>
+                ),
+              },
+              { label: "Expires", cell: (card) => <DateTimeOrDash value={card.expiresAt} timeZone={timeZone} /> },
+              { label: "Organisation", cell: organisationOf },
+              canManage && {
+                label: "Actions",
+                cell: (card) => <CardActions card={card} onAsk={setDialog} />,
+              },
+            ]}
+          />
 
           <Section
             title="Payment agreements"
-            count={overview.agreements.length}
+            rows={overview.agreements}
+            rowKey={(agreement) => agreement.agreementId}
             empty="No payment agreements."
             minWidth={820}
-            columns={["Product", "Organisation", "Price", "Status", "Created", ...(canManage ? ["Actions"] : [])]}
-          >
-            {overview.agreements.map((agreement) => (
-              <Table.Tr key={agreement.agreementId}>
-                <Table.Td>
-                  {agreement.productName}
-                  <Text size="xs" c="dimmed" ff="monospace">
-                    {agreement.agreementId}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{overview.organisationNames[agreement.organisationId] ?? agreement.organisationId}</Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>
-                  <Price pricing={agreement.pricing} />
-                </Table.Td>
-                <Table.Td>
-                  <StateBadge status={agreement.status} colors={AGREEMENT_COLORS} />
-                </Table.Td>
-                <Table.Td>
-                  <DateTime value={agreement.createdAt} timeZone={user.timeZone} />
-                </Table.Td>
-                {canManage ? (
-                  <Table.Td>
-                    {canStop(agreement.status) ? (
-                      <ActionButton
-                        onAsk={setDialog}
-                        intent="stop-agreement"
-                        target={agreement.agreementId}
-                        label="Stop"
-                        title={`Stop agreement ${agreement.productName}?`}
-                        description="No transaction can charge it any more, and the customer can no longer confirm it."
-                        color="red"
-                      />
-                    ) : null}
-                  </Table.Td>
-                ) : null}
-              </Table.Tr>
-            ))}
-          </Section>
+            columns={[
+              {
+                label: "Product",
+                cell: (agreement) => (
+                  <>
+                    {agreement.productName}
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {agreement.agreementId}
+                    </Text>
+                  </>
+                ),
+              },
+              { label: "Organisation", cell: organisationOf },
+              { label: "Price", nowrap: true, cell: (agreement) => <Price pricing={agreement.pricing} /> },
+              {
+                label: "Status",
+                cell: (agreement) => <StateBadge status={agreement.status} colors={AGREEMENT_COLORS} />,
+              },
+              createdColumn(timeZone),
+              canManage && {
+                label: "Actions",
+                cell: (agreement) =>
+                  canStop(agreement.status) ? (
+                    <ActionButton
+                      onAsk={setDialog}
+                      intent="stop-agreement"
+                      target={agreement.agreementId}
+                      label="Stop"
+                      title={`Stop agreement ${agreement.productName}?`}
+                      description="No transaction can charge it any more, and the customer can no longer confirm it."
+                      color="red"
+                    />
+                  ) : null,
+              },
+            ]}
+          />
 
           <Section
             title="Payments"
-            count={overview.payments.total}
-            shown={overview.payments.items.length}
+            rows={overview.payments.items}
+            total={overview.payments.total}
+            rowKey={(payment) => payment.paymentId}
             empty="No payments with this customer number."
             minWidth={640}
-            columns={["Payment", "Created", "Order", { label: "Amount", right: true }, "Transactions"]}
-          >
-            {overview.payments.items.map((payment) => (
-              <Table.Tr key={payment.paymentId}>
-                <Table.Td>
+            columns={[
+              {
+                label: "Payment",
+                cell: (payment) => (
                   <Group gap={6} wrap="nowrap">
                     <Anchor component={Link} to={`/payments/${payment.paymentId}`} size="sm" fw={500}>
                       {payment.paymentId}
                     </Anchor>
-                    {payment.active ? null : (
-                      <Badge color="red" variant="outline" size="xs" radius="sm">
-                        Inactive
-                      </Badge>
-                    )}
+                    <InactiveBadge active={payment.active} />
                   </Group>
-                </Table.Td>
-                <Table.Td>
-                  <DateTime value={payment.createdAt} timeZone={user.timeZone} />
-                </Table.Td>
-                <Table.Td>{payment.orderId ?? <Dash />}</Table.Td>
-                <Table.Td ta="right">
-                  <Amount value={payment.totalAmount} currency={payment.currency} />
-                </Table.Td>
-                <Table.Td>
-                  {payment.statuses.length ? (
+                ),
+              },
+              ...orderColumns(timeZone, (payment: Overview["payments"]["items"][number]) => payment.totalAmount),
+              {
+                label: "Transactions",
+                cell: (payment) =>
+                  payment.statuses.length ? (
                     <Group gap={4} wrap="wrap">
                       {payment.statuses.map((status, i) => (
                         <StatusBadge key={i} status={status} />
@@ -322,77 +273,61 @@ export default function CustomerScreen() {
                     <Text size="xs" c="dimmed">
                       No transactions
                     </Text>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Section>
+                  ),
+              },
+            ]}
+          />
 
           <Section
             title="Credits"
-            count={overview.credits.total}
-            shown={overview.credits.items.length}
+            rows={overview.credits.items}
+            total={overview.credits.total}
+            rowKey={(credit) => credit.creditId}
             empty="No credits with this customer number."
             minWidth={560}
-            columns={["Credit", "Created", "Order", { label: "Amount", right: true }, "Status"]}
-          >
-            {overview.credits.items.map((credit) => (
-              <Table.Tr key={credit.creditId}>
-                <Table.Td>{credit.creditId}</Table.Td>
-                <Table.Td>
-                  <DateTime value={credit.createdAt} timeZone={user.timeZone} />
-                </Table.Td>
-                <Table.Td>{credit.orderId ?? <Dash />}</Table.Td>
-                <Table.Td ta="right">
-                  <Amount value={credit.totalCreditAmount} currency={credit.currency} />
-                </Table.Td>
-                <Table.Td>
+            columns={[
+              { label: "Credit", cell: (credit) => credit.creditId },
+              ...orderColumns(timeZone, (credit: Overview["credits"]["items"][number]) => credit.totalCreditAmount),
+              {
+                label: "Status",
+                cell: (credit) => (
                   <Group gap={4} wrap="nowrap">
                     <StateBadge status={credit.status} colors={{ CREATED: "yellow", CREDITED: "grape" }} />
-                    {credit.active ? null : (
-                      <Badge color="red" variant="outline" size="xs" radius="sm">
-                        Inactive
-                      </Badge>
-                    )}
+                    <InactiveBadge active={credit.active} />
                   </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Section>
+                ),
+              },
+            ]}
+          />
 
           <Section
             title="Products"
-            count={overview.products.length}
+            rows={overview.products}
+            rowKey={(product) => product.productCode}
             empty="No products (subscriptions)."
             minWidth={560}
-            columns={["Product", "Name", "Company", "Paid by"]}
-          >
-            {overview.products.map((product) => (
-              <Table.Tr key={product.productCode}>
-                <Table.Td ff="monospace">{product.productCode}</Table.Td>
-                <Table.Td>{product.name}</Table.Td>
-                <Table.Td>{product.companyCode}</Table.Td>
-                <Table.Td>{product.currentPaymentMethod}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Section>
+            columns={[
+              { label: "Product", monospace: true, cell: (product) => product.productCode },
+              { label: "Name", cell: (product) => product.name },
+              { label: "Company", cell: (product) => product.companyCode },
+              { label: "Paid by", cell: (product) => product.currentPaymentMethod },
+            ]}
+          />
 
           <Section
             title="Invoices"
-            count={overview.invoices.length}
+            rows={overview.invoices}
+            rowKey={(invoice) => invoice.invoiceNumber}
             empty="No invoices."
             minWidth={620}
-            columns={["Invoice", "Product", "Due", { label: "Amount", right: true }, "Status", "Paid"]}
-          >
-            {overview.invoices.map((invoice) => (
-              <Table.Tr key={invoice.invoiceNumber}>
-                <Table.Td ff="monospace">{invoice.invoiceNumber}</Table.Td>
-                <Table.Td ff="monospace">{invoice.productCode}</Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>{invoice.dueDate}</Table.Td>
-                <Table.Td ta="right">
-                  <Amount value={invoice.amount} currency={invoice.currency} />
-                </Table.Td>
-                <Table.Td>
+            columns={[
+              { label: "Invoice", monospace: true, cell: (invoice) => invoice.invoiceNumber },
+              { label: "Product", monospace: true, cell: (invoice) => invoice.productCode },
+              { label: "Due", nowrap: true, cell: (invoice) => invoice.dueDate },
+              amountColumn((invoice: Overview["invoices"][number]) => invoice.amount),
+              {
+                label: "Status",
+                cell: (invoice) => (
                   <Group gap={4} wrap="nowrap">
                     <StateBadge status={invoice.status} colors={INVOICE_COLORS} />
                     {isOverdue(invoice, today) ? (
@@ -401,70 +336,178 @@ export default function CustomerScreen() {
                       </Badge>
                     ) : null}
                   </Group>
-                </Table.Td>
-                <Table.Td>
-                  {invoice.paidAt ? <DateTime value={invoice.paidAt} timeZone={user.timeZone} /> : <Dash />}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Section>
+                ),
+              },
+              { label: "Paid", cell: (invoice) => <DateTimeOrDash value={invoice.paidAt} timeZone={timeZone} /> },
+            ]}
+          />
         </>
       )}
     </Stack>
   );
 }
 
-type Column = string | { label: string; right: true };
+type Card = Overview["recurringPayments"][number];
 
-/** A titled box with its count: a table of its rows (scrolling sideways inside the box), or one line saying there is nothing. */
-function Section(props: {
+/** The card's scheme and masked number (or that none is registered yet), over its recurring payment id. */
+function StoredCard({ card }: { card: Card }) {
+  return (
+    <>
+      {card.maskedPan ? (
+        <>
+          {card.paymentType ? `${card.paymentType} ` : ""}
+          <Text span ff="monospace" size="sm">
+            {card.maskedPan}
+          </Text>
+        </>
+      ) : (
+        <Text span c="dimmed" size="sm">
+          Card not registered yet
+        </Text>
+      )}
+      <Text size="xs" c="dimmed">{`Recurring payment ${card.recurringPaymentId}`}</Text>
+    </>
+  );
+}
+
+/** Make primary (a usable card that is not) and End (any card not ended yet). */
+function CardActions({ card, onAsk }: { card: Card; onAsk: (spec: ActionSpec) => void }) {
+  const label = `${card.recurringPaymentId}${card.maskedPan ? ` (${card.maskedPan})` : ""}`;
+  return (
+    <Group gap="xs" wrap="nowrap">
+      {!card.primary && (card.recurringStatus === "ACTIVE" || card.recurringStatus === "CREATED") ? (
+        <ActionButton
+          onAsk={onAsk}
+          intent="make-primary"
+          target={String(card.recurringPaymentId)}
+          label="Make primary"
+          title={`Make recurring payment ${label} primary?`}
+          description="The customer's current primary recurring payment stops being primary."
+          color="indigo"
+        />
+      ) : null}
+      {card.recurringStatus !== "CANCELLED" ? (
+        <ActionButton
+          onAsk={onAsk}
+          intent="end-recurring"
+          target={String(card.recurringPaymentId)}
+          label="End"
+          title={`End recurring payment ${label}?`}
+          description={
+            card.primary
+              ? "The card can no longer be charged. Another of the customer's cards becomes primary, if there is one."
+              : "The card can no longer be charged. This cannot be undone."
+          }
+          color="red"
+        />
+      ) : null}
+    </Group>
+  );
+}
+
+function InactiveBadge({ active }: { active: boolean }) {
+  return active ? null : (
+    <Badge color="red" variant="outline" size="xs" radius="sm">
+      Inactive
+    </Badge>
+  );
+}
+
+function DateTimeOrDash({ value, timeZone }: { value: string | null; timeZone: string }) {
+  return value ? <DateTime value={value} timeZone={timeZone} /> : <Dash />;
+}
+
+/** A column of a section: its header, and its cell in each row. */
+type Column<Row> = {
+  label: string;
+  right?: boolean;
+  nowrap?: boolean;
+  monospace?: boolean;
+  cell: (row: Row) => ReactNode;
+};
+
+const createdColumn = <Row extends { createdAt: string }>(timeZone: string): Column<Row> => ({
+  label: "Created",
+  cell: (row) => <DateTime value={row.createdAt} timeZone={timeZone} />,
+});
+
+const amountColumn = <Row extends { currency: string }>(amountOf: (row: Row) => string): Column<Row> => ({
+  label: "Amount",
+  right: true,
+  cell: (row) => <Amount value={amountOf(row)} currency={row.currency} />,
+});
+
+/** When it was made, for which order and how much: what a payment and a credit both say of themselves. */
+function orderColumns<Row extends { createdAt: string; orderId: string | null; currency: string }>(
+  timeZone: string,
+  amountOf: (row: Row) => string,
+): Column<Row>[] {
+  return [createdColumn(timeZone), { label: "Order", cell: (row) => row.orderId ?? <Dash /> }, amountColumn(amountOf)];
+}
+
+/**
+ * A titled box with its count: a table of its rows (scrolling sideways inside the box), or one
+ * line saying there is nothing. `total` is how many there are when `rows` are only the newest.
+ */
+function Section<Row>(props: {
   title: string;
-  count: number;
-  shown?: number;
+  rows: Row[];
+  total?: number;
+  rowKey: (row: Row) => string | number;
   empty: string;
   minWidth: number;
-  columns: Column[];
-  children: ReactNode;
+  /** A column that is `false` is left out (e.g. the actions of a role that may not act). */
+  columns: (Column<Row> | false)[];
 }) {
-  const { title, count, shown } = props;
-  const more = shown !== undefined && shown < count;
+  const { title, rows, total = props.rows.length } = props;
+  const columns = props.columns.filter((column): column is Column<Row> => column !== false);
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }} component="section" aria-label={title}>
       <Group justify="space-between" px="md" py="sm" wrap="wrap" gap="xs">
         <Title order={4}>
           {title}{" "}
           <Text span c="dimmed" fw={400} size="sm">
-            {formatCount(count)}
+            {formatCount(total)}
           </Text>
         </Title>
-        {more ? (
+        {rows.length < total ? (
           <Text size="xs" c="dimmed">
-            {`The newest ${formatCount(shown)} of ${formatCount(count)}`}
+            {`The newest ${formatCount(rows.length)} of ${formatCount(total)}`}
           </Text>
         ) : null}
       </Group>
-      {count === 0 ? (
+      {total === 0 ? (
         <Text size="sm" c="dimmed" px="md" pb="md">
           {props.empty}
         </Text>
       ) : (
         <Table.ScrollContainer minWidth={props.minWidth} type="native">
-          <Table verticalSpacing="xs" horizontalSpacing="sm" fz="sm" highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                {props.columns.map((column) =>
-                  typeof column === "string" ? (
-                    <Table.Th key={column}>{column}</Table.Th>
-                  ) : (
-                    <Table.Th key={column.label} ta="right">
-                      {column.label}
-                    </Table.Th>
-                  ),
-                )}
+          <HeadedTable
+            verticalSpacing="xs"
+            horizontalSpacing="sm"
+            fz="sm"
+            highlightOnHover
+            head={columns.map((column) => (
+              <Table.Th key={column.label} ta={column.right ? "right" : undefined}>
+                {column.label}
+              </Table.Th>
+            ))}
+          >
+            {rows.map((row) => (
+              <Table.Tr key={props.rowKey(row)}>
+                {columns.map((column) => (
+                  <Table.Td
+                    key={column.label}
+                    ta={column.right ? "right" : undefined}
+                    ff={column.monospace ? "monospace" : undefined}
+                    style={column.nowrap ? { whiteSpace: "nowrap" } : undefined}
+                  >
+                    {column.cell(row)}
+                  </Table.Td>
+                ))}
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>{props.children}</Table.Tbody>
-          </Table>
+            ))}
+          </HeadedTable>
         </Table.ScrollContainer>
       )}
     </Paper>

@@ -2,14 +2,12 @@
 // client, POS, channel, correlation id, payment and transaction. Keyset pages (`older=` /
 // `newer=` a row's place) and a count that stops at 10,000, so it stays fast on millions of rows
 // (app/services/queries/operation-log.server.ts). The URL is the whole state.
-import { Anchor, Badge, Button, Group, Stack, Table, Text, Tooltip, type MantineColor } from "@mantine/core";
+import { Anchor, Button, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
-import { Amount } from "../components/Amount";
-import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { FilterBuilder } from "../components/FilterBuilder";
 import { Dash, FixTheFilter, ListNotice, PageHeader, PerPageSelect, UnknownParameters } from "../components/list-parts";
@@ -17,7 +15,6 @@ import { useHrefWith } from "../components/url-state";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import listScreenStyles from "../components/list-screen.css";
-import type { Operation } from "../domain/enums";
 import { readDayRange } from "../domain/zoned-day-range";
 import { formatCount } from "../components/format";
 import { filterFieldsOf, readListFilters, readPaging } from "../http/staff/list-query.server";
@@ -30,6 +27,7 @@ import {
   searchOperationLog,
   type OperationLogQuery,
 } from "../services/queries/operation-log.server";
+import { OperationCells, OperationHeads } from "../components/OperationCells";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -96,17 +94,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     },
   });
 }
-
-const OPERATION_COLORS: Record<Operation, MantineColor> = {
-  CREATE: "gray",
-  INITIATE: "blue",
-  AUTHORIZE: "cyan",
-  CAPTURE: "green",
-  CANCEL: "red",
-  CREDIT: "grape",
-  IMPORT: "teal",
-  UPDATE: "yellow",
-};
 
 export default function OperationLog() {
   const { fields, errors, log } = useLoaderData<typeof loader>();
@@ -212,10 +199,7 @@ function OperationTable({ items, correlationHref }: { items: Entry[]; correlatio
       horizontalSpacing="xs"
       head={
         <>
-          <Table.Th>Time</Table.Th>
-          <Table.Th>Operation</Table.Th>
-          <Table.Th ta="right">Amount</Table.Th>
-          <Table.Th>Payment</Table.Th>
+          <OperationHeads />
           <Table.Th>Transaction</Table.Th>
           <Table.Th>Client</Table.Th>
           <Table.Th style={{ whiteSpace: "nowrap" }}>POS / channel</Table.Th>
@@ -226,32 +210,7 @@ function OperationTable({ items, correlationHref }: { items: Entry[]; correlatio
     >
       {items.map((entry) => (
         <Table.Tr key={entry.id}>
-          <Table.Td>
-            <DateTime value={entry.createdAt} timeZone={user.timeZone} />
-          </Table.Td>
-          <Table.Td>
-            <Badge
-              color={OPERATION_COLORS[entry.operation as Operation] ?? "gray"}
-              variant="light"
-              size="sm"
-              radius="sm"
-              style={{ minWidth: "max-content" }}
-            >
-              {entry.operation}
-            </Badge>
-          </Table.Td>
-          <Table.Td ta="right">
-            {entry.amount !== null && entry.currency !== null ? (
-              <Amount value={entry.amount} currency={entry.currency} />
-            ) : (
-              <Dash />
-            )}
-          </Table.Td>
-          <Table.Td>
-            <Anchor component={Link} to={`/payments/${entry.paymentId}`} size="sm" fw={500}>
-              {entry.paymentId}
-            </Anchor>
-          </Table.Td>
+          <OperationCells entry={entry} timeZone={user.timeZone} />
           <Table.Td style={{ whiteSpace: "nowrap" }}>
             {entry.transactionId}{" "}
             <Text span size="xs" c="dimmed">

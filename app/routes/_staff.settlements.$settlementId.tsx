@@ -1,15 +1,13 @@
 // One settlement: what the rollup says per UTC day and currency, and the operations behind it
 // (the CAPTURE, IMPORT and CREDIT entries of its payments), for one day (?day=) or all days,
 // paginated, with a CSV export of the same operations.
-import { Anchor, Badge, Breadcrumbs, Button, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Anchor, Breadcrumbs, Button, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
-import { DataTable } from "../components/DataTable";
-import { Amount } from "../components/Amount";
-import { DateTime } from "../components/DateTime";
+import { DataTable, HeadedTable } from "../components/DataTable";
 import { CountAndPageLinks } from "../components/PageLinks";
 import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
 import { useStaffUser } from "../components/staff-user";
@@ -20,6 +18,7 @@ import { plural } from "../components/plural";
 import { positiveInt } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
 import { getSettlementSummary, listSettlementOperations, MAX_PER_PAGE } from "../services/queries/settlements.server";
+import { OperationCells, OperationHeads } from "../components/OperationCells";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -29,8 +28,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = [25, 50, 100];
-
-const OPERATION_COLORS: Record<string, string> = { CAPTURE: "green", IMPORT: "teal", CREDIT: "grape" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "settlement:read");
@@ -107,48 +104,46 @@ export default function SettlementDetail() {
           ) : null}
         </Group>
         <Table.ScrollContainer minWidth={760} maxHeight={280} type="native">
-          <Table
+          <HeadedTable
             stickyHeader
             fz="sm"
             verticalSpacing={4}
             horizontalSpacing="sm"
             highlightOnHover
             data-testid="settlement-days"
-          >
-            <Table.Thead>
-              <Table.Tr>
+            head={
+              <>
                 <Table.Th>UTC day</Table.Th>
                 <Table.Th>Currency</Table.Th>
                 <VolumeHeads />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {summary.map((row) => {
-                const selected = row.day === day;
-                return (
-                  <Table.Tr
-                    key={`${row.day}/${row.currency}`}
-                    bg={selected ? "indigo.0" : undefined}
-                    aria-current={selected ? "true" : undefined}
-                  >
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {selected ? (
-                        <Text span fw={600} size="sm">
-                          {row.day}
-                        </Text>
-                      ) : (
-                        <Anchor component={Link} to={`${base}?day=${row.day}`} size="sm">
-                          {row.day}
-                        </Anchor>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{row.currency}</Table.Td>
-                    <VolumeCells row={row} />
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
+              </>
+            }
+          >
+            {summary.map((row) => {
+              const selected = row.day === day;
+              return (
+                <Table.Tr
+                  key={`${row.day}/${row.currency}`}
+                  bg={selected ? "indigo.0" : undefined}
+                  aria-current={selected ? "true" : undefined}
+                >
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {selected ? (
+                      <Text span fw={600} size="sm">
+                        {row.day}
+                      </Text>
+                    ) : (
+                      <Anchor component={Link} to={`${base}?day=${row.day}`} size="sm">
+                        {row.day}
+                      </Anchor>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{row.currency}</Table.Td>
+                  <VolumeCells row={row} />
+                </Table.Tr>
+              );
+            })}
+          </HeadedTable>
         </Table.ScrollContainer>
       </Paper>
 
@@ -179,10 +174,7 @@ export default function SettlementDetail() {
           data-testid="operations-table"
           head={
             <>
-              <Table.Th>Time</Table.Th>
-              <Table.Th>Operation</Table.Th>
-              <Table.Th ta="right">Amount</Table.Th>
-              <Table.Th>Payment</Table.Th>
+              <OperationHeads />
               <Table.Th>Transaction</Table.Th>
               <Table.Th>Payment type</Table.Th>
               <Table.Th>Order</Table.Th>
@@ -192,22 +184,7 @@ export default function SettlementDetail() {
         >
           {items.map((row) => (
             <Table.Tr key={row.operationId}>
-              <Table.Td>
-                <DateTime value={row.createdAt} timeZone={user.timeZone} />
-              </Table.Td>
-              <Table.Td>
-                <Badge color={OPERATION_COLORS[row.operation] ?? "gray"} variant="light" size="sm" radius="sm">
-                  {row.operation}
-                </Badge>
-              </Table.Td>
-              <Table.Td ta="right">
-                <Amount value={row.amount} currency={row.currency} />
-              </Table.Td>
-              <Table.Td>
-                <Anchor component={Link} to={`/payments/${row.paymentId}`} size="sm">
-                  {row.paymentId}
-                </Anchor>
-              </Table.Td>
+              <OperationCells entry={row} timeZone={user.timeZone} />
               <Table.Td style={{ fontVariantNumeric: "tabular-nums" }}>{row.transactionId}</Table.Td>
               <Table.Td>
                 {row.paymentType ?? row.paymentTypeGroup}

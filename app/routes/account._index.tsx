@@ -34,7 +34,7 @@ import { formatMoney } from "../components/format";
 import { dayIn } from "../domain/zoned-day-range";
 import type { CustomerCaller } from "../domain/caller";
 import { publicOrigin } from "../http/hosted-page.server";
-import { continueInvoicePay, continuePaymentChange } from "../services/self-service/pages.server";
+import { continueInvoicePay, continuePaymentChange, type FlowStepInput } from "../services/self-service/pages.server";
 import {
   customerAccount,
   requestPaymentChange,
@@ -70,8 +70,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   };
   const url = new URL(request.url);
   const origin = publicOrigin(url);
-  // Our own page is the way back: a fixed same-origin URL, not one the request chose.
-  const back = { clientId: null, returnUrl: `${origin}/account`, errorUrl: `${origin}/account` };
+  // Straight on to the provider's page; our own page is the way back (a fixed same-origin URL,
+  // not one the request chose).
+  const onward: FlowStepInput = {
+    target: { clientId: null, returnUrl: `${origin}/account`, errorUrl: `${origin}/account` },
+    origin,
+    intent: "continue",
+  };
   try {
     if (field("intent") === "pay") {
       const paymentMethod = field("paymentMethod");
@@ -87,14 +92,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         companyCode: field("companyCode"),
         paymentMethod,
       });
-      return redirect(
-        await continueInvoicePay(caller, {
-          transactionId: attempt.transactionId,
-          target: back,
-          origin,
-          intent: "continue",
-        }),
-      );
+      return redirect(await continueInvoicePay(caller, { ...onward, transactionId: attempt.transactionId }));
     }
     if (field("intent") === "change") {
       const paymentMethod = field("paymentMethod");
@@ -108,14 +106,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         productCode: field("productCode"),
         paymentMethod,
       });
-      return redirect(
-        await continuePaymentChange(caller, {
-          paymentChangeId: change.paymentChangeId,
-          target: back,
-          origin,
-          intent: "continue",
-        }),
-      );
+      return redirect(await continuePaymentChange(caller, { ...onward, paymentChangeId: change.paymentChangeId }));
     }
     return json<ActionData>({ error: "Unknown action." }, { status: 400 });
   } catch (error) {

@@ -1,12 +1,13 @@
 // The payment's transactions with their amounts, and the actions each one's state allows to a
 // role that may do them (the server checks both again).
 import { Anchor, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
-import { ActionModal } from "../ActionModal";
+import { ActionModal, type ActionModalProps } from "../ActionModal";
 import { Amount } from "../Amount";
 import { StatusBadge } from "../StatusBadge";
 import { formatMoney } from "../format";
 import { AmountInput } from "./AmountInput";
 import type { DetailTransaction } from "./types";
+import { HeadedTable } from "../DataTable";
 
 export type Abilities = { capture: boolean; cancel: boolean; credit: boolean; adjustInvoice: boolean };
 
@@ -26,16 +27,15 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
       </Title>
       <Paper withBorder style={{ overflow: "hidden" }}>
         <Table.ScrollContainer minWidth={1100} type="native">
-          <Table
+          <HeadedTable
             verticalSpacing="xs"
             fz="sm"
             striped
             highlightOnHover
             aria-label="Transactions"
             style={{ whiteSpace: "nowrap" }}
-          >
-            <Table.Thead>
-              <Table.Tr>
+            head={
+              <>
                 <Table.Th>Transaction</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Type</Table.Th>
@@ -46,61 +46,60 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
                   </Table.Th>
                 ))}
                 <Table.Th>Actions</Table.Th>
+              </>
+            }
+          >
+            {transactions.length === 0 ? (
+              <Table.Tr>
+                <Table.Td colSpan={10}>
+                  <Text c="dimmed" size="sm" ta="center" py="sm">
+                    This payment has no transactions yet. The API client adds them (POST …/transactions).
+                  </Text>
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {transactions.length === 0 ? (
-                <Table.Tr>
-                  <Table.Td colSpan={10}>
-                    <Text c="dimmed" size="sm" ta="center" py="sm">
-                      This payment has no transactions yet. The API client adds them (POST …/transactions).
+            ) : (
+              transactions.map((t) => (
+                <Table.Tr key={t.transactionId} data-testid={`transaction-${t.transactionId}`}>
+                  <Table.Td>
+                    <Anchor href={`#transaction-${t.transactionId}`} size="sm">
+                      {t.transactionId}
+                    </Anchor>
+                    {t.isImport ? (
+                      <Text span c="dimmed" size="xs">
+                        {" "}
+                        import
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={t.status} />
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {t.paymentType ?? "Not known yet"}
+                    {t.cardNumber ? ` •••• ${t.cardNumber}` : ""}
+                    <Text c="dimmed" size="xs">
+                      {t.paymentTypeGroup}
                     </Text>
                   </Table.Td>
+                  <Table.Td ta="right">
+                    <Amount value={t.amount!} currency={t.currency} />
+                  </Table.Td>
+                  {AMOUNT_COLUMNS.map(([key]) => (
+                    <Table.Td key={key} ta="right">
+                      <Amount
+                        value={t.summary[key]!}
+                        currency={t.currency}
+                        c={t.summary[key] === "0.00" ? "dimmed" : undefined}
+                      />
+                    </Table.Td>
+                  ))}
+                  <Table.Td>
+                    <TransactionActionButtons transaction={t} may={may} />
+                  </Table.Td>
                 </Table.Tr>
-              ) : (
-                transactions.map((t) => (
-                  <Table.Tr key={t.transactionId} data-testid={`transaction-${t.transactionId}`}>
-                    <Table.Td>
-                      <Anchor href={`#transaction-${t.transactionId}`} size="sm">
-                        {t.transactionId}
-                      </Anchor>
-                      {t.isImport ? (
-                        <Text span c="dimmed" size="xs">
-                          {" "}
-                          import
-                        </Text>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={t.status} />
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: "nowrap" }}>
-                      {t.paymentType ?? "Not known yet"}
-                      {t.cardNumber ? ` •••• ${t.cardNumber}` : ""}
-                      <Text c="dimmed" size="xs">
-                        {t.paymentTypeGroup}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Amount value={t.amount!} currency={t.currency} />
-                    </Table.Td>
-                    {AMOUNT_COLUMNS.map(([key]) => (
-                      <Table.Td key={key} ta="right">
-                        <Amount
-                          value={t.summary[key]!}
-                          currency={t.currency}
-                          c={t.summary[key] === "0.00" ? "dimmed" : undefined}
-                        />
-                      </Table.Td>
-                    ))}
-                    <Table.Td>
-                      <TransactionActionButtons transaction={t} may={may} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))
-              )}
-            </Table.Tbody>
-          </Table>
+              ))
+            )}
+          </HeadedTable>
         </Table.ScrollContainer>
       </Paper>
     </Stack>
@@ -112,38 +111,36 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
   const money = (amount: string | null) => formatMoney(amount ?? "0", t.currency);
   const buttons = [
     t.actions.capture && may.capture ? (
-      <ActionModal
+      <TransactionAction
         key="capture"
+        transactionId={id}
         label="Capture"
         title={`Capture transaction ${id}`}
         intent="capture"
-        hidden={{ transactionId: id }}
         description={`Takes ${money(t.summary.authorizedAmount !== "0.00" ? t.summary.authorizedAmount : t.amount)} from the customer (${t.paymentType ?? t.paymentTypeGroup}).`}
-        buttonProps={{ size: "compact-sm", variant: "light", "data-testid": `capture-${id}` }}
       />
     ) : null,
     t.actions.cancel && may.cancel ? (
-      <ActionModal
+      <TransactionAction
         key="cancel"
+        transactionId={id}
         label="Cancel"
         title={`Cancel transaction ${id}`}
         intent="cancel"
         color="red"
         confirmLabel="Cancel transaction"
         dismissLabel="Keep it"
-        hidden={{ transactionId: id }}
         description={`Releases ${money(t.amount)}; the transaction ends CANCELLED and cannot be captured any more.`}
-        buttonProps={{ size: "compact-sm", variant: "light", "data-testid": `cancel-${id}` }}
       />
     ) : null,
     t.actions.credit && may.credit ? (
-      <ActionModal
+      <TransactionAction
         key="credit"
+        transactionId={id}
         label="Credit"
         title={`Credit transaction ${id}`}
         intent="credit"
         color="grape"
-        hidden={{ transactionId: id }}
         description={`Gives money back to the customer through ${t.paymentType ?? t.paymentTypeGroup}, at once. Up to ${money(t.summary.creditableAmount)} can be credited.`}
         fields={(errors) => (
           <AmountInput
@@ -158,16 +155,15 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
             testId="credit-amount"
           />
         )}
-        buttonProps={{ size: "compact-sm", variant: "light", "data-testid": `credit-${id}` }}
       />
     ) : null,
     t.actions.adjustInvoice && may.adjustInvoice && t.invoice ? (
-      <ActionModal
+      <TransactionAction
         key="invoice"
+        transactionId={id}
         label="Adjust invoice"
         title={`Adjust invoice of transaction ${id}`}
         intent="invoice"
-        hidden={{ transactionId: id }}
         description={`Invoice ${t.invoice.invoiceId} is not confirmed by the customer yet, so it can still change. A new amount changes the transaction too, within the payment's total.`}
         confirmLabel="Save invoice"
         fields={(errors) => (
@@ -205,7 +201,6 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
             />
           </>
         )}
-        buttonProps={{ size: "compact-sm", variant: "light", "data-testid": `invoice-${id}` }}
       />
     ) : null,
   ].filter(Boolean);
@@ -217,4 +212,18 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
     );
   }
   return <Group gap={6}>{buttons}</Group>;
+}
+
+/** One action on a transaction: its compact button (test id `<intent>-<transactionId>`) and modal. */
+function TransactionAction({
+  transactionId,
+  ...modal
+}: Omit<ActionModalProps, "hidden" | "buttonProps"> & { transactionId: number }) {
+  return (
+    <ActionModal
+      {...modal}
+      hidden={{ transactionId }}
+      buttonProps={{ size: "compact-sm", variant: "light", "data-testid": `${modal.intent}-${transactionId}` }}
+    />
+  );
 }

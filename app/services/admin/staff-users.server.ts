@@ -187,6 +187,23 @@ export async function changeStaffRole(
   });
 }
 
+/** Disables or enables the (locked) user, with its audit entry. */
+async function setDisabledLocked(tx: Tx, caller: Caller, user: StaffUserRow, disabled: boolean): Promise<void> {
+  const at = new Date();
+  await tx
+    .update(staffUsers)
+    .set({ disabledAt: disabled ? at : null, updatedAt: at })
+    .where(eq(staffUsers.id, user.id));
+  const state = (isDisabled: boolean) => ({ email: user.email, role: user.role, disabled: isDisabled });
+  await auditStaffAction(tx, caller, {
+    action: disabled ? "staff_user.disable" : "staff_user.enable",
+    entityType: "staff_user",
+    entityId: user.id,
+    before: state(!disabled),
+    after: state(disabled),
+  });
+}
+
 /**
  * Disables a user: they cannot log in, and their open sessions end at once (deleted after the
  * commit; until then every request already refuses a disabled user's session). An admin does not
@@ -204,15 +221,7 @@ export async function disableStaffUser(caller: Caller, input: { userId: string }
       throw ruleBroken("You cannot disable your own account; another admin can");
     }
     if (isActiveAdmin(user) && otherActiveAdmins === 0) throw ruleBroken(`${user.email} ${LAST_ADMIN}`);
-    const disabledAt = new Date();
-    await tx.update(staffUsers).set({ disabledAt, updatedAt: disabledAt }).where(eq(staffUsers.id, userId));
-    await auditStaffAction(tx, caller, {
-      action: "staff_user.disable",
-      entityType: "staff_user",
-      entityId: userId,
-      before: { email: user.email, role: user.role, disabled: false },
-      after: { email: user.email, role: user.role, disabled: true },
-    });
+    await setDisabledLocked(tx, caller, user, true);
   });
   await endAllSessions(userId);
 }
@@ -227,13 +236,6 @@ export async function enableStaffUser(caller: Caller, input: { userId: string })
   await inTransaction(async (tx) => {
     const { user } = await lockUserAndAdmins(tx, userId);
     if (!user.disabledAt) throw conflict(`${user.email} is enabled already`);
-    await tx.update(staffUsers).set({ disabledAt: null, updatedAt: new Date() }).where(eq(staffUsers.id, userId));
-    await auditStaffAction(tx, caller, {
-      action: "staff_user.enable",
-      entityType: "staff_user",
-      entityId: userId,
-      before: { email: user.email, role: user.role, disabled: true },
-      after: { email: user.email, role: user.role, disabled: false },
-    });
+    await setDisabledLocked(tx, caller, user, false);
   });
 }

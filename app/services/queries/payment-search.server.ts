@@ -9,50 +9,43 @@ import { INT4, type FieldSpec, type SearchQuery } from "../../domain/search-filt
 import type { Caller } from "../../domain/caller";
 import { tenantCondition } from "../../platform/tenancy.server";
 import { loadPaymentViews, type PaymentView } from "./payment-view.server";
-import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+import { allOf, conditionsFor } from "../../platform/search-sql.server";
+import { searchColumns } from "./search-columns.server";
 
-export const PAYMENT_SEARCH_FIELDS: Record<string, FieldSpec> = {
-  cardNumber: { type: "string", pattern: /^[0-9]{4}$/, patternMessage: "must be the last 4 digits of the card" },
+/** The filters on the payment itself. */
+const PAYMENT_FIELDS: Record<string, FieldSpec> = {
   createdAt: { type: "timestamp" },
   currency: { type: "currency" },
   customerNumber: { type: "string" },
-  externalTransactionId: { type: "string" },
   orderId: { type: "string" },
   orderVersion: { type: "integer", ...INT4 },
   organisationId: { type: "integer", ...INT4 },
   paymentId: { type: "integer" },
-  paymentTransactionId: { type: "integer" },
-  paymentType: { type: "enum", values: PAYMENT_TYPES },
-  paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS },
-  rrn: { type: "string" },
   settlementId: { type: "string" },
-  status: { type: "enum", values: TRANSACTION_STATUSES },
   totalAmount: { type: "amount" },
   updatedAt: { type: "timestamp" },
 };
 
-const PAYMENT_COLUMNS: Record<string, ColumnOf> = {
-  createdAt: { column: payments.createdAt },
-  currency: { column: payments.currency },
-  customerNumber: { column: payments.customerNumber },
-  orderId: { column: payments.orderId },
-  orderVersion: { column: payments.orderVersion },
-  organisationId: { column: payments.organisationId },
-  paymentId: { column: payments.paymentId },
-  settlementId: { column: payments.settlementId },
-  totalAmount: { column: payments.totalAmount, amount: true },
-  updatedAt: { column: payments.updatedAt },
+/** The filters on its transactions: a payment matches when one of its transactions matches them all. */
+const TRANSACTION_FIELDS: Record<string, FieldSpec> = {
+  cardNumber: { type: "string", pattern: /^[0-9]{4}$/, patternMessage: "must be the last 4 digits of the card" },
+  externalTransactionId: { type: "string" },
+  paymentTransactionId: { type: "integer" },
+  paymentType: { type: "enum", values: PAYMENT_TYPES },
+  paymentTypeGroup: { type: "enum", values: PAYMENT_TYPE_GROUPS },
+  rrn: { type: "string" },
+  status: { type: "enum", values: TRANSACTION_STATUSES },
 };
 
-const TRANSACTION_COLUMNS: Record<string, ColumnOf> = {
-  cardNumber: { column: paymentTransactions.cardNumber },
-  externalTransactionId: { column: paymentTransactions.externalTransactionId },
-  paymentTransactionId: { column: paymentTransactions.transactionId },
-  paymentType: { column: paymentTransactions.paymentType },
-  paymentTypeGroup: { column: paymentTransactions.paymentTypeGroup },
-  rrn: { column: paymentTransactions.rrn },
-  status: { column: paymentTransactions.status },
-};
+/** Every filter of GET /v1/payments, in the order of their names (as the API documents them). */
+export const PAYMENT_SEARCH_FIELDS: Record<string, FieldSpec> = Object.fromEntries(
+  Object.entries({ ...PAYMENT_FIELDS, ...TRANSACTION_FIELDS }).sort(([a], [b]) => (a < b ? -1 : 1)),
+);
+
+const PAYMENT_COLUMNS = searchColumns(payments, PAYMENT_FIELDS);
+const TRANSACTION_COLUMNS = searchColumns(paymentTransactions, TRANSACTION_FIELDS, {
+  paymentTransactionId: paymentTransactions.transactionId,
+});
 
 export type Page<T> = { items: T[]; totalItems: number; totalPages: number; page: number; perPage: number };
 

@@ -1,0 +1,55 @@
+// The first four cells of an operation-log row (when, which operation, how much, on which
+// payment) and their header cells, in the order every operation table uses (the operation log,
+// a settlement's operations).
+import { Anchor, Table } from "@mantine/core";
+import { Link } from "@remix-run/react";
+import { Amount } from "./Amount";
+import { DateTime } from "./DateTime";
+import { Dash } from "./list-parts";
+import { OperationBadge } from "./StatusBadge";
+
+type OperationFigures = {
+  createdAt: string;
+  operation: string;
+  /** Null for an operation without an amount (CREATE, INITIATE). */
+  amount: string | null;
+  currency: string | null;
+  paymentId: number;
+};
+
+/** The header cells over OperationCells, in the same order. */
+export function OperationHeads() {
+  return (
+    <>
+      <Table.Th>Time</Table.Th>
+      <Table.Th>Operation</Table.Th>
+      <Table.Th ta="right">Amount</Table.Th>
+      <Table.Th>Payment</Table.Th>
+    </>
+  );
+}
+
+export function OperationCells({ entry, timeZone }: { entry: OperationFigures; timeZone: string }) {
+  return (
+    <>
+      <Table.Td>
+        <DateTime value={entry.createdAt} timeZone={timeZone} />
+      </Table.Td>
+      <Table.Td>
+        <OperationBadge operation={entry.operation} />
+      </Table.Td>
+      <Table.Td ta="right">
+        {entry.amount !== null && entry.currency !== null ? (
+          <Amount value={entry.amount} currency={entry.currency} />
+        ) : (
+          <Dash />
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Anchor component={Link} to={`/payments/${entry.paymentId}`} size="sm" fw={500}>
+          {entry.paymentId}
+        </Anchor>
+      </Table.Td>
+    </>
+  );
+}
