@@ -4,10 +4,12 @@
 //   const shop = useShop(database);
 //
 // each made in a beforeAll (tests/support/fixtures.ts), the matcher of a refused use-case, and
-// transactions written and read straight in the database, around the use-case under test.
+// transactions written and read straight in the database, around the use-case under test, and
+// the filters of a search.
 import { expect } from "vitest";
 import type { ClientCaller } from "../../app/domain/caller";
 import type { PaymentTypeGroup } from "../../app/domain/enums";
+import { parseSearchQuery, type FieldSpec } from "../../app/domain/search-filter";
 import { payments, paymentTransactions } from "../../db/schema";
 import type { TestDatabase } from "./database";
 import { madeBeforeAll } from "./fixtures";
@@ -40,3 +42,10 @@ export async function insertTransaction(
 /** The payment_transactions row of a transaction. */
 export const transactionRowIn = (database: TestDatabase, transactionId: number) =>
   transactionRow({ database }, transactionId);
+
+/** The filters of a search in the API's grammar (`status=CAPTURED&totalAmount=gte:100`), which must parse. */
+export function searchFilters(search: URLSearchParams | string, fields: Record<string, FieldSpec>) {
+  const parsed = parseSearchQuery(new URLSearchParams(search), fields);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.query.filters;
+}

@@ -69,12 +69,8 @@ describe("Vipps app claim", () => {
 describe("wallets", () => {
   it("authorizes at once without a redirectUrl, keeping only the last 4 and the scheme", async () => {
     const { caller, ids } = await callerWithTransaction({ paymentTypeGroup: "PAYMENTCARD" });
-    const registered = await registerWallet(caller, {
-      ...ids,
-      origin,
-      walletProvider: "ApplePay",
-      paymentData: { paymentMethod: { displayName: "Visa 0326", network: "Visa" } },
-    });
+    const paymentData = { paymentMethod: { displayName: "Visa 0326", network: "Visa" } };
+    const registered = await registerWallet(caller, { ...ids, origin, walletProvider: "ApplePay", paymentData });
     expect(registered).toEqual({ ...ids, walletProvider: "ApplePay" });
     expect(await statusOf(ids.transactionId)).toMatchObject({
       status: "AUTHORIZED",
@@ -85,11 +81,12 @@ describe("wallets", () => {
 
   it("with a redirectUrl, authorizes once the customer completes the 3-D Secure page", async () => {
     const { caller, ids } = await callerWithTransaction({ paymentTypeGroup: "PAYMENTCARD" });
+    const paymentData = { last4: "4242", network: "MASTERCARD" };
     const registered = await registerWallet(caller, {
       ...ids,
       origin,
       walletProvider: "GooglePay",
-      paymentData: { last4: "4242", network: "MASTERCARD" },
+      paymentData,
       redirectUrl: back,
     });
     expect(registered.terminalUri).toMatch(/\/sandbox\/wallet\//);
