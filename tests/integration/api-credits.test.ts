@@ -30,19 +30,22 @@ const line = (
   ...extra,
 });
 
+/** POST /v1/credits: a credit of `totalCreditAmount` from `creditTransactions` (see line). */
+const postCredit = (
+  totalCreditAmount: string,
+  creditTransactions: ReturnType<typeof line>[],
+  extra: Record<string, unknown> = {},
+) => client.post("/v1/credits", { ...extra, totalCreditAmount, creditTransactions });
+
 /** POST /v1/credits of `amount` from one transaction. */
 const creditOne = (p: { paymentId: number; transactionId: number }, amount: string) =>
-  client.post("/v1/credits", { totalCreditAmount: amount, creditTransactions: [line(p, amount)] });
+  postCredit(amount, [line(p, amount)]);
 
 describe("create a credit", () => {
   it("reserves its amounts and shows them as no longer creditable", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const b = await capturedCardPayment(client, "50.00");
-    const result = await client.post("/v1/credits", {
-      orderId: "CR-1",
-      totalCreditAmount: "70.50",
-      creditTransactions: [line(a, "40.50"), line(b, "30.00")],
-    });
+    const result = await postCredit("70.50", [line(a, "40.50"), line(b, "30.00")], { orderId: "CR-1" });
     expect(result.status).toBe(201);
     expect(result.headers.get("location")).toBe(`/v1/credits/${result.body.creditId}`);
     expect(result.body).toMatchObject({
@@ -95,14 +98,7 @@ describe("create a credit", () => {
     expectProblem(over, 422, "creditTransactions[0].amount");
     expect(over.body.detail).toMatch(/creditable amount 40.00/);
     // two lines on the same transaction are added up
-    expectProblem(
-      await client.post("/v1/credits", {
-        totalCreditAmount: "40.02",
-        creditTransactions: [line(a, "20.01"), line(a, "20.01")],
-      }),
-      422,
-      "creditTransactions[1].amount",
-    );
+    expectProblem(await postCredit("40.02", [line(a, "20.01"), line(a, "20.01")]), 422, "creditTransactions[1].amount");
   });
 
   it("refuses transactions that were never captured and other tenants' payments", async () => {
@@ -127,17 +123,11 @@ describe("create a credit", () => {
 
   it("lets CASH be chosen for reimbursement, another group only where the method allows it", async () => {
     const a = await capturedCardPayment(client, "10.00");
-    const cash = await client.post("/v1/credits", {
-      totalCreditAmount: "1.00",
-      creditTransactions: [line(a, "1.00", { reimbursementTypeGroup: "CASH" })],
-    });
+    const cash = await postCredit("1.00", [line(a, "1.00", { reimbursementTypeGroup: "CASH" })]);
     expect(cash.status).toBe(201);
     expect(cash.body.creditTransactions[0].reimbursementTypeGroup).toBe("CASH");
     expectProblem(
-      await client.post("/v1/credits", {
-        totalCreditAmount: "1.00",
-        creditTransactions: [line(a, "1.00", { reimbursementTypeGroup: "MOBILE" })],
-      }),
+      await postCredit("1.00", [line(a, "1.00", { reimbursementTypeGroup: "MOBILE" })]),
       422,
       "creditTransactions[0].reimbursementTypeGroup",
     );
@@ -147,10 +137,7 @@ describe("create a credit", () => {
       .update(paymentTransactions)
       .set({ status: "CAPTURED", authorizedAmount: "10", capturedAmount: "10" })
       .where(eq(paymentTransactions.transactionId, gift.transactionId));
-    const mobile = await client.post("/v1/credits", {
-      totalCreditAmount: "1.00",
-      creditTransactions: [line(gift, "1.00", { reimbursementTypeGroup: "MOBILE" })],
-    });
+    const mobile = await postCredit("1.00", [line(gift, "1.00", { reimbursementTypeGroup: "MOBILE" })]);
     expect(mobile.status).toBe(201);
     expect(mobile.body.creditTransactions[0].reimbursementTypeGroup).toBe("MOBILE");
   });
@@ -183,10 +170,7 @@ describe("execute a credit", () => {
   it("credits every line in order, logs CREDIT on each transaction, rolls it up, and is then CREDITED", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const b = await capturedCardPayment(client, "20.00");
-    const created = await client.post("/v1/credits", {
-      totalCreditAmount: "120.00",
-      creditTransactions: [line(a, "100.00"), line(b, "20.00")],
-    });
+    const created = await postCredit("120.00", [line(a, "100.00"), line(b, "20.00")]);
     const executed = await client.put(`/v1/credits/${created.body.creditId}/execute`);
     expect(executed.status).toBe(200);
     expect(executed.body.status).toBe("CREDITED");
@@ -234,10 +218,7 @@ describe("execute a credit", () => {
       .set({ cardNumber: "0002" })
       .where(eq(paymentTransactions.transactionId, refusedCard.transactionId));
     const later = await capturedCardPayment(client, "5.00");
-    const created = await client.post("/v1/credits", {
-      totalCreditAmount: "45.00",
-      creditTransactions: [line(good, "10.00"), line(refusedCard, "30.00"), line(later, "5.00")],
-    });
+    const created = await postCredit("45.00", [line(good, "10.00"), line(refusedCard, "30.00"), line(later, "5.00")]);
     const failed = await client.put(`/v1/credits/${created.body.creditId}/execute`);
     expectProblem(failed, 422);
     expect(failed.body.errorReason).toBe("REFUSED_BY_ISSUER");

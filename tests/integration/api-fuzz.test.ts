@@ -6,7 +6,7 @@
 // Deterministic by default; FC_SEED=<n> picks another seed, FC_RUNS=<n> scales the run counts.
 // A failure prints the seed and the request that failed, ready to replay with curl.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { hashPassword } from "../../app/auth/password.server";
 import {
   AGREEMENT_STATUSES,
@@ -21,8 +21,8 @@ import {
 import type { FieldSpec } from "../../app/domain/search-filter";
 import { CREDIT_SEARCH_FIELDS } from "../../app/services/queries/credit-search.server";
 import { PAYMENT_SEARCH_FIELDS } from "../../app/services/queries/payment-search.server";
-import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
+import { capturedCardPayment, paymentWithTransaction, type TestClient } from "../support/api";
+import { useApiClient, useTestServer } from "../support/fixtures-http";
 import { postForm, sessionCookieFrom } from "../support/staff";
 import { customerInvoices, customers, products } from "../../db/schema";
 
@@ -33,10 +33,6 @@ const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 type Op = { method: string; template: string; hasBody: boolean; operationId: string };
 type FuzzRequest = { method: string; path: string; query: string; headers: Record<string, string>; body?: string };
 
-let server: TestServer;
-let mine: TestClient; // the usual caller
-let trusted: TestClient; // privileged, may act on behalf of others
-let other: TestClient; // another organisation
 let operations: Op[];
 let requestFields: string[];
 /** Real ids, grown with every 2xx answer, so later runs hit rows in every state. */
@@ -72,19 +68,22 @@ function remember(body: unknown) {
   if (Array.isArray(b.transactions)) b.transactions.forEach(remember);
 }
 
-beforeAll(async () => {
-  server = await startTestServer();
-  const allowedRedirectPrefixes = [SHOP];
-  mine = await createClient(server, { organisationId: 901, channels: ["web", "app"], allowedRedirectPrefixes });
-  trusted = await createClient(server, {
-    organisationId: 902,
-    privileged: true,
-    onBehalfOfAllowed: true,
-    channels: ["web"],
-    allowedRedirectPrefixes,
-  });
-  other = await createClient(server, { organisationId: 903, allowedRedirectPrefixes });
+const server = useTestServer();
+const allowedRedirectPrefixes = [SHOP];
+/** The usual caller. */
+const mine = useApiClient(server, { organisationId: 901, channels: ["web", "app"], allowedRedirectPrefixes });
+/** Privileged, may act on behalf of others. */
+const trusted = useApiClient(server, {
+  organisationId: 902,
+  privileged: true,
+  onBehalfOfAllowed: true,
+  channels: ["web"],
+  allowedRedirectPrefixes,
+});
+/** Another organisation. */
+const other = useApiClient(server, { organisationId: 903, allowedRedirectPrefixes });
 
+beforeAll(async () => {
   // Real rows in several states and of three organisations (one of them "someone else's"), so
   // that many requests get past the lookups and reach the state machine.
   for (const client of [mine, trusted, other]) {
@@ -150,7 +149,6 @@ beforeAll(async () => {
     ),
   ];
 }, 120_000);
-afterAll(() => server?.close());
 
 /** A logged-in customer of `mine` with products and open invoices, and its customer token (decision 009). */
 async function selfServiceCustomer() {
@@ -1099,48 +1097,42 @@ function build(method: string, path: string, query: string, headers: HeaderSet, 
   return { method, path, query, headers, body: withBody ? body : undefined };
 }
 
+/** Requests without a query to an operation drawn from `operation`, with headers and a body drawn for it. */
+function requestsWithBody(
+  operation: fc.Arbitrary<Op>,
+  headers: () => fc.Arbitrary<HeaderSet>,
+  body: (op: Op) => fc.Arbitrary<string>,
+): fc.Arbitrary<FuzzRequest> {
+  return operation
+    .chain((op) => fc.tuple(methodFor(op), pathFor(op.template), headers(), body(op)))
+    .map(([method, path, h, b]) => build(method, path, "", h, b));
+}
+
 // ------------------------------------------------------------------------------ properties
 
 describe("an unknown or malformed input never yields a 500", () => {
   it("random bodies on every route that takes one (authenticated)", async () => {
-    const property = fc.asyncProperty(
-      fc
-        .oneof(
-          { weight: 4, arbitrary: operationArbitrary((op) => op.hasBody) },
-          { weight: 1, arbitrary: operationArbitrary((op) => !op.hasBody && op.method === "PUT") },
-        )
-        .chain((op) =>
-          fc.tuple(methodFor(op), pathFor(op.template), authenticatedHeaders(), bodyArbitrary(op.operationId)),
-        )
-        .map(([method, path, headers, body]) => build(method, path, "", headers, body)),
-      send,
+    const operation = fc.oneof(
+      { weight: 4, arbitrary: operationArbitrary((op) => op.hasBody) },
+      { weight: 1, arbitrary: operationArbitrary((op) => !op.hasBody && op.method === "PUT") },
     );
-    await check("bodies", property, runs(300));
+    const requests = requestsWithBody(operation, authenticatedHeaders, (op) => bodyArbitrary(op.operationId));
+    await check("bodies", fc.asyncProperty(requests, send), runs(300));
   }, 180_000);
 
   it("random header sets on every route and method", async () => {
-    const property = fc.asyncProperty(
-      fc
-        .oneof(
-          { weight: 2, arbitrary: operationArbitrary((op) => op.hasBody) },
-          { weight: 1, arbitrary: operationArbitrary() },
-        )
-        .chain((op) =>
-          fc.tuple(
-            methodFor(op),
-            pathFor(op.template),
-            fuzzedHeaders(),
-            fc.oneof(
-              { weight: 3, arbitrary: validBody(op.operationId).map((o) => JSON.stringify(o)) },
-              { weight: 1, arbitrary: plausibleObject().map((o) => JSON.stringify(o)) },
-              { weight: 1, arbitrary: rawBodies },
-            ),
-          ),
-        )
-        .map(([method, path, headers, body]) => build(method, path, "", headers, body)),
-      send,
+    const operation = fc.oneof(
+      { weight: 2, arbitrary: operationArbitrary((op) => op.hasBody) },
+      { weight: 1, arbitrary: operationArbitrary() },
     );
-    await check("headers", property, runs(150));
+    const requests = requestsWithBody(operation, fuzzedHeaders, (op) =>
+      fc.oneof(
+        { weight: 3, arbitrary: validBody(op.operationId).map((o) => JSON.stringify(o)) },
+        { weight: 1, arbitrary: plausibleObject().map((o) => JSON.stringify(o)) },
+        { weight: 1, arbitrary: rawBodies },
+      ),
+    );
+    await check("headers", fc.asyncProperty(requests, send), runs(150));
   }, 180_000);
 
   it("random query strings, mostly on the search routes", async () => {

@@ -189,14 +189,29 @@ describe("search payments", () => {
   });
 });
 
+/** POST …/transactions: a transaction of `paymentType` for `amount` (and `extra`) on the payment. */
+const addTransaction = (
+  who: TestClient,
+  paymentId: number,
+  paymentType: string,
+  amount: string,
+  extra: Record<string, unknown> = {},
+) => who.post(`/v1/payments/${paymentId}/transactions`, { paymentType, amount, ...extra });
+
+const CONFIRMED_AT = "2026-11-20T12:00:00Z";
+/** The body of an import of a card transaction the terminal confirmed at CONFIRMED_AT. */
+const cardImport = (rrn: string, terminalId: string, paymentType: string) => ({
+  transactionConfirmedAt: CONFIRMED_AT,
+  rrn,
+  terminalId,
+  paymentType,
+});
+
 describe("transactions", () => {
   it("adds a transaction within the total and refuses one beyond it (422)", async () => {
     const created = await client.post("/v1/payments", { totalAmount: "100.00" });
     const paymentId = created.body.paymentId;
-    const first = await client.post(`/v1/payments/${paymentId}/transactions`, {
-      paymentType: "GIFTCARD",
-      amount: "30.00",
-    });
+    const first = await addTransaction(client, paymentId, "GIFTCARD", "30.00");
     expect(first.status).toBe(201);
     expect(first.headers.get("location")).toBe(tx(paymentId, first.body.transactionId));
     expect(first.body.paymentTypeGroup).toBe("GIFTCARD");
@@ -315,10 +330,7 @@ describe("transactions", () => {
       const p = await client.post("/v1/payments", { totalAmount: "500.00" });
       return { paymentId: p.body.paymentId as number };
     })();
-    const created = await client.post(`/v1/payments/${paymentId}/transactions`, {
-      paymentType: "VISA",
-      amount: "100.00",
-    });
+    const created = await addTransaction(client, paymentId, "VISA", "100.00");
     const path = tx(paymentId, created.body.transactionId, "authorize");
     const pre = await client.post(path, { totalAmount: "100.00" });
     expect(pre.body).toMatchObject({ status: "AUTHORIZED", amount: "100.00", summary: { authorizedAmount: "100.00" } });
@@ -385,10 +397,7 @@ describe("import", () => {
   it("imports a card transaction as CAPTURED with an IMPORT entry", async () => {
     const path = await importable("VISA");
     const result = await privileged.post(path, {
-      transactionConfirmedAt: "2026-11-20T12:00:00Z",
-      rrn: "123456789012",
-      terminalId: "T-1",
-      paymentType: "Visa",
+      ...cardImport("123456789012", "T-1", "Visa"),
       envNetworkId: "123456",
     });
     expect(result.status).toBe(201);
@@ -400,37 +409,24 @@ describe("import", () => {
     });
     expect(result.body.importData).toMatchObject({ issuer: "Visa", envNetworkId: "123456" });
     expect(result.body.operationLog.map((o: { operation: string }) => o.operation)).toEqual(["CREATE", "IMPORT"]);
-    expectProblem(
-      await privileged.post(path, {
-        transactionConfirmedAt: "2026-11-20T12:00:00Z",
-        rrn: "1",
-        terminalId: "2",
-        paymentType: "Visa",
-      }),
-      409,
-    );
+    expectProblem(await privileged.post(path, cardImport("1", "2", "Visa")), 409);
   });
 
   it("refuses a second import with the same rrn and terminalId (409)", async () => {
-    const body = {
-      transactionConfirmedAt: "2026-11-20T12:00:00Z",
-      rrn: "999000111222",
-      terminalId: "T-9",
-      paymentType: "MASTERCARD",
-    };
+    const body = cardImport("999000111222", "T-9", "MASTERCARD");
     expect((await privileged.post(await importable("MASTERCARD"), body)).status).toBe(201);
     expectProblem(await privileged.post(await importable("MASTERCARD"), body), 409, "rrn");
   });
 
   it("names what a card or e-card import lacks, and validates the formats", async () => {
     expectProblem(
-      await privileged.post(await importable("VISA"), { transactionConfirmedAt: "2026-11-20T12:00:00Z" }),
+      await privileged.post(await importable("VISA"), { transactionConfirmedAt: CONFIRMED_AT }),
       400,
       "rrn",
     );
     expectProblem(
       await privileged.post(await importable("ECARD"), {
-        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+        transactionConfirmedAt: CONFIRMED_AT,
         companyId: "12",
       }),
       400,
@@ -438,7 +434,7 @@ describe("import", () => {
     );
     expectProblem(
       await privileged.post(await importable("ECARD"), {
-        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+        transactionConfirmedAt: CONFIRMED_AT,
         companyId: "12345",
         mediaSerialNumberId: "1",
       }),
@@ -451,7 +447,7 @@ describe("import", () => {
       "transactionConfirmedAt",
     );
     const ecard = await privileged.post(await importable("ECARD"), {
-      transactionConfirmedAt: "2026-11-20T12:00:00Z",
+      transactionConfirmedAt: CONFIRMED_AT,
       companyId: "12",
       mediaSerialNumberId: "4455",
     });
@@ -462,14 +458,14 @@ describe("import", () => {
     const normal = await paymentWithTransaction(privileged, "5.00");
     expectProblem(
       await privileged.post(tx(normal.paymentId, normal.transactionId, "import"), {
-        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+        transactionConfirmedAt: CONFIRMED_AT,
       }),
       409,
     );
     const mine = await paymentWithTransaction(client, "5.00");
     expectProblem(
       await client.post(tx(mine.paymentId, mine.transactionId, "import"), {
-        transactionConfirmedAt: "2026-11-20T12:00:00Z",
+        transactionConfirmedAt: CONFIRMED_AT,
       }),
       403,
     );
@@ -480,26 +476,14 @@ describe("deactivate and reactivate", () => {
   it("cancels open transactions, credits captured ones, keeps imports, then refuses everything until reactivated", async () => {
     const created = await privileged.post("/v1/payments", { totalAmount: "300.00" });
     const paymentId = created.body.paymentId;
-    const open = await privileged.post(`/v1/payments/${paymentId}/transactions`, {
-      paymentType: "VISA",
-      amount: "100.00",
-    });
-    const paid = await privileged.post(`/v1/payments/${paymentId}/transactions`, {
-      paymentType: "CASH",
-      amount: "100.00",
-    });
+    const open = await addTransaction(privileged, paymentId, "VISA", "100.00");
+    const paid = await addTransaction(privileged, paymentId, "CASH", "100.00");
     await privileged.put(tx(paymentId, paid.body.transactionId, "capture"));
-    const imported = await privileged.post(`/v1/payments/${paymentId}/transactions`, {
-      paymentType: "VISA",
-      amount: "100.00",
-      isImport: true,
-    });
-    await privileged.post(tx(paymentId, imported.body.transactionId, "import"), {
-      transactionConfirmedAt: "2026-11-20T12:00:00Z",
-      rrn: "555000111222",
-      terminalId: "T-D",
-      paymentType: "VISA",
-    });
+    const imported = await addTransaction(privileged, paymentId, "VISA", "100.00", { isImport: true });
+    await privileged.post(
+      tx(paymentId, imported.body.transactionId, "import"),
+      cardImport("555000111222", "T-D", "VISA"),
+    );
 
     const deactivated = await privileged.put(`/v1/payments/${paymentId}/deactivate`);
     expect(deactivated.status).toBe(200);

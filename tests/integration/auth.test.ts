@@ -1,29 +1,26 @@
 // Staff login, sessions, timeouts, CSRF origin check and permissions, over HTTP against the
 // real server and a real database (PGlite in memory, or PostgreSQL when DATABASE_URL is set).
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, staffSessions, staffUsers } from "../../db/schema";
-import { startTestServer, type TestServer } from "../support/server";
-import { createStaff, getPage, loginAs, postForm, sessionCookieFrom, type TestStaff } from "../support/staff";
+import { useStaff, useTestServer } from "../support/fixtures-http";
+import { createStaff, getPage, loginAs, postForm, sessionCookieFrom } from "../support/staff";
 
-let server: TestServer;
-let support: TestStaff;
-let finance: TestStaff;
-let admin: TestStaff;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  support = await createStaff(server, "support");
-  finance = await createStaff(server, "finance");
-  admin = await createStaff(server, "admin");
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
+const support = useStaff(server, "support");
+const finance = useStaff(server, "finance");
+const admin = useStaff(server, "admin");
 
 const sessionsOf = (userId: string) =>
   server.database.db.select().from(staffSessions).where(eq(staffSessions.userId, userId));
+
+/** Logs `support` in and changes the new session's row with `change`: its cookie and id. */
+async function sessionChanged(change: Partial<typeof staffSessions.$inferInsert>) {
+  const cookie = await loginAs(server, support);
+  const id = cookie.split("=")[1];
+  await server.database.db.update(staffSessions).set(change).where(eq(staffSessions.id, id));
+  return { cookie, id };
+}
 
 describe("health", () => {
   it("answers /healthz without touching the database", async () => {
@@ -140,24 +137,17 @@ describe("sessions", () => {
   });
 
   it("expires a session left idle past its expiry", async () => {
-    const cookie = await loginAs(server, support);
-    const id = cookie.split("=")[1];
-    await server.database.db
-      .update(staffSessions)
-      .set({ expiresAt: new Date(Date.now() - 1000) })
-      .where(eq(staffSessions.id, id));
+    const { cookie } = await sessionChanged({ expiresAt: new Date(Date.now() - 1000) });
     const response = await getPage(server, "/", cookie);
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toMatch(/^\/login/);
   });
 
   it("ends a busy session at the absolute timeout however recently it was used", async () => {
-    const cookie = await loginAs(server, support);
-    const id = cookie.split("=")[1];
-    await server.database.db
-      .update(staffSessions)
-      .set({ createdAt: new Date(Date.now() - 13 * 3600_000), expiresAt: new Date(Date.now() + 3600_000) })
-      .where(eq(staffSessions.id, id));
+    const { cookie, id } = await sessionChanged({
+      createdAt: new Date(Date.now() - 13 * 3600_000),
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
     const response = await getPage(server, "/", cookie);
     expect(response.status).toBe(302);
     const [row] = await server.database.db.select().from(staffSessions).where(eq(staffSessions.id, id));
@@ -165,10 +155,8 @@ describe("sessions", () => {
   });
 
   it("pushes the idle expiry forward while the session is used", async () => {
-    const cookie = await loginAs(server, support);
-    const id = cookie.split("=")[1];
     const soon = new Date(Date.now() + 60_000);
-    await server.database.db.update(staffSessions).set({ expiresAt: soon }).where(eq(staffSessions.id, id));
+    const { cookie, id } = await sessionChanged({ expiresAt: soon });
     expect((await getPage(server, "/", cookie)).status).toBe(200);
     const [row] = await server.database.db.select().from(staffSessions).where(eq(staffSessions.id, id));
     expect(row.expiresAt.getTime()).toBeGreaterThan(soon.getTime() + 10 * 60_000);

@@ -53,6 +53,14 @@ const transaction = async (p: TransactionIds) => stateOf(await readTransaction(s
 /** A form POST on a hosted page as a browser sends it (same Origin, no redirect following). */
 const submit = (url: string, fields: Record<string, string>) => submitForm(url, fields, server.url);
 
+/** A Vipps payment of `total` with an app claim open (coming back to RETURN): its ids and the claim's page. */
+async function vippsClaim(total: string) {
+  const p = await paymentWithTransaction(shop, total, "VIPPS");
+  const claim = await shop.post(transactionPath(p, "app-claim"), { phoneNumber: "12345678", redirectUrl: RETURN });
+  expect(claim.status).toBe(201);
+  return { p, appClaimUrl: claim.body.appClaimUrl as string };
+}
+
 /**
  * `decision` on the provider page at `url` comes back with result=failed, is counted as one
  * decline of `paymentTypeGroup`, and leaves the transaction INITIATED.
@@ -163,10 +171,8 @@ describe("declines", () => {
   });
 
   it("a declined Vipps claim on the app page (result=failed) is counted once and leaves the transaction INITIATED", async () => {
-    const p = await paymentWithTransaction(shop, "10.05", "VIPPS");
-    const claim = await shop.post(transactionPath(p, "app-claim"), { phoneNumber: "12345678", redirectUrl: RETURN });
-    expect(claim.status).toBe(201);
-    await expectDeclinedOnPage("MOBILE", p, claim.body.appClaimUrl, "approve");
+    const { p, appClaimUrl } = await vippsClaim("10.05");
+    await expectDeclinedOnPage("MOBILE", p, appClaimUrl, "approve");
   });
 });
 
@@ -195,14 +201,10 @@ describe("approvals", () => {
       }),
     ).toEqual({ approved: 1, declined: 0, failed: 0 });
 
-    const vipps = await paymentWithTransaction(shop, "12.00", "VIPPS");
-    const claim = await shop.post(transactionPath(vipps, "app-claim"), {
-      phoneNumber: "12345678",
-      redirectUrl: RETURN,
-    });
+    const { appClaimUrl } = await vippsClaim("12.00");
     expect(
       await added("MOBILE", async () => {
-        const approved = await submit(claim.body.appClaimUrl, { decision: "approve" });
+        const approved = await submit(appClaimUrl, { decision: "approve" });
         expect(landed(approved.location).query.result).toBe("approved");
       }),
     ).toEqual({ approved: 1, declined: 0, failed: 0 });
@@ -218,14 +220,10 @@ describe("approvals", () => {
       }),
     ).toEqual({ approved: 1, declined: 0, failed: 0 });
 
-    const vipps = await paymentWithTransaction(shop, "12.02", "VIPPS");
-    const claim = await shop.post(transactionPath(vipps, "app-claim"), {
-      phoneNumber: "12345678",
-      redirectUrl: RETURN,
-    });
+    const { appClaimUrl } = await vippsClaim("12.02");
     expect(
       await added("MOBILE", async () => {
-        await submit(claim.body.appClaimUrl, { decision: "reject" });
+        await submit(appClaimUrl, { decision: "reject" });
       }),
     ).toEqual({ approved: 0, declined: 0, failed: 0 });
   });

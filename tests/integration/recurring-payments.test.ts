@@ -64,6 +64,13 @@ async function registerCard(id: number, number = APPROVE, expiry = "12/30") {
   return authorized.body;
 }
 
+/** A recurring payment of the customer with an ACTIVE stored card: what create answered. */
+async function createWithCard(customerNumber: string) {
+  const created = await create(customerNumber);
+  await registerCard(created.recurringPaymentId);
+  return created;
+}
+
 async function primariesOf(customerNumber: string) {
   return server.database.db
     .select({ id: recurringPayments.recurringPaymentId })
@@ -170,10 +177,8 @@ describe("POST /v1/recurring-payments", () => {
 describe("GET /v1/recurring-payments", () => {
   it("never shows CANCELLED ones; EXPIRED ones only with includeExpired", async () => {
     const customer = newCustomer();
-    const active = await create(customer);
-    await registerCard(active.recurringPaymentId);
-    const lapsed = await create(customer);
-    await registerCard(lapsed.recurringPaymentId);
+    const active = await createWithCard(customer);
+    const lapsed = await createWithCard(customer);
     // Past its expiresAt the card reads as EXPIRED, whatever the stored status says.
     await server.database.db
       .update(recurringPayments)
@@ -311,12 +316,9 @@ describe("PATCH /v1/recurring-payments/{id}", () => {
 describe("PUT /v1/recurring-payments/{id}/end", () => {
   it("ends (CANCELLED) idempotently; ending the primary hands it to the newest usable card, else a CREATED one, else none", async () => {
     const customer = newCustomer();
-    const primary = await create(customer);
-    await registerCard(primary.recurringPaymentId);
-    const olderActive = await create(customer);
-    await registerCard(olderActive.recurringPaymentId);
-    const newerActive = await create(customer);
-    await registerCard(newerActive.recurringPaymentId);
+    const primary = await createWithCard(customer);
+    const olderActive = await createWithCard(customer);
+    const newerActive = await createWithCard(customer);
     const pending = await create(customer); // newest, but CREATED: a usable card comes first
 
     const ended = await shop.put(path(primary.recurringPaymentId, "end"));
@@ -490,8 +492,7 @@ describe("the card terminal and authorize", () => {
     expect((await submit(uri, card(APPROVE))).status).toBe(409);
     expectProblem(await partner.put(path(ended.recurringPaymentId, "authorize")), 409);
 
-    const lapsed = await create(customer);
-    await registerCard(lapsed.recurringPaymentId);
+    const lapsed = await createWithCard(customer);
     await server.database.db
       .update(recurringPayments)
       .set({ expiresAt: new Date(Date.now() - 1000) })
@@ -514,8 +515,7 @@ describe("the card terminal and authorize", () => {
 
 describe("charging a recurring payment in a transaction", () => {
   async function activeCard(customer: string) {
-    const created = await create(customer);
-    await registerCard(created.recurringPaymentId);
+    const created = await createWithCard(customer);
     return created.recurringPaymentId;
   }
 

@@ -104,6 +104,12 @@ async function newInvoice(
   return { invoiceNumber, productCode, companyCode: options.companyCode ?? "COMPANY1" };
 }
 
+/** A logged-in customer with one product and one open invoice of it. */
+async function customerWithInvoice(options: Parameters<typeof newCustomer>[0] = {}) {
+  const customer = await newCustomer(options);
+  return { customer, invoice: await newInvoice(customer, await newProduct(customer)) };
+}
+
 // ---------------------------------------------------------------- browser-like helpers
 
 async function customerLogin(email: string, password: string): Promise<string> {
@@ -540,8 +546,7 @@ describe("POST /v1/api/payment/invoice", () => {
   });
 
   it("takes paymentMethod only from creditcardPayex, swishPayex, vippsEcommerce, nexi; every field is required", async () => {
-    const customer = await newCustomer();
-    const invoice = await newInvoice(customer, await newProduct(customer));
+    const { customer, invoice } = await customerWithInvoice();
     for (const paymentMethod of ["invoice", "autoGiro", "CREDITCARDPAYEX", "klarna", "", null]) {
       expectProblem(
         await shop.post("/v1/api/payment/invoice", { ...invoice, paymentMethod }, as(customer)),
@@ -607,8 +612,7 @@ describe("POST /v1/api/payment/invoice", () => {
       .update(paymentMethods)
       .set({ enabled: false })
       .where(and(eq(paymentMethods.clientId, client.clientId), eq(paymentMethods.paymentTypeGroup, "MOBILE")));
-    const customer = await newCustomer({ client });
-    const invoice = await newInvoice(customer, await newProduct(customer));
+    const { customer, invoice } = await customerWithInvoice({ client });
     expectProblem(
       await client.post("/v1/api/payment/invoice", { ...invoice, paymentMethod: "swishPayex" }, as(customer)),
       422,
@@ -620,8 +624,7 @@ describe("POST /v1/api/payment/invoice", () => {
   });
 
   it("a new attempt cancels the open one (its page stops working); the payment's total is claimed once", async () => {
-    const customer = await newCustomer();
-    const invoice = await newInvoice(customer, await newProduct(customer));
+    const { customer, invoice } = await customerWithInvoice();
     const first = await payAttempt(customer, invoice);
     const checkout = await openCheckout(customer, payPath(first));
     const second = await payAttempt(customer, invoice, "swishPayex");
@@ -756,8 +759,7 @@ describe("/payment/invoice/pay", () => {
   });
 
   it("cancel on the provider page: result=cancelled, the attempt CANCELLED, the invoice still open", async () => {
-    const customer = await newCustomer();
-    const invoice = await newInvoice(customer, await newProduct(customer));
+    const { customer, invoice } = await customerWithInvoice();
     const transactionId = await payAttempt(customer, invoice, "vippsEcommerce");
     const checkout = await openCheckout(customer, payPath(transactionId));
     expect((await page(checkout)).html).toContain("Vipps");
@@ -794,8 +796,7 @@ describe("/payment/invoice/pay", () => {
   });
 
   it("opening the provider again replaces the earlier page of the same attempt", async () => {
-    const customer = await newCustomer();
-    const invoice = await newInvoice(customer, await newProduct(customer));
+    const { customer, invoice } = await customerWithInvoice();
     const transactionId = await payAttempt(customer, invoice);
     const older = await openCheckout(customer, payPath(transactionId));
     const newer = await openCheckout(customer, payPath(transactionId));
@@ -805,8 +806,7 @@ describe("/payment/invoice/pay", () => {
   });
 
   it("goes to errorUrl?error=system_error when paying breaks on our side", async () => {
-    const customer = await newCustomer();
-    const invoice = await newInvoice(customer, await newProduct(customer));
+    const { customer, invoice } = await customerWithInvoice();
     const transactionId = await payAttempt(customer, invoice);
     const checkout = await openCheckout(customer, payPath(transactionId));
     // A real failure inside the decision's transaction: the database refuses marking this invoice paid.
@@ -992,8 +992,7 @@ describe("/account", () => {
 
 describe("concurrency", () => {
   it("parallel approvals of one provider page pay the invoice exactly once", async () => {
-    const customer = await newCustomer();
-    const invoice = await newInvoice(customer, await newProduct(customer));
+    const { customer, invoice } = await customerWithInvoice();
     const transactionId = await payAttempt(customer, invoice);
     const checkout = await openCheckout(customer, payPath(transactionId));
     const answers = await Promise.all(Array.from({ length: 12 }, () => decide(checkout, "approve")));
@@ -1004,8 +1003,7 @@ describe("concurrency", () => {
   });
 
   it("parallel attempts leave exactly one open attempt, and the invoice's payment never over its total", async () => {
-    const customer = await newCustomer();
-    const invoice = await newInvoice(customer, await newProduct(customer));
+    const { customer, invoice } = await customerWithInvoice();
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         shop.post(
@@ -1029,8 +1027,7 @@ describe("concurrency", () => {
   });
 
   it("two attempts raced against their approvals: the invoice is paid at most once, by a captured attempt", async () => {
-    const customer = await newCustomer();
-    const invoice = await newInvoice(customer, await newProduct(customer));
+    const { customer, invoice } = await customerWithInvoice();
     const first = await payAttempt(customer, invoice);
     const firstPage = await openCheckout(customer, payPath(first));
     // While the customer approves the first attempt in one tab, other tabs start new attempts and approve them too.

@@ -34,18 +34,10 @@ const act = (path: AdminPath, fields: Record<string, string>, as: StaffSession |
 
 const db = () => server.database.db;
 
+/** The client's payment method of `paymentType` in `channel`. */
 async function methodOf(clientId: string, channel: string, paymentType: string) {
-  const [method] = await db()
-    .select()
-    .from(paymentMethods)
-    .where(
-      and(
-        eq(paymentMethods.clientId, clientId),
-        eq(paymentMethods.distributionChannelId, channel),
-        eq(paymentMethods.paymentType, paymentType),
-      ),
-    );
-  return method;
+  const methods = await db().select().from(paymentMethods).where(eq(paymentMethods.clientId, clientId));
+  return methods.find((m) => m.distributionChannelId === channel && m.paymentType === paymentType)!;
 }
 
 async function latestAudit(action: string) {

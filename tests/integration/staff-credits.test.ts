@@ -32,6 +32,10 @@ const ROUTES = {
 const act = (staff: StaffSession, [path, routeId]: readonly [string, string], fields: Record<string, string>) =>
   postStaffAction(server, path, routeId, fields, staff.cookie);
 
+/** A post of the credit screen's form for `creditId`. */
+const actOnCredit = (staff: StaffSession, creditId: number, fields: Record<string, string>) =>
+  act(staff, ROUTES.detail(creditId), fields);
+
 type Captured = { paymentId: number; transactionId: number };
 
 /** The create form as the browser posts it: one `line` per chosen transaction, its amount beside it. */
@@ -56,6 +60,12 @@ async function creditRow(creditId: number) {
     .from(creditTransactions)
     .where(eq(creditTransactions.creditId, creditId));
   return { ...row, lines };
+}
+
+/** What a credit changes on a transaction: its status and credited amount. */
+async function creditStateOf(t: Captured) {
+  const { status, creditedAmount } = await transactionRow(server, t.transactionId);
+  return { status, creditedAmount };
 }
 
 function auditEntries(action: string, creditId: number) {
@@ -173,7 +183,7 @@ describe("execute", () => {
   it("is refused to support with 403 and changes nothing (forged POST)", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const creditId = (await createCredit(support, [[a, "25.00"]])).body.data.creditId;
-    const forged = await act(support, ROUTES.detail(creditId), { intent: "execute", reason: "let me" });
+    const forged = await actOnCredit(support, creditId, { intent: "execute", reason: "let me" });
     expect(forged.status).toBe(403);
     // also without ?_data, as a plain form post from anywhere on the site
     expect(
@@ -198,11 +208,11 @@ describe("execute", () => {
         [b, "60.00"],
       ])
     ).body.data.creditId;
-    const noReason = await act(financeA, ROUTES.detail(creditId), { intent: "execute" });
+    const noReason = await actOnCredit(financeA, creditId, { intent: "execute" });
     expect(noReason.status).toBe(400);
     expect((await creditRow(creditId)).status).toBe("CREATED");
 
-    const executed = await act(financeA, ROUTES.detail(creditId), {
+    const executed = await actOnCredit(financeA, creditId, {
       intent: "execute",
       reason: "Approved in ticket 12",
     });
@@ -234,7 +244,7 @@ describe("four-eyes rule", () => {
     const detail = await (await getPage(server, `/credits/${creditId}`, financeA.cookie)).text();
     expect(detail).toContain("another staff user must execute it");
 
-    const own = await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "mine" });
+    const own = await actOnCredit(financeA, creditId, { intent: "execute", reason: "mine" });
     expect(own.status).toBe(403);
     expect(own.body.message).toMatch(
       /You created this credit of 12000.00 NOK and it is above the four-eyes threshold of 10000.00 NOK/,
@@ -244,7 +254,7 @@ describe("four-eyes rule", () => {
     expect(untouched.lines[0]).toMatchObject({ status: "CREATED", providerReference: null, claimedAt: null });
     expect(await auditEntries("credit.execute", creditId)).toEqual([]);
 
-    const other = await act(financeB, ROUTES.detail(creditId), { intent: "execute", reason: "second pair of eyes" });
+    const other = await actOnCredit(financeB, creditId, { intent: "execute", reason: "second pair of eyes" });
     expect(other.status).toBe(200);
     expect((await creditRow(creditId)).status).toBe("CREDITED");
     const [entry] = await auditEntries("credit.execute", creditId);
@@ -254,9 +264,7 @@ describe("four-eyes rule", () => {
   it("lets the creator execute at or below the threshold, and API clients whatever the amount", async () => {
     const a = await capturedCardPayment(client, "30000.00");
     const atThreshold = (await createCredit(financeA, [[a, "10000.00"]])).body.data.creditId;
-    expect(
-      (await act(financeA, ROUTES.detail(atThreshold), { intent: "execute", reason: "small enough" })).status,
-    ).toBe(200);
+    expect((await actOnCredit(financeA, atThreshold, { intent: "execute", reason: "small enough" })).status).toBe(200);
     // a staff-made credit executed by an API client: clients have no staff identity to compare
     const big = (await createCredit(financeA, [[a, "15000.00"]])).body.data.creditId;
     const byApi = await client.put(`/v1/credits/${big}/execute`);
@@ -267,7 +275,7 @@ describe("four-eyes rule", () => {
   it("follows the admin's threshold per currency; a currency without one always needs a second person", async () => {
     const a = await capturedCardPayment(client, "30000.00");
     const creditId = (await createCredit(financeA, [[a, "15000.00"]])).body.data.creditId;
-    expect((await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "x" })).status).toBe(403);
+    expect((await actOnCredit(financeA, creditId, { intent: "execute", reason: "x" })).status).toBe(403);
 
     for (const staff of [support, financeA]) {
       const forged = await act(staff, ROUTES.list, {
@@ -299,7 +307,7 @@ describe("four-eyes rule", () => {
     });
 
     expect(
-      (await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "under the new threshold" })).status,
+      (await actOnCredit(financeA, creditId, { intent: "execute", reason: "under the new threshold" })).status,
     ).toBe(200);
 
     const sek = await client.post("/v1/payments", {
@@ -313,10 +321,10 @@ describe("four-eyes rule", () => {
     });
     await client.put(`/v1/payments/${t.paymentId}/transactions/${t.transactionId}/capture`);
     const sekCredit = (await createCredit(financeA, [[t, "1.00"]])).body.data.creditId;
-    const refused = await act(financeA, ROUTES.detail(sekCredit), { intent: "execute", reason: "tiny" });
+    const refused = await actOnCredit(financeA, sekCredit, { intent: "execute", reason: "tiny" });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/no four-eyes threshold is set for SEK/);
-    expect((await act(financeB, ROUTES.detail(sekCredit), { intent: "execute", reason: "tiny" })).status).toBe(200);
+    expect((await actOnCredit(financeB, sekCredit, { intent: "execute", reason: "tiny" })).status).toBe(200);
 
     // back to the default for the tests after this one
     expect(
@@ -345,14 +353,9 @@ describe("four-eyes on other staff paths", () => {
       .where(eq(creditTransactions.transactionId, a.transactionId));
     expect(open).toMatchObject({ status: "CREATED", providerReference: null });
     expect(result.kind === "awaitsSecondStaffUser" && result.creditId).toBe(open.creditId);
-    expect((await act(financeA, ROUTES.detail(open.creditId), { intent: "execute", reason: "x" })).status).toBe(403);
-    expect((await act(financeB, ROUTES.detail(open.creditId), { intent: "execute", reason: "confirmed" })).status).toBe(
-      200,
-    );
-    expect(await transactionRow(server, a.transactionId)).toMatchObject({
-      status: "CREDITED",
-      creditedAmount: "11000.00000",
-    });
+    expect((await actOnCredit(financeA, open.creditId, { intent: "execute", reason: "x" })).status).toBe(403);
+    expect((await actOnCredit(financeB, open.creditId, { intent: "execute", reason: "confirmed" })).status).toBe(200);
+    expect(await creditStateOf(a)).toEqual({ status: "CREDITED", creditedAmount: "11000.00000" });
   });
 });
 
@@ -370,17 +373,11 @@ describe("four-eyes from the payment screen", () => {
     expect(answer.body.message).toMatch(/another staff user must execute it/);
     const creditId = (answer.body.data as { creditId: number }).creditId;
     expect(await creditRow(creditId)).toMatchObject({ status: "CREATED" });
-    expect(await transactionRow(server, a.transactionId)).toMatchObject({
-      status: "CAPTURED",
-      creditedAmount: "0.00000",
-    });
+    expect(await creditStateOf(a)).toEqual({ status: "CAPTURED", creditedAmount: "0.00000" });
     expect(
-      (await act(financeB, ROUTES.detail(creditId), { intent: "execute", reason: "confirmed with customer" })).status,
+      (await actOnCredit(financeB, creditId, { intent: "execute", reason: "confirmed with customer" })).status,
     ).toBe(200);
-    expect(await transactionRow(server, a.transactionId)).toMatchObject({
-      status: "CREDITED",
-      creditedAmount: "12000.00000",
-    });
+    expect(await creditStateOf(a)).toEqual({ status: "CREDITED", creditedAmount: "12000.00000" });
   });
 });
 
@@ -388,15 +385,15 @@ describe("change and deactivate", () => {
   it("changes the settlement id and deactivates with audit entries; deactivation frees the reservation", async () => {
     const a = await capturedCardPayment(client, "100.00");
     const creditId = (await createCredit(support, [[a, "40.00"]])).body.data.creditId;
-    expect(
-      (await act(support, ROUTES.detail(creditId), { intent: "updateSettlement", settlementId: "EJ-77" })).status,
-    ).toBe(200);
+    expect((await actOnCredit(support, creditId, { intent: "updateSettlement", settlementId: "EJ-77" })).status).toBe(
+      200,
+    );
     expect((await creditRow(creditId)).settlementId).toBe("EJ-77");
-    const noReason = await act(support, ROUTES.detail(creditId), { intent: "deactivate" });
+    const noReason = await actOnCredit(support, creditId, { intent: "deactivate" });
     expect(noReason.status).toBe(400);
-    expect(
-      (await act(support, ROUTES.detail(creditId), { intent: "deactivate", reason: "Created by mistake" })).status,
-    ).toBe(200);
+    expect((await actOnCredit(support, creditId, { intent: "deactivate", reason: "Created by mistake" })).status).toBe(
+      200,
+    );
     expect((await creditRow(creditId)).active).toBe(false);
     expect((await transactionRow(server, a.transactionId)).reservedAmount).toBe("0.00000");
     const [update] = await auditEntries("credit.update", creditId);
@@ -410,7 +407,7 @@ describe("change and deactivate", () => {
       after: { active: false },
     });
     // an inactive credit cannot be executed
-    expect((await act(financeA, ROUTES.detail(creditId), { intent: "execute", reason: "x" })).status).toBe(409);
+    expect((await actOnCredit(financeA, creditId, { intent: "execute", reason: "x" })).status).toBe(409);
   });
 });
 

@@ -57,6 +57,10 @@ const submit = (uri: string, fields: Record<string, string>, origin = server.url
 const transaction = (who: TestClient, paymentId: number, transactionId: number) =>
   readTransaction(who, { paymentId, transactionId });
 
+/** POST /v1/payments: `total` for the customer, its transaction charged from the stored card. */
+const chargeStoredCard = (total: string, customerNumber: string, recurringPaymentId: number) =>
+  privileged.post("/v1/payments", { totalAmount: total, customerNumber, transaction: { recurringPaymentId } });
+
 async function sessionOf(transactionId: number) {
   const rows = await server.database.db
     .select()
@@ -509,11 +513,7 @@ describe("stored cards", () => {
 
   it("MIT_UCOF charges the transaction's stored card at once: 201 without terminalUri, AUTHORIZED (CAPTURED with autoSale)", async () => {
     const { recurringPaymentId } = await storeCard(MASTERCARD, "12/30", "7700010");
-    const payment = await privileged.post("/v1/payments", {
-      totalAmount: "30.00",
-      customerNumber: "7700010",
-      transaction: { recurringPaymentId },
-    });
+    const payment = await chargeStoredCard("30.00", "7700010", recurringPaymentId);
     expect(payment.status).toBe(201);
     const paymentId = payment.body.paymentId;
     const transactionId = payment.body.transactions[0].transactionId;
@@ -550,11 +550,7 @@ describe("stored cards", () => {
       409,
     );
 
-    const auto = await privileged.post("/v1/payments", {
-      totalAmount: "12.00",
-      customerNumber: "7700010",
-      transaction: { recurringPaymentId },
-    });
+    const auto = await chargeStoredCard("12.00", "7700010", recurringPaymentId);
     const autoBase = tx(auto.body.paymentId, auto.body.transactions[0].transactionId);
     expect(
       (
@@ -600,11 +596,7 @@ describe("stored cards", () => {
           expiresAt: new Date(Date.now() + 86_400_000),
         })
         .returning();
-      const payment = await privileged.post("/v1/payments", {
-        totalAmount: "20.00",
-        customerNumber: `77000${last4}`,
-        transaction: { recurringPaymentId: stored.recurringPaymentId },
-      });
+      const payment = await chargeStoredCard("20.00", `77000${last4}`, stored.recurringPaymentId);
       const base = tx(payment.body.paymentId, payment.body.transactions[0].transactionId);
       const declined = await privileged.post(`${base}/terminal`, { redirectUrl: RETURN, transactionType: "MIT_UCOF" });
       expectProblem(declined, 422);
@@ -688,11 +680,7 @@ describe("stored cards", () => {
 
   it("recurring-terminal takes the transaction's recurringPaymentId when panHash is left out", async () => {
     const { recurringPaymentId } = await storeCard(APPROVE, "12/30", "7700030");
-    const payment = await privileged.post("/v1/payments", {
-      totalAmount: "9.00",
-      customerNumber: "7700030",
-      transaction: { recurringPaymentId },
-    });
+    const payment = await chargeStoredCard("9.00", "7700030", recurringPaymentId);
     const base = tx(payment.body.paymentId, payment.body.transactions[0].transactionId);
     const created = await privileged.post(`${base}/recurring-terminal`, { redirectUrl: RETURN, recurringType: "S" });
     expect(created.status).toBe(201);

@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { operationLog, paymentTransactions } from "../../db/schema";
 import type { TestClient } from "./api";
+import type { TestDatabase } from "./database";
 import type { TestServer } from "./server";
 
 export type TransactionIds = { paymentId: number; transactionId: number };
@@ -22,8 +23,8 @@ export async function readTransaction(client: TestClient, p: TransactionIds) {
 /** The operations of a transaction's operation log as the API shows it, in its order. */
 export const operationsOf = (t: { operationLog: { operation: string }[] }) => t.operationLog.map((o) => o.operation);
 
-/** The payment_transactions row of a transaction. */
-export async function transactionRow(server: TestServer, transactionId: number) {
+/** The payment_transactions row of a transaction, in the database of `server` (or of an in-process test). */
+export async function transactionRow(server: { database: TestDatabase }, transactionId: number) {
   const [row] = await server.database.db
     .select()
     .from(paymentTransactions)

@@ -1,6 +1,7 @@
 // The credit use-cases in-process: creating a credit reserves its amounts (the sum rule, never
 // more than creditable), changing and deactivating it, executing it, and the four-eyes rule:
 // a refusal for executeCredit, a credit waiting for a second staff user for a direct credit.
+import type { Caller } from "../../domain/caller";
 import { money } from "../../domain/money";
 import { capturedCardPayment } from "../../../tests/support/money-path";
 import { refused, useShop } from "../../../tests/support/fixtures-use-case";
@@ -14,6 +15,10 @@ const shop = useShop(database);
 const otherShop = useShop(database);
 const anna = staffCaller({ userId: "00000000-0000-0000-0000-00000000000a", email: "anna@paydesk.test" });
 const bert = staffCaller({ userId: "00000000-0000-0000-0000-00000000000b", email: "bert@paydesk.test" });
+
+/** A credit by `caller` of `amount` from one transaction. */
+const creditOne = (caller: Caller, ids: { paymentId: number; transactionId: number }, amount: string) =>
+  createCredit(caller, { totalCreditAmount: money(amount), creditTransactions: [{ ...ids, amount: money(amount) }] });
 
 const creditableOf = async (ids: { paymentId: number; transactionId: number }) =>
   (await getPayment(shop, { paymentId: ids.paymentId })).transactions.find(
@@ -41,32 +46,22 @@ describe("createCredit", () => {
       refused({ kind: "invalid" }),
     );
 
-    const credit = await createCredit(shop, {
-      totalCreditAmount: money("70"),
-      creditTransactions: [{ ...a, amount: money("70") }],
-    });
+    const credit = await creditOne(shop, a, "70");
     expect(credit).toMatchObject({ status: "CREATED", active: true, totalCreditAmount: money("70") });
     expect(await creditableOf(a)).toBe(money("30"));
-    await expect(
-      createCredit(shop, { totalCreditAmount: money("30.01"), creditTransactions: [{ ...a, amount: money("30.01") }] }),
-    ).rejects.toThrow(refused({ kind: "rule" }));
+    await expect(creditOne(shop, a, "30.01")).rejects.toThrow(refused({ kind: "rule" }));
   });
 
   it("another organisation's transactions are not found", async () => {
     const a = await capturedCardPayment(shop, "10.00");
-    await expect(
-      createCredit(otherShop, { totalCreditAmount: money("1"), creditTransactions: [{ ...a, amount: money("1") }] }),
-    ).rejects.toThrow(refused({ kind: "not_found" }));
+    await expect(creditOne(otherShop, a, "1")).rejects.toThrow(refused({ kind: "not_found" }));
   });
 });
 
 describe("updateCredit and executeCredit", () => {
   it("changes lines and total together, executes, and then the credit can no longer change", async () => {
     const a = await capturedCardPayment(shop, "100.00");
-    const { creditId } = await createCredit(shop, {
-      totalCreditAmount: money("10"),
-      creditTransactions: [{ ...a, amount: money("10") }],
-    });
+    const { creditId } = await creditOne(shop, a, "10");
     await expect(updateCredit(shop, { creditId, patch: { totalCreditAmount: money("20") } })).rejects.toThrow(
       refused({ kind: "rule", message: expect.stringMatching(/send creditTransactions too/) }),
     );
@@ -93,10 +88,7 @@ describe("updateCredit and executeCredit", () => {
 
   it("a deactivated credit frees its reservation and cannot be executed", async () => {
     const a = await capturedCardPayment(shop, "50.00");
-    const { creditId } = await createCredit(shop, {
-      totalCreditAmount: money("50"),
-      creditTransactions: [{ ...a, amount: money("50") }],
-    });
+    const { creditId } = await creditOne(shop, a, "50");
     expect(await creditableOf(a)).toBe(money("0"));
     await updateCredit(shop, { creditId, patch: { active: false } });
     expect(await creditableOf(a)).toBe(money("50"));
@@ -107,10 +99,7 @@ describe("updateCredit and executeCredit", () => {
 
   it("another organisation's credit is not found", async () => {
     const a = await capturedCardPayment(shop, "10.00");
-    const { creditId } = await createCredit(shop, {
-      totalCreditAmount: money("1"),
-      creditTransactions: [{ ...a, amount: money("1") }],
-    });
+    const { creditId } = await creditOne(shop, a, "1");
     await expect(getCredit(otherShop, { creditId })).rejects.toThrow(refused({ kind: "not_found" }));
     await expect(executeCredit(otherShop, { creditId })).rejects.toThrow(refused({ kind: "not_found" }));
     await expect(getCredit(shop, { creditId })).resolves.toMatchObject({ creditId });
@@ -120,10 +109,7 @@ describe("updateCredit and executeCredit", () => {
 describe("the four-eyes rule (above 10 000 NOK by default)", () => {
   it("refuses the staff user who created the credit; another staff user executes it", async () => {
     const a = await capturedCardPayment(shop, "12000.00");
-    const { creditId } = await createCredit(anna, {
-      totalCreditAmount: money("12000"),
-      creditTransactions: [{ ...a, amount: money("12000") }],
-    });
+    const { creditId } = await creditOne(anna, a, "12000");
     await expect(executeCredit(anna, { creditId })).rejects.toThrow(
       refused({ kind: "forbidden", message: expect.stringMatching(/another staff user must execute it/) }),
     );

@@ -2,8 +2,9 @@
 // payment authorized at once and one through its 3-D Secure page, and a Collector invoice
 // confirmed on its page.
 import { eq } from "drizzle-orm";
-import { operationLog, paymentTransactions, payments } from "../../../db/schema";
+import { operationLog } from "../../../db/schema";
 import type { PaymentTypeGroup } from "../../domain/enums";
+import { insertTransaction, transactionRowIn } from "../../../tests/support/fixtures-use-case";
 import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { createAppClaim, decideOnVippsPage, vippsPage } from "./app-claims.server";
 import { createInvoice, decideInvoice, invoicePage } from "./invoices.server";
@@ -13,34 +14,25 @@ const database = useTestDatabase();
 const origin = "https://paydesk.example";
 const back = "https://example.com/back";
 
-async function newTransaction(
+const newTransaction = (
   organisationId: number,
   kind: { paymentTypeGroup: PaymentTypeGroup; paymentType?: string },
   amount = "150.00",
-) {
-  const { db } = database();
-  const [payment] = await db.insert(payments).values({ organisationId, totalAmount: amount }).returning();
-  const [transaction] = await db
-    .insert(paymentTransactions)
-    .values({ paymentId: payment.paymentId, amount, currency: "NOK", ...kind })
-    .returning();
-  return { paymentId: payment.paymentId, transactionId: transaction.transactionId };
-}
+) => insertTransaction(database(), organisationId, kind, amount);
 
-async function statusOf(transactionId: number) {
-  const [row] = await database()
-    .db.select()
-    .from(paymentTransactions)
-    .where(eq(paymentTransactions.transactionId, transactionId));
-  return row;
+const statusOf = (transactionId: number) => transactionRowIn(database(), transactionId);
+
+/** A client of an organisation of its own, and a transaction of `kind` of that organisation. */
+async function callerWithTransaction(kind: { paymentTypeGroup: PaymentTypeGroup; paymentType?: string }) {
+  const caller = clientCaller(await newOrganisation(database()));
+  return { caller, ids: await newTransaction(caller.organisationId, kind) };
 }
 
 const tokenOf = (url: string) => url.split("/").pop()!;
 
 describe("Vipps app claim", () => {
   it("opens the Vipps page; approving there authorizes as the sandbox provider", async () => {
-    const caller = clientCaller(await newOrganisation(database()));
-    const ids = await newTransaction(caller.organisationId, { paymentTypeGroup: "MOBILE", paymentType: "VIPPS" });
+    const { caller, ids } = await callerWithTransaction({ paymentTypeGroup: "MOBILE", paymentType: "VIPPS" });
     const claim = await createAppClaim(caller, { ...ids, origin, phoneNumber: "+4712345678", redirectUrl: back });
     if (claim.kind !== "claim") throw new Error("expected a claim");
     expect((await statusOf(ids.transactionId)).status).toBe("INITIATED");
@@ -76,14 +68,9 @@ describe("Vipps app claim", () => {
 
 describe("wallets", () => {
   it("authorizes at once without a redirectUrl, keeping only the last 4 and the scheme", async () => {
-    const caller = clientCaller(await newOrganisation(database()));
-    const ids = await newTransaction(caller.organisationId, { paymentTypeGroup: "PAYMENTCARD" });
-    const registered = await registerWallet(caller, {
-      ...ids,
-      origin,
-      walletProvider: "ApplePay",
-      paymentData: { paymentMethod: { displayName: "Visa 0326", network: "Visa" } },
-    });
+    const { caller, ids } = await callerWithTransaction({ paymentTypeGroup: "PAYMENTCARD" });
+    const paymentData = { paymentMethod: { displayName: "Visa 0326", network: "Visa" } };
+    const registered = await registerWallet(caller, { ...ids, origin, walletProvider: "ApplePay", paymentData });
     expect(registered).toEqual({ ...ids, walletProvider: "ApplePay" });
     expect(await statusOf(ids.transactionId)).toMatchObject({
       status: "AUTHORIZED",
@@ -93,13 +80,13 @@ describe("wallets", () => {
   });
 
   it("with a redirectUrl, authorizes once the customer completes the 3-D Secure page", async () => {
-    const caller = clientCaller(await newOrganisation(database()));
-    const ids = await newTransaction(caller.organisationId, { paymentTypeGroup: "PAYMENTCARD" });
+    const { caller, ids } = await callerWithTransaction({ paymentTypeGroup: "PAYMENTCARD" });
+    const paymentData = { last4: "4242", network: "MASTERCARD" };
     const registered = await registerWallet(caller, {
       ...ids,
       origin,
       walletProvider: "GooglePay",
-      paymentData: { last4: "4242", network: "MASTERCARD" },
+      paymentData,
       redirectUrl: back,
     });
     expect(registered.terminalUri).toMatch(/\/sandbox\/wallet\//);
@@ -115,8 +102,7 @@ describe("wallets", () => {
 
 describe("Collector invoices", () => {
   it("creates a COLLECTOR invoice page; confirming there authorizes", async () => {
-    const caller = clientCaller(await newOrganisation(database()));
-    const ids = await newTransaction(caller.organisationId, { paymentTypeGroup: "INVOICE", paymentType: "COLLECTOR" });
+    const { caller, ids } = await callerWithTransaction({ paymentTypeGroup: "INVOICE", paymentType: "COLLECTOR" });
     await expect(createInvoice(caller, { ...ids, origin })).rejects.toMatchObject({
       kind: "invalid",
       errors: [{ field: "redirectUrl" }],

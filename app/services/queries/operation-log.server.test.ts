@@ -1,7 +1,6 @@
 // The staff operation log: filters in the API's grammar, keyset pages in both directions over
 // rows that share timestamps, and the count that stops at its bound.
 import { operationLog, organisations, paymentTransactions, payments } from "../../../db/schema";
-import { parseSearchQuery } from "../../domain/search-filter";
 import {
   COUNT_LIMIT,
   cursorFromParam,
@@ -10,6 +9,7 @@ import {
   searchOperationLog,
   type OperationLogPage,
 } from "./operation-log.server";
+import { searchFilters } from "../../../tests/support/fixtures-use-case";
 import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 
 const database = useTestDatabase();
@@ -48,9 +48,7 @@ beforeAll(async () => {
 });
 
 function filters(query: string) {
-  const parsed = parseSearchQuery(new URLSearchParams(query), OPERATION_LOG_FIELDS);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.query.filters;
+  return searchFilters(query, OPERATION_LOG_FIELDS);
 }
 
 const key = (row: { createdAt: Date; id: number }) => `${row.createdAt.toISOString()}#${row.id}`;

@@ -4,7 +4,6 @@ import { organisations, paymentTransactions, payments } from "../../../db/schema
 import { money, sum, toDbAmount } from "../../domain/money";
 import { PAYMENT_SORT_KEYS, type PaymentSort } from "../../domain/payment-sort";
 import { recogniseQuickSearch } from "../../domain/quick-search";
-import { parseSearchQuery } from "../../domain/search-filter";
 import {
   listPayments,
   paymentExportBatches,
@@ -13,6 +12,7 @@ import {
   type PaymentQuery,
 } from "./payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "./payment-search.server";
+import { searchFilters } from "../../../tests/support/fixtures-use-case";
 import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 
 const database = useTestDatabase();
@@ -70,11 +70,10 @@ function query(search: string, extra: Partial<PaymentQuery> = {}): PaymentQuery 
   const params = new URLSearchParams(search);
   const q = params.get("q");
   params.delete("q");
-  const parsed = parseSearchQuery(params, PAYMENT_SEARCH_FIELDS);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const filters = searchFilters(params, PAYMENT_SEARCH_FIELDS);
   const quick = recogniseQuickSearch(q);
   if (!quick.ok) throw new Error(quick.message);
-  return { filters: parsed.query.filters, quickSearch: quick.search, ...extra };
+  return { filters, quickSearch: quick.search, ...extra };
 }
 
 describe("quick search", () => {

@@ -1,7 +1,8 @@
 // The card terminal in-process: opening it, paying on its page, a decline, and expiry (an
 // expired terminal authorizes nothing).
 import { eq } from "drizzle-orm";
-import { paymentTransactions, payments, providerSessions } from "../../../db/schema";
+import { providerSessions } from "../../../db/schema";
+import { insertTransaction, transactionRowIn } from "../../../tests/support/fixtures-use-case";
 import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { createInternalTerminal, createTerminal } from "./card-terminal.server";
 import { cancelTerminal, payWithCard, terminalPage } from "./card-page.server";
@@ -11,25 +12,12 @@ const APPROVE = { cardNumber: "4111111111111111", expiry: "12/30", cvc: "123", c
 const REFUSED = { ...APPROVE, cardNumber: "4000000000000002" };
 const origin = "https://paydesk.example";
 
-async function cardTransaction(organisationId: number, amount = "199.00") {
-  const { db } = database();
-  const [payment] = await db.insert(payments).values({ organisationId, totalAmount: amount }).returning();
-  const [transaction] = await db
-    .insert(paymentTransactions)
-    .values({ paymentId: payment.paymentId, amount, currency: "NOK", paymentTypeGroup: "PAYMENTCARD" })
-    .returning();
-  return { paymentId: payment.paymentId, transactionId: transaction.transactionId };
-}
+const cardTransaction = (organisationId: number, amount = "199.00") =>
+  insertTransaction(database(), organisationId, { paymentTypeGroup: "PAYMENTCARD" }, amount);
 
 const tokenOf = (uri: string | undefined) => uri!.split("/").pop()!;
 
-async function transaction(transactionId: number) {
-  const [row] = await database()
-    .db.select()
-    .from(paymentTransactions)
-    .where(eq(paymentTransactions.transactionId, transactionId));
-  return row;
-}
+const transaction = (transactionId: number) => transactionRowIn(database(), transactionId);
 
 describe("the card terminal", () => {
   it("opens (INITIATED), and a card paid on its page authorizes and sends the customer back", async () => {
