@@ -31,19 +31,21 @@ export type TransactionAtProvider = {
   paymentTypeGroup: string;
 };
 
-export type ProviderAnswer = { ok: true; rrn?: string; pspReference?: string } | { ok: false; reason: string; errorReason?: ErrorReason };
+export type ProviderAnswer =
+  { ok: true; rrn?: string; pspReference?: string } | { ok: false; reason: string; errorReason?: ErrorReason };
 
 /** What the PSP knows of an operation by our reference. */
 export type ProviderLookup =
-  | { found: false }
-  | { found: true; operation: string; amount: Money | null; answer: ProviderAnswer };
+  { found: false } | { found: true; operation: string; amount: Money | null; answer: ProviderAnswer };
 
 export interface PaymentProvider {
   refund(request: RefundRequest): Promise<RefundOutcome>;
   capture(request: TransactionAtProvider): Promise<ProviderAnswer>;
   cancel(request: TransactionAtProvider): Promise<ProviderAnswer>;
   /** Pre-authorization, incremental or reductional: `amount` is the new authorized total. */
-  authorize(request: TransactionAtProvider & { kind: "PRE_AUTHORIZATION" | "INCREMENTAL" | "REDUCTIONAL" }): Promise<ProviderAnswer>;
+  authorize(
+    request: TransactionAtProvider & { kind: "PRE_AUTHORIZATION" | "INCREMENTAL" | "REDUCTIONAL" },
+  ): Promise<ProviderAnswer>;
   /** Status by reference, for any operation of any port (cards, mobile, self-service, refund, capture, …). */
   lookup(reference: string): Promise<ProviderLookup>;
 }
