@@ -21,7 +21,9 @@ export function sandboxCaller(page: string, correlationId: string): SystemCaller
   return { kind: "system", name: `sandbox-${page}`, correlationId };
 }
 
-const STATUS_OF_STATE: Record<string, number> = { expired: 410, completed: 409, unavailable: 409 };
+// in_progress: another request holds the page's claim and the provider has not answered yet; the
+// page says so (202, like the card page) and settles by itself.
+const STATUS_OF_STATE: Record<string, number> = { expired: 410, completed: 409, unavailable: 409, in_progress: 202 };
 
 type PageView = { state: string };
 

@@ -997,7 +997,8 @@ describe("concurrency", () => {
     const checkout = await openCheckout(customer, payPath(transactionId));
     const answers = await Promise.all(Array.from({ length: 12 }, () => decide(checkout, "approve")));
     expect(answers.filter((a) => a.status === 302)).toHaveLength(1);
-    expect(answers.filter((a) => a.status !== 302).every((a) => a.status === 409)).toBe(true);
+    // The others see the page completed (409) or, while the winner still waits on the provider, in progress (202).
+    expect(answers.filter((a) => a.status !== 302 && a.status !== 409 && a.status !== 202)).toEqual([]);
     expect((await operations(transactionId)).filter((o) => o === "CAPTURE")).toHaveLength(1);
     expect((await invoiceRow(invoice.invoiceNumber)).paidTransactionId).toBe(transactionId);
   });

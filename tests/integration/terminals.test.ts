@@ -263,7 +263,10 @@ describe("the hosted card page", () => {
       submit(terminalUri, cardForm(MASTERCARD)),
       submit(terminalUri, cardForm(APPROVE)),
     ]);
-    expect(results.map((r) => r.status).sort()).toEqual([302, 409, 409]);
+    // One wins; the others see it completed (409) or, while the winner waits on the provider, in progress (202).
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 302)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 302).every((s) => s === 409 || s === 202)).toBe(true);
     const t = await transaction(client, paymentId, transactionId);
     expect(t.status).toBe("CAPTURED");
     expect(operationsOf(t)).toEqual(["CREATE", "INITIATE", "AUTHORIZE", "CAPTURE"]);
