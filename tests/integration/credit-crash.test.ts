@@ -35,7 +35,12 @@ let token = "";
 
 async function startServer(latencyMs: number): Promise<ServerProcess> {
   await psp().setFaults({ latencyMs, ops: ["refund"] });
-  const server = await startServerProcess(database, randomPort(), { PAYDESK_RECOVERY_INTERVAL_MS: "500" });
+  // The PSP bound as in production (the suite's own is longer, for a loaded machine): a crashed
+  // request's operation is leased for twice that, so recovery looks again within seconds.
+  const server = await startServerProcess(database, randomPort(), {
+    PAYDESK_RECOVERY_INTERVAL_MS: "500",
+    PAYDESK_PSP_TIMEOUT_MS: "3000",
+  });
   base = server.url;
   return server;
 }
