@@ -14,7 +14,7 @@ import { withDatabase } from "../../app/platform/db.server";
 import { systemCaller } from "../support/use-case";
 import { auditLog, operationLog } from "../../db/schema";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
-import { chromiumAvailable, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 const SUPPORT_ZONE = "America/New_York";
@@ -49,7 +49,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 
