@@ -67,7 +67,8 @@ function screenCredit(credit: CreditView, creator: CreditCreator, organisationNa
 
 export type ScreenCredit = ReturnType<typeof screenCredit>;
 
-async function describe(database: Db, views: CreditView[]): Promise<ScreenCredit[]> {
+/** Credits as the screens show them: creators and organisations resolved. */
+export async function describeCredits(database: Db, views: CreditView[]): Promise<ScreenCredit[]> {
   if (!views.length) return [];
   const staffIds = [...new Set(views.flatMap((v) => (v.createdByStaffUserId ? [v.createdByStaffUserId] : [])))];
   const clientIds = [...new Set(views.flatMap((v) => (v.createdByClientId ? [v.createdByClientId] : [])))];
@@ -109,7 +110,7 @@ async function describe(database: Db, views: CreditView[]): Promise<ScreenCredit
 /** One page of the credits list: the same search (and SQL) as GET /v1/credits. */
 export async function creditListPage(caller: Caller, input: { query: SearchQuery }) {
   const page = await searchCredits(caller, input);
-  return { ...page, items: await describe(db(), page.items) };
+  return { ...page, items: await describeCredits(db(), page.items) };
 }
 
 /** The four-eyes thresholds as the screens show them. */
@@ -126,7 +127,7 @@ export async function fourEyesSummary(_caller: StaffCaller) {
 export async function creditDetail(viewer: StaffCaller, input: { creditId: number }) {
   const database = db();
   const view = await getCredit(viewer, input);
-  const [[credit], settings] = await Promise.all([describe(database, [view]), readFourEyesSettings(database)]);
+  const [[credit], settings] = await Promise.all([describeCredits(database, [view]), readFourEyesSettings(database)]);
   const transactionIds = [...new Set(view.creditTransactions.map((l) => l.transactionId))];
   const rows = transactionIds.length
     ? await database
@@ -215,7 +216,7 @@ export async function creditsOfPayment(
     ),
     readFourEyesSettings(database),
   ]);
-  const described = await describe(database, views);
+  const described = await describeCredits(database, views);
   return described.map((credit, i) => ({
     ...credit,
     amountOfThisPayment: text(
