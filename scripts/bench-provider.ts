@@ -1,32 +1,37 @@
 // Benchmark of the money path against a slow PSP and against raw PostgreSQL (issue 12):
 //
-//   npm run build
-//   npm run bench:provider -- [--db paydesk_bench_provider] [--latency 300] [--concurrency 32] [--rounds 5]
-//                             [--seconds 8] [--connections 8,32] [--pool 32] [--profile DIR]
+//   npm run bench:provider -- [--db paydesk_bench_provider] [--latency 300] [--concurrency 32] [--rounds 3]
+//                             [--seconds 8] [--connections 8,32] [--pool N] [--profile DIR]
 //
-// Recreates database NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
-// postgres://postgres@127.0.0.1:5432/postgres, starts the sandbox PSP (server/psp.ts) and the app
-// server (server/index.ts, with a pool of --pool connections) as processes of their own, reaches
-// both over HTTP on 127.0.0.1 as clients do, and prints:
+// (`npm run bench:provider` builds the app first; `npx tsx scripts/bench-provider.ts` runs the
+// build there is.) Recreates database NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
+// postgres://postgres@127.0.0.1:5432/postgres and drops it at the end; starts the sandbox PSP
+// (server/psp.ts) and the app server (server/index.ts; its database pool is --pool connections,
+// PAYDESK_DB_POOL_SIZE, or by default the app's default of 10) as
+// processes of their own and stops them; reaches both over HTTP on 127.0.0.1 as clients do; and
+// prints:
 //
 // 1. Provider-bound: --concurrency captures on as many payments at once, the PSP answering every
-//    call after --latency ms (PAYDESK_PSP_LATENCY_MS). With no lock, transaction or pooled
-//    connection held across the call they finish in about one round trip: captures/s beside the
-//    provider-bound limit concurrency / latency (the issue asks ≥ 80% of it). Each round is
-//    interleaved with the same number of capture calls straight to the PSP, which shows what the
-//    machine itself allows at that moment. Median and spread over --rounds.
+//    call after --latency ms (its PUT /admin/faults, as PAYDESK_PSP_LATENCY_MS): captures/s beside
+//    the provider-bound limit concurrency / latency (the issue asks ≥ 80% of it). Each round is
+//    interleaved with the same number of capture calls straight to the PSP (what the machine
+//    allows at that moment) and with the same burst of Paydesk captures against an instant PSP:
+//    the difference is what the provider's latency cost. With no lock, transaction or pooled
+//    connection held across the call it is about one round trip, not --concurrency of them.
 // 2. Database-bound (PSP latency 0): create-payment (with its transaction) and capture through
 //    /v1 with each of --connections concurrent clients for --seconds, each run interleaved with
 //    pgbench running the statements Paydesk runs for the same request, written by hand (the
 //    token lookup, the rate-limit counter, the use-case's transactions and the reads of the
-//    answer; a capture's claim and settle as two transactions). req/s and tps, their ratio, p50
-//    and p99 latency, and every answer that was not a success, counted.
+//    answer; a capture's claim and settle as two transactions): req/s beside tps, their ratio,
+//    p50 and p99 latency, the app server's CPU time a request, and every answer that was not a
+//    success, counted (a run goes on through errors).
 //
-// The requests carry no Idempotency-Key (their writes would be two more statements a request);
-// the preparation's do, so that it can retry a 503 or 409 without doing anything twice.
+// The timed requests carry no Idempotency-Key (its writes would be two more statements a
+// request); the preparation's do, so that it retries a 503 or 409 without doing anything twice.
+// --profile DIR has the app server write a CPU profile (node --cpu-prof) there when it stops.
 //
-// The machine's load average is printed before and after, and the app server's CPU time per
-// request: on a shared machine the ratios hold better than the absolute figures.
+// The machine's load average is printed at the start of each section and at the end: on a shared
+// machine the ratios hold better than the absolute figures.
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -48,13 +53,15 @@ const whole = (name: string, fallback: number) =>
 const name = flag("--db", "paydesk_bench_provider");
 const latencyMs = whole("--latency", 300);
 const concurrency = whole("--concurrency", 32);
-const rounds = whole("--rounds", 5);
+const rounds = whole("--rounds", 3);
 const seconds = whole("--seconds", 8);
 const connectionCounts = flag("--connections", "8,32")
   .split(",")
   .map((n) => Number.parseInt(n, 10))
   .filter((n) => n > 0);
-const pool = whole("--pool", Math.max(...connectionCounts, concurrency));
+/** The app server's database pool (PAYDESK_DB_POOL_SIZE); unset: the app's default (db/client.ts). */
+const pool = args.includes("--pool") ? String(whole("--pool", 10)) : (process.env.PAYDESK_DB_POOL_SIZE ?? "");
+const poolText = pool ? `pool ${pool}` : "the default pool of 10";
 /** Where the app server writes a CPU profile when it stops (node --cpu-prof), if anywhere. */
 const profileDir = args.includes("--profile") ? path.resolve(flag("--profile", ".")) : null;
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
@@ -306,11 +313,15 @@ const errorText = (errors: Record<string, number>) =>
     ? Object.entries(errors)
         .map(([status, count]) => `${count}×${status}`)
         .join(" ")
-    : "none";
+    : "0";
 
 // ---------------------------------------------------------------- the SQL pgbench runs
 
-/** What POST /v1/payments runs for a payment with one transaction (db/schema.ts's columns). */
+// pgbench takes `:word` for a variable even inside a string literal, so a colon in a literal is
+// spelt chr(58). The statements are those db/schema.ts's columns and the use-cases' Drizzle
+// queries send (their select lists shortened to *).
+
+/** What POST /v1/payments runs for a payment with one transaction. */
 function createSql(client: { clientId: string; tokenHash: string }): string {
   return `
 select * from api_clients where token_hash = '${client.tokenHash}' and disabled_at is null;
@@ -465,22 +476,25 @@ async function main() {
       DATABASE_URL: benchUrl.toString(),
       PAYDESK_PSP_URL: psp.url,
       PAYDESK_SEED: "none",
-      PAYDESK_DB_POOL_SIZE: String(pool),
+      PAYDESK_DB_POOL_SIZE: pool,
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
     },
     profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
   );
-  console.log(`app server pid ${app.pid} (pool ${pool} connections), PSP pid ${psp.pid}`);
+  console.log(`app server pid ${app.pid} (${poolText}), PSP pid ${psp.pid}`);
 
   // ------------------------------------------------------------ 1. provider-bound captures
 
-  console.log(
-    `\n1. ${concurrency} concurrent captures on ${concurrency} payments, PSP latency ${latencyMs} ms: a warm-up round, ` +
-      `then ${rounds} rounds, each beside ${concurrency} capture calls straight to the PSP (same latency) and ` +
-      `${concurrency} Paydesk captures with the PSP answering at once`,
-  );
   const limit = concurrency / (latencyMs / 1000);
+  const percent = (value: number) => `${((value / limit) * 100).toFixed(0)}%`.padStart(5);
+  console.log(
+    `\n1. ${concurrency} concurrent captures on ${concurrency} payments, PSP latency ${latencyMs} ms; provider-bound limit ` +
+      `${concurrency} / ${latencyMs / 1000} s = ${limit.toFixed(1)}/s. Load ${loadAverage()}.\n` +
+      `   Each round: Paydesk with the slow PSP | ${concurrency} calls straight to the PSP (same latency) | Paydesk with ` +
+      `the PSP answering at once; the first round warms up.\n` +
+      `   round    | wall ms  captures/s  of limit  app CPU ms/capture  errors | wall ms  of limit | wall ms  errors | latency cost ms`,
+  );
   const figures = { rate: [] as number[], direct: [] as number[], instant: [] as number[], paid: [] as number[] };
   const cpuPerCapture: number[] = [];
   for (let round = 0; round <= rounds; round++) {
@@ -491,12 +505,10 @@ async function main() {
     const instant = await burstOfCaptures(await authorizedTransactions(concurrency));
     const rate = slow.captured / (slow.wall / 1000);
     const directRate = concurrency / (directWall / 1000);
-    const label = round === 0 ? "warm-up" : `round ${round}`;
     console.log(
-      `   ${label.padEnd(8)} Paydesk ${fmt(slow.wall, 6)} ms, ${fmt(rate)} captures/s = ${fmt((rate / limit) * 100, 3)}% ` +
-        `(app CPU ${fmt(slow.cpu / concurrency, 4)} ms/capture, errors ${errorText(slow.errors)}) | PSP alone ` +
-        `${fmt(directWall, 6)} ms = ${fmt((directRate / limit) * 100, 3)}% | Paydesk with an instant PSP ${fmt(instant.wall, 6)} ms ` +
-        `(errors ${errorText(instant.errors)}): the latency cost ${fmt(slow.wall - instant.wall, 4)} ms`,
+      `   ${(round === 0 ? "warm-up" : String(round)).padEnd(8)} | ${fmt(slow.wall)}  ${fmt(rate, 10)}  ${percent(rate).padStart(8)}  ` +
+        `${fmt(slow.cpu / concurrency, 18)}  ${errorText(slow.errors).padStart(6)} | ${fmt(directWall)}  ${percent(directRate).padStart(8)} | ` +
+        `${fmt(instant.wall)}  ${errorText(instant.errors).padStart(6)} | ${fmt(slow.wall - instant.wall, 15)}`,
     );
     if (round === 0) continue;
     figures.rate.push(rate);
@@ -506,29 +518,38 @@ async function main() {
     cpuPerCapture.push(slow.cpu / concurrency);
   }
   const rate = median(figures.rate);
-  const percent = (value: number) => `${((value / limit) * 100).toFixed(0)}%`;
   console.log(
-    `   median: Paydesk ${fmt(rate)} captures/s (spread ${spread(figures.rate)}) = ${percent(rate)} of the provider-bound ` +
-      `limit ${limit.toFixed(1)}/s (the issue asks ≥ 80%); PSP alone ${fmt(median(figures.direct))}/s = ` +
-      `${percent(median(figures.direct))}; app CPU ${median(cpuPerCapture).toFixed(1)} ms/capture`,
+    `   median: Paydesk ${rate.toFixed(1)} captures/s (spread ${spread(figures.rate)}) = ${percent(rate).trim()} of the ` +
+      `provider-bound limit (the issue asks ≥ 80%); PSP alone ${median(figures.direct).toFixed(1)}/s = ` +
+      `${percent(median(figures.direct)).trim()}; app CPU ${median(cpuPerCapture).toFixed(1)} ms a capture.`,
   );
+  const poolSize = Number(pool || 10);
   console.log(
-    `   the ${concurrency} captures take ${median(figures.paid).toFixed(0)} ms longer with a ${latencyMs} ms PSP than with an ` +
-      `instant one (spread ${spread(figures.paid)}): the provider's latency is paid about once, not ${concurrency} times; ` +
-      `the rest, ${median(figures.instant).toFixed(0)} ms, is Paydesk's own work for ${concurrency} captures on this machine now`,
+    `   The ${latencyMs} ms PSP made the ${concurrency} captures ${median(figures.paid).toFixed(0)} ms slower than an ` +
+      `instant one (spread ${spread(figures.paid)}): its latency is paid about once. Were a pooled connection held across ` +
+      `the call, ${poolSize} at a time would be asked: ≥ ${Math.ceil(concurrency / poolSize) * latencyMs} ms. ` +
+      `The rest, ${median(figures.instant).toFixed(0)} ms, is Paydesk's own work for ${concurrency} captures on this machine now.`,
   );
 
   // ------------------------------------------------------------ 2. database-bound, beside pgbench
 
   await setPspLatency(0);
   console.log(
-    `\n2. Throughput with the PSP answering at once: ${seconds} s a run, ${rounds} rounds, Paydesk and pgbench interleaved`,
+    `\n2. Throughput with the PSP answering at once, ${seconds} s a run, ${rounds} rounds; Paydesk (HTTP clients, ` +
+      `app ${poolText}) and pgbench (-c, the same statements) interleaved. Load ${loadAverage()}.\n` +
+      `   conn  round   request | Paydesk req/s    p50 ms    p99 ms  app CPU ms/req  errors | pgbench tps    p50 ms    p99 ms  errors | Paydesk/pgbench`,
   );
   const CREATE = createSql(sqlClient);
   const CAPTURE = captureSql(sqlClient);
-  const summary: string[] = [];
+  const row = (clients: number, round: string, what: string, ours: Figures, raw: Figures) =>
+    console.log(
+      `   ${String(clients).padStart(4)}  ${round.padStart(6)}  ${what.padStart(8)} | ${fmt(ours.rate, 13)}  ${fmt(ours.p50, 8)}  ` +
+        `${fmt(ours.p99, 8)}  ${fmt(ours.cpuPerRequest ?? Number.NaN, 14)}  ${errorText(ours.errors).padStart(6)} | ` +
+        `${fmt(raw.rate, 11)}  ${fmt(raw.p50, 8)}  ${fmt(raw.p99, 8)}  ${errorText(raw.errors).padStart(6)} | ` +
+        `${`${((ours.rate / raw.rate) * 100).toFixed(0)}%`.padStart(15)}`,
+    );
+  const medians: (() => void)[] = [];
   for (const clients of connectionCounts) {
-    console.log(`   ${clients} connections (Paydesk: ${clients} HTTP clients, pool ${pool}; pgbench: -c ${clients})`);
     const runs = {
       create: [] as Figures[],
       createRaw: [] as Figures[],
@@ -560,37 +581,36 @@ async function main() {
       );
       runs.captureRaw.push(await pgbench("capture", CAPTURE, clients));
 
-      const line = (what: string, ours: Figures, raw: Figures) =>
-        `${what} ${fmt(ours.rate)}/s p99 ${fmt(ours.p99, 5)} ms (${fmt(ours.cpuPerRequest ?? Number.NaN, 3)} ms CPU) ` +
-        `vs pgbench ${fmt(raw.rate)}/s p99 ${fmt(raw.p99, 5)} ms`;
-      console.log(
-        `     round ${round}: ${line("create", runs.create.at(-1)!, runs.createRaw.at(-1)!)}; ` +
-          `${line("capture", runs.capture.at(-1)!, runs.captureRaw.at(-1)!)}`,
-      );
-      for (const [what, figures] of Object.entries(runs)) {
-        const last = figures.at(-1)!;
-        if (Object.keys(last.errors).length || last.note)
-          console.log(`       ${what}: errors ${errorText(last.errors)}${last.note ? `; ${last.note}` : ""}`);
+      row(clients, String(round), "create", runs.create.at(-1)!, runs.createRaw.at(-1)!);
+      row(clients, String(round), "capture", runs.capture.at(-1)!, runs.captureRaw.at(-1)!);
+      for (const [what, list] of Object.entries(runs)) {
+        const note = list.at(-1)!.note;
+        if (note) console.log(`         ${what}: ${note}`);
       }
     }
-    const row = (what: string, ours: Figures[], raw: Figures[]) => {
-      const oursRate = median(ours.map((f) => f.rate));
-      const rawRate = median(raw.map((f) => f.rate));
-      const errors = (list: Figures[]) =>
-        list.reduce((sum, f) => sum + Object.values(f.errors).reduce((a, b) => a + b, 0), 0);
-      return (
-        `   ${String(clients).padStart(3)} conn ${what.padEnd(8)} Paydesk ${fmt(oursRate)} req/s (spread ${spread(ours.map((f) => f.rate))}, ` +
-        `p50 ${fmt(median(ours.map((f) => f.p50)), 5)} p99 ${fmt(median(ours.map((f) => f.p99)), 5)} ms, ` +
-        `${median(ours.map((f) => f.cpuPerRequest ?? Number.NaN)).toFixed(1)} ms app CPU/req, ${errors(ours)} errors)   ` +
-        `pgbench ${fmt(rawRate)} tps (spread ${spread(raw.map((f) => f.rate))}, p50 ${fmt(median(raw.map((f) => f.p50)), 5)} ` +
-        `p99 ${fmt(median(raw.map((f) => f.p99)), 5)} ms, ${errors(raw)} errors)   Paydesk = ${((oursRate / rawRate) * 100).toFixed(0)}% of pgbench`
-      );
-    };
-    summary.push(row("create", runs.create, runs.createRaw), row("capture", runs.capture, runs.captureRaw));
+    medians.push(() => {
+      row(clients, "median", "create", medianFigures(runs.create), medianFigures(runs.createRaw));
+      row(clients, "median", "capture", medianFigures(runs.capture), medianFigures(runs.captureRaw));
+    });
   }
-  console.log("\n   medians:");
-  for (const line of summary) console.log(line);
+  for (const print of medians) print();
   console.log(`\nload average at end: ${loadAverage()}`);
+}
+
+/** Each figure's median over the runs; the errors summed. */
+function medianFigures(runs: Figures[]): Figures {
+  const errors: Record<string, number> = {};
+  for (const run of runs)
+    for (const [status, n] of Object.entries(run.errors)) errors[status] = (errors[status] ?? 0) + n;
+  const of = (pick: (f: Figures) => number | undefined) => median(runs.map((f) => pick(f) ?? Number.NaN));
+  return {
+    rate: of((f) => f.rate),
+    ok: of((f) => f.ok),
+    p50: of((f) => f.p50),
+    p99: of((f) => f.p99),
+    cpuPerRequest: of((f) => f.cpuPerRequest),
+    errors,
+  };
 }
 
 try {
