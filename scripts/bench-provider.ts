@@ -536,7 +536,7 @@ async function main() {
   await setPspLatency(0);
   console.log(
     `\n2. Throughput with the PSP answering at once, ${seconds} s a run, ${rounds} rounds; Paydesk (HTTP clients, ` +
-      `app ${poolText}) and pgbench (-c, the same statements) interleaved. Load ${loadAverage()}.\n` +
+      `the app server with ${poolText}) and pgbench (-c, the same statements) interleaved. Load ${loadAverage()}.\n` +
       `   conn  round   request | Paydesk req/s    p50 ms    p99 ms  app CPU ms/req  errors | pgbench tps    p50 ms    p99 ms  errors | Paydesk/pgbench`,
   );
   const CREATE = createSql(sqlClient);
