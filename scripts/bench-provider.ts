@@ -159,6 +159,9 @@ const setPspLatency = async (ms: number) => {
   if (answer.status !== 200) throw new Error(`PSP faults: ${answer.status} ${JSON.stringify(answer.body)}`);
 };
 
+/** The preparation's answers that were retried, by status (printed at the end). */
+const retried: Record<string, number> = {};
+
 /**
  * A request of the preparation, with an Idempotency-Key: a 503 (the database or the PSP did not
  * answer in time) or 409 (that key still in progress) is retried after a growing pause.
@@ -170,6 +173,7 @@ async function prepared(method: string, route: string, body: unknown, want: numb
     answer = await api(method, route, body, key);
     if (answer.status === want) return answer;
     if (answer.status !== 503 && answer.status !== 409 && answer.status !== 0) break;
+    retried[answer.status] = (retried[answer.status] ?? 0) + 1;
     await sleep(Math.min(5_000, 100 * 2 ** attempt) * (0.5 + Math.random()));
   }
   throw new Error(`${what}: ${answer!.status} ${JSON.stringify(answer!.body)}`);
@@ -594,7 +598,8 @@ async function main() {
     });
   }
   for (const print of medians) print();
-  console.log(`\nload average at end: ${loadAverage()}`);
+  console.log(`\nthe preparation's requests retried: ${errorText(retried)}`);
+  console.log(`load average at end: ${loadAverage()}`);
 }
 
 /** Each figure's median over the runs; the errors summed. */
