@@ -7,26 +7,40 @@ import type { PgSelect } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client";
 import { EXACT_COUNT_CAP } from "../domain/search-filter";
 
-
 /** How many rows match: exact, or (above the cap) an estimate of at least cap + 1. */
 export type MatchCount = { count: number; estimated: boolean };
 
 /**
- * Counts the rows of `matching` (a `select 1 from … where …` with no limit) up to `cap`; above it
- * asks the planner how many rows it expects (EXPLAIN, which runs nothing) and answers that, but
- * never less than cap + 1, since that many were seen.
+ * Counts the rows `matching` builds (a `select 1 from … where …` with no limit) up to `cap`;
+ * above it asks the planner how many rows it expects (EXPLAIN, which runs nothing) and answers
+ * that, but never less than cap + 1, since that many were seen. A builder function, because
+ * Drizzle's `.limit()` changes the query it is called on.
  */
-export async function countUpToCap(database: Db, matching: PgSelect, cap = EXACT_COUNT_CAP): Promise<MatchCount> {
-  const bounded = matching.limit(cap + 1).as("bounded");
+export async function countUpToCap(database: Db, matching: () => PgSelect, cap = EXACT_COUNT_CAP): Promise<MatchCount> {
+  const bounded = matching()
+    .limit(cap + 1)
+    .as("bounded");
   const [{ n }] = await database.select({ n: count() }).from(bounded);
   if (n <= cap) return { count: n, estimated: false };
+  return estimatedCount(database, matching(), cap);
+}
+
+/** For a match known to exceed `cap`: the planner's estimate, rounded, and at least cap + 1. */
+export async function estimatedCount(database: Db, matching: PgSelect, cap = EXACT_COUNT_CAP): Promise<MatchCount> {
   const estimate = await plannedRows(database, matching.getSQL());
   return { count: Math.max(cap + 1, roundEstimate(estimate)), estimated: true };
 }
 
-/** The planner's row estimate for a query (EXPLAIN without ANALYZE: nothing is run). */
+/**
+ * The planner's row estimate for a query (EXPLAIN without ANALYZE: nothing is run). With a
+ * custom plan: postgres.js prepares statements, and after a few runs PostgreSQL may switch to a
+ * generic plan, whose estimate ignores the values (a week and a year of createdAt look alike).
+ */
 async function plannedRows(database: Db, query: SQL): Promise<number> {
-  const result = await database.execute(sql`explain (format json) ${query}`);
+  const result = await database.transaction(async (tx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    return tx.execute(sql`explain (format json) ${query}`);
+  });
   // postgres.js answers an array of rows, PGlite an object with `rows`.
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
   const raw = rows[0]?.["QUERY PLAN"];

@@ -122,12 +122,14 @@ async function matchCount(database: Db, caller: Caller, query: SearchQuery): Pro
     const [{ total }] = await countMatching(database, caller, query);
     return { count: total, estimated: false };
   }
-  const matching = database
-    .select({ one: sql`1` })
-    .from(payments)
-    .where(paymentSearchCondition(caller, query))
-    .$dynamic();
-  return countUpToCap(database, matching);
+  const where = paymentSearchCondition(caller, query);
+  return countUpToCap(database, () =>
+    database
+      .select({ one: sql`1` })
+      .from(payments)
+      .where(where)
+      .$dynamic(),
+  );
 }
 
 /**
@@ -148,5 +150,8 @@ export async function searchPayments(caller: Caller, input: { query: SearchQuery
       .offset(rowsBefore(query)),
     matchCount(database, caller, query),
   ]);
-  return { ...pageOf(await loadPaymentViews(database, rows), matched.count, query), totalItemsEstimated: matched.estimated };
+  return {
+    ...pageOf(await loadPaymentViews(database, rows), matched.count, query),
+    totalItemsEstimated: matched.estimated,
+  };
 }
