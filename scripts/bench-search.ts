@@ -294,7 +294,7 @@ try {
   paymentCase("createdAt 90 days", last90, "both", { where: "p.created_at >= $1", params: [since90.toISOString()] });
   paymentCase("status AUTHORIZED", "status=AUTHORIZED", "both", { where: hasTransaction("t.status = 'AUTHORIZED'") });
   paymentCase("status CAPTURED", "status=CAPTURED", "both", { where: hasTransaction("t.status = 'CAPTURED'") });
-  // What every search counted before the cap (docs/decisions/022-bounded-counts-and-read-paths.md).
+  // What every search counted before the cap (docs/decisions/029-bounded-counts-and-read-paths.md).
   paymentCase("status CAPTURED exactTotal", "status=CAPTURED&exactTotal=true", "both", {
     where: hasTransaction("t.status = 'CAPTURED'"),
   });

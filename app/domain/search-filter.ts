@@ -58,7 +58,7 @@ export type SearchQuery = {
 export const DEFAULT_PER_PAGE = 20;
 /**
  * Searches that cap their count count up to this many matches exactly and estimate above it
- * (docs/decisions/022-bounded-counts-and-read-paths.md).
+ * (docs/decisions/029-bounded-counts-and-read-paths.md).
  */
 export const EXACT_COUNT_CAP = 10_000;
 export const MAX_PER_PAGE = 500;
@@ -132,7 +132,10 @@ export function parseSearchQuery(
     filters[name] = filter;
   }
   if (errors.length) return { ok: false, errors };
-  return { ok: true, query: exactTotal === undefined ? { filters, page, perPage } : { filters, page, perPage, exactTotal } };
+  return {
+    ok: true,
+    query: exactTotal === undefined ? { filters, page, perPage } : { filters, page, perPage, exactTotal },
+  };
 }
 
 /** What reads as an operator prefix: a word of letters before the first colon. */

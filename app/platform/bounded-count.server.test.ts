@@ -33,19 +33,19 @@ const ofOrganisation = (organisationId: number) => () => {
 describe("countUpToCap", () => {
   it("counts exactly up to the cap, including exactly the cap", async () => {
     const { db } = database();
-    expect(await countUpToCap(db, ofOrganisation(32), 10)).toEqual({ count: 3, estimated: false });
-    expect(await countUpToCap(db, ofOrganisation(32), 3)).toEqual({ count: 3, estimated: false });
-    expect(await countUpToCap(db, ofOrganisation(99), 10)).toEqual({ count: 0, estimated: false });
+    expect(await countUpToCap(db, ofOrganisation(32), { cap: 10 })).toEqual({ count: 3, estimated: false });
+    expect(await countUpToCap(db, ofOrganisation(32), { cap: 3 })).toEqual({ count: 3, estimated: false });
+    expect(await countUpToCap(db, ofOrganisation(99), { cap: 10 })).toEqual({ count: 0, estimated: false });
   });
 
   it("above the cap answers the planner's estimate, flagged, and never less than cap + 1", async () => {
     const { db } = database();
-    const estimate = await countUpToCap(db, ofOrganisation(31), 10);
+    const estimate = await countUpToCap(db, ofOrganisation(31), { cap: 10 });
     expect(estimate.estimated).toBe(true);
     expect(estimate.count).toBeGreaterThan(10);
     // The statistics of a freshly analysed table put it at or near the real 40.
     expect(estimate.count).toBeLessThanOrEqual(43);
-    const justAbove = await countUpToCap(db, ofOrganisation(32), 2);
+    const justAbove = await countUpToCap(db, ofOrganisation(32), { cap: 2 });
     expect(justAbove).toEqual({ count: 3, estimated: true });
   });
 });

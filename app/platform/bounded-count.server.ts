@@ -1,5 +1,5 @@
 // Counting a search's matches without reading all of them: exact up to a cap, the planner's
-// estimate above it (docs/decisions/022-bounded-counts-and-read-paths.md). An exact count of a
+// estimate above it (docs/decisions/029-bounded-counts-and-read-paths.md). An exact count of a
 // broad match (hundreds of thousands of payments) reads every matching row; counting only up to
 // the cap reads at most cap + 1 of them, and the estimate comes from the statistics ANALYZE keeps.
 import { count, sql, type SQL } from "drizzle-orm";
@@ -12,17 +12,23 @@ export type MatchCount = { count: number; estimated: boolean };
 
 /**
  * Counts the rows `matching` builds (a `select 1 from … where …` with no limit) up to `cap`;
- * above it asks the planner how many rows it expects (EXPLAIN, which runs nothing) and answers
- * that, but never less than cap + 1, since that many were seen. A builder function, because
- * Drizzle's `.limit()` changes the query it is called on.
+ * above it asks the planner how many rows it expects (EXPLAIN, which runs nothing) of
+ * `estimateFrom` (default: the same query; another where the planner estimates that form
+ * better) and answers that, but never less than cap + 1, since that many were seen. Builder
+ * functions, because Drizzle's `.limit()` changes the query it is called on.
  */
-export async function countUpToCap(database: Db, matching: () => PgSelect, cap = EXACT_COUNT_CAP): Promise<MatchCount> {
+export async function countUpToCap(
+  database: Db,
+  matching: () => PgSelect,
+  options: { cap?: number; estimateFrom?: () => PgSelect } = {},
+): Promise<MatchCount> {
+  const cap = options.cap ?? EXACT_COUNT_CAP;
   const bounded = matching()
     .limit(cap + 1)
     .as("bounded");
   const [{ n }] = await database.select({ n: count() }).from(bounded);
   if (n <= cap) return { count: n, estimated: false };
-  return estimatedCount(database, matching(), cap);
+  return estimatedCount(database, (options.estimateFrom ?? matching)(), cap);
 }
 
 /** For a match known to exceed `cap`: the planner's estimate, rounded, and at least cap + 1. */

@@ -100,7 +100,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const resolved = await resolvePaymentQuery(caller, { query: url.query });
   const page = await paymentPage(caller, { resolved, ...paging });
   // The page first; the totals stream in after it. Exact up to a cap, an estimate above it unless
-  // the user asked for exact totals (docs/decisions/022-bounded-counts-and-read-paths.md).
+  // the user asked for exact totals (docs/decisions/029-bounded-counts-and-read-paths.md).
   const totals = paymentTotals(caller, { resolved, exact: params.get("exactTotal") === "true" });
   return defer({
     fields: filterFields(),

@@ -241,7 +241,7 @@ const PAGING_PARAMETERS: Json[] = [
   },
 ];
 
-/** GET /v1/payments caps its count (docs/decisions/022-bounded-counts-and-read-paths.md). */
+/** GET /v1/payments caps its count (docs/decisions/029-bounded-counts-and-read-paths.md). */
 const EXACT_TOTAL_PARAMETER: Json = {
   name: "exactTotal",
   in: "query",

@@ -175,7 +175,7 @@ export function paged<T extends z.ZodType>(item: T) {
 }
 
 /**
- * The payments search caps its count (docs/decisions/022-bounded-counts-and-read-paths.md):
+ * The payments search caps its count (docs/decisions/029-bounded-counts-and-read-paths.md):
  * `totalItems` is exact up to EXACT_COUNT_CAP matches and an estimate above it, which
  * `totalItemsEstimated` says; `exactTotal=true` asks for the exact count however many match.
  */
@@ -183,7 +183,7 @@ export const PaymentPage = paged(Payment).extend({
   totalItemsEstimated: z.boolean().meta({
     description:
       `true when more than ${EXACT_COUNT_CAP.toLocaleString("en")} payments match and totalItems (and totalPages) is the database's estimate, ` +
-        "rounded to three significant digits; false when totalItems is exact. Ask with exactTotal=true for an exact count (slower on broad searches).",
+      "rounded to three significant digits; false when totalItems is exact. Ask with exactTotal=true for an exact count (slower on broad searches).",
   }),
 });
 export const CreditPage = paged(Credit);

@@ -224,7 +224,7 @@ export type PaymentTotals = {
  * EXACT_COUNT_CAP match (one aggregate over at most cap + 1 rows) or when `exact` is asked for
  * (an aggregate over every match: seconds on a broad filter over a million payments); otherwise
  * the planner's estimate of the count and no amounts
- * (docs/decisions/022-bounded-counts-and-read-paths.md).
+ * (docs/decisions/029-bounded-counts-and-read-paths.md).
  */
 export async function paymentTotals(
   _caller: Caller,
