@@ -38,15 +38,12 @@ export async function estimatedCount(database: Db, matching: PgSelect, cap = EXA
 }
 
 /**
- * The planner's row estimate for a query (EXPLAIN without ANALYZE: nothing is run). With a
- * custom plan: postgres.js prepares statements, and after a few runs PostgreSQL may switch to a
- * generic plan, whose estimate ignores the values (a week and a year of createdAt look alike).
+ * The planner's row estimate for a query (EXPLAIN without ANALYZE: nothing is run). A prepared
+ * EXPLAIN is planned afresh with its values on every run, never with a cached generic plan, so
+ * a week and a year of createdAt get their own estimates.
  */
 async function plannedRows(database: Db, query: SQL): Promise<number> {
-  const result = await database.transaction(async (tx) => {
-    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
-    return tx.execute(sql`explain (format json) ${query}`);
-  });
+  const result = await database.execute(sql`explain (format json) ${query}`);
   // postgres.js answers an array of rows, PGlite an object with `rows`.
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
   const raw = rows[0]?.["QUERY PLAN"];
