@@ -101,7 +101,6 @@ const handle = await openDatabase({ url: url.toString() });
 // The queries read the process database.
 setDatabase(handle);
 const pg = handle.pg!;
-let loadBefore = os.loadavg();
 
 try {
   // -------------------------------------------------------------- data
@@ -411,7 +410,7 @@ try {
   };
   const results: Result[] = [];
   const selected = cases.filter((c) => !only || only.test(c.label));
-  loadBefore = os.loadavg();
+  const loadBefore = os.loadavg();
   console.log(`\nload average (1 min) at start ${loadBefore[0].toFixed(2)}; ${os.cpus().length} cores`);
   console.log(
     `${selected.length} searches, 1 warm-up + ${runs} timed runs each, one at a time; where hand-written SQL returns ` +
