@@ -349,6 +349,21 @@ try {
         const dashboard = await getDashboard(BENCH_STAFF, { from, to, currency: null });
         return { rows: dashboard.days.length, total: dashboard.totals.capturedCount };
       },
+      // The rollup read alone: its two aggregates, without folding them into the chart.
+      raw: async () => {
+        await pg.unsafe(
+          `select day, currency, payment_type_group, payment_type, sum(captured_amount)::text, sum(credited_amount)::text,
+                  sum(captured_count)::bigint, sum(credited_count)::bigint
+             from daily_volume where day between $1 and $2
+            group by day, currency, payment_type_group, payment_type`,
+          [from, to],
+        );
+        await pg.unsafe(
+          `select currency, payment_type_group, sum(approved_count)::bigint, sum(declined_count)::bigint, sum(failed_count)::bigint
+             from daily_outcomes where day between $1 and $2 group by currency, payment_type_group`,
+          [from, to],
+        );
+      },
     });
   }
   const days30 = presetRange("30d", todayUtc);
