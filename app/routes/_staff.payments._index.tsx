@@ -236,6 +236,8 @@ function QuickSearchBox({ error }: { error?: string }) {
   const search = (value: string) => {
     const next = new URLSearchParams(params);
     next.delete("page");
+    // Exact totals were asked for the previous search; a new one starts bounded again.
+    next.delete("exactTotal");
     if (value.trim()) next.set("q", value.trim());
     else next.delete("q");
     const query = next.toString();
