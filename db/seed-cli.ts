@@ -6,6 +6,7 @@
 // clients, customers, recurring payments, …: exactly what the first `npm start` would create),
 // so this also works on a brand-new database. Progress goes to stderr, the summary to stdout.
 // Exit codes: 0 done, 1 could not be done (e.g. the embedded database is in use), 2 bad input.
+import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client";
@@ -92,6 +93,12 @@ function progress(): AddPaymentsOptions["onProgress"] {
   };
 }
 
+/** Seconds depend on what else the machine runs: its load average (1 and 5 min) and core count say. */
+function machineLoad(): string {
+  const [one, five] = os.loadavg();
+  return `Machine load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${os.cpus().length} cores.\n`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let options: Options | "help";
   try {
@@ -125,7 +132,8 @@ export async function main(argv: string[]): Promise<number> {
           `Seeded the demo base and ${summary.payments.toLocaleString("en")} payments ` +
             `(${summary.transactions.toLocaleString("en")} transactions, ${summary.operations.toLocaleString("en")} operations, ` +
             `${summary.credits.toLocaleString("en")} credits) in ${seconds.toFixed(1)} s.\n` +
-            `Staff logins and API tokens are printed when the server starts (npm start).\n`,
+            `Staff logins and API tokens are printed when the server starts (npm start).\n` +
+            machineLoad(),
         );
         return 0;
       }
@@ -143,7 +151,8 @@ export async function main(argv: string[]): Promise<number> {
         `Added ${summary.payments.toLocaleString("en")} payments${ids}, ${summary.transactions.toLocaleString("en")} transactions, ` +
           `${summary.operations.toLocaleString("en")} operations, ${summary.credits.toLocaleString("en")} credits ` +
           `in ${summary.seconds.toFixed(1)} s (${summary.mode} mode, ${Math.round(summary.payments / Math.max(summary.seconds, 0.001)).toLocaleString("en")} payments/s).\n` +
-          `Payments in the database: ${before.toLocaleString("en")} before, ${after.toLocaleString("en")} now.\n`,
+          `Payments in the database: ${before.toLocaleString("en")} before, ${after.toLocaleString("en")} now.\n` +
+          machineLoad(),
       );
       return 0;
     });

@@ -37,7 +37,8 @@ import {
 } from "../app/services/queries/payment-list.server";
 import type { PaymentSort } from "../app/domain/payment-sort";
 import { PAYMENT_SEARCH_FIELDS } from "../app/services/queries/payment-search.server";
-import { BENCH_STAFF, explainSlowest, timeRuns } from "./bench-support";
+import { BENCH_STAFF, explainSlowest, ratio, timeBeside, timeRuns, type Timing } from "./bench-support";
+import { EXACT_COUNT_CAP } from "../app/domain/search-filter";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -126,7 +127,8 @@ try {
 
   // ------------------------------------------------------------ cases
   type Outcome = { rows: number; total: string };
-  type Case = { label: string; run: (database: Db) => Promise<Outcome> };
+  /** `raw`: hand-written SQL doing the same work, timed interleaved with Paydesk's call. */
+  type Case = { label: string; run: (database: Db) => Promise<Outcome>; raw?: () => Promise<unknown> };
   const cases: Case[] = [];
 
   const listCase = (
@@ -138,6 +140,10 @@ try {
       sort?: PaymentSort;
       page?: number;
       perPage?: number;
+      /** Ask for exact totals (what every list counted before the cap). */
+      exactTotals?: boolean;
+      /** The condition on payments p, for the hand-written totals beside Paydesk's. */
+      rawWhere?: string;
     },
   ) => {
     const quick = recogniseQuickSearch(options.q ?? null);
@@ -161,16 +167,35 @@ try {
         return { rows: page.items.length, total: matched };
       },
     });
+    // The hand-written totals: the per-currency count and sum, of at most cap + 1 rows unless exact.
+    const rawWhere = options.rawWhere;
+    const limit = options.exactTotals ? "" : `limit ${EXACT_COUNT_CAP + 1}`;
     cases.push({
       label: `totals   ${label}`,
       run: async () => {
         const { page: _page, perPage: _perPage, ...query } = list;
         const resolved = await resolvePaymentQuery(BENCH_STAFF, { query });
-        const { total, totals } = await paymentTotals(BENCH_STAFF, { resolved });
-        return { rows: totals.length, total: total.toLocaleString("en") };
+        const { total, estimated, totals } = await paymentTotals(BENCH_STAFF, {
+          resolved,
+          exact: options.exactTotals,
+        });
+        return { rows: totals.length, total: `${estimated ? "~" : ""}${total.toLocaleString("en")}` };
       },
+      raw:
+        rawWhere === undefined
+          ? undefined
+          : async () => {
+              const totals = await pg.unsafe(`select currency, count(*), sum(total_amount)::text
+                           from (select currency, total_amount from payments p where ${rawWhere} ${limit}) m
+                          group by currency order by currency`);
+              // Above the cap, the planner's estimate, as Paydesk asks for it.
+              if (!options.exactTotals && totals.reduce((n, row) => n + Number(row.count), 0) > EXACT_COUNT_CAP)
+                await pg.unsafe(`explain (format json) select 1 from payments p where ${rawWhere}`);
+            },
     });
   };
+  const hasTransaction = (condition: string) =>
+    `exists (select 1 from payment_transactions t where t.payment_id = p.payment_id and ${condition})`;
   const byAmount = (direction: "asc" | "desc"): PaymentSort => ({ key: "totalAmount", direction });
 
   listCase("quick paymentId", { q: String(sample.payment_id) });
@@ -181,7 +206,8 @@ try {
   listCase("quick masked card", { q: `•••• ${sample.card_number}` });
   listCase("quick no match", { q: "NO-SUCH-ORDER" });
   listCase("quick last 4 + a week", { q: sample.card_number, created: lastWeek });
-  listCase("no filter", {});
+  listCase("no filter", { rawWhere: "true" });
+  listCase("no filter, exact totals", { exactTotals: true, rawWhere: "true" });
   listCase("no filter page 200", { page: 200 });
   listCase("no filter page 2000", { page: 2000 });
   listCase("no filter perPage 100", { perPage: 100 });
@@ -189,8 +215,13 @@ try {
   listCase("day range: yesterday", { created: yesterday });
   listCase("day range: 7 days", { created: lastWeek });
   listCase("day range: 90 days", { created: last90 });
-  listCase("status AUTHORIZED", { query: "status=AUTHORIZED" });
-  listCase("status CAPTURED", { query: "status=CAPTURED" });
+  listCase("status AUTHORIZED", { query: "status=AUTHORIZED", rawWhere: hasTransaction("t.status = 'AUTHORIZED'") });
+  listCase("status CAPTURED", { query: "status=CAPTURED", rawWhere: hasTransaction("t.status = 'CAPTURED'") });
+  listCase("status CAPTURED, exact totals", {
+    query: "status=CAPTURED",
+    exactTotals: true,
+    rawWhere: hasTransaction("t.status = 'CAPTURED'"),
+  });
   listCase("status CAPTURED + yesterday", { query: "status=CAPTURED", created: yesterday });
   listCase("status CAPTURED + totalAmount >= 500", { query: "status=CAPTURED&totalAmount=gte:500" });
   listCase("paymentType VIPPS + 7 days", { query: "paymentType=VIPPS", created: lastWeek });
@@ -245,14 +276,30 @@ try {
   const results: Result[] = [];
   const selected = cases.filter((c) => !only || only.test(c.label));
   const loadBefore = os.loadavg();
-  console.log(`\n${selected.length} calls, 1 warm-up + ${runs} timed runs each, one at a time\n`);
-  const header = `${"call".padEnd(52)} ${"median ms".padStart(10)} ${"p95 ms".padStart(9)} ${"rows".padStart(5)}  total`;
+  console.log(`\nload average (1 min) at start ${loadBefore[0].toFixed(2)}; ${os.cpus().length} cores`);
+  console.log(
+    `${selected.length} calls, 1 warm-up + ${runs} timed runs each, one at a time; where hand-written SQL does ` +
+      "the same work, it runs interleaved with Paydesk's call (raw median and p95, and the ratios)\n",
+  );
+  const header = `${"call".padEnd(52)} ${"median ms".padStart(10)} ${"p95 ms".padStart(9)} ${"raw med".padStart(8)} ${"raw p95".padStart(8)} ${"ratio med/p95".padStart(13)} ${"rows".padStart(5)}  total`;
   console.log(header);
   console.log("-".repeat(header.length + 10));
   for (const c of selected) {
-    const { median, p95, outcome } = await timeRuns(() => c.run(handle.db), runs);
-    results.push({ label: c.label, median, p95, outcome, run: c.run });
-    const figures = `${median.toFixed(1).padStart(10)} ${p95.toFixed(1).padStart(9)} ${String(outcome.rows).padStart(5)}`;
+    let paydesk: Timing;
+    let raw: Timing | null = null;
+    let outcome: Outcome;
+    if (c.raw) {
+      ({ paydesk, raw, outcome } = await timeBeside(() => c.run(handle.db), c.raw, runs));
+    } else {
+      const timed = await timeRuns(() => c.run(handle.db), runs);
+      paydesk = timed;
+      outcome = timed.outcome;
+    }
+    results.push({ label: c.label, ...paydesk, outcome, run: c.run });
+    const rawFigures = raw
+      ? `${raw.median.toFixed(1).padStart(8)} ${raw.p95.toFixed(1).padStart(8)} ${ratio(paydesk, raw).padStart(13)}`
+      : `${"".padStart(8)} ${"".padStart(8)} ${"".padStart(13)}`;
+    const figures = `${paydesk.median.toFixed(1).padStart(10)} ${paydesk.p95.toFixed(1).padStart(9)} ${rawFigures} ${String(outcome.rows).padStart(5)}`;
     console.log(`${c.label.padEnd(52)} ${figures}  ${outcome.total}`);
   }
 

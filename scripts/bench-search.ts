@@ -40,7 +40,8 @@ import {
   settlementOperationBatches,
 } from "../app/services/queries/settlements.server";
 import { presetRange, utcDay } from "../app/domain/day-range";
-import { BENCH_STAFF, explainSlowest, timeRuns } from "./bench-support";
+import { BENCH_STAFF, explainSlowest, ratio, timeBeside, timeRuns, type Timing } from "./bench-support";
+import { EXACT_COUNT_CAP } from "../app/domain/search-filter";
 
 // ---------------------------------------------------------------- arguments
 
@@ -100,7 +101,6 @@ const handle = await openDatabase({ url: url.toString() });
 // The queries read the process database.
 setDatabase(handle);
 const pg = handle.pg!;
-const loadBefore = os.loadavg();
 
 try {
   // -------------------------------------------------------------- data
@@ -196,31 +196,65 @@ try {
   const last90 = `createdAt=gte:${iso(new Date(today.getTime() - 90 * day))}`;
 
   // -------------------------------------------------------------- cases
-  type Outcome = { rows: number; total: number | null };
-  type Case = { label: string; run: (database: Db) => Promise<Outcome> };
+  type Outcome = { rows: number; total: number | null; estimated?: boolean };
+  /** `raw`: hand-written SQL returning the same document, timed interleaved with Paydesk's call. */
+  type Case = { label: string; run: (database: Db) => Promise<Outcome>; raw?: () => Promise<unknown> };
   const cases: Case[] = [];
 
   const parsed = (query: string, spec: Record<string, FieldSpec>) => {
-    const outcome = parseSearchQuery(new URLSearchParams(query), spec);
+    const outcome = parseSearchQuery(new URLSearchParams(query), spec, { exactTotal: true });
     if (!outcome.ok) throw new Error(`bench query ${query}: ${JSON.stringify(outcome.errors)}`);
     return outcome.query;
   };
-  const paymentCase = (label: string, query: string, who: "staff" | "client" | "both" = "both") => {
+  /**
+   * The hand-written equivalent of a payments search page: the page of payments with each one's
+   * transactions and their operation log as JSON, and the count up to the cap (what GET
+   * /v1/payments answers without exactTotal), in one statement; above the cap, an EXPLAIN.
+   */
+  const rawPaymentPage = (where: string, params: unknown[], search: { page: number; perPage: number }) => async () => {
+    const [page] = await pg.unsafe(
+      `with page as (
+         select p.* from payments p where ${where}
+          order by p.created_at desc, p.payment_id desc limit ${search.perPage} offset ${(search.page - 1) * search.perPage})
+       select (select count(*) from (select 1 from payments p where ${where} limit ${EXACT_COUNT_CAP + 1}) c) as total,
+              (select json_agg(json_build_object('payment', to_jsonb(page), 'transactions',
+                        (select json_agg(json_build_object('transaction', to_jsonb(t), 'log',
+                                  (select json_agg(o order by o.id) from operation_log o where o.transaction_id = t.transaction_id))
+                                  order by t.transaction_id)
+                           from payment_transactions t where t.payment_id = page.payment_id))
+                      order by page.created_at desc, page.payment_id desc)
+                 from page) as items`,
+      params as postgres.ParameterOrJSON<never>[],
+    );
+    // Above the cap, the planner's estimate, as Paydesk asks for it.
+    if (Number(page.total) > EXACT_COUNT_CAP)
+      await pg.unsafe(`explain (format json) select 1 from payments p where ${where}`, params as never[]);
+  };
+  const paymentCase = (
+    label: string,
+    query: string,
+    who: "staff" | "client" | "both" = "both",
+    raw?: { where: string; params?: unknown[] },
+  ) => {
     const search = parsed(query, PAYMENT_SEARCH_FIELDS);
     for (const [tag, caller] of [
       ["staff", BENCH_STAFF],
       ["client", clientCaller(organisationId)],
     ] as const) {
       if (who !== "both" && who !== tag) continue;
+      const where = raw && (tag === "client" ? `p.organisation_id = ${organisationId} and (${raw.where})` : raw.where);
       cases.push({
         label: `payments ${tag.padEnd(6)} ${label}`,
         run: async () => {
           const page = await searchPayments(caller, { query: search });
-          return { rows: page.items.length, total: page.totalItems };
+          return { rows: page.items.length, total: page.totalItems, estimated: page.totalItemsEstimated };
         },
+        raw: where === undefined ? undefined : rawPaymentPage(where, raw?.params ?? [], search),
       });
     }
   };
+  const hasTransaction = (condition: string) =>
+    `exists (select 1 from payment_transactions t where t.payment_id = p.payment_id and ${condition})`;
   const creditCase = (label: string, query: string) => {
     const search = parsed(query, CREDIT_SEARCH_FIELDS);
     for (const [tag, caller] of [
@@ -256,19 +290,31 @@ try {
   paymentCase("settlementId of the first day", `settlementId=${encodeURIComponent(oldSettlement.settlement_id)}`);
   paymentCase("totalAmount exact", `totalAmount=${sample.total_amount}`);
   paymentCase("totalAmount 1000–1300", "totalAmount=gte:1000&totalAmount=lte:1300");
-  paymentCase("totalAmount >= 4000", "totalAmount=gte:4000");
+  paymentCase("totalAmount >= 4000", "totalAmount=gte:4000", "both", { where: "p.total_amount >= 4000" });
   paymentCase("createdAt one day", yesterday);
   paymentCase("createdAt a week", lastWeek);
-  paymentCase("createdAt 90 days", last90);
-  paymentCase("status AUTHORIZED", "status=AUTHORIZED");
-  paymentCase("status CAPTURED", "status=CAPTURED");
-  paymentCase("paymentType VIPPS", "paymentType=VIPPS");
+  const since90 = new Date(today.getTime() - 90 * day);
+  paymentCase("createdAt 90 days", last90, "both", { where: "p.created_at >= $1", params: [since90.toISOString()] });
+  paymentCase("status AUTHORIZED", "status=AUTHORIZED", "both", { where: hasTransaction("t.status = 'AUTHORIZED'") });
+  paymentCase("status CAPTURED", "status=CAPTURED", "both", { where: hasTransaction("t.status = 'CAPTURED'") });
+  // What every search counted before the cap (docs/decisions/029-bounded-counts-and-read-paths.md).
+  paymentCase("status CAPTURED exactTotal", "status=CAPTURED&exactTotal=true", "both", {
+    where: hasTransaction("t.status = 'CAPTURED'"),
+  });
+  paymentCase("paymentType VIPPS", "paymentType=VIPPS", "both", { where: hasTransaction("t.payment_type = 'VIPPS'") });
+  paymentCase("paymentType VISA", "paymentType=VISA", "both", { where: hasTransaction("t.payment_type = 'VISA'") });
+  paymentCase("paymentType VISA exactTotal", "paymentType=VISA&exactTotal=true", "both", {
+    where: hasTransaction("t.payment_type = 'VISA'"),
+  });
   paymentCase("paymentTypeGroup INVOICE", "paymentTypeGroup=INVOICE");
   paymentCase("status CAPTURED + one day", `status=CAPTURED&${yesterday}`);
   paymentCase("type VISA + CAPTURED + week", `paymentType=VISA&status=CAPTURED&${lastWeek}`);
-  paymentCase("group MOBILE + 90 days", `paymentTypeGroup=MOBILE&${last90}`);
-  paymentCase("no filter page 1", "");
-  paymentCase("no filter page 200", "page=200");
+  paymentCase("group MOBILE + 90 days", `paymentTypeGroup=MOBILE&${last90}`, "both", {
+    where: `p.created_at >= $1 and ${hasTransaction("t.payment_type_group = 'MOBILE'")}`,
+    params: [since90.toISOString()],
+  });
+  paymentCase("no filter page 1", "", "both", { where: "true" });
+  paymentCase("no filter page 200", "page=200", "both", { where: "true" });
   paymentCase("no filter perPage 500", "perPage=500");
   paymentCase("no filter page 200 perPage 500", "page=200&perPage=500", "staff");
   creditCase("no filter page 1", "");
@@ -302,6 +348,21 @@ try {
       run: async () => {
         const dashboard = await getDashboard(BENCH_STAFF, { from, to, currency: null });
         return { rows: dashboard.days.length, total: dashboard.totals.capturedCount };
+      },
+      // The rollup read alone: its two aggregates, without folding them into the chart.
+      raw: async () => {
+        await pg.unsafe(
+          `select day, currency, payment_type_group, payment_type, sum(captured_amount)::text, sum(credited_amount)::text,
+                  sum(captured_count)::bigint, sum(credited_count)::bigint
+             from daily_volume where day between $1 and $2
+            group by day, currency, payment_type_group, payment_type`,
+          [from, to],
+        );
+        await pg.unsafe(
+          `select currency, payment_type_group, sum(approved_count)::bigint, sum(declined_count)::bigint, sum(failed_count)::bigint
+             from daily_outcomes where day between $1 and $2 group by currency, payment_type_group`,
+          [from, to],
+        );
       },
     });
   }
@@ -353,24 +414,43 @@ try {
   );
 
   // -------------------------------------------------------------- timing
-  type Result = { label: string; median: number; p95: number; rows: number; total: number | null; run: Case["run"] };
+  type Result = {
+    label: string;
+    median: number;
+    p95: number;
+    raw: Timing | null;
+    rows: number;
+    total: number | null;
+    run: Case["run"];
+  };
   const results: Result[] = [];
   const selected = cases.filter((c) => !only || only.test(c.label));
-  console.log(`\n${selected.length} searches, 1 warm-up + ${runs} timed runs each, one at a time\n`);
-  const header = `${"query".padEnd(52)} ${"median ms".padStart(10)} ${"p95 ms".padStart(9)} ${"rows".padStart(6)} ${"totalItems".padStart(11)}`;
+  const loadBefore = os.loadavg();
+  console.log(`\nload average (1 min) at start ${loadBefore[0].toFixed(2)}; ${os.cpus().length} cores`);
+  console.log(
+    `${selected.length} searches, 1 warm-up + ${runs} timed runs each, one at a time; where hand-written SQL returns ` +
+      "the same document, it runs interleaved with Paydesk's call (raw median and p95, and the ratios)\n",
+  );
+  const header = `${"query".padEnd(52)} ${"median ms".padStart(10)} ${"p95 ms".padStart(9)} ${"raw med".padStart(8)} ${"raw p95".padStart(8)} ${"ratio med/p95".padStart(13)} ${"rows".padStart(6)} ${"totalItems".padStart(12)}`;
   console.log(header);
   console.log("-".repeat(header.length));
   for (const c of selected) {
-    const { median, p95, outcome } = await timeRuns(() => c.run(handle.db), runs);
-    const result = { label: c.label, median, p95, rows: outcome.rows, total: outcome.total, run: c.run };
+    const timed = c.raw
+      ? await timeBeside(() => c.run(handle.db), c.raw, runs)
+      : { ...(await timeRuns(() => c.run(handle.db), runs)), raw: null };
+    const paydesk = "paydesk" in timed ? timed.paydesk : { median: timed.median, p95: timed.p95 };
+    const { outcome } = timed;
+    const result = { label: c.label, ...paydesk, raw: timed.raw, rows: outcome.rows, total: outcome.total, run: c.run };
     results.push(result);
+    const total = outcome.total === null ? "" : `${outcome.estimated ? "~" : ""}${outcome.total.toLocaleString("en")}`;
     console.log(
-      `${c.label.padEnd(52)} ${result.median.toFixed(1).padStart(10)} ${result.p95.toFixed(1).padStart(9)} ${String(result.rows).padStart(6)} ${(result.total === null ? "" : result.total.toLocaleString("en")).padStart(11)}`,
+      `${c.label.padEnd(52)} ${paydesk.median.toFixed(1).padStart(10)} ${paydesk.p95.toFixed(1).padStart(9)} ${(timed.raw ? timed.raw.median.toFixed(1) : "").padStart(8)} ${(timed.raw ? timed.raw.p95.toFixed(1) : "").padStart(8)} ${(timed.raw ? ratio(paydesk, timed.raw) : "").padStart(13)} ${String(outcome.rows).padStart(6)} ${total.padStart(12)}`,
     );
   }
   const loadAfter = os.loadavg();
   console.log(
-    `\nload average (1 min) ${loadBefore[0].toFixed(2)} at start, ${loadAfter[0].toFixed(2)} at the end; ${os.cpus().length} cores`,
+    `\nload average (1 min) ${loadBefore[0].toFixed(2)} at start, ${loadAfter[0].toFixed(2)} at the end; ${os.cpus().length} cores` +
+      "; ~ marks an estimated totalItems",
   );
 
   // -------------------------------------------------------------- explain the slowest

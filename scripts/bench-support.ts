@@ -161,3 +161,38 @@ export async function startAppProcess(env: Record<string, string>, nodeArgs: str
     },
   };
 }
+
+export type Timing = { median: number; p95: number };
+
+/**
+ * Paydesk and the hand-written SQL doing the same work, interleaved (one call of each in turn,
+ * after one warm-up of each), so a change in the machine's load hits both alike: median and p95
+ * in ms of each, and Paydesk's last outcome. On a shared machine the ratio is the figure to read.
+ */
+export async function timeBeside<T>(
+  paydesk: () => Promise<T>,
+  raw: () => Promise<unknown>,
+  runs: number,
+): Promise<{ paydesk: Timing; raw: Timing; outcome: T }> {
+  let outcome = await paydesk();
+  await raw();
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now();
+    outcome = await paydesk();
+    ours.push(performance.now() - t0);
+    t0 = performance.now();
+    await raw();
+    theirs.push(performance.now() - t0);
+  }
+  const timing = (times: number[]): Timing => {
+    times.sort((a, b) => a - b);
+    return { median: percentile(times, 0.5), p95: percentile(times, 0.95) };
+  };
+  return { paydesk: timing(ours), raw: timing(theirs), outcome };
+}
+
+/** "1.2×/1.4×": Paydesk's median over the raw SQL's, then the same of the p95s. */
+export const ratio = (paydesk: Timing, raw: Timing) =>
+  `${(paydesk.median / Math.max(raw.median, 0.001)).toFixed(1)}×/${(paydesk.p95 / Math.max(raw.p95, 0.001)).toFixed(1)}×`;

@@ -37,6 +37,8 @@ export function DayFilterPicker({
   const apply = (range: Range) => {
     const next = new URLSearchParams(params);
     next.delete("page");
+    // Exact totals were asked for the previous search; a new one starts bounded again.
+    next.delete("exactTotal");
     for (const [name, day] of [
       ["from", range[0]],
       ["to", range[1]],

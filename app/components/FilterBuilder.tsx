@@ -44,6 +44,8 @@ export function paramsWithFilters(params: URLSearchParams, fields: readonly Filt
   const next = new URLSearchParams(params);
   for (const field of fields) next.delete(field.name);
   next.delete("page");
+  // Exact totals were asked for the previous search; a new one starts bounded again.
+  next.delete("exactTotal");
   for (const row of rows) {
     const value = row.value.trim();
     if (value === "") continue;

@@ -85,6 +85,20 @@ describe("parseSearchQuery", () => {
     const outcome = parse("page=3&perPage=500");
     expect(outcome.ok && [outcome.query.page, outcome.query.perPage]).toEqual([3, 500]);
   });
+
+  it("reads exactTotal only where the search caps its count", () => {
+    const capped = (query: string) => parseSearchQuery(new URLSearchParams(query), spec, { exactTotal: true });
+    expect(capped("exactTotal=true")).toMatchObject({ ok: true, query: { exactTotal: true } });
+    expect(capped("exactTotal=false")).toMatchObject({ ok: true, query: { exactTotal: false } });
+    expect(capped("status=CAPTURED")).toMatchObject({ ok: true, query: { filters: { status: {} } } });
+    expect(capped("exactTotal=1")).toEqual({
+      ok: false,
+      errors: [{ field: "exactTotal", message: "must be true or false" }],
+    });
+    expect(capped("exactTotal=true&exactTotal=true")).toMatchObject({ ok: false, errors: [{ field: "exactTotal" }] });
+    // Elsewhere it is an unknown parameter, as before.
+    expect(parse("exactTotal=true")).toMatchObject({ ok: false, errors: [{ field: "exactTotal" }] });
+  });
 });
 
 describe("parseTimestamp", () => {

@@ -51,9 +51,16 @@ export type SearchQuery = {
   filters: Record<string, FieldFilter>;
   page: number;
   perPage: number;
+  /** `exactTotal=true`: count every match, however many (where the search caps its count). */
+  exactTotal?: boolean;
 };
 
 export const DEFAULT_PER_PAGE = 20;
+/**
+ * Searches that cap their count count up to this many matches exactly and estimate above it
+ * (docs/decisions/029-bounded-counts-and-read-paths.md).
+ */
+export const EXACT_COUNT_CAP = 10_000;
 export const MAX_PER_PAGE = 500;
 
 const ORDERED_TYPES: ReadonlySet<FieldType> = new Set(["integer", "amount", "timestamp", "string"]);
@@ -63,16 +70,22 @@ export type ParseOutcome = { ok: true; query: SearchQuery } | { ok: false; error
 export function parseSearchQuery(
   params: URLSearchParams,
   spec: Record<string, FieldSpec>,
-  options: { defaultPerPage?: number; maxPerPage?: number; extra?: readonly string[] } = {},
+  options: { defaultPerPage?: number; maxPerPage?: number; extra?: readonly string[]; exactTotal?: boolean } = {},
 ): ParseOutcome {
   const errors: FieldError[] = [];
   const filters: Record<string, FieldFilter> = {};
   const maxPerPage = options.maxPerPage ?? MAX_PER_PAGE;
   let page = 1;
   let perPage = options.defaultPerPage ?? DEFAULT_PER_PAGE;
+  let exactTotal: boolean | undefined;
 
   for (const name of new Set(params.keys())) {
     const raw = params.getAll(name);
+    if (name === "exactTotal" && options.exactTotal) {
+      if (raw.length === 1 && (raw[0] === "true" || raw[0] === "false")) exactTotal = raw[0] === "true";
+      else errors.push({ field: name, message: "must be true or false" });
+      continue;
+    }
     if (name === "page" || name === "perPage") {
       const limit = name === "page" ? Number.MAX_SAFE_INTEGER : maxPerPage;
       const value = raw.length === 1 && /^[1-9][0-9]{0,8}$/.test(raw[0]) ? Number(raw[0]) : NaN;
@@ -118,7 +131,11 @@ export function parseSearchQuery(
     }
     filters[name] = filter;
   }
-  return errors.length ? { ok: false, errors } : { ok: true, query: { filters, page, perPage } };
+  if (errors.length) return { ok: false, errors };
+  return {
+    ok: true,
+    query: exactTotal === undefined ? { filters, page, perPage } : { filters, page, perPage, exactTotal },
+  };
 }
 
 /** What reads as an operator prefix: a word of letters before the first colon. */

@@ -36,6 +36,7 @@ import listScreenStyles from "../components/list-screen.css";
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../domain/payment-sort";
 import { describeKinds, QUICK_SEARCH_LABELS, type QuickSearchKind } from "../domain/quick-search";
 import { formatCount } from "../components/format";
+import { EXACT_COUNT_CAP } from "../domain/search-filter";
 import { filterFieldsOf, readPaging } from "../http/staff/list-query.server";
 import { readPaymentListUrl } from "../http/staff/payment-list-url.server";
 import { staffCaller } from "../http/staff/action.server";
@@ -98,8 +99,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const caller = staffCaller(user, request, context, null);
   const resolved = await resolvePaymentQuery(caller, { query: url.query });
   const page = await paymentPage(caller, { resolved, ...paging });
-  // The page first; the totals (an aggregate over every match) stream in after it.
-  const totals = paymentTotals(caller, { resolved });
+  // The page first; the totals stream in after it. Exact up to a cap, an estimate above it unless
+  // the user asked for exact totals (docs/decisions/029-bounded-counts-and-read-paths.md).
+  const totals = paymentTotals(caller, { resolved, exact: params.get("exactTotal") === "true" });
   return defer({
     fields: filterFields(),
     errors: null,
@@ -125,6 +127,7 @@ export default function PaymentsList() {
   const exportParams = new URLSearchParams(params);
   exportParams.delete("page");
   exportParams.delete("perPage");
+  exportParams.delete("exactTotal");
   const exportHref = `/payments/export.csv${exportParams.toString() ? `?${exportParams}` : ""}`;
   const mayExport = userHasPermission(user, "export:csv");
 
@@ -233,6 +236,8 @@ function QuickSearchBox({ error }: { error?: string }) {
   const search = (value: string) => {
     const next = new URLSearchParams(params);
     next.delete("page");
+    // Exact totals were asked for the previous search; a new one starts bounded again.
+    next.delete("exactTotal");
     if (value.trim()) next.set("q", value.trim());
     else next.delete("q");
     const query = next.toString();
@@ -300,7 +305,11 @@ function QuickSearchSummary({
   );
 }
 
-type Totals = { total: number; totals: { currency: string; count: number; totalAmount: string }[] };
+type Totals = {
+  total: number;
+  estimated: boolean;
+  totals: { currency: string; count: number; totalAmount: string }[];
+};
 
 /**
  * "Showing 1–25 of 1 234 payments", the total amount per currency and the pagination. Without
@@ -333,9 +342,10 @@ function TotalsBar({
     <Group justify="space-between" align="center" wrap="wrap" gap="sm">
       <Stack gap={2}>
         <Text size="sm" aria-live="polite" data-testid="payments-total">
-          Showing {formatCount(first)}–{formatCount(first + shown - 1)} of {formatCount(totals.total)}{" "}
-          {totals.total === 1 ? "payment" : "payments"}
+          Showing {formatCount(first)}–{formatCount(first + shown - 1)} of {totals.estimated ? "about " : ""}
+          {formatCount(totals.total)} {totals.total === 1 ? "payment" : "payments"}
         </Text>
+        {totals.estimated ? <ExactTotalsLink /> : null}
         <Group gap="xs" wrap="wrap" aria-label="Total amount per currency">
           {totals.totals.map((row) => (
             <Text key={row.currency} size="sm" c="dimmed" data-testid="currency-total">
@@ -351,6 +361,23 @@ function TotalsBar({
         perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
       />
     </Group>
+  );
+}
+
+/**
+ * Above the cap the count is an estimate and the amounts are not summed (that aggregate over
+ * every match took seconds); this asks for both, exactly, streamed in after the page as before.
+ */
+function ExactTotalsLink() {
+  const hrefWith = useHrefWith();
+  return (
+    <Text size="sm" c="dimmed">
+      More than {formatCount(EXACT_COUNT_CAP)} payments match, so the count is estimated and the amounts are not summed.{" "}
+      <Anchor component={Link} to={hrefWith({ exactTotal: "true" })} preventScrollReset size="sm">
+        Count and sum exactly
+      </Anchor>{" "}
+      (takes a few seconds on broad searches)
+    </Text>
   );
 }
 

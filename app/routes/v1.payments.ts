@@ -8,7 +8,7 @@ import { createPayment } from "../services/payments/payments.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ url, caller }) => {
-    const page = await searchPayments(caller, { query: parseQuery(url, PAYMENT_SEARCH_FIELDS) });
+    const page = await searchPayments(caller, { query: parseQuery(url, PAYMENT_SEARCH_FIELDS, { exactTotal: true }) });
     return json(pageJson(page, paymentJson));
   },
   POST: async ({ body, caller }) => {

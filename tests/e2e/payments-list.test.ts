@@ -148,7 +148,8 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
         and(isNotNull(paymentTransactions.rrn), isNotNull(paymentTransactions.cardNumber), isNotNull(payments.orderId)),
       )
       .limit(1);
-    await page.goto(`${server.url}/payments`);
+    // Exact totals asked for one search do not stick to the next (above 10 000 matches they take seconds).
+    await page.goto(`${server.url}/payments?exactTotal=true`);
     const box = page.getByRole("textbox", { name: "Quick search" });
     for (const [text, matched] of [
       [sample.orderId!, "orderId: 1 payment"],
@@ -158,7 +159,7 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
     ] as const) {
       await box.fill(text);
       await box.press("Enter");
-      await page.waitForURL((url) => url.searchParams.get("q") === text);
+      await page.waitForURL((url) => url.searchParams.get("q") === text && !url.searchParams.has("exactTotal"));
       await expect.poll(() => page.getByTestId("quick-search-match").first().textContent()).toMatch(matched);
       expect(await rowIds(), text).toContain(String(sample.paymentId));
     }

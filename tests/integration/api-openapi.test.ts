@@ -303,8 +303,12 @@ describe("GET /v1/openapi.json", () => {
   it("takes the search parameters from PAYMENT_SEARCH_FIELDS, with the op:value grammar", () => {
     const search = doc.paths["/v1/payments"].get;
     const query = parameters(search).filter((p) => p.in === "query");
-    expect(query.map((p) => p.name).sort()).toEqual([...Object.keys(PAYMENT_SEARCH_FIELDS), "page", "perPage"].sort());
-    for (const param of query.filter((p) => p.name !== "page" && p.name !== "perPage")) {
+    expect(query.map((p) => p.name).sort()).toEqual(
+      [...Object.keys(PAYMENT_SEARCH_FIELDS), "page", "perPage", "exactTotal"].sort(),
+    );
+    // exactTotal is a boolean; the rest are filters.
+    expect(query.find((p) => p.name === "exactTotal")!.schema).toMatchObject({ type: "boolean", default: false });
+    for (const param of query.filter((p) => !["page", "perPage", "exactTotal"].includes(p.name))) {
       expect(param.explode, param.name).toBe(true);
       expect((param.schema.items as { type: string }).type, param.name).toBe("string");
       expect((param as Parameter & { description: string }).description).toContain("op:value");

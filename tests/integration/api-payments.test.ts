@@ -138,12 +138,22 @@ describe("search payments", () => {
   it("pages newest first with totals", async () => {
     const page1 = await searcher.get("/v1/payments?perPage=2");
     expect(page1.status).toBe(200);
-    expect(page1.body).toMatchObject({ totalItems: 5, totalPages: 3, page: 1, perPage: 2 });
+    expect(page1.body).toMatchObject({ totalItems: 5, totalItemsEstimated: false, totalPages: 3, page: 1, perPage: 2 });
     expect(page1.body.items.map((p: { paymentId: number }) => p.paymentId)).toEqual([ids[4], ids[3]]);
     const page3 = await searcher.get("/v1/payments?perPage=2&page=3");
     expect(page3.body.items.map((p: { paymentId: number }) => p.paymentId)).toEqual([ids[0]]);
     const beyond = await searcher.get("/v1/payments?perPage=2&page=9");
     expect(beyond.body.items).toEqual([]);
+  });
+
+  it("counts exactly on demand, and refuses a malformed exactTotal naming it", async () => {
+    // Few matches are counted exactly anyway; above 10 000 the count is an estimate unless asked
+    // (app/platform/bounded-count.server.test.ts covers the cap).
+    const exact = await searcher.get("/v1/payments?perPage=2&exactTotal=true");
+    expect(exact.body).toMatchObject({ totalItems: 5, totalItemsEstimated: false, totalPages: 3 });
+    const bad = await searcher.get("/v1/payments?exactTotal=yes");
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: "exactTotal", message: "must be true or false" }]);
   });
 
   it("applies operators, repeated eq as IN and ranges as AND", async () => {

@@ -8,7 +8,7 @@
 // tests/integration/api-openapi.test.ts fails until it is.
 import { z } from "zod";
 import { AMOUNT_PATTERN } from "../../domain/money";
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE, OPERATORS, type FieldSpec } from "../../domain/search-filter";
+import { DEFAULT_PER_PAGE, EXACT_COUNT_CAP, MAX_PER_PAGE, OPERATORS, type FieldSpec } from "../../domain/search-filter";
 import { CREDIT_SEARCH_FIELDS } from "../../services/queries/credit-search.server";
 import { PAYMENT_METHOD_FILTERS } from "../../services/admin/payment-methods.server";
 import { PAYMENT_SEARCH_FIELDS } from "../../services/queries/payment-search.server";
@@ -242,6 +242,17 @@ const PAGING_PARAMETERS: Json[] = [
   },
 ];
 
+/** GET /v1/payments caps its count (docs/decisions/029-bounded-counts-and-read-paths.md). */
+const EXACT_TOTAL_PARAMETER: Json = {
+  name: "exactTotal",
+  in: "query",
+  required: false,
+  description:
+    `Without it (or false) \`totalItems\` is exact up to ${EXACT_COUNT_CAP.toLocaleString("en")} matches and the database's estimate above ` +
+    "that (`totalItemsEstimated: true`). `true` counts every match exactly, which on a broad search over millions of payments takes seconds.",
+  schema: { type: "boolean", default: false },
+};
+
 // ------------------------------------------------------------------------------ routes
 
 type Operation = {
@@ -271,9 +282,10 @@ const ROUTES: Operation[] = [
     description:
       "Payments of the caller's organisation, newest first (`createdAt` descending, then id). Transaction-level filters " +
       "(`cardNumber externalTransactionId paymentTransactionId paymentType paymentTypeGroup rrn status`) match payments having such a transaction. " +
-      "An unknown parameter is a 400 naming it.",
+      "An unknown parameter is a 400 naming it. `totalItems` is exact up to " +
+      `${EXACT_COUNT_CAP.toLocaleString("en")} matches and an estimate above that, flagged by \`totalItemsEstimated\`; \`exactTotal=true\` asks for the exact count.`,
     tags: ["Payments"],
-    query: [...filterParameters(PAYMENT_SEARCH_FIELDS), ...PAGING_PARAMETERS],
+    query: [...filterParameters(PAYMENT_SEARCH_FIELDS), ...PAGING_PARAMETERS, EXACT_TOTAL_PARAMETER],
     success: { status: 200, description: "A page of payments", schema: ref("PaymentPage") },
     errors: [400],
   },

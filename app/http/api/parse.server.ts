@@ -85,8 +85,12 @@ export function transactionPath(params: Params): { paymentId: number; transactio
   return { paymentId: pathId(params, "paymentId"), transactionId: pathId(params, "transactionId") };
 }
 
-export function parseQuery(url: URL, spec: Record<string, FieldSpec>): SearchQuery {
-  const outcome = parseSearchQuery(url.searchParams, spec);
+export function parseQuery(
+  url: URL,
+  spec: Record<string, FieldSpec>,
+  options: { exactTotal?: boolean } = {},
+): SearchQuery {
+  const outcome = parseSearchQuery(url.searchParams, spec, options);
   if (!outcome.ok) throw invalidInput(outcome.errors);
   return outcome.query;
 }

@@ -3,6 +3,7 @@
 // check real responses for drift (every object is strict: an extra or a missing field fails).
 // The server does not validate its own responses with them at runtime.
 import { z } from "zod";
+import { EXACT_COUNT_CAP } from "../../domain/search-filter";
 import {
   CREDIT_STATUSES,
   CREDIT_TRANSACTION_STATUSES,
@@ -173,7 +174,18 @@ export function paged<T extends z.ZodType>(item: T) {
     .strict();
 }
 
-export const PaymentPage = paged(Payment);
+/**
+ * The payments search caps its count (docs/decisions/029-bounded-counts-and-read-paths.md):
+ * `totalItems` is exact up to EXACT_COUNT_CAP matches and an estimate above it, which
+ * `totalItemsEstimated` says; `exactTotal=true` asks for the exact count however many match.
+ */
+export const PaymentPage = paged(Payment).extend({
+  totalItemsEstimated: z.boolean().meta({
+    description:
+      `true when more than ${EXACT_COUNT_CAP.toLocaleString("en")} payments match and totalItems (and totalPages) is the database's estimate, ` +
+      "rounded to three significant digits; false when totalItems is exact. Ask with exactTotal=true for an exact count (slower on broad searches).",
+  }),
+});
 export const CreditPage = paged(Credit);
 
 export const FieldErrorOut = z.object({ field: z.string(), message: z.string() }).strict();

@@ -117,6 +117,8 @@ export function pageJson<T, J>(page: Page<T>, render: (item: T) => J) {
   return {
     items: page.items.map(render),
     totalItems: page.totalItems,
+    // Only searches that cap their count say whether it is exact (GET /v1/payments).
+    ...(page.totalItemsEstimated === undefined ? {} : { totalItemsEstimated: page.totalItemsEstimated }),
     totalPages: page.totalPages,
     page: page.page,
     perPage: page.perPage,

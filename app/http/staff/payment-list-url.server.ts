@@ -5,6 +5,7 @@
 //   from=2026-11-01&to=2026-11-07          createdAt days in the staff user's time zone
 //   sort=totalAmount&dir=asc               createdAt (default), totalAmount or paymentId; desc default
 //   page=2&perPage=50                      the screen's page (the export ignores them)
+//   exactTotal=true                        count and sum every match, however many (the screen only)
 import { recogniseQuickSearch } from "../../domain/quick-search";
 import { readSort, type PaymentSort } from "../../domain/payment-sort";
 import type { PaymentQuery } from "../../services/queries/payment-list.server";
@@ -12,7 +13,7 @@ import { PAYMENT_SEARCH_FIELDS } from "../../services/queries/payment-search.ser
 import { readDayRange } from "../../domain/zoned-day-range";
 import { readListFilters } from "./list-query.server";
 
-export const PAYMENT_LIST_PARAMS = ["q", "from", "to", "sort", "dir"] as const;
+export const PAYMENT_LIST_PARAMS = ["q", "from", "to", "sort", "dir", "exactTotal"] as const;
 
 export type PaymentListErrors = {
   /** By filter field, for the filter builder's rows. */

@@ -74,6 +74,14 @@ describe("listPayments", () => {
   it("returns the newest first, ties broken by the higher paymentId, with a total", async () => {
     const list = await listPayments(STAFF, { page: 1, perPage: 5 });
     expect(list.total).toBe(30);
+    // Up to 10 000 matches the count and the amounts are exact (above, estimated: bounded-count.server.test.ts).
+    expect(list.estimated).toBe(false);
+    expect(list.totals).toEqual([{ currency: "NOK", count: 30, totalAmount: "3000.00000" }]);
+    expect(await listPayments(STAFF, { page: 1, perPage: 5, exactTotals: true })).toMatchObject({
+      total: 30,
+      estimated: false,
+      totals: list.totals,
+    });
     expect(list.pageCount).toBe(6);
     expect(list.items.map((p) => p.paymentId)).toEqual([ids[29], ids[28], ids[27], ids[26], ids[25]]);
     expect(list.items[0].organisationName).toBe("Testorg");

@@ -17,6 +17,8 @@ import type { InstantBounds } from "../../domain/zoned-day-range";
 import type { Caller } from "../../domain/caller";
 import { paymentSearchCondition } from "./payment-search.server";
 import { allOf } from "../../platform/search-sql.server";
+import { estimatedCount } from "../../platform/bounded-count.server";
+import { EXACT_COUNT_CAP } from "../../domain/search-filter";
 
 export const MAX_PER_PAGE = 100;
 
@@ -86,6 +88,8 @@ export type PaymentList = {
   items: PaymentListItem[];
   /** Payments matching the options, over all pages (the sum of `totals`' counts). */
   total: number;
+  /** True when `total` is an estimate (more than EXACT_COUNT_CAP match); `totals` is then empty. */
+  estimated: boolean;
   /** Per currency, in currency order; amounts of different currencies are never added. */
   totals: CurrencyTotal[];
   quickSearch: QuickSearchOutcome | null;
@@ -203,34 +207,63 @@ function orderOf(sort: PaymentSort): SQL[] {
 }
 
 export type PaymentTotals = {
-  /** Payments matching, over all pages (the sum of the per-currency counts). */
+  /** Payments matching, over all pages: exact (the sum of the per-currency counts) or an estimate. */
   total: number;
+  /**
+   * True when more than EXACT_COUNT_CAP payments match and `total` is the planner's estimate;
+   * then `totals` is empty (summing every match is what made broad lists slow), until asked
+   * for exactly.
+   */
+  estimated: boolean;
   /** Per currency, in currency order; amounts of different currencies are never added. */
   totals: CurrencyTotal[];
 };
 
 /**
- * Count and summed totalAmount per currency of every matching payment. This is the one part of
- * a list whose cost grows with the size of the match (an aggregate over every matching row), so
- * the screen streams it in after the page.
+ * Count and summed totalAmount per currency of the matching payments. Exact when at most
+ * EXACT_COUNT_CAP match (one aggregate over at most cap + 1 rows) or when `exact` is asked for
+ * (an aggregate over every match: seconds on a broad filter over a million payments); otherwise
+ * the planner's estimate of the count and no amounts
+ * (docs/decisions/029-bounded-counts-and-read-paths.md).
  */
 export async function paymentTotals(
   _caller: Caller,
-  input: { resolved: ResolvedPaymentQuery },
+  input: { resolved: ResolvedPaymentQuery; exact?: boolean },
 ): Promise<PaymentTotals> {
   const { resolved } = input;
-  if (resolved.where === null) return { total: 0, totals: [] };
-  const totals = await db()
+  if (resolved.where === null) return { total: 0, estimated: false, totals: [] };
+  const database = db();
+  const limited = input.exact
+    ? database
+        .select({ currency: payments.currency, totalAmount: payments.totalAmount })
+        .from(payments)
+        .where(resolved.where)
+    : database
+        .select({ currency: payments.currency, totalAmount: payments.totalAmount })
+        .from(payments)
+        .where(resolved.where)
+        .limit(EXACT_COUNT_CAP + 1);
+  const matching = limited.as("matching");
+  const totals = await database
     .select({
-      currency: payments.currency,
+      currency: matching.currency,
       count: count(),
-      totalAmount: sql<string>`sum(${payments.totalAmount})::text`,
+      totalAmount: sql<string>`sum(${matching.totalAmount})::text`,
     })
-    .from(payments)
-    .where(resolved.where)
-    .groupBy(payments.currency)
-    .orderBy(payments.currency);
-  return { total: totals.reduce((sum, row) => sum + row.count, 0), totals };
+    .from(matching)
+    .groupBy(matching.currency)
+    .orderBy(matching.currency);
+  const total = totals.reduce((sum, row) => sum + row.count, 0);
+  if (input.exact || total <= EXACT_COUNT_CAP) return { total, estimated: false, totals };
+  const estimate = await estimatedCount(
+    database,
+    database
+      .select({ one: sql`1` })
+      .from(payments)
+      .where(resolved.where)
+      .$dynamic(),
+  );
+  return { total: estimate.count, estimated: estimate.estimated, totals: [] };
 }
 
 export type PaymentPage = { items: PaymentListItem[]; page: number; perPage: number };
@@ -265,16 +298,20 @@ export async function paymentPage(
 }
 
 /** Page and totals together (scripts and tests; the screen streams the totals in separately). */
-export async function listPayments(caller: Caller, input: PaymentListOptions): Promise<PaymentList> {
-  const { page: pageNumber, perPage, ...query } = input;
+export async function listPayments(
+  caller: Caller,
+  input: PaymentListOptions & { exactTotals?: boolean },
+): Promise<PaymentList> {
+  const { page: pageNumber, perPage, exactTotals, ...query } = input;
   const resolved = await resolvePaymentQuery(caller, { query });
-  const [page, { total, totals }] = await Promise.all([
+  const [page, { total, estimated, totals }] = await Promise.all([
     paymentPage(caller, { resolved, page: pageNumber, perPage }),
-    paymentTotals(caller, { resolved }),
+    paymentTotals(caller, { resolved, exact: exactTotals }),
   ]);
   return {
     ...page,
     total,
+    estimated,
     totals,
     quickSearch: resolved.quickSearch,
     pageCount: Math.max(1, Math.ceil(total / page.perPage)),

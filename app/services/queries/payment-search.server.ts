@@ -11,6 +11,7 @@ import { tenantCondition } from "../../platform/tenancy.server";
 import { loadPaymentViews, type PaymentView } from "./payment-view.server";
 import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { searchColumns } from "./search-columns.server";
+import { countUpToCap, type MatchCount } from "../../platform/bounded-count.server";
 
 /** The filters on the payment itself. */
 const PAYMENT_FIELDS: Record<string, FieldSpec> = {
@@ -47,7 +48,15 @@ const TRANSACTION_COLUMNS = searchColumns(paymentTransactions, TRANSACTION_FIELD
   paymentTransactionId: paymentTransactions.transactionId,
 });
 
-export type Page<T> = { items: T[]; totalItems: number; totalPages: number; page: number; perPage: number };
+export type Page<T> = {
+  items: T[];
+  totalItems: number;
+  totalPages: number;
+  page: number;
+  perPage: number;
+  /** Set by searches that cap their count: true when totalItems is the planner's estimate. */
+  totalItemsEstimated?: boolean;
+};
 
 /** The rows before the query's page. */
 export const rowsBefore = (query: Pick<SearchQuery, "page" | "perPage">) => (query.page - 1) * query.perPage;
@@ -104,12 +113,48 @@ function countMatching(database: Db, caller: Caller, query: Pick<SearchQuery, "f
   return database.select({ total: count() }).from(payments).where(paymentSearchCondition(caller, query));
 }
 
-/** One page of the payments the caller may see that match the query, newest first, with the count. */
+/**
+ * The number of payments matching: exact up to EXACT_COUNT_CAP, an estimate above it, exact
+ * however many with `exactTotal` (docs/decisions/029-bounded-counts-and-read-paths.md).
+ */
+async function matchCount(database: Db, caller: Caller, query: SearchQuery): Promise<MatchCount> {
+  if (query.exactTotal) {
+    const [{ total }] = await countMatching(database, caller, query);
+    return { count: total, estimated: false };
+  }
+  const where = paymentSearchCondition(caller, query);
+  const ofPayments = () =>
+    database
+      .select({ one: sql`1` })
+      .from(payments)
+      .where(where)
+      .$dynamic();
+  const { paymentConditions, transactionConditions } = searchParts(caller, query);
+  if (paymentConditions.length === 0 && transactionConditions.length > 0) {
+    // As countMatching: distinct payment ids straight from the filter's (…, payment_id) index,
+    // stopping after cap + 1, rather than walking payments and probing each one's transactions
+    // (a sparse filter such as status=AUTHORIZED probes ~20 payments per match). The planner
+    // estimates the EXISTS form better, so the estimate comes from that.
+    const ofTransactions = () =>
+      database
+        .selectDistinct({ paymentId: paymentTransactions.paymentId })
+        .from(paymentTransactions)
+        .where(and(...transactionConditions))
+        .$dynamic();
+    return countUpToCap(database, ofTransactions, { estimateFrom: ofPayments });
+  }
+  return countUpToCap(database, ofPayments);
+}
+
+/**
+ * One page of the payments the caller may see that match the query, newest first, with the
+ * count (exact up to a cap, flagged as an estimate above it).
+ */
 export async function searchPayments(caller: Caller, input: { query: SearchQuery }): Promise<Page<PaymentView>> {
   const { query } = input;
   const database = db();
   const where = paymentSearchCondition(caller, query);
-  const [rows, [{ total }]] = await Promise.all([
+  const [rows, matched] = await Promise.all([
     database
       .select()
       .from(payments)
@@ -117,7 +162,10 @@ export async function searchPayments(caller: Caller, input: { query: SearchQuery
       .orderBy(desc(payments.createdAt), desc(payments.paymentId))
       .limit(query.perPage)
       .offset(rowsBefore(query)),
-    countMatching(database, caller, query),
+    matchCount(database, caller, query),
   ]);
-  return pageOf(await loadPaymentViews(database, rows), total, query);
+  return {
+    ...pageOf(await loadPaymentViews(database, rows), matched.count, query),
+    totalItemsEstimated: matched.estimated,
+  };
 }
