@@ -105,7 +105,8 @@ const HEADER_PARAMETERS: Record<string, Json> = {
     name: "ET-Client-Name",
     in: "header",
     required: true,
-    description: "Who calls: `<company>-<application>`. Recorded on operation-log entries. Missing or blank: 400.",
+    description:
+      "Who calls: `<company>-<application>`. Recorded on operation-log entries. Missing or blank, or carrying a card number: 400.",
     schema: { type: "string", minLength: 1, maxLength: 200, examples: ["entur-webshop"] },
   },
   XCorrelationId: {
@@ -113,14 +114,15 @@ const HEADER_PARAMETERS: Record<string, Json> = {
     in: "header",
     required: false,
     description:
-      "Echoed on the response and stored on every operation-log and audit row; a UUID is generated when absent or not a token of 1–128 `[A-Za-z0-9._:-]`.",
+      "Echoed on the response and stored on every operation-log and audit row; a UUID is generated when absent, not a token of 1–128 `[A-Za-z0-9._:-]`, or carrying a card number.",
     schema: { type: "string", pattern: "^[A-Za-z0-9._:\\-]{1,128}$" },
   },
   EnturPOS: {
     name: "Entur-POS",
     in: "header",
     required: false,
-    description: "Point of sale; recorded on operation-log entries (at most 200 characters are kept).",
+    description:
+      "Point of sale; recorded on operation-log entries (at most 200 characters are kept). Carrying a card number: 400.",
     schema: { type: "string" },
   },
   EnturDistributionChannel: {
