@@ -6,7 +6,7 @@ import { inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { db } from "../../platform/db.server";
 import { apiClients, organisations, paymentTransactions, staffUsers } from "../../../db/schema";
-import { fourEyesRefusal, needsSecondStaffUser, thresholdFor } from "../../domain/four-eyes";
+import { fourEyesExecutor, fourEyesRefusal, needsSecondStaffUser, thresholdFor } from "../../domain/four-eyes";
 import { formatAmount, type Money } from "../../domain/money";
 import type { SearchQuery } from "../../domain/search-filter";
 import { amountsOf, creditableAmount } from "../../domain/transaction";
@@ -143,7 +143,7 @@ export async function creditDetail(viewer: StaffCaller, input: { creditId: numbe
       required: needsSecondStaffUser(view, settings.thresholds) && view.createdByStaffUserId !== null,
       threshold: threshold === null ? null : text(threshold),
       /** Why the viewer may not execute it, or null. */
-      refusal: fourEyesRefusal(view, viewer.userId, settings.thresholds),
+      refusal: fourEyesRefusal(view, fourEyesExecutor(viewer), settings.thresholds),
     },
   };
 }
