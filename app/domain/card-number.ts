@@ -1,7 +1,7 @@
 // Card numbers (PANs) in free text. Paydesk never stores or logs one (DESIGN.md: only the last 4
 // digits and the masked PAN exist anywhere), so every free-text input refuses text that carries
 // one, and what is recorded without being validated (log lines, recorded headers) masks it.
-// This module is the one place that decides what counts (docs/decisions/022-card-numbers-in-text.md).
+// This module is the one place that decides what counts (docs/decisions/025-card-numbers-in-text.md).
 //
 // A card number is 12 to 19 digits that pass the Luhn check, written as people copy them from a
 // card or a receipt:

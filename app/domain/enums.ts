@@ -82,7 +82,7 @@ export type ScaExemption = (typeof SCA_EXEMPTIONS)[number];
 
 /**
  * The API.md errorReasons, and FOUR_EYES_REQUIRED: a 403 when the four-eyes rule keeps this caller
- * from executing a credit (app/domain/four-eyes.ts, docs/decisions/023).
+ * from executing a credit (app/domain/four-eyes.ts, docs/decisions/026).
  */
 export const ERROR_REASONS = [
   "SOFT_DECLINE",

@@ -1,4 +1,4 @@
-// The four-eyes rule of credits (docs/decisions/013, 023): a credit above the threshold of its
+// The four-eyes rule of credits (docs/decisions/013, 026): a credit above the threshold of its
 // currency needs a second pair of eyes before money goes back, whatever door it goes through
 // (the staff screens, PUT /v1/credits/{id}/execute, a direct transaction credit, a deactivation).
 //

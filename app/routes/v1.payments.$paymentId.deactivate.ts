@@ -9,7 +9,7 @@ export const { loader, action } = apiRoute({
     const result = await deactivatePayment(caller, { paymentId: pathId(params, "paymentId") });
     if (result.kind === "deactivated") return json(paymentJson(result.payment));
     // Deactivated, but the four-eyes rule keeps this client from executing its credit, which
-    // reserves the amount until a staff user executes it (docs/decisions/023): 202, and where it is.
+    // reserves the amount until a staff user executes it (docs/decisions/026): 202, and where it is.
     return json(paymentJson(result.payment), 202, { Location: `/v1/credits/${result.creditId}` });
   },
 });

@@ -11,7 +11,7 @@ export const { loader, action } = apiRoute({
     const result = await creditTransaction(caller, { ...transactionPath(params), amount });
     if (result.kind === "credited") return json(paymentJson(result.payment), 201);
     // The credit is created and reserves the amount, but the four-eyes rule keeps this client from
-    // executing it: a staff user must (docs/decisions/023). 202, and where the credit is.
+    // executing it: a staff user must (docs/decisions/026). 202, and where the credit is.
     return json(paymentJson(result.payment), 202, { Location: `/v1/credits/${result.creditId}` });
   },
 });

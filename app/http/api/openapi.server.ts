@@ -164,7 +164,7 @@ const RESPONSE_HEADERS: Record<string, Json> = {
   },
 };
 
-/** The four-eyes rule as a client meets it (app/domain/four-eyes.ts, docs/decisions/023). */
+/** The four-eyes rule as a client meets it (app/domain/four-eyes.ts, docs/decisions/026). */
 const FOUR_EYES_RULE =
   "Four-eyes rule: a credit above the threshold of its currency (10 000 NOK unless an admin set others; every credit in a currency " +
   "without one) that a staff user created is executed only by another staff user, never through the API; one that an API client " +

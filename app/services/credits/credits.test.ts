@@ -190,7 +190,7 @@ describe("creditTransaction", () => {
   });
 });
 
-describe("the four-eyes rule at the API's doors (docs/decisions/023)", () => {
+describe("the four-eyes rule at the API's doors (docs/decisions/026)", () => {
   it("no API client, privileged or not, executes a staff user's credit above the threshold; another staff user does", async () => {
     const a = await capturedCardPayment(partner, "15000.00");
     const { creditId } = await creditOne(anna, a, "15000");

@@ -184,7 +184,7 @@ function auditedPayment(row: PaymentRow) {
 
 export type DeactivationResult =
   | { kind: "deactivated"; payment: PaymentView }
-  /** The deactivation credited more than the four-eyes rule lets its caller execute (docs/decisions/023). */
+  /** The deactivation credited more than the four-eyes rule lets its caller execute (docs/decisions/026). */
   | { kind: "awaitsSecondStaffUser"; creditId: number; payment: PaymentView };
 
 /**
