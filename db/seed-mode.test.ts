@@ -14,7 +14,8 @@ describe("seedModeFrom", () => {
   });
 
   it("says in the banner which mode runs and why, and warns about demo logins in production", () => {
-    const describe = (env: NodeJS.ProcessEnv) => (seedModeFrom(env) as { describe: string }).describe;
+    const describe = (env: { NODE_ENV?: string; PAYDESK_SEED?: string }) =>
+      (seedModeFrom(env) as { describe: string }).describe;
     expect(describe({})).toBe(
       "Mode: development; an empty database gets the demo data, whose logins and tokens are public (the default outside production).",
     );

@@ -19,7 +19,7 @@ export type SeedMode = {
  * production (NODE_ENV=production) and `demo` everywhere else. Any other value is refused rather
  * than guessed at: a typo must not put public logins into a production database.
  */
-export function seedModeFrom(env: NodeJS.ProcessEnv): SeedMode | { error: string } {
+export function seedModeFrom(env: { NODE_ENV?: string; PAYDESK_SEED?: string }): SeedMode | { error: string } {
   const production = env.NODE_ENV === "production";
   const asked = env.PAYDESK_SEED?.trim();
   if (asked !== undefined && asked !== "" && asked !== "demo" && asked !== "none")

@@ -39,14 +39,11 @@ export const MAX_CARD_DIGITS = 19;
 export const CARD_NUMBER_MESSAGE = "must not contain a card number";
 
 /**
- * Whole values that are what their field is for, even when their digits pass Luhn by chance or
- * by design, and are therefore no card number there (a field opts in by naming its format):
- * a retrieval reference number is 12 digits (ISO 8583 field 37), one in ten of which passes
- * Luhn; a Norwegian KID (customerIdentificationNumber) is 2–25 digits whose last is usually a
- * MOD10 (Luhn) check digit, so most KIDs of 12–19 digits would pass.
+ * A retrieval reference number (ISO 8583 field 37) is 12 digits, and one in ten of them passes
+ * Luhn by chance; in the field made for it (the import's rrn) such a value is an RRN. A field opts
+ * in by naming this format. (Only 12 digits: a longer bare run there is checked like any text.)
  */
 export const RRN_FORMAT = /^[0-9]{12}$/;
-export const KID_FORMAT = /^[0-9]{2,25}$/;
 
 /** Whether a field's value carries a card number, unless the whole value is the field's own `format`. */
 export function refusesAsCardNumber(value: string, format?: RegExp): boolean {

@@ -2,7 +2,6 @@
 // POST …/app-claim, …/wallet, …/gift-card, POST/PUT …/invoice. The same zod schemas validate
 // requests and document them in GET /v1/openapi.json (app/http/api/openapi-mobile.ts).
 import { z } from "zod";
-import { KID_FORMAT } from "../../domain/card-number";
 import { CARD_NUMBER_MESSAGE, isCleanText, noCardNumber, optional, positiveAmount, text } from "./schemas";
 
 // ---------------------------------------------------------------- phone numbers (Vipps)
@@ -132,7 +131,7 @@ const invoiceFields = {
   externalInvoiceNumber: optional(text(50)).meta({
     description: "The invoice number on the written invoice (sent to Xledger)",
   }),
-  customerIdentificationNumber: optional(text(50, { format: KID_FORMAT })).meta({
+  customerIdentificationNumber: optional(text(50)).meta({
     description: "Identifies the customer on electronic banking transactions (KID); nothing to do with Entur customers",
   }),
 };

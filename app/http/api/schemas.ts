@@ -61,8 +61,8 @@ export const CLEAN_TEXT_MESSAGE = "must not contain control characters or invali
 /**
  * A trimmed, non-empty, clean string of at most `max` characters that carries no card number
  * (app/domain/card-number.ts): every free-text field of /v1 is built from this, so none can
- * forget the rule. `format`: a whole value the field is made for that may pass Luhn (an RRN, a
- * KID) and is accepted as such.
+ * forget the rule. `format`: a whole value the field is made for that may pass Luhn by chance
+ * (an RRN) and is accepted as such.
  */
 export const text = (max: number, { format }: { format?: RegExp } = {}) =>
   z

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { REASON_MAX_LENGTH } from "../../domain/action-result";
 import { parsePositiveAmount, type Money } from "../../domain/money";
 import { isCleanText } from "../../domain/text";
-import { CARD_NUMBER_MESSAGE, refusesAsCardNumber } from "../../domain/card-number";
+import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../../domain/card-number";
 
 /** A form field as posted: absent, one value, or several (a repeated name); a value may be a file. */
 export type FormValue = FormDataEntryValue | FormDataEntryValue[] | undefined;
@@ -31,28 +31,25 @@ function single(missing: string) {
   return z.string({ error: (issue) => (issue.input === undefined ? missing : "must be a single text value") });
 }
 
-/** What a text field may be besides text without a card number: `format`, a whole value (a KID) that is what the field is for. */
-type TextOptions = { missing?: string; format?: RegExp };
-
 /**
  * Trimmed, clean text of at most `max` characters; required (blank counts as absent). It never
  * carries a card number (app/domain/card-number.ts): every text field of the staff forms is
  * built from this, so none can forget the rule.
  */
-export function requiredText(max: number, { missing = "is required", format }: TextOptions = {}) {
+export function requiredText(max: number, { missing = "is required" }: { missing?: string } = {}) {
   return z.preprocess(
     blankIsAbsent,
     single(missing)
       .trim()
       .max(max, `must be at most ${max} characters`)
       .refine(isCleanText, "contains characters that are not allowed")
-      .refine((value) => !refusesAsCardNumber(value, format), CARD_NUMBER_MESSAGE),
+      .refine((value) => !containsCardNumber(value), CARD_NUMBER_MESSAGE),
   );
 }
 
 /** Trimmed, clean text of at most `max` characters, or undefined when absent or blank. */
-export function optionalText(max: number, options: Omit<TextOptions, "missing"> = {}) {
-  return z.preprocess(blankIsAbsent, requiredText(max, options).optional());
+export function optionalText(max: number) {
+  return z.preprocess(blankIsAbsent, requiredText(max).optional());
 }
 
 /** Text exactly as typed (spaces and any character count), e.g. a password; "" when absent. */

@@ -1,7 +1,6 @@
 // The forms of the payment detail screen, one schema per intent (the reason is added by the
 // staff action). Hidden fields carry the transaction; amounts are the API's decimal strings.
 import { z } from "zod";
-import { KID_FORMAT } from "../../../domain/card-number";
 import { amount, id, optionalAmount, optionalText } from "../fields";
 
 const transactionId = id("must be a transaction id");
@@ -30,6 +29,6 @@ export const InvoiceForm = z.object({
   transactionId,
   amount: optionalAmount(),
   externalInvoiceNumber: optionalText(50),
-  customerIdentificationNumber: optionalText(50, { format: KID_FORMAT }),
+  customerIdentificationNumber: optionalText(50),
   languageCode,
 });
