@@ -1,7 +1,7 @@
 // argon2id with the OWASP minimum parameters (19 MiB, 2 iterations, 1 lane), and the check of a
 // password login that staff and customers share.
 import { hash, verify } from "@node-rs/argon2";
-import { hitRateLimit, peekRateLimit, type Window } from "../platform/rate-limit.server";
+import { peekSlidingLimit, recordSlidingHit, type Window } from "../platform/rate-limit.server";
 
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
@@ -35,9 +35,11 @@ const LOGIN_WINDOW_SECONDS = 15 * 60;
 
 /**
  * The check of a password login, for staff and customers alike (decision 001). Failed logins are
- * counted per account and per address over 15 minutes, under keys of each kind of login's own
- * (`keyPrefix`); a locked account unlocks when its window ends, so an attacker can hold a user out
- * for 15 minutes at most. An unknown email costs the same time as a wrong password.
+ * counted per account and per address over the last 15 minutes (a sliding window, so a wall-clock
+ * boundary among them resets nothing), under keys of each kind of login's own (`keyPrefix`); a
+ * locked account unlocks once its oldest counted failure is 15 minutes old, so an attacker's
+ * failures hold a user out for 15 minutes at most. An unknown email costs the same time as a
+ * wrong password.
  */
 export async function checkLogin<Account>(input: {
   keyPrefix: string;
@@ -54,7 +56,7 @@ export async function checkLogin<Account>(input: {
     { key: `${input.keyPrefix}:ip:${input.ip}`, limit: 50, windowSeconds: LOGIN_WINDOW_SECONDS },
   ];
   for (const window of windows) {
-    const state = await peekRateLimit(window);
+    const state = await peekSlidingLimit(window);
     if (!state.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: state.retryAfterSeconds };
   }
   const account = await input.find(email);
@@ -63,7 +65,7 @@ export async function checkLogin<Account>(input: {
     ? await verifyPassword(passwordHash, input.credentials.password)
     : await verifyAgainstNothing(input.credentials.password);
   if (account === undefined || !valid) {
-    for (const window of windows) await hitRateLimit(window);
+    for (const window of windows) await recordSlidingHit(window.key);
     return { ok: false, reason: "invalid" };
   }
   return { ok: true, account };

@@ -3,7 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
@@ -16,7 +16,7 @@ describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

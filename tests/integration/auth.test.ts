@@ -226,7 +226,7 @@ describe("permissions", () => {
 });
 
 describe("login throttling", () => {
-  it("locks an account after 10 failures for the rest of the window, leaving other accounts alone", async () => {
+  it("locks an account after 10 failures for at most 15 minutes, leaving other accounts alone", async () => {
     const target = await createStaff(server, "support");
     for (let attempt = 0; attempt < 10; attempt++) {
       const response = await postForm(server, "/login", { email: target.email, password: "wrong-password" });

@@ -13,21 +13,40 @@ if (!chromiumAvailable) {
   console.warn(`${message} Skipping them.`);
 }
 
+// One Chromium per test worker: a worker runs file after file (vitest's isolate: false), and
+// starting Chromium costs more than most of the tests a file runs in it. Each file gets fresh
+// contexts (cookies, storage) and closes them in its afterAll with closeBrowser. Playwright
+// kills the browser when the worker process exits.
+let shared: Promise<Browser> | null = null;
+
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
-  });
+  shared ??= chromium
+    .launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
+    })
+    .then((browser) => {
+      // A crashed browser is not handed to the next file.
+      browser.on("disconnected", () => (shared = null));
+      return browser;
+    });
+  return shared;
+}
+
+/** A file is done with the browser: its contexts close (the browser stays for the next file). */
+export async function closeBrowser(browser: Browser | undefined): Promise<void> {
+  if (!browser) return;
+  await Promise.all(browser.contexts().map((context) => context.close()));
 }
 
 /**
