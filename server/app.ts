@@ -7,14 +7,18 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { problemBody } from "../app/http/api/problem.server";
 import { isOriginAllowed } from "../app/auth/origin";
+import { containsCardNumber } from "../app/domain/card-number";
 import type { RequestContext } from "../app/http/context";
 import { loggablePath, logger } from "../app/platform/logger.server";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public", import.meta.url));
 
-/** A client's correlation id is kept if it is a sane token; otherwise we make one. */
+/**
+ * A client's correlation id is kept if it is a sane token; otherwise we make one. One that
+ * carries a card number is not sane: it would be stored on every row and log line of the request.
+ */
 export function acceptCorrelationId(value: string | undefined): string {
-  if (value && /^[A-Za-z0-9._:-]{1,128}$/.test(value)) return value;
+  if (value && /^[A-Za-z0-9._:-]{1,128}$/.test(value) && !containsCardNumber(value)) return value;
   return randomUUID();
 }
 

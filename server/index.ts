@@ -1,5 +1,6 @@
 // `npm start`: open the database (PGlite in PAYDESK_DATA_DIR, or DATABASE_URL), apply the
-// migrations, seed demo data into an empty database, start the sandbox PSP in a process of its own
+// migrations, seed demo data into an empty database (outside production, or with PAYDESK_SEED=demo;
+// docs/decisions/027), start the sandbox PSP in a process of its own
 // (unless PAYDESK_PSP_URL points at one), and serve the built Remix app.
 import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
@@ -13,6 +14,7 @@ import {
 } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { demoBanner, ensureDemoData } from "../db/demo";
+import { firstAdminHelp, hasStaffUser, seedModeFrom } from "../db/seed-mode";
 import { createApp } from "./app";
 import { startBackgroundJobs } from "./jobs";
 import { forkPsp } from "./psp-process";
@@ -20,6 +22,12 @@ import { forkPsp } from "./psp-process";
 async function main() {
   // Behind TLS in production the session cookie is always Secure, whatever a proxy forwards.
   if (process.env.NODE_ENV === "production") process.env.PAYDESK_COOKIE_SECURE ??= "true";
+  // Demo data (public logins) only outside production or when asked for (docs/decisions/027).
+  const mode = seedModeFrom(process.env);
+  if ("error" in mode) {
+    console.error(`\n${mode.error}\n`);
+    process.exit(1);
+  }
   const options = optionsFromEnv();
   const open = (timeouts?: DatabaseTimeouts) =>
     openDatabase({ ...options, timeouts }).catch((error: unknown) => {
@@ -35,8 +43,8 @@ async function main() {
   const handle = await open(serverTimeouts());
   const setup = handle.kind === "postgres" ? await open() : handle;
   await migrateDatabase(setup);
-  const seeding = process.env.PAYDESK_SEED ?? "demo";
-  if (seeding !== "none") await ensureDemoData(setup);
+  if (mode.seed === "demo") await ensureDemoData(setup);
+  const nobodyCanLogIn = !(await hasStaffUser(setup));
   if (setup !== handle) await setup.close();
   setDatabase(handle);
 
@@ -58,8 +66,10 @@ async function main() {
     console.log(`\nPaydesk is running at ${url}`);
     console.log(`Database: ${handle.kind === "pglite" ? `embedded PGlite in ${handle.location}` : handle.location}`);
     console.log(`PSP: ${psp ? `the sandbox PSP at ${psp.url}` : process.env.PAYDESK_PSP_URL}`);
+    console.log(mode.describe);
     const banner = await demoBanner(handle);
     if (banner) console.log(`\n${banner}\n`);
+    if (nobodyCanLogIn) console.log(`\n${firstAdminHelp(handle.kind === "pglite")}\n`);
   });
   const stopJobs = startBackgroundJobs();
 

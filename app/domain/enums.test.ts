@@ -55,7 +55,11 @@ describe("the value lists", () => {
     ["recurring statuses", RECURRING_STATUSES, ["CREATED", "ACTIVE", "EXPIRED", "CANCELLED"]],
     ["agreement statuses", AGREEMENT_STATUSES, ["CREATED", "PENDING", "ACTIVE", "STOPPED", "EXPIRED"]],
     ["SCA exemptions", SCA_EXEMPTIONS, ["NO_EXEMPTION", "LOW_VALUE"]],
-    ["error reasons", ERROR_REASONS, ["SOFT_DECLINE", "REFUSED_BY_ISSUER", "RESOURCE_BUSY", "PROVIDER_UNAVAILABLE"]],
+    [
+      "error reasons",
+      ERROR_REASONS,
+      ["SOFT_DECLINE", "REFUSED_BY_ISSUER", "RESOURCE_BUSY", "PROVIDER_UNAVAILABLE", "FOUR_EYES_REQUIRED"],
+    ],
     ["actor types", ACTOR_TYPES, ["CLIENT", "STAFF", "SYSTEM", "CUSTOMER"]],
   ] as const)("%s are exactly the documented values, without duplicates", (_name, list, expected) => {
     expect([...list]).toEqual([...expected]);

@@ -80,7 +80,17 @@ export type ProviderOperationStatus = (typeof PROVIDER_OPERATION_STATUSES)[numbe
 export const SCA_EXEMPTIONS = ["NO_EXEMPTION", "LOW_VALUE"] as const;
 export type ScaExemption = (typeof SCA_EXEMPTIONS)[number];
 
-export const ERROR_REASONS = ["SOFT_DECLINE", "REFUSED_BY_ISSUER", "RESOURCE_BUSY", "PROVIDER_UNAVAILABLE"] as const;
+/**
+ * The API.md errorReasons, and FOUR_EYES_REQUIRED: a 403 when the four-eyes rule keeps this caller
+ * from executing a credit (app/domain/four-eyes.ts, docs/decisions/026).
+ */
+export const ERROR_REASONS = [
+  "SOFT_DECLINE",
+  "REFUSED_BY_ISSUER",
+  "RESOURCE_BUSY",
+  "PROVIDER_UNAVAILABLE",
+  "FOUR_EYES_REQUIRED",
+] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
 /** Self-service: how a customer may pay one invoice. */

@@ -4,6 +4,7 @@ import type { Db, Tx } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import type { RequestContext } from "./request-context";
 import type { Caller } from "../domain/caller";
+import { maskCardNumbers } from "../domain/card-number";
 
 export type AuditActor = { userId: string | null; email: string };
 
@@ -33,7 +34,8 @@ export async function recordAudit(
     before: entry.before ?? null,
     after: entry.after ?? null,
     ip: context.clientIp,
-    userAgent: userAgent ?? null,
+    // A header is recorded as sent, but never with a card number in it.
+    userAgent: userAgent == null ? null : maskCardNumbers(userAgent),
     correlationId: context.correlationId,
   });
 }

@@ -1,5 +1,8 @@
 // Structured JSON log lines on stdout, one object per line, always with the correlation id when
-// there is one. Amounts may appear; card numbers never (only last 4 digits exist anywhere).
+// there is one. Amounts may appear; card numbers never: inputs that carry one are refused, and
+// every line is masked on its way out as well (a header, a path or an error message may quote
+// what a caller sent).
+import { maskCardNumbers } from "../domain/card-number";
 
 type Fields = Record<string, unknown>;
 type Level = "debug" | "info" | "warn" | "error";
@@ -13,7 +16,7 @@ function threshold(): number {
 
 function write(level: Level, message: string, fields?: Fields) {
   if (LEVELS[level] < threshold()) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields });
+  const line = maskCardNumbers(JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields }));
   if (level === "error" || level === "warn") process.stderr.write(`${line}\n`);
   else process.stdout.write(`${line}\n`);
 }

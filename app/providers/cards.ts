@@ -14,6 +14,9 @@
 // The pure helpers below (Luhn, scheme by BIN, expiry) do no I/O and are shared by the page.
 import type { ErrorReason } from "../domain/enums";
 import type { Money } from "../domain/money";
+import { containsCardNumber, passesLuhn } from "../domain/card-number";
+
+export { passesLuhn };
 
 export type CardScheme = "VISA" | "MASTERCARD" | "AMEX";
 
@@ -82,22 +85,6 @@ export function normalizeCardNumber(text: string): string | null {
   return /^[0-9]+$/.test(compact) ? compact : null;
 }
 
-export function passesLuhn(digits: string): boolean {
-  if (!/^[0-9]+$/.test(digits)) return false;
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
 /** VISA starts with 4, MASTERCARD with 5, AMEX with 34 or 37; anything else is not accepted here. */
 export function schemeOf(digits: string): CardScheme | null {
   if (/^3[47]/.test(digits)) return "AMEX";
@@ -163,7 +150,9 @@ export function checkCardInput(
   if (!new RegExp(`^[0-9]{${cvcLength}}$`).test(raw.cvc.trim())) errors.cvc = cvcLength === 4 ? "cvc_4" : "cvc_3";
   const holder = raw.cardholder.trim();
   if (!holder) errors.cardholder = "holder_missing";
-  else if (holder.length > 100 || /[\u0000-\u001f\u007f]/.test(holder)) errors.cardholder = "holder_invalid";
+  // A card number typed into the name field would travel on as the holder's name.
+  else if (holder.length > 100 || /[\u0000-\u001f\u007f]/.test(holder) || containsCardNumber(holder))
+    errors.cardholder = "holder_invalid";
   if (Object.keys(errors).length || !number || !scheme || !expiry) return { ok: false, errors };
   return {
     ok: true,

@@ -20,6 +20,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { requireCustomerSession } from "../auth/customer-session.server";
 import { CustomerErrorBoundary } from "../components/CustomerFrame";
 import { DomainError } from "../domain/errors";
+import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../domain/card-number";
 import {
   INVOICE_METHODS,
   INVOICE_PAYMENT_METHODS,
@@ -57,7 +58,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { error: string; invoiceNumber?: string; productCode?: string };
+type ActionData = { error: string; field?: string; invoiceNumber?: string; productCode?: string };
+
+/** The fields this page posts that name things; none may carry a card number (they are quoted back in errors). */
+const NAMING_FIELDS = ["invoiceNumber", "productCode", "companyCode"] as const;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { customer } = await requireCustomerSession(request);
@@ -77,6 +81,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     origin,
     intent: "continue",
   };
+  const carrier = NAMING_FIELDS.find((name) => containsCardNumber(field(name)));
+  if (carrier)
+    return json<ActionData>({ error: `${carrier} ${CARD_NUMBER_MESSAGE}.`, field: carrier }, { status: 400 });
   try {
     if (field("intent") === "pay") {
       const paymentMethod = field("paymentMethod");

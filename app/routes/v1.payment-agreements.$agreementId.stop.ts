@@ -1,4 +1,5 @@
 // PUT /v1/payment-agreements/{agreementId}/stop: STOPPED (idempotent; an EXPIRED one is a 409).
+import { pathKey } from "../http/api/parse.server";
 import { apiRoute, json } from "../http/api/route.server";
 import { agreementJson } from "../http/api/serialize-recurring";
 import { publicOrigin } from "../http/hosted-page.server";
@@ -7,6 +8,8 @@ import { stopAgreement } from "../services/agreements/agreements.server";
 export const { loader, action } = apiRoute({
   PUT: async ({ params, caller, url }) =>
     json(
-      agreementJson(await stopAgreement(caller, { agreementId: params.agreementId ?? "", origin: publicOrigin(url) })),
+      agreementJson(
+        await stopAgreement(caller, { agreementId: pathKey(params, "agreementId"), origin: publicOrigin(url) }),
+      ),
     ),
 });

@@ -5,7 +5,11 @@ import { paymentJson } from "../http/api/serialize";
 import { deactivatePayment } from "../services/payments/payments.server";
 
 export const { loader, action } = apiRoute({
-  // An API client is not bound by the four-eyes rule, so the result always carries the payment.
-  PUT: async ({ params, caller }) =>
-    json(paymentJson((await deactivatePayment(caller, { paymentId: pathId(params, "paymentId") })).payment)),
+  PUT: async ({ params, caller }) => {
+    const result = await deactivatePayment(caller, { paymentId: pathId(params, "paymentId") });
+    if (result.kind === "deactivated") return json(paymentJson(result.payment));
+    // Deactivated, but the four-eyes rule keeps this client from executing its credit, which
+    // reserves the amount until a staff user executes it (docs/decisions/026): 202, and where it is.
+    return json(paymentJson(result.payment), 202, { Location: `/v1/credits/${result.creditId}` });
+  },
 });

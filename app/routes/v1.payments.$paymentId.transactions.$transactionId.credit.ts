@@ -8,11 +8,10 @@ import { creditTransaction } from "../services/credits/credits.server";
 export const { loader, action } = apiRoute({
   POST: async ({ params, caller, body }) => {
     const { amount } = parseOptionalBody(CreditTransactionBody, body);
-    // An API client is not bound by the four-eyes rule, so the credit is executed (or declined).
-    const { payment } = await creditTransaction(caller, {
-      ...transactionPath(params),
-      amount,
-    });
-    return json(paymentJson(payment), 201);
+    const result = await creditTransaction(caller, { ...transactionPath(params), amount });
+    if (result.kind === "credited") return json(paymentJson(result.payment), 201);
+    // The credit is created and reserves the amount, but the four-eyes rule keeps this client from
+    // executing it: a staff user must (docs/decisions/026). 202, and where the credit is.
+    return json(paymentJson(result.payment), 202, { Location: `/v1/credits/${result.creditId}` });
   },
 });

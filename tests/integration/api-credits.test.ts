@@ -18,6 +18,8 @@ import { useApiClient, useTestServer } from "../support/fixtures-http";
 const server = useTestServer();
 const client = useApiClient(server, { organisationId: 801 });
 const other = useApiClient(server, { organisationId: 802 });
+/** A privileged client of the same organisation as `client`. */
+const partner = useApiClient(server, { organisationId: 801, privileged: true });
 
 const line = (
   p: { paymentId: number; transactionId: number },
@@ -260,6 +262,74 @@ describe("execute a credit", () => {
   });
 });
 
+describe("the four-eyes rule at the API (above 10 000 NOK)", () => {
+  it("a client that is not privileged may not execute its own credit above the threshold: 403, nothing moves", async () => {
+    const a = await capturedCardPayment(client, "12000.00");
+    const created = await creditOne(a, "12000.00");
+    const refused = await client.put(`/v1/credits/${created.body.creditId}/execute`);
+    expectProblem(refused, 403);
+    expect(refused.body).toMatchObject({
+      errorReason: "FOUR_EYES_REQUIRED",
+      detail: expect.stringMatching(/is above the four-eyes threshold of 10000.00 NOK: a staff user must execute it/),
+    });
+    expect((await client.get(`/v1/credits/${created.body.creditId}`)).body).toMatchObject({
+      status: "CREATED",
+      creditTransactions: [{ status: "CREATED" }],
+    });
+    const reference = `credit-transaction-${created.body.creditTransactions[0].creditTransactionId}`;
+    expect((await pspOperations()).filter((o) => o.reference === reference)).toEqual([]);
+    // A privileged client may.
+    const executed = await partner.put(`/v1/credits/${created.body.creditId}/execute`);
+    expect(executed.status).toBe(200);
+    expect(executed.body.status).toBe("CREDITED");
+  });
+
+  it("a direct credit above the threshold answers 202 with the waiting credit's Location; at the threshold 201", async () => {
+    const a = await capturedCardPayment(client, "15000.00");
+    const waiting = await client.post(
+      `/v1/payments/${a.paymentId}/transactions/${a.transactionId}/credit`,
+      {},
+      { "Idempotency-Key": `direct-${a.transactionId}` },
+    );
+    expect(waiting.status).toBe(202);
+    const location = waiting.headers.get("location")!;
+    expect(location).toMatch(/^\/v1\/credits\/[0-9]+$/);
+    expect(waiting.body.transactions[0]).toMatchObject({
+      status: "CAPTURED",
+      summary: { creditedAmount: "0.00", creditableAmount: "0.00" },
+    });
+    expect((await client.get(location)).body).toMatchObject({ status: "CREATED", totalCreditAmount: "15000.00" });
+    // The same request again replays the answer, Location included.
+    const replay = await client.post(
+      `/v1/payments/${a.paymentId}/transactions/${a.transactionId}/credit`,
+      {},
+      { "Idempotency-Key": `direct-${a.transactionId}` },
+    );
+    expect([replay.status, replay.headers.get("location")]).toEqual([202, location]);
+
+    const b = await capturedCardPayment(client, "10000.00");
+    const credited = await client.post(`/v1/payments/${b.paymentId}/transactions/${b.transactionId}/credit`);
+    expect(credited.status).toBe(201);
+    expect(credited.body.transactions[0].status).toBe("CREDITED");
+  });
+
+  it("a deactivation above the threshold deactivates and answers 202 with the waiting credit's Location", async () => {
+    const a = await capturedCardPayment(client, "11000.00");
+    const deactivated = await client.put(`/v1/payments/${a.paymentId}/deactivate`);
+    expect(deactivated.status).toBe(202);
+    expect(deactivated.body).toMatchObject({ active: false, transactions: [{ status: "CAPTURED" }] });
+    const credit = await client.get(deactivated.headers.get("location")!);
+    expect(credit.body).toMatchObject({ status: "CREATED", totalCreditAmount: "11000.00" });
+    expectProblem(await client.put(`/v1/credits/${credit.body.creditId}/execute`), 403);
+
+    // A privileged client's deactivation credits at once.
+    const b = await capturedCardPayment(partner, "11000.00");
+    const byPartner = await partner.put(`/v1/payments/${b.paymentId}/deactivate`);
+    expect(byPartner.status).toBe(200);
+    expect(byPartner.body.transactions[0].status).toBe("CREDITED");
+  });
+});
+
 describe("patch a credit", () => {
   it("replaces lines and total together, releasing and re-reserving", async () => {
     const a = await capturedCardPayment(client, "100.00");
@@ -371,7 +441,7 @@ describe("50 concurrent requests", () => {
       creditTransactions: parts.map((p, i) => line(p, ["30.00", "40.00", "50.00"][i])),
     });
     const results = await times(50, () => client.put(`/v1/credits/${created.body.creditId}/execute`));
-    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(results.map((r) => `${r.status} ${r.body?.detail ?? ""}`).filter((s) => !s.startsWith("200"))).toEqual([]);
     for (const part of parts) {
       const row = await transactionRow(server, part.transactionId);
       expect(row.status).toBe("CREDITED");

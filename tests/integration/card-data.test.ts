@@ -11,7 +11,12 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { passesLuhn } from "../../app/providers/cards";
+import {
+  findCardNumbers,
+  rowsOf,
+  scanDatabase as scanDatabaseFor,
+  scanText as scanTextFor,
+} from "../support/card-scan";
 import type { Db } from "../../db/client";
 import { forkPsp, type PspProcess } from "../../server/psp-process";
 import { randomPort, startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
@@ -30,67 +35,8 @@ const TYPED = [
   "4111111111111112",
 ];
 
-/**
- * Card-number candidates in a text: digit runs standing on their own (not glued to letters or
- * other digits, so the digits inside a hex hash or a base64 token do not count) of 13 to 40
- * digits, of which any 13–19-digit window passes the Luhn check ("%204111…" is caught too).
- * A PAN glued to letters ("pan4111…") is caught by the TYPED check instead.
- */
-function findCardNumbers(text: string): string[] {
-  const found: string[] = [];
-  for (const match of text.matchAll(/(?<![0-9A-Za-z])[0-9]{13,40}(?![0-9A-Za-z])/g)) {
-    const run = match[0];
-    for (let length = 13; length <= Math.min(19, run.length); length++) {
-      for (let start = 0; start + length <= run.length; start++) {
-        const candidate = run.slice(start, start + length);
-        if (passesLuhn(candidate)) found.push(candidate);
-      }
-    }
-  }
-  return found;
-}
-
-type Finding = { where: string; value: string };
-
-function scanText(where: string, text: string): Finding[] {
-  const findings: Finding[] = findCardNumbers(text).map((value) => ({ where, value }));
-  for (const typed of TYPED) if (text.includes(typed)) findings.push({ where, value: `typed ${typed}` });
-  return findings;
-}
-
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) ?? [];
-}
-
-/** Every text, varchar, json, jsonb (and array of them) column of every table, read as text. */
-async function scanDatabase(db: Db): Promise<{ findings: Finding[]; columns: number; values: number }> {
-  const columns = rowsOf(
-    await db.execute(sql`
-      select c.table_schema, c.table_name, c.column_name
-      from information_schema.columns c
-      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-      where c.table_schema not in ('pg_catalog', 'information_schema')
-        and (c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb') or c.udt_name in ('_text', '_varchar', '_json', '_jsonb'))
-      order by 1, 2, 3`),
-  ) as { table_schema: string; table_name: string; column_name: string }[];
-  const findings: Finding[] = [];
-  let values = 0;
-  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  for (const { table_schema, table_name, column_name } of columns) {
-    const rows = rowsOf(
-      await db.execute(
-        sql.raw(
-          `select ${quote(column_name)}::text as v from ${quote(table_schema)}.${quote(table_name)} where ${quote(column_name)} is not null`,
-        ),
-      ),
-    );
-    for (const row of rows) {
-      values += 1;
-      findings.push(...scanText(`${table_schema}.${table_name}.${column_name}`, String(row.v)));
-    }
-  }
-  return { findings, columns: columns.length, values };
-}
+const scanText = (where: string, text: string) => scanTextFor(where, text, TYPED);
+const scanDatabase = (db: Db) => scanDatabaseFor(db, TYPED);
 
 describe("the card-number scanner", () => {
   it("finds planted card numbers and ignores what only looks like digits", () => {

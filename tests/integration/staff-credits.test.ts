@@ -17,6 +17,8 @@ import { getPage, postForm } from "../support/staff";
 
 const server = useTestServer();
 const client = useApiClient(server, { organisationId: 901 });
+/** A privileged client of the same organisation: trusted with imports, never with a staff user's credit. */
+const partner = useApiClient(server, { organisationId: 901, privileged: true });
 const support = useStaffSession(server, "support");
 const financeA = useStaffSession(server, "finance");
 const financeB = useStaffSession(server, "finance");
@@ -261,15 +263,35 @@ describe("four-eyes rule", () => {
     expect(entry.actorUserId).toBe(financeB.id);
   });
 
-  it("lets the creator execute at or below the threshold, and API clients whatever the amount", async () => {
+  it("lets the creator execute at or below the threshold", async () => {
     const a = await capturedCardPayment(client, "30000.00");
     const atThreshold = (await createCredit(financeA, [[a, "10000.00"]])).body.data.creditId;
     expect((await actOnCredit(financeA, atThreshold, { intent: "execute", reason: "small enough" })).status).toBe(200);
-    // a staff-made credit executed by an API client: clients have no staff identity to compare
+  });
+
+  it("holds at the API's door: no token of the organisation executes a staff credit above the threshold (403)", async () => {
+    // The red team's path: finance creates 15 000 NOK on the screen, then executes it over the API.
+    const a = await capturedCardPayment(client, "30000.00");
     const big = (await createCredit(financeA, [[a, "15000.00"]])).body.data.creditId;
-    const byApi = await client.put(`/v1/credits/${big}/execute`);
-    expect(byApi.status).toBe(200);
-    expect(byApi.body.status).toBe("CREDITED");
+    for (const api of [client, partner]) {
+      const byApi = await api.put(`/v1/credits/${big}/execute`);
+      expect(byApi.status).toBe(403);
+      expect(byApi.headers.get("content-type")).toBe("application/problem+json");
+      expect(byApi.body).toMatchObject({
+        status: 403,
+        errorReason: "FOUR_EYES_REQUIRED",
+        detail: expect.stringMatching(
+          /created by a staff user and is above the four-eyes threshold of 10000.00 NOK: another staff user must execute it/,
+        ),
+      });
+    }
+    const untouched = await creditRow(big);
+    expect(untouched.status).toBe("CREATED");
+    expect(untouched.lines.map((l) => [l.status, l.claimedAt])).toEqual([["CREATED", null]]);
+    expect(await creditStateOf(a)).toEqual({ status: "CAPTURED", creditedAmount: "0.00000" });
+    // The second pair of eyes is a staff user's.
+    expect((await actOnCredit(financeB, big, { intent: "execute", reason: "checked" })).status).toBe(200);
+    expect((await creditRow(big)).status).toBe("CREDITED");
   });
 
   it("follows the admin's threshold per currency; a currency without one always needs a second person", async () => {

@@ -1,7 +1,8 @@
 // The work queue over HTTP: a credit above the four-eyes threshold that one staff user created
 // waits in every other finance or admin user's queue (and the navigation counts it), shows in its
-// creator's queue as waiting for someone else, and leaves the queue once executed. Support, who
-// cannot execute credits, has no queue.
+// creator's queue as waiting for someone else, and leaves the queue once executed; so does an API
+// client's that the client may not execute (decision 026). Support, who cannot execute credits,
+// has no queue.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type TestClient } from "../support/api";
 import { postStaffAction } from "../support/fixtures-staff";
@@ -99,6 +100,22 @@ describe("the work queue", () => {
     const other = await queueOf(cookie.otherFinance);
     expect(ids(other.body.creditsForYou)).toContain(creditId);
     expect(ids(other.body.yourCreditsWaiting)).not.toContain(creditId);
+  });
+
+  it("lists an API client's big credit that the client may not execute (not privileged), not a privileged one's", async () => {
+    const { paymentId, transactionId } = await captured("11000.00");
+    const waiting = await client.post(`/v1/payments/${paymentId}/transactions/${transactionId}/credit`);
+    expect(waiting.status).toBe(202);
+    const creditId = Number(waiting.headers.get("location")!.split("/").pop());
+    const partner = await createClient(server, { privileged: true, organisationId: client.organisationId });
+    const open = await partner.post("/v1/credits", {
+      totalCreditAmount: "11000.00",
+      creditTransactions: [{ ...(await captured("11000.00")), amount: "11000.00" }],
+    });
+    expect(open.status).toBe(201);
+    const queue = await queueOf(cookie.finance);
+    expect(ids(queue.body.creditsForYou)).toContain(creditId);
+    expect(ids(queue.body.creditsForYou)).not.toContain(open.body.creditId);
   });
 
   it("leaves credits under the threshold out: they need no second person", async () => {

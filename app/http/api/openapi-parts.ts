@@ -153,8 +153,12 @@ export type OperationSpec = {
   /** A zod schema is inlined (input side); anything else is the schema itself. */
   body?: { schema: z.ZodType | Json; required: boolean; mergePatch?: boolean };
   success: { status: number; description: string; schema?: z.ZodType | Json; location?: boolean };
+  /** A second good answer (202: done, but waiting for someone else). */
+  alsoSuccess?: { status: number; description: string; schema?: z.ZodType | Json; location?: boolean };
   /** Besides 400, 401, 403, 429 and 503, 409 and 422 on POST and PUT, and 413 with a body. */
   errors: number[];
+  /** This operation's own words for some of its problems, over the section's. */
+  problems?: Record<number, string>;
   /** It asks the payment provider: its 503 may be PROVIDER_UNAVAILABLE. */
   provider?: boolean;
 };
@@ -162,7 +166,6 @@ export type OperationSpec = {
 /** An operation of the resource routes (payments, credits, recurring payments, agreements). */
 export function operation(spec: OperationSpec, errorDescriptions: Record<number, string>): Json {
   const idempotent = isIdempotent(spec.method);
-  const schema = spec.success.schema && schemaOf(spec.success.schema, "output");
   const errors = [400, 401, 403, 429, ...spec.errors, ...(idempotent ? [409, 422] : []), ...(spec.body ? [413] : [])];
   const result: Json = {
     operationId: spec.operationId,
@@ -171,12 +174,20 @@ export function operation(spec: OperationSpec, errorDescriptions: Record<number,
     tags: spec.tags,
     parameters: [...(spec.parameters ?? []), ...headerParameters(idempotent)],
     responses: {
-      [String(spec.success.status)]: {
-        description: spec.success.description,
-        headers: successHeaders({ location: spec.success.location, idempotent }),
-        ...(schema ? { content: { "application/json": { schema } } } : {}),
-      },
-      ...problemResponses(errors, describedFor(errorDescriptions, spec.provider)),
+      ...Object.fromEntries(
+        [spec.success, ...(spec.alsoSuccess ? [spec.alsoSuccess] : [])].map((success) => {
+          const body = success.schema && schemaOf(success.schema, "output");
+          return [
+            String(success.status),
+            {
+              description: success.description,
+              headers: successHeaders({ location: success.location, idempotent }),
+              ...(body ? { content: { "application/json": { schema: body } } } : {}),
+            },
+          ];
+        }),
+      ),
+      ...problemResponses(errors, { ...describedFor(errorDescriptions, spec.provider), ...spec.problems }),
     },
   };
   if (spec.body) {

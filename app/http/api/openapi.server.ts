@@ -106,7 +106,8 @@ const HEADER_PARAMETERS: Record<string, Json> = {
     name: "ET-Client-Name",
     in: "header",
     required: true,
-    description: "Who calls: `<company>-<application>`. Recorded on operation-log entries. Missing or blank: 400.",
+    description:
+      "Who calls: `<company>-<application>`. Recorded on operation-log entries. Missing or blank, or carrying a card number: 400.",
     schema: { type: "string", minLength: 1, maxLength: 200, examples: ["entur-webshop"] },
   },
   XCorrelationId: {
@@ -114,14 +115,15 @@ const HEADER_PARAMETERS: Record<string, Json> = {
     in: "header",
     required: false,
     description:
-      "Echoed on the response and stored on every operation-log and audit row; a UUID is generated when absent or not a token of 1–128 `[A-Za-z0-9._:-]`.",
+      "Echoed on the response and stored on every operation-log and audit row; a UUID is generated when absent, not a token of 1–128 `[A-Za-z0-9._:-]`, or carrying a card number.",
     schema: { type: "string", pattern: "^[A-Za-z0-9._:\\-]{1,128}$" },
   },
   EnturPOS: {
     name: "Entur-POS",
     in: "header",
     required: false,
-    description: "Point of sale; recorded on operation-log entries (at most 200 characters are kept).",
+    description:
+      "Point of sale; recorded on operation-log entries (at most 200 characters are kept). Carrying a card number: 400.",
     schema: { type: "string" },
   },
   EnturDistributionChannel: {
@@ -162,6 +164,18 @@ const RESPONSE_HEADERS: Record<string, Json> = {
     schema: { type: "string", enum: ["true"] },
   },
 };
+
+/** The four-eyes rule as a client meets it (app/domain/four-eyes.ts, docs/decisions/026). */
+const FOUR_EYES_RULE =
+  "Four-eyes rule: a credit above the threshold of its currency (10 000 NOK unless an admin set others; every credit in a currency " +
+  "without one) that a staff user created is executed only by another staff user, never through the API; one that an API client " +
+  "created is executed through the API only by a privileged client, else by a staff user. Otherwise: 403 with " +
+  "`errorReason: FOUR_EYES_REQUIRED`, and nothing is executed.";
+
+/** What a route that creates and executes a credit answers when the four-eyes rule holds it back. */
+const FOUR_EYES_WAIT =
+  "When the credit is above the four-eyes threshold and the client is not privileged, it is created and reserves the amount " +
+  "but is not executed: 202 with `Location` of the credit, which a staff user executes.";
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   ...COMMON_PROBLEMS,
@@ -265,7 +279,9 @@ type Operation = {
   query?: Json[];
   body?: { schema: string; required: boolean; mergePatch?: boolean };
   success: { status: number; description: string; schema?: Json; location?: boolean };
+  alsoSuccess?: { status: number; description: string; schema?: Json; location?: boolean };
   errors: number[];
+  problems?: Record<number, string>;
   /** It asks the payment provider (503 PROVIDER_UNAVAILABLE). */
   provider?: boolean;
 };
@@ -333,9 +349,17 @@ const ROUTES: Operation[] = [
     summary: "Deactivate a payment",
     description:
       "Sets `active=false`: captured non-imported transactions are credited in full, every CREATED/INITIATED/AUTHORIZED transaction cancelled; " +
-      "imported ones stay for the client to credit.",
+      "imported ones stay for the client to credit. " +
+      FOUR_EYES_WAIT,
     tags: ["Payments"],
     success: { status: 200, description: "The deactivated payment", schema: ref("Payment") },
+    alsoSuccess: {
+      status: 202,
+      description:
+        "The deactivated payment; its credit is created and reserves the amount, but waits for a staff user (four-eyes rule). `Location`: the credit",
+      schema: ref("Payment"),
+      location: true,
+    },
     errors: [400, 404, 409, 422],
   },
   {
@@ -417,10 +441,19 @@ const ROUTES: Operation[] = [
     operationId: "creditTransaction",
     provider: true,
     summary: "Credit one transaction directly",
-    description: "`amount` is optional and defaults to everything creditable. The route for imported transactions.",
+    description:
+      "`amount` is optional and defaults to everything creditable. The route for imported transactions. " +
+      FOUR_EYES_WAIT,
     tags: ["Transactions"],
     body: { schema: "CreditTransactionRequest", required: false },
     success: { status: 201, description: "The payment with the credited transaction", schema: ref("Payment") },
+    alsoSuccess: {
+      status: 202,
+      description:
+        "The payment; the credit is created and reserves the amount, but waits for a staff user (four-eyes rule). `Location`: the credit",
+      schema: ref("Payment"),
+      location: true,
+    },
     errors: [400, 404, 409, 413, 422],
   },
   {
@@ -480,10 +513,14 @@ const ROUTES: Operation[] = [
     summary: "Execute a credit",
     description:
       "Executes the credit transactions one after the other; idempotent (no credit transaction is ever executed twice). " +
-      "On a failure answers that transaction's problem (with `errorReason`) and keeps what succeeded.",
+      "On a failure answers that transaction's problem (with `errorReason`) and keeps what succeeded. " +
+      FOUR_EYES_RULE,
     tags: ["Credits"],
     success: { status: 200, description: "The credit", schema: ref("Credit") },
     errors: [400, 404, 409, 422],
+    problems: {
+      403: "The four-eyes rule keeps this client from executing the credit (`errorReason: FOUR_EYES_REQUIRED`); nothing was executed",
+    },
   },
   {
     method: "get",

@@ -1,5 +1,6 @@
 // Turning request parts into validated input, or a 400 problem that names each field.
 import type { z } from "zod";
+import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../../domain/card-number";
 import type { FieldError } from "../../domain/errors";
 import { parseSearchQuery, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
 import { problem } from "./problem.server";
@@ -71,13 +72,27 @@ export function parseOptionalBody<T extends z.ZodType>(schema: T, body: unknown)
 
 /** A numeric id from the path; anything else is answered like an unknown id would be. */
 export function pathId(params: Params, name: string): number {
-  const raw = params[name] ?? "";
+  const raw = pathKey(params, name);
   if (!/^[1-9][0-9]{0,15}$/.test(raw) || Number(raw) > Number.MAX_SAFE_INTEGER) {
     throw problem(400, `${name} in the path must be a positive whole number`, {
       errors: [{ field: name, message: "must be a positive whole number" }],
     });
   }
   return Number(raw);
+}
+
+/**
+ * A path segment as sent; refused when it carries a card number, which an answer ("… was not
+ * found") would otherwise quote, and an Idempotency-Key would store with it.
+ */
+export function pathKey(params: Params, name: string): string {
+  const raw = params[name] ?? "";
+  if (containsCardNumber(raw)) {
+    throw problem(400, `${name} in the path ${CARD_NUMBER_MESSAGE}`, {
+      errors: [{ field: name, message: CARD_NUMBER_MESSAGE }],
+    });
+  }
+  return raw;
 }
 
 /** The two ids of a /v1/payments/{paymentId}/transactions/{transactionId}… path, paymentId checked first. */

@@ -1,4 +1,5 @@
 // RFC 9457 problem details, the one error shape of /v1.
+import { maskCardNumbers } from "../../domain/card-number";
 import type { ErrorReason } from "../../domain/enums";
 import { DomainError, PROVIDER_RETRY_AFTER_SECONDS, type FieldError } from "../../domain/errors";
 
@@ -73,7 +74,8 @@ export function problemBody(p: Problem, { instance, correlationId }: { instance:
     title: p.title,
     status: p.status,
     detail: p.detail,
-    instance,
+    // The request's path: a card number in it is not repeated (the answer may be stored for replay).
+    instance: maskCardNumbers(instance),
     correlationId,
     ...(p.errors?.length ? { errors: p.errors } : {}),
     ...(p.errorReason ? { errorReason: p.errorReason } : {}),

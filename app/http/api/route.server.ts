@@ -2,6 +2,7 @@
 // Entur-POS / Entur-Distribution-Channel / Entur-On-Behalf-Of, rate limiting, Idempotency-Key,
 // and problem+json for every error. (server/app.ts puts X-Correlation-Id on every response.) A route file declares its handlers per method with
 // `apiRoute({ GET, POST, ... })`; each handler parses, calls one service and renders.
+import { createHash } from "node:crypto";
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 
 type Params = LoaderFunctionArgs["params"];
@@ -11,6 +12,7 @@ import { organisations } from "../../../db/schema";
 import { authenticateApiClient, type ApiClient } from "../../auth/api-client.server";
 import { CUSTOMER_TOKEN_HEADER } from "../../auth/customer-token.server";
 import { DomainError, type FieldError } from "../../domain/errors";
+import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../../domain/card-number";
 import { logger } from "../../platform/logger.server";
 import type { ClientCaller } from "../../domain/caller";
 import {
@@ -112,7 +114,7 @@ async function runApiRequest(
       };
       const claim = await claimIdempotencyKey(
         client.clientId,
-        key,
+        storedIdempotencyKey(key),
         requestFingerprint(method, url.pathname + url.search, rawBody, actingFor),
       );
       if (claim.kind === "mismatch") {
@@ -142,7 +144,7 @@ async function runApiRequest(
           headers: { ...claim.response.headers, "Idempotent-Replayed": "true" },
         });
       }
-      idempotency = { clientId: client.clientId, key };
+      idempotency = { clientId: client.clientId, key: storedIdempotencyKey(key) };
     }
 
     const run = () => handler({ request, params, url, caller, client, body, context });
@@ -235,6 +237,16 @@ function callerFor(client: ApiClient, request: Request, correlationId: string): 
       errors: [{ field: "ET-Client-Name", message: "is longer than 200 characters" }],
     });
   }
+  // Both headers are recorded on every operation-log entry of the request.
+  const pos = headers.get("entur-pos")?.trim().slice(0, 200) || null;
+  for (const [field, value] of [
+    ["ET-Client-Name", clientName],
+    ["Entur-POS", pos],
+  ] as const) {
+    if (value !== null && containsCardNumber(value)) {
+      throw problem(400, `${field} ${CARD_NUMBER_MESSAGE}`, { errors: [{ field, message: CARD_NUMBER_MESSAGE }] });
+    }
+  }
 
   let organisationId = client.organisationId;
   const onBehalfOf = headers.get("entur-on-behalf-of");
@@ -265,10 +277,20 @@ function callerFor(client: ApiClient, request: Request, correlationId: string): 
     channels: client.distributionChannels,
     allowedRedirectPrefixes: client.allowedRedirectPrefixes,
     clientName,
-    pos: headers.get("entur-pos")?.trim().slice(0, 200) || null,
+    pos,
     distributionChannel: channel,
     correlationId,
   };
+}
+
+/**
+ * The Idempotency-Key as it is stored: as sent, unless it carries a card number, which is then
+ * kept only as its SHA-256 (the same key maps to the same row, so replays still work). Not
+ * refused: a client's key is an opaque token, and one that happens to look like a card must
+ * still work.
+ */
+function storedIdempotencyKey(key: string): string {
+  return containsCardNumber(key) ? `sha256:${createHash("sha256").update(key).digest("hex")}` : key;
 }
 
 async function organisationExists(organisationId: number): Promise<boolean> {

@@ -2,7 +2,7 @@
 // POST …/app-claim, …/wallet, …/gift-card, POST/PUT …/invoice. The same zod schemas validate
 // requests and document them in GET /v1/openapi.json (app/http/api/openapi-mobile.ts).
 import { z } from "zod";
-import { isCleanText, optional, positiveAmount, text } from "./schemas";
+import { CARD_NUMBER_MESSAGE, isCleanText, noCardNumber, optional, positiveAmount, text } from "./schemas";
 
 // ---------------------------------------------------------------- phone numbers (Vipps)
 
@@ -63,6 +63,7 @@ export const redirectUrl = z
   .string({ error: "must be a string" })
   .regex(REDIRECT_URL_PATTERN, "must be an http(s) URL of at most 1024 characters after the scheme")
   .refine((value) => URL.canParse(value) && isCleanText(value), "must be a valid http(s) URL")
+  .refine(noCardNumber, CARD_NUMBER_MESSAGE)
   .meta({
     description:
       "Where the customer is sent back to; must start with one of the client's allowed redirect prefixes (else 400)",

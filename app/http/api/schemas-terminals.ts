@@ -2,7 +2,7 @@
 // …/recurring-terminal, …/internal-terminal). They validate requests and describe the routes in
 // GET /v1/openapi.json (app/http/api/openapi-terminals.ts), so the two cannot drift apart.
 import { z } from "zod";
-import { customerNumber, isCleanText, optional, resourceId } from "./schemas";
+import { CARD_NUMBER_MESSAGE, customerNumber, isCleanText, noCardNumber, optional, resourceId } from "./schemas";
 
 const URL_MESSAGE = "must be an http(s) URL of at most 1024 characters after the scheme";
 
@@ -16,6 +16,7 @@ export const httpUrl = z
   .regex(/^(https?:\/\/).{0,1024}$/, URL_MESSAGE)
   .refine(isCleanText, "must not contain control characters")
   .refine((text) => URL.canParse(text), "is not a valid URL")
+  .refine(noCardNumber, CARD_NUMBER_MESSAGE)
   .meta({ example: "https://shop.example/checkout/return" });
 
 const bool = z.boolean({ error: "must be true or false" });
@@ -70,7 +71,9 @@ export const RecurringTerminalBody = z.object({
       .trim()
       .min(1, "must not be empty")
       .max(200, "must be at most 200 characters")
-      .refine(isCleanText, "must not contain control characters"),
+      .refine(isCleanText, "must not contain control characters")
+      // The hash, never the number it stands for (a mistake that would send a PAN along).
+      .refine(noCardNumber, CARD_NUMBER_MESSAGE),
   ).meta({
     description:
       "The stored card's panHash; may be left out when the transaction was created with a recurringPaymentId",

@@ -5,6 +5,7 @@ import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, SCA_EXEMPTIONS } from "../../domain
 import { AMOUNT_PATTERN, parseAmount, type Money } from "../../domain/money";
 import { parseTimestamp } from "../../domain/search-filter";
 import { isCleanText } from "../../domain/text";
+import { CARD_NUMBER_MESSAGE, containsCardNumber, refusesAsCardNumber, RRN_FORMAT } from "../../domain/card-number";
 
 const AMOUNT_MESSAGE =
   'must be a decimal string with a dot, at most 13 digits before it and 5 after it, no sign, exponent or leading zeros (e.g. "100.00")';
@@ -36,6 +37,8 @@ export const resourceId = z
 export const customerNumber = z
   .union([z.string().regex(/^[0-9]{1,20}$/), z.int().min(0)], { error: "must be a numeric customer id" })
   .transform(String)
+  // A customer number is stored and shown everywhere; 12–19 digits that pass Luhn may be a card's.
+  .refine((value) => !containsCardNumber(value), CARD_NUMBER_MESSAGE)
   .meta({ description: "Numeric id of the customer", example: "100234" });
 
 export const isoTimestamp = z
@@ -50,17 +53,33 @@ export const isoTimestamp = z
   })
   .meta({ format: "date-time" });
 
-export { isCleanText };
+export { isCleanText, CARD_NUMBER_MESSAGE };
+/** For fields that are not `text` (URLs): true when the value carries no card number. */
+export const noCardNumber = (value: string) => !containsCardNumber(value);
 export const CLEAN_TEXT_MESSAGE = "must not contain control characters or invalid Unicode";
 
-/** A trimmed, non-empty, clean string of at most `max` characters. */
-export const text = (max: number) =>
+/**
+ * A trimmed, non-empty, clean string of at most `max` characters that carries no card number
+ * (app/domain/card-number.ts): every free-text field of /v1 is built from this, so none can
+ * forget the rule. `format`: a whole value the field is made for that may pass Luhn by chance
+ * (an RRN) and is accepted as such.
+ */
+export const text = (max: number, { format }: { format?: RegExp } = {}) =>
   z
     .string({ error: "must be a string" })
     .trim()
     .min(1, "must not be empty")
     .max(max, `must be at most ${max} characters`)
-    .refine(isCleanText, CLEAN_TEXT_MESSAGE);
+    .refine(isCleanText, CLEAN_TEXT_MESSAGE)
+    .refine((value) => !refusesAsCardNumber(value, format), CARD_NUMBER_MESSAGE);
+
+/** Text of a record (the import's additionalData): clean, bounded, no card number; may be empty. */
+const recordText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine(isCleanText, CLEAN_TEXT_MESSAGE)
+    .refine((value) => !containsCardNumber(value), CARD_NUMBER_MESSAGE);
 
 /** Optional in a POST body: null counts as absent. */
 export function optional<T extends z.ZodType>(schema: T) {
@@ -123,7 +142,7 @@ export const CreditTransactionBody = z.object({ amount: optional(positiveAmount)
 
 export const ImportBody = z.object({
   transactionConfirmedAt: isoTimestamp,
-  rrn: optional(text(50)),
+  rrn: optional(text(50, { format: RRN_FORMAT })),
   terminalId: optional(text(50)),
   paymentType: optional(text(50)),
   companyId: optional(
@@ -138,13 +157,9 @@ export const ImportBody = z.object({
   externalTransactionId: optional(text(100)),
   additionalData: optional(
     z
-      .record(
-        z.string().max(100).refine(isCleanText, CLEAN_TEXT_MESSAGE),
-        z.string().max(1000).refine(isCleanText, CLEAN_TEXT_MESSAGE),
-        {
-          error: "must be an object of string values",
-        },
-      )
+      .record(recordText(100), recordText(1000), {
+        error: "must be an object of string values",
+      })
       .refine((record) => Object.keys(record).length <= 50, "may have at most 50 entries"),
   ),
 });

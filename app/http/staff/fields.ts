@@ -7,6 +7,7 @@ import { z } from "zod";
 import { REASON_MAX_LENGTH } from "../../domain/action-result";
 import { parsePositiveAmount, type Money } from "../../domain/money";
 import { isCleanText } from "../../domain/text";
+import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../../domain/card-number";
 
 /** A form field as posted: absent, one value, or several (a repeated name); a value may be a file. */
 export type FormValue = FormDataEntryValue | FormDataEntryValue[] | undefined;
@@ -30,14 +31,19 @@ function single(missing: string) {
   return z.string({ error: (issue) => (issue.input === undefined ? missing : "must be a single text value") });
 }
 
-/** Trimmed, clean text of at most `max` characters; required (blank counts as absent). */
-export function requiredText(max: number, missing = "is required") {
+/**
+ * Trimmed, clean text of at most `max` characters; required (blank counts as absent). It never
+ * carries a card number (app/domain/card-number.ts): every text field of the staff forms is
+ * built from this, so none can forget the rule.
+ */
+export function requiredText(max: number, { missing = "is required" }: { missing?: string } = {}) {
   return z.preprocess(
     blankIsAbsent,
     single(missing)
       .trim()
       .max(max, `must be at most ${max} characters`)
-      .refine(isCleanText, "contains characters that are not allowed"),
+      .refine(isCleanText, "contains characters that are not allowed")
+      .refine((value) => !containsCardNumber(value), CARD_NUMBER_MESSAGE),
   );
 }
 
@@ -107,5 +113,8 @@ export function choice<const T extends readonly [string, ...string[]]>(values: T
 export function reason(required: boolean) {
   const text = optionalText(REASON_MAX_LENGTH);
   if (!required) return text.transform((value) => value ?? null);
-  return z.preprocess(blankIsAbsent, requiredText(REASON_MAX_LENGTH, "is required: say why, it goes to the audit log"));
+  return z.preprocess(
+    blankIsAbsent,
+    requiredText(REASON_MAX_LENGTH, { missing: "is required: say why, it goes to the audit log" }),
+  );
 }

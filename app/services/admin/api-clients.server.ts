@@ -8,6 +8,7 @@ import type { Tx } from "../../../db/client";
 import { apiClients, organisations, paymentMethods } from "../../../db/schema";
 import { generateApiToken, hashApiToken, tokenPrefix } from "../../auth/api-token.server";
 import { isCleanText } from "../../domain/text";
+import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../../domain/card-number";
 import { checkClientSettings } from "../../domain/api-clients";
 import { PAYMENT_TYPE_GROUP_OF, PAYMENT_TYPES } from "../../domain/enums";
 import { conflict, invalid, notFound } from "../../domain/errors";
@@ -45,6 +46,8 @@ function checkName(field: string, name: string): string {
   if (!trimmed) throw invalid(field, "is required");
   if (trimmed.length > MAX_NAME_LENGTH) throw invalid(field, `must be at most ${MAX_NAME_LENGTH} characters`);
   if (!isCleanText(trimmed)) throw invalid(field, "contains characters that are not allowed");
+  // Also for the CLI, which reaches this without a form's schema.
+  if (containsCardNumber(trimmed)) throw invalid(field, CARD_NUMBER_MESSAGE);
   return trimmed;
 }
 

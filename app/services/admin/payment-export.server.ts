@@ -1,6 +1,7 @@
 // The payments export: every payment the staff payments list shows for a query (all pages), in
 // the list's order, for the CSV download. Taking payments out of the system is audited.
 import type { StaffCaller } from "../../domain/caller";
+import { maskCardNumbers } from "../../domain/card-number";
 import { auditStaffAction } from "../../platform/audit.server";
 import { db } from "../../platform/db.server";
 import {
@@ -26,7 +27,8 @@ export async function exportPayments(
     action: "payment.export_csv",
     entityType: "payment",
     entityId: null,
-    after: { query: input.filters },
+    // The query as typed, except a card number someone searched for (the quick search takes anything).
+    after: { query: maskCardNumbers(input.filters) },
   });
   return paymentExportBatches(caller, { resolved });
 }

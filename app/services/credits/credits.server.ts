@@ -18,7 +18,7 @@ import {
   providerOperations,
 } from "../../../db/schema";
 import type { CreditStatus, CreditTransactionStatus, PaymentTypeGroup } from "../../domain/enums";
-import { DomainError, forbidden, notFound, ruleBroken } from "../../domain/errors";
+import { DomainError, notFound, ruleBroken } from "../../domain/errors";
 import {
   directCreditAmount,
   isFullyCredited,
@@ -31,7 +31,7 @@ import {
   requireTotalIsSumOfLines,
   requireWithinCreditable,
 } from "../../domain/credit";
-import { fourEyesRefusal, type FourEyesThresholds } from "../../domain/four-eyes";
+import { fourEyesExecutor, fourEyesRefusal, fourEyesRequired, type FourEyesThresholds } from "../../domain/four-eyes";
 import { add, formatAmount, money, subtract, toDbAmount, type Money } from "../../domain/money";
 import { amountsOf, creditableAmount, statusAfterCredit } from "../../domain/transaction";
 import { db } from "../../platform/db.server";
@@ -499,7 +499,11 @@ export async function getCredit(caller: Caller, input: { creditId: number }): Pr
 
 // ---------------------------------------------------------------- execute
 
-/** How an execution ended: done as far as the provider went, or refused by the four-eyes rule before anything moved. */
+/**
+ * How an execution ended: done as far as the provider went, or refused by the four-eyes rule
+ * before anything moved (the credit waits for a second staff user: another than its staff
+ * creator, or any staff user for an API client that may not execute it).
+ */
 export type CreditExecution =
   { kind: "executed"; credit: CreditView } | { kind: "awaitsSecondStaffUser"; creditId: number; reason: string };
 
@@ -507,24 +511,25 @@ export type CreditExecution =
  * Executes every credit transaction still CREATED, in order. Answers the credit as it stands;
  * when one fails, throws that transaction's error after keeping what succeeded before it.
  *
- * A staff user may not execute a credit they created above the four-eyes threshold
- * (app/domain/four-eyes.ts); the rule is checked first for a clear answer and again under the
+ * The four-eyes rule (app/domain/four-eyes.ts) binds every caller above the threshold: a staff
+ * user may not execute a credit they created, no API client a staff user's credit, and only a
+ * privileged client an API credit. It is checked first for a clear answer and again under the
  * credit's row lock in every claim, so a PATCH raising the total in between cannot slip through.
  * @throws not_found  the credit is unknown or another organisation's
- * @throws forbidden  the four-eyes rule: the staff caller created this credit above the threshold
+ * @throws forbidden  the four-eyes rule keeps this caller from executing it (errorReason FOUR_EYES_REQUIRED)
  * @throws conflict   the credit is inactive
  * @throws declined   the provider refused a credit transaction (those before it stay credited)
  */
 export async function executeCredit(caller: Caller, input: { creditId: number }): Promise<CreditView> {
   const execution = await executeCreditUnlessFourEyes(caller, input);
-  if (execution.kind === "awaitsSecondStaffUser") throw forbidden(execution.reason);
+  if (execution.kind === "awaitsSecondStaffUser") throw fourEyesRequired(execution.reason);
   return execution.credit;
 }
 
 /**
  * executeCredit for a step that has just created the credit (a direct credit, a deactivation):
- * the four-eyes rule refusing its staff creator is an outcome, the credit waiting for a second
- * staff user, not an error.
+ * the four-eyes rule refusing its creator is an outcome, the credit waiting for a second staff
+ * user, not an error.
  * @throws not_found  the credit is unknown or another organisation's
  * @throws conflict   the credit is inactive
  * @throws declined   the provider refused a credit transaction (those before it stay credited)
@@ -543,7 +548,7 @@ export async function executeCreditUnlessFourEyes(
     .where(eq(creditTransactions.creditId, creditId))
     .orderBy(asc(creditTransactions.creditTransactionId));
   const fourEyes =
-    caller.kind === "staff" && lines.some((l) => l.status === "CREATED")
+    caller.kind !== "system" && lines.some((l) => l.status === "CREATED")
       ? await readFourEyesThresholds(database)
       : null;
   if (fourEyes) {
@@ -568,16 +573,15 @@ export async function executeCreditUnlessFourEyes(
   return { kind: "executed", credit: await readCredit(database, caller, creditId) };
 }
 
-/** Why the four-eyes rule keeps this staff caller from executing the credit, or null. */
+/** Why the four-eyes rule keeps this caller from executing the credit, or null. */
 function fourEyesRefusalOf(caller: Caller, credit: CreditRow, thresholds: FourEyesThresholds): string | null {
-  if (caller.kind !== "staff") return null;
   return fourEyesRefusal(
     {
       totalCreditAmount: money(credit.totalCreditAmount),
       currency: credit.currency,
       createdByStaffUserId: credit.createdByStaffUserId,
     },
-    caller.userId,
+    fourEyesExecutor(caller),
     thresholds,
   );
 }
@@ -804,7 +808,7 @@ async function markCreditedWhenComplete(creditId: number): Promise<void> {
 
 export type DirectCreditResult =
   | { kind: "credited"; payment: PaymentView }
-  /** The credit is created and reserves the amount; the four-eyes rule keeps its staff creator from executing it. */
+  /** The credit is created and reserves the amount; the four-eyes rule keeps its creator from executing it. */
   | { kind: "awaitsSecondStaffUser"; creditId: number; payment: PaymentView };
 
 /**
@@ -858,9 +862,11 @@ export async function creditTransaction(
       before: auditedTransaction(transaction),
       after: { ...auditedTransaction(reserved), creditId, creditAmount: formatAmount(value) },
     });
-    // Not for staff, whose execution the four-eyes rule may hold back: the refund is claimed with
-    // the credit, so the request's only effect is a claim its retry (or the recovery job) finishes.
-    if (caller.kind !== "staff") {
+    // The refund is claimed with the credit, so the request's only effect is a claim its retry
+    // (or the recovery job) finishes. Not for staff (executed after the commit, as on the credits
+    // screen), nor where the four-eyes rule holds the credit back for a staff user.
+    const [credit] = await tx.select().from(credits).where(eq(credits.creditId, creditId));
+    if (caller.kind !== "staff" && !fourEyesRefusalOf(caller, credit, await readFourEyesThresholds(tx))) {
       const [line] = await tx.select().from(creditTransactions).where(eq(creditTransactions.creditId, creditId));
       await insertClaim(tx, caller, {
         kind: "REFUND",

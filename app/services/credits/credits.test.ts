@@ -13,6 +13,7 @@ import { createCredit, creditTransaction, executeCredit, getCredit, updateCredit
 const database = useTestDatabase();
 const shop = useShop(database);
 const otherShop = useShop(database);
+const partner = useShop(database, { privileged: true });
 const anna = staffCaller({ userId: "00000000-0000-0000-0000-00000000000a", email: "anna@paydesk.test" });
 const bert = staffCaller({ userId: "00000000-0000-0000-0000-00000000000b", email: "bert@paydesk.test" });
 
@@ -136,13 +137,17 @@ describe("the four-eyes rule (above 10 000 NOK by default)", () => {
     });
   });
 
-  it("a direct credit at or below the threshold, or by a client, is credited at once", async () => {
+  it("a direct credit at or below the threshold, or above it by a privileged client, is credited at once", async () => {
     const a = await capturedCardPayment(shop, "10000.00");
     await expect(creditTransaction(anna, { ...a, amount: money("10000") })).resolves.toMatchObject({
       kind: "credited",
     });
-    const b = await capturedCardPayment(shop, "20000.00");
-    const byClient = await creditTransaction(shop, { ...b, amount: money("15000") });
+    const c = await capturedCardPayment(shop, "12000.00");
+    await expect(creditTransaction(shop, { ...c, amount: money("10000") })).resolves.toMatchObject({
+      kind: "credited",
+    });
+    const b = await capturedCardPayment(partner, "20000.00");
+    const byClient = await creditTransaction(partner, { ...b, amount: money("15000") });
     expect(byClient).toMatchObject({ kind: "credited" });
     expect(byClient.payment.transactions[0]).toMatchObject({
       status: "CAPTURED",
@@ -182,5 +187,104 @@ describe("creditTransaction", () => {
     await expect(creditTransaction(shop, a)).rejects.toThrow(
       refused({ kind: "conflict", message: "The transaction is already fully credited" }),
     );
+  });
+});
+
+describe("the four-eyes rule at the API's doors (docs/decisions/026)", () => {
+  it("no API client, privileged or not, executes a staff user's credit above the threshold; another staff user does", async () => {
+    const a = await capturedCardPayment(partner, "15000.00");
+    const { creditId } = await creditOne(anna, a, "15000");
+    for (const client of [partner, shop]) {
+      // (shop is another organisation: its answer is 404, whatever the rule says.)
+      await expect(executeCredit(client, { creditId })).rejects.toThrow(
+        client === partner
+          ? refused({
+              kind: "forbidden",
+              errorReason: "FOUR_EYES_REQUIRED",
+              message: expect.stringMatching(/created by a staff user .*another staff user must execute it/),
+            })
+          : refused({ kind: "not_found" }),
+      );
+    }
+    expect(await getCredit(anna, { creditId })).toMatchObject({
+      status: "CREATED",
+      creditTransactions: [{ status: "CREATED", claimedAt: null }],
+    });
+    await expect(executeCredit(bert, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+  });
+
+  it("a staff user's credit at or below the threshold may be executed by an API client", async () => {
+    const a = await capturedCardPayment(shop, "10000.00");
+    const { creditId } = await creditOne(anna, a, "10000");
+    await expect(executeCredit(shop, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+  });
+
+  it("an API credit above the threshold: a privileged client executes it, any other waits for a staff user", async () => {
+    const a = await capturedCardPayment(shop, "12000.00");
+    const byShop = await creditOne(shop, a, "12000");
+    await expect(executeCredit(shop, { creditId: byShop.creditId })).rejects.toThrow(
+      refused({
+        kind: "forbidden",
+        errorReason: "FOUR_EYES_REQUIRED",
+        message: expect.stringMatching(/above the four-eyes threshold of 10000.00 NOK: a staff user must execute it/),
+      }),
+    );
+    expect(await getCredit(shop, { creditId: byShop.creditId })).toMatchObject({ status: "CREATED" });
+    // Any staff user (there is no staff creator to differ from).
+    await expect(executeCredit(anna, { creditId: byShop.creditId })).resolves.toMatchObject({ status: "CREDITED" });
+
+    const b = await capturedCardPayment(partner, "12000.00");
+    const byPartner = await creditOne(partner, b, "12000");
+    await expect(executeCredit(partner, { creditId: byPartner.creditId })).resolves.toMatchObject({
+      status: "CREDITED",
+    });
+  });
+
+  it("a direct credit above the threshold by a client that may not execute it is created and waits, unclaimed", async () => {
+    const a = await capturedCardPayment(shop, "15000.00");
+    const result = await creditTransaction(shop, a);
+    expect(result).toMatchObject({ kind: "awaitsSecondStaffUser" });
+    if (result.kind !== "awaitsSecondStaffUser") return;
+    expect(result.payment.transactions[0]).toMatchObject({
+      status: "CAPTURED",
+      summary: { creditedAmount: money("0"), creditableAmount: money("0") },
+    });
+    // Nothing was claimed at the provider: the recovery job has nothing to finish behind the rule's back.
+    expect(await getCredit(shop, { creditId: result.creditId })).toMatchObject({
+      createdByClientId: shop.clientId,
+      creditTransactions: [{ status: "CREATED", claimedAt: null }],
+    });
+    await executeCredit(bert, { creditId: result.creditId });
+    expect((await getPayment(shop, { paymentId: a.paymentId })).transactions[0]).toMatchObject({ status: "CREDITED" });
+  });
+
+  it("a client's deactivation above the threshold deactivates and leaves the credit to a staff user", async () => {
+    const a = await capturedCardPayment(shop, "11000.00");
+    const result = await deactivatePayment(shop, { paymentId: a.paymentId });
+    expect(result).toMatchObject({ kind: "awaitsSecondStaffUser", payment: { active: false } });
+    if (result.kind !== "awaitsSecondStaffUser") return;
+    // Repeating it waits still; a staff user executes the credit.
+    expect(await deactivatePayment(shop, { paymentId: a.paymentId })).toMatchObject({
+      kind: "awaitsSecondStaffUser",
+      creditId: result.creditId,
+    });
+    await executeCredit(anna, { creditId: result.creditId });
+    expect((await getPayment(shop, { paymentId: a.paymentId })).transactions[0]).toMatchObject({ status: "CREDITED" });
+
+    // A privileged client's deactivation executes its credit at once.
+    const b = await capturedCardPayment(partner, "11000.00");
+    const byPartner = await deactivatePayment(partner, { paymentId: b.paymentId });
+    expect(byPartner.kind).toBe("deactivated");
+    expect(byPartner.payment.transactions[0]).toMatchObject({ status: "CREDITED" });
+  });
+
+  it("raising a client's credit above the threshold after it was created still waits", async () => {
+    const a = await capturedCardPayment(shop, "20000.00");
+    const { creditId } = await creditOne(shop, a, "100");
+    await updateCredit(shop, {
+      creditId,
+      patch: { totalCreditAmount: money("20000"), creditTransactions: [{ ...a, amount: money("20000") }] },
+    });
+    await expect(executeCredit(shop, { creditId })).rejects.toThrow(refused({ errorReason: "FOUR_EYES_REQUIRED" }));
   });
 });

@@ -184,7 +184,7 @@ function auditedPayment(row: PaymentRow) {
 
 export type DeactivationResult =
   | { kind: "deactivated"; payment: PaymentView }
-  /** A staff user's deactivation credited more than the four-eyes rule lets them execute alone. */
+  /** The deactivation credited more than the four-eyes rule lets its caller execute (docs/decisions/026). */
   | { kind: "awaitsSecondStaffUser"; creditId: number; payment: PaymentView };
 
 /**
@@ -193,7 +193,7 @@ export type DeactivationResult =
  * planDeactivation); imported ones stay for the client to credit through the transaction's credit
  * route. An authorization the PSP holds is released there (a CANCEL provider operation claimed
  * with the deactivation, asked after it commits). Repeating it finishes cancels and credits that
- * an interrupted earlier call left open. When the four-eyes rule keeps a staff caller from
+ * an interrupted earlier call left open. When the four-eyes rule keeps the caller from
  * executing that credit, the payment is deactivated and the credit waits for a second staff user.
  * @throws not_found    the payment is unknown or another organisation's
  * @throws conflict     an operation on one of its transactions is in progress (RESOURCE_BUSY)

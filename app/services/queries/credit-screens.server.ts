@@ -13,7 +13,7 @@ import {
   paymentTransactions,
   staffUsers,
 } from "../../../db/schema";
-import { fourEyesRefusal, needsSecondStaffUser, thresholdFor } from "../../domain/four-eyes";
+import { fourEyesExecutor, fourEyesRefusal, needsSecondStaffUser, thresholdFor } from "../../domain/four-eyes";
 import { formatAmount, sum, type Money } from "../../domain/money";
 import type { SearchQuery } from "../../domain/search-filter";
 import { amountsOf, creditableAmount } from "../../domain/transaction";
@@ -151,7 +151,7 @@ export async function creditDetail(viewer: StaffCaller, input: { creditId: numbe
       required: needsSecondStaffUser(view, settings.thresholds) && view.createdByStaffUserId !== null,
       threshold: threshold === null ? null : text(threshold),
       /** Why the viewer may not execute it, or null. */
-      refusal: fourEyesRefusal(view, viewer.userId, settings.thresholds),
+      refusal: fourEyesRefusal(view, fourEyesExecutor(viewer), settings.thresholds),
     },
   };
 }
@@ -182,7 +182,7 @@ function standingOf(
   const failedLines = credit.creditTransactions.filter((l) => l.status === "FAILED").length;
   if (failedLines) return { kind: "failed", failedLines };
   if (credit.creditTransactions.some((l) => l.inProgress)) return { kind: "inProgress" };
-  const refused = fourEyesRefusal(view, viewer.userId, settings.thresholds) !== null;
+  const refused = fourEyesRefusal(view, fourEyesExecutor(viewer), settings.thresholds) !== null;
   if (needsSecondStaffUser(view, settings.thresholds) && credit.creator.kind === "staff") {
     return {
       kind: "awaitsSecondStaffUser",

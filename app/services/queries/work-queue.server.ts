@@ -2,10 +2,10 @@
 // second staff user executes them, and provider operations whose outcome is still unknown. The
 // navigation shows the count to those who can act; the work-queue screen lists them.
 // Read-only: executing or resolving goes through the credits and operations use-cases.
-import { and, asc, count, eq, isNotNull } from "drizzle-orm";
+import { and, asc, count, eq, isNotNull, or } from "drizzle-orm";
 import { db } from "../../platform/db.server";
-import { credits, providerOperations } from "../../../db/schema";
-import { needsSecondStaffUser } from "../../domain/four-eyes";
+import { apiClients, credits, providerOperations } from "../../../db/schema";
+import { fourEyesRefusal, type FourEyesExecutor } from "../../domain/four-eyes";
 import { money } from "../../domain/money";
 import type { StaffCaller } from "../../domain/caller";
 import { loadCreditViews } from "../credits/credits.server";
@@ -30,7 +30,7 @@ export type WaitingOperation = {
 };
 
 export type WorkQueue = {
-  /** Credits above the four-eyes threshold made by another staff user: the viewer may execute them. */
+  /** Credits the four-eyes rule keeps from their creator (another staff user, or an API client): the viewer may execute them. */
   creditsForYou: ScreenCredit[];
   /** The viewer's own such credits: somebody else must execute them. */
   yourCreditsWaiting: ScreenCredit[];
@@ -39,19 +39,36 @@ export type WorkQueue = {
   operationCount: number;
 };
 
-/** Open credits above their currency's threshold made by a staff user (the ones that wait for a second person). */
+/**
+ * Open credits the four-eyes rule keeps from their own creator (the ones that wait for a second
+ * person): a staff user's above the threshold, and an API client's that the client may not
+ * execute (it is not privileged; docs/decisions/026).
+ */
 async function creditsAwaitingSecondStaffUser() {
   const database = db();
   const rows = await database
-    .select()
+    .select({ credit: credits, clientPrivileged: apiClients.privileged })
     .from(credits)
-    .where(and(eq(credits.status, "CREATED"), eq(credits.active, true), isNotNull(credits.createdByStaffUserId)))
+    .leftJoin(apiClients, eq(apiClients.clientId, credits.createdByClientId))
+    .where(
+      and(
+        eq(credits.status, "CREATED"),
+        eq(credits.active, true),
+        or(isNotNull(credits.createdByStaffUserId), eq(apiClients.privileged, false)),
+      ),
+    )
     .orderBy(asc(credits.createdAt), asc(credits.creditId))
     .limit(CREDIT_LIMIT);
   const { thresholds } = await readFourEyesSettings(database);
-  return rows.filter((row) =>
-    needsSecondStaffUser({ currency: row.currency, totalCreditAmount: money(row.totalCreditAmount) }, thresholds),
-  );
+  return rows
+    .filter(({ credit, clientPrivileged }) => {
+      const creator: FourEyesExecutor = credit.createdByStaffUserId
+        ? { kind: "staff", userId: credit.createdByStaffUserId }
+        : { kind: "client", privileged: clientPrivileged ?? false };
+      const asCreated = { ...credit, totalCreditAmount: money(credit.totalCreditAmount) };
+      return fourEyesRefusal(asCreated, creator, thresholds) !== null;
+    })
+    .map(({ credit }) => credit);
 }
 
 /** The queue as the screen lists it. */

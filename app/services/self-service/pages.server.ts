@@ -24,6 +24,7 @@ import {
   products,
   providerSessions,
 } from "../../../db/schema";
+import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../../domain/card-number";
 import {
   REDIRECT_RESULTS,
   type InvoicePaymentMethod,
@@ -121,6 +122,8 @@ export function refusedUrl(
   if (url.length > 2048 || !isAllowedRedirect(url, client.allowedRedirectPrefixes)) {
     return `The ${field} of this link is not an address that ${client.name} has registered with Paydesk.`;
   }
+  // It would be kept with the flow and sent back to; a card number has no business in it.
+  if (containsCardNumber(url)) return `The ${field} of this link ${CARD_NUMBER_MESSAGE}.`;
   return null;
 }
 

@@ -30,7 +30,7 @@ export const StaffUserForm = z.object({ userId });
 /** The form's choice of organisation that means "a new one, with this number and name". */
 export const NEW_ORGANISATION = "new";
 
-const clientId = requiredText(100, "must be an API client id");
+const clientId = requiredText(100, { missing: "must be an API client id" });
 /** Channels and prefixes as the form sends them: comma- or newline-separated lists. */
 const listText = optionalText(5000).transform((value) => splitList(value ?? ""));
 const settings = { channels: listText, allowedRedirectPrefixes: listText };
