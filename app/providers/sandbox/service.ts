@@ -46,6 +46,8 @@ export type PspServiceOptions = {
   /** Where operations.jsonl is kept; null or undefined: memory only. */
   dataDir?: string | null;
   faults?: Partial<Faults>;
+  /** Where fault decisions draw their chances from (a test's seeded generator); Math.random by default. */
+  random?: () => number;
 };
 
 export type PspService = {
@@ -167,7 +169,7 @@ export function createPspService(options: PspServiceOptions = {}): PspService {
     const counts = calls.get(merchant) ?? {};
     counts[op] = (counts[op] ?? 0) + 1;
     calls.set(merchant, counts);
-    const fault = decideFaults(faults, op);
+    const fault = decideFaults(faults, op, options.random);
     faults = spendFaults(faults, op);
     return fault;
   }
