@@ -290,7 +290,7 @@ describe("chaos: a faulty PSP and a server killed five times", () => {
           ...summary,
           `HTTP statuses seen (0: connection failed): ${[...stats.statuses].map(([s, n]) => `${s}:${n}`).join(" ")}`,
           `PSP operations: ${pspState.records.length}, provider operations: ${state.operations.length}`,
-          `gave up: ${gaveUp.map((s) => `${s.kind} ${s.call.path}`).join(", ") || "none"}`,
+          `gave up: ${gaveUp.map((s) => `${s.kind} ${s.call.path} ${JSON.stringify(s.answer.retried)}`).join("\n  ") || "none"}`,
         ].join("\n"),
       );
       expect(problems).toEqual([]);

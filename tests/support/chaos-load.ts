@@ -113,7 +113,13 @@ export function planFlows(
 export type Call = { method: "GET" | "POST" | "PUT"; path: string; body?: unknown; key?: string };
 
 /** The final answer to one call after its retries; status 0: the budget ran out without one. */
-export type Answer = { status: number; body: any; attempts: number };
+export type Answer = {
+  status: number;
+  body: any;
+  attempts: number;
+  /** Why it was retried: each reason (status and problem detail) with how often. */
+  retried: Record<string, number>;
+};
 
 export type RecordedStep = {
   flow: number;
@@ -176,6 +182,8 @@ export class ChaosClient {
   async send(call: Call, budgetMs: number): Promise<Answer> {
     const started = Date.now();
     let attempts = 0;
+    const retried: Record<string, number> = {};
+    const retry = (reason: string) => (retried[reason] = (retried[reason] ?? 0) + 1);
     while (Date.now() - started < budgetMs) {
       attempts += 1;
       let answer: { status: number; body: any };
@@ -183,22 +191,24 @@ export class ChaosClient {
         answer = await this.once(call);
       } catch {
         this.count(0);
+        retry("no connection");
         await sleep(150);
         continue;
       }
       this.count(answer.status);
       if (answer.status >= 500 && answer.status !== 503) {
         this.stats.serverErrors.push(`${call.method} ${call.path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-        return { ...answer, attempts };
+        return { ...answer, attempts, retried };
       }
       const busy = answer.status === 409 && answer.body?.errorReason === "RESOURCE_BUSY";
       if (answer.status === 503 || busy) {
+        retry(`${answer.status} ${String(answer.body?.detail).slice(0, 60)}`);
         await sleep(200 + Math.min(attempts, 5) * 60);
         continue;
       }
-      return { ...answer, attempts };
+      return { ...answer, attempts, retried };
     }
-    return { status: 0, body: null, attempts };
+    return { status: 0, body: null, attempts, retried };
   }
 
   get(path: string) {

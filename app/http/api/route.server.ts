@@ -166,8 +166,15 @@ async function runApiRequest(
   }
 }
 
+/**
+ * Keeps the answer for the key's replays, unless it says "not now" rather than how the request
+ * ended: a server error, or 409 RESOURCE_BUSY (another operation was in flight on the transaction,
+ * nothing was done). Replaying "busy" would answer it for 24 hours to a client told to retry; the
+ * key is released instead (kept UNANSWERED if something was committed under it).
+ */
 async function remember(idempotency: { clientId: string; key: string }, response: Response) {
-  if (response.status >= 500) {
+  const body = await response.text();
+  if (response.status >= 500 || isBusy(response.status, body)) {
     await releaseIdempotencyKey(idempotency.clientId, idempotency.key);
     return;
   }
@@ -176,11 +183,16 @@ async function remember(idempotency: { clientId: string; key: string }, response
     const value = response.headers.get(name);
     if (value) headers[name] = value;
   }
-  await completeIdempotencyKey(idempotency.clientId, idempotency.key, {
-    status: response.status,
-    headers,
-    body: await response.text(),
-  });
+  await completeIdempotencyKey(idempotency.clientId, idempotency.key, { status: response.status, headers, body });
+}
+
+function isBusy(status: number, body: string): boolean {
+  if (status !== 409) return false;
+  try {
+    return (JSON.parse(body) as { errorReason?: unknown }).errorReason === "RESOURCE_BUSY";
+  } catch {
+    return false;
+  }
 }
 
 function errorResponse(error: unknown, where: { instance: string; correlationId: string }, request: Request): Response {

@@ -45,6 +45,7 @@ import {
   type OperationHandler,
   type OperationRow,
   type SettleContext,
+  transactionReferenceOf,
 } from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
 import {
@@ -196,6 +197,7 @@ export async function payWithCard(
     ask: (op) =>
       cardProvider().authorizeCard({
         reference: op.reference,
+        transactionReference: transactionReferenceOf(op),
         card,
         amount: money(op.request.amount as string),
         currency: op.request.currency as string,
@@ -397,6 +399,7 @@ export function sendStoredCardCharge(op: OperationRow): Promise<OperationAnswer>
   };
   return cardProvider().chargeStoredCard({
     reference: op.reference,
+    transactionReference: transactionReferenceOf(op),
     panHash: request.panHash,
     maskedPan: request.maskedPan,
     amount: money(request.amount),
