@@ -30,6 +30,7 @@ import { pspOperations, testMerchant, usePsp } from "../support/psp";
 import {
   ChaosClient,
   isSuccess,
+  NOT_SENT,
   planFlows,
   runFlows,
   type FlowPlan,
@@ -286,7 +287,8 @@ describe("chaos: a faulty PSP and a server killed five times", () => {
         [
           `[chaos] seed ${SEED}, ${usingServer ? "PostgreSQL" : "PGlite"}, ${Date.now() - started} ms`,
           ...timeline,
-          `operations: ${done} (${steps.filter(isSuccess2xx).length} 2xx of ${steps.length} requests incl. credit creation)`,
+          `operations: ${done}, sent ${steps.filter((s) => s.kind !== "CREATE_CREDIT" && s.answer.status !== NOT_SENT).length}; ` +
+            `${steps.filter(isSuccess2xx).length} 2xx of ${steps.length} requests incl. credit creation`,
           ...summary,
           `HTTP statuses seen (0: connection failed): ${[...stats.statuses].map(([s, n]) => `${s}:${n}`).join(" ")}`,
           `PSP operations: ${pspState.records.length}, provider operations: ${state.operations.length}`,

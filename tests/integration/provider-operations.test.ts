@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { money, sum } from "../../app/domain/money";
 import { withDatabase } from "../../app/platform/db.server";
 import { recoverProviderOperations } from "../../app/services/operations/recovery.server";
-import { operationLog, paymentTransactions, providerOperations } from "../../db/schema";
+import { operationLog, paymentAgreements, paymentTransactions, providerOperations } from "../../db/schema";
 import {
   capturedCardPayment,
   createClient,
@@ -179,5 +179,76 @@ describe("no answer from the provider", () => {
     expect(retried.status).toBe(201);
     expect(retried.body.transactions[0].summary).toMatchObject({ creditedAmount: "15.00", creditableAmount: "35.00" });
     expect(await logged(p.transactionId, "CREDIT")).toHaveLength(1);
+  });
+});
+
+describe("retrying with the same Idempotency-Key", () => {
+  it("after 409 RESOURCE_BUSY gets the outcome once the operation in flight has settled, not the 409 again", async () => {
+    const p = await paymentWithTransaction(client, "60.00", "VISA");
+    expect((await client.post(`${txPath(p)}/authorize`, { totalAmount: "40.00" })).status).toBe(200);
+    // An increment in flight at a slow PSP keeps the transaction busy.
+    await injectFault({ fault: "slow", times: 1, operations: ["AUTHORIZE"], delayMs: 1_500 });
+    const increment = client.post(`${txPath(p)}/authorize`, { totalAmount: "60.00" });
+    const inFlight = () =>
+      server.database.db
+        .select()
+        .from(providerOperations)
+        .where(and(eq(providerOperations.transactionId, p.transactionId), eq(providerOperations.status, "PENDING")));
+    while (!(await inFlight()).length) await new Promise((resolve) => setTimeout(resolve, 20));
+    const key = { "Idempotency-Key": `capture-while-busy-${p.transactionId}` };
+    const busy = await client.put(`${txPath(p)}/capture`, undefined, key);
+    expectProblem(busy, 409);
+    expect(busy.body.errorReason).toBe("RESOURCE_BUSY");
+    expect((await increment).status).toBe(200);
+
+    const retried = await client.put(`${txPath(p)}/capture`, undefined, key);
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get("idempotent-replayed")).toBeNull();
+    expect(retried.body.transactions[0]).toMatchObject({ status: "CAPTURED", summary: { capturedAmount: "60.00" } });
+    expect((await client.put(`${txPath(p)}/capture`, undefined, key)).headers.get("idempotent-replayed")).toBe("true");
+  });
+});
+
+describe("the PSP's ledger", () => {
+  it("books every effect on its transaction: refunds (direct and executed) and Vipps agreement charges too", async () => {
+    const card = await capturedCardPayment(client, "100.00");
+    expect((await client.post(`${txPath(card)}/credit`, { amount: "15.00" })).status).toBe(201);
+    const credit = await client.post("/v1/credits", {
+      totalCreditAmount: "10.50",
+      creditTransactions: [{ paymentId: card.paymentId, transactionId: card.transactionId, amount: "10.50" }],
+    });
+    expect((await client.put(`/v1/credits/${credit.body.creditId}/execute`)).status).toBe(200);
+
+    await server.database.db.insert(paymentAgreements).values({
+      agreementId: "agr_ledger",
+      organisationId: client.organisationId,
+      customerNumber: "4711",
+      productName: "Pass",
+      pricing: {},
+      provider: { type: "VIPPS" },
+      status: "ACTIVE",
+    });
+    const payment = await client.post("/v1/payments", { totalAmount: "45.00" });
+    const added = await client.post(`/v1/payments/${payment.body.paymentId}/transactions`, {
+      paymentAgreementId: "agr_ledger",
+    });
+    const vipps = { paymentId: payment.body.paymentId as number, transactionId: added.body.transactionId as number };
+    expect((await client.post(`${txPath(vipps)}/app-claim`, {})).status).toBe(204);
+    expect((await client.put(`${txPath(vipps)}/capture`)).status).toBe(200);
+    expect((await client.post(`${txPath(vipps)}/credit`, { amount: "5.00" })).status).toBe(201);
+
+    const ledger = await psp().ledger();
+    expect(ledger[`transaction-${card.transactionId}`]).toEqual({
+      authorized: "100.00",
+      captured: "100.00",
+      cancelled: "0.00",
+      refunded: "25.50",
+    });
+    expect(ledger[`transaction-${vipps.transactionId}`]).toEqual({
+      authorized: "45.00",
+      captured: "45.00",
+      cancelled: "0.00",
+      refunded: "5.00",
+    });
   });
 });

@@ -177,15 +177,19 @@ export class ChaosClient {
   /**
    * Sends `call` until its answer is final: a dropped connection, a 503 or a 409 RESOURCE_BUSY
    * (another operation in flight, or this key's first request still "running") is retried with
-   * the same Idempotency-Key after a short pause, for at most `budgetMs`.
+   * the same Idempotency-Key after a short pause. The budget counts only the time the server
+   * answered "not now": while it is down (killed, restarting) the client just keeps trying, as
+   * a merchant's system would, up to `downMs`.
    */
-  async send(call: Call, budgetMs: number): Promise<Answer> {
+  async send(call: Call, budgetMs: number, downMs = 180_000): Promise<Answer> {
     const started = Date.now();
+    let notNowMs = 0;
     let attempts = 0;
     const retried: Record<string, number> = {};
     const retry = (reason: string) => (retried[reason] = (retried[reason] ?? 0) + 1);
-    while (Date.now() - started < budgetMs) {
+    while (notNowMs < budgetMs && Date.now() - started < downMs) {
       attempts += 1;
+      const asked = Date.now();
       let answer: { status: number; body: any };
       try {
         answer = await this.once(call);
@@ -204,6 +208,7 @@ export class ChaosClient {
       if (answer.status === 503 || busy) {
         retry(`${answer.status} ${String(answer.body?.detail).slice(0, 60)}`);
         await sleep(200 + Math.min(attempts, 5) * 60);
+        notNowMs += Date.now() - asked;
         continue;
       }
       return { ...answer, attempts, retried };
@@ -217,6 +222,9 @@ export class ChaosClient {
 }
 
 export const isSuccess = (answer: Answer) => answer.status >= 200 && answer.status < 300;
+
+/** The status of an operation a flow could not send (its precondition failed). */
+export const NOT_SENT = -1;
 
 // ---------------------------------------------------------------- the flows
 
@@ -273,7 +281,22 @@ export async function runFlow(flow: FlowPlan, context: FlowContext): Promise<voi
       },
     });
     const creditId = isSuccess(created) ? (created.body.creditId as number) : null;
-    if (creditId === null) return;
+    if (creditId === null) {
+      // Nothing to execute (the capture did not happen): the operation is counted, not sent.
+      for (let i = 0; i < executions; i++) {
+        const call: Call = { method: "PUT", path: "/v1/credits/-/execute" };
+        const answer = { status: NOT_SENT, body: null, attempts: 0, retried: {} };
+        context.record({
+          flow: flow.id,
+          kind: "CREDIT_EXECUTE",
+          client: flow.client,
+          call,
+          answer,
+          transactionId: flow.transactionId,
+        });
+      }
+      return;
+    }
     const execute = () => step("CREDIT_EXECUTE", { method: "PUT", path: `/v1/credits/${creditId}/execute` });
     await Promise.all(Array.from({ length: executions }, execute));
   };

@@ -1,8 +1,9 @@
 // The sandbox PSP's own memory (not Paydesk's database): every operation by its reference, and a
 // ledger per transaction derived from them. In memory, and, when a directory is given, also in an
 // append-only JSON-lines file (operations.jsonl) that is replayed on start, so the PSP remembers
-// across restarts. A line is written (synchronously) before the PSP answers, so an answer never
-// names an effect the file does not hold.
+// across restarts. A line is written and flushed to the disk (fdatasync) before the PSP answers,
+// so an answer never names an effect the file does not hold, not even after the machine crashed:
+// a PSP that forgot an effect it confirmed would be a ledger no test could hold Paydesk to.
 //
 // What is kept of an operation: its name, amount, transaction reference and the answer given.
 // Never the request: the only request with card data (card-authorize) leaves nothing here beyond
@@ -67,6 +68,8 @@ export class PspMemory {
   private readonly operations = new Map<string, OperationRecord>();
   private readonly ledger = new Map<string, Totals>();
   private readonly file: string | null;
+  /** The file, open for appending (null: memory only, or closed). */
+  private fd: number | null = null;
 
   /** `dataDir`: where operations.jsonl lives (created if missing); null keeps everything in memory only. */
   constructor(dataDir: string | null) {
@@ -88,6 +91,17 @@ export class PspMemory {
     });
   }
 
+  private open(): number | null {
+    if (this.file && this.fd === null) this.fd = fs.openSync(this.file, "a");
+    return this.fd;
+  }
+
+  /** Closes the file (the service closes); a later record opens it again. */
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+  }
+
   find(merchant: string, reference: string): OperationRecord | undefined {
     return this.operations.get(key(merchant, reference));
   }
@@ -95,9 +109,11 @@ export class PspMemory {
   /** Records a new operation (the caller checked that the reference is new) and applies its effect. */
   record(operation: Omit<OperationRecord, "at">): OperationRecord {
     const record: OperationRecord = { ...operation, at: new Date().toISOString() };
-    if (this.file) {
+    const fd = this.open();
+    if (fd !== null) {
       const line = { ...record, amount: record.amount === null ? null : wireAmount(record.amount) };
-      fs.appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+      fs.writeSync(fd, `${JSON.stringify(line)}\n`);
+      fs.fdatasyncSync(fd);
     }
     this.remember(record);
     return record;

@@ -296,7 +296,7 @@ export function createPspService(options: PspServiceOptions = {}): PspService {
     },
     close() {
       server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return new Promise<void>((resolve) => server.close(() => resolve())).then(() => memory.close());
     },
   };
 }
