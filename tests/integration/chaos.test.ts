@@ -14,7 +14,7 @@
 // database once the server has stopped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mixSeed, Rng } from "../../db/seed/prng";
-import { paymentAgreements, providerOperations } from "../../db/schema";
+import { paymentAgreements, providerOperations, recurringPayments } from "../../db/schema";
 import { eq, sql } from "drizzle-orm";
 import { formatAmount } from "../../app/domain/money";
 import { apiClientToken } from "../support/fixtures-process";
@@ -29,6 +29,7 @@ import {
 import { pspOperations, testMerchant, usePsp } from "../support/psp";
 import {
   ChaosClient,
+  chargesStoredCard,
   isSuccess,
   NOT_SENT,
   planFlows,
@@ -63,6 +64,9 @@ const usingServer = Boolean(process.env.DATABASE_URL);
 
 const ORGANISATIONS = [951, 951, 952];
 const agreementOf = (organisationId: number) => `agr_chaos_${organisationId}`;
+const CUSTOMER = "4711";
+/** The stored card the privileged client's MIT flows charge (recurring_payments). */
+let storedCard = 0;
 
 beforeAll(async () => {
   database = await createSharedDatabase("chaos");
@@ -73,6 +77,9 @@ beforeAll(async () => {
         organisationId,
         channels: ["web", "app"],
         rateLimitPerMinute: 1_000_000,
+        // The last client is an internal one: it may name the payment's customer, whose stored card it charges.
+        privileged: index === ORGANISATIONS.length - 1,
+        allowedRedirectPrefixes: ["https://shop.example/"],
       }),
     );
   }
@@ -81,13 +88,27 @@ beforeAll(async () => {
       [...new Set(ORGANISATIONS)].map((organisationId) => ({
         agreementId: agreementOf(organisationId),
         organisationId,
-        customerNumber: "4711",
+        customerNumber: CUSTOMER,
         productName: "Chaos pass",
         pricing: {},
         provider: { type: "VIPPS" },
         status: "ACTIVE" as const,
       })),
     );
+    const [stored] = await handle.db
+      .insert(recurringPayments)
+      .values({
+        organisationId: ORGANISATIONS[ORGANISATIONS.length - 1],
+        customerNumber: CUSTOMER,
+        recurringStatus: "ACTIVE",
+        isPrimary: true,
+        paymentType: "VISA",
+        maskedPan: "411111******1111",
+        panHash: "ph_chaos_stored_card",
+        cardExpiresAt: new Date(Date.now() + 365 * 24 * 3600_000),
+      })
+      .returning();
+    storedCard = stored.recurringPaymentId;
     staff = { email: `chaos-${Date.now().toString(36)}@staff.test`, password: "correct-horse-chaos-staff" };
     await withDatabase(handle, () =>
       createStaffUser(systemCaller(), { ...staff, role: "support", name: "Chaos watcher" }),
@@ -115,6 +136,11 @@ async function createPayments(
         const plan = plans[next++];
         const client = clients[plan.client];
         const vipps = plan.shape === "vipps" || plan.shape === "vipps-cancel";
+        const transaction = chargesStoredCard(plan.shape)
+          ? { recurringPaymentId: storedCard }
+          : vipps
+            ? undefined
+            : { paymentType: "VISA" };
         const totalAmount = formatAmount(plan.total);
         const created = await client.send(
           {
@@ -124,7 +150,8 @@ async function createPayments(
             body: {
               totalAmount,
               orderId: `${keyPrefix}-${plan.id}`,
-              ...(vipps ? {} : { transaction: { paymentType: "VISA" } }),
+              ...(chargesStoredCard(plan.shape) ? { customerNumber: CUSTOMER } : {}),
+              ...(transaction ? { transaction } : {}),
             },
           },
           30_000,

@@ -8,7 +8,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { money, sum } from "../../app/domain/money";
 import { withDatabase } from "../../app/platform/db.server";
 import { recoverProviderOperations } from "../../app/services/operations/recovery.server";
-import { operationLog, paymentAgreements, paymentTransactions, providerOperations } from "../../db/schema";
+import {
+  operationLog,
+  paymentAgreements,
+  paymentTransactions,
+  providerOperations,
+  recurringPayments,
+} from "../../db/schema";
 import {
   capturedCardPayment,
   createClient,
@@ -250,5 +256,58 @@ describe("the PSP's ledger", () => {
       cancelled: "0.00",
       refunded: "5.00",
     });
+  });
+
+  it("books a stored-card charge with autoSale as captured: Paydesk records it captured, so the PSP must capture it", async () => {
+    const internal = await createClient(server, {
+      organisationId: 872,
+      privileged: true,
+      allowedRedirectPrefixes: ["https://shop.example/"],
+    });
+    const [stored] = await server.database.db
+      .insert(recurringPayments)
+      .values({
+        organisationId: 872,
+        customerNumber: "4712",
+        recurringStatus: "ACTIVE",
+        isPrimary: true,
+        paymentType: "VISA",
+        maskedPan: "411111******1111",
+        panHash: "ph_ledger_test",
+        cardExpiresAt: new Date(Date.now() + 365 * 24 * 3600_000),
+      })
+      .returning();
+    const charge = async (autoSale: boolean) => {
+      const payment = await internal.post("/v1/payments", {
+        totalAmount: "30.00",
+        customerNumber: "4712",
+        transaction: { recurringPaymentId: stored.recurringPaymentId },
+      });
+      const p = {
+        paymentId: payment.body.paymentId as number,
+        transactionId: payment.body.transactions[0].transactionId,
+      };
+      const charged = await internal.post(`${txPath(p)}/terminal`, {
+        transactionType: "MIT_UCOF",
+        redirectUrl: "https://shop.example/return",
+        autoSale,
+      });
+      expect(charged.status, JSON.stringify(charged.body)).toBe(201);
+      return p;
+    };
+    const sale = await charge(true);
+    const authorization = await charge(false);
+    const ledger = await psp().ledger();
+    expect(ledger[`transaction-${sale.transactionId}`]).toEqual({
+      authorized: "30.00",
+      captured: "30.00",
+      cancelled: "0.00",
+      refunded: "0.00",
+    });
+    expect(ledger[`transaction-${authorization.transactionId}`]).toMatchObject({
+      authorized: "30.00",
+      captured: "0.00",
+    });
+    expect((await internal.get(`/v1/payments/${sale.paymentId}`)).body.transactions[0].status).toBe("CAPTURED");
   });
 });

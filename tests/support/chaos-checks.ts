@@ -87,7 +87,7 @@ export function checkOperations(state: PaydeskState, psp: PspState): string[] {
   const once = new Map<string, number>();
   for (const record of psp.records) {
     if (!record.answer.ok || !record.transactionReference) continue;
-    if (!["capture", "cancel", "vipps-charge"].includes(record.operation)) continue;
+    if (!["capture", "cancel", "vipps-charge", "card-charge"].includes(record.operation)) continue;
     const key = `${record.transactionReference} ${record.operation}`;
     once.set(key, (once.get(key) ?? 0) + 1);
   }
@@ -227,6 +227,7 @@ export function checkAnswers(state: PaydeskState, steps: RecordedStep[]): string
         break;
       }
       case "VIPPS_CHARGE":
+      case "STORED_CARD_CHARGE":
         if (!logged(t.transactionId, "AUTHORIZE").some((e) => e.amount === t.amount))
           problems.push(`${what}, but no AUTHORIZE of ${t.amount} is logged`);
         break;

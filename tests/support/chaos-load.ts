@@ -10,7 +10,8 @@ import { formatAmount, money, type Money } from "../../app/domain/money";
 // ---------------------------------------------------------------- the plan
 
 /** The provider operations the issue names; a flow is a chain of them on one transaction. */
-export type OperationKind = "AUTHORIZE" | "CAPTURE" | "CANCEL" | "CREDIT_EXECUTE" | "DIRECT_CREDIT" | "VIPPS_CHARGE";
+export type OperationKind =
+  "AUTHORIZE" | "CAPTURE" | "CANCEL" | "CREDIT_EXECUTE" | "DIRECT_CREDIT" | "VIPPS_CHARGE" | "STORED_CARD_CHARGE";
 
 /**
  * What happens to one payment:
@@ -23,6 +24,8 @@ export type OperationKind = "AUTHORIZE" | "CAPTURE" | "CANCEL" | "CREDIT_EXECUTE
  *   declined            an authorization the PSP refuses (amount ending in .02)
  *   vipps               charge of an ACTIVE Vipps agreement, capture, direct credit
  *   vipps-cancel        charge of an ACTIVE Vipps agreement, cancel
+ *   mit                 merchant-initiated charge of a stored card (MIT_UCOF), capture, direct credit
+ *   mit-sale            the same with autoSale (captured with the charge), direct credit
  */
 export type FlowShape =
   | "sale-credit"
@@ -33,7 +36,9 @@ export type FlowShape =
   | "execute-race"
   | "declined"
   | "vipps"
-  | "vipps-cancel";
+  | "vipps-cancel"
+  | "mit"
+  | "mit-sale";
 
 const OPERATIONS: Record<FlowShape, number> = {
   "sale-credit": 3,
@@ -45,6 +50,8 @@ const OPERATIONS: Record<FlowShape, number> = {
   declined: 1,
   vipps: 3,
   "vipps-cancel": 2,
+  mit: 3,
+  "mit-sale": 2,
 };
 
 const SHAPES = new Weighted<FlowShape>([
@@ -57,6 +64,8 @@ const SHAPES = new Weighted<FlowShape>([
   ["declined", 1],
   ["vipps", 3],
   ["vipps-cancel", 2],
+  ["mit", 2],
+  ["mit-sale", 2],
 ]);
 
 export type FlowPlan = {
@@ -90,7 +99,13 @@ function partOf(rng: Rng, total: Money): Money {
   return money(`${Math.floor(part / 100)}.${String(part % 100).padStart(2, "0")}`);
 }
 
-/** Flows whose operations add up to exactly `operations`, spread over `clients` API clients. */
+/** Flows that charge a stored card (their payment needs a customer, which only a privileged client may name). */
+export const chargesStoredCard = (shape: FlowShape) => shape === "mit" || shape === "mit-sale";
+
+/**
+ * Flows whose operations add up to exactly `operations`, spread over `clients` API clients; the
+ * last client is the privileged one, which drives the stored-card flows.
+ */
 export function planFlows(
   rng: Rng,
   operations: number,
@@ -102,7 +117,8 @@ export function planFlows(
     let shape = SHAPES.pick(rng);
     while (OPERATIONS[shape] > left) shape = SHAPES.pick(rng);
     const total = amount(rng, shape === "declined");
-    flows.push({ id: flows.length + 1, shape, client: flows.length % clients, total, part: partOf(rng, total) });
+    const client = chargesStoredCard(shape) ? clients - 1 : flows.length % clients;
+    flows.push({ id: flows.length + 1, shape, client, total, part: partOf(rng, total) });
     left -= OPERATIONS[shape];
   }
   return flows;
@@ -263,6 +279,12 @@ export async function runFlow(flow: FlowPlan, context: FlowContext): Promise<voi
   const capture = () => step("CAPTURE", { method: "PUT", path: `${tx}/capture` });
   const cancel = () => step("CANCEL", { method: "PUT", path: `${tx}/cancel` });
   const charge = () => step("VIPPS_CHARGE", { method: "POST", path: `${tx}/app-claim`, body: {} });
+  const chargeStoredCard = (autoSale: boolean) =>
+    step("STORED_CARD_CHARGE", {
+      method: "POST",
+      path: `${tx}/terminal`,
+      body: { transactionType: "MIT_UCOF", redirectUrl: "https://shop.example/return", autoSale },
+    });
   const directCredit = (amount?: string) =>
     step("DIRECT_CREDIT", { method: "POST", path: `${tx}/credit`, body: amount ? { amount } : {} });
   /** A credit of the transaction in `lines` (not a provider operation), then its execution(s). */
@@ -344,6 +366,15 @@ export async function runFlow(flow: FlowPlan, context: FlowContext): Promise<voi
     case "vipps-cancel":
       await charge();
       await cancel();
+      return;
+    case "mit":
+      await chargeStoredCard(false);
+      await capture();
+      await directCredit(part);
+      return;
+    case "mit-sale":
+      await chargeStoredCard(true);
+      await directCredit(part);
       return;
   }
 }

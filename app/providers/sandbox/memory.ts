@@ -29,7 +29,7 @@ export type OperationRecord = {
   operation: PspEffectOperation;
   transactionReference: string | null;
   amount: Money | null;
-  /** For authorize: PRE_AUTHORIZATION, INCREMENTAL or REDUCTIONAL. */
+  /** For authorize: PRE_AUTHORIZATION, INCREMENTAL or REDUCTIONAL; for a card authorization or charge that captures at once: SALE. */
   kind: string | null;
   answer: Answer;
   at: string;
@@ -38,6 +38,9 @@ export type OperationRecord = {
 type Totals = { authorized: Money; captured: Money; cancelled: Money; refunded: Money };
 
 const FILE = "operations.jsonl";
+
+/** The kind of a card authorization or charge asked to capture at once (`capture: true`). */
+export const SALE = "SALE";
 
 /** Operations whose amount is the transaction's authorized total from then on. */
 const AUTHORIZING = new Set<PspEffectOperation>([
@@ -77,15 +80,16 @@ export class PspMemory {
     if (!this.file || !dataDir) return;
     fs.mkdirSync(dataDir, { recursive: true });
     if (!fs.existsSync(this.file)) return;
-    const lines = fs.readFileSync(this.file, "utf8").split("\n");
-    lines.forEach((text, index) => {
+    const content = fs.readFileSync(this.file, "utf8");
+    // A crash while the last line was written leaves it cut short, with no newline: it was never
+    // answered, so it is dropped from the file too. Left there, the next line appended would
+    // follow it on the same line, and the file would no longer be readable on the next start.
+    const complete = content.slice(0, content.lastIndexOf("\n") + 1);
+    if (complete.length < content.length) fs.truncateSync(this.file, Buffer.byteLength(complete));
+    complete.split("\n").forEach((text, index) => {
       if (!text.trim()) return;
       const parsed = LINE.safeParse(safeJson(text));
-      // Only a line cut short by a crash while it was written (the last one) may be unreadable.
-      if (!parsed.success) {
-        if (index >= lines.length - 2) return;
-        throw new Error(`${this.file}: line ${index + 1} is not an operation record`);
-      }
+      if (!parsed.success) throw new Error(`${this.file}: line ${index + 1} is not an operation record`);
       const { amount, ...rest } = parsed.data;
       this.remember({ ...rest, amount: amount === null ? null : (amountFromWire(amount) ?? null) });
     });
@@ -148,8 +152,8 @@ export class PspMemory {
     const name = key(record.merchant, record.transactionReference);
     const totals = this.ledger.get(name) ?? { authorized: ZERO, captured: ZERO, cancelled: ZERO, refunded: ZERO };
     if (AUTHORIZING.has(record.operation)) totals.authorized = record.amount;
-    // Self-service invoice payments are authorized and captured in one step.
-    if (record.operation === "capture" || record.operation === "self-service-pay")
+    // Self-service invoice payments and card sales are authorized and captured in one step.
+    if (record.operation === "capture" || record.operation === "self-service-pay" || record.kind === SALE)
       totals.captured = add(totals.captured, record.amount);
     if (record.operation === "cancel") totals.cancelled = add(totals.cancelled, record.amount);
     if (record.operation === "refund") totals.refunded = add(totals.refunded, record.amount);

@@ -28,7 +28,7 @@ import {
   type PspRequest,
 } from "../psp-protocol";
 import { decideFaults, NO_FAULTS, spendFaults } from "./faults";
-import { PspMemory, type Answer } from "./memory";
+import { PspMemory, SALE, type Answer } from "./memory";
 import {
   byAmount,
   decideCardAuthorization,
@@ -200,7 +200,7 @@ export function createPspService(options: PspServiceOptions = {}): PspService {
         operation: op,
         transactionReference: ("transactionReference" in request && request.transactionReference) || null,
         amount: "amount" in request ? money(request.amount) : null,
-        kind: "kind" in request ? String(request.kind) : null,
+        kind: "kind" in request ? String(request.kind) : "capture" in request && request.capture ? SALE : null,
         answer: decide({ op, request } as Call),
       });
     logger.debug("psp operation", { operation: op, merchant, reference: request.reference, replayed: !!existing });

@@ -191,8 +191,8 @@ export async function payWithCard(
   return settle(session, correlationId, {
     kind: "CARD_AUTHORIZE",
     // What may be kept of the typed card: the request holds only this, so it cannot be sent again.
-    prepare: async ({ transaction }) => ({
-      request: { ...facts, amount: transaction.amount, currency: transaction.currency },
+    prepare: async ({ transaction, options }) => ({
+      request: { ...facts, amount: transaction.amount, currency: transaction.currency, autoSale: options.autoSale },
     }),
     ask: (op) =>
       cardProvider().authorizeCard({
@@ -202,6 +202,7 @@ export async function payWithCard(
         amount: money(op.request.amount as string),
         currency: op.request.currency as string,
         storeCard: (session.options as SessionOptions).recurringPaymentId !== null,
+        capture: op.request.autoSale === true,
       }),
   });
 }
@@ -228,7 +229,7 @@ export async function confirmStoredCard(caller: SystemCaller, input: { token: st
         if (error instanceof DomainError) return { unavailable: "The stored card can no longer be used" };
         throw error;
       }
-      return { request: storedCardRequest(stored, transaction, "CUSTOMER") };
+      return { request: { ...storedCardRequest(stored, transaction, "CUSTOMER"), autoSale: options.autoSale } };
     },
   });
 }
@@ -396,6 +397,7 @@ export function sendStoredCardCharge(op: OperationRow): Promise<OperationAnswer>
     amount: string;
     currency: string;
     initiator: "MERCHANT" | "CUSTOMER";
+    autoSale?: boolean;
   };
   return cardProvider().chargeStoredCard({
     reference: op.reference,
@@ -405,6 +407,8 @@ export function sendStoredCardCharge(op: OperationRow): Promise<OperationAnswer>
     amount: money(request.amount),
     currency: request.currency,
     initiator: request.initiator,
+    // With autoSale the charge settles as captured: the PSP must capture it too (a sale).
+    capture: request.autoSale === true,
   });
 }
 
