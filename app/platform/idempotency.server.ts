@@ -87,10 +87,15 @@ export function requestFingerprint(
   return createHash("sha256").update(`${method}\n${path}\n${who}\n${body}`).digest("hex");
 }
 
+/**
+ * Claims the key for a request, or says why not. `rerunnable`: running the request again never
+ * acts twice (its use-case says so), so a key that took effect without a stored answer is run again.
+ */
 export async function claimIdempotencyKey(
   clientId: string,
   key: string,
   fingerprint: string,
+  { rerunnable = false }: { rerunnable?: boolean } = {},
 ): Promise<IdempotencyClaim> {
   const now = new Date();
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -138,8 +143,9 @@ export async function claimIdempotencyKey(
     if (existing.state === "IN_PROGRESS" && !stale) return { kind: "in_progress" };
     if (existing.state === "UNANSWERED" || existing.effectCommittedAt !== null) {
       // It took effect without a stored answer. Running it again would act twice, unless what it
-      // did was claim provider operations: running it again resumes them by this key.
-      if (!(await claimedProviderOperations(clientId, key))) return { kind: "unanswered" };
+      // did was claim provider operations (running it again resumes them by this key), or the
+      // request is one that never acts twice however often it runs.
+      if (!rerunnable && !(await claimedProviderOperations(clientId, key))) return { kind: "unanswered" };
       const resumed = await db()
         .update(idempotencyKeys)
         .set({ state: "IN_PROGRESS", createdAt: now })

@@ -319,6 +319,15 @@ describe("chaos: a faulty PSP and a server killed five times", () => {
           ...summary,
           `HTTP statuses seen (0: connection failed): ${[...stats.statuses].map(([s, n]) => `${s}:${n}`).join(" ")}`,
           `PSP operations: ${pspState.records.length}, provider operations: ${state.operations.length}`,
+          `final 4xx: ${
+            [
+              ...new Set(
+                steps
+                  .filter((s) => s.answer.status >= 400)
+                  .map((s) => `${s.kind} ${s.answer.status} ${String(s.answer.body?.detail).slice(0, 70)}`),
+              ),
+            ].join("\n  ") || "none"
+          }`,
           `gave up: ${gaveUp.map((s) => `${s.kind} ${s.call.path} ${JSON.stringify(s.answer.retried)}`).join("\n  ") || "none"}`,
         ].join("\n"),
       );

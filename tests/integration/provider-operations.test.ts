@@ -215,6 +215,46 @@ describe("retrying with the same Idempotency-Key", () => {
   });
 });
 
+describe("a retried execution that only resumed another request's refund", () => {
+  it("runs again under its key after a 503 and answers the credit, instead of 409 'look it up'", async () => {
+    const p = await capturedCardPayment(client, "50.00");
+    const credit = await client.post("/v1/credits", {
+      totalCreditAmount: "20.00",
+      creditTransactions: [{ paymentId: p.paymentId, transactionId: p.transactionId, amount: "20.00" }],
+    });
+    const execute = (key: string) =>
+      client.put(`/v1/credits/${credit.body.creditId}/execute`, undefined, { "Idempotency-Key": key });
+    /** The same key again until the first request's 503 has released it (that is not awaited). */
+    const retry = async (key: string) => {
+      let result = await execute(key);
+      for (let i = 0; i < 100 && result.status === 409 && result.body.errorReason === "RESOURCE_BUSY"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        result = await execute(key);
+      }
+      return result;
+    };
+    const [first, second] = [`execute-first-${p.transactionId}`, `execute-second-${p.transactionId}`];
+    // The first execution claims the line's refund; the PSP refunds, but its answer is lost.
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["REFUND"] });
+    expectProblem(await execute(first), 503);
+    // The second resumes that refund (nothing of its own), and the PSP does not answer its lookup.
+    await injectFault({ fault: "timeout", times: 1, operations: ["LOOKUP"] });
+    expectProblem(await execute(second), 503);
+    await clearPspFaults(psp());
+
+    const again = await retry(second);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ status: "CREDITED", creditTransactions: [{ status: "CREDITED" }] });
+    expect((await retry(first)).status).toBe(200);
+    // One refund at the PSP (by the credit line's reference), one CREDIT in the log.
+    const refunds = (await pspOperations(psp().url)).filter(
+      (o) => o.operation === "refund" && o.transactionReference === `transaction-${p.transactionId}` && o.answer.ok,
+    );
+    expect(refunds).toHaveLength(1);
+    expect(await logged(p.transactionId, "CREDIT")).toHaveLength(1);
+  });
+});
+
 describe("the PSP's ledger", () => {
   it("books every effect on its transaction: refunds (direct and executed) and Vipps agreement charges too", async () => {
     const card = await capturedCardPayment(client, "100.00");

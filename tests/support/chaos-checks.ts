@@ -20,7 +20,7 @@ import {
 } from "../../db/schema";
 import { add, formatAmount, money, sum, ZERO, type Money } from "../../app/domain/money";
 import type { LedgerLine } from "../../app/providers/psp-protocol";
-import type { RecordedStep } from "./chaos-load";
+import { lostAnswer, type RecordedStep } from "./chaos-load";
 import type { PspOperationRecord } from "./psp";
 
 export type PaydeskState = Awaited<ReturnType<typeof readPaydesk>>;
@@ -216,6 +216,10 @@ export function checkAnswers(state: PaydeskState, steps: RecordedStep[]): string
     state.log.filter((e) => e.transactionId === id && e.operation === operation);
   for (const step of steps) {
     const { status, body } = step.answer;
+    // Each of these claims provider operations under its key or may run again: a retry with the
+    // key must get the outcome, never "look it up".
+    if (step.kind !== "CREATE_CREDIT" && lostAnswer(step.answer))
+      problems.push(`${step.kind} ${step.call.path}: its key answered 409 "look the result up"`);
     if (status < 200 || status >= 300) continue;
     const t = transaction(step.transactionId);
     const what = `${step.kind} of transaction ${step.transactionId} answered ${status}`;

@@ -239,6 +239,10 @@ export class ChaosClient {
 
 export const isSuccess = (answer: Answer) => answer.status >= 200 && answer.status < 300;
 
+/** 409 "took effect, but its answer was lost; look the result up": the key cannot give the answer any more. */
+export const lostAnswer = (answer: Answer) =>
+  answer.status === 409 && (answer.body?.errors ?? []).some((e: { field: string }) => e.field === "Idempotency-Key");
+
 /** The status of an operation a flow could not send (its precondition failed). */
 export const NOT_SENT = -1;
 
@@ -302,7 +306,13 @@ export async function runFlow(flow: FlowPlan, context: FlowContext): Promise<voi
         })),
       },
     });
-    const creditId = isSuccess(created) ? (created.body.creditId as number) : null;
+    const orderId = `${context.keyPrefix}-credit-${flow.id}`;
+    let creditId = isSuccess(created) ? (created.body.creditId as number) : null;
+    if (lostAnswer(created)) {
+      // Created, but the answer was lost with the server: look it up, as the problem says.
+      const found = await client.get(`/v1/credits?orderId=${encodeURIComponent(orderId)}`);
+      creditId = found.status === 200 ? (found.body.items[0]?.creditId ?? null) : null;
+    }
     if (creditId === null) {
       // Nothing to execute (the capture did not happen): the operation is counted, not sent.
       for (let i = 0; i < executions; i++) {

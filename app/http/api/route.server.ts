@@ -47,9 +47,20 @@ export type ApiHandler = (args: ApiArgs) => Promise<Response>;
 const MAX_BODY_BYTES = 1024 * 1024;
 const IDEMPOTENT_METHODS = new Set(["POST", "PUT"]);
 
-export function apiRoute(handlers: Partial<Record<HttpMethod, ApiHandler>>) {
+export type ApiRouteOptions = {
+  /**
+   * Running a request again never acts twice: its use-case finishes what an earlier run left and
+   * answers the state (credit execution, deactivation). A key whose request took effect without
+   * a stored answer (a crash, a 503) is then run again on retry, instead of answering 409 "look it
+   * up": that request may have only settled operations another request had claimed, which a
+   * re-run resumes by nothing of its own.
+   */
+  rerunnable?: boolean;
+};
+
+export function apiRoute(handlers: Partial<Record<HttpMethod, ApiHandler>>, options: ApiRouteOptions = {}) {
   const handle = ({ request, params, context }: LoaderFunctionArgs | ActionFunctionArgs) =>
-    runApiRequest(request, params, context, handlers);
+    runApiRequest(request, params, context, handlers, options);
   return { loader: handle, action: handle };
 }
 
@@ -58,6 +69,7 @@ async function runApiRequest(
   params: Params,
   context: AppLoadContext,
   handlers: Partial<Record<HttpMethod, ApiHandler>>,
+  options: ApiRouteOptions,
 ): Promise<Response> {
   const url = new URL(request.url);
   const correlationId = context.correlationId;
@@ -114,6 +126,7 @@ async function runApiRequest(
         client.clientId,
         key,
         requestFingerprint(method, url.pathname + url.search, rawBody, actingFor),
+        { rerunnable: options.rerunnable === true },
       );
       if (claim.kind === "mismatch") {
         throw problem(422, "This Idempotency-Key was used with a different request", {
