@@ -14,7 +14,8 @@
 // database once the server has stopped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mixSeed, Rng } from "../../db/seed/prng";
-import { paymentAgreements, providerOperations, recurringPayments } from "../../db/schema";
+import { providerOperations } from "../../db/schema";
+import { insertActiveAgreement, insertStoredCard } from "../support/fixtures-transactions";
 import { eq, sql } from "drizzle-orm";
 import { formatAmount } from "../../app/domain/money";
 import { apiClientToken } from "../support/fixtures-process";
@@ -84,31 +85,17 @@ beforeAll(async () => {
     );
   }
   await database.withDatabase(async (handle) => {
-    await handle.db.insert(paymentAgreements).values(
-      [...new Set(ORGANISATIONS)].map((organisationId) => ({
+    for (const organisationId of new Set(ORGANISATIONS))
+      await insertActiveAgreement(handle.db, {
         agreementId: agreementOf(organisationId),
         organisationId,
         customerNumber: CUSTOMER,
-        productName: "Chaos pass",
-        pricing: {},
-        provider: { type: "VIPPS" },
-        status: "ACTIVE" as const,
-      })),
-    );
-    const [stored] = await handle.db
-      .insert(recurringPayments)
-      .values({
-        organisationId: ORGANISATIONS[ORGANISATIONS.length - 1],
-        customerNumber: CUSTOMER,
-        recurringStatus: "ACTIVE",
-        isPrimary: true,
-        paymentType: "VISA",
-        maskedPan: "411111******1111",
-        panHash: "ph_chaos_stored_card",
-        cardExpiresAt: new Date(Date.now() + 365 * 24 * 3600_000),
-      })
-      .returning();
-    storedCard = stored.recurringPaymentId;
+      });
+    storedCard = await insertStoredCard(handle.db, {
+      organisationId: ORGANISATIONS[ORGANISATIONS.length - 1],
+      customerNumber: CUSTOMER,
+      panHash: "ph_chaos_stored_card",
+    });
     staff = { email: `chaos-${Date.now().toString(36)}@staff.test`, password: "correct-horse-chaos-staff" };
     await withDatabase(handle, () =>
       createStaffUser(systemCaller(), { ...staff, role: "support", name: "Chaos watcher" }),

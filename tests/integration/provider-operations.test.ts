@@ -8,13 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { money, sum } from "../../app/domain/money";
 import { withDatabase } from "../../app/platform/db.server";
 import { recoverProviderOperations } from "../../app/services/operations/recovery.server";
-import {
-  operationLog,
-  paymentAgreements,
-  paymentTransactions,
-  providerOperations,
-  recurringPayments,
-} from "../../db/schema";
+import { operationLog, paymentTransactions, providerOperations } from "../../db/schema";
+import { agreementTransaction, insertActiveAgreement, insertStoredCard } from "../support/fixtures-transactions";
 import {
   capturedCardPayment,
   createClient,
@@ -256,6 +251,14 @@ describe("a retried execution that only resumed another request's refund", () =>
 });
 
 describe("the PSP's ledger", () => {
+  /** A transaction's line in the PSP's ledger (nothing cancelled). */
+  const ledgerLine = (authorized: string, captured: string, refunded = "0.00") => ({
+    authorized,
+    captured,
+    cancelled: "0.00",
+    refunded,
+  });
+
   it("books every effect on its transaction: refunds (direct and executed) and Vipps agreement charges too", async () => {
     const card = await capturedCardPayment(client, "100.00");
     expect((await client.post(`${txPath(card)}/credit`, { amount: "15.00" })).status).toBe(201);
@@ -265,37 +268,16 @@ describe("the PSP's ledger", () => {
     });
     expect((await client.put(`/v1/credits/${credit.body.creditId}/execute`)).status).toBe(200);
 
-    await server.database.db.insert(paymentAgreements).values({
-      agreementId: "agr_ledger",
-      organisationId: client.organisationId,
-      customerNumber: "4711",
-      productName: "Pass",
-      pricing: {},
-      provider: { type: "VIPPS" },
-      status: "ACTIVE",
-    });
-    const payment = await client.post("/v1/payments", { totalAmount: "45.00" });
-    const added = await client.post(`/v1/payments/${payment.body.paymentId}/transactions`, {
-      paymentAgreementId: "agr_ledger",
-    });
-    const vipps = { paymentId: payment.body.paymentId as number, transactionId: added.body.transactionId as number };
+    const agreement = { agreementId: "agr_ledger", organisationId: client.organisationId, customerNumber: "4711" };
+    await insertActiveAgreement(server.database.db, agreement);
+    const vipps = await agreementTransaction(client, agreement.agreementId, "45.00");
     expect((await client.post(`${txPath(vipps)}/app-claim`, {})).status).toBe(204);
     expect((await client.put(`${txPath(vipps)}/capture`)).status).toBe(200);
     expect((await client.post(`${txPath(vipps)}/credit`, { amount: "5.00" })).status).toBe(201);
 
     const ledger = await psp().ledger();
-    expect(ledger[`transaction-${card.transactionId}`]).toEqual({
-      authorized: "100.00",
-      captured: "100.00",
-      cancelled: "0.00",
-      refunded: "25.50",
-    });
-    expect(ledger[`transaction-${vipps.transactionId}`]).toEqual({
-      authorized: "45.00",
-      captured: "45.00",
-      cancelled: "0.00",
-      refunded: "5.00",
-    });
+    expect(ledger[`transaction-${card.transactionId}`]).toEqual(ledgerLine("100.00", "100.00", "25.50"));
+    expect(ledger[`transaction-${vipps.transactionId}`]).toEqual(ledgerLine("45.00", "45.00", "5.00"));
   });
 
   it("books a stored-card charge with autoSale as captured: Paydesk records it captured, so the PSP must capture it", async () => {
@@ -304,24 +286,16 @@ describe("the PSP's ledger", () => {
       privileged: true,
       allowedRedirectPrefixes: ["https://shop.example/"],
     });
-    const [stored] = await server.database.db
-      .insert(recurringPayments)
-      .values({
-        organisationId: 872,
-        customerNumber: "4712",
-        recurringStatus: "ACTIVE",
-        isPrimary: true,
-        paymentType: "VISA",
-        maskedPan: "411111******1111",
-        panHash: "ph_ledger_test",
-        cardExpiresAt: new Date(Date.now() + 365 * 24 * 3600_000),
-      })
-      .returning();
+    const recurringPaymentId = await insertStoredCard(server.database.db, {
+      organisationId: 872,
+      customerNumber: "4712",
+      panHash: "ph_ledger_test",
+    });
     const charge = async (autoSale: boolean) => {
       const payment = await internal.post("/v1/payments", {
         totalAmount: "30.00",
         customerNumber: "4712",
-        transaction: { recurringPaymentId: stored.recurringPaymentId },
+        transaction: { recurringPaymentId },
       });
       const p = {
         paymentId: payment.body.paymentId as number,
@@ -338,16 +312,8 @@ describe("the PSP's ledger", () => {
     const sale = await charge(true);
     const authorization = await charge(false);
     const ledger = await psp().ledger();
-    expect(ledger[`transaction-${sale.transactionId}`]).toEqual({
-      authorized: "30.00",
-      captured: "30.00",
-      cancelled: "0.00",
-      refunded: "0.00",
-    });
-    expect(ledger[`transaction-${authorization.transactionId}`]).toMatchObject({
-      authorized: "30.00",
-      captured: "0.00",
-    });
+    expect(ledger[`transaction-${sale.transactionId}`]).toEqual(ledgerLine("30.00", "30.00"));
+    expect(ledger[`transaction-${authorization.transactionId}`]).toEqual(ledgerLine("30.00", "0.00"));
     expect((await internal.get(`/v1/payments/${sale.paymentId}`)).body.transactions[0].status).toBe("CAPTURED");
   });
 });
