@@ -4,19 +4,27 @@
 //
 // The record is claimed (IN_PROGRESS) before the use-case runs and completed after it. Every
 // database transaction the request runs marks the record inside itself (effect_committed_at),
-// so the mark commits exactly when the effect does. A claim whose process died is taken over
-// after STALE_AFTER_MS only if it has no mark (nothing happened: run it); a marked one is never
-// run again, so a crash between the effect and the stored answer cannot act twice (decision 016),
-// unless its effect was claiming provider operations (decision 019): then running it again
-// resumes those operations (by this key) instead of acting twice, and answers their outcome.
+// so the mark commits exactly when the effect does. A claim whose process died (older than any
+// request may run, staleAfterMs) is taken over only if it has no mark (nothing happened: run it);
+// a marked one is never run again, so a crash between the effect and the stored answer cannot act
+// twice (decision 016), unless its effect was claiming provider operations (decision 019): then
+// running it again resumes those operations (by this key) instead of acting twice, and answers
+// their outcome.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client";
 import { idempotencyKeys, providerOperations } from "../../db/schema";
+import { requestDeadlineMs } from "./unavailable.server";
 
 const TTL_MS = 24 * 60 * 60 * 1000;
-const STALE_AFTER_MS = 60 * 1000;
+/**
+ * When an IN_PROGRESS claim surely belongs to a request that no longer runs: no /v1 request
+ * outlives its deadline (it answers 503 and releases its key then), so a claim older than that,
+ * plus a margin for the clocks of several instances, was left by a process that died. Waiting a
+ * fixed minute instead kept every retry after a crash at 409 for that long.
+ */
+const staleAfterMs = () => requestDeadlineMs() + 2_000;
 /** How long after its last provider operation settled a request still running would have answered. */
 const SETTLED_QUIET_MS = 5 * 1000;
 
@@ -79,10 +87,15 @@ export function requestFingerprint(
   return createHash("sha256").update(`${method}\n${path}\n${who}\n${body}`).digest("hex");
 }
 
+/**
+ * Claims the key for a request, or says why not. `rerunnable`: running the request again never
+ * acts twice (its use-case says so), so a key that took effect without a stored answer is run again.
+ */
 export async function claimIdempotencyKey(
   clientId: string,
   key: string,
   fingerprint: string,
+  { rerunnable = false }: { rerunnable?: boolean } = {},
 ): Promise<IdempotencyClaim> {
   const now = new Date();
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -125,13 +138,14 @@ export async function claimIdempotencyKey(
       };
     }
     const stale =
-      now.getTime() - existing.createdAt.getTime() >= STALE_AFTER_MS ||
+      now.getTime() - existing.createdAt.getTime() >= staleAfterMs() ||
       (await leftAfterItsOperationsSettled(clientId, key, now));
     if (existing.state === "IN_PROGRESS" && !stale) return { kind: "in_progress" };
     if (existing.state === "UNANSWERED" || existing.effectCommittedAt !== null) {
       // It took effect without a stored answer. Running it again would act twice, unless what it
-      // did was claim provider operations: running it again resumes them by this key.
-      if (!(await claimedProviderOperations(clientId, key))) return { kind: "unanswered" };
+      // did was claim provider operations (running it again resumes them by this key), or the
+      // request is one that never acts twice however often it runs.
+      if (!rerunnable && !(await claimedProviderOperations(clientId, key))) return { kind: "unanswered" };
       const resumed = await db()
         .update(idempotencyKeys)
         .set({ state: "IN_PROGRESS", createdAt: now })
@@ -168,7 +182,7 @@ export async function claimIdempotencyKey(
 /**
  * Whether the request of this key claimed provider operations that have all settled a while ago:
  * then it is no longer running (it would have answered, or claimed its next one, at once), so a
- * retry need not wait out STALE_AFTER_MS to get the outcome after a crash.
+ * retry need not wait out staleAfterMs to get the outcome after a crash.
  */
 async function leftAfterItsOperationsSettled(clientId: string, key: string, now: Date): Promise<boolean> {
   const [row] = await db()

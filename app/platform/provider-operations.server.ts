@@ -30,6 +30,7 @@ import type { ErrorReason, ProviderOperationKind } from "../domain/enums";
 import { conflict, DomainError, providerUnavailable } from "../domain/errors";
 import { ProviderUnavailable } from "../providers/errors";
 import { paymentProvider } from "../providers/index.server";
+import { transactionReference } from "../providers/provider";
 import { currentIdempotencyKey } from "./idempotency.server";
 import { lockPayment, type LockedPayment } from "./locks.server";
 import { logger } from "./logger.server";
@@ -102,6 +103,11 @@ export type ClaimSpec<Locked, Done> = {
 /** A new idempotency reference for one operation: `capture:<transactionId>:<random>`. */
 export function newReference(kind: ProviderOperationKind, id: number | string): string {
   return `${kind.toLowerCase()}:${id}:${randomUUID()}`;
+}
+
+/** The PSP's name of the operation's transaction (its ledger books the effect there); none for an operation on no transaction. */
+export function transactionReferenceOf(op: Pick<OperationRow, "transactionId">): string | undefined {
+  return op.transactionId === null ? undefined : transactionReference(op.transactionId);
 }
 
 /** The operation's transaction among the settling transaction's locked ones. */

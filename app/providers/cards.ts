@@ -63,6 +63,8 @@ export interface CardProvider {
     amount: Money;
     currency: string;
     storeCard: boolean;
+    /** A sale (autoSale): captured with the authorization, in one operation at the PSP. */
+    capture?: boolean;
   }): Promise<CardAuthorization>;
   /** Charge a stored card by its panHash (MIT/UCOF, or confirmed on the recurring terminal). */
   chargeStoredCard(request: {
@@ -74,6 +76,8 @@ export interface CardProvider {
     amount: Money;
     currency: string;
     initiator: "MERCHANT" | "CUSTOMER";
+    /** A sale (autoSale): captured with the charge, in one operation at the PSP. */
+    capture?: boolean;
   }): Promise<StoredCardCharge>;
 }
 

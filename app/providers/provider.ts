@@ -20,6 +20,13 @@ export type RefundRequest = {
 
 export type RefundOutcome = { ok: true; rrn: string } | { ok: false; reason: string; errorReason?: ErrorReason };
 
+/**
+ * Our stable name of a transaction at the PSP, which its ledger books every effect on: each
+ * operation on a transaction names it, so the PSP's books can be held against ours transaction
+ * by transaction.
+ */
+export const transactionReference = (transactionId: number): string => `transaction-${transactionId}`;
+
 /** Capture, cancel and authorization adjustments act on an authorization the PSP holds for a transaction. */
 export type TransactionAtProvider = {
   /** Our idempotency reference for THIS operation: the same reference always yields the first outcome. */

@@ -150,6 +150,7 @@ export const pspCardProvider: CardProvider = {
       amount: wireAmount(request.amount),
       currency: request.currency,
       storeCard: request.storeCard,
+      capture: request.capture,
     });
     return answer.ok ? { ...answer, cardExpiresAt: new Date(answer.cardExpiresAt) } : answer;
   },
@@ -162,6 +163,7 @@ export const pspCardProvider: CardProvider = {
       amount: wireAmount(request.amount),
       currency: request.currency,
       initiator: request.initiator,
+      capture: request.capture,
     }),
 };
 

@@ -43,6 +43,9 @@ export function amountFromWire(value: unknown): Money | undefined {
 
 const amount = z.string().refine((value) => parseAmount(value).ok, 'must be a decimal string such as "100.00"');
 const text = z.string().min(1).max(200);
+/** A sale (the merchant's autoSale): the card is authorized and captured in one operation. */
+const sale = z.boolean().optional();
+
 const common = {
   reference: text,
   /** Our name of the transaction at the PSP (`transaction-<id>`): the ledger line the effect lands on. */
@@ -79,12 +82,14 @@ export const REQUESTS = {
       holder: z.string().min(1).max(100),
     }),
     storeCard: z.boolean(),
+    capture: sale,
   }),
   "card-charge": z.object({
     ...common,
     panHash: text,
     maskedPan: z.string().max(32).nullable(),
     initiator: z.enum(["MERCHANT", "CUSTOMER"]),
+    capture: sale,
   }),
   "vipps-claim": z.object({ ...common, phoneNumber: text }),
   "vipps-charge": z.object({ ...common, agreementId: text }),

@@ -2,6 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { requestFingerprint } from "../../app/platform/idempotency.server";
+import { requestDeadlineMs } from "../../app/platform/unavailable.server";
 import { apiClients, idempotencyKeys } from "../../db/schema";
 import { capturedCardPayment, createClient, expectProblem, paymentWithTransaction } from "../support/api";
 import { useApiClient, useTestServer } from "../support/fixtures-http";
@@ -252,6 +253,32 @@ describe("Idempotency-Key", () => {
       expect((await client.get(`/v1/payments/${paymentId}`)).body.transactions).toHaveLength(1);
       const replay = await client.post(path, body, { "Idempotency-Key": "key-crash-2" });
       expect(replay.body).toEqual(retry.body);
+    });
+
+    it("takes an unmarked claim over once it is older than any request may run, not a minute later", async () => {
+      const { paymentId } = (await client.post("/v1/payments", { totalAmount: "100.00" })).body;
+      const path = `/v1/payments/${paymentId}/transactions`;
+      const body = { amount: "20.00", paymentType: "VISA" };
+      const claimed = (key: string, ageMs: number) =>
+        server.database.db.insert(idempotencyKeys).values({
+          clientId: client.clientId,
+          key,
+          requestHash: requestFingerprint("POST", path, JSON.stringify(body), {
+            organisationId: client.organisationId,
+          }),
+          state: "IN_PROGRESS",
+          createdAt: new Date(Date.now() - ageMs),
+          expiresAt: new Date(Date.now() + 60 * 60_000),
+        });
+      // Younger than the request deadline: its request may still be running.
+      await claimed("key-crash-3", requestDeadlineMs() - 1_000);
+      const running = await client.post(path, body, { "Idempotency-Key": "key-crash-3" });
+      expectProblem(running, 409);
+      expect(running.body.errorReason).toBe("RESOURCE_BUSY");
+      // Past the deadline and its margin, its process is gone: the retry runs it.
+      await claimed("key-crash-4", requestDeadlineMs() + 3_000);
+      expect((await client.post(path, body, { "Idempotency-Key": "key-crash-4" })).status).toBe(201);
+      expect((await client.get(`/v1/payments/${paymentId}`)).body.transactions).toHaveLength(1);
     });
   });
 

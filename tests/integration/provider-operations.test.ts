@@ -9,6 +9,7 @@ import { money, sum } from "../../app/domain/money";
 import { withDatabase } from "../../app/platform/db.server";
 import { recoverProviderOperations } from "../../app/services/operations/recovery.server";
 import { operationLog, paymentTransactions, providerOperations } from "../../db/schema";
+import { agreementTransaction, insertActiveAgreement, insertStoredCard } from "../support/fixtures-transactions";
 import {
   capturedCardPayment,
   createClient,
@@ -179,5 +180,140 @@ describe("no answer from the provider", () => {
     expect(retried.status).toBe(201);
     expect(retried.body.transactions[0].summary).toMatchObject({ creditedAmount: "15.00", creditableAmount: "35.00" });
     expect(await logged(p.transactionId, "CREDIT")).toHaveLength(1);
+  });
+});
+
+describe("retrying with the same Idempotency-Key", () => {
+  it("after 409 RESOURCE_BUSY gets the outcome once the operation in flight has settled, not the 409 again", async () => {
+    const p = await paymentWithTransaction(client, "60.00", "VISA");
+    expect((await client.post(`${txPath(p)}/authorize`, { totalAmount: "40.00" })).status).toBe(200);
+    // An increment in flight at a slow PSP keeps the transaction busy.
+    await injectFault({ fault: "slow", times: 1, operations: ["AUTHORIZE"], delayMs: 1_500 });
+    const increment = client.post(`${txPath(p)}/authorize`, { totalAmount: "60.00" });
+    const inFlight = () =>
+      server.database.db
+        .select()
+        .from(providerOperations)
+        .where(and(eq(providerOperations.transactionId, p.transactionId), eq(providerOperations.status, "PENDING")));
+    while (!(await inFlight()).length) await new Promise((resolve) => setTimeout(resolve, 20));
+    const key = { "Idempotency-Key": `capture-while-busy-${p.transactionId}` };
+    const busy = await client.put(`${txPath(p)}/capture`, undefined, key);
+    expectProblem(busy, 409);
+    expect(busy.body.errorReason).toBe("RESOURCE_BUSY");
+    expect((await increment).status).toBe(200);
+
+    const retried = await client.put(`${txPath(p)}/capture`, undefined, key);
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get("idempotent-replayed")).toBeNull();
+    expect(retried.body.transactions[0]).toMatchObject({ status: "CAPTURED", summary: { capturedAmount: "60.00" } });
+    expect((await client.put(`${txPath(p)}/capture`, undefined, key)).headers.get("idempotent-replayed")).toBe("true");
+  });
+});
+
+describe("a retried execution that only resumed another request's refund", () => {
+  it("runs again under its key after a 503 and answers the credit, instead of 409 'look it up'", async () => {
+    const p = await capturedCardPayment(client, "50.00");
+    const credit = await client.post("/v1/credits", {
+      totalCreditAmount: "20.00",
+      creditTransactions: [{ paymentId: p.paymentId, transactionId: p.transactionId, amount: "20.00" }],
+    });
+    const execute = (key: string) =>
+      client.put(`/v1/credits/${credit.body.creditId}/execute`, undefined, { "Idempotency-Key": key });
+    /** The same key again until the first request's 503 has released it (that is not awaited). */
+    const retry = async (key: string) => {
+      let result = await execute(key);
+      for (let i = 0; i < 100 && result.status === 409 && result.body.errorReason === "RESOURCE_BUSY"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        result = await execute(key);
+      }
+      return result;
+    };
+    const [first, second] = [`execute-first-${p.transactionId}`, `execute-second-${p.transactionId}`];
+    // The first execution claims the line's refund; the PSP refunds, but its answer is lost.
+    await injectFault({ fault: "lost_answer", times: 1, operations: ["REFUND"] });
+    expectProblem(await execute(first), 503);
+    // The second resumes that refund (nothing of its own), and the PSP does not answer its lookup.
+    await injectFault({ fault: "timeout", times: 1, operations: ["LOOKUP"] });
+    expectProblem(await execute(second), 503);
+    await clearPspFaults(psp());
+
+    const again = await retry(second);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ status: "CREDITED", creditTransactions: [{ status: "CREDITED" }] });
+    expect((await retry(first)).status).toBe(200);
+    // One refund at the PSP (by the credit line's reference), one CREDIT in the log.
+    const refunds = (await pspOperations(psp().url)).filter(
+      (o) => o.operation === "refund" && o.transactionReference === `transaction-${p.transactionId}` && o.answer.ok,
+    );
+    expect(refunds).toHaveLength(1);
+    expect(await logged(p.transactionId, "CREDIT")).toHaveLength(1);
+  });
+});
+
+describe("the PSP's ledger", () => {
+  /** A transaction's line in the PSP's ledger (nothing cancelled). */
+  const ledgerLine = (authorized: string, captured: string, refunded = "0.00") => ({
+    authorized,
+    captured,
+    cancelled: "0.00",
+    refunded,
+  });
+
+  it("books every effect on its transaction: refunds (direct and executed) and Vipps agreement charges too", async () => {
+    const card = await capturedCardPayment(client, "100.00");
+    expect((await client.post(`${txPath(card)}/credit`, { amount: "15.00" })).status).toBe(201);
+    const credit = await client.post("/v1/credits", {
+      totalCreditAmount: "10.50",
+      creditTransactions: [{ paymentId: card.paymentId, transactionId: card.transactionId, amount: "10.50" }],
+    });
+    expect((await client.put(`/v1/credits/${credit.body.creditId}/execute`)).status).toBe(200);
+
+    const agreement = { agreementId: "agr_ledger", organisationId: client.organisationId, customerNumber: "4711" };
+    await insertActiveAgreement(server.database.db, agreement);
+    const vipps = await agreementTransaction(client, agreement.agreementId, "45.00");
+    expect((await client.post(`${txPath(vipps)}/app-claim`, {})).status).toBe(204);
+    expect((await client.put(`${txPath(vipps)}/capture`)).status).toBe(200);
+    expect((await client.post(`${txPath(vipps)}/credit`, { amount: "5.00" })).status).toBe(201);
+
+    const ledger = await psp().ledger();
+    expect(ledger[`transaction-${card.transactionId}`]).toEqual(ledgerLine("100.00", "100.00", "25.50"));
+    expect(ledger[`transaction-${vipps.transactionId}`]).toEqual(ledgerLine("45.00", "45.00", "5.00"));
+  });
+
+  it("books a stored-card charge with autoSale as captured: Paydesk records it captured, so the PSP must capture it", async () => {
+    const internal = await createClient(server, {
+      organisationId: 872,
+      privileged: true,
+      allowedRedirectPrefixes: ["https://shop.example/"],
+    });
+    const recurringPaymentId = await insertStoredCard(server.database.db, {
+      organisationId: 872,
+      customerNumber: "4712",
+      panHash: "ph_ledger_test",
+    });
+    const charge = async (autoSale: boolean) => {
+      const payment = await internal.post("/v1/payments", {
+        totalAmount: "30.00",
+        customerNumber: "4712",
+        transaction: { recurringPaymentId },
+      });
+      const p = {
+        paymentId: payment.body.paymentId as number,
+        transactionId: payment.body.transactions[0].transactionId,
+      };
+      const charged = await internal.post(`${txPath(p)}/terminal`, {
+        transactionType: "MIT_UCOF",
+        redirectUrl: "https://shop.example/return",
+        autoSale,
+      });
+      expect(charged.status, JSON.stringify(charged.body)).toBe(201);
+      return p;
+    };
+    const sale = await charge(true);
+    const authorization = await charge(false);
+    const ledger = await psp().ledger();
+    expect(ledger[`transaction-${sale.transactionId}`]).toEqual(ledgerLine("30.00", "30.00"));
+    expect(ledger[`transaction-${authorization.transactionId}`]).toEqual(ledgerLine("30.00", "0.00"));
+    expect((await internal.get(`/v1/payments/${sale.paymentId}`)).body.transactions[0].status).toBe("CAPTURED");
   });
 });

@@ -20,8 +20,10 @@ export type TestPsp = {
 
 export const testMerchant = () => process.env.PAYDESK_PSP_MERCHANT || DEFAULT_MERCHANT;
 
-export async function startPsp(options: { faults?: Partial<Faults>; dataDir?: string } = {}): Promise<TestPsp> {
-  const service = createPspService({ dataDir: options.dataDir, faults: options.faults });
+export async function startPsp(
+  options: { faults?: Partial<Faults>; dataDir?: string; random?: () => number } = {},
+): Promise<TestPsp> {
+  const service = createPspService(options);
   const url = await service.listen(0);
   return {
     url,
@@ -43,7 +45,7 @@ export async function startPsp(options: { faults?: Partial<Faults>; dataDir?: st
  * A PSP of this file's own for its tests (beforeAll/afterAll), with PAYDESK_PSP_URL pointing at it
  * meanwhile; in-process servers and child processes started after beforeAll use it.
  */
-export function usePsp(options: { faults?: Partial<Faults> } = {}): () => TestPsp {
+export function usePsp(options: Parameters<typeof startPsp>[0] = {}): () => TestPsp {
   let psp: TestPsp | undefined;
   let before: string | undefined;
   beforeAll(async () => {

@@ -49,9 +49,20 @@ export type ApiHandler = (args: ApiArgs) => Promise<Response>;
 const MAX_BODY_BYTES = 1024 * 1024;
 const IDEMPOTENT_METHODS = new Set(["POST", "PUT"]);
 
-export function apiRoute(handlers: Partial<Record<HttpMethod, ApiHandler>>) {
+export type ApiRouteOptions = {
+  /**
+   * Running a request again never acts twice: its use-case finishes what an earlier run left and
+   * answers the state (credit execution, deactivation). A key whose request took effect without
+   * a stored answer (a crash, a 503) is then run again on retry, instead of answering 409 "look it
+   * up": that request may have only settled operations another request had claimed, which a
+   * re-run resumes by nothing of its own.
+   */
+  rerunnable?: boolean;
+};
+
+export function apiRoute(handlers: Partial<Record<HttpMethod, ApiHandler>>, options: ApiRouteOptions = {}) {
   const handle = ({ request, params, context }: LoaderFunctionArgs | ActionFunctionArgs) =>
-    runApiRequest(request, params, context, handlers);
+    runApiRequest(request, params, context, handlers, options);
   return { loader: handle, action: handle };
 }
 
@@ -60,6 +71,7 @@ async function runApiRequest(
   params: Params,
   context: AppLoadContext,
   handlers: Partial<Record<HttpMethod, ApiHandler>>,
+  options: ApiRouteOptions,
 ): Promise<Response> {
   const url = new URL(request.url);
   const correlationId = context.correlationId;
@@ -116,6 +128,7 @@ async function runApiRequest(
         client.clientId,
         storedIdempotencyKey(key),
         requestFingerprint(method, url.pathname + url.search, rawBody, actingFor),
+        { rerunnable: options.rerunnable === true },
       );
       if (claim.kind === "mismatch") {
         throw problem(422, "This Idempotency-Key was used with a different request", {
@@ -168,8 +181,15 @@ async function runApiRequest(
   }
 }
 
+/**
+ * Keeps the answer for the key's replays, unless it says "not now" rather than how the request
+ * ended: a server error, or 409 RESOURCE_BUSY (another operation was in flight on the transaction,
+ * nothing was done). Replaying "busy" would answer it for 24 hours to a client told to retry; the
+ * key is released instead (kept UNANSWERED if something was committed under it).
+ */
 async function remember(idempotency: { clientId: string; key: string }, response: Response) {
-  if (response.status >= 500) {
+  const body = await response.text();
+  if (response.status >= 500 || isBusy(response.status, body)) {
     await releaseIdempotencyKey(idempotency.clientId, idempotency.key);
     return;
   }
@@ -178,11 +198,16 @@ async function remember(idempotency: { clientId: string; key: string }, response
     const value = response.headers.get(name);
     if (value) headers[name] = value;
   }
-  await completeIdempotencyKey(idempotency.clientId, idempotency.key, {
-    status: response.status,
-    headers,
-    body: await response.text(),
-  });
+  await completeIdempotencyKey(idempotency.clientId, idempotency.key, { status: response.status, headers, body });
+}
+
+function isBusy(status: number, body: string): boolean {
+  if (status !== 409) return false;
+  try {
+    return (JSON.parse(body) as { errorReason?: unknown }).errorReason === "RESOURCE_BUSY";
+  } catch {
+    return false;
+  }
 }
 
 function errorResponse(error: unknown, where: { instance: string; correlationId: string }, request: Request): Response {

@@ -1,8 +1,9 @@
 // The sandbox PSP's own memory (not Paydesk's database): every operation by its reference, and a
 // ledger per transaction derived from them. In memory, and, when a directory is given, also in an
 // append-only JSON-lines file (operations.jsonl) that is replayed on start, so the PSP remembers
-// across restarts. A line is written (synchronously) before the PSP answers, so an answer never
-// names an effect the file does not hold.
+// across restarts. A line is written and flushed to the disk (fdatasync) before the PSP answers,
+// so an answer never names an effect the file does not hold, not even after the machine crashed:
+// a PSP that forgot an effect it confirmed would be a ledger no test could hold Paydesk to.
 //
 // What is kept of an operation: its name, amount, transaction reference and the answer given.
 // Never the request: the only request with card data (card-authorize) leaves nothing here beyond
@@ -28,7 +29,7 @@ export type OperationRecord = {
   operation: PspEffectOperation;
   transactionReference: string | null;
   amount: Money | null;
-  /** For authorize: PRE_AUTHORIZATION, INCREMENTAL or REDUCTIONAL. */
+  /** For authorize: PRE_AUTHORIZATION, INCREMENTAL or REDUCTIONAL; for a card authorization or charge that captures at once: SALE. */
   kind: string | null;
   answer: Answer;
   at: string;
@@ -37,6 +38,9 @@ export type OperationRecord = {
 type Totals = { authorized: Money; captured: Money; cancelled: Money; refunded: Money };
 
 const FILE = "operations.jsonl";
+
+/** The kind of a card authorization or charge asked to capture at once (`capture: true`). */
+export const SALE = "SALE";
 
 /** Operations whose amount is the transaction's authorized total from then on. */
 const AUTHORIZING = new Set<PspEffectOperation>([
@@ -67,6 +71,8 @@ export class PspMemory {
   private readonly operations = new Map<string, OperationRecord>();
   private readonly ledger = new Map<string, Totals>();
   private readonly file: string | null;
+  /** The file, open for appending (null: memory only, or closed). */
+  private fd: number | null = null;
 
   /** `dataDir`: where operations.jsonl lives (created if missing); null keeps everything in memory only. */
   constructor(dataDir: string | null) {
@@ -74,18 +80,30 @@ export class PspMemory {
     if (!this.file || !dataDir) return;
     fs.mkdirSync(dataDir, { recursive: true });
     if (!fs.existsSync(this.file)) return;
-    const lines = fs.readFileSync(this.file, "utf8").split("\n");
-    lines.forEach((text, index) => {
+    const content = fs.readFileSync(this.file, "utf8");
+    // A crash while the last line was written leaves it cut short, with no newline: it was never
+    // answered, so it is dropped from the file too. Left there, the next line appended would
+    // follow it on the same line, and the file would no longer be readable on the next start.
+    const complete = content.slice(0, content.lastIndexOf("\n") + 1);
+    if (complete.length < content.length) fs.truncateSync(this.file, Buffer.byteLength(complete));
+    complete.split("\n").forEach((text, index) => {
       if (!text.trim()) return;
       const parsed = LINE.safeParse(safeJson(text));
-      // Only a line cut short by a crash while it was written (the last one) may be unreadable.
-      if (!parsed.success) {
-        if (index >= lines.length - 2) return;
-        throw new Error(`${this.file}: line ${index + 1} is not an operation record`);
-      }
+      if (!parsed.success) throw new Error(`${this.file}: line ${index + 1} is not an operation record`);
       const { amount, ...rest } = parsed.data;
       this.remember({ ...rest, amount: amount === null ? null : (amountFromWire(amount) ?? null) });
     });
+  }
+
+  private open(): number | null {
+    if (this.file && this.fd === null) this.fd = fs.openSync(this.file, "a");
+    return this.fd;
+  }
+
+  /** Closes the file (the service closes); a later record opens it again. */
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
   }
 
   find(merchant: string, reference: string): OperationRecord | undefined {
@@ -95,9 +113,11 @@ export class PspMemory {
   /** Records a new operation (the caller checked that the reference is new) and applies its effect. */
   record(operation: Omit<OperationRecord, "at">): OperationRecord {
     const record: OperationRecord = { ...operation, at: new Date().toISOString() };
-    if (this.file) {
+    const fd = this.open();
+    if (fd !== null) {
       const line = { ...record, amount: record.amount === null ? null : wireAmount(record.amount) };
-      fs.appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+      fs.writeSync(fd, `${JSON.stringify(line)}\n`);
+      fs.fdatasyncSync(fd);
     }
     this.remember(record);
     return record;
@@ -132,8 +152,8 @@ export class PspMemory {
     const name = key(record.merchant, record.transactionReference);
     const totals = this.ledger.get(name) ?? { authorized: ZERO, captured: ZERO, cancelled: ZERO, refunded: ZERO };
     if (AUTHORIZING.has(record.operation)) totals.authorized = record.amount;
-    // Self-service invoice payments are authorized and captured in one step.
-    if (record.operation === "capture" || record.operation === "self-service-pay")
+    // Self-service invoice payments and card sales are authorized and captured in one step.
+    if (record.operation === "capture" || record.operation === "self-service-pay" || record.kind === SALE)
       totals.captured = add(totals.captured, record.amount);
     if (record.operation === "cancel") totals.cancelled = add(totals.cancelled, record.amount);
     if (record.operation === "refund") totals.refunded = add(totals.refunded, record.amount);

@@ -245,6 +245,28 @@ describe("the ledger", () => {
     expect(ledger[t]).toEqual({ authorized: "30.00", captured: "0.00", cancelled: "0.00", refunded: "0.00" });
     expect(ledger[s]).toEqual({ authorized: "25.50", captured: "25.50", cancelled: "0.00", refunded: "0.00" });
   });
+
+  it("books a card sale (capture: true, the merchant's autoSale) as authorized and captured at once", async () => {
+    const typed = ref("transaction");
+    await post("card-authorize", {
+      ...requestOf("card-authorize", "40.00"),
+      transactionReference: typed,
+      capture: true,
+    });
+    const stored = ref("transaction");
+    await post("card-charge", { ...requestOf("card-charge", "20.00001"), transactionReference: stored, capture: true });
+    const notSale = ref("transaction");
+    await post("card-charge", { ...requestOf("card-charge", "7.00"), transactionReference: notSale, capture: false });
+    const ledger = await psp.ledger("paydesk");
+    expect(ledger[typed]).toEqual({ authorized: "40.00", captured: "40.00", cancelled: "0.00", refunded: "0.00" });
+    expect(ledger[stored]).toEqual({
+      authorized: "20.00001",
+      captured: "20.00001",
+      cancelled: "0.00",
+      refunded: "0.00",
+    });
+    expect(ledger[notSale]).toEqual({ authorized: "7.00", captured: "0.00", cancelled: "0.00", refunded: "0.00" });
+  });
 });
 
 describe("fault knobs", () => {
@@ -407,6 +429,39 @@ describe("its memory on disk", () => {
       expect(again.body).toEqual({ ...answered.body, replayed: true });
       expect(await second.ledger("m1")).toEqual({
         [t]: { authorized: "0.00", captured: "33.33333", cancelled: "0.00", refunded: "3.30" },
+      });
+      // What it records after that crash is kept on lines of its own, readable at the next start.
+      await post("cancel", atProvider("1.00", t), { url: second.url, merchant: "m1" });
+    } finally {
+      await second.close();
+    }
+    const third = await startPsp({ dataDir });
+    try {
+      expect(await third.ledger("m1")).toEqual({
+        [t]: { authorized: "0.00", captured: "33.33333", cancelled: "1.00", refunded: "3.30" },
+      });
+    } finally {
+      await third.close();
+    }
+  });
+
+  it("keeps a card sale (capture: true) across a restart as authorized and captured", async () => {
+    const dataDir = newDir();
+    const first = await startPsp({ dataDir });
+    const t = ref("transaction");
+    await post(
+      "card-charge",
+      { ...requestOf("card-charge", "12.34"), transactionReference: t, capture: true },
+      { url: first.url },
+    );
+    await first.close();
+    const second = await startPsp({ dataDir });
+    try {
+      expect((await second.ledger("paydesk"))[t]).toEqual({
+        authorized: "12.34",
+        captured: "12.34",
+        cancelled: "0.00",
+        refunded: "0.00",
       });
     } finally {
       await second.close();

@@ -28,7 +28,7 @@ import {
   type PspRequest,
 } from "../psp-protocol";
 import { decideFaults, NO_FAULTS, spendFaults } from "./faults";
-import { PspMemory, type Answer } from "./memory";
+import { PspMemory, SALE, type Answer } from "./memory";
 import {
   byAmount,
   decideCardAuthorization,
@@ -46,6 +46,8 @@ export type PspServiceOptions = {
   /** Where operations.jsonl is kept; null or undefined: memory only. */
   dataDir?: string | null;
   faults?: Partial<Faults>;
+  /** Where fault decisions draw their chances from (a test's seeded generator); Math.random by default. */
+  random?: () => number;
 };
 
 export type PspService = {
@@ -167,7 +169,7 @@ export function createPspService(options: PspServiceOptions = {}): PspService {
     const counts = calls.get(merchant) ?? {};
     counts[op] = (counts[op] ?? 0) + 1;
     calls.set(merchant, counts);
-    const fault = decideFaults(faults, op);
+    const fault = decideFaults(faults, op, options.random);
     faults = spendFaults(faults, op);
     return fault;
   }
@@ -198,7 +200,7 @@ export function createPspService(options: PspServiceOptions = {}): PspService {
         operation: op,
         transactionReference: ("transactionReference" in request && request.transactionReference) || null,
         amount: "amount" in request ? money(request.amount) : null,
-        kind: "kind" in request ? String(request.kind) : null,
+        kind: "kind" in request ? String(request.kind) : "capture" in request && request.capture ? SALE : null,
         answer: decide({ op, request } as Call),
       });
     logger.debug("psp operation", { operation: op, merchant, reference: request.reference, replayed: !!existing });
@@ -294,7 +296,7 @@ export function createPspService(options: PspServiceOptions = {}): PspService {
     },
     close() {
       server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return new Promise<void>((resolve) => server.close(() => resolve())).then(() => memory.close());
     },
   };
 }

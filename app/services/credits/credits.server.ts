@@ -54,6 +54,7 @@ import {
   type OperationHandler,
   type OperationRow,
   type SettleContext,
+  transactionReferenceOf,
 } from "../../platform/provider-operations.server";
 
 export type NewCreditLine = {
@@ -683,6 +684,7 @@ export const refundOperation: OperationHandler = {
     };
     return paymentProvider().refund({
       reference: op.reference,
+      transactionReference: transactionReferenceOf(op),
       amount: money(request.amount),
       currency: request.currency,
       paymentType: request.paymentType,

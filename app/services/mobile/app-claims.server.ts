@@ -31,6 +31,7 @@ import {
   requireSucceeded,
   runProviderOperation,
   transactionOf,
+  transactionReferenceOf,
   type ClaimPlan,
   type OperationHandler,
 } from "../../platform/provider-operations.server";
@@ -185,6 +186,7 @@ export const vippsCharge: OperationHandler = {
     const request = op.request as VippsRequest;
     return mobileProvider().chargeAgreement({
       reference: op.reference,
+      transactionReference: transactionReferenceOf(op),
       agreementId: request.agreementId!,
       amount: money(request.amount),
       currency: request.currency,
@@ -228,6 +230,7 @@ export const vippsClaim: OperationHandler = {
     const request = op.request as VippsRequest;
     return mobileProvider().reserveClaim({
       reference: op.reference,
+      transactionReference: transactionReferenceOf(op),
       phoneNumber: request.phoneNumber!,
       amount: money(request.amount),
       currency: request.currency,

@@ -24,6 +24,7 @@ import {
   requireNoOperationInFlight,
   transactionOf,
   type OperationHandler,
+  transactionReferenceOf,
 } from "../../platform/provider-operations.server";
 import type { Caller, ClientCaller, SystemCaller } from "../../domain/caller";
 import { appendOperation } from "../../platform/operation-log.server";
@@ -383,6 +384,7 @@ export const invoiceAuthorization: OperationHandler = {
     const request = op.request as { invoiceId: string; amount: string; currency: string };
     return mobileProvider().authorizeInvoice({
       reference: op.reference,
+      transactionReference: transactionReferenceOf(op),
       invoiceId: request.invoiceId,
       amount: money(request.amount),
       currency: request.currency,

@@ -18,6 +18,7 @@ import {
   transactionOf,
   type ClaimPlan,
   type OperationHandler,
+  transactionReferenceOf,
 } from "../../platform/provider-operations.server";
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
@@ -187,6 +188,7 @@ export const walletAuthorization: OperationHandler = {
     const request = op.request as ReturnType<typeof walletRequest>;
     return mobileProvider().authorizeWallet({
       reference: op.reference,
+      transactionReference: transactionReferenceOf(op),
       walletProvider: request.walletProvider,
       card: { last4: request.last4, network: request.network },
       amount: money(request.amount),

@@ -58,6 +58,7 @@ import {
   type OperationAnswer,
   type OperationHandler,
   type Subject,
+  transactionReferenceOf,
 } from "../../platform/provider-operations.server";
 import { DomainError } from "../../domain/errors";
 import type { CustomerCaller, SystemCaller } from "../../domain/caller";
@@ -729,6 +730,7 @@ export const invoicePayment: OperationHandler = {
     const request = op.request as { paymentMethod: InvoicePaymentMethod; amount: string; currency: string };
     return selfServiceProvider().payInvoice({
       reference: op.reference,
+      transactionReference: transactionReferenceOf(op),
       paymentMethod: request.paymentMethod,
       amount: money(request.amount),
       currency: request.currency,

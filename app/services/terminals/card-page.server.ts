@@ -45,6 +45,7 @@ import {
   type OperationHandler,
   type OperationRow,
   type SettleContext,
+  transactionReferenceOf,
 } from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
 import {
@@ -190,16 +191,18 @@ export async function payWithCard(
   return settle(session, correlationId, {
     kind: "CARD_AUTHORIZE",
     // What may be kept of the typed card: the request holds only this, so it cannot be sent again.
-    prepare: async ({ transaction }) => ({
-      request: { ...facts, amount: transaction.amount, currency: transaction.currency },
+    prepare: async ({ transaction, options }) => ({
+      request: { ...facts, amount: transaction.amount, currency: transaction.currency, autoSale: options.autoSale },
     }),
     ask: (op) =>
       cardProvider().authorizeCard({
         reference: op.reference,
+        transactionReference: transactionReferenceOf(op),
         card,
         amount: money(op.request.amount as string),
         currency: op.request.currency as string,
         storeCard: (session.options as SessionOptions).recurringPaymentId !== null,
+        capture: op.request.autoSale === true,
       }),
   });
 }
@@ -226,7 +229,7 @@ export async function confirmStoredCard(caller: SystemCaller, input: { token: st
         if (error instanceof DomainError) return { unavailable: "The stored card can no longer be used" };
         throw error;
       }
-      return { request: storedCardRequest(stored, transaction, "CUSTOMER") };
+      return { request: { ...storedCardRequest(stored, transaction, "CUSTOMER"), autoSale: options.autoSale } };
     },
   });
 }
@@ -394,14 +397,18 @@ export function sendStoredCardCharge(op: OperationRow): Promise<OperationAnswer>
     amount: string;
     currency: string;
     initiator: "MERCHANT" | "CUSTOMER";
+    autoSale?: boolean;
   };
   return cardProvider().chargeStoredCard({
     reference: op.reference,
+    transactionReference: transactionReferenceOf(op),
     panHash: request.panHash,
     maskedPan: request.maskedPan,
     amount: money(request.amount),
     currency: request.currency,
     initiator: request.initiator,
+    // With autoSale the charge settles as captured: the PSP must capture it too (a sale).
+    capture: request.autoSale === true,
   });
 }
 

@@ -54,7 +54,7 @@ import {
   type SettleContext,
 } from "../../platform/provider-operations.server";
 import { paymentProvider } from "../../providers/index.server";
-import type { TransactionAtProvider } from "../../providers/provider";
+import { transactionReference, type TransactionAtProvider } from "../../providers/provider";
 import { findUsableMethod } from "../admin/payment-methods.server";
 import {
   getPayment,
@@ -331,7 +331,7 @@ async function auditCancel(tx: Tx, caller: Caller, before: TransactionRow, after
 /** What the PSP needs to act on a transaction's authorization, as an operation's request keeps it. */
 export function atProvider(transaction: TransactionRow, amount: Money) {
   return {
-    transactionReference: `transaction-${transaction.transactionId}`,
+    transactionReference: transactionReference(transaction.transactionId),
     amount: toDbAmount(amount),
     currency: transaction.currency,
     paymentTypeGroup: transaction.paymentTypeGroup,
