@@ -91,6 +91,11 @@ export function startServerProcess(
       HOST: "127.0.0.1",
       PAYDESK_SEED: "none",
       LOG_LEVEL: "warn",
+      // The production bounds, not the longer ones the in-process tests run with (global-setup.ts):
+      // a child server is the server as `npm start` runs it, and its crash recovery is timed by them.
+      PAYDESK_REQUEST_DEADLINE_MS: "8000",
+      PAYDESK_DB_LOCK_TIMEOUT_MS: "3000",
+      PAYDESK_DB_STATEMENT_TIMEOUT_MS: "5000",
       ...database.env,
       ...env,
     },
