@@ -29,7 +29,7 @@ import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { ChangeRoleForm, NewStaffUserForm, StaffUserForm } from "../http/staff/forms/admin";
-import { MIN_PASSWORD_LENGTH } from "../auth/password.server";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password-policy.server";
 import {
   changeStaffRole,
   createStaffUser,
@@ -49,7 +49,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "user:manage");
   const q = new URL(request.url).searchParams.get("q");
   const users = await listStaffUsers(staffCaller(user, request, context, null), { q });
-  return json({ users, minPasswordLength: MIN_PASSWORD_LENGTH });
+  return json({ users, passwordLengths: { min: MIN_PASSWORD_LENGTH, max: MAX_PASSWORD_LENGTH } });
 }
 
 export const action = (args: ActionFunctionArgs) =>
@@ -97,7 +97,7 @@ const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: role }));
 type User = ReturnType<typeof useLoaderData<typeof loader>>["users"][number];
 
 export default function Users() {
-  const { users, minPasswordLength } = useLoaderData<typeof loader>();
+  const { users, passwordLengths } = useLoaderData<typeof loader>();
   const me = useStaffUser();
   const [params] = useSearchParams();
   const q = params.get("q") ?? "";
@@ -116,7 +116,7 @@ export default function Users() {
           reason="optional"
           confirmLabel="Create user"
           buttonProps={{ "data-testid": "new-user" }}
-          fields={(errors) => <NewUserFields errors={errors} minPasswordLength={minPasswordLength} />}
+          fields={(errors) => <NewUserFields errors={errors} lengths={passwordLengths} />}
           onSuccess={(result) => {
             const password = result.data?.generatedPassword;
             if (typeof password === "string") {
@@ -194,7 +194,7 @@ export default function Users() {
   );
 }
 
-function NewUserFields({ errors, minPasswordLength }: { errors: Record<string, string>; minPasswordLength: number }) {
+function NewUserFields({ errors, lengths }: { errors: Record<string, string>; lengths: { min: number; max: number } }) {
   return (
     <>
       <TextInput name="email" label="Email" type="email" required autoComplete="off" error={errors.email} />
@@ -216,7 +216,7 @@ function NewUserFields({ errors, minPasswordLength }: { errors: Record<string, s
       <PasswordInput
         name="password"
         label="Initial password"
-        description={`At least ${minPasswordLength} characters. Leave empty to have one generated and shown once.`}
+        description={`${lengths.min} to ${lengths.max} characters, not a common one. Leave empty to have one generated and shown once.`}
         autoComplete="new-password"
         error={errors.password}
       />

@@ -1,5 +1,6 @@
 // Staff login, sessions, timeouts, CSRF origin check and permissions, over HTTP against the
 // real server and a real database (PGlite in memory, or PostgreSQL when DATABASE_URL is set).
+import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, staffSessions, staffUsers } from "../../db/schema";
@@ -14,10 +15,13 @@ const admin = useStaff(server, "admin");
 const sessionsOf = (userId: string) =>
   server.database.db.select().from(staffSessions).where(eq(staffSessions.userId, userId));
 
+/** The row id of a session cookie: the SHA-256 of its token (the table never holds the token). */
+const sessionIdOf = (cookie: string) => createHash("sha256").update(cookie.split("=")[1]).digest("hex");
+
 /** Logs `support` in and changes the new session's row with `change`: its cookie and id. */
 async function sessionChanged(change: Partial<typeof staffSessions.$inferInsert>) {
   const cookie = await loginAs(server, support);
-  const id = cookie.split("=")[1];
+  const id = sessionIdOf(cookie);
   await server.database.db.update(staffSessions).set(change).where(eq(staffSessions.id, id));
   return { cookie, id };
 }
@@ -61,7 +65,7 @@ describe("login", () => {
   it("sets a session cookie that is HttpOnly, SameSite=Lax, and has no lifetime of its own", async () => {
     const response = await postForm(server, "/login", { email: support.email, password: support.password });
     const cookie = response.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(/^paydesk_session=[a-z0-9]+;/);
+    expect(cookie).toMatch(/^paydesk_session=[A-Za-z0-9_-]{43};/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/Max-Age|Expires/i);

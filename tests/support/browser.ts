@@ -2,6 +2,7 @@
 // missing, browser tests are skipped with a notice on a developer's machine and fail on CI.
 import fs from "node:fs";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { freshTotpCode } from "./totp";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -30,6 +31,27 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Who logs in through the form: with `totpSecret` when they have a second factor. */
+export type BrowserStaff = { email: string; password: string; totpSecret?: string };
+
+/**
+ * Logs in on an open login page (the form at /login, or where a screen sent the browser): the
+ * password, then the code of the second factor when the login asks for one. Waits until the
+ * browser has left the login pages.
+ */
+export async function logInThroughForm(page: Page, staff: BrowserStaff): Promise<void> {
+  await page.getByLabel("Email").fill(staff.email);
+  await page.getByLabel("Password").fill(staff.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => url.pathname !== "/login");
+  if (new URL(page.url()).pathname === "/login/code") {
+    if (!staff.totpSecret) throw new Error(`${staff.email} has a second factor the test does not know`);
+    await page.getByLabel("Code").fill(await freshTotpCode(staff.totpSecret));
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL((url) => url.pathname !== "/login/code");
+  }
+}
+
 /**
  * A new browser context signed in as a staff user through the login form, on `path` (which the
  * login sends back to). `errors` collects uncaught page errors, which a test expects to stay empty
@@ -38,7 +60,7 @@ export function launchBrowser(): Promise<Browser> {
 export async function signedInPage(
   browser: Browser,
   serverUrl: string,
-  staff: { email: string; password: string },
+  staff: BrowserStaff,
   path: string,
   options: { acceptDownloads?: boolean; errors?: string[] } = {},
 ) {
@@ -50,9 +72,7 @@ export async function signedInPage(
   const errors = options.errors ?? [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(`${serverUrl}${path}`);
-  await page.getByLabel("Email").fill(staff.email);
-  await page.getByLabel("Password").fill(staff.password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logInThroughForm(page, staff);
   await page.waitForURL(`${serverUrl}${path}`);
   return { context, page, errors };
 }
