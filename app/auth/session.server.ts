@@ -59,6 +59,8 @@ export const absoluteTimeoutMinutes = () => minutesFromEnv("PAYDESK_SESSION_ABSO
 const PENDING_MINUTES = 10;
 /** Wrong codes a pending session may take before it ends (and the password must be typed again). */
 export const MAX_FAILED_CODES = 5;
+/** Where a login whose pending session ended on wrong codes starts over (the page says why). */
+export const TOO_MANY_CODES = "/login?again=codes";
 
 type DatabaseUserAttributes = {
   email: string;
@@ -203,7 +205,7 @@ export async function login(
   if (!checked.ok) return checked;
   const row = checked.account;
   const user = toStaffUser({ ...row, hasSecondFactor: row.totpSecret !== null });
-  const step = nextStep(user, null);
+  const step: SessionStep | null = user.hasSecondFactor ? "totp" : nextStep(user, null);
   // Always a new session id on login: nothing from before the login is trusted after it.
   const setCookie = await startSession(row.id, request, context, step);
   if (step === null) await auditLogin(user, request, context, null);

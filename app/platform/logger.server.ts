@@ -27,8 +27,11 @@ export const logger = {
 
 /**
  * Paths as they go into logs: a hosted page's token is a bearer secret for 15 minutes (whoever
- * has it can pay the page), so it never reaches a log line.
+ * has it can pay the page), and a password reset link's for 30 (whoever has it sets the
+ * password), so neither reaches a log line.
  */
 export function loggablePath(path: string): string {
-  return path.replace(/^\/sandbox\/([^/]+)\/[^/]+/, "/sandbox/$1/…");
+  return path
+    .replace(/^\/sandbox\/([^/]+)\/[^/]+/, "/sandbox/$1/…")
+    .replace(/^\/reset-password\/[^/]+/, "/reset-password/…");
 }

@@ -2,7 +2,8 @@
 // role requires one) goes on to /login/code (or /login/enrol) with a pending session.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { useActionData } from "@remix-run/react";
+import { Alert } from "@mantine/core";
+import { useActionData, useSearchParams } from "@remix-run/react";
 import { loginAction, type LoginActionData } from "../auth/login-action.server";
 import { safeRedirect } from "../auth/safe-redirect";
 import { getStaffUser, login, stepPath } from "../auth/session.server";
@@ -30,12 +31,18 @@ export function action({ request, context }: ActionFunctionArgs) {
 
 export default function LoginPage() {
   const data = useActionData<LoginActionData>();
+  const [params] = useSearchParams();
   return (
     <AuthCard
       title="Paydesk"
       subtitle="Log in to the payment back-office"
       footer="For Paydesk staff. Forgot your password? An admin sends you a reset link."
     >
+      {params.get("again") === "codes" && !data ? (
+        <Alert color="orange" role="status">
+          Too many wrong codes: log in again with your password.
+        </Alert>
+      ) : null}
       <LoginForm errors={data} />
     </AuthCard>
   );

@@ -1,7 +1,7 @@
 // The staff login's second step: a code from the authenticator app (TOTP), or one of the
 // recovery codes when the phone is gone. Five wrong codes end the pending session: the password
 // must be typed again (app/auth/session.server.ts).
-import { Alert, Anchor, Button, Stack, TextInput } from "@mantine/core";
+import { Anchor, Button, Stack, TextInput } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -9,6 +9,7 @@ import { z } from "zod";
 import { safeRedirect } from "../auth/safe-redirect";
 import { acceptTotpCode, redeemRecoveryCode } from "../auth/second-factor.server";
 import {
+  TOO_MANY_CODES,
   completeLogin,
   getPendingSession,
   getStaffUser,
@@ -21,7 +22,7 @@ import { AuthCard } from "../components/AuthCard";
 
 export const meta: MetaFunction = () => [{ title: "Second step · Paydesk" }];
 
-type CodeActionData = { fieldErrors?: { code?: string }; formError?: string };
+type CodeActionData = { fieldErrors?: { code?: string } };
 
 const CodeForm = z.object({
   code: z.string().trim().min(1, "Enter the code from your app").max(64, "That is not a code"),
@@ -57,12 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const setCookie = await completeLogin(pending, request, context, how);
     return redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": setCookie } });
   }
-  if (!(await recordWrongCode(pending))) {
-    return json<CodeActionData>(
-      { formError: "Too many wrong codes. Log in again with your password." },
-      { status: 401 },
-    );
-  }
+  if (!(await recordWrongCode(pending))) throw redirect(TOO_MANY_CODES);
   return json<CodeActionData>(
     { fieldErrors: { code: "That code is not right, or was used already. Type the one your app shows now." } },
     { status: 401 },
@@ -87,33 +83,24 @@ export default function LoginCodePage() {
         </>
       }
     >
-      {data?.formError ? (
-        <Alert color="red" role="alert">
-          {data.formError}{" "}
-          <Anchor component={Link} to="/login">
-            Log in
-          </Anchor>
-        </Alert>
-      ) : (
-        <Form method="post" noValidate>
-          <Stack>
-            <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-            <TextInput
-              label="Code"
-              name="code"
-              description="The 6-digit code from your authenticator app, or one of your recovery codes."
-              autoComplete="one-time-code"
-              inputMode="text"
-              required
-              autoFocus
-              error={data?.fieldErrors?.code}
-            />
-            <Button type="submit" loading={navigation.state !== "idle"} fullWidth>
-              Continue
-            </Button>
-          </Stack>
-        </Form>
-      )}
+      <Form method="post" noValidate>
+        <Stack>
+          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+          <TextInput
+            label="Code"
+            name="code"
+            description="The 6-digit code from your authenticator app, or one of your recovery codes."
+            autoComplete="one-time-code"
+            inputMode="text"
+            required
+            autoFocus
+            error={data?.fieldErrors?.code}
+          />
+          <Button type="submit" loading={navigation.state !== "idle"} fullWidth>
+            Continue
+          </Button>
+        </Stack>
+      </Form>
     </AuthCard>
   );
 }

@@ -12,6 +12,7 @@ import { secondFactorRequired } from "../auth/roles";
 import { safeRedirect } from "../auth/safe-redirect";
 import { enrolSecondFactor } from "../auth/second-factor.server";
 import {
+  TOO_MANY_CODES,
   completeLogin,
   endOtherSessions,
   getEnrolmentSession,
@@ -84,12 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     code: parsed.data.code,
   });
   if (!enrolled.ok) {
-    if (session.step === "enrol" && !(await recordWrongCode(session))) {
-      return json<EnrolActionData>(
-        { ok: false, formError: "Too many wrong codes. Log in again with your password." },
-        { status: 401 },
-      );
-    }
+    if (session.step === "enrol" && !(await recordWrongCode(session))) throw redirect(TOO_MANY_CODES);
     return json<EnrolActionData>(
       {
         ok: false,
