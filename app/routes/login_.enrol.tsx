@@ -41,19 +41,21 @@ const CodeForm = z.object({
   redirectTo: z.string().optional(),
 });
 
-async function enrolmentOrRedirect(request: Request): Promise<StaffSession> {
-  const back = new URL(request.url).searchParams.get("redirectTo");
+/** The session that may enrol; a login waiting for its code goes to the code page. */
+async function enrolmentSession(request: Request): Promise<StaffSession | null> {
   const session = await getEnrolmentSession(request);
   if (session) return session;
   const pending = await getPendingSession(request);
-  if (pending) throw redirect(stepPath(pending.step, back));
-  // Signed in with a second factor already (the account page offers new recovery codes instead).
-  if (await getStaffUser(request)) throw redirect("/me");
-  throw redirect("/login");
+  if (pending) throw redirect(stepPath(pending.step, new URL(request.url).searchParams.get("redirectTo")));
+  return null;
 }
 
+// Without a session that may enrol, the page says so rather than redirecting: it is also what
+// renders the answer of a document POST (no JavaScript), whose request still carries the cookie
+// of the session the enrolment replaced, and the recovery codes must show then.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const session = await enrolmentOrRedirect(request);
+  const session = await enrolmentSession(request);
+  if (!session) return json({ offer: null, signedIn: (await getStaffUser(request)) !== null });
   let secret = session.totpCandidate;
   if (!secret) {
     secret = newTotpSecret();
@@ -61,16 +63,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const uri = totpUri(secret, session.user.email);
   return json({
-    email: session.user.email,
-    required: secondFactorRequired(session.user.role),
-    secret: groupedSecret(secret),
-    uri,
-    qrSvg: renderSVG(uri, { border: 2 }),
+    offer: {
+      email: session.user.email,
+      required: secondFactorRequired(session.user.role),
+      secret: groupedSecret(secret),
+      uri,
+      qrSvg: renderSVG(uri, { border: 2 }),
+    },
+    signedIn: true,
   });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const session = await enrolmentOrRedirect(request);
+  const session = await enrolmentSession(request);
+  if (!session) throw redirect("/login");
   const parsed = CodeForm.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return json<EnrolActionData>({ ok: false, fieldErrors: { code: parsed.error.issues[0].message } }, { status: 400 });
@@ -107,12 +113,30 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function EnrolPage() {
-  const { email, required, secret, uri, qrSvg } = useLoaderData<typeof loader>();
+  const { offer, signedIn } = useLoaderData<typeof loader>();
   const data = useActionData<EnrolActionData>();
+  if (data?.ok) return <RecoveryCodes codes={data.recoveryCodes} next={data.next} />;
+  if (offer) return <EnrolForm offer={offer} error={data && !data.ok ? data : undefined} />;
+  return (
+    <AuthCard title="Second factor" subtitle={signedIn ? "Your second factor is on." : "You are not logged in."}>
+      <Button component={Link} to={signedIn ? "/me" : "/login"} fullWidth>
+        {signedIn ? "Your account" : "Log in"}
+      </Button>
+    </AuthCard>
+  );
+}
+
+type Offer = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["offer"]>;
+
+function EnrolForm({
+  offer: { email, required, secret, uri, qrSvg },
+  error,
+}: {
+  offer: Offer;
+  error: Extract<EnrolActionData, { ok: false }> | undefined;
+}) {
   const [params] = useSearchParams();
   const navigation = useNavigation();
-
-  if (data?.ok) return <RecoveryCodes codes={data.recoveryCodes} next={data.next} />;
 
   return (
     <AuthCard
@@ -129,9 +153,9 @@ export default function EnrolPage() {
         </Anchor>
       }
     >
-      {data && !data.ok && data.formError ? (
+      {error?.formError ? (
         <Alert color="red" role="alert">
-          {data.formError}
+          {error.formError}
         </Alert>
       ) : null}
       <List type="ordered" size="sm" spacing="xs">
@@ -170,7 +194,7 @@ export default function EnrolPage() {
             autoComplete="one-time-code"
             inputMode="numeric"
             required
-            error={data && !data.ok ? data.fieldErrors?.code : undefined}
+            error={error?.fieldErrors?.code}
           />
           <Button type="submit" loading={navigation.state !== "idle"} fullWidth>
             Turn on
@@ -181,8 +205,8 @@ export default function EnrolPage() {
   );
 }
 
-/** The recovery codes, once, right after they were made (and on the account page when renewed). */
-export function RecoveryCodes({ codes, next }: { codes: string[]; next: string }) {
+/** The recovery codes, once, right after they were made. */
+function RecoveryCodes({ codes, next }: { codes: string[]; next: string }) {
   return (
     <AuthCard width={520} title="Your recovery codes" subtitle="Your second factor is on.">
       <Alert color="yellow" title="Shown only this once">

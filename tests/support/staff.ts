@@ -81,7 +81,8 @@ async function completeStep(
   status: number,
 ): Promise<string> {
   const response = await postForm(server, path, { code }, cookie);
-  if (response.status !== status) throw new Error(`${path} failed for ${staff.email}: ${response.status}`);
+  if (response.status !== status)
+    throw new Error(`${path} failed for ${staff.email}: ${response.status} ${response.headers.get("location")}`);
   return sessionCookieFrom(response);
 }
 
