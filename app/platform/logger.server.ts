@@ -11,9 +11,30 @@ function threshold(): number {
   return LEVELS[configured] ?? LEVELS.info;
 }
 
+/**
+ * A failed query's error (drizzle's "Failed query: …\nparams: …") names the query's parameters:
+ * a token's hash, an email, an amount. Whatever a caller logs (a message, a stack, String(error)),
+ * the parameters are withheld; the query text stays, it says what failed.
+ */
+export function withoutQueryParameters(text: string): string {
+  return text.replace(/(^|\n)(\s*)params: [^\n]*/g, "$1$2params: [withheld]");
+}
+
+function scrub(value: unknown): unknown {
+  if (typeof value === "string") return withoutQueryParameters(value);
+  if (value instanceof Error) return withoutQueryParameters(value.stack ?? value.message);
+  return value;
+}
+
 function write(level: Level, message: string, fields?: Fields) {
   if (LEVELS[level] < threshold()) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields });
+  const scrubbed = fields ? Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, scrub(value)])) : {};
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    level,
+    msg: withoutQueryParameters(message),
+    ...scrubbed,
+  });
   if (level === "error" || level === "warn") process.stderr.write(`${line}\n`);
   else process.stdout.write(`${line}\n`);
 }
