@@ -1,3 +1,4 @@
+import "./zod-config";
 import { ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import mantineCore from "@mantine/core/styles.css";

@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser). Where Chromium is
 // missing, browser tests are skipped with a notice on a developer's machine and fail on CI.
 import fs from "node:fs";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { freshTotpCode } from "./totp";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -14,8 +14,30 @@ if (!chromiumAvailable) {
   console.warn(`${message} Skipping them.`);
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Content-Security-Policy violations any page of any test file reported (the console message
+ * Chromium prints, or the securitypolicyviolation event). Every browser of launchBrowser watches
+ * its pages, and closing it fails the file when there was one: so every screen the browser tests
+ * visit is also a test that the policy (server/http-guards.ts) breaks nothing.
+ */
+export const cspViolations: string[] = [];
+
+async function watchForCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(
+        `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`,
+      );
+    });
+  });
+  context.on("console", (message) => {
+    if (/Content Security Policy|CSP violation/i.test(message.text()))
+      cspViolations.push(`${message.location().url}: ${message.text()}`);
+  });
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
@@ -29,6 +51,18 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-dev-shm-usage",
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await watchForCspViolations(context);
+    return context;
+  };
+  const close = browser.close.bind(browser);
+  browser.close = async (options) => {
+    await close(options);
+    if (cspViolations.length) throw new Error(`Content-Security-Policy violations:\n${cspViolations.join("\n")}`);
+  };
+  return browser;
 }
 
 /** Who logs in through the form: with `totpSecret` when they have a second factor. */
