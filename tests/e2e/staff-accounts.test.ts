@@ -50,12 +50,14 @@ describe.skipIf(!chromiumAvailable)("staff accounts in Chromium", () => {
     await page.waitForURL((url) => url.pathname === "/login");
     await logInThroughForm(page, { email, password });
     await page.waitForURL((url) => url.pathname === "/login/enrol");
-    expect(
-      await page
-        .getByRole("img", { name: /QR code/ })
-        .locator("svg")
-        .count(),
-    ).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole("img", { name: /QR code/ })
+          .locator("svg")
+          .count(),
+      )
+      .toBe(1);
     expect(await page.getByTestId("totp-uri").getAttribute("href")).toMatch(/^otpauth:\/\/totp\/Paydesk:/);
     const secret = ((await page.getByTestId("totp-secret").textContent()) ?? "").replaceAll(" ", "");
 
