@@ -672,6 +672,42 @@ export const rateLimits = pgTable(
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
 
+/**
+ * Failed logins per counter (docs/decisions/024-login-throttling.md): per account and address,
+ * per address over every account (account ""), per known device. A counter whose last failure is
+ * an hour old starts again.
+ */
+export const loginFailures = pgTable(
+  "login_failures",
+  {
+    /** Which login: "login" (staff) or "customer-login". */
+    scope: text("scope").notNull(),
+    /** The email tried, lower-cased; "" for an address's failures over every account. */
+    account: text("account").notNull(),
+    /** "ip:<address>" or "device:<SHA-256 of the device cookie>". */
+    source: text("source").notNull(),
+    failures: integer("failures").notNull(),
+    lastFailureAt: ts("last_failure_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scope, t.account, t.source] }),
+    index("login_failures_account_idx").on(t.scope, t.account, t.lastFailureAt),
+  ],
+);
+
+/** Browsers that logged in to an account before (their device cookie, as SHA-256): they skip the per-address counters. */
+export const knownDevices = pgTable(
+  "known_devices",
+  {
+    tokenHash: text("token_hash").notNull(),
+    scope: text("scope").notNull(),
+    account: text("account").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: ts("last_used_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenHash, t.scope, t.account] })],
+);
+
 // ---------------------------------------------------------------- staff
 
 export const staffUsers = pgTable(

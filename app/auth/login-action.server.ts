@@ -26,7 +26,7 @@ export type LoginActionData = { fieldErrors?: Partial<Record<"email" | "password
 type LoginOutcome =
   | {
       ok: true;
-      setCookie: string;
+      setCookie: string | string[];
       /** Where the login goes on (a second step), instead of `redirectTo`. */
       location?: string;
     }
@@ -49,15 +49,21 @@ export async function loginAction(
   const result = await logIn({ email: parsed.data.email, password: parsed.data.password }, parsed.data.redirectTo);
   if (!result.ok) {
     if (result.reason === "throttled") {
-      const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);
+      const seconds = result.retryAfterSeconds ?? 60;
       return json<LoginActionData>(
-        { formError: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
-        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds ?? 60) } },
+        { formError: `Too many failed attempts. Try again in ${waitInWords(seconds)}.` },
+        { status: 429, headers: { "Retry-After": String(seconds) } },
       );
     }
     return json<LoginActionData>({ formError: "Wrong email or password." }, { status: 401 });
   }
-  return redirect(result.location ?? safeRedirect(parsed.data.redirectTo, home), {
-    headers: { "Set-Cookie": result.setCookie },
-  });
+  const headers = new Headers();
+  for (const cookie of [result.setCookie].flat()) headers.append("Set-Cookie", cookie);
+  return redirect(result.location ?? safeRedirect(parsed.data.redirectTo, home), { headers });
+}
+
+function waitInWords(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }

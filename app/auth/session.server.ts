@@ -23,7 +23,9 @@ import { db, type Db } from "../../db/client";
 import { staffSessions, staffUsers } from "../../db/schema";
 import type { RequestContext } from "../platform/request-context";
 import { recordAudit } from "../platform/audit.server";
-import { checkLogin, type LoginRefusal } from "./password.server";
+import { cookieAttributes } from "./cookie.server";
+import { recordLoginFailure, recordLoginSuccess } from "./login-throttle.server";
+import { checkLogin, loginAttempt, type LoginRefusal } from "./password.server";
 import { isRole, roleHasPermission, secondFactorRequired, type Permission, type Role, type SessionStep } from "./roles";
 import { safeRedirect } from "./safe-redirect";
 import {
@@ -121,12 +123,6 @@ function lucia() {
 
 // ---------------------------------------------------------------- the cookie
 
-/** Path=/; HttpOnly; SameSite=Lax, and Secure on HTTPS or when PAYDESK_COOKIE_SECURE=true (customer sessions use it too). */
-export function cookieAttributes(request: Request): string {
-  const secure = process.env.PAYDESK_COOKIE_SECURE === "true" || new URL(request.url).protocol === "https:";
-  return `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
-}
-
 function sessionCookie(token: string, request: Request): string {
   return `${SESSION_COOKIE_NAME}=${token}; ${cookieAttributes(request)}`;
 }
@@ -174,7 +170,8 @@ export type LoginResult =
   | {
       ok: true;
       user: StaffUser;
-      setCookie: string;
+      /** The session's cookie, and the device cookie of a browser that got the password right. */
+      setCookie: string[];
       /** What the new session still needs: a code, or enrolling a second factor; null when none. */
       step: SessionStep | null;
     }
@@ -193,6 +190,7 @@ export async function login(
     keyPrefix: "login",
     credentials: input,
     ip: context.clientIp,
+    request,
     find: async (email) => {
       const [row] = await db()
         .select()
@@ -207,8 +205,11 @@ export async function login(
   const user = toStaffUser({ ...row, hasSecondFactor: row.totpSecret !== null });
   const step: SessionStep | null = user.hasSecondFactor ? "totp" : nextStep(user, null);
   // Always a new session id on login: nothing from before the login is trusted after it.
-  const setCookie = await startSession(row.id, request, context, step);
-  if (step === null) await auditLogin(user, request, context, null);
+  const setCookie = [await startSession(row.id, request, context, step)];
+  if (step === null) {
+    await auditLogin(user, request, context, null);
+    setCookie.push(await recordLoginSuccess(checked.attempt, request));
+  }
   return { ok: true, user, setCookie, step };
 }
 
@@ -241,26 +242,43 @@ async function auditLogin(
 
 /**
  * Ends a pending session whose step is done and starts a complete one in its place (a new token:
- * what was known before the second factor opens nothing after it). Answers its cookie.
+ * what was known before the second factor opens nothing after it). Answers its cookie and the
+ * device cookie.
  */
 export async function completeLogin(
   pending: StaffSession,
   request: Request,
   context: RequestContext,
   how: "totp" | "recovery_code" | "enrolled",
-): Promise<string> {
+): Promise<string[]> {
   await lucia().invalidateSession(pending.sessionId);
   const setCookie = await startSession(pending.user.id, request, context, null);
   await auditLogin(pending.user, request, context, how);
-  return setCookie;
+  // The login is complete: its throttling counters start again, and this browser is known.
+  const attempt = loginAttempt("login", pending.user.email, context.clientIp, request);
+  return [setCookie, await recordLoginSuccess(attempt, request)];
+}
+
+/** The Set-Cookie headers of several cookies (a session and a device cookie). */
+export function setCookieHeaders(cookies: string | string[]): Headers {
+  const headers = new Headers();
+  for (const cookie of [cookies].flat()) headers.append("Set-Cookie", cookie);
+  return headers;
 }
 
 /**
  * Counts a wrong code against the pending session; after MAX_FAILED_CODES the session ends and
- * the password must be typed again (so guessing codes costs a password login each few tries).
- * Answers whether the session is still open.
+ * the password must be typed again (so guessing codes costs a password login each few tries,
+ * and those slow down). Answers whether the session is still open.
  */
-export async function recordWrongCode(pending: StaffSession): Promise<boolean> {
+export async function recordWrongCode(
+  pending: StaffSession,
+  request: Request,
+  context: RequestContext,
+): Promise<boolean> {
+  // A wrong code counts like a wrong password on the login's counters: guessing codes with a
+  // known password slows down as guessing passwords does.
+  await recordLoginFailure(loginAttempt("login", pending.user.email, context.clientIp, request));
   const [row] = await db()
     .update(staffSessions)
     .set({ failedCodes: sql`${staffSessions.failedCodes} + 1` })

@@ -14,6 +14,7 @@ import {
   getPendingSession,
   getStaffUser,
   recordWrongCode,
+  setCookieHeaders,
   stepPath,
   type PendingSession,
 } from "../auth/session.server";
@@ -56,9 +57,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     : (await acceptTotpCode(pending.user.id, code)) && "totp";
   if (how) {
     const setCookie = await completeLogin(pending, request, context, how);
-    return redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": setCookie } });
+    return redirect(safeRedirect(parsed.data.redirectTo), { headers: setCookieHeaders(setCookie) });
   }
-  if (!(await recordWrongCode(pending))) throw redirect(TOO_MANY_CODES);
+  if (!(await recordWrongCode(pending, request, context))) throw redirect(TOO_MANY_CODES);
   return json<CodeActionData>(
     { fieldErrors: { code: "That code is not right, or was used already. Type the one your app shows now." } },
     { status: 401 },

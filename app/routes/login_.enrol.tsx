@@ -20,6 +20,7 @@ import {
   getStaffUser,
   offerTotpCandidate,
   recordWrongCode,
+  setCookieHeaders,
   stepPath,
   type StaffSession,
 } from "../auth/session.server";
@@ -91,7 +92,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     code: parsed.data.code,
   });
   if (!enrolled.ok) {
-    if (session.step === "enrol" && !(await recordWrongCode(session))) throw redirect(TOO_MANY_CODES);
+    if (session.step === "enrol" && !(await recordWrongCode(session, request, context))) throw redirect(TOO_MANY_CODES);
     return json<EnrolActionData>(
       {
         ok: false,
@@ -108,7 +109,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const next = safeRedirect(parsed.data.redirectTo, session.step === "enrol" ? "/" : "/me");
   return json<EnrolActionData>(
     { ok: true, recoveryCodes: enrolled.recoveryCodes, next },
-    { headers: { "Set-Cookie": setCookie } },
+    { headers: setCookieHeaders(setCookie) },
   );
 }
 
