@@ -39,7 +39,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         <MantineProvider theme={theme} defaultColorScheme="light">
-          <Notifications position="top-right" />
+          <Notifications position="bottom-right" />
           {children}
         </MantineProvider>
         <ScrollRestoration nonce={nonce} />

@@ -87,7 +87,12 @@ export class DatabaseLockedError extends Error {
 }
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOptions {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL };
+  if (env.DATABASE_URL) {
+    // Each request holds a connection only for its own statements (never across a provider call),
+    // so the pool bounds how many requests reach the database at once, not how many are in flight.
+    const pool = Number.parseInt(env.PAYDESK_DB_POOL_SIZE ?? "", 10);
+    return { url: env.DATABASE_URL, ...(Number.isInteger(pool) && pool > 0 && { maxConnections: pool }) };
+  }
   return { dataDir: env.PAYDESK_DATA_DIR || "./data" };
 }
 

@@ -661,7 +661,11 @@ export const callbackOutbox = pgTable(
   ],
 );
 
-/** Fixed-window counters for login throttling and API rate limits (shared by all instances). */
+/**
+ * Rate limits shared by all instances (app/platform/rate-limit.server.ts): fixed-window counters of
+ * the API rate limit (`window_start` is the window's start), and failed logins, one row per failure
+ * at its time (`window_start` is that time), counted over a sliding window.
+ */
 export const rateLimits = pgTable(
   "rate_limits",
   {

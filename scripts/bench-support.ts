@@ -1,4 +1,10 @@
-// Shared by the benchmark scripts: timing, percentiles and EXPLAIN summaries of the slowest calls.
+// Shared by the benchmark scripts: timing, percentiles, EXPLAIN summaries of the slowest calls,
+// the machine's load, and the app server as a child process.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
 import type { Db } from "../db/client";
@@ -73,4 +79,85 @@ export async function explainSlowest(
       for (const line of summarise(plan.map((row) => String(row["QUERY PLAN"])))) console.log(`    ${line}`);
     }
   }
+}
+
+/** The load average over 1, 5 and 15 minutes: on a shared machine, what every figure is read beside. */
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" ");
+
+/**
+ * CPU time (user + system) process `pid` has used so far, in ms, from /proc (Linux; 10 ms ticks);
+ * null where there is no /proc or the process is gone.
+ */
+export function cpuMs(pid: number): number | null {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name in parentheses.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** A port nobody listens on right now (the OS's pick). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+export type AppProcess = { url: string; pid: number; output(): string; stop(): Promise<void> };
+
+/**
+ * `server/index.ts` (what `npm start` runs, without the build) as a child process on a free port,
+ * with `env` over this one's (and `nodeArgs` for node, e.g. --cpu-prof); answers once its /readyz
+ * does. Its output is kept for a report.
+ */
+export async function startAppProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<AppProcess> {
+  const port = await freePort();
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app server exited:\n${output}`);
+    if (Date.now() - started > 60_000) {
+      child.kill("SIGKILL");
+      throw new Error(`the app server was not ready within 60 s:\n${output}`);
+    }
+    const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }

@@ -4,7 +4,7 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export type PspProcess = { url: string; stop(): void };
+export type PspProcess = { url: string; pid: number; stop(): void };
 
 /**
  * `quiet`: the PSP's stdout is dropped (its errors still show); `onOutput`: its stdout and stderr
@@ -34,6 +34,7 @@ export async function forkPsp(
   });
   return {
     url,
+    pid: child.pid!,
     stop: () => {
       stopping = true;
       child.kill("SIGTERM");

@@ -35,6 +35,13 @@ export const STAFF_AREAS: readonly StaffArea[] = [
       "Find credits with the same filters as payments, create a credit from chosen transactions and execute it with a confirmation.",
   },
   {
+    label: "Work queue",
+    to: "/work",
+    permission: "credit:execute",
+    summary:
+      "Credits waiting for a second staff user and provider operations whose outcome is not known yet, for those who can act on them.",
+  },
+  {
     label: "Operation log",
     to: "/operation-log",
     permission: "log:read",

@@ -10,10 +10,20 @@ import { userHasPermission, type Role } from "../auth/roles";
 import { requireStaffUser } from "../auth/session.server";
 import { STAFF_AREAS, type StaffArea } from "../components/staff-areas";
 import { LogoutButton } from "../components/LoginForm";
+import { staffCaller } from "../http/staff/action.server";
+import { workQueueCount } from "../services/queries/work-queue.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { id, name, email, role, timeZone } = await requireStaffUser(request);
-  return json({ user: { id, name, email, role, timeZone } });
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireStaffUser(request);
+  const { id, name, email, role, timeZone } = user;
+  // The work queue's count, beside its navigation entry, for those who can act on it.
+  const waiting = userHasPermission(user, "credit:execute")
+    ? await workQueueCount(staffCaller(user, request, context, null), {
+        executeCredits: true,
+        resolveOperations: userHasPermission(user, "payment:resolve"),
+      })
+    : null;
+  return json({ user: { id, name, email, role, timeZone }, waiting });
 }
 
 const ROLE_COLORS: Record<Role, string> = { support: "blue", finance: "teal", admin: "orange" };
@@ -30,7 +40,7 @@ function isActive(to: string, pathname: string): boolean {
 }
 
 export default function StaffLayout() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, waiting } = useLoaderData<typeof loader>();
   const { pathname } = useLocation();
   const [navOpened, nav] = useDisclosure(false);
 
@@ -104,6 +114,13 @@ export default function StaffLayout() {
                         to={area.to}
                         prefetch="intent"
                         label={area.label}
+                        rightSection={
+                          area.to === "/work" && waiting ? (
+                            <Badge size="sm" color="orange" circle={waiting < 10} aria-label={`${waiting} waiting`}>
+                              {waiting}
+                            </Badge>
+                          ) : undefined
+                        }
                         active={active}
                         aria-current={active ? "page" : undefined}
                         style={{ borderRadius: "var(--mantine-radius-sm)" }}

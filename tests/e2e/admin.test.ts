@@ -8,7 +8,14 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENTS, DEMO_USERS } from "../../db/demo";
 import { auditLog } from "../../db/schema";
-import { chromiumAvailable, errorNextTo, launchBrowser, logInThroughForm, type BrowserStaff } from "../support/browser";
+import {
+  chromiumAvailable,
+  closeBrowser,
+  errorNextTo,
+  launchBrowser,
+  logInThroughForm,
+  type BrowserStaff,
+} from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 const ADMIN = DEMO_USERS.find((user) => user.role === "admin")!;
@@ -31,7 +38,7 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

@@ -5,7 +5,7 @@
 // (Remix <Form>), once without (a plain HTML form POST).
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser } from "../support/browser";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -23,7 +23,7 @@ describe.skipIf(!chromiumAvailable)("card terminal in Chromium", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog, credits, creditTransactions, paymentTransactions, staffUsers } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
-import { chromiumAvailable, launchBrowser, signedInPage, type BrowserStaff } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage, type BrowserStaff } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 import { createStaff, type TestStaff } from "../support/staff";
 
@@ -37,7 +37,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENTS, DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
-import { chromiumAvailable, cspViolations, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, closeBrowser, cspViolations, launchBrowser, signedInPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 import { createStaff } from "../support/staff";
 
@@ -34,6 +34,7 @@ function staffScreens(ids: { paymentId: number; creditId: number; settlementId: 
     "/users": "/users",
     "/api-clients": "/api-clients",
     "/me": "/me",
+    "/work": "/work",
   };
 }
 
@@ -57,7 +58,7 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

@@ -13,7 +13,7 @@ import { withDatabase } from "../../app/platform/db.server";
 import { systemCaller } from "../support/use-case";
 import { customerInvoices, customers, products } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
-import { chromiumAvailable, errorNextTo, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, closeBrowser, errorNextTo, launchBrowser, signedInPage } from "../support/browser";
 import { testSecondFactor } from "../support/staff";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -107,7 +107,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

@@ -14,7 +14,7 @@ import { toDbAmount, ZERO } from "../../app/domain/money";
 import { formatMoney } from "../../app/components/format";
 import { formatCount } from "../../app/components/format";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
-import { chromiumAvailable, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
 import { outcomeTotals } from "../support/outcomes";
 import { startTestServer, type TestServer } from "../support/server";
 import { onUtcDays, volumeFromLog } from "../support/volume";
@@ -44,7 +44,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

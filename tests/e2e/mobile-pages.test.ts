@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatMoney } from "../../app/components/format";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser } from "../support/browser";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -24,7 +24,7 @@ describe.skipIf(!chromiumAvailable)("hosted Vipps, wallet and invoice pages in C
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

@@ -14,7 +14,7 @@ import { withDatabase } from "../../app/platform/db.server";
 import { systemCaller } from "../support/use-case";
 import { auditLog, operationLog } from "../../db/schema";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
-import { chromiumAvailable, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
 import { testSecondFactor } from "../support/staff";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -52,7 +52,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 
@@ -137,7 +137,9 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       // Cancel.
       await perform(page, `cancel-${toCancel}`, "Cancel transaction", "Customer chose another card");
       await expect.poll(() => statusOf(page, toCancel)).toContain("CANCELLED");
-      await expect.poll(() => page.getByText(`Transaction ${toCancel} cancelled`).count()).toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByText(`Transaction ${toCancel} cancelled (100,00 kr released).`).count())
+        .toBeGreaterThan(0);
       const cancelled = await auditOf("transaction.cancel", toCancel);
       expect(cancelled).toMatchObject({
         actorUserId: staff.support.id,
@@ -156,6 +158,10 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       expect(captured).toMatchObject({ actorUserId: staff.support.id, reason: "Stuck after the terminal" });
       expect(captured.before).toMatchObject({ status: "AUTHORIZED", capturedAmount: "0.00" });
       expect(captured.after).toMatchObject({ status: "CAPTURED", capturedAmount: "100.00" });
+      // The timeline says why, and tells its operations apart by icon (CAPTURE and CANCEL once shared "CA").
+      await expect.poll(() => log.getByTestId("staff-reason").textContent()).toBe("Reason: Stuck after the terminal");
+      expect(await log.locator('svg[data-operation="CAPTURE"]').count()).toBe(1);
+      expect(await page.getByTestId(`log-${toCancel}`).locator('svg[data-operation="CANCEL"]').count()).toBe(1);
 
       // Credit: more than is creditable is refused next to the field and never sent.
       await page.getByTestId(`credit-${toCredit}`).click();
@@ -194,6 +200,16 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       // Deactivate: the captured remainder is credited, the payment says so.
       await perform(page, "deactivate", "Deactivate payment", "Order was reset by the sales system");
       await expect.poll(() => page.getByText("This payment is deactivated").count()).toBe(1);
+      // The toast says what it did, not what deactivation may do.
+      await expect
+        .poll(() =>
+          page
+            .getByText(
+              `Payment ${paymentId} deactivated: credited 160,00\u00a0kr on transactions ${toCapture}, ${toCredit}.`,
+            )
+            .count(),
+        )
+        .toBe(1);
       await expect.poll(() => statusOf(page, toCapture)).toContain("CREDITED");
       expect(await statusOf(page, toCredit)).toContain("CREDITED");
       const deactivated = await auditOf("payment.deactivate", paymentId);
@@ -232,6 +248,70 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
         active: true,
         totalAmount: "280.00",
       });
+      expect(finance.errors).toEqual([]);
+    } finally {
+      await finance.context.close();
+    }
+  });
+
+  it("a credit above the four-eyes threshold made by support waits on the payment page, saying who must act", async () => {
+    // A privileged client may name the customer.
+    const shop = await createClient(server, { organisationId: 871, privileged: true });
+    const created = await shop.post("/v1/payments", {
+      totalAmount: "12490.00",
+      orderId: "E2E-FOUR-EYES",
+      customerNumber: "200001",
+      settlementId: "E2E-SETTLEMENT-1",
+      transaction: { paymentType: "CASH" },
+    });
+    expect(created.status).toBe(201);
+    const paymentId: number = created.body.paymentId;
+    const transactionId: number = created.body.transactions[0].transactionId;
+    expect((await client.put(`${base(paymentId, transactionId)}/capture`)).status).toBe(200);
+
+    const support = await signedIn("support", `/payments/${paymentId}`);
+    let creditId = 0;
+    try {
+      const { page } = support;
+      await expect.poll(() => page.getByText("No credits for this payment.").count()).toBe(1);
+      expect(await page.getByTestId("payment-credits").count()).toBe(0);
+      // Customer links to its screen; support may not read settlements, so that stays text.
+      expect(await page.getByRole("link", { name: "200001" }).getAttribute("href")).toBe("/customers/200001");
+      expect(await page.getByRole("link", { name: "E2E-SETTLEMENT-1" }).count()).toBe(0);
+
+      await perform(page, `credit-${transactionId}`, "Credit", "Trip cancelled by the operator");
+      const row = page.locator('[data-testid^="payment-credit-"]');
+      await expect.poll(() => row.count()).toBe(1);
+      creditId = Number((await row.getAttribute("data-testid"))!.replace("payment-credit-", ""));
+      const rowText = ((await row.textContent()) ?? "").replace(/\s+/g, " ");
+      expect(rowText).toContain("CREATED");
+      expect(rowText).toContain("12 490,00 kr");
+      expect(rowText).toContain(
+        `Waits for a second staff user with the right to execute credits (not ${staff.support.email})`,
+      );
+      await expect.poll(() => page.getByRole("status").filter({ hasText: "A credit is waiting" }).count()).toBe(1);
+      expect(await row.getByRole("link", { name: String(creditId) }).getAttribute("href")).toBe(`/credits/${creditId}`);
+      // The toast says what happened, in the screen's money format and where to look.
+      await expect
+        .poll(() => page.getByText(`Credit ${creditId} is created and reserves the amount`).count())
+        .toBeGreaterThan(0);
+      expect(await text(page, "summary-creditableAmount")).toContain("0,00 kr");
+      expect(support.errors).toEqual([]);
+    } finally {
+      await support.context.close();
+    }
+
+    const finance = await signedIn("finance", `/payments/${paymentId}`);
+    try {
+      const { page } = finance;
+      const row = page.getByTestId(`payment-credit-${creditId}`);
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await row.textContent()).toContain(
+        `Waits for a second staff user (created by ${staff.support.email}): you may execute it.`,
+      );
+      expect(await page.getByRole("link", { name: "E2E-SETTLEMENT-1" }).getAttribute("href")).toBe(
+        "/settlements/E2E-SETTLEMENT-1",
+      );
       expect(finance.errors).toEqual([]);
     } finally {
       await finance.context.close();

@@ -10,7 +10,7 @@ import { formatAmount, money } from "../../app/domain/money";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog, paymentTransactions, payments } from "../../db/schema";
 import { createClient } from "../support/api";
-import { chromiumAvailable, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium", () => {
@@ -26,7 +26,7 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../app/auth/password.server";
 import { formatMoney } from "../../app/components/format";
 import { customerInvoices, customers, products } from "../../db/schema";
-import { chromiumAvailable, launchBrowser } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser } from "../support/browser";
 import { createClient, type TestClient } from "../support/api";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -28,7 +28,7 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

@@ -3,7 +3,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
-import { chromiumAvailable, launchBrowser, logInThroughForm, type BrowserStaff } from "../support/browser";
+import {
+  chromiumAvailable,
+  closeBrowser,
+  launchBrowser,
+  logInThroughForm,
+  type BrowserStaff,
+} from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
@@ -16,7 +22,7 @@ describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

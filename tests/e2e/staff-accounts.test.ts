@@ -7,7 +7,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
-import { chromiumAvailable, errorNextTo, launchBrowser, logInThroughForm, signedInPage } from "../support/browser";
+import {
+  chromiumAvailable,
+  closeBrowser,
+  errorNextTo,
+  launchBrowser,
+  logInThroughForm,
+  signedInPage,
+} from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 import { createStaff } from "../support/staff";
 import { freshTotpCode } from "../support/totp";
@@ -28,7 +35,7 @@ describe.skipIf(!chromiumAvailable)("staff accounts in Chromium", () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser(browser);
     await server?.close();
   });
 

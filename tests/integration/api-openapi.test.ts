@@ -257,6 +257,49 @@ describe("GET /v1/openapi.json", () => {
     );
   });
 
+  it("documents 503 with Retry-After everywhere, PROVIDER_UNAVAILABLE where the provider is asked, and 409 RESOURCE_BUSY", () => {
+    // The operations whose use-case asks the payment provider (claim → ask → settle).
+    const askingTheProvider = [
+      "authorizeTransaction",
+      "captureTransaction",
+      "cancelTransaction",
+      "creditTransaction",
+      "deactivatePayment",
+      "executeCredit",
+      "createTerminal",
+      "createAppClaim",
+      "registerWalletPayment",
+    ];
+    const documented = operations().map(({ operation }) => operation.operationId);
+    expect(documented).toEqual(expect.arrayContaining(askingTheProvider));
+    for (const { path, method, operation } of operations()) {
+      if (path === "/v1/openapi.json") continue;
+      const where = `${method.toUpperCase()} ${path}`;
+      // Every operation reads the database (the token, the rate limit), so each may answer 503.
+      const unavailable = operation.responses["503"] as
+        { description: string; headers?: Record<string, { $ref: string }> } | undefined;
+      expect(unavailable, `${where} documents 503`).toBeDefined();
+      expect(unavailable!.headers?.["Retry-After"], `${where} 503 Retry-After`).toEqual({
+        $ref: "#/components/headers/RetryAfter",
+      });
+      expect(unavailable!.description, `${where} 503`).toContain("database");
+      expect(unavailable!.description.includes("PROVIDER_UNAVAILABLE"), `${where} 503 PROVIDER_UNAVAILABLE`).toBe(
+        askingTheProvider.includes(operation.operationId),
+      );
+      // A POST or PUT waits for nobody: its Idempotency-Key (or the provider operation on its
+      // transaction) still in progress answers 409 RESOURCE_BUSY at once.
+      if (method === "post" || method === "put") {
+        expect(operation.responses["409"]?.description, `${where} 409`).toContain("RESOURCE_BUSY");
+      }
+    }
+    // A new total waits for no authorization in flight on the payment either.
+    expect(doc.paths["/v1/payments/{paymentId}"].patch.responses["409"].description).toContain("RESOURCE_BUSY");
+    const problem = doc.components.schemas.Problem as { properties: { errorReason: { enum: string[] } } };
+    expect(problem.properties.errorReason.enum).toEqual(
+      expect.arrayContaining(["RESOURCE_BUSY", "PROVIDER_UNAVAILABLE"]),
+    );
+  });
+
   it("takes the search parameters from PAYMENT_SEARCH_FIELDS, with the op:value grammar", () => {
     const search = doc.paths["/v1/payments"].get;
     const query = parameters(search).filter((p) => p.in === "query");

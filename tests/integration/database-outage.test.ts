@@ -94,6 +94,7 @@ describe("/readyz", () => {
 describe.skipIf(!usingServer())("a database that stops or hangs under load (PostgreSQL)", () => {
   let proxy: TcpProxy;
   let proxied: DatabaseHandle;
+  let deadlineBefore: string | undefined;
 
   beforeAll(async () => {
     const target = new URL(process.env.DATABASE_URL!);
@@ -106,10 +107,12 @@ describe.skipIf(!usingServer())("a database that stops or hangs under load (Post
       timeouts: { connectMs: 1_000, statementMs: 2_000, lockMs: 1_000, idleInTransactionMs: 5_000 },
     });
     setDatabase(proxied);
+    deadlineBefore = process.env.PAYDESK_REQUEST_DEADLINE_MS;
     process.env.PAYDESK_REQUEST_DEADLINE_MS = "3000";
   });
   afterAll(async () => {
-    delete process.env.PAYDESK_REQUEST_DEADLINE_MS;
+    if (deadlineBefore === undefined) delete process.env.PAYDESK_REQUEST_DEADLINE_MS;
+    else process.env.PAYDESK_REQUEST_DEADLINE_MS = deadlineBefore;
     setDatabase(server.database);
     await proxied?.close().catch(() => {});
     await proxy?.close();

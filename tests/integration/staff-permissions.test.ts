@@ -220,6 +220,7 @@ const SCREENS: Array<{ path: () => string; permission: Permission }> = [
   { path: () => "/credits", permission: "credit:read" },
   { path: () => "/credits/new", permission: "credit:create" },
   { path: () => `/credits/${f.creditId}`, permission: "credit:read" },
+  { path: () => "/work", permission: "credit:execute" },
   { path: () => "/operation-log", permission: "log:read" },
   { path: () => "/customers", permission: "customer:read" },
   { path: () => `/customers/${CUSTOMER}`, permission: "customer:read" },

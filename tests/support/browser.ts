@@ -15,10 +15,10 @@ if (!chromiumAvailable) {
 }
 
 /**
- * Content-Security-Policy violations any page of any test file reported (the console message
- * Chromium prints, or the securitypolicyviolation event). Every browser of launchBrowser watches
- * its pages, and closing it fails the file when there was one: so every screen the browser tests
- * visit is also a test that the policy (server/http-guards.ts) breaks nothing.
+ * Content-Security-Policy violations the pages of a test file reported (the console message
+ * Chromium prints, or the securitypolicyviolation event). Every context of launchBrowser's
+ * browser watches its pages, and closeBrowser fails the file when there was one: so every screen
+ * the browser tests visit is also a test that the policy (server/http-guards.ts) breaks nothing.
  */
 export const cspViolations: string[] = [];
 
@@ -36,33 +36,51 @@ async function watchForCspViolations(context: BrowserContext): Promise<void> {
   });
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
-  });
-  const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (options) => {
-    const context = await newContext(options);
-    await watchForCspViolations(context);
-    return context;
-  };
-  const close = browser.close.bind(browser);
-  browser.close = async (options) => {
-    await close(options);
-    if (cspViolations.length) throw new Error(`Content-Security-Policy violations:\n${cspViolations.join("\n")}`);
-  };
-  return browser;
+// One Chromium per test worker: a worker runs file after file (vitest's isolate: false), and
+// starting Chromium costs more than most of the tests a file runs in it. Each file gets fresh
+// contexts (cookies, storage) and closes them in its afterAll with closeBrowser. Playwright
+// kills the browser when the worker process exits.
+let shared: Promise<Browser> | null = null;
+
+export function launchBrowser(): Promise<Browser> {
+  shared ??= chromium
+    .launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
+    })
+    .then((browser) => {
+      // A crashed browser is not handed to the next file.
+      browser.on("disconnected", () => (shared = null));
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (options) => {
+        const context = await newContext(options);
+        await watchForCspViolations(context);
+        return context;
+      };
+      return browser;
+    });
+  return shared;
+}
+
+/**
+ * A file is done with the browser: its contexts close (the browser stays for the next file), and
+ * the file fails if any of its pages reported a CSP violation.
+ */
+export async function closeBrowser(browser: Browser | undefined): Promise<void> {
+  if (!browser) return;
+  await Promise.all(browser.contexts().map((context) => context.close()));
+  const violations = cspViolations.splice(0);
+  if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join("\n")}`);
 }
 
 /** Who logs in through the form: with `totpSecret` when they have a second factor. */

@@ -13,6 +13,12 @@ export default async function setup(project: TestProject) {
   const psp = await starting;
   process.env.PAYDESK_PSP_URL = psp.url;
   process.env.PAYDESK_PSP_TIMEOUT_MS ??= "15000";
+  // Likewise the request deadline and the database's lock and statement bounds: on two loaded
+  // cores 50 racing requests can queue past the production bounds, answer 503 as designed, and
+  // leave a race test without its one winner. The tests of those bounds set their own.
+  process.env.PAYDESK_REQUEST_DEADLINE_MS ??= "30000";
+  process.env.PAYDESK_DB_LOCK_TIMEOUT_MS ??= "10000";
+  process.env.PAYDESK_DB_STATEMENT_TIMEOUT_MS ??= "20000";
   return async () => {
     psp.stop();
     await dropTemplate(template);

@@ -1,5 +1,6 @@
 // The payment's amounts at a glance and its own fields.
-import { Paper, SimpleGrid, Text } from "@mantine/core";
+import { Anchor, Paper, SimpleGrid, Text } from "@mantine/core";
+import { Link } from "@remix-run/react";
 import { Amount } from "../Amount";
 import { DateTime } from "../DateTime";
 import type { Detail, DetailPayment } from "./types";
@@ -31,7 +32,27 @@ export function PaymentSummaryCards({ summary, currency }: { summary: Detail["su
   );
 }
 
-export function PaymentFields({ payment, timeZone }: { payment: DetailPayment; timeZone: string }) {
+/** A value that links to its own screen when the viewer may open it, plain text otherwise. */
+function Linked({ value, to, allowed }: { value: string | null; to: string; allowed: boolean }) {
+  if (value === null) return <>—</>;
+  if (!allowed) return <>{value}</>;
+  return (
+    <Anchor component={Link} to={to} style={{ overflowWrap: "anywhere" }}>
+      {value}
+    </Anchor>
+  );
+}
+
+export function PaymentFields({
+  payment,
+  timeZone,
+  may,
+}: {
+  payment: DetailPayment;
+  timeZone: string;
+  /** Which linked screens the viewer may open. */
+  may: { customer: boolean; settlement: boolean };
+}) {
   return (
     <Paper withBorder p="lg">
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md" verticalSpacing="sm">
@@ -50,8 +71,20 @@ export function PaymentFields({ payment, timeZone }: { payment: DetailPayment; t
             ({payment.organisationId})
           </Text>
         </Field>
-        <Field label="Customer">{payment.customerNumber ?? "—"}</Field>
-        <Field label="Settlement">{payment.settlementId ?? "—"}</Field>
+        <Field label="Customer">
+          <Linked
+            value={payment.customerNumber}
+            to={`/customers/${encodeURIComponent(payment.customerNumber ?? "")}`}
+            allowed={may.customer}
+          />
+        </Field>
+        <Field label="Settlement">
+          <Linked
+            value={payment.settlementId}
+            to={`/settlements/${encodeURIComponent(payment.settlementId ?? "")}`}
+            allowed={may.settlement}
+          />
+        </Field>
         <Field label="Currency">{payment.currency}</Field>
         <Field label="Active">{payment.active ? "Yes" : "No, deactivated"}</Field>
         <Field label="Created">

@@ -20,6 +20,7 @@ import { Amount } from "../Amount";
 import { DateTime } from "../DateTime";
 import { StatusBadge } from "../StatusBadge";
 import { Field } from "../Field";
+import { OperationIcon } from "../OperationIcon";
 import type { DetailTransaction } from "./types";
 
 const OPERATION_COLORS: Record<string, MantineColor> = {
@@ -33,7 +34,18 @@ const OPERATION_COLORS: Record<string, MantineColor> = {
   UPDATE: "yellow",
 };
 
-export function TransactionLogs({ transactions, timeZone }: { transactions: DetailTransaction[]; timeZone: string }) {
+/** Reasons staff gave, by correlation id (empty for a viewer who may not read them). */
+type Reasons = ReadonlyArray<{ correlationId: string; actorEmail: string; reason: string }>;
+
+export function TransactionLogs({
+  transactions,
+  reasons,
+  timeZone,
+}: {
+  transactions: DetailTransaction[];
+  reasons: Reasons;
+  timeZone: string;
+}) {
   if (!transactions.length) return null;
   return (
     <Stack gap="xs">
@@ -42,14 +54,22 @@ export function TransactionLogs({ transactions, timeZone }: { transactions: Deta
       </Title>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         {transactions.map((t) => (
-          <TransactionLog key={t.transactionId} transaction={t} timeZone={timeZone} />
+          <TransactionLog key={t.transactionId} transaction={t} reasons={reasons} timeZone={timeZone} />
         ))}
       </SimpleGrid>
     </Stack>
   );
 }
 
-function TransactionLog({ transaction: t, timeZone }: { transaction: DetailTransaction; timeZone: string }) {
+function TransactionLog({
+  transaction: t,
+  reasons,
+  timeZone,
+}: {
+  transaction: DetailTransaction;
+  reasons: Reasons;
+  timeZone: string;
+}) {
   return (
     <Paper
       withBorder
@@ -85,10 +105,13 @@ function TransactionLog({ transaction: t, timeZone }: { transaction: DetailTrans
                 key={`${entry.createdAt}-${index}`}
                 color={OPERATION_COLORS[entry.operation] ?? "gray"}
                 bullet={
-                  <ThemeIcon size={22} radius="xl" color={OPERATION_COLORS[entry.operation] ?? "gray"}>
-                    <Text size="10px" fw={700} c="white">
-                      {entry.operation.slice(0, 2)}
-                    </Text>
+                  <ThemeIcon
+                    size={22}
+                    radius="xl"
+                    color={OPERATION_COLORS[entry.operation] ?? "gray"}
+                    title={entry.operation}
+                  >
+                    <OperationIcon operation={entry.operation} />
                   </ThemeIcon>
                 }
                 title={
@@ -113,6 +136,13 @@ function TransactionLog({ transaction: t, timeZone }: { transaction: DetailTrans
                 <Text size="xs" c="dimmed">
                   Client {entry.clientName ?? "—"} · POS {entry.pos ?? "—"} · Channel {entry.distributionChannel ?? "—"}
                 </Text>
+                {reasons
+                  .filter((r) => r.correlationId === entry.correlationId)
+                  .map((r, i) => (
+                    <Text key={i} size="xs" style={{ overflowWrap: "anywhere" }} data-testid="staff-reason">
+                      Reason: {r.reason}
+                    </Text>
+                  ))}
                 <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
                   Correlation{" "}
                   <Anchor

@@ -12,7 +12,7 @@ import {
   WalletBody,
   WalletResponse,
 } from "./schemas-mobile";
-import { transactionOperation, TRANSACTION_PATH, type Json, COMMON_PROBLEMS } from "./openapi-parts";
+import { transactionOperation, TRANSACTION_PATH, type Json, COMMON_PROBLEMS, RESOURCE_BUSY } from "./openapi-parts";
 
 const SANDBOX_RULES =
   "Sandbox: Vipps approvals and agreement charges, and Collector invoice confirmations, are decided by the amount's cents — " +
@@ -25,7 +25,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Malformed input: a body, query or header field is invalid (each is named in `errors`)",
   403: "Not allowed for this client (Entur-On-Behalf-Of, distribution channel)",
   404: "Unknown id, or another organisation's",
-  409: "State conflict: wrong transaction state or type, inactive payment, or an Idempotency-Key still in progress",
+  409: `State conflict: wrong transaction state or type, inactive payment; ${RESOURCE_BUSY}`,
   422: "Well-formed but breaks a business rule, a provider decline (with `errorReason`), or an Idempotency-Key reused with another request",
 };
 
@@ -36,6 +36,7 @@ export const mobilePathItems: Record<string, Record<string, Json>> = {
   [`${TRANSACTION_PATH}/app-claim`]: {
     post: operation({
       operationId: "createAppClaim",
+      provider: true,
       summary: "Vipps: claim the payment in the customer's app",
       description:
         "For MOBILE (Vipps) transactions in CREATED or INITIATED. The answer depends on how the transaction was created: " +
@@ -56,6 +57,7 @@ export const mobilePathItems: Record<string, Record<string, Json>> = {
   [`${TRANSACTION_PATH}/wallet`]: {
     post: operation({
       operationId: "registerWalletPayment",
+      provider: true,
       summary: "ApplePay / GooglePay: register a wallet payment",
       description:
         "For PAYMENTCARD transactions in CREATED. `paymentData` is the wallet's token as a JSON string (not parsing as a JSON object: 400); " +

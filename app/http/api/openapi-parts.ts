@@ -73,11 +73,11 @@ export function successHeaders(options: { location?: boolean; idempotent: boolea
   return headers;
 }
 
-/** An error response: problem+json with the correlation id, and the headers 401 and 429 carry. */
+/** An error response: problem+json with the correlation id, and the headers 401, 429 and 503 carry. */
 export function problemResponse(status: number, description: string | undefined): Json {
   const headers: Json = { "X-Correlation-Id": componentRef("headers", "XCorrelationId") };
   if (status === 401) headers["WWW-Authenticate"] = componentRef("headers", "WWWAuthenticate");
-  if (status === 429) headers["Retry-After"] = componentRef("headers", "RetryAfter");
+  if (status === 429 || status === 503) headers["Retry-After"] = componentRef("headers", "RetryAfter");
   return {
     description,
     headers,
@@ -85,20 +85,51 @@ export function problemResponse(status: number, description: string | undefined)
   };
 }
 
+const DATABASE_UNAVAILABLE =
+  "The database is unavailable or did not answer in time (no `errorReason`): retry after `Retry-After` seconds, with the " +
+  "same Idempotency-Key if the request had one";
+
+/**
+ * 503 of an operation that asks the payment provider: the database's, or the provider's (the
+ * claim → ask → settle of docs/decisions/019-claim-ask-settle.md).
+ */
+const PROVIDER_OR_DATABASE_UNAVAILABLE =
+  "The database is unavailable or did not answer in time (no `errorReason`), or the payment provider did not answer in time " +
+  "(`errorReason: PROVIDER_UNAVAILABLE`): then the operation stays in progress and is settled by itself once the provider " +
+  "answers. Either way retry after `Retry-After` seconds with the same Idempotency-Key, which gets the operation's outcome " +
+  "once it is known, or look the resource up";
+
+/**
+ * The 409 a request gets when it would have to wait for another that is still running: every POST
+ * and PUT (its Idempotency-Key), and whatever changes a transaction a provider operation is on.
+ */
+export const RESOURCE_BUSY =
+  "`errorReason: RESOURCE_BUSY` when another request is still in progress on it: one with the same Idempotency-Key, or a " +
+  "payment provider operation on the same transaction (retry shortly)";
+
 /** The problems every section describes alike; each section adds (or overrides) its own words. */
 export const COMMON_PROBLEMS: Record<number, string> = {
   401: "Missing or unknown bearer token",
   413: "Request body larger than 1 MiB",
   429: "Rate limited; see Retry-After",
+  503: DATABASE_UNAVAILABLE,
 };
 
-/** One problem response per status (each once, in ascending order), described by a section's own words. */
+/**
+ * One problem response per status (each once, in ascending order), described by a section's own
+ * words; 503 on every operation, since each reads the database (its token, the rate limit) and
+ * answers 503 with Retry-After when that cannot be done in time.
+ */
 export function problemResponses(statuses: Iterable<number>, descriptions: Record<number, string>): Json {
   const responses: Json = {};
-  for (const status of [...new Set(statuses)].sort((a, b) => a - b))
+  for (const status of [...new Set([...statuses, 503])].sort((a, b) => a - b))
     responses[String(status)] = problemResponse(status, descriptions[status]);
   return responses;
 }
+
+/** A section's descriptions, with the provider's 503 for an operation that asks it. */
+const describedFor = (descriptions: Record<number, string>, provider: boolean | undefined) =>
+  provider ? { ...descriptions, 503: PROVIDER_OR_DATABASE_UNAVAILABLE } : descriptions;
 
 /** A JSON request body; a merge patch is accepted as application/merge-patch+json too. */
 export function requestBody(schema: Json, required: boolean, mergePatch = false): Json {
@@ -122,8 +153,10 @@ export type OperationSpec = {
   /** A zod schema is inlined (input side); anything else is the schema itself. */
   body?: { schema: z.ZodType | Json; required: boolean; mergePatch?: boolean };
   success: { status: number; description: string; schema?: z.ZodType | Json; location?: boolean };
-  /** Besides 400, 401, 403 and 429, 409 and 422 on POST and PUT, and 413 with a body. */
+  /** Besides 400, 401, 403, 429 and 503, 409 and 422 on POST and PUT, and 413 with a body. */
   errors: number[];
+  /** It asks the payment provider: its 503 may be PROVIDER_UNAVAILABLE. */
+  provider?: boolean;
 };
 
 /** An operation of the resource routes (payments, credits, recurring payments, agreements). */
@@ -143,7 +176,7 @@ export function operation(spec: OperationSpec, errorDescriptions: Record<number,
         headers: successHeaders({ location: spec.success.location, idempotent }),
         ...(schema ? { content: { "application/json": { schema } } } : {}),
       },
-      ...problemResponses(errors, errorDescriptions),
+      ...problemResponses(errors, describedFor(errorDescriptions, spec.provider)),
     },
   };
   if (spec.body) {
@@ -164,6 +197,8 @@ export function transactionOperation(
     description: string;
     body: z.ZodType;
     success: Record<string, { description: string; schema?: z.ZodType | Json }>;
+    /** It asks the payment provider: its 503 may be PROVIDER_UNAVAILABLE. */
+    provider?: boolean;
   },
   errorDescriptions: Record<number, string>,
 ): Json {
@@ -186,6 +221,9 @@ export function transactionOperation(
       ...headerParameters(true),
     ],
     requestBody: requestBody(inlineSchema(spec.body, "input"), true),
-    responses: { ...responses, ...problemResponses([400, 401, 403, 404, 409, 413, 422, 429], errorDescriptions) },
+    responses: {
+      ...responses,
+      ...problemResponses([400, 401, 403, 404, 409, 413, 422, 429], describedFor(errorDescriptions, spec.provider)),
+    },
   };
 }

@@ -19,6 +19,7 @@ import {
   type Json,
   type OperationSpec,
   COMMON_PROBLEMS,
+  RESOURCE_BUSY,
 } from "./openapi-parts";
 
 const ERRORS: Record<number, string> = {
@@ -26,7 +27,7 @@ const ERRORS: Record<number, string> = {
   400: "Malformed input: a body, query or header field is invalid (each is named in `errors`), or a field that cannot be changed",
   403: "Not allowed for this client: customerNumber from a non-privileged client, Entur-On-Behalf-Of, distribution channel",
   404: "Unknown id, or another organisation's",
-  409: "State conflict: the recurring payment or agreement is not in a state that allows this, a concurrent change, or an Idempotency-Key still in progress",
+  409: `State conflict: the recurring payment or agreement is not in a state that allows this, a concurrent change; ${RESOURCE_BUSY}`,
   422: "Well-formed but breaks a business rule (e.g. giving up the primary without naming another), or an Idempotency-Key reused with another request",
 };
 

@@ -22,6 +22,7 @@ import {
   successHeaders,
   type Json,
   COMMON_PROBLEMS,
+  RESOURCE_BUSY,
 } from "./openapi-parts";
 
 const CUSTOMER_TOKEN: Json = {
@@ -49,7 +50,7 @@ const ERRORS: Record<number, string> = {
   401: "Missing or unknown bearer token, or no logged-in customer (Entur-Customer-Token)",
   403: "Not allowed for this client (Entur-On-Behalf-Of, distribution channel)",
   404: "Not the customer's product or invoice (or another organisation's)",
-  409: "The invoice is already paid, its payment was deactivated, or an Idempotency-Key is still in progress",
+  409: `The invoice is already paid, its payment was deactivated; ${RESOURCE_BUSY}`,
   422: "The client has no enabled payment method of that kind, or an Idempotency-Key reused with another request",
 };
 

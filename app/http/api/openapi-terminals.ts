@@ -11,14 +11,14 @@ import {
   TerminalBody,
   TerminalResponse,
 } from "./schemas-terminals";
-import { transactionOperation, TRANSACTION_PATH, type Json, COMMON_PROBLEMS } from "./openapi-parts";
+import { transactionOperation, TRANSACTION_PATH, type Json, COMMON_PROBLEMS, RESOURCE_BUSY } from "./openapi-parts";
 
 const ERRORS: Record<number, string> = {
   ...COMMON_PROBLEMS,
   400: "Malformed input (each field is named in `errors`), e.g. a redirectUrl that is not one of the client's allowed prefixes",
   403: "Not allowed for this client (Entur-On-Behalf-Of, distribution channel)",
   404: "Unknown payment or transaction, or another organisation's",
-  409: "State conflict: the transaction is not CREATED or INITIATED, the payment is deactivated, or an Idempotency-Key is still in progress",
+  409: `State conflict: the transaction is not CREATED or INITIATED, the payment is deactivated; ${RESOURCE_BUSY}`,
   422: "Business rule: not a PAYMENTCARD transaction, an unusable stored card, a declined charge (with `errorReason`), or an Idempotency-Key reused with another request",
 };
 
@@ -30,6 +30,8 @@ function post(spec: {
   body: z.ZodType;
   response: z.ZodType;
   created: string;
+  /** It asks the payment provider (MIT_UCOF charges a stored card at once). */
+  provider?: boolean;
 }): Record<string, Json> {
   const { response, created, ...rest } = spec;
   return {
@@ -40,6 +42,7 @@ function post(spec: {
 export const TERMINAL_PATHS: Record<string, Record<string, Json>> = {
   [`${TRANSACTION_PATH}/terminal`]: post({
     operationId: "createTerminal",
+    provider: true,
     summary: "Create a card terminal (or charge a stored card: MIT_UCOF)",
     description:
       "For a PAYMENTCARD transaction in CREATED or INITIATED (a new terminal replaces the open one) of an active payment. " +

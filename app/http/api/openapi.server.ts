@@ -50,6 +50,7 @@ import {
   type Json,
   type Method,
   COMMON_PROBLEMS,
+  RESOURCE_BUSY,
 } from "./openapi-parts";
 
 // ------------------------------------------------------------------------------ components
@@ -168,7 +169,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: "Not allowed for this client (Entur-On-Behalf-Of, distribution channel, privileged operation)",
   404: "Unknown id, or another organisation's",
   405: "Method not supported on this path",
-  409: "State conflict: wrong transaction state, inactive payment, concurrent change, or an Idempotency-Key still in progress",
+  409: `State conflict: wrong transaction state, inactive payment, concurrent change; ${RESOURCE_BUSY}`,
   422: "Well-formed but breaks a business rule, or an Idempotency-Key reused with another request",
 };
 
@@ -254,6 +255,8 @@ type Operation = {
   body?: { schema: string; required: boolean; mergePatch?: boolean };
   success: { status: number; description: string; schema?: Json; location?: boolean };
   errors: number[];
+  /** It asks the payment provider (503 PROVIDER_UNAVAILABLE). */
+  provider?: boolean;
 };
 
 const PAYMENT = "/v1/payments/{paymentId}";
@@ -314,6 +317,7 @@ const ROUTES: Operation[] = [
     method: "put",
     path: `${PAYMENT}/deactivate`,
     operationId: "deactivatePayment",
+    provider: true,
     summary: "Deactivate a payment",
     description:
       "Sets `active=false`: captured non-imported transactions are credited in full, every CREATED/INITIATED/AUTHORIZED transaction cancelled; " +
@@ -349,6 +353,7 @@ const ROUTES: Operation[] = [
     method: "put",
     path: `${TRANSACTION}/cancel`,
     operationId: "cancelTransaction",
+    provider: true,
     summary: "Cancel a transaction",
     description: "From CREATED, INITIATED or AUTHORIZED; a CAPTURED transaction is 409 (credit it instead).",
     tags: ["Transactions"],
@@ -359,6 +364,7 @@ const ROUTES: Operation[] = [
     method: "put",
     path: `${TRANSACTION}/capture`,
     operationId: "captureTransaction",
+    provider: true,
     summary: "Capture a transaction",
     description:
       "From AUTHORIZED (a CASH transaction also from CREATED); a second capture is 409. Answers with the whole payment.",
@@ -370,6 +376,7 @@ const ROUTES: Operation[] = [
     method: "post",
     path: `${TRANSACTION}/authorize`,
     operationId: "authorizeTransaction",
+    provider: true,
     summary: "Pre-authorize, increment or reduce the authorized amount",
     description:
       "`totalAmount`: pre-authorization, then incremental (only right after a pre-auth or increment) or reductional " +
@@ -396,6 +403,7 @@ const ROUTES: Operation[] = [
     method: "post",
     path: `${TRANSACTION}/credit`,
     operationId: "creditTransaction",
+    provider: true,
     summary: "Credit one transaction directly",
     description: "`amount` is optional and defaults to everything creditable. The route for imported transactions.",
     tags: ["Transactions"],
@@ -456,6 +464,7 @@ const ROUTES: Operation[] = [
     method: "put",
     path: "/v1/credits/{creditId}/execute",
     operationId: "executeCredit",
+    provider: true,
     summary: "Execute a credit",
     description:
       "Executes the credit transactions one after the other; idempotent (no credit transaction is ever executed twice). " +

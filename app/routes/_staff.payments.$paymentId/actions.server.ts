@@ -12,7 +12,9 @@
 //   invoice     invoice:adjust       changeInvoice                            PUT …/transactions/{id}/invoice
 //   resolve     payment:resolve      resolveProviderOperation                 (none: the recovery job's work, now)
 import { notFound } from "../../domain/errors";
-import { formatAmount } from "../../domain/money";
+import { formatAmount, isPositive, subtract, sum, type Money } from "../../domain/money";
+import { formatMoney } from "../../components/format";
+import { getPayment, type PaymentView } from "../../services/queries/payment-view.server";
 import { creditTransaction } from "../../services/credits/credits.server";
 import { changeInvoice } from "../../services/mobile/invoices.server";
 import { deactivatePayment, reactivatePayment } from "../../services/payments/payments.server";
@@ -51,7 +53,7 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
         const payment = await captureTransaction(caller, { paymentId: paymentId(), transactionId });
         const captured = payment.transactions.find((t) => t.transactionId === transactionId)!;
         return {
-          message: `Transaction ${transactionId} captured: ${formatAmount(captured.summary.capturedAmount)} ${captured.currency}.`,
+          message: `Transaction ${transactionId} captured: ${money(captured.summary.capturedAmount, captured.currency)}.`,
         };
       },
     }),
@@ -62,7 +64,7 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       run: async ({ input: { transactionId }, caller }) => {
         const cancelled = await cancelTransaction(caller, { paymentId: paymentId(), transactionId });
         return {
-          message: `Transaction ${cancelled.transactionId} cancelled (${formatAmount(cancelled.amount)} ${cancelled.currency} released).`,
+          message: `Transaction ${cancelled.transactionId} cancelled (${money(cancelled.amount, cancelled.currency)} released).`,
         };
       },
     }),
@@ -74,9 +76,9 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
         const result = await creditTransaction(caller, { paymentId: paymentId(), transactionId, amount });
         if (result.kind === "awaitsSecondStaffUser") return waitingForSecondStaffUser(result.creditId);
         const t = result.payment.transactions.find((t) => t.transactionId === transactionId)!;
-        const what = amount === undefined ? "in full" : `${formatAmount(amount)} ${t.currency}`;
+        const what = amount === undefined ? "in full" : money(amount, t.currency);
         return {
-          message: `Transaction ${transactionId} credited ${what}; ${formatAmount(t.summary.creditedAmount)} ${t.currency} credited in all.`,
+          message: `Transaction ${transactionId} credited ${what}; ${money(t.summary.creditedAmount, t.currency)} credited in all.`,
         };
       },
     }),
@@ -85,13 +87,13 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       reason: "required",
       schema: DeactivateForm,
       run: async ({ caller }) => {
+        const before = await getPayment(caller, { paymentId: paymentId() });
         const result = await deactivatePayment(caller, { paymentId: paymentId() });
-        if (result.kind === "awaitsSecondStaffUser") {
-          return waitingForSecondStaffUser(result.creditId, "Payment deactivated. ");
-        }
-        return {
-          message: `Payment ${result.payment.paymentId} deactivated: open transactions cancelled, captured ones credited.`,
-        };
+        const waits = result.kind === "awaitsSecondStaffUser";
+        const did = whatDeactivationDid(before, result.payment, waits ? "put into a credit" : "credited");
+        const done = `Payment ${result.payment.paymentId} deactivated${did}.`;
+        if (result.kind === "awaitsSecondStaffUser") return waitingForSecondStaffUser(result.creditId, `${done} `);
+        return { message: done };
       },
     }),
     reactivate: intent({
@@ -101,7 +103,7 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       run: async ({ input: { totalAmount }, caller }) => {
         const payment = await reactivatePayment(caller, { paymentId: paymentId(), totalAmount });
         return {
-          message: `Payment ${payment.paymentId} reactivated with total ${formatAmount(payment.totalAmount)} ${payment.currency}.`,
+          message: `Payment ${payment.paymentId} reactivated with total ${money(payment.totalAmount, payment.currency)}.`,
         };
       },
     }),
@@ -144,7 +146,42 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
  */
 function waitingForSecondStaffUser(creditId: number, done = "") {
   return {
-    message: `${done}Credit ${creditId} is created and reserves the amount. The four-eyes rule applies to it, so another staff user must execute it on the Credits screen.`,
+    message: `${done}Credit ${creditId} is created and reserves the amount. The four-eyes rule applies to it: another staff user must execute it (it is listed under Credits on this page).`,
     data: { creditId, awaitsSecondStaffUser: true },
   };
+}
+
+/** An amount as the screens show it ("kr 2 490,00"), not as the API writes it. */
+const money = (amount: Money, currency: string) => formatMoney(formatAmount(amount), currency);
+
+/**
+ * What a deactivation changed, in words: which transactions it cancelled and what it credited
+ * (empty when it only marked the payment inactive).
+ */
+export function whatDeactivationDid(before: PaymentView, after: PaymentView, creditVerb = "credited"): string {
+  const cancelled = after.transactions.filter(
+    (t) =>
+      t.status === "CANCELLED" &&
+      before.transactions.find((b) => b.transactionId === t.transactionId)?.status !== "CANCELLED",
+  );
+  // What left the creditable amount: credited now, or held by a credit that waits for a second person.
+  const credited = after.transactions.flatMap((t) => {
+    const was = before.transactions.find((b) => b.transactionId === t.transactionId);
+    if (!was) return [];
+    const amount = subtract(was.summary.creditableAmount, t.summary.creditableAmount);
+    return isPositive(amount) ? [{ t, amount }] : [];
+  });
+  const parts: string[] = [];
+  if (cancelled.length) {
+    parts.push(
+      `cancelled transaction${cancelled.length === 1 ? "" : "s"} ${cancelled.map((t) => t.transactionId).join(", ")}`,
+    );
+  }
+  if (credited.length) {
+    const currency = credited[0].t.currency;
+    parts.push(
+      `${creditVerb} ${money(sum(credited.map((c) => c.amount)), currency)} on transaction${credited.length === 1 ? "" : "s"} ${credited.map((c) => c.t.transactionId).join(", ")}`,
+    );
+  }
+  return parts.length ? `: ${parts.join("; ")}` : "; nothing was open to cancel or credit";
 }

@@ -9,6 +9,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../../auth/roles";
 import { requirePermission } from "../../auth/session.server";
 import { useStaffUser } from "../../components/staff-user";
+import { PaymentCredits } from "../../components/payment-detail/PaymentCredits";
 import { OperationsInProgress } from "../../components/payment-detail/OperationsInProgress";
 import { PaymentActions } from "../../components/payment-detail/PaymentActions";
 import { PaymentFields, PaymentSummaryCards } from "../../components/payment-detail/PaymentOverview";
@@ -17,7 +18,8 @@ import { TransactionLogs } from "../../components/payment-detail/TransactionLogs
 import { TransactionsTable } from "../../components/payment-detail/TransactionsTable";
 import { idOf, paymentDetailIntents } from "./actions.server";
 import { staffAction, staffCaller } from "../../http/staff/action.server";
-import { findPaymentDetail } from "../../services/queries/payment-detail.server";
+import { findPaymentDetail, staffReasonsOf } from "../../services/queries/payment-detail.server";
+import { creditsOfPayment } from "../../services/queries/credit-screens.server";
 import { paymentDetailJson } from "./detail.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../../components/RouteErrorBoundary";
@@ -32,7 +34,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const caller = staffCaller(user, request, context, null);
   const found = paymentId === null ? null : await findPaymentDetail(caller, { paymentId });
   if (!found) throw new Response(`There is no payment ${params.paymentId}.`, { status: 404, statusText: "Not Found" });
-  return json({ detail: paymentDetailJson(found) });
+  const credits = userHasPermission(user, "credit:read")
+    ? await creditsOfPayment(caller, {
+        paymentId: found.payment.paymentId,
+        viewerMayExecute: userHasPermission(user, "credit:execute"),
+      })
+    : null;
+  // Staff reasons are the operation log's context: whoever may read the log reads them.
+  const reasons = userHasPermission(user, "log:read") ? await staffReasonsOf(found) : [];
+  return json({ detail: paymentDetailJson(found), credits, reasons });
 }
 
 export const action = (args: ActionFunctionArgs) => staffAction(args, paymentDetailIntents(args.params.paymentId));
@@ -40,7 +50,7 @@ export const action = (args: ActionFunctionArgs) => staffAction(args, paymentDet
 // ---------------------------------------------------------------- screen
 
 export default function PaymentDetailScreen() {
-  const { detail } = useLoaderData<typeof loader>();
+  const { detail, credits, reasons } = useLoaderData<typeof loader>();
   const { payment } = detail;
   const user = useStaffUser();
   const may = {
@@ -85,9 +95,17 @@ export default function PaymentDetailScreen() {
       ) : null}
       <OperationsInProgress operations={detail.inProgress} />
       <PaymentSummaryCards summary={detail.summary} currency={payment.currency} />
-      <PaymentFields payment={payment} timeZone={user.timeZone} />
+      <PaymentFields
+        payment={payment}
+        timeZone={user.timeZone}
+        may={{
+          customer: userHasPermission(user, "customer:read"),
+          settlement: userHasPermission(user, "settlement:read"),
+        }}
+      />
       <TransactionsTable transactions={detail.transactions} may={may} />
-      <TransactionLogs transactions={detail.transactions} timeZone={user.timeZone} />
+      {credits ? <PaymentCredits credits={credits} currency={payment.currency} timeZone={user.timeZone} /> : null}
+      <TransactionLogs transactions={detail.transactions} reasons={reasons} timeZone={user.timeZone} />
       <RawJson paymentId={payment.paymentId} json={detail.rawJson} />
     </Stack>
   );

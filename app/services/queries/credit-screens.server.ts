@@ -2,17 +2,24 @@
 // person needs next to them (who created the credit, organisation names, the payment
 // transactions a line credits, whether the four-eyes rule lets this viewer execute it).
 // Read-only: every change goes through app/services/credits/credits.server.ts.
-import { inArray } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { db } from "../../platform/db.server";
-import { apiClients, organisations, paymentTransactions, staffUsers } from "../../../db/schema";
+import {
+  apiClients,
+  creditTransactions,
+  credits,
+  organisations,
+  paymentTransactions,
+  staffUsers,
+} from "../../../db/schema";
 import { fourEyesRefusal, needsSecondStaffUser, thresholdFor } from "../../domain/four-eyes";
-import { formatAmount, type Money } from "../../domain/money";
+import { formatAmount, sum, type Money } from "../../domain/money";
 import type { SearchQuery } from "../../domain/search-filter";
 import { amountsOf, creditableAmount } from "../../domain/transaction";
 import type { Caller, StaffCaller } from "../../domain/caller";
 import { searchCredits } from "./credit-search.server";
-import { getCredit, type CreditView } from "../credits/credits.server";
+import { getCredit, loadCreditViews, type CreditView } from "../credits/credits.server";
 import { readFourEyesSettings, thresholdList } from "../credits/four-eyes-thresholds.server";
 import { searchPayments } from "./payment-search.server";
 
@@ -60,7 +67,8 @@ function screenCredit(credit: CreditView, creator: CreditCreator, organisationNa
 
 export type ScreenCredit = ReturnType<typeof screenCredit>;
 
-async function describe(database: Db, views: CreditView[]): Promise<ScreenCredit[]> {
+/** Credits as the screens show them: creators and organisations resolved. */
+export async function describeCredits(database: Db, views: CreditView[]): Promise<ScreenCredit[]> {
   if (!views.length) return [];
   const staffIds = [...new Set(views.flatMap((v) => (v.createdByStaffUserId ? [v.createdByStaffUserId] : [])))];
   const clientIds = [...new Set(views.flatMap((v) => (v.createdByClientId ? [v.createdByClientId] : [])))];
@@ -102,7 +110,7 @@ async function describe(database: Db, views: CreditView[]): Promise<ScreenCredit
 /** One page of the credits list: the same search (and SQL) as GET /v1/credits. */
 export async function creditListPage(caller: Caller, input: { query: SearchQuery }) {
   const page = await searchCredits(caller, input);
-  return { ...page, items: await describe(db(), page.items) };
+  return { ...page, items: await describeCredits(db(), page.items) };
 }
 
 /** The four-eyes thresholds as the screens show them. */
@@ -119,7 +127,7 @@ export async function fourEyesSummary(_caller: StaffCaller) {
 export async function creditDetail(viewer: StaffCaller, input: { creditId: number }) {
   const database = db();
   const view = await getCredit(viewer, input);
-  const [[credit], settings] = await Promise.all([describe(database, [view]), readFourEyesSettings(database)]);
+  const [[credit], settings] = await Promise.all([describeCredits(database, [view]), readFourEyesSettings(database)]);
   const transactionIds = [...new Set(view.creditTransactions.map((l) => l.transactionId))];
   const rows = transactionIds.length
     ? await database
@@ -146,6 +154,78 @@ export async function creditDetail(viewer: StaffCaller, input: { creditId: numbe
       refusal: fourEyesRefusal(view, viewer.userId, settings.thresholds),
     },
   };
+}
+
+/**
+ * Where a credit stands for the people who must act on it: executed, failed in part, or open;
+ * an open one above the four-eyes threshold created by a staff user waits for somebody else.
+ */
+export type CreditStanding =
+  | { kind: "credited" }
+  | { kind: "failed"; failedLines: number }
+  | { kind: "inProgress" }
+  | { kind: "awaitsSecondStaffUser"; creator: string; viewerMayExecute: boolean }
+  | { kind: "awaitsExecution"; viewerMayExecute: boolean }
+  | { kind: "deactivated" };
+
+/** A credit on the payment page: what of it gives back this payment's money, and where it stands. */
+export type PaymentCreditView = ScreenCredit & { amountOfThisPayment: string; standing: CreditStanding };
+
+function standingOf(
+  credit: ScreenCredit,
+  view: CreditView,
+  viewer: StaffCaller,
+  settings: Awaited<ReturnType<typeof readFourEyesSettings>>,
+  viewerMayExecute: boolean,
+): CreditStanding {
+  if (credit.status === "CREDITED") return { kind: "credited" };
+  const failedLines = credit.creditTransactions.filter((l) => l.status === "FAILED").length;
+  if (failedLines) return { kind: "failed", failedLines };
+  if (credit.creditTransactions.some((l) => l.inProgress)) return { kind: "inProgress" };
+  const refused = fourEyesRefusal(view, viewer.userId, settings.thresholds) !== null;
+  if (needsSecondStaffUser(view, settings.thresholds) && credit.creator.kind === "staff") {
+    return {
+      kind: "awaitsSecondStaffUser",
+      creator: credit.creator.email,
+      viewerMayExecute: viewerMayExecute && !refused,
+    };
+  }
+  return { kind: "awaitsExecution", viewerMayExecute: viewerMayExecute && !refused };
+}
+
+/**
+ * The credits that give back money of one payment, newest first, each with where it stands
+ * (for the payment page: a waiting credit must be visible where it was asked for).
+ */
+export async function creditsOfPayment(
+  viewer: StaffCaller,
+  input: { paymentId: number; viewerMayExecute: boolean },
+): Promise<PaymentCreditView[]> {
+  const database = db();
+  const rows = await database
+    .selectDistinct({ credit: credits })
+    .from(credits)
+    .innerJoin(creditTransactions, eq(creditTransactions.creditId, credits.creditId))
+    .where(eq(creditTransactions.paymentId, input.paymentId))
+    .orderBy(desc(credits.creditId));
+  if (!rows.length) return [];
+  const [views, settings] = await Promise.all([
+    loadCreditViews(
+      database,
+      rows.map((r) => r.credit),
+    ),
+    readFourEyesSettings(database),
+  ]);
+  const described = await describeCredits(database, views);
+  return described.map((credit, i) => ({
+    ...credit,
+    amountOfThisPayment: text(
+      sum(views[i].creditTransactions.filter((l) => l.paymentId === input.paymentId).map((l) => l.amount)),
+    ),
+    standing: credit.active
+      ? standingOf(credit, views[i], viewer, settings, input.viewerMayExecute)
+      : ({ kind: "deactivated" } as const),
+  }));
 }
 
 export type CreditablePayment = {

@@ -3,10 +3,10 @@
 // each INVOICE transaction's current invoice, and which actions the payment's state allows (the
 // role is the screen's and the server's other question). Read-only: no locks; every action re-checks its
 // state under locks, so a stale screen can only be refused, never do the wrong thing.
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { db } from "../../platform/db.server";
 import type { Db } from "../../../db/client";
-import { invoices, organisations, providerOperations } from "../../../db/schema";
+import { auditLog, invoices, organisations, providerOperations } from "../../../db/schema";
 import type { ProviderOperationKind } from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, type Money } from "../../domain/money";
@@ -216,4 +216,29 @@ async function currentInvoices(database: Db, transactions: TransactionView[]): P
     });
   }
   return found;
+}
+
+/** Why a staff user did what an operation-log entry records, as they wrote it in the action's dialog. */
+export type StaffReason = { correlationId: string; actorEmail: string; reason: string };
+
+/**
+ * The reasons staff gave for the payment's logged operations, by the correlation id the operation
+ * log and the audit log share (an API client's operations have none). The caller decides who may
+ * read them.
+ */
+export async function staffReasonsOf(view: PaymentDetailView): Promise<StaffReason[]> {
+  const ids = [
+    ...new Set(view.payment.transactions.flatMap((t) => t.operationLog.map((entry) => entry.correlationId))),
+  ];
+  if (!ids.length) return [];
+  const rows = await db()
+    .select({ correlationId: auditLog.correlationId, actorEmail: auditLog.actorEmail, reason: auditLog.reason })
+    .from(auditLog)
+    .where(and(inArray(auditLog.correlationId, ids), isNotNull(auditLog.reason)))
+    .orderBy(asc(auditLog.id));
+  return rows.flatMap((row) =>
+    row.correlationId && row.reason
+      ? [{ correlationId: row.correlationId, actorEmail: row.actorEmail, reason: row.reason }]
+      : [],
+  );
 }

@@ -1,0 +1,106 @@
+// What waits for a person in the back-office: credits that the four-eyes rule holds until a
+// second staff user executes them, and provider operations whose outcome is still unknown. The
+// navigation shows the count to those who can act; the work-queue screen lists them.
+// Read-only: executing or resolving goes through the credits and operations use-cases.
+import { and, asc, count, eq, isNotNull } from "drizzle-orm";
+import { db } from "../../platform/db.server";
+import { credits, providerOperations } from "../../../db/schema";
+import { needsSecondStaffUser } from "../../domain/four-eyes";
+import { money } from "../../domain/money";
+import type { StaffCaller } from "../../domain/caller";
+import { loadCreditViews } from "../credits/credits.server";
+import { readFourEyesSettings } from "../credits/four-eyes-thresholds.server";
+import { describeCredits, type ScreenCredit } from "./credit-screens.server";
+
+/** Open staff-made credits the queue looks at; more than this many waiting is a backlog to work down, not to list. */
+const CREDIT_LIMIT = 200;
+const OPERATION_LIMIT = 100;
+
+/** What the viewer can act on (their role's permissions, decided by the caller). */
+export type QueueRights = { executeCredits: boolean; resolveOperations: boolean };
+
+export type WaitingOperation = {
+  operationId: number;
+  kind: string;
+  paymentId: number | null;
+  transactionId: number | null;
+  claimedBy: string;
+  createdAt: Date;
+  attempts: number;
+};
+
+export type WorkQueue = {
+  /** Credits above the four-eyes threshold made by another staff user: the viewer may execute them. */
+  creditsForYou: ScreenCredit[];
+  /** The viewer's own such credits: somebody else must execute them. */
+  yourCreditsWaiting: ScreenCredit[];
+  /** Provider operations in progress, oldest first. */
+  operations: WaitingOperation[];
+  operationCount: number;
+};
+
+/** Open credits above their currency's threshold made by a staff user (the ones that wait for a second person). */
+async function creditsAwaitingSecondStaffUser() {
+  const database = db();
+  const rows = await database
+    .select()
+    .from(credits)
+    .where(and(eq(credits.status, "CREATED"), eq(credits.active, true), isNotNull(credits.createdByStaffUserId)))
+    .orderBy(asc(credits.createdAt), asc(credits.creditId))
+    .limit(CREDIT_LIMIT);
+  const { thresholds } = await readFourEyesSettings(database);
+  return rows.filter((row) =>
+    needsSecondStaffUser({ currency: row.currency, totalCreditAmount: money(row.totalCreditAmount) }, thresholds),
+  );
+}
+
+/** The queue as the screen lists it. */
+export async function workQueue(viewer: StaffCaller, rights: QueueRights): Promise<WorkQueue> {
+  const database = db();
+  const waiting = rights.executeCredits ? await creditsAwaitingSecondStaffUser() : [];
+  const described = await describeCredits(database, await loadCreditViews(database, waiting));
+  const operations = rights.resolveOperations
+    ? await database
+        .select()
+        .from(providerOperations)
+        .where(eq(providerOperations.status, "PENDING"))
+        .orderBy(asc(providerOperations.createdAt))
+        .limit(OPERATION_LIMIT)
+    : [];
+  const [{ operationCount }] = rights.resolveOperations
+    ? await database
+        .select({ operationCount: count() })
+        .from(providerOperations)
+        .where(eq(providerOperations.status, "PENDING"))
+    : [{ operationCount: 0 }];
+  return {
+    creditsForYou: described.filter((c) => !(c.creator.kind === "staff" && c.creator.userId === viewer.userId)),
+    yourCreditsWaiting: described.filter((c) => c.creator.kind === "staff" && c.creator.userId === viewer.userId),
+    operations: operations.map((op) => ({
+      operationId: op.id,
+      kind: op.kind,
+      paymentId: op.paymentId,
+      transactionId: op.transactionId,
+      claimedBy: op.claimedBy,
+      createdAt: op.createdAt,
+      attempts: op.attempts,
+    })),
+    operationCount,
+  };
+}
+
+/** How many things wait for this viewer: the navigation's badge (null when they can act on none). */
+export async function workQueueCount(viewer: StaffCaller, rights: QueueRights): Promise<number | null> {
+  if (!rights.executeCredits && !rights.resolveOperations) return null;
+  const database = db();
+  const forYou = rights.executeCredits
+    ? (await creditsAwaitingSecondStaffUser()).filter((c) => c.createdByStaffUserId !== viewer.userId).length
+    : 0;
+  const [{ pending }] = rights.resolveOperations
+    ? await database
+        .select({ pending: count() })
+        .from(providerOperations)
+        .where(eq(providerOperations.status, "PENDING"))
+    : [{ pending: 0 }];
+  return forYou + pending;
+}
