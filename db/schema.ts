@@ -662,9 +662,8 @@ export const callbackOutbox = pgTable(
 );
 
 /**
- * Rate limits shared by all instances (app/platform/rate-limit.server.ts): fixed-window counters of
- * the API rate limit (`window_start` is the window's start), and failed logins, one row per failure
- * at its time (`window_start` is that time), counted over a sliding window.
+ * The API rate limit's fixed-window counters, shared by all instances
+ * (app/platform/rate-limit.server.ts; `window_start` is the window's start).
  */
 export const rateLimits = pgTable(
   "rate_limits",
