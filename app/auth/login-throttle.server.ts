@@ -100,6 +100,15 @@ async function countersOf(attempt: LoginAttempt): Promise<{ known: boolean; coun
   };
 }
 
+/** The row of one counter of a login scope. */
+function counterRow(scope: string, counter: Counter) {
+  return and(
+    eq(loginFailures.scope, scope),
+    eq(loginFailures.account, counter.account),
+    eq(loginFailures.source, counter.source),
+  );
+}
+
 /** Seconds this attempt must still wait; 0 when it may go ahead. */
 export async function loginWaitSeconds(attempt: LoginAttempt, now = new Date()): Promise<number> {
   const { known, counters } = await countersOf(attempt);
@@ -109,14 +118,7 @@ export async function loginWaitSeconds(attempt: LoginAttempt, now = new Date()):
     const [row] = await db()
       .select()
       .from(loginFailures)
-      .where(
-        and(
-          eq(loginFailures.scope, attempt.scope),
-          eq(loginFailures.account, counter.account),
-          eq(loginFailures.source, counter.source),
-          gt(loginFailures.lastFailureAt, since),
-        ),
-      );
+      .where(and(counterRow(attempt.scope, counter), gt(loginFailures.lastFailureAt, since)));
     if (row) wait = Math.max(wait, secondsToWait(row.failures, row.lastFailureAt, now, counter.rule));
   }
   if (!known) {
@@ -172,15 +174,7 @@ export async function recordLoginFailure(attempt: LoginAttempt, now = new Date()
 export async function recordLoginSuccess(attempt: LoginAttempt, request: Request, now = new Date()): Promise<string> {
   const { counters } = await countersOf(attempt);
   for (const counter of counters.filter((c) => c.account !== "")) {
-    await db()
-      .delete(loginFailures)
-      .where(
-        and(
-          eq(loginFailures.scope, attempt.scope),
-          eq(loginFailures.account, counter.account),
-          eq(loginFailures.source, counter.source),
-        ),
-      );
+    await db().delete(loginFailures).where(counterRow(attempt.scope, counter));
   }
   const token = attempt.deviceToken ?? randomBytes(32).toString("base64url");
   await db()

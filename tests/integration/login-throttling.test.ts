@@ -26,6 +26,21 @@ let address = 0;
 /** A fresh client address (documentation range, RFC 5737) for each use. */
 const newAddress = () => `198.51.100.${++address}`;
 
+/** A form POST from `ip` (any address when none is given), with cookies when given. */
+function postFrom(ip: string | null, path: string, fields: Record<string, string>, cookie?: string) {
+  return fetch(`${server.url}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Origin: server.url,
+      ...(ip ? { "X-Forwarded-For": ip } : {}),
+      ...(cookie ? { Cookie: cookie } : {}),
+    },
+    body: new URLSearchParams(fields),
+  });
+}
+
 /** A login form POST from `ip`, with a device cookie when given. */
 function loginFrom(
   ip: string,
@@ -33,17 +48,7 @@ function loginFrom(
   deviceCookie?: string,
   path = "/login",
 ): Promise<Response> {
-  return fetch(`${server.url}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      Origin: server.url,
-      "X-Forwarded-For": ip,
-      ...(deviceCookie ? { Cookie: deviceCookie } : {}),
-    },
-    body: new URLSearchParams(fields),
-  });
+  return postFrom(ip, path, { email: fields.email, password: fields.password }, deviceCookie);
 }
 
 function cookieNamed(response: Response, name: string): string {
@@ -134,17 +139,7 @@ describe("a burst from one address", () => {
       expect(step.headers.get("location")).toBe("/login/code");
       const pending = cookieNamed(step, "paydesk_session");
       for (let code = 0; code < 5; code++) {
-        await fetch(`${server.url}/login/code`, {
-          method: "POST",
-          redirect: "manual",
-          headers: {
-            "Content-Type": "application/x-www-form-urlencoded",
-            Origin: server.url,
-            "X-Forwarded-For": ip,
-            Cookie: pending,
-          },
-          body: new URLSearchParams({ code: "000000" }),
-        });
+        await postFrom(ip, "/login/code", { code: "000000" }, pending);
       }
     }
     expect(throttled).toBe(true);
@@ -207,11 +202,6 @@ it("keeps the demo's TOTP helper honest (a finance login still completes)", asyn
   const finance = await createStaff(server, "finance");
   const step = await loginFrom(newAddress(), finance);
   const pending = cookieNamed(step, "paydesk_session");
-  const done = await fetch(`${server.url}/login/code`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, Cookie: pending },
-    body: new URLSearchParams({ code: await freshTotpCode(finance.totpSecret!) }),
-  });
+  const done = await postFrom(null, "/login/code", { code: await freshTotpCode(finance.totpSecret!) }, pending);
   expect(done.status).toBe(302);
 });

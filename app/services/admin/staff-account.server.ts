@@ -95,19 +95,22 @@ export async function turnOffSecondFactor(caller: StaffCaller, input: { currentP
 
 // ---------------------------------------------------------------- reset links
 
+/** The reset link of this token while it is good: unused and unexpired at `now`. */
+function goodReset(token: string, now: Date) {
+  return and(
+    eq(staffPasswordResets.tokenHash, hashResetToken(token)),
+    isNull(staffPasswordResets.usedAt),
+    gt(staffPasswordResets.expiresAt, now),
+  );
+}
+
 async function openReset(token: string) {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const [row] = await db()
     .select({ userId: staffPasswordResets.userId, email: staffUsers.email, disabledAt: staffUsers.disabledAt })
     .from(staffPasswordResets)
     .innerJoin(staffUsers, eq(staffUsers.id, staffPasswordResets.userId))
-    .where(
-      and(
-        eq(staffPasswordResets.tokenHash, hashResetToken(token)),
-        isNull(staffPasswordResets.usedAt),
-        gt(staffPasswordResets.expiresAt, new Date()),
-      ),
-    );
+    .where(goodReset(token, new Date()));
   return row && !row.disabledAt ? row : null;
 }
 
@@ -148,13 +151,7 @@ export async function redeemPasswordReset(
     const [claimed] = await tx
       .update(staffPasswordResets)
       .set({ usedAt: now })
-      .where(
-        and(
-          eq(staffPasswordResets.tokenHash, hashResetToken(request.token)),
-          isNull(staffPasswordResets.usedAt),
-          gt(staffPasswordResets.expiresAt, now),
-        ),
-      )
+      .where(goodReset(request.token, now))
       .returning({ userId: staffPasswordResets.userId });
     if (!claimed) throw notFound("Password reset link", "(this one)");
     await tx
