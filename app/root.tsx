@@ -1,3 +1,4 @@
+import "./zod-config";
 import { ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import mantineCore from "@mantine/core/styles.css";
@@ -6,6 +7,7 @@ import mantineDates from "@mantine/dates/styles.css";
 import mantineCharts from "@mantine/charts/styles.css";
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import { useNonce } from "./components/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mantineCore },
@@ -24,6 +26,8 @@ const theme = createTheme({
 });
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  // Every inline script carries the response's CSP nonce (server/http-guards.ts).
+  const nonce = useNonce();
   return (
     <html lang="en" {...mantineHtmlProps}>
       <head>
@@ -31,15 +35,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
-        <ColorSchemeScript defaultColorScheme="light" />
+        <ColorSchemeScript defaultColorScheme="light" nonce={nonce} />
       </head>
       <body>
         <MantineProvider theme={theme} defaultColorScheme="light">
           <Notifications position="bottom-right" />
           {children}
         </MantineProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -23,10 +23,32 @@ import { hashPassword } from "../app/auth/password.server";
 import type { Role } from "../app/auth/roles";
 import { seedDemoData, type AddPaymentsOptions, type SeedSummary } from "./seed";
 
-export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role: Role; password: string }> = [
+/**
+ * Finance and admin log in with a second factor: theirs is enrolled already, with a fixed TOTP
+ * secret printed at start (and in the README) to add to any authenticator app.
+ */
+export const DEMO_USERS: ReadonlyArray<{
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+  totpSecret?: string;
+}> = [
   { email: "support@paydesk.test", name: "Siri Support", role: "support", password: "support-demo-2026" },
-  { email: "finance@paydesk.test", name: "Finn Finance", role: "finance", password: "finance-demo-2026" },
-  { email: "admin@paydesk.test", name: "Ada Admin", role: "admin", password: "admin-demo-2026" },
+  {
+    email: "finance@paydesk.test",
+    name: "Finn Finance",
+    role: "finance",
+    password: "finance-demo-2026",
+    totpSecret: "YJD2S4VS6WDBOWHYVQMCEXJ2LHUOGHUZ",
+  },
+  {
+    email: "admin@paydesk.test",
+    name: "Ada Admin",
+    role: "admin",
+    password: "admin-demo-2026",
+    totpSecret: "NQFAAEY2BQCM33ZQX5SWPYYHR2TNTKLI",
+  },
 ];
 
 export const DEMO_CLIENTS = [
@@ -132,7 +154,10 @@ export async function demoBanner(handle: DatabaseHandle): Promise<string | null>
   const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
   return [
     "Demo logins (this database was seeded with demo data):",
-    ...DEMO_USERS.map((u) => `  ${u.role.padEnd(8)} ${u.email.padEnd(width)}  password: ${u.password}`),
+    ...DEMO_USERS.map(
+      (u) =>
+        `  ${u.role.padEnd(8)} ${u.email.padEnd(width)}  password: ${u.password.padEnd(18)}${u.totpSecret ? `  totp: ${u.totpSecret}` : ""}`,
+    ),
     "Demo API clients (Authorization: Bearer <token>, plus an ET-Client-Name header):",
     ...DEMO_CLIENTS.map((c) => `  ${c.clientId.padEnd(15)} ${c.token}`),
     "Demo customers (self-service at /account/login):",

@@ -8,7 +8,7 @@ import { getTableConfig, PgDialect, PgTable } from "drizzle-orm/pg-core";
 import { MIGRATIONS_FOLDER } from "./migrate";
 import * as schema from "./schema";
 import * as enums from "../app/domain/enums";
-import { ROLES, type Role } from "../app/auth/roles";
+import { ROLES, SESSION_STEPS, type Role, type SessionStep } from "../app/auth/roles";
 import { PAYMENT_CHANGE_STATUSES, type PaymentChangeStatus } from "../app/domain/self-service";
 
 describe("db/schema value lists", () => {
@@ -23,6 +23,7 @@ describe("db/schema value lists", () => {
     ["AGREEMENT_STATUS_VALUES", schema.AGREEMENT_STATUS_VALUES, enums.AGREEMENT_STATUSES],
     ["PAYMENT_CHANGE_STATUS_VALUES", schema.PAYMENT_CHANGE_STATUS_VALUES, PAYMENT_CHANGE_STATUSES],
     ["ROLE_VALUES", schema.ROLE_VALUES, ROLES],
+    ["STAFF_SESSION_STEP_VALUES", schema.STAFF_SESSION_STEP_VALUES, SESSION_STEPS],
     ["PROVIDER_OPERATION_KIND_VALUES", schema.PROVIDER_OPERATION_KIND_VALUES, enums.PROVIDER_OPERATION_KINDS],
     ["PROVIDER_OPERATION_STATUS_VALUES", schema.PROVIDER_OPERATION_STATUS_VALUES, enums.PROVIDER_OPERATION_STATUSES],
   ] as const)("%s equals the app's list", (_name, inSchema, inApp) => {
@@ -42,6 +43,7 @@ describe("db/schema value lists", () => {
     expectTypeOf<Row<typeof schema.paymentAgreements>["status"]>().toEqualTypeOf<enums.AgreementStatus>();
     expectTypeOf<Row<typeof schema.paymentChanges>["status"]>().toEqualTypeOf<PaymentChangeStatus>();
     expectTypeOf<Row<typeof schema.staffUsers>["role"]>().toEqualTypeOf<Role>();
+    expectTypeOf<Row<typeof schema.staffSessions>["pendingStep"]>().toEqualTypeOf<SessionStep | null>();
     expectTypeOf<Row<typeof schema.providerOperations>["kind"]>().toEqualTypeOf<enums.ProviderOperationKind>();
     expectTypeOf<Row<typeof schema.providerOperations>["status"]>().toEqualTypeOf<enums.ProviderOperationStatus>();
     expectTypeOf<Row<typeof schema.customerInvoices>["status"]>().toEqualTypeOf<"OPEN" | "PAID">();

@@ -87,6 +87,8 @@ export const INVOICE_STATUS_VALUES = ["OPEN", "PAID"] as const;
 export const PAYMENT_CHANGE_STATUS_VALUES = ["CREATED", "INITIATED", "FINISHED", "CANCELLED", "FAILED"] as const;
 export const CUSTOMER_TOKEN_KIND_VALUES = ["code", "access"] as const;
 export const ROLE_VALUES = ["support", "finance", "admin"] as const;
+/** What a staff session still lacks before it opens the back-office (null: nothing). */
+export const STAFF_SESSION_STEP_VALUES = ["totp", "enrol"] as const;
 export const PROVIDER_OPERATION_KIND_VALUES = [
   "CAPTURE",
   "CANCEL",
@@ -660,9 +662,8 @@ export const callbackOutbox = pgTable(
 );
 
 /**
- * Rate limits shared by all instances (app/platform/rate-limit.server.ts): fixed-window counters of
- * the API rate limit (`window_start` is the window's start), and failed logins, one row per failure
- * at its time (`window_start` is that time), counted over a sliding window.
+ * The API rate limit's fixed-window counters, shared by all instances
+ * (app/platform/rate-limit.server.ts; `window_start` is the window's start).
  */
 export const rateLimits = pgTable(
   "rate_limits",
@@ -672,6 +673,42 @@ export const rateLimits = pgTable(
     count: integer("count").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);
+
+/**
+ * Failed logins per counter (docs/decisions/024-login-throttling.md): per account and address,
+ * per address over every account (account ""), per known device. A counter whose last failure is
+ * an hour old starts again.
+ */
+export const loginFailures = pgTable(
+  "login_failures",
+  {
+    /** Which login: "login" (staff) or "customer-login". */
+    scope: text("scope").notNull(),
+    /** The email tried, lower-cased; "" for an address's failures over every account. */
+    account: text("account").notNull(),
+    /** "ip:<address>" or "device:<SHA-256 of the device cookie>". */
+    source: text("source").notNull(),
+    failures: integer("failures").notNull(),
+    lastFailureAt: ts("last_failure_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scope, t.account, t.source] }),
+    index("login_failures_account_idx").on(t.scope, t.account, t.lastFailureAt),
+  ],
+);
+
+/** Browsers that logged in to an account before (their device cookie, as SHA-256): they skip the per-address counters. */
+export const knownDevices = pgTable(
+  "known_devices",
+  {
+    tokenHash: text("token_hash").notNull(),
+    scope: text("scope").notNull(),
+    account: text("account").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: ts("last_used_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenHash, t.scope, t.account] })],
 );
 
 // ---------------------------------------------------------------- staff
@@ -686,6 +723,12 @@ export const staffUsers = pgTable(
     passwordHash: text("password_hash").notNull(),
     timeZone: text("time_zone").notNull().default("Europe/Oslo"),
     disabledAt: ts("disabled_at"),
+    /** The TOTP secret (RFC 6238, base32); null while the user has no second factor. */
+    totpSecret: text("totp_secret"),
+    /** The last TOTP time step accepted: a code is good once (RFC 6238 section 5.2). */
+    totpLastStep: bigint("totp_last_step", { mode: "number" }),
+    totpEnrolledAt: ts("totp_enrolled_at"),
+    passwordChangedAt: ts("password_changed_at"),
     ...timestamps(),
   },
   (t) => [
@@ -694,7 +737,10 @@ export const staffUsers = pgTable(
   ],
 );
 
-/** Lucia's session table: the cookie holds only this id. */
+/**
+ * Lucia's session table. The cookie holds a random token; `id` is its SHA-256, so a copy of the
+ * table opens no session.
+ */
 export const staffSessions = pgTable(
   "staff_sessions",
   {
@@ -708,8 +754,52 @@ export const staffSessions = pgTable(
     createdAt: createdAt(),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** The step still missing after the password (a code, or enrolling one); null when complete. */
+    pendingStep: text("pending_step").$type<ValueOf<typeof STAFF_SESSION_STEP_VALUES>>(),
+    /** The secret offered while the user enrols, kept until a code from it confirms it. */
+    totpCandidate: text("totp_candidate"),
+    /** Wrong codes typed in this session's second step; a few end it. */
+    failedCodes: integer("failed_codes").notNull().default(0),
   },
-  (t) => [index("staff_sessions_user_idx").on(t.userId)],
+  (t) => [
+    index("staff_sessions_user_idx").on(t.userId),
+    check("staff_sessions_pending_step_ck", inList("pending_step", STAFF_SESSION_STEP_VALUES)),
+  ],
+);
+
+/** Single-use recovery codes for a lost authenticator, stored as SHA-256 (they are long and random). */
+export const staffRecoveryCodes = pgTable(
+  "staff_recovery_codes",
+  {
+    id: serialId(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("staff_recovery_codes_hash_uq").on(t.codeHash),
+    index("staff_recovery_codes_user_idx").on(t.userId),
+  ],
+);
+
+/** One-time password reset links an admin issued, stored as SHA-256; good once, for a short time. */
+export const staffPasswordResets = pgTable(
+  "staff_password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    /** The admin who issued it. */
+    createdBy: text("created_by").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("staff_password_resets_user_idx").on(t.userId)],
 );
 
 /** Append-only record of staff actions; never updated or deleted by the application. */

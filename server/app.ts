@@ -1,8 +1,9 @@
-// The HTTP server in front of Remix: correlation ids, access logs, the CSRF origin check,
-// security headers and static assets. Everything else is a Remix route.
+// The HTTP server in front of Remix: correlation ids, access logs, security headers, the method
+// and body-size checks (server/http-guards.ts), the CSRF origin check and static assets.
+// Everything else is a Remix route (server/remix-handler.ts).
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
+import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { problemBody } from "../app/http/api/problem.server";
@@ -10,6 +11,8 @@ import { isOriginAllowed } from "../app/auth/origin";
 import { containsCardNumber } from "../app/domain/card-number";
 import type { RequestContext } from "../app/http/context";
 import { loggablePath, logger } from "../app/platform/logger.server";
+import { answerClientErrors, declaredBodyLimit, finalErrorHandler, methodGuard, securityHeaders } from "./http-guards";
+import { remixHandler } from "./remix-handler";
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public", import.meta.url));
 
@@ -56,6 +59,10 @@ export function createApp(build: ServerBuild): express.Express {
     next();
   });
 
+  app.use(securityHeaders);
+  app.use(methodGuard);
+  app.use(declaredBodyLimit);
+
   app.use((req, res, next) => {
     // A path with a broken percent-escape names nothing; say so here rather than let the router guess.
     try {
@@ -97,15 +104,22 @@ export function createApp(build: ServerBuild): express.Express {
   // app.use, not app.all("*"): Express would decode the path as a route parameter and answer a
   // malformed escape (/v1/credits/%) with its own HTML error instead of ours.
   app.use(
-    createRequestHandler({
+    remixHandler({
       build,
-      // Development mode would send stack traces to browsers; only an explicit opt-in gets it.
-      mode: process.env.NODE_ENV === "development" ? "development" : "production",
       getLoadContext: (req, res): RequestContext => ({
         correlationId: res.locals.correlationId as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        cspNonce: res.locals.cspNonce as string,
       }),
     }),
   );
+  app.use(finalErrorHandler);
   return app;
+}
+
+/** Listens like app.listen, with the server's own answers to malformed requests (http-guards.ts). */
+export function listen(app: express.Express, port: number, host: string, onListening?: () => void): Server {
+  const server = app.listen(port, host, onListening);
+  answerClientErrors(server);
+  return server;
 }

@@ -15,7 +15,7 @@ import {
 import { migrateDatabase } from "../db/migrate";
 import { demoBanner, ensureDemoData } from "../db/demo";
 import { firstAdminHelp, hasStaffUser, seedModeFrom } from "../db/seed-mode";
-import { createApp } from "./app";
+import { createApp, listen } from "./app";
 import { startBackgroundJobs } from "./jobs";
 import { forkPsp } from "./psp-process";
 
@@ -61,7 +61,7 @@ async function main() {
   const app = createApp(build);
   const port = Number.parseInt(process.env.PORT ?? "3000", 10);
   const host = process.env.HOST ?? "0.0.0.0";
-  const server: Server = app.listen(port, host, async () => {
+  const server: Server = listen(app, port, host, async () => {
     const url = `http://localhost:${port}`;
     console.log(`\nPaydesk is running at ${url}`);
     console.log(`Database: ${handle.kind === "pglite" ? `embedded PGlite in ${handle.location}` : handle.location}`);

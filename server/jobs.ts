@@ -4,6 +4,7 @@
 // deletes of expired rows).
 import { deleteExpiredSessions } from "../app/auth/session.server";
 import { deleteExpiredCustomerSessions } from "../app/auth/customer-session.server";
+import { pruneLoginThrottling } from "../app/auth/login-throttle.server";
 import { logger } from "../app/platform/logger.server";
 import { startCallbackWorker } from "../app/platform/outbox.server";
 import { pruneIdempotencyKeys } from "../app/platform/idempotency.server";
@@ -19,6 +20,7 @@ export function startBackgroundJobs(): () => void {
       await pruneRateLimits();
       await pruneIdempotencyKeys();
       await deleteExpiredCustomerSessions();
+      await pruneLoginThrottling();
     } catch (error) {
       logger.error("housekeeping failed", { error: String(error) });
     }

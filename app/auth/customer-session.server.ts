@@ -12,9 +12,10 @@ import { eq, lt, or, sql } from "drizzle-orm";
 import { db } from "../../db/client";
 import { customers, customerSessions } from "../../db/schema";
 import type { RequestContext } from "../platform/request-context";
+import { recordLoginSuccess } from "./login-throttle.server";
 import { checkLogin, type LoginRefusal } from "./password.server";
 import { safeRedirect } from "./safe-redirect";
-import { cookieAttributes } from "./session.server";
+import { cookieAttributes } from "./cookie.server";
 
 export const CUSTOMER_COOKIE_NAME = "paydesk_customer";
 
@@ -57,7 +58,7 @@ function readCookieToken(request: Request): string | null {
 
 // ---------------------------------------------------------------- login and logout
 
-export type CustomerLoginResult = { ok: true; session: CustomerSession; setCookie: string } | LoginRefusal;
+export type CustomerLoginResult = { ok: true; session: CustomerSession; setCookie: string[] } | LoginRefusal;
 
 /** Failed logins are throttled as for staff (checkLogin), under keys of their own. */
 export async function customerLogin(
@@ -69,6 +70,7 @@ export async function customerLogin(
     keyPrefix: "customer-login",
     credentials: input,
     ip: context.clientIp,
+    request,
     find: async (email) => {
       const [row] = await db()
         .select()
@@ -96,7 +98,7 @@ export async function customerLogin(
   return {
     ok: true,
     session: { customer: toCustomer(row), sessionId, createdAt: now },
-    setCookie: sessionCookie(token, request),
+    setCookie: [sessionCookie(token, request), await recordLoginSuccess(checked.attempt, request)],
   };
 }
 

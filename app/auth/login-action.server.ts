@@ -4,22 +4,37 @@
 // in (its own session type and cookie) and where to go by default.
 import { json, redirect } from "@remix-run/node";
 import { z } from "zod";
+import { MAX_PASSWORD_LENGTH } from "./password-policy.server";
 import { safeRedirect } from "./safe-redirect";
 
 const LoginForm = z.object({
   email: z.string().trim().min(1, "Enter your email").max(320).email("Enter a valid email address"),
-  password: z.string().min(1, "Enter your password").max(500),
+  // The same upper bound as when a password is chosen: nothing longer can be right, and argon2 is
+  // not made to hash whatever size a caller sends.
+  password: z
+    .string()
+    .min(1, "Enter your password")
+    .refine(
+      (value) => [...value].length <= MAX_PASSWORD_LENGTH,
+      `Passwords are at most ${MAX_PASSWORD_LENGTH} characters`,
+    ),
   redirectTo: z.string().optional(),
 });
 
 export type LoginActionData = { fieldErrors?: Partial<Record<"email" | "password", string>>; formError?: string };
 
 type LoginOutcome =
-  { ok: true; setCookie: string } | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
+  | {
+      ok: true;
+      setCookie: string | string[];
+      /** Where the login goes on (a second step), instead of `redirectTo`. */
+      location?: string;
+    }
+  | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
 
 export async function loginAction(
   request: Request,
-  logIn: (credentials: { email: string; password: string }) => Promise<LoginOutcome>,
+  logIn: (credentials: { email: string; password: string }, redirectTo: string | undefined) => Promise<LoginOutcome>,
   home?: string,
 ): Promise<Response> {
   const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
@@ -31,16 +46,24 @@ export async function loginAction(
     }
     return json<LoginActionData>({ fieldErrors }, { status: 400 });
   }
-  const result = await logIn({ email: parsed.data.email, password: parsed.data.password });
+  const result = await logIn({ email: parsed.data.email, password: parsed.data.password }, parsed.data.redirectTo);
   if (!result.ok) {
     if (result.reason === "throttled") {
-      const minutes = Math.ceil((result.retryAfterSeconds ?? 60) / 60);
+      const seconds = result.retryAfterSeconds ?? 60;
       return json<LoginActionData>(
-        { formError: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` },
-        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds ?? 60) } },
+        { formError: `Too many failed attempts. Try again in ${waitInWords(seconds)}.` },
+        { status: 429, headers: { "Retry-After": String(seconds) } },
       );
     }
     return json<LoginActionData>({ formError: "Wrong email or password." }, { status: 401 });
   }
-  return redirect(safeRedirect(parsed.data.redirectTo, home), { headers: { "Set-Cookie": result.setCookie } });
+  const headers = new Headers();
+  for (const cookie of [result.setCookie].flat()) headers.append("Set-Cookie", cookie);
+  return redirect(result.location ?? safeRedirect(parsed.data.redirectTo, home), { headers });
+}
+
+function waitInWords(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }

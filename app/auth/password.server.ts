@@ -1,11 +1,9 @@
 // argon2id with the OWASP minimum parameters (19 MiB, 2 iterations, 1 lane), and the check of a
-// password login that staff and customers share.
+// password login that staff and customers share (throttled by login-throttle.server.ts).
 import { hash, verify } from "@node-rs/argon2";
-import { peekSlidingLimit, recordSlidingHit, type Window } from "../platform/rate-limit.server";
+import { loginWaitSeconds, readDeviceToken, recordLoginFailure, type LoginAttempt } from "./login-throttle.server";
 
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
-
-export const MIN_PASSWORD_LENGTH = 10;
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
@@ -31,42 +29,42 @@ export async function verifyAgainstNothing(password: string): Promise<false> {
 /** Why a password login was refused: a wrong email or password, or too many failures lately. */
 export type LoginRefusal = { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
 
-const LOGIN_WINDOW_SECONDS = 15 * 60;
-
 /**
- * The check of a password login, for staff and customers alike (decision 001). Failed logins are
- * counted per account and per address over the last 15 minutes (a sliding window, so a wall-clock
- * boundary among them resets nothing), under keys of each kind of login's own (`keyPrefix`); a
- * locked account unlocks once its oldest counted failure is 15 minutes old, so an attacker's
- * failures hold a user out for 15 minutes at most. An unknown email costs the same time as a
- * wrong password.
+ * The check of a password login, for staff and customers alike. Failures are throttled by
+ * counters that hold back only their own source (app/auth/login-throttle.server.ts): an
+ * attacker's burst slows the attacker, not the owner on another address or on a browser that
+ * logged in before. An unknown email costs the same time as a wrong password. A good password
+ * answers the attempt, for recordLoginSuccess once the login is complete.
  */
 export async function checkLogin<Account>(input: {
+  /** Which login, e.g. "login" (staff) or "customer-login": each has its own counters. */
   keyPrefix: string;
   credentials: { email: string; password: string };
   ip: string;
+  request: Request;
   /** The account that may log in with this (trimmed, lower-cased) email, if there is one. */
   find: (email: string) => Promise<Account | undefined>;
   /** Its password hash; null when it has none (and so cannot log in). */
   passwordHash: (account: Account) => string | null;
-}): Promise<{ ok: true; account: Account } | LoginRefusal> {
-  const email = input.credentials.email.trim().toLowerCase();
-  const windows: Window[] = [
-    { key: `${input.keyPrefix}:account:${email}`, limit: 10, windowSeconds: LOGIN_WINDOW_SECONDS },
-    { key: `${input.keyPrefix}:ip:${input.ip}`, limit: 50, windowSeconds: LOGIN_WINDOW_SECONDS },
-  ];
-  for (const window of windows) {
-    const state = await peekSlidingLimit(window);
-    if (!state.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: state.retryAfterSeconds };
-  }
-  const account = await input.find(email);
+}): Promise<{ ok: true; account: Account; attempt: LoginAttempt } | LoginRefusal> {
+  const attempt = loginAttempt(input.keyPrefix, input.credentials.email, input.ip, input.request);
+  const wait = await loginWaitSeconds(attempt);
+  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+  const account = await input.find(attempt.account);
   const passwordHash = account === undefined ? null : input.passwordHash(account);
   const valid = passwordHash
     ? await verifyPassword(passwordHash, input.credentials.password)
     : await verifyAgainstNothing(input.credentials.password);
   if (account === undefined || !valid) {
-    for (const window of windows) await recordSlidingHit(window.key);
+    await recordLoginFailure(attempt);
     return { ok: false, reason: "invalid" };
   }
-  return { ok: true, account };
+  // The counters start again only when the login is complete (recordLoginSuccess): a staff login
+  // with a second factor is not, yet, and its wrong codes count on the same counters.
+  return { ok: true, account, attempt };
+}
+
+/** The attempt of a login by `email` with this request (its address and device cookie). */
+export function loginAttempt(keyPrefix: string, email: string, ip: string, request: Request): LoginAttempt {
+  return { scope: keyPrefix, account: email.trim().toLowerCase(), ip, deviceToken: readDeviceToken(request) };
 }

@@ -71,3 +71,15 @@ export function roleHasPermission(role: Role, permission: Permission): boolean {
 export function userHasPermission(user: { role: Role } | null | undefined, permission: Permission): boolean {
   return !!user && roleHasPermission(user.role, permission);
 }
+
+/**
+ * The roles that move money or manage who may (finance, admin) log in with a second factor; for
+ * support it is optional. A support user made finance enrols before their next screen.
+ */
+export function secondFactorRequired(role: Role): boolean {
+  return role !== "support";
+}
+
+/** What a staff session still lacks before it opens the back-office. */
+export const SESSION_STEPS = ["totp", "enrol"] as const;
+export type SessionStep = (typeof SESSION_STEPS)[number];

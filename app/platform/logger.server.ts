@@ -14,9 +14,28 @@ function threshold(): number {
   return LEVELS[configured] ?? LEVELS.info;
 }
 
+/**
+ * A failed query's error (drizzle's "Failed query: …\nparams: …") names the query's parameters:
+ * a token's hash, an email, an amount. Whatever a caller logs (a message, a stack, String(error)),
+ * the parameters are withheld; the query text stays, it says what failed.
+ */
+export function withoutQueryParameters(text: string): string {
+  return text.replace(/(^|\n)(\s*)params: [^\n]*/g, "$1$2params: [withheld]");
+}
+
+function scrub(value: unknown): unknown {
+  if (typeof value === "string") return withoutQueryParameters(value);
+  if (value instanceof Error) return withoutQueryParameters(value.stack ?? value.message);
+  return value;
+}
+
 function write(level: Level, message: string, fields?: Fields) {
   if (LEVELS[level] < threshold()) return;
-  const line = maskCardNumbers(JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields }));
+  const scrubbed = fields ? Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, scrub(value)])) : {};
+  // Card numbers are masked in the whole line, whatever field carries one.
+  const line = maskCardNumbers(
+    JSON.stringify({ time: new Date().toISOString(), level, msg: withoutQueryParameters(message), ...scrubbed }),
+  );
   if (level === "error" || level === "warn") process.stderr.write(`${line}\n`);
   else process.stdout.write(`${line}\n`);
 }
@@ -30,8 +49,11 @@ export const logger = {
 
 /**
  * Paths as they go into logs: a hosted page's token is a bearer secret for 15 minutes (whoever
- * has it can pay the page), so it never reaches a log line.
+ * has it can pay the page), and a password reset link's for 30 (whoever has it sets the
+ * password), so neither reaches a log line.
  */
 export function loggablePath(path: string): string {
-  return path.replace(/^\/sandbox\/([^/]+)\/[^/]+/, "/sandbox/$1/…");
+  return path
+    .replace(/^\/sandbox\/([^/]+)\/[^/]+/, "/sandbox/$1/…")
+    .replace(/^\/reset-password\/[^/]+/, "/reset-password/…");
 }

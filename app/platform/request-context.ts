@@ -6,6 +6,8 @@ export type RequestContext = {
   correlationId: string;
   /** The peer address as the server sees it (behind a proxy: configure TRUST_PROXY). */
   clientIp: string;
+  /** This response's Content-Security-Policy nonce, for the page's own inline scripts. */
+  cspNonce?: string;
 };
 
 declare module "@remix-run/node" {

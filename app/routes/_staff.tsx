@@ -1,6 +1,6 @@
 // The staff shell: a pathless layout around every back-office screen. It makes sure someone is
 // signed in and shows the areas their role may use; each screen checks its own permission again.
-import { AppShell, Badge, Box, Burger, Group, NavLink, ScrollArea, Stack, Text } from "@mantine/core";
+import { Anchor, AppShell, Badge, Box, Burger, Group, NavLink, ScrollArea, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -71,9 +71,19 @@ export default function StaffLayout() {
             </Link>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <Text size="sm" fw={500} visibleFrom="sm" truncate maw={220}>
+            <Anchor
+              component={Link}
+              to="/me"
+              size="sm"
+              fw={500}
+              c="dark"
+              visibleFrom="sm"
+              truncate
+              maw={220}
+              title="Your account: password and second factor"
+            >
               {user.name}
-            </Text>
+            </Anchor>
             <Badge color={ROLE_COLORS[user.role]} variant="light" aria-label={`Role: ${user.role}`}>
               {user.role}
             </Badge>
@@ -133,6 +143,9 @@ export default function StaffLayout() {
             <Text size="xs" c="dimmed" truncate>
               Times in {user.timeZone}
             </Text>
+            <Anchor component={Link} to="/me" size="xs">
+              Your account
+            </Anchor>
           </Box>
         </AppShell.Section>
       </AppShell.Navbar>

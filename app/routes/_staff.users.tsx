@@ -1,6 +1,7 @@
 // Staff users: an admin creates them (with a password typed or generated and shown once),
-// changes their role, disables them (their sessions end at once) and enables them again. The
-// last active admin can be neither disabled nor demoted.
+// changes their role, disables them (their sessions end at once) and enables them again, gives
+// them a one-time link to set a new password, and resets a lost second factor. The last active
+// admin can be neither disabled nor demoted.
 import {
   Badge,
   Button,
@@ -29,14 +30,17 @@ import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { ChangeRoleForm, NewStaffUserForm, StaffUserForm } from "../http/staff/forms/admin";
-import { MIN_PASSWORD_LENGTH } from "../auth/password.server";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password-policy.server";
 import {
   changeStaffRole,
   createStaffUser,
   disableStaffUser,
   enableStaffUser,
   generatePassword,
+  issuePasswordReset,
   listStaffUsers,
+  RESET_LINK_MINUTES,
+  resetSecondFactor,
 } from "../services/admin/staff-users.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
@@ -49,7 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "user:manage");
   const q = new URL(request.url).searchParams.get("q");
   const users = await listStaffUsers(staffCaller(user, request, context, null), { q });
-  return json({ users, minPasswordLength: MIN_PASSWORD_LENGTH });
+  return json({ users, passwordLengths: { min: MIN_PASSWORD_LENGTH, max: MAX_PASSWORD_LENGTH } });
 }
 
 export const action = (args: ActionFunctionArgs) =>
@@ -77,6 +81,28 @@ export const action = (args: ActionFunctionArgs) =>
         return { message: `The role is ${role} now; it applies to their next request` };
       },
     }),
+    "reset-password": intent({
+      permission: "user:manage",
+      reason: "optional",
+      schema: StaffUserForm,
+      run: async ({ input: { userId }, caller }) => {
+        const { token, email } = await issuePasswordReset(caller, { userId });
+        const link = `${new URL(args.request.url).origin}/reset-password/${token}`;
+        return {
+          message: `A reset link for ${email} works for ${RESET_LINK_MINUTES} minutes, once`,
+          data: { email, resetLink: link },
+        };
+      },
+    }),
+    "reset-second-factor": intent({
+      permission: "user:manage",
+      reason: "required",
+      schema: StaffUserForm,
+      run: async ({ input: { userId }, caller }) => {
+        await resetSecondFactor(caller, { userId });
+        return { message: "Second factor removed; their sessions have ended" };
+      },
+    }),
     ...switchIntents({
       permission: "user:manage",
       schema: StaffUserForm,
@@ -97,7 +123,7 @@ const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: role }));
 type User = ReturnType<typeof useLoaderData<typeof loader>>["users"][number];
 
 export default function Users() {
-  const { users, minPasswordLength } = useLoaderData<typeof loader>();
+  const { users, passwordLengths } = useLoaderData<typeof loader>();
   const me = useStaffUser();
   const [params] = useSearchParams();
   const q = params.get("q") ?? "";
@@ -116,7 +142,7 @@ export default function Users() {
           reason="optional"
           confirmLabel="Create user"
           buttonProps={{ "data-testid": "new-user" }}
-          fields={(errors) => <NewUserFields errors={errors} minPasswordLength={minPasswordLength} />}
+          fields={(errors) => <NewUserFields errors={errors} lengths={passwordLengths} />}
           onSuccess={(result) => {
             const password = result.data?.generatedPassword;
             if (typeof password === "string") {
@@ -139,12 +165,13 @@ export default function Users() {
         </ListNotice>
       ) : (
         <DataTable
-          minWidth={900}
+          minWidth={1100}
           head={
             <>
               <Table.Th>User</Table.Th>
               <Table.Th miw={100}>Role</Table.Th>
               <Table.Th miw={110}>Status</Table.Th>
+              <Table.Th miw={110}>Second factor</Table.Th>
               <Table.Th ta="right">Sessions</Table.Th>
               <Table.Th>Created</Table.Th>
               <Table.Th pos="relative">
@@ -176,6 +203,17 @@ export default function Users() {
               <Table.Td>
                 <ActiveOrDisabled disabledAt={user.disabledAt} timeZone={me.timeZone} />
               </Table.Td>
+              <Table.Td>
+                {user.hasSecondFactor ? (
+                  <Badge color="teal" variant="light" size="sm" radius="sm">
+                    TOTP
+                  </Badge>
+                ) : (
+                  <Text size="xs" c="dimmed">
+                    {user.role === "support" ? "none" : "at next login"}
+                  </Text>
+                )}
+              </Table.Td>
               <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
                 {user.activeSessions}
               </Table.Td>
@@ -183,7 +221,7 @@ export default function Users() {
                 <DateTime value={user.createdAt} timeZone={me.timeZone} />
               </Table.Td>
               <Table.Td>
-                <UserActions user={user} isMe={user.id === me.id} />
+                <UserActions user={user} isMe={user.id === me.id} onSecret={setSecret} />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -194,7 +232,7 @@ export default function Users() {
   );
 }
 
-function NewUserFields({ errors, minPasswordLength }: { errors: Record<string, string>; minPasswordLength: number }) {
+function NewUserFields({ errors, lengths }: { errors: Record<string, string>; lengths: { min: number; max: number } }) {
   return (
     <>
       <TextInput name="email" label="Email" type="email" required autoComplete="off" error={errors.email} />
@@ -216,7 +254,7 @@ function NewUserFields({ errors, minPasswordLength }: { errors: Record<string, s
       <PasswordInput
         name="password"
         label="Initial password"
-        description={`At least ${minPasswordLength} characters. Leave empty to have one generated and shown once.`}
+        description={`${lengths.min} to ${lengths.max} characters, not a common one. Leave empty to have one generated and shown once.`}
         autoComplete="new-password"
         error={errors.password}
       />
@@ -224,10 +262,44 @@ function NewUserFields({ errors, minPasswordLength }: { errors: Record<string, s
   );
 }
 
-function UserActions({ user, isMe }: { user: User; isMe: boolean }) {
+function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSecret: (secret: Secret) => void }) {
   const who = `${user.name} (${user.email})`;
   return (
     <Group gap={6} justify="flex-end" wrap="nowrap">
+      {!isMe && !user.disabledAt ? (
+        <ActionModal
+          label="Reset password"
+          title="Reset password"
+          intent="reset-password"
+          hidden={{ userId: user.id }}
+          reason="optional"
+          description={`A link for ${who} to set a new password, once, within 30 minutes. Their password stays as it is until then; their second factor stays in any case.`}
+          confirmLabel="Make link"
+          buttonProps={{ size: "xs", variant: "default", "data-testid": "reset-password" }}
+          onSuccess={(result) => {
+            const link = result.data?.resetLink;
+            if (typeof link === "string")
+              onSecret({
+                title: "Password reset link",
+                label: `For ${String(result.data?.email)}`,
+                value: link,
+                note: "Give it to them over a safe channel (in person, by phone). It works once, for 30 minutes; Paydesk keeps only its hash.",
+              });
+          }}
+        />
+      ) : null}
+      {!isMe && user.hasSecondFactor ? (
+        <ActionModal
+          label="Reset 2FA"
+          title="Reset second factor"
+          intent="reset-second-factor"
+          hidden={{ userId: user.id }}
+          color="red"
+          description={`Removes the second factor of ${who} (a lost phone and lost recovery codes) and ends their sessions. ${user.role === "support" ? "They log in with their password alone until they set one up again." : "They set up a new one at their next login, with their password."}`}
+          confirmLabel="Reset second factor"
+          buttonProps={{ size: "xs", variant: "light", color: "red", "data-testid": "reset-second-factor" }}
+        />
+      ) : null}
       <ActionModal
         label="Change role"
         title="Change role"

@@ -1,10 +1,13 @@
-import { Center, Group, Paper, Text, Title } from "@mantine/core";
+// The staff login, its first step: email and password. A user with a second factor (or whose
+// role requires one) goes on to /login/code (or /login/enrol) with a pending session.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { useActionData } from "@remix-run/react";
+import { Alert } from "@mantine/core";
+import { useActionData, useSearchParams } from "@remix-run/react";
 import { loginAction, type LoginActionData } from "../auth/login-action.server";
 import { safeRedirect } from "../auth/safe-redirect";
-import { getStaffUser, login } from "../auth/session.server";
+import { getStaffUser, login, stepPath } from "../auth/session.server";
+import { AuthCard } from "../components/AuthCard";
 import { LoginForm } from "../components/LoginForm";
 
 // Document POSTs take their headers from here (Retry-After on a throttled login).
@@ -20,31 +23,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export function action({ request, context }: ActionFunctionArgs) {
-  return loginAction(request, (credentials) => login(request, credentials, context));
+  return loginAction(request, async (credentials, redirectTo) => {
+    const result = await login(request, credentials, context);
+    return result.ok && result.step ? { ...result, location: stepPath(result.step, redirectTo) } : result;
+  });
 }
 
 export default function LoginPage() {
   const data = useActionData<LoginActionData>();
+  const [params] = useSearchParams();
   return (
-    <Center mih="100vh" p="md" bg="gray.0">
-      <Paper withBorder shadow="sm" p="xl" w="100%" maw={400}>
-        <LoginForm errors={data}>
-          <Group gap="sm" wrap="nowrap">
-            <img src="/favicon.svg" alt="" width={40} height={40} />
-            <div>
-              <Title order={2} lh={1.2}>
-                Paydesk
-              </Title>
-              <Text c="dimmed" size="sm">
-                Log in to the payment back-office
-              </Text>
-            </div>
-          </Group>
-        </LoginForm>
-        <Text c="dimmed" size="xs" ta="center" mt="lg">
-          For Paydesk staff. An admin creates accounts and can reset them.
-        </Text>
-      </Paper>
-    </Center>
+    <AuthCard
+      title="Paydesk"
+      subtitle="Log in to the payment back-office"
+      footer="For Paydesk staff. Forgot your password? An admin sends you a reset link."
+    >
+      {params.get("again") === "codes" && !data ? (
+        <Alert color="orange" role="status">
+          Too many wrong codes: log in again with your password.
+        </Alert>
+      ) : null}
+      <LoginForm errors={data} />
+    </AuthCard>
   );
 }

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog, credits, creditTransactions, paymentTransactions, staffUsers } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
-import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage, type BrowserStaff } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 import { createStaff, type TestStaff } from "../support/staff";
 
@@ -42,8 +42,8 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
   });
 
   /** A signed-in page for a user, failing the test on any page error. */
-  async function signedIn(email: string, password: string): Promise<Page> {
-    const { context, page } = await signedInPage(browser, server.url, { email, password }, "/credits", {
+  async function signedIn(user: BrowserStaff): Promise<Page> {
+    const { context, page } = await signedInPage(browser, server.url, user, "/credits", {
       errors: pageErrors,
     });
     contexts.push(context);
@@ -85,7 +85,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
       totalCreditAmount: "99.00",
       creditTransactions: [{ ...t, amount: "99.00" }],
     });
-    const page = await signedIn(demo("support").email, demo("support").password);
+    const page = await signedIn(demo("support"));
 
     await page.getByRole("button", { name: "Add filter" }).click();
     const row = page.getByTestId("filter-row").first();
@@ -121,7 +121,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
   it("creates a credit from chosen transactions and amounts; over-credit is refused in the form and on the server", async () => {
     const a = await capturedCardPayment(client, "300.00", { customerNumber: "4242001" });
     const b = await capturedCardPayment(client, "80.00", { customerNumber: "4242001" });
-    const page = await signedIn(demo("support").email, demo("support").password);
+    const page = await signedIn(demo("support"));
     await page.getByRole("link", { name: "New credit" }).click();
     await page.waitForURL(`${server.url}/credits/new`);
     await page.getByLabel("Customer number").fill("4242001");
@@ -175,7 +175,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
   });
 
   it("lets finance execute it after the confirmation", async () => {
-    const page = await signedIn(demo("finance").email, demo("finance").password);
+    const page = await signedIn(demo("finance"));
     await page.goto(`${server.url}/credits/${supportCreditId}`);
     await page.getByRole("button", { name: "Execute credit" }).click();
     const dialog = page.getByRole("dialog");
@@ -191,7 +191,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
 
   it("four-eyes: finance A cannot execute their own credit above 10 000 NOK (UI and server), finance B can", async () => {
     const big = await capturedCardPayment(client, "20000.00");
-    const pageA = await signedIn(demo("finance").email, demo("finance").password);
+    const pageA = await signedIn(demo("finance"));
     await startCredit(pageA, big);
     await pageA.getByLabel(`Amount to credit from transaction ${big.transactionId}`).fill("15000.00");
     await pageA.getByLabel("Reason").fill("Charter cancelled");
@@ -213,7 +213,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
       .where(eq(creditTransactions.creditId, creditId));
     expect(lines.map((l) => [l.status, l.providerReference])).toEqual([["CREATED", null]]);
 
-    const pageB = await signedIn(secondFinance.email, secondFinance.password);
+    const pageB = await signedIn(secondFinance);
     await pageB.goto(`${server.url}/credits/${creditId}`);
     await expect.poll(() => pageB.getByTestId("four-eyes-note").count()).toBe(1);
     await pageB.getByRole("button", { name: "Execute credit" }).click();

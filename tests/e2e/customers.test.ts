@@ -13,7 +13,8 @@ import { withDatabase } from "../../app/platform/db.server";
 import { systemCaller } from "../support/use-case";
 import { customerInvoices, customers, products } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
-import { chromiumAvailable, errorNextTo, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, closeBrowser, errorNextTo, launchBrowser, signedInPage } from "../support/browser";
+import { testSecondFactor } from "../support/staff";
 import { startTestServer, type TestServer } from "../support/server";
 
 const SHOP = "https://shop.example/";
@@ -25,7 +26,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
   let server: TestServer;
   let browser: Browser;
   let partner: TestClient;
-  const staff = {} as Record<Role, { id: string; email: string; password: string }>;
+  const staff = {} as Record<Role, { id: string; email: string; password: string; totpSecret?: string }>;
   // The customer's things, made through the API as a partner's systems would.
   let privateCard: number; // registered first: primary
   let workCard: number; // registered later: not primary
@@ -44,16 +45,18 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     for (const role of ["support", "admin"] as const) {
       const email = `${role}-customers-${Date.now()}@staff.test`;
       const password = `customers-${role}-password-1`;
+      const secondFactor = testSecondFactor(role);
       const user = await withDatabase(server.database, () =>
         createStaffUser(systemCaller(), {
           email,
           role,
           password,
+          ...secondFactor,
           name: `Customers ${role}`,
           timeZone: "Europe/Oslo",
         }),
       );
-      staff[role] = { id: user.id, email, password };
+      staff[role] = { id: user.id, email, password, ...secondFactor };
     }
 
     privateCard = await registeredCard("Privat", "4111111111111111");

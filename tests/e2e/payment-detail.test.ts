@@ -15,6 +15,7 @@ import { systemCaller } from "../support/use-case";
 import { auditLog, operationLog } from "../../db/schema";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
 import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
+import { testSecondFactor } from "../support/staff";
 import { startTestServer, type TestServer } from "../support/server";
 
 const SUPPORT_ZONE = "America/New_York";
@@ -23,7 +24,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
   let server: TestServer;
   let browser: Browser;
   let client: TestClient;
-  const staff = {} as Record<Role, { id: string; email: string; password: string }>;
+  const staff = {} as Record<Role, { id: string; email: string; password: string; totpSecret?: string }>;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -34,16 +35,18 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
     ] as const) {
       const email = `${role}-detail-${Date.now()}@staff.test`;
       const password = `detail-${role}-password-1`;
+      const secondFactor = testSecondFactor(role);
       const user = await withDatabase(server.database, () =>
         createStaffUser(systemCaller(), {
           email,
           role,
           password,
+          ...secondFactor,
           name: `Detail ${role}`,
           timeZone,
         }),
       );
-      staff[role] = { id: user.id, email, password };
+      staff[role] = { id: user.id, email, password, ...secondFactor };
     }
     browser = await launchBrowser();
   });

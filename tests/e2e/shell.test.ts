@@ -3,7 +3,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
-import { chromiumAvailable, closeBrowser, launchBrowser } from "../support/browser";
+import {
+  chromiumAvailable,
+  closeBrowser,
+  launchBrowser,
+  logInThroughForm,
+  type BrowserStaff,
+} from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
@@ -20,12 +26,10 @@ describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
     await server?.close();
   });
 
-  async function logIn(page: Page, email: string, password: string) {
+  async function logIn(page: Page, user: BrowserStaff) {
     await page.goto(`${server.url}/payments`);
     await expect.poll(() => new URL(page.url()).pathname).toBe("/login");
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Log in" }).click();
+    await logInThroughForm(page, user);
     await page.waitForURL(`${server.url}/payments`);
   }
 
@@ -36,7 +40,7 @@ describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));
       try {
-        await logIn(page, user.email, user.password);
+        await logIn(page, user);
 
         const header = page.getByRole("banner");
         await expect.poll(() => header.textContent()).toContain(user.name);

@@ -337,7 +337,17 @@ describe("cli input errors", () => {
     [
       "short password",
       ["create-user", "--email", "a@b.no", "--role", "admin", "--password", "short"],
-      /--password must be at least 10 characters/,
+      /--password must be at least 12 characters/,
+    ],
+    [
+      "password longer than one can log in with",
+      ["create-user", "--email", "a@b.no", "--role", "admin", "--password", "x".repeat(129)],
+      /--password must be at most 128 characters/,
+    ],
+    [
+      "common password",
+      ["create-user", "--email", "a@b.no", "--role", "admin", "--password", "Password1234"],
+      /--password is on a list of common passwords/,
     ],
     [
       "missing password",

@@ -8,7 +8,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { createSharedDatabase, runMain, runScript } from "../support/process";
-import { DEMO_CLIENTS, ensureDemoData } from "../../db/demo";
+import { DEMO_CLIENTS, DEMO_USERS, demoBanner, ensureDemoData } from "../../db/demo";
 import { addPayments, seedDemoData } from "../../db/seed";
 import { main as seedMain } from "../../db/seed-cli";
 import { staffUsers } from "../../db/schema";
@@ -76,6 +76,24 @@ describe("demo data generator", () => {
 
   afterAll(async () => {
     await database?.drop();
+  });
+
+  it("enrols the demo finance and admin users with the TOTP secrets the start banner prints", async () => {
+    const banner = (await demoBanner(database))!;
+    const users = await database.db.execute(sql`select email, role, totp_secret from staff_users`);
+    const rows = ((users as unknown as { rows?: unknown[] }).rows ?? users) as Array<{
+      email: string;
+      role: string;
+      totp_secret: string | null;
+    }>;
+    for (const demo of DEMO_USERS) {
+      const row = rows.find((r) => r.email === demo.email)!;
+      expect(row.totp_secret, demo.email).toBe(demo.totpSecret ?? null);
+      const line = banner.split("\n").find((l) => l.includes(demo.email))!;
+      expect(line).toContain(`password: ${demo.password}`);
+      if (demo.role === "support") expect(line).not.toContain("totp:");
+      else expect(line).toMatch(new RegExp(`totp: ${demo.totpSecret}$`));
+    }
   });
 
   it("writes the requested number of payments over the last 90 days, ids and orders unique", async () => {

@@ -279,15 +279,7 @@ describe("customer login", () => {
     expect(response.status).toBe(403);
   });
 
-  it("throttles failed logins per account: the 11th try is 429 even with the right password", async () => {
-    const customer = await newCustomer({ login: false });
-    for (let i = 0; i < 10; i++)
-      expect((await submit("/account/login", { email: customer.email, password: `wrong ${i}` })).status).toBe(401);
-    const response = await postForm(server, "/account/login", { email: customer.email, password: customer.password });
-    expect(response.status).toBe(429);
-    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await response.text()).toContain("Too many failed attempts");
-  });
+  // Throttling of failed customer logins: tests/integration/login-throttling.test.ts.
 
   it("logout ends the session and every customer token it issued", async () => {
     const customer = await newCustomer();

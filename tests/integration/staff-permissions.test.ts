@@ -190,6 +190,12 @@ const ACTIONS: StaffActionCase[] = [
   },
   { path: () => "/users", intent: "disable", permission: "user:manage", fields: targetUser },
   { path: () => "/users", intent: "enable", permission: "user:manage", fields: targetUser },
+  { path: () => "/users", intent: "reset-password", permission: "user:manage", fields: targetUser },
+  { path: () => "/users", intent: "reset-second-factor", permission: "user:manage", fields: targetUser },
+  // One's own account: every role (the fields are left out: a 400, never a 403).
+  { path: () => "/me", intent: "change-password", permission: "dashboard:read", fields: nothing },
+  { path: () => "/me", intent: "renew-recovery-codes", permission: "dashboard:read", fields: nothing },
+  { path: () => "/me", intent: "turn-off-second-factor", permission: "dashboard:read", fields: nothing },
   { path: () => "/api-clients", intent: "create", permission: "client:manage", fields: () => NEW_CLIENT },
   { path: () => "/api-clients", intent: "rotate-token", permission: "client:manage", fields: targetClient },
   {
@@ -224,6 +230,7 @@ const SCREENS: Array<{ path: () => string; permission: Permission }> = [
   { path: () => "/audit-log", permission: "audit:read" },
   { path: () => "/users", permission: "user:manage" },
   { path: () => "/api-clients", permission: "client:manage" },
+  { path: () => "/me", permission: "dashboard:read" },
 ];
 
 describe("every staff screen for every role", () => {

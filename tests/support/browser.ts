@@ -1,7 +1,8 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser). Where Chromium is
 // missing, browser tests are skipped with a notice on a developer's machine and fail on CI.
 import fs from "node:fs";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { freshTotpCode } from "./totp";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -11,6 +12,28 @@ if (!chromiumAvailable) {
   const message = `Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) to run the browser tests.`;
   if (process.env.CI) throw new Error(message);
   console.warn(`${message} Skipping them.`);
+}
+
+/**
+ * Content-Security-Policy violations the pages of a test file reported (the console message
+ * Chromium prints, or the securitypolicyviolation event). Every context of launchBrowser's
+ * browser watches its pages, and closeBrowser fails the file when there was one: so every screen
+ * the browser tests visit is also a test that the policy (server/http-guards.ts) breaks nothing.
+ */
+export const cspViolations: string[] = [];
+
+async function watchForCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(
+        `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`,
+      );
+    });
+  });
+  context.on("console", (message) => {
+    if (/Content Security Policy|CSP violation/i.test(message.text()))
+      cspViolations.push(`${message.location().url}: ${message.text()}`);
+  });
 }
 
 // One Chromium per test worker: a worker runs file after file (vitest's isolate: false), and
@@ -38,15 +61,47 @@ export function launchBrowser(): Promise<Browser> {
     .then((browser) => {
       // A crashed browser is not handed to the next file.
       browser.on("disconnected", () => (shared = null));
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (options) => {
+        const context = await newContext(options);
+        await watchForCspViolations(context);
+        return context;
+      };
       return browser;
     });
   return shared;
 }
 
-/** A file is done with the browser: its contexts close (the browser stays for the next file). */
+/**
+ * A file is done with the browser: its contexts close (the browser stays for the next file), and
+ * the file fails if any of its pages reported a CSP violation.
+ */
 export async function closeBrowser(browser: Browser | undefined): Promise<void> {
   if (!browser) return;
   await Promise.all(browser.contexts().map((context) => context.close()));
+  const violations = cspViolations.splice(0);
+  if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join("\n")}`);
+}
+
+/** Who logs in through the form: with `totpSecret` when they have a second factor. */
+export type BrowserStaff = { email: string; password: string; totpSecret?: string };
+
+/**
+ * Logs in on an open login page (the form at /login, or where a screen sent the browser): the
+ * password, then the code of the second factor when the login asks for one. Waits until the
+ * browser has left the login pages.
+ */
+export async function logInThroughForm(page: Page, staff: BrowserStaff): Promise<void> {
+  await page.getByLabel("Email").fill(staff.email);
+  await page.getByLabel("Password").fill(staff.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => url.pathname !== "/login");
+  if (new URL(page.url()).pathname === "/login/code") {
+    if (!staff.totpSecret) throw new Error(`${staff.email} has a second factor the test does not know`);
+    await page.getByLabel("Code").fill(await freshTotpCode(staff.totpSecret));
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL((url) => url.pathname !== "/login/code");
+  }
 }
 
 /**
@@ -57,7 +112,7 @@ export async function closeBrowser(browser: Browser | undefined): Promise<void> 
 export async function signedInPage(
   browser: Browser,
   serverUrl: string,
-  staff: { email: string; password: string },
+  staff: BrowserStaff,
   path: string,
   options: { acceptDownloads?: boolean; errors?: string[] } = {},
 ) {
@@ -69,9 +124,7 @@ export async function signedInPage(
   const errors = options.errors ?? [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(`${serverUrl}${path}`);
-  await page.getByLabel("Email").fill(staff.email);
-  await page.getByLabel("Password").fill(staff.password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await logInThroughForm(page, staff);
   await page.waitForURL(`${serverUrl}${path}`);
   return { context, page, errors };
 }

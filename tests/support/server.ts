@@ -5,7 +5,7 @@ import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { setDatabase } from "../../db/client";
 import { ensureDemoData } from "../../db/demo";
-import { createApp } from "../../server/app";
+import { createApp, listen } from "../../server/app";
 import { createTestDatabase, type TestDatabase } from "./database";
 
 export type TestServer = {
@@ -26,7 +26,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (options.demoPayments !== undefined) await ensureDemoData(database, { payments: options.demoPayments });
   const build = (await import("../../build/index.js" as string)) as ServerBuild;
   const server: Server = await new Promise((resolve) => {
-    const listening = createApp(build).listen(0, "127.0.0.1", () => resolve(listening));
+    const listening = listen(createApp(build), 0, "127.0.0.1", () => resolve(listening));
   });
   // fetch (undici) reuses a kept-alive connection until one second before the server's advertised
   // timeout. On a loaded machine its timer can fire late, and a request sent as Node's default 5 s

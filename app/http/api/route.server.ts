@@ -110,7 +110,7 @@ async function runApiRequest(
       });
     }
 
-    const rawBody = method === "GET" || method === "DELETE" ? "" : await readBody(request);
+    const rawBody = method === "GET" || method === "DELETE" ? "" : await readJsonBody(request);
     const body = parseJsonBody(rawBody);
 
     const key = request.headers.get("idempotency-key");
@@ -326,11 +326,36 @@ async function organisationExists(organisationId: number): Promise<boolean> {
   return !!row;
 }
 
-async function readBody(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw problem(413, "The request body is larger than 1 MiB");
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw problem(413, "The request body is larger than 1 MiB");
+/** JSON, as application/json or any application/…+json, with or without a charset. */
+function isJsonMediaType(contentType: string | null): boolean {
+  const type = contentType?.split(";")[0].trim().toLowerCase() ?? "";
+  return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/**
+ * The body as text, when it is JSON: a body of another type is a 415 before a byte is read (an
+ * empty body needs no type). The server (server/http-guards.ts) has refused a body over 1 MiB
+ * already, by its Content-Length or, chunked, by counting; this is the same bound once more.
+ */
+async function readJsonBody(request: Request): Promise<string> {
+  const declared = request.headers.get("content-length");
+  const hasBody =
+    request.body !== null && (declared === null ? request.headers.has("transfer-encoding") : declared !== "0");
+  if (hasBody && !isJsonMediaType(request.headers.get("content-type"))) {
+    throw problem(415, "The request body must be JSON: send Content-Type: application/json", {
+      errors: [{ field: "Content-Type", message: "must be application/json" }],
+      headers: { "Accept-Post": "application/json" },
+    });
+  }
+  if (Number(declared ?? "0") > MAX_BODY_BYTES) throw problem(413, "The request body is larger than 1 MiB");
+  let text: string;
+  try {
+    text = await request.text();
+  } catch {
+    // Cut off (at the server's limit: it answers 413 in place of this) or abandoned by the client.
+    throw problem(400, "The request body could not be read to its end");
+  }
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw problem(413, "The request body is larger than 1 MiB");
   return text;
 }
 

@@ -4,11 +4,14 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, ilike, isNull, or, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client";
-import { staffSessions, staffUsers } from "../../../db/schema";
+import { staffPasswordResets, staffSessions, staffUsers } from "../../../db/schema";
 import { isCleanText } from "../../domain/text";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "../../auth/password.server";
+import { hashPassword } from "../../auth/password.server";
+import { passwordProblem } from "../../auth/password-policy.server";
 import { isRole, ROLES, type Role } from "../../auth/roles";
 import { endAllSessions } from "../../auth/session.server";
+import { removeSecondFactor } from "../../auth/second-factor.server";
+import { hashResetToken } from "./staff-account.server";
 import { conflict, invalid, notFound, ruleBroken } from "../../domain/errors";
 import { escapeLike } from "./api-clients.server";
 import { auditStaffAction } from "../../platform/audit.server";
@@ -16,15 +19,21 @@ import type { Caller } from "../../domain/caller";
 import { db } from "../../platform/db.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
 
-export type NewStaffUser = { email: string; name?: string; role: Role; password: string; timeZone?: string };
+export type NewStaffUser = {
+  email: string;
+  name?: string;
+  role: Role;
+  password: string;
+  timeZone?: string;
+  /**
+   * A TOTP secret already enrolled (base32): for the demo users, whose secrets are printed at
+   * start, and for tests. Everyone else enrols on their first login.
+   */
+  totpSecret?: string;
+};
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_NAME_LENGTH = 100;
-
-/** The rule for a password, the same for the CLI and the back-office. */
-export function passwordProblem(password: string): string | null {
-  return password.length < MIN_PASSWORD_LENGTH ? `must be at least ${MIN_PASSWORD_LENGTH} characters` : null;
-}
 
 /** A password for an admin to hand over once: 20 characters from an unambiguous alphabet (~114 bits). */
 export function generatePassword(): string {
@@ -44,7 +53,8 @@ export function generatePassword(): string {
  * Creates a staff user. A staff caller gets an audit entry in the same transaction (never the
  * password); the CLI and the demo seed call it as the system.
  * @throws invalid  the email is not an email address or is taken; the name is too long or not
- *                  clean text; the role is unknown; the password is too short
+ *                  clean text; the role is unknown; the password breaks the password rule
+ *                  (app/auth/password-policy.server.ts)
  */
 export async function createStaffUser(
   caller: Caller,
@@ -69,9 +79,15 @@ export async function createStaffUser(
   const passwordHash = await hashPassword(input.password);
   try {
     await inTransaction(async (tx) => {
-      await tx
-        .insert(staffUsers)
-        .values({ id, email, name, role: input.role, passwordHash, timeZone: input.timeZone ?? "Europe/Oslo" });
+      await tx.insert(staffUsers).values({
+        id,
+        email,
+        name,
+        role: input.role,
+        passwordHash,
+        timeZone: input.timeZone ?? "Europe/Oslo",
+        ...(input.totpSecret ? { totpSecret: input.totpSecret, totpEnrolledAt: new Date() } : {}),
+      });
       await auditStaffAction(tx, caller, {
         action: "staff_user.create",
         entityType: "staff_user",
@@ -97,6 +113,7 @@ export type StaffUserListItem = {
   createdAt: Date;
   /** Sessions that have not reached their idle expiry. */
   activeSessions: number;
+  hasSecondFactor: boolean;
 };
 
 /** Every staff user (a back-office has tens), optionally those whose id, email or name contains `q`. */
@@ -113,7 +130,8 @@ export async function listStaffUsers(_caller: Caller, input: { q?: string | null
       createdAt: staffUsers.createdAt,
       // Spelled out with an alias: drizzle leaves columns unqualified in a one-table select, and
       // an unqualified "id" inside the subquery would be the session's.
-      activeSessions: sql<number>`(select count(*)::int from ${staffSessions} s where s.user_id = ${staffUsers}.id and s.expires_at > now())`,
+      activeSessions: sql<number>`(select count(*)::int from ${staffSessions} s where s.user_id = ${staffUsers}.id and s.expires_at > now() and s.pending_step is null)`,
+      hasSecondFactor: sql<boolean>`${staffUsers.totpSecret} is not null`,
     })
     .from(staffUsers)
     .where(
@@ -126,6 +144,7 @@ export async function listStaffUsers(_caller: Caller, input: { q?: string | null
     ...row,
     role: isRole(row.role) ? row.role : "support",
     activeSessions: Number(row.activeSessions),
+    hasSecondFactor: Boolean(row.hasSecondFactor),
   }));
 }
 
@@ -238,4 +257,65 @@ export async function enableStaffUser(caller: Caller, input: { userId: string })
     if (!user.disabledAt) throw conflict(`${user.email} is enabled already`);
     await setDisabledLocked(tx, caller, user, false);
   });
+}
+
+// ---------------------------------------------------------------- resets
+
+/** How long a password reset link works. */
+export const RESET_LINK_MINUTES = 30;
+
+/**
+ * A one-time link for a user to set a new password (handed over by the admin, e.g. by phone):
+ * its token is shown once and stored as SHA-256, works for 30 minutes, and replaces any link the
+ * user had not used yet. The password stays as it is until the link is used.
+ * @throws not_found  there is no such user
+ * @throws rule       the caller is the user (they change it on their account page); the user is disabled
+ */
+export async function issuePasswordReset(
+  caller: Caller,
+  input: { userId: string },
+): Promise<{ token: string; email: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + RESET_LINK_MINUTES * 60_000);
+  const email = await inTransaction(async (tx) => {
+    const [user] = await tx.select().from(staffUsers).where(eq(staffUsers.id, input.userId)).for("update");
+    if (!user) throw notFound("Staff user", input.userId);
+    if (caller.kind === "staff" && caller.userId === user.id)
+      throw ruleBroken("Change your own password on your account page");
+    if (user.disabledAt) throw ruleBroken(`${user.email} is disabled: enable them first`);
+    await tx
+      .delete(staffPasswordResets)
+      .where(and(eq(staffPasswordResets.userId, user.id), isNull(staffPasswordResets.usedAt)));
+    await tx.insert(staffPasswordResets).values({
+      tokenHash: hashResetToken(token),
+      userId: user.id,
+      createdBy: caller.kind === "staff" ? caller.email : caller.kind,
+      expiresAt,
+    });
+    await auditStaffAction(tx, caller, {
+      action: "staff_user.issue_password_reset",
+      entityType: "staff_user",
+      entityId: user.id,
+      before: null,
+      after: { email: user.email, expiresAt: expiresAt.toISOString() },
+    });
+    return user.email;
+  });
+  return { token, email, expiresAt };
+}
+
+/**
+ * Removes a user's second factor (a lost phone and lost recovery codes): their sessions end, and
+ * a finance or admin user enrols a new one at their next login (with their password).
+ * @throws not_found  there is no such user
+ * @throws rule       the caller is the user; the user has no second factor
+ */
+export async function resetSecondFactor(caller: Caller, input: { userId: string }): Promise<void> {
+  const [user] = await db().select().from(staffUsers).where(eq(staffUsers.id, input.userId));
+  if (!user) throw notFound("Staff user", input.userId);
+  if (caller.kind === "staff" && caller.userId === user.id)
+    throw ruleBroken("Another admin resets your second factor; you cannot");
+  if (!(await removeSecondFactor(caller, { userId: user.id, email: user.email })))
+    throw ruleBroken(`${user.email} has no second factor`);
+  await endAllSessions(user.id);
 }

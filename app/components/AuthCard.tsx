@@ -1,0 +1,44 @@
+// The frame of the staff pages before the back-office opens (login, its second step, enrolling a
+// second factor, a password reset link): the logo, a title and what the page is for.
+import { Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import type { ReactNode } from "react";
+
+export function AuthCard({
+  title,
+  subtitle,
+  children,
+  footer,
+  width = 400,
+}: {
+  title: string;
+  subtitle: string;
+  children: ReactNode;
+  footer?: ReactNode;
+  width?: number;
+}) {
+  return (
+    <Center mih="100vh" p="md" bg="gray.0">
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={width}>
+        <Stack>
+          <Group gap="sm" wrap="nowrap">
+            <img src="/favicon.svg" alt="" width={40} height={40} />
+            <div>
+              <Title order={2} lh={1.2}>
+                {title}
+              </Title>
+              <Text c="dimmed" size="sm">
+                {subtitle}
+              </Text>
+            </div>
+          </Group>
+          {children}
+        </Stack>
+        {footer ? (
+          <Text c="dimmed" size="xs" ta="center" mt="lg">
+            {footer}
+          </Text>
+        ) : null}
+      </Paper>
+    </Center>
+  );
+}

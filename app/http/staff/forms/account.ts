@@ -1,0 +1,24 @@
+// The forms of a staff user's own account page and of a password reset link. Passwords are taken
+// exactly as typed; the services check the password rule (app/auth/password-policy.server.ts).
+import { z } from "zod";
+import { rawText } from "../fields";
+
+const password = rawText(1000);
+
+/** The new password twice: the second must match, or the error shows next to it. */
+const newPasswordTwice = {
+  newPassword: password,
+  confirmPassword: password,
+};
+
+function matching<T extends { newPassword: string; confirmPassword: string }>(value: T, ctx: z.RefinementCtx) {
+  if (value.newPassword !== value.confirmPassword)
+    ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "does not match the new password" });
+}
+
+export const ChangePasswordForm = z.object({ currentPassword: password, ...newPasswordTwice }).superRefine(matching);
+
+export const ResetPasswordForm = z.object(newPasswordTwice).superRefine(matching);
+
+/** Actions on one's own second factor confirm with the password. */
+export const ConfirmWithPasswordForm = z.object({ currentPassword: password });

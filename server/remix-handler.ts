@@ -1,0 +1,101 @@
+// Remix behind Express, as @remix-run/express does it, with two differences:
+//   - the request body reaches Remix through a counter: past the route's limit (a chunked body
+//     declares no length) the stream fails and the answer is a 413 problem, whatever the route
+//     made of the failed read;
+//   - a response that says nothing about caching is `Cache-Control: no-store`: staff and customer
+//     pages (and their data requests) are never kept by a browser or a proxy.
+import { Transform } from "node:stream";
+import {
+  createReadableStreamFromReadable,
+  createRequestHandler,
+  writeReadableStreamToWritable,
+  type ServerBuild,
+} from "@remix-run/node";
+import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
+import type { RequestContext } from "../app/platform/request-context";
+import { bodyLimitFor, describeBytes, sendProblem } from "./http-guards";
+
+/** The error a body past its limit fails with (the name is what app/entry.server.tsx recognises). */
+class BodyTooLarge extends Error {
+  override name = "BodyTooLarge";
+}
+
+function remixHeaders(req: ExpressRequest): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else if (value) headers.set(name, value);
+  }
+  return headers;
+}
+
+async function sendResponse(res: ExpressResponse, response: Response): Promise<void> {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  // append, not set: several Set-Cookie headers stay several.
+  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  if (!response.headers.has("Cache-Control")) res.setHeader("Cache-Control", "no-store");
+  if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
+
+/** The URL as the client asked for it (host and port as forwarded when TRUST_PROXY says so). */
+function requestUrl(req: ExpressRequest): URL {
+  const [, forwardedPort] = req.get("X-Forwarded-Host")?.split(":") ?? [];
+  const [, hostPort] = req.get("host")?.split(":") ?? [];
+  const port = [forwardedPort, hostPort].map((value) => Number.parseInt(value ?? "", 10)).find(Number.isSafeInteger);
+  return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+}
+
+function toRemixRequest(req: ExpressRequest, res: ExpressResponse, limit: number) {
+  const state = { tooLarge: false };
+  let controller: AbortController | null = new AbortController();
+  const init: RequestInit & { duplex?: "half" } = {
+    method: req.method,
+    headers: remixHeaders(req),
+    signal: controller.signal,
+  };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    let seen = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        seen += chunk.length;
+        if (seen > limit) {
+          state.tooLarge = true;
+          done(new BodyTooLarge(`the body is over ${limit} bytes`));
+        } else done(null, chunk);
+      },
+    });
+    req.on("error", (error) => counter.destroy(error));
+    init.body = createReadableStreamFromReadable(req.pipe(counter));
+    init.duplex = "half";
+  }
+  // Abort loaders and actions once the answer can no longer be written (close without finish).
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  return { request: new Request(requestUrl(req).href, init), state };
+}
+
+export function remixHandler(options: {
+  build: ServerBuild;
+  getLoadContext: (req: ExpressRequest, res: ExpressResponse) => RequestContext;
+}): RequestHandler {
+  // Always production: development mode would send stack traces to browsers.
+  const handle = createRequestHandler(options.build, "production");
+  return async (req, res, next) => {
+    try {
+      const limit = bodyLimitFor(req.path);
+      const { request, state } = toRemixRequest(req, res, limit);
+      const response = await handle(request, options.getLoadContext(req, res));
+      if (state.tooLarge) {
+        await response.body?.cancel();
+        if (!res.headersSent) sendProblem(req, res, 413, `The request body is larger than ${describeBytes(limit)}`);
+        return;
+      }
+      await sendResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
