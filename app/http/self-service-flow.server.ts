@@ -137,6 +137,8 @@ export async function checkoutAction(request: Request, context: AppLoadContext, 
     logger.error("self-service checkout failed", {
       correlationId: context.correlationId,
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      // Drizzle's error names the query; the driver's, beneath it, says what went wrong.
+      cause: error instanceof Error && error.cause ? String(error.cause) : undefined,
     });
     const errorUrl = await checkoutErrorUrl(token);
     if (errorUrl) return redirect(errorUrl);

@@ -59,6 +59,12 @@ export type OperationHandler = {
   /** Sends the operation with its reference (again); null when it cannot be re-sent (a typed card). */
   send: ((op: OperationRow) => Promise<OperationAnswer>) | null;
   /**
+   * Locks the settling transaction takes before the payment's, for a use-case whose claim locks
+   * something ahead of the payment (a self-service invoice): settling must keep the claim's order,
+   * or a settlement and a claim on the same rows deadlock.
+   */
+  lockBefore?: (tx: Tx, op: OperationRow) => Promise<void>;
+  /**
    * Applies the answer in the settling transaction. An approval changes the state; a decline
    * leaves the transaction as it was (DESIGN.md: failed provider operations are not logged) but
    * may record what a decline means elsewhere (a page's attempt, the declined count).
@@ -395,8 +401,8 @@ async function unknownOutcome(op: OperationRow, error: unknown): Promise<void> {
 }
 
 /**
- * Step 3: applies the answer once, under the payment's locks (the fixed order, then the
- * operation's row). Answers the operation as it ends up (settled by someone else meanwhile: theirs).
+ * Step 3: applies the answer once, under the payment's locks (the fixed order, after what the
+ * handler locks before them, then the operation's row). Answers the operation as it ends up (settled by someone else meanwhile: theirs).
  */
 export async function settleOperation(
   op: OperationRow,
@@ -406,6 +412,7 @@ export async function settleOperation(
   return inTransaction(async (tx) => {
     const caller = claimerOf(op);
     const lockAs: Caller = { kind: "system", name: "provider-settlement", correlationId: caller.correlationId };
+    await handler.lockBefore?.(tx, op);
     const locked = op.paymentId !== null ? await lockPayment(tx, lockAs, op.paymentId) : null;
     const [current] = await tx.select().from(providerOperations).where(eq(providerOperations.id, op.id)).for("update");
     if (current.status !== "PENDING") return current;

@@ -328,7 +328,7 @@ describe("chaos: a faulty PSP and a server killed five times", () => {
     } finally {
       if (server) await stopServerProcess(server, "SIGKILL");
     }
-  }, 300_000);
+  }, 600_000);
 });
 
 const isSuccess2xx = (step: RecordedStep) => isSuccess(step.answer);

@@ -22,8 +22,13 @@ import {
   paymentTransactions,
   payments,
   products,
+  providerOperations,
   recurringPayments,
 } from "../../db/schema";
+import { withDatabase } from "../../app/platform/db.server";
+import { recoverProviderOperations } from "../../app/services/operations/recovery.server";
+import { usingServer } from "../support/database";
+import { startPsp } from "../support/psp";
 import { createClient, expectProblem, type TestClient } from "../support/api";
 import { useApiClient, useTestServer } from "../support/fixtures-http";
 import { operationLogOf, transactionRow } from "../support/fixtures-transactions";
@@ -983,6 +988,53 @@ describe("/account", () => {
 // ================================================================ races
 
 describe("concurrency", () => {
+  // One connection (PGlite) takes its transactions one at a time: only a server has row locks to wait on.
+  it.runIf(usingServer())(
+    "settling an invoice payment locks the invoice before the payment, as every claim on it does",
+    async () => {
+      const { customer, invoice } = await customerWithInvoice();
+      const transactionId = await payAttempt(customer, invoice);
+      const checkout = await openCheckout(customer, payPath(transactionId));
+      // The PSP pays, but its answer is lost: the payment stays in progress for recovery to settle.
+      const psp = await startPsp({ faults: { lostAnswerRate: 1, ops: ["self-service-pay"], times: 1 } });
+      const shared = process.env.PAYDESK_PSP_URL;
+      process.env.PAYDESK_PSP_URL = psp.url;
+      try {
+        await decide(checkout, "approve");
+        const { paymentId } = await transactionRow(server, transactionId);
+        const { db } = server.database;
+        await db
+          .update(providerOperations)
+          .set({ nextCheckAt: new Date(0) })
+          .where(eq(providerOperations.transactionId, transactionId));
+        let recovery: Promise<unknown> | undefined;
+        await db.transaction(async (tx) => {
+          // A claim on the invoice (a new attempt, the page's next step) holds it...
+          await tx
+            .select()
+            .from(customerInvoices)
+            .where(eq(customerInvoices.invoiceNumber, invoice.invoiceNumber))
+            .for("update");
+          recovery = withDatabase(server.database, () => recoverProviderOperations());
+          const waiting = sql`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`;
+          const started = Date.now();
+          while (((await db.execute(waiting)) as unknown as { n: number }[])[0].n < 1) {
+            if (Date.now() - started > 20_000) throw new Error("the settlement never waited for the invoice");
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          // ...and the settlement waits for it without holding the payment, which the claim locks next.
+          await db.execute(sql`select payment_id from payments where payment_id = ${paymentId} for update nowait`);
+        });
+        await recovery;
+        expect((await invoiceRow(invoice.invoiceNumber)).status).toBe("PAID");
+      } finally {
+        process.env.PAYDESK_PSP_URL = shared;
+        await psp.close();
+      }
+    },
+  );
+
   it("parallel approvals of one provider page pay the invoice exactly once", async () => {
     const { customer, invoice } = await customerWithInvoice();
     const transactionId = await payAttempt(customer, invoice);

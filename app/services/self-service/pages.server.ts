@@ -726,6 +726,15 @@ async function decidePayment(peek: SessionRow, decision: Decision, correlationId
  * logged but the declined count): a new attempt may follow.
  */
 export const invoicePayment: OperationHandler = {
+  // Every step of an invoice payment locks the invoice before its payment (a new attempt reads the
+  // payment from the invoice); settling does too.
+  lockBefore: async (tx, op) => {
+    await tx
+      .select({ invoiceNumber: customerInvoices.invoiceNumber })
+      .from(customerInvoices)
+      .where(eq(customerInvoices.invoiceNumber, op.request.invoiceNumber as string))
+      .for("update");
+  },
   send: (op) => {
     const request = op.request as { paymentMethod: InvoicePaymentMethod; amount: string; currency: string };
     return selfServiceProvider().payInvoice({
