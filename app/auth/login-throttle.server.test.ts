@@ -3,7 +3,13 @@
 // a known device has a counter of its own.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useTestDatabase } from "../../tests/support/use-case";
-import { loginWaitSeconds, recordLoginFailure, recordLoginSuccess, type LoginAttempt } from "./login-throttle.server";
+import {
+  loginWaitSeconds,
+  pruneLoginThrottling,
+  recordLoginFailure,
+  recordLoginSuccess,
+  type LoginAttempt,
+} from "./login-throttle.server";
 
 useTestDatabase();
 
@@ -31,27 +37,31 @@ describe("login throttling counters", () => {
     expect(await loginWaitSeconds(who, at(3 + 900))).toBe(0);
   });
 
-  it("starts a counter again an hour after its last failure", async () => {
+  it("starts a counter again an hour after its last failure, and housekeeping drops it", async () => {
     const who = attempt("reset@staff.test");
     for (let i = 0; i < 30; i++) await recordLoginFailure(who, at(0));
     await recordLoginFailure(who, at(3601));
     expect(await loginWaitSeconds(who, at(3601))).toBe(0);
+    for (let i = 0; i < 30; i++) await recordLoginFailure(who, at(3602));
+    expect(await loginWaitSeconds(who, at(3602))).toBeGreaterThan(0);
+    await pruneLoginThrottling(at(3602 + 3601).getTime());
+    expect(await loginWaitSeconds(who, at(3602))).toBe(0);
   });
 
   it("gives a known device its own counter, untouched by the address's failures", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(at(0));
     const request = new Request("http://paydesk.test/login", { method: "POST" });
-    const cookie = await recordLoginSuccess(attempt("device@staff.test"), request, at(0));
+    const cookie = await recordLoginSuccess(attempt("device@staff.test", "192.0.2.20"), request, at(0));
     const token = /paydesk_device=([A-Za-z0-9_-]{43})/.exec(cookie)![1];
-    const stranger = attempt("device@staff.test");
+    const stranger = attempt("device@staff.test", "192.0.2.20");
     for (let i = 0; i < 12; i++) await recordLoginFailure(stranger, at(10));
     expect(await loginWaitSeconds(stranger, at(10))).toBeGreaterThan(0);
-    expect(await loginWaitSeconds(attempt("device@staff.test", "192.0.2.10", token), at(10))).toBe(0);
+    expect(await loginWaitSeconds(attempt("device@staff.test", "192.0.2.20", token), at(10))).toBe(0);
     // The cookie is no key to another account.
-    expect(await loginWaitSeconds(attempt("other@staff.test", "192.0.2.10", token), at(10))).toBe(0);
-    const otherAccount = attempt("other@staff.test", "192.0.2.10", token);
+    expect(await loginWaitSeconds(attempt("other@staff.test", "192.0.2.20", token), at(10))).toBe(0);
+    const otherAccount = attempt("other@staff.test", "192.0.2.20", token);
     for (let i = 0; i < 6; i++) await recordLoginFailure(otherAccount, at(20));
-    expect(await loginWaitSeconds(attempt("other@staff.test"), at(20))).toBeGreaterThan(0);
+    expect(await loginWaitSeconds(attempt("other@staff.test", "192.0.2.20"), at(20))).toBeGreaterThan(0);
   });
 });

@@ -12,7 +12,7 @@
 // Each counter gives a few failures free, then doubles a wait (1 s, 2 s, 4 s … 15 minutes at
 // most) that counts from its last failure (app/domain/login-throttle.ts). Nothing locks.
 import { createHash, randomBytes } from "node:crypto";
-import { and, count, eq, gt, like, max, sql } from "drizzle-orm";
+import { and, count, eq, gt, like, lt, lte, max, sql } from "drizzle-orm";
 import { db } from "../../db/client";
 import { knownDevices, loginFailures } from "../../db/schema";
 import { secondsToWait, type ThrottleRule } from "../domain/login-throttle";
@@ -159,7 +159,8 @@ export async function recordLoginFailure(attempt: LoginAttempt, now = new Date()
       .onConflictDoUpdate({
         target: [loginFailures.scope, loginFailures.account, loginFailures.source],
         set: {
-          failures: sql`case when ${loginFailures.lastFailureAt} <= ${since} then 1 else ${loginFailures.failures} + 1 end`,
+          // (lte, not a bare Date in sql``: postgres.js takes a Date only through the column's type.)
+          failures: sql`case when ${lte(loginFailures.lastFailureAt, since)} then 1 else ${loginFailures.failures} + 1 end`,
           lastFailureAt: now,
         },
       });
@@ -191,8 +192,8 @@ export async function recordLoginSuccess(attempt: LoginAttempt, request: Request
 export async function pruneLoginThrottling(now = Date.now()): Promise<void> {
   await db()
     .delete(loginFailures)
-    .where(sql`${loginFailures.lastFailureAt} < ${new Date(now - RESET_MS)}`);
+    .where(lt(loginFailures.lastFailureAt, new Date(now - RESET_MS)));
   await db()
     .delete(knownDevices)
-    .where(sql`${knownDevices.lastUsedAt} < ${new Date(now - DEVICE_COOKIE_DAYS * 86_400_000)}`);
+    .where(lt(knownDevices.lastUsedAt, new Date(now - DEVICE_COOKIE_DAYS * 86_400_000)));
 }

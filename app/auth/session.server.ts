@@ -17,7 +17,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
 import { redirect } from "@remix-run/node";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { Lucia, TimeSpan } from "lucia";
 import { db, type Db } from "../../db/client";
 import { staffSessions, staffUsers } from "../../db/schema";
@@ -451,7 +451,5 @@ function toStaffUser(row: StaffUser): StaffUser {
 export async function deleteExpiredSessions(): Promise<void> {
   await lucia().deleteExpiredSessions();
   const cutoff = new Date(Date.now() - absoluteTimeoutMinutes() * 60_000);
-  await db()
-    .delete(staffSessions)
-    .where(sql`${staffSessions.createdAt} < ${cutoff}`);
+  await db().delete(staffSessions).where(lt(staffSessions.createdAt, cutoff));
 }

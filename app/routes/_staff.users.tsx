@@ -165,13 +165,13 @@ export default function Users() {
         </ListNotice>
       ) : (
         <DataTable
-          minWidth={1100}
+          minWidth={1000}
           head={
             <>
               <Table.Th>User</Table.Th>
               <Table.Th miw={100}>Role</Table.Th>
               <Table.Th miw={110}>Status</Table.Th>
-              <Table.Th miw={110}>Second factor</Table.Th>
+              <Table.Th>2FA</Table.Th>
               <Table.Th ta="right">Sessions</Table.Th>
               <Table.Th>Created</Table.Th>
               <Table.Th pos="relative">
@@ -265,7 +265,7 @@ function NewUserFields({ errors, lengths }: { errors: Record<string, string>; le
 function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSecret: (secret: Secret) => void }) {
   const who = `${user.name} (${user.email})`;
   return (
-    <Group gap={6} justify="flex-end" wrap="nowrap">
+    <Group gap={6} justify="flex-end" wrap="wrap">
       {!isMe && !user.disabledAt ? (
         <ActionModal
           label="Reset password"

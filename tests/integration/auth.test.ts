@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { deleteExpiredSessions } from "../../app/auth/session.server";
 import { auditLog, staffSessions, staffUsers } from "../../db/schema";
 import { useStaff, useTestServer } from "../support/fixtures-http";
 import { createStaff, getPage, loginAs, postForm, sessionCookieFrom } from "../support/staff";
@@ -156,6 +157,12 @@ describe("sessions", () => {
     expect(response.status).toBe(302);
     const [row] = await server.database.db.select().from(staffSessions).where(eq(staffSessions.id, id));
     expect(row).toBeUndefined();
+  });
+
+  it("lets housekeeping remove sessions past their absolute timeout", async () => {
+    const { id } = await sessionChanged({ createdAt: new Date(Date.now() - 13 * 3600_000) });
+    await deleteExpiredSessions();
+    expect(await server.database.db.select().from(staffSessions).where(eq(staffSessions.id, id))).toEqual([]);
   });
 
   it("pushes the idle expiry forward while the session is used", async () => {
