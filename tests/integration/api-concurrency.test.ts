@@ -65,7 +65,7 @@ describe(`${N} concurrent requests`, () => {
     const captured = await capturedCardPayment(client, "64.00");
     const results = await times(N, () => client.post(`${captured.base}/credit`));
     const statuses = results.map((r) => r.status);
-    expect(countOf(statuses, 201)).toBe(1);
+    expect(countOf(statuses, 201), JSON.stringify(statuses)).toBe(1);
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
     const [row] = await server.database.db
       .select()
