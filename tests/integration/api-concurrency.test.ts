@@ -83,12 +83,8 @@ describe(`${N} concurrent requests`, () => {
     const base = `/v1/payments/${created.paymentId}/transactions/${created.transactionId}`;
     await client.post(`${base}/authorize`, { totalAmount: "20.00" });
     const results = await times(N, (i) => (i % 2 ? client.put(`${base}/capture`) : client.put(`${base}/cancel`)));
-    expect(
-      countOf(
-        results.map((r) => r.status),
-        200,
-      ),
-    ).toBe(1);
+    const statuses = results.map((r) => r.status);
+    expect(countOf(statuses, 200), JSON.stringify(statuses)).toBe(1);
     const final = await client.get(base);
     const operations = final.body.operationLog.map((o: { operation: string }) => o.operation);
     expect(operations.filter((o: string) => o === "CAPTURE" || o === "CANCEL")).toHaveLength(1);
