@@ -1,5 +1,6 @@
 // argon2id with the OWASP minimum parameters (19 MiB, 2 iterations, 1 lane), and the check of a
 // password login that staff and customers share (throttled by login-throttle.server.ts).
+import { maskCardNumbers } from "../domain/card-number";
 import { hash, verify } from "@node-rs/argon2";
 import { loginWaitSeconds, readDeviceToken, recordLoginFailure, type LoginAttempt } from "./login-throttle.server";
 
@@ -66,5 +67,8 @@ export async function checkLogin<Account>(input: {
 
 /** The attempt of a login by `email` with this request (its address and device cookie). */
 export function loginAttempt(keyPrefix: string, email: string, ip: string, request: Request): LoginAttempt {
-  return { scope: keyPrefix, account: email.trim().toLowerCase(), ip, deviceToken: readDeviceToken(request) };
+  // The email is stored on the failure counters: a card number typed into it is masked there like
+  // in every log line (no account's email holds one, so no two accounts share a masked key).
+  const account = maskCardNumbers(email.trim().toLowerCase());
+  return { scope: keyPrefix, account, ip, deviceToken: readDeviceToken(request) };
 }

@@ -14,6 +14,7 @@
 // browser forgets it too. It is Secure whenever the request came over HTTPS and always when
 // PAYDESK_COOKIE_SECURE=true (set by the server when NODE_ENV=production), see
 // docs/decisions/001-foundation.md.
+import { maskCardNumbers } from "../domain/card-number";
 import { createHash, randomBytes } from "node:crypto";
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
 import { redirect } from "@remix-run/node";
@@ -150,7 +151,7 @@ async function startSession(
     {
       createdAt: new Date(),
       ip: context.clientIp,
-      userAgent: request.headers.get("user-agent")?.slice(0, 300) ?? null,
+      userAgent: maskCardNumbers(request.headers.get("user-agent")?.slice(0, 300) ?? "") || null,
       pendingStep: step,
       totpCandidate: null,
       failedCodes: 0,

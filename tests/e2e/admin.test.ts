@@ -94,7 +94,7 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
   });
 
   it("creates a user, changes their role and disables them: their open session ends at once", async () => {
-    const email = `kari.${Date.now()}@paydesk.test`;
+    const email = `kari.${Date.now().toString(36)}@paydesk.test`;
     await page.goto(`${server.url}/users`);
     await page.getByRole("button", { name: "New user" }).click();
     const dialog = page.getByRole("dialog");

@@ -43,7 +43,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
       allowedRedirectPrefixes: [SHOP],
     });
     for (const role of ["support", "admin"] as const) {
-      const email = `${role}-customers-${Date.now()}@staff.test`;
+      const email = `${role}-customers-${Date.now().toString(36)}@staff.test`;
       const password = `customers-${role}-password-1`;
       const secondFactor = testSecondFactor(role);
       const user = await withDatabase(server.database, () =>

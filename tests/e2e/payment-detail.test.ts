@@ -33,7 +33,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       ["support", SUPPORT_ZONE],
       ["finance", "Europe/Oslo"],
     ] as const) {
-      const email = `${role}-detail-${Date.now()}@staff.test`;
+      const email = `${role}-detail-${Date.now().toString(36)}@staff.test`;
       const password = `detail-${role}-password-1`;
       const secondFactor = testSecondFactor(role);
       const user = await withDatabase(server.database, () =>

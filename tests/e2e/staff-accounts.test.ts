@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable)("staff accounts in Chromium", () => {
   }
 
   it("enrols a finance user at the first login, shows the recovery codes once, and takes one later", async () => {
-    const email = `first-login-${Date.now()}@staff.test`;
+    const email = `first-login-${Date.now().toString(36)}@staff.test`;
     const password = "first-login-password";
     await withDatabase(server.database, () =>
       createStaffUser(systemCaller(), { email, role: "finance", password, name: "Frida First" }),

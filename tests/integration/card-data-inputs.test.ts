@@ -10,8 +10,8 @@
 //     holder name.
 // Every refusal is a 400 naming the field. Then every text and json column of every table (both
 // databases) and everything the server wrote to its log (at debug level) are scanned: no hit.
-// Not here: the login forms' email, which the login throttling stores (that code is changed
-// elsewhere, decision 025).
+// The login forms too: a mistyped email is stored on the login throttling's counters and the
+// browser's User-Agent on the staff session, both masked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customers, products } from "../../db/schema";
 import { hashPassword } from "../../app/auth/password.server";
@@ -19,7 +19,7 @@ import { capturedCardPayment, paymentWithTransaction, type ApiResult, type TestC
 import { scanDatabase, scanText } from "../support/card-scan";
 import { useApiClient, useStaffSession, useTestServer } from "../support/fixtures-http";
 import { postStaffAction } from "../support/fixtures-staff";
-import { getPage, postForm, sessionCookieFrom } from "../support/staff";
+import { createStaff, getPage, postForm, sessionCookieFrom } from "../support/staff";
 
 const PAN = "4111111111111111";
 /** What is typed: the number alone, in groups with spaces inside text, with dashes (another card). */
@@ -399,6 +399,30 @@ describe("a card number on a customer page", () => {
       cardholder: SPELLINGS[1],
     });
     expect(answer.status).toBe(400);
+  });
+});
+
+describe("a card number at a login", () => {
+  it("is masked where a failed login's email and a session's User-Agent are stored", async () => {
+    for (const [path, email] of [
+      ["/login", `${PAN}@staff.test`],
+      ["/account/login", SPELLINGS[1]],
+    ]) {
+      const refused = await postForm(server, path, { email, password: "not the password 6601" });
+      expect(refused.status, path).toBeLessThan(500);
+    }
+    const staff = await createStaff(server, "support");
+    const login = await fetch(`${server.url}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: server.url,
+        "User-Agent": `Mozilla/5.0 (card ${SPELLINGS[2]})`,
+      },
+      body: new URLSearchParams({ email: staff.email, password: staff.password }),
+    });
+    expect(login.status).toBe(302);
   });
 });
 

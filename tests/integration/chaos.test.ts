@@ -204,131 +204,139 @@ async function pendingOperations(base: string, paymentIds: number[], cookie: str
   return pending;
 }
 
-describe("chaos: a faulty PSP and a server killed five times", () => {
-  it(`settles ${OPERATIONS} mixed operations with nothing lost or done twice, and the PSP's ledger agrees`, async () => {
-    const rng = new Rng(SEED);
-    const port = randomPort();
-    const started = Date.now();
-    const timeline: string[] = [];
-    const mark = (what: string) => timeline.push(`${((Date.now() - started) / 1000).toFixed(1)} s ${what}`);
-    let server: ServerProcess | undefined;
-    const outputs: string[] = [];
-    const start = async () => {
-      server = await startServerProcess(database, port, SERVER_ENV);
-      mark("server ready");
-    };
-    const stats: LoadStats = { statuses: new Map(), serverErrors: [] };
-    const base = () => `http://127.0.0.1:${port}`;
-    const clients = clientTokens.map((token) => new ChaosClient(base, token, stats));
-    const keyPrefix = `chaos-${SEED}`;
-    const steps: RecordedStep[] = [];
-    try {
-      await start();
-      const flows = await createPayments(planFlows(rng, OPERATIONS, CLIENTS), clients, keyPrefix);
-      mark(`${flows.length} payments made`);
-      await psp().setFaults(FAULTS);
+// On the real PostgreSQL server only, where the issue asks for faults and races: on embedded PGlite
+// each of the six restarts reopens the data directory (15–25 s on a loaded machine), which made
+// this one file longer than half of the PGlite run. `CHAOS_PGLITE=1` runs it there too.
+describe.skipIf(!process.env.DATABASE_URL && !process.env.CHAOS_PGLITE)(
+  "chaos: a faulty PSP and a server killed five times",
+  () => {
+    it(`settles ${OPERATIONS} mixed operations with nothing lost or done twice, and the PSP's ledger agrees`, async () => {
+      const rng = new Rng(SEED);
+      const port = randomPort();
+      const started = Date.now();
+      const timeline: string[] = [];
+      const mark = (what: string) => timeline.push(`${((Date.now() - started) / 1000).toFixed(1)} s ${what}`);
+      let server: ServerProcess | undefined;
+      const outputs: string[] = [];
+      const start = async () => {
+        server = await startServerProcess(database, port, SERVER_ENV);
+        mark("server ready");
+      };
+      const stats: LoadStats = { statuses: new Map(), serverErrors: [] };
+      const base = () => `http://127.0.0.1:${port}`;
+      const clients = clientTokens.map((token) => new ChaosClient(base, token, stats));
+      const keyPrefix = `chaos-${SEED}`;
+      const steps: RecordedStep[] = [];
+      try {
+        await start();
+        const flows = await createPayments(planFlows(rng, OPERATIONS, CLIENTS), clients, keyPrefix);
+        mark(`${flows.length} payments made`);
+        await psp().setFaults(FAULTS);
 
-      // Kill after roughly every sixth of the operations (seeded), while the load runs.
-      const thresholds = Array.from({ length: KILLS }, (_, i) =>
-        Math.round(OPERATIONS * ((i + 1) / (KILLS + 1.5) + (rng.next() - 0.5) * 0.05)),
-      );
-      const pauses = thresholds.map(() => rng.int(0, 400));
-      let done = 0;
-      let loadOver = false;
-      let lastRestart = 0;
-      const load = runFlows(flows, WORKERS, {
-        clients,
-        keyPrefix,
-        stepBudgetMs: 45_000,
-        record(step) {
-          steps.push(step);
-          if (step.kind !== "CREATE_CREDIT") done += 1;
-        },
-      }).finally(() => {
-        loadOver = true;
-        mark(`load over: ${done} operations answered or given up`);
-      });
-      const killer = (async () => {
-        for (const [index, threshold] of thresholds.entries()) {
-          while (done < threshold && !loadOver) await sleep(20);
-          await sleep(pauses[index]);
-          outputs.push(server!.output());
-          await stopServerProcess(server!, "SIGKILL");
-          mark(`SIGKILL ${index + 1} after ${done} operations`);
-          await start();
-          lastRestart = Date.now();
+        // Kill after roughly every sixth of the operations (seeded), while the load runs.
+        const thresholds = Array.from({ length: KILLS }, (_, i) =>
+          Math.round(OPERATIONS * ((i + 1) / (KILLS + 1.5) + (rng.next() - 0.5) * 0.05)),
+        );
+        const pauses = thresholds.map(() => rng.int(0, 400));
+        let done = 0;
+        let loadOver = false;
+        let lastRestart = 0;
+        const load = runFlows(flows, WORKERS, {
+          clients,
+          keyPrefix,
+          stepBudgetMs: 45_000,
+          record(step) {
+            steps.push(step);
+            if (step.kind !== "CREATE_CREDIT") done += 1;
+          },
+        }).finally(() => {
+          loadOver = true;
+          mark(`load over: ${done} operations answered or given up`);
+        });
+        const killer = (async () => {
+          for (const [index, threshold] of thresholds.entries()) {
+            while (done < threshold && !loadOver) await sleep(20);
+            await sleep(pauses[index]);
+            outputs.push(server!.output());
+            await stopServerProcess(server!, "SIGKILL");
+            mark(`SIGKILL ${index + 1} after ${done} operations`);
+            await start();
+            lastRestart = Date.now();
+          }
+        })();
+        await Promise.all([load, killer]);
+
+        // The last restart is the clock's start: everything settles within the bound, faults still on.
+        const cookie = await staffLogin(base());
+        const paymentIds = flows.map((f) => f.paymentId);
+        let pending = await pendingOperations(base(), paymentIds, cookie);
+        while (pending > 0 && Date.now() - lastRestart < SETTLE_WITHIN_MS) {
+          await sleep(500);
+          pending = await pendingOperations(base(), paymentIds, cookie);
         }
-      })();
-      await Promise.all([load, killer]);
+        mark(
+          `${pending} operations pending ${((Date.now() - lastRestart) / 1000).toFixed(1)} s after the last restart`,
+        );
+        expect(pending, `pending operations ${SETTLE_WITHIN_MS / 1000} s after the last restart`).toBe(0);
 
-      // The last restart is the clock's start: everything settles within the bound, faults still on.
-      const cookie = await staffLogin(base());
-      const paymentIds = flows.map((f) => f.paymentId);
-      let pending = await pendingOperations(base(), paymentIds, cookie);
-      while (pending > 0 && Date.now() - lastRestart < SETTLE_WITHIN_MS) {
-        await sleep(500);
-        pending = await pendingOperations(base(), paymentIds, cookie);
+        outputs.push(server!.output());
+        await stopServerProcess(server!, "SIGTERM");
+        const state = await database.withDatabase((handle) => readPaydesk(handle, paymentIds));
+        const pspState = { records: await pspOperations(psp().url), ledger: await psp().ledger(testMerchant()) };
+        const problems = [
+          ...stats.serverErrors.map((e) => `server error: ${e}`),
+          ...checkOperations(state, pspState),
+          ...checkLedger(state, pspState),
+          ...checkInvariants(state),
+          ...checkAnswers(state, steps),
+          ...outputs.flatMap((o) =>
+            o
+              .split("\n")
+              .filter((line) => line.includes('"level":"error"'))
+              .map((line) => `server logged: ${line.slice(0, 400)}`),
+          ),
+        ];
+        const gaveUp = steps.filter((s) => s.answer.status === 0);
+        const byKind = new Map<string, number[]>();
+        for (const s of steps) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s.answer.status]);
+        const summary = [...byKind].map(([kind, statuses]) => {
+          const counts = new Map<number, number>();
+          for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+          return `${kind}: ${[...counts].map(([s, n]) => `${n}×${s}`).join(" ")}`;
+        });
+        console.log(
+          [
+            `[chaos] seed ${SEED}, ${usingServer ? "PostgreSQL" : "PGlite"}, ${Date.now() - started} ms`,
+            ...timeline,
+            `operations: ${done}, sent ${steps.filter((s) => s.kind !== "CREATE_CREDIT" && s.answer.status !== NOT_SENT).length}; ` +
+              `${steps.filter(isSuccess2xx).length} 2xx of ${steps.length} requests incl. credit creation`,
+            ...summary,
+            `HTTP statuses seen (0: connection failed): ${[...stats.statuses].map(([s, n]) => `${s}:${n}`).join(" ")}`,
+            `PSP operations: ${pspState.records.length}, provider operations: ${state.operations.length}`,
+            `final 4xx: ${
+              [
+                ...new Set(
+                  steps
+                    .filter((s) => s.answer.status >= 400)
+                    .map((s) => `${s.kind} ${s.answer.status} ${String(s.answer.body?.detail).slice(0, 70)}`),
+                ),
+              ].join("\n  ") || "none"
+            }`,
+            `gave up: ${gaveUp.map((s) => `${s.kind} ${s.call.path} ${JSON.stringify(s.answer.retried)}`).join("\n  ") || "none"}`,
+          ].join("\n"),
+        );
+        expect(problems).toEqual([]);
+        expect(gaveUp.map((s) => `${s.kind} ${s.call.method} ${s.call.path}`)).toEqual([]);
+        expect(done).toBe(OPERATIONS);
+      } catch (error) {
+        if (error instanceof Error)
+          error.message = `[chaos seed ${SEED}: replay with CHAOS_SEED=${SEED}]\n${timeline.join("\n")}\n${error.message}`;
+        throw error;
+      } finally {
+        if (server) await stopServerProcess(server, "SIGKILL");
       }
-      mark(`${pending} operations pending ${((Date.now() - lastRestart) / 1000).toFixed(1)} s after the last restart`);
-      expect(pending, `pending operations ${SETTLE_WITHIN_MS / 1000} s after the last restart`).toBe(0);
-
-      outputs.push(server!.output());
-      await stopServerProcess(server!, "SIGTERM");
-      const state = await database.withDatabase((handle) => readPaydesk(handle, paymentIds));
-      const pspState = { records: await pspOperations(psp().url), ledger: await psp().ledger(testMerchant()) };
-      const problems = [
-        ...stats.serverErrors.map((e) => `server error: ${e}`),
-        ...checkOperations(state, pspState),
-        ...checkLedger(state, pspState),
-        ...checkInvariants(state),
-        ...checkAnswers(state, steps),
-        ...outputs.flatMap((o) =>
-          o
-            .split("\n")
-            .filter((line) => line.includes('"level":"error"'))
-            .map((line) => `server logged: ${line.slice(0, 400)}`),
-        ),
-      ];
-      const gaveUp = steps.filter((s) => s.answer.status === 0);
-      const byKind = new Map<string, number[]>();
-      for (const s of steps) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s.answer.status]);
-      const summary = [...byKind].map(([kind, statuses]) => {
-        const counts = new Map<number, number>();
-        for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
-        return `${kind}: ${[...counts].map(([s, n]) => `${n}×${s}`).join(" ")}`;
-      });
-      console.log(
-        [
-          `[chaos] seed ${SEED}, ${usingServer ? "PostgreSQL" : "PGlite"}, ${Date.now() - started} ms`,
-          ...timeline,
-          `operations: ${done}, sent ${steps.filter((s) => s.kind !== "CREATE_CREDIT" && s.answer.status !== NOT_SENT).length}; ` +
-            `${steps.filter(isSuccess2xx).length} 2xx of ${steps.length} requests incl. credit creation`,
-          ...summary,
-          `HTTP statuses seen (0: connection failed): ${[...stats.statuses].map(([s, n]) => `${s}:${n}`).join(" ")}`,
-          `PSP operations: ${pspState.records.length}, provider operations: ${state.operations.length}`,
-          `final 4xx: ${
-            [
-              ...new Set(
-                steps
-                  .filter((s) => s.answer.status >= 400)
-                  .map((s) => `${s.kind} ${s.answer.status} ${String(s.answer.body?.detail).slice(0, 70)}`),
-              ),
-            ].join("\n  ") || "none"
-          }`,
-          `gave up: ${gaveUp.map((s) => `${s.kind} ${s.call.path} ${JSON.stringify(s.answer.retried)}`).join("\n  ") || "none"}`,
-        ].join("\n"),
-      );
-      expect(problems).toEqual([]);
-      expect(gaveUp.map((s) => `${s.kind} ${s.call.method} ${s.call.path}`)).toEqual([]);
-      expect(done).toBe(OPERATIONS);
-    } catch (error) {
-      if (error instanceof Error)
-        error.message = `[chaos seed ${SEED}: replay with CHAOS_SEED=${SEED}]\n${timeline.join("\n")}\n${error.message}`;
-      throw error;
-    } finally {
-      if (server) await stopServerProcess(server, "SIGKILL");
-    }
-  }, 600_000);
-});
+    }, 600_000);
+  },
+);
 
 const isSuccess2xx = (step: RecordedStep) => isSuccess(step.answer);

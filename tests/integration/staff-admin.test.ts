@@ -256,7 +256,7 @@ describe("users", () => {
   });
 
   it("creates a user with a generated password shown once, who can log in with it", async () => {
-    const email = `kari-${Date.now()}@staff.test`;
+    const email = `kari-${Date.now().toString(36)}@staff.test`;
     const answer = await act(
       "/users",
       { intent: "create", email, name: "Kari Nordmann", role: "finance", reason: "New in finance" },
@@ -278,7 +278,7 @@ describe("users", () => {
   });
 
   it("a typed password is used and never echoed", async () => {
-    const email = `typed-${Date.now()}@staff.test`;
+    const email = `typed-${Date.now().toString(36)}@staff.test`;
     const answer = await act(
       "/users",
       { intent: "create", email, role: "support", password: "  spaces count too  " },
