@@ -127,7 +127,10 @@ describe.skipIf(!usingServer())("a database that stops or hangs under load (Post
         const started = Date.now();
         const result =
           i % 2 === 0
-            ? await client.post("/v1/payments", { totalAmount: "10.00", orderId: `outage-${n}-${i}-${started.toString(36)}` })
+            ? await client.post("/v1/payments", {
+                totalAmount: "10.00",
+                orderId: `outage-${n}-${i}-${started.toString(36)}`,
+              })
             : await client.get(`/v1/payments/${knownPaymentId}`);
         answers.push({
           status: result.status,
