@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client";
 import { idempotencyKeys, providerOperations } from "../../db/schema";
-import { requestDeadlineMs } from "./unavailable.server";
+import { requestDeadlineMs } from "./request-deadline";
 
 const TTL_MS = 24 * 60 * 60 * 1000;
 /**

@@ -64,11 +64,7 @@ export async function withDeadline<T>(ms: number, work: () => Promise<T>): Promi
   }
 }
 
-/** How long one /v1 request may take in all (database waits and a provider round trip included). */
-export function requestDeadlineMs(env: Record<string, string | undefined> = process.env): number {
-  const value = Number.parseInt(env.PAYDESK_REQUEST_DEADLINE_MS ?? "", 10);
-  return Number.isInteger(value) && value > 0 ? value : 8_000;
-}
+export { requestDeadlineMs } from "./request-deadline";
 
 /** Seconds a client should wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 5;
