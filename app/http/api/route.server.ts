@@ -171,15 +171,22 @@ async function runApiRequest(
     const response = errorResponse(error, where, request);
     if (idempotency) {
       const { clientId, key } = idempotency;
-      // Not awaited when the database is the problem: the answer must not wait on it again. A key
-      // left IN_PROGRESS is taken over after a minute if nothing was committed under it.
-      if (response.status === 503) void releaseIdempotencyKey(clientId, key).catch(() => {});
+      // Not awaited when the database is the problem: the answer must not wait on it again (a key
+      // left IN_PROGRESS is taken over once it is stale). When only the PSP did not answer, the
+      // database is fine and the key is released before the 503 goes out: a client retrying at
+      // once must find it free, not 409 "in progress" (CI saw that race under load).
+      if (response.status === 503 && !providerDidNotAnswer(error))
+        void releaseIdempotencyKey(clientId, key).catch(() => {});
       else if (response.status >= 500) await releaseIdempotencyKey(clientId, key).catch(() => {});
       else await remember(idempotency, response.clone()).catch(() => {});
     }
     return response;
   }
 }
+
+/** A 503 because the PSP gave no answer (the database answered all along). */
+const providerDidNotAnswer = (error: unknown) =>
+  error instanceof DomainError && error.kind === "unavailable" && error.errorReason === "PROVIDER_UNAVAILABLE";
 
 /**
  * Keeps the answer for the key's replays, unless it says "not now" rather than how the request
