@@ -22,8 +22,25 @@ export type DatabaseHandle = {
   location: string;
   /** The raw postgres.js client, when on a server (for session-level advisory locks). */
   pg?: postgres.Sql;
+  /**
+   * LISTEN on a channel: `onNotify` for each NOTIFY, `onListen` each time the listening starts
+   * (again, after a reconnect: what was notified meanwhile is lost). Answers how to stop.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
+
+/** PGlite's LISTEN: one in-process database, so the listening never drops. */
+async function listenPglite(
+  client: PGlite,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onListen: () => void,
+): Promise<() => Promise<void>> {
+  const stop = await client.listen(channel, onNotify);
+  onListen();
+  return stop;
+}
 
 export type OpenOptions = {
   /** postgres:// URL; wins over everything else. */
@@ -119,6 +136,10 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
       kind: "postgres",
       location: redactUrl(options.url),
       pg: client,
+      listen: async (channel, onNotify, onListen) => {
+        const { unlisten } = await client.listen(channel, onNotify, onListen);
+        return unlisten;
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -129,6 +150,7 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: "pglite",
       location: "memory",
+      listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
       close: () => client.close(),
     };
   }
@@ -142,6 +164,7 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: "pglite",
       location: dataDir,
+      listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
       close: async () => {
         await client.close();
         releaseLock();

@@ -5,7 +5,7 @@
 // one payment per organisation/order/version, one CAPTURE per transaction, credited + reserved
 // <= captured, a unique rrn + terminalId per import, one primary recurring payment per customer,
 // one idempotency record per client and key.
-import { sql } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   type ExtraConfigColumn,
@@ -942,3 +942,23 @@ export const appSettings = pgTable("app_settings", {
   value: jsonb("value").notNull(),
   updatedAt: updatedAt(),
 });
+
+// ---------------------------------------------------------------- relations
+// For Drizzle's relational queries: a payment with its transactions and their operation logs
+// read in one statement (the API's payment document).
+
+export const paymentsRelations = relations(payments, ({ many }) => ({
+  transactions: many(paymentTransactions),
+}));
+
+export const paymentTransactionsRelations = relations(paymentTransactions, ({ one, many }) => ({
+  payment: one(payments, { fields: [paymentTransactions.paymentId], references: [payments.paymentId] }),
+  operations: many(operationLog),
+}));
+
+export const operationLogRelations = relations(operationLog, ({ one }) => ({
+  transaction: one(paymentTransactions, {
+    fields: [operationLog.transactionId],
+    references: [paymentTransactions.transactionId],
+  }),
+}));

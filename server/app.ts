@@ -99,7 +99,10 @@ export function createApp(build: ServerBuild): express.Express {
   });
 
   app.use("/build", express.static(`${PUBLIC_DIR}/build`, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(PUBLIC_DIR, { maxAge: "1h" }));
+  // Not for /v1: looking for a file first costs every API request a filesystem call, and no
+  // public file lives under /v1.
+  const publicFiles = express.static(PUBLIC_DIR, { maxAge: "1h" });
+  app.use((req, res, next) => (req.path.startsWith("/v1/") ? next() : publicFiles(req, res, next)));
 
   // app.use, not app.all("*"): Express would decode the path as a route parameter and answer a
   // malformed escape (/v1/credits/%) with its own HTML error instead of ours.

@@ -1,7 +1,7 @@
 // Row locks in the one fixed order every use-case follows: the payment, then its transactions by
 // id. Two use-cases on the same payment therefore queue up instead of deadlocking, and what a
 // use-case read to decide cannot change before it commits.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { paymentTransactions, payments } from "../../db/schema";
 import { notFound } from "../domain/errors";
@@ -18,18 +18,30 @@ export type LockedPayment = { payment: PaymentRow; transactions: TransactionRow[
  * @throws not_found  the payment is unknown or another organisation's
  */
 export async function lockPayment(tx: Tx, caller: Caller, paymentId: number): Promise<LockedPayment> {
-  const [payment] = await tx
-    .select()
-    .from(payments)
-    .where(and(eq(payments.paymentId, paymentId), tenantCondition(caller)))
-    .for("update");
+  // Two statements sent together (one round trip): the server runs them in order, so the second
+  // starts once the payment is locked and, with a snapshot of its own, sees every transaction
+  // added before that lock was granted. (One statement joining both would lock in the same order
+  // but miss a transaction committed while it waited for the payment.) Without the payment (not
+  // found, or another organisation's) the second locks nothing of the caller's: it is not read.
+  const [[payment], transactions] = await Promise.all([
+    tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.paymentId, paymentId), tenantCondition(caller)))
+      .for("update"),
+    tx
+      .select()
+      .from(paymentTransactions)
+      .where(
+        and(
+          eq(paymentTransactions.paymentId, paymentId),
+          sql`exists (select 1 from ${payments} where ${payments.paymentId} = ${paymentId} and ${tenantCondition(caller) ?? sql`true`})`,
+        ),
+      )
+      .orderBy(asc(paymentTransactions.transactionId))
+      .for("update"),
+  ]);
   if (!payment) throw notFound("Payment", paymentId);
-  const transactions = await tx
-    .select()
-    .from(paymentTransactions)
-    .where(eq(paymentTransactions.paymentId, paymentId))
-    .orderBy(asc(paymentTransactions.transactionId))
-    .for("update");
   return { payment, transactions };
 }
 

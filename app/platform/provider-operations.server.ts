@@ -264,7 +264,8 @@ export async function insertClaim(
   },
 ): Promise<OperationRow> {
   const { subject } = fields;
-  if (subject.transactionId !== null && (await pendingOperationOf(tx, subject.transactionId))) throw busy();
+  // Another operation in flight on the transaction: the partial unique index refuses this one
+  // (caught below), so no statement asks first.
   const key = currentIdempotencyKey();
   try {
     const [op] = await tx
@@ -414,15 +415,22 @@ export async function settleOperation(
     const lockAs: Caller = { kind: "system", name: "provider-settlement", correlationId: caller.correlationId };
     await handler.lockBefore?.(tx, op);
     const locked = op.paymentId !== null ? await lockPayment(tx, lockAs, op.paymentId) : null;
-    const [current] = await tx.select().from(providerOperations).where(eq(providerOperations.id, op.id)).for("update");
-    if (current.status !== "PENDING") return current;
+    // Marked settled first, under the same locks and in the same transaction as its effect: the
+    // update takes the operation's row lock and says whether it was still PENDING, in one statement.
     const at = new Date();
-    await handler.settle({ tx, op: current, caller, locked, at }, answer);
     const [settled] = await tx
       .update(providerOperations)
       .set({ status: answer.ok ? "SUCCEEDED" : "FAILED", answer, settledAt: at })
-      .where(eq(providerOperations.id, op.id))
+      .where(and(eq(providerOperations.id, op.id), eq(providerOperations.status, "PENDING")))
       .returning();
+    if (!settled) {
+      const [current] = await tx.select().from(providerOperations).where(eq(providerOperations.id, op.id));
+      return current;
+    }
+    await handler.settle(
+      { tx, op: { ...settled, status: "PENDING", answer: op.answer, settledAt: null }, caller, locked, at },
+      answer,
+    );
     return settled;
   });
 }

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { asc, eq, ilike, or, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/client";
 import { apiClients, organisations, paymentMethods } from "../../../db/schema";
+import { forgetCachedApiClients } from "../../auth/api-client.server";
 import { generateApiToken, hashApiToken, tokenPrefix } from "../../auth/api-token.server";
 import { isCleanText } from "../../domain/text";
 import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../../domain/card-number";
@@ -244,7 +245,7 @@ export async function rotateApiClientToken(
   input: { clientId: string },
 ): Promise<{ clientId: string; token: string }> {
   const { clientId } = input;
-  return inTransaction(async (tx) => {
+  const rotated = await inTransaction(async (tx) => {
     const client = await lockClient(tx, clientId);
     const token = generateApiToken();
     await tx
@@ -260,6 +261,8 @@ export async function rotateApiClientToken(
     });
     return { clientId, token };
   });
+  forgetCachedApiClients(); // the old token stops working here at once (the trigger tells other processes)
+  return rotated;
 }
 
 /**
@@ -287,6 +290,7 @@ export async function setApiClientDisabled(
       after: { disabled },
     });
   });
+  forgetCachedApiClients();
 }
 
 /**
@@ -324,4 +328,5 @@ export async function updateApiClientSettings(
       after: { channels: updated.distributionChannels, allowedRedirectPrefixes: updated.allowedRedirectPrefixes },
     });
   });
+  forgetCachedApiClients();
 }

@@ -171,13 +171,22 @@ export async function getPaymentLocked(
   caller: Caller,
   input: { paymentId: number },
 ): Promise<PaymentView> {
-  const [row] = await tx
-    .select()
-    .from(payments)
-    .where(and(eq(payments.paymentId, input.paymentId), tenantCondition(caller)));
-  if (!row) throw notFound("Payment", input.paymentId);
-  const [view] = await loadPaymentViews(tx, [row]);
-  return view;
+  // One statement: the payment, its transactions and their logs (Drizzle's relational query).
+  const found = await tx.query.payments.findFirst({
+    where: and(eq(payments.paymentId, input.paymentId), tenantCondition(caller)),
+    with: {
+      transactions: {
+        orderBy: asc(paymentTransactions.transactionId),
+        with: { operations: { orderBy: [asc(operationLog.createdAt), asc(operationLog.id)] } },
+      },
+    },
+  });
+  if (!found) throw notFound("Payment", input.paymentId);
+  const { transactions, ...row } = found;
+  return toPaymentView(
+    row,
+    transactions.map(({ operations, ...t }) => toTransactionView(t, operations)),
+  );
 }
 
 /**

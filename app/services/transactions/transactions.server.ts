@@ -477,22 +477,40 @@ export async function captureLocked(
   const captured = capturedAmountOf(amountsOf(transaction));
   let row: TransactionRow;
   try {
-    [row] = await tx
-      .update(paymentTransactions)
-      .set({
-        ...extra,
-        status: "CAPTURED",
-        authorizedAmount: toDbAmount(captured),
-        capturedAmount: toDbAmount(captured),
-        updatedAt: at,
-      })
-      .where(eq(paymentTransactions.transactionId, transaction.transactionId))
-      .returning();
-    await appendOperation(
-      tx,
-      { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation, amount: captured, at },
-      caller,
-    );
+    // Sent together (one round trip; the server runs them in this order). The rollup's row, which
+    // every capture of the day shares, is locked last, so it is held only until the commit.
+    [[row]] = await Promise.all([
+      tx
+        .update(paymentTransactions)
+        .set({
+          ...extra,
+          status: "CAPTURED",
+          authorizedAmount: toDbAmount(captured),
+          capturedAmount: toDbAmount(captured),
+          updatedAt: at,
+        })
+        .where(eq(paymentTransactions.transactionId, transaction.transactionId))
+        .returning(),
+      appendOperation(
+        tx,
+        { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation, amount: captured, at },
+        caller,
+      ),
+      touchPayment(tx, payment.paymentId, at),
+      addToVolume(
+        tx,
+        {
+          at,
+          organisationId: payment.organisationId,
+          currency: transaction.currency,
+          paymentTypeGroup: extra.paymentTypeGroup ?? transaction.paymentTypeGroup,
+          paymentType: extra.paymentType !== undefined ? extra.paymentType : transaction.paymentType,
+          settlementId: payment.settlementId,
+        },
+        "captured",
+        captured,
+      ),
+    ]);
   } catch (error) {
     // The unique index on one CAPTURE per transaction is the last line of defence.
     if (violatedConstraint(error) === "operation_log_one_capture_uq")
@@ -504,20 +522,6 @@ export async function captureLocked(
     }
     throw error;
   }
-  await addToVolume(
-    tx,
-    {
-      at,
-      organisationId: payment.organisationId,
-      currency: transaction.currency,
-      paymentTypeGroup: row.paymentTypeGroup,
-      paymentType: row.paymentType,
-      settlementId: payment.settlementId,
-    },
-    "captured",
-    captured,
-  );
-  await touchPayment(tx, payment.paymentId, at);
   return row;
 }
 
