@@ -13,6 +13,7 @@ import {
 } from "@remix-run/node";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import type { RequestContext } from "../app/platform/request-context";
+import { apiDispatcher } from "./api-dispatch";
 import { bodyLimitFor, describeBytes, sendProblem } from "./http-guards";
 
 /** The error a body past its limit fails with (the name is what app/entry.server.tsx recognises). */
@@ -83,11 +84,14 @@ export function remixHandler(options: {
 }): RequestHandler {
   // Always production: development mode would send stack traces to browsers.
   const handle = createRequestHandler(options.build, "production");
+  const dispatchApi = apiDispatcher(options.build);
   return async (req, res, next) => {
     try {
       const limit = bodyLimitFor(req.path);
       const { request, state } = toRemixRequest(req, res, limit);
-      const response = await handle(request, options.getLoadContext(req, res));
+      const context = options.getLoadContext(req, res);
+      const response = await ((req.path.startsWith("/v1/") && dispatchApi(request, context)) ||
+        handle(request, context));
       if (state.tooLarge) {
         await response.body?.cancel();
         if (!res.headersSent) sendProblem(req, res, 413, `The request body is larger than ${describeBytes(limit)}`);
