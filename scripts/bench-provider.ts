@@ -1,7 +1,7 @@
 // Benchmark of the money path against a slow PSP and against raw PostgreSQL (issue 12):
 //
 //   npm run bench:provider -- [--db paydesk_bench_provider] [--latency 300] [--concurrency 32] [--rounds 3]
-//                             [--seconds 8] [--connections 8,32] [--pool N] [--profile DIR]
+//                             [--seconds 8] [--connections 8,32] [--pool N] [--workers N] [--profile DIR]
 //
 // (`npm run bench:provider` builds the app first; `npx tsx scripts/bench-provider.ts` runs the
 // build there is.) Recreates database NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
@@ -21,8 +21,9 @@
 // 2. Database-bound (PSP latency 0): create-payment (with its transaction) and capture through
 //    /v1 with each of --connections concurrent clients for --seconds, each run interleaved with
 //    pgbench running the statements Paydesk runs for the same request, written by hand (the
-//    token lookup, the rate-limit counter, the use-case's transactions and the reads of the
-//    answer; a capture's claim and settle as two transactions): req/s beside tps, their ratio,
+//    use-case's transactions and the one read of the answer; a capture's claim and settle as two
+//    transactions; neither side looks the token up or counts the rate limit per request: Paydesk
+//    caches the one and batches the other): req/s beside tps, their ratio,
 //    p50 and p99 latency, the app server's CPU time a request, and every answer that was not a
 //    success, counted (a run goes on through errors).
 //
@@ -62,6 +63,9 @@ const connectionCounts = flag("--connections", "8,32")
 /** The app server's database pool (PAYDESK_DB_POOL_SIZE); unset: the app's default (db/client.ts). */
 const pool = args.includes("--pool") ? String(whole("--pool", 10)) : (process.env.PAYDESK_DB_POOL_SIZE ?? "");
 const poolText = pool ? `pool ${pool}` : "the default pool of 10";
+/** Serving processes (PAYDESK_WORKERS); each has its own pool. */
+const workers = whole("--workers", Number.parseInt(process.env.PAYDESK_WORKERS ?? "1", 10) || 1);
+const workersText = workers > 1 ? `, ${workers} processes` : "";
 /** Where the app server writes a CPU profile when it stops (node --cpu-prof), if anywhere. */
 const profileDir = args.includes("--profile") ? path.resolve(flag("--profile", ".")) : null;
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
@@ -328,9 +332,6 @@ const errorText = (errors: Record<string, number>) =>
 /** What POST /v1/payments runs for a payment with one transaction. */
 function createSql(client: { clientId: string; tokenHash: string }): string {
   return `
-select * from api_clients where token_hash = '${client.tokenHash}' and disabled_at is null;
-insert into rate_limits (key, window_start, count) values ('api' || chr(58) || '${client.clientId}', date_trunc('minute', now()), 1)
-  on conflict (key, window_start) do update set count = rate_limits.count + 1 returning count;
 begin;
 insert into payments (organisation_id, total_amount, currency, created_by_client_id, created_at, updated_at)
   values (${ORGANISATION}, 100, 'NOK', '${client.clientId}', now(), now()) returning payment_id \\gset
@@ -342,9 +343,10 @@ insert into payment_transactions (payment_id, amount, currency, payment_type, pa
 insert into operation_log (transaction_id, payment_id, operation, amount, correlation_id, client_name, actor_type, actor, created_at)
   values (:transaction_id, :payment_id, 'CREATE', 100, 'pgbench', 'paydesk-bench', 'client', '${client.clientId}', now());
 update payments set updated_at = now() where payment_id = :payment_id;
-select * from payments where payment_id = :payment_id and organisation_id = ${ORGANISATION};
-select * from payment_transactions where payment_id = :payment_id order by transaction_id;
-select * from operation_log where payment_id in (:payment_id) order by created_at, id;
+select p.*, (select json_agg(x order by x.transaction_id) from (
+    select t.*, (select json_agg(o order by o.created_at, o.id) from operation_log o where o.transaction_id = t.transaction_id) as operations
+      from payment_transactions t where t.payment_id = p.payment_id) x) as transactions
+  from payments p where p.payment_id = :payment_id and p.organisation_id = ${ORGANISATION};
 commit;
 `;
 }
@@ -359,13 +361,9 @@ commit;
 function captureSql(client: { clientId: string; tokenHash: string }): string {
   return `
 select payment_id, transaction_id from bench_capture_queue where n = (select nextval('bench_capture_seq')) \\gset
-select * from api_clients where token_hash = '${client.tokenHash}' and disabled_at is null;
-insert into rate_limits (key, window_start, count) values ('api' || chr(58) || '${client.clientId}', date_trunc('minute', now()), 1)
-  on conflict (key, window_start) do update set count = rate_limits.count + 1 returning count;
 begin;
 select * from payments where payment_id = :payment_id and organisation_id = ${ORGANISATION} for update;
 select * from payment_transactions where payment_id = :payment_id order by transaction_id for update;
-select * from provider_operations where transaction_id = :transaction_id and status = 'PENDING';
 insert into provider_operations (organisation_id, payment_id, transaction_id, kind, reference, request, attempts, next_check_at, claimed_by)
   values (${ORGANISATION}, :payment_id, :transaction_id, 'CAPTURE', concat_ws(chr(58), 'capture', cast(:transaction_id as text), gen_random_uuid()),
           jsonb_build_object('amount', '100.00000', 'currency', 'NOK', 'paymentTypeGroup', 'PAYMENTCARD'), 1, now() + interval '7 seconds', '${client.clientId}')
@@ -374,21 +372,22 @@ commit;
 begin;
 select * from payments where payment_id = :payment_id for update;
 select * from payment_transactions where payment_id = :payment_id order by transaction_id for update;
-select * from provider_operations where id = :operation_id for update;
+update provider_operations set status = 'SUCCEEDED', answer = jsonb_build_object('ok', true), settled_at = now()
+  where id = :operation_id and status = 'PENDING' returning *;
 update payment_transactions set status = 'CAPTURED', authorized_amount = 100, captured_amount = 100, updated_at = now()
   where transaction_id = :transaction_id returning *;
 insert into operation_log (transaction_id, payment_id, operation, amount, correlation_id, client_name, actor_type, actor, created_at)
   values (:transaction_id, :payment_id, 'CAPTURE', 100, 'pgbench', 'paydesk-bench', 'client', '${client.clientId}', now());
+update payments set updated_at = now() where payment_id = :payment_id;
 insert into daily_volume (day, organisation_id, currency, payment_type_group, payment_type, captured_amount, captured_count)
   values (current_date, ${ORGANISATION}, 'NOK', 'PAYMENTCARD', 'VISA', 100, 1)
   on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id)
   do update set captured_amount = daily_volume.captured_amount + 100, captured_count = daily_volume.captured_count + 1;
-update payments set updated_at = now() where payment_id = :payment_id;
-update provider_operations set status = 'SUCCEEDED', answer = jsonb_build_object('ok', true), settled_at = now() where id = :operation_id returning *;
 commit;
-select * from payments where payment_id = :payment_id and organisation_id = ${ORGANISATION};
-select * from payment_transactions where payment_id = :payment_id order by transaction_id;
-select * from operation_log where payment_id in (:payment_id) order by created_at, id;
+select p.*, (select json_agg(x order by x.transaction_id) from (
+    select t.*, (select json_agg(o order by o.created_at, o.id) from operation_log o where o.transaction_id = t.transaction_id) as operations
+      from payment_transactions t where t.payment_id = p.payment_id) x) as transactions
+  from payments p where p.payment_id = :payment_id and p.organisation_id = ${ORGANISATION};
 `;
 }
 
@@ -481,12 +480,13 @@ async function main() {
       PAYDESK_PSP_URL: psp.url,
       PAYDESK_SEED: "none",
       PAYDESK_DB_POOL_SIZE: pool,
+      PAYDESK_WORKERS: String(workers),
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
     },
     profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
   );
-  console.log(`app server pid ${app.pid} (${poolText}), PSP pid ${psp.pid}`);
+  console.log(`app server pid ${app.pid} (${poolText}${workersText}), PSP pid ${psp.pid}`);
 
   // ------------------------------------------------------------ 1. provider-bound captures
 

@@ -93,14 +93,33 @@ export const loadAverage = () =>
  * null where there is no /proc or the process is gone.
  */
 export function cpuMs(pid: number): number | null {
-  try {
-    // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name in parentheses.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
+  // The process and every live process below it (PAYDESK_WORKERS forks its workers).
+  const stats = new Map<number, { parent: number; ms: number }>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields 4, 14 and 15 of /proc/<pid>/stat, counted after the command name in parentheses.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      stats.set(Number(entry), {
+        parent: Number(fields[1]),
+        ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100,
+      });
+    } catch {
+      // ended meanwhile
+    }
   }
+  if (!stats.has(pid)) return null;
+  let total = 0;
+  for (const [candidate, { ms }] of stats) {
+    for (let at: number | undefined = candidate; at; at = stats.get(at)?.parent) {
+      if (at === pid) {
+        total += ms;
+        break;
+      }
+    }
+  }
+  return total;
 }
 
 /** A port nobody listens on right now (the OS's pick). */

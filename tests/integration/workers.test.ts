@@ -1,0 +1,109 @@
+// PAYDESK_WORKERS: the server as N processes on one port and one PostgreSQL database. What the
+// processes share must hold across them: one rate-limit budget per client, and a disabled API
+// client refused by every process at once (each caches clients; a trigger's NOTIFY drops them).
+import http from "node:http";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiClients } from "../../db/schema";
+import { workerCount } from "../../server/workers";
+import { createApiClient } from "../../app/services/admin/api-clients.server";
+import { setDatabase } from "../../db/client";
+import { systemCaller } from "../support/use-case";
+import {
+  createSharedDatabase,
+  randomPort,
+  startServerProcess,
+  stopServerProcess,
+  type ServerProcess,
+  type SharedDatabase,
+} from "../support/process";
+
+describe("PAYDESK_WORKERS", () => {
+  it("is 1 by default, refuses nonsense, and refuses more than one process on embedded PGlite", () => {
+    expect(workerCount({})).toEqual({ workers: 1 });
+    expect(workerCount({ PAYDESK_WORKERS: "3", DATABASE_URL: "postgres://x/y" })).toEqual({ workers: 3 });
+    expect(workerCount({ PAYDESK_WORKERS: "1" })).toEqual({ workers: 1 });
+    expect(workerCount({ PAYDESK_WORKERS: "2" })).toMatchObject({ error: expect.stringMatching(/DATABASE_URL/) });
+    for (const bad of ["0", "-1", "2.5", "many", "65"])
+      expect(workerCount({ PAYDESK_WORKERS: bad, DATABASE_URL: "postgres://x/y" })).toHaveProperty("error");
+  });
+});
+
+/** One request on a connection of its own: the cluster hands each new connection to the next worker. */
+function request(url: string, token: string, path: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${url}${path}`,
+      { agent: false, headers: { Authorization: `Bearer ${token}`, "ET-Client-Name": "workers-test" } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode! }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.runIf(process.env.DATABASE_URL)("two app processes on one PostgreSQL database", () => {
+  let database: SharedDatabase;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    database = await createSharedDatabase("workers");
+    server = await startServerProcess(database, randomPort(), { PAYDESK_WORKERS: "2" });
+  }, 90_000);
+
+  afterAll(async () => {
+    if (server) await stopServerProcess(server, "SIGTERM");
+    await database?.drop();
+  });
+
+  async function newClient(rateLimitPerMinute: number) {
+    return database.withDatabase(async (handle) => {
+      setDatabase(handle);
+      try {
+        return await createApiClient(systemCaller(), {
+          name: `Workers ${Math.random().toString(36).slice(2, 8)}`,
+          organisationId: 4100,
+          channels: ["web"],
+          rateLimitPerMinute,
+        });
+      } finally {
+        setDatabase(undefined);
+      }
+    });
+  }
+
+  it("serves from two processes that share one rate-limit budget per client", async () => {
+    const { token } = await newClient(6);
+    const statuses: number[] = [];
+    // Paced past twice the processes' 200 ms flush of their counts (one adds, the other reads back),
+    // so each knows what the other let through.
+    for (let i = 0; i < 10; i++) {
+      const answer = await request(server.url, token, "/v1/payment-methods");
+      statuses.push(answer.status);
+      await sleep(500);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(6);
+    expect(statuses.slice(6)).toEqual([429, 429, 429, 429]);
+  }, 30_000);
+
+  it("refuses a client disabled by SQL in every process at once, although each had it cached", async () => {
+    const { token, clientId } = await newClient(100_000);
+    for (let i = 0; i < 4; i++) expect((await request(server.url, token, "/v1/payment-methods")).status).toBe(200);
+    await database.withDatabase((handle) =>
+      handle.db.update(apiClients).set({ disabledAt: new Date() }).where(eq(apiClients.clientId, clientId)),
+    );
+    await sleep(200); // the NOTIFY's way to both processes
+    const after = await Promise.all([0, 1, 2, 3].map(() => request(server.url, token, "/v1/payment-methods")));
+    expect(after.map((a) => a.status)).toEqual([401, 401, 401, 401]);
+  }, 30_000);
+
+  it("stops every process on SIGTERM", async () => {
+    await stopServerProcess(server, "SIGTERM");
+    await expect(request(server.url, "x".repeat(20), "/healthz")).rejects.toThrow();
+  }, 30_000);
+});
