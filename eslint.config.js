@@ -22,6 +22,11 @@ export default tseslint.config(
     plugins: { "import-x": importX, "react-hooks": reactHooks },
     settings: {
       "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js", ".json"] })],
+      // Which files the import rules parse to follow their imports. Without this the plugin reads
+      // only .js files, and `no-cycle` never walked past the first .ts import: a loop through three
+      // .server.ts modules passed the lint.
+      "import-x/extensions": [".ts", ".tsx", ".js", ".jsx"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
     },
     rules: {
       "react-hooks/rules-of-hooks": "error",

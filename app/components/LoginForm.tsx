@@ -1,7 +1,8 @@
 // Logging in and out, for staff (/login, /logout) and for customers (/account/login,
 // /account/logout) alike: the email and password form with the server's errors beside their
-// fields and `redirectTo` carried back to the action, and the log-out button.
-import { Alert, Button, PasswordInput, Stack, TextInput, type MantineSize } from "@mantine/core";
+// fields and `redirectTo` carried back to the action, the form of each later step of a staff
+// login, and the log-out button.
+import { Alert, Button, PasswordInput, Stack, TextInput, type MantineSize, type MantineSpacing } from "@mantine/core";
 import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 
@@ -9,36 +10,57 @@ import type { ReactNode } from "react";
 type LoginErrors = { fieldErrors?: Partial<Record<"email" | "password", string>>; formError?: string };
 
 export function LoginForm({ errors, children }: { errors: LoginErrors | undefined; children?: ReactNode }) {
+  return (
+    <LoginStepForm submitLabel="Log in" buttonTop="xs">
+      {children}
+      {errors?.formError ? (
+        <Alert color="red" role="alert">
+          {errors.formError}
+        </Alert>
+      ) : null}
+      <TextInput
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="username"
+        required
+        autoFocus
+        error={errors?.fieldErrors?.email}
+      />
+      <PasswordInput
+        label="Password"
+        name="password"
+        autoComplete="current-password"
+        required
+        error={errors?.fieldErrors?.password}
+      />
+    </LoginStepForm>
+  );
+}
+
+/**
+ * A form of a login step: `redirectTo` carried back to the action (where the login goes when it
+ * is complete), the step's fields, and its one submit button, busy while the step is sent.
+ */
+export function LoginStepForm({
+  submitLabel,
+  buttonTop,
+  children,
+}: {
+  submitLabel: string;
+  /** Space above the button. */
+  buttonTop?: MantineSpacing;
+  children: ReactNode;
+}) {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   return (
     <Form method="post" noValidate>
       <Stack>
-        {children}
-        {errors?.formError ? (
-          <Alert color="red" role="alert">
-            {errors.formError}
-          </Alert>
-        ) : null}
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-        <TextInput
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          autoFocus
-          error={errors?.fieldErrors?.email}
-        />
-        <PasswordInput
-          label="Password"
-          name="password"
-          autoComplete="current-password"
-          required
-          error={errors?.fieldErrors?.password}
-        />
-        <Button type="submit" loading={navigation.state !== "idle"} fullWidth mt="xs">
-          Log in
+        {children}
+        <Button type="submit" loading={navigation.state !== "idle"} fullWidth mt={buttonTop}>
+          {submitLabel}
         </Button>
       </Stack>
     </Form>

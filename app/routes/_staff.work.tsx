@@ -9,8 +9,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { Amount } from "../components/Amount";
-import { CreatorName } from "../components/CreatorName";
-import { DateTime } from "../components/DateTime";
+import { CreditRows } from "../components/CreditRows";
 import { ageText } from "../components/payment-detail/OperationsInProgress";
 import { useStaffUser } from "../components/staff-user";
 import { staffCaller } from "../http/staff/action.server";
@@ -134,41 +133,21 @@ type QueueCredit = ReturnType<typeof useLoaderData<typeof loader>>["creditsForYo
 
 function CreditTable({ credits, timeZone, testId }: { credits: QueueCredit[]; timeZone: string; testId: string }) {
   return (
-    <Paper withBorder style={{ overflowX: "auto" }} tabIndex={0} aria-label="Credits">
-      <Table verticalSpacing="xs" data-testid={testId}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Credit</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th>Organisation</Table.Th>
-            <Table.Th>Created by</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Reason</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {credits.map((credit) => (
-            <Table.Tr key={credit.creditId} data-testid={`queue-credit-${credit.creditId}`}>
-              <Table.Td>
-                <Anchor component={Link} to={`/credits/${credit.creditId}`} size="sm">
-                  {credit.creditId}
-                </Anchor>
-              </Table.Td>
-              <Table.Td ta="right">
-                <Amount value={credit.totalCreditAmount} currency={credit.currency} />
-              </Table.Td>
-              <Table.Td>{credit.organisationName}</Table.Td>
-              <Table.Td>
-                <CreatorName creator={credit.creator} />
-              </Table.Td>
-              <Table.Td>
-                <DateTime value={credit.createdAt!} timeZone={timeZone} />
-              </Table.Td>
-              <Table.Td style={{ overflowWrap: "anywhere" }}>{credit.reason ?? "—"}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Paper>
+    <CreditRows
+      credits={credits}
+      timeZone={timeZone}
+      label="Credits"
+      testId={testId}
+      rowTestId="queue-credit"
+      before={[
+        {
+          header: "Amount",
+          align: "right",
+          cell: (credit) => <Amount value={credit.totalCreditAmount} currency={credit.currency} />,
+        },
+        { header: "Organisation", cell: (credit) => credit.organisationName },
+      ]}
+      after={[{ header: "Reason", style: { overflowWrap: "anywhere" }, cell: (credit) => credit.reason ?? "—" }]}
+    />
   );
 }

@@ -1,10 +1,10 @@
 // The staff login's second step: a code from the authenticator app (TOTP), or one of the
 // recovery codes when the phone is gone. Five wrong codes end the pending session: the password
 // must be typed again (app/auth/session.server.ts).
-import { Anchor, Button, Stack, TextInput } from "@mantine/core";
+import { Anchor, TextInput } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { safeRedirect } from "../auth/safe-redirect";
 import { acceptTotpCode, redeemRecoveryCode } from "../auth/second-factor.server";
@@ -20,6 +20,7 @@ import {
 } from "../auth/session.server";
 import { looksLikeRecoveryCode } from "../auth/totp.server";
 import { AuthCard } from "../components/AuthCard";
+import { LoginStepForm } from "../components/LoginForm";
 
 export const meta: MetaFunction = () => [{ title: "Second step · Paydesk" }];
 
@@ -69,8 +70,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function LoginCodePage() {
   const { email } = useLoaderData<typeof loader>();
   const data = useActionData<CodeActionData>();
-  const [params] = useSearchParams();
-  const navigation = useNavigation();
   return (
     <AuthCard
       title="Second step"
@@ -84,24 +83,18 @@ export default function LoginCodePage() {
         </>
       }
     >
-      <Form method="post" noValidate>
-        <Stack>
-          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-          <TextInput
-            label="Code"
-            name="code"
-            description="The 6-digit code from your authenticator app, or one of your recovery codes."
-            autoComplete="one-time-code"
-            inputMode="text"
-            required
-            autoFocus
-            error={data?.fieldErrors?.code}
-          />
-          <Button type="submit" loading={navigation.state !== "idle"} fullWidth>
-            Continue
-          </Button>
-        </Stack>
-      </Form>
+      <LoginStepForm submitLabel="Continue">
+        <TextInput
+          label="Code"
+          name="code"
+          description="The 6-digit code from your authenticator app, or one of your recovery codes."
+          autoComplete="one-time-code"
+          inputMode="text"
+          required
+          autoFocus
+          error={data?.fieldErrors?.code}
+        />
+      </LoginStepForm>
     </AuthCard>
   );
 }

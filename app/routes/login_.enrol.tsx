@@ -5,7 +5,7 @@
 import { Alert, Anchor, Button, Code, Group, List, Stack, Text, TextInput } from "@mantine/core";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { renderSVG } from "uqr";
 import { z } from "zod";
 import { secondFactorRequired } from "../auth/roles";
@@ -26,6 +26,7 @@ import {
 } from "../auth/session.server";
 import { groupedSecret, newTotpSecret, totpUri } from "../auth/totp.server";
 import { AuthCard } from "../components/AuthCard";
+import { LoginStepForm } from "../components/LoginForm";
 import { staffCaller } from "../http/staff/action.server";
 
 export const meta: MetaFunction = () => [{ title: "Set up your second factor · Paydesk" }];
@@ -136,9 +137,6 @@ function EnrolForm({
   offer: Offer;
   error: Extract<EnrolActionData, { ok: false }> | undefined;
 }) {
-  const [params] = useSearchParams();
-  const navigation = useNavigation();
-
   return (
     <AuthCard
       width={520}
@@ -186,22 +184,16 @@ function EnrolForm({
           </Anchor>
         </Stack>
       </Group>
-      <Form method="post" noValidate>
-        <Stack>
-          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-          <TextInput
-            label="Code from the app"
-            name="code"
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            required
-            error={error?.fieldErrors?.code}
-          />
-          <Button type="submit" loading={navigation.state !== "idle"} fullWidth>
-            Turn on
-          </Button>
-        </Stack>
-      </Form>
+      <LoginStepForm submitLabel="Turn on">
+        <TextInput
+          label="Code from the app"
+          name="code"
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          required
+          error={error?.fieldErrors?.code}
+        />
+      </LoginStepForm>
     </AuthCard>
   );
 }

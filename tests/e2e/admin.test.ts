@@ -4,51 +4,37 @@
 // client and rotate its token (old token 401, new one 200); then find every one of these actions
 // on the audit log screen, with the before/after of one of them.
 import { desc } from "drizzle-orm";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENTS, DEMO_USERS } from "../../db/demo";
 import { auditLog } from "../../db/schema";
-import {
-  chromiumAvailable,
-  closeBrowser,
-  errorNextTo,
-  launchBrowser,
-  logInThroughForm,
-  type BrowserStaff,
-} from "../support/browser";
-import { startTestServer, type TestServer } from "../support/server";
+import { chromiumAvailable, errorNextTo, logInThroughForm, type BrowserStaff } from "../support/browser";
+import { useBrowserTest } from "../support/browser-test";
 
 const ADMIN = DEMO_USERS.find((user) => user.role === "admin")!;
 const NORDBUSS = DEMO_CLIENTS.find((client) => client.clientId === "nordbuss-web")!;
 
 describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
 
+  const e2e = useBrowserTest({ demoPayments: 20 });
+
   beforeAll(async () => {
-    server = await startTestServer({ demoPayments: 20 });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await logIn(page, ADMIN);
   });
 
-  afterAll(async () => {
-    await closeBrowser(browser);
-    await server?.close();
-  });
-
   async function logIn(target: Page, user: BrowserStaff) {
-    await target.goto(`${server.url}/login`);
+    await target.goto(`${e2e.server.url}/login`);
     await logInThroughForm(target, user);
   }
 
   async function api(path: string, token: string, headers: Record<string, string> = {}) {
-    const response = await fetch(`${server.url}${path}`, {
+    const response = await fetch(`${e2e.server.url}${path}`, {
       headers: { Authorization: `Bearer ${token}`, "ET-Client-Name": "e2e", ...headers },
     });
     return { status: response.status, body: response.status === 200 ? await response.json() : null };
@@ -68,7 +54,7 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
 
   it("disables a payment method with a reason and GET /v1/payment-methods follows at once, then enables it again", async () => {
     expect(await webMethods()).toContain("VISA");
-    await page.goto(`${server.url}/payment-methods?clientId=${NORDBUSS.clientId}&channel=web`);
+    await page.goto(`${e2e.server.url}/payment-methods?clientId=${NORDBUSS.clientId}&channel=web`);
     const row = page.getByTestId(`method-${NORDBUSS.clientId}-web-VISA`);
     await row.getByRole("button", { name: "Disable" }).click();
     const dialog = page.getByRole("dialog");
@@ -95,7 +81,7 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
 
   it("creates a user, changes their role and disables them: their open session ends at once", async () => {
     const email = `kari.${Date.now().toString(36)}@paydesk.test`;
-    await page.goto(`${server.url}/users`);
+    await page.goto(`${e2e.server.url}/users`);
     await page.getByRole("button", { name: "New user" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Email").fill(email);
@@ -120,7 +106,7 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
     expect(await row.textContent()).toContain("support");
 
     // The new user signs in in another browser.
-    const theirs = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const theirs = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 } });
     try {
       const theirPage = await theirs.newPage();
       await logIn(theirPage, { email, password });
@@ -147,7 +133,7 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
       await expect.poll(async () => (await row.textContent()) ?? "").toContain("Disabled");
 
       // Their next request goes to the login page.
-      await theirPage.goto(`${server.url}/credits`);
+      await theirPage.goto(`${e2e.server.url}/credits`);
       await theirPage.waitForURL((url) => url.pathname === "/login");
     } finally {
       await theirs.close();
@@ -155,7 +141,7 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
   });
 
   it("creates an API client and rotates its token: the old token gets 401, the new one works", async () => {
-    await page.goto(`${server.url}/api-clients`);
+    await page.goto(`${e2e.server.url}/api-clients`);
     await page.getByRole("button", { name: "New API client" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Name").fill("Tindved web shop");
@@ -199,11 +185,11 @@ describe.skipIf(!chromiumAvailable)("admin screens in Chromium", () => {
       "api_client.create",
       "api_client.rotate_token",
     ];
-    const stored = await server.database.db.select().from(auditLog).orderBy(desc(auditLog.id));
+    const stored = await e2e.server.database.db.select().from(auditLog).orderBy(desc(auditLog.id));
     for (const action of actions) expect(stored.map((entry) => entry.action)).toContain(action);
     expect(JSON.stringify(stored)).not.toMatch(/"pd_[A-Za-z0-9_-]{20,}/);
 
-    await page.goto(`${server.url}/audit-log?actor=${encodeURIComponent(ADMIN.email)}`);
+    await page.goto(`${e2e.server.url}/audit-log?actor=${encodeURIComponent(ADMIN.email)}`);
     const shown = await page
       .getByTestId("audit-row")
       .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-action")));

@@ -3,51 +3,23 @@
 // redirectUrl (intercepted: https://shop.example does not exist) with responseCode=OK; the API
 // then shows the transaction AUTHORIZED with only the last 4 digits. Once with JavaScript
 // (Remix <Form>), once without (a plain HTML form POST).
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, closeBrowser, launchBrowser } from "../support/browser";
-import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
-
-const SHOP = "https://shop.example/";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { chromiumAvailable } from "../support/browser";
+import { paymentWithTransaction } from "../support/api";
+import { SHOP, shopContext, useShopBrowserTest } from "../support/browser-test";
 
 describe.skipIf(!chromiumAvailable)("card terminal in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
-  let client: TestClient;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    client = await createClient(server, { organisationId: 1801, allowedRedirectPrefixes: [SHOP] });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser);
-    await server?.close();
-  });
+  const e2e = useShopBrowserTest(1801);
 
   async function openTerminal() {
-    const { paymentId, transactionId } = await paymentWithTransaction(client, "149.90", "VISA");
-    const result = await client.post(`/v1/payments/${paymentId}/transactions/${transactionId}/terminal`, {
+    const { paymentId, transactionId } = await paymentWithTransaction(e2e.shop, "149.90", "VISA");
+    const result = await e2e.shop.post(`/v1/payments/${paymentId}/transactions/${transactionId}/terminal`, {
       redirectUrl: `${SHOP}return?order=e2e`,
       terminalLanguage: "en_GB",
     });
     expect(result.status).toBe(201);
     return { paymentId, transactionId, terminalUri: result.body.terminalUri as string };
-  }
-
-  /** The shop is not reachable: answer its return page ourselves and remember where we landed. */
-  async function shopContext(javaScriptEnabled: boolean): Promise<BrowserContext> {
-    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 800, height: 900 } });
-    await context.route(`${SHOP}**`, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: "text/html",
-        body: "<!doctype html><title>Shop</title><h1>Back at the shop</h1>",
-      }),
-    );
-    return context;
   }
 
   async function typeCard(page: Page, number: string) {
@@ -60,7 +32,7 @@ describe.skipIf(!chromiumAvailable)("card terminal in Chromium", () => {
   for (const javaScriptEnabled of [true, false]) {
     it(`pays with the approving test card and returns to the shop (${javaScriptEnabled ? "with" : "without"} JavaScript)`, async () => {
       const { paymentId, transactionId, terminalUri } = await openTerminal();
-      const context = await shopContext(javaScriptEnabled);
+      const context = await shopContext(e2e.browser, javaScriptEnabled);
       const page = await context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));
@@ -84,7 +56,7 @@ describe.skipIf(!chromiumAvailable)("card terminal in Chromium", () => {
         expect(await page.getByLabel("Card number").inputValue()).toBe("");
         expect(await page.getByLabel("Name on card").inputValue()).toBe("Kari Nordmann");
         expect(await page.content()).not.toContain("4000 0000 0000 0002".replace(/ /g, ""));
-        expect((await client.get(`/v1/payments/${paymentId}/transactions/${transactionId}`)).body.status).toBe(
+        expect((await e2e.shop.get(`/v1/payments/${paymentId}/transactions/${transactionId}`)).body.status).toBe(
           "INITIATED",
         );
 
@@ -104,7 +76,7 @@ describe.skipIf(!chromiumAvailable)("card terminal in Chromium", () => {
         expect(posts).toHaveLength(2);
         for (const url of posts) expect(new URL(url).searchParams.has("_data")).toBe(javaScriptEnabled);
 
-        const transaction = await client.get(`/v1/payments/${paymentId}/transactions/${transactionId}`);
+        const transaction = await e2e.shop.get(`/v1/payments/${paymentId}/transactions/${transactionId}`);
         expect(transaction.body).toMatchObject({ status: "AUTHORIZED", cardNumber: "1111", paymentType: "VISA" });
         expect(transaction.body.operationLog.map((o: { operation: string }) => o.operation)).toEqual([
           "CREATE",

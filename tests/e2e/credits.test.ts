@@ -4,31 +4,29 @@
 // user A cannot execute their own large credit (disabled in the UI, 403 from the server), finance
 // user B can. Every change is in the audit log.
 import { and, eq, inArray } from "drizzle-orm";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog, credits, creditTransactions, paymentTransactions, staffUsers } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
-import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage, type BrowserStaff } from "../support/browser";
-import { startTestServer, type TestServer } from "../support/server";
+import { chromiumAvailable, signedInPage, type BrowserStaff } from "../support/browser";
+import { useBrowserTest } from "../support/browser-test";
 import { createStaff, type TestStaff } from "../support/staff";
 
 const demo = (role: string) => DEMO_USERS.find((u) => u.role === role)!;
 
 describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
   let client: TestClient;
   let secondFinance: TestStaff;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
 
+  const e2e = useBrowserTest({ demoPayments: 40 });
+
   beforeAll(async () => {
-    server = await startTestServer({ demoPayments: 40 });
-    browser = await launchBrowser();
     // privileged, so that its payments carry the customer number we search by
-    client = await createClient(server, { organisationId: 20, privileged: true });
-    secondFinance = await createStaff(server, "finance");
+    client = await createClient(e2e.server, { organisationId: 20, privileged: true });
+    secondFinance = await createStaff(e2e.server, "finance");
   });
 
   afterEach(() => {
@@ -37,13 +35,11 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
-    await closeBrowser(browser);
-    await server?.close();
   });
 
   /** A signed-in page for a user, failing the test on any page error. */
   async function signedIn(user: BrowserStaff): Promise<Page> {
-    const { context, page } = await signedInPage(browser, server.url, user, "/credits", {
+    const { context, page } = await signedInPage(e2e.browser, e2e.server.url, user, "/credits", {
       errors: pageErrors,
     });
     contexts.push(context);
@@ -51,12 +47,12 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
   }
 
   async function userId(email: string) {
-    const [user] = await server.database.db.select().from(staffUsers).where(eq(staffUsers.email, email));
+    const [user] = await e2e.server.database.db.select().from(staffUsers).where(eq(staffUsers.email, email));
     return user.id;
   }
 
   async function creditRow(creditId: number) {
-    const [row] = await server.database.db.select().from(credits).where(eq(credits.creditId, creditId));
+    const [row] = await e2e.server.database.db.select().from(credits).where(eq(credits.creditId, creditId));
     return row;
   }
 
@@ -64,9 +60,9 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
 
   /** Opens the create form on a payment and ticks its transaction (prefilled with all that is creditable). */
   async function startCredit(page: Page, payment: { paymentId: number; transactionId: number }) {
-    await page.goto(`${server.url}/credits`);
+    await page.goto(`${e2e.server.url}/credits`);
     await page.getByRole("link", { name: "New credit" }).click();
-    await page.waitForURL(`${server.url}/credits/new`);
+    await page.waitForURL(`${e2e.server.url}/credits/new`);
     await page.getByLabel("Payment id").fill(String(payment.paymentId));
     await page.getByRole("button", { name: "Find payments" }).click();
     await page.waitForURL(/paymentId=/);
@@ -123,7 +119,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     const b = await capturedCardPayment(client, "80.00", { customerNumber: "4242001" });
     const page = await signedIn(demo("support"));
     await page.getByRole("link", { name: "New credit" }).click();
-    await page.waitForURL(`${server.url}/credits/new`);
+    await page.waitForURL(`${e2e.server.url}/credits/new`);
     await page.getByLabel("Customer number").fill("4242001");
     await page.getByRole("button", { name: "Find payments" }).click();
     await page.waitForURL(/customerNumber=4242001/);
@@ -155,9 +151,9 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     });
 
     // A forged POST past the form: more than the 179.50 still creditable.
-    const before = await server.database.db.select({ creditId: credits.creditId }).from(credits);
-    const forged = await page.request.post(`${server.url}/credits/new`, {
-      headers: { Origin: server.url },
+    const before = await e2e.server.database.db.select({ creditId: credits.creditId }).from(credits);
+    const forged = await page.request.post(`${e2e.server.url}/credits/new`, {
+      headers: { Origin: e2e.server.url },
       form: {
         intent: "create",
         reason: "forged",
@@ -166,8 +162,10 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
       },
     });
     expect(forged.status()).toBe(422);
-    expect(await server.database.db.select({ creditId: credits.creditId }).from(credits)).toHaveLength(before.length);
-    const [transaction] = await server.database.db
+    expect(await e2e.server.database.db.select({ creditId: credits.creditId }).from(credits)).toHaveLength(
+      before.length,
+    );
+    const [transaction] = await e2e.server.database.db
       .select()
       .from(paymentTransactions)
       .where(eq(paymentTransactions.transactionId, a.transactionId));
@@ -176,7 +174,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
 
   it("lets finance execute it after the confirmation", async () => {
     const page = await signedIn(demo("finance"));
-    await page.goto(`${server.url}/credits/${supportCreditId}`);
+    await page.goto(`${e2e.server.url}/credits/${supportCreditId}`);
     await page.getByRole("button", { name: "Execute credit" }).click();
     const dialog = page.getByRole("dialog");
     await expect
@@ -202,19 +200,19 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     expect(await pageA.getByTestId("four-eyes-refusal").textContent()).toContain("another staff user must execute it");
     expect(await pageA.getByRole("button", { name: "Execute credit" }).isDisabled()).toBe(true);
 
-    const forged = await pageA.request.post(`${server.url}/credits/${creditId}`, {
-      headers: { Origin: server.url },
+    const forged = await pageA.request.post(`${e2e.server.url}/credits/${creditId}`, {
+      headers: { Origin: e2e.server.url },
       form: { intent: "execute", reason: "just me" },
     });
     expect(forged.status()).toBe(403);
-    const lines = await server.database.db
+    const lines = await e2e.server.database.db
       .select()
       .from(creditTransactions)
       .where(eq(creditTransactions.creditId, creditId));
     expect(lines.map((l) => [l.status, l.providerReference])).toEqual([["CREATED", null]]);
 
     const pageB = await signedIn(secondFinance);
-    await pageB.goto(`${server.url}/credits/${creditId}`);
+    await pageB.goto(`${e2e.server.url}/credits/${creditId}`);
     await expect.poll(() => pageB.getByTestId("four-eyes-note").count()).toBe(1);
     await pageB.getByRole("button", { name: "Execute credit" }).click();
     await pageB.getByRole("dialog").getByLabel("Reason").fill("Second pair of eyes");
@@ -225,7 +223,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     await expect.poll(() => pageB.getByText(/is executed/).count()).toBe(1);
     expect((await creditRow(creditId)).status).toBe("CREDITED");
 
-    const entries = await server.database.db
+    const entries = await e2e.server.database.db
       .select()
       .from(auditLog)
       .where(

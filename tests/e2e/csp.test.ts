@@ -4,12 +4,12 @@
 // through the navigation once, and reports no policy violation and no page error. (Every other
 // browser test watches for violations too: tests/support/browser.ts.)
 import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { DEMO_CLIENTS, DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
-import { chromiumAvailable, closeBrowser, cspViolations, launchBrowser, signedInPage } from "../support/browser";
-import { startTestServer, type TestServer } from "../support/server";
+import { chromiumAvailable, cspViolations, signedInPage } from "../support/browser";
+import { useBrowserTest } from "../support/browser-test";
 import { createStaff } from "../support/staff";
 
 const ADMIN = DEMO_USERS.find((user) => user.role === "admin")!;
@@ -48,19 +48,9 @@ function staffRoutePatterns(): string[] {
 }
 
 describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
   const errors: string[] = [];
 
-  beforeAll(async () => {
-    server = await startTestServer({ demoPayments: 40 });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser);
-    await server?.close();
-  });
+  const e2e = useBrowserTest({ demoPayments: 40 });
 
   /** Waits until Remix has hydrated the page and the network is quiet. */
   async function settled(page: Page) {
@@ -75,28 +65,28 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
 
   it("opens every staff screen and clicks through the navigation without a violation", async () => {
     const nordbuss = DEMO_CLIENTS.find((client) => client.clientId === "nordbuss-web")!;
-    const shop = await createClient(server, { organisationId: nordbuss.organisationId });
+    const shop = await createClient(e2e.server, { organisationId: nordbuss.organisationId });
     const captured = await capturedCardPayment(shop, "200.00");
     const credit = await shop.post("/v1/credits", {
       totalCreditAmount: "20.00",
       creditTransactions: [{ paymentId: captured.paymentId, transactionId: captured.transactionId, amount: "20.00" }],
     });
     expect(credit.status).toBe(201);
-    const { page, context } = await signedInPage(browser, server.url, ADMIN, "/", { errors });
+    const { page, context } = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/", { errors });
     // A settlement of the list (its detail is reached from there, with the list's range).
-    await page.goto(`${server.url}/settlements`);
+    await page.goto(`${e2e.server.url}/settlements`);
     const settlementLink = page.locator('a[href^="/settlements/"]:not([href*="export"])').first();
     await settlementLink.waitFor();
     const settlementHref = (await settlementLink.getAttribute("href"))!;
     const screens = staffScreens({ paymentId: captured.paymentId, creditId: credit.body.creditId, settlementId: "" });
     screens["/settlements/$settlementId"] = settlementHref;
     for (const [pattern, path] of Object.entries(screens)) {
-      const response = await page.goto(`${server.url}${path}`);
+      const response = await page.goto(`${e2e.server.url}${path}`);
       expect(response?.status(), pattern).toBe(200);
       await settled(page);
     }
     // Client-side navigation loads each route's module with import(): allowed from 'self'.
-    await page.goto(`${server.url}/`);
+    await page.goto(`${e2e.server.url}/`);
     await settled(page);
     for (const link of await page.getByRole("navigation").getByRole("link").all()) {
       await link.click();
@@ -109,10 +99,10 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
 
   it("opens the login's second step, enrolment, the customer pages and a hosted card page without a violation", async () => {
     // The second step: the demo admin's login stops at /login/code (signedInPage passes it).
-    const first = await browser.newContext();
+    const first = await e2e.browser.newContext();
     const login = await first.newPage();
     login.on("pageerror", (error) => errors.push(error.message));
-    await login.goto(`${server.url}/login`);
+    await login.goto(`${e2e.server.url}/login`);
     await settled(login);
     await login.getByLabel("Email").fill(ADMIN.email);
     await login.getByLabel("Password").fill(ADMIN.password);
@@ -122,18 +112,18 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
     await first.close();
 
     // Enrolment (with its QR code) as a support user who chooses to.
-    const support = await createStaff(server, "support");
-    const { page, context } = await signedInPage(browser, server.url, support, "/me", { errors });
-    await page.goto(`${server.url}/login/enrol?redirectTo=%2Fme`);
+    const support = await createStaff(e2e.server, "support");
+    const { page, context } = await signedInPage(e2e.browser, e2e.server.url, support, "/me", { errors });
+    await page.goto(`${e2e.server.url}/login/enrol?redirectTo=%2Fme`);
     await settled(page);
     expect(await page.getByTestId("totp-secret").count()).toBe(1);
     await context.close();
 
     // The customer's login and overview.
-    const customer = await browser.newContext();
+    const customer = await e2e.browser.newContext();
     const account = await customer.newPage();
     account.on("pageerror", (error) => errors.push(error.message));
-    await account.goto(`${server.url}/account`);
+    await account.goto(`${e2e.server.url}/account`);
     await account.waitForURL((url) => url.pathname === "/account/login");
     await settled(account);
     await account.getByLabel("Email").fill(KARI.email);
@@ -144,14 +134,14 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
     await customer.close();
 
     // A hosted card page of the sandbox provider.
-    const shop = await createClient(server, { allowedRedirectPrefixes: ["https://shop.example/"] });
+    const shop = await createClient(e2e.server, { allowedRedirectPrefixes: ["https://shop.example/"] });
     const { paymentId, transactionId } = await paymentWithTransaction(shop, "49.00", "VISA");
     const terminal = await shop.post(`/v1/payments/${paymentId}/transactions/${transactionId}/terminal`, {
       redirectUrl: "https://shop.example/return",
       terminalLanguage: "en_GB",
     });
     expect(terminal.status, JSON.stringify(terminal.body)).toBe(201);
-    const buyer = await browser.newContext();
+    const buyer = await e2e.browser.newContext();
     const card = await buyer.newPage();
     card.on("pageerror", (error) => errors.push(error.message));
     await card.goto(terminal.body.terminalUri);

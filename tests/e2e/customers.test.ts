@@ -4,27 +4,21 @@
 // through the screen's dialog with a reason; the result is checked where people rely on it: the
 // /v1 API that shops read, the screen after a reload, and the audit log screen. An unknown number
 // reads as an empty customer; a malformed one is refused next to the search field.
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/roles";
 import { formatMoney } from "../../app/components/format";
-import { createStaffUser } from "../../app/services/admin/staff-users.server";
-import { withDatabase } from "../../app/platform/db.server";
-import { systemCaller } from "../support/use-case";
 import { customerInvoices, customers, products } from "../../db/schema";
 import { capturedCardPayment, createClient, type TestClient } from "../support/api";
-import { chromiumAvailable, closeBrowser, errorNextTo, launchBrowser, signedInPage } from "../support/browser";
-import { testSecondFactor } from "../support/staff";
-import { startTestServer, type TestServer } from "../support/server";
+import { chromiumAvailable, errorNextTo, signedInPage } from "../support/browser";
+import { createStaff } from "../support/staff";
+import { SHOP, useBrowserTest } from "../support/browser-test";
 
-const SHOP = "https://shop.example/";
 const CUSTOMER = "2400001";
 const ORGANISATION = "Tindved Buss AS";
 const ROUTE_ID = "routes/_staff.customers.$customerNumber";
 
 describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
   let partner: TestClient;
   const staff = {} as Record<Role, { id: string; email: string; password: string; totpSecret?: string }>;
   // The customer's things, made through the API as a partner's systems would.
@@ -34,30 +28,17 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
   let paymentId: number;
   let creditId: number;
 
+  const e2e = useBrowserTest();
+
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await createClient(server, {
+    partner = await createClient(e2e.server, {
       organisationId: 2401,
       organisationName: ORGANISATION,
       privileged: true,
       allowedRedirectPrefixes: [SHOP],
     });
-    for (const role of ["support", "admin"] as const) {
-      const email = `${role}-customers-${Date.now().toString(36)}@staff.test`;
-      const password = `customers-${role}-password-1`;
-      const secondFactor = testSecondFactor(role);
-      const user = await withDatabase(server.database, () =>
-        createStaffUser(systemCaller(), {
-          email,
-          role,
-          password,
-          ...secondFactor,
-          name: `Customers ${role}`,
-          timeZone: "Europe/Oslo",
-        }),
-      );
-      staff[role] = { id: user.id, email, password, ...secondFactor };
-    }
+    for (const role of ["support", "admin"] as const)
+      staff[role] = await createStaff(e2e.server, role, { name: `Customers ${role}`, timeZone: "Europe/Oslo" });
 
     privateCard = await registeredCard("Privat", "4111111111111111");
     workCard = await registeredCard("Jobb", "5555555555554444");
@@ -84,10 +65,10 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
 
     // Customer record, products and invoices belong to self-service, which has no
     // API to create them; the screen only reads them.
-    await server.database.db
+    await e2e.server.database.db
       .insert(customers)
       .values({ customerNumber: CUSTOMER, name: "Kari Tindved", email: "kari@tindved.example", organisationId: 2401 });
-    await server.database.db.insert(products).values({
+    await e2e.server.database.db.insert(products).values({
       productCode: "P2400011",
       customerNumber: CUSTOMER,
       organisationId: 2401,
@@ -95,7 +76,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
       name: "Årskort sone 2",
       currentPaymentMethod: "invoice",
     });
-    await server.database.db.insert(customerInvoices).values({
+    await e2e.server.database.db.insert(customerInvoices).values({
       invoiceNumber: "F2400001",
       productCode: "P2400011",
       companyCode: "TINDVED",
@@ -103,20 +84,14 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
       amount: "3450.00000",
       dueDate: "2026-12-20",
     });
-    browser = await launchBrowser();
   }, 90_000);
-
-  afterAll(async () => {
-    await closeBrowser(browser);
-    await server?.close();
-  });
 
   /** A form post from one of the app's own pages (the sandbox pages check the Origin). */
   function submit(url: string, fields: Record<string, string>) {
     return fetch(url, {
       method: "POST",
       redirect: "manual",
-      headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      headers: { Origin: e2e.server.url, "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(fields),
     });
   }
@@ -142,7 +117,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     return listed.body;
   }
 
-  const signedIn = (role: Role, path: string) => signedInPage(browser, server.url, staff[role], path);
+  const signedIn = (role: Role, path: string) => signedInPage(e2e.browser, e2e.server.url, staff[role], path);
 
   /** Types a customer number in the search box and looks it up. */
   async function lookUp(page: Page, customerNumber: string) {
@@ -207,7 +182,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     const { page } = support;
     try {
       await lookUp(page, ` ${CUSTOMER} `);
-      await page.waitForURL(`${server.url}/customers/${CUSTOMER}`);
+      await page.waitForURL(`${e2e.server.url}/customers/${CUSTOMER}`);
       await expectCustomerShown(page);
       expect(await textOf(cardRow(page, privateCard))).toContain("ACTIVE");
       expect(await textOf(agreementRow(page))).toContain("ACTIVE");
@@ -237,7 +212,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     const { page } = admin;
     try {
       await lookUp(page, CUSTOMER);
-      await page.waitForURL(`${server.url}/customers/${CUSTOMER}`);
+      await page.waitForURL(`${e2e.server.url}/customers/${CUSTOMER}`);
       await expectCustomerShown(page);
       expect(await isPrimaryOnScreen(cardRow(page, privateCard))).toBe(true);
       expect(await isPrimaryOnScreen(cardRow(page, workCard))).toBe(false);
@@ -295,7 +270,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
       expect(await textOf(cardRow(page, privateCard))).toContain("ACTIVE");
 
       // The audit log screen has the three, with who, why and on what.
-      await page.goto(`${server.url}/audit-log?actor=${encodeURIComponent(staff.admin.email)}`);
+      await page.goto(`${e2e.server.url}/audit-log?actor=${encodeURIComponent(staff.admin.email)}`);
       const rows = page.getByTestId("audit-row");
       const actions = () =>
         rows.evaluateAll((all) =>
@@ -319,7 +294,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
       await entry("recurring_payment.end")
         .getByRole("link", { name: String(workCard), exact: true })
         .click();
-      await page.waitForURL(`${server.url}/customers/${CUSTOMER}`);
+      await page.waitForURL(`${e2e.server.url}/customers/${CUSTOMER}`);
       await expect.poll(() => textOf(cardRow(page, workCard)), { timeout: 20_000 }).toContain("CANCELLED");
       expect(admin.errors).toEqual([]);
     } finally {
@@ -332,7 +307,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     const { page } = support;
     try {
       await lookUp(page, "99999999");
-      await page.waitForURL(`${server.url}/customers/99999999`);
+      await page.waitForURL(`${e2e.server.url}/customers/99999999`);
       await expect
         .poll(() => page.getByText(/Nothing is known under this customer number/).count(), { timeout: 20_000 })
         .toBe(1);

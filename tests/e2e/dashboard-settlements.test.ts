@@ -4,7 +4,7 @@
 // daily_volume rollup the screens read), ranges live in the URL, and a CSV export holds exactly
 // as many rows as the table says it has.
 import fs from "node:fs/promises";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { and, between, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
@@ -14,9 +14,9 @@ import { toDbAmount, ZERO } from "../../app/domain/money";
 import { formatMoney } from "../../app/components/format";
 import { formatCount } from "../../app/components/format";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
-import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, signedInPage } from "../support/browser";
 import { outcomeTotals } from "../support/outcomes";
-import { startTestServer, type TestServer } from "../support/server";
+import { useBrowserTest } from "../support/browser-test";
 import { onUtcDays, volumeFromLog } from "../support/volume";
 
 /** Navigations wait for the server's loader; on a machine busy with other work that takes seconds. */
@@ -28,29 +28,28 @@ const finance = DEMO_USERS.find((user) => user.role === "finance")!;
 const digits = (text: string | null) => (text ?? "").replace(/[^0-9,.\-−]/g, "").replace("−", "-");
 
 describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
 
+  const e2e = useBrowserTest({ demoPayments: 400 });
+
   beforeAll(async () => {
-    server = await startTestServer({ demoPayments: 400 });
     // Captured today for certain, whatever hour the demo data's clock stopped at.
-    await capturedCardPayment(await createClient(server), "123.45");
-    browser = await launchBrowser();
-    ({ context, page } = await signedInPage(browser, server.url, finance, "/", { acceptDownloads: true, errors }));
+    await capturedCardPayment(await createClient(e2e.server), "123.45");
+    ({ context, page } = await signedInPage(e2e.browser, e2e.server.url, finance, "/", {
+      acceptDownloads: true,
+      errors,
+    }));
   });
 
   afterAll(async () => {
     await context?.close();
-    await closeBrowser(browser);
-    await server?.close();
   });
 
   /** NOK captured from the operation log over a range of UTC days, formatted like the screen. */
   async function capturedNok(from: string, to: string) {
-    const rows = await volumeFromLog(server.database.db, onUtcDays(from, to));
+    const rows = await volumeFromLog(e2e.server.database.db, onUtcDays(from, to));
     const nok = rows.find((row) => row.currency === "NOK");
     return { amount: formatMoney(toDbAmount(nok?.captured ?? ZERO), "NOK"), count: nok?.capturedCount ?? 0 };
   }
@@ -97,7 +96,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   });
 
   it("takes a custom range from the calendar into the URL and totals it", async () => {
-    await page.goto(`${server.url}/?range=today`);
+    await page.goto(`${e2e.server.url}/?range=today`);
     await page.waitForLoadState("networkidle");
     const today = utcDay(new Date());
     const first = `${today.slice(0, 8)}01`;
@@ -125,7 +124,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   /** NOK authorization attempts in the daily_outcomes rollup over a range of UTC days. */
   function attemptsNok(from: string, to: string, paymentTypeGroup?: string) {
     return outcomeTotals(
-      server.database.db,
+      e2e.server.database.db,
       and(
         eq(dailyOutcomes.currency, "NOK"),
         between(dailyOutcomes.day, from, to),
@@ -143,7 +142,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   it("shows the declined or failed share of authorization attempts the rollup holds, one more after a card is refused", async () => {
     const today = utcDay(new Date());
     const { from } = presetRange("30d", today);
-    await page.goto(`${server.url}/?range=30d&currency=NOK`);
+    await page.goto(`${e2e.server.url}/?range=30d&currency=NOK`);
     const before = await attemptsNok(from, today);
     expect(before.declined, "the demo data has declines").toBeGreaterThan(0);
     const shareText = () => page.getByTestId("authorization-share").textContent();
@@ -159,7 +158,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     await expectShown(before);
 
     // A customer types the refusing test card on the card page: one more declined attempt.
-    const client = await createClient(server, { allowedRedirectPrefixes: ["https://shop.example/"] });
+    const client = await createClient(e2e.server, { allowedRedirectPrefixes: ["https://shop.example/"] });
     const { paymentId, transactionId } = await paymentWithTransaction(client, "75.00", "VISA");
     const opened = await client.post(`/v1/payments/${paymentId}/transactions/${transactionId}/terminal`, {
       redirectUrl: "https://shop.example/return",
@@ -201,20 +200,20 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   });
 
   it("says so when the chosen range had nothing", async () => {
-    await page.goto(`${server.url}/?from=2001-01-01&to=2001-01-31`);
+    await page.goto(`${e2e.server.url}/?from=2001-01-01&to=2001-01-31`);
     expect(await page.getByTestId("dashboard-empty").textContent()).toContain(
       "Nothing was captured, credited or authorized in this range.",
     );
   });
 
   it("shows settlement totals equal to the captures and credits of that settlement's payments, and drills down to them", async () => {
-    await page.goto(`${server.url}/settlements?range=90d`);
+    await page.goto(`${e2e.server.url}/settlements?range=90d`);
     const firstRow = page.getByTestId("settlements-table").locator("tbody tr").first();
     const cells = await firstRow.locator("td").allTextContents();
     const [day, settlementId, currency, captured, capturedCount, credited, creditedCount, net] = cells;
 
     const [onDay] = await volumeFromLog(
-      server.database.db,
+      e2e.server.database.db,
       and(eq(payments.settlementId, settlementId), eq(paymentTransactions.currency, currency), onUtcDays(day, day)),
     );
     expect(digits(captured)).toBe(digits(formatMoney(toDbAmount(onDay.captured), currency)));
@@ -233,7 +232,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     const today = utcDay(new Date());
     const { from } = presetRange("90d", today);
     const [all] = await volumeFromLog(
-      server.database.db,
+      e2e.server.database.db,
       and(eq(payments.settlementId, settlementId), eq(paymentTransactions.currency, currency), onUtcDays(from, today)),
     );
     const totals = page.getByTestId("settlements-totals").locator(`tr[data-currency="${currency}"] td`);
@@ -247,7 +246,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     await page.waitForURL((url) => url.pathname === `/settlements/${encodeURIComponent(settlementId)}`);
     const drillDay = new URL(page.url()).searchParams.get("day")!;
     const [behind] = await volumeFromLog(
-      server.database.db,
+      e2e.server.database.db,
       and(eq(payments.settlementId, settlementId), onUtcDays(drillDay, drillDay)),
     );
     const operations = behind.capturedCount + behind.creditedCount;
@@ -261,7 +260,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   });
 
   it("exports as many CSV rows as the settlements table says it has", async () => {
-    await page.goto(`${server.url}/settlements?range=90d&perPage=25`);
+    await page.goto(`${e2e.server.url}/settlements?range=90d&perPage=25`);
     const count = await page.getByTestId("settlements-count").textContent();
     const total = Number(/of ([0-9\s\u00a0]+) settlement days/.exec(count ?? "")![1].replace(/\D/g, ""));
     expect(total).toBeGreaterThan(25);
@@ -272,7 +271,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     );
 
     const empty = await context.newPage();
-    await empty.goto(`${server.url}/settlements?from=2001-01-01&to=2001-01-07`);
+    await empty.goto(`${e2e.server.url}/settlements?from=2001-01-01&to=2001-01-07`);
     expect(await empty.getByTestId("settlements-empty").textContent()).toContain("No settlements match.");
     expect(await empty.getByRole("link", { name: /Export CSV/ }).count()).toBe(0);
     await empty.close();

@@ -5,62 +5,38 @@
 // each action the screen shows the new state and audit_log holds the entry with actor, reason,
 // before and after.
 import { and, asc, eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../app/auth/roles";
 import { formatDateTime } from "../../app/components/format";
-import { createStaffUser } from "../../app/services/admin/staff-users.server";
-import { withDatabase } from "../../app/platform/db.server";
-import { systemCaller } from "../support/use-case";
 import { auditLog, operationLog } from "../../db/schema";
 import { createClient, paymentWithTransaction, type TestClient } from "../support/api";
-import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
-import { testSecondFactor } from "../support/staff";
-import { startTestServer, type TestServer } from "../support/server";
+import { chromiumAvailable, signedInPage } from "../support/browser";
+import { createStaff } from "../support/staff";
+import { useBrowserTest } from "../support/browser-test";
 
 const SUPPORT_ZONE = "America/New_York";
 
 describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
   let client: TestClient;
   const staff = {} as Record<Role, { id: string; email: string; password: string; totpSecret?: string }>;
 
+  const e2e = useBrowserTest();
+
   beforeAll(async () => {
-    server = await startTestServer();
-    client = await createClient(server, { organisationId: 871 });
+    client = await createClient(e2e.server, { organisationId: 871 });
     for (const [role, timeZone] of [
       ["support", SUPPORT_ZONE],
       ["finance", "Europe/Oslo"],
-    ] as const) {
-      const email = `${role}-detail-${Date.now().toString(36)}@staff.test`;
-      const password = `detail-${role}-password-1`;
-      const secondFactor = testSecondFactor(role);
-      const user = await withDatabase(server.database, () =>
-        createStaffUser(systemCaller(), {
-          email,
-          role,
-          password,
-          ...secondFactor,
-          name: `Detail ${role}`,
-          timeZone,
-        }),
-      );
-      staff[role] = { id: user.id, email, password, ...secondFactor };
-    }
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser);
-    await server?.close();
+    ] as const)
+      staff[role] = await createStaff(e2e.server, role, { name: `Detail ${role}`, timeZone });
   });
 
   const base = (paymentId: number, transactionId: number) => `/v1/payments/${paymentId}/transactions/${transactionId}`;
   const text = async (page: Page, testId: string) =>
     ((await page.getByTestId(testId).textContent()) ?? "").replace(/\s+/g, " ");
 
-  const signedIn = (role: Role, path: string) => signedInPage(browser, server.url, staff[role], path);
+  const signedIn = (role: Role, path: string) => signedInPage(e2e.browser, e2e.server.url, staff[role], path);
 
   /** Opens an action's modal, fills its fields and reason, confirms, and waits for the modal to close. */
   async function perform(
@@ -80,7 +56,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
   }
 
   async function auditOf(action: string, entityId: number | string) {
-    const rows = await server.database.db
+    const rows = await e2e.server.database.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, action), eq(auditLog.entityId, String(entityId))));
@@ -113,7 +89,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       // The operation log of the transaction to capture: who, when (support's zone, UTC on hover), client, correlation id.
       const log = page.getByTestId(`log-${toCapture}`);
       await expect.poll(() => log.textContent()).toContain("AUTHORIZE");
-      const entries = await server.database.db
+      const entries = await e2e.server.database.db
         .select()
         .from(operationLog)
         .where(eq(operationLog.transactionId, toCapture))
@@ -176,7 +152,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       await page.waitForTimeout(300);
       expect(await dialog.isVisible()).toBe(true);
       expect(
-        await server.database.db.select().from(auditLog).where(eq(auditLog.action, "transaction.credit")),
+        await e2e.server.database.db.select().from(auditLog).where(eq(auditLog.action, "transaction.credit")),
       ).toHaveLength(0);
       await amount.fill("40.00");
       await expect.poll(() => dialog.textContent()).not.toMatch(/is more than/);
@@ -256,7 +232,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
 
   it("a credit above the four-eyes threshold made by support waits on the payment page, saying who must act", async () => {
     // A privileged client may name the customer.
-    const shop = await createClient(server, { organisationId: 871, privileged: true });
+    const shop = await createClient(e2e.server, { organisationId: 871, privileged: true });
     const created = await shop.post("/v1/payments", {
       totalAmount: "12490.00",
       orderId: "E2E-FOUR-EYES",

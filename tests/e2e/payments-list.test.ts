@@ -4,35 +4,25 @@
 // in the operation log by its correlation id.
 import fs from "node:fs/promises";
 import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { formatAmount, money } from "../../app/domain/money";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog, paymentTransactions, payments } from "../../db/schema";
 import { createClient } from "../support/api";
-import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
-import { startTestServer, type TestServer } from "../support/server";
+import { chromiumAvailable, signedInPage } from "../support/browser";
+import { useBrowserTest } from "../support/browser-test";
 
 describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
 
-  beforeAll(async () => {
-    server = await startTestServer({ demoPayments: 150 });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser);
-    await server?.close();
-  });
+  const e2e = useBrowserTest({ demoPayments: 150 });
 
   async function signIn(role: "support" | "finance") {
     const user = DEMO_USERS.find((u) => u.role === role)!;
-    ({ context, page } = await signedInPage(browser, server.url, user, "/", { acceptDownloads: true, errors }));
+    ({ context, page } = await signedInPage(e2e.browser, e2e.server.url, user, "/", { acceptDownloads: true, errors }));
   }
 
   const rowIds = () => page.locator("table tbody tr td:first-child a").allTextContents();
@@ -48,7 +38,7 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
 
   it("finds payments by filter, reopens the URL to the same view and exports as many rows as the total", async () => {
     await signIn("finance");
-    const db = server.database.db;
+    const db = e2e.server.database.db;
     const [sample] = await db
       .select({ totalAmount: payments.totalAmount })
       .from(payments)
@@ -60,7 +50,7 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
     const minimum = formatAmount(money(sample.totalAmount));
 
     await page.getByRole("navigation").getByRole("link", { name: "Payments" }).click();
-    await page.waitForURL(`${server.url}/payments`);
+    await page.waitForURL(`${e2e.server.url}/payments`);
     await page.getByRole("button", { name: "Add filter" }).click();
     await choose(0, "Field", "Transaction status");
     await choose(0, "Value", "CAPTURED");
@@ -135,7 +125,7 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
 
   it("finds one payment by orderId, rrn, card last 4 and paymentId with the quick search", async () => {
     await signIn("support");
-    const [sample] = await server.database.db
+    const [sample] = await e2e.server.database.db
       .select({
         paymentId: payments.paymentId,
         orderId: payments.orderId,
@@ -149,7 +139,7 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
       )
       .limit(1);
     // Exact totals asked for one search do not stick to the next (above 10 000 matches they take seconds).
-    await page.goto(`${server.url}/payments?exactTotal=true`);
+    await page.goto(`${e2e.server.url}/payments?exactTotal=true`);
     const box = page.getByRole("textbox", { name: "Quick search" });
     for (const [text, matched] of [
       [sample.orderId!, "orderId: 1 payment"],
@@ -173,13 +163,13 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
     await expect
       .poll(() => page.getByRole("button", { name: "Export CSV" }).getAttribute("data-disabled"))
       .not.toBeNull();
-    expect((await page.request.get(`${server.url}/payments/export.csv`)).status()).toBe(403);
+    expect((await page.request.get(`${e2e.server.url}/payments/export.csv`)).status()).toBe(403);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it("shows one request's operations in the operation log, filtered by its correlation id", async () => {
-    const client = await createClient(server, { organisationId: 1901 });
+    const client = await createClient(e2e.server, { organisationId: 1901 });
     const correlationId = "e2e-deactivate-2026-0001";
     const created = await client.post("/v1/payments", { totalAmount: "80.00", orderId: "E2E-OPLOG" });
     for (const paymentType of ["VISA", "VIPPS"]) {
@@ -198,7 +188,7 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
 
     await signIn("support");
     await page.getByRole("navigation").getByRole("link", { name: "Operation log" }).click();
-    await page.waitForURL(`${server.url}/operation-log`);
+    await page.waitForURL(`${e2e.server.url}/operation-log`);
     await page.getByRole("button", { name: "Add filter" }).click();
     await choose(0, "Field", "Correlation id");
     await page.getByTestId("filter-row").nth(0).getByLabel("Value", { exact: true }).fill(correlationId);
@@ -216,7 +206,7 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
       .first()
       .getByRole("link", { name: String(created.body.paymentId) })
       .click();
-    await page.waitForURL(`${server.url}/payments/${created.body.paymentId}`);
+    await page.waitForURL(`${e2e.server.url}/payments/${created.body.paymentId}`);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -4,45 +4,29 @@
 // sandbox provider's, and land on the shop's returnUrl (intercepted: https://shop.example does
 // not exist) with result=finished. The database and the API agree afterwards. An attacker's
 // returnUrl stops on our refusal page. Once with JavaScript (Remix <Form>), once without.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hashPassword } from "../../app/auth/password.server";
 import { formatMoney } from "../../app/components/format";
 import { customerInvoices, customers, products } from "../../db/schema";
-import { chromiumAvailable, closeBrowser, launchBrowser } from "../support/browser";
-import { createClient, type TestClient } from "../support/api";
-import { startTestServer, type TestServer } from "../support/server";
-
-const SHOP = "https://shop.example/";
+import { chromiumAvailable } from "../support/browser";
+import { SHOP, shopContext, useShopBrowserTest } from "../support/browser-test";
 
 describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
-  let shop: TestClient;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    shop = await createClient(server, { organisationId: 1901, allowedRedirectPrefixes: [SHOP] });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser);
-    await server?.close();
-  });
+  const e2e = useShopBrowserTest(1901);
 
   /** A customer with one product paid by invoice and one open invoice for it. */
   async function customerWithInvoice(n: number) {
     const customer = { customerNumber: `19010${n}`, email: `e2e${n}@self.test`, password: `e2e password ${n}` };
-    await server.database.db.insert(customers).values({
+    await e2e.server.database.db.insert(customers).values({
       ...customer,
       name: `Kari E2E ${n}`,
       passwordHash: await hashPassword(customer.password),
       organisationId: 1901,
     });
     const productCode = `E2E${n}`;
-    await server.database.db.insert(products).values({
+    await e2e.server.database.db.insert(products).values({
       productCode,
       customerNumber: customer.customerNumber,
       organisationId: 1901,
@@ -51,7 +35,7 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
       currentPaymentMethod: "invoice",
     });
     const invoiceNumber = `FE2E${n}`;
-    await server.database.db.insert(customerInvoices).values({
+    await e2e.server.database.db.insert(customerInvoices).values({
       invoiceNumber,
       productCode,
       companyCode: "E2ECO",
@@ -60,18 +44,6 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
       dueDate: "2026-12-15",
     });
     return { ...customer, productCode, invoiceNumber };
-  }
-
-  async function shopContext(javaScriptEnabled: boolean): Promise<BrowserContext> {
-    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 800, height: 900 } });
-    await context.route(`${SHOP}**`, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: "text/html",
-        body: "<!doctype html><title>Shop</title><h1>Back at the shop</h1>",
-      }),
-    );
-    return context;
   }
 
   async function hydrated(page: Page, javaScriptEnabled: boolean) {
@@ -86,21 +58,21 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
   }
 
   const flowUrl = (path: string, id: Record<string, string>, returnUrl = `${SHOP}return`) =>
-    `${server.url}${path}?${new URLSearchParams({ clientId: shop.clientId, returnUrl, errorUrl: `${SHOP}error`, ...id })}`;
+    `${e2e.server.url}${path}?${new URLSearchParams({ clientId: e2e.shop.clientId, returnUrl, errorUrl: `${SHOP}error`, ...id })}`;
 
   for (const javaScriptEnabled of [true, false]) {
     const mode = javaScriptEnabled ? "with" : "without";
 
     it(`logs in, pays an invoice and changes a product's payment method (${mode} JavaScript)`, async () => {
       const customer = await customerWithInvoice(javaScriptEnabled ? 1 : 2);
-      const context = await shopContext(javaScriptEnabled);
+      const context = await shopContext(e2e.browser, javaScriptEnabled);
       const page = await context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));
       try {
         // 1. The shop asks to act for the customer: login, allow, back with a code.
         await page.goto(
-          `${server.url}/account/authorize?${new URLSearchParams({ clientId: shop.clientId, redirectUri: `${SHOP}signed-in`, state: "e2e" })}`,
+          `${e2e.server.url}/account/authorize?${new URLSearchParams({ clientId: e2e.shop.clientId, redirectUri: `${SHOP}signed-in`, state: "e2e" })}`,
         );
         expect(new URL(page.url()).pathname).toBe("/account/login");
         await hydrated(page, javaScriptEnabled);
@@ -114,12 +86,12 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
         await page.waitForURL(`${SHOP}signed-in**`);
         const signedIn = shopQuery(page);
         expect(signedIn.query.state).toBe("e2e");
-        const exchanged = await shop.post("/v1/customer-tokens", { code: signedIn.query.code });
+        const exchanged = await e2e.shop.post("/v1/customer-tokens", { code: signedIn.query.code });
         expect(exchanged.status).toBe(201);
         const asCustomer = { "Entur-Customer-Token": exchanged.body.customerToken };
 
         // 2. The shop starts paying the invoice; the customer pays on our page and the provider's.
-        const started = await shop.post(
+        const started = await e2e.shop.post(
           "/v1/api/payment/invoice",
           {
             invoiceNumber: customer.invoiceNumber,
@@ -148,12 +120,12 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
         });
         expect(await page.locator("h1").textContent()).toBe("Back at the shop");
 
-        const [invoice] = await server.database.db
+        const [invoice] = await e2e.server.database.db
           .select()
           .from(customerInvoices)
           .where(eq(customerInvoices.invoiceNumber, customer.invoiceNumber));
         expect(invoice).toMatchObject({ status: "PAID", paidTransactionId: transactionId });
-        const transaction = await shop.get(`/v1/payments/${invoice.paymentId}/transactions/${transactionId}`);
+        const transaction = await e2e.shop.get(`/v1/payments/${invoice.paymentId}/transactions/${transactionId}`);
         expect(transaction.body).toMatchObject({ status: "CAPTURED", amount: "849.00" });
         expect(transaction.body.operationLog.map((o: { operation: string }) => o.operation)).toEqual([
           "CREATE",
@@ -163,7 +135,7 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
         ]);
         expect(
           (
-            await shop.post(
+            await e2e.shop.post(
               "/v1/api/payment/invoice",
               {
                 invoiceNumber: customer.invoiceNumber,
@@ -177,7 +149,7 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
         ).toBe(409);
 
         // 3. The shop asks to change the product's payment method; the customer confirms with Vipps.
-        const change = await shop.post(
+        const change = await e2e.shop.post(
           `/v1/product/payment/${customer.productCode}`,
           { paymentMethod: "recurringVippsPayment" },
           asCustomer,
@@ -193,7 +165,7 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
         await page.getByRole("button", { name: "Approve", exact: true }).click();
         await page.waitForURL(`${SHOP}return**`);
         expect(shopQuery(page)).toEqual({ path: "/return", query: { paymentChangeId, result: "finished" } });
-        const methods = await shop.get(`/v1/product/payment/${customer.productCode}`, asCustomer);
+        const methods = await e2e.shop.get(`/v1/product/payment/${customer.productCode}`, asCustomer);
         expect(methods.body.paymentMethodResponseItems[0]).toMatchObject({
           paymentMethod: "recurringVippsPayment",
           current: true,
@@ -201,11 +173,11 @@ describe.skipIf(!chromiumAvailable)("product self-service in Chromium", () => {
 
         // 4. An attacker's returnUrl stops on our page: no redirect, and it says why.
         await page.goto(flowUrl("/paymentChange", { paymentChangeId }, "https://evil.example/steal"));
-        expect(new URL(page.url()).origin).toBe(server.url);
+        expect(new URL(page.url()).origin).toBe(e2e.server.url);
         expect(await page.getByRole("alert").textContent()).toContain("not an address");
 
         // 5. /account shows it all.
-        await page.goto(`${server.url}/account`);
+        await page.goto(`${e2e.server.url}/account`);
         expect(await page.getByTestId(`invoice-${customer.invoiceNumber}`).getByTestId("status").textContent()).toBe(
           "Paid",
         );

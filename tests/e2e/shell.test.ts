@@ -1,41 +1,24 @@
 // Each demo role logs in through the real login page in Chromium, sees the shell with the areas
 // its role may use, and pages through the payments list of the demo data.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
-import {
-  chromiumAvailable,
-  closeBrowser,
-  launchBrowser,
-  logInThroughForm,
-  type BrowserStaff,
-} from "../support/browser";
-import { startTestServer, type TestServer } from "../support/server";
+import { chromiumAvailable, logInThroughForm, type BrowserStaff } from "../support/browser";
+import { useBrowserTest } from "../support/browser-test";
 
 describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer({ demoPayments: 120 });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser);
-    await server?.close();
-  });
+  const e2e = useBrowserTest({ demoPayments: 120 });
 
   async function logIn(page: Page, user: BrowserStaff) {
-    await page.goto(`${server.url}/payments`);
+    await page.goto(`${e2e.server.url}/payments`);
     await expect.poll(() => new URL(page.url()).pathname).toBe("/login");
     await logInThroughForm(page, user);
-    await page.waitForURL(`${server.url}/payments`);
+    await page.waitForURL(`${e2e.server.url}/payments`);
   }
 
   for (const user of DEMO_USERS) {
     it(`lets ${user.role} log in, see the shell and page through payments`, async () => {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(error.message));
@@ -68,8 +51,8 @@ describe.skipIf(!chromiumAvailable)("staff shell in Chromium", () => {
         expect(await rows.first().locator("td").first().textContent()).not.toBe(firstPageFirstId);
 
         await page.getByRole("button", { name: "Log out" }).click();
-        await page.waitForURL(`${server.url}/login`);
-        await page.goto(`${server.url}/payments`);
+        await page.waitForURL(`${e2e.server.url}/login`);
+        await page.goto(`${e2e.server.url}/payments`);
         await expect.poll(() => new URL(page.url()).pathname).toBe("/login");
         expect(errors).toEqual([]);
       } finally {

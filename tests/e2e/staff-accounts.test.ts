@@ -4,18 +4,11 @@
 // An admin makes a password reset link on the Users screen; the user opens it in their own
 // browser, sets a password and logs in with it and their code. A user changes their own password
 // on their account page.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
-import {
-  chromiumAvailable,
-  closeBrowser,
-  errorNextTo,
-  launchBrowser,
-  logInThroughForm,
-  signedInPage,
-} from "../support/browser";
-import { startTestServer, type TestServer } from "../support/server";
+import { chromiumAvailable, errorNextTo, logInThroughForm, signedInPage } from "../support/browser";
+import { useBrowserTest } from "../support/browser-test";
 import { createStaff } from "../support/staff";
 import { freshTotpCode } from "../support/totp";
 import { createStaffUser } from "../../app/services/admin/staff-users.server";
@@ -25,22 +18,12 @@ import { systemCaller } from "../support/use-case";
 const ADMIN = DEMO_USERS.find((user) => user.role === "admin")!;
 
 describe.skipIf(!chromiumAvailable)("staff accounts in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
   const errors: string[] = [];
 
-  beforeAll(async () => {
-    server = await startTestServer({ demoPayments: 10 });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await closeBrowser(browser);
-    await server?.close();
-  });
+  const e2e = useBrowserTest({ demoPayments: 10 });
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.on("pageerror", (error) => errors.push(error.message));
     return page;
@@ -49,11 +32,11 @@ describe.skipIf(!chromiumAvailable)("staff accounts in Chromium", () => {
   it("enrols a finance user at the first login, shows the recovery codes once, and takes one later", async () => {
     const email = `first-login-${Date.now().toString(36)}@staff.test`;
     const password = "first-login-password";
-    await withDatabase(server.database, () =>
+    await withDatabase(e2e.server.database, () =>
       createStaffUser(systemCaller(), { email, role: "finance", password, name: "Frida First" }),
     );
     const page = await newPage();
-    await page.goto(`${server.url}/settlements`);
+    await page.goto(`${e2e.server.url}/settlements`);
     await page.waitForURL((url) => url.pathname === "/login");
     await logInThroughForm(page, { email, password });
     await page.waitForURL((url) => url.pathname === "/login/enrol");
@@ -99,15 +82,15 @@ describe.skipIf(!chromiumAvailable)("staff accounts in Chromium", () => {
   });
 
   it("lets an admin make a reset link that the user opens to set a new password", async () => {
-    const user = await createStaff(server, "finance");
-    const { page: adminPage, context } = await signedInPage(browser, server.url, ADMIN, "/users", { errors });
+    const user = await createStaff(e2e.server, "finance");
+    const { page: adminPage, context } = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/users", { errors });
     const row = adminPage.getByTestId(`user-${user.email}`);
     await row.getByRole("button", { name: "Reset password" }).click();
     await adminPage.getByRole("dialog").getByRole("button", { name: "Make link" }).click();
     const secret = adminPage.getByTestId("one-time-secret");
     await expect.poll(() => secret.count()).toBe(1);
     const link = ((await secret.textContent()) ?? "").trim();
-    expect(link).toMatch(new RegExp(`^${server.url}/reset-password/[A-Za-z0-9_-]{43}$`));
+    expect(link).toMatch(new RegExp(`^${e2e.server.url}/reset-password/[A-Za-z0-9_-]{43}$`));
     await context.close();
 
     const page = await newPage();
@@ -137,8 +120,8 @@ describe.skipIf(!chromiumAvailable)("staff accounts in Chromium", () => {
   });
 
   it("lets a user change their own password on their account page", async () => {
-    const user = await createStaff(server, "support");
-    const { page, context } = await signedInPage(browser, server.url, user, "/", { errors });
+    const user = await createStaff(e2e.server, "support");
+    const { page, context } = await signedInPage(e2e.browser, e2e.server.url, user, "/", { errors });
     await page.getByRole("banner").getByRole("link", { name: "Test support" }).click();
     await page.waitForURL((url) => url.pathname === "/me");
     await page.getByTestId("change-password").click();
@@ -158,7 +141,7 @@ describe.skipIf(!chromiumAvailable)("staff accounts in Chromium", () => {
     await page.reload();
     expect(new URL(page.url()).pathname).toBe("/me");
     const other = await newPage();
-    await other.goto(`${server.url}/login`);
+    await other.goto(`${e2e.server.url}/login`);
     await logInThroughForm(other, { ...user, password: "support now types this" });
     await other.waitForURL((url) => url.pathname === "/");
     expect(errors).toEqual([]);

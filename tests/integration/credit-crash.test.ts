@@ -18,18 +18,12 @@ import {
   type ServerProcess,
   type SharedDatabase,
 } from "../support/process";
+import { waitFor } from "../support/fixtures-process";
 
 let database: SharedDatabase;
 // The file's own PSP: its refunds are slowed down while the first server runs.
 const psp = usePsp();
 
-async function waitFor(condition: () => boolean, timeoutMs: number) {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 let base = "";
 let token = "";
 

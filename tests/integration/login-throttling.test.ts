@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../app/auth/password.server";
 import { customers } from "../../db/schema";
 import { useTestServer } from "../support/fixtures-http";
-import { createStaff, type TestStaff } from "../support/staff";
+import { createStaff, postForm, type TestStaff } from "../support/staff";
 import { freshTotpCode } from "../support/totp";
 
 const previousTrustProxy = process.env.TRUST_PROXY;
@@ -28,17 +28,7 @@ const newAddress = () => `198.51.100.${++address}`;
 
 /** A form POST from `ip` (any address when none is given), with cookies when given. */
 function postFrom(ip: string | null, path: string, fields: Record<string, string>, cookie?: string) {
-  return fetch(`${server.url}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      Origin: server.url,
-      ...(ip ? { "X-Forwarded-For": ip } : {}),
-      ...(cookie ? { Cookie: cookie } : {}),
-    },
-    body: new URLSearchParams(fields),
-  });
+  return postForm(server, path, fields, cookie, ip ? { "X-Forwarded-For": ip } : {});
 }
 
 /** A login form POST from `ip`, with a device cookie when given. */

@@ -17,20 +17,31 @@ export function testSecondFactor(role: Role): { totpSecret?: string } {
   return secondFactorRequired(role) ? { totpSecret: newTotpSecret() } : {};
 }
 
-export async function createStaff(server: TestServer, role: Role): Promise<TestStaff> {
+/** A staff user of `role` with a fresh email; `profile` names them and sets their time zone. */
+export async function createStaff(
+  server: TestServer,
+  role: Role,
+  profile: { name?: string; timeZone?: string } = {},
+): Promise<TestStaff> {
   counter += 1;
   const email = `${role}-${counter}-${Date.now().toString(36)}@staff.test`;
   const password = `correct-horse-${role}-${counter}`;
   // Finance and admin come enrolled, as the demo users do; a test of enrolment makes its own user.
   const { totpSecret } = testSecondFactor(role);
   const user = await withDatabase(server.database, () =>
-    createStaffUser(systemCaller(), { email, role, password, name: `Test ${role}`, totpSecret }),
+    createStaffUser(systemCaller(), { email, role, password, name: `Test ${role}`, totpSecret, ...profile }),
   );
   return { id: user.id, email, password, role, totpSecret };
 }
 
-/** A same-origin form POST, as the browser sends it from one of our pages. */
-export function postForm(server: TestServer, path: string, fields: Record<string, string>, cookie?: string) {
+/** A same-origin form POST, as the browser sends it from one of our pages (`headers` added). */
+export function postForm(
+  server: TestServer,
+  path: string,
+  fields: Record<string, string>,
+  cookie?: string,
+  headers: Record<string, string> = {},
+) {
   return fetch(`${server.url}${path}`, {
     method: "POST",
     redirect: "manual",
@@ -38,6 +49,7 @@ export function postForm(server: TestServer, path: string, fields: Record<string
       "Content-Type": "application/x-www-form-urlencoded",
       Origin: server.url,
       ...(cookie ? { Cookie: cookie } : {}),
+      ...headers,
     },
     body: new URLSearchParams(fields),
   });

@@ -1,11 +1,10 @@
 // The credits that give back this payment's money: where a support agent looks after crediting
 // from this page, so a credit waiting for a second staff user is visible here, with who must act.
-import { Alert, Anchor, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Group, Stack, Text, Title } from "@mantine/core";
 import { Link } from "@remix-run/react";
 import { Amount } from "../Amount";
-import { CreatorName } from "../CreatorName";
+import { CreditRows } from "../CreditRows";
 import { CreditStatusBadge } from "../CreditStatusBadge";
-import { DateTime } from "../DateTime";
 import type { DetailCredit as PaymentCredit } from "./types";
 
 /** What the credit waits for, in words for the person reading the payment. */
@@ -69,56 +68,46 @@ export function PaymentCredits({
           No credits for this payment.
         </Text>
       ) : (
-        <Paper withBorder style={{ overflowX: "auto" }} tabIndex={0} aria-label="Credits of this payment">
-          <Table verticalSpacing="xs" data-testid="payment-credits">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Credit</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th ta="right">Of this payment</Table.Th>
-                <Table.Th ta="right">Credit total</Table.Th>
-                <Table.Th>Created by</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>What it waits for</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {credits.map((credit) => (
-                <Table.Tr key={credit.creditId} data-testid={`payment-credit-${credit.creditId}`}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/credits/${credit.creditId}`} size="sm">
-                      {credit.creditId}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td miw={110}>
-                    <CreditStatusBadge
-                      status={credit.status}
-                      active={credit.active}
-                      inProgress={credit.standing.kind === "inProgress"}
-                    />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Amount value={credit.amountOfThisPayment} currency={currency} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Amount value={credit.totalCreditAmount} currency={credit.currency} />
-                  </Table.Td>
-                  <Table.Td>
-                    <CreatorName creator={credit.creator} />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTime value={credit.createdAt!} timeZone={timeZone} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      <Text size="sm">{standingText(credit)}</Text>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
+        <CreditRows
+          credits={credits}
+          timeZone={timeZone}
+          label="Credits of this payment"
+          testId="payment-credits"
+          rowTestId="payment-credit"
+          before={[
+            {
+              header: "Status",
+              minWidth: 110,
+              cell: (credit) => (
+                <CreditStatusBadge
+                  status={credit.status}
+                  active={credit.active}
+                  inProgress={credit.standing.kind === "inProgress"}
+                />
+              ),
+            },
+            {
+              header: "Of this payment",
+              align: "right",
+              cell: (credit) => <Amount value={credit.amountOfThisPayment} currency={currency} />,
+            },
+            {
+              header: "Credit total",
+              align: "right",
+              cell: (credit) => <Amount value={credit.totalCreditAmount} currency={credit.currency} />,
+            },
+          ]}
+          after={[
+            {
+              header: "What it waits for",
+              cell: (credit) => (
+                <Group gap={4}>
+                  <Text size="sm">{standingText(credit)}</Text>
+                </Group>
+              ),
+            },
+          ]}
+        />
       )}
     </Stack>
   );

@@ -15,6 +15,7 @@ import { invalid, notFound, ruleBroken } from "../../domain/errors";
 import { auditStaffAction } from "../../platform/audit.server";
 import { db } from "../../platform/db.server";
 import { inTransaction } from "../../platform/transaction.server";
+import type { Tx } from "../../../db/client";
 
 export function hashResetToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
@@ -31,6 +32,28 @@ async function confirmPassword(caller: StaffCaller, password: string, field = "c
   const row = await userRow(caller.userId);
   if (!(await verifyPassword(row.passwordHash, password))) throw invalid(field, "is not your current password");
   return row;
+}
+
+/**
+ * A staff user's new password (its hash) in place of the old one, audited as `action` by the
+ * caller with `after` (never the password).
+ */
+async function storePassword(
+  tx: Tx,
+  caller: StaffCaller,
+  change: { userId: string; passwordHash: string; at: Date; action: string; after: Record<string, unknown> },
+) {
+  await tx
+    .update(staffUsers)
+    .set({ passwordHash: change.passwordHash, passwordChangedAt: change.at, updatedAt: change.at })
+    .where(eq(staffUsers.id, change.userId));
+  await auditStaffAction(tx, caller, {
+    action: change.action,
+    entityType: "staff_user",
+    entityId: change.userId,
+    before: null,
+    after: change.after,
+  });
 }
 
 function newPasswordProblem(password: string, field: string) {
@@ -52,20 +75,15 @@ export async function changeOwnPassword(
   const row = await confirmPassword(caller, input.currentPassword);
   if (input.newPassword === input.currentPassword) throw invalid("newPassword", "is your current password");
   const passwordHash = await hashPassword(input.newPassword);
-  await inTransaction(async (tx) => {
-    const now = new Date();
-    await tx
-      .update(staffUsers)
-      .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
-      .where(eq(staffUsers.id, row.id));
-    await auditStaffAction(tx, caller, {
+  await inTransaction((tx) =>
+    storePassword(tx, caller, {
+      userId: row.id,
+      passwordHash,
+      at: new Date(),
       action: "staff_user.change_password",
-      entityType: "staff_user",
-      entityId: row.id,
-      before: null,
       after: { email: row.email },
-    });
-  });
+    }),
+  );
 }
 
 /**
@@ -154,15 +172,11 @@ export async function redeemPasswordReset(
       .where(goodReset(request.token, now))
       .returning({ userId: staffPasswordResets.userId });
     if (!claimed) throw notFound("Password reset link", "(this one)");
-    await tx
-      .update(staffUsers)
-      .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
-      .where(eq(staffUsers.id, claimed.userId));
-    await auditStaffAction(tx, caller, {
+    await storePassword(tx, caller, {
+      userId: claimed.userId,
+      passwordHash,
+      at: now,
       action: "staff_user.reset_password",
-      entityType: "staff_user",
-      entityId: claimed.userId,
-      before: null,
       after: { email: reset.email, with: "reset link" },
     });
   });
