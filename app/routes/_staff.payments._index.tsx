@@ -549,7 +549,10 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
               <TransactionLines transactions={payment.transactions} />
             )}
           </Table.Td>
-          <Table.Td style={{ whiteSpace: "nowrap" }}>{payment.settlementId ?? <Dash />}</Table.Td>
+          {/* Long settlement ids (EJ-1-2026-12-05-ticket-machine) wrap at a dash instead of being cut. */}
+          <Table.Td miw={150} style={{ overflowWrap: "anywhere" }}>
+            {payment.settlementId ?? <Dash />}
+          </Table.Td>
         </Table.Tr>
       ))}
     </DataTable>

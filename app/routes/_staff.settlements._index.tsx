@@ -7,6 +7,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
+import { SubmitButton } from "../components/SubmitButton";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { PageHeader } from "../components/list-parts";
@@ -221,9 +222,7 @@ function FilterForm({
           w={150}
         />
         <Group gap="xs" mt={25}>
-          <Button type="submit" size="xs">
-            Apply
-          </Button>
+          <SubmitButton size="xs">Apply</SubmitButton>
           <Button component={Link} to={`?${new URLSearchParams(rangeParams(state.range))}`} variant="subtle" size="xs">
             Clear
           </Button>
