@@ -16,9 +16,23 @@ type DataTableProps = Omit<TableProps, "children"> & {
   children: ReactNode;
   /** Align cells to the top, for rows where one cell holds several lines. */
   alignTop?: boolean;
+  /**
+   * The last column holds the row's actions: on a narrow screen it stays in view at the right
+   * edge while the rest scrolls (app/components/staff-shell.css).
+   */
+  actions?: boolean;
 };
 
-export function DataTable({ minWidth, maxHeight, head, children, alignTop = false, ...table }: DataTableProps) {
+export function DataTable({
+  minWidth,
+  maxHeight,
+  head,
+  children,
+  alignTop = false,
+  actions = false,
+  className,
+  ...table
+}: DataTableProps) {
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
       <Table.ScrollContainer minWidth={minWidth} maxHeight={maxHeight} type="native">
@@ -29,6 +43,7 @@ export function DataTable({ minWidth, maxHeight, head, children, alignTop = fals
           horizontalSpacing="sm"
           fz="sm"
           styles={alignTop ? { td: { verticalAlign: "top" } } : undefined}
+          className={[actions ? "data-table--actions" : null, className].filter(Boolean).join(" ") || undefined}
           {...table}
           head={head}
         >

@@ -5,6 +5,7 @@
 import { ActionIcon, Button, Group, Paper, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useNavigate, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
+import { SubmitButton, usePendingNavigation } from "./SubmitButton";
 import { conditionToParam, OPERATORS, type FieldType, type FilterField, type Operator } from "../domain/search-filter";
 
 export type { FilterField };
@@ -89,7 +90,9 @@ export function FilterBuilder({
         return next;
       }),
     );
+  const applying = usePendingNavigation();
   const apply = (nextRows: FilterRow[]) => {
+    applying.start();
     const search = paramsWithFilters(params, fields, nextRows).toString();
     navigate(search ? `?${search}` : ".", { preventScrollReset: true });
   };
@@ -112,7 +115,7 @@ export function FilterBuilder({
             const field = fieldOf(row.field);
             const error = errors[row.field];
             return (
-              <Group key={index} gap="xs" align="flex-start" wrap="wrap" data-testid="filter-row">
+              <div key={index} className="filter-row" data-testid="filter-row">
                 <Select
                   aria-label="Field"
                   data={fields.map((f) => ({ value: f.name, label: f.label }))}
@@ -120,7 +123,6 @@ export function FilterBuilder({
                   onChange={(value) => value && update(index, { field: value })}
                   allowDeselect={false}
                   searchable
-                  w={{ base: "100%", xs: 190 }}
                 />
                 <Select
                   aria-label="Operator"
@@ -128,7 +130,6 @@ export function FilterBuilder({
                   value={row.op}
                   onChange={(value) => value && update(index, { op: value as Operator })}
                   allowDeselect={false}
-                  w={{ base: "calc(50% - 4px)", xs: 100 }}
                 />
                 {field.type === "enum" || field.type === "boolean" ? (
                   <Select
@@ -138,7 +139,6 @@ export function FilterBuilder({
                     onChange={(value) => update(index, { value: value ?? "" })}
                     error={error}
                     searchable
-                    w={{ base: "calc(50% - 4px)", xs: 200 }}
                   />
                 ) : (
                   <TextInput
@@ -147,7 +147,6 @@ export function FilterBuilder({
                     onChange={(event) => update(index, { value: event.currentTarget.value })}
                     placeholder={field.placeholder ?? placeholderFor(field.type)}
                     error={error}
-                    w={{ base: "calc(50% - 4px)", xs: 220 }}
                   />
                 )}
                 <ActionIcon
@@ -159,7 +158,7 @@ export function FilterBuilder({
                 >
                   ×
                 </ActionIcon>
-              </Group>
+              </div>
             );
           })}
           <Group gap="xs">
@@ -170,9 +169,9 @@ export function FilterBuilder({
             >
               Add filter
             </Button>
-            <Button type="submit" size="xs">
+            <SubmitButton size="xs" pending={applying.pending}>
               Apply
-            </Button>
+            </SubmitButton>
             {fromUrl.length > 0 ? (
               <Button variant="subtle" size="xs" onClick={() => apply([])}>
                 Clear filters

@@ -2,7 +2,7 @@
 // shows the same page and keeps the other query values (filters); optionally the per-page
 // choice beside it, and a "Showing 1–50 of 77" summary.
 import { Group, Pagination, Text } from "@mantine/core";
-import { Link } from "@remix-run/react";
+import { Link, useLocation, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { formatCount } from "./format";
 import { useHrefWith } from "./url-state";
@@ -27,11 +27,13 @@ export function PageLinks({
 }) {
   const hrefWith = useHrefWith();
   const pageHref = (target: number) => hrefWith({ page: target === 1 ? null : String(target) });
+  // While another page of this list loads, its number is the active one (not the old page's).
+  const shown = usePendingPage() ?? page;
   const links =
     totalPages > 1 ? (
       <Pagination
         total={totalPages}
-        value={Math.min(page, totalPages)}
+        value={Math.min(shown, totalPages)}
         siblings={1}
         boundaries={1}
         size="sm"
@@ -55,6 +57,16 @@ export function PageLinks({
       />
     </Group>
   );
+}
+
+/** The page number a pending navigation within this list goes to, or null. */
+function usePendingPage(): number | null {
+  const navigation = useNavigation();
+  const location = useLocation();
+  const next = navigation.location;
+  if (navigation.state !== "loading" || !next || next.pathname !== location.pathname) return null;
+  const page = Number(new URLSearchParams(next.search).get("page") ?? "1");
+  return Number.isInteger(page) && page >= 1 ? page : null;
 }
 
 /** "Showing 1–50 of 77 methods", or what is true when the page is empty. */

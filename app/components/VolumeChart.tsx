@@ -41,11 +41,14 @@ export function VolumeChart({
   groups,
   currency,
   label,
+  onBarClick,
 }: {
   days: ChartDay[];
   groups: string[];
   currency: string;
   label: string;
+  /** A click on one group's part of a day's bar (the day's table offers the same by keyboard). */
+  onBarClick?: (day: string, group: string) => void;
 }) {
   const data = days.map((entry) => ({
     ...Object.fromEntries(groups.map((group) => [group, barHeight(entry.amounts[group] ?? "0")])),
@@ -65,6 +68,16 @@ export function VolumeChart({
         valueFormatter={(value) => axisFormat.format(value)}
         yAxisProps={{ width: 48 }}
         maxBarWidth={36}
+        barProps={(series) => ({
+          className: `volume-bar volume-bar-${series.name}`,
+          style: onBarClick ? { cursor: "pointer" } : undefined,
+          onClick: onBarClick
+            ? (bar: { payload?: { entry?: ChartDay } }) => {
+                const day = bar.payload?.entry?.day;
+                if (day) onBarClick(day, series.name);
+              }
+            : undefined,
+        })}
         tooltipProps={{
           content: ({ payload }) => {
             const entry = (payload?.[0]?.payload as { entry?: ChartDay } | undefined)?.entry;

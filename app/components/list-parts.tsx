@@ -1,10 +1,11 @@
 // Small pieces the staff list screens share: links that change one URL value, the "—" of an
 // empty cell, the notice that stands in for an empty table, and the per-page choice.
-import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Group, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { Form, Link, useNavigate } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useHrefWith } from "./url-state";
 import { DateTime } from "./DateTime";
+import { SubmitButton } from "./SubmitButton";
 
 /**
  * A screen's title with its one-line description (a string is shown dimmed; anything else as
@@ -81,9 +82,7 @@ export function ListSearch({ q, placeholder }: { q: string; placeholder: string 
     <Form method="get" role="search">
       <Group gap="xs" align="flex-end" wrap="nowrap">
         <TextInput name="q" label="Search" placeholder={placeholder} defaultValue={q} flex={1} maw={320} />
-        <Button type="submit" variant="default">
-          Search
-        </Button>
+        <SubmitButton variant="default">Search</SubmitButton>
       </Group>
     </Form>
   );

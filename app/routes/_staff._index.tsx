@@ -3,10 +3,22 @@
 // authorization attempts that were declined or failed. The range, the
 // currency and the measure drawn live in the URL. All of it comes from the daily rollup
 // (app/services/queries/dashboard.server.ts), so it answers as fast on millions of transactions.
-import { Accordion, Alert, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import {
+  Accordion,
+  Alert,
+  Anchor,
+  Group,
+  Paper,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData, useNavigate } from "@remix-run/react";
+import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { Amount } from "../components/Amount";
 import { AuthorizationOutcomes } from "../components/AuthorizationOutcomes";
@@ -18,6 +30,7 @@ import {
   parseCurrencyParam,
   parseDayRange,
   PRESET_LABELS,
+  rangeParams,
   utcDay,
   type DayRange,
 } from "../domain/day-range";
@@ -27,6 +40,10 @@ import { useHrefWith } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
 import { getDashboard, type Dashboard, type VolumeTotals } from "../services/queries/dashboard.server";
 import { HeadedTable } from "../components/DataTable";
+import { useStaffUser } from "../components/staff-user";
+import { userHasPermission } from "../auth/roles";
+import { volumeFilterParams, type VolumeKind } from "../domain/volume-filter";
+import type { PaymentTypeGroup } from "../domain/enums";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -38,6 +55,20 @@ const MAX_DAYS = 366;
 const MEASURES = ["captured", "credited", "net"] as const;
 type Measure = (typeof MEASURES)[number];
 const MEASURE_LABELS: Record<Measure, string> = { captured: "Captured", credited: "Credited", net: "Net" };
+/** The operations behind each measure: net is what was captured and what was credited. */
+const MEASURE_KINDS: Record<Measure, VolumeKind> = { captured: "captured", credited: "credited", net: "moved" };
+
+/** The payments list of the payments behind a day's volume (one group's, or every group's). */
+function paymentsBehind(measure: Measure, currency: string, day: string, group: string | null): string {
+  const params = volumeFilterParams({
+    kind: MEASURE_KINDS[measure],
+    day,
+    paymentTypeGroup: group as PaymentTypeGroup | null,
+    currency,
+    settlement: null,
+  });
+  return `/payments?${new URLSearchParams(params)}`;
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "dashboard:read");
@@ -154,6 +185,7 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
       ) : (
         <>
           <Totals totals={dashboard.totals} currency={currency} />
+          <SettlementSplit split={dashboard.bySettlement} currency={currency} />
           <AuthorizationOutcomes outcomes={dashboard.authorizations} currency={currency} />
           <Paper withBorder radius="md" p="md">
             <Group justify="space-between" align="center" wrap="wrap" gap="sm" mb="sm">
@@ -179,8 +211,12 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
                 ),
                 total: day.total[measure],
               }))}
+              onBarClick={(day, group) => navigate(paymentsBehind(measure, currency, day, group))}
             />
-            <DayTable days={dashboard.days} currency={currency} />
+            <Text size="xs" c="dimmed" mt={4}>
+              Click a bar to open the payments behind it.
+            </Text>
+            <DayTable days={dashboard.days} currency={currency} measure={measure} />
           </Paper>
           <TopPaymentTypes rows={dashboard.topPaymentTypes} currency={currency} />
         </>
@@ -208,6 +244,33 @@ function Totals({ totals, currency }: { totals: VolumeTotals; currency: string }
       />
       <Stat testId="total-net" label="Net" value={totals.net} currency={currency} hint="Captured minus credited" />
     </SimpleGrid>
+  );
+}
+
+/**
+ * The totals above in two parts: under a settlement id (the settlements screen's settlement rows)
+ * and without one (its "No settlement id" rows), so both screens' figures visibly add up.
+ */
+function SettlementSplit({ split, currency }: { split: Dashboard["bySettlement"]; currency: string }) {
+  const user = useStaffUser();
+  const { range } = useLoaderData<typeof loader>();
+  const { withSettlement, withoutSettlement } = split;
+  const settlements = new URLSearchParams({ ...rangeParams(range), currency });
+  return (
+    <Text size="sm" c="dimmed" data-testid="settlement-split">
+      Under a settlement id: captured <Amount value={withSettlement.captured} currency={currency} c="dark" />, credited{" "}
+      <Amount value={withSettlement.credited} currency={currency} c="dark" />. Without a settlement id: captured{" "}
+      <Amount value={withoutSettlement.captured} currency={currency} c="dark" />, credited{" "}
+      <Amount value={withoutSettlement.credited} currency={currency} c="dark" />.
+      {userHasPermission(user, "settlement:read") ? (
+        <>
+          {" "}
+          <Anchor component={Link} to={`/settlements?${settlements}`} size="sm">
+            The same figures on Settlements
+          </Anchor>
+        </>
+      ) : null}
+    </Text>
   );
 }
 
@@ -239,7 +302,7 @@ function Stat({
   );
 }
 
-function DayTable({ days, currency }: { days: Dashboard["days"]; currency: string }) {
+function DayTable({ days, currency, measure }: { days: Dashboard["days"]; currency: string; measure: Measure }) {
   return (
     <Accordion variant="default" mt="xs" chevronPosition="left">
       <Accordion.Item value="days">
@@ -258,6 +321,7 @@ function DayTable({ days, currency }: { days: Dashboard["days"]; currency: strin
                   <Table.Th ta="right">Captured</Table.Th>
                   <Table.Th ta="right">Credited</Table.Th>
                   <Table.Th ta="right">Net</Table.Th>
+                  <Table.Th>Payments</Table.Th>
                 </>
               }
             >
@@ -277,6 +341,16 @@ function DayTable({ days, currency }: { days: Dashboard["days"]; currency: strin
                   </Table.Td>
                   <Table.Td ta="right">
                     <Amount value={day.total.net} currency={currency} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Anchor
+                      component={Link}
+                      to={paymentsBehind(measure, currency, day.day, null)}
+                      size="sm"
+                      aria-label={`Payments ${MEASURE_LABELS[measure].toLowerCase()} on ${day.day}`}
+                    >
+                      Open
+                    </Anchor>
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -148,6 +148,7 @@ export default function ApiClients() {
         </ListNotice>
       ) : (
         <DataTable
+          actions
           minWidth={1100}
           alignTop
           head={

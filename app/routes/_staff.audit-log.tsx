@@ -12,7 +12,7 @@ import { DataTable, HeadedTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { FilterBuilder, type FilterField } from "../components/FilterBuilder";
 import listScreenStyles from "../components/list-screen.css";
-import { ClampedText, ListNotice } from "../components/list-parts";
+import { Dash, ListNotice } from "../components/list-parts";
 import { PagedListHeader } from "../components/PageLinks";
 import { useHrefWith } from "../components/url-state";
 import { staffArea } from "../components/staff-areas";
@@ -181,8 +181,15 @@ export default function AuditLog() {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>
-                  <ClampedText text={row.reason} />
+                {/* The whole reason, wrapped: an auditor reads it, never a clipped part of it. */}
+                <Table.Td miw={200} maw={360}>
+                  {row.reason ? (
+                    <Text size="sm" style={{ overflowWrap: "anywhere", whiteSpace: "pre-wrap" }}>
+                      {row.reason}
+                    </Text>
+                  ) : (
+                    <Dash />
+                  )}
                 </Table.Td>
                 <Table.Td>{filterLink("ip", row.ip, row.ip)}</Table.Td>
                 <Table.Td>

@@ -37,6 +37,7 @@ import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../
 import { describeKinds, QUICK_SEARCH_LABELS, type QuickSearchKind } from "../domain/quick-search";
 import { formatCount } from "../components/format";
 import { EXACT_COUNT_CAP } from "../domain/search-filter";
+import { describeVolumeFilter, readVolumeFilter, VOLUME_PARAMS } from "../domain/volume-filter";
 import { filterFieldsOf, readPaging } from "../http/staff/list-query.server";
 import { readPaymentListUrl } from "../http/staff/payment-list-url.server";
 import { staffCaller } from "../http/staff/action.server";
@@ -120,7 +121,11 @@ export default function PaymentsList() {
   // hydrating when the shell's providers update would throw React error 421 and re-render.
   const hydrated = useHydrated();
   // Anything besides the quick search that narrows the list: filters or a day range.
-  const filtered = fields.some((field) => params.has(field.name)) || !!params.get("from") || !!params.get("to");
+  const filtered =
+    fields.some((field) => params.has(field.name)) ||
+    !!params.get("from") ||
+    !!params.get("to") ||
+    params.has("volume");
   const narrowed = filtered || !!params.get("q");
 
   // What the export downloads: the same filters, search, range and order; every page.
@@ -152,6 +157,8 @@ export default function PaymentsList() {
         <DayFilterPicker timeZone={user.timeZone} error={errors?.range} />
       </Group>
       {list?.quickSearch ? <QuickSearchSummary outcome={list.quickSearch} filtered={filtered} /> : null}
+
+      <VolumeFilterChip />
 
       <FilterBuilder fields={fields} errors={errors?.filters} />
 
@@ -208,6 +215,43 @@ export default function PaymentsList() {
         </>
       )}
     </Stack>
+  );
+}
+
+/**
+ * The payments behind a dashboard bar or a settlements row (app/domain/volume-filter.ts): what
+ * the link asked for, in words, and a way to drop it and keep the other filters.
+ */
+function VolumeFilterChip() {
+  const [params] = useSearchParams();
+  const hrefWith = useHrefWith();
+  const outcome = readVolumeFilter(params);
+  if (!outcome.ok || outcome.filter === null) return null;
+  return (
+    <Group gap="xs" wrap="wrap" data-testid="volume-filter">
+      <Text size="sm" c="dimmed">
+        Payments behind the figure:
+      </Text>
+      <Text
+        size="sm"
+        fw={500}
+        c="indigo.9"
+        bg="indigo.0"
+        px="xs"
+        py={2}
+        style={{ borderRadius: "var(--mantine-radius-sm)", overflowWrap: "anywhere" }}
+      >
+        {describeVolumeFilter(outcome.filter)}
+      </Text>
+      <Anchor
+        component={Link}
+        to={hrefWith({ ...Object.fromEntries(VOLUME_PARAMS.map((name) => [name, null])), page: null })}
+        size="sm"
+        preventScrollReset
+      >
+        Show every payment
+      </Anchor>
+    </Group>
   );
 }
 
@@ -505,7 +549,10 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
               <TransactionLines transactions={payment.transactions} />
             )}
           </Table.Td>
-          <Table.Td style={{ whiteSpace: "nowrap" }}>{payment.settlementId ?? <Dash />}</Table.Td>
+          {/* Long settlement ids (EJ-1-2026-12-05-ticket-machine) wrap at a dash instead of being cut. */}
+          <Table.Td miw={150} style={{ overflowWrap: "anywhere" }}>
+            {payment.settlementId ?? <Dash />}
+          </Table.Td>
         </Table.Tr>
       ))}
     </DataTable>

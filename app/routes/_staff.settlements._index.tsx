@@ -1,10 +1,13 @@
 // Settlements (finance): captured, credited and net per settlement id, UTC day and currency, from
 // the daily rollup, filtered by range, settlement id and currency, all in the URL; each row
-// opens the operations behind it, and the whole filtered set exports as CSV.
+// opens the operations behind it, and the whole filtered set exports as CSV. Volume of payments
+// without a settlement id has rows of its own, so the totals are the dashboard's to the øre.
 import { Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Fragment } from "react";
+import { SubmitButton } from "../components/SubmitButton";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { PageHeader } from "../components/list-parts";
@@ -21,7 +24,9 @@ import { plural } from "../components/plural";
 import { readSettlementFilter, settlementFilterSearch } from "../http/staff/settlement-filter.server";
 import { positiveInt } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
-import { listSettlementDays, MAX_PER_PAGE, type CurrencyTotals } from "../services/queries/settlements.server";
+import { listSettlementDays, MAX_PER_PAGE } from "../services/queries/settlements.server";
+import type { SplitVolume } from "../services/queries/volume-rollup.server";
+import { volumeFilterParams } from "../domain/volume-filter";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -91,17 +96,17 @@ export default function Settlements() {
         {total === 0
           ? `No settlement days from ${range}`
           : items.length === 0
-            ? `${plural(total, "settlement day")} on ${plural(pageCount, "page")}`
-            : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "settlement day")}, ${range}`}
+            ? `${plural(total, "row")} on ${plural(pageCount, "page")}`
+            : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "row")} (days per settlement id), ${range}`}
       </CountAndPageLinks>
 
       {total === 0 ? (
         <Paper withBorder radius="md" p="xl" data-testid="settlements-empty">
           <Text fw={600}>No settlements match.</Text>
           <Text c="dimmed" size="sm">
-            Nothing was captured or credited under a settlement id from {range} (UTC days)
-            {state.settlementId ? ` for ${state.settlementId}` : ""}
-            {state.currency ? ` in ${state.currency}` : ""}. Payments without a settlement id are not listed here.
+            Nothing was captured or credited from {range} (UTC days)
+            {state.settlementId ? ` under settlement id ${state.settlementId}` : ""}
+            {state.currency ? ` in ${state.currency}` : ""}.
           </Text>
         </Paper>
       ) : (
@@ -134,15 +139,37 @@ export default function Settlements() {
                 <Table.Tr key={`${row.day}/${row.settlementId}/${row.currency}`}>
                   <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>{row.day}</Table.Td>
                   <Table.Td>
-                    <Anchor
-                      component={Link}
-                      to={`/settlements/${encodeURIComponent(row.settlementId)}?day=${row.day}`}
-                      size="sm"
-                      fw={500}
-                      style={{ overflowWrap: "anywhere" }}
-                    >
-                      {row.settlementId}
-                    </Anchor>
+                    {row.settlementId === "" ? (
+                      <Anchor
+                        component={Link}
+                        to={`/payments?${new URLSearchParams(
+                          volumeFilterParams({
+                            kind: "moved",
+                            day: row.day,
+                            paymentTypeGroup: null,
+                            currency: row.currency,
+                            settlement: { none: true },
+                          }),
+                        )}`}
+                        size="sm"
+                        fs="italic"
+                        c="dimmed"
+                        data-testid="no-settlement-row"
+                        title="Payments without a settlement id that were captured or credited this day"
+                      >
+                        No settlement id
+                      </Anchor>
+                    ) : (
+                      <Anchor
+                        component={Link}
+                        to={`/settlements/${encodeURIComponent(row.settlementId)}?day=${row.day}`}
+                        size="sm"
+                        fw={500}
+                        style={{ overflowWrap: "anywhere" }}
+                      >
+                        {row.settlementId}
+                      </Anchor>
+                    )}
                   </Table.Td>
                   <Table.Td>{row.currency}</Table.Td>
                   <VolumeCells row={row} />
@@ -195,9 +222,7 @@ function FilterForm({
           w={150}
         />
         <Group gap="xs" mt={25}>
-          <Button type="submit" size="xs">
-            Apply
-          </Button>
+          <SubmitButton size="xs">Apply</SubmitButton>
           <Button component={Link} to={`?${new URLSearchParams(rangeParams(state.range))}`} variant="subtle" size="xs">
             Clear
           </Button>
@@ -207,10 +232,26 @@ function FilterForm({
   );
 }
 
-function CurrencyTotalsLine({ totals }: { totals: CurrencyTotals[] }) {
+/** One part of a currency's totals, dimmed under its total. */
+function PartRow({ part, label, figures }: { part: string; label: string; figures: SplitVolume["total"] }) {
+  return (
+    <Table.Tr data-currency={figures.currency} data-part={part}>
+      <Table.Td c="dimmed" style={{ whiteSpace: "nowrap" }}>
+        {`${figures.currency} ${label}`}
+      </Table.Td>
+      <VolumeCells row={figures} />
+    </Table.Tr>
+  );
+}
+
+/**
+ * Per currency over all pages: the part under a settlement id, the part without one (its own
+ * row, so nothing is left out), and their total, which is the dashboard's total for the range.
+ */
+function CurrencyTotalsLine({ totals }: { totals: SplitVolume[] }) {
   return (
     <DataTable
-      minWidth={560}
+      minWidth={640}
       verticalSpacing={4}
       data-testid="settlements-totals"
       head={
@@ -221,12 +262,18 @@ function CurrencyTotalsLine({ totals }: { totals: CurrencyTotals[] }) {
       }
     >
       {totals.map((row) => (
-        <Table.Tr key={row.currency} data-currency={row.currency}>
-          <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
-            Total {row.currency}
-          </Table.Td>
-          <VolumeCells row={row} totals />
-        </Table.Tr>
+        <Fragment key={row.currency}>
+          {row.withSettlement.capturedCount + row.withSettlement.creditedCount > 0 ? (
+            <PartRow part="with-settlement" label="under a settlement id" figures={row.withSettlement} />
+          ) : null}
+          <PartRow part="without-settlement" label="without a settlement id" figures={row.withoutSettlement} />
+          <Table.Tr data-currency={row.currency} data-part="total">
+            <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
+              {`Total ${row.currency}`}
+            </Table.Td>
+            <VolumeCells row={row.total} totals />
+          </Table.Tr>
+        </Fragment>
       ))}
     </DataTable>
   );

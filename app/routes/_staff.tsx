@@ -2,7 +2,7 @@
 // signed in and shows the areas their role may use; each screen checks its own permission again.
 import { Anchor, AppShell, Badge, Box, Burger, Group, NavLink, ScrollArea, Stack, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect } from "react";
@@ -10,8 +10,12 @@ import { userHasPermission, type Role } from "../auth/roles";
 import { requireStaffUser } from "../auth/session.server";
 import { STAFF_AREAS, type StaffArea } from "../components/staff-areas";
 import { LogoutButton } from "../components/LoginForm";
+import { NavigationProgress, PendingContent } from "../components/NavigationFeedback";
+import staffShellStyles from "../components/staff-shell.css";
 import { staffCaller } from "../http/staff/action.server";
 import { workQueueCount } from "../services/queries/work-queue.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffShellStyles }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireStaffUser(request);
@@ -151,7 +155,10 @@ export default function StaffLayout() {
       </AppShell.Navbar>
 
       <AppShell.Main bg="gray.0">
-        <Outlet />
+        <NavigationProgress />
+        <PendingContent>
+          <Outlet />
+        </PendingContent>
       </AppShell.Main>
     </AppShell>
   );

@@ -165,6 +165,7 @@ export default function Users() {
         </ListNotice>
       ) : (
         <DataTable
+          actions
           minWidth={1000}
           head={
             <>

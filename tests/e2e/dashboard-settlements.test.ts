@@ -5,10 +5,10 @@
 // as many rows as the table says it has.
 import fs from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
-import { and, between, eq } from "drizzle-orm";
+import { and, between, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
-import { dailyOutcomes, payments, paymentTransactions } from "../../db/schema";
+import { dailyOutcomes, operationLog, payments, paymentTransactions } from "../../db/schema";
 import { presetRange, utcDay, type RangePreset } from "../../app/domain/day-range";
 import { toDbAmount, ZERO } from "../../app/domain/money";
 import { formatMoney } from "../../app/components/format";
@@ -31,12 +31,14 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
+  /** A card payment captured today (in NOK, PAYMENTCARD). */
+  let capturedToday: number;
 
   const e2e = useBrowserTest({ demoPayments: 400 });
 
   beforeAll(async () => {
     // Captured today for certain, whatever hour the demo data's clock stopped at.
-    await capturedCardPayment(await createClient(e2e.server), "123.45");
+    ({ paymentId: capturedToday } = await capturedCardPayment(await createClient(e2e.server), "123.45"));
     ({ context, page } = await signedInPage(e2e.browser, e2e.server.url, finance, "/", {
       acceptDownloads: true,
       errors,
@@ -199,6 +201,49 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     expect(errors).toEqual([]);
   });
 
+  it("opens the payments behind a bar: a click on today's card volume lists the payments captured by card today", async () => {
+    await page.goto(`${e2e.server.url}/?range=7d&currency=NOK`);
+    const today = utcDay(new Date());
+    // The last day's bar of the PAYMENTCARD series (recharts draws one rectangle per day).
+    const bar = page.locator(".volume-bar-PAYMENTCARD .recharts-bar-rectangle").last();
+    await bar.click();
+    await page.waitForURL((url) => url.pathname === "/payments", POLL);
+    const url = new URL(page.url());
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      volume: "captured",
+      volumeDay: today,
+      volumeGroup: "PAYMENTCARD",
+      volumeCurrency: "NOK",
+    });
+    await expect
+      .poll(() => page.getByTestId("volume-filter").textContent(), POLL)
+      .toContain(`Captured on ${today} (UTC) · PAYMENTCARD · NOK`);
+    await expect
+      .poll(() => page.getByRole("link", { name: String(capturedToday), exact: true }).isVisible(), POLL)
+      .toBe(true);
+    // Every payment listed had a card capture today: the database says which ones those are.
+    const listed = (await page.locator("tbody tr td:first-child a").allTextContents()).map(Number);
+    const behind = await e2e.server.database.db
+      .selectDistinct({ paymentId: operationLog.paymentId })
+      .from(operationLog)
+      .innerJoin(paymentTransactions, eq(paymentTransactions.transactionId, operationLog.transactionId))
+      .where(
+        and(
+          onUtcDays(today, today),
+          inArray(operationLog.operation, ["CAPTURE", "IMPORT"]),
+          eq(paymentTransactions.paymentTypeGroup, "PAYMENTCARD"),
+          eq(paymentTransactions.currency, "NOK"),
+        ),
+      );
+    expect(listed.length).toBe(Math.min(behind.length, 25));
+    expect(behind.map((row) => row.paymentId)).toEqual(expect.arrayContaining(listed));
+
+    // "Show every payment" drops the bar's filter and keeps nothing else.
+    await page.getByRole("link", { name: "Show every payment" }).click();
+    await page.waitForURL((next) => next.pathname === "/payments" && !next.searchParams.has("volume"), POLL);
+    expect(errors).toEqual([]);
+  });
+
   it("says so when the chosen range had nothing", async () => {
     await page.goto(`${e2e.server.url}/?from=2001-01-01&to=2001-01-31`);
     expect(await page.getByTestId("dashboard-empty").textContent()).toContain(
@@ -208,7 +253,12 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
 
   it("shows settlement totals equal to the captures and credits of that settlement's payments, and drills down to them", async () => {
     await page.goto(`${e2e.server.url}/settlements?range=90d`);
-    const firstRow = page.getByTestId("settlements-table").locator("tbody tr").first();
+    // The first row under a settlement id (rows of payments without one come first on their day).
+    const firstRow = page
+      .getByTestId("settlements-table")
+      .locator("tbody tr")
+      .filter({ hasNot: page.getByTestId("no-settlement-row") })
+      .first();
     const cells = await firstRow.locator("td").allTextContents();
     const [day, settlementId, currency, captured, capturedCount, credited, creditedCount, net] = cells;
 
@@ -235,7 +285,9 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
       e2e.server.database.db,
       and(eq(payments.settlementId, settlementId), eq(paymentTransactions.currency, currency), onUtcDays(from, today)),
     );
-    const totals = page.getByTestId("settlements-totals").locator(`tr[data-currency="${currency}"] td`);
+    const totals = page
+      .getByTestId("settlements-totals")
+      .locator(`tr[data-currency="${currency}"][data-part="total"] td`);
     await expect
       .poll(() => totals.nth(1).textContent(), POLL)
       .toSatisfy((text: string) => digits(text) === digits(formatMoney(toDbAmount(all.captured), currency)));
@@ -262,7 +314,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   it("exports as many CSV rows as the settlements table says it has", async () => {
     await page.goto(`${e2e.server.url}/settlements?range=90d&perPage=25`);
     const count = await page.getByTestId("settlements-count").textContent();
-    const total = Number(/of ([0-9\s\u00a0]+) settlement days/.exec(count ?? "")![1].replace(/\D/g, ""));
+    const total = Number(/of ([0-9\s\u00a0]+) rows/.exec(count ?? "")![1].replace(/\D/g, ""));
     expect(total).toBeGreaterThan(25);
     const download = await downloadFrom(page.getByRole("link", { name: /Export CSV/ }));
     expect(download.rows).toBe(total);

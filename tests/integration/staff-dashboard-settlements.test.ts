@@ -2,13 +2,15 @@
 // export what, what a hand-edited URL gets (a readable message or the default, never a 500), and
 // that the settlement figures and exports agree with the operation log itself, also after a
 // payment is moved to another settlement.
-import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dailyVolume, payments } from "../../db/schema";
+import { dailyVolume, operationLog, payments, paymentTransactions } from "../../db/schema";
 import { addDays, utcDay } from "../../app/domain/day-range";
-import { add, money, ZERO, type Money } from "../../app/domain/money";
+import { add, money, subtract, toDbAmount, ZERO, type Money } from "../../app/domain/money";
 import { formatCount } from "../../app/components/format";
 import { getDashboard } from "../../app/services/queries/dashboard.server";
+import { listSettlementDays } from "../../app/services/queries/settlements.server";
+import { listPayments } from "../../app/services/queries/payment-list.server";
 import { capturedCardPayment, createClient } from "../support/api";
 import { useStaffSession, useTestServer } from "../support/fixtures-http";
 import { staffCaller } from "../support/use-case";
@@ -173,10 +175,10 @@ describe("figures", () => {
         settlementDays: sql<number>`count(distinct (${dailyVolume.day}, ${dailyVolume.settlementId}, ${dailyVolume.currency}))::int`,
       })
       .from(dailyVolume)
-      .where(sql`${dailyVolume.settlementId} <> '' and ${dailyVolume.day} between ${from} and ${today}`);
+      .where(sql`${dailyVolume.day} between ${from} and ${today}`);
     expect(rows.length).toBe(settlementDays);
     const page = await (await getPage(server, "/settlements?range=90d", finance.cookie)).text();
-    expect(page).toContain(`of ${formatCount(settlementDays)} settlement days`);
+    expect(page).toContain(`of ${formatCount(settlementDays)} rows`);
 
     // header: settlementId, day, currency, capturedAmount, capturedCount, creditedAmount, creditedCount, netAmount
     const fromCsv = new Map<
@@ -192,10 +194,8 @@ describe("figures", () => {
         creditedCount: sum.creditedCount + Number(creditedCount),
       });
     }
-    const fromLog = await volumeFromLog(
-      server.database.db,
-      and(isNotNull(payments.settlementId), onUtcDays(from, today)),
-    );
+    // Every row, those of payments without a settlement id too: the whole range's volume.
+    const fromLog = await volumeFromLog(server.database.db, onUtcDays(from, today));
     expect(Object.fromEntries(fromCsv)).toEqual(
       Object.fromEntries(fromLog.map(({ currency, ...sums }) => [currency, sums])),
     );
@@ -286,5 +286,136 @@ describe("figures", () => {
         creditedCount: logged.creditedCount,
       });
     }
+  });
+});
+
+describe("reconciliation", () => {
+  /** The log's volume per currency as the screens' decimal strings (5 decimals), counts beside. */
+  function asFigures(rows: Awaited<ReturnType<typeof volumeFromLog>>) {
+    return Object.fromEntries(
+      rows.map((row) => [
+        row.currency,
+        {
+          captured: toDbAmount(row.captured),
+          capturedCount: row.capturedCount,
+          credited: toDbAmount(row.credited),
+          creditedCount: row.creditedCount,
+          net: toDbAmount(subtract(row.captured, row.credited)),
+        },
+      ]),
+    );
+  }
+
+  const withoutFigures = <T extends { currency: string }>({ currency: _currency, ...rest }: T) => rest;
+
+  it("gives the dashboard and settlements the same totals for any range, equal to the operation log, with the volume without a settlement id as its own part", async () => {
+    // Volume of today without a settlement id and under one, in two currencies, for certain.
+    const client = await createClient(server);
+    const loose = await capturedCardPayment(client, "311.11");
+    await capturedCardPayment(client, "42.42", { currency: "SEK" });
+    const settled = await capturedCardPayment(client, "205.50");
+    expect((await client.patch(`/v1/payments/${settled.paymentId}`, { settlementId: "RECON-1" })).status).toBe(200);
+    const credited = await client.post(`/v1/payments/${loose.paymentId}/transactions/${loose.transactionId}/credit`, {
+      amount: "11.11",
+    });
+    expect(credited.status, JSON.stringify(credited.body)).toBeLessThan(300);
+
+    const today = utcDay(new Date());
+    const ranges = [
+      { from: today, to: today },
+      { from: addDays(today, -6), to: today },
+      { from: addDays(today, -29), to: today },
+      { from: addDays(today, -89), to: today },
+      { from: addDays(today, -40), to: addDays(today, -20) },
+    ];
+    const noSettlement = sql`coalesce(${payments.settlementId}, '') = ''`;
+    for (const range of ranges) {
+      const label = `${range.from}..${range.to}`;
+      const logAll = asFigures(await volumeFromLog(server.database.db, onUtcDays(range.from, range.to)));
+      const logWithout = asFigures(
+        await volumeFromLog(server.database.db, and(noSettlement, onUtcDays(range.from, range.to))),
+      );
+      expect(Object.keys(logAll).length, label).toBeGreaterThan(0);
+
+      const settlements = await listSettlementDays(staffCaller(), {
+        ...range,
+        settlementId: null,
+        currency: null,
+        page: 1,
+        perPage: 25,
+      });
+      expect(
+        Object.fromEntries(settlements.totals.map((row) => [row.currency, withoutFigures(row.total)])),
+        label,
+      ).toEqual(logAll);
+      for (const row of settlements.totals) {
+        const without = logWithout[row.currency] ?? {
+          captured: "0.00000",
+          capturedCount: 0,
+          credited: "0.00000",
+          creditedCount: 0,
+          net: "0.00000",
+        };
+        expect(withoutFigures(row.withoutSettlement), `${label} ${row.currency} without`).toEqual(without);
+        // The dashboard, one currency at a time: the same figures, split the same way.
+        const dashboard = await getDashboard(staffCaller(), { ...range, currency: row.currency });
+        expect(dashboard.totals, `${label} ${row.currency}`).toEqual(withoutFigures(row.total));
+        expect(dashboard.bySettlement.withoutSettlement, `${label} ${row.currency}`).toEqual(
+          withoutFigures(row.withoutSettlement),
+        );
+        expect(dashboard.bySettlement.withSettlement, `${label} ${row.currency}`).toEqual(
+          withoutFigures(row.withSettlement),
+        );
+      }
+    }
+
+    // The screens themselves: the settlements page shows the no-settlement part as its own row.
+    const html = await (await getPage(server, "/settlements?range=today&currency=NOK", finance.cookie)).text();
+    expect(html).toContain("NOK without a settlement id");
+    expect(html).toContain("No settlement id");
+  });
+
+  it("lists behind a dashboard bar exactly the payments whose operations make up its amount", async () => {
+    const client = await createClient(server);
+    const made = await capturedCardPayment(client, "77.70");
+    const today = utcDay(new Date());
+    const dashboard = await getDashboard(staffCaller(), { from: today, to: today, currency: "NOK" });
+    const [day] = dashboard.days;
+    const group = "PAYMENTCARD";
+    expect(money(day.groups[group].captured) > 0n).toBe(true);
+
+    const listed = await listPayments(staffCaller(), {
+      volume: { kind: "captured", day: today, paymentTypeGroup: group, currency: "NOK", settlement: null },
+      page: 1,
+      perPage: 100,
+    });
+    const ids = listed.items.map((item) => item.paymentId);
+    expect(ids).toContain(made.paymentId);
+    const behind = and(
+      onUtcDays(today, today),
+      eq(paymentTransactions.paymentTypeGroup, group),
+      eq(paymentTransactions.currency, "NOK"),
+    );
+    const byPayment = await server.database.db
+      .selectDistinct({ paymentId: operationLog.paymentId })
+      .from(operationLog)
+      .innerJoin(paymentTransactions, eq(paymentTransactions.transactionId, operationLog.transactionId))
+      .where(and(behind, inArray(operationLog.operation, ["CAPTURE", "IMPORT"])));
+    expect([...ids].sort((a, b) => a - b)).toEqual(byPayment.map((row) => row.paymentId).sort((a, b) => a - b));
+    // Their captures that day and in that group add up to the bar.
+    const [sum] = await volumeFromLog(server.database.db, and(behind, inArray(payments.paymentId, ids)));
+    expect(toDbAmount(sum.captured)).toBe(day.groups[group].captured);
+
+    // The same through the screen's URL; a bad value is named, not a 500.
+    const page = await getPage(
+      server,
+      `/payments?volume=captured&volumeDay=${today}&volumeGroup=${group}&volumeCurrency=NOK`,
+      support.cookie,
+    );
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`Captured on ${today} (UTC) · PAYMENTCARD · NOK`);
+    const bad = await getPage(server, `/payments?volume=captured&volumeDay=soon`, support.cookie);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("volumeDay must be a day written as YYYY-MM-DD");
   });
 });

@@ -6,14 +6,16 @@
 //   sort=totalAmount&dir=asc               createdAt (default), totalAmount or paymentId; desc default
 //   page=2&perPage=50                      the screen's page (the export ignores them)
 //   exactTotal=true                        count and sum every match, however many (the screen only)
+//   volume=captured&volumeDay=2026-11-20…  the payments behind a volume figure (app/domain/volume-filter.ts)
 import { recogniseQuickSearch } from "../../domain/quick-search";
 import { readSort, type PaymentSort } from "../../domain/payment-sort";
 import type { PaymentQuery } from "../../services/queries/payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "../../services/queries/payment-search.server";
 import { readDayRange } from "../../domain/zoned-day-range";
+import { readVolumeFilter, VOLUME_PARAMS } from "../../domain/volume-filter";
 import { readListFilters } from "./list-query.server";
 
-export const PAYMENT_LIST_PARAMS = ["q", "from", "to", "sort", "dir", "exactTotal"] as const;
+export const PAYMENT_LIST_PARAMS = ["q", "from", "to", "sort", "dir", "exactTotal", ...VOLUME_PARAMS] as const;
 
 export type PaymentListErrors = {
   /** By filter field, for the filter builder's rows. */
@@ -32,13 +34,18 @@ export function readPaymentListUrl(params: URLSearchParams, timeZone: string): P
   const { filters, fieldErrors, otherErrors } = readListFilters(params, PAYMENT_SEARCH_FIELDS, PAYMENT_LIST_PARAMS);
   const quick = recogniseQuickSearch(params.get("q"));
   const range = readDayRange(params, timeZone);
+  const volume = readVolumeFilter(params);
   const errors: PaymentListErrors = {
     filters: fieldErrors,
-    other: otherErrors,
+    other: volume.ok ? otherErrors : [...otherErrors, volume.message],
     ...(quick.ok ? {} : { q: quick.message }),
     ...(range.ok ? {} : { range: range.message }),
   };
-  if (!quick.ok || !range.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0)
+  if (!quick.ok || !range.ok || !volume.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0)
     return { ok: false, errors, sort };
-  return { ok: true, query: { filters, quickSearch: quick.search, created: range.bounds, sort }, sort };
+  return {
+    ok: true,
+    query: { filters, quickSearch: quick.search, created: range.bounds, volume: volume.filter, sort },
+    sort,
+  };
 }

@@ -13,6 +13,7 @@ import type { StaffCaller } from "../../domain/caller";
 import { dailyOutcomes, dailyVolume } from "../../../db/schema";
 import { daysOf } from "../../domain/day-range";
 import { add, compare, money, subtract, toDbAmount, ZERO, type Money } from "../../domain/money";
+import { splitBySettlement, volumeSums, withoutSettlementKey, type CurrencyVolume } from "./volume-rollup.server";
 
 export type DashboardQuery = {
   /** First and last UTC day, both included, "YYYY-MM-DD". */
@@ -63,6 +64,8 @@ export type OutcomeCounts = {
 export type AuthorizationOutcomes = OutcomeCounts & {
   /** Per payment type group with attempts in the range, the most attempts first. */
   groups: Array<OutcomeCounts & { paymentTypeGroup: string }>;
+  /** Every day of the range, oldest first (zeros on a day without attempts): the trend. */
+  days: Array<OutcomeCounts & { day: string }>;
 };
 
 export type Dashboard = {
@@ -75,7 +78,10 @@ export type Dashboard = {
   currencies: Array<VolumeTotals & { currency: string }>;
   /** The currency the rest is about; null when nothing happened in the range. */
   currency: string | null;
+  /** The currency's totals: the settlements screen's totals for the same range (volume-rollup.server.ts). */
   totals: VolumeTotals;
+  /** The part of `totals` under a settlement id and the part without one. */
+  bySettlement: { withSettlement: VolumeTotals; withoutSettlement: VolumeTotals };
   /** Groups with volume in the range, the most captured first (the chart's stacking order). */
   groups: string[];
   /** Every day of the range, oldest first. */
@@ -112,6 +118,10 @@ function totalsOf(volume: Volume): VolumeTotals {
   };
 }
 
+function totalsFrom({ currency: _currency, ...volume }: CurrencyVolume): VolumeTotals {
+  return volume;
+}
+
 /** The entry of `key`, created empty on first use. */
 function entry<K>(map: Map<K, Volume>, key: K): Volume {
   let volume = map.get(key);
@@ -146,6 +156,7 @@ function byCaptured<K extends string>(map: Map<K, Volume>): K[] {
 
 type RollupRow = {
   day: string;
+  withoutSettlement: boolean;
   currency: string;
   paymentTypeGroup: string;
   paymentType: string;
@@ -171,22 +182,33 @@ export async function getDashboard(_caller: StaffCaller, input: DashboardQuery):
         currency: dailyVolume.currency,
         paymentTypeGroup: dailyVolume.paymentTypeGroup,
         paymentType: dailyVolume.paymentType,
-        captured: sql<string>`sum(${dailyVolume.capturedAmount})::text`,
-        credited: sql<string>`sum(${dailyVolume.creditedAmount})::text`,
-        capturedCount: sql<number>`sum(${dailyVolume.capturedCount})::bigint`.mapWith(Number),
-        creditedCount: sql<number>`sum(${dailyVolume.creditedCount})::bigint`.mapWith(Number),
+        withoutSettlement: withoutSettlementKey,
+        ...volumeSums,
       })
       .from(dailyVolume)
       .where(between(dailyVolume.day, query.from, query.to))
-      .groupBy(dailyVolume.day, dailyVolume.currency, dailyVolume.paymentTypeGroup, dailyVolume.paymentType),
+      .groupBy(
+        dailyVolume.day,
+        dailyVolume.currency,
+        dailyVolume.paymentTypeGroup,
+        dailyVolume.paymentType,
+        withoutSettlementKey,
+      ),
     outcomesIn(query, database),
   ]);
 
+  // The totals per currency through the settlements screen's own fold (volume-rollup.server.ts).
+  const split = new Map(splitBySettlement(rows).map((entry) => [entry.currency, entry]));
   const perCurrency = new Map<string, Volume>();
   for (const row of rows) addVolume(entry(perCurrency, row.currency), row);
   for (const row of outcomeRows) entry(perCurrency, row.currency);
-  const currencies = byActivity(perCurrency).map((currency) => ({ currency, ...totalsOf(perCurrency.get(currency)!) }));
+  const noVolume = totalsOf(emptyVolume());
+  const currencies = byActivity(perCurrency).map((currency) => ({
+    currency,
+    ...(split.has(currency) ? totalsFrom(split.get(currency)!.total) : noVolume),
+  }));
   const currency = query.currency ?? currencies[0]?.currency ?? null;
+  const chosen = currency === null ? undefined : split.get(currency);
 
   const perGroup = new Map<string, Volume>();
   const perDayGroup = new Map<string, Volume>();
@@ -226,14 +248,21 @@ export async function getDashboard(_caller: StaffCaller, input: DashboardQuery):
       };
     });
 
-  const authorizations = authorizationsOf(outcomeRows.filter((row) => row.currency === currency));
+  const authorizations = authorizationsOf(
+    outcomeRows.filter((row) => row.currency === currency),
+    daysOf(query),
+  );
 
   return {
     from: query.from,
     to: query.to,
     currencies,
     currency,
-    totals: totalsOf(total),
+    totals: chosen ? totalsFrom(chosen.total) : noVolume,
+    bySettlement: {
+      withSettlement: chosen ? totalsFrom(chosen.withSettlement) : noVolume,
+      withoutSettlement: chosen ? totalsFrom(chosen.withoutSettlement) : noVolume,
+    },
     groups,
     days,
     topPaymentTypes,
@@ -241,10 +270,17 @@ export async function getDashboard(_caller: StaffCaller, input: DashboardQuery):
   };
 }
 
-type OutcomeRow = { currency: string; paymentTypeGroup: string; approved: number; declined: number; failed: number };
+type OutcomeRow = {
+  day: string;
+  currency: string;
+  paymentTypeGroup: string;
+  approved: number;
+  declined: number;
+  failed: number;
+};
 
 /**
- * The range's attempts per currency and payment type group, days and organisations folded away
+ * The range's attempts per day, currency and payment type group, organisations folded away
  * (every currency: the picker offers those with attempts only, too). A second statement beside
  * the volume's: a commit between the two can make them disagree by that one operation, which
  * no figure here is checked against.
@@ -252,6 +288,7 @@ type OutcomeRow = { currency: string; paymentTypeGroup: string; approved: number
 async function outcomesIn(query: DashboardQuery, database: Db): Promise<OutcomeRow[]> {
   return database
     .select({
+      day: dailyOutcomes.day,
       currency: dailyOutcomes.currency,
       paymentTypeGroup: dailyOutcomes.paymentTypeGroup,
       approved: sql<number>`sum(${dailyOutcomes.approvedCount})::bigint`.mapWith(Number),
@@ -260,25 +297,35 @@ async function outcomesIn(query: DashboardQuery, database: Db): Promise<OutcomeR
     })
     .from(dailyOutcomes)
     .where(between(dailyOutcomes.day, query.from, query.to))
-    .groupBy(dailyOutcomes.currency, dailyOutcomes.paymentTypeGroup);
+    .groupBy(dailyOutcomes.day, dailyOutcomes.currency, dailyOutcomes.paymentTypeGroup);
 }
 
-function authorizationsOf(rows: OutcomeRow[]): AuthorizationOutcomes {
-  const groups = rows
-    .map((row) => ({
-      paymentTypeGroup: row.paymentTypeGroup,
-      ...outcomeCounts(row.approved, row.declined, row.failed),
-    }))
+/** The rows' counts added up per key. */
+function countsBy(rows: OutcomeRow[], key: (row: OutcomeRow) => string): Map<string, OutcomeCounts> {
+  const sums = new Map<string, { approved: number; declined: number; failed: number }>();
+  for (const row of rows) {
+    const sum = sums.get(key(row)) ?? { approved: 0, declined: 0, failed: 0 };
+    sum.approved += row.approved;
+    sum.declined += row.declined;
+    sum.failed += row.failed;
+    sums.set(key(row), sum);
+  }
+  return new Map(
+    [...sums].map(([name, sum]) => [name, outcomeCounts(sum.approved, sum.declined, sum.failed)] as const),
+  );
+}
+
+function authorizationsOf(rows: OutcomeRow[], days: string[]): AuthorizationOutcomes {
+  const groups = [...countsBy(rows, (row) => row.paymentTypeGroup)]
+    .map(([paymentTypeGroup, counts]) => ({ paymentTypeGroup, ...counts }))
     .filter((group) => group.attempts > 0)
     .sort((a, b) => b.attempts - a.attempts || a.paymentTypeGroup.localeCompare(b.paymentTypeGroup));
-  const sum = (pick: (row: OutcomeRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  const perDay = countsBy(rows, (row) => row.day);
+  const all = countsBy(rows, () => "all").get("all") ?? outcomeCounts(0, 0, 0);
   return {
-    ...outcomeCounts(
-      sum((row) => row.approved),
-      sum((row) => row.declined),
-      sum((row) => row.failed),
-    ),
+    ...all,
     groups,
+    days: days.map((day) => ({ day, ...(perDay.get(day) ?? outcomeCounts(0, 0, 0)) })),
   };
 }
 

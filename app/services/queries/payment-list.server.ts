@@ -9,7 +9,7 @@ import { asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-o
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../../db/client";
 import { db } from "../../platform/db.server";
-import { organisations, paymentTransactions, payments } from "../../../db/schema";
+import { operationLog, organisations, paymentTransactions, payments } from "../../../db/schema";
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../../domain/payment-sort";
 import type { QuickSearch, QuickSearchKind } from "../../domain/quick-search";
 import type { FieldFilter } from "../../domain/search-filter";
@@ -19,6 +19,8 @@ import { paymentSearchCondition } from "./payment-search.server";
 import { allOf } from "../../platform/search-sql.server";
 import { estimatedCount } from "../../platform/bounded-count.server";
 import { EXACT_COUNT_CAP } from "../../domain/search-filter";
+import { VOLUME_OPERATIONS, type VolumeFilter } from "../../domain/volume-filter";
+import { addDays } from "../../domain/day-range";
 
 export const MAX_PER_PAGE = 100;
 
@@ -32,6 +34,8 @@ export type PaymentQuery = {
   quickSearch?: QuickSearch | null;
   /** createdAt >= gte and < lt (a day range in the staff user's zone, as UTC instants). */
   created?: InstantBounds;
+  /** Only the payments behind a volume figure (a dashboard bar, a settlements row). */
+  volume?: VolumeFilter | null;
   sort?: PaymentSort;
 };
 
@@ -135,12 +139,40 @@ function quickSearchCondition(search: QuickSearch, kinds: readonly QuickSearchKi
   return sql`${payments.paymentId} in (${sql.join(sources, sql` union all `)})`;
 }
 
+/**
+ * The payments whose transactions moved money as the daily_volume rollup counts it: operations of
+ * the kind on the UTC day (operation_log_created_at_idx), in the transaction's group and
+ * currency, under the payment's settlement id now (the rollup moves volume with it).
+ */
+function volumeCondition(filter: VolumeFilter): SQL {
+  const o = operationLog;
+  const t = paymentTransactions;
+  const moved = allOf([
+    inArray(o.operation, [...VOLUME_OPERATIONS[filter.kind]]),
+    gte(o.createdAt, new Date(`${filter.day}T00:00:00Z`)),
+    lt(o.createdAt, new Date(`${addDays(filter.day, 1)}T00:00:00Z`)),
+    filter.paymentTypeGroup === null ? undefined : eq(t.paymentTypeGroup, filter.paymentTypeGroup),
+    filter.currency === null ? undefined : eq(t.currency, filter.currency),
+  ]);
+  const settlement =
+    filter.settlement === null
+      ? undefined
+      : typeof filter.settlement === "string"
+        ? eq(payments.settlementId, filter.settlement)
+        : sql`coalesce(${payments.settlementId}, '') = ''`;
+  return allOf([
+    sql`${payments.paymentId} in (select ${o.paymentId} from ${o} inner join ${t} on ${t.transactionId} = ${o.transactionId} where ${moved})`,
+    settlement,
+  ])!;
+}
+
 /** The API's filters, the day range and the tenant: everything but the quick search. */
 function filterCondition(caller: Caller, query: PaymentQuery): SQL | undefined {
   return allOf([
     paymentSearchCondition(caller, { filters: query.filters ?? {} }),
     query.created?.gte ? gte(payments.createdAt, query.created.gte) : undefined,
     query.created?.lt ? lt(payments.createdAt, query.created.lt) : undefined,
+    query.volume ? volumeCondition(query.volume) : undefined,
   ]);
 }
 

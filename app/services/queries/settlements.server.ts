@@ -1,19 +1,27 @@
 // Settlements for finance: captured, credited and net per settlement id, UTC day and currency,
-// read from the daily_volume rollup (payments without a settlement id are kept there under ''
-// and are not a settlement), and the operations behind one settlement: the CAPTURE, IMPORT
+// read from the daily_volume rollup, with the volume of payments without a settlement id (kept
+// there under '') as rows of their own, so that the list's totals are the dashboard's
+// (volume-rollup.server.ts); and the operations behind one settlement: the CAPTURE, IMPORT
 // and CREDIT entries of the operation log of the payments carrying that settlement id, on the
 // UTC day the rollup counted them. Read-only: no locks, no log entries.
 //
 // Captured volume is what CAPTURE and IMPORT moved (an import arrives captured), credited what
 // CREDIT moved: the same rule ledger.server.ts and the seed's rollup follow, so a day's
 // operations add up to the day's row.
-import { and, asc, between, count, desc, eq, gte, inArray, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, between, count, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import type { StaffCaller } from "../../domain/caller";
 import { db } from "../../platform/db.server";
 import { dailyVolume, operationLog, payments, paymentTransactions } from "../../../db/schema";
 import { addDays } from "../../domain/day-range";
 import { keysetBatches } from "../../platform/keyset.server";
+import {
+  splitBySettlement,
+  volumeSums,
+  withoutSettlementKey,
+  type CurrencyVolume,
+  type SplitVolume,
+} from "./volume-rollup.server";
 
 export const SETTLEMENT_OPERATIONS = ["CAPTURE", "IMPORT", "CREDIT"] as const;
 
@@ -23,43 +31,38 @@ export type SettlementFilter = {
   /** First and last UTC day, both included, "YYYY-MM-DD". */
   from: string;
   to: string;
-  /** Exact settlement id, or null for all. */
+  /** Exact settlement id, or null for all (and the volume without one). */
   settlementId: string | null;
   currency: string | null;
 };
 
 export type Page = { page: number; perPage: number };
 
-export type SettlementDay = {
+/** Amounts are decimal strings as the database sums them. */
+export type SettlementDay = CurrencyVolume & {
+  /** '' for the day's volume of payments without a settlement id. */
   settlementId: string;
   day: string;
-  currency: string;
-  /** Decimal strings as the database sums them. */
-  captured: string;
-  capturedCount: number;
-  credited: string;
-  creditedCount: number;
-  net: string;
 };
 
-export type CurrencyTotals = Omit<SettlementDay, "settlementId" | "day">;
+export type CurrencyTotals = CurrencyVolume;
 
 export type SettlementDayList = {
   items: SettlementDay[];
-  /** Settlement days matching the filter, over all pages. */
+  /** Settlement days (and days without one) matching the filter, over all pages. */
   total: number;
-  /** The whole filtered set per currency (never added across currencies). */
-  totals: CurrencyTotals[];
+  /**
+   * The whole filtered set per currency (never added across currencies), with the parts under a
+   * settlement id and without one: the dashboard's totals for the same range.
+   */
+  totals: SplitVolume[];
   page: number;
   perPage: number;
   pageCount: number;
 };
 
 const sums = {
-  captured: sql<string>`sum(${dailyVolume.capturedAmount})::text`,
-  capturedCount: sql<number>`sum(${dailyVolume.capturedCount})::bigint`.mapWith(Number),
-  credited: sql<string>`sum(${dailyVolume.creditedAmount})::text`,
-  creditedCount: sql<number>`sum(${dailyVolume.creditedCount})::bigint`.mapWith(Number),
+  ...volumeSums,
   net: sql<string>`(sum(${dailyVolume.capturedAmount}) - sum(${dailyVolume.creditedAmount}))::text`,
 };
 
@@ -73,7 +76,7 @@ const dayColumns = {
 function whereFor(filter: SettlementFilter): SQL | undefined {
   return and(
     between(dailyVolume.day, filter.from, filter.to),
-    filter.settlementId === null ? ne(dailyVolume.settlementId, "") : eq(dailyVolume.settlementId, filter.settlementId),
+    filter.settlementId === null ? undefined : eq(dailyVolume.settlementId, filter.settlementId),
     filter.currency === null ? undefined : eq(dailyVolume.currency, filter.currency),
   );
 }
@@ -101,6 +104,7 @@ export async function listSettlementDays(
   const settlementDays = database
     .select({
       currency: dailyVolume.currency,
+      withoutSettlement: sql<boolean>`${withoutSettlementKey}`.as("without_settlement"),
       captured: sql<string>`sum(${dailyVolume.capturedAmount})`.as("captured"),
       capturedCount: sql<number>`sum(${dailyVolume.capturedCount})`.as("captured_count"),
       credited: sql<string>`sum(${dailyVolume.creditedAmount})`.as("credited"),
@@ -122,19 +126,18 @@ export async function listSettlementDays(
     database
       .select({
         currency: settlementDays.currency,
+        withoutSettlement: settlementDays.withoutSettlement,
         days: count().mapWith(Number),
         captured: sql<string>`sum(${settlementDays.captured})::text`,
         capturedCount: sql<number>`sum(${settlementDays.capturedCount})::bigint`.mapWith(Number),
         credited: sql<string>`sum(${settlementDays.credited})::text`,
         creditedCount: sql<number>`sum(${settlementDays.creditedCount})::bigint`.mapWith(Number),
-        net: sql<string>`(sum(${settlementDays.captured}) - sum(${settlementDays.credited}))::text`,
       })
       .from(settlementDays)
-      .groupBy(settlementDays.currency)
-      .orderBy(settlementDays.currency),
+      .groupBy(settlementDays.currency, settlementDays.withoutSettlement),
   ]);
   const total = perCurrency.reduce((sum, row) => sum + row.days, 0);
-  const totals = perCurrency.map(({ days: _days, ...row }) => row);
+  const totals = splitBySettlement(perCurrency);
   return { items, total, totals, page, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)) };
 }
 

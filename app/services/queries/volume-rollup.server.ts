@@ -1,0 +1,91 @@
+// The daily_volume rollup as the dashboard and the settlements screen both read it: the same sums,
+// the same key for volume without a settlement id (''), and the same fold into per-currency
+// totals split by it, so the two screens show the same figures for the same range to the øre
+// (docs/decisions/032-reconciled-volume.md).
+import { sql } from "drizzle-orm";
+import { dailyVolume } from "../../../db/schema";
+import { add, money, subtract, toDbAmount, ZERO, type Money } from "../../domain/money";
+
+/** The rollup's settlement id for payments without one (app/platform/operation-log.server.ts). */
+export const NO_SETTLEMENT = "";
+
+/** Sums of rollup rows, as the database adds them (numeric as text, counts as numbers). */
+export const volumeSums = {
+  captured: sql<string>`sum(${dailyVolume.capturedAmount})::text`,
+  capturedCount: sql<number>`sum(${dailyVolume.capturedCount})::bigint`.mapWith(Number),
+  credited: sql<string>`sum(${dailyVolume.creditedAmount})::text`,
+  creditedCount: sql<number>`sum(${dailyVolume.creditedCount})::bigint`.mapWith(Number),
+};
+
+/**
+ * True for the rollup rows of payments without a settlement id; a grouping key, so the '' is
+ * written into the statement (a parameter in SELECT and GROUP BY would be two different ones).
+ */
+export const withoutSettlementKey = sql<boolean>`(${dailyVolume.settlementId} = '')`;
+
+export type VolumeSumsRow = { captured: string; capturedCount: number; credited: string; creditedCount: number };
+
+/** A currency's captured, credited and net volume with their counts (decimal strings, 5 decimals). */
+export type CurrencyVolume = {
+  currency: string;
+  captured: string;
+  capturedCount: number;
+  credited: string;
+  creditedCount: number;
+  /** captured − credited. */
+  net: string;
+};
+
+/** A currency's volume over a range: all of it, and the part under no settlement id. */
+export type SplitVolume = {
+  currency: string;
+  total: CurrencyVolume;
+  withSettlement: CurrencyVolume;
+  withoutSettlement: CurrencyVolume;
+};
+
+type Running = { captured: Money; credited: Money; capturedCount: number; creditedCount: number };
+
+const empty = (): Running => ({ captured: ZERO, credited: ZERO, capturedCount: 0, creditedCount: 0 });
+
+function addRow(into: Running, row: VolumeSumsRow): void {
+  into.captured = add(into.captured, money(row.captured));
+  into.credited = add(into.credited, money(row.credited));
+  into.capturedCount += row.capturedCount;
+  into.creditedCount += row.creditedCount;
+}
+
+function figures(currency: string, running: Running): CurrencyVolume {
+  return {
+    currency,
+    captured: toDbAmount(running.captured),
+    capturedCount: running.capturedCount,
+    credited: toDbAmount(running.credited),
+    creditedCount: running.creditedCount,
+    net: toDbAmount(subtract(running.captured, running.credited)),
+  };
+}
+
+/**
+ * Per currency (in code order), exact sums of rollup rows: all, with and without a settlement
+ * id. Both screens fold their rows through this, so their totals cannot be computed apart.
+ */
+export function splitBySettlement(
+  rows: Iterable<VolumeSumsRow & { currency: string; withoutSettlement: boolean }>,
+): SplitVolume[] {
+  const per = new Map<string, { total: Running; with: Running; without: Running }>();
+  for (const row of rows) {
+    let entry = per.get(row.currency);
+    if (!entry) per.set(row.currency, (entry = { total: empty(), with: empty(), without: empty() }));
+    addRow(entry.total, row);
+    addRow(row.withoutSettlement ? entry.without : entry.with, row);
+  }
+  return [...per.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, entry]) => ({
+      currency,
+      total: figures(currency, entry.total),
+      withSettlement: figures(currency, entry.with),
+      withoutSettlement: figures(currency, entry.without),
+    }));
+}
