@@ -1,4 +1,4 @@
-import { describeKinds, recogniseQuickSearch } from "./quick-search";
+import { describeKinds, recogniseQuickSearch, selectiveFragment } from "./quick-search";
 
 const kindsOf = (text: string) => {
   const outcome = recogniseQuickSearch(text);
@@ -54,5 +54,15 @@ describe("recogniseQuickSearch", () => {
   it("names the kinds it tried", () => {
     expect(describeKinds(["paymentId", "orderId", "rrn"])).toBe("paymentId, orderId or rrn");
     expect(describeKinds(["cardNumber"])).toBe("card last 4");
+  });
+});
+
+describe("selectiveFragment", () => {
+  it("is the longest run of letters and digits, from 3 characters", () => {
+    expect(selectiveFragment("ord-2026-500000")).toBe("500000");
+    expect(selectiveFragment("kari.nordmann@example.no")).toBe("nordmann");
+    expect(selectiveFragment("002997")).toBe("002997");
+    expect(selectiveFragment("blåbær-1")).toBe("blåbær");
+    expect(selectiveFragment("a-b-c")).toBeNull();
   });
 });

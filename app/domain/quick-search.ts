@@ -74,6 +74,18 @@ export function recogniseQuickSearch(input: string | null): QuickSearchOutcome {
   return { ok: true, search: { text, kinds: ORDER.filter((kind) => values[kind] !== undefined), values } };
 }
 
+/**
+ * The part of a text that finds it fastest through a trigram index: its longest run of letters
+ * and digits ("500000" of "ORD-2026-500000"). Every order shares the trigrams of "ord-2026-", so
+ * an index scan for all of them reads every order's entries; the longest run's are rare. The
+ * whole text is then checked on the few rows found. Null when no run is long enough to use.
+ */
+export function selectiveFragment(lowered: string): string | null {
+  const runs = lowered.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const longest = runs.reduce((best, run) => (run.length > best.length ? run : best), "");
+  return longest.length >= PARTIAL_ORDER_ID_MIN ? longest : null;
+}
+
 /** The order the kinds are tried and shown in: what identifies one payment first. */
 const ORDER: readonly QuickSearchKind[] = ["cardNumber", "paymentId", "orderId", "rrn", "amount"];
 

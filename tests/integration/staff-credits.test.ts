@@ -93,7 +93,14 @@ describe("screens", () => {
     }
     const bad = await getPage(server, "/credits?totalCreditAmount=gte:abc", support.cookie);
     expect(bad.status).toBe(200);
-    expect(await bad.text()).toContain("must be an amount");
+    expect(await bad.text()).toContain("Enter an amount like 2 596,50");
+    const typed = await getPage(
+      server,
+      `/credits?totalCreditAmount=${encodeURIComponent("gte:1 000,50")}`,
+      support.cookie,
+    );
+    expect(typed.status).toBe(200);
+    expect(await typed.text()).not.toContain("Enter an amount like");
     expect((await getPage(server, "/credits/99999999", support.cookie)).status).toBe(404);
     expect((await getPage(server, "/credits/abc", support.cookie)).status).toBe(404);
     expect((await getPage(server, "/credits")).status).toBe(302);

@@ -13,6 +13,7 @@ import { organisations, paymentTransactions, payments } from "../../../db/schema
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../../domain/payment-sort";
 import {
   PARTIAL_ORDER_ID_MIN,
+  selectiveFragment,
   type QuickSearch,
   type QuickSearchKind,
   type QuickSearchValues,
@@ -143,12 +144,17 @@ export function quickSearchSource(kind: QuickSearchKind, values: QuickSearchValu
   }
 }
 
-/** lower(order_id) contains the (lower-case) text; under PARTIAL_ORDER_ID_MIN characters, equals it. */
+/**
+ * lower(order_id) contains the (lower-case) text; under PARTIAL_ORDER_ID_MIN characters, equals
+ * it. The index is asked only for the text's most selective fragment (selectiveFragment); the
+ * whole text is then checked with strpos, which no index serves, on the rows it found.
+ */
 export function orderIdMatches(lowered: string): SQL {
   const column = sql`lower(${payments.orderId})`;
-  return lowered.length < PARTIAL_ORDER_ID_MIN
-    ? sql`${column} = ${lowered}`
-    : sql`${column} like ${`%${escapeLike(lowered)}%`}`;
+  if (lowered.length < PARTIAL_ORDER_ID_MIN) return sql`${column} = ${lowered}`;
+  const fragment = selectiveFragment(lowered);
+  if (fragment === null || fragment === lowered) return sql`${column} like ${`%${escapeLike(lowered)}%`}`;
+  return sql`${column} like ${`%${escapeLike(fragment)}%`} and strpos(${column}, ${lowered}) > 0`;
 }
 
 /** The text as a LIKE pattern's literal part: %, _ and the escape character itself escaped. */
