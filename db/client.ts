@@ -4,7 +4,8 @@
 // copy of this module, share one connection pool and, for PGlite, one database instance.
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -89,6 +90,12 @@ export function serverTimeouts(env: NodeJS.ProcessEnv = process.env): DatabaseTi
   };
 }
 
+/**
+ * The extensions the migrations create (PGlite ships them, but loads only what it is given):
+ * pg_trgm for the search's partial, case-insensitive matches (docs/decisions/030).
+ */
+const PGLITE_OPTIONS: PGliteOptions = { extensions: { pg_trgm } };
+
 export class DatabaseLockedError extends Error {
   constructor(
     readonly dataDir: string,
@@ -144,7 +151,7 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
     };
   }
   if (options.inMemory) {
-    const client = new PGlite({ loadDataDir: options.loadDataDir });
+    const client = new PGlite({ ...PGLITE_OPTIONS, loadDataDir: options.loadDataDir });
     await client.waitReady;
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,
@@ -158,7 +165,7 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
   fs.mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireLock(dataDir);
   try {
-    const client = new PGlite(path.join(dataDir, "pglite"), { loadDataDir: options.loadDataDir });
+    const client = new PGlite(path.join(dataDir, "pglite"), { ...PGLITE_OPTIONS, loadDataDir: options.loadDataDir });
     await client.waitReady;
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,

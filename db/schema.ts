@@ -198,6 +198,12 @@ export const payments = pgTable(
     // plan a LIMIT invites) would read every payment since that day.
     index("payments_settlement_id_idx").on(t.settlementId, ...newestFirst(t.createdAt, t.paymentId)),
     index("payments_total_amount_idx").on(t.totalAmount),
+    // The search for everything: an orderId by any part of it, in any case (pg_trgm; its migration
+    // creates the extension, docs/decisions/030-search-for-everything.md).
+    index("payments_order_id_trgm_idx").using("gin", sql`lower(${t.orderId}) gin_trgm_ops`),
+    // …and the whole orderId in any case, which ranks first: a trigram scan for a whole id reads
+    // the entries every order shares ("ord", "202"), a b-tree finds it at once.
+    index("payments_order_id_lower_idx").on(sql`lower(${t.orderId})`),
     check("payments_total_amount_ck", sql`total_amount > 0`),
     check("payments_currency_ck", sql`currency ~ '^[A-Z]{3}$'`),
   ],
@@ -496,14 +502,22 @@ export const invoices = pgTable(
 
 // ---------------------------------------------------------------- product self-service
 
-export const customers = pgTable("customers", {
-  customerNumber: text("customer_number").primaryKey(),
-  name: text("name").notNull(),
-  email: text("email").notNull().unique(),
-  passwordHash: text("password_hash"),
-  organisationId: organisationRef(),
-  createdAt: createdAt(),
-});
+export const customers = pgTable(
+  "customers",
+  {
+    customerNumber: text("customer_number").primaryKey(),
+    name: text("name").notNull(),
+    email: text("email").notNull().unique(),
+    passwordHash: text("password_hash"),
+    organisationId: organisationRef(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // The search for everything finds a customer by any part of the email or name, in any case.
+    index("customers_email_trgm_idx").using("gin", sql`lower(${t.email}) gin_trgm_ops`),
+    index("customers_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
+  ],
+);
 
 const customerRef = () => text("customer_number").references(() => customers.customerNumber);
 

@@ -7,8 +7,8 @@
 // DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres, migrates it, seeds the demo base
 // and the payments (db/seed.ts, bulk mode), VACUUM ANALYZEs, then times each search through the
 // service functions (searchPayments and searchCredits as staff, who see every organisation, and
-// as an API client confined to one organisation; listPayments, the dashboard and
-// settlements of the staff screens): a warm-up, then --runs timed calls, printed as median and p95 milliseconds with
+// as an API client confined to one organisation; listPayments, the header's search for
+// everything, the dashboard and settlements of the staff screens): a warm-up, then --runs timed calls, printed as median and p95 milliseconds with
 // the rows returned and totalItems. The slowest few are run once more with their SQL captured
 // and each statement is printed with an EXPLAIN (ANALYZE, BUFFERS) summary.
 //
@@ -42,6 +42,10 @@ import {
 import { presetRange, utcDay } from "../app/domain/day-range";
 import { BENCH_STAFF, explainSlowest, ratio, timeBeside, timeRuns, type Timing } from "./bench-support";
 import { EXACT_COUNT_CAP } from "../app/domain/search-filter";
+import { recogniseStaffSearch, type StaffSearch } from "../app/domain/staff-search";
+import { selectiveFragment } from "../app/domain/quick-search";
+import { searchEverything } from "../app/services/queries/staff-search.server";
+import { toDbAmount } from "../app/domain/money";
 
 // ---------------------------------------------------------------- arguments
 
@@ -337,6 +341,120 @@ try {
       },
     });
   }
+
+  // The header's search for everything (docs/decisions/030-search-for-everything.md): every
+  // group at once, five answers each, as staff. The raw SQL beside it is the same work written by
+  // hand: each kind's newest matches through its index, the best rank per payment, the details;
+  // the credit by id; the customers by number, email or name.
+  const [someCustomer] = await pg`
+    select customer_number, name, email from customers order by customer_number
+     offset (select count(*) / 2 from customers) limit 1`;
+  const typedAmount = (amount: string) => {
+    // "2596.50000" as a person types it: "2 596,50" (a no-break space, as the screens print).
+    const [whole, fraction = ""] = amount.split(".");
+    return `${whole.replace(/\B(?=([0-9]{3})+$)/g, "\u00a0")},${fraction.slice(0, 2).padEnd(2, "0")}`;
+  };
+  const orderTail = String(sample.order_id).slice(-6);
+  const searchCase = (label: string, text: string) => {
+    const recognised = recogniseStaffSearch(text);
+    if (!recognised.ok || !recognised.search) throw new Error(`bench search ${text}: not a search`);
+    const search = recognised.search;
+    cases.push({
+      label: `search   staff  ${label}`,
+      run: async () => {
+        const result = await searchEverything(BENCH_STAFF, { search, groups: ["payments", "credits", "customers"] });
+        const rows = result.payments!.items.length + result.credits!.items.length + result.customers!.items.length;
+        return { rows, total: null };
+      },
+      raw: () => rawSearch(search),
+    });
+  };
+  /** The hand-written equivalent of searchEverything for one recognised text. */
+  const rawSearch = async (search: StaffSearch) => {
+    const v = search.payments.values;
+    const kinds: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const ranked = (rank: number, kind: string, from: string) =>
+      `(select s.payment_id, ${rank} as rank, '${kind}' as kind from (${from}) s order by s.payment_id desc limit 6)`;
+    const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    if (v.cardNumber)
+      kinds.push(
+        ranked(
+          2,
+          "cardNumber",
+          `select payment_id from payment_transactions where card_number = ${param(v.cardNumber)}`,
+        ),
+      );
+    if (v.paymentId)
+      kinds.push(ranked(0, "paymentId", `select payment_id from payments where payment_id = ${param(v.paymentId)}`));
+    const fragment = v.orderId ? selectiveFragment(v.orderId) : null;
+    if (v.orderId) {
+      kinds.push(
+        ranked(
+          3,
+          "orderId",
+          v.orderId.length < 3
+            ? `select payment_id from payments where lower(order_id) = ${param(v.orderId)}`
+            : fragment && fragment !== v.orderId
+              ? `select payment_id from payments where lower(order_id) like ${param(like(fragment))} and strpos(lower(order_id), ${param(v.orderId)}) > 0`
+              : `select payment_id from payments where lower(order_id) like ${param(like(v.orderId))}`,
+        ),
+      );
+      kinds.push(
+        ranked(1, "orderIdExact", `select payment_id from payments where lower(order_id) = ${param(v.orderId)}`),
+      );
+    }
+    if (v.rrn) kinds.push(ranked(1, "rrn", `select payment_id from payment_transactions where rrn = ${param(v.rrn)}`));
+    if (v.amount !== undefined)
+      kinds.push(
+        ranked(4, "amount", `select payment_id from payments where total_amount = ${param(toDbAmount(v.amount))}`),
+      );
+    const paymentsSql = `
+      select p.payment_id, p.order_id, o.name, p.customer_number, p.total_amount::text, p.currency, p.created_at, m.rank, m.kind
+        from (select payment_id, min(rank) as rank, (array_agg(kind order by rank))[1] as kind
+                from (${kinds.join(" union all ")}) u group by payment_id order by min(rank), payment_id desc limit 6) m
+        join payments p on p.payment_id = m.payment_id join organisations o on o.id = p.organisation_id
+       order by m.rank, p.payment_id desc`;
+    const c = search.customers;
+    const cParams: unknown[] = [c.customerNumber ?? "", c.lowered];
+    const emailMatch =
+      c.lowered.length < 3 ? "lower(email) = $2" : `lower(email) like $${cParams.push(like(c.lowered))}`;
+    const long = c.words.some((w) => w.length >= 3);
+    const nameMatch = long
+      ? c.words.map((w) => `lower(name) like $${cParams.push(like(w))}`).join(" and ")
+      : "lower(name) = $2";
+    const customersSql = `
+      select customer_number, name, email,
+             case when customer_number = $1 then 0 when lower(email) = $2 then 1 when ${nameMatch} then 2 else 3 end as rank
+        from customers where (${c.customerNumber === null ? "false" : "customer_number = $1"} or ${emailMatch} or (${nameMatch}))
+       order by rank, name, customer_number desc limit 6`;
+    await Promise.all([
+      pg.unsafe(paymentsSql, params as postgres.ParameterOrJSON<never>[]),
+      search.creditId === null
+        ? Promise.resolve()
+        : pg.unsafe(
+            "select credit_id, order_id, total_credit_amount::text, currency, status, created_at from credits where credit_id = $1 limit 6",
+            [search.creditId],
+          ),
+      pg.unsafe(customersSql, cParams as postgres.ParameterOrJSON<never>[]),
+    ]);
+  };
+  searchCase("paymentId", String(sample.payment_id));
+  searchCase("orderId whole", String(sample.order_id));
+  searchCase("orderId lower case", String(sample.order_id).toLowerCase());
+  searchCase(`orderId part (${orderTail})`, orderTail);
+  searchCase("orderId part common (2026)", "ord-2026");
+  searchCase("rrn", String(sample.rrn));
+  searchCase("card last 4", String(sample.card_number));
+  searchCase("amount typed (2 596,50 form)", typedAmount(sample.total_amount));
+  searchCase("customer number", String(someCustomer.customer_number));
+  searchCase("customer email part", String(someCustomer.email).split("@")[0]);
+  searchCase("customer name", String(someCustomer.name));
+  searchCase("nothing matches", "no-such-thing-qqq");
 
   // The dashboard and the settlements screen read the daily_volume rollup; the drill-down and
   // its CSV read the operation log of one settlement's payments.

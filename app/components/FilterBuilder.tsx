@@ -147,6 +147,7 @@ export function FilterBuilder({
                     onChange={(event) => update(index, { value: event.currentTarget.value })}
                     placeholder={field.placeholder ?? placeholderFor(field.type)}
                     error={error}
+                    inputMode={field.type === "amount" ? "decimal" : undefined}
                   />
                 )}
                 <ActionIcon
@@ -187,7 +188,7 @@ export function FilterBuilder({
 function placeholderFor(type: FieldType): string {
   switch (type) {
     case "amount":
-      return "100.00";
+      return "2 596,50";
     case "timestamp":
       return "2026-11-01 or 2026-11-01T08:00:00Z";
     case "integer":

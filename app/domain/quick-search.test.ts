@@ -1,4 +1,4 @@
-import { describeKinds, recogniseQuickSearch } from "./quick-search";
+import { describeKinds, recogniseQuickSearch, selectiveFragment } from "./quick-search";
 
 const kindsOf = (text: string) => {
   const outcome = recogniseQuickSearch(text);
@@ -7,10 +7,10 @@ const kindsOf = (text: string) => {
 };
 
 describe("recogniseQuickSearch", () => {
-  it("reads 4 digits as the card's last 4 or a paymentId", () => {
+  it("reads 4 digits as the card's last 4, a paymentId, part of an orderId, an rrn or an amount", () => {
     expect(kindsOf(" 4242 ")).toEqual({
-      kinds: ["cardNumber", "paymentId"],
-      values: { cardNumber: "4242", paymentId: 4242 },
+      kinds: ["cardNumber", "paymentId", "orderId", "rrn", "amount"],
+      values: { cardNumber: "4242", paymentId: 4242, orderId: "4242", rrn: "4242", amount: 424200000n },
     });
   });
 
@@ -20,20 +20,30 @@ describe("recogniseQuickSearch", () => {
     }
   });
 
-  it("reads other digits as a paymentId, an orderId or an rrn; too long for an id: orderId or rrn", () => {
-    expect(kindsOf("612300001234")?.kinds).toEqual(["paymentId", "orderId", "rrn"]);
+  it("reads other digits as a paymentId, part of an orderId, an rrn or an amount; too long for an id or an amount: orderId or rrn", () => {
+    expect(kindsOf("612300001234")?.kinds).toEqual(["paymentId", "orderId", "rrn", "amount"]);
     expect(kindsOf("612300001234")?.values.paymentId).toBe(612300001234);
     expect(kindsOf("12345678901234567890")?.kinds).toEqual(["orderId", "rrn"]);
-    expect(kindsOf("0042")?.kinds).toEqual(["cardNumber"]);
-    expect(kindsOf("00421")?.kinds).toEqual(["orderId", "rrn"]);
+    expect(kindsOf("0042")?.kinds).toEqual(["cardNumber", "orderId", "rrn"]);
+    expect(kindsOf("002997")).toEqual({ kinds: ["orderId", "rrn"], values: { orderId: "002997", rrn: "002997" } });
   });
 
-  it("reads anything else as an orderId or an rrn, and nothing as no search", () => {
+  it("reads an orderId in lower case, so that it matches in any case", () => {
     expect(kindsOf("ORD-2026-0042")).toEqual({
       kinds: ["orderId", "rrn"],
-      values: { orderId: "ORD-2026-0042", rrn: "ORD-2026-0042" },
+      values: { orderId: "ord-2026-0042", rrn: "ORD-2026-0042" },
     });
     expect(kindsOf("   ")).toBeNull();
+  });
+
+  it("reads an amount as people type it", () => {
+    for (const text of ["2 596,50", "2\u00a0596,50", "2596,50", "2596.50"]) {
+      expect(kindsOf(text)?.values.amount, text).toBe(259650000n);
+      expect(kindsOf(text)?.kinds, text).toContain("amount");
+    }
+    expect(kindsOf("2596")?.values.amount).toBe(259600000n);
+    expect(kindsOf("ORD-1")?.kinds).not.toContain("amount");
+    expect(kindsOf("0,00")?.kinds).not.toContain("amount");
   });
 
   it("refuses control characters and very long text", () => {
@@ -44,5 +54,15 @@ describe("recogniseQuickSearch", () => {
   it("names the kinds it tried", () => {
     expect(describeKinds(["paymentId", "orderId", "rrn"])).toBe("paymentId, orderId or rrn");
     expect(describeKinds(["cardNumber"])).toBe("card last 4");
+  });
+});
+
+describe("selectiveFragment", () => {
+  it("is the longest run of letters and digits, from 3 characters", () => {
+    expect(selectiveFragment("ord-2026-500000")).toBe("500000");
+    expect(selectiveFragment("kari.nordmann@example.no")).toBe("nordmann");
+    expect(selectiveFragment("002997")).toBe("002997");
+    expect(selectiveFragment("blåbær-1")).toBe("blåbær");
+    expect(selectiveFragment("a-b-c")).toBeNull();
   });
 });

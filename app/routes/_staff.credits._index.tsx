@@ -28,6 +28,7 @@ import { parseSearchQuery } from "../domain/search-filter";
 import { formatCount, formatMoney } from "../components/format";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { FourEyesThresholdForm } from "../http/staff/forms/credits";
+import { typedAmountFilters } from "../http/staff/list-query.server";
 import { CREDIT_SEARCH_FIELDS } from "../services/queries/credit-search.server";
 import { creditListPage, fourEyesSummary } from "../services/queries/credit-screens.server";
 import { setFourEyesThreshold } from "../services/credits/four-eyes-thresholds.server";
@@ -67,15 +68,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     type: spec.type,
     values: spec.values,
   }));
-  const parsed = parseSearchQuery(new URL(request.url).searchParams, CREDIT_SEARCH_FIELDS, {
+  // Amount filters as staff type them (`gte:2 596,50`), then the API's own parser.
+  const typed = typedAmountFilters(new URL(request.url).searchParams, CREDIT_SEARCH_FIELDS);
+  const parsed = parseSearchQuery(typed.params, CREDIT_SEARCH_FIELDS, {
     defaultPerPage: DEFAULT_PER_PAGE,
     maxPerPage: 100,
   });
   const caller = staffCaller(user, request, context, null);
   const fourEyes = await fourEyesSummary(caller);
-  if (!parsed.ok) {
-    const errors: Record<string, string> = {};
-    for (const { field, message } of parsed.errors) errors[field] ??= message;
+  if (!parsed.ok || Object.keys(typed.fieldErrors).length > 0) {
+    const errors: Record<string, string> = { ...typed.fieldErrors };
+    for (const { field, message } of parsed.ok ? [] : parsed.errors) errors[field] ??= message;
     return json({ fields, errors, list: null, fourEyes });
   }
   return json({
@@ -288,7 +291,7 @@ function FourEyesPanel({ thresholds }: { thresholds: { currency: string; amount:
                 <TextInput
                   name="amount"
                   label="Threshold"
-                  placeholder="10000.00"
+                  placeholder="10 000,00"
                   inputMode="decimal"
                   defaultValue={thresholds.find((t) => t.currency === "NOK")?.amount ?? ""}
                   error={fieldErrors.amount}

@@ -36,6 +36,7 @@ import { Amount } from "../components/Amount";
 import { StatusBadge } from "../components/StatusBadge";
 import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 import { formatAmount, parsePositiveAmount, sum } from "../domain/money";
+import { parseTypedPositiveAmount } from "../domain/typed-amount";
 import { parseSearchQuery } from "../domain/search-filter";
 import { formatCount, formatMoney } from "../components/format";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
@@ -120,7 +121,7 @@ type Transaction = Payment["transactions"][number];
 
 /** What is wrong with an amount typed for a transaction, checked before the form is sent. */
 function amountProblem(value: string, creditable: string): string | null {
-  const parsed = parsePositiveAmount(value.trim());
+  const parsed = parseTypedPositiveAmount(value);
   if (!parsed.ok) return value.trim() === "" ? "Enter the amount to credit" : parsed.message;
   const limit = parsePositiveAmount(creditable);
   if (!limit.ok || parsed.value > limit.value) return `At most ${creditable} can be credited from this transaction`;
@@ -154,7 +155,7 @@ export default function NewCredit() {
   const total = formatAmount(
     sum(
       chosen.flatMap(({ transaction }) => {
-        const parsed = parsePositiveAmount(amounts[transaction.transactionId].trim());
+        const parsed = parseTypedPositiveAmount(amounts[transaction.transactionId]);
         return parsed.ok ? [parsed.value] : [];
       }),
     ),

@@ -1,25 +1,13 @@
-// Payments: the list every support question starts from. A quick search box (paymentId, orderId,
-// rrn, card last 4), the API's filters in the filter builder, a day range, a sortable table and
-// totals per currency. The URL is the whole state (app/http/staff/payment-list-url.server.ts), so a
+// Payments: the list every support question starts from. The header's search (`q`: paymentId,
+// orderId, rrn, card last 4, amount; app/domain/quick-search.ts) opens it with all its payment
+// matches; the API's filters in the filter builder, a day range, a sortable table and totals per
+// currency narrow it. The URL is the whole state (app/http/staff/payment-list-url.server.ts), so a
 // copied link shows the same view; the CSV export reads the same URL.
-import {
-  Anchor,
-  Badge,
-  Box,
-  Button,
-  CloseButton,
-  Group,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Tooltip,
-} from "@mantine/core";
+import { Anchor, Badge, Box, Button, Group, Skeleton, Stack, Table, Text, Tooltip } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { defer } from "@remix-run/node";
-import { Await, Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { Fragment, Suspense, useState, useSyncExternalStore } from "react";
+import { Await, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Fragment, Suspense, useSyncExternalStore } from "react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
@@ -153,9 +141,16 @@ export default function PaymentsList() {
       </PageHeader>
 
       <Group align="flex-start" gap="sm" wrap="wrap">
-        <QuickSearchBox error={errors?.q} />
         <DayFilterPicker timeZone={user.timeZone} error={errors?.range} />
       </Group>
+      {errors?.q ? (
+        <Text size="sm" c="red" role="alert">
+          The search “{params.get("q")}” {errors.q}.{" "}
+          <Anchor component={Link} to={hrefWith({ q: null, page: null })} size="sm">
+            Clear the search
+          </Anchor>
+        </Text>
+      ) : null}
       {list?.quickSearch ? <QuickSearchSummary outcome={list.quickSearch} filtered={filtered} /> : null}
 
       <VolumeFilterChip />
@@ -266,61 +261,7 @@ function useHydrated() {
   );
 }
 
-/** The quick search box: its own form, so Enter searches and the rest of the URL stays. */
-function QuickSearchBox({ error }: { error?: string }) {
-  const [params] = useSearchParams();
-  const navigate = useNavigate();
-  const current = params.get("q") ?? "";
-  const [text, setText] = useState(current);
-  const [shown, setShown] = useState(current);
-  if (shown !== current) {
-    setShown(current);
-    setText(current);
-  }
-  const search = (value: string) => {
-    const next = new URLSearchParams(params);
-    next.delete("page");
-    // Exact totals were asked for the previous search; a new one starts bounded again.
-    next.delete("exactTotal");
-    if (value.trim()) next.set("q", value.trim());
-    else next.delete("q");
-    const query = next.toString();
-    navigate(query ? `?${query}` : ".", { preventScrollReset: true });
-  };
-  return (
-    <form
-      role="search"
-      style={{ flex: "1 1 320px", maxWidth: 560 }}
-      onSubmit={(event) => {
-        event.preventDefault();
-        search(text);
-      }}
-    >
-      <TextInput
-        label="Quick search"
-        description="Paste a paymentId, orderId, RRN or the card's last 4 digits, then press Enter"
-        name="q"
-        value={text}
-        onChange={(event) => setText(event.currentTarget.value)}
-        placeholder="e.g. ORD-2026-500004, 628000567870, 4242"
-        error={error}
-        autoComplete="off"
-        rightSection={
-          current ? (
-            <CloseButton
-              aria-label="Clear the quick search"
-              onClick={() => {
-                setText("");
-                search("");
-              }}
-            />
-          ) : null
-        }
-      />
-    </form>
-  );
-}
-
+/** What the search (`q`, from the header's search) matched, and a way to drop it. */
 function QuickSearchSummary({
   outcome,
   filtered,
@@ -328,23 +269,33 @@ function QuickSearchSummary({
   outcome: { text: string; tried: QuickSearchKind[]; matched: { kind: QuickSearchKind; count: number }[] };
   filtered: boolean;
 }) {
+  const hrefWith = useHrefWith();
+  const clear = (
+    <Anchor component={Link} to={hrefWith({ q: null, page: null, exactTotal: null })} size="sm">
+      Clear the search
+    </Anchor>
+  );
   if (outcome.matched.length === 0) {
     return (
       <Text size="sm" c="dimmed" role="status">
-        No payment has {describeKinds(outcome.tried)} “{outcome.text}”{filtered ? " within the filters and dates" : ""}.
+        No payment has {describeKinds(outcome.tried)} “{outcome.text}”{filtered ? " within the filters and dates" : ""}.{" "}
+        {clear}
       </Text>
     );
   }
   return (
-    <Group gap={6} role="status" aria-label="Quick search matches">
+    <Group gap={6} role="status" aria-label="Search matches">
       <Text size="sm" c="dimmed">
-        “{outcome.text}” matched by
+        Search “{outcome.text}” matched by
       </Text>
       {outcome.matched.map(({ kind, count }) => (
         <Badge key={kind} variant="light" color="indigo" radius="sm" tt="none" data-testid="quick-search-match">
-          {QUICK_SEARCH_LABELS[kind]}: {formatCount(count)} {count === 1 ? "payment" : "payments"}
+          {QUICK_SEARCH_LABELS[kind]}:{" "}
+          {count > EXACT_COUNT_CAP ? `more than ${formatCount(EXACT_COUNT_CAP)}` : formatCount(count)}{" "}
+          {count === 1 ? "payment" : "payments"}
         </Badge>
       ))}
+      {clear}
     </Group>
   );
 }

@@ -12,6 +12,7 @@ import { STAFF_AREAS, type StaffArea } from "../components/staff-areas";
 import { LogoutButton } from "../components/LoginForm";
 import { NavigationProgress, PendingContent } from "../components/NavigationFeedback";
 import staffShellStyles from "../components/staff-shell.css";
+import { GlobalSearch } from "../components/GlobalSearch";
 import { staffCaller } from "../http/staff/action.server";
 import { workQueueCount } from "../services/queries/work-queue.server";
 
@@ -69,12 +70,13 @@ export default function StaffLayout() {
             />
             <Link to="/" style={{ display: "flex", alignItems: "center", gap: 8, textDecoration: "none" }}>
               <img src="/favicon.svg" alt="" width={24} height={24} />
-              <Text span fw={700} size="lg" c="dark">
+              <Text span fw={700} size="lg" c="dark" visibleFrom="xs">
                 Paydesk
               </Text>
             </Link>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <GlobalSearch />
             <Anchor
               component={Link}
               to="/me"

@@ -209,8 +209,9 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       const total = dialog.getByTestId("reactivate-total");
       expect(await total.inputValue()).toBe("300.00");
       await total.fill("three hundred");
-      await expect.poll(() => dialog.textContent()).toMatch(/Digits with a dot before at most 5 decimals/);
-      await total.fill("280.00");
+      await expect.poll(() => dialog.textContent()).toMatch(/Enter an amount like 2 596,50/);
+      // Typed the way the screens print it (a decimal comma): taken as 280.00.
+      await total.fill("280,00");
       await dialog.getByLabel("Reason").fill("New order version");
       await dialog.getByRole("button", { name: "Reactivate payment" }).click();
       await dialog.waitFor({ state: "detached" });

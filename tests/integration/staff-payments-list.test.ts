@@ -41,7 +41,8 @@ const textOf = (html: string) =>
 describe("bad filters", () => {
   const cases: [query: string, message: string][] = [
     ["status=PAID", 'must be one of CREATED, INITIATED, AUTHORIZED, CAPTURED, CREDITED, CANCELLED, not "PAID"'],
-    ["totalAmount=gte:abc", "must be an amount"],
+    // An amount filter is read as people type amounts, and refused in their words.
+    ["totalAmount=gte:abc", "Enter an amount like 2 596,50"],
     ["createdAt=lt:yesterday", 'must be an ISO 8601 date or time, not "yesterday"'],
     ["paymentId=12x", 'must be a whole number, not "12x"'],
     ["status=zz:CAPTURED", "has an unknown operator"],
@@ -60,6 +61,16 @@ describe("bad filters", () => {
       expect(paymentIdsIn(html)).toEqual([]);
     });
   }
+
+  it("takes an amount filter typed as the screens print amounts", async () => {
+    for (const value of ["gte:249,50", "gte:249.50", "gte:249"]) {
+      const response = await getPage(server, `/payments?totalAmount=${encodeURIComponent(value)}`, support.cookie);
+      expect(response.status, value).toBe(200);
+      const ids = paymentIdsIn(textOf(await response.text()));
+      // Only the 250.00 payments (every fifth).
+      expect(ids.length, value).toBe(created.filter((_, i) => AMOUNTS[i % AMOUNTS.length] === "250.00").length);
+    }
+  });
 
   it("never answers 500, whatever the filters say", async () => {
     const fields = [

@@ -1,26 +1,20 @@
-// An amount field that checks in the browser what the server will check again: a decimal
-// string with a dot, greater than 0 and, where there is one, not above the limit (the creditable
-// amount). A refused value shows its error next to the field and blocks the form's submit
+// An amount field that checks in the browser what the server will check again: an amount as a
+// person types it (`2 596,50`, `2596.50`; app/domain/typed-amount.ts), greater than 0 and, where
+// there is one, not above the limit (the creditable amount). A refused value shows its error next to the field and blocks the form's submit
 // (the input's custom validity), so an over-credit never leaves the browser by accident.
 import { TextInput } from "@mantine/core";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { formatAmount, parsePositiveAmount, type Money } from "../../domain/money";
+import { parseTypedPositiveAmount } from "../../domain/typed-amount";
 import { formatMoney } from "../format";
 
-/** What is wrong with a typed amount, in words for staff (the server says it the API's way). */
+/** What is wrong with a typed amount, in the same words as the server's staff form path. */
 export function amountError(
   text: string,
   limit: { max: string; what: string; currency: string } | null,
 ): string | null {
-  const typed = text.trim();
-  if (!typed) return "Give an amount";
-  if (/^[0-9]+,[0-9]+$/.test(typed)) return `Use a dot before the decimals: ${typed.replace(",", ".")}`;
-  const parsed = parsePositiveAmount(typed);
-  if (!parsed.ok) {
-    return parsed.message === "must be greater than 0"
-      ? "The amount must be greater than 0"
-      : "Digits with a dot before at most 5 decimals, e.g. 49.50 (no sign, spaces or thousands separators)";
-  }
+  const parsed = parseTypedPositiveAmount(text);
+  if (!parsed.ok) return parsed.message;
   if (limit) {
     const max = parsePositiveAmount(limit.max);
     const ceiling = (max.ok ? max.value : 0n) as Money;

@@ -65,7 +65,7 @@ export function PaymentActions({ detail }: { detail: Detail }) {
           serverError={errors.totalAmount}
           description={
             <Text span size="xs">
-              Now {money(detail.summary.totalAmount)}. A dot before the decimals, e.g. 250.00.
+              Now {money(detail.summary.totalAmount)}.
             </Text>
           }
           testId="reactivate-total"

@@ -150,7 +150,7 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
             currency={t.currency}
             max={t.summary.creditableAmount!}
             maxLabel="creditable amount"
-            description={`Creditable: ${money(t.summary.creditableAmount)}. A dot before the decimals, e.g. 49.50.`}
+            description={`Creditable: ${money(t.summary.creditableAmount)}.`}
             serverError={errors.amount ?? errors.transactionId}
             testId="credit-amount"
           />

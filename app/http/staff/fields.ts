@@ -1,11 +1,13 @@
 // The field types of the staff forms, as zod schemas over what a browser posts: text (a single
 // string; a file or a repeated field is refused), checkboxes ("on" or absent) and lists (a
 // repeated field). Each schema of app/http/staff/forms is built from these, and values are
-// checked with the domain's own parsers (amounts with parsePositiveAmount), so a form and the
-// API refuse the same things in the same words.
+// checked with the domain's own parsers, so a form and the API refuse the same things. Amounts are
+// read as people type them (app/domain/typed-amount.ts: `2 596,50`, `2596.50`) and refused in
+// their words; the API keeps its strict grammar.
 import { z } from "zod";
 import { REASON_MAX_LENGTH } from "../../domain/action-result";
-import { parsePositiveAmount, type Money } from "../../domain/money";
+import type { Money } from "../../domain/money";
+import { parseTypedAmount, parseTypedPositiveAmount } from "../../domain/typed-amount";
 import { isCleanText } from "../../domain/text";
 import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../../domain/card-number";
 
@@ -70,14 +72,18 @@ export function id(message: string) {
   );
 }
 
-/** An amount greater than 0: a decimal string with a dot (the domain's parser and its words). */
-export function amount(missing = "is required") {
+/**
+ * An amount as a person types it (`2 596,50`, `2596.50`), greater than 0 unless `zero` allows it;
+ * refused in the user's words ("Enter an amount like 2 596,50").
+ */
+export function amount(missing = "Enter an amount", { zero = false }: { zero?: boolean } = {}) {
+  const parse = zero ? parseTypedAmount : parseTypedPositiveAmount;
   return z.preprocess(
     blankIsAbsent,
     single(missing)
       .trim()
       .transform((text, ctx): Money => {
-        const parsed = parsePositiveAmount(text);
+        const parsed = parse(text);
         if (parsed.ok) return parsed.value;
         ctx.addIssue({ code: "custom", message: parsed.message });
         return z.NEVER;
@@ -85,8 +91,8 @@ export function amount(missing = "is required") {
   );
 }
 
-export function optionalAmount() {
-  return z.preprocess(blankIsAbsent, amount().optional());
+export function optionalAmount(options: { zero?: boolean } = {}) {
+  return z.preprocess(blankIsAbsent, amount(undefined, options).optional());
 }
 
 /** A checkbox: "on" when ticked, absent when not. */

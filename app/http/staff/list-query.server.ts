@@ -1,7 +1,11 @@
 // Reading a staff list's URL: the filters in the /v1 grammar (parsed by the API's own parser, so
 // a filter means the same on the screen and in the API), and the list's page and size. Bad
 // filter values become messages for the screen to show next to the filter, never exceptions.
+// Amount filters are the one exception to the grammar: staff type `gte:2 596,50` as the screens
+// print amounts, so they are read as people type them (app/domain/typed-amount.ts) and handed to
+// the API's parser in its own form.
 import { parseSearchQuery, type FieldFilter, type FieldSpec, type FilterField } from "../../domain/search-filter";
+import { parseTypedAmount } from "../../domain/typed-amount";
 
 export type ListFilters = {
   filters: Record<string, FieldFilter>;
@@ -20,18 +24,46 @@ export function readListFilters(
   spec: Record<string, FieldSpec>,
   own: readonly string[],
 ): ListFilters {
-  const filterParams = new URLSearchParams(params);
+  const { params: filterParams, fieldErrors: amountErrors } = typedAmountFilters(params, spec);
   filterParams.delete("page");
   filterParams.delete("perPage");
   const outcome = parseSearchQuery(filterParams, spec, { extra: own });
-  if (outcome.ok) return { filters: outcome.query.filters, fieldErrors: {}, otherErrors: [] };
-  const fieldErrors: Record<string, string> = {};
+  if (outcome.ok && Object.keys(amountErrors).length === 0)
+    return { filters: outcome.query.filters, fieldErrors: {}, otherErrors: [] };
+  if (outcome.ok) return { filters: {}, fieldErrors: amountErrors, otherErrors: [] };
+  const fieldErrors: Record<string, string> = { ...amountErrors };
   const otherErrors: string[] = [];
   for (const { field, message } of outcome.errors) {
     if (Object.hasOwn(spec, field)) fieldErrors[field] ??= message;
     else otherErrors.push(`${field.slice(0, 60)} ${message}`);
   }
   return { filters: {}, fieldErrors, otherErrors };
+}
+
+/** An operator prefix (`gte:`) of a filter value, kept as it is. */
+const OPERATOR = /^([A-Za-z]{2,}:)?(.*)$/s;
+
+/**
+ * The list's params with each amount filter's value in the API's grammar (`gte:2 596,50` →
+ * `gte:2596.00`), and, by field, what is wrong with one that is not an amount, in the user's words.
+ */
+export function typedAmountFilters(
+  params: URLSearchParams,
+  spec: Record<string, FieldSpec>,
+): { params: URLSearchParams; fieldErrors: Record<string, string> } {
+  const fieldErrors: Record<string, string> = {};
+  const out = new URLSearchParams();
+  for (const [name, value] of params) {
+    if (!Object.hasOwn(spec, name) || spec[name].type !== "amount") {
+      out.append(name, value);
+      continue;
+    }
+    const [, op = "", text] = OPERATOR.exec(value)!;
+    const parsed = parseTypedAmount(text);
+    if (parsed.ok) out.append(name, `${op}${parsed.text}`);
+    else fieldErrors[name] ??= parsed.message;
+  }
+  return { params: out, fieldErrors };
 }
 
 /**

@@ -91,12 +91,14 @@ describe("quick search", () => {
     expect(byId.quickSearch?.matched).toEqual([{ kind: "paymentId", count: 1 }]);
   });
 
-  it("reads 4 digits as card last 4 or paymentId and reports both when both match", async () => {
+  it("reads 4 digits as card last 4 or paymentId (or part of an orderId, an rrn, an amount) and reports what matched", async () => {
     const both = await listPayments(STAFF, { ...query("q=4242"), page: 1, perPage: 25 });
-    expect(both.quickSearch?.tried).toEqual(["cardNumber", "paymentId"]);
+    expect(both.quickSearch?.tried).toEqual(["cardNumber", "paymentId", "orderId", "rrn", "amount"]);
     expect(both.quickSearch?.matched).toEqual([
       { kind: "cardNumber", count: 8 },
       { kind: "paymentId", count: 1 },
+      // Its orderId ORD-4242 holds it too (any part of an orderId matches).
+      { kind: "orderId", count: 1 },
     ]);
     expect(both.total).toBe(9);
     expect(both.items.map((p) => p.paymentId)).toContain(4242);

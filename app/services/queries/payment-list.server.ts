@@ -11,7 +11,14 @@ import type { Db } from "../../../db/client";
 import { db } from "../../platform/db.server";
 import { operationLog, organisations, paymentTransactions, payments } from "../../../db/schema";
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../../domain/payment-sort";
-import type { QuickSearch, QuickSearchKind } from "../../domain/quick-search";
+import {
+  PARTIAL_ORDER_ID_MIN,
+  selectiveFragment,
+  type QuickSearch,
+  type QuickSearchKind,
+  type QuickSearchValues,
+} from "../../domain/quick-search";
+import { toDbAmount } from "../../domain/money";
 import type { FieldFilter } from "../../domain/search-filter";
 import type { InstantBounds } from "../../domain/zoned-day-range";
 import type { Caller } from "../../domain/caller";
@@ -81,7 +88,10 @@ export type PaymentListItem = {
 /** The whole filtered set of one currency: how many payments and their summed totalAmount. */
 export type CurrencyTotal = { currency: string; count: number; totalAmount: string };
 
-/** How a quick search was read: the kinds it was tried as and how many payments each matched. */
+/**
+ * How a quick search was read: the kinds it was tried as and how many payments each matched (at
+ * most EXACT_COUNT_CAP + 1: above the cap, "more than").
+ */
 export type QuickSearchOutcome = {
   text: string;
   tried: QuickSearchKind[];
@@ -117,25 +127,47 @@ const listColumns = {
 };
 
 /**
- * The payment ids a quick-search kind finds, as a subquery. Every kind is an exact lookup on its
- * own index; they are combined with UNION ALL inside one `payment_id IN (…)` rather than OR-ed,
- * because an OR over subqueries makes PostgreSQL scan every payment.
+ * The payment ids a quick-search kind finds, as a subquery; the header's search for everything
+ * reads the same ones (staff-search.server.ts). Every kind is a lookup on its own index (orderId:
+ * the pg_trgm index on lower(order_id)); they are combined with UNION ALL inside one
+ * `payment_id IN (…)` rather than OR-ed, because an OR over subqueries makes PostgreSQL scan
+ * every payment.
  */
-function quickSearchSource(kind: QuickSearchKind, value: string | number): SQL {
+export function quickSearchSource(kind: QuickSearchKind, values: QuickSearchValues): SQL {
   switch (kind) {
     case "paymentId":
-      return sql`select ${value}::bigint`;
+      return sql`select ${values.paymentId!}::bigint as payment_id`;
     case "orderId":
-      return sql`select ${payments.paymentId} from ${payments} where ${payments.orderId} = ${value}`;
+      return sql`select ${payments.paymentId} from ${payments} where ${orderIdMatches(values.orderId!)}`;
     case "rrn":
-      return sql`select ${paymentTransactions.paymentId} from ${paymentTransactions} where ${paymentTransactions.rrn} = ${value}`;
+      return sql`select ${paymentTransactions.paymentId} from ${paymentTransactions} where ${paymentTransactions.rrn} = ${values.rrn!}`;
     case "cardNumber":
-      return sql`select ${paymentTransactions.paymentId} from ${paymentTransactions} where ${paymentTransactions.cardNumber} = ${value}`;
+      return sql`select ${paymentTransactions.paymentId} from ${paymentTransactions} where ${paymentTransactions.cardNumber} = ${values.cardNumber!}`;
+    case "amount":
+      return sql`select ${payments.paymentId} from ${payments} where ${payments.totalAmount} = ${toDbAmount(values.amount!)}`;
   }
 }
 
+/**
+ * lower(order_id) contains the (lower-case) text; under PARTIAL_ORDER_ID_MIN characters, equals
+ * it. The index is asked only for the text's most selective fragment (selectiveFragment); the
+ * whole text is then checked with strpos, which no index serves, on the rows it found.
+ */
+export function orderIdMatches(lowered: string): SQL {
+  const column = sql`lower(${payments.orderId})`;
+  if (lowered.length < PARTIAL_ORDER_ID_MIN) return sql`${column} = ${lowered}`;
+  const fragment = selectiveFragment(lowered);
+  if (fragment === null || fragment === lowered) return sql`${column} like ${`%${escapeLike(lowered)}%`}`;
+  return sql`${column} like ${`%${escapeLike(fragment)}%`} and strpos(${column}, ${lowered}) > 0`;
+}
+
+/** The text as a LIKE pattern's literal part: %, _ and the escape character itself escaped. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 function quickSearchCondition(search: QuickSearch, kinds: readonly QuickSearchKind[]): SQL {
-  const sources = kinds.map((kind) => quickSearchSource(kind, search.values[kind]!));
+  const sources = kinds.map((kind) => quickSearchSource(kind, search.values));
   return sql`${payments.paymentId} in (${sql.join(sources, sql` union all `)})`;
 }
 
@@ -187,7 +219,8 @@ export type ResolvedPaymentQuery = {
 /**
  * Looks the quick search up. Each kind the text can be is counted within the other filters, so
  * the screen can say "37 by card last 4, 1 by paymentId"; only kinds that matched go into the
- * condition.
+ * condition. A count stops at EXACT_COUNT_CAP + 1 (a partial orderId such as "2026" matches
+ * most payments; the screen then says "more than 10 000").
  */
 export async function resolvePaymentQuery(
   caller: Caller,
@@ -201,10 +234,13 @@ export async function resolvePaymentQuery(
   if (!search) return { where: base, quickSearch: null, sort };
   const counts = await Promise.all(
     search.kinds.map(async (kind) => {
-      const [{ n }] = await database
-        .select({ n: count() })
+      const matching = database
+        .select({ one: sql`1` })
         .from(payments)
-        .where(allOf([base, quickSearchCondition(search, [kind])]));
+        .where(allOf([base, quickSearchCondition(search, [kind])]))
+        .limit(EXACT_COUNT_CAP + 1)
+        .as("matching");
+      const [{ n }] = await database.select({ n: count() }).from(matching);
       return { kind, count: n };
     }),
   );

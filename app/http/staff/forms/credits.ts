@@ -1,8 +1,9 @@
 // The forms of the credit screens: a new credit from chosen transactions, a credit's settlement
 // id, and the four-eyes thresholds. One schema per intent (the reason is added by the staff action).
 import { z } from "zod";
-import { formatAmount, parseAmount, parsePositiveAmount, sum, type Money } from "../../../domain/money";
-import { list, optionalText } from "../fields";
+import { formatAmount, parsePositiveAmount, sum, type Money } from "../../../domain/money";
+import { parseTypedPositiveAmount } from "../../../domain/typed-amount";
+import { list, optionalAmount, optionalText } from "../fields";
 
 /** The new-credit form's name for a line's amount, which is also where its errors show. */
 export const amountField = (transactionId: number) => `amount-${transactionId}`;
@@ -45,7 +46,7 @@ export const NewCreditForm = z.preprocess(
       const creditTransactions = form.lines.map((l) => {
         const field = amountField(l.transactionId);
         const raw = form[field];
-        const parsed = parsePositiveAmount(typeof raw === "string" ? raw.trim() : "");
+        const parsed = parseTypedPositiveAmount(typeof raw === "string" ? raw : "");
         if (!parsed.ok) ctx.addIssue({ code: "custom", path: [field], message: parsed.message });
         return { ...l, amount: (parsed.ok ? parsed.value : 0n) as Money };
       });
@@ -74,9 +75,5 @@ export const FourEyesThresholdForm = z.object({
   currency: optionalText(3)
     .transform((value) => (value ?? "").toUpperCase())
     .pipe(z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter ISO 4217 code such as NOK")),
-  amount: optionalText(40)
-    .refine((value) => value === undefined || parseAmount(value).ok, {
-      message: (parseAmount("x") as { message: string }).message,
-    })
-    .transform((value) => value ?? null),
+  amount: optionalAmount({ zero: true }).transform((value) => (value === undefined ? null : formatAmount(value))),
 });

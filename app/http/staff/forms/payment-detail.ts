@@ -1,5 +1,6 @@
 // The forms of the payment detail screen, one schema per intent (the reason is added by the
-// staff action). Hidden fields carry the transaction; amounts are the API's decimal strings.
+// staff action). Hidden fields carry the transaction; amounts are read as people type them
+// (app/domain/typed-amount.ts).
 import { z } from "zod";
 import { amount, id, optionalAmount, optionalText } from "../fields";
 
@@ -13,7 +14,7 @@ export const DeactivateForm = z.object({});
 /** A provider operation still in progress on this payment. */
 export const ResolveForm = z.object({ operationId: id("must be a provider operation id") });
 export const ReactivateForm = z.object({
-  totalAmount: amount("is required: the payment's correct total amount"),
+  totalAmount: amount("Enter the payment's correct total amount"),
 });
 
 /** ISO 639-3, as the invoice API takes it. */
