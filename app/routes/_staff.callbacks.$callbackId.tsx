@@ -187,13 +187,13 @@ export default function CallbackDetail() {
         </ListNotice>
       ) : (
         <DataTable
-          minWidth={760}
+          minWidth={640}
           alignTop
           head={
             <>
               <Table.Th>#</Table.Th>
               <Table.Th>Time</Table.Th>
-              <Table.Th>Answer</Table.Th>
+              <Table.Th miw={110}>Answer</Table.Th>
               <Table.Th ta="right">Latency</Table.Th>
               <Table.Th>Error</Table.Th>
             </>

@@ -288,20 +288,19 @@ function CallbackTable({ items }: { items: Item[] }) {
   const user = useStaffUser();
   return (
     <DataTable
-      minWidth={1180}
+      minWidth={1100}
       maxHeight="var(--list-table-max-height)"
       horizontalSpacing="xs"
       head={
         <>
           <Table.Th>Callback</Table.Th>
           <Table.Th>Created</Table.Th>
-          <Table.Th>State</Table.Th>
-          <Table.Th>Client</Table.Th>
-          <Table.Th>Target</Table.Th>
+          <Table.Th miw={104}>State</Table.Th>
+          <Table.Th>Client and target</Table.Th>
           <Table.Th>Transaction</Table.Th>
           <Table.Th ta="right">Attempts</Table.Th>
           <Table.Th>Last answer</Table.Th>
-          <Table.Th>Next attempt / delivered</Table.Th>
+          <Table.Th style={{ whiteSpace: "nowrap" }}>Next try / delivered</Table.Th>
           <Table.Th>Correlation id</Table.Th>
         </>
       }
@@ -316,16 +315,14 @@ function CallbackTable({ items }: { items: Item[] }) {
           <Table.Td style={{ whiteSpace: "nowrap" }}>
             <DateTime value={item.createdAt} timeZone={user.timeZone} />
           </Table.Td>
-          <Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
             <CallbackStateBadge state={item.state} />
           </Table.Td>
           <Table.Td>
-            <Text size="sm" truncate maw={160} title={item.clientId ?? undefined}>
+            <Text size="sm" truncate maw={200} title={item.clientId ?? undefined}>
               {item.clientName ?? item.clientId ?? <Dash />}
             </Text>
-          </Table.Td>
-          <Table.Td>
-            <Text size="xs" ff="monospace" truncate maw={200} title={item.url}>
+            <Text size="xs" c="dimmed" ff="monospace" truncate maw={200} title={item.url}>
               {item.target || item.url}
             </Text>
           </Table.Td>
@@ -343,7 +340,7 @@ function CallbackTable({ items }: { items: Item[] }) {
             {item.lastStatus === null && item.lastError === null ? (
               <Dash />
             ) : (
-              <Text size="xs" truncate maw={200} title={item.lastError ?? undefined}>
+              <Text size="xs" truncate maw={180} title={item.lastError ?? undefined}>
                 {item.lastStatus ?? "no answer"}
                 {item.lastError && item.state !== "DELIVERED" ? ` · ${item.lastError}` : ""}
               </Text>
