@@ -106,17 +106,17 @@ describe.skipIf(!chromiumAvailable)("callbacks console in Chromium", () => {
   }
 
   it("filters to the retrying callbacks, opens one, reads its attempts and resends it", async () => {
-    await expect.poll(() => page.getByTestId("callback-row").count()).toBe(5);
+    await expect.poll(() => page.getByTestId("callback-row").count(), { timeout: 20_000 }).toBe(5);
     await page.getByRole("textbox", { name: "API client" }).click();
     await page.getByRole("option", { name: /nordbuss-web/ }).click();
     await page.waitForURL(/clientId=nordbuss-web/);
-    await expect.poll(() => page.getByTestId("callback-target").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("callback-target").count(), { timeout: 20_000 }).toBe(1);
     await shoot("callbacks-list");
 
     await page.getByRole("textbox", { name: "State" }).click();
     await page.getByRole("option", { name: "RETRYING" }).click();
     await page.waitForURL(/state=RETRYING/);
-    await expect.poll(() => page.getByTestId("callback-row").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("callback-row").count(), { timeout: 20_000 }).toBe(1);
     expect(await page.getByTestId("callback-count").textContent()).toBe("1 callback matches");
 
     await page
@@ -124,7 +124,7 @@ describe.skipIf(!chromiumAvailable)("callbacks console in Chromium", () => {
       .getByRole("link", { name: String(retrying) })
       .click();
     await page.waitForURL(new RegExp(`/callbacks/${retrying}$`));
-    await expect.poll(() => page.getByTestId("callback-attempt").count()).toBe(2);
+    await expect.poll(() => page.getByTestId("callback-attempt").count(), { timeout: 20_000 }).toBe(2);
     const attempts = await page.getByTestId("callback-attempt").allTextContents();
     expect(attempts[0]).toContain("no answer within 10000 ms");
     expect(attempts[1]).toContain("503");
@@ -145,7 +145,7 @@ describe.skipIf(!chromiumAvailable)("callbacks console in Chromium", () => {
     await dialog.getByLabel("Reason").fill("Client asked for it again (INC-5120)");
     const before = Date.now();
     await dialog.getByRole("button", { name: "Resend" }).click();
-    await expect.poll(() => page.getByTestId("callback-staff-action").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("callback-staff-action").count(), { timeout: 20_000 }).toBe(1);
     expect(await page.getByTestId("callback-staff-action").textContent()).toContain(
       "Resent by admin@paydesk.test: Client asked for it again (INC-5120)",
     );
