@@ -654,13 +654,27 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
 );
 
-/** Durable outbox of callbacks, delivered with backoff until the receiver answers 202. */
+/**
+ * Durable outbox of callbacks, delivered with backoff until the receiver answers 202. Each row
+ * names the client whose callbackUrl it is and what it announces, so the client (GET /v1/callbacks)
+ * and staff (the Callbacks screen) can find it; every delivery attempt is a callback_attempts row
+ * (docs/decisions/034-callback-deliveries.md).
+ */
 export const callbackOutbox = pgTable(
   "callback_outbox",
   {
     id: serialId(),
     url: text("url").notNull(),
+    /** The receiver: the URL's scheme, host and port (`https://hooks.example:8443`), which staff pause. */
+    target: text("target").notNull().default(""),
     payload: jsonObject("payload").notNull(),
+    /** The API client that asked for the callback (null: rows from before 0014, or no client known). */
+    clientId: clientRef(),
+    organisationId: organisationRef(),
+    paymentId: idRef("payment_id"),
+    transactionId: idRef("transaction_id"),
+    /** Of the request whose change the callback announces (as on its operation-log entry). */
+    correlationId: text("correlation_id"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     lastStatus: integer("last_status"),
@@ -672,7 +686,53 @@ export const callbackOutbox = pgTable(
     index("callback_outbox_due_idx")
       .on(t.nextAttemptAt)
       .where(sql`delivered_at is null`),
+    index("callback_outbox_created_at_idx").on(...newestFirst(t.createdAt, t.id)),
+    index("callback_outbox_client_idx").on(t.clientId, t.organisationId, ...newestFirst(t.createdAt, t.id)),
+    index("callback_outbox_target_idx")
+      .on(t.clientId, t.target)
+      .where(sql`delivered_at is null`),
+    index("callback_outbox_transaction_idx").on(t.transactionId),
+    index("callback_outbox_correlation_idx").on(t.correlationId),
   ],
+);
+
+/**
+ * One row per delivery attempt of a callback, written in the same DB transaction as the outbox
+ * row's new state. `statusCode` null: no HTTP answer (refused, timed out); `error` says why it was
+ * not accepted (masked of card numbers, at most 500 characters).
+ */
+export const callbackAttempts = pgTable(
+  "callback_attempts",
+  {
+    id: serialId(),
+    callbackId: idRef("callback_id")
+      .notNull()
+      .references(() => callbackOutbox.id, { onDelete: "cascade" }),
+    attemptedAt: ts("attempted_at").notNull(),
+    statusCode: integer("status_code"),
+    latencyMs: integer("latency_ms").notNull(),
+    error: text("error"),
+    delivered: boolean("delivered").notNull(),
+  },
+  (t) => [index("callback_attempts_callback_idx").on(t.callbackId, t.attemptedAt)],
+);
+
+/**
+ * A client's callback target whose delivery an admin paused: its callbacks stay queued and are
+ * delivered after the pause is lifted (the row deleted; both are in the audit log).
+ */
+export const callbackPauses = pgTable(
+  "callback_pauses",
+  {
+    clientId: text("client_id")
+      .notNull()
+      .references(() => apiClients.clientId),
+    target: text("target").notNull(),
+    pausedAt: ts("paused_at").notNull().defaultNow(),
+    pausedBy: text("paused_by").notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.target] })],
 );
 
 /**

@@ -2,7 +2,7 @@
 //
 // A found client is kept in memory, so that authenticating a request is no statement of its own
 // (it was one of a capture's round trips). Any change to api_clients, whoever makes it, notifies
-// `paydesk_api_clients` from a trigger (migration 0014), and every process drops its cache on
+// `paydesk_api_clients` from a trigger (migration 0016), and every process drops its cache on
 // that at once: a rotated token or a disabled client stops working at the next request. While a
 // process is not listening (before LISTEN has started) it caches nothing; after its listening
 // connection reconnects it drops everything, since what was notified meanwhile is lost; and an

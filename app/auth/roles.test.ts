@@ -18,8 +18,17 @@ const EXPECTED_DENIED: Record<(typeof ROLES)[number], Permission[]> = {
     "audit:read",
     "credit:configure",
     "customer:manage",
+    "callback:manage",
   ],
-  finance: ["customer:manage", "method:manage", "user:manage", "client:manage", "audit:read", "credit:configure"],
+  finance: [
+    "customer:manage",
+    "method:manage",
+    "user:manage",
+    "client:manage",
+    "audit:read",
+    "credit:configure",
+    "callback:manage",
+  ],
   admin: [],
 };
 

@@ -28,6 +28,9 @@ export const PERMISSIONS = [
   "audit:read",
   // Set the four-eyes thresholds of credits (admin only: whoever executes must not set them).
   "credit:configure",
+  // The callback deliveries console: read every callback and its attempts; resend, pause, resume.
+  "callback:read",
+  "callback:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,6 +44,7 @@ const SUPPORT: readonly Permission[] = [
   "credit:create",
   "customer:read",
   "log:read",
+  "callback:read",
 ];
 
 const FINANCE: readonly Permission[] = [

@@ -48,6 +48,13 @@ export const STAFF_AREAS: readonly StaffArea[] = [
     summary: "Every operation across payments, filterable by operation, time, client, POS, channel and correlation id.",
   },
   {
+    label: "Callbacks",
+    to: "/callbacks",
+    permission: "callback:read",
+    summary:
+      "Every callback to API clients with its attempts, state and next retry; admins resend them and pause a client's target.",
+  },
+  {
     label: "Customers",
     to: "/customers",
     permission: "customer:read",

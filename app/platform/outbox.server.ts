@@ -5,36 +5,71 @@
 // the future under FOR UPDATE SKIP LOCKED, so one row is sent by one instance at a time.
 // Delivery is at least once: an instance that dies after the receiver answered but before it
 // recorded the answer leaves the claim to expire, and the callback is sent again.
+// Each attempt is recorded (callback_attempts: time, status, latency, error) in the same DB
+// transaction as the row's new state, and a client's target that an admin paused is skipped
+// until the pause is lifted (docs/decisions/034-callback-deliveries.md).
 import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "../../db/client";
-import { callbackOutbox } from "../../db/schema";
+import { callbackAttempts, callbackOutbox, callbackPauses } from "../../db/schema";
+import { attemptError, callbackTarget, isAccepted, retryDelaySeconds } from "../domain/callback";
 import { logger } from "./logger.server";
 
-const FIRST_RETRY_SECONDS = 1;
-const MAX_RETRY_SECONDS = 10 * 60;
+export { retryDelaySeconds };
+
 /** How long a claimed delivery may take before another worker may try it again. */
 const CLAIM_SECONDS = 30;
-const REQUEST_TIMEOUT_MS = 10_000;
+/** How long a receiver may take to answer (PAYDESK_CALLBACK_TIMEOUT_MS; default 10 s). */
+const requestTimeoutMs = () => Number(process.env.PAYDESK_CALLBACK_TIMEOUT_MS) || 10_000;
+/** How much of a refusing receiver's answer an attempt keeps (then masked and cut to 500 characters). */
+const BODY_BYTES = 2_000;
 
-export async function enqueueCallback(tx: Db | Tx, url: string, payload: Record<string, unknown>): Promise<void> {
-  await tx.insert(callbackOutbox).values({ url, payload });
-}
+/** A callback to queue: where it goes, what it says, and whose it is. */
+export type NewCallback = {
+  url: string;
+  payload: Record<string, unknown>;
+  /** The API client whose callbackUrl it is (null when none is known: the client never sees it). */
+  clientId: string | null;
+  organisationId: number | null;
+  paymentId?: number | null;
+  transactionId?: number | null;
+  /** Of the request whose change it announces. */
+  correlationId?: string | null;
+};
 
-export function retryDelaySeconds(attempts: number): number {
-  return Math.min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** Math.max(0, attempts - 1));
+export async function enqueueCallback(tx: Db | Tx, callback: NewCallback): Promise<void> {
+  await tx.insert(callbackOutbox).values({
+    url: callback.url,
+    target: callbackTarget(callback.url),
+    payload: callback.payload,
+    clientId: callback.clientId,
+    organisationId: callback.organisationId,
+    paymentId: callback.paymentId ?? null,
+    transactionId: callback.transactionId ?? null,
+    correlationId: callback.correlationId ?? null,
+  });
 }
 
 type Claimed = { id: number; url: string; payload: Record<string, unknown>; attempts: number };
+
+/** Held back: an admin paused its client's target (docs/decisions/034). */
+export const isPausedSql = () =>
+  sql<boolean>`exists (select 1 from ${callbackPauses} where ${callbackPauses.clientId} = ${callbackOutbox.clientId} and ${callbackPauses.target} = ${callbackOutbox.target})`;
 
 async function claimDue(limit: number): Promise<Claimed[]> {
   return db().transaction(async (tx) => {
     const due = await tx
       .select()
       .from(callbackOutbox)
-      .where(and(isNull(callbackOutbox.deliveredAt), lte(callbackOutbox.nextAttemptAt, new Date())))
+      .where(
+        and(
+          isNull(callbackOutbox.deliveredAt),
+          lte(callbackOutbox.nextAttemptAt, new Date()),
+          sql`not ${isPausedSql()}`,
+        ),
+      )
       .orderBy(asc(callbackOutbox.nextAttemptAt), asc(callbackOutbox.id))
       .limit(limit)
-      .for("update", { skipLocked: true });
+      .for("update", { of: callbackOutbox, skipLocked: true });
     for (const row of due) {
       await tx
         .update(callbackOutbox)
@@ -45,41 +80,82 @@ async function claimDue(limit: number): Promise<Claimed[]> {
   });
 }
 
+/** The start of a body, at most `BODY_BYTES`, without reading the rest. */
+async function bodyStart(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, BODY_BYTES));
+}
+
+/** Why a request got no answer, in words a support agent can act on. */
+function failureText(failure: unknown, timeoutMs: number): string {
+  if (failure instanceof Error && (failure.name === "TimeoutError" || failure.name === "AbortError"))
+    return `no answer within ${timeoutMs} ms`;
+  const cause =
+    failure instanceof Error ? (failure.cause as { code?: string; message?: string } | undefined) : undefined;
+  const message = failure instanceof Error ? failure.message : String(failure);
+  return cause?.code ? `${message} (${cause.code})` : cause?.message ? `${message}: ${cause.message}` : message;
+}
+
 async function deliver(item: Claimed): Promise<void> {
+  const timeoutMs = requestTimeoutMs();
+  const attemptedAt = new Date();
+  const started = performance.now();
   let status: number | null = null;
-  let error: string | null = null;
+  let body = "";
+  let failure: string | undefined;
   try {
     const response = await fetch(item.url, {
       method: "POST",
       headers: { "Content-Type": "application/json", "User-Agent": "Paydesk-Callback/1" },
       body: JSON.stringify(item.payload),
       redirect: "manual",
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     status = response.status;
-    await response.body?.cancel();
-  } catch (failure) {
-    error = failure instanceof Error ? failure.message : String(failure);
+    if (isAccepted(status)) await response.body?.cancel();
+    else body = await bodyStart(response).catch(() => "");
+  } catch (error) {
+    failure = failureText(error, timeoutMs);
   }
+  const latencyMs = Math.round(performance.now() - started);
   const attempts = item.attempts + 1;
-  if (status === 202) {
-    await db()
-      .update(callbackOutbox)
-      .set({ attempts, lastStatus: status, lastError: null, deliveredAt: new Date() })
-      .where(eq(callbackOutbox.id, item.id));
-    return;
-  }
+  const delivered = isAccepted(status);
+  const error = attemptError({ status, body, failure });
   const delay = retryDelaySeconds(attempts);
-  await db()
-    .update(callbackOutbox)
-    .set({
+  await db().transaction(async (tx) => {
+    await tx
+      .insert(callbackAttempts)
+      .values({ callbackId: item.id, attemptedAt, statusCode: status, latencyMs, error, delivered });
+    await tx
+      .update(callbackOutbox)
+      .set(
+        delivered
+          ? { attempts, lastStatus: status, lastError: null, deliveredAt: new Date() }
+          : { attempts, lastStatus: status, lastError: error, nextAttemptAt: new Date(Date.now() + delay * 1000) },
+      )
+      .where(eq(callbackOutbox.id, item.id));
+  });
+  if (!delivered)
+    logger.warn("callback not accepted; will retry", {
+      url: item.url,
       attempts,
-      lastStatus: status,
-      lastError: error ?? `receiver answered ${status}, not 202`,
-      nextAttemptAt: new Date(Date.now() + delay * 1000),
-    })
-    .where(eq(callbackOutbox.id, item.id));
-  logger.warn("callback not accepted; will retry", { url: item.url, attempts, status, error, retryInSeconds: delay });
+      status,
+      error,
+      retryInSeconds: delay,
+    });
 }
 
 /** One pass: delivers what is due now. Returns how many deliveries were attempted. */

@@ -2,7 +2,7 @@
 // client, POS, channel, correlation id, payment and transaction. Keyset pages (`older=` /
 // `newer=` a row's place) and a count that stops at 10,000, so it stays fast on millions of rows
 // (app/services/queries/operation-log.server.ts). The URL is the whole state.
-import { Anchor, Button, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
+import { Anchor, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -10,7 +10,8 @@ import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { FilterBuilder } from "../components/FilterBuilder";
-import { Dash, FixTheFilter, ListNotice, PageHeader, PerPageSelect, UnknownParameters } from "../components/list-parts";
+import { KeysetEmpty, KeysetPageLinks } from "../components/keyset-list";
+import { Dash, FixTheFilter, PageHeader, UnknownParameters } from "../components/list-parts";
 import { useHrefWith } from "../components/url-state";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
@@ -117,26 +118,13 @@ export default function OperationLog() {
       {log === null ? (
         <FixTheFilter what="operations" />
       ) : log.items.length === 0 ? (
-        log.atNewest ? (
-          <ListNotice title={filtered ? "No operations match" : "No operations yet"}>
-            {filtered ? (
-              <>
-                Check the filters or widen the day range.{" "}
-                <Anchor component={Link} to="/operation-log" size="sm">
-                  Clear everything
-                </Anchor>
-              </>
-            ) : (
-              "Operations are logged as API clients and staff create, authorize, capture, cancel and credit payments."
-            )}
-          </ListNotice>
-        ) : (
-          <ListNotice title="No more operations this way">
-            <Button component={Link} to={hrefWith({ older: null, newer: null })} variant="light" size="xs">
-              Go to the newest
-            </Button>
-          </ListNotice>
-        )
+        <KeysetEmpty
+          atNewest={log.atNewest}
+          filtered={filtered}
+          noun="operations"
+          clearTo="/operation-log"
+          empty="Operations are logged as API clients and staff create, authorize, capture, cancel and credit payments."
+        />
       ) : (
         <>
           <Group justify="space-between" align="center" wrap="wrap" gap="sm">
@@ -145,26 +133,12 @@ export default function OperationLog() {
                 ? `More than ${formatCount(log.matching.count)} operations match`
                 : `${formatCount(log.matching.count)} ${log.matching.count === 1 ? "operation matches" : "operations match"}`}
             </Text>
-            <Group gap="xs" wrap="wrap">
-              <Button
-                component={Link}
-                to={hrefWith({ older: null, newer: null })}
-                variant="default"
-                size="xs"
-                disabled={log.atNewest}
-                preventScrollReset
-              >
-                Newest
-              </Button>
-              <PageLink to={log.newer && hrefWith({ newer: log.newer, older: null })} label="← Newer" />
-              <PageLink to={log.older && hrefWith({ older: log.older, newer: null })} label="Older →" />
-              <PerPageSelect
-                perPage={perPage}
-                choices={PER_PAGE_CHOICES}
-                defaultPerPage={DEFAULT_PER_PAGE}
-                resetParams={["older", "newer"]}
-              />
-            </Group>
+            <KeysetPageLinks
+              place={log}
+              perPage={perPage}
+              choices={PER_PAGE_CHOICES}
+              defaultPerPage={DEFAULT_PER_PAGE}
+            />
           </Group>
           <OperationTable
             items={log.items}
@@ -173,18 +147,6 @@ export default function OperationLog() {
         </>
       )}
     </Stack>
-  );
-}
-
-function PageLink({ to, label }: { to: string | null; label: string }) {
-  return to ? (
-    <Button component={Link} to={to} variant="default" size="xs" preventScrollReset>
-      {label}
-    </Button>
-  ) : (
-    <Button variant="default" size="xs" disabled>
-      {label}
-    </Button>
   );
 }
 

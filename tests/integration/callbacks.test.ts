@@ -59,7 +59,9 @@ describe("callback delivery", () => {
     const receiver = await startReceiver([500, 500, 202]);
     try {
       const payload = { paymentId: 1, transactionId: 2, status: "CAPTURED" };
-      await database.withDatabase((handle) => enqueueCallback(handle.db, receiver.url, payload));
+      await database.withDatabase((handle) =>
+        enqueueCallback(handle.db, { url: receiver.url, payload, clientId: null, organisationId: null }),
+      );
 
       // First instance: delivers (500), then is killed. On a busy machine the kill can come after
       // it sent the retry (a second 500) or while it holds the retry's 30-second claim.

@@ -7,6 +7,7 @@
 // quick, and each run draws new ones); set it higher to search harder, e.g. PAYDESK_FUZZ_RUNS=50.
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
+import { callbackOutbox } from "../../db/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, type Role } from "../../app/auth/roles";
 import type { TestClient } from "../support/api";
@@ -17,6 +18,8 @@ let server: TestServer;
 let client: TestClient;
 let cookies: Map<Role, string>;
 let f: StaffFixtures;
+/** A delivered callback of the fixtures' target client. */
+let callbackId: number;
 const CUSTOMER = "4711002";
 const RUNS_PER_ROLE = Number(process.env.PAYDESK_FUZZ_RUNS || 3);
 
@@ -24,6 +27,17 @@ beforeAll(async () => {
   server = await startTestServer();
   f = await createStaffFixtures(server, CUSTOMER);
   ({ client, cookies } = f);
+  const [row] = await server.database.db
+    .insert(callbackOutbox)
+    .values({
+      url: "https://fuzz.example/hooks",
+      target: "https://fuzz.example",
+      payload: { status: "AUTHORIZED" },
+      clientId: f.targetClientId,
+      deliveredAt: new Date(),
+    })
+    .returning({ id: callbackOutbox.id });
+  callbackId = row.id;
 }, 120_000);
 afterAll(() => server?.close());
 
@@ -41,6 +55,8 @@ const WRITTEN = [
   "payment_agreements",
   "invoices",
   "callback_outbox",
+  "callback_attempts",
+  "callback_pauses",
   "staff_users",
   "audit_log",
   "app_settings",
@@ -261,6 +277,29 @@ const ACTIONS: ActionCase[] = [
       allowedRedirectPrefixes: fc.constantFrom("https://fuzz.example/", ""),
     }),
   },
+  {
+    path: pathWith("/callbacks", () => callbackId),
+    intent: "resend",
+    fields: () => ({ callbackId: ids(() => callbackId) }),
+  },
+  {
+    path: () =>
+      fc.constantFrom(
+        `/callbacks?index&clientId=${f.targetClientId}`,
+        "/callbacks?index&state=DELIVERED",
+        "/callbacks?index&state=NOPE&from=2026-13-01",
+      ),
+    intent: "resendFiltered",
+    fields: () => ({ expected: fc.constantFrom("1", "0", "2") }),
+  },
+  ...(["pauseTarget", "resumeTarget"] as const).map((intent) => ({
+    path: pathWith("/callbacks", () => callbackId),
+    intent,
+    fields: () => ({
+      clientId: ids(() => f.targetClientId),
+      target: fc.constantFrom("https://fuzz.example", "https://other.example", "not a url"),
+    }),
+  })),
 ];
 
 type Post = { role: Role; path: string; multipart: boolean; entries: Array<[string, Value]> };

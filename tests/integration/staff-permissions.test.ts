@@ -5,11 +5,13 @@
 // the input, but never with 403 or a 500). app/auth/roles.test.ts pins which role has which
 // permission to the back-office's roles; this file pins which permission each screen and action asks for.
 import { eq, inArray, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ROLES, roleHasPermission, type Permission } from "../../app/auth/roles";
 import {
   apiClients,
   auditLog,
+  callbackOutbox,
+  callbackPauses,
   credits,
   operationLog,
   paymentMethods,
@@ -25,6 +27,22 @@ import { getPage, postForm } from "../support/staff";
 const CUSTOMER = "4711001";
 const server = useTestServer();
 const f = useStaffFixtures(server, CUSTOMER);
+/** A delivered callback of the fixtures' target client: what the callback actions point at. */
+const callback = { id: 0, target: "https://matrix.example" };
+beforeAll(async () => {
+  const [row] = await server.database.db
+    .insert(callbackOutbox)
+    .values({
+      url: `${callback.target}/hooks`,
+      target: callback.target,
+      payload: { paymentId: 1, transactionId: 2, status: "AUTHORIZED" },
+      clientId: f.targetClientId,
+      attempts: 1,
+      deliveredAt: new Date("2026-12-01T10:00:00.000Z"),
+    })
+    .returning({ id: callbackOutbox.id });
+  callback.id = row.id;
+});
 
 /** Everything a forged action could change, read straight from the database. */
 async function fingerprint() {
@@ -73,6 +91,11 @@ async function fingerprint() {
       })
       .from(apiClients)
       .orderBy(apiClients.clientId),
+    callbacks: await db
+      .select({ id: callbackOutbox.id, deliveredAt: callbackOutbox.deliveredAt, next: callbackOutbox.nextAttemptAt })
+      .from(callbackOutbox)
+      .orderBy(callbackOutbox.id),
+    pauses: await db.select().from(callbackPauses),
   };
 }
 
@@ -91,6 +114,7 @@ const targetUser = () => ({ userId: f.targetUser.id });
 const method = () => ({ methodId: String(f.methodId) });
 const recurring = () => ({ target: String(f.recurringPaymentId) });
 const nothing = () => ({});
+const callbackTarget = () => ({ clientId: f.targetClientId, target: callback.target });
 // What the create forms ask for.
 const NEW_USER = { email: "matrix-new@staff.test", name: "New", role: "admin", password: "a long enough password 1" };
 const NEW_CLIENT = {
@@ -210,6 +234,25 @@ const ACTIONS: StaffActionCase[] = [
   },
   { path: () => "/api-clients", intent: "disable", permission: "client:manage", fields: targetClient },
   { path: () => "/api-clients", intent: "enable", permission: "client:manage", fields: targetClient },
+  {
+    path: () => `/callbacks/${callback.id}`,
+    intent: "resend",
+    permission: "callback:manage",
+    fields: () => ({ callbackId: String(callback.id) }),
+  },
+  {
+    path: () => `/callbacks?index&clientId=${f.targetClientId}`,
+    intent: "resendFiltered",
+    permission: "callback:manage",
+    fields: () => ({ expected: "1" }),
+  },
+  {
+    path: () => `/callbacks/${callback.id}`,
+    intent: "pauseTarget",
+    permission: "callback:manage",
+    fields: callbackTarget,
+  },
+  { path: () => "/callbacks?index", intent: "resumeTarget", permission: "callback:manage", fields: callbackTarget },
 ];
 
 const SCREENS: Array<{ path: () => string; permission: Permission }> = [
@@ -231,6 +274,8 @@ const SCREENS: Array<{ path: () => string; permission: Permission }> = [
   { path: () => "/users", permission: "user:manage" },
   { path: () => "/api-clients", permission: "client:manage" },
   { path: () => "/me", permission: "dashboard:read" },
+  { path: () => "/callbacks", permission: "callback:read" },
+  { path: () => `/callbacks/${callback.id}`, permission: "callback:read" },
 ];
 
 describe("every staff screen for every role", () => {
@@ -293,6 +338,8 @@ describe("every staff action for every role", () => {
         "export:csv",
         "audit:read",
         "settlement:read",
+        "callback:read",
+        "callback:manage",
       ] as Permission[]
     ).filter((p) => !used.has(p));
     expect(unused).toEqual([]);

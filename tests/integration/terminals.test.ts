@@ -427,6 +427,17 @@ describe("the hosted card page", () => {
       paymentTypeGroup: "PAYMENTCARD",
     });
     expect(rows[0].deliveredAt).toBeNull();
+    // Whose it is and what it is about: the client sees it at GET /v1/callbacks, staff filter by it.
+    expect(rows[0]).toMatchObject({
+      clientId: client.clientId,
+      organisationId: client.organisationId,
+      paymentId,
+      transactionId,
+      target: new URL(SHOP).origin,
+    });
+    expect(rows[0].correlationId).toBeTruthy();
+    const listed = await client.get(`/v1/callbacks?transactionId=${transactionId}`);
+    expect(listed.body.items).toEqual([expect.objectContaining({ callbackId: rows[0].id, state: "PENDING" })]);
     // Without a callbackUrl nothing is enqueued.
     const quiet = await openTerminal();
     const before = await server.database.db.select({ n: sql<number>`count(*)::int` }).from(callbackOutbox);

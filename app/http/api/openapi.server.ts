@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { AMOUNT_PATTERN } from "../../domain/money";
 import { DEFAULT_PER_PAGE, EXACT_COUNT_CAP, MAX_PER_PAGE, OPERATORS, type FieldSpec } from "../../domain/search-filter";
+import { CALLBACK_API_FIELDS } from "../../services/queries/callbacks.server";
 import { CREDIT_SEARCH_FIELDS } from "../../services/queries/credit-search.server";
 import { PAYMENT_METHOD_FILTERS } from "../../services/admin/payment-methods.server";
 import { PAYMENT_SEARCH_FIELDS } from "../../services/queries/payment-search.server";
@@ -38,6 +39,7 @@ import {
   PAYMENT_READ_ONLY_FIELDS,
   PaymentPatchBody,
 } from "./schemas";
+import { Callback, CallbackAttempt, CallbackPage } from "./schemas-callbacks";
 import { mobilePathItems } from "./openapi-mobile";
 import { TERMINAL_PATHS } from "./openapi-terminals";
 import { SELF_SERVICE_PATHS } from "./openapi-self-service";
@@ -78,6 +80,9 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   Credit,
   CreditTransaction,
   CreditPage,
+  Callback,
+  CallbackAttempt,
+  CallbackPage,
   Problem,
 };
 
@@ -256,7 +261,7 @@ const PAGING_PARAMETERS: Json[] = [
   },
 ];
 
-/** GET /v1/payments caps its count (docs/decisions/029-bounded-counts-and-read-paths.md). */
+/** GET /v1/payments and GET /v1/callbacks cap their count (docs/decisions/029-bounded-counts-and-read-paths.md). */
 const EXACT_TOTAL_PARAMETER: Json = {
   name: "exactTotal",
   in: "query",
@@ -538,12 +543,38 @@ const ROUTES: Operation[] = [
     },
     errors: [400],
   },
+  {
+    method: "get",
+    path: "/v1/callbacks",
+    operationId: "searchCallbacks",
+    summary: "Search the client's callbacks and their delivery attempts",
+    description:
+      "The callbacks Paydesk posted (or is posting) to this client's `callbackUrl`s in the organisation it acts for, newest first " +
+      "(`createdAt` descending, then id), each with every delivery attempt: never another client's or organisation's. " +
+      "A callback is delivered when the receiver answers 202; until then it is retried with backoff (1 s doubling, at most every ten minutes). " +
+      "An unknown parameter is a 400 naming it. `totalItems` is exact up to " +
+      `${EXACT_COUNT_CAP.toLocaleString("en")} matches and an estimate above that, flagged by \`totalItemsEstimated\`; \`exactTotal=true\` asks for the exact count.`,
+    tags: ["Callbacks"],
+    query: [...filterParameters(CALLBACK_API_FIELDS), ...PAGING_PARAMETERS, EXACT_TOTAL_PARAMETER],
+    success: { status: 200, description: "A page of callbacks", schema: ref("CallbackPage") },
+    errors: [400],
+  },
+  {
+    method: "get",
+    path: "/v1/callbacks/{callbackId}",
+    operationId: "getCallback",
+    summary: "Get one of the client's callbacks with every delivery attempt",
+    tags: ["Callbacks"],
+    success: { status: 200, description: "The callback", schema: ref("Callback") },
+    errors: [400, 404],
+  },
 ];
 
 const PATH_PARAMETERS: Record<string, Json> = {
   paymentId: pathIdParameter("paymentId", "payment"),
   transactionId: pathIdParameter("transactionId", "transaction"),
   creditId: pathIdParameter("creditId", "credit"),
+  callbackId: pathIdParameter("callbackId", "callback"),
 };
 
 /** A route of ROUTES: its path's parameters are $refs to PATH_PARAMETERS, its body a request schema by name. */
@@ -593,6 +624,7 @@ function buildDocument(): Json {
       { name: "Transactions" },
       { name: "Credits" },
       { name: "Payment methods" },
+      { name: "Callbacks" },
       { name: "Meta" },
     ],
     security: [{ bearer: [] }],

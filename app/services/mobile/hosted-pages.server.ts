@@ -138,7 +138,17 @@ export async function authorizeLocked(
     caller,
   );
   await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
-  if (callbackUrl) await enqueueCallback(tx, callbackUrl, transactionCallbackPayload(row));
+  if (callbackUrl) {
+    await enqueueCallback(tx, {
+      url: callbackUrl,
+      payload: transactionCallbackPayload(row),
+      clientId: caller.kind === "client" ? caller.clientId : null,
+      organisationId: payment.organisationId,
+      paymentId: row.paymentId,
+      transactionId: row.transactionId,
+      correlationId: caller.correlationId,
+    });
+  }
   await touchPayment(tx, row.paymentId, at);
   return row;
 }

@@ -5,7 +5,7 @@
 // keyset page in (createdAt, id) order, newest first, and the number of matches is counted only
 // up to a bound: both cost the same on page 1 and page 10,000 and never walk the whole table
 // for a common filter. scripts/bench-lists.ts measures it; decision 011 says why.
-import { asc, count, desc, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { count, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { db } from "../../platform/db.server";
 import { operationLog, paymentTransactions } from "../../../db/schema";
@@ -15,6 +15,7 @@ import type { InstantBounds } from "../../domain/zoned-day-range";
 import type { StaffCaller } from "../../domain/caller";
 import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { searchColumns } from "./search-columns.server";
+import { beyondCursor, keysetOrder, keysetPageOf, type KeysetCursor, type KeysetDirection } from "./keyset-page.server";
 
 export const OPERATION_LOG_FIELDS: Record<string, FieldSpec> = {
   operation: { type: "enum", values: OPERATIONS },
@@ -35,7 +36,7 @@ export const COUNT_LIMIT = 10_000;
 export const MAX_PER_PAGE = 200;
 
 /** A row's place in the newest-first order. */
-export type OperationLogCursor = { createdAt: Date; id: number };
+export type OperationLogCursor = KeysetCursor;
 
 export type OperationLogQuery = {
   /** Parsed with OPERATION_LOG_FIELDS (the /v1 grammar). */
@@ -43,7 +44,7 @@ export type OperationLogQuery = {
   /** createdAt >= gte and < lt. */
   created?: InstantBounds;
   /** The page of rows older or newer than a row; none: the newest rows. */
-  cursor?: { direction: "older" | "newer"; from: OperationLogCursor } | null;
+  cursor?: KeysetDirection;
   perPage: number;
 };
 
@@ -73,14 +74,6 @@ function filterCondition(query: OperationLogQuery): SQL | undefined {
   ]);
 }
 
-/** Rows strictly older (or newer) than the cursor: a row comparison operation_log_created_at_idx starts from. */
-function beyond(cursor: NonNullable<OperationLogQuery["cursor"]>): SQL {
-  const op = sql.raw(cursor.direction === "older" ? "<" : ">");
-  return sql`(${operationLog.createdAt}, ${operationLog.id}) ${op} (${cursor.from.createdAt.toISOString()}::timestamptz, ${
-    cursor.from.id
-  }::bigint)`;
-}
-
 async function countUpTo(database: Db, where: SQL | undefined): Promise<OperationLogPage["matching"]> {
   const bounded = database
     .select({ one: sql`1` })
@@ -101,23 +94,18 @@ export async function searchOperationLog(_caller: StaffCaller, query: OperationL
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(query.perPage)));
   const where = filterCondition(query);
   const cursor = query.cursor ?? null;
-  const newerFirst = cursor?.direction === "newer";
-  const order = newerFirst
-    ? [asc(operationLog.createdAt), asc(operationLog.id)]
-    : [desc(operationLog.createdAt), desc(operationLog.id)];
+  const columns = { createdAt: operationLog.createdAt, id: operationLog.id };
 
   const [fetched, matching] = await Promise.all([
     database
       .select()
       .from(operationLog)
-      .where(allOf([where, cursor ? beyond(cursor) : undefined]))
-      .orderBy(...order)
+      .where(allOf([where, cursor ? beyondCursor(columns, cursor) : undefined]))
+      .orderBy(...keysetOrder(columns, cursor))
       .limit(perPage + 1),
     countUpTo(database, where),
   ]);
-  const more = fetched.length > perPage;
-  const rows = fetched.slice(0, perPage);
-  if (newerFirst) rows.reverse();
+  const { items: rows, newer, older } = keysetPageOf(fetched, perPage, cursor);
 
   const transactions = await transactionsOf(database, [...new Set(rows.map((row) => row.transactionId))]);
   const items = rows.map((row): OperationLogEntry => {
@@ -129,17 +117,7 @@ export async function searchOperationLog(_caller: StaffCaller, query: OperationL
       paymentTypeGroup: transaction?.paymentTypeGroup ?? null,
     };
   });
-  const place = (entry: OperationLogEntry | undefined) => (entry ? { createdAt: entry.createdAt, id: entry.id } : null);
-  // Coming from a cursor, the cursor's row lies on the other side: a page exists there.
-  const hasNewer = newerFirst ? more : cursor !== null;
-  const hasOlder = newerFirst ? true : more;
-  return {
-    items,
-    newer: hasNewer ? (place(items[0]) ?? cursor!.from) : null,
-    older: hasOlder ? (place(items.at(-1)) ?? cursor!.from) : null,
-    matching,
-    perPage,
-  };
+  return { items, newer, older, matching, perPage };
 }
 
 async function transactionsOf(database: Db, transactionIds: number[]) {
@@ -157,15 +135,4 @@ async function transactionsOf(database: Db, transactionIds: number[]) {
   return new Map(rows.map(({ transactionId, ...rest }) => [transactionId, rest]));
 }
 
-/** "2026-11-21T10:15:30.123Z_4711": a cursor as the URL carries it. */
-export function cursorToParam(cursor: OperationLogCursor): string {
-  return `${cursor.createdAt.toISOString()}_${cursor.id}`;
-}
-
-export function cursorFromParam(value: string): OperationLogCursor | null {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([1-9][0-9]{0,15})$/.exec(value);
-  if (!match) return null;
-  const createdAt = new Date(match[1]);
-  const id = Number(match[2]);
-  return Number.isNaN(createdAt.getTime()) || !Number.isSafeInteger(id) ? null : { createdAt, id };
-}
+export { cursorFromParam, cursorToParam } from "./keyset-page.server";

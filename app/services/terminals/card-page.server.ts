@@ -698,10 +698,12 @@ async function settleRegistration(context: SettleContext, answer: OperationAnswe
     .set({ options: { ...options, attempts, verifiedCard }, outcome: "OK", completedAt: at })
     .where(eq(providerSessions.id, session.id));
   if (session.callbackUrl) {
-    await enqueueCallback(tx, session.callbackUrl, {
-      recurringPaymentId: options.recurringPaymentId,
-      responseCode: "OK",
-      occurredAt: at.toISOString(),
+    await enqueueCallback(tx, {
+      url: session.callbackUrl,
+      payload: { recurringPaymentId: options.recurringPaymentId, responseCode: "OK", occurredAt: at.toISOString() },
+      clientId: options.clientId,
+      organisationId: options.organisationId,
+      correlationId: context.caller.correlationId,
     });
   }
   logger.info("card registered on terminal", {

@@ -229,6 +229,16 @@ export async function authorizeCardLocked(
   await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
   await touchPayment(tx, payment.paymentId, at);
   if (facts.autoSale) row = await captureLocked(tx, caller, payment, row, at, "CAPTURE");
-  if (facts.callbackUrl) await enqueueCallback(tx, facts.callbackUrl, transactionCallbackPayload(row));
+  if (facts.callbackUrl) {
+    await enqueueCallback(tx, {
+      url: facts.callbackUrl,
+      payload: transactionCallbackPayload(row),
+      clientId: caller.clientId,
+      organisationId: payment.organisationId,
+      paymentId: row.paymentId,
+      transactionId: row.transactionId,
+      correlationId: caller.correlationId,
+    });
+  }
   return row;
 }

@@ -1,0 +1,106 @@
+// The parts of a staff list paged by keyset (`older=` / `newer=` a row's place, as the operation
+// log and the callbacks): the page links and the notices that stand in for an empty page.
+import { Anchor, Button, Group } from "@mantine/core";
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { ListNotice, PerPageSelect } from "./list-parts";
+import { useHrefWith } from "./url-state";
+
+/** What the loader says about the page: the cursors of its neighbours, as URL values. */
+export type KeysetPlace = { newer: string | null; older: string | null; atNewest: boolean };
+
+function PageLink({ to, label }: { to: string | null; label: string }) {
+  return to ? (
+    <Button component={Link} to={to} variant="default" size="xs" preventScrollReset>
+      {label}
+    </Button>
+  ) : (
+    <Button variant="default" size="xs" disabled>
+      {label}
+    </Button>
+  );
+}
+
+/** Newest, ← Newer, Older → and the page size; `children` come first (the list's own buttons). */
+export function KeysetPageLinks({
+  place,
+  perPage,
+  choices,
+  defaultPerPage,
+  children,
+}: {
+  place: KeysetPlace;
+  perPage: number;
+  choices: string[];
+  defaultPerPage: number;
+  children?: ReactNode;
+}) {
+  const hrefWith = useHrefWith();
+  return (
+    <Group gap="xs" wrap="wrap">
+      {children}
+      <Button
+        component={Link}
+        to={hrefWith({ older: null, newer: null })}
+        variant="default"
+        size="xs"
+        disabled={place.atNewest}
+        preventScrollReset
+      >
+        Newest
+      </Button>
+      <PageLink to={place.newer && hrefWith({ newer: place.newer, older: null })} label="← Newer" />
+      <PageLink to={place.older && hrefWith({ older: place.older, newer: null })} label="Older →" />
+      <PerPageSelect
+        perPage={perPage}
+        choices={choices}
+        defaultPerPage={defaultPerPage}
+        resetParams={["older", "newer"]}
+      />
+    </Group>
+  );
+}
+
+/**
+ * An empty page: nothing matches (with a way to clear the filters), nothing exists yet (`empty`
+ * says how rows come about), or the cursor walked past the end (back to the newest).
+ */
+export function KeysetEmpty({
+  atNewest,
+  filtered,
+  noun,
+  clearTo,
+  empty,
+}: {
+  atNewest: boolean;
+  filtered: boolean;
+  /** Plural: "operations", "callbacks". */
+  noun: string;
+  clearTo: string;
+  empty: string;
+}) {
+  const hrefWith = useHrefWith();
+  if (!atNewest) {
+    return (
+      <ListNotice title={`No more ${noun} this way`}>
+        <Button component={Link} to={hrefWith({ older: null, newer: null })} variant="light" size="xs">
+          Go to the newest
+        </Button>
+      </ListNotice>
+    );
+  }
+  return (
+    <ListNotice title={filtered ? `No ${noun} match` : `No ${noun} yet`}>
+      {filtered ? (
+        <>
+          Check the filters or widen the day range.{" "}
+          <Anchor component={Link} to={clearTo} size="sm">
+            Clear everything
+          </Anchor>
+        </>
+      ) : (
+        empty
+      )}
+    </ListNotice>
+  );
+}

@@ -1,0 +1,373 @@
+// Callbacks: every callback Paydesk posts to API clients' callbackUrls, newest first, filterable by
+// client, state, day, transaction, payment and correlation id (keyset pages and a bounded count,
+// as the operation log). Admins resend the filtered set (after a preview of how many) and pause or
+// resume delivery to a client's target; each with a reason, in the audit log.
+import { Anchor, Button, Group, Paper, Stack, Table, Text, Tooltip } from "@mantine/core";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { userHasPermission } from "../auth/roles";
+import { requirePermission } from "../auth/session.server";
+import { ActionModal } from "../components/ActionModal";
+import { CallbackStateBadge, PauseResume } from "../components/callback-parts";
+import { DataTable } from "../components/DataTable";
+import { DateTime } from "../components/DateTime";
+import { DayFilterPicker } from "../components/DayFilterPicker";
+import { FilterBuilder } from "../components/FilterBuilder";
+import { formatCount } from "../components/format";
+import { KeysetEmpty, KeysetPageLinks } from "../components/keyset-list";
+import { Dash, FixTheFilter, PageHeader, UnknownParameters } from "../components/list-parts";
+import listScreenStyles from "../components/list-screen.css";
+import { staffArea } from "../components/staff-areas";
+import { useStaffUser } from "../components/staff-user";
+import { UrlSelect } from "../components/UrlSelect";
+import { CALLBACK_STATES, MAX_BULK_RESEND } from "../domain/callback";
+import { invalid } from "../domain/errors";
+import { staffAction, staffCaller, intent } from "../http/staff/action.server";
+import { readCallbackFilter } from "../http/staff/callback-filter.server";
+import { TARGET_INTENTS } from "../http/staff/callback-intents.server";
+import { ResendFilteredForm } from "../http/staff/forms/callbacks";
+import { filterFieldsOf, readPaging } from "../http/staff/list-query.server";
+import { previewResend, resendCallbacks } from "../services/callbacks/callbacks.server";
+import {
+  CALLBACK_STAFF_FIELDS,
+  callbackClients,
+  callbackTargets,
+  MAX_PER_PAGE,
+  searchCallbacks,
+} from "../services/queries/callbacks.server";
+import { cursorOfParams, cursorToParam } from "../services/queries/keyset-page.server";
+
+export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+
+const AREA = staffArea("/callbacks");
+
+export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+
+const DEFAULT_PER_PAGE = 50;
+const PER_PAGE_CHOICES = ["50", "100", "200"];
+/** Filters with a control of their own above the builder. */
+const SELECT_FILTERS = new Set(["clientId", "state"]);
+
+const filterFields = () =>
+  filterFieldsOf(
+    Object.fromEntries(Object.entries(CALLBACK_STAFF_FIELDS).filter(([name]) => !SELECT_FILTERS.has(name))),
+    {
+      transactionId: "Transaction id",
+      paymentId: "Payment id",
+      correlationId: "Correlation id",
+      target: "Target (https://host:port)",
+      organisationId: "Organisation id",
+      createdAt: "Created at",
+    },
+    { target: "https://hooks.example", correlationId: "a request's X-Correlation-Id" },
+  );
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "callback:read");
+  const caller = staffCaller(user, request, context, null);
+  const params = new URL(request.url).searchParams;
+  const clients = (await callbackClients(caller)).map((client) => ({
+    value: client.clientId,
+    label: `${client.name} (${client.clientId})`,
+  }));
+  const read = readCallbackFilter(params, user.timeZone);
+  if (!read.ok)
+    return json(
+      { fields: filterFields(), clients, errors: read.errors, list: null, targets: null, preview: null },
+      { status: 400 },
+    );
+  const { perPage } = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
+  const cursor = cursorOfParams(params);
+  const clientId = params.get("clientId");
+  const mayManage = userHasPermission(user, "callback:manage");
+  const [page, targets, preview] = await Promise.all([
+    searchCallbacks(caller, { ...read.filter, cursor, perPage }),
+    clientId && clients.some((client) => client.value === clientId) ? callbackTargets(caller, { clientId }) : null,
+    mayManage ? previewResend(caller, read.filter) : null,
+  ]);
+  return json({
+    fields: filterFields(),
+    clients,
+    errors: null,
+    list: {
+      ...page,
+      older: page.older && cursorToParam(page.older),
+      newer: page.newer && cursorToParam(page.newer),
+      atNewest: cursor === null,
+    },
+    targets,
+    preview,
+  });
+}
+
+export const action = (args: ActionFunctionArgs) =>
+  staffAction(args, {
+    resendFiltered: intent({
+      permission: "callback:manage",
+      reason: "required",
+      schema: ResendFilteredForm,
+      run: async ({ input, user, caller }) => {
+        const read = readCallbackFilter(new URL(args.request.url).searchParams, user.timeZone);
+        if (!read.ok) throw invalid("expected", "The filter in the address is not valid: fix it and preview again");
+        const done = await resendCallbacks(caller, {
+          ...read.filter,
+          expected: input.expected,
+          describedAs: read.describedAs,
+        });
+        return {
+          message:
+            `${formatCount(done.resent)} ${done.resent === 1 ? "callback is" : "callbacks are"} queued for delivery now` +
+            (done.paused ? `; ${formatCount(done.paused)} wait until their target is resumed` : ""),
+        };
+      },
+    }),
+    ...TARGET_INTENTS,
+  });
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+export default function Callbacks() {
+  const data = useLoaderData<typeof loader>();
+  const { fields, clients, errors, list, targets, preview } = data;
+  const user = useStaffUser();
+  const [params] = useSearchParams();
+  const filtered =
+    [...fields.map((field) => field.name), ...SELECT_FILTERS].some((name) => params.has(name)) ||
+    !!params.get("from") ||
+    !!params.get("to");
+  const perPage = list?.perPage ?? DEFAULT_PER_PAGE;
+
+  return (
+    <Stack gap="md" className="list-screen">
+      <PageHeader
+        title={AREA.label}
+        description="Every callback posted to API clients' callback URLs: its state, attempts and next retry."
+      />
+
+      <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label="Callback filters">
+        <UrlSelect name="clientId" label="API client" data={clients} error={errors?.filters.clientId} width={280} />
+        <UrlSelect name="state" label="State" data={[...CALLBACK_STATES]} error={errors?.filters.state} width={160} />
+        <DayFilterPicker timeZone={user.timeZone} error={errors?.range} label="Created" />
+      </Group>
+      <FilterBuilder fields={fields} errors={errors?.filters} label="More callback filters" />
+      <UnknownParameters listName="callbacks" messages={errors?.other ?? []} resetTo="/callbacks" />
+
+      {targets && targets.length > 0 ? <Targets targets={targets} /> : null}
+
+      {list === null ? (
+        <FixTheFilter what="callbacks" />
+      ) : list.items.length === 0 ? (
+        <KeysetEmpty
+          atNewest={list.atNewest}
+          filtered={filtered}
+          noun="callbacks"
+          clearTo="/callbacks"
+          empty="A callback is queued when a transaction with a callbackUrl changes state on a terminal or app page."
+        />
+      ) : (
+        <>
+          <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+            <Text size="sm" aria-live="polite" data-testid="callback-count">
+              {list.matching.estimated
+                ? `About ${formatCount(list.matching.count)} callbacks match`
+                : `${formatCount(list.matching.count)} ${list.matching.count === 1 ? "callback matches" : "callbacks match"}`}
+            </Text>
+            <KeysetPageLinks
+              place={list}
+              perPage={perPage}
+              choices={PER_PAGE_CHOICES}
+              defaultPerPage={DEFAULT_PER_PAGE}
+            >
+              {preview ? <ResendFiltered preview={preview} /> : null}
+            </KeysetPageLinks>
+          </Group>
+          <CallbackTable items={list.items} />
+        </>
+      )}
+    </Stack>
+  );
+}
+
+/** The list's action with the page's filters: the filtered set is what the URL shows. */
+function useListAction(): string {
+  const [params] = useSearchParams();
+  const next = new URLSearchParams(params);
+  next.delete("older");
+  next.delete("newer");
+  const search = next.toString();
+  return `/callbacks?index${search ? `&${search}` : ""}`;
+}
+
+function ResendFiltered({ preview }: { preview: NonNullable<LoaderData["preview"]> }) {
+  const action = useListAction();
+  const button = { size: "xs" as const, variant: "light" as const, "data-testid": "resend-filtered" };
+  if (preview.tooMany || preview.matching === 0) {
+    return (
+      <Tooltip
+        label={
+          preview.tooMany
+            ? `More than ${MAX_BULK_RESEND} callbacks match: narrow the filter to resend them`
+            : "No callback matches"
+        }
+      >
+        <Button {...button} disabled>
+          Resend these…
+        </Button>
+      </Tooltip>
+    );
+  }
+  const n = preview.matching;
+  return (
+    <ActionModal
+      label={`Resend ${formatCount(n)}…`}
+      title={`Resend ${formatCount(n)} ${n === 1 ? "callback" : "callbacks"}`}
+      intent="resendFiltered"
+      action={action}
+      hidden={{ expected: n }}
+      confirmLabel={`Resend ${formatCount(n)}`}
+      buttonProps={button}
+      description={
+        <>
+          Every callback this filter matches is posted again at once, delivered or not, and tried until its receiver
+          answers 202.{" "}
+          <span data-testid="resend-preview">
+            {formatCount(n)} {n === 1 ? "callback" : "callbacks"}: {formatCount(preview.delivered)} delivered already,{" "}
+            {formatCount(preview.paused)} waiting behind a paused target (they go out after it is resumed).
+          </span>
+        </>
+      }
+    />
+  );
+}
+
+function Targets({ targets }: { targets: NonNullable<LoaderData["targets"]> }) {
+  const user = useStaffUser();
+  const mayManage = userHasPermission(user, "callback:manage");
+  const action = useListAction();
+  return (
+    <Paper withBorder p="sm" component="section" aria-label="Callback targets">
+      <Text size="sm" fw={600} mb={4}>
+        Targets of this client
+      </Text>
+      <Stack gap={6}>
+        {targets.map((target) => (
+          <Group key={target.target} justify="space-between" wrap="wrap" gap="xs" data-testid="callback-target">
+            <div style={{ minWidth: 0 }}>
+              <Text size="sm" ff="monospace" style={{ overflowWrap: "anywhere" }}>
+                {target.target || "(no URL)"}
+              </Text>
+              <Text size="xs" c={target.pause ? "yellow.8" : "dimmed"}>
+                {target.pause ? (
+                  <>
+                    Paused by {target.pause.pausedBy} (
+                    <DateTime value={target.pause.pausedAt} timeZone={user.timeZone} />
+                    ): {target.pause.reason}
+                  </>
+                ) : (
+                  "Delivering"
+                )}
+                {` · ${formatCount(target.waiting)} waiting`}
+              </Text>
+            </div>
+            {mayManage ? (
+              <PauseResume clientId={target.clientId} target={target.target} paused={!!target.pause} action={action} />
+            ) : null}
+          </Group>
+        ))}
+      </Stack>
+    </Paper>
+  );
+}
+
+type Item = NonNullable<LoaderData["list"]>["items"][number];
+
+function CallbackTable({ items }: { items: Item[] }) {
+  const user = useStaffUser();
+  return (
+    <DataTable
+      minWidth={1100}
+      maxHeight="var(--list-table-max-height)"
+      horizontalSpacing="xs"
+      head={
+        <>
+          <Table.Th>Callback</Table.Th>
+          <Table.Th>Created</Table.Th>
+          <Table.Th miw={104}>State</Table.Th>
+          <Table.Th>Client and target</Table.Th>
+          <Table.Th>Transaction</Table.Th>
+          <Table.Th ta="right">Attempts</Table.Th>
+          <Table.Th>Last answer</Table.Th>
+          <Table.Th style={{ whiteSpace: "nowrap" }}>Next try / delivered</Table.Th>
+          <Table.Th>Correlation id</Table.Th>
+        </>
+      }
+    >
+      {items.map((item) => (
+        <Table.Tr key={item.id} data-testid="callback-row">
+          <Table.Td>
+            <Anchor component={Link} to={`/callbacks/${item.id}`} size="sm" fw={500}>
+              {item.id}
+            </Anchor>
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            <DateTime value={item.createdAt} timeZone={user.timeZone} />
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            <CallbackStateBadge state={item.state} />
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm" truncate maw={200} title={item.clientId ?? undefined}>
+              {item.clientName ?? item.clientId ?? <Dash />}
+            </Text>
+            <Text size="xs" c="dimmed" ff="monospace" truncate maw={200} title={item.url}>
+              {item.target || item.url}
+            </Text>
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            {item.paymentId && item.transactionId ? (
+              <Anchor component={Link} to={`/payments/${item.paymentId}`} size="sm">
+                {item.transactionId}
+              </Anchor>
+            ) : (
+              <Dash />
+            )}
+          </Table.Td>
+          <Table.Td ta="right">{item.attempts}</Table.Td>
+          <Table.Td>
+            {item.lastStatus === null && item.lastError === null ? (
+              <Dash />
+            ) : (
+              <Text size="xs" truncate maw={180} title={item.lastError ?? undefined}>
+                {item.lastStatus ?? "no answer"}
+                {item.lastError && item.state !== "DELIVERED" ? ` · ${item.lastError}` : ""}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            {item.deliveredAt ? (
+              <DateTime value={item.deliveredAt} timeZone={user.timeZone} />
+            ) : item.nextAttemptAt ? (
+              <DateTime value={item.nextAttemptAt} timeZone={user.timeZone} />
+            ) : (
+              <Text size="xs" c="dimmed">
+                paused
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td>
+            {item.correlationId ? (
+              <Text size="xs" ff="monospace" truncate maw={110} title={item.correlationId}>
+                {item.correlationId}
+              </Text>
+            ) : (
+              <Dash />
+            )}
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
+  );
+}

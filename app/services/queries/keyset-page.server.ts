@@ -1,0 +1,73 @@
+// A keyset page of a newest-first list ordered by (createdAt, id): the operation log and the
+// callbacks. A page starts beyond a row's place, in either direction, and reads one row more than
+// it shows to know whether another page follows; its neighbours' places become `older=` /
+// `newer=` in the URL (cursorToParam).
+import { asc, desc, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+
+/** A row's place in the newest-first order. */
+export type KeysetCursor = { createdAt: Date; id: number };
+
+/** The page of rows older or newer than a row; null: the newest rows. */
+export type KeysetDirection = { direction: "older" | "newer"; from: KeysetCursor } | null;
+
+export type KeysetColumns = { createdAt: AnyPgColumn; id: AnyPgColumn };
+
+/** Rows strictly beyond the cursor: a row comparison a (createdAt, id) index starts from. */
+export function beyondCursor(columns: KeysetColumns, cursor: NonNullable<KeysetDirection>): SQL {
+  const op = sql.raw(cursor.direction === "older" ? "<" : ">");
+  return sql`(${columns.createdAt}, ${columns.id}) ${op} (${cursor.from.createdAt.toISOString()}::timestamptz, ${
+    cursor.from.id
+  }::bigint)`;
+}
+
+/** The order to read in: towards older rows, or (for the newer page) towards newer ones. */
+export function keysetOrder(columns: KeysetColumns, cursor: KeysetDirection): SQL[] {
+  return cursor?.direction === "newer"
+    ? [asc(columns.createdAt), asc(columns.id)]
+    : [desc(columns.createdAt), desc(columns.id)];
+}
+
+/**
+ * The page of `fetched` (up to perPage + 1 rows read in keysetOrder), newest first, and the places
+ * its neighbouring pages start from (null where there is none).
+ */
+export function keysetPageOf<T extends KeysetCursor>(
+  fetched: T[],
+  perPage: number,
+  cursor: KeysetDirection,
+): { items: T[]; newer: KeysetCursor | null; older: KeysetCursor | null } {
+  const newerFirst = cursor?.direction === "newer";
+  const more = fetched.length > perPage;
+  const items = fetched.slice(0, perPage);
+  if (newerFirst) items.reverse();
+  const place = (item: T | undefined) => (item ? { createdAt: item.createdAt, id: item.id } : null);
+  // Coming from a cursor, the cursor's row lies on the other side: a page exists there.
+  const hasNewer = newerFirst ? more : cursor !== null;
+  const hasOlder = newerFirst ? true : more;
+  return {
+    items,
+    newer: hasNewer ? (place(items[0]) ?? cursor!.from) : null,
+    older: hasOlder ? (place(items.at(-1)) ?? cursor!.from) : null,
+  };
+}
+
+/** "2026-11-21T10:15:30.123Z_4711": a cursor as the URL carries it. */
+export function cursorToParam(cursor: KeysetCursor): string {
+  return `${cursor.createdAt.toISOString()}_${cursor.id}`;
+}
+
+export function cursorFromParam(value: string): KeysetCursor | null {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([1-9][0-9]{0,15})$/.exec(value);
+  if (!match) return null;
+  const createdAt = new Date(match[1]);
+  const id = Number(match[2]);
+  return Number.isNaN(createdAt.getTime()) || !Number.isSafeInteger(id) ? null : { createdAt, id };
+}
+
+/** The cursor of a list URL's `older=` or `newer=` (one not of ours shows the newest rows). */
+export function cursorOfParams(params: URLSearchParams): KeysetDirection {
+  const older = cursorFromParam(params.get("older") ?? "");
+  const newer = cursorFromParam(params.get("newer") ?? "");
+  return older ? { direction: "older", from: older } : newer ? { direction: "newer", from: newer } : null;
+}
