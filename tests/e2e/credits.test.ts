@@ -109,7 +109,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     // a bad value shows its error next to the filter row instead of failing
     await second.getByLabel("Value").fill("fifty");
     await page.getByRole("button", { name: "Apply" }).click();
-    await expect.poll(() => page.getByText(/must be an amount/).count()).toBe(1);
+    await expect.poll(() => page.getByText(/Enter an amount like 2 596,50/).count()).toBe(1);
   });
 
   let supportCreditId: number;

@@ -4,9 +4,12 @@
 // through the navigation once, and reports no policy violation and no page error. (Every other
 // browser test watches for violations too: tests/support/browser.ts.)
 import fs from "node:fs";
+import { desc } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_CLIENTS, DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
+import { callbackOutbox } from "../../db/schema";
+import { enqueueCallback } from "../../app/platform/outbox.server";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
 import { chromiumAvailable, cspViolations, signedInPage } from "../support/browser";
 import { useBrowserTest } from "../support/browser-test";
@@ -16,7 +19,12 @@ const ADMIN = DEMO_USERS.find((user) => user.role === "admin")!;
 const KARI = DEMO_CUSTOMERS[0];
 
 /** Every staff screen: its route file's pattern and a URL of it. */
-function staffScreens(ids: { paymentId: number; creditId: number; settlementId: string }): Record<string, string> {
+function staffScreens(ids: {
+  paymentId: number;
+  creditId: number;
+  settlementId: string;
+  callbackId: number;
+}): Record<string, string> {
   return {
     "/": "/",
     "/payments": "/payments",
@@ -35,6 +43,9 @@ function staffScreens(ids: { paymentId: number; creditId: number; settlementId: 
     "/api-clients": "/api-clients",
     "/me": "/me",
     "/work": "/work",
+    "/search": `/search?q=${ids.paymentId}`,
+    "/callbacks": "/callbacks",
+    "/callbacks/$callbackId": `/callbacks/${ids.callbackId}`,
   };
 }
 
@@ -59,7 +70,7 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
   }
 
   it("lists every staff screen of app/routes", () => {
-    const listed = Object.keys(staffScreens({ paymentId: 1, creditId: 1, settlementId: "x" })).sort();
+    const listed = Object.keys(staffScreens({ paymentId: 1, creditId: 1, settlementId: "x", callbackId: 1 })).sort();
     expect(listed).toEqual(staffRoutePatterns().sort());
   });
 
@@ -78,7 +89,26 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
     const settlementLink = page.locator('a[href^="/settlements/"]:not([href*="export"])').first();
     await settlementLink.waitFor();
     const settlementHref = (await settlementLink.getAttribute("href"))!;
-    const screens = staffScreens({ paymentId: captured.paymentId, creditId: credit.body.creditId, settlementId: "" });
+    // A callback for its console's detail screen.
+    await enqueueCallback(e2e.server.database.db, {
+      url: "https://shop.example/callbacks",
+      payload: { paymentId: captured.paymentId, transactionId: captured.transactionId, status: "CAPTURED" },
+      clientId: shop.clientId,
+      organisationId: nordbuss.organisationId,
+      paymentId: captured.paymentId,
+      transactionId: captured.transactionId,
+    });
+    const [callback] = await e2e.server.database.db
+      .select({ id: callbackOutbox.id })
+      .from(callbackOutbox)
+      .orderBy(desc(callbackOutbox.id))
+      .limit(1);
+    const screens = staffScreens({
+      paymentId: captured.paymentId,
+      creditId: credit.body.creditId,
+      settlementId: "",
+      callbackId: callback.id,
+    });
     screens["/settlements/$settlementId"] = settlementHref;
     for (const [pattern, path] of Object.entries(screens)) {
       const response = await page.goto(`${e2e.server.url}${path}`);

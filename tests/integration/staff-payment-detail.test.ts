@@ -293,7 +293,7 @@ describe("every action × every role", () => {
 describe("bad input gives field errors, not 500s", () => {
   it("credit: malformed amounts are 400 on amount; over-credit is 422 on amount; nothing is credited", async () => {
     const p = await capturedCardPayment(client, "100.00");
-    for (const amount of ["abc", "-5", "0", "0.00", "1e3", "10.123456", "12,50", " 1 0", "99999999999999.00"]) {
+    for (const amount of ["abc", "-5", "0", "0.00", "1e3", "10.123456", " 1 0", "99999999999999.00"]) {
       const result = await actOn("support", p, "credit", { amount });
       expect(result.status, amount).toBe(400);
       expect(result.body.fieldErrors.amount, amount).toBeTruthy();

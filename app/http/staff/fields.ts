@@ -83,6 +83,11 @@ export function amount(missing = "Enter an amount", { zero = false }: { zero?: b
     single(missing)
       .trim()
       .transform((text, ctx): Money => {
+        // A card number typed here is named as one, as in every other field, not as a large amount.
+        if (containsCardNumber(text)) {
+          ctx.addIssue({ code: "custom", message: CARD_NUMBER_MESSAGE });
+          return z.NEVER;
+        }
         const parsed = parse(text);
         if (parsed.ok) return parsed.value;
         ctx.addIssue({ code: "custom", message: parsed.message });
