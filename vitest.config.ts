@@ -34,6 +34,10 @@ export default defineConfig({
       exclude: ["app/**/*.test.ts"],
       reporter: ["text-summary", "json-summary", "html"],
     },
+    // expect.poll waits up to 10 s by default, not 1 s: a screen that answers in 1.5 s under a full
+    // run's load is not a failure (admin.test.ts's one-time secret was), and a poll that succeeds
+    // returns as soon as it does.
+    expect: { poll: { timeout: 10_000 } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Request logs would bury the test report; warnings and errors still show.
