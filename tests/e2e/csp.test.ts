@@ -125,7 +125,7 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
     await context.close();
     expect(cspViolations).toEqual([]);
     expect(errors).toEqual([]);
-  });
+  }, 180_000); // twenty screens, each opened and waited for: a minute and more under a full run's load
 
   it("opens the login's second step, enrolment, the customer pages and a hosted card page without a violation", async () => {
     // The second step: the demo admin's login stops at /login/code (signedInPage passes it).
