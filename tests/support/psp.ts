@@ -75,7 +75,9 @@ export type PspOperationRecord = {
 
 /** What the PSP at `url` (default: PAYDESK_PSP_URL) remembers of this process's merchant's operations. */
 export async function pspOperations(url = process.env.PAYDESK_PSP_URL, merchant = testMerchant()) {
-  const response = await fetch(`${url}/admin/operations`);
+  // A GET, so asked again once when the pooled connection was closed under it (ECONNRESET: the
+  // PSP's keep-alive ended just as the request reused it; seen once in a full run).
+  const response = await fetch(`${url}/admin/operations`).catch(() => fetch(`${url}/admin/operations`));
   const { operations } = (await response.json()) as { operations: PspOperationRecord[] };
   return operations.filter((o) => o.merchant === merchant);
 }
