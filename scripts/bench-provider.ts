@@ -18,6 +18,8 @@
 //    allows at that moment) and with the same burst of Paydesk captures against an instant PSP:
 //    the difference is what the provider's latency cost. With no lock, transaction or pooled
 //    connection held across the call it is about one round trip, not --concurrency of them.
+//    Then sustained: --concurrency clients capture one payment after another for --seconds
+//    (throughput against the same limit), beside as many clients calling the PSP straight.
 // 2. Database-bound (PSP latency 0): create-payment (with its transaction) and capture through
 //    /v1 with each of --connections concurrent clients for --seconds, each run interleaved with
 //    pgbench running the statements Paydesk runs for the same request, written by hand (the
@@ -533,6 +535,52 @@ async function main() {
       `instant one (spread ${spread(figures.paid)}): its latency is paid about once. Were a pooled connection held across ` +
       `the call, ${poolSize} at a time would be asked: ≥ ${Math.ceil(concurrency / poolSize) * latencyMs} ms. ` +
       `The rest, ${median(figures.instant).toFixed(0)} ms, is Paydesk's own work for ${concurrency} captures on this machine now.`,
+  );
+
+  // Sustained: --concurrency clients each capture one payment after another for --seconds, the
+  // PSP answering every call after --latency ms, interleaved with as many clients calling the PSP
+  // straight. Paydesk's own work for one capture overlaps the others' waits on the provider.
+  console.log(
+    `   sustained, ${seconds} s a run: ${concurrency} clients each capturing one payment after another | the same ` +
+      `clients calling the PSP straight. Load ${loadAverage()}.\n` +
+      `   round    | captures/s  of limit    p50 ms    p99 ms  app CPU ms/capture  errors | calls/s  of limit`,
+  );
+  const sustained = { rate: [] as number[], direct: [] as number[] };
+  for (let round = 1; round <= rounds; round++) {
+    await setPspLatency(0);
+    const ready = await authorizedTransactions(Math.ceil(limit * seconds * 1.3), 16);
+    await setPspLatency(latencyMs);
+    const ours = await drive(concurrency, 200, () => {
+      const route = ready.pop();
+      return route ? api("PUT", `${route}/capture`) : null;
+    });
+    let directCalls = 0;
+    const direct = await drive(concurrency, 200, () =>
+      call(
+        `${psp!.url}/v1/capture`,
+        "POST",
+        { "Psp-Merchant": "bench-direct" },
+        {
+          reference: `direct-${randomUUID()}`,
+          transactionReference: `transaction-sustained-${round}-${directCalls++}`,
+          amount: "100.00",
+          currency: "NOK",
+          paymentTypeGroup: "PAYMENTCARD",
+        },
+      ),
+    );
+    sustained.rate.push(ours.rate);
+    sustained.direct.push(direct.rate);
+    console.log(
+      `   ${String(round).padEnd(8)} | ${fmt(ours.rate, 10)}  ${percent(ours.rate).padStart(8)}  ${fmt(ours.p50, 8)}  ` +
+        `${fmt(ours.p99, 8)}  ${fmt(ours.cpuPerRequest ?? Number.NaN, 18)}  ${errorText(ours.errors).padStart(6)} | ` +
+        `${fmt(direct.rate, 7)}  ${percent(direct.rate).padStart(8)}${ours.note ? `  (${ours.note})` : ""}`,
+    );
+  }
+  console.log(
+    `   median sustained: Paydesk ${median(sustained.rate).toFixed(1)} captures/s (spread ${spread(sustained.rate)}) = ` +
+      `${percent(median(sustained.rate)).trim()} of the provider-bound limit; the PSP alone ` +
+      `${median(sustained.direct).toFixed(1)}/s = ${percent(median(sustained.direct)).trim()}.`,
   );
 
   // ------------------------------------------------------------ 2. database-bound, beside pgbench
