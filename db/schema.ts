@@ -20,7 +20,6 @@ import {
   numeric,
   pgTable,
   primaryKey,
-  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -911,8 +910,7 @@ export const auditLog = pgTable(
 /**
  * Captured and credited volume per day, organisation, currency, payment type and settlement,
  * updated in the same DB transaction as every capture and credit, so charts never scan
- * transactions. settlement_id is '' when the payment has none (part of the primary key). Each key is
- * split over 16 shards by transaction id; every reader sums over them.
+ * transactions. settlement_id is '' when the payment has none (part of the primary key).
  */
 export const dailyVolume = pgTable(
   "daily_volume",
@@ -923,8 +921,6 @@ export const dailyVolume = pgTable(
     paymentTypeGroup: text("payment_type_group").notNull(),
     paymentType: text("payment_type").notNull(),
     settlementId: text("settlement_id").notNull().default(""),
-    /** transaction_id % 16, so that concurrent captures do not queue on one row (VOLUME_SHARDS). */
-    shard: smallint("shard").notNull().default(0),
     capturedAmount: moneyZero("captured_amount"),
     capturedCount: integer("captured_count").notNull().default(0),
     creditedAmount: moneyZero("credited_amount"),
@@ -932,7 +928,7 @@ export const dailyVolume = pgTable(
   },
   (t) => [
     primaryKey({
-      columns: [t.day, t.organisationId, t.currency, t.paymentTypeGroup, t.paymentType, t.settlementId, t.shard],
+      columns: [t.day, t.organisationId, t.currency, t.paymentTypeGroup, t.paymentType, t.settlementId],
     }),
     index("daily_volume_settlement_idx").on(t.settlementId, t.day),
   ],

@@ -22,19 +22,7 @@ export async function appendOperation(
   });
 }
 
-/**
- * Every capture of a day for one organisation, currency and payment type would add to the same
- * rollup row and queue on its row lock until each one's commit is on disk. The key therefore
- * carries a shard, the transaction's id modulo VOLUME_SHARDS: concurrent captures of different
- * transactions mostly touch different rows, and one transaction's volume always lives in one
- * shard (moveVolumeToSettlement relies on that). Readers sum over the shards, as they sum over
- * payment types (docs/decisions/047-sharded-volume-rollup.md).
- */
-export const VOLUME_SHARDS = 16;
-
 export type VolumeKey = {
-  /** The transaction that moved the money (it picks the rollup shard). */
-  transactionId: number;
   at: Date;
   organisationId: number;
   currency: string;
@@ -53,7 +41,6 @@ export async function addToVolume(tx: Tx, key: VolumeKey, kind: "captured" | "cr
     paymentTypeGroup: key.paymentTypeGroup,
     paymentType: key.paymentType ?? key.paymentTypeGroup,
     settlementId: key.settlementId ?? "",
-    shard: key.transactionId % VOLUME_SHARDS,
     capturedAmount: kind === "captured" ? value : "0",
     capturedCount: kind === "captured" ? 1 : 0,
     creditedAmount: kind === "credited" ? value : "0",
@@ -70,7 +57,6 @@ export async function addToVolume(tx: Tx, key: VolumeKey, kind: "captured" | "cr
         dailyVolume.paymentTypeGroup,
         dailyVolume.paymentType,
         dailyVolume.settlementId,
-        dailyVolume.shard,
       ],
       set:
         kind === "captured"
@@ -105,7 +91,6 @@ export async function moveVolumeToSettlement(
   const moved = sql`
     select (o.created_at at time zone 'UTC')::date as day, t.currency, t.payment_type_group,
            coalesce(t.payment_type, t.payment_type_group) as payment_type,
-           (t.transaction_id % ${VOLUME_SHARDS})::smallint as shard,
            coalesce(sum(o.amount) filter (where o.operation in ('CAPTURE', 'IMPORT')), 0) as captured_amount,
            count(*) filter (where o.operation in ('CAPTURE', 'IMPORT'))::int as captured_count,
            coalesce(sum(o.amount) filter (where o.operation = 'CREDIT'), 0) as credited_amount,
@@ -113,7 +98,7 @@ export async function moveVolumeToSettlement(
       from operation_log o
       join payment_transactions t on t.transaction_id = o.transaction_id
      where o.payment_id = ${payment.paymentId} and o.operation in ('CAPTURE', 'IMPORT', 'CREDIT')
-     group by 1, 2, 3, 4, 5`;
+     group by 1, 2, 3, 4`;
   await tx.execute(sql`
     with moved as (${moved})
     update daily_volume v
@@ -123,20 +108,19 @@ export async function moveVolumeToSettlement(
            credited_count = v.credited_count - m.credited_count
       from moved m
      where v.day = m.day and v.organisation_id = ${payment.organisationId} and v.currency = m.currency
-       and v.payment_type_group = m.payment_type_group and v.payment_type = m.payment_type and v.settlement_id = ${oldId}
-       and v.shard = m.shard`);
+       and v.payment_type_group = m.payment_type_group and v.payment_type = m.payment_type and v.settlement_id = ${oldId}`);
   await tx.execute(sql`
     delete from daily_volume
      where settlement_id = ${oldId} and organisation_id = ${payment.organisationId}
        and captured_count = 0 and credited_count = 0`);
   await tx.execute(sql`
-    insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard,
+    insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id,
                                    captured_amount, captured_count, credited_amount, credited_count)
-    select m.day, ${payment.organisationId}, m.currency, m.payment_type_group, m.payment_type, ${newId}, m.shard,
+    select m.day, ${payment.organisationId}, m.currency, m.payment_type_group, m.payment_type, ${newId},
            m.captured_amount, m.captured_count, m.credited_amount, m.credited_count
       from (${moved}) m
-     order by 1, 3, 4, 5, 7
-    on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard) do update set
+     order by 1, 3, 4, 5
+    on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id) do update set
       captured_amount = v.captured_amount + excluded.captured_amount,
       captured_count = v.captured_count + excluded.captured_count,
       credited_amount = v.credited_amount + excluded.credited_amount,

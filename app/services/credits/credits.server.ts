@@ -757,7 +757,6 @@ async function settleRefund(context: SettleContext, outcome: OperationAnswer): P
   await addToVolume(
     tx,
     {
-      transactionId: transaction.transactionId,
       at,
       organisationId: payment.organisationId,
       currency: transaction.currency,

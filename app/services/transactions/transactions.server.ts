@@ -500,7 +500,6 @@ export async function captureLocked(
       addToVolume(
         tx,
         {
-          transactionId: transaction.transactionId,
           at,
           organisationId: payment.organisationId,
           currency: transaction.currency,
