@@ -11,6 +11,10 @@ import type { ChargebackOutcome, ChargebackStatus, TransactionStatus } from "./e
 import { conflict, ruleBroken } from "./errors";
 import { formatAmount, subtract, type Money } from "./money";
 
+/** How long a chargeback's free texts may be. */
+export const NOTES_MAX_LENGTH = 2000;
+export const EVIDENCE_MAX_LENGTH = 4000;
+
 /** Whether a chargeback in this status holds its amount off the transaction's creditable amount. */
 export function holdsAmount(status: ChargebackStatus): boolean {
   return status !== "WON";
