@@ -63,7 +63,7 @@ describe.skipIf(!chromiumAvailable)("chargebacks in Chromium", () => {
     await dialog.getByLabel("Amount charged back").fill("45,50");
     await dialog.getByLabel("Scheme reason code").fill("10.4");
     await dialog.getByLabel("Due date").fill("2027-01-15");
-    await dialog.getByLabel("Reason").fill("Visa dispute notice 88231");
+    await dialog.getByRole("textbox", { name: "Reason", exact: true }).fill("Visa dispute notice 88231");
     await dialog.getByRole("button", { name: "Open chargeback" }).click();
     await expect.poll(() => page.getByTestId("chargeback-row").count(), POLL).toBe(1);
     await expect.poll(() => page.getByTestId("timeline-chargeback").count(), POLL).toBe(1);
@@ -102,7 +102,7 @@ describe.skipIf(!chromiumAvailable)("chargebacks in Chromium", () => {
     await page.getByTestId("decide").click();
     dialog = page.getByRole("dialog");
     await dialog.getByLabel("Lost").check();
-    await dialog.getByLabel("Reason").fill("Scheme ruled for the cardholder");
+    await dialog.getByRole("textbox", { name: "Reason", exact: true }).fill("Scheme ruled for the cardholder");
     await dialog.getByRole("button", { name: "Record decision" }).click();
     await expect
       .poll(() => page.getByRole("heading", { level: 2 }).locator("..").textContent(), POLL)
