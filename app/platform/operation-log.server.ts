@@ -33,6 +33,22 @@ export type VolumeKey = {
   settlementId: string | null;
 };
 
+/** The rollup key of a money movement on a transaction of a payment, at `at`. */
+export function volumeKeyOf(
+  payment: { organisationId: number; settlementId: string | null },
+  transaction: { currency: string; paymentTypeGroup: string; paymentType: string | null },
+  at: Date,
+): VolumeKey {
+  return {
+    at,
+    organisationId: payment.organisationId,
+    currency: transaction.currency,
+    paymentTypeGroup: transaction.paymentTypeGroup,
+    paymentType: transaction.paymentType,
+    settlementId: payment.settlementId,
+  };
+}
+
 export type VolumeKind = "captured" | "credited" | "chargedBack";
 
 const VOLUME_COLUMNS = {

@@ -8,9 +8,9 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { ChargebackTable } from "../components/ChargebackParts";
-import { ListNotice, PageHeader } from "../components/list-parts";
+import { ListNotice } from "../components/list-parts";
 import listScreenStyles from "../components/list-screen.css";
-import { PageLinks, PageSummary } from "../components/PageLinks";
+import { PagedListHeader } from "../components/PageLinks";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
@@ -68,24 +68,12 @@ export default function Chargebacks() {
   const [params] = useSearchParams();
   return (
     <Stack gap="md" className="list-screen">
-      <PageHeader
+      <PagedListHeader
         title={AREA.label}
-        description={
-          list ? (
-            <PageSummary
-              page={list.page}
-              perPage={list.perPage}
-              shown={list.items.length}
-              totalItems={list.total}
-              noun="chargebacks"
-            />
-          ) : (
-            "Fix the filter to see chargebacks."
-          )
-        }
-      >
-        {list ? <PageLinks page={list.page} totalPages={list.pageCount} /> : null}
-      </PageHeader>
+        list={list && { ...list, totalItems: list.total, totalPages: list.pageCount }}
+        noun="chargebacks"
+        invalid="Fix the filter to see chargebacks."
+      />
 
       <Group gap="sm" align="flex-end" wrap="wrap" component="section" aria-label="Chargeback filters">
         <UrlSelect name="status" label="Status" data={[...CHARGEBACK_STATUSES]} error={errors?.status} width={160} />

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog, chargebacks, paymentTransactions } from "../../db/schema";
 import { capturedCardPayment, createClient } from "../support/api";
-import { chromiumAvailable, signedInPage } from "../support/browser";
+import { chromiumAvailable, shootAtWidths, signedInPage } from "../support/browser";
 import { useBrowserTest } from "../support/browser-test";
 
 const FINANCE = DEMO_USERS.find((user) => user.role === "finance")!;
@@ -38,15 +38,7 @@ describe.skipIf(!chromiumAvailable)("chargebacks in Chromium", () => {
     await context?.close();
   });
 
-  async function shoot(name: string) {
-    if (!SCREENSHOTS) return;
-    for (const width of [1440, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.waitForTimeout(600);
-      await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
-  }
+  const shoot = (name: string) => shootAtWidths(page, SCREENSHOTS, name);
 
   const transactionRow = async () =>
     (
@@ -83,7 +75,7 @@ describe.skipIf(!chromiumAvailable)("chargebacks in Chromium", () => {
     await shoot("chargebacks-list");
     await page
       .getByTestId("chargeback-row")
-      .getByRole("link", { name: String(chargeback.chargebackId) })
+      .getByRole("link", { name: String(chargeback.chargebackId), exact: true })
       .click();
     await page.waitForURL(new RegExp(`/chargebacks/${chargeback.chargebackId}$`));
 

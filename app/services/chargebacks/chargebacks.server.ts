@@ -23,7 +23,7 @@ import { add, formatAmount, money, toDbAmount, type Money } from "../../domain/m
 import { amountsOf, creditableAmount } from "../../domain/transaction";
 import { auditStaffAction } from "../../platform/audit.server";
 import { lockPayment } from "../../platform/locks.server";
-import { addToVolume } from "../../platform/operation-log.server";
+import { addToVolume, volumeKeyOf } from "../../platform/operation-log.server";
 import { inTransaction } from "../../platform/transaction.server";
 import { touchPayment } from "../transactions/transactions.server";
 
@@ -194,19 +194,7 @@ export async function decideChargeback(
       .where(eq(chargebacks.chargebackId, chargeback.chargebackId))
       .returning();
     if (movesVolume(input.outcome)) {
-      await addToVolume(
-        tx,
-        {
-          at,
-          organisationId: payment.organisationId,
-          currency: transaction.currency,
-          paymentTypeGroup: transaction.paymentTypeGroup,
-          paymentType: transaction.paymentType,
-          settlementId: payment.settlementId,
-        },
-        "chargedBack",
-        amount,
-      );
+      await addToVolume(tx, volumeKeyOf(payment, transaction, at), "chargedBack", amount);
     }
     await touchPayment(tx, payment.paymentId, at);
     await auditStaffAction(tx, caller, {
