@@ -19,6 +19,7 @@ const EXPECTED_DENIED: Record<(typeof ROLES)[number], Permission[]> = {
     "credit:configure",
     "customer:manage",
     "callback:manage",
+    "chargeback:manage",
   ],
   finance: [
     "customer:manage",

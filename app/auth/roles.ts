@@ -31,6 +31,9 @@ export const PERMISSIONS = [
   // The callback deliveries console: read every callback and its attempts; resend, pause, resume.
   "callback:read",
   "callback:manage",
+  // Chargebacks (docs/decisions/040): read them; open, evidence and decide them (money moves).
+  "chargeback:read",
+  "chargeback:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,6 +48,7 @@ const SUPPORT: readonly Permission[] = [
   "customer:read",
   "log:read",
   "callback:read",
+  "chargeback:read",
 ];
 
 const FINANCE: readonly Permission[] = [
@@ -55,6 +59,7 @@ const FINANCE: readonly Permission[] = [
   "invoice:adjust",
   "settlement:read",
   "export:csv",
+  "chargeback:manage",
 ];
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {

@@ -14,6 +14,9 @@ const PATHS: Record<Operation, string> = {
   UPDATE: "M4 20h4L18.5 9.5a2.83 2.83 0 1 0-4-4L4 16v4M13.5 6.5l4 4",
 };
 
+/** A chargeback on the timeline (not an operation of the log; decision 040): a warning shield. */
+const CHARGEBACK = "M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7zM12 8v5M12 16v.01";
+
 /** A circle for an operation this screen does not know yet (a new enum value). */
 const UNKNOWN = "M12 12m-3 0a3 3 0 1 0 6 0a3 3 0 1 0-6 0";
 
@@ -33,7 +36,7 @@ export function OperationIcon({ operation, size = 14 }: { operation: string; siz
       focusable="false"
       data-operation={operation}
     >
-      <path d={PATHS[operation as Operation] ?? UNKNOWN} />
+      <path d={operation === "CHARGEBACK" ? CHARGEBACK : (PATHS[operation as Operation] ?? UNKNOWN)} />
     </svg>
   );
 }

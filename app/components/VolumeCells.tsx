@@ -1,4 +1,5 @@
-// The five figures of a rollup row (captured, captures, credited, credits, net) as table cells
+// The six figures of a rollup row (captured, captures, credited, credits, charged back by lost
+// chargebacks, net) as table cells
 // and their headers, in the order every volume table uses; totals rows pass a heavier weight.
 import { Table } from "@mantine/core";
 import { formatCount } from "./format";
@@ -24,6 +25,7 @@ export function VolumeHeads() {
       <Table.Th ta="right">Captures</Table.Th>
       <Table.Th ta="right">Credited</Table.Th>
       <Table.Th ta="right">Credits</Table.Th>
+      <Table.Th ta="right">Charged back</Table.Th>
       <Table.Th ta="right">Net</Table.Th>
     </>
   );
@@ -41,6 +43,9 @@ export function VolumeCells({ row, totals = false }: { row: VolumeFigures; total
         <Amount value={row.credited} currency={row.currency} />
       </Table.Td>
       <CountCell value={row.creditedCount} />
+      <Table.Td ta="right" fw={amountWeight} title={`${formatCount(row.chargedBackCount)} lost chargebacks`}>
+        <Amount value={row.chargedBack} currency={row.currency} />
+      </Table.Td>
       <Table.Td ta="right" fw={totals ? 600 : 500}>
         <Amount value={row.net} currency={row.currency} />
       </Table.Td>

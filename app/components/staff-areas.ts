@@ -35,6 +35,13 @@ export const STAFF_AREAS: readonly StaffArea[] = [
       "Find credits with the same filters as payments, create a credit from chosen transactions and execute it with a confirmation.",
   },
   {
+    label: "Chargebacks",
+    to: "/chargebacks",
+    permission: "chargeback:read",
+    summary:
+      "Disputes card schemes opened on captured transactions, by status and due date; finance adds evidence and records them won or lost.",
+  },
+  {
     label: "Work queue",
     to: "/work",
     permission: "credit:execute",

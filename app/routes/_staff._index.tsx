@@ -36,6 +36,7 @@ import {
 } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
 import { plural } from "../components/plural";
+import { formatMoney } from "../components/format";
 import { useHrefWith } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
 import { getDashboard, type Dashboard, type VolumeTotals } from "../services/queries/dashboard.server";
@@ -242,7 +243,17 @@ function Totals({ totals, currency }: { totals: VolumeTotals; currency: string }
         currency={currency}
         hint={plural(totals.creditedCount, "credit")}
       />
-      <Stat testId="total-net" label="Net" value={totals.net} currency={currency} hint="Captured minus credited" />
+      <Stat
+        testId="total-net"
+        label="Net"
+        value={totals.net}
+        currency={currency}
+        hint={
+          totals.chargedBackCount
+            ? `Captured minus credited and ${plural(totals.chargedBackCount, "lost chargeback")} (${formatMoney(totals.chargedBack, currency)})`
+            : "Captured minus credited and lost chargebacks"
+        }
+      />
     </SimpleGrid>
   );
 }

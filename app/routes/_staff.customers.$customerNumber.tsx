@@ -22,6 +22,8 @@ import { notifications } from "@mantine/notifications";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { ChargebacksSection } from "../components/ChargebackParts";
+import { chargebacksOfCustomer } from "../services/queries/chargebacks.server";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
@@ -59,12 +61,13 @@ function customerNumberOf(params: LoaderFunctionArgs["params"]): string {
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customer:read");
   const caller = staffCaller(user, request, context, null);
-  const overview = await getCustomerOverview(caller, {
-    customerNumber: customerNumberOf(params),
-    origin: publicOrigin(new URL(request.url)),
-  });
+  const customerNumber = customerNumberOf(params);
+  const [overview, chargebacks] = await Promise.all([
+    getCustomerOverview(caller, { customerNumber, origin: publicOrigin(new URL(request.url)) }),
+    userHasPermission(user, "chargeback:read") ? chargebacksOfCustomer(caller, { customerNumber }) : null,
+  ]);
   // The user's calendar day, for "overdue": computed here so server and browser render alike.
-  return json({ overview, today: dayIn(new Date(), user.timeZone) });
+  return json({ overview, chargebacks, today: dayIn(new Date(), user.timeZone) });
 }
 
 // ---------------------------------------------------------------- actions
@@ -117,7 +120,7 @@ function StateBadge({ status, colors }: { status: string; colors: Record<string,
 type Overview = ReturnType<typeof useLoaderData<typeof loader>>["overview"];
 
 export default function CustomerScreen() {
-  const { overview, today } = useLoaderData<typeof loader>();
+  const { overview, chargebacks, today } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const canManage = userHasPermission(user, "customer:manage");
   const [dialog, setDialog] = useState<ActionSpec | null>(null);
@@ -299,6 +302,15 @@ export default function CustomerScreen() {
               },
             ]}
           />
+
+          {chargebacks ? (
+            <ChargebacksSection
+              rows={chargebacks}
+              timeZone={timeZone}
+              today={today}
+              empty="No chargebacks on this customer's payments."
+            />
+          ) : null}
 
           <Section
             title="Products"

@@ -5,6 +5,8 @@ import { Anchor, Breadcrumbs, Button, Group, Paper, Stack, Table, Text, Title } 
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ChargebacksSection } from "../components/ChargebackParts";
+import { chargebacksOfSettlement } from "../services/queries/chargebacks.server";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable, HeadedTable } from "../components/DataTable";
@@ -49,12 +51,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   const page = positiveInt(search.get("page")) ?? 1;
   const perPage = Math.min(MAX_PER_PAGE, positiveInt(search.get("perPage")) ?? DEFAULT_PER_PAGE);
-  const operations = await listSettlementOperations(caller, { settlementId, day, page, perPage });
-  return json({ settlementId, day, errors, summary, operations });
+  const [operations, chargebacks] = await Promise.all([
+    listSettlementOperations(caller, { settlementId, day, page, perPage }),
+    userHasPermission(user, "chargeback:read") ? chargebacksOfSettlement(caller, { settlementId }) : null,
+  ]);
+  return json({
+    settlementId,
+    day,
+    errors,
+    summary,
+    operations,
+    chargebacks,
+    today: new Date().toISOString().slice(0, 10),
+  });
 }
 
 export default function SettlementDetail() {
-  const { settlementId, day, errors, summary, operations } = useLoaderData<typeof loader>();
+  const { settlementId, day, errors, summary, operations, chargebacks, today } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const base = `/settlements/${encodeURIComponent(settlementId)}`;
   const csv = `${base}/export.csv${day ? `?day=${day}` : ""}`;
@@ -146,6 +159,8 @@ export default function SettlementDetail() {
           </HeadedTable>
         </Table.ScrollContainer>
       </Paper>
+
+      {chargebacks?.length ? <ChargebacksSection rows={chargebacks} timeZone={user.timeZone} today={today} /> : null}
 
       <CountAndPageLinks
         testId="operations-count"

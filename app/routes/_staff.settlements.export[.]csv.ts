@@ -17,6 +17,8 @@ const HEADER = [
   "capturedCount",
   "creditedAmount",
   "creditedCount",
+  "chargedBackAmount",
+  "chargedBackCount",
   "netAmount",
 ];
 
@@ -43,6 +45,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         row.capturedCount,
         formatAmount(money(row.credited)),
         row.creditedCount,
+        formatAmount(money(row.chargedBack)),
+        row.chargedBackCount,
         formatAmount(money(row.net)),
       ]);
     }

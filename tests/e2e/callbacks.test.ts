@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog, callbackAttempts, callbackOutbox } from "../../db/schema";
-import { chromiumAvailable, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
+import { chromiumAvailable, shootAtWidths, closeBrowser, launchBrowser, signedInPage } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
 const ADMIN = DEMO_USERS.find((user) => user.role === "admin")!;
@@ -94,16 +94,7 @@ describe.skipIf(!chromiumAvailable)("callbacks console in Chromium", () => {
     await server?.close();
   });
 
-  async function shoot(name: string) {
-    if (!SCREENSHOTS) return;
-    for (const width of [1440, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      // The navigation slides away below the desktop width: let it finish.
-      await page.waitForTimeout(600);
-      await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
-  }
+  const shoot = (name: string) => shootAtWidths(page, SCREENSHOTS, name);
 
   it("filters to the retrying callbacks, opens one, reads its attempts and resends it", async () => {
     await expect.poll(() => page.getByTestId("callback-row").count(), { timeout: 20_000 }).toBe(5);

@@ -260,7 +260,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
       .filter({ hasNot: page.getByTestId("no-settlement-row") })
       .first();
     const cells = await firstRow.locator("td").allTextContents();
-    const [day, settlementId, currency, captured, capturedCount, credited, creditedCount, net] = cells;
+    const [day, settlementId, currency, captured, capturedCount, credited, creditedCount, _chargedBack, net] = cells;
 
     const [onDay] = await volumeFromLog(
       e2e.server.database.db,
@@ -319,7 +319,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
     const download = await downloadFrom(page.getByRole("link", { name: /Export CSV/ }));
     expect(download.rows).toBe(total);
     expect(download.header).toBe(
-      "settlementId,day,currency,capturedAmount,capturedCount,creditedAmount,creditedCount,netAmount",
+      "settlementId,day,currency,capturedAmount,capturedCount,creditedAmount,creditedCount,chargedBackAmount,chargedBackCount,netAmount",
     );
 
     const empty = await context.newPage();

@@ -61,6 +61,7 @@ const WRITTEN = [
   "audit_log",
   "app_settings",
   "daily_volume",
+  "chargebacks",
 ];
 
 /** Every row of those tables, hashed per table in one query: what a refused post must not change. */
@@ -300,6 +301,32 @@ const ACTIONS: ActionCase[] = [
       target: fc.constantFrom("https://fuzz.example", "https://other.example", "not a url"),
     }),
   })),
+  {
+    path: capturedPath,
+    intent: "openChargeback",
+    fields: () => ({
+      transactionId: transactionIds(),
+      amount,
+      reasonCode: fc.constantFrom("10.4", "4837", "13.1"),
+      dueDate: fc.constantFrom("2027-01-31", "2027-02-30", "31.01.2027", ""),
+      notes: fc.constantFrom("Scheme notice", "4111 1111 1111 1111", ""),
+      evidence: fc.constantFrom("Receipt", ""),
+    }),
+  },
+  {
+    path: pathWith("/chargebacks", () => f.chargebackId),
+    intent: "evidence",
+    fields: () => ({
+      notes: fc.constantFrom("More notes", ""),
+      evidence: fc.constantFrom("Signed delivery", "4111-1111-1111-1111"),
+      dueDate: fc.constantFrom("2027-03-01", "2027-13-01", ""),
+    }),
+  },
+  {
+    path: pathWith("/chargebacks", () => f.chargebackId),
+    intent: "decide",
+    fields: () => ({ outcome: fc.constantFrom("WON", "LOST", "OPEN", "won") }),
+  },
 ];
 
 type Post = { role: Role; path: string; multipart: boolean; entries: Array<[string, Value]> };

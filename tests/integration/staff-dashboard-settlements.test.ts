@@ -15,7 +15,8 @@ import { capturedCardPayment, createClient } from "../support/api";
 import { useStaffSession, useTestServer } from "../support/fixtures-http";
 import { staffCaller } from "../support/use-case";
 import { getPage } from "../support/staff";
-import { onUtcDays, volumeFromLog } from "../support/volume";
+import { lostChargebacks, onUtcDays, volumeFromLog } from "../support/volume";
+import { decideChargeback, openChargeback } from "../../app/services/chargebacks/chargebacks.server";
 
 const server = useTestServer({ demoPayments: 300 });
 const support = useStaffSession(server, "support");
@@ -180,7 +181,8 @@ describe("figures", () => {
     const page = await (await getPage(server, "/settlements?range=90d", finance.cookie)).text();
     expect(page).toContain(`of ${formatCount(settlementDays)} rows`);
 
-    // header: settlementId, day, currency, capturedAmount, capturedCount, creditedAmount, creditedCount, netAmount
+    // header: settlementId, day, currency, capturedAmount, capturedCount, creditedAmount, creditedCount,
+    // chargedBackAmount, chargedBackCount, netAmount
     const fromCsv = new Map<
       string,
       { captured: Money; capturedCount: number; credited: Money; creditedCount: number }
@@ -290,19 +292,30 @@ describe("figures", () => {
 });
 
 describe("reconciliation", () => {
-  /** The log's volume per currency as the screens' decimal strings (5 decimals), counts beside. */
-  function asFigures(rows: Awaited<ReturnType<typeof volumeFromLog>>) {
+  /**
+   * The log's volume per currency with what lost chargebacks took, as the screens' decimal strings
+   * (5 decimals), counts beside; net is captured − credited − charged back.
+   */
+  function asFigures(
+    rows: Awaited<ReturnType<typeof volumeFromLog>>,
+    lost: Awaited<ReturnType<typeof lostChargebacks>>,
+  ) {
     return Object.fromEntries(
-      rows.map((row) => [
-        row.currency,
-        {
-          captured: toDbAmount(row.captured),
-          capturedCount: row.capturedCount,
-          credited: toDbAmount(row.credited),
-          creditedCount: row.creditedCount,
-          net: toDbAmount(subtract(row.captured, row.credited)),
-        },
-      ]),
+      rows.map((row) => {
+        const { chargedBack, chargedBackCount } = lost.get(row.currency) ?? { chargedBack: ZERO, chargedBackCount: 0 };
+        return [
+          row.currency,
+          {
+            captured: toDbAmount(row.captured),
+            capturedCount: row.capturedCount,
+            credited: toDbAmount(row.credited),
+            creditedCount: row.creditedCount,
+            chargedBack: toDbAmount(chargedBack),
+            chargedBackCount,
+            net: toDbAmount(subtract(subtract(row.captured, row.credited), chargedBack)),
+          },
+        ];
+      }),
     );
   }
 
@@ -319,6 +332,18 @@ describe("reconciliation", () => {
       amount: "11.11",
     });
     expect(credited.status, JSON.stringify(credited.body)).toBeLessThan(300);
+    // A lost chargeback under the settlement id and one without: net goes down on both sides.
+    for (const [ids, amount] of [
+      [settled, "55.25"],
+      [loose, "100.01"],
+    ] as const) {
+      const { chargebackId } = await openChargeback(staffCaller(), {
+        ...ids,
+        amount: money(amount),
+        reasonCode: "10.4",
+      });
+      await decideChargeback(staffCaller(), { chargebackId, outcome: "LOST" });
+    }
 
     const today = utcDay(new Date());
     const ranges = [
@@ -331,9 +356,13 @@ describe("reconciliation", () => {
     const noSettlement = sql`coalesce(${payments.settlementId}, '') = ''`;
     for (const range of ranges) {
       const label = `${range.from}..${range.to}`;
-      const logAll = asFigures(await volumeFromLog(server.database.db, onUtcDays(range.from, range.to)));
+      const logAll = asFigures(
+        await volumeFromLog(server.database.db, onUtcDays(range.from, range.to)),
+        await lostChargebacks(server.database.db, range.from, range.to),
+      );
       const logWithout = asFigures(
         await volumeFromLog(server.database.db, and(noSettlement, onUtcDays(range.from, range.to))),
+        await lostChargebacks(server.database.db, range.from, range.to, noSettlement),
       );
       expect(Object.keys(logAll).length, label).toBeGreaterThan(0);
 
@@ -354,6 +383,8 @@ describe("reconciliation", () => {
           capturedCount: 0,
           credited: "0.00000",
           creditedCount: 0,
+          chargedBack: "0.00000",
+          chargedBackCount: 0,
           net: "0.00000",
         };
         expect(withoutFigures(row.withoutSettlement), `${label} ${row.currency} without`).toEqual(without);

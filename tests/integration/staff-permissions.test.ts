@@ -12,6 +12,7 @@ import {
   auditLog,
   callbackOutbox,
   callbackPauses,
+  chargebacks,
   credits,
   operationLog,
   paymentMethods,
@@ -96,6 +97,23 @@ async function fingerprint() {
       .from(callbackOutbox)
       .orderBy(callbackOutbox.id),
     pauses: await db.select().from(callbackPauses),
+    chargebacks: await db
+      .select({
+        id: chargebacks.chargebackId,
+        status: chargebacks.status,
+        notes: chargebacks.notes,
+        evidence: chargebacks.evidence,
+        dueDate: chargebacks.dueDate,
+      })
+      .from(chargebacks)
+      .orderBy(chargebacks.chargebackId),
+    chargedBack: (
+      await db
+        .select({ amount: paymentTransactions.chargedBackAmount })
+        .from(paymentTransactions)
+        .where(inArray(paymentTransactions.paymentId, paymentIds))
+        .orderBy(paymentTransactions.transactionId)
+    ).map((t) => t.amount),
   };
 }
 
@@ -253,6 +271,24 @@ const ACTIONS: StaffActionCase[] = [
     fields: callbackTarget,
   },
   { path: () => "/callbacks?index", intent: "resumeTarget", permission: "callback:manage", fields: callbackTarget },
+  {
+    path: () => `/payments/${f.captured.paymentId}`,
+    intent: "openChargeback",
+    permission: "chargeback:manage",
+    fields: () => ({ transactionId: String(f.captured.transactionId), amount: "1.00", reasonCode: "10.4" }),
+  },
+  {
+    path: () => `/chargebacks/${f.chargebackId}`,
+    intent: "evidence",
+    permission: "chargeback:manage",
+    fields: () => ({ notes: "Matrix", evidence: "Receipt", dueDate: "2027-01-31" }),
+  },
+  {
+    path: () => `/chargebacks/${f.chargebackId}`,
+    intent: "decide",
+    permission: "chargeback:manage",
+    fields: () => ({ outcome: "LOST" }),
+  },
 ];
 
 const SCREENS: Array<{ path: () => string; permission: Permission }> = [
@@ -276,6 +312,8 @@ const SCREENS: Array<{ path: () => string; permission: Permission }> = [
   { path: () => "/me", permission: "dashboard:read" },
   { path: () => "/callbacks", permission: "callback:read" },
   { path: () => `/callbacks/${callback.id}`, permission: "callback:read" },
+  { path: () => "/chargebacks", permission: "chargeback:read" },
+  { path: () => `/chargebacks/${f.chargebackId}`, permission: "chargeback:read" },
 ];
 
 describe("every staff screen for every role", () => {
@@ -340,6 +378,8 @@ describe("every staff action for every role", () => {
         "settlement:read",
         "callback:read",
         "callback:manage",
+        "chargeback:read",
+        "chargeback:manage",
       ] as Permission[]
     ).filter((p) => !used.has(p));
     expect(unused).toEqual([]);

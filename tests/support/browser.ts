@@ -134,3 +134,18 @@ export async function errorNextTo(page: Page, field: Locator): Promise<string | 
   const ids = ((await field.getAttribute("aria-describedby")) ?? "").split(/\s+/).filter((id) => id.endsWith("-error"));
   return ids.length ? page.locator(`[id="${ids[0]}"]`).textContent() : null;
 }
+
+/**
+ * Saves the page at 1440 and 390 px wide as `<dir>/<name>-<width>.png` (a test's
+ * PAYDESK_SCREENSHOTS), then goes back to 1440 px; nothing without a directory.
+ */
+export async function shootAtWidths(page: Page, dir: string | undefined, name: string): Promise<void> {
+  if (!dir) return;
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    // The navigation slides away below the desktop width: let it finish.
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: `${dir}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}

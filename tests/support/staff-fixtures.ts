@@ -1,14 +1,15 @@
 // The rows every staff action can be pointed at, made through /v1 like a shop would: an
-// authorized, a captured and a deactivated payment, a credit, a recurring payment, a payment
-// method, and another staff user and API client for the admin actions. Used by the permission
+// authorized, a captured and a deactivated payment, a credit, an open chargeback (opened by
+// finance on the payment screen), a recurring payment, a payment method, and another staff user
+// and API client for the admin actions. Used by the permission
 // matrix and by the fuzz test of every staff action, with a signed-in cookie for every role.
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { ROLES, type Role } from "../../app/auth/roles";
-import { paymentMethods } from "../../db/schema";
+import { chargebacks, paymentMethods } from "../../db/schema";
 import { capturedCardPayment, createClient, paymentWithTransaction, type TestClient } from "./api";
 import type { TestServer } from "./server";
-import { createStaff, loginAs, type TestStaff } from "./staff";
+import { createStaff, loginAs, postForm, type TestStaff } from "./staff";
 
 export type StaffFixtures = {
   client: TestClient;
@@ -18,6 +19,8 @@ export type StaffFixtures = {
   captured: { paymentId: number; transactionId: number };
   deactivated: { paymentId: number; transactionId: number };
   creditId: number;
+  /** An OPEN chargeback of 1.00 on the captured transaction. */
+  chargebackId: number;
   recurringPaymentId: number;
   methodId: number;
   targetUser: TestStaff;
@@ -41,6 +44,25 @@ export async function createStaffFixtures(server: TestServer, customerNumber: st
     creditTransactions: [{ paymentId: captured.paymentId, transactionId: captured.transactionId, amount: "10.00" }],
   });
   expect(credit.status, JSON.stringify(credit.body)).toBe(201);
+  const opened = await postForm(
+    server,
+    `/payments/${captured.paymentId}`,
+    {
+      intent: "openChargeback",
+      transactionId: String(captured.transactionId),
+      amount: "1.00",
+      reasonCode: "10.4",
+      reason: "Fixture",
+    },
+    cookies.get("finance"),
+  );
+  expect(opened.status, await opened.text()).toBe(200);
+  const [chargeback] = await server.database.db
+    .select({ id: chargebacks.chargebackId })
+    .from(chargebacks)
+    .where(eq(chargebacks.paymentId, captured.paymentId))
+    .orderBy(desc(chargebacks.chargebackId))
+    .limit(1);
   const recurring = await client.post("/v1/recurring-payments", { customerNumber, nickname: "Privat" });
   expect(recurring.status, JSON.stringify(recurring.body)).toBe(201);
   const [method] = await server.database.db
@@ -55,6 +77,7 @@ export async function createStaffFixtures(server: TestServer, customerNumber: st
     captured,
     deactivated,
     creditId: credit.body.creditId,
+    chargebackId: chargeback.id,
     recurringPaymentId: recurring.body.recurringPaymentId,
     methodId: method.id,
     targetUser: await createStaff(server, "support"),

@@ -3,7 +3,7 @@
 // Captured is CAPTURE and IMPORT (an import arrives captured), credited is CREDIT.
 import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { operationLog, payments, paymentTransactions } from "../../db/schema";
+import { chargebacks, operationLog, payments, paymentTransactions } from "../../db/schema";
 import { addDays } from "../../app/domain/day-range";
 import { money, type Money } from "../../app/domain/money";
 
@@ -40,4 +40,37 @@ export async function volumeFromLog(db: Db, where: SQL | undefined): Promise<Log
     .groupBy(paymentTransactions.currency)
     .orderBy(paymentTransactions.currency);
   return rows.map((row) => ({ ...row, captured: money(row.captured), credited: money(row.credited) }));
+}
+
+/**
+ * What lost chargebacks took per currency, from the chargebacks themselves (they are no
+ * operation-log entries; docs/decisions/040): decided LOST from the start of UTC day `from` to the
+ * end of `to`; `where` may use chargebacks and payments.
+ */
+export async function lostChargebacks(
+  db: Db,
+  from: string,
+  to: string,
+  where?: SQL,
+): Promise<Map<string, { chargedBack: Money; chargedBackCount: number }>> {
+  const rows = await db
+    .select({
+      currency: chargebacks.currency,
+      chargedBack: sql<string>`sum(${chargebacks.amount})::text`,
+      chargedBackCount: sql<number>`count(*)::int`,
+    })
+    .from(chargebacks)
+    .innerJoin(payments, eq(payments.paymentId, chargebacks.paymentId))
+    .where(
+      and(
+        eq(chargebacks.status, "LOST"),
+        gte(chargebacks.decidedAt, new Date(`${from}T00:00:00Z`)),
+        lt(chargebacks.decidedAt, new Date(`${addDays(to, 1)}T00:00:00Z`)),
+        where,
+      ),
+    )
+    .groupBy(chargebacks.currency);
+  return new Map(
+    rows.map((row) => [row.currency, { chargedBack: money(row.chargedBack), chargedBackCount: row.chargedBackCount }]),
+  );
 }

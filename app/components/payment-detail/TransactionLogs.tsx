@@ -1,6 +1,7 @@
 // What happened to each transaction: its operation log as a timeline (operation, amount, who,
 // when, from which client, POS and channel), each entry linking to everything else done under
-// the same correlation id.
+// the same correlation id; its chargebacks (opened, won or lost) in between, in time order
+// (they are not operations of the /v1 log: docs/decisions/040).
 import {
   Anchor,
   Badge,
@@ -22,6 +23,7 @@ import { StatusBadge } from "../StatusBadge";
 import { Field } from "../Field";
 import { OperationIcon } from "../OperationIcon";
 import type { DetailTransaction } from "./types";
+import type { ChargebackRow } from "../ChargebackParts";
 
 const OPERATION_COLORS: Record<string, MantineColor> = {
   CREATE: "gray",
@@ -39,10 +41,12 @@ type Reasons = ReadonlyArray<{ correlationId: string; actorEmail: string; reason
 
 export function TransactionLogs({
   transactions,
+  chargebacks = [],
   reasons,
   timeZone,
 }: {
   transactions: DetailTransaction[];
+  chargebacks?: ChargebackRow[];
   reasons: Reasons;
   timeZone: string;
 }) {
@@ -54,22 +58,77 @@ export function TransactionLogs({
       </Title>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         {transactions.map((t) => (
-          <TransactionLog key={t.transactionId} transaction={t} reasons={reasons} timeZone={timeZone} />
+          <TransactionLog
+            key={t.transactionId}
+            transaction={t}
+            chargebacks={chargebacks.filter((c) => c.transactionId === t.transactionId)}
+            reasons={reasons}
+            timeZone={timeZone}
+          />
         ))}
       </SimpleGrid>
     </Stack>
   );
 }
 
+type LogEntry = DetailTransaction["operationLog"][number];
+
+/** A chargeback's events on the timeline: opened, and decided once it is. */
+type ChargebackEvent = { at: string; chargeback: ChargebackRow; what: "OPENED" | "WON" | "LOST" };
+
+type TimelineEvent = { at: string; entry: LogEntry } | ChargebackEvent;
+
+function timelineOf(t: DetailTransaction, chargebacks: ChargebackRow[]): TimelineEvent[] {
+  const events: TimelineEvent[] = t.operationLog.map((entry) => ({ at: entry.createdAt!, entry }));
+  for (const chargeback of chargebacks) {
+    events.push({ at: chargeback.createdAt, chargeback, what: "OPENED" });
+    if (chargeback.decidedAt && chargeback.status !== "OPEN")
+      events.push({ at: chargeback.decidedAt, chargeback, what: chargeback.status });
+  }
+  // ISO 8601 UTC times sort as text; the sort is stable, so equal times keep the log's order.
+  return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+const CHARGEBACK_COLORS: Record<ChargebackEvent["what"], MantineColor> = {
+  OPENED: "orange",
+  WON: "green",
+  LOST: "red",
+};
+
+function ChargebackItem({ event, timeZone }: { event: ChargebackEvent; timeZone: string }) {
+  const { chargeback: c, what } = event;
+  return (
+    <>
+      <Text size="xs" c="dimmed">
+        <DateTime value={event.at} timeZone={timeZone} /> · reason code {c.reasonCode}
+        {what === "OPENED" && c.source === "REPORT" ? " · from a settlement report" : ""}
+      </Text>
+      <Text size="xs">
+        <Anchor component={Link} to={`/chargebacks/${c.chargebackId}`} size="xs">
+          Chargeback {c.chargebackId}
+        </Anchor>
+        {what === "OPENED"
+          ? " holds the amount until it is decided"
+          : what === "WON"
+            ? " won: the amount is creditable again"
+            : " lost: the amount went back to the cardholder"}
+      </Text>
+    </>
+  );
+}
+
 function TransactionLog({
   transaction: t,
+  chargebacks,
   reasons,
   timeZone,
 }: {
   transaction: DetailTransaction;
+  chargebacks: ChargebackRow[];
   reasons: Reasons;
   timeZone: string;
 }) {
+  const events = timelineOf(t, chargebacks);
   return (
     <Paper
       withBorder
@@ -89,7 +148,7 @@ function TransactionLog({
           </Text>
         </Group>
         <TransactionFacts transaction={t} timeZone={timeZone} />
-        {t.operationLog.length === 0 ? (
+        {events.length === 0 ? (
           <Text size="sm" c="dimmed">
             No operations logged.
           </Text>
@@ -97,69 +156,108 @@ function TransactionLog({
           <Timeline
             bulletSize={22}
             lineWidth={2}
-            active={t.operationLog.length - 1}
+            active={events.length - 1}
             aria-label={`Operation log of transaction ${t.transactionId}`}
           >
-            {t.operationLog.map((entry, index) => (
-              <Timeline.Item
-                key={`${entry.createdAt}-${index}`}
-                color={OPERATION_COLORS[entry.operation] ?? "gray"}
-                bullet={
-                  <ThemeIcon
-                    size={22}
-                    radius="xl"
-                    color={OPERATION_COLORS[entry.operation] ?? "gray"}
-                    title={entry.operation}
-                  >
-                    <OperationIcon operation={entry.operation} />
-                  </ThemeIcon>
-                }
-                title={
-                  <Group justify="space-between" gap="xs" wrap="nowrap">
-                    <Text size="sm" fw={600}>
-                      {entry.operation}
-                    </Text>
-                    {entry.amount !== null ? (
-                      <Text size="sm">
-                        <Amount value={entry.amount} currency={t.currency} />
+            {events.map((event, index) =>
+              "chargeback" in event ? (
+                <Timeline.Item
+                  key={`chargeback-${event.chargeback.chargebackId}-${event.what}`}
+                  color={CHARGEBACK_COLORS[event.what]}
+                  data-testid="timeline-chargeback"
+                  bullet={
+                    <ThemeIcon size={22} radius="xl" color={CHARGEBACK_COLORS[event.what]} title="CHARGEBACK">
+                      <OperationIcon operation="CHARGEBACK" />
+                    </ThemeIcon>
+                  }
+                  title={
+                    <Group justify="space-between" gap="xs" wrap="nowrap">
+                      <Text size="sm" fw={600}>
+                        CHARGEBACK {event.what}
                       </Text>
-                    ) : null}
-                  </Group>
-                }
-              >
-                <Text size="xs" c="dimmed">
-                  <DateTime value={entry.createdAt!} timeZone={timeZone} /> · by{" "}
-                  <Text span inherit c="dark" style={{ overflowWrap: "anywhere" }}>
-                    {entry.actor}
-                  </Text>
-                </Text>
-                <Text size="xs" c="dimmed">
-                  Client {entry.clientName ?? "—"} · POS {entry.pos ?? "—"} · Channel {entry.distributionChannel ?? "—"}
-                </Text>
-                {reasons
-                  .filter((r) => r.correlationId === entry.correlationId)
-                  .map((r, i) => (
-                    <Text key={i} size="xs" style={{ overflowWrap: "anywhere" }} data-testid="staff-reason">
-                      Reason: {r.reason}
-                    </Text>
-                  ))}
-                <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
-                  Correlation{" "}
-                  <Anchor
-                    component={Link}
-                    to={`/operation-log?correlationId=${encodeURIComponent(entry.correlationId)}`}
-                    size="xs"
-                    ff="monospace"
-                  >
-                    {entry.correlationId}
-                  </Anchor>
-                </Text>
-              </Timeline.Item>
-            ))}
+                      <Text size="sm">
+                        <Amount value={event.chargeback.amount} currency={t.currency} />
+                      </Text>
+                    </Group>
+                  }
+                >
+                  <ChargebackItem event={event} timeZone={timeZone} />
+                </Timeline.Item>
+              ) : (
+                // A function, not a component: Timeline styles its direct Timeline.Item children.
+                operationItem({ key: `${event.at}-${index}`, entry: event.entry, t, reasons, timeZone })
+              ),
+            )}
           </Timeline>
         )}
       </Stack>
     </Paper>
+  );
+}
+
+function operationItem({
+  key,
+  entry,
+  t,
+  reasons,
+  timeZone,
+}: {
+  key: string;
+  entry: LogEntry;
+  t: DetailTransaction;
+  reasons: Reasons;
+  timeZone: string;
+}) {
+  return (
+    <Timeline.Item
+      key={key}
+      color={OPERATION_COLORS[entry.operation] ?? "gray"}
+      bullet={
+        <ThemeIcon size={22} radius="xl" color={OPERATION_COLORS[entry.operation] ?? "gray"} title={entry.operation}>
+          <OperationIcon operation={entry.operation} />
+        </ThemeIcon>
+      }
+      title={
+        <Group justify="space-between" gap="xs" wrap="nowrap">
+          <Text size="sm" fw={600}>
+            {entry.operation}
+          </Text>
+          {entry.amount !== null ? (
+            <Text size="sm">
+              <Amount value={entry.amount} currency={t.currency} />
+            </Text>
+          ) : null}
+        </Group>
+      }
+    >
+      <Text size="xs" c="dimmed">
+        <DateTime value={entry.createdAt!} timeZone={timeZone} /> · by{" "}
+        <Text span inherit c="dark" style={{ overflowWrap: "anywhere" }}>
+          {entry.actor}
+        </Text>
+      </Text>
+      <Text size="xs" c="dimmed">
+        Client {entry.clientName ?? "—"} · POS {entry.pos ?? "—"} · Channel {entry.distributionChannel ?? "—"}
+      </Text>
+      {reasons
+        .filter((r) => r.correlationId === entry.correlationId)
+        .map((r, i) => (
+          <Text key={i} size="xs" style={{ overflowWrap: "anywhere" }} data-testid="staff-reason">
+            Reason: {r.reason}
+          </Text>
+        ))}
+      <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+        Correlation{" "}
+        <Anchor
+          component={Link}
+          to={`/operation-log?correlationId=${encodeURIComponent(entry.correlationId)}`}
+          size="xs"
+          ff="monospace"
+        >
+          {entry.correlationId}
+        </Anchor>
+      </Text>
+    </Timeline.Item>
   );
 }
 

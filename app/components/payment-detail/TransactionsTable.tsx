@@ -1,6 +1,7 @@
 // The payment's transactions with their amounts, and the actions each one's state allows to a
 // role that may do them (the server checks both again).
-import { Anchor, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Group, Paper, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { NOTES_MAX_LENGTH } from "../../domain/chargeback";
 import { ActionModal, type ActionModalProps } from "../ActionModal";
 import { Amount } from "../Amount";
 import { StatusBadge } from "../StatusBadge";
@@ -9,7 +10,13 @@ import { AmountInput } from "./AmountInput";
 import type { DetailTransaction } from "./types";
 import { HeadedTable } from "../DataTable";
 
-export type Abilities = { capture: boolean; cancel: boolean; credit: boolean; adjustInvoice: boolean };
+export type Abilities = {
+  capture: boolean;
+  cancel: boolean;
+  credit: boolean;
+  chargeback: boolean;
+  adjustInvoice: boolean;
+};
 
 const AMOUNT_COLUMNS = [
   ["authorizedAmount", "Authorized"],
@@ -157,6 +164,19 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
         )}
       />
     ) : null,
+    t.actions.chargeback && may.chargeback ? (
+      <TransactionAction
+        key="chargeback"
+        transactionId={id}
+        label="Chargeback"
+        title={`Open a chargeback on transaction ${id}`}
+        intent="openChargeback"
+        color="orange"
+        confirmLabel="Open chargeback"
+        description={`A card scheme disputes this transaction. The amount is held at once: it can no longer be credited unless the chargeback is won. Up to ${money(t.summary.creditableAmount)} can be charged back.`}
+        fields={(errors) => <OpenChargebackFields transaction={t} errors={errors} />}
+      />
+    ) : null,
     t.actions.adjustInvoice && may.adjustInvoice && t.invoice ? (
       <TransactionAction
         key="invoice"
@@ -212,6 +232,45 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
     );
   }
   return <Group gap={6}>{buttons}</Group>;
+}
+
+function OpenChargebackFields({
+  transaction: t,
+  errors,
+}: {
+  transaction: DetailTransaction;
+  errors: Record<string, string>;
+}) {
+  return (
+    <>
+      <AmountInput
+        name="amount"
+        label="Amount charged back"
+        defaultValue={t.summary.creditableAmount!}
+        currency={t.currency}
+        max={t.summary.creditableAmount!}
+        maxLabel="amount credits and chargebacks leave"
+        serverError={errors.amount ?? errors.transactionId ?? errors.currency}
+        testId="chargeback-amount"
+      />
+      <TextInput
+        name="reasonCode"
+        label="Scheme reason code"
+        description="As the scheme gives it, e.g. 10.4 or 4837"
+        maxLength={20}
+        required
+        error={errors.reasonCode}
+      />
+      <TextInput
+        type="date"
+        name="dueDate"
+        label="Due date"
+        description="When evidence must reach the scheme"
+        error={errors.dueDate}
+      />
+      <Textarea name="notes" label="Notes" autosize minRows={2} maxLength={NOTES_MAX_LENGTH} error={errors.notes} />
+    </>
+  );
 }
 
 /** One action on a transaction: its compact button (test id `<intent>-<transactionId>`) and modal. */

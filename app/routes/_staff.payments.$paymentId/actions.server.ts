@@ -11,6 +11,7 @@
 //   reactivate  payment:reactivate   reactivatePayment                        PATCH /v1/payments/{id} {active: true, totalAmount}
 //   invoice     invoice:adjust       changeInvoice                            PUT …/transactions/{id}/invoice
 //   resolve     payment:resolve      resolveProviderOperation                 (none: the recovery job's work, now)
+//   openChargeback chargeback:manage openChargeback                           (none: staff only, decision 040)
 import { notFound } from "../../domain/errors";
 import { formatAmount, isPositive, subtract, sum, type Money } from "../../domain/money";
 import { formatMoney } from "../../components/format";
@@ -20,6 +21,8 @@ import { changeInvoice } from "../../services/mobile/invoices.server";
 import { deactivatePayment, reactivatePayment } from "../../services/payments/payments.server";
 import { cancelTransaction, captureTransaction } from "../../services/transactions/transactions.server";
 import { resolveProviderOperation } from "../../services/operations/recovery.server";
+import { openChargeback } from "../../services/chargebacks/chargebacks.server";
+import { OpenChargebackForm } from "../../http/staff/forms/chargebacks";
 import { intent, type StaffIntent } from "../../http/staff/action.server";
 import {
   CancelForm,
@@ -125,6 +128,18 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
             op.status === "SUCCEEDED"
               ? `The provider confirmed ${what}; it is settled.`
               : `The provider refused ${what} (${answer.reason ?? "no reason given"}); nothing changed.`,
+        };
+      },
+    }),
+    openChargeback: intent({
+      permission: "chargeback:manage",
+      reason: "required",
+      schema: OpenChargebackForm,
+      run: async ({ input, caller }) => {
+        const { chargebackId } = await openChargeback(caller, { ...input, paymentId: paymentId() });
+        return {
+          message: `Chargeback ${chargebackId} is open on transaction ${input.transactionId}; ${formatAmount(input.amount)} is held until it is decided.`,
+          data: { chargebackId },
         };
       },
     }),

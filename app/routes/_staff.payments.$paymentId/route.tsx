@@ -20,6 +20,8 @@ import { idOf, paymentDetailIntents } from "./actions.server";
 import { staffAction, staffCaller } from "../../http/staff/action.server";
 import { findPaymentDetail, staffReasonsOf } from "../../services/queries/payment-detail.server";
 import { creditsOfPayment } from "../../services/queries/credit-screens.server";
+import { chargebacksOfPayment } from "../../services/queries/chargebacks.server";
+import { ChargebacksSection } from "../../components/ChargebackParts";
 import { paymentDetailJson } from "./detail.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../../components/RouteErrorBoundary";
@@ -40,9 +42,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         viewerMayExecute: userHasPermission(user, "credit:execute"),
       })
     : null;
+  const chargebacks = userHasPermission(user, "chargeback:read")
+    ? await chargebacksOfPayment(caller, { paymentId: found.payment.paymentId })
+    : null;
   // Staff reasons are the operation log's context: whoever may read the log reads them.
   const reasons = userHasPermission(user, "log:read") ? await staffReasonsOf(found) : [];
-  return json({ detail: paymentDetailJson(found), credits, reasons });
+  return json({
+    detail: paymentDetailJson(found),
+    credits,
+    chargebacks,
+    reasons,
+    today: new Date().toISOString().slice(0, 10),
+  });
 }
 
 export const action = (args: ActionFunctionArgs) => staffAction(args, paymentDetailIntents(args.params.paymentId));
@@ -50,13 +61,14 @@ export const action = (args: ActionFunctionArgs) => staffAction(args, paymentDet
 // ---------------------------------------------------------------- screen
 
 export default function PaymentDetailScreen() {
-  const { detail, credits, reasons } = useLoaderData<typeof loader>();
+  const { detail, credits, chargebacks, reasons, today } = useLoaderData<typeof loader>();
   const { payment } = detail;
   const user = useStaffUser();
   const may = {
     capture: userHasPermission(user, "payment:capture"),
     cancel: userHasPermission(user, "payment:cancel"),
     credit: userHasPermission(user, "credit:create"),
+    chargeback: userHasPermission(user, "chargeback:manage"),
     adjustInvoice: userHasPermission(user, "invoice:adjust"),
   };
   return (
@@ -105,7 +117,15 @@ export default function PaymentDetailScreen() {
       />
       <TransactionsTable transactions={detail.transactions} may={may} />
       {credits ? <PaymentCredits credits={credits} currency={payment.currency} timeZone={user.timeZone} /> : null}
-      <TransactionLogs transactions={detail.transactions} reasons={reasons} timeZone={user.timeZone} />
+      {chargebacks?.length ? (
+        <ChargebacksSection rows={chargebacks} timeZone={user.timeZone} today={today} showPayment={false} />
+      ) : null}
+      <TransactionLogs
+        transactions={detail.transactions}
+        chargebacks={chargebacks ?? []}
+        reasons={reasons}
+        timeZone={user.timeZone}
+      />
       <RawJson paymentId={payment.paymentId} json={detail.rawJson} />
     </Stack>
   );

@@ -39,7 +39,7 @@ import { paymentProvider } from "../../providers/index.server";
 import { auditStaffAction } from "../../platform/audit.server";
 import { tenantOf, type Caller } from "../../domain/caller";
 import { readFourEyesThresholds } from "./four-eyes-thresholds.server";
-import { addToVolume, appendOperation } from "../../platform/operation-log.server";
+import { addToVolume, volumeKeyOf, appendOperation } from "../../platform/operation-log.server";
 import { lockPayment, type LockedPayment } from "../../platform/locks.server";
 import { getPayment, type PaymentRow, type PaymentView, type TransactionRow } from "../queries/payment-view.server";
 import { auditedTransaction, touchPayment } from "../transactions/transactions.server";
@@ -754,19 +754,7 @@ async function settleRefund(context: SettleContext, outcome: OperationAnswer): P
     { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "CREDIT", amount, at },
     caller,
   );
-  await addToVolume(
-    tx,
-    {
-      at,
-      organisationId: payment.organisationId,
-      currency: transaction.currency,
-      paymentTypeGroup: transaction.paymentTypeGroup,
-      paymentType: transaction.paymentType,
-      settlementId: payment.settlementId,
-    },
-    "credited",
-    amount,
-  );
+  await addToVolume(tx, volumeKeyOf(payment, transaction, at), "credited", amount);
   await touchPayment(tx, payment.paymentId, at);
   await audit({ status: "CREDITED", rrn });
 }

@@ -25,7 +25,14 @@ export type InvoiceSummary = {
 };
 
 /** What the transaction's state allows; the role decides separately. */
-export type TransactionActions = { capture: boolean; cancel: boolean; credit: boolean; adjustInvoice: boolean };
+export type TransactionActions = {
+  capture: boolean;
+  cancel: boolean;
+  credit: boolean;
+  /** Open a chargeback: as for a credit, a CAPTURED transaction with something left (decision 040). */
+  chargeback: boolean;
+  adjustInvoice: boolean;
+};
 
 export type PaymentSummary = {
   totalAmount: string;
@@ -187,6 +194,7 @@ function actionsFor(view: PaymentView, t: TransactionView, invoice: InvoiceSumma
     capture: view.active && checkCapture(status, t.paymentTypeGroup).ok,
     cancel: view.active && checkCancel(status).ok,
     credit: status === "CAPTURED" && t.summary.creditableAmount > 0n,
+    chargeback: status === "CAPTURED" && t.summary.creditableAmount > 0n,
     adjustInvoice:
       view.active &&
       t.paymentType === "COLLECTOR_B2B" &&

@@ -1,0 +1,155 @@
+// Chargebacks as every screen shows them (docs/decisions/040): the status badge and one table,
+// on the Chargebacks list and in the sections of a payment, a customer and a settlement.
+import { Anchor, Badge, Stack, Table, Text, Title, Tooltip, type MantineColor } from "@mantine/core";
+import type { SerializeFrom } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import type { ChargebackListItem } from "../services/queries/chargebacks.server";
+import { Amount } from "./Amount";
+import { DataTable } from "./DataTable";
+import { DateTime } from "./DateTime";
+import { Dash } from "./list-parts";
+
+export type ChargebackRow = SerializeFrom<ChargebackListItem>;
+
+const COLORS: Record<string, MantineColor> = { OPEN: "orange", WON: "green", LOST: "red" };
+const MEANINGS: Record<string, string> = {
+  OPEN: "Disputed: the amount is held off the transaction until the scheme decides",
+  WON: "Won: the scheme gave the amount back",
+  LOST: "Lost: the amount went back to the cardholder and lowers net volume",
+};
+
+export function ChargebackStatusBadge({ status }: { status: string }) {
+  return (
+    <Tooltip label={MEANINGS[status] ?? status} withArrow multiline w={260}>
+      <Badge color={COLORS[status] ?? "gray"} variant="light" size="sm" radius="sm" tabIndex={0}>
+        {status}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+/** Whether an open chargeback's due date has passed (days compared as YYYY-MM-DD). */
+export function isOverdue(row: { status: string; dueDate: string | null }, today: string): boolean {
+  return row.status === "OPEN" && row.dueDate !== null && row.dueDate < today;
+}
+
+export function ChargebackTable({
+  rows,
+  timeZone,
+  today,
+  showPayment = true,
+}: {
+  rows: ChargebackRow[];
+  timeZone: string;
+  /** Today's UTC day, to mark overdue ones. */
+  today: string;
+  showPayment?: boolean;
+}) {
+  return (
+    <DataTable
+      minWidth={showPayment ? 900 : 700}
+      head={
+        <>
+          <Table.Th>Chargeback</Table.Th>
+          <Table.Th>Status</Table.Th>
+          <Table.Th ta="right">Amount</Table.Th>
+          {showPayment ? <Table.Th>Payment / transaction</Table.Th> : <Table.Th>Transaction</Table.Th>}
+          <Table.Th>Paid with</Table.Th>
+          <Table.Th>Reason code</Table.Th>
+          <Table.Th>Due</Table.Th>
+          <Table.Th>Opened</Table.Th>
+        </>
+      }
+    >
+      {rows.map((row) => (
+        <Table.Tr key={row.chargebackId} data-testid="chargeback-row">
+          <Table.Td>
+            <Anchor component={Link} to={`/chargebacks/${row.chargebackId}`} size="sm">
+              {row.chargebackId}
+            </Anchor>
+            {row.source === "REPORT" ? (
+              <Text span size="xs" c="dimmed">
+                {" "}
+                (report)
+              </Text>
+            ) : null}
+          </Table.Td>
+          <Table.Td>
+            <ChargebackStatusBadge status={row.status} />
+          </Table.Td>
+          <Table.Td ta="right">
+            <Amount value={row.amount} currency={row.currency} />
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            {showPayment ? (
+              <>
+                <Anchor component={Link} to={`/payments/${row.paymentId}`} size="sm">
+                  {row.paymentId}
+                </Anchor>{" "}
+                / {row.transactionId}
+              </>
+            ) : (
+              row.transactionId
+            )}
+          </Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            {row.paymentType ?? row.paymentTypeGroup}
+            {row.cardNumber ? ` •••• ${row.cardNumber}` : ""}
+          </Table.Td>
+          <Table.Td>{row.reasonCode}</Table.Td>
+          <Table.Td style={{ whiteSpace: "nowrap" }}>
+            {row.dueDate ? (
+              <Text
+                size="sm"
+                c={isOverdue(row, today) ? "red" : undefined}
+                fw={isOverdue(row, today) ? 600 : undefined}
+              >
+                {row.dueDate}
+                {isOverdue(row, today) ? " (overdue)" : ""}
+              </Text>
+            ) : (
+              <Dash />
+            )}
+          </Table.Td>
+          <Table.Td>
+            <DateTime value={row.createdAt} timeZone={timeZone} />
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** A screen's "Chargebacks" section: its table, or a line saying there are none. */
+export function ChargebacksSection({
+  rows,
+  timeZone,
+  today,
+  showPayment,
+  action,
+  empty = "No chargebacks.",
+}: {
+  rows: ChargebackRow[];
+  timeZone: string;
+  today: string;
+  showPayment?: boolean;
+  action?: ReactNode;
+  empty?: string;
+}) {
+  return (
+    <Stack gap="xs" component="section" aria-labelledby="chargebacks-title" data-testid="chargebacks-section">
+      <Title order={3} size="h4" id="chargebacks-title">
+        Chargebacks
+      </Title>
+      {action}
+      {rows.length ? (
+        <ChargebackTable rows={rows} timeZone={timeZone} today={today} showPayment={showPayment} />
+      ) : (
+        <Text size="sm" c="dimmed">
+          {empty}
+        </Text>
+      )}
+    </Stack>
+  );
+}

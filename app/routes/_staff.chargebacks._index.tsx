@@ -1,0 +1,115 @@
+// Chargebacks: every dispute a card scheme opened on a captured transaction (docs/decisions/040),
+// open ones first and the soonest due first, filterable by status and due date. The filter and page
+// live in the URL. Finance and admin open chargebacks from the payment and decide them on the
+// detail screen; support reads.
+import { Button, Group, Stack, TextInput } from "@mantine/core";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requirePermission } from "../auth/session.server";
+import { ChargebackTable } from "../components/ChargebackParts";
+import { ListNotice } from "../components/list-parts";
+import listScreenStyles from "../components/list-screen.css";
+import { PagedListHeader } from "../components/PageLinks";
+import { staffArea } from "../components/staff-areas";
+import { useStaffUser } from "../components/staff-user";
+import { UrlSelect } from "../components/UrlSelect";
+import { requireDueDate } from "../domain/chargeback";
+import { CHARGEBACK_STATUSES, type ChargebackStatus } from "../domain/enums";
+import { DomainError } from "../domain/errors";
+import { staffCaller } from "../http/staff/action.server";
+import { readPaging } from "../http/staff/list-query.server";
+import { listChargebacks, MAX_PER_PAGE } from "../services/queries/chargebacks.server";
+
+export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+
+const AREA = staffArea("/chargebacks");
+
+export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+
+const DEFAULT_PER_PAGE = 50;
+
+/** The filter in the address, or what is wrong with it, by parameter. */
+function readFilter(params: URLSearchParams) {
+  const errors: Record<string, string> = {};
+  const status = params.get("status") || null;
+  if (status !== null && !(CHARGEBACK_STATUSES as readonly string[]).includes(status))
+    errors.status = `must be one of ${CHARGEBACK_STATUSES.join(", ")}`;
+  const day = (name: string) => {
+    const value = params.get(name) || null;
+    try {
+      requireDueDate(value);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      errors[name] = "must be a day as YYYY-MM-DD";
+    }
+    return value;
+  };
+  const filter = { status: status as ChargebackStatus | null, dueFrom: day("dueFrom"), dueTo: day("dueTo") };
+  return { filter, errors };
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "chargeback:read");
+  const params = new URL(request.url).searchParams;
+  const { filter, errors } = readFilter(params);
+  const today = new Date().toISOString().slice(0, 10);
+  if (Object.keys(errors).length) return json({ errors, list: null, today }, { status: 400 });
+  const paging = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
+  const list = await listChargebacks(staffCaller(user, request, context, null), { ...filter, ...paging });
+  return json({ errors: null, list, today });
+}
+
+export default function Chargebacks() {
+  const { errors, list, today } = useLoaderData<typeof loader>();
+  const user = useStaffUser();
+  const [params] = useSearchParams();
+  return (
+    <Stack gap="md" className="list-screen">
+      <PagedListHeader
+        title={AREA.label}
+        list={list && { ...list, totalItems: list.total, totalPages: list.pageCount }}
+        noun="chargebacks"
+        invalid="Fix the filter to see chargebacks."
+      />
+
+      <Group gap="sm" align="flex-end" wrap="wrap" component="section" aria-label="Chargeback filters">
+        <UrlSelect name="status" label="Status" data={[...CHARGEBACK_STATUSES]} error={errors?.status} width={160} />
+        <Form method="get" style={{ display: "contents" }}>
+          {params.get("status") ? <input type="hidden" name="status" value={params.get("status")!} /> : null}
+          <TextInput
+            type="date"
+            name="dueFrom"
+            label="Due from"
+            defaultValue={params.get("dueFrom") ?? ""}
+            error={errors?.dueFrom}
+            w={{ base: "100%", xs: 170 }}
+          />
+          <TextInput
+            type="date"
+            name="dueTo"
+            label="Due until"
+            defaultValue={params.get("dueTo") ?? ""}
+            error={errors?.dueTo}
+            w={{ base: "100%", xs: 170 }}
+          />
+          <Button type="submit" variant="default">
+            Apply
+          </Button>
+        </Form>
+      </Group>
+
+      {list && list.items.length ? (
+        <ChargebackTable rows={list.items} timeZone={user.timeZone} today={today} />
+      ) : list ? (
+        <ListNotice title="No chargebacks">
+          {params.toString()
+            ? "No chargeback matches this filter."
+            : "No card scheme has disputed a payment yet. Finance opens one from a captured transaction on its payment."}
+        </ListNotice>
+      ) : null}
+    </Stack>
+  );
+}
