@@ -2,6 +2,7 @@
 // PGlite persisted in PAYDESK_DATA_DIR (or in memory for tests). The handle lives on globalThis
 // so that the server entry (run by tsx) and the Remix server bundle, which each load their own
 // copy of this module, share one connection pool and, for PGlite, one database instance.
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
@@ -23,6 +24,11 @@ export type DatabaseHandle = {
   location: string;
   /** The raw postgres.js client, when on a server (for session-level advisory locks). */
   pg?: postgres.Sql;
+  /**
+   * A read replica of the same database (DATABASE_READ_URL), for staff screens and exports:
+   * `readDb()` answers it where the request allows (docs/decisions/045). Never written to.
+   */
+  replica?: { db: Db; pg: postgres.Sql; location: string };
   /**
    * LISTEN on a channel: `onNotify` for each NOTIFY, `onListen` each time the listening starts
    * (again, after a reconnect: what was notified meanwhile is lost). Answers how to stop.
@@ -46,6 +52,8 @@ async function listenPglite(
 export type OpenOptions = {
   /** postgres:// URL; wins over everything else. */
   url?: string;
+  /** postgres:// URL of a streaming replica of `url`'s database, for staff reads (with `url` only). */
+  readUrl?: string;
   /** PGlite data directory root (the database goes in `<dir>/pglite`). */
   dataDir?: string;
   /** PGlite in memory: nothing persisted (tests). */
@@ -115,39 +123,39 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOption
     // Each request holds a connection only for its own statements (never across a provider call),
     // so the pool bounds how many requests reach the database at once, not how many are in flight.
     const pool = Number.parseInt(env.PAYDESK_DB_POOL_SIZE ?? "", 10);
-    return { url: env.DATABASE_URL, ...(Number.isInteger(pool) && pool > 0 && { maxConnections: pool }) };
+    return {
+      url: env.DATABASE_URL,
+      ...(env.DATABASE_READ_URL && { readUrl: env.DATABASE_READ_URL }),
+      ...(Number.isInteger(pool) && pool > 0 && { maxConnections: pool }),
+    };
   }
   return { dataDir: env.PAYDESK_DATA_DIR || "./data" };
 }
 
 export async function openDatabase(options: OpenOptions = optionsFromEnv()): Promise<DatabaseHandle> {
   if (options.url) {
-    const timeouts = options.timeouts;
-    const client = postgres(options.url, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      ...(timeouts && {
-        connect_timeout: Math.max(1, Math.ceil(timeouts.connectMs / 1000)),
-        // Startup parameters: every pooled connection has them from its first statement on.
-        connection: {
-          application_name: "paydesk",
-          statement_timeout: timeouts.statementMs,
-          lock_timeout: timeouts.lockMs,
-          idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
-        },
-      }),
-      // A numeric must never become a JS number; postgres.js already returns it as a string.
-    });
+    const client = postgresClient(options.url, options, "paydesk");
+    const replica = options.readUrl ? postgresClient(options.readUrl, options, "paydesk-read") : undefined;
     return {
       db: drizzlePostgres(client, { schema }) as unknown as Db,
       kind: "postgres",
       location: redactUrl(options.url),
       pg: client,
+      ...(replica &&
+        options.readUrl && {
+          replica: {
+            db: drizzlePostgres(replica, { schema }) as unknown as Db,
+            pg: replica,
+            location: redactUrl(options.readUrl),
+          },
+        }),
       listen: async (channel, onNotify, onListen) => {
         const { unlisten } = await client.listen(channel, onNotify, onListen);
         return unlisten;
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), replica?.end({ timeout: 5 })]);
+      },
     };
   }
   if (options.inMemory) {
@@ -224,6 +232,26 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A postgres.js pool; `applicationName` tells the primary's connections from the replica's. */
+function postgresClient(url: string, options: OpenOptions, applicationName: string): postgres.Sql {
+  const timeouts = options.timeouts;
+  return postgres(url, {
+    max: options.maxConnections ?? 10,
+    onnotice: () => {},
+    ...(timeouts && {
+      connect_timeout: Math.max(1, Math.ceil(timeouts.connectMs / 1000)),
+      // Startup parameters: every pooled connection has them from its first statement on.
+      connection: {
+        application_name: applicationName,
+        statement_timeout: timeouts.statementMs,
+        lock_timeout: timeouts.lockMs,
+        idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+      },
+    }),
+    // A numeric must never become a JS number; postgres.js already returns it as a string.
+  });
+}
+
 function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -252,4 +280,28 @@ export function getDatabase(): DatabaseHandle {
 /** The Drizzle database of this process. */
 export function db(): Db {
   return getDatabase().db;
+}
+
+// ---------------------------------------------------------------- reads that may go to a replica
+
+const READS_KEY = Symbol.for("paydesk.reads");
+type GlobalWithReads = typeof globalThis & { [READS_KEY]?: AsyncLocalStorage<{ replica: boolean }> };
+/** On globalThis for the same reason as the handle: the server and the Remix bundle share it. */
+const reads = ((globalThis as GlobalWithReads)[READS_KEY] ??= new AsyncLocalStorage());
+
+/**
+ * Runs `work` (and everything it starts) with reads that `readDb()` may send to the replica, or
+ * not. The server decides per request (app/platform/read-replica.server.ts).
+ */
+export function withReplicaReads<T>(replica: boolean, work: () => T): T {
+  return reads.run({ replica }, work);
+}
+
+/**
+ * The database for a read that may be a moment stale: the replica inside `withReplicaReads(true)`
+ * when there is one, the primary everywhere else (writes, the API, jobs, scripts).
+ */
+export function readDb(): Db {
+  const handle = getDatabase();
+  return handle.replica && reads.getStore()?.replica ? handle.replica.db : handle.db;
 }

@@ -3,7 +3,9 @@
 //     declares no length) the stream fails and the answer is a 413 problem, whatever the route
 //     made of the failed read;
 //   - a response that says nothing about caching is `Cache-Control: no-store`: staff and customer
-//     pages (and their data requests) are never kept by a browser or a proxy.
+//     pages (and their data requests) are never kept by a browser or a proxy;
+//   - with a read replica (DATABASE_READ_URL), a page's reads may go to it, except right after this
+//     browser's own action until the replica has caught up (docs/decisions/045); /v1 never does.
 import { Transform } from "node:stream";
 import {
   createReadableStreamFromReadable,
@@ -13,6 +15,8 @@ import {
 } from "@remix-run/node";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import type { RequestContext } from "../app/platform/request-context";
+import { afterStaffWrite, replicaReadsFor } from "../app/platform/read-replica.server";
+import { withReplicaReads } from "../db/client";
 import { apiDispatcher } from "./api-dispatch";
 import { bodyLimitFor, describeBytes, sendProblem } from "./http-guards";
 
@@ -90,14 +94,22 @@ export function remixHandler(options: {
       const limit = bodyLimitFor(req.path);
       const { request, state } = toRemixRequest(req, res, limit);
       const context = options.getLoadContext(req, res);
-      const response = await ((req.path.startsWith("/v1/") && dispatchApi(request, context)) ||
-        handle(request, context));
-      if (state.tooLarge) {
-        await response.body?.cancel();
-        if (!res.headersSent) sendProblem(req, res, 413, `The request body is larger than ${describeBytes(limit)}`);
-        return;
-      }
-      await sendResponse(res, response);
+      // API clients read their own writes from the primary (API.md); staff pages may use a replica.
+      const staff = !req.path.startsWith("/v1/");
+      const reads = staff ? await replicaReadsFor(request) : { replica: false };
+      if (reads.setCookie) res.append("Set-Cookie", reads.setCookie);
+      // The whole answer inside: a streamed CSV export reads its batches while the body is sent.
+      await withReplicaReads(reads.replica, async () => {
+        const response = await ((!staff && dispatchApi(request, context)) || handle(request, context));
+        const readAfter = staff && (await afterStaffWrite(request));
+        if (readAfter) res.append("Set-Cookie", readAfter);
+        if (state.tooLarge) {
+          await response.body?.cancel();
+          if (!res.headersSent) sendProblem(req, res, 413, `The request body is larger than ${describeBytes(limit)}`);
+          return;
+        }
+        await sendResponse(res, response);
+      });
     } catch (error) {
       next(error);
     }
