@@ -15,7 +15,7 @@ import {
 } from "@remix-run/node";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import type { RequestContext } from "../app/platform/request-context";
-import { afterStaffWrite, replicaReadsFor } from "../app/platform/read-replica.server";
+import { afterStaffWrite, replicaReadsFor, type ReplicaReads } from "../app/platform/read-replica.server";
 import { withReplicaReads } from "../db/client";
 import { apiDispatcher } from "./api-dispatch";
 import { bodyLimitFor, describeBytes, sendProblem } from "./http-guards";
@@ -34,11 +34,13 @@ function remixHeaders(req: ExpressRequest): Headers {
   return headers;
 }
 
-async function sendResponse(res: ExpressResponse, response: Response): Promise<void> {
+async function sendResponse(res: ExpressResponse, response: Response, cookies: string[] = []): Promise<void> {
   res.statusMessage = response.statusText;
   res.status(response.status);
-  // append, not set: several Set-Cookie headers stay several.
+  // append, not set: several Set-Cookie headers stay several. The server's own cookies come after
+  // the page's (a session cookie stays the first).
   for (const [name, value] of response.headers.entries()) res.append(name, value);
+  for (const cookie of cookies) res.append("Set-Cookie", cookie);
   if (!response.headers.has("Cache-Control")) res.setHeader("Cache-Control", "no-store");
   if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
   if (response.body) await writeReadableStreamToWritable(response.body, res);
@@ -96,19 +98,17 @@ export function remixHandler(options: {
       const context = options.getLoadContext(req, res);
       // API clients read their own writes from the primary (API.md); staff pages may use a replica.
       const staff = !req.path.startsWith("/v1/");
-      const reads = staff ? await replicaReadsFor(request) : { replica: false };
-      if (reads.setCookie) res.append("Set-Cookie", reads.setCookie);
+      const reads: ReplicaReads = staff ? await replicaReadsFor(request) : { replica: false };
       // The whole answer inside: a streamed CSV export reads its batches while the body is sent.
       await withReplicaReads(reads.replica, async () => {
         const response = await ((!staff && dispatchApi(request, context)) || handle(request, context));
-        const readAfter = staff && (await afterStaffWrite(request));
-        if (readAfter) res.append("Set-Cookie", readAfter);
+        const readAfter = staff ? await afterStaffWrite(request) : undefined;
         if (state.tooLarge) {
           await response.body?.cancel();
           if (!res.headersSent) sendProblem(req, res, 413, `The request body is larger than ${describeBytes(limit)}`);
           return;
         }
-        await sendResponse(res, response);
+        await sendResponse(res, response, [reads.setCookie, readAfter].filter((cookie) => cookie !== undefined));
       });
     } catch (error) {
       next(error);
