@@ -30,6 +30,14 @@ export type DatabaseHandle = {
    */
   replica?: { db: Db; pg: postgres.Sql; location: string };
   /**
+   * PGlite: the same database for staff page reads, refusing a statement whose planned cost is
+   * above a budget before it runs (docs/decisions/046). PGlite runs a query to its end on the
+   * server's only thread, so one very broad search would stop every other request meanwhile.
+   */
+  boundedReads?: Db;
+  /** The raw PGlite instance, when embedded (for COPY to a blob: db/transfer.ts). */
+  pglite?: PGlite;
+  /**
    * LISTEN on a channel: `onNotify` for each NOTIFY, `onListen` each time the listening starts
    * (again, after a reconnect: what was notified meanwhile is lost). Answers how to stop.
    */
@@ -63,6 +71,11 @@ export type OpenOptions = {
    * database; the tests' template, migrated once per run. A `dataDir` must not hold a database yet.
    */
   loadDataDir?: Blob;
+  /**
+   * PGlite: the planned cost above which a staff page's read is refused (PAYDESK_PGLITE_MAX_COST;
+   * 0: no limit). PostgreSQL has statement_timeout instead, which PGlite cannot enforce.
+   */
+  maxReadCost?: number;
   /** Connection pool size for postgres.js. */
   maxConnections?: number;
   /**
@@ -129,7 +142,64 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOption
       ...(Number.isInteger(pool) && pool > 0 && { maxConnections: pool }),
     };
   }
-  return { dataDir: env.PAYDESK_DATA_DIR || "./data" };
+  const maxCost = Number(env.PAYDESK_PGLITE_MAX_COST);
+  return {
+    dataDir: env.PAYDESK_DATA_DIR || "./data",
+    ...(env.PAYDESK_PGLITE_MAX_COST && Number.isFinite(maxCost) && maxCost >= 0 && { maxReadCost: maxCost }),
+  };
+}
+
+/** The default PAYDESK_PGLITE_MAX_COST: see README, "When to move off PGlite". */
+export const DEFAULT_PGLITE_MAX_COST = 50_000;
+
+/** Thrown (as an HTTP answer, which a staff page shows) for a read over the PGlite budget. */
+export function searchTooBroad(cost: number, limit: number): Response {
+  return new Response(
+    "This search is too broad for the embedded database: it would read most of the data at once " +
+      `(planned cost ${Math.round(cost).toLocaleString("en")}, limit ${limit.toLocaleString("en")}) and hold up ` +
+      "everyone else meanwhile. Narrow it: add a filter, a shorter date range or more of the text you look for.",
+    { status: 422, statusText: "Search Too Broad", headers: { "Content-Type": "text/plain; charset=utf-8" } },
+  );
+}
+
+/**
+ * A PGlite client whose SELECTs are first EXPLAINed: above `maxCost` planned cost, the statement
+ * is refused before it runs. Planning takes a millisecond; a refused scan would take seconds.
+ */
+function costBounded(client: PGlite, maxCost: number): PGlite {
+  const query: PGlite["query"] = async (text, params, options) => {
+    if (/^\s*(select|with)\b/i.test(text)) {
+      const plan = await client.query<{ "QUERY PLAN": [{ Plan: { "Total Cost": number } }] }>(
+        `explain (format json) ${text}`,
+        params,
+      );
+      const cost = plan.rows[0]?.["QUERY PLAN"][0]?.Plan["Total Cost"] ?? 0;
+      if (cost > maxCost) throw searchTooBroad(cost, maxCost);
+    }
+    return client.query(text, params, options);
+  };
+  return new Proxy(client, {
+    get: (target, property, receiver) =>
+      property === "query" ? query : Reflect.get(target, property, receiver) as unknown,
+  });
+}
+
+function pgliteHandle(
+  client: PGlite,
+  options: OpenOptions,
+  location: string,
+  close: () => Promise<void>,
+): DatabaseHandle {
+  const maxCost = options.maxReadCost ?? DEFAULT_PGLITE_MAX_COST;
+  return {
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    kind: "pglite",
+    location,
+    pglite: client,
+    ...(maxCost > 0 && { boundedReads: drizzlePglite(costBounded(client, maxCost), { schema }) as unknown as Db }),
+    listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
+    close,
+  };
 }
 
 export async function openDatabase(options: OpenOptions = optionsFromEnv()): Promise<DatabaseHandle> {
@@ -161,13 +231,7 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
   if (options.inMemory) {
     const client = new PGlite({ ...PGLITE_OPTIONS, loadDataDir: options.loadDataDir });
     await client.waitReady;
-    return {
-      db: drizzlePglite(client, { schema }) as unknown as Db,
-      kind: "pglite",
-      location: "memory",
-      listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
-      close: () => client.close(),
-    };
+    return pgliteHandle(client, options, "memory", () => client.close());
   }
   const dataDir = path.resolve(options.dataDir ?? "./data");
   fs.mkdirSync(dataDir, { recursive: true });
@@ -175,16 +239,10 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
   try {
     const client = new PGlite(path.join(dataDir, "pglite"), { ...PGLITE_OPTIONS, loadDataDir: options.loadDataDir });
     await client.waitReady;
-    return {
-      db: drizzlePglite(client, { schema }) as unknown as Db,
-      kind: "pglite",
-      location: dataDir,
-      listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
-      close: async () => {
-        await client.close();
-        releaseLock();
-      },
-    };
+    return pgliteHandle(client, options, dataDir, async () => {
+      await client.close();
+      releaseLock();
+    });
   } catch (error) {
     releaseLock();
     throw error;
@@ -298,10 +356,14 @@ export function withReplicaReads<T>(replica: boolean, work: () => T): T {
 }
 
 /**
- * The database for a read that may be a moment stale: the replica inside `withReplicaReads(true)`
- * when there is one, the primary everywhere else (writes, the API, jobs, scripts).
+ * The database for a staff screen's read, which may be a moment stale: inside `withReplicaReads`
+ * (a staff page's request), the replica when allowed and there is one, else on PGlite the
+ * cost-bounded handle; everywhere else (writes, the API, jobs, scripts) the database itself.
  */
 export function readDb(): Db {
   const handle = getDatabase();
-  return handle.replica && reads.getStore()?.replica ? handle.replica.db : handle.db;
+  const store = reads.getStore();
+  if (!store) return handle.db;
+  if (store.replica && handle.replica) return handle.replica.db;
+  return handle.boundedReads ?? handle.db;
 }

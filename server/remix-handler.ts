@@ -96,11 +96,12 @@ export function remixHandler(options: {
       const limit = bodyLimitFor(req.path);
       const { request, state } = toRemixRequest(req, res, limit);
       const context = options.getLoadContext(req, res);
-      // API clients read their own writes from the primary (API.md); staff pages may use a replica.
+      // API clients read their own writes from the primary (API.md); staff pages may read a
+      // replica, and on PGlite their reads are bounded (docs/decisions/045, 046).
       const staff = !req.path.startsWith("/v1/");
-      const reads: ReplicaReads = staff ? await replicaReadsFor(request) : { replica: false };
-      // The whole answer inside: a streamed CSV export reads its batches while the body is sent.
-      await withReplicaReads(reads.replica, async () => {
+      const page = staff && (req.method === "GET" || req.method === "HEAD");
+      const reads: ReplicaReads | undefined = page ? await replicaReadsFor(request) : undefined;
+      const respond = async () => {
         const response = await ((!staff && dispatchApi(request, context)) || handle(request, context));
         const readAfter = staff ? await afterStaffWrite(request) : undefined;
         if (state.tooLarge) {
@@ -108,8 +109,10 @@ export function remixHandler(options: {
           if (!res.headersSent) sendProblem(req, res, 413, `The request body is larger than ${describeBytes(limit)}`);
           return;
         }
-        await sendResponse(res, response, [reads.setCookie, readAfter].filter((cookie) => cookie !== undefined));
-      });
+        await sendResponse(res, response, [reads?.setCookie, readAfter].filter((cookie) => cookie !== undefined));
+      };
+      // The whole answer inside: a streamed CSV export reads its batches while the body is sent.
+      await (reads ? withReplicaReads(reads.replica, respond) : respond());
     } catch (error) {
       next(error);
     }

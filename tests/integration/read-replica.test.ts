@@ -23,6 +23,8 @@ const skipped = !primaryServer
     ? "needs DATABASE_READ_URL, a streaming replica of DATABASE_URL's server (scripts/replica.sh)"
     : undefined;
 
+if (skipped) console.warn(`read-replica.test.ts is skipped: it ${skipped}.`);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(skipped)(`staff reads from a read replica${skipped ? ` (skipped: ${skipped})` : ""}`, () => {
