@@ -152,14 +152,19 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOption
 /** The default PAYDESK_PGLITE_MAX_COST: see README, "When to move off PGlite". */
 export const DEFAULT_PGLITE_MAX_COST = 50_000;
 
-/** Thrown (as an HTTP answer, which a staff page shows) for a read over the PGlite budget. */
-export function searchTooBroad(cost: number, limit: number): Response {
-  return new Response(
-    "This search is too broad for the embedded database: it would read most of the data at once " +
-      `(planned cost ${Math.round(cost).toLocaleString("en")}, limit ${limit.toLocaleString("en")}) and hold up ` +
-      "everyone else meanwhile. Narrow it: add a filter, a shorter date range or more of the text you look for.",
-    { status: 422, statusText: "Search Too Broad", headers: { "Content-Type": "text/plain; charset=utf-8" } },
-  );
+/**
+ * A staff page's read refused on PGlite for its planned cost. (Drizzle wraps what the client
+ * throws, so the server learns of it through the request's store: `withReplicaReads`.)
+ */
+export class SearchTooBroadError extends Error {
+  constructor(cost: number, limit: number) {
+    super(
+      "This search is too broad for the embedded database: it would read most of the data at once " +
+        `(planned cost ${Math.round(cost).toLocaleString("en")}, limit ${limit.toLocaleString("en")}) and hold up ` +
+        "everyone else meanwhile. Narrow it: add a filter, a shorter date range or more of the text you look for.",
+    );
+    this.name = "SearchTooBroadError";
+  }
 }
 
 /**
@@ -174,7 +179,12 @@ function costBounded(client: PGlite, maxCost: number): PGlite {
         params,
       );
       const cost = plan.rows[0]?.["QUERY PLAN"][0]?.Plan["Total Cost"] ?? 0;
-      if (cost > maxCost) throw searchTooBroad(cost, maxCost);
+      if (cost > maxCost) {
+        const refused = new SearchTooBroadError(cost, maxCost);
+        const store = reads.getStore();
+        if (store) store.refused = refused.message;
+        throw refused;
+      }
     }
     return client.query(text, params, options);
   };
@@ -343,7 +353,9 @@ export function db(): Db {
 // ---------------------------------------------------------------- reads that may go to a replica
 
 const READS_KEY = Symbol.for("paydesk.reads");
-type GlobalWithReads = typeof globalThis & { [READS_KEY]?: AsyncLocalStorage<{ replica: boolean }> };
+/** What a staff page's request may read from, and why a read was refused (PGlite's budget). */
+export type ReadsStore = { replica: boolean; refused?: string };
+type GlobalWithReads = typeof globalThis & { [READS_KEY]?: AsyncLocalStorage<ReadsStore> };
 /** On globalThis for the same reason as the handle: the server and the Remix bundle share it. */
 const reads = ((globalThis as GlobalWithReads)[READS_KEY] ??= new AsyncLocalStorage());
 
@@ -351,8 +363,9 @@ const reads = ((globalThis as GlobalWithReads)[READS_KEY] ??= new AsyncLocalStor
  * Runs `work` (and everything it starts) with reads that `readDb()` may send to the replica, or
  * not. The server decides per request (app/platform/read-replica.server.ts).
  */
-export function withReplicaReads<T>(replica: boolean, work: () => T): T {
-  return reads.run({ replica }, work);
+export function withReplicaReads<T>(replica: boolean, work: (store: ReadsStore) => T): T {
+  const store: ReadsStore = { replica };
+  return reads.run(store, () => work(store));
 }
 
 /**

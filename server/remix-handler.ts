@@ -16,7 +16,7 @@ import {
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import type { RequestContext } from "../app/platform/request-context";
 import { afterStaffWrite, replicaReadsFor, type ReplicaReads } from "../app/platform/read-replica.server";
-import { withReplicaReads } from "../db/client";
+import { withReplicaReads, type ReadsStore } from "../db/client";
 import { apiDispatcher } from "./api-dispatch";
 import { bodyLimitFor, describeBytes, sendProblem } from "./http-guards";
 
@@ -84,6 +84,18 @@ function toRemixRequest(req: ExpressRequest, res: ExpressResponse, limit: number
   return { request: new Request(requestUrl(req).href, init), state };
 }
 
+/**
+ * The answer for a staff page whose read PGlite refused as too broad (docs/decisions/046): the
+ * reason, as a 422 that the page's error boundary shows (a data request's thrown-response form).
+ */
+function tooBroad(request: Request, message: string): Response {
+  const dataRequest = new URL(request.url).searchParams.has("_data");
+  return new Response(message, {
+    status: 422,
+    headers: { "Content-Type": "text/plain; charset=utf-8", ...(dataRequest && { "X-Remix-Catch": "yes" }) },
+  });
+}
+
 export function remixHandler(options: {
   build: ServerBuild;
   getLoadContext: (req: ExpressRequest, res: ExpressResponse) => RequestContext;
@@ -101,8 +113,9 @@ export function remixHandler(options: {
       const staff = !req.path.startsWith("/v1/");
       const page = staff && (req.method === "GET" || req.method === "HEAD");
       const reads: ReplicaReads | undefined = page ? await replicaReadsFor(request) : undefined;
-      const respond = async () => {
-        const response = await ((!staff && dispatchApi(request, context)) || handle(request, context));
+      const respond = async (store?: ReadsStore) => {
+        let response = await ((!staff && dispatchApi(request, context)) || handle(request, context));
+        if (store?.refused && response.status >= 500) response = tooBroad(request, store.refused);
         const readAfter = staff ? await afterStaffWrite(request) : undefined;
         if (state.tooLarge) {
           await response.body?.cancel();
