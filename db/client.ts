@@ -190,7 +190,7 @@ function costBounded(client: PGlite, maxCost: number): PGlite {
   };
   return new Proxy(client, {
     get: (target, property, receiver) =>
-      property === "query" ? query : Reflect.get(target, property, receiver) as unknown,
+      property === "query" ? query : (Reflect.get(target, property, receiver) as unknown),
   });
 }
 

@@ -30,8 +30,7 @@ function queryOf(handle: DatabaseHandle): Query {
     return async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows;
   }
   const pg = handle.pg!;
-  return async <T>(text: string, params?: unknown[]) =>
-    (await pg.unsafe(text, params as never[])) as unknown as T[];
+  return async <T>(text: string, params?: unknown[]) => (await pg.unsafe(text, params as never[])) as unknown as T[];
 }
 
 /** The public tables, each after every table its foreign keys point to. */

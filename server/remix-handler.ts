@@ -122,7 +122,11 @@ export function remixHandler(options: {
           if (!res.headersSent) sendProblem(req, res, 413, `The request body is larger than ${describeBytes(limit)}`);
           return;
         }
-        await sendResponse(res, response, [reads?.setCookie, readAfter].filter((cookie) => cookie !== undefined));
+        await sendResponse(
+          res,
+          response,
+          [reads?.setCookie, readAfter].filter((cookie) => cookie !== undefined),
+        );
       };
       // The whole answer inside: a streamed CSV export reads its batches while the body is sent.
       await (reads ? withReplicaReads(reads.replica, respond) : respond());

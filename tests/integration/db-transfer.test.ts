@@ -14,7 +14,8 @@ import { createSharedDatabase, type SharedDatabase } from "../support/process";
 
 /** What must come across unchanged: row counts and the money in them, to the last decimal. */
 async function fingerprint(handle: DatabaseHandle) {
-  const result = await handle.db.execute<Record<string, string>>(sql.raw(`
+  const result = await handle.db.execute<Record<string, string>>(
+    sql.raw(`
     select (select count(*) from payments)::text as payments,
            (select count(*) from payment_transactions)::text as transactions,
            (select count(*) from operation_log)::text as operations,
@@ -22,7 +23,8 @@ async function fingerprint(handle: DatabaseHandle) {
            (select count(*) from audit_log)::text as audits,
            (select coalesce(sum(total_amount), 0)::text from payments) as total,
            (select coalesce(sum(captured_amount), 0)::text from payment_transactions) as captured,
-           (select coalesce(sum(captured_amount), 0)::text from daily_volume) as rollup`));
+           (select coalesce(sum(captured_amount), 0)::text from daily_volume) as rollup`),
+  );
   // postgres.js answers the rows, PGlite an object holding them.
   const rows = Array.isArray(result) ? result : (result as unknown as { rows: Record<string, string>[] }).rows;
   return rows[0];
@@ -62,7 +64,8 @@ describe.runIf(process.env.DATABASE_URL)("moving the embedded database to Postgr
       await importDatabase(handle, exportDir);
       const figures = await fingerprint(handle);
       // The sequences came along: the next payment does not collide with an imported one.
-      const [next] = await handle.pg!`select nextval('payments_payment_id_seq') > (select max(payment_id) from payments) as fresh`;
+      const [next] =
+        await handle.pg!`select nextval('payments_payment_id_seq') > (select max(payment_id) from payments) as fresh`;
       expect(next.fresh).toBe(true);
       return figures;
     });

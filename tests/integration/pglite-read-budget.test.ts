@@ -21,9 +21,7 @@ describe("the read budget of staff pages on PGlite", () => {
   beforeAll(async () => {
     handle = await openDatabase({ inMemory: true, maxReadCost: 1_000 });
     await handle.db.execute(sql`create table broad (id bigint primary key, note text)`);
-    await handle.db.execute(
-      sql`insert into broad select g, md5(g::text) from generate_series(1, 200000) g`,
-    );
+    await handle.db.execute(sql`insert into broad select g, md5(g::text) from generate_series(1, 200000) g`);
     await handle.db.execute(sql`analyze broad`);
     setDatabase(handle);
   }, 60_000);
