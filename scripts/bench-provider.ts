@@ -617,6 +617,8 @@ function startApp(processes: number, poolSize: string): Promise<AppProcess> {
       NODE_ENV: "production",
     },
     profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
+    // N processes each load the app before the first answers: on a busy machine that takes a while.
+    60_000 * processes,
   );
 }
 

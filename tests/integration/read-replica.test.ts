@@ -71,7 +71,7 @@ describe.skipIf(skipped)(`staff reads from a read replica${skipped ? ` (skipped:
   it("sends readDb() to the replica only inside a request that allows it", async () => {
     const port = async () => {
       const rows = await readDb().execute<{ port: number }>(sql`select inet_server_port() as port`);
-      return Number([...rows][0].port);
+      return Number((rows as unknown as { port: number }[])[0].port); // postgres.js: the rows
     };
     await withDatabase(handle, async () => {
       const primaryPort = Number(new URL(database.options.url!).port || 5432);
@@ -93,7 +93,7 @@ describe.skipIf(skipped)(`staff reads from a read replica${skipped ? ` (skipped:
       return { html: await response.text(), setCookie: response.headers.get("set-cookie") ?? "" };
     };
 
-    let withMark = cookie;
+    let withMark: string | undefined;
     await replica`select pg_wal_replay_pause()`;
     try {
       // Written straight into the primary, not by this user: the page, read from the paused
