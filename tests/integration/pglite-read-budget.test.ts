@@ -57,11 +57,11 @@ describe("the read budget of staff pages on PGlite", () => {
   });
 
   it("is set with PAYDESK_PGLITE_MAX_COST (0: off), and on by default", () => {
-    expect(optionsFromEnv({ PAYDESK_PGLITE_MAX_COST: "0" } as NodeJS.ProcessEnv)).toMatchObject({ maxReadCost: 0 });
-    expect(optionsFromEnv({ PAYDESK_PGLITE_MAX_COST: "25000" } as NodeJS.ProcessEnv)).toMatchObject({
+    expect(optionsFromEnv({ NODE_ENV: "test", PAYDESK_PGLITE_MAX_COST: "0" })).toMatchObject({ maxReadCost: 0 });
+    expect(optionsFromEnv({ NODE_ENV: "test", PAYDESK_PGLITE_MAX_COST: "25000" })).toMatchObject({
       maxReadCost: 25_000,
     });
-    expect(optionsFromEnv({} as NodeJS.ProcessEnv)).not.toHaveProperty("maxReadCost");
+    expect(optionsFromEnv({ NODE_ENV: "test" })).not.toHaveProperty("maxReadCost");
     expect(DEFAULT_PGLITE_MAX_COST).toBeGreaterThan(0);
     expect(handle.boundedReads).toBeDefined();
   });
