@@ -2,6 +2,7 @@
 // PGlite persisted in PAYDESK_DATA_DIR (or in memory for tests). The handle lives on globalThis
 // so that the server entry (run by tsx) and the Remix server bundle, which each load their own
 // copy of this module, share one connection pool and, for PGlite, one database instance.
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
@@ -23,6 +24,19 @@ export type DatabaseHandle = {
   location: string;
   /** The raw postgres.js client, when on a server (for session-level advisory locks). */
   pg?: postgres.Sql;
+  /**
+   * A read replica of the same database (DATABASE_READ_URL), for staff screens and exports:
+   * `readDb()` answers it where the request allows (docs/decisions/045). Never written to.
+   */
+  replica?: { db: Db; pg: postgres.Sql; location: string };
+  /**
+   * PGlite: the same database for staff page reads, refusing a statement whose planned cost is
+   * above a budget before it runs (docs/decisions/046). PGlite runs a query to its end on the
+   * server's only thread, so one very broad search would stop every other request meanwhile.
+   */
+  boundedReads?: Db;
+  /** The raw PGlite instance, when embedded (for COPY to a blob: db/transfer.ts). */
+  pglite?: PGlite;
   /**
    * LISTEN on a channel: `onNotify` for each NOTIFY, `onListen` each time the listening starts
    * (again, after a reconnect: what was notified meanwhile is lost). Answers how to stop.
@@ -46,6 +60,8 @@ async function listenPglite(
 export type OpenOptions = {
   /** postgres:// URL; wins over everything else. */
   url?: string;
+  /** postgres:// URL of a streaming replica of `url`'s database, for staff reads (with `url` only). */
+  readUrl?: string;
   /** PGlite data directory root (the database goes in `<dir>/pglite`). */
   dataDir?: string;
   /** PGlite in memory: nothing persisted (tests). */
@@ -55,6 +71,11 @@ export type OpenOptions = {
    * database; the tests' template, migrated once per run. A `dataDir` must not hold a database yet.
    */
   loadDataDir?: Blob;
+  /**
+   * PGlite: the planned cost above which a staff page's read is refused (PAYDESK_PGLITE_MAX_COST;
+   * 0: no limit). PostgreSQL has statement_timeout instead, which PGlite cannot enforce.
+   */
+  maxReadCost?: number;
   /** Connection pool size for postgres.js. */
   maxConnections?: number;
   /**
@@ -115,51 +136,112 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOption
     // Each request holds a connection only for its own statements (never across a provider call),
     // so the pool bounds how many requests reach the database at once, not how many are in flight.
     const pool = Number.parseInt(env.PAYDESK_DB_POOL_SIZE ?? "", 10);
-    return { url: env.DATABASE_URL, ...(Number.isInteger(pool) && pool > 0 && { maxConnections: pool }) };
+    return {
+      url: env.DATABASE_URL,
+      ...(env.DATABASE_READ_URL && { readUrl: env.DATABASE_READ_URL }),
+      ...(Number.isInteger(pool) && pool > 0 && { maxConnections: pool }),
+    };
   }
-  return { dataDir: env.PAYDESK_DATA_DIR || "./data" };
+  const maxCost = Number(env.PAYDESK_PGLITE_MAX_COST);
+  return {
+    dataDir: env.PAYDESK_DATA_DIR || "./data",
+    ...(env.PAYDESK_PGLITE_MAX_COST && Number.isFinite(maxCost) && maxCost >= 0 && { maxReadCost: maxCost }),
+  };
+}
+
+/** The default PAYDESK_PGLITE_MAX_COST: see README, "When to move off PGlite". */
+export const DEFAULT_PGLITE_MAX_COST = 50_000;
+
+/**
+ * A staff page's read refused on PGlite for its planned cost. (Drizzle wraps what the client
+ * throws, so the server learns of it through the request's store: `withReplicaReads`.)
+ */
+export class SearchTooBroadError extends Error {
+  constructor(cost: number, limit: number) {
+    super(
+      "This search is too broad for the embedded database: it would read most of the data at once " +
+        `(planned cost ${Math.round(cost).toLocaleString("en")}, limit ${limit.toLocaleString("en")}) and hold up ` +
+        "everyone else meanwhile. Narrow it: add a filter, a shorter date range or more of the text you look for.",
+    );
+    this.name = "SearchTooBroadError";
+  }
+}
+
+/**
+ * A PGlite client whose SELECTs are first EXPLAINed: above `maxCost` planned cost, the statement
+ * is refused before it runs. Planning takes a millisecond; a refused scan would take seconds.
+ */
+function costBounded(client: PGlite, maxCost: number): PGlite {
+  const query: PGlite["query"] = async (text, params, options) => {
+    if (/^\s*(select|with)\b/i.test(text)) {
+      const plan = await client.query<{ "QUERY PLAN": [{ Plan: { "Total Cost": number } }] }>(
+        `explain (format json) ${text}`,
+        params,
+      );
+      const cost = plan.rows[0]?.["QUERY PLAN"][0]?.Plan["Total Cost"] ?? 0;
+      if (cost > maxCost) {
+        const refused = new SearchTooBroadError(cost, maxCost);
+        const store = reads.getStore();
+        if (store) store.refused = refused.message;
+        throw refused;
+      }
+    }
+    return client.query(text, params, options);
+  };
+  return new Proxy(client, {
+    get: (target, property, receiver) =>
+      property === "query" ? query : (Reflect.get(target, property, receiver) as unknown),
+  });
+}
+
+function pgliteHandle(
+  client: PGlite,
+  options: OpenOptions,
+  location: string,
+  close: () => Promise<void>,
+): DatabaseHandle {
+  const maxCost = options.maxReadCost ?? DEFAULT_PGLITE_MAX_COST;
+  return {
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    kind: "pglite",
+    location,
+    pglite: client,
+    ...(maxCost > 0 && { boundedReads: drizzlePglite(costBounded(client, maxCost), { schema }) as unknown as Db }),
+    listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
+    close,
+  };
 }
 
 export async function openDatabase(options: OpenOptions = optionsFromEnv()): Promise<DatabaseHandle> {
   if (options.url) {
-    const timeouts = options.timeouts;
-    const client = postgres(options.url, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      ...(timeouts && {
-        connect_timeout: Math.max(1, Math.ceil(timeouts.connectMs / 1000)),
-        // Startup parameters: every pooled connection has them from its first statement on.
-        connection: {
-          application_name: "paydesk",
-          statement_timeout: timeouts.statementMs,
-          lock_timeout: timeouts.lockMs,
-          idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
-        },
-      }),
-      // A numeric must never become a JS number; postgres.js already returns it as a string.
-    });
+    const client = postgresClient(options.url, options, "paydesk");
+    const replica = options.readUrl ? postgresClient(options.readUrl, options, "paydesk-read") : undefined;
     return {
       db: drizzlePostgres(client, { schema }) as unknown as Db,
       kind: "postgres",
       location: redactUrl(options.url),
       pg: client,
+      ...(replica &&
+        options.readUrl && {
+          replica: {
+            db: drizzlePostgres(replica, { schema }) as unknown as Db,
+            pg: replica,
+            location: redactUrl(options.readUrl),
+          },
+        }),
       listen: async (channel, onNotify, onListen) => {
         const { unlisten } = await client.listen(channel, onNotify, onListen);
         return unlisten;
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), replica?.end({ timeout: 5 })]);
+      },
     };
   }
   if (options.inMemory) {
     const client = new PGlite({ ...PGLITE_OPTIONS, loadDataDir: options.loadDataDir });
     await client.waitReady;
-    return {
-      db: drizzlePglite(client, { schema }) as unknown as Db,
-      kind: "pglite",
-      location: "memory",
-      listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
-      close: () => client.close(),
-    };
+    return pgliteHandle(client, options, "memory", () => client.close());
   }
   const dataDir = path.resolve(options.dataDir ?? "./data");
   fs.mkdirSync(dataDir, { recursive: true });
@@ -167,16 +249,10 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
   try {
     const client = new PGlite(path.join(dataDir, "pglite"), { ...PGLITE_OPTIONS, loadDataDir: options.loadDataDir });
     await client.waitReady;
-    return {
-      db: drizzlePglite(client, { schema }) as unknown as Db,
-      kind: "pglite",
-      location: dataDir,
-      listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
-      close: async () => {
-        await client.close();
-        releaseLock();
-      },
-    };
+    return pgliteHandle(client, options, dataDir, async () => {
+      await client.close();
+      releaseLock();
+    });
   } catch (error) {
     releaseLock();
     throw error;
@@ -224,6 +300,26 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A postgres.js pool; `applicationName` tells the primary's connections from the replica's. */
+function postgresClient(url: string, options: OpenOptions, applicationName: string): postgres.Sql {
+  const timeouts = options.timeouts;
+  return postgres(url, {
+    max: options.maxConnections ?? 10,
+    onnotice: () => {},
+    ...(timeouts && {
+      connect_timeout: Math.max(1, Math.ceil(timeouts.connectMs / 1000)),
+      // Startup parameters: every pooled connection has them from its first statement on.
+      connection: {
+        application_name: applicationName,
+        statement_timeout: timeouts.statementMs,
+        lock_timeout: timeouts.lockMs,
+        idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+      },
+    }),
+    // A numeric must never become a JS number; postgres.js already returns it as a string.
+  });
+}
+
 function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -252,4 +348,35 @@ export function getDatabase(): DatabaseHandle {
 /** The Drizzle database of this process. */
 export function db(): Db {
   return getDatabase().db;
+}
+
+// ---------------------------------------------------------------- reads that may go to a replica
+
+const READS_KEY = Symbol.for("paydesk.reads");
+/** What a staff page's request may read from, and why a read was refused (PGlite's budget). */
+export type ReadsStore = { replica: boolean; refused?: string };
+type GlobalWithReads = typeof globalThis & { [READS_KEY]?: AsyncLocalStorage<ReadsStore> };
+/** On globalThis for the same reason as the handle: the server and the Remix bundle share it. */
+const reads = ((globalThis as GlobalWithReads)[READS_KEY] ??= new AsyncLocalStorage());
+
+/**
+ * Runs `work` (and everything it starts) with reads that `readDb()` may send to the replica, or
+ * not. The server decides per request (app/platform/read-replica.server.ts).
+ */
+export function withReplicaReads<T>(replica: boolean, work: (store: ReadsStore) => T): T {
+  const store: ReadsStore = { replica };
+  return reads.run(store, () => work(store));
+}
+
+/**
+ * The database for a staff screen's read, which may be a moment stale: inside `withReplicaReads`
+ * (a staff page's request), the replica when allowed and there is one, else on PGlite the
+ * cost-bounded handle; everywhere else (writes, the API, jobs, scripts) the database itself.
+ */
+export function readDb(): Db {
+  const handle = getDatabase();
+  const store = reads.getStore();
+  if (!store) return handle.db;
+  if (store.replica && handle.replica) return handle.replica.db;
+  return handle.boundedReads ?? handle.db;
 }

@@ -33,6 +33,12 @@
 // request); the preparation's do, so that it retries a 503 or 409 without doing anything twice.
 // --profile DIR has the app server write a CPU profile (node --cpu-prof) there when it stops.
 //
+// --sweep-workers 1,2,3,4 runs only this instead (issue 15): write throughput by serving processes.
+// For each N the app server is started with PAYDESK_WORKERS=N (each process with a pool of --pool,
+// default 8), then --rounds runs of create-payment (PSP latency 0) by --concurrency HTTP clients for
+// --seconds, each interleaved with pgbench's same statements at the app's total connections
+// (N × pool): req/s per N beside tps and their ratio, with the load average of each run.
+//
 // The machine's load average is printed at the start of each section and at the end: on a shared
 // machine the ratios hold better than the absolute figures.
 import { execFile } from "node:child_process";
@@ -68,6 +74,13 @@ const poolText = pool ? `pool ${pool}` : "the default pool of 10";
 /** Serving processes (PAYDESK_WORKERS); each has its own pool. */
 const workers = whole("--workers", Number.parseInt(process.env.PAYDESK_WORKERS ?? "1", 10) || 1);
 const workersText = workers > 1 ? `, ${workers} processes` : "";
+/** --sweep-workers: the PAYDESK_WORKERS values to measure create-payment throughput at, in turn. */
+const sweep = args.includes("--sweep-workers")
+  ? flag("--sweep-workers", "1,2,3,4")
+      .split(",")
+      .map((n) => Number.parseInt(n, 10))
+      .filter((n) => n > 0)
+  : null;
 /** Where the app server writes a CPU profile when it stops (node --cpu-prof), if anywhere. */
 const profileDir = args.includes("--profile") ? path.resolve(flag("--profile", ".")) : null;
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
@@ -476,18 +489,8 @@ async function main() {
     { ...process.env, PAYDESK_PSP_PORT: "0", PAYDESK_PSP_LATENCY_MS: String(latencyMs) },
     { quiet: true },
   );
-  app = await startAppProcess(
-    {
-      DATABASE_URL: benchUrl.toString(),
-      PAYDESK_PSP_URL: psp.url,
-      PAYDESK_SEED: "none",
-      PAYDESK_DB_POOL_SIZE: pool,
-      PAYDESK_WORKERS: String(workers),
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-    },
-    profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
-  );
+  if (sweep) return sweepWorkers(sweep, sqlClient);
+  app = await startApp(workers, pool);
   console.log(`app server pid ${app.pid} (${poolText}${workersText}), PSP pid ${psp.pid}`);
 
   // ------------------------------------------------------------ 1. provider-bound captures
@@ -648,6 +651,74 @@ async function main() {
   for (const print of medians) print();
   console.log(`\nthe preparation's requests retried: ${errorText(retried)}`);
   console.log(`load average at end: ${loadAverage()}`);
+}
+
+function startApp(processes: number, poolSize: string): Promise<AppProcess> {
+  return startAppProcess(
+    {
+      DATABASE_URL: benchUrl.toString(),
+      PAYDESK_PSP_URL: psp!.url,
+      PAYDESK_SEED: "none",
+      PAYDESK_DB_POOL_SIZE: poolSize,
+      PAYDESK_WORKERS: String(processes),
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+    },
+    profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
+    // N processes each load the app before the first answers: on a busy machine that takes a while.
+    60_000 * processes,
+  );
+}
+
+/**
+ * --sweep-workers: create-payment throughput at each number of serving processes, beside pgbench
+ * running the same statements with as many connections as the app's processes have in all.
+ */
+async function sweepWorkers(counts: number[], sqlClient: { clientId: string; tokenHash: string }) {
+  const poolSize = pool || "8";
+  const clients = args.includes("--concurrency") ? concurrency : 32;
+  await setPspLatency(0);
+  console.log(
+    `\nWrite throughput by serving processes: create-payment, PSP latency 0, ${clients} HTTP clients, ${seconds} s a ` +
+      `run, ${rounds} rounds; each process has a pool of ${poolSize}; pgbench runs the same statements with ` +
+      `N × ${poolSize} connections, interleaved.\n` +
+      `   N  round | Paydesk req/s    p50 ms    p99 ms  errors | pgbench -c  tps       errors | Paydesk/pgbench | load (1 min)`,
+  );
+  const CREATE = createSql(sqlClient);
+  const summary: string[] = [];
+  for (const processes of counts) {
+    await app?.stop();
+    app = await startApp(processes, poolSize);
+    const connections = processes * Number(poolSize);
+    // One short warm-up: every process compiles its hot paths and fills its pool.
+    await drive(clients, 201, () =>
+      api("POST", "/v1/payments", { totalAmount: "100.00", transaction: { paymentType: "VISA" } }),
+    );
+    const ours: Figures[] = [];
+    const raw: Figures[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const load = os.loadavg()[0].toFixed(2);
+      ours.push(
+        await drive(clients, 201, () =>
+          api("POST", "/v1/payments", { totalAmount: "100.00", transaction: { paymentType: "VISA" } }),
+        ),
+      );
+      raw.push(await pgbench("create", CREATE, connections));
+      const [a, b] = [ours.at(-1)!, raw.at(-1)!];
+      console.log(
+        `  ${String(processes).padStart(2)}  ${String(round).padStart(5)} | ${fmt(a.rate, 13)}  ${fmt(a.p50, 8)}  ${fmt(a.p99, 8)}  ` +
+          `${errorText(a.errors).padStart(6)} | ${String(connections).padStart(10)}  ${fmt(b.rate, 8)}  ` +
+          `${errorText(b.errors).padStart(6)} | ${`${((a.rate / b.rate) * 100).toFixed(0)}%`.padStart(15)} | ${load}`,
+      );
+    }
+    const [a, b] = [medianFigures(ours), medianFigures(raw)];
+    summary.push(
+      `  ${String(processes).padStart(2)} process${processes === 1 ? " " : "es"}: Paydesk ${fmt(a.rate, 0)} req/s, ` +
+        `pgbench ${fmt(b.rate, 0)} tps (-c ${connections}), ratio ${((a.rate / b.rate) * 100).toFixed(0)}%`,
+    );
+  }
+  console.log(`\nmedians:\n${summary.join("\n")}`);
+  console.log(`load average at end: ${loadAverage()} (${os.cpus().length} cores)`);
 }
 
 /** Each figure's median over the runs; the errors summed. */

@@ -140,7 +140,11 @@ export type AppProcess = { url: string; pid: number; output(): string; stop(): P
  * with `env` over this one's (and `nodeArgs` for node, e.g. --cpu-prof); answers once its /readyz
  * does. Its output is kept for a report.
  */
-export async function startAppProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<AppProcess> {
+export async function startAppProcess(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  readyWithinMs = 60_000,
+): Promise<AppProcess> {
   const port = await freePort();
   const root = fileURLToPath(new URL("..", import.meta.url));
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
@@ -156,9 +160,9 @@ export async function startAppProcess(env: Record<string, string>, nodeArgs: str
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app server exited:\n${output}`);
-    if (Date.now() - started > 60_000) {
+    if (Date.now() - started > readyWithinMs) {
       child.kill("SIGKILL");
-      throw new Error(`the app server was not ready within 60 s:\n${output}`);
+      throw new Error(`the app server was not ready within ${readyWithinMs / 1000} s:\n${output}`);
     }
     const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) }).then(
       (response) => response.ok,

@@ -3,7 +3,9 @@
 //     declares no length) the stream fails and the answer is a 413 problem, whatever the route
 //     made of the failed read;
 //   - a response that says nothing about caching is `Cache-Control: no-store`: staff and customer
-//     pages (and their data requests) are never kept by a browser or a proxy.
+//     pages (and their data requests) are never kept by a browser or a proxy;
+//   - with a read replica (DATABASE_READ_URL), a page's reads may go to it, except right after this
+//     browser's own action until the replica has caught up (docs/decisions/045); /v1 never does.
 import { Transform } from "node:stream";
 import {
   createReadableStreamFromReadable,
@@ -13,6 +15,8 @@ import {
 } from "@remix-run/node";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import type { RequestContext } from "../app/platform/request-context";
+import { afterStaffWrite, replicaReadsFor, type ReplicaReads } from "../app/platform/read-replica.server";
+import { withReplicaReads, type ReadsStore } from "../db/client";
 import { apiDispatcher } from "./api-dispatch";
 import { bodyLimitFor, describeBytes, sendProblem } from "./http-guards";
 
@@ -30,11 +34,13 @@ function remixHeaders(req: ExpressRequest): Headers {
   return headers;
 }
 
-async function sendResponse(res: ExpressResponse, response: Response): Promise<void> {
+async function sendResponse(res: ExpressResponse, response: Response, cookies: string[] = []): Promise<void> {
   res.statusMessage = response.statusText;
   res.status(response.status);
-  // append, not set: several Set-Cookie headers stay several.
+  // append, not set: several Set-Cookie headers stay several. The server's own cookies come after
+  // the page's (a session cookie stays the first).
   for (const [name, value] of response.headers.entries()) res.append(name, value);
+  for (const cookie of cookies) res.append("Set-Cookie", cookie);
   if (!response.headers.has("Cache-Control")) res.setHeader("Cache-Control", "no-store");
   if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
   if (response.body) await writeReadableStreamToWritable(response.body, res);
@@ -78,6 +84,18 @@ function toRemixRequest(req: ExpressRequest, res: ExpressResponse, limit: number
   return { request: new Request(requestUrl(req).href, init), state };
 }
 
+/**
+ * The answer for a staff page whose read PGlite refused as too broad (docs/decisions/046): the
+ * reason, as a 422 that the page's error boundary shows (a data request's thrown-response form).
+ */
+function tooBroad(request: Request, message: string): Response {
+  const dataRequest = new URL(request.url).searchParams.has("_data");
+  return new Response(message, {
+    status: 422,
+    headers: { "Content-Type": "text/plain; charset=utf-8", ...(dataRequest && { "X-Remix-Catch": "yes" }) },
+  });
+}
+
 export function remixHandler(options: {
   build: ServerBuild;
   getLoadContext: (req: ExpressRequest, res: ExpressResponse) => RequestContext;
@@ -90,14 +108,28 @@ export function remixHandler(options: {
       const limit = bodyLimitFor(req.path);
       const { request, state } = toRemixRequest(req, res, limit);
       const context = options.getLoadContext(req, res);
-      const response = await ((req.path.startsWith("/v1/") && dispatchApi(request, context)) ||
-        handle(request, context));
-      if (state.tooLarge) {
-        await response.body?.cancel();
-        if (!res.headersSent) sendProblem(req, res, 413, `The request body is larger than ${describeBytes(limit)}`);
-        return;
-      }
-      await sendResponse(res, response);
+      // API clients read their own writes from the primary (API.md); staff pages may read a
+      // replica, and on PGlite their reads are bounded (docs/decisions/045, 046).
+      const staff = !req.path.startsWith("/v1/");
+      const page = staff && (req.method === "GET" || req.method === "HEAD");
+      const reads: ReplicaReads | undefined = page ? await replicaReadsFor(request) : undefined;
+      const respond = async (store?: ReadsStore) => {
+        let response = await ((!staff && dispatchApi(request, context)) || handle(request, context));
+        if (store?.refused && response.status >= 500) response = tooBroad(request, store.refused);
+        const readAfter = staff ? await afterStaffWrite(request) : undefined;
+        if (state.tooLarge) {
+          await response.body?.cancel();
+          if (!res.headersSent) sendProblem(req, res, 413, `The request body is larger than ${describeBytes(limit)}`);
+          return;
+        }
+        await sendResponse(
+          res,
+          response,
+          [reads?.setCookie, readAfter].filter((cookie) => cookie !== undefined),
+        );
+      };
+      // The whole answer inside: a streamed CSV export reads its batches while the body is sent.
+      await (reads ? withReplicaReads(reads.replica, respond) : respond());
     } catch (error) {
       next(error);
     }

@@ -1,9 +1,11 @@
 // The process's database handle. A `.server` module, so the browser bundle never follows the
 // import into db/client (postgres.js, PGlite). Use-cases and queries read `db()` and write
-// through `inTransaction` (transaction.server.ts); nobody passes a handle around.
+// through `inTransaction` (transaction.server.ts); nobody passes a handle around. Staff screens'
+// queries read `readDb()`: a read replica when DATABASE_READ_URL names one and the request may
+// read from it (read-replica.server.ts), the primary otherwise.
 import { getDatabase, setDatabase, type DatabaseHandle } from "../../db/client";
 
-export { db } from "../../db/client";
+export { db, readDb } from "../../db/client";
 
 /**
  * Runs `work` with `handle` as the process's database and puts the previous one back after it:

@@ -6,6 +6,8 @@ import type { BulkDb } from "./copy";
 const WRITTEN_TABLES = ["payments", "payment_transactions", "operation_log", "credits", "credit_transactions"];
 
 const DROPPED_KEY = "seed:dropped-indexes";
+/** Sort memory of one index build; two run at once. */
+const INDEX_BUILD_MEMORY = "256MB";
 type Dropped = { indexes: { name: string; def: string }[]; foreignKeys: { name: string; tbl: string; def: string }[] };
 
 /**
@@ -54,8 +56,16 @@ export async function restoreDroppedIndexes(db: BulkDb, onStart?: () => void): P
   const queue = dropped.indexes.map((index) =>
     index.def.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "),
   );
+  // Each build sorts its whole table: with the server's default maintenance_work_mem (64 MB) the
+  // biggest (operation_log at a million payments: four million rows) spill to disk in many runs.
   const build = async () => {
-    for (let statement = queue.shift(); statement; statement = queue.shift()) await db.query(statement);
+    for (let statement = queue.shift(); statement; statement = queue.shift()) {
+      const create = statement;
+      await db.transaction(async (tx) => {
+        await tx.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
+        await tx.query(create);
+      });
+    }
   };
   await Promise.all([build(), build()]);
   for (const fk of dropped.foreignKeys) {

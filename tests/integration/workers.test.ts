@@ -2,9 +2,9 @@
 // processes share must hold across them: one rate-limit budget per client, and a disabled API
 // client refused by every process at once (each caches clients; a trigger's NOTIFY drops them).
 import http from "node:http";
-import { eq } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClients } from "../../db/schema";
+import { apiClients, callbackAttempts, callbackOutbox } from "../../db/schema";
 import { workerCount } from "../../server/workers";
 import { createApiClient } from "../../app/services/admin/api-clients.server";
 import { setDatabase } from "../../db/client";
@@ -101,6 +101,48 @@ describe.runIf(process.env.DATABASE_URL)("two app processes on one PostgreSQL da
     const after = await Promise.all([0, 1, 2, 3].map(() => request(server.url, token, "/v1/payment-methods")));
     expect(after.map((a) => a.status)).toEqual([401, 401, 401, 401]);
   }, 30_000);
+
+  it("delivers each queued callback once although both processes run the delivery job", async () => {
+    // A receiver that answers a little slowly, so that the processes' claims overlap in time.
+    const received = new Map<string, number>();
+    const receiver = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        const { n } = JSON.parse(body) as { n: string };
+        received.set(n, (received.get(n) ?? 0) + 1);
+        setTimeout(() => res.writeHead(202).end(), 20);
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const count = 150;
+    try {
+      const ids = await database.withDatabase(async (handle) => {
+        const rows = await handle.db
+          .insert(callbackOutbox)
+          .values(Array.from({ length: count }, (_, i) => ({ url, target: url, payload: { n: String(i) } })))
+          .returning({ id: callbackOutbox.id });
+        return rows.map((row) => row.id);
+      });
+      const deadline = Date.now() + 60_000;
+      while (received.size < count && Date.now() < deadline) await sleep(250);
+      await sleep(1_500); // a second delivery, were there one, would come by now
+      expect(received.size).toBe(count);
+      expect([...received.values()].filter((times) => times !== 1)).toEqual([]);
+      const attempts = await database.withDatabase((handle) =>
+        handle.db
+          .select({ callbackId: callbackAttempts.callbackId, n: sql<number>`count(*)::int` })
+          .from(callbackAttempts)
+          .where(inArray(callbackAttempts.callbackId, ids))
+          .groupBy(callbackAttempts.callbackId),
+      );
+      expect(attempts).toHaveLength(count);
+      expect(attempts.every((row) => row.n === 1)).toBe(true);
+    } finally {
+      receiver.close();
+    }
+  }, 90_000);
 
   it("stops every process on SIGTERM", async () => {
     await stopServerProcess(server, "SIGTERM");

@@ -96,6 +96,8 @@ export function startServerProcess(
       PAYDESK_REQUEST_DEADLINE_MS: "8000",
       PAYDESK_DB_LOCK_TIMEOUT_MS: "3000",
       PAYDESK_DB_STATEMENT_TIMEOUT_MS: "5000",
+      // A replica of the run's server database (read-replica.test.ts) is not this database's.
+      DATABASE_READ_URL: "",
       ...database.env,
       ...env,
     },

@@ -2,7 +2,7 @@
 // a row: the log is append-only.
 import { count, desc, eq } from "drizzle-orm";
 import type { StaffCaller } from "../../domain/caller";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { auditLog } from "../../../db/schema";
 import type { FieldSpec, SearchQuery } from "../../domain/search-filter";
 import { pageOf, rowsBefore, type Page } from "./payment-search.server";
@@ -30,7 +30,7 @@ export async function listAuditEntries(
   input: { query: SearchQuery },
 ): Promise<Page<AuditEntryRow>> {
   const { query } = input;
-  const database = db();
+  const database = readDb();
   const where = allOf(conditionsFor(query.filters, COLUMNS));
   const [{ total }] = await database.select({ total: count() }).from(auditLog).where(where);
   const items = await database
@@ -45,6 +45,6 @@ export async function listAuditEntries(
 
 /** One entry, or null when there is no such entry. */
 export async function getAuditEntry(_caller: StaffCaller, input: { entryId: number }): Promise<AuditEntryRow | null> {
-  const [entry] = await db().select().from(auditLog).where(eq(auditLog.id, input.entryId));
+  const [entry] = await readDb().select().from(auditLog).where(eq(auditLog.id, input.entryId));
   return entry ?? null;
 }

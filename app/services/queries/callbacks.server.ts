@@ -11,7 +11,7 @@ import { notFound } from "../../domain/errors";
 import { INT4, type FieldFilter, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
 import type { InstantBounds } from "../../domain/zoned-day-range";
 import { countUpToCap, type MatchCount } from "../../platform/bounded-count.server";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { isPausedSql } from "../../platform/outbox.server";
 import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { pageOf, rowsBefore, type Page } from "./payment-search.server";
@@ -156,7 +156,7 @@ const countOf = (database: Db, where: SQL | undefined) =>
 
 /** One keyset page of every client's callbacks, newest first, and the bounded count of the match. */
 export async function searchCallbacks(_caller: StaffCaller, query: CallbackListQuery): Promise<CallbackListPage> {
-  const database = db();
+  const database = readDb();
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(query.perPage)));
   const where = callbackCondition(query);
   const cursor = query.cursor ?? null;
@@ -178,7 +178,7 @@ export async function searchCallbacks(_caller: StaffCaller, query: CallbackListQ
 
 /** The ids a filter matches, newest first, at most `limit` (a bulk resend's set). */
 export async function matchingCallbackIds(filter: CallbackFilter, limit: number): Promise<number[]> {
-  const rows = await db()
+  const rows = await readDb()
     .select({ id: callbackOutbox.id })
     .from(callbackOutbox)
     .where(callbackCondition(filter))
@@ -189,7 +189,7 @@ export async function matchingCallbackIds(filter: CallbackFilter, limit: number)
 
 /** The API clients that have callbacks, for the client filter. */
 export async function callbackClients(_caller: StaffCaller): Promise<{ clientId: string; name: string }[]> {
-  return db()
+  return readDb()
     .select({ clientId: apiClients.clientId, name: apiClients.name })
     .from(apiClients)
     .orderBy(asc(apiClients.name));
@@ -205,7 +205,7 @@ export type CallbackTarget = {
 
 /** A client's targets that have callbacks waiting or are paused, with their pause. */
 export async function callbackTargets(_caller: StaffCaller, input: { clientId: string }): Promise<CallbackTarget[]> {
-  const database = db();
+  const database = readDb();
   const [waiting, pauses] = await Promise.all([
     database
       .select({ target: callbackOutbox.target, waiting: sql<number>`count(*)::int` })
@@ -240,7 +240,7 @@ export type CallbackDetail = CallbackSummary & {
 };
 
 async function detailWhere(where: SQL, id: number): Promise<CallbackDetail> {
-  const database = db();
+  const database = readDb();
   const [row] = await database
     .select({ ...SUMMARY, lastAttemptAt, payload: callbackOutbox.payload })
     .from(callbackOutbox)
@@ -282,7 +282,7 @@ export async function getCallbackForStaff(
   input: { callbackId: number },
 ): Promise<StaffCallbackDetail> {
   const detail = await detailWhere(sql`true`, input.callbackId);
-  const database = db();
+  const database = readDb();
   const targetKey = detail.clientId ? `${detail.clientId} ${detail.target}` : null;
   const [client, pause, actions] = await Promise.all([
     detail.clientId
@@ -333,7 +333,7 @@ export async function searchOwnCallbacks(
   input: { query: SearchQuery },
 ): Promise<Page<CallbackDetail> & { totalItemsEstimated: boolean }> {
   const { query } = input;
-  const database = db();
+  const database = readDb();
   const where = allOf([ownedBy(caller), callbackCondition({ filters: query.filters })]);
   const [rows, matched] = await Promise.all([
     database

@@ -4,7 +4,7 @@
 // Read-only: every change goes through app/services/credits/credits.server.ts.
 import { desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import {
   apiClients,
   creditTransactions,
@@ -110,12 +110,12 @@ export async function describeCredits(database: Db, views: CreditView[]): Promis
 /** One page of the credits list: the same search (and SQL) as GET /v1/credits. */
 export async function creditListPage(caller: Caller, input: { query: SearchQuery }) {
   const page = await searchCredits(caller, input);
-  return { ...page, items: await describeCredits(db(), page.items) };
+  return { ...page, items: await describeCredits(readDb(), page.items) };
 }
 
 /** The four-eyes thresholds as the screens show them. */
 export async function fourEyesSummary(_caller: StaffCaller) {
-  const settings = await readFourEyesSettings(db());
+  const settings = await readFourEyesSettings(readDb());
   return { thresholds: thresholdList(settings.thresholds), source: settings.source };
 }
 
@@ -125,7 +125,7 @@ export async function fourEyesSummary(_caller: StaffCaller) {
  * @throws not_found  the credit is unknown
  */
 export async function creditDetail(viewer: StaffCaller, input: { creditId: number }) {
-  const database = db();
+  const database = readDb();
   const view = await getCredit(viewer, input);
   const [[credit], settings] = await Promise.all([describeCredits(database, [view]), readFourEyesSettings(database)]);
   const transactionIds = [...new Set(view.creditTransactions.map((l) => l.transactionId))];
@@ -201,7 +201,7 @@ export async function creditsOfPayment(
   viewer: StaffCaller,
   input: { paymentId: number; viewerMayExecute: boolean },
 ): Promise<PaymentCreditView[]> {
-  const database = db();
+  const database = readDb();
   const rows = await database
     .selectDistinct({ credit: credits })
     .from(credits)

@@ -1,7 +1,7 @@
 // Credit search (GET /v1/credits and the staff credits list): the credit filters over
 // credits and, for credit-transaction fields, "has a credit transaction matching all of them".
 import { and, count, desc, eq, exists, sql } from "drizzle-orm";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { creditTransactions, credits } from "../../../db/schema";
 import { CREDIT_STATUSES, PAYMENT_TYPE_GROUPS, PAYMENT_TYPES } from "../../domain/enums";
 import { INT4, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
@@ -65,7 +65,7 @@ export function creditSearchCondition(caller: Caller, query: Pick<SearchQuery, "
 /** One page of the credits the caller may see that match the query, newest first, with the count. */
 export async function searchCredits(caller: Caller, input: { query: SearchQuery }): Promise<Page<CreditView>> {
   const { query } = input;
-  const database = db();
+  const database = readDb();
   const where = creditSearchCondition(caller, query);
   const [rows, [{ total }]] = await Promise.all([
     database

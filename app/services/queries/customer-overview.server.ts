@@ -3,7 +3,7 @@
 // API), recurring payments and agreements (through their services), products and invoices.
 // Read-only. Amounts leave as decimal strings for the screen to format.
 import { desc, eq, inArray, max } from "drizzle-orm";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { customerInvoices, customers, organisations, products, recurringPayments } from "../../../db/schema";
 import { formatAmount } from "../../domain/money";
 import type { SearchQuery } from "../../domain/search-filter";
@@ -76,7 +76,7 @@ export async function getCustomerOverview(
   input: { customerNumber: string; origin: string },
 ): Promise<CustomerOverview> {
   const { customerNumber, origin } = input;
-  const database = db();
+  const database = readDb();
   const [customerRows, paymentPage, creditPage, recurring, agreements, productRows, invoiceRows] = await Promise.all([
     database
       .select({
@@ -165,7 +165,7 @@ export async function customersWithRecentCards(
   _caller: StaffCaller,
   input: { limit?: number } = {},
 ): Promise<string[]> {
-  const rows = await db()
+  const rows = await readDb()
     .select({ customerNumber: recurringPayments.customerNumber })
     .from(recurringPayments)
     .groupBy(recurringPayments.customerNumber)

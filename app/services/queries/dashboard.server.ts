@@ -8,7 +8,7 @@
 // (authorization-outcomes.server.ts), never from transactions.
 import { between, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import type { StaffCaller } from "../../domain/caller";
 import { dailyOutcomes, dailyVolume } from "../../../db/schema";
 import { daysOf } from "../../domain/day-range";
@@ -163,7 +163,7 @@ type RollupRow = VolumeSumsRow & {
  */
 export async function getDashboard(_caller: StaffCaller, input: DashboardQuery): Promise<Dashboard> {
   const query = input;
-  const database = db();
+  const database = readDb();
   // The volume and the outcomes at once: two reads of separate rollups (see outcomesIn).
   const [rows, outcomeRows]: [RollupRow[], OutcomeRow[]] = await Promise.all([
     database

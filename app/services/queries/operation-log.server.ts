@@ -7,7 +7,7 @@
 // for a common filter. scripts/bench-lists.ts measures it; decision 011 says why.
 import { count, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { operationLog, paymentTransactions } from "../../../db/schema";
 import { OPERATIONS } from "../../domain/enums";
 import type { FieldFilter, FieldSpec } from "../../domain/search-filter";
@@ -90,7 +90,7 @@ async function countUpTo(database: Db, where: SQL | undefined): Promise<Operatio
  * one row more than the page tells whether another page follows in that direction.
  */
 export async function searchOperationLog(_caller: StaffCaller, query: OperationLogQuery): Promise<OperationLogPage> {
-  const database = db();
+  const database = readDb();
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(query.perPage)));
   const where = filterCondition(query);
   const cursor = query.cursor ?? null;

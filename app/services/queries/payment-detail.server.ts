@@ -4,7 +4,7 @@
 // role is the screen's and the server's other question). Read-only: no locks; every action re-checks its
 // state under locks, so a stale screen can only be refused, never do the wrong thing.
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import type { Db } from "../../../db/client";
 import { auditLog, invoices, organisations, providerOperations } from "../../../db/schema";
 import type { ProviderOperationKind } from "../../domain/enums";
@@ -127,7 +127,7 @@ export async function findPaymentDetail(
     if (error instanceof DomainError && error.kind === "not_found") return null;
     throw error;
   }
-  const database = db();
+  const database = readDb();
   const [organisation] = await database
     .select({ name: organisations.name })
     .from(organisations)
@@ -239,7 +239,7 @@ export async function staffReasonsOf(view: PaymentDetailView): Promise<StaffReas
     ...new Set(view.payment.transactions.flatMap((t) => t.operationLog.map((entry) => entry.correlationId))),
   ];
   if (!ids.length) return [];
-  const rows = await db()
+  const rows = await readDb()
     .select({ correlationId: auditLog.correlationId, actorEmail: auditLog.actorEmail, reason: auditLog.reason })
     .from(auditLog)
     .where(and(inArray(auditLog.correlationId, ids), isNotNull(auditLog.reason)))

@@ -8,7 +8,7 @@
 import { asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../../db/client";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { operationLog, organisations, paymentTransactions, payments } from "../../../db/schema";
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../../domain/payment-sort";
 import {
@@ -227,7 +227,7 @@ export async function resolvePaymentQuery(
   input: { query: PaymentQuery },
 ): Promise<ResolvedPaymentQuery> {
   const { query } = input;
-  const database = db();
+  const database = readDb();
   const base = filterCondition(caller, query);
   const sort = query.sort ?? DEFAULT_PAYMENT_SORT;
   const search = query.quickSearch;
@@ -300,7 +300,7 @@ export async function paymentTotals(
 ): Promise<PaymentTotals> {
   const { resolved } = input;
   if (resolved.where === null) return { total: 0, estimated: false, totals: [] };
-  const database = db();
+  const database = readDb();
   const limited = input.exact
     ? database
         .select({ currency: payments.currency, totalAmount: payments.totalAmount })
@@ -346,7 +346,7 @@ export async function paymentPage(
   input: PaymentPaging & { resolved: ResolvedPaymentQuery },
 ): Promise<PaymentPage> {
   const { resolved } = input;
-  const database = db();
+  const database = readDb();
   const page = Math.max(1, Math.trunc(input.page));
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(input.perPage)));
   if (resolved.where === null) return { items: [], page, perPage };
@@ -477,7 +477,7 @@ export async function* paymentExportBatches(
 ): AsyncGenerator<PaymentExportRow[]> {
   const { where, sort } = input.resolved;
   const batchSize = input.batchSize ?? 1000;
-  const database = db();
+  const database = readDb();
   if (where === null) return;
   let after: ExportCursor | null = null;
   for (;;) {

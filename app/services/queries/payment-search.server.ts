@@ -2,7 +2,7 @@
 // payments and, for transaction-level fields, "has a transaction matching all of them".
 import { and, count, desc, exists, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { paymentTransactions, payments } from "../../../db/schema";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../domain/enums";
 import { INT4, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
@@ -152,7 +152,7 @@ async function matchCount(database: Db, caller: Caller, query: SearchQuery): Pro
  */
 export async function searchPayments(caller: Caller, input: { query: SearchQuery }): Promise<Page<PaymentView>> {
   const { query } = input;
-  const database = db();
+  const database = readDb();
   const where = paymentSearchCondition(caller, query);
   const [rows, matched] = await Promise.all([
     database

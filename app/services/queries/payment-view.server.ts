@@ -2,7 +2,7 @@
 // Other organisations' rows simply do not match, so their ids answer "not found".
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "../../../db/client";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { operationLog, paymentTransactions, payments } from "../../../db/schema";
 import type { Operation, PaymentTypeGroup, ScaExemption, TransactionStatus } from "../../domain/enums";
 import { notFound } from "../../domain/errors";
@@ -158,7 +158,7 @@ export async function loadPaymentViews(database: Db | Tx, paymentRows: PaymentRo
  * @throws not_found  the payment is unknown or another organisation's
  */
 export async function getPayment(caller: Caller, input: { paymentId: number }): Promise<PaymentView> {
-  return getPaymentLocked(db(), caller, input);
+  return getPaymentLocked(readDb(), caller, input);
 }
 
 /**

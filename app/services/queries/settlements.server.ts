@@ -12,7 +12,7 @@
 import { and, asc, between, count, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import type { StaffCaller } from "../../domain/caller";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { dailyVolume, operationLog, payments, paymentTransactions } from "../../../db/schema";
 import { addDays } from "../../domain/day-range";
 import { keysetBatches } from "../../platform/keyset.server";
@@ -98,7 +98,7 @@ export async function listSettlementDays(
   input: SettlementFilter & Page,
 ): Promise<SettlementDayList> {
   const filter = input;
-  const database = db();
+  const database = readDb();
   const { page, perPage } = pageOf(filter);
   const where = whereFor(filter);
   // The count and the per-currency totals come from one pass over the settlement days.
@@ -149,7 +149,7 @@ export async function listSettlementDays(
 /** The whole filtered set in the list's order, a keyset page at a time (for the CSV export). */
 export function settlementDayBatches(_caller: StaffCaller, input: SettlementFilter): AsyncGenerator<SettlementDay[]> {
   const filter = input;
-  const database = db();
+  const database = readDb();
   type Cursor = Pick<SettlementDay, "day" | "settlementId" | "currency">;
   return keysetBatches<SettlementDay, Cursor>(
     (after, size) =>
@@ -192,7 +192,7 @@ export async function getSettlementSummary(
   input: { settlementId: string },
 ): Promise<SettlementDay[]> {
   const scope = input;
-  return db()
+  return readDb()
     .select(dayColumns)
     .from(dailyVolume)
     .where(eq(dailyVolume.settlementId, scope.settlementId))
@@ -271,7 +271,7 @@ export async function listSettlementOperations(
   input: SettlementScope & Page,
 ): Promise<SettlementOperationList> {
   const scope = input;
-  const database = db();
+  const database = readDb();
   const { page, perPage } = pageOf(scope);
   const where = operationsWhere(scope);
   const [items, [{ total }]] = await Promise.all([
@@ -293,7 +293,7 @@ export function settlementOperationBatches(
   input: SettlementScope,
 ): AsyncGenerator<SettlementOperation[]> {
   const scope = input;
-  const database = db();
+  const database = readDb();
   type Cursor = { createdAt: Date; operationId: number };
   return keysetBatches<SettlementOperation, Cursor>(
     (after, size) =>

@@ -4,7 +4,7 @@
 // user may see is decided by the route, from their permissions; the tenant of an API client's
 // caller still confines every group to its organisation.
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { credits, customers, organisations, payments } from "../../../db/schema";
 import { tenantOf, type Caller } from "../../domain/caller";
 import { QUICK_SEARCH_KINDS, type QuickSearchKind } from "../../domain/quick-search";
@@ -94,7 +94,7 @@ const hitsOf = <T>(rows: T[]): SearchGroupHits<T> => ({
 
 /** The rows of a raw statement: postgres.js answers an array, PGlite an object with `rows`. */
 async function rowsOf<T>(query: SQL): Promise<T[]> {
-  const result = await db().execute(query);
+  const result = await readDb().execute(query);
   return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 }
 
@@ -134,7 +134,7 @@ async function searchPayments(search: StaffSearch, tenant: number | null): Promi
      limit ${FETCH}`);
   if (rows.length === 0) return { items: [], more: false };
   const ids = rows.map((row) => Number(row.payment_id));
-  const details = await db()
+  const details = await readDb()
     .select({
       paymentId: payments.paymentId,
       orderId: payments.orderId,
@@ -160,7 +160,7 @@ async function searchPayments(search: StaffSearch, tenant: number | null): Promi
 /** A credit by its id (the credits list filters everything else). */
 async function searchCredits(search: StaffSearch, tenant: number | null): Promise<SearchGroupHits<CreditHit>> {
   if (search.creditId === null) return { items: [], more: false };
-  const rows = await db()
+  const rows = await readDb()
     .select({
       creditId: credits.creditId,
       orderId: credits.orderId,
@@ -198,7 +198,7 @@ async function searchCustomers(search: CustomerSearch, tenant: number | null): P
       when ${email} = ${search.lowered} then 1
       when ${nameMatch} then 2
       else 3 end`;
-  const rows = await db()
+  const rows = await readDb()
     .select({
       customerNumber: customers.customerNumber,
       name: customers.name,

@@ -3,7 +3,7 @@
 // navigation shows the count to those who can act; the work-queue screen lists them.
 // Read-only: executing or resolving goes through the credits and operations use-cases.
 import { and, asc, count, eq, isNotNull, or } from "drizzle-orm";
-import { db } from "../../platform/db.server";
+import { readDb } from "../../platform/db.server";
 import { apiClients, credits, providerOperations } from "../../../db/schema";
 import { fourEyesRefusal, type FourEyesExecutor } from "../../domain/four-eyes";
 import { money } from "../../domain/money";
@@ -45,7 +45,7 @@ export type WorkQueue = {
  * execute (it is not privileged; docs/decisions/026).
  */
 async function creditsAwaitingSecondStaffUser() {
-  const database = db();
+  const database = readDb();
   const rows = await database
     .select({ credit: credits, clientPrivileged: apiClients.privileged })
     .from(credits)
@@ -73,7 +73,7 @@ async function creditsAwaitingSecondStaffUser() {
 
 /** The queue as the screen lists it. */
 export async function workQueue(viewer: StaffCaller, rights: QueueRights): Promise<WorkQueue> {
-  const database = db();
+  const database = readDb();
   const waiting = rights.executeCredits ? await creditsAwaitingSecondStaffUser() : [];
   const described = await describeCredits(database, await loadCreditViews(database, waiting));
   const operations = rights.resolveOperations
@@ -109,7 +109,7 @@ export async function workQueue(viewer: StaffCaller, rights: QueueRights): Promi
 /** How many things wait for this viewer: the navigation's badge (null when they can act on none). */
 export async function workQueueCount(viewer: StaffCaller, rights: QueueRights): Promise<number | null> {
   if (!rights.executeCredits && !rights.resolveOperations) return null;
-  const database = db();
+  const database = readDb();
   const forYou = rights.executeCredits
     ? (await creditsAwaitingSecondStaffUser()).filter((c) => c.createdByStaffUserId !== viewer.userId).length
     : 0;
