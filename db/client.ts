@@ -23,6 +23,8 @@ export type DatabaseHandle = {
   location: string;
   /** The raw postgres.js client, when on a server (for session-level advisory locks). */
   pg?: postgres.Sql;
+  /** The embedded PGlite client, when embedded (for COPY … TO '/dev/blob'). */
+  pglite?: PGlite;
   /**
    * LISTEN on a channel: `onNotify` for each NOTIFY, `onListen` each time the listening starts
    * (again, after a reconnect: what was notified meanwhile is lost). Answers how to stop.
@@ -156,6 +158,7 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: "pglite",
+      pglite: client,
       location: "memory",
       listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
       close: () => client.close(),
@@ -170,6 +173,7 @@ export async function openDatabase(options: OpenOptions = optionsFromEnv()): Pro
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: "pglite",
+      pglite: client,
       location: dataDir,
       listen: (channel, onNotify, onListen) => listenPglite(client, channel, onNotify, onListen),
       close: async () => {
