@@ -69,7 +69,7 @@ export const VIEW_SCREENS = {
     path: "/payments",
     permission: "payment:read",
     // Where the user was in the list is not part of a view.
-    paging: ["page"],
+    paging: ["page", "exactTotal"],
     check: (params: URLSearchParams, timeZone: string) => readPaymentsQuery(params, timeZone),
   },
   credits: {
