@@ -931,7 +931,9 @@ export const savedViews = pgTable(
   },
   (t) => [
     uniqueIndex("saved_views_owner_screen_name_uq").on(t.ownerUserId, t.screen, t.name),
-    uniqueIndex("saved_views_one_default_uq").on(t.ownerUserId, t.screen).where(sql`is_default`),
+    uniqueIndex("saved_views_one_default_uq")
+      .on(t.ownerUserId, t.screen)
+      .where(sql`is_default`),
     check("saved_views_screen_ck", inList("screen", VIEW_SCREEN_VALUES)),
   ],
 );

@@ -135,7 +135,8 @@ export function ViewsMenu({ state }: { state: ViewsMenuState }) {
         buttonProps={{ size: "xs", variant: "default", "data-testid": "save-view" }}
         onSuccess={(result) => {
           const viewId = result.data?.viewId;
-          if (typeof viewId === "number") navigate(`${location.pathname}?${query}${query.size ? "&" : ""}view=${viewId}`);
+          if (typeof viewId === "number")
+            navigate(`${location.pathname}?${query}${query.size ? "&" : ""}view=${viewId}`);
         }}
       />
     </Group>

@@ -86,8 +86,7 @@ export const sqlAmount = (value: SQL) =>
   sql`(case when scale(trim_scale(${value})) < 2 then round(${value}, 2)::text else trim_scale(${value})::text end)`;
 
 /** An instant as ISO 8601 in UTC with milliseconds, like Date.toISOString(). */
-export const sqlInstant = (value: SQL) =>
-  sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const sqlInstant = (value: SQL) => sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading

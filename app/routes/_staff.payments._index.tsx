@@ -138,12 +138,7 @@ export default function PaymentsList() {
       <PageHeader title="Payments">
         <Group gap="xs" wrap="wrap">
           <ViewsMenu state={views} />
-          <CsvExportButton
-            href={exportHref}
-            filename="payments.csv"
-            allowed={mayExport}
-            disabled={errors !== null}
-          />
+          <CsvExportButton href={exportHref} filename="payments.csv" allowed={mayExport} disabled={errors !== null} />
         </Group>
       </PageHeader>
 

@@ -7,7 +7,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, credits, organisations, paymentTransactions, payments } from "../../db/schema";
 import { parseSearchQuery } from "../../app/domain/search-filter";
 import { auditExportSelect, listAuditEntries, AUDIT_FILTERS } from "../../app/services/queries/audit-log.server";
-import { CREDIT_SEARCH_FIELDS, creditExportSelect, searchCredits } from "../../app/services/queries/credit-search.server";
+import {
+  CREDIT_SEARCH_FIELDS,
+  creditExportSelect,
+  searchCredits,
+} from "../../app/services/queries/credit-search.server";
 import { paymentExportSelect, resolvePaymentQuery } from "../../app/services/queries/payment-list.server";
 import { exportCredits } from "../../app/services/admin/csv-export.server";
 import { copiedText, csvRecords, parseCsv } from "../support/csv";
@@ -25,7 +29,7 @@ const query = (text: string, spec = CREDIT_SEARCH_FIELDS) => {
 
 beforeAll(async () => {
   const { db } = database();
-  await db.insert(organisations).values({ id: 31, name: "Export, \"quoted\" org" });
+  await db.insert(organisations).values({ id: 31, name: 'Export, "quoted" org' });
   const [payment] = await db
     .insert(payments)
     .values({ organisationId: 31, orderId: FORMULA, totalAmount: "12.50000", currency: "NOK", customerNumber: "+4799" })

@@ -257,7 +257,12 @@ const ACTIONS: StaffActionCase[] = [
   { path: () => "/payments?index", intent: "saveView", permission: "payment:read", fields: () => VIEW },
   { path: () => "/credits?index", intent: "saveView", permission: "credit:read", fields: () => VIEW },
   { path: () => "/operation-log", intent: "saveView", permission: "log:read", fields: () => VIEW },
-  { path: () => "/credits?index", intent: "deleteView", permission: "credit:read", fields: () => ({ viewId: "999999" }) },
+  {
+    path: () => "/credits?index",
+    intent: "deleteView",
+    permission: "credit:read",
+    fields: () => ({ viewId: "999999" }),
+  },
   {
     path: () => "/operation-log",
     intent: "setDefaultView",

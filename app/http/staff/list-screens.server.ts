@@ -33,7 +33,8 @@ export const CREDIT_LIST_PAGING = { defaultPerPage: 25, maxPerPage: 100 };
 export function readCreditsQuery(params: URLSearchParams): Read<SearchQuery> & { fieldErrors: Record<string, string> } {
   const typed = typedAmountFilters(params, CREDIT_SEARCH_FIELDS);
   const parsed = parseSearchQuery(typed.params, CREDIT_SEARCH_FIELDS, CREDIT_LIST_PAGING);
-  if (parsed.ok && Object.keys(typed.fieldErrors).length === 0) return { ok: true, query: parsed.query, fieldErrors: {} };
+  if (parsed.ok && Object.keys(typed.fieldErrors).length === 0)
+    return { ok: true, query: parsed.query, fieldErrors: {} };
   const fieldErrors: Record<string, string> = { ...typed.fieldErrors };
   for (const { field, message } of parsed.ok ? [] : parsed.errors) fieldErrors[field] ??= message;
   return { ok: false, messages: Object.entries(fieldErrors).map(([f, m]) => `${f} ${m}`), fieldErrors };

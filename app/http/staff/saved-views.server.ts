@@ -105,7 +105,9 @@ export async function resolveViews(
     return { params, state: { views, current: null, missing: false } };
   }
   if (requested === null || requested === NO_VIEW) return { params, state: { views, current: null, missing: false } };
-  const view = /^[1-9][0-9]{0,15}$/.test(requested) ? await findView(caller, { screen, viewId: Number(requested) }) : null;
+  const view = /^[1-9][0-9]{0,15}$/.test(requested)
+    ? await findView(caller, { screen, viewId: Number(requested) })
+    : null;
   if (!view) return { params, state: { views, current: null, missing: true } };
   // The view's link alone: open its filters.
   if ([...params.keys()].length === 0 && view.query !== "") throw open(view);

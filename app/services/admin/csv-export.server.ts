@@ -18,7 +18,12 @@ import {
   operationLogExportSelect,
   type OperationLogQuery,
 } from "../queries/operation-log.server";
-import { paymentExportSelect, paymentTotals, resolvePaymentQuery, type PaymentQuery } from "../queries/payment-list.server";
+import {
+  paymentExportSelect,
+  paymentTotals,
+  resolvePaymentQuery,
+  type PaymentQuery,
+} from "../queries/payment-list.server";
 
 export type CsvExport = {
   /** Rows the filters matched when the export started: exact, or above a cap the planner's estimate. */

@@ -75,6 +75,10 @@ export function auditExportSelect(query: Pick<SearchQuery, "filters">): SQL {
 export function auditExportCount(query: Pick<SearchQuery, "filters">) {
   const database = db();
   return countUpToCap(database, () =>
-    database.select({ one: sql`1` }).from(auditLog).where(allOf(conditionsFor(query.filters, COLUMNS))).$dynamic(),
+    database
+      .select({ one: sql`1` })
+      .from(auditLog)
+      .where(allOf(conditionsFor(query.filters, COLUMNS)))
+      .$dynamic(),
   );
 }

@@ -92,7 +92,9 @@ export function creditExportSelect(caller: Caller, query: Pick<SearchQuery, "fil
   const c = credits;
   const l = creditTransactions;
   const lines = (column: SQL | AnyPgColumn) =>
-    sqlCsvText(sql`(select string_agg(${column}, ';' order by ${l.creditTransactionId}) from ${l} where ${l.creditId} = ${c.creditId})`);
+    sqlCsvText(
+      sql`(select string_agg(${column}, ';' order by ${l.creditTransactionId}) from ${l} where ${l.creditId} = ${c.creditId})`,
+    );
   return sql`select ${c.creditId} as "creditId",
       ${sqlInstant(sql`${c.createdAt}`)} as "createdAt",
       ${sqlInstant(sql`${c.updatedAt}`)} as "updatedAt",
@@ -119,6 +121,10 @@ export function creditExportSelect(caller: Caller, query: Pick<SearchQuery, "fil
 export function creditExportCount(caller: Caller, query: Pick<SearchQuery, "filters">) {
   const database = db();
   return countUpToCap(database, () =>
-    database.select({ one: sql`1` }).from(credits).where(creditSearchCondition(caller, query)).$dynamic(),
+    database
+      .select({ one: sql`1` })
+      .from(credits)
+      .where(creditSearchCondition(caller, query))
+      .$dynamic(),
   );
 }

@@ -167,7 +167,13 @@ export function operationLogExportSelect(query: Pick<OperationLogQuery, "filters
 /** Counts what the export of `query` will write (exact up to a cap, else estimated). */
 export function operationLogExportCount(query: Pick<OperationLogQuery, "filters" | "created">) {
   const database = db();
-  return countUpToCap(database, () => database.select({ one: sql`1` }).from(operationLog).where(filterCondition(query)).$dynamic());
+  return countUpToCap(database, () =>
+    database
+      .select({ one: sql`1` })
+      .from(operationLog)
+      .where(filterCondition(query))
+      .$dynamic(),
+  );
 }
 
 export { cursorFromParam, cursorToParam } from "./keyset-page.server";
