@@ -42,6 +42,7 @@ beforeAll(async () => {
     paymentType: "VISA",
     cardNumber: "4242",
     status: "CAPTURED",
+    authorizedAmount: "12.50000",
     capturedAmount: "12.50000",
   });
   await db.insert(credits).values([
