@@ -35,7 +35,7 @@ export type DatabaseHandle = {
    * server's only thread, so one very broad search would stop every other request meanwhile.
    */
   boundedReads?: Db;
-  /** The raw PGlite instance, when embedded (for COPY to a blob: db/transfer.ts). */
+  /** The raw PGlite instance, when embedded (COPY … TO '/dev/blob': db/transfer.ts, CSV exports). */
   pglite?: PGlite;
   /**
    * LISTEN on a channel: `onNotify` for each NOTIFY, `onListen` each time the listening starts

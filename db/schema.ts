@@ -957,6 +957,39 @@ export const auditLog = pgTable(
   ],
 );
 
+// ---------------------------------------------------------------- saved views
+
+/** The list screens whose filters a staff user can save as a named view. */
+export const VIEW_SCREEN_VALUES = ["payments", "credits", "operation-log"] as const;
+
+/**
+ * A staff user's named filters of a list screen (decision 044): the screen's query string,
+ * checked by the screen's own reader when saved. Anyone allowed on the screen may open a view
+ * by its link (?view=ID); only its owner lists, changes or deletes it. At most one default per
+ * user and screen, applied when the screen is opened without a query.
+ */
+export const savedViews = pgTable(
+  "saved_views",
+  {
+    id: serialId(),
+    ownerUserId: text("owner_user_id")
+      .notNull()
+      .references(() => staffUsers.id),
+    screen: text("screen").$type<ValueOf<typeof VIEW_SCREEN_VALUES>>().notNull(),
+    name: text("name").notNull(),
+    query: text("query").notNull(),
+    isDefault: boolean("is_default").notNull().default(false),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex("saved_views_owner_screen_name_uq").on(t.ownerUserId, t.screen, t.name),
+    uniqueIndex("saved_views_one_default_uq")
+      .on(t.ownerUserId, t.screen)
+      .where(sql`is_default`),
+    check("saved_views_screen_ck", inList("screen", VIEW_SCREEN_VALUES)),
+  ],
+);
+
 // ---------------------------------------------------------------- reporting
 
 /**

@@ -1,10 +1,10 @@
 // Benchmark of the staff payments list (quick search, filters, date range, sort, totals, CSV
-// export) and the operation log, on a database seeded with a million payments:
+// export: see scripts/bench-export.ts) and the operation log, on a database seeded with a million payments:
 //
 //   createdb -h 127.0.0.1 -U postgres paydesk_bench_lists
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/paydesk_bench_lists npm run db:seed -- --payments 1000000
 //   npx tsx scripts/bench-lists.ts [--db paydesk_bench_lists] [--runs 20] [--explain 6] [--only REGEX]
-//                                  [--no-vacuum] [--no-export]
+//                                  [--no-vacuum]
 //   dropdb -h 127.0.0.1 -U postgres paydesk_bench_lists
 //
 // Connects to NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
@@ -15,7 +15,7 @@
 // query of it over postgres.js to a local server) with the rows and totals returned. A payments
 // list is timed twice: its page (with the quick search's lookups) and, apart, its totals, which
 // the screen streams in after the page ("totals" include the quick-search lookups again). Then
-// it streams three CSV exports once each, and prints EXPLAIN (ANALYZE, BUFFERS) of every
+// it prints EXPLAIN (ANALYZE, BUFFERS) of every
 // statement of the slowest calls. It never creates, seeds or drops the database.
 import os from "node:os";
 import { openDatabase, setDatabase, type Db } from "../db/client";
@@ -29,7 +29,6 @@ import {
   type OperationLogCursor,
 } from "../app/services/queries/operation-log.server";
 import {
-  paymentExportBatches,
   paymentPage,
   paymentTotals,
   resolvePaymentQuery,
@@ -303,32 +302,6 @@ try {
     console.log(`${c.label.padEnd(52)} ${figures}  ${outcome.total}`);
   }
 
-  // ------------------------------------------------------------ CSV export (the rows the route streams)
-  if (!args.includes("--no-export")) {
-    console.log("\nCSV export (paymentExportBatches, batches of 1,000, once each)");
-    for (const [label, created, query] of [
-      ["yesterday", yesterday, ""],
-      ["7 days, sorted by amount", lastWeek, "sort"],
-      ["everything", undefined, ""],
-    ] as const) {
-      if (only && !only.test(`export ${label}`)) continue;
-      const started = performance.now();
-      let rows = 0;
-      let firstBatchMs = 0;
-      const resolved = await resolvePaymentQuery(BENCH_STAFF, {
-        query: { filters: {}, created, sort: query === "sort" ? byAmount("desc") : undefined },
-      });
-      for await (const batch of paymentExportBatches(BENCH_STAFF, { resolved })) {
-        if (rows === 0) firstBatchMs = performance.now() - started;
-        rows += batch.length;
-      }
-      const seconds = (performance.now() - started) / 1000;
-      console.log(
-        `  export ${label.padEnd(26)} ${rows.toLocaleString("en").padStart(10)} rows in ${seconds.toFixed(1)} s ` +
-          `(${Math.round(rows / seconds).toLocaleString("en")} rows/s, first batch after ${firstBatchMs.toFixed(0)} ms)`,
-      );
-    }
-  }
   const loadAfter = os.loadavg();
   console.log(
     `\nload average (1 min) ${loadBefore[0].toFixed(2)} at start, ${loadAfter[0].toFixed(2)} at the end; ${

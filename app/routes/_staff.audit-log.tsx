@@ -1,10 +1,11 @@
 // The audit log: every staff action with who, when, from where, why, and before/after. Read-only:
 // this route has no action, so a POST gets 405 and nothing here can change an entry. Filters,
 // page and the opened entry (?entry=ID) live in the URL.
-import { Anchor, Badge, Code, Modal, SimpleGrid, Stack, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Code, Group, Modal, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData, useNavigate } from "@remix-run/react";
+import { Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
+import { CsvExportButton, exportHrefOf } from "../components/CsvExportButton";
 import { useMediaQuery } from "@mantine/hooks";
 import type { ReactNode } from "react";
 import { requirePermission } from "../auth/session.server";
@@ -103,6 +104,7 @@ export default function AuditLog() {
   const hrefWith = useHrefWith();
   const navigate = useNavigate();
   const narrow = useMediaQuery("(max-width: 48em)");
+  const location = useLocation();
   const filterLink = (field: string, value: string | null, children: ReactNode) =>
     value ? (
       <Anchor
@@ -123,6 +125,14 @@ export default function AuditLog() {
   return (
     <Stack gap="md" className="list-screen">
       <PagedListHeader title={AREA.label} list={list} noun="entries" invalid="Fix the filters below to see entries." />
+      <Group justify="flex-end">
+        <CsvExportButton
+          href={exportHrefOf("/audit-log/export.csv", location.search, ["entry"])}
+          filename="audit-log.csv"
+          allowed
+          disabled={list === null}
+        />
+      </Group>
 
       <FilterBuilder fields={FIELDS} errors={filterErrors} label="Audit log filters" />
 

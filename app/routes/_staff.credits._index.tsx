@@ -11,7 +11,10 @@ import type {
   SerializeFrom,
 } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { ViewsMenu } from "../components/SavedViews";
+import { CsvExportButton, exportHrefOf } from "../components/CsvExportButton";
+import { resolveViews, savedViewIntents } from "../http/staff/saved-views.server";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
@@ -68,29 +71,32 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     type: spec.type,
     values: spec.values,
   }));
+  const caller = staffCaller(user, request, context, null);
+  const { params, state: views } = await resolveViews("credits", request, caller);
   // Amount filters as staff type them (`gte:2 596,50`), then the API's own parser.
-  const typed = typedAmountFilters(new URL(request.url).searchParams, CREDIT_SEARCH_FIELDS);
+  const typed = typedAmountFilters(params, CREDIT_SEARCH_FIELDS);
   const parsed = parseSearchQuery(typed.params, CREDIT_SEARCH_FIELDS, {
     defaultPerPage: DEFAULT_PER_PAGE,
     maxPerPage: 100,
   });
-  const caller = staffCaller(user, request, context, null);
   const fourEyes = await fourEyesSummary(caller);
   if (!parsed.ok || Object.keys(typed.fieldErrors).length > 0) {
     const errors: Record<string, string> = { ...typed.fieldErrors };
     for (const { field, message } of parsed.ok ? [] : parsed.errors) errors[field] ??= message;
-    return json({ fields, errors, list: null, fourEyes });
+    return json({ fields, errors, list: null, fourEyes, views });
   }
   return json({
     fields,
     errors: {} as Record<string, string>,
     list: await creditListPage(caller, { query: parsed.query }),
     fourEyes,
+    views,
   });
 }
 
 export async function action(args: ActionFunctionArgs) {
   return staffAction(args, {
+    ...savedViewIntents("credits"),
     setFourEyesThreshold: intent({
       permission: "credit:configure",
       reason: "optional",
@@ -109,8 +115,9 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function CreditsList() {
-  const { fields, errors, list, fourEyes } = useLoaderData<typeof loader>();
+  const { fields, errors, list, fourEyes, views } = useLoaderData<typeof loader>();
   const user = useStaffUser();
+  const location = useLocation();
   const listErrors = Object.entries(errors).filter(([field]) => !fields.some((f) => f.name === field));
 
   return (
@@ -131,6 +138,13 @@ export default function CreditsList() {
               perPage={{ perPage: list.perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
             />
           ) : null}
+          <ViewsMenu state={views} />
+          <CsvExportButton
+            href={exportHrefOf("/credits/export.csv", location.search)}
+            filename="credits.csv"
+            allowed={userHasPermission(user, "export:csv")}
+            disabled={list === null}
+          />
           {userHasPermission(user, "credit:create") ? (
             <Button component={Link} to="/credits/new">
               New credit

@@ -3,10 +3,14 @@
 // `newer=` a row's place) and a count that stops at 10,000, so it stays fast on millions of rows
 // (app/services/queries/operation-log.server.ts). The URL is the whole state.
 import { Anchor, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
+import { userHasPermission } from "../auth/roles";
+import { ViewsMenu } from "../components/SavedViews";
+import { CsvExportButton, exportHrefOf } from "../components/CsvExportButton";
+import { resolveViews, savedViewIntents } from "../http/staff/saved-views.server";
 import { DataTable } from "../components/DataTable";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { FilterBuilder } from "../components/FilterBuilder";
@@ -19,7 +23,7 @@ import listScreenStyles from "../components/list-screen.css";
 import { readDayRange } from "../domain/zoned-day-range";
 import { formatCount } from "../components/format";
 import { filterFieldsOf, readListFilters, readPaging } from "../http/staff/list-query.server";
-import { staffCaller } from "../http/staff/action.server";
+import { staffAction, staffCaller } from "../http/staff/action.server";
 import {
   cursorFromParam,
   cursorToParam,
@@ -60,15 +64,20 @@ const filterFields = () =>
     { clientName: "entur-web", pos: "TVM-0042", distributionChannel: "web", actor: "support@paydesk.test" },
   );
 
+export async function action(args: ActionFunctionArgs) {
+  return staffAction(args, savedViewIntents("operation-log"));
+}
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "log:read");
-  const params = new URL(request.url).searchParams;
+  const caller = staffCaller(user, request, context, null);
+  const { params, state: views } = await resolveViews("operation-log", request, caller);
   const { filters, fieldErrors, otherErrors } = readListFilters(params, OPERATION_LOG_FIELDS, OWN_PARAMS);
   const range = readDayRange(params, user.timeZone);
   const { perPage } = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
   const errors = { filters: fieldErrors, other: otherErrors, range: range.ok ? undefined : range.message };
   if (!range.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0) {
-    return json({ fields: filterFields(), errors, log: null }, { status: 400 });
+    return json({ fields: filterFields(), errors, log: null, views }, { status: 400 });
   }
   // A cursor that is not one of ours (hand-edited) shows the newest rows, like a bad page number.
   const older = cursorFromParam(params.get("older") ?? "");
@@ -78,7 +87,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     : newer
       ? { direction: "newer", from: newer }
       : null;
-  const page = await searchOperationLog(staffCaller(user, request, context, null), {
+  const page = await searchOperationLog(caller, {
     filters,
     created: range.bounds,
     cursor,
@@ -93,11 +102,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       newer: page.newer && cursorToParam(page.newer),
       atNewest: cursor === null,
     },
+    views,
   });
 }
 
 export default function OperationLog() {
-  const { fields, errors, log } = useLoaderData<typeof loader>();
+  const { fields, errors, log, views } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const [params] = useSearchParams();
   const hrefWith = useHrefWith();
@@ -106,7 +116,17 @@ export default function OperationLog() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <PageHeader title="Operation log" description="Every successful operation on every payment, newest first." />
+      <PageHeader title="Operation log" description="Every successful operation on every payment, newest first.">
+        <Group gap="xs" wrap="wrap">
+          <ViewsMenu state={views} />
+          <CsvExportButton
+            href={exportHrefOf("/operation-log/export.csv", params.toString(), ["older", "newer"])}
+            filename="operation-log.csv"
+            allowed={userHasPermission(user, "export:csv")}
+            disabled={log === null}
+          />
+        </Group>
+      </PageHeader>
 
       <Group align="flex-start" gap="sm" wrap="wrap">
         <DayFilterPicker timeZone={user.timeZone} error={errors?.range} label="Day" />

@@ -4,7 +4,7 @@
 // currency narrow it. The URL is the whole state (app/http/staff/payment-list-url.server.ts), so a
 // copied link shows the same view; the CSV export reads the same URL.
 import { Anchor, Badge, Box, Button, Group, Skeleton, Stack, Table, Text, Tooltip } from "@mantine/core";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { defer } from "@remix-run/node";
 import { Await, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Fragment, Suspense, useSyncExternalStore } from "react";
@@ -28,7 +28,10 @@ import { EXACT_COUNT_CAP } from "../domain/search-filter";
 import { describeVolumeFilter, readVolumeFilter, VOLUME_PARAMS } from "../domain/volume-filter";
 import { filterFieldsOf, readPaging } from "../http/staff/list-query.server";
 import { readPaymentListUrl } from "../http/staff/payment-list-url.server";
-import { staffCaller } from "../http/staff/action.server";
+import { resolveViews, savedViewIntents } from "../http/staff/saved-views.server";
+import { ViewsMenu } from "../components/SavedViews";
+import { CsvExportButton } from "../components/CsvExportButton";
+import { staffAction, staffCaller } from "../http/staff/action.server";
 import {
   MAX_PER_PAGE,
   paymentPage,
@@ -73,19 +76,23 @@ const filterFields = () =>
     { cardNumber: "4242", settlementId: "EJ-1-2026-11-01-web", rrn: "612300001234" },
   );
 
+export async function action(args: ActionFunctionArgs) {
+  return staffAction(args, savedViewIntents("payments"));
+}
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "payment:read");
-  const params = new URL(request.url).searchParams;
+  const caller = staffCaller(user, request, context, null);
+  const { params, state: views } = await resolveViews("payments", request, caller);
   const url = readPaymentListUrl(params, user.timeZone);
   const paging = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
   if (!url.ok) {
     // The page with the errors next to what caused them; 400 so that scripts and tests can tell.
     return defer(
-      { fields: filterFields(), errors: url.errors, sort: url.sort, list: null, totals: null },
+      { fields: filterFields(), errors: url.errors, sort: url.sort, list: null, totals: null, views },
       { status: 400 },
     );
   }
-  const caller = staffCaller(user, request, context, null);
   const resolved = await resolvePaymentQuery(caller, { query: url.query });
   const page = await paymentPage(caller, { resolved, ...paging });
   // The page first; the totals stream in after it. Exact up to a cap, an estimate above it unless
@@ -97,11 +104,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     sort: url.sort,
     list: { ...page, quickSearch: resolved.quickSearch },
     totals,
+    views,
   });
 }
 
 export default function PaymentsList() {
-  const { fields, errors, sort, list, totals } = useLoaderData<typeof loader>();
+  const { fields, errors, sort, list, totals, views } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const [params] = useSearchParams();
   const hrefWith = useHrefWith();
@@ -121,23 +129,17 @@ export default function PaymentsList() {
   exportParams.delete("page");
   exportParams.delete("perPage");
   exportParams.delete("exactTotal");
+  exportParams.delete("view");
   const exportHref = `/payments/export.csv${exportParams.toString() ? `?${exportParams}` : ""}`;
   const mayExport = userHasPermission(user, "export:csv");
 
   return (
     <Stack gap="md" className="list-screen">
       <PageHeader title="Payments">
-        {mayExport ? (
-          <Button component="a" href={exportHref} download variant="default" size="xs" disabled={errors !== null}>
-            Export CSV
-          </Button>
-        ) : (
-          <Tooltip label="Exports are for finance and admin" withArrow>
-            <Button variant="default" size="xs" data-disabled onClick={(event) => event.preventDefault()}>
-              Export CSV
-            </Button>
-          </Tooltip>
-        )}
+        <Group gap="xs" wrap="wrap">
+          <ViewsMenu state={views} />
+          <CsvExportButton href={exportHref} filename="payments.csv" allowed={mayExport} disabled={errors !== null} />
+        </Group>
       </PageHeader>
 
       <Group align="flex-start" gap="sm" wrap="wrap">

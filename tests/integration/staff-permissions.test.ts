@@ -289,13 +289,34 @@ const ACTIONS: StaffActionCase[] = [
     permission: "chargeback:manage",
     fields: () => ({ outcome: "LOST" }),
   },
+  // Saved views: whoever may read the screen may keep views of it (decision 044).
+  { path: () => "/payments?index", intent: "saveView", permission: "payment:read", fields: () => VIEW },
+  { path: () => "/credits?index", intent: "saveView", permission: "credit:read", fields: () => VIEW },
+  { path: () => "/operation-log", intent: "saveView", permission: "log:read", fields: () => VIEW },
+  {
+    path: () => "/credits?index",
+    intent: "deleteView",
+    permission: "credit:read",
+    fields: () => ({ viewId: "999999" }),
+  },
+  {
+    path: () => "/operation-log",
+    intent: "setDefaultView",
+    permission: "log:read",
+    fields: () => ({ viewId: "999999", isDefault: "on" }),
+  },
 ];
+
+const VIEW = { name: "Matrix view", query: "" };
 
 const SCREENS: Array<{ path: () => string; permission: Permission }> = [
   { path: () => "/", permission: "dashboard:read" },
   { path: () => "/payments", permission: "payment:read" },
   { path: () => `/payments/${f.captured.paymentId}`, permission: "payment:read" },
   { path: () => "/payments/export.csv", permission: "export:csv" },
+  { path: () => "/credits/export.csv", permission: "export:csv" },
+  { path: () => "/operation-log/export.csv", permission: "export:csv" },
+  { path: () => "/audit-log/export.csv", permission: "audit:read" },
   { path: () => "/credits", permission: "credit:read" },
   { path: () => "/credits/new", permission: "credit:create" },
   { path: () => `/credits/${f.creditId}`, permission: "credit:read" },

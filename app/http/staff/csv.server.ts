@@ -66,3 +66,48 @@ export function csvResponse(
     },
   });
 }
+
+/** The response headers that tell the page how many rows to expect (for its progress bar). */
+export const EXPECTED_ROWS_HEADER = "X-Expected-Rows";
+export const ROWS_ESTIMATED_HEADER = "X-Expected-Rows-Estimated";
+
+/**
+ * A CSV the database wrote (decision 044), streamed as the client takes it: a byte-order mark so
+ * that spreadsheet programs read UTF-8, then the bytes. The expected row count goes in headers,
+ * so the page can show progress while the length of the file is unknown.
+ */
+export function csvExportResponse(
+  filename: string,
+  file: { expected: { count: number; estimated: boolean }; body: AsyncIterable<Uint8Array> },
+): Response {
+  const iterator = file.body[Symbol.asyncIterator]();
+  let bomSent = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!bomSent) {
+        bomSent = true;
+        controller.enqueue(new TextEncoder().encode("\uFEFF"));
+        return;
+      }
+      try {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+      "Cache-Control": "no-store",
+      [EXPECTED_ROWS_HEADER]: String(file.expected.count),
+      [ROWS_ESTIMATED_HEADER]: String(file.expected.estimated),
+    },
+  });
+}

@@ -1,13 +1,15 @@
 // Reading the audit log (the writing side is audit.server.ts). Staff only; nothing here changes
 // a row: the log is append-only.
-import { count, desc, eq } from "drizzle-orm";
+import { count, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { StaffCaller } from "../../domain/caller";
-import { readDb } from "../../platform/db.server";
+import { db, readDb } from "../../platform/db.server";
 import { auditLog } from "../../../db/schema";
 import type { FieldSpec, SearchQuery } from "../../domain/search-filter";
 import { pageOf, rowsBefore, type Page } from "./payment-search.server";
 import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { searchColumns } from "./search-columns.server";
+import { sqlCsvText, sqlInstant } from "../../platform/csv-copy.server";
+import { countUpToCap } from "../../platform/bounded-count.server";
 
 /** The audit screen's filters, in the /v1 search grammar (field=op:value). */
 export const AUDIT_FILTERS = {
@@ -47,4 +49,36 @@ export async function listAuditEntries(
 export async function getAuditEntry(_caller: StaffCaller, input: { entryId: number }): Promise<AuditEntryRow | null> {
   const [entry] = await readDb().select().from(auditLog).where(eq(auditLog.id, input.entryId));
   return entry ?? null;
+}
+
+/** The audit log export's select (decision 044): every entry the screen shows for the filters, newest first. */
+export function auditExportSelect(query: Pick<SearchQuery, "filters">): SQL {
+  const a = auditLog;
+  const text = (value: SQL) => sqlCsvText(value);
+  return sql`select ${a.id} as "id",
+      ${sqlInstant(sql`${a.createdAt}`)} as "createdAt",
+      ${text(sql`${a.actorEmail}`)} as "actor",
+      ${text(sql`${a.action}`)} as "action",
+      ${text(sql`${a.entityType}`)} as "entityType",
+      ${text(sql`${a.entityId}`)} as "entityId",
+      ${text(sql`${a.reason}`)} as "reason",
+      ${text(sql`${a.before}::text`)} as "before",
+      ${text(sql`${a.after}::text`)} as "after",
+      ${text(sql`${a.ip}`)} as "ip",
+      ${text(sql`${a.correlationId}`)} as "correlationId"
+    from ${a}
+    where ${allOf(conditionsFor(query.filters, COLUMNS)) ?? sql`true`}
+    order by ${a.createdAt} desc, ${a.id} desc`;
+}
+
+/** Counts what the export of `query` will write (exact up to a cap, else estimated). */
+export function auditExportCount(query: Pick<SearchQuery, "filters">) {
+  const database = db();
+  return countUpToCap(database, () =>
+    database
+      .select({ one: sql`1` })
+      .from(auditLog)
+      .where(allOf(conditionsFor(query.filters, COLUMNS)))
+      .$dynamic(),
+  );
 }

@@ -1,7 +1,8 @@
 // Credit search (GET /v1/credits and the staff credits list): the credit filters over
 // credits and, for credit-transaction fields, "has a credit transaction matching all of them".
-import { and, count, desc, eq, exists, sql } from "drizzle-orm";
-import { readDb } from "../../platform/db.server";
+import { and, count, desc, eq, exists, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { db, readDb } from "../../platform/db.server";
 import { creditTransactions, credits } from "../../../db/schema";
 import { CREDIT_STATUSES, PAYMENT_TYPE_GROUPS, PAYMENT_TYPES } from "../../domain/enums";
 import { INT4, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
@@ -9,6 +10,8 @@ import { tenantOf, type Caller } from "../../domain/caller";
 import { loadCreditViews, type CreditView } from "../credits/credits.server";
 import { pageOf, rowsBefore, type Page } from "./payment-search.server";
 import { allOf, conditionsFor, type ColumnOf } from "../../platform/search-sql.server";
+import { sqlAmount, sqlCsvText, sqlInstant } from "../../platform/csv-copy.server";
+import { countUpToCap } from "../../platform/bounded-count.server";
 
 export const CREDIT_SEARCH_FIELDS: Record<string, FieldSpec> = {
   creditId: { type: "integer" },
@@ -78,4 +81,50 @@ export async function searchCredits(caller: Caller, input: { query: SearchQuery 
     database.select({ total: count() }).from(credits).where(where),
   ]);
   return pageOf(await loadCreditViews(database, rows), total, query);
+}
+
+/**
+ * The credits export's select (decision 044): every credit the list shows for the filters, newest
+ * first like the list, formatted as the file shows it. Its lines' methods and RRNs are listed in
+ * line order, separated by ";".
+ */
+export function creditExportSelect(caller: Caller, query: Pick<SearchQuery, "filters">): SQL {
+  const c = credits;
+  const l = creditTransactions;
+  const lines = (column: SQL | AnyPgColumn) =>
+    sqlCsvText(
+      sql`(select string_agg(${column}, ';' order by ${l.creditTransactionId}) from ${l} where ${l.creditId} = ${c.creditId})`,
+    );
+  return sql`select ${c.creditId} as "creditId",
+      ${sqlInstant(sql`${c.createdAt}`)} as "createdAt",
+      ${sqlInstant(sql`${c.updatedAt}`)} as "updatedAt",
+      ${c.status} as "status",
+      ${c.organisationId} as "organisationId",
+      ${sqlCsvText(sql`${c.orderId}`)} as "orderId",
+      ${c.orderVersion} as "orderVersion",
+      ${sqlCsvText(sql`${c.customerNumber}`)} as "customerNumber",
+      ${c.currency} as "currency",
+      ${sqlAmount(sql`${c.totalCreditAmount}`)} as "totalCreditAmount",
+      ${sqlCsvText(sql`${c.settlementId}`)} as "settlementId",
+      ${lines(sql`${l.transactionId}::text`)} as "transactionIds",
+      ${lines(l.reimbursementMethod)} as "reimbursementMethods",
+      ${lines(l.rrn)} as "rrns",
+      ${sqlCsvText(sql`${c.createdByClientId}`)} as "createdByClientId",
+      ${sqlCsvText(sql`${c.createdByStaffUserId}`)} as "createdByStaffUserId",
+      ${sqlCsvText(sql`${c.reason}`)} as "reason"
+    from ${c}
+    where ${creditSearchCondition(caller, query) ?? sql`true`}
+    order by ${c.createdAt} desc, ${c.creditId} desc`;
+}
+
+/** Counts what the export of `query` will write (exact up to a cap, else estimated). */
+export function creditExportCount(caller: Caller, query: Pick<SearchQuery, "filters">) {
+  const database = db();
+  return countUpToCap(database, () =>
+    database
+      .select({ one: sql`1` })
+      .from(credits)
+      .where(creditSearchCondition(caller, query))
+      .$dynamic(),
+  );
 }

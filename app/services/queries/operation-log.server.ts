@@ -7,7 +7,7 @@
 // for a common filter. scripts/bench-lists.ts measures it; decision 011 says why.
 import { count, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
-import { readDb } from "../../platform/db.server";
+import { db, readDb } from "../../platform/db.server";
 import { operationLog, paymentTransactions } from "../../../db/schema";
 import { OPERATIONS } from "../../domain/enums";
 import type { FieldFilter, FieldSpec } from "../../domain/search-filter";
@@ -15,6 +15,8 @@ import type { InstantBounds } from "../../domain/zoned-day-range";
 import type { StaffCaller } from "../../domain/caller";
 import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { searchColumns } from "./search-columns.server";
+import { sqlAmount, sqlCsvText, sqlInstant } from "../../platform/csv-copy.server";
+import { countUpToCap } from "../../platform/bounded-count.server";
 import { beyondCursor, keysetOrder, keysetPageOf, type KeysetCursor, type KeysetDirection } from "./keyset-page.server";
 
 export const OPERATION_LOG_FIELDS: Record<string, FieldSpec> = {
@@ -66,7 +68,7 @@ export type OperationLogPage = {
   perPage: number;
 };
 
-function filterCondition(query: OperationLogQuery): SQL | undefined {
+function filterCondition(query: Pick<OperationLogQuery, "filters" | "created">): SQL | undefined {
   return allOf([
     ...conditionsFor(query.filters ?? {}, COLUMNS),
     query.created?.gte ? gte(operationLog.createdAt, query.created.gte) : undefined,
@@ -133,6 +135,45 @@ async function transactionsOf(database: Db, transactionIds: number[]) {
     .from(paymentTransactions)
     .where(inArray(paymentTransactions.transactionId, transactionIds));
   return new Map(rows.map(({ transactionId, ...rest }) => [transactionId, rest]));
+}
+
+/**
+ * The operation log export's select (decision 044): every row the log shows for the filters,
+ * newest first like the screen, with its transaction's currency and payment type.
+ */
+export function operationLogExportSelect(query: Pick<OperationLogQuery, "filters" | "created">): SQL {
+  const o = operationLog;
+  const t = paymentTransactions;
+  return sql`select ${o.id} as "id",
+      ${sqlInstant(sql`${o.createdAt}`)} as "createdAt",
+      ${o.operation} as "operation",
+      ${o.paymentId} as "paymentId",
+      ${o.transactionId} as "transactionId",
+      ${t.currency} as "currency",
+      ${sqlAmount(sql`${o.amount}`)} as "amount",
+      ${sqlCsvText(sql`coalesce(${t.paymentType}, ${t.paymentTypeGroup})`)} as "paymentType",
+      ${sqlCsvText(sql`${o.clientName}`)} as "clientName",
+      ${sqlCsvText(sql`${o.pos}`)} as "pos",
+      ${sqlCsvText(sql`${o.distributionChannel}`)} as "distributionChannel",
+      ${sqlCsvText(sql`${o.correlationId}`)} as "correlationId",
+      ${o.actorType} as "actorType",
+      ${sqlCsvText(sql`${o.actor}`)} as "actor"
+    from ${o}
+    left join ${t} on ${t.transactionId} = ${o.transactionId}
+    where ${filterCondition(query) ?? sql`true`}
+    order by ${o.createdAt} desc, ${o.id} desc`;
+}
+
+/** Counts what the export of `query` will write (exact up to a cap, else estimated). */
+export function operationLogExportCount(query: Pick<OperationLogQuery, "filters" | "created">) {
+  const database = db();
+  return countUpToCap(database, () =>
+    database
+      .select({ one: sql`1` })
+      .from(operationLog)
+      .where(filterCondition(query))
+      .$dynamic(),
+  );
 }
 
 export { cursorFromParam, cursorToParam } from "./keyset-page.server";

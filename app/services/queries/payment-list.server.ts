@@ -28,6 +28,7 @@ import { estimatedCount } from "../../platform/bounded-count.server";
 import { EXACT_COUNT_CAP } from "../../domain/search-filter";
 import { VOLUME_OPERATIONS, type VolumeFilter } from "../../domain/volume-filter";
 import { addDays } from "../../domain/day-range";
+import { sqlAmount, sqlBoolean, sqlCsvText, sqlInstant } from "../../platform/csv-copy.server";
 
 export const MAX_PER_PAGE = 100;
 
@@ -415,130 +416,48 @@ async function transactionsOf(database: Db, paymentIds: number[]): Promise<Map<n
 // ---------------------------------------------------------------- CSV export
 
 /**
- * One row of the export: a payment with its transactions summed up. One row per payment (not
- * per transaction) so the file has exactly as many rows as the screen's total; the transaction
- * columns list each transaction's value in transaction id order, separated by ";".
+ * The export's select: one row per payment (not per transaction), so the file has exactly as many
+ * rows as the screen's total, in the list's order, every cell formatted as the file shows it
+ * (decision 044). The transaction columns list each transaction's value in transaction id order,
+ * separated by ";", and sum its amounts.
  */
-export type PaymentExportRow = {
-  paymentId: number;
-  createdAt: Date;
-  orderId: string | null;
-  orderVersion: number | null;
-  organisationId: number;
-  organisationName: string;
-  customerNumber: string | null;
-  currency: string;
-  totalAmount: string;
-  active: boolean;
-  settlementId: string | null;
-  transactionCount: number;
-  statuses: string | null;
-  paymentTypes: string | null;
-  cardNumbers: string | null;
-  rrns: string | null;
-  /** Sums over the payment's transactions (decimal strings; "0.00000" without transactions). */
-  authorizedAmount: string;
-  capturedAmount: string;
-  creditedAmount: string;
-};
-
-type ExportCursor = { sortValue: string; paymentId: number };
-
-/** "after this row" in the sort's order: a row comparison the sort's index can start from. */
-function keysetAfter(sort: PaymentSort, cursor: ExportCursor): SQL {
-  const op = sql.raw(sort.direction === "asc" ? ">" : "<");
-  switch (sort.key) {
-    case "paymentId":
-      return sql`${payments.paymentId} ${op} ${cursor.paymentId}`;
-    case "createdAt":
-      return sql`(${payments.createdAt}, ${payments.paymentId}) ${op} (${cursor.sortValue}::timestamptz, ${cursor.paymentId}::bigint)`;
-    case "totalAmount":
-      return sql`(${payments.totalAmount}, ${payments.paymentId}) ${op} (${cursor.sortValue}::numeric, ${cursor.paymentId}::bigint)`;
-  }
-}
-
-function cursorOf(sort: PaymentSort, row: { paymentId: number; createdAt: Date; totalAmount: string }): ExportCursor {
-  return {
-    sortValue:
-      sort.key === "createdAt" ? row.createdAt.toISOString() : sort.key === "totalAmount" ? row.totalAmount : "",
-    paymentId: row.paymentId,
-  };
-}
-
-/**
- * The whole filtered set in the list's order, a batch at a time: keyset pages (never OFFSET, so
- * the millionth row costs what the first does) with their transactions summed in SQL. Nothing
- * more than one batch is held in memory: the streamed CSV response pulls the next batch only
- * when the client has taken the previous one.
- */
-export async function* paymentExportBatches(
-  _caller: Caller,
-  input: { resolved: ResolvedPaymentQuery; batchSize?: number },
-): AsyncGenerator<PaymentExportRow[]> {
-  const { where, sort } = input.resolved;
-  const batchSize = input.batchSize ?? 1000;
-  const database = readDb();
-  if (where === null) return;
-  let after: ExportCursor | null = null;
-  for (;;) {
-    const rows = await database
-      .select(listColumns)
-      .from(payments)
-      .innerJoin(organisations, eq(organisations.id, payments.organisationId))
-      .where(allOf([where, after ? keysetAfter(sort, after) : undefined]))
-      .orderBy(...orderOf(sort))
-      .limit(batchSize);
-    if (rows.length === 0) return;
-    const sums = await transactionSumsOf(
-      database,
-      rows.map((row) => row.paymentId),
-    );
-    yield rows.map((row) => ({ ...row, ...(sums.get(row.paymentId) ?? NO_TRANSACTIONS) }));
-    if (rows.length < batchSize) return;
-    after = cursorOf(sort, rows[rows.length - 1]);
-  }
-}
-
-type TransactionSums = Pick<
-  PaymentExportRow,
-  | "transactionCount"
-  | "statuses"
-  | "paymentTypes"
-  | "cardNumbers"
-  | "rrns"
-  | "authorizedAmount"
-  | "capturedAmount"
-  | "creditedAmount"
->;
-
-const NO_TRANSACTIONS: TransactionSums = {
-  transactionCount: 0,
-  statuses: null,
-  paymentTypes: null,
-  cardNumbers: null,
-  rrns: null,
-  authorizedAmount: "0.00000",
-  capturedAmount: "0.00000",
-  creditedAmount: "0.00000",
-};
-
-async function transactionSumsOf(database: Db, paymentIds: number[]): Promise<Map<number, TransactionSums>> {
+export function paymentExportSelect(resolved: ResolvedPaymentQuery): SQL {
+  const { where, sort } = resolved;
   const t = paymentTransactions;
   const inOrder = sql`order by ${t.transactionId}`;
-  const rows = await database
-    .select({
-      paymentId: t.paymentId,
-      transactionCount: count(),
-      statuses: sql<string | null>`string_agg(${t.status}, ';' ${inOrder})`,
-      paymentTypes: sql<string | null>`string_agg(coalesce(${t.paymentType}, ${t.paymentTypeGroup}), ';' ${inOrder})`,
-      cardNumbers: sql<string | null>`string_agg(${t.cardNumber}, ';' ${inOrder})`,
-      rrns: sql<string | null>`string_agg(${t.rrn}, ';' ${inOrder})`,
-      authorizedAmount: sql<string>`sum(${t.authorizedAmount})::text`,
-      capturedAmount: sql<string>`sum(${t.capturedAmount})::text`,
-      creditedAmount: sql<string>`sum(${t.creditedAmount})::text`,
-    })
-    .from(t)
-    .where(inArray(t.paymentId, paymentIds))
-    .groupBy(t.paymentId);
-  return new Map(rows.map(({ paymentId, ...sums }) => [paymentId, sums]));
+  const text = (value: SQL | AnyPgColumn) => sqlCsvText(sql`${value}`);
+  const sums = sql`select count(*)::int as "n",
+      string_agg(${t.status}, ';' ${inOrder}) as "statuses",
+      string_agg(coalesce(${t.paymentType}, ${t.paymentTypeGroup}), ';' ${inOrder}) as "types",
+      string_agg(${t.cardNumber}, ';' ${inOrder}) as "cards",
+      string_agg(${t.rrn}, ';' ${inOrder}) as "rrns",
+      coalesce(sum(${t.authorizedAmount}), 0) as "authorized",
+      coalesce(sum(${t.capturedAmount}), 0) as "captured",
+      coalesce(sum(${t.creditedAmount}), 0) as "credited"
+    from ${t} where ${t.paymentId} = ${payments.paymentId}`;
+  const s = (name: string) => sql.raw(`"sums"."${name}"`);
+  return sql`select ${payments.paymentId} as "paymentId",
+      ${sqlInstant(sql`${payments.createdAt}`)} as "createdAt",
+      ${text(payments.orderId)} as "orderId",
+      ${payments.orderVersion} as "orderVersion",
+      ${payments.organisationId} as "organisationId",
+      ${text(organisations.name)} as "organisationName",
+      ${text(payments.customerNumber)} as "customerNumber",
+      ${payments.currency} as "currency",
+      ${sqlAmount(sql`${payments.totalAmount}`)} as "totalAmount",
+      ${sqlBoolean(sql`${payments.active}`)} as "active",
+      ${payments.settlementId} as "settlementId",
+      ${s("n")} as "transactionCount",
+      ${text(s("statuses"))} as "statuses",
+      ${text(s("types"))} as "paymentTypes",
+      ${text(s("cards"))} as "cardNumbers",
+      ${text(s("rrns"))} as "rrns",
+      ${sqlAmount(s("authorized"))} as "authorizedAmount",
+      ${sqlAmount(s("captured"))} as "capturedAmount",
+      ${sqlAmount(s("credited"))} as "creditedAmount"
+    from ${payments}
+    inner join ${organisations} on ${organisations.id} = ${payments.organisationId}
+    cross join lateral (${sums}) as "sums"
+    where ${where === null ? sql`false` : (where ?? sql`true`)}
+    order by ${sql.join(orderOf(sort), sql`, `)}`;
 }

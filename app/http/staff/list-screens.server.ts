@@ -1,0 +1,104 @@
+// The list screens' URLs read once, for every door that takes one: the screen itself, its CSV
+// export, and a saved view being saved (a view is a screen's query string, so it is checked by
+// the screen's own reader and can never make the screen fail). Errors come back as messages.
+import type { Permission } from "../../auth/roles";
+import { parseSearchQuery, type FieldFilter, type SearchQuery } from "../../domain/search-filter";
+import { readDayRange, type InstantBounds } from "../../domain/zoned-day-range";
+import type { PaymentQuery } from "../../services/queries/payment-list.server";
+import { CREDIT_SEARCH_FIELDS } from "../../services/queries/credit-search.server";
+import { OPERATION_LOG_FIELDS } from "../../services/queries/operation-log.server";
+import { AUDIT_FILTERS } from "../../services/queries/audit-log.server";
+import { readListFilters, typedAmountFilters } from "./list-query.server";
+import { readPaymentListUrl } from "./payment-list-url.server";
+
+type Read<Q> = { ok: true; query: Q } | { ok: false; messages: string[] };
+
+export function readPaymentsQuery(params: URLSearchParams, timeZone: string): Read<PaymentQuery> {
+  const url = readPaymentListUrl(params, timeZone);
+  if (url.ok) return { ok: true, query: url.query };
+  return {
+    ok: false,
+    messages: [
+      ...Object.entries(url.errors.filters).map(([field, message]) => `${field} ${message}`),
+      ...url.errors.other,
+      ...(url.errors.q ? [`q ${url.errors.q}`] : []),
+      ...(url.errors.range ? [url.errors.range] : []),
+    ],
+  };
+}
+
+export const CREDIT_LIST_PAGING = { defaultPerPage: 25, maxPerPage: 100 };
+
+/** The credits list's query (amounts as staff type them, then the API's own parser). */
+export function readCreditsQuery(params: URLSearchParams): Read<SearchQuery> & { fieldErrors: Record<string, string> } {
+  const typed = typedAmountFilters(params, CREDIT_SEARCH_FIELDS);
+  const parsed = parseSearchQuery(typed.params, CREDIT_SEARCH_FIELDS, CREDIT_LIST_PAGING);
+  if (parsed.ok && Object.keys(typed.fieldErrors).length === 0)
+    return { ok: true, query: parsed.query, fieldErrors: {} };
+  const fieldErrors: Record<string, string> = { ...typed.fieldErrors };
+  for (const { field, message } of parsed.ok ? [] : parsed.errors) fieldErrors[field] ??= message;
+  return { ok: false, messages: Object.entries(fieldErrors).map(([f, m]) => `${f} ${m}`), fieldErrors };
+}
+
+export const OPERATION_LOG_OWN_PARAMS = ["from", "to", "older", "newer"] as const;
+
+export function readOperationLogQuery(
+  params: URLSearchParams,
+  timeZone: string,
+): Read<{ filters: Record<string, FieldFilter>; created: InstantBounds | undefined }> {
+  const { filters, fieldErrors, otherErrors } = readListFilters(params, OPERATION_LOG_FIELDS, OPERATION_LOG_OWN_PARAMS);
+  const range = readDayRange(params, timeZone);
+  const messages = [
+    ...Object.entries(fieldErrors).map(([f, m]) => `${f} ${m}`),
+    ...otherErrors,
+    ...(range.ok ? [] : [range.message]),
+  ];
+  if (!range.ok || messages.length > 0) return { ok: false, messages };
+  return { ok: true, query: { filters, created: range.bounds } };
+}
+
+export function readAuditLogQuery(params: URLSearchParams): Read<SearchQuery> {
+  const parsed = parseSearchQuery(params, AUDIT_FILTERS, { defaultPerPage: 50, maxPerPage: 200, extra: ["entry"] });
+  return parsed.ok
+    ? { ok: true, query: parsed.query }
+    : { ok: false, messages: parsed.errors.map(({ field, message }) => `${field} ${message}`) };
+}
+
+/** The screens a user can save views of: where they live, who may see them, how their URL is read. */
+export const VIEW_SCREENS = {
+  payments: {
+    path: "/payments",
+    permission: "payment:read",
+    // Where the user was in the list is not part of a view.
+    paging: ["page", "exactTotal"],
+    check: (params: URLSearchParams, timeZone: string) => readPaymentsQuery(params, timeZone),
+  },
+  credits: {
+    path: "/credits",
+    permission: "credit:read",
+    paging: ["page"],
+    check: (params: URLSearchParams) => readCreditsQuery(params),
+  },
+  "operation-log": {
+    path: "/operation-log",
+    permission: "log:read",
+    paging: ["older", "newer"],
+    check: (params: URLSearchParams, timeZone: string) => readOperationLogQuery(params, timeZone),
+  },
+} satisfies Record<
+  string,
+  {
+    path: string;
+    permission: Permission;
+    paging: string[];
+    check: (params: URLSearchParams, timeZone: string) => { ok: boolean };
+  }
+>;
+
+/** A CSV export asked for with filters the screen would not accept: what is wrong, as text. */
+export function badFiltersResponse(messages: string[]): Response {
+  return new Response(`The export's filters are not valid:\n${messages.join("\n")}\n`, {
+    status: 400,
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
