@@ -5,7 +5,6 @@
 // (docs/decisions/041). Posts the route's `bulk-preview` and `bulk-apply` intents.
 import {
   Alert,
-  Badge,
   Button,
   Checkbox,
   Group,
@@ -131,9 +130,9 @@ export function MethodSwitchPanel({
                         <Table.Td>{row.enabled ? "Enabled" : "Disabled"}</Table.Td>
                         <Table.Td>
                           {changes ? (
-                            <Badge color={enabled === "true" ? "green" : "red"} variant="light" radius="sm">
+                            <Text size="sm" fw={600} c={enabled === "true" ? "green.8" : "red.8"}>
                               {enabled === "true" ? "Enabled" : "Disabled"}
-                            </Badge>
+                            </Text>
                           ) : (
                             <Text size="sm" c="dimmed">
                               no change

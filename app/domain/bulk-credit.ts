@@ -105,7 +105,9 @@ export function planBulkCredit(
     const skip = (reason: string): SkippedPayment => ({ kind: "skip", paymentId, reason });
     if (!payment) return skip("Not found");
     if (payment.organisationId !== organisationId)
-      return skip(`Another organisation (${payment.organisationId}) than the rest of the selection`);
+      return skip(
+        `Another organisation (${payment.organisationId}) than the first selected payment's (${organisationId}); credit it in a run of its own`,
+      );
     const captured = payment.transactions.filter((t) => t.status === "CAPTURED");
     if (!captured.length) return skip("No captured transaction");
     if (captured.every((t) => t.creditable <= 0n)) return skip("Nothing left to credit (other credits reserve it)");

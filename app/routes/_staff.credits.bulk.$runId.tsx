@@ -2,7 +2,7 @@
 // credited (created and executed), waiting for a second person, created and waiting for finance,
 // refused with the reason, or skipped — with links to the payments and credits. The confirm of a
 // bulk credit on the payments list lands here; reloading it only reads.
-import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
+import { Anchor, Group, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -114,9 +114,9 @@ export default function BulkCreditReport() {
                 </Anchor>
               </Table.Td>
               <Table.Td>
-                <Badge color={look.color} variant="light" radius="sm" tt="none">
+                <Text size="sm" fw={600} c={`${look.color}.8`} style={{ whiteSpace: "nowrap" }}>
                   {look.label}
-                </Badge>
+                </Text>
               </Table.Td>
               <Table.Td>
                 {item.creditId === null ? (
