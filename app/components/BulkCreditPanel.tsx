@@ -4,7 +4,6 @@
 // that preview by its run id and fingerprint, and the server answers with the run's report page
 // (docs/decisions/041). Posts the payments list's `bulk-credit-preview` and `bulk-credit` intents.
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
@@ -18,14 +17,13 @@ import {
   Table,
   Text,
   TextInput,
-  Textarea,
 } from "@mantine/core";
-import { Link, useFetcher } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 import { useState } from "react";
-import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 import { MAX_BULK_PAYMENTS } from "../domain/bulk-credit";
 import { Amount } from "./Amount";
 import { formatCount } from "./format";
+import { BulkReason, ConfirmButtons, NotDone, PreviewButtons, useBulkFetchers } from "./bulk-parts";
 
 export type BulkCreditPreviewData = {
   runId: string;
@@ -89,14 +87,7 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
   const [percentage, setPercentage] = useState("");
   const [reason, setReason] = useState("");
   const [showPreview, setShowPreview] = useState(false);
-  const preview = useFetcher<ActionResult>();
-  const run = useFetcher<ActionResult>();
-  const previewed =
-    preview.state === "idle" && preview.data?.ok ? (preview.data.data as BulkCreditPreviewData) : undefined;
-  const errors = {
-    ...(preview.data && !preview.data.ok ? preview.data.fieldErrors : {}),
-    ...(run.data && !run.data.ok ? run.data.fieldErrors : {}),
-  };
+  const { preview, confirm: run, previewed, errors } = useBulkFetchers<BulkCreditPreviewData>();
   if (!selected.length) return null;
 
   const fields = (extra: Record<string, string>) => {
@@ -180,11 +171,7 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
                 </Table.Tbody>
               </Table>
             ) : null}
-            {run.data && !run.data.ok ? (
-              <Alert color="red" title="Not done" role="alert">
-                {run.data.message}
-              </Alert>
-            ) : null}
+            <NotDone result={run.data} always />
             <ScrollArea.Autosize mah={300}>
               <Table fz="sm" striped stickyHeader>
                 <Table.Thead>
@@ -225,15 +212,11 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
                 </Table.Tbody>
               </Table>
             </ScrollArea.Autosize>
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={() => setShowPreview(false)}>
-                Back
-              </Button>
-              {run.data && !run.data.ok ? (
-                <Button variant="light" onClick={askPreview}>
-                  Preview again
-                </Button>
-              ) : null}
+            <ConfirmButtons
+              onBack={() => setShowPreview(false)}
+              refused={!!run.data && !run.data.ok}
+              onPreviewAgain={askPreview}
+            >
               <Button
                 disabled={!credits.length}
                 loading={run.state !== "idle"}
@@ -252,15 +235,11 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
                   ? `Create ${formatCount(credits.length)} ${credits.length === 1 ? "credit" : "credits"}`
                   : "Nothing to credit"}
               </Button>
-            </Group>
+            </ConfirmButtons>
           </Stack>
         ) : (
           <Stack gap="sm">
-            {preview.data && !preview.data.ok && !Object.keys(preview.data.fieldErrors).length ? (
-              <Alert color="red" title="Not done" role="alert">
-                {preview.data.message}
-              </Alert>
-            ) : null}
+            <NotDone result={preview.data} />
             {errors.paymentId ? (
               <Text size="sm" c="red" role="alert">
                 {errors.paymentId}
@@ -284,28 +263,16 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
                 inputMode="decimal"
               />
             ) : null}
-            <Textarea
-              label="Reason"
-              description="One reason for every credit; it goes to the audit log with your name."
-              required
-              autosize
-              minRows={2}
-              maxLength={REASON_MAX_LENGTH}
-              value={reason}
-              onChange={(event) => setReason(event.currentTarget.value)}
-              error={errors.reason}
-            />
+            <BulkReason value={reason} onChange={setReason} error={errors.reason} what="credit" />
             <Text size="xs" c="dimmed">
               Nothing is written until you confirm the preview.
             </Text>
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={() => setOpened(false)}>
-                Cancel
-              </Button>
-              <Button onClick={askPreview} loading={preview.state !== "idle"} data-testid="bulk-credit-preview-button">
-                Preview
-              </Button>
-            </Group>
+            <PreviewButtons
+              onCancel={() => setOpened(false)}
+              onPreview={askPreview}
+              loading={preview.state !== "idle"}
+              testId="bulk-credit-preview-button"
+            />
           </Stack>
         )}
       </Modal>

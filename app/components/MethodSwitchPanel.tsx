@@ -4,7 +4,6 @@
 // carrying its fingerprint, and the server refuses if the methods moved in between
 // (docs/decisions/041). Posts the route's `bulk-preview` and `bulk-apply` intents.
 import {
-  Alert,
   Button,
   Checkbox,
   Group,
@@ -16,12 +15,10 @@ import {
   Stack,
   Table,
   Text,
-  Textarea,
 } from "@mantine/core";
-import { useFetcher } from "@remix-run/react";
 import { useState } from "react";
-import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 import { useActionNotification } from "./ActionModal";
+import { BulkReason, ConfirmButtons, NotDone, PreviewButtons, useBulkFetchers } from "./bulk-parts";
 
 export type MethodSwitchRow = { id: number; clientId: string; clientName: string; channel: string; enabled: boolean };
 export type MethodSwitchPreviewData = { fingerprint: string; changes: MethodSwitchRow[]; unchanged: MethodSwitchRow[] };
@@ -45,14 +42,7 @@ export function MethodSwitchPanel({
   const [allChannels, setAllChannels] = useState(true);
   const [chosenChannels, setChosenChannels] = useState<string[]>([]);
   const [reason, setReason] = useState("");
-  const preview = useFetcher<ActionResult>();
-  const apply = useFetcher<ActionResult>();
-  const previewed =
-    preview.state === "idle" && preview.data?.ok ? (preview.data.data as MethodSwitchPreviewData) : undefined;
-  const errors = {
-    ...(preview.data && !preview.data.ok ? preview.data.fieldErrors : {}),
-    ...(apply.data && !apply.data.ok ? apply.data.fieldErrors : {}),
-  };
+  const { preview, confirm: apply, previewed, errors } = useBulkFetchers<MethodSwitchPreviewData>();
   const [showPreview, setShowPreview] = useState(false);
 
   useActionNotification(apply.state, apply.data, "Payment methods", (result) => {
@@ -100,11 +90,7 @@ export function MethodSwitchPanel({
               {previewed.changes.length === 1 ? "method changes" : "methods change"}, {previewed.unchanged.length}{" "}
               {previewed.unchanged.length === 1 ? "is" : "are"} {state} already (no change, nothing written).
             </Text>
-            {apply.data && !apply.data.ok ? (
-              <Alert color="red" title="Not done" role="alert">
-                {apply.data.message}
-              </Alert>
-            ) : null}
+            <NotDone result={apply.data} always />
             <ScrollArea.Autosize mah={360}>
               <Table striped stickyHeader fz="sm">
                 <Table.Thead>
@@ -148,15 +134,11 @@ export function MethodSwitchPanel({
             <Text size="sm" c="dimmed">
               Reason: {reason}
             </Text>
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={() => setShowPreview(false)}>
-                Back
-              </Button>
-              {apply.data && !apply.data.ok ? (
-                <Button variant="light" onClick={askPreview}>
-                  Preview again
-                </Button>
-              ) : null}
+            <ConfirmButtons
+              onBack={() => setShowPreview(false)}
+              refused={!!apply.data && !apply.data.ok}
+              onPreviewAgain={askPreview}
+            >
               <Button
                 color={enabled === "true" ? undefined : "red"}
                 disabled={!previewed.changes.length}
@@ -170,15 +152,11 @@ export function MethodSwitchPanel({
                   ? `${verb} ${paymentType} on ${previewed.changes.length} ${previewed.changes.length === 1 ? "method" : "methods"}`
                   : "Nothing to change"}
               </Button>
-            </Group>
+            </ConfirmButtons>
           </Stack>
         ) : (
           <Stack gap="sm">
-            {preview.data && !preview.data.ok && !Object.keys(preview.data.fieldErrors).length ? (
-              <Alert color="red" title="Not done" role="alert">
-                {preview.data.message}
-              </Alert>
-            ) : null}
+            <NotDone result={preview.data} />
             <Group align="flex-end" gap="md" wrap="wrap">
               <Select
                 label="Payment type"
@@ -220,30 +198,18 @@ export function MethodSwitchPanel({
               setChosen={setChosenChannels}
               error={errors.channel}
             />
-            <Textarea
-              label="Reason"
-              description="One reason for every method that changes; it goes to the audit log with your name."
-              required
-              autosize
-              minRows={2}
-              maxLength={REASON_MAX_LENGTH}
-              value={reason}
-              onChange={(event) => setReason(event.currentTarget.value)}
-              error={errors.reason}
-            />
+            <BulkReason value={reason} onChange={setReason} error={errors.reason} what="method that changes" />
             {errors.scope ? (
               <Text size="sm" c="red" role="alert">
                 {errors.scope}
               </Text>
             ) : null}
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={() => setOpened(false)}>
-                Cancel
-              </Button>
-              <Button onClick={askPreview} loading={preview.state !== "idle"} data-testid="bulk-methods-preview-button">
-                Preview
-              </Button>
-            </Group>
+            <PreviewButtons
+              onCancel={() => setOpened(false)}
+              onPreview={askPreview}
+              loading={preview.state !== "idle"}
+              testId="bulk-methods-preview-button"
+            />
           </Stack>
         )}
       </Modal>

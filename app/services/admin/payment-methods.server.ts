@@ -121,6 +121,20 @@ export type StaffMethodItem = {
   updatedAt: Date;
 };
 
+/** The columns of a StaffMethodItem (a method with its client), from methods joined to clients. */
+const STAFF_METHOD_ITEM = {
+  id: paymentMethods.id,
+  clientId: paymentMethods.clientId,
+  clientName: apiClients.name,
+  clientDisabled: sql<boolean>`${apiClients.disabledAt} is not null`,
+  distributionChannelId: paymentMethods.distributionChannelId,
+  paymentType: paymentMethods.paymentType,
+  paymentTypeGroup: paymentMethods.paymentTypeGroup,
+  enabled: paymentMethods.enabled,
+  disabledReason: paymentMethods.disabledReason,
+  updatedAt: paymentMethods.updatedAt,
+};
+
 /**
  * Methods on the channels each client sells through now (a removed channel's methods stay in
  * the table for when it comes back, but the API cannot reach them, so they are not listed).
@@ -141,18 +155,7 @@ export async function listMethodsForStaff(
     .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
     .where(where);
   const items = await database
-    .select({
-      id: paymentMethods.id,
-      clientId: paymentMethods.clientId,
-      clientName: apiClients.name,
-      clientDisabled: sql<boolean>`${apiClients.disabledAt} is not null`,
-      distributionChannelId: paymentMethods.distributionChannelId,
-      paymentType: paymentMethods.paymentType,
-      paymentTypeGroup: paymentMethods.paymentTypeGroup,
-      enabled: paymentMethods.enabled,
-      disabledReason: paymentMethods.disabledReason,
-      updatedAt: paymentMethods.updatedAt,
-    })
+    .select(STAFF_METHOD_ITEM)
     .from(paymentMethods)
     .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
     .where(where)
@@ -247,18 +250,7 @@ const fingerprintOf = (methods: readonly MethodInScope[]) =>
  */
 async function methodsInScope(database: Db | Tx, scope: MethodSwitchScope, lock: boolean) {
   const query = database
-    .select({
-      id: paymentMethods.id,
-      clientId: paymentMethods.clientId,
-      clientName: apiClients.name,
-      clientDisabled: sql<boolean>`${apiClients.disabledAt} is not null`,
-      distributionChannelId: paymentMethods.distributionChannelId,
-      paymentType: paymentMethods.paymentType,
-      paymentTypeGroup: paymentMethods.paymentTypeGroup,
-      enabled: paymentMethods.enabled,
-      disabledReason: paymentMethods.disabledReason,
-      updatedAt: paymentMethods.updatedAt,
-    })
+    .select(STAFF_METHOD_ITEM)
     .from(paymentMethods)
     .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
     .where(
