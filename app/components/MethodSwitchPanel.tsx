@@ -97,7 +97,6 @@ export function MethodSwitchPanel({
                   <Table.Tr>
                     <Table.Th>API client</Table.Th>
                     <Table.Th>Channel</Table.Th>
-                    <Table.Th>Now</Table.Th>
                     <Table.Th>After</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -113,7 +112,6 @@ export function MethodSwitchPanel({
                           </Text>
                         </Table.Td>
                         <Table.Td>{row.channel}</Table.Td>
-                        <Table.Td>{row.enabled ? "Enabled" : "Disabled"}</Table.Td>
                         <Table.Td>
                           {changes ? (
                             <Text size="sm" fw={600} c={enabled === "true" ? "green.8" : "red.8"}>
