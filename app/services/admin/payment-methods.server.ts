@@ -201,24 +201,7 @@ export async function setPaymentMethodEnabled(
         `${method.paymentType} on ${method.distributionChannelId} is ${enabled ? "enabled" : "disabled"} already`,
       );
     }
-    const [updated] = await tx
-      .update(paymentMethods)
-      .set({ enabled, disabledReason: enabled ? null : reason, updatedAt: new Date() })
-      .where(eq(paymentMethods.id, methodId))
-      .returning();
-    const what = {
-      clientId: method.clientId,
-      distributionChannelId: method.distributionChannelId,
-      paymentType: method.paymentType,
-    };
-    await auditStaffAction(tx, caller, {
-      action: enabled ? "payment_method.enable" : "payment_method.disable",
-      entityType: "payment_method",
-      entityId: methodId,
-      before: { ...what, enabled: method.enabled, disabledReason: method.disabledReason },
-      after: { ...what, enabled: updated.enabled, disabledReason: updated.disabledReason },
-    });
-    return updated;
+    return switchMethod(tx, caller, method, { enabled, reason, at: new Date() });
   });
 }
 
@@ -309,25 +292,43 @@ export async function switchPaymentMethods(
     }
     const plan = planMethodSwitch(methods, enabled);
     const at = new Date();
-    for (const method of plan.changes) {
-      const disabledReason = enabled ? null : reason;
-      await tx
-        .update(paymentMethods)
-        .set({ enabled, disabledReason, updatedAt: at })
-        .where(eq(paymentMethods.id, method.id));
-      const what = {
-        clientId: method.clientId,
-        distributionChannelId: method.distributionChannelId,
-        paymentType: method.paymentType,
-      };
-      await auditStaffAction(tx, caller, {
-        action: enabled ? "payment_method.enable" : "payment_method.disable",
-        entityType: "payment_method",
-        entityId: method.id,
-        before: { ...what, enabled: method.enabled, disabledReason: method.disabledReason },
-        after: { ...what, enabled, disabledReason, bulk: true },
-      });
-    }
+    for (const method of plan.changes) await switchMethod(tx, caller, method, { enabled, reason, at, bulk: true });
     return { changed: plan.changes, unchanged: plan.unchanged.length };
   });
+}
+
+/** Switches one locked method and writes its audit entry (the disabling reason is kept on the row). */
+async function switchMethod(
+  tx: Tx,
+  caller: Caller,
+  method: Pick<
+    PaymentMethodRow,
+    "id" | "clientId" | "distributionChannelId" | "paymentType" | "enabled" | "disabledReason"
+  >,
+  change: { enabled: boolean; reason: string | null; at: Date; bulk?: true },
+): Promise<PaymentMethodRow> {
+  const { enabled, at } = change;
+  const [updated] = await tx
+    .update(paymentMethods)
+    .set({ enabled, disabledReason: enabled ? null : change.reason, updatedAt: at })
+    .where(eq(paymentMethods.id, method.id))
+    .returning();
+  const what = {
+    clientId: method.clientId,
+    distributionChannelId: method.distributionChannelId,
+    paymentType: method.paymentType,
+  };
+  await auditStaffAction(tx, caller, {
+    action: enabled ? "payment_method.enable" : "payment_method.disable",
+    entityType: "payment_method",
+    entityId: method.id,
+    before: { ...what, enabled: method.enabled, disabledReason: method.disabledReason },
+    after: {
+      ...what,
+      enabled: updated.enabled,
+      disabledReason: updated.disabledReason,
+      ...(change.bulk ? { bulk: true } : {}),
+    },
+  });
+  return updated;
 }
