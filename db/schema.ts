@@ -462,6 +462,54 @@ export const chargebacks = pgTable(
   ],
 );
 
+export const BULK_CREDIT_OUTCOME_VALUES = [
+  "skipped",
+  "refused",
+  "created",
+  "executed",
+  "awaiting_second_person",
+  "execution_failed",
+] as const;
+
+/**
+ * A bulk credit run of the payments list (docs/decisions/041): its id comes from the preview, so a
+ * repeated confirm (double click, reload) finds the run instead of starting another.
+ */
+export const bulkCreditRuns = pgTable("bulk_credit_runs", {
+  runId: text("run_id").primaryKey(),
+  staffUserId: text("staff_user_id").notNull(),
+  reason: text("reason").notNull(),
+  /** "full", or the percentage of the creditable amount as typed ("50", "12.5"). */
+  amountRule: text("amount_rule").notNull(),
+  createdAt: createdAt(),
+  finishedAt: ts("finished_at"),
+});
+
+/**
+ * One payment of a bulk credit run and what became of it. The row of a created credit is written
+ * in the credit's own DB transaction, so a payment is credited at most once per run.
+ */
+export const bulkCreditItems = pgTable(
+  "bulk_credit_items",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => bulkCreditRuns.runId),
+    paymentId: idRef("payment_id").notNull(),
+    outcome: text("outcome").$type<ValueOf<typeof BULK_CREDIT_OUTCOME_VALUES>>().notNull(),
+    creditId: idRef("credit_id").references(() => credits.creditId),
+    currency: text("currency"),
+    amount: money("amount"),
+    /** Why it was skipped, refused or waits. */
+    message: text("message"),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.paymentId] }),
+    check("bulk_credit_items_outcome_ck", inList("outcome", BULK_CREDIT_OUTCOME_VALUES)),
+  ],
+);
+
 // ---------------------------------------------------------------- stored cards and agreements
 
 export const recurringPayments = pgTable(

@@ -4,7 +4,7 @@
 import { Badge, Group, SegmentedControl, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { useLoaderData, useNavigate, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { EnableDisableAction } from "../components/ActionModal";
@@ -18,13 +18,18 @@ import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
 import { PAYMENT_TYPE_GROUPS } from "../domain/enums";
 import { parseSearchQuery } from "../domain/search-filter";
-import { staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { PaymentMethodForm } from "../http/staff/forms/admin";
+import { MethodSwitchApplyForm, MethodSwitchPreviewForm } from "../http/staff/forms/bulk";
+import { MethodSwitchPanel, type MethodSwitchPreviewData } from "../components/MethodSwitchPanel";
+import { PAYMENT_TYPES } from "../domain/enums";
 import { listApiClients } from "../services/admin/api-clients.server";
 import {
   listMethodsForStaff,
   methodChannels,
+  previewMethodSwitch,
   setPaymentMethodEnabled,
+  switchPaymentMethods,
   STAFF_METHOD_FILTERS,
 } from "../services/admin/payment-methods.server";
 
@@ -52,13 +57,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     filterErrors,
     clients: clients.map((client) => ({ value: client.clientId, label: `${client.name} (${client.clientId})` })),
     channels,
+    paymentTypes: PAYMENT_TYPES,
   });
 }
 
 export const action = (args: ActionFunctionArgs) =>
-  staffAction(
-    args,
-    switchIntents({
+  staffAction(args, {
+    ...switchIntents({
       permission: "method:manage",
       schema: PaymentMethodForm,
       run: async ({ input: { methodId }, caller, enabled }) => {
@@ -68,14 +73,59 @@ export const action = (args: ActionFunctionArgs) =>
         };
       },
     }),
-  );
+    // One payment type for many clients and channels: preview what changes, then apply that.
+    "bulk-preview": intent({
+      permission: "method:manage",
+      reason: "required",
+      schema: MethodSwitchPreviewForm,
+      run: async ({ input, caller }) => {
+        const preview = await previewMethodSwitch(caller, input);
+        const data: MethodSwitchPreviewData = {
+          fingerprint: preview.fingerprint,
+          changes: preview.changes.map(previewRow),
+          unchanged: preview.unchanged.map(previewRow),
+        };
+        return { message: `${preview.changes.length} to change, ${preview.unchanged.length} already so`, data };
+      },
+    }),
+    "bulk-apply": intent({
+      permission: "method:manage",
+      reason: "required",
+      schema: MethodSwitchApplyForm,
+      run: async ({ input, caller }) => {
+        const { changed, unchanged } = await switchPaymentMethods(caller, { ...input, reason: caller.reason });
+        const state = input.enabled ? "enabled" : "disabled";
+        return {
+          message: `${input.scope.paymentType} is ${state} on ${changed.length} ${changed.length === 1 ? "method" : "methods"}${unchanged ? `; ${unchanged} ${unchanged === 1 ? "was" : "were"} ${state} already` : ""}.`,
+        };
+      },
+    }),
+  });
+
+const previewRow = (m: {
+  id: number;
+  clientId: string;
+  clientName: string;
+  distributionChannelId: string;
+  enabled: boolean;
+}) => ({
+  id: m.id,
+  clientId: m.clientId,
+  clientName: m.clientName,
+  channel: m.distributionChannelId,
+  enabled: m.enabled,
+});
 
 const FILTER_CONTROLS = new Set(["clientId", "channel", "paymentTypeGroup", "enabled"]);
 
 type Method = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["list"]>["items"][number];
 
+/** A preview writes nothing: the list need not be read again after it. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "bulk-preview" ? false : defaultShouldRevalidate;
+
 export default function PaymentMethods() {
-  const { list, filterErrors, clients, channels } = useLoaderData<typeof loader>();
+  const { list, filterErrors, clients, channels, paymentTypes } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   // Errors of parameters without a control of their own (page, id, … in a hand-edited URL).
   const otherErrors = Object.entries(filterErrors).filter(([field]) => !FILTER_CONTROLS.has(field));
@@ -87,6 +137,9 @@ export default function PaymentMethods() {
         noun="methods"
         invalid="The filters in the address are not valid; fix or clear them."
       />
+      <Group justify="flex-end" mt={-8}>
+        <MethodSwitchPanel paymentTypes={paymentTypes} clients={clients} channels={channels} />
+      </Group>
 
       <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label="Filters">
         <UrlSelect name="clientId" label="API client" data={clients} error={filterErrors.clientId} width={280} />

@@ -5,9 +5,9 @@
 // copied link shows the same view; the CSV export reads the same URL.
 import { Anchor, Badge, Box, Button, Group, Skeleton, Stack, Table, Text, Tooltip } from "@mantine/core";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { defer } from "@remix-run/node";
-import { Await, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Fragment, Suspense, useSyncExternalStore } from "react";
+import { defer, redirect } from "@remix-run/node";
+import { Await, Link, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Fragment, Suspense, useState, useSyncExternalStore } from "react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
@@ -31,7 +31,16 @@ import { readPaymentListUrl } from "../http/staff/payment-list-url.server";
 import { resolveViews, savedViewIntents } from "../http/staff/saved-views.server";
 import { ViewsMenu } from "../components/SavedViews";
 import { CsvExportButton } from "../components/CsvExportButton";
-import { staffAction, staffCaller } from "../http/staff/action.server";
+import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { BulkCreditForm, BulkCreditPreviewForm } from "../http/staff/forms/bulk";
+import {
+  BulkCreditPanel,
+  SelectAllOnPage,
+  SelectPayment,
+  type BulkCreditPreviewData,
+} from "../components/BulkCreditPanel";
+import { formatAmount } from "../domain/money";
+import { previewBulkCredit, runBulkCredit } from "../services/credits/bulk-credits.server";
 import {
   MAX_PER_PAGE,
   paymentPage,
@@ -76,10 +85,6 @@ const filterFields = () =>
     { cardNumber: "4242", settlementId: "EJ-1-2026-11-01-web", rrn: "612300001234" },
   );
 
-export async function action(args: ActionFunctionArgs) {
-  return staffAction(args, savedViewIntents("payments"));
-}
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "payment:read");
   const caller = staffCaller(user, request, context, null);
@@ -108,6 +113,55 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
+// Credit the ticked payments: preview (nothing written), then run that preview (docs/decisions/041).
+// Whoever may also execute credits gets them executed at once, unless four eyes hold one back.
+export const action = (args: ActionFunctionArgs) =>
+  staffAction(args, {
+    ...savedViewIntents("payments"),
+    "bulk-credit-preview": intent({
+      permission: "credit:create",
+      reason: "required",
+      schema: BulkCreditPreviewForm,
+      run: async ({ input, user, caller }) => {
+        const execute = userHasPermission(user, "credit:execute");
+        const preview = await previewBulkCredit(caller, { ...input, execute });
+        const secondPerson = new Set(preview.awaitingSecondPerson);
+        const data: BulkCreditPreviewData = {
+          runId: preview.runId,
+          fingerprint: preview.fingerprint,
+          execute,
+          totals: preview.plan.totals.map((t) => ({ ...t, total: formatAmount(t.total) })),
+          items: preview.plan.items.map((item) =>
+            item.kind === "skip"
+              ? item
+              : {
+                  kind: item.kind,
+                  paymentId: item.paymentId,
+                  currency: item.currency,
+                  total: formatAmount(item.total),
+                  secondPerson: secondPerson.has(item.paymentId),
+                },
+          ),
+        };
+        return { message: "Preview of the credits", data };
+      },
+    }),
+    "bulk-credit": intent({
+      permission: "credit:create",
+      reason: "required",
+      schema: BulkCreditForm,
+      run: async ({ input, user, caller }) => {
+        const execute = userHasPermission(user, "credit:execute");
+        const { runId } = await runBulkCredit(caller, { ...input, execute });
+        return redirect(`/credits/bulk/${runId}`);
+      },
+    }),
+  });
+
+/** A preview writes nothing: the list need not be read again after it. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "bulk-credit-preview" ? false : defaultShouldRevalidate;
+
 export default function PaymentsList() {
   const { fields, errors, sort, list, totals, views } = useLoaderData<typeof loader>();
   const user = useStaffUser();
@@ -132,6 +186,11 @@ export default function PaymentsList() {
   exportParams.delete("view");
   const exportHref = `/payments/export.csv${exportParams.toString() ? `?${exportParams}` : ""}`;
   const mayExport = userHasPermission(user, "export:csv");
+  // Ticked payments for a bulk credit; only those of the page shown count.
+  const mayCredit = userHasPermission(user, "credit:create");
+  const [selected, setSelected] = useState<number[]>([]);
+  const selectedOnPage = (items: { paymentId: number }[]) =>
+    selected.filter((id) => items.some((item) => item.paymentId === id));
 
   return (
     <Stack gap="md" className="list-screen">
@@ -208,7 +267,12 @@ export default function PaymentsList() {
           ) : (
             <TotalsBar />
           )}
-          <PaymentsTable items={list.items} sort={sort} />
+          {mayCredit ? <BulkCreditPanel selected={selectedOnPage(list.items)} onClear={() => setSelected([])} /> : null}
+          <PaymentsTable
+            items={list.items}
+            sort={sort}
+            selection={mayCredit ? { selected: selectedOnPage(list.items), setSelected } : null}
+          />
         </>
       )}
     </Stack>
@@ -427,7 +491,17 @@ function SortHeader({
 
 type ListItem = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["list"]>["items"][number];
 
-function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }) {
+type Selection = { selected: number[]; setSelected: (ids: number[]) => void };
+
+function PaymentsTable({
+  items,
+  sort,
+  selection,
+}: {
+  items: ListItem[];
+  sort: PaymentSort;
+  selection: Selection | null;
+}) {
   const user = useStaffUser();
   return (
     <DataTable
@@ -436,6 +510,11 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
       alignTop
       head={
         <>
+          {selection ? (
+            <Table.Th w={36}>
+              <SelectAllOnPage ids={items.map((p) => p.paymentId)} {...selection} />
+            </Table.Th>
+          ) : null}
           <SortHeader label="Payment" sortKey="paymentId" sort={sort} />
           <SortHeader label="Created" sortKey="createdAt" sort={sort} />
           <Table.Th>Order</Table.Th>
@@ -448,6 +527,11 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
     >
       {items.map((payment) => (
         <Table.Tr key={payment.paymentId}>
+          {selection ? (
+            <Table.Td>
+              <SelectPayment paymentId={payment.paymentId} {...selection} />
+            </Table.Td>
+          ) : null}
           <Table.Td>
             <Stack gap={2} align="flex-start">
               <Anchor component={Link} to={`/payments/${payment.paymentId}`} fw={500} size="sm">

@@ -62,6 +62,8 @@ const WRITTEN = [
   "app_settings",
   "daily_volume",
   "chargebacks",
+  "bulk_credit_runs",
+  "bulk_credit_items",
 ];
 
 /** Every row of those tables, hashed per table in one query: what a refused post must not change. */
@@ -229,6 +231,33 @@ const ACTIONS: ActionCase[] = [
     path: () => fc.constant("/payment-methods"),
     intent,
     fields: () => ({ methodId: ids(() => f.methodId) }),
+  })),
+  ...(["bulk-preview", "bulk-apply"] as const).map((intent) => ({
+    path: () => fc.constant("/payment-methods"),
+    intent,
+    fields: () => ({
+      paymentType: fc.constantFrom("VIPPS", "VISA", "NOPE"),
+      clientId: ids(() => f.client.clientId),
+      allClients: fc.constantFrom("on", ""),
+      channel: fc.constantFrom("web", "app"),
+      allChannels: fc.constantFrom("on", ""),
+      enabled: fc.constantFrom("true", "false", "maybe"),
+      fingerprint: fc.constantFrom("x", ""),
+    }),
+  })),
+  ...(["bulk-credit-preview", "bulk-credit"] as const).map((intent) => ({
+    path: () => fc.constant("/payments?index"),
+    intent,
+    fields: () => ({
+      paymentId: ids(
+        () => f.captured.paymentId,
+        () => f.authorized.paymentId,
+      ),
+      amount: fc.constantFrom("full", "percentage", "half"),
+      percentage: fc.constantFrom("50", "0", "100.01", "12,5"),
+      runId: fc.constantFrom("6f0c1a52-4a4b-4c1e-9d53-1f0e8b7c2a10", "not-a-run"),
+      fingerprint: fc.constantFrom("x", ""),
+    }),
   })),
   {
     path: () => fc.constant("/users"),

@@ -10,6 +10,7 @@ import { ROLES, roleHasPermission, type Permission } from "../../app/auth/roles"
 import {
   apiClients,
   auditLog,
+  bulkCreditRuns,
   callbackOutbox,
   callbackPauses,
   chargebacks,
@@ -30,6 +31,7 @@ const server = useTestServer();
 const f = useStaffFixtures(server, CUSTOMER);
 /** A delivered callback of the fixtures' target client: what the callback actions point at. */
 const callback = { id: 0, target: "https://matrix.example" };
+const bulkRunId = "0b9d3c1e-2f4a-4b5c-8d6e-7f8091a2b3c4";
 beforeAll(async () => {
   const [row] = await server.database.db
     .insert(callbackOutbox)
@@ -43,6 +45,10 @@ beforeAll(async () => {
     })
     .returning({ id: callbackOutbox.id });
   callback.id = row.id;
+  // A finished bulk credit run, for its report screen.
+  await server.database.db
+    .insert(bulkCreditRuns)
+    .values({ runId: bulkRunId, staffUserId: "matrix", reason: "Matrix", amountRule: "full", finishedAt: new Date() });
 });
 
 /** Everything a forged action could change, read straight from the database. */
@@ -144,6 +150,8 @@ const NEW_CLIENT = {
   allowedRedirectPrefixes: "https://matrix.example/",
 };
 
+const BULK_VIPPS = { paymentType: "VIPPS", allClients: "on", allChannels: "on", enabled: "false" };
+
 // Issue 7: support views, captures, cancels, reactivates and creates credits; finance also
 // executes credits, deactivates, adjusts invoices, sees settlements and exports; admin the rest.
 const ACTIONS: StaffActionCase[] = [
@@ -220,6 +228,32 @@ const ACTIONS: StaffActionCase[] = [
     intent: "stop-agreement",
     permission: "customer:manage",
     fields: () => ({ target: "agr_unknown" }),
+  },
+  // The bulk actions (issue 14): the preview writes nothing; a confirm of a preview that was never
+  // made (its fingerprint does not match) is a 409 for the roles allowed, and changes nothing.
+  {
+    path: () => "/payments?index",
+    intent: "bulk-credit-preview",
+    permission: "credit:create",
+    fields: () => ({ paymentId: String(f.captured.paymentId), amount: "percentage", percentage: "50" }),
+  },
+  {
+    path: () => "/payments?index",
+    intent: "bulk-credit",
+    permission: "credit:create",
+    fields: () => ({
+      paymentId: String(f.captured.paymentId),
+      amount: "full",
+      runId: "6f0c1a52-4a4b-4c1e-9d53-1f0e8b7c2a10",
+      fingerprint: "not-the-preview",
+    }),
+  },
+  { path: () => "/payment-methods", intent: "bulk-preview", permission: "method:manage", fields: () => BULK_VIPPS },
+  {
+    path: () => "/payment-methods",
+    intent: "bulk-apply",
+    permission: "method:manage",
+    fields: () => ({ ...BULK_VIPPS, fingerprint: "not-the-preview" }),
   },
   { path: () => "/payment-methods", intent: "disable", permission: "method:manage", fields: method },
   { path: () => "/payment-methods", intent: "enable", permission: "method:manage", fields: method },
@@ -320,6 +354,7 @@ const SCREENS: Array<{ path: () => string; permission: Permission }> = [
   { path: () => "/credits", permission: "credit:read" },
   { path: () => "/credits/new", permission: "credit:create" },
   { path: () => `/credits/${f.creditId}`, permission: "credit:read" },
+  { path: () => `/credits/bulk/${bulkRunId}`, permission: "credit:read" },
   { path: () => "/work", permission: "credit:execute" },
   { path: () => "/operation-log", permission: "log:read" },
   { path: () => "/customers", permission: "customer:read" },

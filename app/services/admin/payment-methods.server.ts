@@ -1,10 +1,17 @@
 // Payment methods per client and distribution channel. A disabled method vanishes from the list
 // and refuses new transactions at once: both read the same `enabled` column, no cache between.
+import { createHash } from "node:crypto";
 import { and, asc, count, eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { Tx } from "../../../db/client";
+import type { Db, Tx } from "../../../db/client";
 import { apiClients, paymentMethods } from "../../../db/schema";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, type PaymentTypeGroup } from "../../domain/enums";
 import { conflict, invalid, notFound } from "../../domain/errors";
+import {
+  MAX_BULK_METHODS,
+  methodScopeText,
+  planMethodSwitch,
+  type MethodInScope,
+} from "../../domain/payment-method-switch";
 import type { FieldSpec, SearchQuery } from "../../domain/search-filter";
 import { auditStaffAction } from "../../platform/audit.server";
 import type { Caller, ClientCaller } from "../../domain/caller";
@@ -114,6 +121,20 @@ export type StaffMethodItem = {
   updatedAt: Date;
 };
 
+/** The columns of a StaffMethodItem (a method with its client), from methods joined to clients. */
+const STAFF_METHOD_ITEM = {
+  id: paymentMethods.id,
+  clientId: paymentMethods.clientId,
+  clientName: apiClients.name,
+  clientDisabled: sql<boolean>`${apiClients.disabledAt} is not null`,
+  distributionChannelId: paymentMethods.distributionChannelId,
+  paymentType: paymentMethods.paymentType,
+  paymentTypeGroup: paymentMethods.paymentTypeGroup,
+  enabled: paymentMethods.enabled,
+  disabledReason: paymentMethods.disabledReason,
+  updatedAt: paymentMethods.updatedAt,
+};
+
 /**
  * Methods on the channels each client sells through now (a removed channel's methods stay in
  * the table for when it comes back, but the API cannot reach them, so they are not listed).
@@ -134,18 +155,7 @@ export async function listMethodsForStaff(
     .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
     .where(where);
   const items = await database
-    .select({
-      id: paymentMethods.id,
-      clientId: paymentMethods.clientId,
-      clientName: apiClients.name,
-      clientDisabled: sql<boolean>`${apiClients.disabledAt} is not null`,
-      distributionChannelId: paymentMethods.distributionChannelId,
-      paymentType: paymentMethods.paymentType,
-      paymentTypeGroup: paymentMethods.paymentTypeGroup,
-      enabled: paymentMethods.enabled,
-      disabledReason: paymentMethods.disabledReason,
-      updatedAt: paymentMethods.updatedAt,
-    })
+    .select(STAFF_METHOD_ITEM)
     .from(paymentMethods)
     .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
     .where(where)
@@ -191,23 +201,134 @@ export async function setPaymentMethodEnabled(
         `${method.paymentType} on ${method.distributionChannelId} is ${enabled ? "enabled" : "disabled"} already`,
       );
     }
-    const [updated] = await tx
-      .update(paymentMethods)
-      .set({ enabled, disabledReason: enabled ? null : reason, updatedAt: new Date() })
-      .where(eq(paymentMethods.id, methodId))
-      .returning();
-    const what = {
-      clientId: method.clientId,
-      distributionChannelId: method.distributionChannelId,
-      paymentType: method.paymentType,
-    };
-    await auditStaffAction(tx, caller, {
-      action: enabled ? "payment_method.enable" : "payment_method.disable",
-      entityType: "payment_method",
-      entityId: methodId,
-      before: { ...what, enabled: method.enabled, disabledReason: method.disabledReason },
-      after: { ...what, enabled: updated.enabled, disabledReason: updated.disabledReason },
-    });
-    return updated;
+    return switchMethod(tx, caller, method, { enabled, reason, at: new Date() });
   });
+}
+
+// ---------------------------------------------------------------- many at once
+
+/** Which methods a bulk switch is about: one payment type, some or all clients and channels. */
+export type MethodSwitchScope = {
+  paymentType: string;
+  /** null: every client. */
+  clientIds: string[] | null;
+  /** null: every channel. */
+  channels: string[] | null;
+};
+
+export type MethodSwitchPreview = {
+  changes: StaffMethodItem[];
+  unchanged: StaffMethodItem[];
+  /** What the confirm must still find (docs/decisions/041). */
+  fingerprint: string;
+};
+
+const fingerprintOf = (methods: readonly MethodInScope[]) =>
+  createHash("sha256").update(methodScopeText(methods)).digest("base64url");
+
+/**
+ * The methods of the scope on the channels their clients sell through now (as the screen lists
+ * them), by id; locked FOR UPDATE in that order inside a transaction.
+ * @throws invalid  nothing matches, or more than MAX_BULK_METHODS methods do
+ */
+async function methodsInScope(database: Db | Tx, scope: MethodSwitchScope, lock: boolean) {
+  const query = database
+    .select(STAFF_METHOD_ITEM)
+    .from(paymentMethods)
+    .innerJoin(apiClients, eq(apiClients.clientId, paymentMethods.clientId))
+    .where(
+      and(
+        eq(paymentMethods.paymentType, scope.paymentType),
+        sql`${paymentMethods.distributionChannelId} = any(${apiClients.distributionChannels})`,
+        scope.clientIds ? inArray(paymentMethods.clientId, scope.clientIds) : undefined,
+        scope.channels ? inArray(paymentMethods.distributionChannelId, scope.channels) : undefined,
+      ),
+    )
+    .orderBy(asc(paymentMethods.id))
+    .limit(MAX_BULK_METHODS + 1);
+  const methods: StaffMethodItem[] = lock ? await query.for("update", { of: paymentMethods }) : await query;
+  if (!methods.length) throw invalid("scope", `no ${scope.paymentType} method matches these clients and channels`);
+  if (methods.length > MAX_BULK_METHODS) {
+    throw invalid(
+      "scope",
+      `matches more than ${MAX_BULK_METHODS} methods; choose fewer clients or channels and do it in several steps`,
+    );
+  }
+  return methods;
+}
+
+/**
+ * What switching the scope's methods to `enabled` would change, and what is so already. Reads
+ * only; the fingerprint goes with the confirm.
+ * @throws invalid  nothing matches, or too many do
+ */
+export async function previewMethodSwitch(
+  _caller: Caller,
+  input: { scope: MethodSwitchScope; enabled: boolean },
+): Promise<MethodSwitchPreview> {
+  const methods = await methodsInScope(db(), input.scope, false);
+  return { ...planMethodSwitch(methods, input.enabled), fingerprint: fingerprintOf(methods) };
+}
+
+/**
+ * Switches every method of the scope to `enabled` in one DB transaction, the methods locked in
+ * id order, one audit entry per method that changes; those already as wanted write nothing. Only
+ * if the scope is as the preview saw it: otherwise nothing changes and the caller previews again.
+ * @throws invalid   no reason; nothing matches, or too many do
+ * @throws conflict  a method of the scope was added, removed or toggled since the preview
+ */
+export async function switchPaymentMethods(
+  caller: Caller,
+  input: { scope: MethodSwitchScope; enabled: boolean; reason: string | null; fingerprint: string },
+): Promise<{ changed: StaffMethodItem[]; unchanged: number }> {
+  const { scope, enabled, reason } = input;
+  if (!reason) throw invalid("reason", "is required: say why the methods change");
+  return inTransaction(async (tx) => {
+    const methods = await methodsInScope(tx, scope, true);
+    if (fingerprintOf(methods) !== input.fingerprint) {
+      throw conflict(
+        "These methods changed since the preview (someone else switched one, or a client or channel was added); nothing was changed. Look at the new preview and confirm again.",
+      );
+    }
+    const plan = planMethodSwitch(methods, enabled);
+    const at = new Date();
+    for (const method of plan.changes) await switchMethod(tx, caller, method, { enabled, reason, at, bulk: true });
+    return { changed: plan.changes, unchanged: plan.unchanged.length };
+  });
+}
+
+/** Switches one locked method and writes its audit entry (the disabling reason is kept on the row). */
+async function switchMethod(
+  tx: Tx,
+  caller: Caller,
+  method: Pick<
+    PaymentMethodRow,
+    "id" | "clientId" | "distributionChannelId" | "paymentType" | "enabled" | "disabledReason"
+  >,
+  change: { enabled: boolean; reason: string | null; at: Date; bulk?: true },
+): Promise<PaymentMethodRow> {
+  const { enabled, at } = change;
+  const [updated] = await tx
+    .update(paymentMethods)
+    .set({ enabled, disabledReason: enabled ? null : change.reason, updatedAt: at })
+    .where(eq(paymentMethods.id, method.id))
+    .returning();
+  const what = {
+    clientId: method.clientId,
+    distributionChannelId: method.distributionChannelId,
+    paymentType: method.paymentType,
+  };
+  await auditStaffAction(tx, caller, {
+    action: enabled ? "payment_method.enable" : "payment_method.disable",
+    entityType: "payment_method",
+    entityId: method.id,
+    before: { ...what, enabled: method.enabled, disabledReason: method.disabledReason },
+    after: {
+      ...what,
+      enabled: updated.enabled,
+      disabledReason: updated.disabledReason,
+      ...(change.bulk ? { bulk: true } : {}),
+    },
+  });
+  return updated;
 }

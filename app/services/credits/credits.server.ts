@@ -122,22 +122,28 @@ type CreditTransactionRow = typeof creditTransactions.$inferSelect;
  * @throws rule       the total is not the lines' sum; several organisations or currencies; more than creditable; a reimbursement the method does not allow
  */
 export async function createCredit(caller: Caller, input: NewCredit): Promise<CreditView> {
-  return inTransaction(async (tx) => {
-    const creditId = await createCreditLocked(
-      tx,
-      caller,
-      input,
-      await lockPaymentsOf(tx, caller, input.creditTransactions),
-    );
-    const credit = await readCredit(tx, caller, creditId);
-    await auditStaffAction(tx, caller, {
-      action: "credit.create",
-      entityType: "credit",
-      entityId: creditId,
-      after: auditedCredit(credit),
-    });
-    return credit;
+  return inTransaction((tx) => createCreditIn(tx, caller, input));
+}
+
+/**
+ * createCredit inside the caller's DB transaction, for a use-case that writes something of its
+ * own in the same transaction (a bulk run's record of the credit). Same rules, same errors.
+ */
+export async function createCreditIn(tx: Tx, caller: Caller, input: NewCredit): Promise<CreditView> {
+  const creditId = await createCreditLocked(
+    tx,
+    caller,
+    input,
+    await lockPaymentsOf(tx, caller, input.creditTransactions),
+  );
+  const credit = await readCredit(tx, caller, creditId);
+  await auditStaffAction(tx, caller, {
+    action: "credit.create",
+    entityType: "credit",
+    entityId: creditId,
+    after: auditedCredit(credit),
   });
+  return credit;
 }
 
 /** What the audit log keeps of a credit before and after a staff action. */

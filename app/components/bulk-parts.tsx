@@ -1,0 +1,107 @@
+// The pieces both bulk actions share (docs/decisions/041): two fetchers, one that previews and
+// one that confirms the preview, their errors by field, the one reason, and the buttons of each step.
+import { Alert, Button, Group, Textarea } from "@mantine/core";
+import { useFetcher } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
+
+/** The preview's answer (once it is there), the confirm's, and the errors of both by field. */
+export function useBulkFetchers<Preview>() {
+  const preview = useFetcher<ActionResult>();
+  const confirm = useFetcher<ActionResult>();
+  const previewed = preview.state === "idle" && preview.data?.ok ? (preview.data.data as Preview) : undefined;
+  const errors: Record<string, string> = {
+    ...(preview.data && !preview.data.ok ? preview.data.fieldErrors : {}),
+    ...(confirm.data && !confirm.data.ok ? confirm.data.fieldErrors : {}),
+  };
+  return { preview, confirm, previewed, errors };
+}
+
+/** A refusal that names no field (a conflict, a 404) as an alert; field errors show at their fields. */
+export function NotDone({ result, always = false }: { result: ActionResult | undefined; always?: boolean }) {
+  if (!result || result.ok || (!always && Object.keys(result.fieldErrors).length)) return null;
+  return (
+    <Alert color="red" title="Not done" role="alert">
+      {result.message}
+    </Alert>
+  );
+}
+
+/** The one reason of a bulk action: `what` says what it is given for. */
+export function BulkReason({
+  value,
+  onChange,
+  error,
+  what,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  what: string;
+}) {
+  return (
+    <Textarea
+      label="Reason"
+      description={`One reason for every ${what}; it goes to the audit log with your name.`}
+      required
+      autosize
+      minRows={2}
+      maxLength={REASON_MAX_LENGTH}
+      value={value}
+      onChange={(event) => onChange(event.currentTarget.value)}
+      error={error}
+    />
+  );
+}
+
+/** The form step's buttons: cancel, or preview. */
+export function PreviewButtons({
+  onCancel,
+  onPreview,
+  loading,
+  testId,
+}: {
+  onCancel: () => void;
+  onPreview: () => void;
+  loading: boolean;
+  testId: string;
+}) {
+  return (
+    <Group justify="flex-end" gap="sm">
+      <Button variant="default" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button onClick={onPreview} loading={loading} data-testid={testId}>
+        Preview
+      </Button>
+    </Group>
+  );
+}
+
+/** The preview step's buttons: back to the form, preview again after a refused confirm, confirm. */
+export function ConfirmButtons({
+  onBack,
+  refused,
+  onPreviewAgain,
+  children,
+}: {
+  onBack: () => void;
+  refused: boolean;
+  onPreviewAgain: () => void;
+  /** The confirm button. */
+  children: ReactNode;
+}) {
+  return (
+    <Group justify="flex-end" gap="sm">
+      <Button variant="default" onClick={onBack}>
+        Back
+      </Button>
+      {refused ? (
+        <Button variant="light" onClick={onPreviewAgain}>
+          Preview again
+        </Button>
+      ) : null}
+      {children}
+    </Group>
+  );
+}
