@@ -19,6 +19,8 @@ const EXPECTED_DENIED: Record<(typeof ROLES)[number], Permission[]> = {
     "credit:configure",
     "customer:manage",
     "callback:manage",
+    "reconciliation:import",
+    "reconciliation:resolve",
   ],
   finance: [
     "customer:manage",

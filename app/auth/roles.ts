@@ -31,6 +31,10 @@ export const PERMISSIONS = [
   // The callback deliveries console: read every callback and its attempts; resend, pause, resume.
   "callback:read",
   "callback:manage",
+  // Settlement reconciliation (docs/decisions/039): upload a provider's settlement report, and
+  // mark a difference resolved with a reason. Reading the result needs settlement:read.
+  "reconciliation:import",
+  "reconciliation:resolve",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -55,6 +59,8 @@ const FINANCE: readonly Permission[] = [
   "invoice:adjust",
   "settlement:read",
   "export:csv",
+  "reconciliation:import",
+  "reconciliation:resolve",
 ];
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
