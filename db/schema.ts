@@ -2,8 +2,8 @@
 // the money module parses into scaled bigints; never a JS number. Timestamps carry milliseconds.
 //
 // Rules that must never break are backed here by constraints, not only by service code:
-// one payment per organisation/order/version, one CAPTURE per transaction, credited + reserved
-// <= captured, a unique rrn + terminalId per import, one primary recurring payment per customer,
+// one payment per organisation/order/version, one CAPTURE per transaction, credited + reserved +
+// charged back <= captured, a unique rrn + terminalId per import, one primary recurring payment per customer,
 // one idempotency record per client and key.
 import { relations, sql } from "drizzle-orm";
 import {
@@ -80,6 +80,8 @@ export const OPERATION_VALUES = [
   "UPDATE",
 ] as const;
 export const CREDIT_STATUS_VALUES = ["CREATED", "CREDITED"] as const;
+export const CHARGEBACK_STATUS_VALUES = ["OPEN", "WON", "LOST"] as const;
+export const CHARGEBACK_SOURCE_VALUES = ["MANUAL", "REPORT"] as const;
 export const CREDIT_TRANSACTION_STATUS_VALUES = ["CREATED", "CREDITED", "FAILED"] as const;
 export const RECURRING_STATUS_VALUES = ["CREATED", "ACTIVE", "EXPIRED", "CANCELLED"] as const;
 export const AGREEMENT_STATUS_VALUES = ["CREATED", "PENDING", "ACTIVE", "STOPPED", "EXPIRED"] as const;
@@ -239,12 +241,14 @@ export const paymentTransactions = pgTable(
     importData: jsonObject("import_data"),
     fee: money("fee"),
     // Summary sums, kept in the same DB transaction as each operation. `reserved` is what
-    // unexecuted credits hold back, so creditable = captured - credited - reserved.
+    // unexecuted credits hold back and `chargedBack` what open and lost chargebacks take
+    // (docs/decisions/040), so creditable = captured - credited - reserved - chargedBack.
     authorizedAmount: moneyZero("authorized_amount"),
     capturedAmount: moneyZero("captured_amount"),
     creditedAmount: moneyZero("credited_amount"),
     cancelledAmount: moneyZero("cancelled_amount"),
     reservedAmount: moneyZero("reserved_amount"),
+    chargedBackAmount: moneyZero("charged_back_amount"),
     /** Pre-authorization bookkeeping: last kind of authorization, and frozen after a reduction. */
     lastAuthorization: text("last_authorization"),
     amountFrozen: boolean("amount_frozen").notNull().default(false),
@@ -269,7 +273,7 @@ export const paymentTransactions = pgTable(
     // The money invariant, enforced by the database itself.
     check(
       "payment_transactions_sums_ck",
-      sql`reserved_amount >= 0 and credited_amount >= 0 and credited_amount + reserved_amount <= captured_amount and captured_amount <= authorized_amount`,
+      sql`reserved_amount >= 0 and credited_amount >= 0 and charged_back_amount >= 0 and credited_amount + reserved_amount + charged_back_amount <= captured_amount and captured_amount <= authorized_amount`,
     ),
   ],
 );
@@ -407,6 +411,54 @@ export const creditTransactions = pgTable(
     uniqueIndex("credit_transactions_provider_reference_uq").on(t.providerReference),
     check("credit_transactions_status_ck", inList("status", CREDIT_TRANSACTION_STATUS_VALUES)),
     check("credit_transactions_amount_ck", sql`amount > 0`),
+  ],
+);
+
+/**
+ * A card-scheme dispute on one captured transaction (docs/decisions/040): OPEN when it arrives
+ * (entered by finance, or from a settlement report's CHARGEBACK line), then WON or LOST. An open
+ * or lost chargeback holds its amount in the transaction's charged_back_amount; a won one gives
+ * it back. A lost one is the day's charged-back volume in daily_volume.
+ */
+export const chargebacks = pgTable(
+  "chargebacks",
+  {
+    chargebackId: serialId("chargeback_id"),
+    organisationId: organisationRef().notNull(),
+    paymentId: paymentRef().notNull(),
+    transactionId: transactionRef().notNull(),
+    amount: money("amount").notNull(),
+    currency: currencyNok(),
+    status: text("status").$type<ValueOf<typeof CHARGEBACK_STATUS_VALUES>>().notNull().default("OPEN"),
+    /** The card scheme's reason code (e.g. 10.4, 4837), as the scheme or the report gives it. */
+    reasonCode: text("reason_code").notNull(),
+    /** The day by which evidence must reach the scheme. */
+    dueDate: date("due_date", { mode: "string" }),
+    notes: text("notes"),
+    evidence: text("evidence"),
+    source: text("source").$type<ValueOf<typeof CHARGEBACK_SOURCE_VALUES>>().notNull().default("MANUAL"),
+    /** The settlement-report line it came from (source REPORT); the reconciliation feature fills it. */
+    reportLineId: idRef("report_line_id"),
+    createdByStaffUserId: text("created_by_staff_user_id"),
+    decidedAt: ts("decided_at"),
+    decidedByStaffUserId: text("decided_by_staff_user_id"),
+    /** Why it was decided so (the staff action's reason). */
+    decisionReason: text("decision_reason"),
+    ...timestamps(),
+  },
+  (t) => [
+    index("chargebacks_created_at_idx").on(...newestFirst(t.createdAt, t.chargebackId)),
+    index("chargebacks_org_created_at_idx").on(t.organisationId, ...newestFirst(t.createdAt, t.chargebackId)),
+    index("chargebacks_transaction_idx").on(t.transactionId),
+    index("chargebacks_payment_idx").on(t.paymentId),
+    index("chargebacks_status_due_idx").on(t.status, t.dueDate),
+    uniqueIndex("chargebacks_report_line_uq")
+      .on(t.reportLineId)
+      .where(sql`report_line_id is not null`),
+    check("chargebacks_status_ck", inList("status", CHARGEBACK_STATUS_VALUES)),
+    check("chargebacks_source_ck", inList("source", CHARGEBACK_SOURCE_VALUES)),
+    check("chargebacks_amount_ck", sql`amount > 0`),
+    check("chargebacks_decided_ck", sql`(status = 'OPEN') = (decided_at is null)`),
   ],
 );
 
@@ -925,6 +977,9 @@ export const dailyVolume = pgTable(
     capturedCount: integer("captured_count").notNull().default(0),
     creditedAmount: moneyZero("credited_amount"),
     creditedCount: integer("credited_count").notNull().default(0),
+    /** Lost chargebacks, on the day they were lost (docs/decisions/040): net = captured - credited - this. */
+    chargedBackAmount: moneyZero("charged_back_amount"),
+    chargedBackCount: integer("charged_back_count").notNull().default(0),
   },
   (t) => [
     primaryKey({

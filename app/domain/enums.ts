@@ -47,6 +47,15 @@ export type Operation = (typeof OPERATIONS)[number];
 export const CREDIT_STATUSES = ["CREATED", "CREDITED"] as const;
 export type CreditStatus = (typeof CREDIT_STATUSES)[number];
 
+export const CHARGEBACK_STATUSES = ["OPEN", "WON", "LOST"] as const;
+export type ChargebackStatus = (typeof CHARGEBACK_STATUSES)[number];
+/** How an OPEN chargeback ends. */
+export const CHARGEBACK_OUTCOMES = ["WON", "LOST"] as const satisfies readonly ChargebackStatus[];
+export type ChargebackOutcome = (typeof CHARGEBACK_OUTCOMES)[number];
+/** Where a chargeback came from: entered by finance, or a settlement report's CHARGEBACK line. */
+export const CHARGEBACK_SOURCES = ["MANUAL", "REPORT"] as const;
+export type ChargebackSource = (typeof CHARGEBACK_SOURCES)[number];
+
 export const CREDIT_TRANSACTION_STATUSES = ["CREATED", "CREDITED", "FAILED"] as const;
 export type CreditTransactionStatus = (typeof CREDIT_TRANSACTION_STATUSES)[number];
 

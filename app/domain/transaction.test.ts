@@ -14,7 +14,15 @@ function thrown(rule: () => unknown): DomainError {
 }
 
 const amounts = (overrides: Partial<Record<keyof ReturnType<typeof transaction.amountsOf>, string>> = {}) => {
-  const base = { amount: "0", authorized: "0", captured: "0", credited: "0", cancelled: "0", reserved: "0" };
+  const base = {
+    amount: "0",
+    authorized: "0",
+    captured: "0",
+    credited: "0",
+    cancelled: "0",
+    reserved: "0",
+    chargedBack: "0",
+  };
   const all = { ...base, ...overrides };
   return {
     amount: money(all.amount),
@@ -23,6 +31,7 @@ const amounts = (overrides: Partial<Record<keyof ReturnType<typeof transaction.a
     credited: money(all.credited),
     cancelled: money(all.cancelled),
     reserved: money(all.reserved),
+    chargedBack: money(all.chargedBack),
   };
 };
 
@@ -36,6 +45,7 @@ describe("amounts of a transaction", () => {
         creditedAmount: "10.00001",
         cancelledAmount: "0.00000",
         reservedAmount: "5.00000",
+        chargedBackAmount: "0.00000",
       }),
     ).toEqual(amounts({ amount: "100", authorized: "100", captured: "99.99999", credited: "10.00001", reserved: "5" }));
   });
@@ -45,6 +55,12 @@ describe("amounts of a transaction", () => {
       money("49.5"),
     );
     expect(transaction.creditableAmount(amounts({ captured: "100", credited: "100" }))).toBe(money("0"));
+  });
+
+  it("creditable is also less what open and lost chargebacks take", () => {
+    expect(
+      transaction.creditableAmount(amounts({ captured: "100", credited: "30", reserved: "20", chargedBack: "25.5" })),
+    ).toBe(money("24.5"));
   });
 
   it("summarises the amounts the API shows, with the creditable amount", () => {

@@ -4,8 +4,9 @@
 //      │  (CASH, GIFTCARD: capture straight from CREATED)                      │ (partly: stays CAPTURED)
 //      └──────────── cancel (from CREATED, INITIATED, AUTHORIZED) ──▶ CANCELLED
 //
-// Amounts live beside the status: authorized ≥ captured ≥ credited + reserved, where reserved is
-// what unexecuted credits hold back. The creditable amount is what a new credit may still take.
+// Amounts live beside the status: authorized ≥ captured ≥ credited + reserved + chargedBack, where
+// reserved is what unexecuted credits hold back and chargedBack what open and lost chargebacks take.
+// The creditable amount is what a new credit (or chargeback) may still take.
 
 import {
   PAYMENT_TYPE_GROUP_OF,
@@ -24,6 +25,8 @@ export type TransactionAmounts = {
   credited: Money;
   cancelled: Money;
   reserved: Money;
+  /** What open and lost chargebacks take (docs/decisions/040). */
+  chargedBack: Money;
 };
 
 export type Summary = {
@@ -52,8 +55,11 @@ export function summaryOf(amounts: TransactionAmounts): Summary {
   };
 }
 
-export function creditableAmount(amounts: Pick<TransactionAmounts, "captured" | "credited" | "reserved">): Money {
-  return subtract(subtract(amounts.captured, amounts.credited), amounts.reserved);
+/** What a new credit or chargeback may still take: neither together ever exceeds what was captured. */
+export function creditableAmount(
+  amounts: Pick<TransactionAmounts, "captured" | "credited" | "reserved" | "chargedBack">,
+): Money {
+  return subtract(subtract(subtract(amounts.captured, amounts.credited), amounts.reserved), amounts.chargedBack);
 }
 
 /**
@@ -248,6 +254,7 @@ export function amountsOf(row: {
   creditedAmount: string;
   cancelledAmount: string;
   reservedAmount: string;
+  chargedBackAmount: string;
 }): TransactionAmounts {
   return {
     amount: money(row.amount),
@@ -256,6 +263,7 @@ export function amountsOf(row: {
     credited: money(row.creditedAmount),
     cancelled: money(row.cancelledAmount),
     reserved: money(row.reservedAmount),
+    chargedBack: money(row.chargedBackAmount),
   };
 }
 

@@ -1,5 +1,7 @@
 // What every successful operation writes besides its state change, in the same DB transaction:
 // the append-only operation-log entry and, for captures and credits, the daily volume rollup.
+// A lost chargeback is not an operation of the /v1 contract: it adds to the rollup only
+// (charged-back volume, docs/decisions/040).
 import { sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { dailyVolume, operationLog } from "../../db/schema";
@@ -31,9 +33,21 @@ export type VolumeKey = {
   settlementId: string | null;
 };
 
-/** Adds a capture or a credit to the day's rollup (the dashboard and settlements read only this). */
-export async function addToVolume(tx: Tx, key: VolumeKey, kind: "captured" | "credited", amount: Money): Promise<void> {
+export type VolumeKind = "captured" | "credited" | "chargedBack";
+
+const VOLUME_COLUMNS = {
+  captured: { amount: dailyVolume.capturedAmount, count: dailyVolume.capturedCount },
+  credited: { amount: dailyVolume.creditedAmount, count: dailyVolume.creditedCount },
+  chargedBack: { amount: dailyVolume.chargedBackAmount, count: dailyVolume.chargedBackCount },
+} as const;
+
+/**
+ * Adds a capture, a credit or a lost chargeback to the day's rollup (the dashboard and
+ * settlements read only this).
+ */
+export async function addToVolume(tx: Tx, key: VolumeKey, kind: VolumeKind, amount: Money): Promise<void> {
   const value = toDbAmount(amount);
+  const column = VOLUME_COLUMNS[kind];
   const row = {
     day: key.at.toISOString().slice(0, 10),
     organisationId: key.organisationId,
@@ -45,6 +59,8 @@ export async function addToVolume(tx: Tx, key: VolumeKey, kind: "captured" | "cr
     capturedCount: kind === "captured" ? 1 : 0,
     creditedAmount: kind === "credited" ? value : "0",
     creditedCount: kind === "credited" ? 1 : 0,
+    chargedBackAmount: kind === "chargedBack" ? value : "0",
+    chargedBackCount: kind === "chargedBack" ? 1 : 0,
   };
   await tx
     .insert(dailyVolume)
@@ -58,16 +74,10 @@ export async function addToVolume(tx: Tx, key: VolumeKey, kind: "captured" | "cr
         dailyVolume.paymentType,
         dailyVolume.settlementId,
       ],
-      set:
-        kind === "captured"
-          ? {
-              capturedAmount: sql`${dailyVolume.capturedAmount} + ${value}::numeric`,
-              capturedCount: sql`${dailyVolume.capturedCount} + 1`,
-            }
-          : {
-              creditedAmount: sql`${dailyVolume.creditedAmount} + ${value}::numeric`,
-              creditedCount: sql`${dailyVolume.creditedCount} + 1`,
-            },
+      set: {
+        [`${kind}Amount`]: sql`${column.amount} + ${value}::numeric`,
+        [`${kind}Count`]: sql`${column.count} + 1`,
+      },
     });
 }
 
@@ -77,7 +87,8 @@ export async function addToVolume(tx: Tx, key: VolumeKey, kind: "captured" | "cr
  * payment's settlementId, so that a settlement's rollup keeps equalling the operations of the
  * payments that carry its id. The volume is recomputed from the payment's operation log with
  * the rollup's own rule (CAPTURE and IMPORT are captured, CREDIT credited, per UTC day), and
- * rows left empty under the old id are removed. The caller holds the payment's row lock.
+ * from its lost chargebacks (charged back on the day they were lost); rows left empty under the
+ * old id are removed. The caller holds the payment's row lock.
  */
 export async function moveVolumeToSettlement(
   tx: Tx,
@@ -88,16 +99,28 @@ export async function moveVolumeToSettlement(
   const oldId = from ?? "";
   const newId = to ?? "";
   if (oldId === newId) return;
-  const moved = sql`
-    select (o.created_at at time zone 'UTC')::date as day, t.currency, t.payment_type_group,
-           coalesce(t.payment_type, t.payment_type_group) as payment_type,
-           coalesce(sum(o.amount) filter (where o.operation in ('CAPTURE', 'IMPORT')), 0) as captured_amount,
-           count(*) filter (where o.operation in ('CAPTURE', 'IMPORT'))::int as captured_count,
-           coalesce(sum(o.amount) filter (where o.operation = 'CREDIT'), 0) as credited_amount,
-           count(*) filter (where o.operation = 'CREDIT')::int as credited_count
+  // Each money movement of the payment as (day, transaction, kind, amount): its operations and
+  // its lost chargebacks.
+  const movements = sql`
+    select o.created_at as at, o.transaction_id,
+           case when o.operation = 'CREDIT' then 'credited' else 'captured' end as kind, o.amount
       from operation_log o
-      join payment_transactions t on t.transaction_id = o.transaction_id
      where o.payment_id = ${payment.paymentId} and o.operation in ('CAPTURE', 'IMPORT', 'CREDIT')
+    union all
+    select c.decided_at, c.transaction_id, 'chargedBack', c.amount
+      from chargebacks c
+     where c.payment_id = ${payment.paymentId} and c.status = 'LOST'`;
+  const moved = sql`
+    select (o.at at time zone 'UTC')::date as day, t.currency, t.payment_type_group,
+           coalesce(t.payment_type, t.payment_type_group) as payment_type,
+           coalesce(sum(o.amount) filter (where o.kind = 'captured'), 0) as captured_amount,
+           count(*) filter (where o.kind = 'captured')::int as captured_count,
+           coalesce(sum(o.amount) filter (where o.kind = 'credited'), 0) as credited_amount,
+           count(*) filter (where o.kind = 'credited')::int as credited_count,
+           coalesce(sum(o.amount) filter (where o.kind = 'chargedBack'), 0) as charged_back_amount,
+           count(*) filter (where o.kind = 'chargedBack')::int as charged_back_count
+      from (${movements}) o
+      join payment_transactions t on t.transaction_id = o.transaction_id
      group by 1, 2, 3, 4`;
   await tx.execute(sql`
     with moved as (${moved})
@@ -105,24 +128,30 @@ export async function moveVolumeToSettlement(
        set captured_amount = v.captured_amount - m.captured_amount,
            captured_count = v.captured_count - m.captured_count,
            credited_amount = v.credited_amount - m.credited_amount,
-           credited_count = v.credited_count - m.credited_count
+           credited_count = v.credited_count - m.credited_count,
+           charged_back_amount = v.charged_back_amount - m.charged_back_amount,
+           charged_back_count = v.charged_back_count - m.charged_back_count
       from moved m
      where v.day = m.day and v.organisation_id = ${payment.organisationId} and v.currency = m.currency
        and v.payment_type_group = m.payment_type_group and v.payment_type = m.payment_type and v.settlement_id = ${oldId}`);
   await tx.execute(sql`
     delete from daily_volume
      where settlement_id = ${oldId} and organisation_id = ${payment.organisationId}
-       and captured_count = 0 and credited_count = 0`);
+       and captured_count = 0 and credited_count = 0 and charged_back_count = 0`);
   await tx.execute(sql`
     insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id,
-                                   captured_amount, captured_count, credited_amount, credited_count)
+                                   captured_amount, captured_count, credited_amount, credited_count,
+                                   charged_back_amount, charged_back_count)
     select m.day, ${payment.organisationId}, m.currency, m.payment_type_group, m.payment_type, ${newId},
-           m.captured_amount, m.captured_count, m.credited_amount, m.credited_count
+           m.captured_amount, m.captured_count, m.credited_amount, m.credited_count,
+           m.charged_back_amount, m.charged_back_count
       from (${moved}) m
      order by 1, 3, 4, 5
     on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id) do update set
       captured_amount = v.captured_amount + excluded.captured_amount,
       captured_count = v.captured_count + excluded.captured_count,
       credited_amount = v.credited_amount + excluded.credited_amount,
-      credited_count = v.credited_count + excluded.credited_count`);
+      credited_count = v.credited_count + excluded.credited_count,
+      charged_back_amount = v.charged_back_amount + excluded.charged_back_amount,
+      charged_back_count = v.charged_back_count + excluded.charged_back_count`);
 }

@@ -12,8 +12,18 @@ import { db } from "../../platform/db.server";
 import type { StaffCaller } from "../../domain/caller";
 import { dailyOutcomes, dailyVolume } from "../../../db/schema";
 import { daysOf } from "../../domain/day-range";
-import { add, compare, money, subtract, toDbAmount, ZERO, type Money } from "../../domain/money";
-import { splitBySettlement, volumeSums, withoutSettlementKey, type CurrencyVolume } from "./volume-rollup.server";
+import { add, compare } from "../../domain/money";
+import {
+  addVolume,
+  emptyVolume,
+  splitBySettlement,
+  volumeFigures,
+  volumeSums,
+  withoutSettlementKey,
+  type CurrencyVolume,
+  type RunningVolume,
+  type VolumeSumsRow,
+} from "./volume-rollup.server";
 
 export type DashboardQuery = {
   /** First and last UTC day, both included, "YYYY-MM-DD". */
@@ -27,13 +37,16 @@ export type VolumeTotals = {
   /** Decimal strings with the database's 5 decimals, e.g. "1234.50000". */
   captured: string;
   credited: string;
-  /** captured − credited. */
+  /** Lost chargebacks (docs/decisions/040). */
+  chargedBack: string;
+  /** captured − credited − charged back. */
   net: string;
   capturedCount: number;
   creditedCount: number;
+  chargedBackCount: number;
 };
 
-export type GroupVolume = { captured: string; credited: string; net: string };
+export type GroupVolume = { captured: string; credited: string; chargedBack: string; net: string };
 
 export type DashboardDay = {
   day: string;
@@ -95,28 +108,9 @@ export type Dashboard = {
 export const TOP_PAYMENT_TYPES = 10;
 
 /** A running sum of rollup rows, exact (money.ts bigints). */
-type Volume = { captured: Money; credited: Money; capturedCount: number; creditedCount: number };
+type Volume = RunningVolume;
 
-function emptyVolume(): Volume {
-  return { captured: ZERO, credited: ZERO, capturedCount: 0, creditedCount: 0 };
-}
-
-function addVolume(into: Volume, row: RollupRow): void {
-  into.captured = add(into.captured, money(row.captured));
-  into.credited = add(into.credited, money(row.credited));
-  into.capturedCount += row.capturedCount;
-  into.creditedCount += row.creditedCount;
-}
-
-function totalsOf(volume: Volume): VolumeTotals {
-  return {
-    captured: toDbAmount(volume.captured),
-    credited: toDbAmount(volume.credited),
-    net: toDbAmount(subtract(volume.captured, volume.credited)),
-    capturedCount: volume.capturedCount,
-    creditedCount: volume.creditedCount,
-  };
-}
+const totalsOf = (volume: Volume): VolumeTotals => volumeFigures(volume);
 
 function totalsFrom({ currency: _currency, ...volume }: CurrencyVolume): VolumeTotals {
   return volume;
@@ -138,7 +132,7 @@ const HOME_CURRENCY = "NOK";
  * how many captures and credits they had, then by code.
  */
 function byActivity(map: Map<string, Volume>): string[] {
-  const activity = (volume: Volume) => volume.capturedCount + volume.creditedCount;
+  const activity = (volume: Volume) => volume.capturedCount + volume.creditedCount + volume.chargedBackCount;
   return [...map.entries()]
     .sort(
       ([a, x], [b, y]) =>
@@ -154,16 +148,12 @@ function byCaptured<K extends string>(map: Map<K, Volume>): K[] {
     .map(([key]) => key);
 }
 
-type RollupRow = {
+type RollupRow = VolumeSumsRow & {
   day: string;
   withoutSettlement: boolean;
   currency: string;
   paymentTypeGroup: string;
   paymentType: string;
-  captured: string;
-  credited: string;
-  capturedCount: number;
-  creditedCount: number;
 };
 
 /**
@@ -231,6 +221,7 @@ export async function getDashboard(_caller: StaffCaller, input: DashboardQuery):
       const volume = perDayGroup.get(`${day}|${group}`) ?? emptyVolume();
       dayTotal.captured = add(dayTotal.captured, volume.captured);
       dayTotal.credited = add(dayTotal.credited, volume.credited);
+      dayTotal.chargedBack = add(dayTotal.chargedBack, volume.chargedBack);
       volumes[group] = groupVolumeOf(volume);
     }
     return { day, groups: volumes, total: groupVolumeOf(dayTotal) };
@@ -341,8 +332,8 @@ function outcomeCounts(approved: number, declined: number, failed: number): Outc
 }
 
 function groupVolumeOf(volume: Volume): GroupVolume {
-  const { captured, credited, net } = totalsOf(volume);
-  return { captured, credited, net };
+  const { captured, credited, chargedBack, net } = totalsOf(volume);
+  return { captured, credited, chargedBack, net };
 }
 
 /** part / whole as a percentage with one decimal, rounded half up, in integers: "42.1". */

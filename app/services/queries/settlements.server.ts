@@ -1,4 +1,5 @@
-// Settlements for finance: captured, credited and net per settlement id, UTC day and currency,
+// Settlements for finance: captured, credited, charged back (lost chargebacks, decision 040) and
+// net per settlement id, UTC day and currency,
 // read from the daily_volume rollup, with the volume of payments without a settlement id (kept
 // there under '') as rows of their own, so that the list's totals are the dashboard's
 // (volume-rollup.server.ts); and the operations behind one settlement: the CAPTURE, IMPORT
@@ -63,7 +64,7 @@ export type SettlementDayList = {
 
 const sums = {
   ...volumeSums,
-  net: sql<string>`(sum(${dailyVolume.capturedAmount}) - sum(${dailyVolume.creditedAmount}))::text`,
+  net: sql<string>`(sum(${dailyVolume.capturedAmount}) - sum(${dailyVolume.creditedAmount}) - sum(${dailyVolume.chargedBackAmount}))::text`,
 };
 
 const dayColumns = {
@@ -109,6 +110,8 @@ export async function listSettlementDays(
       capturedCount: sql<number>`sum(${dailyVolume.capturedCount})`.as("captured_count"),
       credited: sql<string>`sum(${dailyVolume.creditedAmount})`.as("credited"),
       creditedCount: sql<number>`sum(${dailyVolume.creditedCount})`.as("credited_count"),
+      chargedBack: sql<string>`sum(${dailyVolume.chargedBackAmount})`.as("charged_back"),
+      chargedBackCount: sql<number>`sum(${dailyVolume.chargedBackCount})`.as("charged_back_count"),
     })
     .from(dailyVolume)
     .where(where)
@@ -132,6 +135,8 @@ export async function listSettlementDays(
         capturedCount: sql<number>`sum(${settlementDays.capturedCount})::bigint`.mapWith(Number),
         credited: sql<string>`sum(${settlementDays.credited})::text`,
         creditedCount: sql<number>`sum(${settlementDays.creditedCount})::bigint`.mapWith(Number),
+        chargedBack: sql<string>`sum(${settlementDays.chargedBack})::text`,
+        chargedBackCount: sql<number>`sum(${settlementDays.chargedBackCount})::bigint`.mapWith(Number),
       })
       .from(settlementDays)
       .groupBy(settlementDays.currency, settlementDays.withoutSettlement),

@@ -15,6 +15,8 @@ export const volumeSums = {
   capturedCount: sql<number>`sum(${dailyVolume.capturedCount})::bigint`.mapWith(Number),
   credited: sql<string>`sum(${dailyVolume.creditedAmount})::text`,
   creditedCount: sql<number>`sum(${dailyVolume.creditedCount})::bigint`.mapWith(Number),
+  chargedBack: sql<string>`sum(${dailyVolume.chargedBackAmount})::text`,
+  chargedBackCount: sql<number>`sum(${dailyVolume.chargedBackCount})::bigint`.mapWith(Number),
 };
 
 /**
@@ -23,7 +25,14 @@ export const volumeSums = {
  */
 export const withoutSettlementKey = sql<boolean>`(${dailyVolume.settlementId} = '')`;
 
-export type VolumeSumsRow = { captured: string; capturedCount: number; credited: string; creditedCount: number };
+export type VolumeSumsRow = {
+  captured: string;
+  capturedCount: number;
+  credited: string;
+  creditedCount: number;
+  chargedBack: string;
+  chargedBackCount: number;
+};
 
 /** A currency's captured, credited and net volume with their counts (decimal strings, 5 decimals). */
 export type CurrencyVolume = {
@@ -32,7 +41,10 @@ export type CurrencyVolume = {
   capturedCount: number;
   credited: string;
   creditedCount: number;
-  /** captured − credited. */
+  /** Lost chargebacks (docs/decisions/040). */
+  chargedBack: string;
+  chargedBackCount: number;
+  /** captured − credited − charged back. */
   net: string;
 };
 
@@ -44,27 +56,56 @@ export type SplitVolume = {
   withoutSettlement: CurrencyVolume;
 };
 
-type Running = { captured: Money; credited: Money; capturedCount: number; creditedCount: number };
+/** A running, exact sum of rollup rows (money.ts bigints); the dashboard folds its keys with it too. */
+export type RunningVolume = {
+  captured: Money;
+  credited: Money;
+  chargedBack: Money;
+  capturedCount: number;
+  creditedCount: number;
+  chargedBackCount: number;
+};
 
-const empty = (): Running => ({ captured: ZERO, credited: ZERO, capturedCount: 0, creditedCount: 0 });
+export const emptyVolume = (): RunningVolume => ({
+  captured: ZERO,
+  credited: ZERO,
+  chargedBack: ZERO,
+  capturedCount: 0,
+  creditedCount: 0,
+  chargedBackCount: 0,
+});
 
-function addRow(into: Running, row: VolumeSumsRow): void {
+export function addVolume(into: RunningVolume, row: VolumeSumsRow): void {
   into.captured = add(into.captured, money(row.captured));
   into.credited = add(into.credited, money(row.credited));
+  into.chargedBack = add(into.chargedBack, money(row.chargedBack));
   into.capturedCount += row.capturedCount;
   into.creditedCount += row.creditedCount;
+  into.chargedBackCount += row.chargedBackCount;
 }
 
-function figures(currency: string, running: Running): CurrencyVolume {
+/** Net volume: what was captured less what went back, by credit or lost chargeback. */
+export function netOf(volume: Pick<RunningVolume, "captured" | "credited" | "chargedBack">): Money {
+  return subtract(subtract(volume.captured, volume.credited), volume.chargedBack);
+}
+
+/** The figures of a running sum, as decimal strings. */
+export function volumeFigures(running: RunningVolume): Omit<CurrencyVolume, "currency"> {
   return {
-    currency,
     captured: toDbAmount(running.captured),
     capturedCount: running.capturedCount,
     credited: toDbAmount(running.credited),
     creditedCount: running.creditedCount,
-    net: toDbAmount(subtract(running.captured, running.credited)),
+    chargedBack: toDbAmount(running.chargedBack),
+    chargedBackCount: running.chargedBackCount,
+    net: toDbAmount(netOf(running)),
   };
 }
+
+const figures = (currency: string, running: RunningVolume): CurrencyVolume => ({
+  currency,
+  ...volumeFigures(running),
+});
 
 /**
  * Per currency (in code order), exact sums of rollup rows: all, with and without a settlement
@@ -73,12 +114,12 @@ function figures(currency: string, running: Running): CurrencyVolume {
 export function splitBySettlement(
   rows: Iterable<VolumeSumsRow & { currency: string; withoutSettlement: boolean }>,
 ): SplitVolume[] {
-  const per = new Map<string, { total: Running; with: Running; without: Running }>();
+  const per = new Map<string, { total: RunningVolume; with: RunningVolume; without: RunningVolume }>();
   for (const row of rows) {
     let entry = per.get(row.currency);
-    if (!entry) per.set(row.currency, (entry = { total: empty(), with: empty(), without: empty() }));
-    addRow(entry.total, row);
-    addRow(row.withoutSettlement ? entry.without : entry.with, row);
+    if (!entry) per.set(row.currency, (entry = { total: emptyVolume(), with: emptyVolume(), without: emptyVolume() }));
+    addVolume(entry.total, row);
+    addVolume(row.withoutSettlement ? entry.without : entry.with, row);
   }
   return [...per.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
