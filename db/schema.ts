@@ -1116,6 +1116,8 @@ const reportImportRef = () =>
 export const settlementReportLines = pgTable(
   "settlement_report_lines",
   {
+    /** A chargeback opened from a CHARGEBACK line names it (chargebacks.report_line_id). */
+    id: serialId(),
     importId: reportImportRef(),
     lineNo: integer("line_no").notNull(),
     settlementId: text("settlement_id").notNull(),
@@ -1128,7 +1130,7 @@ export const settlementReportLines = pgTable(
     currency: text("currency").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.importId, t.lineNo] }),
+    uniqueIndex("settlement_report_lines_import_line_uq").on(t.importId, t.lineNo),
     index("settlement_report_lines_settlement_idx").on(t.settlementId),
     index("settlement_report_lines_reference_idx").on(t.reference),
     check("settlement_report_lines_type_ck", inList("type", SETTLEMENT_REPORT_LINE_TYPE_VALUES)),

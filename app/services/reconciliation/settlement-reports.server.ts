@@ -11,7 +11,7 @@ import type { Tx } from "../../../db/client";
 import { reconciliationDifferences, settlementReportImports } from "../../../db/schema";
 import type { StaffCaller } from "../../domain/caller";
 import { conflict, invalid, notFound } from "../../domain/errors";
-import { toDbAmount } from "../../domain/money";
+import { money, toDbAmount, type Money } from "../../domain/money";
 import {
   CsvRecordReader,
   ReportRefused,
@@ -20,6 +20,7 @@ import {
   type CsvRecord,
   type ReportLine,
 } from "../../domain/settlement-report";
+import { openChargebackLocked } from "../chargebacks/chargebacks.server";
 import { auditStaffAction } from "../../platform/audit.server";
 import { db } from "../../platform/db.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
@@ -212,6 +213,7 @@ async function publishLocked(
   const refusal = await refusalOfWholeFile(tx, input.importId);
   if (refusal) throw refusal;
   await matchReport(tx, input.importId);
+  const chargebacks = await openReportedChargebacks(tx, caller, input.importId);
   await tx
     .update(settlementReportImports)
     .set({ status: "DONE", contentSha256: input.sha256, finishedAt: new Date(), updatedAt: new Date() })
@@ -231,9 +233,40 @@ async function publishLocked(
     action: "reconciliation.import",
     entityType: "settlement_report",
     entityId: input.importId,
-    after: { fileName: input.fileName, sha256: input.sha256, lines: input.lines, settlementIds, differences },
+    after: {
+      fileName: input.fileName,
+      sha256: input.sha256,
+      lines: input.lines,
+      settlementIds,
+      differences,
+      chargebacksOpened: chargebacks,
+    },
   });
   return { kind: "imported", importId: input.importId, lines: input.lines, settlementIds };
+}
+
+/**
+ * What Paydesk has for the report line `l` (a lateral subquery): for a CAPTURE line the captured
+ * transaction whose RRN or provider transaction id is its reference, with the captured amount; for
+ * a CHARGEBACK line the same transaction with what a chargeback may still take of it; for a REFUND
+ * line the executed credit line whose RRN or provider reference it is. Same currency always.
+ */
+function paydeskSideOf(l: SQL) {
+  return sql`
+        select t.payment_id, t.transaction_id, null::bigint as credit_transaction_id,
+          case when ${l}.type = 'CAPTURE' then t.captured_amount
+            else t.captured_amount - t.credited_amount - t.reserved_amount - t.charged_back_amount end as paydesk_amount
+        from payment_transactions t
+        where ${l}.type in ('CAPTURE', 'CHARGEBACK') and t.captured_amount > 0 and t.currency = ${l}.currency
+          and (t.rrn = ${l}.reference or t.external_transaction_id = ${l}.reference)
+        union all
+        select ct.payment_id, ct.transaction_id, ct.credit_transaction_id, ct.amount
+        from credit_transactions ct
+        join payment_transactions t on t.transaction_id = ct.transaction_id
+        where ${l}.type = 'REFUND' and ct.status = 'CREDITED' and t.currency = ${l}.currency
+          and (ct.rrn = ${l}.reference or ct.provider_reference = ${l}.reference)
+        order by 2, 3 nulls first
+        limit 1`;
 }
 
 /**
@@ -251,26 +284,14 @@ async function matchReport(tx: Tx, importId: number): Promise<void> {
         case
           when l.type = 'FEE' then 'FEE'
           when m.paydesk_amount is null then 'MISSING_IN_PAYDESK'
-          -- A chargeback takes back at most what was captured; less is a partial one.
+          -- A chargeback takes at most what is left of the capture (not credited, reserved or
+          -- charged back already); less is a partial one.
           when l.type = 'CHARGEBACK' and -l.gross_amount <= m.paydesk_amount then 'MATCHED'
           when l.type <> 'CHARGEBACK' and (case when l.type = 'CAPTURE' then l.gross_amount else -l.gross_amount end) = m.paydesk_amount then 'MATCHED'
           else 'AMOUNT_DIFFERS'
         end as outcome
       from settlement_report_lines l
-      left join lateral (
-        select t.payment_id, t.transaction_id, null::bigint as credit_transaction_id, t.captured_amount as paydesk_amount
-        from payment_transactions t
-        where l.type in ('CAPTURE', 'CHARGEBACK') and t.captured_amount > 0 and t.currency = l.currency
-          and (t.rrn = l.reference or t.external_transaction_id = l.reference)
-        union all
-        select ct.payment_id, ct.transaction_id, ct.credit_transaction_id, ct.amount
-        from credit_transactions ct
-        join payment_transactions t on t.transaction_id = ct.transaction_id
-        where l.type = 'REFUND' and ct.status = 'CREDITED' and t.currency = l.currency
-          and (ct.rrn = l.reference or ct.provider_reference = l.reference)
-        order by 2, 3 nulls first
-        limit 1
-      ) m on true
+      left join lateral (${paydeskSideOf(sql`l`)}) m on true
       where l.import_id = ${importId}
     ),
     differences as (
@@ -313,6 +334,49 @@ async function matchReport(tx: Tx, importId: number): Promise<void> {
         select 1 from settlement_report_lines l
         where l.import_id = ${importId}::bigint and l.type = 'REFUND' and l.currency = t.currency
           and (l.reference = ct.rrn or l.reference = ct.provider_reference))`);
+}
+
+const negate = (value: Money) => -value as Money;
+
+/** The reason code of a chargeback opened from a report line: the report carries none. */
+export const REPORTED_CHARGEBACK_REASON = "SETTLEMENT-REPORT";
+
+/**
+ * Opens a chargeback (docs/decisions/040) for each CHARGEBACK line that matched (a captured
+ * transaction with enough left to take), in ascending payment order: the fixed lock order. Once:
+ * a file is imported once and a settlement from one file, and report_line_id is unique. Answers
+ * how many were opened.
+ */
+async function openReportedChargebacks(tx: Tx, caller: StaffCaller, importId: number): Promise<number> {
+  const matched = await rowsIn<{
+    id: number;
+    gross_amount: string;
+    currency: string;
+    payment_id: number;
+    transaction_id: number;
+  }>(
+    tx,
+    sql`
+      select l.id, l.gross_amount, l.currency, m.payment_id, m.transaction_id
+      from settlement_report_lines l
+      join lateral (${paydeskSideOf(sql`l`)}) m on true
+      where l.import_id = ${importId}::bigint and l.type = 'CHARGEBACK'
+        and not exists (select 1 from reconciliation_differences d
+                        where d.import_id = ${importId}::bigint and d.line_no = l.line_no)
+      order by m.payment_id, m.transaction_id, l.line_no`,
+  );
+  for (const line of matched) {
+    await openChargebackLocked(tx, caller, {
+      paymentId: Number(line.payment_id),
+      transactionId: Number(line.transaction_id),
+      amount: negate(money(line.gross_amount)),
+      currency: line.currency,
+      reasonCode: REPORTED_CHARGEBACK_REASON,
+      source: "REPORT",
+      reportLineId: Number(line.id),
+    });
+  }
+  return matched.length;
 }
 
 /** The rows of a raw statement: postgres.js answers an array, PGlite an object holding them. */

@@ -6,6 +6,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import {
   auditLog,
+  chargebacks,
   creditTransactions,
   credits,
   paymentTransactions,
@@ -131,7 +132,7 @@ describe("a settlement report", () => {
     ids.differs = await captured(S, "100.00", { rrn: "600000000003" });
     ids.notReported = await captured(S, "30.00", { rrn: "600000000005" });
     await credited(S, ids.byExternal, "20.00", "credit-ref-1");
-    await credited(S, ids.byRrn, "10.00", "credit-ref-not-reported");
+    await credited(S, ids.differs, "10.00", "credit-ref-not-reported");
   });
 
   it("is matched into every category, with the difference and the fees", async () => {
@@ -215,7 +216,7 @@ describe("a settlement report", () => {
         provider: null,
         paydesk: "10.00000",
         difference: "-10.00000",
-        transactionId: ids.byRrn.transactionId,
+        transactionId: ids.differs.transactionId,
       },
     ]);
     const [audit] = await database().db.select().from(auditLog).where(eq(auditLog.action, "reconciliation.import"));
@@ -225,8 +226,23 @@ describe("a settlement report", () => {
       actorEmail: "finance@paydesk.test",
       after: expect.objectContaining({ lines: 8, settlementIds: [S] }),
     });
+    // The chargeback of line 8 is opened on the captured transaction, once, naming its line.
+    const opened = await database()
+      .db.select({
+        transactionId: chargebacks.transactionId,
+        amount: chargebacks.amount,
+        source: chargebacks.source,
+        status: chargebacks.status,
+        lineNo: settlementReportLines.lineNo,
+      })
+      .from(chargebacks)
+      .innerJoin(settlementReportLines, eq(settlementReportLines.id, chargebacks.reportLineId));
+    expect(opened).toEqual([
+      { transactionId: ids.byRrn.transactionId, amount: "199.00000", source: "REPORT", status: "OPEN", lineNo: 8 },
+    ]);
     const after = await counts();
-    expect(after.audit - before.audit).toBe(1);
+    // the import's entry and the chargeback's
+    expect(after.audit - before.audit).toBe(2);
   });
 
   it("imported again (the same file) changes nothing and says which import it was", async () => {
