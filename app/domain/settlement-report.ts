@@ -21,6 +21,15 @@ export type ReportColumn = (typeof REPORT_COLUMNS)[number];
 export const REPORT_LINE_TYPES = ["CAPTURE", "REFUND", "CHARGEBACK", "FEE"] as const;
 export type ReportLineType = (typeof REPORT_LINE_TYPES)[number];
 
+/** What a reconciliation finds that needs a person (db/schema.ts holds the same list). */
+export const DIFFERENCE_KINDS = ["MISSING_IN_PAYDESK", "MISSING_AT_PROVIDER", "AMOUNT_DIFFERS"] as const;
+export type DifferenceKind = (typeof DIFFERENCE_KINDS)[number];
+
+/** How many imports the Reconciliation list shows (newest first). */
+export const IMPORT_LIST_LIMIT = 50;
+/** How many differences a settlement's screen lists at once. */
+export const DIFFERENCE_LIST_LIMIT = 200;
+
 /** A field longer than this is refused while it is read, so one bad line cannot fill memory. */
 export const MAX_FIELD_LENGTH = 200;
 

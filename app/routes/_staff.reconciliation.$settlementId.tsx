@@ -17,12 +17,8 @@ import { useStaffUser } from "../components/staff-user";
 import { useHrefWith } from "../components/url-state";
 import { intent, staffAction } from "../http/staff/action.server";
 import { ResolveDifferenceForm } from "../http/staff/forms/reconciliation";
-import {
-  DIFFERENCE_KINDS,
-  DIFFERENCE_LIST_LIMIT,
-  settlementReconciliation,
-  type DifferenceKind,
-} from "../services/queries/reconciliation.server";
+import { DIFFERENCE_KINDS, DIFFERENCE_LIST_LIMIT, type DifferenceKind } from "../domain/settlement-report";
+import { settlementReconciliation } from "../services/queries/reconciliation.server";
 import { resolveDifference } from "../services/reconciliation/settlement-reports.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";

@@ -15,9 +15,9 @@ import { ListNotice, PageHeader } from "../components/list-parts";
 import { formatCount } from "../components/format";
 import { useStaffUser } from "../components/staff-user";
 import type { ActionResult } from "../domain/action-result";
-import { REPORT_COLUMNS } from "../domain/settlement-report";
+import { IMPORT_LIST_LIMIT, REPORT_COLUMNS } from "../domain/settlement-report";
 import { uploadSettlementReport } from "../http/staff/settlement-report-upload.server";
-import { IMPORT_LIST_LIMIT, listReportImports } from "../services/queries/reconciliation.server";
+import { listReportImports } from "../services/queries/reconciliation.server";
 import type { loader as progressLoader } from "./_staff.reconciliation.progress";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
@@ -77,8 +77,9 @@ function UploadReport() {
         <Stack gap="sm">
           <Title order={4}>Upload a settlement report</Title>
           <Text size="sm" c="dimmed">
-            A CSV with the columns <code>{REPORT_COLUMNS.join(",")}</code> (see the README). The same file twice changes
-            nothing; a file with a wrong line is refused whole, naming the line and column.
+            A CSV with the columns <code style={{ overflowWrap: "anywhere" }}>{REPORT_COLUMNS.join(",")}</code> (see the
+            README). The same file twice changes nothing; a file with a wrong line is refused whole, naming the line and
+            column.
           </Text>
           <Group align="flex-end" gap="sm" wrap="wrap">
             <FileInput

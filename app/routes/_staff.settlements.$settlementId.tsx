@@ -19,6 +19,7 @@ import { positiveInt } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
 import { getSettlementSummary, listSettlementOperations, MAX_PER_PAGE } from "../services/queries/settlements.server";
 import { OperationCells, OperationHeads } from "../components/OperationCells";
+import { isReconciled } from "../services/queries/reconciliation.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -49,12 +50,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   const page = positiveInt(search.get("page")) ?? 1;
   const perPage = Math.min(MAX_PER_PAGE, positiveInt(search.get("perPage")) ?? DEFAULT_PER_PAGE);
-  const operations = await listSettlementOperations(caller, { settlementId, day, page, perPage });
-  return json({ settlementId, day, errors, summary, operations });
+  const [operations, reconciled] = await Promise.all([
+    listSettlementOperations(caller, { settlementId, day, page, perPage }),
+    isReconciled(settlementId),
+  ]);
+  return json({ settlementId, day, errors, summary, operations, reconciled });
 }
 
 export default function SettlementDetail() {
-  const { settlementId, day, errors, summary, operations } = useLoaderData<typeof loader>();
+  const { settlementId, day, errors, summary, operations, reconciled } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const base = `/settlements/${encodeURIComponent(settlementId)}`;
   const csv = `${base}/export.csv${day ? `?day=${day}` : ""}`;
@@ -82,11 +86,28 @@ export default function SettlementDetail() {
             the payments with this settlement id.
           </Text>
         </div>
-        {userHasPermission(user, "export:csv") && total > 0 ? (
-          <Button component="a" href={csv} download variant="default" size="xs">
-            Export CSV ({plural(total, "row")})
-          </Button>
-        ) : null}
+        <Group gap="xs">
+          {reconciled ? (
+            <Button
+              component={Link}
+              to={`/reconciliation/${encodeURIComponent(settlementId)}`}
+              variant="light"
+              size="xs"
+              data-testid="settlement-reconciliation"
+            >
+              Reconciliation
+            </Button>
+          ) : (
+            <Text size="xs" c="dimmed">
+              No provider report imported
+            </Text>
+          )}
+          {userHasPermission(user, "export:csv") && total > 0 ? (
+            <Button component="a" href={csv} download variant="default" size="xs">
+              Export CSV ({plural(total, "row")})
+            </Button>
+          ) : null}
+        </Group>
       </Group>
       {errors.map((error) => (
         <Text key={error.field} c="red" size="sm" role="alert">

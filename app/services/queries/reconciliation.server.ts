@@ -2,21 +2,14 @@
 // upload's progress, and one settlement's result. Only DONE imports are read; a RUNNING one is
 // visible only as its own progress.
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
-import {
-  RECONCILIATION_DIFFERENCE_KIND_VALUES,
-  reconciliationDifferences,
-  reconciliationTotals,
-  settlementReportImports,
-} from "../../../db/schema";
+import { reconciliationDifferences, reconciliationTotals, settlementReportImports } from "../../../db/schema";
 import { db } from "../../platform/db.server";
-
-export type DifferenceKind = (typeof RECONCILIATION_DIFFERENCE_KIND_VALUES)[number];
-export const DIFFERENCE_KINDS = RECONCILIATION_DIFFERENCE_KIND_VALUES;
-
-/** How many imports the list shows (newest first). */
-export const IMPORT_LIST_LIMIT = 50;
-/** How many differences of one kind a settlement's screen lists at once. */
-export const DIFFERENCE_LIST_LIMIT = 200;
+import {
+  DIFFERENCE_KINDS,
+  DIFFERENCE_LIST_LIMIT,
+  IMPORT_LIST_LIMIT,
+  type DifferenceKind,
+} from "../../domain/settlement-report";
 
 export type ReportImportRow = {
   id: number;
