@@ -17,7 +17,10 @@ import {
   paymentMethods,
   paymentTransactions,
   payments,
+  reconciliationDifferences,
+  reconciliationTotals,
   recurringPayments,
+  settlementReportImports,
   staffUsers,
 } from "../../db/schema";
 import { useTestServer } from "../support/fixtures-http";
@@ -42,7 +45,42 @@ beforeAll(async () => {
     })
     .returning({ id: callbackOutbox.id });
   callback.id = row.id;
+  // A reconciled settlement with one open difference: what the reconciliation actions point at.
+  const [report] = await server.database.db
+    .insert(settlementReportImports)
+    .values({
+      fileName: "matrix.csv",
+      status: "DONE",
+      uploadToken: "matrix-upload-token-0001",
+      contentSha256: "0".repeat(64),
+      importedByEmail: "finance@paydesk.test",
+    })
+    .returning({ id: settlementReportImports.id });
+  await server.database.db.insert(reconciliationTotals).values({
+    settlementId: reconciled.settlementId,
+    currency: "NOK",
+    importId: report.id,
+    lineCount: 1,
+    matchedCount: 0,
+  });
+  const [difference] = await server.database.db
+    .insert(reconciliationDifferences)
+    .values({
+      importId: report.id,
+      settlementId: reconciled.settlementId,
+      kind: "MISSING_IN_PAYDESK",
+      lineNo: 2,
+      type: "CAPTURE",
+      reference: "612340000099",
+      currency: "NOK",
+      providerAmount: "89.00",
+      difference: "89.00",
+    })
+    .returning({ id: reconciliationDifferences.id });
+  reconciled.differenceId = difference.id;
 });
+/** A reconciled settlement and its open difference (set in beforeAll). */
+const reconciled = { settlementId: "MATRIX-RECON-1", differenceId: 0 };
 
 /** Everything a forged action could change, read straight from the database. */
 async function fingerprint() {
@@ -96,6 +134,10 @@ async function fingerprint() {
       .from(callbackOutbox)
       .orderBy(callbackOutbox.id),
     pauses: await db.select().from(callbackPauses),
+    reports: await db.select({ id: settlementReportImports.id }).from(settlementReportImports),
+    differences: await db
+      .select({ id: reconciliationDifferences.id, resolvedAt: reconciliationDifferences.resolvedAt })
+      .from(reconciliationDifferences),
   };
 }
 
@@ -253,6 +295,15 @@ const ACTIONS: StaffActionCase[] = [
     fields: callbackTarget,
   },
   { path: () => "/callbacks?index", intent: "resumeTarget", permission: "callback:manage", fields: callbackTarget },
+  // The upload is a streamed multipart body: a form-encoded post is refused (400) once the
+  // permission lets it through.
+  { path: () => "/reconciliation?index", intent: "upload", permission: "reconciliation:import", fields: nothing },
+  {
+    path: () => `/reconciliation/${reconciled.settlementId}`,
+    intent: "resolve",
+    permission: "reconciliation:resolve",
+    fields: () => ({ differenceId: String(reconciled.differenceId) }),
+  },
 ];
 
 const SCREENS: Array<{ path: () => string; permission: Permission }> = [
@@ -276,6 +327,9 @@ const SCREENS: Array<{ path: () => string; permission: Permission }> = [
   { path: () => "/me", permission: "dashboard:read" },
   { path: () => "/callbacks", permission: "callback:read" },
   { path: () => `/callbacks/${callback.id}`, permission: "callback:read" },
+  { path: () => "/reconciliation", permission: "settlement:read" },
+  { path: () => `/reconciliation/${reconciled.settlementId}`, permission: "settlement:read" },
+  { path: () => "/reconciliation/progress?token=matrix-upload-token-0001", permission: "reconciliation:import" },
 ];
 
 describe("every staff screen for every role", () => {
@@ -340,6 +394,8 @@ describe("every staff action for every role", () => {
         "settlement:read",
         "callback:read",
         "callback:manage",
+        "reconciliation:import",
+        "reconciliation:resolve",
       ] as Permission[]
     ).filter((p) => !used.has(p));
     expect(unused).toEqual([]);
