@@ -16,8 +16,6 @@ import { openDatabase, setDatabase } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { REPORT_COLUMNS } from "../app/domain/settlement-report";
 import { importSettlementReport } from "../app/services/reconciliation/settlement-reports.server";
-import { createServerDatabase, dropServerDatabase } from "../tests/support/database";
-import { databaseUrl } from "../tests/support/template";
 import { BENCH_STAFF, loadAverage } from "./bench-support";
 
 const arg = (name: string, fallback: number) => {
@@ -55,8 +53,9 @@ async function main() {
   const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   console.log(`load average at start: ${loadAverage()} (${os.cpus().length} cores)`);
   const name = `paydesk_bench_recon_${process.pid}`;
-  await createServerDatabase(serverUrl, name);
-  const url = databaseUrl(serverUrl, name);
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   const handle = await openDatabase({ url, maxConnections: 4 });
   const file = path.join(os.tmpdir(), `paydesk-bench-report-${process.pid}.csv`);
   try {
@@ -143,7 +142,8 @@ async function main() {
     setDatabase(undefined);
     fs.rmSync(file, { force: true });
     await handle.close();
-    await dropServerDatabase(serverUrl, name);
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
   }
 }
 
