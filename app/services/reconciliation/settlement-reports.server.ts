@@ -319,10 +319,15 @@ async function matchReport(tx: Tx, importId: number): Promise<void> {
     from payments p
     join payment_transactions t on t.payment_id = p.payment_id
     where p.settlement_id in (select settlement_id from settlements) and t.captured_amount > 0
+      -- Two anti-joins, not one with OR: each is a hash anti-join, an OR a nested loop.
       and not exists (
         select 1 from settlement_report_lines l
         where l.import_id = ${importId}::bigint and l.type = 'CAPTURE' and l.currency = t.currency
-          and (l.reference = t.rrn or l.reference = t.external_transaction_id))
+          and l.reference = t.rrn)
+      and not exists (
+        select 1 from settlement_report_lines l
+        where l.import_id = ${importId}::bigint and l.type = 'CAPTURE' and l.currency = t.currency
+          and l.reference = t.external_transaction_id)
     union all
     select ${importId}::bigint, c.settlement_id, 'MISSING_AT_PROVIDER', 'REFUND', coalesce(ct.rrn, ct.provider_reference),
       t.currency, ct.amount, -ct.amount, ct.payment_id, ct.transaction_id, ct.credit_transaction_id
@@ -333,7 +338,11 @@ async function matchReport(tx: Tx, importId: number): Promise<void> {
       and not exists (
         select 1 from settlement_report_lines l
         where l.import_id = ${importId}::bigint and l.type = 'REFUND' and l.currency = t.currency
-          and (l.reference = ct.rrn or l.reference = ct.provider_reference))`);
+          and l.reference = ct.rrn)
+      and not exists (
+        select 1 from settlement_report_lines l
+        where l.import_id = ${importId}::bigint and l.type = 'REFUND' and l.currency = t.currency
+          and l.reference = ct.provider_reference)`);
 }
 
 const negate = (value: Money) => -value as Money;
