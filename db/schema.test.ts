@@ -8,6 +8,7 @@ import { getTableConfig, PgDialect, PgTable } from "drizzle-orm/pg-core";
 import { MIGRATIONS_FOLDER } from "./migrate";
 import * as schema from "./schema";
 import * as enums from "../app/domain/enums";
+import { DIFFERENCE_KINDS, REPORT_LINE_TYPES } from "../app/domain/settlement-report";
 import { ROLES, SESSION_STEPS, type Role, type SessionStep } from "../app/auth/roles";
 import { PAYMENT_CHANGE_STATUSES, type PaymentChangeStatus } from "../app/domain/self-service";
 
@@ -25,6 +26,8 @@ describe("db/schema value lists", () => {
     ["AGREEMENT_STATUS_VALUES", schema.AGREEMENT_STATUS_VALUES, enums.AGREEMENT_STATUSES],
     ["PAYMENT_CHANGE_STATUS_VALUES", schema.PAYMENT_CHANGE_STATUS_VALUES, PAYMENT_CHANGE_STATUSES],
     ["ROLE_VALUES", schema.ROLE_VALUES, ROLES],
+    ["SETTLEMENT_REPORT_LINE_TYPE_VALUES", schema.SETTLEMENT_REPORT_LINE_TYPE_VALUES, REPORT_LINE_TYPES],
+    ["RECONCILIATION_DIFFERENCE_KIND_VALUES", schema.RECONCILIATION_DIFFERENCE_KIND_VALUES, DIFFERENCE_KINDS],
     ["STAFF_SESSION_STEP_VALUES", schema.STAFF_SESSION_STEP_VALUES, SESSION_STEPS],
     ["PROVIDER_OPERATION_KIND_VALUES", schema.PROVIDER_OPERATION_KIND_VALUES, enums.PROVIDER_OPERATION_KINDS],
     ["PROVIDER_OPERATION_STATUS_VALUES", schema.PROVIDER_OPERATION_STATUS_VALUES, enums.PROVIDER_OPERATION_STATUSES],

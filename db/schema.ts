@@ -1146,6 +1146,137 @@ export const providerOperations = pgTable(
   ],
 );
 
+// ---------------------------------------------------------------- settlement reconciliation
+
+export const SETTLEMENT_REPORT_LINE_TYPE_VALUES = ["CAPTURE", "REFUND", "CHARGEBACK", "FEE"] as const;
+export const SETTLEMENT_REPORT_STATUS_VALUES = ["RUNNING", "DONE"] as const;
+export const RECONCILIATION_DIFFERENCE_KIND_VALUES = [
+  "MISSING_IN_PAYDESK",
+  "MISSING_AT_PROVIDER",
+  "AMOUNT_DIFFERS",
+] as const;
+
+/**
+ * One upload of a provider's settlement report (docs/decisions/039). RUNNING while its lines
+ * stream in (lines_read is the progress the screen polls); DONE once the last line is read, the
+ * whole file checked and matched, in one transaction. Only DONE imports are ever read: a refused
+ * or abandoned upload's row and lines are deleted. The file's hash is set when it is DONE, so the
+ * same file twice finds the first.
+ */
+export const settlementReportImports = pgTable(
+  "settlement_report_imports",
+  {
+    id: serialId(),
+    fileName: text("file_name").notNull(),
+    status: text("status").$type<ValueOf<typeof SETTLEMENT_REPORT_STATUS_VALUES>>().notNull().default("RUNNING"),
+    /** The browser's token for this upload, so its page can ask for the progress. */
+    uploadToken: text("upload_token").notNull(),
+    contentSha256: text("content_sha256"),
+    linesRead: integer("lines_read").notNull().default(0),
+    bytesRead: bigint("bytes_read", { mode: "number" }).notNull().default(0),
+    importedByUserId: text("imported_by_user_id"),
+    importedByEmail: text("imported_by_email").notNull(),
+    ...timestamps(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("settlement_report_imports_sha256_uq").on(t.contentSha256),
+    uniqueIndex("settlement_report_imports_token_uq").on(t.uploadToken),
+    index("settlement_report_imports_created_at_idx").on(...newestFirst(t.createdAt, t.id)),
+    check("settlement_report_imports_status_ck", inList("status", SETTLEMENT_REPORT_STATUS_VALUES)),
+    check("settlement_report_imports_done_ck", sql`(status = 'DONE') = (content_sha256 is not null)`),
+  ],
+);
+
+const reportImportRef = () =>
+  idRef("import_id")
+    .notNull()
+    .references(() => settlementReportImports.id, { onDelete: "cascade" });
+
+/** The report's lines as the provider sent them; amounts signed as the merchant sees them. */
+export const settlementReportLines = pgTable(
+  "settlement_report_lines",
+  {
+    /** A chargeback opened from a CHARGEBACK line names it (chargebacks.report_line_id). */
+    id: serialId(),
+    importId: reportImportRef(),
+    lineNo: integer("line_no").notNull(),
+    settlementId: text("settlement_id").notNull(),
+    bookingDate: date("booking_date", { mode: "string" }).notNull(),
+    type: text("type").$type<ValueOf<typeof SETTLEMENT_REPORT_LINE_TYPE_VALUES>>().notNull(),
+    reference: text("reference"),
+    grossAmount: money("gross_amount").notNull(),
+    fee: money("fee").notNull(),
+    netAmount: money("net_amount").notNull(),
+    currency: text("currency").notNull(),
+  },
+  (t) => [
+    uniqueIndex("settlement_report_lines_import_line_uq").on(t.importId, t.lineNo),
+    index("settlement_report_lines_settlement_idx").on(t.settlementId),
+    index("settlement_report_lines_reference_idx").on(t.reference),
+    check("settlement_report_lines_type_ck", inList("type", SETTLEMENT_REPORT_LINE_TYPE_VALUES)),
+  ],
+);
+
+/**
+ * What matching found per settlement and currency of a DONE import: the lines, those matched,
+ * the fees. A settlement id is reconciled from one report only (the primary key says so).
+ */
+export const reconciliationTotals = pgTable(
+  "reconciliation_totals",
+  {
+    settlementId: text("settlement_id").notNull(),
+    currency: text("currency").notNull(),
+    importId: reportImportRef(),
+    lineCount: integer("line_count").notNull(),
+    matchedCount: integer("matched_count").notNull(),
+    grossAmount: moneyZero("gross_amount"),
+    fees: moneyZero("fees"),
+    netAmount: moneyZero("net_amount"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.settlementId, t.currency] }),
+    index("reconciliation_totals_import_idx").on(t.importId),
+  ],
+);
+
+/**
+ * One difference between a report and Paydesk: a line Paydesk has no capture or credit for, a
+ * capture or credit of the settlement the report lacks, or a match whose amounts differ
+ * (difference = the provider's amount − Paydesk's, both as Paydesk counts them: positive).
+ * A staff user marks it resolved with a reason; nothing else changes it.
+ */
+export const reconciliationDifferences = pgTable(
+  "reconciliation_differences",
+  {
+    id: serialId(),
+    importId: reportImportRef(),
+    settlementId: text("settlement_id").notNull(),
+    kind: text("kind").$type<ValueOf<typeof RECONCILIATION_DIFFERENCE_KIND_VALUES>>().notNull(),
+    /** The report's line; null for what only Paydesk has. */
+    lineNo: integer("line_no"),
+    type: text("type").$type<ValueOf<typeof SETTLEMENT_REPORT_LINE_TYPE_VALUES>>().notNull(),
+    reference: text("reference"),
+    currency: text("currency").notNull(),
+    providerAmount: money("provider_amount"),
+    paydeskAmount: money("paydesk_amount"),
+    difference: money("difference").notNull(),
+    paymentId: idRef("payment_id"),
+    transactionId: idRef("transaction_id"),
+    creditTransactionId: idRef("credit_transaction_id"),
+    resolvedAt: ts("resolved_at"),
+    resolvedByEmail: text("resolved_by_email"),
+    resolution: text("resolution"),
+  },
+  (t) => [
+    index("reconciliation_differences_settlement_idx").on(t.settlementId, t.kind, t.id),
+    index("reconciliation_differences_import_idx").on(t.importId),
+    check("reconciliation_differences_kind_ck", inList("kind", RECONCILIATION_DIFFERENCE_KIND_VALUES)),
+    check("reconciliation_differences_type_ck", inList("type", SETTLEMENT_REPORT_LINE_TYPE_VALUES)),
+    check("reconciliation_differences_resolved_ck", sql`(resolved_at is null) = (resolution is null)`),
+  ],
+);
+
 /** Small key/value facts about this installation (e.g. when demo data was seeded). */
 export const appSettings = pgTable("app_settings", {
   key: text("key").primaryKey(),

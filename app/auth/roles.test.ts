@@ -20,6 +20,8 @@ const EXPECTED_DENIED: Record<(typeof ROLES)[number], Permission[]> = {
     "customer:manage",
     "callback:manage",
     "chargeback:manage",
+    "reconciliation:import",
+    "reconciliation:resolve",
   ],
   finance: [
     "customer:manage",

@@ -34,6 +34,10 @@ export const PERMISSIONS = [
   // Chargebacks (docs/decisions/040): read them; open, evidence and decide them (money moves).
   "chargeback:read",
   "chargeback:manage",
+  // Settlement reconciliation (docs/decisions/039): upload a provider's settlement report, and
+  // mark a difference resolved with a reason. Reading the result needs settlement:read.
+  "reconciliation:import",
+  "reconciliation:resolve",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -60,6 +64,8 @@ const FINANCE: readonly Permission[] = [
   "settlement:read",
   "export:csv",
   "chargeback:manage",
+  "reconciliation:import",
+  "reconciliation:resolve",
 ];
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {

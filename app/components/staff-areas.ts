@@ -77,6 +77,14 @@ export const STAFF_AREAS: readonly StaffArea[] = [
       "Captured, credited and net amounts and counts per settlement id and day, with drill-down to the transactions and CSV export.",
   },
   {
+    label: "Reconciliation",
+    to: "/reconciliation",
+    permission: "settlement:read",
+    audience: "finance",
+    summary:
+      "Upload a provider's settlement report and see per settlement what matches, what is missing on either side, what differs, and the fees.",
+  },
+  {
     label: "Payment methods",
     to: "/payment-methods",
     permission: "method:manage",

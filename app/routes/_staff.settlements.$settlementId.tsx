@@ -21,6 +21,7 @@ import { positiveInt } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
 import { getSettlementSummary, listSettlementOperations, MAX_PER_PAGE } from "../services/queries/settlements.server";
 import { OperationCells, OperationHeads } from "../components/OperationCells";
+import { isReconciled } from "../services/queries/reconciliation.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -51,9 +52,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   const page = positiveInt(search.get("page")) ?? 1;
   const perPage = Math.min(MAX_PER_PAGE, positiveInt(search.get("perPage")) ?? DEFAULT_PER_PAGE);
-  const [operations, chargebacks] = await Promise.all([
+  const [operations, chargebacks, reconciled] = await Promise.all([
     listSettlementOperations(caller, { settlementId, day, page, perPage }),
     userHasPermission(user, "chargeback:read") ? chargebacksOfSettlement(caller, { settlementId }) : null,
+    isReconciled(settlementId),
   ]);
   return json({
     settlementId,
@@ -62,12 +64,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     summary,
     operations,
     chargebacks,
+    reconciled,
     today: new Date().toISOString().slice(0, 10),
   });
 }
 
 export default function SettlementDetail() {
-  const { settlementId, day, errors, summary, operations, chargebacks, today } = useLoaderData<typeof loader>();
+  const { settlementId, day, errors, summary, operations, chargebacks, reconciled, today } =
+    useLoaderData<typeof loader>();
   const user = useStaffUser();
   const base = `/settlements/${encodeURIComponent(settlementId)}`;
   const csv = `${base}/export.csv${day ? `?day=${day}` : ""}`;
@@ -95,11 +99,28 @@ export default function SettlementDetail() {
             the payments with this settlement id.
           </Text>
         </div>
-        {userHasPermission(user, "export:csv") && total > 0 ? (
-          <Button component="a" href={csv} download variant="default" size="xs">
-            Export CSV ({plural(total, "row")})
-          </Button>
-        ) : null}
+        <Group gap="xs">
+          {reconciled ? (
+            <Button
+              component={Link}
+              to={`/reconciliation/${encodeURIComponent(settlementId)}`}
+              variant="light"
+              size="xs"
+              data-testid="settlement-reconciliation"
+            >
+              Reconciliation
+            </Button>
+          ) : (
+            <Text size="xs" c="dimmed">
+              No provider report imported
+            </Text>
+          )}
+          {userHasPermission(user, "export:csv") && total > 0 ? (
+            <Button component="a" href={csv} download variant="default" size="xs">
+              Export CSV ({plural(total, "row")})
+            </Button>
+          ) : null}
+        </Group>
       </Group>
       {errors.map((error) => (
         <Text key={error.field} c="red" size="sm" role="alert">

@@ -19,7 +19,10 @@ import {
   paymentMethods,
   paymentTransactions,
   payments,
+  reconciliationDifferences,
+  reconciliationTotals,
   recurringPayments,
+  settlementReportImports,
   staffUsers,
 } from "../../db/schema";
 import { useTestServer } from "../support/fixtures-http";
@@ -49,7 +52,42 @@ beforeAll(async () => {
   await server.database.db
     .insert(bulkCreditRuns)
     .values({ runId: bulkRunId, staffUserId: "matrix", reason: "Matrix", amountRule: "full", finishedAt: new Date() });
+  // A reconciled settlement with one open difference: what the reconciliation actions point at.
+  const [report] = await server.database.db
+    .insert(settlementReportImports)
+    .values({
+      fileName: "matrix.csv",
+      status: "DONE",
+      uploadToken: "matrix-upload-token-0001",
+      contentSha256: "0".repeat(64),
+      importedByEmail: "finance@paydesk.test",
+    })
+    .returning({ id: settlementReportImports.id });
+  await server.database.db.insert(reconciliationTotals).values({
+    settlementId: reconciled.settlementId,
+    currency: "NOK",
+    importId: report.id,
+    lineCount: 1,
+    matchedCount: 0,
+  });
+  const [difference] = await server.database.db
+    .insert(reconciliationDifferences)
+    .values({
+      importId: report.id,
+      settlementId: reconciled.settlementId,
+      kind: "MISSING_IN_PAYDESK",
+      lineNo: 2,
+      type: "CAPTURE",
+      reference: "612340000099",
+      currency: "NOK",
+      providerAmount: "89.00",
+      difference: "89.00",
+    })
+    .returning({ id: reconciliationDifferences.id });
+  reconciled.differenceId = difference.id;
 });
+/** A reconciled settlement and its open difference (set in beforeAll). */
+const reconciled = { settlementId: "MATRIX-RECON-1", differenceId: 0 };
 
 /** Everything a forged action could change, read straight from the database. */
 async function fingerprint() {
@@ -120,6 +158,10 @@ async function fingerprint() {
         .where(inArray(paymentTransactions.paymentId, paymentIds))
         .orderBy(paymentTransactions.transactionId)
     ).map((t) => t.amount),
+    reports: await db.select({ id: settlementReportImports.id }).from(settlementReportImports),
+    differences: await db
+      .select({ id: reconciliationDifferences.id, resolvedAt: reconciliationDifferences.resolvedAt })
+      .from(reconciliationDifferences),
   };
 }
 
@@ -339,6 +381,15 @@ const ACTIONS: StaffActionCase[] = [
     permission: "log:read",
     fields: () => ({ viewId: "999999", isDefault: "on" }),
   },
+  // The upload is a streamed multipart body: a form-encoded post is refused (400) once the
+  // permission lets it through.
+  { path: () => "/reconciliation?index", intent: "upload", permission: "reconciliation:import", fields: nothing },
+  {
+    path: () => `/reconciliation/${reconciled.settlementId}`,
+    intent: "resolve",
+    permission: "reconciliation:resolve",
+    fields: () => ({ differenceId: String(reconciled.differenceId) }),
+  },
 ];
 
 const VIEW = { name: "Matrix view", query: "" };
@@ -370,6 +421,9 @@ const SCREENS: Array<{ path: () => string; permission: Permission }> = [
   { path: () => `/callbacks/${callback.id}`, permission: "callback:read" },
   { path: () => "/chargebacks", permission: "chargeback:read" },
   { path: () => `/chargebacks/${f.chargebackId}`, permission: "chargeback:read" },
+  { path: () => "/reconciliation", permission: "settlement:read" },
+  { path: () => `/reconciliation/${reconciled.settlementId}`, permission: "settlement:read" },
+  { path: () => "/reconciliation/progress?token=matrix-upload-token-0001", permission: "reconciliation:import" },
 ];
 
 describe("every staff screen for every role", () => {
@@ -436,6 +490,8 @@ describe("every staff action for every role", () => {
         "callback:manage",
         "chargeback:read",
         "chargeback:manage",
+        "reconciliation:import",
+        "reconciliation:resolve",
       ] as Permission[]
     ).filter((p) => !used.has(p));
     expect(unused).toEqual([]);

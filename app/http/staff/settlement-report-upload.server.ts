@@ -1,0 +1,71 @@
+// The upload of a settlement report: a multipart form whose file part streams straight into the
+// importer (never buffered whole), after the permission check and before anything else is read.
+// The page sends its upload token first, so it can ask for the import's progress while the
+// file is still arriving (docs/decisions/039).
+import { randomUUID } from "node:crypto";
+import { unstable_parseMultipartFormData, type ActionFunctionArgs, type UploadHandler } from "@remix-run/node";
+import { requirePermission } from "../../auth/session.server";
+import { DomainError, invalid } from "../../domain/errors";
+import { importSettlementReport, type ImportOutcome } from "../../services/reconciliation/settlement-reports.server";
+import type { RequestContext } from "../context";
+import { actionFailed, actionSucceeded, staffCaller } from "./action.server";
+
+const INTENT = "upload";
+const TOKEN = /^[A-Za-z0-9-]{16,64}$/;
+
+async function textOf(data: AsyncIterable<Uint8Array>, max: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of data) {
+    size += chunk.byteLength;
+    if (size <= max) chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function uploadSettlementReport({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "reconciliation:import");
+  const caller = staffCaller(user, request, context as RequestContext, null);
+  let uploadToken: string | null = null;
+  let outcome: ImportOutcome | null = null;
+  const handler: UploadHandler = async ({ name, filename, data }) => {
+    if (filename === undefined) {
+      const value = await textOf(data, 100);
+      if (name === "uploadToken" && TOKEN.test(value)) uploadToken = value;
+      return undefined;
+    }
+    if (name !== "file" || outcome) {
+      for await (const _ of data); // not ours: read past it
+      return undefined;
+    }
+    if (!filename) throw invalid("file", "choose the settlement report (a CSV file)");
+    outcome = await importSettlementReport(caller, {
+      fileName: filename.slice(0, 200),
+      uploadToken: uploadToken ?? randomUUID(),
+      content: data,
+    });
+    return undefined;
+  };
+  try {
+    await unstable_parseMultipartFormData(request, handler);
+    if (!outcome) throw invalid("file", "choose the settlement report (a CSV file)");
+  } catch (error) {
+    if (error instanceof DomainError) return actionFailed(error, INTENT);
+    if (error instanceof TypeError && /FormData/.test(error.message)) {
+      return actionFailed(invalid("file", "must be sent as a multipart form with the report file"), INTENT);
+    }
+    throw error;
+  }
+  const done = outcome as ImportOutcome;
+  if (done.kind === "duplicate") {
+    return actionSucceeded(`This file was imported before (report #${done.importId}); nothing changed`, INTENT, {
+      importId: done.importId,
+      duplicate: true,
+    });
+  }
+  return actionSucceeded(
+    `Report #${done.importId} imported: ${done.lines} lines, ${done.settlementIds.length} settlement${done.settlementIds.length === 1 ? "" : "s"}`,
+    INTENT,
+    { importId: done.importId, settlementIds: done.settlementIds },
+  );
+}
