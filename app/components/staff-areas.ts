@@ -3,7 +3,24 @@
 // the permission again in every loader; this list only decides what the navigation shows.
 import type { Permission } from "../auth/roles";
 
+export type StaffAreaKey =
+  | "dashboard"
+  | "payments"
+  | "credits"
+  | "work"
+  | "operationLog"
+  | "callbacks"
+  | "customers"
+  | "settlements"
+  | "paymentMethods"
+  | "auditLog"
+  | "users"
+  | "apiClients";
+
 export type StaffArea = {
+  /** Its label and summary in the locales: shell.areas.<key>, shell.summaries.<key>. */
+  key: StaffAreaKey;
+  /** The English label and summary, for code and tests; screens show the locale's. */
   label: string;
   to: string;
   permission: Permission;
@@ -16,6 +33,7 @@ export type StaffArea = {
 export const STAFF_AREAS: readonly StaffArea[] = [
   {
     label: "Dashboard",
+    key: "dashboard",
     to: "/",
     permission: "dashboard:read",
     summary:
@@ -23,12 +41,14 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Payments",
+    key: "payments",
     to: "/payments",
     permission: "payment:read",
     summary: "Find a payment by order, customer, card last 4, RRN, amount or date, and act on it.",
   },
   {
     label: "Credits",
+    key: "credits",
     to: "/credits",
     permission: "credit:read",
     summary:
@@ -36,6 +56,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Work queue",
+    key: "work",
     to: "/work",
     permission: "credit:execute",
     summary:
@@ -43,12 +64,14 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Operation log",
+    key: "operationLog",
     to: "/operation-log",
     permission: "log:read",
     summary: "Every operation across payments, filterable by operation, time, client, POS, channel and correlation id.",
   },
   {
     label: "Callbacks",
+    key: "callbacks",
     to: "/callbacks",
     permission: "callback:read",
     summary:
@@ -56,6 +79,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Customers",
+    key: "customers",
     to: "/customers",
     permission: "customer:read",
     summary:
@@ -63,6 +87,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Settlements",
+    key: "settlements",
     to: "/settlements",
     permission: "settlement:read",
     audience: "finance",
@@ -71,6 +96,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Payment methods",
+    key: "paymentMethods",
     to: "/payment-methods",
     permission: "method:manage",
     audience: "admin",
@@ -78,6 +104,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Audit log",
+    key: "auditLog",
     to: "/audit-log",
     permission: "audit:read",
     audience: "admin",
@@ -85,6 +112,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Users",
+    key: "users",
     to: "/users",
     permission: "user:manage",
     audience: "admin",
@@ -92,6 +120,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "API clients",
+    key: "apiClients",
     to: "/api-clients",
     permission: "client:manage",
     audience: "admin",

@@ -1,0 +1,11 @@
+// English: the source locale. Its shape types every key (app/i18n/i18next.d.ts) and every other
+// locale (types.ts). One module per group of screens.
+import { actions } from "./actions";
+import { auth } from "./auth";
+import { common } from "./common";
+import { enums } from "./enums";
+import { lists } from "./lists";
+import { me } from "./me";
+import { shell } from "./shell";
+
+export const en = { common, shell, auth, actions, enums, lists, me };

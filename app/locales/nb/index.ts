@@ -1,0 +1,12 @@
+// Norwegian bokmål: the same keys as English (locales/en), checked by TypeScript and a test.
+import type { en } from "../en";
+import type { Messages } from "../types";
+import { actions } from "./actions";
+import { auth } from "./auth";
+import { common } from "./common";
+import { enums } from "./enums";
+import { lists } from "./lists";
+import { me } from "./me";
+import { shell } from "./shell";
+
+export const nb: Messages<typeof en> = { common, shell, auth, actions, enums, lists, me };
