@@ -1,7 +1,8 @@
 // The five figures of a rollup row (captured, captures, credited, credits, net) as table cells
 // and their headers, in the order every volume table uses; totals rows pass a heavier weight.
 import { Table } from "@mantine/core";
-import { formatCount } from "./format";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "./use-format";
 import { Amount } from "./Amount";
 import type { CurrencyTotals } from "../services/queries/settlements.server";
 
@@ -9,22 +10,24 @@ import type { CurrencyTotals } from "../services/queries/settlements.server";
 export type VolumeFigures = CurrencyTotals;
 
 function CountCell({ value }: { value: number }) {
+  const format = useFormat();
   return (
     <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
-      {formatCount(value)}
+      {format.count(value)}
     </Table.Td>
   );
 }
 
 /** The header cells over VolumeCells, in the same order. */
 export function VolumeHeads() {
+  const { t } = useTranslation();
   return (
     <>
-      <Table.Th ta="right">Captured</Table.Th>
-      <Table.Th ta="right">Captures</Table.Th>
-      <Table.Th ta="right">Credited</Table.Th>
-      <Table.Th ta="right">Credits</Table.Th>
-      <Table.Th ta="right">Net</Table.Th>
+      <Table.Th ta="right">{t("dashboard.measures.captured")}</Table.Th>
+      <Table.Th ta="right">{t("dashboard.captures")}</Table.Th>
+      <Table.Th ta="right">{t("dashboard.measures.credited")}</Table.Th>
+      <Table.Th ta="right">{t("dashboard.creditsHead")}</Table.Th>
+      <Table.Th ta="right">{t("dashboard.measures.net")}</Table.Th>
     </>
   );
 }

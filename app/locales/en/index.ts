@@ -3,9 +3,10 @@
 import { actions } from "./actions";
 import { auth } from "./auth";
 import { common } from "./common";
+import { dashboard } from "./dashboard";
 import { enums } from "./enums";
 import { lists } from "./lists";
 import { me } from "./me";
 import { shell } from "./shell";
 
-export const en = { common, shell, auth, actions, enums, lists, me };
+export const en = { common, shell, auth, actions, enums, lists, me, dashboard };

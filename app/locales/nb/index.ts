@@ -4,9 +4,10 @@ import type { Messages } from "../types";
 import { actions } from "./actions";
 import { auth } from "./auth";
 import { common } from "./common";
+import { dashboard } from "./dashboard";
 import { enums } from "./enums";
 import { lists } from "./lists";
 import { me } from "./me";
 import { shell } from "./shell";
 
-export const nb: Messages<typeof en> = { common, shell, auth, actions, enums, lists, me };
+export const nb: Messages<typeof en> = { common, shell, auth, actions, enums, lists, me, dashboard };
