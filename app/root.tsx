@@ -1,6 +1,8 @@
 import "./zod-config";
 import { ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
+import { DatesProvider } from "@mantine/dates";
+import "dayjs/locale/nb";
 import mantineCore from "@mantine/core/styles.css";
 import mantineNotifications from "@mantine/notifications/styles.css";
 import mantineDates from "@mantine/dates/styles.css";
@@ -60,8 +62,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <body>
         <I18nextProvider i18n={i18nFor(language)}>
           <MantineProvider theme={theme} defaultColorScheme="light">
-            <Notifications position="bottom-right" />
-            {children}
+            <DatesProvider settings={{ locale: language }}>
+              <Notifications position="bottom-right" />
+              {children}
+            </DatesProvider>
           </MantineProvider>
         </I18nextProvider>
         <ScrollRestoration nonce={nonce} />

@@ -5,8 +5,10 @@ import { auth } from "./auth";
 import { common } from "./common";
 import { dashboard } from "./dashboard";
 import { enums } from "./enums";
+import { filters } from "./filters";
 import { lists } from "./lists";
 import { me } from "./me";
+import { payments } from "./payments";
 import { shell } from "./shell";
 
-export const en = { common, shell, auth, actions, enums, lists, me, dashboard };
+export const en = { common, shell, auth, actions, enums, lists, me, dashboard, payments, filters };
