@@ -2,6 +2,7 @@
 import type { en } from "../en";
 import type { Messages } from "../types";
 import { actions } from "./actions";
+import { amount } from "./amount";
 import { auth } from "./auth";
 import { common } from "./common";
 import { dashboard } from "./dashboard";
@@ -9,7 +10,21 @@ import { enums } from "./enums";
 import { filters } from "./filters";
 import { lists } from "./lists";
 import { me } from "./me";
+import { payment } from "./payment";
 import { payments } from "./payments";
 import { shell } from "./shell";
 
-export const nb: Messages<typeof en> = { common, shell, auth, actions, enums, lists, me, dashboard, payments, filters };
+export const nb: Messages<typeof en> = {
+  common,
+  shell,
+  auth,
+  actions,
+  enums,
+  lists,
+  me,
+  dashboard,
+  payments,
+  payment,
+  filters,
+  amount,
+};
