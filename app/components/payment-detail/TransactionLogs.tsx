@@ -1,6 +1,9 @@
 // What happened to each transaction: its operation log as a timeline (operation, amount, who,
 // when, from which client, POS and channel), each entry linking to everything else done under
 // the same correlation id.
+import { useTranslation } from "react-i18next";
+import { resources } from "../../i18n/i18n";
+import { operationLabel } from "../../i18n/labels";
 import {
   Anchor,
   Badge,
@@ -46,11 +49,12 @@ export function TransactionLogs({
   reasons: Reasons;
   timeZone: string;
 }) {
+  const { t } = useTranslation();
   if (!transactions.length) return null;
   return (
     <Stack gap="xs">
-      <Title order={3} size="h4">
-        Operation log
+      <Title order={2} size="h4">
+        {t("log.title")}
       </Title>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         {transactions.map((t) => (
@@ -70,6 +74,7 @@ function TransactionLog({
   reasons: Reasons;
   timeZone: string;
 }) {
+  const { t: translate } = useTranslation();
   return (
     <Paper
       withBorder
@@ -81,7 +86,7 @@ function TransactionLog({
       <Stack gap="sm">
         <Group justify="space-between" gap="xs">
           <Group gap="xs">
-            <Text fw={600}>Transaction {t.transactionId}</Text>
+            <Text fw={600}>{translate("log.transaction", { id: t.transactionId })}</Text>
             <StatusBadge status={t.status} />
           </Group>
           <Text size="sm" c="dimmed">
@@ -91,14 +96,14 @@ function TransactionLog({
         <TransactionFacts transaction={t} timeZone={timeZone} />
         {t.operationLog.length === 0 ? (
           <Text size="sm" c="dimmed">
-            No operations logged.
+            {translate("log.none")}
           </Text>
         ) : (
           <Timeline
             bulletSize={22}
             lineWidth={2}
             active={t.operationLog.length - 1}
-            aria-label={`Operation log of transaction ${t.transactionId}`}
+            aria-label={translate("log.ofTransaction", { id: t.transactionId })}
           >
             {t.operationLog.map((entry, index) => (
               <Timeline.Item
@@ -109,7 +114,7 @@ function TransactionLog({
                     size={22}
                     radius="xl"
                     color={OPERATION_COLORS[entry.operation] ?? "gray"}
-                    title={entry.operation}
+                    title={operationLabel(translate, entry.operation)}
                   >
                     <OperationIcon operation={entry.operation} />
                   </ThemeIcon>
@@ -117,7 +122,7 @@ function TransactionLog({
                 title={
                   <Group justify="space-between" gap="xs" wrap="nowrap">
                     <Text size="sm" fw={600}>
-                      {entry.operation}
+                      {operationLabel(translate, entry.operation)}
                     </Text>
                     {entry.amount !== null ? (
                       <Text size="sm">
@@ -128,23 +133,27 @@ function TransactionLog({
                 }
               >
                 <Text size="xs" c="dimmed">
-                  <DateTime value={entry.createdAt!} timeZone={timeZone} /> · by{" "}
+                  <DateTime value={entry.createdAt!} timeZone={timeZone} /> · {translate("log.by")}{" "}
                   <Text span inherit c="dark" style={{ overflowWrap: "anywhere" }}>
                     {entry.actor}
                   </Text>
                 </Text>
                 <Text size="xs" c="dimmed">
-                  Client {entry.clientName ?? "—"} · POS {entry.pos ?? "—"} · Channel {entry.distributionChannel ?? "—"}
+                  {translate("log.origin", {
+                    client: entry.clientName ?? "—",
+                    pos: entry.pos ?? "—",
+                    channel: entry.distributionChannel ?? "—",
+                  })}
                 </Text>
                 {reasons
                   .filter((r) => r.correlationId === entry.correlationId)
                   .map((r, i) => (
                     <Text key={i} size="xs" style={{ overflowWrap: "anywhere" }} data-testid="staff-reason">
-                      Reason: {r.reason}
+                      {translate("log.reason", { reason: r.reason })}
                     </Text>
                   ))}
                 <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
-                  Correlation{" "}
+                  {translate("log.correlation")}{" "}
                   <Anchor
                     component={Link}
                     to={`/operation-log?correlationId=${encodeURIComponent(entry.correlationId)}`}
@@ -165,36 +174,38 @@ function TransactionLog({
 
 /** The transaction's references, shown only when it has them. */
 function TransactionFacts({ transaction: t, timeZone }: { transaction: DetailTransaction; timeZone: string }) {
+  const { t: translate } = useTranslation();
+  const f = (key: keyof typeof resources.en.translation.log.facts) => translate(`log.facts.${key}`);
   const facts: Array<[string, ReactNode]> = [];
   if (t.rrn) facts.push(["RRN", t.rrn]);
-  if (t.cardNumber) facts.push(["Card", `•••• ${t.cardNumber}`]);
-  if (t.externalTransactionId) facts.push(["External id", t.externalTransactionId]);
-  if (t.terminalId) facts.push(["Terminal", t.terminalId]);
-  if (t.recurringPaymentId) facts.push(["Recurring payment", t.recurringPaymentId]);
-  if (t.paymentAgreementId) facts.push(["Agreement", t.paymentAgreementId]);
-  if (t.reimbursementTypeGroup) facts.push(["Credits go through", t.reimbursementTypeGroup]);
-  if (t.scaExemption !== "NO_EXEMPTION") facts.push(["SCA exemption", t.scaExemption]);
+  if (t.cardNumber) facts.push([f("card"), `•••• ${t.cardNumber}`]);
+  if (t.externalTransactionId) facts.push([f("externalId"), t.externalTransactionId]);
+  if (t.terminalId) facts.push([f("terminal"), t.terminalId]);
+  if (t.recurringPaymentId) facts.push([f("recurringPayment"), t.recurringPaymentId]);
+  if (t.paymentAgreementId) facts.push([f("agreement"), t.paymentAgreementId]);
+  if (t.reimbursementTypeGroup) facts.push([f("creditsThrough"), t.reimbursementTypeGroup]);
+  if (t.scaExemption !== "NO_EXEMPTION") facts.push([f("sca"), t.scaExemption]);
   if (t.invoice) {
-    facts.push(["Invoice", t.invoice.invoiceId]);
+    facts.push([f("invoice"), t.invoice.invoiceId]);
     facts.push([
-      "Customer",
+      f("customer"),
       t.invoice.confirmedAt ? (
         <Badge size="sm" color="green" variant="light">
-          confirmed
+          {f("confirmed")}
         </Badge>
       ) : (
         <Badge size="sm" color="yellow" variant="light">
-          not confirmed yet
+          {f("notConfirmed")}
         </Badge>
       ),
     ]);
-    facts.push(["Invoice amount", <Amount key="a" value={t.invoice.amount} currency={t.currency} />]);
-    if (t.invoice.externalInvoiceNumber) facts.push(["Invoice number", t.invoice.externalInvoiceNumber]);
+    facts.push([f("invoiceAmount"), <Amount key="a" value={t.invoice.amount} currency={t.currency} />]);
+    if (t.invoice.externalInvoiceNumber) facts.push([f("invoiceNumber"), t.invoice.externalInvoiceNumber]);
     if (t.invoice.customerIdentificationNumber) facts.push(["KID", t.invoice.customerIdentificationNumber]);
-    if (t.invoice.languageCode) facts.push(["Language", t.invoice.languageCode]);
-    if (t.invoice.expiryDate) facts.push(["Payable until", t.invoice.expiryDate]);
+    if (t.invoice.languageCode) facts.push([f("language"), t.invoice.languageCode]);
+    if (t.invoice.expiryDate) facts.push([f("payableUntil"), t.invoice.expiryDate]);
   }
-  facts.push(["Created", <DateTime key="c" value={t.createdAt!} timeZone={timeZone} />]);
+  facts.push([f("created"), <DateTime key="c" value={t.createdAt!} timeZone={timeZone} />]);
   return (
     <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="sm" verticalSpacing={6}>
       {facts.map(([label, value]) => (

@@ -8,9 +8,24 @@ import { dashboard } from "./dashboard";
 import { enums } from "./enums";
 import { filters } from "./filters";
 import { lists } from "./lists";
+import { log } from "./log";
 import { me } from "./me";
 import { payment } from "./payment";
 import { payments } from "./payments";
 import { shell } from "./shell";
 
-export const en = { common, shell, auth, actions, enums, lists, me, dashboard, payments, payment, filters, amount };
+export const en = {
+  common,
+  shell,
+  auth,
+  actions,
+  enums,
+  lists,
+  me,
+  dashboard,
+  payments,
+  payment,
+  filters,
+  amount,
+  log,
+};

@@ -9,6 +9,7 @@ import { dashboard } from "./dashboard";
 import { enums } from "./enums";
 import { filters } from "./filters";
 import { lists } from "./lists";
+import { log } from "./log";
 import { me } from "./me";
 import { payment } from "./payment";
 import { payments } from "./payments";
@@ -27,4 +28,5 @@ export const nb: Messages<typeof en> = {
   payment,
   filters,
   amount,
+  log,
 };
