@@ -4,6 +4,7 @@ import { actions } from "./actions";
 import { amount } from "./amount";
 import { auth } from "./auth";
 import { common } from "./common";
+import { customer } from "./customer";
 import { dashboard } from "./dashboard";
 import { enums } from "./enums";
 import { filters } from "./filters";

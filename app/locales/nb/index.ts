@@ -5,6 +5,7 @@ import { actions } from "./actions";
 import { amount } from "./amount";
 import { auth } from "./auth";
 import { common } from "./common";
+import { customer } from "./customer";
 import { dashboard } from "./dashboard";
 import { enums } from "./enums";
 import { filters } from "./filters";
@@ -29,4 +30,5 @@ export const nb: Messages<typeof en> = {
   filters,
   amount,
   log,
+  customer,
 };
