@@ -29,4 +29,5 @@ export const en = {
   filters,
   amount,
   log,
+  customer,
 };
