@@ -2,7 +2,7 @@ import "./zod-config";
 import { ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { DatesProvider } from "@mantine/dates";
-import "dayjs/locale/nb";
+import "dayjs/locale/nb.js";
 import mantineCore from "@mantine/core/styles.css";
 import mantineNotifications from "@mantine/notifications/styles.css";
 import mantineDates from "@mantine/dates/styles.css";

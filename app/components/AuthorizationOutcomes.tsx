@@ -132,7 +132,7 @@ function OutcomeTrend({ days, currency }: { days: Outcomes["days"]; currency: st
               return (
                 <Paper withBorder shadow="md" p="xs" radius="md">
                   <Text fw={600} size="sm">
-                    {day.day} (UTC)
+                    {`${day.day} (UTC)`}
                   </Text>
                   <Text size="xs">
                     {day.attempts === 0

@@ -90,7 +90,8 @@ export function SandboxFrame({
       <Group justify="space-between" align="flex-start">
         {title}
         <Badge color="gray" variant="light">
-          Sandbox
+          {/* The PSP's own word, like its pages (ADR 042). */}
+          {"Sandbox"}
         </Badge>
       </Group>
       {children}

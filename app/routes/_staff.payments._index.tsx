@@ -169,7 +169,7 @@ export default function PaymentsList() {
           <ListNotice title={t("payments.noneYet")}>
             {t("payments.noneYetHint")}{" "}
             <Text span ff="monospace" size="sm">
-              npm run db:seed
+              {"npm run db:seed"}
             </Text>
             .
           </ListNotice>
@@ -482,7 +482,7 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
                 {payment.orderId}
                 {payment.orderVersion !== null && payment.orderVersion !== 1 ? (
                   <Text size="xs" c="dimmed" span ml={4} title={t("payments.orderVersion")}>
-                    v{payment.orderVersion}
+                    {`v${payment.orderVersion}`}
                   </Text>
                 ) : null}
               </>

@@ -63,8 +63,7 @@ export function PaymentFields({
           {payment.orderId ?? "—"}
           {payment.orderVersion !== null ? (
             <Text span c="dimmed" size="sm">
-              {" "}
-              v{payment.orderVersion}
+              {` v${payment.orderVersion}`}
             </Text>
           ) : null}
         </Field>

@@ -11,7 +11,7 @@ export function RawJson({ paymentId, json }: { paymentId: number; json: string }
         <Accordion.Control>
           {t("payment.rawJson")}{" "}
           <Text span c="dimmed" size="sm">
-            (GET /v1/payments/{paymentId})
+            {`(GET /v1/payments/${paymentId})`}
           </Text>
         </Accordion.Control>
         <Accordion.Panel>
