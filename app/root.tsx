@@ -1,13 +1,20 @@
 import "./zod-config";
 import { ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
+import { DatesProvider } from "@mantine/dates";
+import "dayjs/locale/nb.js";
 import mantineCore from "@mantine/core/styles.css";
 import mantineNotifications from "@mantine/notifications/styles.css";
 import mantineDates from "@mantine/dates/styles.css";
 import mantineCharts from "@mantine/charts/styles.css";
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { I18nextProvider } from "react-i18next";
 import { useNonce } from "./components/nonce";
+import { i18nFor } from "./i18n/i18n";
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from "./i18n/language";
+import { browserLanguage } from "./i18n/language.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mantineCore },
@@ -19,6 +26,20 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Paydesk" }];
 
+// The language of a screen before anyone signs in (and of customers): the cookie, else the
+// browser's Accept-Language. The staff shell answers its user's own choice (routes/_staff.tsx).
+export function loader({ request }: LoaderFunctionArgs) {
+  return json({ language: browserLanguage(request) });
+}
+
+/** The staff user's language when the staff shell is on screen, else the browser's. */
+function usePageLanguage(): Language {
+  const staff = useRouteLoaderData<{ language?: unknown }>("routes/_staff");
+  const root = useRouteLoaderData<typeof loader>("root");
+  if (isLanguage(staff?.language)) return staff.language;
+  return root?.language ?? DEFAULT_LANGUAGE;
+}
+
 const theme = createTheme({
   primaryColor: "indigo",
   fontFamily: "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
@@ -28,8 +49,9 @@ const theme = createTheme({
 export function Layout({ children }: { children: React.ReactNode }) {
   // Every inline script carries the response's CSP nonce (server/http-guards.ts).
   const nonce = useNonce();
+  const language = usePageLanguage();
   return (
-    <html lang="en" {...mantineHtmlProps}>
+    <html lang={language} {...mantineHtmlProps}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -38,10 +60,14 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <ColorSchemeScript defaultColorScheme="light" nonce={nonce} />
       </head>
       <body>
-        <MantineProvider theme={theme} defaultColorScheme="light">
-          <Notifications position="bottom-right" />
-          {children}
-        </MantineProvider>
+        <I18nextProvider i18n={i18nFor(language)}>
+          <MantineProvider theme={theme} defaultColorScheme="light">
+            <DatesProvider settings={{ locale: language }}>
+              <Notifications position="bottom-right" />
+              {children}
+            </DatesProvider>
+          </MantineProvider>
+        </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -896,6 +896,8 @@ export const staffUsers = pgTable(
     role: text("role").$type<ValueOf<typeof ROLE_VALUES>>().notNull(),
     passwordHash: text("password_hash").notNull(),
     timeZone: text("time_zone").notNull().default("Europe/Oslo"),
+    /** The screens' language ("en" or "nb"); null follows the browser (ADR 042). */
+    language: text("language").$type<"en" | "nb">(),
     disabledAt: ts("disabled_at"),
     /** The TOTP secret (RFC 6238, base32); null while the user has no second factor. */
     totpSecret: text("totp_secret"),
@@ -908,6 +910,7 @@ export const staffUsers = pgTable(
   (t) => [
     uniqueIndex("staff_users_email_uq").on(sql`lower(${t.email})`),
     check("staff_users_role_ck", inList("role", ROLE_VALUES)),
+    check("staff_users_language_ck", sql`${t.language} in ('en', 'nb')`),
   ],
 );
 

@@ -4,22 +4,27 @@
 // in (its own session type and cookie) and where to go by default.
 import { json, redirect } from "@remix-run/node";
 import { z } from "zod";
+import type { TFunction } from "i18next";
+import { translator } from "../i18n/i18n";
+import { browserLanguage } from "../i18n/language.server";
 import { MAX_PASSWORD_LENGTH } from "./password-policy.server";
 import { safeRedirect } from "./safe-redirect";
 
-const LoginForm = z.object({
-  email: z.string().trim().min(1, "Enter your email").max(320).email("Enter a valid email address"),
-  // The same upper bound as when a password is chosen: nothing longer can be right, and argon2 is
-  // not made to hash whatever size a caller sends.
-  password: z
-    .string()
-    .min(1, "Enter your password")
-    .refine(
-      (value) => [...value].length <= MAX_PASSWORD_LENGTH,
-      `Passwords are at most ${MAX_PASSWORD_LENGTH} characters`,
-    ),
-  redirectTo: z.string().optional(),
-});
+/** The form, its messages in the reader's language. */
+const loginForm = (t: TFunction) =>
+  z.object({
+    email: z.string().trim().min(1, t("auth.errors.enterEmail")).max(320).email(t("auth.errors.validEmail")),
+    // The same upper bound as when a password is chosen: nothing longer can be right, and argon2 is
+    // not made to hash whatever size a caller sends.
+    password: z
+      .string()
+      .min(1, t("auth.errors.enterPassword"))
+      .refine(
+        (value) => [...value].length <= MAX_PASSWORD_LENGTH,
+        t("auth.errors.passwordTooLong", { max: MAX_PASSWORD_LENGTH }),
+      ),
+    redirectTo: z.string().optional(),
+  });
 
 export type LoginActionData = { fieldErrors?: Partial<Record<"email" | "password", string>>; formError?: string };
 
@@ -37,7 +42,8 @@ export async function loginAction(
   logIn: (credentials: { email: string; password: string }, redirectTo: string | undefined) => Promise<LoginOutcome>,
   home?: string,
 ): Promise<Response> {
-  const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
+  const t = translator(browserLanguage(request));
+  const parsed = loginForm(t).safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     const fieldErrors: LoginActionData["fieldErrors"] = {};
     for (const issue of parsed.error.issues) {
@@ -51,19 +57,18 @@ export async function loginAction(
     if (result.reason === "throttled") {
       const seconds = result.retryAfterSeconds ?? 60;
       return json<LoginActionData>(
-        { formError: `Too many failed attempts. Try again in ${waitInWords(seconds)}.` },
+        { formError: t("auth.errors.throttled", { wait: waitInWords(t, seconds) }) },
         { status: 429, headers: { "Retry-After": String(seconds) } },
       );
     }
-    return json<LoginActionData>({ formError: "Wrong email or password." }, { status: 401 });
+    return json<LoginActionData>({ formError: t("auth.errors.wrongCredentials") }, { status: 401 });
   }
   const headers = new Headers();
   for (const cookie of [result.setCookie].flat()) headers.append("Set-Cookie", cookie);
   return redirect(result.location ?? safeRedirect(parsed.data.redirectTo, home), { headers });
 }
 
-function waitInWords(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+function waitInWords(t: TFunction, seconds: number): string {
+  if (seconds < 60) return t("auth.errors.seconds", { count: seconds });
+  return t("auth.errors.minutes", { count: Math.ceil(seconds / 60) });
 }

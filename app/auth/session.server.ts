@@ -42,6 +42,8 @@ export type StaffUser = {
   name: string;
   role: Role;
   timeZone: string;
+  /** The screens' language the user chose; null follows the browser. */
+  language: "en" | "nb" | null;
   /** Whether the user logs in with a TOTP code after the password. */
   hasSecondFactor: boolean;
 };
@@ -70,6 +72,7 @@ type DatabaseUserAttributes = {
   name: string;
   role: string;
   timeZone: string;
+  language: "en" | "nb" | null;
   disabledAt: Date | null;
   totpSecret: string | null;
 };
@@ -91,6 +94,7 @@ function createLucia(database: Db) {
       name: attributes.name,
       role: attributes.role,
       timeZone: attributes.timeZone,
+      language: attributes.language,
       disabledAt: attributes.disabledAt,
       hasSecondFactor: attributes.totpSecret !== null,
     }),
@@ -444,6 +448,7 @@ function toStaffUser(row: StaffUser): StaffUser {
     name: row.name,
     role: row.role,
     timeZone: row.timeZone,
+    language: row.language,
     hasSecondFactor: row.hasSecondFactor,
   };
 }

@@ -6,6 +6,7 @@ import { Alert, Button, Group, Modal, Stack, Text, Textarea, type ButtonProps } 
 import { notifications } from "@mantine/notifications";
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 
 export type ActionModalProps = {
@@ -43,13 +44,14 @@ export function ActionModal({
   description,
   fields,
   confirmLabel,
-  dismissLabel = "Cancel",
+  dismissLabel,
   color,
   buttonProps,
   disabled,
   onSuccess,
 }: ActionModalProps) {
   const [opened, setOpened] = useState(false);
+  const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const errors = result && !result.ok ? result.fieldErrors : {};
@@ -73,7 +75,7 @@ export function ActionModal({
           <Stack gap="sm">
             {description ? <Text size="sm">{description}</Text> : null}
             {result && !result.ok ? (
-              <Alert color="red" title="Not done" role="alert">
+              <Alert color="red" title={t("actions.notDone")} role="alert">
                 {result.message}
               </Alert>
             ) : null}
@@ -81,8 +83,8 @@ export function ActionModal({
             {reason !== "none" ? (
               <Textarea
                 name="reason"
-                label="Reason"
-                description="Goes to the audit log with your name."
+                label={t("common.reason")}
+                description={t("actions.reasonNote")}
                 required={reason === "required"}
                 autosize
                 minRows={2}
@@ -92,7 +94,7 @@ export function ActionModal({
             ) : null}
             <Group justify="flex-end" gap="sm">
               <Button variant="default" onClick={() => setOpened(false)}>
-                {dismissLabel}
+                {dismissLabel ?? t("common.cancel")}
               </Button>
               <Button type="submit" color={color} loading={fetcher.state !== "idle"}>
                 {confirmLabel ?? label}
@@ -126,9 +128,10 @@ export function EnableDisableAction({
   disable: SwitchSide;
 }) {
   const side = enabled ? disable : enable;
+  const { t } = useTranslation();
   return (
     <ActionModal
-      label={enabled ? "Disable" : "Enable"}
+      label={enabled ? t("actions.disable") : t("actions.enable")}
       title={side.title}
       intent={enabled ? "disable" : "enable"}
       hidden={hidden}
@@ -155,14 +158,15 @@ export function useActionNotification(
   onSettled?: (result: ActionResult) => void,
 ) {
   const seen = useRef<ActionResult | undefined>(undefined);
+  const { t } = useTranslation();
   useEffect(() => {
     if (state === "submitting" || !data || seen.current === data) return;
     seen.current = data;
     notifications.show({
       color: data.ok ? "green" : "red",
-      title: data.ok ? title : `${title}: not done`,
+      title: data.ok ? title : t("actions.titleNotDone", { title }),
       message: data.message,
     });
     onSettled?.(data);
-  }, [state, data, title, onSettled]);
+  }, [state, data, title, onSettled, t]);
 }

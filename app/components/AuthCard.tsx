@@ -2,6 +2,7 @@
 // second factor, a password reset link): the logo, a title and what the page is for.
 import { Center, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
+import { LanguageSwitch } from "./LanguageSwitch";
 
 export function AuthCard({
   title,
@@ -22,14 +23,15 @@ export function AuthCard({
         <Stack>
           <Group gap="sm" wrap="nowrap">
             <img src="/favicon.svg" alt="" width={40} height={40} />
-            <div>
-              <Title order={2} lh={1.2}>
+            <div style={{ flex: 1 }}>
+              <Title order={1} size="h2" lh={1.2}>
                 {title}
               </Title>
               <Text c="dimmed" size="sm">
                 {subtitle}
               </Text>
             </div>
+            <LanguageSwitch />
           </Group>
           {children}
         </Stack>

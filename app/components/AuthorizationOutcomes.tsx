@@ -4,8 +4,8 @@
 import { BarChart } from "@mantine/charts";
 import { Box, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { shortDay } from "./VolumeChart";
-import { formatCount } from "./format";
-import { plural } from "./plural";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "./use-format";
 import type { AuthorizationOutcomes as Outcomes } from "../services/queries/dashboard.server";
 import { HeadedTable } from "./DataTable";
 
@@ -19,31 +19,39 @@ function Figure({ children }: { children: string }) {
 }
 
 export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcomes; currency: string }) {
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }} data-testid="authorization-outcomes">
       <Group justify="space-between" align="baseline" wrap="wrap" gap="xs" p="md" pb="xs">
-        <Title order={4}>Authorization attempts</Title>
+        <Title order={2} size="h4">
+          {t("dashboard.auth.title")}
+        </Title>
         <Text size="xs" c="dimmed">
-          {`Payments authorized in ${currency} or refused on the way; credits, card registrations and pre-authorization adjustments are not attempts.`}
+          {t("dashboard.auth.description", { currency })}
         </Text>
       </Group>
       {outcomes.attempts === 0 ? (
         <Text px="md" pb="md" size="sm" c="dimmed" data-testid="authorization-share">
-          {`No payment was authorized or declined in ${currency} in this range.`}
+          {t("dashboard.auth.none", { currency })}
         </Text>
       ) : (
         <>
           <Text px="md" size="sm" data-testid="authorization-share">
             <Text span fw={700} fz="lg">
-              {`Declined or failed: ${outcomes.unapprovedShare} %`}
+              {t("dashboard.auth.unapproved", { share: outcomes.unapprovedShare })}
             </Text>{" "}
             <Text span c="dimmed" size="sm" style={{ whiteSpace: "nowrap" }}>
-              {`— ${formatCount(outcomes.declined)} declined, ${formatCount(outcomes.failed)} failed of ${plural(outcomes.attempts, "attempt")}`}
+              {t("dashboard.auth.ofAttempts", {
+                count: outcomes.attempts,
+                n: formatCount(outcomes.attempts),
+                declined: formatCount(outcomes.declined),
+                failed: formatCount(outcomes.failed),
+              })}
             </Text>
           </Text>
           <Text px="md" pb="xs" size="xs" c="dimmed">
-            Declined: the provider said no (refused by the issuer, soft decline). Failed: the provider could not be
-            reached or answered with an error. Either way the payment stayed as it was.
+            {t("dashboard.auth.explain")}
           </Text>
           {/* The table and the trend side by side where both fit, the trend below otherwise. */}
           <Group align="flex-start" gap="md" pb="md" wrap="wrap">
@@ -55,12 +63,12 @@ export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcom
                 data-testid="authorization-groups"
                 head={
                   <>
-                    <Table.Th>Payment type group</Table.Th>
-                    <Table.Th ta="right">Declined or failed</Table.Th>
-                    <Table.Th ta="right">Attempts</Table.Th>
-                    <Table.Th ta="right">Approved</Table.Th>
-                    <Table.Th ta="right">Declined</Table.Th>
-                    <Table.Th ta="right">Failed</Table.Th>
+                    <Table.Th>{t("dashboard.auth.group")}</Table.Th>
+                    <Table.Th ta="right">{t("dashboard.auth.declinedOrFailed")}</Table.Th>
+                    <Table.Th ta="right">{t("dashboard.auth.attempts")}</Table.Th>
+                    <Table.Th ta="right">{t("dashboard.auth.approved")}</Table.Th>
+                    <Table.Th ta="right">{t("dashboard.auth.declined")}</Table.Th>
+                    <Table.Th ta="right">{t("dashboard.auth.failed")}</Table.Th>
                   </>
                 }
               >
@@ -89,8 +97,10 @@ export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcom
  * day that went wrong stands out whatever its volume; the tooltip gives the counts.
  */
 function OutcomeTrend({ days, currency }: { days: Outcomes["days"]; currency: string }) {
+  const { t } = useTranslation();
+  const { count: formatCount, locale } = useFormat();
   const data = days.map((day) => ({
-    label: shortDay(day.day),
+    label: shortDay(day.day, locale),
     Approved: day.approved,
     Declined: day.declined,
     Failed: day.failed,
@@ -99,21 +109,18 @@ function OutcomeTrend({ days, currency }: { days: Outcomes["days"]; currency: st
   return (
     <Stack gap={4} px="md" style={{ flex: "1 1 380px", minWidth: 0 }} data-testid="authorization-trend">
       <Text size="sm" fw={600}>
-        Approved, declined and failed per UTC day
+        {t("dashboard.auth.trendTitle")}
       </Text>
-      <Box
-        role="img"
-        aria-label={`Share of authorization attempts in ${currency} approved, declined and failed per UTC day`}
-      >
+      <Box role="img" aria-label={t("dashboard.auth.chartLabel", { currency })}>
         <BarChart
           h={200}
           data={data}
           dataKey="label"
           type="percent"
           series={[
-            { name: "Approved", color: "teal.6" },
-            { name: "Declined", color: "orange.6" },
-            { name: "Failed", color: "red.7" },
+            { name: "Approved", label: t("dashboard.auth.approved"), color: "teal.6" },
+            { name: "Declined", label: t("dashboard.auth.declined"), color: "orange.6" },
+            { name: "Failed", label: t("dashboard.auth.failed"), color: "red.7" },
           ]}
           maxBarWidth={24}
           withLegend
@@ -125,12 +132,17 @@ function OutcomeTrend({ days, currency }: { days: Outcomes["days"]; currency: st
               return (
                 <Paper withBorder shadow="md" p="xs" radius="md">
                   <Text fw={600} size="sm">
-                    {day.day} (UTC)
+                    {`${day.day} (UTC)`}
                   </Text>
                   <Text size="xs">
                     {day.attempts === 0
-                      ? "No attempts"
-                      : `${formatCount(day.approved)} approved, ${formatCount(day.declined)} declined, ${formatCount(day.failed)} failed: ${day.unapprovedShare} % declined or failed`}
+                      ? t("dashboard.auth.noAttempts")
+                      : t("dashboard.auth.dayTip", {
+                          approved: formatCount(day.approved),
+                          declined: formatCount(day.declined),
+                          failed: formatCount(day.failed),
+                          share: day.unapprovedShare,
+                        })}
                   </Text>
                 </Paper>
               );

@@ -1,4 +1,6 @@
 import { Badge, Tooltip, type MantineColor } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { statusLabel } from "../i18n/labels";
 
 const COLORS: Record<string, MantineColor> = { CREATED: "gray", CREDITED: "grape", FAILED: "red" };
 
@@ -16,30 +18,28 @@ export function CreditStatusBadge({
   inProgress?: boolean;
   active?: boolean;
 }) {
+  const { t } = useTranslation();
   if (!active) {
     return (
-      <Tooltip label="Deactivated: its reservations were released and it can no longer be executed" withArrow>
+      <Tooltip label={t("enums.creditInactive")} withArrow>
         <Badge color="red" variant="outline" size="sm" radius="sm" tabIndex={0}>
-          INACTIVE
+          {t("enums.status.INACTIVE")}
         </Badge>
       </Tooltip>
     );
   }
   if (inProgress) {
     return (
-      <Tooltip
-        label="An execution claimed it and has no answer from the provider yet; executing again resolves it without crediting twice"
-        withArrow
-      >
+      <Tooltip label={t("enums.creditInProgress")} withArrow>
         <Badge color="yellow" variant="light" size="sm" radius="sm" tabIndex={0}>
-          IN PROGRESS
+          {t("enums.status.IN_PROGRESS")}
         </Badge>
       </Tooltip>
     );
   }
   return (
     <Badge color={COLORS[status] ?? "gray"} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }}>
-      {status}
+      {statusLabel(t, status)}
     </Badge>
   );
 }

@@ -1,5 +1,7 @@
 // The frame of the end-customer pages (login, authorize, pay, payment change): one
 // card in the middle of the screen, as the sandbox provider pages look, with Paydesk's mark.
+import { useTranslation } from "react-i18next";
+import { LanguageSwitch } from "./LanguageSwitch";
 import {
   Alert,
   Badge,
@@ -51,7 +53,7 @@ export function CustomerFrame({
     <CentredCard>
       <Group gap="sm" wrap="nowrap" align="flex-start">
         <img src="/favicon.svg" alt="" width={36} height={36} />
-        <div>
+        <div style={{ flex: 1 }}>
           <Title order={1} size="h3" lh={1.25}>
             {title}
           </Title>
@@ -61,6 +63,7 @@ export function CustomerFrame({
             </Text>
           ) : null}
         </div>
+        <LanguageSwitch />
       </Group>
       {children}
     </CentredCard>
@@ -87,7 +90,8 @@ export function SandboxFrame({
       <Group justify="space-between" align="flex-start">
         {title}
         <Badge color="gray" variant="light">
-          Sandbox
+          {/* The PSP's own word, like its pages (ADR 042). */}
+          {"Sandbox"}
         </Badge>
       </Group>
       {children}
@@ -125,8 +129,9 @@ export function FlowStep({
   children: ReactNode;
 }) {
   const busy = useNavigation().state !== "idle";
+  const { t } = useTranslation();
   return (
-    <CustomerFrame title={title} subtitle={`For ${clientName} · logged in as ${customerName}`}>
+    <CustomerFrame title={title} subtitle={t("customer.forClient", { client: clientName, customer: customerName })}>
       <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
         {children}
       </SimpleGrid>
@@ -134,7 +139,7 @@ export function FlowStep({
         {note}
       </Text>
       <Form method="post">
-        <FlowButtons onward={`Continue to ${provider}`} busy={busy} />
+        <FlowButtons onward={t("customer.continueTo", { provider })} busy={busy} />
       </Form>
     </CustomerFrame>
   );
@@ -142,15 +147,13 @@ export function FlowStep({
 
 /** A link whose client or return address we refuse: say why, and offer no way onward. */
 export function RefusedLink({ message }: { message: string }) {
+  const { t } = useTranslation();
   return (
-    <CustomerFrame title="This link cannot be used" subtitle="Paydesk payments">
-      <Alert color="red" role="alert" title="Link refused">
+    <CustomerFrame title={t("customer.refusedTitle")} subtitle={t("customer.paydeskPayments")}>
+      <Alert color="red" role="alert" title={t("customer.linkRefused")}>
         {message}
       </Alert>
-      <Text size="sm">
-        For your safety Paydesk only sends you back to addresses the shop has registered with us, so this link stops
-        here. Nothing was paid or changed. Go back to the shop's own site and start again from there.
-      </Text>
+      <Text size="sm">{t("customer.refusedText")}</Text>
     </CustomerFrame>
   );
 }
@@ -173,13 +176,10 @@ export function Fact({ label, value, testId }: { label: string; value: ReactNode
 export function CustomerErrorBoundary() {
   const error = useRouteError();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const { t } = useTranslation();
   return (
-    <CustomerFrame title={notFound ? "Page not found" : "Something went wrong"}>
-      <Text>
-        {notFound
-          ? "This page does not exist (any more). Go back to the shop and start again."
-          : "This could not be done right now. Nothing was paid or changed; try again in a moment."}
-      </Text>
+    <CustomerFrame title={notFound ? t("customer.notFoundTitle") : t("customer.errorTitle")}>
+      <Text>{notFound ? t("customer.notFoundText") : t("customer.errorText")}</Text>
     </CustomerFrame>
   );
 }
@@ -202,6 +202,7 @@ export function FlowButtons({
   /** The provider's colour for the way onward (the theme's primary colour by default). */
   color?: MantineColor;
 }) {
+  const { t } = useTranslation();
   return (
     <Flex direction={{ base: "column-reverse", xs: "row" }} gap="sm">
       <Button
@@ -212,7 +213,7 @@ export function FlowButtons({
         disabled={busy}
         flex={{ base: "none", xs: 1 }}
       >
-        Cancel
+        {t("common.cancel")}
       </Button>
       <Button type="submit" name={name} value={values[1]} loading={busy} color={color} flex={{ base: "none", xs: 1 }}>
         {onward}

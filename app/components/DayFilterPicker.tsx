@@ -4,6 +4,7 @@
 import { DatePickerInput } from "@mantine/dates";
 import { useNavigate, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { dayIn, daysBefore } from "../domain/zoned-day-range";
 
 type Range = [string | null, string | null];
@@ -11,7 +12,7 @@ type Range = [string | null, string | null];
 export function DayFilterPicker({
   timeZone,
   error,
-  label = "Created",
+  label,
 }: {
   timeZone: string;
   /** The server's message about the URL's from/to. */
@@ -19,6 +20,7 @@ export function DayFilterPicker({
   label?: string;
 }) {
   const [params] = useSearchParams();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   // A range the server refused (error) is shown empty: the picker would roll 2026-13-01 over
   // into 2027; the message names the bad value.
@@ -53,9 +55,9 @@ export function DayFilterPicker({
   return (
     <DatePickerInput
       type="range"
-      label={label}
-      placeholder="Any day"
-      description={`Days in ${timeZone}`}
+      label={label ?? t("filters.created")}
+      placeholder={t("filters.anyDay")}
+      description={t("filters.daysIn", { timeZone })}
       value={value}
       onChange={(range) => {
         const next: Range = [
@@ -67,7 +69,12 @@ export function DayFilterPicker({
       }}
       allowSingleDateInRange
       clearable
-      presets={[preset(1, "Today"), preset(7, "Last 7 days"), preset(30, "Last 30 days"), preset(90, "Last 90 days")]}
+      presets={[
+        preset(1, t("filters.today")),
+        preset(7, t("filters.last7")),
+        preset(30, t("filters.last30")),
+        preset(90, t("filters.last90")),
+      ]}
       valueFormat="YYYY-MM-DD"
       error={error}
       maxDate={today}

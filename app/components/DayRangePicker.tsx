@@ -5,7 +5,8 @@ import { Button, Group } from "@mantine/core";
 import { DatePickerInput } from "@mantine/dates";
 import { Link, useNavigate } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { PRESET_LABELS, RANGE_PRESETS, type DayRange } from "../domain/day-range";
+import { useTranslation } from "react-i18next";
+import { RANGE_PRESETS, type DayRange } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
 import { useHrefWith } from "./url-state";
 
@@ -15,13 +16,14 @@ export function DayRangePicker({ range, today, errors }: { range: DayRange; toda
   // The calendar holds a half-chosen range (first day clicked) until the second day is picked.
   const [value, setValue] = useState<[string | null, string | null]>([range.from, range.to]);
   useEffect(() => setValue([range.from, range.to]), [range.from, range.to]);
+  const { t } = useTranslation();
   const pickerError = errors
     .filter((error) => error.field === "from" || error.field === "to" || error.field === "range")
     .map((error) => `${error.field} ${error.message}`)
     .join("; ");
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">
-      <Button.Group aria-label="Preset ranges">
+      <Button.Group aria-label={t("dashboard.presetRanges")}>
         {RANGE_PRESETS.map((preset) => {
           const active = range.preset === preset;
           return (
@@ -34,7 +36,7 @@ export function DayRangePicker({ range, today, errors }: { range: DayRange; toda
               aria-current={active ? "true" : undefined}
               preventScrollReset
             >
-              {PRESET_LABELS[preset]}
+              {t(`dashboard.presetButtons.${preset}`)}
             </Button>
           );
         })}
@@ -42,8 +44,8 @@ export function DayRangePicker({ range, today, errors }: { range: DayRange; toda
       <DatePickerInput
         type="range"
         size="xs"
-        aria-label="Custom range of UTC days"
-        placeholder="Custom range"
+        aria-label={t("dashboard.customRangeLabel")}
+        placeholder={t("dashboard.customRange")}
         value={value}
         maxDate={today}
         allowSingleDateInRange

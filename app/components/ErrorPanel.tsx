@@ -1,25 +1,30 @@
 import { Button, Center, Paper, Stack, Text, Title } from "@mantine/core";
 import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
-const TITLES: Record<number, string> = {
-  401: "Please log in",
-  403: "Not allowed",
-  404: "Not found",
-  500: "Something went wrong",
-};
+const TITLES = {
+  401: "common.error.title401",
+  403: "common.error.title403",
+  404: "common.error.title404",
+  500: "common.error.title500",
+} as const;
 
 export function ErrorPanel({ status, message }: { status: number; message: string }) {
+  const { t } = useTranslation();
+  const title = status in TITLES ? TITLES[status as keyof typeof TITLES] : "common.error.titleOther";
   return (
     <Center mih="60vh" p="md">
       <Paper withBorder p="xl" maw={520} w="100%">
         <Stack gap="sm">
           <Text c="dimmed" size="sm">
-            Error {status}
+            {t("common.error.status", { status })}
           </Text>
-          <Title order={2}>{TITLES[status] ?? "Error"}</Title>
+          <Title order={1} size="h2">
+            {t(title)}
+          </Title>
           <Text>{message}</Text>
           <Button component={Link} to="/" variant="light" w="fit-content">
-            Back to the dashboard
+            {t("common.error.backToDashboard")}
           </Button>
         </Stack>
       </Paper>

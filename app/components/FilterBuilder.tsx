@@ -4,6 +4,7 @@
 // and the server parses it with the same parser as the API (app/domain/search-filter.ts).
 import { ActionIcon, Button, Group, Paper, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useNavigate, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { useState } from "react";
 import { SubmitButton, usePendingNavigation } from "./SubmitButton";
 import { conditionToParam, OPERATORS, type FieldType, type FilterField, type Operator } from "../domain/search-filter";
@@ -58,13 +59,14 @@ export function paramsWithFilters(params: URLSearchParams, fields: readonly Filt
 export function FilterBuilder({
   fields,
   errors = {},
-  label = "Filters",
+  label,
 }: {
   fields: readonly FilterField[];
   /** Server-side errors by field name (from the same parser as the API). */
   errors?: Record<string, string>;
   label?: string;
 }) {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const fromUrl = filterRowsOf(params, fields);
@@ -98,7 +100,7 @@ export function FilterBuilder({
   };
 
   return (
-    <Paper withBorder p="sm" component="section" aria-label={label}>
+    <Paper withBorder p="sm" component="section" aria-label={label ?? t("filters.label")}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -108,7 +110,7 @@ export function FilterBuilder({
         <Stack gap="xs">
           {rows.length === 0 ? (
             <Text size="sm" c="dimmed">
-              No filters: showing everything. Add one to narrow the list.
+              {t("filters.none")}
             </Text>
           ) : null}
           {rows.map((row, index) => {
@@ -117,7 +119,7 @@ export function FilterBuilder({
             return (
               <div key={index} className="filter-row" data-testid="filter-row">
                 <Select
-                  aria-label="Field"
+                  aria-label={t("filters.field")}
                   data={fields.map((f) => ({ value: f.name, label: f.label }))}
                   value={row.field}
                   onChange={(value) => value && update(index, { field: value })}
@@ -125,7 +127,7 @@ export function FilterBuilder({
                   searchable
                 />
                 <Select
-                  aria-label="Operator"
+                  aria-label={t("filters.operator")}
                   data={operatorsFor(field.type).map((op) => ({ value: op, label: `${OPERATOR_LABELS[op]}  ${op}` }))}
                   value={row.op}
                   onChange={(value) => value && update(index, { op: value as Operator })}
@@ -133,7 +135,7 @@ export function FilterBuilder({
                 />
                 {field.type === "enum" || field.type === "boolean" ? (
                   <Select
-                    aria-label="Value"
+                    aria-label={t("filters.value")}
                     data={[...(field.type === "boolean" ? ["true", "false"] : (field.values ?? []))]}
                     value={row.value || null}
                     onChange={(value) => update(index, { value: value ?? "" })}
@@ -142,10 +144,13 @@ export function FilterBuilder({
                   />
                 ) : (
                   <TextInput
-                    aria-label="Value"
+                    aria-label={t("filters.value")}
                     value={row.value}
                     onChange={(event) => update(index, { value: event.currentTarget.value })}
-                    placeholder={field.placeholder ?? placeholderFor(field.type)}
+                    placeholder={
+                      field.placeholder ??
+                      (field.type === "timestamp" ? t("filters.timestampPlaceholder") : placeholderFor(field.type))
+                    }
                     error={error}
                     inputMode={field.type === "amount" ? "decimal" : undefined}
                   />
@@ -154,7 +159,7 @@ export function FilterBuilder({
                   variant="subtle"
                   color="gray"
                   size="lg"
-                  aria-label={`Remove filter on ${field.label}`}
+                  aria-label={t("filters.remove", { field: field.label })}
                   onClick={() => setRows((current) => current.filter((_, i) => i !== index))}
                 >
                   ×
@@ -168,14 +173,14 @@ export function FilterBuilder({
               size="xs"
               onClick={() => setRows((current) => [...current, { field: fields[0].name, op: "eq", value: "" }])}
             >
-              Add filter
+              {t("filters.add")}
             </Button>
             <SubmitButton size="xs" pending={applying.pending}>
-              Apply
+              {t("filters.apply")}
             </SubmitButton>
             {fromUrl.length > 0 ? (
               <Button variant="subtle" size="xs" onClick={() => apply([])}>
-                Clear filters
+                {t("filters.clear")}
               </Button>
             ) : null}
           </Group>

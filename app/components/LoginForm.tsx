@@ -5,13 +5,15 @@
 import { Alert, Button, PasswordInput, Stack, TextInput, type MantineSize, type MantineSpacing } from "@mantine/core";
 import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 /** What a login action answers when it refuses (app/auth/login-action.server.ts). */
 type LoginErrors = { fieldErrors?: Partial<Record<"email" | "password", string>>; formError?: string };
 
 export function LoginForm({ errors, children }: { errors: LoginErrors | undefined; children?: ReactNode }) {
+  const { t } = useTranslation();
   return (
-    <LoginStepForm submitLabel="Log in" buttonTop="xs">
+    <LoginStepForm submitLabel={t("auth.logIn")} buttonTop="xs">
       {children}
       {errors?.formError ? (
         <Alert color="red" role="alert">
@@ -19,7 +21,7 @@ export function LoginForm({ errors, children }: { errors: LoginErrors | undefine
         </Alert>
       ) : null}
       <TextInput
-        label="Email"
+        label={t("auth.email")}
         name="email"
         type="email"
         autoComplete="username"
@@ -28,7 +30,7 @@ export function LoginForm({ errors, children }: { errors: LoginErrors | undefine
         error={errors?.fieldErrors?.email}
       />
       <PasswordInput
-        label="Password"
+        label={t("auth.password")}
         name="password"
         autoComplete="current-password"
         required
@@ -69,10 +71,11 @@ export function LoginStepForm({
 
 /** Logs out with a POST to `action` (a GET must never end a session). */
 export function LogoutButton({ action, size }: { action: string; size: MantineSize }) {
+  const { t } = useTranslation();
   return (
     <Form method="post" action={action}>
       <Button type="submit" variant="default" size={size}>
-        Log out
+        {t("shell.logOut")}
       </Button>
     </Form>
   );

@@ -4,6 +4,7 @@
 // one. Submit buttons show their own pending state (SubmitButton, ActionModal).
 import { useFetchers, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 /** True while a navigation or any fetcher submission is on its way. */
 export function useServerBusy(): boolean {
@@ -13,13 +14,14 @@ export function useServerBusy(): boolean {
 }
 
 export function NavigationProgress() {
+  const { t } = useTranslation();
   if (!useServerBusy()) return null;
   return (
     <div
       className="navigation-progress"
       role="progressbar"
-      aria-label="Loading"
-      aria-valuetext="Waiting for the server"
+      aria-label={t("common.loading")}
+      aria-valuetext={t("common.waitingForServer")}
       data-testid="navigation-progress"
     >
       <div className="navigation-progress__bar" />

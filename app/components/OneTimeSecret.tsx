@@ -1,15 +1,17 @@
 // A secret the server made and will never show again (an API token, a generated password):
 // shown in a modal with a copy button until the admin closes it. Nothing keeps it afterwards.
 import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 
 export type Secret = { title: string; label: string; value: string; note: string };
 
 export function OneTimeSecret({ secret, onClose }: { secret: Secret | null; onClose: () => void }) {
+  const { t } = useTranslation();
   return (
     <Modal opened={secret !== null} onClose={onClose} title={secret?.title} centered size="lg">
       {secret ? (
         <Stack gap="sm">
-          <Alert color="yellow" title="Shown only this once">
+          <Alert color="yellow" title={t("actions.shownOnce")}>
             {secret.note}
           </Alert>
           <Text size="sm" fw={500}>
@@ -22,11 +24,11 @@ export function OneTimeSecret({ secret, onClose }: { secret: Secret | null; onCl
             <CopyButton value={secret.value}>
               {({ copied, copy }) => (
                 <Button variant="light" color={copied ? "teal" : undefined} onClick={copy}>
-                  {copied ? "Copied" : "Copy"}
+                  {copied ? t("common.copied") : t("common.copy")}
                 </Button>
               )}
             </CopyButton>
-            <Button onClick={onClose}>I have copied it</Button>
+            <Button onClick={onClose}>{t("actions.haveCopied")}</Button>
           </Group>
         </Stack>
       ) : null}

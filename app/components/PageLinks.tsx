@@ -4,11 +4,10 @@
 import { Group, Pagination, Text } from "@mantine/core";
 import { Link, useLocation, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { formatCount } from "./format";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "./use-format";
 import { useHrefWith } from "./url-state";
 import { PageHeader, PerPageSelect } from "./list-parts";
-
-const LABELS = { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" } as const;
 
 export type PerPageChoice = {
   perPage: number;
@@ -26,6 +25,7 @@ export function PageLinks({
   perPage?: PerPageChoice;
 }) {
   const hrefWith = useHrefWith();
+  const { t } = useTranslation();
   const pageHref = (target: number) => hrefWith({ page: target === 1 ? null : String(target) });
   // While another page of this list loads, its number is the active one (not the old page's).
   const shown = usePendingPage() ?? page;
@@ -41,8 +41,8 @@ export function PageLinks({
         getControlProps={(control) => {
           const target = { first: 1, previous: page - 1, next: page + 1, last: totalPages }[control];
           return target >= 1 && target <= totalPages && target !== page
-            ? { component: Link, to: pageHref(target), "aria-label": LABELS[control] }
-            : { "aria-label": LABELS[control] };
+            ? { component: Link, to: pageHref(target), "aria-label": t(`filters.pages.${control}`) }
+            : { "aria-label": t(`filters.pages.${control}`) };
         }}
       />
     ) : null;
@@ -84,13 +84,20 @@ export function PageSummary({
   noun: string;
 }) {
   const first = (page - 1) * perPage + 1;
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   return (
     <Text c="dimmed" size="sm" aria-live="polite">
       {totalItems === 0
-        ? `No ${noun}`
+        ? t("filters.none_", { noun })
         : shown === 0
-          ? `${formatCount(totalItems)} ${noun}; there is no page ${formatCount(page)}`
-          : `Showing ${formatCount(first)}–${formatCount(first + shown - 1)} of ${formatCount(totalItems)} ${noun}`}
+          ? t("filters.noPage", { n: formatCount(totalItems), noun, page: formatCount(page) })
+          : t("filters.showing", {
+              first: formatCount(first),
+              last: formatCount(first + shown - 1),
+              n: formatCount(totalItems),
+              noun,
+            })}
     </Text>
   );
 }

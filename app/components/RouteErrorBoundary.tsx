@@ -1,4 +1,5 @@
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { ErrorPanel } from "./ErrorPanel";
 
 /**
@@ -8,10 +9,11 @@ import { ErrorPanel } from "./ErrorPanel";
  */
 export function RouteErrorBoundary() {
   const error = useRouteError();
+  const { t } = useTranslation();
   if (isRouteErrorResponse(error)) {
     return (
       <ErrorPanel status={error.status} message={typeof error.data === "string" ? error.data : error.statusText} />
     );
   }
-  return <ErrorPanel status={500} message="Something went wrong on our side. The error has been logged." />;
+  return <ErrorPanel status={500} message={t("common.error.unexpected")} />;
 }

@@ -1,5 +1,7 @@
 import { Badge, type MantineColor } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import type { Operation, TransactionStatus } from "../domain/enums";
+import { operationLabel, statusLabel } from "../i18n/labels";
 
 const COLORS: Record<TransactionStatus, MantineColor> = {
   CREATED: "gray",
@@ -13,9 +15,10 @@ const COLORS: Record<TransactionStatus, MantineColor> = {
 /** A transaction status, one color each; an unknown status (new enum value) shows gray. */
 export function StatusBadge({ status }: { status: string }) {
   const color = COLORS[status as TransactionStatus] ?? "gray";
+  const { t } = useTranslation();
   return (
     <Badge color={color} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }}>
-      {status}
+      {statusLabel(t, status)}
     </Badge>
   );
 }
@@ -33,6 +36,7 @@ const OPERATION_COLORS: Record<Operation, MantineColor> = {
 
 /** An operation-log entry's operation, one color each (gray for one it does not know). */
 export function OperationBadge({ operation }: { operation: string }) {
+  const { t } = useTranslation();
   return (
     <Badge
       color={OPERATION_COLORS[operation as Operation] ?? "gray"}
@@ -41,7 +45,7 @@ export function OperationBadge({ operation }: { operation: string }) {
       radius="sm"
       style={{ minWidth: "max-content" }}
     >
-      {operation}
+      {operationLabel(t, operation)}
     </Badge>
   );
 }

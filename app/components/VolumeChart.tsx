@@ -4,7 +4,7 @@
 import { BarChart } from "@mantine/charts";
 import { Box, Group, Paper, Stack, Text } from "@mantine/core";
 import { money, SCALE } from "../domain/money";
-import { formatMoney } from "./format";
+import { useFormat } from "./use-format";
 
 export type ChartDay = {
   day: string;
@@ -32,8 +32,8 @@ function barHeight(amount: string): number {
 const axisFormat = new Intl.NumberFormat("nb-NO", { notation: "compact", maximumFractionDigits: 1 });
 
 /** "2026-11-05" → "5 Nov" (a UTC day, shown as the day it is, whatever the browser's zone). */
-export function shortDay(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+export function shortDay(day: string, locale = "en-GB"): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { day: "numeric", month: "short", timeZone: "UTC" });
 }
 
 export function VolumeChart({
@@ -50,9 +50,10 @@ export function VolumeChart({
   /** A click on one group's part of a day's bar (the day's table offers the same by keyboard). */
   onBarClick?: (day: string, group: string) => void;
 }) {
+  const { locale } = useFormat();
   const data = days.map((entry) => ({
     ...Object.fromEntries(groups.map((group) => [group, barHeight(entry.amounts[group] ?? "0")])),
-    label: shortDay(entry.day),
+    label: shortDay(entry.day, locale),
     entry,
   }));
   return (
@@ -104,6 +105,7 @@ function Swatch({ group }: { group: string }) {
 }
 
 function DayTooltip({ entry, groups, currency }: { entry: ChartDay; groups: string[]; currency: string }) {
+  const { money: formatMoney } = useFormat();
   return (
     <Paper withBorder shadow="md" p="xs" radius="md" miw={200}>
       <Text fw={600} size="sm" mb={4}>

@@ -41,3 +41,17 @@ describe("formatCount", () => {
     expect(plain(formatCount(3000))).toBe("3 000");
   });
 });
+
+describe("formatting per language", () => {
+  it("writes money the English and the Norwegian way, exactly", () => {
+    expect(formatMoney("2596.50000", "NOK", "en-GB")).toBe("NOK\u00a02,596.50");
+    expect(formatMoney("2596.50000", "NOK", "nb-NO")).toMatch(/^2\s596,50\s+kr$/);
+    expect(formatMoney("12345678901234.12345", "NOK", "en-GB")).toBe("NOK\u00a012,345,678,901,234.12345");
+  });
+
+  it("writes instants sortably in English and the Norwegian way in Norwegian", () => {
+    const at = "2026-03-05T13:22:01Z";
+    expect(formatDateTime(at, "Europe/Oslo", "en")).toBe("2026-03-05 14:22:01");
+    expect(formatDateTime(at, "Europe/Oslo", "nb")).toBe("05.03.2026 14:22:01");
+  });
+});

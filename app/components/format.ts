@@ -62,10 +62,11 @@ function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * An instant in the staff user's time zone, as "2026-03-05 14:22:01": unambiguous, sortable
- * and the same in every locale. A bad time zone falls back to UTC; a bad date is shown as given.
+ * An instant in the staff user's time zone. English screens show "2026-03-05 14:22:01"
+ * (unambiguous and sortable), Norwegian ones the Norwegian way, "05.03.2026 14:22:01".
+ * A bad time zone falls back to UTC; a bad date is shown as given.
  */
-export function formatDateTime(iso: string | Date, timeZone: string): string {
+export function formatDateTime(iso: string | Date, timeZone: string, language: "en" | "nb" = "en"): string {
   const date = typeof iso === "string" ? new Date(iso) : iso;
   if (Number.isNaN(date.getTime())) return String(iso);
   let format: Intl.DateTimeFormat;
@@ -76,7 +77,9 @@ export function formatDateTime(iso: string | Date, timeZone: string): string {
   }
   const part: Record<string, string> = {};
   for (const { type, value } of format.formatToParts(date)) part[type] = value;
-  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
+  const time = `${part.hour}:${part.minute}:${part.second}`;
+  if (language === "nb") return `${part.day}.${part.month}.${part.year} ${time}`;
+  return `${part.year}-${part.month}-${part.day} ${time}`;
 }
 
 /** The same instant in UTC, ISO 8601 with milliseconds, for tooltips and copying. */

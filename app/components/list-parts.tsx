@@ -3,6 +3,7 @@
 import { Alert, Anchor, Badge, Group, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { Form, Link, useNavigate } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { useHrefWith } from "./url-state";
 import { DateTime } from "./DateTime";
 import { SubmitButton } from "./SubmitButton";
@@ -23,7 +24,9 @@ export function PageHeader({
   return (
     <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
       <div>
-        <Title order={2}>{title}</Title>
+        <Title order={1} size="h2">
+          {title}
+        </Title>
         {typeof description === "string" ? (
           <Text c="dimmed" size="sm">
             {description}
@@ -57,20 +60,21 @@ export function ClampedText({ text }: { text: string | null | undefined }) {
 
 /** Active, or disabled since when: the status of a staff user or an API client. */
 export function ActiveOrDisabled({ disabledAt, timeZone }: { disabledAt: string | null; timeZone: string }) {
+  const { t } = useTranslation();
   if (!disabledAt) {
     return (
       <Badge color="green" variant="light" size="sm" radius="sm">
-        Active
+        {t("lists.active")}
       </Badge>
     );
   }
   return (
     <Stack gap={2} align="flex-start">
       <Badge color="red" variant="light" size="sm" radius="sm">
-        Disabled
+        {t("lists.disabled")}
       </Badge>
       <Text size="xs" c="dimmed">
-        since <DateTime value={disabledAt} timeZone={timeZone} />
+        {t("lists.since")} <DateTime value={disabledAt} timeZone={timeZone} />
       </Text>
     </Stack>
   );
@@ -78,11 +82,12 @@ export function ActiveOrDisabled({ disabledAt, timeZone }: { disabledAt: string 
 
 /** A plain text search of a short list (`?q=`), submitted as a GET so the URL holds it. */
 export function ListSearch({ q, placeholder }: { q: string; placeholder: string }) {
+  const { t } = useTranslation();
   return (
     <Form method="get" role="search">
       <Group gap="xs" align="flex-end" wrap="nowrap">
-        <TextInput name="q" label="Search" placeholder={placeholder} defaultValue={q} flex={1} maw={320} />
-        <SubmitButton variant="default">Search</SubmitButton>
+        <TextInput name="q" label={t("common.search")} placeholder={placeholder} defaultValue={q} flex={1} maw={320} />
+        <SubmitButton variant="default">{t("common.search")}</SubmitButton>
       </Group>
     </Form>
   );
@@ -117,10 +122,11 @@ export function PerPageSelect({
 }) {
   const hrefWith = useHrefWith();
   const navigate = useNavigate();
+  const { t } = useTranslation();
   return (
     <Group gap="xs" wrap="nowrap">
       <Text size="sm" c="dimmed" component="label" htmlFor="per-page">
-        Per page
+        {t("lists.perPage")}
       </Text>
       <Select
         id="per-page"
@@ -156,9 +162,10 @@ export function UnknownParameters({
   messages: string[];
   resetTo: string;
 }) {
+  const { t } = useTranslation();
   if (messages.length === 0) return null;
   return (
-    <Alert color="red" variant="light" title={`This link has parameters the ${listName} does not know`}>
+    <Alert color="red" variant="light" title={t("lists.unknownParameters", { list: listName })}>
       <Stack gap={4}>
         {messages.map((message) => (
           <Text key={message} size="sm">
@@ -166,7 +173,7 @@ export function UnknownParameters({
           </Text>
         ))}
         <Anchor component={Link} to={resetTo} size="sm">
-          Start over with no filters
+          {t("lists.startOver")}
         </Anchor>
       </Stack>
     </Alert>
@@ -175,9 +182,6 @@ export function UnknownParameters({
 
 /** Instead of the table while a filter cannot be read. */
 export function FixTheFilter({ what }: { what: string }) {
-  return (
-    <ListNotice title={`Fix the filter marked in red to see ${what}`}>
-      The list answers only filters it can read exactly, the same way the API does.
-    </ListNotice>
-  );
+  const { t } = useTranslation();
+  return <ListNotice title={t("lists.fixFilter", { what })}>{t("lists.fixFilterNote")}</ListNotice>;
 }

@@ -3,7 +3,26 @@
 // the permission again in every loader; this list only decides what the navigation shows.
 import type { Permission } from "../auth/roles";
 
+export type StaffAreaKey =
+  | "dashboard"
+  | "payments"
+  | "credits"
+  | "chargebacks"
+  | "work"
+  | "operationLog"
+  | "callbacks"
+  | "customers"
+  | "settlements"
+  | "reconciliation"
+  | "paymentMethods"
+  | "auditLog"
+  | "users"
+  | "apiClients";
+
 export type StaffArea = {
+  /** Its label and summary in the locales: shell.areas.<key>, shell.summaries.<key>. */
+  key: StaffAreaKey;
+  /** The English label and summary, for code and tests; screens show the locale's. */
   label: string;
   to: string;
   permission: Permission;
@@ -16,6 +35,7 @@ export type StaffArea = {
 export const STAFF_AREAS: readonly StaffArea[] = [
   {
     label: "Dashboard",
+    key: "dashboard",
     to: "/",
     permission: "dashboard:read",
     summary:
@@ -23,12 +43,14 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Payments",
+    key: "payments",
     to: "/payments",
     permission: "payment:read",
     summary: "Find a payment by order, customer, card last 4, RRN, amount or date, and act on it.",
   },
   {
     label: "Credits",
+    key: "credits",
     to: "/credits",
     permission: "credit:read",
     summary:
@@ -36,6 +58,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Chargebacks",
+    key: "chargebacks",
     to: "/chargebacks",
     permission: "chargeback:read",
     summary:
@@ -43,6 +66,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Work queue",
+    key: "work",
     to: "/work",
     permission: "credit:execute",
     summary:
@@ -50,12 +74,14 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Operation log",
+    key: "operationLog",
     to: "/operation-log",
     permission: "log:read",
     summary: "Every operation across payments, filterable by operation, time, client, POS, channel and correlation id.",
   },
   {
     label: "Callbacks",
+    key: "callbacks",
     to: "/callbacks",
     permission: "callback:read",
     summary:
@@ -63,6 +89,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Customers",
+    key: "customers",
     to: "/customers",
     permission: "customer:read",
     summary:
@@ -70,6 +97,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Settlements",
+    key: "settlements",
     to: "/settlements",
     permission: "settlement:read",
     audience: "finance",
@@ -78,6 +106,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Reconciliation",
+    key: "reconciliation",
     to: "/reconciliation",
     permission: "settlement:read",
     audience: "finance",
@@ -86,6 +115,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Payment methods",
+    key: "paymentMethods",
     to: "/payment-methods",
     permission: "method:manage",
     audience: "admin",
@@ -93,6 +123,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Audit log",
+    key: "auditLog",
     to: "/audit-log",
     permission: "audit:read",
     audience: "admin",
@@ -100,6 +131,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "Users",
+    key: "users",
     to: "/users",
     permission: "user:manage",
     audience: "admin",
@@ -107,6 +139,7 @@ export const STAFF_AREAS: readonly StaffArea[] = [
   },
   {
     label: "API clients",
+    key: "apiClients",
     to: "/api-clients",
     permission: "client:manage",
     audience: "admin",

@@ -38,7 +38,7 @@ describe("parseTypedAmount", () => {
     ["1,234567", "Use at most 5 decimals"],
     ["10000000000000", "The amount is too large"],
   ])("refuses %j", (input, message) => {
-    expect(parseTypedAmount(input)).toEqual({ ok: false, message });
+    expect(parseTypedAmount(input)).toMatchObject({ ok: false, message });
   });
 
   it("never says the API's grammar", () => {
@@ -52,7 +52,7 @@ describe("parseTypedAmount", () => {
 
 describe("parseTypedPositiveAmount", () => {
   it("refuses zero in words", () => {
-    expect(parseTypedPositiveAmount("0,00")).toEqual({ ok: false, message: "Enter an amount greater than 0" });
+    expect(parseTypedPositiveAmount("0,00")).toMatchObject({ ok: false, message: "Enter an amount greater than 0" });
   });
   it("accepts what parseTypedAmount accepts above zero", () => {
     expect(parseTypedPositiveAmount("2 596,50")).toEqual({ ok: true, value: 259650000n, text: "2596.50" });

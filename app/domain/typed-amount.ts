@@ -11,7 +11,11 @@ import { formatAmount, parseAmount, type Money } from "./money";
 
 export const TYPED_AMOUNT_EXAMPLE = "2 596,50";
 
-export type TypedAmount = { ok: true; value: Money; text: string } | { ok: false; message: string };
+/** Why a typed amount was refused, for screens that say it in the reader's language. */
+export type TypedAmountProblem = "empty" | "sign" | "shape" | "decimals" | "tooLarge" | "notPositive";
+
+export type TypedAmount =
+  { ok: true; value: Money; text: string } | { ok: false; message: string; problem: TypedAmountProblem };
 
 const GROUP_SPACE = "[ \u00a0\u202f\u2009]";
 /** Digits, or digits grouped by three with one kind of space; then a comma or dot and decimals. */
@@ -28,24 +32,26 @@ const SHAPE = `Enter an amount like ${TYPED_AMOUNT_EXAMPLE}`;
  */
 export function parseTypedAmount(input: string): TypedAmount {
   const typed = input.trim();
-  if (typed === "") return { ok: false, message: "Enter an amount" };
+  if (typed === "") return { ok: false, message: "Enter an amount", problem: "empty" };
   if (/^[-−+]/.test(typed))
-    return { ok: false, message: `Enter the amount without a sign, like ${TYPED_AMOUNT_EXAMPLE}` };
+    return { ok: false, message: `Enter the amount without a sign, like ${TYPED_AMOUNT_EXAMPLE}`, problem: "sign" };
   const match = TYPED.exec(typed);
-  if (!match) return { ok: false, message: SHAPE };
+  if (!match) return { ok: false, message: SHAPE, problem: "shape" };
   const whole = match[1].replace(/[^0-9]/g, "").replace(/^0+(?=[0-9])/, "");
   const decimals = match[2] ?? "";
-  if (decimals.length > MAX_DECIMALS) return { ok: false, message: `Use at most ${MAX_DECIMALS} decimals` };
-  if (whole.length > MAX_WHOLE_DIGITS) return { ok: false, message: "The amount is too large" };
+  if (decimals.length > MAX_DECIMALS)
+    return { ok: false, message: `Use at most ${MAX_DECIMALS} decimals`, problem: "decimals" };
+  if (whole.length > MAX_WHOLE_DIGITS) return { ok: false, message: "The amount is too large", problem: "tooLarge" };
   // The API's grammar, so that both read the same number the same way.
   const parsed = parseAmount(decimals ? `${whole}.${decimals}` : whole);
-  if (!parsed.ok) return { ok: false, message: SHAPE };
+  if (!parsed.ok) return { ok: false, message: SHAPE, problem: "shape" };
   return { ok: true, value: parsed.value, text: formatAmount(parsed.value) };
 }
 
 /** An amount that moves money (a credit, a capture, a total): greater than zero. */
 export function parseTypedPositiveAmount(input: string): TypedAmount {
   const parsed = parseTypedAmount(input);
-  if (parsed.ok && parsed.value <= 0n) return { ok: false, message: "Enter an amount greater than 0" };
+  if (parsed.ok && parsed.value <= 0n)
+    return { ok: false, message: "Enter an amount greater than 0", problem: "notPositive" };
   return parsed;
 }

@@ -29,14 +29,15 @@ import {
   daysBetween,
   parseCurrencyParam,
   parseDayRange,
-  PRESET_LABELS,
   rangeParams,
   utcDay,
   type DayRange,
 } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
-import { plural } from "../components/plural";
-import { formatMoney } from "../components/format";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
+import { useFormat, type Formats } from "../components/use-format";
+import { metaTitle } from "../i18n/meta";
 import { useHrefWith } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
 import { getDashboard, type Dashboard, type VolumeTotals } from "../services/queries/dashboard.server";
@@ -48,14 +49,13 @@ import type { PaymentTypeGroup } from "../domain/enums";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "Dashboard · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "dashboard.title");
 
 /** One bar per day: a year is as much as a chart can show legibly. */
 const MAX_DAYS = 366;
 
 const MEASURES = ["captured", "credited", "net"] as const;
 type Measure = (typeof MEASURES)[number];
-const MEASURE_LABELS: Record<Measure, string> = { captured: "Captured", credited: "Credited", net: "Net" };
 /** The operations behind each measure: net is what was captured and what was credited. */
 const MEASURE_KINDS: Record<Measure, VolumeKind> = { captured: "captured", credited: "credited", net: "moved" };
 
@@ -92,20 +92,23 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function DashboardScreen() {
   const { today, range, errors, measure, dashboard } = useLoaderData<typeof loader>();
   const otherErrors = errors.filter((error) => !["from", "to", "range"].includes(error.field));
+  const { t } = useTranslation();
+  const format = useFormat();
   return (
     <Stack gap="lg" maw={1200}>
       <div>
-        <Title order={2}>Dashboard</Title>
+        <Title order={1} size="h2">
+          {t("dashboard.title")}
+        </Title>
         <Text c="dimmed" size="sm">
-          Captured, credited and net volume and authorization attempts from the daily rollups. Days are UTC days
-          (00:00–24:00 UTC).
+          {t("dashboard.description")}
         </Text>
       </div>
 
       <Stack gap={6}>
         <DayRangePicker range={range} today={today} errors={errors} />
         <Text size="sm" c="dimmed" data-testid="range-summary">
-          {describeRange(range)}
+          {describeRange(range, t, format)}
         </Text>
       </Stack>
 
@@ -113,9 +116,9 @@ export default function DashboardScreen() {
 
       {dashboard.currencies.length === 0 ? (
         <Paper withBorder radius="md" p="xl" data-testid="dashboard-empty">
-          <Text fw={600}>Nothing was captured, credited or authorized in this range.</Text>
+          <Text fw={600}>{t("dashboard.empty")}</Text>
           <Text c="dimmed" size="sm">
-            Choose a longer range, or another one, above.
+            {t("dashboard.emptyHint")}
           </Text>
         </Paper>
       ) : (
@@ -125,24 +128,24 @@ export default function DashboardScreen() {
   );
 }
 
-function describeRange(range: DayRange): string {
+function describeRange(range: DayRange, t: TFunction, format: Formats): string {
   const days = daysBetween(range.from, range.to);
-  const span = range.from === range.to ? range.from : `${range.from} to ${range.to}`;
-  const name =
-    range.preset === "custom"
-      ? "Custom range"
-      : range.preset === "today"
-        ? "Today"
-        : `Last ${PRESET_LABELS[range.preset]}`;
-  return `${name}: ${span} (${plural(days, "UTC day")})`;
+  const span = range.from === range.to ? range.from : t("dashboard.rangeSpan", range);
+  const name = range.preset === "custom" ? t("dashboard.customRange") : t(`dashboard.presets.${range.preset}`);
+  return t("dashboard.rangeSummary", {
+    name,
+    span,
+    days: t("dashboard.utcDays", { count: days, n: format.count(days) }),
+  });
 }
 
 function ParamErrors({ errors }: { errors: FieldError[] }) {
+  const { t } = useTranslation();
   return (
-    <Alert color="orange" title="Part of the address could not be used" role="alert">
+    <Alert color="orange" title={t("dashboard.addressNotUsed")} role="alert">
       {errors.map((error) => (
         <Text key={error.field} size="sm">
-          {`${error.field} ${error.message}; the default is shown instead.`}
+          {t("dashboard.paramDefault", error)}
         </Text>
       ))}
     </Alert>
@@ -156,31 +159,32 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
   const navigate = useNavigate();
   const currency = dashboard.currency ?? "";
   const known = dashboard.currencies.some((row) => row.currency === currency);
+  const { t } = useTranslation();
   return (
     <>
       {dashboard.currencies.length > 1 || !known ? (
         <Group gap="sm" wrap="wrap">
           <Text size="sm" c="dimmed">
-            Currency
+            {t("dashboard.currency")}
           </Text>
           <SegmentedControl
             size="xs"
-            aria-label="Currency"
+            aria-label={t("dashboard.currency")}
             value={known ? currency : ""}
             data={dashboard.currencies.map((row) => row.currency)}
             onChange={(value) => navigate(hrefWith({ currency: value }), { preventScrollReset: true })}
           />
           <Text size="xs" c="dimmed">
-            One currency at a time: amounts in different currencies are never added.
+            {t("dashboard.oneCurrency")}
           </Text>
         </Group>
       ) : null}
 
       {!known ? (
         <Paper withBorder radius="md" p="xl" data-testid="dashboard-empty">
-          <Text fw={600}>Nothing was captured or credited in {currency} in this range.</Text>
+          <Text fw={600}>{t("dashboard.emptyCurrency", { currency })}</Text>
           <Text c="dimmed" size="sm">
-            Choose one of the currencies above.
+            {t("dashboard.emptyCurrencyHint")}
           </Text>
         </Paper>
       ) : (
@@ -190,19 +194,21 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
           <AuthorizationOutcomes outcomes={dashboard.authorizations} currency={currency} />
           <Paper withBorder radius="md" p="md">
             <Group justify="space-between" align="center" wrap="wrap" gap="sm" mb="sm">
-              <Title order={4}>Per day, by payment type group</Title>
+              <Title order={2} size="h4">
+                {t("dashboard.perDay")}
+              </Title>
               <SegmentedControl
                 size="xs"
-                aria-label="Volume shown in the chart"
+                aria-label={t("dashboard.chartShows")}
                 value={measure}
-                data={MEASURES.map((value) => ({ value, label: MEASURE_LABELS[value] }))}
+                data={MEASURES.map((value) => ({ value, label: t(`dashboard.measures.${value}`) }))}
                 onChange={(value) =>
                   navigate(hrefWith({ show: value === "captured" ? null : value }), { preventScrollReset: true })
                 }
               />
             </Group>
             <VolumeChart
-              label={`${MEASURE_LABELS[measure]} volume in ${currency} per UTC day, stacked by payment type group`}
+              label={t("dashboard.chartLabel", { measure: t(`dashboard.measures.${measure}`), currency })}
               currency={currency}
               groups={dashboard.groups}
               days={dashboard.days.map((day) => ({
@@ -215,7 +221,7 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
               onBarClick={(day, group) => navigate(paymentsBehind(measure, currency, day, group))}
             />
             <Text size="xs" c="dimmed" mt={4}>
-              Click a bar to open the payments behind it.
+              {t("dashboard.clickBar")}
             </Text>
             <DayTable days={dashboard.days} currency={currency} measure={measure} />
           </Paper>
@@ -227,31 +233,37 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
 }
 
 function Totals({ totals, currency }: { totals: VolumeTotals; currency: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   return (
     <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="md">
       <Stat
         testId="total-captured"
-        label="Captured"
+        label={t("dashboard.measures.captured")}
         value={totals.captured}
         currency={currency}
-        hint={plural(totals.capturedCount, "capture")}
+        hint={t("dashboard.captures", { count: totals.capturedCount, n: format.count(totals.capturedCount) })}
       />
       <Stat
         testId="total-credited"
-        label="Credited"
+        label={t("dashboard.measures.credited")}
         value={totals.credited}
         currency={currency}
-        hint={plural(totals.creditedCount, "credit")}
+        hint={t("dashboard.credits", { count: totals.creditedCount, n: format.count(totals.creditedCount) })}
       />
       <Stat
         testId="total-net"
-        label="Net"
+        label={t("dashboard.measures.net")}
         value={totals.net}
         currency={currency}
         hint={
           totals.chargedBackCount
-            ? `Captured minus credited and ${plural(totals.chargedBackCount, "lost chargeback")} (${formatMoney(totals.chargedBack, currency)})`
-            : "Captured minus credited and lost chargebacks"
+            ? t("dashboard.netHintChargebacks", {
+                count: totals.chargedBackCount,
+                n: format.count(totals.chargedBackCount),
+                amount: format.money(totals.chargedBack, currency),
+              })
+            : t("dashboard.netHint")
         }
       />
     </SimpleGrid>
@@ -267,17 +279,19 @@ function SettlementSplit({ split, currency }: { split: Dashboard["bySettlement"]
   const { range } = useLoaderData<typeof loader>();
   const { withSettlement, withoutSettlement } = split;
   const settlements = new URLSearchParams({ ...rangeParams(range), currency });
+  const { t } = useTranslation();
   return (
     <Text size="sm" c="dimmed" data-testid="settlement-split">
-      Under a settlement id: captured <Amount value={withSettlement.captured} currency={currency} c="dark" />, credited{" "}
-      <Amount value={withSettlement.credited} currency={currency} c="dark" />. Without a settlement id: captured{" "}
-      <Amount value={withoutSettlement.captured} currency={currency} c="dark" />, credited{" "}
-      <Amount value={withoutSettlement.credited} currency={currency} c="dark" />.
+      {t("dashboard.split.under")} <Amount value={withSettlement.captured} currency={currency} c="dark" />
+      {t("dashboard.split.credited")} <Amount value={withSettlement.credited} currency={currency} c="dark" />
+      {t("dashboard.split.without")} <Amount value={withoutSettlement.captured} currency={currency} c="dark" />
+      {t("dashboard.split.credited")} <Amount value={withoutSettlement.credited} currency={currency} c="dark" />
+      {t("dashboard.split.end")}
       {userHasPermission(user, "settlement:read") ? (
         <>
           {" "}
           <Anchor component={Link} to={`/settlements?${settlements}`} size="sm">
-            The same figures on Settlements
+            {t("dashboard.split.link")}
           </Anchor>
         </>
       ) : null}
@@ -314,11 +328,13 @@ function Stat({
 }
 
 function DayTable({ days, currency, measure }: { days: Dashboard["days"]; currency: string; measure: Measure }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   return (
     <Accordion variant="default" mt="xs" chevronPosition="left">
       <Accordion.Item value="days">
         <Accordion.Control>
-          <Text size="sm">The numbers per day</Text>
+          <Text size="sm">{t("dashboard.numbersPerDay")}</Text>
         </Accordion.Control>
         <Accordion.Panel>
           <Table.ScrollContainer minWidth={420} maxHeight={360} type="native">
@@ -328,18 +344,18 @@ function DayTable({ days, currency, measure }: { days: Dashboard["days"]; curren
               verticalSpacing={4}
               head={
                 <>
-                  <Table.Th>UTC day</Table.Th>
-                  <Table.Th ta="right">Captured</Table.Th>
-                  <Table.Th ta="right">Credited</Table.Th>
-                  <Table.Th ta="right">Net</Table.Th>
-                  <Table.Th>Payments</Table.Th>
+                  <Table.Th>{t("dashboard.utcDay")}</Table.Th>
+                  <Table.Th ta="right">{t("dashboard.measures.captured")}</Table.Th>
+                  <Table.Th ta="right">{t("dashboard.measures.credited")}</Table.Th>
+                  <Table.Th ta="right">{t("dashboard.measures.net")}</Table.Th>
+                  <Table.Th>{t("dashboard.payments")}</Table.Th>
                 </>
               }
             >
               {[...days].reverse().map((day) => (
                 <Table.Tr key={day.day}>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {shortDay(day.day)}{" "}
+                    {shortDay(day.day, format.locale)}{" "}
                     <Text span c="dimmed" size="xs">
                       {day.day.slice(0, 4)}
                     </Text>
@@ -358,9 +374,12 @@ function DayTable({ days, currency, measure }: { days: Dashboard["days"]; curren
                       component={Link}
                       to={paymentsBehind(measure, currency, day.day, null)}
                       size="sm"
-                      aria-label={`Payments ${MEASURE_LABELS[measure].toLowerCase()} on ${day.day}`}
+                      aria-label={t("dashboard.openDay", {
+                        measure: t(`dashboard.measures.${measure}`).toLowerCase(),
+                        day: day.day,
+                      })}
                     >
-                      Open
+                      {t("dashboard.open")}
                     </Anchor>
                   </Table.Td>
                 </Table.Tr>
@@ -374,10 +393,11 @@ function DayTable({ days, currency, measure }: { days: Dashboard["days"]; curren
 }
 
 function TopPaymentTypes({ rows, currency }: { rows: Dashboard["topPaymentTypes"]; currency: string }) {
+  const { t } = useTranslation();
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-      <Title order={4} p="md" pb="xs">
-        Top payment types
+      <Title order={2} size="h4" p="md" pb="xs">
+        {t("dashboard.topTypes")}
       </Title>
       <Table.ScrollContainer minWidth={720} type="native">
         <HeadedTable
@@ -387,10 +407,10 @@ function TopPaymentTypes({ rows, currency }: { rows: Dashboard["topPaymentTypes"
           highlightOnHover
           head={
             <>
-              <Table.Th>Payment type</Table.Th>
-              <Table.Th>Group</Table.Th>
+              <Table.Th>{t("dashboard.paymentType")}</Table.Th>
+              <Table.Th>{t("dashboard.group")}</Table.Th>
               <VolumeHeads />
-              <Table.Th ta="right">Share of captured</Table.Th>
+              <Table.Th ta="right">{t("dashboard.shareCaptured")}</Table.Th>
             </>
           }
         >

@@ -1,10 +1,11 @@
 // The signed-in staff user's own account: change the password (their other sessions end), see
 // their second factor, renew its recovery codes, or (support, for whom it is optional) set one
 // up or turn it off. Every action confirms with the current password and is audited as the user.
-import { Badge, Button, Group, Paper, PasswordInput, Stack, Text, Title } from "@mantine/core";
+import { Badge, Button, Group, Paper, PasswordInput, Radio, Stack, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { useState } from "react";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password-policy.server";
 import { secondFactorRequired } from "../auth/roles";
@@ -14,17 +15,28 @@ import { ActionModal } from "../components/ActionModal";
 import { PageHeader } from "../components/list-parts";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { actionSucceeded, intent, staffAction } from "../http/staff/action.server";
-import { ChangePasswordForm, ConfirmWithPasswordForm } from "../http/staff/forms/account";
-import { changeOwnPassword, renewRecoveryCodes, turnOffSecondFactor } from "../services/admin/staff-account.server";
+import { ChangePasswordForm, ConfirmWithPasswordForm, SetLanguageForm } from "../http/staff/forms/account";
+import { LANGUAGE_NAMES, LANGUAGES, type Language } from "../i18n/language";
+import { browserLanguage, languageCookie, staffLanguage } from "../i18n/language.server";
+import { translator } from "../i18n/i18n";
+import { metaTitle } from "../i18n/meta";
+import {
+  changeOwnPassword,
+  renewRecoveryCodes,
+  setOwnLanguage,
+  turnOffSecondFactor,
+} from "../services/admin/staff-account.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "Your account · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "me.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireStaffUser(request);
   return json({
     hasSecondFactor: user.hasSecondFactor,
+    language: user.language,
+    browserLanguage: browserLanguage(request),
     required: secondFactorRequired(user.role),
     recoveryCodesLeft: user.hasSecondFactor ? await unusedRecoveryCodes(user.id) : 0,
     passwordLengths: { min: MIN_PASSWORD_LENGTH, max: MAX_PASSWORD_LENGTH },
@@ -32,8 +44,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 // Every staff user may act on their own account: the permission asked is the one every role has.
-export const action = (args: ActionFunctionArgs) =>
-  staffAction(args, {
+export const action = async (args: ActionFunctionArgs) => {
+  const t = translator(staffLanguage(await requireStaffUser(args.request), args.request));
+  return staffAction(args, {
     "change-password": intent({
       permission: "dashboard:read",
       reason: "optional",
@@ -41,8 +54,24 @@ export const action = (args: ActionFunctionArgs) =>
       run: async ({ input, user, caller }) => {
         await changeOwnPassword(caller, input);
         const setCookie = await endOtherSessions(args.request, args.context, user);
-        const answer = actionSucceeded("Your password is changed; your other sessions have ended", "change-password");
+        const answer = actionSucceeded(t("me.password.changed"), "change-password");
         answer.headers.set("Set-Cookie", setCookie);
+        return answer;
+      },
+    }),
+    // The header's switch posts here too. The cookie follows, so that the login page after a
+    // log-out speaks the same language.
+    "set-language": intent({
+      permission: "dashboard:read",
+      reason: "optional",
+      schema: SetLanguageForm,
+      run: async ({ input, caller }) => {
+        await setOwnLanguage(caller, input);
+        const answer = actionSucceeded(
+          translator(input.language ?? browserLanguage(args.request))("me.language.saved"),
+          "set-language",
+        );
+        answer.headers.set("Set-Cookie", languageCookie(input.language, args.request));
         return answer;
       },
     }),
@@ -52,7 +81,7 @@ export const action = (args: ActionFunctionArgs) =>
       schema: ConfirmWithPasswordForm,
       run: async ({ input, caller }) => {
         const codes = await renewRecoveryCodes(caller, input);
-        return { message: "New recovery codes; the old ones no longer work", data: { recoveryCodes: codes } };
+        return { message: t("me.secondFactor.codesRenewed"), data: { recoveryCodes: codes } };
       },
     }),
     "turn-off-second-factor": intent({
@@ -61,10 +90,11 @@ export const action = (args: ActionFunctionArgs) =>
       schema: ConfirmWithPasswordForm,
       run: async ({ input, caller }) => {
         await turnOffSecondFactor(caller, input);
-        return { message: "Your second factor is off; log in again" };
+        return { message: t("me.secondFactor.turnedOff") };
       },
     }),
   });
+};
 
 function PasswordField({
   name,
@@ -90,36 +120,45 @@ function PasswordField({
 }
 
 export default function AccountPage() {
-  const { hasSecondFactor, required, recoveryCodesLeft, passwordLengths } = useLoaderData<typeof loader>();
+  const { hasSecondFactor, required, recoveryCodesLeft, passwordLengths, ...languages } =
+    useLoaderData<typeof loader>();
   const [secret, setSecret] = useState<Secret | null>(null);
+  const { t } = useTranslation();
   return (
     <Stack gap="md" maw={720}>
-      <PageHeader title="Your account" description="Your password and your second factor." />
+      <PageHeader title={t("me.title")} description={t("me.description")} />
+
+      <LanguageChoice chosen={languages.language} browser={languages.browserLanguage} />
 
       <Paper withBorder p="md">
         <Stack gap="sm">
-          <Title order={4}>Password</Title>
+          <Title order={2} size="h4">
+            {t("me.password.title")}
+          </Title>
           <Text size="sm" c="dimmed">
-            {passwordLengths.min} to {passwordLengths.max} characters, not one of the common passwords attackers try
-            first. Changing it ends your sessions in other browsers.
+            {t("me.password.rule", passwordLengths)}
           </Text>
           <Group>
             <ActionModal
-              label="Change password"
-              title="Change your password"
+              label={t("me.password.change")}
+              title={t("me.password.changeTitle")}
               intent="change-password"
               reason="none"
               buttonProps={{ variant: "default", "data-testid": "change-password" }}
               fields={(errors) => (
                 <>
-                  <PasswordField name="currentPassword" label="Current password" error={errors.currentPassword} />
+                  <PasswordField
+                    name="currentPassword"
+                    label={t("me.password.current")}
+                    error={errors.currentPassword}
+                  />
                   <PasswordField
                     name="newPassword"
-                    label="New password"
-                    description={`${passwordLengths.min} to ${passwordLengths.max} characters`}
+                    label={t("me.password.new")}
+                    description={t("me.password.newLengths", passwordLengths)}
                     error={errors.newPassword}
                   />
-                  <PasswordField name="confirmPassword" label="New password again" error={errors.confirmPassword} />
+                  <PasswordField name="confirmPassword" label={t("me.password.again")} error={errors.confirmPassword} />
                 </>
               )}
             />
@@ -130,56 +169,64 @@ export default function AccountPage() {
       <Paper withBorder p="md">
         <Stack gap="sm">
           <Group gap="sm">
-            <Title order={4}>Second factor</Title>
+            <Title order={2} size="h4">
+              {t("me.secondFactor.title")}
+            </Title>
             <Badge color={hasSecondFactor ? "teal" : "gray"} variant="light" data-testid="second-factor-state">
-              {hasSecondFactor ? "on" : "off"}
+              {hasSecondFactor ? t("me.secondFactor.on") : t("me.secondFactor.off")}
             </Badge>
           </Group>
           <Text size="sm" c="dimmed">
-            {hasSecondFactor
-              ? `You log in with a code from your authenticator app. ${recoveryCodesLeft} of your recovery codes are unused.`
-              : "Log in with a code from an authenticator app as well as your password."}
-            {required ? " Your role requires it." : null}
+            {hasSecondFactor ? t("me.secondFactor.usesApp", { count: recoveryCodesLeft }) : t("me.secondFactor.offer")}
+            {required ? t("me.secondFactor.required") : null}
           </Text>
           <Group>
             {hasSecondFactor ? (
               <ActionModal
-                label="New recovery codes"
-                title="New recovery codes"
+                label={t("me.secondFactor.newCodes")}
+                title={t("me.secondFactor.newCodes")}
                 intent="renew-recovery-codes"
                 reason="none"
-                description="Ten new codes in place of the old ones, which stop working."
+                description={t("me.secondFactor.newCodesDescription")}
                 buttonProps={{ variant: "default" }}
                 fields={(errors) => (
-                  <PasswordField name="currentPassword" label="Your password" error={errors.currentPassword} />
+                  <PasswordField
+                    name="currentPassword"
+                    label={t("me.secondFactor.yourPassword")}
+                    error={errors.currentPassword}
+                  />
                 )}
                 onSuccess={(result) => {
                   const codes = result.data?.recoveryCodes;
                   if (Array.isArray(codes))
                     setSecret({
-                      title: "Your recovery codes",
-                      label: "Each logs you in once in place of a code from the app",
+                      title: t("me.secondFactor.codesTitle"),
+                      label: t("me.secondFactor.codesLabel"),
                       value: codes.join("\n"),
-                      note: "Keep them somewhere safe, apart from your phone. Paydesk keeps only their hashes.",
+                      note: t("me.secondFactor.codesNote"),
                     });
                 }}
               />
             ) : (
               <Button component={Link} to="/login/enrol?redirectTo=%2Fme" variant="default">
-                Set up a second factor
+                {t("me.secondFactor.setUp")}
               </Button>
             )}
             {hasSecondFactor && !required ? (
               <ActionModal
-                label="Turn off"
-                title="Turn off your second factor"
+                label={t("me.secondFactor.turnOff")}
+                title={t("me.secondFactor.turnOffTitle")}
                 intent="turn-off-second-factor"
                 reason="none"
                 color="red"
-                description="You will log in with your password alone, and your sessions end now."
+                description={t("me.secondFactor.turnOffDescription")}
                 buttonProps={{ variant: "light", color: "red" }}
                 fields={(errors) => (
-                  <PasswordField name="currentPassword" label="Your password" error={errors.currentPassword} />
+                  <PasswordField
+                    name="currentPassword"
+                    label={t("me.secondFactor.yourPassword")}
+                    error={errors.currentPassword}
+                  />
                 )}
                 onSuccess={() => window.location.assign("/login")}
               />
@@ -189,5 +236,34 @@ export default function AccountPage() {
       </Paper>
       <OneTimeSecret secret={secret} onClose={() => setSecret(null)} />
     </Stack>
+  );
+}
+
+/** The user's language: English, Norwegian, or whatever their browser asks for. Saved on choosing. */
+function LanguageChoice({ chosen, browser }: { chosen: Language | null; browser: Language }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher();
+  const pending = fetcher.formData?.get("language");
+  const value = typeof pending === "string" ? pending : (chosen ?? "");
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="sm">
+        <Radio.Group
+          label={t("me.language.title")}
+          labelProps={{ fz: "h4", fw: 700 }}
+          value={value}
+          onChange={(language) => fetcher.submit({ intent: "set-language", language }, { method: "post" })}
+          description={t("me.language.description")}
+          name="language"
+        >
+          <Stack gap="xs" mt="xs">
+            {LANGUAGES.map((language) => (
+              <Radio key={language} value={language} label={<span lang={language}>{LANGUAGE_NAMES[language]}</span>} />
+            ))}
+            <Radio value="" label={t("me.language.browser", { language: LANGUAGE_NAMES[browser] })} />
+          </Stack>
+        </Radio.Group>
+      </Stack>
+    </Paper>
   );
 }

@@ -23,7 +23,12 @@ import { useStaffUser } from "../components/staff-user";
 import listScreenStyles from "../components/list-screen.css";
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../domain/payment-sort";
 import { describeKinds, QUICK_SEARCH_LABELS, type QuickSearchKind } from "../domain/quick-search";
-import { formatCount } from "../components/format";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "../components/use-format";
+import { metaTitle } from "../i18n/meta";
+import type { TFunction } from "i18next";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
 import { EXACT_COUNT_CAP } from "../domain/search-filter";
 import { describeVolumeFilter, readVolumeFilter, VOLUME_PARAMS } from "../domain/volume-filter";
 import { filterFieldsOf, readPaging } from "../http/staff/list-query.server";
@@ -52,7 +57,7 @@ import { PAYMENT_SEARCH_FIELDS } from "../services/queries/payment-search.server
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "Payments · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "payments.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
@@ -60,41 +65,24 @@ const DEFAULT_PER_PAGE = 25;
 const PER_PAGE_CHOICES = [25, 50, 100];
 
 // A function: the filter spec is server-only, so this runs in the loader, never in the browser.
-const filterFields = () =>
-  filterFieldsOf(
-    PAYMENT_SEARCH_FIELDS,
-    {
-      status: "Transaction status",
-      totalAmount: "Total amount",
-      createdAt: "Created at",
-      paymentType: "Payment type",
-      paymentTypeGroup: "Payment type group",
-      orderId: "Order id",
-      customerNumber: "Customer number",
-      cardNumber: "Card last 4",
-      rrn: "RRN",
-      paymentId: "Payment id",
-      paymentTransactionId: "Transaction id",
-      externalTransactionId: "External transaction id",
-      settlementId: "Settlement id",
-      currency: "Currency",
-      organisationId: "Organisation id",
-      orderVersion: "Order version",
-      updatedAt: "Updated at",
-    },
-    { cardNumber: "4242", settlementId: "EJ-1-2026-11-01-web", rrn: "612300001234" },
-  );
+const filterFields = (t: TFunction) =>
+  filterFieldsOf(PAYMENT_SEARCH_FIELDS, t("filters.payments", { returnObjects: true }), {
+    cardNumber: "4242",
+    settlementId: "EJ-1-2026-11-01-web",
+    rrn: "612300001234",
+  });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "payment:read");
   const caller = staffCaller(user, request, context, null);
   const { params, state: views } = await resolveViews("payments", request, caller);
   const url = readPaymentListUrl(params, user.timeZone);
+  const t = translator(staffLanguage(user, request));
   const paging = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
   if (!url.ok) {
     // The page with the errors next to what caused them; 400 so that scripts and tests can tell.
     return defer(
-      { fields: filterFields(), errors: url.errors, sort: url.sort, list: null, totals: null, views },
+      { fields: filterFields(t), errors: url.errors, sort: url.sort, list: null, totals: null, views },
       { status: 400 },
     );
   }
@@ -104,7 +92,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // the user asked for exact totals (docs/decisions/029-bounded-counts-and-read-paths.md).
   const totals = paymentTotals(caller, { resolved, exact: params.get("exactTotal") === "true" });
   return defer({
-    fields: filterFields(),
+    fields: filterFields(t),
     errors: null,
     sort: url.sort,
     list: { ...page, quickSearch: resolved.quickSearch },
@@ -170,6 +158,8 @@ export default function PaymentsList() {
   // The streamed totals render once the page is hydrated: a Suspense boundary that is still
   // hydrating when the shell's providers update would throw React error 421 and re-render.
   const hydrated = useHydrated();
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   // Anything besides the quick search that narrows the list: filters or a day range.
   const filtered =
     fields.some((field) => params.has(field.name)) ||
@@ -194,7 +184,7 @@ export default function PaymentsList() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <PageHeader title="Payments">
+      <PageHeader title={t("payments.title")}>
         <Group gap="xs" wrap="wrap">
           <ViewsMenu state={views} />
           <CsvExportButton href={exportHref} filename="payments.csv" allowed={mayExport} disabled={errors !== null} />
@@ -206,9 +196,9 @@ export default function PaymentsList() {
       </Group>
       {errors?.q ? (
         <Text size="sm" c="red" role="alert">
-          The search “{params.get("q")}” {errors.q}.{" "}
+          {t("payments.searchError", { q: params.get("q"), error: errors.q })}{" "}
           <Anchor component={Link} to={hrefWith({ q: null, page: null })} size="sm">
-            Clear the search
+            {t("payments.clearSearch")}
           </Anchor>
         </Text>
       ) : null}
@@ -218,29 +208,29 @@ export default function PaymentsList() {
 
       <FilterBuilder fields={fields} errors={errors?.filters} />
 
-      <UnknownParameters listName="payments list" messages={errors?.other ?? []} resetTo="/payments" />
+      <UnknownParameters listName={t("payments.listName")} messages={errors?.other ?? []} resetTo="/payments" />
 
       {list === null ? (
-        <FixTheFilter what="payments" />
+        <FixTheFilter what={t("payments.fixWhat")} />
       ) : list.items.length === 0 ? (
         list.page > 1 ? (
-          <ListNotice title={`There is no page ${formatCount(list.page)}`}>
+          <ListNotice title={t("payments.noPage", { page: formatCount(list.page) })}>
             <Button component={Link} to={hrefWith({ page: null })} variant="light" size="xs">
-              Go to the first page
+              {t("payments.firstPage")}
             </Button>
           </ListNotice>
         ) : narrowed ? (
-          <ListNotice title="No payments match">
-            Check the search and the filters, or widen the date range.{" "}
+          <ListNotice title={t("payments.noMatch")}>
+            {t("payments.noMatchHint")}{" "}
             <Anchor component={Link} to="/payments" size="sm">
-              Clear everything
+              {t("payments.clearEverything")}
             </Anchor>
           </ListNotice>
         ) : (
-          <ListNotice title="No payments yet">
-            Payments show up here as soon as an API client creates one. For demo data, run{" "}
+          <ListNotice title={t("payments.noneYet")}>
+            {t("payments.noneYetHint")}{" "}
             <Text span ff="monospace" size="sm">
-              npm run db:seed
+              {"npm run db:seed"}
             </Text>
             .
           </ListNotice>
@@ -253,7 +243,7 @@ export default function PaymentsList() {
                 resolve={totals}
                 errorElement={
                   <Text size="sm" c="red">
-                    The totals could not be counted; reload to try again.
+                    {t("payments.totalsFailed")}
                   </Text>
                 }
               >
@@ -287,11 +277,12 @@ function VolumeFilterChip() {
   const [params] = useSearchParams();
   const hrefWith = useHrefWith();
   const outcome = readVolumeFilter(params);
+  const { t } = useTranslation();
   if (!outcome.ok || outcome.filter === null) return null;
   return (
     <Group gap="xs" wrap="wrap" data-testid="volume-filter">
       <Text size="sm" c="dimmed">
-        Payments behind the figure:
+        {t("payments.behindFigure")}
       </Text>
       <Text
         size="sm"
@@ -310,7 +301,7 @@ function VolumeFilterChip() {
         size="sm"
         preventScrollReset
       >
-        Show every payment
+        {t("payments.everyPayment")}
       </Anchor>
     </Group>
   );
@@ -336,29 +327,36 @@ function QuickSearchSummary({
   filtered: boolean;
 }) {
   const hrefWith = useHrefWith();
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   const clear = (
     <Anchor component={Link} to={hrefWith({ q: null, page: null, exactTotal: null })} size="sm">
-      Clear the search
+      {t("payments.clearSearch")}
     </Anchor>
   );
   if (outcome.matched.length === 0) {
+    const values = { kinds: describeKinds(outcome.tried), text: outcome.text };
     return (
       <Text size="sm" c="dimmed" role="status">
-        No payment has {describeKinds(outcome.tried)} “{outcome.text}”{filtered ? " within the filters and dates" : ""}.{" "}
-        {clear}
+        {filtered ? t("payments.searchNoneFiltered", values) : t("payments.searchNone", values)} {clear}
       </Text>
     );
   }
   return (
-    <Group gap={6} role="status" aria-label="Search matches">
+    <Group gap={6} role="status" aria-label={t("payments.searchMatches")}>
       <Text size="sm" c="dimmed">
-        Search “{outcome.text}” matched by
+        {t("payments.searchMatchedBy", { text: outcome.text })}
       </Text>
       {outcome.matched.map(({ kind, count }) => (
         <Badge key={kind} variant="light" color="indigo" radius="sm" tt="none" data-testid="quick-search-match">
           {QUICK_SEARCH_LABELS[kind]}:{" "}
-          {count > EXACT_COUNT_CAP ? `more than ${formatCount(EXACT_COUNT_CAP)}` : formatCount(count)}{" "}
-          {count === 1 ? "payment" : "payments"}
+          {t("payments.paymentCount", {
+            count,
+            n:
+              count > EXACT_COUNT_CAP
+                ? t("payments.moreThan", { n: formatCount(EXACT_COUNT_CAP) })
+                : formatCount(count),
+          })}
         </Badge>
       ))}
       {clear}
@@ -387,11 +385,13 @@ function TotalsBar({
   perPage?: number;
   shown?: number;
 }) {
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   if (!totals) {
     return (
       <Group gap="sm" mih={30} aria-busy="true">
         <Text size="sm" c="dimmed">
-          Counting…
+          {t("payments.counting")}
         </Text>
         <Skeleton height={16} width={220} radius="sm" />
       </Group>
@@ -403,15 +403,19 @@ function TotalsBar({
     <Group justify="space-between" align="center" wrap="wrap" gap="sm">
       <Stack gap={2}>
         <Text size="sm" aria-live="polite" data-testid="payments-total">
-          Showing {formatCount(first)}–{formatCount(first + shown - 1)} of {totals.estimated ? "about " : ""}
-          {formatCount(totals.total)} {totals.total === 1 ? "payment" : "payments"}
+          {t(totals.estimated ? "payments.showingAbout" : "payments.showing", {
+            count: totals.total,
+            first: formatCount(first),
+            last: formatCount(first + shown - 1),
+            n: formatCount(totals.total),
+          })}
         </Text>
         {totals.estimated ? <ExactTotalsLink /> : null}
-        <Group gap="xs" wrap="wrap" aria-label="Total amount per currency">
+        <Group gap="xs" wrap="wrap" aria-label={t("payments.totalPerCurrency")}>
           {totals.totals.map((row) => (
             <Text key={row.currency} size="sm" c="dimmed" data-testid="currency-total">
-              <Amount value={row.totalAmount} currency={row.currency} fw={500} c="dark" /> in {formatCount(row.count)}{" "}
-              {row.currency} {row.count === 1 ? "payment" : "payments"}
+              <Amount value={row.totalAmount} currency={row.currency} fw={500} c="dark" />{" "}
+              {t("payments.inPayments", { count: row.count, n: formatCount(row.count), currency: row.currency })}
             </Text>
           ))}
         </Group>
@@ -431,13 +435,15 @@ function TotalsBar({
  */
 function ExactTotalsLink() {
   const hrefWith = useHrefWith();
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   return (
     <Text size="sm" c="dimmed">
-      More than {formatCount(EXACT_COUNT_CAP)} payments match, so the count is estimated and the amounts are not summed.{" "}
+      {t("payments.estimated", { n: formatCount(EXACT_COUNT_CAP) })}{" "}
       <Anchor component={Link} to={hrefWith({ exactTotal: "true" })} preventScrollReset size="sm">
-        Count and sum exactly
+        {t("payments.countExactly")}
       </Anchor>{" "}
-      (takes a few seconds on broad searches)
+      {t("payments.takesSeconds")}
     </Text>
   );
 }
@@ -455,6 +461,7 @@ function SortHeader({
   align?: "right";
 }) {
   const hrefWith = useHrefWith();
+  const { t } = useTranslation();
   const active = sort.key === sortKey;
   const direction = active && sort.direction === "desc" ? "asc" : "desc";
   const isDefault = sortKey === DEFAULT_PAYMENT_SORT.key && direction === DEFAULT_PAYMENT_SORT.direction;
@@ -470,7 +477,10 @@ function SortHeader({
         c={active ? undefined : "dark"}
         underline="hover"
         style={{ whiteSpace: "nowrap" }}
-        aria-label={`Sort by ${label.toLowerCase()}, ${direction === "asc" ? "ascending" : "descending"}`}
+        aria-label={t("payments.sortBy", {
+          label: label.toLowerCase(),
+          direction: direction === "asc" ? t("payments.ascending") : t("payments.descending"),
+        })}
       >
         {label}{" "}
         {active ? (
@@ -503,6 +513,7 @@ function PaymentsTable({
   selection: Selection | null;
 }) {
   const user = useStaffUser();
+  const { t } = useTranslation();
   return (
     <DataTable
       minWidth={980}
@@ -515,13 +526,13 @@ function PaymentsTable({
               <SelectAllOnPage ids={items.map((p) => p.paymentId)} {...selection} />
             </Table.Th>
           ) : null}
-          <SortHeader label="Payment" sortKey="paymentId" sort={sort} />
-          <SortHeader label="Created" sortKey="createdAt" sort={sort} />
-          <Table.Th>Order</Table.Th>
-          <Table.Th>Organisation</Table.Th>
-          <SortHeader label="Amount" sortKey="totalAmount" sort={sort} align="right" />
-          <Table.Th>Transactions</Table.Th>
-          <Table.Th>Settlement</Table.Th>
+          <SortHeader label={t("payments.col.payment")} sortKey="paymentId" sort={sort} />
+          <SortHeader label={t("payments.col.created")} sortKey="createdAt" sort={sort} />
+          <Table.Th>{t("payments.col.order")}</Table.Th>
+          <Table.Th>{t("payments.col.organisation")}</Table.Th>
+          <SortHeader label={t("payments.col.amount")} sortKey="totalAmount" sort={sort} align="right" />
+          <Table.Th>{t("payments.col.transactions")}</Table.Th>
+          <Table.Th>{t("payments.col.settlement")}</Table.Th>
         </>
       }
     >
@@ -538,9 +549,9 @@ function PaymentsTable({
                 {payment.paymentId}
               </Anchor>
               {payment.active ? null : (
-                <Tooltip label="Deactivated: refuses every operation until it is reactivated" withArrow>
+                <Tooltip label={t("payments.deactivatedTip")} withArrow>
                   <Badge color="red" variant="outline" size="xs" radius="sm" tabIndex={0}>
-                    Inactive
+                    {t("payments.inactive")}
                   </Badge>
                 </Tooltip>
               )}
@@ -556,8 +567,8 @@ function PaymentsTable({
               <>
                 {payment.orderId}
                 {payment.orderVersion !== null && payment.orderVersion !== 1 ? (
-                  <Text size="xs" c="dimmed" span ml={4} title="Order version">
-                    v{payment.orderVersion}
+                  <Text size="xs" c="dimmed" span ml={4} title={t("payments.orderVersion")}>
+                    {`v${payment.orderVersion}`}
                   </Text>
                 ) : null}
               </>
@@ -565,12 +576,12 @@ function PaymentsTable({
           </Table.Td>
           {/* One column for both keeps the settlement id in view at 1440 px without scrolling. */}
           <Table.Td>
-            <Text size="sm" truncate maw={160} title={`Organisation ${payment.organisationId}`}>
+            <Text size="sm" truncate maw={160} title={t("payments.organisationTip", { id: payment.organisationId })}>
               {payment.organisationName}
             </Text>
             {payment.customerNumber === null ? null : (
-              <Text size="xs" c="dimmed" title="Customer number">
-                Customer {payment.customerNumber}
+              <Text size="xs" c="dimmed" title={t("payments.customerNumber")}>
+                {t("payments.customer", { number: payment.customerNumber })}
               </Text>
             )}
           </Table.Td>
@@ -580,7 +591,7 @@ function PaymentsTable({
           <Table.Td>
             {payment.transactions.length === 0 ? (
               <Text size="xs" c="dimmed">
-                No transactions
+                {t("payments.noTransactions")}
               </Text>
             ) : (
               <TransactionLines transactions={payment.transactions} />
@@ -601,6 +612,7 @@ function PaymentsTable({
  * until the card's scheme is known) and card. A grid, so the types line up after the badges.
  */
 function TransactionLines({ transactions }: { transactions: PaymentListTransaction[] }) {
+  const { t: translate } = useTranslation();
   return (
     <Box
       style={{
@@ -618,7 +630,7 @@ function TransactionLines({ transactions }: { transactions: PaymentListTransacti
           </Box>
           <Text size="sm" span style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>
             {t.paymentType ?? (
-              <Text span c="dimmed" size="sm" title="The card scheme is known once the card is entered">
+              <Text span c="dimmed" size="sm" title={translate("payments.schemeLater")}>
                 {t.paymentTypeGroup}
               </Text>
             )}

@@ -6,6 +6,7 @@ import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import { userHasPermission, type Role } from "../auth/roles";
 import { requireStaffUser } from "../auth/session.server";
 import { STAFF_AREAS, type StaffArea } from "../components/staff-areas";
@@ -13,6 +14,8 @@ import { LogoutButton } from "../components/LoginForm";
 import { NavigationProgress, PendingContent } from "../components/NavigationFeedback";
 import staffShellStyles from "../components/staff-shell.css";
 import { GlobalSearch } from "../components/GlobalSearch";
+import { LanguageSwitch } from "../components/LanguageSwitch";
+import { staffLanguage } from "../i18n/language.server";
 import { staffCaller } from "../http/staff/action.server";
 import { workQueueCount } from "../services/queries/work-queue.server";
 
@@ -28,15 +31,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         resolveOperations: userHasPermission(user, "payment:resolve"),
       })
     : null;
-  return json({ user: { id, name, email, role, timeZone }, waiting });
+  // The shell's language is the whole page's (root.tsx reads it from here).
+  return json({ user: { id, name, email, role, timeZone }, waiting, language: staffLanguage(user, request) });
 }
 
 const ROLE_COLORS: Record<Role, string> = { support: "blue", finance: "teal", admin: "orange" };
 
-const SECTIONS: ReadonlyArray<{ label: string | null; areas: readonly StaffArea[] }> = [
+const SECTIONS: ReadonlyArray<{ label: "finance" | "admin" | null; areas: readonly StaffArea[] }> = [
   { label: null, areas: STAFF_AREAS.filter((area) => !area.audience) },
-  { label: "Finance", areas: STAFF_AREAS.filter((area) => area.audience === "finance") },
-  { label: "Admin", areas: STAFF_AREAS.filter((area) => area.audience === "admin") },
+  { label: "finance", areas: STAFF_AREAS.filter((area) => area.audience === "finance") },
+  { label: "admin", areas: STAFF_AREAS.filter((area) => area.audience === "admin") },
 ];
 
 function isActive(to: string, pathname: string): boolean {
@@ -48,6 +52,7 @@ export default function StaffLayout() {
   const { user, waiting } = useLoaderData<typeof loader>();
   const { pathname } = useLocation();
   const [navOpened, nav] = useDisclosure(false);
+  const { t } = useTranslation();
 
   // On a narrow screen the navigation is an overlay: close it once the user has gone somewhere.
   useEffect(() => nav.close(), [pathname]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -66,17 +71,18 @@ export default function StaffLayout() {
               onClick={nav.toggle}
               hiddenFrom="sm"
               size="sm"
-              aria-label={navOpened ? "Close navigation" : "Open navigation"}
+              aria-label={navOpened ? t("shell.closeNavigation") : t("shell.openNavigation")}
             />
             <Link to="/" style={{ display: "flex", alignItems: "center", gap: 8, textDecoration: "none" }}>
               <img src="/favicon.svg" alt="" width={24} height={24} />
               <Text span fw={700} size="lg" c="dark" visibleFrom="xs">
-                Paydesk
+                {t("common.appName")}
               </Text>
             </Link>
           </Group>
           <Group gap="sm" wrap="nowrap">
             <GlobalSearch />
+            <LanguageSwitch staff />
             <Anchor
               component={Link}
               to="/me"
@@ -86,19 +92,23 @@ export default function StaffLayout() {
               visibleFrom="sm"
               truncate
               maw={220}
-              title="Your account: password and second factor"
+              title={t("shell.accountTitle")}
             >
               {user.name}
             </Anchor>
-            <Badge color={ROLE_COLORS[user.role]} variant="light" aria-label={`Role: ${user.role}`}>
-              {user.role}
+            <Badge
+              color={ROLE_COLORS[user.role]}
+              variant="light"
+              aria-label={t("shell.role", { role: t(`shell.roles.${user.role}`) })}
+            >
+              {t(`shell.roles.${user.role}`)}
             </Badge>
             <LogoutButton action="/logout" size="xs" />
           </Group>
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="xs" aria-label="Main navigation">
+      <AppShell.Navbar p="xs" aria-label={t("shell.mainNavigation")}>
         <AppShell.Section grow component={ScrollArea}>
           <Stack gap={2}>
             {SECTIONS.map((section) => {
@@ -108,7 +118,7 @@ export default function StaffLayout() {
                 <Box key={section.label ?? "main"} mt={section.label ? "md" : 0}>
                   {section.label ? (
                     <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4}>
-                      {section.label}
+                      {t(`shell.sections.${section.label}`)}
                     </Text>
                   ) : null}
                   {visible.map((area) => {
@@ -119,10 +129,15 @@ export default function StaffLayout() {
                         component={Link}
                         to={area.to}
                         prefetch="intent"
-                        label={area.label}
+                        label={t(`shell.areas.${area.key}`)}
                         rightSection={
                           area.to === "/work" && waiting ? (
-                            <Badge size="sm" color="orange" circle={waiting < 10} aria-label={`${waiting} waiting`}>
+                            <Badge
+                              size="sm"
+                              color="orange"
+                              circle={waiting < 10}
+                              aria-label={t("shell.waiting", { count: waiting })}
+                            >
                               {waiting}
                             </Badge>
                           ) : undefined
@@ -147,10 +162,10 @@ export default function StaffLayout() {
               {user.email}
             </Text>
             <Text size="xs" c="dimmed" truncate>
-              Times in {user.timeZone}
+              {t("shell.timesIn", { timeZone: user.timeZone })}
             </Text>
             <Anchor component={Link} to="/me" size="xs">
-              Your account
+              {t("shell.yourAccount")}
             </Anchor>
           </Box>
         </AppShell.Section>

@@ -2,6 +2,9 @@
 // login: its own session and cookie (app/auth/customer-session.server.ts), argon2id passwords,
 // failed attempts throttled per account and per address. `redirectTo` brings the customer back
 // to the page that sent them here (same-site paths only).
+import { useTranslation } from "react-i18next";
+import { translator } from "../i18n/i18n";
+import { matchedLanguage } from "../i18n/meta";
 import { Text } from "@mantine/core";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
@@ -14,7 +17,10 @@ import { LoginForm } from "../components/LoginForm";
 
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Log in · My subscriptions" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = translator(matchedLanguage(matches));
+  return [{ title: t("customer.loginMetaTitle") }];
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getCustomerSession(request)) {
@@ -31,14 +37,15 @@ export default function CustomerLoginPage() {
   const data = useActionData<LoginActionData>();
   const [params] = useSearchParams();
   const continuing = (params.get("redirectTo") ?? "").length > 0;
+  const { t } = useTranslation();
   return (
     <CustomerFrame
-      title="My subscriptions"
-      subtitle={continuing ? "Log in to continue" : "Log in to see your subscriptions and invoices"}
+      title={t("customer.mySubscriptions")}
+      subtitle={continuing ? t("customer.logInToContinue") : t("customer.logInToSee")}
     >
       <LoginForm errors={data} />
       <Text c="dimmed" size="xs" ta="center">
-        For customers. Paydesk staff log in at /login.
+        {t("customer.forCustomers")}
       </Text>
     </CustomerFrame>
   );

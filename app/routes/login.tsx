@@ -9,11 +9,13 @@ import { safeRedirect } from "../auth/safe-redirect";
 import { getStaffUser, login, stepPath } from "../auth/session.server";
 import { AuthCard } from "../components/AuthCard";
 import { LoginForm } from "../components/LoginForm";
+import { useTranslation } from "react-i18next";
+import { metaTitle } from "../i18n/meta";
 
 // Document POSTs take their headers from here (Retry-After on a throttled login).
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Log in · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "auth.login.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getStaffUser(request)) {
@@ -32,15 +34,12 @@ export function action({ request, context }: ActionFunctionArgs) {
 export default function LoginPage() {
   const data = useActionData<LoginActionData>();
   const [params] = useSearchParams();
+  const { t } = useTranslation();
   return (
-    <AuthCard
-      title="Paydesk"
-      subtitle="Log in to the payment back-office"
-      footer="For Paydesk staff. Forgot your password? An admin sends you a reset link."
-    >
+    <AuthCard title={t("common.appName")} subtitle={t("auth.login.subtitle")} footer={t("auth.login.footer")}>
       {params.get("again") === "codes" && !data ? (
         <Alert color="orange" role="status">
-          Too many wrong codes: log in again with your password.
+          {t("auth.login.tooManyCodes")}
         </Alert>
       ) : null}
       <LoginForm errors={data} />

@@ -21,15 +21,20 @@ import {
 import { looksLikeRecoveryCode } from "../auth/totp.server";
 import { AuthCard } from "../components/AuthCard";
 import { LoginStepForm } from "../components/LoginForm";
+import { useTranslation } from "react-i18next";
+import { translator } from "../i18n/i18n";
+import { browserLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Second step · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "auth.code.metaTitle");
 
 type CodeActionData = { fieldErrors?: { code?: string } };
 
-const CodeForm = z.object({
-  code: z.string().trim().min(1, "Enter the code from your app").max(64, "That is not a code"),
-  redirectTo: z.string().optional(),
-});
+const codeForm = (t: ReturnType<typeof translator>) =>
+  z.object({
+    code: z.string().trim().min(1, t("auth.errors.enterCode")).max(64, t("auth.errors.notACode")),
+    redirectTo: z.string().optional(),
+  });
 
 /** The pending session of this step; anyone else goes where their login stands. */
 async function pendingOrRedirect(request: Request): Promise<PendingSession> {
@@ -48,7 +53,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const pending = await pendingOrRedirect(request);
-  const parsed = CodeForm.safeParse(Object.fromEntries(await request.formData()));
+  const t = translator(browserLanguage(request));
+  const parsed = codeForm(t).safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return json<CodeActionData>({ fieldErrors: { code: parsed.error.issues[0].message } }, { status: 400 });
   }
@@ -61,33 +67,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(safeRedirect(parsed.data.redirectTo), { headers: setCookieHeaders(setCookie) });
   }
   if (!(await recordWrongCode(pending, request, context))) throw redirect(TOO_MANY_CODES);
-  return json<CodeActionData>(
-    { fieldErrors: { code: "That code is not right, or was used already. Type the one your app shows now." } },
-    { status: 401 },
-  );
+  return json<CodeActionData>({ fieldErrors: { code: t("auth.errors.wrongCode") } }, { status: 401 });
 }
 
 export default function LoginCodePage() {
   const { email } = useLoaderData<typeof loader>();
   const data = useActionData<CodeActionData>();
+  const { t } = useTranslation();
   return (
     <AuthCard
-      title="Second step"
-      subtitle={`Logging in as ${email}`}
+      title={t("auth.code.title")}
+      subtitle={t("auth.code.subtitle", { email })}
       footer={
         <>
-          Lost your phone and your recovery codes? An admin can reset your second factor.{" "}
+          {t("auth.code.footer")}{" "}
           <Anchor component={Link} to="/login" size="xs">
-            Start over
+            {t("auth.code.startOver")}
           </Anchor>
         </>
       }
     >
-      <LoginStepForm submitLabel="Continue">
+      <LoginStepForm submitLabel={t("auth.continue")}>
         <TextInput
-          label="Code"
+          label={t("auth.code.label")}
           name="code"
-          description="The 6-digit code from your authenticator app, or one of your recovery codes."
+          description={t("auth.code.description")}
           autoComplete="one-time-code"
           inputMode="text"
           required

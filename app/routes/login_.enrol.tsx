@@ -28,8 +28,12 @@ import { groupedSecret, newTotpSecret, totpUri } from "../auth/totp.server";
 import { AuthCard } from "../components/AuthCard";
 import { LoginStepForm } from "../components/LoginForm";
 import { staffCaller } from "../http/staff/action.server";
+import { useTranslation } from "react-i18next";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Set up your second factor · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "auth.enrol.metaTitle");
 
 // A document POST (no JavaScript) takes the new session's cookie from the action.
 export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
@@ -38,10 +42,11 @@ type EnrolActionData =
   | { ok: true; recoveryCodes: string[]; next: string }
   | { ok: false; fieldErrors?: { code?: string }; formError?: string };
 
-const CodeForm = z.object({
-  code: z.string().trim().min(1, "Enter the code your app shows").max(64, "That is not a code"),
-  redirectTo: z.string().optional(),
-});
+const codeForm = (t: ReturnType<typeof translator>) =>
+  z.object({
+    code: z.string().trim().min(1, t("auth.errors.enterCodeShown")).max(64, t("auth.errors.notACode")),
+    redirectTo: z.string().optional(),
+  });
 
 /** The session that may enrol; a login waiting for its code goes to the code page. */
 async function enrolmentSession(request: Request): Promise<StaffSession | null> {
@@ -79,12 +84,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await enrolmentSession(request);
   if (!session) throw redirect("/login");
-  const parsed = CodeForm.safeParse(Object.fromEntries(await request.formData()));
+  const t = translator(staffLanguage(session.user, request));
+  const parsed = codeForm(t).safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return json<EnrolActionData>({ ok: false, fieldErrors: { code: parsed.error.issues[0].message } }, { status: 400 });
   }
   if (!session.totpCandidate) {
-    return json<EnrolActionData>({ ok: false, formError: "Reload the page to get your secret." }, { status: 409 });
+    return json<EnrolActionData>({ ok: false, formError: t("auth.errors.reloadForSecret") }, { status: 409 });
   }
   const enrolled = await enrolSecondFactor(staffCaller(session.user, request, context, null), {
     userId: session.user.id,
@@ -97,7 +103,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json<EnrolActionData>(
       {
         ok: false,
-        fieldErrors: { code: "That is not the code of this secret. Check the app's clock and type the current one." },
+        fieldErrors: { code: t("auth.errors.wrongEnrolCode") },
       },
       { status: 400 },
     );
@@ -117,12 +123,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function EnrolPage() {
   const { offer, signedIn } = useLoaderData<typeof loader>();
   const data = useActionData<EnrolActionData>();
+  const { t } = useTranslation();
   if (data?.ok) return <RecoveryCodes codes={data.recoveryCodes} next={data.next} />;
   if (offer) return <EnrolForm offer={offer} error={data && !data.ok ? data : undefined} />;
   return (
-    <AuthCard title="Second factor" subtitle={signedIn ? "Your second factor is on." : "You are not logged in."}>
+    <AuthCard
+      title={t("auth.enrol.doneTitle")}
+      subtitle={signedIn ? t("auth.enrol.isOn") : t("auth.enrol.notLoggedIn")}
+    >
       <Button component={Link} to={signedIn ? "/me" : "/login"} fullWidth>
-        {signedIn ? "Your account" : "Log in"}
+        {signedIn ? t("auth.enrol.yourAccount") : t("auth.logIn")}
       </Button>
     </AuthCard>
   );
@@ -137,18 +147,15 @@ function EnrolForm({
   offer: Offer;
   error: Extract<EnrolActionData, { ok: false }> | undefined;
 }) {
+  const { t } = useTranslation();
   return (
     <AuthCard
       width={520}
-      title="Set up your second factor"
-      subtitle={
-        required
-          ? `Your role logs in with a code from an authenticator app as well (${email}).`
-          : `Log in with a code from an authenticator app as well (${email}).`
-      }
+      title={t("auth.enrol.title")}
+      subtitle={required ? t("auth.enrol.subtitleRequired", { email }) : t("auth.enrol.subtitleOptional", { email })}
       footer={
         <Anchor component={Link} to={required ? "/login" : "/me"} size="xs">
-          {required ? "Not now: back to the login" : "Not now: back to my account"}
+          {required ? t("auth.enrol.backToLogin") : t("auth.enrol.backToAccount")}
         </Anchor>
       }
     >
@@ -158,35 +165,35 @@ function EnrolForm({
         </Alert>
       ) : null}
       <List type="ordered" size="sm" spacing="xs">
-        <List.Item>Open an authenticator app (any that reads TOTP codes) and add an account.</List.Item>
-        <List.Item>Scan this QR code, or type the secret below into the app.</List.Item>
-        <List.Item>Type the 6-digit code the app shows.</List.Item>
+        <List.Item>{t("auth.enrol.step1")}</List.Item>
+        <List.Item>{t("auth.enrol.step2")}</List.Item>
+        <List.Item>{t("auth.enrol.step3")}</List.Item>
       </List>
       <Group align="flex-start" wrap="wrap" gap="md">
         <div
           role="img"
-          aria-label={`QR code of the secret for ${email}`}
+          aria-label={t("auth.enrol.qrLabel", { email })}
           style={{ width: 180, height: 180, flex: "none" }}
           dangerouslySetInnerHTML={{ __html: qrSvg }}
         />
         <Stack gap={4} style={{ flex: 1, minWidth: 200 }}>
           <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-            Secret
+            {t("auth.enrol.secret")}
           </Text>
           <Code data-testid="totp-secret" fz="sm" style={{ wordBreak: "break-all" }}>
             {secret}
           </Code>
           <Text size="xs" c="dimmed" tt="uppercase" fw={600} mt="xs">
-            Or open this link on the phone
+            {t("auth.enrol.orOpenLink")}
           </Text>
           <Anchor href={uri} size="xs" style={{ wordBreak: "break-all" }} data-testid="totp-uri">
             {uri}
           </Anchor>
         </Stack>
       </Group>
-      <LoginStepForm submitLabel="Turn on">
+      <LoginStepForm submitLabel={t("auth.enrol.turnOn")}>
         <TextInput
-          label="Code from the app"
+          label={t("auth.enrol.codeLabel")}
           name="code"
           autoComplete="one-time-code"
           inputMode="numeric"
@@ -200,17 +207,17 @@ function EnrolForm({
 
 /** The recovery codes, once, right after they were made. */
 function RecoveryCodes({ codes, next }: { codes: string[]; next: string }) {
+  const { t } = useTranslation();
   return (
-    <AuthCard width={520} title="Your recovery codes" subtitle="Your second factor is on.">
-      <Alert color="yellow" title="Shown only this once">
-        Keep these codes somewhere safe, apart from your phone (a password manager, or printed). Each logs you in once
-        in place of a code from the app, if the phone is lost. Paydesk keeps only their hashes.
+    <AuthCard width={520} title={t("auth.enrol.codesTitle")} subtitle={t("auth.enrol.isOn")}>
+      <Alert color="yellow" title={t("auth.enrol.shownOnce")}>
+        {t("auth.enrol.codesAdvice")}
       </Alert>
       <Code block data-testid="recovery-codes" fz="sm">
         {codes.join("\n")}
       </Code>
       <Button component={Link} to={next} fullWidth>
-        I have saved them: continue
+        {t("auth.enrol.saved")}
       </Button>
     </AuthCard>
   );

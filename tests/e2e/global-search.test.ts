@@ -93,7 +93,7 @@ describe.skipIf(!chromiumAvailable)("the search for everything and typed amounts
       await dialog.getByLabel("Reason").fill("Most of the trip was cancelled");
       await dialog.getByRole("button", { name: "Credit", exact: true }).click();
       await dialog.waitFor({ state: "detached" });
-      await expect.poll(() => page.getByTestId("summary-creditedAmount").textContent()).toMatch(/2\s596,50\skr/);
+      await expect.poll(() => page.getByTestId("summary-creditedAmount").textContent()).toMatch(/NOK\s2,596\.50/);
       const answer = await client.get(`/v1/payments/${paymentId}`);
       expect(answer.body.transactions[0].summary.creditedAmount).toBe("2596.50");
       expect(errors).toEqual([]);

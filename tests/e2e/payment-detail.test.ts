@@ -114,7 +114,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       await perform(page, `cancel-${toCancel}`, "Cancel transaction", "Customer chose another card");
       await expect.poll(() => statusOf(page, toCancel)).toContain("CANCELLED");
       await expect
-        .poll(() => page.getByText(`Transaction ${toCancel} cancelled (100,00 kr released).`).count())
+        .poll(() => page.getByText(`Transaction ${toCancel} cancelled (NOK\u00a0100.00 released).`).count())
         .toBeGreaterThan(0);
       const cancelled = await auditOf("transaction.cancel", toCancel);
       expect(cancelled).toMatchObject({
@@ -158,9 +158,9 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       await expect.poll(() => dialog.textContent()).not.toMatch(/is more than/);
       await dialog.getByRole("button", { name: "Credit", exact: true }).click();
       await dialog.waitFor({ state: "detached" });
-      await expect.poll(() => text(page, `transaction-${toCredit}`)).toContain("40,00 kr");
-      await expect.poll(() => text(page, "summary-creditedAmount")).toContain("40,00 kr");
-      expect(await text(page, "summary-creditableAmount")).toContain("160,00 kr");
+      await expect.poll(() => text(page, `transaction-${toCredit}`)).toMatch(/NOK\s40\.00/);
+      await expect.poll(() => text(page, "summary-creditedAmount")).toMatch(/NOK\s40\.00/);
+      expect(await text(page, "summary-creditableAmount")).toMatch(/NOK\s160\.00/);
       const credited = await auditOf("transaction.credit", toCredit);
       expect(credited).toMatchObject({ actorUserId: staff.support.id, reason: "Half the trip was cancelled" });
       expect(credited.before).toMatchObject({ creditableAmount: "100.00" });
@@ -181,7 +181,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
         .poll(() =>
           page
             .getByText(
-              `Payment ${paymentId} deactivated: credited 160,00\u00a0kr on transactions ${toCapture}, ${toCredit}.`,
+              `Payment ${paymentId} deactivated: credited NOK\u00a0160.00 on transactions ${toCapture}, ${toCredit}.`,
             )
             .count(),
         )
@@ -216,7 +216,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       await dialog.getByRole("button", { name: "Reactivate payment" }).click();
       await dialog.waitFor({ state: "detached" });
       await expect.poll(() => page.getByText("This payment is deactivated").count()).toBe(0);
-      await expect.poll(() => text(page, "summary-totalAmount")).toContain("280,00 kr");
+      await expect.poll(() => text(page, "summary-totalAmount")).toMatch(/NOK\s280\.00/);
       const reactivated = await auditOf("payment.reactivate", paymentId);
       expect(reactivated).toMatchObject({ actorUserId: staff.finance.id, reason: "New order version" });
       expect(reactivated.before).toMatchObject({ active: false, totalAmount: "300.00" });
@@ -262,7 +262,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       creditId = Number((await row.getAttribute("data-testid"))!.replace("payment-credit-", ""));
       const rowText = ((await row.textContent()) ?? "").replace(/\s+/g, " ");
       expect(rowText).toContain("CREATED");
-      expect(rowText).toContain("12 490,00 kr");
+      expect(rowText).toMatch(/NOK\s12,490\.00/);
       expect(rowText).toContain(
         `Waits for a second staff user with the right to execute credits (not ${staff.support.email})`,
       );
@@ -272,7 +272,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       await expect
         .poll(() => page.getByText(`Credit ${creditId} is created and reserves the amount`).count())
         .toBeGreaterThan(0);
-      expect(await text(page, "summary-creditableAmount")).toContain("0,00 kr");
+      expect(await text(page, "summary-creditableAmount")).toMatch(/NOK\s0\.00/);
       expect(support.errors).toEqual([]);
     } finally {
       await support.context.close();
@@ -315,7 +315,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       await dialog.getByRole("button", { name: "Save invoice" }).click();
       await dialog.waitFor({ state: "detached" });
       await expect.poll(() => log.textContent()).toContain("F-101");
-      await expect.poll(() => text(page, `transaction-${p.transactionId}`)).toContain("450,00 kr");
+      await expect.poll(() => text(page, `transaction-${p.transactionId}`)).toMatch(/NOK\s450\.00/);
       expect(await log.textContent()).toContain("UPDATE");
       const adjusted = await auditOf("invoice.adjust", invoice.body.invoiceId);
       expect(adjusted).toMatchObject({ actorUserId: staff.finance.id, reason: "Customer returned one seat" });

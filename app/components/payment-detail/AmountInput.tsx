@@ -5,21 +5,29 @@
 import { TextInput } from "@mantine/core";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { formatAmount, parsePositiveAmount, type Money } from "../../domain/money";
-import { parseTypedPositiveAmount } from "../../domain/typed-amount";
-import { formatMoney } from "../format";
+import { parseTypedPositiveAmount, TYPED_AMOUNT_EXAMPLE } from "../../domain/typed-amount";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { useFormat, type Formats } from "../use-format";
 
 /** What is wrong with a typed amount, in the same words as the server's staff form path. */
 export function amountError(
   text: string,
   limit: { max: string; what: string; currency: string } | null,
+  t: TFunction,
+  format: Formats,
 ): string | null {
   const parsed = parseTypedPositiveAmount(text);
-  if (!parsed.ok) return parsed.message;
+  if (!parsed.ok) return t(`amount.${parsed.problem}`, { example: TYPED_AMOUNT_EXAMPLE, max: 5 });
   if (limit) {
     const max = parsePositiveAmount(limit.max);
     const ceiling = (max.ok ? max.value : 0n) as Money;
     if (parsed.value > ceiling) {
-      return `${formatMoney(formatAmount(parsed.value), limit.currency)} is more than the ${limit.what} ${formatMoney(limit.max, limit.currency)}`;
+      return t("amount.tooMuch", {
+        amount: format.money(formatAmount(parsed.value), limit.currency),
+        what: limit.what,
+        max: format.money(limit.max, limit.currency),
+      });
     }
   }
   return null;
@@ -31,7 +39,7 @@ export function AmountInput({
   defaultValue,
   currency,
   max,
-  maxLabel = "allowed amount",
+  maxLabel,
   serverError,
   description,
   testId,
@@ -50,7 +58,10 @@ export function AmountInput({
   const [value, setValue] = useState(defaultValue);
   const [touched, setTouched] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  const localError = amountError(value, max ? { max, what: maxLabel, currency } : null);
+  const { t } = useTranslation();
+  const format = useFormat();
+  const what = maxLabel ?? t("amount.allowed");
+  const localError = amountError(value, max ? { max, what, currency } : null, t, format);
   useEffect(() => input.current?.setCustomValidity(localError ?? ""), [localError]);
   return (
     <TextInput

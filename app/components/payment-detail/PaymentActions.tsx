@@ -2,7 +2,8 @@
 // total amount while deactivated. Hidden for a role that may not do them.
 import { Group, Text } from "@mantine/core";
 import { userHasPermission } from "../../auth/roles";
-import { formatMoney } from "../format";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "../use-format";
 import { ActionModal } from "../ActionModal";
 import { useStaffUser } from "../staff-user";
 import { AmountInput } from "./AmountInput";
@@ -11,7 +12,9 @@ import type { Detail } from "./types";
 export function PaymentActions({ detail }: { detail: Detail }) {
   const user = useStaffUser();
   const { payment, transactions } = detail;
-  const money = (amount: string) => formatMoney(amount, payment.currency);
+  const { t } = useTranslation();
+  const format = useFormat();
+  const money = (amount: string) => format.money(amount, payment.currency);
   if (payment.active) {
     if (!userHasPermission(user, "payment:deactivate")) return null;
     const open = transactions.filter((t) => t.actions.cancel);
@@ -20,22 +23,27 @@ export function PaymentActions({ detail }: { detail: Detail }) {
     return (
       <Group gap="xs">
         <ActionModal
-          label="Deactivate"
-          title={`Deactivate payment ${payment.paymentId}`}
+          label={t("payment.deactivate")}
+          title={t("payment.deactivateTitle", { id: payment.paymentId })}
           intent="deactivate"
           color="red"
-          confirmLabel="Deactivate payment"
+          confirmLabel={t("payment.deactivateConfirm")}
           description={
             <>
-              The payment will refuse every transaction operation until it is reactivated with its correct total.
+              {t("payment.deactivateText")}
               {open.length
-                ? ` Cancels ${open.length} open transaction${open.length === 1 ? "" : "s"} (${open.map((t) => t.transactionId).join(", ")}).`
+                ? t("payment.deactivateCancels", {
+                    count: open.length,
+                    ids: open.map((x) => x.transactionId).join(", "),
+                  })
                 : ""}
               {toCredit.length
-                ? ` Credits ${toCredit.map((t) => `${t.transactionId} (${money(t.summary.creditableAmount!)})`).join(", ")} in full, at once.`
-                : " Nothing is credited: no captured amount is left to give back."}
+                ? t("payment.deactivateCredits", {
+                    list: toCredit.map((x) => `${x.transactionId} (${money(x.summary.creditableAmount!)})`).join(", "),
+                  })
+                : t("payment.deactivateNothing")}
               {imported.length
-                ? ` Imported transactions (${imported.map((t) => t.transactionId).join(", ")}) stay for the client to credit.`
+                ? t("payment.deactivateImported", { ids: imported.map((x) => x.transactionId).join(", ") })
                 : ""}
             </>
           }
@@ -47,25 +55,25 @@ export function PaymentActions({ detail }: { detail: Detail }) {
   if (!userHasPermission(user, "payment:reactivate")) return null;
   return (
     <ActionModal
-      label="Reactivate"
-      title={`Reactivate payment ${payment.paymentId}`}
+      label={t("payment.reactivate")}
+      title={t("payment.reactivateTitle", { id: payment.paymentId })}
       intent="reactivate"
-      confirmLabel="Reactivate payment"
-      description={`The client can use the payment again once it is active. Give the order's correct total amount${
+      confirmLabel={t("payment.reactivateConfirm")}
+      description={
         detail.summary.heldAmount === "0.00"
-          ? "."
-          : `; its transactions still hold ${money(detail.summary.heldAmount)}, so the total must be at least that.`
-      }`}
+          ? t("payment.reactivateText")
+          : t("payment.reactivateHeld", { amount: money(detail.summary.heldAmount) })
+      }
       fields={(errors) => (
         <AmountInput
           name="totalAmount"
-          label="Total amount"
+          label={t("payment.totalAmount")}
           defaultValue={detail.summary.totalAmount}
           currency={payment.currency}
           serverError={errors.totalAmount}
           description={
             <Text span size="xs">
-              Now {money(detail.summary.totalAmount)}.
+              {t("payment.now", { amount: money(detail.summary.totalAmount) })}
             </Text>
           }
           testId="reactivate-total"

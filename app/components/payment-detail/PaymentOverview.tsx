@@ -1,4 +1,5 @@
 // The payment's amounts at a glance and its own fields.
+import { useTranslation } from "react-i18next";
 import { Anchor, Paper, SimpleGrid, Text } from "@mantine/core";
 import { Link } from "@remix-run/react";
 import { Amount } from "../Amount";
@@ -6,22 +7,23 @@ import { DateTime } from "../DateTime";
 import type { Detail, DetailPayment } from "./types";
 import { Field } from "../Field";
 
-const SUMMARY: ReadonlyArray<{ key: keyof Detail["summary"]; label: string; hint: string }> = [
-  { key: "totalAmount", label: "Total", hint: "What the order costs (totalAmount)" },
-  { key: "authorizedAmount", label: "Authorized", hint: "Reserved with the provider" },
-  { key: "capturedAmount", label: "Captured", hint: "Taken from the customer" },
-  { key: "creditedAmount", label: "Credited", hint: "Given back to the customer" },
-  { key: "cancelledAmount", label: "Cancelled", hint: "Released before capture" },
-  { key: "creditableAmount", label: "Creditable", hint: "Captured − credited − held by open credits" },
-];
+const SUMMARY = [
+  "totalAmount",
+  "authorizedAmount",
+  "capturedAmount",
+  "creditedAmount",
+  "cancelledAmount",
+  "creditableAmount",
+] as const;
 
 export function PaymentSummaryCards({ summary, currency }: { summary: Detail["summary"]; currency: string }) {
+  const { t } = useTranslation();
   return (
-    <SimpleGrid cols={{ base: 2, xs: 3, lg: 6 }} spacing="sm" aria-label="Amounts">
-      {SUMMARY.map(({ key, label, hint }) => (
-        <Paper key={key} withBorder p="sm" title={hint} data-testid={`summary-${key}`}>
+    <SimpleGrid cols={{ base: 2, xs: 3, lg: 6 }} spacing="sm" aria-label={t("payment.amounts")}>
+      {SUMMARY.map((key) => (
+        <Paper key={key} withBorder p="sm" title={t(`payment.hints.${key}`)} data-testid={`summary-${key}`}>
           <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-            {label}
+            {t(`payment.summary.${key}`)}
           </Text>
           <Text fw={600} size="lg" ta="right">
             <Amount value={summary[key]} currency={currency} />
@@ -53,44 +55,46 @@ export function PaymentFields({
   /** Which linked screens the viewer may open. */
   may: { customer: boolean; settlement: boolean };
 }) {
+  const { t } = useTranslation();
   return (
     <Paper withBorder p="lg">
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md" verticalSpacing="sm">
-        <Field label="Order">
+        <Field label={t("payment.fields.order")}>
           {payment.orderId ?? "—"}
           {payment.orderVersion !== null ? (
             <Text span c="dimmed" size="sm">
-              {" "}
-              v{payment.orderVersion}
+              {` v${payment.orderVersion}`}
             </Text>
           ) : null}
         </Field>
-        <Field label="Organisation">
+        <Field label={t("payment.fields.organisation")}>
           {payment.organisationName ?? "—"}{" "}
           <Text span c="dimmed" size="sm">
             ({payment.organisationId})
           </Text>
         </Field>
-        <Field label="Customer">
+        <Field label={t("payment.fields.customer")}>
           <Linked
             value={payment.customerNumber}
             to={`/customers/${encodeURIComponent(payment.customerNumber ?? "")}`}
             allowed={may.customer}
           />
         </Field>
-        <Field label="Settlement">
+        <Field label={t("payment.fields.settlement")}>
           <Linked
             value={payment.settlementId}
             to={`/settlements/${encodeURIComponent(payment.settlementId ?? "")}`}
             allowed={may.settlement}
           />
         </Field>
-        <Field label="Currency">{payment.currency}</Field>
-        <Field label="Active">{payment.active ? "Yes" : "No, deactivated"}</Field>
-        <Field label="Created">
+        <Field label={t("payment.fields.currency")}>{payment.currency}</Field>
+        <Field label={t("payment.fields.active")}>
+          {payment.active ? t("payment.fields.yes") : t("payment.fields.noDeactivated")}
+        </Field>
+        <Field label={t("payment.fields.created")}>
           <DateTime value={payment.createdAt!} timeZone={timeZone} />
         </Field>
-        <Field label="Updated">
+        <Field label={t("payment.fields.updated")}>
           <DateTime value={payment.updatedAt!} timeZone={timeZone} />
         </Field>
       </SimpleGrid>

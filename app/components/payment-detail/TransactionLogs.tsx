@@ -2,6 +2,10 @@
 // when, from which client, POS and channel), each entry linking to everything else done under
 // the same correlation id; its chargebacks (opened, won or lost) in between, in time order
 // (they are not operations of the /v1 log: docs/decisions/040).
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { resources } from "../../i18n/i18n";
+import { operationLabel } from "../../i18n/labels";
 import {
   Anchor,
   Badge,
@@ -50,11 +54,12 @@ export function TransactionLogs({
   reasons: Reasons;
   timeZone: string;
 }) {
+  const { t } = useTranslation();
   if (!transactions.length) return null;
   return (
     <Stack gap="xs">
-      <Title order={3} size="h4">
-        Operation log
+      <Title order={2} size="h4">
+        {t("log.title")}
       </Title>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         {transactions.map((t) => (
@@ -97,21 +102,18 @@ const CHARGEBACK_COLORS: Record<ChargebackEvent["what"], MantineColor> = {
 
 function ChargebackItem({ event, timeZone }: { event: ChargebackEvent; timeZone: string }) {
   const { chargeback: c, what } = event;
+  const { t } = useTranslation();
   return (
     <>
       <Text size="xs" c="dimmed">
-        <DateTime value={event.at} timeZone={timeZone} /> · reason code {c.reasonCode}
-        {what === "OPENED" && c.source === "REPORT" ? " · from a settlement report" : ""}
+        <DateTime value={event.at} timeZone={timeZone} /> · {t("log.chargeback.reasonCode", { code: c.reasonCode })}
+        {what === "OPENED" && c.source === "REPORT" ? ` · ${t("log.chargeback.fromReport")}` : ""}
       </Text>
       <Text size="xs">
         <Anchor component={Link} to={`/chargebacks/${c.chargebackId}`} size="xs">
-          Chargeback {c.chargebackId}
-        </Anchor>
-        {what === "OPENED"
-          ? " holds the amount until it is decided"
-          : what === "WON"
-            ? " won: the amount is creditable again"
-            : " lost: the amount went back to the cardholder"}
+          {t("log.chargeback.link", { id: c.chargebackId })}
+        </Anchor>{" "}
+        {t(`log.chargeback.${what}`)}
       </Text>
     </>
   );
@@ -129,6 +131,7 @@ function TransactionLog({
   timeZone: string;
 }) {
   const events = timelineOf(t, chargebacks);
+  const { t: translate } = useTranslation();
   return (
     <Paper
       withBorder
@@ -140,7 +143,7 @@ function TransactionLog({
       <Stack gap="sm">
         <Group justify="space-between" gap="xs">
           <Group gap="xs">
-            <Text fw={600}>Transaction {t.transactionId}</Text>
+            <Text fw={600}>{translate("log.transaction", { id: t.transactionId })}</Text>
             <StatusBadge status={t.status} />
           </Group>
           <Text size="sm" c="dimmed">
@@ -150,14 +153,14 @@ function TransactionLog({
         <TransactionFacts transaction={t} timeZone={timeZone} />
         {events.length === 0 ? (
           <Text size="sm" c="dimmed">
-            No operations logged.
+            {translate("log.none")}
           </Text>
         ) : (
           <Timeline
             bulletSize={22}
             lineWidth={2}
             active={events.length - 1}
-            aria-label={`Operation log of transaction ${t.transactionId}`}
+            aria-label={translate("log.ofTransaction", { id: t.transactionId })}
           >
             {events.map((event, index) =>
               "chargeback" in event ? (
@@ -173,7 +176,7 @@ function TransactionLog({
                   title={
                     <Group justify="space-between" gap="xs" wrap="nowrap">
                       <Text size="sm" fw={600}>
-                        CHARGEBACK {event.what}
+                        {translate(`log.chargeback.title.${event.what}`)}
                       </Text>
                       <Text size="sm">
                         <Amount value={event.chargeback.amount} currency={t.currency} />
@@ -185,7 +188,7 @@ function TransactionLog({
                 </Timeline.Item>
               ) : (
                 // A function, not a component: Timeline styles its direct Timeline.Item children.
-                operationItem({ key: `${event.at}-${index}`, entry: event.entry, t, reasons, timeZone })
+                operationItem({ key: `${event.at}-${index}`, entry: event.entry, t, reasons, timeZone, translate })
               ),
             )}
           </Timeline>
@@ -201,26 +204,33 @@ function operationItem({
   t,
   reasons,
   timeZone,
+  translate,
 }: {
   key: string;
   entry: LogEntry;
   t: DetailTransaction;
   reasons: Reasons;
   timeZone: string;
+  translate: TFunction;
 }) {
   return (
     <Timeline.Item
       key={key}
       color={OPERATION_COLORS[entry.operation] ?? "gray"}
       bullet={
-        <ThemeIcon size={22} radius="xl" color={OPERATION_COLORS[entry.operation] ?? "gray"} title={entry.operation}>
+        <ThemeIcon
+          size={22}
+          radius="xl"
+          color={OPERATION_COLORS[entry.operation] ?? "gray"}
+          title={operationLabel(translate, entry.operation)}
+        >
           <OperationIcon operation={entry.operation} />
         </ThemeIcon>
       }
       title={
         <Group justify="space-between" gap="xs" wrap="nowrap">
           <Text size="sm" fw={600}>
-            {entry.operation}
+            {operationLabel(translate, entry.operation)}
           </Text>
           {entry.amount !== null ? (
             <Text size="sm">
@@ -231,23 +241,27 @@ function operationItem({
       }
     >
       <Text size="xs" c="dimmed">
-        <DateTime value={entry.createdAt!} timeZone={timeZone} /> · by{" "}
+        <DateTime value={entry.createdAt!} timeZone={timeZone} /> · {translate("log.by")}{" "}
         <Text span inherit c="dark" style={{ overflowWrap: "anywhere" }}>
           {entry.actor}
         </Text>
       </Text>
       <Text size="xs" c="dimmed">
-        Client {entry.clientName ?? "—"} · POS {entry.pos ?? "—"} · Channel {entry.distributionChannel ?? "—"}
+        {translate("log.origin", {
+          client: entry.clientName ?? "—",
+          pos: entry.pos ?? "—",
+          channel: entry.distributionChannel ?? "—",
+        })}
       </Text>
       {reasons
         .filter((r) => r.correlationId === entry.correlationId)
         .map((r, i) => (
           <Text key={i} size="xs" style={{ overflowWrap: "anywhere" }} data-testid="staff-reason">
-            Reason: {r.reason}
+            {translate("log.reason", { reason: r.reason })}
           </Text>
         ))}
       <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
-        Correlation{" "}
+        {translate("log.correlation")}{" "}
         <Anchor
           component={Link}
           to={`/operation-log?correlationId=${encodeURIComponent(entry.correlationId)}`}
@@ -263,36 +277,38 @@ function operationItem({
 
 /** The transaction's references, shown only when it has them. */
 function TransactionFacts({ transaction: t, timeZone }: { transaction: DetailTransaction; timeZone: string }) {
+  const { t: translate } = useTranslation();
+  const f = (key: keyof typeof resources.en.translation.log.facts) => translate(`log.facts.${key}`);
   const facts: Array<[string, ReactNode]> = [];
   if (t.rrn) facts.push(["RRN", t.rrn]);
-  if (t.cardNumber) facts.push(["Card", `•••• ${t.cardNumber}`]);
-  if (t.externalTransactionId) facts.push(["External id", t.externalTransactionId]);
-  if (t.terminalId) facts.push(["Terminal", t.terminalId]);
-  if (t.recurringPaymentId) facts.push(["Recurring payment", t.recurringPaymentId]);
-  if (t.paymentAgreementId) facts.push(["Agreement", t.paymentAgreementId]);
-  if (t.reimbursementTypeGroup) facts.push(["Credits go through", t.reimbursementTypeGroup]);
-  if (t.scaExemption !== "NO_EXEMPTION") facts.push(["SCA exemption", t.scaExemption]);
+  if (t.cardNumber) facts.push([f("card"), `•••• ${t.cardNumber}`]);
+  if (t.externalTransactionId) facts.push([f("externalId"), t.externalTransactionId]);
+  if (t.terminalId) facts.push([f("terminal"), t.terminalId]);
+  if (t.recurringPaymentId) facts.push([f("recurringPayment"), t.recurringPaymentId]);
+  if (t.paymentAgreementId) facts.push([f("agreement"), t.paymentAgreementId]);
+  if (t.reimbursementTypeGroup) facts.push([f("creditsThrough"), t.reimbursementTypeGroup]);
+  if (t.scaExemption !== "NO_EXEMPTION") facts.push([f("sca"), t.scaExemption]);
   if (t.invoice) {
-    facts.push(["Invoice", t.invoice.invoiceId]);
+    facts.push([f("invoice"), t.invoice.invoiceId]);
     facts.push([
-      "Customer",
+      f("customer"),
       t.invoice.confirmedAt ? (
         <Badge size="sm" color="green" variant="light">
-          confirmed
+          {f("confirmed")}
         </Badge>
       ) : (
         <Badge size="sm" color="yellow" variant="light">
-          not confirmed yet
+          {f("notConfirmed")}
         </Badge>
       ),
     ]);
-    facts.push(["Invoice amount", <Amount key="a" value={t.invoice.amount} currency={t.currency} />]);
-    if (t.invoice.externalInvoiceNumber) facts.push(["Invoice number", t.invoice.externalInvoiceNumber]);
+    facts.push([f("invoiceAmount"), <Amount key="a" value={t.invoice.amount} currency={t.currency} />]);
+    if (t.invoice.externalInvoiceNumber) facts.push([f("invoiceNumber"), t.invoice.externalInvoiceNumber]);
     if (t.invoice.customerIdentificationNumber) facts.push(["KID", t.invoice.customerIdentificationNumber]);
-    if (t.invoice.languageCode) facts.push(["Language", t.invoice.languageCode]);
-    if (t.invoice.expiryDate) facts.push(["Payable until", t.invoice.expiryDate]);
+    if (t.invoice.languageCode) facts.push([f("language"), t.invoice.languageCode]);
+    if (t.invoice.expiryDate) facts.push([f("payableUntil"), t.invoice.expiryDate]);
   }
-  facts.push(["Created", <DateTime key="c" value={t.createdAt!} timeZone={timeZone} />]);
+  facts.push([f("created"), <DateTime key="c" value={t.createdAt!} timeZone={timeZone} />]);
   return (
     <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="sm" verticalSpacing={6}>
       {facts.map(([label, value]) => (

@@ -5,7 +5,8 @@ import { NOTES_MAX_LENGTH } from "../../domain/chargeback";
 import { ActionModal, type ActionModalProps } from "../ActionModal";
 import { Amount } from "../Amount";
 import { StatusBadge } from "../StatusBadge";
-import { formatMoney } from "../format";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "../use-format";
 import { AmountInput } from "./AmountInput";
 import type { DetailTransaction } from "./types";
 import { HeadedTable } from "../DataTable";
@@ -19,18 +20,19 @@ export type Abilities = {
 };
 
 const AMOUNT_COLUMNS = [
-  ["authorizedAmount", "Authorized"],
-  ["capturedAmount", "Captured"],
-  ["creditedAmount", "Credited"],
-  ["cancelledAmount", "Cancelled"],
-  ["creditableAmount", "Creditable"],
+  "authorizedAmount",
+  "capturedAmount",
+  "creditedAmount",
+  "cancelledAmount",
+  "creditableAmount",
 ] as const;
 
 export function TransactionsTable({ transactions, may }: { transactions: DetailTransaction[]; may: Abilities }) {
+  const { t: translate } = useTranslation();
   return (
     <Stack gap="xs">
-      <Title order={3} size="h4">
-        Transactions ({transactions.length})
+      <Title order={2} size="h4">
+        {translate("payment.transactions", { count: transactions.length })}
       </Title>
       <Paper withBorder style={{ overflow: "hidden" }}>
         <Table.ScrollContainer minWidth={1100} type="native">
@@ -39,20 +41,20 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
             fz="sm"
             striped
             highlightOnHover
-            aria-label="Transactions"
+            aria-label={translate("payment.transactionsLabel")}
             style={{ whiteSpace: "nowrap" }}
             head={
               <>
-                <Table.Th>Transaction</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th ta="right">Amount</Table.Th>
-                {AMOUNT_COLUMNS.map(([key, label]) => (
+                <Table.Th>{translate("payment.col.transaction")}</Table.Th>
+                <Table.Th>{translate("payment.col.status")}</Table.Th>
+                <Table.Th>{translate("payment.col.type")}</Table.Th>
+                <Table.Th ta="right">{translate("payment.col.amount")}</Table.Th>
+                {AMOUNT_COLUMNS.map((key) => (
                   <Table.Th key={key} ta="right">
-                    {label}
+                    {translate(`payment.summary.${key}`)}
                   </Table.Th>
                 ))}
-                <Table.Th>Actions</Table.Th>
+                <Table.Th>{translate("payment.col.actions")}</Table.Th>
               </>
             }
           >
@@ -60,7 +62,7 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
               <Table.Tr>
                 <Table.Td colSpan={10}>
                   <Text c="dimmed" size="sm" ta="center" py="sm">
-                    This payment has no transactions yet. The API client adds them (POST …/transactions).
+                    {translate("payment.noTransactions")}
                   </Text>
                 </Table.Td>
               </Table.Tr>
@@ -74,7 +76,7 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
                     {t.isImport ? (
                       <Text span c="dimmed" size="xs">
                         {" "}
-                        import
+                        {translate("payment.import")}
                       </Text>
                     ) : null}
                   </Table.Td>
@@ -82,7 +84,7 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
                     <StatusBadge status={t.status} />
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
-                    {t.paymentType ?? "Not known yet"}
+                    {t.paymentType ?? translate("payment.typeUnknown")}
                     {t.cardNumber ? ` •••• ${t.cardNumber}` : ""}
                     <Text c="dimmed" size="xs">
                       {t.paymentTypeGroup}
@@ -91,7 +93,7 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
                   <Table.Td ta="right">
                     <Amount value={t.amount!} currency={t.currency} />
                   </Table.Td>
-                  {AMOUNT_COLUMNS.map(([key]) => (
+                  {AMOUNT_COLUMNS.map((key) => (
                     <Table.Td key={key} ta="right">
                       <Amount
                         value={t.summary[key]!}
@@ -115,49 +117,55 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
 
 function TransactionActionButtons({ transaction: t, may }: { transaction: DetailTransaction; may: Abilities }) {
   const id = t.transactionId;
-  const money = (amount: string | null) => formatMoney(amount ?? "0", t.currency);
+  const { t: translate } = useTranslation();
+  const format = useFormat();
+  const money = (amount: string | null) => format.money(amount ?? "0", t.currency);
+  const type = t.paymentType ?? t.paymentTypeGroup;
   const buttons = [
     t.actions.capture && may.capture ? (
       <TransactionAction
         key="capture"
         transactionId={id}
-        label="Capture"
-        title={`Capture transaction ${id}`}
+        label={translate("payment.capture")}
+        title={translate("payment.captureTitle", { id })}
         intent="capture"
-        description={`Takes ${money(t.summary.authorizedAmount !== "0.00" ? t.summary.authorizedAmount : t.amount)} from the customer (${t.paymentType ?? t.paymentTypeGroup}).`}
+        description={translate("payment.captureText", {
+          amount: money(t.summary.authorizedAmount !== "0.00" ? t.summary.authorizedAmount : t.amount),
+          type,
+        })}
       />
     ) : null,
     t.actions.cancel && may.cancel ? (
       <TransactionAction
         key="cancel"
         transactionId={id}
-        label="Cancel"
-        title={`Cancel transaction ${id}`}
+        label={translate("payment.cancel")}
+        title={translate("payment.cancelTitle", { id })}
         intent="cancel"
         color="red"
-        confirmLabel="Cancel transaction"
-        dismissLabel="Keep it"
-        description={`Releases ${money(t.amount)}; the transaction ends CANCELLED and cannot be captured any more.`}
+        confirmLabel={translate("payment.cancelConfirm")}
+        dismissLabel={translate("payment.keepIt")}
+        description={translate("payment.cancelText", { amount: money(t.amount) })}
       />
     ) : null,
     t.actions.credit && may.credit ? (
       <TransactionAction
         key="credit"
         transactionId={id}
-        label="Credit"
-        title={`Credit transaction ${id}`}
+        label={translate("payment.credit")}
+        title={translate("payment.creditTitle", { id })}
         intent="credit"
         color="grape"
-        description={`Gives money back to the customer through ${t.paymentType ?? t.paymentTypeGroup}, at once. Up to ${money(t.summary.creditableAmount)} can be credited.`}
+        description={translate("payment.creditText", { type, amount: money(t.summary.creditableAmount) })}
         fields={(errors) => (
           <AmountInput
             name="amount"
-            label="Amount to credit"
+            label={translate("payment.creditAmount")}
             defaultValue={t.summary.creditableAmount!}
             currency={t.currency}
             max={t.summary.creditableAmount!}
-            maxLabel="creditable amount"
-            description={`Creditable: ${money(t.summary.creditableAmount)}.`}
+            maxLabel={translate("payment.creditableAmount")}
+            description={translate("payment.creditable", { amount: money(t.summary.creditableAmount) })}
             serverError={errors.amount ?? errors.transactionId}
             testId="credit-amount"
           />
@@ -181,16 +189,16 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
       <TransactionAction
         key="invoice"
         transactionId={id}
-        label="Adjust invoice"
-        title={`Adjust invoice of transaction ${id}`}
+        label={translate("payment.adjustInvoice")}
+        title={translate("payment.adjustInvoiceTitle", { id })}
         intent="invoice"
-        description={`Invoice ${t.invoice.invoiceId} is not confirmed by the customer yet, so it can still change. A new amount changes the transaction too, within the payment's total.`}
-        confirmLabel="Save invoice"
+        description={translate("payment.adjustInvoiceText", { invoice: t.invoice.invoiceId })}
+        confirmLabel={translate("payment.saveInvoice")}
         fields={(errors) => (
           <>
             <AmountInput
               name="amount"
-              label="Amount"
+              label={translate("payment.amount")}
               defaultValue={t.invoice!.amount}
               currency={t.currency}
               serverError={errors.amount}
@@ -198,23 +206,23 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
             />
             <TextInput
               name="externalInvoiceNumber"
-              label="External invoice number"
-              description="The number on the written invoice"
+              label={translate("payment.externalInvoiceNumber")}
+              description={translate("payment.externalInvoiceNumberHint")}
               defaultValue={t.invoice!.externalInvoiceNumber ?? ""}
               maxLength={50}
               error={errors.externalInvoiceNumber}
             />
             <TextInput
               name="customerIdentificationNumber"
-              label="Customer identification number (KID)"
+              label={translate("payment.kid")}
               defaultValue={t.invoice!.customerIdentificationNumber ?? ""}
               maxLength={50}
               error={errors.customerIdentificationNumber}
             />
             <TextInput
               name="languageCode"
-              label="Language"
-              description="ISO 639-3, e.g. nob or eng"
+              label={translate("payment.language")}
+              description={translate("payment.languageHint")}
               defaultValue={t.invoice!.languageCode ?? ""}
               maxLength={3}
               error={errors.languageCode}

@@ -167,7 +167,8 @@ function waitingForSecondStaffUser(creditId: number, done = "") {
 }
 
 /** An amount as the screens show it ("kr 2 490,00"), not as the API writes it. */
-const money = (amount: Money, currency: string) => formatMoney(formatAmount(amount), currency);
+// The messages are English (server-made), so their amounts are written the English way.
+const money = (amount: Money, currency: string) => formatMoney(formatAmount(amount), currency, "en-GB");
 
 /**
  * What a deactivation changed, in words: which transactions it cancelled and what it credited

@@ -2,6 +2,10 @@
 // what happened to each: the operation log), and the fixes the payment's state and the user's
 // role allow. Every action calls the same service as its /v1 route with a StaffCaller, so the
 // rules, the operation log and the audit entry are the API's own.
+import { useTranslation } from "react-i18next";
+import { translator } from "../../i18n/i18n";
+import { staffLanguage } from "../../i18n/language.server";
+import { metaTitle } from "../../i18n/meta";
 import { Alert, Anchor, Badge, Group, Stack, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -26,16 +30,20 @@ import { paymentDetailJson } from "./detail.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../../components/RouteErrorBoundary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Payment ${data.detail.payment.paymentId} · Paydesk` : "Payment · Paydesk" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  data
+    ? metaTitle(matches, "payment.metaTitle", { id: data.detail.payment.paymentId })
+    : metaTitle(matches, "payment.metaTitleNone");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "payment:read");
   const paymentId = idOf(params.paymentId);
   const caller = staffCaller(user, request, context, null);
   const found = paymentId === null ? null : await findPaymentDetail(caller, { paymentId });
-  if (!found) throw new Response(`There is no payment ${params.paymentId}.`, { status: 404, statusText: "Not Found" });
+  if (!found) {
+    const t = translator(staffLanguage(user, request));
+    throw new Response(t("payment.notFound", { id: params.paymentId }), { status: 404, statusText: "Not Found" });
+  }
   const credits = userHasPermission(user, "credit:read")
     ? await creditsOfPayment(caller, {
         paymentId: found.payment.paymentId,
@@ -64,6 +72,7 @@ export default function PaymentDetailScreen() {
   const { detail, credits, chargebacks, reasons, today } = useLoaderData<typeof loader>();
   const { payment } = detail;
   const user = useStaffUser();
+  const { t } = useTranslation();
   const may = {
     capture: userHasPermission(user, "payment:capture"),
     cancel: userHasPermission(user, "payment:cancel"),
@@ -74,35 +83,36 @@ export default function PaymentDetailScreen() {
   return (
     <Stack gap="lg">
       <Anchor component={Link} to="/payments" size="sm" w="fit-content">
-        ← Payments
+        {t("payment.back")}
       </Anchor>
       <Group justify="space-between" align="flex-start" gap="sm">
         <Stack gap={4} style={{ minWidth: 0 }}>
           <Group gap="sm">
-            <Title order={2}>Payment {payment.paymentId}</Title>
+            <Title order={1} size="h2">
+              {t("payment.title", { id: payment.paymentId })}
+            </Title>
             {payment.active ? (
               <Badge color="green" variant="light">
-                Active
+                {t("payment.active")}
               </Badge>
             ) : (
               <Badge color="red" variant="filled">
-                Deactivated
+                {t("payment.deactivated")}
               </Badge>
             )}
           </Group>
           <Text c="dimmed" size="sm">
             {payment.orderId
-              ? `Order ${payment.orderId}${payment.orderVersion !== null ? ` v${payment.orderVersion}` : ""} · `
-              : "No order · "}
-            {payment.organisationName ?? "Organisation"} ({payment.organisationId})
+              ? `${t("payment.order", { order: payment.orderId })}${payment.orderVersion !== null ? ` v${payment.orderVersion}` : ""} · `
+              : `${t("payment.noOrder")} · `}
+            {payment.organisationName ?? t("payment.organisation")} ({payment.organisationId})
           </Text>
         </Stack>
         <PaymentActions detail={detail} />
       </Group>
       {!payment.active ? (
-        <Alert color="red" title="This payment is deactivated" role="status">
-          Every transaction operation is refused until it is reactivated with its correct total amount. Captured
-          transactions can still be credited.
+        <Alert color="red" title={t("payment.deactivatedTitle")} role="status">
+          {t("payment.deactivatedText")}
         </Alert>
       ) : null}
       <OperationsInProgress operations={detail.inProgress} />

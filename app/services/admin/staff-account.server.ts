@@ -111,6 +111,33 @@ export async function turnOffSecondFactor(caller: StaffCaller, input: { currentP
   await endAllSessions(row.id);
 }
 
+/**
+ * The language the caller's screens speak (null: follow the browser). A preference, not access:
+ * audited all the same, like every change to a staff account.
+ */
+export async function setOwnLanguage(caller: StaffCaller, input: { language: "en" | "nb" | null }): Promise<void> {
+  await inTransaction(async (tx) => {
+    const [row] = await tx
+      .select({ language: staffUsers.language })
+      .from(staffUsers)
+      .where(eq(staffUsers.id, caller.userId))
+      .for("update");
+    if (!row) throw notFound("Staff user", caller.userId);
+    if (row.language === input.language) return;
+    await tx
+      .update(staffUsers)
+      .set({ language: input.language, updatedAt: new Date() })
+      .where(eq(staffUsers.id, caller.userId));
+    await auditStaffAction(tx, caller, {
+      action: "staff_user.set_language",
+      entityType: "staff_user",
+      entityId: caller.userId,
+      before: { language: row.language },
+      after: { language: input.language },
+    });
+  });
+}
+
 // ---------------------------------------------------------------- reset links
 
 /** The reset link of this token while it is good: unused and unexpired at `now`. */

@@ -20,5 +20,10 @@ export const ChangePasswordForm = z.object({ currentPassword: password, ...newPa
 
 export const ResetPasswordForm = z.object(newPasswordTwice).superRefine(matching);
 
+/** The language of one's screens: English, Norwegian, or "" to follow the browser. */
+export const SetLanguageForm = z.object({
+  language: z.enum(["en", "nb", ""]).transform((value) => (value === "" ? null : value)),
+});
+
 /** Actions on one's own second factor confirm with the password. */
 export const ConfirmWithPasswordForm = z.object({ currentPassword: password });

@@ -1,0 +1,14 @@
+// Display labels of enum values that may be unknown to this build (a new value from the API or
+// the database shows as itself rather than as a missing key).
+import type { TFunction } from "i18next";
+import { resources } from "./i18n";
+
+const known = resources.en.translation.enums;
+
+export function statusLabel(t: TFunction, status: string): string {
+  return status in known.status ? t(`enums.status.${status as keyof typeof known.status}`) : status;
+}
+
+export function operationLabel(t: TFunction, operation: string): string {
+  return operation in known.operation ? t(`enums.operation.${operation as keyof typeof known.operation}`) : operation;
+}

@@ -1,0 +1,33 @@
+// English: the source locale. Its shape types every key (app/i18n/i18next.d.ts) and every other
+// locale (types.ts). One module per group of screens.
+import { actions } from "./actions";
+import { amount } from "./amount";
+import { auth } from "./auth";
+import { common } from "./common";
+import { customer } from "./customer";
+import { dashboard } from "./dashboard";
+import { enums } from "./enums";
+import { filters } from "./filters";
+import { lists } from "./lists";
+import { log } from "./log";
+import { me } from "./me";
+import { payment } from "./payment";
+import { payments } from "./payments";
+import { shell } from "./shell";
+
+export const en = {
+  common,
+  shell,
+  auth,
+  actions,
+  enums,
+  lists,
+  me,
+  dashboard,
+  payments,
+  payment,
+  filters,
+  amount,
+  log,
+  customer,
+};

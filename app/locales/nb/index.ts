@@ -1,0 +1,34 @@
+// Norwegian bokmål: the same keys as English (locales/en), checked by TypeScript and a test.
+import type { en } from "../en";
+import type { Messages } from "../types";
+import { actions } from "./actions";
+import { amount } from "./amount";
+import { auth } from "./auth";
+import { common } from "./common";
+import { customer } from "./customer";
+import { dashboard } from "./dashboard";
+import { enums } from "./enums";
+import { filters } from "./filters";
+import { lists } from "./lists";
+import { log } from "./log";
+import { me } from "./me";
+import { payment } from "./payment";
+import { payments } from "./payments";
+import { shell } from "./shell";
+
+export const nb: Messages<typeof en> = {
+  common,
+  shell,
+  auth,
+  actions,
+  enums,
+  lists,
+  me,
+  dashboard,
+  payments,
+  payment,
+  filters,
+  amount,
+  log,
+  customer,
+};

@@ -1,0 +1,40 @@
+import type { log as en } from "../en/log";
+import type { Messages } from "../types";
+
+export const log: Messages<typeof en> = {
+  title: "Operasjonslogg",
+  transaction: "Transaksjon {{id}}",
+  none: "Ingen operasjoner logget.",
+  ofTransaction: "Operasjonslogg for transaksjon {{id}}",
+  by: "av",
+  origin: "Klient {{client}} · POS {{pos}} · Kanal {{channel}}",
+  reason: "Begrunnelse: {{reason}}",
+  correlation: "Korrelasjon",
+  facts: {
+    card: "Kort",
+    externalId: "Ekstern id",
+    terminal: "Terminal",
+    recurringPayment: "Gjentakende betaling",
+    agreement: "Avtale",
+    creditsThrough: "Krediteringer går gjennom",
+    sca: "SCA-unntak",
+    invoice: "Faktura",
+    customer: "Kunde",
+    confirmed: "bekreftet",
+    notConfirmed: "ikke bekreftet ennå",
+    invoiceAmount: "Fakturabeløp",
+    invoiceNumber: "Fakturanummer",
+    language: "Språk",
+    payableUntil: "Betales innen",
+    created: "Opprettet",
+  },
+  chargeback: {
+    reasonCode: "årsakskode {{code}}",
+    fromReport: "fra en oppgjørsrapport",
+    link: "Tilbakeføring {{id}}",
+    OPENED: "holder beløpet til den er avgjort",
+    WON: "vunnet: beløpet kan krediteres igjen",
+    LOST: "tapt: beløpet gikk tilbake til kortholderen",
+    title: { OPENED: "TILBAKEFØRING ÅPNET", WON: "TILBAKEFØRING VUNNET", LOST: "TILBAKEFØRING TAPT" },
+  },
+};

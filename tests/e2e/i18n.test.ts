@@ -1,0 +1,95 @@
+// Norwegian and English (ADR 042): a staff user switches to Norsk on their account page and sees
+// the dashboard, the payments list and a payment in Norwegian, with Norwegian money and dates;
+// the choice is theirs and survives a reload. A customer whose browser asks for Norwegian gets
+// the customer pages in Norwegian, and English after choosing it.
+import { describe, expect, it } from "vitest";
+import { DEMO_USERS } from "../../db/demo";
+import { chromiumAvailable, logInThroughForm } from "../support/browser";
+import { useBrowserTest } from "../support/browser-test";
+
+const support = DEMO_USERS.find((user) => user.role === "support")!;
+/** "1 234,50 kr": Norwegian grouping (a no-break space), a decimal comma, kr after. */
+const NORWEGIAN_MONEY = /\d,\d{2}\s?kr/;
+/** "07.09.2026 14:58:19". */
+const NORWEGIAN_DATE = /\b\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}\b/;
+
+describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
+  const e2e = useBrowserTest({ demoPayments: 30 });
+
+  it("switches a staff user to Norsk on /me and keeps it", async () => {
+    const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-US" });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    try {
+      await page.goto(`${e2e.server.url}/me`);
+      await logInThroughForm(page, support);
+      await page.waitForURL(`${e2e.server.url}/me`);
+      expect(await page.locator("html").getAttribute("lang")).toBe("en");
+      await page.getByRole("heading", { level: 1, name: "Your account" }).waitFor();
+
+      await page.getByRole("main").getByRole("radio", { name: "Norsk" }).check();
+      await page.getByRole("heading", { level: 1, name: "Kontoen din" }).waitFor();
+      expect(await page.locator("html").getAttribute("lang")).toBe("nb");
+
+      await page.goto(`${e2e.server.url}/`);
+      await page.getByRole("heading", { level: 1, name: "Oversikt" }).waitFor();
+      expect(await page.getByRole("navigation").getByRole("link", { name: "Betalinger" }).count()).toBe(1);
+      await expect.poll(() => page.getByTestId("total-captured-amount").textContent()).toMatch(NORWEGIAN_MONEY);
+
+      await page.goto(`${e2e.server.url}/payments`);
+      await page.getByRole("heading", { level: 1, name: "Betalinger" }).waitFor();
+      await expect.poll(() => page.getByText(/Viser 1–25 av 30 betalinger/).count()).toBe(1);
+      const table = await page.locator("table").first().textContent();
+      expect(table).toMatch(NORWEGIAN_MONEY);
+      expect(table).toMatch(NORWEGIAN_DATE);
+
+      await page.locator("table tbody tr").first().getByRole("link").first().click();
+      await page.getByRole("heading", { level: 1, name: /^Betaling \d+$/ }).waitFor();
+      expect(await page.getByTestId("summary-totalAmount").textContent()).toMatch(NORWEGIAN_MONEY);
+      expect(await page.getByText("Transaksjoner (", { exact: false }).count()).toBeGreaterThan(0);
+      expect(await page.locator("main").textContent()).toMatch(NORWEGIAN_DATE);
+
+      // The choice is the user's, not the page's: a reload (and the browser's en-US) keeps it.
+      await page.reload();
+      await page.getByRole("heading", { level: 1, name: /^Betaling \d+$/ }).waitFor();
+      expect(await page.locator("html").getAttribute("lang")).toBe("nb");
+
+      // Back to English with the header's switch.
+      await page.getByRole("banner").getByText("EN", { exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: /^Payment \d+$/ }).waitFor();
+      expect(await page.getByTestId("summary-totalAmount").textContent()).toMatch(/NOK\s\d/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows a customer page in Norwegian when the browser asks for it", async () => {
+    const context = await e2e.browser.newContext({ locale: "nb-NO", viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    try {
+      await page.goto(`${e2e.server.url}/account/login`);
+      await page.getByRole("heading", { level: 1, name: "Mine abonnementer" }).waitFor();
+      expect(await page.locator("html").getAttribute("lang")).toBe("nb");
+      expect(await page.getByRole("button", { name: "Logg inn" }).count()).toBe(1);
+      expect(await page.getByLabel("E-post").count()).toBe(1);
+
+      // A wrong password answers in Norwegian too (the server's message).
+      await page.getByLabel("E-post").fill("nobody@example.no");
+      await page.getByLabel("Passord").fill("not-the-password");
+      await page.getByRole("button", { name: "Logg inn" }).click();
+      await page.getByText("Feil e-post eller passord.").waitFor();
+
+      await page.getByText("EN", { exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
+      await page.reload();
+      await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
