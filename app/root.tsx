@@ -1,44 +1,80 @@
 import "./zod-config";
-import { ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from "@mantine/core";
+import { ColorSchemeScript, MantineProvider, mantineHtmlProps, type MantineColorSchemeManager } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import mantineCore from "@mantine/core/styles.css";
 import mantineNotifications from "@mantine/notifications/styles.css";
 import mantineDates from "@mantine/dates/styles.css";
 import mantineCharts from "@mantine/charts/styles.css";
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
+import { ColorSchemeSync } from "./components/ColorSchemeMenu";
 import { useNonce } from "./components/nonce";
+import { cssVariablesResolver, theme } from "./components/theme";
+import a11yStyles from "./components/a11y.css";
+import { colorSchemeFromCookie, type ColorSchemeChoice } from "./domain/color-scheme";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mantineCore },
   { rel: "stylesheet", href: mantineNotifications },
   { rel: "stylesheet", href: mantineDates },
   { rel: "stylesheet", href: mantineCharts },
+  { rel: "stylesheet", href: a11yStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
 export const meta: MetaFunction = () => [{ title: "Paydesk" }];
 
-const theme = createTheme({
-  primaryColor: "indigo",
-  fontFamily: "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-  defaultRadius: "md",
-});
+// The colour scheme of a visitor who is not signed in as staff (login pages, customers): their cookie.
+export function loader({ request }: LoaderFunctionArgs) {
+  return json({ colorScheme: colorSchemeFromCookie(request.headers.get("Cookie")) });
+}
+
+/**
+ * The scheme the server renders: a signed-in staff user's choice (the staff layout's data), else
+ * the cookie's, else the system's. Nothing is kept in the browser's storage: the server knows the
+ * choice, so the first paint is already in it (decision 043).
+ */
+function useColorSchemeChoice(): ColorSchemeChoice {
+  const staff = useRouteLoaderData<{ user: { colorScheme: ColorSchemeChoice } }>("routes/_staff");
+  const root = useRouteLoaderData<typeof loader>("root");
+  return staff?.user.colorScheme ?? root?.colorScheme ?? "auto";
+}
+
+/** Mantine asks this for the scheme: the server's answer; the menu posts a change itself. */
+function serverColorSchemeManager(choice: ColorSchemeChoice): MantineColorSchemeManager {
+  return { get: () => choice, set: () => {}, subscribe: () => {}, unsubscribe: () => {}, clear: () => {} };
+}
 
 export function Layout({ children }: { children: React.ReactNode }) {
   // Every inline script carries the response's CSP nonce (server/http-guards.ts).
   const nonce = useNonce();
+  const choice = useColorSchemeChoice();
+  const manager = useMemo(() => serverColorSchemeManager(choice), []); // eslint-disable-line react-hooks/exhaustive-deps
   return (
-    <html lang="en" {...mantineHtmlProps}>
+    <html lang="en" {...mantineHtmlProps} data-mantine-color-scheme={choice === "auto" ? undefined : choice}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
-        <ColorSchemeScript defaultColorScheme="light" nonce={nonce} />
+        {/* For "auto", the system's scheme is known only in the browser: this sets it before the first paint. */}
+        <ColorSchemeScript
+          defaultColorScheme="auto"
+          forceColorScheme={choice === "auto" ? undefined : choice}
+          localStorageKey="paydesk-color-scheme-not-stored"
+          nonce={nonce}
+        />
       </head>
       <body>
-        <MantineProvider theme={theme} defaultColorScheme="light">
+        <MantineProvider
+          theme={theme}
+          cssVariablesResolver={cssVariablesResolver}
+          colorSchemeManager={manager}
+          defaultColorScheme={choice}
+        >
+          <ColorSchemeSync choice={choice} />
           <Notifications position="bottom-right" />
           {children}
         </MantineProvider>

@@ -29,6 +29,7 @@ import { recordLoginFailure, recordLoginSuccess } from "./login-throttle.server"
 import { checkLogin, loginAttempt, type LoginRefusal } from "./password.server";
 import { isRole, roleHasPermission, secondFactorRequired, type Permission, type Role, type SessionStep } from "./roles";
 import { safeRedirect } from "./safe-redirect";
+import { isColorSchemeChoice, type ColorSchemeChoice } from "../domain/color-scheme";
 import {
   isDatabaseUnavailable,
   requestDeadlineMs,
@@ -44,6 +45,8 @@ export type StaffUser = {
   timeZone: string;
   /** Whether the user logs in with a TOTP code after the password. */
   hasSecondFactor: boolean;
+  /** The back-office's colour scheme they chose (auto: the system's). */
+  colorScheme: ColorSchemeChoice;
 };
 
 export const SESSION_COOKIE_NAME = "paydesk_session";
@@ -72,6 +75,7 @@ type DatabaseUserAttributes = {
   timeZone: string;
   disabledAt: Date | null;
   totpSecret: string | null;
+  colorScheme: string;
 };
 type DatabaseSessionAttributes = {
   createdAt: Date;
@@ -93,6 +97,7 @@ function createLucia(database: Db) {
       timeZone: attributes.timeZone,
       disabledAt: attributes.disabledAt,
       hasSecondFactor: attributes.totpSecret !== null,
+      colorScheme: isColorSchemeChoice(attributes.colorScheme) ? attributes.colorScheme : "auto",
     }),
     getSessionAttributes: (attributes) => ({
       createdAt: attributes.createdAt,
@@ -445,6 +450,7 @@ function toStaffUser(row: StaffUser): StaffUser {
     role: row.role,
     timeZone: row.timeZone,
     hasSecondFactor: row.hasSecondFactor,
+    colorScheme: row.colorScheme,
   };
 }
 

@@ -17,13 +17,13 @@ export function AuthCard({
   width?: number;
 }) {
   return (
-    <Center mih="100vh" p="md" bg="gray.0">
+    <Center component="main" mih="100vh" p="md" bg="var(--paydesk-color-page)">
       <Paper withBorder shadow="sm" p="xl" w="100%" maw={width}>
         <Stack>
           <Group gap="sm" wrap="nowrap">
             <img src="/favicon.svg" alt="" width={40} height={40} />
             <div>
-              <Title order={2} lh={1.2}>
+              <Title order={1} size="h2" lh={1.2}>
                 {title}
               </Title>
               <Text c="dimmed" size="sm">

@@ -22,7 +22,9 @@ export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcom
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }} data-testid="authorization-outcomes">
       <Group justify="space-between" align="baseline" wrap="wrap" gap="xs" p="md" pb="xs">
-        <Title order={4}>Authorization attempts</Title>
+        <Title order={2} size="h4">
+          Authorization attempts
+        </Title>
         <Text size="xs" c="dimmed">
           {`Payments authorized in ${currency} or refused on the way; credits, card registrations and pre-authorization adjustments are not attempts.`}
         </Text>

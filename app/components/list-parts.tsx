@@ -23,7 +23,9 @@ export function PageHeader({
   return (
     <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
       <div>
-        <Title order={2}>{title}</Title>
+        <Title order={1} size="h2">
+          {title}
+        </Title>
         {typeof description === "string" ? (
           <Text c="dimmed" size="sm">
             {description}

@@ -94,7 +94,9 @@ export default function DashboardScreen() {
   return (
     <Stack gap="lg" maw={1200}>
       <div>
-        <Title order={2}>Dashboard</Title>
+        <Title order={1} size="h2">
+          Dashboard
+        </Title>
         <Text c="dimmed" size="sm">
           Captured, credited and net volume and authorization attempts from the daily rollups. Days are UTC days
           (00:00–24:00 UTC).
@@ -189,7 +191,9 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
           <AuthorizationOutcomes outcomes={dashboard.authorizations} currency={currency} />
           <Paper withBorder radius="md" p="md">
             <Group justify="space-between" align="center" wrap="wrap" gap="sm" mb="sm">
-              <Title order={4}>Per day, by payment type group</Title>
+              <Title order={2} size="h4">
+                Per day, by payment type group
+              </Title>
               <SegmentedControl
                 size="xs"
                 aria-label="Volume shown in the chart"
@@ -365,7 +369,7 @@ function DayTable({ days, currency, measure }: { days: Dashboard["days"]; curren
 function TopPaymentTypes({ rows, currency }: { rows: Dashboard["topPaymentTypes"]; currency: string }) {
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-      <Title order={4} p="md" pb="xs">
+      <Title order={2} size="h4" p="md" pb="xs">
         Top payment types
       </Title>
       <Table.ScrollContainer minWidth={720} type="native">

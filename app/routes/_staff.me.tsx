@@ -11,6 +11,7 @@ import { secondFactorRequired } from "../auth/roles";
 import { unusedRecoveryCodes } from "../auth/second-factor.server";
 import { endOtherSessions, requireStaffUser } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
+import { ColorSchemeControl } from "../components/ColorSchemeMenu";
 import { PageHeader } from "../components/list-parts";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { actionSucceeded, intent, staffAction } from "../http/staff/action.server";
@@ -97,8 +98,19 @@ export default function AccountPage() {
       <PageHeader title="Your account" description="Your password and your second factor." />
 
       <Paper withBorder p="md">
+        <Stack gap="sm" align="flex-start">
+          <Title order={2} size="h4">
+            Colour scheme
+          </Title>
+          <ColorSchemeControl />
+        </Stack>
+      </Paper>
+
+      <Paper withBorder p="md">
         <Stack gap="sm">
-          <Title order={4}>Password</Title>
+          <Title order={2} size="h4">
+            Password
+          </Title>
           <Text size="sm" c="dimmed">
             {passwordLengths.min} to {passwordLengths.max} characters, not one of the common passwords attackers try
             first. Changing it ends your sessions in other browsers.
@@ -130,7 +142,9 @@ export default function AccountPage() {
       <Paper withBorder p="md">
         <Stack gap="sm">
           <Group gap="sm">
-            <Title order={4}>Second factor</Title>
+            <Title order={2} size="h4">
+              Second factor
+            </Title>
             <Badge color={hasSecondFactor ? "teal" : "gray"} variant="light" data-testid="second-factor-state">
               {hasSecondFactor ? "on" : "off"}
             </Badge>

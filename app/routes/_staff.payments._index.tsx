@@ -133,7 +133,13 @@ export default function PaymentsList() {
           </Button>
         ) : (
           <Tooltip label="Exports are for finance and admin" withArrow>
-            <Button variant="default" size="xs" data-disabled onClick={(event) => event.preventDefault()}>
+            <Button
+              variant="default"
+              size="xs"
+              data-disabled
+              aria-disabled="true"
+              onClick={(event) => event.preventDefault()}
+            >
               Export CSV
             </Button>
           </Tooltip>
@@ -429,6 +435,7 @@ function PaymentsTable({ items, sort }: { items: ListItem[]; sort: PaymentSort }
   const user = useStaffUser();
   return (
     <DataTable
+      label="Payments"
       minWidth={980}
       maxHeight="var(--list-table-max-height)"
       alignTop

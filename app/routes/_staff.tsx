@@ -13,6 +13,7 @@ import { LogoutButton } from "../components/LoginForm";
 import { NavigationProgress, PendingContent } from "../components/NavigationFeedback";
 import staffShellStyles from "../components/staff-shell.css";
 import { GlobalSearch } from "../components/GlobalSearch";
+import { ColorSchemeMenu } from "../components/ColorSchemeMenu";
 import { staffCaller } from "../http/staff/action.server";
 import { workQueueCount } from "../services/queries/work-queue.server";
 
@@ -20,7 +21,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffShell
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireStaffUser(request);
-  const { id, name, email, role, timeZone } = user;
+  const { id, name, email, role, timeZone, colorScheme } = user;
   // The work queue's count, beside its navigation entry, for those who can act on it.
   const waiting = userHasPermission(user, "credit:execute")
     ? await workQueueCount(staffCaller(user, request, context, null), {
@@ -28,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         resolveOperations: userHasPermission(user, "payment:resolve"),
       })
     : null;
-  return json({ user: { id, name, email, role, timeZone }, waiting });
+  return json({ user: { id, name, email, role, timeZone, colorScheme }, waiting });
 }
 
 const ROLE_COLORS: Record<Role, string> = { support: "blue", finance: "teal", admin: "orange" };
@@ -58,6 +59,9 @@ export default function StaffLayout() {
       navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !navOpened } }}
       padding={{ base: "sm", sm: "lg" }}
     >
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -68,7 +72,11 @@ export default function StaffLayout() {
               size="sm"
               aria-label={navOpened ? "Close navigation" : "Open navigation"}
             />
-            <Link to="/" style={{ display: "flex", alignItems: "center", gap: 8, textDecoration: "none" }}>
+            <Link
+              to="/"
+              aria-label="Paydesk"
+              style={{ display: "flex", alignItems: "center", gap: 8, textDecoration: "none" }}
+            >
               <img src="/favicon.svg" alt="" width={24} height={24} />
               <Text span fw={700} size="lg" c="dark" visibleFrom="xs">
                 Paydesk
@@ -93,6 +101,7 @@ export default function StaffLayout() {
             <Badge color={ROLE_COLORS[user.role]} variant="light" aria-label={`Role: ${user.role}`}>
               {user.role}
             </Badge>
+            <ColorSchemeMenu />
             <LogoutButton action="/logout" size="xs" />
           </Group>
         </Group>
@@ -138,7 +147,7 @@ export default function StaffLayout() {
             })}
           </Stack>
         </AppShell.Section>
-        <AppShell.Section pt="xs" style={{ borderTop: "1px solid var(--mantine-color-gray-3)" }}>
+        <AppShell.Section pt="xs" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
           <Box px="sm" py={4}>
             <Text size="sm" fw={500} truncate>
               {user.name}
@@ -156,7 +165,7 @@ export default function StaffLayout() {
         </AppShell.Section>
       </AppShell.Navbar>
 
-      <AppShell.Main bg="gray.0">
+      <AppShell.Main bg="var(--paydesk-color-page)" id="main" tabIndex={-1}>
         <NavigationProgress />
         <PendingContent>
           <Outlet />

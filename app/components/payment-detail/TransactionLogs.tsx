@@ -49,7 +49,7 @@ export function TransactionLogs({
   if (!transactions.length) return null;
   return (
     <Stack gap="xs">
-      <Title order={3} size="h4">
+      <Title order={2} size="h4">
         Operation log
       </Title>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">

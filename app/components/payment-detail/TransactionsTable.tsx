@@ -22,7 +22,7 @@ const AMOUNT_COLUMNS = [
 export function TransactionsTable({ transactions, may }: { transactions: DetailTransaction[]; may: Abilities }) {
   return (
     <Stack gap="xs">
-      <Title order={3} size="h4">
+      <Title order={2} size="h4">
         Transactions ({transactions.length})
       </Title>
       <Paper withBorder style={{ overflow: "hidden" }}>

@@ -67,7 +67,9 @@ export default function PaymentDetailScreen() {
       <Group justify="space-between" align="flex-start" gap="sm">
         <Stack gap={4} style={{ minWidth: 0 }}>
           <Group gap="sm">
-            <Title order={2}>Payment {payment.paymentId}</Title>
+            <Title order={1} size="h2">
+              Payment {payment.paymentId}
+            </Title>
             {payment.active ? (
               <Badge color="green" variant="light">
                 Active
