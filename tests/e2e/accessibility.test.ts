@@ -367,7 +367,7 @@ describe.skipIf(!chromiumAvailable)("WCAG 2.2 AA in Chromium (axe-core)", () => 
   it("keeps a staff user's colour scheme on their account and a visitor's in a cookie", async () => {
     const { page, context } = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/me");
     await settled(page);
-    await page.getByRole("radio", { name: "Dark" }).check({ force: true });
+    await page.locator('label[for$="-dark"]').click();
     await expect.poll(() => page.locator("html").getAttribute("data-mantine-color-scheme")).toBe("dark");
     await page.waitForLoadState("networkidle");
     // The server renders it from the first byte (no flash): in a new browser with a light system.
@@ -376,7 +376,7 @@ describe.skipIf(!chromiumAvailable)("WCAG 2.2 AA in Chromium (axe-core)", () => 
     expect(await response.text()).toMatch(/<html[^>]*data-mantine-color-scheme="dark"/);
     await other.close();
     // Back to the system's, for the other tests.
-    await page.getByRole("radio", { name: "System" }).check({ force: true });
+    await page.locator('label[for$="-auto"]').click();
     await page.waitForLoadState("networkidle");
     await context.close();
 
