@@ -1,5 +1,5 @@
 import "./zod-config";
-import { ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from "@mantine/core";
+import { ColorSchemeScript, MantineProvider, mantineHtmlProps, type MantineColorSchemeManager } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { DatesProvider } from "@mantine/dates";
 import "dayjs/locale/nb.js";
@@ -10,8 +10,13 @@ import mantineCharts from "@mantine/charts/styles.css";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
 import { I18nextProvider } from "react-i18next";
+import { ColorSchemeSync } from "./components/ColorSchemeMenu";
 import { useNonce } from "./components/nonce";
+import { cssVariablesResolver, theme } from "./components/theme";
+import a11yStyles from "./components/a11y.css";
+import { colorSchemeFromCookie, type ColorSchemeChoice } from "./domain/color-scheme";
 import { i18nFor } from "./i18n/i18n";
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from "./i18n/language";
 import { browserLanguage } from "./i18n/language.server";
@@ -21,15 +26,20 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: mantineNotifications },
   { rel: "stylesheet", href: mantineDates },
   { rel: "stylesheet", href: mantineCharts },
+  { rel: "stylesheet", href: a11yStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
 export const meta: MetaFunction = () => [{ title: "Paydesk" }];
 
-// The language of a screen before anyone signs in (and of customers): the cookie, else the
-// browser's Accept-Language. The staff shell answers its user's own choice (routes/_staff.tsx).
+// Before anyone signs in (and for customers): the language from the cookie, else the browser's
+// Accept-Language; the colour scheme from its cookie. The staff shell answers its user's own
+// choices (routes/_staff.tsx).
 export function loader({ request }: LoaderFunctionArgs) {
-  return json({ language: browserLanguage(request) });
+  return json({
+    language: browserLanguage(request),
+    colorScheme: colorSchemeFromCookie(request.headers.get("Cookie")),
+  });
 }
 
 /** The staff user's language when the staff shell is on screen, else the browser's. */
@@ -39,29 +49,52 @@ function usePageLanguage(): Language {
   if (isLanguage(staff?.language)) return staff.language;
   return root?.language ?? DEFAULT_LANGUAGE;
 }
+/**
+ * The scheme the server renders: a signed-in staff user's choice (the staff layout's data), else
+ * the cookie's, else the system's. Nothing is kept in the browser's storage: the server knows the
+ * choice, so the first paint is already in it (decision 043).
+ */
+function useColorSchemeChoice(): ColorSchemeChoice {
+  const staff = useRouteLoaderData<{ user: { colorScheme: ColorSchemeChoice } }>("routes/_staff");
+  const root = useRouteLoaderData<typeof loader>("root");
+  return staff?.user.colorScheme ?? root?.colorScheme ?? "auto";
+}
 
-const theme = createTheme({
-  primaryColor: "indigo",
-  fontFamily: "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-  defaultRadius: "md",
-});
+/** Mantine asks this for the scheme: the server's answer; the menu posts a change itself. */
+function serverColorSchemeManager(choice: ColorSchemeChoice): MantineColorSchemeManager {
+  return { get: () => choice, set: () => {}, subscribe: () => {}, unsubscribe: () => {}, clear: () => {} };
+}
 
 export function Layout({ children }: { children: React.ReactNode }) {
   // Every inline script carries the response's CSP nonce (server/http-guards.ts).
   const nonce = useNonce();
   const language = usePageLanguage();
+  const choice = useColorSchemeChoice();
+  const manager = useMemo(() => serverColorSchemeManager(choice), []); // eslint-disable-line react-hooks/exhaustive-deps
   return (
-    <html lang={language} {...mantineHtmlProps}>
+    <html lang={language} {...mantineHtmlProps} data-mantine-color-scheme={choice === "auto" ? undefined : choice}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
-        <ColorSchemeScript defaultColorScheme="light" nonce={nonce} />
+        {/* For "auto", the system's scheme is known only in the browser: this sets it before the first paint. */}
+        <ColorSchemeScript
+          defaultColorScheme="auto"
+          forceColorScheme={choice === "auto" ? undefined : choice}
+          localStorageKey="paydesk-color-scheme-not-stored"
+          nonce={nonce}
+        />
       </head>
       <body>
         <I18nextProvider i18n={i18nFor(language)}>
-          <MantineProvider theme={theme} defaultColorScheme="light">
+          <MantineProvider
+            theme={theme}
+            cssVariablesResolver={cssVariablesResolver}
+            colorSchemeManager={manager}
+            defaultColorScheme={choice}
+          >
+            <ColorSchemeSync choice={choice} />
             <DatesProvider settings={{ locale: language }}>
               <Notifications position="bottom-right" />
               {children}

@@ -89,6 +89,7 @@ export const INVOICE_STATUS_VALUES = ["OPEN", "PAID"] as const;
 export const PAYMENT_CHANGE_STATUS_VALUES = ["CREATED", "INITIATED", "FINISHED", "CANCELLED", "FAILED"] as const;
 export const CUSTOMER_TOKEN_KIND_VALUES = ["code", "access"] as const;
 export const ROLE_VALUES = ["support", "finance", "admin"] as const;
+export const COLOR_SCHEME_VALUES = ["auto", "light", "dark"] as const;
 /** What a staff session still lacks before it opens the back-office (null: nothing). */
 export const STAFF_SESSION_STEP_VALUES = ["totp", "enrol"] as const;
 export const PROVIDER_OPERATION_KIND_VALUES = [
@@ -905,12 +906,15 @@ export const staffUsers = pgTable(
     totpLastStep: bigint("totp_last_step", { mode: "number" }),
     totpEnrolledAt: ts("totp_enrolled_at"),
     passwordChangedAt: ts("password_changed_at"),
+    /** Light, dark, or the system's (auto): the back-office's colour scheme for this user. */
+    colorScheme: text("color_scheme").$type<ValueOf<typeof COLOR_SCHEME_VALUES>>().notNull().default("auto"),
     ...timestamps(),
   },
   (t) => [
     uniqueIndex("staff_users_email_uq").on(sql`lower(${t.email})`),
     check("staff_users_role_ck", inList("role", ROLE_VALUES)),
     check("staff_users_language_ck", sql`${t.language} in ('en', 'nb')`),
+    check("staff_users_color_scheme_ck", inList("color_scheme", COLOR_SCHEME_VALUES)),
   ],
 );
 

@@ -29,6 +29,7 @@ import { recordLoginFailure, recordLoginSuccess } from "./login-throttle.server"
 import { checkLogin, loginAttempt, type LoginRefusal } from "./password.server";
 import { isRole, roleHasPermission, secondFactorRequired, type Permission, type Role, type SessionStep } from "./roles";
 import { safeRedirect } from "./safe-redirect";
+import { isColorSchemeChoice, type ColorSchemeChoice } from "../domain/color-scheme";
 import {
   isDatabaseUnavailable,
   requestDeadlineMs,
@@ -46,6 +47,8 @@ export type StaffUser = {
   language: "en" | "nb" | null;
   /** Whether the user logs in with a TOTP code after the password. */
   hasSecondFactor: boolean;
+  /** The back-office's colour scheme they chose (auto: the system's). */
+  colorScheme: ColorSchemeChoice;
 };
 
 export const SESSION_COOKIE_NAME = "paydesk_session";
@@ -75,6 +78,7 @@ type DatabaseUserAttributes = {
   language: "en" | "nb" | null;
   disabledAt: Date | null;
   totpSecret: string | null;
+  colorScheme: string;
 };
 type DatabaseSessionAttributes = {
   createdAt: Date;
@@ -97,6 +101,7 @@ function createLucia(database: Db) {
       language: attributes.language,
       disabledAt: attributes.disabledAt,
       hasSecondFactor: attributes.totpSecret !== null,
+      colorScheme: isColorSchemeChoice(attributes.colorScheme) ? attributes.colorScheme : "auto",
     }),
     getSessionAttributes: (attributes) => ({
       createdAt: attributes.createdAt,
@@ -450,6 +455,7 @@ function toStaffUser(row: StaffUser): StaffUser {
     timeZone: row.timeZone,
     language: row.language,
     hasSecondFactor: row.hasSecondFactor,
+    colorScheme: row.colorScheme,
   };
 }
 

@@ -18,7 +18,7 @@ export function AuthCard({
   width?: number;
 }) {
   return (
-    <Center mih="100vh" p="md" bg="gray.0">
+    <Center component="main" mih="100vh" p="md" bg="var(--paydesk-color-page)">
       <Paper withBorder shadow="sm" p="xl" w="100%" maw={width}>
         <Stack>
           <Group gap="sm" wrap="nowrap">

@@ -21,7 +21,7 @@ import type { ReactNode } from "react";
 
 /** One card in the middle of the screen, on a colour of its own: every end-customer and sandbox page. */
 export function CentredCard({
-  bg = "gray.0",
+  bg = "var(--paydesk-color-page)",
   maw = 460,
   lang,
   children,
@@ -32,7 +32,7 @@ export function CentredCard({
   children: ReactNode;
 }) {
   return (
-    <Center mih="100vh" p="md" bg={bg} lang={lang}>
+    <Center component="main" mih="100vh" p="md" bg={bg} lang={lang}>
       <Paper withBorder shadow="sm" p="xl" w="100%" maw={maw}>
         <Stack>{children}</Stack>
       </Paper>

@@ -6,6 +6,11 @@ import { Paper, Table, type TableProps } from "@mantine/core";
 import type { ReactNode } from "react";
 
 type DataTableProps = Omit<TableProps, "children"> & {
+  /**
+   * What the table shows ("Payments"): names the scrolling box, which a keyboard user can focus
+   * to scroll it with the arrow keys (WCAG 2.1.1).
+   */
+  label?: string;
   /** Below this width the table scrolls inside its box instead of squeezing its columns. */
   minWidth: number;
   /** Scroll vertically inside the box (with a sticky header) beyond this height. */
@@ -24,6 +29,7 @@ type DataTableProps = Omit<TableProps, "children"> & {
 };
 
 export function DataTable({
+  label,
   minWidth,
   maxHeight,
   head,
@@ -35,7 +41,14 @@ export function DataTable({
 }: DataTableProps) {
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
-      <Table.ScrollContainer minWidth={minWidth} maxHeight={maxHeight} type="native">
+      <Table.ScrollContainer
+        minWidth={minWidth}
+        maxHeight={maxHeight}
+        type="native"
+        tabIndex={0}
+        role="region"
+        aria-label={label ?? "Table"}
+      >
         <HeadedTable
           stickyHeader={maxHeight !== undefined}
           highlightOnHover

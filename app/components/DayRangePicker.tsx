@@ -44,7 +44,10 @@ export function DayRangePicker({ range, today, errors }: { range: DayRange; toda
       <DatePickerInput
         type="range"
         size="xs"
-        aria-label={t("dashboard.customRangeLabel")}
+        // A label for screen readers only: what shows is the range's days (its value), and a name
+        // given by aria-label would have to contain them (WCAG 2.5.3).
+        label={t("dashboard.customRangeLabel")}
+        labelProps={{ className: "visually-hidden" }}
         placeholder={t("dashboard.customRange")}
         value={value}
         maxDate={today}

@@ -68,7 +68,7 @@ export function GlobalSearch() {
       <UnstyledButton
         onClick={() => setOpened(true)}
         visibleFrom="sm"
-        aria-label="Search payments, credits and customers (/ or Ctrl+K)"
+        aria-keyshortcuts="/ Control+K"
         data-testid="global-search-open"
         style={{
           display: "flex",
@@ -77,17 +77,20 @@ export function GlobalSearch() {
           width: 340,
           height: 34,
           padding: "0 10px",
-          border: "1px solid var(--mantine-color-gray-4)",
+          border: "1px solid var(--mantine-color-default-border)",
           borderRadius: "var(--mantine-radius-sm)",
-          background: "var(--mantine-color-gray-0)",
-          color: "var(--mantine-color-gray-7)",
+          background: "var(--paydesk-color-page)",
+          color: "var(--mantine-color-dimmed)",
         }}
       >
         <SearchIcon />
-        <Text span size="sm" style={{ flex: 1 }} c="gray.7">
-          Search payments, credits, customers
+        {/* The visible words are the button's name (what a speech user says to press it). */}
+        <Text span size="sm" style={{ flex: 1 }} c="dimmed">
+          Search payments, credits and customers
         </Text>
-        <Kbd size="xs">/</Kbd>
+        <Kbd size="xs" aria-hidden="true">
+          /
+        </Kbd>
       </UnstyledButton>
       <ActionIcon
         hiddenFrom="sm"

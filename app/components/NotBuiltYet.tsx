@@ -11,7 +11,7 @@ export function NotBuiltYet({ title, summary, children }: { title: string; summa
           Not built yet
         </Badge>
       </Group>
-      <Paper withBorder p="lg" bg="gray.0">
+      <Paper withBorder p="lg" bg="var(--paydesk-color-subtle)">
         <Stack gap="xs">
           <Text fw={500}>This screen is not built yet.</Text>
           <Text c="dimmed">{summary}</Text>

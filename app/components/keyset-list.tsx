@@ -39,16 +39,8 @@ export function KeysetPageLinks({
   return (
     <Group gap="xs" wrap="wrap">
       {children}
-      <Button
-        component={Link}
-        to={hrefWith({ older: null, newer: null })}
-        variant="default"
-        size="xs"
-        disabled={place.atNewest}
-        preventScrollReset
-      >
-        Newest
-      </Button>
+      {/* On the newest page a disabled button, not a link that goes nowhere. */}
+      <PageLink to={place.atNewest ? null : hrefWith({ older: null, newer: null })} label="Newest" />
       <PageLink to={place.newer && hrefWith({ newer: place.newer, older: null })} label="← Newer" />
       <PageLink to={place.older && hrefWith({ older: place.older, newer: null })} label="Older →" />
       <PerPageSelect

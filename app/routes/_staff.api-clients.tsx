@@ -148,6 +148,7 @@ export default function ApiClients() {
         </ListNotice>
       ) : (
         <DataTable
+          label="API clients"
           actions
           minWidth={1100}
           alignTop

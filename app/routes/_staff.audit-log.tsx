@@ -144,6 +144,7 @@ export default function AuditLog() {
 
       {list && list.items.length > 0 ? (
         <DataTable
+          label="Audit log"
           minWidth={1100}
           maxHeight="var(--list-table-max-height)"
           alignTop

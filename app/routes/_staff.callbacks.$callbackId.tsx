@@ -82,7 +82,9 @@ export default function CallbackDetail() {
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Group gap="sm" align="center">
-          <Title order={2}>Callback {callback.id}</Title>
+          <Title order={1} size="h2">
+            Callback {callback.id}
+          </Title>
           <CallbackStateBadge state={callback.state} />
         </Group>
         {mayManage ? (
@@ -178,7 +180,7 @@ export default function CallbackDetail() {
         ) : null}
       </Paper>
 
-      <Title order={3} size="h4">
+      <Title order={2} size="h4">
         Attempts
       </Title>
       {attempts.length === 0 ? (
@@ -187,6 +189,7 @@ export default function CallbackDetail() {
         </ListNotice>
       ) : (
         <DataTable
+          label="Delivery attempts"
           minWidth={640}
           alignTop
           head={
@@ -225,7 +228,7 @@ export default function CallbackDetail() {
         </DataTable>
       )}
 
-      <Title order={3} size="h4">
+      <Title order={2} size="h4">
         Payload
       </Title>
       <Code block data-testid="callback-payload" style={{ overflowX: "auto" }}>
@@ -234,7 +237,7 @@ export default function CallbackDetail() {
 
       {callback.staffActions.length > 0 ? (
         <>
-          <Title order={3} size="h4">
+          <Title order={2} size="h4">
             Staff actions
           </Title>
           <Stack gap={4}>

@@ -288,6 +288,7 @@ function CallbackTable({ items }: { items: Item[] }) {
   const user = useStaffUser();
   return (
     <DataTable
+      label="Callbacks"
       minWidth={1100}
       maxHeight="var(--list-table-max-height)"
       horizontalSpacing="xs"

@@ -128,7 +128,9 @@ export default function CreditDetail() {
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Group gap="sm" align="center">
-          <Title order={2}>Credit {credit.creditId}</Title>
+          <Title order={1} size="h2">
+            Credit {credit.creditId}
+          </Title>
           <CreditStatusBadge
             status={credit.status}
             active={credit.active}
@@ -235,10 +237,11 @@ export default function CreditDetail() {
         ) : null}
       </Paper>
 
-      <Title order={3} size="h4">
+      <Title order={2} size="h4">
         Credit transactions
       </Title>
       <DataTable
+        label="Credit transactions"
         minWidth={980}
         alignTop
         head={

@@ -196,6 +196,7 @@ type JsonCredit = NonNullable<SerializeFrom<typeof loader>["list"]>["items"][num
 function CreditsTable({ credits, timeZone }: { credits: JsonCredit[]; timeZone: string }) {
   return (
     <DataTable
+      label="Credits"
       minWidth={1080}
       maxHeight="var(--list-table-max-height)"
       alignTop
@@ -273,7 +274,7 @@ function FourEyesPanel({ thresholds }: { thresholds: { currency: string; amount:
   const user = useStaffUser();
   const limits = thresholds.map((t) => `${formatMoney(t.amount, t.currency)} (${t.currency})`).join(", ");
   return (
-    <Paper withBorder p="sm" radius="md" bg="gray.0" data-testid="four-eyes-panel">
+    <Paper withBorder p="sm" radius="md" bg="var(--paydesk-color-subtle)" data-testid="four-eyes-panel">
       <Group justify="space-between" align="center" wrap="wrap" gap="xs">
         <Text size="sm" maw={900}>
           <Text span fw={600}>

@@ -180,7 +180,9 @@ export default function NewCredit() {
       <Anchor component={Link} to="/credits" size="sm">
         ← All credits
       </Anchor>
-      <Title order={2}>New credit</Title>
+      <Title order={1} size="h2">
+        New credit
+      </Title>
 
       <Paper withBorder p="sm" radius="md" component="section" aria-label="Find the payment">
         <Form method="get">
@@ -320,7 +322,7 @@ function PaymentCard({
 }) {
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }} data-testid="creditable-payment">
-      <Group justify="space-between" p="sm" gap="xs" wrap="wrap" bg="gray.0">
+      <Group justify="space-between" p="sm" gap="xs" wrap="wrap" bg="var(--paydesk-color-subtle)">
         <Group gap="xs" wrap="wrap">
           <Anchor component={Link} to={`/payments/${payment.paymentId}`} fw={600}>
             Payment {payment.paymentId}
@@ -357,7 +359,7 @@ function PaymentCard({
                 gap="md"
                 align="flex-start"
                 wrap="wrap"
-                style={{ borderTop: "1px solid var(--mantine-color-gray-3)" }}
+                style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}
               >
                 <Checkbox
                   mt={4}

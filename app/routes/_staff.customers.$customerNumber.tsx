@@ -142,7 +142,7 @@ export default function CustomerScreen() {
       <Paper withBorder p="lg">
         <Stack gap="sm">
           <Group gap="sm" align="baseline" wrap="wrap">
-            <Title order={3}>{`Customer ${customerNumber}`}</Title>
+            <Title order={1} size="h3">{`Customer ${customerNumber}`}</Title>
             {customer ? <Text c="dimmed">{customer.name}</Text> : null}
           </Group>
           {customer ? (
@@ -476,7 +476,7 @@ function Section<Row>(props: {
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }} component="section" aria-label={title}>
       <Group justify="space-between" px="md" py="sm" wrap="wrap" gap="xs">
-        <Title order={4}>
+        <Title order={2} size="h4">
           {title}{" "}
           <Text span c="dimmed" fw={400} size="sm">
             {formatCount(total)}

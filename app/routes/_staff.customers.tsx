@@ -44,7 +44,9 @@ export default function Customers() {
   return (
     <Stack gap="lg">
       <Stack gap="xs">
-        <Title order={2}>{AREA.label}</Title>
+        <Title order={1} size="h2">
+          {AREA.label}
+        </Title>
         <Form method="get" action="/customers" role="search" key={customerNumber ?? "none"}>
           <Group align="flex-start" gap="sm" wrap="nowrap" maw={520}>
             <TextInput
@@ -66,7 +68,7 @@ export default function Customers() {
       {customerNumber ? (
         <Outlet />
       ) : (
-        <Paper withBorder p="lg" maw={720} bg="gray.0">
+        <Paper withBorder p="lg" maw={720} bg="var(--paydesk-color-subtle)">
           <Stack gap="xs">
             <Text fw={500}>Find a customer by their customer number.</Text>
             <Text c="dimmed" size="sm">

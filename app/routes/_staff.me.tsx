@@ -12,6 +12,7 @@ import { secondFactorRequired } from "../auth/roles";
 import { unusedRecoveryCodes } from "../auth/second-factor.server";
 import { endOtherSessions, requireStaffUser } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
+import { ColorSchemeControl } from "../components/ColorSchemeMenu";
 import { PageHeader } from "../components/list-parts";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
 import { actionSucceeded, intent, staffAction } from "../http/staff/action.server";
@@ -129,6 +130,15 @@ export default function AccountPage() {
       <PageHeader title={t("me.title")} description={t("me.description")} />
 
       <LanguageChoice chosen={languages.language} browser={languages.browserLanguage} />
+
+      <Paper withBorder p="md">
+        <Stack gap="sm" align="flex-start">
+          <Title order={2} size="h4">
+            {t("me.colorScheme.title")}
+          </Title>
+          <ColorSchemeControl />
+        </Stack>
+      </Paper>
 
       <Paper withBorder p="md">
         <Stack gap="sm">

@@ -176,6 +176,7 @@ function OperationTable({ items, correlationHref }: { items: Entry[]; correlatio
   const user = useStaffUser();
   return (
     <DataTable
+      label="Operation log"
       minWidth={1060}
       maxHeight="var(--list-table-max-height)"
       horizontalSpacing="xs"

@@ -171,6 +171,7 @@ export default function PaymentMethods() {
 
       {list && list.items.length > 0 ? (
         <DataTable
+          label="Payment methods"
           actions
           minWidth={980}
           maxHeight="var(--list-table-max-height)"

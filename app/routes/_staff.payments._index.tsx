@@ -516,6 +516,7 @@ function PaymentsTable({
   const { t } = useTranslation();
   return (
     <DataTable
+      label="Payments"
       minWidth={980}
       maxHeight="var(--list-table-max-height)"
       alignTop

@@ -44,7 +44,9 @@ export default function SearchPage() {
   const data = useLoaderData<typeof loader>();
   return (
     <Stack gap="md" maw={760}>
-      <Title order={2}>{data.text ? `Search: “${data.text}”` : "Search"}</Title>
+      <Title order={1} size="h2">
+        {data.text ? `Search: “${data.text}”` : "Search"}
+      </Title>
       {data.error ? (
         <Text c="red" role="alert">
           The search text {data.error}.

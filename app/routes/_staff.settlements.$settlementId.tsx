@@ -91,7 +91,7 @@ export default function SettlementDetail() {
       </Breadcrumbs>
       <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
         <div style={{ minWidth: 0 }}>
-          <Title order={2} style={{ overflowWrap: "anywhere" }}>
+          <Title order={1} size="h2" style={{ overflowWrap: "anywhere" }}>
             {settlementId}
           </Title>
           <Text c="dimmed" size="sm">
@@ -130,7 +130,9 @@ export default function SettlementDetail() {
 
       <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
         <Group justify="space-between" p="sm" pb={0}>
-          <Title order={4}>Per UTC day</Title>
+          <Title order={2} size="h4">
+            Per UTC day
+          </Title>
           {day ? (
             <Anchor component={Link} to={base} size="sm">
               Show every day
@@ -206,6 +208,7 @@ export default function SettlementDetail() {
         </Paper>
       ) : (
         <DataTable
+          label="Transactions"
           minWidth={1000}
           data-testid="operations-table"
           head={

@@ -123,6 +123,7 @@ export default function Settlements() {
             </Paper>
           ) : (
             <DataTable
+              label="Settlements"
               minWidth={880}
               maxHeight="var(--list-table-max-height)"
               data-testid="settlements-table"
@@ -251,6 +252,7 @@ function PartRow({ part, label, figures }: { part: string; label: string; figure
 function CurrencyTotalsLine({ totals }: { totals: SplitVolume[] }) {
   return (
     <DataTable
+      label="Totals per currency"
       minWidth={640}
       verticalSpacing={4}
       data-testid="settlements-totals"

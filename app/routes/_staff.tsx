@@ -16,6 +16,7 @@ import staffShellStyles from "../components/staff-shell.css";
 import { GlobalSearch } from "../components/GlobalSearch";
 import { LanguageSwitch } from "../components/LanguageSwitch";
 import { staffLanguage } from "../i18n/language.server";
+import { ColorSchemeMenu } from "../components/ColorSchemeMenu";
 import { staffCaller } from "../http/staff/action.server";
 import { workQueueCount } from "../services/queries/work-queue.server";
 
@@ -23,7 +24,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffShell
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireStaffUser(request);
-  const { id, name, email, role, timeZone } = user;
+  const { id, name, email, role, timeZone, colorScheme } = user;
   // The work queue's count, beside its navigation entry, for those who can act on it.
   const waiting = userHasPermission(user, "credit:execute")
     ? await workQueueCount(staffCaller(user, request, context, null), {
@@ -31,8 +32,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         resolveOperations: userHasPermission(user, "payment:resolve"),
       })
     : null;
-  // The shell's language is the whole page's (root.tsx reads it from here).
-  return json({ user: { id, name, email, role, timeZone }, waiting, language: staffLanguage(user, request) });
+  // The shell's language is the whole page's (root.tsx reads it from here), and so is its colour scheme.
+  return json({
+    user: { id, name, email, role, timeZone, colorScheme },
+    waiting,
+    language: staffLanguage(user, request),
+  });
 }
 
 const ROLE_COLORS: Record<Role, string> = { support: "blue", finance: "teal", admin: "orange" };
@@ -63,6 +68,9 @@ export default function StaffLayout() {
       navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !navOpened } }}
       padding={{ base: "sm", sm: "lg" }}
     >
+      <a className="skip-link" href="#main">
+        {t("shell.skipToMain")}
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -73,7 +81,11 @@ export default function StaffLayout() {
               size="sm"
               aria-label={navOpened ? t("shell.closeNavigation") : t("shell.openNavigation")}
             />
-            <Link to="/" style={{ display: "flex", alignItems: "center", gap: 8, textDecoration: "none" }}>
+            <Link
+              to="/"
+              aria-label="Paydesk"
+              style={{ display: "flex", alignItems: "center", gap: 8, textDecoration: "none" }}
+            >
               <img src="/favicon.svg" alt="" width={24} height={24} />
               <Text span fw={700} size="lg" c="dark" visibleFrom="xs">
                 {t("common.appName")}
@@ -103,6 +115,7 @@ export default function StaffLayout() {
             >
               {t(`shell.roles.${user.role}`)}
             </Badge>
+            <ColorSchemeMenu />
             <LogoutButton action="/logout" size="xs" />
           </Group>
         </Group>
@@ -153,7 +166,7 @@ export default function StaffLayout() {
             })}
           </Stack>
         </AppShell.Section>
-        <AppShell.Section pt="xs" style={{ borderTop: "1px solid var(--mantine-color-gray-3)" }}>
+        <AppShell.Section pt="xs" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
           <Box px="sm" py={4}>
             <Text size="sm" fw={500} truncate>
               {user.name}
@@ -171,7 +184,7 @@ export default function StaffLayout() {
         </AppShell.Section>
       </AppShell.Navbar>
 
-      <AppShell.Main bg="gray.0">
+      <AppShell.Main bg="var(--paydesk-color-page)" id="main" tabIndex={-1}>
         <NavigationProgress />
         <PendingContent>
           <Outlet />

@@ -165,6 +165,7 @@ export default function Users() {
         </ListNotice>
       ) : (
         <DataTable
+          label="Staff users"
           actions
           minWidth={1000}
           head={
@@ -327,6 +328,7 @@ function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSe
             variant="light"
             color="red"
             data-disabled
+            aria-disabled="true"
             style={{ pointerEvents: "all" }}
             onClick={(event) => event.preventDefault()}
           >

@@ -178,7 +178,7 @@ export default function AccountPage() {
   const failed = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
-    <Container size="md" py="xl" px="md">
+    <Container component="main" size="md" py="xl" px="md">
       <Stack gap="lg">
         <Group justify="space-between" align="flex-start">
           <div>

@@ -44,7 +44,7 @@ export function PaymentCredits({
   );
   return (
     <Stack gap="xs" aria-labelledby="payment-credits-title" component="section">
-      <Title order={3} size="h4" id="payment-credits-title">
+      <Title order={2} size="h4" id="payment-credits-title">
         Credits
       </Title>
       {waiting.length ? (

@@ -1,6 +1,7 @@
 export const me = {
   title: "Your account",
   description: "Your password, your second factor and your language.",
+  colorScheme: { title: "Colour scheme" },
   language: {
     title: "Language",
     description: "The language of your screens, with numbers, money and dates the way it writes them.",

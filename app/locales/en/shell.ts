@@ -10,6 +10,7 @@ export const shell = {
   logOut: "Log out",
   sections: { finance: "Finance", admin: "Admin" },
   roles: { support: "support", finance: "finance", admin: "admin" },
+  skipToMain: "Skip to main content",
   areas: {
     dashboard: "Dashboard",
     payments: "Payments",

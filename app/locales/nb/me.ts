@@ -4,6 +4,7 @@ import type { Messages } from "../types";
 export const me: Messages<typeof en> = {
   title: "Kontoen din",
   description: "Passordet ditt, den andre faktoren din og språket ditt.",
+  colorScheme: { title: "Fargetema" },
   language: {
     title: "Språk",
     description: "Språket på skjermbildene dine, med tall, beløp og datoer slik det skriver dem.",

@@ -13,6 +13,7 @@ export const shell: Messages<typeof en> = {
   logOut: "Logg ut",
   sections: { finance: "Økonomi", admin: "Administrasjon" },
   roles: { support: "kundestøtte", finance: "økonomi", admin: "admin" },
+  skipToMain: "Hopp til hovedinnholdet",
   areas: {
     dashboard: "Oversikt",
     payments: "Betalinger",

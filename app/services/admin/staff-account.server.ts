@@ -11,6 +11,7 @@ import { secondFactorRequired, isRole } from "../../auth/roles";
 import { removeSecondFactor, replaceRecoveryCodes } from "../../auth/second-factor.server";
 import { endAllSessions } from "../../auth/session.server";
 import type { StaffCaller } from "../../domain/caller";
+import { isColorSchemeChoice } from "../../domain/color-scheme";
 import { invalid, notFound, ruleBroken } from "../../domain/errors";
 import { auditStaffAction } from "../../platform/audit.server";
 import { db } from "../../platform/db.server";
@@ -134,6 +135,33 @@ export async function setOwnLanguage(caller: StaffCaller, input: { language: "en
       entityId: caller.userId,
       before: { language: row.language },
       after: { language: input.language },
+    });
+  });
+}
+
+/**
+ * The colour scheme the caller's screens use (auto: the system's), kept on their account so it
+ * follows them to another browser; audited like every change to an account.
+ * @throws invalid  colorScheme is not auto, light or dark
+ */
+export async function chooseColorScheme(caller: StaffCaller, input: { colorScheme: string }): Promise<void> {
+  const { colorScheme } = input;
+  if (!isColorSchemeChoice(colorScheme)) throw invalid("colorScheme", "must be auto, light or dark");
+  await inTransaction(async (tx) => {
+    const [before] = await tx
+      .select({ colorScheme: staffUsers.colorScheme })
+      .from(staffUsers)
+      .where(eq(staffUsers.id, caller.userId))
+      .for("update");
+    if (!before) throw notFound("Staff user", caller.userId);
+    if (before.colorScheme === colorScheme) return;
+    await tx.update(staffUsers).set({ colorScheme, updatedAt: new Date() }).where(eq(staffUsers.id, caller.userId));
+    await auditStaffAction(tx, caller, {
+      action: "staff_user.color_scheme",
+      entityType: "staff_user",
+      entityId: caller.userId,
+      before,
+      after: { colorScheme },
     });
   });
 }

@@ -1,0 +1,96 @@
+// The Mantine theme and the colour tokens behind it (decision 043). Mantine's default shades put
+// grey text at 3.3:1, links at 4.3:1 and light badges at 2–4:1 on white; here every colour that
+// text or a control is drawn in is derived from its palette shade by the smallest step that
+// reaches WCAG AA (4.5:1 for text) on each surface it sits on, in the light and the dark scheme.
+import { DEFAULT_THEME, createTheme, type CSSVariablesResolver, type MantineColorsTuple } from "@mantine/core";
+import { hexToRgb, over, readable, type Rgb } from "./contrast";
+
+export const PRIMARY_COLOR = "indigo";
+
+export const theme = createTheme({
+  primaryColor: PRIMARY_COLOR,
+  fontFamily: "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+  defaultRadius: "md",
+  // A focus ring for keyboard users only (not on a mouse click), on every focusable element.
+  focusRing: "auto",
+  components: {
+    // The ✕ of every modal and drawer has a name (a screen reader otherwise reads "button").
+    Modal: { defaultProps: { closeButtonProps: { "aria-label": "Close" } } },
+    Drawer: { defaultProps: { closeButtonProps: { "aria-label": "Close" } } },
+    // A table wider than the screen scrolls inside its box: the keyboard must reach the box to
+    // scroll it (WCAG 2.1.1). DataTable adds a name; a bare container is at least focusable.
+    TableScrollContainer: { defaultProps: { tabIndex: 0 } },
+  },
+});
+
+/** The text ratio of WCAG 2.x AA. */
+export const TEXT_CONTRAST = 4.5;
+
+const { colors } = DEFAULT_THEME;
+const hex = (color: MantineColorsTuple, shade: number): string => color[shade];
+const rgb = (color: string) => hexToRgb(color);
+
+/**
+ * The surfaces text is drawn on: the page behind the cards, the cards (and the body), and the
+ * subtle panels (`--paydesk-color-subtle`) and inputs.
+ */
+export const SURFACES: Record<"light" | "dark", { page: string; body: string; subtle: string }> = {
+  light: { page: colors.gray[0], body: "#ffffff", subtle: colors.gray[1] },
+  dark: { page: colors.dark[8], body: colors.dark[7], subtle: colors.dark[6] },
+};
+
+const WHITE: Rgb = [255, 255, 255];
+
+/** The colour variables of one palette colour in one scheme, each readable where Mantine draws it. */
+function paletteVariables(name: string, scheme: "light" | "dark"): Record<string, string> {
+  const color = colors[name];
+  const surfaces = Object.values(SURFACES[scheme]).map(rgb);
+  const toward = scheme === "light" ? "darker" : "lighter";
+  // Mantine's own shades per scheme (primaryShade 6 light, 8 dark): the starting points.
+  const [filledShade, lightShade, lightTextShade, textShade, lightAlpha] =
+    scheme === "light" ? [6, 6, 6, 6, 0.1] : [8, 6, 3, 4, 0.15];
+  // The light variant's background, as it looks on each surface.
+  const lightBackgrounds = surfaces.map((surface) => over(rgb(hex(color, lightShade)), lightAlpha, surface));
+  const filled = readable(hex(color, filledShade), [WHITE], TEXT_CONTRAST, "darker");
+  const text = readable(hex(color, textShade), surfaces, TEXT_CONTRAST, toward);
+  return {
+    [`--mantine-color-${name}-filled`]: filled,
+    [`--mantine-color-${name}-filled-hover`]: readable(hex(color, Math.min(filledShade + 1, 9)), [WHITE], 5, "darker"),
+    [`--mantine-color-${name}-light-color`]: readable(
+      hex(color, lightTextShade),
+      lightBackgrounds,
+      TEXT_CONTRAST,
+      toward,
+    ),
+    [`--mantine-color-${name}-outline`]: text,
+    [`--mantine-color-${name}-text`]: text,
+  };
+}
+
+/** The variables of one scheme: every palette colour's, then the scheme-wide text colours. */
+export function schemeVariables(scheme: "light" | "dark"): Record<string, string> {
+  const surfaces = Object.values(SURFACES[scheme]).map(rgb);
+  const toward = scheme === "light" ? "darker" : "lighter";
+  const variables: Record<string, string> = {};
+  for (const name of Object.keys(colors)) Object.assign(variables, paletteVariables(name, scheme));
+  const primary = colors[PRIMARY_COLOR];
+  const readableText = (color: string) => readable(color, surfaces, TEXT_CONTRAST, toward);
+  return {
+    ...variables,
+    "--mantine-color-anchor": readableText(scheme === "light" ? primary[6] : primary[4]),
+    "--mantine-color-dimmed": readableText(scheme === "light" ? colors.gray[6] : colors.dark[2]),
+    "--mantine-color-error": readableText(scheme === "light" ? colors.red[6] : colors.red[8]),
+    "--mantine-color-placeholder": readableText(scheme === "light" ? colors.gray[5] : colors.dark[3]),
+    // `c="dark"` means "the strong text colour" in the screens: white-ish on a dark page.
+    ...(scheme === "dark" ? { "--mantine-color-dark-text": "var(--mantine-color-bright)" } : {}),
+    "--paydesk-color-page": SURFACES[scheme].page,
+    "--paydesk-color-subtle": SURFACES[scheme].subtle,
+  };
+}
+
+/** Handed to MantineProvider: the readable tokens of both schemes. */
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: schemeVariables("light"),
+  dark: schemeVariables("dark"),
+});

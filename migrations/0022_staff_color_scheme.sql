@@ -1,0 +1,2 @@
+ALTER TABLE "staff_users" ADD COLUMN "color_scheme" text DEFAULT 'auto' NOT NULL;--> statement-breakpoint
+ALTER TABLE "staff_users" ADD CONSTRAINT "staff_users_color_scheme_ck" CHECK (color_scheme in ('auto', 'light', 'dark'));
