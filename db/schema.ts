@@ -20,6 +20,7 @@ import {
   numeric,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -1050,7 +1051,8 @@ export const savedViews = pgTable(
 /**
  * Captured and credited volume per day, organisation, currency, payment type and settlement,
  * updated in the same DB transaction as every capture and credit, so charts never scan
- * transactions. settlement_id is '' when the payment has none (part of the primary key).
+ * transactions. settlement_id is '' when the payment has none (part of the primary key). Each key is
+ * split over 16 shards by transaction id; every reader sums over them.
  */
 export const dailyVolume = pgTable(
   "daily_volume",
@@ -1061,6 +1063,8 @@ export const dailyVolume = pgTable(
     paymentTypeGroup: text("payment_type_group").notNull(),
     paymentType: text("payment_type").notNull(),
     settlementId: text("settlement_id").notNull().default(""),
+    /** transaction_id % 16, so that concurrent captures do not queue on one row (VOLUME_SHARDS). */
+    shard: smallint("shard").notNull().default(0),
     capturedAmount: moneyZero("captured_amount"),
     capturedCount: integer("captured_count").notNull().default(0),
     creditedAmount: moneyZero("credited_amount"),
@@ -1071,7 +1075,7 @@ export const dailyVolume = pgTable(
   },
   (t) => [
     primaryKey({
-      columns: [t.day, t.organisationId, t.currency, t.paymentTypeGroup, t.paymentType, t.settlementId],
+      columns: [t.day, t.organisationId, t.currency, t.paymentTypeGroup, t.paymentType, t.settlementId, t.shard],
     }),
     index("daily_volume_settlement_idx").on(t.settlementId, t.day),
   ],

@@ -394,9 +394,9 @@ update payment_transactions set status = 'CAPTURED', authorized_amount = 100, ca
 insert into operation_log (transaction_id, payment_id, operation, amount, correlation_id, client_name, actor_type, actor, created_at)
   values (:transaction_id, :payment_id, 'CAPTURE', 100, 'pgbench', 'paydesk-bench', 'client', '${client.clientId}', now());
 update payments set updated_at = now() where payment_id = :payment_id;
-insert into daily_volume (day, organisation_id, currency, payment_type_group, payment_type, captured_amount, captured_count)
-  values (current_date, ${ORGANISATION}, 'NOK', 'PAYMENTCARD', 'VISA', 100, 1)
-  on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id)
+insert into daily_volume (day, organisation_id, currency, payment_type_group, payment_type, shard, captured_amount, captured_count)
+  values (current_date, ${ORGANISATION}, 'NOK', 'PAYMENTCARD', 'VISA', :transaction_id % 16, 100, 1)
+  on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard)
   do update set captured_amount = daily_volume.captured_amount + 100, captured_count = daily_volume.captured_count + 1;
 commit;
 select p.*, (select json_agg(x order by x.transaction_id) from (

@@ -24,7 +24,19 @@ export async function appendOperation(
   });
 }
 
+/**
+ * Every capture of a day for one organisation, currency and payment type would add to the same
+ * rollup row and queue on its row lock until each one's commit is on disk. The key therefore
+ * carries a shard, the transaction's id modulo VOLUME_SHARDS: concurrent captures of different
+ * transactions mostly touch different rows, and one transaction's volume always lives in one
+ * shard (moveVolumeToSettlement relies on that). Readers sum over the shards, as they sum over
+ * payment types (docs/decisions/047-sharded-volume-rollup.md).
+ */
+export const VOLUME_SHARDS = 16;
+
 export type VolumeKey = {
+  /** The transaction that moved the money (it picks the rollup shard). */
+  transactionId: number;
   at: Date;
   organisationId: number;
   currency: string;
@@ -36,10 +48,11 @@ export type VolumeKey = {
 /** The rollup key of a money movement on a transaction of a payment, at `at`. */
 export function volumeKeyOf(
   payment: { organisationId: number; settlementId: string | null },
-  transaction: { currency: string; paymentTypeGroup: string; paymentType: string | null },
+  transaction: { transactionId: number; currency: string; paymentTypeGroup: string; paymentType: string | null },
   at: Date,
 ): VolumeKey {
   return {
+    transactionId: transaction.transactionId,
     at,
     organisationId: payment.organisationId,
     currency: transaction.currency,
@@ -71,6 +84,7 @@ export async function addToVolume(tx: Tx, key: VolumeKey, kind: VolumeKind, amou
     paymentTypeGroup: key.paymentTypeGroup,
     paymentType: key.paymentType ?? key.paymentTypeGroup,
     settlementId: key.settlementId ?? "",
+    shard: key.transactionId % VOLUME_SHARDS,
     capturedAmount: kind === "captured" ? value : "0",
     capturedCount: kind === "captured" ? 1 : 0,
     creditedAmount: kind === "credited" ? value : "0",
@@ -89,6 +103,7 @@ export async function addToVolume(tx: Tx, key: VolumeKey, kind: VolumeKind, amou
         dailyVolume.paymentTypeGroup,
         dailyVolume.paymentType,
         dailyVolume.settlementId,
+        dailyVolume.shard,
       ],
       set: {
         [`${kind}Amount`]: sql`${column.amount} + ${value}::numeric`,
@@ -129,6 +144,7 @@ export async function moveVolumeToSettlement(
   const moved = sql`
     select (o.at at time zone 'UTC')::date as day, t.currency, t.payment_type_group,
            coalesce(t.payment_type, t.payment_type_group) as payment_type,
+           (t.transaction_id % ${VOLUME_SHARDS})::smallint as shard,
            coalesce(sum(o.amount) filter (where o.kind = 'captured'), 0) as captured_amount,
            count(*) filter (where o.kind = 'captured')::int as captured_count,
            coalesce(sum(o.amount) filter (where o.kind = 'credited'), 0) as credited_amount,
@@ -137,7 +153,7 @@ export async function moveVolumeToSettlement(
            count(*) filter (where o.kind = 'chargedBack')::int as charged_back_count
       from (${movements}) o
       join payment_transactions t on t.transaction_id = o.transaction_id
-     group by 1, 2, 3, 4`;
+     group by 1, 2, 3, 4, 5`;
   await tx.execute(sql`
     with moved as (${moved})
     update daily_volume v
@@ -149,21 +165,22 @@ export async function moveVolumeToSettlement(
            charged_back_count = v.charged_back_count - m.charged_back_count
       from moved m
      where v.day = m.day and v.organisation_id = ${payment.organisationId} and v.currency = m.currency
-       and v.payment_type_group = m.payment_type_group and v.payment_type = m.payment_type and v.settlement_id = ${oldId}`);
+       and v.payment_type_group = m.payment_type_group and v.payment_type = m.payment_type and v.settlement_id = ${oldId}
+       and v.shard = m.shard`);
   await tx.execute(sql`
     delete from daily_volume
      where settlement_id = ${oldId} and organisation_id = ${payment.organisationId}
        and captured_count = 0 and credited_count = 0 and charged_back_count = 0`);
   await tx.execute(sql`
-    insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id,
+    insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard,
                                    captured_amount, captured_count, credited_amount, credited_count,
                                    charged_back_amount, charged_back_count)
-    select m.day, ${payment.organisationId}, m.currency, m.payment_type_group, m.payment_type, ${newId},
+    select m.day, ${payment.organisationId}, m.currency, m.payment_type_group, m.payment_type, ${newId}, m.shard,
            m.captured_amount, m.captured_count, m.credited_amount, m.credited_count,
            m.charged_back_amount, m.charged_back_count
       from (${moved}) m
-     order by 1, 3, 4, 5
-    on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id) do update set
+     order by 1, 3, 4, 5, 7
+    on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard) do update set
       captured_amount = v.captured_amount + excluded.captured_amount,
       captured_count = v.captured_count + excluded.captured_count,
       credited_amount = v.credited_amount + excluded.credited_amount,

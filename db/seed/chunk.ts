@@ -128,10 +128,10 @@ const CREDIT_TRANSACTION_COLUMNS = [
  * operation. Rows are upserted in key order so concurrent writers cannot deadlock.
  */
 export const ROLLUP_SQL = `
-insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id,
+insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard,
                                captured_amount, captured_count, credited_amount, credited_count)
 select (o.created_at at time zone 'UTC')::date, p.organisation_id, p.currency, t.payment_type_group, t.payment_type,
-       coalesce(p.settlement_id, ''),
+       coalesce(p.settlement_id, ''), (t.transaction_id % 16)::smallint,
        coalesce(sum(o.amount) filter (where o.operation in ('CAPTURE', 'IMPORT')), 0),
        count(*) filter (where o.operation in ('CAPTURE', 'IMPORT')),
        coalesce(sum(o.amount) filter (where o.operation = 'CREDIT'), 0),
@@ -140,9 +140,9 @@ select (o.created_at at time zone 'UTC')::date, p.organisation_id, p.currency, t
   join payment_transactions t on t.transaction_id = o.transaction_id
   join payments p on p.payment_id = t.payment_id
  where o.id between $1 and $2 and o.operation in ('CAPTURE', 'IMPORT', 'CREDIT')
- group by 1, 2, 3, 4, 5, 6
- order by 1, 2, 3, 4, 5, 6
-on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id) do update set
+ group by 1, 2, 3, 4, 5, 6, 7
+ order by 1, 2, 3, 4, 5, 6, 7
+on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard) do update set
   captured_amount = v.captured_amount + excluded.captured_amount,
   captured_count = v.captured_count + excluded.captured_count,
   credited_amount = v.credited_amount + excluded.credited_amount,

@@ -28,11 +28,11 @@ async function count(handle: DatabaseHandle, query: string): Promise<number> {
   return Number(row.n);
 }
 
-/** Rows where daily_volume and the operation log disagree (both directions). */
+/** Rows where daily_volume and the operation log disagree (both directions), shard by shard. */
 const ROLLUP_MISMATCHES = `
   with expected as (
     select (o.created_at at time zone 'UTC')::date as day, p.organisation_id, p.currency, t.payment_type_group,
-           t.payment_type, coalesce(p.settlement_id, '') as settlement_id,
+           t.payment_type, coalesce(p.settlement_id, '') as settlement_id, (t.transaction_id % 16)::smallint as shard,
            coalesce(sum(o.amount) filter (where o.operation in ('CAPTURE', 'IMPORT')), 0) as captured_amount,
            count(*) filter (where o.operation in ('CAPTURE', 'IMPORT'))::int as captured_count,
            coalesce(sum(o.amount) filter (where o.operation = 'CREDIT'), 0) as credited_amount,
@@ -41,9 +41,9 @@ const ROLLUP_MISMATCHES = `
       join payment_transactions t on t.transaction_id = o.transaction_id
       join payments p on p.payment_id = t.payment_id
      where o.operation in ('CAPTURE', 'IMPORT', 'CREDIT')
-     group by 1, 2, 3, 4, 5, 6),
+     group by 1, 2, 3, 4, 5, 6, 7),
   actual as (
-    select day, organisation_id, currency, payment_type_group, payment_type, settlement_id,
+    select day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard,
            captured_amount, captured_count, credited_amount, credited_count from daily_volume)
   (select * from expected except select * from actual)
   union all

@@ -500,6 +500,7 @@ export async function captureLocked(
       addToVolume(
         tx,
         {
+          transactionId: transaction.transactionId,
           at,
           organisationId: payment.organisationId,
           currency: transaction.currency,
