@@ -119,7 +119,7 @@ describe.skipIf(!chromiumAvailable)("bulk actions in Chromium", () => {
     // 50 + 125.25 + 15 000 = 15 175.25 NOK, in three credits; the large one waits for four eyes.
     const total = preview.getByTestId("bulk-credit-total");
     expect(await total.count()).toBe(1);
-    expect((await total.textContent())?.replace(/\s/g, "")).toMatch(/NOK3.*15175,25/);
+    expect((await total.textContent())?.replace(/\s/g, "")).toMatch(/NOK3.*15,175.25/);
     expect(await preview.getByText("waits for a second person").count()).toBe(1);
     const countCredits = async () =>
       (

@@ -46,6 +46,11 @@ function staffScreens(ids: {
     "/search": `/search?q=${ids.paymentId}`,
     "/callbacks": "/callbacks",
     "/callbacks/$callbackId": `/callbacks/${ids.callbackId}`,
+    "/chargebacks": "/chargebacks",
+    "/chargebacks/$chargebackId": "/chargebacks/1",
+    "/credits/bulk/$runId": "/credits/bulk/none",
+    "/reconciliation": "/reconciliation",
+    "/reconciliation/$settlementId": `/reconciliation/${encodeURIComponent(ids.settlementId)}`,
   };
 }
 
@@ -53,7 +58,7 @@ function staffScreens(ids: {
 function staffRoutePatterns(): string[] {
   return fs
     .readdirSync(new URL("../../app/routes", import.meta.url))
-    .filter((name) => name.startsWith("_staff.") && name !== "_staff.tsx" && !name.includes("[.]csv"))
+    .filter((name) => name.startsWith("_staff.") && name !== "_staff.tsx" && !name.endsWith(".ts"))
     .map((name) => name.replace(/\.tsx$/, "").replace(/^_staff\.?/, ""))
     .map((name) => `/${name.replace(/\._index$|^_index$/, "").replaceAll(".", "/")}`.replace(/\/$/, "") || "/");
 }

@@ -134,7 +134,7 @@ describe.skipIf(!chromiumAvailable)("customers screen in Chromium", () => {
     section(page, "Payment agreements").getByRole("row").filter({ hasText: agreementId });
   const textOf = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ");
   /** An amount as the screen shows it, with the spacing textOf leaves. */
-  const nok = (amount: string) => formatMoney(amount, "NOK").replace(/\s+/g, " ");
+  const nok = (amount: string) => formatMoney(amount, "NOK", "en").replace(/\s+/g, " ");
   const isPrimaryOnScreen = async (row: Locator) => (await row.getByText("Primary", { exact: true }).count()) === 1;
 
   /** Everything a support agent needs to see about the customer, by section. */

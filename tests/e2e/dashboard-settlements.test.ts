@@ -53,7 +53,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
   async function capturedNok(from: string, to: string) {
     const rows = await volumeFromLog(e2e.server.database.db, onUtcDays(from, to));
     const nok = rows.find((row) => row.currency === "NOK");
-    return { amount: formatMoney(toDbAmount(nok?.captured ?? ZERO), "NOK"), count: nok?.capturedCount ?? 0 };
+    return { amount: formatMoney(toDbAmount(nok?.captured ?? ZERO), "NOK", "en"), count: nok?.capturedCount ?? 0 };
   }
 
   async function expectDashboardTotal(from: string, to: string) {
@@ -222,7 +222,7 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
       .poll(() => page.getByRole("link", { name: String(capturedToday), exact: true }).isVisible(), POLL)
       .toBe(true);
     // Every payment listed had a card capture today: the database says which ones those are.
-    const listed = (await page.locator("tbody tr td:first-child a").allTextContents()).map(Number);
+    const listed = (await page.locator('tbody tr td a[href^="/payments/"]').allTextContents()).map(Number);
     const behind = await e2e.server.database.db
       .selectDistinct({ paymentId: operationLog.paymentId })
       .from(operationLog)
@@ -266,10 +266,10 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
       e2e.server.database.db,
       and(eq(payments.settlementId, settlementId), eq(paymentTransactions.currency, currency), onUtcDays(day, day)),
     );
-    expect(digits(captured)).toBe(digits(formatMoney(toDbAmount(onDay.captured), currency)));
-    expect(digits(credited)).toBe(digits(formatMoney(toDbAmount(onDay.credited), currency)));
+    expect(digits(captured)).toBe(digits(formatMoney(toDbAmount(onDay.captured), currency, "en")));
+    expect(digits(credited)).toBe(digits(formatMoney(toDbAmount(onDay.credited), currency, "en")));
     expect(digits(net)).toBe(
-      digits(formatMoney(toDbAmount((onDay.captured - onDay.credited) as typeof ZERO), currency)),
+      digits(formatMoney(toDbAmount((onDay.captured - onDay.credited) as typeof ZERO), currency, "en")),
     );
     expect([Number(capturedCount), Number(creditedCount)]).toEqual([onDay.capturedCount, onDay.creditedCount]);
 
@@ -290,8 +290,10 @@ describe.skipIf(!chromiumAvailable)("dashboard and settlements in Chromium", () 
       .locator(`tr[data-currency="${currency}"][data-part="total"] td`);
     await expect
       .poll(() => totals.nth(1).textContent(), POLL)
-      .toSatisfy((text: string) => digits(text) === digits(formatMoney(toDbAmount(all.captured), currency)));
-    expect(digits(await totals.nth(3).textContent())).toBe(digits(formatMoney(toDbAmount(all.credited), currency)));
+      .toSatisfy((text: string) => digits(text) === digits(formatMoney(toDbAmount(all.captured), currency, "en")));
+    expect(digits(await totals.nth(3).textContent())).toBe(
+      digits(formatMoney(toDbAmount(all.credited), currency, "en")),
+    );
 
     // Drill down: the operations behind that settlement day.
     await page.getByTestId("settlements-table").getByRole("link", { name: settlementId }).first().click();

@@ -82,9 +82,9 @@ describe.skipIf(!chromiumAvailable)("reconciliation in Chromium", () => {
       const row = page.locator(`[data-testid="difference"][data-kind="${kind}"]`);
       expect(await row.getAttribute("data-reference")).toBe(SAMPLE_EXPECTED[kind].reference);
     }
-    expect(await totals.getByTestId("fees").textContent()).toMatch(/88,47/);
+    expect(await totals.getByTestId("fees").textContent()).toMatch(/88\.47/);
     const differs = page.locator('[data-testid="difference"][data-kind="AMOUNT_DIFFERS"]');
-    expect(await differs.getByTestId("difference-amount").textContent()).toMatch(/−?-?90,00/);
+    expect(await differs.getByTestId("difference-amount").textContent()).toMatch(/−?-?90\.00/);
     await shoot("reconciliation-settlement");
 
     await differs.getByTestId("resolve").click();

@@ -211,7 +211,7 @@ describe("CSV export", () => {
     const lines = (await response.text())
       .replace(/^\uFEFF/, "")
       .trimEnd()
-      .split("\r\n");
+      .split(/\r?\n/);
     expect(lines[0]).toBe(
       "paymentId,createdAt,orderId,orderVersion,organisationId,organisationName,customerNumber,currency,totalAmount,active,settlementId,transactionCount,statuses,paymentTypes,cardNumbers,rrns,authorizedAmount,capturedAmount,creditedAmount",
     );
