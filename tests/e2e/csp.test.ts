@@ -18,6 +18,8 @@ import { createStaff } from "../support/staff";
 const ADMIN = DEMO_USERS.find((user) => user.role === "admin")!;
 const KARI = DEMO_CUSTOMERS[0];
 
+const NOT_IN_DEMO_DATA = new Set(["/chargebacks/$chargebackId", "/credits/bulk/$runId"]);
+
 /** Every staff screen: its route file's pattern and a URL of it. */
 function staffScreens(ids: {
   paymentId: number;
@@ -117,7 +119,8 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
     screens["/settlements/$settlementId"] = settlementHref;
     for (const [pattern, path] of Object.entries(screens)) {
       const response = await page.goto(`${e2e.server.url}${path}`);
-      expect(response?.status(), pattern).toBe(200);
+      // The demo data has no chargeback and no bulk credit run: their not-found pages are walked.
+      expect(response?.status(), pattern).toBe(NOT_IN_DEMO_DATA.has(pattern) ? 404 : 200);
       await settled(page);
     }
     // Client-side navigation loads each route's module with import(): allowed from 'self'.
