@@ -86,7 +86,7 @@ describe("the first start of a production server on an empty database", () => {
     });
     expect(api.status).toBe(200);
     expect(((await api.json()) as { totalItems: number }).totalItems).toBeGreaterThan(0);
-  });
+  }, 120_000); // a server process that migrates and seeds the demo on PGlite: slow on a loaded machine
 
   it("refuses an unknown PAYDESK_SEED before it opens the database", async () => {
     database = await createSharedDatabase("seedmode");
