@@ -24,69 +24,23 @@ export function csvLine(cells: readonly CsvCell[]): string {
 }
 
 /**
- * A streamed CSV download. `batches` yields rows a batch at a time (one keyset page each); the
- * stream pulls the next batch only when the client has taken the previous one.
+ * A CSV download streamed as the client takes it: `first` (a byte-order mark, so that spreadsheet
+ * programs read UTF-8, and whatever must lead), then each chunk of `chunks`, pulled only when the
+ * client has taken the previous one.
  */
-export function csvResponse(
+function streamedCsv(
   filename: string,
-  header: readonly string[],
-  batches: AsyncIterable<readonly (readonly CsvCell[])[]>,
+  first: string,
+  chunks: AsyncIterable<Uint8Array>,
+  headers: Record<string, string> = {},
 ): Response {
-  const encoder = new TextEncoder();
-  const iterator = batches[Symbol.asyncIterator]();
-  let headerSent = false;
+  const iterator = chunks[Symbol.asyncIterator]();
+  let firstSent = false;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        // A byte-order mark so that spreadsheet programs read the file as UTF-8.
-        controller.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
-        return;
-      }
-      try {
-        const next = await iterator.next();
-        if (next.done) {
-          controller.close();
-          return;
-        }
-        controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
-      "Cache-Control": "no-store",
-    },
-  });
-}
-
-/** The response headers that tell the page how many rows to expect (for its progress bar). */
-export const EXPECTED_ROWS_HEADER = "X-Expected-Rows";
-export const ROWS_ESTIMATED_HEADER = "X-Expected-Rows-Estimated";
-
-/**
- * A CSV the database wrote (decision 044), streamed as the client takes it: a byte-order mark so
- * that spreadsheet programs read UTF-8, then the bytes. The expected row count goes in headers,
- * so the page can show progress while the length of the file is unknown.
- */
-export function csvExportResponse(
-  filename: string,
-  file: { expected: { count: number; estimated: boolean }; body: AsyncIterable<Uint8Array> },
-): Response {
-  const iterator = file.body[Symbol.asyncIterator]();
-  let bomSent = false;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!bomSent) {
-        bomSent = true;
-        controller.enqueue(new TextEncoder().encode("\uFEFF"));
+      if (!firstSent) {
+        firstSent = true;
+        controller.enqueue(new TextEncoder().encode(`\uFEFF${first}`));
         return;
       }
       try {
@@ -106,8 +60,41 @@ export function csvExportResponse(
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
       "Cache-Control": "no-store",
-      [EXPECTED_ROWS_HEADER]: String(file.expected.count),
-      [ROWS_ESTIMATED_HEADER]: String(file.expected.estimated),
+      ...headers,
     },
+  });
+}
+
+/**
+ * A streamed CSV download. `batches` yields rows a batch at a time (one keyset page each); the
+ * stream pulls the next batch only when the client has taken the previous one.
+ */
+export function csvResponse(
+  filename: string,
+  header: readonly string[],
+  batches: AsyncIterable<readonly (readonly CsvCell[])[]>,
+): Response {
+  const encoder = new TextEncoder();
+  async function* encoded() {
+    for await (const batch of batches) yield encoder.encode(batch.map(csvLine).join(""));
+  }
+  return streamedCsv(filename, csvLine(header), encoded());
+}
+
+/** The response headers that tell the page how many rows to expect (for its progress bar). */
+export const EXPECTED_ROWS_HEADER = "X-Expected-Rows";
+export const ROWS_ESTIMATED_HEADER = "X-Expected-Rows-Estimated";
+
+/**
+ * A CSV the database wrote (decision 044), streamed as the client takes it. The expected row
+ * count goes in headers, so the page can show progress while the length of the file is unknown.
+ */
+export function csvExportResponse(
+  filename: string,
+  file: { expected: { count: number; estimated: boolean }; body: AsyncIterable<Uint8Array> },
+): Response {
+  return streamedCsv(filename, "", file.body, {
+    [EXPECTED_ROWS_HEADER]: String(file.expected.count),
+    [ROWS_ESTIMATED_HEADER]: String(file.expected.estimated),
   });
 }
