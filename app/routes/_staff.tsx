@@ -5,7 +5,7 @@ import { useDisclosure } from "@mantine/hooks";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { userHasPermission, type Role } from "../auth/roles";
 import { requireStaffUser } from "../auth/session.server";
@@ -62,12 +62,26 @@ export default function StaffLayout() {
   // On a narrow screen the navigation is an overlay: close it once the user has gone somewhere.
   useEffect(() => nav.close(), [pathname]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // A client-side navigation keeps the browser's focus where the click was (or, when the clicked
+  // button is gone, somewhere in the middle of the old page), so the next Tab would land anywhere.
+  // Like a fresh page load, each new screen starts focus at the top: the next Tab is the skip link.
+  const focusStart = useRef<HTMLSpanElement>(null);
+  const shownPath = useRef<string | null>(null);
+  useEffect(() => {
+    const active = document.activeElement;
+    const lost = !active || active === document.body || !active.isConnected;
+    const moved = shownPath.current !== null && shownPath.current !== pathname;
+    shownPath.current = pathname;
+    if (lost || (moved && active instanceof HTMLAnchorElement)) focusStart.current?.focus({ preventScroll: true });
+  }, [pathname]);
+
   return (
     <AppShell
       header={{ height: 56 }}
       navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !navOpened } }}
       padding={{ base: "sm", sm: "lg" }}
     >
+      <span ref={focusStart} tabIndex={-1} className="focus-start" />
       <a className="skip-link" href="#main">
         {t("shell.skipToMain")}
       </a>

@@ -376,6 +376,12 @@ describe.skipIf(!chromiumAvailable)("WCAG 2.2 AA in Chromium (axe-core)", () => 
     // A table that scrolls inside its box can be reached and named.
     const table = page.getByRole("region", { name: "Payments" });
     expect(await table.getAttribute("tabindex")).toBe("0");
+    // A screen reached by a client-side navigation starts at the top too, as a loaded page does.
+    await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Credits" }).click();
+    await page.waitForURL(/\/credits$/);
+    await page.getByRole("heading", { level: 1, name: "Credits" }).waitFor();
+    await page.keyboard.press("Tab");
+    expect(await skip.evaluate((element) => element === document.activeElement)).toBe(true);
     await context.close();
   });
 
