@@ -137,3 +137,40 @@ describe.skipIf(skipped)(`staff reads from a read replica${skipped ? ` (skipped:
     expect(page.headers.get("set-cookie")).toMatch(/pd_read_after=;.*Max-Age=0/);
   }, 120_000);
 });
+
+describe.skipIf(!primaryServer)("staff pages when the read replica is down", () => {
+  let database: SharedDatabase;
+  let handle: DatabaseHandle;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    database = await createSharedDatabase("replica_down");
+    handle = await openDatabase({ url: database.options.url, maxConnections: 2 });
+    // Nothing listens there: every connection to this "replica" is refused.
+    const nowhere = new URL(database.options.url!);
+    nowhere.port = String(randomPort());
+    server = await startServerProcess(database, randomPort(), { DATABASE_READ_URL: nowhere.toString() });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (server) await stopServerProcess(server, "SIGTERM");
+    await handle?.close();
+    await database?.drop();
+  });
+
+  it("reads the primary instead of failing, page after page", async () => {
+    const asServer = { url: server.url, database: handle } as unknown as TestServer;
+    const admin = await withDatabase(handle, () => createStaff(asServer, "admin"));
+    // Without the read-after-write mark of the login (which would send the next page to the
+    // primary anyway): these pages are the ones that would go to the replica.
+    const cookie = (await loginAs(asServer, admin))
+      .split(";")
+      .filter((part) => !part.trim().startsWith("pd_read_after="))
+      .join(";");
+    for (const path of ["/audit-log", "/payments", "/audit-log"]) {
+      const response = await getPage(asServer, path, cookie);
+      expect(response.status, path).toBe(200);
+      if (path === "/audit-log") expect(await response.text()).toContain('data-action="auth.login"');
+    }
+  }, 120_000);
+});
