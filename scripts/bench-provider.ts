@@ -369,7 +369,8 @@ commit;
 /**
  * What PUT …/capture runs: the claim (lock the payment, then its transactions; no operation in
  * flight; record the pending provider operation), then, after the PSP's answer, the settlement
- * (lock again; the transaction, its CAPTURE entry, the day's rollup, the operation's outcome),
+ * (lock again; the transaction, its CAPTURE entry, the day's rollup, the operation's outcome;
+ * its commit not waiting for the WAL flush, as Paydesk's does: docs/decisions/053),
  * then the reads of the answer. The authorized transactions come from bench_capture_queue, one
  * each, in the order of a sequence.
  */
@@ -385,6 +386,7 @@ insert into provider_operations (organisation_id, payment_id, transaction_id, ki
   returning id as operation_id \\gset
 commit;
 begin;
+set local synchronous_commit to off;
 select * from payments where payment_id = :payment_id for update;
 select * from payment_transactions where payment_id = :payment_id order by transaction_id for update;
 update provider_operations set status = 'SUCCEEDED', answer = jsonb_build_object('ok', true), settled_at = now()

@@ -413,8 +413,18 @@ export async function settleOperation(
   return inTransaction(async (tx) => {
     const caller = claimerOf(op);
     const lockAs: Caller = { kind: "system", name: "provider-settlement", correlationId: caller.correlationId };
+    // The settlement's commit does not wait for its WAL flush (docs/decisions/053): the claim was
+    // committed durably before the PSP was asked, so were a server crash to lose this commit, the
+    // operation would be PENDING again and the recovery job would settle it from the PSP's answer
+    // by reference. Sent with the first lock (one write; the server runs them in order).
+    const relaxed = tx.execute(sql`set local synchronous_commit to off`).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
     await handler.lockBefore?.(tx, op);
     const locked = op.paymentId !== null ? await lockPayment(tx, lockAs, op.paymentId) : null;
+    const refused = await relaxed;
+    if (refused) throw refused.error;
     // Marked settled first, under the same locks and in the same transaction as its effect: the
     // update takes the operation's row lock and says whether it was still PENDING, in one statement.
     const at = new Date();
