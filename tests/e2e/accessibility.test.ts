@@ -364,6 +364,8 @@ describe.skipIf(!chromiumAvailable)("WCAG 2.2 AA in Chromium (axe-core)", () => 
   it("takes the keyboard past the header and navigation to the screen, and into a wide table", async () => {
     const { page, context } = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/payments");
     await settled(page);
+    // The URL changes before a client-side navigation has rendered: wait for the screen itself.
+    await page.getByRole("heading", { level: 1, name: "Payments" }).waitFor();
     await page.keyboard.press("Tab");
     const skip = page.getByRole("link", { name: "Skip to main content" });
     expect(await skip.evaluate((element) => element === document.activeElement)).toBe(true);
