@@ -142,13 +142,16 @@ describe("a burst from one address", () => {
 describe("one address spraying many accounts", () => {
   it("slows that address for every account, and no other address", async () => {
     const sprayer = newAddress();
+    // Made first: making a staff user (a password hash) can take longer than the wait under load.
+    const another = await createStaff(server, "support");
     // One wrong password each for many emails (known or not): no account's own counter grows,
-    // the address's counter over every account does.
-    const throttled = await untilThrottled((i) =>
-      loginFrom(sprayer, { email: `spray-${i}@staff.test`, password: "Winter2026!!" }),
+    // the address's counter over every account does. A wait of 4 s or more, so that it still
+    // holds when the next request arrives on a loaded machine.
+    const throttled = await untilThrottled(
+      (i) => loginFrom(sprayer, { email: `spray-${i}@staff.test`, password: "Winter2026!!" }),
+      4,
     );
     expect(throttled, "the address is slowed after its free failures over all accounts").toBeDefined();
-    const another = await createStaff(server, "support");
     expect((await loginFrom(sprayer, another)).status).toBe(429);
     expect((await loginFrom(newAddress(), another)).status).toBe(302);
   });

@@ -102,7 +102,7 @@ describe("bad filters", () => {
       ),
       { numRuns: 40, seed: 20261121 },
     );
-  });
+  }, 240_000); // 80 pages: over a minute on a loaded machine
 
   it("the export refuses them too, with the reasons (400, plain text)", async () => {
     const response = await getPage(server, "/payments/export.csv?status=PAID&from=nope", finance.cookie);
