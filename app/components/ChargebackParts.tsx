@@ -11,6 +11,7 @@ import { Amount } from "./Amount";
 import { DataTable } from "./DataTable";
 import { DateTime } from "./DateTime";
 import { Dash } from "./list-parts";
+import { useFormat } from "./use-format";
 
 export type ChargebackRow = SerializeFrom<ChargebackListItem>;
 
@@ -50,6 +51,7 @@ export function ChargebackTable({
   showPayment?: boolean;
 }) {
   const { t } = useTranslation();
+  const format = useFormat();
   return (
     <DataTable
       label={t("chargebacks.title")}
@@ -112,7 +114,9 @@ export function ChargebackTable({
                 c={isOverdue(row, today) ? "red" : undefined}
                 fw={isOverdue(row, today) ? 600 : undefined}
               >
-                {isOverdue(row, today) ? t("chargebacks.overdue", { day: row.dueDate }) : row.dueDate}
+                {isOverdue(row, today)
+                  ? t("chargebacks.overdue", { day: format.day(row.dueDate) })
+                  : format.day(row.dueDate)}
               </Text>
             ) : (
               <Dash />

@@ -110,12 +110,12 @@ function Swatch({ group }: { group: string }) {
 }
 
 function DayTooltip({ entry, groups, currency }: { entry: ChartDay; groups: string[]; currency: string }) {
-  const { money: formatMoney } = useFormat();
+  const { money: formatMoney, day: formatDay } = useFormat();
   const { t } = useTranslation();
   return (
     <Paper withBorder shadow="md" p="xs" radius="md" miw={200}>
       <Text fw={600} size="sm" mb={4}>
-        {t("listTools.chart.day", { day: entry.day })}
+        {t("listTools.chart.day", { day: formatDay(entry.day) })}
       </Text>
       <Stack gap={2}>
         {groups.map((group) => (

@@ -168,7 +168,7 @@ export default function ChargebackDetailScreen() {
 
       {open && isOverdue(c, today) ? (
         <Alert color="red" title={t("chargebacks.detail.overdue")} role="status">
-          {t("chargebacks.detail.overdueText", { day: c.dueDate })}
+          {t("chargebacks.detail.overdueText", { day: c.dueDate ? format.day(c.dueDate) : "" })}
         </Alert>
       ) : null}
 
@@ -178,7 +178,7 @@ export default function ChargebackDetailScreen() {
             <Amount value={c.amount} currency={c.currency} fw={600} />
           </Field>
           <Field label={t("chargebacks.detail.reasonCode")}>{c.reasonCode}</Field>
-          <Field label={t("chargebacks.detail.dueDate")}>{c.dueDate ?? t("common.dash")}</Field>
+          <Field label={t("chargebacks.detail.dueDate")}>{c.dueDate ? format.day(c.dueDate) : t("common.dash")}</Field>
           <Field label={t("chargebacks.detail.source")}>
             {c.source === "REPORT"
               ? t("chargebacks.detail.fromReport", { line: c.reportLineId ?? t("common.dash") })

@@ -79,7 +79,7 @@ export default function SettlementDetail() {
     useLoaderData<typeof loader>();
   const user = useStaffUser();
   const { t } = useTranslation();
-  const { count: formatCount } = useFormat();
+  const { count: formatCount, day: formatDay } = useFormat();
   const mayExport = userHasPermission(user, "export:csv");
   const base = `/settlements/${encodeURIComponent(settlementId)}`;
   const csv = `${base}/export.csv${day ? `?day=${day}` : ""}`;
@@ -104,7 +104,9 @@ export default function SettlementDetail() {
             {settlementId}
           </Title>
           <Text c="dimmed" size="sm">
-            {day ? t("settlements.detail.operationsOn", { day }) : t("settlements.detail.operationsEvery")}
+            {day
+              ? t("settlements.detail.operationsOn", { day: formatDay(day) })
+              : t("settlements.detail.operationsEvery")}
           </Text>
         </div>
         <Group gap="xs">
@@ -174,11 +176,11 @@ export default function SettlementDetail() {
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
                     {selected ? (
                       <Text span fw={600} size="sm">
-                        {row.day}
+                        {formatDay(row.day)}
                       </Text>
                     ) : (
                       <Anchor component={Link} to={`${base}?day=${row.day}`} size="sm">
-                        {row.day}
+                        {formatDay(row.day)}
                       </Anchor>
                     )}
                   </Table.Td>
@@ -202,7 +204,7 @@ export default function SettlementDetail() {
       >
         {total === 0
           ? day
-            ? t("settlements.detail.noOperationsOn", { day })
+            ? t("settlements.detail.noOperationsOn", { day: formatDay(day) })
             : t("settlements.detail.noOperations")
           : items.length === 0
             ? t("settlements.detail.operationsOnPages", {
@@ -219,7 +221,9 @@ export default function SettlementDetail() {
 
       {total === 0 ? (
         <Paper withBorder radius="md" p="xl" data-testid="operations-empty">
-          <Text fw={600}>{day ? t("settlements.detail.nothingOn", { day }) : t("settlements.detail.nothing")}</Text>
+          <Text fw={600}>
+            {day ? t("settlements.detail.nothingOn", { day: formatDay(day) }) : t("settlements.detail.nothing")}
+          </Text>
           <Text size="sm" c="dimmed">
             {t("settlements.detail.pickDay")}
           </Text>

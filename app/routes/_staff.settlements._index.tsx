@@ -63,15 +63,15 @@ export default function Settlements() {
   const { today, state, typed, errors, list, search } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const { t } = useTranslation();
-  const { count: formatCount } = useFormat();
+  const { count: formatCount, day: formatDay } = useFormat();
   const mayExport = userHasPermission(user, "export:csv");
   const { items, total, page, perPage, pageCount, totals } = list;
   const first = (page - 1) * perPage + 1;
   const last = first + items.length - 1;
   const range =
     state.range.from === state.range.to
-      ? state.range.from
-      : t("settlements.rangeSpan", { from: state.range.from, to: state.range.to });
+      ? formatDay(state.range.from)
+      : t("settlements.rangeSpan", { from: formatDay(state.range.from), to: formatDay(state.range.to) });
   const rows = t("settlements.rows", { count: total, n: formatCount(total) });
 
   return (
@@ -147,7 +147,9 @@ export default function Settlements() {
             >
               {items.map((row) => (
                 <Table.Tr key={`${row.day}/${row.settlementId}/${row.currency}`}>
-                  <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>{row.day}</Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>
+                    {formatDay(row.day)}
+                  </Table.Td>
                   <Table.Td>
                     {row.settlementId === "" ? (
                       <Anchor
