@@ -135,6 +135,67 @@ export default tseslint.config(
     rules: { "i18next/no-literal-string": ["error", { mode: "jsx-text-only" }] },
   },
   {
+    // The operations and finance screens (callbacks, operation log, chargebacks, reconciliation,
+    // settlements) and the list parts they share: stricter, any string literal in JSX (attributes
+    // such as labels, titles and placeholders too) must come from the locales.
+    files: [
+      "app/routes/_staff.callbacks._index.tsx",
+      "app/routes/_staff.callbacks.$callbackId.tsx",
+      "app/routes/_staff.operation-log.tsx",
+      "app/routes/_staff.chargebacks._index.tsx",
+      "app/routes/_staff.chargebacks.$chargebackId.tsx",
+      "app/routes/_staff.reconciliation._index.tsx",
+      "app/routes/_staff.reconciliation.$settlementId.tsx",
+      "app/routes/_staff.settlements._index.tsx",
+      "app/routes/_staff.settlements.$settlementId.tsx",
+      "app/components/callback-parts.tsx",
+      "app/components/ChargebackParts.tsx",
+      "app/components/OperationCells.tsx",
+      "app/components/OperationIcon.tsx",
+      "app/components/VolumeChart.tsx",
+      "app/components/CsvExportButton.tsx",
+      "app/components/SavedViews.tsx",
+      "app/components/DataTable.tsx",
+      "app/components/keyset-list.tsx",
+      "app/components/DateTime.tsx",
+      "app/components/Amount.tsx",
+    ],
+    plugins: { i18next },
+    rules: {
+      "i18next/no-literal-string": [
+        "error",
+        {
+          mode: "jsx-only",
+          // The attributes people read or hear; the others (sizes, colours, test ids, routes) are code.
+          "jsx-attributes": {
+            include: [
+              "label",
+              "title",
+              "description",
+              "placeholder",
+              "aria-label",
+              "confirmLabel",
+              "deniedLabel",
+              "empty",
+              "noun",
+              "invalid",
+              "what",
+              "listName",
+              "alt",
+              // Attributes that hold JSX (a table's header cells, a modal's fields): checked inside.
+              "head",
+              "fields",
+              "rightSection",
+              "leftSection",
+              "errorElement",
+              "fallback",
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
     // Tests and scripts may reach into any layer to set up and inspect.
     files: ["tests/**", "scripts/**", "**/*.test.ts"],
     // (`useTestDatabase()` is a vitest set-up helper, not a React hook.)

@@ -4,26 +4,30 @@ import { Anchor, Badge, Stack, Table, Text, Title, Tooltip, type MantineColor } 
 import type { SerializeFrom } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { CHARGEBACK_STATUSES, type ChargebackStatus } from "../domain/enums";
 import type { ChargebackListItem } from "../services/queries/chargebacks.server";
 import { Amount } from "./Amount";
 import { DataTable } from "./DataTable";
 import { DateTime } from "./DateTime";
 import { Dash } from "./list-parts";
+import { useFormat } from "./use-format";
 
 export type ChargebackRow = SerializeFrom<ChargebackListItem>;
 
 const COLORS: Record<string, MantineColor> = { OPEN: "orange", WON: "green", LOST: "red" };
-const MEANINGS: Record<string, string> = {
-  OPEN: "Disputed: the amount is held off the transaction until the scheme decides",
-  WON: "Won: the scheme gave the amount back",
-  LOST: "Lost: the amount went back to the cardholder and lowers net volume",
-};
 
+const isStatus = (status: string): status is ChargebackStatus =>
+  (CHARGEBACK_STATUSES as readonly string[]).includes(status);
+
+/** A status's label and meaning in the reader's language; a status this build does not know shows as itself. */
 export function ChargebackStatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation();
+  const known = isStatus(status);
   return (
-    <Tooltip label={MEANINGS[status] ?? status} withArrow multiline w={260}>
-      <Badge color={COLORS[status] ?? "gray"} variant="light" size="sm" radius="sm" tabIndex={0}>
-        {status}
+    <Tooltip label={known ? t(`chargebacks.meaning.${status}`) : status} withArrow multiline w={260}>
+      <Badge color={COLORS[status] ?? "gray"} variant="light" size="sm" radius="sm" tabIndex={0} data-status={status}>
+        {known ? t(`chargebacks.status.${status}`) : status}
       </Badge>
     </Tooltip>
   );
@@ -46,19 +50,24 @@ export function ChargebackTable({
   today: string;
   showPayment?: boolean;
 }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   return (
     <DataTable
+      label={t("chargebacks.title")}
       minWidth={showPayment ? 900 : 700}
       head={
         <>
-          <Table.Th>Chargeback</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th ta="right">Amount</Table.Th>
-          {showPayment ? <Table.Th>Payment / transaction</Table.Th> : <Table.Th>Transaction</Table.Th>}
-          <Table.Th>Paid with</Table.Th>
-          <Table.Th>Reason code</Table.Th>
-          <Table.Th>Due</Table.Th>
-          <Table.Th>Opened</Table.Th>
+          <Table.Th>{t("chargebacks.col.chargeback")}</Table.Th>
+          <Table.Th>{t("chargebacks.col.status")}</Table.Th>
+          <Table.Th ta="right">{t("chargebacks.col.amount")}</Table.Th>
+          <Table.Th>
+            {showPayment ? t("chargebacks.col.paymentTransaction") : t("chargebacks.col.transaction")}
+          </Table.Th>
+          <Table.Th>{t("chargebacks.col.paidWith")}</Table.Th>
+          <Table.Th>{t("chargebacks.col.reasonCode")}</Table.Th>
+          <Table.Th>{t("chargebacks.col.due")}</Table.Th>
+          <Table.Th>{t("chargebacks.col.opened")}</Table.Th>
         </>
       }
     >
@@ -71,7 +80,7 @@ export function ChargebackTable({
             {row.source === "REPORT" ? (
               <Text span size="xs" c="dimmed">
                 {" "}
-                (report)
+                {t("chargebacks.fromReport")}
               </Text>
             ) : null}
           </Table.Td>
@@ -105,8 +114,9 @@ export function ChargebackTable({
                 c={isOverdue(row, today) ? "red" : undefined}
                 fw={isOverdue(row, today) ? 600 : undefined}
               >
-                {row.dueDate}
-                {isOverdue(row, today) ? " (overdue)" : ""}
+                {isOverdue(row, today)
+                  ? t("chargebacks.overdue", { day: format.day(row.dueDate) })
+                  : format.day(row.dueDate)}
               </Text>
             ) : (
               <Dash />
@@ -128,26 +138,28 @@ export function ChargebacksSection({
   today,
   showPayment,
   action,
-  empty = "No chargebacks.",
+  empty,
 }: {
   rows: ChargebackRow[];
   timeZone: string;
   today: string;
   showPayment?: boolean;
   action?: ReactNode;
+  /** What stands in for the table when there are none; by default "No chargebacks." */
   empty?: string;
 }) {
+  const { t } = useTranslation();
   return (
     <Stack gap="xs" component="section" aria-labelledby="chargebacks-title" data-testid="chargebacks-section">
       <Title order={3} size="h4" id="chargebacks-title">
-        Chargebacks
+        {t("chargebacks.title")}
       </Title>
       {action}
       {rows.length ? (
         <ChargebackTable rows={rows} timeZone={timeZone} today={today} showPayment={showPayment} />
       ) : (
         <Text size="sm" c="dimmed">
-          {empty}
+          {empty ?? t("chargebacks.none")}
         </Text>
       )}
     </Stack>

@@ -6,7 +6,8 @@
 import { Button, Group, Progress, Text, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { formatCount } from "./format";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "./use-format";
 
 type Progressing = { rows: number; expected: number; estimated: boolean };
 
@@ -15,20 +16,23 @@ export function CsvExportButton({
   filename,
   allowed,
   disabled,
-  deniedLabel = "Exports are for finance and admin",
+  deniedLabel,
 }: {
   href: string;
   filename: string;
   allowed: boolean;
   disabled?: boolean;
+  /** Why the button is disabled for this user; by default, that exports are for finance and admin. */
   deniedLabel?: string;
 }) {
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   const [progress, setProgress] = useState<Progressing | null>(null);
   if (!allowed)
     return (
-      <Tooltip label={deniedLabel} withArrow>
+      <Tooltip label={deniedLabel ?? t("listTools.csv.denied")} withArrow>
         <Button variant="default" size="xs" data-disabled onClick={(event) => event.preventDefault()}>
-          Export CSV
+          {t("listTools.csv.export")}
         </Button>
       </Tooltip>
     );
@@ -63,7 +67,11 @@ export function CsvExportButton({
       anchor.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (error) {
-      notifications.show({ color: "red", title: "Export failed", message: String((error as Error).message ?? error) });
+      notifications.show({
+        color: "red",
+        title: t("listTools.csv.failed"),
+        message: String((error as Error).message ?? error),
+      });
     } finally {
       setProgress(null);
     }
@@ -74,10 +82,12 @@ export function CsvExportButton({
     <Group gap="xs" wrap="nowrap">
       {progress ? (
         <Group gap={6} wrap="nowrap" data-testid="export-progress" role="status">
-          <Progress value={percent} w={100} size="sm" aria-label="Export progress" />
+          <Progress value={percent} w={100} size="sm" aria-label={t("listTools.csv.progress")} />
           <Text size="xs" c="dimmed">
-            {formatCount(progress.rows)} of {progress.estimated ? "about " : ""}
-            {formatCount(progress.expected)} rows
+            {t(progress.estimated ? "listTools.csv.rowsAbout" : "listTools.csv.rows", {
+              rows: formatCount(progress.rows),
+              expected: formatCount(progress.expected),
+            })}
           </Text>
         </Group>
       ) : null}
@@ -92,7 +102,7 @@ export function CsvExportButton({
         onClick={download}
         data-testid="export-csv"
       >
-        Export CSV
+        {t("listTools.csv.export")}
       </Button>
     </Group>
   );

@@ -4,6 +4,7 @@
 // table inside, for tables framed otherwise.
 import { Paper, Table, type TableProps } from "@mantine/core";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 type DataTableProps = Omit<TableProps, "children"> & {
   /**
@@ -39,6 +40,7 @@ export function DataTable({
   className,
   ...table
 }: DataTableProps) {
+  const { t } = useTranslation();
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
       <Table.ScrollContainer
@@ -47,7 +49,7 @@ export function DataTable({
         type="native"
         tabIndex={0}
         role="region"
-        aria-label={label ?? "Table"}
+        aria-label={label ?? t("listTools.table")}
       >
         <HeadedTable
           stickyHeader={maxHeight !== undefined}

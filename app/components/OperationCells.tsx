@@ -3,6 +3,7 @@
 // a settlement's operations).
 import { Anchor, Table } from "@mantine/core";
 import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { Amount } from "./Amount";
 import { DateTime } from "./DateTime";
 import { Dash } from "./list-parts";
@@ -19,12 +20,13 @@ type OperationFigures = {
 
 /** The header cells over OperationCells, in the same order. */
 export function OperationHeads() {
+  const { t } = useTranslation();
   return (
     <>
-      <Table.Th>Time</Table.Th>
-      <Table.Th>Operation</Table.Th>
-      <Table.Th ta="right">Amount</Table.Th>
-      <Table.Th>Payment</Table.Th>
+      <Table.Th>{t("operationLog.col.time")}</Table.Th>
+      <Table.Th>{t("operationLog.col.operation")}</Table.Th>
+      <Table.Th ta="right">{t("operationLog.col.amount")}</Table.Th>
+      <Table.Th>{t("operationLog.col.payment")}</Table.Th>
     </>
   );
 }

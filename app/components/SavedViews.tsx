@@ -6,6 +6,7 @@ import { Badge, Button, CloseButton, Group, Menu, Text, TextInput } from "@manti
 import { notifications } from "@mantine/notifications";
 import { Link, useFetcher, useLocation, useNavigate } from "@remix-run/react";
 import { useCallback } from "react";
+import { useTranslation } from "react-i18next";
 import type { ActionResult } from "../domain/action-result";
 import { ActionModal, useActionNotification } from "./ActionModal";
 
@@ -19,6 +20,7 @@ export function ViewsMenu({ state }: { state: ViewsMenuState }) {
   const location = useLocation();
   const navigate = useNavigate();
   const fetcher = useFetcher<ActionResult>();
+  const { t } = useTranslation();
   const { views, current } = state;
   const currentIsDefault = current ? views.some((v) => v.id === current.id && v.isDefault) : false;
   const afterAnswer = useCallback(
@@ -27,7 +29,7 @@ export function ViewsMenu({ state }: { state: ViewsMenuState }) {
     },
     [navigate, location.pathname],
   );
-  useActionNotification(fetcher.state, fetcher.data, "Views", afterAnswer);
+  useActionNotification(fetcher.state, fetcher.data, t("listTools.views.notify"), afterAnswer);
   const post = (fields: Record<string, string>) => fetcher.submit(fields, { method: "post" });
   const query = new URLSearchParams(location.search);
   query.delete("view");
@@ -37,9 +39,9 @@ export function ViewsMenu({ state }: { state: ViewsMenuState }) {
     const link = `${window.location.origin}${location.pathname}?view=${current.id}`;
     try {
       await navigator.clipboard.writeText(link);
-      notifications.show({ title: "Link copied", message: link });
+      notifications.show({ title: t("listTools.views.linkCopied"), message: link });
     } catch {
-      notifications.show({ title: "Share this link", message: link, autoClose: false });
+      notifications.show({ title: t("listTools.views.shareLink"), message: link, autoClose: false });
     }
   };
 
@@ -55,42 +57,41 @@ export function ViewsMenu({ state }: { state: ViewsMenuState }) {
               component={Link}
               to={`${location.pathname}?view=all`}
               size="xs"
-              aria-label="Show everything, without the view"
+              aria-label={t("listTools.views.showEverything")}
             />
           }
         >
-          View: {current.name}
+          {t("listTools.views.chip", { name: current.name })}
         </Badge>
       ) : null}
       {state.missing ? (
         <Text size="sm" c="dimmed" role="status">
-          That view does not exist (any more).
+          {t("listTools.views.missing")}
         </Text>
       ) : null}
       <Menu position="bottom-end" withinPortal>
         <Menu.Target>
           <Button variant="default" size="xs" data-testid="views-menu">
-            Views
+            {t("listTools.views.menu")}
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Label>Your views</Menu.Label>
-          {views.length === 0 ? <Menu.Item disabled>None saved yet</Menu.Item> : null}
+          <Menu.Label>{t("listTools.views.yours")}</Menu.Label>
+          {views.length === 0 ? <Menu.Item disabled>{t("listTools.views.noneSaved")}</Menu.Item> : null}
           {views.map((view) => (
             <Menu.Item key={view.id} component={Link} to={`${location.pathname}?view=${view.id}`}>
-              {view.name}
-              {view.isDefault ? " (default)" : ""}
+              {view.isDefault ? t("listTools.views.isDefault", { name: view.name }) : view.name}
             </Menu.Item>
           ))}
           <Menu.Divider />
           <Menu.Item component={Link} to={`${location.pathname}?view=all`}>
-            Everything (no view)
+            {t("listTools.views.everything")}
           </Menu.Item>
           {current ? (
             <>
               <Menu.Divider />
-              <Menu.Label>This view</Menu.Label>
-              <Menu.Item onClick={copyLink}>Copy share link</Menu.Item>
+              <Menu.Label>{t("listTools.views.thisView")}</Menu.Label>
+              <Menu.Item onClick={copyLink}>{t("listTools.views.copyLink")}</Menu.Item>
               {current.mine ? (
                 <>
                   <Menu.Item
@@ -102,10 +103,10 @@ export function ViewsMenu({ state }: { state: ViewsMenuState }) {
                       })
                     }
                   >
-                    {currentIsDefault ? "Stop opening it by default" : "Open it by default"}
+                    {currentIsDefault ? t("listTools.views.stopDefault") : t("listTools.views.openByDefault")}
                   </Menu.Item>
                   <Menu.Item color="red" onClick={() => post({ intent: "deleteView", viewId: String(current.id) })}>
-                    Delete this view
+                    {t("listTools.views.delete")}
                   </Menu.Item>
                 </>
               ) : null}
@@ -114,16 +115,16 @@ export function ViewsMenu({ state }: { state: ViewsMenuState }) {
         </Menu.Dropdown>
       </Menu>
       <ActionModal
-        label="Save view…"
-        title="Save the current filters as a view"
+        label={t("listTools.views.save")}
+        title={t("listTools.views.saveTitle")}
         intent="saveView"
         reason="none"
         hidden={{ query: query.toString() }}
-        description="The filters, sort and dates on screen now, under a name. Anyone who may see this screen can open it from its link."
+        description={t("listTools.views.saveText")}
         fields={(errors) => (
           <TextInput
             name="name"
-            label="Name"
+            label={t("listTools.views.name")}
             required
             maxLength={60}
             defaultValue={current?.mine ? current.name : ""}
@@ -131,7 +132,7 @@ export function ViewsMenu({ state }: { state: ViewsMenuState }) {
             data-autofocus
           />
         )}
-        confirmLabel="Save view"
+        confirmLabel={t("listTools.views.saveConfirm")}
         buttonProps={{ size: "xs", variant: "default", "data-testid": "save-view" }}
         onSuccess={(result) => {
           const viewId = result.data?.viewId;

@@ -3,6 +3,8 @@
 // reads (tooltip, table) is formatted from the decimal string itself.
 import { BarChart } from "@mantine/charts";
 import { Box, Group, Paper, Stack, Text } from "@mantine/core";
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
 import { money, SCALE } from "../domain/money";
 import { useFormat } from "./use-format";
 
@@ -29,8 +31,6 @@ function barHeight(amount: string): number {
   return Number(money(amount)) / 10 ** SCALE;
 }
 
-const axisFormat = new Intl.NumberFormat("nb-NO", { notation: "compact", maximumFractionDigits: 1 });
-
 /** "2026-11-05" → "5 Nov" (a UTC day, shown as the day it is, whatever the browser's zone). */
 export function shortDay(day: string, locale = "en-GB"): string {
   return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { day: "numeric", month: "short", timeZone: "UTC" });
@@ -51,6 +51,11 @@ export function VolumeChart({
   onBarClick?: (day: string, group: string) => void;
 }) {
   const { locale } = useFormat();
+  // The axis in the reader's language: "1,2 k" (nb) or "1.2K" (en).
+  const axisFormat = useMemo(
+    () => new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }),
+    [locale],
+  );
   const data = days.map((entry) => ({
     ...Object.fromEntries(groups.map((group) => [group, barHeight(entry.amounts[group] ?? "0")])),
     label: shortDay(entry.day, locale),
@@ -105,11 +110,12 @@ function Swatch({ group }: { group: string }) {
 }
 
 function DayTooltip({ entry, groups, currency }: { entry: ChartDay; groups: string[]; currency: string }) {
-  const { money: formatMoney } = useFormat();
+  const { money: formatMoney, day: formatDay } = useFormat();
+  const { t } = useTranslation();
   return (
     <Paper withBorder shadow="md" p="xs" radius="md" miw={200}>
       <Text fw={600} size="sm" mb={4}>
-        {entry.day} (UTC)
+        {t("listTools.chart.day", { day: formatDay(entry.day) })}
       </Text>
       <Stack gap={2}>
         {groups.map((group) => (
@@ -125,7 +131,7 @@ function DayTooltip({ entry, groups, currency }: { entry: ChartDay; groups: stri
         ))}
         <Group justify="space-between" gap="md" wrap="nowrap" mt={2}>
           <Text size="xs" fw={600}>
-            Total
+            {t("listTools.chart.total")}
           </Text>
           <Text size="xs" fw={600} style={{ fontVariantNumeric: "tabular-nums" }}>
             {formatMoney(entry.total, currency)}

@@ -1,8 +1,9 @@
 // Pieces of the Callbacks screens: the delivery state, an attempt's outcome, and the pause or
 // resume of a client's target (an ActionModal posting pauseTarget or resumeTarget).
 import { Badge, type MantineColor } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { ActionModal } from "./ActionModal";
-import type { CallbackState } from "../domain/callback";
+import { CALLBACK_STATES, type CallbackState } from "../domain/callback";
 
 const COLORS: Record<CallbackState, MantineColor> = {
   PENDING: "gray",
@@ -11,8 +12,17 @@ const COLORS: Record<CallbackState, MantineColor> = {
   PAUSED: "yellow",
 };
 
+const isState = (state: string): state is CallbackState => (CALLBACK_STATES as readonly string[]).includes(state);
+
+/** A state's label in the reader's language; a state this build does not know shows as itself. */
+export function useCallbackStateLabel(): (state: string) => string {
+  const { t } = useTranslation();
+  return (state) => (isState(state) ? t(`callbacks.state.${state}`) : state);
+}
+
 /** A callback's delivery state (app/domain/callback.ts), one color each. */
 export function CallbackStateBadge({ state }: { state: string }) {
+  const label = useCallbackStateLabel();
   return (
     <Badge
       color={COLORS[state as CallbackState] ?? "gray"}
@@ -21,17 +31,19 @@ export function CallbackStateBadge({ state }: { state: string }) {
       radius="sm"
       style={{ flexShrink: 0 }}
       data-testid="callback-state"
+      data-state={state}
     >
-      {state}
+      {label(state)}
     </Badge>
   );
 }
 
 /** An attempt's outcome: the HTTP status (green when accepted) or "no answer". */
 export function AttemptStatus({ statusCode, delivered }: { statusCode: number | null; delivered: boolean }) {
+  const { t } = useTranslation();
   return (
     <Badge color={delivered ? "green" : statusCode === null ? "gray" : "red"} variant="outline" size="sm" radius="sm">
-      {statusCode ?? "no answer"}
+      {statusCode ?? t("callbacks.noAnswer")}
     </Badge>
   );
 }
@@ -48,26 +60,27 @@ export function PauseResume({
   paused: boolean;
   action?: string;
 }) {
+  const { t } = useTranslation();
   return paused ? (
     <ActionModal
-      label="Resume delivery"
-      title={`Resume delivery to ${target}`}
+      label={t("callbacks.pause.resume")}
+      title={t("callbacks.pause.resumeTitle", { target })}
       intent="resumeTarget"
       action={action}
       hidden={{ clientId, target }}
       buttonProps={{ size: "xs", variant: "light", "data-testid": "resume-target" }}
-      description={`Callbacks of ${clientId} to ${target} are posted again; those waiting go out at once.`}
+      description={t("callbacks.pause.resumeText", { client: clientId, target })}
     />
   ) : (
     <ActionModal
-      label="Pause delivery"
-      title={`Pause delivery to ${target}`}
+      label={t("callbacks.pause.pause")}
+      title={t("callbacks.pause.pauseTitle", { target })}
       intent="pauseTarget"
       action={action}
       color="yellow"
       hidden={{ clientId, target }}
       buttonProps={{ size: "xs", variant: "light", "data-testid": "pause-target" }}
-      description={`No callback of ${clientId} is posted to ${target} until delivery is resumed. They are kept, and new ones are queued behind them.`}
+      description={t("callbacks.pause.pauseText", { client: clientId, target })}
     />
   );
 }

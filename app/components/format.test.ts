@@ -1,4 +1,4 @@
-import { formatCount, formatDateTime, formatMoney, formatUtc } from "./format";
+import { formatCount, formatDateTime, formatDay, formatMoney, formatUtc } from "./format";
 
 // Intl separates groups with a narrow no-break space in nb-NO; compare with plain spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -33,6 +33,18 @@ describe("formatDateTime", () => {
 
   it("gives the UTC ISO time for the tooltip", () => {
     expect(formatUtc("2026-03-05T14:22:01+01:00")).toBe("2026-03-05T13:22:01.000Z");
+  });
+});
+
+describe("formatDay", () => {
+  it("keeps the ISO day in English and writes the Norwegian day with dots", () => {
+    expect(formatDay("2026-03-05", "en")).toBe("2026-03-05");
+    expect(formatDay("2026-03-05", "nb")).toBe("05.03.2026");
+  });
+
+  it("shows what is not a day as given", () => {
+    expect(formatDay("2026-3-5", "nb")).toBe("2026-3-5");
+    expect(formatDay("", "nb")).toBe("");
   });
 });
 

@@ -82,6 +82,17 @@ export function formatDateTime(iso: string | Date, timeZone: string, language: "
   return `${part.year}-${part.month}-${part.day} ${time}`;
 }
 
+/**
+ * A calendar day ("2026-03-05": a UTC day of the rollups, a chargeback's due date) as the
+ * language writes one: English keeps the sortable ISO day, Norwegian writes "05.03.2026".
+ * Anything that is not such a day is shown as given.
+ */
+export function formatDay(day: string, language: "en" | "nb" = "en"): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match || language === "en") return day;
+  return `${match[3]}.${match[2]}.${match[1]}`;
+}
+
 /** The same instant in UTC, ISO 8601 with milliseconds, for tooltips and copying. */
 export function formatUtc(iso: string | Date): string {
   const date = typeof iso === "string" ? new Date(iso) : iso;

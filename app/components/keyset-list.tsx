@@ -3,6 +3,7 @@
 import { Anchor, Button, Group } from "@mantine/core";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { ListNotice, PerPageSelect } from "./list-parts";
 import { useHrefWith } from "./url-state";
 
@@ -36,13 +37,17 @@ export function KeysetPageLinks({
   children?: ReactNode;
 }) {
   const hrefWith = useHrefWith();
+  const { t } = useTranslation();
   return (
     <Group gap="xs" wrap="wrap">
       {children}
       {/* On the newest page a disabled button, not a link that goes nowhere. */}
-      <PageLink to={place.atNewest ? null : hrefWith({ older: null, newer: null })} label="Newest" />
-      <PageLink to={place.newer && hrefWith({ newer: place.newer, older: null })} label="← Newer" />
-      <PageLink to={place.older && hrefWith({ older: place.older, newer: null })} label="Older →" />
+      <PageLink
+        to={place.atNewest ? null : hrefWith({ older: null, newer: null })}
+        label={t("listTools.keyset.newest")}
+      />
+      <PageLink to={place.newer && hrefWith({ newer: place.newer, older: null })} label={t("listTools.keyset.newer")} />
+      <PageLink to={place.older && hrefWith({ older: place.older, newer: null })} label={t("listTools.keyset.older")} />
       <PerPageSelect
         perPage={perPage}
         choices={choices}
@@ -66,28 +71,29 @@ export function KeysetEmpty({
 }: {
   atNewest: boolean;
   filtered: boolean;
-  /** Plural: "operations", "callbacks". */
+  /** Plural, in the screen's language: "operations", "callbacks". */
   noun: string;
   clearTo: string;
   empty: string;
 }) {
   const hrefWith = useHrefWith();
+  const { t } = useTranslation();
   if (!atNewest) {
     return (
-      <ListNotice title={`No more ${noun} this way`}>
+      <ListNotice title={t("listTools.keyset.noMoreThisWay", { noun })}>
         <Button component={Link} to={hrefWith({ older: null, newer: null })} variant="light" size="xs">
-          Go to the newest
+          {t("listTools.keyset.goToNewest")}
         </Button>
       </ListNotice>
     );
   }
   return (
-    <ListNotice title={filtered ? `No ${noun} match` : `No ${noun} yet`}>
+    <ListNotice title={filtered ? t("listTools.keyset.noneMatch", { noun }) : t("listTools.keyset.noneYet", { noun })}>
       {filtered ? (
         <>
-          Check the filters or widen the day range.{" "}
+          {t("listTools.keyset.checkFilters")}{" "}
           <Anchor component={Link} to={clearTo} size="sm">
-            Clear everything
+            {t("listTools.keyset.clearEverything")}
           </Anchor>
         </>
       ) : (

@@ -4,6 +4,8 @@ import { Anchor, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title } fro
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
@@ -13,6 +15,10 @@ import { DateTime } from "../components/DateTime";
 import { Field } from "../components/Field";
 import { Dash, ListNotice } from "../components/list-parts";
 import { useStaffUser } from "../components/staff-user";
+import { useFormat } from "../components/use-format";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 import { DomainError } from "../domain/errors";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { TARGET_INTENTS } from "../http/staff/callback-intents.server";
@@ -22,25 +28,30 @@ import { getCallbackForStaff } from "../services/queries/callbacks.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Callback ${data.callback.id} · Paydesk` : "Callback · Paydesk" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  data
+    ? metaTitle(matches, "callbacks.metaTitle", { id: data.callback.id })
+    : metaTitle(matches, "callbacks.metaTitleNone");
 
-function callbackIdOf(params: { callbackId?: string }): number {
+/** The 404 of an id that names no callback, in the reader's language. */
+function notFound(id: string, t: TFunction): Response {
+  return new Response(t("callbacks.notFound", { id }), { status: 404, statusText: "Not Found" });
+}
+
+function callbackIdOf(params: { callbackId?: string }, t: TFunction): number {
   const raw = params.callbackId ?? "";
-  if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw)))
-    throw new Response(`There is no callback ${raw.slice(0, 40)}.`, { status: 404, statusText: "Not Found" });
+  if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw notFound(raw.slice(0, 40), t);
   return Number(raw);
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "callback:read");
-  const callbackId = callbackIdOf(params);
+  const t = translator(staffLanguage(user, request));
+  const callbackId = callbackIdOf(params, t);
   try {
     return json({ callback: await getCallbackForStaff(staffCaller(user, request, context, null), { callbackId }) });
   } catch (error) {
-    if (error instanceof DomainError && error.kind === "not_found")
-      throw new Response(`There is no callback ${callbackId}.`, { status: 404, statusText: "Not Found" });
+    if (error instanceof DomainError && error.kind === "not_found") throw notFound(String(callbackId), t);
     throw error;
   }
 }
@@ -63,44 +74,47 @@ export const action = (args: ActionFunctionArgs) =>
     ...TARGET_INTENTS,
   });
 
-const ACTION_NAMES: Record<string, string> = {
-  "callback.resend": "Resent",
-  "callback.pause": "Target paused",
-  "callback.resume": "Target resumed",
-};
+/** The audit actions a callback's staff history names (callback.resend → callbacks.detail.actions.resend). */
+const STAFF_ACTIONS = ["resend", "pause", "resume"] as const;
 
 export default function CallbackDetail() {
   const { callback } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const mayManage = userHasPermission(user, "callback:manage");
   const attempts = callback.attemptList;
+  const { t } = useTranslation();
+  const format = useFormat();
+  const actionName = (action: string) => {
+    const name = STAFF_ACTIONS.find((known) => action === `callback.${known}`);
+    return name ? t(`callbacks.detail.actions.${name}`) : action;
+  };
 
   return (
     <Stack gap="md" maw={1200}>
       <Anchor component={Link} to="/callbacks" size="sm">
-        ← All callbacks
+        {t("callbacks.detail.back")}
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Group gap="sm" align="center">
           <Title order={1} size="h2">
-            Callback {callback.id}
+            {t("callbacks.detail.title", { id: callback.id })}
           </Title>
           <CallbackStateBadge state={callback.state} />
         </Group>
         {mayManage ? (
           <Group gap="xs" wrap="wrap">
             <ActionModal
-              label="Resend"
-              title={`Resend callback ${callback.id}`}
+              label={t("callbacks.detail.resend")}
+              title={t("callbacks.detail.resendTitle", { id: callback.id })}
               intent="resend"
               hidden={{ callbackId: callback.id }}
               buttonProps={{ variant: "light", "data-testid": "resend-callback" }}
               description={
                 callback.state === "DELIVERED"
-                  ? "It was delivered; it is posted again at once and tried until the receiver answers 202 again."
+                  ? t("callbacks.detail.resendDelivered")
                   : callback.state === "PAUSED"
-                    ? "Its target is paused: it is queued, and goes out once delivery is resumed."
-                    : "It is posted again at once instead of at its next retry."
+                    ? t("callbacks.detail.resendPaused")
+                    : t("callbacks.detail.resendOther")
               }
             />
             {callback.clientId && callback.target ? (
@@ -112,7 +126,7 @@ export default function CallbackDetail() {
 
       <Paper withBorder p="md" radius="md">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md" verticalSpacing="sm">
-          <Field label="API client">
+          <Field label={t("callbacks.detail.client")}>
             {callback.clientId ? (
               <>
                 {callback.clientName ?? callback.clientId}{" "}
@@ -124,12 +138,12 @@ export default function CallbackDetail() {
               "—"
             )}
           </Field>
-          <Field label="Target URL">
+          <Field label={t("callbacks.detail.targetUrl")}>
             <Text span size="sm" ff="monospace" data-testid="callback-url">
               {callback.url}
             </Text>
           </Field>
-          <Field label="Payment / transaction">
+          <Field label={t("callbacks.detail.paymentTransaction")}>
             {callback.paymentId ? (
               <Anchor component={Link} to={`/payments/${callback.paymentId}`} size="sm">
                 {callback.paymentId} / {callback.transactionId ?? "—"}
@@ -138,7 +152,7 @@ export default function CallbackDetail() {
               "—"
             )}
           </Field>
-          <Field label="Correlation id">
+          <Field label={t("callbacks.detail.correlationId")}>
             {callback.correlationId ? (
               <Anchor
                 component={Link}
@@ -152,53 +166,55 @@ export default function CallbackDetail() {
               "—"
             )}
           </Field>
-          <Field label="Created">
+          <Field label={t("callbacks.detail.created")}>
             <DateTime value={callback.createdAt} timeZone={user.timeZone} />
           </Field>
-          <Field label="Attempts">{callback.attempts}</Field>
-          <Field label="Delivered">
-            {callback.deliveredAt ? <DateTime value={callback.deliveredAt} timeZone={user.timeZone} /> : "not yet"}
+          <Field label={t("callbacks.detail.attempts")}>{format.count(callback.attempts)}</Field>
+          <Field label={t("callbacks.detail.delivered")}>
+            {callback.deliveredAt ? (
+              <DateTime value={callback.deliveredAt} timeZone={user.timeZone} />
+            ) : (
+              t("callbacks.detail.notYet")
+            )}
           </Field>
-          <Field label="Next attempt">
+          <Field label={t("callbacks.detail.nextAttempt")}>
             {callback.nextAttemptAt ? (
               <span data-testid="next-attempt">
                 <DateTime value={callback.nextAttemptAt} timeZone={user.timeZone} />
               </span>
             ) : callback.state === "PAUSED" ? (
-              "after delivery is resumed"
+              t("callbacks.detail.afterResume")
             ) : (
-              "none"
+              t("callbacks.detail.none")
             )}
           </Field>
         </SimpleGrid>
         {callback.pause ? (
           <Text size="sm" mt="sm" c="yellow.9" data-testid="pause-note">
-            Delivery to {callback.target} for this client is paused since{" "}
-            <DateTime value={callback.pause.pausedAt} timeZone={user.timeZone} /> by {callback.pause.pausedBy}:{" "}
-            {callback.pause.reason}
+            {t("callbacks.detail.pauseNote", { target: callback.target })}{" "}
+            <DateTime value={callback.pause.pausedAt} timeZone={user.timeZone} />{" "}
+            {t("callbacks.detail.pauseNoteBy", { who: callback.pause.pausedBy, reason: callback.pause.reason })}
           </Text>
         ) : null}
       </Paper>
 
       <Title order={2} size="h4">
-        Attempts
+        {t("callbacks.detail.attemptsTitle")}
       </Title>
       {attempts.length === 0 ? (
-        <ListNotice title="Not tried yet">
-          The delivery job posts it within a second or two of being queued, unless its target is paused.
-        </ListNotice>
+        <ListNotice title={t("callbacks.detail.notTried")}>{t("callbacks.detail.notTriedText")}</ListNotice>
       ) : (
         <DataTable
-          label="Delivery attempts"
+          label={t("callbacks.detail.attemptsLabel")}
           minWidth={640}
           alignTop
           head={
             <>
-              <Table.Th>#</Table.Th>
-              <Table.Th>Time</Table.Th>
-              <Table.Th miw={110}>Answer</Table.Th>
-              <Table.Th ta="right">Latency</Table.Th>
-              <Table.Th>Error</Table.Th>
+              <Table.Th>{t("callbacks.detail.col.number")}</Table.Th>
+              <Table.Th>{t("callbacks.detail.col.time")}</Table.Th>
+              <Table.Th miw={110}>{t("callbacks.detail.col.answer")}</Table.Th>
+              <Table.Th ta="right">{t("callbacks.detail.col.latency")}</Table.Th>
+              <Table.Th>{t("callbacks.detail.col.error")}</Table.Th>
             </>
           }
         >
@@ -212,7 +228,7 @@ export default function CallbackDetail() {
                 <AttemptStatus statusCode={attempt.statusCode} delivered={attempt.delivered} />
               </Table.Td>
               <Table.Td ta="right" style={{ whiteSpace: "nowrap" }}>
-                {attempt.latencyMs.toLocaleString("en")} ms
+                {t("callbacks.detail.latency", { n: format.count(attempt.latencyMs) })}
               </Table.Td>
               <Table.Td>
                 {attempt.error ? (
@@ -229,7 +245,7 @@ export default function CallbackDetail() {
       )}
 
       <Title order={2} size="h4">
-        Payload
+        {t("callbacks.detail.payload")}
       </Title>
       <Code block data-testid="callback-payload" style={{ overflowX: "auto" }}>
         {JSON.stringify(callback.payload, null, 2)}
@@ -238,13 +254,13 @@ export default function CallbackDetail() {
       {callback.staffActions.length > 0 ? (
         <>
           <Title order={2} size="h4">
-            Staff actions
+            {t("callbacks.detail.staffActions")}
           </Title>
           <Stack gap={4}>
             {callback.staffActions.map((entry, index) => (
               <Text key={index} size="sm" data-testid="callback-staff-action">
-                <DateTime value={entry.at} timeZone={user.timeZone} /> · {ACTION_NAMES[entry.action] ?? entry.action} by{" "}
-                {entry.actorEmail}
+                <DateTime value={entry.at} timeZone={user.timeZone} /> · {actionName(entry.action)}{" "}
+                {t("callbacks.detail.by", { who: entry.actorEmail })}
                 {entry.reason ? `: ${entry.reason}` : ""}
               </Text>
             ))}

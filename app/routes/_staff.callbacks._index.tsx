@@ -6,10 +6,12 @@ import { Anchor, Button, Group, Paper, Stack, Table, Text, Tooltip } from "@mant
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
-import { CallbackStateBadge, PauseResume } from "../components/callback-parts";
+import { CallbackStateBadge, PauseResume, useCallbackStateLabel } from "../components/callback-parts";
 import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
@@ -18,9 +20,12 @@ import { formatCount } from "../components/format";
 import { KeysetEmpty, KeysetPageLinks } from "../components/keyset-list";
 import { Dash, FixTheFilter, PageHeader, UnknownParameters } from "../components/list-parts";
 import listScreenStyles from "../components/list-screen.css";
-import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
+import { useFormat } from "../components/use-format";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 import { CALLBACK_STATES, MAX_BULK_RESEND } from "../domain/callback";
 import { invalid } from "../domain/errors";
 import { staffAction, staffCaller, intent } from "../http/staff/action.server";
@@ -40,9 +45,7 @@ import { cursorOfParams, cursorToParam } from "../services/queries/keyset-page.s
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-const AREA = staffArea("/callbacks");
-
-export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "callbacks.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
@@ -51,24 +54,25 @@ const PER_PAGE_CHOICES = ["50", "100", "200"];
 /** Filters with a control of their own above the builder. */
 const SELECT_FILTERS = new Set(["clientId", "state"]);
 
-const filterFields = () =>
+const filterFields = (t: TFunction) =>
   filterFieldsOf(
     Object.fromEntries(Object.entries(CALLBACK_STAFF_FIELDS).filter(([name]) => !SELECT_FILTERS.has(name))),
     {
-      transactionId: "Transaction id",
-      paymentId: "Payment id",
-      correlationId: "Correlation id",
-      target: "Target (https://host:port)",
-      organisationId: "Organisation id",
-      createdAt: "Created at",
+      transactionId: t("callbacks.filters.transactionId"),
+      paymentId: t("callbacks.filters.paymentId"),
+      correlationId: t("callbacks.filters.correlationId"),
+      target: t("callbacks.filters.target"),
+      organisationId: t("callbacks.filters.organisationId"),
+      createdAt: t("callbacks.filters.createdAt"),
     },
-    { target: "https://hooks.example", correlationId: "a request's X-Correlation-Id" },
+    { target: "https://hooks.example", correlationId: t("callbacks.filters.correlationIdExample") },
   );
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "callback:read");
   const caller = staffCaller(user, request, context, null);
   const params = new URL(request.url).searchParams;
+  const t = translator(staffLanguage(user, request));
   const clients = (await callbackClients(caller)).map((client) => ({
     value: client.clientId,
     label: `${client.name} (${client.clientId})`,
@@ -76,7 +80,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const read = readCallbackFilter(params, user.timeZone);
   if (!read.ok)
     return json(
-      { fields: filterFields(), clients, errors: read.errors, list: null, targets: null, preview: null },
+      { fields: filterFields(t), clients, errors: read.errors, list: null, targets: null, preview: null },
       { status: 400 },
     );
   const { perPage } = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
@@ -89,7 +93,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     mayManage ? previewResend(caller, read.filter) : null,
   ]);
   return json({
-    fields: filterFields(),
+    fields: filterFields(t),
     clients,
     errors: null,
     list: {
@@ -134,6 +138,9 @@ export default function Callbacks() {
   const { fields, clients, errors, list, targets, preview } = data;
   const user = useStaffUser();
   const [params] = useSearchParams();
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
+  const stateLabel = useCallbackStateLabel();
   const filtered =
     [...fields.map((field) => field.name), ...SELECT_FILTERS].some((name) => params.has(name)) ||
     !!params.get("from") ||
@@ -142,38 +149,49 @@ export default function Callbacks() {
 
   return (
     <Stack gap="md" className="list-screen">
-      <PageHeader
-        title={AREA.label}
-        description="Every callback posted to API clients' callback URLs: its state, attempts and next retry."
-      />
+      <PageHeader title={t("callbacks.title")} description={t("callbacks.description")} />
 
-      <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label="Callback filters">
-        <UrlSelect name="clientId" label="API client" data={clients} error={errors?.filters.clientId} width={280} />
-        <UrlSelect name="state" label="State" data={[...CALLBACK_STATES]} error={errors?.filters.state} width={160} />
-        <DayFilterPicker timeZone={user.timeZone} error={errors?.range} label="Created" />
+      <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label={t("callbacks.filters.section")}>
+        <UrlSelect
+          name="clientId"
+          label={t("callbacks.filters.client")}
+          placeholder={t("common.all")}
+          data={clients}
+          error={errors?.filters.clientId}
+          width={280}
+        />
+        <UrlSelect
+          name="state"
+          label={t("callbacks.filters.state")}
+          placeholder={t("common.all")}
+          data={CALLBACK_STATES.map((state) => ({ value: state, label: stateLabel(state) }))}
+          error={errors?.filters.state}
+          width={160}
+        />
+        <DayFilterPicker timeZone={user.timeZone} error={errors?.range} label={t("callbacks.filters.created")} />
       </Group>
-      <FilterBuilder fields={fields} errors={errors?.filters} label="More callback filters" />
-      <UnknownParameters listName="callbacks" messages={errors?.other ?? []} resetTo="/callbacks" />
+      <FilterBuilder fields={fields} errors={errors?.filters} label={t("callbacks.filters.more")} />
+      <UnknownParameters listName={t("callbacks.listName")} messages={errors?.other ?? []} resetTo="/callbacks" />
 
       {targets && targets.length > 0 ? <Targets targets={targets} /> : null}
 
       {list === null ? (
-        <FixTheFilter what="callbacks" />
+        <FixTheFilter what={t("callbacks.noun")} />
       ) : list.items.length === 0 ? (
         <KeysetEmpty
           atNewest={list.atNewest}
           filtered={filtered}
-          noun="callbacks"
+          noun={t("callbacks.noun")}
           clearTo="/callbacks"
-          empty="A callback is queued when a transaction with a callbackUrl changes state on a terminal or app page."
+          empty={t("callbacks.empty")}
         />
       ) : (
         <>
           <Group justify="space-between" align="center" wrap="wrap" gap="sm">
             <Text size="sm" aria-live="polite" data-testid="callback-count">
               {list.matching.estimated
-                ? `About ${formatCount(list.matching.count)} callbacks match`
-                : `${formatCount(list.matching.count)} ${list.matching.count === 1 ? "callback matches" : "callbacks match"}`}
+                ? t("callbacks.matchAbout", { n: formatCount(list.matching.count) })
+                : t("callbacks.match", { count: list.matching.count, n: formatCount(list.matching.count) })}
             </Text>
             <KeysetPageLinks
               place={list}
@@ -203,18 +221,20 @@ function useListAction(): string {
 
 function ResendFiltered({ preview }: { preview: NonNullable<LoaderData["preview"]> }) {
   const action = useListAction();
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   const button = { size: "xs" as const, variant: "light" as const, "data-testid": "resend-filtered" };
   if (preview.tooMany || preview.matching === 0) {
     return (
       <Tooltip
         label={
           preview.tooMany
-            ? `More than ${MAX_BULK_RESEND} callbacks match: narrow the filter to resend them`
-            : "No callback matches"
+            ? t("callbacks.resend.tooMany", { max: formatCount(MAX_BULK_RESEND) })
+            : t("callbacks.resend.none")
         }
       >
         <Button {...button} disabled>
-          Resend these…
+          {t("callbacks.resend.these")}
         </Button>
       </Tooltip>
     );
@@ -222,20 +242,23 @@ function ResendFiltered({ preview }: { preview: NonNullable<LoaderData["preview"
   const n = preview.matching;
   return (
     <ActionModal
-      label={`Resend ${formatCount(n)}…`}
-      title={`Resend ${formatCount(n)} ${n === 1 ? "callback" : "callbacks"}`}
+      label={t("callbacks.resend.label", { n: formatCount(n) })}
+      title={t("callbacks.resend.title", { count: n, n: formatCount(n) })}
       intent="resendFiltered"
       action={action}
       hidden={{ expected: n }}
-      confirmLabel={`Resend ${formatCount(n)}`}
+      confirmLabel={t("callbacks.resend.confirm", { n: formatCount(n) })}
       buttonProps={button}
       description={
         <>
-          Every callback this filter matches is posted again at once, delivered or not, and tried until its receiver
-          answers 202.{" "}
+          {t("callbacks.resend.text")}{" "}
           <span data-testid="resend-preview">
-            {formatCount(n)} {n === 1 ? "callback" : "callbacks"}: {formatCount(preview.delivered)} delivered already,{" "}
-            {formatCount(preview.paused)} waiting behind a paused target (they go out after it is resumed).
+            {t("callbacks.resend.preview", {
+              count: n,
+              n: formatCount(n),
+              delivered: formatCount(preview.delivered),
+              paused: formatCount(preview.paused),
+            })}
           </span>
         </>
       }
@@ -247,29 +270,31 @@ function Targets({ targets }: { targets: NonNullable<LoaderData["targets"]> }) {
   const user = useStaffUser();
   const mayManage = userHasPermission(user, "callback:manage");
   const action = useListAction();
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   return (
-    <Paper withBorder p="sm" component="section" aria-label="Callback targets">
+    <Paper withBorder p="sm" component="section" aria-label={t("callbacks.targets.section")}>
       <Text size="sm" fw={600} mb={4}>
-        Targets of this client
+        {t("callbacks.targets.title")}
       </Text>
       <Stack gap={6}>
         {targets.map((target) => (
           <Group key={target.target} justify="space-between" wrap="wrap" gap="xs" data-testid="callback-target">
             <div style={{ minWidth: 0 }}>
               <Text size="sm" ff="monospace" style={{ overflowWrap: "anywhere" }}>
-                {target.target || "(no URL)"}
+                {target.target || t("callbacks.targets.noUrl")}
               </Text>
               <Text size="xs" c={target.pause ? "yellow.8" : "dimmed"}>
                 {target.pause ? (
                   <>
-                    Paused by {target.pause.pausedBy} (
+                    {t("callbacks.targets.pausedBy", { who: target.pause.pausedBy })} (
                     <DateTime value={target.pause.pausedAt} timeZone={user.timeZone} />
                     ): {target.pause.reason}
                   </>
                 ) : (
-                  "Delivering"
+                  t("callbacks.targets.delivering")
                 )}
-                {` · ${formatCount(target.waiting)} waiting`}
+                {t("callbacks.targets.waiting", { n: formatCount(target.waiting) })}
               </Text>
             </div>
             {mayManage ? (
@@ -286,23 +311,24 @@ type Item = NonNullable<LoaderData["list"]>["items"][number];
 
 function CallbackTable({ items }: { items: Item[] }) {
   const user = useStaffUser();
+  const { t } = useTranslation();
   return (
     <DataTable
-      label="Callbacks"
+      label={t("callbacks.title")}
       minWidth={1100}
       maxHeight="var(--list-table-max-height)"
       horizontalSpacing="xs"
       head={
         <>
-          <Table.Th>Callback</Table.Th>
-          <Table.Th>Created</Table.Th>
-          <Table.Th miw={104}>State</Table.Th>
-          <Table.Th>Client and target</Table.Th>
-          <Table.Th>Transaction</Table.Th>
-          <Table.Th ta="right">Attempts</Table.Th>
-          <Table.Th>Last answer</Table.Th>
-          <Table.Th style={{ whiteSpace: "nowrap" }}>Next try / delivered</Table.Th>
-          <Table.Th>Correlation id</Table.Th>
+          <Table.Th>{t("callbacks.col.callback")}</Table.Th>
+          <Table.Th>{t("callbacks.col.created")}</Table.Th>
+          <Table.Th miw={104}>{t("callbacks.col.state")}</Table.Th>
+          <Table.Th>{t("callbacks.col.clientAndTarget")}</Table.Th>
+          <Table.Th>{t("callbacks.col.transaction")}</Table.Th>
+          <Table.Th ta="right">{t("callbacks.col.attempts")}</Table.Th>
+          <Table.Th>{t("callbacks.col.lastAnswer")}</Table.Th>
+          <Table.Th style={{ whiteSpace: "nowrap" }}>{t("callbacks.col.nextOrDelivered")}</Table.Th>
+          <Table.Th>{t("callbacks.col.correlationId")}</Table.Th>
         </>
       }
     >
@@ -342,7 +368,7 @@ function CallbackTable({ items }: { items: Item[] }) {
               <Dash />
             ) : (
               <Text size="xs" truncate maw={180} title={item.lastError ?? undefined}>
-                {item.lastStatus ?? "no answer"}
+                {item.lastStatus ?? t("callbacks.noAnswer")}
                 {item.lastError && item.state !== "DELIVERED" ? ` · ${item.lastError}` : ""}
               </Text>
             )}
@@ -354,7 +380,7 @@ function CallbackTable({ items }: { items: Item[] }) {
               <DateTime value={item.nextAttemptAt} timeZone={user.timeZone} />
             ) : (
               <Text size="xs" c="dimmed">
-                paused
+                {t("callbacks.paused")}
               </Text>
             )}
           </Table.Td>

@@ -6,6 +6,7 @@ import { Alert, Anchor, Group, Paper, Radio, SimpleGrid, Stack, Text, Textarea, 
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
@@ -13,7 +14,10 @@ import { Amount } from "../components/Amount";
 import { ChargebackStatusBadge, isOverdue } from "../components/ChargebackParts";
 import { DateTime } from "../components/DateTime";
 import { Field } from "../components/Field";
-import { formatMoney } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 import { useStaffUser } from "../components/staff-user";
 import { DomainError } from "../domain/errors";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
@@ -24,9 +28,10 @@ import { chargebackDetail } from "../services/queries/chargebacks.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Chargeback ${data?.chargeback.chargebackId ?? ""} · Paydesk` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  data
+    ? metaTitle(matches, "chargebacks.metaTitle", { id: data.chargeback.chargebackId })
+    : metaTitle(matches, "chargebacks.title");
 
 /** The id of the URL; anything but a positive whole number is a 404, like an unknown id. */
 function chargebackIdOf(params: ActionFunctionArgs["params"]): number {
@@ -45,7 +50,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     return json({ chargeback, today: new Date().toISOString().slice(0, 10) });
   } catch (error) {
     if (error instanceof DomainError && error.kind === "not_found") {
-      throw new Response(`There is no chargeback ${chargebackId}.`, { status: 404, statusText: "Not Found" });
+      const t = translator(staffLanguage(user, request));
+      throw new Response(t("chargebacks.notFound", { id: chargebackId }), { status: 404, statusText: "Not Found" });
     }
     throw error;
   }
@@ -85,40 +91,42 @@ export default function ChargebackDetailScreen() {
   const user = useStaffUser();
   const open = c.status === "OPEN";
   const mayManage = userHasPermission(user, "chargeback:manage");
-  const money = (amount: string) => formatMoney(amount, c.currency);
+  const { t } = useTranslation();
+  const format = useFormat();
+  const money = (amount: string) => format.money(amount, c.currency);
   return (
     <Stack gap="md" maw={1200}>
       <Anchor component={Link} to="/chargebacks" size="sm" w="fit-content">
-        ← All chargebacks
+        {t("chargebacks.detail.back")}
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Group gap="sm" align="center">
-          <Title order={2}>Chargeback {c.chargebackId}</Title>
+          <Title order={2}>{t("chargebacks.detail.title", { id: c.chargebackId })}</Title>
           <ChargebackStatusBadge status={c.status} />
         </Group>
         {/* Mounted while open (hidden after), so the answer that decided it still shows. */}
         {mayManage ? (
           <Group gap="xs" wrap="wrap">
             <ActionModal
-              label="Notes and evidence"
-              title={`Notes and evidence of chargeback ${c.chargebackId}`}
+              label={t("chargebacks.detail.evidence")}
+              title={t("chargebacks.detail.evidenceTitle", { id: c.chargebackId })}
               intent="evidence"
               reason="optional"
-              confirmLabel="Save"
+              confirmLabel={t("chargebacks.detail.save")}
               buttonProps={{ variant: "default", display: open ? undefined : "none", "data-testid": "evidence" }}
               fields={(errors) => (
                 <>
                   <TextInput
                     type="date"
                     name="dueDate"
-                    label="Due date"
-                    description="When the evidence must reach the card scheme. Leave empty for none."
+                    label={t("chargebacks.detail.dueDate")}
+                    description={t("chargebacks.detail.dueDateHint")}
                     defaultValue={c.dueDate ?? ""}
                     error={errors.dueDate}
                   />
                   <Textarea
                     name="notes"
-                    label="Notes"
+                    label={t("chargebacks.detail.notes")}
                     autosize
                     minRows={2}
                     maxLength={NOTES_MAX_LENGTH}
@@ -127,8 +135,8 @@ export default function ChargebackDetailScreen() {
                   />
                   <Textarea
                     name="evidence"
-                    label="Evidence"
-                    description="What is sent to the scheme: delivery proof, usage, correspondence. Never a full card number."
+                    label={t("chargebacks.detail.evidenceField")}
+                    description={t("chargebacks.detail.evidenceHint")}
                     autosize
                     minRows={3}
                     maxLength={EVIDENCE_MAX_LENGTH}
@@ -139,17 +147,17 @@ export default function ChargebackDetailScreen() {
               )}
             />
             <ActionModal
-              label="Decide"
-              title={`Decide chargeback ${c.chargebackId}`}
+              label={t("chargebacks.detail.decide")}
+              title={t("chargebacks.detail.decideTitle", { id: c.chargebackId })}
               intent="decide"
-              confirmLabel="Record decision"
+              confirmLabel={t("chargebacks.detail.recordDecision")}
               buttonProps={{ display: open ? undefined : "none", "data-testid": "decide" }}
-              description={`The decision is final. Won: ${money(c.amount)} is creditable again. Lost: it stays with the cardholder and lowers net volume today.`}
+              description={t("chargebacks.detail.decideText", { amount: money(c.amount) })}
               fields={(errors) => (
-                <Radio.Group name="outcome" label="Outcome" error={errors.outcome} withAsterisk>
+                <Radio.Group name="outcome" label={t("chargebacks.detail.outcome")} error={errors.outcome} withAsterisk>
                   <Group mt="xs">
-                    <Radio value="WON" label="Won" />
-                    <Radio value="LOST" label="Lost" />
+                    <Radio value="WON" label={t("chargebacks.detail.won")} />
+                    <Radio value="LOST" label={t("chargebacks.detail.lost")} />
                   </Group>
                 </Radio.Group>
               )}
@@ -159,69 +167,74 @@ export default function ChargebackDetailScreen() {
       </Group>
 
       {open && isOverdue(c, today) ? (
-        <Alert color="red" title="Overdue" role="status">
-          The due date {c.dueDate} has passed without a decision.
+        <Alert color="red" title={t("chargebacks.detail.overdue")} role="status">
+          {t("chargebacks.detail.overdueText", { day: c.dueDate ? format.day(c.dueDate) : "" })}
         </Alert>
       ) : null}
 
       <Paper withBorder p="md" radius="md">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md" verticalSpacing="sm">
-          <Field label="Amount">
+          <Field label={t("chargebacks.detail.amount")}>
             <Amount value={c.amount} currency={c.currency} fw={600} />
           </Field>
-          <Field label="Reason code">{c.reasonCode}</Field>
-          <Field label="Due date">{c.dueDate ?? "—"}</Field>
-          <Field label="Source">
-            {c.source === "REPORT" ? `Settlement report (line ${c.reportLineId ?? "—"})` : "Entered by staff"}
+          <Field label={t("chargebacks.detail.reasonCode")}>{c.reasonCode}</Field>
+          <Field label={t("chargebacks.detail.dueDate")}>{c.dueDate ? format.day(c.dueDate) : t("common.dash")}</Field>
+          <Field label={t("chargebacks.detail.source")}>
+            {c.source === "REPORT"
+              ? t("chargebacks.detail.fromReport", { line: c.reportLineId ?? t("common.dash") })
+              : t("chargebacks.detail.byStaff")}
           </Field>
-          <Field label="Payment / transaction">
+          <Field label={t("chargebacks.detail.paymentTransaction")}>
             <Anchor component={Link} to={`/payments/${c.paymentId}`} size="sm">
               {c.paymentId}
             </Anchor>{" "}
             / {c.transactionId}
           </Field>
-          <Field label="Paid with">
+          <Field label={t("chargebacks.detail.paidWith")}>
             {c.paymentType ?? c.paymentTypeGroup}
             {c.cardNumber ? ` •••• ${c.cardNumber}` : ""}
           </Field>
-          <Field label="Order">{c.orderId ?? "—"}</Field>
-          <Field label="Organisation">
+          <Field label={t("chargebacks.detail.order")}>{c.orderId ?? t("common.dash")}</Field>
+          <Field label={t("chargebacks.detail.organisation")}>
             {c.organisationName} ({c.organisationId})
           </Field>
-          <Field label="Customer">
+          <Field label={t("chargebacks.detail.customer")}>
             {c.customerNumber ? (
               <Anchor component={Link} to={`/customers/${c.customerNumber}`} size="sm">
                 {c.customerNumber}
               </Anchor>
             ) : (
-              "—"
+              t("common.dash")
             )}
           </Field>
-          <Field label="Opened">
+          <Field label={t("chargebacks.detail.opened")}>
             <DateTime value={c.createdAt} timeZone={user.timeZone} />
-            {c.createdBy ? ` by ${c.createdBy}` : ""}
+            {c.createdBy ? ` ${t("chargebacks.detail.by", { who: c.createdBy })}` : ""}
           </Field>
-          <Field label="Decided">
+          <Field label={t("chargebacks.detail.decided")}>
             {c.decidedAt ? (
               <>
                 <DateTime value={c.decidedAt} timeZone={user.timeZone} />
-                {c.decidedBy ? ` by ${c.decidedBy}` : ""}
+                {c.decidedBy ? ` ${t("chargebacks.detail.by", { who: c.decidedBy })}` : ""}
               </>
             ) : (
-              "—"
+              t("common.dash")
             )}
           </Field>
-          <Field label="Transaction now">
+          <Field label={t("chargebacks.detail.transactionNow")}>
             <span data-testid="transaction-creditable">
-              captured {money(c.transaction.capturedAmount)}, charged back {money(c.transaction.chargedBackAmount)},
-              creditable {money(c.transaction.creditableAmount)}
+              {t("chargebacks.detail.figures", {
+                captured: money(c.transaction.capturedAmount),
+                chargedBack: money(c.transaction.chargedBackAmount),
+                creditable: money(c.transaction.creditableAmount),
+              })}
             </span>
           </Field>
         </SimpleGrid>
         {c.decisionReason ? (
           <Text size="sm" mt="sm">
             <Text span c="dimmed" size="sm">
-              Decision reason:{" "}
+              {t("chargebacks.detail.decisionReason")}{" "}
             </Text>
             {c.decisionReason}
           </Text>
@@ -229,21 +242,22 @@ export default function ChargebackDetailScreen() {
       </Paper>
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-        <TextBlock title="Notes" text={c.notes} testId="chargeback-notes" />
-        <TextBlock title="Evidence" text={c.evidence} testId="chargeback-evidence" />
+        <TextBlock title={t("chargebacks.detail.notes")} text={c.notes} testId="chargeback-notes" />
+        <TextBlock title={t("chargebacks.detail.evidenceField")} text={c.evidence} testId="chargeback-evidence" />
       </SimpleGrid>
     </Stack>
   );
 }
 
 function TextBlock({ title, text, testId }: { title: string; text: string | null; testId: string }) {
+  const { t } = useTranslation();
   return (
     <Paper withBorder p="md" radius="md" data-testid={testId}>
       <Title order={3} size="h5" mb="xs">
         {title}
       </Title>
       <Text size="sm" c={text ? undefined : "dimmed"} style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
-        {text ?? "None yet."}
+        {text ?? t("chargebacks.detail.noneYet")}
       </Text>
     </Paper>
   );

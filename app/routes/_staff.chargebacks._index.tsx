@@ -6,12 +6,12 @@ import { Button, Group, Stack, TextInput } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
 import { ChargebackTable } from "../components/ChargebackParts";
 import { ListNotice } from "../components/list-parts";
 import listScreenStyles from "../components/list-screen.css";
 import { PagedListHeader } from "../components/PageLinks";
-import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
 import { requireDueDate } from "../domain/chargeback";
@@ -20,12 +20,11 @@ import { DomainError } from "../domain/errors";
 import { staffCaller } from "../http/staff/action.server";
 import { readPaging } from "../http/staff/list-query.server";
 import { listChargebacks, MAX_PER_PAGE } from "../services/queries/chargebacks.server";
+import { metaTitle } from "../i18n/meta";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-const AREA = staffArea("/chargebacks");
-
-export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "chargebacks.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
@@ -66,37 +65,48 @@ export default function Chargebacks() {
   const { errors, list, today } = useLoaderData<typeof loader>();
   const user = useStaffUser();
   const [params] = useSearchParams();
+  const { t } = useTranslation();
+  const status = params.get("status");
+  // The loader names what is wrong by parameter; the words are the reader's.
+  const badDay = (name: "dueFrom" | "dueTo") => (errors?.[name] ? t("chargebacks.badDay") : undefined);
   return (
     <Stack gap="md" className="list-screen">
       <PagedListHeader
-        title={AREA.label}
+        title={t("chargebacks.title")}
         list={list && { ...list, totalItems: list.total, totalPages: list.pageCount }}
-        noun="chargebacks"
-        invalid="Fix the filter to see chargebacks."
+        noun={t("chargebacks.noun")}
+        invalid={t("chargebacks.invalid")}
       />
 
-      <Group gap="sm" align="flex-end" wrap="wrap" component="section" aria-label="Chargeback filters">
-        <UrlSelect name="status" label="Status" data={[...CHARGEBACK_STATUSES]} error={errors?.status} width={160} />
+      <Group gap="sm" align="flex-end" wrap="wrap" component="section" aria-label={t("chargebacks.filters")}>
+        <UrlSelect
+          name="status"
+          label={t("chargebacks.col.status")}
+          placeholder={t("common.all")}
+          data={CHARGEBACK_STATUSES.map((status) => ({ value: status, label: t(`chargebacks.status.${status}`) }))}
+          error={errors?.status ? t("chargebacks.badStatus", { statuses: CHARGEBACK_STATUSES.join(", ") }) : undefined}
+          width={160}
+        />
         <Form method="get" style={{ display: "contents" }}>
-          {params.get("status") ? <input type="hidden" name="status" value={params.get("status")!} /> : null}
+          {status ? <input type="hidden" name="status" value={status} /> : null}
           <TextInput
             type="date"
             name="dueFrom"
-            label="Due from"
+            label={t("chargebacks.dueFrom")}
             defaultValue={params.get("dueFrom") ?? ""}
-            error={errors?.dueFrom}
+            error={badDay("dueFrom")}
             w={{ base: "100%", xs: 170 }}
           />
           <TextInput
             type="date"
             name="dueTo"
-            label="Due until"
+            label={t("chargebacks.dueTo")}
             defaultValue={params.get("dueTo") ?? ""}
-            error={errors?.dueTo}
+            error={badDay("dueTo")}
             w={{ base: "100%", xs: 170 }}
           />
           <Button type="submit" variant="default">
-            Apply
+            {t("chargebacks.apply")}
           </Button>
         </Form>
       </Group>
@@ -104,10 +114,8 @@ export default function Chargebacks() {
       {list && list.items.length ? (
         <ChargebackTable rows={list.items} timeZone={user.timeZone} today={today} />
       ) : list ? (
-        <ListNotice title="No chargebacks">
-          {params.toString()
-            ? "No chargeback matches this filter."
-            : "No card scheme has disputed a payment yet. Finance opens one from a captured transaction on its payment."}
+        <ListNotice title={t("chargebacks.noneTitle")}>
+          {params.toString() ? t("chargebacks.noMatch") : t("chargebacks.noneYet")}
         </ListNotice>
       ) : null}
     </Stack>

@@ -6,6 +6,8 @@ import { Anchor, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
 import { userHasPermission } from "../auth/roles";
 import { ViewsMenu } from "../components/SavedViews";
@@ -17,11 +19,14 @@ import { FilterBuilder } from "../components/FilterBuilder";
 import { KeysetEmpty, KeysetPageLinks } from "../components/keyset-list";
 import { Dash, FixTheFilter, PageHeader, UnknownParameters } from "../components/list-parts";
 import { useHrefWith } from "../components/url-state";
-import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import listScreenStyles from "../components/list-screen.css";
 import { readDayRange } from "../domain/zoned-day-range";
-import { formatCount } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { ACTOR_TYPES, type ActorType } from "../domain/enums";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 import { filterFieldsOf, readListFilters, readPaging } from "../http/staff/list-query.server";
 import { staffAction, staffCaller } from "../http/staff/action.server";
 import {
@@ -36,9 +41,7 @@ import { OperationCells, OperationHeads } from "../components/OperationCells";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-const AREA = staffArea("/operation-log");
-
-export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "operationLog.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
@@ -47,22 +50,13 @@ const PER_PAGE_CHOICES = ["50", "100", "200"];
 const OWN_PARAMS = ["from", "to", "older", "newer"] as const;
 
 // A function: the filter spec is server-only, so this runs in the loader, never in the browser.
-const filterFields = () =>
-  filterFieldsOf(
-    OPERATION_LOG_FIELDS,
-    {
-      operation: "Operation",
-      correlationId: "Correlation id",
-      clientName: "Client name",
-      pos: "POS",
-      distributionChannel: "Distribution channel",
-      paymentId: "Payment id",
-      transactionId: "Transaction id",
-      actor: "Actor (client id or staff email)",
-      createdAt: "Time",
-    },
-    { clientName: "entur-web", pos: "TVM-0042", distributionChannel: "web", actor: "support@paydesk.test" },
-  );
+const filterFields = (t: TFunction) =>
+  filterFieldsOf(OPERATION_LOG_FIELDS, t("operationLog.filters", { returnObjects: true }), {
+    clientName: "entur-web",
+    pos: "TVM-0042",
+    distributionChannel: "web",
+    actor: "support@paydesk.test",
+  });
 
 export async function action(args: ActionFunctionArgs) {
   return staffAction(args, savedViewIntents("operation-log"));
@@ -72,12 +66,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "log:read");
   const caller = staffCaller(user, request, context, null);
   const { params, state: views } = await resolveViews("operation-log", request, caller);
+  const t = translator(staffLanguage(user, request));
   const { filters, fieldErrors, otherErrors } = readListFilters(params, OPERATION_LOG_FIELDS, OWN_PARAMS);
   const range = readDayRange(params, user.timeZone);
   const { perPage } = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
   const errors = { filters: fieldErrors, other: otherErrors, range: range.ok ? undefined : range.message };
   if (!range.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0) {
-    return json({ fields: filterFields(), errors, log: null, views }, { status: 400 });
+    return json({ fields: filterFields(t), errors, log: null, views }, { status: 400 });
   }
   // A cursor that is not one of ours (hand-edited) shows the newest rows, like a bad page number.
   const older = cursorFromParam(params.get("older") ?? "");
@@ -94,7 +89,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     perPage,
   });
   return json({
-    fields: filterFields(),
+    fields: filterFields(t),
     errors: null,
     log: {
       ...page,
@@ -111,12 +106,14 @@ export default function OperationLog() {
   const user = useStaffUser();
   const [params] = useSearchParams();
   const hrefWith = useHrefWith();
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   const filtered = fields.some((field) => params.has(field.name)) || !!params.get("from") || !!params.get("to");
   const perPage = log?.perPage ?? DEFAULT_PER_PAGE;
 
   return (
     <Stack gap="md" className="list-screen">
-      <PageHeader title="Operation log" description="Every successful operation on every payment, newest first.">
+      <PageHeader title={t("operationLog.title")} description={t("operationLog.description")}>
         <Group gap="xs" wrap="wrap">
           <ViewsMenu state={views} />
           <CsvExportButton
@@ -129,29 +126,33 @@ export default function OperationLog() {
       </PageHeader>
 
       <Group align="flex-start" gap="sm" wrap="wrap">
-        <DayFilterPicker timeZone={user.timeZone} error={errors?.range} label="Day" />
+        <DayFilterPicker timeZone={user.timeZone} error={errors?.range} label={t("operationLog.day")} />
       </Group>
-      <FilterBuilder fields={fields} errors={errors?.filters} label="Operation log filters" />
+      <FilterBuilder fields={fields} errors={errors?.filters} label={t("operationLog.filtersLabel")} />
 
-      <UnknownParameters listName="operation log" messages={errors?.other ?? []} resetTo="/operation-log" />
+      <UnknownParameters
+        listName={t("operationLog.listName")}
+        messages={errors?.other ?? []}
+        resetTo="/operation-log"
+      />
 
       {log === null ? (
-        <FixTheFilter what="operations" />
+        <FixTheFilter what={t("operationLog.noun")} />
       ) : log.items.length === 0 ? (
         <KeysetEmpty
           atNewest={log.atNewest}
           filtered={filtered}
-          noun="operations"
+          noun={t("operationLog.noun")}
           clearTo="/operation-log"
-          empty="Operations are logged as API clients and staff create, authorize, capture, cancel and credit payments."
+          empty={t("operationLog.empty")}
         />
       ) : (
         <>
           <Group justify="space-between" align="center" wrap="wrap" gap="sm">
             <Text size="sm" aria-live="polite" data-testid="operation-count">
               {log.matching.moreThan
-                ? `More than ${formatCount(log.matching.count)} operations match`
-                : `${formatCount(log.matching.count)} ${log.matching.count === 1 ? "operation matches" : "operations match"}`}
+                ? t("operationLog.matchMoreThan", { n: formatCount(log.matching.count) })
+                : t("operationLog.match", { count: log.matching.count, n: formatCount(log.matching.count) })}
             </Text>
             <KeysetPageLinks
               place={log}
@@ -174,20 +175,23 @@ type Entry = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["log"]>
 
 function OperationTable({ items, correlationHref }: { items: Entry[]; correlationHref: (id: string) => string }) {
   const user = useStaffUser();
+  const { t } = useTranslation();
+  const actorType = (type: string) =>
+    (ACTOR_TYPES as readonly string[]).includes(type) ? t(`operationLog.actorTypes.${type as ActorType}`) : type;
   return (
     <DataTable
-      label="Operation log"
+      label={t("operationLog.title")}
       minWidth={1060}
       maxHeight="var(--list-table-max-height)"
       horizontalSpacing="xs"
       head={
         <>
           <OperationHeads />
-          <Table.Th>Transaction</Table.Th>
-          <Table.Th>Client</Table.Th>
-          <Table.Th style={{ whiteSpace: "nowrap" }}>POS / channel</Table.Th>
-          <Table.Th>Actor</Table.Th>
-          <Table.Th>Correlation id</Table.Th>
+          <Table.Th>{t("operationLog.col.transaction")}</Table.Th>
+          <Table.Th>{t("operationLog.col.client")}</Table.Th>
+          <Table.Th style={{ whiteSpace: "nowrap" }}>{t("operationLog.col.posChannel")}</Table.Th>
+          <Table.Th>{t("operationLog.col.actor")}</Table.Th>
+          <Table.Th>{t("operationLog.col.correlationId")}</Table.Th>
         </>
       }
     >
@@ -209,18 +213,23 @@ function OperationTable({ items, correlationHref }: { items: Entry[]; correlatio
               <>
                 <Text size="sm">{entry.pos ?? <Dash />}</Text>
                 <Text size="xs" c="dimmed">
-                  {entry.distributionChannel ?? "no channel"}
+                  {entry.distributionChannel ?? t("operationLog.noChannel")}
                 </Text>
               </>
             )}
           </Table.Td>
           <Table.Td>
-            <Text size="sm" truncate maw={120} title={`${entry.actorType}: ${entry.actor}`}>
+            <Text
+              size="sm"
+              truncate
+              maw={120}
+              title={t("operationLog.actorTitle", { type: actorType(entry.actorType), actor: entry.actor })}
+            >
               {entry.actor}
             </Text>
           </Table.Td>
           <Table.Td>
-            <Tooltip label="Show every operation of this request" withArrow openDelay={300}>
+            <Tooltip label={t("operationLog.sameRequest")} withArrow openDelay={300}>
               <Anchor
                 component={Link}
                 to={correlationHref(entry.correlationId)}

@@ -5,6 +5,7 @@ import { Anchor, Badge, Breadcrumbs, Button, Group, Stack, Table, Text, Title } 
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
@@ -12,7 +13,10 @@ import { Amount } from "../components/Amount";
 import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { ClampedText, Dash, ListNotice, PageHeader } from "../components/list-parts";
-import { formatCount } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 import { useStaffUser } from "../components/staff-user";
 import { useHrefWith } from "../components/url-state";
 import { intent, staffAction } from "../http/staff/action.server";
@@ -23,21 +27,16 @@ import { resolveDifference } from "../services/reconciliation/settlement-reports
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Reconciliation ${data?.reconciliation.settlementId ?? ""} · Paydesk` },
-];
-
-const KIND_LABEL: Record<DifferenceKind, string> = {
-  AMOUNT_DIFFERS: "Amount differs",
-  MISSING_IN_PAYDESK: "Missing in Paydesk",
-  MISSING_AT_PROVIDER: "Missing at provider",
-};
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  data
+    ? metaTitle(matches, "reconciliation.metaTitle", { id: data.reconciliation.settlementId })
+    : metaTitle(matches, "reconciliation.title");
 
 const isKind = (value: string | null): value is DifferenceKind =>
   value !== null && (DIFFERENCE_KINDS as readonly string[]).includes(value);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePermission(request, "settlement:read");
+  const user = await requirePermission(request, "settlement:read");
   const settlementId = params.settlementId ?? "";
   const search = new URL(request.url).searchParams;
   const kindParam = search.get("kind");
@@ -45,7 +44,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const openOnly = search.get("open") !== "all";
   const reconciliation = await settlementReconciliation(settlementId, { kind, openOnly });
   if (!reconciliation) {
-    throw new Response(`No settlement report with settlement id "${settlementId}" has been imported.`, {
+    const t = translator(staffLanguage(user, request));
+    throw new Response(t("reconciliation.notFound", { id: settlementId }), {
       status: 404,
       statusText: "Not Found",
     });
@@ -68,9 +68,10 @@ export const action = (args: ActionFunctionArgs) =>
 
 function FilterLinks({ kind, openOnly }: { kind: DifferenceKind | null; openOnly: boolean }) {
   const hrefWith = useHrefWith();
+  const { t } = useTranslation();
   const choices: Array<[DifferenceKind | null, string]> = [
-    [null, "Every kind"],
-    ...DIFFERENCE_KINDS.map((k) => [k, KIND_LABEL[k]] as [DifferenceKind, string]),
+    [null, t("reconciliation.settlement.everyKind")],
+    ...DIFFERENCE_KINDS.map((k) => [k, t(`reconciliation.kind.${k}`)] as [DifferenceKind, string]),
   ];
   return (
     <Group gap="xs" wrap="wrap">
@@ -87,7 +88,7 @@ function FilterLinks({ kind, openOnly }: { kind: DifferenceKind | null; openOnly
         </Button>
       ))}
       <Button component={Link} to={hrefWith({ open: openOnly ? "all" : null })} size="xs" variant="subtle" replace>
-        {openOnly ? "Show resolved too" : "Show open only"}
+        {openOnly ? t("reconciliation.settlement.showResolved") : t("reconciliation.settlement.openOnly")}
       </Button>
     </Group>
   );
@@ -99,12 +100,15 @@ export default function SettlementReconciliation() {
   const hrefWith = useHrefWith();
   const mayResolve = userHasPermission(user, "reconciliation:resolve");
   const { settlementId, totals, differences, more } = reconciliation;
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
+  const kindLabel = (k: DifferenceKind) => t(`reconciliation.kind.${k}`);
 
   return (
     <Stack gap="md" maw={1400}>
       <Breadcrumbs>
         <Anchor component={Link} to="/reconciliation" size="sm">
-          Reconciliation
+          {t("reconciliation.title")}
         </Anchor>
         <Text size="sm" style={{ overflowWrap: "anywhere" }}>
           {settlementId}
@@ -114,37 +118,42 @@ export default function SettlementReconciliation() {
         title={<span style={{ overflowWrap: "anywhere" }}>{settlementId}</span>}
         description={
           <Text c="dimmed" size="sm">
-            From report #{reconciliation.importId} ({reconciliation.fileName}), imported by{" "}
-            {reconciliation.importedByEmail}
+            {t("reconciliation.settlement.fromReport", {
+              id: reconciliation.importId,
+              file: reconciliation.fileName,
+              who: reconciliation.importedByEmail,
+            })}
             {reconciliation.finishedAt ? (
               <>
                 {" "}
-                on <DateTime value={reconciliation.finishedAt} timeZone={user.timeZone} />
+                {t("reconciliation.settlement.on")}{" "}
+                <DateTime value={reconciliation.finishedAt} timeZone={user.timeZone} />
               </>
             ) : null}
             .{" "}
             <Anchor component={Link} to={`/settlements/${encodeURIComponent(settlementId)}`} size="sm">
-              The settlement in Paydesk
+              {t("reconciliation.settlement.inPaydesk")}
             </Anchor>
           </Text>
         }
       />
       <DataTable
+        label={t("reconciliation.settlement.totalsLabel")}
         minWidth={900}
         data-testid="reconciliation-totals"
         head={
           <>
-            <Table.Th>Currency</Table.Th>
-            <Table.Th ta="right">Lines</Table.Th>
-            <Table.Th ta="right">Matched</Table.Th>
+            <Table.Th>{t("reconciliation.settlement.col.currency")}</Table.Th>
+            <Table.Th ta="right">{t("reconciliation.settlement.col.lines")}</Table.Th>
+            <Table.Th ta="right">{t("reconciliation.settlement.col.matched")}</Table.Th>
             {DIFFERENCE_KINDS.map((k) => (
               <Table.Th key={k} ta="right">
-                {KIND_LABEL[k]}
+                {kindLabel(k)}
               </Table.Th>
             ))}
-            <Table.Th ta="right">Gross</Table.Th>
-            <Table.Th ta="right">Fees</Table.Th>
-            <Table.Th ta="right">Net</Table.Th>
+            <Table.Th ta="right">{t("reconciliation.settlement.col.gross")}</Table.Th>
+            <Table.Th ta="right">{t("reconciliation.settlement.col.fees")}</Table.Th>
+            <Table.Th ta="right">{t("reconciliation.settlement.col.net")}</Table.Th>
           </>
         }
       >
@@ -164,7 +173,8 @@ export default function SettlementReconciliation() {
                   </Anchor>
                   {sum.count > 0 ? (
                     <Text size="xs" c="dimmed">
-                      <Amount value={sum.amount} currency={row.currency} /> · {formatCount(sum.open)} open
+                      <Amount value={sum.amount} currency={row.currency} /> ·{" "}
+                      {t("reconciliation.settlement.open", { n: formatCount(sum.open) })}
                     </Text>
                   ) : null}
                 </Table.Td>
@@ -185,35 +195,41 @@ export default function SettlementReconciliation() {
 
       <Group justify="space-between" align="flex-end" wrap="wrap">
         <Title order={4}>
-          {kind ? KIND_LABEL[kind] : "Differences"}
-          {openOnly ? ", open" : ""}
+          {kind
+            ? openOnly
+              ? t("reconciliation.settlement.kindOpen", { kind: kindLabel(kind) })
+              : kindLabel(kind)
+            : openOnly
+              ? t("reconciliation.settlement.differencesOpen")
+              : t("reconciliation.settlement.differences")}
         </Title>
         <FilterLinks kind={kind} openOnly={openOnly} />
       </Group>
       {unknownKind ? (
         <Text c="red" size="sm" role="alert">
-          kind must be one of {DIFFERENCE_KINDS.join(", ")}; showing every kind instead
+          {t("reconciliation.settlement.unknownKind", { kinds: DIFFERENCE_KINDS.join(", ") })}
         </Text>
       ) : null}
       {differences.length === 0 ? (
-        <ListNotice title="Nothing to show">
-          {openOnly ? "No open difference of this kind." : "No difference of this kind."}
+        <ListNotice title={t("reconciliation.settlement.nothing")}>
+          {openOnly ? t("reconciliation.settlement.noOpen") : t("reconciliation.settlement.noDifference")}
         </ListNotice>
       ) : (
         <DataTable
+          label={t("reconciliation.settlement.differencesLabel")}
           minWidth={1000}
           actions={mayResolve}
           data-testid="reconciliation-differences"
           head={
             <>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th ta="right">Line</Table.Th>
-              <Table.Th>Type</Table.Th>
-              <Table.Th>Reference</Table.Th>
-              <Table.Th ta="right">Provider</Table.Th>
-              <Table.Th ta="right">Paydesk</Table.Th>
-              <Table.Th ta="right">Difference</Table.Th>
-              <Table.Th>Resolution</Table.Th>
+              <Table.Th>{t("reconciliation.settlement.diff.kind")}</Table.Th>
+              <Table.Th ta="right">{t("reconciliation.settlement.diff.line")}</Table.Th>
+              <Table.Th>{t("reconciliation.settlement.diff.type")}</Table.Th>
+              <Table.Th>{t("reconciliation.settlement.diff.reference")}</Table.Th>
+              <Table.Th ta="right">{t("reconciliation.settlement.diff.provider")}</Table.Th>
+              <Table.Th ta="right">{t("reconciliation.settlement.diff.paydesk")}</Table.Th>
+              <Table.Th ta="right">{t("reconciliation.settlement.diff.difference")}</Table.Th>
+              <Table.Th>{t("reconciliation.settlement.diff.resolution")}</Table.Th>
             </>
           }
         >
@@ -221,7 +237,7 @@ export default function SettlementReconciliation() {
             <Table.Tr key={d.id} data-testid="difference" data-kind={d.kind} data-reference={d.reference ?? ""}>
               <Table.Td>
                 <Badge variant="light" color={d.kind === "AMOUNT_DIFFERS" ? "orange" : "red"}>
-                  {KIND_LABEL[d.kind]}
+                  {kindLabel(d.kind)}
                 </Badge>
               </Table.Td>
               <Table.Td ta="right">{d.lineNo ?? <Dash />}</Table.Td>
@@ -229,7 +245,7 @@ export default function SettlementReconciliation() {
               <Table.Td style={{ overflowWrap: "anywhere" }}>
                 {d.paymentId ? (
                   <Anchor component={Link} to={`/payments/${d.paymentId}`} size="sm">
-                    {d.reference ?? `payment ${d.paymentId}`}
+                    {d.reference ?? t("reconciliation.settlement.payment", { id: d.paymentId })}
                   </Anchor>
                 ) : (
                   (d.reference ?? <Dash />)
@@ -254,16 +270,20 @@ export default function SettlementReconciliation() {
                   </Stack>
                 ) : mayResolve ? (
                   <ActionModal
-                    label="Resolve"
-                    title="Mark the difference resolved"
+                    label={t("reconciliation.settlement.resolve")}
+                    title={t("reconciliation.settlement.resolveTitle")}
                     intent="resolve"
                     hidden={{ differenceId: d.id }}
-                    description={`${KIND_LABEL[d.kind]}: ${d.type} ${d.reference ?? ""}. Say what was done or why it is right as it is.`}
+                    description={t("reconciliation.settlement.resolveText", {
+                      kind: kindLabel(d.kind),
+                      type: d.type,
+                      reference: d.reference ?? "",
+                    })}
                     buttonProps={{ size: "xs", variant: "light", "data-testid": "resolve" }}
                   />
                 ) : (
                   <Text size="sm" c="dimmed">
-                    Open
+                    {t("reconciliation.settlement.openState")}
                   </Text>
                 )}
               </Table.Td>
@@ -273,7 +293,7 @@ export default function SettlementReconciliation() {
       )}
       {more ? (
         <Text size="sm" c="dimmed">
-          The first {DIFFERENCE_LIST_LIMIT} are shown: pick one kind, or resolve some, to see the rest.
+          {t("reconciliation.settlement.firstOnly", { n: formatCount(DIFFERENCE_LIST_LIMIT) })}
         </Text>
       ) : null}
     </Stack>

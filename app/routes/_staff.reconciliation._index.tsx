@@ -6,13 +6,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { useActionNotification } from "../components/ActionModal";
 import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { ListNotice, PageHeader } from "../components/list-parts";
-import { formatCount } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { metaTitle } from "../i18n/meta";
 import { useStaffUser } from "../components/staff-user";
 import type { ActionResult } from "../domain/action-result";
 import { IMPORT_LIST_LIMIT, REPORT_COLUMNS } from "../domain/settlement-report";
@@ -22,7 +24,7 @@ import type { loader as progressLoader } from "./_staff.reconciliation.progress"
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "Reconciliation · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "reconciliation.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "settlement:read");
@@ -43,7 +45,9 @@ function UploadReport() {
   const [file, setFile] = useState<File | null>(null);
   const [token, setToken] = useState<string | null>(null);
   const busy = upload.state !== "idle";
-  useActionNotification(upload.state, upload.data, "Settlement report");
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
+  useActionNotification(upload.state, upload.data, t("reconciliation.upload.notify"));
   const result = upload.state === "idle" ? upload.data : undefined;
   const error = result && !result.ok ? (result.fieldErrors.file ?? result.message) : null;
 
@@ -75,16 +79,16 @@ function UploadReport() {
         }}
       >
         <Stack gap="sm">
-          <Title order={4}>Upload a settlement report</Title>
+          <Title order={4}>{t("reconciliation.upload.title")}</Title>
           <Text size="sm" c="dimmed">
-            A CSV with the columns <code style={{ overflowWrap: "anywhere" }}>{REPORT_COLUMNS.join(",")}</code> (see the
-            README). The same file twice changes nothing; a file with a wrong line is refused whole, naming the line and
-            column.
+            {t("reconciliation.upload.columnsBefore")}{" "}
+            <code style={{ overflowWrap: "anywhere" }}>{REPORT_COLUMNS.join(",")}</code>{" "}
+            {t("reconciliation.upload.columnsAfter")}
           </Text>
           <Group align="flex-end" gap="sm" wrap="wrap">
             <FileInput
-              label="Report file"
-              placeholder="Choose a .csv file"
+              label={t("reconciliation.upload.file")}
+              placeholder={t("reconciliation.upload.choose")}
               accept=".csv,text/csv"
               value={file}
               onChange={setFile}
@@ -96,7 +100,7 @@ function UploadReport() {
               clearable
             />
             <Button type="submit" loading={busy} disabled={!file} data-testid="upload-report">
-              Import
+              {t("reconciliation.upload.import")}
             </Button>
           </Group>
           {busy ? (
@@ -104,13 +108,16 @@ function UploadReport() {
               <Progress value={percent} animated />
               <Text size="sm" c="dimmed">
                 {read
-                  ? `${formatCount(read.linesRead)} lines read and checked (${Math.round(percent)} % of the file)${read.status === "DONE" ? ", matching…" : ""}`
-                  : "Uploading…"}
+                  ? t(read.status === "DONE" ? "reconciliation.upload.readMatching" : "reconciliation.upload.read", {
+                      lines: formatCount(read.linesRead),
+                      percent: formatCount(Math.round(percent)),
+                    })
+                  : t("reconciliation.upload.uploading")}
               </Text>
             </Stack>
           ) : null}
           {result && result.ok ? (
-            <Alert color="green" title="Imported" data-testid="upload-result">
+            <Alert color="green" title={t("reconciliation.upload.imported")} data-testid="upload-result">
               {result.message}
               {Array.isArray(result.data?.settlementIds) ? (
                 <Group gap="xs" mt={4}>
@@ -132,34 +139,35 @@ function UploadReport() {
 export default function Reconciliation() {
   const { imports } = useLoaderData<typeof loader>();
   const user = useStaffUser();
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
+  const mayImport = userHasPermission(user, "reconciliation:import");
   return (
     <Stack gap="md" maw={1400}>
-      <PageHeader
-        title="Reconciliation"
-        description="The provider's settlement reports against Paydesk's captures and credits, per settlement."
-      />
-      {userHasPermission(user, "reconciliation:import") ? <UploadReport /> : null}
-      <Title order={4}>Imported reports</Title>
+      <PageHeader title={t("reconciliation.title")} description={t("reconciliation.description")} />
+      {mayImport ? <UploadReport /> : null}
+      <Title order={4}>{t("reconciliation.imports.title")}</Title>
       {imports.length === 0 ? (
-        <ListNotice title="No report imported yet">Upload a provider's settlement report to reconcile it.</ListNotice>
+        <ListNotice title={t("reconciliation.imports.none")}>{t("reconciliation.imports.noneText")}</ListNotice>
       ) : (
         <DataTable
+          label={t("reconciliation.imports.label")}
           minWidth={760}
           data-testid="report-imports"
           head={
             <>
-              <Table.Th>Report</Table.Th>
-              <Table.Th>File</Table.Th>
-              <Table.Th>Imported</Table.Th>
-              <Table.Th ta="right">Lines</Table.Th>
-              <Table.Th>Settlements</Table.Th>
-              <Table.Th ta="right">Open differences</Table.Th>
+              <Table.Th>{t("reconciliation.imports.col.report")}</Table.Th>
+              <Table.Th>{t("reconciliation.imports.col.file")}</Table.Th>
+              <Table.Th>{t("reconciliation.imports.col.imported")}</Table.Th>
+              <Table.Th ta="right">{t("reconciliation.imports.col.lines")}</Table.Th>
+              <Table.Th>{t("reconciliation.imports.col.settlements")}</Table.Th>
+              <Table.Th ta="right">{t("reconciliation.imports.col.open")}</Table.Th>
             </>
           }
         >
           {imports.map((row) => (
             <Table.Tr key={row.id}>
-              <Table.Td>#{row.id}</Table.Td>
+              <Table.Td>{t("reconciliation.imports.report", { id: row.id })}</Table.Td>
               <Table.Td style={{ overflowWrap: "anywhere" }}>{row.fileName}</Table.Td>
               <Table.Td>
                 {row.finishedAt ? <DateTime value={row.finishedAt} timeZone={user.timeZone} /> : null}
@@ -177,7 +185,7 @@ export default function Reconciliation() {
                   ))}
                   {row.settlementIds.length > 6 ? (
                     <Text size="sm" c="dimmed">
-                      and {formatCount(row.settlementIds.length - 6)} more
+                      {t("reconciliation.imports.more", { n: formatCount(row.settlementIds.length - 6) })}
                     </Text>
                   ) : null}
                 </Group>
@@ -189,7 +197,7 @@ export default function Reconciliation() {
       )}
       {imports.length === IMPORT_LIST_LIMIT ? (
         <Text size="sm" c="dimmed">
-          The newest {IMPORT_LIST_LIMIT} reports.
+          {t("reconciliation.imports.newest", { n: formatCount(IMPORT_LIST_LIMIT) })}
         </Text>
       ) : null}
     </Stack>

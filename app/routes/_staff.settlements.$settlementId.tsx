@@ -5,6 +5,7 @@ import { Anchor, Breadcrumbs, Button, Group, Paper, Stack, Table, Text, Title } 
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { ChargebacksSection } from "../components/ChargebackParts";
 import { chargebacksOfSettlement } from "../services/queries/chargebacks.server";
 import { userHasPermission } from "../auth/roles";
@@ -15,8 +16,10 @@ import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
 import { useStaffUser } from "../components/staff-user";
 import { isDay } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
-import { formatCount } from "../components/format";
-import { plural } from "../components/plural";
+import { useFormat } from "../components/use-format";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 import { positiveInt } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
 import { getSettlementSummary, listSettlementOperations, MAX_PER_PAGE } from "../services/queries/settlements.server";
@@ -25,9 +28,10 @@ import { isReconciled } from "../services/queries/reconciliation.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Settlement ${data?.settlementId ?? ""} · Paydesk` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  data
+    ? metaTitle(matches, "settlements.metaTitle", { id: data.settlementId })
+    : metaTitle(matches, "settlements.title");
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = [25, 50, 100];
@@ -37,15 +41,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const caller = staffCaller(user, request, context, null);
   const settlementId = params.settlementId ?? "";
   const search = new URL(request.url).searchParams;
+  const t = translator(staffLanguage(user, request));
   const errors: FieldError[] = [];
   let day = search.get("day")?.trim() || null;
   if (day !== null && !isDay(day)) {
-    errors.push({ field: "day", message: "must be a day written as YYYY-MM-DD; showing every day instead" });
+    errors.push({ field: "day", message: t("settlements.detail.badDay") });
     day = null;
   }
   const summary = await getSettlementSummary(caller, { settlementId });
   if (summary.length === 0) {
-    throw new Response(`No captures or credits are recorded under settlement id "${settlementId}".`, {
+    throw new Response(t("settlements.notFound", { id: settlementId }), {
       status: 404,
       statusText: "Not Found",
     });
@@ -73,17 +78,21 @@ export default function SettlementDetail() {
   const { settlementId, day, errors, summary, operations, chargebacks, reconciled, today } =
     useLoaderData<typeof loader>();
   const user = useStaffUser();
+  const { t } = useTranslation();
+  const { count: formatCount, day: formatDay } = useFormat();
+  const mayExport = userHasPermission(user, "export:csv");
   const base = `/settlements/${encodeURIComponent(settlementId)}`;
   const csv = `${base}/export.csv${day ? `?day=${day}` : ""}`;
   const { items, total, page, perPage, pageCount } = operations;
   const first = (page - 1) * perPage + 1;
   const last = first + items.length - 1;
+  const operationCount = t("settlements.operations", { count: total, n: formatCount(total) });
 
   return (
     <Stack gap="md" maw={1400}>
       <Breadcrumbs>
         <Anchor component={Link} to="/settlements" size="sm">
-          Settlements
+          {t("settlements.title")}
         </Anchor>
         <Text size="sm" style={{ overflowWrap: "anywhere" }}>
           {settlementId}
@@ -95,8 +104,9 @@ export default function SettlementDetail() {
             {settlementId}
           </Title>
           <Text c="dimmed" size="sm">
-            {day ? `Operations on ${day} (UTC day)` : "Operations on every day"}: the captures, imports and credits of
-            the payments with this settlement id.
+            {day
+              ? t("settlements.detail.operationsOn", { day: formatDay(day) })
+              : t("settlements.detail.operationsEvery")}
           </Text>
         </div>
         <Group gap="xs">
@@ -108,34 +118,34 @@ export default function SettlementDetail() {
               size="xs"
               data-testid="settlement-reconciliation"
             >
-              Reconciliation
+              {t("settlements.detail.reconciliation")}
             </Button>
           ) : (
             <Text size="xs" c="dimmed">
-              No provider report imported
+              {t("settlements.detail.noReport")}
             </Text>
           )}
-          {userHasPermission(user, "export:csv") && total > 0 ? (
+          {mayExport && total > 0 ? (
             <Button component="a" href={csv} download variant="default" size="xs">
-              Export CSV ({plural(total, "row")})
+              {t("listTools.csv.exportRows", { count: total, n: formatCount(total) })}
             </Button>
           ) : null}
         </Group>
       </Group>
       {errors.map((error) => (
         <Text key={error.field} c="red" size="sm" role="alert">
-          {`${error.field} ${error.message}`}
+          {error.message}
         </Text>
       ))}
 
       <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
         <Group justify="space-between" p="sm" pb={0}>
           <Title order={2} size="h4">
-            Per UTC day
+            {t("settlements.detail.perDay")}
           </Title>
           {day ? (
             <Anchor component={Link} to={base} size="sm">
-              Show every day
+              {t("settlements.detail.everyDay")}
             </Anchor>
           ) : null}
         </Group>
@@ -149,8 +159,8 @@ export default function SettlementDetail() {
             data-testid="settlement-days"
             head={
               <>
-                <Table.Th>UTC day</Table.Th>
-                <Table.Th>Currency</Table.Th>
+                <Table.Th>{t("settlements.col.day")}</Table.Th>
+                <Table.Th>{t("settlements.col.currency")}</Table.Th>
                 <VolumeHeads />
               </>
             }
@@ -166,11 +176,11 @@ export default function SettlementDetail() {
                   <Table.Td style={{ whiteSpace: "nowrap" }}>
                     {selected ? (
                       <Text span fw={600} size="sm">
-                        {row.day}
+                        {formatDay(row.day)}
                       </Text>
                     ) : (
                       <Anchor component={Link} to={`${base}?day=${row.day}`} size="sm">
-                        {row.day}
+                        {formatDay(row.day)}
                       </Anchor>
                     )}
                   </Table.Td>
@@ -193,31 +203,43 @@ export default function SettlementDetail() {
         perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
       >
         {total === 0
-          ? `No operations${day ? ` on ${day}` : ""}.`
+          ? day
+            ? t("settlements.detail.noOperationsOn", { day: formatDay(day) })
+            : t("settlements.detail.noOperations")
           : items.length === 0
-            ? `${plural(total, "operation")} on ${plural(pageCount, "page")}.`
-            : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "operation")}. Times in ${user.timeZone}.`}
+            ? t("settlements.detail.operationsOnPages", {
+                operations: operationCount,
+                pages: t("settlements.pages", { count: pageCount, n: formatCount(pageCount) }),
+              })
+            : t("settlements.detail.showing", {
+                first: formatCount(first),
+                last: formatCount(last),
+                operations: operationCount,
+                timeZone: user.timeZone,
+              })}
       </CountAndPageLinks>
 
       {total === 0 ? (
         <Paper withBorder radius="md" p="xl" data-testid="operations-empty">
-          <Text fw={600}>No captures, imports or credits{day ? ` on ${day} (UTC)` : ""}.</Text>
+          <Text fw={600}>
+            {day ? t("settlements.detail.nothingOn", { day: formatDay(day) }) : t("settlements.detail.nothing")}
+          </Text>
           <Text size="sm" c="dimmed">
-            Pick one of the days above.
+            {t("settlements.detail.pickDay")}
           </Text>
         </Paper>
       ) : (
         <DataTable
-          label="Transactions"
+          label={t("settlements.detail.operationsLabel")}
           minWidth={1000}
           data-testid="operations-table"
           head={
             <>
               <OperationHeads />
-              <Table.Th>Transaction</Table.Th>
-              <Table.Th>Payment type</Table.Th>
-              <Table.Th>Order</Table.Th>
-              <Table.Th>By</Table.Th>
+              <Table.Th>{t("settlements.detail.col.transaction")}</Table.Th>
+              <Table.Th>{t("settlements.detail.col.paymentType")}</Table.Th>
+              <Table.Th>{t("settlements.detail.col.order")}</Table.Th>
+              <Table.Th>{t("settlements.detail.col.by")}</Table.Th>
             </>
           }
         >
@@ -237,7 +259,7 @@ export default function SettlementDetail() {
               <Table.Td>
                 {row.orderId ?? (
                   <Text span c="dimmed" size="xs">
-                    none
+                    {t("settlements.detail.none")}
                   </Text>
                 )}
               </Table.Td>

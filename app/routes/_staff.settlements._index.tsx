@@ -7,6 +7,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
+import { useTranslation } from "react-i18next";
 import { SubmitButton } from "../components/SubmitButton";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
@@ -19,8 +20,8 @@ import { CountAndPageLinks } from "../components/PageLinks";
 import { useStaffUser } from "../components/staff-user";
 import { rangeParams, utcDay } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
-import { formatCount } from "../components/format";
-import { plural } from "../components/plural";
+import { useFormat } from "../components/use-format";
+import { metaTitle } from "../i18n/meta";
 import { readSettlementFilter, settlementFilterSearch } from "../http/staff/settlement-filter.server";
 import { positiveInt } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
@@ -30,7 +31,7 @@ import { volumeFilterParams } from "../domain/volume-filter";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "Settlements · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "settlements.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
@@ -61,20 +62,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Settlements() {
   const { today, state, typed, errors, list, search } = useLoaderData<typeof loader>();
   const user = useStaffUser();
+  const { t } = useTranslation();
+  const { count: formatCount, day: formatDay } = useFormat();
+  const mayExport = userHasPermission(user, "export:csv");
   const { items, total, page, perPage, pageCount, totals } = list;
   const first = (page - 1) * perPage + 1;
   const last = first + items.length - 1;
-  const range = state.range.from === state.range.to ? state.range.from : `${state.range.from} to ${state.range.to}`;
+  const range =
+    state.range.from === state.range.to
+      ? formatDay(state.range.from)
+      : t("settlements.rangeSpan", { from: formatDay(state.range.from), to: formatDay(state.range.to) });
+  const rows = t("settlements.rows", { count: total, n: formatCount(total) });
 
   return (
     <Stack gap="md" className="list-screen">
-      <PageHeader
-        title="Settlements"
-        description="Captured, credited and net per settlement id and UTC day (00:00–24:00 UTC), from the daily rollup."
-      >
-        {userHasPermission(user, "export:csv") && total > 0 ? (
+      <PageHeader title={t("settlements.title")} description={t("settlements.description")}>
+        {mayExport && total > 0 ? (
           <Button component="a" href={`/settlements/export.csv?${search}`} download variant="default" size="xs">
-            Export CSV ({plural(total, "row")})
+            {t("listTools.csv.exportRows", { count: total, n: formatCount(total) })}
           </Button>
         ) : null}
       </PageHeader>
@@ -94,19 +99,23 @@ export default function Settlements() {
         perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
       >
         {total === 0
-          ? `No settlement days from ${range}`
+          ? t("settlements.noDays", { range })
           : items.length === 0
-            ? `${plural(total, "row")} on ${plural(pageCount, "page")}`
-            : `Showing ${formatCount(first)}–${formatCount(last)} of ${plural(total, "row")} (days per settlement id), ${range}`}
+            ? t("settlements.rowsOnPages", {
+                rows,
+                pages: t("settlements.pages", { count: pageCount, n: formatCount(pageCount) }),
+              })
+            : t("settlements.showingRows", { first: formatCount(first), last: formatCount(last), rows, range })}
       </CountAndPageLinks>
 
       {total === 0 ? (
         <Paper withBorder radius="md" p="xl" data-testid="settlements-empty">
-          <Text fw={600}>No settlements match.</Text>
+          <Text fw={600}>{t("settlements.noneMatch")}</Text>
           <Text c="dimmed" size="sm">
-            Nothing was captured or credited from {range} (UTC days)
-            {state.settlementId ? ` under settlement id ${state.settlementId}` : ""}
-            {state.currency ? ` in ${state.currency}` : ""}.
+            {t("settlements.nothingFrom", { range })}
+            {state.settlementId ? t("settlements.underId", { id: state.settlementId }) : ""}
+            {state.currency ? t("settlements.inCurrency", { currency: state.currency }) : ""}
+            {t("settlements.end")}
           </Text>
         </Paper>
       ) : (
@@ -115,30 +124,32 @@ export default function Settlements() {
           {items.length === 0 ? (
             <Paper withBorder radius="md" p="xl">
               <Text>
-                Page {formatCount(page)} is past the end.{" "}
+                {t("settlements.pastEnd", { page: formatCount(page) })}{" "}
                 <Anchor component={Link} to={`?${search}&page=${pageCount}`}>
-                  Go to the last page
+                  {t("settlements.lastPage")}
                 </Anchor>
               </Text>
             </Paper>
           ) : (
             <DataTable
-              label="Settlements"
+              label={t("settlements.title")}
               minWidth={880}
               maxHeight="var(--list-table-max-height)"
               data-testid="settlements-table"
               head={
                 <>
-                  <Table.Th>UTC day</Table.Th>
-                  <Table.Th>Settlement id</Table.Th>
-                  <Table.Th>Currency</Table.Th>
+                  <Table.Th>{t("settlements.col.day")}</Table.Th>
+                  <Table.Th>{t("settlements.col.settlementId")}</Table.Th>
+                  <Table.Th>{t("settlements.col.currency")}</Table.Th>
                   <VolumeHeads />
                 </>
               }
             >
               {items.map((row) => (
                 <Table.Tr key={`${row.day}/${row.settlementId}/${row.currency}`}>
-                  <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>{row.day}</Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>
+                    {formatDay(row.day)}
+                  </Table.Td>
                   <Table.Td>
                     {row.settlementId === "" ? (
                       <Anchor
@@ -156,9 +167,9 @@ export default function Settlements() {
                         fs="italic"
                         c="dimmed"
                         data-testid="no-settlement-row"
-                        title="Payments without a settlement id that were captured or credited this day"
+                        title={t("settlements.noSettlementTitle")}
                       >
-                        No settlement id
+                        {t("settlements.noSettlementId")}
                       </Anchor>
                     ) : (
                       <Anchor
@@ -196,6 +207,7 @@ function FilterForm({
   perPage: number;
 }) {
   const errorOf = (field: string) => errors.find((error) => error.field === field)?.message;
+  const { t } = useTranslation();
   return (
     // A GET form: submitting puts the filter in the URL (and starts again at page 1).
     <Form method="get" key={`${typed.settlementId}|${typed.currency}`}>
@@ -206,8 +218,8 @@ function FilterForm({
       <Group gap="sm" align="flex-start" wrap="wrap">
         <TextInput
           name="settlementId"
-          label="Settlement id"
-          placeholder="e.g. EJ-1-2026-11-20-web"
+          label={t("settlements.filter.settlementId")}
+          placeholder={t("settlements.filter.settlementIdExample")}
           defaultValue={typed.settlementId}
           error={errorOf("settlementId")}
           size="xs"
@@ -215,17 +227,17 @@ function FilterForm({
         />
         <TextInput
           name="currency"
-          label="Currency"
-          placeholder="All"
+          label={t("settlements.filter.currency")}
+          placeholder={t("common.all")}
           defaultValue={typed.currency}
           error={errorOf("currency")}
           size="xs"
           w={150}
         />
         <Group gap="xs" mt={25}>
-          <SubmitButton size="xs">Apply</SubmitButton>
+          <SubmitButton size="xs">{t("settlements.filter.apply")}</SubmitButton>
           <Button component={Link} to={`?${new URLSearchParams(rangeParams(state.range))}`} variant="subtle" size="xs">
-            Clear
+            {t("settlements.filter.clear")}
           </Button>
         </Group>
       </Group>
@@ -233,12 +245,12 @@ function FilterForm({
   );
 }
 
-/** One part of a currency's totals, dimmed under its total. */
+/** One part of a currency's totals, dimmed under its total; `label` names the currency too. */
 function PartRow({ part, label, figures }: { part: string; label: string; figures: SplitVolume["total"] }) {
   return (
     <Table.Tr data-currency={figures.currency} data-part={part}>
       <Table.Td c="dimmed" style={{ whiteSpace: "nowrap" }}>
-        {`${figures.currency} ${label}`}
+        {label}
       </Table.Td>
       <VolumeCells row={figures} />
     </Table.Tr>
@@ -250,15 +262,16 @@ function PartRow({ part, label, figures }: { part: string; label: string; figure
  * row, so nothing is left out), and their total, which is the dashboard's total for the range.
  */
 function CurrencyTotalsLine({ totals }: { totals: SplitVolume[] }) {
+  const { t } = useTranslation();
   return (
     <DataTable
-      label="Totals per currency"
+      label={t("settlements.totals.label")}
       minWidth={640}
       verticalSpacing={4}
       data-testid="settlements-totals"
       head={
         <>
-          <Table.Th>All pages</Table.Th>
+          <Table.Th>{t("settlements.totals.allPages")}</Table.Th>
           <VolumeHeads />
         </>
       }
@@ -266,12 +279,20 @@ function CurrencyTotalsLine({ totals }: { totals: SplitVolume[] }) {
       {totals.map((row) => (
         <Fragment key={row.currency}>
           {row.withSettlement.capturedCount + row.withSettlement.creditedCount > 0 ? (
-            <PartRow part="with-settlement" label="under a settlement id" figures={row.withSettlement} />
+            <PartRow
+              part="with-settlement"
+              label={t("settlements.totals.under", { currency: row.currency })}
+              figures={row.withSettlement}
+            />
           ) : null}
-          <PartRow part="without-settlement" label="without a settlement id" figures={row.withoutSettlement} />
+          <PartRow
+            part="without-settlement"
+            label={t("settlements.totals.without", { currency: row.currency })}
+            figures={row.withoutSettlement}
+          />
           <Table.Tr data-currency={row.currency} data-part="total">
             <Table.Td fw={600} style={{ whiteSpace: "nowrap" }}>
-              {`Total ${row.currency}`}
+              {t("settlements.totals.total", { currency: row.currency })}
             </Table.Td>
             <VolumeCells row={row.total} totals />
           </Table.Tr>

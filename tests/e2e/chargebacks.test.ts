@@ -99,7 +99,7 @@ describe.skipIf(!chromiumAvailable)("chargebacks in Chromium", () => {
     await expect
       .poll(() => page.getByRole("heading", { level: 2 }).locator("..").textContent(), POLL)
       .toContain("LOST");
-    expect(await page.getByTestId("transaction-creditable").textContent()).toMatch(/creditable [^,]*74,50/);
+    expect(await page.getByTestId("transaction-creditable").textContent()).toMatch(/creditable NOK\s74\.50/);
     expect(await page.getByTestId("decide").isVisible()).toBe(false);
 
     const row = await transactionRow();

@@ -1,5 +1,5 @@
 // Norwegian and English (ADR 042): a staff user switches to Norsk on their account page and sees
-// the dashboard, the payments list and a payment in Norwegian, with Norwegian money and dates;
+// the dashboard, the payments list, a payment and the operation log in Norwegian, with Norwegian money and dates;
 // the choice is theirs and survives a reload. A customer whose browser asks for Norwegian gets
 // the customer pages in Norwegian, and English after choosing it.
 import { describe, expect, it } from "vitest";
@@ -49,6 +49,23 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       expect(await page.getByTestId("summary-totalAmount").textContent()).toMatch(NORWEGIAN_MONEY);
       expect(await page.getByText("Transaksjoner (", { exact: false }).count()).toBeGreaterThan(0);
       expect(await page.locator("main").textContent()).toMatch(NORWEGIAN_DATE);
+      const paymentUrl = page.url();
+
+      // The operation log: its words, its operations' names, counts, money and times in Norwegian.
+      await page.goto(`${e2e.server.url}/operation-log`);
+      await page.getByRole("heading", { level: 1, name: "Operasjonslogg" }).waitFor();
+      expect(await page.getByTestId("operation-count").textContent()).toMatch(/^\d[\d\s]* operasjoner? passer$/);
+      const log = page.getByRole("region", { name: "Operasjonslogg", exact: true });
+      expect(await log.getByRole("columnheader", { name: "Tid" }).count()).toBe(1);
+      expect(await log.getByRole("columnheader", { name: "Utført av" }).count()).toBe(1);
+      const logText = await log.textContent();
+      expect(logText).toMatch(/OPPRETT|BELAST|RESERVER/);
+      expect(logText).toMatch(NORWEGIAN_MONEY);
+      expect(logText).toMatch(NORWEGIAN_DATE);
+      expect(await page.getByRole("button", { name: "Nyeste" }).count()).toBe(1);
+      expect(await page.getByRole("button", { name: "Visninger" }).count()).toBe(1);
+      expect(await page.title()).toBe("Operasjonslogg · Paydesk");
+      await page.goto(paymentUrl);
 
       // The choice is the user's, not the page's: a reload (and the browser's en-US) keeps it.
       await page.reload();

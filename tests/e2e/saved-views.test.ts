@@ -122,4 +122,57 @@ describe.skipIf(!chromiumAvailable)("saved views and exports in Chromium", () =>
     await page.goto(`${e2e.server.url}/payments`);
     await shoot(page, "payments");
   });
+
+  it("shows how far a long export has come while it streams in", async () => {
+    const page = await signedIn(demo("finance"), "/operation-log?view=all");
+    // A long export, made long on purpose: the page's fetch of the CSV gets the server's real
+    // answer (its headers, its rows), but the second half of the rows only once the test says so.
+    // So the progress is on screen for as long as the test looks, with no clock involved.
+    await page.addInitScript(() => {
+      const realFetch = window.fetch.bind(window);
+      const held = window as unknown as { releaseExport?: () => void };
+      window.fetch = async (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        const response = await realFetch(input, init);
+        if (!url.includes("/export.csv")) return response;
+        const text = await response.text();
+        const lines = text.split("\n");
+        const half = Math.ceil(lines.length / 2);
+        const encoder = new TextEncoder();
+        const rest = new Promise<void>((resolve) => (held.releaseExport = resolve));
+        const body = new ReadableStream<Uint8Array>({
+          async start(controller) {
+            controller.enqueue(encoder.encode(lines.slice(0, half).join("\n") + "\n"));
+            await rest;
+            controller.enqueue(encoder.encode(lines.slice(half).join("\n")));
+            controller.close();
+          },
+        });
+        return new Response(body, { status: response.status, headers: response.headers });
+      };
+    });
+    await page.reload();
+    await page.getByTestId("export-csv").click();
+
+    const progress = page.getByTestId("export-progress");
+    await progress.waitFor();
+    expect(await progress.getAttribute("role")).toBe("status");
+    const shown = /^(\d+) of (\d+) rows$/.exec((await progress.textContent()) ?? "");
+    expect(shown).not.toBeNull();
+    const [rowsSoFar, expected] = [Number(shown![1]), Number(shown![2])];
+    expect(rowsSoFar).toBeGreaterThan(0);
+    expect(rowsSoFar).toBeLessThan(expected);
+    const bar = Number(await page.getByRole("progressbar", { name: "Export progress" }).getAttribute("aria-valuenow"));
+    expect(bar).toBeGreaterThan(0);
+    expect(bar).toBeLessThan(100);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.evaluate(() => (window as unknown as { releaseExport: () => void }).releaseExport()),
+    ]);
+    const rows = csvRecords(fs.readFileSync((await download.path())!, "utf8"));
+    // The server's expectation was the export's true length, and the progress is gone after it.
+    expect(rows).toHaveLength(expected);
+    await progress.waitFor({ state: "detached" });
+  });
 });

@@ -15,6 +15,12 @@ import { me } from "./me";
 import { payment } from "./payment";
 import { payments } from "./payments";
 import { shell } from "./shell";
+import { callbacks } from "./callbacks";
+import { chargebacks } from "./chargebacks";
+import { listTools } from "./listTools";
+import { operationLog } from "./operationLog";
+import { reconciliation } from "./reconciliation";
+import { settlements } from "./settlements";
 
 export const nb: Messages<typeof en> = {
   common,
@@ -31,4 +37,10 @@ export const nb: Messages<typeof en> = {
   amount,
   log,
   customer,
+  callbacks,
+  chargebacks,
+  listTools,
+  operationLog,
+  reconciliation,
+  settlements,
 };

@@ -1,0 +1,52 @@
+import type { listTools as en } from "../en/listTools";
+import type { Messages } from "../types";
+
+export const listTools: Messages<typeof en> = {
+  chart: { day: "{{day}} (UTC)", total: "Totalt" },
+  table: "Tabell",
+  keyset: {
+    newest: "Nyeste",
+    newer: "← Nyere",
+    older: "Eldre →",
+    noMoreThisWay: "Ingen flere {{noun}} i denne retningen",
+    goToNewest: "Gå til de nyeste",
+    noneMatch: "Ingen {{noun}} passer",
+    noneYet: "Ingen {{noun}} ennå",
+    checkFilters: "Sjekk filtrene eller utvid datoperioden.",
+    clearEverything: "Fjern alt",
+  },
+  views: {
+    notify: "Visninger",
+    linkCopied: "Lenken er kopiert",
+    shareLink: "Del denne lenken",
+    showEverything: "Vis alt, uten visningen",
+    chip: "Visning: {{name}}",
+    missing: "Den visningen finnes ikke (lenger).",
+    menu: "Visninger",
+    yours: "Dine visninger",
+    noneSaved: "Ingen lagret ennå",
+    isDefault: "{{name}} (standard)",
+    everything: "Alt (ingen visning)",
+    thisView: "Denne visningen",
+    copyLink: "Kopier delingslenke",
+    stopDefault: "Slutt å åpne den som standard",
+    openByDefault: "Åpne den som standard",
+    delete: "Slett denne visningen",
+    save: "Lagre visning …",
+    saveTitle: "Lagre filtrene som vises nå som en visning",
+    saveText:
+      "Filtrene, sorteringen og datoene som vises nå, under et navn. Alle som kan se denne skjermen, kan åpne den fra lenken.",
+    name: "Navn",
+    saveConfirm: "Lagre visningen",
+  },
+  csv: {
+    export: "Eksporter CSV",
+    exportRows_one: "Eksporter CSV ({{n}} rad)",
+    exportRows_other: "Eksporter CSV ({{n}} rader)",
+    denied: "Eksport er for økonomi og administratorer",
+    failed: "Eksporten feilet",
+    progress: "Eksportframdrift",
+    rows: "{{rows}} av {{expected}} rader",
+    rowsAbout: "{{rows}} av omtrent {{expected}} rader",
+  },
+};
