@@ -1,16 +1,17 @@
 // Chargebacks: every dispute a card scheme opened on a captured transaction (docs/decisions/040),
-// open ones first and the soonest due first, filterable by status and due date. The filter and page
-// live in the URL. Finance and admin open chargebacks from the payment and decide them on the
+// open ones first and the soonest due first, filterable by status and due date. The filter and the
+// page (a keyset place, `older=` / `newer=`, as the other growing lists) live in the URL. Finance and admin open chargebacks from the payment and decide them on the
 // detail screen; support reads.
-import { Button, Group, Stack, TextInput } from "@mantine/core";
+import { Button, Group, Stack, Text, TextInput } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { ChargebackTable } from "../components/ChargebackParts";
-import { ListNotice } from "../components/list-parts";
+import { formatCount } from "../components/format";
+import { KeysetEmpty, KeysetPageLinks } from "../components/keyset-list";
+import { ListNotice, PageHeader } from "../components/list-parts";
 import listScreenStyles from "../components/list-screen.css";
-import { PagedListHeader } from "../components/PageLinks";
 import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
@@ -19,7 +20,12 @@ import { CHARGEBACK_STATUSES, type ChargebackStatus } from "../domain/enums";
 import { DomainError } from "../domain/errors";
 import { staffCaller } from "../http/staff/action.server";
 import { readPaging } from "../http/staff/list-query.server";
-import { listChargebacks, MAX_PER_PAGE } from "../services/queries/chargebacks.server";
+import {
+  chargebackCursorOf,
+  listChargebacks,
+  MAX_PER_PAGE,
+  placeToParam,
+} from "../services/queries/chargebacks.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -30,6 +36,7 @@ export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
 const DEFAULT_PER_PAGE = 50;
+const PER_PAGE_CHOICES = ["50", "100"];
 
 /** The filter in the address, or what is wrong with it, by parameter. */
 function readFilter(params: URLSearchParams) {
@@ -57,8 +64,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { filter, errors } = readFilter(params);
   const today = new Date().toISOString().slice(0, 10);
   if (Object.keys(errors).length) return json({ errors, list: null, today }, { status: 400 });
-  const paging = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
-  const list = await listChargebacks(staffCaller(user, request, context, null), { ...filter, ...paging });
+  const { perPage } = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
+  const cursor = chargebackCursorOf(params);
+  const page = await listChargebacks(staffCaller(user, request, context, null), { ...filter, cursor, perPage });
+  const list = {
+    ...page,
+    older: page.older && placeToParam(page.older),
+    newer: page.newer && placeToParam(page.newer),
+    atNewest: cursor === null,
+  };
   return json({ errors: null, list, today });
 }
 
@@ -68,12 +82,31 @@ export default function Chargebacks() {
   const [params] = useSearchParams();
   return (
     <Stack gap="md" className="list-screen">
-      <PagedListHeader
+      <PageHeader
         title={AREA.label}
-        list={list && { ...list, totalItems: list.total, totalPages: list.pageCount }}
-        noun="chargebacks"
-        invalid="Fix the filter to see chargebacks."
-      />
+        description={
+          list ? (
+            <Text size="sm" aria-live="polite" data-testid="chargeback-count">
+              {list.matching.estimated
+                ? `About ${formatCount(list.matching.count)} chargebacks`
+                : `${formatCount(list.matching.count)} ${list.matching.count === 1 ? "chargeback" : "chargebacks"}`}
+            </Text>
+          ) : (
+            <Text c="red" size="sm">
+              Fix the filter to see chargebacks.
+            </Text>
+          )
+        }
+      >
+        {list ? (
+          <KeysetPageLinks
+            place={list}
+            perPage={list.perPage}
+            choices={PER_PAGE_CHOICES}
+            defaultPerPage={DEFAULT_PER_PAGE}
+          />
+        ) : null}
+      </PageHeader>
 
       <Group gap="sm" align="flex-end" wrap="wrap" component="section" aria-label="Chargeback filters">
         <UrlSelect name="status" label="Status" data={[...CHARGEBACK_STATUSES]} error={errors?.status} width={160} />
@@ -103,6 +136,8 @@ export default function Chargebacks() {
 
       {list && list.items.length ? (
         <ChargebackTable rows={list.items} timeZone={user.timeZone} today={today} />
+      ) : list && !list.atNewest ? (
+        <KeysetEmpty atNewest={false} filtered noun="chargebacks" clearTo="/chargebacks" empty="" />
       ) : list ? (
         <ListNotice title="No chargebacks">
           {params.toString()
