@@ -29,6 +29,13 @@ import { inTransaction, violatedConstraint } from "../../platform/transaction.se
 const BATCH_LINES = 5_000;
 /** A RUNNING import untouched this long was abandoned (its server stopped); the next import clears it. */
 const ABANDONED_AFTER_MS = 15 * 60_000;
+/**
+ * How long the one statement that matches a whole report may run. The server bounds every
+ * statement at a few seconds (serverTimeouts, db/client.ts) so a sick database answers quickly;
+ * matching a million lines is one statement of a minute or more on purpose, so its transaction
+ * gets a bound of its own (still a bound: a stuck publication ends, and its import is deleted).
+ */
+const PUBLISH_STATEMENT_TIMEOUT = "10min";
 
 export type ImportOutcome =
   | { kind: "imported"; importId: number; lines: number; settlementIds: string[] }
@@ -203,6 +210,7 @@ async function publishLocked(
   caller: StaffCaller,
   input: { importId: number; sha256: string; lines: number; fileName: string },
 ): Promise<ImportOutcome> {
+  await tx.execute(sql.raw(`set local statement_timeout = '${PUBLISH_STATEMENT_TIMEOUT}'`));
   // One publication at a time: two reports of one settlement must not both pass the check below.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('paydesk.settlement-report.publish'))`);
   const [earlier] = await tx
