@@ -16,10 +16,10 @@ import { formatCount } from "../components/format";
 import { useStaffUser } from "../components/staff-user";
 import { useHrefWith } from "../components/url-state";
 import { intent, staffAction } from "../http/staff/action.server";
-import { ResolveDifferenceForm } from "../http/staff/forms/reconciliation";
+import { MatchAgainForm, ResolveDifferenceForm } from "../http/staff/forms/reconciliation";
 import { DIFFERENCE_KINDS, DIFFERENCE_LIST_LIMIT, type DifferenceKind } from "../domain/settlement-report";
 import { settlementReconciliation } from "../services/queries/reconciliation.server";
-import { resolveDifference } from "../services/reconciliation/settlement-reports.server";
+import { matchAgain, resolveDifference } from "../services/reconciliation/settlement-reports.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -64,6 +64,24 @@ export const action = (args: ActionFunctionArgs) =>
         return { message: "The difference is marked resolved" };
       },
     }),
+    matchAgain: intent({
+      permission: "reconciliation:resolve",
+      reason: "optional",
+      schema: MatchAgainForm,
+      run: async ({ caller }) => {
+        const done = await matchAgain(caller, { settlementId: args.params.settlementId ?? "" });
+        const changed = done.matched + done.amountDiffers;
+        return {
+          message:
+            changed === 0
+              ? "Paydesk still has nothing for the lines missing in it: nothing changed"
+              : `${done.matched} ${done.matched === 1 ? "line is" : "lines are"} matched now` +
+                (done.amountDiffers ? `; ${done.amountDiffers} found with another amount` : "") +
+                (done.chargebacksOpened ? `; ${done.chargebacksOpened} chargebacks opened` : ""),
+          data: { ...done },
+        };
+      },
+    }),
   });
 
 function FilterLinks({ kind, openOnly }: { kind: DifferenceKind | null; openOnly: boolean }) {
@@ -99,6 +117,7 @@ export default function SettlementReconciliation() {
   const hrefWith = useHrefWith();
   const mayResolve = userHasPermission(user, "reconciliation:resolve");
   const { settlementId, totals, differences, more } = reconciliation;
+  const openMissing = totals.reduce((sum, row) => sum + row.differences.MISSING_IN_PAYDESK.open, 0);
 
   return (
     <Stack gap="md" maw={1400}>
@@ -188,7 +207,19 @@ export default function SettlementReconciliation() {
           {kind ? KIND_LABEL[kind] : "Differences"}
           {openOnly ? ", open" : ""}
         </Title>
-        <FilterLinks kind={kind} openOnly={openOnly} />
+        <Group gap="xs" wrap="wrap">
+          {mayResolve && openMissing > 0 ? (
+            <ActionModal
+              label="Match again"
+              title="Match the lines missing in Paydesk again"
+              intent="matchAgain"
+              reason="optional"
+              description={`Looks in Paydesk again for the ${formatCount(openMissing)} open lines that were missing in it. A line now found with the same amount is matched and its difference closed; one found with another amount becomes an amount difference.`}
+              buttonProps={{ size: "xs", variant: "light", "data-testid": "match-again" }}
+            />
+          ) : null}
+          <FilterLinks kind={kind} openOnly={openOnly} />
+        </Group>
       </Group>
       {unknownKind ? (
         <Text c="red" size="sm" role="alert">

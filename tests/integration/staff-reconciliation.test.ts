@@ -1,17 +1,34 @@
 // The settlement report upload over HTTP with a real finance session (docs/decisions/039): a
 // client that goes away mid-file, or a body cut short, leaves nothing imported (not even the
 // batches committed while it streamed) and the server goes on serving; the same file sent whole
-// afterwards imports.
+// afterwards imports. Finance matches a settlement's lines missing in Paydesk again once the
+// payment is there (docs/decisions/051): once, audited; support may not.
 import http from "node:http";
-import { count } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { settlementReportImports, settlementReportLines } from "../../db/schema";
+import {
+  auditLog,
+  paymentTransactions,
+  payments,
+  reconciliationDifferences,
+  reconciliationTotals,
+  settlementReportImports,
+  settlementReportLines,
+} from "../../db/schema";
 import { REPORT_COLUMNS } from "../../app/domain/settlement-report";
+import { postStaffAction } from "../support/fixtures-staff";
 import { useStaffSession, useTestServer } from "../support/fixtures-http";
+import {
+  SAMPLE_EXPECTED,
+  SAMPLE_SETTLEMENT,
+  insertSampleSettlement,
+  sampleReport,
+} from "../support/settlement-report-fixtures";
 import { getPage } from "../support/staff";
 
 const server = useTestServer();
 const finance = useStaffSession(server, "finance");
+const support = useStaffSession(server, "support");
 
 const UPLOAD = "/reconciliation?index&_data=routes%2F_staff.reconciliation._index";
 const BOUNDARY = "----paydesk-test-boundary";
@@ -126,5 +143,108 @@ describe("a settlement report upload that stops before the end of the file", () 
     });
     expect(await stored()).toEqual(before);
     expect(serverErrors).toEqual([]);
+  });
+});
+
+describe("matching a settlement's lines missing in Paydesk again", () => {
+  const SETTLEMENT_ROUTE = "routes/_staff.reconciliation.$settlementId";
+  const missing = SAMPLE_EXPECTED.MISSING_IN_PAYDESK.reference;
+  const matchAgain = (cookie: string) =>
+    postStaffAction(
+      server,
+      `/reconciliation/${SAMPLE_SETTLEMENT}`,
+      SETTLEMENT_ROUTE,
+      { intent: "matchAgain", reason: "Nets line 6: the payment came in late" },
+      cookie,
+    );
+  const state = async () => {
+    const db = server.database.db;
+    const [difference] = await db
+      .select()
+      .from(reconciliationDifferences)
+      .where(eq(reconciliationDifferences.reference, missing));
+    const [totals] = await db
+      .select({ matched: reconciliationTotals.matchedCount })
+      .from(reconciliationTotals)
+      .where(eq(reconciliationTotals.settlementId, SAMPLE_SETTLEMENT));
+    const audits = await db.select().from(auditLog).where(eq(auditLog.action, "reconciliation.match-again"));
+    return { difference, matched: totals.matched, audits };
+  };
+
+  it("matches the line once its payment is in Paydesk, once, audited; support may not", async () => {
+    await insertSampleSettlement(server.database);
+    const imported = await uploadWhole(sampleReport(), "match-again-sample-0001");
+    expect(imported.status, imported.body).toBe(200);
+
+    // Nothing new in Paydesk yet: nothing changes.
+    const early = await matchAgain(finance.cookie);
+    expect(early.status, early.text).toBe(200);
+    expect(early.body.message).toContain("nothing changed");
+    expect(await state()).toMatchObject({ matched: SAMPLE_EXPECTED.matched, audits: [] });
+
+    // The payment of the line arrives (as an import of the day's captures would bring it).
+    const [{ organisationId }] = await server.database.db
+      .select({ organisationId: payments.organisationId })
+      .from(payments)
+      .where(eq(payments.settlementId, SAMPLE_SETTLEMENT))
+      .limit(1);
+    const [late] = await server.database.db
+      .insert(payments)
+      .values({ organisationId, totalAmount: "89.00", settlementId: SAMPLE_SETTLEMENT })
+      .returning({ id: payments.paymentId });
+    await server.database.db.insert(paymentTransactions).values({
+      paymentId: late.id,
+      amount: "89.00",
+      currency: "NOK",
+      status: "CAPTURED",
+      paymentTypeGroup: "PAYMENTCARD",
+      paymentType: "VISA",
+      rrn: missing,
+      cardNumber: "4444",
+      authorizedAmount: "89.00",
+      capturedAmount: "89.00",
+    });
+
+    const refused = await matchAgain(support.cookie);
+    expect(refused.status).toBe(403);
+    expect((await state()).audits).toEqual([]);
+
+    const done = await matchAgain(finance.cookie);
+    expect(done.status, done.text).toBe(200);
+    expect(done.body).toMatchObject({ ok: true, message: "1 line is matched now", data: { matched: 1 } });
+    const after = await state();
+    expect(after.difference).toMatchObject({
+      paymentId: late.id,
+      resolvedByEmail: finance.email,
+      resolution: expect.stringContaining(`payment ${late.id}`),
+    });
+    expect(after.matched).toBe(SAMPLE_EXPECTED.matched + 1);
+    expect(after.audits).toEqual([
+      expect.objectContaining({
+        actorEmail: finance.email,
+        entityId: String(after.difference.id),
+        reason: "Nets line 6: the payment came in late",
+      }),
+    ]);
+    // The screen shows it matched; the missing one is no longer open.
+    const page = await getPage(server, `/reconciliation/${SAMPLE_SETTLEMENT}?kind=MISSING_IN_PAYDESK`, finance.cookie);
+    expect(await page.text()).not.toContain(`data-reference="${missing}"`);
+
+    // Again: nothing changes, not even the audit log.
+    const again = await matchAgain(finance.cookie);
+    expect(again.body.message).toContain("nothing changed");
+    const last = await state();
+    expect({ matched: last.matched, audits: last.audits.length }).toEqual({ matched: after.matched, audits: 1 });
+    expect(
+      await server.database.db
+        .select({ n: count() })
+        .from(reconciliationDifferences)
+        .where(
+          and(
+            eq(reconciliationDifferences.settlementId, SAMPLE_SETTLEMENT),
+            eq(reconciliationDifferences.kind, "MISSING_IN_PAYDESK"),
+          ),
+        ),
+    ).toEqual([{ n: 1 }]);
   });
 });
