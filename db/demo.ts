@@ -22,6 +22,7 @@ import { withDatabase } from "../app/platform/db.server";
 import { hashPassword } from "../app/auth/password.server";
 import type { Role } from "../app/auth/roles";
 import { seedDemoData, type AddPaymentsOptions, type SeedSummary } from "./seed";
+import { seedDemoChargebacks } from "./seed/chargebacks";
 
 /**
  * Finance and admin log in with a second factor: theirs is enrolled already, with a fixed TOTP
@@ -90,11 +91,14 @@ export const DEMO_ORGANISATIONS = [
 const DEMO_KEY = "demo";
 
 /** Seeds the demo data into an empty database; a database with anything in it is left alone. */
-export async function ensureDemoData(handle: DatabaseHandle, options: { payments?: number } = {}): Promise<boolean> {
+export async function ensureDemoData(
+  handle: DatabaseHandle,
+  options: { payments?: number; chargebacks?: boolean } = {},
+): Promise<boolean> {
   if (!(await isEmptyDatabase(handle))) return false;
   const started = Date.now();
   console.log("Empty database: seeding demo data (one time)…");
-  await seedDemoDatabase(handle, { payments: options.payments ?? 3000 });
+  await seedDemoDatabase(handle, { payments: options.payments ?? 3000, chargebacks: options.chargebacks });
   console.log(`Demo data ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return true;
 }
@@ -117,11 +121,18 @@ export async function isEmptyDatabase(handle: DatabaseHandle): Promise<boolean> 
 
 /**
  * The demo base (staff users, API clients with their payment methods) plus the generated data
- * (db/seed.ts), and the marker that makes demoBanner print the logins. For an empty database.
+ * (db/seed.ts), a few chargebacks (db/seed/chargebacks.ts; `chargebacks: false` leaves them out)
+ * and the marker that makes demoBanner print the logins. For an empty database.
  */
 export async function seedDemoDatabase(
   handle: DatabaseHandle,
-  options: { payments: number; seed?: number; now?: Date; onProgress?: AddPaymentsOptions["onProgress"] },
+  options: {
+    payments: number;
+    seed?: number;
+    now?: Date;
+    onProgress?: AddPaymentsOptions["onProgress"];
+    chargebacks?: boolean;
+  },
 ): Promise<SeedSummary> {
   const seed: SystemCaller = { kind: "system", name: "demo-seed", correlationId: crypto.randomUUID() };
   await withDatabase(handle, async () => {
@@ -140,6 +151,10 @@ export async function seedDemoDatabase(
   });
   const summary = await seedDemoData(handle, options);
   await seedDemoCustomers(handle, options.now ?? new Date());
+  if (options.chargebacks !== false) {
+    const finance = DEMO_USERS.find((user) => user.role === "finance")!;
+    await seedDemoChargebacks(handle, finance.email, new Date());
+  }
   await handle.db
     .insert(appSettings)
     .values({ key: DEMO_KEY, value: { seededAt: new Date().toISOString(), ...summary } })

@@ -5,8 +5,16 @@
 // hand-written matching join). PostgreSQL only (DATABASE_URL, default the local server): it makes
 // a database of its own and drops it.
 //
+// --import-lines N measures the real upload instead: the built app (`npx remix build` first) runs
+// as a server process of its own, finance logs in and posts the N-line file as the Reconciliation
+// page does (a streamed multipart body, its upload token first) while the progress route is asked
+// every second, as the page asks; the server process's time, resident memory (sampled, and the
+// kernel's high-water mark) and the progress seen are printed beside a raw COPY of the same file.
+//
 //   npx tsx scripts/bench-reconciliation.ts [--lines 100000]
+//   npx tsx scripts/bench-reconciliation.ts --import-lines 1000000
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -16,13 +24,17 @@ import { openDatabase, setDatabase } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { REPORT_COLUMNS } from "../app/domain/settlement-report";
 import { importSettlementReport } from "../app/services/reconciliation/settlement-reports.server";
-import { BENCH_STAFF, loadAverage } from "./bench-support";
+import { totpCode } from "../app/auth/totp.server";
+import { createStaffUser } from "../app/services/admin/staff-users.server";
+import { BENCH_STAFF, loadAverage, startAppProcess } from "./bench-support";
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 };
-const LINES = arg("lines", 100_000);
+/** Lines of the file posted to the app server over HTTP; 0: the use-case is called in this process. */
+const IMPORT_LINES = arg("import-lines", 0);
+const LINES = IMPORT_LINES || arg("lines", 100_000);
 const SETTLEMENTS = 10;
 // The seeded differences (prime counts, so a category off by a multiple shows).
 const SEEDED = { AMOUNT_DIFFERS: 37, MISSING_IN_PAYDESK: 23 + 11, MISSING_AT_PROVIDER: 19 + 7 };
@@ -69,19 +81,28 @@ async function main() {
       `${LINES} lines (${(size / 1e6).toFixed(1)} MB), ${REPORTED + 19} captures and ${REFUNDS + 7} credits in Paydesk; set up in ${((performance.now() - seededAt) / 1000).toFixed(1)} s`,
     );
 
-    // Paydesk: the use-case as the upload calls it, on a file stream.
-    const before = process.memoryUsage().rss;
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    const t0 = performance.now();
-    const outcome = await importSettlementReport(BENCH_STAFF, {
-      fileName: path.basename(file),
-      uploadToken: `bench-${process.pid}-${Date.now()}`,
-      content: fs.createReadStream(file, { highWaterMark: 64 * 1024 }),
-    });
-    const paydeskMs = performance.now() - t0;
-    clearInterval(sampler);
-    if (outcome.kind !== "imported") throw new Error("the bench file was imported before");
+    // Paydesk: the use-case as the upload calls it on a file stream, or the upload itself over HTTP.
+    let paydeskMs: number;
+    let memory: string;
+    if (IMPORT_LINES) {
+      const upload = await uploadOverHttp(url, file, size);
+      paydeskMs = upload.ms;
+      memory = upload.memory;
+    } else {
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+      const t0 = performance.now();
+      const outcome = await importSettlementReport(BENCH_STAFF, {
+        fileName: path.basename(file),
+        uploadToken: `bench-${process.pid}-${Date.now()}`,
+        content: fs.createReadStream(file, { highWaterMark: 64 * 1024 }),
+      });
+      paydeskMs = performance.now() - t0;
+      clearInterval(sampler);
+      if (outcome.kind !== "imported") throw new Error("the bench file was imported before");
+      memory = `rss ${mb(peak)} (+${mb(peak - before)} over the ${mb(before)} before; maxRSS ${mb(process.resourceUsage().maxRSS * 1024)})`;
+    }
     const found = await handle.db.execute(sql`select kind, reference from reconciliation_differences`);
     const rows = (Array.isArray(found) ? found : (found as { rows: unknown[] }).rows) as {
       kind: keyof typeof SEEDED;
@@ -97,6 +118,7 @@ async function main() {
       fs.createReadStream(file),
       await raw`copy raw_lines from stdin with (format csv, header true)`.writable(),
     );
+    const copyMs = performance.now() - r0;
     const rawCounts = await raw`
       select
         count(*) filter (where l.type <> 'FEE' and t.transaction_id is null and ct.credit_transaction_id is null)::int as missing_in_paydesk,
@@ -126,11 +148,11 @@ async function main() {
         `${r.kind.padEnd(20)} ${String(r.seeded).padStart(6)} ${String(r.found).padStart(6)} ${String(r.foundSeeded).padStart(6)}`,
       );
     }
-    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
     console.log(`\n                     time      peak memory`);
     console.log(
-      `Paydesk import    ${(paydeskMs / 1000).toFixed(2).padStart(7)} s   rss ${mb(peak)} (+${mb(peak - before)} over the ${mb(before)} before; maxRSS ${mb(process.resourceUsage().maxRSS * 1024)})`,
+      `${IMPORT_LINES ? "Paydesk upload " : "Paydesk import "}   ${(paydeskMs / 1000).toFixed(2).padStart(7)} s   ${memory}`,
     );
+    console.log(`raw COPY          ${(copyMs / 1000).toFixed(2).padStart(7)} s   (the same file into a scratch table)`);
     console.log(
       `raw PostgreSQL    ${(rawMs / 1000).toFixed(2).padStart(7)} s   (COPY + join; found ${rawCounts[0].amount_differs} amount differs, ${rawCounts[0].missing_in_paydesk} missing in Paydesk, ${rawMissingAtProvider[0].n} missing at provider)`,
     );
@@ -203,6 +225,144 @@ async function writeReport(file: string) {
   for (let i = 1; i <= 11; i++) await write(line(settlement(i), "REFUND", `SEEDED-R-${i}`, -1000n));
   for (let s = 0; s < SETTLEMENTS; s++) await write(`${settlement(s)},2026-12-01,FEE,,0.00,10.00,-10.00,NOK\n`);
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** A process's resident memory now and its high-water mark, from /proc (Linux), in bytes. */
+function residentMemory(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  } catch {
+    return null;
+  }
+}
+
+const BENCH_FINANCE = {
+  email: "bench-finance@paydesk.test",
+  password: "bench finance password 2026",
+  totpSecret: "YJD2S4VS6WDBOWHYVQMCEXJ2LHUOGHUZ",
+};
+
+/** Logs finance in through the forms (password, then the second factor); answers the session cookie. */
+async function logIn(base: string): Promise<string> {
+  const post = async (pathname: string, fields: Record<string, string>, cookie?: string) => {
+    const response = await fetch(`${base}${pathname}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: base,
+        ...(cookie ? { Cookie: cookie } : {}),
+      },
+      body: new URLSearchParams(fields),
+    });
+    const cookieSet = response.headers.get("set-cookie")?.split(";")[0];
+    if (response.status !== 302 || !cookieSet) throw new Error(`${pathname}: ${response.status}`);
+    return cookieSet;
+  };
+  const pending = await post("/login", { email: BENCH_FINANCE.email, password: BENCH_FINANCE.password });
+  return post("/login/code", { code: totpCode(BENCH_FINANCE.totpSecret, Date.now()) }, pending);
+}
+
+/**
+ * Starts the app server on the bench database, posts the report as the Reconciliation page does
+ * and asks for its progress meanwhile; answers the upload's time and the server's memory.
+ */
+async function uploadOverHttp(databaseUrl: string, file: string, size: number) {
+  await createStaffUser(
+    { kind: "system", name: "bench", correlationId: "bench" },
+    { ...BENCH_FINANCE, role: "finance", name: "Bench finance" },
+  );
+  const app = await startAppProcess({ DATABASE_URL: databaseUrl, PAYDESK_SEED: "none", LOG_LEVEL: "warn" });
+  try {
+    const cookie = await logIn(app.url);
+    // Warm up the route (the server's first request loads the build) before measuring.
+    await (await fetch(`${app.url}/reconciliation`, { headers: { Cookie: cookie } })).text();
+    const before = residentMemory(app.pid)!;
+    let peak = before.rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, residentMemory(app.pid)?.rss ?? 0)), 100);
+    const token = `bench${process.pid}${Date.now()}`;
+    const progress: string[] = [];
+    let lastShown = -1;
+    const poller = setInterval(async () => {
+      const response = await fetch(`${app.url}/reconciliation/progress?token=${token}`, {
+        headers: { Cookie: cookie },
+      }).catch(() => null);
+      if (!response?.ok) return;
+      const read = (await response.json()) as { status: string; linesRead: number; bytesRead: number };
+      const percent = Math.floor((read.bytesRead / size) * 10) * 10;
+      if (read.status === "RUNNING" && percent > lastShown) {
+        lastShown = percent;
+        const line = `  progress: ${read.linesRead} lines (${percent} % of the bytes), server rss ${mb(residentMemory(app.pid)?.rss ?? 0)}`;
+        progress.push(line);
+        console.log(line);
+      }
+    }, 1_000);
+    const t0 = performance.now();
+    const { status, body } = await postReport(
+      `${app.url}/reconciliation?index&_data=routes%2F_staff.reconciliation._index`,
+      cookie,
+      token,
+      file,
+    );
+    const ms = performance.now() - t0;
+    clearInterval(sampler);
+    clearInterval(poller);
+    const after = residentMemory(app.pid)!;
+    if (status !== 200) {
+      console.error(
+        app
+          .output()
+          .split("\n")
+          .filter((line) => line.includes('"error"'))
+          .join("\n"),
+      );
+      throw new Error(`the upload answered ${status}: ${body.slice(0, 300)}`);
+    }
+    console.log(`  answer: ${status} ${body.slice(0, 160)}`);
+    console.log(`  progress seen ${progress.length} times while the file streamed in`);
+    return {
+      ms,
+      memory: `server rss ${mb(peak)} at the most (+${mb(peak - before.rss)} over the ${mb(before.rss)} before; VmHWM ${mb(after.hwm)})`,
+    };
+  } finally {
+    await app.stop();
+  }
+}
+
+/** POSTs the file as a streamed multipart body (chunked, the token part first); answers status and body. */
+function postReport(url: string, cookie: string, token: string, file: string) {
+  const boundary = `----paydeskbench${process.pid}`;
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = http.request(url, {
+      method: "POST",
+      headers: {
+        "Content-Type": `multipart/form-data; boundary=${boundary}`,
+        Cookie: cookie,
+        Origin: new URL(url).origin,
+        Accept: "application/json",
+      },
+    });
+    request.on("error", reject);
+    request.on("response", (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.write(
+      `--${boundary}\r\nContent-Disposition: form-data; name="uploadToken"\r\n\r\n${token}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${path.basename(file)}"\r\n` +
+        `Content-Type: text/csv\r\n\r\n`,
+    );
+    const source = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
+    source.on("error", reject);
+    source.pipe(request, { end: false });
+    source.on("end", () => request.end(`\r\n--${boundary}--\r\n`));
+  });
 }
 
 main().catch((error) => {

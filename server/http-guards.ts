@@ -19,6 +19,14 @@ import { loggablePath, logger } from "../app/platform/logger.server";
 export const API_BODY_LIMIT = 1024 * 1024;
 /** Everything else posts forms: a login, a reason, a few ids. 64 KiB is far above any of them. */
 export const FORM_BODY_LIMIT = 64 * 1024;
+/**
+ * A provider's settlement report, streamed into the importer line by line (docs/decisions/039):
+ * a million lines are some 80 MB. The importer's memory does not grow with the file, so the limit
+ * only bounds how long one upload may occupy the server.
+ */
+export const REPORT_UPLOAD_LIMIT = 512 * 1024 * 1024;
+/** The paths whose POST is a settlement report upload. */
+const REPORT_UPLOAD_PATHS = new Set(["/reconciliation", "/reconciliation/"]);
 
 export const ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -27,6 +35,7 @@ export function isApiPath(path: string): boolean {
 }
 
 export function bodyLimitFor(path: string): number {
+  if (REPORT_UPLOAD_PATHS.has(path)) return REPORT_UPLOAD_LIMIT;
   return isApiPath(path) ? API_BODY_LIMIT : FORM_BODY_LIMIT;
 }
 

@@ -1,25 +1,31 @@
 // Chargebacks: every dispute a card scheme opened on a captured transaction (docs/decisions/040),
-// open ones first and the soonest due first, filterable by status and due date. The filter and page
-// live in the URL. Finance and admin open chargebacks from the payment and decide them on the
+// open ones first and the soonest due first, filterable by status and due date. The filter and the
+// page (a keyset place, `older=` / `newer=`, as the other growing lists) live in the URL. Finance and admin open chargebacks from the payment and decide them on the
 // detail screen; support reads.
-import { Button, Group, Stack, TextInput } from "@mantine/core";
+import { Button, Group, Stack, Text, TextInput } from "@mantine/core";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
 import { ChargebackTable } from "../components/ChargebackParts";
-import { ListNotice } from "../components/list-parts";
+import { KeysetEmpty, KeysetPageLinks } from "../components/keyset-list";
+import { ListNotice, PageHeader } from "../components/list-parts";
 import listScreenStyles from "../components/list-screen.css";
-import { PagedListHeader } from "../components/PageLinks";
 import { useStaffUser } from "../components/staff-user";
+import { useFormat } from "../components/use-format";
 import { UrlSelect } from "../components/UrlSelect";
 import { requireDueDate } from "../domain/chargeback";
 import { CHARGEBACK_STATUSES, type ChargebackStatus } from "../domain/enums";
 import { DomainError } from "../domain/errors";
 import { staffCaller } from "../http/staff/action.server";
 import { readPaging } from "../http/staff/list-query.server";
-import { listChargebacks, MAX_PER_PAGE } from "../services/queries/chargebacks.server";
+import {
+  chargebackCursorOf,
+  listChargebacks,
+  MAX_PER_PAGE,
+  placeToParam,
+} from "../services/queries/chargebacks.server";
 import { metaTitle } from "../i18n/meta";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
@@ -29,6 +35,7 @@ export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "chargebac
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
 const DEFAULT_PER_PAGE = 50;
+const PER_PAGE_CHOICES = ["50", "100"];
 
 /** The filter in the address, or what is wrong with it, by parameter. */
 function readFilter(params: URLSearchParams) {
@@ -56,8 +63,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { filter, errors } = readFilter(params);
   const today = new Date().toISOString().slice(0, 10);
   if (Object.keys(errors).length) return json({ errors, list: null, today }, { status: 400 });
-  const paging = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
-  const list = await listChargebacks(staffCaller(user, request, context, null), { ...filter, ...paging });
+  const { perPage } = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
+  const cursor = chargebackCursorOf(params);
+  const page = await listChargebacks(staffCaller(user, request, context, null), { ...filter, cursor, perPage });
+  const list = {
+    ...page,
+    older: page.older && placeToParam(page.older),
+    newer: page.newer && placeToParam(page.newer),
+    atNewest: cursor === null,
+  };
   return json({ errors: null, list, today });
 }
 
@@ -66,17 +80,37 @@ export default function Chargebacks() {
   const user = useStaffUser();
   const [params] = useSearchParams();
   const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   const status = params.get("status");
   // The loader names what is wrong by parameter; the words are the reader's.
   const badDay = (name: "dueFrom" | "dueTo") => (errors?.[name] ? t("chargebacks.badDay") : undefined);
   return (
     <Stack gap="md" className="list-screen">
-      <PagedListHeader
+      <PageHeader
         title={t("chargebacks.title")}
-        list={list && { ...list, totalItems: list.total, totalPages: list.pageCount }}
-        noun={t("chargebacks.noun")}
-        invalid={t("chargebacks.invalid")}
-      />
+        description={
+          list ? (
+            <Text size="sm" aria-live="polite" data-testid="chargeback-count">
+              {list.matching.estimated
+                ? t("chargebacks.countAbout", { n: formatCount(list.matching.count) })
+                : t("chargebacks.count", { count: list.matching.count, n: formatCount(list.matching.count) })}
+            </Text>
+          ) : (
+            <Text c="red" size="sm">
+              {t("chargebacks.invalid")}
+            </Text>
+          )
+        }
+      >
+        {list ? (
+          <KeysetPageLinks
+            place={list}
+            perPage={list.perPage}
+            choices={PER_PAGE_CHOICES}
+            defaultPerPage={DEFAULT_PER_PAGE}
+          />
+        ) : null}
+      </PageHeader>
 
       <Group gap="sm" align="flex-end" wrap="wrap" component="section" aria-label={t("chargebacks.filters")}>
         <UrlSelect
@@ -113,6 +147,8 @@ export default function Chargebacks() {
 
       {list && list.items.length ? (
         <ChargebackTable rows={list.items} timeZone={user.timeZone} today={today} />
+      ) : list && !list.atNewest ? (
+        <KeysetEmpty atNewest={false} filtered noun={t("chargebacks.noun")} clearTo="/chargebacks" empty="" />
       ) : list ? (
         <ListNotice title={t("chargebacks.noneTitle")}>
           {params.toString() ? t("chargebacks.noMatch") : t("chargebacks.noneYet")}

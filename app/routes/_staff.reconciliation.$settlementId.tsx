@@ -20,10 +20,10 @@ import { metaTitle } from "../i18n/meta";
 import { useStaffUser } from "../components/staff-user";
 import { useHrefWith } from "../components/url-state";
 import { intent, staffAction } from "../http/staff/action.server";
-import { ResolveDifferenceForm } from "../http/staff/forms/reconciliation";
+import { MatchAgainForm, ResolveDifferenceForm } from "../http/staff/forms/reconciliation";
 import { DIFFERENCE_KINDS, DIFFERENCE_LIST_LIMIT, type DifferenceKind } from "../domain/settlement-report";
 import { settlementReconciliation } from "../services/queries/reconciliation.server";
-import { resolveDifference } from "../services/reconciliation/settlement-reports.server";
+import { matchAgain, resolveDifference } from "../services/reconciliation/settlement-reports.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -62,6 +62,24 @@ export const action = (args: ActionFunctionArgs) =>
       run: async ({ input, caller }) => {
         await resolveDifference(caller, input);
         return { message: "The difference is marked resolved" };
+      },
+    }),
+    matchAgain: intent({
+      permission: "reconciliation:resolve",
+      reason: "optional",
+      schema: MatchAgainForm,
+      run: async ({ caller }) => {
+        const done = await matchAgain(caller, { settlementId: args.params.settlementId ?? "" });
+        const changed = done.matched + done.amountDiffers;
+        return {
+          message:
+            changed === 0
+              ? "Paydesk still has nothing for the lines missing in it: nothing changed"
+              : `${done.matched} ${done.matched === 1 ? "line is" : "lines are"} matched now` +
+                (done.amountDiffers ? `; ${done.amountDiffers} found with another amount` : "") +
+                (done.chargebacksOpened ? `; ${done.chargebacksOpened} chargebacks opened` : ""),
+          data: { ...done },
+        };
       },
     }),
   });
@@ -103,6 +121,7 @@ export default function SettlementReconciliation() {
   const { t } = useTranslation();
   const { count: formatCount } = useFormat();
   const kindLabel = (k: DifferenceKind) => t(`reconciliation.kind.${k}`);
+  const openMissing = totals.reduce((sum, row) => sum + row.differences.MISSING_IN_PAYDESK.open, 0);
 
   return (
     <Stack gap="md" maw={1400}>
@@ -203,7 +222,19 @@ export default function SettlementReconciliation() {
               ? t("reconciliation.settlement.differencesOpen")
               : t("reconciliation.settlement.differences")}
         </Title>
-        <FilterLinks kind={kind} openOnly={openOnly} />
+        <Group gap="xs" wrap="wrap">
+          {mayResolve && openMissing > 0 ? (
+            <ActionModal
+              label={t("reconciliation.matchAgain.label")}
+              title={t("reconciliation.matchAgain.title")}
+              intent="matchAgain"
+              reason="optional"
+              description={t("reconciliation.matchAgain.description", { n: formatCount(openMissing) })}
+              buttonProps={{ size: "xs", variant: "light", "data-testid": "match-again" }}
+            />
+          ) : null}
+          <FilterLinks kind={kind} openOnly={openOnly} />
+        </Group>
       </Group>
       {unknownKind ? (
         <Text c="red" size="sm" role="alert">

@@ -28,23 +28,42 @@ async function count(handle: DatabaseHandle, query: string): Promise<number> {
   return Number(row.n);
 }
 
-/** Rows where daily_volume and the operation log disagree (both directions), shard by shard. */
+/**
+ * Rows where daily_volume and the operation log disagree (both directions), shard by shard; a
+ * lost chargeback is charged-back volume on the day it was lost (docs/decisions/040).
+ */
 const ROLLUP_MISMATCHES = `
-  with expected as (
+  with facts as (
     select (o.created_at at time zone 'UTC')::date as day, p.organisation_id, p.currency, t.payment_type_group,
            t.payment_type, coalesce(p.settlement_id, '') as settlement_id, (t.transaction_id % 16)::smallint as shard,
-           coalesce(sum(o.amount) filter (where o.operation in ('CAPTURE', 'IMPORT')), 0) as captured_amount,
-           count(*) filter (where o.operation in ('CAPTURE', 'IMPORT'))::int as captured_count,
-           coalesce(sum(o.amount) filter (where o.operation = 'CREDIT'), 0) as credited_amount,
-           count(*) filter (where o.operation = 'CREDIT')::int as credited_count
+           case when o.operation in ('CAPTURE', 'IMPORT') then o.amount else 0 end::numeric as captured_amount,
+           (o.operation in ('CAPTURE', 'IMPORT'))::int as captured_count,
+           case when o.operation = 'CREDIT' then o.amount else 0 end::numeric as credited_amount,
+           (o.operation = 'CREDIT')::int as credited_count,
+           0::numeric as charged_back_amount, 0 as charged_back_count
       from operation_log o
       join payment_transactions t on t.transaction_id = o.transaction_id
       join payments p on p.payment_id = t.payment_id
      where o.operation in ('CAPTURE', 'IMPORT', 'CREDIT')
+    union all
+    select (c.decided_at at time zone 'UTC')::date, p.organisation_id, p.currency, t.payment_type_group,
+           t.payment_type, coalesce(p.settlement_id, ''), (t.transaction_id % 16)::smallint,
+           0, 0, 0, 0, c.amount, 1
+      from chargebacks c
+      join payment_transactions t on t.transaction_id = c.transaction_id
+      join payments p on p.payment_id = t.payment_id
+     where c.status = 'LOST'),
+  expected as (
+    select day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard,
+           sum(captured_amount) as captured_amount, sum(captured_count)::int as captured_count,
+           sum(credited_amount) as credited_amount, sum(credited_count)::int as credited_count,
+           sum(charged_back_amount) as charged_back_amount, sum(charged_back_count)::int as charged_back_count
+      from facts
      group by 1, 2, 3, 4, 5, 6, 7),
   actual as (
     select day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard,
-           captured_amount, captured_count, credited_amount, credited_count from daily_volume)
+           captured_amount, captured_count, credited_amount, credited_count, charged_back_amount, charged_back_count
+      from daily_volume)
   (select * from expected except select * from actual)
   union all
   (select * from actual except select * from expected)`;
@@ -94,6 +113,33 @@ describe("demo data generator", () => {
       if (demo.role === "support") expect(line).not.toContain("totp:");
       else expect(line).toMatch(new RegExp(`totp: ${demo.totpSecret}$`));
     }
+  });
+
+  it("opens the demo chargebacks through the use-cases: OPEN with due dates, WON and LOST, audited and in the rollup", async () => {
+    const seeded = await rows<{ status: string; due_date: string | null; amount: string; audits: number }>(
+      database,
+      `select c.status, c.due_date::text, c.amount::text,
+              (select count(*)::int from audit_log a where a.entity_type = 'chargeback'
+                 and a.entity_id = c.chargeback_id::text and a.actor_email = 'finance@paydesk.test') as audits
+         from chargebacks c order by c.chargeback_id`,
+    );
+    expect(seeded.map((c) => c.status)).toEqual(["OPEN", "OPEN", "OPEN", "WON", "LOST"]);
+    expect(seeded.filter((c) => c.status === "OPEN").every((c) => c.due_date !== null)).toBe(true);
+    // Opening is audited, and so is a decision.
+    expect(seeded.map((c) => c.audits)).toEqual([1, 1, 1, 2, 2]);
+    // What OPEN and LOST ones hold is on their transactions; the LOST one is charged-back volume.
+    expect(
+      await count(
+        database,
+        `select 1 from payment_transactions t where t.charged_back_amount <> coalesce((select sum(c.amount)
+           from chargebacks c where c.transaction_id = t.transaction_id and c.status in ('OPEN', 'LOST')), 0)`,
+      ),
+    ).toBe(0);
+    const [volume] = await rows<{ amount: string }>(
+      database,
+      `select coalesce(sum(charged_back_amount), 0)::text as amount from daily_volume`,
+    );
+    expect(volume.amount).toBe(seeded[4].amount);
   });
 
   it("writes the requested number of payments over the last 90 days, ids and orders unique", async () => {

@@ -3,7 +3,7 @@
 // creating nothing more, and a bulk method switch refused when its preview went stale.
 import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { bulkCreditItems, credits, paymentMethods } from "../../db/schema";
+import { auditLog, bulkCreditItems, credits, paymentMethods } from "../../db/schema";
 import { capturedCardPayment } from "../support/api";
 import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
 import { getPage } from "../support/staff";
@@ -147,5 +147,11 @@ describe("switching a payment type for many clients and channels", () => {
     });
     expect(applied.status).toBe(200);
     expect(applied.body.message).toBe("VIPPS is disabled on 1 method; 1 was disabled already.");
+    // One audit entry per change, with the reason; the method that was off already has none.
+    const audits = await server.database.db
+      .select({ entityId: auditLog.entityId, reason: auditLog.reason })
+      .from(auditLog)
+      .where(eq(auditLog.action, "payment_method.disable"));
+    expect(audits).toEqual([{ entityId: String(preview.body.data.changes[1].id), reason: "Outage" }]);
   });
 });

@@ -2,7 +2,8 @@
 // for every role, over HTTP with real sessions. A role without the permission gets 403 from the
 // server and nothing changes (the forged POST carries real ids and valid-looking fields, so a
 // missing check would act); a role with it is let through to the action (which may still refuse
-// the input, but never with 403 or a 500). app/auth/roles.test.ts pins which role has which
+// the input, but never with 403 or a 500), and whatever it changes is in the audit log.
+// app/auth/roles.test.ts pins which role has which
 // permission to the back-office's roles; this file pins which permission each screen and action asks for.
 import { eq, inArray, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -390,6 +391,12 @@ const ACTIONS: StaffActionCase[] = [
     permission: "reconciliation:resolve",
     fields: () => ({ differenceId: String(reconciled.differenceId) }),
   },
+  {
+    path: () => `/reconciliation/${reconciled.settlementId}`,
+    intent: "matchAgain",
+    permission: "reconciliation:resolve",
+    fields: nothing,
+  },
 ];
 
 const VIEW = { name: "Matrix view", query: "" };
@@ -458,6 +465,12 @@ describe("every staff action for every role", () => {
         if (roleHasPermission(role, action.permission)) {
           expect(response.status, where).not.toBe(403);
           expect(response.status, where).toBeLessThan(500);
+          // An action that changed anything wrote its audit entry in the same step.
+          const { audit: auditBefore, ...stateBefore } = before;
+          const { audit: auditAfter, ...stateAfter } = await fingerprint();
+          if (JSON.stringify(stateAfter) !== JSON.stringify(stateBefore)) {
+            expect(auditAfter, `${where}: changed without an audit entry`).toBeGreaterThan(auditBefore);
+          }
         } else {
           expect(response.status, where).toBe(403);
           expect(await fingerprint(), where).toEqual(before);

@@ -23,7 +23,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   process.env.PAYDESK_SEED = "none";
   const database = await createTestDatabase();
   setDatabase(database);
-  if (options.demoPayments !== undefined) await ensureDemoData(database, { payments: options.demoPayments });
+  // Without the demo's chargebacks: a browser test's world holds only those its test opens.
+  if (options.demoPayments !== undefined)
+    await ensureDemoData(database, { payments: options.demoPayments, chargebacks: false });
   const build = (await import("../../build/index.js" as string)) as ServerBuild;
   const server: Server = await new Promise((resolve) => {
     const listening = listen(createApp(build), 0, "127.0.0.1", () => resolve(listening));

@@ -13,6 +13,23 @@ import { actionFailed, actionSucceeded, staffCaller } from "./action.server";
 const INTENT = "upload";
 const TOKEN = /^[A-Za-z0-9-]{16,64}$/;
 
+/**
+ * Whether the body stopped before the form's end: the client went away mid-file (the socket was
+ * reset, the request aborted) or sent a form cut short. The importer has deleted what it had
+ * stored by then; this is the client's doing, not a failure of ours.
+ */
+function bodyCutOff(request: Request, error: unknown): boolean {
+  if (request.signal.aborted) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (
+    code === "ECONNRESET" ||
+    code === "ERR_STREAM_PREMATURE_CLOSE" ||
+    error.message === "aborted" ||
+    error.message.startsWith("malformed multipart-form")
+  );
+}
+
 async function textOf(data: AsyncIterable<Uint8Array>, max: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -53,6 +70,12 @@ export async function uploadSettlementReport({ request, context }: ActionFunctio
     if (error instanceof DomainError) return actionFailed(error, INTENT);
     if (error instanceof TypeError && /FormData/.test(error.message)) {
       return actionFailed(invalid("file", "must be sent as a multipart form with the report file"), INTENT);
+    }
+    if (bodyCutOff(request, error)) {
+      return actionFailed(
+        invalid("file", "the upload stopped before the end of the file: nothing was imported, send it again"),
+        INTENT,
+      );
     }
     throw error;
   }

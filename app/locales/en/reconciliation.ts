@@ -83,4 +83,10 @@ export const reconciliation = {
     openState: "Open",
     firstOnly: "The first {{n}} are shown: pick one kind, or resolve some, to see the rest.",
   },
+  matchAgain: {
+    label: "Match again",
+    title: "Match the lines missing in Paydesk again",
+    description:
+      "Looks in Paydesk again for the {{n}} open lines that were missing in it. A line now found with the same amount is matched and its difference closed; one found with another amount becomes an amount difference.",
+  },
 };

@@ -84,4 +84,10 @@ export const reconciliation: Messages<typeof en> = {
     openState: "Åpen",
     firstOnly: "De første {{n}} vises: velg én type, eller løs noen, for å se resten.",
   },
+  matchAgain: {
+    label: "Avstem på nytt",
+    title: "Avstem linjene som manglet i Paydesk på nytt",
+    description:
+      "Leter i Paydesk igjen etter de {{n}} åpne linjene som manglet der. En linje som nå finnes med samme beløp, avstemmes og avviket lukkes; en som finnes med et annet beløp, blir et beløpsavvik.",
+  },
 };

@@ -1,14 +1,15 @@
 // Chargebacks as the staff screens read them: the list (by status and due date, the soonest due
-// first among open ones), one chargeback with its transaction's creditable amount and who acted,
+// first among open ones, paged by keyset like the other growing lists), one chargeback with its transaction's creditable amount and who acted,
 // and the chargebacks of a payment, a customer or a settlement (their sections on those screens).
 // Read-only: no locks; every action re-checks the state under locks (chargebacks.server.ts).
-import { aliasedTable, and, asc, count, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
+import { aliasedTable, and, asc, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import { chargebacks, organisations, payments, paymentTransactions, staffUsers } from "../../../db/schema";
 import type { StaffCaller } from "../../domain/caller";
 import type { ChargebackStatus } from "../../domain/enums";
 import { notFound } from "../../domain/errors";
 import { formatAmount, money } from "../../domain/money";
 import { amountsOf, creditableAmount } from "../../domain/transaction";
+import { countUpToCap, type MatchCount } from "../../platform/bounded-count.server";
 import { db } from "../../platform/db.server";
 
 export const MAX_PER_PAGE = 100;
@@ -85,29 +86,121 @@ function filterWhere(filter: ChargebackFilter): SQL | undefined {
 }
 
 /**
- * One page of chargebacks: open ones first, soonest due first (no due date last), then newest.
- * A page past the end is empty.
+ * A row's place in the list's order: open ones first, then by due date (none last), then newest
+ * first. The URL carries it as `older=` / `newer=` (placeToParam), so a page starts where the
+ * previous one ended however deep the list is, and a row that changes meanwhile moves no other.
+ */
+export type ChargebackPlace = { open: boolean; dueDate: string | null; createdAt: Date; id: number };
+
+/** The page after or before a place; null: the first page. */
+export type ChargebackCursor = { direction: "older" | "newer"; from: ChargebackPlace } | null;
+
+/** A due date no chargeback has: "no due date" sorts after every real one. */
+const NO_DUE_DATE = "9999-12-31";
+const closedKey = sql`(${chargebacks.status} <> 'OPEN')`;
+const dueKey = sql`coalesce(${chargebacks.dueDate}, ${NO_DUE_DATE}::date)`;
+
+/** "o_2027-01-15_2026-12-06T10:15:30.123Z_42": a place as the URL carries it ("-": no due date). */
+export function placeToParam(place: ChargebackPlace): string {
+  return `${place.open ? "o" : "c"}_${place.dueDate ?? "-"}_${place.createdAt.toISOString()}_${place.id}`;
+}
+
+export function placeFromParam(value: string): ChargebackPlace | null {
+  const match = /^([oc])_(\d{4}-\d{2}-\d{2}|-)_(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([1-9][0-9]{0,15})$/.exec(
+    value,
+  );
+  if (!match) return null;
+  const createdAt = new Date(match[3]);
+  const id = Number(match[4]);
+  const dueDate = match[2] === "-" ? null : match[2];
+  if (Number.isNaN(createdAt.getTime()) || !Number.isSafeInteger(id)) return null;
+  if (dueDate !== null && Number.isNaN(new Date(`${dueDate}T00:00:00Z`).getTime())) return null;
+  return { open: match[1] === "o", dueDate, createdAt, id };
+}
+
+/** The cursor of a list URL's `older=` or `newer=` (one not of ours shows the first page). */
+export function chargebackCursorOf(params: URLSearchParams): ChargebackCursor {
+  const older = placeFromParam(params.get("older") ?? "");
+  const newer = placeFromParam(params.get("newer") ?? "");
+  return older ? { direction: "older", from: older } : newer ? { direction: "newer", from: newer } : null;
+}
+
+/**
+ * Rows strictly beyond the cursor in the list's order. The order mixes directions (status and due
+ * date ascending, creation descending), so it is two row comparisons rather than one.
+ */
+function beyond(cursor: NonNullable<ChargebackCursor>): SQL {
+  const { from } = cursor;
+  const [ahead, back] = cursor.direction === "older" ? [sql.raw(">"), sql.raw("<")] : [sql.raw("<"), sql.raw(">")];
+  const head = sql`(${closedKey}, ${dueKey})`;
+  const headAt = sql`(${!from.open}::boolean, ${from.dueDate ?? NO_DUE_DATE}::date)`;
+  return sql`(${head} ${ahead} ${headAt} or (${head} = ${headAt} and (${chargebacks.createdAt}, ${
+    chargebacks.chargebackId
+  }) ${back} (${from.createdAt.toISOString()}::timestamptz, ${from.id}::bigint)))`;
+}
+
+function orderFor(cursor: ChargebackCursor): SQL[] {
+  return cursor?.direction === "newer"
+    ? [sql`${closedKey} desc`, sql`${dueKey} desc`, asc(chargebacks.createdAt), asc(chargebacks.chargebackId)]
+    : [closedKey, dueKey, desc(chargebacks.createdAt), desc(chargebacks.chargebackId)];
+}
+
+const placeOf = (item: ChargebackListItem): ChargebackPlace => ({
+  open: item.status === "OPEN",
+  dueDate: item.dueDate,
+  createdAt: item.createdAt,
+  id: item.chargebackId,
+});
+
+export type ChargebackPage = {
+  items: ChargebackListItem[];
+  /** Where the pages before and after this one start; null where there is none. */
+  newer: ChargebackPlace | null;
+  older: ChargebackPlace | null;
+  /** Chargebacks matching the filter (not the cursor): exact up to 10 000, estimated above. */
+  matching: MatchCount;
+  perPage: number;
+};
+
+/**
+ * One keyset page of chargebacks: open ones first, soonest due first (no due date last), then
+ * newest; reads one row more than it shows to know whether another page follows.
  */
 export async function listChargebacks(
   _caller: StaffCaller,
-  input: ChargebackFilter & { page: number; perPage: number },
-): Promise<{ items: ChargebackListItem[]; total: number; page: number; perPage: number; pageCount: number }> {
-  const page = Math.max(1, Math.trunc(input.page));
+  input: ChargebackFilter & { cursor: ChargebackCursor; perPage: number },
+): Promise<ChargebackPage> {
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(input.perPage)));
+  const cursor = input.cursor;
   const where = filterWhere(input);
-  const [items, [{ total }]] = await Promise.all([
-    listQuery(where)
-      .orderBy(
-        sql`(${chargebacks.status} <> 'OPEN')`,
-        sql`${chargebacks.dueDate} asc nulls last`,
-        desc(chargebacks.createdAt),
-        desc(chargebacks.chargebackId),
-      )
-      .limit(perPage)
-      .offset((page - 1) * perPage),
-    db().select({ total: count() }).from(chargebacks).where(where),
+  const [fetched, matching] = await Promise.all([
+    listQuery(and(where, cursor ? beyond(cursor) : undefined))
+      .orderBy(...orderFor(cursor))
+      .limit(perPage + 1),
+    countUpToCap(db(), () =>
+      db()
+        .select({ one: sql`1` })
+        .from(chargebacks)
+        .where(where)
+        .$dynamic(),
+    ),
   ]);
-  return { items, total, page, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)) };
+  const backwards = cursor?.direction === "newer";
+  const more = fetched.length > perPage;
+  const items = fetched.slice(0, perPage);
+  if (backwards) items.reverse();
+  // Coming from a cursor, the cursor's row lies on the other side: a page exists there.
+  const hasNewer = backwards ? more : cursor !== null;
+  const hasOlder = backwards ? true : more;
+  const first = items[0];
+  const last = items.at(-1);
+  return {
+    items,
+    newer: hasNewer ? (first ? placeOf(first) : cursor!.from) : null,
+    older: hasOlder ? (last ? placeOf(last) : cursor!.from) : null,
+    matching,
+    perPage,
+  };
 }
 
 /** The chargebacks of a payment, oldest first (its section and its timeline). */

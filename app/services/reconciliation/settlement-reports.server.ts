@@ -6,7 +6,7 @@
 // already reconciled), matches it against captures and credits in SQL and marks it DONE. A
 // refused or failed upload deletes its row and lines: nothing of it is ever read.
 import { createHash } from "node:crypto";
-import { and, eq, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/client";
 import { reconciliationDifferences, settlementReportImports } from "../../../db/schema";
 import type { StaffCaller } from "../../domain/caller";
@@ -29,6 +29,13 @@ import { inTransaction, violatedConstraint } from "../../platform/transaction.se
 const BATCH_LINES = 5_000;
 /** A RUNNING import untouched this long was abandoned (its server stopped); the next import clears it. */
 const ABANDONED_AFTER_MS = 15 * 60_000;
+/**
+ * How long the one statement that matches a whole report may run. The server bounds every
+ * statement at a few seconds (serverTimeouts, db/client.ts) so a sick database answers quickly;
+ * matching a million lines is one statement of a minute or more on purpose, so its transaction
+ * gets a bound of its own (still a bound: a stuck publication ends, and its import is deleted).
+ */
+const PUBLISH_STATEMENT_TIMEOUT = "10min";
 
 export type ImportOutcome =
   | { kind: "imported"; importId: number; lines: number; settlementIds: string[] }
@@ -203,6 +210,7 @@ async function publishLocked(
   caller: StaffCaller,
   input: { importId: number; sha256: string; lines: number; fileName: string },
 ): Promise<ImportOutcome> {
+  await tx.execute(sql.raw(`set local statement_timeout = '${PUBLISH_STATEMENT_TIMEOUT}'`));
   // One publication at a time: two reports of one settlement must not both pass the check below.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('paydesk.settlement-report.publish'))`);
   const [earlier] = await tx
@@ -437,5 +445,130 @@ export async function resolveDifference(
       after: { resolvedAt, resolvedBy: caller.email, resolution },
     });
     return { differenceId: row.id, settlementId: row.settlementId };
+  });
+}
+
+export type MatchAgainOutcome = {
+  /** Lines now matched: their "missing in Paydesk" difference is closed, the settlement's matched count grows. */
+  matched: number;
+  /** Lines Paydesk now has with another amount: their difference is an amount difference, still open. */
+  amountDiffers: number;
+  /** Chargebacks opened for CHARGEBACK lines now matched. */
+  chargebacksOpened: number;
+};
+
+/**
+ * Looks again for what Paydesk has for a settlement's open "missing in Paydesk" lines
+ * (docs/decisions/051): a payment that reached Paydesk after the report did. Each line found is
+ * matched as the import would have matched it: the same amount closes its difference (resolved
+ * by the caller, naming the payment; a CHARGEBACK line opens its chargeback), another amount turns
+ * it into an open amount difference. One audit entry per difference changed. Idempotent: a line
+ * is looked for again only while it is open and missing, so a second run changes nothing.
+ * @throws not_found  no report of this settlement was imported
+ */
+export async function matchAgain(caller: StaffCaller, input: { settlementId: string }): Promise<MatchAgainOutcome> {
+  return inTransaction(async (tx) => {
+    // One run per settlement at a time: a second click waits, then finds nothing left to match.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtext('paydesk.reconciliation.match-again'), hashtext(${input.settlementId}))`,
+    );
+    const [reconciled] = await rowsIn<{ import_id: number }>(
+      tx,
+      sql`select import_id from reconciliation_totals where settlement_id = ${input.settlementId} limit 1`,
+    );
+    if (!reconciled) throw notFound("Reconciled settlement", input.settlementId);
+    const found = await rowsIn<{
+      id: number;
+      type: string;
+      reference: string | null;
+      currency: string;
+      provider_amount: string;
+      line_id: number;
+      gross_amount: string;
+      payment_id: number;
+      transaction_id: number;
+      credit_transaction_id: number | null;
+      paydesk_amount: string;
+    }>(
+      tx,
+      sql`
+        select d.id, d.type, d.reference, d.currency, d.provider_amount::text, l.id as line_id, l.gross_amount::text,
+          m.payment_id, m.transaction_id, m.credit_transaction_id, m.paydesk_amount::text
+        from reconciliation_differences d
+        join settlement_report_lines l on l.import_id = d.import_id and l.line_no = d.line_no
+        join lateral (${paydeskSideOf(sql`l`)}) m on true
+        where d.settlement_id = ${input.settlementId} and d.kind = 'MISSING_IN_PAYDESK' and d.resolved_at is null
+        order by m.payment_id, m.transaction_id, d.id`,
+    );
+    const outcome: MatchAgainOutcome = { matched: 0, amountDiffers: 0, chargebacksOpened: 0 };
+    const at = new Date();
+    // In payment order: the fixed lock order, for the chargebacks opened on the way.
+    for (const line of found) {
+      const provider = money(line.provider_amount);
+      const paydesk = money(line.paydesk_amount);
+      // The import's rule: a chargeback takes at most what is left of the capture, the others match exactly.
+      const matches = line.type === "CHARGEBACK" ? negate(money(line.gross_amount)) <= paydesk : provider === paydesk;
+      const paydeskSide = {
+        paymentId: Number(line.payment_id),
+        transactionId: Number(line.transaction_id),
+        creditTransactionId: line.credit_transaction_id === null ? null : Number(line.credit_transaction_id),
+        paydeskAmount: toDbAmount(paydesk),
+      };
+      const resolution = matches
+        ? `Matched again: payment ${paydeskSide.paymentId} is in Paydesk now${caller.reason ? ` (${caller.reason})` : ""}`
+        : null;
+      const [changed] = await tx
+        .update(reconciliationDifferences)
+        .set({
+          ...paydeskSide,
+          ...(matches
+            ? { resolvedAt: at, resolvedByEmail: caller.email, resolution }
+            : { kind: "AMOUNT_DIFFERS" as const, difference: toDbAmount((provider - paydesk) as Money) }),
+        })
+        .where(
+          and(
+            eq(reconciliationDifferences.id, line.id),
+            eq(reconciliationDifferences.kind, "MISSING_IN_PAYDESK"),
+            isNull(reconciliationDifferences.resolvedAt),
+          ),
+        )
+        .returning({ id: reconciliationDifferences.id });
+      if (!changed) continue; // resolved by a person meanwhile
+      if (matches) {
+        outcome.matched += 1;
+        await tx.execute(sql`
+          update reconciliation_totals set matched_count = matched_count + 1
+          where settlement_id = ${input.settlementId} and currency = ${line.currency}`);
+        if (line.type === "CHARGEBACK") {
+          await openChargebackLocked(tx, caller, {
+            paymentId: paydeskSide.paymentId,
+            transactionId: paydeskSide.transactionId,
+            amount: negate(money(line.gross_amount)),
+            currency: line.currency,
+            reasonCode: REPORTED_CHARGEBACK_REASON,
+            source: "REPORT",
+            reportLineId: Number(line.line_id),
+          });
+          outcome.chargebacksOpened += 1;
+        }
+      } else {
+        outcome.amountDiffers += 1;
+      }
+      await auditStaffAction(tx, caller, {
+        action: "reconciliation.match-again",
+        entityType: "reconciliation_difference",
+        entityId: line.id,
+        before: {
+          settlementId: input.settlementId,
+          kind: "MISSING_IN_PAYDESK",
+          reference: line.reference,
+          paymentId: null,
+        },
+        after: matches
+          ? { kind: "MISSING_IN_PAYDESK", ...paydeskSide, resolvedAt: at, resolution }
+          : { kind: "AMOUNT_DIFFERS", ...paydeskSide, difference: toDbAmount((provider - paydesk) as Money) },
+      });
+    }
+    return outcome;
   });
 }

@@ -2,7 +2,8 @@
 // credits into exactly the categories finance reads (matched, missing on either side, amount
 // differs, fees); the same file twice changes nothing; a bad file is refused by line and column
 // with nothing kept; an upload's lines are invisible until the whole file is in; a difference is
-// resolved once, with the reason, audited.
+// resolved once, with the reason, audited; lines missing in Paydesk are matched again once their
+// payment arrives, once.
 import { and, eq, sql } from "drizzle-orm";
 import {
   auditLog,
@@ -19,7 +20,7 @@ import {
 import { refused } from "../../../tests/support/fixtures-use-case";
 import { newOrganisation, staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { importProgress, listReportImports, settlementReconciliation } from "../queries/reconciliation.server";
-import { importSettlementReport, resolveDifference } from "./settlement-reports.server";
+import { importSettlementReport, matchAgain, resolveDifference } from "./settlement-reports.server";
 
 const database = useTestDatabase();
 const HEADER = "settlement_id,booking_date,type,reference,gross_amount,fee,net_amount,currency";
@@ -292,6 +293,114 @@ describe("a settlement report", () => {
       refused({ kind: "conflict" }),
     );
     await expect(resolveDifference(caller, { differenceId: 999_999 })).rejects.toEqual(refused({ kind: "not_found" }));
+  });
+});
+
+describe("matching again", () => {
+  const S = "S-MATCH-AGAIN";
+  const report = [
+    HEADER,
+    `${S},2026-12-01,CAPTURE,610000000001,80.00,0.80,79.20,NOK`, // 2: matched at import
+    `${S},2026-12-01,CAPTURE,610000000002,45.00,0.45,44.55,NOK`, // 3: arrives later, same amount
+    `${S},2026-12-01,CAPTURE,610000000003,60.00,0.60,59.40,NOK`, // 4: arrives later as 55.00
+    `${S},2026-12-02,CHARGEBACK,610000000002,-45.00,15.00,-60.00,NOK`, // 5: of line 3's capture
+    `${S},2026-12-01,CAPTURE,610000000004,10.00,0.10,9.90,NOK`, // 6: never arrives
+    `${S},2026-12-01,CAPTURE,610000000005,12.00,0.12,11.88,NOK`, // 7: resolved by a person first
+  ].join("\n");
+  const finance = staffCaller({ reason: "The late payments are in" });
+
+  const differenceOf = async (reference: string, type: "CAPTURE" | "CHARGEBACK" = "CAPTURE") =>
+    (
+      await database()
+        .db.select()
+        .from(reconciliationDifferences)
+        .where(and(eq(reconciliationDifferences.reference, reference), eq(reconciliationDifferences.type, type)))
+    )[0];
+  const matchedCount = async () =>
+    (await database().db.select().from(reconciliationTotals).where(eq(reconciliationTotals.settlementId, S)))[0]
+      .matchedCount;
+  const matchAgainAudits = () =>
+    database().db.select().from(auditLog).where(eq(auditLog.action, "reconciliation.match-again"));
+
+  beforeAll(async () => {
+    await captured(S, "80.00", { rrn: "610000000001" });
+    expect((await importText(report, "late.csv")).kind).toBe("imported");
+  });
+
+  it("changes nothing while Paydesk still has nothing for the missing lines", async () => {
+    expect(await matchAgain(finance, { settlementId: S })).toEqual({
+      matched: 0,
+      amountDiffers: 0,
+      chargebacksOpened: 0,
+    });
+    expect(await matchedCount()).toBe(1);
+    expect(await matchAgainAudits()).toEqual([]);
+  });
+
+  it("matches a line whose payment arrived, names it, opens its chargeback; an amount found different stays open", async () => {
+    const same = await captured(S, "45.00", { rrn: "610000000002" });
+    const other = await captured(S, "55.00", { rrn: "610000000003" });
+    await captured(S, "12.00", { rrn: "610000000005" });
+    const byPerson = await differenceOf("610000000005");
+    await resolveDifference(staffCaller({ reason: "Booked by hand" }), { differenceId: byPerson.id });
+
+    expect(await matchAgain(finance, { settlementId: S })).toEqual({
+      matched: 2,
+      amountDiffers: 1,
+      chargebacksOpened: 1,
+    });
+    expect(await differenceOf("610000000002")).toMatchObject({
+      kind: "MISSING_IN_PAYDESK",
+      paymentId: same.paymentId,
+      transactionId: same.transactionId,
+      paydeskAmount: "45.00000",
+      resolvedByEmail: finance.email,
+      resolution: expect.stringContaining(`payment ${same.paymentId}`),
+    });
+    expect(await differenceOf("610000000003")).toMatchObject({
+      kind: "AMOUNT_DIFFERS",
+      paymentId: other.paymentId,
+      providerAmount: "60.00000",
+      paydeskAmount: "55.00000",
+      difference: "5.00000",
+      resolvedAt: null,
+    });
+    const chargeback = await differenceOf("610000000002", "CHARGEBACK");
+    expect(chargeback.resolvedAt).not.toBeNull();
+    const [opened] = await database()
+      .db.select()
+      .from(chargebacks)
+      .where(eq(chargebacks.transactionId, same.transactionId));
+    expect(opened).toMatchObject({ status: "OPEN", amount: "45.00000", source: "REPORT" });
+    // Still missing, and resolved by a person: as they were.
+    expect(await differenceOf("610000000004")).toMatchObject({
+      kind: "MISSING_IN_PAYDESK",
+      resolvedAt: null,
+      paymentId: null,
+    });
+    expect(await differenceOf("610000000005")).toMatchObject({ resolution: "Booked by hand", paymentId: null });
+    expect(await matchedCount()).toBe(3);
+    const audits = await matchAgainAudits();
+    expect(audits.map((a) => Number(a.entityId)).sort()).toEqual(
+      [(await differenceOf("610000000002")).id, (await differenceOf("610000000003")).id, chargeback.id].sort(),
+    );
+    expect(audits.every((a) => a.actorEmail === finance.email && a.reason === "The late payments are in")).toBe(true);
+  });
+
+  it("a second time changes nothing, not even the audit log", async () => {
+    const before = { audit: (await counts()).audit, matched: await matchedCount() };
+    expect(await matchAgain(finance, { settlementId: S })).toEqual({
+      matched: 0,
+      amountDiffers: 0,
+      chargebacksOpened: 0,
+    });
+    expect({ audit: (await counts()).audit, matched: await matchedCount() }).toEqual(before);
+  });
+
+  it("is refused for a settlement no report reconciled", async () => {
+    await expect(matchAgain(finance, { settlementId: "S-NEVER-REPORTED" })).rejects.toMatchObject({
+      kind: "not_found",
+    });
   });
 });
 
