@@ -87,3 +87,13 @@ export function formatUtc(iso: string | Date): string {
   const date = typeof iso === "string" ? new Date(iso) : iso;
   return Number.isNaN(date.getTime()) ? String(iso) : date.toISOString();
 }
+
+/**
+ * A calendar day ("2026-03-05", a due date) the way the language writes it: English keeps the
+ * sortable form, Norwegian writes "05.03.2026". Anything else is shown as given.
+ */
+export function formatDay(day: string, language: "en" | "nb" = "en"): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match || language !== "nb") return day;
+  return `${match[3]}.${match[2]}.${match[1]}`;
+}

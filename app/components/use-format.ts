@@ -4,7 +4,7 @@
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { INTL_LOCALE, isLanguage, DEFAULT_LANGUAGE, type Language } from "../i18n/language";
-import { formatCount, formatDateTime, formatMoney } from "./format";
+import { formatCount, formatDateTime, formatDay, formatMoney } from "./format";
 
 export function useLanguage(): Language {
   const { i18n } = useTranslation();
@@ -18,6 +18,8 @@ export type Formats = {
   money: (amount: string, currency: string) => string;
   count: (value: number) => string;
   dateTime: (value: string | Date, timeZone: string) => string;
+  /** A calendar day, "2026-03-05" → "05.03.2026" (nb), unchanged (en). */
+  day: (value: string) => string;
 };
 
 export function formatsFor(language: Language): Formats {
@@ -28,6 +30,7 @@ export function formatsFor(language: Language): Formats {
     money: (amount, currency) => formatMoney(amount, currency, locale),
     count: (value) => formatCount(value, locale),
     dateTime: (value, timeZone) => formatDateTime(value, timeZone, language),
+    day: (value) => formatDay(value, language),
   };
 }
 
