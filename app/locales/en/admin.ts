@@ -145,13 +145,13 @@ export const admin = {
     title: "Switch a payment type for many clients and channels",
     notification: "Payment methods",
     summaryEnable_one:
-      "Enable <b>{{paymentType}}</b>: <b>{{count}}</b> method changes, {{unchanged}} enabled already (no change, nothing written).",
+      "Enable <b>{{paymentType}}</b>: <b>{{count}}</b> method changes; {{unchanged}} already enabled (no change, nothing written).",
     summaryEnable_other:
-      "Enable <b>{{paymentType}}</b>: <b>{{count}}</b> methods change, {{unchanged}} enabled already (no change, nothing written).",
+      "Enable <b>{{paymentType}}</b>: <b>{{count}}</b> methods change; {{unchanged}} already enabled (no change, nothing written).",
     summaryDisable_one:
-      "Disable <b>{{paymentType}}</b>: <b>{{count}}</b> method changes, {{unchanged}} disabled already (no change, nothing written).",
+      "Disable <b>{{paymentType}}</b>: <b>{{count}}</b> method changes; {{unchanged}} already disabled (no change, nothing written).",
     summaryDisable_other:
-      "Disable <b>{{paymentType}}</b>: <b>{{count}}</b> methods change, {{unchanged}} disabled already (no change, nothing written).",
+      "Disable <b>{{paymentType}}</b>: <b>{{count}}</b> methods change; {{unchanged}} already disabled (no change, nothing written).",
     apiClient: "API client",
     channel: "Channel",
     after: "After",

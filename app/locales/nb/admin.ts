@@ -146,13 +146,13 @@ export const admin: Messages<typeof en> = {
     title: "Slå en betalingstype av eller på for mange klienter og kanaler",
     notification: "Betalingsmåter",
     summaryEnable_one:
-      "Slå på <b>{{paymentType}}</b>: <b>{{count}}</b> betalingsmåte endres, {{unchanged}} er allerede på (ingen endring, ingenting lagres).",
+      "Slå på <b>{{paymentType}}</b>: <b>{{count}}</b> betalingsmåte endres; {{unchanged}} er allerede på (ingen endring, ingenting lagres).",
     summaryEnable_other:
-      "Slå på <b>{{paymentType}}</b>: <b>{{count}}</b> betalingsmåter endres, {{unchanged}} er allerede på (ingen endring, ingenting lagres).",
+      "Slå på <b>{{paymentType}}</b>: <b>{{count}}</b> betalingsmåter endres; {{unchanged}} er allerede på (ingen endring, ingenting lagres).",
     summaryDisable_one:
-      "Slå av <b>{{paymentType}}</b>: <b>{{count}}</b> betalingsmåte endres, {{unchanged}} er allerede av (ingen endring, ingenting lagres).",
+      "Slå av <b>{{paymentType}}</b>: <b>{{count}}</b> betalingsmåte endres; {{unchanged}} er allerede av (ingen endring, ingenting lagres).",
     summaryDisable_other:
-      "Slå av <b>{{paymentType}}</b>: <b>{{count}}</b> betalingsmåter endres, {{unchanged}} er allerede av (ingen endring, ingenting lagres).",
+      "Slå av <b>{{paymentType}}</b>: <b>{{count}}</b> betalingsmåter endres; {{unchanged}} er allerede av (ingen endring, ingenting lagres).",
     apiClient: "API-klient",
     channel: "Kanal",
     after: "Etterpå",
