@@ -135,6 +135,60 @@ export default tseslint.config(
     rules: { "i18next/no-literal-string": ["error", { mode: "jsx-text-only" }] },
   },
   {
+    // The same, stricter: string literals in JSX attributes too (labels, titles, placeholders,
+    // aria-labels), not only text between tags. The screens translated since, and the ones above
+    // as they are checked against it.
+    files: [
+      "app/routes/_staff.api-clients.tsx",
+      "app/routes/_staff.audit-log.tsx",
+      "app/routes/_staff.users.tsx",
+      "app/routes/_staff.payment-methods.tsx",
+      "app/routes/_staff.search.tsx",
+      "app/routes/reset-password.$token.tsx",
+      "app/routes/account._index.tsx",
+      "app/routes/account.authorize.tsx",
+      "app/routes/payment.invoice.pay.tsx",
+      "app/routes/paymentChange.tsx",
+      "app/components/MethodSwitchPanel.tsx",
+      "app/components/GlobalSearch.tsx",
+      "app/components/ColorSchemeMenu.tsx",
+      "app/components/UrlSelect.tsx",
+      "app/components/NotBuiltYet.tsx",
+      "app/components/Field.tsx",
+      "app/components/SubmitButton.tsx",
+    ],
+    plugins: { i18next },
+    rules: {
+      "i18next/no-literal-string": [
+        "error",
+        {
+          mode: "jsx-only",
+          // Only the attributes people read: Mantine's many props (size, color, variant) and
+          // form field names are code, and would drown the rule in false alarms.
+          "jsx-attributes": {
+            include: [
+              "label",
+              "title",
+              "subtitle",
+              "placeholder",
+              "aria-label",
+              "description",
+              "alt",
+              "confirmLabel",
+              "allLabel",
+              "legend",
+              "note",
+              "noun",
+              "invalid",
+              "what",
+              "onward",
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
     // Tests and scripts may reach into any layer to set up and inspect.
     files: ["tests/**", "scripts/**", "**/*.test.ts"],
     // (`useTestDatabase()` is a vitest set-up helper, not a React hook.)

@@ -29,6 +29,9 @@ import { useFormat, type Formats } from "./use-format";
 
 export type SearchData = { text: string; error: string | null; result: SerializeFrom<StaffSearchResult> | null };
 
+/** The keys' own names, as printed on keyboards in both languages. */
+const KEY_CAPS = { up: "↑", down: "↓", enter: "Enter", esc: "Esc" };
+
 /** One answer the user can choose: where it goes and what it shows. */
 type Choice = { key: string; href: string; title: ReactNode; detail: ReactNode; badge?: string };
 type ChoiceGroup = { label: string; choices: Choice[]; note?: string };
@@ -256,8 +259,9 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
         </Box>
         {typed ? (
           <Text size="xs" c="dimmed">
-            <Kbd size="xs">{"↑"}</Kbd> <Kbd size="xs">{"↓"}</Kbd> {t("search.keyChoose")} ·{" "}
-            <Kbd size="xs">{"Enter"}</Kbd> {t("search.keyOpen")} · <Kbd size="xs">{"Esc"}</Kbd> {t("search.keyClose")}
+            <Kbd size="xs">{KEY_CAPS.up}</Kbd> <Kbd size="xs">{KEY_CAPS.down}</Kbd> {t("search.keyChoose")} ·{" "}
+            <Kbd size="xs">{KEY_CAPS.enter}</Kbd> {t("search.keyOpen")} · <Kbd size="xs">{KEY_CAPS.esc}</Kbd>{" "}
+            {t("search.keyClose")}
           </Text>
         ) : null}
       </Stack>
