@@ -141,13 +141,7 @@ export default function PaymentMethods() {
         <MethodSwitchPanel paymentTypes={paymentTypes} clients={clients} channels={channels} />
       </Group>
 
-      <Group
-        gap="sm"
-        align="flex-start"
-        wrap="wrap"
-        component="section"
-        aria-label={t("admin.paymentMethods.filters")}
-      >
+      <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label={t("admin.paymentMethods.filters")}>
         <UrlSelect
           name="clientId"
           label={t("admin.paymentMethods.apiClient")}

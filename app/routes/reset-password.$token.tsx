@@ -20,8 +20,8 @@ export const meta: MetaFunction = ({ matches }) => {
   const t = translator(matchedLanguage(matches));
   return [
     { title: t("common.pageTitle", { title: t("admin.resetPassword.metaTitle") }) },
-  // The token is in the path: keep the page out of any index, and its address out of Referer.
-  { name: "robots", content: "noindex" },
+    // The token is in the path: keep the page out of any index, and its address out of Referer.
+    { name: "robots", content: "noindex" },
     { name: "referrer", content: "no-referrer" },
   ];
 };
