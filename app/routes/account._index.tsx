@@ -38,6 +38,7 @@ import {
   requestPaymentChange,
   startInvoicePayment,
 } from "../services/self-service/self-service.server";
+import { LanguageSwitch } from "../components/LanguageSwitch";
 import { LogoutButton } from "../components/LoginForm";
 import { useTranslation } from "react-i18next";
 import { translator } from "../i18n/i18n";
@@ -182,7 +183,10 @@ export default function AccountPage() {
               {t("customer.account.customerLine", { name: customer.name, customerNumber: customer.customerNumber })}
             </Text>
           </div>
-          <LogoutButton action="/account/logout" size="sm" />
+          <Group gap="sm">
+            <LanguageSwitch />
+            <LogoutButton action="/account/logout" size="sm" />
+          </Group>
         </Group>
         <ResultNotice />
         {failed ? (
