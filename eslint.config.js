@@ -150,6 +150,7 @@ export default tseslint.config(
       "app/routes/payment.invoice.pay.tsx",
       "app/routes/paymentChange.tsx",
       "app/components/MethodSwitchPanel.tsx",
+      "app/components/bulk-parts.tsx",
       "app/components/GlobalSearch.tsx",
       "app/components/ColorSchemeMenu.tsx",
       "app/components/UrlSelect.tsx",
