@@ -151,6 +151,7 @@ export default tseslint.config(
       "app/routes/paymentChange.tsx",
       "app/components/MethodSwitchPanel.tsx",
       "app/components/bulk-parts.tsx",
+      "app/components/CsvExportButton.tsx",
       "app/components/GlobalSearch.tsx",
       "app/components/ColorSchemeMenu.tsx",
       "app/components/UrlSelect.tsx",

@@ -6,7 +6,8 @@
 import { Button, Group, Progress, Text, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { formatCount } from "./format";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "./use-format";
 
 type Progressing = { rows: number; expected: number; estimated: boolean };
 
@@ -15,7 +16,7 @@ export function CsvExportButton({
   filename,
   allowed,
   disabled,
-  deniedLabel = "Exports are for finance and admin",
+  deniedLabel,
 }: {
   href: string;
   filename: string;
@@ -24,11 +25,13 @@ export function CsvExportButton({
   deniedLabel?: string;
 }) {
   const [progress, setProgress] = useState<Progressing | null>(null);
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   if (!allowed)
     return (
-      <Tooltip label={deniedLabel} withArrow>
+      <Tooltip label={deniedLabel ?? t("lists.export.denied")} withArrow>
         <Button variant="default" size="xs" data-disabled onClick={(event) => event.preventDefault()}>
-          Export CSV
+          {t("lists.export.button")}
         </Button>
       </Tooltip>
     );
@@ -63,7 +66,11 @@ export function CsvExportButton({
       anchor.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (error) {
-      notifications.show({ color: "red", title: "Export failed", message: String((error as Error).message ?? error) });
+      notifications.show({
+        color: "red",
+        title: t("lists.export.failed"),
+        message: String((error as Error).message ?? error),
+      });
     } finally {
       setProgress(null);
     }
@@ -74,10 +81,12 @@ export function CsvExportButton({
     <Group gap="xs" wrap="nowrap">
       {progress ? (
         <Group gap={6} wrap="nowrap" data-testid="export-progress" role="status">
-          <Progress value={percent} w={100} size="sm" aria-label="Export progress" />
+          <Progress value={percent} w={100} size="sm" aria-label={t("lists.export.progress")} />
           <Text size="xs" c="dimmed">
-            {formatCount(progress.rows)} of {progress.estimated ? "about " : ""}
-            {formatCount(progress.expected)} rows
+            {t(progress.estimated ? "lists.export.rowsAbout" : "lists.export.rows", {
+              rows: formatCount(progress.rows),
+              expected: formatCount(progress.expected),
+            })}
           </Text>
         </Group>
       ) : null}
@@ -92,7 +101,7 @@ export function CsvExportButton({
         onClick={download}
         data-testid="export-csv"
       >
-        Export CSV
+        {t("lists.export.button")}
       </Button>
     </Group>
   );

@@ -88,7 +88,7 @@ export function GlobalSearch() {
       >
         <SearchIcon />
         {/* The visible words are the button's name (what a speech user says to press it). */}
-        <Text span size="sm" style={{ flex: 1 }} c="dimmed">
+        <Text span size="sm" style={{ flex: 1, minWidth: 0 }} c="dimmed" truncate="end">
           {t("search.open")}
         </Text>
         <Kbd size="xs" aria-hidden="true">
