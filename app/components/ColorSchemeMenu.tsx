@@ -4,9 +4,8 @@
 import { ActionIcon, Menu, SegmentedControl, useMantineColorScheme } from "@mantine/core";
 import { useFetcher } from "@remix-run/react";
 import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import { COLOR_SCHEMES, isColorSchemeChoice, type ColorSchemeChoice } from "../domain/color-scheme";
-
-const LABELS: Record<ColorSchemeChoice, string> = { auto: "System", light: "Light", dark: "Dark" };
 
 function useColorSchemeChoice(): [ColorSchemeChoice, (choice: ColorSchemeChoice) => void] {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -53,20 +52,21 @@ function SchemeIcon({ choice }: { choice: ColorSchemeChoice }) {
 /** The header's button: opens a menu of the three choices, the current one checked. */
 export function ColorSchemeMenu() {
   const [current, choose] = useColorSchemeChoice();
+  const { t } = useTranslation();
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         <ActionIcon
           variant="default"
           size="lg"
-          aria-label={`Colour scheme: ${LABELS[current]}`}
+          aria-label={t("common.colorScheme.current", { scheme: t(`common.colorScheme.${current}`) })}
           data-testid="color-scheme-menu"
         >
           <SchemeIcon choice={current} />
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Label>Colour scheme</Menu.Label>
+        <Menu.Label>{t("common.colorScheme.label")}</Menu.Label>
         {COLOR_SCHEMES.map((choice) => (
           <Menu.Item
             key={choice}
@@ -76,7 +76,7 @@ export function ColorSchemeMenu() {
             onClick={() => choose(choice)}
             fw={choice === current ? 700 : undefined}
           >
-            {LABELS[choice]}
+            {t(`common.colorScheme.${choice}`)}
           </Menu.Item>
         ))}
       </Menu.Dropdown>
@@ -87,12 +87,13 @@ export function ColorSchemeMenu() {
 /** The same choice as three segments, for the account page. */
 export function ColorSchemeControl() {
   const [current, choose] = useColorSchemeChoice();
+  const { t } = useTranslation();
   return (
     <SegmentedControl
-      aria-label="Colour scheme"
+      aria-label={t("common.colorScheme.label")}
       value={current}
       onChange={(value) => isColorSchemeChoice(value) && choose(value)}
-      data={COLOR_SCHEMES.map((choice) => ({ value: choice, label: LABELS[choice] }))}
+      data={COLOR_SCHEMES.map((choice) => ({ value: choice, label: t(`common.colorScheme.${choice}`) }))}
     />
   );
 }

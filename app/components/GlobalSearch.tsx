@@ -19,16 +19,18 @@ import {
 import { useMediaQuery } from "@mantine/hooks";
 import type { SerializeFrom } from "@remix-run/node";
 import { Link, useFetcher, useNavigate } from "@remix-run/react";
+import type { TFunction } from "i18next";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
-import { QUICK_SEARCH_LABELS } from "../domain/quick-search";
+import { Trans, useTranslation } from "react-i18next";
+import { statusLabel } from "../i18n/labels";
 import type { StaffSearchResult } from "../services/queries/staff-search.server";
-import { formatDateTime, formatMoney } from "./format";
 import { useStaffUser } from "./staff-user";
+import { useFormat, type Formats } from "./use-format";
 
 export type SearchData = { text: string; error: string | null; result: SerializeFrom<StaffSearchResult> | null };
 
-const HELP =
-  "Payments by id, orderId (any part), RRN, card last 4 or amount (2 596,50); credits by id; customers by number, email or name.";
+/** The keys' own names, as printed on keyboards in both languages. */
+const KEY_CAPS = { up: "↑", down: "↓", enter: "Enter", esc: "Esc" };
 
 /** One answer the user can choose: where it goes and what it shows. */
 type Choice = { key: string; href: string; title: ReactNode; detail: ReactNode; badge?: string };
@@ -46,6 +48,7 @@ function SearchIcon({ size = 16 }: { size?: number }) {
 /** The header's box and the dialog it opens. */
 export function GlobalSearch() {
   const [opened, setOpened] = useState(false);
+  const { t } = useTranslation();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k") {
@@ -85,8 +88,8 @@ export function GlobalSearch() {
       >
         <SearchIcon />
         {/* The visible words are the button's name (what a speech user says to press it). */}
-        <Text span size="sm" style={{ flex: 1 }} c="dimmed">
-          Search payments, credits and customers
+        <Text span size="sm" style={{ flex: 1, minWidth: 0 }} c="dimmed" truncate="end">
+          {t("search.open")}
         </Text>
         <Kbd size="xs" aria-hidden="true">
           /
@@ -98,7 +101,7 @@ export function GlobalSearch() {
         color="dark"
         size="lg"
         onClick={() => setOpened(true)}
-        aria-label="Search payments, credits and customers"
+        aria-label={t("search.open")}
       >
         <SearchIcon size={20} />
       </ActionIcon>
@@ -112,6 +115,8 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
   const fetcher = useFetcher();
   const navigate = useNavigate();
   const user = useStaffUser();
+  const { t } = useTranslation();
+  const formats = useFormat();
   const [text, setText] = useState("");
   const [active, setActive] = useState(0);
   const listId = useId();
@@ -128,7 +133,7 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
 
   const data = fetcher.data as SearchData | undefined;
   const answered = data && data.text === typed ? data : null;
-  const groups = typed && answered?.result ? choiceGroups(answered.result, user.timeZone) : [];
+  const groups = typed && answered?.result ? choiceGroups(answered.result, user.timeZone, t, formats) : [];
   const choices = groups.flatMap((group) => group.choices);
   const searching = !!typed && (fetcher.state !== "idle" || !answered);
   // A new answer starts at its best match.
@@ -145,11 +150,11 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
     <Modal
       opened={opened}
       onClose={onClose}
-      title="Search payments, credits and customers"
+      title={t("search.open")}
       fullScreen={narrow}
       size="lg"
       yOffset="8vh"
-      closeButtonProps={{ "aria-label": "Close search" }}
+      closeButtonProps={{ "aria-label": t("search.closeSearch") }}
       data-testid="global-search"
     >
       <Stack gap="sm">
@@ -159,8 +164,8 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
           value={text}
           onChange={(event) => setText(event.currentTarget.value)}
           onFocus={(event) => event.currentTarget.select()}
-          placeholder="ORD-2026-002997, 002997, 4242, 2 596,50, kari@…"
-          aria-label="Search"
+          placeholder={t("search.placeholder")}
+          aria-label={t("common.search")}
           role="combobox"
           aria-expanded={choices.length > 0}
           aria-controls={listId}
@@ -168,8 +173,8 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
           aria-activedescendant={choices.length ? optionId(active) : undefined}
           autoComplete="off"
           leftSection={<SearchIcon />}
-          rightSection={searching ? <Loader size="xs" aria-label="Searching" /> : null}
-          error={typed && answered?.error ? `The search text ${answered.error}` : undefined}
+          rightSection={searching ? <Loader size="xs" aria-label={t("search.searching")} /> : null}
+          error={typed && answered?.error ? t("search.error", { error: answered.error }) : undefined}
           onKeyDown={(event) => {
             if (event.key === "ArrowDown" || event.key === "ArrowUp") {
               event.preventDefault();
@@ -187,21 +192,21 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
         <Box
           id={listId}
           role="listbox"
-          aria-label="Search results"
+          aria-label={t("search.results")}
           mah={narrow ? undefined : "60vh"}
           style={{ overflowY: "auto" }}
         >
           {!typed ? (
             <Text size="sm" c="dimmed" p="xs">
-              {HELP} Arrows choose, Enter opens, Esc closes.
+              {t("search.help")} {t("search.keys")}
             </Text>
           ) : answered && !answered.error && choices.length === 0 ? (
             <Stack gap={4} p="xs" role="status">
               <Text size="sm" fw={500}>
-                Nothing found for “{typed}”
+                {t("search.nothingFound", { text: typed })}
               </Text>
               <Text size="sm" c="dimmed">
-                {HELP}
+                {t("search.help")}
               </Text>
             </Stack>
           ) : (
@@ -254,8 +259,9 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
         </Box>
         {typed ? (
           <Text size="xs" c="dimmed">
-            <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> choose · <Kbd size="xs">Enter</Kbd> open ·{" "}
-            <Kbd size="xs">Esc</Kbd> close
+            <Kbd size="xs">{KEY_CAPS.up}</Kbd> <Kbd size="xs">{KEY_CAPS.down}</Kbd> {t("search.keyChoose")} ·{" "}
+            <Kbd size="xs">{KEY_CAPS.enter}</Kbd> {t("search.keyOpen")} · <Kbd size="xs">{KEY_CAPS.esc}</Kbd>{" "}
+            {t("search.keyClose")}
           </Text>
         ) : null}
       </Stack>
@@ -284,23 +290,28 @@ function ChoiceLine({ choice }: { choice: Choice }) {
 }
 
 /** The answers as groups of choices, in the order shown (the server ranked each group). */
-function choiceGroups(result: SerializeFrom<StaffSearchResult>, timeZone: string): ChoiceGroup[] {
+function choiceGroups(
+  result: SerializeFrom<StaffSearchResult>,
+  timeZone: string,
+  t: TFunction,
+  format: Formats,
+): ChoiceGroup[] {
   const groups: ChoiceGroup[] = [];
   const text = result.text;
   if (result.payments?.items.length) {
     const choices: Choice[] = result.payments.items.map((p) => ({
       key: `payment-${p.paymentId}`,
       href: `/payments/${p.paymentId}`,
-      title: `Payment ${p.paymentId}${p.orderId ? ` · ${p.orderId}` : ""}`,
+      title: `${t("search.payment", { id: p.paymentId })}${p.orderId ? ` · ${p.orderId}` : ""}`,
       detail: [
-        formatMoney(p.totalAmount, p.currency),
+        format.money(p.totalAmount, p.currency),
         p.organisationName,
-        p.customerNumber ? `customer ${p.customerNumber}` : null,
-        formatDateTime(p.createdAt, timeZone),
+        p.customerNumber ? t("search.customer", { customerNumber: p.customerNumber }) : null,
+        format.dateTime(p.createdAt, timeZone),
       ]
         .filter(Boolean)
         .join(" · "),
-      badge: `by ${QUICK_SEARCH_LABELS[p.matchedBy]}`,
+      badge: t("search.by", { what: t(`search.kinds.${p.matchedBy}`) }),
     }));
     // The list, where all of them can be filtered, sorted and exported; worth a line when there are several.
     if (result.payments.more || result.payments.items.length > 1)
@@ -308,37 +319,41 @@ function choiceGroups(result: SerializeFrom<StaffSearchResult>, timeZone: string
         key: "payments-all",
         href: `/payments?q=${encodeURIComponent(text)}`,
         title: result.payments.more
-          ? `All payments matching “${text}”`
-          : `These ${result.payments.items.length} payments in the list`,
+          ? t("search.allPayments", { text })
+          : t("search.thesePayments", { count: result.payments.items.length }),
         detail: result.payments.more
-          ? `More than ${result.payments.items.length} match: open the list to filter, sort and export them`
-          : "Open the list to filter, sort and export them",
+          ? t("search.moreThan", { count: result.payments.items.length })
+          : t("search.openList"),
       });
-    groups.push({ label: "Payments", choices });
+    groups.push({ label: t("search.groups.payments"), choices });
   }
   if (result.credits?.items.length) {
     groups.push({
-      label: "Credits",
+      label: t("search.groups.credits"),
       choices: result.credits.items.map((c) => ({
         key: `credit-${c.creditId}`,
         href: `/credits/${c.creditId}`,
-        title: `Credit ${c.creditId}${c.orderId ? ` · ${c.orderId}` : ""}`,
-        detail: `${formatMoney(c.totalCreditAmount, c.currency)} · ${c.status} · ${formatDateTime(c.createdAt, timeZone)}`,
-        badge: "by creditId",
+        title: `${t("search.credit", { id: c.creditId })}${c.orderId ? ` · ${c.orderId}` : ""}`,
+        detail: [
+          format.money(c.totalCreditAmount, c.currency),
+          statusLabel(t, c.status),
+          format.dateTime(c.createdAt, timeZone),
+        ].join(" · "),
+        badge: t("search.by", { what: "creditId" }),
       })),
     });
   }
   if (result.customers?.items.length) {
     groups.push({
-      label: "Customers",
+      label: t("search.groups.customers"),
       choices: result.customers.items.map((c) => ({
         key: `customer-${c.customerNumber}`,
         href: `/customers/${c.customerNumber}`,
         title: c.name,
-        detail: `Customer ${c.customerNumber} · ${c.email}`,
-        badge: `by ${c.matchedBy === "customerNumber" ? "number" : c.matchedBy}`,
+        detail: `${t("search.customerTitle", { customerNumber: c.customerNumber })} · ${c.email}`,
+        badge: t("search.by", { what: t(`search.customerMatch.${c.matchedBy}`) }),
       })),
-      note: result.customers.more ? "More customers match: type more of the name or email." : undefined,
+      note: result.customers.more ? t("search.moreCustomers") : undefined,
     });
   }
   return groups;
@@ -347,20 +362,22 @@ function choiceGroups(result: SerializeFrom<StaffSearchResult>, timeZone: string
 /** The answers as a page (Enter with nothing chosen, or a shared link): the same groups, as links. */
 export function SearchResults({ data }: { data: SearchData }) {
   const user = useStaffUser();
+  const { t } = useTranslation();
+  const formats = useFormat();
   if (!data.result) {
     return (
       <Text c="dimmed" size="sm">
-        Type in the search box at the top (or press <Kbd size="xs">/</Kbd>). {HELP}
+        <Trans i18nKey="search.typeInBox" components={{ kbd: <Kbd size="xs" /> }} /> {t("search.help")}
       </Text>
     );
   }
-  const groups = choiceGroups(data.result, user.timeZone);
+  const groups = choiceGroups(data.result, user.timeZone, t, formats);
   if (groups.length === 0) {
     return (
       <Stack gap={4} role="status">
-        <Text fw={500}>Nothing found for “{data.text}”</Text>
+        <Text fw={500}>{t("search.nothingFound", { text: data.text })}</Text>
         <Text size="sm" c="dimmed">
-          {HELP}
+          {t("search.help")}
         </Text>
       </Stack>
     );

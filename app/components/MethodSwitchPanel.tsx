@@ -17,6 +17,7 @@ import {
   Text,
 } from "@mantine/core";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useActionNotification } from "./ActionModal";
 import { BulkReason, ConfirmButtons, NotDone, PreviewButtons, useBulkFetchers } from "./bulk-parts";
 
@@ -44,8 +45,9 @@ export function MethodSwitchPanel({
   const [reason, setReason] = useState("");
   const { preview, confirm: apply, previewed, errors } = useBulkFetchers<MethodSwitchPreviewData>();
   const [showPreview, setShowPreview] = useState(false);
+  const { t } = useTranslation();
 
-  useActionNotification(apply.state, apply.data, "Payment methods", (result) => {
+  useActionNotification(apply.state, apply.data, t("admin.methodSwitch.notification"), (result) => {
     if (result.ok) {
       setOpened(false);
       setShowPreview(false);
@@ -68,41 +70,36 @@ export function MethodSwitchPanel({
     setShowPreview(true);
     preview.submit(fields({ intent: "bulk-preview" }), { method: "post" });
   };
-  const verb = enabled === "true" ? "Enable" : "Disable";
-  const state = enabled === "true" ? "enabled" : "disabled";
+  const enabling = enabled === "true";
 
   return (
     <>
       <Button variant="light" size="xs" onClick={() => setOpened(true)} data-testid="bulk-methods">
-        Switch for many…
+        {t("admin.methodSwitch.open")}
       </Button>
-      <Modal
-        opened={opened}
-        onClose={() => setOpened(false)}
-        title="Switch a payment type for many clients and channels"
-        size="xl"
-        centered
-      >
+      <Modal opened={opened} onClose={() => setOpened(false)} title={t("admin.methodSwitch.title")} size="xl" centered>
         {showPreview && previewed ? (
           <Stack gap="sm" data-testid="bulk-methods-preview">
             <Text size="sm">
-              {verb} <b>{paymentType}</b>: <b>{previewed.changes.length}</b>{" "}
-              {previewed.changes.length === 1 ? "method changes" : "methods change"}, {previewed.unchanged.length}{" "}
-              {previewed.unchanged.length === 1 ? "is" : "are"} {state} already (no change, nothing written).
+              <Trans
+                i18nKey={enabling ? "admin.methodSwitch.summaryEnable" : "admin.methodSwitch.summaryDisable"}
+                values={{ paymentType, count: previewed.changes.length, unchanged: previewed.unchanged.length }}
+                components={{ b: <b /> }}
+              />
             </Text>
             <NotDone result={apply.data} always />
             <ScrollArea.Autosize mah={360}>
               <Table striped stickyHeader fz="sm">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>API client</Table.Th>
-                    <Table.Th>Channel</Table.Th>
-                    <Table.Th>After</Table.Th>
+                    <Table.Th>{t("admin.methodSwitch.apiClient")}</Table.Th>
+                    <Table.Th>{t("admin.methodSwitch.channel")}</Table.Th>
+                    <Table.Th>{t("admin.methodSwitch.after")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {[...previewed.changes, ...previewed.unchanged].map((row) => {
-                    const changes = row.enabled !== (enabled === "true");
+                    const changes = row.enabled !== enabling;
                     return (
                       <Table.Tr key={row.id} data-testid={changes ? "preview-change" : "preview-unchanged"}>
                         <Table.Td>
@@ -114,12 +111,12 @@ export function MethodSwitchPanel({
                         <Table.Td>{row.channel}</Table.Td>
                         <Table.Td>
                           {changes ? (
-                            <Text size="sm" fw={600} c={enabled === "true" ? "green.8" : "red.8"}>
-                              {enabled === "true" ? "Enabled" : "Disabled"}
+                            <Text size="sm" fw={600} c={enabling ? "green.8" : "red.8"}>
+                              {enabling ? t("admin.paymentMethods.enabled") : t("admin.paymentMethods.disabled")}
                             </Text>
                           ) : (
                             <Text size="sm" c="dimmed">
-                              no change
+                              {t("admin.methodSwitch.noChange")}
                             </Text>
                           )}
                         </Table.Td>
@@ -130,7 +127,7 @@ export function MethodSwitchPanel({
               </Table>
             </ScrollArea.Autosize>
             <Text size="sm" c="dimmed">
-              Reason: {reason}
+              {t("admin.methodSwitch.reason", { reason })}
             </Text>
             <ConfirmButtons
               onBack={() => setShowPreview(false)}
@@ -138,7 +135,7 @@ export function MethodSwitchPanel({
               onPreviewAgain={askPreview}
             >
               <Button
-                color={enabled === "true" ? undefined : "red"}
+                color={enabling ? undefined : "red"}
                 disabled={!previewed.changes.length}
                 loading={apply.state !== "idle"}
                 onClick={() =>
@@ -147,8 +144,11 @@ export function MethodSwitchPanel({
                 data-testid="bulk-methods-apply"
               >
                 {previewed.changes.length
-                  ? `${verb} ${paymentType} on ${previewed.changes.length} ${previewed.changes.length === 1 ? "method" : "methods"}`
-                  : "Nothing to change"}
+                  ? t(enabling ? "admin.methodSwitch.applyEnable" : "admin.methodSwitch.applyDisable", {
+                      paymentType,
+                      count: previewed.changes.length,
+                    })
+                  : t("admin.methodSwitch.nothingToChange")}
               </Button>
             </ConfirmButtons>
           </Stack>
@@ -157,7 +157,7 @@ export function MethodSwitchPanel({
             <NotDone result={preview.data} />
             <Group align="flex-end" gap="md" wrap="wrap">
               <Select
-                label="Payment type"
+                label={t("admin.methodSwitch.paymentType")}
                 data={[...paymentTypes]}
                 value={paymentType}
                 onChange={setPaymentType}
@@ -167,18 +167,18 @@ export function MethodSwitchPanel({
                 comboboxProps={{ withinPortal: true }}
               />
               <SegmentedControl
-                aria-label="Enable or disable"
+                aria-label={t("admin.methodSwitch.enableOrDisable")}
                 value={enabled}
                 onChange={setEnabled}
                 data={[
-                  { value: "false", label: "Disable" },
-                  { value: "true", label: "Enable" },
+                  { value: "false", label: t("actions.disable") },
+                  { value: "true", label: t("actions.enable") },
                 ]}
               />
             </Group>
             <Choices
-              legend="API clients"
-              allLabel="All clients"
+              legend={t("admin.methodSwitch.apiClients")}
+              allLabel={t("admin.methodSwitch.allClients")}
               all={allClients}
               setAll={setAllClients}
               choices={clients}
@@ -187,8 +187,8 @@ export function MethodSwitchPanel({
               error={errors.clientId}
             />
             <Choices
-              legend="Channels"
-              allLabel="All channels"
+              legend={t("admin.methodSwitch.channels")}
+              allLabel={t("admin.methodSwitch.allChannels")}
               all={allChannels}
               setAll={setAllChannels}
               choices={channels.map((c) => ({ value: c, label: c }))}
@@ -196,7 +196,12 @@ export function MethodSwitchPanel({
               setChosen={setChosenChannels}
               error={errors.channel}
             />
-            <BulkReason value={reason} onChange={setReason} error={errors.reason} what="method that changes" />
+            <BulkReason
+              value={reason}
+              onChange={setReason}
+              error={errors.reason}
+              what={t("admin.methodSwitch.reasonWhat")}
+            />
             {errors.scope ? (
               <Text size="sm" c="red" role="alert">
                 {errors.scope}

@@ -3,13 +3,14 @@
 // sends back an error for a hand-edited value, shown here.
 import { Select } from "@mantine/core";
 import { useNavigate, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { useHrefWith } from "./url-state";
 
 export function UrlSelect({
   name,
   label,
   data,
-  placeholder = "All",
+  placeholder,
   error,
   width = 200,
 }: {
@@ -23,6 +24,7 @@ export function UrlSelect({
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const hrefWith = useHrefWith();
+  const { t } = useTranslation();
   const value = params.get(name);
   const known = data.some((item) => (typeof item === "string" ? item : item.value) === value);
   return (
@@ -30,7 +32,7 @@ export function UrlSelect({
       label={label}
       data={value && !known ? [...data, value] : data}
       value={value}
-      placeholder={placeholder}
+      placeholder={placeholder ?? t("common.all")}
       clearable
       searchable
       error={error}

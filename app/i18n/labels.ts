@@ -12,3 +12,10 @@ export function statusLabel(t: TFunction, status: string): string {
 export function operationLabel(t: TFunction, operation: string): string {
   return operation in known.operation ? t(`enums.operation.${operation as keyof typeof known.operation}`) : operation;
 }
+
+const methods = resources.en.translation.customer.methods;
+
+/** A self-service payment method as a customer reads it; an unknown (legacy) value as it is. */
+export function customerMethodLabel(t: TFunction, method: string): string {
+  return method in methods ? t(`customer.methods.${method as keyof typeof methods}`) : method;
+}

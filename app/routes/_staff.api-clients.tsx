@@ -19,13 +19,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { ActionModal, EnableDisableAction } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
-import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
+import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { ApiClientForm, ApiClientSettingsForm, NEW_ORGANISATION, NewApiClientForm } from "../http/staff/forms/admin";
 import {
@@ -39,9 +40,7 @@ import {
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-const AREA = staffArea("/api-clients");
-
-export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "shell.areas.apiClients");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "client:manage");
@@ -106,63 +105,64 @@ export default function ApiClients() {
   const [params] = useSearchParams();
   const q = params.get("q") ?? "";
   const [secret, setSecret] = useState<Secret | null>(null);
+  const { t } = useTranslation();
   const channelSuggestions = [...new Set([...KNOWN_CHANNELS, ...clients.flatMap((client) => client.channels)])];
   const showToken = (title: string) => (result: { data?: Record<string, unknown> }) => {
     const { clientId, token } = result.data ?? {};
     if (typeof token !== "string") return;
     setSecret({
       title,
-      label: `Bearer token of ${String(clientId)}`,
+      label: t("admin.apiClients.tokenOf", { clientId: String(clientId) }),
       value: token,
-      note: "Hand it to the client's developers over a safe channel. Paydesk keeps only its hash and cannot show it again.",
+      note: t("admin.apiClients.tokenNote"),
     });
   };
 
   return (
     <Stack gap="md">
       <PageHeader
-        title={AREA.label}
-        description={q ? `${clients.length} matching “${q}”` : `${clients.length} API clients`}
+        title={t("shell.areas.apiClients")}
+        description={
+          q ? t("admin.matching", { count: clients.length, q }) : t("admin.apiClients.count", { count: clients.length })
+        }
       >
         <ActionModal
-          label="New API client"
-          title="New API client"
+          label={t("admin.apiClients.newClient")}
+          title={t("admin.apiClients.newClient")}
           intent="create"
           reason="optional"
-          confirmLabel="Create client"
+          confirmLabel={t("admin.apiClients.create")}
           buttonProps={{ "data-testid": "new-client" }}
           fields={(errors) => (
             <NewClientFields errors={errors} organisations={organisations} channelSuggestions={channelSuggestions} />
           )}
-          onSuccess={showToken("Token of the new API client")}
+          onSuccess={showToken(t("admin.apiClients.newToken"))}
         />
       </PageHeader>
 
-      <ListSearch q={q} placeholder="Client id or name" />
+      <ListSearch q={q} placeholder={t("admin.apiClients.searchPlaceholder")} />
 
       {clients.length === 0 ? (
-        <ListNotice
-          title={q ? "No API client matches the search." : "No API clients yet. Create one to let a shop use the API."}
-        >
-          {q ? "Try part of another name or id." : null}
+        <ListNotice title={q ? t("admin.apiClients.noMatch") : t("admin.apiClients.none")}>
+          {q ? t("admin.tryAnother") : null}
         </ListNotice>
       ) : (
         <DataTable
-          label="API clients"
+          label={t("admin.apiClients.tableLabel")}
           actions
           minWidth={1100}
           alignTop
           head={
             <>
-              <Table.Th>Client</Table.Th>
-              <Table.Th>Organisation</Table.Th>
-              <Table.Th>Channels</Table.Th>
-              <Table.Th>Redirect prefixes</Table.Th>
-              <Table.Th>Token</Table.Th>
-              <Table.Th miw={150}>Access</Table.Th>
-              <Table.Th miw={120}>Status</Table.Th>
+              <Table.Th>{t("admin.apiClients.client")}</Table.Th>
+              <Table.Th>{t("admin.apiClients.organisation")}</Table.Th>
+              <Table.Th>{t("admin.apiClients.channels")}</Table.Th>
+              <Table.Th>{t("admin.apiClients.redirectPrefixes")}</Table.Th>
+              <Table.Th>{t("admin.apiClients.token")}</Table.Th>
+              <Table.Th miw={150}>{t("admin.apiClients.access")}</Table.Th>
+              <Table.Th miw={120}>{t("admin.apiClients.status")}</Table.Th>
               <Table.Th pos="relative">
-                <VisuallyHidden>Actions</VisuallyHidden>
+                <VisuallyHidden>{t("common.actions")}</VisuallyHidden>
               </Table.Th>
             </>
           }
@@ -180,7 +180,7 @@ export default function ApiClients() {
               <Table.Td>
                 <Text size="sm">{client.organisationName}</Text>
                 <Text size="xs" c="dimmed">
-                  no. {client.organisationId}
+                  {t("admin.apiClients.organisationNo", { id: client.organisationId })}
                 </Text>
               </Table.Td>
               <Table.Td>
@@ -195,7 +195,7 @@ export default function ApiClients() {
               <Table.Td>
                 {client.allowedRedirectPrefixes.length === 0 ? (
                   <Text size="xs" c="dimmed">
-                    none: redirects refused
+                    {t("admin.apiClients.noPrefixes")}
                   </Text>
                 ) : (
                   <Stack gap={0}>
@@ -209,24 +209,24 @@ export default function ApiClients() {
               </Table.Td>
               <Table.Td>
                 <Text size="sm" ff="monospace" data-testid="token-prefix" style={{ whiteSpace: "nowrap" }}>
-                  {client.tokenPrefix}…
+                  {`${client.tokenPrefix}…`}
                 </Text>
               </Table.Td>
               <Table.Td>
                 <Stack gap={4} align="flex-start">
                   {client.privileged ? (
                     <Badge color="violet" variant="light" size="sm" radius="sm">
-                      privileged
+                      {t("admin.apiClients.privileged")}
                     </Badge>
                   ) : null}
                   {client.onBehalfOfAllowed ? (
                     <Badge color="grape" variant="light" size="sm" radius="sm">
-                      on behalf of
+                      {t("admin.apiClients.onBehalfOf")}
                     </Badge>
                   ) : null}
                   {!client.privileged && !client.onBehalfOfAllowed ? (
                     <Text size="xs" c="dimmed">
-                      own organisation
+                      {t("admin.apiClients.ownOrganisation")}
                     </Text>
                   ) : null}
                 </Stack>
@@ -238,7 +238,7 @@ export default function ApiClients() {
                 <ClientActions
                   client={client}
                   channelSuggestions={channelSuggestions}
-                  onRotated={showToken("New token")}
+                  onRotated={showToken(t("admin.apiClients.rotatedToken"))}
                 />
               </Table.Td>
             </Table.Tr>
@@ -261,12 +261,13 @@ function SettingsFields({
   channels?: string[];
   prefixes?: string[];
 }) {
+  const { t } = useTranslation();
   return (
     <>
       <TagsInput
         name="channels"
-        label="Distribution channels"
-        description="Lowercase letters, digits and -; Enter after each. Each new channel gets every payment method, enabled."
+        label={t("admin.apiClients.distributionChannels")}
+        description={t("admin.apiClients.channelsDescription")}
         data={channelSuggestions}
         defaultValue={channels}
         error={errors.channels}
@@ -274,8 +275,8 @@ function SettingsFields({
       />
       <Textarea
         name="allowedRedirectPrefixes"
-        label="Allowed redirect prefixes"
-        description="One per line, http(s) URLs such as https://shop.example/. Redirect and callback URLs must start with one."
+        label={t("admin.apiClients.allowedPrefixes")}
+        description={t("admin.apiClients.prefixesDescription")}
         defaultValue={prefixes.join("\n")}
         error={errors.allowedRedirectPrefixes}
         autosize
@@ -298,15 +299,25 @@ function NewClientFields({
   const [organisation, setOrganisation] = useState<string | null>(
     organisations[0] ? String(organisations[0].id) : NEW_ORGANISATION,
   );
+  const { t } = useTranslation();
   return (
     <>
-      <TextInput name="name" label="Name" placeholder="Acme web shop" required error={errors.name} />
+      <TextInput
+        name="name"
+        label={t("admin.apiClients.name")}
+        placeholder={t("admin.apiClients.namePlaceholder")}
+        required
+        error={errors.name}
+      />
       <Select
         name="organisation"
-        label="Organisation"
+        label={t("admin.apiClients.organisation")}
         data={[
-          ...organisations.map((org) => ({ value: String(org.id), label: `${org.name} (no. ${org.id})` })),
-          { value: NEW_ORGANISATION, label: "New organisation…" },
+          ...organisations.map((org) => ({
+            value: String(org.id),
+            label: t("admin.apiClients.organisationOption", { name: org.name, id: org.id }),
+          })),
+          { value: NEW_ORGANISATION, label: t("admin.apiClients.newOrganisation") },
         ]}
         value={organisation}
         onChange={setOrganisation}
@@ -319,17 +330,22 @@ function NewClientFields({
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
           <TextInput
             name="organisationId"
-            label="Organisation number"
+            label={t("admin.apiClients.organisationNumber")}
             inputMode="numeric"
             required
             error={errors.organisationId}
           />
-          <TextInput name="organisationName" label="Organisation name" required error={errors.organisationName} />
+          <TextInput
+            name="organisationName"
+            label={t("admin.apiClients.organisationName")}
+            required
+            error={errors.organisationName}
+          />
         </SimpleGrid>
       ) : null}
       <SettingsFields errors={errors} channelSuggestions={channelSuggestions} />
-      <Checkbox name="privileged" label="Privileged: may import transactions and set customer numbers" />
-      <Checkbox name="onBehalfOfAllowed" label="May act on behalf of other organisations (Entur-On-Behalf-Of)" />
+      <Checkbox name="privileged" label={t("admin.apiClients.privilegedLabel")} />
+      <Checkbox name="onBehalfOfAllowed" label={t("admin.apiClients.onBehalfOfLabel")} />
     </>
   );
 }
@@ -343,15 +359,17 @@ function ClientActions({
   channelSuggestions: string[];
   onRotated: (result: { data?: Record<string, unknown> }) => void;
 }) {
+  const { t } = useTranslation();
+  const clientId = client.clientId;
   return (
     <Stack gap={6} align="stretch">
       <ActionModal
-        label="Edit"
-        title={`Channels and redirects of ${client.clientId}`}
+        label={t("admin.apiClients.edit")}
+        title={t("admin.apiClients.editTitle", { clientId })}
         intent="update"
         hidden={{ clientId: client.clientId }}
         reason="optional"
-        confirmLabel="Save"
+        confirmLabel={t("common.save")}
         fields={(errors) => (
           <SettingsFields
             errors={errors}
@@ -363,13 +381,13 @@ function ClientActions({
         buttonProps={{ size: "xs", variant: "default", "data-testid": "edit-client" }}
       />
       <ActionModal
-        label="Rotate token"
-        title={`Rotate the token of ${client.clientId}`}
+        label={t("admin.apiClients.rotate")}
+        title={t("admin.apiClients.rotateTitle", { clientId })}
         intent="rotate-token"
         hidden={{ clientId: client.clientId }}
         reason="optional"
-        description={`A new token is made and shown once. The current one (${client.tokenPrefix}…) stops working at once: the client gets 401 until it uses the new one.`}
-        confirmLabel="Rotate token"
+        description={t("admin.apiClients.rotateDescription", { prefix: client.tokenPrefix })}
+        confirmLabel={t("admin.apiClients.rotate")}
         color="orange"
         buttonProps={{ size: "xs", variant: "light", "data-testid": "rotate-token" }}
         onSuccess={onRotated}
@@ -378,15 +396,14 @@ function ClientActions({
         enabled={!client.disabledAt}
         hidden={{ clientId: client.clientId }}
         enable={{
-          title: `Enable ${client.clientId}`,
-          description: "Its current token works again at once.",
+          title: t("admin.apiClients.enableTitle", { clientId }),
+          description: t("admin.apiClients.enableDescription"),
           testId: "enable-client",
         }}
         disable={{
-          title: `Disable ${client.clientId}`,
-          description:
-            "Every request with its token gets 401 from now on, until it is enabled again. Its payments stay as they are.",
-          confirmLabel: "Disable client",
+          title: t("admin.apiClients.disableTitle", { clientId }),
+          description: t("admin.apiClients.disableDescription"),
+          confirmLabel: t("admin.apiClients.disableConfirm"),
           testId: "disable-client",
         }}
       />

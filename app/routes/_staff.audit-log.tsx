@@ -7,7 +7,9 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
 import { CsvExportButton, exportHrefOf } from "../components/CsvExportButton";
 import { useMediaQuery } from "@mantine/hooks";
-import type { ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
 import { DataTable, HeadedTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
@@ -16,30 +18,36 @@ import listScreenStyles from "../components/list-screen.css";
 import { Dash, ListNotice } from "../components/list-parts";
 import { PagedListHeader } from "../components/PageLinks";
 import { useHrefWith } from "../components/url-state";
-import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
+import { metaTitle } from "../i18n/meta";
 import { staffCaller } from "../http/staff/action.server";
 import { diffRows } from "../components/audit-diff";
 import { AUDIT_FILTERS, getAuditEntry, listAuditEntries } from "../services/queries/audit-log.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-const AREA = staffArea("/audit-log");
-
-export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "shell.areas.auditLog");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
-const FIELDS: readonly FilterField[] = [
-  { name: "actor", label: "Actor (email)", type: "string", placeholder: "admin@paydesk.test" },
-  { name: "action", label: "Action", type: "string", placeholder: "payment_method.disable" },
-  { name: "entityType", label: "Entity type", type: "string", placeholder: "payment" },
-  { name: "entityId", label: "Entity id", type: "string" },
-  { name: "createdAt", label: "Time (UTC)", type: "timestamp" },
-  { name: "correlationId", label: "Correlation id", type: "string" },
-  { name: "ip", label: "IP address", type: "string" },
+/** The filters, labelled in the reader's language; the names and values are the stored ones. */
+const fieldsIn = (t: TFunction): FilterField[] => [
+  { name: "actor", label: t("admin.auditLog.fields.actor"), type: "string", placeholder: "admin@paydesk.test" },
+  {
+    name: "action",
+    label: t("admin.auditLog.fields.action"),
+    type: "string",
+    placeholder: "payment_method.disable",
+  },
+  { name: "entityType", label: t("admin.auditLog.fields.entityType"), type: "string", placeholder: "payment" },
+  { name: "entityId", label: t("admin.auditLog.fields.entityId"), type: "string" },
+  { name: "createdAt", label: t("admin.auditLog.fields.createdAt"), type: "timestamp" },
+  { name: "correlationId", label: t("admin.auditLog.fields.correlationId"), type: "string" },
+  { name: "ip", label: t("admin.auditLog.fields.ip"), type: "string" },
 ];
+
+type LinkedField = "actor" | "action" | "correlationId" | "ip";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "audit:read");
@@ -105,26 +113,16 @@ export default function AuditLog() {
   const navigate = useNavigate();
   const narrow = useMediaQuery("(max-width: 48em)");
   const location = useLocation();
-  const filterLink = (field: string, value: string | null, children: ReactNode) =>
-    value ? (
-      <Anchor
-        component={Link}
-        to={hrefWith({ [field]: value, page: null, entry: null })}
-        size="sm"
-        c="inherit"
-        title={`Only ${field} ${value}`}
-      >
-        {children}
-      </Anchor>
-    ) : (
-      <Text span c="dimmed" size="sm">
-        —
-      </Text>
-    );
-
+  const { t } = useTranslation();
+  const fields = useMemo(() => fieldsIn(t), [t]);
   return (
     <Stack gap="md" className="list-screen">
-      <PagedListHeader title={AREA.label} list={list} noun="entries" invalid="Fix the filters below to see entries." />
+      <PagedListHeader
+        title={t("shell.areas.auditLog")}
+        list={list}
+        noun={t("admin.auditLog.noun")}
+        invalid={t("admin.auditLog.invalid")}
+      />
       <Group justify="flex-end">
         <CsvExportButton
           href={exportHrefOf("/audit-log/export.csv", location.search, ["entry"])}
@@ -134,30 +132,30 @@ export default function AuditLog() {
         />
       </Group>
 
-      <FilterBuilder fields={FIELDS} errors={filterErrors} label="Audit log filters" />
+      <FilterBuilder fields={fields} errors={filterErrors} label={t("admin.auditLog.filtersLabel")} />
 
       {list && list.items.length === 0 ? (
-        <ListNotice title={list.totalItems === 0 ? "No audit entries match" : "This page is past the end of the list"}>
-          Every staff action (logins, captures, credits, method toggles, user and client changes) leaves an entry here.
+        <ListNotice title={list.totalItems === 0 ? t("admin.auditLog.noMatch") : t("admin.auditLog.pastEnd")}>
+          {t("admin.auditLog.emptyHint")}
         </ListNotice>
       ) : null}
 
       {list && list.items.length > 0 ? (
         <DataTable
-          label="Audit log"
+          label={t("admin.auditLog.tableLabel")}
           minWidth={1100}
           maxHeight="var(--list-table-max-height)"
           alignTop
           head={
             <>
-              <Table.Th>Time (newest first)</Table.Th>
-              <Table.Th>Actor</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Entity</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th>IP</Table.Th>
-              <Table.Th>Correlation id</Table.Th>
-              <Table.Th>Changes</Table.Th>
+              <Table.Th>{t("admin.auditLog.time")}</Table.Th>
+              <Table.Th>{t("admin.auditLog.actor")}</Table.Th>
+              <Table.Th>{t("admin.auditLog.action")}</Table.Th>
+              <Table.Th>{t("admin.auditLog.entity")}</Table.Th>
+              <Table.Th>{t("admin.auditLog.reason")}</Table.Th>
+              <Table.Th>{t("admin.auditLog.ip")}</Table.Th>
+              <Table.Th>{t("admin.auditLog.correlationId")}</Table.Th>
+              <Table.Th>{t("admin.auditLog.changes")}</Table.Th>
             </>
           }
         >
@@ -168,15 +166,17 @@ export default function AuditLog() {
                 <Table.Td>
                   <DateTime value={row.createdAt} timeZone={user.timeZone} />
                 </Table.Td>
-                <Table.Td>{filterLink("actor", row.actorEmail, row.actorEmail)}</Table.Td>
                 <Table.Td>
-                  {filterLink(
-                    "action",
-                    row.action,
+                  <FilterLink field="actor" value={row.actorEmail}>
+                    {row.actorEmail}
+                  </FilterLink>
+                </Table.Td>
+                <Table.Td>
+                  <FilterLink field="action" value={row.action}>
                     <Code fz="xs" style={{ whiteSpace: "nowrap" }}>
                       {row.action}
-                    </Code>,
-                  )}
+                    </Code>
+                  </FilterLink>
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: "nowrap" }}>
                   <Text span size="xs" c="dimmed">
@@ -202,24 +202,26 @@ export default function AuditLog() {
                     <Dash />
                   )}
                 </Table.Td>
-                <Table.Td>{filterLink("ip", row.ip, row.ip)}</Table.Td>
                 <Table.Td>
-                  {filterLink(
-                    "correlationId",
-                    row.correlationId,
+                  <FilterLink field="ip" value={row.ip}>
+                    {row.ip}
+                  </FilterLink>
+                </Table.Td>
+                <Table.Td>
+                  <FilterLink field="correlationId" value={row.correlationId}>
                     <Text span size="xs" ff="monospace" title={row.correlationId ?? undefined}>
-                      {row.correlationId?.slice(0, 8)}…
-                    </Text>,
-                  )}
+                      {`${row.correlationId?.slice(0, 8)}…`}
+                    </Text>
+                  </FilterLink>
                 </Table.Td>
                 <Table.Td>
                   {row.before == null && row.after == null ? (
                     <Text size="sm" c="dimmed">
-                      none
+                      {t("admin.auditLog.none")}
                     </Text>
                   ) : (
                     <Anchor component={Link} to={hrefWith({ entry: String(row.id) })} size="sm" preventScrollReset>
-                      View
+                      {t("admin.auditLog.view")}
                     </Anchor>
                   )}
                 </Table.Td>
@@ -232,26 +234,51 @@ export default function AuditLog() {
       <Modal
         opened={entry !== null || entryMissing}
         onClose={() => navigate(hrefWith({ entry: null }), { preventScrollReset: true })}
-        title={entry ? `Audit entry ${entry.id}` : "Audit entry not found"}
+        title={entry ? t("admin.auditLog.entryTitle", { id: entry.id }) : t("admin.auditLog.entryNotFound")}
         size="xl"
         fullScreen={narrow}
       >
-        {entry ? <EntryDetail entry={entry} /> : <Text>There is no audit entry with this id.</Text>}
+        {entry ? <EntryDetail entry={entry} /> : <Text>{t("admin.auditLog.noEntry")}</Text>}
       </Modal>
     </Stack>
   );
 }
 
+/** A value that narrows the list to the entries with it, or a dash where there is none. */
+function FilterLink({ field, value, children }: { field: LinkedField; value: string | null; children: ReactNode }) {
+  const hrefWith = useHrefWith();
+  const { t } = useTranslation();
+  return value ? (
+    <Anchor
+      component={Link}
+      to={hrefWith({ [field]: value, page: null, entry: null })}
+      size="sm"
+      c="inherit"
+      title={t("admin.auditLog.only", { field: t(`admin.auditLog.fields.${field}`), value })}
+    >
+      {children}
+    </Anchor>
+  ) : (
+    <Text span c="dimmed" size="sm">
+      {t("common.dash")}
+    </Text>
+  );
+}
+
+const SIDES = ["before", "after"] as const;
+
 function EntryDetail({ entry }: { entry: Entry }) {
   const user = useStaffUser();
   const href = entityHref(entry);
   const rows = diffRows(entry.before, entry.after);
+  const { t } = useTranslation();
+  const dash = t("common.dash");
   const facts: Array<[string, ReactNode]> = [
-    ["Time", <DateTime key="t" value={entry.createdAt} timeZone={user.timeZone} />],
-    ["Actor", entry.actorEmail],
-    ["Action", <Code key="a">{entry.action}</Code>],
+    [t("admin.auditLog.detail.time"), <DateTime key="t" value={entry.createdAt} timeZone={user.timeZone} />],
+    [t("admin.auditLog.detail.actor"), entry.actorEmail],
+    [t("admin.auditLog.detail.action"), <Code key="a">{entry.action}</Code>],
     [
-      "Entity",
+      t("admin.auditLog.detail.entity"),
       href ? (
         <Anchor component={Link} to={href}>
           {entry.entityType} {entry.entityId}
@@ -260,10 +287,10 @@ function EntryDetail({ entry }: { entry: Entry }) {
         `${entry.entityType} ${entry.entityId ?? ""}`
       ),
     ],
-    ["Reason", entry.reason ?? "—"],
-    ["IP address", entry.ip ?? "—"],
-    ["Correlation id", <Code key="c">{entry.correlationId ?? "—"}</Code>],
-    ["Browser", entry.userAgent ?? "—"],
+    [t("admin.auditLog.detail.reason"), entry.reason ?? dash],
+    [t("admin.auditLog.detail.ip"), entry.ip ?? dash],
+    [t("admin.auditLog.detail.correlationId"), <Code key="c">{entry.correlationId ?? dash}</Code>],
+    [t("admin.auditLog.detail.browser"), entry.userAgent ?? dash],
   ];
   return (
     <Stack gap="md" data-testid="audit-entry">
@@ -283,7 +310,7 @@ function EntryDetail({ entry }: { entry: Entry }) {
       {rows ? (
         <Stack gap={4}>
           <Text fw={500} size="sm">
-            Changes
+            {t("admin.auditLog.changes")}
           </Text>
           <HeadedTable
             withTableBorder
@@ -293,9 +320,9 @@ function EntryDetail({ entry }: { entry: Entry }) {
             style={{ tableLayout: "fixed" }}
             head={
               <>
-                <Table.Th w="30%">Field</Table.Th>
-                <Table.Th w="35%">Before</Table.Th>
-                <Table.Th w="35%">After</Table.Th>
+                <Table.Th w="30%">{t("admin.auditLog.field")}</Table.Th>
+                <Table.Th w="35%">{t("admin.auditLog.before")}</Table.Th>
+                <Table.Th w="35%">{t("admin.auditLog.after")}</Table.Th>
               </>
             }
           >
@@ -309,7 +336,7 @@ function EntryDetail({ entry }: { entry: Entry }) {
                   {row.field}
                   {row.changed ? (
                     <Badge display="block" w="fit-content" size="xs" color="yellow" variant="light">
-                      changed
+                      {t("admin.auditLog.changed")}
                     </Badge>
                   ) : null}
                 </Table.Td>
@@ -322,13 +349,13 @@ function EntryDetail({ entry }: { entry: Entry }) {
       ) : null}
 
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-        {(["before", "after"] as const).map((side) => (
+        {SIDES.map((side) => (
           <Stack key={side} gap={4} style={{ minWidth: 0 }}>
             <Text fw={500} size="sm">
-              {side === "before" ? "Before (JSON)" : "After (JSON)"}
+              {side === "before" ? t("admin.auditLog.beforeJson") : t("admin.auditLog.afterJson")}
             </Text>
             <Code block style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
-              {entry[side] == null ? "—" : JSON.stringify(entry[side], null, 2)}
+              {entry[side] == null ? dash : JSON.stringify(entry[side], null, 2)}
             </Code>
           </Stack>
         ))}
@@ -338,11 +365,12 @@ function EntryDetail({ entry }: { entry: Entry }) {
 }
 
 function DiffCell({ value, changed, color }: { value: string | null; changed: boolean; color: string }) {
+  const { t } = useTranslation();
   return (
     <Table.Td style={{ overflowWrap: "anywhere" }}>
       {value === null ? (
         <Text span size="sm" c="dimmed" fs="italic">
-          absent
+          {t("admin.auditLog.absent")}
         </Text>
       ) : (
         <Text span size="sm" ff="monospace" c={changed ? color : undefined}>

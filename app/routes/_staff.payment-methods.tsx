@@ -5,6 +5,7 @@ import { Badge, Group, SegmentedControl, Stack, Table, Text, VisuallyHidden } fr
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
 import { EnableDisableAction } from "../components/ActionModal";
@@ -13,11 +14,11 @@ import listScreenStyles from "../components/list-screen.css";
 import { ClampedText, ListNotice } from "../components/list-parts";
 import { PagedListHeader } from "../components/PageLinks";
 import { useHrefWith } from "../components/url-state";
-import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
 import { PAYMENT_TYPE_GROUPS } from "../domain/enums";
 import { parseSearchQuery } from "../domain/search-filter";
+import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { PaymentMethodForm } from "../http/staff/forms/admin";
 import { MethodSwitchApplyForm, MethodSwitchPreviewForm } from "../http/staff/forms/bulk";
@@ -35,9 +36,7 @@ import {
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-const AREA = staffArea("/payment-methods");
-
-export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "shell.areas.paymentMethods");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
@@ -129,24 +128,37 @@ export default function PaymentMethods() {
   const user = useStaffUser();
   // Errors of parameters without a control of their own (page, id, … in a hand-edited URL).
   const otherErrors = Object.entries(filterErrors).filter(([field]) => !FILTER_CONTROLS.has(field));
+  const { t } = useTranslation();
   return (
     <Stack gap="md" className="list-screen">
       <PagedListHeader
-        title={AREA.label}
+        title={t("shell.areas.paymentMethods")}
         list={list}
-        noun="methods"
-        invalid="The filters in the address are not valid; fix or clear them."
+        noun={t("admin.paymentMethods.noun")}
+        invalid={t("admin.paymentMethods.invalid")}
       />
       <Group justify="flex-end" mt={-8}>
         <MethodSwitchPanel paymentTypes={paymentTypes} clients={clients} channels={channels} />
       </Group>
 
-      <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label="Filters">
-        <UrlSelect name="clientId" label="API client" data={clients} error={filterErrors.clientId} width={280} />
-        <UrlSelect name="channel" label="Channel" data={channels} error={filterErrors.channel} width={180} />
+      <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label={t("admin.paymentMethods.filters")}>
+        <UrlSelect
+          name="clientId"
+          label={t("admin.paymentMethods.apiClient")}
+          data={clients}
+          error={filterErrors.clientId}
+          width={280}
+        />
+        <UrlSelect
+          name="channel"
+          label={t("admin.paymentMethods.channel")}
+          data={channels}
+          error={filterErrors.channel}
+          width={180}
+        />
         <UrlSelect
           name="paymentTypeGroup"
-          label="Group"
+          label={t("admin.paymentMethods.group")}
           data={[...PAYMENT_TYPE_GROUPS]}
           error={filterErrors.paymentTypeGroup}
           width={160}
@@ -161,31 +173,29 @@ export default function PaymentMethods() {
 
       {list && list.items.length === 0 ? (
         <ListNotice
-          title={list.totalItems === 0 ? "No payment methods match" : "This page is past the end of the list"}
+          title={list.totalItems === 0 ? t("admin.paymentMethods.noMatch") : t("admin.paymentMethods.pastEnd")}
         >
-          {list.totalItems === 0
-            ? "Every API client gets a method for each payment type on each of its channels. Change or clear the filters above."
-            : "Go back to the first page."}
+          {list.totalItems === 0 ? t("admin.paymentMethods.noMatchHint") : t("admin.paymentMethods.firstPage")}
         </ListNotice>
       ) : null}
 
       {list && list.items.length > 0 ? (
         <DataTable
-          label="Payment methods"
+          label={t("admin.paymentMethods.tableLabel")}
           actions
           minWidth={980}
           maxHeight="var(--list-table-max-height)"
           head={
             <>
-              <Table.Th>API client</Table.Th>
-              <Table.Th>Channel</Table.Th>
-              <Table.Th>Payment type</Table.Th>
-              <Table.Th>Group</Table.Th>
-              <Table.Th miw={110}>Status</Table.Th>
-              <Table.Th>Why disabled</Table.Th>
-              <Table.Th>Changed</Table.Th>
+              <Table.Th>{t("admin.paymentMethods.apiClient")}</Table.Th>
+              <Table.Th>{t("admin.paymentMethods.channel")}</Table.Th>
+              <Table.Th>{t("admin.paymentMethods.paymentType")}</Table.Th>
+              <Table.Th>{t("admin.paymentMethods.group")}</Table.Th>
+              <Table.Th miw={110}>{t("admin.paymentMethods.status")}</Table.Th>
+              <Table.Th>{t("admin.paymentMethods.whyDisabled")}</Table.Th>
+              <Table.Th>{t("admin.paymentMethods.changed")}</Table.Th>
               <Table.Th pos="relative">
-                <VisuallyHidden>Action</VisuallyHidden>
+                <VisuallyHidden>{t("admin.paymentMethods.action")}</VisuallyHidden>
               </Table.Th>
             </>
           }
@@ -205,7 +215,7 @@ export default function PaymentMethods() {
                   </Text>
                   {method.clientDisabled ? (
                     <Badge size="xs" color="gray" variant="outline">
-                      client disabled
+                      {t("admin.paymentMethods.clientDisabled")}
                     </Badge>
                   ) : null}
                 </Group>
@@ -219,7 +229,7 @@ export default function PaymentMethods() {
               </Table.Td>
               <Table.Td>
                 <Badge color={method.enabled ? "green" : "red"} variant="light" size="sm" radius="sm">
-                  {method.enabled ? "Enabled" : "Disabled"}
+                  {method.enabled ? t("admin.paymentMethods.enabled") : t("admin.paymentMethods.disabled")}
                 </Badge>
               </Table.Td>
               <Table.Td>
@@ -244,19 +254,20 @@ function StatusFilter({ error }: { error?: string }) {
   const navigate = useNavigate();
   const hrefWith = useHrefWith();
   const value = params.get("enabled") ?? "all";
+  const { t } = useTranslation();
   return (
     <Stack gap={4}>
       <Text size="sm" fw={500} component="span" id="status-filter-label">
-        Status
+        {t("admin.paymentMethods.status")}
       </Text>
       <SegmentedControl
         aria-labelledby="status-filter-label"
         size="sm"
         value={["true", "false"].includes(value) ? value : "all"}
         data={[
-          { value: "all", label: "All" },
-          { value: "true", label: "Enabled" },
-          { value: "false", label: "Disabled" },
+          { value: "all", label: t("common.all") },
+          { value: "true", label: t("admin.paymentMethods.enabled") },
+          { value: "false", label: t("admin.paymentMethods.disabled") },
         ]}
         onChange={(next) =>
           navigate(hrefWith({ enabled: next === "all" ? null : next, page: null }), { preventScrollReset: true })
@@ -272,21 +283,27 @@ function StatusFilter({ error }: { error?: string }) {
 }
 
 function ToggleMethod({ method }: { method: Method }) {
-  const what = `${method.paymentType} on ${method.distributionChannelId} for ${method.clientName}`;
+  const { t } = useTranslation();
+  const what = t("admin.paymentMethods.what", {
+    paymentType: method.paymentType,
+    channel: method.distributionChannelId,
+    client: method.clientName,
+  });
+  const paymentType = method.paymentType;
   return (
     <EnableDisableAction
       enabled={method.enabled}
       hidden={{ methodId: method.id }}
       enable={{
-        title: `Enable ${method.paymentType}`,
-        description: `${what} becomes available again at once.`,
-        confirmLabel: "Enable method",
+        title: t("admin.paymentMethods.enableTitle", { paymentType }),
+        description: t("admin.paymentMethods.enableDescription", { what }),
+        confirmLabel: t("admin.paymentMethods.enableConfirm"),
         testId: "enable-method",
       }}
       disable={{
-        title: `Disable ${method.paymentType}`,
-        description: `${what} stops at once: GET /v1/payment-methods no longer lists it and new transactions with it are refused (422). Payments made with it are not affected.`,
-        confirmLabel: "Disable method",
+        title: t("admin.paymentMethods.disableTitle", { paymentType }),
+        description: t("admin.paymentMethods.disableDescription", { what }),
+        confirmLabel: t("admin.paymentMethods.disableConfirm"),
         testId: "disable-method",
       }}
     />

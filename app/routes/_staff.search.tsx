@@ -5,17 +5,19 @@ import { Stack, Text, Title } from "@mantine/core";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import type { Permission } from "../auth/roles";
 import { userHasPermission } from "../auth/roles";
 import { requireStaffUser } from "../auth/session.server";
 import { SearchResults } from "../components/GlobalSearch";
+import { metaTitle } from "../i18n/meta";
 import { recogniseStaffSearch, SEARCH_GROUPS, type SearchGroup } from "../domain/staff-search";
 import { staffCaller } from "../http/staff/action.server";
 import { searchEverything } from "../services/queries/staff-search.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "Search · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "search.metaTitle");
 
 const GROUP_PERMISSION: Record<SearchGroup, Permission> = {
   payments: "payment:read",
@@ -42,14 +44,15 @@ export type SearchLoader = typeof loader;
 
 export default function SearchPage() {
   const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
   return (
     <Stack gap="md" maw={760}>
       <Title order={1} size="h2">
-        {data.text ? `Search: “${data.text}”` : "Search"}
+        {data.text ? t("search.titleFor", { text: data.text }) : t("search.title")}
       </Title>
       {data.error ? (
         <Text c="red" role="alert">
-          The search text {data.error}.
+          {t("search.errorSentence", { error: data.error })}
         </Text>
       ) : (
         <SearchResults data={data} />

@@ -19,6 +19,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable } from "../components/DataTable";
@@ -26,10 +28,11 @@ import { ActionModal, EnableDisableAction } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
-import { staffArea } from "../components/staff-areas";
 import { useStaffUser } from "../components/staff-user";
+import { useFormat } from "../components/use-format";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { ChangeRoleForm, NewStaffUserForm, StaffUserForm } from "../http/staff/forms/admin";
+import { metaTitle } from "../i18n/meta";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password-policy.server";
 import {
   changeStaffRole,
@@ -45,9 +48,7 @@ import {
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-const AREA = staffArea("/users");
-
-export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "shell.areas.users");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "user:manage");
@@ -118,66 +119,70 @@ export const action = (args: ActionFunctionArgs) =>
   });
 
 const ROLE_COLORS: Record<Role, string> = { support: "blue", finance: "teal", admin: "orange" };
-const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: role }));
+const roleOptions = (t: TFunction) => ROLES.map((role) => ({ value: role, label: t(`shell.roles.${role}`) }));
 
 type User = ReturnType<typeof useLoaderData<typeof loader>>["users"][number];
 
 export default function Users() {
   const { users, passwordLengths } = useLoaderData<typeof loader>();
   const me = useStaffUser();
+  const { count: formatCount } = useFormat();
   const [params] = useSearchParams();
   const q = params.get("q") ?? "";
   const [secret, setSecret] = useState<Secret | null>(null);
+  const { t } = useTranslation();
 
   return (
     <Stack gap="md">
       <PageHeader
-        title={AREA.label}
-        description={q ? `${users.length} matching “${q}”` : `${users.length} staff users`}
+        title={t("shell.areas.users")}
+        description={
+          q ? t("admin.matching", { count: users.length, q }) : t("admin.users.count", { count: users.length })
+        }
       >
         <ActionModal
-          label="New user"
-          title="New staff user"
+          label={t("admin.users.newUser")}
+          title={t("admin.users.newTitle")}
           intent="create"
           reason="optional"
-          confirmLabel="Create user"
+          confirmLabel={t("admin.users.create")}
           buttonProps={{ "data-testid": "new-user" }}
           fields={(errors) => <NewUserFields errors={errors} lengths={passwordLengths} />}
           onSuccess={(result) => {
             const password = result.data?.generatedPassword;
             if (typeof password === "string") {
               setSecret({
-                title: "Password for the new user",
-                label: `Password for ${String(result.data?.email)}`,
+                title: t("admin.users.passwordTitle"),
+                label: t("admin.users.passwordFor", { email: String(result.data?.email) }),
                 value: password,
-                note: "Give it to them over a safe channel. Paydesk keeps only its hash and cannot show it again.",
+                note: t("admin.users.passwordNote"),
               });
             }
           }}
         />
       </PageHeader>
 
-      <ListSearch q={q} placeholder="Email, name or id" />
+      <ListSearch q={q} placeholder={t("admin.users.searchPlaceholder")} />
 
       {users.length === 0 ? (
-        <ListNotice title={q ? "No staff user matches the search." : "No staff users yet."}>
-          {q ? "Try part of another name or id." : null}
+        <ListNotice title={q ? t("admin.users.noMatch") : t("admin.users.none")}>
+          {q ? t("admin.tryAnother") : null}
         </ListNotice>
       ) : (
         <DataTable
-          label="Staff users"
+          label={t("admin.users.tableLabel")}
           actions
           minWidth={1000}
           head={
             <>
-              <Table.Th>User</Table.Th>
-              <Table.Th miw={100}>Role</Table.Th>
-              <Table.Th miw={110}>Status</Table.Th>
-              <Table.Th>2FA</Table.Th>
-              <Table.Th ta="right">Sessions</Table.Th>
-              <Table.Th>Created</Table.Th>
+              <Table.Th>{t("admin.users.user")}</Table.Th>
+              <Table.Th miw={100}>{t("admin.users.role")}</Table.Th>
+              <Table.Th miw={110}>{t("admin.users.status")}</Table.Th>
+              <Table.Th>{t("admin.users.secondFactor")}</Table.Th>
+              <Table.Th ta="right">{t("admin.users.sessions")}</Table.Th>
+              <Table.Th>{t("admin.users.created")}</Table.Th>
               <Table.Th pos="relative">
-                <VisuallyHidden>Actions</VisuallyHidden>
+                <VisuallyHidden>{t("common.actions")}</VisuallyHidden>
               </Table.Th>
             </>
           }
@@ -189,7 +194,7 @@ export default function Users() {
                   {user.name}
                   {user.id === me.id ? (
                     <Text span size="xs" c="dimmed" ml={6}>
-                      (you)
+                      {t("admin.users.you")}
                     </Text>
                   ) : null}
                 </Text>
@@ -199,7 +204,7 @@ export default function Users() {
               </Table.Td>
               <Table.Td>
                 <Badge color={ROLE_COLORS[user.role]} variant="light" size="sm" radius="sm">
-                  {user.role}
+                  {t(`shell.roles.${user.role}`)}
                 </Badge>
               </Table.Td>
               <Table.Td>
@@ -208,16 +213,16 @@ export default function Users() {
               <Table.Td>
                 {user.hasSecondFactor ? (
                   <Badge color="teal" variant="light" size="sm" radius="sm">
-                    TOTP
+                    {"TOTP"}
                   </Badge>
                 ) : (
                   <Text size="xs" c="dimmed">
-                    {user.role === "support" ? "none" : "at next login"}
+                    {user.role === "support" ? t("admin.users.noSecondFactor") : t("admin.users.atNextLogin")}
                   </Text>
                 )}
               </Table.Td>
               <Table.Td ta="right" style={{ fontVariantNumeric: "tabular-nums" }}>
-                {user.activeSessions}
+                {formatCount(user.activeSessions)}
               </Table.Td>
               <Table.Td>
                 <DateTime value={user.createdAt} timeZone={me.timeZone} />
@@ -235,19 +240,27 @@ export default function Users() {
 }
 
 function NewUserFields({ errors, lengths }: { errors: Record<string, string>; lengths: { min: number; max: number } }) {
+  const { t } = useTranslation();
   return (
     <>
-      <TextInput name="email" label="Email" type="email" required autoComplete="off" error={errors.email} />
+      <TextInput
+        name="email"
+        label={t("admin.users.email")}
+        type="email"
+        required
+        autoComplete="off"
+        error={errors.email}
+      />
       <TextInput
         name="name"
-        label="Name"
-        description="Shown in the header and the audit log; the email's first part if empty."
+        label={t("admin.users.name")}
+        description={t("admin.users.nameDescription")}
         error={errors.name}
       />
       <Select
         name="role"
-        label="Role"
-        data={ROLE_OPTIONS}
+        label={t("admin.users.role")}
+        data={roleOptions(t)}
         defaultValue="support"
         allowDeselect={false}
         required
@@ -255,8 +268,8 @@ function NewUserFields({ errors, lengths }: { errors: Record<string, string>; le
       />
       <PasswordInput
         name="password"
-        label="Initial password"
-        description={`${lengths.min} to ${lengths.max} characters, not a common one. Leave empty to have one generated and shown once.`}
+        label={t("admin.users.initialPassword")}
+        description={t("admin.users.initialPasswordDescription", lengths)}
         autoComplete="new-password"
         error={errors.password}
       />
@@ -265,55 +278,56 @@ function NewUserFields({ errors, lengths }: { errors: Record<string, string>; le
 }
 
 function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSecret: (secret: Secret) => void }) {
-  const who = `${user.name} (${user.email})`;
+  const { t } = useTranslation();
+  const who = t("admin.users.who", { name: user.name, email: user.email });
   return (
     <Group gap={6} justify="flex-end" wrap="wrap">
       {!isMe && !user.disabledAt ? (
         <ActionModal
-          label="Reset password"
-          title="Reset password"
+          label={t("admin.users.resetPassword")}
+          title={t("admin.users.resetPassword")}
           intent="reset-password"
           hidden={{ userId: user.id }}
           reason="optional"
-          description={`A link for ${who} to set a new password, once, within 30 minutes. Their password stays as it is until then; their second factor stays in any case.`}
-          confirmLabel="Make link"
+          description={t("admin.users.resetPasswordDescription", { who })}
+          confirmLabel={t("admin.users.makeLink")}
           buttonProps={{ size: "xs", variant: "default", "data-testid": "reset-password" }}
           onSuccess={(result) => {
             const link = result.data?.resetLink;
             if (typeof link === "string")
               onSecret({
-                title: "Password reset link",
-                label: `For ${String(result.data?.email)}`,
+                title: t("admin.users.resetLinkTitle"),
+                label: t("admin.users.resetLinkFor", { email: String(result.data?.email) }),
                 value: link,
-                note: "Give it to them over a safe channel (in person, by phone). It works once, for 30 minutes; Paydesk keeps only its hash.",
+                note: t("admin.users.resetLinkNote"),
               });
           }}
         />
       ) : null}
       {!isMe && user.hasSecondFactor ? (
         <ActionModal
-          label="Reset 2FA"
-          title="Reset second factor"
+          label={t("admin.users.resetSecondFactorButton")}
+          title={t("admin.users.resetSecondFactor")}
           intent="reset-second-factor"
           hidden={{ userId: user.id }}
           color="red"
-          description={`Removes the second factor of ${who} (a lost phone and lost recovery codes) and ends their sessions. ${user.role === "support" ? "They log in with their password alone until they set one up again." : "They set up a new one at their next login, with their password."}`}
-          confirmLabel="Reset second factor"
+          description={`${t("admin.users.resetSecondFactorDescription", { who })} ${user.role === "support" ? t("admin.users.afterResetSupport") : t("admin.users.afterResetOthers")}`}
+          confirmLabel={t("admin.users.resetSecondFactor")}
           buttonProps={{ size: "xs", variant: "light", color: "red", "data-testid": "reset-second-factor" }}
         />
       ) : null}
       <ActionModal
-        label="Change role"
-        title="Change role"
+        label={t("admin.users.changeRole")}
+        title={t("admin.users.changeRole")}
         intent="change-role"
         hidden={{ userId: user.id }}
         reason="optional"
-        description={`${who} is ${user.role} now. The new role applies to their next request.${isMe ? " This is your own account." : ""}`}
+        description={`${t("admin.users.changeRoleDescription", { who, role: t(`shell.roles.${user.role}`) })}${isMe ? t("admin.users.ownAccount") : ""}`}
         fields={(errors) => (
           <Select
             name="role"
-            label="New role"
-            data={ROLE_OPTIONS}
+            label={t("admin.users.newRole")}
+            data={roleOptions(t)}
             defaultValue={user.role}
             allowDeselect={false}
             error={errors.role}
@@ -322,7 +336,7 @@ function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSe
         buttonProps={{ size: "xs", variant: "default", "data-testid": "change-role" }}
       />
       {isMe && !user.disabledAt ? (
-        <Tooltip label="Another admin can disable your account; you cannot." withArrow>
+        <Tooltip label={t("admin.users.cannotDisableSelf")} withArrow>
           <Button
             size="xs"
             variant="light"
@@ -332,7 +346,7 @@ function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSe
             style={{ pointerEvents: "all" }}
             onClick={(event) => event.preventDefault()}
           >
-            Disable
+            {t("actions.disable")}
           </Button>
         </Tooltip>
       ) : (
@@ -340,14 +354,14 @@ function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSe
           enabled={!user.disabledAt}
           hidden={{ userId: user.id }}
           enable={{
-            title: "Enable user",
-            description: `${who} can log in again with their password.`,
+            title: t("admin.users.enableTitle"),
+            description: t("admin.users.enableDescription", { who }),
             testId: "enable-user",
           }}
           disable={{
-            title: "Disable user",
-            description: `${who} can no longer log in, and every session they have open ends at once.`,
-            confirmLabel: "Disable user",
+            title: t("admin.users.disableTitle"),
+            description: t("admin.users.disableDescription", { who }),
+            confirmLabel: t("admin.users.disableTitle"),
             testId: "disable-user",
           }}
         />

@@ -22,16 +22,13 @@ import { CustomerErrorBoundary } from "../components/CustomerFrame";
 import { DomainError } from "../domain/errors";
 import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../domain/card-number";
 import {
-  INVOICE_METHODS,
   INVOICE_PAYMENT_METHODS,
   isInvoicePaymentMethod,
   isOverdue,
   isProductPaymentMethod,
-  PRODUCT_METHODS,
   PRODUCT_PAYMENT_METHODS,
-  productMethodLabel,
 } from "../domain/self-service";
-import { formatMoney } from "../components/format";
+import { useFormat } from "../components/use-format";
 import { dayIn } from "../domain/zoned-day-range";
 import type { CustomerCaller } from "../domain/caller";
 import { publicOrigin } from "../http/hosted-page.server";
@@ -41,9 +38,16 @@ import {
   requestPaymentChange,
   startInvoicePayment,
 } from "../services/self-service/self-service.server";
+import { LanguageSwitch } from "../components/LanguageSwitch";
 import { LogoutButton } from "../components/LoginForm";
+import { useTranslation } from "react-i18next";
+import { translator } from "../i18n/i18n";
+import { customerMethodLabel } from "../i18n/labels";
+import { matchedLanguage } from "../i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "My subscriptions" }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: translator(matchedLanguage(matches))("customer.mySubscriptions") },
+];
 
 export const ErrorBoundary = CustomerErrorBoundary;
 
@@ -135,40 +139,28 @@ const COLOUR: Record<string, string> = {
   initiated: "blue",
 };
 
-/** What came back from the provider, in words, for a payment (pay) or a payment change. */
-const RESULT_TEXT: Record<"pay" | "change", Record<string, string>> = {
-  pay: {
-    finished: "Your invoice is paid.",
-    cancelled: "The payment was cancelled. Nothing was paid.",
-    failed: "The provider refused the payment. Nothing was paid; try another way to pay.",
-    unknown: "We do not know yet whether the payment went through; look again in a moment.",
-    initiated: "The payment has started; the provider has not confirmed it yet.",
-  },
-  change: {
-    finished: "Your payment method has been changed.",
-    cancelled: "The change was cancelled. Nothing changed.",
-    failed: "The provider refused the new payment method. Nothing changed.",
-    unknown: "We do not know yet whether the change went through; look again in a moment.",
-    initiated: "The change has started; the provider has not confirmed it yet.",
-  },
-};
+/** The outcomes the provider reports back (`result`), each said in words (customer.account.result). */
+const OUTCOMES = ["finished", "cancelled", "failed", "unknown", "initiated"] as const;
+type Outcome = (typeof OUTCOMES)[number];
+const isOutcome = (value: string): value is Outcome => (OUTCOMES as readonly string[]).includes(value);
 
 function ResultNotice() {
   const [params] = useSearchParams();
+  const { t } = useTranslation();
   const error = params.get("error");
   if (error) {
     return (
       <Alert color="red" role="alert">
-        Something went wrong on our side ({error}). Nothing was paid or changed.
+        {t("customer.account.ourError", { error })}
       </Alert>
     );
   }
   const outcome = params.get("result") ?? "";
-  const text = RESULT_TEXT[params.has("transactionId") ? "pay" : "change"][outcome];
-  if (!text) return null;
+  if (!isOutcome(outcome)) return null;
+  const flow = params.has("transactionId") ? "pay" : "change";
   return (
     <Alert color={COLOUR[outcome]} role="status" data-testid="result">
-      {text}
+      {t(`customer.account.result.${flow}.${outcome}`)}
     </Alert>
   );
 }
@@ -177,19 +169,24 @@ export default function AccountPage() {
   const { customer, products, invoices, today } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
+  const { t } = useTranslation();
+  const { money, day: formatDay } = useFormat();
   return (
     <Container component="main" size="md" py="xl" px="md">
       <Stack gap="lg">
         <Group justify="space-between" align="flex-start">
           <div>
             <Title order={1} size="h2">
-              My subscriptions
+              {t("customer.mySubscriptions")}
             </Title>
             <Text c="dimmed" size="sm">
-              {`${customer.name} · customer ${customer.customerNumber}`}
+              {t("customer.account.customerLine", { name: customer.name, customerNumber: customer.customerNumber })}
             </Text>
           </div>
-          <LogoutButton action="/account/logout" size="sm" />
+          <Group gap="sm">
+            <LanguageSwitch />
+            <LogoutButton action="/account/logout" size="sm" />
+          </Group>
         </Group>
         <ResultNotice />
         {failed ? (
@@ -199,9 +196,9 @@ export default function AccountPage() {
         ) : null}
 
         <Title order={2} size="h3">
-          Products
+          {t("customer.account.products")}
         </Title>
-        {products.length === 0 ? <Text c="dimmed">You have no products (subscriptions) with us.</Text> : null}
+        {products.length === 0 ? <Text c="dimmed">{t("customer.account.noProducts")}</Text> : null}
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {products.map((product) => (
             <Paper key={product.productCode} withBorder p="md" data-testid={`product-${product.productCode}`}>
@@ -214,8 +211,8 @@ export default function AccountPage() {
                   >{`${product.productCode} · ${product.merchant ?? product.companyCode}`}</Text>
                 </div>
                 <Text size="sm">
-                  Pays with:{" "}
-                  <strong data-testid="current-method">{productMethodLabel(product.currentPaymentMethod)}</strong>
+                  {t("customer.account.paysWith")}{" "}
+                  <strong data-testid="current-method">{customerMethodLabel(t, product.currentPaymentMethod)}</strong>
                 </Text>
                 <Form method="post">
                   <input type="hidden" name="intent" value="change" />
@@ -223,16 +220,16 @@ export default function AccountPage() {
                   <Group gap="xs" align="flex-end" wrap="nowrap">
                     <NativeSelect
                       name="paymentMethod"
-                      label="Change to"
-                      aria-label={`New payment method for ${product.productCode}`}
+                      label={t("customer.account.changeTo")}
+                      aria-label={t("customer.account.newMethodFor", { productCode: product.productCode })}
                       style={{ flex: 1, minWidth: 0 }}
                       data={PRODUCT_PAYMENT_METHODS.filter((m) => m !== product.currentPaymentMethod).map((m) => ({
                         value: m,
-                        label: PRODUCT_METHODS[m].label,
+                        label: customerMethodLabel(t, m),
                       }))}
                     />
                     <Button type="submit" variant="light" disabled={busy}>
-                      Change
+                      {t("customer.account.change")}
                     </Button>
                   </Group>
                 </Form>
@@ -242,9 +239,9 @@ export default function AccountPage() {
         </SimpleGrid>
 
         <Title order={2} size="h3">
-          Invoices
+          {t("customer.account.invoices")}
         </Title>
-        {invoices.length === 0 ? <Text c="dimmed">You have no invoices.</Text> : null}
+        {invoices.length === 0 ? <Text c="dimmed">{t("customer.account.noInvoices")}</Text> : null}
         <Stack gap="sm">
           {invoices.map((invoice) => (
             <Paper key={invoice.invoiceNumber} withBorder p="md" data-testid={`invoice-${invoice.invoiceNumber}`}>
@@ -253,22 +250,22 @@ export default function AccountPage() {
                   <Group gap="xs">
                     <Text fw={600}>{invoice.invoiceNumber}</Text>
                     <Badge color={invoice.status === "PAID" ? "green" : "orange"} variant="light" data-testid="status">
-                      {invoice.status === "PAID" ? "Paid" : "Open"}
+                      {invoice.status === "PAID" ? t("customer.account.paid") : t("customer.account.open")}
                     </Badge>
                     {isOverdue(invoice, today) ? (
                       <Badge color="red" variant="outline" data-testid="overdue">
-                        Overdue
+                        {t("customer.account.overdue")}
                       </Badge>
                     ) : null}
                   </Group>
                   <Text size="sm" c="dimmed">{`${invoice.productName} (${invoice.productCode})`}</Text>
                   <Text size="sm">
                     {invoice.status === "PAID"
-                      ? `Paid ${invoice.paidAt?.slice(0, 10) ?? ""}`
-                      : `Due ${invoice.dueDate}`}
+                      ? t("customer.account.paidOn", { date: formatDay(invoice.paidAt?.slice(0, 10) ?? "") })
+                      : t("customer.account.due", { date: formatDay(invoice.dueDate) })}
                   </Text>
                 </div>
-                <Text fw={700}>{formatMoney(invoice.amount, invoice.currency)}</Text>
+                <Text fw={700}>{money(invoice.amount, invoice.currency)}</Text>
               </Group>
               {invoice.status === "OPEN" ? (
                 <Form method="post">
@@ -279,13 +276,13 @@ export default function AccountPage() {
                   <Group gap="xs" align="flex-end" wrap="nowrap" mt="sm">
                     <NativeSelect
                       name="paymentMethod"
-                      label="Pay with"
-                      aria-label={`How to pay ${invoice.invoiceNumber}`}
+                      label={t("customer.account.payWith")}
+                      aria-label={t("customer.account.howToPay", { invoiceNumber: invoice.invoiceNumber })}
                       style={{ flex: 1, minWidth: 0 }}
-                      data={INVOICE_PAYMENT_METHODS.map((m) => ({ value: m, label: INVOICE_METHODS[m].label }))}
+                      data={INVOICE_PAYMENT_METHODS.map((m) => ({ value: m, label: customerMethodLabel(t, m) }))}
                     />
                     <Button type="submit" disabled={busy}>
-                      Pay
+                      {t("customer.account.pay")}
                     </Button>
                   </Group>
                 </Form>
@@ -294,7 +291,7 @@ export default function AccountPage() {
           ))}
         </Stack>
         <Text size="xs" c="dimmed">
-          Questions about an invoice? Contact the company that sold you the product.
+          {t("customer.account.questions")}
         </Text>
       </Stack>
     </Container>

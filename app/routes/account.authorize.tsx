@@ -6,13 +6,16 @@ import { Button, Group, List, Text } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { requireCustomerSession } from "../auth/customer-session.server";
 import { issueAuthorizationCode } from "../auth/customer-token.server";
 import { CustomerFrame, RefusedLink } from "../components/CustomerFrame";
+import { translator } from "../i18n/i18n";
+import { matchedLanguage } from "../i18n/meta";
 import { activeClient, refusedUrl } from "../services/self-service/pages.server";
 
-export const meta: MetaFunction = () => [
-  { title: "Allow access · My subscriptions" },
+export const meta: MetaFunction = ({ matches }) => [
+  { title: translator(matchedLanguage(matches))("customer.authorize.metaTitle") },
   { name: "robots", content: "noindex" },
 ];
 
@@ -60,24 +63,28 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function AuthorizePage() {
   const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
   if (data.refused) return <RefusedLink message={data.refused} />;
   return (
-    <CustomerFrame title={`Continue to ${data.clientName}`} subtitle={`Logged in as ${data.customerName}`}>
-      <Text>{data.clientName} asks to act for you on your subscriptions:</Text>
+    <CustomerFrame
+      title={t("customer.authorize.title", { client: data.clientName })}
+      subtitle={t("customer.authorize.loggedInAs", { customer: data.customerName })}
+    >
+      <Text>{t("customer.authorize.asks", { client: data.clientName })}</Text>
       <List size="sm" spacing={4}>
-        <List.Item>see your products and how you pay for them</List.Item>
-        <List.Item>start paying your invoices and changing payment methods</List.Item>
+        <List.Item>{t("customer.authorize.seeProducts")}</List.Item>
+        <List.Item>{t("customer.authorize.startPaying")}</List.Item>
       </List>
       <Text size="sm" c="dimmed">
-        Every payment and change still needs your approval with the payment provider. Logging out ends this access.
+        {t("customer.authorize.note")}
       </Text>
       <Form method="post">
         <Group grow>
           <Button type="submit" name="intent" value="deny" variant="default">
-            Deny
+            {t("customer.authorize.deny")}
           </Button>
           <Button type="submit" name="intent" value="allow">
-            Allow
+            {t("customer.authorize.allow")}
           </Button>
         </Group>
       </Form>

@@ -5,13 +5,19 @@
 // (app/http/self-service-flow.server.ts has the order of checks.)
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { CustomerErrorBoundary, Fact, FlowStep, RefusedLink } from "../components/CustomerFrame";
-import { formatMoney } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { customerMethodLabel } from "../i18n/labels";
+import { metaTitle } from "../i18n/meta";
 import { hostedPageHeaders } from "../http/hosted-page.server";
 import { flowAction, flowLoader, type Refused, type Shown } from "../http/self-service-flow.server";
 import { continueInvoicePay, invoicePayStep, type PayView } from "../services/self-service/pages.server";
 
-export const meta: MetaFunction = () => [{ title: "Pay invoice · Paydesk" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ matches }) => [
+  ...metaTitle(matches, "customer.pay.metaTitle"),
+  { name: "robots", content: "noindex" },
+];
 
 export const headers = hostedPageHeaders;
 
@@ -33,22 +39,24 @@ export default function PayInvoicePage() {
   const acted = useActionData() as Refused | undefined;
   const loaded = useLoaderData() as Refused | Shown<PayView>;
   const data = acted ?? loaded;
+  const { t } = useTranslation();
+  const { money, day } = useFormat();
   if (data.kind === "refused") return <RefusedLink message={data.message} />;
   const view = data.view;
   return (
     <FlowStep
-      title="Pay invoice"
+      title={t("customer.pay.title")}
       clientName={data.clientName}
       customerName={data.customerName}
       provider={view.provider}
-      note={`You will approve the payment on ${view.provider}'s page and then come back to ${data.clientName}.`}
+      note={t("customer.pay.note", { provider: view.provider, client: data.clientName })}
     >
-      <Fact label="Pay to" value={view.merchant} testId="merchant" />
-      <Fact label="Amount" value={formatMoney(view.amount, view.currency)} testId="amount" />
-      <Fact label="Invoice" value={view.invoiceNumber} testId="invoice" />
-      <Fact label="Due date" value={view.dueDate} />
-      <Fact label="Product" value={`${view.productName} (${view.productCode})`} />
-      <Fact label="Pay with" value={view.methodLabel} testId="method" />
+      <Fact label={t("customer.pay.payTo")} value={view.merchant} testId="merchant" />
+      <Fact label={t("customer.pay.amount")} value={money(view.amount, view.currency)} testId="amount" />
+      <Fact label={t("customer.pay.invoice")} value={view.invoiceNumber} testId="invoice" />
+      <Fact label={t("customer.pay.dueDate")} value={day(view.dueDate)} />
+      <Fact label={t("customer.pay.product")} value={`${view.productName} (${view.productCode})`} />
+      <Fact label={t("customer.pay.payWith")} value={customerMethodLabel(t, view.paymentMethod)} testId="method" />
     </FlowStep>
   );
 }

@@ -4,13 +4,16 @@
 // both URLs are checked first: a refused link shows why and redirects nowhere.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { customerMethodLabel } from "../i18n/labels";
+import { metaTitle } from "../i18n/meta";
 import { CustomerErrorBoundary, Fact, FlowStep, RefusedLink } from "../components/CustomerFrame";
 import { hostedPageHeaders } from "../http/hosted-page.server";
 import { flowAction, flowLoader, type Refused, type Shown } from "../http/self-service-flow.server";
 import { continuePaymentChange, paymentChangeStep, type ChangeView } from "../services/self-service/pages.server";
 
-export const meta: MetaFunction = () => [
-  { title: "Change payment method · Paydesk" },
+export const meta: MetaFunction = ({ matches }) => [
+  ...metaTitle(matches, "customer.change.metaTitle"),
   { name: "robots", content: "noindex" },
 ];
 
@@ -34,20 +37,29 @@ export default function PaymentChangePage() {
   const acted = useActionData() as Refused | undefined;
   const loaded = useLoaderData() as Refused | Shown<ChangeView>;
   const data = acted ?? loaded;
+  const { t } = useTranslation();
   if (data.kind === "refused") return <RefusedLink message={data.message} />;
   const view = data.view;
   return (
     <FlowStep
-      title="Change payment method"
+      title={t("customer.change.title")}
       clientName={data.clientName}
       customerName={data.customerName}
       provider={view.provider}
-      note={`You will confirm the new payment method on ${view.provider}'s page and then come back to ${data.clientName}. Until then nothing changes.`}
+      note={t("customer.change.note", { provider: view.provider, client: data.clientName })}
     >
-      <Fact label="Product" value={`${view.productName} (${view.productCode})`} testId="product" />
-      <Fact label="Sold by" value={view.merchant} />
-      <Fact label="Pays now with" value={view.currentLabel} testId="current" />
-      <Fact label="Will pay with" value={view.methodLabel} testId="method" />
+      <Fact label={t("customer.change.product")} value={`${view.productName} (${view.productCode})`} testId="product" />
+      <Fact label={t("customer.change.soldBy")} value={view.merchant} />
+      <Fact
+        label={t("customer.change.paysNowWith")}
+        value={customerMethodLabel(t, view.currentPaymentMethod)}
+        testId="current"
+      />
+      <Fact
+        label={t("customer.change.willPayWith")}
+        value={customerMethodLabel(t, view.paymentMethod)}
+        testId="method"
+      />
     </FlowStep>
   );
 }

@@ -5,20 +5,26 @@ import { Alert, Anchor, Button, PasswordInput, Stack, Text } from "@mantine/core
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password-policy.server";
 import { AuthCard } from "../components/AuthCard";
 import { DomainError } from "../domain/errors";
+import { translator } from "../i18n/i18n";
+import { matchedLanguage } from "../i18n/meta";
 import { formErrors } from "../http/staff/action.server";
 import { formObject } from "../http/staff/fields";
 import { ResetPasswordForm } from "../http/staff/forms/account";
 import { passwordResetFor, redeemPasswordReset } from "../services/admin/staff-account.server";
 
-export const meta: MetaFunction = () => [
-  { title: "Set a new password · Paydesk" },
-  // The token is in the path: keep the page out of any index, and its address out of Referer.
-  { name: "robots", content: "noindex" },
-  { name: "referrer", content: "no-referrer" },
-];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = translator(matchedLanguage(matches));
+  return [
+    { title: t("common.pageTitle", { title: t("admin.resetPassword.metaTitle") }) },
+    // The token is in the path: keep the page out of any index, and its address out of Referer.
+    { name: "robots", content: "noindex" },
+    { name: "referrer", content: "no-referrer" },
+  ];
+};
 
 type ResetActionData = { ok: true; email: string } | { ok: false; gone?: boolean; fieldErrors: Record<string, string> };
 
@@ -55,41 +61,39 @@ export default function ResetPasswordPage() {
   const { email, lengths } = useLoaderData<typeof loader>();
   const data = useActionData<ResetActionData>();
   const navigation = useNavigation();
+  const { t } = useTranslation();
 
   if (data?.ok) {
     return (
-      <AuthCard title="Password set" subtitle={data.email}>
+      <AuthCard title={t("admin.resetPassword.setTitle")} subtitle={data.email}>
         <Alert color="teal" role="status">
-          Your new password is set, and every session you had open has ended.
+          {t("admin.resetPassword.setText")}
         </Alert>
         <Button component={Link} to="/login" fullWidth>
-          Log in
+          {t("admin.resetPassword.logIn")}
         </Button>
       </AuthCard>
     );
   }
   if (!email || (data && !data.ok && data.gone)) {
     return (
-      <AuthCard title="Link no longer works" subtitle="Password reset">
-        <Text size="sm">
-          This reset link was used already, has expired (links work for 30 minutes) or was replaced by a newer one. Ask
-          an admin for a new one.
-        </Text>
+      <AuthCard title={t("admin.resetPassword.goneTitle")} subtitle={t("admin.resetPassword.goneSubtitle")}>
+        <Text size="sm">{t("admin.resetPassword.goneText")}</Text>
         <Anchor component={Link} to="/login" size="sm">
-          Back to the login
+          {t("admin.resetPassword.backToLogin")}
         </Anchor>
       </AuthCard>
     );
   }
   const errors = data && !data.ok ? data.fieldErrors : {};
   return (
-    <AuthCard title="Set a new password" subtitle={email}>
+    <AuthCard title={t("admin.resetPassword.title")} subtitle={email}>
       <Form method="post" noValidate>
         <Stack>
           <PasswordInput
             name="newPassword"
-            label="New password"
-            description={`${lengths.min} to ${lengths.max} characters, not a common one.`}
+            label={t("admin.resetPassword.newPassword")}
+            description={t("admin.resetPassword.lengths", lengths)}
             autoComplete="new-password"
             required
             autoFocus
@@ -97,13 +101,13 @@ export default function ResetPasswordPage() {
           />
           <PasswordInput
             name="confirmPassword"
-            label="New password again"
+            label={t("admin.resetPassword.again")}
             autoComplete="new-password"
             required
             error={errors.confirmPassword}
           />
           <Button type="submit" loading={navigation.state !== "idle"} fullWidth>
-            Set password
+            {t("admin.resetPassword.submit")}
           </Button>
         </Stack>
       </Form>

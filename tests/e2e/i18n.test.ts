@@ -1,13 +1,18 @@
 // Norwegian and English (ADR 042): a staff user switches to Norsk on their account page and sees
-// the dashboard, the payments list, a payment and the operation log in Norwegian, with Norwegian money and dates;
-// the choice is theirs and survives a reload. A customer whose browser asks for Norwegian gets
-// the customer pages in Norwegian, and English after choosing it.
+// the dashboard, the payments list, a payment and the operation log in Norwegian, with Norwegian
+// money and dates; the choice is theirs and survives a reload. An admin's screens (users, audit
+// log, payment methods, the header's search) follow the admin's choice too. A customer whose
+// browser asks for Norwegian gets the customer pages, their account page with its money, due
+// dates and method names included, in Norwegian, and English after choosing it.
 import { describe, expect, it } from "vitest";
-import { DEMO_USERS } from "../../db/demo";
+import { DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
 import { chromiumAvailable, logInThroughForm } from "../support/browser";
 import { useBrowserTest } from "../support/browser-test";
 
 const support = DEMO_USERS.find((user) => user.role === "support")!;
+const admin = DEMO_USERS.find((user) => user.role === "admin")!;
+/** Kari: an open invoice that is overdue, a paid one, and a product paid by AvtaleGiro. */
+const kari = DEMO_CUSTOMERS.find((customer) => customer.customerNumber === "200001")!;
 /** "1 234,50 kr": Norwegian grouping (a no-break space), a decimal comma, kr after. */
 const NORWEGIAN_MONEY = /\d,\d{2}\s?kr/;
 /** "07.09.2026 14:58:19". */
@@ -82,6 +87,53 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
     }
   });
 
+  it("shows an admin's screens in Norwegian once the admin chooses it", async () => {
+    const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-US" });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    try {
+      await page.goto(`${e2e.server.url}/users`);
+      await logInThroughForm(page, admin);
+      await page.waitForURL(`${e2e.server.url}/users`);
+      await page.getByRole("heading", { level: 1, name: "Users" }).waitFor();
+
+      await page.getByRole("banner").getByText("NO", { exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: "Brukere" }).waitFor();
+      expect(await page.title()).toBe("Brukere · Paydesk");
+      expect(await page.getByRole("button", { name: "Ny bruker" }).count()).toBe(1);
+      expect(await page.getByRole("columnheader", { name: "Rolle" }).count()).toBe(1);
+      expect(await page.getByLabel("Søk", { exact: true }).getAttribute("placeholder")).toBe("E-post, navn eller id");
+      // A role is a word of the reader's language: support is "kundestøtte".
+      expect(await page.getByTestId(`user-${support.email}`).textContent()).toContain("kundestøtte");
+      expect(
+        await page
+          .getByRole("banner")
+          .getByRole("button", { name: "Søk i betalinger, krediteringer og kunder" })
+          .count(),
+      ).toBeGreaterThan(0);
+
+      // The audit log: its labels in Norwegian, the stored values (the action) as stored.
+      await page.goto(`${e2e.server.url}/audit-log`);
+      await page.getByRole("heading", { level: 1, name: "Revisjonslogg" }).waitFor();
+      expect(await page.getByText(/^Viser 1–\d+ av \d+ oppføringer$/).count()).toBe(1);
+      expect(await page.getByRole("columnheader", { name: "Utført av" }).count()).toBe(1);
+      expect(
+        await page.locator('[data-testid="audit-row"][data-action="staff_user.set_language"]').count(),
+      ).toBeGreaterThan(0);
+      expect(await page.locator("table").first().textContent()).toMatch(NORWEGIAN_DATE);
+
+      await page.goto(`${e2e.server.url}/payment-methods?clientId=nordbuss-web&channel=web`);
+      await page.getByRole("heading", { level: 1, name: "Betalingsmåter" }).waitFor();
+      const visa = page.getByTestId("method-nordbuss-web-web-VISA");
+      expect(await visa.getByText("På", { exact: true }).count()).toBe(1);
+      expect(await visa.getByRole("button", { name: "Slå av" }).count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("shows a customer page in Norwegian when the browser asks for it", async () => {
     const context = await e2e.browser.newContext({ locale: "nb-NO", viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
@@ -100,10 +152,31 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       await page.getByRole("button", { name: "Logg inn" }).click();
       await page.getByText("Feil e-post eller passord.").waitFor();
 
+      // The account page: headings, method names, badges, money and due dates the Norwegian way.
+      await page.getByLabel("E-post").fill(kari.email);
+      await page.getByLabel("Passord").fill(kari.password);
+      await page.getByRole("button", { name: "Logg inn" }).click();
+      await page.getByRole("heading", { level: 2, name: "Produkter" }).waitFor();
+      expect(await page.title()).toBe("Mine abonnementer");
+      expect(await page.getByRole("heading", { level: 2, name: "Fakturaer" }).count()).toBe(1);
+      expect(await page.getByTestId("product-P2000015").getByTestId("current-method").textContent()).toBe(
+        "AvtaleGiro (trekk fra bankkonto)",
+      );
+      const overdue = page.getByTestId("invoice-F2000004");
+      expect(await overdue.getByTestId("overdue").textContent()).toBe("Forfalt");
+      expect(await overdue.getByTestId("status").textContent()).toBe("Åpen");
+      const overdueText = (await overdue.textContent()) ?? "";
+      expect(overdueText).toMatch(NORWEGIAN_MONEY);
+      expect(overdueText).toMatch(/Forfaller \d{2}\.\d{2}\.\d{4}/);
+      expect(await overdue.getByRole("button", { name: "Betal" }).count()).toBe(1);
+      expect(await page.getByTestId("invoice-F2000002").getByTestId("status").textContent()).toBe("Betalt");
+
       await page.getByText("EN", { exact: true }).click();
-      await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
+      await page.getByRole("heading", { level: 2, name: "Products" }).waitFor();
       await page.reload();
       await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
+      expect(await page.getByTestId("invoice-F2000004").getByTestId("overdue").textContent()).toBe("Overdue");
+      expect(await page.getByTestId("invoice-F2000004").textContent()).toMatch(/NOK\s1,290\.00/);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

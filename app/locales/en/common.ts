@@ -23,6 +23,14 @@ export const common = {
   copy: "Copy",
   copied: "Copied",
   dash: "—",
+  colorScheme: {
+    label: "Colour scheme",
+    current: "Colour scheme: {{scheme}}",
+    auto: "System",
+    light: "Light",
+    dark: "Dark",
+  },
+  notBuiltYet: { badge: "Not built yet", text: "This screen is not built yet." },
   error: {
     title401: "Please log in",
     title403: "Not allowed",

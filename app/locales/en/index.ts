@@ -1,6 +1,7 @@
 // English: the source locale. Its shape types every key (app/i18n/i18next.d.ts) and every other
 // locale (types.ts). One module per group of screens.
 import { actions } from "./actions";
+import { admin } from "./admin";
 import { amount } from "./amount";
 import { auth } from "./auth";
 import { common } from "./common";
@@ -13,6 +14,7 @@ import { log } from "./log";
 import { me } from "./me";
 import { payment } from "./payment";
 import { payments } from "./payments";
+import { search } from "./search";
 import { shell } from "./shell";
 import { callbacks } from "./callbacks";
 import { chargebacks } from "./chargebacks";
@@ -42,4 +44,6 @@ export const en = {
   operationLog,
   reconciliation,
   settlements,
+  admin,
+  search,
 };

@@ -26,6 +26,14 @@ export const common: Messages<typeof en> = {
   copy: "Kopier",
   copied: "Kopiert",
   dash: "—",
+  colorScheme: {
+    label: "Fargetema",
+    current: "Fargetema: {{scheme}}",
+    auto: "System",
+    light: "Lyst",
+    dark: "Mørkt",
+  },
+  notBuiltYet: { badge: "Ikke laget ennå", text: "Dette skjermbildet er ikke laget ennå." },
   error: {
     title401: "Logg inn",
     title403: "Ikke tillatt",

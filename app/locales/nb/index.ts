@@ -2,6 +2,7 @@
 import type { en } from "../en";
 import type { Messages } from "../types";
 import { actions } from "./actions";
+import { admin } from "./admin";
 import { amount } from "./amount";
 import { auth } from "./auth";
 import { common } from "./common";
@@ -14,6 +15,7 @@ import { log } from "./log";
 import { me } from "./me";
 import { payment } from "./payment";
 import { payments } from "./payments";
+import { search } from "./search";
 import { shell } from "./shell";
 import { callbacks } from "./callbacks";
 import { chargebacks } from "./chargebacks";
@@ -43,4 +45,6 @@ export const nb: Messages<typeof en> = {
   operationLog,
   reconciliation,
   settlements,
+  admin,
+  search,
 };
