@@ -186,7 +186,8 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
         />
         <Box
           id={listId}
-          role="listbox"
+          // A listbox only while it holds options: the help and "nothing found" are plain text.
+          role={choices.length ? "listbox" : "group"}
           aria-label="Search results"
           mah={narrow ? undefined : "60vh"}
           style={{ overflowY: "auto" }}
@@ -235,8 +236,8 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
                         borderRadius: "var(--mantine-radius-sm)",
                         textDecoration: "none",
                         color: "inherit",
-                        background: selected ? "var(--mantine-color-indigo-0)" : undefined,
-                        outline: selected ? "1px solid var(--mantine-color-indigo-3)" : undefined,
+                        background: selected ? "var(--mantine-primary-color-light)" : undefined,
+                        outline: selected ? "1px solid var(--mantine-primary-color-light-color)" : undefined,
                       }}
                     >
                       <ChoiceLine choice={choice} />

@@ -114,7 +114,7 @@ export function MethodSwitchPanel({
                         <Table.Td>{row.channel}</Table.Td>
                         <Table.Td>
                           {changes ? (
-                            <Text size="sm" fw={600} c={enabled === "true" ? "green.8" : "red.8"}>
+                            <Text size="sm" fw={600} c={enabled === "true" ? "green" : "red"}>
                               {enabled === "true" ? "Enabled" : "Disabled"}
                             </Text>
                           ) : (

@@ -302,7 +302,7 @@ function EntryDetail({ entry }: { entry: Entry }) {
             {rows.map((row) => (
               <Table.Tr
                 key={row.field}
-                bg={row.changed ? "yellow.0" : undefined}
+                bg={row.changed ? "var(--mantine-color-yellow-light)" : undefined}
                 data-changed={row.changed || undefined}
               >
                 <Table.Td fw={row.changed ? 600 : undefined} style={{ overflowWrap: "anywhere" }}>
@@ -313,8 +313,8 @@ function EntryDetail({ entry }: { entry: Entry }) {
                     </Badge>
                   ) : null}
                 </Table.Td>
-                <DiffCell value={row.before} changed={row.changed} color="red.8" />
-                <DiffCell value={row.after} changed={row.changed} color="green.8" />
+                <DiffCell value={row.before} changed={row.changed} color="red" />
+                <DiffCell value={row.after} changed={row.changed} color="green" />
               </Table.Tr>
             ))}
           </HeadedTable>

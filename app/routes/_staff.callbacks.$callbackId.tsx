@@ -231,7 +231,7 @@ export default function CallbackDetail() {
       <Title order={2} size="h4">
         Payload
       </Title>
-      <Code block data-testid="callback-payload" style={{ overflowX: "auto" }}>
+      <Code block data-testid="callback-payload" tabIndex={0} style={{ overflowX: "auto" }}>
         {JSON.stringify(callback.payload, null, 2)}
       </Code>
 

@@ -259,7 +259,7 @@ function Targets({ targets }: { targets: NonNullable<LoaderData["targets"]> }) {
               <Text size="sm" ff="monospace" style={{ overflowWrap: "anywhere" }}>
                 {target.target || "(no URL)"}
               </Text>
-              <Text size="xs" c={target.pause ? "yellow.8" : "dimmed"}>
+              <Text size="xs" c={target.pause ? "yellow" : "dimmed"}>
                 {target.pause ? (
                   <>
                     Paused by {target.pause.pausedBy} (

@@ -75,7 +75,9 @@ function UploadReport() {
         }}
       >
         <Stack gap="sm">
-          <Title order={4}>Upload a settlement report</Title>
+          <Title order={2} size="h4">
+            Upload a settlement report
+          </Title>
           <Text size="sm" c="dimmed">
             A CSV with the columns <code style={{ overflowWrap: "anywhere" }}>{REPORT_COLUMNS.join(",")}</code> (see the
             README). The same file twice changes nothing; a file with a wrong line is refused whole, naming the line and
@@ -139,7 +141,9 @@ export default function Reconciliation() {
         description="The provider's settlement reports against Paydesk's captures and credits, per settlement."
       />
       {userHasPermission(user, "reconciliation:import") ? <UploadReport /> : null}
-      <Title order={4}>Imported reports</Title>
+      <Title order={2} size="h4">
+        Imported reports
+      </Title>
       {imports.length === 0 ? (
         <ListNotice title="No report imported yet">Upload a provider's settlement report to reconcile it.</ListNotice>
       ) : (
