@@ -74,7 +74,8 @@ export function GlobalSearch() {
           display: "flex",
           alignItems: "center",
           gap: 8,
-          width: 340,
+          // Its words on one line: as wide as a wide header allows, never wider than the header's room.
+          width: "clamp(220px, 28vw, 400px)",
           height: 34,
           padding: "0 10px",
           border: "1px solid var(--mantine-color-default-border)",
@@ -85,7 +86,7 @@ export function GlobalSearch() {
       >
         <SearchIcon />
         {/* The visible words are the button's name (what a speech user says to press it). */}
-        <Text span size="sm" style={{ flex: 1 }} c="dimmed">
+        <Text span size="sm" style={{ flex: 1, textAlign: "start" }} c="dimmed" truncate>
           Search payments, credits and customers
         </Text>
         <Kbd size="xs" aria-hidden="true">

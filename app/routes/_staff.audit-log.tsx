@@ -178,7 +178,7 @@ export default function AuditLog() {
                     </Code>,
                   )}
                 </Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>
+                <Table.Td miw={140} style={{ overflowWrap: "anywhere" }}>
                   <Text span size="xs" c="dimmed">
                     {row.entityType}{" "}
                   </Text>

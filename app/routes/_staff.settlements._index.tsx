@@ -139,7 +139,8 @@ export default function Settlements() {
               {items.map((row) => (
                 <Table.Tr key={`${row.day}/${row.settlementId}/${row.currency}`}>
                   <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>{row.day}</Table.Td>
-                  <Table.Td>
+                  {/* A settlement id on one line, never split at its dashes (the table scrolls on a phone). */}
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
                     {row.settlementId === "" ? (
                       <Anchor
                         component={Link}
