@@ -93,7 +93,9 @@ export default function ChargebackDetailScreen() {
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Group gap="sm" align="center">
-          <Title order={2}>Chargeback {c.chargebackId}</Title>
+          <Title order={1} size="h2">
+            Chargeback {c.chargebackId}
+          </Title>
           <ChargebackStatusBadge status={c.status} />
         </Group>
         {/* Mounted while open (hidden after), so the answer that decided it still shows. */}
@@ -239,7 +241,7 @@ export default function ChargebackDetailScreen() {
 function TextBlock({ title, text, testId }: { title: string; text: string | null; testId: string }) {
   return (
     <Paper withBorder p="md" radius="md" data-testid={testId}>
-      <Title order={3} size="h5" mb="xs">
+      <Title order={2} size="h5" mb="xs">
         {title}
       </Title>
       <Text size="sm" c={text ? undefined : "dimmed"} style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>

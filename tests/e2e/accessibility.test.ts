@@ -149,7 +149,7 @@ describe.skipIf(!chromiumAvailable)("WCAG 2.2 AA in Chromium (axe-core)", () => 
   it("finds no violation on any screen or state, at either width, in either scheme, in any language", async () => {
     const errors: string[] = [];
     const violations: string[] = [];
-    const { shop, captured, creditId, callbackId } = await screenData(e2e.server);
+    const { shop, captured, creditId, callbackId, chargebackId } = await screenData(e2e.server);
 
     // Signed in once per role; each language's context starts from the saved cookies.
     const admin = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/", { errors });
@@ -176,7 +176,7 @@ describe.skipIf(!chromiumAvailable)("WCAG 2.2 AA in Chromium (axe-core)", () => 
       expiresAt: new Date(Date.now() + 60 * 60_000),
     });
 
-    const screens = staffScreens({ paymentId: captured.paymentId, creditId, settlementHref, callbackId });
+    const screens = staffScreens({ paymentId: captured.paymentId, creditId, settlementHref, callbackId, chargebackId });
     /** The states that go on from a screen as loaded, on the same page. */
     const followOns: Record<string, State[]> = {
       "/": [

@@ -32,14 +32,14 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
   });
 
   it("opens every staff screen and clicks through the navigation without a violation", async () => {
-    const { captured, creditId, callbackId } = await screenData(e2e.server);
+    const { captured, creditId, callbackId, chargebackId } = await screenData(e2e.server);
     const { page, context } = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/", { errors });
     // A settlement of the list (its detail is reached from there, with the list's range).
     const settlementHref = await firstSettlementHref(page, e2e.server.url);
-    const screens = staffScreens({ paymentId: captured.paymentId, creditId, settlementHref, callbackId });
+    const screens = staffScreens({ paymentId: captured.paymentId, creditId, settlementHref, callbackId, chargebackId });
     for (const [pattern, path] of Object.entries(screens)) {
       const response = await page.goto(`${e2e.server.url}${path}`);
-      // The demo data has no chargeback, bulk credit run or imported report: their not-found pages are walked.
+      // No bulk credit run and no imported report: their not-found pages are walked.
       expect(response?.status(), pattern).toBe(NOT_IN_DEMO_DATA.has(pattern) ? 404 : 200);
       await settled(page);
     }

@@ -6,9 +6,13 @@ import { desc } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { DEMO_CLIENTS, DEMO_CUSTOMERS } from "../../db/demo";
 import { callbackOutbox } from "../../db/schema";
+import { money } from "../../app/domain/money";
+import { withDatabase } from "../../app/platform/db.server";
 import { enqueueCallback } from "../../app/platform/outbox.server";
+import { openChargeback } from "../../app/services/chargebacks/chargebacks.server";
 import { capturedCardPayment, createClient, type TestClient } from "./api";
 import type { TestServer } from "./server";
+import { staffCaller } from "./use-case";
 
 /** The ids behind the detail screens' URLs. */
 export type ScreenIds = {
@@ -22,12 +26,8 @@ export type ScreenIds = {
   reconciledSettlementId?: string;
 };
 
-/** The detail screens whose ids the demo data has nothing for when `ScreenIds` leaves them out. */
-export const NOT_IN_DEMO_DATA = new Set([
-  "/chargebacks/$chargebackId",
-  "/credits/bulk/$runId",
-  "/reconciliation/$settlementId",
-]);
+/** The detail screens whose ids neither the demo data nor `screenData` has: their not-found pages are walked. */
+export const NOT_IN_DEMO_DATA = new Set(["/credits/bulk/$runId", "/reconciliation/$settlementId"]);
 
 /** Every staff screen: its route file's pattern and a URL of it. */
 export function staffScreens(ids: ScreenIds): Record<string, string> {
@@ -77,14 +77,15 @@ export async function settled(page: Page): Promise<void> {
 
 /**
  * What the detail screens show: a captured card payment of 200.00 with a credit of 20.00 and a
- * callback about it, by a shop of the demo client nordbuss-web (which may send customers back to
- * https://shop.example/).
+ * callback about it, and an open chargeback of 45.50 on another captured payment, by a shop of the
+ * demo client nordbuss-web (which may send customers back to https://shop.example/).
  */
 export async function screenData(server: TestServer): Promise<{
   shop: TestClient;
   captured: Awaited<ReturnType<typeof capturedCardPayment>>;
   creditId: number;
   callbackId: number;
+  chargebackId: number;
 }> {
   const nordbuss = DEMO_CLIENTS.find((client) => client.clientId === "nordbuss-web")!;
   const shop = await createClient(server, {
@@ -110,7 +111,17 @@ export async function screenData(server: TestServer): Promise<{
     .from(callbackOutbox)
     .orderBy(desc(callbackOutbox.id))
     .limit(1);
-  return { shop, captured, creditId: credit.body.creditId, callbackId: callback.id };
+  const disputed = await capturedCardPayment(shop, "120.00");
+  const { chargebackId } = await withDatabase(server.database, () =>
+    openChargeback(staffCaller(), {
+      paymentId: disputed.paymentId,
+      transactionId: disputed.transactionId,
+      amount: money("45.50"),
+      reasonCode: "10.4",
+      dueDate: "2027-01-15",
+    }),
+  );
+  return { shop, captured, creditId: credit.body.creditId, callbackId: callback.id, chargebackId };
 }
 
 /** The first settlement the signed-in page's settlement list links to (with the list's day). */
