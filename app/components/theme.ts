@@ -7,26 +7,30 @@ import { hexToRgb, over, readable, rgbToHex, type Rgb } from "./contrast";
 
 export const PRIMARY_COLOR = "indigo";
 
-export const theme = createTheme({
-  primaryColor: PRIMARY_COLOR,
-  fontFamily: "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-  defaultRadius: "md",
-  // A focus ring for keyboard users only (not on a mouse click), on every focusable element.
-  focusRing: "auto",
-  components: {
-    // The ✕ of every modal and drawer has a name (a screen reader otherwise reads "button").
-    Modal: { defaultProps: { closeButtonProps: { "aria-label": "Close" } } },
-    Drawer: { defaultProps: { closeButtonProps: { "aria-label": "Close" } } },
-    // Mantine draws a dialog's title bar as <header>, which inside a dialog (not a sectioning
-    // element) is a second banner landmark beside the page's own. A plain box: the dialog's
-    // title is already its name.
-    ModalHeader: { defaultProps: { component: "div" } },
-    DrawerHeader: { defaultProps: { component: "div" } },
-    // A table wider than the screen scrolls inside its box: the keyboard must reach the box to
-    // scroll it (WCAG 2.1.1). DataTable adds a name; a bare container is at least focusable.
-    TableScrollContainer: { defaultProps: { tabIndex: 0 } },
-  },
-});
+/**
+ * The theme, in the page's language: `closeLabel` names the ✕ of every modal and drawer (a screen
+ * reader otherwise reads "button").
+ */
+export const themeIn = (closeLabel: string) =>
+  createTheme({
+    primaryColor: PRIMARY_COLOR,
+    fontFamily: "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+    defaultRadius: "md",
+    // A focus ring for keyboard users only (not on a mouse click), on every focusable element.
+    focusRing: "auto",
+    components: {
+      Modal: { defaultProps: { closeButtonProps: { "aria-label": closeLabel } } },
+      Drawer: { defaultProps: { closeButtonProps: { "aria-label": closeLabel } } },
+      // Mantine draws a dialog's title bar as <header>, which inside a dialog (not a sectioning
+      // element) is a second banner landmark beside the page's own. A plain box: the dialog's
+      // title is already its name.
+      ModalHeader: { defaultProps: { component: "div" } },
+      DrawerHeader: { defaultProps: { component: "div" } },
+      // A table wider than the screen scrolls inside its box: the keyboard must reach the box to
+      // scroll it (WCAG 2.1.1). DataTable adds a name; a bare container is at least focusable.
+      TableScrollContainer: { defaultProps: { tabIndex: 0 } },
+    },
+  });
 
 /** The text ratio of WCAG 2.x AA. */
 export const TEXT_CONTRAST = 4.5;
