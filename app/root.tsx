@@ -14,7 +14,7 @@ import { useMemo } from "react";
 import { I18nextProvider } from "react-i18next";
 import { ColorSchemeSync } from "./components/ColorSchemeMenu";
 import { useNonce } from "./components/nonce";
-import { cssVariablesResolver, theme } from "./components/theme";
+import { cssVariablesResolver, themeIn } from "./components/theme";
 import a11yStyles from "./components/a11y.css";
 import { colorSchemeFromCookie, type ColorSchemeChoice } from "./domain/color-scheme";
 import { i18nFor } from "./i18n/i18n";
@@ -71,6 +71,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const language = usePageLanguage();
   const choice = useColorSchemeChoice();
   const manager = useMemo(() => serverColorSchemeManager(choice), []); // eslint-disable-line react-hooks/exhaustive-deps
+  const theme = useMemo(() => themeIn(i18nFor(language).t("common.close")), [language]);
   return (
     <html lang={language} {...mantineHtmlProps} data-mantine-color-scheme={choice === "auto" ? undefined : choice}>
       <head>

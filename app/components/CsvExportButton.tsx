@@ -31,7 +31,13 @@ export function CsvExportButton({
   if (!allowed)
     return (
       <Tooltip label={deniedLabel ?? t("listTools.csv.denied")} withArrow>
-        <Button variant="default" size="xs" data-disabled onClick={(event) => event.preventDefault()}>
+        <Button
+          variant="default"
+          size="xs"
+          data-disabled
+          aria-disabled="true"
+          onClick={(event) => event.preventDefault()}
+        >
           {t("listTools.csv.export")}
         </Button>
       </Tooltip>
@@ -93,7 +99,9 @@ export function CsvExportButton({
       ) : null}
       <Button
         component="a"
-        href={href}
+        // A disabled link leads nowhere and says so (Mantine only styles it as disabled).
+        href={disabled ? undefined : href}
+        aria-disabled={disabled || undefined}
         download={filename}
         variant="default"
         size="xs"

@@ -77,7 +77,8 @@ export function GlobalSearch() {
           display: "flex",
           alignItems: "center",
           gap: 8,
-          width: 340,
+          // Its words on one line: as wide as a wide header allows, never wider than the header's room.
+          width: "clamp(220px, 28vw, 400px)",
           height: 34,
           padding: "0 10px",
           border: "1px solid var(--mantine-color-default-border)",
@@ -88,7 +89,7 @@ export function GlobalSearch() {
       >
         <SearchIcon />
         {/* The visible words are the button's name (what a speech user says to press it). */}
-        <Text span size="sm" style={{ flex: 1, minWidth: 0 }} c="dimmed" truncate="end">
+        <Text span size="sm" style={{ flex: 1, minWidth: 0, textAlign: "start" }} c="dimmed" truncate="end">
           {t("search.open")}
         </Text>
         <Kbd size="xs" aria-hidden="true">
@@ -191,7 +192,8 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
         />
         <Box
           id={listId}
-          role="listbox"
+          // A listbox only while it holds options: the help and "nothing found" are plain text.
+          role={choices.length ? "listbox" : "group"}
           aria-label={t("search.results")}
           mah={narrow ? undefined : "60vh"}
           style={{ overflowY: "auto" }}
@@ -240,8 +242,8 @@ function SearchDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
                         borderRadius: "var(--mantine-radius-sm)",
                         textDecoration: "none",
                         color: "inherit",
-                        background: selected ? "var(--mantine-color-indigo-0)" : undefined,
-                        outline: selected ? "1px solid var(--mantine-color-indigo-3)" : undefined,
+                        background: selected ? "var(--mantine-primary-color-light)" : undefined,
+                        outline: selected ? "1px solid var(--mantine-primary-color-light-color)" : undefined,
                       }}
                     >
                       <ChoiceLine choice={choice} />

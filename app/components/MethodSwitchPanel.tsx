@@ -111,7 +111,7 @@ export function MethodSwitchPanel({
                         <Table.Td>{row.channel}</Table.Td>
                         <Table.Td>
                           {changes ? (
-                            <Text size="sm" fw={600} c={enabling ? "green.8" : "red.8"}>
+                            <Text size="sm" fw={600} c={enabling ? "green" : "red"}>
                               {enabling ? t("admin.paymentMethods.enabled") : t("admin.paymentMethods.disabled")}
                             </Text>
                           ) : (

@@ -3,25 +3,34 @@
 // text or a control is drawn in is derived from its palette shade by the smallest step that
 // reaches WCAG AA (4.5:1 for text) on each surface it sits on, in the light and the dark scheme.
 import { DEFAULT_THEME, createTheme, type CSSVariablesResolver, type MantineColorsTuple } from "@mantine/core";
-import { hexToRgb, over, readable, type Rgb } from "./contrast";
+import { hexToRgb, over, readable, rgbToHex, type Rgb } from "./contrast";
 
 export const PRIMARY_COLOR = "indigo";
 
-export const theme = createTheme({
-  primaryColor: PRIMARY_COLOR,
-  fontFamily: "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-  defaultRadius: "md",
-  // A focus ring for keyboard users only (not on a mouse click), on every focusable element.
-  focusRing: "auto",
-  components: {
-    // The ✕ of every modal and drawer has a name (a screen reader otherwise reads "button").
-    Modal: { defaultProps: { closeButtonProps: { "aria-label": "Close" } } },
-    Drawer: { defaultProps: { closeButtonProps: { "aria-label": "Close" } } },
-    // A table wider than the screen scrolls inside its box: the keyboard must reach the box to
-    // scroll it (WCAG 2.1.1). DataTable adds a name; a bare container is at least focusable.
-    TableScrollContainer: { defaultProps: { tabIndex: 0 } },
-  },
-});
+/**
+ * The theme, in the page's language: `closeLabel` names the ✕ of every modal and drawer (a screen
+ * reader otherwise reads "button").
+ */
+export const themeIn = (closeLabel: string) =>
+  createTheme({
+    primaryColor: PRIMARY_COLOR,
+    fontFamily: "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+    defaultRadius: "md",
+    // A focus ring for keyboard users only (not on a mouse click), on every focusable element.
+    focusRing: "auto",
+    components: {
+      Modal: { defaultProps: { closeButtonProps: { "aria-label": closeLabel } } },
+      Drawer: { defaultProps: { closeButtonProps: { "aria-label": closeLabel } } },
+      // Mantine draws a dialog's title bar as <header>, which inside a dialog (not a sectioning
+      // element) is a second banner landmark beside the page's own. A plain box: the dialog's
+      // title is already its name.
+      ModalHeader: { defaultProps: { component: "div" } },
+      DrawerHeader: { defaultProps: { component: "div" } },
+      // A table wider than the screen scrolls inside its box: the keyboard must reach the box to
+      // scroll it (WCAG 2.1.1). DataTable adds a name; a bare container is at least focusable.
+      TableScrollContainer: { defaultProps: { tabIndex: 0 } },
+    },
+  });
 
 /** The text ratio of WCAG 2.x AA. */
 export const TEXT_CONTRAST = 4.5;
@@ -30,16 +39,32 @@ const { colors } = DEFAULT_THEME;
 const hex = (color: MantineColorsTuple, shade: number): string => color[shade];
 const rgb = (color: string) => hexToRgb(color);
 
-/**
- * The surfaces text is drawn on: the page behind the cards, the cards (and the body), and the
- * subtle panels (`--paydesk-color-subtle`) and inputs.
- */
-export const SURFACES: Record<"light" | "dark", { page: string; body: string; subtle: string }> = {
-  light: { page: colors.gray[0], body: "#ffffff", subtle: colors.gray[1] },
-  dark: { page: colors.dark[8], body: colors.dark[7], subtle: colors.dark[6] },
-};
-
 const WHITE: Rgb = [255, 255, 255];
+
+/** Mantine's light variant of a palette colour (a tint) as it looks on an opaque `surface`. */
+function tint(color: MantineColorsTuple, scheme: "light" | "dark", surface: string): string {
+  return rgbToHex(over(rgb(hex(color, 6)), scheme === "light" ? 0.1 : 0.15, rgb(surface)));
+}
+
+/**
+ * The surfaces text is drawn on: the page behind the cards, the cards (and the body), the subtle
+ * panels (`--paydesk-color-subtle`) and inputs, and a chosen row or option
+ * (`--mantine-primary-color-light` on a card).
+ */
+export const SURFACES: Record<"light" | "dark", { page: string; body: string; subtle: string; selected: string }> = {
+  light: {
+    page: colors.gray[0],
+    body: "#ffffff",
+    subtle: colors.gray[1],
+    selected: tint(colors[PRIMARY_COLOR], "light", "#ffffff"),
+  },
+  dark: {
+    page: colors.dark[8],
+    body: colors.dark[7],
+    subtle: colors.dark[6],
+    selected: tint(colors[PRIMARY_COLOR], "dark", colors.dark[7]),
+  },
+};
 
 /** The colour variables of one palette colour in one scheme, each readable where Mantine draws it. */
 function paletteVariables(name: string, scheme: "light" | "dark"): Record<string, string> {

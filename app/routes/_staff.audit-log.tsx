@@ -178,7 +178,7 @@ export default function AuditLog() {
                     </Code>
                   </FilterLink>
                 </Table.Td>
-                <Table.Td style={{ whiteSpace: "nowrap" }}>
+                <Table.Td miw={140} style={{ overflowWrap: "anywhere" }}>
                   <Text span size="xs" c="dimmed">
                     {row.entityType}{" "}
                   </Text>
@@ -329,7 +329,7 @@ function EntryDetail({ entry }: { entry: Entry }) {
             {rows.map((row) => (
               <Table.Tr
                 key={row.field}
-                bg={row.changed ? "yellow.0" : undefined}
+                bg={row.changed ? "var(--mantine-color-yellow-light)" : undefined}
                 data-changed={row.changed || undefined}
               >
                 <Table.Td fw={row.changed ? 600 : undefined} style={{ overflowWrap: "anywhere" }}>
@@ -340,8 +340,8 @@ function EntryDetail({ entry }: { entry: Entry }) {
                     </Badge>
                   ) : null}
                 </Table.Td>
-                <DiffCell value={row.before} changed={row.changed} color="red.8" />
-                <DiffCell value={row.after} changed={row.changed} color="green.8" />
+                <DiffCell value={row.before} changed={row.changed} color="red" />
+                <DiffCell value={row.after} changed={row.changed} color="green" />
               </Table.Tr>
             ))}
           </HeadedTable>

@@ -247,7 +247,7 @@ export default function CallbackDetail() {
       <Title order={2} size="h4">
         {t("callbacks.detail.payload")}
       </Title>
-      <Code block data-testid="callback-payload" style={{ overflowX: "auto" }}>
+      <Code block data-testid="callback-payload" tabIndex={0} style={{ overflowX: "auto" }}>
         {JSON.stringify(callback.payload, null, 2)}
       </Code>
 

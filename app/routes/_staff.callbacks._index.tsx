@@ -284,7 +284,7 @@ function Targets({ targets }: { targets: NonNullable<LoaderData["targets"]> }) {
               <Text size="sm" ff="monospace" style={{ overflowWrap: "anywhere" }}>
                 {target.target || t("callbacks.targets.noUrl")}
               </Text>
-              <Text size="xs" c={target.pause ? "yellow.8" : "dimmed"}>
+              <Text size="xs" c={target.pause ? "yellow" : "dimmed"}>
                 {target.pause ? (
                   <>
                     {t("callbacks.targets.pausedBy", { who: target.pause.pausedBy })} (

@@ -101,7 +101,9 @@ export default function ChargebackDetailScreen() {
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Group gap="sm" align="center">
-          <Title order={2}>{t("chargebacks.detail.title", { id: c.chargebackId })}</Title>
+          <Title order={1} size="h2">
+            {t("chargebacks.detail.title", { id: c.chargebackId })}
+          </Title>
           <ChargebackStatusBadge status={c.status} />
         </Group>
         {/* Mounted while open (hidden after), so the answer that decided it still shows. */}
@@ -253,7 +255,7 @@ function TextBlock({ title, text, testId }: { title: string; text: string | null
   const { t } = useTranslation();
   return (
     <Paper withBorder p="md" radius="md" data-testid={testId}>
-      <Title order={3} size="h5" mb="xs">
+      <Title order={2} size="h5" mb="xs">
         {title}
       </Title>
       <Text size="sm" c={text ? undefined : "dimmed"} style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>

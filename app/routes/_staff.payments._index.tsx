@@ -287,8 +287,8 @@ function VolumeFilterChip() {
       <Text
         size="sm"
         fw={500}
-        c="indigo.9"
-        bg="indigo.0"
+        c="var(--mantine-primary-color-light-color)"
+        bg="var(--mantine-primary-color-light)"
         px="xs"
         py={2}
         style={{ borderRadius: "var(--mantine-radius-sm)", overflowWrap: "anywhere" }}

@@ -213,7 +213,7 @@ export default function SettlementReconciliation() {
       </DataTable>
 
       <Group justify="space-between" align="flex-end" wrap="wrap">
-        <Title order={4}>
+        <Title order={2} size="h4">
           {kind
             ? openOnly
               ? t("reconciliation.settlement.kindOpen", { kind: kindLabel(kind) })

@@ -79,7 +79,9 @@ function UploadReport() {
         }}
       >
         <Stack gap="sm">
-          <Title order={4}>{t("reconciliation.upload.title")}</Title>
+          <Title order={2} size="h4">
+            {t("reconciliation.upload.title")}
+          </Title>
           <Text size="sm" c="dimmed">
             {t("reconciliation.upload.columnsBefore")}{" "}
             <code style={{ overflowWrap: "anywhere" }}>{REPORT_COLUMNS.join(",")}</code>{" "}
@@ -146,7 +148,9 @@ export default function Reconciliation() {
     <Stack gap="md" maw={1400}>
       <PageHeader title={t("reconciliation.title")} description={t("reconciliation.description")} />
       {mayImport ? <UploadReport /> : null}
-      <Title order={4}>{t("reconciliation.imports.title")}</Title>
+      <Title order={2} size="h4">
+        {t("reconciliation.imports.title")}
+      </Title>
       {imports.length === 0 ? (
         <ListNotice title={t("reconciliation.imports.none")}>{t("reconciliation.imports.noneText")}</ListNotice>
       ) : (

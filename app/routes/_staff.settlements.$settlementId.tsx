@@ -170,7 +170,7 @@ export default function SettlementDetail() {
               return (
                 <Table.Tr
                   key={`${row.day}/${row.currency}`}
-                  bg={selected ? "indigo.0" : undefined}
+                  bg={selected ? "var(--mantine-primary-color-light)" : undefined}
                   aria-current={selected ? "true" : undefined}
                 >
                   <Table.Td style={{ whiteSpace: "nowrap" }}>

@@ -150,7 +150,8 @@ export default function Settlements() {
                   <Table.Td style={{ whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" }}>
                     {formatDay(row.day)}
                   </Table.Td>
-                  <Table.Td>
+                  {/* A settlement id on one line, never split at its dashes (the table scrolls on a phone). */}
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
                     {row.settlementId === "" ? (
                       <Anchor
                         component={Link}

@@ -1,6 +1,18 @@
 // The staff shell: a pathless layout around every back-office screen. It makes sure someone is
 // signed in and shows the areas their role may use; each screen checks its own permission again.
-import { Anchor, AppShell, Badge, Box, Burger, Group, NavLink, ScrollArea, Stack, Text } from "@mantine/core";
+import {
+  Anchor,
+  AppShell,
+  Badge,
+  Box,
+  Burger,
+  Group,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  type BadgeProps,
+} from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -47,6 +59,22 @@ const SECTIONS: ReadonlyArray<{ label: "finance" | "admin" | null; areas: readon
   { label: "finance", areas: STAFF_AREAS.filter((area) => area.audience === "finance") },
   { label: "admin", areas: STAFF_AREAS.filter((area) => area.audience === "admin") },
 ];
+
+/** The signed-in user's role, named for a screen reader as "Role: …". */
+function RoleBadge({ role, ...badge }: { role: Role } & BadgeProps) {
+  const { t } = useTranslation();
+  return (
+    <Badge
+      color={ROLE_COLORS[role]}
+      variant="light"
+      aria-label={t("shell.role", { role: t(`shell.roles.${role}`) })}
+      style={{ flexShrink: 0 }}
+      {...badge}
+    >
+      {t(`shell.roles.${role}`)}
+    </Badge>
+  );
+}
 
 function isActive(to: string, pathname: string): boolean {
   if (to === "/") return pathname === "/";
@@ -122,13 +150,8 @@ export default function StaffLayout() {
             >
               {user.name}
             </Anchor>
-            <Badge
-              color={ROLE_COLORS[user.role]}
-              variant="light"
-              aria-label={t("shell.role", { role: t(`shell.roles.${user.role}`) })}
-            >
-              {t(`shell.roles.${user.role}`)}
-            </Badge>
+            {/* On a phone the header has no room for it: the navigation shows it there. */}
+            <RoleBadge role={user.role} visibleFrom="sm" />
             <ColorSchemeMenu />
             <LogoutButton action="/logout" size="xs" />
           </Group>
@@ -182,9 +205,12 @@ export default function StaffLayout() {
         </AppShell.Section>
         <AppShell.Section pt="xs" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
           <Box px="sm" py={4}>
-            <Text size="sm" fw={500} truncate>
-              {user.name}
-            </Text>
+            <Group gap="xs" wrap="nowrap">
+              <Text size="sm" fw={500} truncate>
+                {user.name}
+              </Text>
+              <RoleBadge role={user.role} hiddenFrom="sm" size="sm" />
+            </Group>
             <Text size="xs" c="dimmed" truncate>
               {user.email}
             </Text>

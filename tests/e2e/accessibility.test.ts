@@ -1,30 +1,34 @@
 // WCAG 2.2 AA in Chromium (decision 043): axe-core checks every staff screen of app/routes (the
 // list is checked against the route files, so a new screen cannot be left out), the login's
 // pages, the password reset link, the customer pages, and the states a person meets on them (a
-// modal open, a form's errors shown, an empty list, the search dialog, the phone's navigation), at
-// 1440 and 390 px, in the light and the dark scheme, in every language. Any violation fails the
-// test, listed by screen with its rule, the element and axe's summary. A second test walks the
-// keyboard path into a screen: the skip link first, then the main content.
+// modal open, a form's errors shown, an empty list, the search dialog and its answers, the phone's
+// navigation), at 1440 and 390 px, in the light and the dark scheme, in every language. Any
+// violation fails the test, listed by screen with its rule, the element and axe's summary. A
+// second test walks the keyboard path into a screen: the skip link first, then the main content.
 import fs from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
-import { desc } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { DEMO_CLIENTS, DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
-import { callbackOutbox, staffPasswordResets } from "../../db/schema";
-import { enqueueCallback } from "../../app/platform/outbox.server";
-import { capturedCardPayment, createClient } from "../support/api";
+import { DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
+import { staffPasswordResets } from "../../db/schema";
+import { LANGUAGES } from "../../app/i18n/language";
 import { chromiumAvailable, signedInPage } from "../support/browser";
 import { useBrowserTest } from "../support/browser-test";
+import { firstSettlementHref, screenData, settled, staffRoutePatterns, staffScreens } from "../support/staff-screens";
 import { createStaff } from "../support/staff";
 
-/** The languages the screens speak: add "nb" here once they are translated. */
-const LANGUAGES = ["en"] as const;
 const WIDTHS = [1440, 390] as const;
-const SCHEMES = ["light", "dark"] as const;
+type Scheme = "light" | "dark";
 
 /** WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices (one h1, landmarks, heading order). */
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
+
+/**
+ * The rules whose outcome the colour scheme can change. A scheme is only CSS variables (the page's
+ * elements, names and layout are the same in both), so the dark scheme is checked for these, the
+ * light scheme for every rule; each at both widths, where the elements on screen differ.
+ */
+const COLOUR_RULES = ["color-contrast", "link-in-text-block"];
 
 const AXE_SOURCE = fs.readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
@@ -40,18 +44,54 @@ type AxeResult = {
   }>;
 };
 
-/** axe's violations on the page as it is now, one readable line per element. */
-async function axeViolations(page: Page, where: string): Promise<string[]> {
+type RemixWindow = {
+  __remixRouter: {
+    navigate: (to: string) => Promise<void>;
+    state: {
+      navigation: { state: string };
+      revalidation: string;
+      fetchers: Map<string, { state: string }>;
+    };
+  };
+};
+
+/** Waits until Remix loads nothing (no navigation, revalidation or fetcher under way) and the network is quiet. */
+async function quiet(page: Page) {
   await page.waitForLoadState("networkidle");
+  await page.waitForFunction(() => {
+    const { state } = (window as unknown as RemixWindow).__remixRouter;
+    return (
+      state.navigation.state === "idle" &&
+      state.revalidation === "idle" &&
+      [...state.fetchers.values()].every((fetcher) => fetcher.state === "idle")
+    );
+  });
+}
+
+/**
+ * axe's violations on the page as it is now (every rule, or only the colour rules), one readable
+ * line per element. A transition still under way (a scheme just switched, a drawer sliding in)
+ * would be judged in a colour between two, so the page's finite animations end first.
+ */
+async function axeViolations(page: Page, where: string, rules: "all" | "colour"): Promise<string[]> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   // Evaluated through the DevTools protocol, so the page's Content-Security-Policy stays as it is.
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  const runOnly = rules === "all" ? { type: "tag", values: AXE_TAGS } : { type: "rule", values: COLOUR_RULES };
   const result = (await page.evaluate(
-    (tags) =>
+    (only) =>
       (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<unknown> } }).axe.run(
         document,
-        { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] },
+        { runOnly: only, resultTypes: ["violations"] },
       ),
-    AXE_TAGS,
+    runOnly,
   )) as AxeResult;
   return result.violations.flatMap((violation) =>
     violation.nodes.map(
@@ -61,73 +101,42 @@ async function axeViolations(page: Page, where: string): Promise<string[]> {
   );
 }
 
-/** Waits until Remix has hydrated the page (its handlers are on) and the network is quiet. */
-async function settled(page: Page) {
-  await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
-  await page.waitForLoadState("networkidle");
-}
-
-/** Every staff screen: its route file's pattern and a URL of it. */
-function staffScreens(ids: {
-  paymentId: number;
-  creditId: number;
-  settlementHref: string;
-  callbackId: number;
-  chargebackId?: number;
-  runId?: string;
-  settlementId?: string;
-}): Record<string, string> {
-  return {
-    "/": "/",
-    "/payments": "/payments",
-    "/payments/$paymentId": `/payments/${ids.paymentId}`,
-    "/credits": "/credits",
-    "/credits/new": "/credits/new",
-    "/credits/$creditId": `/credits/${ids.creditId}`,
-    "/customers": "/customers",
-    "/customers/$customerNumber": `/customers/${KARI.customerNumber}`,
-    "/operation-log": "/operation-log",
-    "/settlements": "/settlements",
-    "/settlements/$settlementId": ids.settlementHref,
-    "/payment-methods": "/payment-methods",
-    "/audit-log": "/audit-log",
-    "/users": "/users",
-    "/api-clients": "/api-clients",
-    "/me": "/me",
-    "/work": "/work",
-    "/search": `/search?q=${ids.paymentId}`,
-    "/callbacks": "/callbacks",
-    "/callbacks/$callbackId": `/callbacks/${ids.callbackId}`,
-    "/chargebacks": "/chargebacks",
-    "/chargebacks/$chargebackId": `/chargebacks/${ids.chargebackId ?? 1}`,
-    "/credits/bulk/$runId": `/credits/bulk/${ids.runId ?? "none"}`,
-    "/reconciliation": "/reconciliation",
-    "/reconciliation/$settlementId": `/reconciliation/${ids.settlementId ?? "none"}`,
-  };
-}
-
-/** The URL patterns of the staff screens in app/routes (not the CSV downloads, not the layout). */
-function staffRoutePatterns(): string[] {
-  return fs
-    .readdirSync(new URL("../../app/routes", import.meta.url))
-    .filter((name) => name.startsWith("_staff.") && name !== "_staff.tsx" && !name.endsWith(".ts"))
-    .map((name) => name.replace(/\.tsx$/, "").replace(/^_staff\.?/, ""))
-    .map((name) => `/${name.replace(/\._index$|^_index$/, "").replaceAll(".", "/")}`.replace(/\/$/, "") || "/");
-}
-
 /** Waits for a form's error: an alert, or a field marked invalid. */
 async function shownError(page: Page) {
   await page.locator('[role="alert"], [aria-invalid="true"]').first().waitFor();
 }
 
-/** A screen in a state: how to get there from the page as it was loaded. */
-type StateOf = {
+/** Fills a login form (staff or customer) and sends it; by field names, the same in every language. */
+async function submitLogin(page: Page, email: string, password: string) {
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('form:has(input[name="password"]) button[type="submit"]').click();
+}
+
+/** A state of a screen, reached from the one before it on the same page (the first: as loaded). */
+type State = {
   name: string;
-  path: string;
-  into: (page: Page) => Promise<void>;
+  into?: (page: Page) => Promise<void>;
   /** Only at these widths (the phone's navigation button is not there on a wide screen). */
   widths?: readonly number[];
 };
+
+/** A page to load and the states to scan on it, in order. */
+type Visit = { path: string; states: State[] };
+
+const asLoaded = (name: string): State[] => [{ name }];
+
+/**
+ * A login form (staff or customer) after someone unknown tried it: a wrong password for a real
+ * account would count towards its lock-out.
+ */
+const refusedLogin = (name: string, email: string): State => ({
+  name,
+  into: async (page) => {
+    await submitLogin(page, email, "not the password");
+    await shownError(page);
+  },
+});
 
 describe.skipIf(!chromiumAvailable)("WCAG 2.2 AA in Chromium (axe-core)", () => {
   const e2e = useBrowserTest({ demoPayments: 40 });
@@ -137,6 +146,217 @@ describe.skipIf(!chromiumAvailable)("WCAG 2.2 AA in Chromium (axe-core)", () => 
     expect(listed).toEqual(staffRoutePatterns().sort());
   });
 
+  it("finds no violation on any screen or state, at either width, in either scheme, in any language", async () => {
+    const errors: string[] = [];
+    const violations: string[] = [];
+    const { shop, captured, creditId, callbackId, chargebackId } = await screenData(e2e.server);
+
+    // Signed in once per role; each language's context starts from the saved cookies.
+    const admin = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/", { errors });
+    const settlementHref = await firstSettlementHref(admin.page, e2e.server.url);
+    const adminState = await admin.context.storageState();
+    await admin.context.close();
+    const support = await createStaff(e2e.server, "support");
+    const enrolling = await signedInPage(e2e.browser, e2e.server.url, support, "/me", { errors });
+    const supportState = await enrolling.context.storageState();
+    await enrolling.context.close();
+    const customerContext = await e2e.browser.newContext();
+    const customerPage = await customerContext.newPage();
+    await customerPage.goto(`${e2e.server.url}/account/login`);
+    await submitLogin(customerPage, KARI.email, KARI.password);
+    await customerPage.waitForURL((url) => url.pathname === "/account");
+    const customerState = await customerContext.storageState();
+    await customerContext.close();
+    // A password reset link for the support user (as an admin makes on /users).
+    const resetToken = randomBytes(32).toString("base64url");
+    await e2e.server.database.db.insert(staffPasswordResets).values({
+      tokenHash: createHash("sha256").update(resetToken, "utf8").digest("hex"),
+      userId: support.id,
+      createdBy: ADMIN.email,
+      expiresAt: new Date(Date.now() + 60 * 60_000),
+    });
+
+    const screens = staffScreens({ paymentId: captured.paymentId, creditId, settlementHref, callbackId, chargebackId });
+    /** The states that go on from a screen as loaded, on the same page. */
+    const followOns: Record<string, State[]> = {
+      "/": [
+        {
+          name: "navigation open",
+          widths: [390],
+          into: async (page) => {
+            await page.locator(".mantine-Burger-root").click();
+            await page.getByRole("navigation").getByRole("link").first().waitFor({ state: "visible" });
+          },
+        },
+      ],
+      "/payments": [
+        {
+          name: "search dialog open",
+          into: async (page) => {
+            await page.keyboard.press("Control+K");
+            await page.getByRole("dialog").waitFor();
+          },
+        },
+        {
+          name: "search dialog with its answers",
+          into: async (page) => {
+            await page.getByRole("dialog").getByRole("combobox").fill(String(captured.paymentId));
+            await page.getByTestId("global-search-option").first().waitFor();
+          },
+        },
+      ],
+      "/payments/$paymentId": [
+        {
+          name: "credit dialog open",
+          into: async (page) => {
+            await page.getByTestId(`credit-${captured.transactionId}`).click();
+            await page.getByRole("dialog").waitFor();
+          },
+        },
+        {
+          name: "credit dialog with its errors",
+          into: async (page) => {
+            const dialog = page.getByRole("dialog");
+            await dialog.getByTestId("credit-amount").fill("5000.00");
+            await dialog.locator('button[type="submit"]').click();
+            await expect.poll(() => dialog.getByTestId("credit-amount").getAttribute("aria-invalid")).toBe("true");
+          },
+        },
+      ],
+    };
+    const staffVisits: Visit[] = [
+      ...Object.entries(screens).map(([pattern, path]) => ({
+        path,
+        states: [{ name: pattern }, ...(followOns[pattern] ?? [])],
+      })),
+      { path: "/payments?q=no-such-order-anywhere", states: asLoaded("empty payments list") },
+      { path: "/credits?q=no-such-credit-anywhere", states: asLoaded("empty credits list") },
+      { path: "/search?q=no-such-thing-anywhere", states: asLoaded("empty search") },
+    ];
+    const anonymousVisits: Visit[] = [
+      {
+        path: "/login",
+        states: [
+          { name: "login" },
+          refusedLogin("login with its error", "nobody@paydesk.test"),
+          {
+            name: "second step",
+            into: async (page) => {
+              await submitLogin(page, ADMIN.email, ADMIN.password);
+              await page.waitForURL((url) => url.pathname === "/login/code");
+              await quiet(page);
+            },
+          },
+          {
+            name: "second step with its error",
+            into: async (page) => {
+              await page.locator('input[name="code"]').fill("000000");
+              await page.locator('form:has(input[name="code"]) button[type="submit"]').click();
+              await shownError(page);
+            },
+          },
+        ],
+      },
+      { path: `/reset-password/${resetToken}`, states: asLoaded("password reset link") },
+      {
+        path: "/account/login",
+        states: [{ name: "customer login" }, refusedLogin("customer login with its error", "nobody@example.no")],
+      },
+    ];
+    const consent = new URLSearchParams({
+      clientId: shop.clientId,
+      redirectUri: "https://shop.example/in",
+      state: "a11y",
+    });
+    const customerVisits: Visit[] = [
+      { path: "/account", states: asLoaded("customer overview") },
+      { path: `/account/authorize?${consent}`, states: asLoaded("customer consent") },
+    ];
+    const supportVisits: Visit[] = [
+      { path: "/login/enrol?redirectTo=%2Fme", states: asLoaded("enrol a second factor") },
+    ];
+
+    /**
+     * Scans the visits on one page. Each is loaded once (a staff screen after one left as loaded by
+     * a client-side navigation, as the navigation does) and each of its states is scanned in every
+     * scheme and width: the scheme follows the system's (emulated), the layout the window's width.
+     * The order snakes (light 1440, light 390, dark 390, dark 1440, then back), so each state costs
+     * one switch of the scheme.
+     */
+    async function scanVisits(context: BrowserContext, language: string, visits: Visit[], inPage: boolean) {
+      const page = await context.newPage();
+      page.on("pageerror", (error) => errors.push(error.message));
+      let scheme: Scheme = "light";
+      let width: number = WIDTHS[0];
+      const show = async (next: { scheme?: Scheme; width?: number }) => {
+        if (next.width !== undefined && next.width !== width) {
+          width = next.width;
+          await page.setViewportSize({ width, height: 900 });
+        }
+        if (next.scheme !== undefined && next.scheme !== scheme) {
+          scheme = next.scheme;
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.waitForFunction(
+            (expected) => document.documentElement.getAttribute("data-mantine-color-scheme") === expected,
+            scheme,
+          );
+        }
+      };
+      await page.emulateMedia({ colorScheme: scheme });
+      let asLoadedNow = false;
+      for (const visit of visits) {
+        if (inPage && asLoadedNow) {
+          await page.evaluate((path) => (window as unknown as RemixWindow).__remixRouter.navigate(path), visit.path);
+        } else {
+          await page.goto(`${e2e.server.url}${visit.path}`);
+          await settled(page);
+        }
+        await quiet(page);
+        for (const state of visit.states) {
+          const widths = state.widths ?? WIDTHS;
+          if (!widths.includes(width)) await show({ width: widths[0] });
+          await state.into?.(page);
+          const where = (s: Scheme, w: number) => `[${language} ${s} ${w}px] ${state.name} (${visit.path})`;
+          const schemes: Scheme[] = scheme === "light" ? ["light", "dark"] : ["dark", "light"];
+          for (const next of schemes) {
+            await show({ scheme: next });
+            for (const w of width === widths[0] ? widths : [...widths].reverse()) {
+              await show({ width: w });
+              // A scan judges the page at rest: no navigation under way (the page dims while one loads).
+              await quiet(page);
+              violations.push(...(await axeViolations(page, where(next, w), next === "light" ? "all" : "colour")));
+            }
+          }
+        }
+        asLoadedNow = visit.states.every((state) => !state.into);
+      }
+      await page.close();
+    }
+
+    /** Every page in one language: a context per role, from its saved cookies, with that Accept-Language. */
+    async function scanLanguage(language: string) {
+      const plan: Array<[Visit[], Awaited<ReturnType<BrowserContext["storageState"]>> | undefined, boolean]> = [
+        [staffVisits, adminState, true],
+        [supportVisits, supportState, false],
+        [anonymousVisits, undefined, false],
+        [customerVisits, customerState, false],
+      ];
+      for (const [visits, storageState, inPage] of plan) {
+        const context = await languageContext(e2e.browser, language, storageState);
+        await scanVisits(context, language, visits, inPage);
+        await context.close();
+      }
+    }
+
+    // The languages side by side: most of a scan's time is waiting (for the server, for the
+    // network to settle), which two pages overlap.
+    await Promise.all(LANGUAGES.map(scanLanguage));
+
+    violations.sort();
+    expect(violations, `axe-core found ${violations.length} violations:\n${violations.join("\n")}`).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 900_000); // some 45 screens and states × 2 languages, each loaded once and scanned 4 times
+
   /** A context in one language, signed in with `storageState` when given. */
   function languageContext(
     browser: Browser,
@@ -145,221 +365,6 @@ describe.skipIf(!chromiumAvailable)("WCAG 2.2 AA in Chromium (axe-core)", () => 
   ) {
     return browser.newContext({ viewport: { width: WIDTHS[0], height: 900 }, locale: language, storageState });
   }
-
-  // Not yet part of `npm test`: the scan still finds violations (Mantine's modal header as a second
-  // banner, the search dialog's result list, contrast on settlement and payment detail, links in
-  // text blocks; the open part of the accessibility issue). PAYDESK_A11Y_SCAN=1 runs it (~4 min).
-  it.skipIf(!process.env.PAYDESK_A11Y_SCAN)(
-    "finds no violation on any screen or state, at either width, in either scheme, in any language",
-    async () => {
-      const errors: string[] = [];
-      const violations: string[] = [];
-      // The ids of the detail screens: a captured payment with a credit, a settlement, a callback.
-      const nordbuss = DEMO_CLIENTS.find((client) => client.clientId === "nordbuss-web")!;
-      const shop = await createClient(e2e.server, {
-        organisationId: nordbuss.organisationId,
-        allowedRedirectPrefixes: ["https://shop.example/"],
-      });
-      const captured = await capturedCardPayment(shop, "200.00");
-      const credit = await shop.post("/v1/credits", {
-        totalCreditAmount: "20.00",
-        creditTransactions: [{ paymentId: captured.paymentId, transactionId: captured.transactionId, amount: "20.00" }],
-      });
-      expect(credit.status).toBe(201);
-      await enqueueCallback(e2e.server.database.db, {
-        url: "https://shop.example/callbacks",
-        payload: { paymentId: captured.paymentId, transactionId: captured.transactionId, status: "CAPTURED" },
-        clientId: shop.clientId,
-        organisationId: nordbuss.organisationId,
-        paymentId: captured.paymentId,
-        transactionId: captured.transactionId,
-      });
-      const [callback] = await e2e.server.database.db
-        .select({ id: callbackOutbox.id })
-        .from(callbackOutbox)
-        .orderBy(desc(callbackOutbox.id))
-        .limit(1);
-
-      // Signed in once per role; each variant's context starts from the saved cookies.
-      const admin = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/settlements", { errors });
-      const settlementLink = admin.page.locator('a[href^="/settlements/"]:not([href*="export"])').first();
-      await settlementLink.waitFor();
-      const settlementHref = (await settlementLink.getAttribute("href"))!;
-      const adminState = await admin.context.storageState();
-      await admin.context.close();
-      const support = await createStaff(e2e.server, "support");
-      const enrolling = await signedInPage(e2e.browser, e2e.server.url, support, "/me", { errors });
-      const supportState = await enrolling.context.storageState();
-      await enrolling.context.close();
-      const customerContext = await e2e.browser.newContext();
-      const customerPage = await customerContext.newPage();
-      await customerPage.goto(`${e2e.server.url}/account/login`);
-      await customerPage.getByLabel("Email").fill(KARI.email);
-      await customerPage.getByLabel("Password").fill(KARI.password);
-      await customerPage.getByRole("button", { name: "Log in" }).click();
-      await customerPage.waitForURL((url) => url.pathname === "/account");
-      const customerState = await customerContext.storageState();
-      await customerContext.close();
-      // A password reset link for the support user (as an admin makes on /users).
-      const resetToken = randomBytes(32).toString("base64url");
-      await e2e.server.database.db.insert(staffPasswordResets).values({
-        tokenHash: createHash("sha256").update(resetToken, "utf8").digest("hex"),
-        userId: support.id,
-        createdBy: ADMIN.email,
-        expiresAt: new Date(Date.now() + 60 * 60_000),
-      });
-
-      const screens = staffScreens({
-        paymentId: captured.paymentId,
-        creditId: credit.body.creditId,
-        settlementHref,
-        callbackId: callback.id,
-      });
-      const adminStates: StateOf[] = [
-        {
-          name: "credit dialog open",
-          path: screens["/payments/$paymentId"],
-          into: async (page) => {
-            await page.getByTestId(`credit-${captured.transactionId}`).click();
-            await page.getByRole("dialog").waitFor();
-          },
-        },
-        {
-          name: "credit dialog with its errors",
-          path: screens["/payments/$paymentId"],
-          into: async (page) => {
-            await page.getByTestId(`credit-${captured.transactionId}`).click();
-            const dialog = page.getByRole("dialog");
-            await dialog.getByTestId("credit-amount").fill("5000.00");
-            await dialog.getByRole("button", { name: "Credit", exact: true }).click();
-            await expect.poll(() => dialog.getByTestId("credit-amount").getAttribute("aria-invalid")).toBe("true");
-          },
-        },
-        {
-          name: "search dialog open",
-          path: "/payments",
-          into: async (page) => {
-            await page.keyboard.press("Control+K");
-            await page.getByRole("dialog").waitFor();
-          },
-        },
-        { name: "empty payments list", path: "/payments?q=no-such-order-anywhere", into: async () => {} },
-        { name: "empty search", path: "/search?q=no-such-thing-anywhere", into: async () => {} },
-      ];
-      /** The admin's password: the login stops at its second step. */
-      const passwordOnly = async (page: Page) => {
-        await page.getByLabel("Email").fill(ADMIN.email);
-        await page.getByLabel("Password").fill(ADMIN.password);
-        await page.getByRole("button", { name: "Log in" }).click();
-        await page.waitForURL((url) => url.pathname === "/login/code");
-        await settled(page);
-      };
-      const anonymousStates: StateOf[] = [
-        { name: "login", path: "/login", into: async () => {} },
-        {
-          name: "login with its error",
-          path: "/login",
-          into: async (page) => {
-            // Someone unknown: a wrong password for a real account would count towards its lock-out.
-            await page.getByLabel("Email").fill("nobody@paydesk.test");
-            await page.getByLabel("Password").fill("not the password");
-            await page.getByRole("button", { name: "Log in" }).click();
-            await shownError(page);
-          },
-        },
-        { name: "second step", path: "/login", into: passwordOnly },
-        {
-          name: "second step with its error",
-          path: "/login",
-          into: async (page) => {
-            await passwordOnly(page);
-            await page.getByLabel("Code").fill("000000");
-            await page.getByRole("button", { name: "Continue" }).click();
-            await shownError(page);
-          },
-        },
-        { name: "password reset link", path: `/reset-password/${resetToken}`, into: async () => {} },
-        { name: "customer login", path: "/account/login", into: async () => {} },
-        {
-          name: "customer login with its error",
-          path: "/account/login",
-          into: async (page) => {
-            await page.getByLabel("Email").fill("nobody@example.no");
-            await page.getByLabel("Password").fill("not the password");
-            await page.getByRole("button", { name: "Log in" }).click();
-            await shownError(page);
-          },
-        },
-      ];
-      const customerStates: StateOf[] = [
-        { name: "customer overview", path: "/account", into: async () => {} },
-        {
-          name: "customer consent",
-          path: `/account/authorize?${new URLSearchParams({ clientId: shop.clientId, redirectUri: "https://shop.example/in", state: "a11y" })}`,
-          into: async () => {},
-        },
-      ];
-
-      // Each screen and state is loaded once per language and scanned in every scheme and width:
-      // the scheme follows the system's (emulated here), the layout the window's width.
-      async function scanAll(context: BrowserContext, language: string, states: StateOf[]) {
-        const page = await context.newPage();
-        page.on("pageerror", (error) => errors.push(error.message));
-        for (const state of states) {
-          const widths = state.widths ?? WIDTHS;
-          await page.setViewportSize({ width: widths[0], height: 900 });
-          await page.goto(`${e2e.server.url}${state.path}`);
-          await settled(page);
-          await state.into(page);
-          for (const scheme of SCHEMES)
-            for (const width of widths) {
-              await page.emulateMedia({ colorScheme: scheme });
-              await page.setViewportSize({ width, height: 900 });
-              await page.waitForFunction(
-                (expected) => document.documentElement.getAttribute("data-mantine-color-scheme") === expected,
-                scheme,
-              );
-              const where = `[${language} ${scheme} ${width}px] ${state.name} (${state.path})`;
-              violations.push(...(await axeViolations(page, where)));
-            }
-        }
-        await page.close();
-      }
-
-      for (const language of LANGUAGES) {
-        const staffStates: StateOf[] = [
-          ...Object.entries(screens).map(([name, path]) => ({ name, path, into: async () => {} })),
-          ...adminStates,
-          {
-            name: "navigation open",
-            path: "/",
-            widths: [390],
-            into: async (page) => {
-              await page.getByRole("button", { name: "Open navigation" }).click();
-              await page.getByRole("navigation").getByRole("link").first().waitFor({ state: "visible" });
-            },
-          },
-        ];
-        for (const [states, storageState] of [
-          [staffStates, adminState],
-          [
-            [{ name: "enrol a second factor", path: "/login/enrol?redirectTo=%2Fme", into: async () => {} }],
-            supportState,
-          ],
-          [anonymousStates, undefined],
-          [customerStates, customerState],
-        ] as const) {
-          const context = await languageContext(e2e.browser, language, storageState);
-          await scanAll(context, language, [...states]);
-          await context.close();
-        }
-      }
-
-      expect(violations, `axe-core found ${violations.length} violations:\n${violations.join("\n")}`).toEqual([]);
-      expect(errors).toEqual([]);
-    },
-    1_200_000,
-  ); // about 40 screens and states, each loaded once and scanned 4 times: minutes under load
 
   it("takes the keyboard past the header and navigation to the screen, and into a wide table", async () => {
     const { page, context } = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/payments");

@@ -97,7 +97,7 @@ describe.skipIf(!chromiumAvailable)("chargebacks in Chromium", () => {
     await dialog.getByRole("textbox", { name: "Reason", exact: true }).fill("Scheme ruled for the cardholder");
     await dialog.getByRole("button", { name: "Record decision" }).click();
     await expect
-      .poll(() => page.getByRole("heading", { level: 2 }).locator("..").textContent(), POLL)
+      .poll(() => page.getByRole("heading", { level: 1 }).locator("..").textContent(), POLL)
       .toContain("LOST");
     expect(await page.getByTestId("transaction-creditable").textContent()).toMatch(/creditable NOK\s74\.50/);
     expect(await page.getByTestId("decide").isVisible()).toBe(false);

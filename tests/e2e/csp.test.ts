@@ -3,123 +3,43 @@
 // customer pages and a sandbox hosted page, waits for each to hydrate and to settle, clicks
 // through the navigation once, and reports no policy violation and no page error. (Every other
 // browser test watches for violations too: tests/support/browser.ts.)
-import fs from "node:fs";
-import { desc } from "drizzle-orm";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { DEMO_CLIENTS, DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
-import { callbackOutbox } from "../../db/schema";
-import { enqueueCallback } from "../../app/platform/outbox.server";
-import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
+import { DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
+import { createClient, paymentWithTransaction } from "../support/api";
 import { chromiumAvailable, cspViolations, signedInPage } from "../support/browser";
 import { useBrowserTest } from "../support/browser-test";
+import {
+  firstSettlementHref,
+  NOT_IN_DEMO_DATA,
+  screenData,
+  settled,
+  staffRoutePatterns,
+  staffScreens,
+} from "../support/staff-screens";
 import { createStaff } from "../support/staff";
 
 const ADMIN = DEMO_USERS.find((user) => user.role === "admin")!;
 const KARI = DEMO_CUSTOMERS[0];
-
-const NOT_IN_DEMO_DATA = new Set(["/chargebacks/$chargebackId", "/credits/bulk/$runId"]);
-
-/** Every staff screen: its route file's pattern and a URL of it. */
-function staffScreens(ids: {
-  paymentId: number;
-  creditId: number;
-  settlementId: string;
-  callbackId: number;
-}): Record<string, string> {
-  return {
-    "/": "/",
-    "/payments": "/payments",
-    "/payments/$paymentId": `/payments/${ids.paymentId}`,
-    "/credits": "/credits",
-    "/credits/new": "/credits/new",
-    "/credits/$creditId": `/credits/${ids.creditId}`,
-    "/customers": "/customers",
-    "/customers/$customerNumber": `/customers/${KARI.customerNumber}`,
-    "/operation-log": "/operation-log",
-    "/settlements": "/settlements",
-    "/settlements/$settlementId": `/settlements/${encodeURIComponent(ids.settlementId)}`,
-    "/payment-methods": "/payment-methods",
-    "/audit-log": "/audit-log",
-    "/users": "/users",
-    "/api-clients": "/api-clients",
-    "/me": "/me",
-    "/work": "/work",
-    "/search": `/search?q=${ids.paymentId}`,
-    "/callbacks": "/callbacks",
-    "/callbacks/$callbackId": `/callbacks/${ids.callbackId}`,
-    "/chargebacks": "/chargebacks",
-    "/chargebacks/$chargebackId": "/chargebacks/1",
-    "/credits/bulk/$runId": "/credits/bulk/none",
-    "/reconciliation": "/reconciliation",
-    "/reconciliation/$settlementId": `/reconciliation/${encodeURIComponent(ids.settlementId)}`,
-  };
-}
-
-/** The URL patterns of the staff screens in app/routes (not the CSV downloads, not the layout). */
-function staffRoutePatterns(): string[] {
-  return fs
-    .readdirSync(new URL("../../app/routes", import.meta.url))
-    .filter((name) => name.startsWith("_staff.") && name !== "_staff.tsx" && !name.endsWith(".ts"))
-    .map((name) => name.replace(/\.tsx$/, "").replace(/^_staff\.?/, ""))
-    .map((name) => `/${name.replace(/\._index$|^_index$/, "").replaceAll(".", "/")}`.replace(/\/$/, "") || "/");
-}
 
 describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () => {
   const errors: string[] = [];
 
   const e2e = useBrowserTest({ demoPayments: 40 });
 
-  /** Waits until Remix has hydrated the page and the network is quiet. */
-  async function settled(page: Page) {
-    await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
-    await page.waitForLoadState("networkidle");
-  }
-
   it("lists every staff screen of app/routes", () => {
-    const listed = Object.keys(staffScreens({ paymentId: 1, creditId: 1, settlementId: "x", callbackId: 1 })).sort();
+    const listed = Object.keys(staffScreens({ paymentId: 1, creditId: 1, settlementHref: "", callbackId: 1 })).sort();
     expect(listed).toEqual(staffRoutePatterns().sort());
   });
 
   it("opens every staff screen and clicks through the navigation without a violation", async () => {
-    const nordbuss = DEMO_CLIENTS.find((client) => client.clientId === "nordbuss-web")!;
-    const shop = await createClient(e2e.server, { organisationId: nordbuss.organisationId });
-    const captured = await capturedCardPayment(shop, "200.00");
-    const credit = await shop.post("/v1/credits", {
-      totalCreditAmount: "20.00",
-      creditTransactions: [{ paymentId: captured.paymentId, transactionId: captured.transactionId, amount: "20.00" }],
-    });
-    expect(credit.status).toBe(201);
+    const { captured, creditId, callbackId, chargebackId } = await screenData(e2e.server);
     const { page, context } = await signedInPage(e2e.browser, e2e.server.url, ADMIN, "/", { errors });
     // A settlement of the list (its detail is reached from there, with the list's range).
-    await page.goto(`${e2e.server.url}/settlements`);
-    const settlementLink = page.locator('a[href^="/settlements/"]:not([href*="export"])').first();
-    await settlementLink.waitFor();
-    const settlementHref = (await settlementLink.getAttribute("href"))!;
-    // A callback for its console's detail screen.
-    await enqueueCallback(e2e.server.database.db, {
-      url: "https://shop.example/callbacks",
-      payload: { paymentId: captured.paymentId, transactionId: captured.transactionId, status: "CAPTURED" },
-      clientId: shop.clientId,
-      organisationId: nordbuss.organisationId,
-      paymentId: captured.paymentId,
-      transactionId: captured.transactionId,
-    });
-    const [callback] = await e2e.server.database.db
-      .select({ id: callbackOutbox.id })
-      .from(callbackOutbox)
-      .orderBy(desc(callbackOutbox.id))
-      .limit(1);
-    const screens = staffScreens({
-      paymentId: captured.paymentId,
-      creditId: credit.body.creditId,
-      settlementId: "",
-      callbackId: callback.id,
-    });
-    screens["/settlements/$settlementId"] = settlementHref;
+    const settlementHref = await firstSettlementHref(page, e2e.server.url);
+    const screens = staffScreens({ paymentId: captured.paymentId, creditId, settlementHref, callbackId, chargebackId });
     for (const [pattern, path] of Object.entries(screens)) {
       const response = await page.goto(`${e2e.server.url}${path}`);
-      // The demo data has no chargeback and no bulk credit run: their not-found pages are walked.
+      // No bulk credit run and no imported report: their not-found pages are walked.
       expect(response?.status(), pattern).toBe(NOT_IN_DEMO_DATA.has(pattern) ? 404 : 200);
       await settled(page);
     }

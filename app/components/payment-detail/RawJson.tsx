@@ -24,7 +24,7 @@ export function RawJson({ paymentId, json }: { paymentId: number; json: string }
               )}
             </CopyButton>
           </Group>
-          <Code block data-testid="raw-json" style={{ maxHeight: 480, overflow: "auto" }}>
+          <Code block data-testid="raw-json" tabIndex={0} style={{ maxHeight: 480, overflow: "auto" }}>
             {json}
           </Code>
         </Accordion.Panel>
