@@ -3,6 +3,7 @@
 import { Alert, Button, Group, Textarea } from "@mantine/core";
 import { useFetcher } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 
 /** The preview's answer (once it is there), the confirm's, and the errors of both by field. */
@@ -19,9 +20,10 @@ export function useBulkFetchers<Preview>() {
 
 /** A refusal that names no field (a conflict, a 404) as an alert; field errors show at their fields. */
 export function NotDone({ result, always = false }: { result: ActionResult | undefined; always?: boolean }) {
+  const { t } = useTranslation();
   if (!result || result.ok || (!always && Object.keys(result.fieldErrors).length)) return null;
   return (
-    <Alert color="red" title="Not done" role="alert">
+    <Alert color="red" title={t("actions.notDone")} role="alert">
       {result.message}
     </Alert>
   );
@@ -37,12 +39,14 @@ export function BulkReason({
   value: string;
   onChange: (value: string) => void;
   error?: string;
+  /** What each one is, in the reader's language ("credit"). */
   what: string;
 }) {
+  const { t } = useTranslation();
   return (
     <Textarea
-      label="Reason"
-      description={`One reason for every ${what}; it goes to the audit log with your name.`}
+      label={t("common.reason")}
+      description={t("bulk.reasonNote", { what })}
       required
       autosize
       minRows={2}
@@ -66,13 +70,14 @@ export function PreviewButtons({
   loading: boolean;
   testId: string;
 }) {
+  const { t } = useTranslation();
   return (
     <Group justify="flex-end" gap="sm">
       <Button variant="default" onClick={onCancel}>
-        Cancel
+        {t("common.cancel")}
       </Button>
       <Button onClick={onPreview} loading={loading} data-testid={testId}>
-        Preview
+        {t("bulk.preview")}
       </Button>
     </Group>
   );
@@ -91,14 +96,15 @@ export function ConfirmButtons({
   /** The confirm button. */
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
   return (
     <Group justify="flex-end" gap="sm">
       <Button variant="default" onClick={onBack}>
-        Back
+        {t("bulk.back")}
       </Button>
       {refused ? (
         <Button variant="light" onClick={onPreviewAgain}>
-          Preview again
+          {t("bulk.previewAgain")}
         </Button>
       ) : null}
       {children}

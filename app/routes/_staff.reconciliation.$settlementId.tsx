@@ -59,9 +59,9 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "reconciliation:resolve",
       reason: "required",
       schema: ResolveDifferenceForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t }) => {
         await resolveDifference(caller, input);
-        return { message: "The difference is marked resolved" };
+        return { message: t("toasts.reconciliation.resolved") };
       },
     }),
   });

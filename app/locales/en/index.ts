@@ -5,8 +5,11 @@ import { amount } from "./amount";
 import { auth } from "./auth";
 import { common } from "./common";
 import { customer } from "./customer";
+import { bulk, credits, work } from "./credits";
+import { customers } from "./customers";
 import { dashboard } from "./dashboard";
 import { enums } from "./enums";
+import { errors } from "./errors";
 import { filters } from "./filters";
 import { lists } from "./lists";
 import { log } from "./log";
@@ -14,6 +17,7 @@ import { me } from "./me";
 import { payment } from "./payment";
 import { payments } from "./payments";
 import { shell } from "./shell";
+import { toasts } from "./toasts";
 
 export const en = {
   common,
@@ -30,4 +34,10 @@ export const en = {
   amount,
   log,
   customer,
+  errors,
+  toasts,
+  credits,
+  bulk,
+  work,
+  customers,
 };

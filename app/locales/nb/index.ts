@@ -6,8 +6,11 @@ import { amount } from "./amount";
 import { auth } from "./auth";
 import { common } from "./common";
 import { customer } from "./customer";
+import { bulk, credits, work } from "./credits";
+import { customers } from "./customers";
 import { dashboard } from "./dashboard";
 import { enums } from "./enums";
+import { errors } from "./errors";
 import { filters } from "./filters";
 import { lists } from "./lists";
 import { log } from "./log";
@@ -15,6 +18,7 @@ import { me } from "./me";
 import { payment } from "./payment";
 import { payments } from "./payments";
 import { shell } from "./shell";
+import { toasts } from "./toasts";
 
 export const nb: Messages<typeof en> = {
   common,
@@ -31,4 +35,10 @@ export const nb: Messages<typeof en> = {
   amount,
   log,
   customer,
+  errors,
+  toasts,
+  credits,
+  bulk,
+  work,
+  customers,
 };

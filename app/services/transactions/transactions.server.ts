@@ -515,7 +515,7 @@ export async function captureLocked(
   } catch (error) {
     // The unique index on one CAPTURE per transaction is the last line of defence.
     if (violatedConstraint(error) === "operation_log_one_capture_uq")
-      throw conflict("The transaction is already captured");
+      throw conflict("The transaction is already captured", undefined, { key: "errors.transaction.alreadyCaptured" });
     if (violatedConstraint(error) === "payment_transactions_import_rrn_terminal_uq") {
       throw new DomainError("conflict", "A transaction with this rrn and terminalId was imported already", {
         errors: [{ field: "rrn", message: "was imported already with this terminalId" }],

@@ -2,6 +2,6 @@
 // difference resolved (the reason, required, is added by the staff action). The upload is a
 // streamed multipart body, read by app/http/staff/settlement-report-upload.server.ts.
 import { z } from "zod";
-import { id } from "../fields";
+import { id, says } from "../fields";
 
-export const ResolveDifferenceForm = z.object({ differenceId: id("must be a difference id") });
+export const ResolveDifferenceForm = z.object({ differenceId: id(says("differenceId")) });
