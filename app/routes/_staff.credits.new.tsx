@@ -156,13 +156,16 @@ export default function NewCredit() {
   const all = payments.flatMap((p) => p.transactions.map((t) => ({ payment: p, transaction: t })));
   const chosen = all.filter(({ transaction }) => amounts[transaction.transactionId] !== undefined);
   const problems = new Map(
-    chosen.map(({ payment, transaction }) => [
+    chosen.map(({ transaction }) => [
       transaction.transactionId,
       amountProblem(
         t,
         amounts[transaction.transactionId],
         transaction.creditableAmount,
-        format.money(transaction.creditableAmount, payment.currency),
+        // A bare amount, as typed in the field beside it ("300.00", "300,00").
+        new Intl.NumberFormat(format.locale, { minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(
+          transaction.creditableAmount as unknown as number,
+        ),
       ),
     ]),
   );

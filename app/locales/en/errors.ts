@@ -108,6 +108,10 @@ export const errors = {
     notThisCustomers: "That does not belong to this customer; reload the page.",
   },
   transaction: {
+    notCapturable: "Only an AUTHORIZED transaction can be captured; this one is {{status}}",
+    cancelled: "The transaction is cancelled",
+    creditInstead: "A {{status}} transaction cannot be cancelled; credit it instead",
+    alreadyCancelled: "The transaction is already cancelled",
     alreadyCaptured: "The transaction is already captured",
   },
 };

@@ -108,6 +108,10 @@ export const errors: Messages<typeof en> = {
     notThisCustomers: "Det hører ikke til denne kunden; last siden på nytt.",
   },
   transaction: {
+    notCapturable: "Bare en RESERVERT transaksjon kan belastes; denne er {{status}}",
+    cancelled: "Transaksjonen er kansellert",
+    creditInstead: "En {{status}} transaksjon kan ikke kanselleres; krediter den i stedet",
+    alreadyCancelled: "Transaksjonen er allerede kansellert",
     alreadyCaptured: "Transaksjonen er allerede belastet",
   },
 };
