@@ -198,7 +198,7 @@ export function actionFailed(
   const whole = error.say ?? (byReason && language !== "en" ? { key: byReason } : undefined);
   // A refusal about fields only (a parse) is its fields' errors; English keeps the service's words.
   const message =
-    whole || language === "en" || !said.length
+    whole || language === "en" || error.kind !== "invalid" || !said.length
       ? sayOr(language, error.message, whole)
       : said.map(({ field, message }) => `${field}: ${message}`).join("; ");
   return json<ActionResult>({ ok: false, message, intent, fieldErrors }, { status: error.status });
