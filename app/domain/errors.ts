@@ -88,7 +88,7 @@ export const conflict = (message: string, errorReason?: ErrorReason, say?: Say) 
   new DomainError("conflict", message, { errorReason, say });
 
 export const ruleBroken = (message: string, field?: string, say?: Say) =>
-  new DomainError("rule", message, field ? { errors: [{ field, message, say }], say } : { say });
+  new DomainError("rule", message, field ? { errors: [{ field, message }], say } : { say });
 
 export const forbidden = (message: string) => new DomainError("forbidden", message);
 

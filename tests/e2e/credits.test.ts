@@ -135,7 +135,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     await amount.fill("120.50");
     await page.getByLabel(`Credit transaction ${b.transactionId}`).check();
     await page.getByLabel(`Amount to credit from transaction ${b.transactionId}`).fill("30");
-    await expect.poll(() => page.getByTestId("credit-total").textContent()).toMatch(/150,50/);
+    await expect.poll(() => page.getByTestId("credit-total").textContent()).toMatch(/NOK\s150\.50/);
     await page.getByLabel("Reason").fill("Train cancelled, refund half");
     await page.getByRole("button", { name: "Create credit" }).click();
     await page.waitForURL(/\/credits\/\d+$/);

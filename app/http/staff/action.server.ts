@@ -191,7 +191,11 @@ export function actionFailed(
   language: Language = "en",
 ) {
   const fieldErrors: Record<string, string> = {};
-  const said = error.errors.map(({ field, message, say }) => ({ field, message: sayOr(language, message, say) }));
+  // A field's error that repeats the whole message (ruleBroken's) is said with the whole's key.
+  const said = error.errors.map(({ field, message, say }) => ({
+    field,
+    message: sayOr(language, message, say ?? (message === error.message ? error.say : undefined)),
+  }));
   for (const { field, message } of said) fieldErrors[fieldOnForm(field)] ??= message;
   const byReason = error.errorReason ? REASON_KEYS[error.errorReason] : undefined;
   // English keeps the service's own words for these (they name amounts and thresholds).
