@@ -39,14 +39,14 @@ export function BulkReason({
   value: string;
   onChange: (value: string) => void;
   error?: string;
-  /** What each one is, in the reader's language ("credit"). */
+  /** In the reader's language. */
   what: string;
 }) {
   const { t } = useTranslation();
   return (
     <Textarea
       label={t("common.reason")}
-      description={t("bulk.reasonNote", { what })}
+      description={t("actions.bulk.reasonDescription", { what })}
       required
       autosize
       minRows={2}
@@ -77,7 +77,7 @@ export function PreviewButtons({
         {t("common.cancel")}
       </Button>
       <Button onClick={onPreview} loading={loading} data-testid={testId}>
-        {t("bulk.preview")}
+        {t("actions.bulk.preview")}
       </Button>
     </Group>
   );
@@ -100,11 +100,11 @@ export function ConfirmButtons({
   return (
     <Group justify="flex-end" gap="sm">
       <Button variant="default" onClick={onBack}>
-        {t("bulk.back")}
+        {t("actions.bulk.back")}
       </Button>
       {refused ? (
         <Button variant="light" onClick={onPreviewAgain}>
-          {t("bulk.previewAgain")}
+          {t("actions.bulk.previewAgain")}
         </Button>
       ) : null}
       {children}

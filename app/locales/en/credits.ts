@@ -183,10 +183,6 @@ export const credits = {
 
 /** The shared pieces of the bulk actions (app/components/bulk-parts.tsx) and the bulk credit panel. */
 export const bulk = {
-  reasonNote: "One reason for every {{what}}; it goes to the audit log with your name.",
-  preview: "Preview",
-  back: "Back",
-  previewAgain: "Preview again",
   selectPage: "Select all payments on this page",
   selectPayment: "Select payment {{id}}",
   selected_one: "{{n}} payment selected",

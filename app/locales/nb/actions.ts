@@ -9,4 +9,10 @@ export const actions: Messages<typeof en> = {
   disable: "Slå av",
   shownOnce: "Vises bare denne ene gangen",
   haveCopied: "Jeg har kopiert den",
+  bulk: {
+    reasonDescription: "Én begrunnelse for hver {{what}}; den lagres i revisjonsloggen med navnet ditt.",
+    preview: "Forhåndsvis",
+    back: "Tilbake",
+    previewAgain: "Forhåndsvis igjen",
+  },
 };

@@ -181,10 +181,6 @@ export const credits: Messages<typeof en> = {
 };
 
 export const bulk: Messages<typeof enBulk> = {
-  reasonNote: "Én begrunnelse for hver {{what}}; den går til revisjonsloggen med navnet ditt.",
-  preview: "Forhåndsvis",
-  back: "Tilbake",
-  previewAgain: "Forhåndsvis igjen",
   selectPage: "Velg alle betalingene på denne siden",
   selectPayment: "Velg betaling {{id}}",
   selected_one: "{{n}} betaling valgt",
