@@ -5,11 +5,12 @@ import { amount } from "./amount";
 import { auth } from "./auth";
 import { common } from "./common";
 import { customer } from "./customer";
+import { dashboard } from "./dashboard";
 import { bulk, credits, work } from "./credits";
 import { customers } from "./customers";
-import { dashboard } from "./dashboard";
-import { enums } from "./enums";
 import { errors } from "./errors";
+import { toasts } from "./toasts";
+import { enums } from "./enums";
 import { filters } from "./filters";
 import { lists } from "./lists";
 import { log } from "./log";
@@ -17,7 +18,6 @@ import { me } from "./me";
 import { payment } from "./payment";
 import { payments } from "./payments";
 import { shell } from "./shell";
-import { toasts } from "./toasts";
 
 export const en = {
   common,
@@ -28,16 +28,16 @@ export const en = {
   lists,
   me,
   dashboard,
-  payments,
-  payment,
-  filters,
-  amount,
-  log,
-  customer,
   errors,
   toasts,
   credits,
   bulk,
   work,
   customers,
+  payments,
+  payment,
+  filters,
+  amount,
+  log,
+  customer,
 };

@@ -6,11 +6,12 @@ import { amount } from "./amount";
 import { auth } from "./auth";
 import { common } from "./common";
 import { customer } from "./customer";
+import { dashboard } from "./dashboard";
 import { bulk, credits, work } from "./credits";
 import { customers } from "./customers";
-import { dashboard } from "./dashboard";
-import { enums } from "./enums";
 import { errors } from "./errors";
+import { toasts } from "./toasts";
+import { enums } from "./enums";
 import { filters } from "./filters";
 import { lists } from "./lists";
 import { log } from "./log";
@@ -18,7 +19,6 @@ import { me } from "./me";
 import { payment } from "./payment";
 import { payments } from "./payments";
 import { shell } from "./shell";
-import { toasts } from "./toasts";
 
 export const nb: Messages<typeof en> = {
   common,
@@ -29,16 +29,16 @@ export const nb: Messages<typeof en> = {
   lists,
   me,
   dashboard,
-  payments,
-  payment,
-  filters,
-  amount,
-  log,
-  customer,
   errors,
   toasts,
   credits,
   bulk,
   work,
   customers,
+  payments,
+  payment,
+  filters,
+  amount,
+  log,
+  customer,
 };
