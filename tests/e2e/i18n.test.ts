@@ -1,14 +1,13 @@
 // Norwegian and English (ADR 042): a staff user switches to Norsk on their account page and sees
 // the dashboard, the payments list and a payment in Norwegian, with Norwegian money and dates;
-// the choice is theirs and survives a reload. A credit is made in Norwegian, from the form's
-// checks to the server's notification. A customer whose browser asks for Norwegian gets
+// the choice is theirs and survives a reload. A customer whose browser asks for Norwegian gets
 // the customer pages in Norwegian, and English after choosing it.
-import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
-import { payments, paymentTransactions } from "../../db/schema";
 import { chromiumAvailable, logInThroughForm } from "../support/browser";
 import { useBrowserTest } from "../support/browser-test";
+import { and, eq } from "drizzle-orm";
+import { payments, paymentTransactions } from "../../db/schema";
 
 const support = DEMO_USERS.find((user) => user.role === "support")!;
 /** "1 234,50 kr": Norwegian grouping (a no-break space), a decimal comma, kr after. */
@@ -68,6 +67,35 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
     }
   });
 
+  it("shows a customer page in Norwegian when the browser asks for it", async () => {
+    const context = await e2e.browser.newContext({ locale: "nb-NO", viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    try {
+      await page.goto(`${e2e.server.url}/account/login`);
+      await page.getByRole("heading", { level: 1, name: "Mine abonnementer" }).waitFor();
+      expect(await page.locator("html").getAttribute("lang")).toBe("nb");
+      expect(await page.getByRole("button", { name: "Logg inn" }).count()).toBe(1);
+      expect(await page.getByLabel("E-post").count()).toBe(1);
+
+      // A wrong password answers in Norwegian too (the server's message).
+      await page.getByLabel("E-post").fill("nobody@example.no");
+      await page.getByLabel("Passord").fill("not-the-password");
+      await page.getByRole("button", { name: "Logg inn" }).click();
+      await page.getByText("Feil e-post eller passord.").waitFor();
+
+      await page.getByText("EN", { exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
+      await page.reload();
+      await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // A credit made in Norwegian, from the form's checks to the server's notification.
   it("creates a credit in Norwegian: the screens, the form's check and the server's answer", async () => {
     const [captured] = await e2e.server.database.db
       .select({ paymentId: paymentTransactions.paymentId, transactionId: paymentTransactions.transactionId })
@@ -113,34 +141,6 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       // Back to English for the other tests of this user.
       await page.getByRole("banner").getByText("EN", { exact: true }).click();
       await page.getByRole("heading", { level: 1, name: /^Credit \d+$/ }).waitFor();
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
-
-  it("shows a customer page in Norwegian when the browser asks for it", async () => {
-    const context = await e2e.browser.newContext({ locale: "nb-NO", viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    try {
-      await page.goto(`${e2e.server.url}/account/login`);
-      await page.getByRole("heading", { level: 1, name: "Mine abonnementer" }).waitFor();
-      expect(await page.locator("html").getAttribute("lang")).toBe("nb");
-      expect(await page.getByRole("button", { name: "Logg inn" }).count()).toBe(1);
-      expect(await page.getByLabel("E-post").count()).toBe(1);
-
-      // A wrong password answers in Norwegian too (the server's message).
-      await page.getByLabel("E-post").fill("nobody@example.no");
-      await page.getByLabel("Passord").fill("not-the-password");
-      await page.getByRole("button", { name: "Logg inn" }).click();
-      await page.getByText("Feil e-post eller passord.").waitFor();
-
-      await page.getByText("EN", { exact: true }).click();
-      await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
-      await page.reload();
-      await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
       expect(errors).toEqual([]);
     } finally {
       await context.close();
