@@ -228,4 +228,48 @@ export default tseslint.config(
       "react-hooks/rules-of-hooks": "off",
     },
   },
+  {
+    // Translated screens held to the stricter mode: no literal in JSX text nor in JSX attributes
+    // (labels, titles, aria-labels, placeholders), which are words a reader sees too.
+    files: [
+      "app/routes/_staff.credits._index.tsx",
+      "app/routes/_staff.credits.$creditId.tsx",
+      "app/routes/_staff.credits.new.tsx",
+      "app/routes/_staff.credits.bulk.$runId.tsx",
+      "app/routes/_staff.work.tsx",
+      "app/routes/_staff.customers.tsx",
+      "app/routes/_staff.customers.$customerNumber.tsx",
+      "app/components/BulkCreditPanel.tsx",
+      "app/components/CreditRows.tsx",
+      "app/components/CreatorName.tsx",
+      "app/components/payment-detail/PaymentCredits.tsx",
+    ],
+    plugins: { i18next },
+    rules: {
+      "i18next/no-literal-string": [
+        "error",
+        {
+          mode: "jsx-only",
+          // Only the attributes people read; Mantine's layout props and test ids are not words.
+          "jsx-attributes": {
+            include: [
+              "label",
+              "title",
+              "description",
+              "placeholder",
+              "aria-label",
+              "alt",
+              "confirmLabel",
+              "dismissLabel",
+              "header",
+              "empty",
+              "what",
+            ],
+          },
+          callees: { exclude: ["t", "userHasPermission", "useState", "useActionNotification", "Set", "Map"] },
+          "object-properties": { exclude: [".*"] },
+        },
+      ],
+    },
+  },
 );

@@ -22,7 +22,8 @@ import { Link } from "@remix-run/react";
 import { useState } from "react";
 import { MAX_BULK_PAYMENTS } from "../domain/bulk-credit";
 import { Amount } from "./Amount";
-import { formatCount } from "./format";
+import { useTranslation } from "react-i18next";
+import { useFormat } from "./use-format";
 import { BulkReason, ConfirmButtons, NotDone, PreviewButtons, useBulkFetchers } from "./bulk-parts";
 
 export type BulkCreditPreviewData = {
@@ -48,9 +49,10 @@ export function SelectAllOnPage({
   setSelected: (ids: number[]) => void;
 }) {
   const ticked = ids.filter((id) => selected.includes(id)).length;
+  const { t } = useTranslation();
   return (
     <Checkbox
-      aria-label="Select all payments on this page"
+      aria-label={t("bulk.selectPage")}
       checked={ticked > 0 && ticked === ids.length}
       indeterminate={ticked > 0 && ticked < ids.length}
       onChange={(event) => setSelected(event.currentTarget.checked ? ids : [])}
@@ -68,9 +70,10 @@ export function SelectPayment({
   selected: number[];
   setSelected: (ids: number[]) => void;
 }) {
+  const { t } = useTranslation();
   return (
     <Checkbox
-      aria-label={`Select payment ${paymentId}`}
+      aria-label={t("bulk.selectPayment", { id: paymentId })}
       checked={selected.includes(paymentId)}
       onChange={(event) =>
         setSelected(event.currentTarget.checked ? [...selected, paymentId] : selected.filter((id) => id !== paymentId))
@@ -88,6 +91,8 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
   const [reason, setReason] = useState("");
   const [showPreview, setShowPreview] = useState(false);
   const { preview, confirm: run, previewed, errors } = useBulkFetchers<BulkCreditPreviewData>();
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   if (!selected.length) return null;
 
   const fields = (extra: Record<string, string>) => {
@@ -112,22 +117,22 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
     <Paper withBorder p="xs" radius="sm" bg="indigo.0" data-testid="bulk-credit-bar">
       <Group justify="space-between" gap="sm" wrap="wrap">
         <Text size="sm" fw={500}>
-          {formatCount(selected.length)} {selected.length === 1 ? "payment" : "payments"} selected
-          {tooMany ? ` — at most ${MAX_BULK_PAYMENTS} can be credited in one step` : ""}
+          {t("bulk.selected", { count: selected.length, n: formatCount(selected.length) })}
+          {tooMany ? t("bulk.tooMany", { max: formatCount(MAX_BULK_PAYMENTS) }) : ""}
         </Text>
         <Group gap="xs">
           <Button size="xs" variant="default" onClick={onClear}>
-            Clear selection
+            {t("bulk.clear")}
           </Button>
           <Button size="xs" onClick={() => setOpened(true)} disabled={tooMany} data-testid="bulk-credit-open">
-            Credit selected…
+            {t("bulk.creditSelected")}
           </Button>
         </Group>
       </Group>
       <Modal
         opened={opened}
         onClose={() => setOpened(false)}
-        title={`Credit ${formatCount(selected.length)} ${selected.length === 1 ? "payment" : "payments"}`}
+        title={t("bulk.modalTitle", { count: selected.length, n: formatCount(selected.length) })}
         size="lg"
         centered
       >
@@ -136,35 +141,35 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
             <Text size="sm">
               {credits.length ? (
                 <>
-                  <b>{formatCount(credits.length)}</b> {credits.length === 1 ? "credit" : "credits"}, one per payment,{" "}
-                  {amount === "full" ? "of everything creditable" : `of ${percentage} % of what is creditable`}
+                  <b>{formatCount(credits.length)}</b> {t("bulk.creditsOnePer", { count: credits.length })}{" "}
+                  {amount === "full" ? t("bulk.ofFull") : t("bulk.ofPercentage", { percentage })}
                   {previewed.execute
                     ? waiting
-                      ? `; ${waiting} above the four-eyes threshold will wait for a second person`
-                      : "; each is executed at once"
-                    : "; they reserve the amounts until finance executes them"}
+                      ? t("bulk.willWait", { count: waiting })
+                      : t("bulk.executedAtOnce")
+                    : t("bulk.reserveUntilFinance")}
                   .
                 </>
               ) : (
-                "None of the selected payments can be credited."
+                t("bulk.noneCreditable")
               )}
             </Text>
             {previewed.totals.length ? (
-              <Table fz="sm" withTableBorder maw={360} aria-label="Totals per currency">
+              <Table fz="sm" withTableBorder maw={360} aria-label={t("bulk.totals")}>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Currency</Table.Th>
-                    <Table.Th ta="right">Credits</Table.Th>
-                    <Table.Th ta="right">Total</Table.Th>
+                    <Table.Th>{t("credits.fourEyes.currency")}</Table.Th>
+                    <Table.Th ta="right">{t("credits.title")}</Table.Th>
+                    <Table.Th ta="right">{t("credits.col.total")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {previewed.totals.map((t) => (
-                    <Table.Tr key={t.currency} data-testid="bulk-credit-total">
-                      <Table.Td>{t.currency}</Table.Td>
-                      <Table.Td ta="right">{formatCount(t.count)}</Table.Td>
+                  {previewed.totals.map((total) => (
+                    <Table.Tr key={total.currency} data-testid="bulk-credit-total">
+                      <Table.Td>{total.currency}</Table.Td>
+                      <Table.Td ta="right">{formatCount(total.count)}</Table.Td>
                       <Table.Td ta="right">
-                        <Amount value={t.total} currency={t.currency} fw={500} />
+                        <Amount value={total.total} currency={total.currency} fw={500} />
                       </Table.Td>
                     </Table.Tr>
                   ))}
@@ -176,8 +181,8 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
               <Table fz="sm" striped stickyHeader>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Payment</Table.Th>
-                    <Table.Th>Credit</Table.Th>
+                    <Table.Th>{t("credits.bulk.col.payment")}</Table.Th>
+                    <Table.Th>{t("credits.col.credit")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -194,14 +199,14 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
                       <Table.Td>
                         {item.kind === "skip" ? (
                           <Text size="sm" c="dimmed">
-                            Skipped: {item.reason}
+                            {t("bulk.skipped", { reason: item.reason })}
                           </Text>
                         ) : (
                           <Group gap="xs">
                             <Amount value={item.total} currency={item.currency} />
                             {item.secondPerson ? (
                               <Badge size="xs" color="orange" variant="light" radius="sm">
-                                waits for a second person
+                                {t("bulk.waits")}
                               </Badge>
                             ) : null}
                           </Group>
@@ -232,8 +237,8 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
                 data-testid="bulk-credit-confirm"
               >
                 {credits.length
-                  ? `Create ${formatCount(credits.length)} ${credits.length === 1 ? "credit" : "credits"}`
-                  : "Nothing to credit"}
+                  ? t("bulk.create", { count: credits.length, n: formatCount(credits.length) })
+                  : t("bulk.nothing")}
               </Button>
             </ConfirmButtons>
           </Stack>
@@ -245,16 +250,16 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
                 {errors.paymentId}
               </Text>
             ) : null}
-            <Radio.Group label="How much of each" value={amount} onChange={setAmount} error={errors.amount}>
+            <Radio.Group label={t("bulk.howMuch")} value={amount} onChange={setAmount} error={errors.amount}>
               <Stack gap={6} mt={6}>
-                <Radio value="full" label="Everything still creditable" />
-                <Radio value="percentage" label="A percentage of what is creditable" />
+                <Radio value="full" label={t("bulk.full")} />
+                <Radio value="percentage" label={t("bulk.percentageChoice")} />
               </Stack>
             </Radio.Group>
             {amount === "percentage" ? (
               <TextInput
-                label="Percentage"
-                description="Of each captured transaction's creditable amount, rounded down to whole øre."
+                label={t("bulk.percentage")}
+                description={t("bulk.percentageNote")}
                 rightSection="%"
                 w={260}
                 value={percentage}
@@ -263,9 +268,9 @@ export function BulkCreditPanel({ selected, onClear }: { selected: number[]; onC
                 inputMode="decimal"
               />
             ) : null}
-            <BulkReason value={reason} onChange={setReason} error={errors.reason} what="credit" />
+            <BulkReason value={reason} onChange={setReason} error={errors.reason} what={t("bulk.creditNoun")} />
             <Text size="xs" c="dimmed">
-              Nothing is written until you confirm the preview.
+              {t("bulk.nothingWritten")}
             </Text>
             <PreviewButtons
               onCancel={() => setOpened(false)}

@@ -2,6 +2,7 @@
 // credit and says who created it and when; each screen adds its own columns before and after.
 import { Anchor, Paper, Table } from "@mantine/core";
 import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import type { CSSProperties, ReactNode } from "react";
 import type { CreditCreator } from "../services/queries/credit-screens.server";
 import { CreatorName } from "./CreatorName";
@@ -40,6 +41,7 @@ export function CreditRows<C extends ListedCredit>({
   /** Columns after the time it was created. */
   after: CreditColumn<C>[];
 }) {
+  const { t } = useTranslation();
   const cells = (columns: CreditColumn<C>[], credit: C) =>
     columns.map((column) => (
       <Table.Td key={column.header} ta={column.align} miw={column.minWidth} style={column.style}>
@@ -57,10 +59,10 @@ export function CreditRows<C extends ListedCredit>({
       <Table verticalSpacing="xs" data-testid={testId}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Credit</Table.Th>
+            <Table.Th>{t("credits.col.credit")}</Table.Th>
             {heads(before)}
-            <Table.Th>Created by</Table.Th>
-            <Table.Th>Created</Table.Th>
+            <Table.Th>{t("credits.col.createdBy")}</Table.Th>
+            <Table.Th>{t("credits.col.created")}</Table.Th>
             {heads(after)}
           </Table.Tr>
         </Table.Thead>

@@ -5,7 +5,7 @@
 //   CREATED (active) ──execute, line by line──▶ CREDITED once every line is
 //      └── deactivate (while no execution touched it) ──▶ inactive: its reservations are freed
 import type { TransactionStatus } from "./enums";
-import { conflict, DomainError, ruleBroken } from "./errors";
+import { conflict, DomainError, ruleBroken, type Say } from "./errors";
 import { formatAmount, sum, type Money } from "./money";
 
 /** @throws invalid  a credit without lines */
@@ -13,6 +13,7 @@ export function requireCreditLines(count: number): void {
   if (count === 0) {
     throw new DomainError("invalid", "A credit needs at least one credit transaction", {
       errors: [{ field: "creditTransactions", message: "must contain at least one credit transaction" }],
+      say: { key: "errors.credit.atLeastOneLine" },
     });
   }
 }
@@ -34,7 +35,9 @@ export function requireTotalIsSumOfLines(totalCreditAmount: Money, lineAmounts: 
 /** One credit pays back one organisation's money. @throws rule  lines of several organisations */
 export function requireOneOrganisation(organisationIds: readonly number[]): void {
   if (new Set(organisationIds).size > 1)
-    throw ruleBroken("All credited transactions must belong to one organisation", "creditTransactions");
+    throw ruleBroken("All credited transactions must belong to one organisation", "creditTransactions", {
+      key: "errors.credit.oneOrganisation",
+    });
 }
 
 /** A credit is in one currency, its payments'. @throws rule  a line's payment has another currency */
@@ -43,6 +46,7 @@ export function requireCreditCurrency(field: string, paymentCurrency: string, cr
     throw ruleBroken(
       `${field}: the payment's currency ${paymentCurrency} differs from the credit's ${creditCurrency}`,
       "currency",
+      { key: "errors.credit.currencyDiffers", values: { paymentCurrency, creditCurrency } },
     );
   }
 }
@@ -63,6 +67,7 @@ export function requireWithinCreditable(input: {
     throw ruleBroken(
       `${input.field}.amount ${formatAmount(input.amount)} exceeds the creditable amount ${formatAmount(input.creditable)} of transaction ${input.transactionId}`,
       `${input.field}.amount`,
+      exceedsCreditable(input.amount, input.creditable, input.transactionId),
     );
   }
 }
@@ -96,16 +101,27 @@ export function requireCreditChangeable(
   if (credit.status !== "CREATED" || !credit.active) {
     throw conflict(
       `Credit ${credit.creditId} is ${credit.active ? credit.status : "inactive"}; only an active CREATED credit can change`,
+      undefined,
+      credit.active
+        ? { key: "errors.credit.cannotChange", values: { creditId: credit.creditId, status: credit.status } }
+        : { key: "errors.credit.cannotChangeInactive", values: { creditId: credit.creditId } },
     );
   }
   if (lines.some((l) => l.status !== "CREATED" || l.providerReference)) {
-    throw conflict(`Credit ${credit.creditId} is being executed and can no longer change`);
+    throw conflict(`Credit ${credit.creditId} is being executed and can no longer change`, undefined, {
+      key: "errors.credit.beingExecuted",
+      values: { creditId: credit.creditId },
+    });
   }
 }
 
 /** @throws conflict  an inactive credit cannot be executed */
 export function requireExecutable(credit: CreditState): void {
-  if (!credit.active) throw conflict(`Credit ${credit.creditId} is inactive and cannot be executed`);
+  if (!credit.active)
+    throw conflict(`Credit ${credit.creditId} is inactive and cannot be executed`, undefined, {
+      key: "errors.credit.inactive",
+      values: { creditId: credit.creditId },
+    });
 }
 
 /** A credit is CREDITED once every one of its lines is. */
@@ -126,19 +142,30 @@ export function directCreditAmount(input: {
   requested: Money | undefined;
 }): Money {
   if (input.status !== "CAPTURED") {
-    throw conflict(
-      input.status === "CREDITED"
-        ? "The transaction is already fully credited"
-        : `Only a CAPTURED transaction can be credited; this one is ${input.status}`,
-    );
+    throw input.status === "CREDITED"
+      ? conflict("The transaction is already fully credited", undefined, { key: "errors.credit.fullyCredited" })
+      : conflict(`Only a CAPTURED transaction can be credited; this one is ${input.status}`, undefined, {
+          key: "errors.credit.notCaptured",
+          values: { status: input.status },
+        });
   }
   const value = input.requested ?? input.creditable;
-  if (value <= 0n) throw conflict("Nothing is left to credit on this transaction (other credits reserve the rest)");
+  if (value <= 0n)
+    throw conflict("Nothing is left to credit on this transaction (other credits reserve the rest)", undefined, {
+      key: "errors.credit.nothingLeft",
+    });
   if (value > input.creditable) {
     throw ruleBroken(
       `amount ${formatAmount(value)} exceeds the creditable amount ${formatAmount(input.creditable)} of transaction ${input.transactionId}`,
       "amount",
+      exceedsCreditable(value, input.creditable, input.transactionId),
     );
   }
   return value;
 }
+
+/** The words of an amount over what is creditable, for the staff screens (errors.credit in the locales). */
+const exceedsCreditable = (amount: Money, creditable: Money, transactionId: number): Say => ({
+  key: "errors.credit.exceedsCreditable",
+  values: { amount: formatAmount(amount), creditable: formatAmount(creditable), transactionId },
+});

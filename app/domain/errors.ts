@@ -3,7 +3,15 @@
 
 import type { ErrorReason } from "./enums";
 
-export type FieldError = { field: string; message: string };
+/**
+ * What a message says as a locale key and the values of its blanks, so that the staff screens can
+ * say it in the reader's language (app/http/staff/action.server.ts). Plain strings: the domain
+ * imports no i18n, and the /v1 API keeps answering the English `message` (API.md). A decimal
+ * value ("100.00") is written in the reader's number format.
+ */
+export type Say = { key: string; values?: Record<string, string | number> };
+
+export type FieldError = { field: string; message: string; say?: Say };
 
 export type DomainErrorKind =
   | "invalid" // 400: malformed input
@@ -28,24 +36,28 @@ export class DomainError extends Error {
   readonly kind: DomainErrorKind;
   readonly errors: FieldError[];
   readonly errorReason?: ErrorReason;
+  /** The message as a locale key, for the staff screens; without it they show `message`. */
+  readonly say?: Say;
 
   constructor(
     kind: DomainErrorKind,
     message: string,
-    options: { errors?: FieldError[]; errorReason?: ErrorReason } = {},
+    options: { errors?: FieldError[]; errorReason?: ErrorReason; say?: Say } = {},
   ) {
     super(message);
     this.name = "DomainError";
     this.kind = kind;
     this.errors = options.errors ?? [];
     this.errorReason = options.errorReason;
+    this.say = options.say;
   }
 
   /** The same error about a nested object: its fields get the parent's name in front. */
   nestedUnder(parent: string): DomainError {
     return new DomainError(this.kind, this.message, {
-      errors: this.errors.map((e) => ({ field: `${parent}.${e.field}`, message: e.message })),
+      errors: this.errors.map((e) => ({ ...e, field: `${parent}.${e.field}` })),
       errorReason: this.errorReason,
+      say: this.say,
     });
   }
 
@@ -54,20 +66,29 @@ export class DomainError extends Error {
   }
 }
 
-export const invalid = (field: string, message: string) =>
-  new DomainError("invalid", `${field} ${message}`, { errors: [{ field, message }] });
+export const invalid = (field: string, message: string, say?: Say) =>
+  new DomainError("invalid", `${field} ${message}`, { errors: [{ field, message, say }] });
 
 export const invalidFields = (errors: FieldError[]) =>
   new DomainError("invalid", errors.map((e) => `${e.field} ${e.message}`).join("; "), { errors });
 
+/** `what` names the kind of thing in English; the screens' key is `errors.notFound.<what in camelCase>`. */
 export const notFound = (what: string, id: string | number) =>
-  new DomainError("not_found", `${what} ${id} was not found`);
+  new DomainError("not_found", `${what} ${id} was not found`, {
+    say: { key: `errors.notFound.${camelCase(what)}`, values: { id: String(id) } },
+  });
 
-export const conflict = (message: string, errorReason?: ErrorReason) =>
-  new DomainError("conflict", message, { errorReason });
+const camelCase = (words: string) =>
+  words
+    .split(/\s+/)
+    .map((word, i) => (i === 0 ? word.toLowerCase() : word[0].toUpperCase() + word.slice(1).toLowerCase()))
+    .join("");
 
-export const ruleBroken = (message: string, field?: string) =>
-  new DomainError("rule", message, field ? { errors: [{ field, message }] } : {});
+export const conflict = (message: string, errorReason?: ErrorReason, say?: Say) =>
+  new DomainError("conflict", message, { errorReason, say });
+
+export const ruleBroken = (message: string, field?: string, say?: Say) =>
+  new DomainError("rule", message, field ? { errors: [{ field, message }], say } : { say });
 
 export const forbidden = (message: string) => new DomainError("forbidden", message);
 

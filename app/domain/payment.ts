@@ -20,6 +20,8 @@ export function requireActive(payment: PaymentState): void {
   if (!payment.active) {
     throw conflict(
       `Payment ${payment.paymentId} is deactivated; reactivate it (PATCH active: true with the correct totalAmount) first`,
+      undefined,
+      { key: "errors.payment.deactivated", values: { paymentId: payment.paymentId } },
     );
   }
 }
@@ -57,7 +59,11 @@ export function decidePaymentChange(
   claimed: Money,
   { onlyReactivate }: { onlyReactivate: boolean },
 ): { reactivating: boolean } {
-  if (onlyReactivate && payment.active) throw conflict(`Payment ${payment.paymentId} is already active`);
+  if (onlyReactivate && payment.active)
+    throw conflict(`Payment ${payment.paymentId} is already active`, undefined, {
+      key: "errors.payment.alreadyActive",
+      values: { paymentId: payment.paymentId },
+    });
   const reactivating = change.active === true && !payment.active;
   if (reactivating && change.totalAmount === undefined) {
     throw new DomainError("invalid", "Reactivating a payment needs its correct totalAmount in the same patch", {
@@ -73,6 +79,10 @@ export function decidePaymentChange(
     throw ruleBroken(
       `totalAmount ${formatAmount(change.totalAmount)} is less than its transactions already hold (${formatAmount(claimed)})`,
       "totalAmount",
+      {
+        key: "errors.payment.totalBelowHeld",
+        values: { totalAmount: formatAmount(change.totalAmount), held: formatAmount(claimed) },
+      },
     );
   }
   return { reactivating };

@@ -20,7 +20,8 @@ export type TypedAmount =
 const GROUP_SPACE = "[ \u00a0\u202f\u2009]";
 /** Digits, or digits grouped by three with one kind of space; then a comma or dot and decimals. */
 const TYPED = new RegExp(`^([0-9]+|[0-9]{1,3}(?:${GROUP_SPACE}[0-9]{3})+)(?:[.,]([0-9]+))?$`);
-const MAX_DECIMALS = 5;
+export const MAX_TYPED_DECIMALS = 5;
+const MAX_DECIMALS = MAX_TYPED_DECIMALS;
 const MAX_WHOLE_DIGITS = 13;
 
 const SHAPE = `Enter an amount like ${TYPED_AMOUNT_EXAMPLE}`;

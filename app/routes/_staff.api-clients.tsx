@@ -56,10 +56,10 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "client:manage",
       reason: "optional",
       schema: NewApiClientForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t }) => {
         const created = await createApiClient(caller, input);
         return {
-          message: `${created.clientId} is ready; copy its token now`,
+          message: t("toasts.apiClients.created", { clientId: created.clientId }),
           data: { clientId: created.clientId, token: created.token },
         };
       },
@@ -68,27 +68,29 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "client:manage",
       reason: "optional",
       schema: ApiClientForm,
-      run: async ({ input: { clientId }, caller }) => {
+      run: async ({ input: { clientId }, caller, t }) => {
         const rotated = await rotateApiClientToken(caller, { clientId });
-        return { message: `${rotated.clientId} has a new token; the old one no longer works`, data: rotated };
+        return { message: t("toasts.apiClients.rotated", { clientId: rotated.clientId }), data: rotated };
       },
     }),
     update: intent({
       permission: "client:manage",
       reason: "optional",
       schema: ApiClientSettingsForm,
-      run: async ({ input: { clientId, ...settings }, caller }) => {
+      run: async ({ input: { clientId, ...settings }, caller, t }) => {
         await updateApiClientSettings(caller, { clientId, ...settings });
-        return { message: `${clientId}: channels and redirect prefixes saved` };
+        return { message: t("toasts.apiClients.saved", { clientId }) };
       },
     }),
     ...switchIntents({
       permission: "client:manage",
       schema: ApiClientForm,
-      run: async ({ input: { clientId }, caller, enabled }) => {
+      run: async ({ input: { clientId }, caller, enabled, t }) => {
         await setApiClientDisabled(caller, { clientId, disabled: !enabled });
         return {
-          message: enabled ? `${clientId} is enabled again` : `${clientId} is disabled; its token gets 401 from now on`,
+          message: enabled
+            ? t("toasts.apiClients.enabled", { clientId })
+            : t("toasts.apiClients.disabled", { clientId }),
         };
       },
     }),

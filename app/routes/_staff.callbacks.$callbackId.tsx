@@ -62,12 +62,12 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "callback:manage",
       reason: "required",
       schema: ResendCallbackForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t }) => {
         const { callbackId, paused } = await resendCallback(caller, input);
         return {
           message: paused
-            ? `Callback ${callbackId} is queued; its target is paused, so it goes out after delivery is resumed`
-            : `Callback ${callbackId} is queued for delivery now`,
+            ? t("toasts.callbacks.queuedPaused", { callbackId })
+            : t("toasts.callbacks.queued", { callbackId }),
         };
       },
     }),

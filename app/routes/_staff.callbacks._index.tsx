@@ -29,6 +29,7 @@ import { metaTitle } from "../i18n/meta";
 import { CALLBACK_STATES, MAX_BULK_RESEND } from "../domain/callback";
 import { invalid } from "../domain/errors";
 import { staffAction, staffCaller, intent } from "../http/staff/action.server";
+import { INTL_LOCALE } from "../i18n/language";
 import { readCallbackFilter } from "../http/staff/callback-filter.server";
 import { TARGET_INTENTS } from "../http/staff/callback-intents.server";
 import { ResendFilteredForm } from "../http/staff/forms/callbacks";
@@ -113,7 +114,7 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "callback:manage",
       reason: "required",
       schema: ResendFilteredForm,
-      run: async ({ input, user, caller }) => {
+      run: async ({ input, user, caller, t, language }) => {
         const read = readCallbackFilter(new URL(args.request.url).searchParams, user.timeZone);
         if (!read.ok) throw invalid("expected", "The filter in the address is not valid: fix it and preview again");
         const done = await resendCallbacks(caller, {
@@ -121,10 +122,11 @@ export const action = (args: ActionFunctionArgs) =>
           expected: input.expected,
           describedAs: read.describedAs,
         });
+        const locale = INTL_LOCALE[language];
         return {
           message:
-            `${formatCount(done.resent)} ${done.resent === 1 ? "callback is" : "callbacks are"} queued for delivery now` +
-            (done.paused ? `; ${formatCount(done.paused)} wait until their target is resumed` : ""),
+            t("toasts.callbacks.resent", { count: done.resent, n: formatCount(done.resent, locale) }) +
+            (done.paused ? t("toasts.callbacks.resentPaused", { n: formatCount(done.paused, locale) }) : ""),
         };
       },
     }),

@@ -64,22 +64,22 @@ export async function action(args: ActionFunctionArgs) {
       permission: "chargeback:manage",
       reason: "optional",
       schema: ChargebackEvidenceForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t }) => {
         await updateChargebackEvidence(caller, { chargebackId, ...input });
-        return { message: `Chargeback ${chargebackId}: notes, evidence and due date saved.` };
+        return { message: t("toasts.chargebacks.saved", { chargebackId }) };
       },
     }),
     decide: intent({
       permission: "chargeback:manage",
       reason: "required",
       schema: DecideChargebackForm,
-      run: async ({ input: { outcome }, caller }) => {
+      run: async ({ input: { outcome }, caller, t }) => {
         await decideChargeback(caller, { chargebackId, outcome });
         return {
           message:
             outcome === "WON"
-              ? `Chargeback ${chargebackId} is won: its amount is creditable again.`
-              : `Chargeback ${chargebackId} is lost: its amount stays with the cardholder and lowers net volume.`,
+              ? t("toasts.chargebacks.won", { chargebackId })
+              : t("toasts.chargebacks.lost", { chargebackId }),
         };
       },
     }),

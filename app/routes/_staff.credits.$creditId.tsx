@@ -30,7 +30,9 @@ import { DateTime } from "../components/DateTime";
 import { useStaffUser } from "../components/staff-user";
 import { DomainError } from "../domain/errors";
 import { formatAmount, money, sum } from "../domain/money";
-import { formatMoney } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { useTranslation } from "react-i18next";
+import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { DeactivateCreditForm, ExecuteCreditForm, SettlementIdForm } from "../http/staff/forms/credits";
 import { creditDetail } from "../services/queries/credit-screens.server";
@@ -39,9 +41,8 @@ import { Field } from "../components/Field";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Credit ${data?.credit.creditId ?? ""} · Paydesk` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  metaTitle(matches, "credits.detail.title", { id: data?.credit.creditId ?? "" });
 
 /** The credit id of the URL; anything but a positive whole number is a 404, like an unknown id. */
 function creditIdOf(params: ActionFunctionArgs["params"]): number {
@@ -72,14 +73,15 @@ export async function action(args: ActionFunctionArgs) {
       permission: "credit:execute",
       reason: "required",
       schema: ExecuteCreditForm,
-      run: async ({ caller }) => {
+      run: async ({ caller, t }) => {
         const credit = await executeCredit(caller, { creditId });
         const credited = credit.creditTransactions.filter((l) => l.status === "CREDITED").length;
+        const total = credit.creditTransactions.length;
         return {
           message:
             credit.status === "CREDITED"
-              ? `Credit ${creditId} is executed: all ${credited} credit transactions are credited.`
-              : `Credit ${creditId}: ${credited} of ${credit.creditTransactions.length} credit transactions are credited.`,
+              ? t("toasts.credits.executed", { creditId, count: credited })
+              : t("toasts.credits.partlyExecuted", { creditId, credited, count: total }),
         };
       },
     }),
@@ -87,12 +89,12 @@ export async function action(args: ActionFunctionArgs) {
       permission: "credit:create",
       reason: "optional",
       schema: SettlementIdForm,
-      run: async ({ input: { settlementId }, caller }) => {
+      run: async ({ input: { settlementId }, caller, t }) => {
         const credit = await updateCredit(caller, { creditId, patch: { settlementId } });
         return {
           message: credit.settlementId
-            ? `Settlement id is now ${credit.settlementId}.`
-            : "The settlement id is removed.",
+            ? t("toasts.credits.settlementSet", { settlementId: credit.settlementId })
+            : t("toasts.credits.settlementRemoved"),
         };
       },
     }),
@@ -100,9 +102,9 @@ export async function action(args: ActionFunctionArgs) {
       permission: "credit:create",
       reason: "required",
       schema: DeactivateCreditForm,
-      run: async ({ caller }) => {
+      run: async ({ caller, t }) => {
         await updateCredit(caller, { creditId, patch: { active: false } });
-        return { message: `Credit ${creditId} is deactivated; its amounts can be credited again.` };
+        return { message: t("toasts.credits.deactivated", { creditId }) };
       },
     }),
   });
@@ -120,16 +122,28 @@ export default function CreditDetail() {
   const mayChange = userHasPermission(user, "credit:create");
   const transactionOf = (id: number) => transactions.find((t) => t.transactionId === id);
   const pendingTotal = formatAmount(sum(pending.map((l) => money(l.amount))));
+  const { t } = useTranslation();
+  const format = useFormat();
+  const total = format.money(credit.totalCreditAmount, credit.currency);
+  // The server's refusal is the API's English; the screen says the same rule in the reader's words.
+  const refusal = !fourEyes.refusal
+    ? null
+    : fourEyes.threshold === null
+      ? t("credits.detail.refusalAlways", { amount: total, currency: credit.currency })
+      : t("credits.detail.refusalAbove", {
+          amount: total,
+          threshold: format.money(fourEyes.threshold, credit.currency),
+        });
 
   return (
     <Stack gap="md" maw={1200}>
       <Anchor component={Link} to="/credits" size="sm">
-        ← All credits
+        {t("credits.detail.allCredits")}
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
         <Group gap="sm" align="center">
           <Title order={1} size="h2">
-            Credit {credit.creditId}
+            {t("credits.detail.title", { id: credit.creditId })}
           </Title>
           <CreditStatusBadge
             status={credit.status}
@@ -146,24 +160,22 @@ export default function CreditDetail() {
             amount={pendingTotal}
             currency={credit.currency}
             lineCount={pending.length}
-            disabledBecause={
-              !mayExecute ? "Only finance and admin may execute credits (credit:execute)." : fourEyes.refusal
-            }
+            disabledBecause={!mayExecute ? t("credits.detail.mayNotExecute") : refusal}
           />
           {mayChange ? (
             <>
               <ActionModal
-                label="Change settlement id"
-                title={`Settlement id of credit ${credit.creditId}`}
+                label={t("credits.detail.changeSettlement")}
+                title={t("credits.detail.settlementTitle", { id: credit.creditId })}
                 intent="updateSettlement"
                 reason="optional"
-                confirmLabel="Save"
+                confirmLabel={t("common.save")}
                 buttonProps={{ variant: "default", display: untouched ? undefined : "none" }}
                 fields={(errors) => (
                   <TextInput
                     name="settlementId"
-                    label="Settlement id"
-                    description="Leave empty to remove it."
+                    label={t("credits.fields.settlementId")}
+                    description={t("credits.detail.settlementEmpty")}
                     defaultValue={credit.settlementId ?? ""}
                     maxLength={100}
                     error={errors.settlementId}
@@ -171,13 +183,13 @@ export default function CreditDetail() {
                 )}
               />
               <ActionModal
-                label="Deactivate"
-                title={`Deactivate credit ${credit.creditId}`}
+                label={t("credits.detail.deactivate")}
+                title={t("credits.detail.deactivateTitle", { id: credit.creditId })}
                 intent="deactivate"
                 color="red"
-                confirmLabel="Deactivate credit"
+                confirmLabel={t("credits.detail.deactivateConfirm")}
                 buttonProps={{ variant: "outline", display: untouched ? undefined : "none" }}
-                description="The credit will never be executed, and the amounts it reserved become creditable again. This cannot be undone."
+                description={t("credits.detail.deactivateText")}
               />
             </>
           ) : null}
@@ -185,52 +197,50 @@ export default function CreditDetail() {
       </Group>
 
       {open && pending.length > 0 && fourEyes.required ? (
-        fourEyes.refusal ? (
-          <Alert
-            color="yellow"
-            title="Four-eyes rule: another staff user must execute this credit"
-            data-testid="four-eyes-refusal"
-          >
-            {fourEyes.refusal}
+        refusal ? (
+          <Alert color="yellow" title={t("credits.detail.refusalTitle")} data-testid="four-eyes-refusal">
+            {refusal}
           </Alert>
         ) : (
-          <Alert color="blue" title="Four-eyes rule applies" data-testid="four-eyes-note">
+          <Alert color="blue" title={t("credits.detail.fourEyesApplies")} data-testid="four-eyes-note">
             {fourEyes.threshold === null
-              ? `Every ${credit.currency} credit needs a second staff user. `
-              : `It is above the four-eyes threshold of ${formatMoney(fourEyes.threshold, credit.currency)}. `}
-            Its creator may not execute it{mayExecute ? "; you may." : "."}
+              ? t("credits.detail.everyCredit", { currency: credit.currency })
+              : t("credits.detail.aboveThreshold", {
+                  threshold: format.money(fourEyes.threshold, credit.currency),
+                })}{" "}
+            {mayExecute ? t("credits.detail.creatorMayNotYouMay") : t("credits.detail.creatorMayNot")}
           </Alert>
         )
       ) : null}
 
       <Paper withBorder p="md" radius="md">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md" verticalSpacing="sm">
-          <Field label="Total credit amount">
+          <Field label={t("credits.fields.totalCreditAmount")}>
             <Amount value={credit.totalCreditAmount} currency={credit.currency} fw={600} />
           </Field>
-          <Field label="Order">
-            {credit.orderId ?? "—"}
-            {credit.orderVersion !== null ? ` (version ${credit.orderVersion})` : ""}
+          <Field label={t("credits.col.order")}>
+            {credit.orderId ?? t("common.dash")}
+            {credit.orderVersion !== null ? t("credits.detail.orderVersion", { version: credit.orderVersion }) : ""}
           </Field>
-          <Field label="Customer number">{credit.customerNumber ?? "—"}</Field>
-          <Field label="Organisation">
+          <Field label={t("credits.fields.customerNumber")}>{credit.customerNumber ?? t("common.dash")}</Field>
+          <Field label={t("credits.col.organisation")}>
             {credit.organisationName} ({credit.organisationId})
           </Field>
-          <Field label="Settlement id">{credit.settlementId ?? "—"}</Field>
-          <Field label="Created">
+          <Field label={t("credits.fields.settlementId")}>{credit.settlementId ?? t("common.dash")}</Field>
+          <Field label={t("credits.col.created")}>
             <DateTime value={credit.createdAt} timeZone={user.timeZone} />
           </Field>
-          <Field label="Updated">
+          <Field label={t("credits.fields.updatedAt")}>
             <DateTime value={credit.updatedAt} timeZone={user.timeZone} />
           </Field>
-          <Field label="Created by">
+          <Field label={t("credits.col.createdBy")}>
             <CreatorName creator={credit.creator} />
           </Field>
         </SimpleGrid>
         {credit.reason ? (
           <Text size="sm" mt="sm">
             <Text span c="dimmed" size="sm">
-              Reason:{" "}
+              {t("credits.detail.reason")}{" "}
             </Text>
             {credit.reason}
           </Text>
@@ -238,22 +248,22 @@ export default function CreditDetail() {
       </Paper>
 
       <Title order={2} size="h4">
-        Credit transactions
+        {t("credits.detail.lines")}
       </Title>
       <DataTable
-        label="Credit transactions"
+        label={t("credits.detail.lines")}
         minWidth={980}
         alignTop
         head={
           <>
-            <Table.Th>Line</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th>Payment / transaction</Table.Th>
-            <Table.Th>Paid with</Table.Th>
-            <Table.Th>Reimbursed as</Table.Th>
-            <Table.Th>RRN</Table.Th>
-            <Table.Th>Credited</Table.Th>
+            <Table.Th>{t("credits.detail.col.line")}</Table.Th>
+            <Table.Th>{t("credits.col.status")}</Table.Th>
+            <Table.Th ta="right">{t("credits.detail.col.amount")}</Table.Th>
+            <Table.Th>{t("credits.detail.col.paymentTransaction")}</Table.Th>
+            <Table.Th>{t("credits.detail.col.paidWith")}</Table.Th>
+            <Table.Th>{t("credits.detail.col.reimbursedAs")}</Table.Th>
+            <Table.Th>{t("credits.fields.rrn")}</Table.Th>
+            <Table.Th>{t("credits.detail.col.credited")}</Table.Th>
           </>
         }
       >
@@ -284,7 +294,7 @@ export default function CreditDetail() {
               <Table.Td style={{ whiteSpace: "nowrap" }}>
                 {transaction
                   ? `${transaction.paymentType ?? transaction.paymentTypeGroup}${transaction.cardNumber ? ` •••• ${transaction.cardNumber}` : ""}`
-                  : "—"}
+                  : t("common.dash")}
               </Table.Td>
               <Table.Td style={{ whiteSpace: "nowrap" }}>
                 {line.reimbursementMethod}
@@ -293,9 +303,9 @@ export default function CreditDetail() {
                   ({line.reimbursementTypeGroup})
                 </Text>
               </Table.Td>
-              <Table.Td>{line.rrn ?? "—"}</Table.Td>
+              <Table.Td>{line.rrn ?? t("common.dash")}</Table.Td>
               <Table.Td>
-                {line.creditedAt ? <DateTime value={line.creditedAt} timeZone={user.timeZone} /> : "—"}
+                {line.creditedAt ? <DateTime value={line.creditedAt} timeZone={user.timeZone} /> : t("common.dash")}
               </Table.Td>
             </Table.Tr>
           );
@@ -325,6 +335,8 @@ function ExecuteButton({
   lineCount: number;
   disabledBecause: string | null;
 }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   if (disabledBecause) {
     if (!shown) return null;
     return (
@@ -332,7 +344,7 @@ function ExecuteButton({
         {/* A disabled button gets no pointer events; the wrapper shows the tooltip. */}
         <span tabIndex={0}>
           <Button disabled style={{ pointerEvents: "none" }}>
-            Execute credit
+            {t("credits.detail.execute")}
           </Button>
         </span>
       </Tooltip>
@@ -340,19 +352,18 @@ function ExecuteButton({
   }
   return (
     <ActionModal
-      label="Execute credit"
-      title={`Execute credit ${creditId}?`}
+      label={t("credits.detail.execute")}
+      title={t("credits.detail.executeTitle", { id: creditId })}
       intent="execute"
-      confirmLabel={`Credit ${formatMoney(amount, currency)}`}
+      confirmLabel={t("credits.detail.executeConfirm", { amount: format.money(amount, currency) })}
       buttonProps={shown ? undefined : { display: "none" }}
       description={
         <>
-          This sends{" "}
+          {t("credits.detail.executeSends")}{" "}
           <Text span fw={700} inherit>
-            {formatMoney(amount, currency)}
+            {format.money(amount, currency)}
           </Text>{" "}
-          back to the customer through {lineCount === 1 ? "1 credit transaction" : `${lineCount} credit transactions`},
-          one after the other. Money that has been credited cannot be taken back.
+          {t("credits.detail.executeThrough", { count: lineCount })}
         </>
       }
     />

@@ -28,8 +28,15 @@ import { PageLinks } from "../components/PageLinks";
 import listScreenStyles from "../components/list-screen.css";
 import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
-import { formatCount, formatMoney } from "../components/format";
+import { formatMoney } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { INTL_LOCALE } from "../i18n/language";
 import { FourEyesThresholdForm } from "../http/staff/forms/credits";
 import { typedAmountFilters } from "../http/staff/list-query.server";
 import { CREDIT_SEARCH_FIELDS } from "../services/queries/credit-search.server";
@@ -39,35 +46,22 @@ import { Dash, PageHeader } from "../components/list-parts";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "Credits · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "credits.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
 
 const DEFAULT_PER_PAGE = 25;
 const PER_PAGE_CHOICES = [25, 50, 100];
 
-const FIELD_LABELS: Record<string, string> = {
-  creditId: "Credit id",
-  createdAt: "Created",
-  customerNumber: "Customer number",
-  orderId: "Order id",
-  orderVersion: "Order version",
-  organisationId: "Organisation id",
-  reimbursementMethod: "Reimbursement method",
-  reimbursementTypeGroup: "Reimbursement group",
-  rrn: "RRN",
-  settlementId: "Settlement id",
-  status: "Status",
-  totalCreditAmount: "Total credit amount",
-  transactionId: "Transaction id",
-  updatedAt: "Updated",
-};
+/** The filter builder's name of each field of GET /v1/credits, in the reader's language. */
+const fieldLabels = (t: TFunction): Record<string, string> => t("credits.fields", { returnObjects: true });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "credit:read");
+  const labels = fieldLabels(translator(staffLanguage(user, request)));
   const fields: FilterField[] = Object.entries(CREDIT_SEARCH_FIELDS).map(([name, spec]) => ({
     name,
-    label: FIELD_LABELS[name] ?? name,
+    label: labels[name] ?? name,
     type: spec.type,
     values: spec.values,
   }));
@@ -101,13 +95,13 @@ export async function action(args: ActionFunctionArgs) {
       permission: "credit:configure",
       reason: "optional",
       schema: FourEyesThresholdForm,
-      run: async ({ input: { currency, amount }, caller }) => {
+      run: async ({ input: { currency, amount }, caller, t, language }) => {
         await setFourEyesThreshold(caller, { currency, amount });
         return {
           message:
             amount === null
-              ? `${currency} has no threshold now: every ${currency} credit needs a second staff user.`
-              : `Credits above ${formatMoney(amount, currency)} now need a second staff user.`,
+              ? t("toasts.credits.noThreshold", { currency })
+              : t("toasts.credits.threshold", { amount: formatMoney(amount, currency, INTL_LOCALE[language]) }),
         };
       },
     }),
@@ -119,14 +113,16 @@ export default function CreditsList() {
   const user = useStaffUser();
   const location = useLocation();
   const listErrors = Object.entries(errors).filter(([field]) => !fields.some((f) => f.name === field));
+  const { t } = useTranslation();
+  const { count } = useFormat();
 
   return (
     <Stack gap="md" className="list-screen">
       <PageHeader
-        title="Credits"
+        title={t("credits.title")}
         description={
           <Text c="dimmed" size="sm" aria-live="polite">
-            {list === null ? "Fix the filters to see credits" : summaryLine(list)}
+            {list === null ? t("credits.fixFilters") : summaryLine(list, t, count)}
           </Text>
         }
       >
@@ -147,13 +143,13 @@ export default function CreditsList() {
           />
           {userHasPermission(user, "credit:create") ? (
             <Button component={Link} to="/credits/new">
-              New credit
+              {t("credits.newCredit")}
             </Button>
           ) : null}
         </Group>
       </PageHeader>
 
-      <FilterBuilder fields={fields} errors={errors} label="Credit filters" />
+      <FilterBuilder fields={fields} errors={errors} label={t("credits.filters")} />
       {listErrors.map(([field, message]) => (
         <Alert key={field} color="red" title={`${field} ${message}`} role="alert" />
       ))}
@@ -163,18 +159,15 @@ export default function CreditsList() {
       {list === null ? null : list.totalItems === 0 ? (
         <Paper withBorder p="xl" radius="md">
           <Stack gap="xs" align="center" ta="center">
-            <Text fw={500}>No credits match</Text>
+            <Text fw={500}>{t("credits.noMatch")}</Text>
             <Text c="dimmed" size="sm" maw={460}>
-              Credits appear here when an API client or a staff user creates one. Change or clear the filters to see
-              more.
+              {t("credits.noMatchHint")}
             </Text>
           </Stack>
         </Paper>
       ) : list.items.length === 0 ? (
         <Paper withBorder p="xl" radius="md">
-          <Text ta="center">
-            There is no page {formatCount(list.page)}; the list ends at page {formatCount(list.totalPages)}.
-          </Text>
+          <Text ta="center">{t("credits.noPage", { page: count(list.page), last: count(list.totalPages) })}</Text>
         </Paper>
       ) : (
         <CreditsTable credits={list.items} timeZone={user.timeZone} />
@@ -183,34 +176,45 @@ export default function CreditsList() {
   );
 }
 
-function summaryLine(list: { totalItems: number; page: number; perPage: number; items: unknown[] }) {
-  if (list.totalItems === 0) return "No credits";
+function summaryLine(
+  list: { totalItems: number; page: number; perPage: number; items: unknown[] },
+  t: TFunction,
+  formatCount: (value: number) => string,
+) {
+  if (list.totalItems === 0) return t("credits.none");
   const first = (list.page - 1) * list.perPage + 1;
+  const n = formatCount(list.totalItems);
   return list.items.length === 0
-    ? `${formatCount(list.totalItems)} credits`
-    : `Showing ${formatCount(first)}–${formatCount(first + list.items.length - 1)} of ${formatCount(list.totalItems)} credits`;
+    ? t("credits.count", { count: list.totalItems, n })
+    : t("credits.showing", {
+        count: list.totalItems,
+        n,
+        first: formatCount(first),
+        last: formatCount(first + list.items.length - 1),
+      });
 }
 
 type JsonCredit = NonNullable<SerializeFrom<typeof loader>["list"]>["items"][number];
 
 function CreditsTable({ credits, timeZone }: { credits: JsonCredit[]; timeZone: string }) {
+  const { t } = useTranslation();
   return (
     <DataTable
-      label="Credits"
+      label={t("credits.title")}
       minWidth={1080}
       maxHeight="var(--list-table-max-height)"
       alignTop
       head={
         <>
-          <Table.Th>Credit</Table.Th>
-          <Table.Th>Created</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th ta="right">Total</Table.Th>
-          <Table.Th>Lines</Table.Th>
-          <Table.Th>Order</Table.Th>
-          <Table.Th>Organisation</Table.Th>
-          <Table.Th>Customer</Table.Th>
-          <Table.Th>Created by</Table.Th>
+          <Table.Th>{t("credits.col.credit")}</Table.Th>
+          <Table.Th>{t("credits.col.created")}</Table.Th>
+          <Table.Th>{t("credits.col.status")}</Table.Th>
+          <Table.Th ta="right">{t("credits.col.total")}</Table.Th>
+          <Table.Th>{t("credits.col.lines")}</Table.Th>
+          <Table.Th>{t("credits.col.order")}</Table.Th>
+          <Table.Th>{t("credits.col.organisation")}</Table.Th>
+          <Table.Th>{t("credits.col.customer")}</Table.Th>
+          <Table.Th>{t("credits.col.createdBy")}</Table.Th>
         </>
       }
     >
@@ -240,11 +244,11 @@ function CreditsTable({ credits, timeZone }: { credits: JsonCredit[]; timeZone: 
             </Table.Td>
             <Table.Td>
               <Text size="sm" style={{ whiteSpace: "nowrap" }}>
-                {lines.length === 1 ? "1 line" : `${lines.length} lines`}
-                {credit.status !== "CREDITED" && credited > 0 ? `, ${credited} credited` : ""}
+                {t("credits.lineCount", { count: lines.length })}
+                {credit.status !== "CREDITED" && credited > 0 ? t("credits.linesCredited", { count: credited }) : ""}
                 {failed > 0 ? (
                   <Text span c="red" size="sm">
-                    , {failed} failed
+                    {t("credits.linesFailed", { count: failed })}
                   </Text>
                 ) : null}
               </Text>
@@ -254,7 +258,7 @@ function CreditsTable({ credits, timeZone }: { credits: JsonCredit[]; timeZone: 
             </Table.Td>
             <Table.Td style={{ whiteSpace: "nowrap" }}>{credit.orderId ?? <Dash />}</Table.Td>
             <Table.Td>
-              <Text size="sm" truncate maw={160} title={`Organisation ${credit.organisationId}`}>
+              <Text size="sm" truncate maw={160} title={t("credits.organisationTip", { id: credit.organisationId })}>
                 {credit.organisationName}
               </Text>
             </Table.Td>
@@ -272,32 +276,34 @@ function CreditsTable({ credits, timeZone }: { credits: JsonCredit[]; timeZone: 
 /** The four-eyes rule in one sentence, with the admin's control to change its thresholds. */
 function FourEyesPanel({ thresholds }: { thresholds: { currency: string; amount: string }[] }) {
   const user = useStaffUser();
-  const limits = thresholds.map((t) => `${formatMoney(t.amount, t.currency)} (${t.currency})`).join(", ");
+  const { t } = useTranslation();
+  const { money } = useFormat();
+  const limits = thresholds.map((th) => `${money(th.amount, th.currency)} (${th.currency})`).join(", ");
   return (
     <Paper withBorder p="sm" radius="md" bg="var(--paydesk-color-subtle)" data-testid="four-eyes-panel">
       <Group justify="space-between" align="center" wrap="wrap" gap="xs">
         <Text size="sm" maw={900}>
           <Text span fw={600}>
-            Four-eyes rule:
+            {t("credits.fourEyes.rule")}
           </Text>{" "}
           {thresholds.length
-            ? `a credit above ${limits} must be executed by someone other than the staff user who created it. Credits in ${thresholds.length === 1 ? "other currencies" : "any other currency"} always need a second person.`
-            : "every credit created by a staff user must be executed by someone else."}
+            ? t("credits.fourEyes.above", { count: thresholds.length, limits })
+            : t("credits.fourEyes.always")}
         </Text>
         {userHasPermission(user, "credit:configure") ? (
           <ActionModal
-            label="Change threshold"
-            title="Four-eyes threshold"
+            label={t("credits.fourEyes.change")}
+            title={t("credits.fourEyes.title")}
             intent="setFourEyesThreshold"
             reason="optional"
-            confirmLabel="Save threshold"
+            confirmLabel={t("credits.fourEyes.save")}
             buttonProps={{ variant: "default", size: "xs" }}
-            description="Credits strictly above the threshold of their currency must be executed by a different staff user than their creator. Leave the amount empty to remove a currency's threshold: then every credit in it needs a second person."
+            description={t("credits.fourEyes.description")}
             fields={(fieldErrors) => (
               <>
                 <TextInput
                   name="currency"
-                  label="Currency"
+                  label={t("credits.fourEyes.currency")}
                   defaultValue="NOK"
                   maxLength={3}
                   required
@@ -305,7 +311,7 @@ function FourEyesPanel({ thresholds }: { thresholds: { currency: string; amount:
                 />
                 <TextInput
                   name="amount"
-                  label="Threshold"
+                  label={t("credits.fourEyes.threshold")}
                   placeholder="10 000,00"
                   inputMode="decimal"
                   defaultValue={thresholds.find((t) => t.currency === "NOK")?.amount ?? ""}

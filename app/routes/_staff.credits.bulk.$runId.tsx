@@ -10,7 +10,9 @@ import { requirePermission } from "../auth/session.server";
 import { Amount } from "../components/Amount";
 import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
-import { formatCount } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { useTranslation } from "react-i18next";
+import { metaTitle } from "../i18n/meta";
 import { Dash, PageHeader } from "../components/list-parts";
 import { useStaffUser } from "../components/staff-user";
 import { DomainError } from "../domain/errors";
@@ -20,7 +22,7 @@ import { getBulkCreditRun } from "../services/credits/bulk-credits.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "Bulk credit · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "credits.bulk.title");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "credit:read");
@@ -39,55 +41,71 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 }
 
-/** Each outcome in words, in the order the summary lists them. */
+/** Each outcome's colour, in the order the summary lists them (its words: credits.bulk.outcome). */
 const OUTCOMES = {
-  executed: { label: "Credited", color: "green" },
-  awaiting_second_person: { label: "Awaiting a second person", color: "orange" },
-  created: { label: "Created, awaiting execution", color: "blue" },
-  execution_failed: { label: "Execution failed", color: "red" },
-  refused: { label: "Refused", color: "red" },
-  skipped: { label: "Skipped", color: "gray" },
+  executed: { color: "green" },
+  awaiting_second_person: { color: "orange" },
+  created: { color: "blue" },
+  execution_failed: { color: "red" },
+  refused: { color: "red" },
+  skipped: { color: "gray" },
 } as const;
 
 export default function BulkCreditReport() {
   const run = useLoaderData<typeof loader>();
   const user = useStaffUser();
-  const counts = Object.entries(OUTCOMES)
-    .map(([outcome, look]) => ({ outcome, ...look, count: run.items.filter((i) => i.outcome === outcome).length }))
+  const { t } = useTranslation();
+  const format = useFormat();
+  const outcomeLabel = (outcome: keyof typeof OUTCOMES) => t(`credits.bulk.outcome.${outcome}`);
+  const counts = (Object.keys(OUTCOMES) as (keyof typeof OUTCOMES)[])
+    .map((outcome) => ({ outcome, count: run.items.filter((i) => i.outcome === outcome).length }))
     .filter((entry) => entry.count > 0);
+  const rule =
+    run.amountRule === "full"
+      ? t("credits.bulk.full")
+      : t("credits.bulk.percentage", {
+          // From the decimal string, as Intl reads it exactly.
+          percentage: new Intl.NumberFormat(format.locale, { maximumFractionDigits: 2 }).format(
+            run.amountRule as unknown as number,
+          ),
+        });
   return (
     <Stack gap="md">
       <PageHeader
-        title="Bulk credit"
+        title={t("credits.bulk.title")}
         description={
           <Text size="sm" c="dimmed">
-            {run.amountRule === "full" ? "Everything creditable" : `${run.amountRule} % of what is creditable`} of{" "}
-            {formatCount(run.items.length)} selected {run.items.length === 1 ? "payment" : "payments"}, by{" "}
-            {run.staffEmail ?? run.staffUserId}, <DateTime value={run.createdAt} timeZone={user.timeZone} />
-            {run.finishedAt ? null : " — still running or interrupted; reload to see the rest"}
+            {t("credits.bulk.summary", {
+              rule,
+              count: run.items.length,
+              n: format.count(run.items.length),
+              by: run.staffEmail ?? run.staffUserId,
+            })}{" "}
+            <DateTime value={run.createdAt} timeZone={user.timeZone} />
+            {run.finishedAt ? null : t("credits.bulk.unfinished")}
           </Text>
         }
       >
         <Anchor component={Link} to="/credits" size="sm">
-          All credits
+          {t("credits.bulk.allCredits")}
         </Anchor>
       </PageHeader>
       <Paper withBorder p="sm" radius="sm">
         <Text size="sm">
           <Text span fw={500}>
-            Reason:
+            {t("credits.detail.reason")}
           </Text>{" "}
           {run.reason}
         </Text>
       </Paper>
-      <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="sm" aria-label="Outcomes">
+      <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="sm" aria-label={t("credits.bulk.outcomes")}>
         {counts.map((entry) => (
           <Paper key={entry.outcome} withBorder p="sm" radius="sm" data-testid={`outcome-${entry.outcome}`}>
             <Text size="xl" fw={600}>
-              {formatCount(entry.count)}
+              {format.count(entry.count)}
             </Text>
             <Text size="sm" c="dimmed">
-              {entry.label}
+              {outcomeLabel(entry.outcome)}
             </Text>
           </Paper>
         ))}
@@ -96,11 +114,11 @@ export default function BulkCreditReport() {
         minWidth={760}
         head={
           <>
-            <Table.Th>Payment</Table.Th>
-            <Table.Th>Outcome</Table.Th>
-            <Table.Th>Credit</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th>Why</Table.Th>
+            <Table.Th>{t("credits.bulk.col.payment")}</Table.Th>
+            <Table.Th>{t("credits.bulk.col.outcome")}</Table.Th>
+            <Table.Th>{t("credits.col.credit")}</Table.Th>
+            <Table.Th ta="right">{t("credits.detail.col.amount")}</Table.Th>
+            <Table.Th>{t("credits.bulk.col.why")}</Table.Th>
           </>
         }
       >
@@ -115,7 +133,7 @@ export default function BulkCreditReport() {
               </Table.Td>
               <Table.Td>
                 <Text size="sm" fw={600} c={`${look.color}.8`} style={{ whiteSpace: "nowrap" }}>
-                  {look.label}
+                  {outcomeLabel(item.outcome)}
                 </Text>
               </Table.Td>
               <Table.Td>
@@ -123,7 +141,7 @@ export default function BulkCreditReport() {
                   <Dash />
                 ) : (
                   <Anchor component={Link} to={`/credits/${item.creditId}`} size="sm">
-                    Credit {item.creditId}
+                    {t("credits.detail.title", { id: item.creditId })}
                   </Anchor>
                 )}
               </Table.Td>

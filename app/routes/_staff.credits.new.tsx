@@ -36,10 +36,15 @@ import { Amount } from "../components/Amount";
 import { StatusBadge } from "../components/StatusBadge";
 import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 import { formatAmount, parsePositiveAmount, sum } from "../domain/money";
-import { parseTypedPositiveAmount } from "../domain/typed-amount";
+import { MAX_TYPED_DECIMALS, parseTypedPositiveAmount, TYPED_AMOUNT_EXAMPLE } from "../domain/typed-amount";
 import { parseSearchQuery } from "../domain/search-filter";
-import { formatCount, formatMoney } from "../components/format";
+import { formatMoney } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
+import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { INTL_LOCALE } from "../i18n/language";
 import { amountField, NewCreditForm } from "../http/staff/forms/credits";
 import { creditablePayments } from "../services/queries/credit-screens.server";
 import { createCredit } from "../services/credits/credits.server";
@@ -47,13 +52,13 @@ import { PAYMENT_SEARCH_FIELDS } from "../services/queries/payment-search.server
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "New credit · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "credits.new.title");
 
 /** Where a new credit starts: the payments found by one of these, as the search form asks for them. */
 const START_FIELDS = [
-  { name: "paymentId", label: "Payment id", width: 160 },
-  { name: "customerNumber", label: "Customer number", width: 180 },
-  { name: "orderId", label: "Order id", width: 180 },
+  { name: "paymentId", width: 160 },
+  { name: "customerNumber", width: 180 },
+  { name: "orderId", width: 180 },
 ] as const;
 const MAX_PAYMENTS = 20;
 
@@ -105,10 +110,11 @@ export async function action(args: ActionFunctionArgs) {
       reason: "required",
       schema: NewCreditForm,
       fieldOnForm: (field, input) => onTheForm(field, input.creditTransactions),
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t, language }) => {
         const credit = await createCredit(caller, { ...input, customerNumber: undefined, reason: caller.reason });
+        const amount = formatMoney(formatAmount(credit.totalCreditAmount), credit.currency, INTL_LOCALE[language]);
         return {
-          message: `Credit ${credit.creditId} of ${formatMoney(formatAmount(credit.totalCreditAmount), credit.currency)} is created; it reserves the amounts until it is executed.`,
+          message: t("toasts.credits.created", { creditId: credit.creditId, amount }),
           data: { creditId: credit.creditId },
         };
       },
@@ -120,11 +126,14 @@ type Payment = SerializeFrom<typeof loader>["payments"][number];
 type Transaction = Payment["transactions"][number];
 
 /** What is wrong with an amount typed for a transaction, checked before the form is sent. */
-function amountProblem(value: string, creditable: string): string | null {
+function amountProblem(t: TFunction, value: string, creditable: string, creditableText: string): string | null {
   const parsed = parseTypedPositiveAmount(value);
-  if (!parsed.ok) return value.trim() === "" ? "Enter the amount to credit" : parsed.message;
+  if (!parsed.ok)
+    return value.trim() === ""
+      ? t("credits.new.enterAmount")
+      : t(`amount.${parsed.problem}`, { example: TYPED_AMOUNT_EXAMPLE, max: MAX_TYPED_DECIMALS });
   const limit = parsePositiveAmount(creditable);
-  if (!limit.ok || parsed.value > limit.value) return `At most ${creditable} can be credited from this transaction`;
+  if (!limit.ok || parsed.value > limit.value) return t("credits.new.atMost", { amount: creditableText });
   return null;
 }
 
@@ -136,8 +145,10 @@ export default function NewCredit() {
   const navigate = useNavigate();
   const [amounts, setAmounts] = useState<Record<number, string>>({});
   const [touched, setTouched] = useState(false);
+  const { t } = useTranslation();
+  const format = useFormat();
 
-  useActionNotification(navigation.state, result, "New credit", (answer) => {
+  useActionNotification(navigation.state, result, t("credits.new.title"), (answer) => {
     if (answer.ok && typeof answer.data?.creditId === "number") navigate(`/credits/${answer.data.creditId}`);
   });
 
@@ -147,7 +158,15 @@ export default function NewCredit() {
   const problems = new Map(
     chosen.map(({ transaction }) => [
       transaction.transactionId,
-      amountProblem(amounts[transaction.transactionId], transaction.creditableAmount),
+      amountProblem(
+        t,
+        amounts[transaction.transactionId],
+        transaction.creditableAmount,
+        // A bare amount, as typed in the field beside it ("300.00", "300,00").
+        new Intl.NumberFormat(format.locale, { minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(
+          transaction.creditableAmount as unknown as number,
+        ),
+      ),
     ]),
   );
   const currencies = [...new Set(chosen.map(({ payment }) => payment.currency))];
@@ -162,9 +181,9 @@ export default function NewCredit() {
   );
   const formProblem =
     currencies.length > 1
-      ? `One credit is in one currency; you chose ${currencies.join(" and ")} transactions.`
+      ? t("credits.new.oneCurrency", { currencies: currencies.join(t("credits.new.and")) })
       : touched && chosen.length === 0
-        ? "Choose at least one captured transaction."
+        ? t("credits.new.chooseOne")
         : null;
 
   const choose = (transaction: Transaction, on: boolean) =>
@@ -178,27 +197,27 @@ export default function NewCredit() {
   return (
     <Stack gap="md" maw={1100}>
       <Anchor component={Link} to="/credits" size="sm">
-        ← All credits
+        {t("credits.detail.allCredits")}
       </Anchor>
       <Title order={1} size="h2">
-        New credit
+        {t("credits.new.title")}
       </Title>
 
-      <Paper withBorder p="sm" radius="md" component="section" aria-label="Find the payment">
+      <Paper withBorder p="sm" radius="md" component="section" aria-label={t("credits.new.findPayment")}>
         <Form method="get">
           <Group align="flex-end" gap="xs" wrap="wrap">
-            {START_FIELDS.map(({ name, label, width }) => (
+            {START_FIELDS.map(({ name, width }) => (
               <TextInput
                 key={name}
                 name={name}
-                label={label}
+                label={t(`credits.new.start.${name}`)}
                 defaultValue={params.get(name) ?? ""}
                 error={searchErrors[name]}
                 w={{ base: "100%", xs: width }}
               />
             ))}
             <Button type="submit" variant="default">
-              Find payments
+              {t("credits.new.findPayments")}
             </Button>
           </Group>
         </Form>
@@ -206,12 +225,12 @@ export default function NewCredit() {
 
       {!searched ? (
         <Text c="dimmed" size="sm">
-          Start from a payment id, a customer number or an order id to see the transactions that can be credited.
+          {t("credits.new.startHint")}
         </Text>
       ) : payments.length === 0 ? (
         Object.keys(searchErrors).length ? null : (
           <Paper withBorder p="lg" radius="md">
-            <Text ta="center">No payment matches. Check the id, or search by customer number or order id.</Text>
+            <Text ta="center">{t("credits.new.noMatch")}</Text>
           </Paper>
         )
       ) : (
@@ -226,8 +245,7 @@ export default function NewCredit() {
           <Stack gap="md">
             {totalItems > payments.length ? (
               <Text size="sm" c="dimmed">
-                Showing the newest {payments.length} of {formatCount(totalItems)} payments; narrow the search to see
-                others.
+                {t("credits.new.newest", { shown: format.count(payments.length), n: format.count(totalItems) })}
               </Text>
             ) : null}
             {payments.map((payment) => (
@@ -245,7 +263,7 @@ export default function NewCredit() {
             <Paper withBorder p="md" radius="md">
               <Stack gap="sm">
                 {result && !result.ok ? (
-                  <Alert color="red" title="The credit was not created" role="alert">
+                  <Alert color="red" title={t("credits.new.notCreated")} role="alert">
                     {serverErrors.lines ?? result.message}
                   </Alert>
                 ) : null}
@@ -255,27 +273,26 @@ export default function NewCredit() {
                   </Text>
                 ) : null}
                 <Group justify="space-between" wrap="wrap" gap="xs">
-                  <Text fw={600}>Total credit amount</Text>
+                  <Text fw={600}>{t("credits.fields.totalCreditAmount")}</Text>
                   <Text fw={700} size="lg" data-testid="credit-total" style={{ fontVariantNumeric: "tabular-nums" }}>
-                    {chosen.length ? formatMoney(total, currencies[0] ?? "NOK") : "—"}
+                    {chosen.length ? format.money(total, currencies[0] ?? "NOK") : t("common.dash")}
                   </Text>
                 </Group>
                 <Text size="xs" c="dimmed">
-                  {chosen.length === 1 ? "1 transaction chosen" : `${chosen.length} transactions chosen`}. The credit
-                  reserves these amounts until it is executed or deactivated.
+                  {t("credits.new.chosen", { count: chosen.length })}
                 </Text>
                 <Group gap="sm" wrap="wrap" align="flex-start">
                   <TextInput
                     name="orderId"
-                    label="Order id"
-                    description="Defaults to the first payment's order"
+                    label={t("credits.fields.orderId")}
+                    description={t("credits.new.orderDefault")}
                     maxLength={100}
                     error={serverErrors.orderId}
                     w={{ base: "100%", xs: 240 }}
                   />
                   <TextInput
                     name="settlementId"
-                    label="Settlement id"
+                    label={t("credits.fields.settlementId")}
                     maxLength={100}
                     error={serverErrors.settlementId}
                     w={{ base: "100%", xs: 240 }}
@@ -283,8 +300,8 @@ export default function NewCredit() {
                 </Group>
                 <Textarea
                   name="reason"
-                  label="Reason"
-                  description="Why the customer gets money back. Goes to the audit log with your name."
+                  label={t("common.reason")}
+                  description={t("credits.new.reasonNote")}
                   required
                   autosize
                   minRows={2}
@@ -293,7 +310,7 @@ export default function NewCredit() {
                 />
                 <Group justify="flex-end">
                   <Button type="submit" disabled={!valid} loading={navigation.state === "submitting"}>
-                    Create credit
+                    {t("credits.new.create")}
                   </Button>
                 </Group>
               </Stack>
@@ -320,41 +337,46 @@ function PaymentCard({
   onChoose: (transaction: Transaction, on: boolean) => void;
   onAmount: (transactionId: number, value: string) => void;
 }) {
+  const { t } = useTranslation();
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }} data-testid="creditable-payment">
       <Group justify="space-between" p="sm" gap="xs" wrap="wrap" bg="var(--paydesk-color-subtle)">
         <Group gap="xs" wrap="wrap">
           <Anchor component={Link} to={`/payments/${payment.paymentId}`} fw={600}>
-            Payment {payment.paymentId}
+            {t("credits.new.payment", { id: payment.paymentId })}
           </Anchor>
           {payment.active ? null : (
             <Badge color="red" variant="outline" size="sm">
-              Inactive
+              {t("payments.inactive")}
             </Badge>
           )}
           <Text size="sm" c="dimmed">
-            Order {payment.orderId ?? "—"} · customer {payment.customerNumber ?? "—"}
+            {t("credits.new.orderCustomer", {
+              order: payment.orderId ?? t("common.dash"),
+              customer: payment.customerNumber ?? t("common.dash"),
+            })}
           </Text>
         </Group>
         <Text size="sm">
-          Total <Amount value={payment.totalAmount} currency={payment.currency} />
+          {t("credits.new.total")} <Amount value={payment.totalAmount} currency={payment.currency} />
         </Text>
       </Group>
       {payment.transactions.length === 0 ? (
         <Text size="sm" c="dimmed" p="sm">
-          Nothing was captured on this payment, so there is nothing to credit.
+          {t("credits.new.nothingCaptured")}
         </Text>
       ) : (
         <Stack gap={0}>
-          {payment.transactions.map((t) => {
-            const value = amounts[t.transactionId];
+          {payment.transactions.map((tr) => {
+            const value = amounts[tr.transactionId];
             const chosen = value !== undefined;
-            const nothingLeft = !parsePositiveAmount(t.creditableAmount).ok;
-            const error = (chosen ? problems.get(t.transactionId) : null) ?? serverErrors[amountField(t.transactionId)];
+            const nothingLeft = !parsePositiveAmount(tr.creditableAmount).ok;
+            const error =
+              (chosen ? problems.get(tr.transactionId) : null) ?? serverErrors[amountField(tr.transactionId)];
             return (
               <Group
-                key={t.transactionId}
-                data-testid={`transaction-${t.transactionId}`}
+                key={tr.transactionId}
+                data-testid={`transaction-${tr.transactionId}`}
                 p="sm"
                 gap="md"
                 align="flex-start"
@@ -365,40 +387,40 @@ function PaymentCard({
                   mt={4}
                   miw={200}
                   style={{ flex: "1 1 200px" }}
-                  aria-label={`Credit transaction ${t.transactionId}`}
+                  aria-label={t("credits.new.creditTransaction", { id: tr.transactionId })}
                   checked={chosen}
                   disabled={nothingLeft && !chosen}
-                  onChange={(event) => onChoose(t, event.currentTarget.checked)}
+                  onChange={(event) => onChoose(tr, event.currentTarget.checked)}
                   name="line"
-                  value={`${payment.paymentId}:${t.transactionId}`}
+                  value={`${payment.paymentId}:${tr.transactionId}`}
                   label={
                     <Group gap={6} wrap="nowrap" component="span">
-                      <StatusBadge status={t.status} />
+                      <StatusBadge status={tr.status} />
                       <Text span size="sm" style={{ whiteSpace: "nowrap" }}>
-                        {t.transactionId} · {t.paymentType ?? t.paymentTypeGroup}
-                        {t.cardNumber ? ` •••• ${t.cardNumber}` : ""}
+                        {tr.transactionId} · {tr.paymentType ?? tr.paymentTypeGroup}
+                        {tr.cardNumber ? ` •••• ${tr.cardNumber}` : ""}
                       </Text>
                     </Group>
                   }
                 />
                 <Group gap="md" wrap="nowrap" style={{ flex: "2 1 300px" }} justify="space-between">
-                  <Figure label="Captured" value={t.capturedAmount} currency={payment.currency} />
-                  <Figure label="Credited" value={t.creditedAmount} currency={payment.currency} />
+                  <Figure label={t("credits.new.captured")} value={tr.capturedAmount} currency={payment.currency} />
+                  <Figure label={t("credits.new.credited")} value={tr.creditedAmount} currency={payment.currency} />
                   <Figure
-                    label="Creditable"
-                    value={t.creditableAmount}
+                    label={t("credits.new.creditable")}
+                    value={tr.creditableAmount}
                     currency={payment.currency}
                     strong={!nothingLeft}
                   />
                 </Group>
                 <TextInput
-                  name={amountField(t.transactionId)}
-                  aria-label={`Amount to credit from transaction ${t.transactionId}`}
+                  name={amountField(tr.transactionId)}
+                  aria-label={t("credits.new.amountOf", { id: tr.transactionId })}
                   value={value ?? ""}
-                  placeholder={nothingLeft ? "Nothing left" : "Tick to credit"}
+                  placeholder={nothingLeft ? t("credits.new.nothingLeft") : t("credits.new.tickToCredit")}
                   disabled={!chosen}
                   inputMode="decimal"
-                  onChange={(event) => onAmount(t.transactionId, event.currentTarget.value)}
+                  onChange={(event) => onAmount(tr.transactionId, event.currentTarget.value)}
                   error={error}
                   size="sm"
                   style={{ flex: "1 1 180px" }}

@@ -32,9 +32,12 @@ import { DateTime } from "../components/DateTime";
 import { StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
 import type { ActionResult } from "../domain/action-result";
-import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { intent, sayIn, staffAction, staffCaller } from "../http/staff/action.server";
 import { CustomerActionForm } from "../http/staff/forms/customers";
-import { formatCount } from "../components/format";
+import { useFormat } from "../components/use-format";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
+import { metaTitle } from "../i18n/meta";
 import { dayIn } from "../domain/zoned-day-range";
 import { canStop } from "../domain/agreement";
 import { isOverdue } from "../domain/self-service";
@@ -47,9 +50,8 @@ import { Dash } from "../components/list-parts";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Customer ${data.overview.customerNumber} · Paydesk` : "Customer · Paydesk" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  metaTitle(matches, "customers.title", { number: data?.overview.customerNumber ?? "" });
 
 function customerNumberOf(params: LoaderFunctionArgs["params"]): string {
   const value = params.customerNumber ?? "";
@@ -81,8 +83,8 @@ export async function action(args: ActionFunctionArgs) {
       permission: "customer:manage",
       reason: "required",
       schema: CustomerActionForm,
-      run: async ({ input: { target }, caller }) => ({
-        message: await runCustomerAction(caller, { customerNumber, action, target, origin }),
+      run: async ({ input: { target }, caller, language }) => ({
+        message: sayIn(language, (await runCustomerAction(caller, { customerNumber, action, target, origin })).say),
       }),
     });
   return staffAction(args, {
@@ -126,6 +128,7 @@ export default function CustomerScreen() {
   const [dialog, setDialog] = useState<ActionSpec | null>(null);
   const { customer, customerNumber } = overview;
   const timeZone = user.timeZone;
+  const { t } = useTranslation();
   const organisationOf = (row: { organisationId: number }) =>
     overview.organisationNames[row.organisationId] ?? row.organisationId;
   const nothing =
@@ -142,26 +145,26 @@ export default function CustomerScreen() {
       <Paper withBorder p="lg">
         <Stack gap="sm">
           <Group gap="sm" align="baseline" wrap="wrap">
-            <Title order={1} size="h3">{`Customer ${customerNumber}`}</Title>
+            <Title order={1} size="h3">
+              {t("customers.title", { number: customerNumber })}
+            </Title>
             {customer ? <Text c="dimmed">{customer.name}</Text> : null}
           </Group>
           {customer ? (
             <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="md" verticalSpacing="xs">
-              <Field label="Email">
+              <Field label={t("customers.email")}>
                 <Text size="sm" style={{ overflowWrap: "anywhere" }}>
                   {customer.email}
                 </Text>
               </Field>
-              <Field label="Organisation">{customer.organisationName ?? "—"}</Field>
-              <Field label="Customer since">
+              <Field label={t("credits.col.organisation")}>{customer.organisationName ?? t("common.dash")}</Field>
+              <Field label={t("customers.since")}>
                 <DateTime value={customer.createdAt} timeZone={timeZone} />
               </Field>
             </SimpleGrid>
           ) : (
             <Text size="sm" c="dimmed">
-              {nothing
-                ? "Nothing is known under this customer number: no customer record, payments, credits, stored cards, agreements or products."
-                : "No customer record (no self-service login); what payments and cards refer to this number is below."}
+              {nothing ? t("customers.nothingKnown") : t("customers.noRecord")}
             </Text>
           )}
         </Stack>
@@ -170,45 +173,48 @@ export default function CustomerScreen() {
       {nothing ? null : (
         <>
           <Section
-            title="Recurring payments"
+            title={t("customers.recurring.title")}
             rows={overview.recurringPayments}
             rowKey={(card) => card.recurringPaymentId}
-            empty="No stored cards."
+            empty={t("customers.recurring.empty")}
             minWidth={860}
             columns={[
-              { label: "Card", nowrap: true, cell: (card) => <StoredCard card={card} /> },
-              { label: "Nickname", cell: (card) => card.nickname ?? <Dash /> },
+              { label: t("customers.recurring.card"), nowrap: true, cell: (card) => <StoredCard card={card} /> },
+              { label: t("customers.recurring.nickname"), cell: (card) => card.nickname ?? <Dash /> },
               {
-                label: "Status",
+                label: t("credits.col.status"),
                 cell: (card) => (
                   <Group gap={6} wrap="nowrap">
                     <StateBadge status={card.recurringStatus} colors={RECURRING_COLORS} />
                     {card.primary ? (
                       <Badge color="indigo" variant="filled" size="sm" radius="sm">
-                        Primary
+                        {t("customers.recurring.primary")}
                       </Badge>
                     ) : null}
                   </Group>
                 ),
               },
-              { label: "Expires", cell: (card) => <DateTimeOrDash value={card.expiresAt} timeZone={timeZone} /> },
-              { label: "Organisation", cell: organisationOf },
+              {
+                label: t("customers.recurring.expires"),
+                cell: (card) => <DateTimeOrDash value={card.expiresAt} timeZone={timeZone} />,
+              },
+              { label: t("credits.col.organisation"), cell: organisationOf },
               canManage && {
-                label: "Actions",
+                label: t("common.actions"),
                 cell: (card) => <CardActions card={card} onAsk={setDialog} />,
               },
             ]}
           />
 
           <Section
-            title="Payment agreements"
+            title={t("customers.agreements.title")}
             rows={overview.agreements}
             rowKey={(agreement) => agreement.agreementId}
-            empty="No payment agreements."
+            empty={t("customers.agreements.empty")}
             minWidth={820}
             columns={[
               {
-                label: "Product",
+                label: t("customers.product"),
                 cell: (agreement) => (
                   <>
                     {agreement.productName}
@@ -218,24 +224,28 @@ export default function CustomerScreen() {
                   </>
                 ),
               },
-              { label: "Organisation", cell: organisationOf },
-              { label: "Price", nowrap: true, cell: (agreement) => <Price pricing={agreement.pricing} /> },
+              { label: t("credits.col.organisation"), cell: organisationOf },
               {
-                label: "Status",
+                label: t("customers.agreements.price"),
+                nowrap: true,
+                cell: (agreement) => <Price pricing={agreement.pricing} />,
+              },
+              {
+                label: t("credits.col.status"),
                 cell: (agreement) => <StateBadge status={agreement.status} colors={AGREEMENT_COLORS} />,
               },
-              createdColumn(timeZone),
+              createdColumn(t, timeZone),
               canManage && {
-                label: "Actions",
+                label: t("common.actions"),
                 cell: (agreement) =>
                   canStop(agreement.status) ? (
                     <ActionButton
                       onAsk={setDialog}
                       intent="stop-agreement"
                       target={agreement.agreementId}
-                      label="Stop"
-                      title={`Stop agreement ${agreement.productName}?`}
-                      description="No transaction can charge it any more, and the customer can no longer confirm it."
+                      label={t("customers.agreements.stop")}
+                      title={t("customers.agreements.stopTitle", { product: agreement.productName })}
+                      description={t("customers.agreements.stopText")}
                       color="red"
                     />
                   ) : null,
@@ -244,15 +254,15 @@ export default function CustomerScreen() {
           />
 
           <Section
-            title="Payments"
+            title={t("payments.title")}
             rows={overview.payments.items}
             total={overview.payments.total}
             rowKey={(payment) => payment.paymentId}
-            empty="No payments with this customer number."
+            empty={t("customers.payments.empty")}
             minWidth={640}
             columns={[
               {
-                label: "Payment",
+                label: t("payments.col.payment"),
                 cell: (payment) => (
                   <Group gap={6} wrap="nowrap">
                     <Anchor component={Link} to={`/payments/${payment.paymentId}`} size="sm" fw={500}>
@@ -262,9 +272,9 @@ export default function CustomerScreen() {
                   </Group>
                 ),
               },
-              ...orderColumns(timeZone, (payment: Overview["payments"]["items"][number]) => payment.totalAmount),
+              ...orderColumns(t, timeZone, (payment: Overview["payments"]["items"][number]) => payment.totalAmount),
               {
-                label: "Transactions",
+                label: t("payments.col.transactions"),
                 cell: (payment) =>
                   payment.statuses.length ? (
                     <Group gap={4} wrap="wrap">
@@ -274,7 +284,7 @@ export default function CustomerScreen() {
                     </Group>
                   ) : (
                     <Text size="xs" c="dimmed">
-                      No transactions
+                      {t("payments.noTransactions")}
                     </Text>
                   ),
               },
@@ -282,17 +292,17 @@ export default function CustomerScreen() {
           />
 
           <Section
-            title="Credits"
+            title={t("credits.title")}
             rows={overview.credits.items}
             total={overview.credits.total}
             rowKey={(credit) => credit.creditId}
-            empty="No credits with this customer number."
+            empty={t("customers.credits.empty")}
             minWidth={560}
             columns={[
-              { label: "Credit", cell: (credit) => credit.creditId },
-              ...orderColumns(timeZone, (credit: Overview["credits"]["items"][number]) => credit.totalCreditAmount),
+              { label: t("credits.col.credit"), cell: (credit) => credit.creditId },
+              ...orderColumns(t, timeZone, (credit: Overview["credits"]["items"][number]) => credit.totalCreditAmount),
               {
-                label: "Status",
+                label: t("credits.col.status"),
                 cell: (credit) => (
                   <Group gap={4} wrap="nowrap">
                     <StateBadge status={credit.status} colors={{ CREATED: "yellow", CREDITED: "grape" }} />
@@ -308,49 +318,58 @@ export default function CustomerScreen() {
               rows={chargebacks}
               timeZone={timeZone}
               today={today}
-              empty="No chargebacks on this customer's payments."
+              empty={t("customers.chargebacksEmpty")}
             />
           ) : null}
 
           <Section
-            title="Products"
+            title={t("customers.products.title")}
             rows={overview.products}
             rowKey={(product) => product.productCode}
-            empty="No products (subscriptions)."
+            empty={t("customers.products.empty")}
             minWidth={560}
             columns={[
-              { label: "Product", monospace: true, cell: (product) => product.productCode },
-              { label: "Name", cell: (product) => product.name },
-              { label: "Company", cell: (product) => product.companyCode },
-              { label: "Paid by", cell: (product) => product.currentPaymentMethod },
+              { label: t("customers.product"), monospace: true, cell: (product) => product.productCode },
+              { label: t("customers.products.name"), cell: (product) => product.name },
+              { label: t("customers.products.company"), cell: (product) => product.companyCode },
+              { label: t("customers.products.paidBy"), cell: (product) => product.currentPaymentMethod },
             ]}
           />
 
           <Section
-            title="Invoices"
+            title={t("customers.invoices.title")}
             rows={overview.invoices}
             rowKey={(invoice) => invoice.invoiceNumber}
-            empty="No invoices."
+            empty={t("customers.invoices.empty")}
             minWidth={620}
             columns={[
-              { label: "Invoice", monospace: true, cell: (invoice) => invoice.invoiceNumber },
-              { label: "Product", monospace: true, cell: (invoice) => invoice.productCode },
-              { label: "Due", nowrap: true, cell: (invoice) => invoice.dueDate },
-              amountColumn((invoice: Overview["invoices"][number]) => invoice.amount),
+              { label: t("customers.invoices.invoice"), monospace: true, cell: (invoice) => invoice.invoiceNumber },
+              { label: t("customers.product"), monospace: true, cell: (invoice) => invoice.productCode },
+              { label: t("customers.invoices.due"), nowrap: true, cell: (invoice) => invoice.dueDate },
+              amountColumn(t, (invoice: Overview["invoices"][number]) => invoice.amount),
               {
-                label: "Status",
+                label: t("credits.col.status"),
                 cell: (invoice) => (
                   <Group gap={4} wrap="nowrap">
                     <StateBadge status={invoice.status} colors={INVOICE_COLORS} />
                     {isOverdue(invoice, today) ? (
-                      <Badge color="red" variant="outline" size="sm" radius="sm" title={`Due ${invoice.dueDate}`}>
-                        Overdue
+                      <Badge
+                        color="red"
+                        variant="outline"
+                        size="sm"
+                        radius="sm"
+                        title={t("customers.invoices.dueOn", { date: invoice.dueDate })}
+                      >
+                        {t("customers.invoices.overdue")}
                       </Badge>
                     ) : null}
                   </Group>
                 ),
               },
-              { label: "Paid", cell: (invoice) => <DateTimeOrDash value={invoice.paidAt} timeZone={timeZone} /> },
+              {
+                label: t("customers.invoices.paid"),
+                cell: (invoice) => <DateTimeOrDash value={invoice.paidAt} timeZone={timeZone} />,
+              },
             ]}
           />
         </>
@@ -363,6 +382,7 @@ type Card = Overview["recurringPayments"][number];
 
 /** The card's scheme and masked number (or that none is registered yet), over its recurring payment id. */
 function StoredCard({ card }: { card: Card }) {
+  const { t } = useTranslation();
   return (
     <>
       {card.maskedPan ? (
@@ -374,10 +394,12 @@ function StoredCard({ card }: { card: Card }) {
         </>
       ) : (
         <Text span c="dimmed" size="sm">
-          Card not registered yet
+          {t("customers.recurring.notRegistered")}
         </Text>
       )}
-      <Text size="xs" c="dimmed">{`Recurring payment ${card.recurringPaymentId}`}</Text>
+      <Text size="xs" c="dimmed">
+        {t("customers.recurring.id", { id: card.recurringPaymentId })}
+      </Text>
     </>
   );
 }
@@ -385,6 +407,7 @@ function StoredCard({ card }: { card: Card }) {
 /** Make primary (a usable card that is not) and End (any card not ended yet). */
 function CardActions({ card, onAsk }: { card: Card; onAsk: (spec: ActionSpec) => void }) {
   const label = `${card.recurringPaymentId}${card.maskedPan ? ` (${card.maskedPan})` : ""}`;
+  const { t } = useTranslation();
   return (
     <Group gap="xs" wrap="nowrap">
       {!card.primary && (card.recurringStatus === "ACTIVE" || card.recurringStatus === "CREATED") ? (
@@ -392,9 +415,9 @@ function CardActions({ card, onAsk }: { card: Card; onAsk: (spec: ActionSpec) =>
           onAsk={onAsk}
           intent="make-primary"
           target={String(card.recurringPaymentId)}
-          label="Make primary"
-          title={`Make recurring payment ${label} primary?`}
-          description="The customer's current primary recurring payment stops being primary."
+          label={t("customers.recurring.makePrimary")}
+          title={t("customers.recurring.makePrimaryTitle", { label })}
+          description={t("customers.recurring.makePrimaryText")}
           color="indigo"
         />
       ) : null}
@@ -403,13 +426,9 @@ function CardActions({ card, onAsk }: { card: Card; onAsk: (spec: ActionSpec) =>
           onAsk={onAsk}
           intent="end-recurring"
           target={String(card.recurringPaymentId)}
-          label="End"
-          title={`End recurring payment ${label}?`}
-          description={
-            card.primary
-              ? "The card can no longer be charged. Another of the customer's cards becomes primary, if there is one."
-              : "The card can no longer be charged. This cannot be undone."
-          }
+          label={t("customers.recurring.end")}
+          title={t("customers.recurring.endTitle", { label })}
+          description={card.primary ? t("customers.recurring.endPrimaryText") : t("customers.recurring.endText")}
           color="red"
         />
       ) : null}
@@ -418,9 +437,10 @@ function CardActions({ card, onAsk }: { card: Card; onAsk: (spec: ActionSpec) =>
 }
 
 function InactiveBadge({ active }: { active: boolean }) {
+  const { t } = useTranslation();
   return active ? null : (
     <Badge color="red" variant="outline" size="xs" radius="sm">
-      Inactive
+      {t("payments.inactive")}
     </Badge>
   );
 }
@@ -438,23 +458,28 @@ type Column<Row> = {
   cell: (row: Row) => ReactNode;
 };
 
-const createdColumn = <Row extends { createdAt: string }>(timeZone: string): Column<Row> => ({
-  label: "Created",
+const createdColumn = <Row extends { createdAt: string }>(t: TFunction, timeZone: string): Column<Row> => ({
+  label: t("credits.col.created"),
   cell: (row) => <DateTime value={row.createdAt} timeZone={timeZone} />,
 });
 
-const amountColumn = <Row extends { currency: string }>(amountOf: (row: Row) => string): Column<Row> => ({
-  label: "Amount",
+const amountColumn = <Row extends { currency: string }>(t: TFunction, amountOf: (row: Row) => string): Column<Row> => ({
+  label: t("credits.detail.col.amount"),
   right: true,
   cell: (row) => <Amount value={amountOf(row)} currency={row.currency} />,
 });
 
 /** When it was made, for which order and how much: what a payment and a credit both say of themselves. */
 function orderColumns<Row extends { createdAt: string; orderId: string | null; currency: string }>(
+  t: TFunction,
   timeZone: string,
   amountOf: (row: Row) => string,
 ): Column<Row>[] {
-  return [createdColumn(timeZone), { label: "Order", cell: (row) => row.orderId ?? <Dash /> }, amountColumn(amountOf)];
+  return [
+    createdColumn(t, timeZone),
+    { label: t("credits.col.order"), cell: (row) => row.orderId ?? <Dash /> },
+    amountColumn(t, amountOf),
+  ];
 }
 
 /**
@@ -473,6 +498,8 @@ function Section<Row>(props: {
 }) {
   const { title, rows, total = props.rows.length } = props;
   const columns = props.columns.filter((column): column is Column<Row> => column !== false);
+  const { t } = useTranslation();
+  const { count: formatCount } = useFormat();
   return (
     <Paper withBorder radius="md" style={{ overflow: "hidden" }} component="section" aria-label={title}>
       <Group justify="space-between" px="md" py="sm" wrap="wrap" gap="xs">
@@ -484,7 +511,7 @@ function Section<Row>(props: {
         </Title>
         {rows.length < total ? (
           <Text size="xs" c="dimmed">
-            {`The newest ${formatCount(rows.length)} of ${formatCount(total)}`}
+            {t("customers.newest", { shown: formatCount(rows.length), n: formatCount(total) })}
           </Text>
         ) : null}
       </Group>
@@ -527,6 +554,7 @@ function Section<Row>(props: {
 }
 
 function Price({ pricing }: { pricing: Record<string, unknown> }) {
+  const { t } = useTranslation();
   const currency = typeof pricing.currency === "string" ? pricing.currency : "NOK";
   if (pricing.type === "LEGACY" && typeof pricing.amount === "string") {
     return <Amount value={pricing.amount} currency={currency} />;
@@ -534,7 +562,7 @@ function Price({ pricing }: { pricing: Record<string, unknown> }) {
   if (pricing.type === "VARIABLE" && typeof pricing.suggestedMaxAmount === "string") {
     return (
       <>
-        up to <Amount value={pricing.suggestedMaxAmount} currency={currency} />
+        {t("customers.agreements.upTo")} <Amount value={pricing.suggestedMaxAmount} currency={currency} />
       </>
     );
   }
@@ -575,16 +603,17 @@ function ActionDialog({ spec, onClose }: { spec: ActionSpec | null; onClose: () 
   const [error, setError] = useState<Extract<ActionResult, { ok: false }> | null>(null);
   const result = fetcher.data as ActionResult | undefined;
   const busy = fetcher.state !== "idle";
+  const { t } = useTranslation();
 
   useEffect(() => setError(null), [spec]);
   useEffect(() => {
     if (fetcher.state !== "idle" || !result || handled.current === result) return;
     handled.current = result;
     if (result.ok) {
-      notifications.show({ color: "green", title: "Done", message: result.message });
+      notifications.show({ color: "green", title: t("customers.done"), message: result.message });
       onClose();
     } else setError(result);
-  }, [fetcher.state, result, onClose]);
+  }, [fetcher.state, result, onClose, t]);
 
   return (
     <Modal opened={spec !== null} onClose={onClose} title={current?.title} centered>
@@ -595,15 +624,15 @@ function ActionDialog({ spec, onClose }: { spec: ActionSpec | null; onClose: () 
             <input type="hidden" name="target" value={current.target} />
             <Text size="sm">{current.description}</Text>
             {error && !error.fieldErrors.reason ? (
-              <Alert color="red" role="alert" title="Not done">
+              <Alert color="red" role="alert" title={t("actions.notDone")}>
                 {error.message}
               </Alert>
             ) : null}
             <Textarea
               name="reason"
-              label="Reason"
-              description="Kept in the audit log with your name."
-              placeholder="e.g. Customer asked by phone, ticket CS-1234"
+              label={t("common.reason")}
+              description={t("customers.reasonNote")}
+              placeholder={t("customers.reasonPlaceholder")}
               required
               autosize
               minRows={2}
@@ -613,7 +642,7 @@ function ActionDialog({ spec, onClose }: { spec: ActionSpec | null; onClose: () 
             />
             <Group justify="flex-end" gap="sm">
               <Button variant="default" onClick={onClose} disabled={busy}>
-                Cancel
+                {t("common.cancel")}
               </Button>
               <Button type="submit" color={current.color} loading={busy}>
                 {current.label}

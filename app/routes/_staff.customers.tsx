@@ -6,16 +6,18 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, Outlet, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
-import { staffArea } from "../components/staff-areas";
 import { staffCaller } from "../http/staff/action.server";
+import { useTranslation } from "react-i18next";
+import { translator } from "../i18n/i18n";
+import { staffLanguage } from "../i18n/language.server";
+import { metaTitle } from "../i18n/meta";
 import { customersWithRecentCards } from "../services/queries/customer-overview.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-const AREA = staffArea("/customers");
 const CUSTOMER_NUMBER = /^[0-9]{1,20}$/;
 
-export const meta: MetaFunction = () => [{ title: `${AREA.label} · Paydesk` }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "shell.areas.customers");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customer:read");
@@ -23,9 +25,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (raw !== null) {
     const value = raw.trim();
     if (CUSTOMER_NUMBER.test(value)) throw redirect(`/customers/${value}`);
+    const t = translator(staffLanguage(user, request));
     return json({
       query: raw,
-      error: value ? "A customer number has digits only (at most 20)." : "Enter a customer number.",
+      error: value ? t("customers.digitsOnly") : t("customers.enterNumber"),
       suggestions: [],
     });
   }
@@ -41,18 +44,19 @@ export default function Customers() {
   const { customerNumber } = useParams();
   const navigation = useNavigation();
   const searching = navigation.state !== "idle" && navigation.location?.pathname.startsWith("/customers");
+  const { t } = useTranslation();
   return (
     <Stack gap="lg">
       <Stack gap="xs">
         <Title order={1} size="h2">
-          {AREA.label}
+          {t("shell.areas.customers")}
         </Title>
         <Form method="get" action="/customers" role="search" key={customerNumber ?? "none"}>
           <Group align="flex-start" gap="sm" wrap="nowrap" maw={520}>
             <TextInput
               name="customerNumber"
-              aria-label="Customer number"
-              placeholder="Customer number, e.g. 1000123"
+              aria-label={t("payments.customerNumber")}
+              placeholder={t("customers.placeholder")}
               defaultValue={query ?? customerNumber ?? ""}
               error={error}
               inputMode="numeric"
@@ -60,7 +64,7 @@ export default function Customers() {
               style={{ flex: 1 }}
             />
             <Button type="submit" loading={searching}>
-              Look up
+              {t("customers.lookUp")}
             </Button>
           </Group>
         </Form>
@@ -70,13 +74,13 @@ export default function Customers() {
       ) : (
         <Paper withBorder p="lg" maw={720} bg="var(--paydesk-color-subtle)">
           <Stack gap="xs">
-            <Text fw={500}>Find a customer by their customer number.</Text>
+            <Text fw={500}>{t("customers.find")}</Text>
             <Text c="dimmed" size="sm">
-              {AREA.summary}
+              {t("shell.summaries.customers")}
             </Text>
             {suggestions.length ? (
               <Text size="sm">
-                Customers whose stored cards changed lately:{" "}
+                {t("customers.recentCards")}{" "}
                 {suggestions.map((n, i) => (
                   <span key={n}>
                     {i ? ", " : ""}

@@ -65,10 +65,11 @@ export const action = (args: ActionFunctionArgs) =>
     ...switchIntents({
       permission: "method:manage",
       schema: PaymentMethodForm,
-      run: async ({ input: { methodId }, caller, enabled }) => {
+      run: async ({ input: { methodId }, caller, enabled, t }) => {
         const method = await setPaymentMethodEnabled(caller, { methodId, enabled, reason: caller.reason });
+        const values = { type: method.paymentType, channel: method.distributionChannelId, clientId: method.clientId };
         return {
-          message: `${method.paymentType} on ${method.distributionChannelId} for ${method.clientId} is ${enabled ? "enabled" : "disabled"}`,
+          message: enabled ? t("toasts.paymentMethods.enabled", values) : t("toasts.paymentMethods.disabled", values),
         };
       },
     }),
@@ -77,26 +78,33 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "method:manage",
       reason: "required",
       schema: MethodSwitchPreviewForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t }) => {
         const preview = await previewMethodSwitch(caller, input);
         const data: MethodSwitchPreviewData = {
           fingerprint: preview.fingerprint,
           changes: preview.changes.map(previewRow),
           unchanged: preview.unchanged.map(previewRow),
         };
-        return { message: `${preview.changes.length} to change, ${preview.unchanged.length} already so`, data };
+        const counts = { changes: preview.changes.length, unchanged: preview.unchanged.length };
+        return { message: t("toasts.paymentMethods.preview", counts), data };
       },
     }),
     "bulk-apply": intent({
       permission: "method:manage",
       reason: "required",
       schema: MethodSwitchApplyForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t }) => {
         const { changed, unchanged } = await switchPaymentMethods(caller, { ...input, reason: caller.reason });
-        const state = input.enabled ? "enabled" : "disabled";
-        return {
-          message: `${input.scope.paymentType} is ${state} on ${changed.length} ${changed.length === 1 ? "method" : "methods"}${unchanged ? `; ${unchanged} ${unchanged === 1 ? "was" : "were"} ${state} already` : ""}.`,
-        };
+        const type = input.scope.paymentType;
+        const done = input.enabled
+          ? t("toasts.paymentMethods.enabledOn", { type, count: changed.length })
+          : t("toasts.paymentMethods.disabledOn", { type, count: changed.length });
+        const already = !unchanged
+          ? ""
+          : input.enabled
+            ? t("toasts.paymentMethods.enabledAlready", { count: unchanged })
+            : t("toasts.paymentMethods.disabledAlready", { count: unchanged });
+        return { message: `${done}${already}.` };
       },
     }),
   });

@@ -110,7 +110,7 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "credit:create",
       reason: "required",
       schema: BulkCreditPreviewForm,
-      run: async ({ input, user, caller }) => {
+      run: async ({ input, user, caller, t }) => {
         const execute = userHasPermission(user, "credit:execute");
         const preview = await previewBulkCredit(caller, { ...input, execute });
         const secondPerson = new Set(preview.awaitingSecondPerson);
@@ -131,7 +131,7 @@ export const action = (args: ActionFunctionArgs) =>
                 },
           ),
         };
-        return { message: "Preview of the credits", data };
+        return { message: t("toasts.credits.bulkPreview"), data };
       },
     }),
     "bulk-credit": intent({

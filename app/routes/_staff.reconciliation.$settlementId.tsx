@@ -13,7 +13,7 @@ import { Amount } from "../components/Amount";
 import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { ClampedText, Dash, ListNotice, PageHeader } from "../components/list-parts";
-import { useFormat } from "../components/use-format";
+import { formatsFor, useFormat } from "../components/use-format";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
 import { metaTitle } from "../i18n/meta";
@@ -59,25 +59,28 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "reconciliation:resolve",
       reason: "required",
       schema: ResolveDifferenceForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t }) => {
         await resolveDifference(caller, input);
-        return { message: "The difference is marked resolved" };
+        return { message: t("toasts.reconciliation.resolved") };
       },
     }),
     matchAgain: intent({
       permission: "reconciliation:resolve",
       reason: "optional",
       schema: MatchAgainForm,
-      run: async ({ caller }) => {
+      run: async ({ caller, t, language }) => {
         const done = await matchAgain(caller, { settlementId: args.params.settlementId ?? "" });
         const changed = done.matched + done.amountDiffers;
+        const n = (value: number) => formatsFor(language).count(value);
         return {
           message:
             changed === 0
-              ? "Paydesk still has nothing for the lines missing in it: nothing changed"
-              : `${done.matched} ${done.matched === 1 ? "line is" : "lines are"} matched now` +
-                (done.amountDiffers ? `; ${done.amountDiffers} found with another amount` : "") +
-                (done.chargebacksOpened ? `; ${done.chargebacksOpened} chargebacks opened` : ""),
+              ? t("toasts.reconciliation.nothingNew")
+              : t("toasts.reconciliation.matched", { count: done.matched }) +
+                (done.amountDiffers ? t("toasts.reconciliation.amountDiffers", { n: n(done.amountDiffers) }) : "") +
+                (done.chargebacksOpened
+                  ? t("toasts.reconciliation.chargebacksOpened", { n: n(done.chargebacksOpened) })
+                  : ""),
           data: { ...done },
         };
       },

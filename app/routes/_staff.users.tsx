@@ -63,12 +63,12 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "user:manage",
       reason: "optional",
       schema: NewStaffUserForm,
-      run: async ({ input: { email, name, role, password: typed }, caller }) => {
+      run: async ({ input: { email, name, role, password: typed }, caller, t }) => {
         // The password as typed (spaces count); none typed means one is generated and shown once.
         const password = typed === "" ? generatePassword() : typed;
         const user = await createStaffUser(caller, { email, name, role, password });
         return {
-          message: `${user.email} can log in now, as ${user.role}`,
+          message: t("toasts.users.created", { email: user.email, role: user.role }),
           data: { userId: user.id, email: user.email, ...(typed === "" ? { generatedPassword: password } : {}) },
         };
       },
@@ -77,20 +77,20 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "user:manage",
       reason: "optional",
       schema: ChangeRoleForm,
-      run: async ({ input: { userId, role: newRole }, caller }) => {
+      run: async ({ input: { userId, role: newRole }, caller, t }) => {
         const { role } = await changeStaffRole(caller, { userId, role: newRole });
-        return { message: `The role is ${role} now; it applies to their next request` };
+        return { message: t("toasts.users.roleChanged", { role }) };
       },
     }),
     "reset-password": intent({
       permission: "user:manage",
       reason: "optional",
       schema: StaffUserForm,
-      run: async ({ input: { userId }, caller }) => {
+      run: async ({ input: { userId }, caller, t }) => {
         const { token, email } = await issuePasswordReset(caller, { userId });
         const link = `${new URL(args.request.url).origin}/reset-password/${token}`;
         return {
-          message: `A reset link for ${email} works for ${RESET_LINK_MINUTES} minutes, once`,
+          message: t("toasts.users.resetLink", { email, minutes: RESET_LINK_MINUTES }),
           data: { email, resetLink: link },
         };
       },
@@ -99,21 +99,21 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "user:manage",
       reason: "required",
       schema: StaffUserForm,
-      run: async ({ input: { userId }, caller }) => {
+      run: async ({ input: { userId }, caller, t }) => {
         await resetSecondFactor(caller, { userId });
-        return { message: "Second factor removed; their sessions have ended" };
+        return { message: t("toasts.users.secondFactorRemoved") };
       },
     }),
     ...switchIntents({
       permission: "user:manage",
       schema: StaffUserForm,
-      run: async ({ input: { userId }, caller, enabled }) => {
+      run: async ({ input: { userId }, caller, enabled, t }) => {
         if (enabled) {
           await enableStaffUser(caller, { userId });
-          return { message: "Enabled; they can log in again" };
+          return { message: t("toasts.users.enabled") };
         }
         await disableStaffUser(caller, { userId });
-        return { message: "Disabled; their sessions have ended" };
+        return { message: t("toasts.users.disabled") };
       },
     }),
   });

@@ -14,10 +14,14 @@ import { ageText } from "../components/payment-detail/OperationsInProgress";
 import { useStaffUser } from "../components/staff-user";
 import { staffCaller } from "../http/staff/action.server";
 import { workQueue } from "../services/queries/work-queue.server";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
+import { operationLabel } from "../i18n/labels";
+import { metaTitle } from "../i18n/meta";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
-export const meta: MetaFunction = () => [{ title: "Work queue · Paydesk" }];
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "work.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "credit:execute");
@@ -39,37 +43,38 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function WorkQueueScreen() {
   const queue = useLoaderData<typeof loader>();
   const user = useStaffUser();
+  const { t } = useTranslation();
   const nothing =
     queue.creditsForYou.length === 0 && queue.yourCreditsWaiting.length === 0 && queue.operationCount === 0;
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Work queue
+        {t("work.title")}
       </Title>
       {nothing ? (
-        <Alert color="green" role="status" title="Nothing waits for you">
-          No credit waits for a second staff user and no provider operation is in progress.
+        <Alert color="green" role="status" title={t("work.nothingTitle")}>
+          {t("work.nothing")}
         </Alert>
       ) : null}
 
       <Stack gap="xs" component="section" aria-labelledby="credits-for-you">
         <Title order={2} size="h4" id="credits-for-you">
-          Credits waiting for a second staff user ({queue.creditsForYou.length})
+          {t("work.creditsForYou", { n: queue.creditsForYou.length })}
         </Title>
         <Text size="sm" c="dimmed">
-          Above the four-eyes threshold: their creator may not execute them. Open one to check it and execute it.
+          {t("work.creditsForYouHint")}
         </Text>
         {queue.creditsForYou.length ? (
           <CreditTable credits={queue.creditsForYou} timeZone={user.timeZone} testId="credits-for-you" />
         ) : (
-          <Text size="sm">None.</Text>
+          <Text size="sm">{t("work.none")}</Text>
         )}
       </Stack>
 
       {queue.yourCreditsWaiting.length ? (
         <Stack gap="xs" component="section" aria-labelledby="your-credits">
           <Title order={2} size="h4" id="your-credits">
-            Your credits waiting for someone else ({queue.yourCreditsWaiting.length})
+            {t("work.yourCredits", { n: queue.yourCreditsWaiting.length })}
           </Title>
           <CreditTable credits={queue.yourCreditsWaiting} timeZone={user.timeZone} testId="your-credits" />
         </Stack>
@@ -78,29 +83,28 @@ export default function WorkQueueScreen() {
       {userHasPermission(user, "payment:resolve") ? (
         <Stack gap="xs" component="section" aria-labelledby="operations">
           <Title order={2} size="h4" id="operations">
-            Provider operations in progress ({queue.operationCount})
+            {t("work.operations", { n: queue.operationCount })}
           </Title>
           <Text size="sm" c="dimmed">
-            The provider has not answered yet. The recovery job asks again by itself; &quot;Resolve now&quot; on the
-            payment asks at once.
+            {t("work.operationsHint")}
           </Text>
           {queue.operations.length ? (
-            <Paper withBorder style={{ overflowX: "auto" }} tabIndex={0} aria-label="Provider operations in progress">
+            <Paper withBorder style={{ overflowX: "auto" }} tabIndex={0} aria-label={t("work.operationsLabel")}>
               <Table verticalSpacing="xs" data-testid="operations-in-progress">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Operation</Table.Th>
-                    <Table.Th>Payment</Table.Th>
-                    <Table.Th>Asked by</Table.Th>
-                    <Table.Th>Waiting for</Table.Th>
-                    <Table.Th ta="right">Asks so far</Table.Th>
+                    <Table.Th>{t("work.col.operation")}</Table.Th>
+                    <Table.Th>{t("work.col.payment")}</Table.Th>
+                    <Table.Th>{t("work.col.askedBy")}</Table.Th>
+                    <Table.Th>{t("work.col.waitingFor")}</Table.Th>
+                    <Table.Th ta="right">{t("work.col.asks")}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {queue.operations.map((op) => (
                     <Table.Tr key={op.operationId}>
                       <Table.Td>
-                        {op.kind.toLowerCase().replaceAll("_", " ")} {op.operationId}
+                        {operationKind(t, op.kind)} {op.operationId}
                       </Table.Td>
                       <Table.Td>
                         {op.paymentId !== null ? (
@@ -109,7 +113,7 @@ export default function WorkQueueScreen() {
                             {op.transactionId !== null ? ` / ${op.transactionId}` : ""}
                           </Anchor>
                         ) : (
-                          "—"
+                          t("common.dash")
                         )}
                       </Table.Td>
                       <Table.Td>{op.claimedBy}</Table.Td>
@@ -121,7 +125,7 @@ export default function WorkQueueScreen() {
               </Table>
             </Paper>
           ) : (
-            <Text size="sm">None.</Text>
+            <Text size="sm">{t("work.none")}</Text>
           )}
         </Stack>
       ) : null}
@@ -132,22 +136,35 @@ export default function WorkQueueScreen() {
 type QueueCredit = ReturnType<typeof useLoaderData<typeof loader>>["creditsForYou"][number];
 
 function CreditTable({ credits, timeZone, testId }: { credits: QueueCredit[]; timeZone: string; testId: string }) {
+  const { t } = useTranslation();
   return (
     <CreditRows
       credits={credits}
       timeZone={timeZone}
-      label="Credits"
+      label={t("credits.title")}
       testId={testId}
       rowTestId="queue-credit"
       before={[
         {
-          header: "Amount",
+          header: t("credits.detail.col.amount"),
           align: "right",
           cell: (credit) => <Amount value={credit.totalCreditAmount} currency={credit.currency} />,
         },
-        { header: "Organisation", cell: (credit) => credit.organisationName },
+        { header: t("credits.col.organisation"), cell: (credit) => credit.organisationName },
       ]}
-      after={[{ header: "Reason", style: { overflowWrap: "anywhere" }, cell: (credit) => credit.reason ?? "—" }]}
+      after={[
+        {
+          header: t("common.reason"),
+          style: { overflowWrap: "anywhere" },
+          cell: (credit) => credit.reason ?? t("common.dash"),
+        },
+      ]}
     />
   );
+}
+
+/** A provider operation's kind as the screens name it: English in lower case ("card authorize"), else its label. */
+function operationKind(t: TFunction, kind: string): string {
+  const label = operationLabel(t, kind);
+  return label === kind ? kind.toLowerCase().replaceAll("_", " ") : label.toLowerCase();
 }

@@ -135,7 +135,7 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     await amount.fill("120.50");
     await page.getByLabel(`Credit transaction ${b.transactionId}`).check();
     await page.getByLabel(`Amount to credit from transaction ${b.transactionId}`).fill("30");
-    await expect.poll(() => page.getByTestId("credit-total").textContent()).toMatch(/150,50/);
+    await expect.poll(() => page.getByTestId("credit-total").textContent()).toMatch(/NOK\s150\.50/);
     await page.getByLabel("Reason").fill("Train cancelled, refund half");
     await page.getByRole("button", { name: "Create credit" }).click();
     await page.waitForURL(/\/credits\/\d+$/);
@@ -178,10 +178,12 @@ describe.skipIf(!chromiumAvailable)("credits in Chromium", () => {
     await page.getByRole("button", { name: "Execute credit" }).click();
     const dialog = page.getByRole("dialog");
     await expect
-      .poll(() => dialog.getByText(/This sends 150,50\s+kr back to the customer through 2 credit transactions/).count())
+      .poll(() =>
+        dialog.getByText(/This sends NOK\s150\.50 back to the customer through 2 credit transactions/).count(),
+      )
       .toBe(1);
     await dialog.getByLabel("Reason").fill("Approved, ticket 881");
-    await dialog.getByRole("button", { name: /^Credit 150,50/ }).click();
+    await dialog.getByRole("button", { name: /^Credit NOK\s150\.50/ }).click();
     await expect.poll(() => page.getByText(/is executed: all 2 credit transactions are credited/).count()).toBe(1);
     await expect.poll(() => page.getByTestId("credit-line").getByText("CREDITED").count()).toBe(2);
     expect((await creditRow(supportCreditId)).status).toBe("CREDITED");

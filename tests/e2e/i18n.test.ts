@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
 import { chromiumAvailable, logInThroughForm } from "../support/browser";
 import { useBrowserTest } from "../support/browser-test";
+import { and, eq } from "drizzle-orm";
+import { payments, paymentTransactions } from "../../db/schema";
 
 const support = DEMO_USERS.find((user) => user.role === "support")!;
 const admin = DEMO_USERS.find((user) => user.role === "admin")!;
@@ -177,6 +179,58 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
       expect(await page.getByTestId("invoice-F2000004").getByTestId("overdue").textContent()).toBe("Overdue");
       expect(await page.getByTestId("invoice-F2000004").textContent()).toMatch(/NOK\s1,290\.00/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // A credit made in Norwegian, from the form's checks to the server's notification.
+  it("creates a credit in Norwegian: the screens, the form's check and the server's answer", async () => {
+    const [captured] = await e2e.server.database.db
+      .select({ paymentId: paymentTransactions.paymentId, transactionId: paymentTransactions.transactionId })
+      .from(paymentTransactions)
+      .innerJoin(payments, eq(payments.paymentId, paymentTransactions.paymentId))
+      .where(and(eq(paymentTransactions.status, "CAPTURED"), eq(payments.active, true)))
+      .limit(1);
+    const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-US" });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    try {
+      await page.goto(`${e2e.server.url}/credits`);
+      await logInThroughForm(page, support);
+      await page.getByRole("heading", { level: 1, name: "Credits" }).waitFor();
+      await page.getByRole("banner").getByText("NO", { exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: "Krediteringer" }).waitFor();
+      expect(await page.getByText("Fire øyne-regelen:").count()).toBe(1);
+
+      await page.getByRole("link", { name: "Ny kreditering" }).click();
+      await page.getByRole("heading", { level: 1, name: "Ny kreditering" }).waitFor();
+      await page.getByLabel("Betalings-id").fill(String(captured.paymentId));
+      await page.getByRole("button", { name: "Finn betalinger" }).click();
+      await page.getByLabel(`Krediter transaksjon ${captured.transactionId}`).check();
+      const amount = page.getByLabel(`Beløp som skal krediteres fra transaksjon ${captured.transactionId}`);
+      // The form's own check, in the reader's words, before anything is sent.
+      await amount.fill("1,2,3");
+      await page.getByText("Skriv inn et beløp som 2 596,50").waitFor();
+      await amount.fill("1,00");
+      expect(await page.getByTestId("credit-total").textContent()).toMatch(NORWEGIAN_MONEY);
+      await page.getByLabel("Begrunnelse").fill("Kunden klaget, sak 4711");
+      await page.getByRole("button", { name: "Opprett kreditering" }).click();
+
+      // The server's notification and the credit's own screen, in Norwegian.
+      await page.getByRole("heading", { level: 1, name: /^Kreditering \d+$/ }).waitFor();
+      await page
+        .getByText(/er opprettet; den holder av beløpene til den er utført/)
+        .first()
+        .waitFor();
+      expect(await page.getByRole("columnheader", { name: "Tilbakebetalt som" }).count()).toBe(1);
+      expect(await page.locator("main").textContent()).toMatch(NORWEGIAN_DATE);
+
+      // Back to English for the other tests of this user.
+      await page.getByRole("banner").getByText("EN", { exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: /^Credit \d+$/ }).waitFor();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

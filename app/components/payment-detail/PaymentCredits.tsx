@@ -2,31 +2,31 @@
 // from this page, so a credit waiting for a second staff user is visible here, with who must act.
 import { Alert, Anchor, Group, Stack, Text, Title } from "@mantine/core";
 import { Link } from "@remix-run/react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { Amount } from "../Amount";
 import { CreditRows } from "../CreditRows";
 import { CreditStatusBadge } from "../CreditStatusBadge";
 import type { DetailCredit as PaymentCredit } from "./types";
 
 /** What the credit waits for, in words for the person reading the payment. */
-function standingText(credit: PaymentCredit): string {
+function standingText(t: TFunction, credit: PaymentCredit): string {
   const standing = credit.standing;
   switch (standing.kind) {
     case "credited":
-      return "Executed: the money went back to the customer.";
+      return t("credits.payment.credited");
     case "failed":
-      return `${standing.failedLines === 1 ? "One line" : `${standing.failedLines} lines`} failed at the provider.`;
+      return t("credits.payment.failed", { count: standing.failedLines });
     case "inProgress":
-      return "Being executed: the provider has not answered yet.";
+      return t("credits.payment.inProgress");
     case "awaitsSecondStaffUser":
       return standing.viewerMayExecute
-        ? `Waits for a second staff user (created by ${standing.creator}): you may execute it.`
-        : `Waits for a second staff user with the right to execute credits (not ${standing.creator}).`;
+        ? t("credits.payment.secondYouMay", { creator: standing.creator })
+        : t("credits.payment.second", { creator: standing.creator });
     case "awaitsExecution":
-      return standing.viewerMayExecute
-        ? "Waits to be executed: you may execute it."
-        : "Waits to be executed by finance or an admin.";
+      return standing.viewerMayExecute ? t("credits.payment.executionYouMay") : t("credits.payment.execution");
     case "deactivated":
-      return "Deactivated: it will not be executed.";
+      return t("credits.payment.deactivated");
   }
 }
 
@@ -39,44 +39,42 @@ export function PaymentCredits({
   currency: string;
   timeZone: string;
 }) {
+  const { t } = useTranslation();
   const waiting = credits.filter(
     (c) => c.standing.kind === "awaitsSecondStaffUser" || c.standing.kind === "awaitsExecution",
   );
   return (
     <Stack gap="xs" aria-labelledby="payment-credits-title" component="section">
       <Title order={2} size="h4" id="payment-credits-title">
-        Credits
+        {t("credits.title")}
       </Title>
       {waiting.length ? (
-        <Alert
-          color="yellow"
-          role="status"
-          title={waiting.length === 1 ? "A credit is waiting" : `${waiting.length} credits are waiting`}
-        >
+        <Alert color="yellow" role="status" title={t("credits.payment.waiting", { count: waiting.length })}>
           {waiting.map((c) => (
             <Text key={c.creditId} size="sm">
               <Anchor component={Link} to={`/credits/${c.creditId}`} inherit>
-                Credit {c.creditId}
+                {t("credits.detail.title", { id: c.creditId })}
               </Anchor>{" "}
-              of <Amount value={c.totalCreditAmount} currency={c.currency} />: {standingText(c)}
+              {t("credits.payment.of")} <Amount value={c.totalCreditAmount} currency={c.currency} />:{" "}
+              {standingText(t, c)}
             </Text>
           ))}
         </Alert>
       ) : null}
       {credits.length === 0 ? (
         <Text size="sm" c="dimmed">
-          No credits for this payment.
+          {t("credits.payment.none")}
         </Text>
       ) : (
         <CreditRows
           credits={credits}
           timeZone={timeZone}
-          label="Credits of this payment"
+          label={t("credits.payment.label")}
           testId="payment-credits"
           rowTestId="payment-credit"
           before={[
             {
-              header: "Status",
+              header: t("credits.col.status"),
               minWidth: 110,
               cell: (credit) => (
                 <CreditStatusBadge
@@ -87,22 +85,22 @@ export function PaymentCredits({
               ),
             },
             {
-              header: "Of this payment",
+              header: t("credits.payment.ofThisPayment"),
               align: "right",
               cell: (credit) => <Amount value={credit.amountOfThisPayment} currency={currency} />,
             },
             {
-              header: "Credit total",
+              header: t("credits.payment.creditTotal"),
               align: "right",
               cell: (credit) => <Amount value={credit.totalCreditAmount} currency={credit.currency} />,
             },
           ]}
           after={[
             {
-              header: "What it waits for",
+              header: t("credits.payment.waitsFor"),
               cell: (credit) => (
                 <Group gap={4}>
-                  <Text size="sm">{standingText(credit)}</Text>
+                  <Text size="sm">{standingText(t, credit)}</Text>
                 </Group>
               ),
             },

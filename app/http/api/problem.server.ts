@@ -58,7 +58,8 @@ export function problemFromDomain(error: DomainError): Problem {
     status: error.status,
     title: TITLES[error.status] ?? "Error",
     detail: error.message,
-    errors: error.errors.length ? error.errors : undefined,
+    // Field and message only: the locale key (`say`) is for the staff screens, not the API's contract.
+    errors: error.errors.length ? error.errors.map(({ field, message }) => ({ field, message })) : undefined,
     errorReason: error.errorReason,
     ...(error.kind === "unavailable"
       ? {

@@ -4,16 +4,23 @@
 // input and a StaffCaller (the same services the API calls), and answers an ActionResult the
 // screen turns into a notification and errors next to the fields. Zod's errors and the
 // services' DomainErrors become field errors here, and only here; anything else is a bug and goes
-// to the error boundary.
+// to the error boundary. All of it speaks the staff user's language (ADR 042): `run` gets a `t`
+// for its message, zod's issues are said by their code, the forms' own words and the services'
+// errors by their locale key (`Say`); an error without a key stays in its English words.
 import { json, type ActionFunctionArgs, type TypedResponse } from "@remix-run/node";
+import type { TFunction } from "i18next";
 import { z } from "zod";
 import type { Permission } from "../../auth/roles";
 import { requirePermission, type StaffUser } from "../../auth/session.server";
 import type { ActionResult } from "../../domain/action-result";
 import type { StaffCaller } from "../../domain/caller";
-import { DomainError, invalid, invalidFields, type FieldError } from "../../domain/errors";
+import { DomainError, invalid, invalidFields, type FieldError, type Say } from "../../domain/errors";
+import { i18nFor, translator } from "../../i18n/i18n";
+import { statusLabel } from "../../i18n/labels";
+import { INTL_LOCALE, type Language } from "../../i18n/language";
+import { staffLanguage } from "../../i18n/language.server";
 import type { RequestContext } from "../context";
-import { formObject, reason as reasonField } from "./fields";
+import { formObject, reason as reasonField, says } from "./fields";
 
 export function staffCaller(
   user: StaffUser,
@@ -48,6 +55,10 @@ export type StaffIntent<S extends FormSchema = FormSchema> = {
     /** The caller to hand to services; carries the reason for the audit entry. */
     caller: StaffCaller;
     intent: string;
+    /** Says the success message in the staff user's language. */
+    t: TFunction;
+    /** The staff user's language, for counts and money in the message (app/components/use-format.ts). */
+    language: Language;
   }) => Promise<{ message: string; data?: Record<string, unknown> } | Response>;
   /**
    * Where a service's error about `field` shows on this form, when the service names its input
@@ -69,27 +80,97 @@ export function intent<S extends FormSchema>(spec: StaffIntent<S>): StaffIntent 
 export function switchIntents<S extends FormSchema>(spec: {
   permission: Permission;
   schema: S;
-  run: (args: { input: z.output<S>; caller: StaffCaller; enabled: boolean }) => Promise<{ message: string }>;
+  run: (args: {
+    input: z.output<S>;
+    caller: StaffCaller;
+    enabled: boolean;
+    t: TFunction;
+    language: Language;
+  }) => Promise<{ message: string }>;
 }): { disable: StaffIntent; enable: StaffIntent } {
   const switchTo = (enabled: boolean) =>
     intent({
       permission: spec.permission,
       reason: enabled ? "optional" : "required",
       schema: spec.schema,
-      run: ({ input, caller }) => spec.run({ input, caller, enabled }),
+      run: ({ input, caller, t, language }) => spec.run({ input, caller, enabled, t, language }),
     });
   return { disable: switchTo(false), enable: switchTo(true) };
 }
 
+/** A message by its locale key, in `language`; its decimal values ("100.00") in that language's numbers. */
+export function sayIn(language: Language, said: Say): string {
+  const values: Record<string, string | number> = {};
+  const t = translator(language);
+  for (const [name, value] of Object.entries(said.values ?? {}))
+    values[name] =
+      typeof value !== "string"
+        ? value
+        : DECIMAL.test(value)
+          ? decimalIn(language, value)
+          : name === "status"
+            ? statusLabel(t, value)
+            : value;
+  return (t as unknown as (key: string, values: object) => string)(said.key, values);
+}
+
+const DECIMAL = /^-?[0-9]+\.[0-9]+$/;
+const decimalIn = (language: Language, value: string) =>
+  // Intl reads a decimal string exactly: an amount never passes through a float.
+  new Intl.NumberFormat(INTL_LOCALE[language], { minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(
+    value as unknown as number,
+  );
+
+/** Whether a message is a locale key (the forms' own words, app/http/staff/fields.ts `says`). */
+const isKey = (message: string) => /^[a-zA-Z]+\.[a-zA-Z0-9_.]+$/.test(message) && i18nFor("en").exists(message);
+
+/** A message said by its key when it has one that this build knows, else its English words. */
+function sayOr(language: Language, message: string, said: Say | undefined): string {
+  return said && i18nFor("en").exists(said.key) ? sayIn(language, said) : message;
+}
+
+/**
+ * A zod issue in `language`: a form's own message (a locale key, with the issue's params as its
+ * values), else zod's check by its code, else (a check with no words of ours) zod's English.
+ */
+function issueMessage(issue: z.core.$ZodIssue, language: Language): string {
+  // A custom check's params; a size check's bound (a form's own "at most {{max}} …").
+  const params: Record<string, string | number> = {
+    ...("params" in issue ? (issue.params as Record<string, string | number> | undefined) : undefined),
+    ...(issue.code === "too_big" ? { max: Number(issue.maximum) } : {}),
+    ...(issue.code === "too_small" ? { min: Number(issue.minimum) } : {}),
+  };
+  if (isKey(issue.message)) return sayIn(language, { key: issue.message, values: params });
+  const say = (key: string, values?: Record<string, string | number>) => sayIn(language, { key, values });
+  switch (issue.code) {
+    case "invalid_type":
+      return say(says("single"));
+    case "too_big":
+      return issue.origin === "array"
+        ? say(says("tooMany"), { max: Number(issue.maximum) })
+        : say(says("tooLong"), { max: Number(issue.maximum) });
+    case "too_small":
+      return issue.origin === "array"
+        ? say(says("tooFew"), { min: Number(issue.minimum) })
+        : say(says("tooShort"), { min: Number(issue.minimum) });
+    case "invalid_value":
+      return say(says("oneOf"), { values: issue.values.map(String).join(", ") });
+    case "invalid_format":
+      return say(says("format"));
+    default:
+      return issue.message;
+  }
+}
+
 /**
  * The field errors of a failed parse: the first problem of each field, by the form's field names
- * (forms are flat: a problem with one value of a repeated field is the field's).
+ * (forms are flat: a problem with one value of a repeated field is the field's), in `language`.
  */
-export function formErrors(error: z.ZodError): FieldError[] {
+export function formErrors(error: z.ZodError, language: Language = "en"): FieldError[] {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     const field = issue.path.length ? String(issue.path[0]) : "form";
-    if (!errors.some((e) => e.field === field)) errors.push({ field, message: issue.message });
+    if (!errors.some((e) => e.field === field)) errors.push({ field, message: issueMessage(issue, language) });
   }
   return errors;
 }
@@ -98,11 +179,40 @@ export function actionSucceeded(message: string, intent: string | null, data?: R
   return json<ActionResult>({ ok: true, message, intent, ...(data ? { data } : {}) });
 }
 
-export function actionFailed(error: DomainError, intent: string | null, fieldOnForm = (field: string) => field) {
+/**
+ * A refusal as the form shows it: the message and the field errors in `language` when they have
+ * a locale key, else the service's English words. Errors that say one thing whoever meets them
+ * (four eyes, a busy transaction, a silent provider) are said by their errorReason in Norwegian.
+ */
+export function actionFailed(
+  error: DomainError,
+  intent: string | null,
+  fieldOnForm = (field: string) => field,
+  language: Language = "en",
+) {
   const fieldErrors: Record<string, string> = {};
-  for (const { field, message } of error.errors) fieldErrors[fieldOnForm(field)] ??= message;
-  return json<ActionResult>({ ok: false, message: error.message, intent, fieldErrors }, { status: error.status });
+  // A field's error that repeats the whole message (ruleBroken's) is said with the whole's key.
+  const said = error.errors.map(({ field, message, say }) => ({
+    field,
+    message: sayOr(language, message, say ?? (message === error.message ? error.say : undefined)),
+  }));
+  for (const { field, message } of said) fieldErrors[fieldOnForm(field)] ??= message;
+  const byReason = error.errorReason ? REASON_KEYS[error.errorReason] : undefined;
+  // English keeps the service's own words for these (they name amounts and thresholds).
+  const whole = error.say ?? (byReason && language !== "en" ? { key: byReason } : undefined);
+  // A refusal about fields only (a parse) is its fields' errors; English keeps the service's words.
+  const message =
+    whole || language === "en" || error.kind !== "invalid" || !said.length
+      ? sayOr(language, error.message, whole)
+      : said.map(({ field, message }) => `${field}: ${message}`).join("; ");
+  return json<ActionResult>({ ok: false, message, intent, fieldErrors }, { status: error.status });
 }
+
+const REASON_KEYS: Partial<Record<NonNullable<DomainError["errorReason"]>, string>> = {
+  FOUR_EYES_REQUIRED: "errors.fourEyes",
+  RESOURCE_BUSY: "errors.busy",
+  PROVIDER_UNAVAILABLE: "errors.providerUnavailable",
+};
 
 /**
  * The form parsed by its schema, and its reason by the reason's; all problems of both come back
@@ -113,13 +223,14 @@ function parseWithReason<S extends FormSchema>(
   schema: S,
   required: boolean,
   form: FormData,
+  language: Language,
 ): z.output<S> & { reason: string | null } {
   const object = formObject(form);
   const fields = schema.safeParse(object);
   const reason = z.object({ reason: reasonField(required) }).safeParse(object);
   const errors = [
-    ...(fields.success ? [] : formErrors(fields.error)),
-    ...(reason.success ? [] : formErrors(reason.error)),
+    ...(fields.success ? [] : formErrors(fields.error, language)),
+    ...(reason.success ? [] : formErrors(reason.error, language)),
   ];
   if (!fields.success || !reason.success) throw invalidFields(errors);
   return Object.assign(fields.data as object, { reason: reason.data.reason }) as z.output<S> & {
@@ -140,23 +251,37 @@ export async function staffAction(
   try {
     form = await request.formData();
   } catch {
-    await requirePermission(request, "dashboard:read");
-    return actionFailed(invalid("body", "must be a form submission"), null);
+    const user = await requirePermission(request, "dashboard:read");
+    const said = { key: says("formSubmission") };
+    return actionFailed(
+      invalid("body", "must be a form submission", said),
+      null,
+      undefined,
+      staffLanguage(user, request),
+    );
   }
   const intentValue = form.get("intent");
   const intent = typeof intentValue === "string" ? intentValue : null;
   const handler = intent !== null && Object.hasOwn(intents, intent) ? intents[intent] : undefined;
   if (intent === null || !handler) {
     // Still require a signed-in user, so an anonymous caller learns nothing about intents.
-    await requirePermission(request, "dashboard:read");
-    return actionFailed(invalid("intent", `must be one of ${Object.keys(intents).join(", ")}`), intent);
+    const user = await requirePermission(request, "dashboard:read");
+    const choices = Object.keys(intents).join(", ");
+    const said = { key: says("oneOf"), values: { values: choices } };
+    return actionFailed(
+      invalid("intent", `must be one of ${choices}`, said),
+      intent,
+      undefined,
+      staffLanguage(user, request),
+    );
   }
   const user = await requirePermission(request, handler.permission);
+  const language = staffLanguage(user, request);
   let input: { reason: string | null } | undefined;
   try {
-    input = parseWithReason(handler.schema, handler.reason === "required", form);
+    input = parseWithReason(handler.schema, handler.reason === "required", form, language);
     const caller = staffCaller(user, request, context as RequestContext, input.reason);
-    const outcome = await handler.run({ input, user, caller, intent });
+    const outcome = await handler.run({ input, user, caller, intent, t: translator(language), language });
     if (outcome instanceof Response) return outcome;
     return actionSucceeded(outcome.message, intent, outcome.data);
   } catch (error) {
@@ -164,6 +289,6 @@ export async function staffAction(
     const parsed = input;
     const fieldOnForm =
       handler.fieldOnForm && parsed ? (field: string) => handler.fieldOnForm!(field, parsed) : undefined;
-    return actionFailed(error, intent, fieldOnForm);
+    return actionFailed(error, intent, fieldOnForm, language);
   }
 }

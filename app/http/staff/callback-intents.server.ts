@@ -9,10 +9,10 @@ export const TARGET_INTENTS = {
     permission: "callback:manage",
     reason: "required",
     schema: CallbackTargetForm,
-    run: async ({ input, caller }) => {
+    run: async ({ input, caller, t }) => {
       const { waiting } = await pauseCallbackTarget(caller, input);
       return {
-        message: `Delivery to ${input.target} for ${input.clientId} is paused; ${waiting} ${waiting === 1 ? "callback waits" : "callbacks wait"}`,
+        message: t("toasts.callbacks.paused", { target: input.target, clientId: input.clientId, count: waiting }),
       };
     },
   }),
@@ -20,10 +20,10 @@ export const TARGET_INTENTS = {
     permission: "callback:manage",
     reason: "required",
     schema: CallbackTargetForm,
-    run: async ({ input, caller }) => {
+    run: async ({ input, caller, t }) => {
       const { queued } = await resumeCallbackTarget(caller, input);
       return {
-        message: `Delivery to ${input.target} for ${input.clientId} is resumed; ${queued} ${queued === 1 ? "callback goes" : "callbacks go"} out now`,
+        message: t("toasts.callbacks.resumed", { target: input.target, clientId: input.clientId, count: queued }),
       };
     },
   }),

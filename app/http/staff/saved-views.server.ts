@@ -37,24 +37,25 @@ export function savedViewIntents(screen: ViewScreen): Record<string, StaffIntent
       permission,
       reason: "optional",
       schema: SaveViewForm,
-      run: async ({ input, caller, user }) => {
+      run: async ({ input, caller, user, t }) => {
         const params = new URLSearchParams(input.query);
         // Read by the screen's own reader: a view that would not open is never saved.
-        if (!check(params, user.timeZone).ok) throw invalid("query", "has filters the screen does not accept");
+        if (!check(params, user.timeZone).ok)
+          throw invalid("query", "has filters the screen does not accept", { key: "errors.form.viewFilters" });
         const view = await saveView(caller, { screen, name: input.name, query: viewQuery(screen, params) });
-        return { message: `Saved the view “${view.name}”.`, data: { viewId: view.id } };
+        return { message: t("toasts.views.saved", { name: view.name }), data: { viewId: view.id } };
       },
     }),
     setDefaultView: intent({
       permission,
       reason: "optional",
       schema: DefaultViewForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t }) => {
         const view = await setDefaultView(caller, { screen, viewId: input.viewId, isDefault: input.isDefault });
         return {
           message: view.isDefault
-            ? `“${view.name}” opens when you come to this screen.`
-            : `“${view.name}” is no longer your default.`,
+            ? t("toasts.views.default", { name: view.name })
+            : t("toasts.views.notDefault", { name: view.name }),
         };
       },
     }),
@@ -62,9 +63,9 @@ export function savedViewIntents(screen: ViewScreen): Record<string, StaffIntent
       permission,
       reason: "optional",
       schema: ViewIdForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t }) => {
         const view = await deleteView(caller, { screen, viewId: input.viewId });
-        return { message: `Deleted the view “${view.name}”.` };
+        return { message: t("toasts.views.deleted", { name: view.name }) };
       },
     }),
   };

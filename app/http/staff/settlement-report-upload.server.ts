@@ -7,6 +7,8 @@ import { unstable_parseMultipartFormData, type ActionFunctionArgs, type UploadHa
 import { requirePermission } from "../../auth/session.server";
 import { DomainError, invalid } from "../../domain/errors";
 import { importSettlementReport, type ImportOutcome } from "../../services/reconciliation/settlement-reports.server";
+import { translator } from "../../i18n/i18n";
+import { staffLanguage } from "../../i18n/language.server";
 import type { RequestContext } from "../context";
 import { actionFailed, actionSucceeded, staffCaller } from "./action.server";
 
@@ -43,6 +45,9 @@ async function textOf(data: AsyncIterable<Uint8Array>, max: number): Promise<str
 export async function uploadSettlementReport({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "reconciliation:import");
   const caller = staffCaller(user, request, context as RequestContext, null);
+  const language = staffLanguage(user, request);
+  const chooseReport = () =>
+    invalid("file", "choose the settlement report (a CSV file)", { key: "errors.form.chooseReport" });
   let uploadToken: string | null = null;
   let outcome: ImportOutcome | null = null;
   const handler: UploadHandler = async ({ name, filename, data }) => {
@@ -55,7 +60,7 @@ export async function uploadSettlementReport({ request, context }: ActionFunctio
       for await (const _ of data); // not ours: read past it
       return undefined;
     }
-    if (!filename) throw invalid("file", "choose the settlement report (a CSV file)");
+    if (!filename) throw chooseReport();
     outcome = await importSettlementReport(caller, {
       fileName: filename.slice(0, 200),
       uploadToken: uploadToken ?? randomUUID(),
@@ -65,29 +70,43 @@ export async function uploadSettlementReport({ request, context }: ActionFunctio
   };
   try {
     await unstable_parseMultipartFormData(request, handler);
-    if (!outcome) throw invalid("file", "choose the settlement report (a CSV file)");
+    if (!outcome) throw chooseReport();
   } catch (error) {
-    if (error instanceof DomainError) return actionFailed(error, INTENT);
+    if (error instanceof DomainError) return actionFailed(error, INTENT, undefined, language);
     if (error instanceof TypeError && /FormData/.test(error.message)) {
-      return actionFailed(invalid("file", "must be sent as a multipart form with the report file"), INTENT);
+      return actionFailed(
+        invalid("file", "must be sent as a multipart form with the report file", { key: "errors.form.reportForm" }),
+        INTENT,
+        undefined,
+        language,
+      );
     }
     if (bodyCutOff(request, error)) {
       return actionFailed(
-        invalid("file", "the upload stopped before the end of the file: nothing was imported, send it again"),
+        invalid("file", "the upload stopped before the end of the file: nothing was imported, send it again", {
+          key: "errors.form.uploadCutOff",
+        }),
         INTENT,
+        undefined,
+        language,
       );
     }
     throw error;
   }
   const done = outcome as ImportOutcome;
+  const t = translator(language);
   if (done.kind === "duplicate") {
-    return actionSucceeded(`This file was imported before (report #${done.importId}); nothing changed`, INTENT, {
+    return actionSucceeded(t("toasts.reconciliation.duplicate", { importId: done.importId }), INTENT, {
       importId: done.importId,
       duplicate: true,
     });
   }
   return actionSucceeded(
-    `Report #${done.importId} imported: ${done.lines} lines, ${done.settlementIds.length} settlement${done.settlementIds.length === 1 ? "" : "s"}`,
+    t("toasts.reconciliation.imported", {
+      importId: done.importId,
+      lines: done.lines,
+      count: done.settlementIds.length,
+    }),
     INTENT,
     { importId: done.importId, settlementIds: done.settlementIds },
   );

@@ -7,6 +7,10 @@ import { auth } from "./auth";
 import { common } from "./common";
 import { customer } from "./customer";
 import { dashboard } from "./dashboard";
+import { bulk, credits, work } from "./credits";
+import { customers } from "./customers";
+import { errors } from "./errors";
+import { toasts } from "./toasts";
 import { enums } from "./enums";
 import { filters } from "./filters";
 import { lists } from "./lists";
@@ -32,6 +36,12 @@ export const en = {
   lists,
   me,
   dashboard,
+  errors,
+  toasts,
+  credits,
+  bulk,
+  work,
+  customers,
   payments,
   payment,
   filters,

@@ -24,6 +24,9 @@ import { resolveProviderOperation } from "../../services/operations/recovery.ser
 import { openChargeback } from "../../services/chargebacks/chargebacks.server";
 import { OpenChargebackForm } from "../../http/staff/forms/chargebacks";
 import { intent, type StaffIntent } from "../../http/staff/action.server";
+import type { TFunction } from "i18next";
+import { operationLabel } from "../../i18n/labels";
+import { INTL_LOCALE, type Language } from "../../i18n/language";
 import {
   CancelForm,
   CaptureForm,
@@ -52,36 +55,37 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       permission: "payment:capture",
       reason: "required",
       schema: CaptureForm,
-      run: async ({ input: { transactionId }, caller }) => {
+      run: async ({ input: { transactionId }, caller, t, language }) => {
         const payment = await captureTransaction(caller, { paymentId: paymentId(), transactionId });
-        const captured = payment.transactions.find((t) => t.transactionId === transactionId)!;
-        return {
-          message: `Transaction ${transactionId} captured: ${money(captured.summary.capturedAmount, captured.currency)}.`,
-        };
+        const captured = payment.transactions.find((tr) => tr.transactionId === transactionId)!;
+        const amount = money(captured.summary.capturedAmount, captured.currency, language);
+        return { message: t("toasts.payment.captured", { transactionId, amount }) };
       },
     }),
     cancel: intent({
       permission: "payment:cancel",
       reason: "required",
       schema: CancelForm,
-      run: async ({ input: { transactionId }, caller }) => {
+      run: async ({ input: { transactionId }, caller, t, language }) => {
         const cancelled = await cancelTransaction(caller, { paymentId: paymentId(), transactionId });
-        return {
-          message: `Transaction ${cancelled.transactionId} cancelled (${money(cancelled.amount, cancelled.currency)} released).`,
-        };
+        const amount = money(cancelled.amount, cancelled.currency, language);
+        return { message: t("toasts.payment.cancelled", { transactionId: cancelled.transactionId, amount }) };
       },
     }),
     credit: intent({
       permission: "credit:create",
       reason: "required",
       schema: CreditForm,
-      run: async ({ input: { transactionId, amount }, caller }) => {
+      run: async ({ input: { transactionId, amount }, caller, t, language }) => {
         const result = await creditTransaction(caller, { paymentId: paymentId(), transactionId, amount });
-        if (result.kind === "awaitsSecondStaffUser") return waitingForSecondStaffUser(result.creditId);
-        const t = result.payment.transactions.find((t) => t.transactionId === transactionId)!;
-        const what = amount === undefined ? "in full" : money(amount, t.currency);
+        if (result.kind === "awaitsSecondStaffUser") return waitingForSecondStaffUser(t, result.creditId);
+        const tr = result.payment.transactions.find((tr) => tr.transactionId === transactionId)!;
+        const total = money(tr.summary.creditedAmount, tr.currency, language);
         return {
-          message: `Transaction ${transactionId} credited ${what}; ${money(t.summary.creditedAmount, t.currency)} credited in all.`,
+          message:
+            amount === undefined
+              ? t("toasts.payment.creditedInFull", { transactionId, total })
+              : t("toasts.payment.credited", { transactionId, amount: money(amount, tr.currency, language), total }),
         };
       },
     }),
@@ -89,13 +93,13 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       permission: "payment:deactivate",
       reason: "required",
       schema: DeactivateForm,
-      run: async ({ caller }) => {
+      run: async ({ caller, t, language }) => {
         const before = await getPayment(caller, { paymentId: paymentId() });
         const result = await deactivatePayment(caller, { paymentId: paymentId() });
         const waits = result.kind === "awaitsSecondStaffUser";
-        const did = whatDeactivationDid(before, result.payment, waits ? "put into a credit" : "credited");
-        const done = `Payment ${result.payment.paymentId} deactivated${did}.`;
-        if (result.kind === "awaitsSecondStaffUser") return waitingForSecondStaffUser(result.creditId, `${done} `);
+        const did = whatDeactivationDid(before, result.payment, { t, language, intoCredit: waits });
+        const done = t("toasts.payment.deactivated", { paymentId: result.payment.paymentId, did });
+        if (result.kind === "awaitsSecondStaffUser") return waitingForSecondStaffUser(t, result.creditId, `${done} `);
         return { message: done };
       },
     }),
@@ -103,31 +107,26 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       permission: "payment:reactivate",
       reason: "required",
       schema: ReactivateForm,
-      run: async ({ input: { totalAmount }, caller }) => {
+      run: async ({ input: { totalAmount }, caller, t, language }) => {
         const payment = await reactivatePayment(caller, { paymentId: paymentId(), totalAmount });
-        return {
-          message: `Payment ${payment.paymentId} reactivated with total ${money(payment.totalAmount, payment.currency)}.`,
-        };
+        const total = money(payment.totalAmount, payment.currency, language);
+        return { message: t("toasts.payment.reactivated", { paymentId: payment.paymentId, total }) };
       },
     }),
     resolve: intent({
       permission: "payment:resolve",
       reason: "optional",
       schema: ResolveForm,
-      run: async ({ input: { operationId }, caller }) => {
+      run: async ({ input: { operationId }, caller, t }) => {
         const op = await resolveProviderOperation(caller, { paymentId: paymentId(), operationId });
-        const what = `${op.kind.toLowerCase().replaceAll("_", " ")} ${op.id}`;
-        if (op.status === "PENDING") {
-          return {
-            message: `The provider still did not answer: ${what} stays in progress and is asked again shortly.`,
-          };
-        }
+        const what = `${operationLabel(t, op.kind)} ${op.id}`;
+        if (op.status === "PENDING") return { message: t("toasts.payment.stillPending", { what }) };
         const answer = op.answer as { ok: boolean; reason?: string };
         return {
           message:
             op.status === "SUCCEEDED"
-              ? `The provider confirmed ${what}; it is settled.`
-              : `The provider refused ${what} (${answer.reason ?? "no reason given"}); nothing changed.`,
+              ? t("toasts.payment.confirmed", { what })
+              : t("toasts.payment.refused", { what, reason: answer.reason ?? t("toasts.payment.noReason") }),
         };
       },
     }),
@@ -135,10 +134,11 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       permission: "chargeback:manage",
       reason: "required",
       schema: OpenChargebackForm,
-      run: async ({ input, caller }) => {
+      run: async ({ input, caller, t, language }) => {
         const { chargebackId } = await openChargeback(caller, { ...input, paymentId: paymentId() });
+        const amount = decimal(formatAmount(input.amount), language);
         return {
-          message: `Chargeback ${chargebackId} is open on transaction ${input.transactionId}; ${formatAmount(input.amount)} is held until it is decided.`,
+          message: t("toasts.payment.chargebackOpened", { chargebackId, transactionId: input.transactionId, amount }),
           data: { chargebackId },
         };
       },
@@ -147,9 +147,9 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
       permission: "invoice:adjust",
       reason: "required",
       schema: InvoiceForm,
-      run: async ({ input: { transactionId, ...change }, caller }) => {
+      run: async ({ input: { transactionId, ...change }, caller, t }) => {
         const changed = await changeInvoice(caller, { ...change, paymentId: paymentId(), transactionId });
-        return { message: `Invoice ${changed.invoiceId} of transaction ${transactionId} adjusted.` };
+        return { message: t("toasts.payment.invoiceAdjusted", { invoiceId: changed.invoiceId, transactionId }) };
       },
     }),
   };
@@ -159,22 +159,32 @@ export function paymentDetailIntents(rawPaymentId: string | undefined): Record<s
  * The step committed and created a credit, but the four-eyes rule keeps its creator from
  * executing it: that is a result to report, not a failure (the credit waits on the Credits screen).
  */
-function waitingForSecondStaffUser(creditId: number, done = "") {
+function waitingForSecondStaffUser(t: TFunction, creditId: number, done = "") {
   return {
-    message: `${done}Credit ${creditId} is created and reserves the amount. The four-eyes rule applies to it: another staff user must execute it (it is listed under Credits on this page).`,
+    message: done + t("toasts.payment.awaitsSecondStaffUser", { creditId }),
     data: { creditId, awaitsSecondStaffUser: true },
   };
 }
 
-/** An amount as the screens show it ("kr 2 490,00"), not as the API writes it. */
-// The messages are English (server-made), so their amounts are written the English way.
-const money = (amount: Money, currency: string) => formatMoney(formatAmount(amount), currency, "en-GB");
+/** An amount as the screens show it in the reader's language ("2 490,00 kr", "NOK 2,490.00"). */
+const money = (amount: Money, currency: string, language: Language) =>
+  formatMoney(formatAmount(amount), currency, INTL_LOCALE[language]);
+
+/** A bare amount ("2 490,00", "2,490.00"), from its decimal string: never a float. */
+const decimal = (amount: string, language: Language) =>
+  new Intl.NumberFormat(INTL_LOCALE[language], { minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(
+    amount as unknown as number,
+  );
 
 /**
  * What a deactivation changed, in words: which transactions it cancelled and what it credited
  * (empty when it only marked the payment inactive).
  */
-export function whatDeactivationDid(before: PaymentView, after: PaymentView, creditVerb = "credited"): string {
+export function whatDeactivationDid(
+  before: PaymentView,
+  after: PaymentView,
+  { t, language, intoCredit }: { t: TFunction; language: Language; intoCredit: boolean },
+): string {
   const cancelled = after.transactions.filter(
     (t) =>
       t.status === "CANCELLED" &&
@@ -189,15 +199,13 @@ export function whatDeactivationDid(before: PaymentView, after: PaymentView, cre
   });
   const parts: string[] = [];
   if (cancelled.length) {
-    parts.push(
-      `cancelled transaction${cancelled.length === 1 ? "" : "s"} ${cancelled.map((t) => t.transactionId).join(", ")}`,
-    );
+    const ids = cancelled.map((tr) => tr.transactionId).join(", ");
+    parts.push(t("toasts.payment.didCancel", { count: cancelled.length, ids }));
   }
   if (credited.length) {
-    const currency = credited[0].t.currency;
-    parts.push(
-      `${creditVerb} ${money(sum(credited.map((c) => c.amount)), currency)} on transaction${credited.length === 1 ? "" : "s"} ${credited.map((c) => c.t.transactionId).join(", ")}`,
-    );
+    const amount = money(sum(credited.map((c) => c.amount)), credited[0].t.currency, language);
+    const values = { count: credited.length, ids: credited.map((c) => c.t.transactionId).join(", "), amount };
+    parts.push(intoCredit ? t("toasts.payment.didPutIntoCredit", values) : t("toasts.payment.didCredit", values));
   }
-  return parts.length ? `: ${parts.join("; ")}` : "; nothing was open to cancel or credit";
+  return parts.length ? `: ${parts.join("; ")}` : t("toasts.payment.didNothing");
 }

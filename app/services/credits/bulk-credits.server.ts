@@ -83,9 +83,13 @@ async function candidatesOf(caller: StaffCaller, paymentIds: number[]): Promise<
 
 /** @throws invalid  no payment, or more than MAX_BULK_PAYMENTS */
 function requireSelection(paymentIds: number[]): void {
-  if (!paymentIds.length) throw invalid("paymentIds", "choose at least one payment");
+  if (!paymentIds.length)
+    throw invalid("paymentIds", "choose at least one payment", { key: "errors.form.atLeastOnePayment" });
   if (new Set(paymentIds).size > MAX_BULK_PAYMENTS)
-    throw invalid("paymentIds", `at most ${MAX_BULK_PAYMENTS} payments can be credited in one step`);
+    throw invalid("paymentIds", `at most ${MAX_BULK_PAYMENTS} payments can be credited in one step`, {
+      key: "errors.form.tooManyPayments",
+      values: { max: MAX_BULK_PAYMENTS },
+    });
 }
 
 const fingerprintOf = (plan: BulkCreditPlan) =>
@@ -135,16 +139,22 @@ export async function runBulkCredit(
   input: BulkCreditInput & { runId: string; fingerprint: string },
 ): Promise<{ runId: string }> {
   const { runId } = input;
-  if (!caller.reason) throw invalid("reason", "is required: say why, it goes to the audit log");
+  if (!caller.reason)
+    throw invalid("reason", "is required: say why, it goes to the audit log", { key: "errors.form.reasonRequired" });
   const [existing] = await db().select().from(bulkCreditRuns).where(eq(bulkCreditRuns.runId, runId));
   if (existing) {
-    if (existing.staffUserId !== caller.userId) throw conflict("This bulk credit was started by someone else");
+    if (existing.staffUserId !== caller.userId)
+      throw conflict("This bulk credit was started by someone else", undefined, {
+        key: "errors.bulk.startedBySomeoneElse",
+      });
     // A repeat (double click, reload): finish what a first attempt may have left, create nothing twice.
   }
   const { plan, fingerprint } = await planFor(caller, input);
   if (!existing && fingerprint !== input.fingerprint) {
     throw conflict(
       "The selected payments changed since the preview (a capture, a credit or a reservation in between); nothing was credited. Look at the new preview and confirm again.",
+      undefined,
+      { key: "errors.bulk.changedSincePreview" },
     );
   }
   if (!existing) await startRun(caller, input, plan);

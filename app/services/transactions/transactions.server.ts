@@ -15,7 +15,8 @@ import {
   type PaymentTypeGroup,
   type ScaExemption,
 } from "../../domain/enums";
-import { conflict, DomainError, forbidden, invalid, ruleBroken } from "../../domain/errors";
+import { conflict, DomainError, forbidden, invalid, ruleBroken, type Say } from "../../domain/errors";
+import type { TransactionStatus } from "../../domain/enums";
 import { formatAmount, money, toDbAmount, type Money } from "../../domain/money";
 import { requireActive } from "../../domain/payment";
 import {
@@ -299,7 +300,7 @@ export async function cancelTransaction(
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
       const check = checkCancel(transaction.status);
-      if (!check.ok) throw conflict(check.reason);
+      if (!check.ok) throw conflict(check.reason, undefined, stateRefusal("cancel", transaction.status));
       if (asksProvider("CANCEL", transaction)) {
         return {
           claim: {
@@ -421,7 +422,7 @@ export async function captureTransaction(
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
       const check = checkCapture(transaction.status, transaction.paymentTypeGroup);
-      if (!check.ok) throw conflict(check.reason);
+      if (!check.ok) throw conflict(check.reason, undefined, stateRefusal("capture", transaction.status));
       if (asksProvider("CAPTURE", transaction)) {
         const amount = capturedAmountOf(amountsOf(transaction));
         return {
@@ -515,7 +516,7 @@ export async function captureLocked(
   } catch (error) {
     // The unique index on one CAPTURE per transaction is the last line of defence.
     if (violatedConstraint(error) === "operation_log_one_capture_uq")
-      throw conflict("The transaction is already captured");
+      throw conflict("The transaction is already captured", undefined, { key: "errors.transaction.alreadyCaptured" });
     if (violatedConstraint(error) === "payment_transactions_import_rrn_terminal_uq") {
       throw new DomainError("conflict", "A transaction with this rrn and terminalId was imported already", {
         errors: [{ field: "rrn", message: "was imported already with this terminalId" }],
@@ -783,4 +784,15 @@ export async function operationsOf(tx: Tx, transactionId: number) {
     .from(operationLog)
     .where(eq(operationLog.transactionId, transactionId))
     .orderBy(sql`${operationLog.createdAt} asc, ${operationLog.id} asc`);
+}
+
+/** The staff screens' words for a capture or cancel its transaction's status refuses (errors.transaction). */
+function stateRefusal(operation: "capture" | "cancel", status: TransactionStatus): Say {
+  if (status === "CAPTURED" || status === "CREDITED")
+    return operation === "capture"
+      ? { key: "errors.transaction.alreadyCaptured" }
+      : { key: "errors.transaction.creditInstead", values: { status } };
+  if (status === "CANCELLED")
+    return { key: operation === "capture" ? "errors.transaction.cancelled" : "errors.transaction.alreadyCancelled" };
+  return { key: "errors.transaction.notCapturable", values: { status } };
 }

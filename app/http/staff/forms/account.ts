@@ -1,7 +1,7 @@
 // The forms of a staff user's own account page and of a password reset link. Passwords are taken
 // exactly as typed; the services check the password rule (app/auth/password-policy.server.ts).
 import { z } from "zod";
-import { rawText } from "../fields";
+import { rawText, says } from "../fields";
 
 const password = rawText(1000);
 
@@ -13,7 +13,7 @@ const newPasswordTwice = {
 
 function matching<T extends { newPassword: string; confirmPassword: string }>(value: T, ctx: z.RefinementCtx) {
   if (value.newPassword !== value.confirmPassword)
-    ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "does not match the new password" });
+    ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: says("passwordMismatch") });
 }
 
 export const ChangePasswordForm = z.object({ currentPassword: password, ...newPasswordTwice }).superRefine(matching);

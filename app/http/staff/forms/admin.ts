@@ -5,15 +5,15 @@
 import { z } from "zod";
 import { ROLES } from "../../../auth/roles";
 import { organisationIdProblem, splitList } from "../../../domain/api-clients";
-import { checkbox, choice, id, optionalText, rawText, requiredText } from "../fields";
+import { checkbox, choice, id, optionalText, rawText, requiredText, says } from "../fields";
 
 // ---------------------------------------------------------------- staff users
 
 const userId = z.preprocess(
   (value) => (typeof value === "string" ? value.trim() : value),
-  z.string({ error: "must be a staff user id" }).regex(/^[0-9a-f]{1,64}$/, "must be a staff user id"),
+  z.string({ error: says("staffUserId") }).regex(/^[0-9a-f]{1,64}$/, says("staffUserId")),
 );
-const role = choice(ROLES, `must be one of ${ROLES.join(", ")}`);
+const role = choice(ROLES);
 
 /** No password typed means one is generated and shown once. */
 export const NewStaffUserForm = z.object({
@@ -30,7 +30,7 @@ export const StaffUserForm = z.object({ userId });
 /** The form's choice of organisation that means "a new one, with this number and name". */
 export const NEW_ORGANISATION = "new";
 
-const clientId = requiredText(100, { missing: "must be an API client id" });
+const clientId = requiredText(100, { missing: says("apiClientId") });
 /** Channels and prefixes as the form sends them: comma- or newline-separated lists. */
 const listText = optionalText(5000).transform((value) => splitList(value ?? ""));
 const settings = { channels: listText, allowedRedirectPrefixes: listText };
@@ -51,11 +51,11 @@ export const NewApiClientForm = z
       const problem = organisationIdProblem(organisationId ?? "");
       if (problem) ctx.addIssue({ code: "custom", path: ["organisationId"], message: problem });
       if (!organisationName)
-        ctx.addIssue({ code: "custom", path: ["organisationName"], message: "is required for a new organisation" });
+        ctx.addIssue({ code: "custom", path: ["organisationName"], message: says("organisationNameRequired") });
       return { ...rest, organisationId: Number(organisationId), organisationName };
     }
     if (!organisation || organisationIdProblem(organisation)) {
-      ctx.addIssue({ code: "custom", path: ["organisation"], message: "choose an organisation, or a new one" });
+      ctx.addIssue({ code: "custom", path: ["organisation"], message: says("chooseOrganisation") });
     }
     return { ...rest, organisationId: Number(organisation), organisationName: undefined };
   });
@@ -64,4 +64,4 @@ export const ApiClientSettingsForm = z.object({ clientId, ...settings });
 
 // ---------------------------------------------------------------- payment methods
 
-export const PaymentMethodForm = z.object({ methodId: id("must be a payment method id") });
+export const PaymentMethodForm = z.object({ methodId: id(says("paymentMethodId")) });

@@ -5,9 +5,9 @@
 import { z } from "zod";
 import { MAX_BULK_PAYMENTS, parsePercentage, type BulkAmountRule } from "../../../domain/bulk-credit";
 import { PAYMENT_TYPES } from "../../../domain/enums";
-import { checkbox, choice, id, list, optionalText, requiredText } from "../fields";
+import { checkbox, choice, id, list, optionalText, requiredText, says } from "../fields";
 
-const fingerprint = requiredText(100, { missing: "is missing: preview the change first" });
+const fingerprint = requiredText(100, { missing: says("previewFirst") });
 
 // ---------------------------------------------------------------- payment methods
 
@@ -17,18 +17,18 @@ const fingerprint = requiredText(100, { missing: "is missing: preview the change
  */
 export const MethodSwitchPreviewForm = z
   .object({
-    paymentType: choice(PAYMENT_TYPES as [string, ...string[]], "choose a payment type"),
-    clientId: list(requiredText(100)).pipe(z.array(z.string()).max(500, "too many clients")),
+    paymentType: choice(PAYMENT_TYPES as [string, ...string[]], says("choosePaymentType")),
+    clientId: list(requiredText(100)).pipe(z.array(z.string()).max(500, says("tooManyClients"))),
     allClients: checkbox(),
-    channel: list(requiredText(100)).pipe(z.array(z.string()).max(100, "too many channels")),
+    channel: list(requiredText(100)).pipe(z.array(z.string()).max(100, says("tooManyChannels"))),
     allChannels: checkbox(),
-    enabled: choice(["true", "false"], "choose enable or disable").transform((value) => value === "true"),
+    enabled: choice(["true", "false"], says("chooseEnableDisable")).transform((value) => value === "true"),
   })
   .transform((form, ctx) => {
     if (!form.allClients && !form.clientId.length)
-      ctx.addIssue({ code: "custom", path: ["clientId"], message: "choose at least one client, or all" });
+      ctx.addIssue({ code: "custom", path: ["clientId"], message: says("atLeastOneClient") });
     if (!form.allChannels && !form.channel.length)
-      ctx.addIssue({ code: "custom", path: ["channel"], message: "choose at least one channel, or all" });
+      ctx.addIssue({ code: "custom", path: ["channel"], message: says("atLeastOneChannel") });
     return {
       scope: {
         paymentType: form.paymentType,
@@ -49,13 +49,10 @@ export const MethodSwitchApplyForm = z
 /** The ticked payments, full or a percentage of what is creditable. */
 export const BulkCreditPreviewForm = z
   .object({
-    paymentId: list(id("must be a payment id")).pipe(
-      z
-        .array(z.number())
-        .min(1, "choose at least one payment")
-        .max(MAX_BULK_PAYMENTS, `at most ${MAX_BULK_PAYMENTS} payments can be credited in one step`),
+    paymentId: list(id(says("paymentId"))).pipe(
+      z.array(z.number()).min(1, says("atLeastOnePayment")).max(MAX_BULK_PAYMENTS, says("tooManyPayments")),
     ),
-    amount: choice(["full", "percentage"], "choose the full creditable amount or a percentage"),
+    amount: choice(["full", "percentage"], says("chooseBulkAmount")),
     percentage: optionalText(10),
   })
   .transform((form, ctx) => {
@@ -63,7 +60,7 @@ export const BulkCreditPreviewForm = z
     if (form.amount === "percentage") {
       const parsed = parsePercentage(form.percentage ?? "");
       if (parsed.ok) rule = parsed.rule;
-      else ctx.addIssue({ code: "custom", path: ["percentage"], message: parsed.message });
+      else ctx.addIssue({ code: "custom", path: ["percentage"], message: says("percentage") });
     }
     return { paymentIds: form.paymentId, rule };
   });
@@ -73,8 +70,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const BulkCreditForm = z
   .object({
     fingerprint,
-    runId: requiredText(36, { missing: "is missing: preview the credits first" }).pipe(
-      z.string().regex(UUID, "is not a bulk credit run; preview the credits again"),
-    ),
+    runId: requiredText(36, { missing: says("previewCreditsFirst") }).pipe(z.string().regex(UUID, says("notABulkRun"))),
   })
   .and(BulkCreditPreviewForm);

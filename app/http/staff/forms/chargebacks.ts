@@ -4,21 +4,21 @@
 import { z } from "zod";
 import { EVIDENCE_MAX_LENGTH, NOTES_MAX_LENGTH } from "../../../domain/chargeback";
 import { CHARGEBACK_OUTCOMES } from "../../../domain/enums";
-import { amount, choice, id, optionalText, requiredText } from "../fields";
+import { amount, choice, id, optionalText, requiredText, says } from "../fields";
 
 /** A calendar day as a date input posts it; blank is none. */
 const dueDate = optionalText(10).pipe(
   z
     .string()
-    .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, "must be a day as YYYY-MM-DD")
+    .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, says("day"))
     .optional(),
 );
 
 const nullable = <T>(value: T | undefined) => value ?? null;
 
 export const OpenChargebackForm = z.object({
-  transactionId: id("must be a transaction id"),
-  amount: amount("Enter the amount the scheme charges back"),
+  transactionId: id(says("transactionId")),
+  amount: amount(says("chargebackAmount")),
   reasonCode: requiredText(20),
   dueDate: dueDate.transform(nullable),
   notes: optionalText(NOTES_MAX_LENGTH).transform(nullable),
@@ -33,5 +33,5 @@ export const ChargebackEvidenceForm = z.object({
 });
 
 export const DecideChargebackForm = z.object({
-  outcome: choice(CHARGEBACK_OUTCOMES, "must be WON or LOST"),
+  outcome: choice(CHARGEBACK_OUTCOMES, says("wonOrLost")),
 });

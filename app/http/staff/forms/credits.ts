@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { formatAmount, parsePositiveAmount, sum, type Money } from "../../../domain/money";
 import { parseTypedPositiveAmount } from "../../../domain/typed-amount";
-import { list, optionalAmount, optionalText } from "../fields";
+import { AMOUNT_PARAMS, list, optionalAmount, optionalText, says } from "../fields";
 
 /** The new-credit form's name for a line's amount, which is also where its errors show. */
 export const amountField = (transactionId: number) => `amount-${transactionId}`;
@@ -13,16 +13,13 @@ export const MAX_CREDIT_LINES = 100;
 
 const LINE = /^([1-9][0-9]{0,15}):([1-9][0-9]{0,15})$/;
 const line = z
-  .string({ error: "names a transaction that does not exist" })
-  .regex(LINE, "names a transaction that does not exist")
+  .string({ error: says("noSuchTransaction") })
+  .regex(LINE, says("noSuchTransaction"))
   .transform((value) => {
     const [, paymentId, transactionId] = LINE.exec(value)!;
     return { paymentId: Number(paymentId), transactionId: Number(transactionId) };
   })
-  .refine(
-    (l) => Number.isSafeInteger(l.paymentId) && Number.isSafeInteger(l.transactionId),
-    "names a transaction that does not exist",
-  );
+  .refine((l) => Number.isSafeInteger(l.paymentId) && Number.isSafeInteger(l.transactionId), says("noSuchTransaction"));
 
 /**
  * A new credit: the ticked transactions (`line` = "paymentId:transactionId"), each with the
@@ -36,23 +33,28 @@ export const NewCreditForm = z.preprocess(
       lines: list(line).pipe(
         z
           .array(z.object({ paymentId: z.number(), transactionId: z.number() }))
-          .min(1, "choose at least one captured transaction and the amount to credit")
-          .max(MAX_CREDIT_LINES, `may contain at most ${MAX_CREDIT_LINES} credit transactions`),
+          .min(1, says("chooseCreditLines"))
+          .max(MAX_CREDIT_LINES, says("tooManyCreditLines")),
       ),
       orderId: optionalText(100),
       settlementId: optionalText(100),
     })
     .transform((form, ctx) => {
+      let allRead = true;
       const creditTransactions = form.lines.map((l) => {
         const field = amountField(l.transactionId);
         const raw = form[field];
         const parsed = parseTypedPositiveAmount(typeof raw === "string" ? raw : "");
-        if (!parsed.ok) ctx.addIssue({ code: "custom", path: [field], message: parsed.message });
+        if (!parsed.ok) {
+          allRead = false;
+          ctx.addIssue({ code: "custom", path: [field], message: `amount.${parsed.problem}`, params: AMOUNT_PARAMS });
+        }
         return { ...l, amount: (parsed.ok ? parsed.value : 0n) as Money };
       });
       const total = sum(creditTransactions.map((l) => l.amount));
-      if (creditTransactions.length && !parsePositiveAmount(formatAmount(total)).ok)
-        ctx.addIssue({ code: "custom", path: ["lines"], message: "the total credit amount is too large" });
+      // The total of amounts that all read (a refused one is named at its own field).
+      if (creditTransactions.length && allRead && !parsePositiveAmount(formatAmount(total)).ok)
+        ctx.addIssue({ code: "custom", path: ["lines"], message: says("totalTooLarge") });
       return {
         orderId: form.orderId,
         settlementId: form.settlementId,
@@ -74,6 +76,6 @@ export const DeactivateCreditForm = z.object({});
 export const FourEyesThresholdForm = z.object({
   currency: optionalText(3)
     .transform((value) => (value ?? "").toUpperCase())
-    .pipe(z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter ISO 4217 code such as NOK")),
+    .pipe(z.string().regex(/^[A-Z]{3}$/, says("currency"))),
   amount: optionalAmount({ zero: true }).transform((value) => (value === undefined ? null : formatAmount(value))),
 });

@@ -2,9 +2,9 @@
 // staff action). Hidden fields carry the transaction; amounts are read as people type them
 // (app/domain/typed-amount.ts).
 import { z } from "zod";
-import { amount, id, optionalAmount, optionalText } from "../fields";
+import { amount, id, optionalAmount, optionalText, says } from "../fields";
 
-const transactionId = id("must be a transaction id");
+const transactionId = id(says("transactionId"));
 
 export const CaptureForm = z.object({ transactionId });
 export const CancelForm = z.object({ transactionId });
@@ -12,16 +12,16 @@ export const CancelForm = z.object({ transactionId });
 export const CreditForm = z.object({ transactionId, amount: optionalAmount() });
 export const DeactivateForm = z.object({});
 /** A provider operation still in progress on this payment. */
-export const ResolveForm = z.object({ operationId: id("must be a provider operation id") });
+export const ResolveForm = z.object({ operationId: id(says("operationId")) });
 export const ReactivateForm = z.object({
-  totalAmount: amount("Enter the payment's correct total amount"),
+  totalAmount: amount(says("correctTotal")),
 });
 
 /** ISO 639-3, as the invoice API takes it. */
 const languageCode = optionalText(3).pipe(
   z
     .string()
-    .regex(/^[a-z]{3}$/, "must be an ISO 639-3 code: 3 lowercase letters such as nob or eng")
+    .regex(/^[a-z]{3}$/, says("languageCode"))
     .optional(),
 );
 

@@ -3,8 +3,8 @@
 // lines missing in Paydesk again (the settlement is the screen's own, in its path). The upload is a
 // streamed multipart body, read by app/http/staff/settlement-report-upload.server.ts.
 import { z } from "zod";
-import { id } from "../fields";
+import { id, says } from "../fields";
 
-export const ResolveDifferenceForm = z.object({ differenceId: id("must be a difference id") });
+export const ResolveDifferenceForm = z.object({ differenceId: id(says("differenceId")) });
 
 export const MatchAgainForm = z.object({});

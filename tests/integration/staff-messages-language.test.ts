@@ -1,0 +1,122 @@
+// A staff action answers in the staff user's language (ADR 042, issue 13): the notification of a
+// done action, zod's field errors, the forms' own words, amount refusals and the services' refusals
+// are Norwegian for a Norwegian user and English for an English one, while the /v1 API keeps its
+// English words whatever the language.
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { staffUsers } from "../../db/schema";
+import { capturedCardPayment } from "../support/api";
+import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
+
+const server = useTestServer();
+const client = useApiClient(server, { organisationId: 902 });
+const norwegian = useStaffSession(server, "finance");
+const english = useStaffSession(server, "finance");
+const byCookie = useStaffSession(server, "finance");
+
+type Captured = { paymentId: number; transactionId: number };
+
+async function setLanguage(staff: StaffSession, language: "en" | "nb") {
+  await server.database.db.update(staffUsers).set({ language }).where(eq(staffUsers.id, staff.id));
+}
+
+/** The new-credit form as the browser posts it, with the JSON answer (?_data). */
+async function createCredit(
+  staff: StaffSession,
+  lines: Array<[Captured, string]>,
+  { reason = "Customer complaint 4711", cookie = "" }: { reason?: string; cookie?: string } = {},
+) {
+  const form = new URLSearchParams({ intent: "create", reason });
+  for (const [t, amount] of lines) {
+    form.append("line", `${t.paymentId}:${t.transactionId}`);
+    form.set(`amount-${t.transactionId}`, amount);
+  }
+  const response = await fetch(`${server.url}/credits/new?_data=${encodeURIComponent("routes/_staff.credits.new")}`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Origin: server.url,
+      Cookie: `${staff.cookie}${cookie}`,
+    },
+    body: form,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe("staff action messages", () => {
+  it("says a done action in the user's language", async () => {
+    await setLanguage(norwegian, "nb");
+    await setLanguage(english, "en");
+    const a = await capturedCardPayment(client, "3000.00");
+    const nb = await createCredit(norwegian, [[a, "1 250,5"]]);
+    expect(nb.status).toBe(200);
+    expect(nb.body.message).toBe(
+      `Kreditering ${nb.body.data.creditId} på 1\u00a0250,50\u00a0kr er opprettet; den holder av beløpene til den er utført.`,
+    );
+    const en = await createCredit(english, [[a, "1250.50"]]);
+    expect(en.body.message).toBe(
+      `Credit ${en.body.data.creditId} of NOK\u00a01,250.50 is created; it reserves the amounts until it is executed.`,
+    );
+  });
+
+  it("says zod's checks, the forms' words and amount refusals in the user's language", async () => {
+    const a = await capturedCardPayment(client, "100.00");
+    const longReason = "x".repeat(501);
+    const nb = await createCredit(norwegian, [[a, "12,345678"]], { reason: longReason });
+    expect(nb.status).toBe(400);
+    expect(nb.body.fieldErrors).toEqual({
+      reason: "kan ha høyst 500 tegn",
+      [`amount-${a.transactionId}`]: "Bruk høyst 5 desimaler",
+    });
+    // The alert over the form lists the fields' errors in the same language.
+    expect(nb.body.message).toContain("kan ha høyst 500 tegn");
+    const en = await createCredit(english, [[a, "12,345678"]], { reason: longReason });
+    expect(en.body.fieldErrors).toEqual({
+      reason: "must be at most 500 characters",
+      [`amount-${a.transactionId}`]: "Use at most 5 decimals",
+    });
+
+    expect((await createCredit(norwegian, [[a, "abc"]], { reason: "" })).body.fieldErrors).toEqual({
+      reason: "må fylles ut: si hvorfor, det går til revisjonsloggen",
+      [`amount-${a.transactionId}`]: "Skriv inn et beløp som 2 596,50",
+    });
+    expect((await createCredit(norwegian, [])).body.fieldErrors.lines).toBe(
+      "velg minst én belastet transaksjon og beløpet som skal krediteres",
+    );
+    expect((await createCredit(english, [])).body.fieldErrors.lines).toBe(
+      "choose at least one captured transaction and the amount to credit",
+    );
+  });
+
+  it("says a service's refusal in the user's language, with amounts in its number format", async () => {
+    const a = await capturedCardPayment(client, "1500.00");
+    const nb = await createCredit(norwegian, [[a, "1600,00"]]);
+    expect(nb.status).toBe(422);
+    expect(nb.body.fieldErrors[`amount-${a.transactionId}`]).toBe(
+      `1\u00a0600,00 er mer enn beløpet 1\u00a0500,00 som kan krediteres på transaksjon ${a.transactionId}`,
+    );
+    const en = await createCredit(english, [[a, "1600.00"]]);
+    expect(en.body.fieldErrors[`amount-${a.transactionId}`]).toBe(
+      `1,600.00 exceeds the creditable amount 1,500.00 of transaction ${a.transactionId}`,
+    );
+    // Unknown: the 404 of the service, said by its key.
+    const unknown = await createCredit(norwegian, [[{ paymentId: a.paymentId, transactionId: 987654321 }, "1,00"]]);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toBe("Fant ikke transaksjon 987654321");
+  });
+
+  it("follows the language cookie for a user who has chosen none, and the API stays English", async () => {
+    const a = await capturedCardPayment(client, "100.00");
+    const nb = await createCredit(byCookie, [[a, ""]], { cookie: "; paydesk_lang=nb" });
+    expect(nb.body.fieldErrors[`amount-${a.transactionId}`]).toBe("Skriv inn et beløp");
+    const en = await createCredit(byCookie, [[a, ""]], { cookie: "; paydesk_lang=en" });
+    expect(en.body.fieldErrors[`amount-${a.transactionId}`]).toBe("Enter an amount");
+
+    const over = await client.post(`/v1/payments/${a.paymentId}/transactions/${a.transactionId}/credit`, {
+      amount: "200.00",
+    });
+    expect(over.status).toBe(422);
+    expect(JSON.stringify(over.body)).toMatch(/exceeds the creditable amount 100.00/);
+    expect(JSON.stringify(over.body)).not.toMatch(/say|errors\.credit/);
+  });
+});
