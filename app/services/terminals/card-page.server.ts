@@ -31,7 +31,6 @@ import {
 import { lockTransaction } from "../../platform/locks.server";
 import { logger } from "../../platform/logger.server";
 import { enqueueCallback } from "../../platform/outbox.server";
-import { appendOperation } from "../../platform/operation-log.server";
 import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
 import {
   newReference,
@@ -58,6 +57,7 @@ import {
 } from "../../providers/cards";
 import { cardProvider } from "../../providers/index.server";
 import type { PaymentRow, TransactionRow } from "../queries/payment-view.server";
+import { appendInitiate } from "../transactions/transactions.server";
 import {
   activateStoredCardLocked,
   CARD_REGISTRATION,
@@ -532,17 +532,7 @@ async function settleMerchantCharge(context: SettleContext, answer: OperationAns
     callbackUrl: string | null;
   };
   await closeOpenSessionsLocked(tx, transaction.transactionId, at);
-  await appendOperation(
-    tx,
-    {
-      transactionId: transaction.transactionId,
-      paymentId: payment.paymentId,
-      operation: "INITIATE",
-      amount: money(transaction.amount),
-      at,
-    },
-    caller,
-  );
+  await appendInitiate(tx, caller, transaction, at);
   await authorizeCardLocked(tx, caller, payment, transaction, at, {
     rrn: answer.rrn ?? "",
     last4: request.maskedPan?.slice(-4) ?? null,

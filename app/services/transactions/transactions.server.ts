@@ -737,18 +737,23 @@ export async function initiateLocked(tx: Tx, caller: Caller, transaction: Transa
     .update(paymentTransactions)
     .set({ status: "INITIATED", updatedAt: at })
     .where(eq(paymentTransactions.transactionId, transaction.transactionId));
+  await appendInitiate(tx, caller, transaction, at);
+  await touchPayment(tx, transaction.paymentId, at);
+}
+
+/** The INITIATE entry, for the transaction's whole amount, of a page or claim that opens. */
+export async function appendInitiate(
+  tx: Tx,
+  caller: Caller,
+  transaction: Pick<TransactionRow, "transactionId" | "paymentId" | "amount">,
+  at: Date,
+): Promise<void> {
+  const { transactionId, paymentId } = transaction;
   await appendOperation(
     tx,
-    {
-      transactionId: transaction.transactionId,
-      paymentId: transaction.paymentId,
-      operation: "INITIATE",
-      amount: money(transaction.amount),
-      at,
-    },
+    { transactionId, paymentId, operation: "INITIATE", amount: money(transaction.amount), at },
     caller,
   );
-  await touchPayment(tx, transaction.paymentId, at);
 }
 
 // ---------------------------------------------------------------- helpers
