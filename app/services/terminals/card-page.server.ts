@@ -267,8 +267,15 @@ function unavailable(session: SessionRow, message: string): PageOutcome {
   return { kind: "unavailable", message, returnUrl: returnUrlOf(session, "unavailable") };
 }
 
-/** The client that opened the terminal: the page's operation-log entries are theirs. */
-function openerOf(options: SessionOptions, correlationId: string): ClientCaller {
+/**
+ * The client that opened the terminal: the page's operation-log entries are theirs. A card
+ * registration page has no POS or distribution channel.
+ */
+function openerOf(
+  options: Pick<SessionOptions, "clientId" | "organisationId" | "clientName"> &
+    Partial<Pick<SessionOptions, "pos" | "distributionChannel">>,
+  correlationId: string,
+): ClientCaller {
   return {
     kind: "client",
     clientId: options.clientId,
@@ -277,8 +284,8 @@ function openerOf(options: SessionOptions, correlationId: string): ClientCaller 
     channels: [],
     allowedRedirectPrefixes: [],
     clientName: options.clientName,
-    pos: options.pos,
-    distributionChannel: options.distributionChannel,
+    pos: options.pos ?? null,
+    distributionChannel: options.distributionChannel ?? null,
     correlationId,
   };
 }
@@ -577,18 +584,7 @@ async function registrationPage(session: SessionRow): Promise<TerminalPageView |
  */
 async function registerCard(session: SessionRow, card: CardInput, correlationId: string): Promise<PageOutcome> {
   const options = session.options as RegistrationOptions;
-  const caller: ClientCaller = {
-    kind: "client",
-    clientId: options.clientId,
-    organisationId: options.organisationId,
-    privileged: false,
-    channels: [],
-    allowedRedirectPrefixes: [],
-    clientName: options.clientName,
-    pos: null,
-    distributionChannel: null,
-    correlationId,
-  };
+  const caller = openerOf(options, correlationId);
   const facts = {
     last4: card.number.slice(-4),
     maskedPan: maskPan(card.number),
