@@ -5,7 +5,7 @@
 // adjustments) that is claim → ask → settle (platform/provider-operations.server.ts): the
 // decision and the claim in one DB transaction, the PSP asked outside it, the new state written in
 // a second one by this module's OperationHandlers. CASH, imports and gift cards stay internal.
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client";
 import { operationLog, paymentTransactions, payments, providerOperations } from "../../../db/schema";
 import {
@@ -45,6 +45,7 @@ import { logger } from "../../platform/logger.server";
 import {
   busy,
   newReference,
+  pendingOnPayment,
   requireNoOperationInFlight,
   requireSucceeded,
   runProviderOperation,
@@ -663,13 +664,7 @@ export async function requireNoAuthorizationInFlight(tx: Tx, paymentId: number):
   const [row] = await tx
     .select({ id: providerOperations.id })
     .from(providerOperations)
-    .where(
-      and(
-        eq(providerOperations.paymentId, paymentId),
-        eq(providerOperations.kind, "AUTHORIZE"),
-        eq(providerOperations.status, "PENDING"),
-      ),
-    )
+    .where(pendingOnPayment(paymentId, "AUTHORIZE"))
     .limit(1);
   if (row) throw busy();
 }
