@@ -245,24 +245,21 @@ describe("cli create-user", () => {
     });
   });
 
-  it("refuses a second user with the same email (any case) with exit 2", async () => {
+  it.each([
+    [
+      "a second user with the same email (any case)",
+      "KARI.NORDMANN@example.com",
+      /--email: a staff user with this email exists already/,
+    ],
+    ["an email that is not one", "not-an-email", /--email must be an email address/],
+  ])("refuses %s with exit 2 naming --email", async (_, email, message) => {
     const run = await cli(
-      ["create-user", "--email", "KARI.NORDMANN@example.com", "--role", "admin", "--password", "another long one"],
+      ["create-user", "--email", email, "--role", "admin", "--password", "another long one"],
       target.env,
     );
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/--email: a staff user with this email exists already/);
-  });
-
-  it("refuses an email that is not one with exit 2 naming --email", async () => {
-    const run = await cli(
-      ["create-user", "--email", "not-an-email", "--role", "admin", "--password", "long enough pw"],
-      target.env,
-    );
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/--email must be an email address/);
+    expect(run.stderr).toMatch(message);
   });
 });
 
