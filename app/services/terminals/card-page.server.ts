@@ -448,11 +448,7 @@ async function settleTerminalPayment(context: SettleContext, answer: OperationAn
   const { payment } = context.locked!;
   const transaction = transactionOf(context);
   const caller = context.caller as ClientCaller;
-  const [session] = await tx
-    .select()
-    .from(providerSessions)
-    .where(eq(providerSessions.id, op.request.sessionId as number))
-    .for("update");
+  const session = await lockSessionOf(tx, op);
   const options = session.options as SessionOptions;
   const attempts = options.attempts + 1;
   const key = outcomeKeyOf(payment, transaction);
@@ -647,14 +643,20 @@ async function registerCard(session: SessionRow, card: CardInput, correlationId:
   };
 }
 
-/** A registration's answer: the verified card kept on the session (completed), or the attempt counted. */
-async function settleRegistration(context: SettleContext, answer: OperationAnswer): Promise<void> {
-  const { tx, op, at } = context;
+/** The page session a card operation was asked from (kept in its request), locked FOR UPDATE. */
+async function lockSessionOf(tx: Tx, op: OperationRow): Promise<SessionRow> {
   const [session] = await tx
     .select()
     .from(providerSessions)
     .where(eq(providerSessions.id, op.request.sessionId as number))
     .for("update");
+  return session;
+}
+
+/** A registration's answer: the verified card kept on the session (completed), or the attempt counted. */
+async function settleRegistration(context: SettleContext, answer: OperationAnswer): Promise<void> {
+  const { tx, op, at } = context;
+  const session = await lockSessionOf(tx, op);
   const options = session.options as RegistrationOptions;
   const attempts = options.attempts + 1;
   const panHash = answer.ok && typeof answer.panHash === "string" ? answer.panHash : null;
