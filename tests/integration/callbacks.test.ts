@@ -6,7 +6,13 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueCallback, retryDelaySeconds } from "../../app/platform/outbox.server";
 import { callbackOutbox } from "../../db/schema";
-import { createSharedDatabase, startServerProcess, stopServerProcess, type SharedDatabase } from "../support/process";
+import {
+  createSharedDatabase,
+  randomPort,
+  startServerProcess,
+  stopServerProcess,
+  type SharedDatabase,
+} from "../support/process";
 import { waitFor } from "../support/fixtures-process";
 
 type Received = { body: unknown; answered: number };
@@ -59,13 +65,13 @@ describe("callback delivery", () => {
 
       // First instance: delivers (500), then is killed. On a busy machine the kill can come after
       // it sent the retry (a second 500) or while it holds the retry's 30-second claim.
-      let server = await startServerProcess(database);
+      let server = await startServerProcess(database, randomPort());
       await waitFor(() => receiver.received.length >= 1, 15_000);
       await stopServerProcess(server, "SIGKILL");
       expect(receiver.received.every((r) => r.answered === 500)).toBe(true);
 
       // Second instance picks the outbox up where the first left it (after a dead claim expires).
-      server = await startServerProcess(database);
+      server = await startServerProcess(database, randomPort());
       try {
         await waitFor(() => receiver.received.some((r) => r.answered === 202), 60_000);
         // Wait past the next backoff step: nothing more may arrive once it was accepted.

@@ -19,7 +19,7 @@ import {
 } from "../support/card-scan";
 import type { Db } from "../../db/client";
 import { forkPsp, type PspProcess } from "../../server/psp-process";
-import { startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
+import { randomPort, startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
 import { apiClientToken, useSharedDatabase } from "../support/fixtures-process";
 
 const SHOP = "https://shop.example/";
@@ -81,7 +81,7 @@ describe("card data after the card flows", () => {
       allowedRedirectPrefixes: [SHOP, "http://127.0.0.1:9/"],
       rateLimitPerMinute: 100_000,
     });
-    server = await startServerProcess(database, { LOG_LEVEL: "debug" });
+    server = await startServerProcess(database, randomPort(), { LOG_LEVEL: "debug" });
   });
 
   afterAll(async () => {

@@ -219,7 +219,7 @@ describe.skipIf(!process.env.DATABASE_URL && !process.env.CHAOS_PGLITE)(
       let server: ServerProcess | undefined;
       const outputs: string[] = [];
       const start = async () => {
-        server = await startServerProcess(database, SERVER_ENV, port);
+        server = await startServerProcess(database, port, SERVER_ENV);
         mark("server ready");
       };
       const stats: LoadStats = { statuses: new Map(), serverErrors: [] };

@@ -7,7 +7,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { creditTransactions, operationLog, paymentTransactions } from "../../db/schema";
 import { pspOperations, usePsp } from "../support/psp";
-import { startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
+import { randomPort, startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
 import { apiClientToken, useSharedDatabase, waitFor } from "../support/fixtures-process";
 
 // The file's own PSP: its refunds are slowed down while the first server runs.
@@ -21,7 +21,7 @@ async function startServer(latencyMs: number): Promise<ServerProcess> {
   await psp().setFaults({ latencyMs, ops: ["refund"] });
   // The PSP bound as in production (the suite's own is longer, for a loaded machine): a crashed
   // request's operation is leased for twice that, so recovery looks again within seconds.
-  const server = await startServerProcess(database, {
+  const server = await startServerProcess(database, randomPort(), {
     PAYDESK_RECOVERY_INTERVAL_MS: "500",
     PAYDESK_PSP_TIMEOUT_MS: "3000",
   });

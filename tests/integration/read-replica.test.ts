@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, readDb, withReplicaReads, type DatabaseHandle } from "../../db/client";
 import { withDatabase } from "../../app/platform/db.server";
 import { createClient, paymentWithTransaction } from "../support/api";
-import { createSharedDatabase, startServerProcess, stopServerProcess } from "../support/process";
+import { createSharedDatabase, randomPort, startServerProcess, stopServerProcess } from "../support/process";
 import type { ServerProcess, SharedDatabase } from "../support/process";
 import type { TestServer } from "../support/server";
 import { createStaff, getPage, loginAs, postForm } from "../support/staff";
@@ -56,7 +56,7 @@ describe.skipIf(skipped)(`staff reads from a read replica${skipped ? ` (skipped:
     await replica`select pg_wal_replay_resume()`; // in case an earlier run stopped half-way
     await replicaCaughtUp(); // the new database exists on the replica too
     handle = await openDatabase({ url: database.options.url, readUrl, maxConnections: 2 });
-    server = await startServerProcess(database, { DATABASE_READ_URL: readUrl });
+    server = await startServerProcess(database, randomPort(), { DATABASE_READ_URL: readUrl });
   }, 120_000);
 
   afterAll(async () => {

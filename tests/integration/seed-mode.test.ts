@@ -37,7 +37,7 @@ describe("the first start of a production server on an empty database", () => {
   /** Starts the server on a fresh database and waits for its banner. */
   async function start(env: Record<string, string>) {
     database = await createSharedDatabase("seedmode");
-    server = await startServerProcess(database, { LOG_LEVEL: "warn", ...env });
+    server = await startServerProcess(database, randomPort(), { LOG_LEVEL: "warn", ...env });
     await waitFor(() => server!.output().includes("Mode: "), 30_000);
     // The banner is printed in one go once the server listens; give its last lines a moment.
     await waitFor(() => /\n\n$/.test(server!.output()), 10_000);

@@ -11,6 +11,7 @@ import { setDatabase } from "../../db/client";
 import { systemCaller } from "../support/use-case";
 import {
   createSharedDatabase,
+  randomPort,
   startServerProcess,
   stopServerProcess,
   type ServerProcess,
@@ -52,7 +53,7 @@ describe.runIf(process.env.DATABASE_URL)("two app processes on one PostgreSQL da
 
   beforeAll(async () => {
     database = await createSharedDatabase("workers");
-    server = await startServerProcess(database, { PAYDESK_WORKERS: "2" });
+    server = await startServerProcess(database, randomPort(), { PAYDESK_WORKERS: "2" });
   }, 90_000);
 
   afterAll(async () => {

@@ -79,15 +79,10 @@ export async function createSharedDatabase(
 
 export type ServerProcess = { child: ChildProcess; url: string; output(): string };
 
-/**
- * `server/index.ts` as `npm start` runs it, over `database`, as a child process with `env` over
- * the production defaults; answers once its /readyz does. It listens on `port`: a random one
- * unless a test restarts a server where its clients reach the last one.
- */
 export function startServerProcess(
   database: SharedDatabase,
+  port: number,
   env: Record<string, string> = {},
-  port = randomPort(),
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     env: {
