@@ -14,7 +14,6 @@
 // both medians and p95s in seconds, their ratio, the bytes, and the process's peak RSS (sampled
 // every 50 ms) to show the memory stays bounded; the load average comes first, since on a
 // shared machine every figure is read beside it. It never creates, seeds or drops the database.
-import { openDatabase, setDatabase } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { csvExportResponse } from "../app/http/staff/csv.server";
 import { exportPayments } from "../app/services/admin/csv-export.server";
@@ -25,24 +24,13 @@ import {
   type PaymentQuery,
 } from "../app/services/queries/payment-list.server";
 import { readDayRange } from "../app/domain/zoned-day-range";
-import { BENCH_STAFF, loadAverage, ratio, timeBeside } from "./bench-support";
+import { BENCH_STAFF, benchArgs, loadAverage, openBenchDatabase, ratio, timeBeside } from "./bench-support";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const runs = Math.max(1, Number.parseInt(flag("--runs") ?? "3", 10) || 3);
-const name = flag("--db") ?? "paydesk_bench_lists";
-const only = flag("--only") ? new RegExp(flag("--only")!, "i") : null;
-if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-  console.error("--db must be a plain lower-case identifier");
-  process.exit(2);
-}
-
-const url = new URL(
-  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-);
-url.pathname = `/${name}`;
-const handle = await openDatabase({ url: url.toString() });
-setDatabase(handle);
+const args = benchArgs();
+const runs = args.count("--runs", 3);
+const name = args.database("paydesk_bench_lists");
+const { only } = args;
+const handle = await openBenchDatabase(name);
 const pg = handle.pg!;
 
 /** Reads a byte stream to its end; answers how many bytes came. */

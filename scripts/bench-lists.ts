@@ -17,8 +17,7 @@
 // the screen streams in after the page ("totals" include the quick-search lookups again). Then
 // it prints EXPLAIN (ANALYZE, BUFFERS) of every
 // statement of the slowest calls. It never creates, seeds or drops the database.
-import os from "node:os";
-import { openDatabase, setDatabase, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { recogniseQuickSearch } from "../app/domain/quick-search";
 import { parseSearchQuery, type FieldSpec } from "../app/domain/search-filter";
@@ -36,27 +35,24 @@ import {
 } from "../app/services/queries/payment-list.server";
 import type { PaymentSort } from "../app/domain/payment-sort";
 import { PAYMENT_SEARCH_FIELDS } from "../app/services/queries/payment-search.server";
-import { BENCH_STAFF, explainSlowest, ratio, timeBeside, timeRuns, type Timing } from "./bench-support";
+import {
+  BENCH_STAFF,
+  benchArgs,
+  explainSlowest,
+  openBenchDatabase,
+  reportLoad,
+  timeCase,
+  TIMING_HEADER,
+  timingColumns,
+} from "./bench-support";
 import { EXACT_COUNT_CAP } from "../app/domain/search-filter";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const runs = Math.max(1, Number.parseInt(flag("--runs") ?? "20", 10) || 20);
-const explainCount = Math.max(0, Number.parseInt(flag("--explain") ?? "6", 10) || 0);
-const name = flag("--db") ?? "paydesk_bench_lists";
-const only = flag("--only") ? new RegExp(flag("--only")!, "i") : null;
-if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-  console.error("--db must be a plain lower-case identifier");
-  process.exit(2);
-}
-
-const url = new URL(
-  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-);
-url.pathname = `/${name}`;
-const handle = await openDatabase({ url: url.toString() });
-// The queries read the process database.
-setDatabase(handle);
+const args = benchArgs();
+const runs = args.count("--runs", 20);
+const explainCount = Math.max(0, Number.parseInt(args.flag("--explain") ?? "6", 10) || 0);
+const name = args.database("paydesk_bench_lists");
+const { only } = args;
+const handle = await openBenchDatabase(name);
 const pg = handle.pg!;
 const TIME_ZONE = "Europe/Oslo";
 
@@ -65,7 +61,7 @@ try {
   const [{ n: paymentCount }] = await pg`select count(*)::int as n from payments`;
   if (paymentCount < 100_000)
     console.warn(`only ${paymentCount} payments in ${name}: seed a million first (see the top of this file)`);
-  if (!args.includes("--no-vacuum")) {
+  if (!args.has("--no-vacuum")) {
     const started = performance.now();
     await pg.unsafe("vacuum analyze");
     console.log(`vacuum analyze: ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -274,40 +270,22 @@ try {
   type Result = { label: string; median: number; p95: number; outcome: Outcome; run: Case["run"] };
   const results: Result[] = [];
   const selected = cases.filter((c) => !only || only.test(c.label));
-  const loadBefore = os.loadavg();
-  console.log(`\nload average (1 min) at start ${loadBefore[0].toFixed(2)}; ${os.cpus().length} cores`);
+  const loadAfter = reportLoad();
   console.log(
     `${selected.length} calls, 1 warm-up + ${runs} timed runs each, one at a time; where hand-written SQL does ` +
       "the same work, it runs interleaved with Paydesk's call (raw median and p95, and the ratios)\n",
   );
-  const header = `${"call".padEnd(52)} ${"median ms".padStart(10)} ${"p95 ms".padStart(9)} ${"raw med".padStart(8)} ${"raw p95".padStart(8)} ${"ratio med/p95".padStart(13)} ${"rows".padStart(5)}  total`;
+  const header = `${"call".padEnd(52)} ${TIMING_HEADER} ${"rows".padStart(5)}  total`;
   console.log(header);
   console.log("-".repeat(header.length + 10));
   for (const c of selected) {
-    let paydesk: Timing;
-    let raw: Timing | null = null;
-    let outcome: Outcome;
-    if (c.raw) {
-      ({ paydesk, raw, outcome } = await timeBeside(() => c.run(handle.db), c.raw, runs));
-    } else {
-      const timed = await timeRuns(() => c.run(handle.db), runs);
-      paydesk = timed;
-      outcome = timed.outcome;
-    }
+    const { paydesk, raw, outcome } = await timeCase(() => c.run(handle.db), c.raw, runs);
     results.push({ label: c.label, ...paydesk, outcome, run: c.run });
-    const rawFigures = raw
-      ? `${raw.median.toFixed(1).padStart(8)} ${raw.p95.toFixed(1).padStart(8)} ${ratio(paydesk, raw).padStart(13)}`
-      : `${"".padStart(8)} ${"".padStart(8)} ${"".padStart(13)}`;
-    const figures = `${paydesk.median.toFixed(1).padStart(10)} ${paydesk.p95.toFixed(1).padStart(9)} ${rawFigures} ${String(outcome.rows).padStart(5)}`;
-    console.log(`${c.label.padEnd(52)} ${figures}  ${outcome.total}`);
+    console.log(
+      `${c.label.padEnd(52)} ${timingColumns(paydesk, raw)} ${String(outcome.rows).padStart(5)}  ${outcome.total}`,
+    );
   }
-
-  const loadAfter = os.loadavg();
-  console.log(
-    `\nload average (1 min) ${loadBefore[0].toFixed(2)} at start, ${loadAfter[0].toFixed(2)} at the end; ${
-      os.cpus().length
-    } cores`,
-  );
+  loadAfter();
 
   // ------------------------------------------------------------ explain the slowest
   await explainSlowest(pg, results, explainCount);

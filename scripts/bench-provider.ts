@@ -53,13 +53,21 @@ import { migrateDatabase } from "../db/migrate";
 import { hashApiToken } from "../app/auth/api-token.server";
 import { createApiClient } from "../app/services/admin/api-clients.server";
 import { forkPsp, type PspProcess } from "../server/psp-process";
-import { cpuMs, loadAverage, percentile, startAppProcess, type AppProcess } from "./bench-support";
+import {
+  BENCH_SERVER_URL,
+  benchArgs,
+  benchDatabaseUrl,
+  cpuMs,
+  loadAverage,
+  percentile,
+  startAppProcess,
+  type AppProcess,
+} from "./bench-support";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const whole = (name: string, fallback: number) =>
-  Math.max(1, Number.parseInt(flag(name, String(fallback)), 10) || fallback);
-const name = flag("--db", "paydesk_bench_provider");
+const args = benchArgs();
+const flag = (name: string, fallback: string) => args.flag(name) ?? fallback;
+const whole = args.count;
+const name = args.database("paydesk_bench_provider");
 const latencyMs = whole("--latency", 300);
 const concurrency = whole("--concurrency", 32);
 const rounds = whole("--rounds", 3);
@@ -69,30 +77,21 @@ const connectionCounts = flag("--connections", "8,32")
   .map((n) => Number.parseInt(n, 10))
   .filter((n) => n > 0);
 /** The app server's database pool (PAYDESK_DB_POOL_SIZE); unset: the app's default (db/client.ts). */
-const pool = args.includes("--pool") ? String(whole("--pool", 10)) : (process.env.PAYDESK_DB_POOL_SIZE ?? "");
+const pool = args.has("--pool") ? String(whole("--pool", 10)) : (process.env.PAYDESK_DB_POOL_SIZE ?? "");
 const poolText = pool ? `pool ${pool}` : "the default pool of 10";
 /** Serving processes (PAYDESK_WORKERS); each has its own pool. */
 const workers = whole("--workers", Number.parseInt(process.env.PAYDESK_WORKERS ?? "1", 10) || 1);
 const workersText = workers > 1 ? `, ${workers} processes` : "";
 /** --sweep-workers: the PAYDESK_WORKERS values to measure create-payment throughput at, in turn. */
-const sweep = args.includes("--sweep-workers")
+const sweep = args.has("--sweep-workers")
   ? flag("--sweep-workers", "1,2,3,4")
       .split(",")
       .map((n) => Number.parseInt(n, 10))
       .filter((n) => n > 0)
   : null;
 /** Where the app server writes a CPU profile when it stops (node --cpu-prof), if anywhere. */
-const profileDir = args.includes("--profile") ? path.resolve(flag("--profile", ".")) : null;
-if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-  console.error("--db must be a plain lower-case identifier");
-  process.exit(2);
-}
-
-const serverUrl = new URL(
-  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-);
-const benchUrl = new URL(serverUrl);
-benchUrl.pathname = `/${name}`;
+const profileDir = args.has("--profile") ? path.resolve(flag("--profile", ".")) : null;
+const benchUrl = benchDatabaseUrl(name);
 
 const ORGANISATION = 4242;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,7 +107,7 @@ let app: AppProcess | undefined;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "paydesk-bench-"));
 
 async function dropDatabase() {
-  const admin = postgres(serverUrl.toString(), { max: 1, onnotice: () => {} });
+  const admin = postgres(BENCH_SERVER_URL, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
   } finally {
@@ -473,7 +472,7 @@ async function main() {
   console.log(`load average at start: ${loadAverage()} (${os.cpus().length} cores)`);
 
   await dropDatabase();
-  const admin = postgres(serverUrl.toString(), { max: 1, onnotice: () => {} });
+  const admin = postgres(BENCH_SERVER_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   handle = await openDatabase({ url: benchUrl.toString(), maxConnections: 4 });
@@ -678,7 +677,7 @@ function startApp(processes: number, poolSize: string): Promise<AppProcess> {
  */
 async function sweepWorkers(counts: number[], sqlClient: { clientId: string; tokenHash: string }) {
   const poolSize = pool || "8";
-  const clients = args.includes("--concurrency") ? concurrency : 32;
+  const clients = args.has("--concurrency") ? concurrency : 32;
   await setPspLatency(0);
   console.log(
     `\nWrite throughput by serving processes: create-payment, PSP latency 0, ${clients} HTTP clients, ${seconds} s a ` +

@@ -20,9 +20,8 @@
 // heap until autovacuum's insert threshold fires (PostgreSQL 13+, within minutes of the load).
 // The bench vacuums first so that it measures that steady state; --no-vacuum measures the
 // moments after a bulk load instead.
-import os from "node:os";
 import postgres from "postgres";
-import { openDatabase, setDatabase, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { seedDemoDatabase } from "../db/demo";
 import { addPayments } from "../db/seed";
@@ -40,7 +39,19 @@ import {
   settlementOperationBatches,
 } from "../app/services/queries/settlements.server";
 import { presetRange, utcDay } from "../app/domain/day-range";
-import { BENCH_STAFF, explainSlowest, ratio, timeBeside, timeRuns, type Timing } from "./bench-support";
+import {
+  BENCH_SERVER_URL,
+  BENCH_STAFF,
+  benchArgs,
+  benchDatabaseUrl,
+  explainSlowest,
+  openBenchDatabase,
+  reportLoad,
+  timeCase,
+  TIMING_HEADER,
+  timingColumns,
+  type Timing,
+} from "./bench-support";
 import { EXACT_COUNT_CAP } from "../app/domain/search-filter";
 import { recogniseStaffSearch, type StaffSearch } from "../app/domain/staff-search";
 import { selectiveFragment } from "../app/domain/quick-search";
@@ -49,11 +60,8 @@ import { toDbAmount } from "../app/domain/money";
 
 // ---------------------------------------------------------------- arguments
 
-const args = process.argv.slice(2);
-function flag(name: string): string | undefined {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-}
+const args = benchArgs();
+const { flag } = args;
 function wholeNumber(name: string, fallback: number): number {
   const raw = flag(name);
   if (raw === undefined) return fallback;
@@ -67,21 +75,14 @@ function wholeNumber(name: string, fallback: number): number {
 const paymentCount = wholeNumber("--payments", 1_000_000);
 const runs = Math.max(1, wholeNumber("--runs", 20));
 const explainCount = wholeNumber("--explain", 6);
-const keep = args.includes("--keep");
-const vacuum = !args.includes("--no-vacuum");
-const name = flag("--db") ?? "paydesk_bench_search";
+const keep = args.has("--keep");
+const vacuum = !args.has("--no-vacuum");
+const name = args.database("paydesk_bench_search");
 const reuse = keep || flag("--db") !== undefined;
-const only = flag("--only") ? new RegExp(flag("--only")!, "i") : null;
-if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-  console.error("--db must be a plain lower-case identifier");
-  process.exit(2);
-}
+const { only } = args;
 
-const serverUrl =
-  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
+const admin = postgres(BENCH_SERVER_URL, { max: 1, onnotice: () => {} });
+const url = benchDatabaseUrl(name);
 
 const [existing] = await admin`select 1 as one from pg_database where datname = ${name}`;
 if (existing && !reuse) await admin.unsafe(`drop database ${name} with (force)`);
@@ -101,9 +102,7 @@ process.on("SIGINT", () => void dropOnSignal("SIGINT"));
 process.on("SIGTERM", () => void dropOnSignal("SIGTERM"));
 process.stdout.on("error", () => void dropOnSignal("closed output"));
 
-const handle = await openDatabase({ url: url.toString() });
-// The queries read the process database.
-setDatabase(handle);
+const handle = await openBenchDatabase(name);
 const pg = handle.pg!;
 
 try {
@@ -543,33 +542,23 @@ try {
   };
   const results: Result[] = [];
   const selected = cases.filter((c) => !only || only.test(c.label));
-  const loadBefore = os.loadavg();
-  console.log(`\nload average (1 min) at start ${loadBefore[0].toFixed(2)}; ${os.cpus().length} cores`);
+  const loadAfter = reportLoad();
   console.log(
     `${selected.length} searches, 1 warm-up + ${runs} timed runs each, one at a time; where hand-written SQL returns ` +
       "the same document, it runs interleaved with Paydesk's call (raw median and p95, and the ratios)\n",
   );
-  const header = `${"query".padEnd(52)} ${"median ms".padStart(10)} ${"p95 ms".padStart(9)} ${"raw med".padStart(8)} ${"raw p95".padStart(8)} ${"ratio med/p95".padStart(13)} ${"rows".padStart(6)} ${"totalItems".padStart(12)}`;
+  const header = `${"query".padEnd(52)} ${TIMING_HEADER} ${"rows".padStart(6)} ${"totalItems".padStart(12)}`;
   console.log(header);
   console.log("-".repeat(header.length));
   for (const c of selected) {
-    const timed = c.raw
-      ? await timeBeside(() => c.run(handle.db), c.raw, runs)
-      : { ...(await timeRuns(() => c.run(handle.db), runs)), raw: null };
-    const paydesk = "paydesk" in timed ? timed.paydesk : { median: timed.median, p95: timed.p95 };
-    const { outcome } = timed;
-    const result = { label: c.label, ...paydesk, raw: timed.raw, rows: outcome.rows, total: outcome.total, run: c.run };
-    results.push(result);
+    const { paydesk, raw, outcome } = await timeCase(() => c.run(handle.db), c.raw, runs);
+    results.push({ label: c.label, ...paydesk, raw, rows: outcome.rows, total: outcome.total, run: c.run });
     const total = outcome.total === null ? "" : `${outcome.estimated ? "~" : ""}${outcome.total.toLocaleString("en")}`;
     console.log(
-      `${c.label.padEnd(52)} ${paydesk.median.toFixed(1).padStart(10)} ${paydesk.p95.toFixed(1).padStart(9)} ${(timed.raw ? timed.raw.median.toFixed(1) : "").padStart(8)} ${(timed.raw ? timed.raw.p95.toFixed(1) : "").padStart(8)} ${(timed.raw ? ratio(paydesk, timed.raw) : "").padStart(13)} ${String(outcome.rows).padStart(6)} ${total.padStart(12)}`,
+      `${c.label.padEnd(52)} ${timingColumns(paydesk, raw)} ${String(outcome.rows).padStart(6)} ${total.padStart(12)}`,
     );
   }
-  const loadAfter = os.loadavg();
-  console.log(
-    `\nload average (1 min) ${loadBefore[0].toFixed(2)} at start, ${loadAfter[0].toFixed(2)} at the end; ${os.cpus().length} cores` +
-      "; ~ marks an estimated totalItems",
-  );
+  loadAfter("; ~ marks an estimated totalItems");
 
   // -------------------------------------------------------------- explain the slowest
   await explainSlowest(pg, results, explainCount);

@@ -12,6 +12,7 @@ import { openDatabase } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { ensureDemoData } from "../db/demo";
 import { addPayments } from "../db/seed";
+import { BENCH_SERVER_URL, benchDatabaseUrl } from "./bench-support";
 
 const args = process.argv.slice(2);
 const paymentsFlag = args.indexOf("--payments");
@@ -30,16 +31,13 @@ if (mode !== undefined && mode !== "bulk" && mode !== "incremental") {
   process.exit(2);
 }
 
-const serverUrl =
-  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const name = `paydesk_bench_${new Date()
   .toISOString()
   .replace(/[-:TZ.]/g, "")
   .slice(0, 14)}`;
-const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+const admin = postgres(BENCH_SERVER_URL, { max: 1, onnotice: () => {} });
 await admin.unsafe(`create database ${name}`);
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
+const url = benchDatabaseUrl(name);
 console.log(`database ${name} on ${url.host}`);
 
 const handle = await openDatabase({ url: url.toString(), maxConnections: 4 });

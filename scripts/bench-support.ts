@@ -7,9 +7,53 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
-import type { Db } from "../db/client";
+import { openDatabase, setDatabase, type Db, type DatabaseHandle } from "../db/client";
 import type { StaffCaller } from "../app/domain/caller";
 import * as schema from "../db/schema";
+
+/** The PostgreSQL server the benchmarks use: BENCH_DATABASE_URL, DATABASE_URL or the local one. */
+export const BENCH_SERVER_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * A benchmark's command line: `flag("--db")` is the word after --db, if it is there;
+ * `count("--runs", 3)` a whole number of at least 1 (the fallback where it is missing or not a
+ * number); `only` the --only pattern, case-insensitive; `database(fallback)` the --db name, which
+ * must be a plain lower-case identifier (else the script exits 2: it is spliced into SQL).
+ */
+export function benchArgs(args: readonly string[] = process.argv.slice(2)) {
+  const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const pattern = flag("--only");
+  return {
+    has: (name: string) => args.includes(name),
+    flag,
+    count: (name: string, fallback: number) =>
+      Math.max(1, Number.parseInt(flag(name) ?? String(fallback), 10) || fallback),
+    only: pattern ? new RegExp(pattern, "i") : null,
+    database(fallback: string): string {
+      const name = flag("--db") ?? fallback;
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+        console.error("--db must be a plain lower-case identifier");
+        process.exit(2);
+      }
+      return name;
+    },
+  };
+}
+
+/** The URL of database `name` on the benchmarks' server. */
+export function benchDatabaseUrl(name: string): URL {
+  const url = new URL(BENCH_SERVER_URL);
+  url.pathname = `/${name}`;
+  return url;
+}
+
+/** Opens database `name` on the benchmarks' server as the process database, which the queries read. */
+export async function openBenchDatabase(name: string): Promise<DatabaseHandle> {
+  const handle = await openDatabase({ url: benchDatabaseUrl(name).toString() });
+  setDatabase(handle);
+  return handle;
+}
 
 /** The staff user the benchmarks list and search as. */
 export const BENCH_STAFF: StaffCaller = {
@@ -214,6 +258,44 @@ export async function timeBeside<T>(
     return { median: percentile(times, 0.5), p95: percentile(times, 0.95) };
   };
   return { paydesk: timing(ours), raw: timing(theirs), outcome };
+}
+
+/**
+ * One case of a list or search benchmark: interleaved with its hand-written SQL where it has one
+ * (timeBeside), else timed alone (timeRuns).
+ */
+export async function timeCase<T>(
+  paydesk: () => Promise<T>,
+  raw: (() => Promise<unknown>) | undefined,
+  runs: number,
+): Promise<{ paydesk: Timing; raw: Timing | null; outcome: T }> {
+  if (raw) return timeBeside(paydesk, raw, runs);
+  const { median, p95, outcome } = await timeRuns(paydesk, runs);
+  return { paydesk: { median, p95 }, raw: null, outcome };
+}
+
+/** The column heads that go with timingColumns. */
+export const TIMING_HEADER = `${"median ms".padStart(10)} ${"p95 ms".padStart(9)} ${"raw med".padStart(8)} ${"raw p95".padStart(8)} ${"ratio med/p95".padStart(13)}`;
+
+/** Paydesk's median and p95, then the raw SQL's and the ratios (blank where there is no raw SQL). */
+export function timingColumns(paydesk: Timing, raw: Timing | null): string {
+  const rawFigures = raw
+    ? `${raw.median.toFixed(1).padStart(8)} ${raw.p95.toFixed(1).padStart(8)} ${ratio(paydesk, raw).padStart(13)}`
+    : `${"".padStart(8)} ${"".padStart(8)} ${"".padStart(13)}`;
+  return `${paydesk.median.toFixed(1).padStart(10)} ${paydesk.p95.toFixed(1).padStart(9)} ${rawFigures}`;
+}
+
+/**
+ * Prints the 1-minute load average and the cores before the timed runs; the function it answers
+ * prints the load again beside the first, after them (with `note` at the end of that line).
+ */
+export function reportLoad(): (note?: string) => void {
+  const before = os.loadavg()[0].toFixed(2);
+  console.log(`\nload average (1 min) at start ${before}; ${os.cpus().length} cores`);
+  return (note = "") =>
+    console.log(
+      `\nload average (1 min) ${before} at start, ${os.loadavg()[0].toFixed(2)} at the end; ${os.cpus().length} cores${note}`,
+    );
 }
 
 /** "1.2×/1.4×": Paydesk's median over the raw SQL's, then the same of the p95s. */

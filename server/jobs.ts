@@ -5,31 +5,26 @@
 import { deleteExpiredSessions } from "../app/auth/session.server";
 import { deleteExpiredCustomerSessions } from "../app/auth/customer-session.server";
 import { pruneLoginThrottling } from "../app/auth/login-throttle.server";
-import { logger } from "../app/platform/logger.server";
 import { startCallbackWorker } from "../app/platform/outbox.server";
 import { pruneIdempotencyKeys } from "../app/platform/idempotency.server";
 import { pruneRateLimits } from "../app/platform/rate-limit.server";
+import { repeatEvery } from "../app/platform/repeating-job.server";
 import { startRecoveryJob } from "../app/services/operations/recovery.server";
 
 const HOUR = 60 * 60 * 1000;
 
 export function startBackgroundJobs(): () => void {
-  const housekeeping = setInterval(async () => {
-    try {
-      await deleteExpiredSessions();
-      await pruneRateLimits();
-      await pruneIdempotencyKeys();
-      await deleteExpiredCustomerSessions();
-      await pruneLoginThrottling();
-    } catch (error) {
-      logger.error("housekeeping failed", { error: String(error) });
-    }
-  }, HOUR);
-  housekeeping.unref();
+  const stopHousekeeping = repeatEvery(HOUR, "housekeeping failed", async () => {
+    await deleteExpiredSessions();
+    await pruneRateLimits();
+    await pruneIdempotencyKeys();
+    await deleteExpiredCustomerSessions();
+    await pruneLoginThrottling();
+  });
   const stopCallbacks = startCallbackWorker();
   const stopRecovery = startRecoveryJob();
   return () => {
-    clearInterval(housekeeping);
+    stopHousekeeping();
     stopCallbacks();
     stopRecovery();
   };

@@ -13,6 +13,7 @@ import { db, type Db, type Tx } from "../../db/client";
 import { callbackAttempts, callbackOutbox, callbackPauses } from "../../db/schema";
 import { attemptError, callbackTarget, isAccepted, retryDelaySeconds } from "../domain/callback";
 import { logger } from "./logger.server";
+import { repeatEvery } from "./repeating-job.server";
 
 export { retryDelaySeconds };
 
@@ -167,22 +168,11 @@ export async function deliverDueCallbacks(limit = 20): Promise<number> {
 
 /** Runs the worker every `intervalMs` until stopped. */
 export function startCallbackWorker(intervalMs = 1000): () => void {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      while ((await deliverDueCallbacks()) > 0) {
-        // keep going while there is a backlog
-      }
-    } catch (error) {
-      logger.error("callback worker failed", { error: String(error) });
-    } finally {
-      running = false;
+  return repeatEvery(intervalMs, "callback worker failed", async () => {
+    while ((await deliverDueCallbacks()) > 0) {
+      // keep going while there is a backlog
     }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }
 
 export async function pendingCallbackCount(): Promise<number> {

@@ -209,6 +209,14 @@ export const busy = () =>
     "RESOURCE_BUSY",
   );
 
+/** Where-condition: the payment's operations of `kind` still PENDING at the PSP. */
+export const pendingOnPayment = (paymentId: number, kind: ProviderOperationKind) =>
+  and(
+    eq(providerOperations.paymentId, paymentId),
+    eq(providerOperations.kind, kind),
+    eq(providerOperations.status, "PENDING"),
+  );
+
 /** The transaction's operation in flight, if any (read under the caller's locks). */
 export async function pendingOperationOf(tx: Tx, transactionId: number): Promise<OperationRow | null> {
   const [row] = await tx

@@ -13,7 +13,7 @@
 //
 // The pure helpers below (Luhn, scheme by BIN, expiry) do no I/O and are shared by the page.
 import type { ErrorReason } from "../domain/enums";
-import type { Money } from "../domain/money";
+import type { AmountRequest } from "./provider";
 import { containsCardNumber, passesLuhn } from "../domain/card-number";
 
 export { passesLuhn };
@@ -55,30 +55,24 @@ export type StoredCardCharge = { ok: true; rrn: string; pspReference: string } |
 
 export interface CardProvider {
   /** The customer entered a card on the hosted terminal: authorize `amount` on it. */
-  authorizeCard(request: {
-    reference: string;
-    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
-    transactionReference?: string;
-    card: CardInput;
-    amount: Money;
-    currency: string;
-    storeCard: boolean;
-    /** A sale (autoSale): captured with the authorization, in one operation at the PSP. */
-    capture?: boolean;
-  }): Promise<CardAuthorization>;
+  authorizeCard(
+    request: AmountRequest & {
+      card: CardInput;
+      storeCard: boolean;
+      /** A sale (autoSale): captured with the authorization, in one operation at the PSP. */
+      capture?: boolean;
+    },
+  ): Promise<CardAuthorization>;
   /** Charge a stored card by its panHash (MIT/UCOF, or confirmed on the recurring terminal). */
-  chargeStoredCard(request: {
-    reference: string;
-    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
-    transactionReference?: string;
-    panHash: string;
-    maskedPan: string | null;
-    amount: Money;
-    currency: string;
-    initiator: "MERCHANT" | "CUSTOMER";
-    /** A sale (autoSale): captured with the charge, in one operation at the PSP. */
-    capture?: boolean;
-  }): Promise<StoredCardCharge>;
+  chargeStoredCard(
+    request: AmountRequest & {
+      panHash: string;
+      maskedPan: string | null;
+      initiator: "MERCHANT" | "CUSTOMER";
+      /** A sale (autoSale): captured with the charge, in one operation at the PSP. */
+      capture?: boolean;
+    },
+  ): Promise<StoredCardCharge>;
 }
 
 // ---------------------------------------------------------------- pure card helpers

@@ -7,7 +7,7 @@
 // transaction and step), so that a real adapter can pass it on as the PSP's idempotency key:
 // a retried call must yield the first outcome, never a second charge.
 import type { ErrorReason } from "../domain/enums";
-import type { Money } from "../domain/money";
+import type { AmountRequest } from "./provider";
 
 export type ProviderDecline = { ok: false; reason: string; errorReason: ErrorReason };
 
@@ -24,40 +24,16 @@ export type InvoiceAuthorization = { ok: true; pspReference: string } | Provider
 
 export interface MobileProvider {
   /** Vipps: the customer approved the claim in the app; reserve the amount. */
-  reserveClaim(request: {
-    reference: string;
-    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
-    transactionReference?: string;
-    phoneNumber: string;
-    amount: Money;
-    currency: string;
-  }): Promise<VippsReservation>;
+  reserveClaim(request: AmountRequest & { phoneNumber: string }): Promise<VippsReservation>;
   /** Vipps: a merchant-initiated charge against an ACTIVE agreement (no customer interaction). */
-  chargeAgreement(request: {
-    reference: string;
-    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
-    transactionReference?: string;
-    agreementId: string;
-    amount: Money;
-    currency: string;
-  }): Promise<VippsReservation>;
+  chargeAgreement(request: AmountRequest & { agreementId: string }): Promise<VippsReservation>;
   /** ApplePay/GooglePay: decrypt the token and authorize the card behind it. */
-  authorizeWallet(request: {
-    reference: string;
-    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
-    transactionReference?: string;
-    walletProvider: WalletProviderName;
-    card: WalletCard;
-    amount: Money;
-    currency: string;
-  }): Promise<WalletAuthorization>;
+  authorizeWallet(
+    request: AmountRequest & {
+      walletProvider: WalletProviderName;
+      card: WalletCard;
+    },
+  ): Promise<WalletAuthorization>;
   /** Collector: the customer confirmed the invoice; the credit check decides. */
-  authorizeInvoice(request: {
-    reference: string;
-    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
-    transactionReference?: string;
-    invoiceId: string;
-    amount: Money;
-    currency: string;
-  }): Promise<InvoiceAuthorization>;
+  authorizeInvoice(request: AmountRequest & { invoiceId: string }): Promise<InvoiceAuthorization>;
 }

@@ -4,13 +4,17 @@
 import type { ErrorReason } from "../domain/enums";
 import type { Money } from "../domain/money";
 
-export type RefundRequest = {
+/** What every call that moves an amount of a transaction at the PSP carries. */
+export type AmountRequest = {
   /** Our idempotency reference: the same reference always yields the first outcome. */
   reference: string;
   /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
   transactionReference?: string;
   amount: Money;
   currency: string;
+};
+
+export type RefundRequest = AmountRequest & {
   paymentType: string | null;
   paymentTypeGroup: string;
   /** The original transaction's references, for the PSP to find it. */

@@ -7,7 +7,7 @@
 // `reference` is our idempotency reference (one per attempt), so that a real adapter can pass it
 // on as the PSP's idempotency key: asking again yields the first outcome, never a second charge.
 import type { InvoicePaymentMethod, ProductPaymentMethod } from "../domain/enums";
-import type { Money } from "../domain/money";
+import type { AmountRequest } from "./provider";
 import type { ProviderDecline } from "./mobile";
 
 export type InvoiceCharge = { ok: true; pspReference: string } | ProviderDecline;
@@ -15,14 +15,7 @@ export type MethodRegistration = { ok: true; pspReference: string } | ProviderDe
 
 export interface SelfServiceProvider {
   /** The customer approved paying the invoice on the provider's page. */
-  payInvoice(request: {
-    reference: string;
-    /** Our name of the transaction at the PSP (`transaction-<transactionId>`), for its ledger. */
-    transactionReference?: string;
-    paymentMethod: InvoicePaymentMethod;
-    amount: Money;
-    currency: string;
-  }): Promise<InvoiceCharge>;
+  payInvoice(request: AmountRequest & { paymentMethod: InvoicePaymentMethod }): Promise<InvoiceCharge>;
   /** The customer approved the new payment method (mandate, stored card, agreement) on the provider's page. */
   registerPaymentMethod(request: {
     reference: string;

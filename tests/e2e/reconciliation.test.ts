@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog } from "../../db/schema";
-import { chromiumAvailable, signedInPage } from "../support/browser";
+import { chromiumAvailable, shootAtWidths, signedInPage } from "../support/browser";
 import { useBrowserTest } from "../support/browser-test";
 import {
   SAMPLE_EXPECTED,
@@ -43,15 +43,7 @@ describe.skipIf(!chromiumAvailable)("reconciliation in Chromium", () => {
     fs.rmSync(badFile, { force: true });
   });
 
-  async function shoot(name: string) {
-    if (!SCREENSHOTS) return;
-    for (const width of [1440, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.waitForTimeout(600);
-      await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
-    }
-    await page.setViewportSize({ width: 1440, height: 900 });
-  }
+  const shoot = (name: string) => shootAtWidths(page, SCREENSHOTS, name);
 
   it("refuses a file with a wrong line next to the file field, naming line and column", async () => {
     await page.locator('input[type="file"]').setInputFiles(badFile);

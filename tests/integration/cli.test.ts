@@ -11,22 +11,12 @@ import path from "node:path";
 import { verify } from "@node-rs/argon2";
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
-import { createSharedDatabase, runMain, runScript, type ScriptRun as Run } from "../support/process";
+import { runMain, runScript, type ScriptRun as Run, type SharedDatabase } from "../support/process";
+import { useSharedDatabase } from "../support/fixtures-process";
 import { PAYMENT_TYPE_GROUP_OF, PAYMENT_TYPES } from "../../app/domain/enums";
 
-type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
-
-/**
- * A database both the CLI and the test can open (see tests/support/process.ts): brand new, so the
- * CLI migrates it, unless `migrated` (a copy of the run's template, which the CLI finds up to date).
- */
-async function freshTarget(options: { embedded?: boolean; migrated?: boolean } = {}): Promise<Target> {
-  const database = await createSharedDatabase("cli", {
-    migrate: options.migrated ?? false,
-    embedded: options.embedded,
-  });
-  return { env: database.env, open: database.open, cleanup: database.drop };
-}
+// Each describe has a database both the CLI and the test can open (useSharedDatabase): brand new,
+// so the CLI migrates it, unless `migrate: true` (a copy of the run's template, up to date).
 
 /** `npm run cli -- …` as a child process. */
 const cliProcess = (args: string[], env: Record<string, string>, input?: string) =>
@@ -58,7 +48,7 @@ async function rows<T = Record<string, unknown>>(handle: DatabaseHandle, query: 
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-async function withDatabase<T>(target: Target, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+async function withDatabase<T>(target: SharedDatabase, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
   const handle = await target.open();
   try {
     return await work(handle);
@@ -68,13 +58,7 @@ async function withDatabase<T>(target: Target, work: (handle: DatabaseHandle) =>
 }
 
 describe("cli create-client", () => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await freshTarget();
-  });
-  afterAll(async () => {
-    await target?.cleanup();
-  });
+  const target = useSharedDatabase("cli", { migrate: false });
 
   it("prints one JSON line, stores only the token's hash and gives every payment type on every channel", async () => {
     const run = await cli(
@@ -204,14 +188,8 @@ describe("cli create-client", () => {
 });
 
 describe("cli create-user", () => {
-  let target: Target;
-  beforeAll(async () => {
-    // Migrating a brand-new database is covered by create-client above.
-    target = await freshTarget({ migrated: true });
-  });
-  afterAll(async () => {
-    await target?.cleanup();
-  });
+  // Migrating a brand-new database is covered by create-client above.
+  const target = useSharedDatabase("cli", { migrate: true });
 
   it("creates a staff user with an argon2id hash of the password, never the password", async () => {
     const password = "correct horse battery";
@@ -267,24 +245,21 @@ describe("cli create-user", () => {
     });
   });
 
-  it("refuses a second user with the same email (any case) with exit 2", async () => {
+  it.each([
+    [
+      "a second user with the same email (any case)",
+      "KARI.NORDMANN@example.com",
+      /--email: a staff user with this email exists already/,
+    ],
+    ["an email that is not one", "not-an-email", /--email must be an email address/],
+  ])("refuses %s with exit 2 naming --email", async (_, email, message) => {
     const run = await cli(
-      ["create-user", "--email", "KARI.NORDMANN@example.com", "--role", "admin", "--password", "another long one"],
+      ["create-user", "--email", email, "--role", "admin", "--password", "another long one"],
       target.env,
     );
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/--email: a staff user with this email exists already/);
-  });
-
-  it("refuses an email that is not one with exit 2 naming --email", async () => {
-    const run = await cli(
-      ["create-user", "--email", "not-an-email", "--role", "admin", "--password", "long enough pw"],
-      target.env,
-    );
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(/--email must be an email address/);
+    expect(run.stderr).toMatch(message);
   });
 });
 
@@ -358,15 +333,11 @@ describe("cli input errors", () => {
     ["unknown command", ["drop-everything"], /unknown command "drop-everything"/],
     ["no command", [], /no command given/],
   ];
-  let target: Target;
+  const target = useSharedDatabase("cli", { migrate: false, embedded: true });
   let results: Run[];
   beforeAll(async () => {
-    target = await freshTarget({ embedded: true });
     results = [];
     for (const [, args] of cases) results.push(await cli(args, target.env));
-  });
-  afterAll(async () => {
-    await target?.cleanup();
   });
 
   it.each(cases.map((c, i) => [c[0], i] as const))(
@@ -392,13 +363,7 @@ describe("cli input errors", () => {
 });
 
 describe("cli on a locked embedded database", () => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await freshTarget({ embedded: true, migrated: true });
-  });
-  afterAll(async () => {
-    await target?.cleanup();
-  });
+  const target = useSharedDatabase("cli", { migrate: true, embedded: true });
 
   it("exits 1 with the lock message while another process holds the data dir, and works once it is released", async () => {
     const holder = await openDatabase({ dataDir: target.env.PAYDESK_DATA_DIR });

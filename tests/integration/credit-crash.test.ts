@@ -4,25 +4,15 @@
 // process over a shared database: a PGlite data directory, or a fresh database on the server
 // when DATABASE_URL is set.
 import { and, eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../../app/services/admin/api-clients.server";
-import { withDatabase } from "../../app/platform/db.server";
-import { systemCaller } from "../support/use-case";
+import { beforeAll, describe, expect, it } from "vitest";
 import { creditTransactions, operationLog, paymentTransactions } from "../../db/schema";
 import { pspOperations, usePsp } from "../support/psp";
-import {
-  createSharedDatabase,
-  randomPort,
-  startServerProcess,
-  stopServerProcess,
-  type ServerProcess,
-  type SharedDatabase,
-} from "../support/process";
-import { waitFor } from "../support/fixtures-process";
+import { randomPort, startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
+import { apiClientToken, useSharedDatabase, waitFor } from "../support/fixtures-process";
 
-let database: SharedDatabase;
 // The file's own PSP: its refunds are slowed down while the first server runs.
 const psp = usePsp();
+const database = useSharedDatabase("crash");
 
 let base = "";
 let token = "";
@@ -53,19 +43,7 @@ function api(method: string, route: string, body?: unknown, headers: Record<stri
 }
 
 beforeAll(async () => {
-  database = await createSharedDatabase("crash");
-  token = await database.withDatabase(
-    async (handle) =>
-      (
-        await withDatabase(handle, () =>
-          createApiClient(systemCaller(), { name: "Crash test", organisationId: 901, channels: ["web"] }),
-        )
-      ).token,
-  );
-});
-
-afterAll(async () => {
-  await database?.drop();
+  token = await apiClientToken(database, { name: "Crash test", organisationId: 901, channels: ["web"] });
 });
 
 describe("a crash in the middle of executing a credit", () => {

@@ -7,7 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
-import { createSharedDatabase, runMain, runScript } from "../support/process";
+import { runMain, runScript } from "../support/process";
+import { useSharedDatabase } from "../support/fixtures-process";
 import { DEMO_CLIENTS, DEMO_USERS, demoBanner, ensureDemoData } from "../../db/demo";
 import { addPayments, seedDemoData } from "../../db/seed";
 import { main as seedMain } from "../../db/seed-cli";
@@ -561,15 +562,8 @@ describe("demo data generator determinism", () => {
 });
 
 describe("npm run db:seed", () => {
-  let target: Target;
-
-  beforeAll(async () => {
-    target = await freshTarget();
-  });
-
-  afterAll(async () => {
-    await target?.cleanup();
-  });
+  // A brand-new database a child process can open too.
+  const target = useSharedDatabase("seed", { migrate: false });
 
   it("creates the demo base on an empty database, then adds exactly N more payments per run", async () => {
     // The first run through the command's main in this process, the second as the command itself.
@@ -620,14 +614,6 @@ describe("npm run db:seed", () => {
 });
 
 // ---------------------------------------------------------------- the command's database
-
-type Target = { env: Record<string, string>; open(): Promise<DatabaseHandle>; cleanup(): Promise<void> };
-
-/** A brand-new database a child process can open too (see tests/support/process.ts). */
-async function freshTarget(): Promise<Target> {
-  const database = await createSharedDatabase("seed", { migrate: false });
-  return { env: database.env, open: database.open, cleanup: database.drop };
-}
 
 describe("demo mode never touches a database in use", () => {
   it("seeds nothing where an API client already exists (set up with the CLI after PAYDESK_SEED=none)", async () => {

@@ -8,16 +8,12 @@ import type { Role } from "../../app/auth/roles";
 import { auditLog, chargebacks, payments } from "../../db/schema";
 import { capturedCardPayment } from "../support/api";
 import { postStaffAction } from "../support/fixtures-staff";
-import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
+import { useApiClient, useStaffSessions, useTestServer } from "../support/fixtures-http";
 import { getPage } from "../support/staff";
 
 const server = useTestServer();
 const client = useApiClient(server, { organisationId: 862 });
-const staff: Record<Role, StaffSession> = {
-  support: useStaffSession(server, "support"),
-  finance: useStaffSession(server, "finance"),
-  admin: useStaffSession(server, "admin"),
-};
+const staff = useStaffSessions(server);
 
 const PAYMENT_ROUTE = "routes/_staff.payments.$paymentId";
 const DETAIL_ROUTE = "routes/_staff.chargebacks.$chargebackId";

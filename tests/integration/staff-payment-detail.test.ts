@@ -10,7 +10,7 @@ import { changeInvoice } from "../../app/services/mobile/invoices.server";
 import { auditLog, operationLog } from "../../db/schema";
 import { capturedCardPayment, createClient, paymentWithTransaction } from "../support/api";
 import { postStaffAction } from "../support/fixtures-staff";
-import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
+import { useApiClient, useStaffSessions, useTestServer } from "../support/fixtures-http";
 import { operationsNamed } from "../support/api";
 import { transactionPath, type TransactionIds } from "../support/fixtures-transactions";
 import { usePsp } from "../support/psp";
@@ -18,11 +18,7 @@ import { getPage, postForm } from "../support/staff";
 
 const server = useTestServer();
 const client = useApiClient(server, { organisationId: 861 });
-const staff: Record<Role, StaffSession> = {
-  support: useStaffSession(server, "support"),
-  finance: useStaffSession(server, "finance"),
-  admin: useStaffSession(server, "admin"),
-};
+const staff = useStaffSessions(server);
 
 const ROUTE_DATA = "routes/_staff.payments.$paymentId";
 

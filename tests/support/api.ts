@@ -49,14 +49,7 @@ export async function createClient(server: TestServer, input: Partial<NewApiClie
       },
       body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, headers: response.headers, body };
+    return { status: response.status, headers: response.headers, body: await readBody(response) };
   };
   return {
     ...created,
@@ -118,4 +111,14 @@ export function operationsNamed(server: TestServer, transactionId: number, opera
     .select()
     .from(operationLog)
     .where(and(eq(operationLog.transactionId, transactionId), eq(operationLog.operation, operation)));
+}
+
+/** An answer's body: its JSON, or its text where it is not JSON (null where it is empty). */
+export async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text;
+  }
 }

@@ -6,6 +6,7 @@
 // Paydesk to each 2xx it gave.
 import { Rng, Weighted } from "../../db/seed/prng";
 import { formatAmount, money, type Money } from "../../app/domain/money";
+import { readBody } from "./api";
 
 // ---------------------------------------------------------------- the plan
 
@@ -176,14 +177,7 @@ export class ChaosClient {
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
       signal: AbortSignal.timeout(30_000),
     });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON
-    }
-    return { status: response.status, body };
+    return { status: response.status, body: await readBody(response) };
   }
 
   private count(status: number) {

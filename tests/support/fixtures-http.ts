@@ -9,7 +9,7 @@
 // client after its server), and filled in place (tests/support/fixtures.ts); a test or hook reads
 // it like any variable. The server is closed again in afterAll.
 import { afterAll } from "vitest";
-import type { Role } from "../../app/auth/roles";
+import { ROLES, type Role } from "../../app/auth/roles";
 import type { NewApiClient } from "../../app/services/admin/api-clients.server";
 import { createClient, type TestClient } from "./api";
 import { madeBeforeAll } from "./fixtures";
@@ -41,4 +41,9 @@ export function useStaffSession(server: TestServer, role: Role): StaffSession {
     const staff = await createStaff(server, role);
     return { ...staff, cookie: await loginAs(server, staff) };
   });
+}
+
+/** A logged-in staff user of every role, for a test that walks a screen role by role. */
+export function useStaffSessions(server: TestServer): Record<Role, StaffSession> {
+  return Object.fromEntries(ROLES.map((role) => [role, useStaffSession(server, role)])) as Record<Role, StaffSession>;
 }

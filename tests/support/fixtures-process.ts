@@ -12,8 +12,8 @@ import { systemCaller } from "./use-case";
  * A shared database (createSharedDatabase) made in a beforeAll and dropped in an afterAll, which
  * runs after the hooks registered later (stop the server there).
  */
-export function useSharedDatabase(prefix: string): SharedDatabase {
-  const database = madeBeforeAll(() => createSharedDatabase(prefix));
+export function useSharedDatabase(...args: Parameters<typeof createSharedDatabase>): SharedDatabase {
+  const database = madeBeforeAll(() => createSharedDatabase(...args));
   afterAll(() => database.drop?.());
   return database;
 }

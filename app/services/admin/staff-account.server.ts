@@ -117,26 +117,7 @@ export async function turnOffSecondFactor(caller: StaffCaller, input: { currentP
  * audited all the same, like every change to a staff account.
  */
 export async function setOwnLanguage(caller: StaffCaller, input: { language: "en" | "nb" | null }): Promise<void> {
-  await inTransaction(async (tx) => {
-    const [row] = await tx
-      .select({ language: staffUsers.language })
-      .from(staffUsers)
-      .where(eq(staffUsers.id, caller.userId))
-      .for("update");
-    if (!row) throw notFound("Staff user", caller.userId);
-    if (row.language === input.language) return;
-    await tx
-      .update(staffUsers)
-      .set({ language: input.language, updatedAt: new Date() })
-      .where(eq(staffUsers.id, caller.userId));
-    await auditStaffAction(tx, caller, {
-      action: "staff_user.set_language",
-      entityType: "staff_user",
-      entityId: caller.userId,
-      before: { language: row.language },
-      after: { language: input.language },
-    });
-  });
+  await setOwnPreference(caller, "language", input.language, "staff_user.set_language");
 }
 
 /**
@@ -147,21 +128,34 @@ export async function setOwnLanguage(caller: StaffCaller, input: { language: "en
 export async function chooseColorScheme(caller: StaffCaller, input: { colorScheme: string }): Promise<void> {
   const { colorScheme } = input;
   if (!isColorSchemeChoice(colorScheme)) throw invalid("colorScheme", "must be auto, light or dark");
+  await setOwnPreference(caller, "colorScheme", colorScheme, "staff_user.color_scheme");
+}
+
+/** Sets one preference of the caller's own account; a change (only) is audited as `action`. */
+async function setOwnPreference<K extends "language" | "colorScheme">(
+  caller: StaffCaller,
+  field: K,
+  value: (typeof staffUsers.$inferSelect)[K],
+  action: string,
+): Promise<void> {
   await inTransaction(async (tx) => {
-    const [before] = await tx
-      .select({ colorScheme: staffUsers.colorScheme })
+    const [row] = await tx
+      .select({ current: staffUsers[field] })
       .from(staffUsers)
       .where(eq(staffUsers.id, caller.userId))
       .for("update");
-    if (!before) throw notFound("Staff user", caller.userId);
-    if (before.colorScheme === colorScheme) return;
-    await tx.update(staffUsers).set({ colorScheme, updatedAt: new Date() }).where(eq(staffUsers.id, caller.userId));
+    if (!row) throw notFound("Staff user", caller.userId);
+    if (row.current === value) return;
+    await tx
+      .update(staffUsers)
+      .set({ [field]: value, updatedAt: new Date() })
+      .where(eq(staffUsers.id, caller.userId));
     await auditStaffAction(tx, caller, {
-      action: "staff_user.color_scheme",
+      action,
       entityType: "staff_user",
       entityId: caller.userId,
-      before,
-      after: { colorScheme },
+      before: { [field]: row.current },
+      after: { [field]: value },
     });
   });
 }

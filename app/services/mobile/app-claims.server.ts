@@ -25,7 +25,6 @@ import { conflict, invalid, ruleBroken } from "../../domain/errors";
 import { formatAmount, money } from "../../domain/money";
 import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
-import { appendOperation } from "../../platform/operation-log.server";
 import {
   newReference,
   requireSucceeded,
@@ -37,7 +36,7 @@ import {
 } from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
 import { mobileProvider } from "../../providers/index.server";
-import { initiateLocked } from "../transactions/transactions.server";
+import { appendInitiate, initiateLocked } from "../transactions/transactions.server";
 import {
   agreementClosedMessage,
   authorizeLocked,
@@ -199,17 +198,7 @@ export const vippsCharge: OperationHandler = {
       const transaction = transactionOf(context);
       if (!session) {
         await endOpenSessionsLocked(tx, transaction.transactionId, at);
-        await appendOperation(
-          tx,
-          {
-            transactionId: transaction.transactionId,
-            paymentId: transaction.paymentId,
-            operation: "INITIATE",
-            amount: money(transaction.amount),
-            at,
-          },
-          caller,
-        );
+        await appendInitiate(tx, caller, transaction, at);
       }
       const rrn = (answer.ok && answer.pspReference) || null;
       await authorizeLocked(

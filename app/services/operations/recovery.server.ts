@@ -9,6 +9,7 @@ import type { ProviderOperationKind } from "../../domain/enums";
 import { notFound } from "../../domain/errors";
 import { db } from "../../platform/db.server";
 import { logger } from "../../platform/logger.server";
+import { repeatEvery } from "../../platform/repeating-job.server";
 import {
   recoverDueOperations,
   type OperationHandler,
@@ -80,21 +81,10 @@ export async function resolveProviderOperation(
 export function startRecoveryJob(
   intervalMs = Number.parseInt(process.env.PAYDESK_RECOVERY_INTERVAL_MS ?? "2000", 10) || 2000,
 ): () => void {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      // Keep going while a full batch came back: a backlog after an outage.
-      while ((await recoverProviderOperations()).looked >= 50) {
-        // next batch
-      }
-    } catch (error) {
-      logger.error("provider operation recovery failed", { error: String(error) });
-    } finally {
-      running = false;
+  return repeatEvery(intervalMs, "provider operation recovery failed", async () => {
+    // Keep going while a full batch came back: a backlog after an outage.
+    while ((await recoverProviderOperations()).looked >= 50) {
+      // next batch
     }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }

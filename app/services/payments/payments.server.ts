@@ -1,6 +1,6 @@
 // Payment use-cases: create (optionally with its first transaction), update (total amount,
 // reactivation, settlement id), reactivate, deactivate.
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { payments, providerOperations } from "../../../db/schema";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, toDbAmount, type Money } from "../../domain/money";
@@ -30,6 +30,7 @@ import {
   continueOperation,
   insertClaim,
   newReference,
+  pendingOnPayment,
   requireNoOperationInFlight,
   requireSucceeded,
   type OperationRow,
@@ -282,12 +283,6 @@ async function pendingCancelsOf(paymentId: number): Promise<OperationRow[]> {
   return db()
     .select()
     .from(providerOperations)
-    .where(
-      and(
-        eq(providerOperations.paymentId, paymentId),
-        eq(providerOperations.kind, "CANCEL"),
-        eq(providerOperations.status, "PENDING"),
-      ),
-    )
+    .where(pendingOnPayment(paymentId, "CANCEL"))
     .orderBy(asc(providerOperations.id));
 }

@@ -30,20 +30,14 @@ export type VolumeSumsRow = {
   capturedCount: number;
   credited: string;
   creditedCount: number;
+  /** Lost chargebacks (docs/decisions/040). */
   chargedBack: string;
   chargedBackCount: number;
 };
 
 /** A currency's captured, credited and net volume with their counts (decimal strings, 5 decimals). */
-export type CurrencyVolume = {
+export type CurrencyVolume = VolumeSumsRow & {
   currency: string;
-  captured: string;
-  capturedCount: number;
-  credited: string;
-  creditedCount: number;
-  /** Lost chargebacks (docs/decisions/040). */
-  chargedBack: string;
-  chargedBackCount: number;
   /** captured − credited − charged back. */
   net: string;
 };

@@ -84,12 +84,7 @@ export async function workQueue(viewer: StaffCaller, rights: QueueRights): Promi
         .orderBy(asc(providerOperations.createdAt))
         .limit(OPERATION_LIMIT)
     : [];
-  const [{ operationCount }] = rights.resolveOperations
-    ? await database
-        .select({ operationCount: count() })
-        .from(providerOperations)
-        .where(eq(providerOperations.status, "PENDING"))
-    : [{ operationCount: 0 }];
+  const operationCount = rights.resolveOperations ? await pendingOperationCount() : 0;
   return {
     creditsForYou: described.filter((c) => !(c.creator.kind === "staff" && c.creator.userId === viewer.userId)),
     yourCreditsWaiting: described.filter((c) => c.creator.kind === "staff" && c.creator.userId === viewer.userId),
@@ -109,15 +104,18 @@ export async function workQueue(viewer: StaffCaller, rights: QueueRights): Promi
 /** How many things wait for this viewer: the navigation's badge (null when they can act on none). */
 export async function workQueueCount(viewer: StaffCaller, rights: QueueRights): Promise<number | null> {
   if (!rights.executeCredits && !rights.resolveOperations) return null;
-  const database = readDb();
   const forYou = rights.executeCredits
     ? (await creditsAwaitingSecondStaffUser()).filter((c) => c.createdByStaffUserId !== viewer.userId).length
     : 0;
-  const [{ pending }] = rights.resolveOperations
-    ? await database
-        .select({ pending: count() })
-        .from(providerOperations)
-        .where(eq(providerOperations.status, "PENDING"))
-    : [{ pending: 0 }];
+  const pending = rights.resolveOperations ? await pendingOperationCount() : 0;
   return forYou + pending;
+}
+
+/** How many provider operations wait for an outcome (staff may resolve them). */
+async function pendingOperationCount(): Promise<number> {
+  const [{ pending }] = await readDb()
+    .select({ pending: count() })
+    .from(providerOperations)
+    .where(eq(providerOperations.status, "PENDING"));
+  return pending;
 }

@@ -330,15 +330,8 @@ async function matchReport(tx: Tx, importId: number): Promise<void> {
     from payments p
     join payment_transactions t on t.payment_id = p.payment_id
     where p.settlement_id in (select settlement_id from settlements) and t.captured_amount > 0
-      -- Two anti-joins, not one with OR: each is a hash anti-join, an OR a nested loop.
-      and not exists (
-        select 1 from settlement_report_lines l
-        where l.import_id = ${importId}::bigint and l.type = 'CAPTURE' and l.currency = t.currency
-          and l.reference = t.rrn)
-      and not exists (
-        select 1 from settlement_report_lines l
-        where l.import_id = ${importId}::bigint and l.type = 'CAPTURE' and l.currency = t.currency
-          and l.reference = t.external_transaction_id)
+      and ${unreported(importId, "CAPTURE", "t.rrn")}
+      and ${unreported(importId, "CAPTURE", "t.external_transaction_id")}
     union all
     select ${importId}::bigint, c.settlement_id, 'MISSING_AT_PROVIDER', 'REFUND', coalesce(ct.rrn, ct.provider_reference),
       t.currency, ct.amount, -ct.amount, ct.payment_id, ct.transaction_id, ct.credit_transaction_id
@@ -346,14 +339,19 @@ async function matchReport(tx: Tx, importId: number): Promise<void> {
     join credit_transactions ct on ct.credit_id = c.credit_id
     join payment_transactions t on t.transaction_id = ct.transaction_id
     where c.settlement_id in (select settlement_id from settlements) and ct.status = 'CREDITED'
-      and not exists (
+      and ${unreported(importId, "REFUND", "ct.rrn")}
+      and ${unreported(importId, "REFUND", "ct.provider_reference")}`);
+}
+
+/**
+ * No line of the import of `type`, in the transaction's currency (`t`), names `reference` (a
+ * column of the query): one hash anti-join each (two of them, not one with OR, which is a nested loop).
+ */
+function unreported(importId: number, type: "CAPTURE" | "REFUND", reference: string) {
+  return sql`not exists (
         select 1 from settlement_report_lines l
-        where l.import_id = ${importId}::bigint and l.type = 'REFUND' and l.currency = t.currency
-          and l.reference = ct.rrn)
-      and not exists (
-        select 1 from settlement_report_lines l
-        where l.import_id = ${importId}::bigint and l.type = 'REFUND' and l.currency = t.currency
-          and l.reference = ct.provider_reference)`);
+        where l.import_id = ${importId}::bigint and l.type = ${sql.raw(`'${type}'`)} and l.currency = t.currency
+          and l.reference = ${sql.raw(reference)})`;
 }
 
 const negate = (value: Money) => -value as Money;

@@ -31,7 +31,6 @@ import {
 import { lockTransaction } from "../../platform/locks.server";
 import { logger } from "../../platform/logger.server";
 import { enqueueCallback } from "../../platform/outbox.server";
-import { appendOperation } from "../../platform/operation-log.server";
 import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
 import {
   newReference,
@@ -58,6 +57,7 @@ import {
 } from "../../providers/cards";
 import { cardProvider } from "../../providers/index.server";
 import type { PaymentRow, TransactionRow } from "../queries/payment-view.server";
+import { appendInitiate } from "../transactions/transactions.server";
 import {
   activateStoredCardLocked,
   CARD_REGISTRATION,
@@ -267,8 +267,15 @@ function unavailable(session: SessionRow, message: string): PageOutcome {
   return { kind: "unavailable", message, returnUrl: returnUrlOf(session, "unavailable") };
 }
 
-/** The client that opened the terminal: the page's operation-log entries are theirs. */
-function openerOf(options: SessionOptions, correlationId: string): ClientCaller {
+/**
+ * The client that opened the terminal: the page's operation-log entries are theirs. A card
+ * registration page has no POS or distribution channel.
+ */
+function openerOf(
+  options: Pick<SessionOptions, "clientId" | "organisationId" | "clientName"> &
+    Partial<Pick<SessionOptions, "pos" | "distributionChannel">>,
+  correlationId: string,
+): ClientCaller {
   return {
     kind: "client",
     clientId: options.clientId,
@@ -277,8 +284,8 @@ function openerOf(options: SessionOptions, correlationId: string): ClientCaller 
     channels: [],
     allowedRedirectPrefixes: [],
     clientName: options.clientName,
-    pos: options.pos,
-    distributionChannel: options.distributionChannel,
+    pos: options.pos ?? null,
+    distributionChannel: options.distributionChannel ?? null,
     correlationId,
   };
 }
@@ -441,11 +448,7 @@ async function settleTerminalPayment(context: SettleContext, answer: OperationAn
   const { payment } = context.locked!;
   const transaction = transactionOf(context);
   const caller = context.caller as ClientCaller;
-  const [session] = await tx
-    .select()
-    .from(providerSessions)
-    .where(eq(providerSessions.id, op.request.sessionId as number))
-    .for("update");
+  const session = await lockSessionOf(tx, op);
   const options = session.options as SessionOptions;
   const attempts = options.attempts + 1;
   const key = outcomeKeyOf(payment, transaction);
@@ -532,17 +535,7 @@ async function settleMerchantCharge(context: SettleContext, answer: OperationAns
     callbackUrl: string | null;
   };
   await closeOpenSessionsLocked(tx, transaction.transactionId, at);
-  await appendOperation(
-    tx,
-    {
-      transactionId: transaction.transactionId,
-      paymentId: payment.paymentId,
-      operation: "INITIATE",
-      amount: money(transaction.amount),
-      at,
-    },
-    caller,
-  );
+  await appendInitiate(tx, caller, transaction, at);
   await authorizeCardLocked(tx, caller, payment, transaction, at, {
     rrn: answer.rrn ?? "",
     last4: request.maskedPan?.slice(-4) ?? null,
@@ -587,18 +580,7 @@ async function registrationPage(session: SessionRow): Promise<TerminalPageView |
  */
 async function registerCard(session: SessionRow, card: CardInput, correlationId: string): Promise<PageOutcome> {
   const options = session.options as RegistrationOptions;
-  const caller: ClientCaller = {
-    kind: "client",
-    clientId: options.clientId,
-    organisationId: options.organisationId,
-    privileged: false,
-    channels: [],
-    allowedRedirectPrefixes: [],
-    clientName: options.clientName,
-    pos: null,
-    distributionChannel: null,
-    correlationId,
-  };
+  const caller = openerOf(options, correlationId);
   const facts = {
     last4: card.number.slice(-4),
     maskedPan: maskPan(card.number),
@@ -661,14 +643,20 @@ async function registerCard(session: SessionRow, card: CardInput, correlationId:
   };
 }
 
-/** A registration's answer: the verified card kept on the session (completed), or the attempt counted. */
-async function settleRegistration(context: SettleContext, answer: OperationAnswer): Promise<void> {
-  const { tx, op, at } = context;
+/** The page session a card operation was asked from (kept in its request), locked FOR UPDATE. */
+async function lockSessionOf(tx: Tx, op: OperationRow): Promise<SessionRow> {
   const [session] = await tx
     .select()
     .from(providerSessions)
     .where(eq(providerSessions.id, op.request.sessionId as number))
     .for("update");
+  return session;
+}
+
+/** A registration's answer: the verified card kept on the session (completed), or the attempt counted. */
+async function settleRegistration(context: SettleContext, answer: OperationAnswer): Promise<void> {
+  const { tx, op, at } = context;
+  const session = await lockSessionOf(tx, op);
   const options = session.options as RegistrationOptions;
   const attempts = options.attempts + 1;
   const panHash = answer.ok && typeof answer.panHash === "string" ? answer.panHash : null;

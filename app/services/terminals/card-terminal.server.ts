@@ -17,6 +17,7 @@ import { lockTransaction } from "../../platform/locks.server";
 import {
   lockPayable,
   requirePayable,
+  FIXED_PAGE_OPTIONS,
   openSessionLocked,
   requireAllowedRedirect,
   terminalUrl,
@@ -127,14 +128,7 @@ export async function createInternalTerminal(
       kind: "INTERNAL_TERMINAL",
       redirectUrl: input.redirectUrl,
       callbackUrl: null,
-      options: {
-        autoSale: false,
-        singlePage: true,
-        countryCode: "NO",
-        terminalLanguage: "no_NO",
-        recurringPaymentId: null,
-        recurringType: null,
-      },
+      options: { ...FIXED_PAGE_OPTIONS, recurringPaymentId: null, recurringType: null },
     });
     return { terminalUrl: terminalUrl(origin, token), paymentId, transactionId };
   });

@@ -6,6 +6,7 @@ import { invalid } from "../../domain/errors";
 import { inTransaction } from "../../platform/transaction.server";
 import {
   lockPayable,
+  FIXED_PAGE_OPTIONS,
   openSessionLocked,
   requireAllowedRedirect,
   terminalUrl,
@@ -49,10 +50,7 @@ export async function createRecurringTerminal(
       redirectUrl: input.redirectUrl,
       callbackUrl: null,
       options: {
-        autoSale: false,
-        singlePage: true,
-        countryCode: "NO",
-        terminalLanguage: "no_NO",
+        ...FIXED_PAGE_OPTIONS,
         recurringPaymentId: stored.recurringPaymentId,
         recurringType: input.recurringType,
       },

@@ -97,6 +97,17 @@ function requireCardTransaction(transaction: TransactionRow): void {
   if (transaction.isImport) throw conflict("An import transaction is imported (POST …/import), not paid at a terminal");
 }
 
+/**
+ * The page of a terminal the shop does not configure (the internal terminal for customer service,
+ * the recurring terminal): one page, in Norwegian, never captured on its own.
+ */
+export const FIXED_PAGE_OPTIONS = {
+  autoSale: false,
+  singlePage: true,
+  countryCode: "NO",
+  terminalLanguage: "no_NO",
+} as const satisfies Partial<SessionOptions>;
+
 /** Closes the transaction's open terminals, opens a new one, and marks the transaction INITIATED. */
 export async function openSessionLocked(
   tx: Tx,

@@ -5,7 +5,7 @@
 // adjustments) that is claim → ask → settle (platform/provider-operations.server.ts): the
 // decision and the claim in one DB transaction, the PSP asked outside it, the new state written in
 // a second one by this module's OperationHandlers. CASH, imports and gift cards stay internal.
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client";
 import { operationLog, paymentTransactions, payments, providerOperations } from "../../../db/schema";
 import {
@@ -46,6 +46,7 @@ import { logger } from "../../platform/logger.server";
 import {
   busy,
   newReference,
+  pendingOnPayment,
   requireNoOperationInFlight,
   requireSucceeded,
   runProviderOperation,
@@ -664,13 +665,7 @@ export async function requireNoAuthorizationInFlight(tx: Tx, paymentId: number):
   const [row] = await tx
     .select({ id: providerOperations.id })
     .from(providerOperations)
-    .where(
-      and(
-        eq(providerOperations.paymentId, paymentId),
-        eq(providerOperations.kind, "AUTHORIZE"),
-        eq(providerOperations.status, "PENDING"),
-      ),
-    )
+    .where(pendingOnPayment(paymentId, "AUTHORIZE"))
     .limit(1);
   if (row) throw busy();
 }
@@ -738,18 +733,23 @@ export async function initiateLocked(tx: Tx, caller: Caller, transaction: Transa
     .update(paymentTransactions)
     .set({ status: "INITIATED", updatedAt: at })
     .where(eq(paymentTransactions.transactionId, transaction.transactionId));
+  await appendInitiate(tx, caller, transaction, at);
+  await touchPayment(tx, transaction.paymentId, at);
+}
+
+/** The INITIATE entry, for the transaction's whole amount, of a page or claim that opens. */
+export async function appendInitiate(
+  tx: Tx,
+  caller: Caller,
+  transaction: Pick<TransactionRow, "transactionId" | "paymentId" | "amount">,
+  at: Date,
+): Promise<void> {
+  const { transactionId, paymentId } = transaction;
   await appendOperation(
     tx,
-    {
-      transactionId: transaction.transactionId,
-      paymentId: transaction.paymentId,
-      operation: "INITIATE",
-      amount: money(transaction.amount),
-      at,
-    },
+    { transactionId, paymentId, operation: "INITIATE", amount: money(transaction.amount), at },
     caller,
   );
-  await touchPayment(tx, transaction.paymentId, at);
 }
 
 // ---------------------------------------------------------------- helpers
