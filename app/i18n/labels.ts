@@ -19,3 +19,10 @@ const methods = resources.en.translation.customer.methods;
 export function customerMethodLabel(t: TFunction, method: string): string {
   return method in methods ? t(`customer.methods.${method as keyof typeof methods}`) : method;
 }
+
+const states = resources.en.translation.customers.states;
+
+/** The state of a customer's stored card, agreement, credit or invoice; an unknown one as it is. */
+export function customerStateLabel(t: TFunction, state: string): string {
+  return state in states ? t(`customers.states.${state as keyof typeof states}`) : state;
+}

@@ -35,6 +35,7 @@ import type { ActionResult } from "../domain/action-result";
 import { intent, sayIn, staffAction, staffCaller } from "../http/staff/action.server";
 import { CustomerActionForm } from "../http/staff/forms/customers";
 import { useFormat } from "../components/use-format";
+import { customerMethodLabel, customerStateLabel } from "../i18n/labels";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { metaTitle } from "../i18n/meta";
@@ -111,10 +112,12 @@ const AGREEMENT_COLORS: Record<string, MantineColor> = {
 };
 const INVOICE_COLORS: Record<string, MantineColor> = { OPEN: "yellow", PAID: "green" };
 
+/** A stored card's, an agreement's, a credit's or an invoice's state, in the reader's words. */
 function StateBadge({ status, colors }: { status: string; colors: Record<string, MantineColor> }) {
+  const { t } = useTranslation();
   return (
     <Badge color={colors[status] ?? "gray"} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }}>
-      {status}
+      {customerStateLabel(t, status)}
     </Badge>
   );
 }
@@ -129,6 +132,7 @@ export default function CustomerScreen() {
   const { customer, customerNumber } = overview;
   const timeZone = user.timeZone;
   const { t } = useTranslation();
+  const { day } = useFormat();
   const organisationOf = (row: { organisationId: number }) =>
     overview.organisationNames[row.organisationId] ?? row.organisationId;
   const nothing =
@@ -332,7 +336,10 @@ export default function CustomerScreen() {
               { label: t("customers.product"), monospace: true, cell: (product) => product.productCode },
               { label: t("customers.products.name"), cell: (product) => product.name },
               { label: t("customers.products.company"), cell: (product) => product.companyCode },
-              { label: t("customers.products.paidBy"), cell: (product) => product.currentPaymentMethod },
+              {
+                label: t("customers.products.paidBy"),
+                cell: (product) => customerMethodLabel(t, product.currentPaymentMethod),
+              },
             ]}
           />
 
@@ -345,7 +352,7 @@ export default function CustomerScreen() {
             columns={[
               { label: t("customers.invoices.invoice"), monospace: true, cell: (invoice) => invoice.invoiceNumber },
               { label: t("customers.product"), monospace: true, cell: (invoice) => invoice.productCode },
-              { label: t("customers.invoices.due"), nowrap: true, cell: (invoice) => invoice.dueDate },
+              { label: t("customers.invoices.due"), nowrap: true, cell: (invoice) => day(invoice.dueDate) },
               amountColumn(t, (invoice: Overview["invoices"][number]) => invoice.amount),
               {
                 label: t("credits.col.status"),
@@ -358,7 +365,7 @@ export default function CustomerScreen() {
                         variant="outline"
                         size="sm"
                         radius="sm"
-                        title={t("customers.invoices.dueOn", { date: invoice.dueDate })}
+                        title={t("customers.invoices.dueOn", { date: day(invoice.dueDate) })}
                       >
                         {t("customers.invoices.overdue")}
                       </Badge>

@@ -1,6 +1,18 @@
 // The staff screens of a customer: the look-up (/customers) and one customer's overview.
 export const customers = {
   title: "Customer {{number}}",
+  // The states of stored cards, agreements, credits and invoices: English shows the API's words.
+  states: {
+    ACTIVE: "ACTIVE",
+    CREATED: "CREATED",
+    PENDING: "PENDING",
+    EXPIRED: "EXPIRED",
+    CANCELLED: "CANCELLED",
+    STOPPED: "STOPPED",
+    CREDITED: "CREDITED",
+    OPEN: "OPEN",
+    PAID: "PAID",
+  },
   digitsOnly: "A customer number has digits only (at most 20).",
   enterNumber: "Enter a customer number.",
   placeholder: "Customer number, e.g. 1000123",

@@ -3,6 +3,17 @@ import type { Messages } from "../types";
 
 export const customers: Messages<typeof en> = {
   title: "Kunde {{number}}",
+  states: {
+    ACTIVE: "AKTIV",
+    CREATED: "OPPRETTET",
+    PENDING: "VENTER",
+    EXPIRED: "UTLØPT",
+    CANCELLED: "KANSELLERT",
+    STOPPED: "STOPPET",
+    CREDITED: "KREDITERT",
+    OPEN: "ÅPEN",
+    PAID: "BETALT",
+  },
   digitsOnly: "Et kundenummer har bare sifre (høyst 20).",
   enterNumber: "Skriv inn et kundenummer.",
   placeholder: "Kundenummer, f.eks. 1000123",
