@@ -5,14 +5,17 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { staffUsers } from "../../db/schema";
+import { REPORT_COLUMNS } from "../../app/domain/settlement-report";
 import { capturedCardPayment } from "../support/api";
 import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
+import { postForm } from "../support/staff";
 
 const server = useTestServer();
 const client = useApiClient(server, { organisationId: 902 });
 const norwegian = useStaffSession(server, "finance");
 const english = useStaffSession(server, "finance");
 const byCookie = useStaffSession(server, "finance");
+const admin = useStaffSession(server, "admin");
 
 type Captured = { paymentId: number; transactionId: number };
 
@@ -118,5 +121,88 @@ describe("staff action messages", () => {
     expect(over.status).toBe(422);
     expect(JSON.stringify(over.body)).toMatch(/exceeds the creditable amount 100.00/);
     expect(JSON.stringify(over.body)).not.toMatch(/say|errors\.credit/);
+  });
+});
+
+/** A staff form posted as the browser does, with its JSON answer (?_data=routeId). */
+async function post(staff: StaffSession, path: string, routeId: string, fields: Record<string, string>) {
+  const separator = path.includes("?") ? "&" : "?";
+  const response = await postForm(
+    server,
+    `${path}${separator}_data=${encodeURIComponent(routeId)}`,
+    fields,
+    staff.cookie,
+  );
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe("the services' refusals on the admin and finance screens", () => {
+  it("says the staff user services' refusals in Norwegian", async () => {
+    await setLanguage(admin, "nb");
+    const own = await post(admin, "/users", "routes/_staff.users", {
+      intent: "disable",
+      userId: admin.id,
+      reason: "Leaving the company",
+    });
+    expect(own.status).toBe(422);
+    expect(own.body.message).toBe("Du kan ikke deaktivere din egen konto; en annen administrator kan");
+
+    const taken = await post(admin, "/users", "routes/_staff.users", {
+      intent: "create",
+      email: admin.email,
+      name: "",
+      role: "support",
+      password: "",
+    });
+    expect(taken.status).toBe(400);
+    expect(taken.body.fieldErrors.email).toBe("det finnes allerede en ansatt med denne e-postadressen");
+
+    const common = await post(admin, "/users", "routes/_staff.users", {
+      intent: "create",
+      email: "nb-common-password@paydesk.test",
+      name: "",
+      role: "support",
+      password: "password1234",
+    });
+    expect(common.body.fieldErrors.password).toBe(
+      "står på en liste over vanlige passord som angripere prøver først; velg et annet",
+    );
+  });
+
+  it("says an API client form's organisation id problem in Norwegian", async () => {
+    const answer = await post(admin, "/api-clients", "routes/_staff.api-clients", {
+      intent: "create",
+      name: "Norsk klient",
+      organisation: "new",
+      organisationId: "12x",
+      organisationName: "Ny organisasjon",
+      channels: "web",
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.fieldErrors.organisationId).toBe("må være et heltall fra 1 til 2147483647, fikk «12x»");
+  });
+
+  it("says a settlement report's refusal in Norwegian, keeping its line and column", async () => {
+    await setLanguage(norwegian, "nb");
+    const boundary = "----paydesk-language-boundary";
+    const report = `${REPORT_COLUMNS.join(",")}\nS-NB-1,2026-12-01,CAPTURE,NB-REF-1,12.345,0.10,12.24,NOK\n`;
+    const body =
+      `--${boundary}\r\nContent-Disposition: form-data; name="uploadToken"\r\n\r\nlanguage-report-token-0001\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="report.csv"\r\nContent-Type: text/csv\r\n\r\n` +
+      `${report}\r\n--${boundary}--\r\n`;
+    const response = await fetch(`${server.url}/reconciliation?index&_data=routes%2F_staff.reconciliation._index`, {
+      method: "POST",
+      headers: {
+        "Content-Type": `multipart/form-data; boundary=${boundary}`,
+        Cookie: norwegian.cookie,
+        Origin: server.url,
+      },
+      body,
+    });
+    expect(response.status).toBe(400);
+    const answer = (await response.json()) as any;
+    expect(answer.fieldErrors.file).toBe(
+      "linje 2, kolonne 5 (gross_amount): må være et desimalbeløp med punktum og høyst 2 desimaler, f.eks. «199.00» eller «-49.50»",
+    );
   });
 });

@@ -104,13 +104,15 @@ export function sayIn(language: Language, said: Say): string {
   const t = translator(language);
   for (const [name, value] of Object.entries(said.values ?? {}))
     values[name] =
-      typeof value !== "string"
-        ? value
-        : DECIMAL.test(value)
-          ? decimalIn(language, value)
-          : name === "status"
-            ? statusLabel(t, value)
-            : value;
+      typeof value === "object"
+        ? sayIn(language, value)
+        : typeof value !== "string"
+          ? value
+          : DECIMAL.test(value)
+            ? decimalIn(language, value)
+            : name === "status"
+              ? statusLabel(t, value)
+              : value;
   return (t as unknown as (key: string, values: object) => string)(said.key, values);
 }
 
