@@ -206,3 +206,45 @@ describe("the services' refusals on the admin and finance screens", () => {
     );
   });
 });
+
+describe("the lists' filter problems", () => {
+  const loaderData = async (staff: StaffSession, path: string, routeId: string) => {
+    const separator = path.includes("?") ? "&" : "?";
+    const response = await fetch(`${server.url}${path}${separator}_data=${encodeURIComponent(routeId)}`, {
+      headers: { Cookie: staff.cookie },
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it("says a bad filter in the reader's language on the payments and credits lists, and /v1 stays English", async () => {
+    await setLanguage(norwegian, "nb");
+    const payments = await loaderData(
+      norwegian,
+      "/payments?status=PAYED&paymentId=12.5",
+      "routes/_staff.payments._index",
+    );
+    expect(payments.status).toBe(400);
+    expect(payments.body.errors.filters.status).toMatch(/^må være en av .*CAPTURED.*, ikke «PAYED»$/);
+    // What the user typed is quoted back as typed, not as a Norwegian number.
+    expect(payments.body.errors.filters.paymentId).toBe("må være et heltall, ikke «12.5»");
+
+    const credits = await loaderData(
+      norwegian,
+      "/credits?creditId=abc&totalCreditAmount=gte:1,2,3",
+      "routes/_staff.credits._index",
+    );
+    expect(credits.body.errors).toEqual({
+      creditId: "må være et heltall, ikke «abc»",
+      totalCreditAmount: "Skriv inn et beløp som 2 596,50",
+    });
+
+    await setLanguage(english, "en");
+    const inEnglish = await loaderData(english, "/payments?status=PAYED", "routes/_staff.payments._index");
+    expect(inEnglish.body.errors.filters.status).toMatch(/^must be one of .*CAPTURED.*, not "PAYED"$/);
+
+    const api = await client.get("/v1/payments?status=PAYED");
+    expect(api.status).toBe(400);
+    expect(JSON.stringify(api.body)).toMatch(/must be one of .*CAPTURED.*, not \\"PAYED\\"/);
+    expect(JSON.stringify(api.body)).not.toMatch(/ikke|say|errors\.filter/);
+  });
+});

@@ -98,7 +98,10 @@ export function switchIntents<S extends FormSchema>(spec: {
   return { disable: switchTo(false), enable: switchTo(true) };
 }
 
-/** A message by its locale key, in `language`; its decimal values ("100.00") in that language's numbers. */
+/**
+ * A message by its locale key, in `language`; its decimal values ("100.00") in that language's
+ * numbers, except `typed`: what the user typed, quoted back as it was.
+ */
 export function sayIn(language: Language, said: Say): string {
   const values: Record<string, string | number> = {};
   const t = translator(language);
@@ -106,7 +109,7 @@ export function sayIn(language: Language, said: Say): string {
     values[name] =
       typeof value === "object"
         ? sayIn(language, value)
-        : typeof value !== "string"
+        : typeof value !== "string" || name === "typed"
           ? value
           : DECIMAL.test(value)
             ? decimalIn(language, value)

@@ -13,6 +13,7 @@ import type { PaymentQuery } from "../../services/queries/payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "../../services/queries/payment-search.server";
 import { readDayRange } from "../../domain/zoned-day-range";
 import { readVolumeFilter, VOLUME_PARAMS } from "../../domain/volume-filter";
+import type { Language } from "../../i18n/language";
 import { readListFilters } from "./list-query.server";
 
 export const PAYMENT_LIST_PARAMS = ["q", "from", "to", "sort", "dir", "exactTotal", ...VOLUME_PARAMS] as const;
@@ -29,9 +30,19 @@ export type PaymentListErrors = {
 export type PaymentListUrl =
   { ok: true; query: PaymentQuery; sort: PaymentSort } | { ok: false; errors: PaymentListErrors; sort: PaymentSort };
 
-export function readPaymentListUrl(params: URLSearchParams, timeZone: string): PaymentListUrl {
+/** `language`: the screen's reader's, for the filters' messages (the export and views keep English). */
+export function readPaymentListUrl(
+  params: URLSearchParams,
+  timeZone: string,
+  language: Language = "en",
+): PaymentListUrl {
   const sort = readSort(params);
-  const { filters, fieldErrors, otherErrors } = readListFilters(params, PAYMENT_SEARCH_FIELDS, PAYMENT_LIST_PARAMS);
+  const { filters, fieldErrors, otherErrors } = readListFilters(
+    params,
+    PAYMENT_SEARCH_FIELDS,
+    PAYMENT_LIST_PARAMS,
+    language,
+  );
   const quick = recogniseQuickSearch(params.get("q"));
   const range = readDayRange(params, timeZone);
   const volume = readVolumeFilter(params);

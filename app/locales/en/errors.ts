@@ -208,4 +208,23 @@ export const errors = {
     pausedAlready: "Delivery to {{target}} for {{clientId}} is already paused",
     notPaused: "Delivery to {{target}} for {{clientId}} is not paused",
   },
+  /** The lists' filters (the /v1 search grammar, app/domain/search-filter.ts); /v1 keeps its English. */
+  filter: {
+    trueFalse: "must be true or false",
+    page: "must be a whole number from 1",
+    perPage: "must be a whole number from 1 to {{max}}",
+    unknownParameter: "is not a search parameter here; use one of: {{fields}}",
+    unknownOperator: 'has an unknown operator in "{{typed}}"; use one of {{operators}}',
+    eqNeOnly: "supports only eq and ne, not {{op}}",
+    needsValue: "needs a value",
+    wholeNumber: 'must be a whole number, not "{{typed}}"',
+    wholeNumberRange: "must be a whole number from {{min}} to {{max}}",
+    timestamp: 'must be an ISO 8601 date or time, not "{{typed}}"',
+    oneOf: 'must be one of {{values}}, not "{{typed}}"',
+    boolean: 'must be true or false, not "{{typed}}"',
+    currency: "must be a 3-letter ISO 4217 code",
+    controlCharacters: "must not contain control characters or invalid Unicode",
+    format: 'has the wrong format: "{{typed}}"',
+    cardLast4: "must be the last 4 digits of the card",
+  },
 };
