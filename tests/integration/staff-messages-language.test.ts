@@ -248,3 +248,38 @@ describe("the lists' filter problems", () => {
     expect(JSON.stringify(api.body)).not.toMatch(/ikke|say|errors\.filter/);
   });
 });
+
+describe("a customer page's refused link", () => {
+  const page = async (path: string, headers: Record<string, string>) => {
+    const response = await fetch(`${server.url}${path}`, { headers, redirect: "manual" });
+    return { status: response.status, html: await response.text() };
+  };
+  const norwegianBrowser = { "Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5" };
+
+  it("says why in the customer's language, by their browser or their choice", async () => {
+    const unknown = new URLSearchParams({
+      clientId: "no-such-client",
+      returnUrl: "https://shop.example/back",
+      errorUrl: "https://shop.example/error",
+    });
+    for (const path of [
+      `/payment/invoice/pay?${unknown}&transactionId=1`,
+      `/paymentChange?${unknown}&paymentChangeId=1`,
+    ]) {
+      const nb = await page(path, norwegianBrowser);
+      expect(nb.status).toBe(400);
+      expect(nb.html).toContain("Lenken peker ikke på noen klient Paydesk kjenner (clientId).");
+      const en = await page(path, { ...norwegianBrowser, Cookie: "paydesk_lang=en" });
+      expect(en.html).toContain("The link names no client that Paydesk knows (clientId).");
+    }
+
+    const foreign = new URLSearchParams({ clientId: client.clientId, redirectUri: "https://attacker.example/" });
+    const authorize = await page(`/account/authorize?${foreign}`, norwegianBrowser);
+    expect(authorize.status).toBe(400);
+    expect(authorize.html).toMatch(
+      /redirectUri i denne lenken er ikke en adresse som Test client \d+ har registrert hos Paydesk\./,
+    );
+    const missing = await page(`/account/authorize?clientId=${client.clientId}`, { Cookie: "paydesk_lang=nb" });
+    expect(missing.html).toContain("Lenken mangler redirectUri.");
+  });
+});

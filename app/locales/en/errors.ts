@@ -227,4 +227,12 @@ export const errors = {
     format: 'has the wrong format: "{{typed}}"',
     cardLast4: "must be the last 4 digits of the card",
   },
+  /** A customer page's refused link (/account/authorize, /payment/invoice/pay, /paymentChange). */
+  customerLink: {
+    noClient: "The link names no client that Paydesk knows (clientId).",
+    missing: "The link has no {{field}}.",
+    notRegistered: "The {{field}} of this link is not an address that {{client}} has registered with Paydesk.",
+    cardNumber: "The {{field}} of this link must not contain a card number.",
+    badState: "The state of this link is not valid.",
+  },
 };

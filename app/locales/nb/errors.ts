@@ -226,4 +226,11 @@ export const errors: Messages<typeof en> = {
     format: "har feil format: «{{typed}}»",
     cardLast4: "må være de 4 siste sifrene i kortnummeret",
   },
+  customerLink: {
+    noClient: "Lenken peker ikke på noen klient Paydesk kjenner (clientId).",
+    missing: "Lenken mangler {{field}}.",
+    notRegistered: "{{field}} i denne lenken er ikke en adresse som {{client}} har registrert hos Paydesk.",
+    cardNumber: "{{field}} i denne lenken kan ikke inneholde et kortnummer.",
+    badState: "state i denne lenken er ikke gyldig.",
+  },
 };
