@@ -227,6 +227,12 @@ describe("the lists' filter problems", () => {
     expect(payments.body.errors.filters.status).toMatch(/^må være en av .*CAPTURED.*, ikke «PAYED»$/);
     // What the user typed is quoted back as typed, not as a Norwegian number.
     expect(payments.body.errors.filters.paymentId).toBe("må være et heltall, ikke «12.5»");
+    const range = await loaderData(
+      norwegian,
+      "/payments?from=2026-12-07&to=2026-12-01",
+      "routes/_staff.payments._index",
+    );
+    expect(range.body.errors.range).toBe("perioden slutter (2026-12-01) før den begynner (2026-12-07)");
 
     const credits = await loaderData(
       norwegian,

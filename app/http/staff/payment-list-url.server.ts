@@ -14,7 +14,7 @@ import { PAYMENT_SEARCH_FIELDS } from "../../services/queries/payment-search.ser
 import { readDayRange } from "../../domain/zoned-day-range";
 import { readVolumeFilter, VOLUME_PARAMS } from "../../domain/volume-filter";
 import type { Language } from "../../i18n/language";
-import { readListFilters } from "./list-query.server";
+import { readListFilters, saidIn } from "./list-query.server";
 
 export const PAYMENT_LIST_PARAMS = ["q", "from", "to", "sort", "dir", "exactTotal", ...VOLUME_PARAMS] as const;
 
@@ -49,8 +49,8 @@ export function readPaymentListUrl(
   const errors: PaymentListErrors = {
     filters: fieldErrors,
     other: volume.ok ? otherErrors : [...otherErrors, volume.message],
-    ...(quick.ok ? {} : { q: quick.message }),
-    ...(range.ok ? {} : { range: range.message }),
+    ...(quick.ok ? {} : { q: saidIn(language, quick.message, quick.say) }),
+    ...(range.ok ? {} : { range: saidIn(language, range.message, range.say) }),
   };
   if (!quick.ok || !range.ok || !volume.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0)
     return { ok: false, errors, sort };

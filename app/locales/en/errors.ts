@@ -210,6 +210,8 @@ export const errors = {
   },
   /** The lists' filters (the /v1 search grammar, app/domain/search-filter.ts); /v1 keeps its English. */
   filter: {
+    day: '{{name}} must be a day as YYYY-MM-DD, not "{{typed}}"',
+    rangeBackwards: "the range ends ({{to}}) before it starts ({{from}})",
     trueFalse: "must be true or false",
     page: "must be a whole number from 1",
     perPage: "must be a whole number from 1 to {{max}}",

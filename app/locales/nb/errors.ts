@@ -209,6 +209,8 @@ export const errors: Messages<typeof en> = {
     notPaused: "Levering til {{target}} for {{clientId}} er ikke satt på pause",
   },
   filter: {
+    day: "{{name}} må være en dag som ÅÅÅÅ-MM-DD, ikke «{{typed}}»",
+    rangeBackwards: "perioden slutter ({{to}}) før den begynner ({{from}})",
     trueFalse: "må være true eller false",
     page: "må være et heltall fra 1",
     perPage: "må være et heltall fra 1 til {{max}}",
