@@ -1,7 +1,7 @@
 // What an API client's settings may be, for the CLI and the back-office alike (both end in
 // app/services/admin/api-clients.server.ts). Pure rules, no I/O.
 import { invalidFields, type FieldError } from "./errors";
-import { redirectPrefixProblem } from "./redirects";
+import { redirectPrefixRefusal } from "./redirects";
 
 /** A distribution channel name as clients send it in Entur-Distribution-Channel. */
 export const CHANNEL_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -58,14 +58,14 @@ export function checkClientSettings(input: {
     }
   }
   if (input.allowedRedirectPrefixes !== undefined) {
-    const bad = input.allowedRedirectPrefixes.map(redirectPrefixProblem).find((problem) => problem !== null);
+    const bad = input.allowedRedirectPrefixes.map(redirectPrefixRefusal).find((problem) => problem !== null);
     if (input.allowedRedirectPrefixes.length > MAX_REDIRECT_PREFIXES) {
       errors.push({
         field: "allowedRedirectPrefixes",
         message: `must be at most ${MAX_REDIRECT_PREFIXES}`,
         say: { key: "errors.form.tooMany", values: { max: MAX_REDIRECT_PREFIXES } },
       });
-    } else if (bad) errors.push({ field: "allowedRedirectPrefixes", message: bad });
+    } else if (bad) errors.push({ field: "allowedRedirectPrefixes", ...bad });
   }
   if (errors.length) throw invalidFields(errors);
 }

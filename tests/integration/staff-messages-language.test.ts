@@ -180,6 +180,20 @@ describe("the services' refusals on the admin and finance screens", () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.body.fieldErrors.organisationId).toBe("må være et heltall fra 1 til 2147483647, fikk «12x»");
+
+    const prefix = await post(admin, "/api-clients", "routes/_staff.api-clients", {
+      intent: "create",
+      name: "Norsk klient",
+      organisation: "new",
+      organisationId: "9021",
+      organisationName: "Ny organisasjon",
+      channels: "web",
+      allowedRedirectPrefixes: "ftp://files.example/",
+    });
+    expect(prefix.status).toBe(400);
+    expect(prefix.body.fieldErrors.allowedRedirectPrefixes).toBe(
+      "«ftp://files.example/» er ikke et http(s)-URL-prefiks som https://shop.example/",
+    );
   });
 
   it("says a settlement report's refusal in Norwegian, keeping its line and column", async () => {

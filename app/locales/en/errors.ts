@@ -141,6 +141,8 @@ export const errors = {
     noSecondFactor: "You have no second factor to turn off",
   },
   apiClient: {
+    redirectPrefix: '"{{prefix}}" is not an http(s) URL prefix such as https://shop.example/',
+    redirectCredentials: '"{{prefix}}" must not contain a user name or password',
     organisationNameDiffers: 'does not match organisation {{organisationId}}, which exists already as "{{name}}"',
     disabledAlready: "API client {{clientId}} is disabled already",
     enabledAlready: "API client {{clientId}} is enabled already",

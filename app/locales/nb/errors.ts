@@ -141,6 +141,8 @@ export const errors: Messages<typeof en> = {
     noSecondFactor: "Du har ingen andre faktor å slå av",
   },
   apiClient: {
+    redirectPrefix: "«{{prefix}}» er ikke et http(s)-URL-prefiks som https://shop.example/",
+    redirectCredentials: "«{{prefix}}» kan ikke inneholde brukernavn eller passord",
     organisationNameDiffers: "stemmer ikke med organisasjon {{organisationId}}, som finnes allerede som «{{name}}»",
     disabledAlready: "API-klient {{clientId}} er allerede deaktivert",
     enabledAlready: "API-klient {{clientId}} er allerede aktivert",
