@@ -12,6 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Say } from "../domain/errors";
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 128;
@@ -52,10 +53,26 @@ export function passwordLength(password: string): number {
 
 /** Why this password may not be chosen, or null when it may. */
 export function passwordProblem(password: string): string | null {
+  return passwordRefusal(password)?.message ?? null;
+}
+
+/** Why this password may not be chosen, with its locale key for the staff screens; null when it may. */
+export function passwordRefusal(password: string): { message: string; say: Say } | null {
   const length = passwordLength(password);
-  if (length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (length > MAX_PASSWORD_LENGTH) return `must be at most ${MAX_PASSWORD_LENGTH} characters`;
+  if (length < MIN_PASSWORD_LENGTH)
+    return {
+      message: `must be at least ${MIN_PASSWORD_LENGTH} characters`,
+      say: { key: "errors.form.tooShort", values: { min: MIN_PASSWORD_LENGTH } },
+    };
+  if (length > MAX_PASSWORD_LENGTH)
+    return {
+      message: `must be at most ${MAX_PASSWORD_LENGTH} characters`,
+      say: { key: "errors.form.tooLong", values: { max: MAX_PASSWORD_LENGTH } },
+    };
   if (commonPasswords().has(password.toLowerCase()))
-    return "is on a list of common passwords that attackers try first; choose another";
+    return {
+      message: "is on a list of common passwords that attackers try first; choose another",
+      say: { key: "errors.staffUser.commonPassword" },
+    };
   return null;
 }

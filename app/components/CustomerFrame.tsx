@@ -18,6 +18,7 @@ import {
 } from "@mantine/core";
 import { Form, isRouteErrorResponse, useNavigation, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
+import type { Say } from "../domain/errors";
 
 /** One card in the middle of the screen, on a colour of its own: every end-customer and sandbox page. */
 export function CentredCard({
@@ -146,12 +147,14 @@ export function FlowStep({
 }
 
 /** A link whose client or return address we refuse: say why, and offer no way onward. */
-export function RefusedLink({ message }: { message: string }) {
+/** A refused link: `said` (a locale key and its values) in the customer's language, else `message`. */
+export function RefusedLink({ message, said }: { message: string; said?: Say }) {
   const { t } = useTranslation();
+  const say = t as unknown as (key: string, values?: object) => string;
   return (
     <CustomerFrame title={t("customer.refusedTitle")} subtitle={t("customer.paydeskPayments")}>
       <Alert color="red" role="alert" title={t("customer.linkRefused")}>
-        {message}
+        {said ? say(said.key, said.values) : message}
       </Alert>
       <Text size="sm">{t("customer.refusedText")}</Text>
     </CustomerFrame>

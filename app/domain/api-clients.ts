@@ -1,7 +1,7 @@
 // What an API client's settings may be, for the CLI and the back-office alike (both end in
 // app/services/admin/api-clients.server.ts). Pure rules, no I/O.
 import { invalidFields, type FieldError } from "./errors";
-import { redirectPrefixProblem } from "./redirects";
+import { redirectPrefixRefusal } from "./redirects";
 
 /** A distribution channel name as clients send it in Entur-Distribution-Channel. */
 export const CHANNEL_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -36,16 +36,36 @@ export function checkClientSettings(input: {
   const errors: FieldError[] = [];
   if (input.channels !== undefined) {
     const bad = input.channels.map(channelProblem).find((problem) => problem !== null);
-    if (!input.channels.length) errors.push({ field: "channels", message: "needs at least one channel, e.g. web" });
+    if (!input.channels.length)
+      errors.push({
+        field: "channels",
+        message: "needs at least one channel, e.g. web",
+        say: { key: "errors.apiClient.noChannel" },
+      });
     else if (input.channels.length > MAX_CHANNELS)
-      errors.push({ field: "channels", message: `must be at most ${MAX_CHANNELS}` });
-    else if (bad) errors.push({ field: "channels", message: bad });
+      errors.push({
+        field: "channels",
+        message: `must be at most ${MAX_CHANNELS}`,
+        say: { key: "errors.form.tooMany", values: { max: MAX_CHANNELS } },
+      });
+    else if (bad) {
+      const channel = input.channels.find((c) => channelProblem(c) !== null) ?? "";
+      errors.push({
+        field: "channels",
+        message: bad,
+        say: { key: "errors.apiClient.channelName", values: { channel } },
+      });
+    }
   }
   if (input.allowedRedirectPrefixes !== undefined) {
-    const bad = input.allowedRedirectPrefixes.map(redirectPrefixProblem).find((problem) => problem !== null);
+    const bad = input.allowedRedirectPrefixes.map(redirectPrefixRefusal).find((problem) => problem !== null);
     if (input.allowedRedirectPrefixes.length > MAX_REDIRECT_PREFIXES) {
-      errors.push({ field: "allowedRedirectPrefixes", message: `must be at most ${MAX_REDIRECT_PREFIXES}` });
-    } else if (bad) errors.push({ field: "allowedRedirectPrefixes", message: bad });
+      errors.push({
+        field: "allowedRedirectPrefixes",
+        message: `must be at most ${MAX_REDIRECT_PREFIXES}`,
+        say: { key: "errors.form.tooMany", values: { max: MAX_REDIRECT_PREFIXES } },
+      });
+    } else if (bad) errors.push({ field: "allowedRedirectPrefixes", ...bad });
   }
   if (errors.length) throw invalidFields(errors);
 }

@@ -33,19 +33,36 @@ export function requireChargeable(input: {
   amount: Money;
 }): void {
   if (input.status !== "CAPTURED") {
-    throw conflict(
-      input.status === "CREDITED"
-        ? "The transaction is fully credited; nothing is left to charge back"
-        : `Only a CAPTURED transaction can be charged back; this one is ${input.status}`,
-    );
+    throw input.status === "CREDITED"
+      ? conflict("The transaction is fully credited; nothing is left to charge back", undefined, {
+          key: "errors.chargeback.fullyCredited",
+        })
+      : conflict(`Only a CAPTURED transaction can be charged back; this one is ${input.status}`, undefined, {
+          key: "errors.chargeback.notCaptured",
+          values: { status: input.status },
+        });
   }
   if (input.creditable <= 0n) {
-    throw conflict("Nothing is left to charge back on this transaction (credits and chargebacks take it all)");
+    throw conflict(
+      "Nothing is left to charge back on this transaction (credits and chargebacks take it all)",
+      undefined,
+      {
+        key: "errors.chargeback.nothingLeft",
+      },
+    );
   }
   if (input.amount > input.creditable) {
     throw ruleBroken(
       `amount ${formatAmount(input.amount)} exceeds what credits and chargebacks leave of transaction ${input.transactionId} (${formatAmount(input.creditable)})`,
       "amount",
+      {
+        key: "errors.chargeback.exceedsLeft",
+        values: {
+          amount: formatAmount(input.amount),
+          transactionId: input.transactionId,
+          creditable: formatAmount(input.creditable),
+        },
+      },
     );
   }
 }
@@ -53,14 +70,24 @@ export function requireChargeable(input: {
 /** A chargeback is in its transaction's currency. @throws rule  another currency */
 export function requireChargebackCurrency(currency: string, transactionCurrency: string): void {
   if (currency !== transactionCurrency) {
-    throw ruleBroken(`currency must be the transaction's currency (${transactionCurrency})`, "currency");
+    throw ruleBroken(`currency must be the transaction's currency (${transactionCurrency})`, "currency", {
+      key: "errors.chargeback.currency",
+      values: { currency: transactionCurrency },
+    });
   }
 }
 
 /** Only an OPEN chargeback is decided, once. @throws conflict  already WON or LOST */
 export function requireOpen(chargeback: { chargebackId: number; status: ChargebackStatus }): void {
   if (chargeback.status !== "OPEN") {
-    throw conflict(`Chargeback ${chargeback.chargebackId} is already ${chargeback.status}; only an OPEN one changes`);
+    throw conflict(
+      `Chargeback ${chargeback.chargebackId} is already ${chargeback.status}; only an OPEN one changes`,
+      undefined,
+      {
+        key: "errors.chargeback.decidedAlready",
+        values: { chargebackId: chargeback.chargebackId, status: chargeback.status },
+      },
+    );
   }
 }
 
@@ -86,6 +113,6 @@ export function requireDueDate(dueDate: string | null | undefined): void {
   const parsed = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dueDate);
   const day = parsed ? new Date(Date.UTC(+parsed[1], +parsed[2] - 1, +parsed[3])) : null;
   if (!day || day.toISOString().slice(0, 10) !== dueDate) {
-    throw ruleBroken("dueDate must be a day as YYYY-MM-DD", "dueDate");
+    throw ruleBroken("dueDate must be a day as YYYY-MM-DD", "dueDate", { key: "errors.form.day" });
   }
 }

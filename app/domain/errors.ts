@@ -7,9 +7,10 @@ import type { ErrorReason } from "./enums";
  * What a message says as a locale key and the values of its blanks, so that the staff screens can
  * say it in the reader's language (app/http/staff/action.server.ts). Plain strings: the domain
  * imports no i18n, and the /v1 API keeps answering the English `message` (API.md). A decimal
- * value ("100.00") is written in the reader's number format.
+ * value ("100.00") is written in the reader's number format; a value that is itself a Say (what
+ * is wrong on line 7 of a report) is said first, in the same language.
  */
-export type Say = { key: string; values?: Record<string, string | number> };
+export type Say = { key: string; values?: { [name: string]: string | number | Say } };
 
 export type FieldError = { field: string; message: string; say?: Say };
 

@@ -11,6 +11,7 @@
 //   anything                     an orderId, case-insensitive and partial (`ord-2026-002997` and
 //                                `002997` find ORD-2026-002997; under 3 characters the whole id),
 //                                and an rrn (exact)
+import type { Say } from "./errors";
 import type { Money } from "./money";
 import { parseTypedPositiveAmount } from "./typed-amount";
 
@@ -48,7 +49,7 @@ export type QuickSearchValues = {
   amount?: Money;
 };
 
-export type QuickSearchOutcome = { ok: true; search: QuickSearch | null } | { ok: false; message: string };
+export type QuickSearchOutcome = { ok: true; search: QuickSearch | null } | { ok: false; message: string; say: Say };
 
 const MAX_LENGTH = 200;
 const MASKED_CARD = /^[0-9]{0,6}[*•xX. ]*[*•xX]+[*•xX. ]*([0-9]{4})$/;
@@ -56,9 +57,18 @@ const MASKED_CARD = /^[0-9]{0,6}[*•xX. ]*[*•xX]+[*•xX. ]*([0-9]{4})$/;
 export function recogniseQuickSearch(input: string | null): QuickSearchOutcome {
   const text = (input ?? "").trim();
   if (text === "") return { ok: true, search: null };
-  if (text.length > MAX_LENGTH) return { ok: false, message: `is longer than ${MAX_LENGTH} characters` };
+  if (text.length > MAX_LENGTH)
+    return {
+      ok: false,
+      message: `is longer than ${MAX_LENGTH} characters`,
+      say: { key: "errors.form.tooLong", values: { max: MAX_LENGTH } },
+    };
   if (!text.isWellFormed() || /[\u0000-\u001f\u007f]/.test(text)) {
-    return { ok: false, message: "must not contain control characters or invalid Unicode" };
+    return {
+      ok: false,
+      message: "must not contain control characters or invalid Unicode",
+      say: { key: "errors.filter.controlCharacters" },
+    };
   }
   const masked = MASKED_CARD.exec(text);
   if (masked) return { ok: true, search: { text, kinds: ["cardNumber"], values: { cardNumber: masked[1] } } };

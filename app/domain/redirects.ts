@@ -1,7 +1,7 @@
 // No open redirects and no callbacks to arbitrary hosts: a URL a client gives us to send a
 // customer (redirectUrl, returnUrl, errorUrl) or a notification (callbackUrl) to must start with
 // one of that client's allowed prefixes.
-import { invalid } from "./errors";
+import { invalid, type Say } from "./errors";
 
 /**
  * Whether `url` starts with one of the prefixes. A prefix that ends inside the host or a path
@@ -42,17 +42,30 @@ export function requireAllowedUrl(prefixes: readonly string[], url: string, fiel
  * "https://shop.example/" or "http://localhost:".
  */
 export function redirectPrefixProblem(prefix: string): string | null {
-  if (prefix.length > 300) return "must be at most 300 characters";
+  return redirectPrefixRefusal(prefix)?.message ?? null;
+}
+
+/** redirectPrefixProblem with its locale key, for the staff screens. */
+export function redirectPrefixRefusal(prefix: string): { message: string; say: Say } | null {
+  if (prefix.length > 300)
+    return { message: "must be at most 300 characters", say: { key: "errors.form.tooLong", values: { max: 300 } } };
+  const notAPrefix = {
+    message: `"${prefix}" is not an http(s) URL prefix such as https://shop.example/`,
+    say: { key: "errors.apiClient.redirectPrefix", values: { prefix } },
+  };
   let url: URL;
   try {
     url = new URL(prefix);
   } catch {
-    return `"${prefix}" is not an http(s) URL prefix such as https://shop.example/`;
+    return notAPrefix;
   }
   if ((url.protocol !== "https:" && url.protocol !== "http:") || !url.host || !/^https?:\/\//i.test(prefix)) {
-    return `"${prefix}" is not an http(s) URL prefix such as https://shop.example/`;
+    return notAPrefix;
   }
   if (url.username || url.password || /^[a-z]+:\/\/[^/?#]*@/i.test(prefix))
-    return `"${prefix}" must not contain a user name or password`;
+    return {
+      message: `"${prefix}" must not contain a user name or password`,
+      say: { key: "errors.apiClient.redirectCredentials", values: { prefix } },
+    };
   return null;
 }

@@ -93,7 +93,7 @@ describe("parseSearchQuery", () => {
     expect(capped("status=CAPTURED")).toMatchObject({ ok: true, query: { filters: { status: {} } } });
     expect(capped("exactTotal=1")).toEqual({
       ok: false,
-      errors: [{ field: "exactTotal", message: "must be true or false" }],
+      errors: [{ field: "exactTotal", message: "must be true or false", say: { key: "errors.filter.trueFalse" } }],
     });
     expect(capped("exactTotal=true&exactTotal=true")).toMatchObject({ ok: false, errors: [{ field: "exactTotal" }] });
     // Elsewhere it is an unknown parameter, as before.

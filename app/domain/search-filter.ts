@@ -10,7 +10,7 @@
 // than a silent equality match; timestamps (2026-01-01T10:00:00Z) and most ids need no prefix,
 // and a value that itself starts with such a word needs an explicit `eq:`.
 
-import type { FieldError } from "./errors";
+import type { FieldError, Say } from "./errors";
 import { parseAmount, type Money } from "./money";
 
 export const OPERATORS = ["eq", "ne", "gt", "gte", "lt", "lte"] as const;
@@ -28,7 +28,12 @@ export type FieldSpec = {
   /** For strings: a pattern the value must match, with a message. */
   pattern?: RegExp;
   patternMessage?: string;
+  /** The pattern's message by its locale key, for the staff screens (the API says patternMessage). */
+  patternSay?: Say;
 };
+
+/** A filter problem's locale key (the staff lists say it in the reader's language; /v1 keeps `message`). */
+const filterSays = (key: string, values?: Say["values"]): Say => ({ key: `errors.filter.${key}`, values });
 
 /** A field as the staff lists' filter builder offers it: its name, label, type and enum values. */
 export type FilterField = {
@@ -83,7 +88,7 @@ export function parseSearchQuery(
     const raw = params.getAll(name);
     if (name === "exactTotal" && options.exactTotal) {
       if (raw.length === 1 && (raw[0] === "true" || raw[0] === "false")) exactTotal = raw[0] === "true";
-      else errors.push({ field: name, message: "must be true or false" });
+      else errors.push({ field: name, message: "must be true or false", say: filterSays("trueFalse") });
       continue;
     }
     if (name === "page" || name === "perPage") {
@@ -93,6 +98,7 @@ export function parseSearchQuery(
         errors.push({
           field: name,
           message: name === "page" ? "must be a whole number from 1" : `must be a whole number from 1 to ${maxPerPage}`,
+          say: name === "page" ? filterSays("page") : filterSays("perPage", { max: maxPerPage }),
         });
       } else if (name === "page") page = value;
       else perPage = value;
@@ -104,6 +110,7 @@ export function parseSearchQuery(
       errors.push({
         field: name,
         message: `is not a search parameter here; use one of: ${Object.keys(spec).join(", ")}`,
+        say: filterSays("unknownParameter", { fields: Object.keys(spec).join(", ") }),
       });
       continue;
     }
@@ -114,16 +121,21 @@ export function parseSearchQuery(
         errors.push({
           field: name,
           message: `has an unknown operator in "${entry}"; use one of ${OPERATORS.join(", ")}`,
+          say: filterSays("unknownOperator", { typed: entry, operators: OPERATORS.join(", ") }),
         });
         continue;
       }
       if (op !== "eq" && op !== "ne" && !ORDERED_TYPES.has(fieldSpec.type)) {
-        errors.push({ field: name, message: `supports only eq and ne, not ${op}` });
+        errors.push({
+          field: name,
+          message: `supports only eq and ne, not ${op}`,
+          say: filterSays("eqNeOnly", { op }),
+        });
         continue;
       }
       const parsed = parseValue(text, fieldSpec);
       if (!parsed.ok) {
-        errors.push({ field: name, message: parsed.message });
+        errors.push({ field: name, message: parsed.message, say: parsed.say });
         continue;
       }
       if (op === "eq") filter.anyOf.push(parsed.value);
@@ -148,19 +160,28 @@ function splitOperator(entry: string): { op: Operator | null; text: string } {
   return OPERATORS.includes(op) ? { op, text: match[2] } : { op: null, text: entry };
 }
 
-type ValueOutcome = { ok: true; value: FilterValue } | { ok: false; message: string };
+type ValueOutcome = { ok: true; value: FilterValue } | { ok: false; message: string; say?: Say };
 
 export function parseValue(text: string, spec: FieldSpec): ValueOutcome {
-  if (text === "") return { ok: false, message: "needs a value" };
+  if (text === "") return { ok: false, message: "needs a value", say: filterSays("needsValue") };
   switch (spec.type) {
     case "integer": {
       const min = spec.min ?? -Number.MAX_SAFE_INTEGER;
       const max = spec.max ?? Number.MAX_SAFE_INTEGER;
-      if (!/^-?[0-9]{1,16}$/.test(text)) return { ok: false, message: `must be a whole number, not "${text}"` };
+      if (!/^-?[0-9]{1,16}$/.test(text))
+        return {
+          ok: false,
+          message: `must be a whole number, not "${text}"`,
+          say: filterSays("wholeNumber", { typed: text }),
+        };
       const value = Number(text);
       return value >= min && value <= max
         ? { ok: true, value }
-        : { ok: false, message: `must be a whole number from ${min} to ${max}` };
+        : {
+            ok: false,
+            message: `must be a whole number from ${min} to ${max}`,
+            say: filterSays("wholeNumberRange", { min, max }),
+          };
     }
     case "amount": {
       const parsed = parseAmount(text);
@@ -172,27 +193,46 @@ export function parseValue(text: string, spec: FieldSpec): ValueOutcome {
       const date = parseTimestamp(text);
       return date
         ? { ok: true, value: date }
-        : { ok: false, message: `must be an ISO 8601 date or time, not "${text}"` };
+        : {
+            ok: false,
+            message: `must be an ISO 8601 date or time, not "${text}"`,
+            say: filterSays("timestamp", { typed: text }),
+          };
     }
     case "enum":
       return spec.values?.includes(text)
         ? { ok: true, value: text }
-        : { ok: false, message: `must be one of ${spec.values?.join(", ")}, not "${text}"` };
+        : {
+            ok: false,
+            message: `must be one of ${spec.values?.join(", ")}, not "${text}"`,
+            say: filterSays("oneOf", { values: spec.values?.join(", ") ?? "", typed: text }),
+          };
     case "boolean":
       return text === "true" || text === "false"
         ? { ok: true, value: text === "true" }
-        : { ok: false, message: `must be true or false, not "${text}"` };
+        : { ok: false, message: `must be true or false, not "${text}"`, say: filterSays("boolean", { typed: text }) };
     case "currency":
       return /^[A-Z]{3}$/.test(text)
         ? { ok: true, value: text }
-        : { ok: false, message: "must be a 3-letter ISO 4217 code" };
+        : { ok: false, message: "must be a 3-letter ISO 4217 code", say: filterSays("currency") };
     case "string":
-      if (text.length > 200) return { ok: false, message: "is longer than 200 characters" };
+      if (text.length > 200)
+        return {
+          ok: false,
+          message: "is longer than 200 characters",
+          say: { key: "errors.form.tooLong", values: { max: 200 } },
+        };
       if (!text.isWellFormed() || /[\u0000-\u001f\u007f]/.test(text)) {
-        return { ok: false, message: "must not contain control characters or invalid Unicode" };
+        return {
+          ok: false,
+          message: "must not contain control characters or invalid Unicode",
+          say: filterSays("controlCharacters"),
+        };
       }
       if (spec.pattern && !spec.pattern.test(text)) {
-        return { ok: false, message: spec.patternMessage ?? `has the wrong format: "${text}"` };
+        return spec.patternMessage
+          ? { ok: false, message: spec.patternMessage, say: spec.patternSay }
+          : { ok: false, message: `has the wrong format: "${text}"`, say: filterSays("format", { typed: text }) };
       }
       return { ok: true, value: text };
   }

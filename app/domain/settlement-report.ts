@@ -3,6 +3,7 @@
 // (app/services/reconciliation) streams a file of any size through it and the tests pin every
 // refusal to its line and column.
 import { containsCardNumber } from "./card-number";
+import type { Say } from "./errors";
 import { parseAmount, subtract, type Money } from "./money";
 
 /** The columns, in this order, named by the report's first line. */
@@ -48,14 +49,37 @@ export type ReportLine = {
   currency: string;
 };
 
-/** Why a report is refused: the line (1 = header) and, where one is to blame, the column. */
-export type ReportProblem = { line: number; column: ReportColumn | null; message: string };
+/**
+ * Why a report is refused: the line (1 = header) and, where one is to blame, the column; `say` is
+ * the message by its locale key (without it the screens show the English words).
+ */
+export type ReportProblem = { line: number; column: ReportColumn | null; message: string; say?: Say };
 
 export class ReportRefused extends Error {
+  /** The whole refusal (line, column and problem) by its locale key, for the staff screens. */
+  readonly say: Say;
+
   constructor(readonly problem: ReportProblem) {
     super(describeProblem(problem));
     this.name = "ReportRefused";
+    this.say = sayProblem(problem);
   }
+}
+
+/** A problem's message by its key under errors.report.problem (errors.form for the common ones). */
+export const reportSays = (key: string, values?: Say["values"]): Say => ({
+  key: key.includes(".") ? `errors.${key}` : `errors.report.problem.${key}`,
+  values,
+});
+
+/** describeProblem by locale keys: the line and column numbers stay values of the sentence. */
+function sayProblem({ line, column, message, say }: ReportProblem): Say {
+  const problem: Say = say ?? { key: "errors.report.problem.asIs", values: { message } };
+  if (!column) return { key: "errors.report.atLine", values: { line, problem } };
+  return {
+    key: "errors.report.atColumn",
+    values: { line, column: REPORT_COLUMNS.indexOf(column) + 1, name: column, problem },
+  };
 }
 
 /** "line 7, column 5 (gross_amount): must be …", as the screen shows it. */
@@ -123,11 +147,16 @@ export class CsvRecordReader {
         this.line += 1;
         this.recordLine = this.line;
       } else if (c === '"') {
-        if (this.field !== "" || this.quoted) this.refuse("a quote may only open a field or be doubled inside one");
+        if (this.field !== "" || this.quoted)
+          this.refuse("a quote may only open a field or be doubled inside one", reportSays("quoteInside"));
         this.quoted = true;
         this.inQuotes = true;
       } else {
-        if (this.quoted) this.refuse("nothing may follow a quoted field's closing quote but a comma or a line end");
+        if (this.quoted)
+          this.refuse(
+            "nothing may follow a quoted field's closing quote but a comma or a line end",
+            reportSays("afterQuote"),
+          );
         this.append(c);
       }
     }
@@ -140,6 +169,7 @@ export class CsvRecordReader {
         line: this.recordLine,
         column: this.column(),
         message: "a quoted field is never closed",
+        say: reportSays("quoteNotClosed"),
       });
     }
     this.inQuotes = false;
@@ -153,7 +183,11 @@ export class CsvRecordReader {
 
   private append(c: string): void {
     this.field += c;
-    if (this.field.length > MAX_FIELD_LENGTH) this.refuse(`must be at most ${MAX_FIELD_LENGTH} characters`);
+    if (this.field.length > MAX_FIELD_LENGTH)
+      this.refuse(
+        `must be at most ${MAX_FIELD_LENGTH} characters`,
+        reportSays("form.tooLong", { max: MAX_FIELD_LENGTH }),
+      );
   }
 
   private endField(): void {
@@ -162,6 +196,7 @@ export class CsvRecordReader {
         line: this.recordLine,
         column: null,
         message: `has more than the ${REPORT_COLUMNS.length} columns of the header`,
+        say: reportSays("tooManyColumns", { count: REPORT_COLUMNS.length }),
       });
     }
     this.fields.push(this.field);
@@ -173,8 +208,8 @@ export class CsvRecordReader {
     return REPORT_COLUMNS[this.fields.length] ?? null;
   }
 
-  private refuse(message: string): never {
-    throw new ReportRefused({ line: this.recordLine, column: this.column(), message });
+  private refuse(message: string, say: Say): never {
+    throw new ReportRefused({ line: this.recordLine, column: this.column(), message, say });
   }
 }
 
@@ -187,6 +222,7 @@ export function checkHeader(record: CsvRecord): void {
         line: record.line,
         column: REPORT_COLUMNS[i],
         message: `the header must be ${REPORT_COLUMNS.join(",")}`,
+        say: reportSays("header", { columns: REPORT_COLUMNS.join(",") }),
       });
     }
   }
@@ -197,15 +233,24 @@ const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
+type Problem = { message: string; say: Say };
+
 /** A signed decimal amount with a dot ("-12.50"); at most 2 decimals, as providers report them. */
-function signedAmount(text: string): Money | string {
+function signedAmount(text: string): Money | Problem {
   const negative = text.startsWith("-");
   const digits = negative ? text.slice(1) : text;
   if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(digits)) {
-    return 'must be a decimal amount with a dot and at most 2 decimals, e.g. "199.00" or "-49.50"';
+    return {
+      message: 'must be a decimal amount with a dot and at most 2 decimals, e.g. "199.00" or "-49.50"',
+      say: reportSays("amount"),
+    };
   }
   const parsed = parseAmount(digits);
-  if (!parsed.ok) return "must be at most 13 digits before the dot, without leading zeros";
+  if (!parsed.ok)
+    return {
+      message: "must be at most 13 digits before the dot, without leading zeros",
+      say: reportSays("amountDigits"),
+    };
   return (negative ? -parsed.value : parsed.value) as Money;
 }
 
@@ -218,15 +263,24 @@ function isCalendarDate(text: string): boolean {
 }
 
 /** What sign `gross` must have on a line of `type`, in words, or null when it has it. */
-function grossSignProblem(type: ReportLineType, gross: Money): string | null {
+function grossSignProblem(type: ReportLineType, gross: Money): Problem | null {
   switch (type) {
     case "CAPTURE":
-      return gross > 0n ? null : "must be greater than 0 on a CAPTURE line";
+      return gross > 0n
+        ? null
+        : { message: "must be greater than 0 on a CAPTURE line", say: reportSays("grossCapture") };
     case "REFUND":
     case "CHARGEBACK":
-      return gross < 0n ? null : `must be less than 0 on a ${type} line (money going back)`;
+      return gross < 0n
+        ? null
+        : {
+            message: `must be less than 0 on a ${type} line (money going back)`,
+            say: reportSays("grossBack", { type }),
+          };
     case "FEE":
-      return gross === 0n ? null : "must be 0 on a FEE line (the fee column carries it)";
+      return gross === 0n
+        ? null
+        : { message: "must be 0 on a FEE line (the fee column carries it)", say: reportSays("grossFee") };
   }
 }
 
@@ -236,43 +290,57 @@ function grossSignProblem(type: ReportLineType, gross: Money): string | null {
  */
 export function parseReportLine(record: CsvRecord): ReportLine {
   const { line, fields } = record;
-  const refuse = (column: ReportColumn | null, message: string): never => {
-    throw new ReportRefused({ line, column, message });
+  const refuse = (column: ReportColumn | null, message: string, say: Say): never => {
+    throw new ReportRefused({ line, column, message, say });
   };
+  const refuseWith = (column: ReportColumn, { message, say }: Problem): never => refuse(column, message, say);
   if (fields.length < REPORT_COLUMNS.length) {
-    if (fields.length === 1 && fields[0] === "") refuse(null, "is empty");
+    if (fields.length === 1 && fields[0] === "") refuse(null, "is empty", reportSays("emptyLine"));
     refuse(
       REPORT_COLUMNS[fields.length],
       `is missing (the line has ${fields.length} of ${REPORT_COLUMNS.length} columns)`,
+      reportSays("missingColumn", { count: fields.length, total: REPORT_COLUMNS.length }),
     );
   }
   const [settlementId, bookingDate, type, reference, grossText, feeText, netText, currency] = fields;
   if (!SETTLEMENT_ID.test(settlementId)) {
-    refuse("settlement_id", "must be 1–100 letters, digits or . _ : - (starting with a letter or digit)");
+    refuse(
+      "settlement_id",
+      "must be 1–100 letters, digits or . _ : - (starting with a letter or digit)",
+      reportSays("settlementId"),
+    );
   }
-  if (!isCalendarDate(bookingDate)) refuse("booking_date", "must be a date as YYYY-MM-DD");
+  if (!isCalendarDate(bookingDate)) refuse("booking_date", "must be a date as YYYY-MM-DD", reportSays("bookingDate"));
   if (!(REPORT_LINE_TYPES as readonly string[]).includes(type)) {
-    refuse("type", `must be one of ${REPORT_LINE_TYPES.join(", ")}`);
+    const types = REPORT_LINE_TYPES.join(", ");
+    refuse("type", `must be one of ${types}`, reportSays("form.oneOf", { values: types }));
   }
   const lineType = type as ReportLineType;
   if (reference === "") {
-    if (lineType !== "FEE") refuse("reference", `is required on a ${lineType} line (an RRN or transaction id)`);
+    if (lineType !== "FEE")
+      refuse(
+        "reference",
+        `is required on a ${lineType} line (an RRN or transaction id)`,
+        reportSays("referenceRequired", { type: lineType }),
+      );
   } else {
-    if (!REFERENCE.test(reference)) refuse("reference", "must be 1–100 letters, digits or . _ : / -");
+    if (!REFERENCE.test(reference))
+      refuse("reference", "must be 1–100 letters, digits or . _ : / -", reportSays("reference"));
     // An RRN is 12 digits and may pass Luhn by chance; anything longer that looks like a card is refused.
-    if (reference.length > 12 && containsCardNumber(reference)) refuse("reference", "must not contain a card number");
+    if (reference.length > 12 && containsCardNumber(reference))
+      refuse("reference", "must not contain a card number", reportSays("form.cardNumber"));
   }
   const gross = signedAmount(grossText);
-  if (typeof gross === "string") return refuse("gross_amount", gross);
+  if (typeof gross !== "bigint") return refuseWith("gross_amount", gross);
   const signProblem = grossSignProblem(lineType, gross);
-  if (signProblem) refuse("gross_amount", signProblem);
+  if (signProblem) refuseWith("gross_amount", signProblem);
   const fee = signedAmount(feeText);
-  if (typeof fee === "string") return refuse("fee", fee);
-  if (fee < 0n) refuse("fee", "must not be negative");
+  if (typeof fee !== "bigint") return refuseWith("fee", fee);
+  if (fee < 0n) refuse("fee", "must not be negative", reportSays("feeNegative"));
   const net = signedAmount(netText);
-  if (typeof net === "string") return refuse("net_amount", net);
-  if (net !== subtract(gross, fee)) refuse("net_amount", "must be gross_amount minus fee");
-  if (!CURRENCY.test(currency)) refuse("currency", "must be an ISO 4217 code such as NOK");
+  if (typeof net !== "bigint") return refuseWith("net_amount", net);
+  if (net !== subtract(gross, fee)) refuse("net_amount", "must be gross_amount minus fee", reportSays("netMismatch"));
+  if (!CURRENCY.test(currency)) refuse("currency", "must be an ISO 4217 code such as NOK", reportSays("currency"));
   return {
     line,
     settlementId,

@@ -2,14 +2,16 @@
 // to=2026-11-07`, both inclusive), turned into UTC bounds on the server. A day is what a person
 // means by "the 3rd": in Oslo it starts at 23:00 or 22:00 UTC the day before, depending on DST.
 // Isomorphic (no server imports): the screens use `dayIn` for "today" in their presets.
+import type { Say } from "./errors";
 
 export type DayRange = { from: string | null; to: string | null };
 
 /** UTC bounds: createdAt >= gte and createdAt < lt (the start of the day after `to`). */
 export type InstantBounds = { gte: Date | null; lt: Date | null };
 
+/** A refusal's `say`: its locale key, for the screens to say in the reader's language. */
 export type DayRangeOutcome =
-  { ok: true; range: DayRange; bounds: InstantBounds } | { ok: false; range: DayRange; message: string };
+  { ok: true; range: DayRange; bounds: InstantBounds } | { ok: false; range: DayRange; message: string; say: Say };
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -100,11 +102,21 @@ export function readDayRange(params: URLSearchParams, timeZone: string): DayRang
   for (const name of ["from", "to"] as const) {
     const value = range[name];
     if (value !== null && !parseDay(value)) {
-      return { ok: false, range, message: `${name} must be a day as YYYY-MM-DD, not "${value.slice(0, 40)}"` };
+      return {
+        ok: false,
+        range,
+        message: `${name} must be a day as YYYY-MM-DD, not "${value.slice(0, 40)}"`,
+        say: { key: "errors.filter.day", values: { name, typed: value.slice(0, 40) } },
+      };
     }
   }
   if (range.from && range.to && range.from > range.to) {
-    return { ok: false, range, message: `the range ends (${range.to}) before it starts (${range.from})` };
+    return {
+      ok: false,
+      range,
+      message: `the range ends (${range.to}) before it starts (${range.from})`,
+      say: { key: "errors.filter.rangeBackwards", values: { from: range.from, to: range.to } },
+    };
   }
   return {
     ok: true,

@@ -9,6 +9,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { requireCustomerSession } from "../auth/customer-session.server";
 import { errorTo } from "../domain/self-service";
 import type { CustomerCaller } from "../domain/caller";
+import type { Say } from "../domain/errors";
 import {
   checkFlowTarget,
   checkoutErrorUrl,
@@ -20,7 +21,8 @@ import {
 import { decisionAction, publicOrigin, sandboxCaller } from "./hosted-page.server";
 import { logger } from "../platform/logger.server";
 
-export type Refused = { kind: "refused"; field: string; message: string };
+/** `say`: the refusal by its locale key, for the page to say in the customer's language. */
+export type Refused = { kind: "refused"; field: string; message: string; say: Say };
 export type Shown<V> = { kind: "view"; view: V; clientName: string; customerName: string };
 
 /** A positive whole-number id from the redirect page's query, or null. */
@@ -45,7 +47,7 @@ async function start(request: Request, context: AppLoadContext, idName: string):
       field: check.field,
       path: url.pathname,
     });
-    return { kind: "refused", field: check.field, message: check.message };
+    return { kind: "refused", field: check.field, message: check.message, say: check.say };
   }
   const session = await requireCustomerSession(request);
   const id = idParameter(url.searchParams, idName);

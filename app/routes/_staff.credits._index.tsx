@@ -38,7 +38,7 @@ import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { INTL_LOCALE } from "../i18n/language";
 import { FourEyesThresholdForm } from "../http/staff/forms/credits";
-import { typedAmountFilters } from "../http/staff/list-query.server";
+import { saidIn, typedAmountFilters } from "../http/staff/list-query.server";
 import { CREDIT_SEARCH_FIELDS } from "../services/queries/credit-search.server";
 import { creditListPage, fourEyesSummary } from "../services/queries/credit-screens.server";
 import { setFourEyesThreshold } from "../services/credits/four-eyes-thresholds.server";
@@ -58,7 +58,8 @@ const fieldLabels = (t: TFunction): Record<string, string> => t("credits.fields"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "credit:read");
-  const labels = fieldLabels(translator(staffLanguage(user, request)));
+  const language = staffLanguage(user, request);
+  const labels = fieldLabels(translator(language));
   const fields: FilterField[] = Object.entries(CREDIT_SEARCH_FIELDS).map(([name, spec]) => ({
     name,
     label: labels[name] ?? name,
@@ -68,7 +69,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const caller = staffCaller(user, request, context, null);
   const { params, state: views } = await resolveViews("credits", request, caller);
   // Amount filters as staff type them (`gte:2 596,50`), then the API's own parser.
-  const typed = typedAmountFilters(params, CREDIT_SEARCH_FIELDS);
+  const typed = typedAmountFilters(params, CREDIT_SEARCH_FIELDS, language);
   const parsed = parseSearchQuery(typed.params, CREDIT_SEARCH_FIELDS, {
     defaultPerPage: DEFAULT_PER_PAGE,
     maxPerPage: 100,
@@ -76,7 +77,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const fourEyes = await fourEyesSummary(caller);
   if (!parsed.ok || Object.keys(typed.fieldErrors).length > 0) {
     const errors: Record<string, string> = { ...typed.fieldErrors };
-    for (const { field, message } of parsed.ok ? [] : parsed.errors) errors[field] ??= message;
+    // In the reader's language; GET /v1/credits says the same problems in English.
+    for (const { field, message, say } of parsed.ok ? [] : parsed.errors)
+      errors[field] ??= saidIn(language, message, say);
     return json({ fields, errors, list: null, fourEyes, views });
   }
   return json({

@@ -76,8 +76,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "payment:read");
   const caller = staffCaller(user, request, context, null);
   const { params, state: views } = await resolveViews("payments", request, caller);
-  const url = readPaymentListUrl(params, user.timeZone);
-  const t = translator(staffLanguage(user, request));
+  const language = staffLanguage(user, request);
+  const url = readPaymentListUrl(params, user.timeZone, language);
+  const t = translator(language);
   const paging = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
   if (!url.ok) {
     // The page with the errors next to what caused them; 400 so that scripts and tests can tell.

@@ -12,7 +12,7 @@ import { issueAuthorizationCode } from "../auth/customer-token.server";
 import { CustomerFrame, RefusedLink } from "../components/CustomerFrame";
 import { translator } from "../i18n/i18n";
 import { matchedLanguage } from "../i18n/meta";
-import { activeClient, refusedUrl } from "../services/self-service/pages.server";
+import { activeClient, NO_CLIENT, refusedUrl, type LinkRefusal } from "../services/self-service/pages.server";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: translator(matchedLanguage(matches))("customer.authorize.metaTitle") },
@@ -21,17 +21,18 @@ export const meta: MetaFunction = ({ matches }) => [
 
 type Checked =
   | { ok: true; clientId: string; clientName: string; redirectUri: string; state: string | null }
-  | { ok: false; message: string };
+  | ({ ok: false } & LinkRefusal);
 
 async function checkRequest(url: URL): Promise<Checked> {
   const client = await activeClient(url.searchParams.get("clientId"));
-  if (!client) return { ok: false, message: "The link names no client that Paydesk knows (clientId)." };
+  if (!client) return { ok: false, ...NO_CLIENT };
   const redirectUri = url.searchParams.get("redirectUri");
   const refused = refusedUrl(client, "redirectUri", redirectUri);
-  if (refused || !redirectUri) return { ok: false, message: refused ?? "" };
+  // refusedUrl refuses a missing redirectUri too.
+  if (refused || !redirectUri) return { ok: false, ...refused! };
   const state = url.searchParams.get("state");
   if (state !== null && (state.length > 500 || /[\u0000-\u001f]/.test(state)))
-    return { ok: false, message: "The state of this link is not valid." };
+    return { ok: false, message: "The state of this link is not valid.", say: { key: "errors.customerLink.badState" } };
   return { ok: true, clientId: client.clientId, clientName: client.name, redirectUri, state };
 }
 
@@ -42,9 +43,13 @@ function back(checked: Extract<Checked, { ok: true }>, params: Record<string, st
   return target.toString();
 }
 
+/** The page that says why the link is refused (in the customer's language, by its key). */
+const refusal = (refused: LinkRefusal) =>
+  json({ refused: refused.message, say: refused.say, clientName: "", customerName: "" }, { status: 400 });
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const checked = await checkRequest(new URL(request.url));
-  if (!checked.ok) return json({ refused: checked.message, clientName: "", customerName: "" }, { status: 400 });
+  if (!checked.ok) return refusal(checked);
   const session = await requireCustomerSession(request);
   return json(
     { refused: null, clientName: checked.clientName, customerName: session.customer.name },
@@ -54,7 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const checked = await checkRequest(new URL(request.url));
-  if (!checked.ok) return json({ refused: checked.message, clientName: "", customerName: "" }, { status: 400 });
+  if (!checked.ok) return refusal(checked);
   const session = await requireCustomerSession(request);
   if ((await request.formData()).get("intent") !== "allow") return redirect(back(checked, { error: "access_denied" }));
   const code = await issueAuthorizationCode(session, checked.clientId);
@@ -64,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function AuthorizePage() {
   const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  if (data.refused) return <RefusedLink message={data.refused} />;
+  if (data.refused) return <RefusedLink message={data.refused} said={"say" in data ? data.say : undefined} />;
   return (
     <CustomerFrame
       title={t("customer.authorize.title", { client: data.clientName })}

@@ -41,7 +41,7 @@ export default function PayInvoicePage() {
   const data = acted ?? loaded;
   const { t } = useTranslation();
   const { money, day } = useFormat();
-  if (data.kind === "refused") return <RefusedLink message={data.message} />;
+  if (data.kind === "refused") return <RefusedLink message={data.message} said={data.say} />;
   const view = data.view;
   return (
     <FlowStep

@@ -38,7 +38,7 @@ export default function PaymentChangePage() {
   const loaded = useLoaderData() as Refused | Shown<ChangeView>;
   const data = acted ?? loaded;
   const { t } = useTranslation();
-  if (data.kind === "refused") return <RefusedLink message={data.message} />;
+  if (data.kind === "refused") return <RefusedLink message={data.message} said={data.say} />;
   const view = data.view;
   return (
     <FlowStep

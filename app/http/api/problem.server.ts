@@ -80,7 +80,8 @@ export function problemBody(p: Problem, { instance, correlationId }: { instance:
     // The request's path: a card number in it is not repeated (the answer may be stored for replay).
     instance: maskCardNumbers(instance),
     correlationId,
-    ...(p.errors?.length ? { errors: p.errors } : {}),
+    // Field and message only, whoever built the problem: a locale key (`say`, a parser's) is the staff screens'.
+    ...(p.errors?.length ? { errors: p.errors.map(({ field, message }) => ({ field, message })) } : {}),
     ...(p.errorReason ? { errorReason: p.errorReason } : {}),
   };
 }

@@ -98,19 +98,24 @@ export function switchIntents<S extends FormSchema>(spec: {
   return { disable: switchTo(false), enable: switchTo(true) };
 }
 
-/** A message by its locale key, in `language`; its decimal values ("100.00") in that language's numbers. */
+/**
+ * A message by its locale key, in `language`; its decimal values ("100.00") in that language's
+ * numbers, except `typed`: what the user typed, quoted back as it was.
+ */
 export function sayIn(language: Language, said: Say): string {
   const values: Record<string, string | number> = {};
   const t = translator(language);
   for (const [name, value] of Object.entries(said.values ?? {}))
     values[name] =
-      typeof value !== "string"
-        ? value
-        : DECIMAL.test(value)
-          ? decimalIn(language, value)
-          : name === "status"
-            ? statusLabel(t, value)
-            : value;
+      typeof value === "object"
+        ? sayIn(language, value)
+        : typeof value !== "string" || name === "typed"
+          ? value
+          : DECIMAL.test(value)
+            ? decimalIn(language, value)
+            : name === "status"
+              ? statusLabel(t, value)
+              : value;
   return (t as unknown as (key: string, values: object) => string)(said.key, values);
 }
 

@@ -3,9 +3,13 @@
 // filter values become messages for the screen to show next to the filter, never exceptions.
 // Amount filters are the one exception to the grammar: staff type `gte:2 596,50` as the screens
 // print amounts, so they are read as people type them (app/domain/typed-amount.ts) and handed to
-// the API's parser in its own form.
+// the API's parser in its own form. The messages are in the reader's language when the problem
+// has a locale key (the API's words stay English on /v1: the parser's `message`).
+import type { Say } from "../../domain/errors";
 import { parseSearchQuery, type FieldFilter, type FieldSpec, type FilterField } from "../../domain/search-filter";
-import { parseTypedAmount } from "../../domain/typed-amount";
+import { MAX_TYPED_DECIMALS, parseTypedAmount, TYPED_AMOUNT_EXAMPLE } from "../../domain/typed-amount";
+import type { Language } from "../../i18n/language";
+import { sayIn } from "./action.server";
 
 export type ListFilters = {
   filters: Record<string, FieldFilter>;
@@ -23,8 +27,9 @@ export function readListFilters(
   params: URLSearchParams,
   spec: Record<string, FieldSpec>,
   own: readonly string[],
+  language: Language = "en",
 ): ListFilters {
-  const { params: filterParams, fieldErrors: amountErrors } = typedAmountFilters(params, spec);
+  const { params: filterParams, fieldErrors: amountErrors } = typedAmountFilters(params, spec, language);
   filterParams.delete("page");
   filterParams.delete("perPage");
   const outcome = parseSearchQuery(filterParams, spec, { extra: own });
@@ -33,11 +38,17 @@ export function readListFilters(
   if (outcome.ok) return { filters: {}, fieldErrors: amountErrors, otherErrors: [] };
   const fieldErrors: Record<string, string> = { ...amountErrors };
   const otherErrors: string[] = [];
-  for (const { field, message } of outcome.errors) {
-    if (Object.hasOwn(spec, field)) fieldErrors[field] ??= message;
-    else otherErrors.push(`${field.slice(0, 60)} ${message}`);
+  for (const { field, message, say } of outcome.errors) {
+    const said = saidIn(language, message, say);
+    if (Object.hasOwn(spec, field)) fieldErrors[field] ??= said;
+    else otherErrors.push(`${field.slice(0, 60)} ${said}`);
   }
   return { filters: {}, fieldErrors, otherErrors };
+}
+
+/** A filter problem in `language` by its locale key; English (or one without a key) as the parser said it. */
+export function saidIn(language: Language, message: string, say: Say | undefined): string {
+  return say && language !== "en" ? sayIn(language, say) : message;
 }
 
 /** An operator prefix (`gte:`) of a filter value, kept as it is. */
@@ -50,6 +61,7 @@ const OPERATOR = /^([A-Za-z]{2,}:)?(.*)$/s;
 export function typedAmountFilters(
   params: URLSearchParams,
   spec: Record<string, FieldSpec>,
+  language: Language = "en",
 ): { params: URLSearchParams; fieldErrors: Record<string, string> } {
   const fieldErrors: Record<string, string> = {};
   const out = new URLSearchParams();
@@ -61,7 +73,11 @@ export function typedAmountFilters(
     const [, op = "", text] = OPERATOR.exec(value)!;
     const parsed = parseTypedAmount(text);
     if (parsed.ok) out.append(name, `${op}${parsed.text}`);
-    else fieldErrors[name] ??= parsed.message;
+    else
+      fieldErrors[name] ??= saidIn(language, parsed.message, {
+        key: `amount.${parsed.problem}`,
+        values: { example: TYPED_AMOUNT_EXAMPLE, max: MAX_TYPED_DECIMALS },
+      });
   }
   return { params: out, fieldErrors };
 }

@@ -13,7 +13,8 @@ import type { PaymentQuery } from "../../services/queries/payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "../../services/queries/payment-search.server";
 import { readDayRange } from "../../domain/zoned-day-range";
 import { readVolumeFilter, VOLUME_PARAMS } from "../../domain/volume-filter";
-import { readListFilters } from "./list-query.server";
+import type { Language } from "../../i18n/language";
+import { readListFilters, saidIn } from "./list-query.server";
 
 export const PAYMENT_LIST_PARAMS = ["q", "from", "to", "sort", "dir", "exactTotal", ...VOLUME_PARAMS] as const;
 
@@ -29,17 +30,27 @@ export type PaymentListErrors = {
 export type PaymentListUrl =
   { ok: true; query: PaymentQuery; sort: PaymentSort } | { ok: false; errors: PaymentListErrors; sort: PaymentSort };
 
-export function readPaymentListUrl(params: URLSearchParams, timeZone: string): PaymentListUrl {
+/** `language`: the screen's reader's, for the filters' messages (the export and views keep English). */
+export function readPaymentListUrl(
+  params: URLSearchParams,
+  timeZone: string,
+  language: Language = "en",
+): PaymentListUrl {
   const sort = readSort(params);
-  const { filters, fieldErrors, otherErrors } = readListFilters(params, PAYMENT_SEARCH_FIELDS, PAYMENT_LIST_PARAMS);
+  const { filters, fieldErrors, otherErrors } = readListFilters(
+    params,
+    PAYMENT_SEARCH_FIELDS,
+    PAYMENT_LIST_PARAMS,
+    language,
+  );
   const quick = recogniseQuickSearch(params.get("q"));
   const range = readDayRange(params, timeZone);
   const volume = readVolumeFilter(params);
   const errors: PaymentListErrors = {
     filters: fieldErrors,
     other: volume.ok ? otherErrors : [...otherErrors, volume.message],
-    ...(quick.ok ? {} : { q: quick.message }),
-    ...(range.ok ? {} : { range: range.message }),
+    ...(quick.ok ? {} : { q: saidIn(language, quick.message, quick.say) }),
+    ...(range.ok ? {} : { range: saidIn(language, range.message, range.say) }),
   };
   if (!quick.ok || !range.ok || !volume.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0)
     return { ok: false, errors, sort };

@@ -44,11 +44,16 @@ const MAX_NAME_LENGTH = 200;
 
 function checkName(field: string, name: string): string {
   const trimmed = name.trim();
-  if (!trimmed) throw invalid(field, "is required");
-  if (trimmed.length > MAX_NAME_LENGTH) throw invalid(field, `must be at most ${MAX_NAME_LENGTH} characters`);
-  if (!isCleanText(trimmed)) throw invalid(field, "contains characters that are not allowed");
+  if (!trimmed) throw invalid(field, "is required", { key: "errors.form.required" });
+  if (trimmed.length > MAX_NAME_LENGTH)
+    throw invalid(field, `must be at most ${MAX_NAME_LENGTH} characters`, {
+      key: "errors.form.tooLong",
+      values: { max: MAX_NAME_LENGTH },
+    });
+  if (!isCleanText(trimmed))
+    throw invalid(field, "contains characters that are not allowed", { key: "errors.form.notClean" });
   // Also for the CLI, which reaches this without a form's schema.
-  if (containsCardNumber(trimmed)) throw invalid(field, CARD_NUMBER_MESSAGE);
+  if (containsCardNumber(trimmed)) throw invalid(field, CARD_NUMBER_MESSAGE, { key: "errors.form.cardNumber" });
   return trimmed;
 }
 
@@ -130,6 +135,7 @@ async function ensureOrganisation(
       throw invalid(
         "organisationName",
         `does not match organisation ${organisationId}, which exists already as "${existing.name}"`,
+        { key: "errors.apiClient.organisationNameDiffers", values: { organisationId, name: existing.name } },
       );
     }
     return { id: existing.id, name: existing.name, created: false };
@@ -278,7 +284,10 @@ export async function setApiClientDisabled(
   await inTransaction(async (tx) => {
     const client = await lockClient(tx, clientId);
     if ((client.disabledAt !== null) === disabled) {
-      throw conflict(`API client ${clientId} is ${disabled ? "disabled" : "enabled"} already`);
+      throw conflict(`API client ${clientId} is ${disabled ? "disabled" : "enabled"} already`, undefined, {
+        key: disabled ? "errors.apiClient.disabledAlready" : "errors.apiClient.enabledAlready",
+        values: { clientId },
+      });
     }
     const disabledAt = disabled ? new Date() : null;
     await tx.update(apiClients).set({ disabledAt, updatedAt: new Date() }).where(eq(apiClients.clientId, clientId));

@@ -192,13 +192,21 @@ export async function setPaymentMethodEnabled(
   input: { methodId: number; enabled: boolean; reason: string | null },
 ): Promise<PaymentMethodRow> {
   const { methodId, enabled, reason } = input;
-  if (!enabled && !reason) throw invalid("reason", "is required: say why the method is disabled");
+  if (!enabled && !reason)
+    throw invalid("reason", "is required: say why the method is disabled", {
+      key: "errors.paymentMethod.reasonDisable",
+    });
   return inTransaction(async (tx) => {
     const [method] = await tx.select().from(paymentMethods).where(eq(paymentMethods.id, methodId)).for("update");
     if (!method) throw notFound("Payment method", methodId);
     if (method.enabled === enabled) {
       throw conflict(
         `${method.paymentType} on ${method.distributionChannelId} is ${enabled ? "enabled" : "disabled"} already`,
+        undefined,
+        {
+          key: enabled ? "errors.paymentMethod.enabledAlready" : "errors.paymentMethod.disabledAlready",
+          values: { paymentType: method.paymentType, channel: method.distributionChannelId },
+        },
       );
     }
     return switchMethod(tx, caller, method, { enabled, reason, at: new Date() });
@@ -247,11 +255,16 @@ async function methodsInScope(database: Db | Tx, scope: MethodSwitchScope, lock:
     .orderBy(asc(paymentMethods.id))
     .limit(MAX_BULK_METHODS + 1);
   const methods: StaffMethodItem[] = lock ? await query.for("update", { of: paymentMethods }) : await query;
-  if (!methods.length) throw invalid("scope", `no ${scope.paymentType} method matches these clients and channels`);
+  if (!methods.length)
+    throw invalid("scope", `no ${scope.paymentType} method matches these clients and channels`, {
+      key: "errors.paymentMethod.noneMatch",
+      values: { paymentType: scope.paymentType },
+    });
   if (methods.length > MAX_BULK_METHODS) {
     throw invalid(
       "scope",
       `matches more than ${MAX_BULK_METHODS} methods; choose fewer clients or channels and do it in several steps`,
+      { key: "errors.paymentMethod.tooMany", values: { max: MAX_BULK_METHODS } },
     );
   }
   return methods;
@@ -282,12 +295,15 @@ export async function switchPaymentMethods(
   input: { scope: MethodSwitchScope; enabled: boolean; reason: string | null; fingerprint: string },
 ): Promise<{ changed: StaffMethodItem[]; unchanged: number }> {
   const { scope, enabled, reason } = input;
-  if (!reason) throw invalid("reason", "is required: say why the methods change");
+  if (!reason)
+    throw invalid("reason", "is required: say why the methods change", { key: "errors.paymentMethod.reasonSwitch" });
   return inTransaction(async (tx) => {
     const methods = await methodsInScope(tx, scope, true);
     if (fingerprintOf(methods) !== input.fingerprint) {
       throw conflict(
         "These methods changed since the preview (someone else switched one, or a client or channel was added); nothing was changed. Look at the new preview and confirm again.",
+        undefined,
+        { key: "errors.paymentMethod.changedSincePreview" },
       );
     }
     const plan = planMethodSwitch(methods, enabled);

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { staffPasswordResets, staffUsers } from "../../../db/schema";
 import { hashPassword, verifyPassword } from "../../auth/password.server";
-import { passwordProblem } from "../../auth/password-policy.server";
+import { passwordRefusal } from "../../auth/password-policy.server";
 import { secondFactorRequired, isRole } from "../../auth/roles";
 import { removeSecondFactor, replaceRecoveryCodes } from "../../auth/second-factor.server";
 import { endAllSessions } from "../../auth/session.server";
@@ -31,7 +31,8 @@ async function userRow(userId: string) {
 /** The caller's current password, checked (argon2) before anything about their account changes. */
 async function confirmPassword(caller: StaffCaller, password: string, field = "currentPassword") {
   const row = await userRow(caller.userId);
-  if (!(await verifyPassword(row.passwordHash, password))) throw invalid(field, "is not your current password");
+  if (!(await verifyPassword(row.passwordHash, password)))
+    throw invalid(field, "is not your current password", { key: "errors.staffAccount.wrongPassword" });
   return row;
 }
 
@@ -58,8 +59,8 @@ async function storePassword(
 }
 
 function newPasswordProblem(password: string, field: string) {
-  const problem = passwordProblem(password);
-  return problem ? invalid(field, problem) : null;
+  const problem = passwordRefusal(password);
+  return problem ? invalid(field, problem.message, problem.say) : null;
 }
 
 /**
@@ -74,7 +75,8 @@ export async function changeOwnPassword(
   const problem = newPasswordProblem(input.newPassword, "newPassword");
   if (problem) throw problem;
   const row = await confirmPassword(caller, input.currentPassword);
-  if (input.newPassword === input.currentPassword) throw invalid("newPassword", "is your current password");
+  if (input.newPassword === input.currentPassword)
+    throw invalid("newPassword", "is your current password", { key: "errors.staffAccount.samePassword" });
   const passwordHash = await hashPassword(input.newPassword);
   await inTransaction((tx) =>
     storePassword(tx, caller, {
@@ -94,7 +96,10 @@ export async function changeOwnPassword(
  */
 export async function renewRecoveryCodes(caller: StaffCaller, input: { currentPassword: string }): Promise<string[]> {
   const row = await confirmPassword(caller, input.currentPassword);
-  if (!row.totpSecret) throw ruleBroken("You have no second factor to make recovery codes for");
+  if (!row.totpSecret)
+    throw ruleBroken("You have no second factor to make recovery codes for", undefined, {
+      key: "errors.staffAccount.noSecondFactorForCodes",
+    });
   return replaceRecoveryCodes(caller, row.id);
 }
 
@@ -106,9 +111,12 @@ export async function renewRecoveryCodes(caller: StaffCaller, input: { currentPa
 export async function turnOffSecondFactor(caller: StaffCaller, input: { currentPassword: string }): Promise<void> {
   const row = await confirmPassword(caller, input.currentPassword);
   if (!isRole(row.role) || secondFactorRequired(row.role))
-    throw ruleBroken(`Your role (${row.role}) logs in with a second factor; it cannot be turned off`);
+    throw ruleBroken(`Your role (${row.role}) logs in with a second factor; it cannot be turned off`, undefined, {
+      key: "errors.staffAccount.secondFactorRequired",
+      values: { role: row.role },
+    });
   if (!(await removeSecondFactor(caller, { userId: row.id, email: row.email })))
-    throw ruleBroken("You have no second factor to turn off");
+    throw ruleBroken("You have no second factor to turn off", undefined, { key: "errors.staffAccount.noSecondFactor" });
   await endAllSessions(row.id);
 }
 
@@ -127,7 +135,11 @@ export async function setOwnLanguage(caller: StaffCaller, input: { language: "en
  */
 export async function chooseColorScheme(caller: StaffCaller, input: { colorScheme: string }): Promise<void> {
   const { colorScheme } = input;
-  if (!isColorSchemeChoice(colorScheme)) throw invalid("colorScheme", "must be auto, light or dark");
+  if (!isColorSchemeChoice(colorScheme))
+    throw invalid("colorScheme", "must be auto, light or dark", {
+      key: "errors.form.oneOf",
+      values: { values: "auto, light, dark" },
+    });
   await setOwnPreference(caller, "colorScheme", colorScheme, "staff_user.color_scheme");
 }
 

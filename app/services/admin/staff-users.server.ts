@@ -7,7 +7,7 @@ import type { Tx } from "../../../db/client";
 import { staffPasswordResets, staffSessions, staffUsers } from "../../../db/schema";
 import { isCleanText } from "../../domain/text";
 import { hashPassword } from "../../auth/password.server";
-import { passwordProblem } from "../../auth/password-policy.server";
+import { passwordRefusal } from "../../auth/password-policy.server";
 import { isRole, ROLES, type Role } from "../../auth/roles";
 import { endAllSessions } from "../../auth/session.server";
 import { removeSecondFactor } from "../../auth/second-factor.server";
@@ -62,14 +62,19 @@ export async function createStaffUser(
 ): Promise<{ id: string; email: string; name: string; role: Role }> {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email) || email.length > 254 || !isCleanText(email))
-    throw invalid("email", "must be an email address");
+    throw invalid("email", "must be an email address", { key: "errors.staffUser.email" });
   const name = input.name?.trim() || email.split("@")[0];
-  if (name.length > MAX_NAME_LENGTH) throw invalid("name", `must be at most ${MAX_NAME_LENGTH} characters`);
-  if (!isCleanText(name)) throw invalid("name", "contains characters that are not allowed");
-  if (!isRole(input.role)) throw invalid("role", `must be one of ${ROLES.join(", ")}`);
-  const problem = passwordProblem(input.password);
-  if (problem) throw invalid("password", problem);
-  const taken = invalid("email", "a staff user with this email exists already");
+  if (name.length > MAX_NAME_LENGTH)
+    throw invalid("name", `must be at most ${MAX_NAME_LENGTH} characters`, {
+      key: "errors.form.tooLong",
+      values: { max: MAX_NAME_LENGTH },
+    });
+  if (!isCleanText(name))
+    throw invalid("name", "contains characters that are not allowed", { key: "errors.form.notClean" });
+  if (!isRole(input.role)) throw roleInvalid();
+  const problem = passwordRefusal(input.password);
+  if (problem) throw invalid("password", problem.message, problem.say);
+  const taken = invalid("email", "a staff user with this email exists already", { key: "errors.staffUser.emailTaken" });
   const [existing] = await db()
     .select({ id: staffUsers.id })
     .from(staffUsers)
@@ -173,6 +178,15 @@ async function lockUserAndAdmins(tx: Tx, userId: string): Promise<{ user: StaffU
 
 const LAST_ADMIN = "is the last active admin: make someone else admin first, or nobody could manage users any more";
 
+const lastAdmin = (email: string, field?: string) =>
+  ruleBroken(`${email} ${LAST_ADMIN}`, field, { key: "errors.staffUser.lastAdmin", values: { email } });
+
+const roleInvalid = () =>
+  invalid("role", `must be one of ${ROLES.join(", ")}`, {
+    key: "errors.form.oneOf",
+    values: { values: ROLES.join(", ") },
+  });
+
 function isActiveAdmin(user: StaffUserRow): boolean {
   return user.role === "admin" && user.disabledAt === null;
 }
@@ -188,11 +202,12 @@ export async function changeStaffRole(
   input: { userId: string; role: string },
 ): Promise<{ role: Role }> {
   const { userId, role } = input;
-  if (!isRole(role)) throw invalid("role", `must be one of ${ROLES.join(", ")}`);
+  if (!isRole(role)) throw roleInvalid();
   return inTransaction(async (tx) => {
     const { user, otherActiveAdmins } = await lockUserAndAdmins(tx, userId);
-    if (user.role === role) throw invalid("role", `is ${role} already`);
-    if (isActiveAdmin(user) && otherActiveAdmins === 0) throw ruleBroken(`${user.email} ${LAST_ADMIN}`, "role");
+    if (user.role === role)
+      throw invalid("role", `is ${role} already`, { key: "errors.staffUser.roleAlready", values: { role } });
+    if (isActiveAdmin(user) && otherActiveAdmins === 0) throw lastAdmin(user.email, "role");
     // No need to end sessions: every request reads the role afresh, so it applies at once.
     await tx.update(staffUsers).set({ role, updatedAt: new Date() }).where(eq(staffUsers.id, userId));
     await auditStaffAction(tx, caller, {
@@ -235,11 +250,17 @@ export async function disableStaffUser(caller: Caller, input: { userId: string }
   const { userId } = input;
   await inTransaction(async (tx) => {
     const { user, otherActiveAdmins } = await lockUserAndAdmins(tx, userId);
-    if (user.disabledAt) throw conflict(`${user.email} is disabled already`);
+    if (user.disabledAt)
+      throw conflict(`${user.email} is disabled already`, undefined, {
+        key: "errors.staffUser.disabledAlready",
+        values: { email: user.email },
+      });
     if (caller.kind === "staff" && caller.userId === userId) {
-      throw ruleBroken("You cannot disable your own account; another admin can");
+      throw ruleBroken("You cannot disable your own account; another admin can", undefined, {
+        key: "errors.staffUser.disableOwn",
+      });
     }
-    if (isActiveAdmin(user) && otherActiveAdmins === 0) throw ruleBroken(`${user.email} ${LAST_ADMIN}`);
+    if (isActiveAdmin(user) && otherActiveAdmins === 0) throw lastAdmin(user.email);
     await setDisabledLocked(tx, caller, user, true);
   });
   await endAllSessions(userId);
@@ -254,7 +275,11 @@ export async function enableStaffUser(caller: Caller, input: { userId: string })
   const { userId } = input;
   await inTransaction(async (tx) => {
     const { user } = await lockUserAndAdmins(tx, userId);
-    if (!user.disabledAt) throw conflict(`${user.email} is enabled already`);
+    if (!user.disabledAt)
+      throw conflict(`${user.email} is enabled already`, undefined, {
+        key: "errors.staffUser.enabledAlready",
+        values: { email: user.email },
+      });
     await setDisabledLocked(tx, caller, user, false);
   });
 }
@@ -281,8 +306,14 @@ export async function issuePasswordReset(
     const [user] = await tx.select().from(staffUsers).where(eq(staffUsers.id, input.userId)).for("update");
     if (!user) throw notFound("Staff user", input.userId);
     if (caller.kind === "staff" && caller.userId === user.id)
-      throw ruleBroken("Change your own password on your account page");
-    if (user.disabledAt) throw ruleBroken(`${user.email} is disabled: enable them first`);
+      throw ruleBroken("Change your own password on your account page", undefined, {
+        key: "errors.staffUser.resetOwnPassword",
+      });
+    if (user.disabledAt)
+      throw ruleBroken(`${user.email} is disabled: enable them first`, undefined, {
+        key: "errors.staffUser.disabledEnableFirst",
+        values: { email: user.email },
+      });
     await tx
       .delete(staffPasswordResets)
       .where(and(eq(staffPasswordResets.userId, user.id), isNull(staffPasswordResets.usedAt)));
@@ -314,8 +345,13 @@ export async function resetSecondFactor(caller: Caller, input: { userId: string 
   const [user] = await db().select().from(staffUsers).where(eq(staffUsers.id, input.userId));
   if (!user) throw notFound("Staff user", input.userId);
   if (caller.kind === "staff" && caller.userId === user.id)
-    throw ruleBroken("Another admin resets your second factor; you cannot");
+    throw ruleBroken("Another admin resets your second factor; you cannot", undefined, {
+      key: "errors.staffUser.resetOwnSecondFactor",
+    });
   if (!(await removeSecondFactor(caller, { userId: user.id, email: user.email })))
-    throw ruleBroken(`${user.email} has no second factor`);
+    throw ruleBroken(`${user.email} has no second factor`, undefined, {
+      key: "errors.staffUser.noSecondFactor",
+      values: { email: user.email },
+    });
   await endAllSessions(user.id);
 }

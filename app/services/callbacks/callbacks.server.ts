@@ -107,12 +107,17 @@ export async function resendCallbacks(
 ): Promise<{ resent: number; paused: number }> {
   const ids = await matchingCallbackIds(input, MAX_BULK_RESEND + 1);
   if (ids.length > MAX_BULK_RESEND)
-    throw ruleBroken(`More than ${MAX_BULK_RESEND} callbacks match: narrow the filter and resend in parts`);
-  if (ids.length === 0) throw ruleBroken("No callback matches the filter");
+    throw ruleBroken(`More than ${MAX_BULK_RESEND} callbacks match: narrow the filter and resend in parts`, undefined, {
+      key: "errors.callback.tooMany",
+      values: { max: MAX_BULK_RESEND },
+    });
+  if (ids.length === 0)
+    throw ruleBroken("No callback matches the filter", undefined, { key: "errors.callback.noneMatch" });
   if (ids.length !== input.expected)
     throw ruleBroken(
       `${ids.length} callbacks match now, not the ${input.expected} previewed: look at the preview again`,
       "expected",
+      { key: "errors.callback.countChanged", values: { count: ids.length, expected: input.expected } },
     );
   return inTransaction((tx) => requeueLocked(tx, caller, ids, { filter: input.describedAs, count: ids.length }));
 }
@@ -130,7 +135,11 @@ async function requireKnownTarget(tx: Tx, input: TargetInput): Promise<void> {
     .from(callbackOutbox)
     .where(and(eq(callbackOutbox.clientId, input.clientId), eq(callbackOutbox.target, input.target)))
     .limit(1);
-  if (!callback) throw ruleBroken(`${input.clientId} has no callbacks to ${input.target}`, "target");
+  if (!callback)
+    throw ruleBroken(`${input.clientId} has no callbacks to ${input.target}`, "target", {
+      key: "errors.callback.noCallbacksToTarget",
+      values: { clientId: input.clientId, target: input.target },
+    });
 }
 
 const targetEntity = (input: TargetInput) => `${input.clientId} ${input.target}`;
@@ -149,7 +158,11 @@ export async function pauseCallbackTarget(caller: StaffCaller, input: TargetInpu
       .values({ ...input, pausedBy: caller.email, reason: caller.reason ?? "" })
       .onConflictDoNothing()
       .returning();
-    if (!inserted) throw conflict(`Delivery to ${input.target} for ${input.clientId} is already paused`);
+    if (!inserted)
+      throw conflict(`Delivery to ${input.target} for ${input.clientId} is already paused`, undefined, {
+        key: "errors.callback.pausedAlready",
+        values: { clientId: input.clientId, target: input.target },
+      });
     const [{ waiting }] = await tx
       .select({ waiting: sql<number>`count(*)::int` })
       .from(callbackOutbox)
@@ -180,7 +193,11 @@ export async function resumeCallbackTarget(caller: StaffCaller, input: TargetInp
       .delete(callbackPauses)
       .where(and(eq(callbackPauses.clientId, input.clientId), eq(callbackPauses.target, input.target)))
       .returning();
-    if (!removed) throw conflict(`Delivery to ${input.target} for ${input.clientId} is not paused`);
+    if (!removed)
+      throw conflict(`Delivery to ${input.target} for ${input.clientId} is not paused`, undefined, {
+        key: "errors.callback.notPaused",
+        values: { clientId: input.clientId, target: input.target },
+      });
     const queued = await tx
       .update(callbackOutbox)
       .set({ nextAttemptAt: new Date() })

@@ -29,7 +29,12 @@ const PAYMENT_FIELDS: Record<string, FieldSpec> = {
 
 /** The filters on its transactions: a payment matches when one of its transactions matches them all. */
 const TRANSACTION_FIELDS: Record<string, FieldSpec> = {
-  cardNumber: { type: "string", pattern: /^[0-9]{4}$/, patternMessage: "must be the last 4 digits of the card" },
+  cardNumber: {
+    type: "string",
+    pattern: /^[0-9]{4}$/,
+    patternMessage: "must be the last 4 digits of the card",
+    patternSay: { key: "errors.filter.cardLast4" },
+  },
   externalTransactionId: { type: "string" },
   paymentTransactionId: { type: "integer" },
   paymentType: { type: "enum", values: PAYMENT_TYPES },

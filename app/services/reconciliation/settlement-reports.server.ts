@@ -15,6 +15,7 @@ import { money, toDbAmount, type Money } from "../../domain/money";
 import {
   CsvRecordReader,
   ReportRefused,
+  reportSays,
   checkHeader,
   parseReportLine,
   type CsvRecord,
@@ -72,7 +73,9 @@ export async function importSettlementReport(
       .returning({ id: settlementReportImports.id });
   } catch (error) {
     if (violatedConstraint(error) === "settlement_report_imports_token_uq") {
-      throw invalid("uploadToken", "is taken by another upload: reload the page");
+      throw invalid("uploadToken", "is taken by another upload: reload the page", {
+        key: "errors.report.uploadTokenTaken",
+      });
     }
     throw error;
   }
@@ -83,7 +86,7 @@ export async function importSettlementReport(
     done = outcome.kind === "imported";
     return outcome;
   } catch (error) {
-    if (error instanceof ReportRefused) throw invalid("file", error.message);
+    if (error instanceof ReportRefused) throw invalid("file", error.message, error.say);
     throw error;
   } finally {
     if (!done) await db().delete(settlementReportImports).where(eq(settlementReportImports.id, importId));
@@ -120,7 +123,12 @@ async function streamLines(importId: number, content: AsyncIterable<Uint8Array>)
     try {
       return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
     } catch {
-      throw new ReportRefused({ line: lastLine, column: null, message: "is not UTF-8 text" });
+      throw new ReportRefused({
+        line: lastLine,
+        column: null,
+        message: "is not UTF-8 text",
+        say: reportSays("notUtf8"),
+      });
     }
   };
   for await (const chunk of content) {
@@ -129,8 +137,10 @@ async function streamLines(importId: number, content: AsyncIterable<Uint8Array>)
     await take(reader.push(decode(chunk)));
   }
   await take([...reader.push(decode()), ...reader.end()]);
-  if (!headerRead) throw new ReportRefused({ line: 1, column: null, message: "the file is empty" });
-  if (lines === 0) throw new ReportRefused({ line: 2, column: null, message: "the report has no lines" });
+  if (!headerRead)
+    throw new ReportRefused({ line: 1, column: null, message: "the file is empty", say: reportSays("emptyFile") });
+  if (lines === 0)
+    throw new ReportRefused({ line: 2, column: null, message: "the report has no lines", say: reportSays("noLines") });
   await storeBatch(importId, batch, lines, bytes);
   return { sha256: hash.digest("hex"), lines };
 }
@@ -184,6 +194,7 @@ async function refusalOfWholeFile(tx: Tx, importId: number): Promise<ReportRefus
       line: duplicate.line_no,
       column: "reference",
       message: `the same type and reference are on line ${duplicate.first} already`,
+      say: reportSays("duplicate", { first: duplicate.first }),
     });
   }
   const [again] = await rowsIn<{ line_no: number; settlement_id: string; import_id: number }>(
@@ -200,6 +211,7 @@ async function refusalOfWholeFile(tx: Tx, importId: number): Promise<ReportRefus
       line: again.line_no,
       column: "settlement_id",
       message: `settlement ${again.settlement_id} is reconciled from report #${again.import_id} already`,
+      say: reportSays("reconciledAlready", { settlementId: again.settlement_id, importId: again.import_id }),
     });
   }
   return null;
@@ -421,7 +433,10 @@ export async function resolveDifference(
       .for("update");
     if (!row) throw notFound("Difference", input.differenceId);
     if (row.resolvedAt) {
-      throw conflict(`This difference was resolved by ${row.resolvedByEmail} already: ${row.resolution}`);
+      throw conflict(`This difference was resolved by ${row.resolvedByEmail} already: ${row.resolution}`, undefined, {
+        key: "errors.report.resolvedAlready",
+        values: { email: row.resolvedByEmail ?? "", resolution: row.resolution ?? "" },
+      });
     }
     const resolvedAt = new Date();
     const resolution = caller.reason ?? "";

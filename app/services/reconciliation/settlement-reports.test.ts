@@ -22,6 +22,9 @@ import { newOrganisation, staffCaller, useTestDatabase } from "../../../tests/su
 import { importProgress, listReportImports, settlementReconciliation } from "../queries/reconciliation.server";
 import { importSettlementReport, matchAgain, resolveDifference } from "./settlement-reports.server";
 
+/** The refusal of the file in the service's English words (its locale key is the screens' business). */
+const fileError = (message: unknown) => expect.objectContaining({ field: "file", message });
+
 const database = useTestDatabase();
 const HEADER = "settlement_id,booking_date,type,reference,gross_amount,fee,net_amount,currency";
 
@@ -260,12 +263,11 @@ describe("a settlement report", () => {
       refused({
         kind: "invalid",
         errors: [
-          {
-            field: "file",
-            message: expect.stringMatching(
+          fileError(
+            expect.stringMatching(
               /^line 3, column 1 \(settlement_id\): settlement S-CATEGORIES is reconciled from report #\d+ already$/,
             ),
-          },
+          ),
         ],
       }),
     );
@@ -422,7 +424,7 @@ describe("a bad file", () => {
   ])("with %s is refused by line and column, and nothing is kept", async (_, text, message) => {
     const before = await counts();
     await expect(importText(text)).rejects.toEqual(
-      refused({ kind: "invalid", errors: [{ field: "file", message: expect.stringContaining(message) }] }),
+      refused({ kind: "invalid", errors: [fileError(expect.stringContaining(message))] }),
     );
     expect(await counts()).toEqual(before);
   });
@@ -433,7 +435,7 @@ describe("a bad file", () => {
     lines.push("B-3,2026-12-01,CAPTURE,ref-last,1.00,0,1.00,EURO");
     await expect(importText(`${HEADER}\n${lines.join("\n")}\n`)).rejects.toEqual(
       refused({
-        errors: [{ field: "file", message: "line 12002, column 8 (currency): must be an ISO 4217 code such as NOK" }],
+        errors: [fileError("line 12002, column 8 (currency): must be an ISO 4217 code such as NOK")],
       }),
     );
     expect(await counts()).toEqual(before);

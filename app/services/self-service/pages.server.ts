@@ -60,7 +60,7 @@ import {
   type Subject,
   transactionReferenceOf,
 } from "../../platform/provider-operations.server";
-import { DomainError } from "../../domain/errors";
+import { DomainError, type Say } from "../../domain/errors";
 import type { CustomerCaller, SystemCaller } from "../../domain/caller";
 import type { InvoiceRow } from "./self-service.server";
 import { lockPayment } from "../../platform/locks.server";
@@ -76,8 +76,17 @@ export type FlowTarget = { clientId: string | null; returnUrl: string; errorUrl:
 
 // ---------------------------------------------------------------- the redirect pages' parameters
 
+/** Why a link is refused: in English (the log, tests) and by its locale key (the customer's page). */
+export type LinkRefusal = { message: string; say: Say };
+
 export type TargetCheck =
-  { ok: true; target: FlowTarget; clientName: string } | { ok: false; field: string; message: string };
+  { ok: true; target: FlowTarget; clientName: string } | ({ ok: false; field: string } & LinkRefusal);
+
+/** The link names no enabled client. */
+export const NO_CLIENT: LinkRefusal = {
+  message: "The link names no client that Paydesk knows (clientId).",
+  say: { key: "errors.customerLink.noClient" },
+};
 
 /** A redirect page's link, as the customer's browser brought it (each parameter may be missing). */
 export type FlowLink = { clientId: string | null; returnUrl: string | null; errorUrl: string | null };
@@ -89,11 +98,10 @@ export type FlowLink = { clientId: string | null; returnUrl: string | null; erro
  */
 export async function checkFlowTarget(link: FlowLink): Promise<TargetCheck> {
   const client = await activeClient(link.clientId);
-  if (!client)
-    return { ok: false, field: "clientId", message: "The link names no client that Paydesk knows (clientId)." };
+  if (!client) return { ok: false, field: "clientId", ...NO_CLIENT };
   for (const field of ["returnUrl", "errorUrl"] as const) {
     const refused = refusedUrl(client, field, link[field]);
-    if (refused) return { ok: false, field, message: refused };
+    if (refused) return { ok: false, field, ...refused };
   }
   return {
     ok: true,
@@ -118,13 +126,21 @@ export function refusedUrl(
   client: { name: string; allowedRedirectPrefixes: string[] },
   field: string,
   url: string | null,
-): string | null {
-  if (!url) return `The link has no ${field}.`;
+): LinkRefusal | null {
+  if (!url)
+    return { message: `The link has no ${field}.`, say: { key: "errors.customerLink.missing", values: { field } } };
   if (url.length > 2048 || !isAllowedRedirect(url, client.allowedRedirectPrefixes)) {
-    return `The ${field} of this link is not an address that ${client.name} has registered with Paydesk.`;
+    return {
+      message: `The ${field} of this link is not an address that ${client.name} has registered with Paydesk.`,
+      say: { key: "errors.customerLink.notRegistered", values: { field, client: client.name } },
+    };
   }
   // It would be kept with the flow and sent back to; a card number has no business in it.
-  if (containsCardNumber(url)) return `The ${field} of this link ${CARD_NUMBER_MESSAGE}.`;
+  if (containsCardNumber(url))
+    return {
+      message: `The ${field} of this link ${CARD_NUMBER_MESSAGE}.`,
+      say: { key: "errors.customerLink.cardNumber", values: { field } },
+    };
   return null;
 }
 

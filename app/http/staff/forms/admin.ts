@@ -49,7 +49,14 @@ export const NewApiClientForm = z
   .transform(({ organisation, organisationId, organisationName, ...rest }, ctx) => {
     if (organisation === NEW_ORGANISATION) {
       const problem = organisationIdProblem(organisationId ?? "");
-      if (problem) ctx.addIssue({ code: "custom", path: ["organisationId"], message: problem });
+      // Said by its key (with the typed value) so that the form speaks the admin's language.
+      if (problem)
+        ctx.addIssue({
+          code: "custom",
+          path: ["organisationId"],
+          message: says("organisationId"),
+          params: { value: organisationId ?? "" },
+        });
       if (!organisationName)
         ctx.addIssue({ code: "custom", path: ["organisationName"], message: says("organisationNameRequired") });
       return { ...rest, organisationId: Number(organisationId), organisationName };
