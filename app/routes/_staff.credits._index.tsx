@@ -315,7 +315,7 @@ function FourEyesPanel({ thresholds }: { thresholds: { currency: string; amount:
                 <TextInput
                   name="amount"
                   label={t("credits.fourEyes.threshold")}
-                  placeholder="10 000,00"
+                  placeholder={t("credits.fourEyes.thresholdExample")}
                   inputMode="decimal"
                   defaultValue={thresholds.find((t) => t.currency === "NOK")?.amount ?? ""}
                   error={fieldErrors.amount}

@@ -65,6 +65,7 @@ export const credits = {
       "Credits strictly above the threshold of their currency must be executed by a different staff user than their creator. Leave the amount empty to remove a currency's threshold: then every credit in it needs a second person.",
     currency: "Currency",
     threshold: "Threshold",
+    thresholdExample: "10000.00",
   },
   detail: {
     title: "Credit {{id}}",

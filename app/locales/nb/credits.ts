@@ -65,6 +65,7 @@ export const credits: Messages<typeof en> = {
       "Krediteringer over terskelen for valutaen sin må utføres av en annen ansatt enn den som opprettet dem. La beløpet stå tomt for å fjerne terskelen for en valuta: da trenger hver kreditering i den en annen person.",
     currency: "Valuta",
     threshold: "Terskel",
+    thresholdExample: "10 000,00",
   },
   detail: {
     title: "Kreditering {{id}}",
