@@ -3,26 +3,27 @@
 import type { TFunction } from "i18next";
 import { resources } from "./i18n";
 
-const known = resources.en.translation.enums;
+const en = resources.en.translation;
+
+/** `value`'s label under `prefix` when English names it (the source locale), else `value` itself. */
+function labelOrItself(t: TFunction, known: object, prefix: string, value: string): string {
+  return Object.hasOwn(known, value) ? (t as (key: string) => string)(`${prefix}.${value}`) : value;
+}
 
 export function statusLabel(t: TFunction, status: string): string {
-  return status in known.status ? t(`enums.status.${status as keyof typeof known.status}`) : status;
+  return labelOrItself(t, en.enums.status, "enums.status", status);
 }
 
 export function operationLabel(t: TFunction, operation: string): string {
-  return operation in known.operation ? t(`enums.operation.${operation as keyof typeof known.operation}`) : operation;
+  return labelOrItself(t, en.enums.operation, "enums.operation", operation);
 }
-
-const methods = resources.en.translation.customer.methods;
 
 /** A self-service payment method as a customer reads it; an unknown (legacy) value as it is. */
 export function customerMethodLabel(t: TFunction, method: string): string {
-  return method in methods ? t(`customer.methods.${method as keyof typeof methods}`) : method;
+  return labelOrItself(t, en.customer.methods, "customer.methods", method);
 }
-
-const states = resources.en.translation.customers.states;
 
 /** The state of a customer's stored card, agreement, credit or invoice; an unknown one as it is. */
 export function customerStateLabel(t: TFunction, state: string): string {
-  return state in states ? t(`customers.states.${state as keyof typeof states}`) : state;
+  return labelOrItself(t, en.customers.states, "customers.states", state);
 }
