@@ -4,7 +4,6 @@ import { Anchor, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title } fro
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
@@ -12,6 +11,7 @@ import { ActionModal } from "../components/ActionModal";
 import { AttemptStatus, CallbackStateBadge, PauseResume } from "../components/callback-parts";
 import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
+import { DetailHeader } from "../components/DetailHeader";
 import { Field } from "../components/Field";
 import { Dash, ListNotice } from "../components/list-parts";
 import { useStaffUser } from "../components/staff-user";
@@ -21,6 +21,7 @@ import { staffLanguage } from "../i18n/language.server";
 import { metaTitle } from "../i18n/meta";
 import { DomainError } from "../domain/errors";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { idOr404, notFound } from "../http/staff/path-id.server";
 import { TARGET_INTENTS } from "../http/staff/callback-intents.server";
 import { ResendCallbackForm } from "../http/staff/forms/callbacks";
 import { resendCallback } from "../services/callbacks/callbacks.server";
@@ -33,25 +34,18 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
     ? metaTitle(matches, "callbacks.metaTitle", { id: data.callback.id })
     : metaTitle(matches, "callbacks.metaTitleNone");
 
-/** The 404 of an id that names no callback, in the reader's language. */
-function notFound(id: string, t: TFunction): Response {
-  return new Response(t("callbacks.notFound", { id }), { status: 404, statusText: "Not Found" });
-}
-
-function callbackIdOf(params: { callbackId?: string }, t: TFunction): number {
-  const raw = params.callbackId ?? "";
-  if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw notFound(raw.slice(0, 40), t);
-  return Number(raw);
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "callback:read");
   const t = translator(staffLanguage(user, request));
-  const callbackId = callbackIdOf(params, t);
+  const callbackId = idOr404(
+    params.callbackId,
+    t("callbacks.notFound", { id: (params.callbackId ?? "").slice(0, 40) }),
+  );
   try {
     return json({ callback: await getCallbackForStaff(staffCaller(user, request, context, null), { callbackId }) });
   } catch (error) {
-    if (error instanceof DomainError && error.kind === "not_found") throw notFound(String(callbackId), t);
+    if (error instanceof DomainError && error.kind === "not_found")
+      throw notFound(t("callbacks.notFound", { id: callbackId }));
     throw error;
   }
 }
@@ -91,16 +85,11 @@ export default function CallbackDetail() {
 
   return (
     <Stack gap="md" maw={1200}>
-      <Anchor component={Link} to="/callbacks" size="sm">
-        {t("callbacks.detail.back")}
-      </Anchor>
-      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
-        <Group gap="sm" align="center">
-          <Title order={1} size="h2">
-            {t("callbacks.detail.title", { id: callback.id })}
-          </Title>
-          <CallbackStateBadge state={callback.state} />
-        </Group>
+      <DetailHeader
+        back={{ to: "/callbacks", label: t("callbacks.detail.back") }}
+        title={t("callbacks.detail.title", { id: callback.id })}
+        badge={<CallbackStateBadge state={callback.state} />}
+      >
         {mayManage ? (
           <Group gap="xs" wrap="wrap">
             <ActionModal
@@ -122,7 +111,7 @@ export default function CallbackDetail() {
             ) : null}
           </Group>
         ) : null}
-      </Group>
+      </DetailHeader>
 
       <Paper withBorder p="md" radius="md">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md" verticalSpacing="sm">

@@ -13,6 +13,7 @@ import { ActionModal } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
 import { ChargebackStatusBadge, isOverdue } from "../components/ChargebackParts";
 import { DateTime } from "../components/DateTime";
+import { DetailHeader } from "../components/DetailHeader";
 import { Field } from "../components/Field";
 import { useFormat } from "../components/use-format";
 import { translator } from "../i18n/i18n";
@@ -21,6 +22,7 @@ import { metaTitle } from "../i18n/meta";
 import { useStaffUser } from "../components/staff-user";
 import { DomainError } from "../domain/errors";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { idOr404, notFound } from "../http/staff/path-id.server";
 import { ChargebackEvidenceForm, DecideChargebackForm } from "../http/staff/forms/chargebacks";
 import { EVIDENCE_MAX_LENGTH, NOTES_MAX_LENGTH } from "../domain/chargeback";
 import { decideChargeback, updateChargebackEvidence } from "../services/chargebacks/chargebacks.server";
@@ -33,14 +35,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
     ? metaTitle(matches, "chargebacks.metaTitle", { id: data.chargeback.chargebackId })
     : metaTitle(matches, "chargebacks.title");
 
-/** The id of the URL; anything but a positive whole number is a 404, like an unknown id. */
-function chargebackIdOf(params: ActionFunctionArgs["params"]): number {
-  const raw = params.chargebackId ?? "";
-  if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-    throw new Response(`There is no chargeback ${raw}.`, { status: 404, statusText: "Not Found" });
-  }
-  return Number(raw);
-}
+const chargebackIdOf = (params: ActionFunctionArgs["params"]) =>
+  idOr404(params.chargebackId, `There is no chargeback ${params.chargebackId ?? ""}.`);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "chargeback:read");
@@ -51,7 +47,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   } catch (error) {
     if (error instanceof DomainError && error.kind === "not_found") {
       const t = translator(staffLanguage(user, request));
-      throw new Response(t("chargebacks.notFound", { id: chargebackId }), { status: 404, statusText: "Not Found" });
+      throw notFound(t("chargebacks.notFound", { id: chargebackId }));
     }
     throw error;
   }
@@ -96,16 +92,11 @@ export default function ChargebackDetailScreen() {
   const money = (amount: string) => format.money(amount, c.currency);
   return (
     <Stack gap="md" maw={1200}>
-      <Anchor component={Link} to="/chargebacks" size="sm" w="fit-content">
-        {t("chargebacks.detail.back")}
-      </Anchor>
-      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
-        <Group gap="sm" align="center">
-          <Title order={1} size="h2">
-            {t("chargebacks.detail.title", { id: c.chargebackId })}
-          </Title>
-          <ChargebackStatusBadge status={c.status} />
-        </Group>
+      <DetailHeader
+        back={{ to: "/chargebacks", label: t("chargebacks.detail.back") }}
+        title={t("chargebacks.detail.title", { id: c.chargebackId })}
+        badge={<ChargebackStatusBadge status={c.status} />}
+      >
         {/* Mounted while open (hidden after), so the answer that decided it still shows. */}
         {mayManage ? (
           <Group gap="xs" wrap="wrap">
@@ -166,7 +157,7 @@ export default function ChargebackDetailScreen() {
             />
           </Group>
         ) : null}
-      </Group>
+      </DetailHeader>
 
       {open && isOverdue(c, today) ? (
         <Alert color="red" title={t("chargebacks.detail.overdue")} role="status">

@@ -27,6 +27,7 @@ import { Amount } from "../components/Amount";
 import { CreatorName } from "../components/CreatorName";
 import { CreditStatusBadge } from "../components/CreditStatusBadge";
 import { DateTime } from "../components/DateTime";
+import { DetailHeader } from "../components/DetailHeader";
 import { useStaffUser } from "../components/staff-user";
 import { DomainError } from "../domain/errors";
 import { formatAmount, money, sum } from "../domain/money";
@@ -34,6 +35,7 @@ import { useFormat } from "../components/use-format";
 import { useTranslation } from "react-i18next";
 import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { idOr404, notFound } from "../http/staff/path-id.server";
 import { DeactivateCreditForm, ExecuteCreditForm, SettlementIdForm } from "../http/staff/forms/credits";
 import { creditDetail } from "../services/queries/credit-screens.server";
 import { executeCredit, updateCredit } from "../services/credits/credits.server";
@@ -44,14 +46,8 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   metaTitle(matches, "credits.detail.title", { id: data?.credit.creditId ?? "" });
 
-/** The credit id of the URL; anything but a positive whole number is a 404, like an unknown id. */
-function creditIdOf(params: ActionFunctionArgs["params"]): number {
-  const raw = params.creditId ?? "";
-  if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
-    throw new Response(`There is no credit ${raw}.`, { status: 404, statusText: "Not Found" });
-  }
-  return Number(raw);
-}
+const creditIdOf = (params: ActionFunctionArgs["params"]) =>
+  idOr404(params.creditId, `There is no credit ${params.creditId ?? ""}.`);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "credit:read");
@@ -60,7 +56,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     return json(await creditDetail(staffCaller(user, request, context, null), { creditId }));
   } catch (error) {
     if (error instanceof DomainError && error.kind === "not_found") {
-      throw new Response(`There is no credit ${creditId}.`, { status: 404, statusText: "Not Found" });
+      throw notFound(`There is no credit ${creditId}.`);
     }
     throw error;
   }
@@ -137,20 +133,17 @@ export default function CreditDetail() {
 
   return (
     <Stack gap="md" maw={1200}>
-      <Anchor component={Link} to="/credits" size="sm">
-        {t("credits.detail.allCredits")}
-      </Anchor>
-      <Group justify="space-between" align="flex-start" wrap="wrap" gap="sm">
-        <Group gap="sm" align="center">
-          <Title order={1} size="h2">
-            {t("credits.detail.title", { id: credit.creditId })}
-          </Title>
+      <DetailHeader
+        back={{ to: "/credits", label: t("credits.detail.allCredits") }}
+        title={t("credits.detail.title", { id: credit.creditId })}
+        badge={
           <CreditStatusBadge
             status={credit.status}
             active={credit.active}
             inProgress={lines.some((l) => l.inProgress)}
           />
-        </Group>
+        }
+      >
         {/* Actions stay mounted (hidden) once their state has passed, so that the answer that
             changed the state still reaches its notification. */}
         <Group gap="xs" wrap="wrap">
@@ -194,7 +187,7 @@ export default function CreditDetail() {
             </>
           ) : null}
         </Group>
-      </Group>
+      </DetailHeader>
 
       {open && pending.length > 0 && fourEyes.required ? (
         refusal ? (

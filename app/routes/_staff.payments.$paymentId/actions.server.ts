@@ -24,6 +24,7 @@ import { resolveProviderOperation } from "../../services/operations/recovery.ser
 import { openChargeback } from "../../services/chargebacks/chargebacks.server";
 import { OpenChargebackForm } from "../../http/staff/forms/chargebacks";
 import { intent, type StaffIntent } from "../../http/staff/action.server";
+import { idOf } from "../../http/staff/path-id.server";
 import type { TFunction } from "i18next";
 import { operationLabel } from "../../i18n/labels";
 import { INTL_LOCALE, type Language } from "../../i18n/language";
@@ -36,12 +37,6 @@ import {
   ReactivateForm,
   ResolveForm,
 } from "../../http/staff/forms/payment-detail";
-
-/** A path or form id, or null when it cannot be one (answered like an unknown id). */
-export function idOf(raw: string | null | undefined): number | null {
-  if (!raw || !/^[1-9][0-9]{0,15}$/.test(raw) || Number(raw) > Number.MAX_SAFE_INTEGER) return null;
-  return Number(raw);
-}
 
 export function paymentDetailIntents(rawPaymentId: string | undefined): Record<string, StaffIntent> {
   // Read inside each intent's run, after its permission check, so a forged post learns nothing.

@@ -20,7 +20,8 @@ import { PaymentFields, PaymentSummaryCards } from "../../components/payment-det
 import { RawJson } from "../../components/payment-detail/RawJson";
 import { TransactionLogs } from "../../components/payment-detail/TransactionLogs";
 import { TransactionsTable } from "../../components/payment-detail/TransactionsTable";
-import { idOf, paymentDetailIntents } from "./actions.server";
+import { paymentDetailIntents } from "./actions.server";
+import { idOf } from "../../http/staff/path-id.server";
 import { staffAction, staffCaller } from "../../http/staff/action.server";
 import { findPaymentDetail, staffReasonsOf } from "../../services/queries/payment-detail.server";
 import { creditsOfPayment } from "../../services/queries/credit-screens.server";
