@@ -1,7 +1,13 @@
 // The list screens' URLs read once, for every door that takes one: the screen itself, its CSV
 // export, and a saved view being saved (a view is a screen's query string, so it is checked by
 // the screen's own reader and can never make the screen fail). Errors come back as messages.
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { Permission } from "../../auth/roles";
+import { requirePermission } from "../../auth/session.server";
+import type { StaffCaller } from "../../domain/caller";
+import type { CsvExport } from "../../services/admin/csv-export.server";
+import { staffCaller } from "./action.server";
+import { csvExportResponse } from "./csv.server";
 import { parseSearchQuery, type FieldFilter, type SearchQuery } from "../../domain/search-filter";
 import { readDayRange, type InstantBounds } from "../../domain/zoned-day-range";
 import type { PaymentQuery } from "../../services/queries/payment-list.server";
@@ -94,6 +100,28 @@ export const VIEW_SCREENS = {
     check: (params: URLSearchParams, timeZone: string) => { ok: boolean };
   }
 >;
+
+/**
+ * The loader of a list's `export.csv` route: the screen's own URL reader (so the file holds what
+ * the screen shows), then the service that has the database write the CSV, streamed under
+ * `<name>-<UTC day>.csv`. Filters the screen would refuse answer 400, never another file.
+ */
+export function csvExportLoader<Q>(spec: {
+  permission: Permission;
+  name: string;
+  read: (params: URLSearchParams, timeZone: string) => Read<Q>;
+  exportRows: (caller: StaffCaller, input: { query: Q; filters: string }) => Promise<CsvExport>;
+}) {
+  return async function loader({ request, context }: LoaderFunctionArgs): Promise<Response> {
+    const user = await requirePermission(request, spec.permission);
+    const params = new URL(request.url).searchParams;
+    const read = spec.read(params, user.timeZone);
+    if (!read.ok) return badFiltersResponse(read.messages);
+    const caller = staffCaller(user, request, context, null);
+    const file = await spec.exportRows(caller, { query: read.query, filters: params.toString() });
+    return csvExportResponse(`${spec.name}-${new Date().toISOString().slice(0, 10)}.csv`, file);
+  };
+}
 
 /** A CSV export asked for with filters the screen would not accept: what is wrong, as text. */
 export function badFiltersResponse(messages: string[]): Response {
