@@ -4,17 +4,10 @@ import { Anchor, Paper, SimpleGrid, Text } from "@mantine/core";
 import { Link } from "@remix-run/react";
 import { Amount } from "../Amount";
 import { DateTime } from "../DateTime";
-import type { Detail, DetailPayment } from "./types";
+import { TRANSACTION_AMOUNTS, type Detail, type DetailPayment } from "./types";
 import { Field } from "../Field";
 
-const SUMMARY = [
-  "totalAmount",
-  "authorizedAmount",
-  "capturedAmount",
-  "creditedAmount",
-  "cancelledAmount",
-  "creditableAmount",
-] as const;
+const SUMMARY = ["totalAmount", ...TRANSACTION_AMOUNTS] as const;
 
 export function PaymentSummaryCards({ summary, currency }: { summary: Detail["summary"]; currency: string }) {
   const { t } = useTranslation();

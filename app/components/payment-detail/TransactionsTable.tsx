@@ -8,7 +8,7 @@ import { StatusBadge } from "../StatusBadge";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../use-format";
 import { AmountInput } from "./AmountInput";
-import type { DetailTransaction } from "./types";
+import { TRANSACTION_AMOUNTS, type DetailTransaction } from "./types";
 import { HeadedTable } from "../DataTable";
 
 export type Abilities = {
@@ -18,14 +18,6 @@ export type Abilities = {
   chargeback: boolean;
   adjustInvoice: boolean;
 };
-
-const AMOUNT_COLUMNS = [
-  "authorizedAmount",
-  "capturedAmount",
-  "creditedAmount",
-  "cancelledAmount",
-  "creditableAmount",
-] as const;
 
 export function TransactionsTable({ transactions, may }: { transactions: DetailTransaction[]; may: Abilities }) {
   const { t: translate } = useTranslation();
@@ -49,7 +41,7 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
                 <Table.Th>{translate("payment.col.status")}</Table.Th>
                 <Table.Th>{translate("payment.col.type")}</Table.Th>
                 <Table.Th ta="right">{translate("payment.col.amount")}</Table.Th>
-                {AMOUNT_COLUMNS.map((key) => (
+                {TRANSACTION_AMOUNTS.map((key) => (
                   <Table.Th key={key} ta="right">
                     {translate(`payment.summary.${key}`)}
                   </Table.Th>
@@ -93,7 +85,7 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
                   <Table.Td ta="right">
                     <Amount value={t.amount!} currency={t.currency} />
                   </Table.Td>
-                  {AMOUNT_COLUMNS.map((key) => (
+                  {TRANSACTION_AMOUNTS.map((key) => (
                     <Table.Td key={key} ta="right">
                       <Amount
                         value={t.summary[key]!}

@@ -7,3 +7,12 @@ export type Detail = SerializeFrom<PaymentDetail>;
 export type DetailTransaction = Detail["transactions"][number];
 export type DetailPayment = Detail["payment"];
 export type DetailCredit = SerializeFrom<PaymentCreditView>;
+
+/** A transaction's summed amounts, in the order the screen shows them (the payment sums them too). */
+export const TRANSACTION_AMOUNTS = [
+  "authorizedAmount",
+  "capturedAmount",
+  "creditedAmount",
+  "cancelledAmount",
+  "creditableAmount",
+] as const;
