@@ -19,27 +19,35 @@ export function CreditStatusBadge({
   active?: boolean;
 }) {
   const { t } = useTranslation();
-  if (!active) {
-    return (
-      <Tooltip label={t("enums.creditInactive")} withArrow>
-        <Badge color="red" variant="outline" size="sm" radius="sm" tabIndex={0}>
-          {t("enums.status.INACTIVE")}
-        </Badge>
-      </Tooltip>
-    );
-  }
+  if (!active) return <ExplainedBadge label="INACTIVE" color="red" variant="outline" why={t("enums.creditInactive")} />;
   if (inProgress) {
-    return (
-      <Tooltip label={t("enums.creditInProgress")} withArrow>
-        <Badge color="yellow" variant="light" size="sm" radius="sm" tabIndex={0}>
-          {t("enums.status.IN_PROGRESS")}
-        </Badge>
-      </Tooltip>
-    );
+    return <ExplainedBadge label="IN_PROGRESS" color="yellow" variant="light" why={t("enums.creditInProgress")} />;
   }
   return (
     <Badge color={COLORS[status] ?? "gray"} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }}>
       {statusLabel(t, status)}
     </Badge>
+  );
+}
+
+/** A state that is not the stored status, with why on hover or focus (hence the tab stop). */
+function ExplainedBadge({
+  label,
+  color,
+  variant,
+  why,
+}: {
+  label: "INACTIVE" | "IN_PROGRESS";
+  color: MantineColor;
+  variant: "outline" | "light";
+  why: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Tooltip label={why} withArrow>
+      <Badge color={color} variant={variant} size="sm" radius="sm" tabIndex={0}>
+        {t(`enums.status.${label}`)}
+      </Badge>
+    </Tooltip>
   );
 }
