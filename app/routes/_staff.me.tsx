@@ -15,7 +15,7 @@ import { ActionModal } from "../components/ActionModal";
 import { ColorSchemeControl } from "../components/ColorSchemeMenu";
 import { PageHeader } from "../components/list-parts";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
-import { actionSucceeded, intent, staffAction } from "../http/staff/action.server";
+import { actionSucceeded, intent, staffAction, type FormSchema, type StaffIntent } from "../http/staff/action.server";
 import { ChangePasswordForm, ConfirmWithPasswordForm, SetLanguageForm } from "../http/staff/forms/account";
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from "../i18n/language";
 import { browserLanguage, languageCookie, staffLanguage } from "../i18n/language.server";
@@ -44,55 +44,43 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-// Every staff user may act on their own account: the permission asked is the one every role has.
+// Every staff user may act on their own account: the permission asked is the one every role has,
+// and no reason is asked of anyone for their own account.
+const ownAccount = <S extends FormSchema>(schema: S, run: StaffIntent<S>["run"]) =>
+  intent({ permission: "dashboard:read", reason: "optional", schema, run });
+
+/** A success answer that also sets a cookie (the session after a password change, the language). */
+function succeededWithCookie(message: string, intentName: string, setCookie: string): Response {
+  const answer = actionSucceeded(message, intentName);
+  answer.headers.set("Set-Cookie", setCookie);
+  return answer;
+}
+
 export const action = async (args: ActionFunctionArgs) => {
   const t = translator(staffLanguage(await requireStaffUser(args.request), args.request));
   return staffAction(args, {
-    "change-password": intent({
-      permission: "dashboard:read",
-      reason: "optional",
-      schema: ChangePasswordForm,
-      run: async ({ input, user, caller }) => {
-        await changeOwnPassword(caller, input);
-        const setCookie = await endOtherSessions(args.request, args.context, user);
-        const answer = actionSucceeded(t("me.password.changed"), "change-password");
-        answer.headers.set("Set-Cookie", setCookie);
-        return answer;
-      },
+    "change-password": ownAccount(ChangePasswordForm, async ({ input, user, caller }) => {
+      await changeOwnPassword(caller, input);
+      const setCookie = await endOtherSessions(args.request, args.context, user);
+      return succeededWithCookie(t("me.password.changed"), "change-password", setCookie);
     }),
     // The header's switch posts here too. The cookie follows, so that the login page after a
     // log-out speaks the same language.
-    "set-language": intent({
-      permission: "dashboard:read",
-      reason: "optional",
-      schema: SetLanguageForm,
-      run: async ({ input, caller }) => {
-        await setOwnLanguage(caller, input);
-        const answer = actionSucceeded(
-          translator(input.language ?? browserLanguage(args.request))("me.language.saved"),
-          "set-language",
-        );
-        answer.headers.set("Set-Cookie", languageCookie(input.language, args.request));
-        return answer;
-      },
+    "set-language": ownAccount(SetLanguageForm, async ({ input, caller }) => {
+      await setOwnLanguage(caller, input);
+      return succeededWithCookie(
+        translator(input.language ?? browserLanguage(args.request))("me.language.saved"),
+        "set-language",
+        languageCookie(input.language, args.request),
+      );
     }),
-    "renew-recovery-codes": intent({
-      permission: "dashboard:read",
-      reason: "optional",
-      schema: ConfirmWithPasswordForm,
-      run: async ({ input, caller }) => {
-        const codes = await renewRecoveryCodes(caller, input);
-        return { message: t("me.secondFactor.codesRenewed"), data: { recoveryCodes: codes } };
-      },
+    "renew-recovery-codes": ownAccount(ConfirmWithPasswordForm, async ({ input, caller }) => {
+      const codes = await renewRecoveryCodes(caller, input);
+      return { message: t("me.secondFactor.codesRenewed"), data: { recoveryCodes: codes } };
     }),
-    "turn-off-second-factor": intent({
-      permission: "dashboard:read",
-      reason: "optional",
-      schema: ConfirmWithPasswordForm,
-      run: async ({ input, caller }) => {
-        await turnOffSecondFactor(caller, input);
-        return { message: t("me.secondFactor.turnedOff") };
-      },
+    "turn-off-second-factor": ownAccount(ConfirmWithPasswordForm, async ({ input, caller }) => {
+      await turnOffSecondFactor(caller, input);
+      return { message: t("me.secondFactor.turnedOff") };
     }),
   });
 };
