@@ -16,7 +16,7 @@ import {
   Title,
   type MantineColor,
 } from "@mantine/core";
-import { Form, isRouteErrorResponse, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, isRouteErrorResponse, useActionData, useNavigation, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { Say } from "../domain/errors";
 
@@ -98,6 +98,15 @@ export function SandboxFrame({
       {children}
     </CentredCard>
   );
+}
+
+/**
+ * A sandbox page's view with the customer's answer to it (a decisionAction's): the answer's
+ * message replaces the page's own, and an answered page is no longer open.
+ */
+export function useSandboxAnswer(view: { state: string; message: string | null }) {
+  const result = useActionData<{ state: string; message: string }>();
+  return { result, message: result?.message ?? view.message, open: view.state === "open" && !result };
 }
 
 /** What a sandbox page says once the customer decided, or why it is closed; nothing while there is nothing to say. */

@@ -6,8 +6,8 @@
 // something breaks on our side. Outcomes: see app/providers/sandbox/rules.ts.
 import { Anchor, Button, Group, SimpleGrid, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CustomerErrorBoundary, Fact, SandboxFrame, PageStatus } from "../components/CustomerFrame";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { CustomerErrorBoundary, Fact, SandboxFrame, PageStatus, useSandboxAnswer } from "../components/CustomerFrame";
 import type { ProviderBrand } from "../domain/self-service";
 import { formatMoney } from "../components/format";
 import { hostedPageHeaders, pageResponse } from "../http/hosted-page.server";
@@ -50,11 +50,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 export default function CheckoutPage() {
   const view = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const colour = COLOUR[view.provider];
-  const message = result?.message ?? view.message;
-  const open = view.state === "open" && !result;
+  const { result, message, open } = useSandboxAnswer(view);
   const paying = view.mode === "pay";
   return (
     <SandboxFrame

@@ -5,8 +5,8 @@
 import { Table, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { decisionAction, hostedPageHeaders, pageResponse, sandboxCaller } from "../http/hosted-page.server";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { FlowButtons, SandboxFrame, PageStatus } from "../components/CustomerFrame";
+import { Form, useLoaderData } from "@remix-run/react";
+import { FlowButtons, SandboxFrame, PageStatus, useSandboxAnswer } from "../components/CustomerFrame";
 import { formatMoney } from "../components/format";
 import { decideInvoice, invoicePage } from "../services/mobile/invoices.server";
 import { completedMessage } from "../services/mobile/hosted-pages.server";
@@ -40,9 +40,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 export default function InvoicePage() {
   const view = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const message = result?.message ?? view.message;
-  const open = view.state === "open" && !result;
+  const { result, message, open } = useSandboxAnswer(view);
   const rows: [string, string | null][] = [
     ["Invoice", view.invoiceId],
     ["Type", view.paymentType === "COLLECTOR_B2B" ? "Business invoice" : "Invoice"],

@@ -6,10 +6,10 @@ import { Button, Group, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { decisionAction, hostedPageHeaders, pageResponse, sandboxCaller } from "../http/hosted-page.server";
 import { formatMoney } from "../components/format";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { decideOnVippsPage, vippsPage } from "../services/mobile/app-claims.server";
 import { completedMessage } from "../services/mobile/hosted-pages.server";
-import { SandboxFrame, PageStatus } from "../components/CustomerFrame";
+import { SandboxFrame, PageStatus, useSandboxAnswer } from "../components/CustomerFrame";
 
 export const meta: MetaFunction = () => [{ title: "Vipps (sandbox)" }, { name: "robots", content: "noindex" }];
 
@@ -41,10 +41,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 export default function VippsPage() {
   const view = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   const agreement = view.mode === "agreement";
-  const message = result?.message ?? view.message;
-  const open = view.state === "open" && !result;
+  const { result, message, open } = useSandboxAnswer(view);
   return (
     <SandboxFrame
       bg="orange.0"
@@ -75,10 +73,7 @@ export default function VippsPage() {
       ) : null}
       {view.description ? <Text data-testid="description">{view.description}</Text> : null}
       {view.phoneNumber ? <Text size="sm">{`Phone: +${view.phoneNumber}`}</Text> : null}
-      <PageStatus
-        message={message}
-        color={result?.state === "approved" ? "green" : view.state === "open" && !result ? "blue" : "yellow"}
-      />
+      <PageStatus message={message} color={result?.state === "approved" ? "green" : open ? "blue" : "yellow"} />
       {open ? (
         <Form method="post" reloadDocument>
           <Group grow>

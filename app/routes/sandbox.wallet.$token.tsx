@@ -4,8 +4,8 @@
 import { Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { decisionAction, hostedPageHeaders, pageResponse, sandboxCaller } from "../http/hosted-page.server";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { FlowButtons, SandboxFrame, PageStatus } from "../components/CustomerFrame";
+import { Form, useLoaderData } from "@remix-run/react";
+import { FlowButtons, SandboxFrame, PageStatus, useSandboxAnswer } from "../components/CustomerFrame";
 import { formatMoney } from "../components/format";
 import { completedMessage } from "../services/mobile/hosted-pages.server";
 import { decideWallet3ds, walletPage } from "../services/mobile/wallets.server";
@@ -40,9 +40,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 export default function Wallet3dsPage() {
   const view = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const message = result?.message ?? view.message;
-  const open = view.state === "open" && !result;
+  const { result, message, open } = useSandboxAnswer(view);
   return (
     <SandboxFrame title={<Title order={3}>{`${view.walletProvider} · 3-D Secure`}</Title>}>
       <Text c="dimmed" size="sm">
