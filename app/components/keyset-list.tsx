@@ -1,10 +1,10 @@
 // The parts of a staff list paged by keyset (`older=` / `newer=` a row's place, as the operation
 // log and the callbacks): the page links and the notices that stand in for an empty page.
-import { Anchor, Button, Group } from "@mantine/core";
+import { Anchor, Button, Group, Text } from "@mantine/core";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { ListNotice, PerPageSelect } from "./list-parts";
+import { FixTheFilter, ListNotice, PerPageSelect } from "./list-parts";
 import { useHrefWith } from "./url-state";
 
 /** What the loader says about the page: the cursors of its neighbours, as URL values. */
@@ -100,5 +100,52 @@ export function KeysetEmpty({
         empty
       )}
     </ListNotice>
+  );
+}
+
+/**
+ * The body of a keyset list below its filters: "fix the filter" when the loader refused it
+ * (`list` null), an empty page's notice, or the count (`count`, polite to screen readers), the
+ * page links after the list's own buttons (`actions`), and the rows (`children`).
+ */
+export function KeysetListBody<L extends KeysetPlace & { items: unknown[] }>({
+  list,
+  filtered,
+  noun,
+  clearTo,
+  empty,
+  count,
+  countTestId,
+  paging,
+  actions,
+  children,
+}: {
+  list: L | null;
+  filtered: boolean;
+  noun: string;
+  clearTo: string;
+  empty: string;
+  count: (list: L) => string;
+  countTestId: string;
+  paging: { perPage: number; choices: string[]; defaultPerPage: number };
+  actions?: ReactNode;
+  children: (list: L) => ReactNode;
+}) {
+  if (list === null) return <FixTheFilter what={noun} />;
+  if (list.items.length === 0) {
+    return <KeysetEmpty atNewest={list.atNewest} filtered={filtered} noun={noun} clearTo={clearTo} empty={empty} />;
+  }
+  return (
+    <>
+      <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+        <Text size="sm" aria-live="polite" data-testid={countTestId}>
+          {count(list)}
+        </Text>
+        <KeysetPageLinks place={list} {...paging}>
+          {actions}
+        </KeysetPageLinks>
+      </Group>
+      {children(list)}
+    </>
   );
 }

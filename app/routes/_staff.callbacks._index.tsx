@@ -17,8 +17,8 @@ import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { FilterBuilder } from "../components/FilterBuilder";
 import { formatCount } from "../components/format";
-import { KeysetEmpty, KeysetPageLinks } from "../components/keyset-list";
-import { Dash, FixTheFilter, PageHeader, UnknownParameters } from "../components/list-parts";
+import { KeysetListBody } from "../components/keyset-list";
+import { Dash, PageHeader, UnknownParameters } from "../components/list-parts";
 import listScreenStyles from "../components/list-screen.css";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
@@ -33,7 +33,7 @@ import { INTL_LOCALE } from "../i18n/language";
 import { readCallbackFilter } from "../http/staff/callback-filter.server";
 import { TARGET_INTENTS } from "../http/staff/callback-intents.server";
 import { ResendFilteredForm } from "../http/staff/forms/callbacks";
-import { filterFieldsOf, readPaging } from "../http/staff/list-query.server";
+import { filterFieldsOf, keysetPlace, readPaging } from "../http/staff/list-query.server";
 import { previewResend, resendCallbacks } from "../services/callbacks/callbacks.server";
 import {
   CALLBACK_STAFF_FIELDS,
@@ -97,12 +97,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     fields: filterFields(t),
     clients,
     errors: null,
-    list: {
-      ...page,
-      older: page.older && cursorToParam(page.older),
-      newer: page.newer && cursorToParam(page.newer),
-      atNewest: cursor === null,
-    },
+    list: keysetPlace(page, cursor, cursorToParam),
     targets,
     preview,
   });
@@ -177,36 +172,23 @@ export default function Callbacks() {
 
       {targets && targets.length > 0 ? <Targets targets={targets} /> : null}
 
-      {list === null ? (
-        <FixTheFilter what={t("callbacks.noun")} />
-      ) : list.items.length === 0 ? (
-        <KeysetEmpty
-          atNewest={list.atNewest}
-          filtered={filtered}
-          noun={t("callbacks.noun")}
-          clearTo="/callbacks"
-          empty={t("callbacks.empty")}
-        />
-      ) : (
-        <>
-          <Group justify="space-between" align="center" wrap="wrap" gap="sm">
-            <Text size="sm" aria-live="polite" data-testid="callback-count">
-              {list.matching.estimated
-                ? t("callbacks.matchAbout", { n: formatCount(list.matching.count) })
-                : t("callbacks.match", { count: list.matching.count, n: formatCount(list.matching.count) })}
-            </Text>
-            <KeysetPageLinks
-              place={list}
-              perPage={perPage}
-              choices={PER_PAGE_CHOICES}
-              defaultPerPage={DEFAULT_PER_PAGE}
-            >
-              {preview ? <ResendFiltered preview={preview} /> : null}
-            </KeysetPageLinks>
-          </Group>
-          <CallbackTable items={list.items} />
-        </>
-      )}
+      <KeysetListBody
+        list={list}
+        filtered={filtered}
+        noun={t("callbacks.noun")}
+        clearTo="/callbacks"
+        empty={t("callbacks.empty")}
+        count={({ matching }) =>
+          matching.estimated
+            ? t("callbacks.matchAbout", { n: formatCount(matching.count) })
+            : t("callbacks.match", { count: matching.count, n: formatCount(matching.count) })
+        }
+        countTestId="callback-count"
+        paging={{ perPage, choices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
+        actions={preview ? <ResendFiltered preview={preview} /> : null}
+      >
+        {({ items }) => <CallbackTable items={items} />}
+      </KeysetListBody>
     </Stack>
   );
 }

@@ -19,7 +19,7 @@ import { requireDueDate } from "../domain/chargeback";
 import { CHARGEBACK_STATUSES, type ChargebackStatus } from "../domain/enums";
 import { DomainError } from "../domain/errors";
 import { staffCaller } from "../http/staff/action.server";
-import { readPaging } from "../http/staff/list-query.server";
+import { keysetPlace, readPaging } from "../http/staff/list-query.server";
 import {
   chargebackCursorOf,
   listChargebacks,
@@ -66,13 +66,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { perPage } = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
   const cursor = chargebackCursorOf(params);
   const page = await listChargebacks(staffCaller(user, request, context, null), { ...filter, cursor, perPage });
-  const list = {
-    ...page,
-    older: page.older && placeToParam(page.older),
-    newer: page.newer && placeToParam(page.newer),
-    atNewest: cursor === null,
-  };
-  return json({ errors: null, list, today });
+  return json({ errors: null, list: keysetPlace(page, cursor, placeToParam), today });
 }
 
 export default function Chargebacks() {

@@ -16,8 +16,8 @@ import { resolveViews, savedViewIntents } from "../http/staff/saved-views.server
 import { DataTable } from "../components/DataTable";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { FilterBuilder } from "../components/FilterBuilder";
-import { KeysetEmpty, KeysetPageLinks } from "../components/keyset-list";
-import { Dash, FixTheFilter, PageHeader, UnknownParameters } from "../components/list-parts";
+import { KeysetListBody } from "../components/keyset-list";
+import { Dash, PageHeader, UnknownParameters } from "../components/list-parts";
 import { useHrefWith } from "../components/url-state";
 import { useStaffUser } from "../components/staff-user";
 import listScreenStyles from "../components/list-screen.css";
@@ -27,16 +27,10 @@ import { ACTOR_TYPES, type ActorType } from "../domain/enums";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
 import { metaTitle } from "../i18n/meta";
-import { filterFieldsOf, readListFilters, readPaging } from "../http/staff/list-query.server";
+import { filterFieldsOf, keysetPlace, readListFilters, readPaging } from "../http/staff/list-query.server";
 import { staffAction, staffCaller } from "../http/staff/action.server";
-import {
-  cursorFromParam,
-  cursorToParam,
-  MAX_PER_PAGE,
-  OPERATION_LOG_FIELDS,
-  searchOperationLog,
-  type OperationLogQuery,
-} from "../services/queries/operation-log.server";
+import { MAX_PER_PAGE, OPERATION_LOG_FIELDS, searchOperationLog } from "../services/queries/operation-log.server";
+import { cursorOfParams, cursorToParam } from "../services/queries/keyset-page.server";
 import { OperationCells, OperationHeads } from "../components/OperationCells";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
@@ -75,13 +69,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return json({ fields: filterFields(t), errors, log: null, views }, { status: 400 });
   }
   // A cursor that is not one of ours (hand-edited) shows the newest rows, like a bad page number.
-  const older = cursorFromParam(params.get("older") ?? "");
-  const newer = cursorFromParam(params.get("newer") ?? "");
-  const cursor: OperationLogQuery["cursor"] = older
-    ? { direction: "older", from: older }
-    : newer
-      ? { direction: "newer", from: newer }
-      : null;
+  const cursor = cursorOfParams(params);
   const page = await searchOperationLog(caller, {
     filters,
     created: range.bounds,
@@ -91,12 +79,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({
     fields: filterFields(t),
     errors: null,
-    log: {
-      ...page,
-      older: page.older && cursorToParam(page.older),
-      newer: page.newer && cursorToParam(page.newer),
-      atNewest: cursor === null,
-    },
+    log: keysetPlace(page, cursor, cursorToParam),
     views,
   });
 }
@@ -136,37 +119,27 @@ export default function OperationLog() {
         resetTo="/operation-log"
       />
 
-      {log === null ? (
-        <FixTheFilter what={t("operationLog.noun")} />
-      ) : log.items.length === 0 ? (
-        <KeysetEmpty
-          atNewest={log.atNewest}
-          filtered={filtered}
-          noun={t("operationLog.noun")}
-          clearTo="/operation-log"
-          empty={t("operationLog.empty")}
-        />
-      ) : (
-        <>
-          <Group justify="space-between" align="center" wrap="wrap" gap="sm">
-            <Text size="sm" aria-live="polite" data-testid="operation-count">
-              {log.matching.moreThan
-                ? t("operationLog.matchMoreThan", { n: formatCount(log.matching.count) })
-                : t("operationLog.match", { count: log.matching.count, n: formatCount(log.matching.count) })}
-            </Text>
-            <KeysetPageLinks
-              place={log}
-              perPage={perPage}
-              choices={PER_PAGE_CHOICES}
-              defaultPerPage={DEFAULT_PER_PAGE}
-            />
-          </Group>
+      <KeysetListBody
+        list={log}
+        filtered={filtered}
+        noun={t("operationLog.noun")}
+        clearTo="/operation-log"
+        empty={t("operationLog.empty")}
+        count={({ matching }) =>
+          matching.moreThan
+            ? t("operationLog.matchMoreThan", { n: formatCount(matching.count) })
+            : t("operationLog.match", { count: matching.count, n: formatCount(matching.count) })
+        }
+        countTestId="operation-count"
+        paging={{ perPage, choices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
+      >
+        {({ items }) => (
           <OperationTable
-            items={log.items}
+            items={items}
             correlationHref={(id) => hrefWith({ correlationId: id, older: null, newer: null })}
           />
-        </>
-      )}
+        )}
+      </KeysetListBody>
     </Stack>
   );
 }

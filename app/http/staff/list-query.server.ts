@@ -110,3 +110,20 @@ export function filterFieldsOf(
     }))
     .sort((a, b) => Object.keys(labels).indexOf(a.name) - Object.keys(labels).indexOf(b.name));
 }
+
+/**
+ * A keyset page as the screen's page links want it: its neighbours' places as URL values
+ * (`toParam`, the list's own cursor format) and whether it is the newest page (no cursor asked).
+ */
+export function keysetPlace<C, P extends { older: C | null; newer: C | null }>(
+  page: P,
+  cursor: unknown,
+  toParam: (place: C) => string,
+): Omit<P, "older" | "newer"> & { older: string | null; newer: string | null; atNewest: boolean } {
+  return {
+    ...page,
+    older: page.older === null ? null : toParam(page.older),
+    newer: page.newer === null ? null : toParam(page.newer),
+    atNewest: cursor === null,
+  };
+}
