@@ -40,18 +40,21 @@ export function OperationCells({ entry, timeZone }: { entry: OperationFigures; t
       <Table.Td>
         <OperationBadge operation={entry.operation} />
       </Table.Td>
-      <Table.Td ta="right">
-        {entry.amount !== null && entry.currency !== null ? (
-          <Amount value={entry.amount} currency={entry.currency} />
-        ) : (
-          <Dash />
-        )}
-      </Table.Td>
+      <AmountCell amount={entry.amount} currency={entry.currency} />
       <Table.Td>
         <Anchor component={Link} to={`/payments/${entry.paymentId}`} size="sm" fw={500}>
           {entry.paymentId}
         </Anchor>
       </Table.Td>
     </>
+  );
+}
+
+/** A right-aligned amount cell, or a dash for a row without an amount. */
+export function AmountCell({ amount, currency }: { amount: string | null; currency: string | null }) {
+  return (
+    <Table.Td ta="right">
+      {amount !== null && currency !== null ? <Amount value={amount} currency={currency} /> : <Dash />}
+    </Table.Td>
   );
 }

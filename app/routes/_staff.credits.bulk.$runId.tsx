@@ -7,7 +7,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
-import { Amount } from "../components/Amount";
+import { AmountCell } from "../components/OperationCells";
 import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { useFormat } from "../components/use-format";
@@ -145,13 +145,7 @@ export default function BulkCreditReport() {
                   </Anchor>
                 )}
               </Table.Td>
-              <Table.Td ta="right">
-                {item.amount !== null && item.currency !== null ? (
-                  <Amount value={item.amount} currency={item.currency} />
-                ) : (
-                  <Dash />
-                )}
-              </Table.Td>
+              <AmountCell amount={item.amount} currency={item.currency} />
               <Table.Td>
                 <Group gap={4}>
                   <Text size="sm" c={item.outcome === "refused" ? "red" : "dimmed"}>
