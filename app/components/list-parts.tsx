@@ -40,6 +40,15 @@ export function PageHeader({
   );
 }
 
+/** A correlation id, linked to every operation-log row that carries it. */
+export function CorrelationLink({ id, size }: { id: string; size: "xs" | "sm" }) {
+  return (
+    <Anchor component={Link} to={`/operation-log?correlationId=${encodeURIComponent(id)}`} size={size} ff="monospace">
+      {id}
+    </Anchor>
+  );
+}
+
 export function Dash() {
   return (
     <Text span c="dimmed" size="sm">

@@ -13,7 +13,7 @@ import { DataTable } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { DetailHeader } from "../components/DetailHeader";
 import { Field } from "../components/Field";
-import { Dash, ListNotice } from "../components/list-parts";
+import { CorrelationLink, Dash, ListNotice } from "../components/list-parts";
 import { useStaffUser } from "../components/staff-user";
 import { useFormat } from "../components/use-format";
 import { translator } from "../i18n/i18n";
@@ -143,14 +143,7 @@ export default function CallbackDetail() {
           </Field>
           <Field label={t("callbacks.detail.correlationId")}>
             {callback.correlationId ? (
-              <Anchor
-                component={Link}
-                to={`/operation-log?correlationId=${encodeURIComponent(callback.correlationId)}`}
-                size="sm"
-                ff="monospace"
-              >
-                {callback.correlationId}
-              </Anchor>
+              <CorrelationLink id={callback.correlationId} size="sm" />
             ) : (
               "—"
             )}

@@ -25,6 +25,7 @@ import { Amount } from "../Amount";
 import { DateTime } from "../DateTime";
 import { StatusBadge } from "../StatusBadge";
 import { Field } from "../Field";
+import { CorrelationLink } from "../list-parts";
 import { OperationIcon } from "../OperationIcon";
 import type { DetailTransaction } from "./types";
 import type { ChargebackRow } from "../ChargebackParts";
@@ -261,15 +262,7 @@ function operationItem({
           </Text>
         ))}
       <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
-        {translate("log.correlation")}{" "}
-        <Anchor
-          component={Link}
-          to={`/operation-log?correlationId=${encodeURIComponent(entry.correlationId)}`}
-          size="xs"
-          ff="monospace"
-        >
-          {entry.correlationId}
-        </Anchor>
+        {translate("log.correlation")} <CorrelationLink id={entry.correlationId} size="xs" />
       </Text>
     </Timeline.Item>
   );
