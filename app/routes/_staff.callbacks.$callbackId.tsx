@@ -19,9 +19,8 @@ import { useFormat } from "../components/use-format";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
 import { metaTitle } from "../i18n/meta";
-import { DomainError } from "../domain/errors";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
-import { idOr404, notFound } from "../http/staff/path-id.server";
+import { foundOr404, idOr404 } from "../http/staff/path-id.server";
 import { TARGET_INTENTS } from "../http/staff/callback-intents.server";
 import { ResendCallbackForm } from "../http/staff/forms/callbacks";
 import { resendCallback } from "../services/callbacks/callbacks.server";
@@ -41,13 +40,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     params.callbackId,
     t("callbacks.notFound", { id: (params.callbackId ?? "").slice(0, 40) }),
   );
-  try {
-    return json({ callback: await getCallbackForStaff(staffCaller(user, request, context, null), { callbackId }) });
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === "not_found")
-      throw notFound(t("callbacks.notFound", { id: callbackId }));
-    throw error;
-  }
+  const callback = await foundOr404(
+    getCallbackForStaff(staffCaller(user, request, context, null), { callbackId }),
+    () => t("callbacks.notFound", { id: callbackId }),
+  );
+  return json({ callback });
 }
 
 export const action = (args: ActionFunctionArgs) =>
@@ -142,11 +139,7 @@ export default function CallbackDetail() {
             )}
           </Field>
           <Field label={t("callbacks.detail.correlationId")}>
-            {callback.correlationId ? (
-              <CorrelationLink id={callback.correlationId} size="sm" />
-            ) : (
-              "—"
-            )}
+            {callback.correlationId ? <CorrelationLink id={callback.correlationId} size="sm" /> : "—"}
           </Field>
           <Field label={t("callbacks.detail.created")}>
             <DateTime value={callback.createdAt} timeZone={user.timeZone} />

@@ -20,9 +20,8 @@ import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
 import { metaTitle } from "../i18n/meta";
 import { useStaffUser } from "../components/staff-user";
-import { DomainError } from "../domain/errors";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
-import { idOr404, notFound } from "../http/staff/path-id.server";
+import { foundOr404, idOr404 } from "../http/staff/path-id.server";
 import { ChargebackEvidenceForm, DecideChargebackForm } from "../http/staff/forms/chargebacks";
 import { EVIDENCE_MAX_LENGTH, NOTES_MAX_LENGTH } from "../domain/chargeback";
 import { decideChargeback, updateChargebackEvidence } from "../services/chargebacks/chargebacks.server";
@@ -41,16 +40,11 @@ const chargebackIdOf = (params: ActionFunctionArgs["params"]) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "chargeback:read");
   const chargebackId = chargebackIdOf(params);
-  try {
-    const chargeback = await chargebackDetail(staffCaller(user, request, context, null), { chargebackId });
-    return json({ chargeback, today: new Date().toISOString().slice(0, 10) });
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === "not_found") {
-      const t = translator(staffLanguage(user, request));
-      throw notFound(t("chargebacks.notFound", { id: chargebackId }));
-    }
-    throw error;
-  }
+  const chargeback = await foundOr404(
+    chargebackDetail(staffCaller(user, request, context, null), { chargebackId }),
+    () => translator(staffLanguage(user, request))("chargebacks.notFound", { id: chargebackId }),
+  );
+  return json({ chargeback, today: new Date().toISOString().slice(0, 10) });
 }
 
 export async function action(args: ActionFunctionArgs) {

@@ -29,13 +29,12 @@ import { CreditStatusBadge } from "../components/CreditStatusBadge";
 import { DateTime } from "../components/DateTime";
 import { DetailHeader } from "../components/DetailHeader";
 import { useStaffUser } from "../components/staff-user";
-import { DomainError } from "../domain/errors";
 import { formatAmount, money, sum } from "../domain/money";
 import { useFormat } from "../components/use-format";
 import { useTranslation } from "react-i18next";
 import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
-import { idOr404, notFound } from "../http/staff/path-id.server";
+import { foundOr404, idOr404 } from "../http/staff/path-id.server";
 import { DeactivateCreditForm, ExecuteCreditForm, SettlementIdForm } from "../http/staff/forms/credits";
 import { creditDetail } from "../services/queries/credit-screens.server";
 import { executeCredit, updateCredit } from "../services/credits/credits.server";
@@ -52,14 +51,8 @@ const creditIdOf = (params: ActionFunctionArgs["params"]) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "credit:read");
   const creditId = creditIdOf(params);
-  try {
-    return json(await creditDetail(staffCaller(user, request, context, null), { creditId }));
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === "not_found") {
-      throw notFound(`There is no credit ${creditId}.`);
-    }
-    throw error;
-  }
+  const caller = staffCaller(user, request, context, null);
+  return json(await foundOr404(creditDetail(caller, { creditId }), () => `There is no credit ${creditId}.`));
 }
 
 export async function action(args: ActionFunctionArgs) {

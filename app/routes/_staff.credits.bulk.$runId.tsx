@@ -15,9 +15,9 @@ import { useTranslation } from "react-i18next";
 import { metaTitle } from "../i18n/meta";
 import { Dash, PageHeader } from "../components/list-parts";
 import { useStaffUser } from "../components/staff-user";
-import { DomainError } from "../domain/errors";
 import { formatAmount } from "../domain/money";
 import { staffCaller } from "../http/staff/action.server";
+import { foundOr404 } from "../http/staff/path-id.server";
 import { getBulkCreditRun } from "../services/credits/bulk-credits.server";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
@@ -27,18 +27,14 @@ export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "credits.b
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "credit:read");
   const runId = params.runId ?? "";
-  try {
-    const run = await getBulkCreditRun(staffCaller(user, request, context, null), { runId });
-    return json({
-      ...run,
-      items: run.items.map((item) => ({ ...item, amount: item.amount === null ? null : formatAmount(item.amount) })),
-    });
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === "not_found") {
-      throw new Response("There is no such bulk credit.", { status: 404, statusText: "Not Found" });
-    }
-    throw error;
-  }
+  const run = await foundOr404(
+    getBulkCreditRun(staffCaller(user, request, context, null), { runId }),
+    () => "There is no such bulk credit.",
+  );
+  return json({
+    ...run,
+    items: run.items.map((item) => ({ ...item, amount: item.amount === null ? null : formatAmount(item.amount) })),
+  });
 }
 
 /** Each outcome's colour, in the order the summary lists them (its words: credits.bulk.outcome). */
