@@ -260,6 +260,16 @@ export const errors = {
     tooLong: "must be at most {{max}} days after from",
     currency: "must be a three-letter currency code such as NOK",
   },
+  /** The customer screen's card and agreement actions refused (app/services/recurring, agreements). */
+  recurring: {
+    ended: "Recurring payment {{recurringPaymentId}} has been ended; it cannot be changed",
+    expired: "Recurring payment {{recurringPaymentId}} is EXPIRED; it cannot become primary",
+    keepPrimary:
+      "A customer always has one primary recurring payment: make another one primary instead of unsetting this one",
+  },
+  agreement: {
+    cannotStop: "Payment agreement {{agreementId}} is {{status}}; it cannot be stopped",
+  },
   /** A customer page's refused link (/account/authorize, /payment/invoice/pay, /paymentChange). */
   customerLink: {
     noClient: "The link names no client that Paydesk knows (clientId).",

@@ -256,6 +256,14 @@ export const errors: Messages<typeof en> = {
     tooLong: "kan være høyst {{max}} dager etter from",
     currency: "må være en valutakode på tre bokstaver, som NOK",
   },
+  recurring: {
+    ended: "Gjentakende betaling {{recurringPaymentId}} er avsluttet; den kan ikke endres",
+    expired: "Gjentakende betaling {{recurringPaymentId}} er UTLØPT; den kan ikke bli primær",
+    keepPrimary: "En kunde har alltid én primær gjentakende betaling: gjør en annen primær i stedet for å fjerne denne",
+  },
+  agreement: {
+    cannotStop: "Betalingsavtale {{agreementId}} er {{status}}; den kan ikke stoppes",
+  },
   customerLink: {
     noClient: "Lenken peker ikke på noen klient Paydesk kjenner (clientId).",
     missing: "Lenken mangler {{field}}.",
