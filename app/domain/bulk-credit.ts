@@ -2,6 +2,7 @@
 // every CAPTURED transaction it still has something creditable on, for the full creditable amount
 // or a percentage of it. The plan is computed from what the payments are now, shown as the
 // preview, and computed again at confirm: the same plan (the same fingerprint) or nothing.
+import type { Say } from "./errors";
 import { formatAmount, sum, type Money } from "./money";
 
 /** As many payments as one bulk run may take (the preview lists each of them). */
@@ -78,7 +79,8 @@ export type PlannedCredit = {
   total: Money;
   lines: BulkCreditLine[];
 };
-export type SkippedPayment = { kind: "skip"; paymentId: number; reason: string };
+/** `reason`: English (the run's stored outcome); `say`: the same by its locale key, for the preview. */
+export type SkippedPayment = { kind: "skip"; paymentId: number; reason: string; say: Say };
 export type BulkCreditPlan = {
   items: (PlannedCredit | SkippedPayment)[];
   /** The organisation every credit of the run is for (that of the lowest selected payment id). */
@@ -102,19 +104,29 @@ export function planBulkCredit(
   const organisationId = ids.map((id) => candidates.get(id)?.organisationId).find((id) => id !== undefined) ?? null;
   const items = ids.map((paymentId): PlannedCredit | SkippedPayment => {
     const payment = candidates.get(paymentId);
-    const skip = (reason: string): SkippedPayment => ({ kind: "skip", paymentId, reason });
-    if (!payment) return skip("Not found");
+    const skip = (reason: string, key: string, values?: Say["values"]): SkippedPayment => ({
+      kind: "skip",
+      paymentId,
+      reason,
+      say: { key: `bulk.skip.${key}`, values },
+    });
+    if (!payment) return skip("Not found", "notFound");
     if (payment.organisationId !== organisationId)
       return skip(
         `Another organisation (${payment.organisationId}) than the first selected payment's (${organisationId}); credit it in a run of its own`,
+        "otherOrganisation",
+        { organisationId: String(payment.organisationId), first: String(organisationId) },
       );
     const captured = payment.transactions.filter((t) => t.status === "CAPTURED");
-    if (!captured.length) return skip("No captured transaction");
-    if (captured.every((t) => t.creditable <= 0n)) return skip("Nothing left to credit (other credits reserve it)");
+    if (!captured.length) return skip("No captured transaction", "notCaptured");
+    if (captured.every((t) => t.creditable <= 0n))
+      return skip("Nothing left to credit (other credits reserve it)", "nothingLeft");
     const lines = captured
       .map((t) => ({ paymentId, transactionId: t.transactionId, amount: bulkCreditAmount(t.creditable, rule) }))
       .filter((line) => line.amount > 0n);
-    if (!lines.length) return skip("The percentage of what is creditable is less than 0.01");
+    // The smallest amount as a decimal string, so that it is said in the reader's number format.
+    if (!lines.length)
+      return skip("The percentage of what is creditable is less than 0.01", "belowSmallest", { smallest: "0.01" });
     return {
       kind: "credit",
       paymentId,

@@ -8,7 +8,7 @@
 //
 // Days are "YYYY-MM-DD" strings throughout; the arithmetic below goes through Date.UTC only to
 // step from one calendar day to the next.
-import type { FieldError } from "./errors";
+import type { FieldError, Say } from "./errors";
 
 export const RANGE_PRESETS = ["today", "7d", "30d", "90d"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -79,6 +79,13 @@ export function isPreset(value: string | null): value is RangePreset {
   return value !== null && (RANGE_PRESETS as readonly string[]).includes(value);
 }
 
+/** A parameter's problem, with its locale key (errors.dayRange.*) for the screens' reader. */
+const problem = (field: string, message: string, key: string, values?: Say["values"]): FieldError => ({
+  field,
+  message,
+  say: { key: `errors.dayRange.${key}`, values },
+});
+
 /**
  * Reads `range`, or `from` and `to`, from the query string. Never throws: what cannot be used
  * comes back in `errors` (one per parameter, with a message a person can act on) and the
@@ -96,23 +103,35 @@ export function parseDayRange(
   if (from === null && to === null) {
     if (preset === null) return { range: fallback, errors: [] };
     if (isPreset(preset)) return { range: presetRange(preset, options.today), errors: [] };
-    return { range: fallback, errors: [{ field: "range", message: `must be one of ${RANGE_PRESETS.join(", ")}` }] };
+    return {
+      range: fallback,
+      errors: [
+        problem("range", `must be one of ${RANGE_PRESETS.join(", ")}`, "preset", { values: RANGE_PRESETS.join(", ") }),
+      ],
+    };
   }
 
   const errors: FieldError[] = [];
-  if (from === null) errors.push({ field: "from", message: "is needed with to: choose the first day too" });
+  if (from === null) errors.push(problem("from", "is needed with to: choose the first day too", "fromNeeded"));
   else if (!isDay(from))
-    errors.push({ field: "from", message: "must be a day written as YYYY-MM-DD, e.g. 2026-11-01" });
-  if (to === null) errors.push({ field: "to", message: "is needed with from: choose the last day too" });
-  else if (!isDay(to)) errors.push({ field: "to", message: "must be a day written as YYYY-MM-DD, e.g. 2026-11-30" });
+    errors.push(
+      problem("from", "must be a day written as YYYY-MM-DD, e.g. 2026-11-01", "day", { example: "2026-11-01" }),
+    );
+  if (to === null) errors.push(problem("to", "is needed with from: choose the last day too", "toNeeded"));
+  else if (!isDay(to))
+    errors.push(
+      problem("to", "must be a day written as YYYY-MM-DD, e.g. 2026-11-30", "day", { example: "2026-11-30" }),
+    );
   if (errors.length > 0 || from === null || to === null) return { range: fallback, errors };
 
   if (to < from)
-    return { range: fallback, errors: [{ field: "to", message: "must be the same day as from or later" }] };
+    return { range: fallback, errors: [problem("to", "must be the same day as from or later", "backwards")] };
   if (daysBetween(from, to) > options.maxDays) {
     return {
       range: fallback,
-      errors: [{ field: "to", message: `must be at most ${options.maxDays} days after from` }],
+      errors: [
+        problem("to", `must be at most ${options.maxDays} days after from`, "tooLong", { max: options.maxDays }),
+      ],
     };
   }
   return { range: { from, to, preset: "custom" }, errors: [] };
@@ -132,7 +151,7 @@ export function parseCurrencyParam(value: string | null): { currency: string | n
   if (!CURRENCY_PATTERN.test(text))
     return {
       currency: null,
-      error: { field: "currency", message: "must be a three-letter currency code such as NOK" },
+      error: problem("currency", "must be a three-letter currency code such as NOK", "currency"),
     };
   return { currency: text, error: null };
 }

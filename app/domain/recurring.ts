@@ -93,14 +93,15 @@ export function recurringChangeProblem(
   card: Card & PrimaryCard,
   change: { isPrimary?: boolean },
   now = new Date(),
-): { kind: "conflict" | "rule"; message: string } | null {
+): { kind: "conflict" | "rule"; message: string; code: "ended" | "expired" | "keepPrimary" } | null {
   if (card.recurringStatus === "CANCELLED")
-    return { kind: "conflict", message: "has been ended; it cannot be changed" };
+    return { kind: "conflict", message: "has been ended; it cannot be changed", code: "ended" };
   if (change.isPrimary === true && !card.isPrimary && effectiveRecurringStatus(card, now) === "EXPIRED")
-    return { kind: "conflict", message: "is EXPIRED; it cannot become primary" };
+    return { kind: "conflict", message: "is EXPIRED; it cannot become primary", code: "expired" };
   if (change.isPrimary === false && card.isPrimary)
     return {
       kind: "rule",
+      code: "keepPrimary",
       message:
         "A customer always has one primary recurring payment: make another one primary instead of unsetting this one",
     };

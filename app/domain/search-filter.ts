@@ -12,6 +12,7 @@
 
 import type { FieldError, Say } from "./errors";
 import { parseAmount, type Money } from "./money";
+import { TYPED_AMOUNT_EXAMPLE } from "./typed-amount";
 
 export const OPERATORS = ["eq", "ne", "gt", "gte", "lt", "lte"] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -187,7 +188,12 @@ export function parseValue(text: string, spec: FieldSpec): ValueOutcome {
       const parsed = parseAmount(text);
       return parsed.ok
         ? { ok: true, value: parsed.value }
-        : { ok: false, message: `must be an amount: ${parsed.message}` };
+        : // The API's strict grammar is for API clients; a staff list says it as its amount fields do.
+          {
+            ok: false,
+            message: `must be an amount: ${parsed.message}`,
+            say: { key: "amount.shape", values: { example: TYPED_AMOUNT_EXAMPLE } },
+          };
     }
     case "timestamp": {
       const date = parseTimestamp(text);

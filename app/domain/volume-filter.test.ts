@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { describeVolumeFilter, readVolumeFilter, volumeFilterParams } from "./volume-filter";
 
 const read = (query: string) => readVolumeFilter(new URLSearchParams(query));
+/** The screen passes its `t`; here each key's last part with its values shows what was asked for. */
+const say = (key: string, values: Record<string, string> = {}) =>
+  [key.split(".").pop(), ...Object.values(values)].join(" ");
 
 describe("readVolumeFilter", () => {
   it("is absent without volume, and round-trips every key through the URL", () => {
@@ -21,13 +24,11 @@ describe("readVolumeFilter", () => {
     });
     if (!outcome.ok || !outcome.filter) throw new Error("unreachable");
     expect(new URLSearchParams(volumeFilterParams(outcome.filter)).toString()).toBe(query);
-    expect(describeVolumeFilter(outcome.filter)).toBe(
-      "Captured on 2026-11-20 (UTC) · PAYMENTCARD · NOK · without a settlement id",
-    );
+    expect(describeVolumeFilter(outcome.filter, say)).toBe("captured 2026-11-20 · PAYMENTCARD · NOK · noSettlement");
     const settled = read("volume=moved&volumeDay=2026-11-20&volumeSettlement=EJ-1");
     expect(settled.ok && settled.filter?.settlement).toBe("EJ-1");
-    expect(settled.ok && settled.filter && describeVolumeFilter(settled.filter)).toBe(
-      "Captured or credited on 2026-11-20 (UTC) · settlement EJ-1",
+    expect(settled.ok && settled.filter && describeVolumeFilter(settled.filter, say)).toBe(
+      "moved 2026-11-20 · settlement EJ-1",
     );
   });
 
@@ -44,6 +45,8 @@ describe("readVolumeFilter", () => {
       const outcome = read(query);
       expect(outcome.ok, query).toBe(false);
       expect(!outcome.ok && outcome.message, query).toContain(message);
+      // The lists say it by its key in the reader's language; the key names the problem.
+      expect(!outcome.ok && outcome.say.key, query).toMatch(/^errors\.volume\.[a-zA-Z]+$/);
     }
   });
 });

@@ -6,6 +6,7 @@
 //   volume=captured&volumeDay=2026-11-20&volumeGroup=PAYMENTCARD&volumeCurrency=NOK&volumeSettlement=none
 import { PAYMENT_TYPE_GROUPS, type PaymentTypeGroup } from "./enums";
 import { isDay } from "./day-range";
+import type { Say } from "./errors";
 
 export const VOLUME_KINDS = ["captured", "credited", "moved"] as const;
 export type VolumeKind = (typeof VOLUME_KINDS)[number];
@@ -32,7 +33,14 @@ export type VolumeFilter = {
 
 export const VOLUME_PARAMS = ["volume", "volumeDay", "volumeGroup", "volumeCurrency", "volumeSettlement"] as const;
 
-export type VolumeFilterOutcome = { ok: true; filter: VolumeFilter | null } | { ok: false; message: string };
+/** A refusal's `say`: its locale key (errors.volume.*), for the list to say in the reader's language. */
+export type VolumeFilterOutcome = { ok: true; filter: VolumeFilter | null } | { ok: false; message: string; say: Say };
+
+const refused = (message: string, key: string, values?: Say["values"]): VolumeFilterOutcome => ({
+  ok: false,
+  message,
+  say: { key: `errors.volume.${key}`, values },
+});
 
 /** The filter a URL holds (null without `volume`); one message naming the first bad parameter. */
 export function readVolumeFilter(params: URLSearchParams): VolumeFilterOutcome {
@@ -40,25 +48,27 @@ export function readVolumeFilter(params: URLSearchParams): VolumeFilterOutcome {
   if (kind === null) {
     const stray = VOLUME_PARAMS.find((name) => params.has(name));
     return stray
-      ? { ok: false, message: `${stray} needs volume (captured, credited or moved)` }
+      ? refused(`${stray} needs volume (captured, credited or moved)`, "needsVolume", { name: stray })
       : { ok: true, filter: null };
   }
   if (!(VOLUME_KINDS as readonly string[]).includes(kind)) {
-    return { ok: false, message: `volume must be one of ${VOLUME_KINDS.join(", ")}` };
+    return refused(`volume must be one of ${VOLUME_KINDS.join(", ")}`, "kind", { values: VOLUME_KINDS.join(", ") });
   }
   const day = params.get("volumeDay") ?? "";
-  if (!isDay(day)) return { ok: false, message: "volumeDay must be a day written as YYYY-MM-DD" };
+  if (!isDay(day)) return refused("volumeDay must be a day written as YYYY-MM-DD", "day");
   const group = params.get("volumeGroup");
   if (group !== null && !(PAYMENT_TYPE_GROUPS as readonly string[]).includes(group)) {
-    return { ok: false, message: `volumeGroup must be one of ${PAYMENT_TYPE_GROUPS.join(", ")}` };
+    return refused(`volumeGroup must be one of ${PAYMENT_TYPE_GROUPS.join(", ")}`, "group", {
+      values: PAYMENT_TYPE_GROUPS.join(", "),
+    });
   }
   const currency = params.get("volumeCurrency");
   if (currency !== null && !/^[A-Z]{3}$/.test(currency)) {
-    return { ok: false, message: "volumeCurrency must be a three-letter currency code" };
+    return refused("volumeCurrency must be a three-letter currency code", "currency");
   }
   const settlement = params.get("volumeSettlement");
   if (settlement !== null && (settlement.trim() === "" || settlement.length > 100)) {
-    return { ok: false, message: "volumeSettlement must be a settlement id (at most 100 characters) or none" };
+    return refused("volumeSettlement must be a settlement id (at most 100 characters) or none", "settlement");
   }
   return {
     ok: true,
@@ -83,23 +93,23 @@ export function volumeFilterParams(filter: VolumeFilter): Record<string, string>
   return params;
 }
 
-const KIND_WORDS: Record<VolumeKind, string> = {
-  captured: "Captured",
-  credited: "Credited",
-  moved: "Captured or credited",
-};
+/** Says a locale key (payments.volume.*) with its values; the domain imports no i18n. */
+export type VolumeWords = (key: string, values?: Record<string, string>) => string;
 
-/** "Captured on 2026-11-20 (UTC) · PAYMENTCARD · NOK · without a settlement id". */
-export function describeVolumeFilter(filter: VolumeFilter): string {
+/**
+ * "Captured on 2026-11-20 (UTC) · PAYMENTCARD · NOK · without a settlement id", in the words of
+ * `say` (the screen passes its `t`, so a Norwegian reader reads Norwegian).
+ */
+export function describeVolumeFilter(filter: VolumeFilter, say: VolumeWords): string {
   return [
-    `${KIND_WORDS[filter.kind]} on ${filter.day} (UTC)`,
+    say(`payments.volume.${filter.kind}`, { day: filter.day }),
     filter.paymentTypeGroup,
     filter.currency,
     filter.settlement === null
       ? null
       : typeof filter.settlement === "string"
-        ? `settlement ${filter.settlement}`
-        : "without a settlement id",
+        ? say("payments.volume.settlement", { settlement: filter.settlement })
+        : say("payments.volume.noSettlement"),
   ]
     .filter((part) => part !== null)
     .join(" · ");

@@ -40,6 +40,8 @@ import { useFormat, type Formats } from "../components/use-format";
 import { metaTitle } from "../i18n/meta";
 import { useHrefWith } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
+import { fieldErrorsIn } from "../http/staff/list-query.server";
+import { staffLanguage } from "../i18n/language.server";
 import { getDashboard, type Dashboard, type VolumeTotals } from "../services/queries/dashboard.server";
 import { HeadedTable } from "../components/DataTable";
 import { useStaffUser } from "../components/staff-user";
@@ -80,13 +82,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (currency.error) errors.push(currency.error);
   const show = params.get("show") ?? "captured";
   const measure: Measure = (MEASURES as readonly string[]).includes(show) ? (show as Measure) : "captured";
-  if (measure !== show) errors.push({ field: "show", message: `must be one of ${MEASURES.join(", ")}` });
+  if (measure !== show)
+    errors.push({
+      field: "show",
+      message: `must be one of ${MEASURES.join(", ")}`,
+      say: { key: "errors.form.oneOf", values: { values: MEASURES.join(", ") } },
+    });
   const dashboard = await getDashboard(staffCaller(user, request, context, null), {
     from: range.from,
     to: range.to,
     currency: currency.currency,
   });
-  return json({ today, range, errors, measure, dashboard });
+  return json({ today, range, errors: fieldErrorsIn(staffLanguage(user, request), errors), measure, dashboard });
 }
 
 export default function DashboardScreen() {

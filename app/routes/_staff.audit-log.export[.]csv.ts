@@ -7,6 +7,6 @@ import { exportAuditLog } from "../services/admin/csv-export.server";
 export const loader = csvExportLoader({
   permission: "audit:read",
   name: "audit-log",
-  read: readAuditLogQuery,
+  read: (params, _timeZone, language) => readAuditLogQuery(params, language),
   exportRows: exportAuditLog,
 });

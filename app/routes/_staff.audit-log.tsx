@@ -22,6 +22,8 @@ import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
 import { metaTitle } from "../i18n/meta";
 import { staffCaller } from "../http/staff/action.server";
+import { filterErrorsIn } from "../http/staff/list-query.server";
+import { staffLanguage } from "../i18n/language.server";
 import { diffRows } from "../components/audit-diff";
 import { AUDIT_FILTERS, getAuditEntry, listAuditEntries } from "../services/queries/audit-log.server";
 
@@ -59,7 +61,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     parsed.ok ? listAuditEntries(caller, { query: parsed.query }) : null,
     entryId && /^[1-9][0-9]{0,15}$/.test(entryId) ? getAuditEntry(caller, { entryId: Number(entryId) }) : null,
   ]);
-  const filterErrors = parsed.ok ? {} : Object.fromEntries(parsed.errors.map((error) => [error.field, error.message]));
+  const filterErrors = parsed.ok ? {} : filterErrorsIn(staffLanguage(user, request), parsed.errors);
   return json({ list, filterErrors, entry, entryMissing: entryId !== null && entry === null });
 }
 

@@ -73,12 +73,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "callback:read");
   const caller = staffCaller(user, request, context, null);
   const params = new URL(request.url).searchParams;
-  const t = translator(staffLanguage(user, request));
+  const language = staffLanguage(user, request);
+  const t = translator(language);
   const clients = (await callbackClients(caller)).map((client) => ({
     value: client.clientId,
     label: `${client.name} (${client.clientId})`,
   }));
-  const read = readCallbackFilter(params, user.timeZone);
+  const read = readCallbackFilter(params, user.timeZone, language);
   if (!read.ok)
     return json(
       { fields: filterFields(t), clients, errors: read.errors, list: null, targets: null, preview: null },
@@ -111,7 +112,10 @@ export const action = (args: ActionFunctionArgs) =>
       schema: ResendFilteredForm,
       run: async ({ input, user, caller, t, language }) => {
         const read = readCallbackFilter(new URL(args.request.url).searchParams, user.timeZone);
-        if (!read.ok) throw invalid("expected", "The filter in the address is not valid: fix it and preview again");
+        if (!read.ok)
+          throw invalid("expected", "The filter in the address is not valid: fix it and preview again", {
+            key: "errors.callback.filterInvalid",
+          });
         const done = await resendCallbacks(caller, {
           ...read.filter,
           expected: input.expected,

@@ -6,6 +6,6 @@ import { exportCredits } from "../services/admin/csv-export.server";
 export const loader = csvExportLoader({
   permission: "export:csv",
   name: "credits",
-  read: readCreditsQuery,
+  read: (params, _timeZone, language) => readCreditsQuery(params, language),
   exportRows: exportCredits,
 });

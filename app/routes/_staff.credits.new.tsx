@@ -44,6 +44,8 @@ import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { filterErrorsIn } from "../http/staff/list-query.server";
+import { staffLanguage } from "../i18n/language.server";
 import { INTL_LOCALE } from "../i18n/language";
 import { amountField, NewCreditForm } from "../http/staff/forms/credits";
 import { creditablePayments } from "../services/queries/credit-screens.server";
@@ -78,7 +80,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!parsed.ok) {
     return json({
       searched: true,
-      errors: Object.fromEntries(parsed.errors.map((e) => [e.field, e.message])),
+      errors: filterErrorsIn(staffLanguage(user, request), parsed.errors),
       payments: [],
       totalItems: 0,
     });

@@ -22,7 +22,11 @@ import { notifications } from "@mantine/notifications";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
-import { ChargebacksSection } from "../components/ChargebackParts";
+import {
+  ChargebackStatusBadge,
+  isOverdue as chargebackOverdue,
+  type ChargebackRow,
+} from "../components/ChargebackParts";
 import { chargebacksOfCustomer } from "../services/queries/chargebacks.server";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { userHasPermission } from "../auth/roles";
@@ -318,11 +322,13 @@ export default function CustomerScreen() {
           />
 
           {chargebacks ? (
-            <ChargebacksSection
+            <Section
+              title={t("chargebacks.title")}
               rows={chargebacks}
-              timeZone={timeZone}
-              today={today}
+              rowKey={(chargeback) => chargeback.chargebackId}
               empty={t("customers.chargebacksEmpty")}
+              minWidth={760}
+              columns={chargebackColumns(t, timeZone, today, day)}
             />
           ) : null}
 
@@ -475,6 +481,56 @@ const amountColumn = <Row extends { currency: string }>(t: TFunction, amountOf: 
   right: true,
   cell: (row) => <Amount value={amountOf(row)} currency={row.currency} />,
 });
+
+/** The customer's chargebacks, each linked to its own page and to its payment (as the Chargebacks list). */
+function chargebackColumns(
+  t: TFunction,
+  timeZone: string,
+  today: string,
+  day: (value: string) => string,
+): Column<ChargebackRow>[] {
+  return [
+    {
+      label: t("chargebacks.col.chargeback"),
+      nowrap: true,
+      cell: (row) => (
+        <Anchor component={Link} to={`/chargebacks/${row.chargebackId}`} size="sm" fw={500}>
+          {row.chargebackId}
+        </Anchor>
+      ),
+    },
+    { label: t("chargebacks.col.status"), cell: (row) => <ChargebackStatusBadge status={row.status} /> },
+    amountColumn(t, (row: ChargebackRow) => row.amount),
+    {
+      label: t("chargebacks.col.paymentTransaction"),
+      nowrap: true,
+      cell: (row) => (
+        <>
+          <Anchor component={Link} to={`/payments/${row.paymentId}`} size="sm">
+            {row.paymentId}
+          </Anchor>{" "}
+          / {row.transactionId}
+        </>
+      ),
+    },
+    { label: t("chargebacks.col.reasonCode"), cell: (row) => row.reasonCode },
+    {
+      label: t("chargebacks.col.due"),
+      nowrap: true,
+      cell: (row) =>
+        row.dueDate === null ? (
+          <Dash />
+        ) : chargebackOverdue(row, today) ? (
+          <Text span size="sm" c="red" fw={600}>
+            {t("chargebacks.overdue", { day: day(row.dueDate) })}
+          </Text>
+        ) : (
+          day(row.dueDate)
+        ),
+    },
+    { ...createdColumn<ChargebackRow>(t, timeZone), label: t("chargebacks.col.opened") },
+  ];
+}
 
 /** When it was made, for which order and how much: what a payment and a credit both say of themselves. */
 function orderColumns<Row extends { createdAt: string; orderId: string | null; currency: string }>(

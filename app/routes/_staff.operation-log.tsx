@@ -27,7 +27,7 @@ import { ACTOR_TYPES, type ActorType } from "../domain/enums";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
 import { metaTitle } from "../i18n/meta";
-import { filterFieldsOf, keysetPlace, readListFilters, readPaging } from "../http/staff/list-query.server";
+import { filterFieldsOf, keysetPlace, readListFilters, readPaging, saidIn } from "../http/staff/list-query.server";
 import { staffAction, staffCaller } from "../http/staff/action.server";
 import { MAX_PER_PAGE, OPERATION_LOG_FIELDS, searchOperationLog } from "../services/queries/operation-log.server";
 import { cursorOfParams, cursorToParam } from "../services/queries/keyset-page.server";
@@ -60,11 +60,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "log:read");
   const caller = staffCaller(user, request, context, null);
   const { params, state: views } = await resolveViews("operation-log", request, caller);
-  const t = translator(staffLanguage(user, request));
-  const { filters, fieldErrors, otherErrors } = readListFilters(params, OPERATION_LOG_FIELDS, OWN_PARAMS);
+  const language = staffLanguage(user, request);
+  const t = translator(language);
+  const { filters, fieldErrors, otherErrors } = readListFilters(params, OPERATION_LOG_FIELDS, OWN_PARAMS, language);
   const range = readDayRange(params, user.timeZone);
   const { perPage } = readPaging(params, { perPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE });
-  const errors = { filters: fieldErrors, other: otherErrors, range: range.ok ? undefined : range.message };
+  const errors = {
+    filters: fieldErrors,
+    other: otherErrors,
+    range: range.ok ? undefined : saidIn(language, range.message, range.say),
+  };
   if (!range.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0) {
     return json({ fields: filterFields(t), errors, log: null, views }, { status: 400 });
   }

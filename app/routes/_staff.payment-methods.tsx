@@ -20,6 +20,8 @@ import { PAYMENT_TYPE_GROUPS } from "../domain/enums";
 import { parseSearchQuery } from "../domain/search-filter";
 import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
+import { filterErrorsIn } from "../http/staff/list-query.server";
+import { staffLanguage } from "../i18n/language.server";
 import { PaymentMethodForm } from "../http/staff/forms/admin";
 import { MethodSwitchApplyForm, MethodSwitchPreviewForm } from "../http/staff/forms/bulk";
 import { MethodSwitchPanel, type MethodSwitchPreviewData } from "../components/MethodSwitchPanel";
@@ -48,7 +50,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const parsed = parseSearchQuery(params, STAFF_METHOD_FILTERS, { defaultPerPage: PER_PAGE, maxPerPage: 200 });
   const [clients, channels] = await Promise.all([listApiClients(caller), methodChannels(caller)]);
-  const filterErrors = parsed.ok ? {} : Object.fromEntries(parsed.errors.map((error) => [error.field, error.message]));
+  const filterErrors = parsed.ok ? {} : filterErrorsIn(staffLanguage(user, request), parsed.errors);
   // A hand-edited URL that does not parse shows its errors, not a list that ignores them.
   const list = parsed.ok ? await listMethodsForStaff(caller, { query: parsed.query }) : null;
   return json({

@@ -30,13 +30,13 @@ import type { TFunction } from "i18next";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
 import { EXACT_COUNT_CAP } from "../domain/search-filter";
-import { describeVolumeFilter, readVolumeFilter, VOLUME_PARAMS } from "../domain/volume-filter";
+import { describeVolumeFilter, readVolumeFilter, VOLUME_PARAMS, type VolumeWords } from "../domain/volume-filter";
 import { filterFieldsOf, readPaging } from "../http/staff/list-query.server";
 import { readPaymentListUrl } from "../http/staff/payment-list-url.server";
 import { resolveViews, savedViewIntents } from "../http/staff/saved-views.server";
 import { ViewsMenu } from "../components/SavedViews";
 import { CsvExportButton } from "../components/CsvExportButton";
-import { intent, staffAction, staffCaller } from "../http/staff/action.server";
+import { intent, sayIn, staffAction, staffCaller } from "../http/staff/action.server";
 import { BulkCreditForm, BulkCreditPreviewForm } from "../http/staff/forms/bulk";
 import {
   BulkCreditPanel,
@@ -111,7 +111,7 @@ export const action = (args: ActionFunctionArgs) =>
       permission: "credit:create",
       reason: "required",
       schema: BulkCreditPreviewForm,
-      run: async ({ input, user, caller, t }) => {
+      run: async ({ input, user, caller, t, language }) => {
         const execute = userHasPermission(user, "credit:execute");
         const preview = await previewBulkCredit(caller, { ...input, execute });
         const secondPerson = new Set(preview.awaitingSecondPerson);
@@ -122,7 +122,7 @@ export const action = (args: ActionFunctionArgs) =>
           totals: preview.plan.totals.map((t) => ({ ...t, total: formatAmount(t.total) })),
           items: preview.plan.items.map((item) =>
             item.kind === "skip"
-              ? item
+              ? { kind: item.kind, paymentId: item.paymentId, reason: sayIn(language, item.say) }
               : {
                   kind: item.kind,
                   paymentId: item.paymentId,
@@ -279,7 +279,11 @@ function VolumeFilterChip() {
   const hrefWith = useHrefWith();
   const outcome = readVolumeFilter(params);
   const { t } = useTranslation();
+  const { day } = useFormat();
   if (!outcome.ok || outcome.filter === null) return null;
+  // In the reader's words, the day as the reader writes days.
+  const say: VolumeWords = (key, values) =>
+    (t as unknown as VolumeWords)(key, values?.day ? { ...values, day: day(values.day) } : values);
   return (
     <Group gap="xs" wrap="wrap" data-testid="volume-filter">
       <Text size="sm" c="dimmed">
@@ -294,7 +298,7 @@ function VolumeFilterChip() {
         py={2}
         style={{ borderRadius: "var(--mantine-radius-sm)", overflowWrap: "anywhere" }}
       >
-        {describeVolumeFilter(outcome.filter)}
+        {describeVolumeFilter(outcome.filter, say)}
       </Text>
       <Anchor
         component={Link}

@@ -25,6 +25,8 @@ import { metaTitle } from "../i18n/meta";
 import { readSettlementFilter, settlementFilterSearch } from "../http/staff/settlement-filter.server";
 import { positiveInt } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
+import { fieldErrorsIn } from "../http/staff/list-query.server";
+import { staffLanguage } from "../i18n/language.server";
 import { listSettlementDays, MAX_PER_PAGE } from "../services/queries/settlements.server";
 import type { SplitVolume } from "../services/queries/volume-rollup.server";
 import { volumeFilterParams } from "../domain/volume-filter";
@@ -56,7 +58,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
   // What was typed stays in the inputs next to its error, even when it could not be used.
   const typed = { settlementId: params.get("settlementId") ?? "", currency: params.get("currency") ?? "" };
-  return json({ today, state, typed, errors, list, search: settlementFilterSearch(state) });
+  return json({
+    today,
+    state,
+    typed,
+    errors: fieldErrorsIn(staffLanguage(user, request), errors),
+    list,
+    search: settlementFilterSearch(state),
+  });
 }
 
 export default function Settlements() {

@@ -2,6 +2,7 @@
 // streamed a keyset page at a time. Amounts are decimal strings with a dot, as in the API.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "../auth/session.server";
+import { staffLanguage } from "../i18n/language.server";
 import { utcDay } from "../domain/day-range";
 import { formatAmount, money } from "../domain/money";
 import { csvResponse } from "../http/staff/csv.server";
@@ -27,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, "export:csv");
   const { state, errors } = readSettlementFilter(new URL(request.url).searchParams, utcDay(new Date()));
   // An export of something other than what was asked for would be worse than none.
-  if (errors.length > 0) return badExport(errors);
+  if (errors.length > 0) return badExport(errors, staffLanguage(user, request));
   const filter = {
     from: state.range.from,
     to: state.range.to,

@@ -19,7 +19,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireCustomerSession } from "../auth/customer-session.server";
 import { CustomerErrorBoundary } from "../components/CustomerFrame";
-import { DomainError } from "../domain/errors";
+import { DomainError, type Say } from "../domain/errors";
 import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../domain/card-number";
 import {
   INVOICE_PAYMENT_METHODS,
@@ -62,7 +62,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { error: string; field?: string; invoiceNumber?: string; productCode?: string };
+/** `error`: the English words; `say`: the same by its locale key, shown in the customer's language. */
+type ActionData = { error: string; say: Say; field?: string; invoiceNumber?: string; productCode?: string };
+
+const refusal = (error: string, key: string, values?: Say["values"]) => ({ error, say: { key, values } });
+
+/**
+ * A service's refusal as the customer reads it: by its key, except where the staff's words would
+ * not help a customer (a payment staff deactivated) or there is no key (then a general one).
+ */
+function customerRefusal(error: DomainError) {
+  if (!error.say || error.say.key === "errors.payment.deactivated")
+    return refusal(error.message, "customer.account.refused.other");
+  return { error: error.message, say: error.say };
+}
 
 /** The fields this page posts that name things; none may carry a card number (they are quoted back in errors). */
 const NAMING_FIELDS = ["invoiceNumber", "productCode", "companyCode"] as const;
@@ -87,13 +100,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   };
   const carrier = NAMING_FIELDS.find((name) => containsCardNumber(field(name)));
   if (carrier)
-    return json<ActionData>({ error: `${carrier} ${CARD_NUMBER_MESSAGE}.`, field: carrier }, { status: 400 });
+    return json<ActionData>(
+      { ...refusal(`${carrier} ${CARD_NUMBER_MESSAGE}.`, "customer.account.refused.cardNumber"), field: carrier },
+      { status: 400 },
+    );
   try {
     if (field("intent") === "pay") {
       const paymentMethod = field("paymentMethod");
       if (!isInvoicePaymentMethod(paymentMethod))
         return json<ActionData>(
-          { error: "Choose how to pay.", invoiceNumber: field("invoiceNumber") },
+          {
+            ...refusal("Choose how to pay.", "customer.account.refused.chooseHow"),
+            invoiceNumber: field("invoiceNumber"),
+          },
           { status: 400 },
         );
       const attempt = await startInvoicePayment(caller, {
@@ -109,7 +128,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const paymentMethod = field("paymentMethod");
       if (!isProductPaymentMethod(paymentMethod))
         return json<ActionData>(
-          { error: "Choose a payment method.", productCode: field("productCode") },
+          {
+            ...refusal("Choose a payment method.", "customer.account.refused.chooseMethod"),
+            productCode: field("productCode"),
+          },
           { status: 400 },
         );
       const change = await requestPaymentChange(caller, {
@@ -119,11 +141,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       });
       return redirect(await continuePaymentChange(caller, { ...onward, paymentChangeId: change.paymentChangeId }));
     }
-    return json<ActionData>({ error: "Unknown action." }, { status: 400 });
+    return json<ActionData>(refusal("Unknown action.", "customer.account.refused.unknownAction"), { status: 400 });
   } catch (error) {
     if (error instanceof DomainError) {
       return json<ActionData>(
-        { error: error.message, invoiceNumber: field("invoiceNumber"), productCode: field("productCode") },
+        { ...customerRefusal(error), invoiceNumber: field("invoiceNumber"), productCode: field("productCode") },
         { status: error.status },
       );
     }
@@ -191,7 +213,7 @@ export default function AccountPage() {
         <ResultNotice />
         {failed ? (
           <Alert color="red" role="alert">
-            {failed.error}
+            {(t as unknown as (key: string, values?: object) => string)(failed.say.key, failed.say.values)}
           </Alert>
         ) : null}
 

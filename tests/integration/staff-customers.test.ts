@@ -196,6 +196,12 @@ describe("acting on a customer", () => {
     const refused = await act({ intent: "make-primary", target: String(activeCard), reason: "Try anyway" });
     expect(refused.status).toBe(409);
     expect((await refused.json()).message).toMatch(/ended/);
+    // In the staff user's language (here by the language cookie): no English left on a Norwegian screen.
+    const norsk = await act(
+      { intent: "make-primary", target: String(activeCard), reason: "Prøv likevel" },
+      `${admin.cookie}; paydesk_lang=nb`,
+    );
+    expect((await norsk.json()).message).toBe(`Gjentakende betaling ${activeCard} er avsluttet; den kan ikke endres`);
     expect(await auditOf("recurring_payment", activeCard)).toHaveLength(1);
     // Stopping again answers the same and writes nothing more.
     expect((await act({ intent: "stop-agreement", target: agreementId, reason: "Again" })).status).toBe(200);

@@ -6,9 +6,14 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { staffUsers } from "../../db/schema";
 import { REPORT_COLUMNS } from "../../app/domain/settlement-report";
+import { parseSearchQuery } from "../../app/domain/search-filter";
+import { hashPassword } from "../../app/auth/password.server";
+import { filterErrorsIn } from "../../app/http/staff/list-query.server";
+import { PAYMENT_SEARCH_FIELDS } from "../../app/services/queries/payment-search.server";
+import { customers, payments, products } from "../../db/schema";
 import { capturedCardPayment } from "../support/api";
 import { useApiClient, useStaffSession, useTestServer, type StaffSession } from "../support/fixtures-http";
-import { postForm } from "../support/staff";
+import { getPage, postForm, sessionCookieFrom } from "../support/staff";
 
 const server = useTestServer();
 const client = useApiClient(server, { organisationId: 902 });
@@ -221,15 +226,16 @@ describe("the services' refusals on the admin and finance screens", () => {
   });
 });
 
-describe("the lists' filter problems", () => {
-  const loaderData = async (staff: StaffSession, path: string, routeId: string) => {
-    const separator = path.includes("?") ? "&" : "?";
-    const response = await fetch(`${server.url}${path}${separator}_data=${encodeURIComponent(routeId)}`, {
-      headers: { Cookie: staff.cookie },
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+/** A screen's loader data as the browser fetches it (?_data=routeId). */
+async function loaderData(staff: StaffSession, path: string, routeId: string) {
+  const separator = path.includes("?") ? "&" : "?";
+  const response = await fetch(`${server.url}${path}${separator}_data=${encodeURIComponent(routeId)}`, {
+    headers: { Cookie: staff.cookie },
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
 
+describe("the lists' filter problems", () => {
   it("says a bad filter in the reader's language on the payments and credits lists, and /v1 stays English", async () => {
     await setLanguage(norwegian, "nb");
     const payments = await loaderData(
@@ -301,5 +307,249 @@ describe("a customer page's refused link", () => {
     );
     const missing = await page(`/account/authorize?clientId=${client.clientId}`, { Cookie: "paydesk_lang=nb" });
     expect(missing.html).toContain("Lenken mangler redirectUri.");
+  });
+});
+
+describe("the other lists, their exports and views, in the reader's language", () => {
+  it("says the payments list's volume filter, its problems and its chip in Norwegian", async () => {
+    await setLanguage(norwegian, "nb");
+    await setLanguage(english, "en");
+    const path = "/payments?volume=refunded&volumeDay=2026-11-20";
+    const nb = await loaderData(norwegian, path, "routes/_staff.payments._index");
+    expect(nb.status).toBe(400);
+    expect(nb.body.errors.other).toEqual(["volume må være en av captured, credited, moved"]);
+    const stray = await loaderData(norwegian, "/payments?volumeDay=2026-11-20", "routes/_staff.payments._index");
+    expect(stray.body.errors.other).toEqual(["volumeDay trenger volume (captured, credited eller moved)"]);
+    const en = await loaderData(english, path, "routes/_staff.payments._index");
+    expect(en.body.errors.other).toEqual(["volume must be one of captured, credited, moved"]);
+
+    const chip = await getPage(
+      server,
+      "/payments?volume=captured&volumeDay=2026-11-20&volumeSettlement=none",
+      norwegian.cookie,
+    );
+    const html = await chip.text();
+    expect(html).toContain("Belastet 20.11.2026 (UTC) · uten oppgjørs-id");
+    expect(html).not.toContain("Captured on");
+  });
+
+  it("says the operation log's, audit log's and callbacks' filter and day-range problems in Norwegian", async () => {
+    await setLanguage(admin, "nb");
+    const log = await loaderData(
+      norwegian,
+      "/operation-log?from=2026-12-07&to=2026-12-01&paymentId=abc",
+      "routes/_staff.operation-log",
+    );
+    expect(log.status).toBe(400);
+    expect(log.body.errors.range).toBe("perioden slutter (2026-12-01) før den begynner (2026-12-07)");
+    expect(log.body.errors.filters.paymentId).toBe("må være et heltall, ikke «abc»");
+    expect(log.body.errors.other).toEqual([]);
+
+    const callbacks = await loaderData(
+      norwegian,
+      "/callbacks?from=2026-13-01&organisationId=x",
+      "routes/_staff.callbacks._index",
+    );
+    expect(callbacks.status).toBe(400);
+    expect(callbacks.body.errors.range).toBe("from må være en dag som ÅÅÅÅ-MM-DD, ikke «2026-13-01»");
+    expect(callbacks.body.errors.filters.organisationId).toBe("må være et heltall, ikke «x»");
+
+    const audit = await loaderData(admin, "/audit-log?createdAt=yesterday&colour=red", "routes/_staff.audit-log");
+    expect(audit.body.filterErrors.createdAt).toBe("må være en ISO 8601-dato eller -tid, ikke «yesterday»");
+    expect(audit.body.filterErrors.colour).toMatch(/^er ikke et søkefelt her; bruk et av: /);
+
+    const methods = await loaderData(admin, "/payment-methods?enabled=maybe", "routes/_staff.payment-methods");
+    expect(Object.values(methods.body.filterErrors).join()).toMatch(/ikke «maybe»/);
+    const start = await loaderData(norwegian, "/credits/new?paymentId=12.5", "routes/_staff.credits.new");
+    expect(start.body.errors.paymentId).toBe("må være et heltall, ikke «12.5»");
+  });
+
+  it("says a CSV export's and a saved view's refusal in Norwegian", async () => {
+    const exported = await getPage(server, "/operation-log/export.csv?from=2026-12-07&to=2026-12-01", norwegian.cookie);
+    expect(exported.status).toBe(400);
+    expect(await exported.text()).toBe(
+      "Filtrene i eksporten er ikke gyldige:\nperioden slutter (2026-12-01) før den begynner (2026-12-07)\n",
+    );
+    const payments = await getPage(
+      server,
+      "/payments/export.csv?volume=refunded&volumeDay=2026-11-20",
+      norwegian.cookie,
+    );
+    expect(await payments.text()).toContain("volume må være en av captured, credited, moved");
+    const credits = await getPage(server, "/credits/export.csv?totalCreditAmount=gte:1e3", norwegian.cookie);
+    expect(await credits.text()).toContain("totalCreditAmount Skriv inn et beløp som 2 596,50");
+    const audit = await getPage(server, "/audit-log/export.csv?createdAt=yesterday", admin.cookie);
+    expect(await audit.text()).toContain("createdAt må være en ISO 8601-dato eller -tid, ikke «yesterday»");
+
+    const view = await post(norwegian, "/operation-log", "routes/_staff.operation-log", {
+      intent: "saveView",
+      name: "Feil",
+      query: "from=2026-12-07&to=2026-12-01",
+    });
+    expect(view.status).toBe(400);
+    expect(view.body.fieldErrors.query).toBe("har filtre som siden ikke godtar");
+    const unnamed = await post(norwegian, "/payments?index", "routes/_staff.payments._index", {
+      intent: "saveView",
+      name: "",
+      query: "",
+    });
+    expect(unnamed.body.fieldErrors.name).not.toMatch(/[Gg]ive the view/);
+    const missing = await post(norwegian, "/credits?index", "routes/_staff.credits._index", {
+      intent: "setDefaultView",
+      viewId: "987654",
+      isDefault: "on",
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toMatch(/^Fant ikke /);
+  });
+
+  it("says an amount filter in staff words, never the API's grammar, while /v1 keeps it", async () => {
+    const parsed = parseSearchQuery(new URLSearchParams("totalAmount=gte:1e3"), PAYMENT_SEARCH_FIELDS);
+    expect(parsed.ok).toBe(false);
+    const errors = parsed.ok ? [] : parsed.errors;
+    expect(errors[0].message).toMatch(/no sign, exponent or leading zeros/);
+    expect(filterErrorsIn("nb", errors)).toEqual({ totalAmount: "Skriv inn et beløp som 2 596,50" });
+    expect(filterErrorsIn("en", errors)).toEqual({ totalAmount: "Enter an amount like 2 596,50" });
+    for (const staff of [norwegian, english]) {
+      const list = await loaderData(staff, "/payments?totalAmount=gte:1e3", "routes/_staff.payments._index");
+      expect(list.body.errors.filters.totalAmount).not.toMatch(/decimal string|exponent/);
+    }
+    const api = await client.get("/v1/payments?totalAmount=gte:1e3");
+    expect(api.status).toBe(400);
+    expect(JSON.stringify(api.body)).toMatch(/no sign, exponent or leading zeros/);
+    expect(JSON.stringify(api.body)).not.toMatch(/say|Skriv|Enter an amount/);
+  });
+
+  it("says a bulk credit's skipped payment in Norwegian, its smallest amount in Norwegian numbers", async () => {
+    const a = await capturedCardPayment(client, "1.00");
+    const preview = await post(norwegian, "/payments?index", "routes/_staff.payments._index", {
+      intent: "bulk-credit-preview",
+      paymentId: String(a.paymentId),
+      amount: "percentage",
+      percentage: "0,5",
+      reason: "Forsinket tog",
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body.data.items).toEqual([
+      {
+        kind: "skip",
+        paymentId: a.paymentId,
+        reason: "Prosentandelen av det som kan krediteres er mindre enn 0,01",
+      },
+    ]);
+  });
+});
+
+describe("the dashboard's and settlements' ranges, and a customer's chargebacks, in Norwegian", () => {
+  it("says a bad day range on the dashboard, the settlements and their export in Norwegian", async () => {
+    await setLanguage(norwegian, "nb");
+    const settlements = await loaderData(
+      norwegian,
+      "/settlements?from=2026-12-07&to=2026-12-01&currency=kr",
+      "routes/_staff.settlements._index",
+    );
+    expect(settlements.body.errors).toHaveLength(2);
+    expect(settlements.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: "currency", message: "må være en valutakode på tre bokstaver, som NOK" },
+        { field: "to", message: "må være samme dag som from eller senere" },
+      ]),
+    );
+    const dashboard = await loaderData(norwegian, "/?range=forever&show=fees", "routes/_staff._index");
+    expect(dashboard.body.errors).toEqual([
+      { field: "range", message: expect.stringMatching(/^må være en av /) },
+      { field: "show", message: expect.stringMatching(/^må være en av /) },
+    ]);
+    const exported = await getPage(server, "/settlements/export.csv?from=2026-12-07&to=2026-12-01", norwegian.cookie);
+    expect(await exported.text()).toBe("Ingenting eksportert: to må være samme dag som from eller senere.\n");
+  });
+
+  it("lists a customer's chargebacks in a card, linked to their pages, or says there are none", async () => {
+    await setLanguage(norwegian, "nb");
+    const a = await capturedCardPayment(client, "300.00");
+    // Only a privileged client names the customer; the test names it directly.
+    const ofCustomer = (paymentId: number, customerNumber: string) =>
+      server.database.db.update(payments).set({ customerNumber }).where(eq(payments.paymentId, paymentId));
+    await ofCustomer(a.paymentId, "97002");
+    const opened = await post(norwegian, `/payments/${a.paymentId}`, "routes/_staff.payments.$paymentId", {
+      intent: "openChargeback",
+      reason: "Scheme notice",
+      transactionId: String(a.transactionId),
+      reasonCode: "10.4",
+      amount: "150,00",
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+    const chargebackId = opened.body.data.chargebackId;
+    const html = await (await getPage(server, "/customers/97002", norwegian.cookie)).text();
+    const at = html.indexOf('aria-label="Tilbakeføringer"');
+    expect(at).toBeGreaterThan(-1);
+    const card = html.slice(at);
+    expect(card).toContain(`href="/chargebacks/${chargebackId}"`);
+    expect(card).toContain(`href="/payments/${a.paymentId}"`);
+    expect(card).toContain("ÅPEN");
+
+    await ofCustomer((await capturedCardPayment(client, "10.00")).paymentId, "97003");
+    const none = await (await getPage(server, "/customers/97003", norwegian.cookie)).text();
+    expect(none.indexOf('aria-label="Tilbakeføringer"')).toBeGreaterThan(-1);
+    expect(none.slice(none.indexOf('aria-label="Tilbakeføringer"'))).toContain(
+      "Ingen tilbakeføringer på denne kundens betalinger.",
+    );
+  });
+});
+
+describe("a customer's refused Pay or Change on /account", () => {
+  it("says why in the customer's language", async () => {
+    const customerNumber = "NB-7001";
+    const email = "nb-7001@self.test";
+    await server.database.db.insert(customers).values({
+      customerNumber,
+      name: "Kari Nordmann",
+      email,
+      passwordHash: await hashPassword("a long secret 7001"),
+      organisationId: client.organisationId,
+    });
+    await server.database.db.insert(products).values({
+      productCode: "P7001",
+      customerNumber,
+      organisationId: client.organisationId,
+      companyCode: "C7001",
+      name: "Månedskort",
+      currentPaymentMethod: "invoice",
+    });
+    const cookie = sessionCookieFrom(
+      await postForm(server, "/account/login", { email, password: "a long secret 7001" }),
+    );
+    const submit = async (fields: Record<string, string>, language: "nb" | "en") => {
+      const response = await postForm(server, "/account?index", fields, `${cookie}; paydesk_lang=${language}`);
+      return { status: response.status, html: await response.text() };
+    };
+    const how = await submit({ intent: "pay", invoiceNumber: "F1", productCode: "P7001", paymentMethod: "x" }, "nb");
+    expect(how.status).toBe(400);
+    expect(how.html).toContain("Velg hvordan du vil betale.");
+    const method = await submit({ intent: "change", productCode: "P7001", paymentMethod: "x" }, "nb");
+    expect(method.html).toContain("Velg en betalingsmåte.");
+    const unknown = await submit(
+      {
+        intent: "pay",
+        invoiceNumber: "NOPE-1",
+        productCode: "P7001",
+        companyCode: "C7001",
+        paymentMethod: "creditcardPayex",
+      },
+      "nb",
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.html).toContain("Fant ikke faktura NOPE-1");
+    const inEnglish = await submit(
+      {
+        intent: "pay",
+        invoiceNumber: "NOPE-1",
+        productCode: "P7001",
+        companyCode: "C7001",
+        paymentMethod: "creditcardPayex",
+      },
+      "en",
+    );
+    expect(inEnglish.html).toContain("Invoice NOPE-1 was not found");
   });
 });

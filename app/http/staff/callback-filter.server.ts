@@ -3,7 +3,8 @@
 // way by the list's loader and by its "resend the filtered set" action.
 import { readDayRange } from "../../domain/zoned-day-range";
 import { CALLBACK_STAFF_FIELDS, type CallbackFilter } from "../../services/queries/callbacks.server";
-import { readListFilters } from "./list-query.server";
+import type { Language } from "../../i18n/language";
+import { readListFilters, saidIn } from "./list-query.server";
 
 /** The list's own parameters besides the filters: the day range and the keyset cursor. */
 export const CALLBACK_LIST_PARAMS = ["from", "to", "older", "newer"] as const;
@@ -12,13 +13,27 @@ export type CallbackFilterOutcome =
   | { ok: true; filter: CallbackFilter; describedAs: string }
   | { ok: false; errors: { filters: Record<string, string>; other: string[]; range?: string } };
 
-export function readCallbackFilter(params: URLSearchParams, timeZone: string): CallbackFilterOutcome {
-  const { filters, fieldErrors, otherErrors } = readListFilters(params, CALLBACK_STAFF_FIELDS, CALLBACK_LIST_PARAMS);
+/** `language`: the reader's, for the errors (the list's and its resend form's). */
+export function readCallbackFilter(
+  params: URLSearchParams,
+  timeZone: string,
+  language: Language = "en",
+): CallbackFilterOutcome {
+  const { filters, fieldErrors, otherErrors } = readListFilters(
+    params,
+    CALLBACK_STAFF_FIELDS,
+    CALLBACK_LIST_PARAMS,
+    language,
+  );
   const range = readDayRange(params, timeZone);
   if (!range.ok || Object.keys(fieldErrors).length > 0 || otherErrors.length > 0) {
     return {
       ok: false,
-      errors: { filters: fieldErrors, other: otherErrors, range: range.ok ? undefined : range.message },
+      errors: {
+        filters: fieldErrors,
+        other: otherErrors,
+        range: range.ok ? undefined : saidIn(language, range.message, range.say),
+      },
     };
   }
   // What the audit entry says was filtered: the URL's filters, without paging.

@@ -5,7 +5,7 @@
 // print amounts, so they are read as people type them (app/domain/typed-amount.ts) and handed to
 // the API's parser in its own form. The messages are in the reader's language when the problem
 // has a locale key (the API's words stay English on /v1: the parser's `message`).
-import type { Say } from "../../domain/errors";
+import type { FieldError, Say } from "../../domain/errors";
 import { parseSearchQuery, type FieldFilter, type FieldSpec, type FilterField } from "../../domain/search-filter";
 import { MAX_TYPED_DECIMALS, parseTypedAmount, TYPED_AMOUNT_EXAMPLE } from "../../domain/typed-amount";
 import type { Language } from "../../i18n/language";
@@ -46,9 +46,24 @@ export function readListFilters(
   return { filters: {}, fieldErrors, otherErrors };
 }
 
-/** A filter problem in `language` by its locale key; English (or one without a key) as the parser said it. */
+/**
+ * A filter problem in `language` by its locale key, English too (an amount's problem is the API's
+ * grammar in `message`, not staff words); one without a key as the parser said it.
+ */
 export function saidIn(language: Language, message: string, say: Say | undefined): string {
-  return say && language !== "en" ? sayIn(language, say) : message;
+  return say ? sayIn(language, say) : message;
+}
+
+/** A parse's problems by field, the first of each, in `language` (a screen's filter errors). */
+export function filterErrorsIn(language: Language, errors: readonly FieldError[]): Record<string, string> {
+  const byField: Record<string, string> = {};
+  for (const { field, message, say } of errors) byField[field] ??= saidIn(language, message, say);
+  return byField;
+}
+
+/** Field errors with their messages in `language` (a screen that lists them, each by its field). */
+export function fieldErrorsIn(language: Language, errors: readonly FieldError[]): FieldError[] {
+  return errors.map(({ field, message, say }) => ({ field, message: saidIn(language, message, say) }));
 }
 
 /** An operator prefix (`gte:`) of a filter value, kept as it is. */

@@ -30,7 +30,7 @@ export type PaymentListErrors = {
 export type PaymentListUrl =
   { ok: true; query: PaymentQuery; sort: PaymentSort } | { ok: false; errors: PaymentListErrors; sort: PaymentSort };
 
-/** `language`: the screen's reader's, for the filters' messages (the export and views keep English). */
+/** `language`: the reader's, for the filters' messages (the screen's, its CSV export's and its views'). */
 export function readPaymentListUrl(
   params: URLSearchParams,
   timeZone: string,
@@ -48,7 +48,7 @@ export function readPaymentListUrl(
   const volume = readVolumeFilter(params);
   const errors: PaymentListErrors = {
     filters: fieldErrors,
-    other: volume.ok ? otherErrors : [...otherErrors, volume.message],
+    other: volume.ok ? otherErrors : [...otherErrors, saidIn(language, volume.message, volume.say)],
     ...(quick.ok ? {} : { q: saidIn(language, quick.message, quick.say) }),
     ...(range.ok ? {} : { range: saidIn(language, range.message, range.say) }),
   };

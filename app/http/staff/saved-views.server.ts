@@ -37,10 +37,10 @@ export function savedViewIntents(screen: ViewScreen): Record<string, StaffIntent
       permission,
       reason: "optional",
       schema: SaveViewForm,
-      run: async ({ input, caller, user, t }) => {
+      run: async ({ input, caller, user, t, language }) => {
         const params = new URLSearchParams(input.query);
         // Read by the screen's own reader: a view that would not open is never saved.
-        if (!check(params, user.timeZone).ok)
+        if (!check(params, user.timeZone, language).ok)
           throw invalid("query", "has filters the screen does not accept", { key: "errors.form.viewFilters" });
         const view = await saveView(caller, { screen, name: input.name, query: viewQuery(screen, params) });
         return { message: t("toasts.views.saved", { name: view.name }), data: { viewId: view.id } };

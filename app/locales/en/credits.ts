@@ -204,6 +204,15 @@ export const bulk = {
   noneCreditable: "None of the selected payments can be credited.",
   totals: "Totals per currency",
   skipped: "Skipped: {{reason}}",
+  /** Why a selected payment gets no credit (app/domain/bulk-credit.ts). */
+  skip: {
+    notFound: "Not found",
+    otherOrganisation:
+      "Another organisation ({{organisationId}}) than the first selected payment's ({{first}}); credit it in a run of its own",
+    notCaptured: "No captured transaction",
+    nothingLeft: "Nothing left to credit (other credits reserve it)",
+    belowSmallest: "The percentage of what is creditable is less than {{smallest}}",
+  },
   waits: "waits for a second person",
   create_one: "Create {{n}} credit",
   create_other: "Create {{n}} credits",

@@ -18,6 +18,15 @@ export const customer = {
   account: {
     customerLine: "{{name}} · customer {{customerNumber}}",
     ourError: "Something went wrong on our side ({{error}}). Nothing was paid or changed.",
+    /** A Pay or Change refused on this page (a service's own refusals are said by their keys). */
+    refused: {
+      cardNumber: "A card number must not be sent here. Nothing was paid or changed.",
+      chooseHow: "Choose how to pay.",
+      chooseMethod: "Choose a payment method.",
+      unknownAction: "Unknown action.",
+      other:
+        "This cannot be done here now. Nothing was paid or changed; contact the company that sold you the product.",
+    },
     products: "Products",
     noProducts: "You have no products (subscriptions) with us.",
     paysWith: "Pays with:",

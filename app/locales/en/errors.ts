@@ -62,6 +62,7 @@ export const errors = {
     differenceId: "must be a difference id",
     viewName: "Give the view a name",
     noSuchView: "names a view that does not exist",
+    viewNameTaken: "is taken",
   },
   /** By the English name the service gives the thing (app/domain/errors.ts `notFound`). */
   notFound: {
@@ -77,6 +78,7 @@ export const errors = {
     apiClient: "API client {{id}} was not found",
     paymentMethod: "Payment method {{id}} was not found",
     invoice: "Invoice {{id}} was not found",
+    product: "Product {{id}} was not found",
     paymentAgreement: "Payment agreement {{id}} was not found",
     recurringPayment: "Recurring payment {{id}} was not found",
     callback: "Callback {{id}} was not found",
@@ -209,6 +211,7 @@ export const errors = {
     noCallbacksToTarget: "{{clientId}} has no callbacks to {{target}}",
     pausedAlready: "Delivery to {{target}} for {{clientId}} is already paused",
     notPaused: "Delivery to {{target}} for {{clientId}} is not paused",
+    filterInvalid: "The filter in the address is not valid: fix it and preview again",
   },
   /** The lists' filters (the /v1 search grammar, app/domain/search-filter.ts); /v1 keeps its English. */
   filter: {
@@ -230,6 +233,42 @@ export const errors = {
     controlCharacters: "must not contain control characters or invalid Unicode",
     format: 'has the wrong format: "{{typed}}"',
     cardLast4: "must be the last 4 digits of the card",
+  },
+  /** The payments list's volume filter (app/domain/volume-filter.ts), from a dashboard or settlements figure. */
+  volume: {
+    needsVolume: "{{name}} needs volume (captured, credited or moved)",
+    kind: "volume must be one of {{values}}",
+    day: "volumeDay must be a day written as YYYY-MM-DD",
+    group: "volumeGroup must be one of {{values}}",
+    currency: "volumeCurrency must be a three-letter currency code",
+    settlement: "volumeSettlement must be a settlement id (at most 100 characters) or none",
+  },
+  /** A customer's invoice payment or method change refused (app/services/self-service). */
+  selfService: {
+    invoicePaid: "Invoice {{invoiceNumber}} is already paid",
+    methodNotEnabled: "{{paymentMethod}} is not enabled for this client",
+    noOrganisation: "Product {{productCode}} belongs to no organisation and cannot be paid online",
+    alreadyCaptured: "This invoice's payment is already captured",
+  },
+  /** The dashboard's and settlements' day range and currency (app/domain/day-range.ts). */
+  dayRange: {
+    preset: "must be one of {{values}}",
+    fromNeeded: "is needed with to: choose the first day too",
+    toNeeded: "is needed with from: choose the last day too",
+    day: "must be a day written as YYYY-MM-DD, e.g. {{example}}",
+    backwards: "must be the same day as from or later",
+    tooLong: "must be at most {{max}} days after from",
+    currency: "must be a three-letter currency code such as NOK",
+  },
+  /** The customer screen's card and agreement actions refused (app/services/recurring, agreements). */
+  recurring: {
+    ended: "Recurring payment {{recurringPaymentId}} has been ended; it cannot be changed",
+    expired: "Recurring payment {{recurringPaymentId}} is EXPIRED; it cannot become primary",
+    keepPrimary:
+      "A customer always has one primary recurring payment: make another one primary instead of unsetting this one",
+  },
+  agreement: {
+    cannotStop: "Payment agreement {{agreementId}} is {{status}}; it cannot be stopped",
   },
   /** A customer page's refused link (/account/authorize, /payment/invoice/pay, /paymentChange). */
   customerLink: {

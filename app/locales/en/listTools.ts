@@ -47,5 +47,8 @@ export const listTools = {
     progress: "Export progress",
     rows: "{{rows}} of {{expected}} rows",
     rowsAbout: "{{rows}} of about {{expected}} rows",
+    /** The first line of an export's refusal (text/plain), the filters' problems under it. */
+    badFilters: "The export's filters are not valid:",
+    nothingExported: "Nothing exported: {{problems}}.",
   },
 };

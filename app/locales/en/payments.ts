@@ -16,6 +16,14 @@ export const payments = {
   totalsFailed: "The totals could not be counted; reload to try again.",
   behindFigure: "Payments behind the figure:",
   everyPayment: "Show every payment",
+  /** The volume filter's chip (app/domain/volume-filter.ts describeVolumeFilter). */
+  volume: {
+    captured: "Captured on {{day}} (UTC)",
+    credited: "Credited on {{day}} (UTC)",
+    moved: "Captured or credited on {{day}} (UTC)",
+    settlement: "settlement {{settlement}}",
+    noSettlement: "without a settlement id",
+  },
   searchNone: "No payment has {{kinds}} “{{text}}”.",
   searchNoneFiltered: "No payment has {{kinds}} “{{text}}” within the filters and dates.",
   searchMatches: "Search matches",

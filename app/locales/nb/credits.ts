@@ -202,6 +202,14 @@ export const bulk: Messages<typeof enBulk> = {
   noneCreditable: "Ingen av de valgte betalingene kan krediteres.",
   totals: "Totalt per valuta",
   skipped: "Hoppet over: {{reason}}",
+  skip: {
+    notFound: "Fant den ikke",
+    otherOrganisation:
+      "En annen organisasjon ({{organisationId}}) enn den første valgte betalingens ({{first}}); krediter den i en egen kjøring",
+    notCaptured: "Ingen belastet transaksjon",
+    nothingLeft: "Ingenting igjen å kreditere (andre krediteringer holder av resten)",
+    belowSmallest: "Prosentandelen av det som kan krediteres er mindre enn {{smallest}}",
+  },
   waits: "venter på en annen person",
   create_one: "Opprett {{n}} kreditering",
   create_other: "Opprett {{n}} krediteringer",

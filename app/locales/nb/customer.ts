@@ -21,6 +21,14 @@ export const customer: Messages<typeof en> = {
   account: {
     customerLine: "{{name}} · kunde {{customerNumber}}",
     ourError: "Noe gikk galt hos oss ({{error}}). Ingenting ble betalt eller endret.",
+    refused: {
+      cardNumber: "Et kortnummer kan ikke sendes her. Ingenting ble betalt eller endret.",
+      chooseHow: "Velg hvordan du vil betale.",
+      chooseMethod: "Velg en betalingsmåte.",
+      unknownAction: "Ukjent handling.",
+      other:
+        "Dette kan ikke gjøres her nå. Ingenting ble betalt eller endret; kontakt selskapet som solgte deg produktet.",
+    },
     products: "Produkter",
     noProducts: "Du har ingen produkter (abonnementer) hos oss.",
     paysWith: "Betales med:",

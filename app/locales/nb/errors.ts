@@ -62,6 +62,7 @@ export const errors: Messages<typeof en> = {
     differenceId: "må være en avviks-id",
     viewName: "Gi visningen et navn",
     noSuchView: "viser til en visning som ikke finnes",
+    viewNameTaken: "er allerede i bruk",
   },
   notFound: {
     payment: "Fant ikke betaling {{id}}",
@@ -76,6 +77,7 @@ export const errors: Messages<typeof en> = {
     apiClient: "Fant ikke API-klient {{id}}",
     paymentMethod: "Fant ikke betalingsmetode {{id}}",
     invoice: "Fant ikke faktura {{id}}",
+    product: "Fant ikke produkt {{id}}",
     paymentAgreement: "Fant ikke betalingsavtale {{id}}",
     recurringPayment: "Fant ikke gjentakende betaling {{id}}",
     callback: "Fant ikke callback {{id}}",
@@ -209,6 +211,7 @@ export const errors: Messages<typeof en> = {
     noCallbacksToTarget: "{{clientId}} har ingen tilbakekall til {{target}}",
     pausedAlready: "Levering til {{target}} for {{clientId}} er allerede satt på pause",
     notPaused: "Levering til {{target}} for {{clientId}} er ikke satt på pause",
+    filterInvalid: "Filteret i adressen er ikke gyldig: rett det og forhåndsvis på nytt",
   },
   filter: {
     day: "{{name}} må være en dag som ÅÅÅÅ-MM-DD, ikke «{{typed}}»",
@@ -229,6 +232,37 @@ export const errors: Messages<typeof en> = {
     controlCharacters: "kan ikke inneholde kontrolltegn eller ugyldig Unicode",
     format: "har feil format: «{{typed}}»",
     cardLast4: "må være de 4 siste sifrene i kortnummeret",
+  },
+  volume: {
+    needsVolume: "{{name}} trenger volume (captured, credited eller moved)",
+    kind: "volume må være en av {{values}}",
+    day: "volumeDay må være en dag skrevet som ÅÅÅÅ-MM-DD",
+    group: "volumeGroup må være en av {{values}}",
+    currency: "volumeCurrency må være en valutakode på tre bokstaver",
+    settlement: "volumeSettlement må være en oppgjørs-id (høyst 100 tegn) eller none",
+  },
+  selfService: {
+    invoicePaid: "Faktura {{invoiceNumber}} er allerede betalt",
+    methodNotEnabled: "{{paymentMethod}} er ikke slått på for denne klienten",
+    noOrganisation: "Produkt {{productCode}} hører ikke til noen organisasjon og kan ikke betales på nett",
+    alreadyCaptured: "Betalingen av denne fakturaen er allerede belastet",
+  },
+  dayRange: {
+    preset: "må være en av {{values}}",
+    fromNeeded: "trengs sammen med to: velg den første dagen også",
+    toNeeded: "trengs sammen med from: velg den siste dagen også",
+    day: "må være en dag skrevet som ÅÅÅÅ-MM-DD, f.eks. {{example}}",
+    backwards: "må være samme dag som from eller senere",
+    tooLong: "kan være høyst {{max}} dager etter from",
+    currency: "må være en valutakode på tre bokstaver, som NOK",
+  },
+  recurring: {
+    ended: "Gjentakende betaling {{recurringPaymentId}} er avsluttet; den kan ikke endres",
+    expired: "Gjentakende betaling {{recurringPaymentId}} er UTLØPT; den kan ikke bli primær",
+    keepPrimary: "En kunde har alltid én primær gjentakende betaling: gjør en annen primær i stedet for å fjerne denne",
+  },
+  agreement: {
+    cannotStop: "Betalingsavtale {{agreementId}} er {{status}}; den kan ikke stoppes",
   },
   customerLink: {
     noClient: "Lenken peker ikke på noen klient Paydesk kjenner (clientId).",

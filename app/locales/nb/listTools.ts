@@ -48,5 +48,7 @@ export const listTools: Messages<typeof en> = {
     progress: "Eksportframdrift",
     rows: "{{rows}} av {{expected}} rader",
     rowsAbout: "{{rows}} av omtrent {{expected}} rader",
+    badFilters: "Filtrene i eksporten er ikke gyldige:",
+    nothingExported: "Ingenting eksportert: {{problems}}.",
   },
 };

@@ -19,6 +19,13 @@ export const payments: Messages<typeof en> = {
   totalsFailed: "Summene kunne ikke telles; last inn på nytt for å prøve igjen.",
   behindFigure: "Betalingene bak tallet:",
   everyPayment: "Vis alle betalinger",
+  volume: {
+    captured: "Belastet {{day}} (UTC)",
+    credited: "Kreditert {{day}} (UTC)",
+    moved: "Belastet eller kreditert {{day}} (UTC)",
+    settlement: "oppgjør {{settlement}}",
+    noSettlement: "uten oppgjørs-id",
+  },
   searchNone: "Ingen betaling har {{kinds}} «{{text}}».",
   searchNoneFiltered: "Ingen betaling har {{kinds}} «{{text}}» innenfor filtrene og datoene.",
   searchMatches: "Treff i søket",

@@ -83,7 +83,8 @@ export async function saveView(
       .returning(columns);
     return toView(caller, row);
   } catch (error) {
-    if (violatedConstraint(error) === "saved_views_owner_screen_name_uq") throw invalid("name", "is taken");
+    if (violatedConstraint(error) === "saved_views_owner_screen_name_uq")
+      throw invalid("name", "is taken", { key: "errors.form.viewNameTaken" });
     throw error;
   }
 }

@@ -261,7 +261,11 @@ export async function stopAgreement(
       .for("update");
     if (!row) throw notFound("Payment agreement", agreementId);
     if (row.status === "STOPPED") return toView(tx, row, origin);
-    if (!canStop(row.status)) throw conflict(`Payment agreement ${agreementId} is ${row.status}; it cannot be stopped`);
+    if (!canStop(row.status))
+      throw conflict(`Payment agreement ${agreementId} is ${row.status}; it cannot be stopped`, undefined, {
+        key: "errors.agreement.cannotStop",
+        values: { agreementId, status: row.status },
+      });
     const at = new Date();
     const [stopped] = await tx
       .update(paymentAgreements)

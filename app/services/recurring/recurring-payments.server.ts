@@ -322,8 +322,11 @@ export async function updateRecurringPayment(caller: Caller, patch: RecurringPat
     const { card } = await lockCard(tx, caller, recurringPaymentId);
     const at = new Date();
     const problem = recurringChangeProblem(card, patch, at);
-    if (problem?.kind === "conflict") throw conflict(`Recurring payment ${recurringPaymentId} ${problem.message}`);
-    if (problem) throw ruleBroken(problem.message, "isPrimary");
+    // The staff screens say it by its key (errors.recurring.*); the API keeps the message.
+    const say = problem && { key: `errors.recurring.${problem.code}`, values: { recurringPaymentId } };
+    if (problem?.kind === "conflict")
+      throw conflict(`Recurring payment ${recurringPaymentId} ${problem.message}`, undefined, say ?? undefined);
+    if (problem) throw ruleBroken(problem.message, "isPrimary", say ?? undefined);
     if (patch.isPrimary === true && !card.isPrimary)
       await setPrimaryLocked(tx, card.customerNumber, recurringPaymentId, at);
     if (patch.nickname !== undefined && patch.nickname !== card.nickname) {

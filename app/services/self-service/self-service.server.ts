@@ -121,7 +121,11 @@ export async function startInvoicePayment(
     if (!invoice) throw notFound("Invoice", input.invoiceNumber);
     // A product another organisation sells is as unknown to this client as another customer's invoice.
     const product = await findProduct(tx, caller, customerNumber, input.productCode, ["Invoice", input.invoiceNumber]);
-    if (invoice.status === "PAID") throw conflict(`Invoice ${invoice.invoiceNumber} is already paid`);
+    if (invoice.status === "PAID")
+      throw conflict(`Invoice ${invoice.invoiceNumber} is already paid`, undefined, {
+        key: "errors.selfService.invoicePaid",
+        values: { invoiceNumber: invoice.invoiceNumber },
+      });
 
     const method = INVOICE_METHODS[input.paymentMethod];
     let fee: string | null = null;
@@ -134,6 +138,7 @@ export async function startInvoicePayment(
         throw ruleBroken(
           `${input.paymentMethod} is not enabled for this client (${method.paymentType ?? method.paymentTypeGroup})`,
           "paymentMethod",
+          { key: "errors.selfService.methodNotEnabled", values: { paymentMethod: input.paymentMethod } },
         );
       }
       fee = usable.fee;
@@ -183,7 +188,10 @@ async function createInvoicePayment(
 ): Promise<PaymentRow> {
   const organisationId = product.organisationId ?? (caller.kind === "client" ? caller.organisationId : null);
   if (organisationId === null)
-    throw conflict(`Product ${product.productCode} belongs to no organisation and cannot be paid online`);
+    throw conflict(`Product ${product.productCode} belongs to no organisation and cannot be paid online`, undefined, {
+      key: "errors.selfService.noOrganisation",
+      values: { productCode: product.productCode },
+    });
   const [payment] = await tx
     .insert(payments)
     .values({
@@ -206,7 +214,9 @@ async function cancelOpenAttempts(tx: Tx, caller: SelfServiceCaller, paymentId: 
   const { payment, transactions } = await lockPayment(tx, caller, paymentId);
   requireActive(payment);
   if (transactions.some((t) => t.status === "CAPTURED"))
-    throw conflict(`Payment ${paymentId} of this invoice is already captured`);
+    throw conflict(`Payment ${paymentId} of this invoice is already captured`, undefined, {
+      key: "errors.selfService.alreadyCaptured",
+    });
   for (const transaction of transactions) {
     if (!OPEN_ATTEMPT.has(transaction.status)) continue;
     await cancelLocked(tx, caller, transaction, at);
