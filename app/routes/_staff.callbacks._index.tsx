@@ -27,7 +27,7 @@ import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
 import { metaTitle } from "../i18n/meta";
 import { CALLBACK_STATES, MAX_BULK_RESEND } from "../domain/callback";
-import { invalid } from "../domain/errors";
+import { ruleBroken } from "../domain/errors";
 import { staffAction, staffCaller, intent } from "../http/staff/action.server";
 import { INTL_LOCALE } from "../i18n/language";
 import { readCallbackFilter } from "../http/staff/callback-filter.server";
@@ -113,7 +113,8 @@ export const action = (args: ActionFunctionArgs) =>
       run: async ({ input, user, caller, t, language }) => {
         const read = readCallbackFilter(new URL(args.request.url).searchParams, user.timeZone);
         if (!read.ok)
-          throw invalid("expected", "The filter in the address is not valid: fix it and preview again", {
+          // About the page's address, not a field of the form: said as the whole refusal.
+          throw ruleBroken("The filter in the address is not valid: fix it and preview again", undefined, {
             key: "errors.callback.filterInvalid",
           });
         const done = await resendCallbacks(caller, {

@@ -364,6 +364,25 @@ describe("the other lists, their exports and views, in the reader's language", (
     expect(start.body.errors.paymentId).toBe("må være et heltall, ikke «12.5»");
   });
 
+  it("says a resend refused for the address's filter as one Norwegian sentence, without the form's field names", async () => {
+    await setLanguage(admin, "nb");
+    // `expected` is a hidden field of the resend form: its name must never reach the reader.
+    const refused = await post(admin, "/callbacks?index&from=2026-13-01", "routes/_staff.callbacks._index", {
+      intent: "resendFiltered",
+      reason: "Kunden ba om det",
+      expected: "1",
+    });
+    expect(refused.body.ok).toBe(false);
+    expect(refused.body.message).toBe("Filteret i adressen er ikke gyldig: rett det og forhåndsvis på nytt");
+    const noCount = await post(admin, "/callbacks?index", "routes/_staff.callbacks._index", {
+      intent: "resendFiltered",
+      reason: "Kunden ba om det",
+    });
+    expect(noCount.body.ok).toBe(false);
+    expect(noCount.body.message).not.toMatch(/expected/);
+    expect(noCount.body.message).toBe(Object.values(noCount.body.fieldErrors).join(" "));
+  });
+
   it("says a CSV export's and a saved view's refusal in Norwegian", async () => {
     const exported = await getPage(server, "/operation-log/export.csv?from=2026-12-07&to=2026-12-01", norwegian.cookie);
     expect(exported.status).toBe(400);

@@ -205,11 +205,13 @@ export function actionFailed(
   const byReason = error.errorReason ? REASON_KEYS[error.errorReason] : undefined;
   // English keeps the service's own words for these (they name amounts and thresholds).
   const whole = error.say ?? (byReason && language !== "en" ? { key: byReason } : undefined);
-  // A refusal about fields only (a parse) is its fields' errors; English keeps the service's words.
+  // A refusal about fields only (a parse) is its fields' errors, each said once: the form shows
+  // each beside its field, so the summary does not repeat the field's name (which would be the
+  // form's internal one, not a word of the reader's). English keeps the service's words.
   const message =
     whole || language === "en" || error.kind !== "invalid" || !said.length
       ? sayOr(language, error.message, whole)
-      : said.map(({ field, message }) => `${field}: ${message}`).join("; ");
+      : [...new Set(said.map(({ message }) => message))].join(" ");
   return json<ActionResult>({ ok: false, message, intent, fieldErrors }, { status: error.status });
 }
 
