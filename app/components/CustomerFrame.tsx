@@ -92,6 +92,7 @@ export function SandboxFrame({
         {title}
         <Badge color="gray" variant="light">
           {/* The PSP's own word, like its pages (ADR 042). */}
+          {/* eslint-disable-next-line i18next/no-literal-string */}
           {"Sandbox"}
         </Badge>
       </Group>

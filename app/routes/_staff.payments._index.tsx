@@ -231,6 +231,8 @@ export default function PaymentsList() {
           <ListNotice title={t("payments.noneYet")}>
             {t("payments.noneYetHint")}{" "}
             <Text span ff="monospace" size="sm">
+              {/* A command, typed as it is in any language. */}
+              {/* eslint-disable-next-line i18next/no-literal-string */}
               {"npm run db:seed"}
             </Text>
             .
@@ -521,7 +523,7 @@ function PaymentsTable({
   const { t } = useTranslation();
   return (
     <DataTable
-      label="Payments"
+      label={t("payments.title")}
       minWidth={980}
       maxHeight="var(--list-table-max-height)"
       alignTop

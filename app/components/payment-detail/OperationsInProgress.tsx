@@ -2,6 +2,8 @@
 // has not answered (or its answer was lost). Each settles by itself (the recovery job asks the
 // provider every few seconds); finance and admin may ask now ("Resolve now").
 import { Alert, Group, List, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { resources } from "../../i18n/i18n";
 import { userHasPermission } from "../../auth/roles";
 import { ActionModal } from "../ActionModal";
 import { useStaffUser } from "../staff-user";
@@ -15,50 +17,49 @@ export function ageText(seconds: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-const WHAT: Record<string, string> = {
-  CAPTURE: "Capture",
-  CANCEL: "Cancel",
-  AUTHORIZE: "Authorization",
-  REFUND: "Refund",
-  CARD_AUTHORIZE: "Card payment",
-  STORED_CARD_CHARGE: "Stored card charge",
-  VIPPS_CLAIM: "Vipps payment",
-  VIPPS_CHARGE: "Vipps agreement charge",
-  WALLET_AUTHORIZE: "Wallet payment",
-  INVOICE_AUTHORIZE: "Invoice confirmation",
-  INVOICE_PAY: "Invoice payment",
-  METHOD_REGISTRATION: "Payment method registration",
-};
+/** An operation kind's name; a kind this build does not know shows as itself. */
+function kindLabel(t: ReturnType<typeof useTranslation>["t"], kind: string): string {
+  return Object.hasOwn(resources.en.translation.payment.inProgress.kind, kind)
+    ? (t as (key: string) => string)(`payment.inProgress.kind.${kind}`)
+    : kind;
+}
 
 export function OperationsInProgress({ operations }: { operations: Detail["inProgress"] }) {
   const user = useStaffUser();
+  const { t } = useTranslation();
   if (!operations.length) return null;
   const mayResolve = userHasPermission(user, "payment:resolve");
   return (
-    <Alert color="yellow" title="In progress at the provider" role="status" data-testid="operations-in-progress">
+    <Alert color="yellow" title={t("payment.inProgress.title")} role="status" data-testid="operations-in-progress">
       <Text size="sm" mb="xs">
-        The provider has not answered yet. Each operation settles by itself as soon as the provider answers; until then
-        nothing else can start on its transaction.
+        {t("payment.inProgress.text")}
       </Text>
       <List size="sm" spacing="xs">
         {operations.map((op) => (
           <List.Item key={op.operationId} data-testid={`operation-in-progress-${op.operationId}`}>
             <Group gap="sm" wrap="wrap">
               <Text size="sm" span>
-                {WHAT[op.kind] ?? op.kind}
-                {op.transactionId !== null ? ` of transaction ${op.transactionId}` : ""}
-                {op.creditTransactionId !== null ? ` (credit transaction ${op.creditTransactionId})` : ""}: in progress
-                for {ageText(op.ageSeconds)}, asked {op.attempts} time{op.attempts === 1 ? "" : "s"}, by {op.claimedBy}.
+                {t("payment.inProgress.line", {
+                  what: kindLabel(t, op.kind),
+                  of:
+                    (op.transactionId !== null ? t("payment.inProgress.ofTransaction", { id: op.transactionId }) : "") +
+                    (op.creditTransactionId !== null
+                      ? t("payment.inProgress.ofCredit", { id: op.creditTransactionId })
+                      : ""),
+                  age: ageText(op.ageSeconds),
+                  count: op.attempts,
+                  by: op.claimedBy,
+                })}
               </Text>
               {mayResolve ? (
                 <ActionModal
-                  label="Resolve now"
-                  title={`Resolve operation ${op.operationId} now`}
+                  label={t("payment.inProgress.resolve")}
+                  title={t("payment.inProgress.resolveTitle", { id: op.operationId })}
                   intent="resolve"
                   reason="optional"
                   hidden={{ operationId: op.operationId }}
-                  description="Asks the provider now what became of this operation and settles it with the answer. Nothing is sent twice: the provider knows the operation by its reference."
-                  confirmLabel="Ask the provider"
+                  description={t("payment.inProgress.resolveText")}
+                  confirmLabel={t("payment.inProgress.resolveConfirm")}
                   buttonProps={{ size: "compact-xs", variant: "light", "data-testid": `resolve-${op.operationId}` }}
                 />
               ) : null}

@@ -287,11 +287,11 @@ function TransactionFacts({ transaction: t, timeZone }: { transaction: DetailTra
       f("customer"),
       t.invoice.confirmedAt ? (
         <Badge size="sm" color="green" variant="light">
-          {f("confirmed")}
+          {translate("log.facts.confirmed")}
         </Badge>
       ) : (
         <Badge size="sm" color="yellow" variant="light">
-          {f("notConfirmed")}
+          {translate("log.facts.notConfirmed")}
         </Badge>
       ),
     ]);

@@ -168,12 +168,12 @@ function TransactionActionButtons({ transaction: t, may }: { transaction: Detail
       <TransactionAction
         key="chargeback"
         transactionId={id}
-        label="Chargeback"
-        title={`Open a chargeback on transaction ${id}`}
+        label={translate("payment.chargeback.label")}
+        title={translate("payment.chargeback.title", { id })}
         intent="openChargeback"
         color="orange"
-        confirmLabel="Open chargeback"
-        description={`A card scheme disputes this transaction. The amount is held at once: it can no longer be credited unless the chargeback is won. Up to ${money(t.summary.creditableAmount)} can be charged back.`}
+        confirmLabel={translate("payment.chargeback.confirm")}
+        description={translate("payment.chargeback.text", { amount: money(t.summary.creditableAmount) })}
         fields={(errors) => <OpenChargebackFields transaction={t} errors={errors} />}
       />
     ) : null,
@@ -241,22 +241,23 @@ function OpenChargebackFields({
   transaction: DetailTransaction;
   errors: Record<string, string>;
 }) {
+  const { t: translate } = useTranslation();
   return (
     <>
       <AmountInput
         name="amount"
-        label="Amount charged back"
+        label={translate("payment.chargeback.amount")}
         defaultValue={t.summary.creditableAmount!}
         currency={t.currency}
         max={t.summary.creditableAmount!}
-        maxLabel="amount credits and chargebacks leave"
+        maxLabel={translate("payment.chargeback.maxLabel")}
         serverError={errors.amount ?? errors.transactionId ?? errors.currency}
         testId="chargeback-amount"
       />
       <TextInput
         name="reasonCode"
-        label="Scheme reason code"
-        description="As the scheme gives it, e.g. 10.4 or 4837"
+        label={translate("payment.chargeback.reasonCode")}
+        description={translate("payment.chargeback.reasonCodeHint")}
         maxLength={20}
         required
         error={errors.reasonCode}
@@ -264,11 +265,18 @@ function OpenChargebackFields({
       <TextInput
         type="date"
         name="dueDate"
-        label="Due date"
-        description="When evidence must reach the scheme"
+        label={translate("payment.chargeback.dueDate")}
+        description={translate("payment.chargeback.dueDateHint")}
         error={errors.dueDate}
       />
-      <Textarea name="notes" label="Notes" autosize minRows={2} maxLength={NOTES_MAX_LENGTH} error={errors.notes} />
+      <Textarea
+        name="notes"
+        label={translate("payment.chargeback.notes")}
+        autosize
+        minRows={2}
+        maxLength={NOTES_MAX_LENGTH}
+        error={errors.notes}
+      />
     </>
   );
 }
