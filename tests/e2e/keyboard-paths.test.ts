@@ -1,4 +1,4 @@
-// Every daily task by keyboard only (WCAG 2.2 AA 2.1.1, 2.4.3, 2.4.7, 2.4.11): after the first
+// Every daily task by keyboard only (WCAG 2.2 AA 2.1.1, 2.1.2, 2.4.3, 2.4.7): after the first
 // screen, the tests press keys and nothing else (no clicks, no page.goto). Each step is reached
 // by Tab or Shift+Tab, and the element that has the focus must show it (the app's focus ring, or
 // a field's focus border). The support agent logs in, finds a payment with `/` and Ctrl+K and
@@ -395,7 +395,7 @@ describe.skipIf(!chromiumAvailable)("every daily task by keyboard only", { timeo
     // The menu closed and the focus went back to its button.
     await focusIsOn(menu);
 
-    // Export CSV: Enter on the link starts the download (with its progress while it streams).
+    // Export CSV: Enter on the link starts the download (the page fetches the file, then saves it).
     const download = page.waitForEvent("download");
     await activate(page, page.getByTestId("export-csv"));
     const file = await download;
