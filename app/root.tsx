@@ -1,6 +1,7 @@
 import "./zod-config";
 import { ColorSchemeScript, MantineProvider, mantineHtmlProps, type MantineColorSchemeManager } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
+import { useColorScheme } from "@mantine/hooks";
 import { DatesProvider } from "@mantine/dates";
 import "dayjs/locale/nb.js";
 import mantineCore from "@mantine/core/styles.css";
@@ -70,10 +71,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const language = usePageLanguage();
   const choice = useColorSchemeChoice();
+  // With "auto" the attribute follows the system's scheme once the browser is asked (the inline
+  // script below sets it before the first paint). Left undefined, a switch back to "auto" on an
+  // open page removed it: <html> had no scheme, and every colour variable of Mantine's was gone,
+  // the focus ring's among them.
+  const system = useColorScheme();
   const manager = useMemo(() => serverColorSchemeManager(choice), []); // eslint-disable-line react-hooks/exhaustive-deps
   const theme = useMemo(() => themeIn(i18nFor(language).t("common.close")), [language]);
   return (
-    <html lang={language} {...mantineHtmlProps} data-mantine-color-scheme={choice === "auto" ? undefined : choice}>
+    <html lang={language} {...mantineHtmlProps} data-mantine-color-scheme={choice === "auto" ? system : choice}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -5,7 +5,7 @@
 import { ActionIcon, Button, Group, Paper, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useNavigate, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { SubmitButton, usePendingNavigation } from "./SubmitButton";
 import { conditionToParam, OPERATORS, type FieldType, type FilterField, type Operator } from "../domain/search-filter";
 
@@ -79,6 +79,14 @@ export function FilterBuilder({
     setRows(fromUrl);
   }
 
+  // "Add filter" puts the focus on the new row's field, where the keyboard continues: it would
+  // otherwise stay on the button, below the row, with the row's controls behind it.
+  const addedField = useRef<HTMLInputElement>(null);
+  const [added, setAdded] = useState(0);
+  useEffect(() => {
+    if (added) addedField.current?.focus();
+  }, [added]);
+
   const fieldOf = (name: string) => fields.find((field) => field.name === name) ?? fields[0];
   const update = (index: number, change: Partial<FilterRow>) =>
     setRows((current) =>
@@ -119,6 +127,7 @@ export function FilterBuilder({
             return (
               <div key={index} className="filter-row" data-testid="filter-row">
                 <Select
+                  ref={index === rows.length - 1 ? addedField : undefined}
                   aria-label={t("filters.field")}
                   data={fields.map((f) => ({ value: f.name, label: f.label }))}
                   value={row.field}
@@ -171,7 +180,10 @@ export function FilterBuilder({
             <Button
               variant="default"
               size="xs"
-              onClick={() => setRows((current) => [...current, { field: fields[0].name, op: "eq", value: "" }])}
+              onClick={() => {
+                setRows((current) => [...current, { field: fields[0].name, op: "eq", value: "" }]);
+                setAdded((count) => count + 1);
+              }}
             >
               {t("filters.add")}
             </Button>
