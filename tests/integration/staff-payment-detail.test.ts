@@ -518,6 +518,14 @@ describe("a provider that does not answer", () => {
       }),
     ]);
     expect(detail.inProgress[0].ageSeconds).toBeGreaterThanOrEqual(0);
+    // The screen names it in the reader's words: a Norwegian agent reads what waits, on which transaction.
+    const html = await (
+      await getPage(server, `/payments/${p.paymentId}`, `${staff.support.cookie}; paydesk_lang=nb`)
+    ).text();
+    expect(html).toContain("Pågår hos leverandøren");
+    expect(html).toMatch(
+      new RegExp(`Belastning av transaksjon ${p.transactionId}: pågått i \\d+ s, spurt 1 gang, av `),
+    );
     const row = detail.transactions.find((t: any) => t.transactionId === p.transactionId);
     expect(row).toMatchObject({
       status: "AUTHORIZED",
