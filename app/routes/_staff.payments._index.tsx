@@ -241,7 +241,9 @@ export default function PaymentsList() {
       ) : (
         <>
           {hydrated ? (
-            <Suspense fallback={<TotalsBar />}>
+            // Keyed by the query: a new filter's page shows the placeholder until its own totals
+            // arrive, never the last query's page links (which would open the unfiltered list).
+            <Suspense key={params.toString()} fallback={<TotalsBar />}>
               <Await
                 resolve={totals}
                 errorElement={
