@@ -22,7 +22,6 @@ import { auditStaffAction } from "../../platform/audit.server";
 import {
   newReference,
   requireNoOperationInFlight,
-  transactionOf,
   type OperationHandler,
   transactionReferenceOf,
 } from "../../platform/provider-operations.server";
@@ -31,7 +30,7 @@ import { appendOperation } from "../../platform/operation-log.server";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
 import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
 import {
-  authorizeLocked,
+  authorizeFromPage,
   decideOnPage,
   findSession,
   insertSessionLocked,
@@ -395,14 +394,6 @@ export const invoiceAuthorization: OperationHandler = {
       const { tx, at } = context;
       const invoiceId = context.op.request.invoiceId as string;
       await tx.update(invoices).set({ confirmedAt: at, updatedAt: at }).where(eq(invoices.invoiceId, invoiceId));
-      await authorizeLocked(
-        tx,
-        context.caller as SystemCaller,
-        context.locked!.payment,
-        transactionOf(context),
-        at,
-        { rrn: (answer.ok && answer.pspReference) || null },
-        session?.callbackUrl ?? null,
-      );
+      await authorizeFromPage(context, session, { rrn: (answer.ok && answer.pspReference) || null });
     }),
 };

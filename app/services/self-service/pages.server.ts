@@ -64,8 +64,8 @@ import { DomainError, type Say } from "../../domain/errors";
 import type { CustomerCaller, SystemCaller } from "../../domain/caller";
 import type { InvoiceRow } from "./self-service.server";
 import { lockPayment } from "../../platform/locks.server";
-import { authorizeLocked, newToken, supersedeSessionsLocked, type SessionRow } from "../mobile/hosted-pages.server";
-import { cancelLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
+import { newToken, supersedeSessionsLocked, type SessionRow } from "../mobile/hosted-pages.server";
+import { authorizeLocked, cancelLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
 
 export const PAY_SESSION = "selfservice-pay";
