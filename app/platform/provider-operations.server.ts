@@ -32,7 +32,7 @@ import { ProviderUnavailable } from "../providers/errors";
 import { paymentProvider } from "../providers/index.server";
 import { transactionReference } from "../providers/provider";
 import { currentIdempotencyKey } from "./idempotency.server";
-import { lockPayment, type LockedPayment } from "./locks.server";
+import { lockPayment, lockTransaction, type LockedPayment } from "./locks.server";
 import { logger } from "./logger.server";
 import { inTransaction, violatedConstraint } from "./transaction.server";
 
@@ -105,6 +105,25 @@ export type ClaimSpec<Locked, Done> = {
   /** The first call, when it needs what is not stored (a typed card); otherwise the handler's send. */
   ask?: (op: OperationRow) => Promise<OperationAnswer>;
 };
+
+/**
+ * The lock and subject of an operation on one transaction: its payment and the payment's
+ * transactions locked in the fixed order (lockTransaction), the operation booked on them.
+ */
+export function onTransaction(
+  caller: Caller,
+  paymentId: number,
+  transactionId: number,
+): Pick<ClaimSpec<Awaited<ReturnType<typeof lockTransaction>>, unknown>, "lock" | "subject"> {
+  return {
+    lock: (tx: Tx) => lockTransaction(tx, caller, paymentId, transactionId),
+    subject: ({ payment }: LockedPayment): Subject => ({
+      organisationId: payment.organisationId,
+      paymentId,
+      transactionId,
+    }),
+  };
+}
 
 /** A new idempotency reference for one operation: `capture:<transactionId>:<random>`. */
 export function newReference(kind: ProviderOperationKind, id: number | string): string {

@@ -24,7 +24,7 @@ import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import { conflict, invalid, ruleBroken } from "../../domain/errors";
 import { formatAmount, money } from "../../domain/money";
 import { terminalState, type TerminalState } from "../../domain/terminal";
-import { lockTransaction, requireActive } from "../../platform/locks.server";
+import { requireActive } from "../../platform/locks.server";
 import {
   newReference,
   requireSucceeded,
@@ -33,6 +33,7 @@ import {
   transactionReferenceOf,
   type ClaimPlan,
   type OperationHandler,
+  onTransaction,
 } from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
 import { mobileProvider } from "../../providers/index.server";
@@ -85,8 +86,7 @@ export async function createAppClaim(caller: ClientCaller, input: AppClaimInput)
   if (input.redirectUrl) requireAllowedRedirect(caller, input.redirectUrl);
   const outcome = await runProviderOperation(caller, vippsCharge, {
     kind: "VIPPS_CHARGE",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (tx, { payment, transaction }, ofThisRequest): Promise<ClaimPlan<AppClaimOutcome>> => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);

@@ -20,7 +20,6 @@ import {
   terminalState,
   type PageResult,
 } from "../../domain/terminal";
-import { lockTransaction } from "../../platform/locks.server";
 import type { ProviderOperationKind } from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
 import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
@@ -34,6 +33,7 @@ import {
   type OperationHandler,
   type OperationRow,
   type SettleContext,
+  onTransaction,
 } from "../../platform/provider-operations.server";
 import type { PaymentRow, TransactionRow } from "../queries/payment-view.server";
 import { authorizeLocked, initiateLocked } from "../transactions/transactions.server";
@@ -201,8 +201,7 @@ export async function decideOnPage(
   try {
     outcome = await runProviderOperation(caller, byKind(handlers), {
       kind: "VIPPS_CLAIM", // named by the plan's claim
-      lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-      subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+      ...onTransaction(caller, paymentId, transactionId),
       plan: async (tx, { payment, transaction }): Promise<ClaimPlan<PageDecision>> => {
         const [session] = await tx
           .select()

@@ -18,9 +18,10 @@ import {
   type ClaimPlan,
   type OperationHandler,
   transactionReferenceOf,
+  onTransaction,
 } from "../../platform/provider-operations.server";
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
-import { lockTransaction, requireActive } from "../../platform/locks.server";
+import { requireActive } from "../../platform/locks.server";
 import { terminalState, type TerminalState } from "../../domain/terminal";
 import {
   authorizeFromPage,
@@ -119,8 +120,7 @@ export async function registerWallet(caller: ClientCaller, input: WalletInput): 
   const registered = { paymentId, transactionId, walletProvider: input.walletProvider };
   const outcome = await runProviderOperation(caller, walletAuthorization, {
     kind: "WALLET_AUTHORIZE",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (tx, { payment, transaction }, ofThisRequest): Promise<ClaimPlan<WalletRegistration>> => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);

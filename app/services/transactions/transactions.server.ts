@@ -55,6 +55,7 @@ import {
   type OperationHandler,
   type OperationRow as ProviderOperationRow,
   type SettleContext,
+  onTransaction,
 } from "../../platform/provider-operations.server";
 import { paymentProvider } from "../../providers/index.server";
 import { transactionReference, type TransactionAtProvider } from "../../providers/provider";
@@ -296,8 +297,7 @@ export async function cancelTransaction(
   const { paymentId, transactionId } = input;
   const outcome = await runProviderOperation(caller, cancelOperation, {
     kind: "CANCEL",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (tx, { payment, transaction }, ofThisRequest) => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
@@ -418,8 +418,7 @@ export async function captureTransaction(
   const { paymentId, transactionId } = input;
   const outcome = await runProviderOperation(caller, captureOperation, {
     kind: "CAPTURE",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (tx, { payment, transaction }, ofThisRequest) => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
@@ -551,8 +550,7 @@ export async function authorizeTransaction(
   const { paymentId, transactionId, totalAmount } = input;
   const outcome = await runProviderOperation(caller, authorizeOperation, {
     kind: "AUTHORIZE",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (_tx, { payment, transactions, transaction }, ofThisRequest) => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
