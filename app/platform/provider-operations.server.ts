@@ -26,6 +26,7 @@ import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client";
 import { providerOperations } from "../../db/schema";
 import type { Caller } from "../domain/caller";
+import { money } from "../domain/money";
 import type { ErrorReason, ProviderOperationKind } from "../domain/enums";
 import { conflict, DomainError, providerUnavailable } from "../domain/errors";
 import { ProviderUnavailable } from "../providers/errors";
@@ -133,6 +134,20 @@ export function newReference(kind: ProviderOperationKind, id: number | string): 
 /** The PSP's name of the operation's transaction (its ledger books the effect there); none for an operation on no transaction. */
 export function transactionReferenceOf(op: Pick<OperationRow, "transactionId">): string | undefined {
   return op.transactionId === null ? undefined : transactionReference(op.transactionId);
+}
+
+/**
+ * What every ask about a transaction's money carries: the operation's reference, the transaction's
+ * name at the PSP, and the request's amount (kept as a decimal string) as Money, in its currency.
+ */
+export function moneyAskOf(op: Pick<OperationRow, "reference" | "transactionId" | "request">) {
+  const request = op.request as { amount: string; currency: string };
+  return {
+    reference: op.reference,
+    transactionReference: transactionReferenceOf(op),
+    amount: money(request.amount),
+    currency: request.currency,
+  };
 }
 
 /** The operation's transaction among the settling transaction's locked ones. */

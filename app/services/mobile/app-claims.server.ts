@@ -30,10 +30,10 @@ import {
   requireSucceeded,
   runProviderOperation,
   transactionOf,
-  transactionReferenceOf,
   type ClaimPlan,
   type OperationHandler,
   onTransaction,
+  moneyAskOf,
 } from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
 import { mobileProvider } from "../../providers/index.server";
@@ -178,11 +178,8 @@ export const vippsCharge: OperationHandler = {
   send: (op) => {
     const request = op.request as VippsRequest;
     return mobileProvider().chargeAgreement({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
+      ...moneyAskOf(op),
       agreementId: request.agreementId!,
-      amount: money(request.amount),
-      currency: request.currency,
     });
   },
   settle: (context, answer) =>
@@ -203,11 +200,8 @@ export const vippsClaim: OperationHandler = {
   send: (op) => {
     const request = op.request as VippsRequest;
     return mobileProvider().reserveClaim({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
+      ...moneyAskOf(op),
       phoneNumber: request.phoneNumber!,
-      amount: money(request.amount),
-      currency: request.currency,
     });
   },
   settle: (context, answer) =>

@@ -23,7 +23,7 @@ import {
   newReference,
   requireNoOperationInFlight,
   type OperationHandler,
-  transactionReferenceOf,
+  moneyAskOf,
 } from "../../platform/provider-operations.server";
 import type { Caller, ClientCaller, SystemCaller } from "../../domain/caller";
 import { appendOperation } from "../../platform/operation-log.server";
@@ -382,11 +382,8 @@ export const invoiceAuthorization: OperationHandler = {
   send: (op) => {
     const request = op.request as { invoiceId: string; amount: string; currency: string };
     return mobileProvider().authorizeInvoice({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
+      ...moneyAskOf(op),
       invoiceId: request.invoiceId,
-      amount: money(request.amount),
-      currency: request.currency,
     });
   },
   settle: (context, answer) =>

@@ -17,8 +17,8 @@ import {
   runProviderOperation,
   type ClaimPlan,
   type OperationHandler,
-  transactionReferenceOf,
   onTransaction,
+  moneyAskOf,
 } from "../../platform/provider-operations.server";
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import { requireActive } from "../../platform/locks.server";
@@ -178,12 +178,9 @@ export const walletAuthorization: OperationHandler = {
   send: (op) => {
     const request = op.request as ReturnType<typeof walletRequest>;
     return mobileProvider().authorizeWallet({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
+      ...moneyAskOf(op),
       walletProvider: request.walletProvider,
       card: { last4: request.last4, network: request.network },
-      amount: money(request.amount),
-      currency: request.currency,
     });
   },
   settle: (context, answer) =>
