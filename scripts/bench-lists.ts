@@ -36,11 +36,13 @@ import {
 import type { PaymentSort } from "../app/domain/payment-sort";
 import { PAYMENT_SEARCH_FIELDS } from "../app/services/queries/payment-search.server";
 import {
+  analyzeDatabase,
   BENCH_STAFF,
   benchArgs,
   explainSlowest,
   openBenchDatabase,
   reportLoad,
+  showTableSizes,
   timeCase,
   TIMING_HEADER,
   timingColumns,
@@ -61,22 +63,8 @@ try {
   const [{ n: paymentCount }] = await pg`select count(*)::int as n from payments`;
   if (paymentCount < 100_000)
     console.warn(`only ${paymentCount} payments in ${name}: seed a million first (see the top of this file)`);
-  if (!args.has("--no-vacuum")) {
-    const started = performance.now();
-    await pg.unsafe("vacuum analyze");
-    console.log(`vacuum analyze: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  }
-  const sizes = await pg.unsafe(`
-    select c.relname as t, c.reltuples::bigint as n, pg_size_pretty(pg_table_size(c.oid)) as heap,
-           pg_size_pretty(pg_indexes_size(c.oid)) as indexes
-      from pg_class c where c.relname in ('payments', 'payment_transactions', 'operation_log') order by c.relname`);
-  for (const row of sizes) {
-    console.log(
-      `  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(11)} rows, heap ${row.heap}, indexes ${
-        row.indexes
-      }`,
-    );
-  }
+  if (!args.has("--no-vacuum")) await analyzeDatabase(pg, "vacuum analyze");
+  await showTableSizes(pg, ["payments", "payment_transactions", "operation_log"]);
 
   // ------------------------------------------------------------ sample values (from the data)
   const [sample] = await pg`

@@ -14,7 +14,6 @@
 //   npx tsx scripts/bench-reconciliation.ts [--lines 100000]
 //   npx tsx scripts/bench-reconciliation.ts --import-lines 1000000
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -27,6 +26,7 @@ import { importSettlementReport } from "../app/services/reconciliation/settlemen
 import { totpCode } from "../app/auth/totp.server";
 import { createStaffUser } from "../app/services/admin/staff-users.server";
 import { BENCH_STAFF, loadAverage, startAppProcess } from "./bench-support";
+import { openReportUpload } from "../tests/support/report-upload";
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -302,12 +302,7 @@ async function uploadOverHttp(databaseUrl: string, file: string, size: number) {
       }
     }, 1_000);
     const t0 = performance.now();
-    const { status, body } = await postReport(
-      `${app.url}/reconciliation?index&_data=routes%2F_staff.reconciliation._index`,
-      cookie,
-      token,
-      file,
-    );
+    const { status, body } = await postReport(app.url, cookie, token, file);
     const ms = performance.now() - t0;
     clearInterval(sampler);
     clearInterval(poller);
@@ -334,35 +329,18 @@ async function uploadOverHttp(databaseUrl: string, file: string, size: number) {
 }
 
 /** POSTs the file as a streamed multipart body (chunked, the token part first); answers status and body. */
-function postReport(url: string, cookie: string, token: string, file: string) {
-  const boundary = `----paydeskbench${process.pid}`;
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const request = http.request(url, {
-      method: "POST",
-      headers: {
-        "Content-Type": `multipart/form-data; boundary=${boundary}`,
-        Cookie: cookie,
-        Origin: new URL(url).origin,
-        Accept: "application/json",
-      },
-    });
-    request.on("error", reject);
-    request.on("response", (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => (body += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    request.write(
-      `--${boundary}\r\nContent-Disposition: form-data; name="uploadToken"\r\n\r\n${token}\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${path.basename(file)}"\r\n` +
-        `Content-Type: text/csv\r\n\r\n`,
-    );
-    const source = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
-    source.on("error", reject);
-    source.pipe(request, { end: false });
-    source.on("end", () => request.end(`\r\n--${boundary}--\r\n`));
+function postReport(origin: string, cookie: string, token: string, file: string) {
+  const { request, answer, tail } = openReportUpload(origin, {
+    cookie,
+    token,
+    fileName: path.basename(file),
+    headers: { Accept: "application/json" },
   });
+  const source = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
+  source.on("error", (error) => request.destroy(error));
+  source.pipe(request, { end: false });
+  source.on("end", () => request.end(tail));
+  return answer;
 }
 
 main().catch((error) => {

@@ -40,6 +40,7 @@ import {
 } from "../app/services/queries/settlements.server";
 import { presetRange, utcDay } from "../app/domain/day-range";
 import {
+  analyzeDatabase,
   BENCH_SERVER_URL,
   BENCH_STAFF,
   benchArgs,
@@ -47,6 +48,7 @@ import {
   explainSlowest,
   openBenchDatabase,
   reportLoad,
+  showTableSizes,
   timeCase,
   TIMING_HEADER,
   timingColumns,
@@ -121,20 +123,15 @@ try {
       `seeded ${added.payments.toLocaleString("en")} payments in ${((performance.now() - started) / 1000).toFixed(1)} s (${added.mode} mode)`,
     );
   }
-  const started = performance.now();
-  await pg.unsafe(vacuum ? "vacuum analyze" : "analyze");
-  console.log(`${vacuum ? "vacuum analyze" : "analyze"}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const sizes = await pg.unsafe(`
-    select c.relname as t, c.reltuples::bigint as n, pg_size_pretty(pg_table_size(c.oid)) as heap,
-           pg_size_pretty(pg_indexes_size(c.oid)) as indexes
-      from pg_class c
-     where c.relname in ('payments', 'payment_transactions', 'operation_log', 'credits', 'credit_transactions', 'daily_volume')
-     order by c.relname`);
-  for (const row of sizes) {
-    console.log(
-      `  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(11)} rows, heap ${row.heap}, indexes ${row.indexes}`,
-    );
-  }
+  await analyzeDatabase(pg, vacuum ? "vacuum analyze" : "analyze");
+  await showTableSizes(pg, [
+    "payments",
+    "payment_transactions",
+    "operation_log",
+    "credits",
+    "credit_transactions",
+    "daily_volume",
+  ]);
 
   // -------------------------------------------------------------- sample values
   // Taken from the data itself (deterministic for a fresh database of a given seed and day):

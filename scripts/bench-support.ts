@@ -301,3 +301,23 @@ export function reportLoad(): (note?: string) => void {
 /** "1.2×/1.4×": Paydesk's median over the raw SQL's, then the same of the p95s. */
 export const ratio = (paydesk: Timing, raw: Timing) =>
   `${(paydesk.median / Math.max(raw.median, 0.001)).toFixed(1)}×/${(paydesk.p95 / Math.max(raw.p95, 0.001)).toFixed(1)}×`;
+
+/** Runs a whole-database `vacuum analyze` or `analyze` before timing, saying how long it took. */
+export async function analyzeDatabase(pg: postgres.Sql, statement: "vacuum analyze" | "analyze"): Promise<void> {
+  const started = performance.now();
+  await pg.unsafe(statement);
+  console.log(`${statement}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Prints each table's estimated rows and the size of its heap and indexes: what the timings ran over. */
+export async function showTableSizes(pg: postgres.Sql, tables: readonly string[]): Promise<void> {
+  const sizes = await pg`
+    select c.relname as t, c.reltuples::bigint as n, pg_size_pretty(pg_table_size(c.oid)) as heap,
+           pg_size_pretty(pg_indexes_size(c.oid)) as indexes
+      from pg_class c where c.relname in ${pg(tables)} order by c.relname`;
+  for (const row of sizes) {
+    console.log(
+      `  ${String(row.t).padEnd(22)} ${Number(row.n).toLocaleString("en").padStart(11)} rows, heap ${row.heap}, indexes ${row.indexes}`,
+    );
+  }
+}

@@ -26,13 +26,14 @@ import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client";
 import { providerOperations } from "../../db/schema";
 import type { Caller } from "../domain/caller";
+import { money } from "../domain/money";
 import type { ErrorReason, ProviderOperationKind } from "../domain/enums";
 import { conflict, DomainError, providerUnavailable } from "../domain/errors";
 import { ProviderUnavailable } from "../providers/errors";
 import { paymentProvider } from "../providers/index.server";
 import { transactionReference } from "../providers/provider";
 import { currentIdempotencyKey } from "./idempotency.server";
-import { lockPayment, type LockedPayment } from "./locks.server";
+import { lockPayment, lockTransaction, type LockedPayment } from "./locks.server";
 import { logger } from "./logger.server";
 import { inTransaction, violatedConstraint } from "./transaction.server";
 
@@ -106,6 +107,25 @@ export type ClaimSpec<Locked, Done> = {
   ask?: (op: OperationRow) => Promise<OperationAnswer>;
 };
 
+/**
+ * The lock and subject of an operation on one transaction: its payment and the payment's
+ * transactions locked in the fixed order (lockTransaction), the operation booked on them.
+ */
+export function onTransaction(
+  caller: Caller,
+  paymentId: number,
+  transactionId: number,
+): Pick<ClaimSpec<Awaited<ReturnType<typeof lockTransaction>>, unknown>, "lock" | "subject"> {
+  return {
+    lock: (tx: Tx) => lockTransaction(tx, caller, paymentId, transactionId),
+    subject: ({ payment }: LockedPayment): Subject => ({
+      organisationId: payment.organisationId,
+      paymentId,
+      transactionId,
+    }),
+  };
+}
+
 /** A new idempotency reference for one operation: `capture:<transactionId>:<random>`. */
 export function newReference(kind: ProviderOperationKind, id: number | string): string {
   return `${kind.toLowerCase()}:${id}:${randomUUID()}`;
@@ -114,6 +134,20 @@ export function newReference(kind: ProviderOperationKind, id: number | string): 
 /** The PSP's name of the operation's transaction (its ledger books the effect there); none for an operation on no transaction. */
 export function transactionReferenceOf(op: Pick<OperationRow, "transactionId">): string | undefined {
   return op.transactionId === null ? undefined : transactionReference(op.transactionId);
+}
+
+/**
+ * What every ask about a transaction's money carries: the operation's reference, the transaction's
+ * name at the PSP, and the request's amount (kept as a decimal string) as Money, in its currency.
+ */
+export function moneyAskOf(op: Pick<OperationRow, "reference" | "transactionId" | "request">) {
+  const request = op.request as { amount: string; currency: string };
+  return {
+    reference: op.reference,
+    transactionReference: transactionReferenceOf(op),
+    amount: money(request.amount),
+    currency: request.currency,
+  };
 }
 
 /** The operation's transaction among the settling transaction's locked ones. */

@@ -3,7 +3,6 @@
 // batches committed while it streamed) and the server goes on serving; the same file sent whole
 // afterwards imports. Finance matches a settlement's lines missing in Paydesk again once the
 // payment is there (docs/decisions/051): once, audited; support may not.
-import http from "node:http";
 import { and, count, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
@@ -25,13 +24,11 @@ import {
   sampleReport,
 } from "../support/settlement-report-fixtures";
 import { getPage } from "../support/staff";
+import { openReportUpload } from "../support/report-upload";
 
 const server = useTestServer();
 const finance = useStaffSession(server, "finance");
 const support = useStaffSession(server, "support");
-
-const UPLOAD = "/reconciliation?index&_data=routes%2F_staff.reconciliation._index";
-const BOUNDARY = "----paydesk-test-boundary";
 
 /** A valid report of `lines` capture lines nobody in Paydesk knows (each a difference, none wrong). */
 function reportOf(settlementId: string, lines: number): string {
@@ -42,32 +39,8 @@ function reportOf(settlementId: string, lines: number): string {
   return `${REPORT_COLUMNS.join(",")}\n${rows.join("\n")}\n`;
 }
 
-const formHead = (token: string) =>
-  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="uploadToken"\r\n\r\n${token}\r\n` +
-  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="report.csv"\r\nContent-Type: text/csv\r\n\r\n`;
-const formTail = `\r\n--${BOUNDARY}--\r\n`;
-
-/** A streamed (chunked) multipart upload the test writes by hand, as a browser would send it. */
-function openUpload() {
-  const request = http.request(`${server.url}${UPLOAD}`, {
-    method: "POST",
-    headers: {
-      "Content-Type": `multipart/form-data; boundary=${BOUNDARY}`,
-      Cookie: finance.cookie,
-      Origin: server.url,
-    },
-  });
-  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    request.on("error", reject);
-    request.on("response", (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => (body += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-  });
-  return { request, answer };
-}
+/** The upload of `token`, opened as the finance user; the test writes the file. */
+const openUpload = (token: string) => openReportUpload(server.url, { cookie: finance.cookie, token });
 
 async function stored() {
   const db = server.database.db;
@@ -83,8 +56,8 @@ async function progressOf(token: string): Promise<{ status: string; linesRead: n
 
 /** The whole file as one ordinary multipart post. */
 async function uploadWhole(content: string, token: string) {
-  const { request, answer } = openUpload();
-  request.end(`${formHead(token)}${content}${formTail}`);
+  const { request, answer, tail } = openUpload(token);
+  request.end(`${content}${tail}`);
   return answer;
 }
 
@@ -106,9 +79,8 @@ describe("a settlement report upload that stops before the end of the file", () 
     // 12 000 lines: two batches of 5 000 are committed (RUNNING) before the cut.
     const content = reportOf("CUT-ABORT", 12_000);
     const token = "abort-mid-file-token-0001";
-    const { request, answer } = openUpload();
+    const { request, answer } = openUpload(token);
     answer.catch(() => {}); // the socket is destroyed below: there is no answer to read
-    request.write(formHead(token));
     request.write(content.slice(0, Math.floor(content.length * 0.9)));
     // Wait until the server has committed lines of it: a half-read file exists, as RUNNING.
     await expect.poll(async () => (await progressOf(token)).linesRead, { timeout: 30_000 }).toBeGreaterThan(0);
@@ -132,9 +104,9 @@ describe("a settlement report upload that stops before the end of the file", () 
   it("answers a body cut short with a 400 naming the file, not a 500, and imports nothing of it", async () => {
     const before = await stored();
     const content = reportOf("CUT-SHORT", 6_000);
-    const { request, answer } = openUpload();
+    const { request, answer } = openUpload("cut-short-token-000001");
     // The body ends cleanly, but in the middle of the file: no closing boundary.
-    request.end(`${formHead("cut-short-token-000001")}${content.slice(0, Math.floor(content.length / 2))}`);
+    request.end(content.slice(0, Math.floor(content.length / 2)));
     const cut = await answer;
     expect(cut.status, cut.body).toBe(400);
     expect(JSON.parse(cut.body)).toMatchObject({

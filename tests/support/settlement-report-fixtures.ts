@@ -2,6 +2,7 @@
 // SAMPLE-NETS-20261201 as rows, so that importing the sample finds one difference of each kind
 // (README "Settlement reports"), plus the settlement's rollup row so its Settlements screen opens.
 import fs from "node:fs";
+import { eq } from "drizzle-orm";
 import path from "node:path";
 import {
   creditTransactions,
@@ -27,54 +28,93 @@ export const SAMPLE_EXPECTED = {
   fees: "88.47000",
 };
 
+type Db = TestDatabase["db"];
+
+/** Where a fixture's rows are booked: the organisation and the settlement its payments and credits are under. */
+export type SettlementOf = { organisationId: number; settlementId: string };
+
+/**
+ * A captured transaction of a new payment under the settlement: a card one found by its `rrn`, or
+ * a Vipps one by its `external` reference; `credited` of it already credited (all of it: CREDITED).
+ */
+export async function insertCaptured(
+  db: Db,
+  under: SettlementOf,
+  amount: string,
+  refs: { rrn?: string; external?: string },
+  credited = "0",
+): Promise<{ paymentId: number; transactionId: number }> {
+  const [payment] = await db
+    .insert(payments)
+    .values({ organisationId: under.organisationId, totalAmount: amount, settlementId: under.settlementId })
+    .returning({ id: payments.paymentId });
+  const [transaction] = await db
+    .insert(paymentTransactions)
+    .values({
+      paymentId: payment.id,
+      amount,
+      currency: "NOK",
+      status: credited === amount ? "CREDITED" : "CAPTURED",
+      paymentTypeGroup: refs.rrn ? "PAYMENTCARD" : "MOBILE",
+      paymentType: refs.rrn ? "VISA" : "VIPPS",
+      rrn: refs.rrn ?? null,
+      cardNumber: refs.rrn ? "1111" : null,
+      externalTransactionId: refs.external ?? null,
+      authorizedAmount: amount,
+      capturedAmount: amount,
+      creditedAmount: credited,
+    })
+    .returning({ id: paymentTransactions.transactionId });
+  return { paymentId: payment.id, transactionId: transaction.id };
+}
+
+/** An executed credit of `amount` on a captured transaction, under the settlement, with the provider's reference. */
+export async function insertCredited(
+  db: Db,
+  under: SettlementOf,
+  on: { paymentId: number; transactionId: number },
+  amount: string,
+  providerReference: string,
+): Promise<void> {
+  const [credit] = await db
+    .insert(credits)
+    .values({
+      organisationId: under.organisationId,
+      totalCreditAmount: amount,
+      settlementId: under.settlementId,
+      status: "CREDITED",
+    })
+    .returning({ id: credits.creditId });
+  await db.insert(creditTransactions).values({
+    creditId: credit.id,
+    paymentId: on.paymentId,
+    transactionId: on.transactionId,
+    amount,
+    status: "CREDITED",
+    reimbursementMethod: "PAYMENTCARD",
+    reimbursementTypeGroup: "PAYMENTCARD",
+    providerReference,
+  });
+  await db
+    .update(paymentTransactions)
+    .set({ creditedAmount: amount })
+    .where(eq(paymentTransactions.transactionId, on.transactionId));
+}
+
 export async function insertSampleSettlement(database: TestDatabase): Promise<void> {
   const db = database.db;
   const [organisation] = await db.select({ id: organisations.id }).from(organisations).limit(1);
   const organisationId =
     organisation?.id ?? (await db.insert(organisations).values({ id: 8801, name: "Sample AS" }).returning())[0].id;
-  const captured = async (amount: string, refs: { rrn?: string; external?: string }, credited = "0") => {
-    const [payment] = await db
-      .insert(payments)
-      .values({ organisationId, totalAmount: amount, settlementId: SAMPLE_SETTLEMENT })
-      .returning({ id: payments.paymentId });
-    const [transaction] = await db
-      .insert(paymentTransactions)
-      .values({
-        paymentId: payment.id,
-        amount,
-        currency: "NOK",
-        status: credited === amount ? "CREDITED" : "CAPTURED",
-        paymentTypeGroup: refs.rrn ? "PAYMENTCARD" : "MOBILE",
-        paymentType: refs.rrn ? "VISA" : "VIPPS",
-        rrn: refs.rrn ?? null,
-        cardNumber: refs.rrn ? "1111" : null,
-        externalTransactionId: refs.external ?? null,
-        authorizedAmount: amount,
-        capturedAmount: amount,
-        creditedAmount: credited,
-      })
-      .returning({ id: paymentTransactions.transactionId });
-    return { paymentId: payment.id, transactionId: transaction.id };
-  };
+  const sample = { organisationId, settlementId: SAMPLE_SETTLEMENT };
+  const captured = (amount: string, refs: { rrn?: string; external?: string }, credited = "0") =>
+    insertCaptured(db, sample, amount, refs, credited);
   await captured("399.00", { rrn: "612340000001" });
   const refunded = await captured("149.00", { rrn: "612340000002" }, "149.00");
   await captured("250.00", { external: "VIPPS-7Q2M9X" });
   await captured("650.00", { rrn: "612340000004" });
   await captured("120.00", { rrn: "612340000005" });
-  const [credit] = await db
-    .insert(credits)
-    .values({ organisationId, totalCreditAmount: "149.00", settlementId: SAMPLE_SETTLEMENT, status: "CREDITED" })
-    .returning({ id: credits.creditId });
-  await db.insert(creditTransactions).values({
-    creditId: credit.id,
-    paymentId: refunded.paymentId,
-    transactionId: refunded.transactionId,
-    amount: "149.00",
-    status: "CREDITED",
-    reimbursementMethod: "PAYMENTCARD",
-    reimbursementTypeGroup: "PAYMENTCARD",
-    providerReference: "NETS-RF-1001",
-  });
+  await insertCredited(db, sample, refunded, "149.00", "NETS-RF-1001");
   await db.insert(dailyVolume).values({
     day: "2026-12-01",
     organisationId,

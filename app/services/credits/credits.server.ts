@@ -54,7 +54,7 @@ import {
   type OperationHandler,
   type OperationRow,
   type SettleContext,
-  transactionReferenceOf,
+  moneyAskOf,
 } from "../../platform/provider-operations.server";
 
 export type NewCreditLine = {
@@ -689,10 +689,7 @@ export const refundOperation: OperationHandler = {
       cardNumber: string | null;
     };
     return paymentProvider().refund({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
-      amount: money(request.amount),
-      currency: request.currency,
+      ...moneyAskOf(op),
       paymentType: request.paymentType,
       paymentTypeGroup: request.paymentTypeGroup,
       rrn: request.rrn,

@@ -23,31 +23,31 @@ import { awaitsConfirmation, canCharge, chargeLimit, readPricing } from "../../d
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import { conflict, invalid, ruleBroken } from "../../domain/errors";
 import { formatAmount, money } from "../../domain/money";
-import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
-import { lockTransaction, requireActive } from "../../platform/locks.server";
+import { terminalState, type TerminalState } from "../../domain/terminal";
+import { requireActive } from "../../platform/locks.server";
 import {
   newReference,
   requireSucceeded,
   runProviderOperation,
   transactionOf,
-  transactionReferenceOf,
   type ClaimPlan,
   type OperationHandler,
+  onTransaction,
+  moneyAskOf,
 } from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
 import { mobileProvider } from "../../providers/index.server";
-import { appendInitiate, initiateLocked } from "../transactions/transactions.server";
+import { appendInitiate } from "../transactions/transactions.server";
 import {
   agreementClosedMessage,
-  authorizeLocked,
+  authorizeFromPage,
   decideOnPage,
   endOpenSessionsLocked,
   findSession,
-  insertSessionLocked,
   merchantName,
+  openPageLocked,
   requireAllowedRedirect,
   settleOnPage,
-  supersedeSessionsLocked,
   type PageDecision,
 } from "./hosted-pages.server";
 
@@ -86,8 +86,7 @@ export async function createAppClaim(caller: ClientCaller, input: AppClaimInput)
   if (input.redirectUrl) requireAllowedRedirect(caller, input.redirectUrl);
   const outcome = await runProviderOperation(caller, vippsCharge, {
     kind: "VIPPS_CHARGE",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (tx, { payment, transaction }, ofThisRequest): Promise<ClaimPlan<AppClaimOutcome>> => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
@@ -139,11 +138,8 @@ export async function createAppClaim(caller: ClientCaller, input: AppClaimInput)
       }
       if (!input.phoneNumber) throw invalid("phoneNumber", "is required");
 
-      await supersedeSessionsLocked(tx, transactionId, at);
-      const session = await insertSessionLocked(tx, {
+      const session = await openPageLocked(tx, caller, transaction, at, {
         kind: "vipps",
-        paymentId,
-        transactionId,
         redirectUrl: input.redirectUrl ?? null,
         options: {
           mode: agreement ? "agreement" : "payment",
@@ -153,7 +149,6 @@ export async function createAppClaim(caller: ClientCaller, input: AppClaimInput)
           currency: transaction.currency,
           ...(agreement ? { agreementId: agreement.agreementId, productName: agreement.productName } : {}),
         },
-        expiresAt: terminalExpiresAt(at),
       });
       if (agreement) {
         // The agreement's confirmation URL (GET /v1/payment-agreements/{id}) is this page.
@@ -162,7 +157,6 @@ export async function createAppClaim(caller: ClientCaller, input: AppClaimInput)
           .set({ status: "PENDING", confirmationToken: session.token, updatedAt: at })
           .where(eq(paymentAgreements.agreementId, agreement.agreementId));
       }
-      await initiateLocked(tx, caller, transaction, at);
       return {
         done: { kind: "claim", paymentId, transactionId, appClaimUrl: `${origin}/sandbox/vipps/${session.token}` },
       };
@@ -184,11 +178,8 @@ export const vippsCharge: OperationHandler = {
   send: (op) => {
     const request = op.request as VippsRequest;
     return mobileProvider().chargeAgreement({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
+      ...moneyAskOf(op),
       agreementId: request.agreementId!,
-      amount: money(request.amount),
-      currency: request.currency,
     });
   },
   settle: (context, answer) =>
@@ -200,16 +191,7 @@ export const vippsCharge: OperationHandler = {
         await endOpenSessionsLocked(tx, transaction.transactionId, at);
         await appendInitiate(tx, caller, transaction, at);
       }
-      const rrn = (answer.ok && answer.pspReference) || null;
-      await authorizeLocked(
-        tx,
-        caller,
-        context.locked!.payment,
-        transaction,
-        at,
-        { rrn },
-        session?.callbackUrl ?? null,
-      );
+      await authorizeFromPage(context, session, { rrn: (answer.ok && answer.pspReference) || null });
     }),
 };
 
@@ -218,25 +200,13 @@ export const vippsClaim: OperationHandler = {
   send: (op) => {
     const request = op.request as VippsRequest;
     return mobileProvider().reserveClaim({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
+      ...moneyAskOf(op),
       phoneNumber: request.phoneNumber!,
-      amount: money(request.amount),
-      currency: request.currency,
     });
   },
   settle: (context, answer) =>
     settleOnPage(context, answer, async (session) => {
-      const rrn = (answer.ok && answer.pspReference) || null;
-      await authorizeLocked(
-        context.tx,
-        context.caller as SystemCaller,
-        context.locked!.payment,
-        transactionOf(context),
-        context.at,
-        { rrn },
-        session?.callbackUrl ?? null,
-      );
+      await authorizeFromPage(context, session, { rrn: (answer.ok && answer.pspReference) || null });
     }),
 };
 

@@ -12,12 +12,14 @@ import { and, eq, isNull } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client";
 import { organisations, paymentTransactions, payments, providerSessions } from "../../../db/schema";
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
-import { money, toDbAmount } from "../../domain/money";
 import { requireAllowedUrl } from "../../domain/redirects";
-import { awaitsTerminal, pageResultUrl, terminalState, type PageResult } from "../../domain/terminal";
-import { lockTransaction } from "../../platform/locks.server";
-import { appendOperation } from "../../platform/operation-log.server";
-import { enqueueCallback, transactionCallbackPayload } from "../../platform/outbox.server";
+import {
+  awaitsTerminal,
+  pageResultUrl,
+  terminalExpiresAt,
+  terminalState,
+  type PageResult,
+} from "../../domain/terminal";
 import type { ProviderOperationKind } from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
 import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
@@ -31,9 +33,10 @@ import {
   type OperationHandler,
   type OperationRow,
   type SettleContext,
+  onTransaction,
 } from "../../platform/provider-operations.server";
 import type { PaymentRow, TransactionRow } from "../queries/payment-view.server";
-import { touchPayment } from "../transactions/transactions.server";
+import { authorizeLocked, initiateLocked } from "../transactions/transactions.server";
 
 export type SessionRow = typeof providerSessions.$inferSelect;
 export type SessionKind = "vipps" | "wallet" | "invoice";
@@ -92,6 +95,29 @@ export async function insertSessionLocked(
   return row;
 }
 
+/**
+ * Opens a customer page for a transaction: its open pages end (superseded), the new page's session
+ * is written, and the transaction is INITIATED with its INITIATE entry.
+ */
+export async function openPageLocked(
+  tx: Tx,
+  caller: ClientCaller,
+  transaction: TransactionRow,
+  at: Date,
+  page: Omit<Parameters<typeof insertSessionLocked>[1], "paymentId" | "transactionId" | "expiresAt">,
+): Promise<SessionRow> {
+  const { paymentId, transactionId } = transaction;
+  await supersedeSessionsLocked(tx, transactionId, at);
+  const session = await insertSessionLocked(tx, {
+    ...page,
+    paymentId,
+    transactionId,
+    expiresAt: terminalExpiresAt(at),
+  });
+  await initiateLocked(tx, caller, transaction, at);
+  return session;
+}
+
 /** A page's session by its token (no lock: for rendering). */
 export async function findSession(token: string, kind: SessionKind): Promise<SessionRow | null> {
   if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return null;
@@ -111,46 +137,6 @@ export async function merchantName(paymentId: number | null): Promise<string> {
     .innerJoin(organisations, eq(organisations.id, payments.organisationId))
     .where(eq(payments.paymentId, paymentId));
   return row?.name ?? "Paydesk";
-}
-
-/**
- * Marks a transaction authorized for its whole amount, logs AUTHORIZE, counts the approved
- * attempt and announces it.
- */
-export async function authorizeLocked(
-  tx: Tx,
-  caller: SystemCaller | ClientCaller,
-  payment: { organisationId: number },
-  transaction: TransactionRow,
-  at: Date,
-  extra: Partial<typeof paymentTransactions.$inferInsert> = {},
-  callbackUrl: string | null = null,
-): Promise<TransactionRow> {
-  const amount = money(transaction.amount);
-  const [row] = await tx
-    .update(paymentTransactions)
-    .set({ ...extra, status: "AUTHORIZED", authorizedAmount: toDbAmount(amount), updatedAt: at })
-    .where(eq(paymentTransactions.transactionId, transaction.transactionId))
-    .returning();
-  await appendOperation(
-    tx,
-    { transactionId: row.transactionId, paymentId: row.paymentId, operation: "AUTHORIZE", amount, at },
-    caller,
-  );
-  await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
-  if (callbackUrl) {
-    await enqueueCallback(tx, {
-      url: callbackUrl,
-      payload: transactionCallbackPayload(row),
-      clientId: caller.kind === "client" ? caller.clientId : null,
-      organisationId: payment.organisationId,
-      paymentId: row.paymentId,
-      transactionId: row.transactionId,
-      correlationId: caller.correlationId,
-    });
-  }
-  await touchPayment(tx, row.paymentId, at);
-  return row;
 }
 
 // ---------------------------------------------------------------- a customer decides on a page
@@ -215,8 +201,7 @@ export async function decideOnPage(
   try {
     outcome = await runProviderOperation(caller, byKind(handlers), {
       kind: "VIPPS_CLAIM", // named by the plan's claim
-      lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-      subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+      ...onTransaction(caller, paymentId, transactionId),
       plan: async (tx, { payment, transaction }): Promise<ClaimPlan<PageDecision>> => {
         const [session] = await tx
           .select()
@@ -325,6 +310,26 @@ export async function settleOnPage(
   }
   await approve(session ?? null);
   if (session) await closeSessionLocked(tx, session.id, "approved", at);
+}
+
+/**
+ * The approval of most pages' operations: the operation's transaction AUTHORIZED for its whole
+ * amount with `extra` facts of the answer; the page's callback, if it asked for one, announces it.
+ */
+export async function authorizeFromPage(
+  context: SettleContext,
+  session: SessionRow | null,
+  extra: Partial<typeof paymentTransactions.$inferInsert>,
+): Promise<void> {
+  await authorizeLocked(
+    context.tx,
+    context.caller as ClientCaller | SystemCaller,
+    context.locked!.payment,
+    transactionOf(context),
+    context.at,
+    extra,
+    session?.callbackUrl ?? null,
+  );
 }
 
 /** What a page that is over says, by the outcome it ended with. */

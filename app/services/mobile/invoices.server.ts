@@ -22,16 +22,15 @@ import { auditStaffAction } from "../../platform/audit.server";
 import {
   newReference,
   requireNoOperationInFlight,
-  transactionOf,
   type OperationHandler,
-  transactionReferenceOf,
+  moneyAskOf,
 } from "../../platform/provider-operations.server";
 import type { Caller, ClientCaller, SystemCaller } from "../../domain/caller";
 import { appendOperation } from "../../platform/operation-log.server";
 import { lockTransaction, requireActive } from "../../platform/locks.server";
 import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
 import {
-  authorizeLocked,
+  authorizeFromPage,
   decideOnPage,
   findSession,
   insertSessionLocked,
@@ -383,11 +382,8 @@ export const invoiceAuthorization: OperationHandler = {
   send: (op) => {
     const request = op.request as { invoiceId: string; amount: string; currency: string };
     return mobileProvider().authorizeInvoice({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
+      ...moneyAskOf(op),
       invoiceId: request.invoiceId,
-      amount: money(request.amount),
-      currency: request.currency,
     });
   },
   settle: (context, answer) =>
@@ -395,14 +391,6 @@ export const invoiceAuthorization: OperationHandler = {
       const { tx, at } = context;
       const invoiceId = context.op.request.invoiceId as string;
       await tx.update(invoices).set({ confirmedAt: at, updatedAt: at }).where(eq(invoices.invoiceId, invoiceId));
-      await authorizeLocked(
-        tx,
-        context.caller as SystemCaller,
-        context.locked!.payment,
-        transactionOf(context),
-        at,
-        { rrn: (answer.ok && answer.pspReference) || null },
-        session?.callbackUrl ?? null,
-      );
+      await authorizeFromPage(context, session, { rrn: (answer.ok && answer.pspReference) || null });
     }),
 };

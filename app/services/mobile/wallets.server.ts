@@ -15,26 +15,24 @@ import {
   newReference,
   requireSucceeded,
   runProviderOperation,
-  transactionOf,
   type ClaimPlan,
   type OperationHandler,
-  transactionReferenceOf,
+  onTransaction,
+  moneyAskOf,
 } from "../../platform/provider-operations.server";
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
-import { lockTransaction, requireActive } from "../../platform/locks.server";
-import { terminalExpiresAt, terminalState, type TerminalState } from "../../domain/terminal";
+import { requireActive } from "../../platform/locks.server";
+import { terminalState, type TerminalState } from "../../domain/terminal";
 import {
-  authorizeLocked,
+  authorizeFromPage,
   decideOnPage,
   findSession,
-  insertSessionLocked,
   merchantName,
+  openPageLocked,
   requireAllowedRedirect,
   settleOnPage,
-  supersedeSessionsLocked,
   type PageDecision,
 } from "./hosted-pages.server";
-import { initiateLocked } from "../transactions/transactions.server";
 
 export type WalletInput = {
   paymentId: number;
@@ -122,8 +120,7 @@ export async function registerWallet(caller: ClientCaller, input: WalletInput): 
   const registered = { paymentId, transactionId, walletProvider: input.walletProvider };
   const outcome = await runProviderOperation(caller, walletAuthorization, {
     kind: "WALLET_AUTHORIZE",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (tx, { payment, transaction }, ofThisRequest): Promise<ClaimPlan<WalletRegistration>> => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
@@ -133,13 +130,9 @@ export async function registerWallet(caller: ClientCaller, input: WalletInput): 
       if (transaction.status !== "CREATED")
         throw conflict(`The transaction is ${transaction.status}; a wallet payment needs a CREATED one`);
       if (transaction.isImport) throw conflict("An import transaction cannot be paid with a wallet");
-      const at = new Date();
       if (input.redirectUrl) {
-        await supersedeSessionsLocked(tx, transactionId, at);
-        const session = await insertSessionLocked(tx, {
+        const session = await openPageLocked(tx, caller, transaction, new Date(), {
           kind: "wallet",
-          paymentId,
-          transactionId,
           redirectUrl: input.redirectUrl,
           options: {
             walletProvider: input.walletProvider,
@@ -148,9 +141,7 @@ export async function registerWallet(caller: ClientCaller, input: WalletInput): 
             amount: formatAmount(money(transaction.amount)),
             currency: transaction.currency,
           },
-          expiresAt: terminalExpiresAt(at),
         });
-        await initiateLocked(tx, caller, transaction, at);
         return { done: { ...registered, terminalUri: `${origin}/sandbox/wallet/${session.token}` } };
       }
       return {
@@ -187,26 +178,16 @@ export const walletAuthorization: OperationHandler = {
   send: (op) => {
     const request = op.request as ReturnType<typeof walletRequest>;
     return mobileProvider().authorizeWallet({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
+      ...moneyAskOf(op),
       walletProvider: request.walletProvider,
       card: { last4: request.last4, network: request.network },
-      amount: money(request.amount),
-      currency: request.currency,
     });
   },
   settle: (context, answer) =>
     settleOnPage(context, answer, async (session) => {
       const request = context.op.request as ReturnType<typeof walletRequest>;
-      await authorizeLocked(
-        context.tx,
-        context.caller as ClientCaller | SystemCaller,
-        context.locked!.payment,
-        transactionOf(context),
-        context.at,
-        { cardNumber: request.last4, rrn: (answer.ok && answer.rrn) || null, paymentType: request.paymentType },
-        session?.callbackUrl ?? null,
-      );
+      const rrn = (answer.ok && answer.rrn) || null;
+      await authorizeFromPage(context, session, { cardNumber: request.last4, rrn, paymentType: request.paymentType });
     }),
 };
 

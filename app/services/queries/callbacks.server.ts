@@ -16,7 +16,7 @@ import { isPausedSql } from "../../platform/outbox.server";
 import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { pageOf, rowsBefore, type Page } from "./payment-search.server";
 import { searchColumns } from "./search-columns.server";
-import { beyondCursor, keysetOrder, keysetPageOf, type KeysetCursor, type KeysetDirection } from "./keyset-page.server";
+import { keysetPageOf, keysetRead, type KeysetCursor, type KeysetDirection } from "./keyset-page.server";
 
 /** The filters of GET /v1/callbacks: a client's own callbacks only. */
 export const CALLBACK_API_FIELDS: Record<string, FieldSpec> = {
@@ -157,23 +157,21 @@ const countOf = (database: Db, where: SQL | undefined) =>
 /** One keyset page of every client's callbacks, newest first, and the bounded count of the match. */
 export async function searchCallbacks(_caller: StaffCaller, query: CallbackListQuery): Promise<CallbackListPage> {
   const database = readDb();
-  const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(query.perPage)));
   const where = callbackCondition(query);
-  const cursor = query.cursor ?? null;
-  const columns = { createdAt: callbackOutbox.createdAt, id: callbackOutbox.id };
+  const read = keysetRead({ createdAt: callbackOutbox.createdAt, id: callbackOutbox.id }, where, query, MAX_PER_PAGE);
   const [fetched, matching] = await Promise.all([
     database
       .select({ ...SUMMARY, lastAttemptAt, clientName: apiClients.name })
       .from(callbackOutbox)
       .leftJoin(apiClients, eq(apiClients.clientId, callbackOutbox.clientId))
-      .where(allOf([where, cursor ? beyondCursor(columns, cursor) : undefined]))
-      .orderBy(...keysetOrder(columns, cursor))
-      .limit(perPage + 1),
+      .where(read.where)
+      .orderBy(...read.orderBy)
+      .limit(read.limit),
     countOf(database, where),
   ]);
-  const page = keysetPageOf(fetched, perPage, cursor);
+  const page = keysetPageOf(fetched, read.perPage, read.cursor);
   const items = page.items.map(({ clientName, ...row }) => ({ ...summaryOf(row), clientName }));
-  return { items, newer: page.newer, older: page.older, matching, perPage };
+  return { items, newer: page.newer, older: page.older, matching, perPage: read.perPage };
 }
 
 /** The ids a filter matches, newest first, at most `limit` (a bulk resend's set). */

@@ -4,6 +4,7 @@
 // `newer=` in the URL (cursorToParam).
 import { asc, desc, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { allOf } from "../../platform/search-sql.server";
 
 /** A row's place in the newest-first order. */
 export type KeysetCursor = { createdAt: Date; id: number };
@@ -26,6 +27,28 @@ export function keysetOrder(columns: KeysetColumns, cursor: KeysetDirection): SQ
   return cursor?.direction === "newer"
     ? [asc(columns.createdAt), asc(columns.id)]
     : [desc(columns.createdAt), desc(columns.id)];
+}
+
+/**
+ * How one keyset page reads: the requested size held to 1…maxPerPage, the list's filter narrowed
+ * to rows beyond the cursor, in keysetOrder, one row more than the page (keysetPageOf tells from
+ * it whether another page follows).
+ */
+export function keysetRead(
+  columns: KeysetColumns,
+  filter: SQL | undefined,
+  query: { cursor?: KeysetDirection; perPage: number },
+  maxPerPage: number,
+) {
+  const perPage = Math.min(maxPerPage, Math.max(1, Math.trunc(query.perPage)));
+  const cursor = query.cursor ?? null;
+  return {
+    perPage,
+    cursor,
+    where: allOf([filter, cursor ? beyondCursor(columns, cursor) : undefined]),
+    orderBy: keysetOrder(columns, cursor),
+    limit: perPage + 1,
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { searchColumns } from "./search-columns.server";
 import { sqlAmount, sqlCsvText, sqlInstant } from "../../platform/csv-copy.server";
 import { countUpToCap } from "../../platform/bounded-count.server";
-import { beyondCursor, keysetOrder, keysetPageOf, type KeysetCursor, type KeysetDirection } from "./keyset-page.server";
+import { keysetPageOf, keysetRead, type KeysetCursor, type KeysetDirection } from "./keyset-page.server";
 
 export const OPERATION_LOG_FIELDS: Record<string, FieldSpec> = {
   operation: { type: "enum", values: OPERATIONS },
@@ -32,6 +32,7 @@ export const OPERATION_LOG_FIELDS: Record<string, FieldSpec> = {
 };
 
 const COLUMNS = searchColumns(operationLog, OPERATION_LOG_FIELDS);
+const KEYSET_COLUMNS = { createdAt: operationLog.createdAt, id: operationLog.id };
 
 /** Counting stops here: "more than 10,000" is all a person needs to narrow the filter. */
 export const COUNT_LIMIT = 10_000;
@@ -93,21 +94,19 @@ async function countUpTo(database: Db, where: SQL | undefined): Promise<Operatio
  */
 export async function searchOperationLog(_caller: StaffCaller, query: OperationLogQuery): Promise<OperationLogPage> {
   const database = readDb();
-  const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(query.perPage)));
   const where = filterCondition(query);
-  const cursor = query.cursor ?? null;
-  const columns = { createdAt: operationLog.createdAt, id: operationLog.id };
-
+  const read = keysetRead(KEYSET_COLUMNS, where, query, MAX_PER_PAGE);
   const [fetched, matching] = await Promise.all([
     database
       .select()
       .from(operationLog)
-      .where(allOf([where, cursor ? beyondCursor(columns, cursor) : undefined]))
-      .orderBy(...keysetOrder(columns, cursor))
-      .limit(perPage + 1),
+      .where(read.where)
+      .orderBy(...read.orderBy)
+      .limit(read.limit),
     countUpTo(database, where),
   ]);
-  const { items: rows, newer, older } = keysetPageOf(fetched, perPage, cursor);
+  const { perPage } = read;
+  const { items: rows, newer, older } = keysetPageOf(fetched, perPage, read.cursor);
 
   const transactions = await transactionsOf(database, [...new Set(rows.map((row) => row.transactionId))]);
   const items = rows.map((row): OperationLogEntry => {

@@ -19,6 +19,7 @@ import { keysetBatches } from "../../platform/keyset.server";
 import {
   splitBySettlement,
   volumeSums,
+  volumeSumsOf,
   withoutSettlementKey,
   type CurrencyVolume,
   type SplitVolume,
@@ -131,12 +132,7 @@ export async function listSettlementDays(
         currency: settlementDays.currency,
         withoutSettlement: settlementDays.withoutSettlement,
         days: count().mapWith(Number),
-        captured: sql<string>`sum(${settlementDays.captured})::text`,
-        capturedCount: sql<number>`sum(${settlementDays.capturedCount})::bigint`.mapWith(Number),
-        credited: sql<string>`sum(${settlementDays.credited})::text`,
-        creditedCount: sql<number>`sum(${settlementDays.creditedCount})::bigint`.mapWith(Number),
-        chargedBack: sql<string>`sum(${settlementDays.chargedBack})::text`,
-        chargedBackCount: sql<number>`sum(${settlementDays.chargedBackCount})::bigint`.mapWith(Number),
+        ...volumeSumsOf(settlementDays),
       })
       .from(settlementDays)
       .groupBy(settlementDays.currency, settlementDays.withoutSettlement),

@@ -2,22 +2,40 @@
 // the same key for volume without a settlement id (''), and the same fold into per-currency
 // totals split by it, so the two screens show the same figures for the same range to the øre
 // (docs/decisions/032-reconciled-volume.md).
-import { sql } from "drizzle-orm";
+import { sql, type SQLWrapper } from "drizzle-orm";
 import { dailyVolume } from "../../../db/schema";
 import { add, money, subtract, toDbAmount, ZERO, type Money } from "../../domain/money";
 
 /** The rollup's settlement id for payments without one (app/platform/operation-log.server.ts). */
 export const NO_SETTLEMENT = "";
 
-/** Sums of rollup rows, as the database adds them (numeric as text, counts as numbers). */
-export const volumeSums = {
-  captured: sql<string>`sum(${dailyVolume.capturedAmount})::text`,
-  capturedCount: sql<number>`sum(${dailyVolume.capturedCount})::bigint`.mapWith(Number),
-  credited: sql<string>`sum(${dailyVolume.creditedAmount})::text`,
-  creditedCount: sql<number>`sum(${dailyVolume.creditedCount})::bigint`.mapWith(Number),
-  chargedBack: sql<string>`sum(${dailyVolume.chargedBackAmount})::text`,
-  chargedBackCount: sql<number>`sum(${dailyVolume.chargedBackCount})::bigint`.mapWith(Number),
-};
+/** The six figures a volume row carries: the rollup's columns, or a grouping of them that keeps their names. */
+export type VolumeFigures = Record<
+  "captured" | "capturedCount" | "credited" | "creditedCount" | "chargedBack" | "chargedBackCount",
+  SQLWrapper
+>;
+
+/** Sums of volume rows, as the database adds them (numeric as text, counts as numbers). */
+export function volumeSumsOf(figures: VolumeFigures) {
+  return {
+    captured: sql<string>`sum(${figures.captured})::text`,
+    capturedCount: sql<number>`sum(${figures.capturedCount})::bigint`.mapWith(Number),
+    credited: sql<string>`sum(${figures.credited})::text`,
+    creditedCount: sql<number>`sum(${figures.creditedCount})::bigint`.mapWith(Number),
+    chargedBack: sql<string>`sum(${figures.chargedBack})::text`,
+    chargedBackCount: sql<number>`sum(${figures.chargedBackCount})::bigint`.mapWith(Number),
+  };
+}
+
+/** Sums of rollup rows. */
+export const volumeSums = volumeSumsOf({
+  captured: dailyVolume.capturedAmount,
+  capturedCount: dailyVolume.capturedCount,
+  credited: dailyVolume.creditedAmount,
+  creditedCount: dailyVolume.creditedCount,
+  chargedBack: dailyVolume.chargedBackAmount,
+  chargedBackCount: dailyVolume.chargedBackCount,
+});
 
 /**
  * True for the rollup rows of payments without a settlement id; a grouping key, so the '' is

@@ -8,16 +8,13 @@ import { and, eq, sql } from "drizzle-orm";
 import {
   auditLog,
   chargebacks,
-  creditTransactions,
-  credits,
-  paymentTransactions,
-  payments,
   reconciliationDifferences,
   reconciliationTotals,
   settlementReportImports,
   settlementReportLines,
 } from "../../../db/schema";
 import { refused } from "../../../tests/support/fixtures-use-case";
+import { insertCaptured, insertCredited } from "../../../tests/support/settlement-report-fixtures";
 import { newOrganisation, staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { importProgress, listReportImports, settlementReconciliation } from "../queries/reconciliation.server";
 import { importSettlementReport, matchAgain, resolveDifference } from "./settlement-reports.server";
@@ -49,58 +46,17 @@ const importText = (text: string, fileName = "report.csv") => {
   });
 };
 
-/** A captured card transaction of a payment under `settlementId`. */
-async function captured(settlementId: string, amount: string, refs: { rrn?: string; external?: string }) {
-  const db = database().db;
-  const [payment] = await db
-    .insert(payments)
-    .values({ organisationId, totalAmount: amount, settlementId })
-    .returning({ id: payments.paymentId });
-  const [transaction] = await db
-    .insert(paymentTransactions)
-    .values({
-      paymentId: payment.id,
-      amount,
-      currency: "NOK",
-      status: "CAPTURED",
-      paymentTypeGroup: "PAYMENTCARD",
-      paymentType: "VISA",
-      rrn: refs.rrn ?? null,
-      externalTransactionId: refs.external ?? null,
-      authorizedAmount: amount,
-      capturedAmount: amount,
-    })
-    .returning({ id: paymentTransactions.transactionId });
-  return { paymentId: payment.id, transactionId: transaction.id };
-}
+/** A captured transaction of a payment under `settlementId` (a card one by rrn, a Vipps one by external reference). */
+const captured = (settlementId: string, amount: string, refs: { rrn?: string; external?: string }) =>
+  insertCaptured(database().db, { organisationId, settlementId }, amount, refs);
 
 /** An executed credit of `amount` on a captured transaction, under `settlementId`. */
-async function credited(
+const credited = (
   settlementId: string,
   on: { paymentId: number; transactionId: number },
   amount: string,
   providerReference: string,
-) {
-  const db = database().db;
-  const [credit] = await db
-    .insert(credits)
-    .values({ organisationId, totalCreditAmount: amount, settlementId, status: "CREDITED" })
-    .returning({ id: credits.creditId });
-  await db.insert(creditTransactions).values({
-    creditId: credit.id,
-    paymentId: on.paymentId,
-    transactionId: on.transactionId,
-    amount,
-    status: "CREDITED",
-    reimbursementMethod: "PAYMENTCARD",
-    reimbursementTypeGroup: "PAYMENTCARD",
-    providerReference,
-  });
-  await db
-    .update(paymentTransactions)
-    .set({ creditedAmount: amount })
-    .where(eq(paymentTransactions.transactionId, on.transactionId));
-}
+) => insertCredited(database().db, { organisationId, settlementId }, on, amount, providerReference);
 
 async function counts() {
   const db = database().db;

@@ -31,7 +31,6 @@ import {
   type ProductPaymentMethod,
   type RedirectResult,
 } from "../../domain/enums";
-import { money } from "../../domain/money";
 import { terminalExpiresAt, terminalState } from "../../domain/terminal";
 import { isAllowedRedirect } from "../../domain/redirects";
 import {
@@ -58,14 +57,14 @@ import {
   type OperationAnswer,
   type OperationHandler,
   type Subject,
-  transactionReferenceOf,
+  moneyAskOf,
 } from "../../platform/provider-operations.server";
 import { DomainError, type Say } from "../../domain/errors";
 import type { CustomerCaller, SystemCaller } from "../../domain/caller";
 import type { InvoiceRow } from "./self-service.server";
 import { lockPayment } from "../../platform/locks.server";
-import { authorizeLocked, newToken, supersedeSessionsLocked, type SessionRow } from "../mobile/hosted-pages.server";
-import { cancelLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
+import { newToken, supersedeSessionsLocked, type SessionRow } from "../mobile/hosted-pages.server";
+import { authorizeLocked, cancelLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
 
 export const PAY_SESSION = "selfservice-pay";
@@ -754,11 +753,8 @@ export const invoicePayment: OperationHandler = {
   send: (op) => {
     const request = op.request as { paymentMethod: InvoicePaymentMethod; amount: string; currency: string };
     return selfServiceProvider().payInvoice({
-      reference: op.reference,
-      transactionReference: transactionReferenceOf(op),
+      ...moneyAskOf(op),
       paymentMethod: request.paymentMethod,
-      amount: money(request.amount),
-      currency: request.currency,
     });
   },
   async settle(context, answer) {

@@ -18,7 +18,7 @@ import { organisations, paymentTransactions, payments, providerSessions, recurri
 import type { ClientCaller, SystemCaller } from "../../domain/caller";
 import type { ErrorReason } from "../../domain/enums";
 import { DomainError } from "../../domain/errors";
-import { money, ZERO } from "../../domain/money";
+import { ZERO } from "../../domain/money";
 import {
   attemptsExhausted,
   attemptsLeft,
@@ -44,7 +44,7 @@ import {
   type OperationHandler,
   type OperationRow,
   type SettleContext,
-  transactionReferenceOf,
+  moneyAskOf,
 } from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
 import {
@@ -196,11 +196,8 @@ export async function payWithCard(
     }),
     ask: (op) =>
       cardProvider().authorizeCard({
-        reference: op.reference,
-        transactionReference: transactionReferenceOf(op),
+        ...moneyAskOf(op),
         card,
-        amount: money(op.request.amount as string),
-        currency: op.request.currency as string,
         storeCard: (session.options as SessionOptions).recurringPaymentId !== null,
         capture: op.request.autoSale === true,
       }),
@@ -407,12 +404,9 @@ export function sendStoredCardCharge(op: OperationRow): Promise<OperationAnswer>
     autoSale?: boolean;
   };
   return cardProvider().chargeStoredCard({
-    reference: op.reference,
-    transactionReference: transactionReferenceOf(op),
+    ...moneyAskOf(op),
     panHash: request.panHash,
     maskedPan: request.maskedPan,
-    amount: money(request.amount),
-    currency: request.currency,
     initiator: request.initiator,
     // With autoSale the charge settles as captured: the PSP must capture it too (a sale).
     capture: request.autoSale === true,

@@ -9,11 +9,11 @@ import {
   requireSucceeded,
   runProviderOperation,
   type ClaimPlan,
+  onTransaction,
 } from "../../platform/provider-operations.server";
 import { inTransaction } from "../../platform/transaction.server";
 import { storedCardCharge, storedCardRequest } from "./card-page.server";
 import { inCustomerTransaction, insertRecurringPaymentLocked } from "../recurring/recurring-payments.server";
-import { lockTransaction } from "../../platform/locks.server";
 import {
   lockPayable,
   requirePayable,
@@ -140,8 +140,7 @@ async function chargeStoredCardNow(caller: ClientCaller, input: CardTerminalInpu
   const { paymentId, transactionId } = input;
   const outcome = await runProviderOperation(caller, storedCardCharge, {
     kind: "STORED_CARD_CHARGE",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (tx, locked, ofThisRequest): Promise<ClaimPlan<never>> => {
       if (ofThisRequest) return { resume: ofThisRequest };
       const { payment, transaction } = requirePayable(locked);

@@ -10,19 +10,15 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client";
-import { paymentTransactions, providerSessions, recurringPayments } from "../../../db/schema";
+import { providerSessions, recurringPayments } from "../../../db/schema";
 import type { ClientCaller } from "../../domain/caller";
 import { conflict, ruleBroken } from "../../domain/errors";
-import { money, toDbAmount } from "../../domain/money";
 import { requireAllowedUrl } from "../../domain/redirects";
 import { terminalExpiresAt } from "../../domain/terminal";
 import { lockTransaction, requireActive, type LockedPayment } from "../../platform/locks.server";
-import { appendOperation } from "../../platform/operation-log.server";
-import { enqueueCallback, transactionCallbackPayload } from "../../platform/outbox.server";
-import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
 import type { PaymentRow, TransactionRow } from "../queries/payment-view.server";
 import { CARD_REGISTRATION } from "../recurring/recurring-payments.server";
-import { captureLocked, initiateLocked, touchPayment } from "../transactions/transactions.server";
+import { announceLocked, authorizeLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
 
 /**
  * CARD_REGISTRATION is the terminal of a recurring payment (POST /v1/recurring-payments/{id}/terminal):
@@ -216,40 +212,16 @@ export async function authorizeCardLocked(
     callbackUrl: string | null;
   },
 ): Promise<TransactionRow> {
-  const amount = money(transaction.amount);
-  let [row] = await tx
-    .update(paymentTransactions)
-    .set({
-      status: "AUTHORIZED",
-      authorizedAmount: toDbAmount(amount),
-      // A terminal authorization is the pre-authorization: increments may follow it.
-      lastAuthorization: "PRE_AUTHORIZATION",
-      rrn: facts.rrn,
-      cardNumber: facts.last4,
-      paymentType: facts.paymentType ?? transaction.paymentType,
-      recurringPaymentId: facts.recurringPaymentId ?? transaction.recurringPaymentId,
-      updatedAt: at,
-    })
-    .where(eq(paymentTransactions.transactionId, transaction.transactionId))
-    .returning();
-  await appendOperation(
-    tx,
-    { transactionId: row.transactionId, paymentId: payment.paymentId, operation: "AUTHORIZE", amount, at },
-    caller,
-  );
-  await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
-  await touchPayment(tx, payment.paymentId, at);
+  // A terminal authorization is the pre-authorization: increments may follow it. With autoSale
+  // the callback waits for the capture, so that it tells the client the transaction's last state.
+  let row = await authorizeLocked(tx, caller, payment, transaction, at, {
+    lastAuthorization: "PRE_AUTHORIZATION",
+    rrn: facts.rrn,
+    cardNumber: facts.last4,
+    paymentType: facts.paymentType ?? transaction.paymentType,
+    recurringPaymentId: facts.recurringPaymentId ?? transaction.recurringPaymentId,
+  });
   if (facts.autoSale) row = await captureLocked(tx, caller, payment, row, at, "CAPTURE");
-  if (facts.callbackUrl) {
-    await enqueueCallback(tx, {
-      url: facts.callbackUrl,
-      payload: transactionCallbackPayload(row),
-      clientId: caller.clientId,
-      organisationId: payment.organisationId,
-      paymentId: row.paymentId,
-      transactionId: row.transactionId,
-      correlationId: caller.correlationId,
-    });
-  }
+  if (facts.callbackUrl) await announceLocked(tx, caller, payment, row, facts.callbackUrl);
   return row;
 }

@@ -38,11 +38,12 @@ import {
   type AuthorizationKind,
 } from "../../domain/transaction";
 import { auditStaffAction } from "../../platform/audit.server";
-import type { Caller, ClientCaller } from "../../domain/caller";
+import type { Caller, ClientCaller, SystemCaller } from "../../domain/caller";
 import { countOutcome, outcomeKeyOf } from "../../platform/outcomes.server";
 import { addToVolume, appendOperation } from "../../platform/operation-log.server";
 import { lockPayment, lockTransaction, type LockedPayment } from "../../platform/locks.server";
 import { logger } from "../../platform/logger.server";
+import { enqueueCallback, transactionCallbackPayload } from "../../platform/outbox.server";
 import {
   busy,
   newReference,
@@ -54,6 +55,7 @@ import {
   type OperationHandler,
   type OperationRow as ProviderOperationRow,
   type SettleContext,
+  onTransaction,
 } from "../../platform/provider-operations.server";
 import { paymentProvider } from "../../providers/index.server";
 import { transactionReference, type TransactionAtProvider } from "../../providers/provider";
@@ -295,8 +297,7 @@ export async function cancelTransaction(
   const { paymentId, transactionId } = input;
   const outcome = await runProviderOperation(caller, cancelOperation, {
     kind: "CANCEL",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (tx, { payment, transaction }, ofThisRequest) => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
@@ -417,8 +418,7 @@ export async function captureTransaction(
   const { paymentId, transactionId } = input;
   const outcome = await runProviderOperation(caller, captureOperation, {
     kind: "CAPTURE",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (tx, { payment, transaction }, ofThisRequest) => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
@@ -550,8 +550,7 @@ export async function authorizeTransaction(
   const { paymentId, transactionId, totalAmount } = input;
   const outcome = await runProviderOperation(caller, authorizeOperation, {
     kind: "AUTHORIZE",
-    lock: (tx) => lockTransaction(tx, caller, paymentId, transactionId),
-    subject: ({ payment }) => ({ organisationId: payment.organisationId, paymentId, transactionId }),
+    ...onTransaction(caller, paymentId, transactionId),
     plan: async (_tx, { payment, transactions, transaction }, ofThisRequest) => {
       if (ofThisRequest) return { resume: ofThisRequest };
       requireActive(payment);
@@ -750,6 +749,55 @@ export async function appendInitiate(
     { transactionId, paymentId, operation: "INITIATE", amount: money(transaction.amount), at },
     caller,
   );
+}
+
+/**
+ * Marks a transaction authorized for its whole amount, logs AUTHORIZE, counts the approved
+ * attempt and announces it (a provider page, claim or terminal approved it).
+ */
+export async function authorizeLocked(
+  tx: Tx,
+  caller: SystemCaller | ClientCaller,
+  payment: { organisationId: number },
+  transaction: TransactionRow,
+  at: Date,
+  extra: Partial<typeof paymentTransactions.$inferInsert> = {},
+  callbackUrl: string | null = null,
+): Promise<TransactionRow> {
+  const amount = money(transaction.amount);
+  const [row] = await tx
+    .update(paymentTransactions)
+    .set({ ...extra, status: "AUTHORIZED", authorizedAmount: toDbAmount(amount), updatedAt: at })
+    .where(eq(paymentTransactions.transactionId, transaction.transactionId))
+    .returning();
+  await appendOperation(
+    tx,
+    { transactionId: row.transactionId, paymentId: row.paymentId, operation: "AUTHORIZE", amount, at },
+    caller,
+  );
+  await countOutcome(tx, outcomeKeyOf(payment, row), "approved", at);
+  if (callbackUrl) await announceLocked(tx, caller, payment, row, callbackUrl);
+  await touchPayment(tx, row.paymentId, at);
+  return row;
+}
+
+/** Queues the callback that tells the client what became of its transaction. */
+export async function announceLocked(
+  tx: Tx,
+  caller: SystemCaller | ClientCaller,
+  payment: { organisationId: number },
+  row: TransactionRow,
+  callbackUrl: string,
+): Promise<void> {
+  await enqueueCallback(tx, {
+    url: callbackUrl,
+    payload: transactionCallbackPayload(row),
+    clientId: caller.kind === "client" ? caller.clientId : null,
+    organisationId: payment.organisationId,
+    paymentId: row.paymentId,
+    transactionId: row.transactionId,
+    correlationId: caller.correlationId,
+  });
 }
 
 // ---------------------------------------------------------------- helpers
