@@ -23,7 +23,9 @@ async function count(handle: DatabaseHandle, table: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-describe("the first start of a production server on an empty database", () => {
+// Each test starts a server process that migrates a new PGlite database before its banner: ten
+// seconds alone, more than a minute beside a full run's other workers on two cores.
+describe("the first start of a production server on an empty database", { timeout: 180_000 }, () => {
   let database: SharedDatabase | undefined;
   let server: ServerProcess | undefined;
 
@@ -38,7 +40,7 @@ describe("the first start of a production server on an empty database", () => {
   async function start(env: Record<string, string>) {
     database = await createSharedDatabase("seedmode");
     server = await startServerProcess(database, randomPort(), { LOG_LEVEL: "warn", ...env });
-    await waitFor(() => server!.output().includes("Mode: "), 30_000);
+    await waitFor(() => server!.output().includes("Mode: "), 150_000);
     // The banner is printed in one go once the server listens; give its last lines a moment.
     await waitFor(() => /\n\n$/.test(server!.output()), 10_000);
     return server.output();
@@ -86,7 +88,7 @@ describe("the first start of a production server on an empty database", () => {
     });
     expect(api.status).toBe(200);
     expect(((await api.json()) as { totalItems: number }).totalItems).toBeGreaterThan(0);
-  }, 120_000); // a server process that migrates and seeds the demo on PGlite: slow on a loaded machine
+  });
 
   it("refuses an unknown PAYDESK_SEED before it opens the database", async () => {
     database = await createSharedDatabase("seedmode");
