@@ -1,4 +1,5 @@
-import { formatCount, formatDateTime, formatDay, formatMoney, formatUtc } from "./format";
+import { formatAmountForInput, formatCount, formatDateTime, formatDay, formatMoney, formatUtc } from "./format";
+import { parseTypedPositiveAmount } from "../domain/typed-amount";
 
 // Intl separates groups with a narrow no-break space in nb-NO; compare with plain spaces.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
@@ -65,5 +66,23 @@ describe("formatting per language", () => {
     const at = "2026-03-05T13:22:01Z";
     expect(formatDateTime(at, "Europe/Oslo", "en")).toBe("2026-03-05 14:22:01");
     expect(formatDateTime(at, "Europe/Oslo", "nb")).toBe("05.03.2026 14:22:01");
+  });
+});
+
+describe("formatAmountForInput", () => {
+  it("writes an amount as the reader types it, exactly, and the field reads it back as the same amount", () => {
+    expect(formatAmountForInput("2596.50", "nb-NO")).toBe("2596,50");
+    expect(formatAmountForInput("2596.50", "en-GB")).toBe("2596.50");
+    expect(formatAmountForInput("9", "nb-NO")).toBe("9,00");
+    expect(formatAmountForInput("12345678901234.12345", "nb-NO")).toBe("12345678901234,12345");
+    for (const locale of ["nb-NO", "en-GB"]) {
+      const typed = parseTypedPositiveAmount(formatAmountForInput("2596.5", locale));
+      expect(typed).toMatchObject({ ok: true, value: 259650000n });
+    }
+  });
+
+  it("leaves anything that is not a plain decimal as it is", () => {
+    expect(formatAmountForInput("", "nb-NO")).toBe("");
+    expect(formatAmountForInput("abc", "nb-NO")).toBe("abc");
   });
 });

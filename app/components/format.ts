@@ -29,6 +29,21 @@ export function formatMoney(amount: string, currency: string, locale = "nb-NO"):
   }
 }
 
+const inputFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * An amount as a person would type it into a field: "2596.50" → "2596,50" (nb-NO), no grouping
+ * and no currency, so the field starts as the reader writes numbers. Exact: Intl reads the string.
+ */
+export function formatAmountForInput(amount: string, locale = "nb-NO"): string {
+  let format = inputFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { useGrouping: false, minimumFractionDigits: 2, maximumFractionDigits: 5 });
+    inputFormats.set(locale, format);
+  }
+  return /^[0-9]+(\.[0-9]+)?$/.test(amount) ? format.format(amount as unknown as number) : amount;
+}
+
 const countFormats = new Map<string, Intl.NumberFormat>();
 
 /** Counts for people: 3000 → "3 000" (nb-NO). */

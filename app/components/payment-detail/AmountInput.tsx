@@ -9,6 +9,7 @@ import { parseTypedPositiveAmount, TYPED_AMOUNT_EXAMPLE } from "../../domain/typ
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { useFormat, type Formats } from "../use-format";
+import { formatAmountForInput } from "../format";
 
 /** What is wrong with a typed amount, in the same words as the server's staff form path. */
 export function amountError(
@@ -55,11 +56,12 @@ export function AmountInput({
   description?: ReactNode;
   testId?: string;
 }) {
-  const [value, setValue] = useState(defaultValue);
+  const format = useFormat();
+  // The field starts as the reader writes numbers (9,00 in Norwegian), like the amounts around it.
+  const [value, setValue] = useState(() => formatAmountForInput(defaultValue, format.locale));
   const [touched, setTouched] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const { t } = useTranslation();
-  const format = useFormat();
   const what = maxLabel ?? t("amount.allowed");
   const localError = amountError(value, max ? { max, what, currency } : null, t, format);
   useEffect(() => input.current?.setCustomValidity(localError ?? ""), [localError]);
