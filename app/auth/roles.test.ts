@@ -50,3 +50,14 @@ describe("permission matrix", () => {
     expect(userHasPermission(undefined, "dashboard:read")).toBe(false);
   });
 });
+
+describe("links between screens", () => {
+  it("lets everyone who reads a customer open the customer's payments, credits and chargebacks", () => {
+    // The customer screen links each of them without asking again (its rows are links).
+    for (const role of ROLES) {
+      if (!roleHasPermission(role, "customer:read")) continue;
+      for (const linked of ["payment:read", "credit:read", "chargeback:read"] as const)
+        expect(roleHasPermission(role, linked), `${role} ${linked}`).toBe(true);
+    }
+  });
+});

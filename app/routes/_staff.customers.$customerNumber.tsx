@@ -307,7 +307,15 @@ export default function CustomerScreen() {
             empty={t("customers.credits.empty")}
             minWidth={560}
             columns={[
-              { label: t("credits.col.credit"), cell: (credit) => credit.creditId },
+              {
+                label: t("credits.col.credit"),
+                // Whoever reads customers reads credits (customer:read implies credit:read in every role).
+                cell: (credit) => (
+                  <Anchor component={Link} to={`/credits/${credit.creditId}`} size="sm" fw={500}>
+                    {credit.creditId}
+                  </Anchor>
+                ),
+              },
               ...orderColumns(t, timeZone, (credit: Overview["credits"]["items"][number]) => credit.totalCreditAmount),
               {
                 label: t("credits.col.status"),
