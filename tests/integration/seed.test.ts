@@ -603,7 +603,9 @@ describe("npm run db:seed", () => {
       await holder.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // A new embedded data directory and a child process: seconds alone, over a minute beside a
+    // full run's other workers on two cores.
+  }, 180_000);
 
   it("rejects a bad --payments with exit code 2 naming the flag", async () => {
     const result = await runMain(seedMain, ["--payments", "many"], target.env);
