@@ -351,7 +351,8 @@ describe("the other lists, their exports and views, in the reader's language", (
       "routes/_staff.callbacks._index",
     );
     expect(callbacks.status).toBe(400);
-    expect(callbacks.body.errors.range).toBe("from må være en dag som ÅÅÅÅ-MM-DD, ikke «2026-13-01»");
+    // The URL parameter (`from`) is named in Norwegian words.
+    expect(callbacks.body.errors.range).toBe("fra-dagen må være en dag som ÅÅÅÅ-MM-DD, ikke «2026-13-01»");
     expect(callbacks.body.errors.filters.organisationId).toBe("må være et heltall, ikke «x»");
 
     const audit = await loaderData(admin, "/audit-log?createdAt=yesterday&colour=red", "routes/_staff.audit-log");

@@ -115,7 +115,10 @@ export function sayIn(language: Language, said: Say): string {
             ? decimalIn(language, value)
             : name === "status"
               ? statusLabel(t, value)
-              : value;
+              : name === "name" && i18nFor("en").exists(`errors.parameter.${value}`)
+                ? // A URL parameter's name (`from`) is no Norwegian word: said as the reader's.
+                  (t as unknown as (key: string) => string)(`errors.parameter.${value}`)
+                : value;
   return (t as unknown as (key: string, values: object) => string)(said.key, values);
 }
 

@@ -214,6 +214,8 @@ export const errors = {
     filterInvalid: "The filter in the address is not valid: fix it and preview again",
   },
   /** The lists' filters (the /v1 search grammar, app/domain/search-filter.ts); /v1 keeps its English. */
+  /** A URL parameter named in a message (`name`), in the reader's words; English keeps the name. */
+  parameter: { from: "from", to: "to" },
   filter: {
     day: '{{name}} must be a day as YYYY-MM-DD, not "{{typed}}"',
     rangeBackwards: "the range ends ({{to}}) before it starts ({{from}})",

@@ -213,6 +213,7 @@ export const errors: Messages<typeof en> = {
     notPaused: "Levering til {{target}} for {{clientId}} er ikke satt på pause",
     filterInvalid: "Filteret i adressen er ikke gyldig: rett det og forhåndsvis på nytt",
   },
+  parameter: { from: "fra-dagen", to: "til-dagen" },
   filter: {
     day: "{{name}} må være en dag som ÅÅÅÅ-MM-DD, ikke «{{typed}}»",
     rangeBackwards: "perioden slutter ({{to}}) før den begynner ({{from}})",
