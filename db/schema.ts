@@ -36,6 +36,9 @@ const serialId = (name = "id") => bigserial(name, { mode: "number" }).primaryKey
 /** When the row was made and last changed: most tables end with both. */
 const timestamps = () => ({ createdAt: createdAt(), updatedAt: updatedAt() });
 const currencyNok = () => text("currency").notNull().default("NOK");
+/** A message as a locale key and its values (the shape of the domain's `Say`; db/ imports nothing from app/). */
+type StoredSay = { key: string; values?: { [name: string]: string | number | StoredSay } };
+
 const jsonObject = (name: string) => jsonb(name).$type<Record<string, unknown>>();
 /**
  * Newest first: `.desc()` alone makes drizzle emit DESC NULLS LAST, which `ORDER BY … DESC` (NULLS
@@ -502,8 +505,10 @@ export const bulkCreditItems = pgTable(
     creditId: idRef("credit_id").references(() => credits.creditId),
     currency: text("currency"),
     amount: money("amount"),
-    /** Why it was skipped, refused or waits. */
+    /** Why it was skipped, refused or waits, in the service's (English) words. */
     message: text("message"),
+    /** The same as a locale key and its values, so a screen says it in the reader's language. */
+    say: jsonb("say").$type<StoredSay>(),
     ...timestamps(),
   },
   (t) => [

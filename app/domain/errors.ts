@@ -67,6 +67,13 @@ export class DomainError extends Error {
   }
 }
 
+/** The locale keys of the refusals said alike to everyone, whatever the service's words (four eyes, a busy transaction, a silent provider). */
+export const REASON_KEYS: Partial<Record<ErrorReason, string>> = {
+  FOUR_EYES_REQUIRED: "errors.fourEyes",
+  RESOURCE_BUSY: "errors.busy",
+  PROVIDER_UNAVAILABLE: "errors.providerUnavailable",
+};
+
 export const invalid = (field: string, message: string, say?: Say) =>
   new DomainError("invalid", `${field} ${message}`, { errors: [{ field, message, say }] });
 

@@ -16,7 +16,8 @@ import { metaTitle } from "../i18n/meta";
 import { Dash, PageHeader } from "../components/list-parts";
 import { useStaffUser } from "../components/staff-user";
 import { formatAmount } from "../domain/money";
-import { staffCaller } from "../http/staff/action.server";
+import { sayIn, staffCaller } from "../http/staff/action.server";
+import { staffLanguage } from "../i18n/language.server";
 import { foundOr404 } from "../http/staff/path-id.server";
 import { getBulkCreditRun } from "../services/credits/bulk-credits.server";
 
@@ -27,13 +28,20 @@ export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "credits.b
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "credit:read");
   const runId = params.runId ?? "";
+  const language = staffLanguage(user, request);
   const run = await foundOr404(
     getBulkCreditRun(staffCaller(user, request, context, null), { runId }),
     () => "There is no such bulk credit.",
   );
   return json({
     ...run,
-    items: run.items.map((item) => ({ ...item, amount: item.amount === null ? null : formatAmount(item.amount) })),
+    // English keeps the service's words (they name amounts and thresholds); other languages say
+    // the stored key. `say` itself stays on the server.
+    items: run.items.map(({ say, ...item }) => ({
+      ...item,
+      message: say && language !== "en" ? sayIn(language, say) : item.message,
+      amount: item.amount === null ? null : formatAmount(item.amount),
+    })),
   });
 }
 

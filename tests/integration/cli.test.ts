@@ -57,7 +57,9 @@ async function withDatabase<T>(target: SharedDatabase, work: (handle: DatabaseHa
   }
 }
 
-describe("cli create-client", () => {
+// Its first case migrates a brand-new database (the CLI's own first run): seconds alone, over a
+// minute beside a full run's other workers on two cores.
+describe("cli create-client", { timeout: 180_000 }, () => {
   const target = useSharedDatabase("cli", { migrate: false });
 
   it("prints one JSON line, stores only the token's hash and gives every payment type on every channel", async () => {

@@ -457,6 +457,33 @@ describe("the other lists, their exports and views, in the reader's language", (
         reason: "Prosentandelen av det som kan krediteres er mindre enn 0,01",
       },
     ]);
+    // Run, the skip is stored, and the run's report says it in Norwegian too (English keeps its words).
+    const { runId, fingerprint } = preview.body.data;
+    const run = await postForm(
+      server,
+      `/payments?index&_data=${encodeURIComponent("routes/_staff.payments._index")}`,
+      {
+        intent: "bulk-credit",
+        paymentId: String(a.paymentId),
+        amount: "percentage",
+        percentage: "0,5",
+        reason: "Forsinket tog",
+        runId,
+        fingerprint,
+      },
+      norwegian.cookie,
+    );
+    expect(run.status).toBe(204);
+    const report = await loaderData(norwegian, `/credits/bulk/${runId}`, "routes/_staff.credits.bulk.$runId");
+    expect(report.body.items).toEqual([
+      expect.objectContaining({
+        outcome: "skipped",
+        message: "Prosentandelen av det som kan krediteres er mindre enn 0,01",
+      }),
+    ]);
+    expect(JSON.stringify(report.body)).not.toMatch(/"say"/);
+    const inEnglish = await loaderData(english, `/credits/bulk/${runId}`, "routes/_staff.credits.bulk.$runId");
+    expect(inEnglish.body.items[0].message).toMatch(/less than 0.01/);
   });
 });
 

@@ -14,7 +14,7 @@ import type { Permission } from "../../auth/roles";
 import { requirePermission, type StaffUser } from "../../auth/session.server";
 import type { ActionResult } from "../../domain/action-result";
 import type { StaffCaller } from "../../domain/caller";
-import { DomainError, invalid, invalidFields, type FieldError, type Say } from "../../domain/errors";
+import { DomainError, invalid, invalidFields, REASON_KEYS, type FieldError, type Say } from "../../domain/errors";
 import { i18nFor, translator } from "../../i18n/i18n";
 import { statusLabel } from "../../i18n/labels";
 import { INTL_LOCALE, type Language } from "../../i18n/language";
@@ -217,12 +217,6 @@ export function actionFailed(
       : [...new Set(said.map(({ message }) => message))].join(" ");
   return json<ActionResult>({ ok: false, message, intent, fieldErrors }, { status: error.status });
 }
-
-const REASON_KEYS: Partial<Record<NonNullable<DomainError["errorReason"]>, string>> = {
-  FOUR_EYES_REQUIRED: "errors.fourEyes",
-  RESOURCE_BUSY: "errors.busy",
-  PROVIDER_UNAVAILABLE: "errors.providerUnavailable",
-};
 
 /**
  * The form parsed by its schema, and its reason by the reason's; all problems of both come back

@@ -19,7 +19,7 @@ import {
   type PlannedCredit,
 } from "../../domain/bulk-credit";
 import type { StaffCaller } from "../../domain/caller";
-import { conflict, DomainError, invalid, notFound } from "../../domain/errors";
+import { conflict, DomainError, invalid, notFound, REASON_KEYS, type Say } from "../../domain/errors";
 import { fourEyesExecutor, fourEyesRefusal } from "../../domain/four-eyes";
 import { money, toDbAmount, type Money } from "../../domain/money";
 import { amountsOf, creditableAmount } from "../../domain/transaction";
@@ -160,7 +160,7 @@ export async function runBulkCredit(
   if (!existing) await startRun(caller, input, plan);
   for (const item of plan.items) {
     if (item.kind === "skip") {
-      await recordOutcome(runId, item.paymentId, { outcome: "skipped", message: item.reason });
+      await recordOutcome(runId, item.paymentId, { outcome: "skipped", message: item.reason, say: item.say });
       continue;
     }
     await creditOne(caller, runId, item, input.execute);
@@ -200,6 +200,8 @@ async function startRun(caller: StaffCaller, input: BulkCreditInput & { runId: s
 type Outcome = {
   outcome: (typeof bulkCreditItems.$inferInsert)["outcome"];
   message?: string | null;
+  /** `message` as a locale key, for the report's reader. */
+  say?: Say | null;
   creditId?: number;
   currency?: string;
   amount?: Money;
@@ -216,6 +218,7 @@ async function recordOutcome(runId: string, paymentId: number, outcome: Outcome)
 const outcomeColumns = (outcome: Outcome) => ({
   outcome: outcome.outcome,
   message: outcome.message ?? null,
+  say: outcome.say ?? null,
   creditId: outcome.creditId ?? null,
   currency: outcome.currency ?? null,
   amount: outcome.amount === undefined ? null : toDbAmount(outcome.amount),
@@ -255,26 +258,42 @@ async function creditOne(caller: StaffCaller, runId: string, item: PlannedCredit
     });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    await recordOutcome(runId, item.paymentId, { outcome: "refused", message: error.message });
+    await recordOutcome(runId, item.paymentId, { outcome: "refused", message: error.message, say: sayOf(error) });
     return;
   }
   if (creditId === null || !execute) return;
   const update = (outcome: Outcome) =>
     db()
       .update(bulkCreditItems)
-      .set({ outcome: outcome.outcome, message: outcome.message ?? null, updatedAt: new Date() })
+      .set({
+        outcome: outcome.outcome,
+        message: outcome.message ?? null,
+        say: outcome.say ?? null,
+        updatedAt: new Date(),
+      })
       .where(and(eq(bulkCreditItems.runId, runId), eq(bulkCreditItems.paymentId, item.paymentId)));
   try {
     const execution = await executeCreditUnlessFourEyes(caller, { creditId });
     await update(
       execution.kind === "executed"
         ? { outcome: "executed" }
-        : { outcome: "awaiting_second_person", message: execution.reason },
+        : {
+            outcome: "awaiting_second_person",
+            message: execution.reason,
+            say: { key: REASON_KEYS.FOUR_EYES_REQUIRED! },
+          },
     );
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    await update({ outcome: "execution_failed", message: error.message });
+    await update({ outcome: "execution_failed", message: error.message, say: sayOf(error) });
   }
+}
+
+/** A refusal's locale key: its own, or its kind's for the refusals said alike to everyone. */
+function sayOf(error: DomainError): Say | null {
+  if (error.say) return error.say;
+  const key = error.errorReason ? REASON_KEYS[error.errorReason] : undefined;
+  return key ? { key } : null;
 }
 
 // ---------------------------------------------------------------- the report
@@ -294,6 +313,7 @@ export type BulkCreditReport = {
     currency: string | null;
     amount: Money | null;
     message: string | null;
+    say: Say | null;
   }[];
 };
 
@@ -324,6 +344,7 @@ export async function getBulkCreditRun(_caller: StaffCaller, input: { runId: str
       currency: item.currency,
       amount: item.amount === null ? null : money(item.amount),
       message: item.message,
+      say: item.say,
     })),
   };
 }

@@ -77,6 +77,7 @@ describe("runBulkCredit", () => {
         outcome: "awaiting_second_person",
         amount: money("15000.00"),
         message: expect.stringContaining("four-eyes"),
+        say: { key: "errors.fourEyes" },
       }),
     ]);
     const creditIds = report.items.map((i) => i.creditId!);

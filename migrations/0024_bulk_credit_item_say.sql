@@ -1,0 +1,1 @@
+ALTER TABLE "bulk_credit_items" ADD COLUMN "say" jsonb;
