@@ -317,9 +317,9 @@ describe("the other lists, their exports and views, in the reader's language", (
     const path = "/payments?volume=refunded&volumeDay=2026-11-20";
     const nb = await loaderData(norwegian, path, "routes/_staff.payments._index");
     expect(nb.status).toBe(400);
-    expect(nb.body.errors.other).toEqual(["volume må være en av captured, credited, moved"]);
+    expect(nb.body.errors.other).toEqual(["tallet i adressen (volume) må være et av captured, credited, moved"]);
     const stray = await loaderData(norwegian, "/payments?volumeDay=2026-11-20", "routes/_staff.payments._index");
-    expect(stray.body.errors.other).toEqual(["volumeDay trenger volume (captured, credited eller moved)"]);
+    expect(stray.body.errors.other).toEqual(["volumeDay i adressen trenger hvilket tall den gjelder (volume: captured, credited eller moved)"]);
     const en = await loaderData(english, path, "routes/_staff.payments._index");
     expect(en.body.errors.other).toEqual(["volume must be one of captured, credited, moved"]);
 
@@ -395,7 +395,7 @@ describe("the other lists, their exports and views, in the reader's language", (
       "/payments/export.csv?volume=refunded&volumeDay=2026-11-20",
       norwegian.cookie,
     );
-    expect(await payments.text()).toContain("volume må være en av captured, credited, moved");
+    expect(await payments.text()).toContain("tallet i adressen (volume) må være et av captured, credited, moved");
     const credits = await getPage(server, "/credits/export.csv?totalCreditAmount=gte:1e3", norwegian.cookie);
     expect(await credits.text()).toContain("totalCreditAmount Skriv inn et beløp som 2 596,50");
     const audit = await getPage(server, "/audit-log/export.csv?createdAt=yesterday", admin.cookie);

@@ -235,12 +235,12 @@ export const errors: Messages<typeof en> = {
     cardLast4: "må være de 4 siste sifrene i kortnummeret",
   },
   volume: {
-    needsVolume: "{{name}} trenger volume (captured, credited eller moved)",
-    kind: "volume må være en av {{values}}",
-    day: "volumeDay må være en dag skrevet som ÅÅÅÅ-MM-DD",
-    group: "volumeGroup må være en av {{values}}",
-    currency: "volumeCurrency må være en valutakode på tre bokstaver",
-    settlement: "volumeSettlement må være en oppgjørs-id (høyst 100 tegn) eller none",
+    needsVolume: "{{name}} i adressen trenger hvilket tall den gjelder (volume: captured, credited eller moved)",
+    kind: "tallet i adressen (volume) må være et av {{values}}",
+    day: "dagen for tallet i adressen (volumeDay) må være en dag skrevet som ÅÅÅÅ-MM-DD",
+    group: "gruppen i adressen (volumeGroup) må være en av {{values}}",
+    currency: "valutaen i adressen (volumeCurrency) må være en valutakode på tre bokstaver",
+    settlement: "oppgjøret i adressen (volumeSettlement) må være en oppgjørs-id (høyst 100 tegn) eller none",
   },
   selfService: {
     invoicePaid: "Faktura {{invoiceNumber}} er allerede betalt",
