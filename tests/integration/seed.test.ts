@@ -561,7 +561,9 @@ describe("demo data generator determinism", () => {
   });
 });
 
-describe("npm run db:seed", () => {
+// Its first case migrates a brand-new database and seeds it, and another starts a child process:
+// seconds alone, over a minute beside a full run's other workers on two cores.
+describe("npm run db:seed", { timeout: 180_000 }, () => {
   // A brand-new database a child process can open too.
   const target = useSharedDatabase("seed", { migrate: false });
 
