@@ -18,6 +18,11 @@ export function operationLabel(t: TFunction, operation: string): string {
   return labelOrItself(t, en.enums.operation, "enums.operation", operation);
 }
 
+/** A provider operation's kind (CAPTURE, VIPPS_CLAIM, …) as the payment page names it. */
+export function providerOperationLabel(t: TFunction, kind: string): string {
+  return labelOrItself(t, en.payment.inProgress.kind, "payment.inProgress.kind", kind);
+}
+
 /** A self-service payment method as a customer reads it; an unknown (legacy) value as it is. */
 export function customerMethodLabel(t: TFunction, method: string): string {
   return labelOrItself(t, en.customer.methods, "customer.methods", method);

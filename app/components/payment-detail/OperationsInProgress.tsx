@@ -3,7 +3,7 @@
 // provider every few seconds); finance and admin may ask now ("Resolve now").
 import { Alert, Group, List, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { resources } from "../../i18n/i18n";
+import { providerOperationLabel } from "../../i18n/labels";
 import { userHasPermission } from "../../auth/roles";
 import { ActionModal } from "../ActionModal";
 import { useStaffUser } from "../staff-user";
@@ -15,13 +15,6 @@ export function ageText(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
-/** An operation kind's name; a kind this build does not know shows as itself. */
-function kindLabel(t: ReturnType<typeof useTranslation>["t"], kind: string): string {
-  return Object.hasOwn(resources.en.translation.payment.inProgress.kind, kind)
-    ? (t as (key: string) => string)(`payment.inProgress.kind.${kind}`)
-    : kind;
 }
 
 export function OperationsInProgress({ operations }: { operations: Detail["inProgress"] }) {
@@ -40,7 +33,7 @@ export function OperationsInProgress({ operations }: { operations: Detail["inPro
             <Group gap="sm" wrap="wrap">
               <Text size="sm" span>
                 {t("payment.inProgress.line", {
-                  what: kindLabel(t, op.kind),
+                  what: providerOperationLabel(t, op.kind),
                   of:
                     (op.transactionId !== null ? t("payment.inProgress.ofTransaction", { id: op.transactionId }) : "") +
                     (op.creditTransactionId !== null
