@@ -319,7 +319,9 @@ describe("the other lists, their exports and views, in the reader's language", (
     expect(nb.status).toBe(400);
     expect(nb.body.errors.other).toEqual(["tallet i adressen (volume) må være et av captured, credited, moved"]);
     const stray = await loaderData(norwegian, "/payments?volumeDay=2026-11-20", "routes/_staff.payments._index");
-    expect(stray.body.errors.other).toEqual(["volumeDay i adressen trenger hvilket tall den gjelder (volume: captured, credited eller moved)"]);
+    expect(stray.body.errors.other).toEqual([
+      "volumeDay i adressen trenger hvilket tall den gjelder (volume: captured, credited eller moved)",
+    ]);
     const en = await loaderData(english, path, "routes/_staff.payments._index");
     expect(en.body.errors.other).toEqual(["volume must be one of captured, credited, moved"]);
 
