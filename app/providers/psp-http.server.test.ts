@@ -4,7 +4,7 @@
 // ProviderUnavailable, never hanging and never anything else.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { usePsp } from "../../tests/support/psp";
 import { money, type Money } from "../domain/money";
 import { ProviderUnavailable, type UnavailableCause } from "./errors";
@@ -18,9 +18,11 @@ import {
 } from "./psp-http.server";
 
 const psp = usePsp();
+// vi.stubEnv, not a plain assignment and delete: files share a worker (isolate: false), and a
+// deleted PAYDESK_PSP_TIMEOUT_MS left later files with the 3 s default instead of the run's bound.
 afterEach(async () => {
   await psp().setFaults({});
-  delete process.env.PAYDESK_PSP_TIMEOUT_MS;
+  vi.unstubAllEnvs();
 });
 
 let counter = 0;
@@ -181,7 +183,7 @@ describe("answers", () => {
 
 describe("no answer to trust", () => {
   it("timeout: gives up after PAYDESK_PSP_TIMEOUT_MS, and the PSP did nothing", async () => {
-    process.env.PAYDESK_PSP_TIMEOUT_MS = "250";
+    vi.stubEnv("PAYDESK_PSP_TIMEOUT_MS", "250");
     await psp().setFaults({ timeoutRate: 1 });
     const capture = atProvider("10.00");
     const started = Date.now();
@@ -194,7 +196,7 @@ describe("no answer to trust", () => {
   });
 
   it("timeout on a slow PSP: the effect happened; lookup tells, and a retry replays it", async () => {
-    process.env.PAYDESK_PSP_TIMEOUT_MS = "200";
+    vi.stubEnv("PAYDESK_PSP_TIMEOUT_MS", "200");
     await psp().setFaults({ latencyMs: 1_000, ops: ["capture"] });
     const capture = atProvider("10.00");
     expect(await unavailable(pspPaymentProvider.capture(capture))).toBe("timeout");

@@ -3,7 +3,7 @@
 // nothing), field errors for bad input instead of 500s, the audit entry each action writes, and a
 // staff capture racing API captures of the same transaction.
 import { and, count, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Role } from "../../app/auth/roles";
 import type { StaffCaller } from "../../app/domain/caller";
 import { changeInvoice } from "../../app/services/mobile/invoices.server";
@@ -485,7 +485,7 @@ describe("a provider that does not answer", () => {
   it("a staff capture answers at once that it is in progress; the screen shows it with its age; finance resolves it", async () => {
     const p = await authorizedCard("45.00");
     await psp().setFaults({ timeoutRate: 1, ops: ["capture"] });
-    process.env.PAYDESK_PSP_TIMEOUT_MS = "300";
+    vi.stubEnv("PAYDESK_PSP_TIMEOUT_MS", "300");
     try {
       const started = Date.now();
       const captured = await act("support", p.paymentId, {
@@ -500,7 +500,8 @@ describe("a provider that does not answer", () => {
         message: "The provider did not answer; the operation is in progress",
       });
     } finally {
-      delete process.env.PAYDESK_PSP_TIMEOUT_MS;
+      // Back to the run's bound (files share a worker): not deleted, which would leave the default.
+      vi.unstubAllEnvs();
       await psp().setFaults({});
     }
     const page = await getPage(
