@@ -99,6 +99,48 @@ describe("payments export", () => {
       transactionCount: "1",
     });
   });
+  it("lists a payment's transactions in the order they were made and sums their amounts", async () => {
+    const { db } = database();
+    const [payment] = await db
+      .insert(payments)
+      .values({ organisationId: 31, orderId: "three-transactions", totalAmount: "30.00000", currency: "NOK" })
+      .returning();
+    const transaction = { paymentId: payment.paymentId, amount: "10.00000", currency: "NOK" } as const;
+    await db.insert(paymentTransactions).values({
+      ...transaction,
+      paymentTypeGroup: "PAYMENTCARD",
+      paymentType: "MASTERCARD",
+      cardNumber: "5100",
+      rrn: "000000000001",
+      status: "CAPTURED",
+      authorizedAmount: "10.00000",
+      capturedAmount: "10.00000",
+      creditedAmount: "2.50000",
+    });
+    await db.insert(paymentTransactions).values({ ...transaction, paymentTypeGroup: "INVOICE", status: "CREATED" });
+    await db.insert(paymentTransactions).values({
+      ...transaction,
+      paymentTypeGroup: "PAYMENTCARD",
+      paymentType: "VISA",
+      cardNumber: "4242",
+      status: "AUTHORIZED",
+      authorizedAmount: "10.00000",
+    });
+    const resolved = await resolvePaymentQuery(STAFF, { query: { filters: {} } });
+    const [row] = csvRecords(await copiedText(paymentExportSelect(resolved))).filter(
+      (r) => r.orderId === "three-transactions",
+    );
+    expect(row).toMatchObject({
+      transactionCount: "3",
+      statuses: "CAPTURED;CREATED;AUTHORIZED",
+      paymentTypes: "MASTERCARD;INVOICE;VISA",
+      cardNumbers: "5100;4242",
+      rrns: "000000000001",
+      authorizedAmount: "20.00",
+      capturedAmount: "10.00",
+      creditedAmount: "2.50",
+    });
+  });
 });
 
 describe("audit log export", () => {
