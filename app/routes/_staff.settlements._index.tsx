@@ -3,7 +3,7 @@
 // opens the operations behind it, and the whole filtered set exports as CSV. Volume of payments
 // without a settlement id has rows of its own, so the totals are the dashboard's to the øre.
 import { Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
@@ -15,7 +15,6 @@ import { PageHeader } from "../components/list-parts";
 import { DataTable } from "../components/DataTable";
 import { DayRangePicker } from "../components/DayRangePicker";
 import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
-import listScreenStyles from "../components/list-screen.css";
 import { CountAndPageLinks } from "../components/PageLinks";
 import { useStaffUser } from "../components/staff-user";
 import { rangeParams, utcDay } from "../domain/day-range";
@@ -35,7 +34,7 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "settlements.title");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+export { listScreenLinks as links } from "../components/list-screen-links";
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = [25, 50, 100];
