@@ -162,9 +162,7 @@ export default function AuditLog() {
                   <DateTime value={row.createdAt} timeZone={user.timeZone} />
                 </Table.Td>
                 <Table.Td>
-                  <FilterLink field="actor" value={row.actorEmail}>
-                    {row.actorEmail}
-                  </FilterLink>
+                  <FilterLink field="actor" value={row.actorEmail} />
                 </Table.Td>
                 <Table.Td>
                   <FilterLink field="action" value={row.action}>
@@ -198,9 +196,7 @@ export default function AuditLog() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <FilterLink field="ip" value={row.ip}>
-                    {row.ip}
-                  </FilterLink>
+                  <FilterLink field="ip" value={row.ip} />
                 </Table.Td>
                 <Table.Td>
                   <FilterLink field="correlationId" value={row.correlationId}>
@@ -239,8 +235,11 @@ export default function AuditLog() {
   );
 }
 
-/** A value that narrows the list to the entries with it, or a dash where there is none. */
-function FilterLink({ field, value, children }: { field: LinkedField; value: string | null; children: ReactNode }) {
+/**
+ * A value that narrows the list to the entries with it, or a dash where there is none. It shows
+ * the value as it is unless `children` show it otherwise.
+ */
+function FilterLink({ field, value, children }: { field: LinkedField; value: string | null; children?: ReactNode }) {
   const hrefWith = useHrefWith();
   const { t } = useTranslation();
   return value ? (
@@ -251,7 +250,7 @@ function FilterLink({ field, value, children }: { field: LinkedField; value: str
       c="inherit"
       title={t("admin.auditLog.only", { field: t(`admin.auditLog.fields.${field}`), value })}
     >
-      {children}
+      {children ?? value}
     </Anchor>
   ) : (
     <Text span c="dimmed" size="sm">

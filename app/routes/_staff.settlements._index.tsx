@@ -217,6 +217,10 @@ function FilterForm({
 }) {
   const errorOf = (field: string) => errors.find((error) => error.field === field)?.message;
   const { t } = useTranslation();
+  const textFilters = [
+    { name: "settlementId", placeholder: t("settlements.filter.settlementIdExample"), w: { base: "100%", xs: 260 } },
+    { name: "currency", placeholder: t("common.all"), w: 150 },
+  ] as const;
   return (
     // A GET form: submitting puts the filter in the URL (and starts again at page 1).
     <Form method="get" key={`${typed.settlementId}|${typed.currency}`}>
@@ -225,24 +229,18 @@ function FilterForm({
       ))}
       {perPage !== DEFAULT_PER_PAGE ? <input type="hidden" name="perPage" value={perPage} /> : null}
       <Group gap="sm" align="flex-start" wrap="wrap">
-        <TextInput
-          name="settlementId"
-          label={t("settlements.filter.settlementId")}
-          placeholder={t("settlements.filter.settlementIdExample")}
-          defaultValue={typed.settlementId}
-          error={errorOf("settlementId")}
-          size="xs"
-          w={{ base: "100%", xs: 260 }}
-        />
-        <TextInput
-          name="currency"
-          label={t("settlements.filter.currency")}
-          placeholder={t("common.all")}
-          defaultValue={typed.currency}
-          error={errorOf("currency")}
-          size="xs"
-          w={150}
-        />
+        {textFilters.map(({ name, placeholder, w }) => (
+          <TextInput
+            key={name}
+            name={name}
+            label={t(`settlements.filter.${name}`)}
+            placeholder={placeholder}
+            defaultValue={typed[name]}
+            error={errorOf(name)}
+            size="xs"
+            w={w}
+          />
+        ))}
         <Group gap="xs" mt={25}>
           <SubmitButton size="xs">{t("settlements.filter.apply")}</SubmitButton>
           <Button component={Link} to={`?${new URLSearchParams(rangeParams(state.range))}`} variant="subtle" size="xs">
