@@ -7,7 +7,7 @@ import { shortDay } from "./VolumeChart";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "./use-format";
 import type { AuthorizationOutcomes as Outcomes } from "../services/queries/dashboard.server";
-import { HeadedTable } from "./DataTable";
+import { HeadedTable, HeaderCells } from "./DataTable";
 
 /** A right-aligned figure of the table. */
 function Figure({ children }: { children: string }) {
@@ -62,14 +62,17 @@ export function AuthorizationOutcomes({ outcomes, currency }: { outcomes: Outcom
                 horizontalSpacing="md"
                 data-testid="authorization-groups"
                 head={
-                  <>
-                    <Table.Th>{t("dashboard.auth.group")}</Table.Th>
-                    <Table.Th ta="right">{t("dashboard.auth.declinedOrFailed")}</Table.Th>
-                    <Table.Th ta="right">{t("dashboard.auth.attempts")}</Table.Th>
-                    <Table.Th ta="right">{t("dashboard.auth.approved")}</Table.Th>
-                    <Table.Th ta="right">{t("dashboard.auth.declined")}</Table.Th>
-                    <Table.Th ta="right">{t("dashboard.auth.failed")}</Table.Th>
-                  </>
+                  <HeaderCells
+                    columns={["group", "declinedOrFailed", "attempts", "approved", "declined", "failed"] as const}
+                    label={(column) => t(`dashboard.auth.${column}`)}
+                    props={{
+                      declinedOrFailed: { ta: "right" },
+                      attempts: { ta: "right" },
+                      approved: { ta: "right" },
+                      declined: { ta: "right" },
+                      failed: { ta: "right" },
+                    }}
+                  />
                 }
               >
                 {outcomes.groups.map((group) => (

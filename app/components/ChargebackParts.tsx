@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { CHARGEBACK_STATUSES, type ChargebackStatus } from "../domain/enums";
 import type { ChargebackListItem } from "../services/queries/chargebacks.server";
 import { Amount } from "./Amount";
-import { DataTable } from "./DataTable";
+import { DataTable, HeaderCells } from "./DataTable";
 import { DateTime } from "./DateTime";
 import { Dash } from "./list-parts";
 import { useFormat } from "./use-format";
@@ -64,10 +64,10 @@ export function ChargebackTable({
           <Table.Th>
             {showPayment ? t("chargebacks.col.paymentTransaction") : t("chargebacks.col.transaction")}
           </Table.Th>
-          <Table.Th>{t("chargebacks.col.paidWith")}</Table.Th>
-          <Table.Th>{t("chargebacks.col.reasonCode")}</Table.Th>
-          <Table.Th>{t("chargebacks.col.due")}</Table.Th>
-          <Table.Th>{t("chargebacks.col.opened")}</Table.Th>
+          <HeaderCells
+            columns={["paidWith", "reasonCode", "due", "opened"] as const}
+            label={(column) => t(`chargebacks.col.${column}`)}
+          />
         </>
       }
     >

@@ -2,7 +2,7 @@
 // `minWidth` (never the page), compact small rows, and a header that stays in view when the box
 // has a `maxHeight` of its own. Screens pass only their header cells and rows; HeadedTable is the
 // table inside, for tables framed otherwise.
-import { Paper, Table, type TableProps } from "@mantine/core";
+import { Paper, Table, VisuallyHidden, type TableProps, type TableThProps } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -24,9 +24,10 @@ type DataTableProps = Omit<TableProps, "children"> & {
   alignTop?: boolean;
   /**
    * The last column holds the row's actions: on a narrow screen it stays in view at the right
-   * edge while the rest scrolls (app/components/staff-shell.css).
+   * edge while the rest scrolls (app/components/staff-shell.css). Its header cell is added after
+   * `head`, named only for screen readers: "Actions", or the text given here.
    */
-  actions?: boolean;
+  actions?: boolean | string;
 };
 
 export function DataTable({
@@ -60,7 +61,18 @@ export function DataTable({
           styles={alignTop ? { td: { verticalAlign: "top" } } : undefined}
           className={[actions ? "data-table--actions" : null, className].filter(Boolean).join(" ") || undefined}
           {...table}
-          head={head}
+          head={
+            actions ? (
+              <>
+                {head}
+                <Table.Th pos="relative">
+                  <VisuallyHidden>{actions === true ? t("common.actions") : actions}</VisuallyHidden>
+                </Table.Th>
+              </>
+            ) : (
+              head
+            )
+          }
         >
           {children}
         </HeadedTable>
@@ -83,4 +95,24 @@ export function HeadedTable({
       <Table.Tbody>{children}</Table.Tbody>
     </Table>
   );
+}
+
+/**
+ * A table's header cells (`Table.Th`), one per column in order: `label` names a column in the
+ * reader's language and `props` gives the few columns that need it their own (`ta: "right"`).
+ */
+export function HeaderCells<Column extends string>({
+  columns,
+  label,
+  props,
+}: {
+  columns: readonly Column[];
+  label: (column: Column) => string;
+  props?: Partial<Record<Column, TableThProps>>;
+}) {
+  return columns.map((column) => (
+    <Table.Th key={column} {...props?.[column]}>
+      {label(column)}
+    </Table.Th>
+  ));
 }

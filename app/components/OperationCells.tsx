@@ -2,6 +2,7 @@
 // payment) and their header cells, in the order every operation table uses (the operation log,
 // a settlement's operations).
 import { Anchor, Table } from "@mantine/core";
+import { HeaderCells } from "./DataTable";
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Amount } from "./Amount";
@@ -22,12 +23,11 @@ type OperationFigures = {
 export function OperationHeads() {
   const { t } = useTranslation();
   return (
-    <>
-      <Table.Th>{t("operationLog.col.time")}</Table.Th>
-      <Table.Th>{t("operationLog.col.operation")}</Table.Th>
-      <Table.Th ta="right">{t("operationLog.col.amount")}</Table.Th>
-      <Table.Th>{t("operationLog.col.payment")}</Table.Th>
-    </>
+    <HeaderCells
+      columns={["time", "operation", "amount", "payment"] as const}
+      label={(column) => t(`operationLog.col.${column}`)}
+      props={{ amount: { ta: "right" } }}
+    />
   );
 }
 

@@ -242,22 +242,23 @@ function CurrencyView({ dashboard, measure }: { dashboard: DashboardJson; measur
 function Totals({ totals, currency }: { totals: VolumeTotals; currency: string }) {
   const { t } = useTranslation();
   const format = useFormat();
+  /** The two totals whose hint is how many operations make them. */
+  const counted = [
+    { measure: "captured", count: totals.capturedCount, hintKey: "dashboard.captures" },
+    { measure: "credited", count: totals.creditedCount, hintKey: "dashboard.credits" },
+  ] as const;
   return (
     <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="md">
-      <Stat
-        testId="total-captured"
-        label={t("dashboard.measures.captured")}
-        value={totals.captured}
-        currency={currency}
-        hint={t("dashboard.captures", { count: totals.capturedCount, n: format.count(totals.capturedCount) })}
-      />
-      <Stat
-        testId="total-credited"
-        label={t("dashboard.measures.credited")}
-        value={totals.credited}
-        currency={currency}
-        hint={t("dashboard.credits", { count: totals.creditedCount, n: format.count(totals.creditedCount) })}
-      />
+      {counted.map(({ measure, count, hintKey }) => (
+        <Stat
+          key={measure}
+          testId={`total-${measure}`}
+          label={t(`dashboard.measures.${measure}`)}
+          value={totals[measure]}
+          currency={currency}
+          hint={t(hintKey, { count, n: format.count(count) })}
+        />
+      ))}
       <Stat
         testId="total-net"
         label={t("dashboard.measures.net")}

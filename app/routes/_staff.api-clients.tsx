@@ -13,7 +13,6 @@ import {
   Text,
   Textarea,
   TextInput,
-  VisuallyHidden,
 } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -21,7 +20,7 @@ import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal, EnableDisableAction } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
 import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
@@ -155,18 +154,11 @@ export default function ApiClients() {
           minWidth={1100}
           alignTop
           head={
-            <>
-              <Table.Th>{t("admin.apiClients.client")}</Table.Th>
-              <Table.Th>{t("admin.apiClients.organisation")}</Table.Th>
-              <Table.Th>{t("admin.apiClients.channels")}</Table.Th>
-              <Table.Th>{t("admin.apiClients.redirectPrefixes")}</Table.Th>
-              <Table.Th>{t("admin.apiClients.token")}</Table.Th>
-              <Table.Th miw={150}>{t("admin.apiClients.access")}</Table.Th>
-              <Table.Th miw={120}>{t("admin.apiClients.status")}</Table.Th>
-              <Table.Th pos="relative">
-                <VisuallyHidden>{t("common.actions")}</VisuallyHidden>
-              </Table.Th>
-            </>
+            <HeaderCells
+              columns={["client", "organisation", "channels", "redirectPrefixes", "token", "access", "status"] as const}
+              label={(column) => t(`admin.apiClients.${column}`)}
+              props={{ access: { miw: 150 }, status: { miw: 120 } }}
+            />
           }
         >
           {clients.map((client) => (

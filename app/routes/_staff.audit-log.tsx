@@ -2,7 +2,7 @@
 // this route has no action, so a POST gets 405 and nothing here can change an entry. Filters,
 // page and the opened entry (?entry=ID) live in the URL.
 import { Anchor, Badge, Code, Group, Modal, SimpleGrid, Stack, Table, Text } from "@mantine/core";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
 import { CsvExportButton, exportHrefOf } from "../components/CsvExportButton";
@@ -11,10 +11,9 @@ import { useMemo, type ReactNode } from "react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
-import { DataTable, HeadedTable } from "../components/DataTable";
+import { DataTable, HeadedTable, HeaderCells } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { FilterBuilder, type FilterField } from "../components/FilterBuilder";
-import listScreenStyles from "../components/list-screen.css";
 import { Dash, ListNotice } from "../components/list-parts";
 import { PagedListHeader } from "../components/PageLinks";
 import { useHrefWith } from "../components/url-state";
@@ -31,7 +30,7 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "shell.areas.auditLog");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+export { listScreenLinks as links } from "../components/list-screen-links";
 
 /** The filters, labelled in the reader's language; the names and values are the stored ones. */
 const fieldsIn = (t: TFunction): FilterField[] => [
@@ -149,16 +148,10 @@ export default function AuditLog() {
           maxHeight="var(--list-table-max-height)"
           alignTop
           head={
-            <>
-              <Table.Th>{t("admin.auditLog.time")}</Table.Th>
-              <Table.Th>{t("admin.auditLog.actor")}</Table.Th>
-              <Table.Th>{t("admin.auditLog.action")}</Table.Th>
-              <Table.Th>{t("admin.auditLog.entity")}</Table.Th>
-              <Table.Th>{t("admin.auditLog.reason")}</Table.Th>
-              <Table.Th>{t("admin.auditLog.ip")}</Table.Th>
-              <Table.Th>{t("admin.auditLog.correlationId")}</Table.Th>
-              <Table.Th>{t("admin.auditLog.changes")}</Table.Th>
-            </>
+            <HeaderCells
+              columns={["time", "actor", "action", "entity", "reason", "ip", "correlationId", "changes"] as const}
+              label={(column) => t(`admin.auditLog.${column}`)}
+            />
           }
         >
           {list.items.map((row) => {
@@ -169,9 +162,7 @@ export default function AuditLog() {
                   <DateTime value={row.createdAt} timeZone={user.timeZone} />
                 </Table.Td>
                 <Table.Td>
-                  <FilterLink field="actor" value={row.actorEmail}>
-                    {row.actorEmail}
-                  </FilterLink>
+                  <FilterLink field="actor" value={row.actorEmail} />
                 </Table.Td>
                 <Table.Td>
                   <FilterLink field="action" value={row.action}>
@@ -205,9 +196,7 @@ export default function AuditLog() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <FilterLink field="ip" value={row.ip}>
-                    {row.ip}
-                  </FilterLink>
+                  <FilterLink field="ip" value={row.ip} />
                 </Table.Td>
                 <Table.Td>
                   <FilterLink field="correlationId" value={row.correlationId}>
@@ -246,8 +235,11 @@ export default function AuditLog() {
   );
 }
 
-/** A value that narrows the list to the entries with it, or a dash where there is none. */
-function FilterLink({ field, value, children }: { field: LinkedField; value: string | null; children: ReactNode }) {
+/**
+ * A value that narrows the list to the entries with it, or a dash where there is none. It shows
+ * the value as it is unless `children` show it otherwise.
+ */
+function FilterLink({ field, value, children }: { field: LinkedField; value: string | null; children?: ReactNode }) {
   const hrefWith = useHrefWith();
   const { t } = useTranslation();
   return value ? (
@@ -258,7 +250,7 @@ function FilterLink({ field, value, children }: { field: LinkedField; value: str
       c="inherit"
       title={t("admin.auditLog.only", { field: t(`admin.auditLog.fields.${field}`), value })}
     >
-      {children}
+      {children ?? value}
     </Anchor>
   ) : (
     <Text span c="dimmed" size="sm">

@@ -9,7 +9,7 @@ import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
 import { AttemptStatus, CallbackStateBadge, PauseResume } from "../components/callback-parts";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { DetailHeader } from "../components/DetailHeader";
 import { Field } from "../components/Field";
@@ -184,13 +184,11 @@ export default function CallbackDetail() {
           minWidth={640}
           alignTop
           head={
-            <>
-              <Table.Th>{t("callbacks.detail.col.number")}</Table.Th>
-              <Table.Th>{t("callbacks.detail.col.time")}</Table.Th>
-              <Table.Th miw={110}>{t("callbacks.detail.col.answer")}</Table.Th>
-              <Table.Th ta="right">{t("callbacks.detail.col.latency")}</Table.Th>
-              <Table.Th>{t("callbacks.detail.col.error")}</Table.Th>
-            </>
+            <HeaderCells
+              columns={["number", "time", "answer", "latency", "error"] as const}
+              label={(column) => t(`callbacks.detail.col.${column}`)}
+              props={{ answer: { miw: 110 }, latency: { ta: "right" } }}
+            />
           }
         >
           {attempts.map((attempt, index) => (

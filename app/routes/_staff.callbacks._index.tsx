@@ -3,7 +3,7 @@
 // as the operation log). Admins resend the filtered set (after a preview of how many) and pause or
 // resume delivery to a client's target; each with a reason, in the audit log.
 import { Anchor, Button, Group, Paper, Stack, Table, Text, Tooltip } from "@mantine/core";
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { TFunction } from "i18next";
@@ -12,14 +12,13 @@ import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
 import { CallbackStateBadge, PauseResume, useCallbackStateLabel } from "../components/callback-parts";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { FilterBuilder } from "../components/FilterBuilder";
 import { formatCount } from "../components/format";
 import { KeysetListBody } from "../components/keyset-list";
 import { Dash, PageHeader, UnknownParameters } from "../components/list-parts";
-import listScreenStyles from "../components/list-screen.css";
 import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
 import { useFormat } from "../components/use-format";
@@ -48,7 +47,7 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "callbacks.title");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+export { listScreenLinks as links } from "../components/list-screen-links";
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = ["50", "100", "200"];
@@ -308,17 +307,27 @@ function CallbackTable({ items }: { items: Item[] }) {
       maxHeight="var(--list-table-max-height)"
       horizontalSpacing="xs"
       head={
-        <>
-          <Table.Th>{t("callbacks.col.callback")}</Table.Th>
-          <Table.Th>{t("callbacks.col.created")}</Table.Th>
-          <Table.Th miw={104}>{t("callbacks.col.state")}</Table.Th>
-          <Table.Th>{t("callbacks.col.clientAndTarget")}</Table.Th>
-          <Table.Th>{t("callbacks.col.transaction")}</Table.Th>
-          <Table.Th ta="right">{t("callbacks.col.attempts")}</Table.Th>
-          <Table.Th>{t("callbacks.col.lastAnswer")}</Table.Th>
-          <Table.Th style={{ whiteSpace: "nowrap" }}>{t("callbacks.col.nextOrDelivered")}</Table.Th>
-          <Table.Th>{t("callbacks.col.correlationId")}</Table.Th>
-        </>
+        <HeaderCells
+          columns={
+            [
+              "callback",
+              "created",
+              "state",
+              "clientAndTarget",
+              "transaction",
+              "attempts",
+              "lastAnswer",
+              "nextOrDelivered",
+              "correlationId",
+            ] as const
+          }
+          label={(column) => t(`callbacks.col.${column}`)}
+          props={{
+            state: { miw: 104 },
+            attempts: { ta: "right" },
+            nextOrDelivered: { style: { whiteSpace: "nowrap" } },
+          }}
+        />
       }
     >
       {items.map((item) => (

@@ -3,7 +3,7 @@
 // page (a keyset place, `older=` / `newer=`, as the other growing lists) live in the URL. Finance and admin open chargebacks from the payment and decide them on the
 // detail screen; support reads.
 import { Button, Group, Stack, Text, TextInput } from "@mantine/core";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -11,7 +11,6 @@ import { requirePermission } from "../auth/session.server";
 import { ChargebackTable } from "../components/ChargebackParts";
 import { KeysetEmpty, KeysetPageLinks } from "../components/keyset-list";
 import { ListNotice, PageHeader } from "../components/list-parts";
-import listScreenStyles from "../components/list-screen.css";
 import { useStaffUser } from "../components/staff-user";
 import { useFormat } from "../components/use-format";
 import { UrlSelect } from "../components/UrlSelect";
@@ -32,10 +31,12 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "chargebacks.title");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+export { listScreenLinks as links } from "../components/list-screen-links";
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = ["50", "100"];
+/** The two ends of the due-date filter, each a date field of its own. */
+const DUE_DAY_FILTERS = ["dueFrom", "dueTo"] as const;
 
 /** The filter in the address, or what is wrong with it, by parameter. */
 function readFilter(params: URLSearchParams) {
@@ -117,22 +118,17 @@ export default function Chargebacks() {
         />
         <Form method="get" style={{ display: "contents" }}>
           {status ? <input type="hidden" name="status" value={status} /> : null}
-          <TextInput
-            type="date"
-            name="dueFrom"
-            label={t("chargebacks.dueFrom")}
-            defaultValue={params.get("dueFrom") ?? ""}
-            error={badDay("dueFrom")}
-            w={{ base: "100%", xs: 170 }}
-          />
-          <TextInput
-            type="date"
-            name="dueTo"
-            label={t("chargebacks.dueTo")}
-            defaultValue={params.get("dueTo") ?? ""}
-            error={badDay("dueTo")}
-            w={{ base: "100%", xs: 170 }}
-          />
+          {DUE_DAY_FILTERS.map((name) => (
+            <TextInput
+              key={name}
+              type="date"
+              name={name}
+              label={t(`chargebacks.${name}`)}
+              defaultValue={params.get(name) ?? ""}
+              error={badDay(name)}
+              w={{ base: "100%", xs: 170 }}
+            />
+          ))}
           <Button type="submit" variant="default">
             {t("chargebacks.apply")}
           </Button>

@@ -21,7 +21,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
 import { CreatorName } from "../components/CreatorName";
@@ -241,16 +241,19 @@ export default function CreditDetail() {
         minWidth={980}
         alignTop
         head={
-          <>
-            <Table.Th>{t("credits.detail.col.line")}</Table.Th>
-            <Table.Th>{t("credits.col.status")}</Table.Th>
-            <Table.Th ta="right">{t("credits.detail.col.amount")}</Table.Th>
-            <Table.Th>{t("credits.detail.col.paymentTransaction")}</Table.Th>
-            <Table.Th>{t("credits.detail.col.paidWith")}</Table.Th>
-            <Table.Th>{t("credits.detail.col.reimbursedAs")}</Table.Th>
-            <Table.Th>{t("credits.fields.rrn")}</Table.Th>
-            <Table.Th>{t("credits.detail.col.credited")}</Table.Th>
-          </>
+          <HeaderCells
+            columns={
+              ["line", "status", "amount", "paymentTransaction", "paidWith", "reimbursedAs", "rrn", "credited"] as const
+            }
+            label={(column) =>
+              column === "status"
+                ? t("credits.col.status")
+                : column === "rrn"
+                  ? t("credits.fields.rrn")
+                  : t(`credits.detail.col.${column}`)
+            }
+            props={{ amount: { ta: "right" } }}
+          />
         }
       >
         {lines.map((line) => {

@@ -3,13 +3,7 @@
 // the same credits. Filters, page and perPage live in the URL. Admins set the four-eyes
 // thresholds here too, next to the credits they govern.
 import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
-import type {
-  ActionFunctionArgs,
-  LinksFunction,
-  LoaderFunctionArgs,
-  MetaFunction,
-  SerializeFrom,
-} from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { ViewsMenu } from "../components/SavedViews";
@@ -17,7 +11,7 @@ import { CsvExportButton, exportHrefOf } from "../components/CsvExportButton";
 import { resolveViews, savedViewIntents } from "../http/staff/saved-views.server";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
 import { CreatorName } from "../components/CreatorName";
@@ -25,7 +19,6 @@ import { CreditStatusBadge } from "../components/CreditStatusBadge";
 import { DateTime } from "../components/DateTime";
 import { FilterBuilder, type FilterField } from "../components/FilterBuilder";
 import { PageLinks } from "../components/PageLinks";
-import listScreenStyles from "../components/list-screen.css";
 import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
 import { formatMoney } from "../components/format";
@@ -48,7 +41,7 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "credits.title");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+export { listScreenLinks as links } from "../components/list-screen-links";
 
 const DEFAULT_PER_PAGE = 25;
 const PER_PAGE_CHOICES = [25, 50, 100];
@@ -208,17 +201,13 @@ function CreditsTable({ credits, timeZone }: { credits: JsonCredit[]; timeZone: 
       maxHeight="var(--list-table-max-height)"
       alignTop
       head={
-        <>
-          <Table.Th>{t("credits.col.credit")}</Table.Th>
-          <Table.Th>{t("credits.col.created")}</Table.Th>
-          <Table.Th>{t("credits.col.status")}</Table.Th>
-          <Table.Th ta="right">{t("credits.col.total")}</Table.Th>
-          <Table.Th>{t("credits.col.lines")}</Table.Th>
-          <Table.Th>{t("credits.col.order")}</Table.Th>
-          <Table.Th>{t("credits.col.organisation")}</Table.Th>
-          <Table.Th>{t("credits.col.customer")}</Table.Th>
-          <Table.Th>{t("credits.col.createdBy")}</Table.Th>
-        </>
+        <HeaderCells
+          columns={
+            ["credit", "created", "status", "total", "lines", "order", "organisation", "customer", "createdBy"] as const
+          }
+          label={(column) => t(`credits.col.${column}`)}
+          props={{ total: { ta: "right" } }}
+        />
       }
     >
       {credits.map((credit) => {

@@ -8,7 +8,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "../auth/session.server";
 import { AmountCell } from "../components/OperationCells";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { useFormat } from "../components/use-format";
 import { useTranslation } from "react-i18next";
@@ -53,6 +53,15 @@ const OUTCOMES = {
   execution_failed: { color: "red" },
   refused: { color: "red" },
   skipped: { color: "gray" },
+} as const;
+
+/** The outcome table's columns, in order, with their names' keys (some shared with other screens). */
+const COLUMN_LABELS = {
+  payment: "credits.bulk.col.payment",
+  outcome: "credits.bulk.col.outcome",
+  credit: "credits.col.credit",
+  amount: "credits.detail.col.amount",
+  why: "credits.bulk.col.why",
 } as const;
 
 export default function BulkCreditReport() {
@@ -117,13 +126,11 @@ export default function BulkCreditReport() {
       <DataTable
         minWidth={760}
         head={
-          <>
-            <Table.Th>{t("credits.bulk.col.payment")}</Table.Th>
-            <Table.Th>{t("credits.bulk.col.outcome")}</Table.Th>
-            <Table.Th>{t("credits.col.credit")}</Table.Th>
-            <Table.Th ta="right">{t("credits.detail.col.amount")}</Table.Th>
-            <Table.Th>{t("credits.bulk.col.why")}</Table.Th>
-          </>
+          <HeaderCells
+            columns={Object.keys(COLUMN_LABELS) as Array<keyof typeof COLUMN_LABELS>}
+            label={(column) => t(COLUMN_LABELS[column])}
+            props={{ amount: { ta: "right" } }}
+          />
         }
       >
         {run.items.map((item) => {

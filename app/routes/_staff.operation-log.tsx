@@ -3,7 +3,7 @@
 // `newer=` a row's place) and a count that stops at 10,000, so it stays fast on millions of rows
 // (app/services/queries/operation-log.server.ts). The URL is the whole state.
 import { Anchor, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { TFunction } from "i18next";
@@ -13,14 +13,13 @@ import { userHasPermission } from "../auth/roles";
 import { ViewsMenu } from "../components/SavedViews";
 import { CsvExportButton, exportHrefOf } from "../components/CsvExportButton";
 import { resolveViews, savedViewIntents } from "../http/staff/saved-views.server";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { DayFilterPicker } from "../components/DayFilterPicker";
 import { FilterBuilder } from "../components/FilterBuilder";
 import { KeysetListBody } from "../components/keyset-list";
 import { Dash, PageHeader, UnknownParameters } from "../components/list-parts";
 import { useHrefWith } from "../components/url-state";
 import { useStaffUser } from "../components/staff-user";
-import listScreenStyles from "../components/list-screen.css";
 import { readDayRange } from "../domain/zoned-day-range";
 import { useFormat } from "../components/use-format";
 import { ACTOR_TYPES, type ActorType } from "../domain/enums";
@@ -37,7 +36,7 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "operationLog.title");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+export { listScreenLinks as links } from "../components/list-screen-links";
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = ["50", "100", "200"];
@@ -165,11 +164,11 @@ function OperationTable({ items, correlationHref }: { items: Entry[]; correlatio
       head={
         <>
           <OperationHeads />
-          <Table.Th>{t("operationLog.col.transaction")}</Table.Th>
-          <Table.Th>{t("operationLog.col.client")}</Table.Th>
-          <Table.Th style={{ whiteSpace: "nowrap" }}>{t("operationLog.col.posChannel")}</Table.Th>
-          <Table.Th>{t("operationLog.col.actor")}</Table.Th>
-          <Table.Th>{t("operationLog.col.correlationId")}</Table.Th>
+          <HeaderCells
+            columns={["transaction", "client", "posChannel", "actor", "correlationId"] as const}
+            label={(column) => t(`operationLog.col.${column}`)}
+            props={{ posChannel: { style: { whiteSpace: "nowrap" } } }}
+          />
         </>
       }
     >

@@ -1,16 +1,15 @@
 // Payment methods per API client and distribution channel: an admin disables one (with a reason,
 // kept on the row and in the audit log) or enables it again. The API reads the same row, so
 // GET /v1/payment-methods and new transactions follow at once.
-import { Badge, Group, SegmentedControl, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Badge, Group, SegmentedControl, Stack, Table, Text } from "@mantine/core";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { EnableDisableAction } from "../components/ActionModal";
 import { DateTime } from "../components/DateTime";
-import listScreenStyles from "../components/list-screen.css";
 import { ClampedText, ListNotice } from "../components/list-parts";
 import { PagedListHeader } from "../components/PageLinks";
 import { useHrefWith } from "../components/url-state";
@@ -40,7 +39,7 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "shell.areas.paymentMethods");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+export { listScreenLinks as links } from "../components/list-screen-links";
 
 const PER_PAGE = 50;
 
@@ -139,6 +138,11 @@ export default function PaymentMethods() {
   // Errors of parameters without a control of their own (page, id, … in a hand-edited URL).
   const otherErrors = Object.entries(filterErrors).filter(([field]) => !FILTER_CONTROLS.has(field));
   const { t } = useTranslation();
+  const selectFilters = [
+    { name: "clientId", label: t("admin.paymentMethods.apiClient"), data: clients, width: 280 },
+    { name: "channel", label: t("admin.paymentMethods.channel"), data: channels, width: 180 },
+    { name: "paymentTypeGroup", label: t("admin.paymentMethods.group"), data: [...PAYMENT_TYPE_GROUPS], width: 160 },
+  ];
   return (
     <Stack gap="md" className="list-screen">
       <PagedListHeader
@@ -152,27 +156,9 @@ export default function PaymentMethods() {
       </Group>
 
       <Group gap="sm" align="flex-start" wrap="wrap" component="section" aria-label={t("admin.paymentMethods.filters")}>
-        <UrlSelect
-          name="clientId"
-          label={t("admin.paymentMethods.apiClient")}
-          data={clients}
-          error={filterErrors.clientId}
-          width={280}
-        />
-        <UrlSelect
-          name="channel"
-          label={t("admin.paymentMethods.channel")}
-          data={channels}
-          error={filterErrors.channel}
-          width={180}
-        />
-        <UrlSelect
-          name="paymentTypeGroup"
-          label={t("admin.paymentMethods.group")}
-          data={[...PAYMENT_TYPE_GROUPS]}
-          error={filterErrors.paymentTypeGroup}
-          width={160}
-        />
+        {selectFilters.map((select) => (
+          <UrlSelect key={select.name} {...select} error={filterErrors[select.name]} />
+        ))}
         <StatusFilter error={filterErrors.enabled} />
       </Group>
       {otherErrors.length ? (
@@ -192,22 +178,15 @@ export default function PaymentMethods() {
       {list && list.items.length > 0 ? (
         <DataTable
           label={t("admin.paymentMethods.tableLabel")}
-          actions
+          actions={t("admin.paymentMethods.action")}
           minWidth={980}
           maxHeight="var(--list-table-max-height)"
           head={
-            <>
-              <Table.Th>{t("admin.paymentMethods.apiClient")}</Table.Th>
-              <Table.Th>{t("admin.paymentMethods.channel")}</Table.Th>
-              <Table.Th>{t("admin.paymentMethods.paymentType")}</Table.Th>
-              <Table.Th>{t("admin.paymentMethods.group")}</Table.Th>
-              <Table.Th miw={110}>{t("admin.paymentMethods.status")}</Table.Th>
-              <Table.Th>{t("admin.paymentMethods.whyDisabled")}</Table.Th>
-              <Table.Th>{t("admin.paymentMethods.changed")}</Table.Th>
-              <Table.Th pos="relative">
-                <VisuallyHidden>{t("admin.paymentMethods.action")}</VisuallyHidden>
-              </Table.Th>
-            </>
+            <HeaderCells
+              columns={["apiClient", "channel", "paymentType", "group", "status", "whyDisabled", "changed"] as const}
+              label={(column) => t(`admin.paymentMethods.${column}`)}
+              props={{ status: { miw: 110 } }}
+            />
           }
         >
           {list.items.map((method) => (

@@ -4,7 +4,7 @@
 // currency narrow it. The URL is the whole state (app/http/staff/payment-list-url.server.ts), so a
 // copied link shows the same view; the CSV export reads the same URL.
 import { Anchor, Badge, Box, Button, Group, Skeleton, Stack, Table, Text, Tooltip } from "@mantine/core";
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { defer, redirect } from "@remix-run/node";
 import { Await, Link, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Fragment, Suspense, useState, useSyncExternalStore } from "react";
@@ -20,7 +20,6 @@ import { PageLinks } from "../components/PageLinks";
 import { FilterBuilder } from "../components/FilterBuilder";
 import { StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
-import listScreenStyles from "../components/list-screen.css";
 import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../domain/payment-sort";
 import { describeKinds, QUICK_SEARCH_LABELS, type QuickSearchKind } from "../domain/quick-search";
 import { useTranslation } from "react-i18next";
@@ -59,7 +58,7 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "payments.title");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+export { listScreenLinks as links } from "../components/list-screen-links";
 
 const DEFAULT_PER_PAGE = 25;
 const PER_PAGE_CHOICES = [25, 50, 100];

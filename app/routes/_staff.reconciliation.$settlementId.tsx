@@ -10,7 +10,7 @@ import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { ClampedText, Dash, ListNotice, PageHeader } from "../components/list-parts";
 import { formatsFor, useFormat } from "../components/use-format";
@@ -255,16 +255,18 @@ export default function SettlementReconciliation() {
           actions={mayResolve}
           data-testid="reconciliation-differences"
           head={
-            <>
-              <Table.Th>{t("reconciliation.settlement.diff.kind")}</Table.Th>
-              <Table.Th ta="right">{t("reconciliation.settlement.diff.line")}</Table.Th>
-              <Table.Th>{t("reconciliation.settlement.diff.type")}</Table.Th>
-              <Table.Th>{t("reconciliation.settlement.diff.reference")}</Table.Th>
-              <Table.Th ta="right">{t("reconciliation.settlement.diff.provider")}</Table.Th>
-              <Table.Th ta="right">{t("reconciliation.settlement.diff.paydesk")}</Table.Th>
-              <Table.Th ta="right">{t("reconciliation.settlement.diff.difference")}</Table.Th>
-              <Table.Th>{t("reconciliation.settlement.diff.resolution")}</Table.Th>
-            </>
+            <HeaderCells
+              columns={
+                ["kind", "line", "type", "reference", "provider", "paydesk", "difference", "resolution"] as const
+              }
+              label={(column) => t(`reconciliation.settlement.diff.${column}`)}
+              props={{
+                line: { ta: "right" },
+                provider: { ta: "right" },
+                paydesk: { ta: "right" },
+                difference: { ta: "right" },
+              }}
+            />
           }
         >
           {differences.map((d) => (

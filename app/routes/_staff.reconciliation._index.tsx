@@ -10,7 +10,7 @@ import { useTranslation } from "react-i18next";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { useActionNotification } from "../components/ActionModal";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { DateTime } from "../components/DateTime";
 import { ListNotice, PageHeader } from "../components/list-parts";
 import { useFormat } from "../components/use-format";
@@ -159,14 +159,11 @@ export default function Reconciliation() {
           minWidth={760}
           data-testid="report-imports"
           head={
-            <>
-              <Table.Th>{t("reconciliation.imports.col.report")}</Table.Th>
-              <Table.Th>{t("reconciliation.imports.col.file")}</Table.Th>
-              <Table.Th>{t("reconciliation.imports.col.imported")}</Table.Th>
-              <Table.Th ta="right">{t("reconciliation.imports.col.lines")}</Table.Th>
-              <Table.Th>{t("reconciliation.imports.col.settlements")}</Table.Th>
-              <Table.Th ta="right">{t("reconciliation.imports.col.open")}</Table.Th>
-            </>
+            <HeaderCells
+              columns={["report", "file", "imported", "lines", "settlements", "open"] as const}
+              label={(column) => t(`reconciliation.imports.col.${column}`)}
+              props={{ lines: { ta: "right" }, open: { ta: "right" } }}
+            />
           }
         >
           {imports.map((row) => (

@@ -10,7 +10,7 @@ import { ChargebacksSection } from "../components/ChargebackParts";
 import { chargebacksOfSettlement } from "../services/queries/chargebacks.server";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
-import { DataTable, HeadedTable } from "../components/DataTable";
+import { DataTable, HeadedTable, HeaderCells } from "../components/DataTable";
 import { CountAndPageLinks } from "../components/PageLinks";
 import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
 import { useStaffUser } from "../components/staff-user";
@@ -236,10 +236,10 @@ export default function SettlementDetail() {
           head={
             <>
               <OperationHeads />
-              <Table.Th>{t("settlements.detail.col.transaction")}</Table.Th>
-              <Table.Th>{t("settlements.detail.col.paymentType")}</Table.Th>
-              <Table.Th>{t("settlements.detail.col.order")}</Table.Th>
-              <Table.Th>{t("settlements.detail.col.by")}</Table.Th>
+              <HeaderCells
+                columns={["transaction", "paymentType", "order", "by"] as const}
+                label={(column) => t(`settlements.detail.col.${column}`)}
+              />
             </>
           }
         >

@@ -3,7 +3,7 @@
 // opens the operations behind it, and the whole filtered set exports as CSV. Volume of payments
 // without a settlement id has rows of its own, so the totals are the dashboard's to the øre.
 import { Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
@@ -15,7 +15,6 @@ import { PageHeader } from "../components/list-parts";
 import { DataTable } from "../components/DataTable";
 import { DayRangePicker } from "../components/DayRangePicker";
 import { VolumeCells, VolumeHeads } from "../components/VolumeCells";
-import listScreenStyles from "../components/list-screen.css";
 import { CountAndPageLinks } from "../components/PageLinks";
 import { useStaffUser } from "../components/staff-user";
 import { rangeParams, utcDay } from "../domain/day-range";
@@ -35,7 +34,7 @@ export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBou
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "settlements.title");
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: listScreenStyles }];
+export { listScreenLinks as links } from "../components/list-screen-links";
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = [25, 50, 100];
@@ -218,6 +217,10 @@ function FilterForm({
 }) {
   const errorOf = (field: string) => errors.find((error) => error.field === field)?.message;
   const { t } = useTranslation();
+  const textFilters = [
+    { name: "settlementId", placeholder: t("settlements.filter.settlementIdExample"), w: { base: "100%", xs: 260 } },
+    { name: "currency", placeholder: t("common.all"), w: 150 },
+  ] as const;
   return (
     // A GET form: submitting puts the filter in the URL (and starts again at page 1).
     <Form method="get" key={`${typed.settlementId}|${typed.currency}`}>
@@ -226,24 +229,18 @@ function FilterForm({
       ))}
       {perPage !== DEFAULT_PER_PAGE ? <input type="hidden" name="perPage" value={perPage} /> : null}
       <Group gap="sm" align="flex-start" wrap="wrap">
-        <TextInput
-          name="settlementId"
-          label={t("settlements.filter.settlementId")}
-          placeholder={t("settlements.filter.settlementIdExample")}
-          defaultValue={typed.settlementId}
-          error={errorOf("settlementId")}
-          size="xs"
-          w={{ base: "100%", xs: 260 }}
-        />
-        <TextInput
-          name="currency"
-          label={t("settlements.filter.currency")}
-          placeholder={t("common.all")}
-          defaultValue={typed.currency}
-          error={errorOf("currency")}
-          size="xs"
-          w={150}
-        />
+        {textFilters.map(({ name, placeholder, w }) => (
+          <TextInput
+            key={name}
+            name={name}
+            label={t(`settlements.filter.${name}`)}
+            placeholder={placeholder}
+            defaultValue={typed[name]}
+            error={errorOf(name)}
+            size="xs"
+            w={w}
+          />
+        ))}
         <Group gap="xs" mt={25}>
           <SubmitButton size="xs">{t("settlements.filter.apply")}</SubmitButton>
           <Button component={Link} to={`?${new URLSearchParams(rangeParams(state.range))}`} variant="subtle" size="xs">

@@ -2,19 +2,7 @@
 // changes their role, disables them (their sessions end at once) and enables them again, gives
 // them a one-time link to set a new password, and resets a lost second factor. The last active
 // admin can be neither disabled nor demoted.
-import {
-  Badge,
-  Button,
-  Group,
-  PasswordInput,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Tooltip,
-  VisuallyHidden,
-} from "@mantine/core";
+import { Badge, Button, Group, PasswordInput, Select, Stack, Table, Text, TextInput, Tooltip } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
@@ -23,7 +11,7 @@ import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
-import { DataTable } from "../components/DataTable";
+import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal, EnableDisableAction } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
@@ -174,17 +162,11 @@ export default function Users() {
           actions
           minWidth={1000}
           head={
-            <>
-              <Table.Th>{t("admin.users.user")}</Table.Th>
-              <Table.Th miw={100}>{t("admin.users.role")}</Table.Th>
-              <Table.Th miw={110}>{t("admin.users.status")}</Table.Th>
-              <Table.Th>{t("admin.users.secondFactor")}</Table.Th>
-              <Table.Th ta="right">{t("admin.users.sessions")}</Table.Th>
-              <Table.Th>{t("admin.users.created")}</Table.Th>
-              <Table.Th pos="relative">
-                <VisuallyHidden>{t("common.actions")}</VisuallyHidden>
-              </Table.Th>
-            </>
+            <HeaderCells
+              columns={["user", "role", "status", "secondFactor", "sessions", "created"] as const}
+              label={(column) => t(`admin.users.${column}`)}
+              props={{ role: { miw: 100 }, status: { miw: 110 }, sessions: { ta: "right" } }}
+            />
           }
         >
           {users.map((user) => (

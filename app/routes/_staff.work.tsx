@@ -3,6 +3,7 @@
 // the recovery job or a "resolve now" on their payment. Finance and admin act on both; the
 // navigation shows them how many there are.
 import { Alert, Anchor, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { HeaderCells } from "../components/DataTable";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -93,11 +94,11 @@ export default function WorkQueueScreen() {
               <Table verticalSpacing="xs" data-testid="operations-in-progress">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>{t("work.col.operation")}</Table.Th>
-                    <Table.Th>{t("work.col.payment")}</Table.Th>
-                    <Table.Th>{t("work.col.askedBy")}</Table.Th>
-                    <Table.Th>{t("work.col.waitingFor")}</Table.Th>
-                    <Table.Th ta="right">{t("work.col.asks")}</Table.Th>
+                    <HeaderCells
+                      columns={["operation", "payment", "askedBy", "waitingFor", "asks"] as const}
+                      label={(column) => t(`work.col.${column}`)}
+                      props={{ asks: { ta: "right" } }}
+                    />
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>

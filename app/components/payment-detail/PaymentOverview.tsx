@@ -27,12 +27,12 @@ export function PaymentSummaryCards({ summary, currency }: { summary: Detail["su
   );
 }
 
-/** A value that links to its own screen when the viewer may open it, plain text otherwise. */
-function Linked({ value, to, allowed }: { value: string | null; to: string; allowed: boolean }) {
+/** A value that links to its own screen (`area/value`) when the viewer may open it, plain text otherwise. */
+function Linked({ value, area, allowed }: { value: string | null; area: string; allowed: boolean }) {
   if (value === null) return <>—</>;
   if (!allowed) return <>{value}</>;
   return (
-    <Anchor component={Link} to={to} style={{ overflowWrap: "anywhere" }}>
+    <Anchor component={Link} to={`${area}/${encodeURIComponent(value)}`} style={{ overflowWrap: "anywhere" }}>
       {value}
     </Anchor>
   );
@@ -67,18 +67,10 @@ export function PaymentFields({
           </Text>
         </Field>
         <Field label={t("payment.fields.customer")}>
-          <Linked
-            value={payment.customerNumber}
-            to={`/customers/${encodeURIComponent(payment.customerNumber ?? "")}`}
-            allowed={may.customer}
-          />
+          <Linked value={payment.customerNumber} area="/customers" allowed={may.customer} />
         </Field>
         <Field label={t("payment.fields.settlement")}>
-          <Linked
-            value={payment.settlementId}
-            to={`/settlements/${encodeURIComponent(payment.settlementId ?? "")}`}
-            allowed={may.settlement}
-          />
+          <Linked value={payment.settlementId} area="/settlements" allowed={may.settlement} />
         </Field>
         <Field label={t("payment.fields.currency")}>{payment.currency}</Field>
         <Field label={t("payment.fields.active")}>
