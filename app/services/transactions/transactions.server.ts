@@ -313,7 +313,7 @@ export async function cancelTransaction(
       }
       await requireNoOperationInFlight(tx, transactionId);
       const row = await cancelLocked(tx, caller, transaction, new Date());
-      await auditCancel(tx, caller, transaction, row);
+      await auditTransactionChange(tx, caller, "transaction.cancel", transaction, row);
       return { done: true };
     },
   });
@@ -321,9 +321,16 @@ export async function cancelTransaction(
   return getTransaction(caller, { paymentId, transactionId });
 }
 
-async function auditCancel(tx: Tx, caller: Caller, before: TransactionRow, after: TransactionRow) {
+/** A staff cancel or capture of a transaction goes to the audit log with the transaction before and after. */
+async function auditTransactionChange(
+  tx: Tx,
+  caller: Caller,
+  action: "transaction.cancel" | "transaction.capture",
+  before: TransactionRow,
+  after: TransactionRow,
+) {
   await auditStaffAction(tx, caller, {
-    action: "transaction.cancel",
+    action,
     entityType: "transaction",
     entityId: before.transactionId,
     before: auditedTransaction(before),
@@ -364,7 +371,7 @@ export const cancelOperation: OperationHandler = {
     const transaction = transactionOf(context);
     if (!checkCancel(transaction.status).ok) return misfit(context, transaction);
     const row = await cancelLocked(tx, caller, transaction, at);
-    if (context.op.request.audit) await auditCancel(tx, caller, transaction, row);
+    if (context.op.request.audit) await auditTransactionChange(tx, caller, "transaction.cancel", transaction, row);
   },
 };
 
@@ -432,22 +439,12 @@ export async function captureTransaction(
       }
       await requireNoOperationInFlight(tx, transactionId);
       const row = await captureLocked(tx, caller, payment, transaction, new Date(), "CAPTURE");
-      await auditCapture(tx, caller, transaction, row);
+      await auditTransactionChange(tx, caller, "transaction.capture", transaction, row);
       return { done: true };
     },
   });
   if (outcome.kind === "settled") requireSucceeded(outcome.op);
   return getPayment(caller, { paymentId });
-}
-
-async function auditCapture(tx: Tx, caller: Caller, before: TransactionRow, after: TransactionRow) {
-  await auditStaffAction(tx, caller, {
-    action: "transaction.capture",
-    entityType: "transaction",
-    entityId: before.transactionId,
-    before: auditedTransaction(before),
-    after: auditedTransaction(after),
-  });
 }
 
 /** CAPTURE settles by capturing the transaction once the PSP has captured it. */
@@ -459,7 +456,7 @@ export const captureOperation: OperationHandler = {
     const transaction = transactionOf(context);
     if (!checkCapture(transaction.status, transaction.paymentTypeGroup).ok) return misfit(context, transaction);
     const row = await captureLocked(tx, caller, context.locked!.payment, transaction, at, "CAPTURE");
-    await auditCapture(tx, caller, transaction, row);
+    await auditTransactionChange(tx, caller, "transaction.capture", transaction, row);
   },
 };
 
