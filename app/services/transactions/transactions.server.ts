@@ -155,14 +155,13 @@ export async function addTransactionLocked(
     });
   }
 
-  const now = new Date();
-  const [row] = await tx
-    .insert(paymentTransactions)
-    .values({
+  return insertTransactionLocked(
+    tx,
+    caller,
+    {
       paymentId: payment.paymentId,
       amount: toDbAmount(amount),
       currency,
-      status: "CREATED",
       paymentType: method.paymentType,
       paymentTypeGroup: method.paymentTypeGroup,
       reimbursementTypeGroup: method.reimbursementTypeGroup,
@@ -173,16 +172,31 @@ export async function addTransactionLocked(
       scaExemption: input.scaExemption ?? "NO_EXEMPTION",
       with3DSecure: input.with3DSecure ?? null,
       fee: method.fee,
-      createdAt: now,
-      updatedAt: now,
-    })
+    },
+    new Date(),
+  );
+}
+
+/**
+ * Writes a new CREATED transaction of a locked payment: its row, its CREATE entry in the
+ * operation log, and the payment's updatedAt.
+ */
+export async function insertTransactionLocked(
+  tx: Tx,
+  caller: Caller,
+  values: Omit<typeof paymentTransactions.$inferInsert, "status" | "createdAt" | "updatedAt">,
+  at: Date,
+): Promise<TransactionRow> {
+  const [row] = await tx
+    .insert(paymentTransactions)
+    .values({ ...values, status: "CREATED", createdAt: at, updatedAt: at })
     .returning();
   await appendOperation(
     tx,
-    { transactionId: row.transactionId, paymentId: payment.paymentId, operation: "CREATE", amount, at: now },
+    { transactionId: row.transactionId, paymentId: row.paymentId, operation: "CREATE", amount: money(row.amount), at },
     caller,
   );
-  await touchPayment(tx, payment.paymentId, now);
+  await touchPayment(tx, row.paymentId, at);
   return row;
 }
 
