@@ -272,6 +272,18 @@ const EXACT_TOTAL_PARAMETER: Json = {
   schema: { type: "boolean", default: false },
 };
 
+/** How a search with a capped count (EXACT_TOTAL_PARAMETER) ends its description. */
+const CAPPED_COUNT_NOTE =
+  "An unknown parameter is a 400 naming it. `totalItems` is exact up to " +
+  `${EXACT_COUNT_CAP.toLocaleString("en")} matches and an estimate above that, flagged by \`totalItemsEstimated\`; \`exactTotal=true\` asks for the exact count.`;
+
+/** The query of a search with a capped count: its filters, the paging and exactTotal. */
+const cappedSearchQuery = (fields: Record<string, FieldSpec>): Json[] => [
+  ...filterParameters(fields),
+  ...PAGING_PARAMETERS,
+  EXACT_TOTAL_PARAMETER,
+];
+
 // ------------------------------------------------------------------------------ routes
 
 type Operation = {
@@ -303,10 +315,9 @@ const ROUTES: Operation[] = [
     description:
       "Payments of the caller's organisation, newest first (`createdAt` descending, then id). Transaction-level filters " +
       "(`cardNumber externalTransactionId paymentTransactionId paymentType paymentTypeGroup rrn status`) match payments having such a transaction. " +
-      "An unknown parameter is a 400 naming it. `totalItems` is exact up to " +
-      `${EXACT_COUNT_CAP.toLocaleString("en")} matches and an estimate above that, flagged by \`totalItemsEstimated\`; \`exactTotal=true\` asks for the exact count.`,
+      CAPPED_COUNT_NOTE,
     tags: ["Payments"],
-    query: [...filterParameters(PAYMENT_SEARCH_FIELDS), ...PAGING_PARAMETERS, EXACT_TOTAL_PARAMETER],
+    query: cappedSearchQuery(PAYMENT_SEARCH_FIELDS),
     success: { status: 200, description: "A page of payments", schema: ref("PaymentPage") },
     errors: [400],
   },
@@ -552,10 +563,9 @@ const ROUTES: Operation[] = [
       "The callbacks Paydesk posted (or is posting) to this client's `callbackUrl`s in the organisation it acts for, newest first " +
       "(`createdAt` descending, then id), each with every delivery attempt: never another client's or organisation's. " +
       "A callback is delivered when the receiver answers 202; until then it is retried with backoff (1 s doubling, at most every ten minutes). " +
-      "An unknown parameter is a 400 naming it. `totalItems` is exact up to " +
-      `${EXACT_COUNT_CAP.toLocaleString("en")} matches and an estimate above that, flagged by \`totalItemsEstimated\`; \`exactTotal=true\` asks for the exact count.`,
+      CAPPED_COUNT_NOTE,
     tags: ["Callbacks"],
-    query: [...filterParameters(CALLBACK_API_FIELDS), ...PAGING_PARAMETERS, EXACT_TOTAL_PARAMETER],
+    query: cappedSearchQuery(CALLBACK_API_FIELDS),
     success: { status: 200, description: "A page of callbacks", schema: ref("CallbackPage") },
     errors: [400],
   },

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { CARD_NUMBER_MESSAGE, containsCardNumber } from "../../domain/card-number";
 import type { FieldError } from "../../domain/errors";
 import { parseSearchQuery, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
+import { publicOrigin } from "../hosted-page.server";
 import { problem } from "./problem.server";
 import { invalidInput } from "./route.server";
 
@@ -98,6 +99,18 @@ export function pathKey(params: Params, name: string): string {
 /** The two ids of a /v1/payments/{paymentId}/transactions/{transactionId}… path, paymentId checked first. */
 export function transactionPath(params: Params): { paymentId: number; transactionId: number } {
   return { paymentId: pathId(params, "paymentId"), transactionId: pathId(params, "transactionId") };
+}
+
+/**
+ * The input of a POST that opens a hosted page on a transaction (…/app-claim, …/wallet,
+ * …/invoice): the body by `schema`, then the path's two ids, and the public origin the page is
+ * served on.
+ */
+export function hostedPageInput<T extends z.ZodType<object>>(
+  schema: T,
+  { params, body, url }: { params: Params; body: unknown; url: URL },
+): z.output<T> & { paymentId: number; transactionId: number; origin: string } {
+  return { ...parseBody(schema, body), ...transactionPath(params), origin: publicOrigin(url) };
 }
 
 export function parseQuery(

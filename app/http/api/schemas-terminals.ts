@@ -62,7 +62,6 @@ export const TerminalBody = z.object({
       .regex(/^[a-z]{2}_[A-Z]{2}$/, "must be a locale such as no_NO or en_GB"),
   ).meta({ description: "Language of the terminal page; default no_NO" }),
 });
-export type TerminalInput = z.output<typeof TerminalBody>;
 
 export const RecurringTerminalBody = z.object({
   panHash: optional(
@@ -81,10 +80,8 @@ export const RecurringTerminalBody = z.object({
   redirectUrl: httpUrl,
   recurringType: z.enum(RECURRING_TYPES, { error: "must be R or S" }),
 });
-export type RecurringTerminalInput = z.output<typeof RecurringTerminalBody>;
 
 export const InternalTerminalBody = z.object({ redirectUrl: httpUrl });
-export type InternalTerminalInput = z.output<typeof InternalTerminalBody>;
 
 // ---------------------------------------------------------------- responses
 

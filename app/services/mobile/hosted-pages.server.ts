@@ -31,6 +31,7 @@ import {
   type ClaimPlan,
   type OperationAnswer,
   type OperationHandler,
+  type OperationOutcome,
   type OperationRow,
   type SettleContext,
   onTransaction,
@@ -197,9 +198,9 @@ export async function decideOnPage(
   const paymentId = peek.paymentId;
   const transactionId = peek.transactionId;
   let message: ((answer: OperationAnswer) => string) | null = null;
-  let outcome;
-  try {
-    outcome = await runProviderOperation(caller, byKind(handlers), {
+  const inProgress: PageDecision = { state: "in_progress", message: IN_PROGRESS_MESSAGE, redirectTo: null };
+  const outcome = await runPageOperation(peek, inProgress, () =>
+    runProviderOperation(caller, byKind(handlers), {
       kind: "VIPPS_CLAIM", // named by the plan's claim
       ...onTransaction(caller, paymentId, transactionId),
       plan: async (tx, { payment, transaction }): Promise<ClaimPlan<PageDecision>> => {
@@ -230,8 +231,7 @@ export async function decideOnPage(
             },
           };
         }
-        if (await pendingOperationOf(tx, transactionId))
-          return { done: { state: "in_progress", message: IN_PROGRESS_MESSAGE, redirectTo: null } };
+        if (await pendingOperationOf(tx, transactionId)) return { done: inProgress };
         const step = await decide({ tx, caller, payment, transaction, session, at });
         if ("unavailable" in step)
           return { done: { state: "unavailable", message: step.unavailable, redirectTo: null } };
@@ -242,20 +242,37 @@ export async function decideOnPage(
         await closeSessionLocked(tx, session.id, step.result, at);
         return { done: { state: step.result, message: step.message, redirectTo: resultUrl(session, step.result) } };
       },
-    });
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === "unavailable")
-      return { state: "in_progress", message: IN_PROGRESS_MESSAGE, redirectTo: null };
-    throw error;
-  }
-  if (outcome.kind === "done") return outcome.value;
-  const [session] = await db().select().from(providerSessions).where(eq(providerSessions.id, peek.id));
+    }),
+  );
+  if ("done" in outcome) return outcome.done;
   const result = (outcome.op.status === "SUCCEEDED" ? "approved" : "failed") satisfies PageResult;
   return {
     state: result,
     message: message!(outcome.op.answer as OperationAnswer),
-    redirectTo: resultUrl(session, result),
+    redirectTo: resultUrl(outcome.session, result),
   };
+}
+
+/**
+ * Runs a page's provider operation (claim → ask → settle) and, once it has settled, reads the
+ * page's session again as the handler closed it. A provider that has not answered leaves the
+ * page in progress (`inProgress`): it settles later. `done` is a decision made without the provider.
+ */
+export async function runPageOperation<Decision>(
+  peek: SessionRow,
+  inProgress: Decision,
+  run: () => Promise<OperationOutcome<Decision>>,
+): Promise<{ done: Decision } | { op: OperationRow; session: SessionRow }> {
+  let outcome;
+  try {
+    outcome = await run();
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === "unavailable") return { done: inProgress };
+    throw error;
+  }
+  if (outcome.kind === "done") return { done: outcome.value };
+  const [session] = await db().select().from(providerSessions).where(eq(providerSessions.id, peek.id));
+  return { op: outcome.op, session };
 }
 
 function resultUrl(session: SessionRow, result: PageResult): string | null {

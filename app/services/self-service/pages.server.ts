@@ -59,11 +59,11 @@ import {
   type Subject,
   moneyAskOf,
 } from "../../platform/provider-operations.server";
-import { DomainError, type Say } from "../../domain/errors";
+import type { Say } from "../../domain/errors";
 import type { CustomerCaller, SystemCaller } from "../../domain/caller";
 import type { InvoiceRow } from "./self-service.server";
 import { lockPayment } from "../../platform/locks.server";
-import { newToken, supersedeSessionsLocked, type SessionRow } from "../mobile/hosted-pages.server";
+import { newToken, runPageOperation, supersedeSessionsLocked, type SessionRow } from "../mobile/hosted-pages.server";
 import { authorizeLocked, cancelLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
 
@@ -644,9 +644,9 @@ async function decideThroughProvider<Locked>(
     message: (answer: OperationAnswer) => string;
   },
 ): Promise<CheckoutDecision> {
-  let outcome;
-  try {
-    outcome = await runProviderOperation(caller, handler, {
+  const inProgress: CheckoutDecision = { state: "in_progress", message: IN_PROGRESS, redirectTo: null };
+  const outcome = await runPageOperation(peek, inProgress, () =>
+    runProviderOperation(caller, handler, {
       kind: spec.kind,
       lock: spec.lock,
       subject: spec.subject,
@@ -654,19 +654,14 @@ async function decideThroughProvider<Locked>(
         const step = await spec.decide(tx, locked);
         return "ask" in step ? { claim: step.ask } : { done: step };
       },
-    });
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === "unavailable")
-      return { state: "in_progress", message: IN_PROGRESS, redirectTo: null };
-    throw error;
-  }
-  if (outcome.kind === "done") return outcome.value;
-  const [session] = await db().select().from(providerSessions).where(eq(providerSessions.id, peek.id));
+    }),
+  );
+  if ("done" in outcome) return outcome.done;
   const result: RedirectResult = outcome.op.status === "SUCCEEDED" ? "finished" : "failed";
   return {
     state: result,
     message: spec.message(outcome.op.answer as OperationAnswer),
-    redirectTo: returnTo(session.redirectUrl!, result, ids),
+    redirectTo: returnTo(outcome.session.redirectUrl!, result, ids),
   };
 }
 

@@ -12,25 +12,16 @@
 // Lock order: invoice, then its payment and the payment's transactions, then provider sessions.
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client";
-import {
-  customerInvoices,
-  organisations,
-  paymentChanges,
-  paymentTransactions,
-  payments,
-  products,
-} from "../../../db/schema";
+import { customerInvoices, organisations, paymentChanges, payments, products } from "../../../db/schema";
 import type { InvoicePaymentMethod, ProductPaymentMethod, TransactionStatus } from "../../domain/enums";
 import { conflict, notFound, ruleBroken } from "../../domain/errors";
-import { money } from "../../domain/money";
 import { INVOICE_METHODS, paymentMethodItems, type PaymentMethodItem } from "../../domain/self-service";
 import type { ClientCaller, CustomerCaller } from "../../domain/caller";
-import { appendOperation } from "../../platform/operation-log.server";
 import { lockPayment, requireActive } from "../../platform/locks.server";
 import { supersedeSessionsLocked } from "../mobile/hosted-pages.server";
 import { findUsableMethod } from "../admin/payment-methods.server";
 import type { PaymentRow } from "../queries/payment-view.server";
-import { cancelLocked, touchPayment } from "../transactions/transactions.server";
+import { cancelLocked, insertTransactionLocked } from "../transactions/transactions.server";
 import { inTransaction } from "../../platform/transaction.server";
 
 /** An API client acting for a customer, or the customer on /account. */
@@ -148,28 +139,20 @@ export async function startInvoicePayment(
     const payment = invoice.paymentId
       ? await cancelOpenAttempts(tx, caller, invoice.paymentId, at)
       : await createInvoicePayment(tx, caller, invoice, product, at);
-    const amount = money(invoice.amount);
-    const [transaction] = await tx
-      .insert(paymentTransactions)
-      .values({
+    const transaction = await insertTransactionLocked(
+      tx,
+      caller,
+      {
         paymentId: payment.paymentId,
         amount: invoice.amount,
         currency: invoice.currency,
-        status: "CREATED",
         paymentType: method.paymentType,
         paymentTypeGroup: method.paymentTypeGroup,
         distributionChannelId: caller.kind === "client" ? caller.distributionChannel : null,
         fee,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returning();
-    await appendOperation(
-      tx,
-      { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation: "CREATE", amount, at },
-      caller,
+      },
+      at,
     );
-    await touchPayment(tx, payment.paymentId, at);
     await tx
       .update(customerInvoices)
       .set({ paymentId: payment.paymentId, paymentMethod: input.paymentMethod, updatedAt: at })

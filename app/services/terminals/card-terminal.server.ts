@@ -11,13 +11,12 @@ import {
   type ClaimPlan,
   onTransaction,
 } from "../../platform/provider-operations.server";
-import { inTransaction } from "../../platform/transaction.server";
 import { storedCardCharge, storedCardRequest } from "./card-page.server";
 import { inCustomerTransaction, insertRecurringPaymentLocked } from "../recurring/recurring-payments.server";
 import {
   lockPayable,
   requirePayable,
-  FIXED_PAGE_OPTIONS,
+  openFixedPage,
   openSessionLocked,
   requireAllowedRedirect,
   terminalUrl,
@@ -120,18 +119,11 @@ export async function createInternalTerminal(
   caller: ClientCaller,
   input: InternalTerminalInput,
 ): Promise<{ terminalUrl: string; paymentId: number; transactionId: number }> {
-  const { paymentId, transactionId, origin } = input;
-  requireAllowedRedirect(caller, input.redirectUrl);
-  return inTransaction(async (tx) => {
-    const locked = await lockPayable(tx, caller, paymentId, transactionId);
-    const token = await openSessionLocked(tx, caller, locked, new Date(), {
-      kind: "INTERNAL_TERMINAL",
-      redirectUrl: input.redirectUrl,
-      callbackUrl: null,
-      options: { ...FIXED_PAGE_OPTIONS, recurringPaymentId: null, recurringType: null },
-    });
-    return { terminalUrl: terminalUrl(origin, token), paymentId, transactionId };
-  });
+  const url = await openFixedPage(caller, input, "INTERNAL_TERMINAL", async () => ({
+    recurringPaymentId: null,
+    recurringType: null,
+  }));
+  return { terminalUrl: url, paymentId: input.paymentId, transactionId: input.transactionId };
 }
 
 // ---------------------------------------------------------------- MIT_UCOF: charge at once

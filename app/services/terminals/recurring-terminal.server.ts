@@ -3,16 +3,7 @@
 // recurringPaymentId). Confirming is card-page.server.ts (confirmStoredCard).
 import type { ClientCaller } from "../../domain/caller";
 import { invalid } from "../../domain/errors";
-import { inTransaction } from "../../platform/transaction.server";
-import {
-  lockPayable,
-  FIXED_PAGE_OPTIONS,
-  openSessionLocked,
-  requireAllowedRedirect,
-  terminalUrl,
-  usableStoredCardLocked,
-  type TerminalTarget,
-} from "./terminal-sessions.server";
+import { openFixedPage, usableStoredCardLocked, type TerminalTarget } from "./terminal-sessions.server";
 
 export type RecurringTerminalInput = TerminalTarget & {
   /** The stored card's panHash; may be left out when the transaction has a recurringPaymentId. */
@@ -33,11 +24,7 @@ export async function createRecurringTerminal(
   caller: ClientCaller,
   input: RecurringTerminalInput,
 ): Promise<{ terminalUri: string; paymentId: number; transactionId: number }> {
-  const { paymentId, transactionId, origin } = input;
-  requireAllowedRedirect(caller, input.redirectUrl);
-  return inTransaction(async (tx) => {
-    const locked = await lockPayable(tx, caller, paymentId, transactionId);
-    const { payment, transaction } = locked;
+  const terminalUri = await openFixedPage(caller, input, "RECURRING_TERMINAL", async (tx, { payment, transaction }) => {
     if (input.panHash === undefined && transaction.recurringPaymentId === null) {
       throw invalid("panHash", "is required unless the transaction was created with a recurringPaymentId");
     }
@@ -45,16 +32,7 @@ export async function createRecurringTerminal(
       panHash: input.panHash,
       recurringPaymentId: input.panHash === undefined ? transaction.recurringPaymentId! : undefined,
     });
-    const token = await openSessionLocked(tx, caller, locked, new Date(), {
-      kind: "RECURRING_TERMINAL",
-      redirectUrl: input.redirectUrl,
-      callbackUrl: null,
-      options: {
-        ...FIXED_PAGE_OPTIONS,
-        recurringPaymentId: stored.recurringPaymentId,
-        recurringType: input.recurringType,
-      },
-    });
-    return { terminalUri: terminalUrl(origin, token), paymentId, transactionId };
+    return { recurringPaymentId: stored.recurringPaymentId, recurringType: input.recurringType };
   });
+  return { terminalUri, paymentId: input.paymentId, transactionId: input.transactionId };
 }

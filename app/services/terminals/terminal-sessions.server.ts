@@ -16,6 +16,7 @@ import { conflict, ruleBroken } from "../../domain/errors";
 import { requireAllowedUrl } from "../../domain/redirects";
 import { terminalExpiresAt } from "../../domain/terminal";
 import { lockTransaction, requireActive, type LockedPayment } from "../../platform/locks.server";
+import { inTransaction } from "../../platform/transaction.server";
 import type { PaymentRow, TransactionRow } from "../queries/payment-view.server";
 import { CARD_REGISTRATION } from "../recurring/recurring-payments.server";
 import { announceLocked, authorizeLocked, captureLocked, initiateLocked } from "../transactions/transactions.server";
@@ -103,6 +104,35 @@ export const FIXED_PAGE_OPTIONS = {
   countryCode: "NO",
   terminalLanguage: "no_NO",
 } as const satisfies Partial<SessionOptions>;
+
+/**
+ * Opens a page with FIXED_PAGE_OPTIONS (the internal or the recurring terminal) in one
+ * transaction: the redirectUrl must be one of the client's prefixes, the payment and its
+ * transactions are locked (lockPayable), and `storedCard` names the stored card the page charges
+ * (none for the internal terminal). Answers the page's URL.
+ */
+export async function openFixedPage(
+  caller: ClientCaller,
+  input: TerminalTarget & { redirectUrl: string },
+  kind: "INTERNAL_TERMINAL" | "RECURRING_TERMINAL",
+  storedCard: (
+    tx: Tx,
+    locked: Awaited<ReturnType<typeof lockPayable>>,
+  ) => Promise<Pick<SessionOptions, "recurringPaymentId" | "recurringType">>,
+): Promise<string> {
+  requireAllowedRedirect(caller, input.redirectUrl);
+  return inTransaction(async (tx) => {
+    const locked = await lockPayable(tx, caller, input.paymentId, input.transactionId);
+    const card = await storedCard(tx, locked);
+    const token = await openSessionLocked(tx, caller, locked, new Date(), {
+      kind,
+      redirectUrl: input.redirectUrl,
+      callbackUrl: null,
+      options: { ...FIXED_PAGE_OPTIONS, ...card },
+    });
+    return terminalUrl(input.origin, token);
+  });
+}
 
 /** Closes the transaction's open terminals, opens a new one, and marks the transaction INITIATED. */
 export async function openSessionLocked(

@@ -155,14 +155,13 @@ export async function addTransactionLocked(
     });
   }
 
-  const now = new Date();
-  const [row] = await tx
-    .insert(paymentTransactions)
-    .values({
+  return insertTransactionLocked(
+    tx,
+    caller,
+    {
       paymentId: payment.paymentId,
       amount: toDbAmount(amount),
       currency,
-      status: "CREATED",
       paymentType: method.paymentType,
       paymentTypeGroup: method.paymentTypeGroup,
       reimbursementTypeGroup: method.reimbursementTypeGroup,
@@ -173,16 +172,31 @@ export async function addTransactionLocked(
       scaExemption: input.scaExemption ?? "NO_EXEMPTION",
       with3DSecure: input.with3DSecure ?? null,
       fee: method.fee,
-      createdAt: now,
-      updatedAt: now,
-    })
+    },
+    new Date(),
+  );
+}
+
+/**
+ * Writes a new CREATED transaction of a locked payment: its row, its CREATE entry in the
+ * operation log, and the payment's updatedAt.
+ */
+export async function insertTransactionLocked(
+  tx: Tx,
+  caller: Caller,
+  values: Omit<typeof paymentTransactions.$inferInsert, "status" | "createdAt" | "updatedAt">,
+  at: Date,
+): Promise<TransactionRow> {
+  const [row] = await tx
+    .insert(paymentTransactions)
+    .values({ ...values, status: "CREATED", createdAt: at, updatedAt: at })
     .returning();
   await appendOperation(
     tx,
-    { transactionId: row.transactionId, paymentId: payment.paymentId, operation: "CREATE", amount, at: now },
+    { transactionId: row.transactionId, paymentId: row.paymentId, operation: "CREATE", amount: money(row.amount), at },
     caller,
   );
-  await touchPayment(tx, payment.paymentId, now);
+  await touchPayment(tx, row.paymentId, at);
   return row;
 }
 
@@ -313,7 +327,7 @@ export async function cancelTransaction(
       }
       await requireNoOperationInFlight(tx, transactionId);
       const row = await cancelLocked(tx, caller, transaction, new Date());
-      await auditCancel(tx, caller, transaction, row);
+      await auditTransactionChange(tx, caller, "transaction.cancel", transaction, row);
       return { done: true };
     },
   });
@@ -321,9 +335,16 @@ export async function cancelTransaction(
   return getTransaction(caller, { paymentId, transactionId });
 }
 
-async function auditCancel(tx: Tx, caller: Caller, before: TransactionRow, after: TransactionRow) {
+/** A staff cancel or capture of a transaction goes to the audit log with the transaction before and after. */
+async function auditTransactionChange(
+  tx: Tx,
+  caller: Caller,
+  action: "transaction.cancel" | "transaction.capture",
+  before: TransactionRow,
+  after: TransactionRow,
+) {
   await auditStaffAction(tx, caller, {
-    action: "transaction.cancel",
+    action,
     entityType: "transaction",
     entityId: before.transactionId,
     before: auditedTransaction(before),
@@ -364,7 +385,7 @@ export const cancelOperation: OperationHandler = {
     const transaction = transactionOf(context);
     if (!checkCancel(transaction.status).ok) return misfit(context, transaction);
     const row = await cancelLocked(tx, caller, transaction, at);
-    if (context.op.request.audit) await auditCancel(tx, caller, transaction, row);
+    if (context.op.request.audit) await auditTransactionChange(tx, caller, "transaction.cancel", transaction, row);
   },
 };
 
@@ -432,22 +453,12 @@ export async function captureTransaction(
       }
       await requireNoOperationInFlight(tx, transactionId);
       const row = await captureLocked(tx, caller, payment, transaction, new Date(), "CAPTURE");
-      await auditCapture(tx, caller, transaction, row);
+      await auditTransactionChange(tx, caller, "transaction.capture", transaction, row);
       return { done: true };
     },
   });
   if (outcome.kind === "settled") requireSucceeded(outcome.op);
   return getPayment(caller, { paymentId });
-}
-
-async function auditCapture(tx: Tx, caller: Caller, before: TransactionRow, after: TransactionRow) {
-  await auditStaffAction(tx, caller, {
-    action: "transaction.capture",
-    entityType: "transaction",
-    entityId: before.transactionId,
-    before: auditedTransaction(before),
-    after: auditedTransaction(after),
-  });
 }
 
 /** CAPTURE settles by capturing the transaction once the PSP has captured it. */
@@ -459,7 +470,7 @@ export const captureOperation: OperationHandler = {
     const transaction = transactionOf(context);
     if (!checkCapture(transaction.status, transaction.paymentTypeGroup).ok) return misfit(context, transaction);
     const row = await captureLocked(tx, caller, context.locked!.payment, transaction, at, "CAPTURE");
-    await auditCapture(tx, caller, transaction, row);
+    await auditTransactionChange(tx, caller, "transaction.capture", transaction, row);
   },
 };
 
