@@ -9,7 +9,7 @@ import type { PaymentTypeGroup } from "../../domain/enums";
 import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { outcomeTotals } from "../../../tests/support/outcomes";
 import { usePsp } from "../../../tests/support/psp";
-import { clearPspFaults, injectPspFault, type PspFaultPlan } from "../../../tests/support/psp-faults";
+import { usePspFaults } from "../../../tests/support/psp-faults";
 import { dailyOutcomes } from "../../../db/schema";
 import { createAppClaim, decideOnVippsPage } from "../mobile/app-claims.server";
 import { createInvoice, decideInvoice } from "../mobile/invoices.server";
@@ -20,13 +20,11 @@ import { recoverProviderOperations } from "./recovery.server";
 
 const database = useTestDatabase();
 const psp = usePsp();
-const injectFault = (plan: PspFaultPlan) => injectPspFault(psp(), plan);
+const { inject: injectFault } = usePspFaults(psp);
 const origin = "https://paydesk.example";
 const back = "https://example.com/back";
 const CARD = { cardNumber: "4111111111111111", expiry: "12/30", cvc: "123", cardholder: "Kari Nordmann" };
 const unavailable = expect.objectContaining({ kind: "unavailable", status: 503, errorReason: "PROVIDER_UNAVAILABLE" });
-
-afterEach(() => clearPspFaults(psp()));
 
 async function newTransaction(
   organisationId: number,
