@@ -4,15 +4,13 @@
 import type { Caller } from "../../domain/caller";
 import { money } from "../../domain/money";
 import { capturedCardPayment } from "../../../tests/support/money-path";
-import { refused, useShop } from "../../../tests/support/fixtures-use-case";
-import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
+import { refused, useShop, useTwoShops } from "../../../tests/support/fixtures-use-case";
+import { staffCaller } from "../../../tests/support/use-case";
 import { getPayment } from "../queries/payment-view.server";
 import { deactivatePayment } from "../payments/payments.server";
 import { createCredit, creditTransaction, executeCredit, getCredit, updateCredit } from "./credits.server";
 
-const database = useTestDatabase();
-const shop = useShop(database);
-const otherShop = useShop(database);
+const { database, shop, otherShop } = useTwoShops();
 const partner = useShop(database, { privileged: true });
 const anna = staffCaller({ userId: "00000000-0000-0000-0000-00000000000a", email: "anna@paydesk.test" });
 const bert = staffCaller({ userId: "00000000-0000-0000-0000-00000000000b", email: "bert@paydesk.test" });
