@@ -51,6 +51,13 @@ async function transaction(transactionId: number) {
 const operationsOf = (transactionId: number) =>
   database().db.select().from(providerOperations).where(eq(providerOperations.transactionId, transactionId));
 
+/** A page's decision that got no answer says "in progress"; the recovery job then authorizes the transaction. */
+async function expectInProgressUntilRecovered(decision: Promise<unknown>, transactionId: number) {
+  expect(await decision).toMatchObject({ state: "in_progress" });
+  await recoverNow();
+  expect((await transaction(transactionId)).status).toBe("AUTHORIZED");
+}
+
 /** Lets the recovery job look now; `age` pretends the operation was claimed that long ago. */
 async function recoverNow(ageMs = 0) {
   await database()
@@ -111,11 +118,10 @@ describe("Vipps", () => {
     if (claim.kind !== "claim") throw new Error("expected a claim");
     const token = tokenOf(claim.appClaimUrl);
     await injectFault({ fault: "timeout", times: 1, operations: ["VIPPS_CLAIM"] });
-    expect(await decideOnVippsPage(systemCaller(), { token, decision: "approve" })).toMatchObject({
-      state: "in_progress",
-    });
-    await recoverNow();
-    expect((await transaction(ids.transactionId)).status).toBe("AUTHORIZED");
+    await expectInProgressUntilRecovered(
+      decideOnVippsPage(systemCaller(), { token, decision: "approve" }),
+      ids.transactionId,
+    );
     const [session] = await database().db.select().from(providerSessions).where(eq(providerSessions.token, token));
     expect(session.outcome).toBe("approved");
     expect(await decideOnVippsPage(systemCaller(), { token, decision: "approve" })).toMatchObject({
@@ -161,11 +167,10 @@ describe("wallets (WALLET_AUTHORIZE)", () => {
     });
     const token = tokenOf(registered.terminalUri!);
     await injectFault({ fault: "timeout", times: 1, operations: ["WALLET_AUTHORIZE"] });
-    expect(await decideWallet3ds(systemCaller(), { token, decision: "approve" })).toMatchObject({
-      state: "in_progress",
-    });
-    await recoverNow();
-    expect((await transaction(ids.transactionId)).status).toBe("AUTHORIZED");
+    await expectInProgressUntilRecovered(
+      decideWallet3ds(systemCaller(), { token, decision: "approve" }),
+      ids.transactionId,
+    );
   });
 });
 
@@ -176,10 +181,9 @@ describe("Collector invoice page (INVOICE_AUTHORIZE)", () => {
     const invoice = await createInvoice(caller, { ...ids, origin, redirectUrl: back });
     const token = tokenOf(invoice.terminalUri!);
     await injectFault({ fault: "lost_answer", times: 1, operations: ["INVOICE_AUTHORIZE"] });
-    expect(await decideInvoice(systemCaller(), { token, decision: "confirm" })).toMatchObject({
-      state: "in_progress",
-    });
-    await recoverNow();
-    expect((await transaction(ids.transactionId)).status).toBe("AUTHORIZED");
+    await expectInProgressUntilRecovered(
+      decideInvoice(systemCaller(), { token, decision: "confirm" }),
+      ids.transactionId,
+    );
   });
 });
