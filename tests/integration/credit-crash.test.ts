@@ -42,6 +42,36 @@ function api(method: string, route: string, body?: unknown, headers: Record<stri
   });
 }
 
+/** A VISA payment of `amount`, created, authorized and captured through the API; its ids and its transaction's route. */
+async function capturedPayment(amount: string) {
+  const created = await (
+    await api("POST", "/v1/payments", { totalAmount: amount, transaction: { paymentType: "VISA" } })
+  ).json();
+  const paymentId: number = created.paymentId;
+  const transactionId: number = created.transactions[0].transactionId;
+  const route = `/v1/payments/${paymentId}/transactions/${transactionId}`;
+  expect((await api("POST", `${route}/authorize`, { totalAmount: amount })).status).toBe(200);
+  expect((await api("PUT", `${route}/capture`)).status).toBe(200);
+  return { paymentId, transactionId, route };
+}
+
+/**
+ * Sends `request` and kills the server once the PSP has done one refund more: done but not yet
+ * answered. The PSP's memory says when; waiting for that rather than a fixed time keeps the kill
+ * inside the window on a slow machine too.
+ */
+async function killAfterNextRefund(server: ServerProcess, request: () => Promise<unknown>) {
+  const refunds = () =>
+    psp()
+      .service.memory.dump()
+      .filter((o) => o.operation === "refund").length;
+  const before = refunds();
+  const answer = request().catch(() => null);
+  await waitFor(() => refunds() > before, 60_000);
+  await stopServerProcess(server);
+  await answer;
+}
+
 beforeAll(async () => {
   token = await apiClientToken(database, { name: "Crash test", organisationId: 901, channels: ["web"] });
 });
@@ -55,33 +85,16 @@ describe("a crash in the middle of executing a credit", () => {
     try {
       const lines = [];
       for (const amount of amounts) {
-        const created = await (
-          await api("POST", "/v1/payments", { totalAmount: amount, transaction: { paymentType: "VISA" } })
-        ).json();
-        const transactionId = created.transactions[0].transactionId;
-        const route = `/v1/payments/${created.paymentId}/transactions/${transactionId}`;
-        expect((await api("POST", `${route}/authorize`, { totalAmount: amount })).status).toBe(200);
-        expect((await api("PUT", `${route}/capture`)).status).toBe(200);
+        const { paymentId, transactionId } = await capturedPayment(amount);
         transactionIds.push(transactionId);
-        lines.push({ paymentId: created.paymentId, transactionId, amount });
+        lines.push({ paymentId, transactionId, amount });
       }
       const credit = await api("POST", "/v1/credits", { totalCreditAmount: "87.75", creditTransactions: lines });
       expect(credit.status).toBe(201);
       creditId = (await credit.json()).creditId;
 
       // Execute, and kill the process while the first refund is done but not yet answered.
-      // The PSP's memory says when the first refund is done; waiting for that rather than a
-      // fixed time keeps the kill inside the window on a slow machine too.
-      const execution = api("PUT", `/v1/credits/${creditId}/execute`).catch(() => null);
-      await waitFor(
-        () =>
-          psp()
-            .service.memory.dump()
-            .some((o) => o.operation === "refund"),
-        60_000,
-      );
-      await stopServerProcess(server);
-      await execution;
+      await killAfterNextRefund(server, () => api("PUT", `/v1/credits/${creditId}/execute`));
     } finally {
       await stopServerProcess(server);
     }
@@ -152,23 +165,8 @@ describe("a crash in the middle of executing a credit", () => {
     let transactionId = 0;
     const key = { "Idempotency-Key": `direct-credit-${Date.now()}` };
     try {
-      const created = await (
-        await api("POST", "/v1/payments", { totalAmount: "66.00", transaction: { paymentType: "VISA" } })
-      ).json();
-      paymentId = created.paymentId;
-      transactionId = created.transactions[0].transactionId;
-      route = `/v1/payments/${paymentId}/transactions/${transactionId}`;
-      expect((await api("POST", `${route}/authorize`, { totalAmount: "66.00" })).status).toBe(200);
-      expect((await api("PUT", `${route}/capture`)).status).toBe(200);
-      const refunds = () =>
-        psp()
-          .service.memory.dump()
-          .filter((o) => o.operation === "refund").length;
-      const before = refunds();
-      const credit = api("POST", `${route}/credit`, { amount: "20.00" }, key).catch(() => null);
-      await waitFor(() => refunds() > before, 60_000);
-      await stopServerProcess(server);
-      await credit;
+      ({ paymentId, transactionId, route } = await capturedPayment("66.00"));
+      await killAfterNextRefund(server, () => api("POST", `${route}/credit`, { amount: "20.00" }, key));
     } finally {
       await stopServerProcess(server);
     }
