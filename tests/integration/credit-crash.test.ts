@@ -29,6 +29,16 @@ async function startServer(latencyMs: number): Promise<ServerProcess> {
   return server;
 }
 
+/** Runs `steps` against a server started with the PSP's refunds `latencyMs` late, and stops it after them. */
+async function withServer(latencyMs: number, steps: (server: ServerProcess) => Promise<void>) {
+  const server = await startServer(latencyMs);
+  try {
+    await steps(server);
+  } finally {
+    await stopServerProcess(server);
+  }
+}
+
 function api(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
   return fetch(`${base}${route}`, {
     method,
@@ -78,11 +88,10 @@ beforeAll(async () => {
 
 describe("a crash in the middle of executing a credit", () => {
   it("ends with every credit transaction credited exactly once after restart and retry", async () => {
-    let server = await startServer(2_000);
     let creditId = 0;
     const transactionIds: number[] = [];
     const amounts = ["30.00", "45.50", "12.25"];
-    try {
+    await withServer(2_000, async (server) => {
       const lines = [];
       for (const amount of amounts) {
         const { paymentId, transactionId } = await capturedPayment(amount);
@@ -95,9 +104,7 @@ describe("a crash in the middle of executing a credit", () => {
 
       // Execute, and kill the process while the first refund is done but not yet answered.
       await killAfterNextRefund(server, () => api("PUT", `/v1/credits/${creditId}/execute`));
-    } finally {
-      await stopServerProcess(server);
-    }
+    });
 
     // The crash hit the dangerous window: the sandbox refunded the first line (its outcome is
     // stored under the line's reference), but the line was never settled.
@@ -114,8 +121,7 @@ describe("a crash in the middle of executing a credit", () => {
       expect(lines.slice(1).every((l) => l.providerReference === null)).toBe(true);
     });
 
-    server = await startServer(0);
-    try {
+    await withServer(0, async () => {
       const retried = await api("PUT", `/v1/credits/${creditId}/execute`);
       expect(retried.status).toBe(200);
       const body = await retried.json();
@@ -127,9 +133,7 @@ describe("a crash in the middle of executing a credit", () => {
       ]);
       // A third call is still a no-op.
       expect((await api("PUT", `/v1/credits/${creditId}/execute`)).status).toBe(200);
-    } finally {
-      await stopServerProcess(server);
-    }
+    });
 
     await database.withDatabase(async (handle) => {
       const rows = await handle.db
@@ -159,21 +163,17 @@ describe("a crash in the middle of executing a credit", () => {
   }, 180_000);
 
   it("a direct credit killed mid-refund settles by itself after restart, and its Idempotency-Key then answers the result", async () => {
-    let server = await startServer(2_000);
     let route!: string;
     let paymentId!: number;
     let transactionId = 0;
     const key = { "Idempotency-Key": `direct-credit-${Date.now()}` };
-    try {
+    await withServer(2_000, async (server) => {
       ({ paymentId, transactionId, route } = await capturedPayment("66.00"));
       await killAfterNextRefund(server, () => api("POST", `${route}/credit`, { amount: "20.00" }, key));
-    } finally {
-      await stopServerProcess(server);
-    }
+    });
 
     // Nobody asks again: the restarted server's recovery job finds the refund by its reference.
-    server = await startServer(0);
-    try {
+    await withServer(0, async () => {
       // (Read through the API: an embedded database belongs to the running server alone.)
       const started = Date.now();
       let credited = "";
@@ -200,9 +200,7 @@ describe("a crash in the middle of executing a credit", () => {
       const again = await api("POST", `${route}/credit`, { amount: "20.00" }, key);
       expect(again.status).toBe(201);
       expect(again.headers.get("idempotent-replayed")).toBe("true");
-    } finally {
-      await stopServerProcess(server);
-    }
+    });
 
     await database.withDatabase(async (handle) => {
       const lines = await handle.db
