@@ -24,6 +24,15 @@ const creditableOf = async (ids: { paymentId: number; transactionId: number }) =
     (t) => t.transactionId === ids.transactionId,
   )!.summary.creditableAmount;
 
+/** Anna's refused credit is as it was (CREATED, no line claimed), and Bert, a second staff user, then executes it. */
+async function expectUntouchedUntilBertExecutes(creditId: number) {
+  expect(await getCredit(anna, { creditId })).toMatchObject({
+    status: "CREATED",
+    creditTransactions: [{ status: "CREATED", claimedAt: null }],
+  });
+  await expect(executeCredit(bert, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+}
+
 describe("createCredit", () => {
   it("reserves its lines' amounts; the total is their sum and no more than creditable", async () => {
     const a = await capturedCardPayment(shop, "100.00");
@@ -112,11 +121,7 @@ describe("the four-eyes rule (above 10 000 NOK by default)", () => {
     await expect(executeCredit(anna, { creditId })).rejects.toThrow(
       refused({ kind: "forbidden", message: expect.stringMatching(/another staff user must execute it/) }),
     );
-    expect(await getCredit(anna, { creditId })).toMatchObject({
-      status: "CREATED",
-      creditTransactions: [{ status: "CREATED", claimedAt: null }],
-    });
-    await expect(executeCredit(bert, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+    await expectUntouchedUntilBertExecutes(creditId);
   });
 
   it("a direct credit by its staff creator is created and waits for a second staff user", async () => {
@@ -204,11 +209,7 @@ describe("the four-eyes rule at the API's doors (docs/decisions/026)", () => {
           : refused({ kind: "not_found" }),
       );
     }
-    expect(await getCredit(anna, { creditId })).toMatchObject({
-      status: "CREATED",
-      creditTransactions: [{ status: "CREATED", claimedAt: null }],
-    });
-    await expect(executeCredit(bert, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+    await expectUntouchedUntilBertExecutes(creditId);
   });
 
   it("a staff user's credit at or below the threshold may be executed by an API client", async () => {
