@@ -33,6 +33,23 @@ async function expectUntouchedUntilBertExecutes(creditId: number) {
   await expect(executeCredit(bert, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
 }
 
+/**
+ * `caller` deactivates a payment of 11 000.00 captured by the shop, twice: each time the payment is
+ * inactive and its credit (above the four-eyes threshold) waits for a second staff user, the same
+ * credit the second time.
+ */
+async function deactivatedTwiceAwaitingCredit(caller: Caller) {
+  const a = await capturedCardPayment(shop, "11000.00");
+  const result = await deactivatePayment(caller, { paymentId: a.paymentId });
+  expect(result).toMatchObject({ kind: "awaitsSecondStaffUser", payment: { active: false } });
+  if (result.kind !== "awaitsSecondStaffUser") throw new Error("expected the credit to wait");
+  expect(await deactivatePayment(caller, { paymentId: a.paymentId })).toMatchObject({
+    kind: "awaitsSecondStaffUser",
+    creditId: result.creditId,
+  });
+  return { a, creditId: result.creditId };
+}
+
 describe("createCredit", () => {
   it("reserves its lines' amounts; the total is their sum and no more than creditable", async () => {
     const a = await capturedCardPayment(shop, "100.00");
@@ -159,15 +176,8 @@ describe("the four-eyes rule (above 10 000 NOK by default)", () => {
   });
 
   it("a staff deactivation whose credit is above the threshold deactivates and leaves the credit waiting", async () => {
-    const a = await capturedCardPayment(shop, "11000.00");
-    const result = await deactivatePayment(anna, { paymentId: a.paymentId });
-    expect(result).toMatchObject({ kind: "awaitsSecondStaffUser", payment: { active: false } });
-    if (result.kind !== "awaitsSecondStaffUser") return;
-    // Deactivating again, by the same staff user, still waits for the second one.
-    expect(await deactivatePayment(anna, { paymentId: a.paymentId })).toMatchObject({
-      kind: "awaitsSecondStaffUser",
-      creditId: result.creditId,
-    });
+    // Deactivated twice, by the same staff user, still waits for the second one.
+    const { a } = await deactivatedTwiceAwaitingCredit(anna);
     // By another staff user, it finishes the credit.
     const finished = await deactivatePayment(bert, { paymentId: a.paymentId });
     expect(finished.kind).toBe("deactivated");
@@ -258,16 +268,9 @@ describe("the four-eyes rule at the API's doors (docs/decisions/026)", () => {
   });
 
   it("a client's deactivation above the threshold deactivates and leaves the credit to a staff user", async () => {
-    const a = await capturedCardPayment(shop, "11000.00");
-    const result = await deactivatePayment(shop, { paymentId: a.paymentId });
-    expect(result).toMatchObject({ kind: "awaitsSecondStaffUser", payment: { active: false } });
-    if (result.kind !== "awaitsSecondStaffUser") return;
-    // Repeating it waits still; a staff user executes the credit.
-    expect(await deactivatePayment(shop, { paymentId: a.paymentId })).toMatchObject({
-      kind: "awaitsSecondStaffUser",
-      creditId: result.creditId,
-    });
-    await executeCredit(anna, { creditId: result.creditId });
+    // Deactivated twice it waits still; a staff user executes the credit.
+    const { a, creditId } = await deactivatedTwiceAwaitingCredit(shop);
+    await executeCredit(anna, { creditId });
     expect((await getPayment(shop, { paymentId: a.paymentId })).transactions[0]).toMatchObject({ status: "CREDITED" });
 
     // A privileged client's deactivation executes its credit at once.
