@@ -22,14 +22,13 @@ describe("formatMoney", () => {
 });
 
 describe("formatDateTime", () => {
-  it("shows the instant in the user's time zone, summer and winter", () => {
-    expect(formatDateTime("2026-03-05T13:22:01.123Z", "Europe/Oslo")).toBe("2026-03-05 14:22:01");
-    expect(formatDateTime("2026-07-05T23:22:01Z", "Europe/Oslo")).toBe("2026-07-06 01:22:01");
-  });
-
-  it("falls back to UTC for an unknown time zone and shows a bad date as given", () => {
-    expect(formatDateTime("2026-03-05T13:22:01Z", "Nowhere/Atlantis")).toBe("2026-03-05 13:22:01");
-    expect(formatDateTime("yesterday", "UTC")).toBe("yesterday");
+  it.each([
+    ["the instant in the user's time zone, winter", "2026-03-05T13:22:01.123Z", "Europe/Oslo", "2026-03-05 14:22:01"],
+    ["the instant in the user's time zone, summer", "2026-07-05T23:22:01Z", "Europe/Oslo", "2026-07-06 01:22:01"],
+    ["the instant in UTC for an unknown time zone", "2026-03-05T13:22:01Z", "Nowhere/Atlantis", "2026-03-05 13:22:01"],
+    ["a bad date as given", "yesterday", "UTC", "yesterday"],
+  ])("shows %s", (_, instant, timeZone, shown) => {
+    expect(formatDateTime(instant, timeZone)).toBe(shown);
   });
 
   it("gives the UTC ISO time for the tooltip", () => {
@@ -38,14 +37,13 @@ describe("formatDateTime", () => {
 });
 
 describe("formatDay", () => {
-  it("keeps the ISO day in English and writes the Norwegian day with dots", () => {
-    expect(formatDay("2026-03-05", "en")).toBe("2026-03-05");
-    expect(formatDay("2026-03-05", "nb")).toBe("05.03.2026");
-  });
-
-  it("shows what is not a day as given", () => {
-    expect(formatDay("2026-3-5", "nb")).toBe("2026-3-5");
-    expect(formatDay("", "nb")).toBe("");
+  it.each([
+    ["keeps the ISO day in English", "2026-03-05", "en", "2026-03-05"],
+    ["writes the Norwegian day with dots", "2026-03-05", "nb", "05.03.2026"],
+    ["shows what is not a day as given", "2026-3-5", "nb", "2026-3-5"],
+    ["shows an empty day as given", "", "nb", ""],
+  ] as const)("%s", (_, day, language, shown) => {
+    expect(formatDay(day, language)).toBe(shown);
   });
 });
 

@@ -26,6 +26,30 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
 
   const e2e = useBrowserTest({ demoPayments: 40 });
 
+  /**
+   * Opens `start` in a context of its own (its page errors counted), waits there for the login form
+   * at `loginPath`, logs in and waits until it lands on `landing`, settled.
+   */
+  async function logInWithForm(
+    start: string,
+    loginPath: string,
+    user: { email: string; password: string },
+    landing: string,
+  ) {
+    const context = await e2e.browser.newContext();
+    const page = await context.newPage();
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(`${e2e.server.url}${start}`);
+    await page.waitForURL((url) => url.pathname === loginPath);
+    await settled(page);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL((url) => url.pathname === landing);
+    await settled(page);
+    await context.close();
+  }
+
   it("lists every staff screen of app/routes", () => {
     const listed = Object.keys(staffScreens({ paymentId: 1, creditId: 1, settlementHref: "", callbackId: 1 })).sort();
     expect(listed).toEqual(staffRoutePatterns().sort());
@@ -57,17 +81,7 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
 
   it("opens the login's second step, enrolment, the customer pages and a hosted card page without a violation", async () => {
     // The second step: the demo admin's login stops at /login/code (signedInPage passes it).
-    const first = await e2e.browser.newContext();
-    const login = await first.newPage();
-    login.on("pageerror", (error) => errors.push(error.message));
-    await login.goto(`${e2e.server.url}/login`);
-    await settled(login);
-    await login.getByLabel("Email").fill(ADMIN.email);
-    await login.getByLabel("Password").fill(ADMIN.password);
-    await login.getByRole("button", { name: "Log in" }).click();
-    await login.waitForURL((url) => url.pathname === "/login/code");
-    await settled(login);
-    await first.close();
+    await logInWithForm("/login", "/login", ADMIN, "/login/code");
 
     // Enrolment (with its QR code) as a support user who chooses to.
     const support = await createStaff(e2e.server, "support");
@@ -78,18 +92,7 @@ describe.skipIf(!chromiumAvailable)("Content-Security-Policy in Chromium", () =>
     await context.close();
 
     // The customer's login and overview.
-    const customer = await e2e.browser.newContext();
-    const account = await customer.newPage();
-    account.on("pageerror", (error) => errors.push(error.message));
-    await account.goto(`${e2e.server.url}/account`);
-    await account.waitForURL((url) => url.pathname === "/account/login");
-    await settled(account);
-    await account.getByLabel("Email").fill(KARI.email);
-    await account.getByLabel("Password").fill(KARI.password);
-    await account.getByRole("button", { name: "Log in" }).click();
-    await account.waitForURL((url) => url.pathname === "/account");
-    await settled(account);
-    await customer.close();
+    await logInWithForm("/account", "/account/login", KARI, "/account");
 
     // A hosted card page of the sandbox provider.
     const shop = await createClient(e2e.server, { allowedRedirectPrefixes: ["https://shop.example/"] });

@@ -4,6 +4,7 @@
 // log, payment methods, the header's search) follow the admin's choice too. A customer whose
 // browser asks for Norwegian gets the customer pages, their account page with its money, due
 // dates and method names included, in Norwegian, and English after choosing it.
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
 import { chromiumAvailable, logInThroughForm } from "../support/browser";
@@ -23,12 +24,22 @@ const NORWEGIAN_DATE = /\d{2}\.\d{2}\.\d{4},?\s\d{2}[:.]\d{2}/;
 describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
   const e2e = useBrowserTest({ demoPayments: 30 });
 
-  it("switches a staff user to Norsk on /me and keeps it", async () => {
-    const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-US" });
+  /** Runs `steps` on the page of a context of its own, checks they met no page error, and closes the context. */
+  async function onFreshPage(options: BrowserContextOptions, steps: (page: Page) => Promise<void>) {
+    const context = await e2e.browser.newContext(options);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     try {
+      await steps(page);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }
+
+  it("switches a staff user to Norsk on /me and keeps it", async () => {
+    await onFreshPage({ viewport: { width: 1440, height: 900 }, locale: "en-US" }, async (page) => {
       await page.goto(`${e2e.server.url}/me`);
       await logInThroughForm(page, support);
       await page.waitForURL(`${e2e.server.url}/me`);
@@ -83,18 +94,11 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       await page.getByRole("banner").getByText("EN", { exact: true }).click();
       await page.getByRole("heading", { level: 1, name: /^Payment \d+$/ }).waitFor();
       expect(await page.getByTestId("summary-totalAmount").textContent()).toMatch(/NOK\s\d/);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("shows an admin's screens in Norwegian once the admin chooses it", async () => {
-    const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-US" });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    try {
+    await onFreshPage({ viewport: { width: 1440, height: 900 }, locale: "en-US" }, async (page) => {
       await page.goto(`${e2e.server.url}/users`);
       await logInThroughForm(page, admin);
       await page.waitForURL(`${e2e.server.url}/users`);
@@ -130,18 +134,11 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       const visa = page.getByTestId("method-nordbuss-web-web-VISA");
       expect(await visa.getByText("På", { exact: true }).count()).toBe(1);
       expect(await visa.getByRole("button", { name: "Slå av" }).count()).toBe(1);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("shows a customer page in Norwegian when the browser asks for it", async () => {
-    const context = await e2e.browser.newContext({ locale: "nb-NO", viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    try {
+    await onFreshPage({ locale: "nb-NO", viewport: { width: 390, height: 844 } }, async (page) => {
       await page.goto(`${e2e.server.url}/account/login`);
       await page.getByRole("heading", { level: 1, name: "Mine abonnementer" }).waitFor();
       expect(await page.locator("html").getAttribute("lang")).toBe("nb");
@@ -179,10 +176,7 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       await page.getByRole("heading", { level: 1, name: "My subscriptions" }).waitFor();
       expect(await page.getByTestId("invoice-F2000004").getByTestId("overdue").textContent()).toBe("Overdue");
       expect(await page.getByTestId("invoice-F2000004").textContent()).toMatch(/NOK\s1,290\.00/);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   // A credit made in Norwegian, from the form's checks to the server's notification.
@@ -193,11 +187,7 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       .innerJoin(payments, eq(payments.paymentId, paymentTransactions.paymentId))
       .where(and(eq(paymentTransactions.status, "CAPTURED"), eq(payments.active, true)))
       .limit(1);
-    const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-US" });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    try {
+    await onFreshPage({ viewport: { width: 1440, height: 900 }, locale: "en-US" }, async (page) => {
       await page.goto(`${e2e.server.url}/credits`);
       await logInThroughForm(page, support);
       await page.getByRole("heading", { level: 1, name: "Credits" }).waitFor();
@@ -231,9 +221,6 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       // Back to English for the other tests of this user.
       await page.getByRole("banner").getByText("EN", { exact: true }).click();
       await page.getByRole("heading", { level: 1, name: /^Credit \d+$/ }).waitFor();
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

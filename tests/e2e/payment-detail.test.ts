@@ -36,7 +36,16 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
   const text = async (page: Page, testId: string) =>
     ((await page.getByTestId(testId).textContent()) ?? "").replace(/\s+/g, " ");
 
-  const signedIn = (role: Role, path: string) => signedInPage(e2e.browser, e2e.server.url, staff[role], path);
+  /** Runs `steps` on `path` as the staff user of `role`, checks they met no page error, and closes the page. */
+  async function asStaff(role: Role, path: string, steps: (page: Page) => Promise<void>) {
+    const { context, page, errors } = await signedInPage(e2e.browser, e2e.server.url, staff[role], path);
+    try {
+      await steps(page);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }
 
   /** Opens an action's modal, fills its fields and reason, confirms, and waits for the modal to close. */
   async function perform(
@@ -83,9 +92,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       expect((await client.post(`${base(paymentId, id)}/authorize`, { totalAmount: "100.00" })).status).toBe(200);
     expect((await client.put(`${base(paymentId, toCredit)}/capture`)).status).toBe(200);
 
-    const support = await signedIn("support", `/payments/${paymentId}`);
-    const { page } = support;
-    try {
+    await asStaff("support", `/payments/${paymentId}`, async (page) => {
       // The operation log of the transaction to capture: who, when (support's zone, UTC on hover), client, correlation id.
       const log = page.getByTestId(`log-${toCapture}`);
       await expect.poll(() => log.textContent()).toContain("AUTHORIZE");
@@ -165,14 +172,9 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       expect(credited).toMatchObject({ actorUserId: staff.support.id, reason: "Half the trip was cancelled" });
       expect(credited.before).toMatchObject({ creditableAmount: "100.00" });
       expect(credited.after).toMatchObject({ creditAmount: "40.00", creditableAmount: "60.00" });
-      expect(support.errors).toEqual([]);
-    } finally {
-      await support.context.close();
-    }
+    });
 
-    const finance = await signedIn("finance", `/payments/${paymentId}`);
-    try {
-      const { page } = finance;
+    await asStaff("finance", `/payments/${paymentId}`, async (page) => {
       // Deactivate: the captured remainder is credited, the payment says so.
       await perform(page, "deactivate", "Deactivate payment", "Order was reset by the sales system");
       await expect.poll(() => page.getByText("This payment is deactivated").count()).toBe(1);
@@ -225,10 +227,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
         active: true,
         totalAmount: "280.00",
       });
-      expect(finance.errors).toEqual([]);
-    } finally {
-      await finance.context.close();
-    }
+    });
   });
 
   it("a credit above the four-eyes threshold made by support waits on the payment page, saying who must act", async () => {
@@ -246,10 +245,8 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
     const transactionId: number = created.body.transactions[0].transactionId;
     expect((await client.put(`${base(paymentId, transactionId)}/capture`)).status).toBe(200);
 
-    const support = await signedIn("support", `/payments/${paymentId}`);
     let creditId = 0;
-    try {
-      const { page } = support;
+    await asStaff("support", `/payments/${paymentId}`, async (page) => {
       await expect.poll(() => page.getByText("No credits for this payment.").count()).toBe(1);
       expect(await page.getByTestId("payment-credits").count()).toBe(0);
       // Customer links to its screen; support may not read settlements, so that stays text.
@@ -273,14 +270,9 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
         .poll(() => page.getByText(`Credit ${creditId} is created and reserves the amount`).count())
         .toBeGreaterThan(0);
       expect(await text(page, "summary-creditableAmount")).toMatch(/NOK\s0\.00/);
-      expect(support.errors).toEqual([]);
-    } finally {
-      await support.context.close();
-    }
+    });
 
-    const finance = await signedIn("finance", `/payments/${paymentId}`);
-    try {
-      const { page } = finance;
+    await asStaff("finance", `/payments/${paymentId}`, async (page) => {
       const row = page.getByTestId(`payment-credit-${creditId}`);
       await expect.poll(() => row.count()).toBe(1);
       expect(await row.textContent()).toContain(
@@ -289,10 +281,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       expect(await page.getByRole("link", { name: "E2E-SETTLEMENT-1" }).getAttribute("href")).toBe(
         "/settlements/E2E-SETTLEMENT-1",
       );
-      expect(finance.errors).toEqual([]);
-    } finally {
-      await finance.context.close();
-    }
+    });
   });
 
   it("finance adjusts a COLLECTOR_B2B invoice before the customer confirmed it", async () => {
@@ -302,9 +291,7 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       languageCode: "nob",
     });
     expect(invoice.status).toBe(201);
-    const finance = await signedIn("finance", `/payments/${p.paymentId}`);
-    try {
-      const { page } = finance;
+    await asStaff("finance", `/payments/${p.paymentId}`, async (page) => {
       const log = page.getByTestId(`log-${p.transactionId}`);
       expect(await log.textContent()).toContain("not confirmed yet");
       await page.getByTestId(`invoice-${p.transactionId}`).click();
@@ -321,9 +308,6 @@ describe.skipIf(!chromiumAvailable)("payment detail in Chromium", () => {
       expect(adjusted).toMatchObject({ actorUserId: staff.finance.id, reason: "Customer returned one seat" });
       expect(adjusted.before).toMatchObject({ amount: "500.00", externalInvoiceNumber: "F-100" });
       expect(adjusted.after).toMatchObject({ amount: "450.00", externalInvoiceNumber: "F-101" });
-      expect(finance.errors).toEqual([]);
-    } finally {
-      await finance.context.close();
-    }
+    });
   });
 });

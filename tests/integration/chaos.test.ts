@@ -12,21 +12,14 @@
 // result is read from the database while the server runs; a PGlite directory belongs to the
 // server alone, so there the test watches the staff payment screens ("in progress") and reads the
 // database once the server has stopped.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { mixSeed, Rng } from "../../db/seed/prng";
 import { providerOperations } from "../../db/schema";
 import { insertActiveAgreement, insertStoredCard } from "../support/fixtures-transactions";
 import { eq, sql } from "drizzle-orm";
 import { formatAmount } from "../../app/domain/money";
-import { apiClientToken } from "../support/fixtures-process";
-import {
-  createSharedDatabase,
-  randomPort,
-  startServerProcess,
-  stopServerProcess,
-  type ServerProcess,
-  type SharedDatabase,
-} from "../support/process";
+import { apiClientToken, useSharedDatabase } from "../support/fixtures-process";
+import { randomPort, startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
 import { pspOperations, testMerchant, usePsp } from "../support/psp";
 import {
   ChaosClient,
@@ -58,7 +51,7 @@ const SERVER_ENV = { PAYDESK_PSP_TIMEOUT_MS: "1000", PAYDESK_RECOVERY_INTERVAL_M
 
 const faultRng = new Rng(mixSeed(SEED, 1));
 const psp = usePsp({ random: () => faultRng.next() });
-let database: SharedDatabase;
+const database = useSharedDatabase("chaos");
 const clientTokens: string[] = [];
 let staff = { email: "", password: "" };
 const usingServer = Boolean(process.env.DATABASE_URL);
@@ -70,7 +63,6 @@ const CUSTOMER = "4711";
 let storedCard = 0;
 
 beforeAll(async () => {
-  database = await createSharedDatabase("chaos");
   for (const [index, organisationId] of ORGANISATIONS.entries()) {
     clientTokens.push(
       await apiClientToken(database, {
@@ -101,10 +93,6 @@ beforeAll(async () => {
       createStaffUser(systemCaller(), { ...staff, role: "support", name: "Chaos watcher" }),
     );
   });
-});
-
-afterAll(async () => {
-  await database?.drop();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

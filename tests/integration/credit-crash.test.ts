@@ -29,6 +29,16 @@ async function startServer(latencyMs: number): Promise<ServerProcess> {
   return server;
 }
 
+/** Runs `steps` against a server started with the PSP's refunds `latencyMs` late, and stops it after them. */
+async function withServer(latencyMs: number, steps: (server: ServerProcess) => Promise<void>) {
+  const server = await startServer(latencyMs);
+  try {
+    await steps(server);
+  } finally {
+    await stopServerProcess(server);
+  }
+}
+
 function api(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
   return fetch(`${base}${route}`, {
     method,
@@ -42,49 +52,59 @@ function api(method: string, route: string, body?: unknown, headers: Record<stri
   });
 }
 
+/** A VISA payment of `amount`, created, authorized and captured through the API; its ids and its transaction's route. */
+async function capturedPayment(amount: string) {
+  const created = await (
+    await api("POST", "/v1/payments", { totalAmount: amount, transaction: { paymentType: "VISA" } })
+  ).json();
+  const paymentId: number = created.paymentId;
+  const transactionId: number = created.transactions[0].transactionId;
+  const route = `/v1/payments/${paymentId}/transactions/${transactionId}`;
+  expect((await api("POST", `${route}/authorize`, { totalAmount: amount })).status).toBe(200);
+  expect((await api("PUT", `${route}/capture`)).status).toBe(200);
+  return { paymentId, transactionId, route };
+}
+
+/**
+ * Sends `request` and kills the server once the PSP has done one refund more: done but not yet
+ * answered. The PSP's memory says when; waiting for that rather than a fixed time keeps the kill
+ * inside the window on a slow machine too.
+ */
+async function killAfterNextRefund(server: ServerProcess, request: () => Promise<unknown>) {
+  const refunds = () =>
+    psp()
+      .service.memory.dump()
+      .filter((o) => o.operation === "refund").length;
+  const before = refunds();
+  const answer = request().catch(() => null);
+  await waitFor(() => refunds() > before, 60_000);
+  await stopServerProcess(server);
+  await answer;
+}
+
 beforeAll(async () => {
   token = await apiClientToken(database, { name: "Crash test", organisationId: 901, channels: ["web"] });
 });
 
 describe("a crash in the middle of executing a credit", () => {
   it("ends with every credit transaction credited exactly once after restart and retry", async () => {
-    let server = await startServer(2_000);
     let creditId = 0;
     const transactionIds: number[] = [];
     const amounts = ["30.00", "45.50", "12.25"];
-    try {
+    await withServer(2_000, async (server) => {
       const lines = [];
       for (const amount of amounts) {
-        const created = await (
-          await api("POST", "/v1/payments", { totalAmount: amount, transaction: { paymentType: "VISA" } })
-        ).json();
-        const transactionId = created.transactions[0].transactionId;
-        const route = `/v1/payments/${created.paymentId}/transactions/${transactionId}`;
-        expect((await api("POST", `${route}/authorize`, { totalAmount: amount })).status).toBe(200);
-        expect((await api("PUT", `${route}/capture`)).status).toBe(200);
+        const { paymentId, transactionId } = await capturedPayment(amount);
         transactionIds.push(transactionId);
-        lines.push({ paymentId: created.paymentId, transactionId, amount });
+        lines.push({ paymentId, transactionId, amount });
       }
       const credit = await api("POST", "/v1/credits", { totalCreditAmount: "87.75", creditTransactions: lines });
       expect(credit.status).toBe(201);
       creditId = (await credit.json()).creditId;
 
       // Execute, and kill the process while the first refund is done but not yet answered.
-      // The PSP's memory says when the first refund is done; waiting for that rather than a
-      // fixed time keeps the kill inside the window on a slow machine too.
-      const execution = api("PUT", `/v1/credits/${creditId}/execute`).catch(() => null);
-      await waitFor(
-        () =>
-          psp()
-            .service.memory.dump()
-            .some((o) => o.operation === "refund"),
-        60_000,
-      );
-      await stopServerProcess(server);
-      await execution;
-    } finally {
-      await stopServerProcess(server);
-    }
+      await killAfterNextRefund(server, () => api("PUT", `/v1/credits/${creditId}/execute`));
+    });
 
     // The crash hit the dangerous window: the sandbox refunded the first line (its outcome is
     // stored under the line's reference), but the line was never settled.
@@ -101,8 +121,7 @@ describe("a crash in the middle of executing a credit", () => {
       expect(lines.slice(1).every((l) => l.providerReference === null)).toBe(true);
     });
 
-    server = await startServer(0);
-    try {
+    await withServer(0, async () => {
       const retried = await api("PUT", `/v1/credits/${creditId}/execute`);
       expect(retried.status).toBe(200);
       const body = await retried.json();
@@ -114,9 +133,7 @@ describe("a crash in the middle of executing a credit", () => {
       ]);
       // A third call is still a no-op.
       expect((await api("PUT", `/v1/credits/${creditId}/execute`)).status).toBe(200);
-    } finally {
-      await stopServerProcess(server);
-    }
+    });
 
     await database.withDatabase(async (handle) => {
       const rows = await handle.db
@@ -146,36 +163,17 @@ describe("a crash in the middle of executing a credit", () => {
   }, 180_000);
 
   it("a direct credit killed mid-refund settles by itself after restart, and its Idempotency-Key then answers the result", async () => {
-    let server = await startServer(2_000);
     let route!: string;
     let paymentId!: number;
     let transactionId = 0;
     const key = { "Idempotency-Key": `direct-credit-${Date.now()}` };
-    try {
-      const created = await (
-        await api("POST", "/v1/payments", { totalAmount: "66.00", transaction: { paymentType: "VISA" } })
-      ).json();
-      paymentId = created.paymentId;
-      transactionId = created.transactions[0].transactionId;
-      route = `/v1/payments/${paymentId}/transactions/${transactionId}`;
-      expect((await api("POST", `${route}/authorize`, { totalAmount: "66.00" })).status).toBe(200);
-      expect((await api("PUT", `${route}/capture`)).status).toBe(200);
-      const refunds = () =>
-        psp()
-          .service.memory.dump()
-          .filter((o) => o.operation === "refund").length;
-      const before = refunds();
-      const credit = api("POST", `${route}/credit`, { amount: "20.00" }, key).catch(() => null);
-      await waitFor(() => refunds() > before, 60_000);
-      await stopServerProcess(server);
-      await credit;
-    } finally {
-      await stopServerProcess(server);
-    }
+    await withServer(2_000, async (server) => {
+      ({ paymentId, transactionId, route } = await capturedPayment("66.00"));
+      await killAfterNextRefund(server, () => api("POST", `${route}/credit`, { amount: "20.00" }, key));
+    });
 
     // Nobody asks again: the restarted server's recovery job finds the refund by its reference.
-    server = await startServer(0);
-    try {
+    await withServer(0, async () => {
       // (Read through the API: an embedded database belongs to the running server alone.)
       const started = Date.now();
       let credited = "";
@@ -202,9 +200,7 @@ describe("a crash in the middle of executing a credit", () => {
       const again = await api("POST", `${route}/credit`, { amount: "20.00" }, key);
       expect(again.status).toBe(201);
       expect(again.headers.get("idempotent-replayed")).toBe("true");
-    } finally {
-      await stopServerProcess(server);
-    }
+    });
 
     await database.withDatabase(async (handle) => {
       const lines = await handle.db

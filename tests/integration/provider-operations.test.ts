@@ -4,7 +4,7 @@
 // retry with the same Idempotency-Key after a 503 gets the settled result. The sandbox PSP keeps
 // every effect by reference (GET /admin/operations of the file's own PSP): it is compared with Paydesk's.
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { money, sum } from "../../app/domain/money";
 import { withDatabase } from "../../app/platform/db.server";
 import { recoverProviderOperations } from "../../app/services/operations/recovery.server";
@@ -18,11 +18,11 @@ import {
   type TestClient,
 } from "../support/api";
 import { pspOperations, usePsp } from "../support/psp";
-import { clearPspFaults, injectPspFault, pspEffects, type PspFaultPlan } from "../support/psp-faults";
+import { pspEffects, usePspFaults } from "../support/psp-faults";
 import { startTestServer, type TestServer } from "../support/server";
 
 const psp = usePsp();
-const injectFault = (plan: PspFaultPlan) => injectPspFault(psp(), plan);
+const { inject: injectFault, clear: clearFaults } = usePspFaults(psp);
 let server: TestServer;
 let client: TestClient;
 
@@ -31,7 +31,6 @@ beforeAll(async () => {
   client = await createClient(server, { organisationId: 871 });
 });
 afterAll(() => server?.close());
-afterEach(() => clearPspFaults(psp()));
 
 const txPath = (p: { paymentId: number; transactionId: number }) =>
   `/v1/payments/${p.paymentId}/transactions/${p.transactionId}`;
@@ -160,7 +159,7 @@ describe("no answer from the provider", () => {
       .set({ nextCheckAt: new Date(0) })
       .where(eq(providerOperations.transactionId, p.transactionId));
     expect(await withDatabase(server.database, () => recoverProviderOperations())).toMatchObject({ settled: 0 });
-    await clearPspFaults(psp());
+    await clearFaults();
     await server.database.db
       .update(providerOperations)
       .set({ nextCheckAt: new Date(0) })
@@ -235,7 +234,7 @@ describe("a retried execution that only resumed another request's refund", () =>
     // The second resumes that refund (nothing of its own), and the PSP does not answer its lookup.
     await injectFault({ fault: "timeout", times: 1, operations: ["LOOKUP"] });
     expectProblem(await execute(second), 503);
-    await clearPspFaults(psp());
+    await clearFaults();
 
     const again = await retry(second);
     expect(again.status, JSON.stringify(again.body)).toBe(200);

@@ -43,6 +43,13 @@ async function passwordStep(staff: { email: string; password: string }, redirect
   return { response, location: response.headers.get("location"), cookie };
 }
 
+/** The wrong code 000000 posted to a second-factor form (`path`) is refused with `status`, saying `message`. */
+async function expectWrongCodeRefused(path: string, cookie: string, status: number, message: string) {
+  const wrong = await postForm(server, path, { code: "000000" }, cookie);
+  expect(wrong.status).toBe(status);
+  expect(await wrong.text()).toContain(message);
+}
+
 /** A staff user of `role` without a second factor (as the CLI or the admin screen makes them). */
 async function userWithoutSecondFactor(role: "support" | "finance" | "admin"): Promise<TestStaff> {
   const email = `plain-${role}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@staff.test`;
@@ -74,9 +81,7 @@ describe("logging in with a second factor", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(finance.email);
 
-    const wrong = await postForm(server, "/login/code", { code: "000000" }, step.cookie);
-    expect(wrong.status).toBe(401);
-    expect(await wrong.text()).toContain("That code is not right");
+    await expectWrongCodeRefused("/login/code", step.cookie, 401, "That code is not right");
 
     const right = await postForm(
       server,
@@ -151,9 +156,7 @@ describe("enrolment", () => {
     // The same secret on a reload, until it is confirmed.
     expect(await (await getPage(server, "/login/enrol", step.cookie)).text()).toContain(secret.slice(0, 4));
 
-    const wrong = await postForm(server, "/login/enrol", { code: "000000" }, step.cookie);
-    expect(wrong.status).toBe(400);
-    expect(await wrong.text()).toContain("not the code of this secret");
+    await expectWrongCodeRefused("/login/enrol", step.cookie, 400, "not the code of this secret");
 
     const done = await postStaffAction(
       server,

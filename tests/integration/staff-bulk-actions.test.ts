@@ -105,6 +105,10 @@ describe("bulk credit from the payments list", () => {
 
 describe("switching a payment type for many clients and channels", () => {
   const scope = () => ({ paymentType: "VIPPS", clientId: client.clientId, allChannels: "on", enabled: "false" });
+  const preview = () => post(admin, "/payment-methods", METHODS, { intent: "bulk-preview", ...scope(), reason: "x" });
+  /** Applies the switch for the reason "Outage", as previewed by `fingerprint`. */
+  const apply = (fingerprint: string) =>
+    post(admin, "/payment-methods", METHODS, { intent: "bulk-apply", ...scope(), reason: "Outage", fingerprint });
 
   it("names the missing choices", async () => {
     const answer = await post(admin, "/payment-methods", METHODS, {
@@ -118,33 +122,23 @@ describe("switching a payment type for many clients and channels", () => {
   });
 
   it("refuses a stale preview and changes nothing; applies a fresh one", async () => {
-    const preview = await post(admin, "/payment-methods", METHODS, { intent: "bulk-preview", ...scope(), reason: "x" });
-    expect(preview.status).toBe(200);
-    expect(preview.body.data.changes).toHaveLength(2);
-    const [first] = preview.body.data.changes;
+    const previewed = await preview();
+    expect(previewed.status).toBe(200);
+    expect(previewed.body.data.changes).toHaveLength(2);
+    const [first] = previewed.body.data.changes;
     await server.database.db.update(paymentMethods).set({ enabled: false }).where(eq(paymentMethods.id, first.id));
-    const stale = await post(admin, "/payment-methods", METHODS, {
-      intent: "bulk-apply",
-      ...scope(),
-      reason: "Outage",
-      fingerprint: preview.body.data.fingerprint,
-    });
+    const stale = await apply(previewed.body.data.fingerprint);
     expect(stale.status).toBe(409);
     expect(stale.body.message).toContain("changed since the preview");
     const [second] = await server.database.db
       .select()
       .from(paymentMethods)
-      .where(eq(paymentMethods.id, preview.body.data.changes[1].id));
+      .where(eq(paymentMethods.id, previewed.body.data.changes[1].id));
     expect(second.enabled).toBe(true);
 
-    const fresh = await post(admin, "/payment-methods", METHODS, { intent: "bulk-preview", ...scope(), reason: "x" });
+    const fresh = await preview();
     expect(fresh.body.data.unchanged).toHaveLength(1);
-    const applied = await post(admin, "/payment-methods", METHODS, {
-      intent: "bulk-apply",
-      ...scope(),
-      reason: "Outage",
-      fingerprint: fresh.body.data.fingerprint,
-    });
+    const applied = await apply(fresh.body.data.fingerprint);
     expect(applied.status).toBe(200);
     expect(applied.body.message).toBe("VIPPS is disabled on 1 method; 1 was disabled already.");
     // One audit entry per change, with the reason; the method that was off already has none.
@@ -152,6 +146,6 @@ describe("switching a payment type for many clients and channels", () => {
       .select({ entityId: auditLog.entityId, reason: auditLog.reason })
       .from(auditLog)
       .where(eq(auditLog.action, "payment_method.disable"));
-    expect(audits).toEqual([{ entityId: String(preview.body.data.changes[1].id), reason: "Outage" }]);
+    expect(audits).toEqual([{ entityId: String(previewed.body.data.changes[1].id), reason: "Outage" }]);
   });
 });

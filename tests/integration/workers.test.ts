@@ -9,14 +9,8 @@ import { workerCount } from "../../server/workers";
 import { createApiClient } from "../../app/services/admin/api-clients.server";
 import { setDatabase } from "../../db/client";
 import { systemCaller } from "../support/use-case";
-import {
-  createSharedDatabase,
-  randomPort,
-  startServerProcess,
-  stopServerProcess,
-  type ServerProcess,
-  type SharedDatabase,
-} from "../support/process";
+import { useSharedDatabase } from "../support/fixtures-process";
+import { randomPort, startServerProcess, stopServerProcess, type ServerProcess } from "../support/process";
 
 describe("PAYDESK_WORKERS", () => {
   it("is 1 by default, refuses nonsense, and refuses more than one process on embedded PGlite", () => {
@@ -48,17 +42,15 @@ function request(url: string, token: string, path: string): Promise<{ status: nu
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.runIf(process.env.DATABASE_URL)("two app processes on one PostgreSQL database", () => {
-  let database: SharedDatabase;
+  const database = useSharedDatabase("workers");
   let server: ServerProcess;
 
   beforeAll(async () => {
-    database = await createSharedDatabase("workers");
     server = await startServerProcess(database, randomPort(), { PAYDESK_WORKERS: "2" });
   }, 90_000);
 
   afterAll(async () => {
     if (server) await stopServerProcess(server, "SIGTERM");
-    await database?.drop();
   });
 
   async function newClient(rateLimitPerMinute: number) {

@@ -3,6 +3,7 @@
 //   const database = useTestDatabase();
 //   const shop = useShop(database);
 //
+// (or `const { database, shop, otherShop } = useTwoShops();`),
 // each made in a beforeAll (tests/support/fixtures.ts), the matcher of a refused use-case, and
 // transactions written and read straight in the database, around the use-case under test, and
 // the filters of a search.
@@ -15,10 +16,20 @@ import type { TestDatabase } from "./database";
 import { madeBeforeAll } from "./fixtures";
 import { newShop } from "./money-path";
 import { transactionRow } from "./fixtures-transactions";
+import { useTestDatabase } from "./use-case";
 
 /** The caller of a client of an organisation of its own, with every payment method (see newShop). */
 export function useShop(database: () => TestDatabase, options: { privileged?: boolean } = {}): ClientCaller {
   return madeBeforeAll(() => newShop(database(), options));
+}
+
+/**
+ * A test file's database with two shops of their own organisations: `shop` acts, and `otherShop` is
+ * the other organisation whose payments, credits, callbacks, … `shop` must not reach.
+ */
+export function useTwoShops() {
+  const database = useTestDatabase();
+  return { database, shop: useShop(database), otherShop: useShop(database) };
 }
 
 /** What a refused use-case rejects with: an error with (at least) these fields, e.g. its kind and errors. */

@@ -5,7 +5,11 @@
 //   lost_answer  the PSP acts, then drops the connection (it happened, but we do not know)
 //   slow         the PSP acts, then answers after delayMs (so that races meet an operation in flight)
 // They are the PSP's fault knobs with a budget (`times`), set over its admin endpoint; a new plan
-// replaces the one before.
+// replaces the one before. A file gets them from `usePspFaults`, which clears them after every test
+// and restores PAYDESK_PSP_TIMEOUT_MS after the file, even when a test fails before its own clear:
+// test files share a worker process (isolate: false), so a 1 s bound left behind would reach the
+// next file and the servers it starts.
+import { afterAll, afterEach } from "vitest";
 import { PSP_OPERATIONS, type PspOperation } from "../../app/providers/psp-protocol";
 import { pspOperations, testMerchant, type TestPsp } from "./psp";
 
@@ -40,7 +44,7 @@ export function pspOperation(name: string): PspOperation {
   return operation as PspOperation;
 }
 
-export async function injectPspFault(psp: TestPsp, plan: PspFaultPlan): Promise<void> {
+async function injectPspFault(psp: TestPsp, plan: PspFaultPlan): Promise<void> {
   restoreTimeout();
   if (plan.fault === "timeout") {
     timeoutBefore = { value: process.env.PAYDESK_PSP_TIMEOUT_MS };
@@ -55,9 +59,23 @@ export async function injectPspFault(psp: TestPsp, plan: PspFaultPlan): Promise<
   });
 }
 
-export async function clearPspFaults(psp: TestPsp): Promise<void> {
+async function clearPspFaults(psp: TestPsp): Promise<void> {
   restoreTimeout();
   await psp.setFaults({});
+}
+
+/**
+ * Fault plans for this file's own PSP (usePsp): `inject` replaces the plan, `clear` ends it early.
+ * Registers their clean-up itself: the faults are cleared after each test, and the timeout bound is
+ * restored after the file, whether or not its tests got to their own clear.
+ */
+export function usePspFaults(psp: () => TestPsp) {
+  afterEach(() => clearPspFaults(psp()));
+  afterAll(restoreTimeout);
+  return {
+    inject: (plan: PspFaultPlan) => injectPspFault(psp(), plan),
+    clear: () => clearPspFaults(psp()),
+  };
 }
 
 /** How many calls of an operation (Paydesk's name) this process's merchant made, faulted ones too. */

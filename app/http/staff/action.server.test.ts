@@ -22,26 +22,39 @@ function errorsOf(input: Record<string, unknown>, language: "en" | "nb") {
 describe("formErrors", () => {
   const bad = { name: "a name that is too long", role: "boss", ids: ["1", "2"], amount: "1.2.3" };
 
-  it("says zod's checks by their code and the forms' words by their key, in Norwegian", () => {
-    expect(errorsOf(bad, "nb")).toEqual({
-      name: "kan ha høyst 20 tegn",
-      role: "må være en av support, finance",
-      ids: "kan ha høyst 1 verdier",
-      amount: "Skriv inn et beløp som 2 596,50",
-    });
+  it.each([
+    [
+      "Norwegian",
+      "nb",
+      {
+        name: "kan ha høyst 20 tegn",
+        role: "må være en av support, finance",
+        ids: "kan ha høyst 1 verdier",
+        amount: "Skriv inn et beløp som 2 596,50",
+      },
+    ],
+    [
+      "English",
+      "en",
+      {
+        name: "must be at most 20 characters",
+        role: "must be one of support, finance",
+        ids: "must have at most 1 values",
+        amount: "Enter an amount like 2 596,50",
+      },
+    ],
+  ] as const)("says zod's checks by their code and the forms' words by their key, in %s", (_, language, errors) => {
+    expect(errorsOf(bad, language)).toEqual(errors);
+  });
+
+  it("says a card number in a name and a missing amount in Norwegian", () => {
     expect(errorsOf({ name: "4242424242424242", role: "support" }, "nb")).toMatchObject({
       name: "kan ikke inneholde et kortnummer",
       amount: "Skriv inn et beløp",
     });
   });
 
-  it("keeps the forms' English words", () => {
-    expect(errorsOf(bad, "en")).toEqual({
-      name: "must be at most 20 characters",
-      role: "must be one of support, finance",
-      ids: "must have at most 1 values",
-      amount: "Enter an amount like 2 596,50",
-    });
+  it("says a missing name in English", () => {
     expect(errorsOf({ role: "support" }, "en")).toMatchObject({ name: "is required" });
   });
 });

@@ -6,8 +6,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { auditLog, callbackAttempts, callbackOutbox } from "../../../db/schema";
-import { refused, useShop } from "../../../tests/support/fixtures-use-case";
-import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
+import { refused, useTwoShops } from "../../../tests/support/fixtures-use-case";
+import { staffCaller } from "../../../tests/support/use-case";
 import { MAX_BULK_RESEND } from "../../domain/callback";
 import type { ClientCaller } from "../../domain/caller";
 import { deliverDueCallbacks, enqueueCallback } from "../../platform/outbox.server";
@@ -20,9 +20,7 @@ import {
   resumeCallbackTarget,
 } from "./callbacks.server";
 
-const database = useTestDatabase();
-const shop = useShop(database);
-const otherShop = useShop(database);
+const { database, shop, otherShop } = useTwoShops();
 
 type Answer = { status: number; body?: string } | "hang";
 

@@ -5,17 +5,15 @@ import { and, eq, sql } from "drizzle-orm";
 import { auditLog, chargebacks, dailyVolume } from "../../../db/schema";
 import { money, type Money } from "../../domain/money";
 import { capturedCardPayment } from "../../../tests/support/money-path";
-import { refused, transactionRowIn, useShop } from "../../../tests/support/fixtures-use-case";
-import { staffCaller, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
+import { refused, transactionRowIn, useTwoShops } from "../../../tests/support/fixtures-use-case";
+import { staffCaller, systemCaller } from "../../../tests/support/use-case";
 import { usingServer } from "../../../tests/support/database";
 import { inTransaction } from "../../platform/transaction.server";
 import { getPayment } from "../queries/payment-view.server";
 import { createCredit } from "../credits/credits.server";
 import { decideChargeback, openChargeback, openChargebackLocked, updateChargebackEvidence } from "./chargebacks.server";
 
-const database = useTestDatabase();
-const shop = useShop(database);
-const otherShop = useShop(database);
+const { database, shop, otherShop } = useTwoShops();
 const finance = staffCaller({ reason: "Scheme notice 4711" });
 
 type Ids = { paymentId: number; transactionId: number };

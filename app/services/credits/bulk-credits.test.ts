@@ -7,14 +7,12 @@ import { auditLog, bulkCreditRuns, credits } from "../../../db/schema";
 import { parsePercentage, type BulkAmountRule } from "../../domain/bulk-credit";
 import { money } from "../../domain/money";
 import { capturedCardPayment } from "../../../tests/support/money-path";
-import { refused, useShop } from "../../../tests/support/fixtures-use-case";
-import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
+import { refused, useTwoShops } from "../../../tests/support/fixtures-use-case";
+import { staffCaller } from "../../../tests/support/use-case";
 import { getBulkCreditRun, previewBulkCredit, runBulkCredit } from "./bulk-credits.server";
 import { createCredit } from "./credits.server";
 
-const database = useTestDatabase();
-const shop = useShop(database);
-const otherShop = useShop(database);
+const { database, shop, otherShop } = useTwoShops();
 const finance = staffCaller({ userId: "00000000-0000-0000-0000-0000000000f1", reason: "Cancelled departures" });
 const support = staffCaller({ userId: "00000000-0000-0000-0000-0000000000f2", reason: "Cancelled departures" });
 const half = (parsePercentage("50") as { ok: true; rule: BulkAmountRule }).rule;

@@ -4,15 +4,13 @@
 import type { Caller } from "../../domain/caller";
 import { money } from "../../domain/money";
 import { capturedCardPayment } from "../../../tests/support/money-path";
-import { refused, useShop } from "../../../tests/support/fixtures-use-case";
-import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
+import { refused, useShop, useTwoShops } from "../../../tests/support/fixtures-use-case";
+import { staffCaller } from "../../../tests/support/use-case";
 import { getPayment } from "../queries/payment-view.server";
 import { deactivatePayment } from "../payments/payments.server";
 import { createCredit, creditTransaction, executeCredit, getCredit, updateCredit } from "./credits.server";
 
-const database = useTestDatabase();
-const shop = useShop(database);
-const otherShop = useShop(database);
+const { database, shop, otherShop } = useTwoShops();
 const partner = useShop(database, { privileged: true });
 const anna = staffCaller({ userId: "00000000-0000-0000-0000-00000000000a", email: "anna@paydesk.test" });
 const bert = staffCaller({ userId: "00000000-0000-0000-0000-00000000000b", email: "bert@paydesk.test" });
@@ -25,6 +23,32 @@ const creditableOf = async (ids: { paymentId: number; transactionId: number }) =
   (await getPayment(shop, { paymentId: ids.paymentId })).transactions.find(
     (t) => t.transactionId === ids.transactionId,
   )!.summary.creditableAmount;
+
+/** Anna's refused credit is as it was (CREATED, no line claimed), and Bert, a second staff user, then executes it. */
+async function expectUntouchedUntilBertExecutes(creditId: number) {
+  expect(await getCredit(anna, { creditId })).toMatchObject({
+    status: "CREATED",
+    creditTransactions: [{ status: "CREATED", claimedAt: null }],
+  });
+  await expect(executeCredit(bert, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+}
+
+/**
+ * `caller` deactivates a payment of 11 000.00 captured by the shop, twice: each time the payment is
+ * inactive and its credit (above the four-eyes threshold) waits for a second staff user, the same
+ * credit the second time.
+ */
+async function deactivatedTwiceAwaitingCredit(caller: Caller) {
+  const a = await capturedCardPayment(shop, "11000.00");
+  const result = await deactivatePayment(caller, { paymentId: a.paymentId });
+  expect(result).toMatchObject({ kind: "awaitsSecondStaffUser", payment: { active: false } });
+  if (result.kind !== "awaitsSecondStaffUser") throw new Error("expected the credit to wait");
+  expect(await deactivatePayment(caller, { paymentId: a.paymentId })).toMatchObject({
+    kind: "awaitsSecondStaffUser",
+    creditId: result.creditId,
+  });
+  return { a, creditId: result.creditId };
+}
 
 describe("createCredit", () => {
   it("reserves its lines' amounts; the total is their sum and no more than creditable", async () => {
@@ -114,11 +138,7 @@ describe("the four-eyes rule (above 10 000 NOK by default)", () => {
     await expect(executeCredit(anna, { creditId })).rejects.toThrow(
       refused({ kind: "forbidden", message: expect.stringMatching(/another staff user must execute it/) }),
     );
-    expect(await getCredit(anna, { creditId })).toMatchObject({
-      status: "CREATED",
-      creditTransactions: [{ status: "CREATED", claimedAt: null }],
-    });
-    await expect(executeCredit(bert, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+    await expectUntouchedUntilBertExecutes(creditId);
   });
 
   it("a direct credit by its staff creator is created and waits for a second staff user", async () => {
@@ -156,15 +176,8 @@ describe("the four-eyes rule (above 10 000 NOK by default)", () => {
   });
 
   it("a staff deactivation whose credit is above the threshold deactivates and leaves the credit waiting", async () => {
-    const a = await capturedCardPayment(shop, "11000.00");
-    const result = await deactivatePayment(anna, { paymentId: a.paymentId });
-    expect(result).toMatchObject({ kind: "awaitsSecondStaffUser", payment: { active: false } });
-    if (result.kind !== "awaitsSecondStaffUser") return;
-    // Deactivating again, by the same staff user, still waits for the second one.
-    expect(await deactivatePayment(anna, { paymentId: a.paymentId })).toMatchObject({
-      kind: "awaitsSecondStaffUser",
-      creditId: result.creditId,
-    });
+    // Deactivated twice, by the same staff user, still waits for the second one.
+    const { a } = await deactivatedTwiceAwaitingCredit(anna);
     // By another staff user, it finishes the credit.
     const finished = await deactivatePayment(bert, { paymentId: a.paymentId });
     expect(finished.kind).toBe("deactivated");
@@ -206,11 +219,7 @@ describe("the four-eyes rule at the API's doors (docs/decisions/026)", () => {
           : refused({ kind: "not_found" }),
       );
     }
-    expect(await getCredit(anna, { creditId })).toMatchObject({
-      status: "CREATED",
-      creditTransactions: [{ status: "CREATED", claimedAt: null }],
-    });
-    await expect(executeCredit(bert, { creditId })).resolves.toMatchObject({ status: "CREDITED" });
+    await expectUntouchedUntilBertExecutes(creditId);
   });
 
   it("a staff user's credit at or below the threshold may be executed by an API client", async () => {
@@ -259,16 +268,9 @@ describe("the four-eyes rule at the API's doors (docs/decisions/026)", () => {
   });
 
   it("a client's deactivation above the threshold deactivates and leaves the credit to a staff user", async () => {
-    const a = await capturedCardPayment(shop, "11000.00");
-    const result = await deactivatePayment(shop, { paymentId: a.paymentId });
-    expect(result).toMatchObject({ kind: "awaitsSecondStaffUser", payment: { active: false } });
-    if (result.kind !== "awaitsSecondStaffUser") return;
-    // Repeating it waits still; a staff user executes the credit.
-    expect(await deactivatePayment(shop, { paymentId: a.paymentId })).toMatchObject({
-      kind: "awaitsSecondStaffUser",
-      creditId: result.creditId,
-    });
-    await executeCredit(anna, { creditId: result.creditId });
+    // Deactivated twice it waits still; a staff user executes the credit.
+    const { a, creditId } = await deactivatedTwiceAwaitingCredit(shop);
+    await executeCredit(anna, { creditId });
     expect((await getPayment(shop, { paymentId: a.paymentId })).transactions[0]).toMatchObject({ status: "CREDITED" });
 
     // A privileged client's deactivation executes its credit at once.

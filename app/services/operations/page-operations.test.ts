@@ -9,7 +9,7 @@ import type { PaymentTypeGroup } from "../../domain/enums";
 import { clientCaller, newOrganisation, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { outcomeTotals } from "../../../tests/support/outcomes";
 import { usePsp } from "../../../tests/support/psp";
-import { clearPspFaults, injectPspFault, type PspFaultPlan } from "../../../tests/support/psp-faults";
+import { usePspFaults } from "../../../tests/support/psp-faults";
 import { dailyOutcomes } from "../../../db/schema";
 import { createAppClaim, decideOnVippsPage } from "../mobile/app-claims.server";
 import { createInvoice, decideInvoice } from "../mobile/invoices.server";
@@ -20,13 +20,11 @@ import { recoverProviderOperations } from "./recovery.server";
 
 const database = useTestDatabase();
 const psp = usePsp();
-const injectFault = (plan: PspFaultPlan) => injectPspFault(psp(), plan);
+const { inject: injectFault } = usePspFaults(psp);
 const origin = "https://paydesk.example";
 const back = "https://example.com/back";
 const CARD = { cardNumber: "4111111111111111", expiry: "12/30", cvc: "123", cardholder: "Kari Nordmann" };
 const unavailable = expect.objectContaining({ kind: "unavailable", status: 503, errorReason: "PROVIDER_UNAVAILABLE" });
-
-afterEach(() => clearPspFaults(psp()));
 
 async function newTransaction(
   organisationId: number,
@@ -52,6 +50,13 @@ async function transaction(transactionId: number) {
 
 const operationsOf = (transactionId: number) =>
   database().db.select().from(providerOperations).where(eq(providerOperations.transactionId, transactionId));
+
+/** A page's decision that got no answer says "in progress"; the recovery job then authorizes the transaction. */
+async function expectInProgressUntilRecovered(decision: Promise<unknown>, transactionId: number) {
+  expect(await decision).toMatchObject({ state: "in_progress" });
+  await recoverNow();
+  expect((await transaction(transactionId)).status).toBe("AUTHORIZED");
+}
 
 /** Lets the recovery job look now; `age` pretends the operation was claimed that long ago. */
 async function recoverNow(ageMs = 0) {
@@ -113,11 +118,10 @@ describe("Vipps", () => {
     if (claim.kind !== "claim") throw new Error("expected a claim");
     const token = tokenOf(claim.appClaimUrl);
     await injectFault({ fault: "timeout", times: 1, operations: ["VIPPS_CLAIM"] });
-    expect(await decideOnVippsPage(systemCaller(), { token, decision: "approve" })).toMatchObject({
-      state: "in_progress",
-    });
-    await recoverNow();
-    expect((await transaction(ids.transactionId)).status).toBe("AUTHORIZED");
+    await expectInProgressUntilRecovered(
+      decideOnVippsPage(systemCaller(), { token, decision: "approve" }),
+      ids.transactionId,
+    );
     const [session] = await database().db.select().from(providerSessions).where(eq(providerSessions.token, token));
     expect(session.outcome).toBe("approved");
     expect(await decideOnVippsPage(systemCaller(), { token, decision: "approve" })).toMatchObject({
@@ -163,11 +167,10 @@ describe("wallets (WALLET_AUTHORIZE)", () => {
     });
     const token = tokenOf(registered.terminalUri!);
     await injectFault({ fault: "timeout", times: 1, operations: ["WALLET_AUTHORIZE"] });
-    expect(await decideWallet3ds(systemCaller(), { token, decision: "approve" })).toMatchObject({
-      state: "in_progress",
-    });
-    await recoverNow();
-    expect((await transaction(ids.transactionId)).status).toBe("AUTHORIZED");
+    await expectInProgressUntilRecovered(
+      decideWallet3ds(systemCaller(), { token, decision: "approve" }),
+      ids.transactionId,
+    );
   });
 });
 
@@ -178,10 +181,9 @@ describe("Collector invoice page (INVOICE_AUTHORIZE)", () => {
     const invoice = await createInvoice(caller, { ...ids, origin, redirectUrl: back });
     const token = tokenOf(invoice.terminalUri!);
     await injectFault({ fault: "lost_answer", times: 1, operations: ["INVOICE_AUTHORIZE"] });
-    expect(await decideInvoice(systemCaller(), { token, decision: "confirm" })).toMatchObject({
-      state: "in_progress",
-    });
-    await recoverNow();
-    expect((await transaction(ids.transactionId)).status).toBe("AUTHORIZED");
+    await expectInProgressUntilRecovered(
+      decideInvoice(systemCaller(), { token, decision: "confirm" }),
+      ids.transactionId,
+    );
   });
 });

@@ -10,13 +10,7 @@ import { money, toDbAmount } from "../../domain/money";
 import { withIdempotencyKey } from "../../platform/idempotency.server";
 import { capturedCardPayment, newShop } from "../../../tests/support/money-path";
 import { pspOperations, usePsp } from "../../../tests/support/psp";
-import {
-  clearPspFaults,
-  injectPspFault,
-  pspCalls,
-  pspEffects,
-  type PspFaultPlan,
-} from "../../../tests/support/psp-faults";
+import { pspCalls, pspEffects, usePspFaults } from "../../../tests/support/psp-faults";
 import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { createCredit, creditTransaction, executeCredit } from "../credits/credits.server";
 import { createPayment, deactivatePayment } from "../payments/payments.server";
@@ -26,7 +20,7 @@ import { recoverProviderOperations, resolveProviderOperation } from "./recovery.
 
 const database = useTestDatabase();
 const psp = usePsp();
-const injectFault = (plan: PspFaultPlan) => injectPspFault(psp(), plan);
+const { inject: injectFault, clear: clearFaults } = usePspFaults(psp);
 const callsOf = (operation: string) => pspCalls(psp(), operation);
 const refused = (fields: Record<string, unknown>) => expect.objectContaining(fields);
 const unavailable = refused({ kind: "unavailable", status: 503, errorReason: "PROVIDER_UNAVAILABLE" });
@@ -36,7 +30,6 @@ let shop: ClientCaller;
 beforeAll(async () => {
   shop = await newShop(database());
 });
-afterEach(() => clearPspFaults(psp()));
 
 type Ids = { paymentId: number; transactionId: number };
 
@@ -148,7 +141,7 @@ describe("capture", () => {
     await makeDue();
     expect(await recoverProviderOperations()).toMatchObject({ settled: 0 });
     expect(await statusOf(ids)).toBe("AUTHORIZED");
-    await clearPspFaults(psp());
+    await clearFaults();
     await makeDue();
     await recoverProviderOperations();
     expect(await statusOf(ids)).toBe("CAPTURED");

@@ -3,15 +3,13 @@
 // reactivation with the correct total.
 import { money } from "../../domain/money";
 import { capturedCardPayment, newShop } from "../../../tests/support/money-path";
-import { refused, useShop } from "../../../tests/support/fixtures-use-case";
-import { staffCaller, useTestDatabase } from "../../../tests/support/use-case";
+import { refused, useTwoShops } from "../../../tests/support/fixtures-use-case";
+import { staffCaller } from "../../../tests/support/use-case";
 import { getPayment } from "../queries/payment-view.server";
 import { addTransaction, cancelTransaction, importTransaction } from "../transactions/transactions.server";
 import { createPayment, deactivatePayment, reactivatePayment, updatePayment } from "./payments.server";
 
-const database = useTestDatabase();
-const shop = useShop(database);
-const otherShop = useShop(database);
+const { database, shop, otherShop } = useTwoShops();
 
 describe("createPayment", () => {
   it("creates a payment, with a first transaction that pays the whole total", async () => {

@@ -4,14 +4,11 @@ import { eq } from "drizzle-orm";
 import { giftCards } from "../../../db/schema";
 import type { PaymentType } from "../../domain/enums";
 import { money } from "../../domain/money";
-import { refused, useShop } from "../../../tests/support/fixtures-use-case";
-import { useTestDatabase } from "../../../tests/support/use-case";
+import { refused, useTwoShops } from "../../../tests/support/fixtures-use-case";
 import { createPayment } from "../payments/payments.server";
 import { claimGiftCard } from "./gift-cards.server";
 
-const database = useTestDatabase();
-const shop = useShop(database);
-const otherShop = useShop(database);
+const { database, shop, otherShop } = useTwoShops();
 
 beforeAll(async () => {
   await database()

@@ -2,8 +2,7 @@
 // pre-authorization with its increments and one reduction, capture, cancel and import.
 import { money } from "../../domain/money";
 import { newShop } from "../../../tests/support/money-path";
-import { refused, useShop } from "../../../tests/support/fixtures-use-case";
-import { useTestDatabase } from "../../../tests/support/use-case";
+import { refused, useTwoShops } from "../../../tests/support/fixtures-use-case";
 import { createPayment } from "../payments/payments.server";
 import {
   addTransaction,
@@ -13,9 +12,7 @@ import {
   importTransaction,
 } from "./transactions.server";
 
-const database = useTestDatabase();
-const shop = useShop(database);
-const otherShop = useShop(database);
+const { database, shop, otherShop } = useTwoShops();
 
 async function cardTransaction(total = "100.00") {
   const payment = await createPayment(shop, { totalAmount: money(total), transaction: { paymentType: "VISA" } });
