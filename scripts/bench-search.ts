@@ -271,8 +271,12 @@ try {
     }
   };
 
-  paymentCase("paymentId", `paymentId=${sample.payment_id}`);
-  paymentCase("orderId", `orderId=${sample.order_id}`);
+  // Point lookups, each beside the hand-written page of the same one payment.
+  paymentCase("paymentId", `paymentId=${sample.payment_id}`, "both", {
+    where: "p.payment_id = $1",
+    params: [sample.payment_id],
+  });
+  paymentCase("orderId", `orderId=${sample.order_id}`, "both", { where: "p.order_id = $1", params: [sample.order_id] });
   paymentCase("customerNumber", `customerNumber=${withCustomer.customer_number}`);
   paymentCase("cardNumber (last 4)", `cardNumber=${sample.card_number}`);
   const usedAt = new Date(sample.created_at).getTime();
@@ -280,7 +284,7 @@ try {
     "cardNumber + the week it was used",
     `cardNumber=${sample.card_number}&createdAt=gte:${iso(new Date(usedAt - 6 * day))}&createdAt=lte:${iso(new Date(usedAt + day))}`,
   );
-  paymentCase("rrn", `rrn=${sample.rrn}`);
+  paymentCase("rrn", `rrn=${sample.rrn}`, "both", { where: hasTransaction("t.rrn = $1"), params: [sample.rrn] });
   paymentCase(
     "externalTransactionId",
     `externalTransactionId=${encodeURIComponent(withExternal.external_transaction_id)}`,

@@ -140,10 +140,13 @@ describe("search payments", () => {
     expect(page1.status).toBe(200);
     expect(page1.body).toMatchObject({ totalItems: 5, totalItemsEstimated: false, totalPages: 3, page: 1, perPage: 2 });
     expect(page1.body.items.map((p: { paymentId: number }) => p.paymentId)).toEqual([ids[4], ids[3]]);
+    // The last page, not full, tells the count by itself; a page past the end still counts.
     const page3 = await searcher.get("/v1/payments?perPage=2&page=3");
     expect(page3.body.items.map((p: { paymentId: number }) => p.paymentId)).toEqual([ids[0]]);
+    expect(page3.body).toMatchObject({ totalItems: 5, totalItemsEstimated: false, totalPages: 3, page: 3 });
     const beyond = await searcher.get("/v1/payments?perPage=2&page=9");
     expect(beyond.body.items).toEqual([]);
+    expect(beyond.body).toMatchObject({ totalItems: 5, totalPages: 3, page: 9 });
   });
 
   it("counts exactly on demand, and refuses a malformed exactTotal naming it", async () => {

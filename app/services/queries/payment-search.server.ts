@@ -152,6 +152,15 @@ async function matchCount(database: Db, caller: Caller, query: SearchQuery): Pro
 }
 
 /**
+ * The count a page already tells: a page that is not full and not empty is the last one, so the
+ * matches are the rows before it plus its own (a lookup by id, order or rrn needs no count).
+ */
+function countShownByPage(rowsOnPage: number, query: SearchQuery): MatchCount | null {
+  if (rowsOnPage === 0 || rowsOnPage >= query.perPage) return null;
+  return { count: rowsBefore(query) + rowsOnPage, estimated: false };
+}
+
+/**
  * One page of the payments the caller may see that match the query, newest first, with the
  * count (exact up to a cap, flagged as an estimate above it).
  */
@@ -159,18 +168,16 @@ export async function searchPayments(caller: Caller, input: { query: SearchQuery
   const { query } = input;
   const database = readDb();
   const where = paymentSearchCondition(caller, query);
-  const [rows, matched] = await Promise.all([
-    database
-      .select()
-      .from(payments)
-      .where(where)
-      .orderBy(desc(payments.createdAt), desc(payments.paymentId))
-      .limit(query.perPage)
-      .offset(rowsBefore(query)),
-    matchCount(database, caller, query),
+  const rows = await database
+    .select()
+    .from(payments)
+    .where(where)
+    .orderBy(desc(payments.createdAt), desc(payments.paymentId))
+    .limit(query.perPage)
+    .offset(rowsBefore(query));
+  const [items, matched] = await Promise.all([
+    loadPaymentViews(database, rows),
+    countShownByPage(rows.length, query) ?? matchCount(database, caller, query),
   ]);
-  return {
-    ...pageOf(await loadPaymentViews(database, rows), matched.count, query),
-    totalItemsEstimated: matched.estimated,
-  };
+  return { ...pageOf(items, matched.count, query), totalItemsEstimated: matched.estimated };
 }
