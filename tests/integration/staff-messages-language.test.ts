@@ -141,64 +141,88 @@ async function post(staff: StaffSession, path: string, routeId: string, fields: 
   return { status: response.status, body: (await response.json()) as any };
 }
 
-describe("the services' refusals on the admin and finance screens", () => {
-  it("says the staff user services' refusals in Norwegian", async () => {
-    await setLanguage(admin, "nb");
-    const own = await post(admin, "/users", "routes/_staff.users", {
-      intent: "disable",
-      userId: admin.id,
-      reason: "Leaving the company",
-    });
-    expect(own.status).toBe(422);
-    expect(own.body.message).toBe("Du kan ikke deaktivere din egen konto; en annen administrator kan");
+/** The new-API-client form, filled in as an admin would, but for what a refusal row changes. */
+const NEW_CLIENT = {
+  intent: "create",
+  name: "Norsk klient",
+  organisation: "new",
+  organisationId: "9021",
+  organisationName: "Ny organisasjon",
+  channels: "web",
+};
 
-    const taken = await post(admin, "/users", "routes/_staff.users", {
-      intent: "create",
-      email: admin.email,
-      name: "",
-      role: "support",
-      password: "",
-    });
-    expect(taken.status).toBe(400);
-    expect(taken.body.fieldErrors.email).toBe("det finnes allerede en ansatt med denne e-postadressen");
-
-    const common = await post(admin, "/users", "routes/_staff.users", {
+/**
+ * An admin form the services refuse: where it is posted, its fields (a function, since the admin's
+ * own id and email are known only once the tests run), and the answer's status and words, said in
+ * `fieldErrors[field]` or, without a field, in the message over the form.
+ */
+const ADMIN_REFUSALS: Array<{
+  refusal: string;
+  path: string;
+  routeId: string;
+  fields: () => Record<string, string>;
+  status: number;
+  field?: string;
+  said: string;
+}> = [
+  {
+    refusal: "disabling one's own staff account",
+    path: "/users",
+    routeId: "routes/_staff.users",
+    fields: () => ({ intent: "disable", userId: admin.id, reason: "Leaving the company" }),
+    status: 422,
+    said: "Du kan ikke deaktivere din egen konto; en annen administrator kan",
+  },
+  {
+    refusal: "a new staff user with a taken email",
+    path: "/users",
+    routeId: "routes/_staff.users",
+    fields: () => ({ intent: "create", email: admin.email, name: "", role: "support", password: "" }),
+    status: 400,
+    field: "email",
+    said: "det finnes allerede en ansatt med denne e-postadressen",
+  },
+  {
+    refusal: "a new staff user with a common password",
+    path: "/users",
+    routeId: "routes/_staff.users",
+    fields: () => ({
       intent: "create",
       email: "nb-common-password@paydesk.test",
       name: "",
       role: "support",
       password: "password1234",
-    });
-    expect(common.body.fieldErrors.password).toBe(
-      "står på en liste over vanlige passord som angripere prøver først; velg et annet",
-    );
-  });
+    }),
+    status: 400,
+    field: "password",
+    said: "står på en liste over vanlige passord som angripere prøver først; velg et annet",
+  },
+  {
+    refusal: "an API client form's organisation id",
+    path: "/api-clients",
+    routeId: "routes/_staff.api-clients",
+    fields: () => ({ ...NEW_CLIENT, organisationId: "12x" }),
+    status: 400,
+    field: "organisationId",
+    said: "må være et heltall fra 1 til 2147483647, fikk «12x»",
+  },
+  {
+    refusal: "an API client form's redirect prefix",
+    path: "/api-clients",
+    routeId: "routes/_staff.api-clients",
+    fields: () => ({ ...NEW_CLIENT, allowedRedirectPrefixes: "ftp://files.example/" }),
+    status: 400,
+    field: "allowedRedirectPrefixes",
+    said: "«ftp://files.example/» er ikke et http(s)-URL-prefiks som https://shop.example/",
+  },
+];
 
-  it("says an API client form's organisation id problem in Norwegian", async () => {
-    const answer = await post(admin, "/api-clients", "routes/_staff.api-clients", {
-      intent: "create",
-      name: "Norsk klient",
-      organisation: "new",
-      organisationId: "12x",
-      organisationName: "Ny organisasjon",
-      channels: "web",
-    });
-    expect(answer.status).toBe(400);
-    expect(answer.body.fieldErrors.organisationId).toBe("må være et heltall fra 1 til 2147483647, fikk «12x»");
-
-    const prefix = await post(admin, "/api-clients", "routes/_staff.api-clients", {
-      intent: "create",
-      name: "Norsk klient",
-      organisation: "new",
-      organisationId: "9021",
-      organisationName: "Ny organisasjon",
-      channels: "web",
-      allowedRedirectPrefixes: "ftp://files.example/",
-    });
-    expect(prefix.status).toBe(400);
-    expect(prefix.body.fieldErrors.allowedRedirectPrefixes).toBe(
-      "«ftp://files.example/» er ikke et http(s)-URL-prefiks som https://shop.example/",
-    );
+describe("the services' refusals on the admin and finance screens", () => {
+  it.each(ADMIN_REFUSALS)("says $refusal in Norwegian", async ({ path, routeId, fields, status, field, said }) => {
+    await setLanguage(admin, "nb");
+    const answer = await post(admin, path, routeId, fields());
+    expect(answer.status).toBe(status);
+    expect(field ? answer.body.fieldErrors[field] : answer.body.message).toBe(said);
   });
 
   it("says a settlement report's refusal in Norwegian, keeping its line and column", async () => {
