@@ -21,29 +21,35 @@ describe("formatMoney", () => {
   });
 });
 
-describe("formatDateTime", () => {
+// An instant in the user's time zone (formatDateTime), a day in the user's language (formatDay).
+describe("formatDateTime and formatDay", () => {
   it.each([
-    ["the instant in the user's time zone, winter", "2026-03-05T13:22:01.123Z", "Europe/Oslo", "2026-03-05 14:22:01"],
-    ["the instant in the user's time zone, summer", "2026-07-05T23:22:01Z", "Europe/Oslo", "2026-07-06 01:22:01"],
-    ["the instant in UTC for an unknown time zone", "2026-03-05T13:22:01Z", "Nowhere/Atlantis", "2026-03-05 13:22:01"],
-    ["a bad date as given", "yesterday", "UTC", "yesterday"],
-  ])("shows %s", (_, instant, timeZone, shown) => {
-    expect(formatDateTime(instant, timeZone)).toBe(shown);
+    [
+      "the instant in the user's time zone, winter",
+      () => formatDateTime("2026-03-05T13:22:01.123Z", "Europe/Oslo"),
+      "2026-03-05 14:22:01",
+    ],
+    [
+      "the instant in the user's time zone, summer",
+      () => formatDateTime("2026-07-05T23:22:01Z", "Europe/Oslo"),
+      "2026-07-06 01:22:01",
+    ],
+    [
+      "the instant in UTC for an unknown time zone",
+      () => formatDateTime("2026-03-05T13:22:01Z", "Nowhere/Atlantis"),
+      "2026-03-05 13:22:01",
+    ],
+    ["a bad date as given", () => formatDateTime("yesterday", "UTC"), "yesterday"],
+    ["the ISO day in English", () => formatDay("2026-03-05", "en"), "2026-03-05"],
+    ["the Norwegian day with dots", () => formatDay("2026-03-05", "nb"), "05.03.2026"],
+    ["what is not a day as given", () => formatDay("2026-3-5", "nb"), "2026-3-5"],
+    ["an empty day as given", () => formatDay("", "nb"), ""],
+  ])("shows %s", (_, format, shown) => {
+    expect(format()).toBe(shown);
   });
 
   it("gives the UTC ISO time for the tooltip", () => {
     expect(formatUtc("2026-03-05T14:22:01+01:00")).toBe("2026-03-05T13:22:01.000Z");
-  });
-});
-
-describe("formatDay", () => {
-  it.each([
-    ["keeps the ISO day in English", "2026-03-05", "en", "2026-03-05"],
-    ["writes the Norwegian day with dots", "2026-03-05", "nb", "05.03.2026"],
-    ["shows what is not a day as given", "2026-3-5", "nb", "2026-3-5"],
-    ["shows an empty day as given", "", "nb", ""],
-  ] as const)("%s", (_, day, language, shown) => {
-    expect(formatDay(day, language)).toBe(shown);
   });
 });
 

@@ -1,7 +1,6 @@
 import * as credit from "./credit";
 import { money } from "./money";
-
-const error = (fields: Record<string, unknown>) => expect.objectContaining(fields);
+import { domainError as error, ruleRefusal } from "../../tests/support/domain-errors";
 
 describe("a new credit", () => {
   it("has at least one line", () => {
@@ -14,11 +13,10 @@ describe("a new credit", () => {
   it("totals exactly the sum of its lines", () => {
     expect(() => credit.requireTotalIsSumOfLines(money("30.5"), [money("10"), money("20.5")])).not.toThrow();
     expect(() => credit.requireTotalIsSumOfLines(money("30.50001"), [money("10"), money("20.5")])).toThrow(
-      error({
-        kind: "rule",
-        message: "totalCreditAmount 30.50001 must equal the sum of the credit transactions (30.50)",
-        errors: [{ field: "totalCreditAmount", message: expect.any(String) }],
-      }),
+      ruleRefusal(
+        "totalCreditAmount",
+        "totalCreditAmount 30.50001 must equal the sum of the credit transactions (30.50)",
+      ),
     );
     expect(() => credit.requireTotalIsSumOfLines(money("1"), [money("2")], "; send creditTransactions too")).toThrow(
       error({ message: expect.stringMatching(/\(2\.00\); send creditTransactions too$/) }),
@@ -32,11 +30,7 @@ describe("a new credit", () => {
     );
     expect(() => credit.requireCreditCurrency("creditTransactions[0]", "NOK", "NOK")).not.toThrow();
     expect(() => credit.requireCreditCurrency("creditTransactions[1]", "SEK", "NOK")).toThrow(
-      error({
-        kind: "rule",
-        message: "creditTransactions[1]: the payment's currency SEK differs from the credit's NOK",
-        errors: [{ field: "currency", message: expect.any(String) }],
-      }),
+      ruleRefusal("currency", "creditTransactions[1]: the payment's currency SEK differs from the credit's NOK"),
     );
   });
 
@@ -44,11 +38,10 @@ describe("a new credit", () => {
     const line = { field: "creditTransactions[1]", amount: money("30"), creditable: money("100"), transactionId: 9 };
     expect(() => credit.requireWithinCreditable({ ...line, taken: money("100") })).not.toThrow();
     expect(() => credit.requireWithinCreditable({ ...line, taken: money("100.00001") })).toThrow(
-      error({
-        kind: "rule",
-        message: "creditTransactions[1].amount 30.00 exceeds the creditable amount 100.00 of transaction 9",
-        errors: [{ field: "creditTransactions[1].amount", message: expect.any(String) }],
-      }),
+      ruleRefusal(
+        "creditTransactions[1].amount",
+        "creditTransactions[1].amount 30.00 exceeds the creditable amount 100.00 of transaction 9",
+      ),
     );
   });
 });
@@ -133,11 +126,7 @@ describe("a direct credit of one transaction", () => {
       error({ kind: "conflict", message: expect.stringMatching(/^Nothing is left to credit/) }),
     );
     expect(() => credit.directCreditAmount({ ...captured, requested: money("60.00001") })).toThrow(
-      error({
-        kind: "rule",
-        message: "amount 60.00001 exceeds the creditable amount 60.00 of transaction 4",
-        errors: [{ field: "amount", message: expect.any(String) }],
-      }),
+      ruleRefusal("amount", "amount 60.00001 exceeds the creditable amount 60.00 of transaction 4"),
     );
   });
 });

@@ -1,7 +1,6 @@
 import { requireCardCovers, requireGiftCardTransaction } from "./gift-card";
 import { money } from "./money";
-
-const error = (fields: Record<string, unknown>) => expect.objectContaining(fields);
+import { domainError as error, ruleRefusal } from "../../tests/support/domain-errors";
 
 describe("a gift card claim", () => {
   it("pays a CREATED transaction of the GIFTCARD group only", () => {
@@ -23,11 +22,7 @@ describe("a gift card claim", () => {
   const now = new Date("2025-06-01T12:00:00Z");
   const card = { expiresAt: new Date("2025-12-31T00:00:00Z"), currency: "NOK", balance: money("100") };
   const giftCardError = (message: string | RegExp) =>
-    error({
-      kind: "rule",
-      message: typeof message === "string" ? message : expect.stringMatching(message),
-      errors: [{ field: "giftCardCode", message: expect.any(String) }],
-    });
+    ruleRefusal("giftCardCode", typeof message === "string" ? message : expect.stringMatching(message));
 
   it("needs a card that has not expired (a card without expiry never does)", () => {
     expect(() => requireCardCovers(card, { amount: money("100"), currency: "NOK" }, now)).not.toThrow();

@@ -95,11 +95,11 @@ describe("answers", () => {
   });
 
   it("maps the card, mobile and self-service ports", async () => {
+    const tenKroner = { amount: money("10.00"), currency: "NOK" } as const;
     const card = await pspCardProvider.authorizeCard({
       reference: ref("terminal"),
       card: { number: "5555555555554444", expiryMonth: 2, expiryYear: 2031, cvc: "123", holder: "Kari" },
-      amount: money("10.00"),
-      currency: "NOK",
+      ...tenKroner,
       storeCard: true,
     });
     expect(card).toMatchObject({ ok: true, last4: "4444", maskedPan: "555555******4444", scheme: "MASTERCARD" });
@@ -107,8 +107,7 @@ describe("answers", () => {
     const declined = await pspCardProvider.authorizeCard({
       reference: ref("terminal"),
       card: { number: "4000000000009995", expiryMonth: 2, expiryYear: 2031, cvc: "123", holder: "Kari" },
-      amount: money("10.00"),
-      currency: "NOK",
+      ...tenKroner,
       storeCard: false,
     });
     expect(declined).toMatchObject({ ok: false, errorReason: "SOFT_DECLINE" });
@@ -126,8 +125,7 @@ describe("answers", () => {
     const claim = {
       reference: ref("vipps:claim"),
       phoneNumber: "+4791234567",
-      amount: money("10.00"),
-      currency: "NOK",
+      ...tenKroner,
     };
     const reserved = await pspMobileProvider.reserveClaim(claim);
     expect(reserved).toMatchObject({ ok: true, pspReference: expect.stringMatching(/^vipps-/) });
@@ -140,38 +138,36 @@ describe("answers", () => {
         currency: "NOK",
       }),
     ).toMatchObject({ ok: false, errorReason: "SOFT_DECLINE" });
-    expect(
-      await pspMobileProvider.authorizeWallet({
-        reference: ref("wallet"),
-        walletProvider: "GooglePay",
-        card: { last4: "0002", network: "VISA" },
-        amount: money("10.00"),
-        currency: "NOK",
-      }),
-    ).toEqual({ ok: false, reason: "The issuer refused the GooglePay payment", errorReason: "REFUSED_BY_ISSUER" });
-    expect(
-      await pspMobileProvider.authorizeInvoice({
-        reference: ref("collector"),
-        invoiceId: "INV-9",
-        amount: money("10.00"),
-        currency: "NOK",
-      }),
-    ).toMatchObject({ ok: true, pspReference: expect.stringMatching(/^collector-/) });
-    expect(
-      await pspSelfServiceProvider.payInvoice({
-        reference: ref("invoice"),
-        paymentMethod: "nexi",
-        amount: money("10.00"),
-        currency: "NOK",
-      }),
-    ).toMatchObject({ ok: true, pspReference: expect.stringMatching(/^nexi-/) });
-    expect(
-      await pspSelfServiceProvider.registerPaymentMethod({
-        reference: ref("payment-change"),
-        paymentMethod: "recurringKlarnaPayment",
-        productCode: "X-02",
-      }),
-    ).toMatchObject({ ok: false, errorReason: "REFUSED_BY_ISSUER" });
+    const wallet = {
+      reference: ref("wallet"),
+      walletProvider: "GooglePay",
+      card: { last4: "0002", network: "VISA" },
+      ...tenKroner,
+    } as const;
+    expect(await pspMobileProvider.authorizeWallet(wallet)).toEqual({
+      ok: false,
+      reason: "The issuer refused the GooglePay payment",
+      errorReason: "REFUSED_BY_ISSUER",
+    });
+    const invoice = { reference: ref("collector"), invoiceId: "INV-9", ...tenKroner };
+    expect(await pspMobileProvider.authorizeInvoice(invoice)).toMatchObject({
+      ok: true,
+      pspReference: expect.stringMatching(/^collector-/),
+    });
+    const selfServiceInvoice = { reference: ref("invoice"), paymentMethod: "nexi", ...tenKroner } as const;
+    expect(await pspSelfServiceProvider.payInvoice(selfServiceInvoice)).toMatchObject({
+      ok: true,
+      pspReference: expect.stringMatching(/^nexi-/),
+    });
+    const paymentChange = {
+      reference: ref("payment-change"),
+      paymentMethod: "recurringKlarnaPayment",
+      productCode: "X-02",
+    } as const;
+    expect(await pspSelfServiceProvider.registerPaymentMethod(paymentChange)).toMatchObject({
+      ok: false,
+      errorReason: "REFUSED_BY_ISSUER",
+    });
   });
 
   it("throws a plain error, not ProviderUnavailable, when the PSP refuses our request as malformed", async () => {

@@ -5,21 +5,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
 import { REPORT_COLUMNS } from "../../app/domain/settlement-report";
-import { chromiumAvailable, signedInPage } from "../support/browser";
-import { useBrowserTest } from "../support/browser-test";
+import { chromiumAvailable } from "../support/browser";
+import { useBrowserTest, useSignedInPage } from "../support/browser-test";
 
 const FINANCE = DEMO_USERS.find((user) => user.role === "finance")!;
 const LINES = 40_000;
 
 describe.skipIf(!chromiumAvailable)("a big settlement report in Chromium", () => {
   const test = useBrowserTest({ demoPayments: 0 });
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
   const file = path.join(os.tmpdir(), `paydesk-big-report-${process.pid}.csv`);
 
   beforeAll(async () => {
@@ -28,15 +24,15 @@ describe.skipIf(!chromiumAvailable)("a big settlement report in Chromium", () =>
       (_, i) => `BIG-1,2026-12-01,CAPTURE,BIG-${String(i + 1).padStart(8, "0")},10.00,0.10,9.90,NOK`,
     );
     fs.writeFileSync(file, `${REPORT_COLUMNS.join(",")}\n${rows.join("\n")}\n`);
-    ({ context, page, errors } = await signedInPage(test.browser, test.server.url, FINANCE, "/reconciliation"));
   });
+  const signedIn = useSignedInPage(test, FINANCE, "/reconciliation");
 
-  afterAll(async () => {
-    await context?.close();
+  afterAll(() => {
     fs.rmSync(file, { force: true });
   });
 
   it("shows the lines read and the share of the file while it imports, then the result", async () => {
+    const { context, page, errors } = signedIn;
     const size = fs.statSync(file).size; // some 2.7 MB
     // About 300 KB a second: the file takes several seconds to arrive, many progress polls.
     const cdp = await context.newCDPSession(page);

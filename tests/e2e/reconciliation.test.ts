@@ -7,12 +7,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../db/demo";
 import { auditLog } from "../../db/schema";
-import { chromiumAvailable, shootAtWidths, signedInPage } from "../support/browser";
-import { useBrowserTest } from "../support/browser-test";
+import { chromiumAvailable, shootAtWidths } from "../support/browser";
+import { useBrowserTest, useSignedInPage } from "../support/browser-test";
 import {
   SAMPLE_EXPECTED,
   SAMPLE_REPORT_PATH,
@@ -25,9 +24,6 @@ const SCREENSHOTS = process.env.PAYDESK_SCREENSHOTS;
 
 describe.skipIf(!chromiumAvailable)("reconciliation in Chromium", () => {
   const test = useBrowserTest({ demoPayments: 0 });
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
   const badFile = path.join(os.tmpdir(), `paydesk-bad-report-${process.pid}.csv`);
 
   beforeAll(async () => {
@@ -35,17 +31,17 @@ describe.skipIf(!chromiumAvailable)("reconciliation in Chromium", () => {
     const lines = fs.readFileSync(SAMPLE_REPORT_PATH, "utf8").trimEnd().split("\n");
     lines[2] = lines[2].replace("149.00,1.49,147.51", "149.00,1.49,147.50"); // line 3 of the file
     fs.writeFileSync(badFile, `${lines.join("\n").replaceAll(SAMPLE_SETTLEMENT, "BAD-1")}\n`);
-    ({ context, page, errors } = await signedInPage(test.browser, test.server.url, FINANCE, "/reconciliation"));
   });
+  const signedIn = useSignedInPage(test, FINANCE, "/reconciliation");
 
-  afterAll(async () => {
-    await context?.close();
+  afterAll(() => {
     fs.rmSync(badFile, { force: true });
   });
 
-  const shoot = (name: string) => shootAtWidths(page, SCREENSHOTS, name);
+  const shoot = (name: string) => shootAtWidths(signedIn.page, SCREENSHOTS, name);
 
   it("refuses a file with a wrong line next to the file field, naming line and column", async () => {
+    const { page } = signedIn;
     await page.locator('input[type="file"]').setInputFiles(badFile);
     await page.getByTestId("upload-report").click();
     await expect
@@ -58,6 +54,7 @@ describe.skipIf(!chromiumAvailable)("reconciliation in Chromium", () => {
   });
 
   it("imports the sample and shows each category with its difference, then resolves one", async () => {
+    const { page, errors } = signedIn;
     await page.locator('input[type="file"]').setInputFiles(SAMPLE_REPORT_PATH);
     await page.getByTestId("upload-report").click();
     await page.getByTestId("upload-result").waitFor({ timeout: 30_000 });

@@ -10,7 +10,7 @@ import {
   paymentWithTransaction,
   type TestClient,
 } from "../support/api";
-import { useApiClient, useTestServer } from "../support/fixtures-http";
+import { itRefusesBadQueries, useApiClient, useTestServer } from "../support/fixtures-http";
 
 const server = useTestServer();
 const client = useApiClient(server, { organisationId: 601, channels: ["web", "app"] });
@@ -189,7 +189,7 @@ describe("search payments", () => {
     expect(byTransaction.body.items.map((p: { paymentId: number }) => p.paymentId)).toEqual([ids[2]]);
   });
 
-  it.each([
+  itRefusesBadQueries("/v1/payments", () => searcher, [
     ["status=gt:CREATED", "status"],
     ["paymentId=xyz:1", "paymentId"],
     ["colour=red", "colour"],
@@ -197,9 +197,7 @@ describe("search payments", () => {
     ["cardNumber=4111111111111111", "cardNumber"],
     ["perPage=1000", "perPage"],
     ["createdAt=31.12.2026", "createdAt"],
-  ])("refuses %s naming %s", async (query, field) => {
-    expectProblem(await searcher.get(`/v1/payments?${query}`), 400, field);
-  });
+  ]);
 });
 
 /** POST …/transactions: a transaction of `paymentType` for `amount` (and `extra`) on the payment. */

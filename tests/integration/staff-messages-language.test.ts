@@ -24,6 +24,9 @@ const admin = useStaffSession(server, "admin");
 
 type Captured = { paymentId: number; transactionId: number };
 
+/** The payments list's route, whose data most of these tests read or post to. */
+const PAYMENTS_LIST = "routes/_staff.payments._index";
+
 async function setLanguage(staff: StaffSession, language: "en" | "nb") {
   await server.database.db.update(staffUsers).set({ language }).where(eq(staffUsers.id, staff.id));
 }
@@ -141,64 +144,88 @@ async function post(staff: StaffSession, path: string, routeId: string, fields: 
   return { status: response.status, body: (await response.json()) as any };
 }
 
-describe("the services' refusals on the admin and finance screens", () => {
-  it("says the staff user services' refusals in Norwegian", async () => {
-    await setLanguage(admin, "nb");
-    const own = await post(admin, "/users", "routes/_staff.users", {
-      intent: "disable",
-      userId: admin.id,
-      reason: "Leaving the company",
-    });
-    expect(own.status).toBe(422);
-    expect(own.body.message).toBe("Du kan ikke deaktivere din egen konto; en annen administrator kan");
+/** The new-API-client form, filled in as an admin would, but for what a refusal row changes. */
+const NEW_CLIENT = {
+  intent: "create",
+  name: "Norsk klient",
+  organisation: "new",
+  organisationId: "9021",
+  organisationName: "Ny organisasjon",
+  channels: "web",
+};
 
-    const taken = await post(admin, "/users", "routes/_staff.users", {
-      intent: "create",
-      email: admin.email,
-      name: "",
-      role: "support",
-      password: "",
-    });
-    expect(taken.status).toBe(400);
-    expect(taken.body.fieldErrors.email).toBe("det finnes allerede en ansatt med denne e-postadressen");
-
-    const common = await post(admin, "/users", "routes/_staff.users", {
+/**
+ * An admin form the services refuse: where it is posted, its fields (a function, since the admin's
+ * own id and email are known only once the tests run), and the answer's status and words, said in
+ * `fieldErrors[field]` or, without a field, in the message over the form.
+ */
+const ADMIN_REFUSALS: Array<{
+  refusal: string;
+  path: string;
+  routeId: string;
+  fields: () => Record<string, string>;
+  status: number;
+  field?: string;
+  said: string;
+}> = [
+  {
+    refusal: "disabling one's own staff account",
+    path: "/users",
+    routeId: "routes/_staff.users",
+    fields: () => ({ intent: "disable", userId: admin.id, reason: "Leaving the company" }),
+    status: 422,
+    said: "Du kan ikke deaktivere din egen konto; en annen administrator kan",
+  },
+  {
+    refusal: "a new staff user with a taken email",
+    path: "/users",
+    routeId: "routes/_staff.users",
+    fields: () => ({ intent: "create", email: admin.email, name: "", role: "support", password: "" }),
+    status: 400,
+    field: "email",
+    said: "det finnes allerede en ansatt med denne e-postadressen",
+  },
+  {
+    refusal: "a new staff user with a common password",
+    path: "/users",
+    routeId: "routes/_staff.users",
+    fields: () => ({
       intent: "create",
       email: "nb-common-password@paydesk.test",
       name: "",
       role: "support",
       password: "password1234",
-    });
-    expect(common.body.fieldErrors.password).toBe(
-      "står på en liste over vanlige passord som angripere prøver først; velg et annet",
-    );
-  });
+    }),
+    status: 400,
+    field: "password",
+    said: "står på en liste over vanlige passord som angripere prøver først; velg et annet",
+  },
+  {
+    refusal: "an API client form's organisation id",
+    path: "/api-clients",
+    routeId: "routes/_staff.api-clients",
+    fields: () => ({ ...NEW_CLIENT, organisationId: "12x" }),
+    status: 400,
+    field: "organisationId",
+    said: "må være et heltall fra 1 til 2147483647, fikk «12x»",
+  },
+  {
+    refusal: "an API client form's redirect prefix",
+    path: "/api-clients",
+    routeId: "routes/_staff.api-clients",
+    fields: () => ({ ...NEW_CLIENT, allowedRedirectPrefixes: "ftp://files.example/" }),
+    status: 400,
+    field: "allowedRedirectPrefixes",
+    said: "«ftp://files.example/» er ikke et http(s)-URL-prefiks som https://shop.example/",
+  },
+];
 
-  it("says an API client form's organisation id problem in Norwegian", async () => {
-    const answer = await post(admin, "/api-clients", "routes/_staff.api-clients", {
-      intent: "create",
-      name: "Norsk klient",
-      organisation: "new",
-      organisationId: "12x",
-      organisationName: "Ny organisasjon",
-      channels: "web",
-    });
-    expect(answer.status).toBe(400);
-    expect(answer.body.fieldErrors.organisationId).toBe("må være et heltall fra 1 til 2147483647, fikk «12x»");
-
-    const prefix = await post(admin, "/api-clients", "routes/_staff.api-clients", {
-      intent: "create",
-      name: "Norsk klient",
-      organisation: "new",
-      organisationId: "9021",
-      organisationName: "Ny organisasjon",
-      channels: "web",
-      allowedRedirectPrefixes: "ftp://files.example/",
-    });
-    expect(prefix.status).toBe(400);
-    expect(prefix.body.fieldErrors.allowedRedirectPrefixes).toBe(
-      "«ftp://files.example/» er ikke et http(s)-URL-prefiks som https://shop.example/",
-    );
+describe("the services' refusals on the admin and finance screens", () => {
+  it.each(ADMIN_REFUSALS)("says $refusal in Norwegian", async ({ path, routeId, fields, status, field, said }) => {
+    await setLanguage(admin, "nb");
+    const answer = await post(admin, path, routeId, fields());
+    expect(answer.status).toBe(status);
+    expect(field ? answer.body.fieldErrors[field] : answer.body.message).toBe(said);
   });
 
   it("says a settlement report's refusal in Norwegian, keeping its line and column", async () => {
@@ -238,20 +265,12 @@ async function loaderData(staff: StaffSession, path: string, routeId: string) {
 describe("the lists' filter problems", () => {
   it("says a bad filter in the reader's language on the payments and credits lists, and /v1 stays English", async () => {
     await setLanguage(norwegian, "nb");
-    const payments = await loaderData(
-      norwegian,
-      "/payments?status=PAYED&paymentId=12.5",
-      "routes/_staff.payments._index",
-    );
+    const payments = await loaderData(norwegian, "/payments?status=PAYED&paymentId=12.5", PAYMENTS_LIST);
     expect(payments.status).toBe(400);
     expect(payments.body.errors.filters.status).toMatch(/^må være en av .*CAPTURED.*, ikke «PAYED»$/);
     // What the user typed is quoted back as typed, not as a Norwegian number.
     expect(payments.body.errors.filters.paymentId).toBe("må være et heltall, ikke «12.5»");
-    const range = await loaderData(
-      norwegian,
-      "/payments?from=2026-12-07&to=2026-12-01",
-      "routes/_staff.payments._index",
-    );
+    const range = await loaderData(norwegian, "/payments?from=2026-12-07&to=2026-12-01", PAYMENTS_LIST);
     expect(range.body.errors.range).toBe("perioden slutter (2026-12-01) før den begynner (2026-12-07)");
 
     const credits = await loaderData(
@@ -265,7 +284,7 @@ describe("the lists' filter problems", () => {
     });
 
     await setLanguage(english, "en");
-    const inEnglish = await loaderData(english, "/payments?status=PAYED", "routes/_staff.payments._index");
+    const inEnglish = await loaderData(english, "/payments?status=PAYED", PAYMENTS_LIST);
     expect(inEnglish.body.errors.filters.status).toMatch(/^must be one of .*CAPTURED.*, not "PAYED"$/);
 
     const api = await client.get("/v1/payments?status=PAYED");
@@ -315,14 +334,14 @@ describe("the other lists, their exports and views, in the reader's language", (
     await setLanguage(norwegian, "nb");
     await setLanguage(english, "en");
     const path = "/payments?volume=refunded&volumeDay=2026-11-20";
-    const nb = await loaderData(norwegian, path, "routes/_staff.payments._index");
+    const nb = await loaderData(norwegian, path, PAYMENTS_LIST);
     expect(nb.status).toBe(400);
     expect(nb.body.errors.other).toEqual(["tallet i adressen (volume) må være et av captured, credited, moved"]);
-    const stray = await loaderData(norwegian, "/payments?volumeDay=2026-11-20", "routes/_staff.payments._index");
+    const stray = await loaderData(norwegian, "/payments?volumeDay=2026-11-20", PAYMENTS_LIST);
     expect(stray.body.errors.other).toEqual([
       "volumeDay i adressen trenger hvilket tall den gjelder (volume: captured, credited eller moved)",
     ]);
-    const en = await loaderData(english, path, "routes/_staff.payments._index");
+    const en = await loaderData(english, path, PAYMENTS_LIST);
     expect(en.body.errors.other).toEqual(["volume must be one of captured, credited, moved"]);
 
     const chip = await getPage(
@@ -335,28 +354,36 @@ describe("the other lists, their exports and views, in the reader's language", (
     expect(html).not.toContain("Captured on");
   });
 
-  it("says the operation log's, audit log's and callbacks' filter and day-range problems in Norwegian", async () => {
+  it.each([
+    {
+      list: "operation log",
+      path: "/operation-log?from=2026-12-07&to=2026-12-01&paymentId=abc",
+      routeId: "routes/_staff.operation-log",
+      errors: {
+        range: "perioden slutter (2026-12-01) før den begynner (2026-12-07)",
+        filters: { paymentId: "må være et heltall, ikke «abc»" },
+        other: [],
+      },
+    },
+    {
+      list: "callbacks",
+      path: "/callbacks?from=2026-13-01&organisationId=x",
+      routeId: "routes/_staff.callbacks._index",
+      // The URL parameter (`from`) is named in Norwegian words.
+      errors: {
+        range: "fra-dagen må være en dag som ÅÅÅÅ-MM-DD, ikke «2026-13-01»",
+        filters: { organisationId: "må være et heltall, ikke «x»" },
+      },
+    },
+  ])("says the $list's filter and day-range problems in Norwegian", async ({ path, routeId, errors }) => {
+    await setLanguage(norwegian, "nb");
+    const answer = await loaderData(norwegian, path, routeId);
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toMatchObject(errors);
+  });
+
+  it("says the audit log's, payment methods' and new credit's filter problems in Norwegian", async () => {
     await setLanguage(admin, "nb");
-    const log = await loaderData(
-      norwegian,
-      "/operation-log?from=2026-12-07&to=2026-12-01&paymentId=abc",
-      "routes/_staff.operation-log",
-    );
-    expect(log.status).toBe(400);
-    expect(log.body.errors.range).toBe("perioden slutter (2026-12-01) før den begynner (2026-12-07)");
-    expect(log.body.errors.filters.paymentId).toBe("må være et heltall, ikke «abc»");
-    expect(log.body.errors.other).toEqual([]);
-
-    const callbacks = await loaderData(
-      norwegian,
-      "/callbacks?from=2026-13-01&organisationId=x",
-      "routes/_staff.callbacks._index",
-    );
-    expect(callbacks.status).toBe(400);
-    // The URL parameter (`from`) is named in Norwegian words.
-    expect(callbacks.body.errors.range).toBe("fra-dagen må være en dag som ÅÅÅÅ-MM-DD, ikke «2026-13-01»");
-    expect(callbacks.body.errors.filters.organisationId).toBe("må være et heltall, ikke «x»");
-
     const audit = await loaderData(admin, "/audit-log?createdAt=yesterday&colour=red", "routes/_staff.audit-log");
     expect(audit.body.filterErrors.createdAt).toBe("må være en ISO 8601-dato eller -tid, ikke «yesterday»");
     expect(audit.body.filterErrors.colour).toMatch(/^er ikke et søkefelt her; bruk et av: /);
@@ -410,7 +437,7 @@ describe("the other lists, their exports and views, in the reader's language", (
     });
     expect(view.status).toBe(400);
     expect(view.body.fieldErrors.query).toBe("har filtre som siden ikke godtar");
-    const unnamed = await post(norwegian, "/payments?index", "routes/_staff.payments._index", {
+    const unnamed = await post(norwegian, "/payments?index", PAYMENTS_LIST, {
       intent: "saveView",
       name: "",
       query: "",
@@ -433,7 +460,7 @@ describe("the other lists, their exports and views, in the reader's language", (
     expect(filterErrorsIn("nb", errors)).toEqual({ totalAmount: "Skriv inn et beløp som 2 596,50" });
     expect(filterErrorsIn("en", errors)).toEqual({ totalAmount: "Enter an amount like 2 596,50" });
     for (const staff of [norwegian, english]) {
-      const list = await loaderData(staff, "/payments?totalAmount=gte:1e3", "routes/_staff.payments._index");
+      const list = await loaderData(staff, "/payments?totalAmount=gte:1e3", PAYMENTS_LIST);
       expect(list.body.errors.filters.totalAmount).not.toMatch(/decimal string|exponent/);
     }
     const api = await client.get("/v1/payments?totalAmount=gte:1e3");
@@ -444,7 +471,7 @@ describe("the other lists, their exports and views, in the reader's language", (
 
   it("says a bulk credit's skipped payment in Norwegian, its smallest amount in Norwegian numbers", async () => {
     const a = await capturedCardPayment(client, "1.00");
-    const preview = await post(norwegian, "/payments?index", "routes/_staff.payments._index", {
+    const preview = await post(norwegian, "/payments?index", PAYMENTS_LIST, {
       intent: "bulk-credit-preview",
       paymentId: String(a.paymentId),
       amount: "percentage",
@@ -463,7 +490,7 @@ describe("the other lists, their exports and views, in the reader's language", (
     const { runId, fingerprint } = preview.body.data;
     const run = await postForm(
       server,
-      `/payments?index&_data=${encodeURIComponent("routes/_staff.payments._index")}`,
+      `/payments?index&_data=${encodeURIComponent(PAYMENTS_LIST)}`,
       {
         intent: "bulk-credit",
         paymentId: String(a.paymentId),
@@ -577,28 +604,17 @@ describe("a customer's refused Pay or Change on /account", () => {
     expect(how.html).toContain("Velg hvordan du vil betale.");
     const method = await submit({ intent: "change", productCode: "P7001", paymentMethod: "x" }, "nb");
     expect(method.html).toContain("Velg en betalingsmåte.");
-    const unknown = await submit(
-      {
-        intent: "pay",
-        invoiceNumber: "NOPE-1",
-        productCode: "P7001",
-        companyCode: "C7001",
-        paymentMethod: "creditcardPayex",
-      },
-      "nb",
-    );
+    const payUnknownInvoice = {
+      intent: "pay",
+      invoiceNumber: "NOPE-1",
+      productCode: "P7001",
+      companyCode: "C7001",
+      paymentMethod: "creditcardPayex",
+    };
+    const unknown = await submit(payUnknownInvoice, "nb");
     expect(unknown.status).toBe(404);
     expect(unknown.html).toContain("Fant ikke faktura NOPE-1");
-    const inEnglish = await submit(
-      {
-        intent: "pay",
-        invoiceNumber: "NOPE-1",
-        productCode: "P7001",
-        companyCode: "C7001",
-        paymentMethod: "creditcardPayex",
-      },
-      "en",
-    );
+    const inEnglish = await submit(payUnknownInvoice, "en");
     expect(inEnglish.html).toContain("Invoice NOPE-1 was not found");
   });
 });

@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { createClient, type TestClient } from "./api";
-import { closeBrowser, launchBrowser } from "./browser";
+import { closeBrowser, launchBrowser, signedInPage, type BrowserStaff } from "./browser";
 import { startTestServer, type TestServer, type TestServerOptions } from "./server";
 
 /** A browser test file's server and browser: set once its beforeAll hooks begin. */
@@ -23,6 +23,25 @@ export function useBrowserTest(options: TestServerOptions = {}): BrowserTest {
     await test.server?.close();
   });
   return test;
+}
+
+/** A staff user's signed-in page of a browser test file, as signedInPage makes it. */
+export type SignedInPage = Awaited<ReturnType<typeof signedInPage>>;
+
+/**
+ * A page signed in as `staff` on `path` for the file's tests (call it in the describe after
+ * useBrowserTest): set in a beforeAll that runs after the hooks registered before this call, so
+ * what they store is there when the page first loads; its context closes after the file's tests.
+ */
+export function useSignedInPage(test: BrowserTest, staff: BrowserStaff, path: string): SignedInPage {
+  const signedIn = {} as SignedInPage;
+  beforeAll(async () => {
+    Object.assign(signedIn, await signedInPage(test.browser, test.server.url, staff, path));
+  });
+  afterAll(async () => {
+    await signedIn.context?.close();
+  });
+  return signedIn;
 }
 
 /** The shop the hosted pages send a customer back to. It does not exist: shopContext answers for it. */

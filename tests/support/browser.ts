@@ -2,6 +2,7 @@
 // missing, browser tests are skipped with a notice on a developer's machine and fail on CI.
 import fs from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { freshTotpCode } from "./totp";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -127,6 +128,26 @@ export async function signedInPage(
   await logInThroughForm(page, staff);
   await page.waitForURL(`${serverUrl}${path}`);
   return { context, page, errors };
+}
+
+/**
+ * Runs `use` on a page signed in as a staff user on `path` (as signedInPage), expects it raised no
+ * uncaught page error, and closes its context whether `use` passed or not.
+ */
+export async function withSignedInPage(
+  browser: Browser,
+  serverUrl: string,
+  staff: BrowserStaff,
+  path: string,
+  use: (page: Page) => Promise<void>,
+): Promise<void> {
+  const { context, page, errors } = await signedInPage(browser, serverUrl, staff, path);
+  try {
+    await use(page);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
 }
 
 /** The error Mantine shows under a field (linked to it by aria-describedby), or null. */

@@ -327,60 +327,28 @@ export async function runFlow(flow: FlowPlan, context: FlowContext): Promise<voi
     await Promise.all(Array.from({ length: executions }, execute));
   };
 
-  switch (flow.shape) {
-    case "sale-credit":
-      await authorize();
-      await capture();
-      await creditAndExecute([part], 1);
-      return;
-    case "sale-direct-credits":
-      await authorize();
-      await capture();
-      await directCredit(part);
-      await directCredit();
-      return;
-    case "cancel":
-      await authorize();
-      await cancel();
-      return;
-    case "increment":
-      await authorize(part);
-      await authorize(total);
-      await capture();
-      return;
-    case "race":
-      await authorize();
-      await Promise.all([capture(), cancel()]);
-      return;
-    case "execute-race": {
-      const half = flow.part / 2n;
-      await authorize();
-      await capture();
-      await creditAndExecute([formatAmount(half as Money), formatAmount((flow.part - half) as Money)], 2);
-      return;
-    }
-    case "declined":
-      await authorize();
-      return;
-    case "vipps":
-      await charge();
-      await capture();
-      await directCredit(part);
-      return;
-    case "vipps-cancel":
-      await charge();
-      await cancel();
-      return;
-    case "mit":
-      await chargeStoredCard(false);
-      await capture();
-      await directCredit(part);
-      return;
-    case "mit-sale":
-      await chargeStoredCard(true);
-      await directCredit(part);
-      return;
-  }
+  // Each shape's steps, taken one after the other.
+  const steps: Record<FlowShape, Array<() => Promise<unknown>>> = {
+    "sale-credit": [authorize, capture, () => creditAndExecute([part], 1)],
+    "sale-direct-credits": [authorize, capture, () => directCredit(part), () => directCredit()],
+    cancel: [authorize, cancel],
+    increment: [() => authorize(part), () => authorize(total), capture],
+    race: [authorize, () => Promise.all([capture(), cancel()])],
+    "execute-race": [
+      authorize,
+      capture,
+      () => {
+        const half = flow.part / 2n;
+        return creditAndExecute([formatAmount(half as Money), formatAmount((flow.part - half) as Money)], 2);
+      },
+    ],
+    declined: [authorize],
+    vipps: [charge, capture, () => directCredit(part)],
+    "vipps-cancel": [charge, cancel],
+    mit: [() => chargeStoredCard(false), capture, () => directCredit(part)],
+    "mit-sale": [() => chargeStoredCard(true), () => directCredit(part)],
+  };
+  for (const take of steps[flow.shape]) await take();
 }
 
 /** Runs `flows` on `workers` concurrent loops, each taking the next flow when its last one ends. */

@@ -1,8 +1,9 @@
 // In-process use-case tests: a fresh database per test file (tests/support/database.ts), made the
 // process's database for the file's duration, and callers to hand to use-cases. No HTTP server,
 // no Remix build: a use-case is called as a route would call it.
+import type { SQL } from "drizzle-orm";
 import { setDatabase } from "../../db/client";
-import { organisations } from "../../db/schema";
+import { auditLog, organisations } from "../../db/schema";
 import type { ClientCaller, StaffCaller, SystemCaller } from "../../app/domain/caller";
 import { createTestDatabase, type TestDatabase } from "./database";
 
@@ -24,6 +25,11 @@ export function useTestDatabase(): () => TestDatabase {
     if (!database) throw new Error("useTestDatabase: the database is opened in beforeAll");
     return database;
   };
+}
+
+/** The audit log's entries that match `where`, in the order they were written. */
+export function auditEntries(database: TestDatabase, where: SQL | undefined) {
+  return database.db.select().from(auditLog).where(where).orderBy(auditLog.id);
 }
 
 let organisationCounter = 0;

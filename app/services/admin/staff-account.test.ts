@@ -2,7 +2,7 @@
 // and only a change, audited with the value before and after.
 import { and, eq } from "drizzle-orm";
 import { auditLog, staffUsers } from "../../../db/schema";
-import { staffCaller, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
+import { auditEntries, staffCaller, systemCaller, useTestDatabase } from "../../../tests/support/use-case";
 import { refused } from "../../../tests/support/fixtures-use-case";
 import { chooseColorScheme, setOwnLanguage } from "./staff-account.server";
 import { createStaffUser } from "./staff-users.server";
@@ -22,11 +22,7 @@ const account = async (userId: string) =>
   (await database().db.select().from(staffUsers).where(eq(staffUsers.id, userId)))[0];
 
 const audits = (userId: string, action: string) =>
-  database()
-    .db.select()
-    .from(auditLog)
-    .where(and(eq(auditLog.entityId, userId), eq(auditLog.action, action)))
-    .orderBy(auditLog.id);
+  auditEntries(database(), and(eq(auditLog.entityId, userId), eq(auditLog.action, action)));
 
 describe("own preferences", () => {
   it("keeps the language and audits each change once, with before and after", async () => {

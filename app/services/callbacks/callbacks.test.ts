@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { auditLog, callbackAttempts, callbackOutbox } from "../../../db/schema";
 import { refused, useTwoShops } from "../../../tests/support/fixtures-use-case";
-import { staffCaller } from "../../../tests/support/use-case";
+import { auditEntries, staffCaller } from "../../../tests/support/use-case";
 import { MAX_BULK_RESEND } from "../../domain/callback";
 import type { ClientCaller } from "../../domain/caller";
 import { deliverDueCallbacks, enqueueCallback } from "../../platform/outbox.server";
@@ -89,11 +89,7 @@ const attemptsOf = (id: number) =>
     .orderBy(callbackAttempts.attemptedAt, callbackAttempts.id);
 
 const auditOf = (entityType: string, entityId: string) =>
-  database()
-    .db.select()
-    .from(auditLog)
-    .where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
-    .orderBy(auditLog.id);
+  auditEntries(database(), and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)));
 
 describe("the delivery job", () => {
   it("records each attempt and retries until the receiver answers 202", async () => {
