@@ -12,7 +12,8 @@ import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 export type ActionModalProps = {
   /** The button that opens the modal. */
   label: string;
-  title: string;
+  /** The modal's title; the button's label when absent. */
+  title?: string;
   intent: string;
   /** Where to post; the current route's action when absent. */
   action?: string;
@@ -36,7 +37,7 @@ export type ActionModalProps = {
 
 export function ActionModal({
   label,
-  title,
+  title = label,
   intent,
   action,
   hidden = {},

@@ -23,7 +23,7 @@ import { requirePermission } from "../auth/session.server";
 import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal, EnableDisableAction } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
-import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
+import { OneTimeSecret, showSecretIn, type Secret } from "../components/OneTimeSecret";
 import { useStaffUser } from "../components/staff-user";
 import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
@@ -108,16 +108,12 @@ export default function ApiClients() {
   const [secret, setSecret] = useState<Secret | null>(null);
   const { t } = useTranslation();
   const channelSuggestions = [...new Set([...KNOWN_CHANNELS, ...clients.flatMap((client) => client.channels)])];
-  const showToken = (title: string) => (result: { data?: Record<string, unknown> }) => {
-    const { clientId, token } = result.data ?? {};
-    if (typeof token !== "string") return;
-    setSecret({
+  const showToken = (title: string) =>
+    showSecretIn("token", setSecret, (data) => ({
       title,
-      label: t("admin.apiClients.tokenOf", { clientId: String(clientId) }),
-      value: token,
+      label: t("admin.apiClients.tokenOf", { clientId: String(data.clientId) }),
       note: t("admin.apiClients.tokenNote"),
-    });
-  };
+    }));
 
   return (
     <Stack gap="md">
@@ -129,7 +125,6 @@ export default function ApiClients() {
       >
         <ActionModal
           label={t("admin.apiClients.newClient")}
-          title={t("admin.apiClients.newClient")}
           intent="create"
           reason="optional"
           confirmLabel={t("admin.apiClients.create")}

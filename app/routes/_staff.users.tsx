@@ -15,7 +15,7 @@ import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal, EnableDisableAction } from "../components/ActionModal";
 import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
-import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
+import { OneTimeSecret, showSecretIn, type Secret } from "../components/OneTimeSecret";
 import { useStaffUser } from "../components/staff-user";
 import { useFormat } from "../components/use-format";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
@@ -136,17 +136,11 @@ export default function Users() {
           confirmLabel={t("admin.users.create")}
           buttonProps={{ "data-testid": "new-user" }}
           fields={(errors) => <NewUserFields errors={errors} lengths={passwordLengths} />}
-          onSuccess={(result) => {
-            const password = result.data?.generatedPassword;
-            if (typeof password === "string") {
-              setSecret({
-                title: t("admin.users.passwordTitle"),
-                label: t("admin.users.passwordFor", { email: String(result.data?.email) }),
-                value: password,
-                note: t("admin.users.passwordNote"),
-              });
-            }
-          }}
+          onSuccess={showSecretIn("generatedPassword", setSecret, (data) => ({
+            title: t("admin.users.passwordTitle"),
+            label: t("admin.users.passwordFor", { email: String(data.email) }),
+            note: t("admin.users.passwordNote"),
+          }))}
         />
       </PageHeader>
 
@@ -267,23 +261,17 @@ function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSe
       {!isMe && !user.disabledAt ? (
         <ActionModal
           label={t("admin.users.resetPassword")}
-          title={t("admin.users.resetPassword")}
           intent="reset-password"
           hidden={{ userId: user.id }}
           reason="optional"
           description={t("admin.users.resetPasswordDescription", { who })}
           confirmLabel={t("admin.users.makeLink")}
           buttonProps={{ size: "xs", variant: "default", "data-testid": "reset-password" }}
-          onSuccess={(result) => {
-            const link = result.data?.resetLink;
-            if (typeof link === "string")
-              onSecret({
-                title: t("admin.users.resetLinkTitle"),
-                label: t("admin.users.resetLinkFor", { email: String(result.data?.email) }),
-                value: link,
-                note: t("admin.users.resetLinkNote"),
-              });
-          }}
+          onSuccess={showSecretIn("resetLink", onSecret, (data) => ({
+            title: t("admin.users.resetLinkTitle"),
+            label: t("admin.users.resetLinkFor", { email: String(data.email) }),
+            note: t("admin.users.resetLinkNote"),
+          }))}
         />
       ) : null}
       {!isMe && user.hasSecondFactor ? (
@@ -300,7 +288,6 @@ function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSe
       ) : null}
       <ActionModal
         label={t("admin.users.changeRole")}
-        title={t("admin.users.changeRole")}
         intent="change-role"
         hidden={{ userId: user.id }}
         reason="optional"
