@@ -14,7 +14,7 @@ import { Amount } from "../components/Amount";
 import { ChargebackStatusBadge, isOverdue } from "../components/ChargebackParts";
 import { DateTime } from "../components/DateTime";
 import { DetailHeader } from "../components/DetailHeader";
-import { Field } from "../components/Field";
+import { Field, SummaryNote } from "../components/Field";
 import { useFormat } from "../components/use-format";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
@@ -218,14 +218,7 @@ export default function ChargebackDetailScreen() {
             </span>
           </Field>
         </SimpleGrid>
-        {c.decisionReason ? (
-          <Text size="sm" mt="sm">
-            <Text span c="dimmed" size="sm">
-              {t("chargebacks.detail.decisionReason")}{" "}
-            </Text>
-            {c.decisionReason}
-          </Text>
-        ) : null}
+        <SummaryNote label={t("chargebacks.detail.decisionReason")} text={c.decisionReason} />
       </Paper>
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
