@@ -1,7 +1,7 @@
 // The payment's transactions with their amounts, and the actions each one's state allows to a
 // role that may do them (the server checks both again).
-import { Anchor, Group, Paper, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
-import { NOTES_MAX_LENGTH } from "../../domain/chargeback";
+import { Anchor, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { DueDateAndNotesFields } from "../ChargebackParts";
 import { ActionModal } from "../ActionModal";
 import { Amount } from "../Amount";
 import { StatusBadge } from "../StatusBadge";
@@ -266,21 +266,7 @@ function OpenChargebackFields({ transaction: t, errors }: ActionFieldsProps) {
         required
         error={errors.reasonCode}
       />
-      <TextInput
-        type="date"
-        name="dueDate"
-        label={translate("payment.chargeback.dueDate")}
-        description={translate("payment.chargeback.dueDateHint")}
-        error={errors.dueDate}
-      />
-      <Textarea
-        name="notes"
-        label={translate("payment.chargeback.notes")}
-        autosize
-        minRows={2}
-        maxLength={NOTES_MAX_LENGTH}
-        error={errors.notes}
-      />
+      <DueDateAndNotesFields errors={errors} dueDateHint={translate("payment.chargeback.dueDateHint")} />
     </>
   );
 }

@@ -81,9 +81,7 @@ export const payment = {
     maxLabel: "amount credits and chargebacks leave",
     reasonCode: "Scheme reason code",
     reasonCodeHint: "As the scheme gives it, e.g. 10.4 or 4837",
-    dueDate: "Due date",
     dueDateHint: "When evidence must reach the scheme",
-    notes: "Notes",
   },
   transactionAction: {
     capture: {

@@ -84,9 +84,7 @@ export const payment: Messages<typeof en> = {
     maxLabel: "beløpet krediteringer og tilbakeføringer gir rom for",
     reasonCode: "Kortselskapets årsakskode",
     reasonCodeHint: "Slik kortselskapet oppgir den, f.eks. 10.4 eller 4837",
-    dueDate: "Frist",
     dueDateHint: "Når dokumentasjonen må være hos kortselskapet",
-    notes: "Notater",
   },
   transactionAction: {
     capture: {
