@@ -22,7 +22,7 @@ import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
 import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal, EnableDisableAction } from "../components/ActionModal";
-import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
+import { ActiveOrDisabled, PageHeader, SearchedList } from "../components/list-parts";
 import { OneTimeSecret, showSecretIn, type Secret } from "../components/OneTimeSecret";
 import { useStaffUser } from "../components/staff-user";
 import { metaTitle } from "../i18n/meta";
@@ -136,13 +136,7 @@ export default function ApiClients() {
         />
       </PageHeader>
 
-      <ListSearch q={q} placeholder={t("admin.apiClients.searchPlaceholder")} />
-
-      {clients.length === 0 ? (
-        <ListNotice title={q ? t("admin.apiClients.noMatch") : t("admin.apiClients.none")}>
-          {q ? t("admin.tryAnother") : null}
-        </ListNotice>
-      ) : (
+      <SearchedList q={q} area="apiClients" empty={clients.length === 0}>
         <DataTable
           label={t("admin.apiClients.tableLabel")}
           actions
@@ -233,7 +227,7 @@ export default function ApiClients() {
             </Table.Tr>
           ))}
         </DataTable>
-      )}
+      </SearchedList>
       <OneTimeSecret secret={secret} onClose={() => setSecret(null)} />
     </Stack>
   );

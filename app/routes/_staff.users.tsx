@@ -13,7 +13,7 @@ import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal, EnableDisableAction } from "../components/ActionModal";
-import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
+import { ActiveOrDisabled, PageHeader, SearchedList } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
 import { OneTimeSecret, showSecretIn, type Secret } from "../components/OneTimeSecret";
 import { useStaffUser } from "../components/staff-user";
@@ -144,13 +144,7 @@ export default function Users() {
         />
       </PageHeader>
 
-      <ListSearch q={q} placeholder={t("admin.users.searchPlaceholder")} />
-
-      {users.length === 0 ? (
-        <ListNotice title={q ? t("admin.users.noMatch") : t("admin.users.none")}>
-          {q ? t("admin.tryAnother") : null}
-        </ListNotice>
-      ) : (
+      <SearchedList q={q} area="users" empty={users.length === 0}>
         <DataTable
           label={t("admin.users.tableLabel")}
           actions
@@ -209,7 +203,7 @@ export default function Users() {
             </Table.Tr>
           ))}
         </DataTable>
-      )}
+      </SearchedList>
       <OneTimeSecret secret={secret} onClose={() => setSecret(null)} />
     </Stack>
   );
