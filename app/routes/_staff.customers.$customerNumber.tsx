@@ -31,6 +31,7 @@ import { chargebacksOfCustomer } from "../services/queries/chargebacks.server";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
+import { DialogButtons } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
 import { StateBadge, StatusBadge } from "../components/StatusBadge";
@@ -711,14 +712,11 @@ function ActionDialog({ spec, onClose }: { spec: ActionSpec | null; onClose: () 
               error={error?.fieldErrors.reason}
               data-autofocus
             />
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={onClose} disabled={busy}>
-                {t("common.cancel")}
-              </Button>
+            <DialogButtons onDismiss={onClose} disabled={busy}>
               <Button type="submit" color={current.color} loading={busy}>
                 {current.label}
               </Button>
-            </Group>
+            </DialogButtons>
           </Stack>
         </fetcher.Form>
       ) : null}
