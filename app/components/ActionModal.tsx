@@ -12,7 +12,8 @@ import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
 export type ActionModalProps = {
   /** The button that opens the modal. */
   label: string;
-  title: string;
+  /** The modal's title; the button's label when absent. */
+  title?: string;
   intent: string;
   /** Where to post; the current route's action when absent. */
   action?: string;
@@ -36,7 +37,7 @@ export type ActionModalProps = {
 
 export function ActionModal({
   label,
-  title,
+  title = label,
   intent,
   action,
   hidden = {},
@@ -92,18 +93,39 @@ export function ActionModal({
                 error={errors.reason}
               />
             ) : null}
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={() => setOpened(false)}>
-                {dismissLabel ?? t("common.cancel")}
-              </Button>
+            <DialogButtons onDismiss={() => setOpened(false)} dismissLabel={dismissLabel}>
               <Button type="submit" color={color} loading={fetcher.state !== "idle"}>
                 {confirmLabel ?? label}
               </Button>
-            </Group>
+            </DialogButtons>
           </Stack>
         </fetcher.Form>
       </Modal>
     </>
+  );
+}
+
+/** A dialog's buttons, right-aligned: the way out ("Cancel" unless told otherwise) first, then its own. */
+export function DialogButtons({
+  onDismiss,
+  dismissLabel,
+  disabled,
+  children,
+}: {
+  onDismiss: () => void;
+  dismissLabel?: string;
+  /** Whether the way out is disabled (while the dialog's answer is awaited). */
+  disabled?: boolean;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Group justify="flex-end" gap="sm">
+      <Button variant="default" onClick={onDismiss} disabled={disabled}>
+        {dismissLabel ?? t("common.cancel")}
+      </Button>
+      {children}
+    </Group>
   );
 }
 

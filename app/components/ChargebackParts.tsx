@@ -1,10 +1,23 @@
 // Chargebacks as every screen shows them (docs/decisions/040): the status badge and one table,
-// on the Chargebacks list and in the sections of a payment, a customer and a settlement.
-import { Anchor, Badge, Stack, Table, Text, Title, Tooltip, type MantineColor } from "@mantine/core";
+// on the Chargebacks list and in the sections of a payment, a customer and a settlement; and the
+// due date and notes fields that opening one and recording its evidence both ask for.
+import {
+  Anchor,
+  Badge,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+  Tooltip,
+  type MantineColor,
+} from "@mantine/core";
 import type { SerializeFrom } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { NOTES_MAX_LENGTH } from "../domain/chargeback";
 import { CHARGEBACK_STATUSES, type ChargebackStatus } from "../domain/enums";
 import type { ChargebackListItem } from "../services/queries/chargebacks.server";
 import { Amount } from "./Amount";
@@ -163,5 +176,41 @@ export function ChargebacksSection({
         </Text>
       )}
     </Stack>
+  );
+}
+
+/** A chargeback's due date (with the hint the dialog gives) and notes, blank or as they are now. */
+export function DueDateAndNotesFields({
+  errors,
+  dueDateHint,
+  dueDate,
+  notes,
+}: {
+  errors: Record<string, string>;
+  dueDateHint: string;
+  dueDate?: string;
+  notes?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextInput
+        type="date"
+        name="dueDate"
+        label={t("chargebacks.detail.dueDate")}
+        description={dueDateHint}
+        defaultValue={dueDate}
+        error={errors.dueDate}
+      />
+      <Textarea
+        name="notes"
+        label={t("chargebacks.detail.notes")}
+        autosize
+        minRows={2}
+        maxLength={NOTES_MAX_LENGTH}
+        defaultValue={notes}
+        error={errors.notes}
+      />
+    </>
   );
 }

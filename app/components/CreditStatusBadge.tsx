@@ -1,6 +1,7 @@
 import { Badge, Tooltip, type MantineColor } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { statusLabel } from "../i18n/labels";
+import { StateBadge } from "./StatusBadge";
 
 const COLORS: Record<string, MantineColor> = { CREATED: "gray", CREDITED: "grape", FAILED: "red" };
 
@@ -24,9 +25,9 @@ export function CreditStatusBadge({
     return <ExplainedBadge label="IN_PROGRESS" color="yellow" variant="light" why={t("enums.creditInProgress")} />;
   }
   return (
-    <Badge color={COLORS[status] ?? "gray"} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }}>
+    <StateBadge state={status} colors={COLORS}>
       {statusLabel(t, status)}
-    </Badge>
+    </StateBadge>
   );
 }
 

@@ -2,21 +2,8 @@
 // card in the middle of the screen, as the sandbox provider pages look, with Paydesk's mark.
 import { useTranslation } from "react-i18next";
 import { LanguageSwitch } from "./LanguageSwitch";
-import {
-  Alert,
-  Badge,
-  Button,
-  Center,
-  Flex,
-  Group,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Text,
-  Title,
-  type MantineColor,
-} from "@mantine/core";
-import { Form, isRouteErrorResponse, useActionData, useNavigation, useRouteError } from "@remix-run/react";
+import { Alert, Badge, Button, Center, Flex, Group, Paper, Stack, Text, Title, type MantineColor } from "@mantine/core";
+import { isRouteErrorResponse, useActionData, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { Say } from "../domain/errors";
 
@@ -117,43 +104,6 @@ export function PageStatus({ message, color }: { message: string | null | undefi
       {message}
     </Alert>
   ) : null;
-}
-
-/**
- * A redirect page of a self-service flow (/payment/invoice/pay, /paymentChange): for which client
- * and customer, the facts of what is about to happen, a note, and on to the provider's page (or back).
- */
-export function FlowStep({
-  title,
-  clientName,
-  customerName,
-  provider,
-  note,
-  children,
-}: {
-  title: string;
-  clientName: string;
-  customerName: string;
-  provider: string;
-  note: ReactNode;
-  /** The facts (Fact), two columns wide. */
-  children: ReactNode;
-}) {
-  const busy = useNavigation().state !== "idle";
-  const { t } = useTranslation();
-  return (
-    <CustomerFrame title={title} subtitle={t("customer.forClient", { client: clientName, customer: customerName })}>
-      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-        {children}
-      </SimpleGrid>
-      <Text size="sm" c="dimmed">
-        {note}
-      </Text>
-      <Form method="post">
-        <FlowButtons onward={t("customer.continueTo", { provider })} busy={busy} />
-      </Form>
-    </CustomerFrame>
-  );
 }
 
 /** A link whose client or return address we refuse: say why, and offer no way onward. */

@@ -15,3 +15,16 @@ export function Field({ label, children }: { label: string; children: ReactNode 
     </div>
   );
 }
+
+/** A free text under a detail screen's summary (a credit's reason, a decision's), after its label; nothing without one. */
+export function SummaryNote({ label, text }: { label: string; text: string | null }) {
+  if (!text) return null;
+  return (
+    <Text size="sm" mt="sm">
+      <Text span c="dimmed" size="sm">
+        {label}{" "}
+      </Text>
+      {text}
+    </Text>
+  );
+}

@@ -5,6 +5,22 @@ import { useTranslation } from "react-i18next";
 
 export type Secret = { title: string; label: string; value: string; note: string };
 
+/**
+ * An ActionModal's onSuccess that shows the secret in `field` of the answer's data (a string, or a
+ * list shown a line each); `words` gives the modal's title, label and note from that data.
+ */
+export function showSecretIn(
+  field: string,
+  show: (secret: Secret) => void,
+  words: (data: Record<string, unknown>) => Omit<Secret, "value">,
+) {
+  return ({ data = {} }: { data?: Record<string, unknown> }) => {
+    const value = data[field];
+    if (typeof value === "string") show({ ...words(data), value });
+    else if (Array.isArray(value)) show({ ...words(data), value: value.join("\n") });
+  };
+}
+
 export function OneTimeSecret({ secret, onClose }: { secret: Secret | null; onClose: () => void }) {
   const { t } = useTranslation();
   return (

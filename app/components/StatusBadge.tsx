@@ -1,4 +1,5 @@
-import { Badge, type MantineColor } from "@mantine/core";
+import { Badge, type BadgeProps, type MantineColor } from "@mantine/core";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Operation, TransactionStatus } from "../domain/enums";
 import { operationLabel, statusLabel } from "../i18n/labels";
@@ -12,14 +13,36 @@ const COLORS: Record<TransactionStatus, MantineColor> = {
   CANCELLED: "red",
 };
 
-/** A transaction status, one color each; an unknown status (new enum value) shows gray. */
+/**
+ * A state or status as a small light badge, in the colour `colors` gives it; one this build does
+ * not know (a new enum value) shows gray. `children` is its label in the reader's language.
+ */
+export function StateBadge({
+  state,
+  colors,
+  children,
+  ...badge
+}: Omit<BadgeProps, "color"> & {
+  state: string;
+  colors: Partial<Record<string, MantineColor>>;
+  children: ReactNode;
+  "data-testid"?: string;
+  "data-state"?: string;
+}) {
+  return (
+    <Badge color={colors[state] ?? "gray"} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }} {...badge}>
+      {children}
+    </Badge>
+  );
+}
+
+/** A transaction status, one color each. */
 export function StatusBadge({ status }: { status: string }) {
-  const color = COLORS[status as TransactionStatus] ?? "gray";
   const { t } = useTranslation();
   return (
-    <Badge color={color} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }}>
+    <StateBadge state={status} colors={COLORS}>
       {statusLabel(t, status)}
-    </Badge>
+    </StateBadge>
   );
 }
 
@@ -38,14 +61,8 @@ const OPERATION_COLORS: Record<Operation, MantineColor> = {
 export function OperationBadge({ operation }: { operation: string }) {
   const { t } = useTranslation();
   return (
-    <Badge
-      color={OPERATION_COLORS[operation as Operation] ?? "gray"}
-      variant="light"
-      size="sm"
-      radius="sm"
-      style={{ minWidth: "max-content" }}
-    >
+    <StateBadge state={operation} colors={OPERATION_COLORS} style={{ minWidth: "max-content" }}>
       {operationLabel(t, operation)}
-    </Badge>
+    </StateBadge>
   );
 }

@@ -1,10 +1,11 @@
 // The pieces both bulk actions share (docs/decisions/041): two fetchers, one that previews and
 // one that confirms the preview, their errors by field, the one reason, and the buttons of each step.
-import { Alert, Button, Group, Textarea } from "@mantine/core";
+import { Alert, Button, Textarea } from "@mantine/core";
 import { useFetcher } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { REASON_MAX_LENGTH, type ActionResult } from "../domain/action-result";
+import { DialogButtons } from "./ActionModal";
 
 /** The preview's answer (once it is there), the confirm's, and the errors of both by field. */
 export function useBulkFetchers<Preview>() {
@@ -72,14 +73,11 @@ export function PreviewButtons({
 }) {
   const { t } = useTranslation();
   return (
-    <Group justify="flex-end" gap="sm">
-      <Button variant="default" onClick={onCancel}>
-        {t("common.cancel")}
-      </Button>
+    <DialogButtons onDismiss={onCancel}>
       <Button onClick={onPreview} loading={loading} data-testid={testId}>
         {t("actions.bulk.preview")}
       </Button>
-    </Group>
+    </DialogButtons>
   );
 }
 
@@ -98,16 +96,13 @@ export function ConfirmButtons({
 }) {
   const { t } = useTranslation();
   return (
-    <Group justify="flex-end" gap="sm">
-      <Button variant="default" onClick={onBack}>
-        {t("actions.bulk.back")}
-      </Button>
+    <DialogButtons onDismiss={onBack} dismissLabel={t("actions.bulk.back")}>
       {refused ? (
         <Button variant="light" onClick={onPreviewAgain}>
           {t("actions.bulk.previewAgain")}
         </Button>
       ) : null}
       {children}
-    </Group>
+    </DialogButtons>
   );
 }

@@ -3,6 +3,7 @@
 import { Badge, type MantineColor } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { ActionModal } from "./ActionModal";
+import { StateBadge } from "./StatusBadge";
 import { CALLBACK_STATES, type CallbackState } from "../domain/callback";
 
 const COLORS: Record<CallbackState, MantineColor> = {
@@ -24,17 +25,9 @@ export function useCallbackStateLabel(): (state: string) => string {
 export function CallbackStateBadge({ state }: { state: string }) {
   const label = useCallbackStateLabel();
   return (
-    <Badge
-      color={COLORS[state as CallbackState] ?? "gray"}
-      variant="light"
-      size="sm"
-      radius="sm"
-      style={{ flexShrink: 0 }}
-      data-testid="callback-state"
-      data-state={state}
-    >
+    <StateBadge state={state} colors={COLORS} data-testid="callback-state" data-state={state}>
       {label(state)}
-    </Badge>
+    </StateBadge>
   );
 }
 

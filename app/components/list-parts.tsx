@@ -90,7 +90,7 @@ export function ActiveOrDisabled({ disabledAt, timeZone }: { disabledAt: string 
 }
 
 /** A plain text search of a short list (`?q=`), submitted as a GET so the URL holds it. */
-export function ListSearch({ q, placeholder }: { q: string; placeholder: string }) {
+function ListSearch({ q, placeholder }: { q: string; placeholder: string }) {
   const { t } = useTranslation();
   return (
     <Form method="get" role="search">
@@ -99,6 +99,38 @@ export function ListSearch({ q, placeholder }: { q: string; placeholder: string 
         <SubmitButton variant="default">{t("common.search")}</SubmitButton>
       </Group>
     </Form>
+  );
+}
+
+/**
+ * An admin list with a search (`q` in the URL) above it: its table, or instead a notice that
+ * nothing matches the search (try another) or that there is nothing yet; in the words of
+ * admin.<area>.
+ */
+export function SearchedList({
+  q,
+  area,
+  empty,
+  children,
+}: {
+  q: string;
+  area: "apiClients" | "users";
+  empty: boolean;
+  /** The table. */
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ListSearch q={q} placeholder={t(`admin.${area}.searchPlaceholder`)} />
+      {empty ? (
+        <ListNotice title={q ? t(`admin.${area}.noMatch`) : t(`admin.${area}.none`)}>
+          {q ? t("admin.tryAnother") : null}
+        </ListNotice>
+      ) : (
+        children
+      )}
+    </>
   );
 }
 

@@ -27,14 +27,15 @@ const STATUS_OF_STATE: Record<string, number> = { expired: 410, completed: 409, 
 
 type PageView = { state: string };
 
-/** The loader's answer: the page view with its message, 410 once the page expired. */
-export function pageResponse<V extends PageView>(
-  view: V | null,
-  notFound: string,
-  message: (view: V) => string | null,
-) {
+/** What a page says once it is closed: after it expired, and after it completed (by its outcome). */
+type ClosedWords<V> = { expired: string; completed: (view: V) => string };
+
+/** The loader's answer: the page view with its message (none while open), 410 once the page expired. */
+export function pageResponse<V extends PageView>(view: V | null, notFound: string, closed: ClosedWords<V>) {
   if (!view) throw new Response(notFound, { status: 404 });
-  return json({ ...view, message: message(view) }, { status: view.state === "expired" ? 410 : 200 });
+  const message =
+    view.state === "expired" ? closed.expired : view.state === "completed" ? closed.completed(view) : null;
+  return json({ ...view, message }, { status: view.state === "expired" ? 410 : 200 });
 }
 
 type Outcome = { redirectTo?: string | null; state: string; message: string } | null;

@@ -22,8 +22,8 @@ import { useTranslation } from "react-i18next";
 import { requirePermission } from "../auth/session.server";
 import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal, EnableDisableAction } from "../components/ActionModal";
-import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
-import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
+import { ActiveOrDisabled, PageHeader, SearchedList } from "../components/list-parts";
+import { OneTimeSecret, showSecretIn, type Secret } from "../components/OneTimeSecret";
 import { useStaffUser } from "../components/staff-user";
 import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
@@ -108,16 +108,12 @@ export default function ApiClients() {
   const [secret, setSecret] = useState<Secret | null>(null);
   const { t } = useTranslation();
   const channelSuggestions = [...new Set([...KNOWN_CHANNELS, ...clients.flatMap((client) => client.channels)])];
-  const showToken = (title: string) => (result: { data?: Record<string, unknown> }) => {
-    const { clientId, token } = result.data ?? {};
-    if (typeof token !== "string") return;
-    setSecret({
+  const showToken = (title: string) =>
+    showSecretIn("token", setSecret, (data) => ({
       title,
-      label: t("admin.apiClients.tokenOf", { clientId: String(clientId) }),
-      value: token,
+      label: t("admin.apiClients.tokenOf", { clientId: String(data.clientId) }),
       note: t("admin.apiClients.tokenNote"),
-    });
-  };
+    }));
 
   return (
     <Stack gap="md">
@@ -129,7 +125,6 @@ export default function ApiClients() {
       >
         <ActionModal
           label={t("admin.apiClients.newClient")}
-          title={t("admin.apiClients.newClient")}
           intent="create"
           reason="optional"
           confirmLabel={t("admin.apiClients.create")}
@@ -141,13 +136,7 @@ export default function ApiClients() {
         />
       </PageHeader>
 
-      <ListSearch q={q} placeholder={t("admin.apiClients.searchPlaceholder")} />
-
-      {clients.length === 0 ? (
-        <ListNotice title={q ? t("admin.apiClients.noMatch") : t("admin.apiClients.none")}>
-          {q ? t("admin.tryAnother") : null}
-        </ListNotice>
-      ) : (
+      <SearchedList q={q} area="apiClients" empty={clients.length === 0}>
         <DataTable
           label={t("admin.apiClients.tableLabel")}
           actions
@@ -238,7 +227,7 @@ export default function ApiClients() {
             </Table.Tr>
           ))}
         </DataTable>
-      )}
+      </SearchedList>
       <OneTimeSecret secret={secret} onClose={() => setSecret(null)} />
     </Stack>
   );

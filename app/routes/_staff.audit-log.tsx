@@ -2,7 +2,7 @@
 // this route has no action, so a POST gets 405 and nothing here can change an entry. Filters,
 // page and the opened entry (?entry=ID) live in the URL.
 import { Anchor, Badge, Code, Group, Modal, SimpleGrid, Stack, Table, Text } from "@mantine/core";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
 import { CsvExportButton, exportHrefOf } from "../components/CsvExportButton";
@@ -19,18 +19,16 @@ import { PagedListHeader } from "../components/PageLinks";
 import { useHrefWith } from "../components/url-state";
 import { useStaffUser } from "../components/staff-user";
 import { parseSearchQuery } from "../domain/search-filter";
-import { metaTitle } from "../i18n/meta";
 import { staffCaller } from "../http/staff/action.server";
 import { filterErrorsIn } from "../http/staff/list-query.server";
 import { staffLanguage } from "../i18n/language.server";
 import { diffRows } from "../components/audit-diff";
 import { AUDIT_FILTERS, getAuditEntry, listAuditEntries } from "../services/queries/audit-log.server";
+import { listScreenMeta } from "../components/list-screen-route";
 
-export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+export { ErrorBoundary, links } from "../components/list-screen-route";
 
-export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "shell.areas.auditLog");
-
-export { listScreenLinks as links } from "../components/list-screen-links";
+export const meta = listScreenMeta("shell.areas.auditLog");
 
 /** The filters, labelled in the reader's language; the names and values are the stored ones. */
 const fieldsIn = (t: TFunction): FilterField[] => [

@@ -3,7 +3,7 @@
 // as the operation log). Admins resend the filtered set (after a preview of how many) and pause or
 // resume delivery to a client's target; each with a reason, in the audit log.
 import { Anchor, Button, Group, Paper, Stack, Table, Text, Tooltip } from "@mantine/core";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { TFunction } from "i18next";
@@ -24,7 +24,6 @@ import { UrlSelect } from "../components/UrlSelect";
 import { useFormat } from "../components/use-format";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
-import { metaTitle } from "../i18n/meta";
 import { CALLBACK_STATES, MAX_BULK_RESEND } from "../domain/callback";
 import { ruleBroken } from "../domain/errors";
 import { staffAction, staffCaller, intent } from "../http/staff/action.server";
@@ -42,12 +41,11 @@ import {
   searchCallbacks,
 } from "../services/queries/callbacks.server";
 import { cursorOfParams, cursorToParam } from "../services/queries/keyset-page.server";
+import { listScreenMeta } from "../components/list-screen-route";
 
-export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+export { ErrorBoundary, links } from "../components/list-screen-route";
 
-export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "callbacks.title");
-
-export { listScreenLinks as links } from "../components/list-screen-links";
+export const meta = listScreenMeta("callbacks.title");
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = ["50", "100", "200"];

@@ -2,7 +2,7 @@
 // transaction it holds money of, and, while it is OPEN, the forms finance and admin use: record
 // notes, evidence and due date; decide it WON (the amount comes back) or LOST (it stays taken and
 // lowers net volume), with a reason. Support reads.
-import { Alert, Anchor, Group, Paper, Radio, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Group, Paper, Radio, SimpleGrid, Stack, Text, Textarea, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -11,10 +11,10 @@ import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
-import { ChargebackStatusBadge, isOverdue } from "../components/ChargebackParts";
+import { ChargebackStatusBadge, DueDateAndNotesFields, isOverdue } from "../components/ChargebackParts";
 import { DateTime } from "../components/DateTime";
 import { DetailHeader } from "../components/DetailHeader";
-import { Field } from "../components/Field";
+import { Field, SummaryNote } from "../components/Field";
 import { useFormat } from "../components/use-format";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
@@ -23,7 +23,7 @@ import { useStaffUser } from "../components/staff-user";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { foundOr404, idOr404 } from "../http/staff/path-id.server";
 import { ChargebackEvidenceForm, DecideChargebackForm } from "../http/staff/forms/chargebacks";
-import { EVIDENCE_MAX_LENGTH, NOTES_MAX_LENGTH } from "../domain/chargeback";
+import { EVIDENCE_MAX_LENGTH } from "../domain/chargeback";
 import { decideChargeback, updateChargebackEvidence } from "../services/chargebacks/chargebacks.server";
 import { chargebackDetail } from "../services/queries/chargebacks.server";
 
@@ -103,22 +103,11 @@ export default function ChargebackDetailScreen() {
               buttonProps={{ variant: "default", display: open ? undefined : "none", "data-testid": "evidence" }}
               fields={(errors) => (
                 <>
-                  <TextInput
-                    type="date"
-                    name="dueDate"
-                    label={t("chargebacks.detail.dueDate")}
-                    description={t("chargebacks.detail.dueDateHint")}
-                    defaultValue={c.dueDate ?? ""}
-                    error={errors.dueDate}
-                  />
-                  <Textarea
-                    name="notes"
-                    label={t("chargebacks.detail.notes")}
-                    autosize
-                    minRows={2}
-                    maxLength={NOTES_MAX_LENGTH}
-                    defaultValue={c.notes ?? ""}
-                    error={errors.notes}
+                  <DueDateAndNotesFields
+                    errors={errors}
+                    dueDateHint={t("chargebacks.detail.dueDateHint")}
+                    dueDate={c.dueDate ?? ""}
+                    notes={c.notes ?? ""}
                   />
                   <Textarea
                     name="evidence"
@@ -218,14 +207,7 @@ export default function ChargebackDetailScreen() {
             </span>
           </Field>
         </SimpleGrid>
-        {c.decisionReason ? (
-          <Text size="sm" mt="sm">
-            <Text span c="dimmed" size="sm">
-              {t("chargebacks.detail.decisionReason")}{" "}
-            </Text>
-            {c.decisionReason}
-          </Text>
-        ) : null}
+        <SummaryNote label={t("chargebacks.detail.decisionReason")} text={c.decisionReason} />
       </Paper>
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">

@@ -3,7 +3,7 @@
 // page (a keyset place, `older=` / `newer=`, as the other growing lists) live in the URL. Finance and admin open chargebacks from the payment and decide them on the
 // detail screen; support reads.
 import { Button, Group, Stack, Text, TextInput } from "@mantine/core";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -25,13 +25,11 @@ import {
   MAX_PER_PAGE,
   placeToParam,
 } from "../services/queries/chargebacks.server";
-import { metaTitle } from "../i18n/meta";
+import { listScreenMeta } from "../components/list-screen-route";
 
-export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+export { ErrorBoundary, links } from "../components/list-screen-route";
 
-export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "chargebacks.title");
-
-export { listScreenLinks as links } from "../components/list-screen-links";
+export const meta = listScreenMeta("chargebacks.title");
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = ["50", "100"];

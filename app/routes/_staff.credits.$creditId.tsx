@@ -38,7 +38,7 @@ import { foundOr404, idOr404 } from "../http/staff/path-id.server";
 import { DeactivateCreditForm, ExecuteCreditForm, SettlementIdForm } from "../http/staff/forms/credits";
 import { creditDetail } from "../services/queries/credit-screens.server";
 import { executeCredit, updateCredit } from "../services/credits/credits.server";
-import { Field } from "../components/Field";
+import { Field, SummaryNote } from "../components/Field";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
 
@@ -223,14 +223,7 @@ export default function CreditDetail() {
             <CreatorName creator={credit.creator} />
           </Field>
         </SimpleGrid>
-        {credit.reason ? (
-          <Text size="sm" mt="sm">
-            <Text span c="dimmed" size="sm">
-              {t("credits.detail.reason")}{" "}
-            </Text>
-            {credit.reason}
-          </Text>
-        ) : null}
+        <SummaryNote label={t("credits.detail.reason")} text={credit.reason} />
       </Paper>
 
       <Title order={2} size="h4">

@@ -3,7 +3,7 @@
 // the same credits. Filters, page and perPage live in the URL. Admins set the four-eyes
 // thresholds here too, next to the credits they govern.
 import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { ViewsMenu } from "../components/SavedViews";
@@ -27,7 +27,6 @@ import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
-import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller } from "../http/staff/action.server";
 import { INTL_LOCALE } from "../i18n/language";
 import { FourEyesThresholdForm } from "../http/staff/forms/credits";
@@ -36,12 +35,11 @@ import { CREDIT_SEARCH_FIELDS } from "../services/queries/credit-search.server";
 import { creditListPage, fourEyesSummary } from "../services/queries/credit-screens.server";
 import { setFourEyesThreshold } from "../services/credits/four-eyes-thresholds.server";
 import { Dash, PageHeader } from "../components/list-parts";
+import { listScreenMeta } from "../components/list-screen-route";
 
-export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+export { ErrorBoundary, links } from "../components/list-screen-route";
 
-export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "credits.title");
-
-export { listScreenLinks as links } from "../components/list-screen-links";
+export const meta = listScreenMeta("credits.title");
 
 const DEFAULT_PER_PAGE = 25;
 const PER_PAGE_CHOICES = [25, 50, 100];

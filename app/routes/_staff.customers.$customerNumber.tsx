@@ -31,9 +31,10 @@ import { chargebacksOfCustomer } from "../services/queries/chargebacks.server";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { userHasPermission } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
+import { DialogButtons } from "../components/ActionModal";
 import { Amount } from "../components/Amount";
 import { DateTime } from "../components/DateTime";
-import { StatusBadge } from "../components/StatusBadge";
+import { StateBadge, StatusBadge } from "../components/StatusBadge";
 import { useStaffUser } from "../components/staff-user";
 import type { ActionResult } from "../domain/action-result";
 import { intent, sayIn, staffAction, staffCaller } from "../http/staff/action.server";
@@ -117,12 +118,12 @@ const AGREEMENT_COLORS: Record<string, MantineColor> = {
 const INVOICE_COLORS: Record<string, MantineColor> = { OPEN: "yellow", PAID: "green" };
 
 /** A stored card's, an agreement's, a credit's or an invoice's state, in the reader's words. */
-function StateBadge({ status, colors }: { status: string; colors: Record<string, MantineColor> }) {
+function CustomerStateBadge({ status, colors }: { status: string; colors: Record<string, MantineColor> }) {
   const { t } = useTranslation();
   return (
-    <Badge color={colors[status] ?? "gray"} variant="light" size="sm" radius="sm" style={{ flexShrink: 0 }}>
+    <StateBadge state={status} colors={colors}>
       {customerStateLabel(t, status)}
-    </Badge>
+    </StateBadge>
   );
 }
 
@@ -193,7 +194,7 @@ export default function CustomerScreen() {
                 label: t("credits.col.status"),
                 cell: (card) => (
                   <Group gap={6} wrap="nowrap">
-                    <StateBadge status={card.recurringStatus} colors={RECURRING_COLORS} />
+                    <CustomerStateBadge status={card.recurringStatus} colors={RECURRING_COLORS} />
                     {card.primary ? (
                       <Badge color="indigo" variant="filled" size="sm" radius="sm">
                         {t("customers.recurring.primary")}
@@ -240,7 +241,7 @@ export default function CustomerScreen() {
               },
               {
                 label: t("credits.col.status"),
-                cell: (agreement) => <StateBadge status={agreement.status} colors={AGREEMENT_COLORS} />,
+                cell: (agreement) => <CustomerStateBadge status={agreement.status} colors={AGREEMENT_COLORS} />,
               },
               createdColumn(t, timeZone),
               canManage && {
@@ -321,7 +322,7 @@ export default function CustomerScreen() {
                 label: t("credits.col.status"),
                 cell: (credit) => (
                   <Group gap={4} wrap="nowrap">
-                    <StateBadge status={credit.status} colors={{ CREATED: "yellow", CREDITED: "grape" }} />
+                    <CustomerStateBadge status={credit.status} colors={{ CREATED: "yellow", CREDITED: "grape" }} />
                     <InactiveBadge active={credit.active} />
                   </Group>
                 ),
@@ -372,7 +373,7 @@ export default function CustomerScreen() {
                 label: t("credits.col.status"),
                 cell: (invoice) => (
                   <Group gap={4} wrap="nowrap">
-                    <StateBadge status={invoice.status} colors={INVOICE_COLORS} />
+                    <CustomerStateBadge status={invoice.status} colors={INVOICE_COLORS} />
                     {isOverdue(invoice, today) ? (
                       <Badge
                         color="red"
@@ -711,14 +712,11 @@ function ActionDialog({ spec, onClose }: { spec: ActionSpec | null; onClose: () 
               error={error?.fieldErrors.reason}
               data-autofocus
             />
-            <Group justify="flex-end" gap="sm">
-              <Button variant="default" onClick={onClose} disabled={busy}>
-                {t("common.cancel")}
-              </Button>
+            <DialogButtons onDismiss={onClose} disabled={busy}>
               <Button type="submit" color={current.color} loading={busy}>
                 {current.label}
               </Button>
-            </Group>
+            </DialogButtons>
           </Stack>
         </fetcher.Form>
       ) : null}

@@ -14,7 +14,7 @@ import { endOtherSessions, requireStaffUser } from "../auth/session.server";
 import { ActionModal } from "../components/ActionModal";
 import { ColorSchemeControl } from "../components/ColorSchemeMenu";
 import { PageHeader } from "../components/list-parts";
-import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
+import { OneTimeSecret, showSecretIn, type Secret } from "../components/OneTimeSecret";
 import { actionSucceeded, intent, staffAction, type FormSchema, type StaffIntent } from "../http/staff/action.server";
 import { ChangePasswordForm, ConfirmWithPasswordForm, SetLanguageForm } from "../http/staff/forms/account";
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from "../i18n/language";
@@ -182,7 +182,6 @@ export default function AccountPage() {
             {hasSecondFactor ? (
               <ActionModal
                 label={t("me.secondFactor.newCodes")}
-                title={t("me.secondFactor.newCodes")}
                 intent="renew-recovery-codes"
                 reason="none"
                 description={t("me.secondFactor.newCodesDescription")}
@@ -194,16 +193,11 @@ export default function AccountPage() {
                     error={errors.currentPassword}
                   />
                 )}
-                onSuccess={(result) => {
-                  const codes = result.data?.recoveryCodes;
-                  if (Array.isArray(codes))
-                    setSecret({
-                      title: t("me.secondFactor.codesTitle"),
-                      label: t("me.secondFactor.codesLabel"),
-                      value: codes.join("\n"),
-                      note: t("me.secondFactor.codesNote"),
-                    });
-                }}
+                onSuccess={showSecretIn("recoveryCodes", setSecret, () => ({
+                  title: t("me.secondFactor.codesTitle"),
+                  label: t("me.secondFactor.codesLabel"),
+                  note: t("me.secondFactor.codesNote"),
+                }))}
               />
             ) : (
               <Button component={Link} to="/login/enrol?redirectTo=%2Fme" variant="default">

@@ -3,7 +3,7 @@
 // `newer=` a row's place) and a count that stops at 10,000, so it stays fast on millions of rows
 // (app/services/queries/operation-log.server.ts). The URL is the whole state.
 import { Anchor, Group, Stack, Table, Text, Tooltip } from "@mantine/core";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { TFunction } from "i18next";
@@ -25,18 +25,16 @@ import { useFormat } from "../components/use-format";
 import { ACTOR_TYPES, type ActorType } from "../domain/enums";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
-import { metaTitle } from "../i18n/meta";
 import { filterFieldsOf, keysetPlace, readListFilters, readPaging, saidIn } from "../http/staff/list-query.server";
 import { staffAction, staffCaller } from "../http/staff/action.server";
 import { MAX_PER_PAGE, OPERATION_LOG_FIELDS, searchOperationLog } from "../services/queries/operation-log.server";
 import { cursorOfParams, cursorToParam } from "../services/queries/keyset-page.server";
 import { OperationCells, OperationHeads } from "../components/OperationCells";
+import { listScreenMeta } from "../components/list-screen-route";
 
-export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+export { ErrorBoundary, links } from "../components/list-screen-route";
 
-export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "operationLog.title");
-
-export { listScreenLinks as links } from "../components/list-screen-links";
+export const meta = listScreenMeta("operationLog.title");
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = ["50", "100", "200"];

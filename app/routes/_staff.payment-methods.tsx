@@ -2,7 +2,7 @@
 // kept on the row and in the audit log) or enables it again. The API reads the same row, so
 // GET /v1/payment-methods and new transactions follow at once.
 import { Badge, Group, SegmentedControl, Stack, Table, Text } from "@mantine/core";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -17,7 +17,6 @@ import { useStaffUser } from "../components/staff-user";
 import { UrlSelect } from "../components/UrlSelect";
 import { PAYMENT_TYPE_GROUPS } from "../domain/enums";
 import { parseSearchQuery } from "../domain/search-filter";
-import { metaTitle } from "../i18n/meta";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
 import { filterErrorsIn } from "../http/staff/list-query.server";
 import { staffLanguage } from "../i18n/language.server";
@@ -34,12 +33,11 @@ import {
   switchPaymentMethods,
   STAFF_METHOD_FILTERS,
 } from "../services/admin/payment-methods.server";
+import { listScreenMeta } from "../components/list-screen-route";
 
-export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+export { ErrorBoundary, links } from "../components/list-screen-route";
 
-export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "shell.areas.paymentMethods");
-
-export { listScreenLinks as links } from "../components/list-screen-links";
+export const meta = listScreenMeta("shell.areas.paymentMethods");
 
 const PER_PAGE = 50;
 

@@ -4,7 +4,7 @@
 // currency narrow it. The URL is the whole state (app/http/staff/payment-list-url.server.ts), so a
 // copied link shows the same view; the CSV export reads the same URL.
 import { Anchor, Badge, Box, Button, Group, Skeleton, Stack, Table, Text, Tooltip } from "@mantine/core";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { defer, redirect } from "@remix-run/node";
 import { Await, Link, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Fragment, Suspense, useState, useSyncExternalStore } from "react";
@@ -24,7 +24,6 @@ import { DEFAULT_PAYMENT_SORT, type PaymentSort, type PaymentSortKey } from "../
 import { describeKinds, QUICK_SEARCH_LABELS, type QuickSearchKind } from "../domain/quick-search";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../components/use-format";
-import { metaTitle } from "../i18n/meta";
 import type { TFunction } from "i18next";
 import { translator } from "../i18n/i18n";
 import { staffLanguage } from "../i18n/language.server";
@@ -53,12 +52,11 @@ import {
   type PaymentListTransaction,
 } from "../services/queries/payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "../services/queries/payment-search.server";
+import { listScreenMeta } from "../components/list-screen-route";
 
-export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+export { ErrorBoundary, links } from "../components/list-screen-route";
 
-export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "payments.title");
-
-export { listScreenLinks as links } from "../components/list-screen-links";
+export const meta = listScreenMeta("payments.title");
 
 const DEFAULT_PER_PAGE = 25;
 const PER_PAGE_CHOICES = [25, 50, 100];

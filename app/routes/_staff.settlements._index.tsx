@@ -3,7 +3,7 @@
 // opens the operations behind it, and the whole filtered set exports as CSV. Volume of payments
 // without a settlement id has rows of its own, so the totals are the dashboard's to the øre.
 import { Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Fragment } from "react";
@@ -20,7 +20,6 @@ import { useStaffUser } from "../components/staff-user";
 import { rangeParams, utcDay } from "../domain/day-range";
 import type { FieldError } from "../domain/errors";
 import { useFormat } from "../components/use-format";
-import { metaTitle } from "../i18n/meta";
 import { readSettlementFilter, settlementFilterSearch } from "../http/staff/settlement-filter.server";
 import { positiveInt } from "../components/url-state";
 import { staffCaller } from "../http/staff/action.server";
@@ -29,12 +28,11 @@ import { staffLanguage } from "../i18n/language.server";
 import { listSettlementDays, MAX_PER_PAGE } from "../services/queries/settlements.server";
 import type { SplitVolume } from "../services/queries/volume-rollup.server";
 import { volumeFilterParams } from "../domain/volume-filter";
+import { listScreenMeta } from "../components/list-screen-route";
 
-export { RouteErrorBoundary as ErrorBoundary } from "../components/RouteErrorBoundary";
+export { ErrorBoundary, links } from "../components/list-screen-route";
 
-export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "settlements.title");
-
-export { listScreenLinks as links } from "../components/list-screen-links";
+export const meta = listScreenMeta("settlements.title");
 
 const DEFAULT_PER_PAGE = 50;
 const PER_PAGE_CHOICES = [25, 50, 100];

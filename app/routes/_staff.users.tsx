@@ -13,9 +13,9 @@ import { ROLES, type Role } from "../auth/roles";
 import { requirePermission } from "../auth/session.server";
 import { DataTable, HeaderCells } from "../components/DataTable";
 import { ActionModal, EnableDisableAction } from "../components/ActionModal";
-import { ActiveOrDisabled, ListNotice, ListSearch, PageHeader } from "../components/list-parts";
+import { ActiveOrDisabled, PageHeader, SearchedList } from "../components/list-parts";
 import { DateTime } from "../components/DateTime";
-import { OneTimeSecret, type Secret } from "../components/OneTimeSecret";
+import { OneTimeSecret, showSecretIn, type Secret } from "../components/OneTimeSecret";
 import { useStaffUser } from "../components/staff-user";
 import { useFormat } from "../components/use-format";
 import { intent, staffAction, staffCaller, switchIntents } from "../http/staff/action.server";
@@ -136,27 +136,15 @@ export default function Users() {
           confirmLabel={t("admin.users.create")}
           buttonProps={{ "data-testid": "new-user" }}
           fields={(errors) => <NewUserFields errors={errors} lengths={passwordLengths} />}
-          onSuccess={(result) => {
-            const password = result.data?.generatedPassword;
-            if (typeof password === "string") {
-              setSecret({
-                title: t("admin.users.passwordTitle"),
-                label: t("admin.users.passwordFor", { email: String(result.data?.email) }),
-                value: password,
-                note: t("admin.users.passwordNote"),
-              });
-            }
-          }}
+          onSuccess={showSecretIn("generatedPassword", setSecret, (data) => ({
+            title: t("admin.users.passwordTitle"),
+            label: t("admin.users.passwordFor", { email: String(data.email) }),
+            note: t("admin.users.passwordNote"),
+          }))}
         />
       </PageHeader>
 
-      <ListSearch q={q} placeholder={t("admin.users.searchPlaceholder")} />
-
-      {users.length === 0 ? (
-        <ListNotice title={q ? t("admin.users.noMatch") : t("admin.users.none")}>
-          {q ? t("admin.tryAnother") : null}
-        </ListNotice>
-      ) : (
+      <SearchedList q={q} area="users" empty={users.length === 0}>
         <DataTable
           label={t("admin.users.tableLabel")}
           actions
@@ -215,7 +203,7 @@ export default function Users() {
             </Table.Tr>
           ))}
         </DataTable>
-      )}
+      </SearchedList>
       <OneTimeSecret secret={secret} onClose={() => setSecret(null)} />
     </Stack>
   );
@@ -267,23 +255,17 @@ function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSe
       {!isMe && !user.disabledAt ? (
         <ActionModal
           label={t("admin.users.resetPassword")}
-          title={t("admin.users.resetPassword")}
           intent="reset-password"
           hidden={{ userId: user.id }}
           reason="optional"
           description={t("admin.users.resetPasswordDescription", { who })}
           confirmLabel={t("admin.users.makeLink")}
           buttonProps={{ size: "xs", variant: "default", "data-testid": "reset-password" }}
-          onSuccess={(result) => {
-            const link = result.data?.resetLink;
-            if (typeof link === "string")
-              onSecret({
-                title: t("admin.users.resetLinkTitle"),
-                label: t("admin.users.resetLinkFor", { email: String(result.data?.email) }),
-                value: link,
-                note: t("admin.users.resetLinkNote"),
-              });
-          }}
+          onSuccess={showSecretIn("resetLink", onSecret, (data) => ({
+            title: t("admin.users.resetLinkTitle"),
+            label: t("admin.users.resetLinkFor", { email: String(data.email) }),
+            note: t("admin.users.resetLinkNote"),
+          }))}
         />
       ) : null}
       {!isMe && user.hasSecondFactor ? (
@@ -300,7 +282,6 @@ function UserActions({ user, isMe, onSecret }: { user: User; isMe: boolean; onSe
       ) : null}
       <ActionModal
         label={t("admin.users.changeRole")}
-        title={t("admin.users.changeRole")}
         intent="change-role"
         hidden={{ userId: user.id }}
         reason="optional"

@@ -67,6 +67,10 @@ type ActionData = { error: string; say: Say; field?: string; invoiceNumber?: str
 
 const refusal = (error: string, key: string, values?: Say["values"]) => ({ error, say: { key, values } });
 
+/** A 400 answer that refuses the post, with what the form needs to show the refusal in its place. */
+const refused = (error: string, key: string, place: Omit<ActionData, "error" | "say"> = {}) =>
+  json<ActionData>({ ...refusal(error, key), ...place }, { status: 400 });
+
 /**
  * A service's refusal as the customer reads it: by its key, except where the staff's words would
  * not help a customer (a payment staff deactivated) or there is no key (then a general one).
@@ -100,21 +104,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   };
   const carrier = NAMING_FIELDS.find((name) => containsCardNumber(field(name)));
   if (carrier)
-    return json<ActionData>(
-      { ...refusal(`${carrier} ${CARD_NUMBER_MESSAGE}.`, "customer.account.refused.cardNumber"), field: carrier },
-      { status: 400 },
-    );
+    return refused(`${carrier} ${CARD_NUMBER_MESSAGE}.`, "customer.account.refused.cardNumber", { field: carrier });
   try {
     if (field("intent") === "pay") {
       const paymentMethod = field("paymentMethod");
       if (!isInvoicePaymentMethod(paymentMethod))
-        return json<ActionData>(
-          {
-            ...refusal("Choose how to pay.", "customer.account.refused.chooseHow"),
-            invoiceNumber: field("invoiceNumber"),
-          },
-          { status: 400 },
-        );
+        return refused("Choose how to pay.", "customer.account.refused.chooseHow", {
+          invoiceNumber: field("invoiceNumber"),
+        });
       const attempt = await startInvoicePayment(caller, {
         customerNumber: customer.customerNumber,
         invoiceNumber: field("invoiceNumber"),
@@ -127,13 +124,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (field("intent") === "change") {
       const paymentMethod = field("paymentMethod");
       if (!isProductPaymentMethod(paymentMethod))
-        return json<ActionData>(
-          {
-            ...refusal("Choose a payment method.", "customer.account.refused.chooseMethod"),
-            productCode: field("productCode"),
-          },
-          { status: 400 },
-        );
+        return refused("Choose a payment method.", "customer.account.refused.chooseMethod", {
+          productCode: field("productCode"),
+        });
       const change = await requestPaymentChange(caller, {
         customerNumber: customer.customerNumber,
         productCode: field("productCode"),
@@ -141,7 +134,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       });
       return redirect(await continuePaymentChange(caller, { ...onward, paymentChangeId: change.paymentChangeId }));
     }
-    return json<ActionData>(refusal("Unknown action.", "customer.account.refused.unknownAction"), { status: 400 });
+    return refused("Unknown action.", "customer.account.refused.unknownAction");
   } catch (error) {
     if (error instanceof DomainError) {
       return json<ActionData>(

@@ -3,21 +3,17 @@
 // paid; "Continue" opens the provider's page, "Cancel" goes back with result=cancelled. The
 // client and both URLs are checked first: a refused link shows why and redirects nowhere.
 // (app/http/self-service-flow.server.ts has the order of checks.)
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useTranslation } from "react-i18next";
-import { CustomerErrorBoundary, Fact, FlowStep, RefusedLink } from "../components/CustomerFrame";
+import { CustomerErrorBoundary, Fact } from "../components/CustomerFrame";
+import { FlowStep, flowStepMeta } from "../components/FlowStep";
 import { useFormat } from "../components/use-format";
 import { customerMethodLabel } from "../i18n/labels";
-import { metaTitle } from "../i18n/meta";
 import { hostedPageHeaders } from "../http/hosted-page.server";
-import { flowAction, flowLoader, type Refused, type Shown } from "../http/self-service-flow.server";
+import { flowAction, flowLoader } from "../http/self-service-flow.server";
 import { continueInvoicePay, invoicePayStep, type PayView } from "../services/self-service/pages.server";
 
-export const meta: MetaFunction = ({ matches }) => [
-  ...metaTitle(matches, "customer.pay.metaTitle"),
-  { name: "robots", content: "noindex" },
-];
+export const meta = flowStepMeta("customer.pay.metaTitle");
 
 export const headers = hostedPageHeaders;
 
@@ -36,27 +32,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function PayInvoicePage() {
-  const acted = useActionData() as Refused | undefined;
-  const loaded = useLoaderData() as Refused | Shown<PayView>;
-  const data = acted ?? loaded;
   const { t } = useTranslation();
   const { money, day } = useFormat();
-  if (data.kind === "refused") return <RefusedLink message={data.message} said={data.say} />;
-  const view = data.view;
   return (
-    <FlowStep
+    <FlowStep<PayView>
       title={t("customer.pay.title")}
-      clientName={data.clientName}
-      customerName={data.customerName}
-      provider={view.provider}
-      note={t("customer.pay.note", { provider: view.provider, client: data.clientName })}
-    >
-      <Fact label={t("customer.pay.payTo")} value={view.merchant} testId="merchant" />
-      <Fact label={t("customer.pay.amount")} value={money(view.amount, view.currency)} testId="amount" />
-      <Fact label={t("customer.pay.invoice")} value={view.invoiceNumber} testId="invoice" />
-      <Fact label={t("customer.pay.dueDate")} value={day(view.dueDate)} />
-      <Fact label={t("customer.pay.product")} value={`${view.productName} (${view.productCode})`} />
-      <Fact label={t("customer.pay.payWith")} value={customerMethodLabel(t, view.paymentMethod)} testId="method" />
-    </FlowStep>
+      note={(view, client) => t("customer.pay.note", { provider: view.provider, client })}
+      facts={(view) => (
+        <>
+          <Fact label={t("customer.pay.payTo")} value={view.merchant} testId="merchant" />
+          <Fact label={t("customer.pay.amount")} value={money(view.amount, view.currency)} testId="amount" />
+          <Fact label={t("customer.pay.invoice")} value={view.invoiceNumber} testId="invoice" />
+          <Fact label={t("customer.pay.dueDate")} value={day(view.dueDate)} />
+          <Fact label={t("customer.pay.product")} value={`${view.productName} (${view.productCode})`} />
+          <Fact label={t("customer.pay.payWith")} value={customerMethodLabel(t, view.paymentMethod)} testId="method" />
+        </>
+      )}
+    />
   );
 }

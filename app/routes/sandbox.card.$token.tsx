@@ -372,44 +372,34 @@ export default function CardTerminalPage() {
   );
 }
 
+/** The card's numeric fields: each one's browser autofill name, example and longest typed length. */
+const NUMERIC_FIELDS = {
+  cardNumber: { autoComplete: "cc-number", placeholder: "1234 5678 9012 3456", maxLength: 23 },
+  expiry: { autoComplete: "cc-exp", placeholder: "MM/YY", maxLength: 7 },
+  cvc: { autoComplete: "cc-csc", placeholder: "123", maxLength: 4 },
+} as const;
+
 function CardFields({ words, data }: { words: Words; data: ActionData | undefined }) {
   const errors = data?.result === "invalid" ? data.errors : {};
   const message = (code: CardErrorCode | undefined) => (code ? words.errors[code] : undefined);
   const cardholder = data && "cardholder" in data ? data.cardholder : "";
+  const numeric = (name: keyof typeof NUMERIC_FIELDS) => (
+    <TextInput
+      label={words[name]}
+      name={name}
+      inputMode="numeric"
+      {...NUMERIC_FIELDS[name]}
+      required
+      autoFocus={name === "cardNumber"}
+      error={message(errors[name])}
+    />
+  );
   return (
     <>
-      <TextInput
-        label={words.cardNumber}
-        name="cardNumber"
-        inputMode="numeric"
-        autoComplete="cc-number"
-        placeholder="1234 5678 9012 3456"
-        maxLength={23}
-        required
-        autoFocus
-        error={message(errors.cardNumber)}
-      />
+      {numeric("cardNumber")}
       <Group grow align="flex-start">
-        <TextInput
-          label={words.expiry}
-          name="expiry"
-          inputMode="numeric"
-          autoComplete="cc-exp"
-          placeholder="MM/YY"
-          maxLength={7}
-          required
-          error={message(errors.expiry)}
-        />
-        <TextInput
-          label={words.cvc}
-          name="cvc"
-          inputMode="numeric"
-          autoComplete="cc-csc"
-          placeholder="123"
-          maxLength={4}
-          required
-          error={message(errors.cvc)}
-        />
+        {numeric("expiry")}
+        {numeric("cvc")}
       </Group>
       <TextInput
         label={words.cardholder}

@@ -34,13 +34,10 @@ const COLOUR: Record<ProviderBrand, string> = {
 };
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  return pageResponse(await checkoutPage(params.token ?? ""), NOT_FOUND, (view) =>
-    view.state === "expired"
-      ? "This page has expired. Nothing was paid or changed; go back and start again."
-      : view.state === "completed"
-        ? completedMessage(view.mode, view.outcome)
-        : null,
-  );
+  return pageResponse(await checkoutPage(params.token ?? ""), NOT_FOUND, {
+    expired: "This page has expired. Nothing was paid or changed; go back and start again.",
+    completed: (view) => completedMessage(view.mode, view.outcome),
+  });
 }
 
 // A system error sends the customer to errorUrl instead of returnUrl.

@@ -16,15 +16,11 @@ export const meta: MetaFunction = () => [{ title: "Invoice (sandbox)" }, { name:
 export const headers = hostedPageHeaders;
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  return pageResponse(await invoicePage(params.token ?? ""), "This invoice page does not exist.", (view) =>
-    view.state === "expired"
-      ? "This invoice page has expired. Nothing was paid."
-      : view.state === "completed"
-        ? view.outcome === "approved"
-          ? "This invoice has been confirmed."
-          : completedMessage(view.outcome)
-        : null,
-  );
+  return pageResponse(await invoicePage(params.token ?? ""), "This invoice page does not exist.", {
+    expired: "This invoice page has expired. Nothing was paid.",
+    completed: (view) =>
+      view.outcome === "approved" ? "This invoice has been confirmed." : completedMessage(view.outcome),
+  });
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {

@@ -19,13 +19,10 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const token = params.token ?? "";
   // A payment's page (app claim) or, failing that, an agreement registered on its own.
   const view = await vippsPage(token);
-  return pageResponse(view, "This Vipps page does not exist.", (view) =>
-    view.state === "expired"
-      ? "This payment request has expired. Nothing was paid; go back to the shop and start again."
-      : view.state === "completed"
-        ? completedMessage(view.outcome)
-        : null,
-  );
+  return pageResponse(view, "This Vipps page does not exist.", {
+    expired: "This payment request has expired. Nothing was paid; go back to the shop and start again.",
+    completed: (view) => completedMessage(view.outcome),
+  });
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {

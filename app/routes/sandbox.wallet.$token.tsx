@@ -18,13 +18,10 @@ export const meta: MetaFunction = () => [
 export const headers = hostedPageHeaders;
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  return pageResponse(await walletPage(params.token ?? ""), "This authentication page does not exist.", (view) =>
-    view.state === "expired"
-      ? "This authentication has expired. Nothing was paid; go back to the shop and start again."
-      : view.state === "completed"
-        ? completedMessage(view.outcome)
-        : null,
-  );
+  return pageResponse(await walletPage(params.token ?? ""), "This authentication page does not exist.", {
+    expired: "This authentication has expired. Nothing was paid; go back to the shop and start again.",
+    completed: (view) => completedMessage(view.outcome),
+  });
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {

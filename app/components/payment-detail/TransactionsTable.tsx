@@ -1,10 +1,11 @@
 // The payment's transactions with their amounts, and the actions each one's state allows to a
 // role that may do them (the server checks both again).
-import { Anchor, Group, Paper, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
-import { NOTES_MAX_LENGTH } from "../../domain/chargeback";
-import { ActionModal, type ActionModalProps } from "../ActionModal";
+import { Anchor, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { DueDateAndNotesFields } from "../ChargebackParts";
+import { ActionModal } from "../ActionModal";
 import { Amount } from "../Amount";
 import { StatusBadge } from "../StatusBadge";
+import type { ComponentProps, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useFormat } from "../use-format";
 import { AmountInput } from "./AmountInput";
@@ -107,149 +108,152 @@ export function TransactionsTable({ transactions, may }: { transactions: DetailT
   );
 }
 
+type ActionFieldsProps = { transaction: DetailTransaction; errors: Record<string, string> };
+
+/**
+ * The actions a transaction may offer, in button order. Each needs both the transaction's own
+ * `actions` flag and the role's ability of its name, posts its intent, and has its words under
+ * payment.transactionAction.<ability>; `amount` is the sum its text names.
+ */
+const TRANSACTION_ACTIONS: {
+  ability: keyof Abilities;
+  intent: string;
+  color?: string;
+  amount?: (transaction: DetailTransaction) => string | null;
+  /** The modal's button that closes it without doing anything, where "Cancel" would confuse. */
+  dismiss?: "payment.keepIt";
+  Fields?: (props: ActionFieldsProps) => ReactNode;
+}[] = [
+  {
+    ability: "capture",
+    intent: "capture",
+    amount: (t) => (t.summary.authorizedAmount !== "0.00" ? t.summary.authorizedAmount : t.amount),
+  },
+  { ability: "cancel", intent: "cancel", color: "red", amount: (t) => t.amount, dismiss: "payment.keepIt" },
+  { ability: "credit", intent: "credit", color: "grape", amount: creditable, Fields: CreditFields },
+  {
+    ability: "chargeback",
+    intent: "openChargeback",
+    color: "orange",
+    amount: creditable,
+    Fields: OpenChargebackFields,
+  },
+  { ability: "adjustInvoice", intent: "invoice", Fields: InvoiceFields },
+];
+
+function creditable(t: DetailTransaction) {
+  return t.summary.creditableAmount;
+}
+
 function TransactionActionButtons({ transaction: t, may }: { transaction: DetailTransaction; may: Abilities }) {
   const id = t.transactionId;
   const { t: translate } = useTranslation();
   const format = useFormat();
-  const money = (amount: string | null) => format.money(amount ?? "0", t.currency);
   const type = t.paymentType ?? t.paymentTypeGroup;
-  const buttons = [
-    t.actions.capture && may.capture ? (
-      <TransactionAction
-        key="capture"
-        transactionId={id}
-        label={translate("payment.capture")}
-        title={translate("payment.captureTitle", { id })}
-        intent="capture"
-        description={translate("payment.captureText", {
-          amount: money(t.summary.authorizedAmount !== "0.00" ? t.summary.authorizedAmount : t.amount),
-          type,
-        })}
-      />
-    ) : null,
-    t.actions.cancel && may.cancel ? (
-      <TransactionAction
-        key="cancel"
-        transactionId={id}
-        label={translate("payment.cancel")}
-        title={translate("payment.cancelTitle", { id })}
-        intent="cancel"
-        color="red"
-        confirmLabel={translate("payment.cancelConfirm")}
-        dismissLabel={translate("payment.keepIt")}
-        description={translate("payment.cancelText", { amount: money(t.amount) })}
-      />
-    ) : null,
-    t.actions.credit && may.credit ? (
-      <TransactionAction
-        key="credit"
-        transactionId={id}
-        label={translate("payment.credit")}
-        title={translate("payment.creditTitle", { id })}
-        intent="credit"
-        color="grape"
-        description={translate("payment.creditText", { type, amount: money(t.summary.creditableAmount) })}
-        fields={(errors) => (
-          <AmountInput
-            name="amount"
-            label={translate("payment.creditAmount")}
-            defaultValue={t.summary.creditableAmount!}
-            currency={t.currency}
-            max={t.summary.creditableAmount!}
-            maxLabel={translate("payment.creditableAmount")}
-            description={translate("payment.creditable", { amount: money(t.summary.creditableAmount) })}
-            serverError={errors.amount ?? errors.transactionId}
-            testId="credit-amount"
-          />
-        )}
-      />
-    ) : null,
-    t.actions.chargeback && may.chargeback ? (
-      <TransactionAction
-        key="chargeback"
-        transactionId={id}
-        label={translate("payment.chargeback.label")}
-        title={translate("payment.chargeback.title", { id })}
-        intent="openChargeback"
-        color="orange"
-        confirmLabel={translate("payment.chargeback.confirm")}
-        description={translate("payment.chargeback.text", { amount: money(t.summary.creditableAmount) })}
-        fields={(errors) => <OpenChargebackFields transaction={t} errors={errors} />}
-      />
-    ) : null,
-    t.actions.adjustInvoice && may.adjustInvoice && t.invoice ? (
-      <TransactionAction
-        key="invoice"
-        transactionId={id}
-        label={translate("payment.adjustInvoice")}
-        title={translate("payment.adjustInvoiceTitle", { id })}
-        intent="invoice"
-        description={translate("payment.adjustInvoiceText", { invoice: t.invoice.invoiceId })}
-        confirmLabel={translate("payment.saveInvoice")}
-        fields={(errors) => (
-          <>
-            <AmountInput
-              name="amount"
-              label={translate("payment.amount")}
-              defaultValue={t.invoice!.amount}
-              currency={t.currency}
-              serverError={errors.amount}
-              testId="invoice-amount"
-            />
-            <TextInput
-              name="externalInvoiceNumber"
-              label={translate("payment.externalInvoiceNumber")}
-              description={translate("payment.externalInvoiceNumberHint")}
-              defaultValue={t.invoice!.externalInvoiceNumber ?? ""}
-              maxLength={50}
-              error={errors.externalInvoiceNumber}
-            />
-            <TextInput
-              name="customerIdentificationNumber"
-              label={translate("payment.kid")}
-              defaultValue={t.invoice!.customerIdentificationNumber ?? ""}
-              maxLength={50}
-              error={errors.customerIdentificationNumber}
-            />
-            <TextInput
-              name="languageCode"
-              label={translate("payment.language")}
-              description={translate("payment.languageHint")}
-              defaultValue={t.invoice!.languageCode ?? ""}
-              maxLength={3}
-              error={errors.languageCode}
-            />
-          </>
-        )}
-      />
-    ) : null,
-  ].filter(Boolean);
-  if (!buttons.length) {
+  const offered = TRANSACTION_ACTIONS.filter(
+    ({ ability }) => t.actions[ability] && may[ability] && (ability !== "adjustInvoice" || t.invoice),
+  );
+  if (!offered.length) {
     return (
       <Text c="dimmed" size="xs">
         —
       </Text>
     );
   }
-  return <Group gap={6}>{buttons}</Group>;
+  return (
+    <Group gap={6}>
+      {offered.map(({ ability, intent, color, amount, dismiss, Fields }) => {
+        const words = `payment.transactionAction.${ability}` as const;
+        const values = {
+          id,
+          type,
+          amount: amount ? format.money(amount(t) ?? "0", t.currency) : undefined,
+          invoice: t.invoice?.invoiceId,
+        };
+        return (
+          <ActionModal
+            key={ability}
+            label={translate(`${words}.label`)}
+            title={translate(`${words}.title`, values)}
+            intent={intent}
+            hidden={{ transactionId: id }}
+            color={color}
+            description={translate(`${words}.text`, values)}
+            confirmLabel={translate(`${words}.confirm`)}
+            dismissLabel={dismiss && translate(dismiss)}
+            fields={Fields && ((errors) => <Fields transaction={t} errors={errors} />)}
+            buttonProps={{ size: "compact-sm", variant: "light", "data-testid": `${intent}-${id}` }}
+          />
+        );
+      })}
+    </Group>
+  );
 }
 
-function OpenChargebackFields({
-  transaction: t,
-  errors,
-}: {
-  transaction: DetailTransaction;
-  errors: Record<string, string>;
-}) {
+function CreditFields({ transaction: t, errors }: ActionFieldsProps) {
   const { t: translate } = useTranslation();
+  const format = useFormat();
+  return (
+    <CreditableAmountInput
+      transaction={t}
+      label={translate("payment.creditAmount")}
+      maxLabel={translate("payment.creditableAmount")}
+      description={translate("payment.creditable", {
+        amount: format.money(t.summary.creditableAmount ?? "0", t.currency),
+      })}
+      serverError={errors.amount ?? errors.transactionId}
+      testId="credit-amount"
+    />
+  );
+}
+
+/** The invoice's own text fields after its amount: each field's name, words and longest value. */
+const INVOICE_TEXT_FIELDS = [
+  {
+    name: "externalInvoiceNumber",
+    label: "payment.externalInvoiceNumber",
+    hint: "payment.externalInvoiceNumberHint",
+    maxLength: 50,
+  },
+  { name: "customerIdentificationNumber", label: "payment.kid", hint: undefined, maxLength: 50 },
+  { name: "languageCode", label: "payment.language", hint: "payment.languageHint", maxLength: 3 },
+] as const;
+
+function InvoiceFields({ transaction: t, errors }: ActionFieldsProps) {
+  const { t: translate } = useTranslation();
+  const invoice = t.invoice!;
   return (
     <>
       <AmountInput
         name="amount"
-        label={translate("payment.chargeback.amount")}
-        defaultValue={t.summary.creditableAmount!}
+        label={translate("payment.amount")}
+        defaultValue={invoice.amount}
         currency={t.currency}
-        max={t.summary.creditableAmount!}
+        serverError={errors.amount}
+        testId="invoice-amount"
+      />
+      {INVOICE_TEXT_FIELDS.map(({ name, label, hint, maxLength }) => (
+        <TextInput
+          key={name}
+          name={name}
+          label={translate(label)}
+          description={hint && translate(hint)}
+          defaultValue={invoice[name] ?? ""}
+          maxLength={maxLength}
+          error={errors[name]}
+        />
+      ))}
+    </>
+  );
+}
+
+function OpenChargebackFields({ transaction: t, errors }: ActionFieldsProps) {
+  const { t: translate } = useTranslation();
+  return (
+    <>
+      <CreditableAmountInput
+        transaction={t}
+        label={translate("payment.chargeback.amount")}
         maxLabel={translate("payment.chargeback.maxLabel")}
         serverError={errors.amount ?? errors.transactionId ?? errors.currency}
         testId="chargeback-amount"
@@ -262,35 +266,25 @@ function OpenChargebackFields({
         required
         error={errors.reasonCode}
       />
-      <TextInput
-        type="date"
-        name="dueDate"
-        label={translate("payment.chargeback.dueDate")}
-        description={translate("payment.chargeback.dueDateHint")}
-        error={errors.dueDate}
-      />
-      <Textarea
-        name="notes"
-        label={translate("payment.chargeback.notes")}
-        autosize
-        minRows={2}
-        maxLength={NOTES_MAX_LENGTH}
-        error={errors.notes}
-      />
+      <DueDateAndNotesFields errors={errors} dueDateHint={translate("payment.chargeback.dueDateHint")} />
     </>
   );
 }
 
-/** One action on a transaction: its compact button (test id `<intent>-<transactionId>`) and modal. */
-function TransactionAction({
-  transactionId,
-  ...modal
-}: Omit<ActionModalProps, "hidden" | "buttonProps"> & { transactionId: number }) {
+/** An amount of the transaction's creditable amount: that much at first, and no more. */
+function CreditableAmountInput({
+  transaction: t,
+  ...input
+}: Omit<ComponentProps<typeof AmountInput>, "name" | "defaultValue" | "currency" | "max"> & {
+  transaction: DetailTransaction;
+}) {
   return (
-    <ActionModal
-      {...modal}
-      hidden={{ transactionId }}
-      buttonProps={{ size: "compact-sm", variant: "light", "data-testid": `${modal.intent}-${transactionId}` }}
+    <AmountInput
+      name="amount"
+      defaultValue={t.summary.creditableAmount!}
+      currency={t.currency}
+      max={t.summary.creditableAmount!}
+      {...input}
     />
   );
 }
