@@ -9,7 +9,7 @@
 // and restores PAYDESK_PSP_TIMEOUT_MS after the file, even when a test fails before its own clear:
 // test files share a worker process (isolate: false), so a 1 s bound left behind would reach the
 // next file and the servers it starts.
-import { afterAll, afterEach } from "vitest";
+import { afterAll, afterEach, vi } from "vitest";
 import { PSP_OPERATIONS, type PspOperation } from "../../app/providers/psp-protocol";
 import { pspOperations, testMerchant, type TestPsp } from "./psp";
 
@@ -27,15 +27,8 @@ export type PspFaultPlan = {
   giveUpAfterMs?: number;
 };
 
-/** PAYDESK_PSP_TIMEOUT_MS before a "timeout" plan shortened it ({ value: undefined }: it was unset). */
-let timeoutBefore: { value: string | undefined } | null = null;
-
-function restoreTimeout() {
-  if (!timeoutBefore) return;
-  if (timeoutBefore.value === undefined) delete process.env.PAYDESK_PSP_TIMEOUT_MS;
-  else process.env.PAYDESK_PSP_TIMEOUT_MS = timeoutBefore.value;
-  timeoutBefore = null;
-}
+/** PAYDESK_PSP_TIMEOUT_MS back to what it was before a "timeout" plan stubbed it (vi.stubEnv). */
+const restoreTimeout = () => void vi.unstubAllEnvs();
 
 /** CAPTURE → capture, CARD_AUTHORIZE → card-authorize, … (PSP_OPERATIONS). */
 export function pspOperation(name: string): PspOperation {
@@ -47,8 +40,7 @@ export function pspOperation(name: string): PspOperation {
 async function injectPspFault(psp: TestPsp, plan: PspFaultPlan): Promise<void> {
   restoreTimeout();
   if (plan.fault === "timeout") {
-    timeoutBefore = { value: process.env.PAYDESK_PSP_TIMEOUT_MS };
-    process.env.PAYDESK_PSP_TIMEOUT_MS = String(plan.giveUpAfterMs ?? 1_000);
+    vi.stubEnv("PAYDESK_PSP_TIMEOUT_MS", String(plan.giveUpAfterMs ?? 1_000));
   }
   await psp.setFaults({
     timeoutRate: plan.fault === "timeout" ? 1 : 0,
