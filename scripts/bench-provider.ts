@@ -2,6 +2,7 @@
 //
 //   npm run bench:provider -- [--db paydesk_bench_provider] [--latency 300] [--concurrency 32] [--rounds 3]
 //                             [--seconds 8] [--connections 8,32] [--pool N] [--workers N] [--profile DIR]
+//                             [--sections provider,database]
 //
 // (`npm run bench:provider` builds the app first; `npx tsx scripts/bench-provider.ts` runs the
 // build there is.) Recreates database NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
@@ -89,6 +90,8 @@ const sweep = args.has("--sweep-workers")
       .map((n) => Number.parseInt(n, 10))
       .filter((n) => n > 0)
   : null;
+/** --sections provider,database: which of the two sections to run (both by default). */
+const sections = flag("--sections", "provider,database").split(",");
 /** Where the app server writes a CPU profile when it stops (node --cpu-prof), if anywhere. */
 const profileDir = args.has("--profile") ? path.resolve(flag("--profile", ".")) : null;
 const benchUrl = benchDatabaseUrl(name);
@@ -343,24 +346,25 @@ const errorText = (errors: Record<string, number>) =>
 // spelt chr(58). The statements are those db/schema.ts's columns and the use-cases' Drizzle
 // queries send (their select lists shortened to *).
 
-/** What POST /v1/payments runs for a payment with one transaction. */
+/**
+ * What POST /v1/payments runs for a payment with one transaction: the payment, the client's
+ * method, then the transaction and its CREATE entry sent together (the entry takes the id from
+ * the sequence, as Paydesk's does); the answer is built from what the inserts returned.
+ */
 function createSql(client: { clientId: string; tokenHash: string }): string {
   return `
 begin;
 insert into payments (organisation_id, total_amount, currency, created_by_client_id, created_at, updated_at)
-  values (${ORGANISATION}, 100, 'NOK', '${client.clientId}', now(), now()) returning payment_id \\gset
-select id from provider_operations where payment_id = :payment_id and kind = 'AUTHORIZE' and status = 'PENDING' limit 1;
+  values (${ORGANISATION}, 100, 'NOK', '${client.clientId}', now(), now()) returning *;
 select * from payment_methods where client_id = '${client.clientId}' and enabled and distribution_channel_id in ('web')
   and payment_type = 'VISA';
+\\startpipeline
 insert into payment_transactions (payment_id, amount, currency, payment_type, payment_type_group, distribution_channel_id)
-  values (:payment_id, 100, 'NOK', 'VISA', 'PAYMENTCARD', 'web') returning transaction_id \\gset
+  values (currval('payments_payment_id_seq'), 100, 'NOK', 'VISA', 'PAYMENTCARD', 'web') returning *;
 insert into operation_log (transaction_id, payment_id, operation, amount, correlation_id, client_name, actor_type, actor, created_at)
-  values (:transaction_id, :payment_id, 'CREATE', 100, 'pgbench', 'paydesk-bench', 'client', '${client.clientId}', now());
-update payments set updated_at = now() where payment_id = :payment_id;
-select p.*, (select json_agg(x order by x.transaction_id) from (
-    select t.*, (select json_agg(o order by o.created_at, o.id) from operation_log o where o.transaction_id = t.transaction_id) as operations
-      from payment_transactions t where t.payment_id = p.payment_id) x) as transactions
-  from payments p where p.payment_id = :payment_id and p.organisation_id = ${ORGANISATION};
+  values (currval('payment_transactions_transaction_id_seq'), currval('payments_payment_id_seq'), 'CREATE', 100, 'pgbench', 'paydesk-bench', 'client', '${client.clientId}', now())
+  returning *;
+\\endpipeline
 commit;
 `;
 }
@@ -494,160 +498,164 @@ async function main() {
   app = await startApp(workers, pool);
   console.log(`app server pid ${app.pid} (${poolText}${workersText}), PSP pid ${psp.pid}`);
 
-  // ------------------------------------------------------------ 1. provider-bound captures
-
-  const limit = concurrency / (latencyMs / 1000);
-  const percent = (value: number) => `${((value / limit) * 100).toFixed(0)}%`.padStart(5);
-  console.log(
-    `\n1. ${concurrency} concurrent captures on ${concurrency} payments, PSP latency ${latencyMs} ms; provider-bound limit ` +
-      `${concurrency} / ${latencyMs / 1000} s = ${limit.toFixed(1)}/s. Load ${loadAverage()}.\n` +
-      `   Each round: Paydesk with the slow PSP | ${concurrency} calls straight to the PSP (same latency) | Paydesk with ` +
-      `the PSP answering at once; the first round warms up.\n` +
-      `   round    | wall ms  captures/s  of limit  app CPU ms/capture  errors | wall ms  of limit | wall ms  errors | latency cost ms`,
-  );
-  const figures = { rate: [] as number[], direct: [] as number[], instant: [] as number[], paid: [] as number[] };
-  const cpuPerCapture: number[] = [];
-  for (let round = 0; round <= rounds; round++) {
-    await setPspLatency(latencyMs);
-    const slow = await burstOfCaptures(await authorizedTransactions(concurrency));
-    const directWall = await burstAtPsp(round);
-    await setPspLatency(0);
-    const instant = await burstOfCaptures(await authorizedTransactions(concurrency));
-    const rate = slow.captured / (slow.wall / 1000);
-    const directRate = concurrency / (directWall / 1000);
-    console.log(
-      `   ${(round === 0 ? "warm-up" : String(round)).padEnd(8)} | ${fmt(slow.wall)}  ${fmt(rate, 10)}  ${percent(rate).padStart(8)}  ` +
-        `${fmt(slow.cpu / concurrency, 18)}  ${errorText(slow.errors).padStart(6)} | ${fmt(directWall)}  ${percent(directRate).padStart(8)} | ` +
-        `${fmt(instant.wall)}  ${errorText(instant.errors).padStart(6)} | ${fmt(slow.wall - instant.wall, 15)}`,
-    );
-    if (round === 0) continue;
-    figures.rate.push(rate);
-    figures.direct.push(directRate);
-    figures.instant.push(instant.wall);
-    figures.paid.push(slow.wall - instant.wall);
-    cpuPerCapture.push(slow.cpu / concurrency);
-  }
-  const rate = median(figures.rate);
-  console.log(
-    `   median: Paydesk ${rate.toFixed(1)} captures/s (spread ${spread(figures.rate)}) = ${percent(rate).trim()} of the ` +
-      `provider-bound limit (the issue asks ≥ 80%); PSP alone ${median(figures.direct).toFixed(1)}/s = ` +
-      `${percent(median(figures.direct)).trim()}; app CPU ${median(cpuPerCapture).toFixed(1)} ms a capture.`,
-  );
-  const poolSize = Number(pool || 10);
-  console.log(
-    `   The ${latencyMs} ms PSP made the ${concurrency} captures ${median(figures.paid).toFixed(0)} ms slower than an ` +
-      `instant one (spread ${spread(figures.paid)}): its latency is paid about once. Were a pooled connection held across ` +
-      `the call, ${poolSize} at a time would be asked: ≥ ${Math.ceil(concurrency / poolSize) * latencyMs} ms. ` +
-      `The rest, ${median(figures.instant).toFixed(0)} ms, is Paydesk's own work for ${concurrency} captures on this machine now.`,
-  );
-
-  // Sustained: --concurrency clients each capture one payment after another for --seconds, the
-  // PSP answering every call after --latency ms, interleaved with as many clients calling the PSP
-  // straight. Paydesk's own work for one capture overlaps the others' waits on the provider.
-  console.log(
-    `   sustained, ${seconds} s a run: ${concurrency} clients each capturing one payment after another | the same ` +
-      `clients calling the PSP straight. Load ${loadAverage()}.\n` +
-      `   round    | captures/s  of limit    p50 ms    p99 ms  app CPU ms/capture  errors | calls/s  of limit`,
-  );
-  const sustained = { rate: [] as number[], direct: [] as number[] };
-  for (let round = 1; round <= rounds; round++) {
-    await setPspLatency(0);
-    const ready = await authorizedTransactions(Math.ceil(limit * seconds * 1.3), 16);
-    await setPspLatency(latencyMs);
-    const ours = await drive(concurrency, 200, () => {
-      const route = ready.pop();
-      return route ? api("PUT", `${route}/capture`) : null;
-    });
-    let directCalls = 0;
-    const direct = await drive(concurrency, 200, () =>
-      call(
-        `${psp!.url}/v1/capture`,
-        "POST",
-        { "Psp-Merchant": "bench-direct" },
-        {
-          reference: `direct-${randomUUID()}`,
-          transactionReference: `transaction-sustained-${round}-${directCalls++}`,
-          amount: "100.00",
-          currency: "NOK",
-          paymentTypeGroup: "PAYMENTCARD",
-        },
-      ),
-    );
-    sustained.rate.push(ours.rate);
-    sustained.direct.push(direct.rate);
-    console.log(
-      `   ${String(round).padEnd(8)} | ${fmt(ours.rate, 10)}  ${percent(ours.rate).padStart(8)}  ${fmt(ours.p50, 8)}  ` +
-        `${fmt(ours.p99, 8)}  ${fmt(ours.cpuPerRequest ?? Number.NaN, 18)}  ${errorText(ours.errors).padStart(6)} | ` +
-        `${fmt(direct.rate, 7)}  ${percent(direct.rate).padStart(8)}${ours.note ? `  (${ours.note})` : ""}`,
-    );
-  }
-  console.log(
-    `   median sustained: Paydesk ${median(sustained.rate).toFixed(1)} captures/s (spread ${spread(sustained.rate)}) = ` +
-      `${percent(median(sustained.rate)).trim()} of the provider-bound limit; the PSP alone ` +
-      `${median(sustained.direct).toFixed(1)}/s = ${percent(median(sustained.direct)).trim()}.`,
-  );
-
-  // ------------------------------------------------------------ 2. database-bound, beside pgbench
-
-  await setPspLatency(0);
-  console.log(
-    `\n2. Throughput with the PSP answering at once, ${seconds} s a run, ${rounds} rounds; Paydesk (HTTP clients, ` +
-      `the app server with ${poolText}) and pgbench (-c, the same statements) interleaved. Load ${loadAverage()}.\n` +
-      `   conn  round   request | Paydesk req/s    p50 ms    p99 ms  app CPU ms/req  errors | pgbench tps    p50 ms    p99 ms  errors | Paydesk/pgbench`,
-  );
-  const CREATE = createSql(sqlClient);
-  const CAPTURE = captureSql(sqlClient);
-  const row = (clients: number, round: string, what: string, ours: Figures, raw: Figures) =>
-    console.log(
-      `   ${String(clients).padStart(4)}  ${round.padStart(6)}  ${what.padStart(8)} | ${fmt(ours.rate, 13)}  ${fmt(ours.p50, 8)}  ` +
-        `${fmt(ours.p99, 8)}  ${fmt(ours.cpuPerRequest ?? Number.NaN, 14)}  ${errorText(ours.errors).padStart(6)} | ` +
-        `${fmt(raw.rate, 11)}  ${fmt(raw.p50, 8)}  ${fmt(raw.p99, 8)}  ${errorText(raw.errors).padStart(6)} | ` +
-        `${`${((ours.rate / raw.rate) * 100).toFixed(0)}%`.padStart(15)}`,
-    );
   const medians: (() => void)[] = [];
-  for (const clients of connectionCounts) {
-    const runs = {
-      create: [] as Figures[],
-      createRaw: [] as Figures[],
-      capture: [] as Figures[],
-      captureRaw: [] as Figures[],
-    };
+  if (sections.includes("provider")) {
+    // ------------------------------------------------------------ 1. provider-bound captures
+
+    const limit = concurrency / (latencyMs / 1000);
+    const percent = (value: number) => `${((value / limit) * 100).toFixed(0)}%`.padStart(5);
+    console.log(
+      `\n1. ${concurrency} concurrent captures on ${concurrency} payments, PSP latency ${latencyMs} ms; provider-bound limit ` +
+        `${concurrency} / ${latencyMs / 1000} s = ${limit.toFixed(1)}/s. Load ${loadAverage()}.\n` +
+        `   Each round: Paydesk with the slow PSP | ${concurrency} calls straight to the PSP (same latency) | Paydesk with ` +
+        `the PSP answering at once; the first round warms up.\n` +
+        `   round    | wall ms  captures/s  of limit  app CPU ms/capture  errors | wall ms  of limit | wall ms  errors | latency cost ms`,
+    );
+    const figures = { rate: [] as number[], direct: [] as number[], instant: [] as number[], paid: [] as number[] };
+    const cpuPerCapture: number[] = [];
+    for (let round = 0; round <= rounds; round++) {
+      await setPspLatency(latencyMs);
+      const slow = await burstOfCaptures(await authorizedTransactions(concurrency));
+      const directWall = await burstAtPsp(round);
+      await setPspLatency(0);
+      const instant = await burstOfCaptures(await authorizedTransactions(concurrency));
+      const rate = slow.captured / (slow.wall / 1000);
+      const directRate = concurrency / (directWall / 1000);
+      console.log(
+        `   ${(round === 0 ? "warm-up" : String(round)).padEnd(8)} | ${fmt(slow.wall)}  ${fmt(rate, 10)}  ${percent(rate).padStart(8)}  ` +
+          `${fmt(slow.cpu / concurrency, 18)}  ${errorText(slow.errors).padStart(6)} | ${fmt(directWall)}  ${percent(directRate).padStart(8)} | ` +
+          `${fmt(instant.wall)}  ${errorText(instant.errors).padStart(6)} | ${fmt(slow.wall - instant.wall, 15)}`,
+      );
+      if (round === 0) continue;
+      figures.rate.push(rate);
+      figures.direct.push(directRate);
+      figures.instant.push(instant.wall);
+      figures.paid.push(slow.wall - instant.wall);
+      cpuPerCapture.push(slow.cpu / concurrency);
+    }
+    const rate = median(figures.rate);
+    console.log(
+      `   median: Paydesk ${rate.toFixed(1)} captures/s (spread ${spread(figures.rate)}) = ${percent(rate).trim()} of the ` +
+        `provider-bound limit (the issue asks ≥ 80%); PSP alone ${median(figures.direct).toFixed(1)}/s = ` +
+        `${percent(median(figures.direct)).trim()}; app CPU ${median(cpuPerCapture).toFixed(1)} ms a capture.`,
+    );
+    const poolSize = Number(pool || 10);
+    console.log(
+      `   The ${latencyMs} ms PSP made the ${concurrency} captures ${median(figures.paid).toFixed(0)} ms slower than an ` +
+        `instant one (spread ${spread(figures.paid)}): its latency is paid about once. Were a pooled connection held across ` +
+        `the call, ${poolSize} at a time would be asked: ≥ ${Math.ceil(concurrency / poolSize) * latencyMs} ms. ` +
+        `The rest, ${median(figures.instant).toFixed(0)} ms, is Paydesk's own work for ${concurrency} captures on this machine now.`,
+    );
+
+    // Sustained: --concurrency clients each capture one payment after another for --seconds, the
+    // PSP answering every call after --latency ms, interleaved with as many clients calling the PSP
+    // straight. Paydesk's own work for one capture overlaps the others' waits on the provider.
+    console.log(
+      `   sustained, ${seconds} s a run: ${concurrency} clients each capturing one payment after another | the same ` +
+        `clients calling the PSP straight. Load ${loadAverage()}.\n` +
+        `   round    | captures/s  of limit    p50 ms    p99 ms  app CPU ms/capture  errors | calls/s  of limit`,
+    );
+    const sustained = { rate: [] as number[], direct: [] as number[] };
     for (let round = 1; round <= rounds; round++) {
-      runs.create.push(
-        await drive(clients, 201, () =>
-          api("POST", "/v1/payments", { totalAmount: "100.00", transaction: { paymentType: "VISA" } }),
+      await setPspLatency(0);
+      const ready = await authorizedTransactions(Math.ceil(limit * seconds * 1.3), 16);
+      await setPspLatency(latencyMs);
+      const ours = await drive(concurrency, 200, () => {
+        const route = ready.pop();
+        return route ? api("PUT", `${route}/capture`) : null;
+      });
+      let directCalls = 0;
+      const direct = await drive(concurrency, 200, () =>
+        call(
+          `${psp!.url}/v1/capture`,
+          "POST",
+          { "Psp-Merchant": "bench-direct" },
+          {
+            reference: `direct-${randomUUID()}`,
+            transactionReference: `transaction-sustained-${round}-${directCalls++}`,
+            amount: "100.00",
+            currency: "NOK",
+            paymentTypeGroup: "PAYMENTCARD",
+          },
         ),
       );
-      runs.createRaw.push(await pgbench("create", CREATE, clients));
-
-      // Authorized transactions for the capture run, made through the API before its clock starts:
-      // as many as the last capture run did in its time and a half, or as creates did.
-      const lastCapture = runs.capture.at(-1)?.rate ?? runs.create.at(-1)!.rate;
-      const ready = await authorizedTransactions(Math.ceil(Math.max(100, lastCapture) * seconds * 1.5), 16);
-      runs.capture.push(
-        await drive(clients, 200, () => {
-          const route = ready.pop();
-          return route ? api("PUT", `${route}/capture`) : null;
-        }),
+      sustained.rate.push(ours.rate);
+      sustained.direct.push(direct.rate);
+      console.log(
+        `   ${String(round).padEnd(8)} | ${fmt(ours.rate, 10)}  ${percent(ours.rate).padStart(8)}  ${fmt(ours.p50, 8)}  ` +
+          `${fmt(ours.p99, 8)}  ${fmt(ours.cpuPerRequest ?? Number.NaN, 18)}  ${errorText(ours.errors).padStart(6)} | ` +
+          `${fmt(direct.rate, 7)}  ${percent(direct.rate).padStart(8)}${ours.note ? `  (${ours.note})` : ""}`,
       );
-      const lastRaw = runs.captureRaw.at(-1)?.rate;
-      await prepareRawCaptures(
-        pg,
-        Math.ceil(Math.max(2000, Number.isFinite(lastRaw) ? lastRaw! : 1000) * seconds * 1.5),
-      );
-      runs.captureRaw.push(await pgbench("capture", CAPTURE, clients));
-
-      row(clients, String(round), "create", runs.create.at(-1)!, runs.createRaw.at(-1)!);
-      row(clients, String(round), "capture", runs.capture.at(-1)!, runs.captureRaw.at(-1)!);
-      for (const [what, list] of Object.entries(runs)) {
-        const note = list.at(-1)!.note;
-        if (note) console.log(`         ${what}: ${note}`);
-      }
     }
-    medians.push(() => {
-      row(clients, "median", "create", medianFigures(runs.create), medianFigures(runs.createRaw));
-      row(clients, "median", "capture", medianFigures(runs.capture), medianFigures(runs.captureRaw));
-    });
+    console.log(
+      `   median sustained: Paydesk ${median(sustained.rate).toFixed(1)} captures/s (spread ${spread(sustained.rate)}) = ` +
+        `${percent(median(sustained.rate)).trim()} of the provider-bound limit; the PSP alone ` +
+        `${median(sustained.direct).toFixed(1)}/s = ${percent(median(sustained.direct)).trim()}.`,
+    );
+  }
+
+  if (sections.includes("database")) {
+    // ------------------------------------------------------------ 2. database-bound, beside pgbench
+
+    await setPspLatency(0);
+    console.log(
+      `\n2. Throughput with the PSP answering at once, ${seconds} s a run, ${rounds} rounds; Paydesk (HTTP clients, ` +
+        `the app server with ${poolText}) and pgbench (-c, the same statements) interleaved. Load ${loadAverage()}.\n` +
+        `   conn  round   request | Paydesk req/s    p50 ms    p99 ms  app CPU ms/req  errors | pgbench tps    p50 ms    p99 ms  errors | Paydesk/pgbench`,
+    );
+    const CREATE = createSql(sqlClient);
+    const CAPTURE = captureSql(sqlClient);
+    const row = (clients: number, round: string, what: string, ours: Figures, raw: Figures) =>
+      console.log(
+        `   ${String(clients).padStart(4)}  ${round.padStart(6)}  ${what.padStart(8)} | ${fmt(ours.rate, 13)}  ${fmt(ours.p50, 8)}  ` +
+          `${fmt(ours.p99, 8)}  ${fmt(ours.cpuPerRequest ?? Number.NaN, 14)}  ${errorText(ours.errors).padStart(6)} | ` +
+          `${fmt(raw.rate, 11)}  ${fmt(raw.p50, 8)}  ${fmt(raw.p99, 8)}  ${errorText(raw.errors).padStart(6)} | ` +
+          `${`${((ours.rate / raw.rate) * 100).toFixed(0)}%`.padStart(15)}`,
+      );
+    for (const clients of connectionCounts) {
+      const runs = {
+        create: [] as Figures[],
+        createRaw: [] as Figures[],
+        capture: [] as Figures[],
+        captureRaw: [] as Figures[],
+      };
+      for (let round = 1; round <= rounds; round++) {
+        runs.create.push(
+          await drive(clients, 201, () =>
+            api("POST", "/v1/payments", { totalAmount: "100.00", transaction: { paymentType: "VISA" } }),
+          ),
+        );
+        runs.createRaw.push(await pgbench("create", CREATE, clients));
+
+        // Authorized transactions for the capture run, made through the API before its clock starts:
+        // as many as the last capture run did in its time and a half, or as creates did.
+        const lastCapture = runs.capture.at(-1)?.rate ?? runs.create.at(-1)!.rate;
+        const ready = await authorizedTransactions(Math.ceil(Math.max(100, lastCapture) * seconds * 1.5), 16);
+        runs.capture.push(
+          await drive(clients, 200, () => {
+            const route = ready.pop();
+            return route ? api("PUT", `${route}/capture`) : null;
+          }),
+        );
+        const lastRaw = runs.captureRaw.at(-1)?.rate;
+        await prepareRawCaptures(
+          pg,
+          Math.ceil(Math.max(2000, Number.isFinite(lastRaw) ? lastRaw! : 1000) * seconds * 1.5),
+        );
+        runs.captureRaw.push(await pgbench("capture", CAPTURE, clients));
+
+        row(clients, String(round), "create", runs.create.at(-1)!, runs.createRaw.at(-1)!);
+        row(clients, String(round), "capture", runs.capture.at(-1)!, runs.captureRaw.at(-1)!);
+        for (const [what, list] of Object.entries(runs)) {
+          const note = list.at(-1)!.note;
+          if (note) console.log(`         ${what}: ${note}`);
+        }
+      }
+      medians.push(() => {
+        row(clients, "median", "create", medianFigures(runs.create), medianFigures(runs.createRaw));
+        row(clients, "median", "capture", medianFigures(runs.capture), medianFigures(runs.captureRaw));
+      });
+    }
   }
   for (const print of medians) print();
   console.log(`\nthe preparation's requests retried: ${errorText(retried)}`);

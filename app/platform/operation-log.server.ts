@@ -2,26 +2,36 @@
 // the append-only operation-log entry and, for captures and credits, the daily volume rollup.
 // A lost chargeback is not an operation of the /v1 contract: it adds to the rollup only
 // (charged-back volume, docs/decisions/040).
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { dailyVolume, operationLog } from "../../db/schema";
 import type { Operation } from "../domain/enums";
 import { toDbAmount, type Money } from "../domain/money";
 import { operationActor, type Caller } from "../domain/caller";
 
+export type OperationLogRow = typeof operationLog.$inferSelect;
+
+/**
+ * Appends one entry to the operation log and returns it as written. `transactionId` may be SQL
+ * (the id a statement sent just before in this session drew: insertTransactionLocked).
+ */
 export async function appendOperation(
   tx: Tx,
-  entry: { transactionId: number; paymentId: number; operation: Operation; amount: Money | null; at: Date },
+  entry: { transactionId: number | SQL; paymentId: number; operation: Operation; amount: Money | null; at: Date },
   caller: Caller,
-): Promise<void> {
-  await tx.insert(operationLog).values({
-    transactionId: entry.transactionId,
-    paymentId: entry.paymentId,
-    operation: entry.operation,
-    amount: entry.amount === null ? null : toDbAmount(entry.amount),
-    createdAt: entry.at,
-    ...operationActor(caller),
-  });
+): Promise<OperationLogRow> {
+  const [row] = await tx
+    .insert(operationLog)
+    .values({
+      transactionId: entry.transactionId,
+      paymentId: entry.paymentId,
+      operation: entry.operation,
+      amount: entry.amount === null ? null : toDbAmount(entry.amount),
+      createdAt: entry.at,
+      ...operationActor(caller),
+    })
+    .returning();
+  return row;
 }
 
 /**

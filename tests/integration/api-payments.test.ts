@@ -64,6 +64,40 @@ describe("create a payment", () => {
     expect(Number.isInteger(transaction.transactionId)).toBe(true);
   });
 
+  it("answers with exactly what GET then shows, each CREATE entry under its own transaction, also when many are created at once", async () => {
+    // The answers are built from what the inserts returned (no read after the write), and the
+    // CREATE entry takes its transaction's id from the sequence: parallel requests reuse pooled
+    // connections, where a stray id would show as another transaction's entry.
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        client.post("/v1/payments", {
+          orderId: `SAME-AS-GET-${i}`,
+          totalAmount: `${10 + i}.25`,
+          transaction: { paymentType: i % 2 ? "VISA" : "MASTERCARD" },
+        }),
+      ),
+    );
+    const withoutTransaction = await client.post("/v1/payments", { totalAmount: "5.00" });
+    for (const result of [...created, withoutTransaction]) {
+      expect(result.status).toBe(201);
+      const fetched = await client.get(`/v1/payments/${result.body.paymentId}`);
+      expect(fetched.body).toEqual(result.body);
+    }
+    for (const { body } of created) {
+      const [transaction] = body.transactions;
+      expect(transaction.operationLog).toHaveLength(1);
+      expect(transaction.operationLog[0]).toMatchObject({ operation: "CREATE", amount: body.totalAmount });
+      expect(body.updatedAt).toBe(transaction.createdAt);
+    }
+    expect(withoutTransaction.body.transactions).toEqual([]);
+    // The same for a transaction added later: its answer is what GET shows of it.
+    const added = await addTransaction(client, withoutTransaction.body.paymentId, "GIFTCARD", "2.00");
+    expect(added.status).toBe(201);
+    expect((await client.get(tx(withoutTransaction.body.paymentId, added.body.transactionId))).body).toEqual(
+      added.body,
+    );
+  });
+
   it("keeps five decimals exactly", async () => {
     const result = await client.post("/v1/payments", { totalAmount: "0.12345" });
     expect(result.body.totalAmount).toBe("0.12345");

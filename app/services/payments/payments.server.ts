@@ -17,7 +17,14 @@ import {
 } from "../credits/credits.server";
 import { moveVolumeToSettlement } from "../../platform/operation-log.server";
 import { lockPayment } from "../../platform/locks.server";
-import { getPayment, getPaymentLocked, type PaymentRow, type PaymentView } from "../queries/payment-view.server";
+import {
+  getPayment,
+  getPaymentLocked,
+  toPaymentView,
+  toTransactionView,
+  type PaymentRow,
+  type PaymentView,
+} from "../queries/payment-view.server";
 import {
   addTransactionLocked,
   atProvider,
@@ -77,15 +84,16 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
           updatedAt: now,
         })
         .returning();
-      if (input.transaction) {
-        const transaction = { ...input.transaction, amount: input.totalAmount };
-        await addTransactionLocked(tx, caller, { payment: row, transactions: [] }, transaction).catch(
-          (error: unknown) => {
-            throw error instanceof DomainError ? error.nestedUnder("transaction") : error;
-          },
-        );
-      }
-      return getPaymentLocked(tx, caller, { paymentId: row.paymentId });
+      // The answer is built from what was written: the payment, and its first transaction with
+      // that transaction's CREATE entry.
+      if (!input.transaction) return toPaymentView(row, []);
+      const transaction = { ...input.transaction, amount: input.totalAmount };
+      const written = await addTransactionLocked(tx, caller, { payment: row, transactions: [] }, transaction, {
+        at: now,
+      }).catch((error: unknown) => {
+        throw error instanceof DomainError ? error.nestedUnder("transaction") : error;
+      });
+      return toPaymentView(row, [toTransactionView(written.row, [written.created])]);
     });
   } catch (error) {
     if (violatedConstraint(error) === "payments_org_order_version_uq") {

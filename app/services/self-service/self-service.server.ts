@@ -139,7 +139,7 @@ export async function startInvoicePayment(
     const payment = invoice.paymentId
       ? await cancelOpenAttempts(tx, caller, invoice.paymentId, at)
       : await createInvoicePayment(tx, caller, invoice, product, at);
-    const transaction = await insertTransactionLocked(
+    const { row: transaction } = await insertTransactionLocked(
       tx,
       caller,
       {

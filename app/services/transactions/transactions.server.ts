@@ -66,6 +66,7 @@ import {
   toTransactionView,
   type PaymentRow,
   type PaymentView,
+  type OperationRow,
   type TransactionRow,
   type TransactionView,
 } from "../queries/payment-view.server";
@@ -109,21 +110,27 @@ export async function addTransaction(
 ): Promise<TransactionView> {
   return inTransaction(async (tx) => {
     const locked = await lockPayment(tx, caller, input.paymentId);
-    const row = await addTransactionLocked(tx, caller, locked, input.transaction);
-    return toTransactionView(row, await operationsOf(tx, row.transactionId));
+    // The answer is what was written: a new transaction's log is its CREATE entry.
+    const { row, created } = await addTransactionLocked(tx, caller, locked, input.transaction);
+    return toTransactionView(row, [created]);
   });
 }
 
-/** Shared by "add a transaction" and "create a payment with an initial transaction". */
+/**
+ * Shared by "add a transaction" and "create a payment with an initial transaction". `created`:
+ * the payment was inserted by this DB transaction at that time, so no authorization of it can be
+ * in flight and its updatedAt is that time already.
+ */
 export async function addTransactionLocked(
   tx: Tx,
   caller: ClientCaller,
   { payment, transactions }: LockedPayment,
   input: NewTransaction,
-): Promise<TransactionRow> {
+  created?: { at: Date },
+): Promise<WrittenTransaction> {
   requireActive(payment);
   requireOnePaymentSource(input);
-  await requireNoAuthorizationInFlight(tx, payment.paymentId);
+  if (!created) await requireNoAuthorizationInFlight(tx, payment.paymentId);
   if (input.isImport && !caller.privileged) throw forbidden("Only privileged clients may create import transactions");
   if (input.with3DSecure !== undefined && !caller.privileged) {
     throw forbidden("Only privileged clients may choose with3DSecure");
@@ -173,31 +180,57 @@ export async function addTransactionLocked(
       with3DSecure: input.with3DSecure ?? null,
       fee: method.fee,
     },
-    new Date(),
+    created?.at ?? new Date(),
+    created?.at,
   );
 }
 
+/** A transaction just written, with its CREATE entry in the operation log. */
+export type WrittenTransaction = { row: TransactionRow; created: OperationRow };
+
 /**
  * Writes a new CREATED transaction of a locked payment: its row, its CREATE entry in the
- * operation log, and the payment's updatedAt.
+ * operation log, and the payment's updatedAt, sent together (one round trip: the entry takes the
+ * transaction's id from the sequence the row's insert just drew from, in this session).
+ * `paymentUpdatedAt`: the payment's updatedAt as this DB transaction wrote it already; when it is
+ * `at` (a payment created in the same DB transaction) it is not written again.
  */
 export async function insertTransactionLocked(
   tx: Tx,
   caller: Caller,
   values: Omit<typeof paymentTransactions.$inferInsert, "status" | "createdAt" | "updatedAt">,
   at: Date,
-): Promise<TransactionRow> {
-  const [row] = await tx
+  paymentUpdatedAt?: Date,
+): Promise<WrittenTransaction> {
+  const touched = paymentUpdatedAt?.getTime() === at.getTime();
+  // The row's insert is started first, explicitly (a builder handed to Promise.all would start a
+  // tick after the calls below), so it reaches the connection before the entry that reads currval.
+  const inserting = tx
     .insert(paymentTransactions)
     .values({ ...values, status: "CREATED", createdAt: at, updatedAt: at })
-    .returning();
-  await appendOperation(
-    tx,
-    { transactionId: row.transactionId, paymentId: row.paymentId, operation: "CREATE", amount: money(row.amount), at },
-    caller,
-  );
-  await touchPayment(tx, row.paymentId, at);
-  return row;
+    .returning()
+    .execute();
+  const [[row], created] = await Promise.all([
+    inserting,
+    appendOperation(
+      tx,
+      {
+        transactionId: sql`currval('payment_transactions_transaction_id_seq')`,
+        paymentId: values.paymentId,
+        operation: "CREATE",
+        amount: money(values.amount),
+        at,
+      },
+      caller,
+    ),
+    touched ? undefined : touchPayment(tx, values.paymentId, at),
+  ]);
+  // Were the statements ever reordered on the way, currval would name another transaction: fail
+  // (the DB transaction rolls back) rather than log this one's CREATE under it.
+  if (created.transactionId !== row.transactionId) {
+    throw new Error(`CREATE entry of transaction ${row.transactionId} got ${created.transactionId}`);
+  }
+  return { row, created };
 }
 
 type ResolvedMethod = {
