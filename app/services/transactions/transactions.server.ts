@@ -524,7 +524,9 @@ export async function captureLocked(
   let row: TransactionRow;
   try {
     // Sent together (one round trip; the server runs them in this order). The rollup's row, which
-    // every capture of the day shares, is locked last, so it is held only until the commit.
+    // every capture of the day shares, is locked last, so it is held only until the commit. The
+    // update is started explicitly: a query builder handed to Promise.all starts a tick after the
+    // calls beside it, so it would reach the server last.
     [[row]] = await Promise.all([
       tx
         .update(paymentTransactions)
@@ -536,7 +538,8 @@ export async function captureLocked(
           updatedAt: at,
         })
         .where(eq(paymentTransactions.transactionId, transaction.transactionId))
-        .returning(),
+        .returning()
+        .execute(),
       appendOperation(
         tx,
         { transactionId: transaction.transactionId, paymentId: payment.paymentId, operation, amount: captured, at },
