@@ -43,8 +43,14 @@ export async function dropSecondaryIndexes(db: BulkDb): Promise<void> {
 }
 
 /**
- * Recreates what dropSecondaryIndexes saved (index builds two at a time on a server; adding a
- * foreign key re-checks every row), then forgets the record. Idempotent.
+ * Recreates what dropSecondaryIndexes saved, then forgets the record. Idempotent.
+ *
+ * Two lanes on a server (each build sorts its whole table and keeps a core busy), fed longest
+ * first: the indexes of the biggest tables, and GIN before btree, so the last builds are short
+ * and the two lanes end together. The foreign keys come back NOT VALID first (instant: no row is
+ * read), then each is validated in the lanes after the builds: VALIDATE CONSTRAINT reads its table
+ * under a lock that lets other tables' validations and every reader run beside it, where ADD
+ * CONSTRAINT would check every row under a lock that queues the next one.
  */
 export async function restoreDroppedIndexes(db: BulkDb, onStart?: () => void): Promise<boolean> {
   const [saved] = await db.query<{ value: Dropped | string }>("select value from app_settings where key = $1", [
@@ -53,28 +59,48 @@ export async function restoreDroppedIndexes(db: BulkDb, onStart?: () => void): P
   if (!saved) return false;
   onStart?.();
   const dropped: Dropped = typeof saved.value === "string" ? JSON.parse(saved.value) : saved.value;
-  const queue = dropped.indexes.map((index) =>
-    index.def.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "),
+  const sizes = new Map(
+    (
+      await db.query<{ name: string; size: string | number }>(
+        `select c.oid::regclass::text as name, pg_table_size(c.oid) as size from pg_class c
+          where c.oid in (${WRITTEN_TABLES.map((t) => `'${t}'::regclass`).join(", ")})`,
+      )
+    ).map((row) => [row.name, Number(row.size)]),
   );
-  // Each build sorts its whole table: with the server's default maintenance_work_mem (64 MB) the
-  // biggest (operation_log at a million payments: four million rows) spill to disk in many runs.
-  const build = async () => {
-    for (let statement = queue.shift(); statement; statement = queue.shift()) {
-      const create = statement;
-      await db.transaction(async (tx) => {
-        await tx.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
-        await tx.query(create);
-      });
-    }
-  };
-  await Promise.all([build(), build()]);
+  // A GIN build (trigrams) costs about three btree builds of the same table.
+  const cost = (def: string) =>
+    (sizes.get(/ ON (?:ONLY )?(?:public\.)?(\S+) /.exec(def)?.[1] ?? "") ?? 0) * (/ USING gin /i.test(def) ? 3 : 1);
+  const builds = dropped.indexes
+    .map((index) => index.def.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "))
+    .sort((a, b) => cost(b) - cost(a));
+
   for (const fk of dropped.foreignKeys) {
     const [exists] = await db.query(
       "select 1 from pg_constraint where conrelid = $1::regclass and quote_ident(conname) = $2",
       [fk.tbl, fk.name],
     );
-    if (!exists) await db.query(`alter table ${fk.tbl} add constraint ${fk.name} ${fk.def}`);
+    if (!exists) await db.query(`alter table ${fk.tbl} add constraint ${fk.name} ${fk.def} not valid`);
   }
+  const validations = (
+    await db.query<{ tbl: string; name: string }>(
+      `select conrelid::regclass::text as tbl, quote_ident(conname) as name from pg_constraint
+        where contype = 'f' and not convalidated and conrelid in (${WRITTEN_TABLES.map((t) => `'${t}'::regclass`).join(", ")})`,
+    )
+  ).map((fk) => `alter table ${fk.tbl} validate constraint ${fk.name}`);
+
+  // Each build sorts its whole table: with the server's default maintenance_work_mem (64 MB) the
+  // biggest (operation_log at a million payments: four million rows) spill to disk in many runs.
+  const queue = [...builds, ...validations];
+  const lane = async () => {
+    for (let statement = queue.shift(); statement; statement = queue.shift()) {
+      const run = statement;
+      await db.transaction(async (tx) => {
+        await tx.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
+        await tx.query(run);
+      });
+    }
+  };
+  await Promise.all([lane(), lane()]);
   await db.query("delete from app_settings where key = $1", [DROPPED_KEY]);
   return true;
 }

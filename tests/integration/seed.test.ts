@@ -506,18 +506,26 @@ describe("bulk mode", () => {
       const indexes = await rows<{ indexname: string; indexdef: string }>(database, INDEXES);
       const victim = indexes.find((i) => i.indexname === "payments_customer_number_idx")!;
       expect(victim).toBeDefined();
+      const foreignKey = `select quote_ident(conname) as name, conrelid::regclass::text as tbl,
+                                 pg_get_constraintdef(oid) as def, convalidated
+                            from pg_constraint where conname like 'payment_transactions_payment_id%' and contype = 'f'`;
+      const [fk] = await rows<{ name: string; tbl: string; def: string; convalidated: boolean }>(database, foreignKey);
+      expect(fk.convalidated).toBe(true);
       // What dropSecondaryIndexes leaves behind when the process dies before rebuilding.
       await database.db.execute(
         sql`insert into app_settings (key, value) values ('seed:dropped-indexes', ${JSON.stringify({
           indexes: [{ name: victim.indexname, def: victim.indexdef }],
-          foreignKeys: [],
+          foreignKeys: [{ name: fk.name, tbl: fk.tbl, def: fk.def }],
         })}::jsonb)`,
       );
       await database.db.execute(sql.raw(`drop index ${victim.indexname}`));
+      await database.db.execute(sql.raw(`alter table ${fk.tbl} drop constraint ${fk.name}`));
       expect((await rows(database, INDEXES)).length).toBe(indexes.length - 1);
       const summary = await addPayments(database, { payments: 0 });
       expect(summary.repairedIndexes).toBe(true);
       expect(await rows(database, INDEXES)).toEqual(indexes);
+      // The foreign key is back, and validated: every row was checked, as ADD CONSTRAINT would.
+      expect(await rows(database, foreignKey)).toEqual([fk]);
       expect(await count(database, `select 1 from app_settings where key = 'seed:dropped-indexes'`)).toBe(0);
     },
   );
