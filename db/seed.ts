@@ -154,12 +154,15 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
     db.transaction(async (tx) => {
       await copyChunk(tx, chunk);
       if (chunk.operations > 0) {
-        await tx.query(ROLLUP_SQL, [chunk.firstOperationId, chunk.nextIds.operation - 1]);
-        await tx.query(OUTCOMES_SQL, [
-          chunk.firstOperationId,
-          chunk.nextIds.operation - 1,
-          JSON.stringify(chunk.unapproved),
-        ]);
+        const operations = [chunk.firstOperationId, chunk.nextIds.operation - 1];
+        const rows = [
+          chunk.firstIds.transaction,
+          chunk.nextIds.transaction - 1,
+          chunk.firstIds.payment,
+          chunk.nextIds.payment - 1,
+        ];
+        await tx.query(ROLLUP_SQL, [...operations, ...rows]);
+        await tx.query(OUTCOMES_SQL, [...operations, JSON.stringify(chunk.unapproved), ...rows]);
       }
     });
   const writers = Math.max(1, handle.kind === "postgres" ? (options.writers ?? 3) : 1);

@@ -24,6 +24,8 @@ export type Chunk = {
   operations: number;
   credits: number;
   creditTransactions: number;
+  /** The ids the chunk's rows start from (its rows' ids run from these to nextIds, exclusive). */
+  firstIds: Ids;
   firstOperationId: number;
   nextIds: Ids;
 };
@@ -126,6 +128,11 @@ const CREDIT_TRANSACTION_COLUMNS = [
  * The rollup increment for a range of operation-log ids: captured volume is what CAPTURE and
  * IMPORT (an import ends CAPTURED) moved, credited volume what CREDIT moved, per UTC day of the
  * operation. Rows are upserted in key order so concurrent writers cannot deadlock.
+ *
+ * $1–$2 are the chunk's operation ids, $3–$4 its transaction ids and $5–$6 its payment ids: a
+ * chunk's operations are all on its own transactions, and without those ranges the planner, its
+ * statistics stale during a load, hash-joined every chunk's few thousand entries against a
+ * sequential scan of all the transactions written so far (quadratic in the run's size).
  */
 export const ROLLUP_SQL = `
 insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard,
@@ -140,6 +147,7 @@ select (o.created_at at time zone 'UTC')::date, p.organisation_id, p.currency, t
   join payment_transactions t on t.transaction_id = o.transaction_id
   join payments p on p.payment_id = t.payment_id
  where o.id between $1 and $2 and o.operation in ('CAPTURE', 'IMPORT', 'CREDIT')
+   and t.transaction_id between $3 and $4 and p.payment_id between $5 and $6
  group by 1, 2, 3, 4, 5, 6, 7
  order by 1, 2, 3, 4, 5, 6, 7
 on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard) do update set
@@ -151,7 +159,8 @@ on conflict (day, organisation_id, currency, payment_type_group, payment_type, s
 /**
  * The authorization outcome increment for the same range: approvals are the AUTHORIZE entries
  * (the generator writes at most one per transaction, its first), declines and failures the
- * generator's own counts ($3, JSON). Upserted in key order, like the volume.
+ * generator's own counts ($3, JSON). Upserted in key order, like the volume. $4–$7: the transaction
+ * and payment id ranges, as in ROLLUP_SQL.
  */
 export const OUTCOMES_SQL = `
 insert into daily_outcomes as d (day, organisation_id, currency, payment_type_group, approved_count, declined_count, failed_count)
@@ -162,6 +171,7 @@ select day, organisation_id, currency, payment_type_group, sum(approved)::int, s
           join payment_transactions t on t.transaction_id = o.transaction_id
           join payments p on p.payment_id = t.payment_id
          where o.id between $1 and $2 and o.operation = 'AUTHORIZE'
+           and t.transaction_id between $4 and $5 and p.payment_id between $6 and $7
         union all
         select day, organisation_id, currency, payment_type_group, 0, declined, failed
           from json_to_recordset($3::json)

@@ -144,6 +144,7 @@ export class PaymentGenerator {
       unapproved: [...this.unapproved.values()],
       payments: made,
       ...this.counts,
+      firstIds: { ...ids },
       firstOperationId,
       nextIds: { ...this.ids },
     };
