@@ -2,7 +2,7 @@
 //
 //   npm run bench:provider -- [--db paydesk_bench_provider] [--latency 300] [--concurrency 32] [--rounds 3]
 //                             [--seconds 8] [--connections 8,32] [--pool N] [--workers N] [--profile DIR]
-//                             [--sections provider,database]
+//                             [--sections provider,database] [--requests create,capture]
 //
 // (`npm run bench:provider` builds the app first; `npx tsx scripts/bench-provider.ts` runs the
 // build there is.) Recreates database NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
@@ -92,6 +92,8 @@ const sweep = args.has("--sweep-workers")
   : null;
 /** --sections provider,database: which of the two sections to run (both by default). */
 const sections = flag("--sections", "provider,database").split(",");
+/** --requests create,capture: which requests the database-bound section measures (both by default). */
+const requests = flag("--requests", "create,capture").split(",");
 /** Where the app server writes a CPU profile when it stops (node --cpu-prof), if anywhere. */
 const profileDir = args.has("--profile") ? path.resolve(flag("--profile", ".")) : null;
 const benchUrl = benchDatabaseUrl(name);
@@ -627,33 +629,36 @@ async function main() {
         );
         runs.createRaw.push(await pgbench("create", CREATE, clients));
 
-        // Authorized transactions for the capture run, made through the API before its clock starts:
-        // as many as the last capture run did in its time and a half, or as creates did.
-        const lastCapture = runs.capture.at(-1)?.rate ?? runs.create.at(-1)!.rate;
-        const ready = await authorizedTransactions(Math.ceil(Math.max(100, lastCapture) * seconds * 1.5), 16);
-        runs.capture.push(
-          await drive(clients, 200, () => {
-            const route = ready.pop();
-            return route ? api("PUT", `${route}/capture`) : null;
-          }),
-        );
-        const lastRaw = runs.captureRaw.at(-1)?.rate;
-        await prepareRawCaptures(
-          pg,
-          Math.ceil(Math.max(2000, Number.isFinite(lastRaw) ? lastRaw! : 1000) * seconds * 1.5),
-        );
-        runs.captureRaw.push(await pgbench("capture", CAPTURE, clients));
+        if (requests.includes("capture")) {
+          // Authorized transactions for the capture run, made through the API before its clock starts:
+          // as many as the last capture run did in its time and a half, or as creates did.
+          const lastCapture = runs.capture.at(-1)?.rate ?? runs.create.at(-1)!.rate;
+          const ready = await authorizedTransactions(Math.ceil(Math.max(100, lastCapture) * seconds * 1.5), 16);
+          runs.capture.push(
+            await drive(clients, 200, () => {
+              const route = ready.pop();
+              return route ? api("PUT", `${route}/capture`) : null;
+            }),
+          );
+          const lastRaw = runs.captureRaw.at(-1)?.rate;
+          await prepareRawCaptures(
+            pg,
+            Math.ceil(Math.max(2000, Number.isFinite(lastRaw) ? lastRaw! : 1000) * seconds * 1.5),
+          );
+          runs.captureRaw.push(await pgbench("capture", CAPTURE, clients));
+        }
 
         row(clients, String(round), "create", runs.create.at(-1)!, runs.createRaw.at(-1)!);
-        row(clients, String(round), "capture", runs.capture.at(-1)!, runs.captureRaw.at(-1)!);
+        if (runs.capture.length) row(clients, String(round), "capture", runs.capture.at(-1)!, runs.captureRaw.at(-1)!);
         for (const [what, list] of Object.entries(runs)) {
-          const note = list.at(-1)!.note;
+          const note = list.at(-1)?.note;
           if (note) console.log(`         ${what}: ${note}`);
         }
       }
       medians.push(() => {
         row(clients, "median", "create", medianFigures(runs.create), medianFigures(runs.createRaw));
-        row(clients, "median", "capture", medianFigures(runs.capture), medianFigures(runs.captureRaw));
+        if (runs.capture.length)
+          row(clients, "median", "capture", medianFigures(runs.capture), medianFigures(runs.captureRaw));
       });
     }
   }
