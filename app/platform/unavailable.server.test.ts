@@ -9,6 +9,10 @@ describe("isDatabaseUnavailable", () => {
     ["a refused connection", wrapped(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }))],
     ["a connection closed under a query (postgres.js)", wrapped({ code: "CONNECTION_CLOSED" })],
     ["a connect timeout (postgres.js)", { code: "CONNECT_TIMEOUT" }],
+    [
+      "a broken pipe (five capitals, like a SQLSTATE)",
+      wrapped(Object.assign(new Error("write EPIPE"), { code: "EPIPE" })),
+    ],
     ["an administrator shutdown", wrapped({ code: "57P01" })],
     ["a server starting up", wrapped({ code: "57P03" })],
     ["a connection exception (class 08)", wrapped({ code: "08006" })],

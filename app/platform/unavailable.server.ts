@@ -36,15 +36,16 @@ export class DeadlineExceeded extends Error {
 /** Whether an error means the database is unavailable (looking through Drizzle's wrappers). */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DeadlineExceeded) return true;
-  const state = sqlState(error);
-  if (state) return state.startsWith("08") || UNAVAILABLE_STATES.has(state);
+  // Socket and driver codes first: "EPIPE" has the shape of a SQLSTATE (five capitals) and
+  // sqlState would take it for one.
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
     current = (current as { cause?: unknown }).cause;
   }
-  return false;
+  const state = sqlState(error);
+  return state !== undefined && (state.startsWith("08") || UNAVAILABLE_STATES.has(state));
 }
 
 /**
