@@ -146,16 +146,27 @@ function jsonArrayOf(alias: string, columns: Columns, ...more: SQL[]): SQL {
   return sql`json_build_array(${sql.join([...values, ...more], sql`, `)})`;
 }
 
-/** The row jsonArrayOf wrote, each value mapped as Drizzle maps that column's own value. */
-function rowOfJsonArray(columns: Columns, values: unknown[]): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  columns.forEach(([key, column], i) => {
-    const value = values[i];
-    // jsonb is already JSON here; Drizzle's mapping would parse a JSON string a second time.
-    row[key] = value === null || is(column, PgJsonb) ? value : column.mapFromDriverValue(value);
-  });
-  return row;
+/**
+ * How to read back the row jsonArrayOf wrote: each value mapped as Drizzle maps that column's own
+ * value (a timestamp's text to a Date…). jsonb is already JSON there; Drizzle's mapping would
+ * parse a JSON string a second time.
+ */
+function rowReader(columns: Columns): (values: unknown[]) => Record<string, unknown> {
+  const mappers = columns.map(([key, column]) => ({
+    key,
+    map: is(column, PgJsonb) ? (value: unknown) => value : (value: unknown) => column.mapFromDriverValue(value),
+  }));
+  return (values) => {
+    const row: Record<string, unknown> = {};
+    mappers.forEach(({ key, map }, i) => {
+      const value = values[i];
+      row[key] = value === null ? null : map(value);
+    });
+    return row;
+  };
 }
+const transactionRowOf = rowReader(TRANSACTION_COLUMNS);
+const operationRowOf = rowReader(OPERATION_COLUMNS);
 
 /**
  * The transactions of the payment whose id is `paymentId`, each with its operation log, as the
@@ -174,14 +185,19 @@ function transactionsJson(paymentId: SQL): SQL<string> {
                        where ${columnOf(t, paymentTransactions.paymentId)} = ${paymentId})`;
 }
 
+/**
+ * The transactions of the page's payment (paymentDocuments), built once. Its id is named in full:
+ * with one table, Drizzle leaves the table out of the columns it selects, and the subquery's own
+ * payment_id would then be the transaction's.
+ */
+const PAGE_TRANSACTIONS = transactionsJson(columnOf("page", payments.paymentId));
+
 /** The transactions transactionsJson wrote, as views. */
 function transactionViewsOf(text: string): TransactionView[] {
   return (JSON.parse(text) as unknown[][]).map((values) =>
     toTransactionView(
-      rowOfJsonArray(TRANSACTION_COLUMNS, values) as TransactionRow,
-      (values[TRANSACTION_COLUMNS.length] as unknown[][]).map(
-        (operation) => rowOfJsonArray(OPERATION_COLUMNS, operation) as OperationRow,
-      ),
+      transactionRowOf(values) as TransactionRow,
+      (values[TRANSACTION_COLUMNS.length] as unknown[][]).map((operation) => operationRowOf(operation) as OperationRow),
     ),
   );
 }
@@ -210,9 +226,7 @@ export async function paymentDocuments(
     Object.keys(getTableColumns(payments)).map((key) => [key, chosen[key as keyof PaymentRow]]),
   ) as (typeof chosen)["_"]["selectedFields"];
   const rows = await database
-    // Named in full: with one table, Drizzle leaves the table out of the columns it selects,
-    // and the subquery's own payment_id would then be the transaction's.
-    .select({ ...columns, transactions: transactionsJson(columnOf("page", payments.paymentId)) })
+    .select({ ...columns, transactions: PAGE_TRANSACTIONS })
     .from(chosen)
     .orderBy(desc(chosen.createdAt), desc(chosen.paymentId));
   return rows.map(({ transactions, ...row }) => toPaymentView(row, transactionViewsOf(transactions)));
