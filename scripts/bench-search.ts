@@ -1,15 +1,16 @@
 // Benchmark of the searches support agents run, against a million payments on a real server:
 //
 //   npx tsx scripts/bench-search.ts [--payments 1000000] [--runs 20] [--explain 6] [--db NAME] [--keep]
-//                                   [--only REGEX] [--no-vacuum]
+//                                   [--only REGEX] [--no-vacuum] [--cold]
 //
 // Creates the database paydesk_bench_search (or NAME) on the server of BENCH_DATABASE_URL,
 // DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres, migrates it, seeds the demo base
 // and the payments (db/seed.ts, bulk mode), VACUUM ANALYZEs, then times each search through the
 // service functions (searchPayments and searchCredits as staff, who see every organisation, and
 // as an API client confined to one organisation; listPayments, the header's search for
-// everything, the dashboard and settlements of the staff screens): a warm-up, then --runs timed calls, printed as median and p95 milliseconds with
-// the rows returned and totalItems. The slowest few are run once more with their SQL captured
+// everything, the dashboard and settlements of the staff screens): one call of every selected
+// case first (--cold: not), then per case a warm-up and --runs timed calls, printed as median and
+// p95 milliseconds with the rows returned and totalItems. The slowest few are run once more with their SQL captured
 // and each statement is printed with an EXPLAIN (ANALYZE, BUFFERS) summary.
 //
 // With --keep or --db an existing database of that name is reused (migrated, so a new index
@@ -543,6 +544,15 @@ try {
   };
   const results: Result[] = [];
   const selected = cases.filter((c) => !only || only.test(c.label));
+  // One call of every selected case (and its raw SQL) before any is timed: otherwise the first
+  // cases also time the process's first runs of the code they share (JIT, the pool's
+  // connections), which a running server has long behind it. --cold leaves it out.
+  if (!args.has("--cold")) {
+    for (const c of selected) {
+      await c.run(handle.db);
+      await c.raw?.();
+    }
+  }
   const loadAfter = reportLoad();
   console.log(
     `${selected.length} searches, 1 warm-up + ${runs} timed runs each, one at a time; where hand-written SQL returns ` +

@@ -105,6 +105,23 @@ describe("create a payment", () => {
     expect(fetched.body.totalAmount).toBe("0.12345");
   });
 
+  it("keeps an amount a float cannot hold in the transactions and their log too", async () => {
+    // 18 digits: read through a JSON number, it came back as "10000000000000.00".
+    const amount = "9999999999999.99999";
+    const created = await client.post("/v1/payments", { totalAmount: amount, transaction: { paymentType: "VISA" } });
+    expect(created.status).toBe(201);
+    const { paymentId } = created.body;
+    for (const answer of [
+      created.body,
+      (await client.get(`/v1/payments/${paymentId}`)).body,
+      (await client.get(`/v1/payments?paymentId=${paymentId}`)).body.items[0],
+    ]) {
+      expect(answer.totalAmount).toBe(amount);
+      expect(answer.transactions[0].amount).toBe(amount);
+      expect(answer.transactions[0].operationLog[0].amount).toBe(amount);
+    }
+  });
+
   it("refuses a second payment for the same order and version with 409", async () => {
     await client.post("/v1/payments", { orderId: "DUP-1", totalAmount: "10.00" });
     expectProblem(await client.post("/v1/payments", { orderId: "DUP-1", totalAmount: "10.00" }), 409, "orderId");

@@ -1,6 +1,6 @@
 // Payment search (GET /v1/payments and the staff payments list): the /v1 filters over
 // payments and, for transaction-level fields, "has a transaction matching all of them".
-import { and, count, desc, exists, sql, type SQL } from "drizzle-orm";
+import { and, count, exists, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { readDb } from "../../platform/db.server";
 import { paymentTransactions, payments } from "../../../db/schema";
@@ -8,7 +8,7 @@ import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../
 import { INT4, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
 import type { Caller } from "../../domain/caller";
 import { tenantCondition } from "../../platform/tenancy.server";
-import { loadPaymentViews, type PaymentView } from "./payment-view.server";
+import { paymentDocuments, type PaymentView } from "./payment-view.server";
 import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { searchColumns } from "./search-columns.server";
 import { countUpToCap, type MatchCount } from "../../platform/bounded-count.server";
@@ -167,17 +167,11 @@ function countShownByPage(rowsOnPage: number, query: SearchQuery): MatchCount | 
 export async function searchPayments(caller: Caller, input: { query: SearchQuery }): Promise<Page<PaymentView>> {
   const { query } = input;
   const database = readDb();
-  const where = paymentSearchCondition(caller, query);
-  const rows = await database
-    .select()
-    .from(payments)
-    .where(where)
-    .orderBy(desc(payments.createdAt), desc(payments.paymentId))
-    .limit(query.perPage)
-    .offset(rowsBefore(query));
-  const [items, matched] = await Promise.all([
-    loadPaymentViews(database, rows),
-    countShownByPage(rows.length, query) ?? matchCount(database, caller, query),
-  ]);
+  // The page's documents in one statement; the count only where the page does not tell it.
+  const items = await paymentDocuments(database, paymentSearchCondition(caller, query), {
+    limit: query.perPage,
+    offset: rowsBefore(query),
+  });
+  const matched = countShownByPage(items.length, query) ?? (await matchCount(database, caller, query));
   return { ...pageOf(items, matched.count, query), totalItemsEstimated: matched.estimated };
 }

@@ -1,6 +1,7 @@
 // Reading payments with their transactions and operation logs, confined to the caller's tenant.
 // Other organisations' rows simply do not match, so their ids answer "not found".
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, is, sql, type SQL } from "drizzle-orm";
+import { PgJsonb, PgNumeric, type PgColumn } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "../../../db/client";
 import { readDb } from "../../platform/db.server";
 import { operationLog, paymentTransactions, payments } from "../../../db/schema";
@@ -125,34 +126,110 @@ export function toPaymentView(row: PaymentRow, transactions: TransactionView[]):
   };
 }
 
-/** Payments by id with their transactions and logs, in three queries whatever the count. */
-export async function loadPaymentViews(database: Db | Tx, paymentRows: PaymentRow[]): Promise<PaymentView[]> {
-  if (!paymentRows.length) return [];
-  const ids = paymentRows.map((p) => p.paymentId);
-  // Both by payment id, so they go out together: one round trip less than reading the log after
-  // the transactions (a payment without transactions has no log either).
-  const [transactionRows, operationRows] = await Promise.all([
-    database
-      .select()
-      .from(paymentTransactions)
-      .where(inArray(paymentTransactions.paymentId, ids))
-      .orderBy(asc(paymentTransactions.transactionId)),
-    database
-      .select()
-      .from(operationLog)
-      .where(inArray(operationLog.paymentId, ids))
-      .orderBy(asc(operationLog.createdAt), asc(operationLog.id)),
-  ]);
-  const operationsByTransaction = groupBy(operationRows, (o) => o.transactionId);
-  const transactionsByPayment = groupBy(transactionRows, (t) => t.paymentId);
-  return paymentRows.map((p) =>
-    toPaymentView(
-      p,
-      (transactionsByPayment.get(p.paymentId) ?? []).map((t) =>
-        toTransactionView(t, operationsByTransaction.get(t.transactionId) ?? []),
-      ),
+// ---------------------------------------------------------------- the document in one statement
+
+type Columns = [key: string, column: PgColumn][];
+const TRANSACTION_COLUMNS: Columns = Object.entries(getTableColumns(paymentTransactions));
+const OPERATION_COLUMNS: Columns = Object.entries(getTableColumns(operationLog));
+
+/** `alias.column` of a table aliased in a statement. */
+const columnOf = (alias: string, column: PgColumn) => sql`${sql.identifier(alias)}.${sql.identifier(column.name)}`;
+
+/**
+ * One row of `columns` as a JSON array, in their order. Amounts go as text: a JSON number would
+ * be read through a float, and numeric(18,5) has more digits than a float keeps.
+ */
+function jsonArrayOf(alias: string, columns: Columns, ...more: SQL[]): SQL {
+  const values = columns.map(([, column]) =>
+    is(column, PgNumeric) ? sql`${columnOf(alias, column)}::text` : columnOf(alias, column),
+  );
+  return sql`json_build_array(${sql.join([...values, ...more], sql`, `)})`;
+}
+
+/**
+ * How to read back the row jsonArrayOf wrote: each value mapped as Drizzle maps that column's own
+ * value (a timestamp's text to a Date…). jsonb is already JSON there; Drizzle's mapping would
+ * parse a JSON string a second time.
+ */
+function rowReader(columns: Columns): (values: unknown[]) => Record<string, unknown> {
+  const mappers = columns.map(([key, column]) => ({
+    key,
+    map: is(column, PgJsonb) ? (value: unknown) => value : (value: unknown) => column.mapFromDriverValue(value),
+  }));
+  return (values) => {
+    const row: Record<string, unknown> = {};
+    mappers.forEach(({ key, map }, i) => {
+      const value = values[i];
+      row[key] = value === null ? null : map(value);
+    });
+    return row;
+  };
+}
+const transactionRowOf = rowReader(TRANSACTION_COLUMNS);
+const operationRowOf = rowReader(OPERATION_COLUMNS);
+
+/**
+ * The transactions of the payment whose id is `paymentId`, each with its operation log, as the
+ * text of one JSON array: transactions by id, each log oldest first (then by id).
+ */
+function transactionsJson(paymentId: SQL): SQL<string> {
+  const t = "t";
+  const o = "o";
+  const log = sql`(select coalesce(json_agg(${jsonArrayOf(o, OPERATION_COLUMNS)}
+                     order by ${columnOf(o, operationLog.createdAt)}, ${columnOf(o, operationLog.id)}), '[]'::json)
+                     from ${operationLog} ${sql.identifier(o)}
+                    where ${columnOf(o, operationLog.transactionId)} = ${columnOf(t, paymentTransactions.transactionId)})`;
+  return sql<string>`(select coalesce(json_agg(${jsonArrayOf(t, TRANSACTION_COLUMNS, log)}
+                        order by ${columnOf(t, paymentTransactions.transactionId)}), '[]'::json)::text
+                        from ${paymentTransactions} ${sql.identifier(t)}
+                       where ${columnOf(t, paymentTransactions.paymentId)} = ${paymentId})`;
+}
+
+/**
+ * The transactions of the page's payment (paymentDocuments), built once. Its id is named in full:
+ * with one table, Drizzle leaves the table out of the columns it selects, and the subquery's own
+ * payment_id would then be the transaction's.
+ */
+const PAGE_TRANSACTIONS = transactionsJson(columnOf("page", payments.paymentId));
+
+/** The transactions transactionsJson wrote, as views. */
+function transactionViewsOf(text: string): TransactionView[] {
+  return (JSON.parse(text) as unknown[][]).map((values) =>
+    toTransactionView(
+      transactionRowOf(values) as TransactionRow,
+      (values[TRANSACTION_COLUMNS.length] as unknown[][]).map((operation) => operationRowOf(operation) as OperationRow),
     ),
   );
+}
+
+/**
+ * The payments matching `where`, newest first, `limit` of them after `offset`, each with its
+ * transactions and their operation logs: one statement. The page is chosen first, in a subquery,
+ * and only its rows read their transactions (an OFFSET would otherwise build the documents of the
+ * rows it skips).
+ */
+export async function paymentDocuments(
+  database: Db | Tx,
+  where: SQL | undefined,
+  page: { limit: number; offset?: number },
+): Promise<PaymentView[]> {
+  const chosen = database
+    .select()
+    .from(payments)
+    .where(where)
+    .orderBy(desc(payments.createdAt), desc(payments.paymentId))
+    .limit(page.limit)
+    .offset(page.offset ?? 0)
+    .as("page");
+  // The subquery's columns, each named as it (Drizzle maps them as the payments' own).
+  const columns = Object.fromEntries(
+    Object.keys(getTableColumns(payments)).map((key) => [key, chosen[key as keyof PaymentRow]]),
+  ) as (typeof chosen)["_"]["selectedFields"];
+  const rows = await database
+    .select({ ...columns, transactions: PAGE_TRANSACTIONS })
+    .from(chosen)
+    .orderBy(desc(chosen.createdAt), desc(chosen.paymentId));
+  return rows.map(({ transactions, ...row }) => toPaymentView(row, transactionViewsOf(transactions)));
 }
 
 /**
@@ -173,22 +250,12 @@ export async function getPaymentLocked(
   caller: Caller,
   input: { paymentId: number },
 ): Promise<PaymentView> {
-  // One statement: the payment, its transactions and their logs (Drizzle's relational query).
-  const found = await tx.query.payments.findFirst({
-    where: and(eq(payments.paymentId, input.paymentId), tenantCondition(caller)),
-    with: {
-      transactions: {
-        orderBy: asc(paymentTransactions.transactionId),
-        with: { operations: { orderBy: [asc(operationLog.createdAt), asc(operationLog.id)] } },
-      },
-    },
+  // One statement: the payment, its transactions and their logs (the search's own).
+  const [found] = await paymentDocuments(tx, and(eq(payments.paymentId, input.paymentId), tenantCondition(caller)), {
+    limit: 1,
   });
   if (!found) throw notFound("Payment", input.paymentId);
-  const { transactions, ...row } = found;
-  return toPaymentView(
-    row,
-    transactions.map(({ operations, ...t }) => toTransactionView(t, operations)),
-  );
+  return found;
 }
 
 /**
@@ -203,15 +270,4 @@ export async function getTransaction(
   const transaction = payment.transactions.find((t) => t.transactionId === input.transactionId);
   if (!transaction) throw notFound("Transaction", input.transactionId);
   return transaction;
-}
-
-function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }

@@ -3,7 +3,7 @@
 // payments as on a thousand (scripts/bench-search.ts measures it). Read-only. Which groups a
 // user may see is decided by the route, from their permissions; the tenant of an API client's
 // caller still confines every group to its organisation.
-import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { readDb } from "../../platform/db.server";
 import { credits, customers, organisations, payments } from "../../../db/schema";
 import { tenantOf, type Caller } from "../../domain/caller";
@@ -92,15 +92,10 @@ const hitsOf = <T>(rows: T[]): SearchGroupHits<T> => ({
   more: rows.length > SEARCH_GROUP_LIMIT,
 });
 
-/** The rows of a raw statement: postgres.js answers an array, PGlite an object with `rows`. */
-async function rowsOf<T>(query: SQL): Promise<T[]> {
-  const result = await readDb().execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
-}
-
 /**
  * Each kind's newest few matches (every one an index lookup with a LIMIT), then the best rank of
- * each payment, best first and newest first within a rank.
+ * each payment, best first and newest first within a rank, joined to what a hit shows of it: one
+ * statement.
  */
 async function searchPayments(search: StaffSearch, tenant: number | null): Promise<SearchGroupHits<PaymentHit>> {
   const quick = search.payments;
@@ -125,16 +120,14 @@ async function searchPayments(search: StaffSearch, tenant: number | null): Promi
       ),
     );
   }
-  const rows = await rowsOf<{ payment_id: string | number; rank: number; kind: string }>(sql`
+  const best = sql`(
     select m.payment_id, min(m.rank) as rank, (array_agg(m.kind order by m.rank))[1] as kind
       from (${sql.join(sources, sql` union all `)}) m
       ${tenant === null ? sql`` : sql`join ${payments} p on p.payment_id = m.payment_id where p.organisation_id = ${tenant}`}
      group by m.payment_id
      order by min(m.rank), m.payment_id desc
-     limit ${FETCH}`);
-  if (rows.length === 0) return { items: [], more: false };
-  const ids = rows.map((row) => Number(row.payment_id));
-  const details = await readDb()
+     limit ${FETCH}) best`;
+  const rows = await readDb()
     .select({
       paymentId: payments.paymentId,
       orderId: payments.orderId,
@@ -143,15 +136,15 @@ async function searchPayments(search: StaffSearch, tenant: number | null): Promi
       totalAmount: payments.totalAmount,
       currency: payments.currency,
       createdAt: payments.createdAt,
+      kind: sql<string>`best.kind`,
     })
     .from(payments)
+    .innerJoin(best, sql`best.payment_id = ${payments.paymentId}`)
     .innerJoin(organisations, eq(organisations.id, payments.organisationId))
-    .where(inArray(payments.paymentId, ids));
-  const byId = new Map(details.map((d) => [d.paymentId, d]));
-  const hits = rows.flatMap((row) => {
-    const detail = byId.get(Number(row.payment_id));
-    const kind = row.kind === "orderIdExact" ? "orderId" : row.kind;
-    if (!detail || !(QUICK_SEARCH_KINDS as readonly string[]).includes(kind)) return [];
+    .orderBy(sql`best.rank`, desc(payments.paymentId));
+  const hits = rows.flatMap(({ kind: found, ...detail }) => {
+    const kind = found === "orderIdExact" ? "orderId" : found;
+    if (!(QUICK_SEARCH_KINDS as readonly string[]).includes(kind)) return [];
     return [{ ...detail, matchedBy: kind as QuickSearchKind }];
   });
   return hitsOf(hits);
