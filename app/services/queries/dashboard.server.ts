@@ -17,12 +17,12 @@ import {
   addVolume,
   emptyVolume,
   splitBySettlement,
+  parseVolume,
   volumeFigures,
   volumeSums,
   withoutSettlementKey,
   type CurrencyVolume,
   type RunningVolume,
-  type VolumeSumsRow,
 } from "./volume-rollup.server";
 
 export type DashboardQuery = {
@@ -129,15 +129,11 @@ const HOME_CURRENCY = "NOK";
 /**
  * Currencies in the order the picker offers them. Amounts of different currencies cannot be
  * compared (129 SEK is less than 123 NOK), so the home currency comes first and the rest follow by
- * how many captures and credits they had, then by code.
+ * how many captures, credits and lost chargebacks they had, then by code.
  */
-function byActivity(map: Map<string, Volume>): string[] {
-  const activity = (volume: Volume) => volume.capturedCount + volume.creditedCount + volume.chargedBackCount;
-  return [...map.entries()]
-    .sort(
-      ([a, x], [b, y]) =>
-        Number(b === HOME_CURRENCY) - Number(a === HOME_CURRENCY) || activity(y) - activity(x) || a.localeCompare(b),
-    )
+function byActivity(activity: Map<string, number>): string[] {
+  return [...activity.entries()]
+    .sort(([a, x], [b, y]) => Number(b === HOME_CURRENCY) - Number(a === HOME_CURRENCY) || y - x || a.localeCompare(b))
     .map(([key]) => key);
 }
 
@@ -148,52 +144,52 @@ function byCaptured<K extends string>(map: Map<K, Volume>): K[] {
     .map(([key]) => key);
 }
 
-type RollupRow = VolumeSumsRow & {
-  day: string;
-  withoutSettlement: boolean;
-  currency: string;
-  paymentTypeGroup: string;
-  paymentType: string;
-};
-
 /**
- * One aggregate over the range folds the rollup's settlement ids and organisations away (at a
- * million payments over 90 days, ~69,000 rows become ~3,000: day × currency × payment type);
- * the per-currency, per-day and per-type figures are then exact bigint sums of those.
+ * One aggregate over the range folds the rollup's settlement ids (but for with or without one),
+ * organisations and shards away: at a million payments over 90 days, ~265,000 rows become
+ * ~5,000 (day × currency × payment type × with or without a settlement id), and the
+ * per-currency, per-day and per-type figures are then exact bigint sums of those, each row's
+ * amounts parsed once (docs/decisions/054-dashboard-folds-each-row-once.md).
  */
+export function volumeByKey(database: Db, query: DashboardQuery) {
+  return database
+    .select({
+      day: dailyVolume.day,
+      currency: dailyVolume.currency,
+      paymentType: dailyVolume.paymentType,
+      // A payment type belongs to one group (enums.ts), so the group is no key of its own: with
+      // one key fewer the planner sees that the rows fold into few enough groups to hash them
+      // (with it, it sorts the whole range first, ~3× slower over a week).
+      paymentTypeGroup: sql<string>`max(${dailyVolume.paymentTypeGroup})`,
+      withoutSettlement: withoutSettlementKey,
+      ...volumeSums,
+    })
+    .from(dailyVolume)
+    .where(between(dailyVolume.day, query.from, query.to))
+    .groupBy(dailyVolume.day, dailyVolume.currency, dailyVolume.paymentType, withoutSettlementKey);
+}
+
 export async function getDashboard(_caller: StaffCaller, input: DashboardQuery): Promise<Dashboard> {
   const query = input;
   const database = readDb();
   // The volume and the outcomes at once: two reads of separate rollups (see outcomesIn).
-  const [rows, outcomeRows]: [RollupRow[], OutcomeRow[]] = await Promise.all([
-    database
-      .select({
-        day: dailyVolume.day,
-        currency: dailyVolume.currency,
-        paymentTypeGroup: dailyVolume.paymentTypeGroup,
-        paymentType: dailyVolume.paymentType,
-        withoutSettlement: withoutSettlementKey,
-        ...volumeSums,
-      })
-      .from(dailyVolume)
-      .where(between(dailyVolume.day, query.from, query.to))
-      .groupBy(
-        dailyVolume.day,
-        dailyVolume.currency,
-        dailyVolume.paymentTypeGroup,
-        dailyVolume.paymentType,
-        withoutSettlementKey,
-      ),
-    outcomesIn(query, database),
-  ]);
+  const [rows, outcomeRows] = await Promise.all([volumeByKey(database, query), outcomesIn(query, database)]);
+  // Each row's amounts parsed once (a new object around the row: copying its fields is far slower).
+  const parsed = rows.map((row) => ({
+    row,
+    currency: row.currency,
+    withoutSettlement: row.withoutSettlement,
+    volume: parseVolume(row),
+  }));
 
   // The totals per currency through the settlements screen's own fold (volume-rollup.server.ts).
-  const split = new Map(splitBySettlement(rows).map((entry) => [entry.currency, entry]));
-  const perCurrency = new Map<string, Volume>();
-  for (const row of rows) addVolume(entry(perCurrency, row.currency), row);
-  for (const row of outcomeRows) entry(perCurrency, row.currency);
+  const split = new Map(splitBySettlement(parsed).map((entry) => [entry.currency, entry]));
+  const activity = new Map<string, number>();
+  for (const { currency, total } of split.values())
+    activity.set(currency, total.capturedCount + total.creditedCount + total.chargedBackCount);
+  for (const row of outcomeRows) if (!activity.has(row.currency)) activity.set(row.currency, 0);
   const noVolume = totalsOf(emptyVolume());
-  const currencies = byActivity(perCurrency).map((currency) => ({
+  const currencies = byActivity(activity).map((currency) => ({
     currency,
     ...(split.has(currency) ? totalsFrom(split.get(currency)!.total) : noVolume),
   }));
@@ -204,14 +200,15 @@ export async function getDashboard(_caller: StaffCaller, input: DashboardQuery):
   const perDayGroup = new Map<string, Volume>();
   const perType = new Map<string, Volume>();
   const groupOfType = new Map<string, string>();
-  for (const row of rows) {
+  const total = emptyVolume();
+  for (const { row, volume } of parsed) {
     if (row.currency !== currency) continue;
-    addVolume(entry(perGroup, row.paymentTypeGroup), row);
-    addVolume(entry(perDayGroup, `${row.day}|${row.paymentTypeGroup}`), row);
-    addVolume(entry(perType, row.paymentType), row);
+    addVolume(total, volume);
+    addVolume(entry(perGroup, row.paymentTypeGroup), volume);
+    addVolume(entry(perDayGroup, `${row.day}|${row.paymentTypeGroup}`), volume);
+    addVolume(entry(perType, row.paymentType), volume);
     groupOfType.set(row.paymentType, row.paymentTypeGroup);
   }
-  const total = currency === null ? emptyVolume() : (perCurrency.get(currency) ?? emptyVolume());
   const groups = byCaptured(perGroup);
 
   const days = daysOf(query).map((day) => {

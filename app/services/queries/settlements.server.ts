@@ -9,7 +9,23 @@
 // Captured volume is what CAPTURE and IMPORT moved (an import arrives captured), credited what
 // CREDIT moved: the same rule ledger.server.ts and the seed's rollup follow, so a day's
 // operations add up to the day's row.
-import { and, asc, between, count, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  between,
+  count,
+  desc,
+  eq,
+  gte,
+  inArray,
+  lt,
+  lte,
+  or,
+  sql,
+  type SQL,
+  type SQLWrapper,
+} from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
 import type { Db } from "../../../db/client";
 import type { StaffCaller } from "../../domain/caller";
 import { readDb } from "../../platform/db.server";
@@ -17,11 +33,11 @@ import { dailyVolume, operationLog, payments, paymentTransactions } from "../../
 import { addDays } from "../../domain/day-range";
 import { keysetBatches } from "../../platform/keyset.server";
 import {
+  parseVolume,
   splitBySettlement,
   volumeSums,
-  volumeSumsOf,
-  withoutSettlementKey,
   type CurrencyVolume,
+  type SettlementSideVolume,
   type SplitVolume,
 } from "./volume-rollup.server";
 
@@ -101,42 +117,92 @@ export async function listSettlementDays(
   const filter = input;
   const database = readDb();
   const { page, perPage } = pageOf(filter);
-  const where = whereFor(filter);
-  // The count and the per-currency totals come from one pass over the settlement days.
-  const settlementDays = database
-    .select({
-      currency: dailyVolume.currency,
-      withoutSettlement: sql<boolean>`${withoutSettlementKey}`.as("without_settlement"),
-      captured: sql<string>`sum(${dailyVolume.capturedAmount})`.as("captured"),
-      capturedCount: sql<number>`sum(${dailyVolume.capturedCount})`.as("captured_count"),
-      credited: sql<string>`sum(${dailyVolume.creditedAmount})`.as("credited"),
-      creditedCount: sql<number>`sum(${dailyVolume.creditedCount})`.as("credited_count"),
-      chargedBack: sql<string>`sum(${dailyVolume.chargedBackAmount})`.as("charged_back"),
-      chargedBackCount: sql<number>`sum(${dailyVolume.chargedBackCount})`.as("charged_back_count"),
-    })
-    .from(dailyVolume)
-    .where(where)
-    .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
-    .as("settlement_days");
-  const [items, perCurrency] = await Promise.all([
-    database
-      .select(dayColumns)
-      .from(dailyVolume)
-      .where(where)
-      .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
-      .orderBy(desc(dailyVolume.day), asc(dailyVolume.settlementId), asc(dailyVolume.currency))
-      .limit(perPage)
-      .offset((page - 1) * perPage),
+  // The filtered settlement days are summed once, and one statement answers both the page of
+  // them and, per currency and side (with or without a settlement id), their count and totals.
+  const settlementDays = database.$with("settlement_days").as(
     database
       .select({
-        currency: settlementDays.currency,
-        withoutSettlement: settlementDays.withoutSettlement,
-        days: count().mapWith(Number),
-        ...volumeSumsOf(settlementDays),
+        day: dailyVolume.day,
+        settlementId: dailyVolume.settlementId,
+        currency: dailyVolume.currency,
+        captured: sql<string>`sum(${dailyVolume.capturedAmount})`.as("captured"),
+        capturedCount: sql<number>`sum(${dailyVolume.capturedCount})`.as("captured_count"),
+        credited: sql<string>`sum(${dailyVolume.creditedAmount})`.as("credited"),
+        creditedCount: sql<number>`sum(${dailyVolume.creditedCount})`.as("credited_count"),
+        chargedBack: sql<string>`sum(${dailyVolume.chargedBackAmount})`.as("charged_back"),
+        chargedBackCount: sql<number>`sum(${dailyVolume.chargedBackCount})`.as("charged_back_count"),
       })
-      .from(settlementDays)
-      .groupBy(settlementDays.currency, settlementDays.withoutSettlement),
-  ]);
+      .from(dailyVolume)
+      .where(whereFor(filter))
+      .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency),
+  );
+  const d = settlementDays;
+  /** The six figures, each of one settlement day (the page) or summed over them (the totals). */
+  const figures = (of: (column: SQLWrapper) => SQL) => ({
+    captured: sql<string>`${of(d.captured)}::text`.as("captured"),
+    capturedCount: sql<string | number>`${of(d.capturedCount)}::bigint`.as("captured_count"),
+    credited: sql<string>`${of(d.credited)}::text`.as("credited"),
+    creditedCount: sql<string | number>`${of(d.creditedCount)}::bigint`.as("credited_count"),
+    chargedBack: sql<string>`${of(d.chargedBack)}::text`.as("charged_back"),
+    chargedBackCount: sql<string | number>`${of(d.chargedBackCount)}::bigint`.as("charged_back_count"),
+  });
+  const answer = unionAll(
+    // The page: `days` is null on its rows, and only on them.
+    database
+      .select({
+        settlementId: sql<string | null>`${d.settlementId}`.as("settlement_id"),
+        day: sql<string | null>`${d.day}::text`.as("day"),
+        currency: sql<string>`${d.currency}`.as("currency"),
+        withoutSettlement: sql<boolean | null>`null::boolean`.as("without_settlement"),
+        days: sql<string | number | null>`null::bigint`.as("days"),
+        ...figures((column) => sql`${column}`),
+        net: sql<string | null>`(${d.captured} - ${d.credited} - ${d.chargedBack})::text`.as("net"),
+      })
+      .from(d)
+      .orderBy(desc(d.day), asc(d.settlementId), asc(d.currency))
+      .limit(perPage)
+      .offset((page - 1) * perPage),
+    // Per currency and side, the count and totals of all of them.
+    database
+      .select({
+        settlementId: sql<string | null>`null::text`.as("settlement_id"),
+        day: sql<string | null>`null::text`.as("day"),
+        currency: sql<string>`${d.currency}`.as("currency"),
+        withoutSettlement: sql<boolean | null>`(${d.settlementId} = '')`.as("without_settlement"),
+        days: sql<string | number | null>`count(*)`.as("days"),
+        ...figures((column) => sql`sum(${column})`),
+        net: sql<string | null>`null::text`.as("net"),
+      })
+      .from(d)
+      .groupBy(d.currency, sql`(${d.settlementId} = '')`),
+  ).as("answer");
+  const rows = await database
+    .with(settlementDays)
+    .select()
+    .from(answer)
+    // The page in its order (a union keeps none of its own; the day as ISO text sorts as the date).
+    .orderBy(sql`${answer.days} nulls first`, desc(answer.day), asc(answer.settlementId), asc(answer.currency));
+  const items: SettlementDay[] = [];
+  const perCurrency: Array<SettlementSideVolume & { days: number }> = [];
+  for (const row of rows) {
+    const volume = {
+      captured: row.captured,
+      capturedCount: Number(row.capturedCount),
+      credited: row.credited,
+      creditedCount: Number(row.creditedCount),
+      chargedBack: row.chargedBack,
+      chargedBackCount: Number(row.chargedBackCount),
+    };
+    if (row.days === null)
+      items.push({ settlementId: row.settlementId!, day: row.day!, currency: row.currency, ...volume, net: row.net! });
+    else
+      perCurrency.push({
+        currency: row.currency,
+        withoutSettlement: row.withoutSettlement!,
+        days: Number(row.days),
+        volume: parseVolume(volume),
+      });
+  }
   const total = perCurrency.reduce((sum, row) => sum + row.days, 0);
   const totals = splitBySettlement(perCurrency);
   return { items, total, totals, page, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)) };
