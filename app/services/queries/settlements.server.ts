@@ -13,6 +13,7 @@ import { and, asc, between, count, desc, eq, gte, inArray, lt, lte, or, sql, typ
 import type { Db } from "../../../db/client";
 import type { StaffCaller } from "../../domain/caller";
 import { readDb } from "../../platform/db.server";
+import { rowsOf } from "../../platform/sql-rows.server";
 import { dailyVolume, operationLog, payments, paymentTransactions } from "../../../db/schema";
 import { addDays } from "../../domain/day-range";
 import { keysetBatches } from "../../platform/keyset.server";
@@ -121,7 +122,9 @@ export async function listSettlementDays(
   // them and, per currency and side (with or without a settlement id), their count and totals.
   // Written as one template rather than with the query builder: building a select with a CTE
   // and a union costs ~1 ms a call, more than the whole statement for one settlement id.
-  const result = await database.execute(sql`
+  const rows = await rowsOf<AnswerRow>(
+    database,
+    sql`
     with settlement_days as (
       select day, settlement_id, currency,
              sum(captured_amount) as captured, sum(captured_count) as captured_count,
@@ -147,10 +150,8 @@ export async function listSettlementDays(
          from settlement_days group by currency, settlement_id = '')
     ) answer
     -- The page in its order (a union keeps none of its own; the day as ISO text sorts as the date).
-    order by days nulls first, day desc, settlement_id, currency`);
-  // postgres.js answers an array of rows, PGlite an object with `rows`; bigint columns come as
-  // strings from the one and numbers from the other.
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as AnswerRow[];
+    order by days nulls first, day desc, settlement_id, currency`,
+  );
   const items: SettlementDay[] = [];
   const perCurrency: Array<SettlementSideVolume & { days: number }> = [];
   for (const row of rows) {
@@ -223,12 +224,30 @@ export async function getSettlementSummary(
   input: { settlementId: string },
 ): Promise<SettlementDay[]> {
   const scope = input;
-  return readDb()
-    .select(dayColumns)
-    .from(dailyVolume)
-    .where(eq(dailyVolume.settlementId, scope.settlementId))
-    .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
-    .orderBy(asc(dailyVolume.day), asc(dailyVolume.currency));
+  // A template, as listSettlementDays: building the select costs about what the read takes.
+  const rows = await rowsOf<AnswerRow>(
+    readDb(),
+    sql`select settlement_id, day::text as day, currency,
+               sum(captured_amount)::text as captured, sum(captured_count)::bigint as captured_count,
+               sum(credited_amount)::text as credited, sum(credited_count)::bigint as credited_count,
+               sum(charged_back_amount)::text as charged_back, sum(charged_back_count)::bigint as charged_back_count,
+               (sum(captured_amount) - sum(credited_amount) - sum(charged_back_amount))::text as net
+          from ${dailyVolume} where settlement_id = ${scope.settlementId}
+         group by day, settlement_id, currency
+         order by day, currency`,
+  );
+  return rows.map((row) => ({
+    settlementId: row.settlement_id!,
+    day: row.day!,
+    currency: row.currency,
+    captured: row.captured,
+    capturedCount: Number(row.captured_count),
+    credited: row.credited,
+    creditedCount: Number(row.credited_count),
+    chargedBack: row.charged_back,
+    chargedBackCount: Number(row.charged_back_count),
+    net: row.net!,
+  }));
 }
 
 export type SettlementOperation = {
