@@ -1,7 +1,7 @@
 // The daily_volume rollup as the dashboard and the settlements screen both read it: the same sums,
-// the same key for volume without a settlement id (''), and the same fold into per-currency
-// totals split by it, so the two screens show the same figures for the same range to the øre
-// (docs/decisions/032-reconciled-volume.md).
+// the same key for volume without a settlement id ('', which their statements test as
+// `settlement_id = ''`), and the same fold into per-currency totals split by it, so the two
+// screens show the same figures for the same range to the øre (docs/decisions/032-reconciled-volume.md).
 import { sql, type SQLWrapper } from "drizzle-orm";
 import { dailyVolume } from "../../../db/schema";
 import { add, money, subtract, toDbAmount, ZERO, type Money } from "../../domain/money";
@@ -36,12 +36,6 @@ export const volumeSums = volumeSumsOf({
   chargedBack: dailyVolume.chargedBackAmount,
   chargedBackCount: dailyVolume.chargedBackCount,
 });
-
-/**
- * True for the rollup rows of payments without a settlement id; a grouping key, so the '' is
- * written into the statement (a parameter in SELECT and GROUP BY would be two different ones).
- */
-export const withoutSettlementKey = sql<boolean>`(${dailyVolume.settlementId} = '')`;
 
 export type VolumeSumsRow = {
   captured: string;
