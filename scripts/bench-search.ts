@@ -490,35 +490,92 @@ try {
   const [settled] = await pg`
     select settlement_id, day::text as day from daily_volume
      where settlement_id = ${withSettlement.settlement_id} order by captured_count desc limit 1`;
-  const settlementCase = (label: string, run: (database: Db) => Promise<{ items: unknown[]; total: number | null }>) =>
+  const settlementCase = (
+    label: string,
+    run: (database: Db) => Promise<{ items: unknown[]; total: number | null }>,
+    raw?: () => Promise<unknown>,
+  ) =>
     cases.push({
       label: `settlements    ${label}`,
       run: async (database) => {
         const result = await run(database);
         return { rows: result.items.length, total: result.total };
       },
+      raw,
     });
   const all = { settlementId: null, currency: null };
   const one = { settlementId: settled.settlement_id as string };
-  settlementCase("list 30 days page 1", () =>
-    listSettlementDays(BENCH_STAFF, { ...days30, ...all, page: 1, perPage: 50 }),
+  /** The figures of a settlement day (or of a sum of them) as the list answers them. */
+  const settlementSums = (of: (column: string) => string) =>
+    `${of("captured_amount")}::text, ${of("captured_count")}::bigint, ${of("credited_amount")}::text,
+     ${of("credited_count")}::bigint, ${of("charged_back_amount")}::text, ${of("charged_back_count")}::bigint`;
+  /**
+   * The hand-written settlement list: the range's settlement days aggregated once, then in one
+   * statement the page of them and the count and per-currency totals (with and without a
+   * settlement id) of all of them.
+   */
+  const rawSettlementList =
+    (range: { from: string; to: string }, page: number, filter: { currency?: string; settlementId?: string } = {}) =>
+    () => {
+      const params: unknown[] = [range.from, range.to];
+      const where = [
+        "day between $1 and $2",
+        ...(filter.currency === undefined ? [] : [`currency = $${params.push(filter.currency)}`]),
+        ...(filter.settlementId === undefined ? [] : [`settlement_id = $${params.push(filter.settlementId)}`]),
+      ].join(" and ");
+      return pg.unsafe(
+        `with days as (
+           select day, settlement_id, currency,
+                  sum(captured_amount) as captured_amount, sum(captured_count) as captured_count,
+                  sum(credited_amount) as credited_amount, sum(credited_count) as credited_count,
+                  sum(charged_back_amount) as charged_back_amount, sum(charged_back_count) as charged_back_count
+             from daily_volume where ${where} group by day, settlement_id, currency)
+         (select day::text, settlement_id, currency, null::boolean as without_settlement, null::bigint as days,
+                 ${settlementSums((column) => column)}, (captured_amount - credited_amount - charged_back_amount)::text
+            from days order by day desc, settlement_id, currency limit 50 offset ${(page - 1) * 50})
+         union all
+         (select null, null, currency, settlement_id = '', count(*), ${settlementSums((column) => `sum(${column})`)}, null
+            from days group by currency, settlement_id = '')`,
+        params as postgres.ParameterOrJSON<never>[],
+      );
+    };
+  settlementCase(
+    "list 30 days page 1",
+    () => listSettlementDays(BENCH_STAFF, { ...days30, ...all, page: 1, perPage: 50 }),
+    rawSettlementList(days30, 1),
   );
-  settlementCase("list 90 days page 1", () =>
-    listSettlementDays(BENCH_STAFF, { ...days90, ...all, page: 1, perPage: 50 }),
+  settlementCase(
+    "list 90 days page 1",
+    () => listSettlementDays(BENCH_STAFF, { ...days90, ...all, page: 1, perPage: 50 }),
+    rawSettlementList(days90, 1),
   );
-  settlementCase("list 90 days page 300", () =>
-    listSettlementDays(BENCH_STAFF, { ...days90, ...all, page: 300, perPage: 50 }),
+  settlementCase(
+    "list 90 days page 300",
+    () => listSettlementDays(BENCH_STAFF, { ...days90, ...all, page: 300, perPage: 50 }),
+    rawSettlementList(days90, 300),
   );
-  settlementCase("list 90 days SEK", () =>
-    listSettlementDays(BENCH_STAFF, { ...days90, ...all, currency: "SEK", page: 1, perPage: 50 }),
+  settlementCase(
+    "list 90 days SEK",
+    () => listSettlementDays(BENCH_STAFF, { ...days90, ...all, currency: "SEK", page: 1, perPage: 50 }),
+    rawSettlementList(days90, 1, { currency: "SEK" }),
   );
-  settlementCase("list 90 days one settlementId", () =>
-    listSettlementDays(BENCH_STAFF, { ...days90, ...all, ...one, page: 1, perPage: 50 }),
+  settlementCase(
+    "list 90 days one settlementId",
+    () => listSettlementDays(BENCH_STAFF, { ...days90, ...all, ...one, page: 1, perPage: 50 }),
+    rawSettlementList(days90, 1, one),
   );
-  settlementCase("summary of one settlement", async () => ({
-    items: await getSettlementSummary(BENCH_STAFF, one),
-    total: null,
-  }));
+  settlementCase(
+    "summary of one settlement",
+    async () => ({ items: await getSettlementSummary(BENCH_STAFF, one), total: null }),
+    () =>
+      pg.unsafe(
+        `select day::text, settlement_id, currency, ${settlementSums((column) => `sum(${column})`)},
+                (sum(captured_amount) - sum(credited_amount) - sum(charged_back_amount))::text
+           from daily_volume where settlement_id = $1
+          group by day, settlement_id, currency order by day, currency`,
+        [one.settlementId],
+      ),
+  );
   settlementCase("operations of its busiest day", () =>
     listSettlementOperations(BENCH_STAFF, { ...one, day: settled.day, page: 1, perPage: 50 }),
   );

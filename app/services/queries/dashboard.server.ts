@@ -6,7 +6,8 @@
 // strings; amounts of different currencies are never added. The authorization attempts
 // (approved, declined, failed) come likewise from the daily_outcomes rollup
 // (authorization-outcomes.server.ts), never from transactions.
-import { between, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { rowsOf } from "../../platform/sql-rows.server";
 import type { Db } from "../../../db/client";
 import { readDb } from "../../platform/db.server";
 import type { StaffCaller } from "../../domain/caller";
@@ -17,12 +18,10 @@ import {
   addVolume,
   emptyVolume,
   splitBySettlement,
+  parseVolume,
   volumeFigures,
-  volumeSums,
-  withoutSettlementKey,
   type CurrencyVolume,
   type RunningVolume,
-  type VolumeSumsRow,
 } from "./volume-rollup.server";
 
 export type DashboardQuery = {
@@ -129,15 +128,11 @@ const HOME_CURRENCY = "NOK";
 /**
  * Currencies in the order the picker offers them. Amounts of different currencies cannot be
  * compared (129 SEK is less than 123 NOK), so the home currency comes first and the rest follow by
- * how many captures and credits they had, then by code.
+ * how many captures, credits and lost chargebacks they had, then by code.
  */
-function byActivity(map: Map<string, Volume>): string[] {
-  const activity = (volume: Volume) => volume.capturedCount + volume.creditedCount + volume.chargedBackCount;
-  return [...map.entries()]
-    .sort(
-      ([a, x], [b, y]) =>
-        Number(b === HOME_CURRENCY) - Number(a === HOME_CURRENCY) || activity(y) - activity(x) || a.localeCompare(b),
-    )
+function byActivity(activity: Map<string, number>): string[] {
+  return [...activity.entries()]
+    .sort(([a, x], [b, y]) => Number(b === HOME_CURRENCY) - Number(a === HOME_CURRENCY) || y - x || a.localeCompare(b))
     .map(([key]) => key);
 }
 
@@ -148,52 +143,81 @@ function byCaptured<K extends string>(map: Map<K, Volume>): K[] {
     .map(([key]) => key);
 }
 
-type RollupRow = VolumeSumsRow & {
+/**
+ * One aggregate over the range folds the rollup's settlement ids (but for with or without one),
+ * organisations and shards away: at a million payments over 90 days, ~265,000 rows become
+ * ~5,000 (day × currency × payment type × with or without a settlement id), and the
+ * per-currency, per-day and per-type figures are then exact bigint sums of those, each row's
+ * amounts parsed once (docs/decisions/054-dashboard-folds-each-row-once.md).
+ */
+async function volumeByKey(database: Db, query: DashboardQuery): Promise<VolumeRow[]> {
+  // A payment type belongs to one group (enums.ts), so the group is no key of its own: with one
+  // key fewer the planner sees that the rows fold into few enough groups to hash them (with it,
+  // it sorts the whole range first, ~3× slower over a week). A template, not the query builder:
+  // building costs about a millisecond, as much as the rest of a week's dashboard besides the read.
+  const rows = await rowsOf<{
+    day: string;
+    currency: string;
+    payment_type: string;
+    payment_type_group: string;
+    without_settlement: boolean;
+    captured: string;
+    captured_count: string | number;
+    credited: string;
+    credited_count: string | number;
+    charged_back: string;
+    charged_back_count: string | number;
+  }>(
+    database,
+    sql`select day::text as day, currency, payment_type, max(payment_type_group) as payment_type_group,
+               (settlement_id = '') as without_settlement,
+               sum(captured_amount)::text as captured, sum(captured_count)::bigint as captured_count,
+               sum(credited_amount)::text as credited, sum(credited_count)::bigint as credited_count,
+               sum(charged_back_amount)::text as charged_back, sum(charged_back_count)::bigint as charged_back_count
+          from ${dailyVolume} where day between ${query.from} and ${query.to}
+         group by day, currency, payment_type, (settlement_id = '')`,
+  );
+  return rows.map((row) => ({
+    day: row.day,
+    currency: row.currency,
+    paymentType: row.payment_type,
+    paymentTypeGroup: row.payment_type_group,
+    withoutSettlement: row.without_settlement,
+    volume: parseVolume({
+      captured: row.captured,
+      capturedCount: Number(row.captured_count),
+      credited: row.credited,
+      creditedCount: Number(row.credited_count),
+      chargedBack: row.charged_back,
+      chargedBackCount: Number(row.charged_back_count),
+    }),
+  }));
+}
+
+/** A row of volumeByKey: a day's volume in a currency and payment type, on one settlement side, parsed. */
+type VolumeRow = {
   day: string;
-  withoutSettlement: boolean;
   currency: string;
-  paymentTypeGroup: string;
   paymentType: string;
+  paymentTypeGroup: string;
+  withoutSettlement: boolean;
+  volume: Volume;
 };
 
-/**
- * One aggregate over the range folds the rollup's settlement ids and organisations away (at a
- * million payments over 90 days, ~69,000 rows become ~3,000: day × currency × payment type);
- * the per-currency, per-day and per-type figures are then exact bigint sums of those.
- */
 export async function getDashboard(_caller: StaffCaller, input: DashboardQuery): Promise<Dashboard> {
   const query = input;
   const database = readDb();
   // The volume and the outcomes at once: two reads of separate rollups (see outcomesIn).
-  const [rows, outcomeRows]: [RollupRow[], OutcomeRow[]] = await Promise.all([
-    database
-      .select({
-        day: dailyVolume.day,
-        currency: dailyVolume.currency,
-        paymentTypeGroup: dailyVolume.paymentTypeGroup,
-        paymentType: dailyVolume.paymentType,
-        withoutSettlement: withoutSettlementKey,
-        ...volumeSums,
-      })
-      .from(dailyVolume)
-      .where(between(dailyVolume.day, query.from, query.to))
-      .groupBy(
-        dailyVolume.day,
-        dailyVolume.currency,
-        dailyVolume.paymentTypeGroup,
-        dailyVolume.paymentType,
-        withoutSettlementKey,
-      ),
-    outcomesIn(query, database),
-  ]);
+  const [parsed, outcomeRows] = await Promise.all([volumeByKey(database, query), outcomesIn(query, database)]);
 
   // The totals per currency through the settlements screen's own fold (volume-rollup.server.ts).
-  const split = new Map(splitBySettlement(rows).map((entry) => [entry.currency, entry]));
-  const perCurrency = new Map<string, Volume>();
-  for (const row of rows) addVolume(entry(perCurrency, row.currency), row);
-  for (const row of outcomeRows) entry(perCurrency, row.currency);
+  const split = new Map(splitBySettlement(parsed).map((entry) => [entry.currency, entry]));
+  const activity = new Map<string, number>();
+  for (const { currency, total } of split.values())
+    activity.set(currency, total.capturedCount + total.creditedCount + total.chargedBackCount);
+  for (const row of outcomeRows) if (!activity.has(row.currency)) activity.set(row.currency, 0);
   const noVolume = totalsOf(emptyVolume());
-  const currencies = byActivity(perCurrency).map((currency) => ({
+  const currencies = byActivity(activity).map((currency) => ({
     currency,
     ...(split.has(currency) ? totalsFrom(split.get(currency)!.total) : noVolume),
   }));
@@ -204,14 +228,16 @@ export async function getDashboard(_caller: StaffCaller, input: DashboardQuery):
   const perDayGroup = new Map<string, Volume>();
   const perType = new Map<string, Volume>();
   const groupOfType = new Map<string, string>();
-  for (const row of rows) {
+  const total = emptyVolume();
+  for (const row of parsed) {
+    const { volume } = row;
     if (row.currency !== currency) continue;
-    addVolume(entry(perGroup, row.paymentTypeGroup), row);
-    addVolume(entry(perDayGroup, `${row.day}|${row.paymentTypeGroup}`), row);
-    addVolume(entry(perType, row.paymentType), row);
+    addVolume(total, volume);
+    addVolume(entry(perGroup, row.paymentTypeGroup), volume);
+    addVolume(entry(perDayGroup, `${row.day}|${row.paymentTypeGroup}`), volume);
+    addVolume(entry(perType, row.paymentType), volume);
     groupOfType.set(row.paymentType, row.paymentTypeGroup);
   }
-  const total = currency === null ? emptyVolume() : (perCurrency.get(currency) ?? emptyVolume());
   const groups = byCaptured(perGroup);
 
   const days = daysOf(query).map((day) => {
@@ -277,18 +303,28 @@ type OutcomeRow = {
  * no figure here is checked against.
  */
 async function outcomesIn(query: DashboardQuery, database: Db): Promise<OutcomeRow[]> {
-  return database
-    .select({
-      day: dailyOutcomes.day,
-      currency: dailyOutcomes.currency,
-      paymentTypeGroup: dailyOutcomes.paymentTypeGroup,
-      approved: sql<number>`sum(${dailyOutcomes.approvedCount})::bigint`.mapWith(Number),
-      declined: sql<number>`sum(${dailyOutcomes.declinedCount})::bigint`.mapWith(Number),
-      failed: sql<number>`sum(${dailyOutcomes.failedCount})::bigint`.mapWith(Number),
-    })
-    .from(dailyOutcomes)
-    .where(between(dailyOutcomes.day, query.from, query.to))
-    .groupBy(dailyOutcomes.day, dailyOutcomes.currency, dailyOutcomes.paymentTypeGroup);
+  const rows = await rowsOf<{
+    day: string;
+    currency: string;
+    payment_type_group: string;
+    approved: string | number;
+    declined: string | number;
+    failed: string | number;
+  }>(
+    database,
+    sql`select day::text as day, currency, payment_type_group, sum(approved_count)::bigint as approved,
+               sum(declined_count)::bigint as declined, sum(failed_count)::bigint as failed
+          from ${dailyOutcomes} where day between ${query.from} and ${query.to}
+         group by day, currency, payment_type_group`,
+  );
+  return rows.map((row) => ({
+    day: row.day,
+    currency: row.currency,
+    paymentTypeGroup: row.payment_type_group,
+    approved: Number(row.approved),
+    declined: Number(row.declined),
+    failed: Number(row.failed),
+  }));
 }
 
 /** The rows' counts added up per key. */

@@ -13,15 +13,16 @@ import { and, asc, between, count, desc, eq, gte, inArray, lt, lte, or, sql, typ
 import type { Db } from "../../../db/client";
 import type { StaffCaller } from "../../domain/caller";
 import { readDb } from "../../platform/db.server";
+import { rowsOf } from "../../platform/sql-rows.server";
 import { dailyVolume, operationLog, payments, paymentTransactions } from "../../../db/schema";
 import { addDays } from "../../domain/day-range";
 import { keysetBatches } from "../../platform/keyset.server";
 import {
+  parseVolume,
   splitBySettlement,
   volumeSums,
-  volumeSumsOf,
-  withoutSettlementKey,
   type CurrencyVolume,
+  type SettlementSideVolume,
   type SplitVolume,
 } from "./volume-rollup.server";
 
@@ -90,6 +91,22 @@ function pageOf(options: Page): Page {
   };
 }
 
+/** A row of listSettlementDays' statement: a settlement day of the page, or (days set) a currency's side. */
+type AnswerRow = {
+  settlement_id: string | null;
+  day: string | null;
+  currency: string;
+  without_settlement: boolean | null;
+  days: string | number | null;
+  captured: string;
+  captured_count: string | number;
+  credited: string;
+  credited_count: string | number;
+  charged_back: string;
+  charged_back_count: string | number;
+  net: string | null;
+};
+
 /**
  * One page of settlement days, newest day first, then by settlement id and currency, with the
  * count and per-currency totals of the whole filtered set. A page past the end is empty.
@@ -101,42 +118,61 @@ export async function listSettlementDays(
   const filter = input;
   const database = readDb();
   const { page, perPage } = pageOf(filter);
-  const where = whereFor(filter);
-  // The count and the per-currency totals come from one pass over the settlement days.
-  const settlementDays = database
-    .select({
-      currency: dailyVolume.currency,
-      withoutSettlement: sql<boolean>`${withoutSettlementKey}`.as("without_settlement"),
-      captured: sql<string>`sum(${dailyVolume.capturedAmount})`.as("captured"),
-      capturedCount: sql<number>`sum(${dailyVolume.capturedCount})`.as("captured_count"),
-      credited: sql<string>`sum(${dailyVolume.creditedAmount})`.as("credited"),
-      creditedCount: sql<number>`sum(${dailyVolume.creditedCount})`.as("credited_count"),
-      chargedBack: sql<string>`sum(${dailyVolume.chargedBackAmount})`.as("charged_back"),
-      chargedBackCount: sql<number>`sum(${dailyVolume.chargedBackCount})`.as("charged_back_count"),
-    })
-    .from(dailyVolume)
-    .where(where)
-    .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
-    .as("settlement_days");
-  const [items, perCurrency] = await Promise.all([
-    database
-      .select(dayColumns)
-      .from(dailyVolume)
-      .where(where)
-      .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
-      .orderBy(desc(dailyVolume.day), asc(dailyVolume.settlementId), asc(dailyVolume.currency))
-      .limit(perPage)
-      .offset((page - 1) * perPage),
-    database
-      .select({
-        currency: settlementDays.currency,
-        withoutSettlement: settlementDays.withoutSettlement,
-        days: count().mapWith(Number),
-        ...volumeSumsOf(settlementDays),
-      })
-      .from(settlementDays)
-      .groupBy(settlementDays.currency, settlementDays.withoutSettlement),
-  ]);
+  // The filtered settlement days are summed once, and one statement answers both the page of
+  // them and, per currency and side (with or without a settlement id), their count and totals.
+  // Written as one template rather than with the query builder: building a select with a CTE
+  // and a union costs ~1 ms a call, more than the whole statement for one settlement id.
+  const rows = await rowsOf<AnswerRow>(
+    database,
+    sql`
+    with settlement_days as (
+      select day, settlement_id, currency,
+             sum(captured_amount) as captured, sum(captured_count) as captured_count,
+             sum(credited_amount) as credited, sum(credited_count) as credited_count,
+             sum(charged_back_amount) as charged_back, sum(charged_back_count) as charged_back_count
+        from ${dailyVolume} where ${whereFor(filter)}
+       group by day, settlement_id, currency)
+    select * from (
+      -- The page: days is null on its rows, and only on them.
+      (select settlement_id, day::text as day, currency, null::boolean as without_settlement, null::bigint as days,
+              captured::text as captured, captured_count::bigint as captured_count,
+              credited::text as credited, credited_count::bigint as credited_count,
+              charged_back::text as charged_back, charged_back_count::bigint as charged_back_count,
+              (captured - credited - charged_back)::text as net
+         from settlement_days
+        order by settlement_days.day desc, settlement_id, currency
+        limit ${perPage} offset ${(page - 1) * perPage})
+      union all
+      -- Per currency and side, the count and totals of all of them.
+      (select null, null, currency, settlement_id = '', count(*),
+              sum(captured)::text, sum(captured_count)::bigint, sum(credited)::text, sum(credited_count)::bigint,
+              sum(charged_back)::text, sum(charged_back_count)::bigint, null
+         from settlement_days group by currency, settlement_id = '')
+    ) answer
+    -- The page in its order (a union keeps none of its own; the day as ISO text sorts as the date).
+    order by days nulls first, day desc, settlement_id, currency`,
+  );
+  const items: SettlementDay[] = [];
+  const perCurrency: Array<SettlementSideVolume & { days: number }> = [];
+  for (const row of rows) {
+    const volume = {
+      captured: row.captured,
+      capturedCount: Number(row.captured_count),
+      credited: row.credited,
+      creditedCount: Number(row.credited_count),
+      chargedBack: row.charged_back,
+      chargedBackCount: Number(row.charged_back_count),
+    };
+    if (row.days === null)
+      items.push({ settlementId: row.settlement_id!, day: row.day!, currency: row.currency, ...volume, net: row.net! });
+    else
+      perCurrency.push({
+        currency: row.currency,
+        withoutSettlement: row.without_settlement!,
+        days: Number(row.days),
+        volume: parseVolume(volume),
+      });
+  }
   const total = perCurrency.reduce((sum, row) => sum + row.days, 0);
   const totals = splitBySettlement(perCurrency);
   return { items, total, totals, page, perPage, pageCount: Math.max(1, Math.ceil(total / perPage)) };
@@ -188,12 +224,30 @@ export async function getSettlementSummary(
   input: { settlementId: string },
 ): Promise<SettlementDay[]> {
   const scope = input;
-  return readDb()
-    .select(dayColumns)
-    .from(dailyVolume)
-    .where(eq(dailyVolume.settlementId, scope.settlementId))
-    .groupBy(dailyVolume.day, dailyVolume.settlementId, dailyVolume.currency)
-    .orderBy(asc(dailyVolume.day), asc(dailyVolume.currency));
+  // A template, as listSettlementDays: building the select costs about what the read takes.
+  const rows = await rowsOf<AnswerRow>(
+    readDb(),
+    sql`select settlement_id, day::text as day, currency,
+               sum(captured_amount)::text as captured, sum(captured_count)::bigint as captured_count,
+               sum(credited_amount)::text as credited, sum(credited_count)::bigint as credited_count,
+               sum(charged_back_amount)::text as charged_back, sum(charged_back_count)::bigint as charged_back_count,
+               (sum(captured_amount) - sum(credited_amount) - sum(charged_back_amount))::text as net
+          from ${dailyVolume} where settlement_id = ${scope.settlementId}
+         group by day, settlement_id, currency
+         order by day, currency`,
+  );
+  return rows.map((row) => ({
+    settlementId: row.settlement_id!,
+    day: row.day!,
+    currency: row.currency,
+    captured: row.captured,
+    capturedCount: Number(row.captured_count),
+    credited: row.credited,
+    creditedCount: Number(row.credited_count),
+    chargedBack: row.charged_back,
+    chargedBackCount: Number(row.charged_back_count),
+    net: row.net!,
+  }));
 }
 
 export type SettlementOperation = {

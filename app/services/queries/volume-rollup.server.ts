@@ -1,7 +1,7 @@
 // The daily_volume rollup as the dashboard and the settlements screen both read it: the same sums,
-// the same key for volume without a settlement id (''), and the same fold into per-currency
-// totals split by it, so the two screens show the same figures for the same range to the øre
-// (docs/decisions/032-reconciled-volume.md).
+// the same key for volume without a settlement id ('', which their statements test as
+// `settlement_id = ''`), and the same fold into per-currency totals split by it, so the two
+// screens show the same figures for the same range to the øre (docs/decisions/032-reconciled-volume.md).
 import { sql, type SQLWrapper } from "drizzle-orm";
 import { dailyVolume } from "../../../db/schema";
 import { add, money, subtract, toDbAmount, ZERO, type Money } from "../../domain/money";
@@ -36,12 +36,6 @@ export const volumeSums = volumeSumsOf({
   chargedBack: dailyVolume.chargedBackAmount,
   chargedBackCount: dailyVolume.chargedBackCount,
 });
-
-/**
- * True for the rollup rows of payments without a settlement id; a grouping key, so the '' is
- * written into the statement (a parameter in SELECT and GROUP BY would be two different ones).
- */
-export const withoutSettlementKey = sql<boolean>`(${dailyVolume.settlementId} = '')`;
 
 export type VolumeSumsRow = {
   captured: string;
@@ -87,13 +81,25 @@ export const emptyVolume = (): RunningVolume => ({
   chargedBackCount: 0,
 });
 
-export function addVolume(into: RunningVolume, row: VolumeSumsRow): void {
-  into.captured = add(into.captured, money(row.captured));
-  into.credited = add(into.credited, money(row.credited));
-  into.chargedBack = add(into.chargedBack, money(row.chargedBack));
-  into.capturedCount += row.capturedCount;
-  into.creditedCount += row.creditedCount;
-  into.chargedBackCount += row.chargedBackCount;
+/** A row's figures as exact bigints: each of its amounts parsed once, however many sums it goes into. */
+export function parseVolume(row: VolumeSumsRow): RunningVolume {
+  return {
+    captured: money(row.captured),
+    credited: money(row.credited),
+    chargedBack: money(row.chargedBack),
+    capturedCount: row.capturedCount,
+    creditedCount: row.creditedCount,
+    chargedBackCount: row.chargedBackCount,
+  };
+}
+
+export function addVolume(into: RunningVolume, volume: RunningVolume): void {
+  into.captured = add(into.captured, volume.captured);
+  into.credited = add(into.credited, volume.credited);
+  into.chargedBack = add(into.chargedBack, volume.chargedBack);
+  into.capturedCount += volume.capturedCount;
+  into.creditedCount += volume.creditedCount;
+  into.chargedBackCount += volume.chargedBackCount;
 }
 
 /** Net volume: what was captured less what went back, by credit or lost chargeback. */
@@ -119,19 +125,20 @@ const figures = (currency: string, running: RunningVolume): CurrencyVolume => ({
   ...volumeFigures(running),
 });
 
+/** A rollup row's currency, settlement side and parsed figures (parseVolume): what splitBySettlement folds. */
+export type SettlementSideVolume = { currency: string; withoutSettlement: boolean; volume: RunningVolume };
+
 /**
  * Per currency (in code order), exact sums of rollup rows: all, with and without a settlement
  * id. Both screens fold their rows through this, so their totals cannot be computed apart.
  */
-export function splitBySettlement(
-  rows: Iterable<VolumeSumsRow & { currency: string; withoutSettlement: boolean }>,
-): SplitVolume[] {
+export function splitBySettlement(rows: Iterable<SettlementSideVolume>): SplitVolume[] {
   const per = new Map<string, { total: RunningVolume; with: RunningVolume; without: RunningVolume }>();
   for (const row of rows) {
     let entry = per.get(row.currency);
     if (!entry) per.set(row.currency, (entry = { total: emptyVolume(), with: emptyVolume(), without: emptyVolume() }));
-    addVolume(entry.total, row);
-    addVolume(row.withoutSettlement ? entry.without : entry.with, row);
+    addVolume(entry.total, row.volume);
+    addVolume(row.withoutSettlement ? entry.without : entry.with, row.volume);
   }
   return [...per.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
