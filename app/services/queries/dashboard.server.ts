@@ -20,8 +20,10 @@ import {
   splitBySettlement,
   parseVolume,
   volumeFigures,
+  volumeSumsFromSql,
   type CurrencyVolume,
   type RunningVolume,
+  type VolumeSumsSqlRow,
 } from "./volume-rollup.server";
 
 export type DashboardQuery = {
@@ -155,19 +157,15 @@ async function volumeByKey(database: Db, query: DashboardQuery): Promise<VolumeR
   // key fewer the planner sees that the rows fold into few enough groups to hash them (with it,
   // it sorts the whole range first, ~3× slower over a week). A template, not the query builder:
   // building costs about a millisecond, as much as the rest of a week's dashboard besides the read.
-  const rows = await rowsOf<{
-    day: string;
-    currency: string;
-    payment_type: string;
-    payment_type_group: string;
-    without_settlement: boolean;
-    captured: string;
-    captured_count: string | number;
-    credited: string;
-    credited_count: string | number;
-    charged_back: string;
-    charged_back_count: string | number;
-  }>(
+  const rows = await rowsOf<
+    {
+      day: string;
+      currency: string;
+      payment_type: string;
+      payment_type_group: string;
+      without_settlement: boolean;
+    } & VolumeSumsSqlRow
+  >(
     database,
     sql`select day::text as day, currency, payment_type, max(payment_type_group) as payment_type_group,
                (settlement_id = '') as without_settlement,
@@ -183,14 +181,7 @@ async function volumeByKey(database: Db, query: DashboardQuery): Promise<VolumeR
     paymentType: row.payment_type,
     paymentTypeGroup: row.payment_type_group,
     withoutSettlement: row.without_settlement,
-    volume: parseVolume({
-      captured: row.captured,
-      capturedCount: Number(row.captured_count),
-      credited: row.credited,
-      creditedCount: Number(row.credited_count),
-      chargedBack: row.charged_back,
-      chargedBackCount: Number(row.charged_back_count),
-    }),
+    volume: parseVolume(volumeSumsFromSql(row)),
   }));
 }
 

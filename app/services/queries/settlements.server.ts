@@ -21,9 +21,11 @@ import {
   parseVolume,
   splitBySettlement,
   volumeSums,
+  volumeSumsFromSql,
   type CurrencyVolume,
   type SettlementSideVolume,
   type SplitVolume,
+  type VolumeSumsSqlRow,
 } from "./volume-rollup.server";
 
 export const SETTLEMENT_OPERATIONS = ["CAPTURE", "IMPORT", "CREDIT"] as const;
@@ -98,14 +100,8 @@ type AnswerRow = {
   currency: string;
   without_settlement: boolean | null;
   days: string | number | null;
-  captured: string;
-  captured_count: string | number;
-  credited: string;
-  credited_count: string | number;
-  charged_back: string;
-  charged_back_count: string | number;
   net: string | null;
-};
+} & VolumeSumsSqlRow;
 
 /**
  * One page of settlement days, newest day first, then by settlement id and currency, with the
@@ -155,14 +151,7 @@ export async function listSettlementDays(
   const items: SettlementDay[] = [];
   const perCurrency: Array<SettlementSideVolume & { days: number }> = [];
   for (const row of rows) {
-    const volume = {
-      captured: row.captured,
-      capturedCount: Number(row.captured_count),
-      credited: row.credited,
-      creditedCount: Number(row.credited_count),
-      chargedBack: row.charged_back,
-      chargedBackCount: Number(row.charged_back_count),
-    };
+    const volume = volumeSumsFromSql(row);
     if (row.days === null)
       items.push({ settlementId: row.settlement_id!, day: row.day!, currency: row.currency, ...volume, net: row.net! });
     else
@@ -240,12 +229,7 @@ export async function getSettlementSummary(
     settlementId: row.settlement_id!,
     day: row.day!,
     currency: row.currency,
-    captured: row.captured,
-    capturedCount: Number(row.captured_count),
-    credited: row.credited,
-    creditedCount: Number(row.credited_count),
-    chargedBack: row.charged_back,
-    chargedBackCount: Number(row.charged_back_count),
+    ...volumeSumsFromSql(row),
     net: row.net!,
   }));
 }

@@ -47,6 +47,28 @@ export type VolumeSumsRow = {
   chargedBackCount: number;
 };
 
+/** The same sums as a hand-written statement returns them: snake case, counts as bigint. */
+export type VolumeSumsSqlRow = {
+  captured: string;
+  captured_count: string | number;
+  credited: string;
+  credited_count: string | number;
+  charged_back: string;
+  charged_back_count: string | number;
+};
+
+/** A statement's sums as VolumeSumsRow (counts as numbers: a range's counts stay far below 2^53). */
+export function volumeSumsFromSql(row: VolumeSumsSqlRow): VolumeSumsRow {
+  return {
+    captured: row.captured,
+    capturedCount: Number(row.captured_count),
+    credited: row.credited,
+    creditedCount: Number(row.credited_count),
+    chargedBack: row.charged_back,
+    chargedBackCount: Number(row.charged_back_count),
+  };
+}
+
 /** A currency's captured, credited and net volume with their counts (decimal strings, 5 decimals). */
 export type CurrencyVolume = VolumeSumsRow & {
   currency: string;
