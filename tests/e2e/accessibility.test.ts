@@ -55,7 +55,12 @@ type RemixWindow = {
   };
 };
 
-/** Waits until Remix loads nothing (no navigation, revalidation or fetcher under way) and the network is quiet. */
+/**
+ * Waits until Remix loads nothing (no navigation, revalidation or fetcher under way), the network
+ * is quiet, and the screen shows it: React renders a navigation's end in a transition, so on a
+ * busy machine the router is idle a while before the dimmed screen (PendingContent's
+ * `navigation-pending`) gives way to the new one, and a scan then judged the old screen, faded.
+ */
 async function quiet(page: Page) {
   await page.waitForLoadState("networkidle");
   await page.waitForFunction(() => {
@@ -63,7 +68,8 @@ async function quiet(page: Page) {
     return (
       state.navigation.state === "idle" &&
       state.revalidation === "idle" &&
-      [...state.fetchers.values()].every((fetcher) => fetcher.state === "idle")
+      [...state.fetchers.values()].every((fetcher) => fetcher.state === "idle") &&
+      document.querySelector(".navigation-pending") === null
     );
   });
 }
