@@ -4,6 +4,8 @@
 import type { BulkDb } from "./copy";
 
 const WRITTEN_TABLES = ["payments", "payment_transactions", "operation_log", "credits", "credit_transactions"];
+/** The tables above as a SQL list of regclasses, for `… in (…)`. */
+const WRITTEN_TABLES_SQL = WRITTEN_TABLES.map((t) => `'${t}'::regclass`).join(", ");
 
 const DROPPED_KEY = "seed:dropped-indexes";
 /** Sort memory of one index build; two run at once. */
@@ -18,16 +20,15 @@ type Dropped = { indexes: { name: string; def: string }[]; foreignKeys: { name: 
  * dies half-way is repaired by the next one (restoreDroppedIndexes).
  */
 export async function dropSecondaryIndexes(db: BulkDb): Promise<void> {
-  const tables = WRITTEN_TABLES.map((t) => `'${t}'::regclass`).join(", ");
   await db.transaction(async (tx) => {
     const foreignKeys = await tx.query<{ name: string; tbl: string; def: string }>(
       `select quote_ident(conname) as name, conrelid::regclass::text as tbl, pg_get_constraintdef(oid) as def
-         from pg_constraint where contype = 'f' and conrelid in (${tables}) order by conrelid, conname`,
+         from pg_constraint where contype = 'f' and conrelid in (${WRITTEN_TABLES_SQL}) order by conrelid, conname`,
     );
     const indexes = await tx.query<{ name: string; def: string }>(
       `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def
          from pg_index i
-        where i.indrelid in (${tables}) and not i.indisprimary and not i.indisunique
+        where i.indrelid in (${WRITTEN_TABLES_SQL}) and not i.indisprimary and not i.indisunique
           and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
         order by pg_relation_size(i.indrelid) desc, i.indexrelid`,
     );
@@ -63,7 +64,7 @@ export async function restoreDroppedIndexes(db: BulkDb, onStart?: () => void): P
     (
       await db.query<{ name: string; size: string | number }>(
         `select c.oid::regclass::text as name, pg_table_size(c.oid) as size from pg_class c
-          where c.oid in (${WRITTEN_TABLES.map((t) => `'${t}'::regclass`).join(", ")})`,
+          where c.oid in (${WRITTEN_TABLES_SQL})`,
       )
     ).map((row) => [row.name, Number(row.size)]),
   );
@@ -84,7 +85,7 @@ export async function restoreDroppedIndexes(db: BulkDb, onStart?: () => void): P
   const validations = (
     await db.query<{ tbl: string; name: string }>(
       `select conrelid::regclass::text as tbl, quote_ident(conname) as name from pg_constraint
-        where contype = 'f' and not convalidated and conrelid in (${WRITTEN_TABLES.map((t) => `'${t}'::regclass`).join(", ")})`,
+        where contype = 'f' and not convalidated and conrelid in (${WRITTEN_TABLES_SQL})`,
     )
   ).map((fk) => `alter table ${fk.tbl} validate constraint ${fk.name}`);
 

@@ -11,10 +11,12 @@ import { money, type Money } from "../../domain/money";
 import { amountsOf, summaryOf, type Summary } from "../../domain/transaction";
 import type { Caller } from "../../domain/caller";
 import { tenantCondition } from "../../platform/tenancy.server";
+import type { OperationLogRow } from "../../platform/operation-log.server";
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type TransactionRow = typeof paymentTransactions.$inferSelect;
-export type OperationRow = typeof operationLog.$inferSelect;
+/** The operation log's row, as platform/operation-log.server.ts writes it. */
+export type OperationRow = OperationLogRow;
 
 export type OperationView = {
   operation: Operation;
