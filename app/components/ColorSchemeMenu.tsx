@@ -2,17 +2,17 @@
 // header, and a segmented control on /me. Either switches the page at once and posts the choice
 // to /color-scheme, which keeps it (cookie, and the staff user's account).
 import { ActionIcon, Menu, SegmentedControl, useMantineColorScheme } from "@mantine/core";
-import { useFetcher } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import { useSavedChoice } from "./use-saved-choice";
 import { COLOR_SCHEMES, isColorSchemeChoice, type ColorSchemeChoice } from "../domain/color-scheme";
 
 function useColorSchemeChoice(): [ColorSchemeChoice, (choice: ColorSchemeChoice) => void] {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
-  const fetcher = useFetcher();
+  const { submit } = useSavedChoice({ method: "post", action: "/color-scheme" });
   const choose = (choice: ColorSchemeChoice) => {
     setColorScheme(choice);
-    fetcher.submit({ colorScheme: choice }, { method: "post", action: "/color-scheme" });
+    submit({ colorScheme: choice });
   };
   return [colorScheme, choose];
 }

@@ -4,7 +4,7 @@
 import { Badge, Button, Group, Paper, PasswordInput, Radio, Stack, Text, Title } from "@mantine/core";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useState } from "react";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password-policy.server";
@@ -15,6 +15,7 @@ import { ActionModal } from "../components/ActionModal";
 import { ColorSchemeControl } from "../components/ColorSchemeMenu";
 import { PageHeader } from "../components/list-parts";
 import { OneTimeSecret, showSecretIn, type Secret } from "../components/OneTimeSecret";
+import { shownValue, useSavedChoice } from "../components/use-saved-choice";
 import { actionSucceeded, intent, staffAction, type FormSchema, type StaffIntent } from "../http/staff/action.server";
 import { ChangePasswordForm, ConfirmWithPasswordForm, SetLanguageForm } from "../http/staff/forms/account";
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from "../i18n/language";
@@ -234,9 +235,8 @@ export default function AccountPage() {
 /** The user's language: English, Norwegian, or whatever their browser asks for. Saved on choosing. */
 function LanguageChoice({ chosen, browser }: { chosen: Language | null; browser: Language }) {
   const { t } = useTranslation();
-  const fetcher = useFetcher();
-  const pending = fetcher.formData?.get("language");
-  const value = typeof pending === "string" ? pending : (chosen ?? "");
+  const { submit, shown } = useSavedChoice({ method: "post" });
+  const value = shownValue(shown, "language") ?? chosen ?? "";
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
@@ -244,7 +244,7 @@ function LanguageChoice({ chosen, browser }: { chosen: Language | null; browser:
           label={t("me.language.title")}
           labelProps={{ fz: "h4", fw: 700 }}
           value={value}
-          onChange={(language) => fetcher.submit({ intent: "set-language", language }, { method: "post" })}
+          onChange={(language) => submit({ intent: "set-language", language })}
           description={t("me.language.description")}
           name="language"
         >

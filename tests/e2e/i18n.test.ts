@@ -10,7 +10,7 @@ import { DEMO_CUSTOMERS, DEMO_USERS } from "../../db/demo";
 import { chromiumAvailable, logInThroughForm } from "../support/browser";
 import { useBrowserTest } from "../support/browser-test";
 import { and, eq } from "drizzle-orm";
-import { payments, paymentTransactions } from "../../db/schema";
+import { payments, paymentTransactions, staffUsers } from "../../db/schema";
 
 const support = DEMO_USERS.find((user) => user.role === "support")!;
 const admin = DEMO_USERS.find((user) => user.role === "admin")!;
@@ -94,6 +94,39 @@ describe.skipIf(!chromiumAvailable)("Norwegian and English in Chromium", () => {
       await page.getByRole("banner").getByText("EN", { exact: true }).click();
       await page.getByRole("heading", { level: 1, name: /^Payment \d+$/ }).waitFor();
       expect(await page.getByTestId("summary-totalAmount").textContent()).toMatch(/NOK\s\d/);
+    });
+  });
+
+  it("keeps the last of two quick choices even when the server gets the first one last", async () => {
+    await onFreshPage({ viewport: { width: 1440, height: 900 }, locale: "en-US" }, async (page) => {
+      await page.goto(`${e2e.server.url}/me`);
+      await logInThroughForm(page, support);
+      await page.waitForURL(`${e2e.server.url}/me`);
+      const main = page.getByRole("main");
+      const saved = async () =>
+        (await e2e.server.database.db.select().from(staffUsers).where(eq(staffUsers.email, support.email)))[0].language;
+      await main.getByRole("radio", { name: "English", exact: true }).click();
+      await expect.poll(saved).toBe("en");
+
+      // The first post is held on its way for a second and then sent anyway, as a slow network
+      // or a busy server would: the browser gave up on it, the server did not. The second post
+      // goes straight through.
+      let held = 0;
+      await page.route("**/me**", async (route) => {
+        if (route.request().method() !== "POST" || held++ > 0) return route.continue();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const response = await route.fetch();
+        await route.fulfill({ response }).catch(() => undefined);
+      });
+      await main.getByRole("radio", { name: "Norsk", exact: true }).click();
+      await main.getByRole("radio", { name: /^As my browser asks/ }).click();
+
+      // The last choice (the browser's language, none of the account's own) is what the account
+      // keeps and what the screen shows, after both posts have been answered.
+      await page.waitForTimeout(2_500);
+      expect(await saved()).toBeNull();
+      expect(await main.getByRole("radio", { name: /^As my browser asks/ }).isChecked()).toBe(true);
+      expect(await page.locator("html").getAttribute("lang")).toBe("en");
     });
   });
 
