@@ -10,6 +10,16 @@
 // twice (decision 016), unless its effect was claiming provider operations (decision 019): then
 // running it again resumes those operations (by this key) instead of acting twice, and answers
 // their outcome.
+//
+// A key seen for the first time is not claimed ahead of the request (decision 058): the request
+// only looks it up, and the first database transaction it runs inserts the record, already marked,
+// as its last statement. A keyed request that asks no provider then commits once, like one without
+// a key, plus the stored answer, which is written without waiting for the disk flush (a crash of
+// the database server loses at most the answer, never the mark: the retry gets the "took effect,
+// look it up" 409 that every crash in that window gave before). Two requests with the same new key
+// at once: the second one's insert waits for the first's transaction, finds the record and rolls
+// its own transaction back (ClaimedMeanwhile); the route then answers it as a later request is
+// answered (replay, or 409 while the first runs).
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
@@ -40,26 +50,68 @@ export type IdempotencyClaim =
 
 type KeyScope = { clientId: string; key: string };
 
+/**
+ * A request's key as its transactions see it. `claimed`: the record exists and is this request's
+ * (claimed ahead, or inserted by one of its transactions that committed); until then the first
+ * transaction inserts it.
+ */
+export type RequestKey = KeyScope & { fingerprint: string; claimed: boolean };
+
+/**
+ * Another request with the same key inserted its record first (or holds one not seen when this
+ * request looked): this request's transaction is rolled back and it is answered from that record.
+ */
+export class ClaimedMeanwhile extends Error {
+  constructor() {
+    super("Another request with this Idempotency-Key took it first");
+  }
+}
+
 /** The Idempotency-Key of the API request running in this async context, if it has one. */
-const requestKey = new AsyncLocalStorage<KeyScope>();
+const requestKey = new AsyncLocalStorage<RequestKey>();
 
 /** The Idempotency-Key of the request running in this async context (provider operations keep it). */
 export function currentIdempotencyKey(): KeyScope | undefined {
   return requestKey.getStore();
 }
 
-/** Runs a request's handler so that the transactions it starts mark its key (see markEffect). */
-export function withIdempotencyKey<T>(scope: KeyScope, run: () => Promise<T>): Promise<T> {
-  return requestKey.run(scope, run);
+/**
+ * Runs a request's handler so that the transactions it starts mark its key (see markEffect). A
+ * bare scope (tests, scripts) is one claimed ahead.
+ */
+export function withIdempotencyKey<T>(scope: KeyScope | RequestKey, run: () => Promise<T>): Promise<T> {
+  return requestKey.run("claimed" in scope ? scope : { ...scope, fingerprint: "", claimed: true }, run);
 }
 
 /**
- * Called inside every use-case transaction (tx.server.ts): when the request carries a key, marks
- * it in that same transaction, so the mark exists if and only if the effect was committed.
+ * Called last inside every use-case transaction (transaction.server.ts): when the request carries a
+ * key, marks it in that same transaction, so the mark exists if and only if the effect was
+ * committed. A key not yet claimed is inserted here, marked; the function returned is called
+ * once the transaction has committed (the record is then this request's).
  */
-export async function markEffect(tx: Tx): Promise<void> {
+export async function markEffect(tx: Tx): Promise<(() => void) | undefined> {
   const scope = requestKey.getStore();
-  if (!scope) return;
+  if (!scope) return undefined;
+  if (!scope.claimed) {
+    const now = new Date();
+    const inserted = await tx
+      .insert(idempotencyKeys)
+      .values({
+        clientId: scope.clientId,
+        key: scope.key,
+        requestHash: scope.fingerprint,
+        state: "IN_PROGRESS",
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + TTL_MS),
+        effectCommittedAt: now,
+      })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (!inserted.length) throw new ClaimedMeanwhile();
+    return () => {
+      scope.claimed = true;
+    };
+  }
   await tx
     .update(idempotencyKeys)
     .set({ effectCommittedAt: new Date() })
@@ -70,6 +122,16 @@ export async function markEffect(tx: Tx): Promise<void> {
         isNull(idempotencyKeys.effectCommittedAt),
       ),
     );
+  return undefined;
+}
+
+/** Whether the client has a record of this key (any state): then the request is claimed ahead. */
+export async function idempotencyKeyKnown(clientId: string, key: string): Promise<boolean> {
+  const [row] = await db()
+    .select({ key: idempotencyKeys.key })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key)));
+  return Boolean(row);
 }
 
 /**
@@ -207,16 +269,54 @@ async function claimedProviderOperations(clientId: string, key: string): Promise
   return Boolean(row);
 }
 
+/**
+ * Stores the answer of a request that holds its key. Committed without waiting for the flush: the
+ * mark that guards against a second effect committed with the effect; losing this answer in a
+ * crash of the database server leaves the key "took effect, answer lost" (409), as a crash of the
+ * app between the two always did.
+ */
 export async function completeIdempotencyKey(clientId: string, key: string, response: StoredResponse): Promise<void> {
-  await db()
-    .update(idempotencyKeys)
-    .set({
-      state: "DONE",
-      responseStatus: response.status,
-      responseHeaders: response.headers,
-      responseBody: response.body,
-    })
-    .where(and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key)));
+  await db().transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`);
+    await tx
+      .update(idempotencyKeys)
+      .set({
+        state: "DONE",
+        responseStatus: response.status,
+        responseHeaders: response.headers,
+        responseBody: response.body,
+      })
+      .where(and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key)));
+  });
+}
+
+/**
+ * Stores the answer of a request that never claimed its key (none of its transactions committed:
+ * it changed nothing), unless another request with the key got there first: false then, and the
+ * request is answered from that one's record instead. Not flushed either (an answer lost in a
+ * crash is a key that is free again).
+ */
+export async function storeFirstAnswer(scope: RequestKey, response: StoredResponse): Promise<boolean> {
+  const now = new Date();
+  return db().transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`);
+    const inserted = await tx
+      .insert(idempotencyKeys)
+      .values({
+        clientId: scope.clientId,
+        key: scope.key,
+        requestHash: scope.fingerprint,
+        state: "DONE",
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + TTL_MS),
+        responseStatus: response.status,
+        responseHeaders: response.headers,
+        responseBody: response.body,
+      })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    return inserted.length > 0;
+  });
 }
 
 /**

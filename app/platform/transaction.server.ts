@@ -33,11 +33,15 @@ export function violatedConstraint(error: unknown): string | undefined {
 export async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db().transaction(async (tx) => {
+      let committed: (() => void) | undefined;
+      const result = await db().transaction(async (tx) => {
         const result = await work(tx);
-        await markEffect(tx);
+        // Last, so that the key's record, when this inserts it, is locked after every row of the work.
+        committed = await markEffect(tx);
         return result;
       });
+      committed?.();
+      return result;
     } catch (error) {
       const state = sqlState(error);
       if (!state || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw error;

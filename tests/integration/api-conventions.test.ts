@@ -164,6 +164,26 @@ describe("Idempotency-Key", () => {
     expect(search.body.totalItems).toBe(1);
   });
 
+  it("creates once when the same new key arrives many times at once: each answer is the first one's or 'still running'", async () => {
+    const body = { orderId: "IDEM-RACE", totalAmount: "42.00", transaction: { paymentType: "VISA" } };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => client.post("/v1/payments", body, { "Idempotency-Key": "key-race" })),
+    );
+    const created = answers.filter((answer) => answer.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    for (const answer of created) expect(answer.body).toEqual(created[0].body);
+    for (const answer of answers.filter((answer) => answer.status !== 201)) {
+      expectProblem(answer, 409);
+      expect(answer.body.errorReason).toBe("RESOURCE_BUSY");
+    }
+    expect((await client.get("/v1/payments?orderId=IDEM-RACE")).body.totalItems).toBe(1);
+    // Once answered, the key replays the answer.
+    const replay = await client.post("/v1/payments", body, { "Idempotency-Key": "key-race" });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(created[0].body);
+  });
+
   it("refuses the same key with another body (422) and scopes keys per client", async () => {
     await client.post("/v1/payments", { totalAmount: "1.00" }, { "Idempotency-Key": "key-2" });
     expectProblem(

@@ -17,10 +17,15 @@ import { logger } from "../../platform/logger.server";
 import type { ClientCaller } from "../../domain/caller";
 import {
   claimIdempotencyKey,
+  ClaimedMeanwhile,
   completeIdempotencyKey,
+  idempotencyKeyKnown,
   releaseIdempotencyKey,
   requestFingerprint,
+  storeFirstAnswer,
   withIdempotencyKey,
+  type RequestKey,
+  type StoredResponse,
 } from "../../platform/idempotency.server";
 import { hitRateLimit } from "../../platform/rate-limit.server";
 import {
@@ -76,7 +81,8 @@ async function runApiRequest(
   const url = new URL(request.url);
   const correlationId = context.correlationId;
   const where = { instance: url.pathname, correlationId };
-  let idempotency: { clientId: string; key: string } | null = null;
+  // The request's key once its handler runs (set inside serve, read by the error handling below).
+  const keyed: { scope: RequestKey | null } = { scope: null };
   const serve = async (): Promise<Response> => {
     const method = (request.method === "HEAD" ? "GET" : request.method) as HttpMethod;
     const handler = handlers[method];
@@ -114,63 +120,53 @@ async function runApiRequest(
     const body = parseJsonBody(rawBody);
 
     const key = request.headers.get("idempotency-key");
-    if (key !== null && IDEMPOTENT_METHODS.has(method)) {
-      if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-        throw problem(400, "Idempotency-Key must be 1 to 255 visible ASCII characters", {
-          errors: [{ field: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters" }],
-        });
-      }
-      const actingFor = {
-        organisationId: caller.organisationId,
-        customerToken: request.headers.get(CUSTOMER_TOKEN_HEADER),
-      };
-      const claim = await claimIdempotencyKey(
-        client.clientId,
-        storedIdempotencyKey(key),
-        requestFingerprint(method, url.pathname + url.search, rawBody, actingFor),
-        { rerunnable: options.rerunnable === true },
-      );
-      if (claim.kind === "mismatch") {
-        throw problem(422, "This Idempotency-Key was used with a different request", {
-          errors: [{ field: "Idempotency-Key", message: "was used with a different request" }],
-        });
-      }
-      if (claim.kind === "in_progress") {
-        throw problem(409, "A request with this Idempotency-Key is still being processed", {
-          errorReason: "RESOURCE_BUSY",
-        });
-      }
-      if (claim.kind === "unanswered") {
-        throw problem(
-          409,
-          "The first request with this Idempotency-Key took effect, but its answer was lost; look the result up instead of retrying with this key",
-          {
-            errors: [
-              { field: "Idempotency-Key", message: "belongs to a request that took effect without a stored answer" },
-            ],
-          },
-        );
-      }
-      if (claim.kind === "replay") {
-        return new Response(claim.response.body || null, {
-          status: claim.response.status,
-          headers: { ...claim.response.headers, "Idempotent-Replayed": "true" },
-        });
-      }
-      idempotency = { clientId: client.clientId, key: storedIdempotencyKey(key) };
-    }
-
     const run = () => handler({ request, params, url, caller, client, body, context });
-    const response = await (idempotency ? withIdempotencyKey(idempotency, run) : run());
-    if (idempotency) await remember(idempotency, response.clone());
-    return response;
+    if (key === null || !IDEMPOTENT_METHODS.has(method)) return run();
+    if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+      throw problem(400, "Idempotency-Key must be 1 to 255 visible ASCII characters", {
+        errors: [{ field: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters" }],
+      });
+    }
+    const actingFor = {
+      organisationId: caller.organisationId,
+      customerToken: request.headers.get(CUSTOMER_TOKEN_HEADER),
+    };
+    const scope: RequestKey = {
+      clientId: client.clientId,
+      key: storedIdempotencyKey(key),
+      fingerprint: requestFingerprint(method, url.pathname + url.search, rawBody, actingFor),
+      claimed: false,
+    };
+    const rerunnable = options.rerunnable === true;
+    // A key seen before is claimed (or answered) ahead; a new one is inserted by the request's
+    // first transaction (decision 058).
+    if (await idempotencyKeyKnown(scope.clientId, scope.key)) {
+      const answer = await claimOrAnswer(scope, rerunnable);
+      if (answer) return answer;
+    }
+    keyed.scope = scope;
+    let response: Response;
+    try {
+      response = await withIdempotencyKey(scope, run);
+    } catch (error) {
+      if (!(error instanceof ClaimedMeanwhile)) throw error;
+      // A request with the same key got there first; this one's transaction was rolled back.
+      keyed.scope = null;
+      const answer = await claimOrAnswer(scope, rerunnable);
+      if (answer) return answer;
+      keyed.scope = scope;
+      response = await withIdempotencyKey(scope, run);
+    }
+    return remember(scope, response, { rerunnable, where });
   };
   try {
     return await withDeadline(requestDeadlineMs(), serve);
   } catch (error) {
     const response = errorResponse(error, where, request);
-    if (idempotency) {
-      const { clientId, key } = idempotency;
+    const scope = keyed.scope;
+    const rerunnable = options.rerunnable === true;
+    if (scope?.claimed) {
+      const { clientId, key } = scope;
       // Not awaited when the database is the problem: the answer must not wait on it again (a key
       // left IN_PROGRESS is taken over once it is stale). When only the PSP did not answer, the
       // database is fine and the key is released before the 503 goes out: a client retrying at
@@ -178,10 +174,49 @@ async function runApiRequest(
       if (response.status === 503 && !providerDidNotAnswer(error))
         void releaseIdempotencyKey(clientId, key).catch(() => {});
       else if (response.status >= 500) await releaseIdempotencyKey(clientId, key).catch(() => {});
-      else await remember(idempotency, response.clone()).catch(() => {});
+      else return remember(scope, response, { rerunnable, where }).catch(() => response);
+    } else if (scope && response.status < 500) {
+      return remember(scope, response, { rerunnable, where }).catch(() => response);
     }
     return response;
   }
+}
+
+/**
+ * Claims a key that has a record (or had one a moment ago), or answers from that record: the
+ * stored response replayed, or why the request cannot run. null: claimed, the request runs.
+ */
+async function claimOrAnswer(scope: RequestKey, rerunnable: boolean): Promise<Response | null> {
+  const claim = await claimIdempotencyKey(scope.clientId, scope.key, scope.fingerprint, { rerunnable });
+  if (claim.kind === "mismatch") {
+    throw problem(422, "This Idempotency-Key was used with a different request", {
+      errors: [{ field: "Idempotency-Key", message: "was used with a different request" }],
+    });
+  }
+  if (claim.kind === "in_progress") {
+    throw problem(409, "A request with this Idempotency-Key is still being processed", {
+      errorReason: "RESOURCE_BUSY",
+    });
+  }
+  if (claim.kind === "unanswered") {
+    throw problem(
+      409,
+      "The first request with this Idempotency-Key took effect, but its answer was lost; look the result up instead of retrying with this key",
+      {
+        errors: [
+          { field: "Idempotency-Key", message: "belongs to a request that took effect without a stored answer" },
+        ],
+      },
+    );
+  }
+  if (claim.kind === "replay") {
+    return new Response(claim.response.body || null, {
+      status: claim.response.status,
+      headers: { ...claim.response.headers, "Idempotent-Replayed": "true" },
+    });
+  }
+  scope.claimed = true;
+  return null;
 }
 
 /** A 503 because the PSP gave no answer (the database answered all along). */
@@ -192,20 +227,44 @@ const providerDidNotAnswer = (error: unknown) =>
  * Keeps the answer for the key's replays, unless it says "not now" rather than how the request
  * ended: a server error, or 409 RESOURCE_BUSY (another operation was in flight on the transaction,
  * nothing was done). Replaying "busy" would answer it for 24 hours to a client told to retry; the
- * key is released instead (kept UNANSWERED if something was committed under it).
+ * key is released instead (kept UNANSWERED if something was committed under it). A request that
+ * never claimed its key (it changed nothing) stores its answer only if no other request with the
+ * key did meanwhile; otherwise it is answered as that one's retry. Returns the answer to send.
  */
-async function remember(idempotency: { clientId: string; key: string }, response: Response) {
-  const body = await response.text();
-  if (response.status >= 500 || isBusy(response.status, body)) {
-    await releaseIdempotencyKey(idempotency.clientId, idempotency.key);
-    return;
+async function remember(
+  scope: RequestKey,
+  response: Response,
+  { rerunnable, where }: { rerunnable: boolean; where: { instance: string; correlationId: string } },
+): Promise<Response> {
+  const body = await response.clone().text();
+  const notNow = response.status >= 500 || isBusy(response.status, body);
+  if (notNow) {
+    if (scope.claimed) await releaseIdempotencyKey(scope.clientId, scope.key);
+    return response;
   }
   const headers: Record<string, string> = {};
   for (const name of ["content-type", "location"]) {
     const value = response.headers.get(name);
     if (value) headers[name] = value;
   }
-  await completeIdempotencyKey(idempotency.clientId, idempotency.key, { status: response.status, headers, body });
+  const stored = { status: response.status, headers, body };
+  if (scope.claimed) {
+    await completeIdempotencyKey(scope.clientId, scope.key, stored);
+    return response;
+  }
+  if (await storeFirstAnswer(scope, stored)) return response;
+  try {
+    return (await claimOrAnswer(scope, rerunnable)) ?? (await storeAfterTakeover(scope, stored, response));
+  } catch (error) {
+    if (error instanceof ProblemError) return problemResponse(error.problem, where);
+    throw error;
+  }
+}
+
+/** The other request's record expired between the two looks: this answer is the key's now. */
+async function storeAfterTakeover(scope: RequestKey, stored: StoredResponse, response: Response): Promise<Response> {
+  await completeIdempotencyKey(scope.clientId, scope.key, stored);
+  return response;
 }
 
 function isBusy(status: number, body: string): boolean {
