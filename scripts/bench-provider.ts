@@ -2,7 +2,7 @@
 //
 //   npm run bench:provider -- [--db paydesk_bench_provider] [--latency 300] [--concurrency 32] [--rounds 3]
 //                             [--seconds 8] [--connections 8,32] [--pool N] [--workers N] [--profile DIR]
-//                             [--sections provider,database] [--requests create,capture]
+//                             [--sections provider,database] [--requests create,keyed,capture]
 //
 // (`npm run bench:provider` builds the app first; `npx tsx scripts/bench-provider.ts` runs the
 // build there is.) Recreates database NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
@@ -30,8 +30,9 @@
 //    p50 and p99 latency, the app server's CPU time a request, and every answer that was not a
 //    success, counted (a run goes on through errors).
 //
-// The timed requests carry no Idempotency-Key (its writes would be two more statements a
-// request); the preparation's do, so that it retries a 503 or 409 without doing anything twice.
+// The timed requests carry no Idempotency-Key, except "keyed": creates as "create", each with a
+// key of its own, printed beside the same pgbench create run (what the key costs, decision 058;
+// not asked by default: --requests create,keyed,capture). The preparation's requests carry keys, so that it retries a 503 or 409 without doing anything twice.
 // --profile DIR has the app server write a CPU profile (node --cpu-prof) there when it stops.
 //
 // --sweep-workers 1,2,3,4 runs only this instead (issue 15): write throughput by serving processes.
@@ -92,7 +93,7 @@ const sweep = args.has("--sweep-workers")
   : null;
 /** --sections provider,database: which of the two sections to run (both by default). */
 const sections = flag("--sections", "provider,database").split(",");
-/** --requests create,capture: which requests the database-bound section measures (both by default). */
+/** --requests create,keyed,capture: which requests the database-bound section measures (create and capture by default). */
 const requests = flag("--requests", "create,capture").split(",");
 /** Where the app server writes a CPU profile when it stops (node --cpu-prof), if anywhere. */
 const profileDir = args.has("--profile") ? path.resolve(flag("--profile", ".")) : null;
@@ -618,6 +619,7 @@ async function main() {
       const runs = {
         create: [] as Figures[],
         createRaw: [] as Figures[],
+        keyed: [] as Figures[],
         capture: [] as Figures[],
         captureRaw: [] as Figures[],
       };
@@ -628,6 +630,18 @@ async function main() {
           ),
         );
         runs.createRaw.push(await pgbench("create", CREATE, clients));
+        if (requests.includes("keyed")) {
+          runs.keyed.push(
+            await drive(clients, 201, () =>
+              api(
+                "POST",
+                "/v1/payments",
+                { totalAmount: "100.00", transaction: { paymentType: "VISA" } },
+                `bench-${randomUUID()}`,
+              ),
+            ),
+          );
+        }
 
         if (requests.includes("capture")) {
           // Authorized transactions for the capture run, made through the API before its clock starts:
@@ -649,6 +663,7 @@ async function main() {
         }
 
         row(clients, String(round), "create", runs.create.at(-1)!, runs.createRaw.at(-1)!);
+        if (runs.keyed.length) row(clients, String(round), "keyed", runs.keyed.at(-1)!, runs.createRaw.at(-1)!);
         if (runs.capture.length) row(clients, String(round), "capture", runs.capture.at(-1)!, runs.captureRaw.at(-1)!);
         for (const [what, list] of Object.entries(runs)) {
           const note = list.at(-1)?.note;
@@ -657,6 +672,8 @@ async function main() {
       }
       medians.push(() => {
         row(clients, "median", "create", medianFigures(runs.create), medianFigures(runs.createRaw));
+        if (runs.keyed.length)
+          row(clients, "median", "keyed", medianFigures(runs.keyed), medianFigures(runs.createRaw));
         if (runs.capture.length)
           row(clients, "median", "capture", medianFigures(runs.capture), medianFigures(runs.captureRaw));
       });

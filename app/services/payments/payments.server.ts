@@ -31,6 +31,7 @@ import {
   cancelLocked,
   cancelOperation,
   requireNoAuthorizationInFlight,
+  startMethodLookup,
   type NewTransaction,
 } from "../transactions/transactions.server";
 import {
@@ -67,7 +68,9 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
   try {
     return await inTransaction(async (tx) => {
       const now = new Date();
-      const [row] = await tx
+      // The insert is started first; the first transaction's payment method is looked up beside
+      // it (it needs nothing of the payment), not after it.
+      const inserting = tx
         .insert(payments)
         .values({
           organisationId: caller.organisationId,
@@ -83,13 +86,17 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
           createdAt: now,
           updatedAt: now,
         })
-        .returning();
+        .returning()
+        .execute();
+      const method = input.transaction && startMethodLookup(tx, caller, input.transaction);
+      const [row] = await inserting;
       // The answer is built from what was written: the payment, and its first transaction with
       // that transaction's CREATE entry.
       if (!input.transaction) return toPaymentView(row, []);
       const transaction = { ...input.transaction, amount: input.totalAmount };
       const written = await addTransactionLocked(tx, caller, { payment: row, transactions: [] }, transaction, {
         at: now,
+        method,
       }).catch((error: unknown) => {
         throw error instanceof DomainError ? error.nestedUnder("transaction") : error;
       });
