@@ -2,6 +2,7 @@
 import { maskCardNumbers } from "../../domain/card-number";
 import type { ErrorReason } from "../../domain/enums";
 import { DomainError, PROVIDER_RETRY_AFTER_SECONDS, type FieldError } from "../../domain/errors";
+import { textResponse } from "../../platform/response-text";
 
 export type Problem = {
   status: number;
@@ -87,7 +88,7 @@ export function problemBody(p: Problem, { instance, correlationId }: { instance:
 }
 
 export function problemResponse(p: Problem, where: { instance: string; correlationId: string }) {
-  return new Response(JSON.stringify(problemBody(p, where)), {
+  return textResponse(JSON.stringify(problemBody(p, where)), {
     status: p.status,
     headers: {
       "Content-Type": "application/problem+json",

@@ -28,6 +28,7 @@ import {
   type StoredResponse,
 } from "../../platform/idempotency.server";
 import { hitRateLimit } from "../../platform/rate-limit.server";
+import { responseText, textResponse } from "../../platform/response-text";
 import {
   isDatabaseUnavailable,
   requestDeadlineMs,
@@ -210,10 +211,11 @@ async function claimOrAnswer(scope: RequestKey, rerunnable: boolean): Promise<Re
     );
   }
   if (claim.kind === "replay") {
-    return new Response(claim.response.body || null, {
+    const init = {
       status: claim.response.status,
       headers: { ...claim.response.headers, "Idempotent-Replayed": "true" },
-    });
+    };
+    return claim.response.body ? textResponse(claim.response.body, init) : new Response(null, init);
   }
   scope.claimed = true;
   return null;
@@ -236,7 +238,7 @@ async function remember(
   response: Response,
   { rerunnable, where }: { rerunnable: boolean; where: { instance: string; correlationId: string } },
 ): Promise<Response> {
-  const body = await response.clone().text();
+  const body = responseText(response) ?? (await response.clone().text());
   const notNow = response.status >= 500 || isBusy(response.status, body);
   if (notNow) {
     if (scope.claimed) await releaseIdempotencyKey(scope.clientId, scope.key);
@@ -439,7 +441,7 @@ function parseJsonBody(raw: string): unknown {
 // ---------------------------------------------------------------- responses
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return textResponse(JSON.stringify(body), {
     status,
     headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers },
   });
