@@ -3,11 +3,13 @@
 // A lost chargeback is not an operation of the /v1 contract: it adds to the rollup only
 // (charged-back volume, docs/decisions/040).
 import { sql, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import type { Tx } from "../../db/client";
 import { dailyVolume, operationLog } from "../../db/schema";
 import type { Operation } from "../domain/enums";
 import { toDbAmount, type Money } from "../domain/money";
 import { operationActor, type Caller } from "../domain/caller";
+import { preparedStatement } from "./prepared.server";
 
 export type OperationLogRow = typeof operationLog.$inferSelect;
 
@@ -20,18 +22,77 @@ export async function appendOperation(
   entry: { transactionId: number | SQL; paymentId: number; operation: Operation; amount: Money | null; at: Date },
   caller: Caller,
 ): Promise<OperationLogRow> {
-  const [row] = await tx
-    .insert(operationLog)
-    .values({
-      transactionId: entry.transactionId,
-      paymentId: entry.paymentId,
-      operation: entry.operation,
-      amount: entry.amount === null ? null : toDbAmount(entry.amount),
-      createdAt: entry.at,
-      ...operationActor(caller),
-    })
-    .returning();
+  const values = {
+    paymentId: entry.paymentId,
+    operation: entry.operation,
+    amount: entry.amount === null ? null : toDbAmount(entry.amount),
+    createdAt: entry.at,
+    ...operationActor(caller),
+  };
+  const [row] =
+    typeof entry.transactionId === "number"
+      ? await insertEntry(tx, { ...values, transactionId: entry.transactionId })
+      : await insertEntryOf(entry.transactionId)(tx, values);
   return row;
+}
+
+type EntryValues = {
+  paymentId: number;
+  operation: Operation;
+  amount: string | null;
+  createdAt: Date;
+} & ReturnType<typeof operationActor>;
+
+/** The entry's columns as placeholders (prepared statements, app/platform/prepared.server.ts). */
+const ENTRY_PLACEHOLDERS = {
+  paymentId: sql.placeholder("paymentId"),
+  operation: sql.placeholder("operation"),
+  amount: sql.placeholder("amount"),
+  createdAt: sql.placeholder("createdAt"),
+  actorType: sql.placeholder("actorType"),
+  actor: sql.placeholder("actor"),
+  clientName: sql.placeholder("clientName"),
+  pos: sql.placeholder("pos"),
+  distributionChannel: sql.placeholder("distributionChannel"),
+  correlationId: sql.placeholder("correlationId"),
+};
+
+const insertEntry = preparedStatement<OperationLogRow[], EntryValues & { transactionId: number }>(
+  "append_operation",
+  (on) =>
+    on
+      .insert(operationLog)
+      .values({ ...ENTRY_PLACEHOLDERS, transactionId: sql.placeholder("transactionId") })
+      .returning(),
+);
+
+/**
+ * The same insert with the transaction id taken from SQL without parameters (currval, as
+ * insertTransactionLocked sends it), one statement per such SQL text; SQL with parameters is
+ * built each time.
+ */
+const insertEntryBySql = new Map<string, (on: Tx, values: EntryValues) => Promise<OperationLogRow[]>>();
+const dialect = new PgDialect();
+function insertEntryOf(transactionId: SQL): (on: Tx, values: EntryValues) => Promise<OperationLogRow[]> {
+  const query = dialect.sqlToQuery(transactionId);
+  if (query.params.length) {
+    return (on, values) =>
+      on
+        .insert(operationLog)
+        .values({ ...values, transactionId })
+        .returning();
+  }
+  let statement = insertEntryBySql.get(query.sql);
+  if (!statement) {
+    statement = preparedStatement<OperationLogRow[], EntryValues>(`append_operation_${insertEntryBySql.size}`, (on) =>
+      on
+        .insert(operationLog)
+        .values({ ...ENTRY_PLACEHOLDERS, transactionId })
+        .returning(),
+    );
+    insertEntryBySql.set(query.sql, statement);
+  }
+  return statement;
 }
 
 /**

@@ -20,6 +20,7 @@ import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { searchColumns } from "../queries/search-columns.server";
 import { db } from "../../platform/db.server";
 import { inTransaction } from "../../platform/transaction.server";
+import { preparedStatement } from "../../platform/prepared.server";
 
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
 
@@ -76,21 +77,34 @@ export async function findUsableMethod(
   const { paymentType, paymentTypeGroup: group } = input;
   const channels = channelsOf(caller);
   if (!channels.length) return null;
-  const [method] = await tx
-    .select()
-    .from(paymentMethods)
-    .where(
-      and(
-        eq(paymentMethods.clientId, caller.clientId),
-        eq(paymentMethods.enabled, true),
-        inArray(paymentMethods.distributionChannelId, channels),
-        paymentType ? eq(paymentMethods.paymentType, paymentType) : eq(paymentMethods.paymentTypeGroup, group),
-      ),
-    )
-    .orderBy(asc(paymentMethods.id))
-    .limit(1);
+  const [method] = paymentType
+    ? await usableMethodOfType(tx, { clientId: caller.clientId, channels, paymentType })
+    : await usableMethodOfGroup(tx, { clientId: caller.clientId, channels, paymentTypeGroup: group });
   return method ?? null;
 }
+
+/** The client's first enabled method of `column` = :value on one of :channels (prepared: the money path). */
+const usableMethodBy = (
+  column: typeof paymentMethods.paymentType | typeof paymentMethods.paymentTypeGroup,
+  name: string,
+) =>
+  preparedStatement(name, (on) =>
+    on
+      .select()
+      .from(paymentMethods)
+      .where(
+        and(
+          eq(paymentMethods.clientId, sql.placeholder("clientId")),
+          eq(paymentMethods.enabled, true),
+          sql`${paymentMethods.distributionChannelId} = any(${sql.placeholder("channels")}::text[])`,
+          eq(column, sql.placeholder(column === paymentMethods.paymentType ? "paymentType" : "paymentTypeGroup")),
+        ),
+      )
+      .orderBy(asc(paymentMethods.id))
+      .limit(1),
+  );
+const usableMethodOfType = usableMethodBy(paymentMethods.paymentType, "usable_method_of_type");
+const usableMethodOfGroup = usableMethodBy(paymentMethods.paymentTypeGroup, "usable_method_of_group");
 
 // ---------------------------------------------------------------- the back-office
 

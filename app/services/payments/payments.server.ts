@@ -1,6 +1,6 @@
 // Payment use-cases: create (optionally with its first transaction), update (total amount,
 // reactivation, settlement id), reactivate, deactivate.
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { payments, providerOperations } from "../../../db/schema";
 import { DomainError } from "../../domain/errors";
 import { formatAmount, money, sum, toDbAmount, type Money } from "../../domain/money";
@@ -44,6 +44,7 @@ import {
   type OperationRow,
 } from "../../platform/provider-operations.server";
 import { inTransaction, violatedConstraint } from "../../platform/transaction.server";
+import { preparedStatement } from "../../platform/prepared.server";
 
 export type NewPayment = {
   orderId?: string;
@@ -63,6 +64,42 @@ export type NewPayment = {
  * @throws conflict   a payment for this orderId and orderVersion exists already
  * @throws rule       transaction.amount differs from totalAmount; the transaction's method or currency is not usable
  */
+/** The columns a new payment is written with, all of them given (a prepared statement's are fixed). */
+type NewPaymentRow = Required<
+  Pick<
+    typeof payments.$inferInsert,
+    | "organisationId"
+    | "orderId"
+    | "orderVersion"
+    | "totalAmount"
+    | "currency"
+    | "settlementId"
+    | "customerNumber"
+    | "createdByClientId"
+    | "createdAt"
+    | "updatedAt"
+  >
+>;
+
+/** INSERT … RETURNING of a new payment, built once (app/platform/prepared.server.ts). */
+const insertPayment = preparedStatement<PaymentRow[], NewPaymentRow>("insert_payment", (on) =>
+  on
+    .insert(payments)
+    .values({
+      organisationId: sql.placeholder("organisationId"),
+      orderId: sql.placeholder("orderId"),
+      orderVersion: sql.placeholder("orderVersion"),
+      totalAmount: sql.placeholder("totalAmount"),
+      currency: sql.placeholder("currency"),
+      settlementId: sql.placeholder("settlementId"),
+      customerNumber: sql.placeholder("customerNumber"),
+      createdByClientId: sql.placeholder("createdByClientId"),
+      createdAt: sql.placeholder("createdAt"),
+      updatedAt: sql.placeholder("updatedAt"),
+    })
+    .returning(),
+);
+
 export async function createPayment(caller: ClientCaller, input: NewPayment): Promise<PaymentView> {
   requireFirstTransactionPaysTotal(input.transaction?.amount, input.totalAmount);
   try {
@@ -70,24 +107,20 @@ export async function createPayment(caller: ClientCaller, input: NewPayment): Pr
       const now = new Date();
       // The insert is started first; the first transaction's payment method is looked up beside
       // it (it needs nothing of the payment), not after it.
-      const inserting = tx
-        .insert(payments)
-        .values({
-          organisationId: caller.organisationId,
-          orderId: input.orderId ?? null,
-          // An order's first version unless told otherwise, so a repeated order is caught.
-          orderVersion: input.orderVersion ?? (input.orderId !== undefined ? 1 : null),
-          totalAmount: toDbAmount(input.totalAmount),
-          currency: input.currency ?? "NOK",
-          settlementId: input.settlementId ?? null,
-          // Only privileged clients say who the customer is.
-          customerNumber: caller.privileged ? (input.customerNumber ?? null) : null,
-          createdByClientId: caller.clientId,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-        .execute();
+      const inserting = insertPayment(tx, {
+        organisationId: caller.organisationId,
+        orderId: input.orderId ?? null,
+        // An order's first version unless told otherwise, so a repeated order is caught.
+        orderVersion: input.orderVersion ?? (input.orderId !== undefined ? 1 : null),
+        totalAmount: toDbAmount(input.totalAmount),
+        currency: input.currency ?? "NOK",
+        settlementId: input.settlementId ?? null,
+        // Only privileged clients say who the customer is.
+        customerNumber: caller.privileged ? (input.customerNumber ?? null) : null,
+        createdByClientId: caller.clientId,
+        createdAt: now,
+        updatedAt: now,
+      });
       const method = input.transaction && startMethodLookup(tx, caller, input.transaction);
       const [row] = await inserting;
       // The answer is built from what was written: the payment, and its first transaction with
