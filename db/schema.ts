@@ -14,6 +14,7 @@ import {
   boolean,
   check,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -23,6 +24,7 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
@@ -211,6 +213,9 @@ export const payments = pgTable(
     // …and the whole orderId in any case, which ranks first: a trigram scan for a whole id reads
     // the entries every order shares ("ord", "202"), a b-tree finds it at once.
     index("payments_order_id_lower_idx").on(sql`lower(${t.orderId})`),
+    // What payment_transactions' (payment_id, organisation_id) foreign key points to, so that a
+    // transaction's organisation is its payment's (docs/decisions/059).
+    unique("payments_payment_id_organisation_id_uq").on(t.paymentId, t.organisationId),
     check("payments_total_amount_ck", sql`total_amount > 0`),
     check("payments_currency_ck", sql`currency ~ '^[A-Z]{3}$'`),
   ],
@@ -222,7 +227,13 @@ export const paymentTransactions = pgTable(
   "payment_transactions",
   {
     transactionId: serialId("transaction_id"),
-    paymentId: paymentRef().notNull(),
+    /** References payments through (payment_id, organisation_id) below. */
+    paymentId: idRef("payment_id").notNull(),
+    /**
+     * Its payment's organisation (the foreign key below makes it so), for the searches of an API
+     * client confined to one organisation (docs/decisions/059-organisation-on-transactions.md).
+     */
+    organisationId: integer("organisation_id").notNull(),
     amount: money("amount").notNull(),
     currency: text("currency").notNull(),
     status: text("status").$type<ValueOf<typeof TRANSACTION_STATUS_VALUES>>().notNull().default("CREATED"),
@@ -267,6 +278,16 @@ export const paymentTransactions = pgTable(
     index("payment_transactions_status_idx").on(t.status, t.paymentId),
     index("payment_transactions_type_idx").on(t.paymentType, t.paymentId),
     index("payment_transactions_group_idx").on(t.paymentTypeGroup, t.paymentId),
+    // An API client's broad filters: its matching payments' ids straight from one index, in
+    // order, for the capped count (docs/decisions/059). The narrow filters (rrn, card…) need none.
+    index("payment_transactions_org_status_idx").on(t.organisationId, t.status, t.paymentId),
+    index("payment_transactions_org_type_idx").on(t.organisationId, t.paymentType, t.paymentId),
+    index("payment_transactions_org_group_idx").on(t.organisationId, t.paymentTypeGroup, t.paymentId),
+    foreignKey({
+      name: "payment_transactions_payment_organisation_fk",
+      columns: [t.paymentId, t.organisationId],
+      foreignColumns: [payments.paymentId, payments.organisationId],
+    }),
     uniqueIndex("payment_transactions_import_rrn_terminal_uq")
       .on(t.rrn, t.terminalId)
       .where(sql`is_import and rrn is not null and terminal_id is not null`),

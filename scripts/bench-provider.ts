@@ -362,8 +362,8 @@ insert into payments (organisation_id, total_amount, currency, created_by_client
 select * from payment_methods where client_id = '${client.clientId}' and enabled and distribution_channel_id in ('web')
   and payment_type = 'VISA';
 \\startpipeline
-insert into payment_transactions (payment_id, amount, currency, payment_type, payment_type_group, distribution_channel_id)
-  values (currval('payments_payment_id_seq'), 100, 'NOK', 'VISA', 'PAYMENTCARD', 'web') returning *;
+insert into payment_transactions (payment_id, organisation_id, amount, currency, payment_type, payment_type_group, distribution_channel_id)
+  values (currval('payments_payment_id_seq'), ${ORGANISATION}, 100, 'NOK', 'VISA', 'PAYMENTCARD', 'web') returning *;
 insert into operation_log (transaction_id, payment_id, operation, amount, correlation_id, client_name, actor_type, actor, created_at)
   values (currval('payment_transactions_transaction_id_seq'), currval('payments_payment_id_seq'), 'CREATE', 100, 'pgbench', 'paydesk-bench', 'client', '${client.clientId}', now())
   returning *;
@@ -425,9 +425,9 @@ async function prepareRawCaptures(pg: postgres.Sql, count: number): Promise<void
       select ${ORGANISATION}, 100, 'NOK' from generate_series(1, ${count})
       returning payment_id
     ), t as (
-      insert into payment_transactions (payment_id, amount, currency, status, payment_type, payment_type_group,
+      insert into payment_transactions (payment_id, organisation_id, amount, currency, status, payment_type, payment_type_group,
                                         distribution_channel_id, authorized_amount, last_authorization)
-      select payment_id, 100, 'NOK', 'AUTHORIZED', 'VISA', 'PAYMENTCARD', 'web', 100, 'PRE_AUTHORIZATION' from p
+      select payment_id, ${ORGANISATION}, 100, 'NOK', 'AUTHORIZED', 'VISA', 'PAYMENTCARD', 'web', 100, 'PRE_AUTHORIZATION' from p
       returning payment_id, transaction_id
     )
     select row_number() over (order by transaction_id) as n, payment_id, transaction_id from t`);

@@ -183,9 +183,9 @@ async function seedPaydesk(db: import("../db/client").Db) {
     from generate_series(1, ${total}) i`);
   // Transactions 1..REPORTED are reported (rrn 9…); the last 19 are not (rrn 8…).
   await db.execute(sql`
-    insert into payment_transactions (transaction_id, payment_id, amount, currency, status, payment_type_group,
-      payment_type, rrn, authorized_amount, captured_amount)
-    select i, i, 100 + (i % 900), 'NOK', 'CAPTURED', 'PAYMENTCARD', 'VISA',
+    insert into payment_transactions (transaction_id, payment_id, organisation_id, amount, currency, status,
+      payment_type_group, payment_type, rrn, authorized_amount, captured_amount)
+    select i, i, 7001, 100 + (i % 900), 'NOK', 'CAPTURED', 'PAYMENTCARD', 'VISA',
       case when i <= ${REPORTED} then '9' else '8' end || lpad(i::text, 11, '0'), 100 + (i % 900), 100 + (i % 900)
     from generate_series(1, ${total}) i`);
   await db.execute(sql`

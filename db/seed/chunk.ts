@@ -48,6 +48,7 @@ const PAYMENT_COLUMNS = [
 const TRANSACTION_COLUMNS = [
   "transaction_id",
   "payment_id",
+  "organisation_id",
   "amount",
   "currency",
   "status",

@@ -57,6 +57,8 @@ type Actor = {
 type Tx = {
   id: number;
   paymentId: number;
+  /** Its payment's organisation (payment_transactions.organisation_id). */
+  organisationId: number;
   amount: Money;
   currency: string;
   status: TransactionStatus;
@@ -298,6 +300,7 @@ export class PaymentGenerator {
     const tx: Tx = {
       id: this.ids.transaction++,
       paymentId: order.paymentId,
+      organisationId: order.organisationId,
       amount: value,
       currency: order.currency,
       status: "CREATED",
@@ -696,6 +699,7 @@ export class PaymentGenerator {
     this.out.transactions
       .int(tx.id)
       .int(tx.paymentId)
+      .int(tx.organisationId)
       .money(tx.amount)
       .str(tx.currency)
       .str(tx.status)

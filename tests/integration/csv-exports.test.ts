@@ -36,6 +36,7 @@ beforeAll(async () => {
     .returning();
   await db.insert(paymentTransactions).values({
     paymentId: payment.paymentId,
+    organisationId: 31,
     amount: "12.50000",
     currency: "NOK",
     paymentTypeGroup: "PAYMENTCARD",
@@ -105,7 +106,12 @@ describe("payments export", () => {
       .insert(payments)
       .values({ organisationId: 31, orderId: "three-transactions", totalAmount: "30.00000", currency: "NOK" })
       .returning();
-    const transaction = { paymentId: payment.paymentId, amount: "10.00000", currency: "NOK" } as const;
+    const transaction = {
+      paymentId: payment.paymentId,
+      organisationId: 31,
+      amount: "10.00000",
+      currency: "NOK",
+    } as const;
     await db.insert(paymentTransactions).values({
       ...transaction,
       paymentTypeGroup: "PAYMENTCARD",

@@ -335,6 +335,17 @@ describe("demo data generator", () => {
     expect(await count(database, `select 1 from daily_outcomes where day > (now() at time zone 'UTC')::date`)).toBe(0);
   });
 
+  it("gives every transaction its payment's organisation", async () => {
+    expect(await count(database, `select 1 from payment_transactions`)).toBeGreaterThan(50);
+    expect(
+      await count(
+        database,
+        `select 1 from payment_transactions t join payments p on p.payment_id = t.payment_id
+          where t.organisation_id is distinct from p.organisation_id`,
+      ),
+    ).toBe(0);
+  });
+
   it("stores card data as last 4 digits or a masked PAN only", async () => {
     expect(await count(database, `select 1 from payment_transactions where card_number is not null`)).toBeGreaterThan(
       50,
@@ -508,7 +519,7 @@ describe("bulk mode", () => {
       expect(victim).toBeDefined();
       const foreignKey = `select quote_ident(conname) as name, conrelid::regclass::text as tbl,
                                  pg_get_constraintdef(oid) as def, convalidated
-                            from pg_constraint where conname like 'payment_transactions_payment_id%' and contype = 'f'`;
+                            from pg_constraint where conname = 'payment_transactions_payment_organisation_fk'`;
       const [fk] = await rows<{ name: string; tbl: string; def: string; convalidated: boolean }>(database, foreignKey);
       expect(fk.convalidated).toBe(true);
       // What dropSecondaryIndexes leaves behind when the process dies before rebuilding.

@@ -166,6 +166,7 @@ describe("matching a settlement's lines missing in Paydesk again", () => {
       .returning({ id: payments.paymentId });
     await server.database.db.insert(paymentTransactions).values({
       paymentId: late.id,
+      organisationId,
       amount: "89.00",
       currency: "NOK",
       status: "CAPTURED",

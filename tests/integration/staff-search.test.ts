@@ -36,6 +36,7 @@ async function transaction(paymentId: number, values: Partial<typeof paymentTran
     .db.insert(paymentTransactions)
     .values({
       paymentId,
+      organisationId: org,
       amount: "10.00",
       currency: "NOK",
       status: "CAPTURED",

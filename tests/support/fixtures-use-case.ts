@@ -45,7 +45,7 @@ export async function insertTransaction(
   const [payment] = await database.db.insert(payments).values({ organisationId, totalAmount: amount }).returning();
   const [transaction] = await database.db
     .insert(paymentTransactions)
-    .values({ paymentId: payment.paymentId, amount, currency: "NOK", ...kind })
+    .values({ paymentId: payment.paymentId, organisationId, amount, currency: "NOK", ...kind })
     .returning();
   return { paymentId: payment.paymentId, transactionId: transaction.transactionId };
 }

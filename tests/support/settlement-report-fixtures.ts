@@ -52,6 +52,7 @@ export async function insertCaptured(
     .insert(paymentTransactions)
     .values({
       paymentId: payment.id,
+      organisationId: under.organisationId,
       amount,
       currency: "NOK",
       status: credited === amount ? "CREDITED" : "CAPTURED",

@@ -35,7 +35,7 @@ async function newTransaction(
   const [payment] = await db.insert(payments).values({ organisationId, totalAmount: amount }).returning();
   const [transaction] = await db
     .insert(paymentTransactions)
-    .values({ paymentId: payment.paymentId, amount, currency: "NOK", ...kind })
+    .values({ paymentId: payment.paymentId, organisationId, amount, currency: "NOK", ...kind })
     .returning();
   return { paymentId: payment.paymentId, transactionId: transaction.transactionId };
 }

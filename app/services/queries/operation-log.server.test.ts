@@ -26,7 +26,14 @@ beforeAll(async () => {
   paymentId = payment.paymentId;
   const [transaction] = await db
     .insert(paymentTransactions)
-    .values({ paymentId, amount: "10.00", currency: "SEK", paymentType: "VIPPS", paymentTypeGroup: "MOBILE" })
+    .values({
+      paymentId,
+      organisationId: 7,
+      amount: "10.00",
+      currency: "SEK",
+      paymentType: "VIPPS",
+      paymentTypeGroup: "MOBILE",
+    })
     .returning();
   transactionId = transaction.transactionId;
   // 23 rows, three to a timestamp, ids not in time order (as bulk imports write them).

@@ -44,6 +44,7 @@ beforeAll(async () => {
     ids.push(row.paymentId);
     await db.insert(paymentTransactions).values({
       paymentId: row.paymentId,
+      organisationId: i % 4 === 0 ? 8 : 7,
       amount: AMOUNTS[i % AMOUNTS.length],
       currency: i % 10 === 9 ? "EUR" : "NOK",
       status: i % 3 === 0 ? "CAPTURED" : "AUTHORIZED",

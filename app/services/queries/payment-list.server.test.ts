@@ -23,6 +23,7 @@ beforeAll(async () => {
   }
   await db.insert(paymentTransactions).values([
     {
+      organisationId: 7,
       paymentId: ids[29],
       amount: "60.00",
       currency: "NOK",
@@ -32,6 +33,7 @@ beforeAll(async () => {
       cardNumber: "4242",
     },
     {
+      organisationId: 7,
       paymentId: ids[29],
       amount: "40.00",
       currency: "NOK",
@@ -40,6 +42,7 @@ beforeAll(async () => {
       paymentTypeGroup: "PAYMENTCARD",
     },
     {
+      organisationId: 7,
       paymentId: ids[0],
       amount: "100.00",
       currency: "NOK",

@@ -7,7 +7,7 @@ import { paymentTransactions, payments } from "../../../db/schema";
 import { PAYMENT_TYPE_GROUPS, PAYMENT_TYPES, TRANSACTION_STATUSES } from "../../domain/enums";
 import { INT4, type FieldSpec, type SearchQuery } from "../../domain/search-filter";
 import type { Caller } from "../../domain/caller";
-import { tenantCondition } from "../../platform/tenancy.server";
+import { tenantCondition, transactionTenantCondition } from "../../platform/tenancy.server";
 import { paymentDocuments, type PaymentView } from "./payment-view.server";
 import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { searchColumns } from "./search-columns.server";
@@ -78,12 +78,28 @@ export function pageOf<T>(items: T[], total: number, query: Pick<SearchQuery, "p
 }
 
 function searchParts(caller: Caller, query: Pick<SearchQuery, "filters">) {
+  const paymentFilters = conditionsFor(query.filters, PAYMENT_COLUMNS);
   return {
-    paymentConditions: [tenantCondition(caller), ...conditionsFor(query.filters, PAYMENT_COLUMNS)].filter(
-      (c): c is SQL => c !== undefined,
-    ),
+    paymentConditions: [tenantCondition(caller), ...paymentFilters].filter((c): c is SQL => c !== undefined),
     transactionConditions: conditionsFor(query.filters, TRANSACTION_COLUMNS),
+    /** Nothing but the tenant asked of the payment itself. */
+    noPaymentFilters: paymentFilters.length === 0,
   };
+}
+
+/**
+ * The transactions matching the transaction filters, of the caller's organisation only when it is
+ * confined to one (transactions carry their payment's organisation, a foreign key keeps them
+ * equal, docs/decisions/059), or null when a payment filter takes part too. Their distinct payment
+ * ids are then the matching payments, read from the filter's (organisation_id, …, payment_id)
+ * index for a client, its (…, payment_id) index for staff, without joining a million payments.
+ * Only counts use it: in a page's EXISTS the planner would take the two organisation conditions
+ * for independent, halve its estimates and change the count it shows and the plans it picks.
+ */
+function transactionsOnly(caller: Caller, query: Pick<SearchQuery, "filters">): SQL | null {
+  const { transactionConditions, noPaymentFilters } = searchParts(caller, query);
+  if (!noPaymentFilters || transactionConditions.length === 0) return null;
+  return and(transactionTenantCondition(caller), ...transactionConditions)!;
 }
 
 export function paymentSearchCondition(caller: Caller, query: Pick<SearchQuery, "filters">) {
@@ -99,19 +115,20 @@ export function paymentSearchCondition(caller: Caller, query: Pick<SearchQuery, 
 }
 
 /**
- * The number of payments matching. With only transaction-level filters (staff, who see every
- * organisation, filtering by status, type…) it counts the distinct payment ids of the matching
- * transactions straight from their (filter, payment_id) index, which is the same number (every
- * transaction has its payment: foreign key) without joining a million payments: 5x faster for
- * paymentType=VIPPS on 1M payments (docs/decisions/005-search-performance.md).
+ * The number of payments matching. With only transaction-level filters (status, type…) it counts
+ * the distinct payment ids of the matching transactions straight from their (filter, payment_id)
+ * index, or (organisation_id, filter, payment_id) for an API client, which is the same number
+ * (every transaction has its payment, of the same organisation: foreign key) without joining a
+ * million payments: 5x faster for paymentType=VIPPS on 1M payments
+ * (docs/decisions/005-search-performance.md, 059-organisation-on-transactions.md).
  */
 function countMatching(database: Db, caller: Caller, query: Pick<SearchQuery, "filters">) {
-  const { paymentConditions, transactionConditions } = searchParts(caller, query);
-  if (paymentConditions.length === 0 && transactionConditions.length > 0) {
+  const transactions = transactionsOnly(caller, query);
+  if (transactions) {
     const matching = database
       .selectDistinct({ paymentId: paymentTransactions.paymentId })
       .from(paymentTransactions)
-      .where(and(...transactionConditions))
+      .where(transactions)
       .as("matching");
     return database.select({ total: count() }).from(matching);
   }
@@ -134,8 +151,8 @@ async function matchCount(database: Db, caller: Caller, query: SearchQuery): Pro
       .from(payments)
       .where(where)
       .$dynamic();
-  const { paymentConditions, transactionConditions } = searchParts(caller, query);
-  if (paymentConditions.length === 0 && transactionConditions.length > 0) {
+  const transactions = transactionsOnly(caller, query);
+  if (transactions) {
     // As countMatching: distinct payment ids straight from the filter's (…, payment_id) index,
     // stopping after cap + 1, rather than walking payments and probing each one's transactions
     // (a sparse filter such as status=AUTHORIZED probes ~20 payments per match). The planner
@@ -144,7 +161,7 @@ async function matchCount(database: Db, caller: Caller, query: SearchQuery): Pro
       database
         .selectDistinct({ paymentId: paymentTransactions.paymentId })
         .from(paymentTransactions)
-        .where(and(...transactionConditions))
+        .where(transactions)
         .$dynamic();
     return countUpToCap(database, ofTransactions, { estimateFrom: ofPayments });
   }

@@ -144,6 +144,7 @@ export async function startInvoicePayment(
       caller,
       {
         paymentId: payment.paymentId,
+        organisationId: payment.organisationId,
         amount: invoice.amount,
         currency: invoice.currency,
         paymentType: method.paymentType,

@@ -167,6 +167,7 @@ export async function addTransactionLocked(
     caller,
     {
       paymentId: payment.paymentId,
+      organisationId: payment.organisationId,
       amount: toDbAmount(amount),
       currency,
       paymentType: method.paymentType,
