@@ -4,7 +4,7 @@
 //   createdb -h 127.0.0.1 -U postgres paydesk_bench_lists
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/paydesk_bench_lists npm run db:seed -- --payments 1000000
 //   npx tsx scripts/bench-lists.ts [--db paydesk_bench_lists] [--runs 20] [--explain 6] [--only REGEX]
-//                                  [--no-vacuum]
+//                                  [--no-vacuum] [--read-only]
 //   dropdb -h 127.0.0.1 -U postgres paydesk_bench_lists
 //
 // Connects to NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
@@ -16,7 +16,8 @@
 // list is timed twice: its page (with the quick search's lookups) and, apart, its totals, which
 // the screen streams in after the page ("totals" include the quick-search lookups again). Then
 // it prints EXPLAIN (ANALYZE, BUFFERS) of every
-// statement of the slowest calls. It never creates, seeds or drops the database.
+// statement of the slowest calls. It never creates, seeds or drops the database; --read-only also
+// leaves out the migration and the VACUUM ANALYZE (a shared bench database others measure too).
 import type { Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { recogniseQuickSearch } from "../app/domain/quick-search";
@@ -54,16 +55,18 @@ const runs = args.count("--runs", 20);
 const explainCount = Math.max(0, Number.parseInt(args.flag("--explain") ?? "6", 10) || 0);
 const name = args.database("paydesk_bench_lists");
 const { only } = args;
-const handle = await openBenchDatabase(name);
+const readOnly = args.has("--read-only");
+const handle = await openBenchDatabase(name, { readOnly });
 const pg = handle.pg!;
 const TIME_ZONE = "Europe/Oslo";
 
 try {
-  await migrateDatabase(handle);
+  if (!readOnly) await migrateDatabase(handle);
   const [{ n: paymentCount }] = await pg`select count(*)::int as n from payments`;
   if (paymentCount < 100_000)
     console.warn(`only ${paymentCount} payments in ${name}: seed a million first (see the top of this file)`);
-  if (!args.has("--no-vacuum")) await analyzeDatabase(pg, "vacuum analyze");
+  if (!args.has("--no-vacuum") && !readOnly) await analyzeDatabase(pg, "vacuum analyze");
+  if (readOnly) console.log("read-only: not migrated, vacuumed or analyzed");
   await showTableSizes(pg, ["payments", "payment_transactions", "operation_log"]);
 
   // ------------------------------------------------------------ sample values (from the data)

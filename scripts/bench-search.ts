@@ -1,7 +1,7 @@
 // Benchmark of the searches support agents run, against a million payments on a real server:
 //
 //   npx tsx scripts/bench-search.ts [--payments 1000000] [--runs 20] [--explain 6] [--db NAME] [--keep]
-//                                   [--only REGEX] [--no-vacuum] [--cold]
+//                                   [--only REGEX] [--no-vacuum] [--cold] [--read-only]
 //
 // Creates the database paydesk_bench_search (or NAME) on the server of BENCH_DATABASE_URL,
 // DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres, migrates it, seeds the demo base
@@ -16,6 +16,9 @@
 // With --keep or --db an existing database of that name is reused (migrated, so a new index
 // migration is applied to it; seeded only if it holds fewer payments than asked), and --keep
 // leaves it on the server at the end; otherwise it is dropped.
+//
+// --read-only (with --db NAME) times an existing database without writing it: no create, drop,
+// migration, seeding or ANALYZE (a shared bench database others measure too).
 //
 // VACUUM: a freshly COPY-loaded table has no visibility map, so every index-only scan visits the
 // heap until autovacuum's insert threshold fires (PostgreSQL 13+, within minutes of the load).
@@ -78,7 +81,8 @@ function wholeNumber(name: string, fallback: number): number {
 const paymentCount = wholeNumber("--payments", 1_000_000);
 const runs = Math.max(1, wholeNumber("--runs", 20));
 const explainCount = wholeNumber("--explain", 6);
-const keep = args.has("--keep");
+const readOnly = args.has("--read-only");
+const keep = args.has("--keep") || readOnly;
 const vacuum = !args.has("--no-vacuum");
 const name = args.database("paydesk_bench_search");
 const reuse = keep || flag("--db") !== undefined;
@@ -88,8 +92,12 @@ const admin = postgres(BENCH_SERVER_URL, { max: 1, onnotice: () => {} });
 const url = benchDatabaseUrl(name);
 
 const [existing] = await admin`select 1 as one from pg_database where datname = ${name}`;
-if (existing && !reuse) await admin.unsafe(`drop database ${name} with (force)`);
-if (!existing || !reuse) await admin.unsafe(`create database ${name}`);
+if (readOnly && (!existing || flag("--db") === undefined)) {
+  console.error(`--read-only needs --db NAME of an existing database (${name}: ${existing ? "no --db" : "none"})`);
+  process.exit(2);
+}
+if (!readOnly && existing && !reuse) await admin.unsafe(`drop database ${name} with (force)`);
+if (!readOnly && (!existing || !reuse)) await admin.unsafe(`create database ${name}`);
 console.log(`database ${name} on ${url.host} (${existing && reuse ? "reused" : "new"})`);
 
 // Ctrl-C (or a closed pipe) must not leave a 2 GB database behind.
@@ -105,16 +113,17 @@ process.on("SIGINT", () => void dropOnSignal("SIGINT"));
 process.on("SIGTERM", () => void dropOnSignal("SIGTERM"));
 process.stdout.on("error", () => void dropOnSignal("closed output"));
 
-const handle = await openBenchDatabase(name);
+const handle = await openBenchDatabase(name, { readOnly });
 const pg = handle.pg!;
 
 try {
   // -------------------------------------------------------------- data
-  await migrateDatabase(handle);
+  if (!readOnly) await migrateDatabase(handle);
   const [{ n: present }] = await pg`select count(*)::int as n from payments`;
   const [{ n: staff }] = await pg`select count(*)::int as n from staff_users`;
-  if (staff === 0) await seedDemoDatabase(handle, { payments: 0 });
-  if (present < paymentCount) {
+  if (readOnly) console.log(`read-only: ${present.toLocaleString("en")} payments, not migrated, seeded or analyzed`);
+  if (staff === 0 && !readOnly) await seedDemoDatabase(handle, { payments: 0 });
+  if (present < paymentCount && !readOnly) {
     const started = performance.now();
     const added = await addPayments(handle, {
       payments: paymentCount - present,
@@ -124,7 +133,7 @@ try {
       `seeded ${added.payments.toLocaleString("en")} payments in ${((performance.now() - started) / 1000).toFixed(1)} s (${added.mode} mode)`,
     );
   }
-  await analyzeDatabase(pg, vacuum ? "vacuum analyze" : "analyze");
+  if (!readOnly) await analyzeDatabase(pg, vacuum ? "vacuum analyze" : "analyze");
   await showTableSizes(pg, [
     "payments",
     "payment_transactions",
