@@ -22,7 +22,7 @@ import { toDbAmount } from "../../domain/money";
 import type { FieldFilter } from "../../domain/search-filter";
 import type { InstantBounds } from "../../domain/zoned-day-range";
 import type { Caller } from "../../domain/caller";
-import { DEFERRED_JOIN_FROM, paymentSearchCondition } from "./payment-search.server";
+import { DEFERRED_JOIN_FROM, fromRowAt, paymentSearchCondition } from "./payment-search.server";
 import { beyondCursor, keysetOrder, type KeysetCursor, type KeysetDirection } from "./keyset-page.server";
 import { allOf } from "../../platform/search-sql.server";
 import { estimatedCount } from "../../platform/bounded-count.server";
@@ -391,13 +391,7 @@ export async function paymentPage(
     const before = (page - 1) * perPage;
     rows =
       newestFirst && before >= DEFERRED_JOIN_FROM
-        ? await select(
-            allOf([
-              where,
-              sql`(${payments.createdAt}, ${payments.paymentId}) <= ${firstOfPage(database, where, before)}`,
-            ]),
-            orderOf(resolved.sort),
-          )
+        ? await select(allOf([where, fromRowAt(database, where, before)]), orderOf(resolved.sort))
         : await select(where, orderOf(resolved.sort), before);
   }
   const byPayment = await transactionsOf(
@@ -413,21 +407,6 @@ export async function paymentPage(
     perPage,
     places: newestFirst && first && last ? { newer: place(first), older: place(last) } : null,
   };
-}
-
-/**
- * The place (createdAt, paymentId) of the row `before` rows into the newest-first list, as a
- * subquery: a walk over payments_created_at_idx alone (index-only where the visibility map
- * allows), no payment read. Past the end it is null, and so is every comparison with it.
- */
-function firstOfPage(database: Db, where: SQL | undefined, before: number) {
-  return database
-    .select({ createdAt: payments.createdAt, paymentId: payments.paymentId })
-    .from(payments)
-    .where(where)
-    .orderBy(desc(payments.createdAt), desc(payments.paymentId))
-    .offset(before)
-    .limit(1);
 }
 
 /** Page and totals together (scripts and tests; the screen streams the totals in separately). */

@@ -190,15 +190,24 @@ function pageRead(database: Db, where: SQL | undefined, query: SearchQuery) {
   if (query.after) return { where: and(where, beyond("<", placeOf(query.after))), offset: 0 };
   const before = rowsBefore(query);
   if (before < DEFERRED_JOIN_FROM) return { where, offset: before };
-  const first = database
+  return { where: and(where, fromRowAt(database, where, before)), offset: 0 };
+}
+
+/**
+ * The rows from the one `before` rows into the newest-first list of `where` on: that row's place
+ * found by a walk over the (created_at, payment_id) index alone (index-only where the visibility
+ * map allows), as a subquery, no payment read to skip it. Past the end the walk finds no row, the
+ * comparison with its null is null: an empty page, as OFFSET gives.
+ */
+export function fromRowAt(database: Db, where: SQL | undefined, before: number): SQL {
+  const place = database
     .select({ createdAt: payments.createdAt, paymentId: payments.paymentId })
     .from(payments)
     .where(where)
     .orderBy(desc(payments.createdAt), desc(payments.paymentId))
     .offset(before)
     .limit(1);
-  // Past the end the walk finds no row, the comparison with its null is null: an empty page.
-  return { where: and(where, beyond("<=", sql`${first}`)), offset: 0 };
+  return beyond("<=", sql`${place}`);
 }
 
 /**
