@@ -4,7 +4,7 @@
 //   createdb -h 127.0.0.1 -U postgres paydesk_bench_lists
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/paydesk_bench_lists npm run db:seed -- --payments 1000000
 //   npx tsx scripts/bench-lists.ts [--db paydesk_bench_lists] [--runs 20] [--explain 6] [--only REGEX]
-//                                  [--no-vacuum]
+//                                  [--no-vacuum] [--read-only]
 //   dropdb -h 127.0.0.1 -U postgres paydesk_bench_lists
 //
 // Connects to NAME on the server of BENCH_DATABASE_URL, DATABASE_URL or
@@ -16,7 +16,8 @@
 // list is timed twice: its page (with the quick search's lookups) and, apart, its totals, which
 // the screen streams in after the page ("totals" include the quick-search lookups again). Then
 // it prints EXPLAIN (ANALYZE, BUFFERS) of every
-// statement of the slowest calls. It never creates, seeds or drops the database.
+// statement of the slowest calls. It never creates, seeds or drops the database; --read-only also
+// leaves out the migration and the VACUUM ANALYZE (a shared bench database others measure too).
 import type { Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { recogniseQuickSearch } from "../app/domain/quick-search";
@@ -54,16 +55,18 @@ const runs = args.count("--runs", 20);
 const explainCount = Math.max(0, Number.parseInt(args.flag("--explain") ?? "6", 10) || 0);
 const name = args.database("paydesk_bench_lists");
 const { only } = args;
-const handle = await openBenchDatabase(name);
+const readOnly = args.has("--read-only");
+const handle = await openBenchDatabase(name, { readOnly });
 const pg = handle.pg!;
 const TIME_ZONE = "Europe/Oslo";
 
 try {
-  await migrateDatabase(handle);
+  if (!readOnly) await migrateDatabase(handle);
   const [{ n: paymentCount }] = await pg`select count(*)::int as n from payments`;
   if (paymentCount < 100_000)
     console.warn(`only ${paymentCount} payments in ${name}: seed a million first (see the top of this file)`);
-  if (!args.has("--no-vacuum")) await analyzeDatabase(pg, "vacuum analyze");
+  if (!args.has("--no-vacuum") && !readOnly) await analyzeDatabase(pg, "vacuum analyze");
+  if (readOnly) console.log("read-only: not migrated, vacuumed or analyzed");
   await showTableSizes(pg, ["payments", "payment_transactions", "operation_log"]);
 
   // ------------------------------------------------------------ sample values (from the data)
@@ -127,6 +130,10 @@ try {
       exactTotals?: boolean;
       /** The condition on payments p, for the hand-written totals beside Paydesk's. */
       rawWhere?: string;
+      /** A next link's cursor (decision 058): the page after this place, newest first. */
+      older?: { createdAt: Date; id: number };
+      /** Time the hand-written page beside Paydesk's (newest first, no quick search). */
+      rawPage?: boolean;
     },
   ) => {
     const quick = recogniseQuickSearch(options.q ?? null);
@@ -145,10 +152,14 @@ try {
       run: async () => {
         const { page: pageNumber, perPage, ...query } = list;
         const resolved = await resolvePaymentQuery(BENCH_STAFF, { query });
-        const page = await paymentPage(BENCH_STAFF, { resolved, page: pageNumber, perPage });
+        const cursor = options.older ? { direction: "older" as const, from: options.older } : undefined;
+        const page = await paymentPage(BENCH_STAFF, { resolved, page: pageNumber, perPage, cursor });
         const matched = resolved.quickSearch?.matched.map((m) => `${m.kind}:${m.count}`).join(" ") ?? "";
         return { rows: page.items.length, total: matched };
       },
+      raw: options.rawPage
+        ? () => rawListPage(options.rawWhere ?? "true", list.page, list.perPage, options.older)
+        : undefined,
     });
     // The hand-written totals: the per-currency count and sum, of at most cap + 1 rows unless exact.
     const rawWhere = options.rawWhere;
@@ -179,6 +190,40 @@ try {
   };
   const hasTransaction = (condition: string) =>
     `exists (select 1 from payment_transactions t where t.payment_id = p.payment_id and ${condition})`;
+  /**
+   * The hand-written list page: the page's payments with their organisation's name, newest
+   * first, after a place (keyset) or by OFFSET, then the page's transactions in one more query.
+   */
+  const rawListPage = async (where: string, page: number, perPage: number, older?: { createdAt: Date; id: number }) => {
+    const rows = older
+      ? await pg.unsafe(
+          `select p.payment_id, p.order_id, p.order_version, p.organisation_id, o.name, p.customer_number,
+                  p.total_amount, p.currency, p.settlement_id, p.active, p.created_at
+             from payments p join organisations o on o.id = p.organisation_id
+            where (${where}) and (p.created_at, p.payment_id) < ($1::timestamptz, $2::bigint)
+            order by p.created_at desc, p.payment_id desc limit ${perPage}`,
+          [older.createdAt.toISOString(), older.id],
+        )
+      : await pg.unsafe(
+          `select p.payment_id, p.order_id, p.order_version, p.organisation_id, o.name, p.customer_number,
+                  p.total_amount, p.currency, p.settlement_id, p.active, p.created_at
+             from payments p join organisations o on o.id = p.organisation_id
+            where ${where} order by p.created_at desc, p.payment_id desc limit ${perPage} offset ${(page - 1) * perPage}`,
+        );
+    await pg.unsafe(
+      `select payment_id, transaction_id, status, payment_type, payment_type_group, card_number, amount, currency
+         from payment_transactions where payment_id = any($1::bigint[]) order by payment_id, transaction_id`,
+      [rows.map((row) => row.payment_id)],
+    );
+  };
+  /** The place of the last row of page `page - 1` (perPage 25, newest first): the next link's older=. */
+  const edgeBefore = async (page: number, perPage = 25) => {
+    const [row] = await pg.unsafe(
+      `select created_at, payment_id from payments order by created_at desc, payment_id desc
+        offset ${(page - 1) * perPage - 1} limit 1`,
+    );
+    return { createdAt: new Date(row.created_at), id: Number(row.payment_id) };
+  };
   const byAmount = (direction: "asc" | "desc"): PaymentSort => ({ key: "totalAmount", direction });
 
   listCase("quick paymentId", { q: String(sample.payment_id) });
@@ -192,7 +237,9 @@ try {
   listCase("no filter", { rawWhere: "true" });
   listCase("no filter, exact totals", { exactTotals: true, rawWhere: "true" });
   listCase("no filter page 200", { page: 200 });
-  listCase("no filter page 2000", { page: 2000 });
+  listCase("no filter page 2000", { page: 2000, rawPage: true });
+  listCase("no filter keyset page 200 (next link)", { page: 200, older: await edgeBefore(200), rawPage: true });
+  listCase("no filter keyset page 2000 (next link)", { page: 2000, older: await edgeBefore(2000), rawPage: true });
   listCase("no filter perPage 100", { perPage: 100 });
   listCase("customerNumber", { query: `customerNumber=${customer.customer_number}` });
   listCase("day range: yesterday", { created: yesterday });

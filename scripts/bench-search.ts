@@ -1,7 +1,7 @@
 // Benchmark of the searches support agents run, against a million payments on a real server:
 //
 //   npx tsx scripts/bench-search.ts [--payments 1000000] [--runs 20] [--explain 6] [--db NAME] [--keep]
-//                                   [--only REGEX] [--no-vacuum] [--cold]
+//                                   [--only REGEX] [--no-vacuum] [--cold] [--read-only]
 //
 // Creates the database paydesk_bench_search (or NAME) on the server of BENCH_DATABASE_URL,
 // DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres, migrates it, seeds the demo base
@@ -16,6 +16,9 @@
 // With --keep or --db an existing database of that name is reused (migrated, so a new index
 // migration is applied to it; seeded only if it holds fewer payments than asked), and --keep
 // leaves it on the server at the end; otherwise it is dropped.
+//
+// --read-only (with --db NAME) times an existing database without writing it: no create, drop,
+// migration, seeding or ANALYZE (a shared bench database others measure too).
 //
 // VACUUM: a freshly COPY-loaded table has no visibility map, so every index-only scan visits the
 // heap until autovacuum's insert threshold fires (PostgreSQL 13+, within minutes of the load).
@@ -78,7 +81,8 @@ function wholeNumber(name: string, fallback: number): number {
 const paymentCount = wholeNumber("--payments", 1_000_000);
 const runs = Math.max(1, wholeNumber("--runs", 20));
 const explainCount = wholeNumber("--explain", 6);
-const keep = args.has("--keep");
+const readOnly = args.has("--read-only");
+const keep = args.has("--keep") || readOnly;
 const vacuum = !args.has("--no-vacuum");
 const name = args.database("paydesk_bench_search");
 const reuse = keep || flag("--db") !== undefined;
@@ -88,8 +92,12 @@ const admin = postgres(BENCH_SERVER_URL, { max: 1, onnotice: () => {} });
 const url = benchDatabaseUrl(name);
 
 const [existing] = await admin`select 1 as one from pg_database where datname = ${name}`;
-if (existing && !reuse) await admin.unsafe(`drop database ${name} with (force)`);
-if (!existing || !reuse) await admin.unsafe(`create database ${name}`);
+if (readOnly && (!existing || flag("--db") === undefined)) {
+  console.error(`--read-only needs --db NAME of an existing database (${name}: ${existing ? "no --db" : "none"})`);
+  process.exit(2);
+}
+if (!readOnly && existing && !reuse) await admin.unsafe(`drop database ${name} with (force)`);
+if (!readOnly && (!existing || !reuse)) await admin.unsafe(`create database ${name}`);
 console.log(`database ${name} on ${url.host} (${existing && reuse ? "reused" : "new"})`);
 
 // Ctrl-C (or a closed pipe) must not leave a 2 GB database behind.
@@ -105,16 +113,17 @@ process.on("SIGINT", () => void dropOnSignal("SIGINT"));
 process.on("SIGTERM", () => void dropOnSignal("SIGTERM"));
 process.stdout.on("error", () => void dropOnSignal("closed output"));
 
-const handle = await openBenchDatabase(name);
+const handle = await openBenchDatabase(name, { readOnly });
 const pg = handle.pg!;
 
 try {
   // -------------------------------------------------------------- data
-  await migrateDatabase(handle);
+  if (!readOnly) await migrateDatabase(handle);
   const [{ n: present }] = await pg`select count(*)::int as n from payments`;
   const [{ n: staff }] = await pg`select count(*)::int as n from staff_users`;
-  if (staff === 0) await seedDemoDatabase(handle, { payments: 0 });
-  if (present < paymentCount) {
+  if (readOnly) console.log(`read-only: ${present.toLocaleString("en")} payments, not migrated, seeded or analyzed`);
+  if (staff === 0 && !readOnly) await seedDemoDatabase(handle, { payments: 0 });
+  if (present < paymentCount && !readOnly) {
     const started = performance.now();
     const added = await addPayments(handle, {
       payments: paymentCount - present,
@@ -124,7 +133,7 @@ try {
       `seeded ${added.payments.toLocaleString("en")} payments in ${((performance.now() - started) / 1000).toFixed(1)} s (${added.mode} mode)`,
     );
   }
-  await analyzeDatabase(pg, vacuum ? "vacuum analyze" : "analyze");
+  if (!readOnly) await analyzeDatabase(pg, vacuum ? "vacuum analyze" : "analyze");
   await showTableSizes(pg, [
     "payments",
     "payment_transactions",
@@ -203,7 +212,7 @@ try {
   const cases: Case[] = [];
 
   const parsed = (query: string, spec: Record<string, FieldSpec>) => {
-    const outcome = parseSearchQuery(new URLSearchParams(query), spec, { exactTotal: true });
+    const outcome = parseSearchQuery(new URLSearchParams(query), spec, { exactTotal: true, after: true });
     if (!outcome.ok) throw new Error(`bench query ${query}: ${JSON.stringify(outcome.errors)}`);
     return outcome.query;
   };
@@ -212,11 +221,27 @@ try {
    * transactions and their operation log as JSON, and the count up to the cap (what GET
    * /v1/payments answers without exactTotal), in one statement; above the cap, an EXPLAIN.
    */
-  const rawPaymentPage = (where: string, params: unknown[], search: { page: number; perPage: number }) => async () => {
-    const [page] = await pg.unsafe(
-      `with page as (
-         select p.* from payments p where ${where}
-          order by p.created_at desc, p.payment_id desc limit ${search.perPage} offset ${(search.page - 1) * search.perPage})
+  /**
+   * With `after` (a keyset page, decision 058) the page is the rows after that place, one more
+   * than perPage to tell whether another follows (as Paydesk reads it), and no OFFSET.
+   */
+  const rawPaymentPage =
+    (
+      where: string,
+      params: unknown[],
+      search: { page: number; perPage: number; after?: { createdAt: Date; id: number } },
+    ) =>
+    async () => {
+      const after = search.after;
+      const pageWhere = after
+        ? `(${where}) and (p.created_at, p.payment_id) < ($${params.length + 1}::timestamptz, $${params.length + 2}::bigint)`
+        : where;
+      const pageParams = after ? [...params, after.createdAt.toISOString(), after.id] : params;
+      const [page] = await pg.unsafe(
+        `with page as (
+         select p.* from payments p where ${pageWhere}
+          order by p.created_at desc, p.payment_id desc
+          ${after ? `limit ${search.perPage + 1}` : `limit ${search.perPage} offset ${(search.page - 1) * search.perPage}`})
        select (select count(*) from (select 1 from payments p where ${where} limit ${EXACT_COUNT_CAP + 1}) c) as total,
               (select json_agg(json_build_object('payment', to_jsonb(page), 'transactions',
                         (select json_agg(json_build_object('transaction', to_jsonb(t), 'log',
@@ -225,12 +250,12 @@ try {
                            from payment_transactions t where t.payment_id = page.payment_id))
                       order by page.created_at desc, page.payment_id desc)
                  from page) as items`,
-      params as postgres.ParameterOrJSON<never>[],
-    );
-    // Above the cap, the planner's estimate, as Paydesk asks for it.
-    if (Number(page.total) > EXACT_COUNT_CAP)
-      await pg.unsafe(`explain (format json) select 1 from payments p where ${where}`, params as never[]);
-  };
+        pageParams as postgres.ParameterOrJSON<never>[],
+      );
+      // Above the cap, the planner's estimate, as Paydesk asks for it.
+      if (Number(page.total) > EXACT_COUNT_CAP)
+        await pg.unsafe(`explain (format json) select 1 from payments p where ${where}`, params as never[]);
+    };
   const paymentCase = (
     label: string,
     query: string,
@@ -250,7 +275,13 @@ try {
           const page = await searchPayments(caller, { query: search });
           return { rows: page.items.length, total: page.totalItems, estimated: page.totalItemsEstimated };
         },
-        raw: where === undefined ? undefined : rawPaymentPage(where, raw?.params ?? [], search),
+        raw:
+          where === undefined
+            ? undefined
+            : rawPaymentPage(where, raw?.params ?? [], {
+                ...search,
+                after: search.after && { createdAt: search.after.createdAt, id: search.after.id },
+              }),
       });
     }
   };
@@ -322,6 +353,43 @@ try {
   paymentCase("no filter page 200", "page=200", "both", { where: "true" });
   paymentCase("no filter perPage 500", "perPage=500");
   paymentCase("no filter page 200 perPage 500", "page=200&perPage=500", "staff");
+  // Keyset pages (decision 058): the same deep pages by `after=` the previous page's last row.
+  const placeAt = async (rowsBefore: number, where: string) => {
+    const [row] = await pg.unsafe(
+      `select created_at, payment_id from payments p where ${where}
+        order by created_at desc, payment_id desc offset ${rowsBefore - 1} limit 1`,
+    );
+    return { createdAt: new Date(row.created_at), id: Number(row.payment_id) };
+  };
+  const keysetCase = async (
+    label: string,
+    filter: string,
+    rawWhere: string,
+    page: number,
+    perPage: number,
+    who: "staff" | "client" | "both",
+  ) => {
+    for (const tag of ["staff", "client"] as const) {
+      if (who !== "both" && who !== tag) continue;
+      const where = tag === "client" ? `p.organisation_id = ${organisationId} and (${rawWhere})` : rawWhere;
+      const after = await placeAt((page - 1) * perPage, where);
+      const query = `${filter ? `${filter}&` : ""}page=${page}&perPage=${perPage}&after=${after.createdAt.toISOString()}_${after.id}`;
+      paymentCase(label, query, tag, { where: rawWhere });
+    }
+  };
+  await keysetCase("no filter keyset page 200", "", "true", 200, 20, "both");
+  await keysetCase("no filter keyset page 200 perPage 500", "", "true", 200, 500, "staff");
+  paymentCase("status CAPTURED page 500", "status=CAPTURED&page=500", "staff", {
+    where: hasTransaction("t.status = 'CAPTURED'"),
+  });
+  await keysetCase(
+    "status CAPTURED keyset page 500",
+    "status=CAPTURED",
+    hasTransaction("t.status = 'CAPTURED'"),
+    500,
+    20,
+    "staff",
+  );
   creditCase("no filter page 1", "");
   creditCase("status CREATED", "status=CREATED");
   creditCase("status CREDITED", "status=CREDITED");

@@ -49,8 +49,11 @@ export function benchDatabaseUrl(name: string): URL {
 }
 
 /** Opens database `name` on the benchmarks' server as the process database, which the queries read. */
-export async function openBenchDatabase(name: string): Promise<DatabaseHandle> {
-  const handle = await openDatabase({ url: benchDatabaseUrl(name).toString() });
+/** `readOnly`: every session refuses writes (default_transaction_read_only), for --read-only. */
+export async function openBenchDatabase(name: string, options: { readOnly?: boolean } = {}): Promise<DatabaseHandle> {
+  const url = benchDatabaseUrl(name);
+  if (options.readOnly) url.searchParams.set("default_transaction_read_only", "on");
+  const handle = await openDatabase({ url: url.toString() });
   setDatabase(handle);
   return handle;
 }

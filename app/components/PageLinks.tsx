@@ -1,6 +1,8 @@
 // Pagination for URL-driven lists: every page is a link (?page=N), so a reload or a shared link
 // shows the same page and keeps the other query values (filters); optionally the per-page
-// choice beside it, and a "Showing 1–50 of 77" summary.
+// choice beside it, and a "Showing 1–50 of 77" summary. A list that pages by keyset too (the
+// payments list, newest first) gives its page's edges as `cursors`: its next and previous links
+// then carry them (older=/newer=) beside the page number, and the numbered links drop them.
 import { Group, Pagination, Text } from "@mantine/core";
 import { Link, useLocation, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
@@ -19,14 +21,31 @@ export function PageLinks({
   page,
   totalPages,
   perPage,
+  cursors,
 }: {
   page: number;
   totalPages: number;
   perPage?: PerPageChoice;
+  /** The page's first and last row's place: `newer=` of the previous page, `older=` of the next. */
+  cursors?: { older: string; newer: string } | null;
 }) {
   const hrefWith = useHrefWith();
   const { t } = useTranslation();
-  const pageHref = (target: number) => hrefWith({ page: target === 1 ? null : String(target) });
+  const keyset = cursors !== undefined;
+  // Page 1 needs no cursor (nothing to skip).
+  const pageHref = (target: number, cursor: { older?: string; newer?: string } = {}) =>
+    hrefWith({
+      page: target === 1 ? null : String(target),
+      ...(keyset
+        ? { older: target === 1 ? null : (cursor.older ?? null), newer: target === 1 ? null : (cursor.newer ?? null) }
+        : {}),
+    });
+  const controlHref = (control: "first" | "previous" | "next" | "last", target: number) =>
+    control === "next" && cursors
+      ? pageHref(target, { older: cursors.older })
+      : control === "previous" && cursors
+        ? pageHref(target, { newer: cursors.newer })
+        : pageHref(target);
   // While another page of this list loads, its number is the active one (not the old page's).
   const shown = usePendingPage() ?? page;
   const links =
@@ -41,7 +60,7 @@ export function PageLinks({
         getControlProps={(control) => {
           const target = { first: 1, previous: page - 1, next: page + 1, last: totalPages }[control];
           return target >= 1 && target <= totalPages && target !== page
-            ? { component: Link, to: pageHref(target), "aria-label": t(`filters.pages.${control}`) }
+            ? { component: Link, to: controlHref(control, target), "aria-label": t(`filters.pages.${control}`) }
             : { "aria-label": t(`filters.pages.${control}`) };
         }}
       />
@@ -54,6 +73,7 @@ export function PageLinks({
         perPage={perPage.perPage}
         choices={perPage.perPageChoices.map(String)}
         defaultPerPage={perPage.defaultPerPage}
+        resetParams={keyset ? ["page", "older", "newer"] : undefined}
       />
     </Group>
   );

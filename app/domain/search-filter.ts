@@ -13,6 +13,7 @@
 import type { FieldError, Say } from "./errors";
 import { parseAmount, type Money } from "./money";
 import { TYPED_AMOUNT_EXAMPLE } from "./typed-amount";
+import { cursorFromParam, type KeysetCursor } from "./keyset-cursor";
 
 export const OPERATORS = ["eq", "ne", "gt", "gte", "lt", "lte"] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -59,6 +60,11 @@ export type SearchQuery = {
   perPage: number;
   /** `exactTotal=true`: count every match, however many (where the search caps its count). */
   exactTotal?: boolean;
+  /**
+   * `after=<cursor>` (GET /v1/payments): the rows strictly after that place in the newest-first
+   * order; `page` is then only the client's own count, echoed back (decision 058).
+   */
+  after?: KeysetCursor;
 };
 
 export const DEFAULT_PER_PAGE = 20;
@@ -76,7 +82,14 @@ export type ParseOutcome = { ok: true; query: SearchQuery } | { ok: false; error
 export function parseSearchQuery(
   params: URLSearchParams,
   spec: Record<string, FieldSpec>,
-  options: { defaultPerPage?: number; maxPerPage?: number; extra?: readonly string[]; exactTotal?: boolean } = {},
+  options: {
+    defaultPerPage?: number;
+    maxPerPage?: number;
+    extra?: readonly string[];
+    exactTotal?: boolean;
+    /** Accept `after=<cursor>` (a previous page's nextCursor). */
+    after?: boolean;
+  } = {},
 ): ParseOutcome {
   const errors: FieldError[] = [];
   const filters: Record<string, FieldFilter> = {};
@@ -84,12 +97,19 @@ export function parseSearchQuery(
   let page = 1;
   let perPage = options.defaultPerPage ?? DEFAULT_PER_PAGE;
   let exactTotal: boolean | undefined;
+  let after: KeysetCursor | undefined;
 
   for (const name of new Set(params.keys())) {
     const raw = params.getAll(name);
     if (name === "exactTotal" && options.exactTotal) {
       if (raw.length === 1 && (raw[0] === "true" || raw[0] === "false")) exactTotal = raw[0] === "true";
       else errors.push({ field: name, message: "must be true or false", say: filterSays("trueFalse") });
+      continue;
+    }
+    if (name === "after" && options.after) {
+      const cursor = raw.length === 1 ? cursorFromParam(raw[0]) : null;
+      if (cursor) after = cursor;
+      else errors.push({ field: name, message: "must be the nextCursor of a previous page, given once" });
       continue;
     }
     if (name === "page" || name === "perPage") {
@@ -145,10 +165,10 @@ export function parseSearchQuery(
     filters[name] = filter;
   }
   if (errors.length) return { ok: false, errors };
-  return {
-    ok: true,
-    query: exactTotal === undefined ? { filters, page, perPage } : { filters, page, perPage, exactTotal },
-  };
+  const query: SearchQuery = { filters, page, perPage };
+  if (exactTotal !== undefined) query.exactTotal = exactTotal;
+  if (after !== undefined) query.after = after;
+  return { ok: true, query };
 }
 
 /** What reads as an operator prefix: a word of letters before the first colon. */

@@ -52,6 +52,7 @@ import {
   type PaymentListTransaction,
 } from "../services/queries/payment-list.server";
 import { PAYMENT_SEARCH_FIELDS } from "../services/queries/payment-search.server";
+import { cursorOfParams, cursorToParam } from "../services/queries/keyset-page.server";
 import { listScreenMeta } from "../components/list-screen-route";
 
 export { ErrorBoundary, links } from "../components/list-screen-route";
@@ -85,7 +86,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     );
   }
   const resolved = await resolvePaymentQuery(caller, { query: url.query });
-  const page = await paymentPage(caller, { resolved, ...paging });
+  // Next/previous links carry their neighbour's edge (older=/newer=): read from there by keyset.
+  const { places, ...page } = await paymentPage(caller, { resolved, ...paging, cursor: cursorOfParams(params) });
   // The page first; the totals stream in after it. Exact up to a cap, an estimate above it unless
   // the user asked for exact totals (docs/decisions/029-bounded-counts-and-read-paths.md).
   const totals = paymentTotals(caller, { resolved, exact: params.get("exactTotal") === "true" });
@@ -93,7 +95,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     fields: filterFields(t),
     errors: null,
     sort: url.sort,
-    list: { ...page, quickSearch: resolved.quickSearch },
+    list: {
+      ...page,
+      cursors: places && { older: cursorToParam(places.older), newer: cursorToParam(places.newer) },
+      quickSearch: resolved.quickSearch,
+    },
     totals,
     views,
   });
@@ -169,6 +175,8 @@ export default function PaymentsList() {
   // What the export downloads: the same filters, search, range and order; every page.
   const exportParams = new URLSearchParams(params);
   exportParams.delete("page");
+  exportParams.delete("older");
+  exportParams.delete("newer");
   exportParams.delete("perPage");
   exportParams.delete("exactTotal");
   exportParams.delete("view");
@@ -251,7 +259,13 @@ export default function PaymentsList() {
               >
                 {(resolved) =>
                   resolved ? (
-                    <TotalsBar totals={resolved} page={list.page} perPage={list.perPage} shown={list.items.length} />
+                    <TotalsBar
+                      totals={resolved}
+                      page={list.page}
+                      perPage={list.perPage}
+                      shown={list.items.length}
+                      cursors={list.cursors}
+                    />
                   ) : null
                 }
               </Await>
@@ -385,11 +399,14 @@ function TotalsBar({
   page = 1,
   perPage = DEFAULT_PER_PAGE,
   shown = 0,
+  cursors = null,
 }: {
   totals?: Totals;
   page?: number;
   perPage?: number;
   shown?: number;
+  /** The page's edges as next/previous links carry them (newest first only). */
+  cursors?: { older: string; newer: string } | null;
 }) {
   const { t } = useTranslation();
   const { count: formatCount } = useFormat();
@@ -430,6 +447,7 @@ function TotalsBar({
         page={page}
         totalPages={pageCount}
         perPage={{ perPage, perPageChoices: PER_PAGE_CHOICES, defaultPerPage: DEFAULT_PER_PAGE }}
+        cursors={cursors}
       />
     </Group>
   );

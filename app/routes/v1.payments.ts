@@ -8,7 +8,8 @@ import { createPayment } from "../services/payments/payments.server";
 
 export const { loader, action } = apiRoute({
   GET: async ({ url, caller }) => {
-    const page = await searchPayments(caller, { query: parseQuery(url, PAYMENT_SEARCH_FIELDS, { exactTotal: true }) });
+    const query = parseQuery(url, PAYMENT_SEARCH_FIELDS, { exactTotal: true, after: true });
+    const page = await searchPayments(caller, { query });
     return json(pageJson(page, paymentJson));
   },
   POST: async ({ body, caller }) => {

@@ -1,7 +1,8 @@
 // Support and finance find payments in Chromium: by the filter builder (status and amount), by
 // the search's q (orderId, rrn, last 4, paymentId), reopen the URL to the same view, export
 // the filtered set as CSV (as many rows as the screen's total) and read one request's operations
-// in the operation log by its correlation id.
+// in the operation log by its correlation id; walk the list's pages by next/previous (keyset
+// cursors) and by page number.
 import fs from "node:fs/promises";
 import { and, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import type { BrowserContext, Page } from "playwright-core";
@@ -119,6 +120,55 @@ describe.skipIf(!chromiumAvailable)("payments list and operation log in Chromium
       .orderBy(desc(auditLog.id))
       .limit(1);
     expect(audit.actorEmail).toBe("finance@paydesk.test");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("walks next and previous by keyset cursors while page numbers still jump (decision 058)", async () => {
+    await signIn("support");
+    const db = e2e.server.database.db;
+    const pageOf = async (n: number) =>
+      (
+        await db
+          .select({ paymentId: payments.paymentId })
+          .from(payments)
+          .orderBy(desc(payments.createdAt), desc(payments.paymentId))
+          .offset((n - 1) * 25)
+          .limit(25)
+      ).map((row) => String(row.paymentId));
+    const rowsAre = async (n: number) => expect.poll(rowIds).toEqual(await pageOf(n));
+    const control = (name: string) => page.getByRole("link", { name, exact: true });
+
+    await page.goto(`${e2e.server.url}/payments`);
+    await rowsAre(1);
+    await control("Next page").click();
+    await page.waitForURL((url) => url.searchParams.get("page") === "2" && url.searchParams.has("older"));
+    await rowsAre(2);
+    await control("Next page").click();
+    await page.waitForURL((url) => url.searchParams.get("page") === "3" && url.searchParams.has("older"));
+    await rowsAre(3);
+    expect(await totalText()).toMatch(/^Showing 51–75 of/);
+    await control("Previous page").click();
+    await page.waitForURL((url) => url.searchParams.get("page") === "2" && url.searchParams.has("newer"));
+    await rowsAre(2);
+    // A page number (the last page's, say) goes by number, without a cursor.
+    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(payments);
+    const last = Math.ceil(n / 25);
+    expect(last).toBeGreaterThan(3);
+    await control(String(last)).click();
+    await page.waitForURL((url) => url.searchParams.get("page") === String(last) && !url.searchParams.has("older"));
+    await rowsAre(last);
+    await control("Previous page").click();
+    await page.waitForURL((url) => url.searchParams.get("page") === String(last - 1) && url.searchParams.has("newer"));
+    await rowsAre(last - 1);
+    await control("1").click();
+    await page.waitForURL((url) => !url.searchParams.has("page") && !url.searchParams.has("newer"));
+    await rowsAre(1);
+    // A shared link whose cursor is not one of ours, or points past the list, shows its page number.
+    await page.goto(`${e2e.server.url}/payments?page=2&older=garbled`);
+    await rowsAre(2);
+    await page.goto(`${e2e.server.url}/payments?page=3&older=${encodeURIComponent("1970-01-01T00:00:00.000Z_1")}`);
+    await rowsAre(3);
     expect(errors).toEqual([]);
     await context.close();
   });

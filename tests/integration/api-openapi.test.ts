@@ -304,11 +304,14 @@ describe("GET /v1/openapi.json", () => {
     const search = doc.paths["/v1/payments"].get;
     const query = parameters(search).filter((p) => p.in === "query");
     expect(query.map((p) => p.name).sort()).toEqual(
-      [...Object.keys(PAYMENT_SEARCH_FIELDS), "page", "perPage", "exactTotal"].sort(),
+      [...Object.keys(PAYMENT_SEARCH_FIELDS), "page", "perPage", "exactTotal", "after"].sort(),
     );
-    // exactTotal is a boolean; the rest are filters.
+    // exactTotal is a boolean, after a previous page's nextCursor (decision 058); the rest are filters.
     expect(query.find((p) => p.name === "exactTotal")!.schema).toMatchObject({ type: "boolean", default: false });
-    for (const param of query.filter((p) => !["page", "perPage", "exactTotal"].includes(p.name))) {
+    expect(query.find((p) => p.name === "after")!.schema).toMatchObject({ type: "string" });
+    const pageSchema = doc.components.schemas.PaymentPage as { properties: Record<string, unknown> };
+    expect(pageSchema.properties.nextCursor).toBeDefined();
+    for (const param of query.filter((p) => !["page", "perPage", "exactTotal", "after"].includes(p.name))) {
       expect(param.explode, param.name).toBe(true);
       expect((param.schema.items as { type: string }).type, param.name).toBe("string");
       expect((param as Parameter & { description: string }).description).toContain("op:value");

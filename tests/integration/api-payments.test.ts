@@ -1,7 +1,7 @@
 // Payments, transactions and payment methods over HTTP (the /v1 contract).
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dailyVolume, paymentAgreements, paymentMethods, recurringPayments } from "../../db/schema";
+import { dailyVolume, paymentAgreements, paymentMethods, payments, recurringPayments } from "../../db/schema";
 import {
   capturedCardPayment,
   createClient,
@@ -249,6 +249,99 @@ describe("search payments", () => {
     ["perPage=1000", "perPage"],
     ["createdAt=31.12.2026", "createdAt"],
   ]);
+});
+
+describe("search payments by keyset (after= / nextCursor, decision 058)", () => {
+  let walker: TestClient;
+  /** The walker's payments in the list's order: createdAt descending, ties by the higher id. */
+  let expected: number[] = [];
+
+  beforeAll(async () => {
+    walker = await createClient(server, { organisationId: 658 });
+    const created: number[] = [];
+    for (let i = 0; i < 11; i++)
+      created.push(
+        (await walker.post("/v1/payments", { totalAmount: `${i + 1}.00`, orderId: `K-${i}` })).body.paymentId,
+      );
+    // Ties on createdAt: three payments at one instant, four at another, so page edges fall inside them.
+    const at = (ms: number) => new Date(Date.UTC(2026, 10, 20, 12, 0, 0, ms));
+    const times = [at(0), at(0), at(0), at(5), at(9), at(9), at(9), at(9), at(12), at(20), at(20)];
+    for (const [i, paymentId] of created.entries())
+      await server.database.db.update(payments).set({ createdAt: times[i] }).where(eq(payments.paymentId, paymentId));
+    expected = created
+      .map((paymentId, i) => ({ paymentId, t: times[i].getTime() }))
+      .sort((a, b) => b.t - a.t || b.paymentId - a.paymentId)
+      .map((row) => row.paymentId);
+  });
+
+  const idsOf = (body: { items: { paymentId: number }[] }) => body.items.map((p) => p.paymentId);
+
+  it.each([1, 2, 3, 4, 11, 12])(
+    "walks every page by nextCursor and by page with perPage %i: the same ids in order, no gap or repeat",
+    async (perPage) => {
+      const byCursor: number[] = [];
+      const byPage: number[] = [];
+      let cursor: string | null = null;
+      let page = 1;
+      for (;;) {
+        const query: string = cursor === null ? "" : `&after=${encodeURIComponent(cursor)}`;
+        const keyset = await walker.get(`/v1/payments?perPage=${perPage}&page=${page}${query}`);
+        const numbered = await walker.get(`/v1/payments?perPage=${perPage}&page=${page}`);
+        expect(keyset.status).toBe(200);
+        expect(keyset.body).toMatchObject({ totalItems: 11, totalItemsEstimated: false, page, perPage });
+        expect(keyset.body.totalPages).toBe(Math.ceil(11 / perPage));
+        expect(numbered.body.nextCursor).toBe(keyset.body.nextCursor);
+        byCursor.push(...idsOf(keyset.body));
+        byPage.push(...idsOf(numbered.body));
+        expect(typeof keyset.body.nextCursor === "string" || keyset.body.nextCursor === null).toBe(true);
+        cursor = keyset.body.nextCursor;
+        if (cursor === null) break;
+        page += 1;
+        expect(page, "walked past the last page").toBeLessThanOrEqual(Math.ceil(11 / perPage));
+      }
+      expect(page).toBe(Math.ceil(11 / perPage));
+      expect(byCursor).toEqual(expected);
+      expect(byPage).toEqual(expected);
+    },
+  );
+
+  it("reads by the cursor alone: page is only echoed back, and the last page's nextCursor is null", async () => {
+    const first = await walker.get("/v1/payments?perPage=4");
+    expect(idsOf(first.body)).toEqual(expected.slice(0, 4));
+    // No page given: still the rows after the cursor, and page says 1 (the client's own count).
+    const second = await walker.get(`/v1/payments?perPage=4&after=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(idsOf(second.body)).toEqual(expected.slice(4, 8));
+    expect(second.body).toMatchObject({ page: 1, totalItems: 11, totalPages: 3 });
+    const third = await walker.get(`/v1/payments?perPage=4&page=7&after=${encodeURIComponent(second.body.nextCursor)}`);
+    expect(idsOf(third.body)).toEqual(expected.slice(8));
+    expect(third.body).toMatchObject({ page: 7, nextCursor: null, totalItems: 11 });
+    // A cursor combines with the filters: the rows after it that match them.
+    const filtered = await walker.get(
+      `/v1/payments?perPage=2&totalAmount=gte:4&after=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(filtered.body.items.every((p: { totalAmount: string }) => Number(p.totalAmount) >= 4)).toBe(true);
+  });
+
+  it("answers a malformed or repeated after with a 400 problem naming it", async () => {
+    for (const bad of [
+      "nonsense",
+      "2026-11-20T12:00:00Z_5",
+      "2026-11-20T12:00:00.000Z_0",
+      "2026-11-20T12:00:00.000Z_x",
+      "",
+    ]) {
+      const result = await walker.get(`/v1/payments?after=${encodeURIComponent(bad)}`);
+      expectProblem(result, 400, "after");
+      expect(result.body.errors).toEqual([
+        { field: "after", message: "must be the nextCursor of a previous page, given once" },
+      ]);
+    }
+    const first = await walker.get("/v1/payments?perPage=2");
+    const cursor = encodeURIComponent(first.body.nextCursor);
+    expectProblem(await walker.get(`/v1/payments?after=${cursor}&after=${cursor}`), 400, "after");
+    // Other searches do not take a cursor: an unknown parameter there, as before.
+    expectProblem(await walker.get(`/v1/credits?after=${cursor}`), 400, "after");
+  });
 });
 
 /** POST …/transactions: a transaction of `paymentType` for `amount` (and `extra`) on the payment. */

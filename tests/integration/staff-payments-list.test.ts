@@ -173,6 +173,41 @@ describe("sort and pagination", () => {
     });
   }
 
+  it("walks the newest-first pages by the cursors the loader gives for next and previous (decision 058)", async () => {
+    const expected = (
+      await server.database.db
+        .select({ id: payments.paymentId })
+        .from(payments)
+        .where(ours())
+        .orderBy(desc(payments.createdAt), desc(payments.paymentId))
+    ).map((r) => r.id);
+    const base = `/payments?organisationId=${client.organisationId}&perPage=7`;
+    /** The loader's data (the first part of a deferred answer): the page's ids and its edges. */
+    const data = async (query: string) => {
+      const route = encodeURIComponent("routes/_staff.payments._index");
+      const text = await (await getPage(server, `${base}${query}&_data=${route}`, support.cookie)).text();
+      const { list } = JSON.parse(text.split("\n\n")[0]) as {
+        list: { items: { paymentId: number }[]; cursors: { older: string; newer: string } | null };
+      };
+      return { ids: list.items.map((item) => item.paymentId), cursors: list.cursors };
+    };
+    const pages = [await data("")];
+    for (let page = 2; page <= 5; page++) {
+      const older = encodeURIComponent(pages.at(-1)!.cursors!.older);
+      pages.push(await data(`&page=${page}&older=${older}`));
+    }
+    expect(pages.flatMap((page) => page.ids)).toEqual(expected);
+    for (let page = 4; page >= 1; page--) {
+      const newer = encodeURIComponent(pages[page].cursors!.newer);
+      expect((await data(`&page=${page}&newer=${newer}`)).ids, `page ${page}`).toEqual(pages[page - 1].ids);
+    }
+    // Other orders page by number only: no cursors, and one in the URL changes nothing.
+    const byAmount = await data("&sort=totalAmount&page=2");
+    expect(byAmount.cursors).toBeNull();
+    const older = encodeURIComponent(pages[3].cursors!.older);
+    expect((await data(`&sort=totalAmount&page=2&older=${older}`)).ids).toEqual(byAmount.ids);
+  });
+
   it("shows an empty page past the end with a way back, and a bad page number as page 1", async () => {
     const past = await (
       await getPage(server, `/payments?organisationId=${client.organisationId}&page=99`, support.cookie)

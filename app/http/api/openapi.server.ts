@@ -272,6 +272,21 @@ const EXACT_TOTAL_PARAMETER: Json = {
   schema: { type: "boolean", default: false },
 };
 
+/** GET /v1/payments also pages by keyset (docs/decisions/058-keyset-pages-for-payments.md). */
+const AFTER_PARAMETER: Json = {
+  name: "after",
+  in: "query",
+  required: false,
+  description:
+    "The `nextCursor` of the previous page: this page holds the payments strictly after that one in the list's order " +
+    "(`createdAt` descending, then id), read from where the index left off however deep the page is, so walking a long " +
+    "list costs the same per page and never skips or repeats a payment when payments are added meanwhile. The cursor is " +
+    "opaque: pass it back as it came. With `after`, `page` is not used to find the rows; it is only echoed back as the " +
+    "client's own count of pages (send the number you are at, or leave it out). The filters, `perPage` and `exactTotal` " +
+    "must be those of the page the cursor came from. A malformed cursor is a 400 naming `after`.",
+  schema: { type: "string", example: "2026-11-21T10:15:30.123Z_4711" },
+};
+
 /** How a search with a capped count (EXACT_TOTAL_PARAMETER) ends its description. */
 const CAPPED_COUNT_NOTE =
   "An unknown parameter is a 400 naming it. `totalItems` is exact up to " +
@@ -315,9 +330,10 @@ const ROUTES: Operation[] = [
     description:
       "Payments of the caller's organisation, newest first (`createdAt` descending, then id). Transaction-level filters " +
       "(`cardNumber externalTransactionId paymentTransactionId paymentType paymentTypeGroup rrn status`) match payments having such a transaction. " +
+      "Page by `page`, or walk the list by passing each page's `nextCursor` as `after` (faster on deep pages; null on the last page). " +
       CAPPED_COUNT_NOTE,
     tags: ["Payments"],
-    query: cappedSearchQuery(PAYMENT_SEARCH_FIELDS),
+    query: [...cappedSearchQuery(PAYMENT_SEARCH_FIELDS), AFTER_PARAMETER],
     success: { status: 200, description: "A page of payments", schema: ref("PaymentPage") },
     errors: [400],
   },

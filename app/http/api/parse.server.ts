@@ -116,7 +116,7 @@ export function hostedPageInput<T extends z.ZodType<object>>(
 export function parseQuery(
   url: URL,
   spec: Record<string, FieldSpec>,
-  options: { exactTotal?: boolean } = {},
+  options: { exactTotal?: boolean; after?: boolean } = {},
 ): SearchQuery {
   const outcome = parseSearchQuery(url.searchParams, spec, options);
   if (!outcome.ok) throw invalidInput(outcome.errors);

@@ -185,6 +185,15 @@ export const PaymentPage = paged(Payment).extend({
       `true when more than ${EXACT_COUNT_CAP.toLocaleString("en")} payments match and totalItems (and totalPages) is the database's estimate, ` +
       "rounded to three significant digits; false when totalItems is exact. Ask with exactTotal=true for an exact count (slower on broad searches).",
   }),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        "Pass as `after` (with the same filters and perPage) for the next page: the payments strictly after this page's last one, " +
+        "read by keyset however deep. Opaque. null on the last page.",
+      example: "2026-11-21T10:15:30.123Z_4711",
+    }),
 });
 export const CreditPage = paged(Credit);
 

@@ -122,5 +122,7 @@ export function pageJson<T, J>(page: Page<T>, render: (item: T) => J) {
     totalPages: page.totalPages,
     page: page.page,
     perPage: page.perPage,
+    // Only searches that page by keyset too (GET /v1/payments, decision 058).
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
   };
 }

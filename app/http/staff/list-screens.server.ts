@@ -92,7 +92,7 @@ export const VIEW_SCREENS = {
     path: "/payments",
     permission: "payment:read",
     // Where the user was in the list is not part of a view.
-    paging: ["page", "exactTotal"],
+    paging: ["page", "older", "newer", "exactTotal"],
     check: (params: URLSearchParams, timeZone: string, language: Language) =>
       readPaymentsQuery(params, timeZone, language),
   },

@@ -5,6 +5,7 @@
 //   from=2026-11-01&to=2026-11-07          createdAt days in the staff user's time zone
 //   sort=totalAmount&dir=asc               createdAt (default), totalAmount or paymentId; desc default
 //   page=2&perPage=50                      the screen's page (the export ignores them)
+//   older=… / newer=…                      with page: the next/previous link's keyset cursor (decision 058)
 //   exactTotal=true                        count and sum every match, however many (the screen only)
 //   volume=captured&volumeDay=2026-11-20…  the payments behind a volume figure (app/domain/volume-filter.ts)
 import { recogniseQuickSearch } from "../../domain/quick-search";
@@ -16,7 +17,17 @@ import { readVolumeFilter, VOLUME_PARAMS } from "../../domain/volume-filter";
 import type { Language } from "../../i18n/language";
 import { readListFilters, saidIn } from "./list-query.server";
 
-export const PAYMENT_LIST_PARAMS = ["q", "from", "to", "sort", "dir", "exactTotal", ...VOLUME_PARAMS] as const;
+export const PAYMENT_LIST_PARAMS = [
+  "q",
+  "from",
+  "to",
+  "sort",
+  "dir",
+  "exactTotal",
+  "older",
+  "newer",
+  ...VOLUME_PARAMS,
+] as const;
 
 export type PaymentListErrors = {
   /** By filter field, for the filter builder's rows. */

@@ -5,9 +5,9 @@
 import { asc, desc, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { allOf } from "../../platform/search-sql.server";
+import { cursorFromParam, type KeysetCursor } from "../../domain/keyset-cursor";
 
-/** A row's place in the newest-first order. */
-export type KeysetCursor = { createdAt: Date; id: number };
+export { cursorFromParam, cursorToParam, type KeysetCursor } from "../../domain/keyset-cursor";
 
 /** The page of rows older or newer than a row; null: the newest rows. */
 export type KeysetDirection = { direction: "older" | "newer"; from: KeysetCursor } | null;
@@ -73,19 +73,6 @@ export function keysetPageOf<T extends KeysetCursor>(
     newer: hasNewer ? (place(items[0]) ?? cursor!.from) : null,
     older: hasOlder ? (place(items.at(-1)) ?? cursor!.from) : null,
   };
-}
-
-/** "2026-11-21T10:15:30.123Z_4711": a cursor as the URL carries it. */
-export function cursorToParam(cursor: KeysetCursor): string {
-  return `${cursor.createdAt.toISOString()}_${cursor.id}`;
-}
-
-export function cursorFromParam(value: string): KeysetCursor | null {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([1-9][0-9]{0,15})$/.exec(value);
-  if (!match) return null;
-  const createdAt = new Date(match[1]);
-  const id = Number(match[2]);
-  return Number.isNaN(createdAt.getTime()) || !Number.isSafeInteger(id) ? null : { createdAt, id };
 }
 
 /** The cursor of a list URL's `older=` or `newer=` (one not of ours shows the newest rows). */

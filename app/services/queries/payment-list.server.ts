@@ -22,7 +22,8 @@ import { toDbAmount } from "../../domain/money";
 import type { FieldFilter } from "../../domain/search-filter";
 import type { InstantBounds } from "../../domain/zoned-day-range";
 import type { Caller } from "../../domain/caller";
-import { paymentSearchCondition } from "./payment-search.server";
+import { DEFERRED_JOIN_FROM, fromRowAt, paymentSearchCondition } from "./payment-search.server";
+import { beyondCursor, keysetOrder, type KeysetCursor, type KeysetDirection } from "./keyset-page.server";
 import { allOf } from "../../platform/search-sql.server";
 import { estimatedCount } from "../../platform/bounded-count.server";
 import { EXACT_COUNT_CAP } from "../../domain/search-filter";
@@ -335,35 +336,77 @@ export async function paymentTotals(
   return { total: estimate.count, estimated: estimate.estimated, totals: [] };
 }
 
-export type PaymentPage = { items: PaymentListItem[]; page: number; perPage: number };
+export type PaymentPage = {
+  items: PaymentListItem[];
+  page: number;
+  perPage: number;
+  /**
+   * In the default order (newest first), the places of the page's first and last payment: the
+   * previous page's `newer=` and the next page's `older=` (decision 058); null in other orders,
+   * which page by OFFSET only.
+   */
+  places: { newer: KeysetCursor; older: KeysetCursor } | null;
+};
+
+const KEYSET_COLUMNS = { createdAt: payments.createdAt, id: payments.paymentId };
+
+const isNewestFirst = (sort: PaymentSort) => sort.key === "createdAt" && sort.direction === "desc";
 
 /**
  * One page in the query's order (newest first by default: createdAt, then paymentId, both
  * descending, the order of payments_created_at_idx) with the page's transactions fetched in one
- * more query. OFFSET pages, because people jump to page numbers; the export uses keysets.
+ * more query. By page number (people jump to page numbers); in the default order a page reached
+ * by its neighbour's next/previous link reads from that neighbour's edge by keyset instead
+ * (`cursor`, honoured from page 2), and a deep page number first finds its first row's place by
+ * an index-only walk (decision 058). A cursor that finds nothing (the list changed under a shared
+ * link) falls back to the page number. The export uses keysets throughout.
  */
 export async function paymentPage(
   _caller: Caller,
-  input: PaymentPaging & { resolved: ResolvedPaymentQuery },
+  input: PaymentPaging & { resolved: ResolvedPaymentQuery; cursor?: KeysetDirection },
 ): Promise<PaymentPage> {
   const { resolved } = input;
   const database = readDb();
   const page = Math.max(1, Math.trunc(input.page));
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(input.perPage)));
-  if (resolved.where === null) return { items: [], page, perPage };
-  const rows = await database
-    .select(listColumns)
-    .from(payments)
-    .innerJoin(organisations, eq(organisations.id, payments.organisationId))
-    .where(resolved.where)
-    .orderBy(...orderOf(resolved.sort))
-    .limit(perPage)
-    .offset((page - 1) * perPage);
+  if (resolved.where === null) return { items: [], page, perPage, places: null };
+  const where = resolved.where;
+  const newestFirst = isNewestFirst(resolved.sort);
+  const select = (condition: SQL | undefined, order: SQL[], offset = 0) =>
+    database
+      .select(listColumns)
+      .from(payments)
+      .innerJoin(organisations, eq(organisations.id, payments.organisationId))
+      .where(condition)
+      .orderBy(...order)
+      .limit(perPage)
+      .offset(offset);
+  const cursor = newestFirst && page > 1 ? (input.cursor ?? null) : null;
+  let rows = cursor
+    ? await select(allOf([where, beyondCursor(KEYSET_COLUMNS, cursor)]), keysetOrder(KEYSET_COLUMNS, cursor))
+    : [];
+  if (cursor?.direction === "newer") rows.reverse();
+  // A newer page cut short reached the top of a list that changed: the page number says better.
+  if (!cursor || rows.length === 0 || (cursor.direction === "newer" && rows.length < perPage)) {
+    const before = (page - 1) * perPage;
+    rows =
+      newestFirst && before >= DEFERRED_JOIN_FROM
+        ? await select(allOf([where, fromRowAt(database, where, before)]), orderOf(resolved.sort))
+        : await select(where, orderOf(resolved.sort), before);
+  }
   const byPayment = await transactionsOf(
     database,
     rows.map((row) => row.paymentId),
   );
-  return { items: rows.map((row) => ({ ...row, transactions: byPayment.get(row.paymentId) ?? [] })), page, perPage };
+  const first = rows.at(0);
+  const last = rows.at(-1);
+  const place = (row: { createdAt: Date; paymentId: number }) => ({ createdAt: row.createdAt, id: row.paymentId });
+  return {
+    items: rows.map((row) => ({ ...row, transactions: byPayment.get(row.paymentId) ?? [] })),
+    page,
+    perPage,
+    places: newestFirst && first && last ? { newer: place(first), older: place(last) } : null,
+  };
 }
 
 /** Page and totals together (scripts and tests; the screen streams the totals in separately). */

@@ -1,6 +1,6 @@
 // Payment search (GET /v1/payments and the staff payments list): the /v1 filters over
 // payments and, for transaction-level fields, "has a transaction matching all of them".
-import { and, count, exists, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, exists, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { readDb } from "../../platform/db.server";
 import { paymentTransactions, payments } from "../../../db/schema";
@@ -12,6 +12,7 @@ import { paymentDocuments, type PaymentView } from "./payment-view.server";
 import { allOf, conditionsFor } from "../../platform/search-sql.server";
 import { searchColumns } from "./search-columns.server";
 import { countUpToCap, type MatchCount } from "../../platform/bounded-count.server";
+import { cursorToParam, type KeysetCursor } from "../../domain/keyset-cursor";
 
 /** The filters on the payment itself. */
 const PAYMENT_FIELDS: Record<string, FieldSpec> = {
@@ -61,6 +62,11 @@ export type Page<T> = {
   perPage: number;
   /** Set by searches that cap their count: true when totalItems is the planner's estimate. */
   totalItemsEstimated?: boolean;
+  /**
+   * Set by searches that also page by keyset (GET /v1/payments): the `after=` of the page after
+   * this one, null on the last page (decision 058).
+   */
+  nextCursor?: string | null;
 };
 
 /** The rows before the query's page. */
@@ -170,25 +176,75 @@ async function matchCount(database: Db, caller: Caller, query: SearchQuery): Pro
 
 /**
  * The count a page already tells: a page that is not full and not empty is the last one, so the
- * matches are the rows before it plus its own (a lookup by id, order or rrn needs no count).
+ * matches are the rows before it plus its own (a lookup by id, order or rrn needs no count); so
+ * is a full page with nothing after it. Not for a page read from a cursor (`after`): its `page`
+ * is only the client's own count.
  */
-function countShownByPage(rowsOnPage: number, query: SearchQuery): MatchCount | null {
-  if (rowsOnPage === 0 || rowsOnPage >= query.perPage) return null;
+function countShownByPage(rowsOnPage: number, more: boolean, query: SearchQuery): MatchCount | null {
+  if (query.after || rowsOnPage === 0 || more) return null;
   return { count: rowsBefore(query) + rowsOnPage, estimated: false };
 }
 
 /**
+ * From this many rows before a page, a `page=N` page first finds its first row's place with an
+ * index-only walk and then reads the page from there by keyset (decision 058): skipping rows
+ * in the (createdAt, paymentId) index alone costs less than skipping whole payments.
+ */
+export const DEFERRED_JOIN_FROM = 1000;
+
+/** (createdAt, paymentId) beyond a place in the newest-first order: the index starts there. */
+const beyond = (op: "<" | "<=", place: SQL) =>
+  sql`(${payments.createdAt}, ${payments.paymentId}) ${sql.raw(op)} ${place}`;
+
+const placeOf = (cursor: KeysetCursor) => sql`(${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::bigint)`;
+
+/**
+ * Which rows the page is: after the cursor (keyset), from the place of the page's first row found
+ * by an index-only walk over the rows before it (deep `page=N`), or by OFFSET (shallow pages).
+ * Every way gives the same rows for the same page: the order (createdAt, paymentId) is total.
+ */
+function pageRead(database: Db, where: SQL | undefined, query: SearchQuery) {
+  if (query.after) return { where: and(where, beyond("<", placeOf(query.after))), offset: 0 };
+  const before = rowsBefore(query);
+  if (before < DEFERRED_JOIN_FROM) return { where, offset: before };
+  return { where: and(where, fromRowAt(database, where, before)), offset: 0 };
+}
+
+/**
+ * The rows from the one `before` rows into the newest-first list of `where` on: that row's place
+ * found by a walk over the (created_at, payment_id) index alone (index-only where the visibility
+ * map allows), as a subquery, no payment read to skip it. Past the end the walk finds no row, the
+ * comparison with its null is null: an empty page, as OFFSET gives.
+ */
+export function fromRowAt(database: Db, where: SQL | undefined, before: number): SQL {
+  const place = database
+    .select({ createdAt: payments.createdAt, paymentId: payments.paymentId })
+    .from(payments)
+    .where(where)
+    .orderBy(desc(payments.createdAt), desc(payments.paymentId))
+    .offset(before)
+    .limit(1);
+  return beyond("<=", sql`${place}`);
+}
+
+/**
  * One page of the payments the caller may see that match the query, newest first, with the
- * count (exact up to a cap, flagged as an estimate above it).
+ * count (exact up to a cap, flagged as an estimate above it) and the cursor of the next page.
  */
 export async function searchPayments(caller: Caller, input: { query: SearchQuery }): Promise<Page<PaymentView>> {
   const { query } = input;
   const database = readDb();
-  // The page's documents in one statement; the count only where the page does not tell it.
-  const items = await paymentDocuments(database, paymentSearchCondition(caller, query), {
-    limit: query.perPage,
-    offset: rowsBefore(query),
-  });
-  const matched = countShownByPage(items.length, query) ?? (await matchCount(database, caller, query));
-  return { ...pageOf(items, matched.count, query), totalItemsEstimated: matched.estimated };
+  // The page's documents in one statement, one row more to tell whether a page follows; the
+  // count only where the page does not tell it.
+  const read = pageRead(database, paymentSearchCondition(caller, query), query);
+  const fetched = await paymentDocuments(database, read.where, { limit: query.perPage + 1, offset: read.offset });
+  const more = fetched.length > query.perPage;
+  const items = more ? fetched.slice(0, query.perPage) : fetched;
+  const last = items.at(-1);
+  const matched = countShownByPage(items.length, more, query) ?? (await matchCount(database, caller, query));
+  return {
+    ...pageOf(items, matched.count, query),
+    totalItemsEstimated: matched.estimated,
+    nextCursor: more && last ? cursorToParam({ createdAt: last.createdAt, id: last.paymentId }) : null,
+  };
 }
