@@ -94,20 +94,8 @@ export async function markEffect(tx: Tx): Promise<(() => void) | undefined> {
   if (!scope) return undefined;
   if (!scope.claimed) {
     const now = new Date();
-    const inserted = await tx
-      .insert(idempotencyKeys)
-      .values({
-        clientId: scope.clientId,
-        key: scope.key,
-        requestHash: scope.fingerprint,
-        state: "IN_PROGRESS",
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + TTL_MS),
-        effectCommittedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-    if (!inserted.length) throw new ClaimedMeanwhile();
+    const inserted = await insertRecord(tx, scope, { state: "IN_PROGRESS", effectCommittedAt: now }, now);
+    if (!inserted) throw new ClaimedMeanwhile();
     return () => {
       scope.claimed = true;
     };
@@ -123,6 +111,31 @@ export async function markEffect(tx: Tx): Promise<(() => void) | undefined> {
       ),
     );
   return undefined;
+}
+
+/** Inserts the key's record unless the client has one (then false): the first writer has it. */
+async function insertRecord(
+  tx: Tx,
+  scope: RequestKey,
+  fields: Pick<
+    typeof idempotencyKeys.$inferInsert,
+    "state" | "effectCommittedAt" | "responseStatus" | "responseHeaders" | "responseBody"
+  >,
+  now: Date,
+): Promise<boolean> {
+  const inserted = await tx
+    .insert(idempotencyKeys)
+    .values({
+      clientId: scope.clientId,
+      key: scope.key,
+      requestHash: scope.fingerprint,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + TTL_MS),
+      ...fields,
+    })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  return inserted.length > 0;
 }
 
 /** Whether the client has a record of this key (any state): then the request is claimed ahead. */
@@ -297,25 +310,19 @@ export async function completeIdempotencyKey(clientId: string, key: string, resp
  * crash is a key that is free again).
  */
 export async function storeFirstAnswer(scope: RequestKey, response: StoredResponse): Promise<boolean> {
-  const now = new Date();
   return db().transaction(async (tx) => {
     await tx.execute(sql`set local synchronous_commit = off`);
-    const inserted = await tx
-      .insert(idempotencyKeys)
-      .values({
-        clientId: scope.clientId,
-        key: scope.key,
-        requestHash: scope.fingerprint,
+    return insertRecord(
+      tx,
+      scope,
+      {
         state: "DONE",
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + TTL_MS),
         responseStatus: response.status,
         responseHeaders: response.headers,
         responseBody: response.body,
-      })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-    return inserted.length > 0;
+      },
+      new Date(),
+    );
   });
 }
 
