@@ -11,7 +11,7 @@
 // running it again resumes those operations (by this key) instead of acting twice, and answers
 // their outcome.
 //
-// A key seen for the first time is not claimed ahead of the request (decision 058): the request
+// A key seen for the first time is not claimed ahead of the request (decision 060): the request
 // only looks it up, and the first database transaction it runs inserts the record, already marked,
 // as its last statement. A keyed request that asks no provider then commits once, like one without
 // a key, plus the stored answer, which is written without waiting for the disk flush (a crash of
@@ -283,14 +283,24 @@ async function claimedProviderOperations(clientId: string, key: string): Promise
 }
 
 /**
+ * A transaction whose commit does not wait for the WAL flush: for a stored answer, which a crash
+ * of the database server may lose without harm (see the two callers).
+ */
+function withoutFlushWait<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db().transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`);
+    return work(tx);
+  });
+}
+
+/**
  * Stores the answer of a request that holds its key. Committed without waiting for the flush: the
  * mark that guards against a second effect committed with the effect; losing this answer in a
  * crash of the database server leaves the key "took effect, answer lost" (409), as a crash of the
  * app between the two always did.
  */
 export async function completeIdempotencyKey(clientId: string, key: string, response: StoredResponse): Promise<void> {
-  await db().transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
+  await withoutFlushWait(async (tx) => {
     await tx
       .update(idempotencyKeys)
       .set({
@@ -310,9 +320,8 @@ export async function completeIdempotencyKey(clientId: string, key: string, resp
  * crash is a key that is free again).
  */
 export async function storeFirstAnswer(scope: RequestKey, response: StoredResponse): Promise<boolean> {
-  return db().transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
-    return insertRecord(
+  return withoutFlushWait((tx) =>
+    insertRecord(
       tx,
       scope,
       {
@@ -322,8 +331,8 @@ export async function storeFirstAnswer(scope: RequestKey, response: StoredRespon
         responseBody: response.body,
       },
       new Date(),
-    );
-  });
+    ),
+  );
 }
 
 /**

@@ -25,7 +25,6 @@ import {
   storeFirstAnswer,
   withIdempotencyKey,
   type RequestKey,
-  type StoredResponse,
 } from "../../platform/idempotency.server";
 import { hitRateLimit } from "../../platform/rate-limit.server";
 import { responseText, textResponse } from "../../platform/response-text";
@@ -140,7 +139,7 @@ async function runApiRequest(
     };
     const rerunnable = options.rerunnable === true;
     // A key seen before is claimed (or answered) ahead; a new one is inserted by the request's
-    // first transaction (decision 058).
+    // first transaction (decision 060).
     if (await idempotencyKeyKnown(scope.clientId, scope.key)) {
       const answer = await claimOrAnswer(scope, rerunnable);
       if (answer) return answer;
@@ -165,7 +164,10 @@ async function runApiRequest(
   } catch (error) {
     const response = errorResponse(error, where, request);
     const scope = keyed.scope;
-    const rerunnable = options.rerunnable === true;
+    // An answer is kept for replays (remember says which); a server error releases a held key.
+    if (scope && response.status < 500) {
+      return remember(scope, response, { rerunnable: options.rerunnable === true, where }).catch(() => response);
+    }
     if (scope?.claimed) {
       const { clientId, key } = scope;
       // Not awaited when the database is the problem: the answer must not wait on it again (a key
@@ -174,10 +176,7 @@ async function runApiRequest(
       // once must find it free, not 409 "in progress" (CI saw that race under load).
       if (response.status === 503 && !providerDidNotAnswer(error))
         void releaseIdempotencyKey(clientId, key).catch(() => {});
-      else if (response.status >= 500) await releaseIdempotencyKey(clientId, key).catch(() => {});
-      else return remember(scope, response, { rerunnable, where }).catch(() => response);
-    } else if (scope && response.status < 500) {
-      return remember(scope, response, { rerunnable, where }).catch(() => response);
+      else await releaseIdempotencyKey(clientId, key).catch(() => {});
     }
     return response;
   }
@@ -255,16 +254,15 @@ async function remember(
     return response;
   }
   if (await storeFirstAnswer(scope, stored)) return response;
+  // Another request with the key got there first: answered as its retry.
   try {
-    return (await claimOrAnswer(scope, rerunnable)) ?? (await storeAfterTakeover(scope, stored, response));
+    const answer = await claimOrAnswer(scope, rerunnable);
+    if (answer) return answer;
   } catch (error) {
     if (error instanceof ProblemError) return problemResponse(error.problem, where);
     throw error;
   }
-}
-
-/** The other request's record expired between the two looks: this answer is the key's now. */
-async function storeAfterTakeover(scope: RequestKey, stored: StoredResponse, response: Response): Promise<Response> {
+  // Its record had expired between the two looks: this answer is the key's now.
   await completeIdempotencyKey(scope.clientId, scope.key, stored);
   return response;
 }

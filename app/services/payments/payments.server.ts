@@ -56,14 +56,6 @@ export type NewPayment = {
   transaction?: NewTransaction;
 };
 
-/**
- * Creates a payment for the client's organisation, with its first transaction when one is given
- * (that transaction then pays the whole totalAmount). An order's first version is 1 unless told.
- * @throws invalid    the transaction's input is incomplete or contradictory (fields under transaction.)
- * @throws forbidden  the transaction asks for what only privileged clients may
- * @throws conflict   a payment for this orderId and orderVersion exists already
- * @throws rule       transaction.amount differs from totalAmount; the transaction's method or currency is not usable
- */
 /** The columns a new payment is written with, all of them given (a prepared statement's are fixed). */
 type NewPaymentRow = Required<
   Pick<
@@ -100,6 +92,14 @@ const insertPayment = preparedStatement<PaymentRow[], NewPaymentRow>("insert_pay
     .returning(),
 );
 
+/**
+ * Creates a payment for the client's organisation, with its first transaction when one is given
+ * (that transaction then pays the whole totalAmount). An order's first version is 1 unless told.
+ * @throws invalid    the transaction's input is incomplete or contradictory (fields under transaction.)
+ * @throws forbidden  the transaction asks for what only privileged clients may
+ * @throws conflict   a payment for this orderId and orderVersion exists already
+ * @throws rule       transaction.amount differs from totalAmount; the transaction's method or currency is not usable
+ */
 export async function createPayment(caller: ClientCaller, input: NewPayment): Promise<PaymentView> {
   requireFirstTransactionPaysTotal(input.transaction?.amount, input.totalAmount);
   try {
