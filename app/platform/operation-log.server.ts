@@ -2,8 +2,7 @@
 // the append-only operation-log entry and, for captures and credits, the daily volume rollup.
 // A lost chargeback is not an operation of the /v1 contract: it adds to the rollup only
 // (charged-back volume, docs/decisions/040).
-import { sql, type SQL } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { dailyVolume, operationLog } from "../../db/schema";
 import type { Operation } from "../domain/enums";
@@ -14,12 +13,18 @@ import { preparedStatement } from "./prepared.server";
 export type OperationLogRow = typeof operationLog.$inferSelect;
 
 /**
- * Appends one entry to the operation log and returns it as written. `transactionId` may be SQL
- * (the id a statement sent just before in this session drew: insertTransactionLocked).
+ * Appends one entry to the operation log and returns it as written. `transactionId` may be "just
+ * inserted": the transaction whose insert this session sent just before (insertTransactionLocked).
  */
 export async function appendOperation(
   tx: Tx,
-  entry: { transactionId: number | SQL; paymentId: number; operation: Operation; amount: Money | null; at: Date },
+  entry: {
+    transactionId: number | "just inserted";
+    paymentId: number;
+    operation: Operation;
+    amount: Money | null;
+    at: Date;
+  },
   caller: Caller,
 ): Promise<OperationLogRow> {
   const values = {
@@ -32,7 +37,7 @@ export async function appendOperation(
   const [row] =
     typeof entry.transactionId === "number"
       ? await insertEntry(tx, { ...values, transactionId: entry.transactionId })
-      : await insertEntryOf(entry.transactionId)(tx, values);
+      : await insertEntryOfJustInserted(tx, values);
   return row;
 }
 
@@ -67,33 +72,17 @@ const insertEntry = preparedStatement<OperationLogRow[], EntryValues & { transac
 );
 
 /**
- * The same insert with the transaction id taken from SQL without parameters (currval, as
- * insertTransactionLocked sends it), one statement per such SQL text; SQL with parameters is
- * built each time.
+ * The same insert for the transaction whose insert this session sent just before: its id is the
+ * one that insert drew from the sequence (insertTransactionLocked sends both in one round trip).
  */
-const insertEntryBySql = new Map<string, (on: Tx, values: EntryValues) => Promise<OperationLogRow[]>>();
-const dialect = new PgDialect();
-function insertEntryOf(transactionId: SQL): (on: Tx, values: EntryValues) => Promise<OperationLogRow[]> {
-  const query = dialect.sqlToQuery(transactionId);
-  if (query.params.length) {
-    return (on, values) =>
-      on
-        .insert(operationLog)
-        .values({ ...values, transactionId })
-        .returning();
-  }
-  let statement = insertEntryBySql.get(query.sql);
-  if (!statement) {
-    statement = preparedStatement<OperationLogRow[], EntryValues>(`append_operation_${insertEntryBySql.size}`, (on) =>
-      on
-        .insert(operationLog)
-        .values({ ...ENTRY_PLACEHOLDERS, transactionId })
-        .returning(),
-    );
-    insertEntryBySql.set(query.sql, statement);
-  }
-  return statement;
-}
+const insertEntryOfJustInserted = preparedStatement<OperationLogRow[], EntryValues>(
+  "append_operation_of_just_inserted",
+  (on) =>
+    on
+      .insert(operationLog)
+      .values({ ...ENTRY_PLACEHOLDERS, transactionId: sql`currval('payment_transactions_transaction_id_seq')` })
+      .returning(),
+);
 
 /**
  * Every capture of a day for one organisation, currency and payment type would add to the same

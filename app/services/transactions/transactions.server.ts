@@ -216,7 +216,7 @@ export async function insertTransactionLocked(
     appendOperation(
       tx,
       {
-        transactionId: sql`currval('payment_transactions_transaction_id_seq')`,
+        transactionId: "just inserted",
         paymentId: values.paymentId,
         operation: "CREATE",
         amount: money(values.amount),
@@ -253,23 +253,25 @@ for (const type of PAYMENT_TYPES) {
  * The payment method a transaction names by paymentType or paymentTypeGroup alone (no stored card,
  * no agreement): what resolveMethod looks up for it. null when the input names something else.
  */
-function plainMethodOf(
-  input: NewTransaction,
-): { paymentType: string | null; paymentTypeGroup: PaymentTypeGroup } | null {
+function plainMethodOf(input: NewTransaction): NamedMethod | null {
   if (input.recurringPaymentId !== undefined || input.paymentAgreementId !== undefined || input.createAgreement)
     return null;
   if (!input.paymentType && !input.paymentTypeGroup) return null;
+  const named = methodNamedBy(input);
+  return named.paymentTypeGroup ? named : null;
+}
+
+type NamedMethod = { paymentType: string | null; paymentTypeGroup: PaymentTypeGroup };
+
+/** The type and group a paymentType or paymentTypeGroup names (a group of one type names that type). */
+function methodNamedBy(input: NewTransaction): NamedMethod {
   const group = input.paymentType ? PAYMENT_TYPE_GROUP_OF[input.paymentType] : input.paymentTypeGroup!;
-  if (!group) return null;
   const types = TYPES_OF_GROUP.get(group) ?? [];
   return { paymentType: input.paymentType ?? (types.length === 1 ? types[0] : null), paymentTypeGroup: group };
 }
 
 /** A payment method looked up ahead (startMethodLookup), for the method it was looked up for. */
-export type MethodLookup = {
-  wanted: { paymentType: string | null; paymentTypeGroup: PaymentTypeGroup };
-  row: Promise<PaymentMethodRow | null>;
-};
+export type MethodLookup = { wanted: NamedMethod; row: Promise<PaymentMethodRow | null> };
 
 /**
  * Starts looking up the payment method of a transaction about to be added, when that needs
@@ -331,9 +333,7 @@ async function resolveMethod(
       },
     );
   }
-  const group = input.paymentType ? PAYMENT_TYPE_GROUP_OF[input.paymentType] : input.paymentTypeGroup!;
-  const types = TYPES_OF_GROUP.get(group) ?? [];
-  const type = input.paymentType ?? (types.length === 1 ? types[0] : null);
+  const { paymentType: type, paymentTypeGroup: group } = methodNamedBy(input);
   const row =
     lookedUp && lookedUp.wanted.paymentType === type && lookedUp.wanted.paymentTypeGroup === group
       ? lookedUp.row
