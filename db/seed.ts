@@ -23,7 +23,7 @@
 // drop/restore), types.ts (the shapes exported here).
 import type { DatabaseHandle } from "./client";
 import { dropSecondaryIndexes, restoreDroppedIndexes } from "./seed/bulk";
-import { OUTCOMES_SQL, ROLLUP_SQL, copyChunk, type Chunk } from "./seed/chunk";
+import { OUTCOMES_SQL, VOLUME_SQL, copyChunk, type Chunk } from "./seed/chunk";
 import { loadContext } from "./seed/context";
 import { bulkDb } from "./seed/copy";
 import { seedCustomerSide } from "./seed/customers";
@@ -153,17 +153,8 @@ export async function addPayments(handle: DatabaseHandle, options: AddPaymentsOp
   const writeChunk = (chunk: Chunk) =>
     db.transaction(async (tx) => {
       await copyChunk(tx, chunk);
-      if (chunk.operations > 0) {
-        const operations = [chunk.firstOperationId, chunk.nextIds.operation - 1];
-        const rows = [
-          chunk.firstIds.transaction,
-          chunk.nextIds.transaction - 1,
-          chunk.firstIds.payment,
-          chunk.nextIds.payment - 1,
-        ];
-        await tx.query(ROLLUP_SQL, [...operations, ...rows]);
-        await tx.query(OUTCOMES_SQL, [...operations, JSON.stringify(chunk.unapproved), ...rows]);
-      }
+      if (chunk.volume.length) await tx.query(VOLUME_SQL, [JSON.stringify(chunk.volume)]);
+      if (chunk.outcomes.length) await tx.query(OUTCOMES_SQL, [JSON.stringify(chunk.outcomes)]);
     });
   const writers = Math.max(1, handle.kind === "postgres" ? (options.writers ?? 3) : 1);
   if (mode === "bulk") {

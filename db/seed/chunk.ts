@@ -1,24 +1,46 @@
 // A chunk of generated payments and how it is written: one COPY per table, then the daily_volume
-// and daily_outcomes increments computed by SQL from the operation-log ids it wrote (addPayments
-// runs all of it in one DB transaction).
+// and daily_outcomes increments the generator summed while it wrote the rows (addPayments runs
+// all of it in one DB transaction).
 import type { CopyWriter, SqlRunner } from "./copy";
 import type { Ids } from "./ids";
 
 export type Out = Record<"payments" | "transactions" | "operations" | "credits" | "creditTransactions", CopyWriter>;
 
-/** Declined and failed authorization attempts of a chunk, per daily_outcomes key. */
-export type Unapproved = {
+/**
+ * A chunk's captured and credited volume for one daily_volume key: CAPTURE and IMPORT entries
+ * (an import ends CAPTURED) and CREDIT entries, per UTC day of the entry. Amounts are decimal
+ * strings; the generator sums them exactly (bigint) as it logs the entries.
+ */
+export type Volume = {
   day: string;
   organisation_id: number;
   currency: string;
   payment_type_group: string;
+  payment_type: string;
+  /** '' when the payment has no settlement (the rollup's key has no NULLs). */
+  settlement_id: string;
+  shard: number;
+  captured_amount: string;
+  captured_count: number;
+  credited_amount: string;
+  credited_count: number;
+};
+
+/** A chunk's authorization outcomes for one daily_outcomes key: approvals (AUTHORIZE entries), declines, failures. */
+export type Outcomes = {
+  day: string;
+  organisation_id: number;
+  currency: string;
+  payment_type_group: string;
+  approved: number;
   declined: number;
   failed: number;
 };
 
 export type Chunk = {
   out: Out;
-  unapproved: Unapproved[];
+  volume: Volume[];
+  outcomes: Outcomes[];
   payments: number;
   transactions: number;
   operations: number;
@@ -26,7 +48,6 @@ export type Chunk = {
   creditTransactions: number;
   /** The ids the chunk's rows start from (its rows' ids run from these to nextIds, exclusive). */
   firstIds: Ids;
-  firstOperationId: number;
   nextIds: Ids;
 };
 
@@ -126,30 +147,22 @@ const CREDIT_TRANSACTION_COLUMNS = [
 ] as const;
 
 /**
- * The rollup increment for a range of operation-log ids: captured volume is what CAPTURE and
- * IMPORT (an import ends CAPTURED) moved, credited volume what CREDIT moved, per UTC day of the
- * operation. Rows are upserted in key order so concurrent writers cannot deadlock.
+ * Adds a chunk's volume (JSON of Volume rows, $1) to daily_volume. Rows are upserted in key order
+ * so concurrent writers cannot deadlock.
  *
- * $1–$2 are the chunk's operation ids, $3–$4 its transaction ids and $5–$6 its payment ids: a
- * chunk's operations are all on its own transactions, and without those ranges the planner, its
- * statistics stale during a load, hash-joined every chunk's few thousand entries against a
- * sequential scan of all the transactions written so far (quadratic in the run's size).
+ * The generator sums the increments as it logs the entries (docs/decisions/057, point 8): joining
+ * each chunk's operation log to its transactions and payments in SQL cost a third of the writers'
+ * time. tests/integration/seed.test.ts holds the rollup equal to what the operation log says.
  */
-export const ROLLUP_SQL = `
+export const VOLUME_SQL = `
 insert into daily_volume as v (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard,
                                captured_amount, captured_count, credited_amount, credited_count)
-select (o.created_at at time zone 'UTC')::date, p.organisation_id, p.currency, t.payment_type_group, t.payment_type,
-       coalesce(p.settlement_id, ''), (t.transaction_id % 16)::smallint,
-       coalesce(sum(o.amount) filter (where o.operation in ('CAPTURE', 'IMPORT')), 0),
-       count(*) filter (where o.operation in ('CAPTURE', 'IMPORT')),
-       coalesce(sum(o.amount) filter (where o.operation = 'CREDIT'), 0),
-       count(*) filter (where o.operation = 'CREDIT')
-  from operation_log o
-  join payment_transactions t on t.transaction_id = o.transaction_id
-  join payments p on p.payment_id = t.payment_id
- where o.id between $1 and $2 and o.operation in ('CAPTURE', 'IMPORT', 'CREDIT')
-   and t.transaction_id between $3 and $4 and p.payment_id between $5 and $6
- group by 1, 2, 3, 4, 5, 6, 7
+select day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard,
+       captured_amount, captured_count, credited_amount, credited_count
+  from json_to_recordset($1::json)
+    as x(day date, organisation_id int, currency text, payment_type_group text, payment_type text,
+         settlement_id text, shard smallint, captured_amount numeric, captured_count int,
+         credited_amount numeric, credited_count int)
  order by 1, 2, 3, 4, 5, 6, 7
 on conflict (day, organisation_id, currency, payment_type_group, payment_type, settlement_id, shard) do update set
   captured_amount = v.captured_amount + excluded.captured_amount,
@@ -157,27 +170,12 @@ on conflict (day, organisation_id, currency, payment_type_group, payment_type, s
   credited_amount = v.credited_amount + excluded.credited_amount,
   credited_count = v.credited_count + excluded.credited_count`;
 
-/**
- * The authorization outcome increment for the same range: approvals are the AUTHORIZE entries
- * (the generator writes at most one per transaction, its first), declines and failures the
- * generator's own counts ($3, JSON). Upserted in key order, like the volume. $4–$7: the transaction
- * and payment id ranges, as in ROLLUP_SQL.
- */
+/** Adds a chunk's authorization outcomes (JSON of Outcomes rows, $1) to daily_outcomes, in key order like the volume. */
 export const OUTCOMES_SQL = `
 insert into daily_outcomes as d (day, organisation_id, currency, payment_type_group, approved_count, declined_count, failed_count)
-select day, organisation_id, currency, payment_type_group, sum(approved)::int, sum(declined)::int, sum(failed)::int
-  from (select (o.created_at at time zone 'UTC')::date as day, p.organisation_id, p.currency, t.payment_type_group,
-               1 as approved, 0 as declined, 0 as failed
-          from operation_log o
-          join payment_transactions t on t.transaction_id = o.transaction_id
-          join payments p on p.payment_id = t.payment_id
-         where o.id between $1 and $2 and o.operation = 'AUTHORIZE'
-           and t.transaction_id between $4 and $5 and p.payment_id between $6 and $7
-        union all
-        select day, organisation_id, currency, payment_type_group, 0, declined, failed
-          from json_to_recordset($3::json)
-            as x(day date, organisation_id int, currency text, payment_type_group text, declined int, failed int)) attempts
- group by 1, 2, 3, 4
+select day, organisation_id, currency, payment_type_group, approved, declined, failed
+  from json_to_recordset($1::json)
+    as x(day date, organisation_id int, currency text, payment_type_group text, approved int, declined int, failed int)
  order by 1, 2, 3, 4
 on conflict (day, organisation_id, currency, payment_type_group) do update set
   approved_count = d.approved_count + excluded.approved_count,

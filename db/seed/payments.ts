@@ -9,8 +9,9 @@ import {
   type PaymentTypeGroup,
   type TransactionStatus,
 } from "../../app/domain/enums";
-import { money, ZERO, type Money } from "../../app/domain/money";
-import type { Chunk, Out, Unapproved } from "./chunk";
+import { money, toDbAmount, ZERO, type Money } from "../../app/domain/money";
+import { VOLUME_SHARDS } from "../../app/platform/operation-log.server";
+import type { Chunk, Out, Outcomes, Volume } from "./chunk";
 import type { ClientInfo, Context, StaffInfo } from "./context";
 import { CopyWriter, uuid7String } from "./copy";
 import type { Ids } from "./ids";
@@ -83,7 +84,15 @@ type Tx = {
   capturedAt: number | null;
   createdAt: number;
   updatedAt: number;
+  /** Its entries the rollups count (ROLLED_UP), folded in by rollUp once the transaction is done. */
+  rolledUp: { operation: Operation; value: Money; at: number }[];
 };
+
+/** The operations daily_volume (CAPTURE, IMPORT, CREDIT) and daily_outcomes (AUTHORIZE) count. */
+const ROLLED_UP: ReadonlySet<Operation> = new Set(["CAPTURE", "IMPORT", "CREDIT", "AUTHORIZE"]);
+
+/** A daily_volume increment while the chunk is generated: its key and exact sums. */
+type VolumeSums = Omit<Volume, "captured_amount" | "credited_amount"> & { captured: Money; credited: Money };
 
 type Order = {
   paymentId: number;
@@ -102,7 +111,8 @@ export class PaymentGenerator {
   private ids!: Ids;
   private out!: Out;
   private counts = { transactions: 0, operations: 0, credits: 0, creditTransactions: 0 };
-  private unapproved = new Map<string, Unapproved>();
+  private volume = new Map<string, VolumeSums>();
+  private outcomes = new Map<string, Outcomes>();
 
   constructor(
     private readonly rng: Rng,
@@ -128,8 +138,8 @@ export class PaymentGenerator {
       creditTransactions: new CopyWriter(),
     };
     this.counts = { transactions: 0, operations: 0, credits: 0, creditTransactions: 0 };
-    this.unapproved = new Map();
-    const firstOperationId = ids.operation;
+    this.volume = new Map();
+    this.outcomes = new Map();
     let made = 0;
     let sinceYield = 0;
     while (made < payments) {
@@ -143,11 +153,15 @@ export class PaymentGenerator {
     }
     return {
       out: this.out,
-      unapproved: [...this.unapproved.values()],
+      volume: [...this.volume.values()].map(({ captured, credited, ...key }) => ({
+        ...key,
+        captured_amount: toDbAmount(captured),
+        credited_amount: toDbAmount(credited),
+      })),
+      outcomes: [...this.outcomes.values()],
       payments: made,
       ...this.counts,
       firstIds: { ...ids },
-      firstOperationId,
       nextIds: { ...this.ids },
     };
   }
@@ -276,6 +290,7 @@ export class PaymentGenerator {
     for (const tx of txs) {
       updatedAt = Math.max(updatedAt, tx.updatedAt);
       this.emitTx(tx);
+      this.rollUp(tx, order);
     }
     this.out.payments
       .int(order.paymentId)
@@ -325,6 +340,7 @@ export class PaymentGenerator {
       capturedAt: null,
       createdAt: at,
       updatedAt: at,
+      rolledUp: [],
     };
     if (group === "PAYMENTCARD" && !isImport)
       tx.with3ds = (channel === "web" || channel === "app") && tx.sca === "NO_EXEMPTION";
@@ -361,20 +377,7 @@ export class PaymentGenerator {
     if (!declined && !failed) return;
     // Somewhere between the page opening and the approval (or giving up), never after it.
     const at = initiated + Math.floor((before - initiated) * rng.next());
-    const day = utcDate(at);
-    const key = `${day}|${order.organisationId}|${tx.currency}|${tx.group}`;
-    let row = this.unapproved.get(key);
-    if (!row) {
-      row = {
-        day,
-        organisation_id: order.organisationId,
-        currency: tx.currency,
-        payment_type_group: tx.group,
-        declined: 0,
-        failed: 0,
-      };
-      this.unapproved.set(key, row);
-    }
+    const row = this.outcomesOf(utcDate(at), order, tx);
     if (declined) row.declined++;
     if (failed) row.failed++;
   }
@@ -688,10 +691,72 @@ export class PaymentGenerator {
   private op(tx: Tx, operation: Operation, value: Money, at: number, actor: Actor, correlationId?: string): void {
     this.counts.operations++;
     tx.updatedAt = Math.max(tx.updatedAt, at);
+    if (ROLLED_UP.has(operation)) tx.rolledUp.push({ operation, value, at });
     const out = this.out.operations.int(this.ids.operation++).int(tx.id).int(tx.paymentId).str(operation).money(value);
     if (correlationId) out.str(correlationId);
     else out.uuid7(at, this.rng);
     out.str(actor.clientName).str(actor.pos).str(actor.channel).str(actor.type).str(actor.actor).time(at).end();
+  }
+
+  /**
+   * Adds a finished transaction's entries to the chunk's rollup increments, keyed by what its rows
+   * say at the end (the transaction's final type, its payment's settlement), as the rollup's
+   * readers join them.
+   */
+  private rollUp(tx: Tx, order: Order): void {
+    for (const { operation, value, at } of tx.rolledUp) {
+      const day = utcDate(at);
+      if (operation === "AUTHORIZE") {
+        this.outcomesOf(day, order, tx).approved++;
+        continue;
+      }
+      const settlementId = order.settlementId ?? "";
+      const shard = tx.id % VOLUME_SHARDS;
+      const key = `${day}|${order.organisationId}|${order.currency}|${tx.group}|${tx.type}|${settlementId}|${shard}`;
+      let sums = this.volume.get(key);
+      if (!sums) {
+        sums = {
+          day,
+          organisation_id: order.organisationId,
+          currency: order.currency,
+          payment_type_group: tx.group,
+          payment_type: tx.type,
+          settlement_id: settlementId,
+          shard,
+          captured: ZERO,
+          captured_count: 0,
+          credited: ZERO,
+          credited_count: 0,
+        };
+        this.volume.set(key, sums);
+      }
+      if (operation === "CREDIT") {
+        sums.credited = m(sums.credited + value);
+        sums.credited_count++;
+      } else {
+        sums.captured = m(sums.captured + value);
+        sums.captured_count++;
+      }
+    }
+  }
+
+  /** The chunk's daily_outcomes row of a day, the order's organisation and currency, and the transaction's group. */
+  private outcomesOf(day: string, order: Order, tx: Tx): Outcomes {
+    const key = `${day}|${order.organisationId}|${order.currency}|${tx.group}`;
+    let row = this.outcomes.get(key);
+    if (!row) {
+      row = {
+        day,
+        organisation_id: order.organisationId,
+        currency: order.currency,
+        payment_type_group: tx.group,
+        approved: 0,
+        declined: 0,
+        failed: 0,
+      };
+      this.outcomes.set(key, row);
+    }
+    return row;
   }
 
   private emitTx(tx: Tx): void {
