@@ -82,6 +82,17 @@ describe.skipIf(skipped)(`staff reads from a read replica${skipped ? ` (skipped:
     });
   });
 
+  it("plans for SSD on the primary's and the replica's connections alike (random_page_cost 1.1, decision 061)", async () => {
+    const cost = async () => {
+      const rows = await readDb().execute<{ cost: string }>(sql`select current_setting('random_page_cost') as cost`);
+      return (rows as unknown as { cost: string }[])[0].cost;
+    };
+    await withDatabase(handle, async () => {
+      expect(await cost()).toBe("1.1");
+      expect(await withReplicaReads(true, cost)).toBe("1.1");
+    });
+  });
+
   it("reads staff pages from the replica, and a staff user's own action at once while it lags", async () => {
     const asServer = { url: server.url, database: handle } as unknown as TestServer;
     const admin = await withDatabase(handle, () => createStaff(asServer, "admin"));
