@@ -91,6 +91,16 @@ type Tx = {
 /** The operations daily_volume (CAPTURE, IMPORT, CREDIT) and daily_outcomes (AUTHORIZE) count. */
 const ROLLED_UP: ReadonlySet<Operation> = new Set(["CAPTURE", "IMPORT", "CREDIT", "AUTHORIZE"]);
 
+/** The map's entry under `key`, made by `make` the first time it is asked for. */
+function entryOf<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let entry = map.get(key);
+  if (entry === undefined) {
+    entry = make();
+    map.set(key, entry);
+  }
+  return entry;
+}
+
 /** A daily_volume increment while the chunk is generated: its key and exact sums. */
 type VolumeSums = Omit<Volume, "captured_amount" | "credited_amount"> & { captured: Money; credited: Money };
 
@@ -713,23 +723,19 @@ export class PaymentGenerator {
       const settlementId = order.settlementId ?? "";
       const shard = tx.id % VOLUME_SHARDS;
       const key = `${day}|${order.organisationId}|${order.currency}|${tx.group}|${tx.type}|${settlementId}|${shard}`;
-      let sums = this.volume.get(key);
-      if (!sums) {
-        sums = {
-          day,
-          organisation_id: order.organisationId,
-          currency: order.currency,
-          payment_type_group: tx.group,
-          payment_type: tx.type,
-          settlement_id: settlementId,
-          shard,
-          captured: ZERO,
-          captured_count: 0,
-          credited: ZERO,
-          credited_count: 0,
-        };
-        this.volume.set(key, sums);
-      }
+      const sums = entryOf(this.volume, key, () => ({
+        day,
+        organisation_id: order.organisationId,
+        currency: order.currency,
+        payment_type_group: tx.group,
+        payment_type: tx.type,
+        settlement_id: settlementId,
+        shard,
+        captured: ZERO,
+        captured_count: 0,
+        credited: ZERO,
+        credited_count: 0,
+      }));
       if (operation === "CREDIT") {
         sums.credited = m(sums.credited + value);
         sums.credited_count++;
@@ -743,20 +749,15 @@ export class PaymentGenerator {
   /** The chunk's daily_outcomes row of a day, the order's organisation and currency, and the transaction's group. */
   private outcomesOf(day: string, order: Order, tx: Tx): Outcomes {
     const key = `${day}|${order.organisationId}|${order.currency}|${tx.group}`;
-    let row = this.outcomes.get(key);
-    if (!row) {
-      row = {
-        day,
-        organisation_id: order.organisationId,
-        currency: order.currency,
-        payment_type_group: tx.group,
-        approved: 0,
-        declined: 0,
-        failed: 0,
-      };
-      this.outcomes.set(key, row);
-    }
-    return row;
+    return entryOf(this.outcomes, key, () => ({
+      day,
+      organisation_id: order.organisationId,
+      currency: order.currency,
+      payment_type_group: tx.group,
+      approved: 0,
+      declined: 0,
+      failed: 0,
+    }));
   }
 
   private emitTx(tx: Tx): void {
