@@ -28,7 +28,11 @@
 //    transactions; neither side looks the token up or counts the rate limit per request: Paydesk
 //    caches the one and batches the other): req/s beside tps, their ratio,
 //    p50 and p99 latency, the app server's CPU time a request, and every answer that was not a
-//    success, counted (a run goes on through errors).
+//    success, counted (a run goes on through errors). Then, per request kind, where the machine's
+//    CPU went a request (from /proc: the whole machine, the app server, PostgreSQL's postmaster
+//    and backends, the benchmark's own HTTP clients, the rest) beside a pgbench transaction's, and
+//    the throughput each allows with every core busy: when both are CPU-bound, the ratio of
+//    those ceilings is what the throughput ratio can reach on this machine.
 //
 // The timed requests carry no Idempotency-Key, except "keyed": creates as "create", each with a
 // key of its own, printed beside the same pgbench create run (what the key costs, decision 058;
@@ -61,7 +65,9 @@ import {
   benchDatabaseUrl,
   cpuMs,
   loadAverage,
+  machineBusyMs,
   percentile,
+  postmasterPid,
   startAppProcess,
   type AppProcess,
 } from "./bench-support";
@@ -243,7 +249,35 @@ type Figures = {
   note?: string;
   /** The app server's CPU time per successful request, ms. */
   cpuPerRequest?: number;
+  /** CPU time per successful request (pgbench: per transaction), ms, by who spent it. */
+  cpu?: CpuSplit;
 };
+
+/**
+ * CPU time a request, ms: the whole machine's, and of it the app server's, PostgreSQL's (the
+ * postmaster and its backends) and this process's (the benchmark's HTTP clients). The machine's
+ * minus those three is everything else running (for a pgbench run: pgbench itself and the rest).
+ * NaN where /proc could not tell.
+ */
+type CpuSplit = { machine: number; app: number; postgres: number; bench: number };
+
+/** The server's postmaster, for PostgreSQL's share of the CPU (null: not known, not shown). */
+let postgresPid: number | null = null;
+
+function cpuNow(): CpuSplit {
+  const usage = process.cpuUsage();
+  return {
+    machine: machineBusyMs() ?? Number.NaN,
+    app: (app && cpuMs(app.pid)) ?? Number.NaN,
+    postgres: (postgresPid !== null && cpuMs(postgresPid, { reaped: true })) || Number.NaN,
+    bench: (usage.user + usage.system) / 1000,
+  };
+}
+
+function cpuPer(before: CpuSplit, after: CpuSplit, requests: number): CpuSplit {
+  const per = (key: keyof CpuSplit) => (after[key] - before[key]) / Math.max(1, requests);
+  return { machine: per("machine"), app: per("app"), postgres: per("postgres"), bench: per("bench") };
+}
 
 /**
  * `clients` concurrent loops of `step` for `seconds` (or until `step` has no work: null). Counts
@@ -254,6 +288,7 @@ async function drive(clients: number, want: number, step: () => Promise<Answer> 
   const errors: Record<string, number> = {};
   let ranOut = false;
   const cpuBefore = cpuMs(app!.pid);
+  const splitBefore = cpuNow();
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
@@ -272,6 +307,7 @@ async function drive(clients: number, want: number, step: () => Promise<Answer> 
   );
   const elapsed = (performance.now() - started) / 1000;
   const cpuAfter = cpuMs(app!.pid);
+  const cpu = cpuPer(splitBefore, cpuNow(), times.length);
   times.sort((a, b) => a - b);
   return {
     rate: times.length / elapsed,
@@ -282,6 +318,7 @@ async function drive(clients: number, want: number, step: () => Promise<Answer> 
     note: ranOut ? `ran out of prepared work after ${elapsed.toFixed(1)} s` : undefined,
     cpuPerRequest:
       cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / Math.max(1, times.length) : undefined,
+    cpu,
   };
 }
 
@@ -302,6 +339,7 @@ async function pgbench(script: string, sql: string, clients: number): Promise<Fi
   ];
   let output: string;
   let aborted = false;
+  const splitBefore = cpuNow();
   try {
     const { stdout, stderr } = await execFileAsync("pgbench", argv, { encoding: "utf8", maxBuffer: 1 << 26 });
     output = `${stdout}\n${stderr}`;
@@ -311,6 +349,7 @@ async function pgbench(script: string, sql: string, clients: number): Promise<Fi
     output = `${failed.stdout ?? ""}\n${failed.stderr ?? ""}`;
     aborted = true;
   }
+  const splitAfter = cpuNow();
   const tps = /tps = ([0-9.]+) \(without initial connection time\)/.exec(output);
   const failedCount = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
   const times: number[] = [];
@@ -333,7 +372,30 @@ async function pgbench(script: string, sql: string, clients: number): Promise<Fi
     p99: times.length ? percentile(times, 0.99) : Number.NaN,
     errors,
     note: aborted ? `pgbench: ${abortLines[0] ?? "aborted"}` : undefined,
+    // Its connection setup is in the CPU too, as Paydesk's pool warm-up is not: a few ms a run.
+    cpu: cpuPer(splitBefore, splitAfter, times.length),
   };
+}
+
+/**
+ * Where the machine's CPU went a request (medians), and what that allows: with every core busy,
+ * cores × 1000 / (machine ms a request) requests a second. When both sides are CPU-bound, the
+ * ratio of those ceilings is the ratio the throughput table can reach on this machine.
+ */
+function cpuRow(clients: number, what: string, ours: Figures, raw: Figures) {
+  const cores = os.cpus().length;
+  const o = ours.cpu;
+  const r = raw.cpu;
+  if (!o || !r || !Number.isFinite(o.machine) || !Number.isFinite(r.machine)) return;
+  const ceiling = (ms: number) => `${((cores * 1000) / ms).toFixed(0)}/s`;
+  const other = o.machine - o.app - (Number.isFinite(o.postgres) ? o.postgres : 0) - o.bench;
+  console.log(
+    `   ${String(clients).padStart(4)}  CPU a request, ${what}: Paydesk ${o.machine.toFixed(2)} ms = app ${o.app.toFixed(2)} + ` +
+      `PostgreSQL ${o.postgres.toFixed(2)} + bench clients ${o.bench.toFixed(2)} + other ${other.toFixed(2)} | ` +
+      `pgbench ${r.machine.toFixed(2)} ms = PostgreSQL ${r.postgres.toFixed(2)} + pgbench and other ` +
+      `${(r.machine - r.postgres).toFixed(2)} | all ${cores} cores busy: at most ${ceiling(o.machine)} vs ` +
+      `${ceiling(r.machine)} (${((r.machine / o.machine) * 100).toFixed(0)}%)`,
+  );
 }
 
 const errorText = (errors: Record<string, number>) =>
@@ -486,6 +548,7 @@ async function main() {
   await migrateDatabase(handle);
   setDatabase(handle);
   const pg = handle.pg!;
+  postgresPid = await postmasterPid(pg);
   const client = await createApiClient(
     { kind: "system", name: "bench", correlationId: "bench" },
     { name: "Bench client", organisationId: ORGANISATION, organisationName: "Bench", rateLimitPerMinute: 100_000_000 },
@@ -676,6 +739,10 @@ async function main() {
           row(clients, "median", "keyed", medianFigures(runs.keyed), medianFigures(runs.createRaw));
         if (runs.capture.length)
           row(clients, "median", "capture", medianFigures(runs.capture), medianFigures(runs.captureRaw));
+        cpuRow(clients, "create", medianFigures(runs.create), medianFigures(runs.createRaw));
+        if (runs.keyed.length) cpuRow(clients, "keyed", medianFigures(runs.keyed), medianFigures(runs.createRaw));
+        if (runs.capture.length)
+          cpuRow(clients, "capture", medianFigures(runs.capture), medianFigures(runs.captureRaw));
       });
     }
   }
@@ -764,6 +831,12 @@ function medianFigures(runs: Figures[]): Figures {
     p50: of((f) => f.p50),
     p99: of((f) => f.p99),
     cpuPerRequest: of((f) => f.cpuPerRequest),
+    cpu: {
+      machine: of((f) => f.cpu?.machine),
+      app: of((f) => f.cpu?.app),
+      postgres: of((f) => f.cpu?.postgres),
+      bench: of((f) => f.cpu?.bench),
+    },
     errors,
   };
 }

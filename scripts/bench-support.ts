@@ -136,12 +136,44 @@ export const loadAverage = () =>
     .join(" ");
 
 /**
+ * CPU time every core of the machine has been busy so far, in ms, from /proc/stat (all but idle
+ * and iowait; 10 ms ticks); null where there is no /proc. Per request, it is what the whole
+ * machine spent: the app, PostgreSQL, the benchmark's own client and anything else running.
+ */
+export function machineBusyMs(): number | null {
+  try {
+    const cpu = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal …: busy is all but the 4th and 5th.
+    const busy = cpu.slice(0, 8).reduce((sum, ticks, i) => (i === 3 || i === 4 ? sum : sum + ticks), 0);
+    return (busy * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The PostgreSQL server's postmaster (whose children are the backends, so cpuMs of it with
+ * `reaped` is the server's CPU), from postmaster.pid in its data directory; null when that cannot be read (not
+ * superuser, another machine).
+ */
+export async function postmasterPid(sql: postgres.Sql): Promise<number | null> {
+  try {
+    const [{ dir }] = await sql<{ dir: string }[]>`select current_setting('data_directory') as dir`;
+    return Number(fs.readFileSync(`${dir}/postmaster.pid`, "utf8").split("\n")[0]) || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * CPU time (user + system) process `pid` has used so far, in ms, from /proc (Linux; 10 ms ticks);
  * null where there is no /proc or the process is gone.
  */
-export function cpuMs(pid: number): number | null {
-  // The process and every live process below it (PAYDESK_WORKERS forks its workers).
-  const stats = new Map<number, { parent: number; ms: number }>();
+export function cpuMs(pid: number, options: { reaped?: boolean } = {}): number | null {
+  // The process and every live process below it (PAYDESK_WORKERS forks its workers). With
+  // `reaped`, also the children it has already waited for (fields 16 and 17 of its own stat):
+  // PostgreSQL's backends end with their connections, and pgbench's end before it is measured.
+  const stats = new Map<number, { parent: number; ms: number; reaped: number }>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -151,13 +183,14 @@ export function cpuMs(pid: number): number | null {
       stats.set(Number(entry), {
         parent: Number(fields[1]),
         ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100,
+        reaped: ((Number(fields[13]) + Number(fields[14])) * 1000) / 100,
       });
     } catch {
       // ended meanwhile
     }
   }
   if (!stats.has(pid)) return null;
-  let total = 0;
+  let total = options.reaped ? stats.get(pid)!.reaped : 0;
   for (const [candidate, { ms }] of stats) {
     for (let at: number | undefined = candidate; at; at = stats.get(at)?.parent) {
       if (at === pid) {
