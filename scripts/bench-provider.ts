@@ -247,9 +247,7 @@ type Figures = {
   errors: Record<string, number>;
   /** Set when the run ended early (out of prepared work, or pgbench aborted). */
   note?: string;
-  /** The app server's CPU time per successful request, ms. */
-  cpuPerRequest?: number;
-  /** CPU time per successful request (pgbench: per transaction), ms, by who spent it. */
+  /** CPU time per successful request (pgbench: per transaction), ms, by who spent it (`app`: the app server). */
   cpu?: CpuSplit;
 };
 
@@ -287,8 +285,7 @@ async function drive(clients: number, want: number, step: () => Promise<Answer> 
   const times: number[] = [];
   const errors: Record<string, number> = {};
   let ranOut = false;
-  const cpuBefore = cpuMs(app!.pid);
-  const splitBefore = cpuNow();
+  const cpuBefore = cpuNow();
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
@@ -306,8 +303,7 @@ async function drive(clients: number, want: number, step: () => Promise<Answer> 
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const cpuAfter = cpuMs(app!.pid);
-  const cpu = cpuPer(splitBefore, cpuNow(), times.length);
+  const cpu = cpuPer(cpuBefore, cpuNow(), times.length);
   times.sort((a, b) => a - b);
   return {
     rate: times.length / elapsed,
@@ -316,8 +312,6 @@ async function drive(clients: number, want: number, step: () => Promise<Answer> 
     p99: percentile(times, 0.99),
     errors,
     note: ranOut ? `ran out of prepared work after ${elapsed.toFixed(1)} s` : undefined,
-    cpuPerRequest:
-      cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / Math.max(1, times.length) : undefined,
     cpu,
   };
 }
@@ -649,7 +643,7 @@ async function main() {
       sustained.direct.push(direct.rate);
       console.log(
         `   ${String(round).padEnd(8)} | ${fmt(ours.rate, 10)}  ${percent(ours.rate).padStart(8)}  ${fmt(ours.p50, 8)}  ` +
-          `${fmt(ours.p99, 8)}  ${fmt(ours.cpuPerRequest ?? Number.NaN, 18)}  ${errorText(ours.errors).padStart(6)} | ` +
+          `${fmt(ours.p99, 8)}  ${fmt(ours.cpu?.app ?? Number.NaN, 18)}  ${errorText(ours.errors).padStart(6)} | ` +
           `${fmt(direct.rate, 7)}  ${percent(direct.rate).padStart(8)}${ours.note ? `  (${ours.note})` : ""}`,
       );
     }
@@ -674,7 +668,7 @@ async function main() {
     const row = (clients: number, round: string, what: string, ours: Figures, raw: Figures) =>
       console.log(
         `   ${String(clients).padStart(4)}  ${round.padStart(6)}  ${what.padStart(8)} | ${fmt(ours.rate, 13)}  ${fmt(ours.p50, 8)}  ` +
-          `${fmt(ours.p99, 8)}  ${fmt(ours.cpuPerRequest ?? Number.NaN, 14)}  ${errorText(ours.errors).padStart(6)} | ` +
+          `${fmt(ours.p99, 8)}  ${fmt(ours.cpu?.app ?? Number.NaN, 14)}  ${errorText(ours.errors).padStart(6)} | ` +
           `${fmt(raw.rate, 11)}  ${fmt(raw.p50, 8)}  ${fmt(raw.p99, 8)}  ${errorText(raw.errors).padStart(6)} | ` +
           `${`${((ours.rate / raw.rate) * 100).toFixed(0)}%`.padStart(15)}`,
       );
@@ -830,7 +824,6 @@ function medianFigures(runs: Figures[]): Figures {
     ok: of((f) => f.ok),
     p50: of((f) => f.p50),
     p99: of((f) => f.p99),
-    cpuPerRequest: of((f) => f.cpuPerRequest),
     cpu: {
       machine: of((f) => f.cpu?.machine),
       app: of((f) => f.cpu?.app),

@@ -152,9 +152,9 @@ export function machineBusyMs(): number | null {
 }
 
 /**
- * The PostgreSQL server's postmaster (whose children are the backends, so cpuMs of it with
- * `reaped` is the server's CPU), from postmaster.pid in its data directory; null when that cannot be read (not
- * superuser, another machine).
+ * The PostgreSQL server's postmaster, whose children are the backends (so cpuMs of it with
+ * `reaped` is the server's CPU), from postmaster.pid in its data directory; null when that cannot
+ * be read (not superuser, another machine).
  */
 export async function postmasterPid(sql: postgres.Sql): Promise<number | null> {
   try {
@@ -172,7 +172,7 @@ export async function postmasterPid(sql: postgres.Sql): Promise<number | null> {
 export function cpuMs(pid: number, options: { reaped?: boolean } = {}): number | null {
   // The process and every live process below it (PAYDESK_WORKERS forks its workers). With
   // `reaped`, also the children it has already waited for (fields 16 and 17 of its own stat):
-  // PostgreSQL's backends end with their connections, and pgbench's end before it is measured.
+  // PostgreSQL's backends end with their connections, pgbench's before its run is measured.
   const stats = new Map<number, { parent: number; ms: number; reaped: number }>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

@@ -293,6 +293,15 @@ function withoutFlushWait<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   });
 }
 
+/** A record's fields once its request is answered: DONE, with the answer its replays give. */
+const answeredWith = (response: StoredResponse) =>
+  ({
+    state: "DONE",
+    responseStatus: response.status,
+    responseHeaders: response.headers,
+    responseBody: response.body,
+  }) as const;
+
 /**
  * Stores the answer of a request that holds its key. Committed without waiting for the flush: the
  * mark that guards against a second effect committed with the effect; losing this answer in a
@@ -303,12 +312,7 @@ export async function completeIdempotencyKey(clientId: string, key: string, resp
   await withoutFlushWait(async (tx) => {
     await tx
       .update(idempotencyKeys)
-      .set({
-        state: "DONE",
-        responseStatus: response.status,
-        responseHeaders: response.headers,
-        responseBody: response.body,
-      })
+      .set(answeredWith(response))
       .where(and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.key, key)));
   });
 }
@@ -320,19 +324,7 @@ export async function completeIdempotencyKey(clientId: string, key: string, resp
  * crash is a key that is free again).
  */
 export async function storeFirstAnswer(scope: RequestKey, response: StoredResponse): Promise<boolean> {
-  return withoutFlushWait((tx) =>
-    insertRecord(
-      tx,
-      scope,
-      {
-        state: "DONE",
-        responseStatus: response.status,
-        responseHeaders: response.headers,
-        responseBody: response.body,
-      },
-      new Date(),
-    ),
-  );
+  return withoutFlushWait((tx) => insertRecord(tx, scope, answeredWith(response), new Date()));
 }
 
 /**

@@ -714,14 +714,14 @@ export class PaymentGenerator {
    * readers join them.
    */
   private rollUp(tx: Tx, order: Order): void {
+    const settlementId = order.settlementId ?? "";
+    const shard = tx.id % VOLUME_SHARDS;
     for (const { operation, value, at } of tx.rolledUp) {
       const day = utcDate(at);
       if (operation === "AUTHORIZE") {
         this.outcomesOf(day, order, tx).approved++;
         continue;
       }
-      const settlementId = order.settlementId ?? "";
-      const shard = tx.id % VOLUME_SHARDS;
       const key = `${day}|${order.organisationId}|${order.currency}|${tx.group}|${tx.type}|${settlementId}|${shard}`;
       const sums = entryOf(this.volume, key, () => ({
         day,
